@@ -1,0 +1,1 @@
+"""Executors, shard planning and resume markers."""

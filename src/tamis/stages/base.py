@@ -1,0 +1,123 @@
+"""The stage contract: what every stage is, so that executors never need to know which one runs.
+
+A *per-document* stage edits or rejects documents one batch at a time. A *global* stage
+(deduplication, learned boilerplate) runs in two phases around a barrier:
+
+1. ``observe`` sees every kept document of a shard and folds what it needs into a small,
+   picklable shard state (hashes, signatures, counts: never texts);
+2. ``merge`` (once, in the driver) combines all shard states into one decision object;
+3. ``apply`` edits or rejects each document using that decision.
+
+Shard states and decisions are pickled to the run's work directory, which is what makes an
+interrupted run resumable and lets the same stage run under any executor.
+
+Stages declare their options as a pydantic model (``Options``, unknown keys forbidden) and
+register themselves by ``name`` through :func:`register`; the registry imports every module of
+``tamis.stages`` on first use, so a new stage is a new module and nothing else changes.
+Modules must keep heavy third-party imports inside functions so that discovery stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+import pkgutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from tamis.document import Document
+
+
+class StageOptions(BaseModel):
+    """Base for stage options: unknown keys are errors, values are validated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Stage:
+    name: ClassVar[str]
+    Options: ClassVar[type[StageOptions]] = StageOptions
+    is_global: ClassVar[bool] = False
+
+    def __init__(self, options: StageOptions | None = None) -> None:
+        self.options = options if options is not None else self.Options()
+
+    def process(self, doc: Document) -> None:
+        """Edit ``doc`` in place (through ``doc.apply``) or ``doc.reject`` it."""
+        raise TypeError(f"stage {self.name} must define process or process_batch")
+
+    def process_batch(self, docs: list[Document]) -> None:
+        """Called with kept documents only. Override to vectorise."""
+        for doc in docs:
+            self.process(doc)
+
+
+class GlobalStage(Stage, ABC):
+    is_global: ClassVar[bool] = True
+
+    @abstractmethod
+    def new_state(self) -> Any:
+        """A fresh, empty, picklable state for one shard."""
+
+    @abstractmethod
+    def observe(self, docs: list[Document], state: Any) -> None:
+        """Fold kept documents into this shard's ``state`` (mutate it in place)."""
+
+    @abstractmethod
+    def merge(self, states: Iterator[Any], workdir: Path) -> Any:
+        """Combine all shard states (given in shard order) into one picklable decision.
+
+        ``workdir`` is a private directory for spilling when the state outgrows memory.
+        """
+
+    @abstractmethod
+    def apply(self, docs: list[Document], decision: Any) -> None:
+        """Edit or reject kept documents using the merged decision."""
+
+    def summary(self, decision: Any) -> dict[str, Any]:
+        """Run-level facts for stats.json (for example clusters by size)."""
+        return {}
+
+
+_REGISTRY: dict[str, type[Stage]] = {}
+_DISCOVERED = False
+
+
+def register(cls: type[Stage]) -> type[Stage]:
+    """Class decorator: make a stage available by its ``name``."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise RuntimeError(f"two stages are named {cls.name!r}")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def _discover() -> None:
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    import tamis.stages as pkg
+
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        if mod.name != "base":
+            importlib.import_module(f"tamis.stages.{mod.name}")
+    _DISCOVERED = True
+
+
+def stage_names() -> list[str]:
+    _discover()
+    return sorted(_REGISTRY)
+
+
+def stage_class(name: str) -> type[Stage]:
+    _discover()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown stage {name!r}; allowed: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def build_stages(spec: Iterable[tuple[str, StageOptions]]) -> list[Stage]:
+    return [stage_class(name)(options) for name, options in spec]
