@@ -120,7 +120,7 @@ def _discover() -> None:
     import tamis.io as pkg
 
     for mod in pkgutil.iter_modules(pkg.__path__):
-        if mod.name not in ("base", "output"):
+        if mod.name not in ("base", "output", "streams"):
             importlib.import_module(f"tamis.io.{mod.name}")
     _DISCOVERED = True
 
