@@ -50,7 +50,9 @@ class Edit:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Edit:
-        return cls(d["stage"], d["rule"], d["pos"], d["removed"], d["inserted"], d.get("reason", ""))
+        return cls(
+            d["stage"], d["rule"], d["pos"], d["removed"], d["inserted"], d.get("reason", "")
+        )
 
 
 class Replacement(NamedTuple):
@@ -112,7 +114,7 @@ class Document:
     @property
     def uid(self) -> int:
         """A 64-bit key for this input record, stable across runs (path and record index)."""
-        return xxhash.xxh3_64_intdigest(f"{self.source['path']}\0{self.source['index']}")
+        return xxhash.xxh3_64_intdigest(f"{self.source['path']}\0{self.source['index']}".encode())
 
     def reject(self, stage: str, reason: str, details: Any = None) -> None:
         self.verdict = Verdict(REJECTED, stage, reason, details)

@@ -65,7 +65,7 @@ Item = Document | Quarantine | Skipped
 
 def derived_id(path: str, index: int) -> str:
     """The id of a record whose input gives none: stable for the same path and index."""
-    return xxhash.xxh3_64_hexdigest(f"{path}\0{index}")
+    return xxhash.xxh3_64_hexdigest(f"{path}\0{index}".encode())
 
 
 def make_document(

@@ -148,7 +148,9 @@ def shard_files(out_dir: str | Path, kind: str) -> list[Path]:
     folder = Path(out_dir) / kind
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.name.startswith("part-") and not p.name.endswith(".tmp"))
+    return sorted(
+        p for p in folder.iterdir() if p.name.startswith("part-") and not p.name.endswith(".tmp")
+    )
 
 
 def file_checksum(path: str | Path) -> str:

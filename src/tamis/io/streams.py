@@ -27,8 +27,58 @@ def open_read(path: str | Path) -> IO[bytes]:
     if name.endswith(".gz"):
         return gzip.GzipFile(fileobj=raw, mode="rb")
     if name.endswith(".zst") or name.endswith(".zstd"):
-        return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        return ZstdReader(raw)
     return raw
+
+
+class ZstdReader:
+    """Decompresses a (multi-frame) zstd file and, unlike ``stream_reader``, notices truncation.
+
+    python-zstandard's stream reader returns a clean end of file when the input stops in the
+    middle of a frame, which would lose the tail of a broken file without a word. Here a frame
+    left unfinished at end of input raises ``EOFError``, and the reader quarantines the break.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self._dctx = zstandard.ZstdDecompressor()
+        self._obj = self._dctx.decompressobj()
+        self._in_frame = False
+
+    def read(self, size: int = -1) -> bytes:
+        out: list[bytes] = []
+        got = 0
+        while size < 0 or got < size or got == 0:
+            chunk = self.raw.read(CHUNK)
+            if not chunk:
+                if self._in_frame and got == 0:
+                    raise EOFError("zstd stream ends in the middle of a frame (truncated file)")
+                break  # a truncated tail raises on the next call, after this data is used
+            data = self._feed(chunk)
+            out.append(data)
+            got += len(data)
+        return b"".join(out)
+
+    def _feed(self, chunk: bytes) -> bytes:
+        parts = []
+        while chunk:
+            parts.append(self._obj.decompress(chunk))
+            self._in_frame = True
+            if not self._obj.eof:
+                break
+            chunk = self._obj.unused_data
+            self._obj = self._dctx.decompressobj()
+            self._in_frame = False
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> ZstdReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def open_write(path: Path, fmt: str) -> tuple[IO[bytes], list[IO[bytes]]]:

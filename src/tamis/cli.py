@@ -1,0 +1,186 @@
+"""The command line. Exit codes: 0 success, 1 a check failed or the run crashed, 2 bad usage,
+configuration or input (reported before any work starts, with OUT left untouched)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tamis import __version__
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, help="worker processes (default: CPU count)")
+    p.add_argument(
+        "--output-format",
+        choices=["jsonl", "jsonl.gz", "jsonl.zst", "parquet"],
+        help="format of the output shards (default jsonl.zst)",
+    )
+    p.add_argument(
+        "--executor", choices=["local", "inprocess", "ray"], help="where tasks run (default local)"
+    )
+    p.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="with --executor ray: 'auto' or a cluster address (default: start a local Ray)",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tamis",
+        description="Clean, deduplicate and quality-label scraped text; explain every change.",
+    )
+    parser.add_argument("--version", action="version", version=f"tamis {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("clean", help="run a pipeline over input files into OUT")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.add_argument("--config", metavar="FILE", help="pipeline YAML (default: the default recipe)")
+    p.add_argument("--stages", metavar="NAME,NAME", help="run only these stages, in this order")
+    p.add_argument("--text-field", help="input field holding the text (default: text)")
+    p.add_argument("--id-field", help="input field holding the id (default: id)")
+    _add_run_options(p)
+
+    p = sub.add_parser("run", help="run a pipeline file (inputs and output inside it)")
+    p.add_argument("pipeline", metavar="PIPELINE.yaml")
+    _add_run_options(p)
+
+    p = sub.add_parser("recipe", help="built-in recipes")
+    rsub = p.add_subparsers(dest="recipe_command", required=True, metavar="ACTION")
+    rp = rsub.add_parser("show", help="print a recipe's resolved YAML")
+    rp.add_argument("name", help="recipe name (default)")
+
+    p = sub.add_parser("verify", help="check that OUT accounts for every input record")
+    p.add_argument("out", metavar="OUT")
+
+    p = sub.add_parser("stages", help="list the stages and their options")
+
+    p = sub.add_parser("demo-corpus", help="generate the demo corpus (deterministic)")
+    p.add_argument("dest", metavar="DIR")
+    p.add_argument("--docs", type=int, default=2400, help="number of documents (default 2400)")
+    p.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def _fail(msg: str, code: int = EXIT_USAGE) -> int:
+    print(f"tamis: error: {msg}", file=sys.stderr)
+    return code
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from tamis.config import load_config
+
+    if args.command == "clean":
+        overrides = {
+            "inputs": list(args.inputs),
+            "output": args.output,
+            "text_field": args.text_field,
+            "id_field": args.id_field,
+        }
+        cfg = load_config(args.config, args.stages, overrides | _run_overrides(args))
+    else:
+        cfg = load_config(args.pipeline, None, _run_overrides(args))
+    return _execute(cfg, args)
+
+
+def _run_overrides(args: argparse.Namespace) -> dict:
+    return {
+        "workers": args.workers,
+        "output_format": args.output_format,
+        "executor": args.executor,
+        "ray_address": args.ray_address,
+    }
+
+
+def _execute(cfg, args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from tamis.report.summary import print_summary
+    from tamis.run.driver import run_pipeline
+
+    console = Console(stderr=True)
+    result = run_pipeline(
+        cfg, overwrite=args.overwrite, show_progress=console.is_terminal and not args.quiet
+    )
+    if not args.quiet:
+        print_summary(result, console)
+    return EXIT_OK if result.manifest["accounting_holds"] else EXIT_FAIL
+
+
+def _cmd_recipe(args: argparse.Namespace) -> int:
+    from tamis.config import build_config, recipe_data
+
+    sys.stdout.write(build_config(recipe_data(args.name)).to_yaml())
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from tamis.verify import verify_output
+
+    problems, summary = verify_output(Path(args.out))
+    print(summary)
+    if problems:
+        print(f"FAILED: {len(problems)} problem(s)", file=sys.stderr)
+        for p in problems[:200]:
+            print(f"  - {p}", file=sys.stderr)
+        if len(problems) > 200:
+            print(f"  ... and {len(problems) - 200} more", file=sys.stderr)
+        return EXIT_FAIL
+    print("OK: input = kept + rejected + quarantined, record by record; checksums match")
+    return EXIT_OK
+
+
+def _cmd_stages(args: argparse.Namespace) -> int:
+    from tamis.stages.base import stage_class, stage_names
+
+    for name in stage_names():
+        cls = stage_class(name)
+        kind = "global" if cls.is_global else "per-document"
+        print(f"{name}  ({kind})")
+        for key, f in cls.Options.model_fields.items():
+            print(f"    {key}: {f.annotation!s} = {f.default!r}")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from tamis.demo import write_demo_corpus
+
+    paths = write_demo_corpus(Path(args.dest), args.docs, args.seed)
+    for p in paths:
+        print(p)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "clean": _cmd_clean,
+    "run": _cmd_clean,
+    "recipe": _cmd_recipe,
+    "verify": _cmd_verify,
+    "stages": _cmd_stages,
+    "demo-corpus": _cmd_demo,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tamis.config import ConfigError
+    from tamis.run.plan import InputError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (ConfigError, InputError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        print("tamis: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

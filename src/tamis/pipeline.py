@@ -1,0 +1,179 @@
+"""The pipeline: stages cut into phases at each global stage, and the statistics they keep.
+
+With global stages G1..Gk the stage list ``[a, b, G1, c, G2, d]`` becomes phases
+``[a, b | observe G1]``, ``[apply G1, c | observe G2]``, ``[apply G2, d]``. Each phase runs
+shard by shard; between phases the driver merges the global stage's shard states. Statistics
+are counted here, once, for every stage (as datatrove's base class does), so no stage needs to
+count anything itself.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tamis.config import PipelineConfig
+from tamis.document import Document
+from tamis.stages.base import GlobalStage, Stage, build_stages
+
+
+@dataclass
+class Phase:
+    index: int
+    apply: GlobalStage | None  # the global stage whose decision this phase applies first
+    stages: list[Stage]  # per-document stages, in order
+    observe: GlobalStage | None  # the global stage this phase observes for, at its end
+
+    @property
+    def final(self) -> bool:
+        return self.observe is None
+
+
+def split_phases(stages: list[Stage]) -> list[Phase]:
+    phases: list[Phase] = []
+    current: list[Stage] = []
+    pending: GlobalStage | None = None
+    for stage in stages:
+        if isinstance(stage, GlobalStage):
+            phases.append(Phase(len(phases), pending, current, stage))
+            pending, current = stage, []
+        else:
+            current.append(stage)
+    phases.append(Phase(len(phases), pending, current, None))
+    return phases
+
+
+@dataclass
+class StageStats:
+    docs_in: int = 0
+    rejected: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    docs_edited: int = 0
+    rules: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "docs_in": self.docs_in,
+            "rejected": self.rejected,
+            "reasons": dict(sorted(self.reasons.items())),
+            "docs_edited": self.docs_edited,
+            "edits": sum(c["edits"] for c in self.rules.values()),
+            "rules": {r: dict(sorted(c.items())) for r, c in sorted(self.rules.items())},
+        }
+
+    def merge_dict(self, d: dict[str, Any]) -> None:
+        self.docs_in += d["docs_in"]
+        self.rejected += d["rejected"]
+        self.reasons.update(d["reasons"])
+        self.docs_edited += d["docs_edited"]
+        for rule, counts in d["rules"].items():
+            self.rules[rule].update(counts)
+
+
+@dataclass
+class Stats:
+    """Counts for one shard-phase, or (merged) for a whole run. Deterministic: no timings."""
+
+    input_records: int = 0
+    input_chars: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    quarantined: Counter = field(default_factory=Counter)
+    kept_records: int = 0
+    kept_chars: int = 0
+    rejected_records: int = 0
+    rejected_chars: int = 0
+    stages: dict[str, StageStats] = field(default_factory=dict)
+    seconds: Counter = field(default_factory=Counter)  # per stage; kept out of stats.json
+
+    def stage(self, name: str) -> StageStats:
+        if name not in self.stages:
+            self.stages[name] = StageStats()
+        return self.stages[name]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input": {
+                "records": self.input_records,
+                "chars": self.input_chars,
+                "skipped": dict(sorted(self.skipped.items())),
+            },
+            "kept": {"records": self.kept_records, "chars": self.kept_chars},
+            "rejected": {"records": self.rejected_records, "chars": self.rejected_chars},
+            "quarantined": {
+                "records": sum(self.quarantined.values()),
+                "reasons": dict(sorted(self.quarantined.items())),
+            },
+            "stages": {name: s.to_dict() for name, s in self.stages.items()},
+        }
+
+    def merge_dict(self, d: dict[str, Any], seconds: dict[str, float] | None = None) -> None:
+        self.input_records += d["input"]["records"]
+        self.input_chars += d["input"]["chars"]
+        self.skipped.update(d["input"]["skipped"])
+        self.kept_records += d["kept"]["records"]
+        self.kept_chars += d["kept"]["chars"]
+        self.rejected_records += d["rejected"]["records"]
+        self.rejected_chars += d["rejected"]["chars"]
+        self.quarantined.update(d["quarantined"]["reasons"])
+        for name, sd in d["stages"].items():
+            self.stage(name).merge_dict(sd)
+        self.seconds.update(seconds or {})
+
+
+_PROCESS = object()
+
+
+def run_stage(stage: Stage, docs: list[Document], stats: Stats, decision: Any = _PROCESS) -> None:
+    """Run one stage (or, given a decision, a global stage's apply) on the kept documents."""
+    live = [d for d in docs if d.kept]
+    if not live:
+        return
+    st = stats.stage(stage.name)
+    st.docs_in += len(live)
+    before = [len(d.edits) for d in live]
+    t0 = time.perf_counter()
+    if decision is _PROCESS:
+        stage.process_batch(live)
+    else:
+        assert isinstance(stage, GlobalStage)
+        stage.apply(live, decision)
+    stats.seconds[stage.name] += time.perf_counter() - t0
+    for doc, n in zip(live, before, strict=True):
+        if doc.kept and len(doc.edits) > n and not doc.text.strip():
+            doc.reject(stage.name, "empty", {"note": "the stage's edits left no text"})
+        if len(doc.edits) > n:
+            st.docs_edited += 1
+            for e in doc.edits[n:]:
+                c = st.rules[e.rule]
+                c["edits"] += 1
+                c["chars_removed"] += len(e.removed)
+                c["chars_inserted"] += len(e.inserted)
+        if not doc.kept:
+            st.rejected += 1
+            st.reasons[doc.verdict.reason] += 1
+
+
+class Pipeline:
+    """Stages built from a configuration and cut into phases."""
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.config = config
+        self.stages = build_stages(config.stages)
+        self.phases = split_phases(self.stages)
+
+    def run_batch(
+        self, phase: Phase, docs: list[Document], stats: Stats, decision: Any, state: Any
+    ) -> None:
+        """One batch through one phase: apply the previous decision, the stages, then observe."""
+        if phase.apply is not None:
+            run_stage(phase.apply, docs, stats, decision)
+        for stage in phase.stages:
+            run_stage(stage, docs, stats)
+        if phase.observe is not None:
+            live = [d for d in docs if d.kept]
+            if live:
+                t0 = time.perf_counter()
+                phase.observe.observe(live, state)
+                stats.seconds[phase.observe.name + ":observe"] += time.perf_counter() - t0

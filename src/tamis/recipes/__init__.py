@@ -1,0 +1,1 @@
+"""Built-in recipes (pipeline files shipped with the package)."""

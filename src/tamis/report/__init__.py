@@ -1,0 +1,1 @@
+"""Statistics, the HTML report and the inspector."""

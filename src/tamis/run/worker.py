@@ -1,0 +1,255 @@
+"""One unit of work: one phase of the pipeline over one shard, wherever it runs.
+
+A task reads its shard (the input file's record range in the first phase, the previous phase's
+spill after that), runs the phase in batches, and writes either the next spill and its global
+state or the final output shards. Everything it writes goes to a temporary name first; its
+marker file is written last, so a task either finished completely or is redone on resume.
+Executors only call :func:`run_task`; they never see a stage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tamis.config import PipelineConfig, build_config
+from tamis.document import Document
+from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
+from tamis.io.output import ShardWriter, file_checksum, shard_name
+from tamis.io.streams import iter_lines, open_read, open_write
+from tamis.pipeline import Pipeline, Stats
+from tamis.run.plan import Shard
+
+WORK = ".tamis"
+
+
+@dataclass(frozen=True)
+class Task:
+    out_dir: str
+    config: dict[str, Any]  # the resolved configuration
+    phase: int
+    shard: dict[str, Any]
+
+
+def work_dir(out_dir: str | Path) -> Path:
+    return Path(out_dir) / WORK
+
+
+def spill_path(out_dir: str | Path, phase: int, ordinal: int) -> Path:
+    return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.spill.jsonl.zst"
+
+
+def state_path(out_dir: str | Path, phase: int, ordinal: int) -> Path:
+    return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.state.pkl"
+
+
+def marker_path(out_dir: str | Path, phase: int, ordinal: int) -> Path:
+    return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.done.json"
+
+
+def decision_path(out_dir: str | Path, phase: int) -> Path:
+    """The merged decision of the global stage observed in ``phase``."""
+    return work_dir(out_dir) / f"phase{phase}" / "decision.pkl"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+# --- progress reporting (set by the executor's worker initializer) -------------------------
+
+_PROGRESS: Any = None
+
+
+def set_progress_queue(queue: Any) -> None:
+    global _PROGRESS
+    _PROGRESS = queue
+
+
+def _report(phase: int, docs: int, chars: int) -> None:
+    if _PROGRESS is not None and docs:
+        _PROGRESS.put((phase, docs, chars))
+
+
+# --- the task ---------------------------------------------------------------------------
+
+_PIPELINES: dict[str, Pipeline] = {}
+_DECISIONS: dict[str, tuple[float, Any]] = {}
+
+
+def pipeline_for(config: dict[str, Any]) -> Pipeline:
+    key = json.dumps(config, sort_keys=True)
+    if key not in _PIPELINES:
+        _PIPELINES.clear()
+        _PIPELINES[key] = Pipeline(build_config(config))
+    return _PIPELINES[key]
+
+
+def load_decision(path: Path) -> Any:
+    mtime = path.stat().st_mtime
+    cached = _DECISIONS.get(str(path))
+    if cached is None or cached[0] != mtime:
+        with open(path, "rb") as fh:
+            _DECISIONS.clear()
+            _DECISIONS[str(path)] = (mtime, pickle.load(fh))
+    return _DECISIONS[str(path)][1]
+
+
+def read_options(cfg: PipelineConfig) -> ReadOptions:
+    run = cfg.run
+    return ReadOptions(run.text_field, run.id_field, run.max_record_bytes)
+
+
+def _source_items(task: Task, pipeline: Pipeline, stats: Stats) -> Iterator[Document | dict]:
+    """Documents (and quarantine records, as dicts) of this shard for this phase, in order."""
+    shard = Shard(**task.shard)
+    if task.phase == 0:
+        reader = reader_for(shard.path)
+        assert reader is not None, shard.path
+        for item in reader.read(shard.path, read_options(pipeline.config), shard.start, shard.stop):
+            if isinstance(item, Skipped):
+                stats.skipped[item.reason] += 1
+                continue
+            stats.input_records += 1
+            if isinstance(item, Quarantine):
+                item.order = (shard.ordinal, item.source["index"])
+                yield item.to_record()
+            else:
+                item.order = (shard.ordinal, item.source["index"])
+                stats.input_chars += len(item.text)
+                if not item.text.strip():
+                    item.reject("read", "empty")
+                    stats.stage("read").rejected += 1
+                    stats.stage("read").reasons["empty"] += 1
+                yield item
+        return
+    with open_read(spill_path(task.out_dir, task.phase - 1, shard.ordinal)) as fh:
+        for _, line in iter_lines(fh):
+            rec = orjson.loads(line)
+            yield Document.from_state(rec["d"]) if "d" in rec else rec["q"]
+
+
+def _batches(items: Iterator[Document | dict], size: int) -> Iterator[list[Document | dict]]:
+    batch: list[Document | dict] = []
+    n_docs = 0
+    for item in items:
+        batch.append(item)
+        if isinstance(item, Document):
+            n_docs += 1
+            if n_docs >= size:
+                yield batch
+                batch, n_docs = [], 0
+    if batch:
+        yield batch
+
+
+class _FinalSinks:
+    """The kept / rejected / quarantine shards of one shard ordinal, opened on first use."""
+
+    def __init__(self, out_dir: str, ordinal: int, fmt: str) -> None:
+        self.out_dir, self.ordinal, self.fmt = out_dir, ordinal, fmt
+        self.writers: dict[str, ShardWriter] = {}
+
+    def write(self, kind: str, record: dict[str, Any]) -> None:
+        w = self.writers.get(kind)
+        if w is None:
+            path = Path(self.out_dir) / kind / shard_name(self.ordinal, self.fmt)
+            w = self.writers[kind] = ShardWriter(path, self.fmt)
+        w.write(record)
+
+    def close(self) -> dict[str, Any]:
+        out = {}
+        for kind, w in sorted(self.writers.items()):
+            w.close()
+            out[kind] = {
+                "file": f"{kind}/{w.path.name}",
+                "records": w.count,
+                "checksum": file_checksum(w.path),
+            }
+        return out
+
+    def abort(self) -> None:
+        for w in self.writers.values():
+            w.abort()
+
+
+def run_task(task: Task) -> dict[str, Any]:
+    """Run one phase over one shard; returns (and persists) its marker."""
+    t0 = time.perf_counter()
+    pipeline = pipeline_for(task.config)
+    phase = pipeline.phases[task.phase]
+    ordinal = task.shard["ordinal"]
+    decision = None
+    if phase.apply is not None:
+        decision = load_decision(decision_path(task.out_dir, task.phase - 1))
+    state = phase.observe.new_state() if phase.observe is not None else None
+    stats = Stats()
+    batch_size = pipeline.config.run.batch_size
+
+    sinks = None
+    spill = None
+    if phase.final:
+        sinks = _FinalSinks(task.out_dir, ordinal, pipeline.config.run.output_format)
+    else:
+        sp = spill_path(task.out_dir, task.phase, ordinal)
+        sp.parent.mkdir(parents=True, exist_ok=True)
+        spill_tmp = sp.with_name(sp.name + ".tmp")
+        spill, spill_closers = open_write(spill_tmp, "jsonl.zst")
+    try:
+        for batch in _batches(_source_items(task, pipeline, stats), batch_size):
+            docs = [it for it in batch if isinstance(it, Document)]
+            pipeline.run_batch(phase, docs, stats, decision, state)
+            if sinks is not None:
+                for it in batch:
+                    if isinstance(it, dict):
+                        stats.quarantined[it["verdict"]["reason"]] += 1
+                        sinks.write("quarantine", it)
+                    elif it.kept:
+                        stats.kept_records += 1
+                        stats.kept_chars += len(it.text)
+                        sinks.write("kept", it.to_record())
+                    else:
+                        stats.rejected_records += 1
+                        rec = it.to_record()
+                        stats.rejected_chars += len(rec["text"])
+                        sinks.write("rejected", rec)
+            else:
+                spill.write(
+                    b"".join(
+                        orjson.dumps({"q": it} if isinstance(it, dict) else {"d": it.to_state()})
+                        + b"\n"
+                        for it in batch
+                    )
+                )
+            _report(task.phase, len(docs), sum(len(d.text) for d in docs))
+    except BaseException:
+        if sinks is not None:
+            sinks.abort()
+        raise
+
+    marker: dict[str, Any] = {"phase": task.phase, "shard": ordinal, "stats": stats.to_dict()}
+    if sinks is not None:
+        marker["outputs"] = sinks.close()
+    else:
+        for fh in spill_closers:
+            fh.close()
+        atomic_write(state_path(task.out_dir, task.phase, ordinal), pickle.dumps(state, protocol=5))
+        os.replace(spill_tmp, spill_path(task.out_dir, task.phase, ordinal))
+    stats.seconds["total"] = time.perf_counter() - t0
+    marker["seconds"] = dict(stats.seconds)
+    atomic_write(marker_path(task.out_dir, task.phase, ordinal), orjson.dumps(marker))
+    return marker
