@@ -20,8 +20,8 @@ Modules must keep heavy third-party imports inside functions so that discovery s
 from __future__ import annotations
 
 import importlib
-from abc import ABC, abstractmethod
 import pkgutil
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
