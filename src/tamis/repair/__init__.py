@@ -1,0 +1,86 @@
+"""Encoding repair that goes past ftfy, and says what it did.
+
+``fix_text(text)`` returns the repaired text and the edit log that explains it (one
+:class:`~tamis.document.Edit` per change, stage ``repair``, with the rule that made it), so
+``tamis.document.undo(fixed, edits) == text`` always. The passes run in this order, each on the
+output of the previous one:
+
+1. ``crlf``: ``\\r\\n``, lone ``\\r`` and Unicode line separators become ``\\n``;
+2. ``html_entity``: entities left in text (``&amp;``, ``&#8217;``, ``&nbsp;``);
+3. ``lossy_mojibake`` / ``dagger_quote``: mojibake whose bytes were lost or folded
+   (:mod:`tamis.repair.lossy`), before ftfy can turn it into daggers;
+4. ``ftfy:*``: ftfy's decoding of the remaining mojibake, on gated lines only;
+5. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
+
+Raw bytes of unknown encoding are decoded first by :func:`tamis.repair.decode.decode_bytes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tamis.document import Document, Edit, Replacement
+from tamis.repair import normalize
+from tamis.repair.lossy import lossy_repairs
+from tamis.repair.mojibake import ftfy_repairs
+from tamis.repair.precheck import needs_any_repair
+
+STAGE = "repair"
+# Rules that change characters because they were mis-decoded (the ones that must never fire on
+# clean text); the others normalise representation.
+MOJIBAKE_RULE_PREFIXES = ("ftfy:", "lossy_mojibake", "dagger_quote")
+
+
+def is_mojibake_rule(rule: str) -> bool:
+    return rule.startswith(MOJIBAKE_RULE_PREFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class RepairConfig:
+    """Which passes run. Every pass is on by default."""
+
+    mojibake: bool = True
+    lossy_mojibake: bool = True
+    entities: bool = True
+    controls: bool = True
+    zero_width: bool = True
+    normalize_whitespace: bool = True
+    nfc: bool = True
+
+
+DEFAULT = RepairConfig()
+
+
+def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
+    chosen: list[tuple[bool, Callable[[str], list[Replacement]]]] = [
+        (config.normalize_whitespace, normalize.line_breaks),
+        (config.entities, normalize.entities),
+        (config.lossy_mojibake, lossy_repairs),
+        (config.mojibake, ftfy_repairs),
+        (config.controls, normalize.controls),
+        (config.zero_width, normalize.zero_width),
+        (config.normalize_whitespace, normalize.odd_spaces),
+        (config.nfc, normalize.nfc),
+    ]
+    return [fn for on, fn in chosen if on]
+
+
+def repair_document(doc: Document, config: RepairConfig = DEFAULT) -> None:
+    """Repair ``doc.text`` in place, recording every change through ``doc.apply``."""
+    if not needs_any_repair(doc.text):
+        return
+    for run in passes(config):
+        replacements = run(doc.text)
+        if replacements:
+            doc.apply(STAGE, replacements)
+
+
+def fix_text(text: str, config: RepairConfig = DEFAULT) -> tuple[str, list[Edit]]:
+    """Repair ``text``; return the fixed text and the edit log (stage ``repair``)."""
+    scratch = Document(id="", text=text, source={"path": "", "index": 0})
+    repair_document(scratch, config)
+    return scratch.text, scratch.edits
+
+
+__all__ = ["RepairConfig", "fix_text", "is_mojibake_rule", "repair_document"]

@@ -1,0 +1,209 @@
+"""Mojibake that ftfy cannot decode because bytes were lost, folded or already mis-fixed.
+
+UTF-8 punctuation of the U+2000 block is three bytes, ``E2 80 xx``; read as Windows-1252 it
+becomes ``â€`` and one more character. That last character is where the damage happens:
+
+* it is one of cp1252's undefined bytes (``9D`` for ``”``) and a strict decoder dropped it;
+* it was folded by NFKC (``™`` for ``’`` became ``TM``, ``˜`` for ``‘`` became a space) or
+  transliterated (``œ`` for ``“`` became ``oe``);
+* the text was cut right after ``â€``;
+* ftfy then read ``â€`` plus a real space as ``E2 80 A0``, a dagger ``†``, eating the space;
+* or the text was read as Latin-1 and the C1 bytes ``80``–``9F`` were stripped, leaving a
+  lone ``â`` (and ``Ã`` for capitals).
+
+The surviving bytes narrow the character down to the U+2000 block; the context picks it: a
+mark between a space and a word opens a quotation, one after a word closes it, one inside a word
+is an apostrophe, one between spaces is a dash, and single versus double quote follows the
+other quote of the pair on the same line. Marks that can be legitimate on their own (``†`` as a
+footnote dagger, ``â`` in French, Portuguese or Vietnamese) are only repaired on a line that
+carries other mojibake evidence, so clean text is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tamis.document import Replacement
+from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
+
+RULE = "lossy_mojibake"
+DAGGER_RULE = "dagger_quote"
+
+LSQ, RSQ, LDQ, RDQ = "\u2018", "\u2019", "\u201c", "\u201d"
+EN_DASH = "\u2013"
+
+_CONT_NOT_LATIN1 = "\x80-\x9f€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_CONT = _CONT_NOT_LATIN1 + "\xa0-\xbf"
+# ``â€`` whose third character is missing, folded or transliterated; or a lone dagger; or a
+# lone ``â`` (possibly followed by the surviving A0-BF byte of a Latin-1 reading).
+CANDIDATE_RE = re.compile(f"â€(?:TM|oe|\ufffd|(?![{_CONT}]))|†|â(?![{_CONT_NOT_LATIN1}])")
+
+# Closing marks that decide the quote style of an opening one (and the reverse).
+_SINGLE_OPEN = re.compile(f"{LSQ}|â€˜|(?:^|(?<=\\s))â€ (?=\\w)|(?:^|(?<=\\s))†(?=\\w)")
+_DOUBLE_OPEN = re.compile(f"{LDQ}|â€œ|â€oe")
+_SINGLE_CLOSE = re.compile(f"(?<=[\\w.,;:!?]){RSQ}(?!\\w)|â€™|â€TM")
+_DOUBLE_CLOSE = re.compile(f"{RDQ}|â€\x9d|â€(?![{_CONT}]|TM|oe)")
+
+_CONTRACTION_RE = re.compile(r"(?:s|t|m|d|ll|re|ve)(?![^\W\d_])", re.IGNORECASE)
+_ELISION_RE = re.compile(r"(?:^|(?<=[^\w]))(?:[ldjnmstc]|qu|jusqu|lorsqu|puisqu)$", re.IGNORECASE)
+_VOWEL_OR_H = set("aeiouyhAEIOUYHéèêàâîôûÉÈÊÀÂ")
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def _is_space(ch: str) -> bool:
+    return ch == "" or ch.isspace()
+
+
+def _last_open_is_single(line: str, pos: int) -> bool:
+    """Whether the nearest opening quote before ``pos`` on this line is a single one."""
+    s = max((m.end() for m in _SINGLE_OPEN.finditer(line, 0, pos)), default=-1)
+    d = max((m.end() for m in _DOUBLE_OPEN.finditer(line, 0, pos)), default=-1)
+    return s > d
+
+
+def _next_close_is_single(line: str, pos: int) -> bool:
+    """Whether the nearest closing quote after ``pos`` on this line is a single one."""
+    s = _SINGLE_CLOSE.search(line, pos)
+    d = _DOUBLE_CLOSE.search(line, pos)
+    if s is None:
+        return False
+    return d is None or s.start() < d.start()
+
+
+def _closing(line: str, pos: int) -> str:
+    return RSQ if _last_open_is_single(line, pos) else RDQ
+
+
+def _opening(line: str, pos: int) -> str:
+    return LSQ if _next_close_is_single(line, pos) else LDQ
+
+
+def _a_euro(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
+    """``â€`` with a lost third byte: (end, replacement, reason)."""
+    start, end = m.start(), m.end()
+    tail = m.group()[2:]
+    if tail == "TM":
+        return end, RSQ, "â€™ with ™ folded to TM"
+    if tail == "oe":
+        return end, LDQ, "â€œ with œ transliterated to oe"
+    prev = line[start - 1] if start else ""
+    nxt = line[end] if end < len(line) else ""
+    after = line[end + 1] if end + 1 < len(line) else ""
+    if _is_space(prev):
+        if nxt == " " and after and not after.isspace():
+            # ``˜`` (of ‘) folded by NFKC to a space: the space is part of the damage.
+            return end + 1, LSQ, "â€˜ with ˜ folded to a space"
+        if nxt and (nxt.isalnum()):
+            return end, _opening(line, end), "â€ opening a quotation, third byte lost"
+        return None
+    if _is_letter(prev) and _is_letter(nxt):
+        return end, RSQ, "â€ inside a word (apostrophe), third byte lost"
+    return end, _closing(line, start), "â€ closing a quotation, third byte lost"
+
+
+def _dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
+    """``†`` made by reading ``â€`` plus a space as E2 80 A0."""
+    start, end = m.start(), m.end()
+    prev = line[start - 1] if start else ""
+    nxt = line[end] if end < len(line) else ""
+    if not nxt or not nxt.isalnum():
+        return None
+    if _is_space(prev):
+        return end, LSQ, "â€˜ whose folded ˜ was read as a no-break space (dagger)"
+    return end, RDQ + " ", "â€ plus a space read as a dagger: closing quote, space restored"
+
+
+def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
+    """A lone ``â``: Latin-1 reading of E2 80 xx whose C1 byte was stripped."""
+    start, end = m.start(), m.end()
+    prev = line[start - 1] if start else ""
+    nxt = line[end] if end < len(line) else ""
+    if "\xa0" <= nxt <= "\xbf":
+        code = 0x2000 + ord(nxt) - 0x80
+        if nxt == "¢" and prev.isalnum():
+            code = 0x2122  # E2 84 A2 after a word: a trade mark sign, not a bullet
+        elif nxt == "¬":
+            code = 0x20AC  # E2 82 AC: the euro sign
+        return end + 1, chr(code), "Latin-1 reading of E2 80 xx with the C1 byte stripped"
+    if _is_letter(prev) and _is_letter(nxt):
+        word_start = start
+        while word_start > 0 and line[word_start - 1].isalpha():
+            word_start -= 1
+        if _CONTRACTION_RE.match(line, end) or (
+            nxt in _VOWEL_OR_H and _ELISION_RE.search(line[word_start:start])
+        ):
+            return end, RSQ, "apostrophe whose C1 bytes were stripped"
+        return None
+    if _is_space(prev) and _is_space(nxt):
+        if prev and nxt:
+            return end, EN_DASH, "dash whose C1 bytes were stripped"
+        return None
+    if _is_space(prev):
+        return end, _opening(line, end), "opening quote whose C1 bytes were stripped"
+    if not _is_letter(nxt):
+        return end, _closing(line, start), "closing quote whose C1 bytes were stripped"
+    return None
+
+
+def _latin1_only(line: str) -> bool:
+    return all(ord(c) < 0x100 for c in line) if not line.isascii() else True
+
+
+def _line_repairs(line: str, offset: int) -> list[Replacement]:
+    evidence = EVIDENCE_RE.search(line) is not None
+    latin1 = None
+    out: list[Replacement] = []
+    pos = 0
+    while True:
+        m = CANDIDATE_RE.search(line, pos)
+        if m is None:
+            break
+        found = m.group()
+        result = None
+        rule = RULE
+        if found.startswith("â€"):
+            result = _a_euro(line, m)
+        elif found == "†":
+            if evidence:
+                result = _dagger(line, m)
+                rule = DAGGER_RULE
+        else:
+            if latin1 is None:
+                latin1 = _latin1_only(line)
+            if latin1 and (evidence or _strong_lone_a(line)):
+                result = _lone_a(line, m)
+        if result is None:
+            pos = m.end()
+            continue
+        end, new, reason = result
+        out.append(Replacement(offset + m.start(), offset + end, new, rule, reason))
+        pos = end
+    return out
+
+
+_LONE_A_IMPOSSIBLE = re.compile(
+    r"(?<=[^\W\d_])â(?=[\s.,;:!?)]|$)"  # ends a word: no French or Portuguese word does
+    r"|(?<=\s)â(?=\s)"  # stands alone between spaces
+    r"|(?<=[^\W\d_])â(?:s|t|ll|re|ve|m|d)\b"  # English contraction
+    r"|â[\xa0-\xbf]"
+)
+
+
+def _strong_lone_a(line: str) -> bool:
+    """A lone â in a place no real â takes (end of a word, between spaces, a contraction)."""
+    return _LONE_A_IMPOSSIBLE.search(line) is not None
+
+
+def lossy_repairs(text: str) -> list[Replacement]:
+    m = LOSSY_CANDIDATE_RE.search(text)
+    out: list[Replacement] = []
+    while m is not None:
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.start())
+        end = len(text) if end < 0 else end
+        out += _line_repairs(text[start:end], start)
+        m = LOSSY_CANDIDATE_RE.search(text, end + 1) if end < len(text) else None
+    return out

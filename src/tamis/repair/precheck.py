@@ -1,0 +1,65 @@
+"""Cheap tests that decide which text needs which repair, so clean text costs almost nothing.
+
+ftfy only changes the encoding of a segment that its badness heuristic
+(``ftfy.badness.BADNESS_RE``) flags, and that heuristic only ever fires on a C1 control or on
+two *adjacent* characters from its mojibake alphabet (Latin-1 and Windows-125x letters and
+symbols, box drawing, general punctuation), or on ``Ã``/``Â`` before a space. The gate below is
+a superset of that: one compiled character-class search, built from ftfy's own alphabet, that
+skips Greek or Cyrillic words (their letters are in the alphabet but are only suspicious next to
+a symbol) and every script ftfy never considers. A line the gate rejects cannot be changed by
+ftfy's encoding fixes, so ftfy is never called on it. The tests check this claim on the real
+corpora: no line that ftfy would change is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Characters that tell a repair pass there may be work to do at all.
+NON_ASCII_OR_CONTROL_RE = re.compile(r"[^\t\n\x20-\x7e]")
+ASCII_WORK_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|&#?[0-9A-Za-z]{1,31};")
+
+
+def _letters_of_greek_and_cyrillic(ch: str) -> bool:
+    return "\u0370" <= ch <= "\u04ff"
+
+
+@lru_cache(maxsize=1)
+def ftfy_gate() -> re.Pattern[str]:
+    """The compiled superset of ftfy's badness test (built once, on first use)."""
+    from ftfy import badness, chardata
+
+    classes = [f"[{v}]" for v in badness.MOJIBAKE_CATEGORIES.values()]
+    classes += [f"[{v}]" for v in chardata.UTF8_CLUES.values()]
+    member = re.compile("|".join(classes))
+    # Literal characters of BADNESS_RE's special cases that are outside the categories.
+    alphabet = {chr(cp) for cp in range(0x80, 0x3000) if member.match(chr(cp))}
+    alphabet |= set("√≈‚ÄβΒΓΞΟВГРСā€ЂўÃÂÎÐØÙà°µ»·´×²³")
+    strong = {ch for ch in alphabet if not _letters_of_greek_and_cyrillic(ch)}
+
+    def cls(chars: set[str]) -> str:
+        return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+    pattern = (
+        r"[\x80-\x9f\x1b\ud800-\udfff\ufffd]"
+        r"|[ÃÂ][ \xa0]|вЂ|ВЂ"
+        f"|{cls(strong)}{cls(alphabet)}|{cls(alphabet)}{cls(strong)}"
+    )
+    return re.compile(pattern)
+
+
+# Signs of mojibake that no clean text carries. Used as the *evidence* that allows repairing
+# characters which are legitimate on their own (a dagger, a lone â).
+_CP1252_CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+EVIDENCE_RE = re.compile(f"â€|[ÂÃÅÆÐÑ][{_CP1252_CONT}]|[\x80-\x9f]|ï»¿|ðŸ|Ã[ \xa0]")
+
+# Everything the lossy pass might act on; lines without any of it skip that pass.
+LOSSY_CANDIDATE_RE = re.compile("[â†]")
+
+
+def needs_any_repair(text: str) -> bool:
+    """False only when no pass could change ``text`` (pure ASCII without controls/entities/CR)."""
+    if text.isascii():
+        return "\r" in text or ASCII_WORK_RE.search(text) is not None
+    return True
