@@ -57,6 +57,11 @@ def _iter_records(path: str, opts: ReadOptions) -> Iterator[tuple[int, Any, byte
         for record in iterator:
             offset = record.stream_pos
             length = record.content_length
+            if record.headers.get("Content-Length") is None:
+                # fastwarc yields a record cut inside its header block with length 0
+                record.reader.consume()
+                yield offset, record, None, "truncated record header (no Content-Length)"
+                continue
             if length > opts.max_record_bytes:
                 record.reader.consume()
                 yield offset, record, None, f"record is {length} bytes, over the limit"
