@@ -166,6 +166,10 @@ def load_config(
     ``--stages a,b`` keeps only the named stages, in that order, with their default options.
     """
     data = load_yaml(path) if path else recipe_data("default")
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: a pipeline file must be a mapping at the top, got {type(data).__name__}"
+        )
     if stages_csv is not None:
         names = [s.strip() for s in stages_csv.split(",") if s.strip()]
         data["stages"] = [{n: {}} for n in names]

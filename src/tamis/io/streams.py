@@ -71,6 +71,9 @@ class ZstdReader:
             self._in_frame = False
         return b"".join(parts)
 
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(1 if size < 0 else min(size, 1))
+
     def close(self) -> None:
         self.raw.close()
 
@@ -115,9 +118,11 @@ def iter_lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     """
     offset = 0
     rest = b""
+    # read1 returns what one underlying read decoded, so a break loses no decoded bytes
+    read = getattr(fh, "read1", fh.read)
     while True:
         try:
-            chunk = fh.read(CHUNK)
+            chunk = read(CHUNK)
         except (EOFError, OSError, zstandard.ZstdError) as exc:
             if rest:
                 yield offset, rest

@@ -305,8 +305,8 @@ def _finalize(
         "skipped": sum(stats.skipped.values()),
     }
     config = cfg.resolved()
-    for key in ("workers", "executor", "ray_address", "output"):
-        config.pop(key)
+    for key in ("workers", "executor", "ray_address", "output", "inputs"):
+        config.pop(key)  # how and where it ran, and the order inputs were named, change nothing
     manifest = {
         "tamis": __version__,
         "versions": package_versions(),
