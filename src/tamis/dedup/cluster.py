@@ -1,0 +1,211 @@
+"""From signatures to duplicate clusters: LSH buckets, verified pairs, union-find, survivors.
+
+1. Every document's signature is cut into bands; each band is hashed to a 64-bit bucket key and
+   written, with the document's survivor rank, to a :class:`KeyedSpill` (bounded memory).
+2. In each bucket, every member is paired with the bucket's best-ranked member (a star) and the
+   pair is *verified*: kept only if its similarity reaches the cut. Members that fail are
+   compared with the bucket's other representatives instead, so a bad centre hides nothing.
+3. Verified pairs are joined by union-find (root = best rank).
+4. Each component is split around centres: its best member keeps every member at least ``cut``
+   similar to *it*; the rest form new clusters around their own best member, and so on. So a
+   removed document is always similar to the survivor it names: chains A~B~C never remove C in
+   favour of an unrelated A (the failure NeMo Curator PR #199 describes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tamis.dedup.hashing import mix64
+from tamis.dedup.spill import KeyedSpill, group_bounds
+from tamis.dedup.table import DocTable
+from tamis.dedup.unionfind import UnionFind
+
+BUCKET_RECORD = np.dtype([("key", np.uint64), ("rank", np.int64)])
+_ROWS_PER_CHUNK = 1 << 16
+_MAX_REPRESENTATIVES = 32
+
+# similarity(a_ranks, b_ranks) -> similarities, vectorised over pairs
+Similarity = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass
+class ClusterResult:
+    removed: np.ndarray  # ranks of removed documents
+    survivor: np.ndarray  # rank of the survivor each one names
+    similarity: np.ndarray  # its similarity to that survivor
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int, seed: int) -> np.ndarray:
+    """(n, bands) uint64 bucket keys; the band index is mixed in, so bands never collide."""
+    rng = np.random.default_rng([seed, 0xBA4D])
+    mult = rng.integers(0, 2**63, (bands, rows), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    out = np.empty((len(sig), bands), dtype=np.uint64)
+    for b in range(bands):
+        acc = np.full(len(sig), ((b + 1) * 0x9E3779B97F4A7C15) % (1 << 64), dtype=np.uint64)
+        for j in range(rows):
+            acc += sig[:, b * rows + j].astype(np.uint64) * mult[b, j]
+        out[:, b] = mix64(acc)
+    return out
+
+
+def signature_similarity(table: DocTable, perm: np.ndarray) -> Similarity:
+    def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if len(a) == 0:
+            return np.empty(0, dtype=np.float64)
+        ra, rb = perm[a], perm[b]
+        return (table.sig[ra] == table.sig[rb]).mean(axis=1)
+
+    return similarity
+
+
+def jaccard_similarity(table: DocTable, perm: np.ndarray, prefilter: float) -> Similarity:
+    """Exact Jaccard of shingle sets, computed only where the signature estimate is plausible."""
+    from tamis.dedup.minhash import jaccard
+
+    estimate = signature_similarity(table, perm)
+
+    def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = estimate(a, b)
+        for i in np.flatnonzero(out >= prefilter):
+            out[i] = jaccard(table.shingles_of(int(perm[a[i]])), table.shingles_of(int(perm[b[i]])))
+        out[out < prefilter] = 0.0
+        return out
+
+    return similarity
+
+
+def find_clusters(
+    table: DocTable,
+    perm: np.ndarray,
+    rank: np.ndarray,
+    bands: int,
+    rows: int,
+    seed: int,
+    cut: float,
+    similarity: Similarity,
+    spill: KeyedSpill,
+) -> ClusterResult:
+    stats = {"candidate_pairs": 0, "verified_pairs": 0}
+    for start in range(0, table.n, _ROWS_PER_CHUNK):
+        stop = min(start + _ROWS_PER_CHUNK, table.n)
+        keys = band_keys(np.asarray(table.sig[start:stop]), bands, rows, seed)
+        records = np.empty(keys.size, dtype=BUCKET_RECORD)
+        records["key"] = keys.reshape(-1)
+        records["rank"] = np.repeat(rank[start:stop], bands)
+        spill.add(records)
+
+    edges_a: list[np.ndarray] = []
+    edges_b: list[np.ndarray] = []
+    edges_s: list[np.ndarray] = []
+    for chunk in spill.sorted_chunks():
+        a, b, s, n_candidates = _verified_bucket_pairs(chunk, cut, similarity)
+        stats["candidate_pairs"] += n_candidates
+        edges_a.append(a)
+        edges_b.append(b)
+        edges_s.append(s)
+    a = np.concatenate(edges_a) if edges_a else np.empty(0, dtype=np.int64)
+    b = np.concatenate(edges_b) if edges_b else np.empty(0, dtype=np.int64)
+    pair = np.unique(np.stack([a, b], axis=1), axis=0) if len(a) else np.empty((0, 2), np.int64)
+    stats["verified_pairs"] = len(pair)
+    return _split_components(pair, cut, similarity, stats)
+
+
+def _verified_bucket_pairs(
+    chunk: np.ndarray, cut: float, similarity: Similarity
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    keys = chunk["key"]
+    if len(keys) < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0), 0
+    is_start = np.ones(len(keys), dtype=bool)
+    is_start[1:] = keys[1:] != keys[:-1]
+    member_pos = np.flatnonzero(~is_start)
+    if len(member_pos) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, np.empty(0), 0
+    start_of = np.maximum.accumulate(np.where(is_start, np.arange(len(keys)), 0))
+    centre_pos = start_of[member_pos]
+    starts, stops = group_bounds(keys)
+    ranks = chunk["rank"]
+    centre, member = ranks[centre_pos], ranks[member_pos]
+    keep = centre != member
+    centre, member, centre_pos = centre[keep], member[keep], centre_pos[keep]
+    sims = similarity(centre, member)
+    ok = sims >= cut
+    a, b, s = [centre[ok]], [member[ok]], [sims[ok]]
+    n_candidates = len(centre)
+    failed_groups = np.unique(centre_pos[~ok])
+    for g in failed_groups:
+        stop = stops[np.searchsorted(starts, g)]
+        ga, gb, gs, tried = _representative_pairs(ranks[g:stop], cut, similarity)
+        a.append(ga)
+        b.append(gb)
+        s.append(gs)
+        n_candidates += tried
+    return np.concatenate(a), np.concatenate(b), np.concatenate(s), n_candidates
+
+
+def _representative_pairs(
+    members: np.ndarray, cut: float, similarity: Similarity
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Slow path for a bucket whose centre failed some member: each member is paired with the
+    first representative it matches; one that matches none becomes a representative."""
+    members = np.unique(members)
+    reps = [int(members[0])]
+    a: list[int] = []
+    b: list[int] = []
+    s: list[float] = []
+    tried = 0
+    for m in members[1:].tolist():
+        rep_arr = np.array(reps, dtype=np.int64)
+        sims = similarity(rep_arr, np.full(len(reps), m, dtype=np.int64))
+        tried += len(reps)
+        hit = np.flatnonzero(sims >= cut)
+        if len(hit):
+            a.append(reps[hit[0]])
+            b.append(m)
+            s.append(float(sims[hit[0]]))
+        elif len(reps) < _MAX_REPRESENTATIVES:
+            reps.append(m)
+    return np.array(a, dtype=np.int64), np.array(b, dtype=np.int64), np.array(s), tried
+
+
+def _split_components(
+    pair: np.ndarray, cut: float, similarity: Similarity, stats: dict[str, int]
+) -> ClusterResult:
+    nodes = np.unique(pair) if len(pair) else np.empty(0, dtype=np.int64)
+    uf = UnionFind(len(nodes))
+    uf.union_many(np.searchsorted(nodes, pair[:, 0]), np.searchsorted(nodes, pair[:, 1]))
+    removed: list[np.ndarray] = []
+    survivor: list[np.ndarray] = []
+    sims_out: list[np.ndarray] = []
+    split = 0
+    for comp in uf.components():
+        remaining = nodes[comp]  # sorted: best rank first
+        centres = 0
+        while len(remaining) > 1:
+            centre, rest = remaining[0], remaining[1:]
+            sims = similarity(np.full(len(rest), centre, dtype=np.int64), rest)
+            take = sims >= cut
+            if take.any():
+                removed.append(rest[take])
+                survivor.append(np.full(int(take.sum()), centre, dtype=np.int64))
+                sims_out.append(sims[take])
+                centres += 1
+            remaining = rest[~take]
+        split += max(centres - 1, 0)
+    stats["components_split"] = split
+    if not removed:
+        empty = np.empty(0, dtype=np.int64)
+        return ClusterResult(empty, empty, np.empty(0, dtype=np.float32), stats)
+    return ClusterResult(
+        np.concatenate(removed),
+        np.concatenate(survivor),
+        np.concatenate(sims_out).astype(np.float32),
+        stats,
+    )
