@@ -46,7 +46,8 @@ def units(text: str, unit: str) -> Iterator[tuple[int, int, int, str]]:
         matches = list(_PARAGRAPH.finditer(text))
         for i, m in enumerate(matches):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            yield m.start(), end, m.end(), m.group(0)
+            content = m.group(0).rstrip()
+            yield m.start(), end, m.start() + len(content), content
     else:
         raise ValueError(f"unit must be 'line' or 'paragraph', got {unit!r}")
 

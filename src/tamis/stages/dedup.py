@@ -33,7 +33,7 @@ class _DocDedupOptions(StageOptions):
         default=None,
         description="'stage.key' of a signal where higher is better; unset: fewer upstream edits is better",
     )
-    memory_budget_mb: int = Field(default=2048, ge=16)
+    memory_budget_mb: float = Field(default=2048, gt=0)
     index: Path | None = Field(default=None, description="a previous run's index to dedup against")
     write_index: Path | None = Field(default=None, description="where to write this run's index")
 
@@ -132,7 +132,7 @@ class _DocDedup(GlobalStage):
         )
         rank = rank_of_rows(perm)
         bands, rows, cut = self._band_layout()
-        budget = opts.memory_budget_mb * (1 << 20)
+        budget = int(opts.memory_budget_mb * (1 << 20))
         spill = KeyedSpill(workdir / "buckets", BUCKET_RECORD, budget // 2, ties=("rank",))
         if self._with_shingles():
             similarity = jaccard_similarity(table, perm, prefilter=self._prefilter())
@@ -338,7 +338,7 @@ class LineDedup(GlobalStage):
         min_length: int = Field(default=30, ge=1, description="characters after normalisation")
         min_count: int = Field(default=3, ge=2, description="occurrences that make a unit repeated")
         normalization: Normalization = Field(default_factory=Normalization)
-        memory_budget_mb: int = Field(default=2048, ge=16)
+        memory_budget_mb: float = Field(default=2048, gt=0)
 
     def new_state(self) -> Any:
         from tamis.dedup.lines import LineState
@@ -361,7 +361,7 @@ class LineDedup(GlobalStage):
     def merge(self, states: Iterator[Any], workdir: Path) -> Any:
         from tamis.dedup.lines import merge_lines
 
-        budget = self.options.memory_budget_mb * (1 << 20) // 2
+        budget = int(self.options.memory_budget_mb * (1 << 20)) // 2
         return merge_lines(states, Path(workdir), self.options.min_count, budget, self.name)
 
     def apply(self, docs: list[Document], decision: Any) -> None:
