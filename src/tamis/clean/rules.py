@@ -1,0 +1,445 @@
+"""The line-cleaning rules: each reads the current text and proposes replacements, never edits.
+
+A rule is a function ``text -> list[Replacement]`` whose replacements are non-overlapping and in
+coordinates of the text it was given. The ``clean`` stage applies each rule's replacements
+through ``Document.apply`` before running the next rule, so every rule sees the result of the
+previous ones and every change lands in the edit log with the rule's name.
+
+Rules are written to be conservative: a line is removed only when its shape leaves no doubt
+(a whole-line pattern, a sign-off at the very end, a line with no letter or digit), because a
+wrong removal loses a sentence of the author's, while a missed one only leaves a little noise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tamis.document import Replacement
+
+Rule = Callable[[str], list[Replacement]]
+
+
+def _line_removal(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span that removes the line ``text[start:end]`` together with one line break."""
+    if end < len(text) and text[end] == "\n":
+        return start, end + 1
+    if start > 0 and text[start - 1] == "\n":
+        return start - 1, end
+    return start, end
+
+
+def remove_lines(
+    text: str, spans: list[tuple[int, int]], rule: str, reason: str
+) -> list[Replacement]:
+    """Replacements deleting whole lines (given as content spans), without overlaps."""
+    out: list[Replacement] = []
+    last_end = 0
+    for start, end in spans:
+        s, e = _line_removal(text, start, end)
+        if s < last_end:  # the previous removal already took the shared newline
+            s = max(start, last_end)
+            e = max(e, s)
+        out.append(Replacement(s, e, "", rule, reason))
+        last_end = e
+    return out
+
+
+# --- wire and markup remnants ---------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+_CONTROL_SET = tuple(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])
+_CARET_CONTROL = re.compile(r"\^[@A-Z\[\]\\^_](?=\r?\n|$)")
+_CRLF = re.compile(r"\r\n?")
+
+
+def line_endings(text: str) -> list[Replacement]:
+    """CR LF and lone CR become LF, so every later rule sees one kind of line break."""
+    if "\r" not in text:
+        return []
+    return [Replacement(m.start(), m.end(), "\n", "line_endings") for m in _CRLF.finditer(text)]
+
+
+def control_chars(text: str) -> list[Replacement]:
+    """C0 control bytes (not tab or newline), and wire control codes kept in caret notation
+    (``^M`` at a line end, as the Reuters-21578 release stores carriage returns)."""
+    out = []
+    if any(c in text for c in _CONTROL_SET):
+        out = [
+            Replacement(m.start(), m.end(), "", "control_chars", "C0 control characters")
+            for m in _CONTROL.finditer(text)
+        ]
+    if "^" in text:
+        out += [
+            Replacement(
+                m.start(), m.end(), "", "control_chars", "wire control code in caret notation"
+            )
+            for m in _CARET_CONTROL.finditer(text)
+        ]
+        out.sort()
+    return out
+
+
+# Lower-case paragraph tags only: "<P>" in newswire is a ticker symbol, not markup.
+_BREAK_TAGS = re.compile(r"<(?:br|BR|Br)\s*/?>|</?p>|</div>|<hr\s*/?>")
+
+
+def markup_breaks(text: str) -> list[Replacement]:
+    """Left-over ``<br />``, ``<p>``, ``</p>`` tags from extraction become the line breaks they meant."""
+    if "<" not in text:
+        return []
+    return [
+        Replacement(m.start(), m.end(), "\n", "markup_break", "markup remnant")
+        for m in _BREAK_TAGS.finditer(text)
+    ]
+
+
+# The Reuters sign-off and its variants: "Reuter", "REUTER...", "REUTER E", "REUTER11:43/VB",
+# "REUTE", and the wire continuation marker "More" that closes a split story.
+_SIGNOFF = re.compile(
+    r"(?:reuters?|reute|more)(?:\.{2,}|…)?(?:[ \t]+[a-z]|\d\d?:\d\d/[a-z]+)?[ \t]*\Z",
+    re.IGNORECASE,
+)
+# What may stand before a sign-off that shares the last line: the end of a sentence or a figure.
+_BEFORE_SIGNOFF = re.compile(r"(?:[.!?\"”')]|\d)[ \t]+\Z")
+
+
+def wire_signoff(text: str) -> list[Replacement]:
+    """The news-agency sign-off that closes a wire story (``Reuter``), possibly repeated, and
+    the ``More`` continuation marker: removed only at the very end of the text."""
+    body = text.rstrip()
+    cut = None
+    while body:
+        m = _SIGNOFF.search(body, max(0, len(body) - 40))
+        if not m:
+            break
+        start = m.start()
+        line_start = body.rfind("\n", 0, start) + 1
+        before = body[line_start:start]
+        if before.strip():
+            if m.group().lower().startswith("more") or not _BEFORE_SIGNOFF.search(before):
+                break  # "... told Reuters" or "... and more" end a sentence of the author's
+        elif start > 0 and body[start - 1].isalnum():
+            break
+        body = body[:start].rstrip()
+        cut = len(body)
+    if cut is None:
+        return []
+    return [Replacement(cut, len(text), "", "wire_signoff", "news agency sign-off")]
+
+
+# --- whole-line rules ------------------------------------------------------------------------
+
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
+
+
+def trailing_space(text: str) -> list[Replacement]:
+    if not (
+        " \n" in text or "\t\n" in text or "\xa0\n" in text or text[-1:] in (" ", "\t", "\xa0")
+    ):
+        return []
+    return [
+        Replacement(m.start(), m.end(), "", "trailing_space")
+        for m in _TRAILING_SPACE.finditer(text)
+        if m.end() > m.start()
+    ]
+
+
+# A line with at least one visible character and no letter or digit.
+_SYMBOL_LINE = re.compile(r"^[^\w\n]*[^\w\s][^\w\n]*$", re.MULTILINE)
+# "*** / *****" and "**/****" are a reviewer's star rating, not a divider.
+_STAR_RATING = re.compile(r"\*+\s*(?:/|of|out of|from)\s*\*+")
+
+
+def symbol_lines(text: str) -> list[Replacement]:
+    """Rules, dividers and stray punctuation lines (``* * *``, ``------``, ``/``)."""
+    spans = [
+        (m.start(), m.end())
+        for m in _SYMBOL_LINE.finditer(text)
+        if not _STAR_RATING.search(m.group())
+    ]
+    return remove_lines(text, spans, "symbol_line", "line of symbols only")
+
+
+_OPEN_END = re.compile(r"[\w,;:(\-–]\Z")
+
+
+def _continues_sentence(text: str, line_start: int) -> bool:
+    """Whether the line at ``line_start`` carries on the previous line's sentence (a wrapped
+    "share." after "... cents per"), which makes it the author's words, not furniture."""
+    if line_start == 0 or text[line_start - 1] != "\n":
+        return False
+    first = text[line_start : line_start + 2].lstrip()[:1]
+    if not first.islower():
+        return False
+    prev = text[max(0, line_start - 200) : line_start - 1]
+    return bool(prev.strip()) and bool(_OPEN_END.search(prev.rstrip()))
+
+
+#: Furniture lines are short; a cookie notice is the one long kind, and names itself.
+_SHORT_LINE = 200
+_LONG_LINE_WORDS = ("cookie", "куки")
+
+
+def pattern_lines(matcher) -> Rule:
+    """Whole lines matching the maintained furniture lists (see :mod:`tamis.clean.patterns`)."""
+
+    def rule(text: str) -> list[Replacement]:
+        found: list[tuple[int, int, str]] = []
+        pos = 0
+        for line in text.split("\n"):
+            n = len(line)
+            if n and (
+                n <= _SHORT_LINE or (n <= 1200 and any(w in line.lower() for w in _LONG_LINE_WORDS))
+            ):
+                kind = matcher.kind(line)
+                if kind and not _continues_sentence(text, pos):
+                    found.append((pos, pos + n, kind))
+            pos += n + 1
+        if not found:
+            return []
+        reps = []
+        for (_, _, kind), rep in zip(
+            found, remove_lines(text, [(s, e) for s, e, _ in found], "", ""), strict=True
+        ):
+            rule_name = "boilerplate_line" if kind == "boilerplate" else f"{kind}_line"
+            reps.append(Replacement(rep.start, rep.end, "", rule_name, f"known {kind} line"))
+        return reps
+
+    return rule
+
+
+_LINE = re.compile(r"[^\n]+")
+_EDGE_PUNCT = " \t-–—•·*|>»›<«‹:.,;!?…()[]\"'“”„‘’#/\\_~=+"
+
+
+def _norm(line: str) -> str:
+    """A line's comparison key: case, spacing and edge punctuation do not count."""
+    return " ".join(line.split()).strip(_EDGE_PUNCT).lower()
+
+
+def repeated_title(text: str, lookahead: int = 3) -> list[Replacement]:
+    """The first line printed again within the next few lines (a title shown twice)."""
+    lines = [m for m in _LINE.finditer(text[:4000]) if m.group().strip()]
+    if len(lines) < 2:
+        return []
+    first = _norm(lines[0].group())
+    if len(first) < 20 or first.count(" ") < 2:
+        return []
+    for m in lines[1 : 1 + lookahead]:
+        if _norm(m.group()) == first:
+            return remove_lines(text, [(m.start(), m.end())], "repeated_title", "title repeated")
+    return []
+
+
+def repeated_paragraphs(text: str, min_words: int = 10) -> list[Replacement]:
+    """Later copies of a long line already printed in the same document."""
+    seen: set[str] = set()
+    spans = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if line.count(" ") + 1 < min_words:
+            continue
+        key = _norm(line)
+        if key.count(" ") + 1 < min_words:
+            continue
+        if key in seen:
+            spans.append((m.start(), m.end()))
+        else:
+            seen.add(key)
+    return remove_lines(text, spans, "repeated_paragraph", "paragraph repeated in the document")
+
+
+# --- C4 line rules (off unless a recipe turns them on) ---------------------------------------
+
+C4_END_PUNCTUATION = (".", "?", "!", '"', "'")
+C4_POLICY = (
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+)
+C4_CITATION = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
+
+
+def c4_lines(
+    terminal_punct: bool, javascript: bool, policy: bool, lorem_ipsum: bool, min_words: int
+) -> Rule:
+    """The C4 line filters (Raffel et al. 2020; datatrove's ``C4QualityFilter`` line part)."""
+
+    def rule(text: str) -> list[Replacement]:
+        spans: list[tuple[int, int, str]] = []
+        for m in _LINE.finditer(text):
+            line = m.group().strip()
+            if not line:
+                continue
+            low = line.lower()
+            why = ""
+            if javascript and "javascript" in low:
+                why = "c4_javascript"
+            elif policy and any(p in low for p in C4_POLICY):
+                why = "c4_policy"
+            elif lorem_ipsum and "lorem ipsum" in low:
+                why = "c4_lorem_ipsum"
+            elif terminal_punct and (not line.endswith(C4_END_PUNCTUATION) or line.endswith("...")):
+                why = "c4_terminal_punct"
+            elif min_words and len(line.split()) < min_words:
+                why = "c4_min_words"
+            if why:
+                spans.append((m.start(), m.end(), why))
+        reps = remove_lines(text, [(s, e) for s, e, _ in spans], "", "")
+        return [
+            Replacement(r.start, r.end, "", why, "C4 line rule")
+            for r, (_, _, why) in zip(reps, spans, strict=True)
+        ]
+
+    return rule
+
+
+def c4_citations(text: str) -> list[Replacement]:
+    if "[" not in text:
+        return []
+    return [
+        Replacement(m.start(), m.end(), "", "c4_citation", "citation marker")
+        for m in C4_CITATION.finditer(text)
+    ]
+
+
+# --- truncated last sentence -----------------------------------------------------------------
+
+# A sentence end followed by whitespace and the capital that opens the next sentence.
+_SENTENCE_BOUNDARY = re.compile(r"[.!?…][\"'”’»)\]]*[ \t]+(?=[\"'“‘«(]?[A-ZÀ-ÞА-Я])")
+_TERMINAL_END = re.compile(r"[.!?…:][\"'”’»)\]]*\s*\Z|[\"'”’»)\]]\s*\Z")
+_TABLE_GAP = re.compile(r"\S {3,}\S|\t")
+_DIGITS = re.compile(r"\d")
+
+
+_DANGLING_WORDS = frozenset(
+    "a an the and or but nor of to in into on at by for from with without about as than that "
+    "which who whose whom whether if because while when where although though since until "
+    "is are was were be been being has have had will would shall should can could may might "
+    "must do does did not no very more most such this these those their its our your his her "
+    "my".split()
+)
+_LAST_WORD = re.compile(r"(\w+)\W*\Z")
+_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("«", "»"))
+
+
+def _looks_cut(fragment: str) -> str:
+    """Why ``fragment`` reads as a sentence cut off mid-way, or "" when it may be complete."""
+    stripped = fragment.rstrip()
+    if stripped.endswith((",", ";", "(", "-", "–", "—", "“", "‘", "«")):
+        return "ends on an opener"
+    for left, right in _PAIRS:
+        if stripped.count(left) > stripped.count(right):
+            return f"unclosed {left}"
+    if stripped.count('"') % 2:
+        return 'unclosed "'
+    m = _LAST_WORD.search(stripped)
+    if m and m.end(1) == len(stripped) and m.group(1).lower() in _DANGLING_WORDS:
+        return f"ends on {m.group(1)!r}"
+    return ""
+
+
+def truncated_end(
+    text: str, min_sentence_words: int = 5, min_fragment_words: int = 3
+) -> list[Replacement]:
+    """A last sentence cut off mid-way, trimmed back to the last complete sentence of its line.
+
+    A missing full stop alone proves nothing (reviews end on "9/10", "Thanks Kevin Smith"), so
+    the fragment must show the cut: it ends on a comma, an opening bracket or quote, or a word
+    that cannot end a sentence ("the", "and", "of"), or leaves a bracket or quote open. The last
+    line must also hold a complete sentence before the fragment and not look like a table row.
+    """
+    body_end = len(text.rstrip())
+    if body_end == 0 or _TERMINAL_END.search(text[max(0, body_end - 8) : body_end]):
+        return []
+    line_start = text.rfind("\n", 0, body_end) + 1
+    line = text[line_start:body_end]
+    if _TABLE_GAP.search(line):
+        return []
+    boundaries = list(_SENTENCE_BOUNDARY.finditer(line))
+    if not boundaries:
+        return []
+    last = boundaries[-1]
+    fragment = line[last.end() :]
+    complete = line[: last.start() + 1]
+    if len(fragment.split()) < min_fragment_words or len(complete.split()) < min_sentence_words:
+        return []
+    why = _looks_cut(fragment)
+    if not why:
+        return []
+    # keep the closing punctuation of the last complete sentence, drop the space before the fragment
+    cut_from = line_start + len(line[: last.end()].rstrip())
+    return [
+        Replacement(cut_from, body_end, "", "truncated_sentence", f"last sentence cut off: {why}")
+    ]
+
+
+# --- whitespace ------------------------------------------------------------------------------
+
+_BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_LEADING_BLANK = re.compile(r"\A(?:[ \t]*\n)+")
+_TRAILING_BLANK = re.compile(r"\n\s*\Z")
+
+
+def blank_lines(text: str) -> list[Replacement]:
+    """Runs of blank lines collapse to one blank line; blank lines at the edges go."""
+    out = [
+        Replacement(m.start(), m.end(), "\n\n", "blank_lines") for m in _BLANK_RUN.finditer(text)
+    ]
+    m = _LEADING_BLANK.match(text)
+    if m and m.end() > 0 and (not out or out[0].start >= m.end()):
+        out.insert(0, Replacement(0, m.end(), "", "blank_lines"))
+    m = _TRAILING_BLANK.search(text)
+    if m and (not out or out[-1].end <= m.start()):
+        out.append(Replacement(m.start(), m.end(), "", "blank_lines"))
+    elif m and out and out[-1].end == len(text):
+        out[-1] = Replacement(out[-1].start, out[-1].end, "", "blank_lines")
+    return out
+
+
+_FIRST_WORD = re.compile(r"\S+")
+_LIST_START = re.compile(r"[-*•·–—>#]|\d+[.)]\s|[a-z][.)]\s", re.IGNORECASE)
+
+
+def hard_wraps(text: str, min_width: int = 50, max_width: int = 100) -> list[Replacement]:
+    """Rejoin lines broken at a fixed width (newswire, e-mail), only where it is unambiguous.
+
+    The wrap width is the longest line of the document (when it is typical of a fixed-width
+    layout). A break is a wrap when the next line's first word would not have fit on the line,
+    so the writer had to break there; the next line continues the paragraph (not indented, not
+    a list item, not blank), and neither line is a table row. Everything else is left alone.
+    """
+    if text.count("\n") < 2:
+        return []
+    lines = text.split("\n")
+    lengths = [len(line) for line in lines]  # trailing spaces are gone by now
+    width = max(lengths)
+    if not (min_width <= width <= max_width):
+        return []
+    near_full = sum(1 for n in lengths if n >= width - 15)
+    if near_full < 3 or near_full * 3 < sum(1 for n in lengths if n):
+        return []
+    stripped = [line.rstrip() for line in lines]
+    # aligned columns (three spaces inside the line, or a tab) mark a table row
+    table = ["   " in line.strip() or "\t" in line for line in stripped]
+    out = []
+    pos = 0
+    for i in range(len(lines) - 1):
+        line, nxt = stripped[i], lines[i + 1]
+        end = pos + len(lines[i])
+        pos = end + 1
+        if not line or not nxt or nxt[0].isspace() or table[i] or table[i + 1]:
+            continue
+        space = nxt.find(" ")
+        first_len = len(nxt) if space < 0 else space
+        if len(line) + 1 + first_len <= width or _LIST_START.match(nxt):
+            continue
+        last = line[-1]
+        if not (last.isalnum() or last in ",;:)\"'”’.!?%"):
+            continue  # a hyphen at the wrap point may belong to the word; leave it to a reader
+        out.append(Replacement(end, end + 1, " ", "hard_wrap", f"line wrapped at {width} columns"))
+    return out
