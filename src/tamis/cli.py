@@ -29,6 +29,13 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing output")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument(
+        "--no-report",
+        dest="report",
+        action="store_false",
+        default=None,
+        help="skip writing report.html (write it later with 'tamis report OUT')",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +103,7 @@ def _run_overrides(args: argparse.Namespace) -> dict:
         "output_format": args.output_format,
         "executor": args.executor,
         "ray_address": args.ray_address,
+        "report": args.report,
     }
 
 

@@ -38,6 +38,7 @@ class RunConfig(BaseModel):
     max_record_bytes: int = Field(default=50_000_000, ge=1)
     shard_size_mb: float = Field(default=64.0, gt=0)
     batch_size: int = Field(default=256, ge=1)
+    report: bool = True  # write OUT/report.html at the end of the run
 
 
 class PipelineConfig:
@@ -59,7 +60,7 @@ class PipelineConfig:
     def fingerprint_dict(self) -> dict[str, Any]:
         """What determines the output: excludes workers and executor, which must not matter."""
         data = self.resolved()
-        for key in ("workers", "executor", "ray_address", "inputs", "output"):
+        for key in ("workers", "executor", "ray_address", "inputs", "output", "report"):
             data.pop(key)
         return data
 

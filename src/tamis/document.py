@@ -65,7 +65,7 @@ class Replacement(NamedTuple):
     reason: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     status: str
     stage: str = ""
@@ -85,7 +85,8 @@ class Verdict:
         return cls(d["status"], d.get("stage", ""), d.get("reason", ""), d.get("details"))
 
 
-_KEPT_VERDICT = Verdict(KEPT)
+KEPT_VERDICT = Verdict(KEPT)  # shared and never mutated: reject() replaces it
+_KEPT_DICT = KEPT_VERDICT.to_dict()
 
 
 @dataclass(slots=True)
@@ -104,7 +105,7 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     edits: list[Edit] = field(default_factory=list)
     signals: dict[str, dict[str, Any]] = field(default_factory=dict)
-    verdict: Verdict = field(default_factory=lambda: _KEPT_VERDICT)
+    verdict: Verdict = KEPT_VERDICT
     order: tuple[int, int] = (0, 0)
 
     @property
@@ -154,14 +155,15 @@ class Document:
 
     def to_record(self) -> dict[str, Any]:
         """The output record. A rejected document carries its original text."""
+        verdict = self.verdict
         return {
             "id": self.id,
-            "text": self.original_text() if self.verdict.status == REJECTED else self.text,
+            "text": self.original_text() if verdict.status == REJECTED else self.text,
             "source": self.source,
             "meta": self.meta,
-            "edits": [e.to_dict() for e in self.edits],
+            "edits": [e.to_dict() for e in self.edits] if self.edits else [],
             "signals": self.signals,
-            "verdict": self.verdict.to_dict(),
+            "verdict": _KEPT_DICT if verdict is KEPT_VERDICT else verdict.to_dict(),
         }
 
     def to_state(self) -> dict[str, Any]:

@@ -12,12 +12,14 @@ from collections.abc import Iterator
 
 import orjson
 
+from tamis.document import KEPT_VERDICT, Document
 from tamis.io.base import (
     Item,
     Quarantine,
     Reader,
     ReadOptions,
     Skipped,
+    derived_id,
     make_document,
     register_reader,
 )
@@ -86,6 +88,8 @@ class JsonlReader(Reader):
             yield from self._read_array(path, opts, start, stop)
             return
         index = -1
+        tf, idf, maxb = opts.text_field, opts.id_field, opts.max_record_bytes
+        loads = orjson.loads
         with open_read(path) as fh:
             lines = iter_lines(fh)
             try:
@@ -94,6 +98,26 @@ class JsonlReader(Reader):
                         continue
                     if stop is not None and index >= stop:
                         return
+                    # fast path: a well-formed record; anything else takes parse_record's
+                    # careful path, which names what is wrong
+                    if len(line) <= maxb:
+                        try:
+                            fields = loads(line)
+                        except orjson.JSONDecodeError:
+                            fields = None
+                        if type(fields) is dict and type(fields.get(tf)) is str:
+                            text = fields.pop(tf)
+                            rid = fields.pop(idf, None)
+                            yield Document(
+                                derived_id(path, index) if rid is None or rid == "" else str(rid),
+                                text,
+                                {"path": path, "index": index, "offset": offset},
+                                fields,
+                                [],
+                                {},
+                                KEPT_VERDICT,
+                            )
+                            continue
                     if not line.strip():
                         yield Skipped("blank_line", {"path": path, "index": index})
                         continue

@@ -87,6 +87,18 @@ class ShardWriter:
         if self._batch_size >= self._batch_bytes:
             self._flush()
 
+    def write_many(self, records: list[dict[str, Any]]) -> None:
+        if self._fh is None:
+            for r in records:
+                self.write(r)
+            return
+        self.count += len(records)
+        data = b"".join([dumps(r) + b"\n" for r in records])
+        self._batch.append(data)
+        self._batch_size += len(data)
+        if self._batch_size >= self._batch_bytes:
+            self._flush()
+
     def _flush(self) -> None:
         if not self._batch:
             return

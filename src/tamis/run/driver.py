@@ -305,7 +305,7 @@ def _finalize(
         "skipped": sum(stats.skipped.values()),
     }
     config = cfg.resolved()
-    for key in ("workers", "executor", "ray_address", "output", "inputs"):
+    for key in ("workers", "executor", "ray_address", "output", "inputs", "report"):
         config.pop(key)  # how and where it ran, and the order inputs were named, change nothing
     manifest = {
         "tamis": __version__,
@@ -341,7 +341,8 @@ def _finalize(
         for s in shards:
             spill_path(out, p, s.ordinal).unlink(missing_ok=True)
             state_path(out, p, s.ordinal).unlink(missing_ok=True)
-    _write_report(out)
+    if cfg.run.report:
+        _write_report(out)
     return RunResult(out, stats, manifest, seconds, skipped_tasks, ignored)
 
 

@@ -23,7 +23,7 @@ import orjson
 from tamis.config import PipelineConfig, build_config
 from tamis.document import Document
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
-from tamis.io.output import ShardWriter, file_checksum, shard_name
+from tamis.io.output import KINDS, ShardWriter, file_checksum, shard_name
 from tamis.io.streams import iter_lines, open_read, open_write
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.plan import Shard
@@ -164,12 +164,14 @@ class _FinalSinks:
         self.out_dir, self.ordinal, self.fmt = out_dir, ordinal, fmt
         self.writers: dict[str, ShardWriter] = {}
 
-    def write(self, kind: str, record: dict[str, Any]) -> None:
+    def write(self, kind: str, records: list[dict[str, Any]]) -> None:
+        if not records:
+            return
         w = self.writers.get(kind)
         if w is None:
             path = Path(self.out_dir) / kind / shard_name(self.ordinal, self.fmt)
             w = self.writers[kind] = ShardWriter(path, self.fmt)
-        w.write(record)
+        w.write_many(records)
 
     def close(self) -> dict[str, Any]:
         out = {}
@@ -214,19 +216,22 @@ def run_task(task: Task) -> dict[str, Any]:
             docs = [it for it in batch if isinstance(it, Document)]
             pipeline.run_batch(phase, docs, stats, decision, state)
             if sinks is not None:
+                out: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
                 for it in batch:
-                    if isinstance(it, dict):
+                    if type(it) is dict:
                         stats.quarantined[it["verdict"]["reason"]] += 1
-                        sinks.write("quarantine", it)
+                        out["quarantine"].append(it)
                     elif it.kept:
-                        stats.kept_records += 1
                         stats.kept_chars += len(it.text)
-                        sinks.write("kept", it.to_record())
+                        out["kept"].append(it.to_record())
                     else:
-                        stats.rejected_records += 1
                         rec = it.to_record()
                         stats.rejected_chars += len(rec["text"])
-                        sinks.write("rejected", rec)
+                        out["rejected"].append(rec)
+                stats.kept_records += len(out["kept"])
+                stats.rejected_records += len(out["rejected"])
+                for kind, records in out.items():
+                    sinks.write(kind, records)
             else:
                 spill.write(
                     b"".join(

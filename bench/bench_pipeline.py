@@ -1,0 +1,156 @@
+"""Benchmark of the bare pipeline (read -> no stage -> write) against the floor any pipeline pays.
+
+The floor is a minimal loop over the same files: decompress zstd, split lines, parse each with
+orjson, serialise it again, compress with zstd, write. The bare pipeline is `tamis clean
+--stages ""` on 1 and 2 workers. The corpus is generated here (demo-corpus documents with many
+seeds), so no data is copied; its size is given in GB of uncompressed JSONL.
+
+    .venv/bin/python bench/bench_pipeline.py --gb 1.0
+
+Results are written to bench/results/pipeline.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import zstandard
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work" / "pipeline"
+
+
+def make_corpus(dest: Path, gb: float, files: int = 8) -> tuple[list[Path], int, int]:
+    from tamis.demo import make_documents
+
+    dest.mkdir(parents=True, exist_ok=True)
+    target = int(gb * 1e9)
+    per_file = target // files
+    paths, total, ndocs = [], 0, 0
+    cctx = zstandard.ZstdCompressor(level=3)
+    seed = 0
+    for k in range(files):
+        p = dest / f"corpus-{k:02d}.jsonl.zst"
+        size = 0
+        with open(p, "wb") as fh, cctx.stream_writer(fh) as zw:
+            while size < per_file:
+                seed += 1
+                for d in make_documents(2000, seed):
+                    d["id"] = f"{seed}-{d['id']}"
+                    line = orjson.dumps(d) + b"\n"
+                    zw.write(line)
+                    size += len(line)
+                    ndocs += 1
+        total += size
+        paths.append(p)
+    return paths, total, ndocs
+
+
+def floor_loop(paths: list[Path], out: Path) -> float:
+    """The minimal per-record loop that any JSONL.zst -> JSONL.zst pipeline pays."""
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    dctx = zstandard.ZstdDecompressor()
+    cctx = zstandard.ZstdCompressor(level=3)
+    for p in paths:
+        with open(p, "rb") as fin, open(out / p.name, "wb") as fout, cctx.stream_writer(fout) as zw:
+            reader = dctx.stream_reader(fin)
+            rest = b""
+            while chunk := reader.read(1 << 20):
+                lines = (rest + chunk).split(b"\n")
+                rest = lines.pop()
+                zw.write(
+                    b"".join(orjson.dumps(orjson.loads(line)) + b"\n" for line in lines if line)
+                )
+    return time.perf_counter() - t0
+
+
+def run_tamis(paths: list[Path], out: Path, workers: int) -> tuple[float, float]:
+    """Wall seconds and the peak RSS (MB) of the largest process of the run."""
+    if out.exists():
+        shutil.rmtree(out)
+    cmd = [sys.executable, "-m", "tamis.cli", "clean", *map(str, paths), "-o", str(out)]
+    cmd += ["--stages", "", "--workers", str(workers), "--quiet", "--no-report"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gb", type=float, default=1.0, help="corpus size, GB of uncompressed JSONL")
+    ap.add_argument("--keep", action="store_true", help="keep the generated corpus")
+    args = ap.parse_args()
+
+    corpus = WORK / f"corpus-{args.gb:g}gb"
+    marker = corpus / "SIZE"
+    if marker.exists():
+        paths = sorted(corpus.glob("*.jsonl.zst"))
+        total, ndocs = map(int, marker.read_text().split())
+    else:
+        if corpus.exists():
+            shutil.rmtree(corpus)
+        paths, total, ndocs = make_corpus(corpus, args.gb)
+        marker.write_text(f"{total} {ndocs}")
+    on_disk = sum(p.stat().st_size for p in paths)
+    mb = total / 1e6
+
+    rows = []
+    floor_s = floor_loop(paths, WORK / "floor-out")
+    rows.append(("floor loop (1 process)", 1, floor_s, None))
+    for workers in (1, 2):
+        s, peak = run_tamis(paths, WORK / f"out-{workers}", workers)
+        rows.append((f"tamis bare pipeline, --workers {workers}", workers, s, peak))
+    floor_rate = mb / floor_s
+
+    lines = [
+        "## Bare pipeline vs floor (read -> no stage -> write)",
+        "",
+        f"- machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}",
+        f"- command: `.venv/bin/python bench/bench_pipeline.py --gb {args.gb:g}`",
+        f"- corpus: {ndocs:,} generated news-like documents, {mb:,.0f} MB of JSONL "
+        f"({on_disk / 1e6:,.0f} MB zstd on disk, {len(paths)} files)",
+        "",
+        "| run | workers | seconds | MB/s | MB/s per worker | share of floor per worker | peak RSS per process |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, workers, s, peak in rows:
+        rate = mb / s
+        lines.append(
+            f"| {name} | {workers} | {s:.1f} | {rate:.1f} | {rate / workers:.1f} | "
+            f"{100 * rate / workers / floor_rate:.0f}% | {f'{peak:.0f} MB' if peak else '-'} |"
+        )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "results" / "pipeline.md").write_text(text)
+    for d in ("floor-out", "out-1", "out-2"):
+        shutil.rmtree(WORK / d, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(corpus, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
