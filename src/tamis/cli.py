@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stages", help="list the stages and their options")
 
+    from tamis.report.commands import add_report_commands
+
+    add_report_commands(sub)
+
     p = sub.add_parser("demo-corpus", help="generate the demo corpus (deterministic)")
     p.add_argument("dest", metavar="DIR")
     p.add_argument("--docs", type=int, default=2400, help="number of documents (default 2400)")
@@ -178,6 +182,9 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     from tamis.config import ConfigError
+    from tamis.report.commands import REPORT_COMMANDS
+
+    COMMANDS.update(REPORT_COMMANDS)
     from tamis.run.plan import InputError
 
     args = build_parser().parse_args(argv)
