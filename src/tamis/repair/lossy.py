@@ -44,7 +44,18 @@ _DOUBLE_OPEN = re.compile(f"{LDQ}|â€œ|â€oe")
 _SINGLE_CLOSE = re.compile(f"(?<=[\\w.,;:!?]){RSQ}(?!\\w)|â€™|â€TM")
 _DOUBLE_CLOSE = re.compile(f"{RDQ}|â€\x9d|â€(?![{_CONT}]|TM|oe)")
 
-_CONTRACTION_RE = re.compile(r"(?:s|t|m|d|ll|re|ve)(?![^\W\d_])", re.IGNORECASE)
+_SUFFIX_RE = re.compile(r"(s|t|m|d|ll|re|ve)(?![^\W\d_])", re.IGNORECASE)
+_PRONOUNS = "i|you|he|she|we|they|it|that|who|there|what|would|could|should|might|must"
+# English contractions, as (word before the apostrophe, what follows it).
+_CONTRACTION_WORDS = {
+    "s": re.compile(r"[^\W\d_]+$"),
+    "t": re.compile(r"[^\W\d_]*n$", re.IGNORECASE),
+    "m": re.compile(r"^i$", re.IGNORECASE),
+    "d": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
+    "ll": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
+    "ve": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
+    "re": re.compile(r"^(?:you|we|they|who|what|there)$", re.IGNORECASE),
+}
 _ELISION_RE = re.compile(r"(?:^|(?<=[^\w]))(?:[ldjnmstc]|qu|jusqu|lorsqu|puisqu)$", re.IGNORECASE)
 _VOWEL_OR_H = set("aeiouyhAEIOUYHéèêàâîôûÉÈÊÀÂ")
 
@@ -54,7 +65,8 @@ def _is_letter(ch: str) -> bool:
 
 
 def _is_space(ch: str) -> bool:
-    return ch == "" or ch.isspace()
+    # A no-break space is not a space here: in mojibake it is usually a byte (``Ã\xa0`` is à).
+    return ch in ("", " ", "\t", "\n")
 
 
 def _last_open_is_single(line: str, pos: int) -> bool:
@@ -79,6 +91,30 @@ def _closing(line: str, pos: int) -> str:
 
 def _opening(line: str, pos: int) -> str:
     return LSQ if _next_close_is_single(line, pos) else LDQ
+
+
+def _unpaired_quote_beside(line: str, pos: int) -> bool:
+    """Whether the dagger at ``pos`` stands where a quotation on this line lacks its mark.
+
+    A dagger glued to the next word after an opening quote that is never closed
+    (``“hello†and``), or starting a word before a closing quote that was never opened
+    (``†actively ... Kabul,’``), is a lost quote; a footnote or extinct-taxon dagger has no
+    such partner.
+    """
+    prev = line[pos - 1] if pos else ""
+    before, after = line[:pos], line[pos + 1 :]
+    if _is_space(prev):
+        closing = _CLOSING_SINGLE.search(after)
+        return closing is not None and LSQ not in before and LSQ not in after[: closing.start()]
+    last_open = max(before.rfind(LDQ), before.rfind(LSQ))
+    if last_open < 0:
+        return False
+    if before[last_open] == LDQ:
+        return RDQ not in before[last_open:]
+    return _CLOSING_SINGLE.search(before, last_open) is None
+
+
+_CLOSING_SINGLE = re.compile(f"{RSQ}(?![^\\W\\d_])")
 
 
 def _a_euro(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
@@ -109,8 +145,10 @@ def _dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     start, end = m.start(), m.end()
     prev = line[start - 1] if start else ""
     nxt = line[end] if end < len(line) else ""
-    if not nxt or not nxt.isalnum():
+    if not nxt or _is_space(nxt) and _is_space(prev):
         return None
+    if start >= 2 and not line[start - 2].isascii() and not prev.isascii():
+        return None  # inside a longer mojibake sequence (``Ãƒ`` ``Ë†``): ftfy's to decode
     if _is_space(prev):
         return end, LSQ, "â€˜ whose folded ˜ was read as a no-break space (dagger)"
     return end, RDQ + " ", "â€ plus a space read as a dagger: closing quote, space restored"
@@ -132,7 +170,7 @@ def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
         word_start = start
         while word_start > 0 and line[word_start - 1].isalpha():
             word_start -= 1
-        if _CONTRACTION_RE.match(line, end) or (
+        if _is_contraction(line, word_start, start, end) or (
             nxt in _VOWEL_OR_H and _ELISION_RE.search(line[word_start:start])
         ):
             return end, RSQ, "apostrophe whose C1 bytes were stripped"
@@ -148,8 +186,36 @@ def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     return None
 
 
-def _latin1_only(line: str) -> bool:
-    return all(ord(c) < 0x100 for c in line) if not line.isascii() else True
+def _is_contraction(line: str, word_start: int, start: int, end: int) -> bool:
+    m = _SUFFIX_RE.match(line, end)
+    if m is None:
+        return False
+    return _CONTRACTION_WORDS[m.group(1).lower()].search(line[word_start:start]) is not None
+
+
+def _has_contraction(line: str) -> bool:
+    for m in re.finditer(r"(?<=[^\W\d_])â", line):
+        word_start = m.start()
+        while word_start > 0 and line[word_start - 1].isalpha():
+            word_start -= 1
+        if _is_contraction(line, word_start, m.start(), m.end()):
+            return True
+    return False
+
+
+def _stripped_latin1_reading(line: str) -> bool:
+    """Whether the line reads as UTF-8 decoded as Latin-1 with its C1 bytes stripped.
+
+    Every character is then below U+0100, no C1 control is left (a line that still has them is
+    Windows-1252 read as Latin-1, where a real ``â`` is just an ``â``), and there is UTF-8
+    evidence: a two-byte sequence ``Ã©``/``Â»``, or lone ``â`` where no real one can be: after
+    punctuation, before an English contraction, or one opening and one closing a quotation.
+    A lone ``â`` alone is not enough: it is a word in Welsh, starts French and Portuguese
+    words, and ends Tagalog and Latin ones.
+    """
+    if any(ord(c) >= 0x100 or 0x80 <= ord(c) < 0xA0 for c in line):
+        return False
+    return _LATIN1_EVIDENCE.search(line) is not None or _has_contraction(line)
 
 
 def _line_repairs(line: str, offset: int) -> list[Replacement]:
@@ -167,13 +233,13 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
         if found.startswith("â€"):
             result = _a_euro(line, m)
         elif found == "†":
-            if evidence:
+            if evidence or _unpaired_quote_beside(line, m.start()):
                 result = _dagger(line, m)
                 rule = DAGGER_RULE
         else:
             if latin1 is None:
-                latin1 = _latin1_only(line)
-            if latin1 and (evidence or _strong_lone_a(line)):
+                latin1 = _stripped_latin1_reading(line)
+            if latin1:
                 result = _lone_a(line, m)
         if result is None:
             pos = m.end()
@@ -184,17 +250,11 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
     return out
 
 
-_LONE_A_IMPOSSIBLE = re.compile(
-    r"(?<=[^\W\d_])â(?=[\s.,;:!?)]|$)"  # ends a word: no French or Portuguese word does
-    r"|(?<=\s)â(?=\s)"  # stands alone between spaces
-    r"|(?<=[^\W\d_])â(?:s|t|ll|re|ve|m|d)\b"  # English contraction
-    r"|â[\xa0-\xbf]"
+_LATIN1_EVIDENCE = re.compile(
+    r"[ÂÃ][\xa0-\xbf]|â[\xa0-\xbf]"  # a complete sequence read as Latin-1
+    r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
+    r"|(?:^|\s)â[^\W\d_][^\n]*?[^\W\d_]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
 )
-
-
-def _strong_lone_a(line: str) -> bool:
-    """A lone â in a place no real â takes (end of a word, between spaces, a contraction)."""
-    return _LONE_A_IMPOSSIBLE.search(line) is not None
 
 
 def lossy_repairs(text: str) -> list[Replacement]:

@@ -9,40 +9,70 @@ how clever the alignment is: every replacement carries the original characters i
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 from tamis.document import Replacement
+
+_TOKEN_RE = re.compile(r"\s+|[^\s]+")
+
+
+def _merge(out: list[Replacement], rep: Replacement) -> None:
+    if out and out[-1].end == rep.start:
+        prev = out.pop()
+        rep = Replacement(prev.start, rep.end, prev.inserted + rep.inserted, rep.rule, rep.reason)
+    out.append(rep)
+
+
+def _char_diff(a: str, b: str, base: int, rule: str, reason: str, out: list[Replacement]) -> None:
+    if len(a) == len(b):
+        # Same length (C1 controls to Windows-1252, one-for-one swaps): compare in place.
+        i = 0
+        n = len(a)
+        while i < n:
+            if a[i] == b[i]:
+                i += 1
+                continue
+            j = i
+            while j < n and a[j] != b[j]:
+                j += 1
+            _merge(out, Replacement(base + i, base + j, b[i:j], rule, reason))
+            i = j
+        return
+    if not a or not b or len(a) * len(b) > 250_000:
+        _merge(out, Replacement(base, base + len(a), b, rule, reason))
+        return
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            _merge(out, Replacement(base + i1, base + i2, b[j1:j2], rule, reason))
 
 
 def diff_replacements(
     old: str, new: str, rule: str, reason: str = "", offset: int = 0
 ) -> list[Replacement]:
-    """Replacements (shifted by ``offset``) that turn ``old`` into ``new``."""
+    """Replacements (shifted by ``offset``) that turn ``old`` into ``new``.
+
+    The two texts are aligned word by word first (words and runs of spaces as tokens), then
+    each differing stretch character by character, which keeps the work small on long lines.
+    """
     if old == new:
         return []
-    # Trim the common prefix and suffix first: cheap, and it keeps the matcher's work small.
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    a, b = old[start:end_old], new[start:end_new]
-    if not a or not b or len(a) * len(b) > 4_000_000:
-        return [Replacement(offset + start, offset + end_old, b, rule, reason)]
     out: list[Replacement] = []
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    ta, tb = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+    pos_a = [0]
+    for t in ta:
+        pos_a.append(pos_a[-1] + len(t))
+    pos_b = [0]
+    for t in tb:
+        pos_b.append(pos_b[-1] + len(t))
+    matcher = SequenceMatcher(None, ta, tb, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        base = offset + start
-        if out and out[-1].end == base + i1:
-            prev = out.pop()
-            out.append(Replacement(prev.start, base + i2, prev.inserted + b[j1:j2], rule, reason))
-        else:
-            out.append(Replacement(base + i1, base + i2, b[j1:j2], rule, reason))
+        a = old[pos_a[i1] : pos_a[i2]]
+        b = new[pos_b[j1] : pos_b[j2]]
+        _char_diff(a, b, offset + pos_a[i1], rule, reason, out)
     return out
 
 
