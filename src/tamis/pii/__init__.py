@@ -1,0 +1,1 @@
+"""Personal data detection (see :mod:`tamis.pii.detectors`); the ``pii`` stage redacts with it."""

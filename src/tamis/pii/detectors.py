@@ -1,0 +1,243 @@
+"""Finding personal data in text: e-mail addresses, phone numbers, IP addresses, payment cards
+and IBANs, each as a (start, end, kind) span.
+
+Every kind has a cheap candidate regex and a validator. The validators are where precision
+comes from: cards must pass Luhn and start with a real issuer prefix, IBANs must have their
+country's length and pass the ISO 7064 mod-97 check, IP addresses must parse, and phone numbers
+must have a phone's shape (an international prefix, a trunk 0, a bracketed area code, or the
+North American 3-3-4 grouping) and not a date's, a price's, a version's or an ISBN's.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+EMAIL = "EMAIL"
+PHONE = "PHONE"
+IP = "IP"
+CARD = "CARD"
+IBAN = "IBAN"
+KINDS = (EMAIL, PHONE, IP, CARD, IBAN)
+
+# --- e-mail ----------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63}[A-Za-z0-9_%+-])?"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])"
+)
+# "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses.
+_FILE_SUFFIX = frozenset("png jpg jpeg gif svg webp bmp ico css js json pdf mp4 zip".split())
+
+
+def emails(text: str) -> list[tuple[int, int, str]]:
+    if "@" not in text:
+        return []
+    out = []
+    for m in _EMAIL.finditer(text):
+        value = m.group()
+        if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX:
+            continue
+        if ".." in value:
+            continue
+        out.append((m.start(), m.end(), EMAIL))
+    return out
+
+
+# --- IP addresses ----------------------------------------------------------------------------
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w]|\.\d)")
+_IPV6 = re.compile(
+    r"(?<![\w:.])(?:(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,7}|[0-9A-Fa-f]{1,4})"
+    r"|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})"
+    r"(?:%\w+)?(?![\w:])"
+)
+# "version 1.2.3.4", "build 6.1.7601.1", "chapter 1.2.3.4": dotted numbers that are not hosts.
+_VERSION_BEFORE = re.compile(
+    r"(?:version|ver\.?|release|build|v|firmware|update|kb|chapter|section|§|figure|fig\.|table|step|"
+    r"rule|article|art\.|clause|para\.?|kapitel|abschnitt)\s*\Z",
+    re.I,
+)
+
+
+def ip_addresses(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    if "." in text:
+        for m in _IPV4.finditer(text):
+            if _VERSION_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+                continue
+            out.append((m.start(), m.end(), IP))
+    if "::" in text or text.count(":") >= 7:
+        for m in _IPV6.finditer(text):
+            value = m.group().split("%", 1)[0]
+            groups = [g for g in value.split(":") if g]
+            if len(groups) < 2 or not any(c.isdigit() for c in value):
+                continue
+            if "::" not in value and len(groups) != 8:
+                continue
+            try:
+                ipaddress.IPv6Address(value)
+            except ValueError:
+                continue
+            out.append((m.start(), m.end(), IP))
+    return out
+
+
+# --- payment cards ---------------------------------------------------------------------------
+
+_CARD = re.compile(
+    r"(?<![\w.,-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -]?)\d{6}\2\d{4,5})(?![\w]|[.,-]\d)"
+)
+# Issuer prefixes (IIN ranges) of the networks in use: Visa, Mastercard, Amex, Discover,
+# Diners, JCB, UnionPay, Maestro. A number that passes Luhn but starts elsewhere is an id.
+_ISSUER = re.compile(
+    r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|6(?:011|5|4[4-9]|2)|3(?:0[0-5]|[68])|35|5[06-8]|6[37]"
+)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def cards(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if not 13 <= len(digits) <= 19 or len(set(digits)) < 2:
+            continue
+        if not _ISSUER.match(digits) or not luhn_ok(digits):
+            continue
+        out.append((m.start(), m.end(), CARD))
+    return out
+
+
+# --- IBAN ------------------------------------------------------------------------------------
+
+# Lengths from the SWIFT IBAN registry.
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
+    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
+    "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])")
+
+
+def iban_ok(value: str) -> bool:
+    compact = value.replace(" ", "")
+    if IBAN_LENGTHS.get(compact[:2]) != len(compact):
+        return False
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+def ibans(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _IBAN.finditer(text):
+        value = m.group()
+        # the greedy match may have taken a following word's first group: try shorter ends
+        while value and not iban_ok(value):
+            cut = value.rfind(" ")
+            if cut < 0:
+                value = ""
+                break
+            value = value[:cut]
+        if value:
+            out.append((m.start(), m.start() + len(value), IBAN))
+    return out
+
+
+# --- phone numbers ---------------------------------------------------------------------------
+
+# A run of digits with phone separators, optionally opened by + or 00 and a bracketed area code.
+_PHONE = re.compile(
+    r"(?<![\w+/.,$€£¥-])(?:\+|00)?\(?\d{1,5}\)?(?: ?\(0\))?(?:[ \t.\-/]{0,2}\(?\d{1,8}\)?){1,6}(?![\w/]|[.,]\d|-\d)"
+    r"|(?<![\w+/.,$€£¥-])\+\d{7,15}(?![\w/]|[.,]\d)"
+)
+_NANP = re.compile(r"(?:1[ .-])?\(?[2-9]\d{2}\)?([ .-]?)\d{3}([ .-])\d{4}")
+_NANP_PAREN = re.compile(r"\([2-9]\d{2}\) ?\d{3}[ .-]?\d{4}")
+_TRUNK = re.compile(r"\(?0\d{1,4}\)?(?:[ /-]\d{2,8}){1,4}")
+_DATE_SHAPE = re.compile(
+    r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4})|(?:(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d)"
+)
+_PHONE_CONTEXT = re.compile(
+    r"(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|fax|mobile?|cell|call|ring|"
+    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\w*\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*\Z",
+    re.I,
+)
+_NOT_PHONE_BEFORE = re.compile(
+    r"(?:isbn(?:-1[03])?|issn|doi|no\.|#|ref|id|version|ver|v|pp?\.)\s*:?\s*\Z", re.I
+)
+_MONEY_AFTER = re.compile(
+    r"\A\s*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
+)
+
+
+def _phone_ok(value: str, before: str, after: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    n = len(digits)
+    if n < 7 or n > 15 or len(set(digits)) < 3:
+        return False
+    if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after):
+        return False
+    if value.startswith(("+", "00")):
+        # international: a country code and a subscriber number, any common grouping
+        return 8 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
+    if _NANP_PAREN.fullmatch(value):
+        return True
+    m = _NANP.fullmatch(value)
+    if m and (m.group(1) == m.group(2) or m.group(1) == ""):
+        return n == 10 or (n == 11 and digits[0] == "1")
+    if _DATE_SHAPE.fullmatch(value) or "." in value:
+        return False
+    if _TRUNK.fullmatch(value) and 9 <= n <= 12:
+        return True
+    # any other grouping only when the text says it is a phone number
+    return bool(_PHONE_CONTEXT.search(before)) and 7 <= n <= 13
+
+
+def phones(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _PHONE.finditer(text):
+        value = m.group().rstrip(" .-/")
+        start = m.start()
+        before = text[max(0, start - 40) : start]
+        after = text[start + len(value) : start + len(value) + 12]
+        if _phone_ok(value, before, after):
+            out.append((start, start + len(value), PHONE))
+    return out
+
+
+DETECTORS = {EMAIL: emails, IP: ip_addresses, CARD: cards, IBAN: ibans, PHONE: phones}
+
+
+def find_pii(text: str, kinds: tuple[str, ...] = KINDS) -> list[tuple[int, int, str]]:
+    """All non-overlapping PII spans, earlier kinds in ``DETECTORS`` order winning overlaps
+    (an e-mail's digits are not a phone, a card is not a phone)."""
+    spans: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, detect in DETECTORS.items():
+        if kind not in kinds:
+            continue
+        for start, end, k in detect(text):
+            if any(start < e and s < end for s, e in taken):
+                continue
+            spans.append((start, end, k))
+            taken.append((start, end))
+    spans.sort()
+    return spans
