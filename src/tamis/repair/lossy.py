@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
+
 from tamis.document import Replacement
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 
@@ -36,7 +38,13 @@ _CONT_NOT_LATIN1 = "\x80-\x9f€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•�
 _CONT = _CONT_NOT_LATIN1 + "\xa0-\xbf"
 # ``â€`` whose third character is missing, folded or transliterated; or a lone dagger; or a
 # lone ``â`` (possibly followed by the surviving A0-BF byte of a Latin-1 reading).
-CANDIDATE_RE = re.compile(f"â€(?:TM|oe|\ufffd|(?![{_CONT}]))|†|â(?![{_CONT_NOT_LATIN1}])")
+# Characters that continue a UTF-8 sequence in any single-byte reading ftfy knows (cp1250's
+# ``ś`` as well as cp1252's ``œ``), and the placeholders of a lost byte (``?``, U+FFFD) that
+# ftfy's own lossy-sequence rule handles.
+_ANY_CONT = (
+    _CONT + "ĄÆĽŁØŖŚŠŞŤŸŹŽŻŒąæƒľłøŗśšşťźžżœˆˇ˘˛˜˝΄΅ΆΈΉΊΌΎΏЁЂЃЄЅІЇЈЉЊЋЌЎЏёђѓєѕіїјљњћќўџҐґ?\ufffd"
+)
+CANDIDATE_RE = re.compile(f"â€(?:TM|oe|(?![{_ANY_CONT}]))|†|â(?![{_CONT_NOT_LATIN1}?\ufffd])")
 
 # Closing marks that decide the quote style of an opening one (and the reverse).
 _SINGLE_OPEN = re.compile(f"{LSQ}|â€˜|(?:^|(?<=\\s))â€ (?=\\w)|(?:^|(?<=\\s))†(?=\\w)")
@@ -91,6 +99,37 @@ def _closing(line: str, pos: int) -> str:
 
 def _opening(line: str, pos: int) -> str:
     return LSQ if _next_close_is_single(line, pos) else LDQ
+
+
+def _continues_a_sequence(line: str, pos: int) -> bool:
+    """Whether the mark at ``pos`` belongs to mojibake around it rather than standing alone.
+
+    True when the characters just before it, read back as Windows-1252 bytes, start a UTF-8
+    sequence that the mark would continue (``Å†`` is C5 86, ``ņ``), or form an unfinished one
+    (``ãƒ`` is E3 83): ftfy decodes those, and a lone-mark repair would break them.
+    """
+    start = pos
+    while start > 0 and not line[start - 1].isascii() and pos - start < 3:
+        start -= 1
+    run = line[start:pos]
+    if not run:
+        return False
+    try:
+        raw = run.encode("sloppy-windows-1252")
+    except UnicodeEncodeError:
+        return False
+    if len(raw) == 1:
+        if line[pos] != "†":
+            return False
+        if 0xC2 <= raw[0] <= 0xDF:
+            return True  # a two-byte sequence whose second byte is the dagger's 86
+        nxt = line[pos + 1] if pos + 1 < len(line) else ""
+        return 0xE0 <= raw[0] <= 0xF4 and not nxt.isascii()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _unpaired_quote_beside(line: str, pos: int) -> bool:
@@ -159,6 +198,8 @@ def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     start, end = m.start(), m.end()
     prev = line[start - 1] if start else ""
     nxt = line[end] if end < len(line) else ""
+    if not prev.isascii():
+        return None  # part of a longer garble, not a lone mark
     if "\xa0" <= nxt <= "\xbf":
         code = 0x2000 + ord(nxt) - 0x80
         if nxt == "¢" and prev.isalnum():
@@ -166,6 +207,8 @@ def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
         elif nxt == "¬":
             code = 0x20AC  # E2 82 AC: the euro sign
         return end + 1, chr(code), "Latin-1 reading of E2 80 xx with the C1 byte stripped"
+    if not nxt.isascii():
+        return None
     if _is_letter(prev) and _is_letter(nxt):
         word_start = start
         while word_start > 0 and line[word_start - 1].isalpha():
@@ -230,6 +273,10 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
         found = m.group()
         result = None
         rule = RULE
+        if found.startswith("â€") or found == "†":
+            if _continues_a_sequence(line, m.start()):
+                pos = m.end()
+                continue
         if found.startswith("â€"):
             result = _a_euro(line, m)
         elif found == "†":
