@@ -1,0 +1,218 @@
+"""The ``boilerplate`` stage: what each site repeats, learned from the corpus, then removed.
+
+Observe: for every document, the site it comes from (see :mod:`tamis.clean.sitekey`) and a
+64-bit key for each distinct line and line segment (see :mod:`tamis.clean.segments`). A shard's
+state is only those keys, sorted and counted (12 bytes per distinct key), plus the number of
+documents per site bucket in a fixed 2^24-slot table; no text is kept.
+
+Merge: shard states are split by key into ``partitions`` files in the work directory, then each
+partition is counted on its own, so memory is bounded by one partition whatever the corpus
+size. A key is boilerplate when its document frequency is at least ``min_docs`` and at least
+``min_share`` of its site's documents. Only those keys, with their evidence, form the decision.
+
+Apply: a line whose key is in the decision is removed; otherwise a segment whose key is in it
+is removed as a line prefix, suffix or inline span. Every edit says how many of the site's
+documents carry it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from tamis.document import Document, Replacement
+from tamis.stages.base import GlobalStage, StageOptions, register
+
+_RULES = {
+    "line": "learned_line",
+    "first": "learned_prefix",
+    "last": "learned_suffix",
+    "middle": "learned_inline",
+}
+
+
+class BoilerplateOptions(StageOptions):
+    #: a line or segment must recur in at least this many documents of its site ...
+    min_docs: int = Field(4, ge=2)
+    #: ... and in at least this share of the site's documents
+    min_share: float = Field(0.3, gt=0.0, le=1.0)
+    #: meta fields holding the page URL (dotted paths for nested fields), tried in order
+    url_fields: tuple[str, ...] = ("url", "metadata.url")
+    #: a meta field naming the source directly (for example a feed or publisher id)
+    source_field: str | None = None
+    #: segments shorter than this (normalised) are not learned: "U.S." is not furniture
+    min_segment_chars: int = Field(12, ge=1)
+    #: number of spill files the merge counts one at a time (memory ~ 1/partitions of the keys)
+    partitions: int = Field(64, ge=1, le=4096)
+
+
+@dataclass
+class ShardState:
+    """Sorted distinct keys with their document counts, and documents per site bucket."""
+
+    keys: Any = None  # numpy uint64, sorted, unique
+    counts: Any = None  # numpy uint32, documents holding each key
+    site_docs: dict[int, int] = field(default_factory=dict)  # site bucket -> documents
+
+    def add(self, keys, counts) -> None:
+        import numpy as np
+
+        if self.keys is None or len(self.keys) == 0:
+            self.keys, self.counts = keys, counts
+            return
+        all_keys = np.concatenate([self.keys, keys])
+        all_counts = np.concatenate([self.counts, counts])
+        self.keys, inverse = np.unique(all_keys, return_inverse=True)
+        self.counts = np.bincount(inverse, weights=all_counts, minlength=len(self.keys)).astype(
+            np.uint32
+        )
+
+
+@dataclass
+class Decision:
+    keys: frozenset[int]
+    evidence: dict[int, tuple[int, int]]  # key -> (documents holding it, documents of its site)
+    sites: int
+    learned: int
+
+
+@register
+class BoilerplateStage(GlobalStage):
+    name = "boilerplate"
+    Options = BoilerplateOptions
+
+    def _site(self, doc: Document) -> str:
+        from tamis.clean.sitekey import site_of
+
+        return site_of(doc, self.options.url_fields, self.options.source_field)
+
+    def new_state(self) -> ShardState:
+        return ShardState()
+
+    def observe(self, docs: list[Document], state: ShardState) -> None:
+        import numpy as np
+
+        from tamis.clean.segments import source_bits, unit_key, units
+
+        keys: list[int] = []
+        min_chars = self.options.min_segment_chars
+        for doc in docs:
+            hi = source_bits(self._site(doc))
+            state.site_docs[hi] = state.site_docs.get(hi, 0) + 1
+            keys.extend({unit_key(hi, u) for u in units(doc.text, min_chars)})
+        if not keys:
+            return
+        arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+        uniq, counts = np.unique(arr, return_counts=True)
+        state.add(uniq, counts.astype(np.uint32))
+
+    def merge(self, states, workdir: Path) -> Decision:
+        import numpy as np
+
+        from tamis.clean.segments import ITEM_BITS
+
+        parts = self.options.partitions
+        workdir = Path(workdir)
+        workdir.mkdir(parents=True, exist_ok=True)
+        files = [open(workdir / f"keys-{p:04d}.bin", "wb") for p in range(parts)]  # noqa: SIM115
+        record = np.dtype([("key", "<u8"), ("count", "<u4")])
+        site_docs: dict[int, int] = {}
+        try:
+            for state in states:
+                for hi, n in state.site_docs.items():
+                    site_docs[hi] = site_docs.get(hi, 0) + n
+                if state.keys is None or len(state.keys) == 0:
+                    continue
+                rows = np.empty(len(state.keys), dtype=record)
+                rows["key"] = state.keys
+                rows["count"] = state.counts
+                bucket = (state.keys % np.uint64(parts)).astype(np.int64)
+                order = np.argsort(bucket, kind="stable")
+                bounds = np.searchsorted(bucket[order], np.arange(parts + 1))
+                for p in range(parts):
+                    if bounds[p] < bounds[p + 1]:
+                        rows[order[bounds[p] : bounds[p + 1]]].tofile(files[p])
+        finally:
+            for f in files:
+                f.close()
+        evidence: dict[int, tuple[int, int]] = {}
+        min_docs, min_share = self.options.min_docs, self.options.min_share
+        for p in range(parts):
+            path = workdir / f"keys-{p:04d}.bin"
+            rows = np.fromfile(path, dtype=record)
+            os.unlink(path)
+            if len(rows) == 0:
+                continue
+            uniq, inverse = np.unique(rows["key"], return_inverse=True)
+            df = np.bincount(inverse, weights=rows["count"], minlength=len(uniq))
+            candidates = np.nonzero(df >= min_docs)[0]
+            for i in candidates:
+                key = int(uniq[i])
+                n_site = site_docs.get(key >> ITEM_BITS, 0)
+                if n_site and df[i] >= min_share * n_site:
+                    evidence[key] = (int(df[i]), n_site)
+        return Decision(frozenset(evidence), evidence, len(site_docs), len(evidence))
+
+    def apply(self, docs: list[Document], decision: Decision) -> None:
+        from tamis.clean.segments import source_bits, unit_key, units
+
+        if not decision.keys:
+            return
+        min_chars = self.options.min_segment_chars
+        for doc in docs:
+            site = self._site(doc)
+            hi = source_bits(site)
+            found = []
+            removed_lines: list[tuple[int, int]] = []
+            for u in units(doc.text, min_chars):
+                key = unit_key(hi, u)
+                if key not in decision.keys:
+                    continue
+                df, n = decision.evidence[key]
+                why = f"in {df} of {n} documents of {site}"
+                if u.kind == "line":
+                    removed_lines.append((u.start, u.end))
+                    found.append((u.start, u.end, "line", why))
+                elif not any(s <= u.start and u.end <= e for s, e in removed_lines):
+                    found.append((u.start, u.end, u.kind, why))
+            if found:
+                doc.apply(self.name, self._replacements(doc.text, found))
+
+    @staticmethod
+    def _replacements(text: str, found: list[tuple[int, int, str, str]]) -> list[Replacement]:
+        from tamis.clean.rules import remove_lines
+
+        out: list[Replacement] = []
+        lines = [(s, e) for s, e, kind, _ in found if kind == "line"]
+        whys = [why for _, _, kind, why in found if kind == "line"]
+        for rep, why in zip(remove_lines(text, lines, "", ""), whys, strict=True):
+            out.append(Replacement(rep.start, rep.end, "", _RULES["line"], why))
+        for start, end, kind, why in found:
+            if kind == "line":
+                continue
+            if kind == "first":
+                # take the separator and spaces that joined it to the rest of the line
+                stop = end
+                while stop < len(text) and text[stop] in " \t|–—·•-:":
+                    stop += 1
+                out.append(Replacement(start, stop, "", _RULES[kind], why))
+            else:
+                # take the spaces or separator before it, keep the previous sentence's end
+                begin = start
+                while begin > 0 and text[begin - 1] in " \t|–—·•-":
+                    begin -= 1
+                out.append(Replacement(begin, end, "", _RULES[kind], why))
+        out.sort()
+        merged: list[Replacement] = []
+        for r in out:
+            if merged and r.start < merged[-1].end:
+                continue  # two learned pieces touching: the first one's removal stands
+            merged.append(r)
+        return merged
+
+    def summary(self, decision: Decision) -> dict[str, Any]:
+        return {"sites": decision.sites, "learned_keys": decision.learned}
