@@ -1,0 +1,286 @@
+"""One bounded pass over an output's records: everything the report needs that stats.json lacks.
+
+stats.json has exact counts per stage, reason and rule. What it cannot have is examples, the
+shape of distributions, per-source and per-language figures, and the characters each stage
+removed by rejecting. Those come from reading the records once, keeping only fixed-size
+summaries (see :mod:`tamis.report.sampling`), so a million-record output is read in memory
+that does not depend on its size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tamis.document import replay
+from tamis.report.sampling import BoundedCounter, LogHistogram, NumberSummary, Samples
+from tamis.report.scan import iter_located
+from tamis.report.thresholds import ThresholdEvidence
+
+EXAMPLES_PER_REASON = 5
+EXAMPLES_PER_RULE = 4
+SIGNAL_SAMPLE = 4000
+MAX_SIGNAL_KEYS = 400
+MAX_CATEGORIES = 200
+SNIPPET = 240
+CONTEXT = 60
+
+# tags of a signal value, for stacked distributions
+KEPT, REJECTED_HERE, REJECTED_ELSEWHERE = "kept", "rejected by this stage", "rejected elsewhere"
+
+
+def source_of(rec: dict[str, Any]) -> str:
+    """The source a record is counted under: its URL's host (without ``www.``), else its file.
+
+    The host, not the registered domain: telling ``news.example.com`` from ``blog.example.com``
+    is what a per-source view is for, and it needs no public-suffix list.
+    """
+    meta = rec.get("meta") or {}
+    url = meta.get("url") or meta.get("URL") or meta.get("warc_target_uri")
+    if isinstance(url, str) and url:
+        try:
+            host = urlsplit(url if "//" in url else "//" + url).hostname
+        except ValueError:
+            host = None
+        if host:
+            return host.removeprefix("www.")
+    path = (rec.get("source") or {}).get("path")
+    return f"file:{Path(path).name}" if path else "(unknown)"
+
+
+def snippet(text: str, n: int = SNIPPET) -> str:
+    text = " ".join(text[: n * 2].split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    return float(v) if math.isfinite(v) else None
+
+
+@dataclass
+class Loc:
+    kind: str
+    shard: int
+    row: int
+    id: str
+
+
+@dataclass
+class Collected:
+    records: Counter = field(default_factory=Counter)  # per kind
+    lengths: LogHistogram = field(default_factory=LogHistogram)
+    rejected_chars_at: Counter = field(default_factory=Counter)  # stage -> chars when rejected
+    kept_chars: int = 0
+    input_chars: int = 0
+    reasons: Samples = field(default_factory=lambda: Samples(EXAMPLES_PER_REASON, seed=1))
+    quarantine: Samples = field(default_factory=lambda: Samples(EXAMPLES_PER_REASON, seed=2))
+    rules: Samples = field(default_factory=lambda: Samples(EXAMPLES_PER_RULE, seed=3))
+    signals: dict[tuple[str, str], NumberSummary] = field(default_factory=dict)
+    categories: dict[tuple[str, str], BoundedCounter] = field(default_factory=dict)
+    thresholds: ThresholdEvidence = field(default_factory=ThresholdEvidence)
+    sources: BoundedCounter = field(default_factory=lambda: BoundedCounter(4))
+    languages: BoundedCounter = field(default_factory=lambda: BoundedCounter(3, cap=1000))
+    boilerplate: BoundedCounter = field(default_factory=lambda: BoundedCounter(3))
+    boilerplate_spans: BoundedCounter = field(default_factory=lambda: BoundedCounter(2))
+    duplicates: Samples = field(default_factory=lambda: Samples(EXAMPLES_PER_REASON, seed=4))
+    similarity: dict[str, NumberSummary] = field(default_factory=dict)
+    clusters: dict[str, BoundedCounter] = field(default_factory=dict)
+    skipped_signal_keys: int = 0
+
+
+SOURCE_COLUMNS = ("docs", "kept", "chars in", "chars kept")
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.data = Collected()
+
+    def add(self, kind: str, shard: int, row: int, rec: dict[str, Any]) -> None:
+        d = self.data
+        d.records[kind] += 1
+        loc = Loc(kind, shard, row, str(rec.get("id", "")))
+        verdict = rec.get("verdict") or {}
+        if kind == "quarantine":
+            res = d.quarantine.reservoir(verdict.get("reason", ""))
+            if res is not None:
+                src = rec.get("source") or {}
+                res.add(
+                    {
+                        "loc": loc,
+                        "error": snippet(str(rec.get("error", "")), 300),
+                        "where": f"{src.get('path', '?')} #{src.get('index', '?')}",
+                    }
+                )
+            return
+        text = rec.get("text") or ""
+        edits = rec.get("edits") or []
+        net = sum(len(e["inserted"]) - len(e["removed"]) for e in edits)
+        kept = kind == "kept"
+        original_len = len(text) - net if kept else len(text)
+        final_len = len(text) if kept else len(text) + net
+        d.input_chars += original_len
+        d.lengths.add("input documents (original)", original_len)
+        source = source_of(rec)
+        if kept:
+            d.kept_chars += final_len
+            d.lengths.add("kept documents (cleaned)", final_len)
+        else:
+            d.lengths.add("rejected documents (original)", original_len)
+            d.rejected_chars_at[verdict.get("stage", "")] += final_len
+            self._rejection(loc, rec, verdict, text, source)
+        d.sources.add(
+            source,
+            (1, 1 if kept else 0, original_len, final_len if kept else 0),
+            first=loc,
+        )
+        signals = rec.get("signals") or {}
+        self._signals(signals, verdict, kept)
+        lang = (signals.get("langid") or {}).get("lang")
+        if isinstance(lang, str):
+            score = _num((signals.get("langid") or {}).get("score"))
+            d.languages.add(lang, (1, 1 if kept else 0, score or 0.0))
+        if edits:
+            self._edits(loc, rec, edits, text, kept, source)
+
+    def _rejection(
+        self, loc: Loc, rec: dict[str, Any], verdict: dict[str, Any], text: str, source: str
+    ) -> None:
+        d = self.data
+        stage, reason = verdict.get("stage", ""), verdict.get("reason", "")
+        details = verdict.get("details")
+        res = d.reasons.reservoir((stage, reason))
+        if res is not None:
+            res.add({"loc": loc, "text": snippet(text), "details": details, "source": source})
+        if details is not None:
+            d.thresholds.observe(stage, details, (rec.get("signals") or {}).get(stage) or {})
+        if isinstance(details, dict) and "survivor" in details:
+            sim = _num(details.get("similarity"))
+            if sim is not None:
+                d.similarity.setdefault(stage, NumberSummary(SIGNAL_SAMPLE, 5)).add(sim, None)
+            cluster = details.get("cluster")
+            if cluster is not None:
+                d.clusters.setdefault(stage, BoundedCounter(1, cap=100_000)).add(
+                    str(cluster), (1,), first=(loc, str(details.get("survivor")))
+                )
+            res = d.duplicates.reservoir(stage)
+            if res is not None:
+                res.add(
+                    {
+                        "loc": loc,
+                        "survivor": str(details.get("survivor")),
+                        "similarity": sim,
+                        "cluster": cluster,
+                        "text": snippet(text, 160),
+                    }
+                )
+
+    def _signals(self, signals: dict[str, Any], verdict: dict[str, Any], kept: bool) -> None:
+        d = self.data
+        for stage, values in signals.items():
+            if not isinstance(values, dict):
+                continue
+            if kept:
+                tag = KEPT
+            elif verdict.get("stage") == stage:
+                tag = REJECTED_HERE
+            else:
+                tag = REJECTED_ELSEWHERE
+            for key, value in values.items():
+                num = _num(value)
+                if num is not None:
+                    summary = d.signals.get((stage, key))
+                    if summary is None:
+                        if len(d.signals) >= MAX_SIGNAL_KEYS:
+                            d.skipped_signal_keys += 1
+                            continue
+                        summary = d.signals[(stage, key)] = NumberSummary(
+                            SIGNAL_SAMPLE, len(d.signals)
+                        )
+                    summary.add(num, tag)
+                elif isinstance(value, str | bool):
+                    cats = d.categories.get((stage, key))
+                    if cats is None:
+                        if len(d.categories) >= MAX_SIGNAL_KEYS:
+                            continue
+                        cats = d.categories[(stage, key)] = BoundedCounter(2, cap=MAX_CATEGORIES)
+                    cats.add(str(value), (1, 1 if kept else 0))
+
+    def _edits(
+        self,
+        loc: Loc,
+        rec: dict[str, Any],
+        edits: list[dict[str, Any]],
+        text: str,
+        kept: bool,
+        source: str,
+    ) -> None:
+        d = self.data
+        wanted: list[tuple[int, Any, int]] = []
+        for k, e in enumerate(edits):
+            res = d.rules.reservoir((e["stage"], e["rule"]))
+            slot = res.claim() if res is not None else -1
+            if slot >= 0:
+                wanted.append((k, res, slot))
+        if wanted:
+            self._edit_examples(loc, edits, text, kept, wanted)
+        bp = [e for e in edits if e["stage"] == "boilerplate"]
+        if bp:
+            d.boilerplate.add(source, (len(bp), sum(len(e["removed"]) for e in bp), 1), first=loc)
+            for e in bp:
+                span = snippet(e["removed"], 160)
+                if span:
+                    d.boilerplate_spans.add(f"{source}\0{span}", (1, 0), first=(loc, e["reason"]))
+
+    def _edit_examples(
+        self,
+        loc: Loc,
+        edits: list[dict[str, Any]],
+        text: str,
+        kept: bool,
+        wanted: list[tuple[int, Any, int]],
+    ) -> None:
+        """Each sampled edit with the text around it, as it was just before the edit."""
+        from tamis.document import undo
+
+        try:
+            current = undo(text, edits) if kept else text
+        except ValueError:
+            return
+        done = 0
+        for k, res, slot in wanted:
+            try:
+                current = replay(current, edits[done:k])
+            except ValueError:
+                return
+            done = k
+            e = edits[k]
+            pos = e["pos"]
+            end = pos + len(e["removed"])
+            res.put(
+                slot,
+                {
+                    "loc": loc,
+                    "before": current[max(0, pos - CONTEXT) : pos],
+                    "removed": _clip(e["removed"]),
+                    "inserted": _clip(e["inserted"]),
+                    "after": current[end : end + CONTEXT],
+                    "reason": e.get("reason", ""),
+                },
+            )
+
+
+def _clip(s: str, n: int = 400) -> str:
+    return s if len(s) <= n else s[: n // 2] + f" […{len(s) - n:,} chars…] " + s[-n // 2 :]
+
+
+def collect(out: Path) -> Collected:
+    c = Collector()
+    for kind, shard, row, _offset, rec in iter_located(out):
+        c.add(kind, shard, row, rec)
+    return c.data
