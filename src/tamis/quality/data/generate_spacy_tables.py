@@ -1,0 +1,47 @@
+"""Regenerate ``spacy_<lang>.json``: spaCy's tokenizer tables, so tamis splits words like datatrove.
+
+datatrove 0.10.x splits words with ``spacy.blank(lang)``; tamis reproduces that split without
+spaCy at run time by running spaCy's affix algorithm (see ``tamis.quality.words``) over the same
+tables: the prefix, suffix and infix regular expressions, the URL pattern and the special cases.
+This script, run once by a developer with spaCy installed, writes those tables as data:
+
+    .venv/bin/python src/tamis/quality/data/generate_spacy_tables.py
+
+The tables are spaCy's (MIT License, Copyright (C) 2016-2024 ExplosionAI GmbH,
+Copyright (C) 2016 spaCy GmbH, Copyright (C) 2015 Matthew Honnibal); each file records the
+spaCy version it came from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def tables(lang: str) -> dict:
+    import spacy
+    from spacy.attrs import ORTH
+
+    nlp = spacy.blank(lang)
+    tok = nlp.tokenizer
+    specials = {key: [t[ORTH] for t in value] for key, value in sorted(tok.rules.items())}
+    return {
+        "source": f"spaCy {spacy.__version__} spacy.blank({lang!r}) tokenizer (MIT License, ExplosionAI GmbH)",
+        "prefix": tok.prefix_search.__self__.pattern,
+        "suffix": tok.suffix_search.__self__.pattern,
+        "infix": tok.infix_finditer.__self__.pattern,
+        "url": tok.url_match.__self__.pattern if tok.url_match else None,
+        "token_match": tok.token_match.__self__.pattern if tok.token_match else None,
+        "specials": specials,
+    }
+
+
+if __name__ == "__main__":
+    for lang in ("en", "xx"):
+        path = HERE / f"spacy_{lang}.json"
+        path.write_text(
+            json.dumps(tables(lang), ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+        )
+        print(path, path.stat().st_size)

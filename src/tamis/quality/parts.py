@@ -1,0 +1,140 @@
+"""The pieces of a document that several quality rules share, computed once per document.
+
+datatrove's filters each re-split the text (words, lines, paragraphs) and re-derive per-word
+facts; in a pipeline that runs ``gopher_quality``, ``gopher_repetition``, ``c4`` and ``fineweb``
+one after another, tamis splits once and hands the same :class:`DocParts` to every stage.
+Parts are built lazily (a stage that never asks for n-grams never pays for them) and kept in a
+small cache keyed on the text itself: the next stage of the batch finds them with one dict
+lookup, and a stage that edited the text (``c4``) naturally gets fresh parts afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, OrderedDict
+from functools import cache, cached_property
+
+from tamis.quality.words import DATA, is_spaceless, split_words
+
+_TEXT_TABLES = json.loads((DATA / "datatrove_text.json").read_text(encoding="utf-8"))
+#: A word made only of these characters is a "symbol", not a word (datatrove PUNCTUATION_SET).
+PUNCTUATION_SET = frozenset(_TEXT_TABLES["punctuation_set"])
+#: FineWeb's default line-ending marks (datatrove TERMINAL_PUNCTUATION).
+TERMINAL_PUNCTUATION = tuple(_TEXT_TABLES["terminal_punctuation"])
+
+_PARAGRAPH_SPLIT = re.compile(r"\n{2,}")
+_LINE_SPLIT = re.compile("\n+")
+
+
+@cache
+def stop_words(lang: str) -> frozenset[str] | None:
+    """The shipped stop-word list for ``lang`` (``data/stopwords/<lang>.txt``), or None."""
+    base = lang.split("_")[0].split("-")[0].lower()
+    if base == "eng":
+        base = "en"
+    path = DATA / "stopwords" / f"{base}.txt"
+    if not re.fullmatch(r"[a-z]{2,3}", base) or not path.is_file():
+        return None
+    return frozenset(w for w in path.read_text(encoding="utf-8").split() if w)
+
+
+def doc_language(signals: dict, forced: str | None = None) -> str:
+    """The language rules should assume: forced by option, else langid's, else English."""
+    if forced:
+        return forced
+    lang = signals.get("langid", {}).get("lang") if signals else None
+    return lang or "en"
+
+
+class WordFacts:
+    """Per-word facts that do not depend on the document, memoised across documents."""
+
+    __slots__ = ()
+    _facts: dict[str, tuple[bool, bool]] = {}
+
+    @classmethod
+    def get(cls, word: str) -> tuple[bool, bool]:
+        """(is a word rather than a symbol, contains a letter)."""
+        facts = cls._facts.get(word)
+        if facts is None:
+            facts = (
+                any(ch not in PUNCTUATION_SET for ch in word),
+                any(ch.isalpha() for ch in word),
+            )
+            if len(cls._facts) > 500_000:
+                cls._facts.clear()
+            cls._facts[word] = facts
+        return facts
+
+
+class DocParts:
+    """Lazily split views of one text in one language."""
+
+    def __init__(self, text: str, lang: str) -> None:
+        self.text = text
+        self.lang = lang
+        self.spaceless = is_spaceless(lang)
+
+    @cached_property
+    def words(self) -> list[str]:
+        return split_words(self.text, self.lang)
+
+    @cached_property
+    def word_counts(self) -> Counter[str]:
+        return Counter(self.words)
+
+    @cached_property
+    def word_stats(self) -> tuple[int, int, int, int]:
+        """(words, non-symbol words, letters in non-symbol words, words with a letter)."""
+        n_non_symbol = non_symbol_chars = n_alpha = 0
+        get = WordFacts.get
+        for word, count in self.word_counts.items():
+            is_word, has_alpha = get(word)
+            if is_word:
+                n_non_symbol += count
+                non_symbol_chars += count * len(word)
+            if has_alpha:
+                n_alpha += count
+        return len(self.words), n_non_symbol, non_symbol_chars, n_alpha
+
+    @cached_property
+    def splitlines(self) -> list[str]:
+        """``str.splitlines``: Gopher quality's and C4's idea of a line."""
+        return self.text.splitlines()
+
+    @cached_property
+    def newline_lines(self) -> list[str]:
+        """Lines split on runs of ``\\n`` (Gopher repetition's idea of a line)."""
+        return _LINE_SPLIT.split(self.text)
+
+    @cached_property
+    def paragraphs(self) -> list[str]:
+        """Blocks split on two or more ``\\n`` after stripping (Gopher repetition's paragraph)."""
+        return _PARAGRAPH_SPLIT.split(self.text.strip())
+
+    @cached_property
+    def nonblank_lines(self) -> list[str]:
+        """``\\n``-split lines that are not blank (FineWeb's idea of a line)."""
+        return [line for line in self.text.split("\n") if line.strip() != ""]
+
+
+_CACHE: OrderedDict[tuple[str, str], DocParts] = OrderedDict()
+_CACHE_CHARS = 0
+_CACHE_LIMIT_CHARS = 64_000_000
+
+
+def parts_for(text: str, lang: str) -> DocParts:
+    """The shared parts of ``text``; consecutive stages on the same text reuse them."""
+    global _CACHE_CHARS
+    key = (lang, text)
+    parts = _CACHE.get(key)
+    if parts is not None:
+        return parts
+    parts = DocParts(text, lang)
+    _CACHE[key] = parts
+    _CACHE_CHARS += len(text)
+    while _CACHE_CHARS > _CACHE_LIMIT_CHARS and len(_CACHE) > 1:
+        (_, old_text), _old = _CACHE.popitem(last=False)
+        _CACHE_CHARS -= len(old_text)
+    return parts

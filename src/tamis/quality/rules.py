@@ -1,0 +1,166 @@
+"""Keep or reject from stored signals: the one place where thresholds meet measurements.
+
+:func:`decide` is pure (signals and options in, failures out), so the stages and
+``rethreshold`` share it and a changed threshold never needs the text. A failure is
+``{"rule", "value", "threshold"}``; rules are listed in the order datatrove checks them, so the
+first failure is the reason datatrove would give, and the list holds *every* failing rule.
+A rule whose signal is ``None`` (undefined for the document, or unsupported for its language)
+neither passes nor fails: it is skipped.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tamis.quality.options import QualityOptions, options_for
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str  # the reason, worded as datatrove words it
+    signal: str  # key in signals[stage]
+    option: str | None  # threshold option; None when the rule has no threshold
+    fails: Callable[[Any, Any], bool]  # (value, threshold) -> rejected?
+    off_when_falsy: bool = False  # datatrove's `if self.threshold and ...`
+
+
+_LT = operator.lt
+_GT = operator.gt
+
+GOPHER_QUALITY_RULES = (
+    Rule("gopher_short_doc", "n_non_symbol_words", "min_doc_words", _LT, True),
+    Rule("gopher_long_doc", "n_non_symbol_words", "max_doc_words", _GT, True),
+    Rule("gopher_below_avg_threshold", "avg_word_length", "min_avg_word_length", _LT, True),
+    Rule("gopher_above_avg_threshold", "avg_word_length", "max_avg_word_length", _GT, True),
+    Rule("gopher_too_many_hashes", "hash_ratio", "max_symbol_word_ratio", _GT, True),
+    Rule("gopher_too_many_ellipsis", "ellipsis_ratio", "max_symbol_word_ratio", _GT, True),
+    Rule("gopher_too_many_bullets", "bullet_lines_ratio", "max_bullet_lines_ratio", _GT, True),
+    Rule(
+        "gopher_too_many_end_ellipsis",
+        "end_ellipsis_lines_ratio",
+        "max_ellipsis_lines_ratio",
+        _GT,
+        True,
+    ),
+    Rule(
+        "gopher_below_alpha_threshold",
+        "alpha_words_ratio",
+        "max_non_alpha_words_ratio",
+        _LT,
+        True,
+    ),
+    Rule("gopher_enough_stop_words", "stop_words", "min_stop_words", _LT, True),
+)
+
+_REPETITION_HEAD = (
+    Rule("dup_para_frac", "dup_para_frac", "dup_para_frac", _GT, True),
+    Rule("dup_para_char_frac", "dup_para_char_frac", "dup_para_char_frac", _GT, True),
+    Rule("dup_line_frac", "dup_line_frac", "dup_line_frac", _GT, True),
+    Rule("dup_line_char_frac", "dup_line_char_frac", "dup_line_char_frac", _GT, True),
+)
+
+FINEWEB_RULES = (
+    Rule("line_punct_ratio", "line_punct_ratio", "line_punct_thr", _LT),
+    Rule("short_line_ratio", "short_line_ratio", "short_line_thr", _GT),
+    Rule("char_dup_ratio", "char_dup_ratio", "char_duplicates_ratio", _GT),
+    Rule("list_ratio", "list_ratio", "new_line_ratio", _GT),
+)
+
+
+def _failure(rule: str, value: Any, threshold: Any) -> dict[str, Any]:
+    return {"rule": rule, "value": value, "threshold": threshold}
+
+
+def _check(rules: tuple[Rule, ...], sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
+    out = []
+    for rule in rules:
+        threshold = getattr(opts, rule.option)
+        if rule.off_when_falsy and not threshold:
+            continue
+        value = sig.get(rule.signal)
+        if value is not None and rule.fails(value, threshold):
+            out.append(_failure(rule.name, value, threshold))
+    return out
+
+
+def _missing(stage: str, key: str) -> KeyError:
+    return KeyError(
+        f"{stage}: signal {key!r} was not measured in this output; "
+        "rerun the stage with these options instead of re-thresholding"
+    )
+
+
+def _gopher_repetition(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
+    if sig.get("chars") == 0:
+        return [_failure("empty", 0, None)]
+    out = _check(_REPETITION_HEAD, sig, opts)
+    for kind, pairs in (
+        ("top_{}_gram", opts.top_n_grams),
+        ("duplicated_{}_n_grams", opts.dup_n_grams),
+    ):
+        for n, frac in pairs:
+            key = kind.format(n)
+            if key not in sig:
+                raise _missing("gopher_repetition", key)
+            value = sig[key]
+            if value is not None and value > frac:
+                out.append(_failure(key, value, frac))
+    return out
+
+
+def _c4(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
+    doc_rules = []
+    lorem, curly = sig.get("lorem_ipsum_line", -1), sig.get("curly_bracket_line", -1)
+    if opts.filter_lorem_ipsum and lorem >= 0:
+        doc_rules.append((lorem, 0, _failure("lorem_ipsum", lorem, True)))
+    if opts.filter_curly_bracket and curly >= 0:
+        doc_rules.append((curly, 1, _failure("curly_bracket", curly, True)))
+    out = [f for _, _, f in sorted(doc_rules, key=lambda r: r[:2])]
+    sentences = sig.get("sentences")
+    if (
+        opts.min_num_sentences != -1
+        and sentences is not None
+        and sentences < opts.min_num_sentences
+    ):
+        out.append(_failure("too_few_sentences", sentences, opts.min_num_sentences))
+    return out
+
+
+def _fineweb(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
+    if not sig.get("lines"):
+        return [_failure("empty", 0, None)]
+    out = []
+    for rule in FINEWEB_RULES:
+        threshold = getattr(opts, rule.option)
+        value = sig.get(rule.signal)
+        if value is None or not rule.fails(value, threshold):
+            continue
+        if rule.name == "line_punct_ratio" and value == 0 and opts.line_punct_exclude_zero:
+            continue
+        out.append(_failure(rule.name, value, threshold))
+    return out
+
+
+_DECIDERS: dict[str, Callable[[dict[str, Any], QualityOptions], list[dict]]] = {
+    "gopher_quality": lambda sig, opts: _check(GOPHER_QUALITY_RULES, sig, opts),
+    "gopher_repetition": _gopher_repetition,
+    "c4": _c4,
+    "fineweb": _fineweb,
+}
+
+QUALITY_STAGES = tuple(_DECIDERS)
+
+
+def decide(
+    stage_name: str, signals: dict[str, Any], options: QualityOptions | dict | None = None
+) -> list[dict[str, Any]]:
+    """Every rule of ``stage_name`` that ``signals`` (that stage's own) fail under ``options``.
+
+    The first entry is the reason datatrove would give; an empty list means keep.
+    """
+    if stage_name not in _DECIDERS:
+        raise KeyError(f"no quality rules for stage {stage_name!r}; known: {', '.join(_DECIDERS)}")
+    return _DECIDERS[stage_name](signals, options_for(stage_name, options))

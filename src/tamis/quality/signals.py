@@ -1,0 +1,291 @@
+"""Every signal of the four rule sets, computed as datatrove 0.10.x computes it.
+
+Each function measures *all* of its stage's signals for a document, whatever the thresholds, so
+the output says by how much a document passed or failed each rule and ``rethreshold`` can
+re-decide later. Signals are plain numbers (``None`` when a rule's measure is undefined for the
+document, for example a ratio over zero words, or unsupported for its language).
+
+Where datatrove's code departs from the papers, tamis follows the code:
+
+* Gopher quality (``gopher_quality_filter.py``) counts words with spaCy's tokenizer, so
+  punctuation tokens are words for the hash/ellipsis/alpha ratios, while the word-count and
+  mean-length rules only count "non-symbol" words; the paper's alpha rule ("80% of words
+  contain a letter") uses all tokens; stop words are matched case-sensitively ("The" is not
+  "the"); lines are ``str.splitlines()`` lines and bullets are only "•" and "-".
+* Gopher repetition (``gopher_repetition_filter.py``): paragraphs are split on ``\\n{2,}``
+  after ``strip()``, lines on ``\\n+`` without stripping (so a trailing newline makes an empty
+  line that can repeat); every fraction divides by ``len(text)`` including whitespace; duplicate
+  n-grams are keyed on the words joined without spaces (see :mod:`tamis.quality.ngrams`).
+* C4 (``c4_filters.py``, ``C4QualityFilter``): lines are ``str.splitlines()`` lines, stripped;
+  a line ending in "..." is dropped even though it ends in "."; words for the per-line count
+  are whitespace-separated; sentences are counted per kept line with spaCy's sentencizer rule;
+  the badwords list of the paper is a separate filter in datatrove and is not part of ``c4``.
+* FineWeb (``fineweb_quality_filter.py``): lines are ``\\n``-split non-blank lines, *not*
+  stripped (a line ending "end. " does not end in punctuation); the duplicate-line measure
+  divides by the text length without newlines; the list ratio is newlines over spaCy words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tamis.quality.ngrams import ConcatHashes, duplicated_ngram_chars, top_ngram_chars, word_ids
+from tamis.quality.options import (
+    C4Options,
+    FineWebOptions,
+    GopherQualityOptions,
+    GopherRepetitionOptions,
+)
+from tamis.quality.parts import TERMINAL_PUNCTUATION, DocParts, stop_words
+from tamis.quality.words import count_sentences, split_words
+
+# --------------------------------------------------------------------------- Gopher quality
+
+#: Gopher quality rules that need words (unsupported for languages without spaces).
+GOPHER_WORD_SIGNALS = (
+    "n_words",
+    "n_non_symbol_words",
+    "avg_word_length",
+    "hash_ratio",
+    "ellipsis_ratio",
+    "alpha_words_ratio",
+    "stop_words",
+)
+
+
+def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any]:
+    text = parts.text
+    lines = parts.splitlines
+    n_lines = len(lines)
+    sig: dict[str, Any] = {
+        "bullet_lines_ratio": (
+            sum(s.lstrip().startswith(("•", "-")) for s in lines) / n_lines if n_lines else None
+        ),
+        "end_ellipsis_lines_ratio": (
+            sum(s.rstrip().endswith(("...", "…")) for s in lines) / n_lines if n_lines else None
+        ),
+    }
+    if parts.spaceless:
+        sig.update(dict.fromkeys(GOPHER_WORD_SIGNALS))
+        sig["unsupported"] = "words: language written without spaces"
+        return sig
+    n_words, n_non_symbol, non_symbol_chars, n_alpha = parts.word_stats
+    sig["n_words"] = n_words
+    sig["n_non_symbol_words"] = n_non_symbol
+    sig["avg_word_length"] = non_symbol_chars / n_non_symbol if n_non_symbol else None
+    sig["hash_ratio"] = text.count("#") / n_words if n_words else None
+    sig["ellipsis_ratio"] = (text.count("...") + text.count("…")) / n_words if n_words else None
+    sig["alpha_words_ratio"] = n_alpha / n_words if n_words else None
+    words = frozenset(opts.stop_words) if opts.stop_words is not None else stop_words(parts.lang)
+    if words is None:
+        sig["stop_words"] = None
+        sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
+    else:
+        counts = parts.word_counts
+        sig["stop_words"] = sum(1 for w in words if w in counts)
+    return sig
+
+
+# ------------------------------------------------------------------------ Gopher repetition
+
+
+def find_duplicates(items: list[str]) -> tuple[int, int]:
+    """datatrove ``find_duplicates``: (repeated items, characters in repeated items)."""
+    seen: set[str] = set()
+    dup = dup_chars = 0
+    for item in items:
+        if item in seen:
+            dup += 1
+            dup_chars += len(item)
+        else:
+            seen.add(item)
+    return dup, dup_chars
+
+
+def gopher_repetition(parts: DocParts, opts: GopherRepetitionOptions) -> dict[str, Any]:
+    text = parts.text
+    n_chars = len(text)
+    sig: dict[str, Any] = {"chars": n_chars}
+    top_ns = [n for n, _ in opts.top_n_grams]
+    dup_ns = [n for n, _ in opts.dup_n_grams]
+    if not n_chars:
+        for key in ("dup_para_frac", "dup_para_char_frac", "dup_line_frac", "dup_line_char_frac"):
+            sig[key] = None
+        sig.update({f"top_{n}_gram": None for n in top_ns})
+        sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
+        return sig
+    paragraphs = parts.paragraphs
+    dup, dup_chars = find_duplicates(paragraphs)
+    sig["dup_para_frac"] = dup / len(paragraphs)
+    sig["dup_para_char_frac"] = dup_chars / n_chars
+    lines = parts.newline_lines
+    dup, dup_chars = find_duplicates(lines)
+    sig["dup_line_frac"] = dup / len(lines)
+    sig["dup_line_char_frac"] = dup_chars / n_chars
+    if parts.spaceless:
+        sig.update({f"top_{n}_gram": None for n in top_ns})
+        sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
+        sig["unsupported"] = "n-grams: language written without spaces"
+        return sig
+    words = parts.words
+    lens = np.fromiter(map(len, words), np.int64, len(words))
+    ids, vocab = word_ids(words)
+    for n in top_ns:
+        chars = top_ngram_chars(words, ids, vocab, lens, n)
+        sig[f"top_{n}_gram"] = None if chars is None else chars / n_chars
+    hashes = ConcatHashes(words, lens) if dup_ns and len(words) else None
+    for n in dup_ns:
+        chars = duplicated_ngram_chars(hashes, len(words), n) if hashes is not None else 0
+        sig[f"duplicated_{n}_n_grams"] = chars / n_chars
+    return sig
+
+
+# ------------------------------------------------------------------------------------- C4
+
+CITATION = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
+END_PUNCTUATION = (".", "?", "!", '"', "'")
+ELLIPSIS = "..."
+POLICY_SUBSTRINGS = (
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+)
+
+#: Line-level outcomes of C4 (also the rule names of the edits that remove those lines).
+C4_LINE_REASONS = (
+    "too_long_word",
+    "no_terminal_punct",
+    "too_few_words",
+    "javascript",
+    "policy",
+)
+
+
+@dataclass(slots=True)
+class C4Line:
+    """One ``splitlines`` line: where it is, and what C4 makes of it."""
+
+    start: int
+    end: int  # end of the line's content (its terminator follows)
+    next_start: int  # start of the following line
+    dropped: str = ""  # a C4_LINE_REASONS entry, or "" when kept
+    kept_text: str = ""  # the kept line after strip and citation removal
+
+
+@dataclass(slots=True)
+class C4Result:
+    signals: dict[str, Any]
+    lines: list[C4Line] = field(default_factory=list)
+
+
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _line_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end of content, start of next line) of each ``str.splitlines`` line."""
+    spans = []
+    pos = 0
+    breaks = _LINE_BREAKS
+    for line in text.splitlines(keepends=True):
+        n = len(line)
+        if line.endswith("\r\n"):
+            cut = 2
+        elif line[-1] in breaks:
+            cut = 1
+        else:
+            cut = 0
+        spans.append((pos, pos + n - cut, pos + n))
+        pos += n
+    return spans
+
+
+def c4(parts: DocParts, opts: C4Options) -> C4Result:
+    text = parts.text
+    counts = dict.fromkeys(C4_LINE_REASONS, 0)
+    lorem_line = curly_line = -1
+    sentences = 0
+    n_kept = 0
+    lines: list[C4Line] = []
+    for i, (start, end, next_start) in enumerate(_line_spans(text)):
+        entry = C4Line(start, end, next_start)
+        lines.append(entry)
+        line = text[start:end].strip()
+        words = line.split()
+        if (
+            opts.max_word_length != -1
+            and len(line) > opts.max_word_length
+            and any(len(w) > opts.max_word_length for w in words)
+        ):
+            entry.dropped = "too_long_word"
+        else:
+            if opts.remove_citations and "[" in line:
+                line = CITATION.sub("", line)
+            if opts.filter_no_terminal_punct and (
+                not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSIS)
+            ):
+                entry.dropped = "no_terminal_punct"
+            elif len(words) < opts.min_words_per_line:
+                entry.dropped = "too_few_words"
+            else:
+                line_l = line.lower()
+                if lorem_line < 0 and "lorem ipsum" in line_l:
+                    lorem_line = i
+                if opts.filter_javascript and "javascript" in line_l:
+                    entry.dropped = "javascript"
+                else:
+                    if curly_line < 0 and "{" in line:
+                        curly_line = i
+                    if opts.filter_policy and any(p in line_l for p in POLICY_SUBSTRINGS):
+                        entry.dropped = "policy"
+        if entry.dropped:
+            counts[entry.dropped] += 1
+            continue
+        entry.kept_text = line
+        n_kept += 1
+        if opts.min_num_sentences != -1 and not parts.spaceless:
+            sentences += count_sentences(split_words(line, parts.lang))
+    sig: dict[str, Any] = {
+        "lines": len(lines),
+        "lines_kept": n_kept,
+        "sentences": sentences,
+        "lorem_ipsum_line": lorem_line,
+        "curly_bracket_line": curly_line,
+    }
+    sig.update({f"lines_{k}": v for k, v in counts.items()})
+    if parts.spaceless:
+        sig["sentences"] = None
+        sig["unsupported"] = "sentences: language written without spaces"
+    return C4Result(sig, lines)
+
+
+# -------------------------------------------------------------------------------- FineWeb
+
+
+def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
+    lines = parts.nonblank_lines
+    n = len(lines)
+    sig: dict[str, Any] = {"lines": n}
+    if not n:
+        sig.update(
+            line_punct_ratio=None, short_line_ratio=None, char_dup_ratio=None, list_ratio=None
+        )
+        return sig
+    stop_chars = tuple(opts.stop_chars) if opts.stop_chars is not None else TERMINAL_PUNCTUATION
+    sig["line_punct_ratio"] = sum(1 for line in lines if line.endswith(stop_chars)) / n
+    limit = opts.short_line_length
+    sig["short_line_ratio"] = sum(1 for line in lines if len(line) <= limit) / n
+    text = parts.text
+    sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - text.count("\n"))
+    if parts.spaceless:
+        sig["list_ratio"] = None
+        sig["unsupported"] = "words: language written without spaces"
+    else:
+        sig["list_ratio"] = text.count("\n") / len(parts.words)
+    return sig

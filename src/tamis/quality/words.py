@@ -1,0 +1,258 @@
+"""Word splitting that gives the words datatrove's quality filters see, without spaCy.
+
+datatrove 0.10.x splits words with ``spacy.blank(lang)`` (its ``SpaCyTokenizer``) and drops
+whitespace-only tokens. Every Gopher/FineWeb signal that counts or measures words depends on
+exactly where that tokenizer cuts ("don't" is "do" + "n't", "U.S." is one word, "end." is two),
+so a near-enough splitter would move documents across thresholds. This module reproduces
+spaCy's tokenizer *algorithm* (``Tokenizer._split_affixes`` + ``_attach_tokens``: special
+cases, prefix/suffix peeling, URL match, infix splitting) in Python, over spaCy's own tables
+shipped as data (``data/spacy_<lang>.json``, written by ``data/generate_spacy_tables.py``).
+
+Speed comes from the cache, not from the algorithm: a whitespace-delimited chunk always splits
+the same way, and chunks follow Zipf's law, so after a few documents nearly every chunk is a
+dictionary hit and a document costs one ``str.split`` plus one lookup per chunk.
+
+spaCy then re-matches special cases that affix splitting would break apart (``Mr.`` after
+``(``, ``:)`` before ``,``) with a phrase matcher (``_apply_special_cases``); that step is
+reproduced per chunk (a match can never cross whitespace).
+
+Languages: English uses spaCy's English tables; other space-delimited languages use spaCy's
+language-neutral ("xx") tables, which is what datatrove falls back to for languages without a
+dedicated tokenizer. Languages written without spaces (zh, ja, th, and a few others) cannot be
+split into words by whitespace and affixes at all: :func:`is_spaceless` reports them so that
+word-based rules mark themselves unsupported instead of judging such text wrongly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from itertools import chain
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+
+#: Languages whose words are not delimited by spaces: word-based rules do not apply.
+SPACELESS_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"})
+
+#: spaCy's Sentencizer default punctuation (a token that is exactly one of these ends a sentence).
+SENTENCE_PUNCT = frozenset(
+    "!.?։؟۔܀܁܂߹।॥၊။።፧፨᙮᜵᜶᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿‼‽⁇⁈⁉⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗！．？"
+    "𐩖𐩗𑁇𑁈𑂾𑂿𑃀𑃁𑅁𑅂𑅃𑇅𑇆𑇍𑇞𑇟𑈸𑈹𑈻𑈼𑊩𑑋𑑌𑗂𑗃𑗉𑗊𑗋𑗌𑗍𑗎𑗏𑗐𑗑𑗒𑗓𑗔𑗕𑗖𑗗𑙁𑙂𑜼𑜽𑜾𑩂𑩃𑪛𑪜𑱁𑱂𖩮𖩯𖫵𖬷𖬸𖭄𛲟𝪈｡。"
+)
+
+_CACHE_LIMIT = 500_000
+
+
+def is_spaceless(lang: str) -> bool:
+    return lang.split("_")[0].split("-")[0] in SPACELESS_LANGS
+
+
+class WordSplitter:
+    """spaCy's tokenizer algorithm over one language's tables, memoised per chunk."""
+
+    def __init__(self, tables: dict) -> None:
+        self._specials: dict[str, tuple[str, ...]] = {
+            k: tuple(v) for k, v in tables["specials"].items()
+        }
+        self._prefix = re.compile(tables["prefix"]).search
+        self._suffix = re.compile(tables["suffix"]).search
+        self._infix = re.compile(tables["infix"]).finditer
+        self._url = re.compile(tables["url"]).match if tables.get("url") else None
+        self._token = re.compile(tables["token_match"]).match if tables.get("token_match") else None
+        self._cache: dict[str, tuple[str, ...]] = dict(self._specials)
+        # Special cases that affix splitting breaks apart, keyed by their first affix token:
+        # (tokens they split into, tokens the special case makes), longest first.
+        self._rematch: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for key, orths in self._specials.items():
+            if (
+                self._prefix(key) is None
+                and self._suffix(key) is None
+                and next(self._infix(key), None) is None
+            ):
+                continue
+            parts = self._split_chunk(key, with_specials=False)
+            if len(parts) > 1:
+                self._rematch.setdefault(parts[0], []).append((parts, orths))
+        for patterns in self._rematch.values():
+            patterns.sort(key=lambda p: -len(p[0]))
+
+    def split(self, text: str) -> list[str]:
+        """Words of ``text`` as datatrove's ``split_into_words`` returns them."""
+        chunks = text.split()
+        parts = list(map(self._cache.get, chunks))
+        if None in parts:
+            for i, part in enumerate(parts):
+                if part is None:
+                    parts[i] = self._learn(chunks[i])
+        return list(chain.from_iterable(parts))
+
+    def _learn(self, chunk: str) -> tuple[str, ...]:
+        cache = self._cache
+        if chunk.isalpha():
+            # No affix, infix or URL pattern can match letters alone (checked in the tests).
+            toks: tuple[str, ...] = (chunk,)
+        else:
+            toks = self._rematch_specials(self._split_chunk(chunk))
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+            cache.update(self._specials)
+        cache[chunk] = toks
+        return toks
+
+    def _rematch_specials(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """spaCy's ``_apply_special_cases``: merge token runs that spell a special case.
+
+        Candidate matches are taken longest first (ties: later start first) and kept when
+        neither end token is already claimed, as ``Tokenizer._filter_special_spans`` does.
+        """
+        if len(tokens) < 2:
+            return tokens
+        rematch = self._rematch
+        found: list[tuple[int, int, tuple[str, ...]]] = []
+        for i, tok in enumerate(tokens):
+            for parts, orths in rematch.get(tok, ()):
+                j = i + len(parts)
+                if tokens[i:j] == parts:
+                    found.append((i, j, orths))
+        if not found:
+            return tokens
+        found.sort(key=lambda m: (m[1] - m[0], m[0]))
+        seen: set[int] = set()
+        kept: dict[int, tuple[int, tuple[str, ...]]] = {}
+        for start, end, orths in reversed(found):
+            if start not in seen and end - 1 not in seen:
+                kept[start] = (end, orths)
+            seen.update(range(start, end))
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            hit = kept.get(i)
+            if hit is None:
+                out.append(tokens[i])
+                i += 1
+            else:
+                out.extend(hit[1])
+                i = hit[0]
+        return tuple(out)
+
+    def _split_chunk(self, string: str, with_specials: bool = True) -> tuple[str, ...]:
+        specials = self._specials if with_specials else {}
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        last_size = -1
+        while string and len(string) != last_size:
+            if self._token is not None and self._token(string):
+                break
+            if string in specials:
+                break
+            last_size = len(string)
+            pre_len = 0
+            m = self._prefix(string)
+            if m is not None:
+                pre_len = m.end() - m.start()
+            if pre_len:
+                prefix = string[:pre_len]
+                minus_pre = string[pre_len:]
+                if minus_pre and minus_pre in specials:
+                    string = minus_pre
+                    prefixes.append(prefix)
+                    break
+            suf_len = 0
+            m = self._suffix(string[pre_len:])
+            if m is not None:
+                suf_len = m.end() - m.start()
+            if suf_len:
+                suffix = string[-suf_len:]
+                minus_suf = string[:-suf_len]
+                if minus_suf and minus_suf in specials:
+                    string = minus_suf
+                    suffixes.append(suffix)
+                    break
+            if pre_len and suf_len and pre_len + suf_len <= len(string):
+                string = string[pre_len:-suf_len]
+                prefixes.append(prefix)
+                suffixes.append(suffix)
+            elif pre_len:
+                string = minus_pre
+                prefixes.append(prefix)
+            elif suf_len:
+                string = minus_suf
+                suffixes.append(suffix)
+        tokens = prefixes
+        if string:
+            special = specials.get(string)
+            if special is not None:
+                tokens.extend(special)
+            elif (self._token is not None and self._token(string)) or (
+                self._url is not None and self._url(string)
+            ):
+                tokens.append(string)
+            else:
+                start = 0
+                for m in self._infix(string):
+                    i_start, i_end = m.start(), m.end()
+                    if i_start == 0:
+                        continue
+                    if i_start != start:
+                        tokens.append(string[start:i_start])
+                    if i_start != i_end:
+                        tokens.append(string[i_start:i_end])
+                    start = i_end
+                if string[start:]:
+                    tokens.append(string[start:])
+        tokens.extend(reversed(suffixes))
+        return tuple(tokens)
+
+
+def table_lang(lang: str) -> str:
+    """Which shipped tokenizer tables split ``lang`` (English has its own; others share "xx")."""
+    return "en" if lang.split("_")[0].split("-")[0] in ("en", "eng") else "xx"
+
+
+@cache
+def splitter(lang: str = "en") -> WordSplitter:
+    name = table_lang(lang)
+    return WordSplitter(json.loads((DATA / f"spacy_{name}.json").read_text(encoding="utf-8")))
+
+
+def split_words(text: str, lang: str = "en") -> list[str]:
+    return splitter(lang).split(text)
+
+
+def _is_punct(token: str) -> bool:
+    """spaCy's ``Token.is_punct``: every character is in a Unicode punctuation category."""
+    import unicodedata
+
+    return all(unicodedata.category(c)[0] == "P" for c in token)
+
+
+_PUNCT_CACHE: dict[str, bool] = {}
+
+
+def count_sentences(tokens: list[str] | tuple[str, ...]) -> int:
+    """Sentences spaCy's Sentencizer finds in a run of tokens (what datatrove's C4 rule counts).
+
+    A sentence ends after a token that is exactly a sentence-final mark; the next sentence starts
+    at the first following token that is not punctuation.
+    """
+    if not tokens:
+        return 0
+    n = 1
+    seen_period = False
+    cache = _PUNCT_CACHE
+    for tok in tokens:
+        in_punct_chars = tok in SENTENCE_PUNCT
+        if seen_period and not in_punct_chars:
+            p = cache.get(tok)
+            if p is None:
+                p = cache[tok] = _is_punct(tok)
+                if len(cache) > _CACHE_LIMIT:
+                    cache.clear()
+            if not p:
+                n += 1
+                seen_period = False
+        elif in_punct_chars:
+            seen_period = True
+    return n

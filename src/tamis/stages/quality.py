@@ -1,0 +1,190 @@
+"""The published quality rule sets as stages: ``gopher_quality``, ``gopher_repetition``, ``c4``,
+``fineweb``.
+
+Each stage measures every signal of its rule set for every document it sees
+(``signals[stage]``), then, in ``mode: filter``, rejects a document that fails any rule:
+``reason`` is the first failing rule as datatrove names it, ``details`` lists *all* failing
+rules with value and threshold. ``mode: annotate`` stores the signals and changes nothing, so
+thresholds can be chosen afterwards with ``tamis rethreshold``.
+
+The four stages share one split of each document (:mod:`tamis.quality.parts`), so running all of
+them costs little more than running one.
+
+C4 is the only rule set that edits text: datatrove's ``C4QualityFilter`` rewrites a kept
+document as its surviving lines, stripped, with Wikipedia-style citations removed. tamis makes
+the same change through ``doc.apply``, one recorded edit per removed line, citation and
+stripped margin (rule = why: ``no_terminal_punct``, ``javascript``, ``policy``,
+``too_few_words``, ``too_long_word``, ``citation``, ``strip``), so the result equals datatrove's
+text and every removal can be seen and undone. ``edit_lines: false`` keeps C4 a pure judge;
+annotate mode never edits.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from tamis.document import Document, Replacement
+from tamis.quality import signals as measure
+from tamis.quality.options import (
+    C4Options,
+    FineWebOptions,
+    GopherQualityOptions,
+    GopherRepetitionOptions,
+    QualityOptions,
+)
+from tamis.quality.parts import DocParts, doc_language, parts_for
+from tamis.quality.rules import decide
+from tamis.stages.base import Stage, register
+
+
+class _QualityStage(Stage):
+    Options: ClassVar[type[QualityOptions]]
+    options: QualityOptions
+
+    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
+        raise TypeError(f"{self.name} must define measure")
+
+    def process(self, doc: Document) -> None:
+        parts = parts_for(doc.text, doc_language(doc.signals, self.options.language))
+        sig = self.measure(parts, doc)
+        if parts.lang != "en" or self.options.language:
+            sig["lang"] = parts.lang
+        doc.signal(self.name, **sig)
+        if self.options.mode != "filter":
+            return
+        failures = decide(self.name, sig, self.options)
+        if failures:
+            doc.reject(self.name, failures[0]["rule"], failures)
+        else:
+            self.on_kept(parts, doc)
+
+    def on_kept(self, parts: DocParts, doc: Document) -> None:
+        """Hook for a stage that changes documents it keeps."""
+
+
+@register
+class GopherQuality(_QualityStage):
+    """Gopher's quality heuristics (Rae et al. 2021, Table A1), as datatrove implements them."""
+
+    name = "gopher_quality"
+    Options = GopherQualityOptions
+
+    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
+        return measure.gopher_quality(parts, self.options)
+
+
+@register
+class GopherRepetition(_QualityStage):
+    """Gopher's repetition rules: duplicate lines, paragraphs and n-grams."""
+
+    name = "gopher_repetition"
+    Options = GopherRepetitionOptions
+
+    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
+        return measure.gopher_repetition(parts, self.options)
+
+
+@register
+class FineWeb(_QualityStage):
+    """FineWeb's line-level quality rules."""
+
+    name = "fineweb"
+    Options = FineWebOptions
+
+    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
+        return measure.fineweb(parts, self.options)
+
+
+@register
+class C4(_QualityStage):
+    """C4's quality rules (Raffel et al. 2020), as datatrove's ``C4QualityFilter``."""
+
+    name = "c4"
+    Options = C4Options
+
+    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
+        result = measure.c4(parts, self.options)
+        self._lines = result.lines  # read by on_kept for this same document
+        return result.signals
+
+    def on_kept(self, parts: DocParts, doc: Document) -> None:
+        if self.options.edit_lines and not parts.spaceless:
+            doc.apply(self.name, c4_edits(parts.text, self._lines))
+
+
+def c4_edits(text: str, lines: list[measure.C4Line]) -> list[Replacement]:
+    """Replacements that turn ``text`` into datatrove's C4 output: kept lines joined by ``\\n``.
+
+    A dropped line goes with its line break; a kept line loses its margins and citations and
+    its break becomes ``\\n`` (none after the last kept line); the result is stripped as a whole.
+    """
+    kept = [i for i, line in enumerate(lines) if not line.dropped]
+    out: list[Replacement] = []
+    if not kept:
+        if text:
+            out.append(Replacement(0, len(text), "", "no_line_kept", "C4 kept no line"))
+        return out
+    last = kept[-1]
+    for i, line in enumerate(lines):
+        if line.dropped:
+            out.append(Replacement(line.start, line.next_start, "", line.dropped, "C4 line filter"))
+            continue
+        raw = text[line.start : line.end]
+        target = line.kept_text
+        if i == kept[0]:
+            target = target.lstrip()
+        if i == last:
+            target = target.rstrip()
+        out.extend(_line_edits(raw, target, line.start))
+        brk = text[line.end : line.next_start]
+        want = "" if i == last else "\n"
+        if brk != want:
+            out.append(Replacement(line.end, line.next_start, want, "strip", "line break"))
+    return out
+
+
+def _line_edits(raw: str, target: str, offset: int) -> list[Replacement]:
+    """Deletions from a raw line to its kept form (margins, citations, and the whitespace a
+    citation leaves at the document's edges), each a recorded edit."""
+    left = len(raw) - len(raw.lstrip())
+    right = len(raw.rstrip())
+    cuts = []  # (start, end, rule) in raw coordinates, in order
+    if left:
+        cuts.append((0, left, "strip"))
+    pos = left
+    for m in measure.CITATION.finditer(raw, left, right):
+        if m.start() < m.end():
+            cuts.append((m.start(), m.end(), "citation"))
+            pos = m.end()
+    if right < len(raw):
+        cuts.append((right, len(raw), "strip"))
+    kept_spans = []
+    pos = 0
+    for start, end, _ in cuts:
+        if start > pos:
+            kept_spans.append((pos, start))
+        pos = end
+    if pos < len(raw):
+        kept_spans.append((pos, len(raw)))
+    after = "".join(raw[a:b] for a, b in kept_spans)
+    if after != target:
+        # A citation at a line edge leaves whitespace that the final strip removes.
+        lead = (
+            len(after) - len(after.lstrip())
+            if target == after.lstrip() or target == after.strip()
+            else 0
+        )
+        trail = len(after) - len(after.rstrip()) if target in (after.rstrip(), after.strip()) else 0
+        for a, b in kept_spans:
+            take = min(lead, b - a)
+            if take:
+                cuts.append((a, a + take, "strip"))
+                lead -= take
+        for a, b in reversed(kept_spans):
+            take = min(trail, b - a)
+            if take:
+                cuts.append((b - take, b, "strip"))
+                trail -= take
+    return [
+        Replacement(offset + a, offset + b, "", rule, "C4 line clean-up") for a, b, rule in cuts
+    ]
