@@ -453,7 +453,7 @@ class _Handler(BaseHTTPRequestHandler):
             f'<tr data-edit="{k}" style="--sc:{colors[e["stage"]]}"><td class=n>{k + 1}</td>'
             f'<td><span class="dot"></span>{esc(e["stage"])}</td><td>{esc(e["rule"])}</td>'
             f"<td>{esc(e.get('action') or _action(e))}</td><td class=n>{fmt_int(e['pos'])}</td>"
-            f'<td class="txt"><del>{esc(_clip(e["removed"]))}</del></td><td class="txt"><ins>{esc(_clip(e["inserted"]))}</ins></td>'
+            f'<td class="txt"><del>{esc(_visible(e["removed"]))}</del></td><td class="txt"><ins>{esc(_visible(e["inserted"]))}</ins></td>'
             f"<td>{esc(e.get('reason', ''))}</td></tr>"
             for k, e in enumerate(edits[:2000])
         )
@@ -536,6 +536,11 @@ def _action(e: dict[str, Any]) -> str:
 
 def _clip(s: str, n: int = 300) -> str:
     return s if len(s) <= n else s[: n // 2] + f" […{len(s) - n:,} chars…] " + s[-n // 2 :]
+
+
+def _visible(s: str) -> str:
+    """An edit's text for the table: clipped, and line breaks shown (blank-line edits)."""
+    return _clip(s).replace("\n", "↵\n")
 
 
 def _stage_colors(edits: list[dict[str, Any]]) -> dict[str, str]:

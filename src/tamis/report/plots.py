@@ -136,7 +136,13 @@ def signal_histograms(
         log = lo > 0 and hi / lo > 1000
         if hi == lo:
             lo, hi = lo - 0.5, hi + 0.5
-        bins = np.geomspace(lo, hi, 41) if log else np.linspace(lo, hi, 41)
+        integral = len(values) and bool(np.all(values == np.round(values)))
+        if integral and not log and hi - lo <= 60:
+            bins = np.arange(math.floor(lo) - 0.5, math.ceil(hi) + 1.0)  # one bar per value
+        elif log:
+            bins = np.geomspace(lo, hi, 41)
+        else:
+            bins = np.linspace(lo, hi, 41)
         stacked = [np.array([v for v, t in sample if t == tag], dtype=float) for tag in tags]
         present = [(s, tag) for s, tag in zip(stacked, tags, strict=True) if len(s)]
         if present:
