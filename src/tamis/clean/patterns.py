@@ -65,7 +65,7 @@ PATTERNS: dict[str, list[str]] = {
         r"teilen",
         r"folgen sie uns(?: auf (?:facebook|twitter|instagram|linkedin|youtube))?",
         r"(?:jetzt |kostenlos )?(?:newsletter )?(?:abonnieren|bestellen)(?: sie (?:unseren )?newsletter)?",
-        r"(?:diese (?:web)?seite|wir) (?:verwendet|verwenden|nutzt|nutzen) cookies\b[^\n]{0,600}",
+        r"(?:diese (?:website|webseite|seite)|wir) (?:verwendet|verwenden|nutzt|nutzen) cookies\b[^\n]{0,600}",
         r"cookies? (?:akzeptieren|ablehnen|einstellungen)|alle cookies akzeptieren",
         r"(?:datenschutz(?:erklärung|hinweise?)?|impressum|agb|kontakt|nutzungsbedingungen|barrierefreiheit)(?:\s*[|/·•,]?\s*(?:datenschutz(?:erklärung|hinweise?)?|impressum|agb|kontakt|nutzungsbedingungen|barrierefreiheit|mediadaten|über uns))*",
         r"(?:weiterlesen|mehr lesen|mehr erfahren|mehr dazu|alle artikel|mehr zum thema|lesen sie auch|auch interessant)",

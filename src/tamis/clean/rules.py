@@ -232,13 +232,20 @@ def repeated_title(text: str, lookahead: int = 3) -> list[Replacement]:
     return []
 
 
-def repeated_paragraphs(text: str, min_words: int = 10) -> list[Replacement]:
-    """Later copies of a long line already printed in the same document."""
+_PARAGRAPH_END = re.compile(r"[.!?…][\"'”’)\]]*\s*\Z")
+
+
+def repeated_paragraphs(text: str, min_words: int = 12) -> list[Replacement]:
+    """Later copies of a whole paragraph already printed in the same document.
+
+    Only complete paragraphs count (a long line that ends a sentence): a line broken out of a
+    wrapped paragraph, or a table note, may recur without being a copy.
+    """
     seen: set[str] = set()
     spans = []
     for m in _LINE.finditer(text):
         line = m.group()
-        if line.count(" ") + 1 < min_words:
+        if line.count(" ") + 1 < min_words or not _PARAGRAPH_END.search(line):
             continue
         key = _norm(line)
         if key.count(" ") + 1 < min_words:

@@ -30,7 +30,7 @@ class CleanOptions(StageOptions):
     languages: tuple[str, ...] = ALL_LANGUAGES
     repeated_title: bool = True
     #: later copies of a line with at least this many words are removed (0 turns it off)
-    repeated_paragraph_min_words: int = Field(10, ge=0)
+    repeated_paragraph_min_words: int = Field(12, ge=0)
     truncated_sentence: bool = True
     hard_wrap: bool = True
     blank_lines: bool = True
