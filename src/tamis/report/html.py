@@ -405,7 +405,7 @@ class Report:
                     + ", ".join(f"{esc(label)} = {t:g}" for label, t in thresholds)
                     + "</td></tr>"
                 )
-                if plotted < MAX_SIGNAL_PLOTS:
+                if plotted < MAX_SIGNAL_PLOTS and summary.min != summary.max:
                     panels.append((key, summary.sample.kept, thresholds))
                     plotted += 1
             if panels:
@@ -414,7 +414,8 @@ class Report:
             '<p class="note">Each histogram is drawn from a random sample of at most '
             f"{d.signals[next(iter(d.signals))].sample.k:,} values per signal, stacked by the "
             "document's verdict; dashed lines are thresholds, found in the rejections' details "
-            "(rule = threshold) or the stage's options.</p>"
+            "(rule = threshold) or the stage's options. Axes end at the 99th percentile (larger values "
+            "are counted in the last bin); signals with a single value are only in the table.</p>"
             "<table><tr><th>stage</th><th>signal</th><th class=n>documents</th><th class=n>min</th>"
             f"<th class=n>mean</th><th class=n>max</th><th>thresholds</th></tr>{''.join(table)}</table>"
         )
@@ -492,15 +493,25 @@ class Report:
 
     def boilerplate(self) -> str:
         bp = self.data.boilerplate
+        summary = (self.stats.get("global") or {}).get("boilerplate")
+        head = (
+            "<p class=note>Run-level summary from stats.json (global):</p>"
+            + _render_value(summary, "global.boilerplate")
+            if summary
+            else ""
+        )
         if not len(bp):
-            return '<p class="note">No <code>boilerplate</code> edits in this output (the stage did not run or found nothing).</p>'
+            return head + (
+                '<p class="note">No <code>boilerplate</code> edits in this output (the stage did '
+                "not run or found nothing to remove).</p>"
+            )
         spans: dict[str, list[tuple[str, float, Any]]] = {}
         for key, row in self.data.boilerplate_spans.rows.items():
             source, span = key.split("\0", 1)
             spans.setdefault(source, []).append(
                 (span, row[0], self.data.boilerplate_spans.first.get(key))
             )
-        html = (
+        html = head + (
             "<table><tr><th>source</th><th class=n>edits</th><th class=n>chars removed</th>"
             "<th class=n>documents</th><th>most frequent removed text (times)</th></tr>"
         )
@@ -526,7 +537,7 @@ class Report:
 
     def duplicates(self) -> str:
         d = self.data
-        global_ = self.stats.get("global") or {}
+        global_ = {k: v for k, v in (self.stats.get("global") or {}).items() if k != "boilerplate"}
         stages = sorted(set(d.duplicates.by_key) | set(d.clusters) | set(global_))
         if not stages:
             return '<p class="note">No global stage ran and no document was rejected as a duplicate.</p>'
@@ -561,14 +572,18 @@ class Report:
                         f"clusters-{stage}",
                     )
                 )
-                largest = clusters.top(10)
-                html += "<table><tr><th>cluster</th><th class=n>size</th><th>survivor</th><th>a duplicate</th></tr>"
+                largest = [] if _lists_survivors(summary) else clusters.top(10)
+                html += (
+                    ""
+                    if not largest
+                    else "<table><tr><th>cluster</th><th class=n>size</th><th>survivor</th><th>a duplicate</th></tr>"
+                )
                 for cid, row in largest:
                     first = clusters.first.get(cid)
                     surv = _inspect_link(id_path(first[1]), esc(first[1])) if first else ""
                     dup = _loc_link(first[0]) if first else ""
                     html += f"<tr><td>{esc(cid)}</td><td class=n>{int(row[0]) + 1}</td><td>{surv}</td><td>{dup}</td></tr>"
-                html += "</table>"
+                html += "</table>" if largest else ""
             sim = d.similarity.get(stage)
             if sim is not None and sim.count:
                 html += f"<p>Similarity of removed duplicates to their survivor: min {sim.min:.3f}, mean {sim.mean:.3f}, max {sim.max:.3f} ({fmt_int(sim.count)} documents).</p>"
@@ -660,13 +675,30 @@ def _yaml(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def _render_value(value: Any, path: str, depth: int = 0) -> str:
-    """Any JSON value as nested tables: a global stage's summary needs no schema here."""
+ID_KEYS = {"survivor", "survivors", "removed", "id", "ids", "members", "duplicates"}
+
+
+def _render_value(value: Any, path: str, depth: int = 0, key: str = "") -> str:
+    """Any JSON value as nested tables: a global stage's summary needs no schema here.
+
+    A list of mappings becomes one table with a column per key; values under id-like keys
+    (``survivor``, ``removed``...) link to those documents in the inspector.
+    """
+    if key in ID_KEYS and isinstance(value, str):
+        return _inspect_link(id_path(str(value)), esc(value))
+    if (
+        key in ID_KEYS
+        and isinstance(value, list)
+        and value
+        and all(isinstance(v, str) for v in value)
+    ):
+        links = ", ".join(_inspect_link(id_path(str(v)), esc(v)) for v in value[:20])
+        return links + (f" … {len(value) - 20} more" if len(value) > 20 else "")
     if isinstance(value, dict):
         if not value:
             return "<span class=note>(empty)</span>"
         rows = "".join(
-            f"<tr><th>{esc(k)}</th><td>{_render_value(v, f'{path}.{k}', depth + 1)}</td></tr>"
+            f"<tr><th>{esc(k)}</th><td>{_render_value(v, f'{path}.{k}', depth + 1, str(k))}</td></tr>"
             for k, v in list(value.items())[:40]
         )
         more = (
@@ -674,16 +706,42 @@ def _render_value(value: Any, path: str, depth: int = 0) -> str:
             if len(value) > 40
             else ""
         )
-        return f"<table>{rows}{more}</table>"
+        return f'<table class="kvt">{rows}{more}</table>'
     if isinstance(value, list):
-        if depth > 2 or not value:
+        if not value:
+            return "<span class=note>(none)</span>"
+        if all(isinstance(v, dict) for v in value):
+            cols: list[str] = []
+            for v in value[:20]:
+                cols += [str(k) for k in v if str(k) not in cols]
+            head = "".join(f"<th>{esc(c)}</th>" for c in cols)
+            body = "".join(
+                "<tr>"
+                + "".join(
+                    f"<td>{_render_value(v.get(c), f'{path}.{c}', depth + 2, c) if c in v else ''}</td>"
+                    for c in cols
+                )
+                + "</tr>"
+                for v in value[:20]
+            )
+            more = f'<p class="note">… {len(value) - 20} more</p>' if len(value) > 20 else ""
+            return f"<table><tr>{head}</tr>{body}</table>{more}"
+        if depth > 2:
             return esc(compact_json(value, 300))
-        items = "".join(f"<li>{_render_value(v, path, depth + 1)}</li>" for v in value[:20])
-        more = f"<li class=note>… {len(value) - 20} more</li>" if len(value) > 20 else ""
-        return f"<ul>{items}{more}</ul>"
+        return ", ".join(_render_value(v, path, depth + 1) for v in value[:30]) + (
+            f" … {len(value) - 30} more" if len(value) > 30 else ""
+        )
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return _check(path, value, fmt_num)
+        return _check(path, value, fmt_num) if depth <= 1 else fmt_num(value)
     return esc(value)
+
+
+def _lists_survivors(summary: Any) -> bool:
+    """Whether a global summary already lists clusters with their survivors."""
+    return isinstance(summary, dict) and any(
+        isinstance(v, list) and v and isinstance(v[0], dict) and "survivor" in v[0]
+        for v in summary.values()
+    )
 
 
 def _size_plot(summary: dict[str, Any], stage: str) -> str:

@@ -62,14 +62,20 @@ def to_svg(fig: Any, name: str) -> str:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
-    # scale with the page: drop fixed width/height, keep the viewBox
-    svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
-    return svg.replace("<svg", f'<svg class="plot" role="img" aria-label="{name}"', 1)
+    # shrink with the page but never grow past the figure's own size: width in CSS, not attrs
+    m = re.search(r'<svg([^>]*?) width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    if m:
+        width_px = float(m.group(2)) * 4 / 3
+        svg = svg.replace(m.group(0), f"<svg{m.group(1)}", 1)
+        style = f' style="max-width:{width_px:.0f}px"'
+    else:
+        style = ""
+    return svg.replace("<svg", f'<svg class="plot" role="img" aria-label="{name}"{style}', 1)
 
 
 def funnel(stages: Sequence[str], docs: Sequence[int], chars: Sequence[int]) -> str:
     """Documents and characters remaining after each stage, as horizontal bars."""
-    fig = _figure(9, 0.35 * len(stages) + 1.2, left=0.12, bottom=0.35)
+    fig = _figure(9, 0.35 * len(stages) + 1.2, left=0.17, bottom=0.35)
     axes = fig.subplots(1, 2, sharey=True)
     y = list(range(len(stages)))
     for ax, values, title in ((axes[0], docs, "documents"), (axes[1], chars, "characters")):
@@ -130,9 +136,15 @@ def signal_histograms(
     tags = ("kept", "rejected by this stage", "rejected elsewhere")
     for ax, (key, sample, thresholds) in zip(axes, panels, strict=False):
         values = np.array([v for v, _ in sample], dtype=float)
-        marks = [t for _, t in thresholds]
-        lo = min([values.min(), *marks]) if len(values) else 0.0
-        hi = max([values.max(), *marks]) if len(values) else 1.0
+        lo = float(values.min()) if len(values) else 0.0
+        top = float(np.percentile(values, 99)) if len(values) else 1.0
+        # heavy tails: the axis ends at the 99th percentile (the rest piles into the last bin),
+        # extended to the thresholds that are not far beyond it
+        span = max(top - lo, 1e-9)
+        marks = [t for _, t in thresholds if lo - span <= t <= top + 2 * span]
+        thresholds = [(label, t) for label, t in thresholds if t in marks]
+        lo = min([lo, *marks])
+        hi = max([top, *marks])
         log = lo > 0 and hi / lo > 1000
         if hi == lo:
             lo, hi = lo - 0.5, hi + 0.5
@@ -143,7 +155,10 @@ def signal_histograms(
             bins = np.geomspace(lo, hi, 41)
         else:
             bins = np.linspace(lo, hi, 41)
-        stacked = [np.array([v for v, t in sample if t == tag], dtype=float) for tag in tags]
+        stacked = [
+            np.clip(np.array([v for v, t in sample if t == tag], dtype=float), lo, hi)
+            for tag in tags
+        ]
         present = [(s, tag) for s, tag in zip(stacked, tags, strict=True) if len(s)]
         if present:
             ax.hist(
@@ -165,6 +180,7 @@ def signal_histograms(
                 rotation=90,
                 va="top",
                 ha="right",
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1},
             )
         if log:
             ax.set_xscale("log")

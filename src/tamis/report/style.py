@@ -48,6 +48,7 @@ a { color:#1d6fa5; }
 .badge.quarantine, .badge.quarantined { background:var(--quar); }
 .bar { display:inline-block; height:9px; background:var(--kept); border-radius:2px; vertical-align:middle; }
 .bar.rej { background:var(--rej); }
+table.kvt { width:auto; min-width:40%; } table.kvt th { position:static; width:1%; white-space:nowrap; }
 details { margin:4px 0; } details > summary { cursor:pointer; color:var(--accent); }
 .example { border-left:3px solid var(--line); padding:4px 10px; margin:6px 0; font-size:12.5px; }
 .example .meta { color:var(--muted); font-size:12px; }

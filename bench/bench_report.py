@@ -1,0 +1,273 @@
+"""How the report and the inspector scale: a generated output of N documents (default 1,000,000).
+
+Measures, on the same output: ``write_report`` (time, peak memory, file size), the inspector's
+index build (time, size) and the latency of its pages (first and deep list pages, filtered
+lists, document views fetched from compressed shards, id lookups), over HTTP from a real server.
+
+The output is generated here (nothing is downloaded): documents built with the real
+``Document`` API (edits through ``doc.apply``, rejections with details like the quality and
+dedup stages give, signals, langid, URLs over 20,000 hosts) and written with the real
+``ShardWriter`` in zstd JSONL shards, plus a stats.json counted by the real ``Stats``.
+
+    .venv/bin/python bench/bench_report.py --docs 1000000 --work bench/work/report
+
+No peer tool is involved (datatrove and Data-Juicer have no equivalent page), so no
+.venv-peers is needed. Results go to bench/results/report.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import orjson
+
+from tamis.document import Document, Replacement
+from tamis.io.output import ShardWriter, shard_name
+from tamis.pipeline import Stats
+
+WORDS = (
+    "the council said on monday that new rules for river transport would take effect next "
+    "year after a long review of safety records across the region and its ports while critics "
+    "argued costs would rise"
+).split()
+REASONS = [
+    ("gopher_quality", "gopher_short_doc", "n_words", 50),
+    ("gopher_quality", "gopher_below_alpha_threshold", "alpha_ratio", 0.8),
+    ("c4", "too_few_sentences", "sentences", 5),
+]
+
+
+def make_doc(i: int, rng: random.Random) -> Document:
+    n = rng.choice([20, 60, 120, 250])
+    text = " ".join(rng.choice(WORDS) for _ in range(n)) + "."
+    if i % 3 == 0:
+        text += "\n\nComments are closed."
+    host = f"site{int(rng.paretovariate(1.2)) % 20000}.example.com"
+    doc = Document(
+        f"doc-{i:08d}",
+        text,
+        {"path": f"input-{i // 100000}.jsonl", "index": i},
+        {"url": f"https://{host}/p/{i}"},
+    )
+    doc.signal("langid", lang="en" if i % 7 else "de", score=round(rng.random(), 3))
+    words = len(text.split())
+    doc.signal("gopher_quality", n_words=words, alpha_ratio=round(0.7 + 0.3 * rng.random(), 3))
+    doc.signal("c4", sentences=text.count("."))
+    if i % 3 == 0:
+        start = text.index("\n\nComments")
+        doc.apply("clean", [Replacement(start, len(text), "", "boilerplate_line", "known line")])
+    if i % 11 == 0:
+        doc.apply("repair", [Replacement(0, 3, "The", "lossy_mojibake", "restored")])
+    r = rng.random()
+    if r < 0.25:
+        stage, reason, key, thr = REASONS[int(r * 12) % 3]
+        value = doc.signals[stage][key]
+        doc.reject(stage, reason, [{"rule": reason, "value": value, "threshold": thr}])
+    elif r < 0.28:
+        doc.reject(
+            "minhash_dedup",
+            "duplicate",
+            {"survivor": f"doc-{max(i - 5, 0):08d}", "similarity": 0.9, "cluster": i // 50},
+        )
+    return doc
+
+
+def generate(out: Path, n_docs: int, per_shard: int) -> None:
+    rng = random.Random(1)
+    stats = Stats()
+    for shard in range((n_docs + per_shard - 1) // per_shard):
+        writers: dict[str, ShardWriter] = {}
+        s = Stats()
+        for i in range(shard * per_shard, min(n_docs, (shard + 1) * per_shard)):
+            doc = make_doc(i, rng)
+            original = doc.original_text()
+            s.input_records += 1
+            s.input_chars += len(original)
+            kind = "kept" if doc.kept else "rejected"
+            rec = doc.to_record()
+            if doc.kept:
+                s.kept_records += 1
+                s.kept_chars += len(doc.text)
+            else:
+                s.rejected_records += 1
+                s.rejected_chars += len(rec["text"])
+                st = s.stage(doc.verdict.stage)
+                st.rejected += 1
+                st.reasons[doc.verdict.reason] += 1
+            for e in doc.edits:
+                c = s.stage(e.stage).rules[e.rule]
+                c["edits"] += 1
+                c["chars_removed"] += len(e.removed)
+                c["chars_inserted"] += len(e.inserted)
+            if kind not in writers:
+                writers[kind] = ShardWriter(
+                    out / kind / shard_name(shard, "jsonl.zst"), "jsonl.zst"
+                )
+            writers[kind].write(rec)
+        for w in writers.values():
+            w.close()
+        stats.merge_dict(s.to_dict())
+    doc = stats.to_dict()
+    doc["global"] = {}
+    (out / "stats.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+    manifest = {
+        "tamis": "bench",
+        "config": {
+            "stages": [
+                {"repair": {}},
+                {"clean": {}},
+                {"langid": {}},
+                {"gopher_quality": {}},
+                {"c4": {}},
+                {"minhash_dedup": {}},
+            ]
+        },
+        "counts": {
+            "input": stats.input_records,
+            "kept": stats.kept_records,
+            "rejected": stats.rejected_records,
+            "quarantined": 0,
+        },
+        "accounting_holds": True,
+    }
+    (out / "manifest.json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+
+
+def in_child(code: str) -> dict:
+    """Run a measurement in a fresh process, for its own peak memory (ru_maxrss)."""
+    wrapper = (
+        "import json, resource, time\n"
+        "t0 = time.perf_counter()\n"
+        f"{code}\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t0, "
+        "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", wrapper], capture_output=True, text=True, check=True
+    )
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def timed_get(url: str) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as resp:
+        body = resp.read()
+    return time.perf_counter() - t0, len(body)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=1_000_000)
+    ap.add_argument("--per-shard", type=int, default=62_500)
+    ap.add_argument("--work", default="bench/work/report")
+    ap.add_argument("--results", default="bench/results/report.md")
+    args = ap.parse_args()
+    out = Path(args.work) / f"out-{args.docs}"
+    if not (out / "stats.json").exists():
+        t0 = time.perf_counter()
+        generate(out, args.docs, args.per_shard)
+        print(f"generated {args.docs:,} docs in {time.perf_counter() - t0:.0f} s", flush=True)
+    shard_bytes = sum(p.stat().st_size for p in out.rglob("part-*"))
+
+    rep = in_child(
+        "from pathlib import Path\nfrom tamis.report.html import write_report\n"
+        f"p = write_report(Path({str(out)!r}))\nextra = {{'bytes': p.stat().st_size}}"
+    )
+    print("report", rep, flush=True)
+    idx = in_child(
+        "from pathlib import Path\nfrom tamis.report.index import build_index\n"
+        f"p = build_index(Path({str(out)!r}), force=True)\nextra = {{'bytes': p.stat().st_size}}"
+    )
+    print("index", idx, flush=True)
+
+    from tamis.report.index import Index, index_path
+    from tamis.report.inspect import make_server
+
+    srv = make_server(out, "127.0.0.1", 0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{srv.server_address[1]}"
+    ix = Index(index_path(out))
+    total = int(ix.meta("records"))
+    rng = random.Random(2)
+    last_n = ix.con.execute("SELECT MAX(n) FROM docs").fetchone()[0]
+    deep_rej = ix.con.execute(
+        "SELECT n FROM docs WHERE status = 'rejected' ORDER BY n DESC LIMIT 1 OFFSET 60"
+    ).fetchone()[0]
+    samples = ix.con.execute(
+        "SELECT kind, shard, row, id FROM docs WHERE n IN ({})".format(
+            ",".join(str(rng.randint(1, last_n)) for _ in range(20))
+        )
+    ).fetchall()
+    pages = {
+        "overview /": ["/"],
+        "list, first page": ["/docs"],
+        "list, last page (keyset)": [f"/docs?after={last_n - 30}"],
+        "list, rejected, deep page": [f"/docs?status=rejected&after={deep_rej}"],
+        "list, by reason": ["/docs?stage=c4&reason=too_few_sentences"],
+        "list, by edit rule": ["/docs?edited=clean&rule=boilerplate_line"],
+        "list, by source": ["/docs?source=site1.example.com"],
+        "document view (random, zstd shard)": [f"/doc/{k}/{s}/{r}" for k, s, r, _ in samples],
+        "id lookup (redirect + view)": [f"/id/{i}" for *_, i in samples[:10]],
+        "duplicate view (with survivor diff)": [
+            "/doc/{}/{}/{}".format(*row)
+            for row in ix.con.execute(
+                "SELECT kind, shard, row FROM docs WHERE reason = 'duplicate' LIMIT 10"
+            ).fetchall()
+        ],
+    }
+    latency = {}
+    for label, urls in pages.items():
+        times = [timed_get(base + u)[0] for u in urls]
+        latency[label] = (statistics.median(times), max(times), len(times))
+        print(label, latency[label], flush=True)
+    srv.shutdown()
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()
+    lines = [
+        "# Report and inspector at scale",
+        "",
+        f"Machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}; "
+        f"load average during the run {load[0]:.1f} (the machine is shared with other workers).",
+        "",
+        f"Command: `.venv/bin/python bench/bench_report.py --docs {args.docs}`",
+        "",
+        f"Output: {total:,} records in {len(list(out.rglob('part-*')))} zstd JSONL shards "
+        f"({shard_bytes / 1e6:.0f} MB compressed).",
+        "",
+        "| step | seconds | peak memory (MB) | size (MB) |",
+        "|---|---:|---:|---:|",
+        f"| write_report (one bounded pass + plots) | {rep['seconds']:.1f} | {rep['peak_mb']:.0f} | {rep['bytes'] / 1e6:.2f} |",
+        f"| inspector index build (once) | {idx['seconds']:.1f} | {idx['peak_mb']:.0f} | {idx['bytes'] / 1e6:.0f} |",
+        "",
+        "Inspector pages over HTTP (median / max seconds, n requests):",
+        "",
+        "| page | median s | max s | n |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {k} | {m:.3f} | {x:.3f} | {n} |" for k, (m, x, n) in latency.items()]
+    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.results).write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
