@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tamis.config import ConfigError
@@ -30,6 +32,8 @@ from tamis.run.worker import Task, run_task, set_progress_queue
 MAX_RETRIES = 3  # resubmissions of a task whose worker process died
 IN_FLIGHT_PER_CPU = 2  # queued tasks per cluster CPU: enough to keep workers busy, bounded
 POLL_SECONDS = 0.25  # how often progress messages are fetched while tasks run
+CONNECT_SECONDS = 5.0  # to decide that a cluster address is unreachable
+FLUSH_SECONDS = 5.0  # at most this long a finished task waits for its progress to be delivered
 
 INSTALL_HINT = "install it with: pip install 'tamis[ray]'  (or: pip install 'ray>=2.9')"
 
@@ -47,13 +51,19 @@ def import_ray() -> Any:
 
 
 class _ActorQueue:
-    """What a task reports progress into: fire-and-forget calls to the driver's sink actor."""
+    """What a task reports progress into: asynchronous calls to the driver's sink actor."""
 
     def __init__(self, sink: Any) -> None:
         self.sink = sink
+        self.sent: list[Any] = []
 
     def put(self, message: tuple) -> None:
-        self.sink.put.remote(message)
+        self.sent.append(self.sink.put.remote(message))
+
+    def flush(self, ray: Any) -> None:
+        """Wait (briefly) until the sink holds every message, so none arrives after the marker."""
+        if self.sent:
+            ray.wait(self.sent, num_returns=len(self.sent), timeout=FLUSH_SECONDS)
 
 
 def tamis_task(task: Task, cwd: str, sink: Any) -> dict[str, Any]:
@@ -64,11 +74,17 @@ def tamis_task(task: Task, cwd: str, sink: Any) -> dict[str, Any]:
     """
     if os.getcwd() != cwd and os.path.isdir(cwd):
         os.chdir(cwd)
-    set_progress_queue(_ActorQueue(sink) if sink is not None else None)
+    queue = _ActorQueue(sink) if sink is not None else None
+    set_progress_queue(queue)
     try:
-        return run_task(task)
+        marker = run_task(task)
     finally:
         set_progress_queue(None)
+    if queue is not None:
+        import ray
+
+        queue.flush(ray)
+    return marker
 
 
 class _ProgressSink:
@@ -83,6 +99,33 @@ class _ProgressSink:
     def drain(self) -> list[tuple]:
         out, self.messages = self.messages, []
         return out
+
+
+def _check_reachable(address: str) -> None:
+    """Fail fast on an address nobody listens at (Ray itself keeps retrying for minutes)."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        raise ConfigError(
+            f"ray_address: nothing answers at {address!r} ({exc.strerror or exc}); start the "
+            "cluster's head with `ray start --head`, or leave ray_address unset to start a "
+            "local instance"
+        ) from None
+
+
+@contextmanager
+def _quiet_token_notice() -> Iterator[None]:
+    """Hide Ray's notice that a new *private* local instance uses token authentication."""
+    notice = logging.getLogger("ray._private.authentication.authentication_token_setup")
+    level = notice.level
+    notice.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        notice.setLevel(level)
 
 
 class RayExecutor:
@@ -111,8 +154,10 @@ class RayExecutor:
                 "logging_level": logging.WARNING,
             }
             if address is None:
-                ray.init(num_cpus=workers, **quiet)
+                with _quiet_token_notice():
+                    ray.init(num_cpus=workers, **quiet)
             else:
+                _check_reachable(address)
                 try:
                     ray.init(address=address, **quiet)
                 except (ConnectionError, ValueError, RuntimeError) as exc:
