@@ -57,8 +57,7 @@ def signature_similarity(table: DocTable, perm: np.ndarray) -> Similarity:
     def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
             return np.empty(0, dtype=np.float64)
-        ra, rb = perm[a], perm[b]
-        return (table.sig[ra] == table.sig[rb]).mean(axis=1)
+        return (table.sig_rows(perm[a]) == table.sig_rows(perm[b])).mean(axis=1)
 
     return similarity
 
@@ -93,7 +92,7 @@ def find_clusters(
     stats = {"candidate_pairs": 0, "verified_pairs": 0}
     for start in range(0, table.n, _ROWS_PER_CHUNK):
         stop = min(start + _ROWS_PER_CHUNK, table.n)
-        keys = band_keys(np.asarray(table.sig[start:stop]), bands, rows, seed)
+        keys = band_keys(table.sig_chunk(start, stop), bands, rows, seed)
         records = np.empty(keys.size, dtype=BUCKET_RECORD)
         records["key"] = keys.reshape(-1)
         records["rank"] = np.repeat(rank[start:stop], bands)
@@ -128,9 +127,8 @@ def _verified_bucket_pairs(
     if len(member_pos) == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0), 0
-    start_of = np.maximum.accumulate(np.where(is_start, np.arange(len(keys)), 0))
-    centre_pos = start_of[member_pos]
     starts, stops = group_bounds(keys)
+    centre_pos = starts[np.searchsorted(starts, member_pos, side="right") - 1]
     ranks = chunk["rank"]
     centre, member = ranks[centre_pos], ranks[member_pos]
     keep = centre != member

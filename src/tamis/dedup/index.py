@@ -24,26 +24,40 @@ def write_index(path: Path, table: DocTable, keep_rows: np.ndarray, params: dict
     path.mkdir(parents=True, exist_ok=True)
     keep_rows = np.sort(keep_rows)
     np.save(path / "uid.npy", np.asarray(table.uid[keep_rows], dtype=np.uint64))
-    sig = np.lib.format.open_memmap(
-        path / "sig.npy", mode="w+", dtype=np.uint32, shape=(len(keep_rows), table.width)
-    )
-    ids: list[bytes] = []
-    shingles: list[np.ndarray] = []
-    for start in range(0, len(keep_rows), _CHUNK):
-        rows = keep_rows[start : start + _CHUNK]
-        sig[start : start + len(rows)] = table.sig[rows]
-        ids += [table.id_of(int(r)).encode("utf-8", "surrogatepass") for r in rows]
-        if table.with_shingles:
-            shingles += [table.shingles_of(int(r)) for r in rows]
-    sig.flush()
-    del sig
-    np.save(path / "id_end.npy", np.cumsum([len(i) for i in ids], dtype=np.int64))
-    np.save(path / "ids.npy", np.frombuffer(b"".join(ids), dtype=np.uint8))
+    id_ends: list[np.ndarray] = []
+    shingle_ends: list[np.ndarray] = []
+    written_ids = written_shingles = 0
+    with (
+        open(path / "sig.bin", "wb") as sig_fh,
+        open(path / "ids.bin", "wb") as ids_fh,
+        open(path / "shingles.bin", "wb") as sh_fh,
+    ):
+        for start in range(0, table.n, _CHUNK):
+            stop = min(start + _CHUNK, table.n)
+            lo, hi = np.searchsorted(keep_rows, [start, stop])
+            rows = keep_rows[lo:hi]
+            if len(rows) == 0:
+                continue
+            sig_fh.write(table.sig_chunk(start, stop)[rows - start].tobytes())
+            ids = [table.id_of(int(r)).encode("utf-8", "surrogatepass") for r in rows]
+            ids_fh.write(b"".join(ids))
+            id_ends.append(written_ids + np.cumsum([len(i) for i in ids], dtype=np.int64))
+            written_ids = int(id_ends[-1][-1])
+            if table.with_shingles:
+                sets = [table.shingles_of(int(r)) for r in rows]
+                sh_fh.write(np.concatenate(sets).astype(np.uint64).tobytes())
+                shingle_ends.append(
+                    written_shingles + np.cumsum([len(x) for x in sets], dtype=np.int64)
+                )
+                written_shingles = int(shingle_ends[-1][-1])
+    np.save(path / "id_end.npy", np.concatenate(id_ends) if id_ends else np.empty(0, np.int64))
     if table.with_shingles:
-        np.save(path / "shingle_end.npy", np.cumsum([len(s) for s in shingles], dtype=np.int64))
         np.save(
-            path / "shingles.npy", np.concatenate(shingles) if shingles else np.empty(0, np.uint64)
+            path / "shingle_end.npy",
+            np.concatenate(shingle_ends) if shingle_ends else np.empty(0, np.int64),
         )
+    else:
+        (path / "shingles.bin").unlink()
     (path / "params.json").write_text(json.dumps(params, sort_keys=True, indent=1))
 
 
@@ -60,19 +74,26 @@ def check_index(path: Path, params: dict[str, Any]) -> None:
         )
 
 
+def _raw(path: Path, dtype: type) -> np.ndarray:
+    if path.stat().st_size == 0:
+        return np.empty(0, dtype=dtype)
+    return np.memmap(path, dtype=dtype, mode="r")
+
+
 def load_index(path: Path, table: DocTable) -> int:
     """Append the index's documents to ``table`` as external rows; returns how many."""
     path = Path(path)
     uid = np.load(path / "uid.npy", mmap_mode="r")
-    sig = np.load(path / "sig.npy", mmap_mode="r")
+    width = table.width
+    sig_path = path / "sig.bin"
     id_end = np.load(path / "id_end.npy")
-    ids_blob = np.load(path / "ids.npy", mmap_mode="r")
-    with_shingles = (path / "shingles.npy").exists()
+    ids_blob = _raw(path / "ids.bin", np.uint8)
+    with_shingles = (path / "shingle_end.npy").exists()
     if table.with_shingles and not with_shingles:
         raise ValueError(f"dedup index {path} has no shingle sets, which exact Jaccard needs")
     if with_shingles:
         shingle_end = np.load(path / "shingle_end.npy")
-        shingle_blob = np.load(path / "shingles.npy", mmap_mode="r")
+        shingle_blob = _raw(path / "shingles.bin", np.uint64)
     for start in range(0, len(uid), _CHUNK):
         stop = min(start + _CHUNK, len(uid))
         bounds = np.concatenate([[id_end[start - 1] if start else 0], id_end[start:stop]])
@@ -91,7 +112,9 @@ def load_index(path: Path, table: DocTable) -> int:
             quality=np.zeros(n),
             length=np.zeros(n, dtype=np.int64),
             order=np.stack([np.full(n, -1), np.arange(start, stop)], axis=1),
-            sig=np.asarray(sig[start:stop]),
+            sig=np.fromfile(
+                sig_path, dtype=np.uint32, count=n * width, offset=start * width * 4
+            ).reshape(n, width),
             ids=ids,
             external=True,
             shingles=shingles,

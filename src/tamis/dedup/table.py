@@ -7,6 +7,7 @@ shingle hashes when exact Jaccard verification is asked for). Never its text.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,7 +104,7 @@ class DocTable:
             fh.close()
         for name, dtype in _SCALARS.items():
             setattr(self, name, self._map(name, dtype))
-        self.sig = self._map("sig", np.uint32).reshape(self.n, self.width)
+        self._fd: int | None = None
         self._ids = self._map("ids", np.uint8)
         self._shingles = self._map("shingles", np.uint64) if self.with_shingles else None
 
@@ -113,6 +114,32 @@ class DocTable:
             return np.empty(0, dtype=dtype)
         return np.memmap(path, dtype=dtype, mode="r")
 
+    # Signatures are the bulk of the table (448 bytes a document at 112 hashes). They are read
+    # with plain reads, sequentially in chunks or row by row for verification, never through a
+    # memory map: mapped pages of a 4 GB file would count as resident memory (the kernel maps
+    # neighbouring pages on every fault), and the budget is about resident memory.
+
+    def sig_chunk(self, start: int, stop: int) -> np.ndarray:
+        count = (stop - start) * self.width
+        if count <= 0:
+            return np.empty((0, self.width), dtype=np.uint32)
+        flat = np.fromfile(
+            self.dir / "sig.bin", dtype=np.uint32, count=count, offset=start * self.width * 4
+        )
+        return flat.reshape(stop - start, self.width)
+
+    def sig_rows(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        uniq, inverse = np.unique(rows, return_inverse=True)
+        out = np.empty((len(uniq), self.width), dtype=np.uint32)
+        row_bytes = self.width * 4
+        view = memoryview(out).cast("B")
+        if self._fd is None:
+            self._fd = os.open(self.dir / "sig.bin", os.O_RDONLY)
+        for i, r in enumerate(uniq.tolist()):
+            os.preadv(self._fd, [view[i * row_bytes : (i + 1) * row_bytes]], r * row_bytes)
+        return out[inverse]
+
     def id_of(self, i: int) -> str:
         start = int(self.id_end[i - 1]) if i else 0
         return bytes(self._ids[start : int(self.id_end[i])]).decode("utf-8", "surrogatepass")
@@ -121,7 +148,3 @@ class DocTable:
         assert self._shingles is not None
         start = int(self.shingle_end[i - 1]) if i else 0
         return np.asarray(self._shingles[start : int(self.shingle_end[i])])
-
-    def memory_bytes(self) -> int:
-        """What ranking holds in memory per table (the columns it sorts on)."""
-        return self.n * 48

@@ -133,7 +133,8 @@ class _DocDedup(GlobalStage):
         rank = rank_of_rows(perm)
         bands, rows, cut = self._band_layout()
         budget = int(opts.memory_budget_mb * (1 << 20))
-        spill = KeyedSpill(workdir / "buckets", BUCKET_RECORD, budget // 2, ties=("rank",))
+        # a quarter of the budget for bucket records; ranks, the sort and verification use the rest
+        spill = KeyedSpill(workdir / "buckets", BUCKET_RECORD, budget // 4, ties=("rank",))
         if self._with_shingles():
             similarity = jaccard_similarity(table, perm, prefilter=self._prefilter())
         else:
@@ -361,7 +362,7 @@ class LineDedup(GlobalStage):
     def merge(self, states: Iterator[Any], workdir: Path) -> Any:
         from tamis.dedup.lines import merge_lines
 
-        budget = int(self.options.memory_budget_mb * (1 << 20)) // 2
+        budget = int(self.options.memory_budget_mb * (1 << 20)) // 4
         return merge_lines(states, Path(workdir), self.options.min_count, budget, self.name)
 
     def apply(self, docs: list[Document], decision: Any) -> None:
