@@ -290,3 +290,10 @@ def test_clean_is_always_undoable(lines, sep):
     assert undo(doc.text, doc.edits) == text
     CleanStage().process(doc)  # a second pass over cleaned text keeps the log consistent
     assert undo(doc.text, doc.edits) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["Loved it ^^", "So sad T^T", "Great film.\n:-)", "Bye\n;)", "x^2 + y^2"]
+)
+def test_emoticons_and_carets_of_the_author_are_kept(text):
+    assert clean(text).text == text

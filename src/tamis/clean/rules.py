@@ -49,7 +49,8 @@ def remove_lines(
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 _CONTROL_SET = tuple(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])
-_CARET_CONTROL = re.compile(r"\^[@A-Z\[\]\\^_](?=\r?\n|$)")
+# Only ^M (carriage return) at a line end: "^^" and "T^T" are emoticons, not control codes.
+_CARET_CONTROL = re.compile(r"(?<!\^)\^M(?=\r?\n|$)")
 _CRLF = re.compile(r"\r\n?")
 
 
@@ -147,8 +148,12 @@ def trailing_space(text: str) -> list[Replacement]:
 
 # A line with at least one visible character and no letter or digit.
 _SYMBOL_LINE = re.compile(r"^[^\w\n]*[^\w\s][^\w\n]*$", re.MULTILINE)
-# "*** / *****" and "**/****" are a reviewer's star rating, not a divider.
+# "*** / *****" and "**/****" are a reviewer's star rating, ":-)" and "^^" are the author's
+# smile: neither is a divider.
 _STAR_RATING = re.compile(r"\*+\s*(?:/|of|out of|from)\s*\*+")
+_EMOTICON = re.compile(
+    r"[:;=8xX]['\-^o]?[()\[\]DPp/\\|*3O@$]+|[()\[\]][\-^o]?[:;=]|\^[_.-]?\^|<3|[oO0T>][_.][oO0T<]|\\o/"
+)
 
 
 def symbol_lines(text: str) -> list[Replacement]:
@@ -156,7 +161,7 @@ def symbol_lines(text: str) -> list[Replacement]:
     spans = [
         (m.start(), m.end())
         for m in _SYMBOL_LINE.finditer(text)
-        if not _STAR_RATING.search(m.group())
+        if not _STAR_RATING.search(m.group()) and not _EMOTICON.search(m.group())
     ]
     return remove_lines(text, spans, "symbol_line", "line of symbols only")
 
@@ -221,8 +226,8 @@ def _norm(line: str) -> str:
 def repeated_title(text: str, lookahead: int = 3) -> list[Replacement]:
     """The first line printed again within the next few lines (a title shown twice)."""
     lines = [m for m in _LINE.finditer(text[:4000]) if m.group().strip()]
-    if len(lines) < 2:
-        return []
+    if len(lines) < 2 or lines[0].group().lstrip()[:1] in "-*•·–—>#|":
+        return []  # a list item may open a page and recur in the list below
     first = _norm(lines[0].group())
     if len(first) < 20 or first.count(" ") < 2:
         return []
@@ -323,27 +328,18 @@ _TABLE_GAP = re.compile(r"\S {3,}\S|\t")
 _DIGITS = re.compile(r"\d")
 
 
-_DANGLING_WORDS = frozenset(
-    "a an the and or but nor of to in into on at by for from with without about as than that "
-    "which who whose whom whether if because while when where although though since until "
-    "is are was were be been being has have had will would shall should can could may might "
-    "must do does did not no very more most such this these those their its our your his her "
-    "my".split()
-)
+# Words that never end a finished sentence: articles, coordinating conjunctions and possessive
+# determiners. Prepositions, auxiliaries and pronouns can ("what it was for", "log in", "I did"),
+# so they are not evidence.
+_DANGLING_WORDS = frozenset("a an the and or nor my your our their its whose than whether".split())
 _LAST_WORD = re.compile(r"(\w+)\W*\Z")
-_PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("«", "»"))
 
 
 def _looks_cut(fragment: str) -> str:
     """Why ``fragment`` reads as a sentence cut off mid-way, or "" when it may be complete."""
     stripped = fragment.rstrip()
-    if stripped.endswith((",", ";", "(", "-", "–", "—", "“", "‘", "«")):
-        return "ends on an opener"
-    for left, right in _PAIRS:
-        if stripped.count(left) > stripped.count(right):
-            return f"unclosed {left}"
-    if stripped.count('"') % 2:
-        return 'unclosed "'
+    if stripped.endswith((",", ";")) and not stripped.endswith((".,", "!,", "?,")):
+        return "ends on a comma"
     m = _LAST_WORD.search(stripped)
     if m and m.end(1) == len(stripped) and m.group(1).lower() in _DANGLING_WORDS:
         return f"ends on {m.group(1)!r}"
@@ -355,10 +351,11 @@ def truncated_end(
 ) -> list[Replacement]:
     """A last sentence cut off mid-way, trimmed back to the last complete sentence of its line.
 
-    A missing full stop alone proves nothing (reviews end on "9/10", "Thanks Kevin Smith"), so
-    the fragment must show the cut: it ends on a comma, an opening bracket or quote, or a word
-    that cannot end a sentence ("the", "and", "of"), or leaves a bracket or quote open. The last
-    line must also hold a complete sentence before the fragment and not look like a table row.
+    A missing full stop alone proves nothing (reviews end on "9/10", "Thanks Kevin Smith", ":("),
+    and neither does an open bracket (an emoticon) or quote (opened sentences earlier), so the
+    fragment must show the cut: it ends on a comma or on a word no finished sentence ends on
+    ("the", "and", "their"). The last line must also hold a complete sentence before the
+    fragment and not look like a table row.
     """
     body_end = len(text.rstrip())
     if body_end == 0 or _TERMINAL_END.search(text[max(0, body_end - 8) : body_end]):
