@@ -341,7 +341,8 @@ def _looks_cut(fragment: str) -> str:
     if stripped.endswith((",", ";")) and not stripped.endswith((".,", "!,", "?,")):
         return "ends on a comma"
     m = _LAST_WORD.search(stripped)
-    if m and m.end(1) == len(stripped) and m.group(1).lower() in _DANGLING_WORDS:
+    # lower-case only: a capital "A" at the end is a grade or an initial ("Grade: A", "Piper A")
+    if m and m.end(1) == len(stripped) and m.group(1) in _DANGLING_WORDS:
         return f"ends on {m.group(1)!r}"
     return ""
 
