@@ -84,6 +84,7 @@ def test_run_writes_the_report_and_its_figures_match_stats(clean_run):
     assert shown(last) == stats["kept"]["chars"]
     assert shown(last.replace("chars_out", "docs_out")) == stats["kept"]["records"]
     assert "does not match stats.json" not in html
+    assert "This section failed" not in html and "could not be summarised" not in html
     check_self_contained(html)
     assert report.stat().st_size < 5_000_000
 
@@ -141,6 +142,22 @@ def test_missing_files_and_sections_do_not_break_the_report(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "stats.json is missing" in write_report(empty).read_text(encoding="utf-8")
+
+
+def test_odd_records_and_summaries_are_reported_not_fatal(tmp_path):
+    out = tmp_path / "out"
+    synthetic_output(out)
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    stats["global"]["odd_stage"] = ["a", {"b": 1}]  # any JSON shape
+    (out / "stats.json").write_bytes(orjson.dumps(stats))
+    from tamis.io.output import ShardWriter
+
+    w = ShardWriter(out / "kept" / "part-00009.jsonl", "jsonl")
+    w.write({"id": "odd", "text": "x", "edits": [{"stage": "s"}], "verdict": {"status": "kept"}})
+    w.close()
+    html = write_report(out).read_text(encoding="utf-8")
+    assert "1 records could not be summarised" in html
+    assert "odd_stage" in html and "This section failed" not in html
 
 
 def test_report_command(tmp_path, capsys):

@@ -23,8 +23,8 @@ from tamis.report.thresholds import ThresholdEvidence
 
 EXAMPLES_PER_REASON = 5
 EXAMPLES_PER_RULE = 4
-SIGNAL_SAMPLE = 4000
-MAX_SIGNAL_KEYS = 400
+SIGNAL_SAMPLE = 2000
+MAX_SIGNAL_KEYS = 200
 MAX_CATEGORIES = 200
 SNIPPET = 240
 CONTEXT = 60
@@ -92,6 +92,7 @@ class Collected:
     similarity: dict[str, NumberSummary] = field(default_factory=dict)
     clusters: dict[str, BoundedCounter] = field(default_factory=dict)
     skipped_signal_keys: int = 0
+    unreadable: int = 0  # records whose fields did not have the output's shape
 
 
 SOURCE_COLUMNS = ("docs", "kept", "chars in", "chars kept")
@@ -165,7 +166,7 @@ class Collector:
                 d.similarity.setdefault(stage, NumberSummary(SIGNAL_SAMPLE, 5)).add(sim, None)
             cluster = details.get("cluster")
             if cluster is not None:
-                d.clusters.setdefault(stage, BoundedCounter(1, cap=100_000)).add(
+                d.clusters.setdefault(stage, BoundedCounter(1, cap=50_000)).add(
                     str(cluster), (1,), first=(loc, str(details.get("survivor")))
                 )
             res = d.duplicates.reservoir(stage)
@@ -282,5 +283,8 @@ def _clip(s: str, n: int = 400) -> str:
 def collect(out: Path) -> Collected:
     c = Collector()
     for kind, shard, row, _offset, rec in iter_located(out):
-        c.add(kind, shard, row, rec)
+        try:
+            c.add(kind, shard, row, rec)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            c.data.unreadable += 1
     return c.data

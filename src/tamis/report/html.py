@@ -15,6 +15,7 @@ attributes whose text is the number shown.
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -108,17 +109,20 @@ class Report:
     # ---- page ------------------------------------------------------------------------------
     def render(self, seconds_so_far: float) -> str:
         sections = [
-            ("overview", "Overview", self.overview()),
-            ("funnel", "Funnel", self.funnel()),
-            ("rejections", "Rejections", self.rejections()),
-            ("edits", "Edits", self.edits()),
-            ("distributions", "Distributions", self.distributions()),
-            ("languages", "Languages", self.languages()),
-            ("sources", "Sources", self.sources()),
-            ("boilerplate", "Boilerplate", self.boilerplate()),
-            ("duplicates", "Duplicates", self.duplicates()),
-            ("quarantine", "Quarantine", self.quarantine()),
-            ("run", "Run", self.run_facts()),
+            (sid, title, self._section(fn))
+            for sid, title, fn in (
+                ("overview", "Overview", self.overview),
+                ("funnel", "Funnel", self.funnel),
+                ("rejections", "Rejections", self.rejections),
+                ("edits", "Edits", self.edits),
+                ("distributions", "Distributions", self.distributions),
+                ("languages", "Languages", self.languages),
+                ("sources", "Sources", self.sources),
+                ("boilerplate", "Boilerplate", self.boilerplate),
+                ("duplicates", "Duplicates", self.duplicates),
+                ("quarantine", "Quarantine", self.quarantine),
+                ("run", "Run", self.run_facts),
+            )
         ]
         nav = "".join(f'<a href="#{sid}">{esc(title)}</a>' for sid, title, _ in sections)
         body = "".join(
@@ -132,8 +136,15 @@ class Report:
             f'<span class="sub">{esc(started)}</span>'
             f'<span class="sub">tamis {esc(self.manifest.get("tamis", ""))}</span></header>'
         )
+        bad = self.data.unreadable
         footer = (
-            f'<p class="note">Report written in {seconds_so_far:.1f} s from stats.json, '
+            (
+                f'<p class="bad">{fmt_int(bad)} records could not be summarised (malformed '
+                "fields); the counts above from stats.json still include them.</p>"
+                if bad
+                else ""
+            )
+            + f'<p class="note">Report written in {seconds_so_far:.1f} s from stats.json, '
             "manifest.json, run.json and one bounded pass over the records (examples are "
             "random samples of fixed size per reason and rule; distributions of signals are "
             "drawn from a fixed-size random sample of each signal).</p>"
@@ -143,6 +154,19 @@ class Report:
             f'{header}<nav class="toc">{nav}</nav><main>{body}{footer}</main>',
             script=SCRIPT,
         )
+
+    @staticmethod
+    def _section(render: Any) -> str:
+        """One section's HTML; a section that fails says so and the others still render.
+
+        The report is written at the end of every run: a stage with an unforeseen summary
+        shape must not turn a finished run into a failed one.
+        """
+        try:
+            return render()
+        except Exception as exc:  # noqa: BLE001 - shown on the page, never swallowed silently
+            warnings.warn(f"report section failed: {exc!r}", stacklevel=2)
+            return f'<p class="bad">This section failed: {esc(type(exc).__name__)}: {esc(exc)}</p>'
 
     # ---- sections --------------------------------------------------------------------------
     def overview(self) -> str:
@@ -746,6 +770,8 @@ def _lists_survivors(summary: Any) -> bool:
 
 def _size_plot(summary: dict[str, Any], stage: str) -> str:
     """A bar chart for the first mapping of number -> count in a summary (clusters by size)."""
+    if not isinstance(summary, dict):
+        return ""
     for key, value in summary.items():
         if (
             isinstance(value, dict)

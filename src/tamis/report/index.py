@@ -59,7 +59,16 @@ STATUS = {"kept": "kept", "rejected": "rejected", "quarantine": "quarantined"}
 
 
 def index_path(out: Path) -> Path:
-    return Path(out) / ".tamis" / INDEX_NAME
+    """``OUT/.tamis/inspect.sqlite``, or a per-output file in the temp dir when OUT is read-only."""
+    out = Path(out)
+    work = out / ".tamis"
+    if os.access(work if work.exists() else out, os.W_OK):
+        return work / INDEX_NAME
+    import hashlib
+    import tempfile
+
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"tamis-inspect-{key}.sqlite"
 
 
 def output_key(out: Path) -> str:

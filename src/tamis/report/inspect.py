@@ -61,6 +61,10 @@ form.search input { padding:3px 8px; border-radius:4px; border:1px solid #ccd; m
 .chips a, .chips span { display:inline-block; margin:0 6px 4px 0; padding:2px 9px; border-radius:12px;
   background:#eef3f7; font-size:12px; text-decoration:none; }
 .pager a { margin-right:14px; }
+form.filters { display:flex; flex-wrap:wrap; gap:6px; margin:0 0 10px; }
+form.filters input, form.filters select, form.filters button { padding:3px 6px; border:1px solid #ccd;
+  border-radius:4px; font-size:12.5px; background:#fff; }
+form.filters button { background:var(--accent); color:#fff; border-color:var(--accent); cursor:pointer; }
 .kv { display:grid; grid-template-columns:max-content 1fr; gap:3px 14px; font-size:13px; }
 .kv > div:nth-child(odd) { color:var(--muted); }
 @media (max-width:900px) { .panes { grid-template-columns:1fr; } }
@@ -295,6 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
         pager += "</div>"
         body = (
             f"<section><h2>{fmt_int(count)}{'+' if count >= 1_000_000 else ''} records</h2>"
+            f"{_filter_form(filters)}"
             f'<div class="chips">{chips or "<span>no filter</span>"}</div>'
             "<table><tr><th>id</th><th>verdict</th><th>stage · reason</th><th>source</th><th>lang</th>"
             f"<th class=n>chars</th><th class=n>edits</th><th>start of text</th></tr>{trs}</table>{pager}</section>"
@@ -519,6 +524,31 @@ class _Handler(BaseHTTPRequestHandler):
             f"<section><h2>Unreadable record</h2><p>{esc(rec.get('error', ''))}</p>"
             f"<h3>Raw bytes ({fmt_int(len(data))}, shown as UTF-8 with replacement)</h3><pre>{esc(shown)}</pre></section>"
         )
+
+
+def _filter_form(filters: dict[str, str]) -> str:
+    """Every filter as a field, pre-filled: browse by verdict, stage, reason, rule, source, id."""
+    status = filters.get("status", "")
+    options = "".join(
+        f'<option value="{v}"{" selected" if v == status else ""}>{v or "any verdict"}</option>'
+        for v in ("", "kept", "rejected", "quarantined")
+    )
+    fields = "".join(
+        f'<input name="{name}" placeholder="{label}" value="{esc(filters.get(name, ""))}" size="{size}">'
+        for name, label, size in (
+            ("stage", "rejected by stage", 14),
+            ("reason", "reason", 16),
+            ("edited", "edited by stage", 12),
+            ("rule", "edit rule", 14),
+            ("source", "source", 16),
+            ("lang", "lang", 4),
+            ("id", "id or prefix", 12),
+        )
+    )
+    return (
+        f'<form class="filters" action="/docs"><select name="status">{options}</select>{fields}'
+        '<button type="submit">filter</button></form>'
+    )
 
 
 def _int(value: str | None) -> int:
