@@ -1,0 +1,125 @@
+"""The word splitter must cut exactly where datatrove's spaCy tokenizer cuts."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.quality.words import count_sentences, is_spaceless, split_words, splitter
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Don't stop.", ["Do", "n't", "stop", "."]),
+        ("the U.S. economy", ["the", "U.S.", "economy"]),
+        ("a well-known fact", ["a", "well", "-", "known", "fact"]),
+        ("(Mr. Smith)", ["(", "Mr.", "Smith", ")"]),
+        ("see http://example.com/a?b=1, ok", ["see", "http://example.com/a?b=1", ",", "ok"]),
+        ("cannot", ["can", "not"]),
+        ("nice :), really", ["nice", ":)", ",", "really"]),
+        ("  spaced\n\nout\t", ["spaced", "out"]),
+        ("", []),
+    ],
+)
+def test_split_matches_spacy_on_known_cases(text, words):
+    assert split_words(text) == words
+
+
+def test_letters_only_chunks_are_single_words():
+    """The fast path (letters alone never split) must agree with the full algorithm."""
+    sp = splitter("en")
+    for word in ["hello", "Ærøskøbing", "naïve", "Привет", "ΑΒΓ", "straße"]:
+        assert sp._rematch_specials(sp._split_chunk(word)) == (word,)
+
+
+def test_sentences_follow_spacy_sentencizer():
+    assert count_sentences(split_words("One. Two! Three?")) == 3
+    assert count_sentences(split_words("Wait... what")) == 1
+    assert count_sentences(split_words('He said "no." Then left.')) == 2
+    assert count_sentences([]) == 0
+
+
+def test_spaceless_languages_are_known():
+    assert is_spaceless("zh") and is_spaceless("ja") and is_spaceless("th")
+    assert not is_spaceless("en") and not is_spaceless("de")
+
+
+_PIECES = [
+    "word",
+    "Word",
+    "U.S.",
+    "Mr.",
+    "don't",
+    "can't",
+    "it's",
+    "I'm",
+    "e.g.",
+    "etc.",
+    "...",
+    "…",
+    "(",
+    ")",
+    '"',
+    "'",
+    "’",
+    "-",
+    "--",
+    "—",
+    ",",
+    ".",
+    "!",
+    "?",
+    ":",
+    ";",
+    "#",
+    "$",
+    "%",
+    "&",
+    "10",
+    "3.5",
+    "10km",
+    "5pm",
+    "2nd",
+    "1,000",
+    "co-op",
+    "a/b",
+    "x=y",
+    ":)",
+    ";)",
+    "<3",
+    "[1]",
+    "http://t.co/x",
+    "www.example.org",
+    "user@mail.com",
+    "°C",
+    "ÆØÅ",
+    "naïve",
+    "IBM's",
+    "A.",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "\n", "  "])), max_size=25
+    )
+)
+def test_split_equals_datatrove_spacy_on_generated_text(parts):
+    tok = _datatrove_tokenizer()
+    text = "".join(p + sep for p, sep in parts)
+    assert split_words(text) == tok.word_tokenize(text)
+
+
+def _datatrove_tokenizer():
+    try:
+        from datatrove.utils.word_tokenizers import load_word_tokenizer
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("datatrove (a test dependency) is not installed")
+        pytest.skip("datatrove is not installed")
+    return load_word_tokenizer("eng")
