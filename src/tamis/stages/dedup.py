@@ -162,7 +162,8 @@ class _DocDedup(GlobalStage):
         keep[perm[result.removed]] = False
         index_path = opts.write_index if opts.write_index is not None else workdir / "index"
         write_index(index_path, table, np.flatnonzero(keep), params)
-        decision.summary["index"] = str(index_path)
+        if opts.write_index is not None:  # a work-directory path would differ run to run
+            decision.summary["index"] = str(opts.write_index)
         shutil.rmtree(workdir / "buckets", ignore_errors=True)
         return decision
 
