@@ -1,0 +1,272 @@
+"""The Ray executor: optional, and when used, the same output as a local run, even when a Ray
+worker is killed in the middle of a task.
+
+The slow tests start a private local Ray instance with 2 CPUs (so 2 worker processes run tasks)
+through ``tamis clean --executor ray``, over a corpus written here, with the default recipe
+(or, while the default recipe holds no global stage, every registered stage in contract order,
+so deduplication is always part of the run).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import random
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tamis.config import ConfigError, build_config, recipe_data
+from tamis.stages.base import stage_class, stage_names
+from tests.helpers import output_digest, tamis
+
+# The contract order of stage names (common brief); used only to order what is registered.
+CONTRACT_ORDER = [
+    "extract",
+    "repair",
+    "clean",
+    "boilerplate",
+    "pii",
+    "langid",
+    "gopher_quality",
+    "gopher_repetition",
+    "c4",
+    "fineweb",
+    "exact_dedup",
+    "minhash_dedup",
+    "line_dedup",
+]
+
+WORDS = (
+    "council budget harbour railway minister report inflation market river bridge school "
+    "hospital election union strike energy price farmers season drought export festival museum "
+    "court ruling police mayor province storm coast tourism factory wages housing rent transport "
+    "airport airline vaccine clinic teachers students research university climate policy tax"
+).split()
+BOILERPLATE = "Subscribe to our newsletter for the latest headlines every morning."
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
+    return " ".join(words).capitalize() + "."
+
+
+def _article(rng: random.Random) -> str:
+    paras = [" ".join(_sentence(rng) for _ in range(rng.randint(3, 6))) for _ in range(4)]
+    return "\n\n".join(paras)
+
+
+def write_corpus(root: Path, n_files: int = 4, docs_per_file: int = 40, seed: int = 5) -> Path:
+    """A small scraped-news corpus with what every stage family acts on.
+
+    Exact copies and near copies (one word changed) across files for the dedup stages, a
+    shared boilerplate line for line-level dedup and cleaning, mojibake for repair, an empty
+    text, a broken JSON line and a non-object record for quarantine; one file gzipped.
+    """
+    rng = random.Random(seed)
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    originals: list[str] = []
+    for f in range(n_files):
+        lines: list[bytes] = []
+        for i in range(docs_per_file):
+            roll = rng.random()
+            if originals and roll < 0.12:
+                text = rng.choice(originals)  # exact copy
+            elif originals and roll < 0.24:
+                words = rng.choice(originals).split(" ")
+                words[rng.randrange(len(words))] = rng.choice(WORDS)
+                text = " ".join(words)  # near copy
+            else:
+                text = _article(rng)
+                if rng.random() < 0.3:
+                    text = text.replace(" the ", " donâ€™t ", 1) + " It wasnâ€™t clear."
+                originals.append(text)
+            if rng.random() < 0.5:
+                text = f"{text}\n{BOILERPLATE}"
+            lines.append(orjson.dumps({"id": f"f{f}-{i}", "text": text}))
+        if f == 1:
+            lines.insert(5, b'{"id": "broken", "text": "cut in the mid')
+            lines.insert(9, orjson.dumps({"id": "empty", "text": ""}))
+            lines.insert(12, b"[1, 2, 3]")
+        data = b"\n".join(lines) + b"\n"
+        if f == n_files - 1:
+            (corpus / f"news-{f:02d}.jsonl.gz").write_bytes(gzip.compress(data, mtime=0))
+        else:
+            (corpus / f"news-{f:02d}.jsonl").write_bytes(data)
+    return corpus
+
+
+def recipe_args() -> list[str]:
+    """The default recipe when it deduplicates; otherwise every registered stage, in order."""
+    default = [name for name, _ in build_config(recipe_data("default")).stages]
+    if any(stage_class(n).is_global for n in default):
+        return []
+    names = [n for n in CONTRACT_ORDER if n in stage_names()]
+    assert any(stage_class(n).is_global for n in names), "no global stage is registered"
+    return ["--stages", ",".join(names)]
+
+
+def clean(corpus: Path, out: Path, *extra: str) -> None:
+    code = tamis("clean", corpus, "-o", out, "--workers", "2", "--quiet", *recipe_args(), *extra)
+    assert code == 0
+
+
+def local_reference(tmp_path: Path, corpus: Path) -> dict[str, str]:
+    """Digest of a local run written to ``tmp_path/out`` (then moved away, so the Ray run can
+    use the very same output path: some stages record paths below OUT in stats.json)."""
+    clean(corpus, tmp_path / "out")
+    digest = output_digest(tmp_path / "out")
+    (tmp_path / "out").rename(tmp_path / "out-local")
+    return digest
+
+
+# --- Ray is optional ----------------------------------------------------------------------
+
+
+def test_tamis_imports_and_runs_without_ray(tmp_path: Path) -> None:
+    """Every module but the Ray executor loads, and a local run works, with no Ray at all."""
+    import subprocess
+
+    corpus = write_corpus(tmp_path, n_files=1, docs_per_file=5)
+    code = (
+        "import sys; sys.modules['ray'] = None\n"  # any `import ray` now fails
+        "import tamis.cli, tamis.run.driver, tamis.run.executors, tamis.stages.base\n"
+        "tamis.stages.base.stage_names()\n"
+        f"rc = tamis.cli.main(['clean', {str(corpus)!r}, '-o', {str(tmp_path / 'o')!r}, "
+        "'--quiet', '--stages', 'repair'])\n"
+        "assert rc == 0, rc\n"
+        "assert sys.modules['ray'] is None\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+
+
+def test_executor_ray_without_ray_is_a_config_error(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)
+    corpus = write_corpus(tmp_path, n_files=1, docs_per_file=3)
+    rc = tamis("clean", corpus, "-o", tmp_path / "out", "--executor", "ray", "--quiet")
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "executor: 'ray' needs the Ray package" in err
+    assert "pip install 'tamis[ray]'" in err
+
+
+def test_unreachable_cluster_address_fails_fast_naming_the_key() -> None:
+    pytest.importorskip("ray")
+    from tamis.run.ray_executor import RayExecutor
+
+    t0 = time.perf_counter()
+    with pytest.raises(ConfigError, match="ray_address: nothing answers at '127.0.0.1:1'"):
+        RayExecutor(2, "127.0.0.1:1")
+    assert time.perf_counter() - t0 < 30
+
+
+# --- Same output on Ray -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_ray_run_is_byte_identical_to_local_and_verifies(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("ray")
+    from tamis.run import driver
+
+    corpus = write_corpus(tmp_path)
+    expected = local_reference(tmp_path, corpus)
+
+    seen: list[tuple] = []
+    original = driver._Progress.message
+
+    def spy(self, msg: tuple) -> None:
+        seen.append(msg)
+        original(self, msg)
+
+    monkeypatch.setattr(driver._Progress, "message", spy)
+    clean(corpus, tmp_path / "out", "--executor", "ray")
+
+    assert output_digest(tmp_path / "out") == expected
+    assert any(p.startswith("kept/") for p in expected)
+    manifest = orjson.loads((tmp_path / "out" / "manifest.json").read_bytes())
+    assert len(manifest["shards"]) == 4
+    assert manifest["counts"]["quarantined"] >= 2
+    stats = orjson.loads((tmp_path / "out" / "stats.json").read_bytes())
+    assert any(stage_class(name).is_global for name in stats["global"])
+    assert tamis("verify", tmp_path / "out") == 0
+    run = orjson.loads((tmp_path / "out" / "run.json").read_bytes())
+    assert run["executor"] == "ray"
+
+    # Progress reached the driver from the Ray workers: every document read, counted once.
+    read_docs = manifest["counts"]["input"] - manifest["counts"]["quarantined"]
+    assert sum(docs for phase, docs, _ in seen if phase == 0) == read_docs
+
+
+# --- A Ray worker killed mid-task --------------------------------------------------------
+
+
+def _descendants(root: int) -> set[int]:
+    """Processes below ``root`` (from /proc), so the killer never touches another run's Ray."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parent[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    out, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, ppid in parent.items() if ppid in frontier} - out
+        out |= frontier
+    return out
+
+
+def _title(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+    except OSError:
+        return ""
+
+
+class _Killer(threading.Thread):
+    """SIGKILLs the first Ray worker process of this test seen running a tamis task."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.killed: list[tuple[int, str]] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.stop.is_set() and not self.killed:
+            for pid in _descendants(me):
+                title = _title(pid)
+                if title.startswith("ray::tamis:phase"):
+                    os.kill(pid, signal.SIGKILL)
+                    self.killed.append((pid, title))
+                    break
+            time.sleep(0.005)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
+def test_killed_ray_worker_is_retried_and_output_is_identical(tmp_path) -> None:
+    pytest.importorskip("ray")
+    corpus = write_corpus(tmp_path, n_files=4, docs_per_file=80, seed=11)
+    expected = local_reference(tmp_path, corpus)
+
+    killer = _Killer()
+    killer.start()
+    try:
+        clean(corpus, tmp_path / "out", "--executor", "ray")
+    finally:
+        killer.stop.set()
+        killer.join()
+
+    assert len(killer.killed) == 1, "no Ray worker was seen running a task"
+    pid, title = killer.killed[0]
+    assert not Path(f"/proc/{pid}").exists() or _title(pid) != title
+    assert output_digest(tmp_path / "out") == expected
+    assert tamis("verify", tmp_path / "out") == 0
