@@ -132,6 +132,18 @@ def _continues_a_sequence(line: str, pos: int) -> bool:
     return False
 
 
+def _ends_a_latin1_sequence(line: str, pos: int) -> bool:
+    """Whether the non-ASCII run before ``pos`` is complete UTF-8 read as Latin-1 (``Ã©``)."""
+    start = pos
+    while start > 0 and not line[start - 1].isascii() and pos - start < 4:
+        start -= 1
+    try:
+        line[start:pos].encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
 def _unpaired_quote_beside(line: str, pos: int) -> bool:
     """Whether the dagger at ``pos`` stands where a quotation on this line lacks its mark.
 
@@ -198,7 +210,7 @@ def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     start, end = m.start(), m.end()
     prev = line[start - 1] if start else ""
     nxt = line[end] if end < len(line) else ""
-    if not prev.isascii():
+    if not prev.isascii() and not _ends_a_latin1_sequence(line, start):
         return None  # part of a longer garble, not a lone mark
     if "\xa0" <= nxt <= "\xbf":
         code = 0x2000 + ord(nxt) - 0x80
@@ -300,7 +312,7 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
 _LATIN1_EVIDENCE = re.compile(
     r"[ÂÃ][\xa0-\xbf]|â[\xa0-\xbf]"  # a complete sequence read as Latin-1
     r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
-    r"|(?:^|\s)â[^\W\d_][^\n]*?[^\W\d_]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
+    r"|(?:^|\s)â[\w(][^\n]*?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
 )
 
 

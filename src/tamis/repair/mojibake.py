@@ -3,12 +3,13 @@
 ftfy does the decoding (UTF-8 read as Windows-1252, Latin-1, MacRoman, Windows-1251...; double
 encoding; inconsistent mixes; C1 controls meant as Windows-1252 punctuation). tamis runs it with
 its typography-changing fixes off (quotes stay curly, ligatures and full-width forms stay, NFC
-and line breaks are separate rules), one line at a time as ftfy itself does, and only on lines
-that pass the badness gate of :mod:`tamis.repair.precheck`.
+and line breaks are separate rules), only on lines that the badness gate of :mod:`tamis.repair.precheck` flags
+(and, when a line only needs character fixes, only on the flagged stretches).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from tamis.document import Replacement
@@ -44,21 +45,81 @@ def rule_for(steps) -> tuple[str, str]:
     return "ftfy:fix_encoding", ", ".join(f"{s.action} {s.parameter}" for s in steps)
 
 
+def _around(line: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a suspicious match to whole words, plus one word of context on each side."""
+    for _ in range(2):
+        while start > 0 and not line[start - 1].isspace():
+            start -= 1
+        while start > 0 and line[start - 1].isspace():
+            start -= 1
+    start = start if start == 0 or not line[start].isspace() else start + 1
+    for _ in range(2):
+        while end < len(line) and not line[end].isspace():
+            end += 1
+        while end < len(line) and line[end].isspace():
+            end += 1
+    return start, end
+
+
+def chunks(line: str, gate) -> list[tuple[int, int]]:
+    """Stretches of ``line`` that ftfy should see: each gate match with its neighbouring words.
+
+    ftfy's decisions are local (a mojibake sequence and the letters next to it), and running
+    its badness test on a whole 2,000-character review to fix one C1 dash costs far more than
+    running it on the dozen characters around the dash.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in gate.finditer(line):
+        if spans and m.start() < spans[-1][1]:
+            start, end = _around(line, m.start(), m.end())
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+            continue
+        start, end = _around(line, m.start(), m.end())
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+_C1_RE = re.compile("[\x80-\x9f]")
+
+
+def _line_repairs(line: str, offset: int, gate, config) -> list[Replacement]:
+    """ftfy on one line: the whole line when it shows mojibake, else only the flagged stretches.
+
+    ftfy decides an encoding for a whole segment at once (a line read as MacRoman is decoded
+    as MacRoman throughout), so a line whose flagged stretches look like mojibake to ftfy's
+    badness test gets exactly what ftfy would do to it. The stretches that are only flagged for
+    C1 controls, surrogates or terminal escapes are fixed character by character in ftfy
+    anyway, so they are handed over alone: a 2,000-character review with one C1 dash costs a
+    few dozen characters of ftfy, not two passes of its badness test over the review.
+    """
+    from ftfy import fix_and_explain
+    from ftfy.badness import is_bad
+
+    spans = chunks(line, gate)
+    pieces = [(start, end, line[start:end]) for start, end in spans]
+    if any(is_bad(_C1_RE.sub(" ", piece)) for _, _, piece in pieces):
+        pieces = [(0, len(line), line)]
+    out: list[Replacement] = []
+    for start, _, piece in pieces:
+        fixed, steps = fix_and_explain(piece, config)
+        if fixed != piece:
+            rule, reason = rule_for(steps)
+            out += diff_replacements(piece, fixed, rule, reason, offset + start)
+    return out
+
+
 def ftfy_repairs(text: str) -> list[Replacement]:
     gate = ftfy_gate()
     m = gate.search(text)
     if m is None:
         return []
-    from ftfy import fix_and_explain
-
     config = _config()
     out: list[Replacement] = []
     while m is not None:
         start, end = line_at(text, m.start())
-        line = text[start:end]
-        fixed, steps = fix_and_explain(line, config)
-        if fixed != line:
-            rule, reason = rule_for(steps)
-            out += diff_replacements(line, fixed, rule, reason, start)
+        out += _line_repairs(text[start:end], start, gate, config)
         m = gate.search(text, end + 1) if end < len(text) else None
     return out

@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Characters that tell a repair pass there may be work to do at all.
-NON_ASCII_OR_CONTROL_RE = re.compile(r"[^\t\n\x20-\x7e]")
-ASCII_WORK_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|&#?[0-9A-Za-z]{1,31};")
+ASCII_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+ENTITY_RE = re.compile(r"&#?[0-9A-Za-z]{1,31};")
 
 
 def _letters_of_greek_and_cyrillic(ch: str) -> bool:
@@ -61,5 +60,7 @@ LOSSY_CANDIDATE_RE = re.compile("[â†]")
 def needs_any_repair(text: str) -> bool:
     """False only when no pass could change ``text`` (pure ASCII without controls/entities/CR)."""
     if text.isascii():
-        return "\r" in text or ASCII_WORK_RE.search(text) is not None
+        return ASCII_CONTROL_RE.search(text) is not None or (
+            "&" in text and ENTITY_RE.search(text) is not None
+        )
     return True

@@ -59,6 +59,9 @@ def diff_replacements(
     if old == new:
         return []
     out: list[Replacement] = []
+    if len(old) == len(new):
+        _char_diff(old, new, offset, rule, reason, out)
+        return out
     ta, tb = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
     pos_a = [0]
     for t in ta:
