@@ -17,7 +17,7 @@ import numpy as np
 
 from tamis.dedup.table import DocTable
 
-_OPEN: dict[str, dict[str, np.ndarray]] = {}
+_OPEN: dict[tuple, dict[str, np.ndarray]] = {}
 LARGEST_CLUSTERS = 10
 MEMBERS_LISTED = 20
 
@@ -34,11 +34,16 @@ class DedupDecision:
     summary: dict[str, Any] = field(default_factory=dict)
 
     def arrays(self) -> dict[str, np.ndarray]:
-        cached = _OPEN.get(self.directory)
+        # keyed by the file's identity too: a rerun may rewrite the same directory in-process
+        st = (Path(self.directory) / "removed_uid.npy").stat()
+        key = (self.directory, st.st_ino, st.st_mtime_ns)
+        cached = _OPEN.get(key)
         if cached is None:
             d = Path(self.directory)
             cached = {p.stem: np.load(p, mmap_mode="r") for p in d.glob("*.npy")}
-            _OPEN[self.directory] = cached
+            if len(_OPEN) >= 8:  # a few stages per run; drop maps of finished runs
+                _OPEN.clear()
+            _OPEN[key] = cached
         return cached
 
     def survivor_id(self, index: int) -> str:

@@ -25,7 +25,7 @@ LINE_RECORD = np.dtype(
     [("key", np.uint64), ("o0", np.int64), ("o1", np.int64), ("pos", np.int64), ("uid", np.uint64)]
 )
 _PARAGRAPH = re.compile(r"\S.*?(?=\n[ \t\r\f\v]*\n|\Z)", re.S)
-_OPEN: dict[str, dict[str, np.ndarray]] = {}
+_OPEN: dict[tuple, dict[str, np.ndarray]] = {}
 
 
 def units(text: str, unit: str) -> Iterator[tuple[int, int, int, str]]:
@@ -77,10 +77,15 @@ class LineDecision:
     summary: dict[str, Any] = field(default_factory=dict)
 
     def arrays(self) -> dict[str, np.ndarray]:
-        cached = _OPEN.get(self.directory)
+        # keyed by the file's identity too: a rerun may rewrite the same directory in-process
+        st = (Path(self.directory) / "key.npy").stat()
+        key = (self.directory, st.st_ino, st.st_mtime_ns)
+        cached = _OPEN.get(key)
         if cached is None:
             cached = {p.stem: np.load(p, mmap_mode="r") for p in Path(self.directory).glob("*.npy")}
-            _OPEN[self.directory] = cached
+            if len(_OPEN) >= 8:  # a few stages per run; drop maps of finished runs
+                _OPEN.clear()
+            _OPEN[key] = cached
         return cached
 
 
