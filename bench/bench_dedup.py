@@ -520,15 +520,20 @@ def scale_worker(n_docs: int, budget_mb: float, out: Path) -> None:
     )
 
 
-def scale_section(n_docs: int, budget_mb: float, workdir: Path) -> list[str]:
+def scale_section(
+    n_docs: int, budget_mb: float, workdir: Path, reuse: Path | None = None
+) -> list[str]:
     out = workdir / "scale.json"
-    proc = subprocess.run(
-        [sys.executable, __file__, "--scale-worker", str(n_docs), str(budget_mb), str(out)],
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        return [f"## 5. Scale\n\nfailed: {proc.stderr[-2000:]}\n"]
+    if reuse is not None:
+        out = reuse  # a measurement made earlier with --scale-worker (same code)
+    else:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--scale-worker", str(n_docs), str(budget_mb), str(out)],
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            return [f"## 5. Scale\n\nfailed: {proc.stderr[-2000:]}\n"]
     r = json.loads(out.read_text())
     s = r["summary"]
     return [
@@ -606,6 +611,8 @@ def main() -> None:
     ap.add_argument("--budget-mb", type=float, default=2048)
     ap.add_argument("--sections", default="accuracy,reuters,clough,speed,scale")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "dedup.md")
+    ap.add_argument("--append", action="store_true", help="add the sections to an existing report")
+    ap.add_argument("--scale-json", type=Path, help="report a finished --scale-worker measurement")
     args = ap.parse_args()
     if args.worker:
         tamis_worker(Path(args.worker[0]), Path(args.worker[1]), float(args.worker[2]))
@@ -617,20 +624,28 @@ def main() -> None:
         return
     sections = args.sections.split(",")
     tools = ["tamis", "datatrove", "datasketch"]
-    report = [
-        "# Deduplication benchmark",
-        "",
-        f"Command: `.venv/bin/python bench/bench_dedup.py {' '.join(sys.argv[1:])}`".rstrip(),
-        "",
-        *machine(),
-        f"- tamis minhash_dedup defaults: word 5-grams, 112 hashes, threshold {THRESHOLD}, derived layout "
-        "28 bands x 4 rows, candidates verified at signature agreement >= 0.668 (threshold minus two "
-        "standard errors), clusters split around their survivor",
-        "- peers: datatrove 0.10.1 (14 x 8, its default normalisation: digits folded to 0), datasketch "
-        f"MinHashLSH(threshold={THRESHOLD}, num_perm=112), both from .venv-peers",
-        "",
-    ]
-    report += defaults_section()
+    report = (
+        [
+            f"## Appended: `.venv/bin/python bench/bench_dedup.py {' '.join(sys.argv[1:])}`",
+            "",
+        ]
+        if args.append
+        else [
+            "# Deduplication benchmark",
+            "",
+            f"Command: `.venv/bin/python bench/bench_dedup.py {' '.join(sys.argv[1:])}`".rstrip(),
+            "",
+            *machine(),
+            f"- tamis minhash_dedup defaults: word 5-grams, 112 hashes, threshold {THRESHOLD}, derived layout "
+            "28 bands x 4 rows, candidates verified at signature agreement >= 0.668 (threshold minus two "
+            "standard errors), clusters split around their survivor",
+            "- peers: datatrove 0.10.1 (14 x 8, its default normalisation: digits folded to 0), datasketch "
+            f"MinHashLSH(threshold={THRESHOLD}, num_perm=112), both from .venv-peers",
+            "",
+        ]
+    )
+    if not args.append:
+        report += defaults_section()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if "accuracy" in sections:
@@ -663,9 +678,10 @@ def main() -> None:
                 print("speed", tool, runs[-1][1]["seconds"], flush=True)
             report += speed_section(runs, len(records))
         if "scale" in sections:
-            report += scale_section(args.scale_docs, args.budget_mb, work)
+            report += scale_section(args.scale_docs, args.budget_mb, work, args.scale_json)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(report) + "\n")
+    previous = args.out.read_text() + "\n" if args.append and args.out.exists() else ""
+    args.out.write_text(previous + "\n".join(report) + "\n")
     print("\n".join(report))
 
 
