@@ -643,7 +643,7 @@ class Report:
 
     def run_facts(self) -> str:
         m, r = self.manifest, self.run
-        html = "<div class=grid2><div><table>"
+        html = '<div class=grid2><div><table class="kvt">'
         facts = [
             ("started", r.get("started")),
             (

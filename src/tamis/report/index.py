@@ -8,6 +8,10 @@ are read with keyset pagination (``n > last ORDER BY n LIMIT k``) over indexes, 
 a page does not depend on how deep it is; a document's text is then fetched from its shard by
 address (:func:`tamis.report.scan.fetch`).
 
+Repeated strings (kind, verdict, stage, reason, source, language, rule) are stored once in
+``names`` and referred to by integer code, which halves the index (about 150 bytes a record
+with its indexes, against 300 with the strings inline).
+
 The index lives in ``OUT/.tamis/inspect.sqlite``, is written to a temporary name and renamed
 when complete, and is rebuilt when the output's shards or manifest change.
 """
@@ -28,19 +32,21 @@ from tamis.report.collect import source_of
 from tamis.report.scan import iter_located
 
 INDEX_NAME = "inspect.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SNIPPET = 80
 PAGE = 50
+COUNT_LIMIT = 100_000  # list pages count matches up to this, then say 'more than'
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE names (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE docs (
     n INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL, shard INTEGER NOT NULL, row INTEGER NOT NULL, offset INTEGER NOT NULL,
-    id TEXT NOT NULL, status TEXT NOT NULL, stage TEXT, reason TEXT,
-    source TEXT, lang TEXT, chars INTEGER, out_chars INTEGER, n_edits INTEGER, snippet TEXT
+    kind INTEGER NOT NULL, shard INTEGER NOT NULL, row INTEGER NOT NULL, offset INTEGER NOT NULL,
+    id TEXT NOT NULL, status INTEGER NOT NULL, stage INTEGER, reason INTEGER,
+    source INTEGER, lang INTEGER, chars INTEGER, out_chars INTEGER, n_edits INTEGER, snippet TEXT
 );
-CREATE TABLE edit_rules (n INTEGER NOT NULL, stage TEXT NOT NULL, rule TEXT NOT NULL,
+CREATE TABLE edit_rules (n INTEGER NOT NULL, stage INTEGER NOT NULL, rule INTEGER NOT NULL,
     count INTEGER NOT NULL);
 """
 
@@ -52,8 +58,13 @@ CREATE INDEX docs_source ON docs (source);
 CREATE INDEX docs_lang ON docs (lang);
 CREATE INDEX docs_addr ON docs (kind, shard, row);
 CREATE INDEX edit_rules_rule ON edit_rules (stage, rule, n);
-CREATE INDEX edit_rules_n ON edit_rules (n);
 """
+
+CODED = ("kind", "status", "stage", "reason", "source", "lang")
+# a docs row with its coded columns decoded, under their own names
+SELECT = "SELECT n, shard, row, offset, id, chars, out_chars, n_edits, snippet, " + ", ".join(
+    f"(SELECT name FROM names WHERE code = docs.{c}) AS {c}" for c in CODED
+)
 
 STATUS = {"kept": "kept", "rejected": "rejected", "quarantine": "quarantined"}
 
@@ -115,13 +126,24 @@ def build_index(
         con.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
         docs: list[tuple] = []
         rules: list[tuple] = []
+        codes: dict[str, int] = {}
+
+        def code(name: Any) -> int | None:
+            if name is None:
+                return None
+            name = str(name)
+            c = codes.get(name)
+            if c is None:
+                c = codes[name] = len(codes) + 1
+            return c
+
         n = 0
         for kind, shard, row, offset, rec in iter_located(out):
             n += 1
-            docs.append(_doc_row(n, kind, shard, row, offset, rec))
-            counts: dict[tuple[str, str], int] = {}
+            docs.append(_doc_row(n, kind, shard, row, offset, rec, code))
+            counts: dict[tuple[int, int], int] = {}
             for e in rec.get("edits") or []:
-                k = (e["stage"], e["rule"])
+                k = (code(e["stage"]), code(e["rule"]))
                 counts[k] = counts.get(k, 0) + 1
             rules.extend((n, s, r, c) for (s, r), c in counts.items())
             if len(docs) >= 5000:
@@ -129,6 +151,7 @@ def build_index(
                 if progress:
                     progress(n)
         _flush(con, docs, rules)
+        con.executemany("INSERT INTO names VALUES (?, ?)", ((c, k) for k, c in codes.items()))
         con.executescript(INDEXES)
         facets = _facets(con)
         con.executemany(
@@ -149,7 +172,9 @@ def build_index(
     return path
 
 
-def _doc_row(n: int, kind: str, shard: int, row: int, offset: int, rec: dict[str, Any]) -> tuple:
+def _doc_row(
+    n: int, kind: str, shard: int, row: int, offset: int, rec: dict[str, Any], code: Any
+) -> tuple:
     verdict = rec.get("verdict") or {}
     status = STATUS.get(kind, kind)
     edits = rec.get("edits") or []
@@ -164,16 +189,16 @@ def _doc_row(n: int, kind: str, shard: int, row: int, offset: int, rec: dict[str
     lang = ((rec.get("signals") or {}).get("langid") or {}).get("lang")
     return (
         n,
-        kind,
+        code(kind),
         shard,
         row,
         offset,
         str(rec.get("id", "")),
-        status,
-        verdict.get("stage") if status != "kept" else None,
-        verdict.get("reason") if status != "kept" else None,
-        source_of(rec),
-        lang if isinstance(lang, str) else None,
+        code(status),
+        code(verdict.get("stage")) if status != "kept" else None,
+        code(verdict.get("reason")) if status != "kept" else None,
+        code(source_of(rec)),
+        code(lang) if isinstance(lang, str) else None,
         chars,
         out_chars,
         len(edits),
@@ -190,26 +215,33 @@ def _flush(con: sqlite3.Connection, docs: list[tuple], rules: list[tuple]) -> No
 
 def _facets(con: sqlite3.Connection) -> dict[str, Any]:
     """Counts for the overview page, computed once at build time."""
-    q = con.execute
+
+    def q(sql: str) -> list[list[Any]]:
+        return [list(r) for r in con.execute(sql).fetchall()]
+
+    def name(col: str) -> str:
+        return f"(SELECT name FROM names WHERE code = {col})"
+
+    kept = "(SELECT code FROM names WHERE name = 'kept')"
     return {
-        "status": q("SELECT status, COUNT(*) FROM docs GROUP BY status ORDER BY status").fetchall(),
+        "status": q(f"SELECT {name('status')}, COUNT(*) FROM docs GROUP BY status ORDER BY 1"),
         "reasons": q(
-            "SELECT stage, reason, COUNT(*) FROM docs WHERE status != 'kept' "
-            "GROUP BY stage, reason ORDER BY 3 DESC, 1, 2"
-        ).fetchall(),
+            f"SELECT {name('stage')}, {name('reason')}, COUNT(*) FROM docs "
+            f"WHERE status != {kept} GROUP BY stage, reason ORDER BY 3 DESC, 1, 2"
+        ),
         "rules": q(
-            "SELECT stage, rule, COUNT(*), SUM(count) FROM edit_rules "
+            f"SELECT {name('stage')}, {name('rule')}, COUNT(*), SUM(count) FROM edit_rules "
             "GROUP BY stage, rule ORDER BY 3 DESC, 1, 2"
-        ).fetchall(),
+        ),
         "sources": q(
-            "SELECT source, COUNT(*), SUM(status = 'kept') FROM docs GROUP BY source "
+            f"SELECT {name('source')}, COUNT(*), SUM(status = {kept}) FROM docs GROUP BY source "
             "ORDER BY 2 DESC, 1 LIMIT 200"
-        ).fetchall(),
-        "n_sources": q("SELECT COUNT(DISTINCT source) FROM docs").fetchone()[0],
+        ),
+        "n_sources": con.execute("SELECT COUNT(DISTINCT source) FROM docs").fetchone()[0],
         "langs": q(
-            "SELECT lang, COUNT(*), SUM(status = 'kept') FROM docs WHERE lang IS NOT NULL "
-            "GROUP BY lang ORDER BY 2 DESC, 1 LIMIT 200"
-        ).fetchall(),
+            f"SELECT {name('lang')}, COUNT(*), SUM(status = {kept}) FROM docs "
+            "WHERE lang IS NOT NULL GROUP BY lang ORDER BY 2 DESC, 1 LIMIT 200"
+        ),
     }
 
 
@@ -233,24 +265,28 @@ class Index:
     def facets(self) -> dict[str, Any]:
         return orjson.loads(self.meta("facets") or "{}")
 
-    @staticmethod
-    def _where(filters: dict[str, str]) -> tuple[str, list[Any]]:
+    def _code(self, name: str) -> int:
+        """The code of a name; -1 (matches nothing) when the output has no such value."""
+        row = self.con.execute("SELECT code FROM names WHERE name = ?", (name,)).fetchone()
+        return -1 if row is None else row[0]
+
+    def _where(self, filters: dict[str, str]) -> tuple[str, list[Any]]:
         conds, args = [], []
         for col in ("status", "stage", "reason", "source", "lang"):
             if filters.get(col):
                 conds.append(f"{col} = ?")
-                args.append(filters[col])
+                args.append(self._code(filters[col]))
         if filters.get("id"):
             conds.append("id >= ? AND id < ?")
             args += [filters["id"], filters["id"] + "\U0010ffff"]
         if filters.get("edited") or filters.get("rule"):
-            sub = "EXISTS (SELECT 1 FROM edit_rules e WHERE e.n = docs.n"
+            sub = "n IN (SELECT e.n FROM edit_rules e WHERE 1"
             if filters.get("edited"):
                 sub += " AND e.stage = ?"
-                args.append(filters["edited"])
+                args.append(self._code(filters["edited"]))
             if filters.get("rule"):
                 sub += " AND e.rule = ?"
-                args.append(filters["rule"])
+                args.append(self._code(filters["rule"]))
             conds.append(sub + ")")
         return (" AND ".join(conds) or "1"), args
 
@@ -261,19 +297,19 @@ class Index:
         where, args = self._where(filters)
         if before:
             rows = self.con.execute(
-                f"SELECT * FROM docs WHERE {where} AND n < ? ORDER BY n DESC LIMIT ?",
+                f"{SELECT} FROM docs WHERE {where} AND n < ? ORDER BY n DESC LIMIT ?",
                 [*args, before, size + 1],
             ).fetchall()
             has_prev = len(rows) > size
             rows = list(reversed(rows[:size]))
             return rows, has_prev, True
         rows = self.con.execute(
-            f"SELECT * FROM docs WHERE {where} AND n > ? ORDER BY n LIMIT ?",
+            f"{SELECT} FROM docs WHERE {where} AND n > ? ORDER BY n LIMIT ?",
             [*args, after, size + 1],
         ).fetchall()
         return rows[:size], after > 0, len(rows) > size
 
-    def count(self, filters: dict[str, str], limit: int = 1_000_000) -> int:
+    def count(self, filters: dict[str, str], limit: int = COUNT_LIMIT) -> int:
         """Matching records, counted up to ``limit`` (so a broad filter stays fast)."""
         where, args = self._where(filters)
         row = self.con.execute(
@@ -283,16 +319,18 @@ class Index:
 
     def by_address(self, kind: str, shard: int, row: int) -> sqlite3.Row | None:
         return self.con.execute(
-            "SELECT * FROM docs WHERE kind = ? AND shard = ? AND row = ?", (kind, shard, row)
+            f"{SELECT} FROM docs WHERE kind = ? AND shard = ? AND row = ?",
+            (self._code(kind), shard, row),
         ).fetchone()
 
     def by_id(self, doc_id: str) -> list[sqlite3.Row]:
         """Records with this id, kept ones first (a duplicate's survivor is the kept one)."""
+        kept = self._code("kept")
         return self.con.execute(
-            "SELECT * FROM docs WHERE id = ? ORDER BY status != 'kept', n LIMIT 20", (doc_id,)
+            f"{SELECT} FROM docs WHERE id = ? ORDER BY status != ?, n LIMIT 20", (doc_id, kept)
         ).fetchall()
 
     def neighbours(self, n: int) -> tuple[sqlite3.Row | None, sqlite3.Row | None]:
-        prev = self.con.execute("SELECT * FROM docs WHERE n = ?", (n - 1,)).fetchone()
-        nxt = self.con.execute("SELECT * FROM docs WHERE n = ?", (n + 1,)).fetchone()
+        prev = self.con.execute(f"{SELECT} FROM docs WHERE n = ?", (n - 1,)).fetchone()
+        nxt = self.con.execute(f"{SELECT} FROM docs WHERE n = ?", (n + 1,)).fetchone()
         return prev, nxt

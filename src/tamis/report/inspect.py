@@ -29,7 +29,7 @@ import orjson
 
 from tamis.document import replay, undo
 from tamis.report.diff import word_diff
-from tamis.report.index import FILTERS, Index, build_index
+from tamis.report.index import COUNT_LIMIT, FILTERS, Index, build_index
 from tamis.report.links import DEFAULT_HOST, DEFAULT_PORT, doc_path, id_path, list_path
 from tamis.report.marks import Piece, edit_marks
 from tamis.report.scan import fetch
@@ -298,7 +298,7 @@ class _Handler(BaseHTTPRequestHandler):
             pager += f'<a href="{esc(list_path(**filters, after=str(rows[-1]["n"])))}">next ›</a>'
         pager += "</div>"
         body = (
-            f"<section><h2>{fmt_int(count)}{'+' if count >= 1_000_000 else ''} records</h2>"
+            f"<section><h2>{fmt_int(count)}{'+' if count >= COUNT_LIMIT else ''} records</h2>"
             f"{_filter_form(filters)}"
             f'<div class="chips">{chips or "<span>no filter</span>"}</div>'
             "<table><tr><th>id</th><th>verdict</th><th>stage · reason</th><th>source</th><th>lang</th>"

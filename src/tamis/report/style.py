@@ -35,7 +35,8 @@ p.note, .note { color:var(--muted); font-size:12.5px; }
 .card.quarantined { border-top:4px solid var(--quar); } .card.input { border-top:4px solid var(--accent); }
 table { border-collapse:collapse; width:100%; font-size:13px; margin:6px 0 10px; }
 th, td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
-th { background:#f0f3f6; font-weight:600; position:sticky; top:36px; }
+th { background:#f0f3f6; font-weight:600; }
+section > table tr:first-child > th { position:sticky; top:36px; }
 td.n, th.n { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 tr:hover td { background:#fafcfd; }
 code, pre, .mono { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;
