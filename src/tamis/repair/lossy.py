@@ -15,15 +15,14 @@ The surviving bytes narrow the character down to the U+2000 block; the context p
 mark between a space and a word opens a quotation, one after a word closes it, one inside a word
 is an apostrophe, one between spaces is a dash, and single versus double quote follows the
 other quote of the pair on the same line. Marks that can be legitimate on their own (``†`` as a
-footnote dagger, ``â`` in French, Portuguese or Vietnamese) are only repaired on a line that
-carries other mojibake evidence, so clean text is never touched.
+footnote dagger, ``â`` in French, Portuguese, Welsh or Vietnamese) are only repaired on a line
+that carries other evidence of UTF-8 mojibake, or (for the dagger) where a quotation on the line
+lacks exactly the mark it would be; so clean text is never touched.
 """
 
 from __future__ import annotations
 
 import re
-
-import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
 
 from tamis.document import Replacement
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
@@ -34,16 +33,17 @@ DAGGER_RULE = "dagger_quote"
 LSQ, RSQ, LDQ, RDQ = "\u2018", "\u2019", "\u201c", "\u201d"
 EN_DASH = "\u2013"
 
+# What follows ``â`` in a complete UTF-8 sequence read as Windows-1252 (or as Latin-1).
 _CONT_NOT_LATIN1 = "\x80-\x9f€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 _CONT = _CONT_NOT_LATIN1 + "\xa0-\xbf"
-# ``â€`` whose third character is missing, folded or transliterated; or a lone dagger; or a
-# lone ``â`` (possibly followed by the surviving A0-BF byte of a Latin-1 reading).
 # Characters that continue a UTF-8 sequence in any single-byte reading ftfy knows (cp1250's
 # ``ś`` as well as cp1252's ``œ``), and the placeholders of a lost byte (``?``, U+FFFD) that
 # ftfy's own lossy-sequence rule handles.
 _ANY_CONT = (
     _CONT + "ĄÆĽŁØŖŚŠŞŤŸŹŽŻŒąæƒľłøŗśšşťźžżœˆˇ˘˛˜˝΄΅ΆΈΉΊΌΎΏЁЂЃЄЅІЇЈЉЊЋЌЎЏёђѓєѕіїјљњћќўџҐґ?\ufffd"
 )
+# ``â€`` whose third character is missing, folded or transliterated; a dagger; a lone ``â``
+# (possibly followed by the surviving A0-BF byte of a Latin-1 reading).
 CANDIDATE_RE = re.compile(f"â€(?:TM|oe|(?![{_ANY_CONT}]))|†|â(?![{_CONT_NOT_LATIN1}?\ufffd])")
 
 # Closing marks that decide the quote style of an opening one (and the reverse).
@@ -51,6 +51,13 @@ _SINGLE_OPEN = re.compile(f"{LSQ}|â€˜|(?:^|(?<=\\s))â€ (?=\\w)|(?:^|(?<=\
 _DOUBLE_OPEN = re.compile(f"{LDQ}|â€œ|â€oe")
 _SINGLE_CLOSE = re.compile(f"(?<=[\\w.,;:!?]){RSQ}(?!\\w)|â€™|â€TM")
 _DOUBLE_CLOSE = re.compile(f"{RDQ}|â€\x9d|â€(?![{_CONT}]|TM|oe)")
+
+_CLOSING_SINGLE = re.compile(f"{RSQ}(?![^\\W\\d_])")  # not an apostrophe inside a word
+_LATIN1_EVIDENCE = re.compile(
+    r"[ÂÃ][\xa0-\xbf]|â[\xa0-\xbf]"  # a complete sequence read as Latin-1
+    r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
+    r"|(?:^|\s)â[\w(][^\n]*?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
+)
 
 _SUFFIX_RE = re.compile(r"(s|t|m|d|ll|re|ve)(?![^\W\d_])", re.IGNORECASE)
 _PRONOUNS = "i|you|he|she|we|they|it|that|who|there|what|would|could|should|might|must"
@@ -114,6 +121,8 @@ def _continues_a_sequence(line: str, pos: int) -> bool:
     run = line[start:pos]
     if not run:
         return False
+    import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
+
     try:
         raw = run.encode("sloppy-windows-1252")
     except UnicodeEncodeError:
@@ -163,9 +172,6 @@ def _unpaired_quote_beside(line: str, pos: int) -> bool:
     if before[last_open] == LDQ:
         return RDQ not in before[last_open:]
     return _CLOSING_SINGLE.search(before, last_open) is None
-
-
-_CLOSING_SINGLE = re.compile(f"{RSQ}(?![^\\W\\d_])")
 
 
 def _a_euro(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
@@ -307,13 +313,6 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
         out.append(Replacement(offset + m.start(), offset + end, new, rule, reason))
         pos = end
     return out
-
-
-_LATIN1_EVIDENCE = re.compile(
-    r"[ÂÃ][\xa0-\xbf]|â[\xa0-\xbf]"  # a complete sequence read as Latin-1
-    r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
-    r"|(?:^|\s)â[\w(][^\n]*?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
-)
 
 
 def lossy_repairs(text: str) -> list[Replacement]:

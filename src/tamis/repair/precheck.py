@@ -14,6 +14,7 @@ corpora: no line that ftfy would change is skipped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 ASCII_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -48,19 +49,32 @@ def ftfy_gate() -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-# Signs of mojibake that no clean text carries. Used as the *evidence* that allows repairing
-# characters which are legitimate on their own (a dagger, a lone â).
+# Signs of UTF-8 mojibake that no clean text carries: the *evidence* that allows repairing
+# characters which are legitimate on their own (a dagger, a lone â). C1 controls are not
+# among them: they show Windows-1252 read as Latin-1, where a dagger is just a dagger.
 _CP1252_CONT = "\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-EVIDENCE_RE = re.compile(f"â€|[ÂÃÅÆÐÑ][{_CP1252_CONT}]|[\x80-\x9f]|ï»¿|ðŸ|Ã[ \xa0]")
+EVIDENCE_RE = re.compile(f"â€|[ÂÃÅÆÐÑ][{_CP1252_CONT}]|ï»¿|ðŸ|Ã[ \xa0]")
 
 # Everything the lossy pass might act on; lines without any of it skip that pass.
 LOSSY_CANDIDATE_RE = re.compile("[â†]")
 
 
+# Any single character that some pass acts on (a superset: line breaks, entities, controls,
+# C1, invisible and odd-space characters, surrogates, U+FFFD, and the lossy-mojibake marks).
+ANY_WORK_RE = re.compile(
+    "[\r&\x00-\x08\x0b-\x1f\x7f-\x9f\xa0\xad\u061c\u1680\u2000-\u200b\u200e\u200f"
+    "\u2028-\u202f\u205f-\u206f\ufeff\ufff9-\ufffd\ud800-\udfff\u2020\xe2]"
+)
+
+
 def needs_any_repair(text: str) -> bool:
-    """False only when no pass could change ``text`` (pure ASCII without controls/entities/CR)."""
+    """False only when no pass could change ``text``: three C-speed scans decide it."""
     if text.isascii():
         return ASCII_CONTROL_RE.search(text) is not None or (
             "&" in text and ENTITY_RE.search(text) is not None
         )
-    return True
+    return (
+        ANY_WORK_RE.search(text) is not None
+        or ftfy_gate().search(text) is not None
+        or not unicodedata.is_normalized("NFC", text)
+    )

@@ -62,6 +62,21 @@ def diff_replacements(
     if len(old) == len(new):
         _char_diff(old, new, offset, rule, reason, out)
         return out
+    # Only the stretch between the common prefix and suffix needs aligning.
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    # Keep whole words at the edges so the word alignment below sees them intact.
+    while head > 0 and not old[head - 1].isspace():
+        head -= 1
+    while tail > 0 and not old[len(old) - tail].isspace():
+        tail -= 1
+    offset += head
+    old, new = old[head : len(old) - tail], new[head : len(new) - tail]
     ta, tb = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
     pos_a = [0]
     for t in ta:

@@ -35,19 +35,26 @@ class RepairStage(Stage):
 
     def __init__(self, options: RepairOptions | None = None) -> None:
         super().__init__(options)
-        from tamis.repair import RepairConfig
+        from tamis.repair import RepairConfig, is_mojibake_rule, passes
+        from tamis.repair.precheck import needs_any_repair
 
         self.config = RepairConfig(**self.options.model_dump())
+        self._passes = passes(self.config)
+        self._needs_repair = needs_any_repair
+        self._is_mojibake = is_mojibake_rule
 
     def process(self, doc: Document) -> None:
-        from tamis.repair import is_mojibake_rule, repair_document
-
+        if not self._needs_repair(doc.text):
+            return
         before = len(doc.edits)
-        repair_document(doc, self.config)
+        for run in self._passes:
+            replacements = run(doc.text)
+            if replacements:
+                doc.apply(self.name, replacements)
         new = doc.edits[before:]
         if new:
             doc.signal(
                 self.name,
                 edits=len(new),
-                mojibake=sum(1 for e in new if is_mojibake_rule(e.rule)),
+                mojibake=sum(1 for e in new if self._is_mojibake(e.rule)),
             )
