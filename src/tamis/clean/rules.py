@@ -105,25 +105,31 @@ _SIGNOFF = re.compile(
 _BEFORE_SIGNOFF = re.compile(r"(?:[.!?\"”')]|\d)[ \t]+\Z")
 
 
+def _content_end(text: str, end: int) -> int:
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def wire_signoff(text: str) -> list[Replacement]:
     """The news-agency sign-off that closes a wire story (``Reuter``), possibly repeated, and
     the ``More`` continuation marker: removed only at the very end of the text."""
-    body = text.rstrip()
+    end = _content_end(text, len(text))
     cut = None
-    while body:
-        m = _SIGNOFF.search(body, max(0, len(body) - 40))
+    while end:
+        m = _SIGNOFF.search(text, max(0, end - 40), end)
         if not m:
             break
         start = m.start()
-        line_start = body.rfind("\n", 0, start) + 1
-        before = body[line_start:start]
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[line_start:start]
         if before.strip():
             if m.group().lower().startswith("more") or not _BEFORE_SIGNOFF.search(before):
                 break  # "... told Reuters" or "... and more" end a sentence of the author's
-        elif start > 0 and body[start - 1].isalnum():
+        elif start > 0 and text[start - 1].isalnum():
             break
-        body = body[:start].rstrip()
-        cut = len(body)
+        end = _content_end(text, start)
+        cut = end
     if cut is None:
         return []
     return [Replacement(cut, len(text), "", "wire_signoff", "news agency sign-off")]
@@ -147,7 +153,7 @@ def trailing_space(text: str) -> list[Replacement]:
 
 
 # A line with at least one visible character and no letter or digit.
-_SYMBOL_LINE = re.compile(r"^[^\w\n]*[^\w\s][^\w\n]*$", re.MULTILINE)
+_SYMBOL_LINE = re.compile(r"\n([^\w\n]*[^\w\s][^\w\n]*)(?=\n|\Z)")  # led by a newline: fast scan
 # "*** / *****" and "**/****" are a reviewer's star rating, ":-)" and "^^" are the author's
 # smile: neither is a divider.
 _STAR_RATING = re.compile(r"\*+\s*(?:/|of|out of|from)\s*\*+")
@@ -159,10 +165,11 @@ _EMOTICON = re.compile(
 def symbol_lines(text: str) -> list[Replacement]:
     """Rules, dividers and stray punctuation lines (``* * *``, ``------``, ``/``)."""
     spans = [
-        (m.start(), m.end())
-        for m in _SYMBOL_LINE.finditer(text)
-        if not _STAR_RATING.search(m.group()) and not _EMOTICON.search(m.group())
+        (m.start(1), m.end(1))
+        for m in _SYMBOL_LINE.finditer("\n" + text)  # the extra newline lets line 1 match
+        if not _STAR_RATING.search(m.group(1)) and not _EMOTICON.search(m.group(1))
     ]
+    spans = [(start - 1, end - 1) for start, end in spans]
     return remove_lines(text, spans, "symbol_line", "line of symbols only")
 
 
@@ -183,6 +190,7 @@ def _continues_sentence(text: str, line_start: int) -> bool:
 
 #: Furniture lines are short; a cookie notice is the one long kind, and names itself.
 _SHORT_LINE = 200
+_MAX_SPACES = 14  # the longest listed furniture phrase has fewer words; crumbs have their marks
 _LONG_LINE_WORDS = ("cookie", "куки")
 
 
@@ -225,14 +233,20 @@ def _norm(line: str) -> str:
 
 def repeated_title(text: str, lookahead: int = 3) -> list[Replacement]:
     """The first line printed again within the next few lines (a title shown twice)."""
-    lines = [m for m in _LINE.finditer(text[:4000]) if m.group().strip()]
+    lines = [m for m in _LINE.finditer(text, 0, min(len(text), 1500)) if m.group().strip()]
     if len(lines) < 2 or lines[0].group().lstrip()[:1] in "-*•·–—>#|":
         return []  # a list item may open a page and recur in the list below
-    first = _norm(lines[0].group())
+    first_raw = lines[0].group().strip()
+    if len(first_raw) < 20:
+        return []
+    first = _norm(first_raw)
     if len(first) < 20 or first.count(" ") < 2:
         return []
     for m in lines[1 : 1 + lookahead]:
-        if _norm(m.group()) == first:
+        candidate = m.group().strip()
+        if abs(len(candidate) - len(first_raw)) > 8:
+            continue  # spacing and edge marks aside, a copy has the same length
+        if _norm(candidate) == first:
             return remove_lines(text, [(m.start(), m.end())], "repeated_title", "title repeated")
     return []
 
@@ -244,19 +258,22 @@ def repeated_paragraphs(text: str, min_words: int = 12) -> list[Replacement]:
     """Later copies of a whole paragraph already printed in the same document.
 
     Only complete paragraphs count (a long line that ends a sentence): a line broken out of a
-    wrapped paragraph, or a table note, may recur without being a copy.
+    wrapped paragraph, or a table note, may recur without being a copy. Copies compare exactly
+    (but for indentation): a paragraph that differs in a word is a correction, not a copy.
     """
     seen: set[str] = set()
     spans = []
-    for m in _LINE.finditer(text):
-        line = m.group()
-        if line.count(" ") + 1 < min_words or not _PARAGRAPH_END.search(line):
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if len(line) < 4 * min_words or line.count(" ") + 1 < min_words:
             continue
-        key = _norm(line)
-        if key.count(" ") + 1 < min_words:
+        if not _PARAGRAPH_END.search(line[-6:]):
             continue
+        key = line.strip()
         if key in seen:
-            spans.append((m.start(), m.end()))
+            spans.append((start, start + len(line)))
         else:
             seen.add(key)
     return remove_lines(text, spans, "repeated_paragraph", "paragraph repeated in the document")
@@ -421,30 +438,35 @@ def hard_wraps(text: str, min_width: int = 50, max_width: int = 100) -> list[Rep
     if text.count("\n") < 2:
         return []
     lines = text.split("\n")
-    lengths = [len(line) for line in lines]  # trailing spaces are gone by now
+    lengths = list(map(len, lines))  # trailing spaces are gone by now
     width = max(lengths)
     if not (min_width <= width <= max_width):
         return []
     near_full = sum(1 for n in lengths if n >= width - 15)
     if near_full < 3 or near_full * 3 < sum(1 for n in lengths if n):
         return []
-    stripped = [line.rstrip() for line in lines]
-    # aligned columns (three spaces inside the line, or a tab) mark a table row
-    table = ["   " in line.strip() or "\t" in line for line in stripped]
+    reason = f"line wrapped at {width} columns"
     out = []
     pos = 0
-    for i in range(len(lines) - 1):
-        line, nxt = stripped[i], lines[i + 1]
-        end = pos + len(lines[i])
+    last_index = len(lines) - 1
+    for i, n in enumerate(lengths):
+        end = pos + n
         pos = end + 1
-        if not line or not nxt or nxt[0].isspace() or table[i] or table[i + 1]:
+        # a break is only forced on a line the next word could not join: cheap test first
+        if i == last_index or n < width - 24 or not n:
+            continue
+        line, nxt = lines[i], lines[i + 1]
+        if not nxt or nxt[0].isspace():
             continue
         space = nxt.find(" ")
         first_len = len(nxt) if space < 0 else space
-        if len(line) + 1 + first_len <= width or _LIST_START.match(nxt):
+        if n + 1 + first_len <= width or _LIST_START.match(nxt):
+            continue
+        # aligned columns (three spaces inside the line, or a tab) mark a table row
+        if "   " in line.strip() or "\t" in line or "   " in nxt.strip() or "\t" in nxt:
             continue
         last = line[-1]
         if not (last.isalnum() or last in ",;:)\"'”’.!?%"):
             continue  # a hyphen at the wrap point may belong to the word; leave it to a reader
-        out.append(Replacement(end, end + 1, " ", "hard_wrap", f"line wrapped at {width} columns"))
+        out.append(Replacement(end, end + 1, " ", "hard_wrap", reason))
     return out

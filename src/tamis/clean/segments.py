@@ -24,14 +24,16 @@ ITEM_MASK = (1 << ITEM_BITS) - 1
 _EDGE = " \t-–—•·*|>»›<«‹:.,;!?…()[]\"'“”„‘’#/\\_~=+"
 _LETTER = re.compile(r"[^\W\d_]")
 
-# Where a segment ends: a sentence end followed by space, a sentence end glued to a capital
-# (after a closing quote, or after a word of two lower-case letters, so "U.S." stays whole),
-# or a spaced separator.
-_BOUNDARY = re.compile(
-    r"(?P<end>(?:(?<=[a-zà-ÿа-я]{2})[.!?…]+[\"'”’»)\]]*|[.!?…]+[\"'”’»)\]]+)(?=[A-ZÀ-ÞА-Я])"
-    r"|[.!?…]+[\"'”’»)\]]*(?=\s))"
-    r"|(?P<sep>\s+[|–—·•]\s+|\s+-\s+|\s*\|\s*)"
-)
+# Where a segment may end: a run of sentence-end marks (with closing quotes), or a separator.
+# The pattern is one character class, so the regex engine skips prose quickly; whether a mark
+# really ends a segment is decided in Python: a sentence end must be followed by a space and a
+# non-lower-case word, or glued to a capital after a closing quote or after a word of two
+# lower-case letters (so "3.5", "U.S. economy" and "e.g." stay whole); a separator is a lone
+# "|", "–", "—", "·", "•", or a "-" between spaces.
+_MARKS = re.compile(r"[.!?…|–—·•-][\"'”’»)\].!?…]*")  # one leading class: the fast scan path
+_ENDS = frozenset(".!?…")
+_CLOSERS = frozenset("\"'”’»)]")
+_LOWER2 = re.compile(r"[a-zà-ÿа-я]{2}\Z")
 
 
 class Unit(NamedTuple):
@@ -42,25 +44,51 @@ class Unit(NamedTuple):
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.split()).strip(_EDGE).lower()
+    if "  " in text or "\t" in text:
+        text = " ".join(text.split())
+    return text.strip(_EDGE).lower()
 
 
-def _segments(line: str, offset: int) -> list[tuple[int, int]]:
+def segment_spans(line: str) -> list[tuple[int, int]]:
+    """Spans of a line's segments (relative to the line); one span when it has no boundary."""
     spans = []
     start = 0
-    for m in _BOUNDARY.finditer(line):
-        if m.group("end"):
-            end, nxt = m.end(), m.end()
+    n = len(line)
+    for m in _MARKS.finditer(line):
+        mark = m.group()
+        if mark[0] in _ENDS:
+            end = nxt = m.end()
+            if end >= n:
+                break
+            follow = line[end]
+            if follow.isspace():
+                k = end + 1
+                while k < n and line[k].isspace():
+                    k += 1
+                if k < n and line[k].islower():
+                    continue  # "U.S. economy", "approx. five": an abbreviation, not an end
+            elif not (
+                follow.isupper()
+                and (any(c in _CLOSERS for c in mark) or _LOWER2.search(line, 0, m.start()))
+            ):
+                continue
         else:
-            end, nxt = m.start(), m.end()
+            if len(mark) > 1:
+                continue  # "--", "|)" and the like are not separators
+            at = m.start()
+            if mark == "-" and not (0 < at < n - 1 and line[at - 1] == " " and line[at + 1] == " "):
+                continue  # a hyphen inside a word or a number
+            end, nxt = at, m.end()
+            while end > start and line[end - 1] in " \t":
+                end -= 1
         if end > start:
             spans.append((start, end))
         start = nxt
-        while start < len(line) and line[start] in " \t":
+        while start < n and line[start] in " \t":
             start += 1
-    if start < len(line):
-        spans.append((start, len(line)))
-    return [(offset + s, offset + e) for s, e in spans]
+    if start < n:
+        spans.append((start, n))
+    return spans
 
 
 def units(text: str, min_segment_chars: int = 12) -> list[Unit]:
@@ -73,16 +101,40 @@ def units(text: str, min_segment_chars: int = 12) -> list[Unit]:
             key = normalise(line)
             if key:
                 out.append(Unit(pos, pos + n, "line", key))
-                segs = _segments(line, pos)
+                segs = segment_spans(line) if n >= 2 * min_segment_chars else ()
                 if len(segs) > 1:
                     last = len(segs) - 1
                     for i, (s, e) in enumerate(segs):
-                        seg_key = normalise(text[s:e])
+                        seg_key = normalise(line[s:e])
                         if len(seg_key) < min_segment_chars or not _LETTER.search(seg_key):
                             continue
                         kind = "first" if i == 0 else "last" if i == last else "middle"
-                        out.append(Unit(s, e, kind, seg_key))
+                        out.append(Unit(pos + s, pos + e, kind, seg_key))
         pos += n + 1
+    return out
+
+
+def keys(text: str, source_hi: int, min_segment_chars: int = 12) -> set[int]:
+    """The distinct 64-bit keys of a document's lines and segments (what ``observe`` counts):
+    the same keys :func:`unit_key` gives for :func:`units`, without building the units."""
+    hi = source_hi << ITEM_BITS
+    out: set[int] = set()
+    h = xxhash.xxh3_64_intdigest
+    for line in text.split("\n"):
+        if not line or not _LETTER.search(line):
+            continue
+        key = normalise(line)
+        if not key:
+            continue
+        out.add(hi | (h(key.encode(), 1) & ITEM_MASK))
+        if len(line) < 2 * min_segment_chars:
+            continue
+        segs = segment_spans(line)
+        if len(segs) > 1:
+            for s, e in segs:
+                seg_key = normalise(line[s:e])
+                if len(seg_key) >= min_segment_chars and _LETTER.search(seg_key):
+                    out.add(hi | (h(seg_key.encode(), 2) & ITEM_MASK))
     return out
 
 

@@ -96,14 +96,15 @@ class BoilerplateStage(GlobalStage):
     def observe(self, docs: list[Document], state: ShardState) -> None:
         import numpy as np
 
-        from tamis.clean.segments import source_bits, unit_key, units
+        from tamis.clean.segments import keys as doc_keys
+        from tamis.clean.segments import source_bits
 
         keys: list[int] = []
         min_chars = self.options.min_segment_chars
         for doc in docs:
             hi = source_bits(self._site(doc))
             state.site_docs[hi] = state.site_docs.get(hi, 0) + 1
-            keys.extend({unit_key(hi, u) for u in units(doc.text, min_chars)})
+            keys.extend(doc_keys(doc.text, hi, min_chars))
         if not keys:
             return
         arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
