@@ -160,6 +160,30 @@ def test_odd_records_and_summaries_are_reported_not_fatal(tmp_path):
     assert "odd_stage" in html and "This section failed" not in html
 
 
+def test_report_never_shows_what_pii_removed(tmp_path):
+    """Edit examples of every stage, and rejection snippets, show placeholders, not values;
+    even when the pii stage runs after the stage whose context holds the value."""
+    from tamis.cli import main
+
+    emails = [f"person{i}.name@example.org" for i in range(30)]
+    lines = []
+    for i, email in enumerate(emails):
+        text = (
+            "The council said on Monday that the new rules take effect next year.\n\n"
+            f"Write to {email} for details.\n\nComments are closed."
+        )
+        lines.append(orjson.dumps({"id": f"p{i}", "text": text}))
+    (tmp_path / "in.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    out = tmp_path / "out"
+    args = ["clean", str(tmp_path / "in.jsonl"), "-o", str(out), "--stages", "clean,pii"]
+    assert main(args + ["--workers", "1", "--quiet"]) == 0
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    assert stats["stages"]["pii"]["rules"], "the pii stage redacted nothing: test is moot"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Comments are closed." in html  # clean's examples are there, with context
+    assert not [e for e in emails if e in html]
+
+
 def test_report_command(tmp_path, capsys):
     import argparse
 

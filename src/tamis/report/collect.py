@@ -57,6 +57,33 @@ def snippet(text: str, n: int = SNIPPET) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+PII_STAGE = "pii"
+
+
+def pii_redactor(edits: list[dict[str, Any]]) -> Any:
+    """A function that replaces, in any string, the values the ``pii`` stage redacted in this
+    document by their placeholders. The report is a file people share: it must not carry what
+    the pii stage removed (the inspector, local only, shows everything)."""
+    pairs = sorted(
+        {
+            (e["removed"], e["inserted"] or "<PII>")
+            for e in edits
+            if e.get("stage") == PII_STAGE and len(e.get("removed") or "") >= 3
+        },
+        key=lambda p: -len(p[0]),
+    )
+    if not pairs:
+        return lambda text: text
+
+    def redact(text: str) -> str:
+        for value, placeholder in pairs:
+            if value in text:
+                text = text.replace(value, placeholder)
+        return text
+
+    return redact
+
+
 def _num(v: Any) -> float | None:
     if isinstance(v, bool) or not isinstance(v, int | float):
         return None
@@ -157,7 +184,15 @@ class Collector:
         details = verdict.get("details")
         res = d.reasons.reservoir((stage, reason))
         if res is not None:
-            res.add({"loc": loc, "text": snippet(text), "details": details, "source": source})
+            redact = pii_redactor(rec.get("edits") or [])
+            res.add(
+                {
+                    "loc": loc,
+                    "text": snippet(redact(text[: SNIPPET * 3])),
+                    "details": details,
+                    "source": source,
+                }
+            )
         if details is not None:
             d.thresholds.observe(stage, details, (rec.get("signals") or {}).get(stage) or {})
         if isinstance(details, dict) and "survivor" in details:
@@ -177,7 +212,7 @@ class Collector:
                         "survivor": str(details.get("survivor")),
                         "similarity": sim,
                         "cluster": cluster,
-                        "text": snippet(text, 160),
+                        "text": snippet(pii_redactor(rec.get("edits") or [])(text[:600]), 160),
                     }
                 )
 
@@ -232,9 +267,10 @@ class Collector:
             self._edit_examples(loc, edits, text, kept, wanted)
         bp = [e for e in edits if e["stage"] == "boilerplate"]
         if bp:
+            redact = pii_redactor(edits)
             d.boilerplate.add(source, (len(bp), sum(len(e["removed"]) for e in bp), 1), first=loc)
             for e in bp:
-                span = snippet(e["removed"], 160)
+                span = snippet(redact(e["removed"]), 160)
                 if span:
                     d.boilerplate_spans.add(f"{source}\0{span}", (1, 0), first=(loc, e["reason"]))
 
@@ -253,6 +289,7 @@ class Collector:
             current = undo(text, edits) if kept else text
         except ValueError:
             return
+        redact = pii_redactor(edits)
         done = 0
         for k, res, slot in wanted:
             try:
@@ -267,10 +304,15 @@ class Collector:
                 slot,
                 {
                     "loc": loc,
-                    "before": current[max(0, pos - CONTEXT) : pos],
-                    "removed": _clip(e["removed"]),
-                    "inserted": _clip(e["inserted"]),
-                    "after": current[end : end + CONTEXT],
+                    # redact a wider window, then cut: a value cut in half would not match
+                    "before": redact(current[max(0, pos - CONTEXT - 200) : pos])[-CONTEXT:],
+                    "removed": (
+                        f"‹{len(e['removed'])} characters, not shown›"
+                        if e["stage"] == PII_STAGE
+                        else redact(_clip(e["removed"]))
+                    ),
+                    "inserted": redact(_clip(e["inserted"])),
+                    "after": redact(current[end : end + CONTEXT + 200])[:CONTEXT],
                     "reason": e.get("reason", ""),
                 },
             )
