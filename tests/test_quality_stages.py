@@ -179,5 +179,5 @@ def test_ngram_measures_equal_datatrove_functions(words):
         assert top_ngram_chars(words, ids, vocab, lens, n) == want
     if words:
         hashes = ConcatHashes(words, lens)
-        for n in range(5, 11):
-            assert duplicated_ngram_chars(hashes, len(words), n) == find_all_duplicate(words, n)
+        got = duplicated_ngram_chars(hashes, len(words), list(range(5, 11)))
+        assert got == {n: find_all_duplicate(words, n) for n in range(5, 11)}

@@ -44,7 +44,9 @@ def _first_most_common(keys: np.ndarray) -> tuple[int, int]:
     new_group[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
     starts = np.flatnonzero(new_group)
-    counts = np.diff(starts, append=len(ordered))
+    counts = np.empty(len(starts), dtype=np.int64)
+    counts[:-1] = starts[1:] - starts[:-1]
+    counts[-1] = len(ordered) - starts[-1]
     best = counts.max()
     return int(order[starts[counts == best]].min()), int(best)
 
@@ -70,6 +72,27 @@ def top_ngram_chars(
     return chars * top
 
 
+_POWERS = np.ones(1, dtype=np.uint64)
+_INV_POWERS = np.ones(1, dtype=np.uint64)
+
+
+def _powers(m: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**k and BASE**-k modulo 2**64 for k <= m (a table grown on demand, shared)."""
+    global _POWERS, _INV_POWERS
+    if len(_POWERS) <= m:
+        size = max(m + 1, 2 * len(_POWERS), 1 << 16)
+        powers = np.empty(size, dtype=np.uint64)
+        inv = np.empty(size, dtype=np.uint64)
+        powers[0] = inv[0] = 1
+        powers[1:] = _BASE
+        inv[1:] = _BASE_INV
+        with np.errstate(over="ignore"):
+            np.multiply.accumulate(powers, out=powers)
+            np.multiply.accumulate(inv, out=inv)
+        _POWERS, _INV_POWERS = powers, inv
+    return _POWERS, _INV_POWERS
+
+
 class ConcatHashes:
     """Hashes of any run of consecutive words joined without a separator, in O(1) each."""
 
@@ -77,19 +100,11 @@ class ConcatHashes:
         joined = "".join(words)
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         m = len(codes)
-        powers = np.empty(m + 1, dtype=np.uint64)
-        inv_powers = np.empty(m + 1, dtype=np.uint64)
-        powers[0] = inv_powers[0] = 1
+        powers, self.inv_powers = _powers(m)
+        prefix = np.zeros(m + 1, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            if m:
-                powers[1:] = _BASE
-                inv_powers[1:] = _BASE_INV
-                np.multiply.accumulate(powers, out=powers)
-                np.multiply.accumulate(inv_powers, out=inv_powers)
-            prefix = np.zeros(m + 1, dtype=np.uint64)
             np.cumsum(codes * powers[:m], out=prefix[1:])
         self.prefix = prefix
-        self.inv_powers = inv_powers
         self.offsets = np.zeros(len(words) + 1, dtype=np.int64)
         np.cumsum(lens, out=self.offsets[1:])
 
@@ -97,34 +112,61 @@ class ConcatHashes:
         """(key, character length) of every n-gram, in order."""
         starts = self.offsets[: len(self.offsets) - n]
         ends = self.offsets[n:]
+        lengths = ends - starts
         with np.errstate(over="ignore"):
             h = (self.prefix[ends] - self.prefix[starts]) * self.inv_powers[starts]
-            lengths = (ends - starts).astype(np.uint64)
-            keys = h ^ (lengths * _LEN_MIX)
-        return keys, ends - starts
+            keys = h ^ (lengths.astype(np.uint64) * _LEN_MIX)
+        return keys, lengths
 
 
-def duplicated_ngram_chars(hashes: ConcatHashes, n_words: int, n: int) -> int:
-    """``find_all_duplicate(words, n)``: characters in repeated n-grams, greedy scan."""
-    if n_words - n + 1 <= 0:
-        return 0
-    keys, lengths = hashes.ngram_keys(n)
-    ordered = np.sort(keys)
-    if not (ordered[1:] == ordered[:-1]).any():
-        return 0
-    key_list = keys.tolist()
-    len_list = lengths.tolist()
-    seen: set[int] = set()
-    add = seen.add
-    repeated = 0
-    idx = 0
-    last = len(key_list)
-    while idx < last:
-        key = key_list[idx]
-        if key in seen:
-            repeated += len_list[idx]
-            idx += n
-        else:
-            add(key)
-            idx += 1
-    return repeated
+def duplicated_ngram_chars(hashes: ConcatHashes, n_words: int, sizes: list[int]) -> dict[int, int]:
+    """``find_all_duplicate(words, n)`` for each n of ``sizes``: characters in repeated n-grams.
+
+    Only n-grams that occur more than once can ever be "already seen", so the greedy scan
+    visits just those positions (in order), skipping the ones a previous hit jumped over; every
+    other position would only have been remembered, which changes nothing. Which n-grams repeat
+    is found for all sizes with one sort.
+    """
+    out = dict.fromkeys(sizes, 0)
+    sizes = [n for n in sizes if n_words - n + 1 > 1]
+    if not sizes:
+        return out
+    parts = [hashes.ngram_keys(n) for n in sizes]
+    tagged = np.concatenate(
+        [
+            keys ^ np.uint64((n * 0x9E3779B97F4A7C15) & (2**64 - 1))
+            for n, (keys, _) in zip(sizes, parts, strict=True)
+        ]
+    )
+    order = np.argsort(tagged, kind="stable")
+    ordered = tagged[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return out
+    repeat_sorted = np.zeros(len(ordered), dtype=bool)
+    repeat_sorted[1:] |= same
+    repeat_sorted[:-1] |= same
+    repeat = np.zeros(len(ordered), dtype=bool)
+    repeat[order[repeat_sorted]] = True
+    start = 0
+    for n, (keys, lengths) in zip(sizes, parts, strict=True):
+        segment = repeat[start : start + len(keys)]
+        start += len(keys)
+        positions = np.flatnonzero(segment)
+        if not len(positions):
+            continue
+        seen: set[int] = set()
+        repeated = 0
+        skip_until = 0
+        for pos, key, length in zip(
+            positions.tolist(), keys[positions].tolist(), lengths[positions].tolist(), strict=True
+        ):
+            if pos < skip_until:
+                continue
+            if key in seen:
+                repeated += length
+                skip_until = pos + n
+            else:
+                seen.add(key)
+        out[n] = repeated
+    return out

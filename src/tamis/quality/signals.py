@@ -132,15 +132,18 @@ def gopher_repetition(parts: DocParts, opts: GopherRepetitionOptions) -> dict[st
         sig["unsupported"] = "n-grams: language written without spaces"
         return sig
     words = parts.words
-    lens = np.fromiter(map(len, words), np.int64, len(words))
+    lens = np.array(list(map(len, words)), dtype=np.int64)
     ids, vocab = word_ids(words)
     for n in top_ns:
         chars = top_ngram_chars(words, ids, vocab, lens, n)
         sig[f"top_{n}_gram"] = None if chars is None else chars / n_chars
-    hashes = ConcatHashes(words, lens) if dup_ns and len(words) else None
+    dup_chars = (
+        duplicated_ngram_chars(ConcatHashes(words, lens), len(words), dup_ns)
+        if dup_ns and len(words)
+        else dict.fromkeys(dup_ns, 0)
+    )
     for n in dup_ns:
-        chars = duplicated_ngram_chars(hashes, len(words), n) if hashes is not None else 0
-        sig[f"duplicated_{n}_n_grams"] = chars / n_chars
+        sig[f"duplicated_{n}_n_grams"] = dup_chars[n] / n_chars
     return sig
 
 
@@ -157,6 +160,8 @@ POLICY_SUBSTRINGS = (
     "use of cookies",
     "use cookies",
 )
+
+POLICY = re.compile("|".join(map(re.escape, POLICY_SUBSTRINGS)))
 
 #: Line-level outcomes of C4 (also the rule names of the edits that remove those lines).
 C4_LINE_REASONS = (
@@ -213,25 +218,23 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
     sentences = 0
     n_kept = 0
     lines: list[C4Line] = []
+    max_len = opts.max_word_length
     for i, (start, end, next_start) in enumerate(_line_spans(text)):
         entry = C4Line(start, end, next_start)
         lines.append(entry)
         line = text[start:end].strip()
-        words = line.split()
-        if (
-            opts.max_word_length != -1
-            and len(line) > opts.max_word_length
-            and any(len(w) > opts.max_word_length for w in words)
-        ):
+        if max_len != -1 and len(line) > max_len and any(len(w) > max_len for w in line.split()):
             entry.dropped = "too_long_word"
         else:
+            n_words = None
             if opts.remove_citations and "[" in line:
+                n_words = len(line.split())  # counted before citations go, as datatrove does
                 line = CITATION.sub("", line)
             if opts.filter_no_terminal_punct and (
                 not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSIS)
             ):
                 entry.dropped = "no_terminal_punct"
-            elif len(words) < opts.min_words_per_line:
+            elif (n_words if n_words is not None else len(line.split())) < opts.min_words_per_line:
                 entry.dropped = "too_few_words"
             else:
                 line_l = line.lower()
@@ -242,7 +245,7 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
                 else:
                     if curly_line < 0 and "{" in line:
                         curly_line = i
-                    if opts.filter_policy and any(p in line_l for p in POLICY_SUBSTRINGS):
+                    if opts.filter_policy and POLICY.search(line_l):
                         entry.dropped = "policy"
         if entry.dropped:
             counts[entry.dropped] += 1

@@ -1,0 +1,318 @@
+"""Quality rules: tamis's four stages against datatrove 0.10.1's four filters, same documents.
+
+What it measures, in one run, interleaved (chunks of documents alternate between the tools so
+that load from other processes hits both alike):
+
+* speed: datatrove's GopherQuality -> GopherRepetition -> C4Quality -> FineWebQuality chained
+  (a document stops at the first filter that drops it, and C4 rewrites the text the later filters
+  see, as in a datatrove pipeline) against tamis's gopher_quality -> gopher_repetition -> c4 ->
+  fineweb chained the same way; documents/s and MB/s of input text, and the ratio;
+* parity: per filter, run alone on the original text, keep/drop agreement and first-reason
+  agreement (``--parity-all`` does it for every document of the corpora, otherwise the sample);
+* human labels: on dclm-human-majority.jsonl (label 0 = drop), precision and recall of "drop"
+  for each filter, as information.
+
+Setup (datatrove is a test/benchmark dependency of tamis; it imports with xxhash 4 for the
+quality filters, so the main venv is enough):
+
+    .venv/bin/pip install datatrove==0.10.1 spacy
+    .venv/bin/python bench/bench_quality.py                  # sample, ~6,000 documents
+    .venv/bin/python bench/bench_quality.py --parity-all     # + parity on all 89,629 documents
+
+Results go to bench/results/quality.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+STAGES = ("gopher_quality", "gopher_repetition", "c4", "fineweb")
+
+
+def _jsonl_zst(path: Path):
+    import zstandard
+
+    with path.open("rb") as fh:
+        yield from io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(fh), "utf-8")
+
+
+def load_corpora(every: dict[str, int] | None = None) -> dict[str, list[tuple[str, str, dict]]]:
+    """name -> [(id, text, extra)], sampling every Nth record of the named large corpora."""
+    every = every or {}
+    out: dict[str, list[tuple[str, str, dict]]] = {}
+    for name in ("reuters-21578", "imdb-reviews"):
+        step = every.get(name, 1)
+        out[name] = [
+            (str(rec["id"]), rec["text"], {})
+            for i, line in enumerate(_jsonl_zst(DATA / "text" / f"{name}.jsonl.zst"))
+            if i % step == 0
+            for rec in (json.loads(line),)
+        ]
+    cc = []
+    for path in sorted((DATA / "text").glob("cc-en-head-*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            cc.extend((rec["id"], rec["text"], {}) for rec in map(json.loads, fh))
+    out["cc-en-head"] = cc
+    with (DATA / "quality" / "dclm-human-majority.jsonl").open(encoding="utf-8") as fh:
+        out["dclm-human-majority"] = [
+            (f"dclm-human-majority-{i}", rec["text"], {"label": rec["label"]})
+            for i, rec in enumerate(map(json.loads, fh))
+        ]
+    return out
+
+
+def datatrove_filters():
+    from datatrove.pipeline.filters import (
+        C4QualityFilter,
+        FineWebQualityFilter,
+        GopherQualityFilter,
+        GopherRepetitionFilter,
+    )
+
+    return {
+        "gopher_quality": GopherQualityFilter(),
+        "gopher_repetition": GopherRepetitionFilter(),
+        "c4": C4QualityFilter(),
+        "fineweb": FineWebQualityFilter(),
+    }
+
+
+def tamis_stages():
+    from tamis.stages.base import stage_class
+
+    return {name: stage_class(name)() for name in STAGES}
+
+
+def run_datatrove_chain(filters, docs) -> int:
+    from datatrove.data import Document as DTDoc
+
+    kept = 0
+    for doc_id, text, _ in docs:
+        doc = DTDoc(text=text, id=doc_id)
+        for flt in filters.values():
+            res = flt.filter(doc)
+            if res is False or isinstance(res, tuple):
+                break
+        else:
+            kept += 1
+    return kept
+
+
+def run_tamis_chain(stages, docs) -> int:
+    from tamis.document import Document
+
+    kept = 0
+    for i, (doc_id, text, _) in enumerate(docs):
+        doc = Document(id=doc_id, text=text, source={"path": "bench", "index": i})
+        for stage in stages.values():
+            stage.process(doc)
+            if not doc.kept:
+                break
+        else:
+            kept += 1
+    return kept
+
+
+def speed(corpora, chunk: int = 200) -> dict[str, dict]:
+    """Chained throughput per corpus, tools alternating chunk by chunk."""
+    filters, stages = datatrove_filters(), tamis_stages()
+    warm = [d for docs in corpora.values() for d in docs[:50]]
+    run_datatrove_chain(filters, warm)
+    run_tamis_chain(stages, warm)
+    results = {}
+    for name, docs in corpora.items():
+        t_dt = t_ta = 0.0
+        kept_dt = kept_ta = 0
+        for start in range(0, len(docs), chunk):
+            part = docs[start : start + chunk]
+            t0 = time.perf_counter()
+            kept_dt += run_datatrove_chain(filters, part)
+            t1 = time.perf_counter()
+            kept_ta += run_tamis_chain(stages, part)
+            t2 = time.perf_counter()
+            t_dt += t1 - t0
+            t_ta += t2 - t1
+        mb = sum(len(t.encode("utf-8")) for _, t, _ in docs) / 1e6
+        results[name] = {
+            "docs": len(docs),
+            "mb": mb,
+            "datatrove_s": t_dt,
+            "tamis_s": t_ta,
+            "kept_datatrove": kept_dt,
+            "kept_tamis": kept_ta,
+        }
+        print(name, results[name], f"ratio {t_dt / t_ta:.1f}x", flush=True)
+    return results
+
+
+def per_filter(corpora) -> tuple[dict, list[str], dict]:
+    """Each filter alone on each original text: verdicts of both tools."""
+    from datatrove.data import Document as DTDoc
+
+    from tamis.document import Document
+
+    filters, stages = datatrove_filters(), tamis_stages()
+    agree = {name: {"docs": 0, "keep_drop_differ": 0, "reason_differ": 0} for name in STAGES}
+    lines: list[str] = []
+    verdicts: dict[str, dict[str, tuple[str | None, str | None]]] = {}
+    for corpus, docs in corpora.items():
+        for i, (doc_id, text, _) in enumerate(docs):
+            for name in STAGES:
+                dt_doc = DTDoc(text=text, id=doc_id)
+                res = filters[name].filter(dt_doc)
+                dt_reason = res[1] if isinstance(res, tuple) else None
+                doc = Document(id=doc_id, text=text, source={"path": corpus, "index": i})
+                stages[name].process(doc)
+                ours = None if doc.kept else doc.verdict.reason
+                verdicts.setdefault(name, {})[doc_id] = (dt_reason, ours)
+                a = agree[name]
+                a["docs"] += 1
+                if (ours is None) != (dt_reason is None):
+                    a["keep_drop_differ"] += 1
+                    lines.append(f"{name} {doc_id}: datatrove={dt_reason} tamis={ours}")
+                elif ours != dt_reason:
+                    a["reason_differ"] += 1
+                    lines.append(f"{name} {doc_id}: datatrove={dt_reason} tamis={ours}")
+                elif name == "c4" and ours is None and doc.text != dt_doc.text:
+                    a["keep_drop_differ"] += 1
+                    lines.append(f"{name} {doc_id}: kept by both, C4 text differs")
+    return agree, lines, verdicts
+
+
+def human_labels(corpora, verdicts) -> dict[str, dict]:
+    """Precision/recall of "drop" per filter against dclm human majority labels (0 = drop)."""
+    out = {}
+    docs = corpora["dclm-human-majority"]
+    human_drop = {doc_id for doc_id, _, extra in docs if extra["label"] == 0}
+    for name in STAGES:
+        dropped = {d for d, _, _ in docs if verdicts[name][d][1] is not None}
+        tp = len(dropped & human_drop)
+        out[name] = {
+            "dropped": len(dropped),
+            "precision": tp / len(dropped) if dropped else float("nan"),
+            "recall": tp / len(human_drop) if human_drop else float("nan"),
+        }
+    out["any of the four"] = _any(docs, verdicts, human_drop)
+    out["_human_drop"] = len(human_drop)
+    out["_docs"] = len(docs)
+    return out
+
+
+def _any(docs, verdicts, human_drop):
+    dropped = {d for d, _, _ in docs if any(verdicts[n][d][1] is not None for n in STAGES)}
+    tp = len(dropped & human_drop)
+    return {
+        "dropped": len(dropped),
+        "precision": tp / len(dropped) if dropped else float("nan"),
+        "recall": tp / len(human_drop),
+    }
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    return [
+        f"- machine: {os.cpu_count()} CPUs (nproc), {cpu}",
+        f"- python {platform.python_version()}, datatrove {version('datatrove')}, spacy {version('spacy')}",
+        f"- load average at start: {os.getloadavg()[0]:.1f} (the machine is shared with other workers)",
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--parity-all", action="store_true", help="parity on every document")
+    ap.add_argument("--reuters-every", type=int, default=5)
+    ap.add_argument("--imdb-every", type=int, default=25)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "quality.md"))
+    args = ap.parse_args()
+
+    command = "python " + " ".join(["bench/bench_quality.py", *sys.argv[1:]])
+    sample = load_corpora({"reuters-21578": args.reuters_every, "imdb-reviews": args.imdb_every})
+    report = ["# Quality rules: tamis vs datatrove 0.10.1", "", *machine(), f"- command: `{command}`", ""]
+
+    res = speed(sample)
+    report += [
+        "## Speed: the four rule sets chained, same documents, interleaved in one run",
+        "",
+        f"Sample: every {args.reuters_every}th Reuters story, every {args.imdb_every}th IMDb review, "
+        "all cc-en-head and dclm documents. One process, one core.",
+        "",
+        "| corpus | docs | MB | datatrove docs/s | datatrove MB/s | tamis docs/s | tamis MB/s | speed-up | kept (dt / tamis) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    tot = {"docs": 0, "mb": 0.0, "datatrove_s": 0.0, "tamis_s": 0.0}
+    for name, r in res.items():
+        for k in tot:
+            tot[k] += r[k]
+        report.append(
+            f"| {name} | {r['docs']} | {r['mb']:.2f} | {r['docs'] / r['datatrove_s']:.0f} | "
+            f"{r['mb'] / r['datatrove_s']:.2f} | {r['docs'] / r['tamis_s']:.0f} | "
+            f"{r['mb'] / r['tamis_s']:.2f} | {r['datatrove_s'] / r['tamis_s']:.1f}x | "
+            f"{r['kept_datatrove']} / {r['kept_tamis']} |"
+        )
+    report.append(
+        f"| **all** | {tot['docs']} | {tot['mb']:.2f} | {tot['docs'] / tot['datatrove_s']:.0f} | "
+        f"{tot['mb'] / tot['datatrove_s']:.2f} | {tot['docs'] / tot['tamis_s']:.0f} | "
+        f"{tot['mb'] / tot['tamis_s']:.2f} | **{tot['datatrove_s'] / tot['tamis_s']:.1f}x** | |"
+    )
+    report.append("")
+
+    parity_set = load_corpora() if args.parity_all else sample
+    agree, lines, verdicts = per_filter(parity_set)
+    n_docs = sum(len(v) for v in parity_set.values())
+    report += [
+        "## Parity: each filter alone on the original text",
+        "",
+        f"{'All' if args.parity_all else 'The sampled'} {n_docs} documents.",
+        "",
+        "| filter | docs | keep/drop differ | agreement | first reason differs (both drop) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, a in agree.items():
+        report.append(
+            f"| {name} | {a['docs']} | {a['keep_drop_differ']} | "
+            f"{1 - a['keep_drop_differ'] / a['docs']:.5f} | {a['reason_differ']} |"
+        )
+    report += ["", "Disagreements:" if lines else "No disagreement.", ""]
+    report += [f"- {line}" for line in lines[:200]]
+    report.append("")
+
+    human = human_labels(parity_set, verdicts)
+    report += [
+        "## Agreement with human labels (dclm-human-majority, information only)",
+        "",
+        f"{human['_docs']} documents, {human['_human_drop']} labelled drop by the human majority. "
+        "Positive class = drop.",
+        "",
+        "| filter | dropped | precision of drop | recall of drop |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in (*STAGES, "any of the four"):
+        h = human[name]
+        report.append(f"| {name} | {h['dropped']} | {h['precision']:.3f} | {h['recall']:.3f} |")
+    report.append("")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text("\n".join(report) + "\n", encoding="utf-8")
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()
