@@ -181,3 +181,12 @@ def test_ngram_measures_equal_datatrove_functions(words):
         hashes = ConcatHashes(words, lens)
         got = duplicated_ngram_chars(hashes, len(words), list(range(5, 11)))
         assert got == {n: find_all_duplicate(words, n) for n in range(5, 11)}
+
+
+def test_undetermined_language_falls_back_to_english():
+    text = PROSE
+    plain = _run("gopher_quality", _doc(text), mode="annotate").signals["gopher_quality"]
+    unknown = _run("gopher_quality", _doc(text, lang="un"), mode="annotate").signals[
+        "gopher_quality"
+    ]
+    assert unknown == plain and plain["stop_words"] >= 2

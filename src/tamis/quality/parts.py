@@ -39,12 +39,16 @@ def stop_words(lang: str) -> frozenset[str] | None:
     return frozenset(w for w in path.read_text(encoding="utf-8").split() if w)
 
 
+#: langid's answers that name no language: the rules then assume English, as datatrove does.
+UNDETERMINED = frozenset({"", "un", "und", "xx", "zxx"})
+
+
 def doc_language(signals: dict, forced: str | None = None) -> str:
     """The language rules should assume: forced by option, else langid's, else English."""
     if forced:
         return forced
     lang = signals.get("langid", {}).get("lang") if signals else None
-    return lang or "en"
+    return "en" if not lang or lang in UNDETERMINED else lang
 
 
 class WordFacts:
