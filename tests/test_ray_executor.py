@@ -9,13 +9,17 @@ so deduplication is always part of the run).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import random
 import signal
+import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -117,18 +121,57 @@ def recipe_args() -> list[str]:
     return ["--stages", ",".join(names)]
 
 
+def clean_args(corpus: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        "clean",
+        str(corpus),
+        "-o",
+        str(out),
+        "--workers",
+        "2",
+        "--quiet",
+        *recipe_args(),
+        *extra,
+    ]
+
+
 def clean(corpus: Path, out: Path, *extra: str) -> None:
-    code = tamis("clean", corpus, "-o", out, "--workers", "2", "--quiet", *recipe_args(), *extra)
-    assert code == 0
+    assert tamis(*clean_args(corpus, out, *extra)) == 0
 
 
-def local_reference(tmp_path: Path, corpus: Path) -> dict[str, str]:
-    """Digest of a local run written to ``tmp_path/out`` (then moved away, so the Ray run can
-    use the very same output path: some stages record paths below OUT in stats.json)."""
-    clean(corpus, tmp_path / "out")
-    digest = output_digest(tmp_path / "out")
-    (tmp_path / "out").rename(tmp_path / "out-local")
-    return digest
+@dataclass
+class Reference:
+    """A corpus and the digest of its local run, shared by the Ray runs of this module.
+
+    Every run writes to the same path, ``out`` (moved aside afterwards), so that a Ray run is
+    compared with a local run of exactly the same command but for ``--executor``.
+    """
+
+    base: Path
+    corpus: Path
+    digest: dict[str, str]
+
+    @property
+    def out(self) -> Path:
+        return self.base / "out"
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Reference:
+    base = tmp_path_factory.mktemp("ray")
+    corpus = write_corpus(base)
+    clean(corpus, base / "out")
+    digest = output_digest(base / "out")
+    (base / "out").rename(base / "out-local")
+    return Reference(base, corpus, digest)
+
+
+@pytest.fixture
+def ref(reference: Reference, request) -> Iterator[Reference]:
+    """The shared reference, with ``out`` free for this test and moved aside after it."""
+    yield reference
+    if reference.out.exists():
+        reference.out.rename(reference.base / f"out-{request.node.name}")
 
 
 # --- Ray is optional ----------------------------------------------------------------------
@@ -136,8 +179,6 @@ def local_reference(tmp_path: Path, corpus: Path) -> dict[str, str]:
 
 def test_tamis_imports_and_runs_without_ray(tmp_path: Path) -> None:
     """Every module but the Ray executor loads, and a local run works, with no Ray at all."""
-    import subprocess
-
     corpus = write_corpus(tmp_path, n_files=1, docs_per_file=5)
     code = (
         "import sys; sys.modules['ray'] = None\n"  # any `import ray` now fails
@@ -175,12 +216,9 @@ def test_unreachable_cluster_address_fails_fast_naming_the_key() -> None:
 
 
 @pytest.mark.slow
-def test_ray_run_is_byte_identical_to_local_and_verifies(tmp_path, monkeypatch) -> None:
+def test_ray_run_is_byte_identical_to_local_and_verifies(ref: Reference, monkeypatch) -> None:
     pytest.importorskip("ray")
     from tamis.run import driver
-
-    corpus = write_corpus(tmp_path)
-    expected = local_reference(tmp_path, corpus)
 
     seen: list[tuple] = []
     original = driver._Progress.message
@@ -190,18 +228,18 @@ def test_ray_run_is_byte_identical_to_local_and_verifies(tmp_path, monkeypatch) 
         original(self, msg)
 
     monkeypatch.setattr(driver._Progress, "message", spy)
-    clean(corpus, tmp_path / "out", "--executor", "ray")
+    clean(ref.corpus, ref.out, "--executor", "ray")
 
-    assert output_digest(tmp_path / "out") == expected
-    assert any(p.startswith("kept/") for p in expected)
-    manifest = orjson.loads((tmp_path / "out" / "manifest.json").read_bytes())
+    assert output_digest(ref.out) == ref.digest
+    assert any(p.startswith("kept/") for p in ref.digest)
+    manifest = orjson.loads((ref.out / "manifest.json").read_bytes())
     assert len(manifest["shards"]) == 4
     assert manifest["counts"]["quarantined"] >= 2
-    stats = orjson.loads((tmp_path / "out" / "stats.json").read_bytes())
+    stats = orjson.loads((ref.out / "stats.json").read_bytes())
     dedup = [name for name in stats["global"] if name.endswith("dedup")]
     assert sum(stats["stages"][name]["rejected"] for name in dedup) > 0, "no copy was removed"
-    assert tamis("verify", tmp_path / "out") == 0
-    run = orjson.loads((tmp_path / "out" / "run.json").read_bytes())
+    assert tamis("verify", ref.out) == 0
+    run = orjson.loads((ref.out / "run.json").read_bytes())
     assert run["executor"] == "ray"
 
     # Progress reached the driver from the Ray workers: every document read, counted once.
@@ -256,23 +294,54 @@ class _Killer(threading.Thread):
             time.sleep(0.005)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
-def test_killed_ray_worker_is_retried_and_output_is_identical(tmp_path) -> None:
-    pytest.importorskip("ray")
-    corpus = write_corpus(tmp_path, n_files=4, docs_per_file=80, seed=11)
-    expected = local_reference(tmp_path, corpus)
+ON_PROC = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
+
+@pytest.mark.slow
+@ON_PROC
+def test_killed_ray_worker_is_retried_and_output_is_identical(ref: Reference) -> None:
+    pytest.importorskip("ray")
     killer = _Killer()
     killer.start()
     try:
-        clean(corpus, tmp_path / "out", "--executor", "ray")
+        clean(ref.corpus, ref.out, "--executor", "ray")
     finally:
         killer.stop.set()
         killer.join()
 
     assert len(killer.killed) == 1, "no Ray worker was seen running a task"
     pid, title = killer.killed[0]
-    assert not Path(f"/proc/{pid}").exists() or _title(pid) != title
-    assert output_digest(tmp_path / "out") == expected
-    assert tamis("verify", tmp_path / "out") == 0
+    assert _title(pid) != title  # gone (or a zombie): the task really lost its process
+    assert output_digest(ref.out) == ref.digest
+    assert tamis("verify", ref.out) == 0
+
+
+# --- The driver killed: the run resumes from its finished shards --------------------------
+
+
+@pytest.mark.slow
+@ON_PROC
+def test_ray_run_whose_driver_died_resumes_to_identical_output(ref: Reference) -> None:
+    pytest.importorskip("ray")
+    args = clean_args(ref.corpus, ref.out, "--executor", "ray")
+    proc = subprocess.Popen([sys.executable, "-m", "tamis.cli", *args], start_new_session=True)
+    try:
+        markers = ref.out / ".tamis" / "phase0"
+        deadline = time.monotonic() + 300
+        while not list(markers.glob("*.done.json")):
+            assert proc.poll() is None, "the run ended before it could be interrupted"
+            assert time.monotonic() < deadline, "no shard finished in time"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)  # the driver dies mid-run ...
+        proc.wait()
+    finally:
+        # ... and, as on a machine that went down, nothing of its Ray instance survives it
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert not (ref.out / "manifest.json").exists()
+
+    clean(ref.corpus, ref.out, "--executor", "ray")
+    run = orjson.loads((ref.out / "run.json").read_bytes())
+    assert run["resumed_tasks"] >= 1
+    assert output_digest(ref.out) == ref.digest
+    assert tamis("verify", ref.out) == 0
