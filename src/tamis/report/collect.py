@@ -10,6 +10,7 @@ that does not depend on its size.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,9 @@ CONTEXT = 60
 KEPT, REJECTED_HERE, REJECTED_ELSEWHERE = "kept", "rejected by this stage", "rejected elsewhere"
 
 
+_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([A-Za-z0-9.-]+)(?::\d+)?(?:[/?#]|$)")
+
+
 def source_of(rec: dict[str, Any]) -> str:
     """The source a record is counted under: its URL's host (without ``www.``), else its file.
 
@@ -42,6 +46,9 @@ def source_of(rec: dict[str, Any]) -> str:
     meta = rec.get("meta") or {}
     url = meta.get("url") or meta.get("URL") or meta.get("warc_target_uri")
     if isinstance(url, str) and url:
+        m = _HOST.match(url)
+        if m:
+            return m.group(1).lower().removeprefix("www.")
         try:
             host = urlsplit(url if "//" in url else "//" + url).hostname
         except ValueError:
@@ -85,9 +92,12 @@ def pii_redactor(edits: list[dict[str, Any]]) -> Any:
 
 
 def _num(v: Any) -> float | None:
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        return None
-    return float(v) if math.isfinite(v) else None
+    t = type(v)
+    if t is float:
+        return v if math.isfinite(v) else None
+    if t is int:
+        return float(v)
+    return None
 
 
 @dataclass

@@ -16,22 +16,51 @@ from typing import Any
 
 
 class Reservoir:
-    """A uniform random sample of at most ``k`` items of a stream (Vitter's algorithm R)."""
+    """A uniform random sample of at most ``k`` items of a stream.
+
+    Li's "Algorithm L": once full, it draws how many items to skip before the next
+    replacement, so most items cost one comparison and no random number.
+    """
 
     def __init__(self, k: int, seed: int = 0) -> None:
         self.k = k
         self.seen = 0
         self.items: list[Any] = []
         self._rng = random.Random(seed)
+        self._w = 1.0
+        self._next = k  # index (0-based, in the stream) of the next item to take once full
+
+    def _advance(self) -> None:
+        rng = self._rng
+        self._w *= math.exp(math.log(1.0 - rng.random()) / self.k)
+        gap = (
+            math.floor(math.log(1.0 - rng.random()) / math.log(1.0 - self._w)) if self._w < 1 else 0
+        )
+        self._next += gap + 1
+
+    def _slot(self) -> int:
+        """Slot for the item now arriving (``seen`` already counts it), or -1."""
+        i = self.seen - 1
+        if i < self.k:
+            if i == self.k - 1:
+                self._w = 1.0
+                self._next = self.k - 1
+                self._advance()
+            return i
+        if i < self._next:
+            return -1
+        self._advance()
+        return self._rng.randrange(self.k)
 
     def add(self, item: Any) -> None:
         self.seen += 1
-        if len(self.items) < self.k:
-            self.items.append(item)
+        slot = self._slot()
+        if slot < 0:
             return
-        j = self._rng.randrange(self.seen)
-        if j < self.k:
-            self.items[j] = item
+        if slot == len(self.items):
+            self.items.append(item)
+        else:
+            self.items[slot] = item
 
     def claim(self) -> int:
         """Draw for the next item without building it: its slot, or -1 when it is not kept.
@@ -40,11 +69,10 @@ class Reservoir:
         with :meth:`put`. A slot claimed but never filled holds None, which :attr:`kept` skips.
         """
         self.seen += 1
-        if len(self.items) < self.k:
+        slot = self._slot()
+        if slot == len(self.items):
             self.items.append(None)
-            return len(self.items) - 1
-        j = self._rng.randrange(self.seen)
-        return j if j < self.k else -1
+        return slot
 
     def put(self, slot: int, item: Any) -> None:
         self.items[slot] = item
