@@ -202,12 +202,12 @@ def main() -> None:
     rng = random.Random(2)
     last_n = ix.con.execute("SELECT MAX(n) FROM docs").fetchone()[0]
     deep_rej = ix.con.execute(
-        "SELECT n FROM docs WHERE status = 'rejected' ORDER BY n DESC LIMIT 1 OFFSET 60"
+        "SELECT n FROM docs WHERE status = (SELECT code FROM names WHERE name = 'rejected') "
+        "ORDER BY n DESC LIMIT 1 OFFSET 60"
     ).fetchone()[0]
     samples = ix.con.execute(
-        "SELECT kind, shard, row, id FROM docs WHERE n IN ({})".format(
-            ",".join(str(rng.randint(1, last_n)) for _ in range(20))
-        )
+        "SELECT (SELECT name FROM names WHERE code = kind), shard, row, id FROM docs "
+        "WHERE n IN ({})".format(",".join(str(rng.randint(1, last_n)) for _ in range(20)))
     ).fetchall()
     pages = {
         "overview /": ["/"],
@@ -222,7 +222,8 @@ def main() -> None:
         "duplicate view (with survivor diff)": [
             "/doc/{}/{}/{}".format(*row)
             for row in ix.con.execute(
-                "SELECT kind, shard, row FROM docs WHERE reason = 'duplicate' LIMIT 10"
+                "SELECT (SELECT name FROM names WHERE code = kind), shard, row FROM docs "
+                "WHERE reason = (SELECT code FROM names WHERE name = 'duplicate') LIMIT 10"
             ).fetchall()
         ],
     }
