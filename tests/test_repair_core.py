@@ -57,6 +57,12 @@ def test_ftfys_dagger_example_from_the_issue() -> None:
             "lossy_mojibake",
         ),
         ("caf\u00c3\u00a9", "caf\u00e9", "ftfy:fix_encoding"),
+        ("la gr\x89ce, la deuxi\x8fme", "la gr\u00e2ce, la deuxi\u00e8me", "c1_macroman"),
+        (
+            "Cyborgs\x97robots \x96 and gr\x89ce",
+            "Cyborgs\u2014robots \u2013 and gr\u2030ce",
+            "ftfy:fix_encoding",
+        ),
         ("It\x92s \x96 fine", "It\u2019s \u2013 fine", "ftfy:fix_encoding"),
         ("AT&amp;T &#8217; &nbsp;x", "AT&T \u2019  x", "html_entity"),
         ("a\x00b\x1b[31mc", "abc", "control_char"),

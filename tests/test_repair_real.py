@@ -8,7 +8,7 @@ as C1 controls, lingua sentences in French, Czech, Romanian... that were decoded
 code page). So an edit counts as a *verified* repair when the characters it removed are exactly
 what a known wrong decoding makes of the characters it inserted: the inserted text's UTF-8 bytes
 read as Windows-1252, Latin-1, Windows-1250/1251, ISO-8859-2 or MacRoman (once or twice), or C1 controls
-that are those bytes in Windows-1252. Any other mojibake edit is a false repair unless listed
+that are those bytes in Windows-1252 or MacRoman. Any other mojibake edit is a false repair unless listed
 in ``JUSTIFIED`` with the reason.
 """
 
@@ -67,11 +67,12 @@ def verified(edit: Edit) -> bool:
     import ftfy.bad_codecs  # noqa: F401
 
     removed, inserted = edit.removed, edit.inserted
-    try:
-        if removed.encode("latin-1").decode("cp1252") == inserted:
-            return True
-    except UnicodeError:
-        pass
+    for single_byte in ("cp1252", "mac-roman"):
+        try:
+            if removed.encode("latin-1").decode(single_byte) == inserted:
+                return True
+        except UnicodeError:
+            pass
     for enc in _WRONG_DECODINGS:
         for layers in (1, 2):
             text = inserted

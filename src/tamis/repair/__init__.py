@@ -9,8 +9,9 @@ output of the previous one:
 2. ``html_entity``: entities left in text (``&amp;``, ``&#8217;``, ``&nbsp;``);
 3. ``lossy_mojibake`` / ``dagger_quote``: mojibake whose bytes were lost or folded
    (:mod:`tamis.repair.lossy`), before ftfy can turn it into daggers;
-4. ``ftfy:*``: ftfy's decoding of the remaining mojibake, on gated lines only;
-5. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
+4. ``c1_macroman``: C1 controls inside words that are MacRoman letters (:mod:`.legacy`);
+5. ``ftfy:*``: ftfy's decoding of the remaining mojibake, on gated lines only;
+6. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
 
 Raw bytes of unknown encoding are decoded first by :func:`tamis.repair.decode.decode_bytes`.
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from tamis.document import Document, Edit, Replacement
 from tamis.repair import normalize
+from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
 from tamis.repair.mojibake import ftfy_repairs
 from tamis.repair.precheck import needs_any_repair
@@ -29,7 +31,7 @@ from tamis.repair.precheck import needs_any_repair
 STAGE = "repair"
 # Rules that change characters because they were mis-decoded (the ones that must never fire on
 # clean text); the others normalise representation.
-MOJIBAKE_RULE_PREFIXES = ("ftfy:", "lossy_mojibake", "dagger_quote")
+MOJIBAKE_RULE_PREFIXES = ("ftfy:", "lossy_mojibake", "dagger_quote", "c1_macroman")
 
 
 def is_mojibake_rule(rule: str) -> bool:
@@ -57,6 +59,7 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.normalize_whitespace, normalize.line_breaks),
         (config.entities, normalize.entities),
         (config.lossy_mojibake, lossy_repairs),
+        (config.mojibake, macroman_repairs),
         (config.mojibake, ftfy_repairs),
         (config.controls, normalize.controls),
         (config.zero_width, normalize.zero_width),
