@@ -55,6 +55,27 @@ def test_a_wrong_declaration_that_cannot_decode_is_overruled() -> None:
     assert decoded == SAMPLES["shift_jis"] and info["method"] != "declared"
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("It\u2019s a caf\u00e9 \u2013 fine", "cp1252"),
+        ("L\u2019\u00e9t\u00e9 \u00e0 Paris \u2013 caf\u00e9 cr\u00e8me.", "cp1252"),
+        (
+            "\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?"
+            " \u0412\u0441\u0451 \u0445\u043e\u0440\u043e\u0448\u043e.",
+            "koi8-r",
+        ),
+        (
+            "\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?"
+            " \u0412\u0441\u0451 \u0445\u043e\u0440\u043e\u0448\u043e.",
+            "cp1251",
+        ),
+    ],
+)
+def test_short_inputs_are_decoded(text: str, encoding: str) -> None:
+    assert decode_bytes(text.encode(encoding))[0] == text
+
+
 def test_valid_utf8_wins_over_a_legacy_declaration() -> None:
     raw = SAMPLES["utf-8"].encode("utf-8")
     decoded, info = decode_bytes(raw, declared="koi8-r")
