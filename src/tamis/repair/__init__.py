@@ -69,14 +69,19 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
     return [fn for on, fn in chosen if on]
 
 
-def repair_document(doc: Document, config: RepairConfig = DEFAULT) -> None:
-    """Repair ``doc.text`` in place, recording every change through ``doc.apply``."""
+def run_passes(doc: Document, chosen: list[Callable[[str], list[Replacement]]]) -> None:
+    """Run ``chosen`` passes on ``doc``, each on the text the previous one left."""
     if not needs_any_repair(doc.text):
         return
-    for run in passes(config):
+    for run in chosen:
         replacements = run(doc.text)
         if replacements:
             doc.apply(STAGE, replacements)
+
+
+def repair_document(doc: Document, config: RepairConfig = DEFAULT) -> None:
+    """Repair ``doc.text`` in place, recording every change through ``doc.apply``."""
+    run_passes(doc, passes(config))
 
 
 def fix_text(text: str, config: RepairConfig = DEFAULT) -> tuple[str, list[Edit]]:
@@ -86,4 +91,11 @@ def fix_text(text: str, config: RepairConfig = DEFAULT) -> tuple[str, list[Edit]
     return scratch.text, scratch.edits
 
 
-__all__ = ["RepairConfig", "fix_text", "is_mojibake_rule", "repair_document"]
+__all__ = [
+    "RepairConfig",
+    "fix_text",
+    "is_mojibake_rule",
+    "passes",
+    "repair_document",
+    "run_passes",
+]

@@ -35,24 +35,18 @@ class RepairStage(Stage):
 
     def __init__(self, options: RepairOptions | None = None) -> None:
         super().__init__(options)
-        from tamis.repair import RepairConfig, is_mojibake_rule, passes
-        from tamis.repair.precheck import needs_any_repair
+        from tamis.repair import RepairConfig, is_mojibake_rule, passes, run_passes
 
         self.config = RepairConfig(**self.options.model_dump())
         self._passes = passes(self.config)
-        self._needs_repair = needs_any_repair
+        self._run = run_passes
         self._is_mojibake = is_mojibake_rule
 
     def process(self, doc: Document) -> None:
-        if not self._needs_repair(doc.text):
-            return
         before = len(doc.edits)
-        for run in self._passes:
-            replacements = run(doc.text)
-            if replacements:
-                doc.apply(self.name, replacements)
-        new = doc.edits[before:]
-        if new:
+        self._run(doc, self._passes)
+        if len(doc.edits) > before:
+            new = doc.edits[before:]
             doc.signal(
                 self.name,
                 edits=len(new),
