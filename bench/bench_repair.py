@@ -40,8 +40,9 @@ NOTES = """## Notes
   two scans. The figures are CPU seconds of one process; the ftfy column is `ftfy.fix_text`
   with its defaults (which also straightens quotes, so it "changes" more documents).
 - True repairs, not false ones: the IMDb reviews with Windows-1252 punctuation stored as C1
-  controls (`\\x96`, `\\x97`, `\\x85`; 2,392 of the 75,000 reviews hold C1 controls, 811 of
-  them in the labelled pos/neg part; PEERS.md's figure of 636 counts a narrower set) are real damage and are repaired; so are the lingua sentences decoded with
+  controls (`\\x96`, `\\x97`, `\\x85`) are real damage and are repaired. Counted here, 2,392
+  of the 75,000 reviews hold a C1 control (811 in the labelled pos/neg part; PEERS.md gives
+  636 for its own count). So are the lingua sentences decoded with
   the wrong code page (Afrikaans `â€™n`, Czech and Polish in cp1250/ISO-8859-2, Romanian `ï¿½`,
   one French sentence in MacRoman). Each of their edits is checked by a round trip: the
   removed characters are exactly a known wrong decoding of the inserted ones.
