@@ -449,24 +449,27 @@ def hard_wraps(text: str, min_width: int = 50, max_width: int = 100) -> list[Rep
     out = []
     pos = 0
     last_index = len(lines) - 1
+    shortest = width - 24
     for i, n in enumerate(lengths):
         end = pos + n
         pos = end + 1
-        # a break is only forced on a line the next word could not join: cheap test first
-        if i == last_index or n < width - 24 or not n:
+        # a break is only forced on a line the next word could not join: cheap tests first
+        if n < shortest or i == last_index:
             continue
-        line, nxt = lines[i], lines[i + 1]
-        if not nxt or nxt[0].isspace():
+        nxt = lines[i + 1]
+        if not nxt or nxt[0] in " \t":
             continue
         space = nxt.find(" ")
-        first_len = len(nxt) if space < 0 else space
-        if n + 1 + first_len <= width or _LIST_START.match(nxt):
+        if n + 1 + (len(nxt) if space < 0 else space) <= width:
             continue
-        # aligned columns (three spaces inside the line, or a tab) mark a table row
-        if "   " in line.strip() or "\t" in line or "   " in nxt.strip() or "\t" in nxt:
-            continue
+        line = lines[i]
         last = line[-1]
         if not (last.isalnum() or last in ",;:)\"'”’.!?%"):
             continue  # a hyphen at the wrap point may belong to the word; leave it to a reader
+        # aligned columns (three spaces inside the line, or a tab) mark a table row
+        if "   " in line.strip() or "\t" in line or "   " in nxt or "\t" in nxt:
+            continue
+        if _LIST_START.match(nxt):
+            continue
         out.append(Replacement(end, end + 1, " ", "hard_wrap", reason))
     return out

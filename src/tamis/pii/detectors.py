@@ -242,6 +242,10 @@ def numeric_regions(text: str) -> list[tuple[int, int]]:
         start, end = m.span()
         if end - start < 7:
             continue
+        run = m.group()
+        digits = len(run) - run.count(" ") - run.count("-") - run.count(".") - run.count("/")
+        if digits - run.count("(") - run.count(")") - run.count("\t") < 7 and run.count(".") < 3:
+            continue  # too few digits for a phone or card, too few dots for an address
         start, end = max(0, start - _BEFORE), min(len(text), end + _AFTER)
         if regions and start <= regions[-1][1]:
             regions[-1] = (regions[-1][0], end)
