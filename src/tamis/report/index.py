@@ -294,6 +294,14 @@ class Index:
         self, filters: dict[str, str], after: int = 0, before: int = 0, size: int = PAGE
     ) -> tuple[list[sqlite3.Row], bool, bool]:
         """One page of matching records; returns (rows, has_previous, has_next)."""
+        if set(filters) == {"edited", "rule"} and not before:
+            # the report's "browse" links: page through the (stage, rule, n) index itself
+            rows = self.con.execute(
+                f"{SELECT} FROM docs WHERE n IN (SELECT n FROM edit_rules WHERE stage = ? "
+                "AND rule = ? AND n > ? ORDER BY n LIMIT ?) ORDER BY n",
+                [self._code(filters["edited"]), self._code(filters["rule"]), after, size + 1],
+            ).fetchall()
+            return rows[:size], after > 0, len(rows) > size
         where, args = self._where(filters)
         if before:
             rows = self.con.execute(
@@ -311,6 +319,17 @@ class Index:
 
     def count(self, filters: dict[str, str], limit: int = COUNT_LIMIT) -> int:
         """Matching records, counted up to ``limit`` (so a broad filter stays fast)."""
+        if filters.get("rule") and set(filters) <= {"edited", "rule"}:
+            # an edit rule alone: count its own index, not the documents
+            args: list[Any] = [self._code(filters["rule"])]
+            cond = "rule = ?"
+            if filters.get("edited"):
+                cond += " AND stage = ?"
+                args.append(self._code(filters["edited"]))
+            return self.con.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM edit_rules WHERE {cond} LIMIT ?)",
+                [*args, limit],
+            ).fetchone()[0]
         where, args = self._where(filters)
         row = self.con.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM docs WHERE {where} LIMIT ?)", [*args, limit]

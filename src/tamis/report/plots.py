@@ -217,7 +217,8 @@ def stacked_bars(
     ax.xaxis.set_major_formatter(_short_formatter())
     ax.set_title(title)
     if len(parts) > 1:
-        ax.legend(loc="lower right")
+        fig.subplots_adjust(right=0.86)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return to_svg(fig, name)
 
 
