@@ -178,7 +178,7 @@ def _observe_round(texts: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def speed(docs_per_set: int = 3000, rounds: int = 3) -> str:
+def speed(docs_per_set: int = 3000, rounds: int = 5) -> str:
     if not PEERS_PY.exists():
         raise SystemExit(f"{PEERS_PY} is missing; see this file's docstring to create it")
     sets = read_sets(limit=docs_per_set)
@@ -270,7 +270,7 @@ def memory(copies: int = 4) -> str:
         f"- budget for 10M documents: shard states / spill files ~{ten_m_disk / 1e9:.1f} GB on disk "
         f"(12 bytes per distinct key per shard); merge memory ~ 3 x {ten_m_disk / parts / 1e6:.0f} MB "
         f"for one of {parts} partitions (~{3 * ten_m_disk / parts / 1e6:.0f} MB), plus the site table "
-        f"(at most 2^24 buckets x ~100 B); raise `partitions` to lower it"
+        f"(2^24 buckets x 4 B = 64 MB, fixed); raise `partitions` to lower the first part"
     )
 
 

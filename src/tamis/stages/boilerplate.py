@@ -114,18 +114,19 @@ class BoilerplateStage(GlobalStage):
     def merge(self, states, workdir: Path) -> Decision:
         import numpy as np
 
-        from tamis.clean.segments import ITEM_BITS
+        from tamis.clean.segments import ITEM_BITS, SOURCE_BITS
 
         parts = self.options.partitions
         workdir = Path(workdir)
         workdir.mkdir(parents=True, exist_ok=True)
         files = [open(workdir / f"keys-{p:04d}.bin", "wb") for p in range(parts)]  # noqa: SIM115
         record = np.dtype([("key", "<u8"), ("count", "<u4")])
-        site_docs: dict[int, int] = {}
+        # documents per site bucket: a fixed table (2^24 x 4 bytes = 64 MB) whatever the corpus
+        site_docs = np.zeros(1 << SOURCE_BITS, dtype=np.uint32)
         try:
             for state in states:
                 for hi, n in state.site_docs.items():
-                    site_docs[hi] = site_docs.get(hi, 0) + n
+                    site_docs[hi] += n
                 if state.keys is None or len(state.keys) == 0:
                     continue
                 rows = np.empty(len(state.keys), dtype=record)
@@ -150,13 +151,12 @@ class BoilerplateStage(GlobalStage):
                 continue
             uniq, inverse = np.unique(rows["key"], return_inverse=True)
             df = np.bincount(inverse, weights=rows["count"], minlength=len(uniq))
-            candidates = np.nonzero(df >= min_docs)[0]
-            for i in candidates:
-                key = int(uniq[i])
-                n_site = site_docs.get(key >> ITEM_BITS, 0)
-                if n_site and df[i] >= min_share * n_site:
-                    evidence[key] = (int(df[i]), n_site)
-        return Decision(frozenset(evidence), evidence, len(site_docs), len(evidence))
+            n_site = site_docs[(uniq >> np.uint64(ITEM_BITS)).astype(np.int64)]
+            keep = np.nonzero((df >= min_docs) & (df >= min_share * n_site))[0]
+            for i in keep:
+                evidence[int(uniq[i])] = (int(df[i]), int(n_site[i]))
+        sites = int(np.count_nonzero(site_docs))
+        return Decision(frozenset(evidence), evidence, sites, len(evidence))
 
     def apply(self, docs: list[Document], decision: Decision) -> None:
         from tamis.clean.segments import source_bits, unit_key, units
