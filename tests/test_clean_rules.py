@@ -302,3 +302,9 @@ def test_emoticons_and_carets_of_the_author_are_kept(text):
 @pytest.mark.parametrize("text", ["A fine film, all told. Grade: A+ or A", "Check this one out. Enjoy, Piper A"])
 def test_a_capital_letter_at_the_end_is_not_a_dangling_article(text):
     assert clean(text).text == text
+
+
+def test_closing_stars_are_a_rating_and_a_list_item_is_not_a_title():
+    assert clean("A fine film, all told.\n****").text == "A fine film, all told.\n****"
+    text = "Who pays my medical bills?\nQuestions people ask:\n- Who pays my medical bills?\n- What if I have no car insurance?"
+    assert clean(text).text == text

@@ -170,6 +170,8 @@ def symbol_lines(text: str) -> list[Replacement]:
         if not _STAR_RATING.search(m.group(1)) and not _EMOTICON.search(m.group(1))
     ]
     spans = [(start - 1, end - 1) for start, end in spans]
+    if spans and not text[spans[-1][1] :].strip() and not text[spans[-1][0] : spans[-1][1]].strip(" *\t"):
+        spans.pop()  # stars closing a review are its rating ("****"), not a divider
     return remove_lines(text, spans, "symbol_line", "line of symbols only")
 
 
@@ -244,6 +246,8 @@ def repeated_title(text: str, lookahead: int = 3) -> list[Replacement]:
         return []
     for m in lines[1 : 1 + lookahead]:
         candidate = m.group().strip()
+        if candidate[:1] in "-*•·–—>#|":
+            continue  # a list item that repeats the title belongs to its list
         if abs(len(candidate) - len(first_raw)) > 8:
             continue  # spacing and edge marks aside, a copy has the same length
         if _norm(candidate) == first:
