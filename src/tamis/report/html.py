@@ -24,7 +24,7 @@ import orjson
 from tamis.report import plots
 from tamis.report.collect import SOURCE_COLUMNS, Collected, Loc, collect
 from tamis.report.funnel import FunnelRow, funnel_rows
-from tamis.report.links import BASE, DEFAULT_PORT, absolute, doc_path, id_path, list_path
+from tamis.report.links import BASE, absolute, doc_path, id_path, list_path
 from tamis.report.sampling import LogHistogram
 from tamis.report.style import compact_json, esc, fmt_int, fmt_num, fmt_pct, page
 from tamis.report.thresholds import option_thresholds, stage_options
@@ -53,7 +53,7 @@ def write_report(out: Path) -> Path:
     manifest = _load(out / "manifest.json")
     run = _load(out / "run.json")
     data = collect(out)
-    body = Report(out, stats, manifest, run, data).render(time.perf_counter() - t0)
+    body = Report(out, stats, manifest, run, data).render(t0)
     target = out / "report.html"
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(body, encoding="utf-8")
@@ -107,7 +107,7 @@ class Report:
         self.stages = stats.get("stages") or {}
 
     # ---- page ------------------------------------------------------------------------------
-    def render(self, seconds_so_far: float) -> str:
+    def render(self, t0: float) -> str:
         sections = [
             (sid, title, self._section(fn))
             for sid, title, fn in (
@@ -144,7 +144,7 @@ class Report:
                 if bad
                 else ""
             )
-            + f'<p class="note">Report written in {seconds_so_far:.1f} s from stats.json, '
+            + f'<p class="note">Report written in {time.perf_counter() - t0:.1f} s from stats.json, '
             "manifest.json, run.json and one bounded pass over the records (examples are "
             "random samples of fixed size per reason and rule; distributions of signals are "
             "drawn from a fixed-size random sample of each signal).</p>"
@@ -785,4 +785,4 @@ def _size_plot(summary: dict[str, Any], stage: str) -> str:
     return ""
 
 
-__all__ = ["write_report", "DEFAULT_PORT"]
+__all__ = ["write_report"]

@@ -30,7 +30,7 @@ import orjson
 from tamis.document import replay, undo
 from tamis.report.diff import word_diff
 from tamis.report.index import COUNT_LIMIT, FILTERS, Index, build_index
-from tamis.report.links import DEFAULT_HOST, DEFAULT_PORT, doc_path, id_path, list_path
+from tamis.report.links import DEFAULT_HOST, DEFAULT_PORT, doc_path, list_path
 from tamis.report.marks import Piece, edit_marks
 from tamis.report.scan import fetch
 from tamis.report.style import compact_json, esc, fmt_int, fmt_pct, page
@@ -275,8 +275,6 @@ class _Handler(BaseHTTPRequestHandler):
         after = _int(query.get("after"))
         before = _int(query.get("before"))
         rows, has_prev, has_next = self.index.page(filters, after, before)
-        if filters.get("id") and len(rows) == 1 and not after and not before:
-            pass  # a single match still shows as a list: the id may be a prefix
         count = self.index.count(filters)
         chips = "".join(
             f'<a href="{esc(list_path(**{k: v for k, v in filters.items() if k != name}))}" title="remove this filter">{esc(name)}: {esc(value)} ✕</a>'
@@ -642,4 +640,4 @@ def _render_diff(pieces: list[Piece], cls: str) -> str:
     return "".join(out)
 
 
-__all__ = ["build_index", "make_server", "serve", "id_path"]
+__all__ = ["build_index", "make_server", "serve"]
