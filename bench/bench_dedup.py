@@ -29,7 +29,6 @@ import os
 import platform
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -68,6 +67,16 @@ BOILERPLATE = [
     "Read the full story on our website",
     "Your privacy choices | Terms of use | Contact us",
 ]
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory (VmHWM). Unlike ru_maxrss it is not inherited from
+    the parent across fork and exec, which would floor every child at the parent's size."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 # ---------------------------------------------------------------------------- data
@@ -175,7 +184,7 @@ def tamis_worker(inp: Path, out: Path, threshold: float) -> None:
 
     cls = stage_class("minhash_dedup")
     stage = cls(cls.Options(threshold=threshold))
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_kb()
     start = time.perf_counter()
 
     def shards():
@@ -212,7 +221,7 @@ def tamis_worker(inp: Path, out: Path, threshold: float) -> None:
             if not d.kept:
                 clusters[d.verdict.details["survivor"]].append(int(d.id))
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kb()
     shutil.rmtree(workdir, ignore_errors=True)
     groups = [sorted([int(s)] + m) for s, m in clusters.items()]
     out.write_text(
@@ -499,11 +508,11 @@ def scale_worker(n_docs: int, budget_mb: float, out: Path) -> None:
             yield st
 
     workdir = Path(tempfile.mkdtemp(prefix="tamis-scale-"))
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_kb()
     start = time.perf_counter()
     decision = stage.merge(states(), workdir)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kb()
     disk = sum(f.stat().st_size for f in workdir.rglob("*") if f.is_file())
     summary = {k: v for k, v in stage.summary(decision).items() if k != "largest_clusters"}
     shutil.rmtree(workdir, ignore_errors=True)

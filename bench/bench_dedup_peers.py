@@ -15,13 +15,22 @@ from __future__ import annotations
 
 import json
 import re
-import resource
 import shutil
 import struct
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory (VmHWM). Unlike ru_maxrss it is not inherited from
+    the parent across fork and exec, which would floor every child at the parent's size."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def read_texts(path: Path):
@@ -157,11 +166,11 @@ def main() -> None:
         import datatrove.pipeline.dedup.minhash  # noqa: F401  (imports are not the work measured)
     else:
         import datasketch  # noqa: F401
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_kb()
     start = time.perf_counter()
     clusters = {"datatrove": run_datatrove, "datasketch": run_datasketch}[tool](inp, threshold)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kb()
     out.write_text(
         json.dumps(
             {
