@@ -42,7 +42,9 @@ def cld2_guess(text: str) -> FastGuess:
     if not text or text.isspace():
         return _NOTHING
     try:
-        reliable, text_bytes, details = pycld2.detect(detector_safe(text), bestEffort=True)
+        reliable, text_bytes, details = pycld2.detect(
+            detector_safe(text), isPlainText=True, bestEffort=True
+        )
     except pycld2.error:
         # CLD2 still rejects a few byte sequences the cleaner lets through; such a text is
         # reported as unknown rather than failing the batch.
