@@ -76,3 +76,23 @@ def test_source_is_the_host_or_the_file():
     assert src("http://user:pw@news.example.org/a") == "news.example.org"
     assert src("example.net/path") == "example.net"
     assert src(None) == "file:a.jsonl"
+
+
+def test_thresholds_are_linked_to_the_signal_they_bound():
+    from tamis.report.thresholds import ThresholdEvidence, option_thresholds
+
+    ev = ThresholdEvidence()
+    for words, ratio in ((10, 0.5), (20, 0.5), (30, 0.9)):
+        signals = {"n_words": words, "ratio": ratio, "ratio_copy": ratio, "other": 0.5}
+        fails = [{"rule": "short", "value": words, "threshold": 50}]
+        if ratio < 0.8:
+            fails.append({"rule": "ratio", "value": ratio, "threshold": 0.8})
+        ev.observe("q", fails, signals)
+    assert ev.for_signal("q", "n_words") == [("short", 50.0)]
+    # 'ratio' names a signal: not attached to the others that happen to hold the same value
+    assert ev.for_signal("q", "ratio") == [("ratio", 0.8)]
+    assert ev.for_signal("q", "ratio_copy") == [] and ev.for_signal("q", "other") == []
+    assert option_thresholds({"min_score": 0.5, "max_score": 1, "mode": "filter"}, "score") == [
+        ("max_score", 1.0),
+        ("min_score", 0.5),
+    ]

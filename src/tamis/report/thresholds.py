@@ -43,8 +43,12 @@ class ThresholdEvidence:
     def __init__(self, cap: int = 5000) -> None:
         self.links: Counter = Counter()
         self.cap = cap
+        self.keys: dict[str, set[str]] = {}  # signal keys seen per stage
 
     def observe(self, stage: str, details: Any, signals: dict[str, Any]) -> None:
+        keys = self.keys.setdefault(stage, set())
+        if len(keys) < 1000:
+            keys.update(signals)
         for f in failing_rules(details):
             value = _num(f.get("value"))
             if value is None:
@@ -58,8 +62,9 @@ class ThresholdEvidence:
     def for_signal(self, stage: str, key: str) -> list[tuple[str, float]]:
         """(rule, threshold) pairs for one signal, strongest evidence first.
 
-        A rule is linked to the one signal whose value matched its reported value most often,
-        so a coincidental match (two signals both 0) does not attach it twice.
+        A rule is linked to the signal that bears its name, else to the one whose value matched
+        its reported value most often, so a coincidental match (two signals both 0) does not
+        attach it twice.
         """
         per_rule: dict[str, Counter] = {}
         for (st, k, rule, _), n in self.links.items():
@@ -69,7 +74,10 @@ class ThresholdEvidence:
         for (st, k, rule, thr), n in self.links.items():
             if st != stage or k != key:
                 continue
-            best = min(per_rule[rule].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            if rule in self.keys.get(stage, ()):
+                best = rule  # a rule named after a signal of its stage is about that signal
+            else:
+                best = min(per_rule[rule].items(), key=lambda kv: (-kv[1], kv[0]))[0]
             if best == key:
                 found.append((rule, thr, n))
         found.sort(key=lambda t: (-t[2], t[0], t[1]))
