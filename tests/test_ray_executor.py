@@ -228,6 +228,8 @@ def test_ray_run_is_byte_identical_to_local_and_verifies(ref: Reference, monkeyp
         original(self, msg)
 
     monkeypatch.setattr(driver._Progress, "message", spy)
+    # no --ray-address: a private instance, whatever cluster the environment points at
+    monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")
     clean(ref.corpus, ref.out, "--executor", "ray")
 
     assert output_digest(ref.out) == ref.digest

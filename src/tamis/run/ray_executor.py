@@ -131,9 +131,9 @@ def _quiet_token_notice() -> Iterator[None]:
 class RayExecutor:
     """Runs tasks on Ray: a local instance of ``workers`` CPUs, or a running cluster.
 
-    ``address`` None starts a private local instance (stopped by :meth:`close`); ``"auto"`` or
-    ``"HOST:PORT"`` / ``"ray://HOST:PORT"`` joins a running cluster (``close`` only
-    disconnects). If this process is already connected to Ray (a notebook, a test), that
+    ``address`` None starts a private local instance (stopped by :meth:`close`); ``"auto"``
+    (``RAY_ADDRESS``, else the latest ``ray start`` on this machine) or ``"HOST:PORT"`` /
+    ``"ray://HOST:PORT"`` joins a running cluster (``close`` only disconnects). If this process is already connected to Ray (a notebook, a test), that
     connection is used and left open.
     """
 
@@ -154,8 +154,10 @@ class RayExecutor:
                 "logging_level": logging.WARNING,
             }
             if address is None:
+                # "local": a new private instance even when RAY_ADDRESS is set or another
+                # instance (or a stale record of one) exists on this machine
                 with _quiet_token_notice():
-                    ray.init(num_cpus=workers, **quiet)
+                    ray.init(address="local", num_cpus=workers, **quiet)
             else:
                 _check_reachable(address)
                 try:
@@ -164,7 +166,8 @@ class RayExecutor:
                     raise ConfigError(
                         f"ray_address: cannot join the Ray cluster at {address!r} ({exc}); "
                         "start one with `ray start --head`, or leave ray_address unset to "
-                        "start a local instance"
+                        "start a local instance; a cluster with token authentication (Ray's "
+                        "default) also needs RAY_AUTH_MODE=token and its token here"
                     ) from None
             self._owns_connection = True
         cpus = int(ray.cluster_resources().get("CPU", workers)) or workers
