@@ -112,6 +112,9 @@ def make_detector(name: str):
     """A function text -> ISO code for candidate ``name`` (imports happen here, in the worker)."""
     if name == "tamis":
         from tamis.langid import identify
+        from tamis.langid.identifier import preload
+
+        preload()
 
         return lambda text: identify(text).lang
     if name == "cld2":
@@ -198,11 +201,13 @@ def run_worker(name: str, per_lang: int | None, docs: int, out: Path) -> None:
 def stage_worker(rows: list[tuple[str, str]], corpora: dict[str, list[str]]) -> dict:
     """Documents/s through the stage itself, Document objects made beforehand."""
     from tamis.document import Document
+    from tamis.langid.identifier import preload
     from tamis.stages.base import stage_class
 
     cls = stage_class("langid")
     stage = cls(cls.Options(mode="annotate"))
     t0 = time.perf_counter()
+    preload()
     warm = [
         Document(str(i), s, {"path": "warm", "index": i}) for i, (_, s) in enumerate(rows[::100])
     ]
@@ -235,6 +240,36 @@ def machine() -> str:
     except OSError:
         pass
     return f"{os.cpu_count()} cores (`nproc`), CPU {cpu}, Python {platform.python_version()}"
+
+
+def targets(results: dict[str, dict], acc: dict[str, float]) -> list[str]:
+    """The issue's targets, checked against this run's figures."""
+    if not {"tamis", "lingua-high"} <= set(results) or "tamis" not in acc:
+        return []
+    me, ref = results["tamis"], results["lingua-high"]
+    stage = results.get("tamis-stage", me)
+    docs = {c: v[1] for c, v in stage.get("docs_per_s", {}).items()}
+    speed = me["sent_per_s"] / ref["sent_per_s"]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    return [
+        "",
+        "## Targets (issue 8)",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+        f"| accuracy ≥ lingua-high's | {acc['tamis']:.4f} vs {acc['lingua-high']:.4f} "
+        f"| {verdict(acc['tamis'] >= acc['lingua-high'])} |",
+        f"| ≥ 10× lingua-high's speed | {speed:.0f}× ({me['sent_per_s']:,.0f} vs "
+        f"{ref['sent_per_s']:,.0f} sentences/s) | {verdict(speed >= 10)} |",
+        f"| < 300 MB per worker | {me['peak_rss_mb']:.0f} MB peak for the whole bench process "
+        f"(lingua-high: {ref['peak_rss_mb']:.0f} MB) | {verdict(me['peak_rss_mb'] < 300)} |",
+        "| ≥ 5,000 docs/s per worker on the real corpora | "
+        + ", ".join(f"{c} {v:,.0f}" for c, v in docs.items())
+        + f" (through the stage) | {verdict(bool(docs) and min(docs.values()) >= 5000)} |",
+    ]
 
 
 def report(results: dict[str, dict], rows: list[tuple[str, str]], command: str) -> str:
@@ -296,6 +331,7 @@ def report(results: dict[str, dict], rows: list[tuple[str, str]], command: str) 
             f"mode annotate). Decided by: {json.dumps(stage.get('decided_by'))}; "
             f"top languages: {json.dumps(stage.get('languages'))}.",
         ]
+    lines += targets(results, acc)
     lines += [
         "",
         "Speed excludes model loading (the `load` column: first calls on a spread of sentences, "
@@ -337,6 +373,12 @@ def main() -> None:
     )
     parser.add_argument("--only", default=",".join(CANDIDATES + ["tamis-stage"]))
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "langid.md")
+    parser.add_argument(
+        "--raw", type=Path, default=None, help="also keep the raw per-candidate results (JSON) here"
+    )
+    parser.add_argument(
+        "--from-raw", type=Path, default=None, help="re-render the report from a --raw file"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -348,6 +390,12 @@ def main() -> None:
             f"{SENTENCES} is missing: the bench reads the shared data beside the checkout"
         )
     rows = load_sentences(args.per_lang)
+    if args.from_raw:
+        saved = json.loads(args.from_raw.read_text())
+        text = report(saved["results"], rows, saved["command"])
+        args.out.write_text(text)
+        print(text)
+        return
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.only.split(","):
@@ -368,8 +416,10 @@ def main() -> None:
             subprocess.run(cmd, check=True)
             results[name] = json.loads(out.read_text())
             print(f"{name}: {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    command = "python bench/bench_langid.py " + " ".join(sys.argv[1:])
-    text = report(results, rows, command.strip())
+    command = ("python bench/bench_langid.py " + " ".join(sys.argv[1:])).strip()
+    if args.raw:
+        args.raw.write_text(json.dumps({"command": command, "results": results}))
+    text = report(results, rows, command)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

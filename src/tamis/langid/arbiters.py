@@ -48,7 +48,12 @@ class LinguaArbiter:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 
         codes = [getattr(IsoCode639_1, code.upper()) for code in sorted(group)]
-        self._detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+        self._builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+        self._detector = self._builder.build()
+
+    def preload(self) -> None:
+        """Load every model of the group now (lingua otherwise loads them on first need)."""
+        self._detector = self._builder.with_preloaded_language_models().build()
 
     def rank(self, text: str, top: int = 2) -> list[tuple[str, float]]:
         values = self._detector.compute_language_confidence_values(text[:ARBITER_SAMPLE_CHARS])

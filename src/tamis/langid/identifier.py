@@ -114,5 +114,16 @@ def identify(text: str, sample_chars: int = DEFAULT_SAMPLE_CHARS) -> Detection:
     return found
 
 
+def preload() -> None:
+    """Load every model now rather than at the first text that needs it.
+
+    Loading takes seconds (lingua decompresses its models); a benchmark, or a worker that
+    wants its first batch to be as fast as the rest, calls this first.
+    """
+    naive_bayes_arbiter()
+    for group in LINGUA_GROUPS:
+        lingua_arbiter(group).preload()
+
+
 def identify_many(texts: list[str], sample_chars: int = DEFAULT_SAMPLE_CHARS) -> list[Detection]:
     return [identify(text, sample_chars) for text in texts]
