@@ -1,0 +1,414 @@
+"""Benchmarks for HTML/WARC input and main-text extraction, against the peers in the same run.
+
+Run with the project venv (scikit-learn is needed only for ``train``)::
+
+    .venv/bin/python bench/bench_extract.py quality   # WCXB dev word-F1 + Scrapinghub AEB
+    .venv/bin/python bench/bench_extract.py speed     # pages/s per worker, interleaved
+    .venv/bin/python bench/bench_extract.py warc      # fastwarc vs warcio on the real WARCs
+    .venv/bin/python bench/bench_extract.py train     # retrain src/tamis/extract/weights.py
+
+The peers (trafilatura 2.3.1 with ``lxml_html_clean``, resiliparse, warcio) install into the
+project venv without conflict: ``.venv/bin/pip install trafilatura lxml_html_clean resiliparse
+fastwarc warcio scikit-learn``. Data: ``../shared/data/extraction`` and ``../shared/data/warc``.
+
+The WCXB development split is cut in two by a fixed hash of the file id (half A: sha1 even,
+half B: odd). The block model is trained on half A only; half B is never seen in training and
+is reported separately, so that a gain that only fits the training pages shows as a gap.
+Results are written to ``bench/results/extract.md`` sections by the ``--write`` flag.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections import defaultdict
+from multiprocessing import Pool
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+DATA = ROOT.parent / "shared" / "data"
+WCXB = DATA / "extraction" / "wcxb-dev"
+AEB = DATA / "extraction" / "scrapinghub-aeb"
+RESULTS = ROOT / "bench" / "results" / "extract.md"
+
+SYSTEMS = (
+    "tamis_auto",
+    "tamis_fast",
+    "trafilatura",
+    "trafilatura_precision",
+    "trafilatura_recall",
+    "resiliparse",
+)
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def half(file_id: str) -> str:
+    return "A" if int(hashlib.sha1(file_id.encode()).hexdigest(), 16) % 2 == 0 else "B"
+
+
+def wcxb_pages() -> list[tuple[str, str, str]]:
+    """(file id, page type, reference) for pages whose ground truth has main_content (1,495 of
+    1,497: two files carry no main_content and cannot be scored)."""
+    out = []
+    for path in sorted((WCXB / "ground-truth").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        truth = data["ground_truth"]
+        if "main_content" not in truth:
+            continue
+        out.append((path.stem, data["_internal"]["page_type"]["primary"], truth["main_content"]))
+    return out
+
+
+def wcxb_html(file_id: str) -> str:
+    with gzip.open(
+        WCXB / "html" / f"{file_id}.html.gz", "rt", encoding="utf-8", errors="replace"
+    ) as fh:
+        return fh.read()
+
+
+def aeb_pages() -> list[tuple[str, str]]:
+    truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    return [(key, value.get("articleBody", "")) for key, value in sorted(truth.items())]
+
+
+def aeb_html(key: str) -> str:
+    raw = gzip.decompress((AEB / "html" / f"{key}.html.gz").read_bytes())
+    from tamis.io.html import decode_html
+
+    return decode_html(raw)[0]
+
+
+# --- systems ------------------------------------------------------------------------------
+
+
+def run_system(name: str, html: str) -> str:
+    """The peers are called exactly as their users would, with their defaults."""
+    if name == "trafilatura":
+        import trafilatura
+
+        return trafilatura.extract(html) or ""
+    if name == "trafilatura_precision":
+        import trafilatura
+
+        return trafilatura.extract(html, favor_precision=True) or ""
+    if name == "trafilatura_recall":
+        import trafilatura
+
+        return trafilatura.extract(html, favor_recall=True) or ""
+    if name == "resiliparse":
+        from resiliparse.extract.html2text import extract_plain_text
+
+        return extract_plain_text(html, main_content=True)
+    from tamis.extract import extract
+
+    return extract(html, name.removeprefix("tamis_")).text
+
+
+def _page_job(args: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, dict[str, str]]:
+    kind, key, _unused, systems = args
+    html = wcxb_html(key) if kind == "wcxb" else aeb_html(key)
+    out = {}
+    for name in systems:
+        try:
+            out[name] = run_system(name, html)
+        except Exception as exc:  # noqa: BLE001 - a crash scores as an empty extraction
+            print(f"{name} failed on {key}: {exc}", file=sys.stderr)
+            out[name] = ""
+    return key, out
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"nproc {os.cpu_count()}, CPU {cpu}, Python {platform.python_version()}"
+
+
+# --- quality --------------------------------------------------------------------------------
+
+
+def quality(systems: tuple[str, ...], workers: int, limit: int | None) -> str:
+    from tamis.extract.score import aeb_scores, aeb_tp_fp_fn, word_prf
+
+    pages = wcxb_pages()[:limit] if limit else wcxb_pages()
+    jobs = [("wcxb", fid, "", systems) for fid, _, _ in pages]
+    outputs: dict[str, dict[str, str]] = {}
+    with Pool(workers) as pool:
+        for key, out in pool.imap_unordered(_page_job, jobs, chunksize=4):
+            outputs[key] = out
+    rows = defaultdict(lambda: defaultdict(list))
+    for fid, page_type, ref in pages:
+        for name in systems:
+            prf = word_prf(outputs[fid][name], ref)
+            for group in ("all", f"half {half(fid)}", page_type):
+                rows[name][group].append(prf)
+    groups = ["all", "half A", "half B"] + sorted({t for _, t, _ in pages})
+    lines = [
+        f"### WCXB dev, word F1 (benchmark's scorer), {len(pages)} pages",
+        "",
+        "| system | " + " | ".join(groups) + " | P (all) | R (all) |",
+        "|---|" + "---:|" * (len(groups) + 2),
+    ]
+    for name in systems:
+        f1 = [statistics.mean(x.f1 for x in rows[name][g]) for g in groups]
+        p = statistics.mean(x.precision for x in rows[name]["all"])
+        r = statistics.mean(x.recall for x in rows[name]["all"])
+        lines.append(
+            f"| {name} | " + " | ".join(f"{v:.3f}" for v in f1) + f" | {p:.3f} | {r:.3f} |"
+        )
+    counts = {g: len(rows[systems[0]][g]) for g in groups}
+    lines += ["", "pages per group: " + ", ".join(f"{g} {n}" for g, n in counts.items()), ""]
+
+    aeb = aeb_pages()[:limit] if limit else aeb_pages()
+    jobs = [("aeb", key, "", systems) for key, _ in aeb]
+    aeb_out: dict[str, dict[str, str]] = {}
+    with Pool(workers) as pool:
+        for key, out in pool.imap_unordered(_page_job, jobs, chunksize=4):
+            aeb_out[key] = out
+    lines += [
+        f"### Scrapinghub AEB, {len(aeb)} pages (its evaluate.py: 4-token shingles, "
+        "per-page normalised, mean P and R)",
+        "",
+        "| system | F1 | precision | recall |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in systems:
+        s = aeb_scores([aeb_tp_fp_fn(ref, aeb_out[key][name]) for key, ref in aeb])
+        lines.append(f"| {name} | {s.f1:.3f} | {s.precision:.3f} | {s.recall:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- speed ----------------------------------------------------------------------------------
+
+
+def speed(systems: tuple[str, ...], sample: int, rounds: int) -> str:
+    """One process; every page runs every system, the order rotating page by page, so that
+    load from other work on the machine falls on all systems alike."""
+    pages = [fid for fid, _, _ in wcxb_pages()]
+    step = max(1, len(pages) // sample)
+    chosen = pages[::step][:sample]
+    htmls = [wcxb_html(fid) for fid in chosen]
+    for name in systems:  # warm imports and caches outside the clock
+        run_system(name, htmls[0])
+    spent = defaultdict(float)
+    for r in range(rounds):
+        for i, html in enumerate(htmls):
+            order = systems[(i + r) % len(systems) :] + systems[: (i + r) % len(systems)]
+            for name in order:
+                t = time.perf_counter()
+                run_system(name, html)
+                spent[name] += time.perf_counter() - t
+    n = len(htmls) * rounds
+    base = spent["trafilatura"] if "trafilatura" in spent else None
+    resi = spent["resiliparse"] if "resiliparse" in spent else None
+    lines = [
+        f"### Speed, pages/s per worker (one process, {len(htmls)} WCXB pages x {rounds} "
+        "rounds, systems interleaved page by page)",
+        "",
+        "| system | pages/s | x trafilatura | time / resiliparse's |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in systems:
+        rate = n / spent[name]
+        vs_t = f"{base / spent[name]:.2f}" if base else "-"
+        vs_r = f"{spent[name] / resi:.2f}" if resi else "-"
+        lines.append(f"| {name} | {rate:.1f} | {vs_t} | {vs_r} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- WARC libraries -------------------------------------------------------------------------
+
+
+def warc_libraries(rounds: int) -> str:
+    import io
+
+    from fastwarc.warc import ArchiveIterator as FastIterator
+    from fastwarc.warc import WarcRecordType
+    from warcio.archiveiterator import ArchiveIterator as WarcioIterator
+
+    files = sorted((DATA / "warc").glob("cc-sample-*.warc.gz"))
+    blobs = [f.read_bytes() for f in files]
+
+    def fastwarc_pass() -> int:
+        n = 0
+        for blob in blobs:
+            for rec in FastIterator(io.BytesIO(blob), record_types=WarcRecordType.any_type):
+                n += len(rec.reader.read())
+        return n
+
+    def warcio_pass() -> int:
+        n = 0
+        for blob in blobs:
+            for rec in WarcioIterator(io.BytesIO(blob)):
+                n += len(rec.content_stream().read())
+        return n
+
+    spent = {"fastwarc": 0.0, "warcio": 0.0}
+    for _ in range(rounds):
+        for name, fn in (("fastwarc", fastwarc_pass), ("warcio", warcio_pass)):
+            t = time.perf_counter()
+            fn()
+            spent[name] += time.perf_counter() - t
+    mb = sum(len(b) for b in blobs) * rounds / 1e6
+    lines = [
+        f"### WARC iteration, {len(files)} Common Crawl sample WARCs ({mb / rounds:.2f} MB "
+        f"compressed) x {rounds} rounds, interleaved",
+        "",
+        "| library | MB/s (compressed) | time / fastwarc's |",
+        "|---|---:|---:|",
+    ]
+    for name, s in spent.items():
+        lines.append(f"| {name} | {mb / s:.1f} | {s / spent['fastwarc']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- training -------------------------------------------------------------------------------
+
+
+def _features_job(args: tuple[str, bool]) -> tuple[str, list[str], dict, dict]:
+    fid, with_traf = args
+    from tamis.extract.backends import resiliparse_text, trafilatura_text
+    from tamis.extract.blocks import page_blocks
+    from tamis.extract.core import _parse
+    from tamis.extract.metadata import read_page_info
+
+    html = wcxb_html(fid)
+    tree = _parse(html)
+    info = read_page_info(tree)
+    resi = resiliparse_text(tree)
+    traf = trafilatura_text(html, fast=True)
+    feats = {}
+    for name, t in (("auto", traf), ("fast", None)):
+        blocks = page_blocks(
+            tree,
+            resi_main=resi,
+            traf=t,
+            json_ld_body=info.json_ld_body,
+            json_ld_types=info.json_ld_types,
+            og_type=info.og_type,
+        )
+        feats[name] = blocks.features
+    return fid, blocks.lines, feats, {"auto": traf, "fast": resi}
+
+
+def train(workers: int, hidden: int, out: Path) -> str:
+    """Fit the block models on half A of WCXB dev; labels say whether a block's words occur,
+    in order, in the reference text."""
+    import numpy as np
+    from sklearn.neural_network import MLPClassifier
+
+    from tamis.extract.blocks import FEATURES, norm
+    from tamis.extract.score import word_f1
+
+    pages = wcxb_pages()
+    refs = {fid: ref for fid, _, ref in pages}
+    train_ids = [fid for fid, _, _ in pages if half(fid) == "A"]
+    data = {}
+    with Pool(workers) as pool:
+        for fid, lines, feats, bases in pool.imap_unordered(
+            _features_job, [(fid, True) for fid in train_ids], chunksize=4
+        ):
+            data[fid] = (lines, feats, bases)
+    models = {}
+    report = []
+    for name in ("auto", "fast"):
+        xs, ys = [], []
+        for fid in train_ids:
+            lines, feats, _ = data[fid]
+            if not lines:
+                continue
+            ref = norm(refs[fid])
+            xs.append(feats[name])
+            ys.append(np.array([1.0 if norm(line) in ref else 0.0 for line in lines]))
+        x, y = np.vstack(xs), np.concatenate(ys)
+        mean, scale = x.mean(0), x.std(0) + 1e-6
+        clf = MLPClassifier(hidden_layer_sizes=(hidden,), max_iter=80, random_state=0, alpha=1e-3)
+        clf.fit((x - mean) / scale, y)
+        probs = {
+            fid: clf.predict_proba((data[fid][1][name] - mean) / scale)[:, 1]
+            for fid in train_ids
+            if data[fid][0]
+        }
+        best = (0.0, 0.5)
+        for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+            scores = []
+            for fid in train_ids:
+                lines, _, bases = data[fid]
+                base = bases[name]
+                if not lines:
+                    scores.append(word_f1(base, refs[fid]))
+                    continue
+                base_norm = norm(base)
+                added = [
+                    line
+                    for line, p in zip(lines, probs[fid], strict=True)
+                    if p >= threshold and norm(line) not in base_norm
+                ]
+                scores.append(word_f1(base + "\n" + "\n".join(added), refs[fid]))
+            best = max(best, (statistics.mean(scores), threshold))
+        report.append(f"{name}: {len(y)} blocks, half-A F1 {best[0]:.3f} at threshold {best[1]}")
+        models[name] = {
+            "features": list(FEATURES),
+            "mean": mean.round(6).tolist(),
+            "scale": scale.round(6).tolist(),
+            "layers": [
+                (w.round(6).tolist(), b.round(6).tolist())
+                for w, b in zip(clf.coefs_, clf.intercepts_, strict=True)
+            ],
+            "threshold": best[1],
+            "uses_trafilatura": name == "auto",
+        }
+    body = json.dumps(models, separators=(",", ":"))
+    out.write_text(
+        '"""Block-model weights, generated by ``bench/bench_extract.py train`` (MLP, one hidden '
+        'layer,\ntrained on half A of the WCXB development split). Do not edit by hand."""\n\n'
+        "import json\n\n"
+        f"MODELS = json.loads({body!r})\n",
+        encoding="utf-8",
+    )
+    return "\n".join(report) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("what", choices=["quality", "speed", "warc", "train"])
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=None, help="first N pages only (smoke run)")
+    parser.add_argument("--sample", type=int, default=150, help="pages for the speed run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--hidden", type=int, default=24)
+    args = parser.parse_args()
+    systems = tuple(s for s in args.systems.split(",") if s)
+    started = time.time()
+    if args.what == "quality":
+        text = quality(systems, args.workers, args.limit)
+    elif args.what == "speed":
+        text = speed(systems, args.sample, args.rounds)
+    elif args.what == "warc":
+        text = warc_libraries(args.rounds * 10)
+    else:
+        text = train(args.workers, args.hidden, ROOT / "src" / "tamis" / "extract" / "weights.py")
+    print(f"<!-- {machine()}; command: {' '.join(sys.argv)}; {time.time() - started:.0f} s -->")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""HTML to main text: the extractors by name, and tamis's own (``auto`` and ``fast``).
+
+trafilatura is the most accurate single extractor and resiliparse the fastest, but each fails
+on whole kinds of page: trafilatura keeps one node of a listing, a product grid or a page of
+``<section>``s; resiliparse keeps navigation. tamis's extractors classify every block of the
+page with a small model over generic signals (see :mod:`tamis.extract.blocks`), among them the
+verdicts of those heuristics, so the result takes what each gets right:
+
+* ``auto`` (the default) starts from trafilatura's fast mode and adds the blocks it missed;
+* ``fast`` starts from resiliparse and uses no trafilatura at all.
+
+The plain extractors (``trafilatura``, ``trafilatura_precision``, ``trafilatura_recall``,
+``resiliparse``) stay available for comparison and for users who want them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tamis.extract.backends import resiliparse_text, tidy, trafilatura_text
+
+EXTRACTORS = (
+    "auto",
+    "fast",
+    "trafilatura",
+    "trafilatura_precision",
+    "trafilatura_recall",
+    "resiliparse",
+)
+
+
+@dataclass(slots=True)
+class Extraction:
+    text: str
+    extractor: str
+    title: str | None = None
+    date: str | None = None
+    language: str | None = None
+    json_ld_types: tuple[str, ...] = ()
+    blocks_total: int = 0
+    #: blocks the model added to the base extractor's text
+    blocks_added: int = 0
+
+
+def _parse(html: str) -> Any:
+    from resiliparse.parse.html import HTMLTree
+
+    return HTMLTree.parse(html)
+
+
+def _merge(base: str, lines: list[str], add: list[bool]) -> str:
+    """``base`` with the added blocks, each placed after the base paragraph that holds the
+    last block before it (so a listing's items stay where the page has them)."""
+    from tamis.extract.blocks import norm
+
+    paragraphs = [p for p in base.split("\n\n") if p.strip()]
+    para_norms = [norm(p) for p in paragraphs]
+    base_norm = " ".join(para_norms)
+    after: dict[int, list[str]] = {}
+    anchor = -1
+    for line, added in zip(lines, add, strict=True):
+        if added:
+            after.setdefault(anchor, []).append(line.strip())
+            continue
+        n = norm(line)
+        if n.count(" ") > 4 and n in base_norm:
+            for j in range(max(anchor, 0), len(paragraphs)):
+                if n in para_norms[j]:
+                    anchor = j
+                    break
+    out = after.get(-1, [])
+    for j, paragraph in enumerate(paragraphs):
+        out.append(paragraph)
+        out.extend(after.get(j, []))
+    return tidy("\n\n".join(out))
+
+
+def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int, int]:
+    """The base extractor's text plus the blocks it missed that the model says are content.
+
+    Letting the model only add was measured to beat letting it choose every block: the base
+    heuristics are precise on the content they find, and what they lose is whole regions
+    (further sections, list items, posts), which is what the blocks give back.
+    """
+    from tamis.extract.blocks import norm, page_blocks
+    from tamis.extract.model import load_model
+
+    model = load_model(model_name)
+    resi = resiliparse_text(tree)
+    traf = trafilatura_text(html, fast=True) if model.uses_trafilatura else None
+    base = traf if traf is not None else resi
+    blocks = page_blocks(
+        tree,
+        resi_main=resi,
+        traf=traf,
+        json_ld_body=info.json_ld_body,
+        json_ld_types=info.json_ld_types,
+        og_type=info.og_type,
+    )
+    probability = model.keep_probability(blocks.features)
+    base_norm = norm(base)
+    add = [
+        bool(p >= model.threshold) and norm(line) not in base_norm
+        for line, p in zip(blocks.lines, probability, strict=True)
+    ]
+    text = _merge(base, blocks.lines, add) if any(add) else base
+    if not text and model.uses_trafilatura:
+        text = resi
+    return text, len(blocks.lines), sum(add)
+
+
+def extract(html: str, extractor: str = "auto") -> Extraction:
+    """The main text of a page and its metadata; ``text`` is empty when the page has none."""
+    from tamis.extract.metadata import read_page_info
+
+    if extractor not in EXTRACTORS:
+        raise ValueError(f"unknown extractor {extractor!r}; allowed: {', '.join(EXTRACTORS)}")
+    tree = _parse(html)
+    info = read_page_info(tree)
+    total = kept = 0
+    if extractor in ("auto", "fast"):
+        text, total, kept = _select(tree, info, extractor, html)
+    elif extractor == "resiliparse":
+        text = resiliparse_text(tree)
+    else:
+        mode = extractor.partition("_")[2] or "default"
+        text = trafilatura_text(html, mode=mode)
+    return Extraction(
+        text=text,
+        extractor=extractor,
+        title=info.title,
+        date=info.date,
+        language=info.language,
+        json_ld_types=tuple(dict.fromkeys(info.json_ld_types)),
+        blocks_total=total,
+        blocks_added=kept,
+    )

@@ -1,0 +1,120 @@
+"""Stage ``extract``: HTML pages to their main text, as one undoable edit.
+
+The whole HTML is replaced by the extracted text in a single edit (rule ``extract:<name>``,
+removed = the HTML), so the page is still there for ``undo`` and for the rejected output. Page
+metadata (title, date, language hint, JSON-LD types) goes to ``meta``, and ``content_type``
+becomes ``text/plain`` so that running the stage twice changes nothing. Documents that are not
+HTML pass untouched.
+
+Guards, because one page must never stop a run: a page over ``max_html_bytes`` is rejected as
+``extract_too_large`` before it is parsed (the memory guard), a page that takes longer than
+``time_limit`` seconds is rejected as ``extract_timeout`` (trafilatura can hang: its issues
+#704 and #216), and an extractor crash is rejected as ``extract_error``; a page that yields no
+text is rejected as ``no_main_text``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+from pydantic import Field
+
+from tamis.document import Document, Replacement
+from tamis.stages.base import Stage, StageOptions, register
+
+
+class ExtractOptions(StageOptions):
+    extractor: Literal[
+        "auto", "fast", "trafilatura", "trafilatura_precision", "trafilatura_recall", "resiliparse"
+    ] = "auto"
+    #: per-page wall-clock limit in seconds (0 disables it)
+    time_limit: float = Field(default=20.0, ge=0)
+    #: pages larger than this many characters are rejected unparsed (0 disables it)
+    max_html_bytes: int = Field(default=5_000_000, ge=0)
+    #: treat documents that carry no content type as HTML when they look like a page
+    sniff: bool = True
+
+
+def is_html_document(doc: Document, sniff: bool = True) -> bool:
+    """HTML by the reader's content type; without one, by the look of the text."""
+    content_type = str(doc.meta.get("content_type") or "").lower()
+    if content_type:
+        return "html" in content_type
+    if not sniff:
+        return False
+    from tamis.io.html import looks_like_html
+
+    return looks_like_html(doc.text)
+
+
+@register
+class ExtractStage(Stage):
+    name = "extract"
+    Options = ExtractOptions
+
+    def process(self, doc: Document) -> None:
+        opts: ExtractOptions = self.options  # type: ignore[assignment]
+        if not is_html_document(doc, opts.sniff):
+            return
+        html = doc.text
+        size = len(html.encode("utf-8", "surrogatepass")) if opts.max_html_bytes else 0
+        if opts.max_html_bytes and size > opts.max_html_bytes:
+            doc.reject(
+                self.name,
+                "extract_too_large",
+                {"bytes": size, "max_html_bytes": opts.max_html_bytes},
+            )
+            return
+        from tamis.extract.core import extract
+        from tamis.extract.guard import PageTimeout, run_with_time_limit
+
+        started = time.perf_counter()
+        try:
+            result = run_with_time_limit(lambda: extract(html, opts.extractor), opts.time_limit)
+        except PageTimeout:
+            doc.reject(
+                self.name,
+                "extract_timeout",
+                {"time_limit": opts.time_limit, "extractor": opts.extractor},
+            )
+            return
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
+            doc.reject(self.name, "extract_error", {"error": f"{type(exc).__name__}: {exc}"})
+            return
+        seconds = time.perf_counter() - started
+        doc.signal(
+            self.name,
+            extractor=result.extractor,
+            html_chars=len(html),
+            text_chars=len(result.text),
+            blocks_total=result.blocks_total,
+            blocks_added=result.blocks_added,
+            seconds=round(seconds, 4),
+        )
+        for key, value in (
+            ("title", result.title),
+            ("date", result.date),
+            ("language_hint", result.language),
+        ):
+            if value and not doc.meta.get(key):
+                doc.meta[key] = value
+        if result.json_ld_types:
+            doc.meta["json_ld_types"] = list(result.json_ld_types)
+        if not result.text.strip():
+            doc.reject(self.name, "no_main_text", {"html_chars": len(html)})
+            return
+        doc.apply(
+            self.name,
+            [
+                Replacement(
+                    0,
+                    len(html),
+                    result.text,
+                    f"extract:{result.extractor}",
+                    "HTML replaced by its main text",
+                )
+            ],
+        )
+        doc.meta["content_type"] = "text/plain"
+        doc.meta["extracted_from"] = "text/html"

@@ -1,0 +1,179 @@
+"""The extract stage: one undoable edit per page, metadata to meta, non-HTML untouched, and the
+guards (size, time) that keep one bad page from stopping a run."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tamis.document import Document, replay, undo
+from tamis.stages.base import stage_class
+from tamis.stages.extract import ExtractOptions, ExtractStage
+
+ARTICLE = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<title>Rivers of the north | Example News</title>
+<meta property="article:published_time" content="2024-03-01T10:00:00Z">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rivers"}</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<main><article>
+<h1>Rivers of the north</h1>
+<p>The rivers of the northern valleys rose again this spring, and the towns along their banks
+prepared sandbags and pumps, as they have done for as long as anyone can remember.</p>
+<h2>A long history</h2>
+<p>Records kept by the parish since the seventeenth century show floods in most decades, with the
+worst of them remembered in the names of streets and the marks cut into church walls.</p>
+<p>This year the water stopped a hand's width below the old mark, and the bakers kept their
+ovens lit through the night so that the volunteers would have bread in the morning.</p>
+</article></main>
+<footer>Copyright 2024 Example News. All rights reserved.</footer>
+</body></html>"""
+
+EXTRACTORS = ["auto", "fast", "trafilatura", "resiliparse"]
+
+
+def html_doc(text: str, content_type: str | None = "text/html") -> Document:
+    meta = {"content_type": content_type} if content_type else {}
+    return Document(id="d", text=text, source={"path": "p", "index": 0}, meta=meta)
+
+
+def run(doc: Document, **options) -> Document:
+    ExtractStage(ExtractOptions(**options)).process(doc)
+    return doc
+
+
+def test_stage_is_registered_under_its_contract_name():
+    assert stage_class("extract") is ExtractStage
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_page_becomes_its_main_text_in_one_undoable_edit(extractor):
+    doc = run(html_doc(ARTICLE), extractor=extractor)
+    assert doc.kept
+    assert len(doc.edits) == 1
+    edit = doc.edits[0]
+    assert edit.rule == f"extract:{extractor}" and edit.removed == ARTICLE
+    assert "sandbags and pumps" in doc.text and "ovens lit" in doc.text
+    assert "<p>" not in doc.text and "All rights reserved" not in doc.text
+    assert undo(doc.text, doc.edits) == ARTICLE
+    assert replay(ARTICLE, doc.edits) == doc.text
+    assert doc.meta["title"] == "Rivers of the north | Example News"
+    assert doc.meta["date"] == "2024-03-01T10:00:00Z"
+    assert doc.meta["language_hint"] == "en-GB"
+    assert doc.meta["content_type"] == "text/plain"
+    assert doc.signals["extract"]["extractor"] == extractor
+
+
+def test_paragraphs_and_headings_stay_on_their_own_lines():
+    doc = run(html_doc(ARTICLE))
+    lines = [line for line in doc.text.split("\n") if line.strip()]
+    assert "A long history" in lines
+    assert any(line.startswith("Records kept by the parish") for line in lines)
+
+
+def test_running_twice_changes_nothing_more():
+    doc = run(html_doc(ARTICLE))
+    text, edits = doc.text, list(doc.edits)
+    run(doc)
+    assert doc.text == text and doc.edits == edits
+
+
+def test_reader_metadata_is_not_overwritten():
+    doc = html_doc(ARTICLE)
+    doc.meta["title"] = "from the crawl"
+    run(doc)
+    assert doc.meta["title"] == "from the crawl"
+
+
+@pytest.mark.parametrize(
+    ("text", "content_type"),
+    [
+        ("Just a plain line of text about <b> tags in prose.", None),
+        ("<html><body><p>declared as text</p></body></html>", "text/plain"),
+        ("A review with <br /> remnants.<br /><br />Second part.", None),
+    ],
+)
+def test_non_html_documents_pass_untouched(text, content_type):
+    doc = run(html_doc(text, content_type))
+    assert doc.kept and doc.text == text and not doc.edits and "extract" not in doc.signals
+
+
+def test_html_without_content_type_is_recognised():
+    doc = run(html_doc(ARTICLE, None))
+    assert doc.kept and doc.edits and "sandbags" in doc.text
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_page_without_text_is_rejected_with_its_html_kept(extractor):
+    page = "<html><head><title>x</title><script>var a = 1;</script></head><body></body></html>"
+    doc = run(html_doc(page), extractor=extractor)
+    assert doc.verdict.status == "rejected" and doc.verdict.reason == "no_main_text"
+    assert doc.text == page and doc.to_record()["text"] == page
+
+
+def test_oversized_page_is_rejected_before_parsing():
+    page = "<html><body>" + "<p>word</p>" * 10_000 + "</body></html>"
+    started = time.perf_counter()
+    doc = run(html_doc(page), max_html_bytes=50_000)
+    assert doc.verdict.reason == "extract_too_large"
+    assert doc.verdict.details["bytes"] == len(page)
+    assert time.perf_counter() - started < 1.0
+    assert doc.text == page
+
+
+def slow_page(paragraphs: int = 6_000) -> str:
+    """A page big and nested enough that trafilatura needs seconds for it."""
+    body = "".join(
+        f"<div class='c{i % 7}'><p>Paragraph {i} says something about item {i * 7} "
+        f"<a href='/l{i}'>link {i}</a> and more words here.</p></div>"
+        for i in range(paragraphs)
+    )
+    return f"<html><head><title>slow</title></head><body>{body}</body></html>"
+
+
+def test_slow_page_is_rejected_on_timeout_and_the_next_page_goes_on():
+    stage = ExtractStage(ExtractOptions(extractor="trafilatura", time_limit=0.3))
+    page = slow_page()
+    slow, fine = html_doc(page), html_doc(ARTICLE)
+    started = time.perf_counter()
+    stage.process_batch([slow, fine])
+    assert slow.verdict.reason == "extract_timeout"
+    assert slow.text == page and not slow.edits
+    assert fine.kept and "sandbags" in fine.text
+    # the limit really cut the slow page short (trafilatura alone needs far longer)
+    assert time.perf_counter() - started < 10
+
+
+def _extract_in_worker(page: str) -> tuple[str, str]:
+    doc = html_doc(page)
+    ExtractStage(ExtractOptions(extractor="trafilatura", time_limit=0.3)).process(doc)
+    return doc.verdict.status, doc.verdict.reason
+
+
+def test_timeout_works_inside_a_worker_process():
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        status, reason = pool.submit(_extract_in_worker, slow_page()).result(timeout=60)
+    assert (status, reason) == ("rejected", "extract_timeout")
+
+
+words = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N")), min_size=1, max_size=12
+)
+paragraph = st.lists(words, min_size=3, max_size=40).map(" ".join)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(paragraph, min_size=1, max_size=8), st.sampled_from(EXTRACTORS))
+def test_any_page_round_trips_through_the_edit_log(paragraphs, extractor):
+    page = "<html><body>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>"
+    doc = run(html_doc(page), extractor=extractor)
+    assert doc.original_text() == page
+    if doc.kept:
+        assert len(doc.edits) == 1 and replay(page, doc.edits) == doc.text
+    else:
+        assert doc.verdict.reason == "no_main_text" and not doc.edits
