@@ -347,3 +347,32 @@ def test_ray_run_whose_driver_died_resumes_to_identical_output(ref: Reference) -
     assert run["resumed_tasks"] >= 1
     assert output_digest(ref.out) == ref.digest
     assert tamis("verify", ref.out) == 0
+
+
+# --- Errors in tamis code, and someone else's Ray connection ------------------------------
+
+
+@pytest.mark.slow
+def test_code_error_surfaces_with_its_type_and_a_joined_ray_is_left_running(tmp_path) -> None:
+    """A task that fails in tamis code fails the run with the original exception (so the CLI
+    reports it as it does locally); an executor that found Ray already connected leaves it."""
+    ray = pytest.importorskip("ray")
+    from tamis.run.plan import Shard
+    from tamis.run.ray_executor import RayExecutor
+    from tamis.run.worker import Task
+
+    corpus = write_corpus(tmp_path, n_files=1, docs_per_file=3)
+    config = build_config({"stages": [{"repair": {}}]}).resolved()
+    config["stages"] = [{"no_such_stage": {}}]  # fails inside the worker, when it is built
+    path = str(next(corpus.iterdir()))
+    task = Task(str(tmp_path / "out"), config, 0, Shard(0, path, 0, None, 1).to_dict())
+
+    ray.init(address="local", num_cpus=1, include_dashboard=False, log_to_driver=False)
+    try:
+        executor = RayExecutor(1, None, None)
+        with pytest.raises(ConfigError, match="no_such_stage"):
+            list(executor.run([task]))
+        executor.close()
+        assert ray.is_initialized()
+    finally:
+        ray.shutdown()
