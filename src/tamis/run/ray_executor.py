@@ -133,8 +133,9 @@ class RayExecutor:
 
     ``address`` None starts a private local instance (stopped by :meth:`close`); ``"auto"``
     (``RAY_ADDRESS``, else the latest ``ray start`` on this machine) or ``"HOST:PORT"`` /
-    ``"ray://HOST:PORT"`` joins a running cluster (``close`` only disconnects). If this process is already connected to Ray (a notebook, a test), that
-    connection is used and left open.
+    ``"ray://HOST:PORT"`` joins a running cluster (``close`` only disconnects). If this
+    process is already connected to Ray (a notebook, a test), that connection is used and left
+    open. When joining, the cluster's CPUs, not ``workers``, bound the tasks in flight.
     """
 
     def __init__(
