@@ -158,6 +158,7 @@ class Reference:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> Reference:
+    need_ray()
     base = tmp_path_factory.mktemp("ray")
     corpus = write_corpus(base)
     clean(corpus, base / "out")
@@ -172,6 +173,17 @@ def ref(reference: Reference, request) -> Iterator[Reference]:
     yield reference
     if reference.out.exists():
         reference.out.rename(reference.base / f"out-{request.node.name}")
+
+
+def need_ray():
+    """Ray, or a skip on a machine without it; in CI (``CI=true``) its absence is a failure."""
+    try:
+        import ray
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Ray is not installed, and CI must run the Ray tests: install tamis[ray]")
+        pytest.skip("Ray is not installed (pip install 'tamis[ray]')")
+    return ray
 
 
 # --- Ray is optional ----------------------------------------------------------------------
@@ -203,7 +215,7 @@ def test_executor_ray_without_ray_is_a_config_error(tmp_path, monkeypatch, capsy
 
 
 def test_unreachable_cluster_address_fails_fast_naming_the_key() -> None:
-    pytest.importorskip("ray")
+    need_ray()
     from tamis.run.ray_executor import RayExecutor
 
     t0 = time.perf_counter()
@@ -217,7 +229,7 @@ def test_unreachable_cluster_address_fails_fast_naming_the_key() -> None:
 
 @pytest.mark.slow
 def test_ray_run_is_byte_identical_to_local_and_verifies(ref: Reference, monkeypatch) -> None:
-    pytest.importorskip("ray")
+    need_ray()
     from tamis.run import driver
 
     seen: list[tuple] = []
@@ -302,7 +314,7 @@ ON_PROC = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads
 @pytest.mark.slow
 @ON_PROC
 def test_killed_ray_worker_is_retried_and_output_is_identical(ref: Reference) -> None:
-    pytest.importorskip("ray")
+    need_ray()
     killer = _Killer()
     killer.start()
     try:
@@ -324,7 +336,7 @@ def test_killed_ray_worker_is_retried_and_output_is_identical(ref: Reference) ->
 @pytest.mark.slow
 @ON_PROC
 def test_ray_run_whose_driver_died_resumes_to_identical_output(ref: Reference) -> None:
-    pytest.importorskip("ray")
+    need_ray()
     args = clean_args(ref.corpus, ref.out, "--executor", "ray")
     proc = subprocess.Popen([sys.executable, "-m", "tamis.cli", *args], start_new_session=True)
     try:
@@ -356,7 +368,7 @@ def test_ray_run_whose_driver_died_resumes_to_identical_output(ref: Reference) -
 def test_code_error_surfaces_with_its_type_and_a_joined_ray_is_left_running(tmp_path) -> None:
     """A task that fails in tamis code fails the run with the original exception (so the CLI
     reports it as it does locally); an executor that found Ray already connected leaves it."""
-    ray = pytest.importorskip("ray")
+    ray = need_ray()
     from tamis.run.plan import Shard
     from tamis.run.ray_executor import RayExecutor
     from tamis.run.worker import Task
