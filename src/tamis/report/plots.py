@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,7 +59,10 @@ def to_svg(fig: Any, name: str) -> str:
     import matplotlib
 
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": name}):
+    with matplotlib.rc_context({"svg.hashsalt": name}), warnings.catch_warnings():
+        # labels come from the data (hosts, file names); text stays text in the SVG and the
+        # browser finds a font, so matplotlib's own font lacking a glyph does not matter
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
@@ -87,7 +91,7 @@ def funnel(stages: Sequence[str], docs: Sequence[int], chars: Sequence[int]) -> 
         ax.set_title(f"{title} remaining")
         ax.set_xlim(0, top * 1.35 if top else 1)
         ax.xaxis.set_major_formatter(_short_formatter())
-    axes[0].set_yticks(y, list(stages))
+    axes[0].set_yticks(y, [_clip_label(s, 28) for s in stages])
     axes[0].invert_yaxis()
     return to_svg(fig, "funnel")
 
@@ -184,7 +188,7 @@ def signal_histograms(
             )
         if log:
             ax.set_xscale("log")
-        ax.set_title(key, fontsize=9)
+        ax.set_title(_clip_label(key), fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in axes[len(panels) :]:
         ax.set_visible(False)
@@ -229,7 +233,7 @@ def bars(title: str, xs: Sequence[Any], ys: Sequence[float], xlabel: str, name: 
     ax = fig.subplots()
     pos = list(range(len(xs)))
     ax.bar(pos, ys, color=COLORS["input"], width=0.7)
-    ax.set_xticks(pos, [str(x) for x in xs])
+    ax.set_xticks(pos, [_clip_label(str(x), 12) for x in xs])
     ax.set_xlim(-0.8, max(len(xs), 4) - 0.2)
     ax.set_xlabel(xlabel)
     ax.set_title(title)
@@ -240,6 +244,7 @@ def bars(title: str, xs: Sequence[Any], ys: Sequence[float], xlabel: str, name: 
 
 
 def _clip_label(s: str, n: int = 40) -> str:
+    s = "".join(c if c.isprintable() else "�" for c in s)
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
