@@ -170,7 +170,11 @@ def symbol_lines(text: str) -> list[Replacement]:
         if not _STAR_RATING.search(m.group(1)) and not _EMOTICON.search(m.group(1))
     ]
     spans = [(start - 1, end - 1) for start, end in spans]
-    if spans and not text[spans[-1][1] :].strip() and not text[spans[-1][0] : spans[-1][1]].strip(" *\t"):
+    if (
+        spans
+        and not text[spans[-1][1] :].strip()
+        and not text[spans[-1][0] : spans[-1][1]].strip(" *\t")
+    ):
         spans.pop()  # stars closing a review are its rating ("****"), not a divider
     return remove_lines(text, spans, "symbol_line", "line of symbols only")
 

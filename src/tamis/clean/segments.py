@@ -61,15 +61,20 @@ def segment_spans(line: str) -> list[tuple[int, int]]:
             if end >= n:
                 break
             follow = line[end]
-            if follow.isspace():
+            if follow == " " or follow == "\t":
                 k = end + 1
-                while k < n and line[k].isspace():
-                    k += 1
+                if k < n and line[k] in " \t":
+                    while k < n and line[k] in " \t":
+                        k += 1
                 if k < n and line[k].islower():
                     continue  # "U.S. economy", "approx. five": an abbreviation, not an end
-            elif not (
-                follow.isupper()
-                and (any(c in _CLOSERS for c in mark) or _LOWER2.search(line, 0, m.start()))
+            elif (
+                follow.isdigit()
+                or follow.islower()
+                or not (
+                    follow.isupper()
+                    and (mark[-1] in _CLOSERS or _LOWER2.search(line, 0, m.start()))
+                )
             ):
                 continue
         else:
@@ -120,20 +125,28 @@ def keys(text: str, source_hi: int, min_segment_chars: int = 12) -> set[int]:
     hi = source_hi << ITEM_BITS
     out: set[int] = set()
     h = xxhash.xxh3_64_intdigest
+    letter = _LETTER.search
+    edge = _EDGE
+    min_line = 2 * min_segment_chars
     for line in text.split("\n"):
-        if not line or not _LETTER.search(line):
+        if not line or not letter(line):
             continue
-        key = normalise(line)
+        key = (" ".join(line.split()) if "  " in line or "\t" in line else line).strip(edge).lower()
         if not key:
             continue
         out.add(hi | (h(key.encode(), 1) & ITEM_MASK))
-        if len(line) < 2 * min_segment_chars:
+        if len(line) < min_line:
             continue
         segs = segment_spans(line)
         if len(segs) > 1:
             for s, e in segs:
-                seg_key = normalise(line[s:e])
-                if len(seg_key) >= min_segment_chars and _LETTER.search(seg_key):
+                seg = line[s:e]
+                seg_key = (
+                    (" ".join(seg.split()) if "  " in seg or "\t" in seg else seg)
+                    .strip(edge)
+                    .lower()
+                )
+                if len(seg_key) >= min_segment_chars and letter(seg_key):
                     out.add(hi | (h(seg_key.encode(), 2) & ITEM_MASK))
     return out
 
