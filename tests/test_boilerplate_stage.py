@@ -222,3 +222,11 @@ def test_learned_removal_is_always_undoable(tmp_path_factory, docs_lines):
     )
     for doc, text in zip(docs, texts, strict=True):
         assert undo(doc.text, doc.edits) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab U.S|–-”\"'.!? \tXy3\n")), max_size=120))
+def test_observe_and_apply_see_the_same_keys(text):
+    from tamis.clean.segments import keys, unit_key, units
+
+    assert keys(text, 5, 4) == {unit_key(5, u) for u in units(text, 4)}
