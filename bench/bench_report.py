@@ -276,8 +276,9 @@ def main() -> None:
     lines += [
         "",
         "Peak memory does not grow with the output (bounded samples, streaming pass); time "
-        "does, linearly. Both passes run once: the report at the end of a run, the index on "
-        "the first `tamis inspect`.",
+        "grows with it (one pass each; the runs share two cores with other work, so the "
+        "ratio between sizes is noisy). Both passes run once: the report at the end of a run, "
+        "the index on the first `tamis inspect`, reused until the output changes.",
         "",
         f"Inspector pages over HTTP on the {total:,}-record output:",
         "",
