@@ -32,6 +32,9 @@ DAGGER_RULE = "dagger_quote"
 
 LSQ, RSQ, LDQ, RDQ = "\u2018", "\u2019", "\u201c", "\u201d"
 EN_DASH = "\u2013"
+# How far (in characters) to look for the other quote of a pair: quotations are shorter, and
+# the bound keeps a long line with many marks linear.
+WINDOW = 400
 
 # What follows ``â`` in a complete UTF-8 sequence read as Windows-1252 (or as Latin-1).
 _CONT_NOT_LATIN1 = "\x80-\x9f€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
@@ -56,7 +59,7 @@ _CLOSING_SINGLE = re.compile(f"{RSQ}(?![^\\W\\d_])")  # not an apostrophe inside
 _LATIN1_EVIDENCE = re.compile(
     r"[ÂÃ][\xa0-\xbf]|â[\xa0-\xbf]"  # a complete sequence read as Latin-1
     r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
-    r"|(?:^|\s)â[\w(][^\n]*?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
+    r"|(?:^|\s)â[\w(][^\n]{0,400}?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
 )
 
 _SUFFIX_RE = re.compile(r"(s|t|m|d|ll|re|ve)(?![^\W\d_])", re.IGNORECASE)
@@ -86,15 +89,17 @@ def _is_space(ch: str) -> bool:
 
 def _last_open_is_single(line: str, pos: int) -> bool:
     """Whether the nearest opening quote before ``pos`` on this line is a single one."""
-    s = max((m.end() for m in _SINGLE_OPEN.finditer(line, 0, pos)), default=-1)
-    d = max((m.end() for m in _DOUBLE_OPEN.finditer(line, 0, pos)), default=-1)
+    lo = max(0, pos - WINDOW)
+    s = max((m.end() for m in _SINGLE_OPEN.finditer(line, lo, pos)), default=-1)
+    d = max((m.end() for m in _DOUBLE_OPEN.finditer(line, lo, pos)), default=-1)
     return s > d
 
 
 def _next_close_is_single(line: str, pos: int) -> bool:
     """Whether the nearest closing quote after ``pos`` on this line is a single one."""
-    s = _SINGLE_CLOSE.search(line, pos)
-    d = _DOUBLE_CLOSE.search(line, pos)
+    hi = pos + WINDOW
+    s = _SINGLE_CLOSE.search(line, pos, hi)
+    d = _DOUBLE_CLOSE.search(line, pos, hi)
     if s is None:
         return False
     return d is None or s.start() < d.start()
@@ -153,22 +158,22 @@ def _ends_a_latin1_sequence(line: str, pos: int) -> bool:
     return True
 
 
-def _unpaired_quote_beside(line: str, pos: int) -> bool:
+def _unpaired_quote_beside(line: str, pos: int, closed_at: int = -1) -> bool:
     """Whether the dagger at ``pos`` stands where a quotation on this line lacks its mark.
 
     A dagger glued to the next word after an opening quote that is never closed
     (``“hello†and``), or starting a word before a closing quote that was never opened
     (``†actively ... Kabul,’``), is a lost quote; a footnote or extinct-taxon dagger has no
-    such partner.
+    such partner. ``closed_at`` is where a repair earlier on the line already closed a quote.
     """
     prev = line[pos - 1] if pos else ""
-    before, after = line[:pos], line[pos + 1 :]
+    before, after = line[max(0, pos - WINDOW) : pos], line[pos + 1 : pos + 1 + WINDOW]
     if _is_space(prev):
         closing = _CLOSING_SINGLE.search(after)
         return closing is not None and LSQ not in before and LSQ not in after[: closing.start()]
     last_open = max(before.rfind(LDQ), before.rfind(LSQ))
-    if last_open < 0:
-        return False
+    if last_open < 0 or max(0, pos - WINDOW) + last_open < closed_at:
+        return False  # no quotation open, or an earlier repair on this line closed it
     if before[last_open] == LDQ:
         return RDQ not in before[last_open:]
     return _CLOSING_SINGLE.search(before, last_open) is None
@@ -202,8 +207,8 @@ def _dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     start, end = m.start(), m.end()
     prev = line[start - 1] if start else ""
     nxt = line[end] if end < len(line) else ""
-    if not nxt or _is_space(nxt) and _is_space(prev):
-        return None
+    if not nxt or _is_space(nxt):
+        return None  # a dagger before a space is a footnote mark, whatever else the line holds
     if start >= 2 and not line[start - 2].isascii() and not prev.isascii():
         return None  # inside a longer mojibake sequence (``Ãƒ`` ``Ë†``): ftfy's to decode
     if _is_space(prev):
@@ -282,6 +287,7 @@ def _stripped_latin1_reading(line: str) -> bool:
 def _line_repairs(line: str, offset: int) -> list[Replacement]:
     evidence = EVIDENCE_RE.search(line) is not None
     latin1 = None
+    closed_at = -1
     out: list[Replacement] = []
     pos = 0
     while True:
@@ -298,7 +304,7 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
         if found.startswith("â€"):
             result = _a_euro(line, m)
         elif found == "†":
-            if evidence or _unpaired_quote_beside(line, m.start()):
+            if evidence or _unpaired_quote_beside(line, m.start(), closed_at):
                 result = _dagger(line, m)
                 rule = DAGGER_RULE
         else:
@@ -311,6 +317,8 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
             continue
         end, new, reason = result
         out.append(Replacement(offset + m.start(), offset + end, new, rule, reason))
+        if new[0] in (RSQ, RDQ):
+            closed_at = m.start()
         pos = end
     return out
 

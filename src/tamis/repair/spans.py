@@ -1,51 +1,38 @@
 """Turn "this line became that line" into the smallest replacements that explain it.
 
 ftfy fixes whole segments and says *what kind* of fix it made, not *where*. The edit log needs
-positions, so the fixed segment is aligned with the original character by character and each
-differing run becomes one :class:`~tamis.document.Replacement`. Exactness does not depend on
+positions, so the fixed segment is aligned with the original and each differing run becomes
+one :class:`~tamis.document.Replacement`. Exactness does not depend on
 how clever the alignment is: every replacement carries the original characters it covers, so
 ``undo`` always gives back the input; a good alignment only makes the log easier to read.
 """
 
 from __future__ import annotations
 
-import re
-from difflib import SequenceMatcher
-
 from tamis.document import Replacement
 
-_TOKEN_RE = re.compile(r"\s+|[^\s]+")
+# Resynchronisation after a difference: the two texts must agree again on SYNC characters
+# within REACH characters of each side. Repairs are local (a mojibake sequence of up to a dozen
+# characters becomes one to four), so this always finds them; a larger change becomes one
+# replacement of everything after it, which is still exact.
+SYNC = 4
+REACH = 48
 
 
-def _merge(out: list[Replacement], rep: Replacement) -> None:
-    if out and out[-1].end == rep.start:
-        prev = out.pop()
-        rep = Replacement(prev.start, rep.end, prev.inserted + rep.inserted, rep.rule, rep.reason)
-    out.append(rep)
-
-
-def _char_diff(a: str, b: str, base: int, rule: str, reason: str, out: list[Replacement]) -> None:
-    if len(a) == len(b):
-        # Same length (C1 controls to Windows-1252, one-for-one swaps): compare in place.
-        i = 0
-        n = len(a)
-        while i < n:
-            if a[i] == b[i]:
-                i += 1
+def _resync(old: str, new: str, i: int, j: int) -> tuple[int, int] | None:
+    """Smallest (a, b) with old[i+a:] and new[j+b:] agreeing again, or both at their end."""
+    rest_old, rest_new = len(old) - i, len(new) - j
+    for total in range(1, 2 * REACH + 1):
+        for a in range(max(0, total - REACH), min(REACH, total) + 1):
+            b = total - a
+            if a > rest_old or b > rest_new:
                 continue
-            j = i
-            while j < n and a[j] != b[j]:
-                j += 1
-            _merge(out, Replacement(base + i, base + j, b[i:j], rule, reason))
-            i = j
-        return
-    if not a or not b or len(a) * len(b) > 250_000:
-        _merge(out, Replacement(base, base + len(a), b, rule, reason))
-        return
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            _merge(out, Replacement(base + i1, base + i2, b[j1:j2], rule, reason))
+            if a == rest_old and b == rest_new:
+                return a, b
+            chunk = old[i + a : i + a + SYNC]
+            if len(chunk) == SYNC and chunk == new[j + b : j + b + SYNC]:
+                return a, b
+    return None
 
 
 def diff_replacements(
@@ -53,44 +40,26 @@ def diff_replacements(
 ) -> list[Replacement]:
     """Replacements (shifted by ``offset``) that turn ``old`` into ``new``.
 
-    The two texts are aligned word by word first (words and runs of spaces as tokens), then
-    each differing stretch character by character, which keeps the work small on long lines.
+    A linear walk: equal characters are skipped, and at each difference the smallest step on
+    each side after which the texts agree again becomes one replacement. Linear in the length
+    of the line, whatever its repetitions (a general diff is quadratic on repetitive text).
     """
-    if old == new:
-        return []
     out: list[Replacement] = []
-    if len(old) == len(new):
-        _char_diff(old, new, offset, rule, reason, out)
-        return out
-    # Only the stretch between the common prefix and suffix needs aligning.
-    head = 0
-    limit = min(len(old), len(new))
-    while head < limit and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    # Keep whole words at the edges so the word alignment below sees them intact.
-    while head > 0 and not old[head - 1].isspace():
-        head -= 1
-    while tail > 0 and not old[len(old) - tail].isspace():
-        tail -= 1
-    offset += head
-    old, new = old[head : len(old) - tail], new[head : len(new) - tail]
-    ta, tb = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
-    pos_a = [0]
-    for t in ta:
-        pos_a.append(pos_a[-1] + len(t))
-    pos_b = [0]
-    for t in tb:
-        pos_b.append(pos_b[-1] + len(t))
-    matcher = SequenceMatcher(None, ta, tb, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+    i = j = 0
+    n_old, n_new = len(old), len(new)
+    while i < n_old or j < n_new:
+        if i < n_old and j < n_new and old[i] == new[j]:
+            i += 1
+            j += 1
             continue
-        a = old[pos_a[i1] : pos_a[i2]]
-        b = new[pos_b[j1] : pos_b[j2]]
-        _char_diff(a, b, offset + pos_a[i1], rule, reason, out)
+        step = _resync(old, new, i, j)
+        if step is None:
+            a, b = n_old - i, n_new - j
+        else:
+            a, b = step
+        out.append(Replacement(offset + i, offset + i + a, new[j : j + b], rule, reason))
+        i += a
+        j += b
     return out
 
 
