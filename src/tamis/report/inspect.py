@@ -33,7 +33,7 @@ from tamis.report.index import COUNT_LIMIT, FILTERS, Index, build_index
 from tamis.report.links import DEFAULT_HOST, DEFAULT_PORT, doc_path, list_path
 from tamis.report.marks import Piece, edit_marks
 from tamis.report.scan import fetch
-from tamis.report.style import compact_json, esc, fmt_int, fmt_pct, page
+from tamis.report.style import compact_json, esc, fmt_int, fmt_num, fmt_pct, page
 
 MAX_VIEW_CHARS = 300_000
 STAGE_COLORS = ["#e76f51", "#2a9d8f", "#6d597a", "#e9c46a", "#264653", "#f4a261", "#3a86ff"]
@@ -76,6 +76,17 @@ SCRIPT = """
   document.querySelectorAll('[data-edit]').forEach(function(el){
     el.addEventListener('mouseenter', function(){ all(el.dataset.edit).forEach(function(x){ x.classList.add('hl'); }); });
     el.addEventListener('mouseleave', function(){ all(el.dataset.edit).forEach(function(x){ x.classList.remove('hl'); }); });
+  });
+  // the two panes of a view scroll together (proportionally: their texts differ in length)
+  document.querySelectorAll('.panes').forEach(function(p){
+    var t = p.querySelectorAll('.text'); if (t.length !== 2) return;
+    var busy = false;
+    function follow(a, b){ a.addEventListener('scroll', function(){
+      if (busy) { busy = false; return; }
+      var span = a.scrollHeight - a.clientHeight; if (span <= 0) return;
+      busy = true; b.scrollTop = (a.scrollTop / span) * (b.scrollHeight - b.clientHeight);
+    }); }
+    follow(t[0], t[1]); follow(t[1], t[0]);
   });
   document.querySelectorAll('table.edits tr[data-edit]').forEach(function(tr){
     tr.addEventListener('click', function(){
@@ -384,7 +395,7 @@ class _Handler(BaseHTTPRequestHandler):
             ),
         ]
         if verdict.get("details") is not None:
-            kv.append(("details", f"<code>{esc(compact_json(verdict['details'], 2000))}</code>"))
+            kv.append(("details", _details(verdict["details"])))
         head += (
             '<div class="kv" style="margin-top:10px">'
             + "".join(
@@ -418,7 +429,7 @@ class _Handler(BaseHTTPRequestHandler):
         right_title = (
             "Cleaned (as kept)"
             if status == "kept"
-            else f"Text when rejected (after {len(edits)} edits)"
+            else f"Text when rejected (after {len(edits)} edit{'' if len(edits) == 1 else 's'})"
         )
         left_html, cut_l = _render(pieces[0], edits, colors, "del", full)
         right_html, cut_r = _render(pieces[1], edits, colors, "ins", full)
@@ -427,12 +438,18 @@ class _Handler(BaseHTTPRequestHandler):
             if cut_l or cut_r
             else ""
         )
-        body += (
-            f'<section><h2>Original and cleaned, side by side</h2>{_legend(colors)}{more}<div class="panes">'
-            f'<div class="pane"><h3>Original ({fmt_int(len(original))} chars)</h3><div class="text" id="original">{left_html}</div></div>'
-            f'<div class="pane"><h3>{esc(right_title)} ({fmt_int(len(cleaned))} chars)</h3><div class="text" id="cleaned">{right_html}</div></div>'
-            "</div></section>"
-        )
+        if not edits:
+            body += (
+                f"<section><h2>Text ({fmt_int(len(original))} chars, as read)</h2>{more}"
+                f'<div class="pane"><div class="text" id="original">{left_html}</div></div></section>'
+            )
+        else:
+            body += (
+                f'<section><h2>Original and cleaned, side by side</h2>{_legend(colors)}{more}<div class="panes">'
+                f'<div class="pane"><h3>Original ({fmt_int(len(original))} chars)</h3><div class="text" id="original">{left_html}</div></div>'
+                f'<div class="pane"><h3>{esc(right_title)} ({fmt_int(len(cleaned))} chars)</h3><div class="text" id="cleaned">{right_html}</div></div>'
+                "</div></section>"
+            )
         details = verdict.get("details")
         if isinstance(details, dict) and details.get("survivor") is not None:
             body += self._duplicate(cleaned, details)
@@ -522,6 +539,32 @@ class _Handler(BaseHTTPRequestHandler):
             f"<section><h2>Unreadable record</h2><p>{esc(rec.get('error', ''))}</p>"
             f"<h3>Raw bytes ({fmt_int(len(data))}, shown as UTF-8 with replacement)</h3><pre>{esc(shown)}</pre></section>"
         )
+
+
+def _details(details: Any) -> str:
+    """A rejection's details: failing rules as a table (rule, value, threshold), else JSON."""
+    from tamis.report.thresholds import failing_rules
+
+    rules = failing_rules(details)
+    if rules and len(rules) == (len(details) if isinstance(details, list) else 1):
+        rows = "".join(
+            f"<tr><td>{esc(r['rule'])}</td><td class=n>{_value(r.get('value'))}</td>"
+            f"<td class=n>{_value(r.get('threshold'))}</td></tr>"
+            for r in rules
+        )
+        return (
+            '<table class="kvt" style="margin:0"><tr><th>failing rule</th><th class=n>value</th>'
+            f"<th class=n>threshold</th></tr>{rows}</table>"
+        )
+    return f"<code>{esc(compact_json(details, 2000))}</code>"
+
+
+def _value(v: Any) -> str:
+    return (
+        fmt_num(v)
+        if isinstance(v, int | float) and not isinstance(v, bool)
+        else esc(compact_json(v, 40))
+    )
 
 
 def _filter_form(filters: dict[str, str]) -> str:
