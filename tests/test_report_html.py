@@ -113,9 +113,10 @@ def test_examples_link_to_records_that_exist_and_have_that_verdict(clean_run):
         assert rec["verdict"]["status"] == status
 
 
-def test_every_section_renders_from_a_full_output(tmp_path):
+@pytest.mark.parametrize("fmt", ["jsonl.gz", "parquet"])
+def test_every_section_renders_from_a_full_output(tmp_path, fmt):
     out = tmp_path / "out"
-    stats = synthetic_output(out)
+    stats = synthetic_output(out, fmt)
     html = write_report(out).read_text(encoding="utf-8")
     check_self_contained(html)
     checks = data_checks(html)
