@@ -12,10 +12,11 @@ from __future__ import annotations
 from tamis.document import Replacement
 
 # Resynchronisation after a difference: the two texts must agree again on SYNC characters
-# within REACH characters of each side. Repairs are local (a mojibake sequence of up to a dozen
+# within REACH characters of each side (two, so that fixes three characters apart, as in
+# ``ï¿½nă ï¿½``, stay two edits). Repairs are local (a mojibake sequence of up to a dozen
 # characters becomes one to four), so this always finds them; a larger change becomes one
 # replacement of everything after it, which is still exact.
-SYNC = 4
+SYNC = 2
 REACH = 48
 
 
