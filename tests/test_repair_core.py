@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from tamis.document import Document, replay, undo
 from tamis.repair import RepairConfig, fix_text, is_mojibake_rule
+from tamis.repair.spans import diff_replacements
 from tamis.stages.base import stage_class
 
 SEED_TITLE = (
@@ -150,3 +151,21 @@ def test_edit_log_undoes_exactly_on_any_text(text: str) -> None:
     fixed, edits = fix_text(text)
     assert undo(fixed, edits) == text
     assert replay(text, edits) == fixed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_diff_replacements_turn_any_old_text_into_the_new_one(old: str, new: str) -> None:
+    doc = Document("d", old, {"path": "p", "index": 0})
+    doc.apply("repair", diff_replacements(old, new, "rule"))
+    assert doc.text == new
+    assert doc.original_text() == old
+
+
+def test_diff_keeps_nearby_fixes_apart() -> None:
+    reps = diff_replacements("cï¿½t ï¿½nă ï¿½", "c\ufffdt \ufffdnă \ufffd", "r")
+    assert [(r.start, r.end, r.inserted) for r in reps] == [
+        (1, 4, "\ufffd"),
+        (6, 9, "\ufffd"),
+        (12, 15, "\ufffd"),
+    ]
