@@ -25,6 +25,9 @@ SITES = [
     ("northstar-report.com", "Northstar Report"),
 ]
 
+# content farms that inject their name into most articles, as the seed article's site does
+TAGGING_SITES = {"brightwire.net", "metro-ledger.org"}
+
 PEOPLE = [
     "Maria Delgado",
     "Tomas Reiner",
@@ -178,23 +181,112 @@ NOUNS = [
     "reforms",
 ]
 
-SENTENCES = [
-    "{Person}, {role}, {verb} {topic} {time}.",
-    "{Connector} {topic} has seen {adj} {nouns} in {place}.",
-    "“We cannot ignore what is happening to {topic},” {person} said.",
-    "Residents of {place} said the {adj} {nouns} had changed their daily lives.",
-    "The report, published {time}, found that {topic} remained a concern for many families.",
-    "{Person} told reporters that {adj} {nouns} would be needed before the end of the year.",
-    "Officials in {place} expect {topic} to dominate the debate for months to come.",
-    "{Connector} critics argue that the {nouns} do not go far enough.",
-    "Figures released {time} showed {adj} {nouns} across {place}.",
-    "{Person} added that the government would publish further details {time2}.",
-    "Local groups have organised meetings in {place} to discuss {topic}.",
-    "The decision follows {adj} {nouns} that began in {place} two years ago.",
-    "Some observers believe {topic} will shape the next election.",
-    "{Connector} the {nouns} were described as {adj} by {person}.",
-    "It is not yet clear how {topic} will affect people living in {place}.",
+SUBJECTS = [
+    "{person}",
+    "{person}, {role},",
+    "{Role}",
+    "Officials in {place}",
+    "Residents of {place}",
+    "Local business owners",
+    "Several lawmakers",
+    "A group of {n} scientists",
+    "The regional council",
+    "Union representatives",
+    "Hospital managers",
+    "Two senior advisers",
+    "Critics of the plan",
+    "Supporters of the measure",
+    "Farmers near {place}",
+    "Transport operators",
+    "Young voters",
+    "The central bank",
+    "Environmental campaigners",
+    "The city's planning office",
 ]
+VERBS2 = [
+    "warned about",
+    "praised",
+    "criticised",
+    "defended",
+    "questioned",
+    "welcomed",
+    "rejected",
+    "called for changes to",
+    "raised doubts over",
+    "pushed back against",
+    "asked for details on",
+    "cautiously backed",
+    "spoke out against",
+    "promised to review",
+    "demanded a vote on",
+    "expressed support for",
+    "sharply attacked",
+    "quietly dropped their opposition to",
+]
+OBJECTS = [
+    "{topic}",
+    "the {adj} {nouns} linked to {topic}",
+    "plans to overhaul {topic}",
+    "a proposal on {topic}",
+    "the handling of {topic}",
+    "new rules covering {topic}",
+    "the latest figures on {topic}",
+    "a deal over {topic}",
+    "spending on {topic}",
+    "the timetable for {topic}",
+    "{adj} {nouns} in {place}",
+]
+ADVERBIALS = [
+    "{time}",
+    "{time} in {place}",
+    "during a visit to {place}",
+    "after weeks of debate",
+    "in an interview {time}",
+    "despite growing pressure",
+    "ahead of the vote",
+    "{time2}",
+    "at a meeting in {place}",
+    "for the second time this year",
+    "",
+    "",
+    "",
+]
+QUOTES = [
+    "we cannot ignore what is happening",
+    "this is only the beginning",
+    "people deserve answers",
+    "the numbers speak for themselves",
+    "nobody wanted it to end like this",
+    "we will keep working until it is fixed",
+    "the decision was taken too quickly",
+    "it is a good day for {place}",
+    "families are paying the price",
+    "there is still time to act",
+]
+SAID = ["said", "told reporters", "wrote in a statement", "added", "insisted", "warned", "noted"]
+
+
+def _sentence(rng: random.Random, topic: str, values: dict) -> str:
+    """Composed from short parts, so no long phrase recurs across documents."""
+    kind = rng.random()
+    if kind < 0.18:
+        quote = rng.choice(QUOTES).format(**values)
+        s = f"“{quote[0].upper()}{quote[1:]},” {values['person']} {rng.choice(SAID)}."
+    else:
+        subject = rng.choice(SUBJECTS).format(**values)
+        connector = rng.choice(CONNECTORS) if rng.random() < 0.25 else ""
+        if connector and not subject.startswith(values["person"]):
+            subject = subject[0].lower() + subject[1:]
+        parts = [
+            connector,
+            subject,
+            rng.choice(VERBS2),
+            rng.choice(OBJECTS).format(**values),
+            rng.choice(ADVERBIALS).format(**values),
+        ]
+        s = " ".join(p for p in parts if p) + "."
+    return s[0].upper() + s[1:]
+
 
 GERMAN = [
     "Die Regierung hat am Montag neue Maßnahmen für den Wohnungsmarkt angekündigt.",
@@ -243,33 +335,30 @@ MOJIBAKE = {
 }
 
 
-def _sentence(rng: random.Random, topic: str) -> str:
-    tpl = rng.choice(SENTENCES)
-    person = rng.choice(PEOPLE)
-    values = {
-        "person": person,
-        "Person": person,
-        "role": rng.choice(ROLES),
-        "verb": rng.choice(VERBS),
-        "topic": rng.choice(TOPICS[topic]),
-        "time": rng.choice(TIMES),
-        "time2": rng.choice(["next week", "in the coming days", "before the summer", "shortly"]),
-        "Connector": rng.choice(CONNECTORS),
-        "adj": rng.choice(ADJ),
-        "nouns": rng.choice(NOUNS),
-        "place": rng.choice(PLACES),
-    }
-    s = tpl.format(**values)
-    return s[0].upper() + s[1:]
-
-
 def _article(rng: random.Random) -> tuple[str, list[str], str]:
     topic = rng.choice(sorted(TOPICS))
     subject = rng.choice(TOPICS[topic])
     title = f"{rng.choice(PEOPLE)} {rng.choice(VERBS)} {subject} in {rng.choice(PLACES)}"
     paragraphs = []
-    for _ in range(rng.randint(4, 9)):
-        paragraphs.append(" ".join(_sentence(rng, topic) for _ in range(rng.randint(2, 5))))
+    for _ in range(rng.randint(3, 7)):
+        sentences = []
+        for _ in range(rng.randint(2, 4)):
+            person = rng.choice(PEOPLE)
+            role = rng.choice(ROLES)
+            values = {
+                "person": person,
+                "role": role,
+                "Role": role[0].upper() + role[1:],
+                "topic": rng.choice(TOPICS[topic]),
+                "time": rng.choice(TIMES),
+                "time2": rng.choice(["next week", "in the coming days", "before the summer"]),
+                "adj": rng.choice(ADJ),
+                "nouns": rng.choice(NOUNS),
+                "place": rng.choice(PLACES),
+                "n": rng.choice(["12", "40", "85", "150", "320", "1,200", "2,500"]),
+            }
+            sentences.append(_sentence(rng, topic, values))
+        paragraphs.append(" ".join(sentences))
     return title, paragraphs, topic
 
 
@@ -336,8 +425,8 @@ def _junk(rng: random.Random) -> str:
 
 
 def _foreign(rng: random.Random) -> str:
-    pool = rng.choice([GERMAN, FRENCH, SPANISH])
-    return "\n\n".join(" ".join(rng.sample(pool, 3)) for _ in range(rng.randint(2, 4)))
+    sentences = rng.sample(rng.choice([GERMAN, FRENCH, SPANISH]), 6)
+    return " ".join(sentences[:3]) + "\n\n" + " ".join(sentences[3:])
 
 
 def make_documents(n: int, seed: int = 7) -> list[dict]:
@@ -364,7 +453,7 @@ def make_documents(n: int, seed: int = 7) -> list[dict]:
             title, paragraphs, _ = _article(rng)
             originals.append((title, paragraphs, domain))
         paragraphs = list(paragraphs)
-        if rng.random() < 0.3:
+        if domain in TAGGING_SITES and rng.random() < 0.7:
             k = rng.randrange(len(paragraphs))
             paragraphs[k] = paragraphs[k].rstrip(".") + f".”{tag}”."
         if rng.random() < 0.25:
