@@ -160,9 +160,11 @@ def run_once(pipeline: Path, out: Path, workers: int, extra: list[str]) -> dict:
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "tamis.cli", "run", str(pipeline), "--quiet"]
     cmd += ["--workers", str(workers), *extra]
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, env=ENV)
     wall = time.perf_counter() - t0
+    load = (load_before + os.getloadavg()[0]) / 2  # what else the shared machine was running
     run = orjson.loads((out / "run.json").read_bytes())
     manifest = orjson.loads((out / "manifest.json").read_bytes())
     stats = orjson.loads((out / "stats.json").read_bytes())
@@ -172,6 +174,7 @@ def run_once(pipeline: Path, out: Path, workers: int, extra: list[str]) -> dict:
             digest.update(p.relative_to(out).as_posix().encode() + p.read_bytes())
     return {
         "wall": wall,
+        "load": load,
         "seconds": run["seconds"],
         "docs": manifest["counts"]["input"],
         "chars": stats["input"]["chars"],
@@ -236,7 +239,8 @@ def main() -> None:
                     results.setdefault((mode, workers), []).append(r)
                     print(
                         f"round {rnd} {mode:10s} workers={workers} run {r['seconds']:.1f}s "
-                        f"wall {r['wall']:.1f}s {r['docs'] / r['seconds']:.1f} docs/s",
+                        f"wall {r['wall']:.1f}s {r['docs'] / r['seconds']:.1f} docs/s "
+                        f"load {r['load']:.1f}",
                         flush=True,
                     )
     finally:
@@ -272,9 +276,12 @@ def write_results(results: dict, stages: list[dict], args: argparse.Namespace, s
         "- `run s` is the driver's own clock (run.json; includes starting a private Ray "
         "instance for `ray`); `wall s` is the whole command, interpreter start included",
         "",
+        "- `load` is the machine's 1-minute load average during that run (2 cores: anything "
+        "above 2 means other jobs were competing for the CPUs)",
+        "",
         "| executor | workers | run s | wall s | docs/s | MB/s (text) | vs local, same workers "
-        "| vs itself on 1 worker |",
-        "|---|---|---|---|---|---|---|---|",
+        "| vs itself on 1 worker | load |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for mode in ("local", "ray", "ray-joined"):
         for workers in sorted({w for m, w in results if m == mode}):
@@ -284,7 +291,7 @@ def write_results(results: dict, stages: list[dict], args: argparse.Namespace, s
             lines.append(
                 f"| {mode} | {workers} | {r['seconds']:.1f} | {r['wall']:.1f} | "
                 f"{docs / r['seconds']:,.0f} | {mb / r['seconds']:.3f} | "
-                f"{base / r['seconds']:.2f}x | {one / r['seconds']:.2f}x |"
+                f"{base / r['seconds']:.2f}x | {one / r['seconds']:.2f}x | {r['load']:.1f} |"
             )
     lines.append("")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
