@@ -2,7 +2,8 @@
 
 Signals (``signals["langid"]``): ``lang`` (ISO 639-1, ``un`` when the text has no language),
 ``score`` (0..1), ``lang2``/``score2`` (the runner-up), ``by`` (which detector decided: ``cld2``,
-``langid`` or ``lingua``, see :mod:`tamis.langid.identifier`), and with ``per_paragraph``
+``langid`` or ``lingua``, see :mod:`tamis.langid.identifier`; ``none`` for text without
+letters), and with ``per_paragraph``
 also ``paragraphs`` (a list of ``[paragraph index, lang, score]``) and ``shares`` (language ->
 share of the judged text).
 
