@@ -30,9 +30,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 # non-lower-case word, or glued to a capital after a closing quote or after a word of two
 # lower-case letters (so "3.5", "U.S. economy" and "e.g." stay whole); a separator is a lone
 # "|", "–", "—", "·", "•", or a "-" between spaces.
-_MARKS = re.compile(r"[.!?…|–—·•-][\"'”’»)\].!?…]*")  # one leading class: the fast scan path
-_ENDS = frozenset(".!?…")
-_CLOSERS = frozenset("\"'”’»)]")
+_MARKS = re.compile(
+    r"[.!?…|–—·•-]"  # one leading class: the regex engine's fast scan path
+    r"(?:(?<=[.!?…])[.!?…]*(?P<close>[\"'”’»)\]]*)(?:(?P<space>[ \t]+)(?![a-zà-ÿа-я\s])|(?=[A-ZÀ-ÞА-Я]))"
+    r"|(?<=[|–—·•])(?![|–—·•.!?…)\]-])"
+    r"|(?<= -)(?= ))"
+)
 _LOWER2 = re.compile(r"[a-zà-ÿа-я]{2}\Z")
 
 
@@ -55,42 +58,22 @@ def segment_spans(line: str) -> list[tuple[int, int]]:
     start = 0
     n = len(line)
     for m in _MARKS.finditer(line):
-        mark = m.group()
-        if mark[0] in _ENDS:
-            end = nxt = m.end()
-            if end >= n:
-                break
-            follow = line[end]
-            if follow == " " or follow == "\t":
-                k = end + 1
-                if k < n and line[k] in " \t":
-                    while k < n and line[k] in " \t":
-                        k += 1
-                if k < n and line[k].islower():
-                    continue  # "U.S. economy", "approx. five": an abbreviation, not an end
-            elif (
-                follow.isdigit()
-                or follow.islower()
-                or not (
-                    follow.isupper()
-                    and (mark[-1] in _CLOSERS or _LOWER2.search(line, 0, m.start()))
-                )
-            ):
-                continue
-        else:
-            if len(mark) > 1:
-                continue  # "--", "|)" and the like are not separators
-            at = m.start()
-            if mark == "-" and not (0 < at < n - 1 and line[at - 1] == " " and line[at + 1] == " "):
-                continue  # a hyphen inside a word or a number
-            end, nxt = at, m.end()
+        at, nxt = m.span()
+        if line[at] in "|–—·•-":
+            end = at  # a separator: the segment ends before it and its spaces
             while end > start and line[end - 1] in " \t":
                 end -= 1
+            while nxt < n and line[nxt] in " \t":
+                nxt += 1
+        elif m.group("space"):
+            end = nxt - len(m.group("space"))  # a sentence end followed by a new sentence
+        elif m.group("close") or _LOWER2.search(line, 0, at):
+            end = nxt  # a sentence end glued to a capital: "in.”Brinkwire", "said.The"
+        else:
+            continue  # "U.S", "3.5B": marks inside a word
         if end > start:
             spans.append((start, end))
         start = nxt
-        while start < n and line[start] in " \t":
-            start += 1
     if start < n:
         spans.append((start, n))
     return spans
