@@ -131,27 +131,31 @@ def speed(corpora, chunk: int = 200) -> dict[str, dict]:
     run_tamis_chain(stages, warm)
     results = {}
     for name, docs in corpora.items():
-        t_dt = t_ta = 0.0
+        t_dt = t_ta = c_dt = c_ta = 0.0
         kept_dt = kept_ta = 0
         for start in range(0, len(docs), chunk):
             part = docs[start : start + chunk]
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             kept_dt += run_datatrove_chain(filters, part)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             kept_ta += run_tamis_chain(stages, part)
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             t_dt += t1 - t0
             t_ta += t2 - t1
+            c_dt += c1 - c0
+            c_ta += c2 - c1
         mb = sum(len(t.encode("utf-8")) for _, t, _ in docs) / 1e6
         results[name] = {
             "docs": len(docs),
             "mb": mb,
             "datatrove_s": t_dt,
             "tamis_s": t_ta,
+            "datatrove_cpu_s": c_dt,
+            "tamis_cpu_s": c_ta,
             "kept_datatrove": kept_dt,
             "kept_tamis": kept_ta,
         }
-        print(name, results[name], f"ratio {t_dt / t_ta:.1f}x", flush=True)
+        print(name, results[name], f"wall {t_dt / t_ta:.1f}x cpu {c_dt / c_ta:.1f}x", flush=True)
     return results
 
 
@@ -246,7 +250,13 @@ def main() -> None:
 
     command = "python " + " ".join(["bench/bench_quality.py", *sys.argv[1:]])
     sample = load_corpora({"reuters-21578": args.reuters_every, "imdb-reviews": args.imdb_every})
-    report = ["# Quality rules: tamis vs datatrove 0.10.1", "", *machine(), f"- command: `{command}`", ""]
+    report = [
+        "# Quality rules: tamis vs datatrove 0.10.1",
+        "",
+        *machine(),
+        f"- command: `{command}`",
+        "",
+    ]
 
     res = speed(sample)
     report += [

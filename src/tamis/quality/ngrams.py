@@ -1,76 +1,32 @@
 """Gopher repetition's n-gram measures, vectorised with numpy and equal to datatrove's loops.
 
-Two measures, with datatrove's exact definitions:
+Two measures, with datatrove's definitions:
 
 * top n-gram character fraction (``find_top_duplicate``): the most frequent n-gram (ties go to
   the one seen first, as ``Counter.most_common`` does), its length when joined with spaces,
-  times its count. Words are mapped to integer ids and each n-gram to one exact integer key
-  (ids in base ``V``), so ``np.unique`` counts them in C; beyond ``V**n >= 2**63`` the key
-  would overflow and a plain ``Counter`` of tuples is used instead.
+  times its count. An n-gram's key is a polynomial hash (mod 2**64) of its words' hashes, so
+  equal word tuples have equal keys.
 * duplicated n-gram characters (``find_all_duplicate``): a left-to-right scan that, on meeting
   an n-gram already seen, counts its characters and jumps ``n`` words ahead (the skipped
   n-grams are never remembered). datatrove's n-gram key there is the words joined *without*
   a separator, so ``["ab", "c"]`` and ``["a", "bc"]`` are the same n-gram; tamis reproduces
-  that quirk by keying on a polynomial hash of the concatenated characters (a 64-bit hash
-  plus the length; a collision between different natural-language strings is not a practical
-  concern). The scan itself only runs for documents that contain a duplicate at all, which
-  numpy finds first.
+  that quirk by keying on a polynomial hash of the concatenated characters plus the length.
+
+All sizes of both measures are keyed in a handful of array operations and grouped with one
+sort, so a document costs about thirty numpy calls whatever the number of sizes. Keys
+are 64-bit hashes: two different n-grams of one document share a key with probability about
+``n_grams**2 / 2**64``, which is not a practical concern. The greedy scan, which is inherently
+sequential, visits only the positions of n-grams that occur more than once.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
+_MASK = 2**64 - 1
 _BASE = np.uint64(0x9E3779B97F4A7C15)  # odd, so invertible modulo 2**64
 _BASE_INV = np.uint64(pow(int(_BASE), -1, 2**64))
 _LEN_MIX = np.uint64(0xD6E8FEB86659FD93)
-
-
-def word_ids(words: list[str]) -> tuple[np.ndarray, int]:
-    """Each word's id (ids in order of first appearance) and the vocabulary size."""
-    vocab = {w: i for i, w in enumerate(dict.fromkeys(words))}
-    ids = np.array(list(map(vocab.__getitem__, words)), dtype=np.int64)
-    return ids, len(vocab)
-
-
-def _first_most_common(keys: np.ndarray) -> tuple[int, int]:
-    """(position of the first occurrence of the most frequent key, its count); ties go to the
-    key seen first, as ``Counter.most_common(1)`` does."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    new_group = np.empty(len(ordered), dtype=bool)
-    new_group[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
-    starts = np.flatnonzero(new_group)
-    counts = np.empty(len(starts), dtype=np.int64)
-    counts[:-1] = starts[1:] - starts[:-1]
-    counts[-1] = len(ordered) - starts[-1]
-    best = counts.max()
-    return int(order[starts[counts == best]].min()), int(best)
-
-
-def top_ngram_chars(
-    words: list[str], ids: np.ndarray, vocab_size: int, lens: np.ndarray, n: int
-) -> int | None:
-    """``find_top_duplicate(get_n_grams(words, n))``; None when there is no n-gram."""
-    count = len(words) - n + 1
-    if count <= 0:
-        return None
-    if vocab_size**n < 2**63:
-        keys = ids[:count].copy()
-        for k in range(1, n):
-            keys *= vocab_size
-            keys += ids[k : k + count]
-        pos, top = _first_most_common(keys)
-    else:
-        grams = Counter(tuple(words[i : i + n]) for i in range(count))
-        gram, top = grams.most_common(1)[0]
-        pos = next(i for i in range(count) if tuple(words[i : i + n]) == gram)
-    chars = int(lens[pos : pos + n].sum()) + n - 1
-    return chars * top
-
 
 _POWERS = np.ones(1, dtype=np.uint64)
 _INV_POWERS = np.ones(1, dtype=np.uint64)
@@ -93,80 +49,157 @@ def _powers(m: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS, _INV_POWERS
 
 
-class ConcatHashes:
-    """Hashes of any run of consecutive words joined without a separator, in O(1) each."""
-
-    def __init__(self, words: list[str], lens: np.ndarray) -> None:
-        joined = "".join(words)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        m = len(codes)
-        powers, self.inv_powers = _powers(m)
-        prefix = np.zeros(m + 1, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            np.cumsum(codes * powers[:m], out=prefix[1:])
-        self.prefix = prefix
-        self.offsets = np.zeros(len(words) + 1, dtype=np.int64)
-        np.cumsum(lens, out=self.offsets[1:])
-
-    def ngram_keys(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(key, character length) of every n-gram, in order."""
-        starts = self.offsets[: len(self.offsets) - n]
-        ends = self.offsets[n:]
-        lengths = ends - starts
-        with np.errstate(over="ignore"):
-            h = (self.prefix[ends] - self.prefix[starts]) * self.inv_powers[starts]
-            keys = h ^ (lengths.astype(np.uint64) * _LEN_MIX)
-        return keys, lengths
+_WINDOWS: dict[tuple[int, tuple[int, ...]], tuple[list[int], np.ndarray, np.ndarray]] = {}
 
 
-def duplicated_ngram_chars(hashes: ConcatHashes, n_words: int, sizes: list[int]) -> dict[int, int]:
-    """``find_all_duplicate(words, n)`` for each n of ``sizes``: characters in repeated n-grams.
+def _windows(n_items: int, sizes: list[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """For each size with at least one window: (sizes kept, window starts, window sizes).
 
-    Only n-grams that occur more than once can ever be "already seen", so the greedy scan
-    visits just those positions (in order), skipping the ones a previous hit jumped over; every
-    other position would only have been remembered, which changes nothing. Which n-grams repeat
-    is found for all sizes with one sort.
+    Documents of the same length share the arrays (kept read-only in a small cache).
     """
-    out = dict.fromkeys(sizes, 0)
-    sizes = [n for n in sizes if n_words - n + 1 > 1]
-    if not sizes:
-        return out
-    parts = [hashes.ngram_keys(n) for n in sizes]
-    tagged = np.concatenate(
-        [
-            keys ^ np.uint64((n * 0x9E3779B97F4A7C15) & (2**64 - 1))
-            for n, (keys, _) in zip(sizes, parts, strict=True)
-        ]
-    )
-    order = np.argsort(tagged, kind="stable")
-    ordered = tagged[order]
-    same = ordered[1:] == ordered[:-1]
-    if not same.any():
-        return out
-    repeat_sorted = np.zeros(len(ordered), dtype=bool)
-    repeat_sorted[1:] |= same
-    repeat_sorted[:-1] |= same
-    repeat = np.zeros(len(ordered), dtype=bool)
-    repeat[order[repeat_sorted]] = True
-    start = 0
-    for n, (keys, lengths) in zip(sizes, parts, strict=True):
-        segment = repeat[start : start + len(keys)]
-        start += len(keys)
-        positions = np.flatnonzero(segment)
-        if not len(positions):
+    key = (n_items, tuple(sizes))
+    hit = _WINDOWS.get(key)
+    if hit is not None:
+        return hit
+    kept = [n for n in sizes if n_items - n + 1 > 0]
+    counts = np.array([n_items - n + 1 for n in kept], dtype=np.int64)
+    total = int(counts.sum()) if len(kept) else 0
+    seg_start = np.zeros(len(kept), dtype=np.int64)
+    if len(kept) > 1:
+        np.cumsum(counts[:-1], out=seg_start[1:])
+    starts = np.arange(total, dtype=np.int64) - np.repeat(seg_start, counts)
+    sizes_arr = np.repeat(np.array(kept, dtype=np.int64), counts)
+    if len(_WINDOWS) > 4096:
+        _WINDOWS.clear()
+    _WINDOWS[key] = (kept, starts, sizes_arr)
+    return kept, starts, sizes_arr
+
+
+_CHAR_HASH: dict[str, int] = {}
+_B = int(_BASE)
+
+
+def _char_hash(word: str) -> int:
+    """Polynomial hash of a word's characters (lowest power first), memoised across documents."""
+    h = _CHAR_HASH.get(word)
+    if h is None:
+        h = 0
+        p = 1
+        for ch in word:
+            h = (h + ord(ch) * p) & _MASK
+            p = (p * _B) & _MASK
+        if len(_CHAR_HASH) > 1_000_000:
+            _CHAR_HASH.clear()
+        _CHAR_HASH[word] = h
+    return h
+
+
+def _tag(n: np.ndarray, kind: int) -> np.ndarray:
+    return (n.astype(np.uint64) * np.uint64(0x632BE59BD9B4E019)) ^ np.uint64(kind)
+
+
+def ngram_repetition(
+    words: list[str], top_sizes: list[int], dup_sizes: list[int]
+) -> tuple[dict[int, int | None], dict[int, int]]:
+    """(``find_top_duplicate`` chars per top size, or None without n-grams;
+    ``find_all_duplicate`` chars per dup size)."""
+    n_words = len(words)
+    top: dict[int, int | None] = dict.fromkeys(top_sizes)
+    dup = dict.fromkeys(dup_sizes, 0)
+    top_kept, top_starts, top_n = _windows(n_words, top_sizes)
+    dup_kept, dup_starts, dup_n = _windows(n_words, [n for n in dup_sizes if n_words - n + 1 > 1])
+    if not top_kept and not dup_kept:
+        return top, dup
+    lens = np.array(list(map(len, words)), dtype=np.int64)
+    offsets = np.zeros(n_words + 1, dtype=np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    keys = []
+    with np.errstate(over="ignore"):
+        if top_kept:
+            # Word-level polynomial over each word's (cached) string hash: tuple equality.
+            codes = np.array(list(map(hash, words)), dtype=np.int64).view(np.uint64)
+            powers, inv = _powers(n_words)
+            prefix = np.zeros(n_words + 1, dtype=np.uint64)
+            np.cumsum(codes * powers[:n_words], out=prefix[1:])
+            ends = top_starts + top_n
+            keys.append(((prefix[ends] - prefix[top_starts]) * inv[top_starts]) ^ _tag(top_n, 1))
+        if dup_kept:
+            # Polynomial of the characters of the words joined without a separator, composed
+            # from each word's own character hash: H(w1 w2) = H(w1) + B**len(w1) * H(w2).
+            memo = _CHAR_HASH
+            hashes = [memo.get(w) for w in words]
+            if None in hashes:
+                hashes = [_char_hash(w) for w in words]
+            hw = np.array(hashes, dtype=np.uint64)
+            powers, inv = _powers(int(offsets[-1]))
+            word_off = offsets[:-1]
+            cprefix = np.zeros(n_words + 1, dtype=np.uint64)
+            np.cumsum(hw * powers[word_off], out=cprefix[1:])
+            ends = dup_starts + dup_n
+            c_start = offsets[dup_starts]
+            dup_len = offsets[ends] - c_start
+            keys.append(
+                ((cprefix[ends] - cprefix[dup_starts]) * inv[c_start])
+                ^ (dup_len.astype(np.uint64) * _LEN_MIX)
+                ^ _tag(dup_n, 2)
+            )
+    allkeys = np.concatenate(keys) if len(keys) > 1 else keys[0]
+    order = np.argsort(allkeys, kind="stable")
+    ordered = allkeys[order]
+    new_group = np.empty(len(ordered), dtype=bool)
+    new_group[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
+    group_starts = np.flatnonzero(new_group)
+    counts = np.empty(len(group_starts), dtype=np.int64)
+    counts[:-1] = group_starts[1:] - group_starts[:-1]
+    counts[-1] = len(ordered) - group_starts[-1]
+    first = order[group_starts]  # stable sort: each group's earliest window
+
+    n_top = len(top_starts)
+    if top_kept:
+        is_top = first < n_top
+        g_first = first[is_top]
+        g_counts = counts[is_top]
+        g_n = top_n[g_first]
+        for n in top_kept:
+            mine = g_n == n
+            c = g_counts[mine]
+            best = c.max()
+            pos = int(top_starts[g_first[mine][c == best].min()])
+            top[n] = (int(offsets[pos + n] - offsets[pos]) + n - 1) * int(best)
+
+    if dup_kept:
+        repeated = np.zeros(len(ordered), dtype=bool)
+        repeated[order] = np.repeat(counts, counts) >= 2
+        repeated = repeated[n_top:]
+        if repeated.any():
+            dup_keys = keys[-1]
+            begin = 0
+            for n in dup_kept:
+                span = n_words - n + 1
+                where = np.flatnonzero(repeated[begin : begin + span])
+                if len(where):
+                    dup[n] = _greedy_scan(
+                        where.tolist(),
+                        dup_keys[begin + where].tolist(),
+                        dup_len[begin + where].tolist(),
+                        n,
+                    )
+                begin += span
+    return top, dup
+
+
+def _greedy_scan(positions: list[int], keys: list[int], lengths: list[int], n: int) -> int:
+    """datatrove's scan restricted to repeated n-grams (the others only get remembered)."""
+    seen: set[int] = set()
+    repeated = 0
+    skip_until = 0
+    for pos, key, length in zip(positions, keys, lengths, strict=True):
+        if pos < skip_until:
             continue
-        seen: set[int] = set()
-        repeated = 0
-        skip_until = 0
-        for pos, key, length in zip(
-            positions.tolist(), keys[positions].tolist(), lengths[positions].tolist(), strict=True
-        ):
-            if pos < skip_until:
-                continue
-            if key in seen:
-                repeated += length
-                skip_until = pos + n
-            else:
-                seen.add(key)
-        out[n] = repeated
-    return out
+        if key in seen:
+            repeated += length
+            skip_until = pos + n
+        else:
+            seen.add(key)
+    return repeated

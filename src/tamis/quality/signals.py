@@ -31,9 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from tamis.quality.ngrams import ConcatHashes, duplicated_ngram_chars, top_ngram_chars, word_ids
+from tamis.quality.ngrams import ngram_repetition
 from tamis.quality.options import (
     C4Options,
     FineWebOptions,
@@ -131,17 +129,10 @@ def gopher_repetition(parts: DocParts, opts: GopherRepetitionOptions) -> dict[st
         sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
         sig["unsupported"] = "n-grams: language written without spaces"
         return sig
-    words = parts.words
-    lens = np.array(list(map(len, words)), dtype=np.int64)
-    ids, vocab = word_ids(words)
+    top_chars, dup_chars = ngram_repetition(parts.words, top_ns, dup_ns)
     for n in top_ns:
-        chars = top_ngram_chars(words, ids, vocab, lens, n)
+        chars = top_chars[n]
         sig[f"top_{n}_gram"] = None if chars is None else chars / n_chars
-    dup_chars = (
-        duplicated_ngram_chars(ConcatHashes(words, lens), len(words), dup_ns)
-        if dup_ns and len(words)
-        else dict.fromkeys(dup_ns, 0)
-    )
     for n in dup_ns:
         sig[f"duplicated_{n}_n_grams"] = dup_chars[n] / n_chars
     return sig
@@ -223,7 +214,7 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
         entry = C4Line(start, end, next_start)
         lines.append(entry)
         line = text[start:end].strip()
-        if max_len != -1 and len(line) > max_len and any(len(w) > max_len for w in line.split()):
+        if max_len != -1 and len(line) > max_len and max(map(len, line.split())) > max_len:
             entry.dropped = "too_long_word"
         else:
             n_words = None
