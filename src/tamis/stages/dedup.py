@@ -24,9 +24,9 @@ SurvivorCriterion = Literal["quality", "length", "order"]
 
 
 class _DocDedupOptions(StageOptions):
-    normalization: Normalization = Field(default_factory=Normalization)
-    survivor: list[SurvivorCriterion] = Field(
-        default_factory=lambda: ["quality", "length", "order"],
+    normalization: Normalization = Normalization()
+    survivor: tuple[SurvivorCriterion, ...] = Field(
+        default=("quality", "length", "order"),
         description="ranking that picks the kept document of a cluster, first criterion first",
     )
     quality_signal: str | None = Field(
@@ -339,7 +339,7 @@ class LineDedup(GlobalStage):
         unit: Literal["line", "paragraph"] = "line"
         min_length: int = Field(default=30, ge=1, description="characters after normalisation")
         min_count: int = Field(default=3, ge=2, description="occurrences that make a unit repeated")
-        normalization: Normalization = Field(default_factory=Normalization)
+        normalization: Normalization = Normalization()
         memory_budget_mb: float = Field(default=2048, gt=0)
 
     def new_state(self) -> Any:
