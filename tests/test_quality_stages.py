@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tamis.document import Document, undo
-from tamis.quality.ngrams import ConcatHashes, duplicated_ngram_chars, top_ngram_chars, word_ids
+from tamis.quality.ngrams import ngram_repetition
 from tamis.stages.base import stage_class
 
 STAGES = ("gopher_quality", "gopher_repetition", "c4", "fineweb")
@@ -171,22 +170,17 @@ def test_ngram_measures_equal_datatrove_functions(words):
         get_n_grams,
     )
 
-    lens = np.array([len(w) for w in words], dtype=np.int64)
-    ids, vocab = word_ids(words)
+    top, dup = ngram_repetition(words, [2, 3, 4], list(range(5, 11)))
     for n in (2, 3, 4):
         grams = get_n_grams(words, n)
-        want = find_top_duplicate(grams) if grams else None
-        assert top_ngram_chars(words, ids, vocab, lens, n) == want
-    if words:
-        hashes = ConcatHashes(words, lens)
-        got = duplicated_ngram_chars(hashes, len(words), list(range(5, 11)))
-        assert got == {n: find_all_duplicate(words, n) for n in range(5, 11)}
+        assert top[n] == (find_top_duplicate(grams) if grams else None)
+    for n in range(5, 11):
+        assert dup[n] == find_all_duplicate(words, n)
 
 
 def test_undetermined_language_falls_back_to_english():
-    text = PROSE
-    plain = _run("gopher_quality", _doc(text), mode="annotate").signals["gopher_quality"]
-    unknown = _run("gopher_quality", _doc(text, lang="un"), mode="annotate").signals[
+    plain = _run("gopher_quality", _doc(PROSE), mode="annotate").signals["gopher_quality"]
+    unknown = _run("gopher_quality", _doc(PROSE, lang="un"), mode="annotate").signals[
         "gopher_quality"
     ]
     assert unknown == plain and plain["stop_words"] >= 2
