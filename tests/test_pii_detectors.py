@@ -153,6 +153,11 @@ NEGATIVES = [
     "From 9 to 5 on 12 03 2020.",
     "Lottery numbers 04 11 23 35 42 49.",
     "Box 1234, 5678 Town.",
+    "The Addams Family television series (1998-1999) either.",
+    "Posted 04-26-2011 10:11:33 | reply",
+    "ISBN 9780061994951 0061994952 | 294 p.",
+    "References: <c40sdm$mov$1@smc.vnet.net>",
+    "Logged 2013-02-28 14:02 by admin.",
 ]
 
 _MARK = re.compile(r"\[\[(.+?)\]\]")

@@ -23,7 +23,7 @@ KINDS = (EMAIL, PHONE, IP, CARD, IBAN)
 # --- e-mail ----------------------------------------------------------------------------------
 
 _EMAIL = re.compile(
-    r"(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63}[A-Za-z0-9_%+-])?"
+    r"(?<![\w.%+$-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63}[A-Za-z0-9_%+-])?"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])"
 )
 # "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses.
@@ -180,9 +180,14 @@ _TRUNK = re.compile(r"\(?0\d{1,4}\)?(?:[ /-]\d{2,8}){1,4}")
 _DATE_SHAPE = re.compile(
     r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4})|(?:(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d)"
 )
+# A calendar date inside the digits ("04-26-2011 10:11") makes it a timestamp, whatever follows.
+_DATE_INSIDE = re.compile(
+    r"(?<!\d)(?:(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|[12]\d|3[01])[./-](?:19|20)\d\d"
+    r"|(?:19|20)\d\d[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\d|3[01]))(?!\d)"
+)
 _PHONE_CONTEXT = re.compile(
-    r"(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|fax|mobile?|cell|call|ring|"
-    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\w*\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*\Z",
+    r"\b(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|fax|mobile?|mob|cell|call|ring|"
+    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*\Z",
     re.I,
 )
 _NOT_PHONE_BEFORE = re.compile(
@@ -198,10 +203,11 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     n = len(digits)
     if n < 7 or n > 15 or len(set(digits)) < 3:
         return False
-    if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after):
+    if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after) or _DATE_INSIDE.search(value):
         return False
-    if value.startswith(("+", "00")):
-        # international: a country code and a subscriber number, any common grouping
+    if value.startswith("+") or (value.startswith("00") and not value.isdigit()):
+        # international: a country code and a subscriber number, any common grouping ("00"
+        # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
         return 8 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
     if _NANP_PAREN.fullmatch(value):
         return True
