@@ -299,7 +299,9 @@ def test_emoticons_and_carets_of_the_author_are_kept(text):
     assert clean(text).text == text
 
 
-@pytest.mark.parametrize("text", ["A fine film, all told. Grade: A+ or A", "Check this one out. Enjoy, Piper A"])
+@pytest.mark.parametrize(
+    "text", ["A fine film, all told. Grade: A+ or A", "Check this one out. Enjoy, Piper A"]
+)
 def test_a_capital_letter_at_the_end_is_not_a_dangling_article(text):
     assert clean(text).text == text
 
