@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 import zstandard
 
 from tamis.document import Document, undo
@@ -35,7 +34,6 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
-@pytest.mark.slow
 def test_every_story_loses_its_signoff_and_no_sentence(shared_data):
     stage = stage_class("clean")()
     stories = 0
