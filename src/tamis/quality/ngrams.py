@@ -126,10 +126,11 @@ def ngram_repetition(
         if dup_kept:
             # Polynomial of the characters of the words joined without a separator, composed
             # from each word's own character hash: H(w1 w2) = H(w1) + B**len(w1) * H(w2).
-            memo = _CHAR_HASH
-            hashes = [memo.get(w) for w in words]
+            hashes = list(map(_CHAR_HASH.get, words))
             if None in hashes:
-                hashes = [_char_hash(w) for w in words]
+                for i, h in enumerate(hashes):
+                    if h is None:
+                        hashes[i] = _char_hash(words[i])
             hw = np.array(hashes, dtype=np.uint64)
             powers, inv = _powers(int(offsets[-1]))
             word_off = offsets[:-1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from functools import cache, cached_property
 
 from tamis.quality.words import DATA, is_spaceless, split_words
@@ -51,25 +51,23 @@ def doc_language(signals: dict, forced: str | None = None) -> str:
     return "en" if not lang or lang in UNDETERMINED else lang
 
 
-class WordFacts:
-    """Per-word facts that do not depend on the document, memoised across documents."""
+# Per-word facts, memoised across documents (words follow Zipf's law): 1 if the word is a
+# word rather than a symbol, its length if so, 1 if it contains a letter.
+_IS_WORD: dict[str, int] = {}
+_WORD_LEN: dict[str, int] = {}
+_HAS_ALPHA: dict[str, int] = {}
 
-    __slots__ = ()
-    _facts: dict[str, tuple[bool, bool]] = {}
 
-    @classmethod
-    def get(cls, word: str) -> tuple[bool, bool]:
-        """(is a word rather than a symbol, contains a letter)."""
-        facts = cls._facts.get(word)
-        if facts is None:
-            facts = (
-                any(ch not in PUNCTUATION_SET for ch in word),
-                any(ch.isalpha() for ch in word),
-            )
-            if len(cls._facts) > 500_000:
-                cls._facts.clear()
-            cls._facts[word] = facts
-        return facts
+def _learn_words(words: list[str]) -> None:
+    if len(_IS_WORD) > 1_000_000:
+        _IS_WORD.clear()
+        _WORD_LEN.clear()
+        _HAS_ALPHA.clear()
+    for word in set(words).difference(_IS_WORD):
+        is_word = any(ch not in PUNCTUATION_SET for ch in word)
+        _IS_WORD[word] = int(is_word)
+        _WORD_LEN[word] = len(word) if is_word else 0
+        _HAS_ALPHA[word] = int(any(ch.isalpha() for ch in word))
 
 
 class DocParts:
@@ -85,22 +83,21 @@ class DocParts:
         return split_words(self.text, self.lang)
 
     @cached_property
-    def word_counts(self) -> Counter[str]:
-        return Counter(self.words)
+    def word_set(self) -> set[str]:
+        return set(self.words)
 
     @cached_property
     def word_stats(self) -> tuple[int, int, int, int]:
         """(words, non-symbol words, letters in non-symbol words, words with a letter)."""
-        n_non_symbol = non_symbol_chars = n_alpha = 0
-        get = WordFacts.get
-        for word, count in self.word_counts.items():
-            is_word, has_alpha = get(word)
-            if is_word:
-                n_non_symbol += count
-                non_symbol_chars += count * len(word)
-            if has_alpha:
-                n_alpha += count
-        return len(self.words), n_non_symbol, non_symbol_chars, n_alpha
+        words = self.words
+        if not all(map(_IS_WORD.__contains__, words)):
+            _learn_words(words)
+        return (
+            len(words),
+            sum(map(_IS_WORD.__getitem__, words)),
+            sum(map(_WORD_LEN.__getitem__, words)),
+            sum(map(_HAS_ALPHA.__getitem__, words)),
+        )
 
     @cached_property
     def splitlines(self) -> list[str]:

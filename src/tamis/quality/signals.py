@@ -83,8 +83,8 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
         sig["stop_words"] = None
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
     else:
-        counts = parts.word_counts
-        sig["stop_words"] = sum(1 for w in words if w in counts)
+        present = parts.word_set
+        sig["stop_words"] = sum(1 for w in words if w in present)
     return sig
 
 
