@@ -165,14 +165,51 @@ def make_detector(name: str):
     raise SystemExit(f"unknown candidate {name}")
 
 
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_memory() -> dict:
+    """What one pipeline worker holds: tamis, every langid model, a batch of 1,000 documents.
+
+    The other rows' peak includes all 74,150 sentences and 20,000 documents held at once; this
+    is the figure to hold against the 300 MB per worker target.
+    """
+    from tamis.document import Document
+    from tamis.langid.identifier import preload
+    from tamis.stages.base import stage_class
+
+    cls = stage_class("langid")
+    stage = cls(cls.Options(mode="annotate", per_paragraph=True))
+    preload()
+    rows = load_sentences(20)
+    stage.process_batch(
+        [Document(str(i), s, {"path": "s", "index": i}) for i, (_, s) in enumerate(rows)]
+    )
+    for corpus in CORPORA:
+        texts = load_docs(corpus, 1000)
+        stage.process_batch(
+            [Document(str(i), t, {"path": corpus, "index": i}) for i, t in enumerate(texts)]
+        )
+    return {}
+
+
 def run_worker(name: str, per_lang: int | None, docs: int, out: Path) -> None:
+    if name == "tamis-worker":
+        result = {"name": name, **worker_memory()}
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out.write_text(json.dumps(result))
+        return
     if name in SLOW_SENTENCES:
         per_lang = min(per_lang or SLOW_SENTENCES[name], SLOW_SENTENCES[name])
     rows = load_sentences(per_lang)
     corpora = {
         c: load_docs(c, SLOW.get(name, docs) if name != "tamis-stage" else docs) for c in CORPORA
     }
-    result: dict = {"name": name}
+    result: dict = {"name": name, "data_rss_mb": rss_mb()}
     if name == "tamis-stage":
         result.update(stage_worker(rows, corpora))
     else:
@@ -272,6 +309,7 @@ def targets(results: dict[str, dict], acc: dict[str, float]) -> list[str]:
     if not {"tamis", "lingua-high"} <= set(results) or "tamis" not in acc:
         return []
     me, ref = results["tamis"], results["lingua-high"]
+    worker = results.get("tamis-worker", me)
     stage = results.get("tamis-stage", me)
     docs = {c: v[1] for c, v in stage.get("docs_per_s", {}).items()}
     speed = me["sent_per_s"] / ref["sent_per_s"]
@@ -289,8 +327,9 @@ def targets(results: dict[str, dict], acc: dict[str, float]) -> list[str]:
         f"| {verdict(acc['tamis'] >= acc['lingua-high'])} |",
         f"| ≥ 10× lingua-high's speed | {speed:.0f}× ({me['sent_per_s']:,.0f} vs "
         f"{ref['sent_per_s']:,.0f} sentences/s) | {verdict(speed >= 10)} |",
-        f"| < 300 MB per worker | {me['peak_rss_mb']:.0f} MB peak for the whole bench process "
-        f"(lingua-high: {ref['peak_rss_mb']:.0f} MB) | {verdict(me['peak_rss_mb'] < 300)} |",
+        f"| < 300 MB per worker | {worker['peak_rss_mb']:.0f} MB peak RSS of a worker "
+        f"(lingua-high's detector alone: {ref['peak_rss_mb'] - ref.get('data_rss_mb', 0):.0f} MB) "
+        f"| {verdict(worker['peak_rss_mb'] < 300)} |",
         "| ≥ 5,000 docs/s per worker on the real corpora | "
         + ", ".join(f"{c} {v:,.0f}" for c, v in docs.items())
         + f" (through the stage) | {verdict(bool(docs) and min(docs.values()) >= 5000)} |",
@@ -332,8 +371,8 @@ def report(results: dict[str, dict], rows: list[tuple[str, str]], command: str) 
         ),
         "",
         "| candidate | accuracy | sentences/s | × lingua-high speed | Reuters docs/s | IMDb docs/s "
-        "| load s | peak RSS MB |",
-        "|---|---|---|---|---|---|---|---|",
+        "| load s | peak RSS MB | detector MB |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, res in results.items():
         sps = res.get("sent_per_s")
@@ -344,8 +383,9 @@ def report(results: dict[str, dict], rows: list[tuple[str, str]], command: str) 
             f"{sps:,.0f}" if sps else "–",
             f"{sps / base:.1f}" if sps and base else "–",
             *(f"{dps[c][1]:,.0f} (n={dps[c][0]:,})" if c in dps else "–" for c in CORPORA),
-            f"{res.get('load_s', 0):.1f}",
+            f"{res['load_s']:.1f}" if "load_s" in res else "–",
             f"{res['peak_rss_mb']:.0f}",
+            f"{res['peak_rss_mb'] - res['data_rss_mb']:.0f}" if "data_rss_mb" in res else "–",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     if "tamis-stage" in results:
@@ -361,7 +401,11 @@ def report(results: dict[str, dict], rows: list[tuple[str, str]], command: str) 
         "",
         "Speed excludes model loading (the `load` column: first calls on a spread of sentences, "
         "which is when lingua and tamis load their models). Peak RSS is the whole process "
-        "(Python, the sentences and documents held in memory, and the detector).",
+        "(Python, all 74,150 sentences and 20,000 documents held in memory, and the detector); "
+        "detector MB is that peak less the process's size once the data was loaded. "
+        "tamis-worker is a process shaped like one pipeline worker (tamis, every langid model "
+        "preloaded, per-paragraph detection on batches of 1,000 documents): its peak RSS is the "
+        "per-worker memory.",
         *CHOICE.splitlines(),
         "",
         "## Per language (share of sentences identified correctly)",
@@ -397,7 +441,7 @@ def main() -> None:
     parser.add_argument(
         "--docs", type=int, default=10000, help="documents per corpus for fast detectors"
     )
-    parser.add_argument("--only", default=",".join(CANDIDATES + ["tamis-stage"]))
+    parser.add_argument("--only", default=",".join(CANDIDATES + ["tamis-stage", "tamis-worker"]))
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "langid.md")
     parser.add_argument(
         "--raw", type=Path, default=None, help="also keep the raw per-candidate results (JSON) here"
