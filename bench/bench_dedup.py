@@ -445,31 +445,58 @@ def clough_section() -> list[str]:
     return lines
 
 
-def speed_section(runs: list[tuple[str, dict]], n_docs: int) -> list[str]:
+def speed_section(runs: list[tuple[str, int, dict]]) -> list[str]:
+    sizes = sorted({n for _, n, _ in runs})
     lines = [
-        f"## 4. Speed and memory: first {n_docs:,} IMDb reviews, each tool in its own process, interleaved",
+        "## 4. Speed and memory: IMDb reviews (first N), each tool in its own process, interleaved",
         "",
         "Signatures + buckets + clustering + filtering (datatrove's stages 1-4, tamis observe + merge + "
-        "apply, datasketch MinHash + MinHashLSH insert/query + union-find), reading the same JSONL.",
+        "apply, datasketch MinHash + MinHashLSH insert/query + union-find), reading the same JSONL. "
+        "Memory per million documents is the slope of peak resident memory between the two corpus "
+        "sizes (what grows with the corpus, not the fixed cost of imports and buffers).",
         "",
-        "| run | tool | seconds | docs/s | peak RSS MB | RSS growth per million docs (GB) |",
-        "|---|---|---|---|---|---|",
+        "| run | tool | docs | seconds | docs/s | peak RSS MB | above baseline MB |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for i, (tool, r) in enumerate(runs):
-        growth = (r["peak_rss_kb"] - r["baseline_rss_kb"]) / 1024 / 1024 / n_docs * 1e6
+    for i, (tool, n, r) in enumerate(runs):
         lines.append(
-            f"| {i + 1} | {tool} | {r['seconds']:.1f} | {n_docs / r['seconds']:,.0f} | "
-            f"{r['peak_rss_kb'] / 1024:.0f} | {growth:.2f} |"
+            f"| {i + 1} | {tool} | {n:,} | {r['seconds']:.1f} | {n / r['seconds']:,.0f} | "
+            f"{r['peak_rss_kb'] / 1024:.0f} | {(r['peak_rss_kb'] - r['baseline_rss_kb']) / 1024:.0f} |"
         )
-    best = {}
-    for tool, r in runs:
-        best[tool] = min(best.get(tool, float("inf")), r["seconds"])
-    lines += [""]
-    for peer in ("datatrove", "datasketch"):
-        if peer in best and "tamis" in best:
-            lines.append(
-                f"- tamis is **{best[peer] / best['tamis']:.1f}x** faster than {peer} (best run each)."
-            )
+    lines.append("")
+    tools = list(dict.fromkeys(t for t, _, _ in runs))
+    for n in sizes:
+        best = {
+            t: min(r["seconds"] for tt, nn, r in runs if tt == t and nn == n)
+            for t in tools
+            if any(tt == t and nn == n for tt, nn, _ in runs)
+        }
+        for peer in ("datatrove", "datasketch"):
+            if peer in best and "tamis" in best:
+                pairs = [
+                    (r0, r1)
+                    for (t0, n0, r0), (t1, n1, r1) in zip(runs, runs[1:], strict=False)
+                    if n0 == n1 == n and {t0, t1} == {"tamis", peer}
+                ]
+                adjacent = ", ".join(
+                    f"{(b if a.get('tool') == 'tamis' else a)['seconds'] / (a if a.get('tool') == 'tamis' else b)['seconds']:.1f}x"
+                    for a, b in pairs
+                )
+                lines.append(
+                    f"- {n:,} docs: tamis **{best[peer] / best['tamis']:.1f}x** faster than {peer} "
+                    f"(best run each; adjacent runs: {adjacent or 'n/a'})."
+                )
+    if len(sizes) > 1:
+        lo, hi = sizes[0], sizes[-1]
+        for t in tools:
+            peaks = {
+                n: min(r["peak_rss_kb"] for tt, nn, r in runs if tt == t and nn == n)
+                for n in (lo, hi)
+                if any(tt == t and nn == n for tt, nn, _ in runs)
+            }
+            if len(peaks) == 2:
+                slope = (peaks[hi] - peaks[lo]) / 1024 / 1024 / (hi - lo) * 1e6
+                lines.append(f"- {t}: peak memory grows {slope:.2f} GB per million documents.")
     lines.append("")
     return lines
 
@@ -615,7 +642,8 @@ def main() -> None:
     ap.add_argument("--worker", nargs=3, metavar=("INPUT", "OUT", "THRESHOLD"))
     ap.add_argument("--scale-worker", nargs=3, metavar=("DOCS", "BUDGET_MB", "OUT"))
     ap.add_argument("--originals", type=int, default=2000)
-    ap.add_argument("--speed-docs", type=int, default=20000)
+    ap.add_argument("--speed-docs", default="10000,40000", help="corpus sizes, comma-separated")
+    ap.add_argument("--speed-tools", default="tamis,datatrove,datasketch")
     ap.add_argument("--scale-docs", type=int, default=10_000_000)
     ap.add_argument("--budget-mb", type=float, default=2048)
     ap.add_argument("--sections", default="accuracy,reuters,clough,speed,scale")
@@ -636,6 +664,8 @@ def main() -> None:
     report = (
         [
             f"## Appended: `.venv/bin/python bench/bench_dedup.py {' '.join(sys.argv[1:])}`",
+            "",
+            *machine(),
             "",
         ]
         if args.append
@@ -677,15 +707,19 @@ def main() -> None:
         if "clough" in sections:
             report += clough_section()
         if "speed" in sections:
-            records = read_jsonl_zst(
-                DATA / "text" / "imdb-reviews.jsonl.zst", limit=args.speed_docs
-            )
-            write_jsonl([r["text"] for r in records], work / "speed.jsonl")
+            sizes = [int(x) for x in args.speed_docs.split(",")]
+            records = read_jsonl_zst(DATA / "text" / "imdb-reviews.jsonl.zst", limit=max(sizes))
             runs = []
-            for tool in ["tamis", "datatrove", "datasketch", "tamis", "datasketch"]:
-                runs.append((tool, run_tool(tool, work / "speed.jsonl", work)))
-                print("speed", tool, runs[-1][1]["seconds"], flush=True)
-            report += speed_section(runs, len(records))
+            speed_tools = args.speed_tools.split(",")
+            for n in sizes:
+                write_jsonl([r["text"] for r in records[:n]], work / f"speed{n}.jsonl")
+                order = speed_tools + [t for t in speed_tools if t != "datatrove"]
+                for tool in order:
+                    result = run_tool(tool, work / f"speed{n}.jsonl", work)
+                    result["tool"] = tool
+                    runs.append((tool, n, result))
+                    print("speed", tool, n, result["seconds"], flush=True)
+            report += speed_section(runs)
         if "scale" in sections:
             report += scale_section(args.scale_docs, args.budget_mb, work, args.scale_json)
     args.out.parent.mkdir(parents=True, exist_ok=True)
