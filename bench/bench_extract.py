@@ -289,7 +289,7 @@ def _features_job(args: tuple[str, bool]) -> tuple[str, list[str], dict, dict]:
 
     html = wcxb_html(fid)
     tree = _parse(html)
-    info = read_page_info(tree)
+    info = read_page_info(html, tree)
     resi = resiliparse_text(tree)
     traf = trafilatura_text(html, fast=True)
     feats = {}

@@ -21,7 +21,9 @@ import numpy as np
 
 _WORD = re.compile(r"\w+")
 _LINK = re.compile(r" \([^\s()]*\)")
-_END_PUNCT = re.compile(r"[.!?:;\"”’)…。！？]\s*$")
+_END_CHARS = '.!?:;"”’)…。！？'
+_NON_WORD = re.compile(r"[^\w\n]+")
+_DIGIT = re.compile(r"\d")
 _CURRENCY = re.compile(r"[$€£¥₹]\s?\d|\d\s?[$€£¥₹]|\b(?:usd|eur|gbp)\b", re.IGNORECASE)
 _BOILER_SELECTOR = (
     "nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo]"
@@ -76,19 +78,27 @@ class PageBlocks:
     lines: list[str]
     features: np.ndarray
     page_types: set[str] = field(default_factory=set)
+    #: ``norm`` of each line, kept for callers that match blocks against other texts
+    norms: list[str] = field(default_factory=list)
 
 
 def _container_text(tree: Any, selector: str) -> str:
-    parts = []
+    """Normalised text of the matching elements, each once: an element nested in one already
+    taken adds nothing (its text is inside), and skipping it keeps the string short, which is
+    what every block's membership test scans."""
     try:
         elements = tree.document.query_selector_all(selector)
     except Exception:  # noqa: BLE001 - a selector lexbor rejects just gives no signal
         return " "
+    taken = " "
     for el in elements[:_MAX_CONTAINERS]:
         text = el.text
-        if text:
-            parts.append(norm(text))
-    return "|".join(parts) or " "
+        if not text:
+            continue
+        n = norm(text)
+        if n not in taken:
+            taken = f"{taken}|{n}"
+    return taken
 
 
 def _window(values: list[float], radius: int = 2) -> np.ndarray:
@@ -96,14 +106,12 @@ def _window(values: list[float], radius: int = 2) -> np.ndarray:
     v = np.asarray(values, dtype=np.float32)
     kernel = np.ones(2 * radius + 1, dtype=np.float32)
     kernel[radius] = 0.0
-    sums = np.convolve(v, kernel, mode="same")
-    counts = np.convolve(np.ones_like(v), kernel, mode="same")
+    # full convolution, centred slice: the same as mode="same" but also right when the page
+    # has fewer blocks than the kernel is long
+    n = len(v)
+    sums = np.convolve(v, kernel)[radius : radius + n]
+    counts = np.convolve(np.ones_like(v), kernel)[radius : radius + n]
     return np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
-
-
-def _span(flags: list[float]) -> tuple[int, int]:
-    idx = [i for i, f in enumerate(flags) if f]
-    return (idx[0], idx[-1]) if idx else (1, 0)
 
 
 def page_blocks(
@@ -119,20 +127,24 @@ def page_blocks(
     from tamis.extract.backends import resiliparse_raw
 
     linked = resiliparse_raw(tree, main_content=False, links=True)
-    raw_lines = [line for line in linked.split("\n") if line.strip()]
     lines = []
     link_counts = []
-    for line in raw_lines:
-        clean, n_links = _LINK.subn("", line)
-        lines.append(clean.rstrip())
-        link_counts.append(n_links)
-    norms = [norm(line) for line in lines]
-    keep = [i for i, n in enumerate(norms) if n.strip()]
-    lines = [lines[i] for i in keep]
-    norms = [norms[i] for i in keep]
-    link_counts = [link_counts[i] for i in keep]
+    for line in linked.split("\n"):
+        if line.strip():
+            clean, n_links = _LINK.subn("", line)
+            lines.append(clean.rstrip())
+            link_counts.append(n_links)
+    # one regex pass over the whole page instead of one per block; equal to norm() per line
+    norms = [
+        " " + x.strip() + " " for x in _NON_WORD.sub(" ", "\n".join(lines).lower()).split("\n")
+    ]
+    keep = [i for i, x in enumerate(norms) if len(x) > 2]
+    if len(keep) < len(lines):
+        lines = [lines[i] for i in keep]
+        norms = [norms[i] for i in keep]
+        link_counts = [link_counts[i] for i in keep]
     n = len(lines)
-    page_types = {t for t in json_ld_types}
+    page_types = set(json_ld_types)
     if not n:
         return PageBlocks([], np.zeros((0, len(FEATURES)), dtype=np.float32), page_types)
 
@@ -142,12 +154,15 @@ def page_blocks(
     boiler = _container_text(tree, _BOILER_SELECTOR)
     main = _container_text(tree, _MAIN_SELECTOR)
     dups = Counter(norms)
-    in_resi = [1.0 if x in resi_norm else 0.0 for x in norms]
-    in_traf = [1.0 if x in traf_norm else 0.0 for x in norms]
-    t_lo, t_hi = _span(in_traf)
-    r_lo, r_hi = _span(in_resi)
-    words = [x.count(" ") - 1 for x in norms]
-    total_words = max(1, sum(words))
+    f32 = np.float32
+    in_resi = np.fromiter((x in resi_norm for x in norms), dtype=f32, count=n)
+    in_traf = np.fromiter((x in traf_norm for x in norms), dtype=f32, count=n)
+    t_idx, r_idx = np.flatnonzero(in_traf), np.flatnonzero(in_resi)
+    position = np.arange(n, dtype=f32)
+    words = np.fromiter((x.count(" ") - 1 for x in norms), dtype=f32, count=n)
+    chars = np.fromiter((len(line) for line in lines), dtype=f32, count=n)
+    links = np.asarray(link_counts, dtype=f32)
+    total_words = max(1.0, float(words.sum()))
     traf_share = len(traf_norm.split()) / total_words if traf is not None else 0.0
     resi_share = len(resi_norm.split()) / total_words
     og = (og_type or "").lower()
@@ -162,38 +177,37 @@ def page_blocks(
         1.0 if "article" in og else 0.0,
         1.0 if "product" in og else 0.0,
     ]
-    resi_window = _window(in_resi)
-    traf_window = _window(in_traf)
-    rows = []
-    for i, line in enumerate(lines):
-        w = max(words[i], 1)
-        x = norms[i]
-        digits = sum(map(str.isdigit, line))
-        stripped = line.lstrip()
-        rows.append(
-            [
-                math.log1p(words[i]),
-                math.log1p(len(line)),
-                in_resi[i],
-                in_traf[i],
-                1.0 if x in ld_norm else 0.0,
-                min(link_counts[i] / w, 2.0),
-                1.0 if link_counts[i] else 0.0,
-                1.0 if _END_PUNCT.search(line) else 0.0,
-                i / n,
-                1.0 if x in boiler else 0.0,
-                1.0 if x in main else 0.0,
-                math.log(dups[x]),
-                float(resi_window[i]),
-                float(traf_window[i]),
-                1.0 if t_lo <= i <= t_hi else 0.0,
-                1.0 if r_lo <= i <= r_hi else 0.0,
-                *page[:3],
-                *page[3:],
-                1.0 if len(line) - len(stripped) >= 2 else 0.0,
-                digits / max(len(line), 1),
-                1.0 if _CURRENCY.search(line) else 0.0,
-                1.0 if stripped[:1].isupper() else 0.0,
-            ]
-        )
-    return PageBlocks(lines, np.asarray(rows, dtype=np.float32), page_types)
+
+    def flags(values) -> np.ndarray:
+        return np.fromiter(values, dtype=f32, count=n)
+
+    columns = [
+        np.log1p(words),
+        np.log1p(chars),
+        in_resi,
+        in_traf,
+        flags(x in ld_norm for x in norms),
+        np.minimum(links / np.maximum(words, 1.0), 2.0),
+        (links > 0).astype(f32),
+        flags(line[-1:] in _END_CHARS for line in lines),
+        position / n,
+        flags(x in boiler for x in norms),
+        flags(x in main for x in norms),
+        np.log(flags(dups[x] for x in norms)),
+        _window(in_resi),
+        _window(in_traf),
+        _in_span(position, t_idx),
+        _in_span(position, r_idx),
+        *[np.full(n, v, dtype=f32) for v in page],
+        flags(len(line) - len(line.lstrip()) >= 2 for line in lines),
+        (chars - flags(len(_DIGIT.sub("", line)) for line in lines)) / np.maximum(chars, 1.0),
+        flags(_CURRENCY.search(line) is not None for line in lines),
+        flags(line.lstrip()[:1].isupper() for line in lines),
+    ]
+    return PageBlocks(lines, np.column_stack(columns).astype(f32), page_types, norms)
+
+
+def _in_span(position: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    if not len(idx):
+        return np.zeros_like(position)
+    return ((position >= idx[0]) & (position <= idx[-1])).astype(np.float32)

@@ -49,7 +49,7 @@ def _parse(html: str) -> Any:
     return HTMLTree.parse(html)
 
 
-def _merge(base: str, lines: list[str], add: list[bool]) -> str:
+def _merge(base: str, lines: list[str], norms: list[str], add: list[bool]) -> str:
     """``base`` with the added blocks, each placed after the base paragraph that holds the
     last block before it (so a listing's items stay where the page has them)."""
     from tamis.extract.blocks import norm
@@ -59,11 +59,10 @@ def _merge(base: str, lines: list[str], add: list[bool]) -> str:
     base_norm = " ".join(para_norms)
     after: dict[int, list[str]] = {}
     anchor = -1
-    for line, added in zip(lines, add, strict=True):
+    for line, n, added in zip(lines, norms, add, strict=True):
         if added:
             after.setdefault(anchor, []).append(line.strip())
             continue
-        n = norm(line)
         if n.count(" ") > 4 and n in base_norm:
             for j in range(max(anchor, 0), len(paragraphs)):
                 if n in para_norms[j]:
@@ -101,10 +100,10 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
     probability = model.keep_probability(blocks.features)
     base_norm = norm(base)
     add = [
-        bool(p >= model.threshold) and norm(line) not in base_norm
-        for line, p in zip(blocks.lines, probability, strict=True)
+        bool(p >= model.threshold) and n not in base_norm
+        for n, p in zip(blocks.norms, probability, strict=True)
     ]
-    text = _merge(base, blocks.lines, add) if any(add) else base
+    text = _merge(base, blocks.lines, blocks.norms, add) if any(add) else base
     if not text and model.uses_trafilatura:
         text = resi
     return text, len(blocks.lines), sum(add)
@@ -117,7 +116,7 @@ def extract(html: str, extractor: str = "auto") -> Extraction:
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; allowed: {', '.join(EXTRACTORS)}")
     tree = _parse(html)
-    info = read_page_info(tree)
+    info = read_page_info(html, tree)
     total = kept = 0
     if extractor in ("auto", "fast"):
         text, total, kept = _select(tree, info, extractor, html)

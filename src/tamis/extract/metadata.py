@@ -1,5 +1,4 @@
-"""Page metadata and structured data (title, date, language hint, JSON-LD), read in one cheap
-pass of resiliparse's lexbor parser.
+"""Page metadata and structured data (title, date, language hint, JSON-LD), read cheaply.
 
 JSON-LD matters beyond metadata: many sites publish the whole article text as ``articleBody``
 (and products their description) for search engines, which is the publisher's own statement of
@@ -8,7 +7,9 @@ what the main content is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from typing import Any
 
 _DATE_META = (
@@ -99,17 +100,36 @@ def _parse_json_ld(texts: list[str]) -> list[dict[str, Any]]:
     return nodes
 
 
-def read_page_info(tree: Any) -> PageInfo:
-    """Metadata from a resiliparse ``HTMLTree``."""
+_META_TAG = re.compile(r"<meta\s[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_HTML_LANG = re.compile(r"<html\b[^>]*?\slang\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+_JSON_LD = re.compile(
+    r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
+)
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {
+        m.group(1).lower(): html_unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ATTR.finditer(tag)
+    }
+
+
+def read_page_info(html: str, tree: Any) -> PageInfo:
+    """Metadata of a page: meta tags and JSON-LD read by pattern from the markup (far cheaper
+    than walking the DOM from Python), the title from resiliparse's parsed ``tree``."""
     info = PageInfo()
     head_meta: dict[str, str] = {}
-    for el in tree.document.query_selector_all("meta[content]"):
-        key = (el.getattr("property") or el.getattr("name") or el.getattr("itemprop") or "").lower()
+    for m in _META_TAG.finditer(html, 0, 400_000):
+        attrs = _attrs(m.group(0))
+        content = attrs.get("content")
+        if content is None:
+            continue
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
         if key and key not in head_meta:
-            head_meta[key] = el.getattr("content") or ""
-        equiv = (el.getattr("http-equiv") or "").lower()
-        if equiv == "content-language" and "content-language" not in head_meta:
-            head_meta["content-language"] = el.getattr("content") or ""
+            head_meta[key] = content
+        if attrs.get("http-equiv", "").lower() == "content-language":
+            head_meta.setdefault("content-language", content)
     title = head_meta.get("og:title") or head_meta.get("twitter:title")
     if not title and tree.title:
         title = tree.title
@@ -121,16 +141,14 @@ def read_page_info(tree: Any) -> PageInfo:
         if head_meta.get(key):
             info.date = head_meta[key].strip()
             break
-    html = tree.document.query_selector("html")
-    lang = html.getattr("lang") if html is not None else None
+    m = _HTML_LANG.search(html, 0, 20_000)
+    lang = m.group(1) if m else None
     lang = lang or head_meta.get("content-language") or head_meta.get("og:locale")
     info.language = lang.strip().replace("_", "-") if lang else None
     info.description = head_meta.get("og:description") or head_meta.get("description")
     info.og_type = (head_meta.get("og:type") or "").lower() or None
 
-    scripts = [
-        el.text for el in tree.document.query_selector_all('script[type="application/ld+json"]')
-    ]
+    scripts = [m.group(1) for m in _JSON_LD.finditer(html)]
     best = ""
     for node in _parse_json_ld(scripts):
         types = _types(node)
