@@ -577,7 +577,7 @@ def scale_section(
         "",
         "112 random 32-bit slots per document, 1% of documents near copies (10% of slots changed) of "
         "another; the merge builds the on-disk document table, the LSH buckets (spilled to 256 hash "
-        "partitions when over half the budget), verifies candidates, clusters, writes the decision "
+        "partitions when over a quarter of the budget), verifies candidates, clusters, writes the decision "
         "and the index.",
         "",
         "| measure | value |",
