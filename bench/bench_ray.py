@@ -9,6 +9,13 @@ the other load on a shared machine falls on all of them alike:
 - ``ray-joined``: ``--executor ray --ray-address HOST:PORT`` joining a Ray head started
   beforehand with ``ray start --head --num-cpus N`` (the cluster case: start-up already paid).
 
+On a shared Linux machine with autogroup scheduling (``/proc/sys/kernel/sched_autogroup_enabled``)
+every session gets an equal share of the CPUs, and Ray starts each worker process in a session
+of its own; so every command here runs in a new session too, or the local executor would get
+one share where a Ray worker gets a whole one. A local pool's workers still share one session,
+so under heavy outside load Ray with 2 workers gets up to two shares to local's one: the
+``load`` column says how much outside load there was.
+
 The corpus is the real Reuters-21578 set from ../shared/data, read in place (never copied):
 ``shard_size_mb`` cuts the one file into record-range shards so that every worker has work.
 The stages are the default recipe, or, while it holds no global stage, every registered stage
@@ -162,7 +169,8 @@ def run_once(pipeline: Path, out: Path, workers: int, extra: list[str]) -> dict:
     cmd += ["--workers", str(workers), *extra]
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=ENV)
+    # its own session, hence its own scheduler autogroup, as each Ray worker process has
+    subprocess.run(cmd, check=True, env=ENV, start_new_session=True)
     wall = time.perf_counter() - t0
     load = (load_before + os.getloadavg()[0]) / 2  # what else the shared machine was running
     run = orjson.loads((out / "run.json").read_bytes())
