@@ -52,16 +52,65 @@ def units(text: str, unit: str) -> Iterator[tuple[int, int, int, str]]:
         raise ValueError(f"unit must be 'line' or 'paragraph', got {unit!r}")
 
 
+_OPEN_ENDING = tuple(",;:-\u2013\u2014(/&")
+_CLOSED_ENDING = tuple(".!?\"'\u201d\u2019)]\u2026")
+
+
+def is_wrap_fragment(content: str, next_content: str | None) -> bool:
+    """A hard-wrapped piece of a sentence (newswire, e-mail, fixed-width text), not a unit.
+
+    It goes on from the line before (starts in lower case), ends on a comma, dash or other
+    open ending, or ends on a word while the next line goes on in lower case.
+    """
+    text = content.strip()
+    if not text:
+        return False
+    if text[0].islower() or text.endswith(_OPEN_ENDING):
+        return True
+    if next_content is None or not text[-1].isalnum():
+        return False
+    return next_content.lstrip()[:1].islower()
+
+
+def _whole_units(contents: list[str]) -> list[bool]:
+    """Which lines are whole units. In a hard-wrapped document (a fifth or more of its lines go
+    on from the line before), only a line that is a whole sentence on its own counts: it ends
+    closed and so does the line before it."""
+    n = len(contents)
+    fragment = [
+        is_wrap_fragment(c, contents[i + 1] if i + 1 < n else None) for i, c in enumerate(contents)
+    ]
+    nonblank = [i for i, c in enumerate(contents) if c.strip()]
+    continued = sum(1 for i in nonblank if contents[i].strip()[0].islower())
+    wrapped = len(nonblank) >= 4 and continued * 5 >= len(nonblank)
+    whole = []
+    for i, c in enumerate(contents):
+        ok = not fragment[i]
+        if ok and wrapped:
+            prev = contents[i - 1].strip() if i else ""
+            ok = c.strip().endswith(_CLOSED_ENDING) and (not prev or prev.endswith(_CLOSED_ENDING))
+        whole.append(ok)
+    return whole
+
+
 def hashed_units(
-    text: str, unit: str, min_length: int, norm: Normalization
+    text: str, unit: str, min_length: int, norm: Normalization, whole_only: bool = True
 ) -> list[tuple[int, int, int, int]]:
-    """(unit ordinal, span start, span end, hash) of the units long enough to count."""
+    """(unit ordinal, span start, span end, hash) of the units long enough to count.
+
+    With ``whole_only``, hard-wrapped sentence pieces (:func:`is_wrap_fragment`) never count.
+    """
+    found = list(units(text, unit))
+    whole = _whole_units([f[3] for f in found]) if whole_only and unit == "line" else None
     out = []
-    for i, (start, end, _content_end, content) in enumerate(units(text, unit)):
+    for i, (start, end, _content_end, content) in enumerate(found):
+        if whole is not None and not whole[i]:
+            continue
         folded = normalize(content, norm)
-        if len(folded) >= min_length:
-            h = xxhash.xxh3_64_intdigest(folded.encode("utf-8", "surrogatepass"))
-            out.append((i, start, end, h))
+        if len(folded) < min_length:
+            continue
+        h = xxhash.xxh3_64_intdigest(folded.encode("utf-8", "surrogatepass"))
+        out.append((i, start, end, h))
     return out
 
 

@@ -339,6 +339,10 @@ class LineDedup(GlobalStage):
         unit: Literal["line", "paragraph"] = "line"
         min_length: int = Field(default=30, ge=1, description="characters after normalisation")
         min_count: int = Field(default=3, ge=2, description="occurrences that make a unit repeated")
+        whole_only: bool = Field(
+            default=True,
+            description="never count a hard-wrapped piece of a sentence (ends on a comma, or the next line goes on in lower case)",
+        )
         normalization: Normalization = Normalization()
         memory_budget_mb: float = Field(default=2048, gt=0)
 
@@ -355,7 +359,9 @@ class LineDedup(GlobalStage):
         for d in docs:
             uid = d.uid
             o0, o1 = d.order
-            for ordinal, _s, _e, h in hashed_units(d.text, o.unit, o.min_length, o.normalization):
+            for ordinal, _s, _e, h in hashed_units(
+                d.text, o.unit, o.min_length, o.normalization, o.whole_only
+            ):
                 rows.append((h, o0, o1, ordinal, uid))
         if rows:
             state.records.append(np.array(rows, dtype=LINE_RECORD))
@@ -375,7 +381,7 @@ class LineDedup(GlobalStage):
         if len(keys) == 0:
             return
         for d in docs:
-            found = hashed_units(d.text, o.unit, o.min_length, o.normalization)
+            found = hashed_units(d.text, o.unit, o.min_length, o.normalization, o.whole_only)
             if not found:
                 continue
             hashes = np.array([h for *_, h in found], dtype=np.uint64)
