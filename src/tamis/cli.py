@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stages", metavar="NAME,NAME", help="run only these stages, in this order")
     p.add_argument("--text-field", help="input field holding the text (default: text)")
     p.add_argument("--id-field", help="input field holding the id (default: id)")
+    p.add_argument(
+        "--dedup-index",
+        metavar="PATH",
+        help="deduplicate against a previous run's output (its dedup-index/ folder)",
+    )
     _add_run_options(p)
 
     p = sub.add_parser("run", help="run a pipeline file (inputs and output inside it)")
@@ -95,7 +100,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             "text_field": args.text_field,
             "id_field": args.id_field,
         }
-        cfg = load_config(args.config, args.stages, overrides | _run_overrides(args))
+        cfg = load_config(
+            args.config, args.stages, overrides | _run_overrides(args), args.dedup_index
+        )
     else:
         cfg = load_config(args.pipeline, None, _run_overrides(args))
     return _execute(cfg, args)

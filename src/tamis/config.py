@@ -161,6 +161,7 @@ def load_config(
     path: str | Path | None = None,
     stages_csv: str | None = None,
     overrides: dict[str, Any] | None = None,
+    dedup_index: str | Path | None = None,
 ) -> PipelineConfig:
     """The configuration of a run: a file (or the default recipe), ``--stages``, then CLI flags.
 
@@ -179,4 +180,40 @@ def load_config(
     for key, value in (overrides or {}).items():
         if value is not None:
             data[key] = value
-    return build_config(data)
+    cfg = build_config(data)
+    if dedup_index is not None:
+        cfg = with_dedup_index(cfg, Path(dedup_index))
+    return cfg
+
+
+INDEXED_STAGES = ("exact_dedup", "minhash_dedup")
+
+
+def with_dedup_index(cfg: PipelineConfig, path: Path) -> PipelineConfig:
+    """Point the deduplication stages at a previous run's index (``--dedup-index``).
+
+    ``path`` is a previous output directory, or its ``dedup-index`` folder; each stage takes
+    the index written under its own name.
+    """
+    stages = []
+    found = []
+    for name, opts in cfg.stages:
+        if name in INDEXED_STAGES:
+            for cand in (path / "dedup-index" / name, path / name):
+                if cand.is_dir():
+                    opts = opts.model_copy(update={"index": cand})
+                    found.append(name)
+                    break
+        stages.append((name, opts))
+    if not found:
+        wanted = [n for n, _ in cfg.stages if n in INDEXED_STAGES]
+        raise ConfigError(
+            f"--dedup-index {path}: no index for "
+            + (
+                ", ".join(wanted)
+                if wanted
+                else "any stage (the pipeline has no exact_dedup or minhash_dedup)"
+            )
+            + f"; expected {path}/dedup-index/<stage>/ as written by an earlier run"
+        )
+    return PipelineConfig(cfg.run, stages)

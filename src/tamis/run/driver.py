@@ -40,6 +40,7 @@ from tamis.run.worker import (
     work_dir,
 )
 
+DEDUP_STAGES = ("exact_dedup", "minhash_dedup", "line_dedup")
 VERSIONED = ("orjson", "zstandard", "pyarrow", "xxhash", "pydantic", "numpy", "ftfy")
 
 
@@ -322,6 +323,20 @@ def _finalize(
     }
     stats_doc = stats.to_dict()
     stats_doc["global"] = global_summaries
+    stats_doc["dedup"] = {
+        name: {"documents_removed": stats.stages[name].rejected, **summary}
+        for name, summary in global_summaries.items()
+        if name in DEDUP_STAGES and name in stats.stages
+    }
+    for phase in pipeline.phases:
+        # a deduplication index is kept beside the output, for later incremental runs
+        if phase.observe is not None and phase.observe.name in DEDUP_STAGES:
+            src = work_dir(out) / f"phase{phase.index}" / "merge" / "index"
+            if src.is_dir():
+                dst = out / "dedup-index" / phase.observe.name
+                if dst.exists():
+                    shutil.rmtree(dst)
+                shutil.copytree(src, dst)
     atomic_write(out / "manifest.json", dump_json(manifest))
     atomic_write(out / "stats.json", dump_json(stats_doc))
 
