@@ -21,6 +21,8 @@ from tamis.quality.words import count_sentences, is_spaceless, split_words, spli
         ("see http://example.com/a?b=1, ok", ["see", "http://example.com/a?b=1", ",", "ok"]),
         ("cannot", ["can", "not"]),
         ("nice :), really", ["nice", ":)", ",", "really"]),
+        ("a:):):)", ["a", ":)", ":", ")", ":", ")"]),
+        ("x:);)", ["x", ":)", ";)"]),
         ("  spaced\n\nout\t", ["spaced", "out"]),
         ("", []),
     ],
@@ -103,7 +105,7 @@ _PIECES = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
     st.lists(
         st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "\n", "  "])), max_size=25

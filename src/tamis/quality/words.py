@@ -104,7 +104,7 @@ class WordSplitter:
     def _rematch_specials(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """spaCy's ``_apply_special_cases``: merge token runs that spell a special case.
 
-        Candidate matches are taken longest first (ties: later start first) and kept when
+        Candidate matches are taken longest first (ties: earliest start first) and kept when
         neither end token is already claimed, as ``Tokenizer._filter_special_spans`` does.
         """
         if len(tokens) < 2:
@@ -118,7 +118,7 @@ class WordSplitter:
                     found.append((i, j, orths))
         if not found:
             return tokens
-        found.sort(key=lambda m: (m[1] - m[0], m[0]))
+        found.sort(key=lambda m: (m[1] - m[0], -m[0]))
         seen: set[int] = set()
         kept: dict[int, tuple[int, tuple[str, ...]]] = {}
         for start, end, orths in reversed(found):
