@@ -72,6 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="check that OUT accounts for every input record")
     p.add_argument("out", metavar="OUT")
 
+    p = sub.add_parser(
+        "rethreshold",
+        help="re-decide keep/reject of an output from its stored signals under new thresholds",
+    )
+    p.add_argument("out", metavar="OUT")
+    p.add_argument(
+        "--config",
+        required=True,
+        metavar="NEW.yaml",
+        help="a pipeline file whose quality stages carry the new options",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="OUT2")
+
     p = sub.add_parser("stages", help="list the stages and their options")
 
     from tamis.report.commands import add_report_commands
@@ -156,6 +169,38 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_rethreshold(args: argparse.Namespace) -> int:
+    from tamis.config import load_yaml, parse_stage_item
+    from tamis.quality.rethreshold import rethreshold
+
+    data = load_yaml(args.config)
+    items = data.get("stages", []) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return _fail(f"{args.config}: 'stages' must be a list of '- name: {{options}}' items")
+    changes = {}
+    for i, item in enumerate(items):
+        name, _ = parse_stage_item(item, f"stages[{i}]")  # validates name and options
+        ((_, options),) = item.items() if isinstance(item, dict) else ((name, {}),)
+        changes[name] = options or {}
+    try:
+        moved = rethreshold(Path(args.out), changes, Path(args.output))
+    except ValueError as exc:
+        return _fail(str(exc))
+    docs = moved["documents"]
+    print(
+        f"kept {moved['kept']:,}, rejected {moved['rejected']:,} (was: see {args.out}/stats.json)"
+    )
+    for key, n in docs.items():
+        print(f"  {key}: {n:,}")
+    for rule, c in sorted(moved["rules"].items()):
+        if c.get("newly_failing") or c.get("newly_passing"):
+            print(
+                f"  {rule}: {c.get('newly_failing', 0):,} newly failing, {c.get('newly_passing', 0):,} newly passing"
+            )
+    print(f"output: {args.output}  (check it: tamis verify {args.output})")
+    return EXIT_OK
+
+
 def _cmd_stages(args: argparse.Namespace) -> int:
     from tamis.stages.base import stage_class, stage_names
 
@@ -183,6 +228,7 @@ COMMANDS = {
     "recipe": _cmd_recipe,
     "verify": _cmd_verify,
     "stages": _cmd_stages,
+    "rethreshold": _cmd_rethreshold,
     "demo-corpus": _cmd_demo,
 }
 
