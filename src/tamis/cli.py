@@ -186,9 +186,13 @@ def _cmd_rethreshold(args: argparse.Namespace) -> int:
         moved = rethreshold(Path(args.out), changes, Path(args.output))
     except ValueError as exc:
         return _fail(str(exc))
+    import orjson
+
+    was = orjson.loads((Path(args.out) / "stats.json").read_bytes())
     docs = moved["documents"]
     print(
-        f"kept {moved['kept']:,}, rejected {moved['rejected']:,} (was: see {args.out}/stats.json)"
+        f"kept {moved['kept']:,} (was {was['kept']['records']:,}), "
+        f"rejected {moved['rejected']:,} (was {was['rejected']['records']:,})"
     )
     for key, n in docs.items():
         print(f"  {key}: {n:,}")
