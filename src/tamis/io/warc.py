@@ -2,7 +2,7 @@
 
 fastwarc was measured against warcio on the real Common Crawl samples (bench/results/extract.md)
 and iterates about 2-3x faster. Every record of a file gets an index (its ordinal among *all*
-records, so that indexes do not move when the HTML test changes); records that are not pages
+records, so that indexes do not move when what counts as a page changes); records that are not pages
 (requests, metadata, warcinfo, images, PDFs, robots.txt) are :class:`Skipped` and counted, and a
 record whose block is shorter than its ``Content-Length`` (a truncated download or a cut file)
 is quarantined with its byte offset.
