@@ -283,7 +283,6 @@ def write_results(results: dict, stages: list[dict], args: argparse.Namespace, s
         f"{'yes' if same else 'NO'}",
         "- `run s` is the driver's own clock (run.json; includes starting a private Ray "
         "instance for `ray`); `wall s` is the whole command, interpreter start included",
-        "",
         "- `load` is the machine's 1-minute load average during that run (2 cores: anything "
         "above 2 means other jobs were competing for the CPUs)",
         "",
