@@ -10,11 +10,11 @@ the other load on a shared machine falls on all of them alike:
   beforehand with ``ray start --head --num-cpus N`` (the cluster case: start-up already paid).
 
 On a shared Linux machine with autogroup scheduling (``/proc/sys/kernel/sched_autogroup_enabled``)
-every session gets an equal share of the CPUs, and Ray starts each worker process in a session
-of its own; so every command here runs in a new session too, or the local executor would get
-one share where a Ray worker gets a whole one. A local pool's workers still share one session,
-so under heavy outside load Ray with 2 workers gets up to two shares to local's one: the
-``load`` column says how much outside load there was.
+every session gets an equal share of the CPUs, so every command here runs in a new session of
+its own: a local pool and a private Ray instance (whose processes, workers included, stay in
+the session of the command that started them) then compete on the same footing. The head that
+``ray-joined`` uses is started in a session of its own as well. The ``load`` column says how
+much outside load there was; only figures taken at a low load compare executors fairly.
 
 The corpus is the real Reuters-21578 set from ../shared/data, read in place (never copied):
 ``shard_size_mb`` cuts the one file into record-range shards so that every worker has work.
