@@ -240,6 +240,13 @@ def test_ray_run_is_byte_identical_to_local_and_verifies(ref: Reference, monkeyp
         original(self, msg)
 
     monkeypatch.setattr(driver._Progress, "message", spy)
+    # progress is only collected when it is shown: show it, as on a terminal
+    run = driver.run_pipeline
+    monkeypatch.setattr(
+        driver,
+        "run_pipeline",
+        lambda cfg, overwrite=False, show_progress=False: run(cfg, overwrite, True),
+    )
     # no --ray-address: a private instance, whatever cluster the environment points at
     monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")
     clean(ref.corpus, ref.out, "--executor", "ray")

@@ -68,12 +68,16 @@ class RunResult:
     ignored: list[str] = field(default_factory=list)
 
 
+def _same_run(out: Path, fingerprint: dict[str, Any]) -> bool:
+    fp_file = work_dir(out) / "fingerprint.json"
+    return fp_file.exists() and orjson.loads(fp_file.read_bytes()) == fingerprint
+
+
 def prepare_output(out: Path, fingerprint: dict[str, Any], overwrite: bool) -> bool:
     """Make ``out`` ready; returns True when resuming a run with the same fingerprint."""
     fp_file = work_dir(out) / "fingerprint.json"
     if out.exists() and any(out.iterdir()):
-        same = fp_file.exists() and orjson.loads(fp_file.read_bytes()) == fingerprint
-        if same and not overwrite:
+        if _same_run(out, fingerprint) and not overwrite:
             return True
         looks_ours = fp_file.exists() or (out / "manifest.json").exists()
         if not overwrite:
@@ -201,28 +205,36 @@ def run_pipeline(
         "config": cfg.fingerprint_dict(),
         "inputs": input_fingerprint(files),
     }
-    resuming = prepare_output(out, fingerprint, overwrite)
+    # everything that can fail on bad input or configuration happens before OUT is touched
     plan_file = work_dir(out) / "plan.json"
-    if resuming and plan_file.exists():
+    if not overwrite and _same_run(out, fingerprint) and plan_file.exists():
         shards = [Shard(**s) for s in orjson.loads(plan_file.read_bytes())]
     else:
         shards = plan_shards(files, cfg.run.shard_size_mb)
-        atomic_write(plan_file, orjson.dumps([s.to_dict() for s in shards]))
-
     resolved = cfg.resolved()
     workers = min(cfg.run.workers, max(1, len(shards)))
     progress = _Progress(show_progress, sum(s.size for s in shards), len(pipeline.phases))
+    callback = progress.message if show_progress else None
     if cfg.run.executor == "ray":
         from tamis.run.ray_executor import RayExecutor
 
-        executor = RayExecutor(cfg.run.workers, cfg.run.ray_address, progress.message)
+        executor: Any = RayExecutor(cfg.run.workers, cfg.run.ray_address, callback)
     elif cfg.run.executor == "inprocess" or workers == 1:
-        executor: Any = InProcessExecutor(progress.message if show_progress else None)
+        executor = InProcessExecutor(callback)
     else:
         q = make_queue() if show_progress else None
         executor = LocalExecutor(workers, q)
         if q is not None:
             progress.listen(q)
+    try:
+        resuming = prepare_output(out, fingerprint, overwrite)
+    except BaseException:
+        executor.close()
+        progress.stop()
+        raise
+    if not resuming or not plan_file.exists():
+        atomic_write(plan_file, orjson.dumps([s.to_dict() for s in shards]))
+
     skipped_tasks = 0
     try:
         for phase in pipeline.phases:
