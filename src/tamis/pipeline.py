@@ -141,7 +141,7 @@ def run_stage(stage: Stage, docs: list[Document], stats: Stats, decision: Any = 
         stage.apply(live, decision)
     stats.seconds[stage.name] += time.perf_counter() - t0
     for doc, n in zip(live, before, strict=True):
-        if doc.kept and len(doc.edits) > n and not doc.text.strip():
+        if doc.kept and len(doc.edits) > n and (not doc.text or doc.text.isspace()):
             doc.reject(stage.name, "empty", {"note": "the stage's edits left no text"})
         if len(doc.edits) > n:
             st.docs_edited += 1

@@ -23,7 +23,7 @@ from tamis.io.base import (
     make_document,
     register_reader,
 )
-from tamis.io.streams import StreamError, iter_lines, open_read
+from tamis.io.streams import StreamError, iter_line_batches, open_read
 
 
 def parse_record(line: bytes, path: str, index: int, offset: int, opts: ReadOptions) -> Item:
@@ -91,37 +91,42 @@ class JsonlReader(Reader):
         tf, idf, maxb = opts.text_field, opts.id_field, opts.max_record_bytes
         loads = orjson.loads
         with open_read(path) as fh:
-            lines = iter_lines(fh)
             try:
-                for index, (offset, line) in enumerate(lines):  # noqa: B007 - index used after
-                    if index < start:
-                        continue
-                    if stop is not None and index >= stop:
-                        return
-                    # fast path: a well-formed record; anything else takes parse_record's
-                    # careful path, which names what is wrong
-                    if len(line) <= maxb:
-                        try:
-                            fields = loads(line)
-                        except orjson.JSONDecodeError:
-                            fields = None
-                        if type(fields) is dict and type(fields.get(tf)) is str:
-                            text = fields.pop(tf)
-                            rid = fields.pop(idf, None)
-                            yield Document(
-                                derived_id(path, index) if rid is None or rid == "" else str(rid),
-                                text,
-                                {"path": path, "index": index, "offset": offset},
-                                fields,
-                                [],
-                                {},
-                                KEPT_VERDICT,
-                            )
+                for offset, lines in iter_line_batches(fh):
+                    for line in lines:
+                        index += 1
+                        line_offset = offset
+                        offset += len(line) + 1
+                        if index < start:
                             continue
-                    if not line.strip():
-                        yield Skipped("blank_line", {"path": path, "index": index})
-                        continue
-                    yield parse_record(line, path, index, offset, opts)
+                        if stop is not None and index >= stop:
+                            return
+                        # fast path: a well-formed record; anything else takes parse_record's
+                        # careful path, which names what is wrong
+                        if len(line) <= maxb:
+                            try:
+                                fields = loads(line)
+                            except orjson.JSONDecodeError:
+                                fields = None
+                            if type(fields) is dict and type(fields.get(tf)) is str:
+                                text = fields.pop(tf)
+                                rid = fields.pop(idf, None)
+                                yield Document(
+                                    derived_id(path, index)
+                                    if rid is None or rid == ""
+                                    else str(rid),
+                                    text,
+                                    {"path": path, "index": index, "offset": line_offset},
+                                    fields,
+                                    [],
+                                    {},
+                                    KEPT_VERDICT,
+                                )
+                                continue
+                        if not line.strip():
+                            yield Skipped("blank_line", {"path": path, "index": index})
+                            continue
+                        yield parse_record(line, path, index, line_offset, opts)
             except StreamError as exc:
                 index += 1
                 if index >= start and (stop is None or index < stop):

@@ -39,6 +39,10 @@ def dumps(record: dict[str, Any]) -> bytes:
     return orjson.dumps(record, default=_json_default)
 
 
+def dumps_line(record: dict[str, Any]) -> bytes:
+    return orjson.dumps(record, default=_json_default, option=orjson.OPT_APPEND_NEWLINE)
+
+
 def shard_name(ordinal: int, fmt: str) -> str:
     return f"part-{ordinal:05d}.{fmt}"
 
@@ -74,7 +78,7 @@ class ShardWriter:
     def write(self, record: dict[str, Any]) -> None:
         self.count += 1
         if self._fh is not None:
-            line = dumps(record) + b"\n"
+            line = dumps_line(record)
             self._batch.append(line)
             self._batch_size += len(line)
         else:
@@ -93,7 +97,7 @@ class ShardWriter:
                 self.write(r)
             return
         self.count += len(records)
-        data = b"".join([dumps(r) + b"\n" for r in records])
+        data = b"".join([dumps_line(r) for r in records])
         self._batch.append(data)
         self._batch_size += len(data)
         if self._batch_size >= self._batch_bytes:

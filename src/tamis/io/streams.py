@@ -110,11 +110,11 @@ class StreamError(Exception):
         self.cause = cause
 
 
-def iter_lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(offset, line)`` without the newline; raise :class:`StreamError` on a break.
+def iter_line_batches(fh: IO[bytes]) -> Iterator[tuple[int, list[bytes]]]:
+    """Yield ``(offset of the first line, lines)`` per chunk read; raise on a break.
 
-    On a break, the partial line read so far is yielded first (it ends without a newline,
-    which the caller can tell from the offsets), then the error is raised.
+    On a break, the partial line read so far is yielded first as a batch of its own (it ends
+    without a newline), then :class:`StreamError` is raised.
     """
     offset = 0
     rest = b""
@@ -125,14 +125,22 @@ def iter_lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
             chunk = read(CHUNK)
         except (EOFError, OSError, zstandard.ZstdError) as exc:
             if rest:
-                yield offset, rest
+                yield offset, [rest]
             raise StreamError(offset + len(rest), exc) from exc
         if not chunk:
             break
         lines = (rest + chunk).split(b"\n")
         rest = lines.pop()
+        if lines:
+            yield offset, lines
+            offset += sum(map(len, lines)) + len(lines)
+    if rest:
+        yield offset, [rest]
+
+
+def iter_lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Yield ``(offset, line)`` without the newline; see :func:`iter_line_batches`."""
+    for offset, lines in iter_line_batches(fh):
         for line in lines:
             yield offset, line
             offset += len(line) + 1
-    if rest:
-        yield offset, rest

@@ -114,47 +114,55 @@ def read_options(cfg: PipelineConfig) -> ReadOptions:
     return ReadOptions(run.text_field, run.id_field, run.max_record_bytes)
 
 
-def _source_items(task: Task, pipeline: Pipeline, stats: Stats) -> Iterator[Document | dict]:
-    """Documents (and quarantine records, as dicts) of this shard for this phase, in order."""
+def _source_batches(
+    task: Task, pipeline: Pipeline, stats: Stats, size: int
+) -> Iterator[tuple[list[Document | dict], list[Document]]]:
+    """Batches of this shard's items for this phase, in order: (all items, the documents).
+
+    Items are documents and quarantine records (as dicts, passed through to the output).
+    """
+    batch: list[Document | dict] = []
+    docs: list[Document] = []
     shard = Shard(**task.shard)
     if task.phase == 0:
         reader = reader_for(shard.path)
         assert reader is not None, shard.path
-        for item in reader.read(shard.path, read_options(pipeline.config), shard.start, shard.stop):
-            if isinstance(item, Skipped):
-                stats.skipped[item.reason] += 1
-                continue
-            stats.input_records += 1
-            if isinstance(item, Quarantine):
-                item.order = (shard.ordinal, item.source["index"])
-                yield item.to_record()
-            else:
-                item.order = (shard.ordinal, item.source["index"])
+        items = reader.read(shard.path, read_options(pipeline.config), shard.start, shard.stop)
+    else:
+        items = _spilled(spill_path(task.out_dir, task.phase - 1, shard.ordinal))
+    ordinal = shard.ordinal
+    first = task.phase == 0
+    for item in items:
+        if type(item) is Document:
+            if first:
+                item.order = (ordinal, item.source["index"])
+                stats.input_records += 1
                 stats.input_chars += len(item.text)
-                if not item.text.strip():
+                if not item.text or item.text.isspace():
                     item.reject("read", "empty")
                     stats.stage("read").rejected += 1
                     stats.stage("read").reasons["empty"] += 1
-                yield item
-        return
-    with open_read(spill_path(task.out_dir, task.phase - 1, shard.ordinal)) as fh:
+            batch.append(item)
+            docs.append(item)
+            if len(docs) >= size:
+                yield batch, docs
+                batch, docs = [], []
+        elif isinstance(item, Skipped):
+            stats.skipped[item.reason] += 1
+        elif isinstance(item, Quarantine):
+            stats.input_records += 1
+            batch.append(item.to_record())
+        else:  # a quarantine record passed through a spill
+            batch.append(item)
+    if batch:
+        yield batch, docs
+
+
+def _spilled(path: Path) -> Iterator[Document | dict]:
+    with open_read(path) as fh:
         for _, line in iter_lines(fh):
             rec = orjson.loads(line)
             yield Document.from_state(rec["d"]) if "d" in rec else rec["q"]
-
-
-def _batches(items: Iterator[Document | dict], size: int) -> Iterator[list[Document | dict]]:
-    batch: list[Document | dict] = []
-    n_docs = 0
-    for item in items:
-        batch.append(item)
-        if isinstance(item, Document):
-            n_docs += 1
-            if n_docs >= size:
-                yield batch
-                batch, n_docs = [], 0
-    if batch:
-        yield batch
 
 
 class _FinalSinks:
@@ -212,8 +220,7 @@ def run_task(task: Task) -> dict[str, Any]:
         spill_tmp = sp.with_name(sp.name + ".tmp")
         spill, spill_closers = open_write(spill_tmp, "jsonl.zst")
     try:
-        for batch in _batches(_source_items(task, pipeline, stats), batch_size):
-            docs = [it for it in batch if isinstance(it, Document)]
+        for batch, docs in _source_batches(task, pipeline, stats, batch_size):
             pipeline.run_batch(phase, docs, stats, decision, state)
             if sinks is not None:
                 out: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
