@@ -37,6 +37,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
+from machine import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -620,14 +621,7 @@ def defaults_section() -> list[str]:
 
 
 def machine() -> list[str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return [
         f"- machine: {os.cpu_count()} cores (`nproc`), {cpu}; Python {platform.python_version()}; "
         f"load average at start {os.getloadavg()[0]:.1f} (the cores are shared with other work, so "

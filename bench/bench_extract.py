@@ -32,6 +32,8 @@ from collections import defaultdict
 from multiprocessing import Pool
 from pathlib import Path
 
+from machine import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 DATA = ROOT.parent / "shared" / "data"
@@ -128,14 +130,7 @@ def _page_job(args: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, dict[st
 
 
 def machine() -> str:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return f"nproc {os.cpu_count()}, CPU {cpu}, Python {platform.python_version()}"
 
 

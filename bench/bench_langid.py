@@ -47,6 +47,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from machine import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 SENTENCES = DATA / "langid" / "lingua-sentences"
@@ -268,14 +270,7 @@ def stage_worker(rows: list[tuple[str, str]], corpora: dict[str, list[str]]) -> 
 
 
 def machine() -> str:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return f"{os.cpu_count()} cores (`nproc`), CPU {cpu}, Python {platform.python_version()}"
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import orjson
 import zstandard
+from machine import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work" / "pipeline"
@@ -121,16 +122,6 @@ def tree_peak_rss_kb(root: int) -> int:
         except OSError:
             continue
     return peak
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

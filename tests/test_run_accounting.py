@@ -84,7 +84,9 @@ def test_every_input_record_is_accounted_for(spec, fmt):
         problems, _ = verify_output(tmp / "out")
         assert problems == []
         # every non-blank line of every uncut JSONL file is one output record
-        expected = sum(sum(1 for line in ls if line.strip()) for ls, kind, cut in spec if kind == "jsonl")
+        expected = sum(
+            sum(1 for line in ls if line.strip()) for ls, kind, cut in spec if kind == "jsonl"
+        )
         got = 0
         for kind in ("kept", "rejected", "quarantine"):
             for p in shard_files(tmp / "out", kind):
