@@ -201,7 +201,8 @@ def test_tamis_imports_and_runs_without_ray(tmp_path: Path) -> None:
         "assert rc == 0, rc\n"
         "assert sys.modules['ray'] is None\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path)
+    assert result.returncode == 0
 
 
 def test_executor_ray_without_ray_is_a_config_error(tmp_path, monkeypatch, capsys) -> None:
