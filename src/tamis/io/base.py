@@ -42,7 +42,6 @@ class Quarantine:
     error: str
     reason: str
     raw: bytes = b""
-    order: tuple[int, int] = (0, 0)
 
     def to_record(self) -> dict[str, Any]:
         return {

@@ -100,7 +100,7 @@ def prepare_output(out: Path, fingerprint: dict[str, Any], overwrite: bool) -> b
 class _Progress:
     """A rich progress display fed by worker messages; silent when not on a terminal."""
 
-    def __init__(self, enabled: bool, total_bytes: int, n_phases: int) -> None:
+    def __init__(self, enabled: bool, n_phases: int) -> None:
         self.enabled = enabled
         self.docs = 0
         self.chars = 0
@@ -213,7 +213,7 @@ def run_pipeline(
         shards = plan_shards(files, cfg.run.shard_size_mb)
     resolved = cfg.resolved()
     workers = min(cfg.run.workers, max(1, len(shards)))
-    progress = _Progress(show_progress, sum(s.size for s in shards), len(pipeline.phases))
+    progress = _Progress(show_progress, len(pipeline.phases))
     callback = progress.message if show_progress else None
     if cfg.run.executor == "ray":
         from tamis.run.ray_executor import RayExecutor
