@@ -97,7 +97,8 @@ class ShardWriter:
                 self.write(r)
             return
         self.count += len(records)
-        data = b"".join([dumps_line(r) for r in records])
+        dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+        data = b"".join([dumps(r, default=_json_default, option=opt) for r in records])
         self._batch.append(data)
         self._batch_size += len(data)
         if self._batch_size >= self._batch_bytes:

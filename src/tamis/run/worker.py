@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from tamis.config import PipelineConfig, build_config
-from tamis.document import Document
+from tamis.document import KEPT_VERDICT, Document
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
 from tamis.io.output import KINDS, ShardWriter, file_checksum, shard_name
 from tamis.io.streams import iter_lines, open_read, open_write
@@ -80,9 +80,9 @@ def set_progress_queue(queue: Any) -> None:
     _PROGRESS = queue
 
 
-def _report(phase: int, docs: int, chars: int) -> None:
+def _report(phase: int, docs: list[Document]) -> None:
     if _PROGRESS is not None and docs:
-        _PROGRESS.put((phase, docs, chars))
+        _PROGRESS.put((phase, len(docs), sum([len(d.text) for d in docs])))
 
 
 # --- the task ---------------------------------------------------------------------------
@@ -136,15 +136,17 @@ def _source_batches(
         if type(item) is Document:
             if first:
                 item.order = (ordinal, item.source["index"])
-                stats.input_records += 1
-                stats.input_chars += len(item.text)
-                if not item.text or item.text.isspace():
+                text = item.text
+                if not text or text.isspace():
                     item.reject("read", "empty")
                     stats.stage("read").rejected += 1
                     stats.stage("read").reasons["empty"] += 1
             batch.append(item)
             docs.append(item)
             if len(docs) >= size:
+                if first:
+                    stats.input_records += len(docs)
+                    stats.input_chars += sum([len(d.text) for d in docs])
                 yield batch, docs
                 batch, docs = [], []
         elif isinstance(item, Skipped):
@@ -155,6 +157,9 @@ def _source_batches(
         else:  # a quarantine record passed through a spill
             batch.append(item)
     if batch:
+        if first:
+            stats.input_records += len(docs)
+            stats.input_chars += sum([len(d.text) for d in docs])
         yield batch, docs
 
 
@@ -223,6 +228,13 @@ def run_task(task: Task) -> dict[str, Any]:
         for batch, docs in _source_batches(task, pipeline, stats, batch_size):
             pipeline.run_batch(phase, docs, stats, decision, state)
             if sinks is not None:
+                if len(docs) == len(batch) and all(d.verdict is KEPT_VERDICT for d in docs):
+                    # the common case: every item a kept document
+                    stats.kept_records += len(docs)
+                    stats.kept_chars += sum([len(d.text) for d in docs])
+                    sinks.write("kept", [d.to_record() for d in docs])
+                    _report(task.phase, docs)
+                    continue
                 out: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
                 for it in batch:
                     if type(it) is dict:
@@ -247,7 +259,7 @@ def run_task(task: Task) -> dict[str, Any]:
                         for it in batch
                     )
                 )
-            _report(task.phase, len(docs), sum(len(d.text) for d in docs))
+            _report(task.phase, docs)
     except BaseException:
         if sinks is not None:
             sinks.abort()
