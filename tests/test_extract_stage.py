@@ -3,6 +3,7 @@ guards (size, time) that keep one bad page from stopping a run."""
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -156,7 +157,10 @@ def _extract_in_worker(page: str) -> tuple[str, str]:
 
 
 def test_timeout_works_inside_a_worker_process():
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    # a fresh process, as tamis's own workers are (forkserver): a fork of the test process
+    # would inherit whatever signal handlers and threads earlier tests left behind
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
         status, reason = pool.submit(_extract_in_worker, slow_page()).result(timeout=60)
     assert (status, reason) == ("rejected", "extract_timeout")
 

@@ -20,8 +20,13 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-class PageTimeout(Exception):
-    """The page took longer than the per-page time limit."""
+class PageTimeout(BaseException):
+    """The page took longer than the per-page time limit.
+
+    A BaseException, like KeyboardInterrupt: the alarm lands wherever the extractor happens to
+    be, and extractors wrap much of their work in ``except Exception`` blocks that would
+    swallow an ordinary exception and carry on past the limit.
+    """
 
 
 def run_with_time_limit(func: Callable[[], T], seconds: float | None) -> T:
