@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
-from machine import cpu_model
+from machine import cpu_model, peak_rss_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -68,16 +68,6 @@ BOILERPLATE = [
     "Read the full story on our website",
     "Your privacy choices | Terms of use | Contact us",
 ]
-
-
-def peak_rss_kb() -> int:
-    """This process's peak resident memory (VmHWM). Unlike ru_maxrss it is not inherited from
-    the parent across fork and exec, which would floor every child at the parent's size."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
 
 
 # ---------------------------------------------------------------------------- data

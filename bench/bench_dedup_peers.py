@@ -22,15 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def peak_rss_kb() -> int:
-    """This process's peak resident memory (VmHWM). Unlike ru_maxrss it is not inherited from
-    the parent across fork and exec, which would floor every child at the parent's size."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
+from machine import peak_rss_kb
 
 
 def read_texts(path: Path):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import orjson
 import zstandard
-from machine import cpu_model
+from machine import cpu_model, peak_rss_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work" / "pipeline"
@@ -125,15 +125,7 @@ def tree_peak_rss_kb(root: int) -> int:
             if pp == p and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    peak = 0
-    for pid in tree:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]))
-        except OSError:
-            continue
-    return peak
+    return max((peak_rss_kb(pid) for pid in tree), default=0)
 
 
 def main() -> None:

@@ -48,34 +48,19 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "text" / "reuters-21578.jsonl.zst"
 RESULTS = ROOT / "bench" / "results" / "ray.md"
-CONTRACT_ORDER = [
-    "extract",
-    "repair",
-    "clean",
-    "boilerplate",
-    "pii",
-    "langid",
-    "gopher_quality",
-    "gopher_repetition",
-    "c4",
-    "fineweb",
-    "exact_dedup",
-    "minhash_dedup",
-    "line_dedup",
-]
 # A head started by this benchmark uses Ray's token authentication; its clients must too.
 ENV = {**os.environ, "RAY_AUTH_MODE": "token"}
 
 
-STAGE_LIST = f"""
+STAGE_LIST = """
 import json
 from tamis.config import build_config, recipe_data
-from tamis.stages.base import stage_class, stage_names
+from tamis.stages.base import CONTRACT_ORDER, stage_class, stage_names
 default = build_config(recipe_data("default"))
 if any(stage_class(name).is_global for name, _ in default.stages):
     print(json.dumps(default.stage_dicts()))
 else:
-    print(json.dumps([{{n: {{}}}} for n in {CONTRACT_ORDER!r} if n in stage_names()]))
+    print(json.dumps([{n: {}} for n in CONTRACT_ORDER if n in stage_names()]))
 """
 
 

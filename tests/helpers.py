@@ -23,3 +23,18 @@ def output_digest(out: Path) -> dict[str, str]:
         ):
             files[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
     return files
+
+
+def require(module: str):
+    """Import a test-only dependency: skip on a user's machine without it, fail under CI."""
+    import importlib
+    import os
+
+    import pytest
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{module} (a test dependency) is not installed")
+        pytest.skip(f"{module} is not installed")

@@ -13,13 +13,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from tamis.document import Document
 from tamis.stages.base import stage_class
+from tests.helpers import require
 
 STAGES = ("gopher_quality", "gopher_repetition", "c4", "fineweb")
 SAMPLE_EVERY = {"reuters-21578": 6, "imdb-reviews": 30}
@@ -49,22 +49,12 @@ def parity_documents(data: Path) -> list[tuple[str, str]]:
 
 
 def _datatrove_filters():
-    try:
-        from datatrove.pipeline.filters import (
-            C4QualityFilter,
-            FineWebQualityFilter,
-            GopherQualityFilter,
-            GopherRepetitionFilter,
-        )
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("datatrove (a test dependency) is not installed")
-        pytest.skip("datatrove is not installed")
+    filters = require("datatrove.pipeline.filters")
     return {
-        "gopher_quality": GopherQualityFilter(),
-        "gopher_repetition": GopherRepetitionFilter(),
-        "c4": C4QualityFilter(),
-        "fineweb": FineWebQualityFilter(),
+        "gopher_quality": filters.GopherQualityFilter(),
+        "gopher_repetition": filters.GopherRepetitionFilter(),
+        "c4": filters.C4QualityFilter(),
+        "fineweb": filters.FineWebQualityFilter(),
     }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +9,7 @@ from hypothesis import strategies as st
 from tamis.document import Document, undo
 from tamis.quality.ngrams import ngram_repetition
 from tamis.stages.base import stage_class
+from tests.helpers import require
 
 STAGES = ("gopher_quality", "gopher_repetition", "c4", "fineweb")
 
@@ -29,23 +28,13 @@ def _run(name: str, doc: Document, **options) -> Document:
 
 
 def _datatrove():
-    try:
-        from datatrove.data import Document as DTDoc
-        from datatrove.pipeline.filters import (
-            C4QualityFilter,
-            FineWebQualityFilter,
-            GopherQualityFilter,
-            GopherRepetitionFilter,
-        )
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("datatrove (a test dependency) is not installed")
-        pytest.skip("datatrove is not installed")
+    DTDoc = require("datatrove.data").Document
+    dt = require("datatrove.pipeline.filters")
     filters = {
-        "gopher_quality": GopherQualityFilter(),
-        "gopher_repetition": GopherRepetitionFilter(),
-        "c4": C4QualityFilter(),
-        "fineweb": FineWebQualityFilter(),
+        "gopher_quality": dt.GopherQualityFilter(),
+        "gopher_repetition": dt.GopherRepetitionFilter(),
+        "c4": dt.C4QualityFilter(),
+        "fineweb": dt.FineWebQualityFilter(),
     }
     return DTDoc, filters
 

@@ -26,25 +26,8 @@ import orjson
 import pytest
 
 from tamis.config import ConfigError, build_config, recipe_data
-from tamis.stages.base import stage_class, stage_names
+from tamis.stages.base import CONTRACT_ORDER, stage_class, stage_names
 from tests.helpers import output_digest, tamis
-
-# The contract order of stage names (common brief); used only to order what is registered.
-CONTRACT_ORDER = [
-    "extract",
-    "repair",
-    "clean",
-    "boilerplate",
-    "pii",
-    "langid",
-    "gopher_quality",
-    "gopher_repetition",
-    "c4",
-    "fineweb",
-    "exact_dedup",
-    "minhash_dedup",
-    "line_dedup",
-]
 
 WORDS = (
     "council budget harbour railway minister report inflation market river bridge school "

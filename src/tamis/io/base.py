@@ -17,9 +17,7 @@ suffix with :func:`register_reader`; every module of ``tamis.io`` is imported on
 from __future__ import annotations
 
 import base64
-import importlib
 import os
-import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -27,6 +25,7 @@ from typing import Any, ClassVar
 import xxhash
 
 from tamis.document import QUARANTINED, Document
+from tamis.registry import import_submodules
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +113,9 @@ def register_reader(cls: type[Reader]) -> type[Reader]:
 
 def _discover() -> None:
     global _DISCOVERED
-    if _DISCOVERED:
-        return
-    import tamis.io as pkg
-
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        if mod.name not in ("base", "output", "streams"):
-            importlib.import_module(f"tamis.io.{mod.name}")
-    _DISCOVERED = True
+    if not _DISCOVERED:
+        import_submodules("tamis.io", skip=("base", "output", "streams"))
+        _DISCOVERED = True
 
 
 def known_suffixes() -> list[str]:

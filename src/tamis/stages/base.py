@@ -19,8 +19,6 @@ Modules must keep heavy third-party imports inside functions so that discovery s
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from tamis.document import Document
+from tamis.registry import import_submodules
 
 
 class StageOptions(BaseModel):
@@ -82,6 +81,23 @@ class GlobalStage(Stage, ABC):
         return {}
 
 
+#: The stage names of the contract (DESIGN.md), in the order a full pipeline runs them.
+CONTRACT_ORDER = (
+    "extract",
+    "repair",
+    "clean",
+    "boilerplate",
+    "pii",
+    "langid",
+    "gopher_quality",
+    "gopher_repetition",
+    "c4",
+    "fineweb",
+    "exact_dedup",
+    "minhash_dedup",
+    "line_dedup",
+)
+
 _REGISTRY: dict[str, type[Stage]] = {}
 _DISCOVERED = False
 
@@ -96,14 +112,9 @@ def register(cls: type[Stage]) -> type[Stage]:
 
 def _discover() -> None:
     global _DISCOVERED
-    if _DISCOVERED:
-        return
-    import tamis.stages as pkg
-
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        if mod.name != "base":
-            importlib.import_module(f"tamis.stages.{mod.name}")
-    _DISCOVERED = True
+    if not _DISCOVERED:
+        import_submodules("tamis.stages", skip=("base",))
+        _DISCOVERED = True
 
 
 def stage_names() -> list[str]:
