@@ -155,23 +155,25 @@ class Document:
 
     def to_record(self) -> dict[str, Any]:
         """The output record. A rejected document carries its original text."""
+        return self._record(self.original_text() if self.verdict.status == REJECTED else self.text)
+
+    def to_state(self) -> dict[str, Any]:
+        """Exact in-flight state (text as edited so far), for the spill between phases."""
+        rec = self._record(self.text)
+        rec["order"] = list(self.order)
+        return rec
+
+    def _record(self, text: str) -> dict[str, Any]:
         verdict = self.verdict
         return {
             "id": self.id,
-            "text": self.original_text() if verdict.status == REJECTED else self.text,
+            "text": text,
             "source": self.source,
             "meta": self.meta,
             "edits": [e.to_dict() for e in self.edits] if self.edits else [],
             "signals": self.signals,
             "verdict": _KEPT_DICT if verdict is KEPT_VERDICT else verdict.to_dict(),
         }
-
-    def to_state(self) -> dict[str, Any]:
-        """Exact in-flight state (text as edited so far), for the spill between phases."""
-        rec = self.to_record()
-        rec["text"] = self.text
-        rec["order"] = list(self.order)
-        return rec
 
     @classmethod
     def from_state(cls, rec: dict[str, Any]) -> Document:

@@ -24,7 +24,7 @@ FORMATS = ("jsonl", "jsonl.gz", "jsonl.zst", "parquet")
 KINDS = ("kept", "rejected", "quarantine")
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     """Input metadata may hold values JSON lacks (Parquet timestamps, bytes, decimals)."""
     if isinstance(value, bytes | bytearray | memoryview):
         import base64
@@ -36,11 +36,11 @@ def _json_default(value: Any) -> Any:
 
 
 def dumps(record: dict[str, Any]) -> bytes:
-    return orjson.dumps(record, default=_json_default)
+    return orjson.dumps(record, default=json_default)
 
 
 def dumps_line(record: dict[str, Any]) -> bytes:
-    return orjson.dumps(record, default=_json_default, option=orjson.OPT_APPEND_NEWLINE)
+    return orjson.dumps(record, default=json_default, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def shard_name(ordinal: int, fmt: str) -> str:
@@ -98,7 +98,7 @@ class ShardWriter:
             return
         self.count += len(records)
         dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-        data = b"".join([dumps(r, default=_json_default, option=opt) for r in records])
+        data = b"".join([dumps(r, default=json_default, option=opt) for r in records])
         self._batch.append(data)
         self._batch_size += len(data)
         if self._batch_size >= self._batch_bytes:

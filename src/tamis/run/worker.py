@@ -23,7 +23,7 @@ import orjson
 from tamis.config import PipelineConfig, build_config
 from tamis.document import KEPT_VERDICT, Document
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
-from tamis.io.output import KINDS, ShardWriter, file_checksum, shard_name
+from tamis.io.output import KINDS, ShardWriter, file_checksum, json_default, shard_name
 from tamis.io.streams import iter_lines, open_read, open_write
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.plan import Shard
@@ -252,11 +252,17 @@ def run_task(task: Task) -> dict[str, Any]:
                 for kind, records in out.items():
                     sinks.write(kind, records)
             else:
+                nl = orjson.OPT_APPEND_NEWLINE
                 spill.write(
                     b"".join(
-                        orjson.dumps({"q": it} if isinstance(it, dict) else {"d": it.to_state()})
-                        + b"\n"
-                        for it in batch
+                        [
+                            orjson.dumps(
+                                {"q": it} if type(it) is dict else {"d": it.to_state()},
+                                default=json_default,
+                                option=nl,
+                            )
+                            for it in batch
+                        ]
                     )
                 )
             _report(task.phase, docs)
