@@ -55,6 +55,10 @@ LANGS = ("en", "fr", "de", "es", "pt", "it")
 PER_LANG = 200
 SEED = 20240501
 TARGET = 0.95
+# A headline is short: at most this many words.
+HEADLINE_WORDS = 16
+TERMINAL = (".", "!", "?", ":", ";", "\u2026")
+CLOSING_MARKS = " \t\"')]\u00bb\u2019\u201d"
 
 
 def _cp1252(text: str) -> str:
@@ -106,21 +110,38 @@ DAMAGE: dict[str, Callable[[str, random.Random], str]] = {
 }
 
 
+def _ends_a_sentence(text: str) -> bool:
+    return text.rstrip(CLOSING_MARKS).endswith(TERMINAL)
+
+
+def _quote(words: list[str], i: int, j: int, opening: str, closing: str) -> None:
+    words[i] = opening + words[i]
+    words[j - 1] = words[j - 1] + closing
+
+
 def typeset(sentence: str, rng: random.Random, end_quote: bool = False) -> str:
-    """News typography: curly apostrophes, a quotation, sometimes a spaced en dash."""
+    """News typography: a headline or a body sentence, curly apostrophes, quotations, dashes."""
     text = re.sub(r"(?<=[^\W\d_])'(?=[^\W\d_])", "\u2019", sentence)
     words = text.split(" ")
+    headline = len(words) <= HEADLINE_WORDS and (not _ends_a_sentence(text) or rng.random() < 0.25)
+    if headline and words[-1].endswith(".") and not words[-1].endswith(".."):
+        words[-1] = words[-1][:-1]
     if len(words) >= 4 and (end_quote or rng.random() < 2 / 3):
-        opening, closing = ("\u2018", "\u2019") if rng.random() < 1 / 3 else ("\u201c", "\u201d")
         if end_quote:
             j = len(words)
             i = max(1, j - rng.randint(2, 6))
         else:
             i = rng.randrange(0, len(words) - 2)
             j = min(len(words), i + rng.randint(2, 6))
-        words[i] = opening + words[i]
-        words[j - 1] = words[j - 1] + closing
-        text = " ".join(words)
+        if headline:
+            _quote(words, i, j, "\u2018", "\u2019")
+        else:
+            if j - i >= 4 and rng.random() < 1 / 3:
+                # A nested quotation: one or two words inside the quoted run, in single quotes.
+                a = rng.randrange(i, j - 1)
+                _quote(words, a, min(j, a + rng.randint(1, 2)), "\u2018", "\u2019")
+            _quote(words, i, j, "\u201c", "\u201d")
+    text = " ".join(words)
     if not end_quote and rng.random() < 0.25:
         text = text.replace(", ", " \u2013 ", 1)
     return text
@@ -233,7 +254,17 @@ def test_each_kind_of_damage_is_restored_exactly(damage_cases, kind: str) -> Non
 def test_typeset_keeps_words_and_adds_only_typography() -> None:
     rng = random.Random(1)
     sentence = "It's what they said, and then they left the room quietly."
-    for _ in range(50):
+    bare = sentence.replace("'", "")
+    roles = set()
+    for _ in range(200):
         out = typeset(sentence, rng)
         stripped = re.sub("[\u2018\u201c\u201d]", "", out).replace("\u2019", "'")
-        assert stripped.replace(" \u2013 ", ", ").replace("'", "") == sentence.replace("'", "")
+        stripped = stripped.replace(" \u2013 ", ", ").replace("'", "")
+        headline = not stripped.endswith(".")
+        roles.add(headline)
+        assert stripped == (bare[:-1] if headline else bare)
+        if headline:  # headlines quote in single quotes
+            assert "\u201c" not in out and "\u201d" not in out
+        elif "\u2018" in out:  # a body sentence's single quotes nest inside double ones
+            assert out.index("\u201c") < out.index("\u2018") < out.index("\u201d")
+    assert roles == {True, False}

@@ -26,15 +26,12 @@ import re
 
 from tamis.document import Replacement
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
+from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
 
 RULE = "lossy_mojibake"
 DAGGER_RULE = "dagger_quote"
 
-LSQ, RSQ, LDQ, RDQ = "\u2018", "\u2019", "\u201c", "\u201d"
 EN_DASH = "\u2013"
-# How far (in characters) to look for the other quote of a pair: quotations are shorter, and
-# the bound keeps a long line with many marks linear.
-WINDOW = 400
 
 # What follows ``â`` in a complete UTF-8 sequence read as Windows-1252 (or as Latin-1).
 _CONT_NOT_LATIN1 = "\x80-\x9f€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
@@ -45,15 +42,15 @@ _CONT = _CONT_NOT_LATIN1 + "\xa0-\xbf"
 _ANY_CONT = (
     _CONT + "ĄÆĽŁØŖŚŠŞŤŸŹŽŻŒąæƒľłøŗśšşťźžżœˆˇ˘˛˜˝΄΅ΆΈΉΊΌΎΏЁЂЃЄЅІЇЈЉЊЋЌЎЏёђѓєѕіїјљњћќўџҐґ?\ufffd"
 )
+# An opening quote and a dagger (``‘`` whose ``˜`` NFKC folded to a space, read by ftfy as
+# E2 80 A0) that ftfy then took for MacRoman mojibake and decoded again: ``“†`` is D2 A0 in
+# MacRoman, the UTF-8 of ``Ҡ``.
+_QUOTE_DAGGER = {"\u04a0": LDQ + LSQ, "\u0520": LSQ + LSQ}
 # ``â€`` whose third character is missing, folded or transliterated; a dagger; a lone ``â``
 # (possibly followed by the surviving A0-BF byte of a Latin-1 reading).
-CANDIDATE_RE = re.compile(f"â€(?:TM|oe|(?![{_ANY_CONT}]))|†|â(?![{_CONT_NOT_LATIN1}?\ufffd])")
-
-# Closing marks that decide the quote style of an opening one (and the reverse).
-_SINGLE_OPEN = re.compile(f"{LSQ}|â€˜|(?:^|(?<=\\s))â€ (?=\\w)|(?:^|(?<=\\s))†(?=\\w)")
-_DOUBLE_OPEN = re.compile(f"{LDQ}|â€œ|â€oe")
-_SINGLE_CLOSE = re.compile(f"(?<=[\\w.,;:!?]){RSQ}(?!\\w)|â€™|â€TM")
-_DOUBLE_CLOSE = re.compile(f"{RDQ}|â€\x9d|â€(?![{_CONT}]|TM|oe)")
+CANDIDATE_RE = re.compile(
+    f"â€(?:TM|oe|(?![{_ANY_CONT}]))|†|â(?![{_CONT_NOT_LATIN1}?\ufffd])|[{''.join(_QUOTE_DAGGER)}]"
+)
 
 _CLOSING_SINGLE = re.compile(f"{RSQ}(?![^\\W\\d_])")  # not an apostrophe inside a word
 _LATIN1_EVIDENCE = re.compile(
@@ -61,6 +58,10 @@ _LATIN1_EVIDENCE = re.compile(
     r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
     r"|(?:^|\s)â[\w(][^\n]{0,400}?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
 )
+
+# What an opening quote can follow directly: an opening bracket or another opening quote
+# (``“‘``, intact or as Windows-1252 mojibake), as in a nested quotation.
+_OPENED_BEFORE = re.compile(f"(?:[([{LDQ}{LSQ}]|â€œ|â€˜|â€oe)$")
 
 _SUFFIX_RE = re.compile(r"(s|t|m|d|ll|re|ve)(?![^\W\d_])", re.IGNORECASE)
 _PRONOUNS = "i|you|he|she|we|they|it|that|who|there|what|would|could|should|might|must"
@@ -85,32 +86,6 @@ def _is_letter(ch: str) -> bool:
 def _is_space(ch: str) -> bool:
     # A no-break space is not a space here: in mojibake it is usually a byte (``Ã\xa0`` is à).
     return ch in ("", " ", "\t", "\n")
-
-
-def _last_open_is_single(line: str, pos: int) -> bool:
-    """Whether the nearest opening quote before ``pos`` on this line is a single one."""
-    lo = max(0, pos - WINDOW)
-    s = max((m.end() for m in _SINGLE_OPEN.finditer(line, lo, pos)), default=-1)
-    d = max((m.end() for m in _DOUBLE_OPEN.finditer(line, lo, pos)), default=-1)
-    return s > d
-
-
-def _next_close_is_single(line: str, pos: int) -> bool:
-    """Whether the nearest closing quote after ``pos`` on this line is a single one."""
-    hi = pos + WINDOW
-    s = _SINGLE_CLOSE.search(line, pos, hi)
-    d = _DOUBLE_CLOSE.search(line, pos, hi)
-    if s is None:
-        return False
-    return d is None or s.start() < d.start()
-
-
-def _closing(line: str, pos: int) -> str:
-    return RSQ if _last_open_is_single(line, pos) else RDQ
-
-
-def _opening(line: str, pos: int) -> str:
-    return LSQ if _next_close_is_single(line, pos) else LDQ
 
 
 def _continues_a_sequence(line: str, pos: int) -> bool:
@@ -158,25 +133,20 @@ def _ends_a_latin1_sequence(line: str, pos: int) -> bool:
     return True
 
 
-def _unpaired_quote_beside(line: str, pos: int, closed_at: int = -1) -> bool:
+def _unpaired_quote_beside(line: str, pos: int, made: list[Event]) -> bool:
     """Whether the dagger at ``pos`` stands where a quotation on this line lacks its mark.
 
-    A dagger glued to the next word after an opening quote that is never closed
-    (``“hello†and``), or starting a word before a closing quote that was never opened
-    (``†actively ... Kabul,’``), is a lost quote; a footnote or extinct-taxon dagger has no
-    such partner. ``closed_at`` is where a repair earlier on the line already closed a quote.
+    A dagger glued to the next word inside a quotation that is never closed (``“hello†and``),
+    or starting a word before a closing quote that was never opened (``†actively ...
+    Kabul,’``), is a lost quote; a footnote or extinct-taxon dagger has no such partner.
+    ``made`` holds the quotes that repairs earlier on this line already closed.
     """
     prev = line[pos - 1] if pos else ""
-    before, after = line[max(0, pos - WINDOW) : pos], line[pos + 1 : pos + 1 + WINDOW]
     if _is_space(prev):
-        closing = _CLOSING_SINGLE.search(after)
-        return closing is not None and LSQ not in before and LSQ not in after[: closing.start()]
-    last_open = max(before.rfind(LDQ), before.rfind(LSQ))
-    if last_open < 0 or max(0, pos - WINDOW) + last_open < closed_at:
-        return False  # no quotation open, or an earlier repair on this line closed it
-    if before[last_open] == LDQ:
-        return RDQ not in before[last_open:]
-    return _CLOSING_SINGLE.search(before, last_open) is None
+        before, after = line[max(0, pos - WINDOW) : pos], line[pos + 1 : pos + 1 + WINDOW]
+        found = _CLOSING_SINGLE.search(after)
+        return found is not None and LSQ not in before and LSQ not in after[: found.start()]
+    return open_at(line, pos, made) is not None
 
 
 def _a_euro(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
@@ -190,16 +160,16 @@ def _a_euro(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     prev = line[start - 1] if start else ""
     nxt = line[end] if end < len(line) else ""
     after = line[end + 1] if end + 1 < len(line) else ""
-    if _is_space(prev):
+    if _is_space(prev) or _OPENED_BEFORE.search(line, 0, start):
         if nxt == " " and after and not after.isspace():
             # ``˜`` (of ‘) folded by NFKC to a space: the space is part of the damage.
             return end + 1, LSQ, "â€˜ with ˜ folded to a space"
         if nxt and (nxt.isalnum()):
-            return end, _opening(line, end), "â€ opening a quotation, third byte lost"
+            return end, opening(line, end), "â€ opening a quotation, third byte lost"
         return None
     if _is_letter(prev) and _is_letter(nxt):
         return end, RSQ, "â€ inside a word (apostrophe), third byte lost"
-    return end, _closing(line, start), "â€ closing a quotation, third byte lost"
+    return end, closing(line, start), "â€ closing a quotation, third byte lost"
 
 
 def _dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
@@ -214,6 +184,21 @@ def _dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     if _is_space(prev):
         return end, LSQ, "â€˜ whose folded ˜ was read as a no-break space (dagger)"
     return end, RDQ + " ", "â€ plus a space read as a dagger: closing quote, space restored"
+
+
+def _quote_dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
+    """``Ҡ`` before a word: ftfy's MacRoman reading of ``“†``, the opening of a nested quote."""
+    start, end = m.start(), m.end()
+    nxt = line[end] if end < len(line) else ""
+    if not nxt.isalnum() or not (
+        _is_space(line[start - 1] if start else "") or _OPENED_BEFORE.search(line, 0, start)
+    ):
+        return None
+    return (
+        end,
+        _QUOTE_DAGGER[m.group()],
+        "“† (‘ with ˜ folded, read as a dagger) decoded again as MacRoman",
+    )
 
 
 def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
@@ -246,9 +231,9 @@ def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
             return end, EN_DASH, "dash whose C1 bytes were stripped"
         return None
     if _is_space(prev):
-        return end, _opening(line, end), "opening quote whose C1 bytes were stripped"
+        return end, opening(line, end), "opening quote whose C1 bytes were stripped"
     if not _is_letter(nxt):
-        return end, _closing(line, start), "closing quote whose C1 bytes were stripped"
+        return end, closing(line, start), "closing quote whose C1 bytes were stripped"
     return None
 
 
@@ -287,7 +272,7 @@ def _stripped_latin1_reading(line: str) -> bool:
 def _line_repairs(line: str, offset: int) -> list[Replacement]:
     evidence = EVIDENCE_RE.search(line) is not None
     latin1 = None
-    closed_at = -1
+    made: list[Event] = []  # quotes closed by daggers repaired earlier on the line
     out: list[Replacement] = []
     pos = 0
     while True:
@@ -301,10 +286,14 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
             if _continues_a_sequence(line, m.start()):
                 pos = m.end()
                 continue
-        if found.startswith("â€"):
+        if found in _QUOTE_DAGGER:
+            if evidence:
+                result = _quote_dagger(line, m)
+                rule = DAGGER_RULE
+        elif found.startswith("â€"):
             result = _a_euro(line, m)
         elif found == "†":
-            if evidence or _unpaired_quote_beside(line, m.start(), closed_at):
+            if evidence or _unpaired_quote_beside(line, m.start(), made):
                 result = _dagger(line, m)
                 rule = DAGGER_RULE
         else:
@@ -317,8 +306,8 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
             continue
         end, new, reason = result
         out.append(Replacement(offset + m.start(), offset + end, new, rule, reason))
-        if new[0] in (RSQ, RDQ):
-            closed_at = m.start()
+        if rule == DAGGER_RULE and new[0] == RDQ:
+            made.append((m.start(), "cd"))
         pos = end
     return out
 
