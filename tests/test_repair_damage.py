@@ -123,8 +123,11 @@ def typeset(sentence: str, rng: random.Random, end_quote: bool = False) -> str:
     """News typography: a headline or a body sentence, curly apostrophes, quotations, dashes."""
     text = re.sub(r"(?<=[^\W\d_])'(?=[^\W\d_])", "\u2019", sentence)
     words = text.split(" ")
-    headline = len(words) <= HEADLINE_WORDS and (not _ends_a_sentence(text) or rng.random() < 0.25)
-    if headline and words[-1].endswith(".") and not words[-1].endswith(".."):
+    full_stop = words[-1].endswith(".") and not words[-1].endswith("..")
+    headline = sum(1 for w in words if any(c.isalnum() for c in w)) <= HEADLINE_WORDS and (
+        not _ends_a_sentence(text) or (full_stop and rng.random() < 0.25)
+    )
+    if headline and full_stop:
         words[-1] = words[-1][:-1]
     if len(words) >= 4 and (end_quote or rng.random() < 2 / 3):
         if end_quote:

@@ -25,13 +25,15 @@ from __future__ import annotations
 import re
 
 from tamis.document import Replacement
+from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
+from tamis.repair.stripped import plan, spaced_dashes
+from tamis.repair.welsh import welsh_like
 
 RULE = "lossy_mojibake"
 DAGGER_RULE = "dagger_quote"
 
-EN_DASH = "\u2013"
 
 # What follows ``â`` in a complete UTF-8 sequence read as Windows-1252 (or as Latin-1).
 _CONT_NOT_LATIN1 = "\x80-\x9f€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
@@ -75,8 +77,6 @@ _CONTRACTION_WORDS = {
     "ve": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
     "re": re.compile(r"^(?:you|we|they|who|what|there)$", re.IGNORECASE),
 }
-_ELISION_RE = re.compile(r"(?:^|(?<=[^\w]))(?:[ldjnmstc]|qu|jusqu|lorsqu|puisqu)$", re.IGNORECASE)
-_VOWEL_OR_H = set("aeiouyhAEIOUYHéèêàâîôûÉÈÊÀÂ")
 
 
 def _is_letter(ch: str) -> bool:
@@ -201,40 +201,25 @@ def _quote_dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     )
 
 
-def _lone_a(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
-    """A lone ``â``: Latin-1 reading of E2 80 xx whose C1 byte was stripped."""
+def _lone_a(line: str, m: re.Match[str], marks: dict[int, tuple[int, str, str]]):
+    """A lone ``â``: Latin-1 reading of E2 80 xx whose C1 byte was stripped.
+
+    When the A0-BF byte survived (``â¦``), it names the character; otherwise ``marks`` (the
+    line's plan, :func:`tamis.repair.stripped.plan`) says which mark it was.
+    """
     start, end = m.start(), m.end()
     prev = line[start - 1] if start else ""
     nxt = line[end] if end < len(line) else ""
-    if not prev.isascii() and not _ends_a_latin1_sequence(line, start):
-        return None  # part of a longer garble, not a lone mark
     if "\xa0" <= nxt <= "\xbf":
+        if not prev.isascii() and not _ends_a_latin1_sequence(line, start):
+            return None  # part of a longer garble, not a lone mark
         code = 0x2000 + ord(nxt) - 0x80
         if nxt == "¢" and prev.isalnum():
             code = 0x2122  # E2 84 A2 after a word: a trade mark sign, not a bullet
         elif nxt == "¬":
             code = 0x20AC  # E2 82 AC: the euro sign
         return end + 1, chr(code), "Latin-1 reading of E2 80 xx with the C1 byte stripped"
-    if not nxt.isascii():
-        return None
-    if _is_letter(prev) and _is_letter(nxt):
-        word_start = start
-        while word_start > 0 and line[word_start - 1].isalpha():
-            word_start -= 1
-        if _is_contraction(line, word_start, start, end) or (
-            nxt in _VOWEL_OR_H and _ELISION_RE.search(line[word_start:start])
-        ):
-            return end, RSQ, "apostrophe whose C1 bytes were stripped"
-        return None
-    if _is_space(prev) and _is_space(nxt):
-        if prev and nxt:
-            return end, EN_DASH, "dash whose C1 bytes were stripped"
-        return None
-    if _is_space(prev):
-        return end, opening(line, end), "opening quote whose C1 bytes were stripped"
-    if not _is_letter(nxt):
-        return end, closing(line, start), "closing quote whose C1 bytes were stripped"
-    return None
+    return marks.get(start)
 
 
 def _is_contraction(line: str, word_start: int, start: int, end: int) -> bool:
@@ -254,6 +239,11 @@ def _has_contraction(line: str) -> bool:
     return False
 
 
+def _latin1_range(line: str) -> bool:
+    """Every character below U+0100 and none a C1 control."""
+    return not any(ord(c) >= 0x100 or 0x80 <= ord(c) < 0xA0 for c in line)
+
+
 def _stripped_latin1_reading(line: str) -> bool:
     """Whether the line reads as UTF-8 decoded as Latin-1 with its C1 bytes stripped.
 
@@ -264,13 +254,28 @@ def _stripped_latin1_reading(line: str) -> bool:
     A lone ``â`` alone is not enough: it is a word in Welsh, starts French and Portuguese
     words, and ends Tagalog and Latin ones.
     """
-    if any(ord(c) >= 0x100 or 0x80 <= ord(c) < 0xA0 for c in line):
+    if not _latin1_range(line):
         return False
     return _LATIN1_EVIDENCE.search(line) is not None or _has_contraction(line)
 
 
-def _line_repairs(line: str, offset: int) -> list[Replacement]:
+def _latin1_marks(text: str, start: int, end: int) -> dict[int, tuple[int, str, str]] | None:
+    """The plan for the lone ``â`` of a line that reads as stripped Latin-1, else None.
+
+    A spaced ``â`` between words is a dash unless the text around it is Welsh, where "â" is a
+    word; such a dash is evidence enough for the rest of the line.
+    """
+    line = text[start:end]
+    if not _stripped_latin1_reading(line):
+        if not _latin1_range(line) or not spaced_dashes(line) or welsh_like(text, start, end):
+            return None
+    return plan(line, is_headline(text, start, end))
+
+
+def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
+    line = text[offset:end]
     evidence = EVIDENCE_RE.search(line) is not None
+    marks: dict[int, tuple[int, str, str]] | None = None
     latin1 = None
     made: list[Event] = []  # quotes closed by daggers repaired earlier on the line
     out: list[Replacement] = []
@@ -298,17 +303,18 @@ def _line_repairs(line: str, offset: int) -> list[Replacement]:
                 rule = DAGGER_RULE
         else:
             if latin1 is None:
-                latin1 = _stripped_latin1_reading(line)
-            if latin1:
-                result = _lone_a(line, m)
+                marks = _latin1_marks(text, offset, end)
+                latin1 = marks is not None
+            if marks is not None:
+                result = _lone_a(line, m, marks)
         if result is None:
             pos = m.end()
             continue
-        end, new, reason = result
-        out.append(Replacement(offset + m.start(), offset + end, new, rule, reason))
+        stop, new, reason = result
+        out.append(Replacement(offset + m.start(), offset + stop, new, rule, reason))
         if rule == DAGGER_RULE and new[0] == RDQ:
             made.append((m.start(), "cd"))
-        pos = end
+        pos = stop
     return out
 
 
@@ -319,6 +325,6 @@ def lossy_repairs(text: str) -> list[Replacement]:
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.start())
         end = len(text) if end < 0 else end
-        out += _line_repairs(text[start:end], start)
+        out += _line_repairs(text, start, end)
         m = LOSSY_CANDIDATE_RE.search(text, end + 1) if end < len(text) else None
     return out

@@ -1,0 +1,195 @@
+"""Which mark each lone ``â`` was, in a Latin-1 reading of UTF-8 whose C1 bytes were stripped.
+
+``‘ ’ “ ” – —`` are E2 80 xx with xx in 80-9F: read as Latin-1 and stripped of C1 controls,
+all six leave the same ``â``. The bytes say no more, so the line decides, in one pass over its
+marks:
+
+* between two letters, an apostrophe (``itâs``, ``lâécole``, ``dellâanno``, ``OâBrien``),
+  unless it is neither a contraction, an elision, a particle of one or two letters before it
+  nor a single letter after it: then an em dash, unspaced between words as news sets it
+  (``overâor``); between digits, an en dash (a range);
+* between spaces, with words on both sides, a spaced en dash;
+* after a space or an opening bracket and before a word, an opening quote; after a word or
+  punctuation and before a space, punctuation or the end (or glued to the next word after
+  punctuation: ``in.âNews``), a closing quote; several marks in a row open or close several
+  nested quotations;
+* the quote kind follows the nesting: the outermost quotation takes the line's style (single in
+  a headline, double in body text, see :mod:`tamis.repair.headline`), a quotation nested in it
+  the other style, and a closing mark the style of the quotation it closes. A closing mark with
+  no quotation open is an apostrophe after ``s`` (``the playersâ union``), otherwise the line's
+  closing quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ
+
+EN_DASH, EM_DASH = "\u2013", "\u2014"
+REASON = "{} whose C1 bytes were stripped"
+
+MARK = "\x00"  # a mark in the view: neither letter nor space
+_PAIR_RE = re.compile("[ÂÃ][\xa0-\xbf]")
+_OPENERS = "([{"
+_CLOSE_BEFORE = ".,;:!?)]}\u2026"
+# Punctuation a closing quote follows; an opening one is never glued to it.
+_CLOSE_AFTER = ".,;:!?"
+
+_PRONOUNS = "i|you|he|she|we|they|it|that|who|there|what|would|could|should|might|must"
+# English contractions: what follows the apostrophe, and the word it may follow.
+_CONTRACTIONS = {
+    "s": re.compile(r"[^\W\d_]+$"),
+    "t": re.compile(r"[^\W\d_]*n$", re.IGNORECASE),
+    "m": re.compile(r"^i$", re.IGNORECASE),
+    "d": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
+    "ll": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
+    "ve": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
+    "re": re.compile(r"^(?:you|we|they|who|what|there)$", re.IGNORECASE),
+}
+# French, Italian and Catalan words elided before a vowel or ``h`` (longer than two letters:
+# shorter pieces are apostrophes anyway).
+_ELIDED = re.compile(
+    r"^(?:jusqu|lorsqu|puisqu|quoiqu|presqu|quelqu|aujourd|dell|all|nell|dall|sull|coll|quest"
+    r"|quell|bell|sant|tutt|nessun|buon|anch|com|mezz|"
+    r"(?:\w*(?:vent|trent|quarant|cinquant|sessant|settant|ottant|novant)))$",
+    re.IGNORECASE,
+)
+_VOWEL_OR_H = set("aeiouyhAEIOUYHàâäéèêëîïôöùûüÀÂÉÈÊÎÔÛ")
+_LETTERS_BEFORE = re.compile(r"[^\W\d_]*$")
+_LETTERS_AFTER = re.compile(r"[^\W\d_]*")
+
+
+def _view(line: str) -> tuple[str, list[int]]:
+    """The line with each Latin-1 pair (``Ã©``) read as its letter, and each view character's
+    position in the line."""
+    chars: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in _PAIR_RE.finditer(line):
+        chars += line[pos : m.start()]
+        origin += range(pos, m.start())
+        chars.append(m.group().encode("latin-1").decode("utf-8"))
+        origin.append(m.start())
+        pos = m.end()
+    chars += line[pos:]
+    origin += range(pos, len(line))
+    return "".join(chars), origin
+
+
+def _is_space(ch: str) -> bool:
+    return ch in ("", " ", "\t")
+
+
+def _apostrophe(before: str, after: str) -> bool:
+    """Whether the mark between the word pieces ``before`` and ``after`` is an apostrophe."""
+    if len(before) <= 2 or len(after) == 1:
+        return True  # l’, d’, qu’, O’Brien, it’s, don’t, Hawai’i, rock’n’roll
+    contraction = _CONTRACTIONS.get(after.lower())
+    if contraction is not None and contraction.search(before):
+        return True
+    return after[0] in _VOWEL_OR_H and _ELIDED.match(before) is not None
+
+
+def _inner(view: str, k: int) -> str:
+    left, right = view[k - 1], view[k + 1]
+    if left.isdigit() and right.isdigit():
+        return EN_DASH
+    before = _LETTERS_BEFORE.search(view, 0, k).group()  # type: ignore[union-attr]
+    after = _LETTERS_AFTER.match(view, k + 1).group()  # type: ignore[union-attr]
+    if not before:
+        return RSQ if after.lower() == "s" else ""  # the 1990’s
+    if not after:
+        return ""
+    return RSQ if _apostrophe(before, after) else EM_DASH
+
+
+def _is_mark(line: str, view: str, origin: list[int], k: int) -> bool:
+    """A lone ``â`` (not one followed by a surviving A0-BF byte), standing on its own: the
+    character before it is ASCII, a Latin-1 pair read as a letter, or another mark."""
+    i = origin[k]
+    if line[i] != "â":
+        return False
+    if i + 1 < len(line) and "\xa0" <= line[i + 1] <= "\xbf":
+        return False
+    if k == 0:
+        return True
+    prev = view[k - 1]
+    return prev.isascii() or origin[k - 1] + 1 < i or line[i - 1] == "â"
+
+
+def _classify(view: str, marks: list[int]) -> dict[int, str]:
+    """For each mark: "open", "close", or the character it stands for; unknown ones left out."""
+    out: dict[int, str] = {}
+    i = 0
+    while i < len(marks):
+        j = i
+        while j + 1 < len(marks) and marks[j + 1] == marks[j] + 1:
+            j += 1
+        first, last = marks[i], marks[j]
+        left = view[first - 1] if first else ""
+        right = view[last + 1] if last + 1 < len(view) else ""
+        run = marks[i : j + 1]
+        if first == last and left.isalnum() and right.isalnum():
+            char = _inner(view, first)
+            if char:
+                out[first] = char
+        elif _is_space(left) and _is_space(right):
+            words_beside = first >= 2 and last + 2 < len(view)
+            if first == last and left and right and words_beside:
+                if not view[first - 2].isspace() and not view[last + 2].isspace():
+                    out[first] = EN_DASH
+        elif (_is_space(left) or left in _OPENERS) and not _is_space(right):
+            out.update(dict.fromkeys(run, "open"))
+        elif not _is_space(left) and (_is_space(right) or right in _CLOSE_BEFORE):
+            out.update(dict.fromkeys(run, "close"))
+        elif left in _CLOSE_AFTER and right.isalpha():
+            out.update(dict.fromkeys(run, "close"))  # a space lost after a closing quote
+        i = j + 1
+    return out
+
+
+def spaced_dashes(line: str) -> list[int]:
+    """Positions of the lone ``â`` of ``line`` that stand between spaced words (dashes)."""
+    view, origin, marks = _marked_view(line)
+    kinds = _classify(view, marks)
+    return [origin[k] for k, c in kinds.items() if c == EN_DASH and view[k - 1] == " "]
+
+
+def _marked_view(line: str) -> tuple[str, list[int], list[int]]:
+    """The view, its origins, and the view positions of the marks, each replaced by ``MARK``
+    so that no word runs through one."""
+    view, origin = _view(line)
+    marks = [k for k in range(len(view)) if _is_mark(line, view, origin, k)]
+    chars = list(view)
+    for k in marks:
+        chars[k] = MARK
+    return "".join(chars), origin, marks
+
+
+def plan(line: str, headline: bool) -> dict[int, tuple[int, str, str]]:
+    """For each lone ``â`` it can place: position -> (end, replacement, reason)."""
+    view, origin, marks = _marked_view(line)
+    kinds = _classify(view, marks)
+    styles = ((LSQ, RSQ), (LDQ, RDQ)) if headline else ((LDQ, RDQ), (LSQ, RSQ))
+    stack: list[int] = []  # style index of each open quotation
+    out: dict[int, tuple[int, str, str]] = {}
+    for k in sorted(kinds):
+        kind = kinds[k]
+        start = origin[k]
+        if kind == "open":
+            style = len(stack) % 2
+            stack.append(style)
+            out[start] = (start + 1, styles[style][0], REASON.format("opening quote"))
+        elif kind == "close":
+            if stack:
+                char = styles[stack.pop()][1]
+            elif view[k - 1] in "sS":
+                char = RSQ  # a plural possessive
+            else:
+                char = styles[0][1]
+            out[start] = (start + 1, char, REASON.format("closing quote"))
+        else:
+            name = {RSQ: "apostrophe", EN_DASH: "dash", EM_DASH: "dash"}[kind]
+            out[start] = (start + 1, kind, REASON.format(name))
+    return out
