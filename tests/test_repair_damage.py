@@ -3,9 +3,23 @@
 Clean text: real sentences from ``../shared/data/langid/lingua-sentences`` in English, French,
 German, Spanish, Portuguese and Italian, kept only when they are already clean (no repair rule
 changes them and ftfy's badness test finds nothing). Each sentence is set in news typography
-(``typeset``): apostrophes between letters become ``’``; in two sentences of three a run of
-two to six words is quoted, with ``“ ”`` (or ``‘ ’`` one time in three, as headlines do); in one
-of four the first comma becomes a spaced en dash. A fixed random seed makes it reproducible.
+(``typeset``), which is not random:
+
+* a sentence is set either as a *headline* or as *body text*. A headline is short (at most
+  ``HEADLINE_WORDS`` = 16 words, a word holding a letter or digit) and does not end a sentence:
+  a short sentence with no final ``. ! ? : ; …`` (closing quotes and brackets set aside) is a
+  headline already (Leipzig's lines hold many page titles and captions), and one short sentence
+  in four that ends in a single full stop becomes one by dropping it, as the seed's title
+  reads. Every other sentence is body text. A short question is body text: headlines that ask
+  are not modelled, since nothing in the line tells them from a short body question;
+* apostrophes between letters become ``’``;
+* in two sentences of three a run of two to six words is quoted: in single marks ``‘ ’`` in a
+  headline, in double marks ``“ ”`` in body text; in one body quotation of three that spans four
+  words or more, one or two words inside it are quoted again in single marks (a nested
+  quotation, whose marks may touch the outer ones: ``“‘word’ and more”``);
+* in one sentence of four the first comma becomes a spaced en dash.
+
+A fixed random seed makes it reproducible.
 
 Kinds of damage (``DAMAGE``), each applied to every clean sentence; sentences it leaves unchanged
 are not counted:
@@ -34,8 +48,8 @@ The NFKC kinds are measured on sentences whose only non-ASCII characters are pun
 NFKC folding of ``Ã¨`` (è) and ``Ã´`` (ô) both give ``Ã`` and a space, and no context rule can
 tell such accented letters apart. ``c1_stripped`` is measured on sentences without capital
 accented letters (À to ß in UTF-8 are C3 80 to C3 9F: stripping the C1 byte leaves a bare
-``Ã`` for all of them). Those limits are stated in bench/results/repair.md, with the one kind
-that misses the 95% target and why (``c1_stripped``: see its test).
+``Ã`` for all of them). Those limits are stated in bench/results/repair.md. Every kind is held
+to the same target: 95% restored exactly.
 """
 
 from __future__ import annotations
@@ -213,7 +227,6 @@ def restoration(pairs: list[tuple[str, str]]) -> tuple[float, list[tuple[str, st
 
 
 _STYLE = str.maketrans({"\u2018": "\u201c", "\u2019": "\u201d"})
-_MARKS = str.maketrans({c: "\u2022" for c in "\u2018\u2019\u201c\u201d\u2013\u2014\u00e2"})
 
 
 def quote_style_insensitive(failures: list[tuple[str, str, str]]) -> int:
@@ -223,11 +236,6 @@ def quote_style_insensitive(failures: list[tuple[str, str, str]]) -> int:
         return text.translate(_STYLE).replace("\u201ds", "\u2019s")
 
     return sum(1 for clean, _, got in failures if style(clean) == style(got))
-
-
-def never_wrong(failures: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """Failures that put a wrong character in: not a quote-style swap, not a mark left alone."""
-    return [(c, d, g) for c, d, g in failures if c.translate(_MARKS) != g.translate(_MARKS)]
 
 
 @pytest.fixture(scope="module")
@@ -242,15 +250,6 @@ def test_each_kind_of_damage_is_restored_exactly(damage_cases, kind: str) -> Non
     assert len(pairs) >= 50, f"{kind}: too few damaged sentences to measure ({len(pairs)})"
     share, failures = restoration(pairs)
     shown = "\n".join(f"  {c!r}\n  {d!r}\n  {g!r}\n" for c, d, g in failures[:5])
-    if kind == "c1_stripped":
-        # Stripping the C1 bytes turns ‘ ’ “ ” – — all into the same lone ``â``: single versus
-        # double quotes cannot be told apart, and a spaced ``â`` alone is also the Welsh word
-        # "â", so a line whose only damage is a dash is left as it is. What must hold is that
-        # nothing wrong is ever inserted, and that the rest is restored.
-        assert not never_wrong(failures), never_wrong(failures)[:5]
-        style = quote_style_insensitive(failures)
-        assert 1 - (len(failures) - style) / len(pairs) >= 0.90, shown
-        return
     assert share >= TARGET, f"{kind}: {share:.1%} restored of {len(pairs)}\n{shown}"
 
 
@@ -271,3 +270,18 @@ def test_typeset_keeps_words_and_adds_only_typography() -> None:
         elif "\u2018" in out:  # a body sentence's single quotes nest inside double ones
             assert out.index("\u201c") < out.index("\u2018") < out.index("\u201d")
     assert roles == {True, False}
+
+
+def test_c1_stripped_cases_hold_every_mark_the_repair_must_tell_apart(damage_cases) -> None:
+    """The measure is only as good as its cases: headline quotes, body quotes, nested ones,
+    apostrophes and dashes each appear in dozens of ``c1_stripped`` sentences."""
+    sources = [clean for clean, _ in damage_cases["c1_stripped"]]
+
+    def count(test: Callable[[str], bool]) -> int:
+        return sum(1 for s in sources if test(s))
+
+    assert count(lambda s: "\u2018" in s and "\u201c" not in s) >= 50  # headlines
+    assert count(lambda s: "\u201c" in s and "\u2018" not in s) >= 200  # body text
+    assert count(lambda s: "\u201c" in s and "\u2018" in s) >= 30  # nested
+    assert count(lambda s: re.search("[^\\W\\d_]\u2019[^\\W\\d_]", s) is not None) >= 100
+    assert count(lambda s: " \u2013 " in s and not re.search("[\u2018-\u201d]", s)) >= 30

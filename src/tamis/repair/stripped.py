@@ -16,8 +16,8 @@ marks:
 * the quote kind follows the nesting: the outermost quotation takes the line's style (single in
   a headline, double in body text, see :mod:`tamis.repair.headline`), a quotation nested in it
   the other style, and a closing mark the style of the quotation it closes. A closing mark with
-  no quotation open is an apostrophe after ``s`` (``the playersâ union``), otherwise the line's
-  closing quote.
+  no quotation open is an apostrophe after ``s`` and before a word (``the playersâ union``),
+  otherwise the line's closing quote.
 """
 
 from __future__ import annotations
@@ -184,8 +184,10 @@ def plan(line: str, headline: bool) -> dict[int, tuple[int, str, str]]:
         elif kind == "close":
             if stack:
                 char = styles[stack.pop()][1]
-            elif view[k - 1] in "sS":
-                char = RSQ  # a plural possessive
+            elif (
+                view[k - 1] in "sS" and view[k + 1 : k + 2] == " " and view[k + 2 : k + 3].isalpha()
+            ):
+                char = RSQ  # a plural possessive before its noun
             else:
                 char = styles[0][1]
             out[start] = (start + 1, char, REASON.format("closing quote"))

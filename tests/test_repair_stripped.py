@@ -1,0 +1,142 @@
+"""Lone ``â`` left by a Latin-1 reading with the C1 bytes stripped: hand-written cases beside
+the generated ones of test_repair_damage.py, the seed article damaged this way, Welsh left alone,
+and a property: the repair only ever puts one of the six marks where a lone ``â`` stood."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.document import undo
+from tamis.repair import fix_text, is_mojibake_rule
+from tamis.repair.headline import is_headline
+from tamis.repair.welsh import welsh_like
+
+
+def strip_c1(text: str) -> str:
+    """UTF-8 read as Latin-1, every C1 control removed: ``’`` becomes ``â``."""
+    return re.sub("[\x80-\x9f]", "", text.encode("utf-8").decode("latin-1"))
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Headlines quote in single marks, body text in double ones.
+        "Minister calls the plan \u2018a disgrace\u2019",
+        "The minister said the plan was \u201ca disgrace\u201d and left the room.",
+        # A quotation nested in a body quotation takes single marks, also when the marks touch.
+        "He said \u201cthey called it \u2018a disgrace\u2019 on Monday\u201d and left.",
+        "She wrote to the board: \u201cThe word was \u2018fine\u2019\u201d, and nothing more.",
+        # Apostrophes: contractions, possessives, elisions, names.
+        "The player\u2019s union said it\u2019s over and they\u2019ll go home.",
+        "The players\u2019 union said it\u2019s over.",
+        "L\u2019\u00e9cole et l\u2019h\u00f4pital sont pr\u00e8s d\u2019ici, qu\u2019on le veuille.",
+        "Forze dell\u2019ordine all\u2019ospedale per l\u2019anno \u00e8 finito.",
+        "O\u2019Brien said it\u2019s rock\u2019n\u2019roll.",
+        # Dashes: spaced en dash, unspaced em dash, an en dash between numbers.
+        "The plan \u2013 which nobody liked \u2013 was dropped on Monday.",
+        "It was over\u2014or so we thought, and it\u2019s done.",
+        "From 1990\u20132000 the city\u2019s population grew.",
+        # A closing quote glued to the next word after punctuation.
+        "He said \u201cit is over.\u201dThe rest followed in the \u201cnews\u201d.",
+    ],
+)
+def test_hand_written_lines_are_restored(clean: str) -> None:
+    damaged = strip_c1(clean)
+    assert damaged != clean
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+def test_seed_article_with_c1_stripped_is_restored(seeds: Path) -> None:
+    """The seed, repaired, then read as Latin-1 with its C1 bytes stripped: the title (and its
+    repetition) comes back in single quotes, the body in double ones, apostrophes curly."""
+    raw = (seeds / "000_a469bc7d964748ed.txt").read_text(encoding="utf-8")
+    clean, _ = fix_text(raw)
+    damaged = strip_c1(clean)
+    assert damaged.count("â") > 20
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert fixed.split("\n")[0].startswith("Russia wants to \u2018actively operate in Kabul,\u2019")
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "welsh",
+    [
+        "Cyfarfu â Thomas Middleton tua 1614, a phortreadodd Rowley y cymeriadau.",
+        "Mae'r gyfres yn cynnwys ffuglen hanesyddol wedi'i gymysgu â digwyddiadau hanesyddol.",
+        "Dywedir i Krampus ddal plant drwg iawn yn ei sach a'u mynd â nhw i'w loches.",
+    ],
+)
+def test_welsh_a_between_spaces_is_a_word_not_a_dash(welsh: str) -> None:
+    assert welsh_like(welsh, 0, len(welsh))
+    fixed, edits = fix_text(welsh)
+    assert fixed == welsh
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]
+
+
+def test_a_short_welsh_line_is_judged_by_the_text_around_it() -> None:
+    text = (
+        "Mynd â nhw adref.\n"
+        "Roedd y dyn yn byw yng Nghaerdydd gyda'i wraig ac roedd hi wedi bod yn athrawes."
+    )
+    assert welsh_like(text, 0, text.index("\n"))
+    assert fix_text(text)[0] == text
+
+
+def test_a_spaced_dash_alone_is_repaired_in_other_languages() -> None:
+    for clean in (
+        "Il a trouv\u00e9 la solution \u2013 une id\u00e9e tr\u00e8s simple, enfin.",
+        "Er kam sp\u00e4t nach Hause \u2013 und niemand hatte auf ihn gewartet.",
+        "Llegaron tarde \u2013 como siempre \u2013 a la reuni\u00f3n del lunes.",
+    ):
+        damaged = strip_c1(clean)
+        assert fix_text(damaged)[0] == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "headline"),
+    [
+        ("Minister calls the plan a disgrace", 0, True),
+        ("The minister said the plan was a disgrace and left the room.", 0, False),
+        ("Is it over?", 0, False),
+        # A first line that ends like a sentence is still a title when body text follows.
+        ("Russia says it will act.\n\n" + "Body text " * 20 + ".", 0, True),
+        ("Title here.\n\nTitle here.\n\n" + "Body text " * 20 + ".", 2, True),
+        # A short sentence further down the body is body text.
+        ("First line\n\nA short body sentence.\n\n" + "Body text " * 20 + ".", 2, False),
+        (" ".join(["word"] * 30), 0, False),
+    ],
+)
+def test_line_roles(text: str, line: int, headline: bool) -> None:
+    lines = text.split("\n")
+    start = sum(len(x) + 1 for x in lines[:line])
+    assert is_headline(text, start, start + len(lines[line])) is headline
+
+
+_MARKS = ["\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014"]
+_PIECES = ["the", "it", "s", "word", "l", "\u00e9t\u00e9", "42", " ", " ", " ", ",", "."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + _MARKS), min_size=1, max_size=40).map("".join))
+def test_only_marks_are_placed_where_a_lone_a_stood(clean: str) -> None:
+    """Whatever the repair decides, it changes nothing but lone ``â``, each into one of the
+    six marks it can stand for, and its log undoes exactly."""
+    damaged = strip_c1(clean)
+    fixed, edits = fix_text(damaged)
+    assert undo(fixed, edits) == damaged
+    for edit in edits:
+        if edit.removed == "â":
+            assert edit.inserted in _MARKS
+        else:
+            assert not is_mojibake_rule(edit.rule) or edit.removed.startswith("Ã")
+    assert fixed.replace("â", "").translate(dict.fromkeys(map(ord, _MARKS))) == (
+        clean.translate(dict.fromkeys(map(ord, _MARKS)))
+    )
