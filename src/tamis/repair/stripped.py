@@ -160,7 +160,7 @@ def _marked_view(line: str) -> tuple[str, list[int], list[int]]:
     """The view, its origins, and the view positions of the marks, each replaced by ``MARK``
     so that no word runs through one."""
     view, origin = _view(line)
-    marks = [k for k in range(len(view)) if _is_mark(line, view, origin, k)]
+    marks = [m.start() for m in re.finditer("â", view) if _is_mark(line, view, origin, m.start())]
     chars = list(view)
     for k in marks:
         chars[k] = MARK
