@@ -81,6 +81,10 @@ def test_welsh_a_between_spaces_is_a_word_not_a_dash(welsh: str) -> None:
     assert not [e for e in edits if is_mojibake_rule(e.rule)]
 
 
+def test_too_little_text_to_tell_welsh_is_left_alone() -> None:
+    assert fix_text("Cyfarfu \u00e2 Thomas.")[0] == "Cyfarfu \u00e2 Thomas."
+
+
 def test_a_short_welsh_line_is_judged_by_the_text_around_it() -> None:
     text = (
         "Mynd â nhw adref.\n"

@@ -7,7 +7,9 @@ in Latin-1 rarely use. On the lingua sentences, each of the 34 Welsh sentences h
 scores 0.17 or more (971 of the 1,000 Welsh sentences reach the threshold), while of 1,000
 sentences each in English, French, German, Spanish, Portuguese and Italian only 4 reach it
 (highest 0.20). The threshold sits below the Welsh side of that gap: the cost of a miss is a
-dash left unrepaired, never a Welsh word replaced.
+dash left unrepaired, never a Welsh word replaced. A line of fewer than eight words is judged
+with the text around it, and text of fewer than eight words in all counts as possibly Welsh:
+too little to tell.
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ def welsh_share(text: str) -> tuple[float, int]:
 
 
 def welsh_like(text: str, start: int, end: int) -> bool:
-    """Whether the line ``text[start:end]`` (or, if it is short, the text around it) is Welsh."""
+    """Whether the line ``text[start:end]`` (or, if it is short, the text around it) may be
+    Welsh: it reads as Welsh, or there are too few words to tell (``Cyfarfu â Thomas.``)."""
     share, words = welsh_share(text[start:end])
     if words < MIN_WORDS:
-        share, _ = welsh_share(text[max(0, start - AROUND) : end + AROUND])
-    return share >= THRESHOLD
+        share, words = welsh_share(text[max(0, start - AROUND) : end + AROUND])
+    return words < MIN_WORDS or share >= THRESHOLD
