@@ -13,11 +13,15 @@ becomes ``â€`` and one more character. That last character is where the damag
 
 The surviving bytes narrow the character down to the U+2000 block; the context picks it: a
 mark between a space and a word opens a quotation, one after a word closes it, one inside a word
-is an apostrophe, one between spaces is a dash, and single versus double quote follows the
-other quote of the pair on the same line. Marks that can be legitimate on their own (``†`` as a
-footnote dagger, ``â`` in French, Portuguese, Welsh or Vietnamese) are only repaired on a line
-that carries other evidence of UTF-8 mojibake, or (for the dagger) where a quotation on the line
-lacks exactly the mark it would be; so clean text is never touched.
+is an apostrophe, one between spaces is a dash. Single versus double quote follows nesting
+(:mod:`tamis.repair.quotes`: a closing mark closes the innermost open quotation, an opening one
+matches the first closing mark at its depth); where every mark on the line is the same lone
+``â``, the line's role and nesting decide (:mod:`tamis.repair.stripped`). Marks that can be
+legitimate on their own (``†`` as a footnote dagger, ``â`` in French, Portuguese, Welsh or
+Vietnamese) are only repaired on a line that carries other evidence of UTF-8 mojibake, or (for
+the dagger) where a quotation on the line lacks exactly the mark it would be, or (for a spaced
+``â`` between words) in text that is not Welsh (:mod:`tamis.repair.welsh`); so clean text is
+never touched.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from tamis.document import Replacement
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
-from tamis.repair.stripped import plan, spaced_dashes
+from tamis.repair.stripped import is_contraction, plan, spaced_dashes
 from tamis.repair.welsh import welsh_like
 
 RULE = "lossy_mojibake"
@@ -65,18 +69,8 @@ _LATIN1_EVIDENCE = re.compile(
 # (``“‘``, intact or as Windows-1252 mojibake), as in a nested quotation.
 _OPENED_BEFORE = re.compile(f"(?:[([{LDQ}{LSQ}]|â€œ|â€˜|â€oe)$")
 
-_SUFFIX_RE = re.compile(r"(s|t|m|d|ll|re|ve)(?![^\W\d_])", re.IGNORECASE)
-_PRONOUNS = "i|you|he|she|we|they|it|that|who|there|what|would|could|should|might|must"
-# English contractions, as (word before the apostrophe, what follows it).
-_CONTRACTION_WORDS = {
-    "s": re.compile(r"[^\W\d_]+$"),
-    "t": re.compile(r"[^\W\d_]*n$", re.IGNORECASE),
-    "m": re.compile(r"^i$", re.IGNORECASE),
-    "d": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
-    "ll": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
-    "ve": re.compile(f"^(?:{_PRONOUNS})$", re.IGNORECASE),
-    "re": re.compile(r"^(?:you|we|they|who|what|there)$", re.IGNORECASE),
-}
+# A word, a lone ``â``, and what may follow an English apostrophe.
+_CONTRACTION_RE = re.compile(r"(?<![^\W\d_â])([^\W\d_â]+)â(s|t|m|d|ll|re|ve)(?![^\W\d_])", re.I)
 
 
 def _is_letter(ch: str) -> bool:
@@ -222,21 +216,8 @@ def _lone_a(line: str, m: re.Match[str], marks: dict[int, tuple[int, str, str]])
     return marks.get(start)
 
 
-def _is_contraction(line: str, word_start: int, start: int, end: int) -> bool:
-    m = _SUFFIX_RE.match(line, end)
-    if m is None:
-        return False
-    return _CONTRACTION_WORDS[m.group(1).lower()].search(line[word_start:start]) is not None
-
-
 def _has_contraction(line: str) -> bool:
-    for m in re.finditer(r"(?<=[^\W\d_])â", line):
-        word_start = m.start()
-        while word_start > 0 and line[word_start - 1].isalpha():
-            word_start -= 1
-        if _is_contraction(line, word_start, m.start(), m.end()):
-            return True
-    return False
+    return any(is_contraction(m[1], m[2]) for m in _CONTRACTION_RE.finditer(line))
 
 
 def _latin1_range(line: str) -> bool:

@@ -81,12 +81,17 @@ def _is_space(ch: str) -> bool:
     return ch in ("", " ", "\t")
 
 
+def is_contraction(before: str, after: str) -> bool:
+    """Whether ``before’after`` is an English contraction or possessive (``it’s``, ``don’t``)."""
+    contraction = _CONTRACTIONS.get(after.lower())
+    return contraction is not None and contraction.search(before) is not None
+
+
 def _apostrophe(before: str, after: str) -> bool:
     """Whether the mark between the word pieces ``before`` and ``after`` is an apostrophe."""
     if len(before) <= 2 or len(after) == 1:
         return True  # l’, d’, qu’, O’Brien, it’s, don’t, Hawai’i, rock’n’roll
-    contraction = _CONTRACTIONS.get(after.lower())
-    if contraction is not None and contraction.search(before):
+    if is_contraction(before, after):
         return True
     return after[0] in _VOWEL_OR_H and _ELIDED.match(before) is not None
 
