@@ -1,4 +1,4 @@
-"""Gopher repetition's n-gram measures, vectorised with numpy and equal to datatrove's loops.
+"""Gopher repetition's n-gram measures for a batch of documents, equal to datatrove's loops.
 
 Two measures, with datatrove's definitions:
 
@@ -12,21 +12,33 @@ Two measures, with datatrove's definitions:
   a separator, so ``["ab", "c"]`` and ``["a", "bc"]`` are the same n-gram; tamis reproduces
   that quirk by keying on a polynomial hash of the concatenated characters plus the length.
 
-All sizes of both measures are keyed in a handful of array operations and grouped with one
-sort, so a document costs about thirty numpy calls whatever the number of sizes. Keys
-are 64-bit hashes: two different n-grams of one document share a key with probability about
-``n_grams**2 / 2**64``, which is not a practical concern. The greedy scan, which is inherently
-sequential, visits only the positions of n-grams that occur more than once.
+Why batches: on the 150-300-word documents typical of news and reviews, a per-document numpy
+computation is dominated by call overhead, and sorting every window to group them costs more
+than the rest. So the keys of every window of every size of every document of a batch are
+computed in one set of array operations, and grouping is replaced by a *sort-free repeat
+filter*: each window is scattered into a hash table by (document, size, key); a window alone
+in its bucket is certainly unique in its document, which is most windows, so only the few
+windows that share a bucket (the true repeats, plus rare bucket collisions) reach the exact
+Python logic. That logic needs nothing else: a unique n-gram can never be the repeated one
+a scan meets, nor beat a repeated one for the top count.
+
+Keys are 64-bit hashes: two different n-grams of one document share a key with probability
+about ``n_grams**2 / 2**64``, which is not a practical concern.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
+from operator import itemgetter
+
 import numpy as np
 
-_MASK = 2**64 - 1
 _BASE = np.uint64(0x9E3779B97F4A7C15)  # odd, so invertible modulo 2**64
 _BASE_INV = np.uint64(pow(int(_BASE), -1, 2**64))
 _LEN_MIX = np.uint64(0xD6E8FEB86659FD93)
+_SEG_MIX = np.uint64(0x632BE59BD9B4E019)
+_BUCKET_MIX = np.uint64(0xFF51AFD7ED558CCD)
 
 _POWERS = np.ones(1, dtype=np.uint64)
 _INV_POWERS = np.ones(1, dtype=np.uint64)
@@ -49,149 +61,130 @@ def _powers(m: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS, _INV_POWERS
 
 
-_WINDOWS: dict[tuple[int, tuple[int, ...]], tuple[list[int], np.ndarray, np.ndarray]] = {}
+# The repeat filter's table (window index per bucket) and bucket marks, reused across batches:
+# the table needs no clearing (every bucket read was written by the same call) and the marks
+# are cleared after use. At most 2**22 buckets (20 MB).
+_MAX_BITS = 22
+_TABLE = np.empty(0, dtype=np.int32)
+_MARKS = np.zeros(0, dtype=bool)
 
 
-def _windows(n_items: int, sizes: list[int]) -> tuple[list[int], np.ndarray, np.ndarray]:
-    """For each size with at least one window: (sizes kept, window starts, window sizes).
+def _shared_buckets(keys: np.ndarray) -> np.ndarray:
+    """Indexes (ascending) of the windows whose hashed bucket holds another window too.
 
-    Documents of the same length share the arrays (kept read-only in a small cache).
+    Equal ``keys`` always share a bucket, so every window whose key repeats is returned; with
+    at least 16 buckets per window, few unique ones are.
     """
-    key = (n_items, tuple(sizes))
-    hit = _WINDOWS.get(key)
-    if hit is not None:
-        return hit
-    kept = [n for n in sizes if n_items - n + 1 > 0]
-    counts = np.array([n_items - n + 1 for n in kept], dtype=np.int64)
-    total = int(counts.sum()) if len(kept) else 0
-    seg_start = np.zeros(len(kept), dtype=np.int64)
-    if len(kept) > 1:
-        np.cumsum(counts[:-1], out=seg_start[1:])
-    starts = np.arange(total, dtype=np.int64) - np.repeat(seg_start, counts)
-    sizes_arr = np.repeat(np.array(kept, dtype=np.int64), counts)
-    if len(_WINDOWS) > 4096:
-        _WINDOWS.clear()
-    _WINDOWS[key] = (kept, starts, sizes_arr)
-    return kept, starts, sizes_arr
+    global _TABLE, _MARKS
+    n = len(keys)
+    bits = min(max(12, n.bit_length() + 4), _MAX_BITS)
+    if len(_TABLE) < (1 << bits):
+        _TABLE = np.empty(1 << bits, dtype=np.int32)
+        _MARKS = np.zeros(1 << bits, dtype=bool)
+    with np.errstate(over="ignore"):
+        bucket = (keys * _BUCKET_MIX) >> np.uint64(64 - bits)
+    idx = np.arange(n, dtype=np.int32)
+    _TABLE[bucket] = idx
+    crowded = bucket[_TABLE[bucket] != idx]
+    if not len(crowded):
+        return crowded
+    _MARKS[crowded] = True
+    shared = np.flatnonzero(_MARKS[bucket])
+    _MARKS[crowded] = False
+    return shared
 
 
-_CHAR_HASH: dict[str, int] = {}
-_B = int(_BASE)
+def ngram_repetition_batch(
+    docs_words: list[list[str]], top_sizes: list[int], dup_sizes: list[int]
+) -> list[tuple[dict[int, int | None], dict[int, int]]]:
+    """Per document: (``find_top_duplicate`` chars per top size, or None without n-grams;
+    ``find_all_duplicate`` chars per dup size)."""
+    results = [(dict.fromkeys(top_sizes), dict.fromkeys(dup_sizes, 0)) for _ in docs_words]
+    counts = list(map(len, docs_words))
+    total = sum(counts)
+    if not total:
+        return results
+    n_docs = len(docs_words)
+    words = list(chain.from_iterable(docs_words))
+    doc_start = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(counts, out=doc_start[1:])
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
+    word_end = doc_start[1:][doc_of]  # end of each word's document
+    lens = np.fromiter(map(len, words), dtype=np.int64, count=total)
+    offsets = np.zeros(total + 1, dtype=np.int64)  # character offset of each word
+    np.cumsum(lens, out=offsets[1:])
+    offsets_l = offsets.tolist()
+    doc_start_l = doc_start.tolist()
+    # Top n-grams when no n-gram repeats: the first one, seen once (repeats overwrite below).
+    for n in top_sizes:
+        for d, count in enumerate(counts):
+            if count >= n:
+                s = doc_start_l[d]
+                results[d][0][n] = offsets_l[s + n] - offsets_l[s] + n - 1
+    positions = np.arange(total, dtype=np.int64)
+    doc_mix = doc_of.astype(np.uint64) * _SEG_MIX
+    with np.errstate(over="ignore"):
+        if top_sizes:
+            # Word-level polynomial over each word's (cached) string hash: tuple equality.
+            codes = np.fromiter(map(hash, words), dtype=np.int64, count=total).view(np.uint64)
+            powers, inv = _powers(total)
+            wprefix = np.zeros(total + 1, dtype=np.uint64)
+            np.cumsum(codes * powers[:total], out=wprefix[1:])
+        if dup_sizes:
+            # Polynomial of the characters of the words joined without a separator.
+            chars = np.frombuffer(
+                "".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+            )
+            n_chars = len(chars)
+            powers, inv = _powers(n_chars)  # the same table, grown: prefixes agree
+            cprefix = np.zeros(n_chars + 1, dtype=np.uint64)
+            np.cumsum(chars * powers[:n_chars], out=cprefix[1:])
+        for n, is_top in [(n, True) for n in top_sizes] + [(n, False) for n in dup_sizes]:
+            start = positions[positions + n <= word_end]
+            if not len(start):
+                continue
+            end = start + n
+            if is_top:
+                key = (wprefix[end] - wprefix[start]) * inv[start]
+            else:
+                c_start, c_end = offsets[start], offsets[end]
+                key = ((cprefix[c_end] - cprefix[c_start]) * inv[c_start]) ^ (
+                    (c_end - c_start).astype(np.uint64) * _LEN_MIX
+                )
+            shared = _shared_buckets(key ^ doc_mix[start])
+            if len(shared):
+                _repeats(results, n, is_top, start[shared], key[shared], doc_of, offsets)
+    return results
 
 
-def _char_hash(word: str) -> int:
-    """Polynomial hash of a word's characters (lowest power first), memoised across documents."""
-    h = _CHAR_HASH.get(word)
-    if h is None:
-        h = 0
-        p = 1
-        for ch in word:
-            h = (h + ord(ch) * p) & _MASK
-            p = (p * _B) & _MASK
-        if len(_CHAR_HASH) > 1_000_000:
-            _CHAR_HASH.clear()
-        _CHAR_HASH[word] = h
-    return h
-
-
-def _tag(n: np.ndarray, kind: int) -> np.ndarray:
-    return (n.astype(np.uint64) * np.uint64(0x632BE59BD9B4E019)) ^ np.uint64(kind)
+def _repeats(results, n, is_top, starts, keys, doc_of, offsets) -> None:
+    """The exact measures from the windows that may repeat (in position order)."""
+    docs = doc_of[starts]
+    chars = (offsets[starts + n] - offsets[starts]).tolist()
+    keys_l = keys.tolist()
+    starts_l = starts.tolist()
+    bounds = [0, *(np.flatnonzero(docs[1:] != docs[:-1]) + 1).tolist(), len(docs)]
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        d = int(docs[a])
+        group = keys_l[a:b]
+        if is_top:
+            key, best = max(Counter(group).items(), key=itemgetter(1))
+            if best > 1:
+                results[d][0][n] = (chars[a + group.index(key)] + n - 1) * best
+        elif b - a > 1:
+            results[d][1][n] = _greedy_scan(starts_l[a:b], group, chars[a:b], n)
 
 
 def ngram_repetition(
     words: list[str], top_sizes: list[int], dup_sizes: list[int]
 ) -> tuple[dict[int, int | None], dict[int, int]]:
-    """(``find_top_duplicate`` chars per top size, or None without n-grams;
-    ``find_all_duplicate`` chars per dup size)."""
-    n_words = len(words)
-    top: dict[int, int | None] = dict.fromkeys(top_sizes)
-    dup = dict.fromkeys(dup_sizes, 0)
-    top_kept, top_starts, top_n = _windows(n_words, top_sizes)
-    dup_kept, dup_starts, dup_n = _windows(n_words, [n for n in dup_sizes if n_words - n + 1 > 1])
-    if not top_kept and not dup_kept:
-        return top, dup
-    lens = np.array(list(map(len, words)), dtype=np.int64)
-    offsets = np.zeros(n_words + 1, dtype=np.int64)
-    np.cumsum(lens, out=offsets[1:])
-    keys = []
-    with np.errstate(over="ignore"):
-        if top_kept:
-            # Word-level polynomial over each word's (cached) string hash: tuple equality.
-            codes = np.array(list(map(hash, words)), dtype=np.int64).view(np.uint64)
-            powers, inv = _powers(n_words)
-            prefix = np.zeros(n_words + 1, dtype=np.uint64)
-            np.cumsum(codes * powers[:n_words], out=prefix[1:])
-            ends = top_starts + top_n
-            keys.append(((prefix[ends] - prefix[top_starts]) * inv[top_starts]) ^ _tag(top_n, 1))
-        if dup_kept:
-            # Polynomial of the characters of the words joined without a separator, composed
-            # from each word's own character hash: H(w1 w2) = H(w1) + B**len(w1) * H(w2).
-            hashes = list(map(_CHAR_HASH.get, words))
-            if None in hashes:
-                for i, h in enumerate(hashes):
-                    if h is None:
-                        hashes[i] = _char_hash(words[i])
-            hw = np.array(hashes, dtype=np.uint64)
-            powers, inv = _powers(int(offsets[-1]))
-            word_off = offsets[:-1]
-            cprefix = np.zeros(n_words + 1, dtype=np.uint64)
-            np.cumsum(hw * powers[word_off], out=cprefix[1:])
-            ends = dup_starts + dup_n
-            c_start = offsets[dup_starts]
-            dup_len = offsets[ends] - c_start
-            keys.append(
-                ((cprefix[ends] - cprefix[dup_starts]) * inv[c_start])
-                ^ (dup_len.astype(np.uint64) * _LEN_MIX)
-                ^ _tag(dup_n, 2)
-            )
-    allkeys = np.concatenate(keys) if len(keys) > 1 else keys[0]
-    order = np.argsort(allkeys, kind="stable")
-    ordered = allkeys[order]
-    new_group = np.empty(len(ordered), dtype=bool)
-    new_group[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
-    group_starts = np.flatnonzero(new_group)
-    counts = np.empty(len(group_starts), dtype=np.int64)
-    counts[:-1] = group_starts[1:] - group_starts[:-1]
-    counts[-1] = len(ordered) - group_starts[-1]
-    first = order[group_starts]  # stable sort: each group's earliest window
-
-    n_top = len(top_starts)
-    if top_kept:
-        is_top = first < n_top
-        g_first = first[is_top]
-        g_counts = counts[is_top]
-        g_n = top_n[g_first]
-        for n in top_kept:
-            mine = g_n == n
-            c = g_counts[mine]
-            best = c.max()
-            pos = int(top_starts[g_first[mine][c == best].min()])
-            top[n] = (int(offsets[pos + n] - offsets[pos]) + n - 1) * int(best)
-
-    if dup_kept:
-        repeated = np.zeros(len(ordered), dtype=bool)
-        repeated[order] = np.repeat(counts, counts) >= 2
-        repeated = repeated[n_top:]
-        if repeated.any():
-            dup_keys = keys[-1]
-            begin = 0
-            for n in dup_kept:
-                span = n_words - n + 1
-                where = np.flatnonzero(repeated[begin : begin + span])
-                if len(where):
-                    dup[n] = _greedy_scan(
-                        where.tolist(),
-                        dup_keys[begin + where].tolist(),
-                        dup_len[begin + where].tolist(),
-                        n,
-                    )
-                begin += span
-    return top, dup
+    """The measures of one document (see :func:`ngram_repetition_batch`)."""
+    return ngram_repetition_batch([words], top_sizes, dup_sizes)[0]
 
 
 def _greedy_scan(positions: list[int], keys: list[int], lengths: list[int], n: int) -> int:
-    """datatrove's scan restricted to repeated n-grams (the others only get remembered)."""
+    """datatrove's scan restricted to possibly repeated n-grams (the others only get
+    remembered, and a unique n-gram is never met again)."""
     seen: set[int] = set()
     repeated = 0
     skip_until = 0

@@ -10,18 +10,17 @@ lookup, and a stage that edited the text (``c4``) naturally gets fresh parts aft
 
 from __future__ import annotations
 
-import json
 import re
 from collections import OrderedDict
 from functools import cache, cached_property
 
-from tamis.quality.words import DATA, is_spaceless, split_words
+from tamis.quality.chunks import PUNCTUATION_SET, TEXT_TABLES, chunk_facts
+from tamis.quality.words import DATA, is_spaceless, splitter
 
-_TEXT_TABLES = json.loads((DATA / "datatrove_text.json").read_text(encoding="utf-8"))
-#: A word made only of these characters is a "symbol", not a word (datatrove PUNCTUATION_SET).
-PUNCTUATION_SET = frozenset(_TEXT_TABLES["punctuation_set"])
+__all__ = ["PUNCTUATION_SET", "TERMINAL_PUNCTUATION", "DocParts", "parts_for", "stop_words"]
+
 #: FineWeb's default line-ending marks (datatrove TERMINAL_PUNCTUATION).
-TERMINAL_PUNCTUATION = tuple(_TEXT_TABLES["terminal_punctuation"])
+TERMINAL_PUNCTUATION = tuple(TEXT_TABLES["terminal_punctuation"])
 
 _PARAGRAPH_SPLIT = re.compile(r"\n{2,}")
 _LINE_SPLIT = re.compile("\n+")
@@ -51,25 +50,6 @@ def doc_language(signals: dict, forced: str | None = None) -> str:
     return "en" if not lang or lang in UNDETERMINED else lang
 
 
-# Per-word facts, memoised across documents (words follow Zipf's law): 1 if the word is a
-# word rather than a symbol, its length if so, 1 if it contains a letter.
-_IS_WORD: dict[str, int] = {}
-_WORD_LEN: dict[str, int] = {}
-_HAS_ALPHA: dict[str, int] = {}
-
-
-def _learn_words(words: list[str]) -> None:
-    if len(_IS_WORD) > 1_000_000:
-        _IS_WORD.clear()
-        _WORD_LEN.clear()
-        _HAS_ALPHA.clear()
-    for word in set(words).difference(_IS_WORD):
-        is_word = any(ch not in PUNCTUATION_SET for ch in word)
-        _IS_WORD[word] = int(is_word)
-        _WORD_LEN[word] = len(word) if is_word else 0
-        _HAS_ALPHA[word] = int(any(ch.isalpha() for ch in word))
-
-
 class DocParts:
     """Lazily split views of one text in one language."""
 
@@ -79,8 +59,13 @@ class DocParts:
         self.spaceless = is_spaceless(lang)
 
     @cached_property
+    def chunks(self) -> list[str]:
+        """Whitespace-delimited chunks (``str.split()``): the unit words are split from."""
+        return self.text.split()
+
+    @cached_property
     def words(self) -> list[str]:
-        return split_words(self.text, self.lang)
+        return splitter(self.lang).split_chunks(self.chunks)
 
     @cached_property
     def word_set(self) -> set[str]:
@@ -89,15 +74,17 @@ class DocParts:
     @cached_property
     def word_stats(self) -> tuple[int, int, int, int]:
         """(words, non-symbol words, letters in non-symbol words, words with a letter)."""
-        words = self.words
-        if not all(map(_IS_WORD.__contains__, words)):
-            _learn_words(words)
-        return (
-            len(words),
-            sum(map(_IS_WORD.__getitem__, words)),
-            sum(map(_WORD_LEN.__getitem__, words)),
-            sum(map(_HAS_ALPHA.__getitem__, words)),
-        )
+        return chunk_facts(self.lang).word_stats(self.chunks)
+
+    @property
+    def n_words(self) -> int:
+        """How many words (without building their list when it is not built yet)."""
+        words = self.__dict__.get("words")
+        return len(words) if words is not None else self.word_stats[0]
+
+    def sentences(self, chunks: list[str]) -> int:
+        """C4's sentence count of a line given as its chunks, in this text's language."""
+        return chunk_facts(self.lang).sentences(chunks)
 
     @cached_property
     def splitlines(self) -> list[str]:

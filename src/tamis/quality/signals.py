@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tamis.quality.ngrams import ngram_repetition
+from tamis.quality.ngrams import ngram_repetition_batch
 from tamis.quality.options import (
     C4Options,
     FineWebOptions,
@@ -39,7 +39,6 @@ from tamis.quality.options import (
     GopherRepetitionOptions,
 )
 from tamis.quality.parts import TERMINAL_PUNCTUATION, DocParts, stop_words
-from tamis.quality.words import count_sentences, split_words
 
 # --------------------------------------------------------------------------- Gopher quality
 
@@ -105,37 +104,57 @@ def find_duplicates(items: list[str]) -> tuple[int, int]:
 
 
 def gopher_repetition(parts: DocParts, opts: GopherRepetitionOptions) -> dict[str, Any]:
-    text = parts.text
-    n_chars = len(text)
-    sig: dict[str, Any] = {"chars": n_chars}
+    return gopher_repetition_batch([parts], opts)[0]
+
+
+def gopher_repetition_batch(
+    batch: list[DocParts], opts: GopherRepetitionOptions
+) -> list[dict[str, Any]]:
+    """Gopher repetition signals of several documents, with their n-grams counted together
+    (see :func:`tamis.quality.ngrams.ngram_repetition_batch` for why)."""
     top_ns = [n for n, _ in opts.top_n_grams]
     dup_ns = [n for n, _ in opts.dup_n_grams]
-    if not n_chars:
-        for key in ("dup_para_frac", "dup_para_char_frac", "dup_line_frac", "dup_line_char_frac"):
-            sig[key] = None
-        sig.update({f"top_{n}_gram": None for n in top_ns})
-        sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
-        return sig
-    paragraphs = parts.paragraphs
-    dup, dup_chars = find_duplicates(paragraphs)
-    sig["dup_para_frac"] = dup / len(paragraphs)
-    sig["dup_para_char_frac"] = dup_chars / n_chars
-    lines = parts.newline_lines
-    dup, dup_chars = find_duplicates(lines)
-    sig["dup_line_frac"] = dup / len(lines)
-    sig["dup_line_char_frac"] = dup_chars / n_chars
-    if parts.spaceless:
-        sig.update({f"top_{n}_gram": None for n in top_ns})
-        sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
-        sig["unsupported"] = "n-grams: language written without spaces"
-        return sig
-    top_chars, dup_chars = ngram_repetition(parts.words, top_ns, dup_ns)
-    for n in top_ns:
-        chars = top_chars[n]
-        sig[f"top_{n}_gram"] = None if chars is None else chars / n_chars
-    for n in dup_ns:
-        sig[f"duplicated_{n}_n_grams"] = dup_chars[n] / n_chars
-    return sig
+    out = []
+    counted = []  # (signals, parts) of the documents whose n-grams are measured
+    for parts in batch:
+        text = parts.text
+        n_chars = len(text)
+        sig: dict[str, Any] = {"chars": n_chars}
+        out.append(sig)
+        if not n_chars:
+            for key in (
+                "dup_para_frac",
+                "dup_para_char_frac",
+                "dup_line_frac",
+                "dup_line_char_frac",
+            ):
+                sig[key] = None
+            sig.update({f"top_{n}_gram": None for n in top_ns})
+            sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
+            continue
+        paragraphs = parts.paragraphs
+        dup, dup_chars = find_duplicates(paragraphs)
+        sig["dup_para_frac"] = dup / len(paragraphs)
+        sig["dup_para_char_frac"] = dup_chars / n_chars
+        lines = parts.newline_lines
+        dup, dup_chars = find_duplicates(lines)
+        sig["dup_line_frac"] = dup / len(lines)
+        sig["dup_line_char_frac"] = dup_chars / n_chars
+        if parts.spaceless:
+            sig.update({f"top_{n}_gram": None for n in top_ns})
+            sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
+            sig["unsupported"] = "n-grams: language written without spaces"
+            continue
+        counted.append((sig, parts))
+    measures = ngram_repetition_batch([parts.words for _, parts in counted], top_ns, dup_ns)
+    for (sig, parts), (top_chars, dup_chars) in zip(counted, measures, strict=True):
+        n_chars = len(parts.text)
+        for n in top_ns:
+            chars = top_chars[n]
+            sig[f"top_{n}_gram"] = None if chars is None else chars / n_chars
+        for n in dup_ns:
+            sig[f"duplicated_{n}_n_grams"] = dup_chars[n] / n_chars
+    return out
 
 
 # ------------------------------------------------------------------------------------- C4
@@ -214,37 +233,45 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
         entry = C4Line(start, end, next_start)
         lines.append(entry)
         line = text[start:end].strip()
+        chunks = None  # the line's chunks, for its word and sentence counts
         if max_len != -1 and len(line) > max_len and max(map(len, line.split())) > max_len:
             entry.dropped = "too_long_word"
         else:
-            n_words = None
+            n_words = -1
             if opts.remove_citations and "[" in line:
-                n_words = len(line.split())  # counted before citations go, as datatrove does
-                line = CITATION.sub("", line)
+                chunks = line.split()
+                n_words = len(chunks)  # counted before citations go, as datatrove does
+                cleaned = CITATION.sub("", line)
+                if cleaned != line:
+                    line, chunks = cleaned, None
             if opts.filter_no_terminal_punct and (
                 not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSIS)
             ):
                 entry.dropped = "no_terminal_punct"
-            elif (n_words if n_words is not None else len(line.split())) < opts.min_words_per_line:
-                entry.dropped = "too_few_words"
             else:
-                line_l = line.lower()
-                if lorem_line < 0 and "lorem ipsum" in line_l:
-                    lorem_line = i
-                if opts.filter_javascript and "javascript" in line_l:
-                    entry.dropped = "javascript"
+                if n_words < 0:
+                    chunks = line.split()
+                    n_words = len(chunks)
+                if n_words < opts.min_words_per_line:
+                    entry.dropped = "too_few_words"
                 else:
-                    if curly_line < 0 and "{" in line:
-                        curly_line = i
-                    if opts.filter_policy and POLICY.search(line_l):
-                        entry.dropped = "policy"
+                    line_l = line.lower()
+                    if lorem_line < 0 and "lorem ipsum" in line_l:
+                        lorem_line = i
+                    if opts.filter_javascript and "javascript" in line_l:
+                        entry.dropped = "javascript"
+                    else:
+                        if curly_line < 0 and "{" in line:
+                            curly_line = i
+                        if opts.filter_policy and POLICY.search(line_l):
+                            entry.dropped = "policy"
         if entry.dropped:
             counts[entry.dropped] += 1
             continue
         entry.kept_text = line
         n_kept += 1
         if opts.min_num_sentences != -1 and not parts.spaceless:
-            sentences += count_sentences(split_words(line, parts.lang))
+            sentences += parts.sentences(line.split() if chunks is None else chunks)
     sig: dict[str, Any] = {
         "lines": len(lines),
         "lines_kept": n_kept,
@@ -281,5 +308,5 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
         sig["list_ratio"] = None
         sig["unsupported"] = "words: language written without spaces"
     else:
-        sig["list_ratio"] = text.count("\n") / len(parts.words)
+        sig["list_ratio"] = text.count("\n") / parts.n_words
     return sig

@@ -28,7 +28,8 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import is_
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -80,26 +81,40 @@ class WordSplitter:
 
     def split(self, text: str) -> list[str]:
         """Words of ``text`` as datatrove's ``split_into_words`` returns them."""
-        chunks = text.split()
-        parts = list(map(self._cache.get, chunks))
+        return self.split_chunks(text.split())
+
+    def split_chunks(self, chunks: list[str]) -> list[str]:
+        """Words of whitespace-delimited ``chunks`` (``text.split()``), in order."""
+        cache = self._cache
+        parts = list(map(cache.get, chunks))
         if None in parts:
-            for i, part in enumerate(parts):
-                if part is None:
-                    parts[i] = self._learn(chunks[i])
+            missing = set(compress(chunks, map(is_, parts, repeat(None))))
+            if len(cache) + len(missing) > _CACHE_LIMIT:
+                self._clear()
+                missing = set(chunks).difference(cache)
+            for chunk in missing:
+                cache[chunk] = self._split_new(chunk)
+            parts = list(map(cache.__getitem__, chunks))
         return list(chain.from_iterable(parts))
 
-    def _learn(self, chunk: str) -> tuple[str, ...]:
-        cache = self._cache
+    def chunk_words(self, chunk: str) -> tuple[str, ...]:
+        """Words of one whitespace-free chunk."""
+        words = self._cache.get(chunk)
+        if words is None:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._clear()
+            words = self._cache[chunk] = self._split_new(chunk)
+        return words
+
+    def _clear(self) -> None:
+        self._cache.clear()
+        self._cache.update(self._specials)
+
+    def _split_new(self, chunk: str) -> tuple[str, ...]:
         if chunk.isalpha():
             # No affix, infix or URL pattern can match letters alone (checked in the tests).
-            toks: tuple[str, ...] = (chunk,)
-        else:
-            toks = self._rematch_specials(self._split_chunk(chunk))
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-            cache.update(self._specials)
-        cache[chunk] = toks
-        return toks
+            return (chunk,)
+        return self._rematch_specials(self._split_chunk(chunk))
 
     def _rematch_specials(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """spaCy's ``_apply_special_cases``: merge token runs that spell a special case.
@@ -147,6 +162,8 @@ class WordSplitter:
                 break
             if string in specials:
                 break
+            if string.isalpha():
+                break  # letters alone: no prefix, suffix or infix can match (tested)
             last_size = len(string)
             pre_len = 0
             m = self._prefix(string)
@@ -185,6 +202,8 @@ class WordSplitter:
             special = specials.get(string)
             if special is not None:
                 tokens.extend(special)
+            elif string.isalpha():
+                tokens.append(string)
             elif (self._token is not None and self._token(string)) or (
                 self._url is not None and self._url(string)
             ):
@@ -221,14 +240,23 @@ def split_words(text: str, lang: str = "en") -> list[str]:
     return splitter(lang).split(text)
 
 
-def _is_punct(token: str) -> bool:
-    """spaCy's ``Token.is_punct``: every character is in a Unicode punctuation category."""
+def _unicode_punct(token: str) -> bool:
     import unicodedata
 
     return all(unicodedata.category(c)[0] == "P" for c in token)
 
 
 _PUNCT_CACHE: dict[str, bool] = {}
+
+
+def is_punct(token: str) -> bool:
+    """spaCy's ``Token.is_punct``: every character is in a Unicode punctuation category."""
+    p = _PUNCT_CACHE.get(token)
+    if p is None:
+        if len(_PUNCT_CACHE) > _CACHE_LIMIT:
+            _PUNCT_CACHE.clear()
+        p = _PUNCT_CACHE[token] = _unicode_punct(token)
+    return p
 
 
 def count_sentences(tokens: list[str] | tuple[str, ...]) -> int:
@@ -241,16 +269,10 @@ def count_sentences(tokens: list[str] | tuple[str, ...]) -> int:
         return 0
     n = 1
     seen_period = False
-    cache = _PUNCT_CACHE
     for tok in tokens:
         in_punct_chars = tok in SENTENCE_PUNCT
         if seen_period and not in_punct_chars:
-            p = cache.get(tok)
-            if p is None:
-                p = cache[tok] = _is_punct(tok)
-                if len(cache) > _CACHE_LIMIT:
-                    cache.clear()
-            if not p:
+            if not is_punct(tok):
                 n += 1
                 seen_period = False
         elif in_punct_chars:

@@ -44,9 +44,15 @@ class _QualityStage(Stage):
     def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
         raise TypeError(f"{self.name} must define measure")
 
+    def parts(self, doc: Document) -> DocParts:
+        return parts_for(doc.text, doc_language(doc.signals, self.options.language))
+
     def process(self, doc: Document) -> None:
-        parts = parts_for(doc.text, doc_language(doc.signals, self.options.language))
-        sig = self.measure(parts, doc)
+        parts = self.parts(doc)
+        self.judge(doc, parts, self.measure(parts, doc))
+
+    def judge(self, doc: Document, parts: DocParts, sig: dict[str, Any]) -> None:
+        """Store the signals, then keep or reject by the thresholds."""
         if parts.lang != "en" or self.options.language:
             sig["lang"] = parts.lang
         doc.signal(self.name, **sig)
@@ -82,6 +88,14 @@ class GopherRepetition(_QualityStage):
 
     def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
         return measure.gopher_repetition(parts, self.options)
+
+    def process_batch(self, docs: list[Document]) -> None:
+        """The n-grams of the whole batch are counted together (one set of array operations)."""
+        batch = [self.parts(doc) for doc in docs]
+        for doc, parts, sig in zip(
+            docs, batch, measure.gopher_repetition_batch(batch, self.options), strict=True
+        ):
+            self.judge(doc, parts, sig)
 
 
 @register
