@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import NamedTuple
 
 EMAIL = "EMAIL"
 PHONE = "PHONE"
@@ -30,11 +31,18 @@ _EMAIL = re.compile(
 _FILE_SUFFIX = frozenset("png jpg jpeg gif svg webp bmp ico css js json pdf mp4 zip".split())
 
 
-def emails(text: str, regions=None) -> list[tuple[int, int, str]]:
-    if "@" not in text:
+# The longest local part the pattern allows: no address starts further before its "@".
+_LOCAL_MAX = 65
+
+
+def emails(text: str, numbers=None) -> list[tuple[int, int, str]]:
+    at = text.find("@")
+    if at < 0:
         return []
     out = []
-    for m in _EMAIL.finditer(text):
+    # every match holds an "@", so none starts before the first one's longest local part:
+    # scanning from there finds the same matches as scanning from the start
+    for m in _EMAIL.finditer(text, max(0, at - _LOCAL_MAX)):
         value = m.group()
         if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX:
             continue
@@ -53,6 +61,9 @@ _IPV6 = re.compile(
     r"|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})"
     r"(?:%\w+)?(?![\w:])"
 )
+# An address is kept only with "::" or eight groups, and eight groups hold ":h:" (a group
+# between two colons): without either, no match would be kept, so the scan is skipped.
+_IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
 # "version 1.2.3.4", "build 6.1.7601.1", "chapter 1.2.3.4": dotted numbers that are not hosts.
 _VERSION_BEFORE = re.compile(
     r"(?:version|ver\.?|release|build|v|firmware|update|kb|chapter|section|§|figure|fig\.|table|step|"
@@ -61,14 +72,14 @@ _VERSION_BEFORE = re.compile(
 )
 
 
-def ip_addresses(text: str, regions=None) -> list[tuple[int, int, str]]:
+def ip_addresses(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
     if "." in text:
-        for m in _scan(_IPV4, text, regions):
+        for m in _scan(_IPV4, text, numbers):
             if _VERSION_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
                 continue
             out.append((m.start(), m.end(), IP))
-    if "::" in text or text.count(":") >= 7:
+    if "::" in text or (text.count(":") >= 7 and _IPV6_HINT.search(text)):
         for m in _IPV6.finditer(text):
             value = m.group().split("%", 1)[0]
             groups = [g for g in value.split(":") if g]
@@ -108,9 +119,9 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def cards(text: str, regions=None) -> list[tuple[int, int, str]]:
+def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
-    for m in _scan(_CARD, text, regions):
+    for m in _scan(_CARD, text, numbers):
         digits = re.sub(r"\D", "", m.group())
         if not 13 <= len(digits) <= 19 or len(set(digits)) < 2:
             continue
@@ -137,7 +148,9 @@ IBAN_LENGTHS = {
 _IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])")
 
 
-_IBAN_HINT = re.compile(r"[A-Z]{2}\d\d")
+# (written out, not "{2}": a pattern that opens with a repeat gets no fast scan for its first
+# character in the regex engine)
+_IBAN_HINT = re.compile(r"[A-Z][A-Z]\d\d")
 
 
 def iban_ok(value: str) -> bool:
@@ -149,11 +162,23 @@ def iban_ok(value: str) -> bool:
     return int(number) % 97 == 1
 
 
-def ibans(text: str, regions=None) -> list[tuple[int, int, str]]:
+def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, str]]:
     out = []
-    if not _IBAN_HINT.search(text):
-        return out
-    for m in _IBAN.finditer(text):
+    # Every match starts where the hint matches, and hint matches cannot overlap (two capitals
+    # then two digits), so trying the pattern at each hint right of the last match's end finds
+    # what a scan of the whole text finds, without running its look-behind at every character.
+    if numbers is None:
+        hints = [m.start() for m in _IBAN_HINT.finditer(text)]
+    else:
+        hints = numbers.iban_hints
+    last_end = 0
+    for at in hints:
+        if at < last_end:
+            continue
+        m = _IBAN.match(text, at)
+        if m is None:
+            continue
+        last_end = m.end()
         value = m.group()
         # the greedy match may have taken a following word's first group: try shorter ends
         while value and not iban_ok(value):
@@ -222,9 +247,9 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     return bool(_PHONE_CONTEXT.search(before)) and 7 <= n <= 13
 
 
-def phones(text: str, regions=None) -> list[tuple[int, int, str]]:
+def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
-    for m in _scan(_PHONE, text, regions):
+    for m in _scan(_PHONE, text, numbers):
         value = m.group().rstrip(" .-/")
         start = m.start()
         before = text[max(0, start - 40) : start]
@@ -238,16 +263,45 @@ def phones(text: str, regions=None) -> list[tuple[int, int, str]]:
 # characters; scanning for those runs first (a pattern that starts with a digit is searched by
 # the regex engine's fast path) and running the detailed patterns only around them is what
 # keeps PII detection cheap on number-heavy text such as newswire tables.
-_DIGIT_RUN = re.compile(r"\d[\d \t\-./()]*\d")
+#
+# The same scan finds where an IBAN may start (two capitals, then two digits), so the text is
+# read once for both. Its first branch matches a run of at least seven characters: a run that
+# is shorter fails whole, since a match starting later in the run would only be shorter, so the
+# long matches are exactly the long runs. Its second branch matches the first digit of "XX12",
+# where no long run starts (the two capitals before it are not part of any run, so the scan
+# always reaches that digit).
+_NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d))"
+_NUMBERS = re.compile(_NUMBERS_PATTERN)
+# On ASCII text a Unicode digit is an ASCII digit, and the engine tests ASCII classes faster.
+_NUMBERS_ASCII = re.compile(_NUMBERS_PATTERN, re.ASCII)
 _BEFORE, _AFTER = 8, 4  # room for "+", "00", "(" before a run and the lookaheads after it
 
 
-def numeric_regions(text: str) -> list[tuple[int, int]]:
+class NumberScan(NamedTuple):
+    regions: list[tuple[int, int]]  # where phones, cards and IPv4 addresses may be
+    iban_hints: list[int]  # where an IBAN may start, in text order
+
+
+def _iban_hint_at(text: str, digit: int) -> bool:
+    """Whether "XX12" (two ASCII capitals, two digits) starts two characters before ``digit``."""
+    return (
+        digit >= 2
+        and "A" <= text[digit - 2] <= "Z"
+        and "A" <= text[digit - 1] <= "Z"
+        and text[digit + 1 : digit + 2].isdecimal()  # the regex's \d: a Unicode decimal digit
+    )
+
+
+def scan_numbers(text: str) -> NumberScan:
     regions: list[tuple[int, int]] = []
-    for m in _DIGIT_RUN.finditer(text):
+    hints: list[int] = []
+    for m in (_NUMBERS_ASCII if text.isascii() else _NUMBERS).finditer(text):
         start, end = m.span()
         if end - start < 7:
+            hints.append(start - 2)  # only the second branch matches a single digit
             continue
+        if _iban_hint_at(text, start):
+            hints.append(start - 2)
         run = m.group()
         digits = len(run) - run.count(" ") - run.count("-") - run.count(".") - run.count("/")
         if digits - run.count("(") - run.count(")") - run.count("\t") < 7 and run.count(".") < 3:
@@ -257,14 +311,18 @@ def numeric_regions(text: str) -> list[tuple[int, int]]:
             regions[-1] = (regions[-1][0], end)
         else:
             regions.append((start, end))
-    return regions
+    return NumberScan(regions, hints)
 
 
-def _scan(pattern: re.Pattern[str], text: str, regions):
-    if regions is None:
+def numeric_regions(text: str) -> list[tuple[int, int]]:
+    return scan_numbers(text).regions
+
+
+def _scan(pattern: re.Pattern[str], text: str, numbers: NumberScan | None):
+    if numbers is None:
         yield from pattern.finditer(text)
         return
-    for start, end in regions:
+    for start, end in numbers.regions:
         yield from pattern.finditer(text, start, end)
 
 
@@ -276,13 +334,13 @@ def find_pii(text: str, kinds: tuple[str, ...] = KINDS) -> list[tuple[int, int, 
     (an e-mail's digits are not a phone, a card is not a phone)."""
     spans: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
-    regions = numeric_regions(text)
+    numbers = scan_numbers(text)
     for kind, detect in DETECTORS.items():
         if kind not in kinds:
             continue
-        if kind in (CARD, PHONE) and not regions:
+        if kind in (CARD, PHONE) and not numbers.regions:
             continue
-        for start, end, k in detect(text, regions):
+        for start, end, k in detect(text, numbers):
             if any(start < e and s < end for s, e in taken):
                 continue
             spans.append((start, end, k))
