@@ -65,6 +65,9 @@ NOTES = """## Notes
   whose closing mark follows `&` or `-` gives no evidence of the damage; a spaced quote mark
   (`flop “ du carnaval`) reads as a dash; and headlines that end in a question mark are not
   modelled (nothing in a short line tells them from a short body question).
+- Nested quotations (the model's `“‘`): under NFKC, `â€œâ€ ` (with the folded `˜`) is read by
+  ftfy as `“†` and then, taken for MacRoman, as `Ҡ`; the `dagger_quote` rule restores `“‘` on
+  lines that carry other mojibake evidence (`nfkc_ftfy`).
 - Welsh check (`tamis.repair.welsh`): WELSH_FIGURES
 - The NFKC kinds are measured on punctuation-only sentences and `c1_stripped` on sentences
   without capital accented letters: NFKC folds `Ã¨` (è) and `Ã´` (ô) to the same `Ã` plus a
