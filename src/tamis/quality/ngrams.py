@@ -4,8 +4,8 @@ Two measures, with datatrove's definitions:
 
 * top n-gram character fraction (``find_top_duplicate``): the most frequent n-gram (ties go to
   the one seen first, as ``Counter.most_common`` does), its length when joined with spaces,
-  times its count. An n-gram's key is a polynomial hash (mod 2**64) of its words' hashes, so
-  equal word tuples have equal keys.
+  times its count. An n-gram's key is datatrove's own, the words joined with spaces, hashed
+  (a polynomial of its characters mod 2**64, plus the length).
 * duplicated n-gram characters (``find_all_duplicate``): a left-to-right scan that, on meeting
   an n-gram already seen, counts its characters and jumps ``n`` words ahead (the skipped
   n-grams are never remembered). datatrove's n-gram key there is the words joined *without*
@@ -94,6 +94,16 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
     return shared
 
 
+def _char_prefix(text: str) -> np.ndarray:
+    """Prefix sums of ``ord(c) * BASE**i`` (mod 2**64): the key of ``text[a:b]`` is
+    ``(prefix[b] - prefix[a]) * BASE**-a``."""
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    powers, _ = _powers(len(chars))
+    prefix = np.zeros(len(chars) + 1, dtype=np.uint64)
+    np.cumsum(chars * powers[: len(chars)], out=prefix[1:])
+    return prefix
+
+
 def ngram_repetition_batch(
     docs_words: list[list[str]], top_sizes: list[int], dup_sizes: list[int]
 ) -> list[tuple[dict[int, int | None], dict[int, int]]]:
@@ -124,33 +134,26 @@ def ngram_repetition_batch(
     positions = np.arange(total, dtype=np.int64)
     doc_mix = doc_of.astype(np.uint64) * _SEG_MIX
     with np.errstate(over="ignore"):
-        if top_sizes:
-            # Word-level polynomial over each word's (cached) string hash: tuple equality.
-            codes = np.fromiter(map(hash, words), dtype=np.int64, count=total).view(np.uint64)
-            powers, inv = _powers(total)
-            wprefix = np.zeros(total + 1, dtype=np.uint64)
-            np.cumsum(codes * powers[:total], out=wprefix[1:])
-        if dup_sizes:
-            # Polynomial of the characters of the words joined without a separator.
-            chars = np.frombuffer(
-                "".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32
-            )
-            n_chars = len(chars)
-            powers, inv = _powers(n_chars)  # the same table, grown: prefixes agree
-            cprefix = np.zeros(n_chars + 1, dtype=np.uint64)
-            np.cumsum(chars * powers[:n_chars], out=cprefix[1:])
+        # Character polynomials of datatrove's keys: the words joined with spaces for the top
+        # n-grams, joined without a separator for the duplicated ones.
+        spaced = _char_prefix(" ".join(words)) if top_sizes else None
+        joined = _char_prefix("".join(words)) if dup_sizes else None
+        _, inv = _powers(0)  # grown by _char_prefix to cover both strings
         for n, is_top in [(n, True) for n in top_sizes] + [(n, False) for n in dup_sizes]:
             start = positions[positions + n <= word_end]
             if not len(start):
                 continue
             end = start + n
             if is_top:
-                key = (wprefix[end] - wprefix[start]) * inv[start]
+                c_start = offsets[start] + start
+                c_end = offsets[end] + end - 1
+                prefix = spaced
             else:
                 c_start, c_end = offsets[start], offsets[end]
-                key = ((cprefix[c_end] - cprefix[c_start]) * inv[c_start]) ^ (
-                    (c_end - c_start).astype(np.uint64) * _LEN_MIX
-                )
+                prefix = joined
+            key = ((prefix[c_end] - prefix[c_start]) * inv[c_start]) ^ (
+                (c_end - c_start).astype(np.uint64) * _LEN_MIX
+            )
             shared = _shared_buckets(key ^ doc_mix[start])
             if len(shared):
                 _repeats(results, n, is_top, start[shared], key[shared], doc_of, offsets)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from functools import cache, cached_property
+from itertools import chain
 
-from tamis.quality.chunks import PUNCTUATION_SET, TEXT_TABLES, chunk_facts
-from tamis.quality.words import DATA, is_spaceless, splitter
+from tamis.quality import chunks as per_chunk
+from tamis.quality.chunks import PUNCTUATION_SET, TEXT_TABLES, ChunkRecord
+from tamis.quality.words import DATA, is_spaceless
 
 __all__ = ["PUNCTUATION_SET", "TERMINAL_PUNCTUATION", "DocParts", "parts_for", "stop_words"]
 
@@ -64,8 +66,13 @@ class DocParts:
         return self.text.split()
 
     @cached_property
+    def chunk_records(self) -> list[ChunkRecord]:
+        """Each chunk's memoised words and facts (:mod:`tamis.quality.chunks`)."""
+        return per_chunk.chunk_facts(self.lang).records(self.chunks)
+
+    @cached_property
     def words(self) -> list[str]:
-        return splitter(self.lang).split_chunks(self.chunks)
+        return list(chain.from_iterable(map(per_chunk.chunk_words, self.chunk_records)))
 
     @cached_property
     def word_set(self) -> set[str]:
@@ -74,7 +81,7 @@ class DocParts:
     @cached_property
     def word_stats(self) -> tuple[int, int, int, int]:
         """(words, non-symbol words, letters in non-symbol words, words with a letter)."""
-        return chunk_facts(self.lang).word_stats(self.chunks)
+        return per_chunk.word_stats(self.chunk_records)
 
     @property
     def n_words(self) -> int:
@@ -82,9 +89,15 @@ class DocParts:
         words = self.__dict__.get("words")
         return len(words) if words is not None else self.word_stats[0]
 
+    @cached_property
+    def chunk_classes(self) -> list[str]:
+        """Each chunk's sentence classes (C4 counts a line's sentences from its chunks')."""
+        return list(map(per_chunk.chunk_classes, self.chunk_records))
+
     def sentences(self, chunks: list[str]) -> int:
-        """C4's sentence count of a line given as its chunks, in this text's language."""
-        return chunk_facts(self.lang).sentences(chunks)
+        """C4's sentence count of a line given as its (own) chunks, in this text's language."""
+        records = per_chunk.chunk_facts(self.lang).records(chunks)
+        return per_chunk.sentences(list(map(per_chunk.chunk_classes, records)))
 
     @cached_property
     def splitlines(self) -> list[str]:

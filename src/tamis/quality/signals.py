@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tamis.quality.chunks import sentences as line_sentences
 from tamis.quality.ngrams import ngram_repetition_batch
 from tamis.quality.options import (
     C4Options,
@@ -81,6 +82,9 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     if words is None:
         sig["stop_words"] = None
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
+    elif len(words) <= 16:  # a few list scans cost less than building the word set
+        doc_words = parts.words
+        sig["stop_words"] = sum(1 for w in words if w in doc_words)
     else:
         present = parts.word_set
         sig["stop_words"] = sum(1 for w in words if w in present)
@@ -229,49 +233,54 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
     n_kept = 0
     lines: list[C4Line] = []
     max_len = opts.max_word_length
+    count_sentences = opts.min_num_sentences != -1 and not parts.spaceless
+    # Every line break is whitespace to str.split, so the document's chunks are its lines'
+    # chunks in order: a kept line's sentence classes are a slice of the document's.
+    classes = parts.chunk_classes if count_sentences else None
+    pos = 0  # index of the line's first chunk in the document's chunks
     for i, (start, end, next_start) in enumerate(_line_spans(text)):
         entry = C4Line(start, end, next_start)
         lines.append(entry)
         line = text[start:end].strip()
-        chunks = None  # the line's chunks, for its word and sentence counts
-        if max_len != -1 and len(line) > max_len and max(map(len, line.split())) > max_len:
+        chunks = line.split()
+        first = pos
+        pos += len(chunks)
+        cited = False  # citations removed: the line's chunks changed
+        if max_len != -1 and len(line) > max_len and max(map(len, chunks)) > max_len:
             entry.dropped = "too_long_word"
         else:
-            n_words = -1
+            n_words = len(chunks)  # counted before citations go, as datatrove does
             if opts.remove_citations and "[" in line:
-                chunks = line.split()
-                n_words = len(chunks)  # counted before citations go, as datatrove does
                 cleaned = CITATION.sub("", line)
                 if cleaned != line:
-                    line, chunks = cleaned, None
+                    line, cited = cleaned, True
             if opts.filter_no_terminal_punct and (
                 not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSIS)
             ):
                 entry.dropped = "no_terminal_punct"
+            elif n_words < opts.min_words_per_line:
+                entry.dropped = "too_few_words"
             else:
-                if n_words < 0:
-                    chunks = line.split()
-                    n_words = len(chunks)
-                if n_words < opts.min_words_per_line:
-                    entry.dropped = "too_few_words"
+                line_l = line.lower()
+                if lorem_line < 0 and "lorem ipsum" in line_l:
+                    lorem_line = i
+                if opts.filter_javascript and "javascript" in line_l:
+                    entry.dropped = "javascript"
                 else:
-                    line_l = line.lower()
-                    if lorem_line < 0 and "lorem ipsum" in line_l:
-                        lorem_line = i
-                    if opts.filter_javascript and "javascript" in line_l:
-                        entry.dropped = "javascript"
-                    else:
-                        if curly_line < 0 and "{" in line:
-                            curly_line = i
-                        if opts.filter_policy and POLICY.search(line_l):
-                            entry.dropped = "policy"
+                    if curly_line < 0 and "{" in line:
+                        curly_line = i
+                    if opts.filter_policy and POLICY.search(line_l):
+                        entry.dropped = "policy"
         if entry.dropped:
             counts[entry.dropped] += 1
             continue
         entry.kept_text = line
         n_kept += 1
-        if opts.min_num_sentences != -1 and not parts.spaceless:
-            sentences += parts.sentences(line.split() if chunks is None else chunks)
+        if count_sentences:
+            if cited:
+                sentences += parts.sentences(line.split())
+            else:
+                sentences += line_sentences(classes[first:pos])
     sig: dict[str, Any] = {
         "lines": len(lines),
         "lines_kept": n_kept,

@@ -28,8 +28,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from itertools import chain, compress, repeat
-from operator import is_
+from itertools import chain
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -86,31 +85,30 @@ class WordSplitter:
     def split_chunks(self, chunks: list[str]) -> list[str]:
         """Words of whitespace-delimited ``chunks`` (``text.split()``), in order."""
         cache = self._cache
-        parts = list(map(cache.get, chunks))
-        if None in parts:
-            missing = set(compress(chunks, map(is_, parts, repeat(None))))
-            if len(cache) + len(missing) > _CACHE_LIMIT:
-                self._clear()
-                missing = set(chunks).difference(cache)
-            for chunk in missing:
-                cache[chunk] = self._split_new(chunk)
-            parts = list(map(cache.__getitem__, chunks))
-        return list(chain.from_iterable(parts))
+        try:
+            return list(chain.from_iterable(map(cache.__getitem__, chunks)))
+        except KeyError:
+            pass  # first-time chunks: learn them all, then look up again
+        missing = set(chunks).difference(cache)
+        if len(cache) + len(missing) > _CACHE_LIMIT:
+            self._clear()
+            missing = set(chunks).difference(cache)
+        for chunk in missing:
+            cache[chunk] = self._split_new(chunk)
+        return list(chain.from_iterable(map(cache.__getitem__, chunks)))
 
     def chunk_words(self, chunk: str) -> tuple[str, ...]:
-        """Words of one whitespace-free chunk."""
-        words = self._cache.get(chunk)
-        if words is None:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._clear()
-            words = self._cache[chunk] = self._split_new(chunk)
-        return words
+        """Words of one whitespace-free chunk, computed without the cache (for callers that
+        memoise more than the words)."""
+        words = self._specials.get(chunk)
+        return self._split_new(chunk) if words is None else words
 
     def _clear(self) -> None:
         self._cache.clear()
         self._cache.update(self._specials)
 
     def _split_new(self, chunk: str) -> tuple[str, ...]:
+        """Words of a chunk that is not a special case."""
         if chunk.isalpha():
             # No affix, infix or URL pattern can match letters alone (checked in the tests).
             return (chunk,)
