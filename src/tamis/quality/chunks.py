@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 
 from tamis.quality.words import DATA, SENTENCE_PUNCT, WordSplitter, is_punct, splitter
 
@@ -76,25 +77,32 @@ class ChunkFacts:
     def records(self, chunks: list[str]) -> list[ChunkRecord]:
         """The record of each chunk, in order (one dictionary lookup per chunk)."""
         known = self._records
-        try:
-            return list(map(known.__getitem__, chunks))
-        except KeyError:
-            pass  # first-time chunks: learn them all, then look up again
-        missing = set(chunks).difference(known)
-        if len(known) + len(missing) > _CACHE_LIMIT:
+        records = list(map(known.get, chunks))
+        if None not in records:
+            return records
+        # First-time chunks: learn each once, then fill the gaps.
+        gaps = list(compress(range(len(chunks)), map(is_, records, repeat(None))))
+        if len(known) + len(gaps) > _CACHE_LIMIT:
             known.clear()
-            missing = set(chunks)
-        for chunk in missing:
-            counts = letters = 0
-            kinds = []
-            words = self._words.chunk_words(chunk)
-            for word in words:
-                word_counts, word_letters, kind = _word_facts(word)
-                counts += word_counts
-                letters += word_letters
-                kinds.append(kind)
-            known[chunk] = (words, counts, letters, "".join(kinds))
-        return list(map(known.__getitem__, chunks))
+        learn = self._learn
+        for i in gaps:
+            chunk = chunks[i]
+            record = known.get(chunk)
+            if record is None:
+                record = known[chunk] = learn(chunk)
+            records[i] = record
+        return records
+
+    def _learn(self, chunk: str) -> ChunkRecord:
+        counts = letters = 0
+        kinds = []
+        words = self._words.chunk_words(chunk)
+        for word in words:
+            word_counts, word_letters, kind = _WORD_FACTS.get(word) or _word_facts(word)
+            counts += word_counts
+            letters += word_letters
+            kinds.append(kind)
+        return words, counts, letters, "".join(kinds)
 
 
 def word_stats(records: list[ChunkRecord]) -> tuple[int, int, int, int]:

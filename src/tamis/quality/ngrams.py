@@ -82,7 +82,7 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
         _TABLE = np.empty(1 << bits, dtype=np.int32)
         _MARKS = np.zeros(1 << bits, dtype=bool)
     with np.errstate(over="ignore"):
-        bucket = (keys * _BUCKET_MIX) >> np.uint64(64 - bits)
+        bucket = ((keys * _BUCKET_MIX) >> np.uint64(64 - bits)).astype(np.intp)
     idx = np.arange(n, dtype=np.int32)
     _TABLE[bucket] = idx
     crowded = bucket[_TABLE[bucket] != idx]
@@ -104,11 +104,33 @@ def _char_prefix(text: str) -> np.ndarray:
     return prefix
 
 
+#: Words per group of documents keyed together: large enough to amortise numpy's call
+#: overhead, small enough that a group's arrays stay in the CPU caches.
+GROUP_WORDS = 16_384
+
+
 def ngram_repetition_batch(
     docs_words: list[list[str]], top_sizes: list[int], dup_sizes: list[int]
 ) -> list[tuple[dict[int, int | None], dict[int, int]]]:
     """Per document: (``find_top_duplicate`` chars per top size, or None without n-grams;
     ``find_all_duplicate`` chars per dup size)."""
+    results = []
+    group: list[list[str]] = []
+    words = 0
+    for doc_words in docs_words:
+        if group and words + len(doc_words) > GROUP_WORDS:
+            results += _group_measures(group, top_sizes, dup_sizes)
+            group, words = [], 0
+        group.append(doc_words)
+        words += len(doc_words)
+    if group:
+        results += _group_measures(group, top_sizes, dup_sizes)
+    return results
+
+
+def _group_measures(
+    docs_words: list[list[str]], top_sizes: list[int], dup_sizes: list[int]
+) -> list[tuple[dict[int, int | None], dict[int, int]]]:
     results = [(dict.fromkeys(top_sizes), dict.fromkeys(dup_sizes, 0)) for _ in docs_words]
     counts = list(map(len, docs_words))
     total = sum(counts)
@@ -131,33 +153,47 @@ def ngram_repetition_batch(
             if count >= n:
                 s = doc_start_l[d]
                 results[d][0][n] = offsets_l[s + n] - offsets_l[s] + n - 1
-    positions = np.arange(total, dtype=np.int64)
     doc_mix = doc_of.astype(np.uint64) * _SEG_MIX
+    # Each size's windows are keyed at every word position of the batch, so each key is a few
+    # operations on contiguous slices of per-word arrays; windows that run past the end of
+    # their document only ever add candidates, and are dropped before the exact logic.
+    kinds = []
     with np.errstate(over="ignore"):
-        # Character polynomials of datatrove's keys: the words joined with spaces for the top
-        # n-grams, joined without a separator for the duplicated ones.
-        spaced = _char_prefix(" ".join(words)) if top_sizes else None
-        joined = _char_prefix("".join(words)) if dup_sizes else None
-        _, inv = _powers(0)  # grown by _char_prefix to cover both strings
-        for n, is_top in [(n, True) for n in top_sizes] + [(n, False) for n in dup_sizes]:
-            start = positions[positions + n <= word_end]
-            if not len(start):
-                continue
-            end = start + n
-            if is_top:
-                c_start = offsets[start] + start
-                c_end = offsets[end] + end - 1
-                prefix = spaced
-            else:
-                c_start, c_end = offsets[start], offsets[end]
-                prefix = joined
-            key = ((prefix[c_end] - prefix[c_start]) * inv[c_start]) ^ (
-                (c_end - c_start).astype(np.uint64) * _LEN_MIX
-            )
-            shared = _shared_buckets(key ^ doc_mix[start])
-            if len(shared):
-                _repeats(results, n, is_top, start[shared], key[shared], doc_of, offsets)
+        if top_sizes:
+            # Datatrove's key for the top n-grams: the words joined with spaces. Word p starts
+            # at offsets[p] + p in that string and a window ends one space before the next word.
+            spaced_off = offsets + np.arange(total + 1, dtype=np.int64)
+            kinds.append((top_sizes, True, *_word_hashes(" ".join(words), spaced_off, 1)))
+        if dup_sizes:
+            # ... and for the duplicated n-grams: the words joined without a separator.
+            kinds.append((dup_sizes, False, *_word_hashes("".join(words), offsets, 0)))
+        for sizes, is_top, at_start, at_end, inv_start, char_off in kinds:
+            for n in sizes:
+                m = total - n + 1
+                if m <= 0:
+                    continue
+                length = char_off[n : n + m] - char_off[:m]
+                if is_top:
+                    length -= 1
+                key = ((at_end[n - 1 : n - 1 + m] - at_start[:m]) * inv_start[:m]) ^ (
+                    length.astype(np.uint64) * _LEN_MIX
+                )
+                shared = _shared_buckets(key ^ doc_mix[:m])
+                shared = shared[word_end[shared] >= shared + n]  # within one document
+                if len(shared):
+                    _repeats(results, n, is_top, shared, key[shared], doc_of, offsets)
     return results
+
+
+def _word_hashes(
+    text: str, word_off: np.ndarray, gap: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per word of ``text`` (word p at ``word_off[p]``, followed by ``gap`` separator chars):
+    the character prefix hash at its start and at its end, BASE**-start, and ``word_off``."""
+    prefix = _char_prefix(text)
+    _, inv = _powers(0)
+    starts = word_off[:-1]
+    return prefix[starts], prefix[word_off[1:] - gap], inv[starts], word_off
 
 
 def _repeats(results, n, is_top, starts, keys, doc_of, offsets) -> None:

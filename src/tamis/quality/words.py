@@ -120,9 +120,9 @@ class WordSplitter:
         Candidate matches are taken longest first (ties: earliest start first) and kept when
         neither end token is already claimed, as ``Tokenizer._filter_special_spans`` does.
         """
-        if len(tokens) < 2:
-            return tokens
         rematch = self._rematch
+        if len(tokens) < 2 or rematch.keys().isdisjoint(tokens):
+            return tokens
         found: list[tuple[int, int, tuple[str, ...]]] = []
         for i, tok in enumerate(tokens):
             for parts, orths in rematch.get(tok, ()):
