@@ -25,7 +25,6 @@ __all__ = ["PUNCTUATION_SET", "TERMINAL_PUNCTUATION", "DocParts", "parts_for", "
 TERMINAL_PUNCTUATION = tuple(TEXT_TABLES["terminal_punctuation"])
 
 _PARAGRAPH_SPLIT = re.compile(r"\n{2,}")
-_LINE_SPLIT = re.compile("\n+")
 
 
 @cache
@@ -107,12 +106,16 @@ class DocParts:
     @cached_property
     def newline_lines(self) -> list[str]:
         """Lines split on runs of ``\\n`` (Gopher repetition's idea of a line)."""
-        return _LINE_SPLIT.split(self.text)
+        lines = self.text.split("\n")
+        if len(lines) > 2 and "\n\n" in self.text:  # drop the empty lines between runs
+            lines = [lines[0], *filter(None, lines[1:-1]), lines[-1]]
+        return lines
 
     @cached_property
     def paragraphs(self) -> list[str]:
         """Blocks split on two or more ``\\n`` after stripping (Gopher repetition's paragraph)."""
-        return _PARAGRAPH_SPLIT.split(self.text.strip())
+        text = self.text.strip()
+        return _PARAGRAPH_SPLIT.split(text) if "\n\n" in text else [text]
 
     @cached_property
     def nonblank_lines(self) -> list[str]:

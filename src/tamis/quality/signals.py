@@ -95,16 +95,16 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
 
 
 def find_duplicates(items: list[str]) -> tuple[int, int]:
-    """datatrove ``find_duplicates``: (repeated items, characters in repeated items)."""
-    seen: set[str] = set()
-    dup = dup_chars = 0
-    for item in items:
-        if item in seen:
-            dup += 1
-            dup_chars += len(item)
-        else:
-            seen.add(item)
-    return dup, dup_chars
+    """datatrove ``find_duplicates``: (repeated items, characters in repeated items).
+
+    Every occurrence after an item's first is a repeat, so both counts are the totals minus
+    those of the distinct items (computed without a Python loop).
+    """
+    distinct = set(items)
+    return (
+        len(items) - len(distinct),
+        sum(map(len, items)) - sum(map(len, distinct)),
+    )
 
 
 def gopher_repetition(parts: DocParts, opts: GopherRepetitionOptions) -> dict[str, Any]:
@@ -237,6 +237,17 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
     # Every line break is whitespace to str.split, so the document's chunks are its lines'
     # chunks in order: a kept line's sentence classes are a slice of the document's.
     classes = parts.chunk_classes if count_sentences else None
+    # Substrings a kept line is searched for, looked for once in the whole text: an ASCII
+    # phrase is in some line's lowercase form iff it is in the text's (line breaks lowercase to
+    # themselves), unless removing a citation joins it ("java[1]script"), so then per line.
+    if "[" in text and opts.remove_citations:
+        maybe_lorem = maybe_js = maybe_policy = True
+    else:
+        text_l = text.lower()
+        maybe_lorem = "lorem ipsum" in text_l
+        maybe_js = opts.filter_javascript and "javascript" in text_l
+        maybe_policy = opts.filter_policy and POLICY.search(text_l) is not None
+    maybe_curly = "{" in text
     pos = 0  # index of the line's first chunk in the document's chunks
     for i, (start, end, next_start) in enumerate(_line_spans(text)):
         entry = C4Line(start, end, next_start)
@@ -261,15 +272,15 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
             elif n_words < opts.min_words_per_line:
                 entry.dropped = "too_few_words"
             else:
-                line_l = line.lower()
-                if lorem_line < 0 and "lorem ipsum" in line_l:
+                line_l = line.lower() if maybe_lorem or maybe_js or maybe_policy else ""
+                if maybe_lorem and lorem_line < 0 and "lorem ipsum" in line_l:
                     lorem_line = i
-                if opts.filter_javascript and "javascript" in line_l:
+                if maybe_js and opts.filter_javascript and "javascript" in line_l:
                     entry.dropped = "javascript"
                 else:
-                    if curly_line < 0 and "{" in line:
+                    if maybe_curly and curly_line < 0 and "{" in line:
                         curly_line = i
-                    if opts.filter_policy and POLICY.search(line_l):
+                    if maybe_policy and opts.filter_policy and POLICY.search(line_l):
                         entry.dropped = "policy"
         if entry.dropped:
             counts[entry.dropped] += 1
