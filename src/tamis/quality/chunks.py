@@ -59,10 +59,11 @@ def _word_facts(word: str) -> tuple[int, int, str]:
     return facts
 
 
-#: A chunk's record: (words, counts, letters, sentence classes).
-ChunkRecord = tuple[tuple[str, ...], int, int, str]
+#: A chunk's record: (words, counts, letters, sentence classes, words joined by spaces).
+ChunkRecord = tuple[tuple[str, ...], int, int, str, str]
 chunk_words = itemgetter(0)
 chunk_classes = itemgetter(3)
+chunk_spaced = itemgetter(4)
 _COUNTS = itemgetter(1)
 _LETTERS = itemgetter(2)
 
@@ -102,7 +103,8 @@ class ChunkFacts:
             counts += word_counts
             letters += word_letters
             kinds.append(kind)
-        return words, counts, letters, "".join(kinds)
+        spaced = chunk if len(words) == 1 else " ".join(words)
+        return words, counts, letters, "".join(kinds), spaced
 
 
 def word_stats(records: list[ChunkRecord]) -> tuple[int, int, int, int]:

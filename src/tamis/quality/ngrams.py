@@ -29,7 +29,6 @@ about ``n_grams**2 / 2**64``, which is not a practical concern.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
 from operator import itemgetter
 
 import numpy as np
@@ -94,10 +93,9 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
     return shared
 
 
-def _char_prefix(text: str) -> np.ndarray:
-    """Prefix sums of ``ord(c) * BASE**i`` (mod 2**64): the key of ``text[a:b]`` is
+def _char_prefix(chars: np.ndarray) -> np.ndarray:
+    """Prefix sums of ``code * BASE**i`` (mod 2**64): the key of ``chars[a:b]`` is
     ``(prefix[b] - prefix[a]) * BASE**-a``."""
-    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     powers, _ = _powers(len(chars))
     prefix = np.zeros(len(chars) + 1, dtype=np.uint64)
     np.cumsum(chars * powers[: len(chars)], out=prefix[1:])
@@ -108,65 +106,80 @@ def _char_prefix(text: str) -> np.ndarray:
 #: overhead, small enough that a group's arrays stay in the CPU caches.
 GROUP_WORDS = 16_384
 
+_SPACE = ord(" ")
+
 
 def ngram_repetition_batch(
-    docs_words: list[list[str]], top_sizes: list[int], dup_sizes: list[int]
+    docs: list[tuple[str, int]], top_sizes: list[int], dup_sizes: list[int]
 ) -> list[tuple[dict[int, int | None], dict[int, int]]]:
-    """Per document: (``find_top_duplicate`` chars per top size, or None without n-grams;
-    ``find_all_duplicate`` chars per dup size)."""
-    results = []
-    group: list[list[str]] = []
+    """Per document, given as (its words joined by single spaces, its number of words):
+    (``find_top_duplicate`` chars per top size, or None without n-grams;
+    ``find_all_duplicate`` chars per dup size).
+
+    Words never hold whitespace (they are split from ``str.split()`` chunks), so the spaced
+    string says where every word starts, and is datatrove's own top n-gram key.
+    """
+    results = [(dict.fromkeys(top_sizes), dict.fromkeys(dup_sizes, 0)) for _ in docs]
+    group: list[int] = []
     words = 0
-    for doc_words in docs_words:
-        if group and words + len(doc_words) > GROUP_WORDS:
-            results += _group_measures(group, top_sizes, dup_sizes)
+    for d, (_, n_words) in enumerate(docs):
+        if not n_words:
+            continue
+        if group and words + n_words > GROUP_WORDS:
+            _group_measures(docs, group, results, top_sizes, dup_sizes)
             group, words = [], 0
-        group.append(doc_words)
-        words += len(doc_words)
+        group.append(d)
+        words += n_words
     if group:
-        results += _group_measures(group, top_sizes, dup_sizes)
+        _group_measures(docs, group, results, top_sizes, dup_sizes)
     return results
 
 
-def _group_measures(
-    docs_words: list[list[str]], top_sizes: list[int], dup_sizes: list[int]
-) -> list[tuple[dict[int, int | None], dict[int, int]]]:
-    results = [(dict.fromkeys(top_sizes), dict.fromkeys(dup_sizes, 0)) for _ in docs_words]
-    counts = list(map(len, docs_words))
+def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
+    """Measures of the documents ``group`` (indexes into ``docs``, each with words)."""
+    n_docs = len(group)
+    counts = [docs[d][1] for d in group]
     total = sum(counts)
-    if not total:
-        return results
-    n_docs = len(docs_words)
-    words = list(chain.from_iterable(docs_words))
+    # The group's words joined by spaces (documents too): word p starts at spaced_off[p].
+    chars = np.frombuffer(
+        " ".join([docs[d][0] for d in group]).encode("utf-32-le", "surrogatepass"),
+        dtype=np.uint32,
+    )
+    is_space = chars == _SPACE
+    spaces = np.flatnonzero(is_space)
+    if len(spaces) != total - 1:
+        raise ValueError("n-gram words must be non-empty and free of whitespace")
+    spaced_off = np.empty(total + 1, dtype=np.int64)
+    spaced_off[0] = 0
+    spaced_off[1:-1] = spaces + 1
+    spaced_off[-1] = len(chars) + 1
+    word_index = np.arange(total + 1, dtype=np.int64)
+    offsets = spaced_off - word_index  # each word's offset in the words joined without spaces
     doc_start = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(counts, out=doc_start[1:])
     doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
     word_end = doc_start[1:][doc_of]  # end of each word's document
-    lens = np.fromiter(map(len, words), dtype=np.int64, count=total)
-    offsets = np.zeros(total + 1, dtype=np.int64)  # character offset of each word
-    np.cumsum(lens, out=offsets[1:])
     offsets_l = offsets.tolist()
     doc_start_l = doc_start.tolist()
     # Top n-grams when no n-gram repeats: the first one, seen once (repeats overwrite below).
     for n in top_sizes:
-        for d, count in enumerate(counts):
+        for g, count in enumerate(counts):
             if count >= n:
-                s = doc_start_l[d]
-                results[d][0][n] = offsets_l[s + n] - offsets_l[s] + n - 1
+                s = doc_start_l[g]
+                results[group[g]][0][n] = offsets_l[s + n] - offsets_l[s] + n - 1
     doc_mix = doc_of.astype(np.uint64) * _SEG_MIX
-    # Each size's windows are keyed at every word position of the batch, so each key is a few
+    # Each size's windows are keyed at every word position of the group, so each key is a few
     # operations on contiguous slices of per-word arrays; windows that run past the end of
     # their document only ever add candidates, and are dropped before the exact logic.
     kinds = []
     with np.errstate(over="ignore"):
         if top_sizes:
-            # Datatrove's key for the top n-grams: the words joined with spaces. Word p starts
-            # at offsets[p] + p in that string and a window ends one space before the next word.
-            spaced_off = offsets + np.arange(total + 1, dtype=np.int64)
-            kinds.append((top_sizes, True, *_word_hashes(" ".join(words), spaced_off, 1)))
+            # datatrove's key for the top n-grams: the words joined with spaces; a window ends
+            # one space before the next word.
+            kinds.append((top_sizes, True, *_word_hashes(chars, spaced_off, 1)))
         if dup_sizes:
             # ... and for the duplicated n-grams: the words joined without a separator.
-            kinds.append((dup_sizes, False, *_word_hashes("".join(words), offsets, 0)))
+            kinds.append((dup_sizes, False, *_word_hashes(chars[~is_space], offsets, 0)))
         for sizes, is_top, at_start, at_end, inv_start, char_off in kinds:
             for n in sizes:
                 m = total - n + 1
@@ -181,22 +194,21 @@ def _group_measures(
                 shared = _shared_buckets(key ^ doc_mix[:m])
                 shared = shared[word_end[shared] >= shared + n]  # within one document
                 if len(shared):
-                    _repeats(results, n, is_top, shared, key[shared], doc_of, offsets)
-    return results
+                    _repeats(results, group, n, is_top, shared, key[shared], doc_of, offsets)
 
 
 def _word_hashes(
-    text: str, word_off: np.ndarray, gap: int
+    chars: np.ndarray, word_off: np.ndarray, gap: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per word of ``text`` (word p at ``word_off[p]``, followed by ``gap`` separator chars):
+    """Per word of ``chars`` (word p at ``word_off[p]``, followed by ``gap`` separator chars):
     the character prefix hash at its start and at its end, BASE**-start, and ``word_off``."""
-    prefix = _char_prefix(text)
+    prefix = _char_prefix(chars)
     _, inv = _powers(0)
     starts = word_off[:-1]
     return prefix[starts], prefix[word_off[1:] - gap], inv[starts], word_off
 
 
-def _repeats(results, n, is_top, starts, keys, doc_of, offsets) -> None:
+def _repeats(results, group, n, is_top, starts, keys, doc_of, offsets) -> None:
     """The exact measures from the windows that may repeat (in position order)."""
     docs = doc_of[starts]
     chars = (offsets[starts + n] - offsets[starts]).tolist()
@@ -204,21 +216,21 @@ def _repeats(results, n, is_top, starts, keys, doc_of, offsets) -> None:
     starts_l = starts.tolist()
     bounds = [0, *(np.flatnonzero(docs[1:] != docs[:-1]) + 1).tolist(), len(docs)]
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        d = int(docs[a])
-        group = keys_l[a:b]
+        d = group[int(docs[a])]
+        window_keys = keys_l[a:b]
         if is_top:
-            key, best = max(Counter(group).items(), key=itemgetter(1))
+            key, best = max(Counter(window_keys).items(), key=itemgetter(1))
             if best > 1:
-                results[d][0][n] = (chars[a + group.index(key)] + n - 1) * best
+                results[d][0][n] = (chars[a + window_keys.index(key)] + n - 1) * best
         elif b - a > 1:
-            results[d][1][n] = _greedy_scan(starts_l[a:b], group, chars[a:b], n)
+            results[d][1][n] = _greedy_scan(starts_l[a:b], window_keys, chars[a:b], n)
 
 
 def ngram_repetition(
     words: list[str], top_sizes: list[int], dup_sizes: list[int]
 ) -> tuple[dict[int, int | None], dict[int, int]]:
-    """The measures of one document (see :func:`ngram_repetition_batch`)."""
-    return ngram_repetition_batch([words], top_sizes, dup_sizes)[0]
+    """The measures of one document's words (see :func:`ngram_repetition_batch`)."""
+    return ngram_repetition_batch([(" ".join(words), len(words))], top_sizes, dup_sizes)[0]
 
 
 def _greedy_scan(positions: list[int], keys: list[int], lengths: list[int], n: int) -> int:

@@ -74,6 +74,21 @@ class DocParts:
         return list(chain.from_iterable(map(per_chunk.chunk_words, self.chunk_records)))
 
     @cached_property
+    def spaced(self) -> str:
+        """The words joined by single spaces (datatrove's n-gram text; no word holds a space)."""
+        return " ".join(map(per_chunk.chunk_spaced, self.chunk_records))
+
+    def has_word(self, word: str) -> bool:
+        """Whether ``word`` is one of the words (a substring search of :attr:`spaced`)."""
+        if not word or word != "".join(word.split()):
+            return False  # words hold no whitespace
+        return f" {word} " in self._padded
+
+    @cached_property
+    def _padded(self) -> str:
+        return f" {self.spaced} "
+
+    @cached_property
     def word_set(self) -> set[str]:
         return set(self.words)
 

@@ -82,9 +82,8 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     if words is None:
         sig["stop_words"] = None
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
-    elif len(words) <= 16:  # a few list scans cost less than building the word set
-        doc_words = parts.words
-        sig["stop_words"] = sum(1 for w in words if w in doc_words)
+    elif len(words) <= 16:  # a few substring searches cost less than building the word set
+        sig["stop_words"] = sum(map(parts.has_word, words))
     else:
         present = parts.word_set
         sig["stop_words"] = sum(1 for w in words if w in present)
@@ -150,7 +149,9 @@ def gopher_repetition_batch(
             sig["unsupported"] = "n-grams: language written without spaces"
             continue
         counted.append((sig, parts))
-    measures = ngram_repetition_batch([parts.words for _, parts in counted], top_ns, dup_ns)
+    measures = ngram_repetition_batch(
+        [(parts.spaced, parts.n_words) for _, parts in counted], top_ns, dup_ns
+    )
     for (sig, parts), (top_chars, dup_chars) in zip(counted, measures, strict=True):
         n_chars = len(parts.text)
         for n in top_ns:
