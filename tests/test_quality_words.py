@@ -106,14 +106,15 @@ _PIECES = [
 
 
 # spaCy splits an emoticon next to a word differently depending on brackets elsewhere in the
-# text ("( :)word" and "word:) )" give ":", ")"; ":)word" alone gives ":)"); the splitter does
-# not reproduce that context yet. Never seen in the parity data (0 disagreements in 89,629
+# text ("( :)word" and "word:) )" give ":", ")"; ":)word" alone gives ":)"; likewise "(:word"
+# gives "(:" alone but "(", ":" after a ":" token); the splitter does not reproduce that
+# context yet. Never seen in the parity data (0 disagreements in 89,629
 # documents), so the property below leaves emoticons out and this test keeps the gap visible.
 EMOTICONS = {":)", ";)", "<3"}
 
 
 @pytest.mark.xfail(strict=True, reason="spaCy's context-dependent split of emoticons")
-@pytest.mark.parametrize("text", ["( :)word", "word:) )"])
+@pytest.mark.parametrize("text", ["( :)word", "word:) )", ": (:word"])
 def test_known_divergence_emoticon_beside_brackets(text):
     assert split_words(text) == _datatrove_tokenizer().word_tokenize(text)
 

@@ -31,6 +31,8 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
+from tamis.quality.suffix import SuffixSearch
+
 DATA = Path(__file__).resolve().parent / "data"
 
 #: Languages whose words are not delimited by spaces: word-based rules do not apply.
@@ -57,7 +59,7 @@ class WordSplitter:
             k: tuple(v) for k, v in tables["specials"].items()
         }
         self._prefix = re.compile(tables["prefix"]).search
-        self._suffix = re.compile(tables["suffix"]).search
+        self._suffix = SuffixSearch(tables["suffix"])
         self._infix = re.compile(tables["infix"]).finditer
         self._url = re.compile(tables["url"]).match if tables.get("url") else None
         self._token = re.compile(tables["token_match"]).match if tables.get("token_match") else None

@@ -1,0 +1,133 @@
+"""spaCy's suffix search, started where a match can begin instead of at every position.
+
+spaCy finds a chunk's suffix with ``suffix_regex.search``: the leftmost position from which
+one of ~80 alternatives (each ending in ``$``) matches through to the end. ``re`` tries every
+position of the chunk against every alternative, which makes the search the main cost of
+splitting a chunk seen for the first time. But a match ends at the chunk's last character, so
+only alternatives that can end with that character can match, and none of them can start
+further back than its longest match. This module reads those facts from the pattern's parse
+tree once and then searches from that position: the same match, fewer attempts. Python's
+lookbehind still sees the characters before the start position, so lookbehind conditions are
+evaluated exactly as in a full search.
+
+Anything the analysis does not understand (an alternative that may be empty, an unbounded
+repeat other than a run of one character, an anchor other than the final ``$``) makes it fall
+back to the full search for the characters concerned, or for all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as sre
+from re import _parser as sre_parse
+
+_UNBOUNDED = 1 << 30
+
+
+def _last_chars(items) -> set[str] | None:
+    """Characters a match of ``items`` (a parsed sequence) can end with; None: any."""
+    for op, av in reversed(list(items)):
+        if op in (sre.ASSERT, sre.ASSERT_NOT) or (op is sre.AT and av is sre.AT_END):
+            continue  # zero-width
+        if op is sre.LITERAL:
+            return {chr(av)}
+        if op is sre.IN:
+            chars: set[str] = set()
+            for item_op, item_av in av:
+                if item_op is sre.LITERAL:
+                    chars.add(chr(item_av))
+                elif item_op is sre.RANGE:
+                    chars.update(map(chr, range(item_av[0], item_av[1] + 1)))
+                else:
+                    return None
+            return chars
+        if op is sre.BRANCH:
+            chars = set()
+            for branch in av[1]:
+                last = _last_chars(branch)
+                if last is None:
+                    return None
+                chars |= last
+            return chars
+        if op is sre.SUBPATTERN:
+            return _last_chars(av[-1])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            return _last_chars(av[2])
+        return None
+    return None
+
+
+def _run_char(items) -> str | None:
+    """``x`` when ``items`` is ``x x+ $`` (a run of one character at the end), else None."""
+    items = list(items)
+    if (
+        len(items) == 3
+        and items[0][0] is sre.LITERAL
+        and items[1][0] is sre.MAX_REPEAT
+        and items[1][1][:2] == (1, sre.MAXREPEAT)
+        and list(items[1][1][2]) == [(sre.LITERAL, items[0][1])]
+        and items[2] == (sre.AT, sre.AT_END)
+    ):
+        return chr(items[0][1])
+    return None
+
+
+def _anchors(items) -> bool:
+    """Whether ``items`` holds an anchor other than the final ``$`` (a start-dependent one)."""
+    for op, av in items:
+        if op is sre.AT and av is not sre.AT_END:
+            return True
+        if op is sre.BRANCH and any(_anchors(b) for b in av[1]):
+            return True
+        if op is sre.SUBPATTERN and _anchors(av[-1]):
+            return True
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and _anchors(av[2]):
+            return True
+    return False
+
+
+class SuffixSearch:
+    """``re.compile(pattern).search(chunk)``, for patterns whose alternatives end in ``$``."""
+
+    def __init__(self, pattern: str) -> None:
+        self._search = re.compile(pattern).search
+        self._bounds: dict[str, int] = {}  # last character -> longest match ending with it
+        self._runs: set[str] = set()  # characters whose trailing run can be a match
+        self._any = 0  # longest match of alternatives that may end with any character
+        self._exact = False  # no analysis: always search everywhere
+        tree = sre_parse.parse(pattern)
+        items = list(tree)
+        if len(items) == 1 and items[0][0] is sre.BRANCH:
+            branches = items[0][1][1]
+        else:
+            branches = [tree]
+        for branch in branches:
+            lo, hi = branch.getwidth()
+            if lo == 0 or _anchors(branch) or list(branch)[-1:] != [(sre.AT, sre.AT_END)]:
+                self._exact = True
+                return
+            run = _run_char(branch)
+            if run is not None:
+                self._runs.add(run)
+                continue
+            if hi >= _UNBOUNDED:
+                self._exact = True
+                return
+            last = _last_chars(branch)
+            if last is None:
+                self._any = max(self._any, hi)
+            else:
+                for ch in last:
+                    if self._bounds.get(ch, 0) < hi:
+                        self._bounds[ch] = hi
+
+    def __call__(self, chunk: str) -> re.Match | None:
+        if self._exact or not chunk:
+            return self._search(chunk)
+        last = chunk[-1]
+        reach = max(self._bounds.get(last, 0), self._any)
+        if last in self._runs:
+            reach = max(reach, len(chunk) - len(chunk.rstrip(last)))
+        if not reach:
+            return None
+        return self._search(chunk, max(0, len(chunk) - reach))
