@@ -173,3 +173,58 @@ def test_undetermined_language_falls_back_to_english():
         "gopher_quality"
     ]
     assert unknown == plain and plain["stop_words"] >= 2
+
+
+_BATCH_PIECES = [
+    "The plan was approved.",
+    "the the the",
+    "It is the first time.",
+    "Buy now",
+    "and that is that",
+    "word",
+    "[1]",
+    "Terms of use apply.",
+    "{x}",
+    "...",
+]
+batch_texts = st.lists(
+    st.lists(
+        st.tuples(st.sampled_from(_BATCH_PIECES), st.sampled_from([" ", "\n", "\n\n"])),
+        max_size=40,
+    ).map(lambda parts: "".join(p + sep for p, sep in parts)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(batch_texts)
+def test_batch_equals_one_document_at_a_time(texts):
+    """process_batch (n-grams of the batch counted together) gives each document exactly the
+    signals, verdict and text that processing it alone gives."""
+    for name in STAGES:
+        stage = stage_class(name)()
+        alone = [_doc(t) for t in texts]
+        for doc in alone:
+            stage.process(doc)
+        batch = [_doc(t) for t in texts]
+        stage.process_batch(batch)
+        for a, b in zip(alone, batch, strict=True):
+            assert (a.signals, a.verdict, a.text) == (b.signals, b.verdict, b.text), name
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "ab", "ba", "c"]), max_size=30), max_size=6))
+def test_ngram_groups_do_not_leak_between_documents(doc_words):
+    """Documents keyed in one group (or split over several) get their own measures."""
+    import tamis.quality.ngrams as ngrams
+
+    docs = [(" ".join(words), len(words)) for words in doc_words]
+    alone = [ngrams.ngram_repetition(words, [2, 3, 4], list(range(5, 11))) for words in doc_words]
+    saved = ngrams.GROUP_WORDS
+    try:
+        for group_words in (1, 7, 10_000):
+            ngrams.GROUP_WORDS = group_words
+            assert ngrams.ngram_repetition_batch(docs, [2, 3, 4], list(range(5, 11))) == alone
+    finally:
+        ngrams.GROUP_WORDS = saved
