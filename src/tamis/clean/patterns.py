@@ -184,6 +184,9 @@ CRUMB = (
 )
 
 
+#: The words CRUMB's home-link branch opens with (its other branches need "»", "›" or ">").
+_HOME_WORDS = ("home", "startseite", "accueil", "inicio", "início", "главная")
+
 #: The characters EDGE allows around a furniture line, for ``str.strip``.
 EDGE_CHARS = " \t-–—•·*|>»›<«‹:.!…()[]\"'“”„«»↑→←"
 
@@ -276,7 +279,8 @@ class LineMatcher:
             self._copyright.fullmatch(core)
         ):
             return "copyright"
-        if ("»" in core or "›" in core or ">" in core or "/" in core or "|" in core) and (
+        # a crumb has "»", "›" or ">" between its items, or opens with a home link
+        if ("»" in core or "›" in core or ">" in core or core.startswith(_HOME_WORDS)) and (
             self._crumb.fullmatch(core)
         ):
             return "crumb"

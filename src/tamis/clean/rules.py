@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import accumulate, compress
 
 from tamis.document import Replacement
 
 Rule = Callable[[str], list[Replacement]]
+
+#: builds a Replacement from a tuple in C (the NamedTuple constructor is a Python function, and
+#: newswire rules make about ten replacements per story)
+_make = Replacement._make
 
 
 def _line_removal(text: str, start: int, end: int) -> tuple[int, int]:
@@ -111,12 +116,22 @@ def _content_end(text: str, end: int) -> int:
     return end
 
 
+def _may_end_in_signoff(text: str, end: int) -> bool:
+    """A cheap necessary condition for ``_SIGNOFF`` to match just before ``end``: a match ends
+    on a letter (a folded one too), on "…" or on a second ".", and holds "reut" or "more"."""
+    last = text[end - 1]
+    if not (last.isalpha() or last == "…" or (last == "." and text[end - 2 : end - 1] == ".")):
+        return False
+    tail = text[max(0, end - 40) : end].lower()
+    return "reut" in tail or "more" in tail
+
+
 def wire_signoff(text: str) -> list[Replacement]:
     """The news-agency sign-off that closes a wire story (``Reuter``), possibly repeated, and
     the ``More`` continuation marker: removed only at the very end of the text."""
-    end = _content_end(text, len(text))
+    end = len(text.rstrip())  # what _content_end gives, in one call
     cut = None
-    while end:
+    while end and _may_end_in_signoff(text, end):
         m = _SIGNOFF.search(text, max(0, end - 40), end)
         if not m:
             break
@@ -137,19 +152,33 @@ def wire_signoff(text: str) -> list[Replacement]:
 
 # --- whole-line rules ------------------------------------------------------------------------
 
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+$", re.MULTILINE)
+_TRAILING = " \t\xa0"
 
 
 def trailing_space(text: str) -> list[Replacement]:
-    if not (
-        " \n" in text or "\t\n" in text or "\xa0\n" in text or text[-1:] in (" ", "\t", "\xa0")
-    ):
+    """Spaces, tabs and no-break spaces at the end of a line.
+
+    Found from the line ends rather than by a regex over every space of the text: each run
+    ends just before a "\n" (or at the end of the text) and is read backwards from there.
+    """
+    ends = []
+    for pair in (" \n", "\t\n", "\xa0\n"):
+        at = text.find(pair)
+        while at >= 0:
+            ends.append(at + 1)
+            at = text.find(pair, at + 2)
+    if text and text[-1] in _TRAILING:
+        ends.append(len(text))
+    if not ends:
         return []
-    return [
-        Replacement(m.start(), m.end(), "", "trailing_space")
-        for m in _TRAILING_SPACE.finditer(text)
-        if m.end() > m.start()
-    ]
+    ends.sort()
+    out = []
+    for end in ends:
+        start = end - 1
+        while start and text[start - 1] in _TRAILING:
+            start -= 1
+        out.append(_make((start, end, "", "trailing_space", "")))
+    return out
 
 
 # A line with at least one visible character and no letter or digit.
@@ -206,12 +235,13 @@ def pattern_lines(matcher) -> Rule:
     def rule(text: str) -> list[Replacement]:
         found: list[tuple[int, int, str]] = []
         pos = 0
+        kind_of = matcher.kind
         for line in text.split("\n"):
             n = len(line)
             if n and (
                 n <= _SHORT_LINE or (n <= 1200 and any(w in line.lower() for w in _LONG_LINE_WORDS))
             ):
-                kind = matcher.kind(line)
+                kind = kind_of(line)
                 if kind and not _continues_sentence(text, pos):
                     found.append((pos, pos + n, kind))
             pos += n + 1
@@ -239,21 +269,31 @@ def _norm(line: str) -> str:
 
 def repeated_title(text: str, lookahead: int = 3) -> list[Replacement]:
     """The first line printed again within the next few lines (a title shown twice)."""
-    lines = [m for m in _LINE.finditer(text, 0, min(len(text), 1500)) if m.group().strip()]
+    lines = []  # the first non-blank line and the few after it
+    for m in _LINE.finditer(text, 0, min(len(text), 1500)):
+        if m.group().strip():
+            lines.append(m)
+            if len(lines) > lookahead:
+                break
     if len(lines) < 2 or lines[0].group().lstrip()[:1] in "-*•·–—>#|":
         return []  # a list item may open a page and recur in the list below
     first_raw = lines[0].group().strip()
     if len(first_raw) < 20:
         return []
-    first = _norm(first_raw)
-    if len(first) < 20 or first.count(" ") < 2:
-        return []
+    candidates = []
     for m in lines[1 : 1 + lookahead]:
         candidate = m.group().strip()
         if candidate[:1] in "-*•·–—>#|":
             continue  # a list item that repeats the title belongs to its list
         if abs(len(candidate) - len(first_raw)) > 8:
             continue  # spacing and edge marks aside, a copy has the same length
+        candidates.append((m, candidate))
+    if not candidates:
+        return []
+    first = _norm(first_raw)
+    if len(first) < 20 or first.count(" ") < 2:
+        return []
+    for m, candidate in candidates:
         if _norm(candidate) == first:
             return remove_lines(text, [(m.start(), m.end())], "repeated_title", "title repeated")
     return []
@@ -269,10 +309,15 @@ def repeated_paragraphs(text: str, min_words: int = 12) -> list[Replacement]:
     wrapped paragraph, or a table note, may recur without being a copy. Copies compare exactly
     (but for indentation): a paragraph that differs in a word is a correction, not a copy.
     """
+    lines = text.split("\n")
+    # a copy needs two long lines that are equal once stripped; most documents have none
+    long = [line.strip() for line in lines if len(line) >= 4 * min_words]
+    if len(set(long)) == len(long):
+        return []
     seen: set[str] = set()
     spans = []
     pos = 0
-    for line in text.split("\n"):
+    for line in lines:
         start = pos
         pos += len(line) + 1
         if len(line) < 4 * min_words or line.count(" ") + 1 < min_words:
@@ -412,7 +457,6 @@ def truncated_end(
 
 _BLANK_RUN = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 _LEADING_BLANK = re.compile(r"\A(?:[ \t]*\n)+")
-_TRAILING_BLANK = re.compile(r"\n\s*\Z")
 
 
 def blank_lines(text: str) -> list[Replacement]:
@@ -423,16 +467,21 @@ def blank_lines(text: str) -> list[Replacement]:
     m = _LEADING_BLANK.match(text)
     if m and m.end() > 0 and (not out or out[0].start >= m.end()):
         out.insert(0, Replacement(0, m.end(), "", "blank_lines"))
-    m = _TRAILING_BLANK.search(text)
-    if m and (not out or out[-1].end <= m.start()):
-        out.append(Replacement(m.start(), m.end(), "", "blank_lines"))
-    elif m and out and out[-1].end == len(text):
+    # what _TRAILING_BLANK finds, without trying it at every line break: the first "\n" after
+    # the last non-space character, when the text ends in white space
+    at = text.find("\n", len(text.rstrip())) if text[-1:].isspace() else -1
+    if at >= 0 and (not out or out[-1].end <= at):
+        out.append(Replacement(at, len(text), "", "blank_lines"))
+    elif at >= 0 and out and out[-1].end == len(text):
         out[-1] = Replacement(out[-1].start, out[-1].end, "", "blank_lines")
     return out
 
 
 _FIRST_WORD = re.compile(r"\S+")
 _LIST_START = re.compile(r"[-*•·–—>#]|\d+[.)]\s|[a-z][.)]\s", re.IGNORECASE)
+# the first branch of _LIST_START as a string; the others need a digit or a "." / ")" second
+_LIST_MARKS = "-*•·–—>#"
+_WRAP_END = ",;:)\"'”’.!?%"
 
 
 def hard_wraps(text: str, min_width: int = 50, max_width: int = 100) -> list[Replacement]:
@@ -450,34 +499,42 @@ def hard_wraps(text: str, min_width: int = 50, max_width: int = 100) -> list[Rep
     width = max(lengths)
     if not (min_width <= width <= max_width):
         return []
-    near_full = sum(1 for n in lengths if n >= width - 15)
-    if near_full < 3 or near_full * 3 < sum(1 for n in lengths if n):
+    near_full = sum(map((width - 15).__le__, lengths))
+    if near_full < 3 or near_full * 3 < len(lengths) - lengths.count(0):
         return []
-    reason = f"line wrapped at {width} columns"
-    out = []
-    pos = 0
-    last_index = len(lines) - 1
-    shortest = width - 24
-    for i, n in enumerate(lengths):
-        end = pos + n
-        pos = end + 1
-        # a break is only forced on a line the next word could not join: cheap tests first
-        if n < shortest or i == last_index:
-            continue
+    # a break is only forced on a line the next word could not join: cheap tests first, and
+    # only on lines long enough for that (the last line has no break after it)
+    candidates = compress(range(len(lines) - 1), map((width - 24).__le__, lengths))
+    tabs = "\t" in text
+    joins = []
+    for i in candidates:
         nxt = lines[i + 1]
-        if not nxt or nxt[0] in " \t":
+        if not nxt:
+            continue
+        first = nxt[0]
+        if first == " " or first == "\t":
             continue
         space = nxt.find(" ")
-        if n + 1 + (len(nxt) if space < 0 else space) <= width:
+        if lengths[i] + 1 + (lengths[i + 1] if space < 0 else space) <= width:
             continue
         line = lines[i]
         last = line[-1]
-        if not (last.isalnum() or last in ",;:)\"'”’.!?%"):
+        if not (last.isalnum() or last in _WRAP_END):
             continue  # a hyphen at the wrap point may belong to the word; leave it to a reader
         # aligned columns (three spaces inside the line, or a tab) mark a table row
-        if "   " in line.strip() or "\t" in line or "   " in nxt or "\t" in nxt:
+        if (
+            "   " in nxt
+            or ("   " in line and "   " in line.strip())
+            or (tabs and ("\t" in line or "\t" in nxt))
+        ):
             continue
-        if _LIST_START.match(nxt):
+        if first in _LIST_MARKS or (
+            (first.isdigit() or nxt[1:2] in (".", ")")) and _LIST_START.match(nxt)
+        ):
             continue
-        out.append(Replacement(end, end + 1, " ", "hard_wrap", reason))
-    return out
+        joins.append(i)
+    if not joins:
+        return []
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))
+    reason = f"line wrapped at {width} columns"
+    return [_make((starts[i + 1] - 1, starts[i + 1], " ", "hard_wrap", reason)) for i in joins]

@@ -27,6 +27,8 @@ from pydantic import Field
 from tamis.document import Document, Replacement
 from tamis.stages.base import GlobalStage, StageOptions, register
 
+_OBSERVE_CHUNK = 256
+
 _RULES = {
     "line": "learned_line",
     "first": "learned_prefix",
@@ -96,20 +98,35 @@ class BoilerplateStage(GlobalStage):
     def observe(self, docs: list[Document], state: ShardState) -> None:
         import numpy as np
 
-        from tamis.clean.segments import keys as doc_keys
-        from tamis.clean.segments import source_bits
+        from tamis.clean.segments import batch_keys, source_bits
 
-        keys: list[int] = []
-        min_chars = self.options.min_segment_chars
-        for doc in docs:
-            hi = source_bits(self._site(doc))
-            state.site_docs[hi] = state.site_docs.get(hi, 0) + 1
-            keys.extend(doc_keys(doc.text, hi, min_chars))
-        if not keys:
+        if not docs:
             return
-        arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
-        uniq, counts = np.unique(arr, return_counts=True)
-        state.add(uniq, counts.astype(np.uint32))
+        min_chars = self.options.min_segment_chars
+        bits: dict[str, int] = {}
+        his = []
+        for doc in docs:
+            site = self._site(doc)
+            hi = bits.get(site)
+            if hi is None:
+                hi = bits[site] = source_bits(site)
+            state.site_docs[hi] = state.site_docs.get(hi, 0) + 1
+            his.append(hi)
+        # a few hundred documents at a time: the joined text stays in the processor's cache
+        found, counts = [], []
+        for start in range(0, len(docs), _OBSERVE_CHUNK):
+            chunk = docs[start : start + _OBSERVE_CHUNK]
+            keys, n = batch_keys(
+                [doc.text for doc in chunk], his[start : start + _OBSERVE_CHUNK], min_chars
+            )
+            found.append(keys)
+            counts.append(n)
+        if len(found) > 1:  # chunks share keys: sum their document counts
+            keys, inverse = np.unique(np.concatenate(found), return_inverse=True)
+            n = np.bincount(inverse, weights=np.concatenate(counts), minlength=len(keys))
+            n = n.astype(np.uint32)
+        if len(keys):
+            state.add(keys, n)
 
     def merge(self, states, workdir: Path) -> Decision:
         import numpy as np

@@ -1,0 +1,164 @@
+"""The clean rules' and the observe keys' shortcuts agree with the plain definitions they replace.
+
+Several rules skip work with a cheap test, or find what a regex over the whole text would find
+by a quicker route (see the speed section of bench/results/clean.md). Each test here states the
+plain definition (the whole-text regex, the per-line loop) and checks the shortcut against it on
+generated text built from the characters each shortcut reasons about.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.clean import rules, segments
+from tamis.document import Replacement
+
+# --- trailing spaces and trailing blank lines -----------------------------------------------
+
+_spacey = st.text(alphabet=st.sampled_from(list("ab. \t\xa0\n\r\x0c")), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spacey)
+def test_trailing_space_is_the_multiline_regex(text):
+    expected = [
+        Replacement(m.start(), m.end(), "", "trailing_space")
+        for m in re.finditer(r"[ \t\u00a0]+$", text, re.MULTILINE)
+    ]
+    assert rules.trailing_space(text) == expected
+
+
+def _blank_lines_reference(text: str) -> list[Replacement]:
+    out = [
+        Replacement(m.start(), m.end(), "\n\n", "blank_lines")
+        for m in re.finditer(r"\n[ \t]*\n(?:[ \t]*\n)+", text)
+    ]
+    m = re.match(r"\A(?:[ \t]*\n)+", text)
+    if m and m.end() > 0 and (not out or out[0].start >= m.end()):
+        out.insert(0, Replacement(0, m.end(), "", "blank_lines"))
+    m = re.search(r"\n\s*\Z", text)
+    if m and (not out or out[-1].end <= m.start()):
+        out.append(Replacement(m.start(), m.end(), "", "blank_lines"))
+    elif m and out and out[-1].end == len(text):
+        out[-1] = Replacement(out[-1].start, out[-1].end, "", "blank_lines")
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spacey)
+def test_blank_lines_match_the_regex_definition(text):
+    assert rules.blank_lines(text) == _blank_lines_reference(text)
+
+
+# --- the sign-off's cheap test ---------------------------------------------------------------
+
+_signoff_words = st.sampled_from(
+    ["Reuter", "REUTERS", "reute", "More", "MORE", "...", "…", ".", " ", "\t", "\n", "11:43/vb",
+     " e", "ſ", "K", "İ", "ı", "said", "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_signoff_words, max_size=8).map("".join))
+def test_signoff_precheck_never_hides_a_match(text):
+    end = len(text.rstrip())
+    if end and rules._SIGNOFF.search(text, max(0, end - 40), end):
+        assert rules._may_end_in_signoff(text, end)
+
+
+# --- hard wraps: one pass, same joins as a line-by-line reading -------------------------------
+
+
+def _hard_wraps_reference(text: str, min_width: int = 50, max_width: int = 100):
+    if text.count("\n") < 2:
+        return []
+    lines = text.split("\n")
+    lengths = [len(line) for line in lines]
+    width = max(lengths)
+    if not (min_width <= width <= max_width):
+        return []
+    near_full = sum(1 for n in lengths if n >= width - 15)
+    if near_full < 3 or near_full * 3 < sum(1 for n in lengths if n):
+        return []
+    out, pos = [], 0
+    for i, n in enumerate(lengths):
+        end = pos + n
+        pos = end + 1
+        if n < width - 24 or i == len(lines) - 1:
+            continue
+        nxt = lines[i + 1]
+        if not nxt or nxt[0] in " \t":
+            continue
+        space = nxt.find(" ")
+        if n + 1 + (len(nxt) if space < 0 else space) <= width:
+            continue
+        line = lines[i]
+        if not (line[-1].isalnum() or line[-1] in ",;:)\"'”’.!?%"):
+            continue
+        if "   " in line.strip() or "\t" in line or "   " in nxt or "\t" in nxt:
+            continue
+        if re.match(r"[-*•·–—>#]|\d+[.)]\s|[a-z][.)]\s", nxt, re.IGNORECASE):
+            continue
+        out.append(Replacement(end, end + 1, " ", "hard_wrap", f"line wrapped at {width} columns"))
+    return out
+
+
+_wrap_word = st.sampled_from(
+    ["word", "longerword", "a", "1.", "b)", "-", "•", "x,", "end.", "İ", "7)", "%", "tab\tbed"]
+)
+
+
+@st.composite
+def _wrapped_text(draw):
+    """A paragraph wrapped at a width, with some lines indented, listed or spaced as a table."""
+    words = draw(st.lists(_wrap_word, min_size=30, max_size=90))
+    width = draw(st.integers(20, 60))
+    lines = textwrap.wrap(" ".join(words), width) or [""]
+    marks = draw(
+        st.lists(
+            st.sampled_from(["", "", "", "  ", "- ", "2. ", "   x   "]),
+            min_size=len(lines),
+            max_size=len(lines),
+        )
+    )
+    return "\n".join(m + line for m, line in zip(marks, lines, strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_wrapped_text())
+def test_hard_wraps_match_the_line_by_line_reading(text):
+    assert rules.hard_wraps(text, 20, 100) == _hard_wraps_reference(text, 20, 100)
+
+
+# --- observe keys: whole-batch reading gives each document's own keys -------------------------
+
+_seg_alphabet = list("ab U.S|–-”\"'.!? \tXy3\nÉßİΣς·•—…\x0c\xa0\u2003")
+
+
+def test_other_space_lists_all_white_space_but_space_and_line_break():
+    spaces = {chr(c) for c in range(0x110000) if chr(c).isspace()} - {" ", "\n"}
+    assert set(segments._OTHER_SPACE) == spaces
+    assert segments._OTHER_SPACE[:8].isascii() and not segments._OTHER_SPACE[8:].isascii()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_seg_alphabet), max_size=120))
+def test_keys_are_the_units_keys_for_any_characters(text):
+    assert segments.keys(text, 5, 4) == {segments.unit_key(5, u) for u in segments.units(text, 4)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_seg_alphabet), max_size=80), max_size=6))
+def test_batch_keys_count_each_document_once_per_key(texts):
+    his = [i % 3 for i in range(len(texts))]
+    keys, counts = segments.batch_keys(texts, his, 4)
+    expected: dict[int, int] = {}
+    for text, hi in zip(texts, his, strict=True):
+        for key in {segments.unit_key(hi, u) for u in segments.units(text, 4)}:
+            expected[key] = expected.get(key, 0) + 1
+    assert dict(zip(keys.tolist(), counts.tolist(), strict=True)) == expected
+    assert list(keys) == sorted(keys)

@@ -1,0 +1,106 @@
+"""PII detection's shortcuts find what the plain whole-text scans find.
+
+The detectors scan the text once for digit runs and IBAN starts, start the e-mail scan near the
+first "@", and skip the IPv6 scan without a group between two colons (see the speed section of
+bench/results/clean.md). Each test states the plain scan and checks the shortcut against it on
+generated text made of the characters those shortcuts reason about.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.pii import detectors as d
+
+_pieces = st.sampled_from(
+    ["GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "GB82", "WEST", "1234", "5698", "7654", "32", "DE89", "3704", "0044", "0532", "0130", "00",
+     " ", "  ", "-", ".", "/", "(", ")", "\t", "a", "Xy", "@", "me@x.org", "x.y@", "::", ":",
+     "fe80", "1:2:3:", "1:2:3:4:5:6:7:8", "fe80::1", "٣", "²", "+44", "\n", "AB", "7"]
+)  # fmt: skip
+_texts = st.lists(_pieces, max_size=30).map("".join)
+
+
+def _regions_reference(text: str) -> list[tuple[int, int]]:
+    regions: list[tuple[int, int]] = []
+    for m in re.finditer(r"\d[\d \t\-./()]*\d", text):
+        start, end = m.span()
+        if end - start < 7:
+            continue
+        run = m.group()
+        digits = len(run) - run.count(" ") - run.count("-") - run.count(".") - run.count("/")
+        if digits - run.count("(") - run.count(")") - run.count("\t") < 7 and run.count(".") < 3:
+            continue
+        start, end = max(0, start - 8), min(len(text), end + 4)
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
+    return regions
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_one_scan_gives_the_digit_regions_and_every_iban_start(text):
+    scan = d.scan_numbers(text)
+    assert scan.regions == _regions_reference(text)
+    assert scan.iban_hints == [m.start() for m in re.finditer(r"[A-Z]{2}\d\d", text)]
+
+
+def _ibans_reference(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in d._IBAN.finditer(text):
+        value = m.group()
+        while value and not d.iban_ok(value):
+            cut = value.rfind(" ")
+            value = "" if cut < 0 else value[:cut]
+        if value:
+            out.append((m.start(), m.start() + len(value), d.IBAN))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_ibans_tried_at_the_hints_are_the_whole_text_matches(text):
+    assert d.ibans(text, d.scan_numbers(text)) == _ibans_reference(text)
+    assert d.ibans(text) == _ibans_reference(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_email_scan_from_the_first_at_finds_every_match(text):
+    full = [
+        (m.start(), m.end(), d.EMAIL)
+        for m in d._EMAIL.finditer(text)
+        if m.group().rsplit(".", 1)[-1].lower() not in d._FILE_SUFFIX and ".." not in m.group()
+    ]
+    assert d.emails(text) == full
+
+
+def _ipv6_reference(text: str) -> list[tuple[int, int, str]]:
+    import ipaddress
+
+    out = []
+    if "::" in text or text.count(":") >= 7:
+        for m in d._IPV6.finditer(text):
+            value = m.group().split("%", 1)[0]
+            groups = [g for g in value.split(":") if g]
+            if len(groups) < 2 or not any(c.isdigit() for c in value):
+                continue
+            if "::" not in value and len(groups) != 8:
+                continue
+            try:
+                ipaddress.IPv6Address(value)
+            except ValueError:
+                continue
+            out.append((m.start(), m.end(), d.IP))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts)
+def test_ipv6_hint_never_skips_a_kept_address(text):
+    found = [s for s in d.ip_addresses(text) if ":" in text[s[0] : s[1]]]
+    assert found == _ipv6_reference(text)
