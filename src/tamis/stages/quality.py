@@ -160,13 +160,15 @@ def c4_edits(text: str, lines: list[measure.C4Line]) -> list[Replacement]:
 def _line_edits(raw: str, target: str, offset: int) -> list[Replacement]:
     """Deletions from a raw line to its kept form (margins, citations, and the whitespace a
     citation leaves at the document's edges), each a recorded edit."""
+    if raw == target:
+        return []  # most lines: nothing to strip, no citation
     left = len(raw) - len(raw.lstrip())
     right = len(raw.rstrip())
     cuts = []  # (start, end, rule) in raw coordinates, in order
     if left:
         cuts.append((0, left, "strip"))
     pos = left
-    for m in measure.CITATION.finditer(raw, left, right):
+    for m in measure.CITATION.finditer(raw, left, right) if "[" in raw else ():
         if m.start() < m.end():
             cuts.append((m.start(), m.end(), "citation"))
             pos = m.end()
