@@ -98,10 +98,11 @@ class DocParts:
         """Whether ``word`` is one of the words (a substring search of :attr:`spaced`)."""
         if not word or word != "".join(word.split()):
             return False  # words hold no whitespace
-        return f" {word} " in self._padded
+        return f" {word} " in self.padded
 
     @lazy
-    def _padded(self) -> str:
+    def padded(self) -> str:
+        """:attr:`spaced` with a space at each end: ``" w "`` is in it iff ``w`` is a word."""
         return f" {self.spaced} "
 
     @lazy

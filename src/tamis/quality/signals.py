@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from operator import methodcaller
 from typing import Any
 
 from tamis.quality.chunks import sentences as line_sentences
@@ -55,16 +57,26 @@ GOPHER_WORD_SIGNALS = (
 )
 
 
+_IS_BULLET = methodcaller("startswith", ("•", "-"))
+_ENDS_ELLIPSIS = methodcaller("endswith", ("...", "…"))
+
+
+@cache
+def _padded_words(words: frozenset[str]) -> tuple[str, ...]:
+    """Each word with a space on both sides, as searched for in ``DocParts.padded``."""
+    return tuple(f" {w} " for w in words if w and w == "".join(w.split()))
+
+
 def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any]:
     text = parts.text
     lines = parts.splitlines
     n_lines = len(lines)
     sig: dict[str, Any] = {
         "bullet_lines_ratio": (
-            sum(s.lstrip().startswith(("•", "-")) for s in lines) / n_lines if n_lines else None
+            sum(map(_IS_BULLET, map(str.lstrip, lines))) / n_lines if n_lines else None
         ),
         "end_ellipsis_lines_ratio": (
-            sum(s.rstrip().endswith(("...", "…")) for s in lines) / n_lines if n_lines else None
+            sum(map(_ENDS_ELLIPSIS, map(str.rstrip, lines))) / n_lines if n_lines else None
         ),
     }
     if parts.spaceless:
@@ -83,7 +95,7 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
         sig["stop_words"] = None
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
     elif len(words) <= 16:  # a few substring searches cost less than building the word set
-        sig["stop_words"] = sum(map(parts.has_word, words))
+        sig["stop_words"] = sum(map(parts.padded.__contains__, _padded_words(words)))
     else:
         present = parts.word_set
         sig["stop_words"] = sum(1 for w in words if w in present)
@@ -249,6 +261,10 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
         maybe_js = opts.filter_javascript and "javascript" in text_l
         maybe_policy = opts.filter_policy and POLICY.search(text_l) is not None
     maybe_curly = "{" in text
+    maybe_cited = opts.remove_citations and "[" in text
+    check_punct = opts.filter_no_terminal_punct
+    min_words = opts.min_words_per_line
+    maybe_phrase = maybe_lorem or maybe_js or maybe_policy
     pos = 0  # index of the line's first chunk in the document's chunks
     for i, (start, end, next_start) in enumerate(_line_spans(text)):
         entry = C4Line(start, end, next_start)
@@ -262,26 +278,24 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
             entry.dropped = "too_long_word"
         else:
             n_words = len(chunks)  # counted before citations go, as datatrove does
-            if opts.remove_citations and "[" in line:
+            if maybe_cited and "[" in line:
                 cleaned = CITATION.sub("", line)
                 if cleaned != line:
                     line, cited = cleaned, True
-            if opts.filter_no_terminal_punct and (
-                not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSIS)
-            ):
+            if check_punct and (not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSIS)):
                 entry.dropped = "no_terminal_punct"
-            elif n_words < opts.min_words_per_line:
+            elif n_words < min_words:
                 entry.dropped = "too_few_words"
-            else:
-                line_l = line.lower() if maybe_lorem or maybe_js or maybe_policy else ""
+            elif maybe_phrase or maybe_curly:
+                line_l = line.lower() if maybe_phrase else ""
                 if maybe_lorem and lorem_line < 0 and "lorem ipsum" in line_l:
                     lorem_line = i
-                if maybe_js and opts.filter_javascript and "javascript" in line_l:
+                if maybe_js and "javascript" in line_l:
                     entry.dropped = "javascript"
                 else:
                     if maybe_curly and curly_line < 0 and "{" in line:
                         curly_line = i
-                    if maybe_policy and opts.filter_policy and POLICY.search(line_l):
+                    if maybe_policy and POLICY.search(line_l):
                         entry.dropped = "policy"
         if entry.dropped:
             counts[entry.dropped] += 1
