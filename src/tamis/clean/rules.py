@@ -259,6 +259,8 @@ def pattern_lines(matcher) -> Rule:
 
 
 _LINE = re.compile(r"[^\n]+")
+# the same spans as the _LINE matches that hold a non-space character (what str.strip keeps)
+_NONBLANK_LINE = re.compile(r"[^\n]*\S[^\n]*")
 _EDGE_PUNCT = " \t-–—•·*|>»›<«‹:.,;!?…()[]\"'“”„‘’#/\\_~=+"
 
 
@@ -270,11 +272,10 @@ def _norm(line: str) -> str:
 def repeated_title(text: str, lookahead: int = 3) -> list[Replacement]:
     """The first line printed again within the next few lines (a title shown twice)."""
     lines = []  # the first non-blank line and the few after it
-    for m in _LINE.finditer(text, 0, min(len(text), 1500)):
-        if m.group().strip():
-            lines.append(m)
-            if len(lines) > lookahead:
-                break
+    for m in _NONBLANK_LINE.finditer(text, 0, min(len(text), 1500)):
+        lines.append(m)
+        if len(lines) > lookahead:
+            break
     if len(lines) < 2 or lines[0].group().lstrip()[:1] in "-*•·–—>#|":
         return []  # a list item may open a page and recur in the list below
     first_raw = lines[0].group().strip()

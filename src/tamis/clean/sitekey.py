@@ -28,6 +28,8 @@ def registered_domain(url: str) -> str:
 
 
 def meta_value(meta: dict[str, Any], dotted: str) -> Any:
+    if "." not in dotted:  # the common case, read for every document
+        return meta.get(dotted) if isinstance(meta, dict) else None
     value: Any = meta
     for part in dotted.split("."):
         if not isinstance(value, dict) or part not in value:

@@ -105,9 +105,14 @@ class CleanStage(Stage):
         return chosen
 
     def process(self, doc: Document) -> None:
-        before = len(doc.text)
-        for rule in self.rules:
-            replacements = rule(doc.text)
-            if replacements:
-                doc.apply(self.name, replacements)
-        doc.signal(self.name, removed_chars=before - len(doc.text))
+        self.process_batch([doc])
+
+    def process_batch(self, docs: list[Document]) -> None:
+        rules, name = self.rules, self.name
+        for doc in docs:
+            before = len(doc.text)
+            for rule in rules:
+                replacements = rule(doc.text)
+                if replacements:
+                    doc.apply(name, replacements)
+            doc.signal(name, removed_chars=before - len(doc.text))

@@ -41,11 +41,18 @@ class PiiStage(Stage):
     Options = PiiOptions
 
     def process(self, doc: Document) -> None:
+        self.process_batch([doc])
+
+    def process_batch(self, docs: list[Document]) -> None:
         from tamis.pii.detectors import find_pii
 
-        spans = find_pii(doc.text, self.options.kinds)
-        if not spans:
-            return
+        kinds = self.options.kinds
+        for doc in docs:
+            spans = find_pii(doc.text, kinds)
+            if spans:
+                self._replace(doc, spans)
+
+    def _replace(self, doc: Document, spans: list[tuple[int, int, str]]) -> None:
         first_new = len(doc.edits)
         doc.apply(
             self.name,
