@@ -118,7 +118,11 @@ def extract(html: str, extractor: str = "auto") -> Extraction:
     tree = _parse(html)
     info = read_page_info(html, tree)
     total = kept = 0
-    if extractor in ("auto", "fast"):
+    if extractor == "fast":
+        from tamis.extract.fast import extract_fast
+
+        text, total, kept = extract_fast(tree, info.json_ld_body)
+    elif extractor == "auto":
         text, total, kept = _select(tree, info, extractor, html)
     elif extractor == "resiliparse":
         text = resiliparse_text(tree)

@@ -1,0 +1,365 @@
+"""The ``fast`` extractor: one resiliparse text pass over a marked-up tree, lines kept by a small
+model over cheap signals.
+
+Speed comes from doing each expensive thing once. resiliparse's own main-content heuristic costs
+about three times its whole-page pass (a C++ regex per element), so ``fast`` never runs it.
+Instead it
+
+1. marks the page's regions in the parsed tree: a pair of control characters is inserted as the
+   first and last text of every element that a CSS selector of a region group matches
+   (``nav``/``header``/``footer``/``aside``, ``main``/``article``, hidden elements, class names
+   that say navigation, content, comments, related items, forms). lexbor evaluates the
+   selectors; Python only touches the matched elements;
+2. takes the whole page's text in ONE resiliparse pass with ``preserve_formatting=
+   "minimal_html"``, which keeps ``<p>``, ``<h1-6>``, ``<li>``, ``<pre>`` and ``<a href>`` in
+   the output, so every line carries its block tag, its links and (from the markers) the
+   regions it sits in;
+3. turns the lines into a feature matrix with whole-text regex passes and numpy (no per-node
+   Python walk): length, link share, end punctuation, case, digits, prices, repetition on the
+   page, block tag, regions, presence in the publisher's JSON-LD body, and the same signals
+   averaged over neighbouring lines (main content is contiguous);
+4. keeps the lines a one-hidden-layer perceptron (weights in :mod:`tamis.extract.fast_weights`,
+   fitted on half A of WCXB dev by ``bench/bench_extract_fast.py train``) scores above its
+   threshold.
+
+No rule names a site or a page. The tree passed in is modified (markers are inserted), so it
+must not be used for anything else afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from html import unescape
+from typing import Any
+
+import numpy as np
+
+#: region groups, each a CSS selector list evaluated by lexbor; the order is the feature order
+REGIONS = (
+    (
+        "boiler",
+        "nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo], "
+        "[role=complementary]",
+    ),
+    ("main", "main, article, [role=main], [itemprop=articleBody]"),
+    ("hidden", "[hidden], [style*='display:none'], [style*='display: none']"),
+    ("form", "form"),
+)
+#: region i opens with chr(0x0E + 2i) and closes with chr(0x0F + 2i): C0 controls that are not
+#: white space, so resiliparse passes them through unchanged and pages practically never hold them
+_OPEN = tuple(chr(0x0E + 2 * i) for i in range(len(REGIONS)))
+_CLOSE = tuple(chr(0x0F + 2 * i) for i in range(len(REGIONS)))
+_MARKERS = re.compile("[\x0e-\x1f]")
+#: what may precede a line's block tag: indentation and markers
+_LEADING = " " + "".join(_OPEN) + "".join(_CLOSE)
+
+#: window radii over which neighbouring lines' signals are averaged
+WINDOWS = (1, 3, 10)
+_WINDOWED = ("log_words", "link_share", "end_punct", "tag_p", "in_boiler")
+FEATURES = (
+    "log_words",
+    "log_chars",
+    "link_share",
+    "links_per_word",
+    "end_punct",
+    "position",
+    "upper_first",
+    "digit_share",
+    "price",
+    "log_dup",
+    "after_break",
+    "tag_p",
+    "tag_heading",
+    "tag_li",
+    "tag_pre",
+    "table_cells",
+    *(f"in_{name}" for name, _ in REGIONS),
+    "in_jsonld",
+    *(f"{name}_w{r}" for name in _WINDOWED for r in WINDOWS),
+)
+
+#: below this many words of visible text the page is taken to be a script-rendered shell whose
+#: server-side fallback sits in ``<noscript>`` (as in :mod:`tamis.extract.backends`)
+NOSCRIPT_FALLBACK_WORDS = 50
+
+_TAG = re.compile(r"<[^>\n]*>")
+_TAG_OR_MARKER = re.compile(r"<[^>\n]*>|[\x0e-\x1f]")
+#: an anchor without tags inside (nearly all), then one that holds block tags and line breaks
+_ANCHOR_PLAIN = re.compile(r"<a [^>\n]*>[^<\n]*</a>")
+_ANCHOR_BLOCKS = re.compile(r"<a [^>\n]*>.*?</a>", re.DOTALL)
+_NON_WORD = re.compile(r"[^\w\n]+")
+_END_CHARS = frozenset('.!?:;"”’)…。！？')
+_HEADINGS = frozenset(("<h1>", "<h2>", "<h3>", "<h4>", "<h5>", "<h6>"))
+
+
+@dataclass(slots=True)
+class PageLines:
+    """The page's non-empty lines (text as it will be output) and their signals."""
+
+    lines: list[str]
+    #: whether a blank line or a block boundary preceded the line in the page's text
+    breaks: list[bool]
+    features: np.ndarray
+
+
+def _mark_regions(tree: Any) -> None:
+    """Insert each region's open/close markers as the first and last child of its elements.
+
+    Collections are sliced into a tuple first: indexing a lexbor collection item by item costs
+    time linear in its length (quadratic in all), the slice is one pass. Markers are clones of
+    one text node, several times cheaper than creating each.
+    """
+    document = tree.document
+    for (_, selector), opening, closing in zip(REGIONS, _OPEN, _CLOSE, strict=True):
+        try:
+            found = document.query_selector_all(selector)
+        except Exception:  # noqa: BLE001 - a selector lexbor rejects only loses a signal
+            continue
+        elements = found[0 : len(found)]
+        if not elements:
+            continue
+        open_node = tree.create_text_node(opening)
+        close_node = tree.create_text_node(closing)
+        for element in elements:
+            element.insert_before(open_node.clone_node(False), element.first_child)
+            element.append_child(close_node.clone_node(False))
+
+
+def _page_text(tree: Any) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    def run(noscript: bool) -> str:
+        return extract_plain_text(
+            tree,
+            main_content=False,
+            preserve_formatting="minimal_html",
+            links=True,
+            alt_texts=False,
+            list_bullets=True,
+            form_fields=False,
+            noscript=noscript,
+        )
+
+    text = run(False)
+    words = len(_TAG.sub("", text).split())
+    if words < NOSCRIPT_FALLBACK_WORDS:
+        with_noscript = run(True)
+        if len(_TAG.sub("", with_noscript).split()) > words:
+            return with_noscript
+    return text
+
+
+def _keep_line_breaks(match: re.Match) -> str:
+    return "\n" * match.group(0).count("\n")
+
+
+def _windows(values: np.ndarray, radii: tuple[int, ...]) -> list[np.ndarray]:
+    """For each radius, the mean over each line's neighbours within it (the line itself
+    excluded) of every column of ``values``: prefix sums, one pass per radius."""
+    n = len(values)
+    padded = np.zeros((n + 1, values.shape[1]), dtype=np.float64)
+    np.cumsum(values, axis=0, out=padded[1:])
+    index = np.arange(n)
+    out = []
+    for r in radii:
+        hi = np.minimum(index + r + 1, n)
+        lo = np.maximum(index - r, 0)
+        sums = padded[hi] - padded[lo] - values
+        counts = (hi - lo - 1).astype(np.float64)[:, None]
+        out.append(np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0))
+    return out
+
+
+def _region_flags(raw: str, keep: list[int]) -> list[np.ndarray]:
+    """For each region, whether each kept line lies (at least partly) inside it.
+
+    Markers are found in one vectorised pass over the code points; a region's depth at each
+    line is the running sum of its opens minus its closes. A line that opens a region counts as
+    inside it (its text follows the marker).
+    """
+    codes = np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)
+    n_raw = int(np.count_nonzero(codes == 10)) + 1
+    first, last = ord(_OPEN[0]), ord(_CLOSE[-1])
+    at = np.flatnonzero((codes >= first) & (codes <= last))
+    if not len(at):
+        return [np.zeros(len(keep), dtype=np.float32) for _ in REGIONS]
+    line_of = np.searchsorted(np.flatnonzero(codes == 10), at)
+    kinds = codes[at] - first
+    keep_idx = np.asarray(keep, dtype=np.intp)
+    out = []
+    for g in range(len(REGIONS)):
+        opens = np.bincount(line_of[kinds == 2 * g], minlength=n_raw)
+        closes = np.bincount(line_of[kinds == 2 * g + 1], minlength=n_raw)
+        depth_after = np.cumsum(opens - closes)
+        depth_before = depth_after - opens + closes
+        inside = (depth_before > 0) | (opens > 0)
+        out.append(inside[keep_idx].astype(np.float32))
+    return out
+
+
+def page_lines(tree: Any, json_ld_body: str | None = None) -> PageLines:
+    """The page's lines and their signals, from one text pass over the marked tree."""
+    _mark_regions(tree)
+    raw = _page_text(tree)
+    no_links = _ANCHOR_BLOCKS.sub(_keep_line_breaks, _ANCHOR_PLAIN.sub("", raw))
+    raw_lines = raw.split("\n")
+    plain_lines = _TAG_OR_MARKER.sub("", raw).split("\n")
+    bare_lines = _TAG_OR_MARKER.sub("", no_links).split("\n")
+    if not len(raw_lines) == len(plain_lines) == len(bare_lines):  # a tag held a line break
+        bare_lines = plain_lines = [_TAG_OR_MARKER.sub("", x) for x in raw_lines]
+
+    keep: list[int] = []
+    lines: list[str] = []
+    breaks: list[bool] = []
+    link_chars: list[int] = []
+    in_anchor = False
+    after_break = True
+    for i, (r, p, b) in enumerate(zip(raw_lines, plain_lines, bare_lines, strict=True)):
+        text = p.strip()
+        whole_line_linked = in_anchor
+        if "<a " in r or "</a>" in r:
+            in_anchor = r.rfind("<a ") > r.rfind("</a>")
+        if not text:
+            after_break = True
+            continue
+        if "&" in text:
+            text = unescape(text).replace("\n", " ")
+        keep.append(i)
+        lines.append(text)
+        breaks.append(after_break)
+        link_chars.append(len(p) if whole_line_linked else len(p) - len(b))
+        after_break = False
+    n = len(lines)
+    if not n:
+        return PageLines([], [], np.zeros((0, len(FEATURES)), dtype=np.float32))
+
+    f32 = np.float32
+    tags = [raw_lines[i].lstrip(_LEADING)[:4] for i in keep]
+    chars = np.fromiter(map(len, lines), dtype=f32, count=n)
+    safe_chars = np.maximum(chars, 1.0)
+    digits, currency, blanks = _char_counts(lines)
+    words = blanks + 1.0  # resiliparse collapses white space: words are the gaps plus one
+    dups = Counter(lines)
+    raw_links = np.fromiter((raw_lines[i].count("<a ") for i in keep), dtype=f32, count=n)
+    link_share = np.minimum(np.asarray(link_chars, dtype=f32) / safe_chars, 1.0)
+    end_punct = np.fromiter((x[-1] in _END_CHARS for x in lines), dtype=f32, count=n)
+    tag_p = np.fromiter((t[:3] == "<p>" for t in tags), dtype=f32, count=n)
+    regions = _region_flags(raw, keep)
+    in_jsonld = _in_json_ld(lines, json_ld_body)
+    log_words = np.log1p(words)
+    columns = [
+        log_words,
+        np.log1p(chars),
+        link_share,
+        np.minimum(raw_links / np.maximum(words, 1.0), 2.0),
+        end_punct,
+        np.arange(n, dtype=f32) / n,
+        np.fromiter((x[0].isupper() for x in lines), dtype=f32, count=n),
+        digits / safe_chars,
+        np.minimum(currency, 1.0),
+        np.log(np.fromiter((dups[x] for x in lines), dtype=f32, count=n)),
+        np.asarray(breaks, dtype=f32),
+        tag_p,
+        np.fromiter((t in _HEADINGS for t in tags), dtype=f32, count=n),
+        np.fromiter((t == "<li>" for t in tags), dtype=f32, count=n),
+        np.fromiter((t == "<pre" for t in tags), dtype=f32, count=n),
+        np.fromiter(("\t\t" in x for x in lines), dtype=f32, count=n),
+        *regions,
+        in_jsonld,
+    ]
+    windowed = np.column_stack([log_words, link_share, end_punct, tag_p, regions[0]])
+    means = _windows(windowed, WINDOWS)
+    columns.extend(means[w][:, c] for c in range(len(_WINDOWED)) for w in range(len(WINDOWS)))
+    return PageLines(lines, breaks, np.column_stack(columns).astype(f32))
+
+
+def _char_counts(lines: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per line, how many ASCII digits, currency signs and spaces or tabs it holds: one
+    vectorised pass over the bytes of the page's text instead of a regex per line.
+
+    Encoding to latin-1 with replacement keeps one byte per character (anything else becomes
+    ``?``), so byte offsets are character offsets; the two currency signs outside latin-1 are
+    turned into ``$`` first.
+    """
+    n = len(lines)
+    joined = "\n".join(lines).replace("€", "$").replace("₹", "$")
+    codes = np.frombuffer(joined.encode("latin-1", "replace"), dtype=np.uint8)
+    line_of = np.cumsum(codes == 10)
+    digits = np.bincount(line_of, weights=(codes - 48) < 10, minlength=n)[:n]
+    currency = np.bincount(
+        line_of, weights=(codes == 0x24) | (codes == 0xA3) | (codes == 0xA5), minlength=n
+    )[:n]
+    blanks = np.bincount(line_of, weights=(codes == 32) | (codes == 9), minlength=n)[:n]
+    return digits.astype(np.float32), currency.astype(np.float32), blanks.astype(np.float32)
+
+
+def _in_json_ld(lines: list[str], json_ld_body: str | None) -> np.ndarray:
+    """Whether each line's words occur, in order, in the publisher's JSON-LD body."""
+    n = len(lines)
+    if not json_ld_body:
+        return np.zeros(n, dtype=np.float32)
+    body = " " + " ".join(_NON_WORD.sub(" ", json_ld_body.lower()).split()) + " "
+    norms = _NON_WORD.sub(" ", "\n".join(lines).lower()).split("\n")
+    return np.fromiter(
+        (len(x) > 2 and (" " + x.strip() + " ") in body for x in norms), dtype=np.float32, count=n
+    )
+
+
+class LineModel:
+    """A one-hidden-layer perceptron evaluated with numpy."""
+
+    def __init__(self, params: dict) -> None:
+        if tuple(params["features"]) != FEATURES:
+            raise ValueError("fast line model was trained on other features; retrain it")
+        self.mean = np.asarray(params["mean"], dtype=np.float32)
+        self.scale = np.asarray(params["scale"], dtype=np.float32)
+        self.layers = [
+            (np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32))
+            for w, b in params["layers"]
+        ]
+        self.threshold = float(params["threshold"])
+
+    def keep_probability(self, features: np.ndarray) -> np.ndarray:
+        if not len(features):
+            return np.zeros(0, dtype=np.float32)
+        h = (features - self.mean) / self.scale
+        for i, (w, b) in enumerate(self.layers):
+            h = h @ w + b
+            if i < len(self.layers) - 1:
+                h = np.maximum(h, 0.0)
+        return 1.0 / (1.0 + np.exp(-h[:, 0]))
+
+
+@cache
+def load_line_model() -> LineModel:
+    from tamis.extract.fast_weights import MODEL
+
+    return LineModel(MODEL)
+
+
+def join_lines(lines: list[str], breaks: list[bool], keep: np.ndarray) -> str:
+    """The kept lines, a blank line between blocks that the page (or a dropped line) set apart."""
+    out: list[str] = []
+    gap = False
+    for line, brk, kept in zip(lines, breaks, keep, strict=True):
+        if not kept:
+            gap = True
+            continue
+        if out:
+            out.append("\n\n" if (brk or gap) else "\n")
+        out.append(line)
+        gap = False
+    return "".join(out)
+
+
+def extract_fast(tree: Any, json_ld_body: str | None = None) -> tuple[str, int, int]:
+    """The page's main text, its number of lines and how many were kept."""
+    page = page_lines(tree, json_ld_body)
+    if not page.lines:
+        return "", 0, 0
+    model = load_line_model()
+    keep = model.keep_probability(page.features) >= model.threshold
+    return join_lines(page.lines, page.breaks, keep), len(page.lines), int(keep.sum())
