@@ -25,11 +25,16 @@ from tamis.quality.words import DATA, SENTENCE_PUNCT, WordSplitter, is_punct, sp
 TEXT_TABLES = json.loads((DATA / "datatrove_text.json").read_text(encoding="utf-8"))
 #: A word made only of these characters is a "symbol", not a word (datatrove PUNCTUATION_SET).
 PUNCTUATION_SET = frozenset(TEXT_TABLES["punctuation_set"])
-if any(ch.isalpha() for ch in PUNCTUATION_SET):  # _word_facts's shortcut relies on it
+# The shortcuts for words of letters rely on these two.
+if any(ch.isalpha() for ch in PUNCTUATION_SET):
     raise ValueError("datatrove_text.json: a letter in punctuation_set")
+if any(mark.isalpha() for mark in SENTENCE_PUNCT):
+    raise ValueError("a letter among the sentence-final marks")
 
 _BITS = 31  # two counts per integer, so a document's sums stay machine integers (fast)
 _MASK = (1 << _BITS) - 1
+_ONE_WORD = 1 | (1 << _BITS)  # a word that is not a symbol
+_ONE_ALPHA = 1 << _BITS  # a word with a letter
 _CACHE_LIMIT = 1_000_000
 
 # word -> (words | non-symbol words << 31, non-symbol letters | words with a letter << 31,
@@ -95,6 +100,10 @@ class ChunkFacts:
         return records
 
     def _learn(self, chunk: str) -> ChunkRecord:
+        if chunk.isalpha() and not self._words.is_special(chunk):
+            # One word of letters (no affix can split it): a word, not a symbol, no sentence
+            # mark (no letter is one, checked at import).
+            return (chunk,), _ONE_WORD, len(chunk) | _ONE_ALPHA, "W", chunk
         counts = letters = 0
         kinds = []
         words = self._words.chunk_words(chunk)

@@ -68,7 +68,12 @@ class lazy:  # noqa: N801 - used like functools.cached_property
 
 
 class DocParts:
-    """Lazily split views of one text in one language."""
+    """Lazily split views of one text in one language.
+
+    Views are tuples, not lists: a tuple of strings is untracked by the garbage collector once
+    seen, so the cached parts of recent documents cost nothing in full collections (lists
+    would be traversed every time, a large share of the run time).
+    """
 
     def __init__(self, text: str, lang: str) -> None:
         self.text = text
@@ -76,14 +81,14 @@ class DocParts:
         self.spaceless = is_spaceless(lang)
 
     @lazy
-    def chunks(self) -> list[str]:
+    def chunks(self) -> tuple[str, ...]:
         """Whitespace-delimited chunks (``str.split()``): the unit words are split from."""
-        return self.text.split()
+        return tuple(self.text.split())
 
     @lazy
-    def chunk_records(self) -> list[ChunkRecord]:
+    def chunk_records(self) -> tuple[ChunkRecord, ...]:
         """Each chunk's memoised words and facts (:mod:`tamis.quality.chunks`)."""
-        return per_chunk.chunk_facts(self.lang).records(self.chunks)
+        return tuple(per_chunk.chunk_facts(self.lang).records(self.chunks))
 
     @lazy
     def words(self) -> list[str]:
@@ -121,9 +126,9 @@ class DocParts:
         return len(words) if words is not None else self.word_stats[0]
 
     @lazy
-    def chunk_classes(self) -> list[str]:
+    def chunk_classes(self) -> tuple[str, ...]:
         """Each chunk's sentence classes (C4 counts a line's sentences from its chunks')."""
-        return list(map(per_chunk.chunk_classes, self.chunk_records))
+        return tuple(map(per_chunk.chunk_classes, self.chunk_records))
 
     def sentences(self, chunks: list[str]) -> int:
         """C4's sentence count of a line given as its (own) chunks, in this text's language."""
@@ -131,28 +136,28 @@ class DocParts:
         return per_chunk.sentences(list(map(per_chunk.chunk_classes, records)))
 
     @lazy
-    def splitlines(self) -> list[str]:
+    def splitlines(self) -> tuple[str, ...]:
         """``str.splitlines``: Gopher quality's and C4's idea of a line."""
-        return self.text.splitlines()
+        return tuple(self.text.splitlines())
 
     @lazy
-    def newline_lines(self) -> list[str]:
+    def newline_lines(self) -> tuple[str, ...]:
         """Lines split on runs of ``\\n`` (Gopher repetition's idea of a line)."""
         lines = self.text.split("\n")
         if len(lines) > 2 and "\n\n" in self.text:  # drop the empty lines between runs
             lines = [lines[0], *filter(None, lines[1:-1]), lines[-1]]
-        return lines
+        return tuple(lines)
 
     @lazy
-    def paragraphs(self) -> list[str]:
+    def paragraphs(self) -> tuple[str, ...]:
         """Blocks split on two or more ``\\n`` after stripping (Gopher repetition's paragraph)."""
         text = self.text.strip()
-        return _PARAGRAPH_SPLIT.split(text) if "\n\n" in text else [text]
+        return tuple(_PARAGRAPH_SPLIT.split(text)) if "\n\n" in text else (text,)
 
     @lazy
-    def nonblank_lines(self) -> list[str]:
+    def nonblank_lines(self) -> tuple[str, ...]:
         """``\\n``-split lines that are not blank (FineWeb's idea of a line)."""
-        return [line for line in self.text.split("\n") if line.strip() != ""]
+        return tuple(filter(str.strip, self.text.split("\n")))
 
 
 _CACHE: OrderedDict[tuple[str, str], DocParts] = OrderedDict()

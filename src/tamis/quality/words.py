@@ -99,6 +99,10 @@ class WordSplitter:
             cache[chunk] = self._split_new(chunk)
         return list(chain.from_iterable(map(cache.__getitem__, chunks)))
 
+    def is_special(self, chunk: str) -> bool:
+        """Whether spaCy splits ``chunk`` by a special-case rule ("cannot", "don't")."""
+        return chunk in self._specials
+
     def chunk_words(self, chunk: str) -> tuple[str, ...]:
         """Words of one whitespace-free chunk, computed without the cache (for callers that
         memoise more than the words)."""
@@ -154,11 +158,12 @@ class WordSplitter:
 
     def _split_chunk(self, string: str, with_specials: bool = True) -> tuple[str, ...]:
         specials = self._specials if with_specials else {}
+        token_match, prefix_search, suffix_search = self._token, self._prefix, self._suffix
         prefixes: list[str] = []
         suffixes: list[str] = []
         last_size = -1
         while string and len(string) != last_size:
-            if self._token is not None and self._token(string):
+            if token_match is not None and token_match(string):
                 break
             if string in specials:
                 break
@@ -166,7 +171,7 @@ class WordSplitter:
                 break  # letters alone: no prefix, suffix or infix can match (tested)
             last_size = len(string)
             pre_len = 0
-            m = self._prefix(string)
+            m = prefix_search(string)
             if m is not None:
                 pre_len = m.end() - m.start()
             if pre_len:
@@ -177,7 +182,7 @@ class WordSplitter:
                     prefixes.append(prefix)
                     break
             suf_len = 0
-            m = self._suffix(string[pre_len:])
+            m = suffix_search(string[pre_len:] if pre_len else string)
             if m is not None:
                 suf_len = m.end() - m.start()
             if suf_len:
