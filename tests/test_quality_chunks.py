@@ -75,8 +75,10 @@ def test_parts_equal_their_definitions(text):
     assert parts.spaced == " ".join(words)
     assert parts.word_stats == _plain_word_stats(words)
     assert parts.n_words == len(words)
-    assert parts.newline_lines == re.split("\n+", text)
-    assert parts.paragraphs == re.split(r"\n{2,}", text.strip())
+    assert list(parts.newline_lines) == re.split("\n+", text)
+    assert list(parts.paragraphs) == re.split(r"\n{2,}", text.strip())
+    assert list(parts.splitlines) == text.splitlines()
+    assert list(parts.nonblank_lines) == [x for x in text.split("\n") if x.strip() != ""]
     for word in ["the", "and", "word", ".", "x", "do", "the and", ""]:
         assert parts.has_word(word) == (word in words), word
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tamis.quality.words import count_sentences, is_spaceless, split_words, splitter
@@ -111,6 +112,8 @@ _PIECES = [
 # context yet. Never seen in the parity data (0 disagreements in 89,629
 # documents), so the property below leaves emoticons out and this test keeps the gap visible.
 EMOTICONS = {":)", ";)", "<3"}
+# Pieces that form an emoticon when adjacent ("(" then ":" is "(:").
+_EMOTICON_FROM_PIECES = re.compile(r"[()]:|:[()]")
 
 
 @pytest.mark.xfail(strict=True, reason="spaCy's context-dependent split of emoticons")
@@ -132,6 +135,7 @@ def test_known_divergence_emoticon_beside_brackets(text):
 def test_split_equals_datatrove_spacy_on_generated_text(parts):
     tok = _datatrove_tokenizer()
     text = "".join(p + sep for p, sep in parts)
+    assume(not _EMOTICON_FROM_PIECES.search(text))  # the known divergence above
     assert split_words(text) == tok.word_tokenize(text)
 
 
