@@ -20,9 +20,10 @@ from tamis.document import Replacement
 
 Rule = Callable[[str], list[Replacement]]
 
-#: builds a Replacement from a tuple in C (the NamedTuple constructor is a Python function, and
-#: newswire rules make about ten replacements per story)
-_make = Replacement._make
+
+#: builds a Replacement from its five fields in C: the NamedTuple constructor and ``_make`` are
+#: Python functions, and newswire rules make about ten replacements per story
+_tuple_new = tuple.__new__
 
 
 def _line_removal(text: str, start: int, end: int) -> tuple[int, int]:
@@ -177,7 +178,7 @@ def trailing_space(text: str) -> list[Replacement]:
         start = end - 1
         while start and text[start - 1] in _TRAILING:
             start -= 1
-        out.append(_make((start, end, "", "trailing_space", "")))
+        out.append(_tuple_new(Replacement, (start, end, "", "trailing_space", "")))
     return out
 
 
@@ -538,4 +539,7 @@ def hard_wraps(text: str, min_width: int = 50, max_width: int = 100) -> list[Rep
         return []
     starts = list(accumulate(map((1).__add__, lengths), initial=0))
     reason = f"line wrapped at {width} columns"
-    return [_make((starts[i + 1] - 1, starts[i + 1], " ", "hard_wrap", reason)) for i in joins]
+    return [
+        _tuple_new(Replacement, (starts[i + 1] - 1, starts[i + 1], " ", "hard_wrap", reason))
+        for i in joins
+    ]
