@@ -59,10 +59,12 @@ def test_same_match_as_full_search(pieces):
         (r"a+b$|c$", True),  # unbounded, not a run of one character
         (r"^a$|b$", True),  # a start anchor depends on where the search starts
         (r"a?$|b$", True),  # may match nothing
+        (r"(?i)ab$|c$", True),  # case-insensitive: literals stand for more characters
+        (r"(?i:ab)$|c$", False),  # ... then the group's last characters are unknown
     ],
 )
 def test_falls_back_to_full_search_when_unsure(pattern, exact):
     fast, full = SuffixSearch(pattern), re.compile(pattern).search
     assert fast._exact is exact
-    for chunk in ["", "a", "ba", "bc", "xbc", "aab", "xd", "yd", "zzd", "c", "b"]:
+    for chunk in ["", "a", "ba", "bc", "xbc", "aab", "xd", "yd", "zzd", "c", "b", "AB", "xAb", "C"]:
         assert _span(fast(chunk)) == _span(full(chunk)), chunk

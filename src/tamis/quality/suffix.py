@@ -18,8 +18,12 @@ back to the full search for the characters concerned, or for all of them.
 from __future__ import annotations
 
 import re
-from re import _constants as sre
-from re import _parser as sre_parse
+
+try:  # CPython's own regular-expression parser (private, present since 3.11)
+    from re import _constants as sre
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - another Python: always the full search
+    sre = sre_parse = None
 
 _UNBOUNDED = 1 << 30
 
@@ -50,6 +54,8 @@ def _last_chars(items) -> set[str] | None:
                 chars |= last
             return chars
         if op is sre.SUBPATTERN:
+            if av[1] & sre.SRE_FLAG_IGNORECASE:
+                return None  # a literal would stand for its other cases too
             return _last_chars(av[-1])
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
             return _last_chars(av[2])
@@ -94,8 +100,19 @@ class SuffixSearch:
         self._bounds: dict[str, int] = {}  # last character -> longest match ending with it
         self._runs: set[str] = set()  # characters whose trailing run can be a match
         self._any = 0  # longest match of alternatives that may end with any character
-        self._exact = False  # no analysis: always search everywhere
+        self._exact = True  # until the analysis succeeds: search everywhere
+        if sre_parse is None:
+            return
+        try:
+            self._exact = self._analyse(pattern)
+        except Exception:  # a parse tree this module does not know: stay exact
+            self._exact = True
+
+    def _analyse(self, pattern: str) -> bool:
+        """Fill the bounds from the pattern; True when the full search must be kept."""
         tree = sre_parse.parse(pattern)
+        if tree.state.flags & sre.SRE_FLAG_IGNORECASE:
+            return True
         items = list(tree)
         if len(items) == 1 and items[0][0] is sre.BRANCH:
             branches = items[0][1][1]
@@ -104,15 +121,13 @@ class SuffixSearch:
         for branch in branches:
             lo, hi = branch.getwidth()
             if lo == 0 or _anchors(branch) or list(branch)[-1:] != [(sre.AT, sre.AT_END)]:
-                self._exact = True
-                return
+                return True
             run = _run_char(branch)
             if run is not None:
                 self._runs.add(run)
                 continue
             if hi >= _UNBOUNDED:
-                self._exact = True
-                return
+                return True
             last = _last_chars(branch)
             if last is None:
                 self._any = max(self._any, hi)
@@ -120,6 +135,7 @@ class SuffixSearch:
                 for ch in last:
                     if self._bounds.get(ch, 0) < hi:
                         self._bounds[ch] = hi
+        return False
 
     def __call__(self, chunk: str) -> re.Match | None:
         if self._exact or not chunk:
