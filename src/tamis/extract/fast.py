@@ -18,7 +18,7 @@ Instead it
    Python walk): length, link share, end punctuation, case, digits, prices, repetition on the
    page, block tag, regions, presence in the publisher's JSON-LD body, and the same signals
    averaged over neighbouring lines (main content is contiguous);
-4. keeps the lines a one-hidden-layer perceptron (weights in :mod:`tamis.extract.fast_weights`,
+4. keeps the lines that the mean of three one-hidden-layer perceptrons (weights in :mod:`tamis.extract.fast_weights`,
    fitted on half A of WCXB dev by ``bench/bench_extract_fast.py train``) scores above its
    threshold.
 
@@ -309,28 +309,34 @@ def _in_json_ld(lines: list[str], json_ld_body: str | None) -> np.ndarray:
 
 
 class LineModel:
-    """A one-hidden-layer perceptron evaluated with numpy."""
+    """The mean of a few one-hidden-layer perceptrons (fitted alike from different random
+    starts), evaluated with numpy. Averaging them removes most of the seed-to-seed variance a
+    single small network shows on unseen pages."""
 
     def __init__(self, params: dict) -> None:
         if tuple(params["features"]) != FEATURES:
             raise ValueError("fast line model was trained on other features; retrain it")
         self.mean = np.asarray(params["mean"], dtype=np.float32)
         self.scale = np.asarray(params["scale"], dtype=np.float32)
-        self.layers = [
-            (np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32))
-            for w, b in params["layers"]
+        self.members = [
+            [(np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32)) for w, b in layers]
+            for layers in params["members"]
         ]
         self.threshold = float(params["threshold"])
 
     def keep_probability(self, features: np.ndarray) -> np.ndarray:
         if not len(features):
             return np.zeros(0, dtype=np.float32)
-        h = (features - self.mean) / self.scale
-        for i, (w, b) in enumerate(self.layers):
-            h = h @ w + b
-            if i < len(self.layers) - 1:
-                h = np.maximum(h, 0.0)
-        return 1.0 / (1.0 + np.exp(-h[:, 0]))
+        x = (features - self.mean) / self.scale
+        total = np.zeros(len(features), dtype=np.float32)
+        for layers in self.members:
+            h = x
+            for i, (w, b) in enumerate(layers):
+                h = h @ w + b
+                if i < len(layers) - 1:
+                    h = np.maximum(h, 0.0)
+            total += 1.0 / (1.0 + np.exp(-h[:, 0]))
+        return total / len(self.members)
 
 
 @cache
