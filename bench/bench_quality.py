@@ -6,7 +6,9 @@ that load from other processes hits both alike):
 * speed: datatrove's GopherQuality -> GopherRepetition -> C4Quality -> FineWebQuality chained
   (a document stops at the first filter that drops it, and C4 rewrites the text the later filters
   see, as in a datatrove pipeline) against tamis's gopher_quality -> gopher_repetition -> c4 ->
-  fineweb chained the same way; documents/s and MB/s of input text, and the ratio;
+  fineweb chained the same way, run as tamis's pipeline runs them (each stage gets a batch's
+  kept documents through ``process_batch``, batches of 256); documents/s and MB/s of input
+  text, and the ratio;
 * parity: per filter, run alone on the original text, keep/drop agreement and first-reason
   agreement (``--parity-all`` does it for every document of the corpora, otherwise the sample);
 * human labels: on dclm-human-majority.jsonl (label 0 = drop), precision and recall of "drop"
