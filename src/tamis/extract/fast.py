@@ -85,11 +85,10 @@ FEATURES = (
 #: server-side fallback sits in ``<noscript>`` (as in :mod:`tamis.extract.backends`)
 NOSCRIPT_FALLBACK_WORDS = 50
 
-_TAG = re.compile(r"<[^>\n]*>")
 _TAG_OR_MARKER = re.compile(r"<[^>\n]*>|[\x0e-\x1f]")
-#: an anchor without tags inside (nearly all), then one that holds block tags and line breaks
-_ANCHOR_PLAIN = re.compile(r"<a [^>\n]*>[^<\n]*</a>")
-_ANCHOR_BLOCKS = re.compile(r"<a [^>\n]*>.*?</a>", re.DOTALL)
+#: an anchor within one line and without tags inside (nearly all; a line that an anchor holding
+#: block elements wraps counts as linked as a whole)
+_ANCHOR_PLAIN = re.compile(r"<a [^>\n]*>([^<\n]*)</a>")
 _NON_WORD = re.compile(r"[^\w\n]+")
 _END_CHARS = frozenset('.!?:;"”’)…。！？')
 _HEADINGS = frozenset(("<h1>", "<h2>", "<h3>", "<h4>", "<h5>", "<h6>"))
@@ -103,6 +102,8 @@ class PageLines:
     #: whether a blank line or a block boundary preceded the line in the page's text
     breaks: list[bool]
     features: np.ndarray
+    #: words on the page (white-space gaps plus one per line)
+    words: int = 0
 
 
 def _mark_regions(tree: Any) -> None:
@@ -128,32 +129,19 @@ def _mark_regions(tree: Any) -> None:
             element.append_child(close_node.clone_node(False))
 
 
-def _page_text(tree: Any) -> str:
+def _page_text(tree: Any, *, noscript: bool) -> str:
     from resiliparse.extract.html2text import extract_plain_text
 
-    def run(noscript: bool) -> str:
-        return extract_plain_text(
-            tree,
-            main_content=False,
-            preserve_formatting="minimal_html",
-            links=True,
-            alt_texts=False,
-            list_bullets=True,
-            form_fields=False,
-            noscript=noscript,
-        )
-
-    text = run(False)
-    words = len(_TAG.sub("", text).split())
-    if words < NOSCRIPT_FALLBACK_WORDS:
-        with_noscript = run(True)
-        if len(_TAG.sub("", with_noscript).split()) > words:
-            return with_noscript
-    return text
-
-
-def _keep_line_breaks(match: re.Match) -> str:
-    return "\n" * match.group(0).count("\n")
+    return extract_plain_text(
+        tree,
+        main_content=False,
+        preserve_formatting="minimal_html",
+        links=True,
+        alt_texts=False,
+        list_bullets=True,
+        form_fields=False,
+        noscript=noscript,
+    )
 
 
 def _windows(values: np.ndarray, radii: tuple[int, ...]) -> list[np.ndarray]:
@@ -173,22 +161,20 @@ def _windows(values: np.ndarray, radii: tuple[int, ...]) -> list[np.ndarray]:
     return out
 
 
-def _region_flags(raw: str, keep: list[int]) -> list[np.ndarray]:
+def _region_flags(codes: np.ndarray, newlines: np.ndarray, keep: np.ndarray) -> list[np.ndarray]:
     """For each region, whether each kept line lies (at least partly) inside it.
 
     Markers are found in one vectorised pass over the code points; a region's depth at each
     line is the running sum of its opens minus its closes. A line that opens a region counts as
     inside it (its text follows the marker).
     """
-    codes = np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)
-    n_raw = int(np.count_nonzero(codes == 10)) + 1
+    n_raw = len(newlines) + 1
     first, last = ord(_OPEN[0]), ord(_CLOSE[-1])
     at = np.flatnonzero((codes >= first) & (codes <= last))
     if not len(at):
         return [np.zeros(len(keep), dtype=np.float32) for _ in REGIONS]
-    line_of = np.searchsorted(np.flatnonzero(codes == 10), at)
+    line_of = np.searchsorted(newlines, at)
     kinds = codes[at] - first
-    keep_idx = np.asarray(keep, dtype=np.intp)
     out = []
     for g in range(len(REGIONS)):
         opens = np.bincount(line_of[kinds == 2 * g], minlength=n_raw)
@@ -196,30 +182,52 @@ def _region_flags(raw: str, keep: list[int]) -> list[np.ndarray]:
         depth_after = np.cumsum(opens - closes)
         depth_before = depth_after - opens + closes
         inside = (depth_before > 0) | (opens > 0)
-        out.append(inside[keep_idx].astype(np.float32))
+        out.append(inside[keep].astype(np.float32))
     return out
 
 
+def _linked_chars(raw: str, newlines: np.ndarray, n_raw: int) -> np.ndarray:
+    """Per line of ``raw``, the length of the text inside its one-line anchors."""
+    starts, lengths = [], []
+    for m in _ANCHOR_PLAIN.finditer(raw):
+        starts.append(m.start())
+        lengths.append(m.end(1) - m.start(1))
+    if not starts:
+        return np.zeros(n_raw, dtype=np.float64)
+    line_of = np.searchsorted(newlines, np.asarray(starts))
+    return np.bincount(line_of, weights=lengths, minlength=n_raw)
+
+
 def page_lines(tree: Any, json_ld_body: str | None = None) -> PageLines:
-    """The page's lines and their signals, from one text pass over the marked tree."""
+    """The page's lines and their signals, from one text pass over the marked tree (two when
+    the visible page is a script shell and its ``<noscript>`` fallback holds more)."""
     _mark_regions(tree)
-    raw = _page_text(tree)
-    no_links = _ANCHOR_BLOCKS.sub(_keep_line_breaks, _ANCHOR_PLAIN.sub("", raw))
+    page = _lines_of(_page_text(tree, noscript=False), json_ld_body)
+    if page.words < NOSCRIPT_FALLBACK_WORDS:
+        fallback = _lines_of(_page_text(tree, noscript=True), json_ld_body)
+        if fallback.words > page.words:
+            return fallback
+    return page
+
+
+def _lines_of(raw: str, json_ld_body: str | None) -> PageLines:
     raw_lines = raw.split("\n")
     plain_lines = _TAG_OR_MARKER.sub("", raw).split("\n")
-    bare_lines = _TAG_OR_MARKER.sub("", no_links).split("\n")
-    if not len(raw_lines) == len(plain_lines) == len(bare_lines):  # a tag held a line break
-        bare_lines = plain_lines = [_TAG_OR_MARKER.sub("", x) for x in raw_lines]
+    if len(plain_lines) != len(raw_lines):  # a tag held a line break
+        plain_lines = [_TAG_OR_MARKER.sub("", x) for x in raw_lines]
+    codes = np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)
+    newlines = np.flatnonzero(codes == 10)
+    linked = _linked_chars(raw, newlines, len(raw_lines))
 
-    keep: list[int] = []
+    keep_list: list[int] = []
     lines: list[str] = []
     breaks: list[bool] = []
-    link_chars: list[int] = []
+    whole_linked: list[bool] = []
     in_anchor = False
     after_break = True
-    for i, (r, p, b) in enumerate(zip(raw_lines, plain_lines, bare_lines, strict=True)):
+    for i, (r, p) in enumerate(zip(raw_lines, plain_lines, strict=True)):
         text = p.strip()
-        whole_line_linked = in_anchor
+        inside_anchor = in_anchor
         if "<a " in r or "</a>" in r:
             in_anchor = r.rfind("<a ") > r.rfind("</a>")
         if not text:
@@ -227,27 +235,28 @@ def page_lines(tree: Any, json_ld_body: str | None = None) -> PageLines:
             continue
         if "&" in text:
             text = unescape(text).replace("\n", " ")
-        keep.append(i)
+        keep_list.append(i)
         lines.append(text)
         breaks.append(after_break)
-        link_chars.append(len(p) if whole_line_linked else len(p) - len(b))
+        whole_linked.append(inside_anchor)
         after_break = False
     n = len(lines)
     if not n:
         return PageLines([], [], np.zeros((0, len(FEATURES)), dtype=np.float32))
+    keep = np.asarray(keep_list, dtype=np.intp)
 
     f32 = np.float32
-    tags = [raw_lines[i].lstrip(_LEADING)[:4] for i in keep]
+    tags = [raw_lines[i].lstrip(_LEADING)[:4] for i in keep_list]
     chars = np.fromiter(map(len, lines), dtype=f32, count=n)
     safe_chars = np.maximum(chars, 1.0)
     digits, currency, blanks = _char_counts(lines)
     words = blanks + 1.0  # resiliparse collapses white space: words are the gaps plus one
     dups = Counter(lines)
-    raw_links = np.fromiter((raw_lines[i].count("<a ") for i in keep), dtype=f32, count=n)
-    link_share = np.minimum(np.asarray(link_chars, dtype=f32) / safe_chars, 1.0)
+    raw_links = np.fromiter((raw_lines[i].count("<a ") for i in keep_list), dtype=f32, count=n)
+    link_share = np.where(whole_linked, 1.0, np.minimum(linked[keep] / safe_chars, 1.0))
     end_punct = np.fromiter((x[-1] in _END_CHARS for x in lines), dtype=f32, count=n)
     tag_p = np.fromiter((t[:3] == "<p>" for t in tags), dtype=f32, count=n)
-    regions = _region_flags(raw, keep)
+    regions = _region_flags(codes, newlines, keep)
     in_jsonld = _in_json_ld(lines, json_ld_body)
     log_words = np.log1p(words)
     columns = [
@@ -273,7 +282,7 @@ def page_lines(tree: Any, json_ld_body: str | None = None) -> PageLines:
     windowed = np.column_stack([log_words, link_share, end_punct, tag_p, regions[0]])
     means = _windows(windowed, WINDOWS)
     columns.extend(means[w][:, c] for c in range(len(_WINDOWED)) for w in range(len(WINDOWS)))
-    return PageLines(lines, breaks, np.column_stack(columns).astype(f32))
+    return PageLines(lines, breaks, np.column_stack(columns).astype(f32), int(words.sum()))
 
 
 def _char_counts(lines: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
