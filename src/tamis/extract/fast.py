@@ -7,9 +7,10 @@ Instead it
 
 1. marks the page's regions in the parsed tree: a pair of control characters is inserted as the
    first and last text of every element that a CSS selector of a region group matches
-   (``nav``/``header``/``footer``/``aside``, ``main``/``article``, hidden elements, class names
-   that say navigation, content, comments, related items, forms). lexbor evaluates the
-   selectors; Python only touches the matched elements;
+   (``nav``/``header``/``footer``/``aside`` and their ARIA roles, ``main``/``article``, hidden
+   elements, forms). lexbor evaluates the selectors; Python only touches the few matched
+   elements (class-name groups were measured: they match ~250 elements a page, cost more than
+   resiliparse's whole call to mark, and added nothing on held-out pages);
 2. takes the whole page's text in ONE resiliparse pass with ``preserve_formatting=
    "minimal_html"``, which keeps ``<p>``, ``<h1-6>``, ``<li>``, ``<pre>`` and ``<a href>`` in
    the output, so every line carries its block tag, its links and (from the markers) the
@@ -18,9 +19,9 @@ Instead it
    Python walk): length, link share, end punctuation, case, digits, prices, repetition on the
    page, block tag, regions, presence in the publisher's JSON-LD body, and the same signals
    averaged over neighbouring lines (main content is contiguous);
-4. keeps the lines that the mean of three one-hidden-layer perceptrons (weights in :mod:`tamis.extract.fast_weights`,
-   fitted on half A of WCXB dev by ``bench/bench_extract_fast.py train``) scores above its
-   threshold.
+4. keeps the lines that the mean of three one-hidden-layer perceptrons (weights in
+   :mod:`tamis.extract.fast_weights`, fitted on half A of WCXB dev by
+   ``bench/bench_extract_fast.py train``) scores above its threshold.
 
 No rule names a site or a page. The tree passed in is modified (markers are inserted), so it
 must not be used for anything else afterwards.
