@@ -18,7 +18,8 @@ lxml_html_clean resiliparse scikit-learn``. Data: ``../shared/data/extraction/wc
 * ``quality`` scores fast and resiliparse freshly and trafilatura (its defaults, as in
   ``bench_extract.py``) from a cache in ``bench/work/extract_fast/`` (git-ignored) that is
   computed on first use, with the benchmark's word-F1 (``tamis.extract.score``), overall, on
-  each half of the split and per page type.
+  each half of the split and per page type; then on Scrapinghub's AEB (articles) with its own
+  scorer.
 * ``train`` fits the line model on half A only (sha1 of the file id even, as ``bench_extract.py``
   cuts it); half B is never seen and is reported apart so that over-fitting shows as a gap.
 """
@@ -34,7 +35,7 @@ from collections import defaultdict
 from multiprocessing import Pool
 from pathlib import Path
 
-from bench_extract import half, machine, wcxb_html, wcxb_pages
+from bench_extract import aeb_html, aeb_pages, half, machine, wcxb_html, wcxb_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -112,7 +113,7 @@ def speed(rounds: int) -> str:
 
 def _outputs_job(args: tuple[str, tuple[str, ...]]) -> tuple[str, dict[str, str]]:
     fid, names = args
-    html = wcxb_html(fid)
+    html = aeb_html(fid.removeprefix("aeb:")) if fid.startswith("aeb:") else wcxb_html(fid)
     funcs = {**SYSTEMS, "trafilatura": trafilatura_default}
     out = {}
     for name in names:
@@ -179,7 +180,29 @@ def quality(workers: int) -> str:
             f"| {name} | " + " | ".join(f"{v:.3f}" for v in f1) + f" | {p:.3f} | {r:.3f} |"
         )
     counts = {g: len(rows[names[0]][g]) for g in groups}
-    lines += ["", "pages per group: " + ", ".join(f"{g} {n}" for g, n in counts.items())]
+    lines += ["", "pages per group: " + ", ".join(f"{g} {n}" for g, n in counts.items()), ""]
+    return "\n".join(lines) + aeb_quality(workers)
+
+
+def aeb_quality(workers: int) -> str:
+    """Scrapinghub AEB (articles only), scored as its evaluate.py does."""
+    from tamis.extract.score import aeb_scores, aeb_tp_fp_fn
+
+    pages = [(f"aeb:{key}", ref) for key, ref in aeb_pages()]
+    fids = [fid for fid, _ in pages]
+    outputs = _run(fids, tuple(SYSTEMS), workers)
+    traf = trafilatura_outputs(fids, workers)
+    lines = [
+        f"### Scrapinghub AEB, {len(pages)} pages (its evaluate.py: 4-token shingles, "
+        "per-page normalised, mean P and R)",
+        "",
+        "| system | F1 | precision | recall |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in (*SYSTEMS, "trafilatura"):
+        got = {fid: (traf[fid] if name == "trafilatura" else outputs[fid][name]) for fid in fids}
+        s = aeb_scores([aeb_tp_fp_fn(ref, got[fid]) for fid, ref in pages])
+        lines.append(f"| {name} | {s.f1:.3f} | {s.precision:.3f} | {s.recall:.3f} |")
     return "\n".join(lines) + "\n"
 
 
