@@ -300,7 +300,7 @@ def train(workers: int, hidden: int, seeds: int) -> str:
         "``bench/bench_extract_fast.py train``\n(mean of MLPs with one hidden layer, trained on half A of the "
         'WCXB development split). Do not edit by hand."""\n\n'
         "import json\n\n"
-        f"MODEL = json.loads({body!r})\n",
+        f"MODEL = json.loads(\n    {body!r}\n)\n",
         encoding="utf-8",
     )
     return (
