@@ -29,11 +29,37 @@ _BOILER_SELECTOR = (
     "nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo]"
 )
 _MAIN_SELECTOR = "main, article, [role=main], [itemprop=articleBody]"
-_MAX_CONTAINERS = 64
 _FORUM_TYPES = {"discussionforumposting", "qapage", "question", "answer", "comment"}
 _PRODUCT_TYPES = {"product", "offer", "aggregateoffer", "productgroup"}
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "techarticle", "report"}
 _LIST_TYPES = {"itemlist", "collectionpage", "searchresultspage"}
+
+#: generic class/id words of a block's ancestors, a small fixed vocabulary: each group is one
+#: signal, "some ancestor's class or id contains one of these words" (no site's names)
+CONTEXT_WORDS = {
+    "comment": ("comment", "reply", "respons", "discuss"),
+    "related": ("related", "recommend", "similar", "popular", "trending", "more-"),
+    "share": ("share", "social", "follow"),
+    "footer": ("footer", "copyright", "legal"),
+    "sidebar": ("sidebar", "widget", "aside", "rail"),
+    "nav": ("nav", "menu", "breadcrumb", "pagination", "pager"),
+    "popup": ("cookie", "consent", "banner", "advert", "promo", "newsletter", "subscribe", "modal"),
+    "product": ("product", "price", "cart", "sku", "offer"),
+    "review": ("review", "rating"),
+    "post": ("post", "entry", "message", "thread", "topic"),
+    "content": ("content", "article", "main", "body", "story"),
+    "item": ("item", "card", "result", "tile", "teaser"),
+    "header": ("header", "masthead", "topbar"),
+    "meta": ("author", "byline", "date", "meta", "tag"),
+}
+#: element kinds a block can sit in, tested the same way
+TAG_GROUPS = {
+    "heading": "h1, h2, h3, h4, h5, h6",
+    "list": "li, dd, dt",
+    "table": "td, th",
+    "paragraph": "p, blockquote, pre",
+    "form": "form, button, select, label",
+}
 
 FEATURES = (
     "log_words",
@@ -65,6 +91,17 @@ FEATURES = (
     "digit_share",
     "price",
     "upper_first",
+    *(f"ctx_{group}" for group in CONTEXT_WORDS),
+    *(f"tag_{group}" for group in TAG_GROUPS),
+    "title_share",
+    "desc_share",
+    "links_window",
+    "boiler_window",
+    "end_punct_window",
+    "traf_distance",
+    "before_traf",
+    "after_traf",
+    "page_link_share",
 )
 
 
@@ -82,23 +119,97 @@ class PageBlocks:
     norms: list[str] = field(default_factory=list)
 
 
-def _container_text(tree: Any, selector: str) -> str:
-    """Normalised text of the matching elements, each once: an element nested in one already
-    taken adds nothing (its text is inside), and skipping it keeps the string short, which is
-    what every block's membership test scans."""
-    try:
-        elements = tree.document.query_selector_all(selector)
-    except Exception:  # noqa: BLE001 - a selector lexbor rejects just gives no signal
-        return " "
-    taken = " "
-    for el in elements[:_MAX_CONTAINERS]:
-        text = el.text
-        if not text:
+#: marker characters (supplementary private use, never ``\\w``; the BMP private-use area is
+#: taken by icon fonts) put around the content of elements of
+#: each context group, so that the one whole-page text pass also says, line by line, which
+#: groups of ancestors the line sits in; open = base + group, close = base + 0x80 + group
+_OPEN, _CLOSE = 0xF0000, 0xF0080
+_MARK = re.compile("[\U000f0000-\U000f00ff]")
+
+
+def _context_groups() -> list[tuple[str, str]]:
+    """(selector, name) of every context group; the word groups share one selector and are
+    told apart by their class/id words afterwards."""
+    return [
+        (_BOILER_SELECTOR, "boiler"),
+        (_MAIN_SELECTOR, "main"),
+        *[(selector, f"tag_{name}") for name, selector in TAG_GROUPS.items()],
+    ]
+
+
+_SELECTOR_GROUPS = _context_groups()
+_WORD_GROUP_BASE = len(_SELECTOR_GROUPS)
+_WORD_SELECTOR = ", ".join(
+    f"[class*={w} i], [id*={w} i]" for words in CONTEXT_WORDS.values() for w in words
+)
+_WORD_GROUP = re.compile(
+    "|".join(f"(?P<g{i}>{'|'.join(words)})" for i, words in enumerate(CONTEXT_WORDS.values()))
+)
+#: bit of each group in a line's context mask, in the order of the feature columns
+_GROUP_BITS = [name for _, name in _SELECTOR_GROUPS] + [f"ctx_{g}" for g in CONTEXT_WORDS]
+
+
+def _mark_context(tree: Any) -> None:
+    """Put open/close markers inside every element of each context group (in place)."""
+    new_text = tree.create_text_node
+
+    def mark(el: Any, opening: str, closing: str) -> None:
+        # one text node per side however many groups the element is in (node creation is
+        # what marking costs)
+        first = el.first_child
+        opener = new_text(opening)
+        if first is None:
+            el.append_child(opener)
+        else:
+            el.insert_before(opener, first)
+        el.append_child(new_text(closing))
+
+    document = tree.document
+    for group, (selector, _) in enumerate(_SELECTOR_GROUPS):
+        opening, closing = chr(_OPEN + group), chr(_CLOSE + group)
+        for el in document.query_selector_all(selector).values():
+            mark(el, opening, closing)
+    for el in document.query_selector_all(_WORD_SELECTOR).values():
+        words = f"{el.getattr('class') or ''} {el.getattr('id') or ''}".lower()
+        groups = {_WORD_GROUP_BASE + int(m.lastgroup[1:]) for m in _WORD_GROUP.finditer(words)}
+        if groups:
+            mark(
+                el,
+                "".join(chr(_OPEN + g) for g in groups),
+                "".join(chr(_CLOSE + g) for g in groups),
+            )
+
+
+def _line_contexts(text: str) -> tuple[list[str], list[int]]:
+    """Lines of a marked text without their markers, and each line's context mask: the groups
+    open at its start or opened on it."""
+    depth = [0] * len(_GROUP_BITS)
+    mask = 0
+    lines, masks = [], []
+    for line in text.split("\n"):
+        if _MARK.search(line) is None:
+            lines.append(line)
+            masks.append(mask)
             continue
-        n = norm(text)
-        if n not in taken:
-            taken = f"{taken}|{n}"
-    return taken
+        line_mask = mask
+        for m in _MARK.finditer(line):
+            code = ord(m.group())
+            if (code - _OPEN) % 0x80 >= len(depth):
+                continue  # the page's own private-use character, not a marker
+            if code >= _CLOSE:
+                group = code - _CLOSE
+                depth[group] -= 1
+                if depth[group] <= 0:
+                    depth[group] = 0
+                    mask &= ~(1 << group)
+            else:
+                group = code - _OPEN
+                depth[group] += 1
+                mask |= 1 << group
+                line_mask |= 1 << group
+        lines.append(_MARK.sub("", line))
+        masks.append(line_mask)
+    return lines, masks
 
 
 def _window(values: list[float], radius: int = 2) -> np.ndarray:
@@ -122,18 +233,23 @@ def page_blocks(
     json_ld_body: str | None,
     json_ld_types: list[str],
     og_type: str | None,
+    title: str | None = None,
+    description: str | None = None,
 ) -> PageBlocks:
     """Blocks of the page with their signals (``traf`` None: the fast mode, without it)."""
     from tamis.extract.backends import resiliparse_raw
 
-    linked = resiliparse_raw(tree, main_content=False, links=True)
+    _mark_context(tree)
+    raw_lines, raw_masks = _line_contexts(resiliparse_raw(tree, main_content=False, links=True))
     lines = []
     link_counts = []
-    for line in linked.split("\n"):
+    masks = []
+    for line, mask in zip(raw_lines, raw_masks, strict=True):
         if line.strip():
             clean, n_links = _LINK.subn("", line)
             lines.append(clean.rstrip())
             link_counts.append(n_links)
+            masks.append(mask)
     # one regex pass over the whole page instead of one per block; equal to norm() per line
     norms = [
         " " + x.strip() + " " for x in _NON_WORD.sub(" ", "\n".join(lines).lower()).split("\n")
@@ -143,6 +259,7 @@ def page_blocks(
         lines = [lines[i] for i in keep]
         norms = [norms[i] for i in keep]
         link_counts = [link_counts[i] for i in keep]
+        masks = [masks[i] for i in keep]
     n = len(lines)
     page_types = set(json_ld_types)
     if not n:
@@ -151,8 +268,10 @@ def page_blocks(
     resi_norm = norm(resi_main)
     traf_norm = norm(traf) if traf is not None else " "
     ld_norm = norm(json_ld_body) if json_ld_body else " "
-    boiler = _container_text(tree, _BOILER_SELECTOR)
-    main = _container_text(tree, _MAIN_SELECTOR)
+    mask_array = np.asarray(masks, dtype=np.int64)
+    context = {
+        name: ((mask_array >> bit) & 1).astype(np.float32) for bit, name in enumerate(_GROUP_BITS)
+    }
     dups = Counter(norms)
     f32 = np.float32
     in_resi = np.fromiter((x in resi_norm for x in norms), dtype=f32, count=n)
@@ -181,6 +300,8 @@ def page_blocks(
     def flags(values) -> np.ndarray:
         return np.fromiter(values, dtype=f32, count=n)
 
+    in_boiler = context["boiler"]
+    end_punct = flags(line[-1:] in _END_CHARS for line in lines)
     columns = [
         np.log1p(words),
         np.log1p(chars),
@@ -189,10 +310,10 @@ def page_blocks(
         flags(x in ld_norm for x in norms),
         np.minimum(links / np.maximum(words, 1.0), 2.0),
         (links > 0).astype(f32),
-        flags(line[-1:] in _END_CHARS for line in lines),
+        end_punct,
         position / n,
-        flags(x in boiler for x in norms),
-        flags(x in main for x in norms),
+        in_boiler,
+        context["main"],
         np.log(flags(dups[x] for x in norms)),
         _window(in_resi),
         _window(in_traf),
@@ -203,8 +324,48 @@ def page_blocks(
         (chars - flags(len(_DIGIT.sub("", line)) for line in lines)) / np.maximum(chars, 1.0),
         flags(_CURRENCY.search(line) is not None for line in lines),
         flags(line.lstrip()[:1].isupper() for line in lines),
+        *[context[f"ctx_{name}"] for name in CONTEXT_WORDS],
+        *[context[f"tag_{name}"] for name in TAG_GROUPS],
+        _share_in(norms, words, title),
+        _share_in(norms, words, description),
+        _window((links > 0).astype(f32)),
+        _window(in_boiler),
+        _window(end_punct),
+        *_traf_distance(position, t_idx, n),
+        np.full(n, float((links > 0).mean()), dtype=f32),
     ]
     return PageBlocks(lines, np.column_stack(columns).astype(f32), page_types, norms)
+
+
+def _share_in(norms: list[str], words: np.ndarray, text: str | None) -> np.ndarray:
+    """Share of each block's words that occur in ``text`` (the title, the description)."""
+    if not text:
+        return np.zeros(len(norms), dtype=np.float32)
+    vocab = set(_WORD.findall(text.lower()))
+    hits = np.fromiter(
+        (sum(w in vocab for w in x.split()) for x in norms), dtype=np.float32, count=len(norms)
+    )
+    return hits / np.maximum(words, 1.0)
+
+
+def _traf_distance(position: np.ndarray, idx: np.ndarray, n: int) -> list[np.ndarray]:
+    """Blocks to the nearest block the base extractor kept (log), and whether the block lies
+    before the first or after the last of them."""
+    if not len(idx):
+        return [
+            np.full(n, np.log1p(n), dtype=np.float32),
+            np.zeros(n, np.float32),
+            np.zeros(n, np.float32),
+        ]
+    right = np.searchsorted(idx, position, side="left")
+    after = idx[np.minimum(right, len(idx) - 1)]
+    before = idx[np.maximum(right - 1, 0)]
+    dist = np.minimum(np.abs(after - position), np.abs(position - before))
+    return [
+        np.log1p(dist).astype(np.float32),
+        (position < idx[0]).astype(np.float32),
+        (position > idx[-1]).astype(np.float32),
+    ]
 
 
 def _in_span(position: np.ndarray, idx: np.ndarray) -> np.ndarray:

@@ -75,6 +75,23 @@ def _merge(base: str, lines: list[str], norms: list[str], add: list[bool]) -> st
     return tidy("\n\n".join(out))
 
 
+def block_signals(tree: Any, info: Any, resi: str, traf: str | None) -> Any:
+    """The page's blocks and their signals (shared with the training code, so that the model
+    is fitted on exactly what it sees at run time). Marks ``tree`` in place."""
+    from tamis.extract.blocks import page_blocks
+
+    return page_blocks(
+        tree,
+        resi_main=resi,
+        traf=traf,
+        json_ld_body=info.json_ld_body,
+        json_ld_types=info.json_ld_types,
+        og_type=info.og_type,
+        title=info.title,
+        description=info.description,
+    )
+
+
 def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int, int]:
     """The base extractor's text plus the blocks it missed that the model says are content.
 
@@ -82,21 +99,14 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
     heuristics are precise on the content they find, and what they lose is whole regions
     (further sections, list items, posts), which is what the blocks give back.
     """
-    from tamis.extract.blocks import norm, page_blocks
+    from tamis.extract.blocks import norm
     from tamis.extract.model import load_model
 
     model = load_model(model_name)
     resi = resiliparse_text(tree)
     traf = trafilatura_text(html, fast=True) if model.uses_trafilatura else None
     base = traf if traf is not None else resi
-    blocks = page_blocks(
-        tree,
-        resi_main=resi,
-        traf=traf,
-        json_ld_body=info.json_ld_body,
-        json_ld_types=info.json_ld_types,
-        og_type=info.og_type,
-    )
+    blocks = block_signals(tree, info, resi, traf)
     probability = model.keep_probability(blocks.features)
     base_norm = norm(base)
     add = [

@@ -1,0 +1,156 @@
+"""Block signals and the block model: the DOM context each block sits in (read through markers
+put into the tree), the page's own private-use characters left alone, and the tree model
+evaluated with numpy exactly as the library that fitted it."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.extract.blocks import FEATURES, page_blocks
+from tamis.extract.core import _parse
+from tamis.extract.model import BlockModel
+from tests.helpers import require
+
+PAGE = """<html><head><title>Walking the coast path</title></head><body>
+<nav class="top"><a href="/">Home</a> <a href="/walks">Walks</a></nav>
+<div class="entry-content"><h2>Walking the coast path</h2>
+<p>The path follows the cliffs for eleven miles and drops to three coves on the way.</p>
+<ul><li>Start at the harbour car park.</li><li>Finish at the lighthouse.</li></ul></div>
+<div id="comments"><div class="reply"><p>We did this walk last May and loved every mile.</p></div></div>
+<div class="sidebar-widget"><p>Related walks in the county you may also enjoy.</p></div>
+<footer><p>Copyright 2024 the walking club.</p></footer>
+</body></html>"""
+
+
+def blocks_of(html: str, traf: str | None = "") -> tuple[list[str], np.ndarray]:
+    tree = _parse(html)
+    b = page_blocks(
+        tree,
+        resi_main="",
+        traf=traf,
+        json_ld_body=None,
+        json_ld_types=[],
+        og_type=None,
+        title="Walking the coast path",
+    )
+    return b.lines, b.features
+
+
+def column(features: np.ndarray, name: str) -> np.ndarray:
+    return features[:, FEATURES.index(name)]
+
+
+def row_of(lines: list[str], start: str) -> int:
+    return next(i for i, line in enumerate(lines) if line.strip().startswith(start))
+
+
+def test_each_block_knows_the_context_groups_of_its_ancestors():
+    lines, x = blocks_of(PAGE)
+    comment = row_of(lines, "We did this walk")
+    related = row_of(lines, "Related walks")
+    body = row_of(lines, "The path follows")
+    item = row_of(lines, "Start at the harbour")
+    footer = row_of(lines, "Copyright")
+    home = row_of(lines, "Home")
+    assert column(x, "ctx_comment")[comment] == 1 and column(x, "ctx_comment")[body] == 0
+    assert column(x, "ctx_sidebar")[related] == 1 and column(x, "ctx_sidebar")[comment] == 0
+    assert column(x, "ctx_content")[body] == 1 and column(x, "ctx_content")[item] == 1
+    assert column(x, "ctx_content")[comment] == 0
+    assert column(x, "tag_list")[item] == 1 and column(x, "tag_list")[body] == 0
+    assert column(x, "tag_paragraph")[body] == 1 and column(x, "tag_heading")[body] == 0
+    assert column(x, "in_boiler")[footer] == 1 and column(x, "in_boiler")[home] == 1
+    assert column(x, "in_boiler")[body] == 0
+    heading = row_of(lines, "Walking the coast")
+    assert column(x, "tag_heading")[heading] == 1 and column(x, "title_share")[heading] == 1.0
+
+
+def test_markers_never_reach_the_block_text():
+    lines, _ = blocks_of(PAGE)
+    assert lines and all(not any(0xF0000 <= ord(c) <= 0xF00FF for c in line) for line in lines)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(
+                ["a", "b", " ", "\ue001", "\ue0a0", "\U000f0001", "\U000f0085"]
+            ),
+            min_size=1,
+            max_size=12,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_pages_own_private_use_characters_break_nothing(texts):
+    """Icon fonts put private-use characters in pages; the markers must not be confused by
+    them: every block stays readable and the context columns stay flags."""
+    body = "".join(f'<div class="post"><p>{t} word</p></div>' for t in texts)
+    lines, x = blocks_of(f"<html><body>{body}</body></html>")
+    assert len(lines) == len(x)
+    assert set(np.unique(column(x, "ctx_post"))) <= {0.0, 1.0}
+    for t in texts:
+        kept = "".join(c for c in t if not 0xF0000 <= ord(c) <= 0xF00FF)
+        if kept.strip() and "\ue001" in kept:
+            assert any("\ue001" in line for line in lines)
+
+
+def tree_params(trees: list[dict], baseline: float = 0.0) -> dict:
+    return {
+        "features": list(FEATURES),
+        "uses_trafilatura": True,
+        "threshold": 0.5,
+        "kind": "trees",
+        "trees": trees,
+        "depth": 2,
+        "baseline": baseline,
+    }
+
+
+def test_tree_model_walks_each_tree_to_its_leaf():
+    # tree 1: feature 0 <= 1.0 ? (feature 1 <= 0.5 ? -1 : 2) : 3 ; tree 2: a single leaf 0.5
+    one = {
+        "feature": [0, 1, 0, 0, 0],
+        "threshold": [1.0, 0.5, 0, 0, 0],
+        "left": [1, 3, 0, 0, 0],
+        "right": [2, 4, 0, 0, 0],
+        "leaf": [False, False, True, True, True],
+        "value": [0, 0, 3.0, -1.0, 2.0],
+    }
+    two = {
+        "feature": [0],
+        "threshold": [0],
+        "left": [0],
+        "right": [0],
+        "leaf": [True],
+        "value": [0.5],
+    }
+    model = BlockModel(tree_params([one, two], baseline=0.25))
+    x = np.zeros((4, len(FEATURES)), dtype=np.float32)
+    x[:, 0] = [0.0, 0.0, 1.0, 5.0]
+    x[:, 1] = [0.0, 0.9, 0.5, 0.0]
+    raw = np.log(model.keep_probability(x) / (1 - model.keep_probability(x)))
+    np.testing.assert_allclose(raw, [-0.25, 2.75, -0.25, 3.75], rtol=1e-5)
+
+
+def test_tree_model_matches_the_library_that_fitted_it():
+    ensemble = require("sklearn.ensemble")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from bench_extract import _export_trees
+
+    rng = np.random.default_rng(0)
+    x = rng.random((400, len(FEATURES))).astype(np.float32)
+    x[:, 5] = rng.integers(0, 2, 400)  # flags, whose split values equal feature values
+    y = (x[:, 0] + x[:, 3] > 1) ^ (x[:, 5] > 0)
+    clf = ensemble.HistGradientBoostingClassifier(max_iter=20, max_depth=4, random_state=0)
+    clf.fit(x, y)
+    params = tree_params([])
+    params.update(_export_trees(clf))
+    model = BlockModel(params)
+    np.testing.assert_allclose(model.keep_probability(x), clf.predict_proba(x)[:, 1], atol=1e-6)
