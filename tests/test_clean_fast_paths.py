@@ -134,6 +134,67 @@ def test_hard_wraps_match_the_line_by_line_reading(text):
     assert rules.hard_wraps(text, 20, 100) == _hard_wraps_reference(text, 20, 100)
 
 
+# --- hard wraps for a batch: the array reading gives each document hard_wraps' own joins ------
+
+_ascii_wrap_word = st.sampled_from(
+    [
+        "word",
+        "longerword",
+        "a",
+        "1.",
+        "b)",
+        "-",
+        "x,",
+        "end.",
+        "%",
+        "K.",
+        "12)",
+        "(",
+        "q;",
+        "Z",
+        "y" * 27,
+    ]
+)
+
+
+@st.composite
+def _wrapped_batch(draw):
+    """A few documents, ASCII or not, wrapped at their own widths, some indented (by four
+    spaces, as newswire does), listed, tabbed or spaced as a table, some not wrapped at all."""
+    # a batch with a non-ASCII document is read document by document: mostly ASCII batches
+    word = draw(st.sampled_from([_wrap_word, _ascii_wrap_word, _ascii_wrap_word]))
+    texts = []
+    for _ in range(draw(st.integers(1, 6))):
+        words = draw(st.lists(word, min_size=25, max_size=90))
+        # wrapped a little narrower than the width the rule will read (some lines fill it)
+        lines = textwrap.wrap(" ".join(words), draw(st.integers(24, 60))) or [""]
+        marks = st.sampled_from(
+            ["", "", "", "", "", "", "    ", "  ", "- ", "2. ", "   x   ", "\t", "\n", "abc "]
+        )
+        texts.append("\n".join(draw(marks) + line for line in lines))
+    return texts
+
+
+@settings(max_examples=300, deadline=None)
+@given(_wrapped_batch())
+def test_hard_wraps_batch_gives_each_document_its_own_joins(texts):
+    from tamis.clean.wraps import hard_wraps_batch
+
+    assert hard_wraps_batch(texts, 30, 100) == [rules.hard_wraps(t, 30, 100) for t in texts]
+
+
+def test_hard_wraps_batch_joins_a_wire_story_and_leaves_its_table():
+    from tamis.clean.wraps import hard_wraps_batch
+
+    story = textwrap.fill(" ".join(["grain"] * 12 + ["exports", "rose"] * 20), 68)
+    table = "    Wheat     1.2    3.4\n    Maize     5.6    7.8"
+    texts = [story, story + "\n" + table, "short\nlines\nonly"]
+    found = hard_wraps_batch(texts)
+    assert found == [rules.hard_wraps(t) for t in texts]
+    assert len(found[0]) == story.count("\n") and len(found[1]) == story.count("\n")
+    assert found[2] == []
+
+
 # --- observe keys: whole-batch reading gives each document's own keys -------------------------
 
 _seg_alphabet = list("ab U.S|–-”\"'.!? \tXy3\nÉßİΣς·•—…\x0c\xa0\u2003")

@@ -227,7 +227,12 @@ def _continues_sentence(text: str, line_start: int) -> bool:
 #: Furniture lines are short; a cookie notice is the one long kind, and names itself.
 _SHORT_LINE = 200
 _MAX_SPACES = 14  # the longest listed furniture phrase has fewer words; crumbs have their marks
-_LONG_LINE_WORDS = ("cookie", "куки")
+
+
+def _names_long_kind(line: str) -> bool:
+    """Whether a long line names a kind of furniture that may be long (a cookie notice)."""
+    low = line.lower()
+    return "cookie" in low or "куки" in low
 
 
 def pattern_lines(matcher) -> Rule:
@@ -239,9 +244,7 @@ def pattern_lines(matcher) -> Rule:
         kind_of = matcher.kind
         for line in text.split("\n"):
             n = len(line)
-            if n and (
-                n <= _SHORT_LINE or (n <= 1200 and any(w in line.lower() for w in _LONG_LINE_WORDS))
-            ):
+            if n and (n <= _SHORT_LINE or (n <= 1200 and _names_long_kind(line))):
                 kind = kind_of(line)
                 if kind and not _continues_sentence(text, pos):
                     found.append((pos, pos + n, kind))

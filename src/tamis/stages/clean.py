@@ -68,7 +68,10 @@ class CleanStage(Stage):
         if o.trailing_space:
             chosen.append(r.trailing_space)
         if o.hard_wrap:
-            chosen.append(r.hard_wraps)  # before line rules: a wrapped "share." is not a line
+            from tamis.clean.wraps import hard_wraps_batch
+
+            # before line rules: a wrapped "share." is not a line
+            chosen.append(_BatchRule(r.hard_wraps, hard_wraps_batch))
         if o.symbol_lines:
             chosen.append(r.symbol_lines)
         if o.boilerplate_lines:
@@ -108,11 +111,32 @@ class CleanStage(Stage):
         self.process_batch([doc])
 
     def process_batch(self, docs: list[Document]) -> None:
-        rules, name = self.rules, self.name
-        for doc in docs:
-            before = len(doc.text)
-            for rule in rules:
+        """Rule by rule over the batch (each document sees the rules in the same order as
+        alone), so a rule with a batch form reads all documents at once."""
+        name = self.name
+        before = [len(doc.text) for doc in docs]
+        for rule in self.rules:
+            if isinstance(rule, _BatchRule):
+                found = rule.batch([doc.text for doc in docs])
+                for doc, replacements in zip(docs, found, strict=True):
+                    if replacements:
+                        doc.apply(name, replacements)
+                continue
+            for doc in docs:
                 replacements = rule(doc.text)
                 if replacements:
                     doc.apply(name, replacements)
-            doc.signal(name, removed_chars=before - len(doc.text))
+        for doc, n in zip(docs, before, strict=True):
+            doc.signal(name, removed_chars=n - len(doc.text))
+
+
+class _BatchRule:
+    """A rule (``text -> replacements``) with a form that reads many texts at once and gives
+    each the same replacements."""
+
+    def __init__(self, rule, batch) -> None:
+        self.rule, self.batch = rule, batch
+        self.__name__ = rule.__name__
+
+    def __call__(self, text: str):
+        return self.rule(text)
