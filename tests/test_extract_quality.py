@@ -65,5 +65,5 @@ def test_held_out_wcxb_sample_quality(shared_data):
     assert fast >= FAST_FLOOR, f"fast F1 {fast:.3f} fell below {FAST_FLOOR}"
 
 
-AUTO_FLOOR = 0.82  # measured 0.846 on this sample
+AUTO_FLOOR = 0.83  # measured 0.858 on this sample (0.846 before the context signals and trees)
 FAST_FLOOR = 0.79  # measured 0.822 on this sample

@@ -29,21 +29,24 @@ class BlockModel:
         self.uses_trafilatura = bool(params["uses_trafilatura"])
         self.kind = params.get("kind", "mlp")
         if self.kind == "trees":
+            # all trees in one flat node table; a leaf's children are itself, so a walk that
+            # reached its leaf stays there and every walk is done after ``depth`` steps
             trees = params["trees"]
-            width = max(len(t["feature"]) for t in trees)
-
-            def padded(key: str, dtype: type) -> np.ndarray:
-                out = np.zeros((len(trees), width), dtype=dtype)
-                for i, tree in enumerate(trees):
-                    out[i, : len(tree[key])] = tree[key]
-                return out
-
-            self.feature = padded("feature", np.int64)
-            self.cut = padded("threshold", np.float64)
-            self.left = padded("left", np.int64)
-            self.right = padded("right", np.int64)
-            self.leaf = padded("leaf", bool)
-            self.value = padded("value", np.float64)
+            offsets = np.cumsum([0] + [len(t["feature"]) for t in trees])
+            self.roots = offsets[:-1].astype(np.int64)
+            own = np.arange(offsets[-1], dtype=np.int64)
+            leaf = np.concatenate([t["leaf"] for t in trees]).astype(bool)
+            left = np.concatenate(
+                [np.asarray(t["left"]) + o for t, o in zip(trees, self.roots, strict=True)]
+            )
+            right = np.concatenate(
+                [np.asarray(t["right"]) + o for t, o in zip(trees, self.roots, strict=True)]
+            )
+            self.left = np.where(leaf, own, left).astype(np.int64)
+            self.right = np.where(leaf, own, right).astype(np.int64)
+            self.feature = np.concatenate([t["feature"] for t in trees]).astype(np.int64)
+            self.cut = np.concatenate([t["threshold"] for t in trees]).astype(np.float64)
+            self.value = np.concatenate([t["value"] for t in trees]).astype(np.float64)
             self.depth = int(params["depth"])
             self.baseline = float(params["baseline"])
         else:
@@ -61,17 +64,16 @@ class BlockModel:
         return 1.0 / (1.0 + np.exp(-raw))
 
     def _trees(self, x: np.ndarray) -> np.ndarray:
-        """All trees at once: every (block, tree) pair walks one level per step; a pair that
-        reached a leaf stays there (its own index), so ``depth`` steps finish every walk."""
-        rows = np.arange(len(x))[:, None]
-        trees = np.arange(len(self.feature))[None, :]
-        node = np.zeros((len(x), len(self.feature)), dtype=np.int64)
+        """All (block, tree) pairs walk one level per step, with one gather per table."""
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        n_features = x.shape[1]
+        base = (np.arange(len(x), dtype=np.int64) * n_features)[:, None]
+        flat = x.ravel()
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots)))
         for _ in range(self.depth):
-            feature = self.feature[trees, node]
-            go_left = x[rows, feature] <= self.cut[trees, node]
-            step = np.where(go_left, self.left[trees, node], self.right[trees, node])
-            node = np.where(self.leaf[trees, node], node, step)
-        return self.baseline + self.value[trees, node].sum(axis=1)
+            go_left = flat[base + self.feature[node]] <= self.cut[node]
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.baseline + self.value[node].sum(axis=1)
 
     def _mlp(self, features: np.ndarray) -> np.ndarray:
         h = (features - self.mean) / self.scale
