@@ -164,6 +164,8 @@ def trailing_space(text: str) -> list[Replacement]:
     """
     ends = []
     for pair in (" \n", "\t\n", "\xa0\n"):
+        if pair[0] != " " and pair[0] not in text:
+            continue  # a search for one rare character costs a fraction of one for the pair
         at = text.find(pair)
         while at >= 0:
             ends.append(at + 1)

@@ -272,8 +272,13 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
 # always reaches that digit).
 _NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d))"
 _NUMBERS = re.compile(_NUMBERS_PATTERN)
-# On ASCII text a Unicode digit is an ASCII digit, and the engine tests ASCII classes faster.
-_NUMBERS_ASCII = re.compile(_NUMBERS_PATTERN, re.ASCII)
+# On ASCII text a Unicode digit is an ASCII digit. The scan for a pattern that opens with a
+# class tests the class at every character (several nanoseconds each); one that opens with a
+# literal jumps from one occurrence to the next. So ASCII text is read as bytes with every digit
+# turned into "0" (one table lookup per byte) and scanned for the same pattern written with "0"
+# for a digit: the same spans, in about half the time on newswire text.
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_NUMBERS_ZERO = re.compile(_NUMBERS_PATTERN.replace(r"\d", "0").encode("ascii"))
 _BEFORE, _AFTER = 8, 4  # room for "+", "00", "(" before a run and the lookaheads after it
 
 
@@ -295,14 +300,18 @@ def _iban_hint_at(text: str, digit: int) -> bool:
 def scan_numbers(text: str) -> NumberScan:
     regions: list[tuple[int, int]] = []
     hints: list[int] = []
-    for m in (_NUMBERS_ASCII if text.isascii() else _NUMBERS).finditer(text):
+    if text.isascii():
+        found = _NUMBERS_ZERO.finditer(text.encode("ascii").translate(_DIGITS_TO_ZERO))
+    else:
+        found = _NUMBERS.finditer(text)
+    for m in found:
         start, end = m.span()
         if end - start < 7:
             hints.append(start - 2)  # only the second branch matches a single digit
             continue
         if _iban_hint_at(text, start):
             hints.append(start - 2)
-        run = m.group()
+        run = text[start:end]
         digits = len(run) - run.count(" ") - run.count("-") - run.count(".") - run.count("/")
         if digits - run.count("(") - run.count(")") - run.count("\t") < 7 and run.count(".") < 3:
             continue  # too few digits for a phone or card, too few dots for an address
