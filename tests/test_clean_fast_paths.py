@@ -212,6 +212,33 @@ def test_keys_are_the_units_keys_for_any_characters(text):
     assert segments.keys(text, 5, 4) == {segments.unit_key(5, u) for u in segments.units(text, 4)}
 
 
+# ASCII text takes the literal-led scans: every character their branches reason about
+_ascii_seg_alphabet = list("ab xy U.S.|-!?\"')]\t\n\x1c\x1f\x0cAZ3")
+_ascii_seg_texts = st.lists(
+    st.sampled_from([*_ascii_seg_alphabet, " - ", " | ", ". A", "?! x", 'ab."C']), max_size=40
+).map("".join)
+
+
+def _marks(found):
+    """What the segment loop reads of each match (a separator's match has no groups)."""
+    return [
+        (m.span(), m.lastindex, m.lastindex and m.span(1), m.lastindex == 2 and m.span(2))
+        for m in found
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ascii_seg_texts)
+def test_ascii_mark_scans_are_the_text_marks_scan(text):
+    assert _marks(segments._ascii_marks(text)) == _marks(segments._TEXT_MARKS.finditer(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ascii_seg_texts)
+def test_keys_of_ascii_text_are_the_units_keys(text):
+    assert segments.keys(text, 5, 4) == {segments.unit_key(5, u) for u in segments.units(text, 4)}
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(_seg_alphabet), max_size=80), max_size=6))
 def test_batch_keys_count_each_document_once_per_key(texts):
