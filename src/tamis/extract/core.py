@@ -15,10 +15,13 @@ The plain extractors (``trafilatura``, ``trafilatura_precision``, ``trafilatura_
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from tamis.extract.backends import resiliparse_text, tidy, trafilatura_text
+
+_WORD = re.compile(r"\w+")
 
 EXTRACTORS = (
     "auto",
@@ -92,6 +95,19 @@ def block_signals(tree: Any, info: Any, resi: str, traf: str | None) -> Any:
     )
 
 
+#: when the base text already holds this share of the page's words, the block stage is skipped:
+#: measured on WCXB dev, 44% of pages are above it and the blocks the model adds there are worth
+#: 0.0003-0.0008 F1 in all, while the stage is a third of the time on such pages
+COVERS_PAGE_SHARE = 0.7
+
+
+def _covers_page(base: str, tree: Any) -> bool:
+    from tamis.extract.backends import resiliparse_raw
+
+    page_words = len(_WORD.findall(resiliparse_raw(tree, main_content=False)))
+    return len(_WORD.findall(base)) >= COVERS_PAGE_SHARE * max(page_words, 1)
+
+
 def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int, int]:
     """The base extractor's text plus the blocks it missed that the model says are content.
 
@@ -103,8 +119,10 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
     from tamis.extract.model import load_model
 
     model = load_model(model_name)
-    resi = resiliparse_text(tree)
     traf = trafilatura_text(html, fast=True) if model.uses_trafilatura else None
+    if traf and _covers_page(traf, tree):
+        return traf, 0, 0
+    resi = resiliparse_text(tree)
     base = traf if traf is not None else resi
     blocks = block_signals(tree, info, resi, traf)
     probability = model.keep_probability(blocks.features)
