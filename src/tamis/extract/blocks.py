@@ -3,10 +3,14 @@
 A page's visible text (resiliparse, every block on its own line) is split into blocks; each
 block gets signals that hold on any site: whether trafilatura and resiliparse's main-content
 heuristics kept it (and how many of its neighbours they kept), whether it sits inside
-``<nav>``/``<header>``/``<footer>``/``<aside>`` or inside ``<main>``/``<article>``, its link
-density, length and punctuation, whether the publisher's JSON-LD body contains it, and
-page-level hints (JSON-LD and Open Graph types, how much of the page each heuristic kept).
-A small model (:mod:`tamis.extract.model`) turns these into a keep probability.
+``<nav>``/``<header>``/``<footer>``/``<aside>`` or inside ``<main>``/``<article>``, which
+generic class/id words its ancestors carry (comment, related, sidebar, product, post...) and
+which kind of element holds it (heading, list item, table cell, paragraph, form), its link
+density, length and punctuation, overlap with the title and description, whether the
+publisher's JSON-LD body contains it, and page-level hints (JSON-LD and Open Graph types, how
+much of the page each heuristic kept). The DOM context comes from the same single text pass:
+marker characters put into the tree around each context group's elements come out in the text
+and say, line by line, which groups are open. A small model (:mod:`tamis.extract.model`) turns these into a keep probability.
 """
 
 from __future__ import annotations
@@ -236,7 +240,9 @@ def page_blocks(
     title: str | None = None,
     description: str | None = None,
 ) -> PageBlocks:
-    """Blocks of the page with their signals (``traf`` None: the fast mode, without it)."""
+    """Blocks of the page with their signals (``traf`` None: without trafilatura's verdicts).
+
+    Marks ``tree`` in place (context markers), so callers read anything else from it first."""
     from tamis.extract.backends import resiliparse_raw
 
     _mark_context(tree)
