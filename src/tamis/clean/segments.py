@@ -288,7 +288,13 @@ def _group_keys(texts: list[str], min_segment_chars: int):
 
 def batch_keys(texts: list[str], source_his: list[int], min_segment_chars: int = 12):
     """The keys of many documents and, for each distinct key, how many documents hold it:
-    ``(keys, counts)``, numpy arrays, keys sorted. Each document's keys are :func:`keys`.
+    ``(keys, counts)``, numpy arrays, keys sorted. Each document's keys are :func:`keys`."""
+    return count_documents(*key_pairs(texts, source_his, min_segment_chars))
+
+
+def key_pairs(texts: list[str], source_his: list[int], min_segment_chars: int = 12):
+    """Every key of every document and the document's index: ``(keys, docs)``, numpy arrays,
+    a key repeated as often as the document holds it.
 
     Written for speed, since observe reads every document. The documents are joined by line
     breaks and read as one text: no key spans a line and no boundary mark matches a line break,
@@ -296,7 +302,7 @@ def batch_keys(texts: list[str], source_his: list[int], min_segment_chars: int =
     normalisation and the hashing run once per batch as C-level maps instead of a Python loop
     per line, segment and document (only the boundary decisions loop in Python, per mark).
     ASCII documents are read apart from the others, since an all-ASCII text takes the
-    quicker path of :func:`_normalised`.
+    quicker paths of :func:`_normalised` and of the boundary scan.
     """
     import numpy as np
 
@@ -311,11 +317,20 @@ def batch_keys(texts: list[str], source_his: list[int], min_segment_chars: int =
             docs.append(np.asarray(group, dtype=np.int64)[doc])
             hashes.append(found)
     if not docs:
-        return np.empty(0, np.uint64), np.empty(0, np.uint32)
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
     doc = np.concatenate(docs)
     his = np.asarray(source_his, dtype=np.uint64)[doc]
     key = (his << np.uint64(ITEM_BITS)) | (np.concatenate(hashes) & np.uint64(ITEM_MASK))
-    # a key counts once per document that holds it
+    return key, doc
+
+
+def count_documents(key, doc):
+    """For each distinct key, how many documents hold it (a key counts once per document):
+    ``(keys, counts)``, keys sorted."""
+    import numpy as np
+
+    if not len(key):
+        return np.empty(0, np.uint64), np.empty(0, np.uint32)
     order = np.lexsort((doc, key))
     key, doc = key[order], doc[order]
     first = np.ones(len(key), dtype=bool)

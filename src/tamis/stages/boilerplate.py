@@ -98,33 +98,33 @@ class BoilerplateStage(GlobalStage):
     def observe(self, docs: list[Document], state: ShardState) -> None:
         import numpy as np
 
-        from tamis.clean.segments import batch_keys, source_bits
+        from tamis.clean.segments import count_documents, key_pairs, source_bits
+        from tamis.clean.sitekey import site_of
 
         if not docs:
             return
         min_chars = self.options.min_segment_chars
         bits: dict[str, int] = {}
         his = []
+        url_fields, source_field = self.options.url_fields, self.options.source_field
         for doc in docs:
-            site = self._site(doc)
+            site = site_of(doc, url_fields, source_field)
             hi = bits.get(site)
             if hi is None:
                 hi = bits[site] = source_bits(site)
             state.site_docs[hi] = state.site_docs.get(hi, 0) + 1
             his.append(hi)
-        # a few hundred documents at a time: the joined text stays in the processor's cache
-        found, counts = [], []
+        # a few hundred documents at a time: the joined text stays in the processor's cache;
+        # the keys of all chunks are then counted in one sort
+        found, owners = [], []
         for start in range(0, len(docs), _OBSERVE_CHUNK):
             chunk = docs[start : start + _OBSERVE_CHUNK]
-            keys, n = batch_keys(
+            keys, doc_index = key_pairs(
                 [doc.text for doc in chunk], his[start : start + _OBSERVE_CHUNK], min_chars
             )
             found.append(keys)
-            counts.append(n)
-        if len(found) > 1:  # chunks share keys: sum their document counts
-            keys, inverse = np.unique(np.concatenate(found), return_inverse=True)
-            n = np.bincount(inverse, weights=np.concatenate(counts), minlength=len(keys))
-            n = n.astype(np.uint32)
+            owners.append(doc_index + start)
+        keys, n = count_documents(np.concatenate(found), np.concatenate(owners))
         if len(keys):
             state.add(keys, n)
 
