@@ -12,7 +12,18 @@ import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["pipeline", "repair", "clean", "quality", "langid", "dedup", "extract", "ray", "report"]
+ORDER = [
+    "pipeline",
+    "repair",
+    "clean",
+    "quality",
+    "langid",
+    "dedup",
+    "extract",
+    "extract_fast",
+    "ray",
+    "report",
+]
 HEADER = """# Benchmark results
 
 Every section names its machine and the command that produced it. The machine is a shared
