@@ -43,6 +43,38 @@ def test_slow_call_is_interrupted_near_the_limit():
     assert outer_timer_is_restored(before)
 
 
+def test_a_swallowed_alarm_is_raised_again():
+    # the alarm can land where its exception is swallowed (an extractor's catch-all, a finaliser
+    # run by the garbage collector): the guard keeps ringing until the call gives up
+    def swallow_once_then_spin():
+        try:
+            busy(10)
+        except BaseException:  # noqa: BLE001 - what a careless extractor does
+            pass
+        return busy(10)
+
+    started = time.perf_counter()
+    with pytest.raises(PageTimeout):
+        run_with_time_limit(swallow_once_then_spin, 0.2)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_a_call_that_swallows_every_alarm_and_finishes_late_is_still_a_timeout():
+    def swallow_all():
+        end = time.perf_counter() + 0.5
+        while time.perf_counter() < end:
+            try:
+                busy(0.01)
+            except BaseException:  # noqa: BLE001 - swallows every alarm
+                pass
+        return "late"
+
+    before = signal.getitimer(signal.ITIMER_REAL)[0]
+    with pytest.raises(PageTimeout):
+        run_with_time_limit(swallow_all, 0.2)
+    assert outer_timer_is_restored(before)
+
+
 def test_errors_of_the_call_propagate():
     def boom():
         raise KeyError("x")

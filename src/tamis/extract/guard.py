@@ -38,22 +38,41 @@ def run_with_time_limit(func: Callable[[], T], seconds: float | None) -> T:
     return _with_thread(func, seconds)
 
 
+#: after the limit, the alarm repeats at this interval until the call ends: a PageTimeout raised
+#: where Python cannot propagate it (in a finaliser run by the garbage collector, a weakref
+#: callback) is only printed as "unraisable", and the extractor would otherwise run on unbounded
+RETRY_SECONDS = 0.05
+
+
 def _with_alarm(func: Callable[[], T], seconds: float) -> T:
+    state = {"fired": False, "done": False}
+
     def on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
+        if state["done"]:
+            return
+        state["fired"] = True
         raise PageTimeout(f"page extraction exceeded {seconds:g} s")
 
     previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    previous_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
     started = time.monotonic()
     try:
-        return func()
+        result = func()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
-        if previous_delay:
-            # an outer guard was running: give it back what is left of its time (at least 1 ms)
-            left = previous_delay - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        state["done"] = True
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous_handler)
+            if previous_delay:
+                # an outer guard was running: give it back what is left of its time (>= 1 ms)
+                left = previous_delay - (time.monotonic() - started)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), previous_interval)
+    if state["fired"]:
+        # the alarm went off but its exception was swallowed where it landed: the page still
+        # took longer than the limit
+        raise PageTimeout(f"page extraction exceeded {seconds:g} s")
+    return result
 
 
 def _with_thread(func: Callable[[], T], seconds: float) -> T:
