@@ -178,9 +178,11 @@ def _wrapped_batch(draw):
 @settings(max_examples=300, deadline=None)
 @given(_wrapped_batch())
 def test_hard_wraps_batch_gives_each_document_its_own_joins(texts):
-    from tamis.clean.wraps import hard_wraps_batch
+    from tamis.clean.wraps import array_chunk, hard_wraps_batch
 
-    assert hard_wraps_batch(texts, 30, 100) == [rules.hard_wraps(t, 30, 100) for t in texts]
+    expected = [rules.hard_wraps(t, 30, 100) for t in texts]
+    assert array_chunk(texts, 30, 100) == expected  # the array reading, however few documents
+    assert hard_wraps_batch(texts * 5, 30, 100) == expected * 5
 
 
 def test_hard_wraps_batch_joins_a_wire_story_and_leaves_its_table():
