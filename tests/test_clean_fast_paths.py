@@ -252,3 +252,27 @@ def test_batch_keys_count_each_document_once_per_key(texts):
             expected[key] = expected.get(key, 0) + 1
     assert dict(zip(keys.tolist(), counts.tolist(), strict=True)) == expected
     assert list(keys) == sorted(keys)
+
+
+# Any text takes the literal-led scans of copies with the sentence marks turned into "." and the
+# separators into "|": every character the branches of _TEXT_MARKS reason about, non-ASCII too
+_any_seg_texts = st.lists(
+    st.sampled_from(
+        [*_seg_alphabet, *"AZaz)]»’", " - ", " | ", " – ", ". A", "?! x", 'ab."C', "…Б", "—.", "а"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_any_seg_texts)
+def test_text_mark_scans_are_the_text_marks_scan(text):
+    assert _marks(segments._text_marks(text)) == _marks(segments._TEXT_MARKS.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([" ", "a", "\u3000", "é", "\ud800", "\n", "\U0001f600"])).map("".join)
+)
+def test_double_space_test_is_the_substring_test(text):
+    assert segments._holds_double_space(text) == ("  " in text)
