@@ -154,3 +154,62 @@ def test_tree_model_matches_the_library_that_fitted_it():
     params.update(_export_trees(clf))
     model = BlockModel(params)
     np.testing.assert_allclose(model.keep_probability(x), clf.predict_proba(x)[:, 1], atol=1e-6)
+
+
+def _marked_group_by_group(tree) -> None:
+    """Reference marking: every element of every group gets its own marker pair, group by
+    group (what ``_mark_context`` did before it marked each element once for all its groups)."""
+    from tamis.extract import blocks
+
+    document = tree.document
+
+    def mark(el, opening: str, closing: str) -> None:
+        first = el.first_child
+        opener = tree.create_text_node(opening)
+        if first is None:
+            el.append_child(opener)
+        else:
+            el.insert_before(opener, first)
+        el.append_child(tree.create_text_node(closing))
+
+    for group, (selector, _) in enumerate(blocks._SELECTOR_GROUPS):
+        for el in document.query_selector_all(selector).values():
+            mark(el, chr(blocks._OPEN + group), chr(blocks._CLOSE + group))
+    for group, words in enumerate(blocks.CONTEXT_WORDS.values(), start=blocks._WORD_GROUP_BASE):
+        selector = ", ".join(f"[class*={w} i], [id*={w} i]" for w in words)
+        for el in document.query_selector_all(selector).values():
+            mark(el, chr(blocks._OPEN + group), chr(blocks._CLOSE + group))
+
+
+_TAGS = ["div", "li", "p", "nav", "td", "h2", "article", "span", "form"]
+_CLASSES = ["", "menu-item", "post comment", "sidebar", "Entry-Content", "item card", "x"]
+
+
+@st.composite
+def nested_html(draw, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        tag, cls = draw(st.sampled_from(_TAGS)), draw(st.sampled_from(_CLASSES))
+        inner = draw(nested_html(depth + 1)) if depth < 3 and draw(st.booleans()) else ""
+        words = draw(st.sampled_from(["alpha beta.", "gamma", "delta epsilon zeta"]))
+        parts.append(f'<{tag} class="{cls}">{words} {inner}</{tag}>')
+    return "".join(parts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(nested_html())
+def test_marking_each_element_once_gives_the_group_by_group_contexts(body):
+    """One marker pair per element for all its groups must say, line by line, exactly what a
+    pair per group did (the model was trained on the latter)."""
+    from tamis.extract import blocks
+
+    html = f"<html><body>{body}</body></html>"
+    once = blocks_of(html)
+    saved = blocks._mark_context
+    blocks._mark_context = _marked_group_by_group
+    try:
+        reference = blocks_of(html)
+    finally:
+        blocks._mark_context = saved
+    assert once[0] == reference[0]
+    assert np.array_equal(once[1], reference[1])

@@ -19,6 +19,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -153,13 +154,50 @@ _WORD_GROUP = re.compile(
 _GROUP_BITS = [name for _, name in _SELECTOR_GROUPS] + [f"ctx_{g}" for g in CONTEXT_WORDS]
 
 
-def _mark_context(tree: Any) -> None:
-    """Put open/close markers inside every element of each context group (in place)."""
-    new_text = tree.create_text_node
+@lru_cache(maxsize=8192)
+def _word_bits(words: str) -> int:
+    """Context-mask bits of the word groups named in an element's class and id (cached: a
+    page repeats the same class strings on many elements, and sites share them)."""
+    bits = 0
+    for m in _WORD_GROUP.finditer(words.lower()):
+        bits |= 1 << (_WORD_GROUP_BASE + int(m.lastgroup[1:]))
+    return bits
 
-    def mark(el: Any, opening: str, closing: str) -> None:
-        # one text node per side however many groups the element is in (node creation is
-        # what marking costs)
+
+@lru_cache(maxsize=4096)
+def _markers(mask: int) -> tuple[str, str]:
+    """The opening and closing marker strings of every group in ``mask``."""
+    groups = [g for g in range(len(_GROUP_BITS)) if mask >> g & 1]
+    return "".join(chr(_OPEN + g) for g in groups), "".join(chr(_CLOSE + g) for g in groups)
+
+
+def _mark_context(tree: Any) -> None:
+    """Put open/close markers inside every element of each context group (in place).
+
+    Each element is marked once, with one text node per side for all its groups: node
+    creation from Python is what marking costs, and a sixth of the elements are in more than
+    one group (a ``li`` with a menu class, a ``p`` inside a post body...)."""
+    document = tree.document
+    # keyed by the node's hash (stable per node): two queries give distinct wrapper objects
+    # of one node, and comparing wrappers is slow
+    masks: dict[int, int] = {}
+    nodes: dict[int, Any] = {}
+    for group, (selector, _) in enumerate(_SELECTOR_GROUPS):
+        bit = 1 << group
+        for el in document.query_selector_all(selector).values():
+            key = hash(el)
+            nodes[key] = el
+            masks[key] = masks.get(key, 0) | bit
+    for el in document.query_selector_all(_WORD_SELECTOR).values():
+        bits = _word_bits(f"{el.getattr('class') or ''} {el.getattr('id') or ''}")
+        if bits:
+            key = hash(el)
+            nodes[key] = el
+            masks[key] = masks.get(key, 0) | bits
+    new_text = tree.create_text_node
+    for key, mask in masks.items():
+        el = nodes[key]
+        opening, closing = _markers(mask)
         first = el.first_child
         opener = new_text(opening)
         if first is None:
@@ -167,21 +205,6 @@ def _mark_context(tree: Any) -> None:
         else:
             el.insert_before(opener, first)
         el.append_child(new_text(closing))
-
-    document = tree.document
-    for group, (selector, _) in enumerate(_SELECTOR_GROUPS):
-        opening, closing = chr(_OPEN + group), chr(_CLOSE + group)
-        for el in document.query_selector_all(selector).values():
-            mark(el, opening, closing)
-    for el in document.query_selector_all(_WORD_SELECTOR).values():
-        words = f"{el.getattr('class') or ''} {el.getattr('id') or ''}".lower()
-        groups = {_WORD_GROUP_BASE + int(m.lastgroup[1:]) for m in _WORD_GROUP.finditer(words)}
-        if groups:
-            mark(
-                el,
-                "".join(chr(_OPEN + g) for g in groups),
-                "".join(chr(_CLOSE + g) for g in groups),
-            )
 
 
 def _line_contexts(text: str) -> tuple[list[str], list[int]]:
