@@ -214,7 +214,7 @@ def test_keys_are_the_units_keys_for_any_characters(text):
     assert segments.keys(text, 5, 4) == {segments.unit_key(5, u) for u in segments.units(text, 4)}
 
 
-# ASCII text takes the literal-led scans: every character their branches reason about
+# ASCII text, densely: every character the literal-led scans' branches reason about
 _ascii_seg_alphabet = list("ab xy U.S.|-!?\"')]\t\n\x1c\x1f\x0cAZ3")
 _ascii_seg_texts = st.lists(
     st.sampled_from([*_ascii_seg_alphabet, " - ", " | ", ". A", "?! x", 'ab."C']), max_size=40
@@ -231,8 +231,8 @@ def _marks(found):
 
 @settings(max_examples=400, deadline=None)
 @given(_ascii_seg_texts)
-def test_ascii_mark_scans_are_the_text_marks_scan(text):
-    assert _marks(segments._ascii_marks(text)) == _marks(segments._TEXT_MARKS.finditer(text))
+def test_mark_scans_of_ascii_text_are_the_text_marks_scan(text):
+    assert _marks(segments._text_marks(text)) == _marks(segments._TEXT_MARKS.finditer(text))
 
 
 @settings(max_examples=200, deadline=None)

@@ -117,47 +117,14 @@ _TEXT_MARKS = re.compile(
 )
 _SEPARATORS = "|–—·•-"
 
-# _TEXT_MARKS on ASCII text, as three scans that each open with a literal character: the regex
-# engine tests a leading class at every character (several nanoseconds each) but jumps from one
-# occurrence of a leading literal to the next. On ASCII text each mark character has one
-# branch: ".", "!" and "?" the sentence end (read on a copy where all three are "."; the
-# branch treats them alike), "|" the lone separator, "-" the spaced dash. None of the three
-# matches a character another consumes, so together, in text order, they are _TEXT_MARKS's
-# matches, with the same groups. Non-ASCII classes drop out ("\s" is spelled out: a bytes
-# pattern's "\s" leaves out the ASCII separators \x1c-\x1f that str's counts as white space).
-_ASCII_SPACE = "".join(chr(c) for c in range(128) if chr(c).isspace()).encode("ascii")
-_SENTENCE_TO_DOT = bytes.maketrans(b"!?", b"..")
-_ASCII_SENTENCE = re.compile(
-    rb"\.(?:\.*(?P<close>[\"')\]]*)(?:(?P<space>[ \t]+)(?:(?=\n)|(?![a-z"
-    + re.escape(_ASCII_SPACE)
-    + rb"]))|(?=[A-Z])))"
-)
-_ASCII_BAR = re.compile(rb"\|(?![|.!?)\]-])")
-_ASCII_DASH = re.compile(rb"-(?<= -)(?= )")  # the literal first: a look-behind first is slow
-
-
-def _ascii_marks(text: str) -> list[re.Match[bytes]]:
-    """``list(_TEXT_MARKS.finditer(text))`` for an ASCII ``text`` (same spans and groups)."""
-    data = text.encode("ascii")
-    found = list(_ASCII_SENTENCE.finditer(data.translate(_SENTENCE_TO_DOT)))
-    more = []
-    if b"|" in data:
-        more += _ASCII_BAR.finditer(data)
-    if b" - " in data:
-        more += _ASCII_DASH.finditer(data)
-    if more:
-        found += more
-        found.sort(key=re.Match.start)
-    return found
-
-
 # _TEXT_MARKS on any text, as literal-led scans of copies: one where "!", "?" and "…" are "."
 # (the sentence branch, which treats the four alike) and one where "–", "—", "·" and "•" are
 # "|" (the lone-separator branch, whose look-ahead treats the five alike and the sentence marks
 # alike), plus the spaced "-". Each replacement is one character for one, so positions hold;
 # each scan's literal is the one character of its branch, and no match consumes a character
 # another scan starts on, so together, in text order, they are _TEXT_MARKS's matches. A scan
-# and a replacement run only when their characters occur.
+# and a replacement run only when their characters occur. (On ASCII text this is also quicker
+# than scanning its bytes: the encoding and a translated copy cost more than they save.)
 _SENTENCE = re.compile(
     r"\.(?:\.*(?P<close>[\"'”’»)\]]*)(?:(?P<space>[ \t]+)(?:(?=\n)|(?![a-zà-ÿа-я\s]))|(?=[A-ZÀ-ÞА-Я])))"
 )
@@ -196,7 +163,7 @@ def _segment_spans_of_text(text: str, min_line: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = line_end = -1
     line_ok = False
-    for m in _ascii_marks(text) if text.isascii() else _text_marks(text):
+    for m in _text_marks(text):
         at = m.start()
         if at >= line_end:  # the first mark of a line: close the previous line's spans
             if line_ok:
