@@ -198,12 +198,7 @@ def _mark_context(tree: Any) -> None:
     for key, mask in masks.items():
         el = nodes[key]
         opening, closing = _markers(mask)
-        first = el.first_child
-        opener = new_text(opening)
-        if first is None:
-            el.append_child(opener)
-        else:
-            el.insert_before(opener, first)
+        el.prepend(new_text(opening))
         el.append_child(new_text(closing))
 
 

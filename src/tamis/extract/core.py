@@ -96,7 +96,7 @@ def block_signals(tree: Any, info: Any, resi: str, traf: str | None) -> Any:
 
 
 #: when the base text already holds this share of the page's words, the block stage is skipped.
-#: Measured on WCXB dev (bench/work/extract/skip_curve.py): pages skipped / overall F1 at 0.8
+#: Measured on WCXB dev (bench/results/extract.md): pages skipped / overall F1 at 0.8
 #: 30% / 0.8615, 0.7 44% / 0.8612, 0.65 50% / 0.8609, 0.6 54% / 0.8604, 0.5 62% / 0.8583; the
 #: stage is a third of a page's time where it runs
 COVERS_PAGE_SHARE = 0.65
