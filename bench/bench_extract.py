@@ -137,18 +137,15 @@ def machine() -> str:
 # --- quality --------------------------------------------------------------------------------
 
 
-def quality(systems: tuple[str, ...], workers: int, limit: int | None) -> str:
-    from tamis.extract.score import aeb_scores, aeb_tp_fp_fn, word_prf
+def wcxb_table(
+    pages: list[tuple[str, str, str]], outputs: dict[str, dict[str, str]], names: tuple[str, ...]
+) -> list[str]:
+    """WCXB word-F1 per system: all pages, the two halves, each page type; mean P and R."""
+    from tamis.extract.score import word_prf
 
-    pages = wcxb_pages()[:limit] if limit else wcxb_pages()
-    jobs = [("wcxb", fid, "", systems) for fid, _, _ in pages]
-    outputs: dict[str, dict[str, str]] = {}
-    with Pool(workers) as pool:
-        for key, out in pool.imap_unordered(_page_job, jobs, chunksize=4):
-            outputs[key] = out
     rows = defaultdict(lambda: defaultdict(list))
     for fid, page_type, ref in pages:
-        for name in systems:
+        for name in names:
             prf = word_prf(outputs[fid][name], ref)
             for group in ("all", f"half {half(fid)}", page_type):
                 rows[name][group].append(prf)
@@ -159,15 +156,27 @@ def quality(systems: tuple[str, ...], workers: int, limit: int | None) -> str:
         "| system | " + " | ".join(groups) + " | P (all) | R (all) |",
         "|---|" + "---:|" * (len(groups) + 2),
     ]
-    for name in systems:
+    for name in names:
         f1 = [statistics.mean(x.f1 for x in rows[name][g]) for g in groups]
         p = statistics.mean(x.precision for x in rows[name]["all"])
         r = statistics.mean(x.recall for x in rows[name]["all"])
         lines.append(
             f"| {name} | " + " | ".join(f"{v:.3f}" for v in f1) + f" | {p:.3f} | {r:.3f} |"
         )
-    counts = {g: len(rows[systems[0]][g]) for g in groups}
-    lines += ["", "pages per group: " + ", ".join(f"{g} {n}" for g, n in counts.items()), ""]
+    counts = {g: len(rows[names[0]][g]) for g in groups}
+    return lines + ["", "pages per group: " + ", ".join(f"{g} {n}" for g, n in counts.items()), ""]
+
+
+def quality(systems: tuple[str, ...], workers: int, limit: int | None) -> str:
+    from tamis.extract.score import aeb_scores, aeb_tp_fp_fn
+
+    pages = wcxb_pages()[:limit] if limit else wcxb_pages()
+    jobs = [("wcxb", fid, "", systems) for fid, _, _ in pages]
+    outputs: dict[str, dict[str, str]] = {}
+    with Pool(workers) as pool:
+        for key, out in pool.imap_unordered(_page_job, jobs, chunksize=4):
+            outputs[key] = out
+    lines = wcxb_table(pages, outputs, systems)
 
     aeb = aeb_pages()[:limit] if limit else aeb_pages()
     jobs = [("aeb", key, "", systems) for key, _ in aeb]

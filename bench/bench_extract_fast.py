@@ -35,7 +35,15 @@ from collections import defaultdict
 from multiprocessing import Pool
 from pathlib import Path
 
-from bench_extract import aeb_html, aeb_pages, half, machine, wcxb_html, wcxb_pages
+from bench_extract import (
+    aeb_html,
+    aeb_pages,
+    half,
+    machine,
+    wcxb_html,
+    wcxb_pages,
+    wcxb_table,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -151,36 +159,14 @@ def trafilatura_outputs(fids: list[str], workers: int) -> dict[str, str]:
 
 
 def quality(workers: int) -> str:
-    from tamis.extract.score import word_prf
 
     pages = wcxb_pages()
     fids = [fid for fid, _, _ in pages]
     outputs = _run(fids, tuple(SYSTEMS), workers)
     traf = trafilatura_outputs(fids, workers)
     names = (*SYSTEMS, "trafilatura")
-    rows: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for fid, page_type, ref in pages:
-        texts = {**outputs[fid], "trafilatura": traf[fid]}
-        for name in names:
-            prf = word_prf(texts[name], ref)
-            for group in ("all", f"half {half(fid)}", page_type):
-                rows[name][group].append(prf)
-    groups = ["all", "half A", "half B"] + sorted({t for _, t, _ in pages})
-    lines = [
-        f"### WCXB dev, word F1 (benchmark's scorer), {len(pages)} pages",
-        "",
-        "| system | " + " | ".join(groups) + " | P (all) | R (all) |",
-        "|---|" + "---:|" * (len(groups) + 2),
-    ]
-    for name in names:
-        f1 = [statistics.mean(x.f1 for x in rows[name][g]) for g in groups]
-        p = statistics.mean(x.precision for x in rows[name]["all"])
-        r = statistics.mean(x.recall for x in rows[name]["all"])
-        lines.append(
-            f"| {name} | " + " | ".join(f"{v:.3f}" for v in f1) + f" | {p:.3f} | {r:.3f} |"
-        )
-    counts = {g: len(rows[names[0]][g]) for g in groups}
-    lines += ["", "pages per group: " + ", ".join(f"{g} {n}" for g, n in counts.items()), ""]
+    texts = {fid: {**outputs[fid], "trafilatura": traf[fid]} for fid in fids}
+    lines = wcxb_table(pages, texts, names)
     return "\n".join(lines) + aeb_quality(workers)
 
 
