@@ -2,12 +2,14 @@
 
 trafilatura is the most accurate single extractor and resiliparse the fastest, but each fails
 on whole kinds of page: trafilatura keeps one node of a listing, a product grid or a page of
-``<section>``s; resiliparse keeps navigation. tamis's extractors classify every block of the
-page with a small model over generic signals (see :mod:`tamis.extract.blocks`), among them the
-verdicts of those heuristics, so the result takes what each gets right:
+``<section>``s; resiliparse keeps navigation. tamis's extractors classify the blocks of the page
+with small models over generic signals (a block's DOM context, its links and punctuation, what
+the heuristics kept), so the result takes what each gets right:
 
-* ``auto`` (the default) starts from trafilatura's fast mode and adds the blocks it missed;
-* ``fast`` starts from resiliparse and uses no trafilatura at all.
+* ``auto`` (the default) starts from trafilatura's fast mode and adds the blocks it missed, as
+  boosted trees over the signals of :mod:`tamis.extract.blocks` decide;
+* ``fast`` (:mod:`tamis.extract.fast`) uses no trafilatura at all: one resiliparse pass over the
+  whole page, each line kept or dropped by a small line model.
 
 The plain extractors (``trafilatura``, ``trafilatura_precision``, ``trafilatura_recall``,
 ``resiliparse``) stay available for comparison and for users who want them.
