@@ -276,3 +276,73 @@ def test_text_mark_scans_are_the_text_marks_scan(text):
 )
 def test_double_space_test_is_the_substring_test(text):
     assert segments._holds_double_space(text) == ("  " in text)
+
+
+def _mark_rows(found):
+    """(start, end, start of the trailing spaces or -1, is a separator) of each match."""
+    return [
+        (m.start(), m.end(), m.start(2) if m.lastindex == 2 else -1, m.lastindex is None)
+        for m in found
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_any_seg_texts)
+def test_mark_table_reads_the_text_marks_scan(text):
+    table = segments._mark_table(text)
+    got = list(zip(*(column.tolist() for column in table), strict=True))
+    assert got == _mark_rows(segments._TEXT_MARKS.finditer(text))
+
+
+# lines long enough to be cut, dense in separators with spaces and tabs on either side, sentence
+# ends glued and spaced, and white space that makes a key fold
+_cut_lines = st.lists(
+    st.lists(
+        st.sampled_from(
+            [
+                *"ab xy U.S|-”\"'.!?\tXy3AZ)»’–•…\xa0",
+                " - ",
+                " | ",
+                " \t| ",
+                "|\t ",
+                " – ",
+                ". A",
+                "?! x",
+                'ab."C',
+                "  ",
+                "\t",
+                "word ",
+                "ab.Cd",
+            ]
+        ),
+        max_size=14,
+    ).map("".join),
+    max_size=6,
+).map("\n".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_cut_lines, st.booleans())
+def test_segment_pieces_are_the_line_by_line_segments(text, lowered):
+    import numpy as np
+
+    min_line = 8
+    lines = text.split("\n")
+    source = text.lower() if lowered else text  # every character here lower-cases one for one
+    line_len = np.array([len(line) for line in lines], np.int64)
+    line_start = np.zeros(len(lines), np.int64)
+    np.cumsum(line_len[:-1] + 1, out=line_start[1:])
+    has_letter = np.array([bool(segments._LETTER.search(line)) for line in lines], bool)
+    pieces, starts = segments._segment_pieces(
+        text, source, line_start, line_len, has_letter, min_line
+    )
+    expected = []
+    for line, cut, start in zip(lines, source.split("\n"), line_start.tolist(), strict=True):
+        if len(line) >= min_line and segments._LETTER.search(line):
+            spans = segments.segment_spans(line)  # marks read on the text, pieces cut from source
+            if len(spans) > 1:
+                expected += [(cut[s:e], start) for s, e in spans]
+    # each piece is the segment's text; its start lies on the segment's line
+    line_of = np.searchsorted(line_start, starts, "right") - 1
+    assert pieces == [piece for piece, _ in expected]
+    assert line_start[line_of].tolist() == [start for _, start in expected]
