@@ -395,10 +395,16 @@ def count_documents(key, doc):
         return np.empty(0, np.uint64), np.empty(0, np.uint32)
     order = np.lexsort((doc, key))
     key, doc = key[order], doc[order]
-    first = np.ones(len(key), dtype=bool)
-    first[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
-    uniq, counts = np.unique(key[first], return_counts=True)
-    return uniq, counts.astype(np.uint32)
+    new_key = np.ones(len(key), dtype=bool)
+    new_key[1:] = key[1:] != key[:-1]
+    first = new_key.copy()
+    first[1:] |= doc[1:] != doc[:-1]
+    # the pairs are sorted by key: each key's document count is the length of its run among
+    # the first pairs (no second sort, as np.unique would do)
+    key, new_key = key[first], new_key[first]
+    starts = np.flatnonzero(new_key)
+    counts = np.diff(np.append(starts, len(key)))
+    return key[starts], counts.astype(np.uint32)
 
 
 def _hashes(keys, seed: int):
