@@ -194,12 +194,20 @@ def _mark_context(tree: Any) -> None:
             key = hash(el)
             nodes[key] = el
             masks[key] = masks.get(key, 0) | bits
-    new_text = tree.create_text_node
+    # one pair of marker nodes per distinct mask, cloned for each element: a clone is cheaper
+    # than a new text node (~15% of marking on WCXB pages; fast.py marks its regions alike)
+    templates: dict[int, tuple[Any, Any]] = {}
     for key, mask in masks.items():
+        pair = templates.get(mask)
+        if pair is None:
+            opening, closing = _markers(mask)
+            pair = templates[mask] = (
+                tree.create_text_node(opening),
+                tree.create_text_node(closing),
+            )
         el = nodes[key]
-        opening, closing = _markers(mask)
-        el.prepend(new_text(opening))
-        el.append_child(new_text(closing))
+        el.prepend(pair[0].clone_node(False))
+        el.append_child(pair[1].clone_node(False))
 
 
 def _line_contexts(text: str) -> tuple[list[str], list[int]]:
