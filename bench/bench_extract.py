@@ -36,6 +36,8 @@ from machine import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+from tamis.extract.core import BASE_MODE  # noqa: E402
+
 DATA = ROOT.parent / "shared" / "data"
 WCXB = DATA / "extraction" / "wcxb-dev"
 AEB = DATA / "extraction" / "scrapinghub-aeb"
@@ -284,18 +286,18 @@ def warc_libraries(rounds: int) -> str:
 # --- training -------------------------------------------------------------------------------
 
 
-BASE_CACHE = ROOT / "bench" / "work" / "extract" / "traf_fast.json"
+BASE_CACHE = ROOT / "bench" / "work" / "extract" / f"traf_fast_{BASE_MODE}.json"
 
 
 def _base_job(fid: str) -> tuple[str, str]:
     from tamis.extract.backends import trafilatura_text
 
-    return fid, trafilatura_text(wcxb_html(fid), fast=True)
+    return fid, trafilatura_text(wcxb_html(fid), mode=BASE_MODE, fast=True)
 
 
 def base_outputs(workers: int) -> dict[str, str]:
-    """trafilatura's fast-mode text of every WCXB dev page, cached in bench/work/ (git-ignored)
-    so that a retrain recomputes only the cheap block signals, not trafilatura."""
+    """trafilatura's text of every WCXB dev page as ``auto`` runs it, cached in bench/work/
+    (git-ignored) so that a retrain recomputes only the cheap block signals, not trafilatura."""
     if BASE_CACHE.exists():
         return json.loads(BASE_CACHE.read_text(encoding="utf-8"))
     with Pool(workers) as pool:

@@ -5,8 +5,6 @@ floor on a fixed sample of real WCXB pages the model never saw."""
 from __future__ import annotations
 
 import gzip
-import hashlib
-import json
 import re
 import statistics
 
@@ -26,6 +24,7 @@ from tamis.extract.fast import (
     page_lines,
 )
 from tamis.extract.score import word_f1
+from tests.helpers import held_out_wcxb
 
 PROSE = [
     "The river had risen overnight, and by morning the lower streets of the town were under a "
@@ -218,24 +217,11 @@ SAMPLE_EVERY = 10
 FAST_FLOOR = 0.78
 
 
-def held_out_sample(wcxb) -> list[tuple[str, str]]:
-    """Every 10th page of half B (sha1 of the id odd), which the line model never saw."""
-    pages = []
-    for path in sorted((wcxb / "ground-truth").glob("*.json")):
-        fid = path.stem
-        if int(hashlib.sha1(fid.encode()).hexdigest(), 16) % 2 == 0:
-            continue
-        truth = json.loads(path.read_text(encoding="utf-8"))["ground_truth"]
-        if "main_content" in truth:
-            pages.append((fid, truth["main_content"]))
-    return pages[::SAMPLE_EVERY]
-
-
 def test_held_out_wcxb_sample_quality(shared_data):
     from resiliparse.extract.html2text import extract_plain_text
 
     wcxb = shared_data / "extraction" / "wcxb-dev"
-    sample = held_out_sample(wcxb)
+    sample = held_out_wcxb(wcxb)[::SAMPLE_EVERY]
     assert len(sample) > 60
     fast, resi = [], []
     for fid, reference in sample:

@@ -1,36 +1,23 @@
-"""Extraction quality must not regress: a fixed sample of WCXB dev pages from the half the block
-model never saw in training, scored with the benchmark's own word-F1.
+"""Extraction quality must not regress: every WCXB dev page of the half the block models never
+saw in training (758 pages), scored with the benchmark's own word-F1.
 
-The floors sit a few points below the figures measured on this sample when the test was
-written (see bench/results/extract.md for the full split), so that they catch a real
-regression and not the noise of a library upgrade.
+The whole half, not a sample of it: per-page scores spread widely (a tenth of the half scored
+0.826 to 0.857 for two models whose whole-half scores differ by 0.001), so a sample's mean says
+more about the sample than about the model. The floors sit about a point below the whole-half
+figures in bench/results/extract.md, so that they catch a real regression and not the noise of
+a library upgrade.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
-import json
 import statistics
 
 import pytest
 
 from tamis.extract import extract
 from tamis.extract.score import aeb_scores, aeb_tp_fp_fn, word_f1
-
-SAMPLE_EVERY = 10
-
-
-def held_out_sample(wcxb) -> list[tuple[str, str]]:
-    pages = []
-    for path in sorted((wcxb / "ground-truth").glob("*.json")):
-        fid = path.stem
-        if int(hashlib.sha1(fid.encode()).hexdigest(), 16) % 2 == 0:
-            continue  # half A trained the model
-        truth = json.loads(path.read_text(encoding="utf-8"))["ground_truth"]
-        if "main_content" in truth:
-            pages.append((fid, truth["main_content"]))
-    return pages[::SAMPLE_EVERY]
+from tests.helpers import held_out_wcxb
 
 
 def test_word_f1_is_the_benchmarks_scorer():
@@ -52,8 +39,8 @@ def test_aeb_scorer_matches_its_definition():
 @pytest.mark.slow
 def test_held_out_wcxb_sample_quality(shared_data):
     wcxb = shared_data / "extraction" / "wcxb-dev"
-    sample = held_out_sample(wcxb)
-    assert len(sample) > 60
+    sample = held_out_wcxb(wcxb)
+    assert len(sample) > 700
     scores: dict[str, list[float]] = {"auto": [], "fast": []}
     for fid, reference in sample:
         with gzip.open(wcxb / "html" / f"{fid}.html.gz", "rt", encoding="utf-8") as fh:
@@ -65,5 +52,5 @@ def test_held_out_wcxb_sample_quality(shared_data):
     assert fast >= FAST_FLOOR, f"fast F1 {fast:.3f} fell below {FAST_FLOOR}"
 
 
-AUTO_FLOOR = 0.83  # measured 0.858 on this sample (0.846 before the context signals and trees)
-FAST_FLOOR = 0.79  # measured 0.822 on this sample
+AUTO_FLOOR = 0.84  # measured 0.853 on the whole half
+FAST_FLOOR = 0.82  # measured 0.830 on the whole half

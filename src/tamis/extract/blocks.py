@@ -3,14 +3,18 @@
 A page's visible text (resiliparse, every block on its own line) is split into blocks; each
 block gets signals that hold on any site: whether trafilatura and resiliparse's main-content
 heuristics kept it (and how many of its neighbours they kept), whether it sits inside
-``<nav>``/``<header>``/``<footer>``/``<aside>`` or inside ``<main>``/``<article>``, which
-generic class/id words its ancestors carry (comment, related, sidebar, product, post...) and
-which kind of element holds it (heading, list item, table cell, paragraph, form), its link
-density, length and punctuation, overlap with the title and description, whether the
-publisher's JSON-LD body contains it, and page-level hints (JSON-LD and Open Graph types, how
-much of the page each heuristic kept). The DOM context comes from the same single text pass:
-marker characters put into the tree around each context group's elements come out in the text
-and say, line by line, which groups are open. A small model (:mod:`tamis.extract.model`) turns these into a keep probability.
+``<nav>``/``<header>``/``<footer>``/``<aside>`` or inside ``<main>``/``<article>``, which kind
+of element holds it (heading, list item, table cell, paragraph, form), its link density,
+length and punctuation, overlap with the title and description, whether the publisher's
+JSON-LD body contains it, and page-level hints (JSON-LD and Open Graph types, how much of the
+page each heuristic kept). The DOM context comes from the same single text pass: marker
+characters put into the tree around each context group's elements come out in the text and
+say, line by line, which groups are open. A small model (:mod:`tamis.extract.model`) turns
+these into a keep probability.
+
+Generic class/id words of the ancestors (comment, related, sidebar, product...) were signals
+too; on held-out pages they added nothing (WCXB dev half B 0.855 without them, 0.852 with)
+and their selector and markers were half of the block stage's time, so they are gone.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
+
+from tamis.extract.markers import mark_elements
 
 _WORD = re.compile(r"\w+")
 _LINK = re.compile(r" \([^\s()]*\)")
@@ -39,25 +44,7 @@ _PRODUCT_TYPES = {"product", "offer", "aggregateoffer", "productgroup"}
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "techarticle", "report"}
 _LIST_TYPES = {"itemlist", "collectionpage", "searchresultspage"}
 
-#: generic class/id words of a block's ancestors, a small fixed vocabulary: each group is one
-#: signal, "some ancestor's class or id contains one of these words" (no site's names)
-CONTEXT_WORDS = {
-    "comment": ("comment", "reply", "respons", "discuss"),
-    "related": ("related", "recommend", "similar", "popular", "trending", "more-"),
-    "share": ("share", "social", "follow"),
-    "footer": ("footer", "copyright", "legal"),
-    "sidebar": ("sidebar", "widget", "aside", "rail"),
-    "nav": ("nav", "menu", "breadcrumb", "pagination", "pager"),
-    "popup": ("cookie", "consent", "banner", "advert", "promo", "newsletter", "subscribe", "modal"),
-    "product": ("product", "price", "cart", "sku", "offer"),
-    "review": ("review", "rating"),
-    "post": ("post", "entry", "message", "thread", "topic"),
-    "content": ("content", "article", "main", "body", "story"),
-    "item": ("item", "card", "result", "tile", "teaser"),
-    "header": ("header", "masthead", "topbar"),
-    "meta": ("author", "byline", "date", "meta", "tag"),
-}
-#: element kinds a block can sit in, tested the same way
+#: element kinds a block can sit in
 TAG_GROUPS = {
     "heading": "h1, h2, h3, h4, h5, h6",
     "list": "li, dd, dt",
@@ -96,7 +83,6 @@ FEATURES = (
     "digit_share",
     "price",
     "upper_first",
-    *(f"ctx_{group}" for group in CONTEXT_WORDS),
     *(f"tag_{group}" for group in TAG_GROUPS),
     "title_share",
     "desc_share",
@@ -132,82 +118,20 @@ _OPEN, _CLOSE = 0xF0000, 0xF0080
 _MARK = re.compile("[\U000f0000-\U000f00ff]")
 
 
-def _context_groups() -> list[tuple[str, str]]:
-    """(selector, name) of every context group; the word groups share one selector and are
-    told apart by their class/id words afterwards."""
-    return [
-        (_BOILER_SELECTOR, "boiler"),
-        (_MAIN_SELECTOR, "main"),
-        *[(selector, f"tag_{name}") for name, selector in TAG_GROUPS.items()],
-    ]
-
-
-_SELECTOR_GROUPS = _context_groups()
-_WORD_GROUP_BASE = len(_SELECTOR_GROUPS)
-_WORD_SELECTOR = ", ".join(
-    f"[class*={w} i], [id*={w} i]" for words in CONTEXT_WORDS.values() for w in words
-)
-_WORD_GROUP = re.compile(
-    "|".join(f"(?P<g{i}>{'|'.join(words)})" for i, words in enumerate(CONTEXT_WORDS.values()))
-)
-#: bit of each group in a line's context mask, in the order of the feature columns
-_GROUP_BITS = [name for _, name in _SELECTOR_GROUPS] + [f"ctx_{g}" for g in CONTEXT_WORDS]
-
-
-@lru_cache(maxsize=8192)
-def _word_bits(words: str) -> int:
-    """Context-mask bits of the word groups named in an element's class and id (cached: a
-    page repeats the same class strings on many elements, and sites share them)."""
-    bits = 0
-    for m in _WORD_GROUP.finditer(words.lower()):
-        bits |= 1 << (_WORD_GROUP_BASE + int(m.lastgroup[1:]))
-    return bits
-
-
-@lru_cache(maxsize=4096)
-def _markers(mask: int) -> tuple[str, str]:
-    """The opening and closing marker strings of every group in ``mask``."""
-    groups = [g for g in range(len(_GROUP_BITS)) if mask >> g & 1]
-    return "".join(chr(_OPEN + g) for g in groups), "".join(chr(_CLOSE + g) for g in groups)
+#: (selector, name) of every context group, in the order of the bits of a line's context mask
+_SELECTOR_GROUPS = [
+    (_BOILER_SELECTOR, "boiler"),
+    (_MAIN_SELECTOR, "main"),
+    *[(selector, f"tag_{name}") for name, selector in TAG_GROUPS.items()],
+]
+_GROUP_BITS = [name for _, name in _SELECTOR_GROUPS]
 
 
 def _mark_context(tree: Any) -> None:
-    """Put open/close markers inside every element of each context group (in place).
-
-    Each element is marked once, with one text node per side for all its groups: node
-    creation from Python is what marking costs, and a sixth of the elements are in more than
-    one group (a ``li`` with a menu class, a ``p`` inside a post body...)."""
-    document = tree.document
-    # keyed by the node's hash (stable per node): two queries give distinct wrapper objects
-    # of one node, and comparing wrappers is slow
-    masks: dict[int, int] = {}
-    nodes: dict[int, Any] = {}
+    """Put each context group's open/close markers inside every element of the group (in
+    place). An element in two groups (a ``li`` with ``role=navigation``) gets both pairs."""
     for group, (selector, _) in enumerate(_SELECTOR_GROUPS):
-        bit = 1 << group
-        for el in document.query_selector_all(selector).values():
-            key = hash(el)
-            nodes[key] = el
-            masks[key] = masks.get(key, 0) | bit
-    for el in document.query_selector_all(_WORD_SELECTOR).values():
-        bits = _word_bits(f"{el.getattr('class') or ''} {el.getattr('id') or ''}")
-        if bits:
-            key = hash(el)
-            nodes[key] = el
-            masks[key] = masks.get(key, 0) | bits
-    # one pair of marker nodes per distinct mask, cloned for each element: a clone is cheaper
-    # than a new text node (~15% of marking on WCXB pages; fast.py marks its regions alike)
-    templates: dict[int, tuple[Any, Any]] = {}
-    for key, mask in masks.items():
-        pair = templates.get(mask)
-        if pair is None:
-            opening, closing = _markers(mask)
-            pair = templates[mask] = (
-                tree.create_text_node(opening),
-                tree.create_text_node(closing),
-            )
-        el = nodes[key]
-        el.prepend(pair[0].clone_node(False))
-        el.append_child(pair[1].clone_node(False))
+        mark_elements(tree, selector, chr(_OPEN + group), chr(_CLOSE + group))
 
 
 def _line_contexts(text: str) -> tuple[list[str], list[int]]:
@@ -356,7 +280,6 @@ def page_blocks(
         (chars - flags(len(_DIGIT.sub("", line)) for line in lines)) / np.maximum(chars, 1.0),
         flags(_CURRENCY.search(line) is not None for line in lines),
         flags(line.lstrip()[:1].isupper() for line in lines),
-        *[context[f"ctx_{name}"] for name in CONTEXT_WORDS],
         *[context[f"tag_{name}"] for name in TAG_GROUPS],
         _share_in(norms, words, title),
         _share_in(norms, words, description),

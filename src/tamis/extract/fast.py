@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from tamis.extract.markers import mark_elements
+
 #: region groups, each a CSS selector list evaluated by lexbor; the order is the feature order
 REGIONS = (
     (
@@ -108,26 +110,9 @@ class PageLines:
 
 
 def _mark_regions(tree: Any) -> None:
-    """Insert each region's open/close markers as the first and last child of its elements.
-
-    Collections are sliced into a tuple first: indexing a lexbor collection item by item costs
-    time linear in its length (quadratic in all), the slice is one pass. Markers are clones of
-    one text node, several times cheaper than creating each.
-    """
-    document = tree.document
+    """Insert each region's open/close markers as the first and last text of its elements."""
     for (_, selector), opening, closing in zip(REGIONS, _OPEN, _CLOSE, strict=True):
-        try:
-            found = document.query_selector_all(selector)
-        except Exception:  # noqa: BLE001 - a selector lexbor rejects only loses a signal
-            continue
-        elements = found[0 : len(found)]
-        if not elements:
-            continue
-        open_node = tree.create_text_node(opening)
-        close_node = tree.create_text_node(closing)
-        for element in elements:
-            element.insert_before(open_node.clone_node(False), element.first_child)
-            element.append_child(close_node.clone_node(False))
+        mark_elements(tree, selector, opening, closing)
 
 
 def _page_text(tree: Any, *, noscript: bool) -> str:
