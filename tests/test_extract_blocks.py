@@ -162,7 +162,7 @@ _TAGS = ["div", "li", "p", "nav", "td", "h2", "article", "span", "form", "footer
 
 @st.composite
 def nested_html(draw, depth: int = 0) -> str:
-    """Nested elements, each holding its own word ``wN`` and carrying the id ``eN``."""
+    """Nested elements, each holding a placeholder that ``_numbered`` turns into its own word."""
     parts = []
     for _ in range(draw(st.integers(1, 3))):
         tag = draw(st.sampled_from(_TAGS))

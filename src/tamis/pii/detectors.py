@@ -80,18 +80,26 @@ def ip_addresses(text: str, numbers=None) -> list[tuple[int, int, str]]:
                 continue
             out.append((m.start(), m.end(), IP))
     if "::" in text or (text.count(":") >= 7 and _IPV6_HINT.search(text)):
-        for m in _IPV6.finditer(text):
-            value = m.group().split("%", 1)[0]
-            groups = [g for g in value.split(":") if g]
-            if len(groups) < 2 or not any(c.isdigit() for c in value):
-                continue
-            if "::" not in value and len(groups) != 8:
-                continue
-            try:
-                ipaddress.IPv6Address(value)
-            except ValueError:
-                continue
-            out.append((m.start(), m.end(), IP))
+        out.extend(ipv6_addresses(text))
+    return out
+
+
+def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
+    """Every IPv6 address of ``text`` that is kept: with "::" or all eight groups, a digit, and
+    valid as an address (a scope id after "%" is allowed)."""
+    out = []
+    for m in _IPV6.finditer(text):
+        value = m.group().split("%", 1)[0]
+        groups = [g for g in value.split(":") if g]
+        if len(groups) < 2 or not any(c.isdigit() for c in value):
+            continue
+        if "::" not in value and len(groups) != 8:
+            continue
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            continue
+        out.append((m.start(), m.end(), IP))
     return out
 
 
