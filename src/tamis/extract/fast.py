@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from tamis.extract.backends import NOSCRIPT_FALLBACK_WORDS
 from tamis.extract.markers import mark_elements
 
 #: region groups, each a CSS selector list evaluated by lexbor; the order is the feature order
@@ -83,10 +84,6 @@ FEATURES = (
     "in_jsonld",
     *(f"{name}_w{r}" for name in _WINDOWED for r in WINDOWS),
 )
-
-#: below this many words of visible text the page is taken to be a script-rendered shell whose
-#: server-side fallback sits in ``<noscript>`` (as in :mod:`tamis.extract.backends`)
-NOSCRIPT_FALLBACK_WORDS = 50
 
 _TAG_OR_MARKER = re.compile(r"<[^>\n]*>|[\x0e-\x1f]")
 #: an anchor within one line and without tags inside (nearly all; a line that an anchor holding
