@@ -359,6 +359,53 @@ def write_weights(path: Path, doc: str, name: str, model: dict) -> None:
     )
 
 
+#: folds of the training pages for the lexicon's out-of-fold scores
+LEXICON_FOLDS = 5
+
+
+def fit_lexicon(norms: list[str], labels, inverse_strength: float = 0.3) -> dict:
+    """A logistic model over the terms of :func:`tamis.extract.lexicon.block_terms` (seen in 5+
+    blocks, the 20,000 most frequent), as :class:`tamis.extract.lexicon.Lexicon` parameters."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from tamis.extract.lexicon import block_terms
+
+    vectorizer = CountVectorizer(
+        analyzer=lambda n: sorted(block_terms(n)), binary=True, min_df=5, max_features=20000
+    )
+    x = vectorizer.fit_transform(norms)
+    fitted = LogisticRegression(C=inverse_strength, max_iter=3000).fit(x, labels)
+    terms = vectorizer.get_feature_names_out()
+    weights = {
+        str(t): float(f"{w:.5g}")
+        for t, w in zip(terms, fitted.coef_[0], strict=True)
+        if abs(w) >= 1e-3
+    }
+    return {"intercept": float(fitted.intercept_[0]), "weights": weights}
+
+
+def _lexicon_scores(norms: dict[str, list[str]], labels: dict[str, list[bool]]) -> dict:
+    """Each training page's blocks scored by a lexicon fitted on the other folds' pages, so
+    that the trees learn how far to trust the score on pages the lexicon has not seen."""
+    from tamis.extract.lexicon import Lexicon
+
+    fold = {
+        fid: int(hashlib.sha1(f"lexicon{fid}".encode()).hexdigest(), 16) % LEXICON_FOLDS
+        for fid in norms
+    }
+    scores = {}
+    for k in range(LEXICON_FOLDS):
+        rest = [fid for fid in norms if fold[fid] != k]
+        lexicon = Lexicon(
+            fit_lexicon([n for f in rest for n in norms[f]], [v for f in rest for v in labels[f]])
+        )
+        for fid in norms:
+            if fold[fid] == k:
+                scores[fid] = lexicon.scores(norms[fid])
+    return scores
+
+
 def train(workers: int, trees: int, depth: int, out: Path) -> str:
     """Fit the ``auto`` block model on half A of WCXB dev; labels say whether a block's words
     occur, in order, in the reference text. The threshold is the one best on half A."""
@@ -366,7 +413,7 @@ def train(workers: int, trees: int, depth: int, out: Path) -> str:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from tamis.extract.blocks import FEATURES, norm
-    from tamis.extract.model import BlockModel
+    from tamis.extract.model import WORD_SCORE, BlockModel
     from tamis.extract.score import word_f1
 
     pages = wcxb_pages()
@@ -378,21 +425,38 @@ def train(workers: int, trees: int, depth: int, out: Path) -> str:
         jobs = [(fid, bases[fid]) for fid in train_ids]
         for fid, lines, feats in pool.imap_unordered(_features_job, jobs, chunksize=4):
             data[fid] = (lines, feats)
-    fitted = [fid for fid in train_ids if data[fid][0]]
-    x = np.vstack([data[fid][1] for fid in fitted])
+    fitted = sorted(fid for fid in train_ids if data[fid][0])
+    norms = {fid: [norm(line) for line in data[fid][0]] for fid in fitted}
     ref_norms = {fid: norm(refs[fid]) for fid in fitted}
-    y = np.concatenate(
-        [[norm(line) in ref_norms[fid] for line in data[fid][0]] for fid in fitted]
-    ).astype(float)
+    labels = {fid: [n in ref_norms[fid] for n in norms[fid]] for fid in fitted}
+    word_scores = _lexicon_scores(norms, labels)
+    x = np.vstack([np.column_stack([data[fid][1], word_scores[fid]]) for fid in fitted])
+    y = np.concatenate([labels[fid] for fid in fitted]).astype(float)
     clf = HistGradientBoostingClassifier(
         max_iter=trees, max_depth=depth, l2_regularization=1.0, early_stopping=False, random_state=0
     ).fit(x, y)
-    params = {"features": list(FEATURES), "uses_trafilatura": True, "threshold": 0.5}
+    params = {
+        "features": [*FEATURES, WORD_SCORE],
+        "uses_trafilatura": True,
+        "threshold": 0.5,
+        "lexicon": fit_lexicon([n for f in fitted for n in norms[f]], y),
+    }
     params.update(_export_trees(clf))
     model = BlockModel(params)
-    mismatch = float(np.abs(model.keep_probability(x) - clf.predict_proba(x)[:, 1]).max())
+    # the trees alone, on the out-of-fold scores they were fitted on
+    probs = {
+        fid: clf.predict_proba(np.column_stack([data[fid][1], word_scores[fid]]))[:, 1]
+        for fid in fitted
+    }
+    mismatch = max(
+        float(
+            np.abs(
+                model.probability(np.column_stack([data[fid][1], word_scores[fid]])) - probs[fid]
+            ).max()
+        )
+        for fid in fitted
+    )
     assert mismatch < 1e-4, f"numpy trees disagree with sklearn by {mismatch}"
-    probs = {fid: model.keep_probability(data[fid][1]) for fid in fitted}
     best = (0.0, 0.5)
     for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
         scores = []
@@ -405,8 +469,8 @@ def train(workers: int, trees: int, depth: int, out: Path) -> str:
             base_norm = norm(base)
             added = [
                 line
-                for line, p in zip(lines, probs[fid], strict=True)
-                if p >= threshold and norm(line) not in base_norm
+                for line, n, p in zip(lines, norms[fid], probs[fid], strict=True)
+                if p >= threshold and n not in base_norm
             ]
             scores.append(word_f1(base + "\n" + "\n".join(added), refs[fid]))
         best = max(best, (statistics.mean(scores), threshold))
@@ -414,13 +478,14 @@ def train(workers: int, trees: int, depth: int, out: Path) -> str:
     write_weights(
         out,
         "Block-model weights, generated by ``bench/bench_extract.py train`` (gradient-boosted "
-        "trees,\ntrained on half A of the WCXB development split).",
+        "trees and\na word lexicon, trained on half A of the WCXB development split).",
         "MODELS",
         {"auto": params},
     )
     return (
-        f"auto: {len(y)} blocks, {trees} trees of depth <= {depth}, half-A F1 {best[0]:.3f} "
-        f"at threshold {best[1]}\n"
+        f"auto: {len(y)} blocks, {trees} trees of depth <= {depth}, "
+        f"{len(params['lexicon']['weights'])} lexicon terms, half-A F1 {best[0]:.3f} "
+        f"(lexicon out of fold) at threshold {best[1]}\n"
     )
 
 

@@ -52,5 +52,5 @@ def test_held_out_wcxb_sample_quality(shared_data):
     assert fast >= FAST_FLOOR, f"fast F1 {fast:.3f} fell below {FAST_FLOOR}"
 
 
-AUTO_FLOOR = 0.84  # measured 0.853 on the whole half
+AUTO_FLOOR = 0.85  # measured 0.859 on the whole half
 FAST_FLOOR = 0.82  # measured 0.830 on the whole half

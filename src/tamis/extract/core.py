@@ -135,7 +135,7 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
     resi = resiliparse_text(tree)
     base = traf if traf is not None else resi
     blocks = block_signals(tree, info, resi, traf)
-    probability = model.keep_probability(blocks.features)
+    probability = model.keep_probability(blocks.features, blocks.norms)
     base_norm = norm(base)
     add = [
         bool(p >= model.threshold) and n not in base_norm

@@ -19,11 +19,17 @@ from functools import cache
 import numpy as np
 
 from tamis.extract.blocks import FEATURES
+from tamis.extract.lexicon import Lexicon
+
+#: the column the lexicon's score takes after the block signals, in a model that has one
+WORD_SCORE = "word_score"
 
 
 class BlockModel:
     def __init__(self, params: dict) -> None:
-        if tuple(params["features"]) != FEATURES:
+        self.lexicon = Lexicon(params["lexicon"]) if "lexicon" in params else None
+        expected = (*FEATURES, WORD_SCORE) if self.lexicon else FEATURES
+        if tuple(params["features"]) != expected:
             raise ValueError("block model was trained on other features; retrain it")
         self.threshold = float(params["threshold"])
         self.uses_trafilatura = bool(params["uses_trafilatura"])
@@ -57,10 +63,20 @@ class BlockModel:
                 for w, b in params["layers"]
             ]
 
-    def keep_probability(self, features: np.ndarray) -> np.ndarray:
+    def keep_probability(self, features: np.ndarray, norms: list[str] | None = None) -> np.ndarray:
+        """Each block's probability of being content; ``norms`` (the blocks' normalised text)
+        are needed when the model has a lexicon."""
         if not len(features):
             return np.zeros(0, dtype=np.float32)
-        raw = self._trees(features) if self.kind == "trees" else self._mlp(features)
+        if self.lexicon is not None:
+            if norms is None:
+                raise ValueError("this block model scores the blocks' words; pass their norms")
+            features = np.column_stack([features, self.lexicon.scores(norms)])
+        return self.probability(features)
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        """The model on a full signal matrix (the word score already in its column)."""
+        raw = self._trees(x) if self.kind == "trees" else self._mlp(x)
         return 1.0 / (1.0 + np.exp(-raw))
 
     def _trees(self, x: np.ndarray) -> np.ndarray:
