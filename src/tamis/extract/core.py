@@ -7,7 +7,8 @@ with small models over generic signals (a block's DOM context, its links and pun
 the heuristics kept), so the result takes what each gets right:
 
 * ``auto`` (the default) starts from trafilatura's fast precision mode and adds the blocks it
-  missed, as boosted trees over the signals of :mod:`tamis.extract.blocks` decide;
+  missed, as boosted trees over the signals of :mod:`tamis.extract.blocks` and the score of
+  each block's own words (:mod:`tamis.extract.lexicon`) decide;
 * ``fast`` (:mod:`tamis.extract.fast`) uses no trafilatura at all: one resiliparse pass over the
   whole page, each line kept or dropped by a small line model.
 

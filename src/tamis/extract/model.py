@@ -6,6 +6,9 @@ shares whose effect depends on a few others (a link list inside a ``post`` conta
 inside a ``sidebar`` it is not), which trees split on directly; on held-out pages they scored
 higher than the perceptron with the same inputs.
 
+A model may carry a :class:`~tamis.extract.lexicon.Lexicon`: its score of each block's words
+is then the last signal column, computed here so that the block signals stay free of any model.
+
 The weights live in :mod:`tamis.extract.weights`, written by ``bench/bench_extract.py train``
 from one fixed half of the WCXB development split (the other half is held out to check that the
 model generalises). ``auto`` uses trafilatura's verdicts among its signals, ``fast`` does
