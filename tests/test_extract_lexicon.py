@@ -30,7 +30,13 @@ def test_terms_are_letter_runs_and_adjacent_pairs():
         "cart for",
     }
     # digits and underscores split words; accented and non-Latin letters stay words
-    assert block_terms(norm("page_3 Café 東京")) == {"page", "café", "東京", "page café", "café 東京"}
+    assert block_terms(norm("page_3 Café 東京")) == {
+        "page",
+        "café",
+        "東京",
+        "page café",
+        "café 東京",
+    }
     assert block_terms(norm("")) == set()
 
 
