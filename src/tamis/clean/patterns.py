@@ -191,8 +191,15 @@ _HOME_WORDS = ("home", "startseite", "accueil", "inicio", "início", "главн
 EDGE_CHARS = " \t-–—•·*|>»›<«‹:.!…()[]\"'“”„«»↑→←"
 
 
+#: the bucket key of patterns that can start with ``\\d``: besides the ASCII digits, which get
+#: their own keys, ``\\d`` matches every Unicode decimal digit (hundreds of characters), and a
+#: line that starts with any of those meets the patterns filed here
+ANY_DIGIT = "\\d"
+
+
 def _first_chars(parsed) -> set[str] | None:
-    """Characters a parsed regex can start with, or None when that cannot be bounded."""
+    """Characters a parsed regex can start with (``ANY_DIGIT`` standing for the non-ASCII
+    decimal digits), or None when that cannot be bounded."""
     from re import _constants as c  # the stdlib's own parser output, read-only
 
     found: set[str] = set()
@@ -213,6 +220,7 @@ def _first_chars(parsed) -> set[str] | None:
                     found.update(chr(v) for v in range(value[0], value[1] + 1))
                 elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
                     found.update("0123456789")
+                    found.add(ANY_DIGIT)
                 else:
                     return None
             return found
@@ -284,7 +292,10 @@ class LineMatcher:
             self._crumb.fullmatch(core)
         ):
             return "crumb"
-        pattern = self._buckets.get(core[0], self._any)
+        first = core[0]
+        if first.isdecimal() and not first.isascii():
+            first = ANY_DIGIT
+        pattern = self._buckets.get(first, self._any)
         if pattern is None:
             return None
         m = pattern.fullmatch(core)
