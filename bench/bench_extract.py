@@ -431,7 +431,8 @@ def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str
     ref_norms = {fid: norm(refs[fid]) for fid in fitted}
     labels = {fid: [n in ref_norms[fid] for n in norms[fid]] for fid in fitted}
     word_scores = _lexicon_scores(norms, labels)
-    x = np.vstack([np.column_stack([data[fid][1], word_scores[fid]]) for fid in fitted])
+    signals = {fid: np.column_stack([data[fid][1], word_scores[fid]]) for fid in fitted}
+    x = np.vstack([signals[fid] for fid in fitted])
     y = np.concatenate([labels[fid] for fid in fitted]).astype(float)
     clf = HistGradientBoostingClassifier(
         max_iter=trees, max_depth=depth, l2_regularization=1.0, early_stopping=False, random_state=0
@@ -445,17 +446,9 @@ def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str
     params.update(_export_trees(clf))
     model = BlockModel(params)
     # the trees alone, on the out-of-fold scores they were fitted on
-    probs = {
-        fid: clf.predict_proba(np.column_stack([data[fid][1], word_scores[fid]]))[:, 1]
-        for fid in fitted
-    }
+    probs = {fid: clf.predict_proba(signals[fid])[:, 1] for fid in fitted}
     mismatch = max(
-        float(
-            np.abs(
-                model.probability(np.column_stack([data[fid][1], word_scores[fid]])) - probs[fid]
-            ).max()
-        )
-        for fid in fitted
+        float(np.abs(model.probability(signals[fid]) - probs[fid]).max()) for fid in fitted
     )
     assert mismatch < 1e-4, f"numpy trees disagree with sklearn by {mismatch}"
     best = (0.0, 0.5)

@@ -136,12 +136,16 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
     resi = resiliparse_text(tree)
     base = traf if traf is not None else resi
     blocks = block_signals(tree, info, resi, traf)
-    probability = model.keep_probability(blocks.features, blocks.norms)
     base_norm = norm(base)
-    add = [
-        bool(p >= model.threshold) and n not in base_norm
-        for n, p in zip(blocks.norms, probability, strict=True)
-    ]
+    # only blocks the base lacks can be added, so only they are scored
+    candidates = [i for i, n in enumerate(blocks.norms) if n not in base_norm]
+    add = [False] * len(blocks.norms)
+    if candidates:
+        probability = model.keep_probability(
+            blocks.features[candidates], [blocks.norms[i] for i in candidates]
+        )
+        for i, p in zip(candidates, probability, strict=True):
+            add[i] = bool(p >= model.threshold)
     text = _merge(base, blocks.lines, blocks.norms, add) if any(add) else base
     if not text and model.uses_trafilatura:
         text = resi
