@@ -37,7 +37,7 @@ def test_aeb_scorer_matches_its_definition():
 
 
 @pytest.mark.slow
-def test_held_out_wcxb_sample_quality(shared_data):
+def test_held_out_wcxb_quality(shared_data):
     wcxb = shared_data / "extraction" / "wcxb-dev"
     sample = held_out_wcxb(wcxb)
     assert len(sample) > 700
