@@ -205,6 +205,21 @@ def _cmd_rethreshold(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _type_name(annotation: object) -> str:
+    """An option's type as a user writes it in a recipe, not as ``typing`` prints it."""
+    import types
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(str(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join("None" if a is type(None) else _type_name(a) for a in args)
+    if origin is None and isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
 def _cmd_stages(args: argparse.Namespace) -> int:
     from tamis.stages.base import stage_class, stage_names
 
@@ -213,7 +228,9 @@ def _cmd_stages(args: argparse.Namespace) -> int:
         kind = "global" if cls.is_global else "per-document"
         print(f"{name}  ({kind})")
         for key, f in cls.Options.model_fields.items():
-            print(f"    {key}: {f.annotation!s} = {f.default!r}")
+            print(f"    {key}: {_type_name(f.annotation)} = {f.default!r}")
+            if f.description:
+                print(f"        {f.description}")
     return EXIT_OK
 
 

@@ -38,18 +38,33 @@ _RULES = {
 
 
 class BoilerplateOptions(StageOptions):
-    #: a line or segment must recur in at least this many documents of its site ...
-    min_docs: int = Field(4, ge=2)
-    #: ... and in at least this share of the site's documents
-    min_share: float = Field(0.3, gt=0.0, le=1.0)
-    #: meta fields holding the page URL (dotted paths for nested fields), tried in order
-    url_fields: tuple[str, ...] = ("url", "metadata.url")
-    #: a meta field naming the source directly (for example a feed or publisher id)
-    source_field: str | None = None
-    #: segments shorter than this (normalised) are not learned: "U.S." is not furniture
-    min_segment_chars: int = Field(12, ge=1)
-    #: number of spill files the merge counts one at a time (memory ~ 1/partitions of the keys)
-    partitions: int = Field(64, ge=1, le=4096)
+    min_docs: int = Field(
+        4,
+        ge=2,
+        description="a line or segment must recur in at least this many documents of its site",
+    )
+    min_share: float = Field(
+        0.3, gt=0.0, le=1.0, description="... and in at least this share of the site's documents"
+    )
+    url_fields: tuple[str, ...] = Field(
+        ("url", "metadata.url"),
+        description="meta fields holding the page URL (dotted paths for nested fields), tried in order",
+    )
+    source_field: str | None = Field(
+        None,
+        description="a meta field naming the source directly (for example a feed or publisher id)",
+    )
+    min_segment_chars: int = Field(
+        12,
+        ge=1,
+        description='segments shorter than this (normalised) are not learned: "U.S." is not furniture',
+    )
+    partitions: int = Field(
+        64,
+        ge=1,
+        le=4096,
+        description="spill files the merge counts one at a time (memory ~ 1/partitions of the keys)",
+    )
 
 
 @dataclass

@@ -26,11 +26,16 @@ class CleanOptions(StageOptions):
     trailing_space: bool = True
     symbol_lines: bool = True
     boilerplate_lines: bool = True
-    #: which maintained furniture lists to match (see tamis.clean.patterns)
-    languages: tuple[str, ...] = ALL_LANGUAGES
+    languages: tuple[str, ...] = Field(
+        ALL_LANGUAGES,
+        description="which maintained furniture lists to match (tamis.clean.patterns)",
+    )
     repeated_title: bool = True
-    #: later copies of a line with at least this many words are removed (0 turns it off)
-    repeated_paragraph_min_words: int = Field(12, ge=0)
+    repeated_paragraph_min_words: int = Field(
+        12,
+        ge=0,
+        description="later copies of a line with at least this many words are removed (0 turns it off)",
+    )
     truncated_sentence: bool = True
     hard_wrap: bool = True
     blank_lines: bool = True
