@@ -20,20 +20,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from tamis.extract.backends import resiliparse_text, tidy, trafilatura_text
 
 _WORD = re.compile(r"\w+")
 
-EXTRACTORS = (
-    "auto",
-    "fast",
-    "trafilatura",
-    "trafilatura_precision",
-    "trafilatura_recall",
-    "resiliparse",
-)
+#: the extractor names, one list for the function and the stage option
+Extractor = Literal[
+    "auto", "fast", "trafilatura", "trafilatura_precision", "trafilatura_recall", "resiliparse"
+]
+EXTRACTORS: tuple[str, ...] = get_args(Extractor)
 
 
 @dataclass(slots=True)

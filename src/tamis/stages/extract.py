@@ -16,18 +16,16 @@ text is rejected as ``no_main_text``.
 from __future__ import annotations
 
 import time
-from typing import Literal
 
 from pydantic import Field
 
 from tamis.document import Document, Replacement
+from tamis.extract.core import Extractor
 from tamis.stages.base import Stage, StageOptions, register
 
 
 class ExtractOptions(StageOptions):
-    extractor: Literal[
-        "auto", "fast", "trafilatura", "trafilatura_precision", "trafilatura_recall", "resiliparse"
-    ] = Field(
+    extractor: Extractor = Field(
         default="auto",
         description=(
             "auto: trafilatura's precision text plus the blocks it missed, chosen by a model (best"
