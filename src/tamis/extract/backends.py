@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tamis.extract.tables import text_blocks
+
 _BLANKS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
@@ -18,8 +20,9 @@ def tidy(text: str) -> str:
 
 
 def _blocks(text: str) -> str:
-    """trafilatura separates blocks by single newlines; make them paragraphs."""
-    return tidy(text.replace("\n", "\n\n"))
+    """trafilatura separates blocks by single newlines; make them paragraphs (a data table's
+    rows stay on consecutive lines, layout tables become paragraphs: :mod:`.tables`)."""
+    return tidy("\n\n".join(text_blocks(text)))
 
 
 def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = False) -> str:
