@@ -64,7 +64,7 @@ def test_page_becomes_its_main_text_in_one_undoable_edit(extractor):
     assert undo(doc.text, doc.edits) == ARTICLE
     assert replay(ARTICLE, doc.edits) == doc.text
     assert doc.meta["title"] == "Rivers of the north | Example News"
-    assert doc.meta["date"] == "2024-03-01T10:00:00Z"
+    assert doc.meta["published"] == "2024-03-01T10:00:00Z" and "date" not in doc.meta
     assert doc.meta["language_hint"] == "en-GB"
     assert doc.meta["content_type"] == "text/plain"
     assert doc.signals["extract"]["extractor"] == extractor
@@ -84,11 +84,14 @@ def test_running_twice_changes_nothing_more():
     assert doc.text == text and doc.edits == edits
 
 
-def test_reader_metadata_is_not_overwritten():
+def test_reader_metadata_is_not_overwritten_and_the_page_date_is_kept_apart():
     doc = html_doc(ARTICLE)
     doc.meta["title"] = "from the crawl"
+    doc.meta["date"] = "2024-05-18T01:58:10Z"  # WARC-Date: when the page was captured
     run(doc)
     assert doc.meta["title"] == "from the crawl"
+    assert doc.meta["date"] == "2024-05-18T01:58:10Z"
+    assert doc.meta["published"] == "2024-03-01T10:00:00Z"
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,11 @@
 
 The whole HTML is replaced by the extracted text in a single edit (rule ``extract:<name>``,
 removed = the HTML), so the page is still there for ``undo`` and for the rejected output. Page
-metadata (title, date, language hint, JSON-LD types) goes to ``meta``, and ``content_type``
-becomes ``text/plain`` so that running the stage twice changes nothing. Documents that are not
-HTML pass untouched.
+metadata goes to ``meta``: title and language hint where the reader gave none, JSON-LD types,
+and the page's own date as ``published``, apart from ``date``, which crawl readers fill with
+the capture time (a news archive needs both, and a crawl date is not when an article
+appeared). ``content_type`` becomes ``text/plain`` so that running the stage twice changes
+nothing. Documents that are not HTML pass untouched.
 
 Guards, because one page must never stop a run: a page over ``max_html_bytes`` is rejected as
 ``extract_too_large`` before it is parsed (the memory guard), a page that takes longer than
@@ -104,13 +106,11 @@ class ExtractStage(Stage):
             blocks_added=result.blocks_added,
             seconds=round(seconds, 4),
         )
-        for key, value in (
-            ("title", result.title),
-            ("date", result.date),
-            ("language_hint", result.language),
-        ):
+        for key, value in (("title", result.title), ("language_hint", result.language)):
             if value and not doc.meta.get(key):
                 doc.meta[key] = value
+        if result.date:
+            doc.meta["published"] = result.date
         if result.json_ld_types:
             doc.meta["json_ld_types"] = list(result.json_ld_types)
         if not result.text.strip():
