@@ -8,7 +8,9 @@ what the main content is.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from html import unescape as html_unescape
 from typing import Any
 
@@ -46,6 +48,55 @@ _ARTICLE_TYPES = {
     "recipe",
     "review",
 }
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+#: years a publication date can fall in; meta fields also hold placeholders (0001-01-01)
+_YEARS = range(1970, 2101)
+
+
+def iso_date(raw: str) -> str | None:
+    """A page's date as ISO 8601, whatever way the page wrote it (``Jan 17, 2025``,
+    ``2013-08-22 21:43:53 UTC``, ``2020-04-12T18:00:00-0700``): to the second with the offset
+    when the page gives them (UTC as ``Z``), else only as precise as the page is (``2025-01-17``, ``2008-05``).
+    None when it is not a date, so that one junk field does not hide a good one after it."""
+    text = " ".join(raw.split())
+    if _DAY.fullmatch(text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return None
+        return text if day.year in _YEARS else None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        if not _YEAR.search(text):
+            return None  # a year is what makes a free-form string a date, not a "3 days ago"
+        from dateutil import parser
+
+        try:
+            # parsed twice with defaults that differ in every field: a field that differs
+            # was not in the text, and is left out instead of being made up
+            with warnings.catch_warnings():  # "EST" and the like: read as local time
+                warnings.simplefilter("ignore", parser.UnknownTimezoneWarning)
+                when = parser.parse(text, fuzzy=True, default=datetime(2000, 1, 1))
+                other = parser.parse(text, fuzzy=True, default=datetime(2001, 2, 2))
+        except (ValueError, OverflowError):
+            return None
+        if when.year != other.year or when.year not in _YEARS:
+            return None
+        if when.month != other.month:
+            return f"{when.year:04d}"
+        if when.day != other.day:
+            return f"{when.year:04d}-{when.month:02d}"
+    if when.year not in _YEARS:
+        return None
+    if not _TIME.search(text):
+        return when.date().isoformat()
+    out = when.replace(microsecond=0).isoformat()
+    return out[:-6] + "Z" if out.endswith("+00:00") else out  # UTC written as WARC-Date writes it
 
 
 @dataclass(slots=True)
@@ -138,8 +189,8 @@ def read_page_info(html: str, tree: Any) -> PageInfo:
         title = h1.text if h1 is not None else None
     info.title = " ".join(title.split()) if title else None
     for key in _DATE_META:
-        if head_meta.get(key):
-            info.date = head_meta[key].strip()
+        if head_meta.get(key) and (date := iso_date(head_meta[key])):
+            info.date = date
             break
     m = _HTML_LANG.search(html, 0, 20_000)
     lang = m.group(1) if m else None
@@ -154,7 +205,7 @@ def read_page_info(html: str, tree: Any) -> PageInfo:
         types = _types(node)
         info.json_ld_types.extend(types)
         if not info.date and isinstance(node.get("datePublished"), str):
-            info.date = node["datePublished"].strip()
+            info.date = iso_date(node["datePublished"])
         body = node.get("articleBody") or node.get("text")
         if isinstance(body, str) and (not types or _ARTICLE_TYPES.intersection(types)):
             if len(body) > len(best):
