@@ -120,6 +120,27 @@ def test_page_without_text_is_rejected_with_its_html_kept(extractor):
     assert doc.text == page and doc.to_record()["text"] == page
 
 
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "You need to enable JavaScript to run this app.",
+        "Please note that Javascript is turned off in your web browser.",
+        "This site requires JavaScript. Please enable it and reload.",
+    ],
+)
+def test_app_shell_with_only_a_script_notice_has_no_main_text(extractor, notice):
+    page = f"<html><body><noscript>{notice}</noscript><div id='root'></div></body></html>"
+    doc = run(html_doc(page), extractor=extractor)
+    assert doc.verdict.reason == "no_main_text"
+
+
+def test_script_notice_beside_real_content_is_kept_with_it():
+    page = ARTICLE.replace("<body>", "<body><p>Please enable JavaScript for comments.</p>")
+    doc = run(html_doc(page))
+    assert doc.kept and "sandbags and pumps" in doc.text
+
+
 def test_oversized_page_is_rejected_before_parsing():
     page = "<html><body>" + "<p>word</p>" * 10_000 + "</body></html>"
     started = time.perf_counter()

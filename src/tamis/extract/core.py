@@ -32,6 +32,20 @@ Extractor = Literal[
 ]
 EXTRACTORS: tuple[str, ...] = get_args(Extractor)
 
+#: a page whose whole text is a notice that it needs JavaScript (an app shell served to a
+#: crawler) has no main text; the notice is boilerplate, not a document
+_SCRIPT_NOTICE = re.compile(
+    r"(?:enable|turn on|activate|allow)\s+javascript|javascript\s+(?:is\s+)?(?:disabled|required"
+    r"|turned off|must be enabled|needs to be enabled)|requires?\s+javascript",
+    re.IGNORECASE,
+)
+#: a text this short can be a script notice and nothing else; longer ones have content beside it
+SCRIPT_NOTICE_WORDS = 40
+
+
+def is_script_notice(text: str) -> bool:
+    return len(_WORD.findall(text)) <= SCRIPT_NOTICE_WORDS and bool(_SCRIPT_NOTICE.search(text))
+
 
 @dataclass(slots=True)
 class Extraction:
@@ -169,6 +183,8 @@ def extract(html: str, extractor: str = "auto") -> Extraction:
     else:
         mode = extractor.partition("_")[2] or "default"
         text = trafilatura_text(html, mode=mode)
+    if is_script_notice(text):
+        text = ""
     return Extraction(
         text=text,
         extractor=extractor,
