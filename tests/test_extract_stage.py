@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tamis.document import Document, replay, undo
+from tamis.extract.blocks import page_blocks
+from tamis.extract.core import _parse
 from tamis.stages.base import stage_class
 from tamis.stages.extract import ExtractOptions, ExtractStage
 
@@ -139,6 +141,32 @@ def test_script_notice_beside_real_content_is_kept_with_it():
     page = ARTICLE.replace("<body>", "<body><p>Please enable JavaScript for comments.</p>")
     doc = run(html_doc(page))
     assert doc.kept and "sandbags and pumps" in doc.text
+
+
+QUOTE = "Olivia is the most grounding, compassionate and inspiring yoga teacher in London."
+#: resiliparse skips whole <figure> elements when asked for no alt texts
+FIGURE_PAGE = ARTICLE.replace(
+    "</article>",
+    f'<figure><blockquote><span>“</span>{QUOTE}</blockquote><img src="o.jpg" '
+    'alt="Portrait of the teacher"><figcaption>Review from a student</figcaption>'
+    "</figure></article>",
+)
+
+
+def test_figures_keep_their_text_and_images_give_no_alt_text():
+    assert FIGURE_PAGE != ARTICLE
+    doc = run(html_doc(FIGURE_PAGE), extractor="resiliparse")
+    assert QUOTE in doc.text and "Review from a student" in doc.text
+    assert "Portrait" not in doc.text
+
+
+def test_figure_text_is_a_block_the_models_can_keep():
+    tree = _parse(FIGURE_PAGE)
+    lines = page_blocks(
+        tree, resi_main="", traf=None, json_ld_body=None, json_ld_types=[], og_type=None
+    ).lines
+    assert any(QUOTE in line for line in lines)
+    assert "Review from a student" in lines and not any("Portrait" in x for x in lines)
 
 
 def test_oversized_page_is_rejected_before_parsing():

@@ -46,18 +46,19 @@ def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = Fal
 NOSCRIPT_FALLBACK_WORDS = 50
 
 
-def resiliparse_raw(tree_or_html: Any, *, main_content: bool, links: bool = False) -> str:
-    """resiliparse's text, read from ``<noscript>`` too when the visible page is a JS shell."""
+def resiliparse_raw(tree: Any, *, main_content: bool, links: bool = False) -> str:
+    """resiliparse's text, read from ``<noscript>`` too when the visible page is a JS shell.
+    ``tree`` comes from :func:`tamis.extract.core._parse` (its alt texts removed)."""
     from resiliparse.extract.html2text import extract_plain_text
 
     def run(noscript: bool) -> str:
         return (
             extract_plain_text(
-                tree_or_html,
+                tree,
                 main_content=main_content,
                 preserve_formatting=True,
                 list_bullets=False,
-                alt_texts=False,
+                alt_texts=True,  # figures kept; the tree has no alt texts (core._parse)
                 links=links,
                 form_fields=False,
                 noscript=noscript,
@@ -73,6 +74,6 @@ def resiliparse_raw(tree_or_html: Any, *, main_content: bool, links: bool = Fals
     return text
 
 
-def resiliparse_text(tree_or_html: Any, *, main_content: bool = True) -> str:
+def resiliparse_text(tree: Any, *, main_content: bool = True) -> str:
     """resiliparse's text (its main-content heuristic, or the whole visible page)."""
-    return tidy(resiliparse_raw(tree_or_html, main_content=main_content))
+    return tidy(resiliparse_raw(tree, main_content=main_content))

@@ -120,7 +120,7 @@ def _page_text(tree: Any, *, noscript: bool) -> str:
         main_content=False,
         preserve_formatting="minimal_html",
         links=True,
-        alt_texts=False,
+        alt_texts=True,  # figures kept; the tree has no alt texts (core._parse)
         list_bullets=True,
         form_fields=False,
         noscript=noscript,

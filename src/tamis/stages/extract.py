@@ -32,7 +32,7 @@ class ExtractOptions(StageOptions):
         description=(
             "auto: trafilatura's precision text plus the blocks it missed, chosen by a model (best"
             " on mixed pages: forums, listings, products); trafilatura_precision: the article body"
-            " alone, without captions, teasers or comments (best on news articles); fast: 9x"
+            " alone, without captions, teasers or comments (best on news articles); fast: 8-9x"
             " trafilatura's speed, above its quality; the others are the libraries' own modes"
         ),
     )
