@@ -169,6 +169,55 @@ def test_figure_text_is_a_block_the_models_can_keep():
     assert "Review from a student" in lines and not any("Portrait" in x for x in lines)
 
 
+@pytest.mark.parametrize("status", [301, 302, 404, 406, 500])
+def test_redirects_and_error_pages_are_rejected_with_their_status(status):
+    doc = html_doc(
+        "<html><body><h1>Moved Permanently</h1><p>The document has moved "
+        '<a href="/new">here</a>.</p></body></html>'
+    )
+    doc.meta["http_status"] = status
+    run(doc)
+    assert doc.verdict.reason == "http_status" and doc.verdict.details == {"http_status": status}
+    assert not doc.edits
+
+
+def test_error_pages_can_be_kept():
+    doc = html_doc(ARTICLE)
+    doc.meta["http_status"] = 404
+    run(doc, reject_http_errors=False)
+    assert doc.kept and "sandbags" in doc.text
+
+
+@pytest.mark.parametrize("status", [200, 203, None])
+def test_success_and_unknown_statuses_pass(status):
+    doc = html_doc(ARTICLE)
+    if status is not None:
+        doc.meta["http_status"] = status
+    run(doc)
+    assert doc.kept
+
+
+def test_real_2008_crawl_redirects_and_error_pages_are_rejected(shared_data):
+    from tamis.io.base import ReadOptions, reader_for
+
+    path = str(shared_data / "warc" / "cc-2008-small-sample-1213893279526_0.arc")
+    docs = [d for d in reader_for(path).read(path, ReadOptions()) if isinstance(d, Document)]
+    for doc in docs:
+        run(doc)
+    by_status = {}
+    for doc in docs:
+        by_status.setdefault(doc.meta.get("http_status"), []).append(doc)
+    errors = [d for status, ds in by_status.items() if not 200 <= status < 300 for d in ds]
+    assert (
+        sorted(d.meta["http_status"] for d in errors)
+        == [301] * 3 + [302] * 2 + [404] * 5 + [406] * 3
+    )
+    assert all(d.verdict.reason == "http_status" for d in errors)
+    ok = by_status[200]
+    assert sum(d.kept for d in ok) >= 0.9 * len(ok)
+    assert not any("document has moved" in d.text for d in ok if d.kept)
+
+
 def test_oversized_page_is_rejected_before_parsing():
     page = "<html><body>" + "<p>word</p>" * 10_000 + "</body></html>"
     started = time.perf_counter()

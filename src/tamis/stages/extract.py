@@ -8,6 +8,10 @@ the capture time (a news archive needs both, and a crawl date is not when an art
 appeared). ``content_type`` becomes ``text/plain`` so that running the stage twice changes
 nothing. Documents that are not HTML pass untouched.
 
+Pages a crawl fetched with a status outside 200-299 (redirects, errors: 7% of the 2008 Common
+Crawl sample's pages) are rejected as ``http_status`` before parsing: their body is a notice
+such as "The document has moved here", which no extractor should turn into a document.
+
 Guards, because one page must never stop a run: a page over ``max_html_bytes`` is rejected as
 ``extract_too_large`` before it is parsed (the memory guard), a page that takes longer than
 ``time_limit`` seconds is rejected as ``extract_timeout`` (trafilatura can hang: its issues
@@ -48,6 +52,13 @@ class ExtractOptions(StageOptions):
         default=True,
         description="treat documents without a content type as HTML when they look like a page",
     )
+    reject_http_errors: bool = Field(
+        default=True,
+        description=(
+            "reject pages the server answered with a status outside 200-299: their HTML is a"
+            " redirect or error notice (Moved Permanently, Not Found), not the page"
+        ),
+    )
 
 
 def is_html_document(doc: Document, sniff: bool = True) -> bool:
@@ -70,6 +81,10 @@ class ExtractStage(Stage):
     def process(self, doc: Document) -> None:
         opts: ExtractOptions = self.options  # type: ignore[assignment]
         if not is_html_document(doc, opts.sniff):
+            return
+        status = doc.meta.get("http_status")
+        if opts.reject_http_errors and isinstance(status, int) and not 200 <= status < 300:
+            doc.reject(self.name, "http_status", {"http_status": status})
             return
         html = doc.text
         size = len(html.encode("utf-8", "surrogatepass")) if opts.max_html_bytes else 0
