@@ -60,8 +60,9 @@ _YEARS = range(1970, 2101)
 def iso_date(raw: str) -> str | None:
     """A page's date as ISO 8601, whatever way the page wrote it (``Jan 17, 2025``,
     ``2013-08-22 21:43:53 UTC``, ``2020-04-12T18:00:00-0700``): to the second with the offset
-    when the page gives them (UTC as ``Z``), else only as precise as the page is (``2025-01-17``, ``2008-05``).
-    None when it is not a date, so that one junk field does not hide a good one after it."""
+    when the page gives them (UTC as ``Z``), else only as precise as the page is
+    (``2025-01-17``, ``2008-05``). None when it is not a date, so that one junk field does not
+    hide a good one after it."""
     text = " ".join(raw.split())
     if _DAY.fullmatch(text):
         try:
@@ -189,8 +190,8 @@ def read_page_info(html: str, tree: Any) -> PageInfo:
         title = h1.text if h1 is not None else None
     info.title = " ".join(title.split()) if title else None
     for key in _DATE_META:
-        if head_meta.get(key) and (date := iso_date(head_meta[key])):
-            info.date = date
+        if head_meta.get(key) and (published := iso_date(head_meta[key])):
+            info.date = published
             break
     m = _HTML_LANG.search(html, 0, 20_000)
     lang = m.group(1) if m else None

@@ -6,9 +6,10 @@ layout tables, which the older web and many templates still use to place a whole
 turns the page into rows of empty cells (``|  |  | text |``) with prose glued into one line
 between pipes and runs of tabs inside it. A table is taken for layout when it has one filled
 row (a box, not a table), when most of its rows have a single filled cell (a data table fills
-its columns; a template places one block a row beside spacer cells) or when a cell holds a page
-region (:data:`LAYOUT_CELL_CHARS` characters or more): each filled cell then becomes a paragraph of
-its own, and cells holding only the template's separators and bullets (``|``, ``»``) go.
+its columns; a template places one block a row beside spacer cells) or when a cell holds a
+page region (:data:`LAYOUT_CELL_CHARS` characters or more): each filled cell then becomes a
+paragraph of its own, and cells holding only the template's separators and bullets (``|``,
+``»``) go.
 Data tables keep their rows, with each cell's whitespace collapsed; rows and columns holding
 nothing but spacers go. The words and their order never change, only the separators between
 them.
