@@ -60,6 +60,11 @@ class Extraction:
     blocks_added: int = 0
 
 
+#: resiliparse separates the cells of a table row by two tabs (four across an empty cell);
+#: in an added block they are written as trafilatura writes a data row's, `` | ``
+_CELL_GAP = re.compile(r"[ \t]*\t\t[ \t]*")
+
+
 def _parse(html: str) -> Any:
     """The page's tree, without ``alt`` texts: resiliparse's text pass either prints every
     image's alt text as a line or, asked not to, skips whole ``<figure>`` elements (their
@@ -87,7 +92,7 @@ def _merge(base: str, lines: list[str], norms: list[str], add: list[bool]) -> st
     anchor = -1
     for line, n, added in zip(lines, norms, add, strict=True):
         if added:
-            after.setdefault(anchor, []).append(line.strip())
+            after.setdefault(anchor, []).append(_CELL_GAP.sub(" | ", line.strip()))
             continue
         if n.count(" ") > 4 and n in base_norm:
             for j in range(max(anchor, 0), len(paragraphs)):
