@@ -9,9 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tamis.extract.backends import trafilatura_text
-from tamis.extract.tables import text_blocks
+from tamis.extract.tables import render_table
 
 _WORD = re.compile(r"\w+")
+
+
+def text_blocks(text: str) -> list[str]:
+    """The blocks of a table element's text, its lines trimmed as trafilatura_text does."""
+    return render_table([line.strip() for line in text.split("\n") if line.strip()])
 
 
 def render_tables(text: str) -> str:
@@ -161,9 +166,13 @@ def test_layout_cells_unescape_pipes() -> None:
     assert render_tables("| Home \\| About |") == "Home | About"
 
 
-def test_text_without_tables_is_untouched() -> None:
-    text = "A line with a | pipe in it.\n\n  indented code\t| x"
-    assert render_tables(text) == text
+def test_lines_that_are_not_rows_stay_blocks_of_their_own() -> None:
+    text = "A line with a | pipe in it.\n| Size | 42 |\n| Colour | red |\nindented code\t| x"
+    assert text_blocks(text) == [
+        "A line with a | pipe in it.",
+        "| Size | 42 |\n| Colour | red |",
+        "indented code\t| x",
+    ]
 
 
 cell_text = st.lists(st.sampled_from([*"ab é1 \t|\\-", "word", "x y"]), max_size=12).map("".join)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tamis.extract.tables import text_blocks
+from tamis.extract.tables import render_table
 
 _BLANKS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
@@ -19,18 +19,32 @@ def tidy(text: str) -> str:
     return _BLANKS.sub("\n\n", text).strip()
 
 
-def _blocks(text: str) -> str:
-    """trafilatura separates blocks by single newlines; make them paragraphs (a data table's
-    rows stay on consecutive lines, layout tables become paragraphs: :mod:`.tables`)."""
-    return tidy("\n\n".join(text_blocks(text)))
+def _block(tag: str, text: str) -> list[str]:
+    """One element of trafilatura's result as tamis's blocks: code verbatim (its indentation
+    and line breaks are its meaning), a table as :func:`.tables.render_table` sees it, any
+    other element (paragraph, heading, list, quote) one block of its trimmed lines, so that a
+    list's items and a paragraph's ``<br>`` lines stay on consecutive lines."""
+    if tag == "code":
+        return [text.strip("\n")]
+    lines = [line.strip() for line in text.split("\n")]
+    if tag == "table":
+        return render_table([line for line in lines if line])
+    return ["\n".join(line for line in lines if line)]
 
 
 def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = False) -> str:
-    """trafilatura's main text; ``mode`` is default, precision or recall."""
+    """trafilatura's main text (``mode`` default, precision or recall), a blank line between
+    its blocks. trafilatura's own text output ends every line alike, so a code block or a
+    list came out with a blank line after each of its lines, and a block that follows inline
+    text could glue its first word to that text's last ("helpusage"); rendering each element
+    of its result on its own keeps the blocks apart and each block whole."""
     import trafilatura
+    from trafilatura.utils import normalize_unicode
+    from trafilatura.xml import xmltotxt
 
-    out = trafilatura.extract(
+    result = trafilatura.bare_extraction(
         html,
+        output_format="txt",
         fast=fast,
         favor_precision=mode == "precision",
         favor_recall=mode == "recall",
@@ -38,7 +52,27 @@ def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = Fal
         include_tables=True,
         deduplicate=False,
     )
-    return _blocks(out or "")
+    if result is None:
+        return ""
+    blocks: list[str] = []
+    for body in (result.body, result.commentsbody):
+        if body is None:
+            continue
+        if body.text and body.text.strip():
+            blocks.append(body.text.strip())
+        rows: list[str] = []  # rows trafilatura left outside a table (its fallbacks do)
+        for element in body:
+            text = xmltotxt(element, False)
+            if element.tag == "row":
+                rows.append(text)
+                continue
+            if rows:
+                blocks.extend(_block("table", "\n".join(rows)))
+                rows = []
+            blocks.extend(_block(element.tag, text))
+        if rows:
+            blocks.extend(_block("table", "\n".join(rows)))
+    return tidy(normalize_unicode("\n\n".join(block for block in blocks if block)))
 
 
 #: below this many words of visible text, a page is taken to be a script-rendered shell whose

@@ -24,7 +24,7 @@ import re
 #: trafilatura's text of the WCXB pages has 488
 LAYOUT_CELL_CHARS = 600
 
-_ROW = re.compile(r"^\|.*\|$")
+_ROW = re.compile(r"\|.*\|")
 _RULE = re.compile(r"^\|(?:-+\|)+$")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 _SPACES = re.compile(r"\s+")
@@ -96,23 +96,21 @@ def _data_rows(table: list[list[str] | None]) -> list[str]:
     return out
 
 
-def text_blocks(text: str) -> list[str]:
-    """trafilatura's text as blocks: each line one block, except tables, rendered as layout
-    blocks (one a cell) or as one block of data rows (consecutive lines, as Markdown wants)."""
-    lines = text.split("\n")
-    if "|" not in text:
-        return lines
+def render_table(lines: list[str]) -> list[str]:
+    """The lines of one table element of trafilatura's text as blocks: a paragraph a cell of
+    each layout table, one block of rows for each data table; a line that is not a row (none
+    should be) a block of its own."""
     out: list[str] = []
     i = 0
     while i < len(lines):
-        if not _ROW.match(lines[i].strip()):
+        j = i
+        while j < len(lines) and _ROW.fullmatch(lines[j]):
+            j += 1
+        if j == i:
             out.append(lines[i])
             i += 1
             continue
-        j = i
-        while j < len(lines) and _ROW.match(lines[j].strip()):
-            j += 1
-        for table in _tables([line.strip() for line in lines[i:j]]):
+        for table in _tables(lines[i:j]):
             out.extend(_render(table))
         i = j
     return out
