@@ -22,6 +22,7 @@ from tamis.extract.fast import (
     extract_fast,
     join_lines,
     page_lines,
+    shown_lines,
 )
 from tamis.extract.score import word_f1
 from tests.helpers import held_out_wcxb
@@ -167,12 +168,16 @@ def test_output_only_selects_lines_of_the_page(parts):
     page = page_lines(HTMLTree.parse(html))
     assert page.features.shape == (len(page.lines), len(FEATURES))
     assert np.isfinite(page.features).all()
+    shown = shown_lines(page, np.ones(len(page.lines), dtype=bool))
+    for output, line in zip(shown, page.lines, strict=True):
+        # what is output differs from what is read only in white space and a list's "- "
+        assert re.findall(r"\w+", output) == re.findall(r"\w+", line)
     text, total, kept = extract_fast(HTMLTree.parse(html))
     assert total == len(page.lines) and 0 <= kept <= total
     out = [line for line in text.split("\n") if line]
     position = 0
     for line in out:
-        position = page.lines.index(line, position) + 1
+        position = shown.index(line, position) + 1
     assert not re.search("[\x0e-\x1f]", text)
 
 
@@ -198,6 +203,17 @@ def test_char_counts_match_a_count_per_line(lines):
         assert digits[i] == sum(c in "0123456789" for c in line)
         assert currency[i] == sum(c in "$£¥€₹" for c in line)
         assert blanks[i] == sum(c in " \t" for c in line)
+
+
+def test_code_keeps_its_indentation_and_list_items_their_dash():
+    code = "def opening(day):\n    if day == 'thu':\n        return 21\n    return 18"
+    prose = "<p>The libraries open later on Thursdays, as they did last year, for the students.</p>"
+    html = f"<html><body>{prose}<pre>{code}</pre>{prose}<ul><li>Central at nine</li></ul></body></html>"
+    page = page_lines(HTMLTree.parse(html))
+    keep = np.ones(len(page.lines), dtype=bool)
+    shown = shown_lines(page, keep)
+    assert "    if day == 'thu':" in shown and "- Central at nine" in shown
+    assert code in join_lines(shown, page.breaks, keep)
 
 
 def test_join_lines_keeps_block_breaks():

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from html import unescape
 from typing import Any
@@ -85,25 +85,30 @@ FEATURES = (
     *(f"{name}_w{r}" for name in _WINDOWED for r in WINDOWS),
 )
 
+_TAG_LI = FEATURES.index("tag_li")
 _TAG_OR_MARKER = re.compile(r"<[^>\n]*>|[\x0e-\x1f]")
 #: an anchor within one line and without tags inside (nearly all; a line that an anchor holding
 #: block elements wraps counts as linked as a whole)
 _ANCHOR_PLAIN = re.compile(r"<a [^>\n]*>([^<\n]*)</a>")
 _NON_WORD = re.compile(r"[^\w\n]+")
 _END_CHARS = frozenset('.!?:;"”’)…。！？')
+_PRE = re.compile(r"<pre[\s>].*?</pre>", re.DOTALL)
 _HEADINGS = frozenset(("<h1>", "<h2>", "<h3>", "<h4>", "<h5>", "<h6>"))
 
 
 @dataclass(slots=True)
 class PageLines:
-    """The page's non-empty lines (text as it will be output) and their signals."""
+    """The page's non-empty lines and their signals."""
 
+    #: each line's text, trimmed (what the signals read)
     lines: list[str]
     #: whether a blank line or a block boundary preceded the line in the page's text
     breaks: list[bool]
     features: np.ndarray
     #: words on the page (white-space gaps plus one per line)
     words: int = 0
+    #: lines of ``<pre>`` blocks as they are output, with their indentation (by line index)
+    code: dict[int, str] = field(default_factory=dict)
 
 
 def _mark_regions(tree: Any) -> None:
@@ -265,7 +270,22 @@ def _lines_of(raw: str, json_ld_body: str | None) -> PageLines:
     windowed = np.column_stack([log_words, link_share, end_punct, tag_p, regions[0]])
     means = _windows(windowed, WINDOWS)
     columns.extend(means[w][:, c] for c in range(len(_WINDOWED)) for w in range(len(WINDOWS)))
-    return PageLines(lines, breaks, np.column_stack(columns).astype(f32), int(words.sum()))
+    code = _code_lines(raw, newlines, keep, plain_lines) if "<pre" in raw else {}
+    return PageLines(lines, breaks, np.column_stack(columns).astype(f32), int(words.sum()), code)
+
+
+def _code_lines(
+    raw: str, newlines: np.ndarray, keep: np.ndarray, plain_lines: list[str]
+) -> dict[int, str]:
+    """The kept lines inside ``<pre>`` blocks, as output: indented as the page has them."""
+    out: dict[int, str] = {}
+    for m in _PRE.finditer(raw):
+        first, last = np.searchsorted(newlines, [m.start(), m.end() - 1])
+        lo, hi = np.searchsorted(keep, [first, last + 1])
+        for j in range(lo, hi):
+            line = plain_lines[keep[j]].rstrip()
+            out[int(j)] = unescape(line) if "&" in line else line
+    return out
 
 
 def _char_counts(lines: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -338,6 +358,18 @@ def load_line_model() -> LineModel:
     return LineModel(MODEL)
 
 
+def shown_lines(page: PageLines, keep: np.ndarray) -> list[str]:
+    """The page's lines as output where kept: a list item with its ``- `` (as trafilatura
+    writes one), a code line with its indentation."""
+    lines = list(page.lines)
+    for i in np.flatnonzero(keep & (page.features[:, _TAG_LI] > 0)):
+        lines[i] = "- " + lines[i]
+    for i, line in page.code.items():
+        if keep[i]:
+            lines[i] = line
+    return lines
+
+
 def join_lines(lines: list[str], breaks: list[bool], keep: np.ndarray) -> str:
     """The kept lines, a blank line between blocks that the page (or a dropped line) set apart."""
     out: list[str] = []
@@ -360,4 +392,4 @@ def extract_fast(tree: Any, json_ld_body: str | None = None) -> tuple[str, int, 
         return "", 0, 0
     model = load_line_model()
     keep = model.keep_probability(page.features) >= model.threshold
-    return join_lines(page.lines, page.breaks, keep), len(page.lines), int(keep.sum())
+    return join_lines(shown_lines(page, keep), page.breaks, keep), len(page.lines), int(keep.sum())
