@@ -68,3 +68,14 @@ def test_blocks_are_not_glued_to_the_block_before_them():
     )
     blocks = trafilatura_text(html).split("\n\n")
     assert "ebuild --help" in blocks and "usage: ebuild file command" in blocks
+
+
+def test_source_white_space_is_collapsed_as_a_browser_does():
+    html = (
+        "<html><body><article><h1>Hours</h1>" + PROSE + "<p>A paragraph written\n   across"
+        " source lines\n\tthat HTML joins.</p><ul><li>\n\t\tAn item starting on a new line\n\t</li>"
+        "<li>Second<ul><li>nested</li></ul></li></ul>" + PROSE + "</article></body></html>"
+    )
+    blocks = trafilatura_text(html).split("\n\n")
+    assert "A paragraph written across source lines that HTML joins." in blocks
+    assert "- An item starting on a new line\n- Second\n  - nested" in blocks

@@ -10,6 +10,8 @@ from typing import Any
 from tamis.extract.tables import render_table
 
 _BLANKS = re.compile(r"\n{3,}")
+_WHITE_SPACE = re.compile(r"\s+")
+_BARE_MARKER = "-"
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
@@ -26,10 +28,40 @@ def _block(tag: str, text: str) -> list[str]:
     list's items and a paragraph's ``<br>`` lines stay on consecutive lines."""
     if tag == "code":
         return [text.strip("\n")]
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [_line(line) for line in text.split("\n")]
+    lines = [line for line in lines if line]
     if tag == "table":
-        return render_table([line for line in lines if line])
-    return ["\n".join(line for line in lines if line)]
+        return render_table(lines)
+    # an item whose text starts on a new line leaves its marker alone on a line
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] == _BARE_MARKER:
+            out[-1] = f"- {line}"
+        else:
+            out.append(line)
+    return ["\n".join(out)]
+
+
+def _line(line: str) -> str:
+    """A line with single spaces, indented only as a nested list item (``  - ``) is."""
+    words = " ".join(line.split())
+    if words.startswith("- ") and line[:1] == " ":
+        return line[: len(line) - len(line.lstrip())] + words
+    return words
+
+
+def _collapse_white_space(element: Any) -> None:
+    """White space of the page's source inside text, as a browser shows it: one space (in
+    place; code keeps its own). Line breaks then come only from ``<br>`` and the structure."""
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        if node.tag != "code":
+            if node.text:
+                node.text = _WHITE_SPACE.sub(" ", node.text)
+            stack.extend(node)
+        if node.tail:
+            node.tail = _WHITE_SPACE.sub(" ", node.tail)
 
 
 def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = False) -> str:
@@ -62,6 +94,7 @@ def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = Fal
             blocks.append(body.text.strip())
         rows: list[str] = []  # rows trafilatura left outside a table (its fallbacks do)
         for element in body:
+            _collapse_white_space(element)
             text = xmltotxt(element, False)
             if element.tag == "row":
                 rows.append(text)
