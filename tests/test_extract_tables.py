@@ -212,17 +212,3 @@ def test_trafilatura_text_keeps_a_data_table_as_consecutive_rows() -> None:
     assert "| Library | Opens |\n|---|---|\n| Central | 9:00 |\n| North branch | 10:00 |" in (
         trafilatura_text(html)
     )
-
-
-def test_added_table_rows_show_their_cells_as_data_rows_do() -> None:
-    from tamis.extract.blocks import norm
-    from tamis.extract.core import _merge
-
-    base = "Largest ad platforms by market value, with their segment."
-    lines = [base, "The Trade Desk\t\t$18.0 billion\t\t\t\tMedia", "Criteo \t\t $1.5 billion"]
-    text = _merge(base, lines, [norm(x) for x in lines], [False, True, True])
-    assert text.split("\n\n") == [
-        base,
-        "The Trade Desk | $18.0 billion | Media",
-        "Criteo | $1.5 billion",
-    ]

@@ -108,6 +108,8 @@ class PageBlocks:
     page_types: set[str] = field(default_factory=set)
     #: ``norm`` of each line, kept for callers that match blocks against other texts
     norms: list[str] = field(default_factory=list)
+    #: whether a list item (``li``, ``dt``, ``dd``) starts on the line: it is written ``- ``
+    item_starts: list[bool] = field(default_factory=list)
 
 
 #: marker characters (supplementary private use, never ``\\w``; the BMP private-use area is
@@ -125,6 +127,7 @@ _SELECTOR_GROUPS = [
     *[(selector, f"tag_{name}") for name, selector in TAG_GROUPS.items()],
 ]
 _GROUP_BITS = [name for _, name in _SELECTOR_GROUPS]
+_ITEM_BIT = 1 << _GROUP_BITS.index("tag_list")
 
 
 def _mark_context(tree: Any) -> None:
@@ -134,18 +137,20 @@ def _mark_context(tree: Any) -> None:
         mark_elements(tree, selector, chr(_OPEN + group), chr(_CLOSE + group))
 
 
-def _line_contexts(text: str) -> tuple[list[str], list[int]]:
-    """Lines of a marked text without their markers, and each line's context mask: the groups
-    open at its start or opened on it."""
+def _line_contexts(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Lines of a marked text without their markers, each line's context mask (the groups
+    open at its start or opened on it) and the mask of the groups opened on it."""
     depth = [0] * len(_GROUP_BITS)
     mask = 0
-    lines, masks = [], []
+    lines, masks, opened = [], [], []
     for line in text.split("\n"):
         if _MARK.search(line) is None:
             lines.append(line)
             masks.append(mask)
+            opened.append(0)
             continue
         line_mask = mask
+        line_opened = 0
         for m in _MARK.finditer(line):
             code = ord(m.group())
             if (code - _OPEN) % 0x80 >= len(depth):
@@ -161,9 +166,11 @@ def _line_contexts(text: str) -> tuple[list[str], list[int]]:
                 depth[group] += 1
                 mask |= 1 << group
                 line_mask |= 1 << group
+                line_opened |= 1 << group
         lines.append(_MARK.sub("", line))
         masks.append(line_mask)
-    return lines, masks
+        opened.append(line_opened)
+    return lines, masks, opened
 
 
 def _window(values: list[float], radius: int = 2) -> np.ndarray:
@@ -196,16 +203,22 @@ def page_blocks(
     from tamis.extract.backends import resiliparse_raw
 
     _mark_context(tree)
-    raw_lines, raw_masks = _line_contexts(resiliparse_raw(tree, main_content=False, links=True))
+    text = resiliparse_raw(tree, main_content=False, links=True)
+    raw_lines, raw_masks, raw_opened = _line_contexts(text)
     lines = []
     link_counts = []
     masks = []
-    for line, mask in zip(raw_lines, raw_masks, strict=True):
+    starts = []  # a list item opens on the line (or on the blank lines just before it)
+    pending = False
+    for line, mask, opened in zip(raw_lines, raw_masks, raw_opened, strict=True):
+        pending = pending or bool(opened & _ITEM_BIT)
         if line.strip():
             clean, n_links = _LINK.subn("", line)
             lines.append(clean.rstrip())
             link_counts.append(n_links)
             masks.append(mask)
+            starts.append(pending)
+            pending = False
     # one regex pass over the whole page instead of one per block; equal to norm() per line
     norms = [
         " " + x.strip() + " " for x in _NON_WORD.sub(" ", "\n".join(lines).lower()).split("\n")
@@ -216,6 +229,7 @@ def page_blocks(
         norms = [norms[i] for i in keep]
         link_counts = [link_counts[i] for i in keep]
         masks = [masks[i] for i in keep]
+        starts = [starts[i] for i in keep]
     n = len(lines)
     page_types = set(json_ld_types)
     if not n:
@@ -289,7 +303,7 @@ def page_blocks(
         *_traf_distance(position, t_idx, n),
         np.full(n, float((links > 0).mean()), dtype=f32),
     ]
-    return PageBlocks(lines, np.column_stack(columns).astype(f32), page_types, norms)
+    return PageBlocks(lines, np.column_stack(columns).astype(f32), page_types, norms, starts)
 
 
 def _share_in(norms: list[str], words: np.ndarray, text: str | None) -> np.ndarray:

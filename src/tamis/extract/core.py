@@ -80,7 +80,9 @@ def _parse(html: str) -> Any:
     return tree
 
 
-def _merge(base: str, lines: list[str], norms: list[str], add: list[bool]) -> str:
+def _merge(
+    base: str, lines: list[str], norms: list[str], add: list[bool], items: list[bool] | None = None
+) -> str:
     """``base`` with the added blocks, each placed after the base paragraph that holds the
     last block before it (so a listing's items stay where the page has them)."""
     from tamis.extract.blocks import norm
@@ -90,10 +92,22 @@ def _merge(base: str, lines: list[str], norms: list[str], add: list[bool]) -> st
     base_norm = " ".join(para_norms)
     after: dict[int, list[str]] = {}
     anchor = -1
-    for line, n, added in zip(lines, norms, add, strict=True):
+    in_list = False  # the block added just before was a list item, right before this one
+    for i, (line, n, added) in enumerate(zip(lines, norms, add, strict=True)):
         if added:
-            after.setdefault(anchor, []).append(_CELL_GAP.sub(" | ", line.strip()))
+            shown = _CELL_GAP.sub(" | ", line.strip())
+            group = after.setdefault(anchor, [])
+            if items and items[i]:
+                if in_list:  # the items of one list stay on consecutive lines
+                    group[-1] += "\n- " + shown
+                else:
+                    group.append("- " + shown)
+                in_list = True
+            else:
+                group.append(shown)
+                in_list = False
             continue
+        in_list = False
         if n.count(" ") > 4 and n in base_norm:
             for j in range(max(anchor, 0), len(paragraphs)):
                 if n in para_norms[j]:
@@ -171,7 +185,7 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
         )
         for i, p in zip(candidates, probability, strict=True):
             add[i] = bool(p >= model.threshold)
-    text = _merge(base, blocks.lines, blocks.norms, add) if any(add) else base
+    text = _merge(base, blocks.lines, blocks.norms, add, blocks.item_starts) if any(add) else base
     if not text and model.uses_trafilatura:
         text = resi
     return text, len(blocks.lines), sum(add)
