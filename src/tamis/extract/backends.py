@@ -67,9 +67,9 @@ def _collapse_white_space(element: Any) -> None:
 def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = False) -> str:
     """trafilatura's main text (``mode`` default, precision or recall), a blank line between
     its blocks. trafilatura's own text output ends every line alike, so a code block or a
-    list came out with a blank line after each of its lines, and a block that follows inline
-    text could glue its first word to that text's last ("helpusage"); rendering each element
-    of its result on its own keeps the blocks apart and each block whole."""
+    list came out with a blank line after each of its lines, and it can glue a block's first
+    word to the last of the block before ("ebuild --helpusage"); rendering each element of
+    its result on its own keeps the blocks apart and each block whole."""
     import trafilatura
     from trafilatura.utils import normalize_unicode
     from trafilatura.xml import xmltotxt
