@@ -44,7 +44,13 @@ SCRIPT_NOTICE_WORDS = 40
 
 
 def is_script_notice(text: str) -> bool:
-    return len(_WORD.findall(text)) <= SCRIPT_NOTICE_WORDS and bool(_SCRIPT_NOTICE.search(text))
+    """Whether ``text`` is a "needs JavaScript" notice and nothing more; a page's whole text is
+    only scanned when it is short enough to be one (every page passes here)."""
+    return (
+        len(text) <= 25 * SCRIPT_NOTICE_WORDS
+        and len(_WORD.findall(text)) <= SCRIPT_NOTICE_WORDS
+        and _SCRIPT_NOTICE.search(text) is not None
+    )
 
 
 @dataclass(slots=True)
