@@ -94,6 +94,9 @@ def test_reader_metadata_is_not_overwritten_and_the_page_date_is_kept_apart():
     assert doc.meta["title"] == "from the crawl"
     assert doc.meta["date"] == "2024-05-18T01:58:10Z"
     assert doc.meta["published"] == "2024-03-01T10:00:00Z"
+    given = html_doc(ARTICLE)
+    given.meta["published"] = "2024-03-02"  # the input's own field wins, as title's does
+    assert run(given).meta["published"] == "2024-03-02"
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,11 @@
 
 The whole HTML is replaced by the extracted text in a single edit (rule ``extract:<name>``,
 removed = the HTML), so the page is still there for ``undo`` and for the rejected output. Page
-metadata goes to ``meta``: title and language hint where the reader gave none, JSON-LD types,
-and the page's own date as ``published``, apart from ``date``, which crawl readers fill with
-the capture time (a news archive needs both, and a crawl date is not when an article
-appeared). ``content_type`` becomes ``text/plain`` so that running the stage twice changes
-nothing. Documents that are not HTML pass untouched.
+metadata goes to ``meta`` where the input gave none: title, language hint and the page's own
+date as ``published``, apart from ``date``, which crawl readers fill with the capture time (a
+news archive needs both, and a crawl date is not when an article appeared); and JSON-LD types.
+``content_type`` becomes ``text/plain`` so that running the stage twice changes nothing.
+Documents that are not HTML pass untouched.
 
 Pages a crawl fetched with a status outside 200-299 (redirects, errors: 7% of the 2008 Common
 Crawl sample's pages) are rejected as ``http_status`` before parsing: their body is a notice
@@ -121,11 +121,13 @@ class ExtractStage(Stage):
             blocks_added=result.blocks_added,
             seconds=round(seconds, 4),
         )
-        for key, value in (("title", result.title), ("language_hint", result.language)):
+        for key, value in (
+            ("title", result.title),
+            ("language_hint", result.language),
+            ("published", result.date),
+        ):
             if value and not doc.meta.get(key):
                 doc.meta[key] = value
-        if result.date:
-            doc.meta["published"] = result.date
         if result.json_ld_types:
             doc.meta["json_ld_types"] = list(result.json_ld_types)
         if not result.text.strip():
