@@ -414,6 +414,7 @@ def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from tamis.extract.blocks import FEATURES, norm
+    from tamis.extract.core import chosen_blocks
     from tamis.extract.model import WORD_SCORE, BlockModel
     from tamis.extract.score import word_f1
 
@@ -461,11 +462,9 @@ def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str
                 scores.append(word_f1(base, refs[fid]))
                 continue
             base_norm = norm(base)
-            added = [
-                line
-                for line, n, p in zip(lines, norms[fid], probs[fid], strict=True)
-                if p >= threshold and n not in base_norm
-            ]
+            candidates = [i for i, n in enumerate(norms[fid]) if n not in base_norm]
+            chosen = chosen_blocks(norms[fid], candidates, probs[fid][candidates], threshold)
+            added = [lines[i] for i in chosen]
             scores.append(word_f1(base + "\n" + "\n".join(added), refs[fid]))
         best = max(best, (statistics.mean(scores), threshold))
     params["threshold"] = best[1]

@@ -47,3 +47,11 @@ def test_blocks_know_where_list_items_start() -> None:
     assert starts["One item"] and starts["Item in a paragraph"]
     assert starts["its second paragraph"] is False
     assert starts["Term"] and starts["Meaning"]
+
+
+def test_a_text_the_page_repeats_is_added_once() -> None:
+    from tamis.extract.core import chosen_blocks
+
+    norms = [norm(x) for x in ("Home", "Opening hours", "Home", "Opening hours", "Contact")]
+    chosen = chosen_blocks(norms, [0, 1, 2, 3, 4], [0.2, 0.9, 0.3, 0.8, 0.5], threshold=0.4)
+    assert chosen == [1, 4]

@@ -164,6 +164,21 @@ def _covers_page(base: str, tree: Any) -> bool:
     return len(_WORD.findall(base)) >= COVERS_PAGE_SHARE * max(page_words, 1)
 
 
+def chosen_blocks(
+    norms: list[str], candidates: list[int], probability: Any, threshold: float
+) -> list[int]:
+    """The candidate blocks to add: those the model gives ``threshold`` or more, and a text the
+    page repeats (a menu twice, desktop and mobile copies of a section) only once. Adding the
+    copies cost WCXB dev 0.003 on unseen half B and 0.002 the other way round."""
+    seen: set[str] = set()
+    chosen = []
+    for i, p in zip(candidates, probability, strict=True):
+        if p >= threshold and norms[i] not in seen:
+            seen.add(norms[i])
+            chosen.append(i)
+    return chosen
+
+
 def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int, int]:
     """The base extractor's text plus the blocks it missed that the model says are content.
 
@@ -189,8 +204,8 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
         probability = model.keep_probability(
             blocks.features[candidates], [blocks.norms[i] for i in candidates]
         )
-        for i, p in zip(candidates, probability, strict=True):
-            add[i] = bool(p >= model.threshold)
+        for i in chosen_blocks(blocks.norms, candidates, probability, model.threshold):
+            add[i] = True
     text = _merge(base, blocks.lines, blocks.norms, add, blocks.item_starts) if any(add) else base
     if not text and model.uses_trafilatura:
         text = resi
