@@ -225,7 +225,7 @@ def train(workers: int, hidden: int, seeds: int) -> str:
     import numpy as np
     from sklearn.neural_network import MLPClassifier
 
-    from tamis.extract.fast import FEATURES, join_lines
+    from tamis.extract.fast import FEATURES, join_lines, kept_lines
     from tamis.extract.score import word_f1
 
     pages = [(fid, ref) for fid, _, ref in wcxb_pages() if half(fid) == "A"]
@@ -263,9 +263,11 @@ def train(workers: int, hidden: int, seeds: int) -> str:
     for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
         scores = []
         for fid, (page, _) in data.items():
-            text = (
-                join_lines(page.lines, page.breaks, probs[fid] >= threshold) if page.lines else ""
-            )
+            if page.lines:
+                keep = kept_lines(page.lines, probs[fid], threshold)
+                text = join_lines(page.lines, page.breaks, keep)
+            else:
+                text = ""
             scores.append(word_f1(text, refs[fid]))
         best = max(best, (statistics.mean(scores), threshold))
     model = {

@@ -358,6 +358,17 @@ def load_line_model() -> LineModel:
     return LineModel(MODEL)
 
 
+def kept_lines(lines: list[str], probability: np.ndarray, threshold: float) -> np.ndarray:
+    """Which lines are kept: the model's probable ones, a line the page repeats once (as
+    ``auto`` adds its blocks)."""
+    from tamis.extract.core import chosen_blocks
+
+    likely = np.flatnonzero(probability >= threshold)
+    keep = np.zeros(len(lines), dtype=bool)
+    keep[chosen_blocks(lines, likely, probability[likely], threshold)] = True
+    return keep
+
+
 def shown_lines(page: PageLines, keep: np.ndarray) -> list[str]:
     """The page's lines as output where kept: a list item with its ``- `` (as trafilatura
     writes one), a code line with its indentation."""
@@ -391,5 +402,5 @@ def extract_fast(tree: Any, json_ld_body: str | None = None) -> tuple[str, int, 
     if not page.lines:
         return "", 0, 0
     model = load_line_model()
-    keep = model.keep_probability(page.features) >= model.threshold
+    keep = kept_lines(page.lines, model.keep_probability(page.features), model.threshold)
     return join_lines(shown_lines(page, keep), page.breaks, keep), len(page.lines), int(keep.sum())
