@@ -55,3 +55,19 @@ def test_a_text_the_page_repeats_is_added_once() -> None:
     norms = [norm(x) for x in ("Home", "Opening hours", "Home", "Opening hours", "Contact")]
     chosen = chosen_blocks(norms, [0, 1, 2, 3, 4], [0.2, 0.9, 0.3, 0.8, 0.5], threshold=0.4)
     assert chosen == [1, 4]
+
+
+def test_a_block_the_text_already_says_is_left_out() -> None:
+    from tamis.extract.core import chosen_blocks
+
+    base = "The library opens at nine on weekdays and at ten on Saturdays."
+    texts = [
+        norm("Opens at nine on weekdays and at ten on Saturdays"),  # said by the base
+        norm("Closed on Sundays and public holidays"),
+        norm("closed on Sundays and public holidays too"),  # said by the block before
+        norm("Home"),
+    ]
+    probs = [0.9, 0.9, 0.9, 0.9]
+    assert chosen_blocks(texts, [0, 1, 2, 3], probs, 0.4, base) == [1, 3]
+    # without a base (fast) only exact repeats are dropped
+    assert chosen_blocks(texts, [0, 1, 2, 3], probs, 0.4) == [0, 1, 2, 3]
