@@ -192,12 +192,14 @@ def chosen_blocks(
     from tamis.extract.blocks import norm
 
     seen: set[str] = set()
-    said = _trigrams(norm(base)) if base else set()
+    said: set[tuple[str, ...]] | None = None  # the base's 3-grams, read once a block is probable
     chosen = []
     for i, p in zip(candidates, probability, strict=True):
         if p < threshold or texts[i] in seen:
             continue
         if base is not None:
+            if said is None:
+                said = _trigrams(norm(base))
             grams = _trigrams(norm(texts[i]))
             if len(grams) >= 2 and len(grams & said) >= REPEAT_SHARE * len(grams):
                 continue
