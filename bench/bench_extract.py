@@ -463,7 +463,9 @@ def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str
                 continue
             base_norm = norm(base)
             candidates = [i for i, n in enumerate(norms[fid]) if n not in base_norm]
-            chosen = chosen_blocks(norms[fid], candidates, probs[fid][candidates], threshold, base)
+            chosen = chosen_blocks(
+                norms[fid], candidates, probs[fid][candidates], threshold, base_norm
+            )
             added = [lines[i] for i in chosen]
             scores.append(word_f1(base + "\n" + "\n".join(added), refs[fid]))
         best = max(best, (statistics.mean(scores), threshold))

@@ -179,28 +179,27 @@ def chosen_blocks(
     candidates: Sequence[int],
     probability: Any,
     threshold: float,
-    base: str | None = None,
+    base_norm: str | None = None,
 ) -> list[int]:
     """The candidate blocks to add to ``base``: those the model gives ``threshold`` or more,
     except what the text already says: a text the page repeats (a menu twice, desktop and
     mobile copies of a section) goes in once, and a block whose word 3-grams are mostly
-    (:data:`REPEAT_SHARE`) in the base or in blocks added before it is left out (only with a
-    ``base``: ``fast``, which has none, cannot afford the 3-grams of every kept line, 2.1x
+    (:data:`REPEAT_SHARE`) in the base or in blocks added before it is left out (only with
+    ``base_norm``, the base as :func:`~tamis.extract.blocks.norm` writes it, the ``texts`` then
+    written so too; ``fast``, which has no base, cannot afford the 3-grams of every kept line, 2.1x
     resiliparse's time against 1.75x, and scores the same without them). The repeats cost
     ``auto`` WCXB dev 0.003 on unseen half B and 0.002 the other way round, and ``fast`` 0.004
     on B; the near-repeats ``auto`` another 0.001 both ways."""
-    from tamis.extract.blocks import norm
-
     seen: set[str] = set()
     said: set[tuple[str, ...]] | None = None  # the base's 3-grams, read once a block is probable
     chosen = []
     for i, p in zip(candidates, probability, strict=True):
         if p < threshold or texts[i] in seen:
             continue
-        if base is not None:
+        if base_norm is not None:
             if said is None:
-                said = _trigrams(norm(base))
-            grams = _trigrams(norm(texts[i]))
+                said = _trigrams(base_norm)
+            grams = _trigrams(texts[i])
             if len(grams) >= 2 and len(grams & said) >= REPEAT_SHARE * len(grams):
                 continue
             said |= grams
@@ -234,7 +233,7 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
         probability = model.keep_probability(
             blocks.features[candidates], [blocks.norms[i] for i in candidates]
         )
-        for i in chosen_blocks(blocks.norms, candidates, probability, model.threshold, base):
+        for i in chosen_blocks(blocks.norms, candidates, probability, model.threshold, base_norm):
             add[i] = True
     text = _merge(base, blocks.lines, blocks.norms, add, blocks.item_starts) if any(add) else base
     if not text and model.uses_trafilatura:

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from tamis.extract.backends import NOSCRIPT_FALLBACK_WORDS
+from tamis.extract.core import chosen_blocks
 from tamis.extract.markers import mark_elements
 
 #: region groups, each a CSS selector list evaluated by lexbor; the order is the feature order
@@ -361,8 +362,6 @@ def load_line_model() -> LineModel:
 def kept_lines(lines: list[str], probability: np.ndarray, threshold: float) -> np.ndarray:
     """Which lines are kept: the model's probable ones, a line the page repeats once (as
     ``auto`` adds its blocks)."""
-    from tamis.extract.core import chosen_blocks
-
     likely = np.flatnonzero(probability >= threshold)
     keep = np.zeros(len(lines), dtype=bool)
     keep[chosen_blocks(lines, likely, probability[likely], threshold)] = True
