@@ -62,3 +62,24 @@ def test_the_first_readable_meta_date_wins():
         '<meta name="dc.date" content="2009-01-01">'
     )
     assert read_page_info(html, _parse(html)).date == "2008-03-03"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<html lang="EN_us"><head></head><body><p>Text.</p></body></html>', "en-US"),
+        ('<html lang="{{ lang }}"><head></head><body><p>Text.</p></body></html>', None),
+        (page('<meta http-equiv="Content-Language" content="de-at">'), "de-AT"),
+        (page('<meta property="og:locale" content="pt_BR">'), "pt-BR"),
+    ],
+)
+def test_the_page_language_in_one_spelling(html, expected):
+    assert read_page_info(html, _parse(html)).language == expected
+
+
+def test_a_junk_lang_attribute_does_not_hide_the_content_language():
+    html = (
+        '<html lang="{{ lang }}"><head><meta http-equiv="content-language" content="fr">'
+        "</head><body><p>Texte.</p></body></html>"
+    )
+    assert read_page_info(html, _parse(html)).language == "fr"

@@ -106,7 +106,7 @@ def test_whirlwind_warc_and_wet_agree_on_the_page(shared_data):
     assert "<title>Escopete - Biquipedia" in page.text
     assert text.text.startswith("Escopete - Biquipedia, a enciclopedia libre")
     assert text.meta["content_type"] == "text/plain"
-    assert text.meta["language_hint"] == "spa"
+    assert text.meta["language_hint"] == "es"
     assert page.source["offset"] > 0 and page.id.startswith("<urn:uuid:")
 
 

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from html import unescape as html_unescape
 from typing import Any
 
+from tamis.langid.codes import language_tag
+
 _DATE_META = (
     "article:published_time",
     "og:published_time",
@@ -194,9 +196,15 @@ def read_page_info(html: str, tree: Any) -> PageInfo:
             info.date = published
             break
     m = _HTML_LANG.search(html, 0, 20_000)
-    lang = m.group(1) if m else None
-    lang = lang or head_meta.get("content-language") or head_meta.get("og:locale")
-    info.language = lang.strip().replace("_", "-") if lang else None
+    for lang in (
+        m.group(1) if m else None,
+        head_meta.get("content-language"),
+        head_meta.get("og:locale"),
+    ):
+        # a template leftover (``{{ lang }}``) in one field does not hide a language in the next
+        info.language = language_tag(lang) if lang else None
+        if info.language:
+            break
     info.description = head_meta.get("og:description") or head_meta.get("description")
     info.og_type = (head_meta.get("og:type") or "").lower() or None
 

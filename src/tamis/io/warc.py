@@ -26,6 +26,7 @@ from tamis.io.base import (
 )
 from tamis.io.html import charset_from_content_type, html_document, is_html, mime_type
 from tamis.io.http import parse_response
+from tamis.langid.codes import language_tag
 
 
 def _uri(value: str | None) -> str | None:
@@ -128,12 +129,15 @@ def _warc_meta(record: Any) -> dict[str, Any]:
     }
     for key, name in (
         ("WARC-Identified-Payload-Type", "identified_payload_type"),
-        ("WARC-Identified-Content-Language", "language_hint"),
         ("WARC-IP-Address", "ip"),
     ):
         value = headers.get(key)
         if value:
             meta[name] = value
+    # Common Crawl's ISO 639-3 list, in the spelling the extract stage writes a page's own hint
+    language = language_tag(headers.get("WARC-Identified-Content-Language") or "")
+    if language:
+        meta["language_hint"] = language
     return meta
 
 
