@@ -135,9 +135,9 @@ def _warc_meta(record: Any) -> dict[str, Any]:
         if value:
             meta[name] = value
     # Common Crawl's ISO 639-3 list, in the spelling the extract stage writes a page's own hint
-    language = language_tag(headers.get("WARC-Identified-Content-Language") or "")
-    if language:
-        meta["language_hint"] = language
+    languages = headers.get("WARC-Identified-Content-Language")
+    if languages and (tag := language_tag(languages)):
+        meta["language_hint"] = tag
     return meta
 
 

@@ -53,7 +53,7 @@ def language_tag(value: str) -> str | None:
             continue
         try:
             tag = langcodes.standardize_tag(part)
-        except (ValueError, langcodes.LanguageTagError):
+        except ValueError:  # langcodes.LanguageTagError: not a tag at all
             continue
         if tag.startswith(("und", "x-")) or not langcodes.tag_is_valid(tag):
             continue
