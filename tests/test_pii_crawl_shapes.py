@@ -30,7 +30,7 @@ VERSIONS = [
     ("برنامج FIFA 2006 2006\n\nبرنامج Virtual Pool 3 3.2.2.3 Demo لعبة بلياردو بوول", "3.2.2.3"),
     ("برنامج Adobe Flash Player 9.0.7.0 Beta\n\nبرنامج Microsoft Office", "9.0.7.0"),
     ("HTTP/1.1 200 OK\nServer: openresty/1.9.7.1\nContent-Type: application/json", "1.9.7.1"),
-    ("The installer 4.3.7191 replaced 6.2.1.4 on every machine we tried.", "6.2.1.4"),
+    ("The installer 4.3.7191.2 replaced 6.2.1.4 on every machine we tried.", "6.2.1.4"),
     ("Upgrade to version 10.0.19041.1 today, or at least to 10.0.0.1.", "10.0.0.1"),
 ]  # fmt: skip
 
@@ -194,3 +194,16 @@ def test_a_sentence_glued_after_an_address_is_not_part_of_it():
     text = "Email feedback to show@no-priors.com.Sarah Guo is a startup investor."
     assert found(text, "EMAIL") == ["show@no-priors.com"]
     assert found("Mail info@Example.COM today.", "EMAIL") == ["info@Example.COM"]
+
+
+def test_a_dotted_number_in_a_list_of_versions_is_a_version():
+    assert found("Fixed in 7.0.0.1, 7.0.1 and 7.1 of the installer.", "IP") == []
+    assert found("Patched releases: 10.2.0.4 / 10.2.1", "IP") == []
+    # an address beside an unrelated version further away stays an address
+    text = "Node 1.0.0 hit its stable release on 30 October. Traffic came from 42.238.147.93 then."
+    assert found(text, "IP") == ["42.238.147.93"]
+    assert found("Blocked 10.0.0.1, 10.0.0.2 and 10.0.0.3 at the edge.", "IP") == [
+        "10.0.0.1",
+        "10.0.0.2",
+        "10.0.0.3",
+    ]

@@ -81,8 +81,8 @@ _IPV6 = re.compile(
 _IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
 # "version 1.2.3.4", "build 6.1.7601.1", "chapter 1.2.3.4": dotted numbers that are not hosts.
 _VERSION_BEFORE = re.compile(
-    r"(?:version|ver\.?|release|build|v|firmware|update|kb|chapter|section|§|figure|fig\.|table|step|"
-    r"rule|article|art\.|clause|para\.?|kapitel|abschnitt)\s*\Z",
+    r"(?<!\w)(?:version|ver\.?|release|build|v|firmware|update|kb|chapter|section|§|figure|fig\.|"
+    r"table|step|rule|article|art\.|clause|para\.?|kapitel|abschnitt)\s*\Z",
     re.I,
 )
 
@@ -112,8 +112,11 @@ _PRODUCT_BEFORE = re.compile(
     r"|\b[A-Z][\w+-]* \d{1,4})"
     r"(?:[ \t]*[:\-–][ \t]*|[ \t]+)\Z"
 )
-# Another dotted number of three or more parts that is no address: "4.3.7191", "7.0.5730.11".
+# Dotted numbers of three or more parts, and the next or previous member of a list.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
+_LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
+_LIST_NEXT = re.compile(rf"{_LIST_SEP}(\d+(?:\.\d+)+)(?![\w]|\.\d)")
+_LIST_PREVIOUS = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)+){_LIST_SEP}\Z")
 
 
 def _is_version(text: str, start: int, end: int) -> bool:
@@ -142,12 +145,16 @@ def _is_version(text: str, start: int, end: int) -> bool:
     single = len(parts[0]) == 1 and parts[0] != "0"
     if single and (parts.count("0") >= 2 or _PRODUCT_BEFORE.search(before[line_start:])):
         return True
-    around = text[max(0, start - 100) : end + 100]
-    for m in _DOTTED.finditer(around):
-        value = m.group()
-        if value != text[start:end] and not _valid_ipv4(value):
+    # a version series: a four-part number no address can be ("7.0.5730.11") on either side,
+    # or a list whose next or previous member is no address ("7.0.0.1, 7.0.1 and 7.1")
+    for m in _DOTTED.finditer(text, max(0, start - 100), end + 100):
+        if m.start() != start and m.group().count(".") >= 3 and not _valid_ipv4(m.group()):
             return True
-    return False
+    m = _LIST_NEXT.match(text, end)
+    if m and not _valid_ipv4(m.group(1)):
+        return True
+    m = _LIST_PREVIOUS.search(text, max(0, start - 30), start)
+    return bool(m and not _valid_ipv4(m.group(1)))
 
 
 def _valid_ipv4(value: str) -> bool:
@@ -310,7 +317,7 @@ _PHONE_CONTEXT = re.compile(
     re.I,
 )
 _NOT_PHONE_BEFORE = re.compile(
-    r"(?:isbn(?:-1[03])?|issn|doi|no\.|#|ref|id|version|ver|v|pp?\.)\s*:?\s*\Z", re.I
+    r"(?<!\w)(?:isbn(?:-1[03])?|issn|doi|no\.|#|ref|id|version|ver|v|pp?\.)\s*:?\s*\Z", re.I
 )
 _MONEY_AFTER = re.compile(
     r"\A\s*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
@@ -367,26 +374,46 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     return context and 7 <= n <= 13
 
 
+# Where a failed phone match is tried again: after a sentence end or a line break inside it
+# ("since 2004. 805.748.1706", "2. 430-459-2623" hold a phone after the first figure).
+_RESTART = re.compile(r"[.,;:!?] +|\n")
+
+
+def _phone_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    value = m.group().rstrip(" .-/")
+    if value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1]  # "(Phone: 202/358-1547)": the bracket closes the text's aside
+    if value[:1] not in "+0":
+        nanp = _NANP.match(value)
+        # a 3-3-4 number in its own marks, not spaces ("959 997 1028 1040" is a list)
+        if (
+            nanp
+            and value[nanp.end() : nanp.end() + 1] == " "
+            and (nanp.group(2) != " " or "(" in nanp.group())
+        ):
+            value = nanp.group()  # "603-878-2256 180 Massachusetts Ave.": a street number
+    start = m.start()
+    before = text[max(0, start - 40) : start]
+    after = text[start + len(value) : start + len(value) + 12]
+    return (start, start + len(value)) if _phone_ok(value, before, after) else None
+
+
 def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
-    for m in _scan(_PHONE, text, numbers):
-        value = m.group().rstrip(" .-/")
-        if value.endswith(")") and value.count(")") > value.count("("):
-            value = value[:-1]  # "(Phone: 202/358-1547)": the bracket closes the text's aside
-        if value[:1] not in "+0":
-            nanp = _NANP.match(value)
-            # a 3-3-4 number in its own marks, not spaces ("959 997 1028 1040" is a list)
-            if (
-                nanp
-                and value[nanp.end() : nanp.end() + 1] == " "
-                and (nanp.group(2) != " " or "(" in nanp.group())
-            ):
-                value = nanp.group()  # "603-878-2256 180 Massachusetts Ave.": a street number
-        start = m.start()
-        before = text[max(0, start - 40) : start]
-        after = text[start + len(value) : start + len(value) + 12]
-        if _phone_ok(value, before, after):
-            out.append((start, start + len(value), PHONE))
+    regions = [(0, len(text))] if numbers is None else numbers.regions
+    for lo, hi in regions:
+        pos = lo
+        while True:
+            m = _PHONE.search(text, pos, hi)
+            if m is None:
+                break
+            span = _phone_span(text, m)
+            if span:
+                out.append((*span, PHONE))
+                pos = m.end()
+                continue
+            again = _RESTART.search(text, m.start() + 1, m.end())
+            pos = again.end() if again else m.end()
     return out
 
 
