@@ -174,3 +174,16 @@ def test_edits_are_sorted_disjoint_and_undoable(text):
         assert a.end <= b.start
     doc = clean(text)
     assert undo(doc.text, doc.edits) == text
+
+
+_ascii_pieces = st.sampled_from(
+    [".", "!", "?", "'", '"', ")", "]", "A", "Z", "b", " ", "\n", "...", ".”", "é", "x.Y", "B2"]
+)
+
+
+@given(st.lists(_ascii_pieces, max_size=30).map("".join))
+def test_the_folded_byte_scan_finds_every_glue_the_plain_scan_finds(text):
+    from tamis.clean import tags
+
+    plain = [m.span() for m in tags._GLUE_BEFORE_CAPITAL.finditer(text)]
+    assert [m.span() for m in tags._glues(text)] == plain

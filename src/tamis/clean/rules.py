@@ -106,7 +106,7 @@ _INDENTED_TAG = re.compile(r"^[ \t]{2,}</?(?:div|p)>[ \t]*$", re.MULTILINE)
 def _shows_markup(text: str) -> bool:
     """A tag with attributes, several other tags, or a tag laid out as code: a code sample, not
     a leaked ``<em>`` or a reviewer's ``<grin>``."""
-    if _INDENTED_TAG.search(text):
+    if ("  <" in text or "\t<" in text) and _INDENTED_TAG.search(text):
         return True
     shown = 0
     for m in _SHOWN_MARKUP.finditer(text):
