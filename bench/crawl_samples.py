@@ -121,7 +121,7 @@ def edit_key(doc: Document, k: int) -> str:
 
 
 def sample_lines(
-    label: str, docs: list[tuple[str, Document]], verdicts: dict[str, str], rng: random.Random
+    label: str, docs: list[tuple[str, Document]], verdicts: dict[str, str]
 ) -> tuple[list[str], list[str]]:
     by_rule: dict[tuple[str, str], list[tuple[str, Document, int]]] = defaultdict(list)
     for name, doc in docs:
@@ -134,6 +134,8 @@ def sample_lines(
     ]
     body = []
     for (stage, rule), edits in sorted(by_rule.items()):
+        # one generator per rule: a change to one rule leaves the other rules' samples as drawn
+        rng = random.Random(f"{SEED}-{label}-{rule}")
         chosen = edits if stage == "pii" else rng.sample(edits, min(PER_RULE, len(edits)))
         wrong = 0
         body += [f"#### {stage} / {rule} ({len(chosen)} of {len(edits)})", ""]
@@ -287,13 +289,12 @@ def main() -> None:
     args = parser.parse_args()
     started = time.time()
     verdicts = json.loads(VERDICTS.read_text(encoding="utf-8"))
-    rng = random.Random(SEED)
     crawl = extracted_pages(args.pages)
     crawl_docs = process(crawl)
     held = process(held_out_pages())
     counts = Counter(name for name, _ in crawl_docs)
-    t1, b1 = sample_lines("crawl pages", crawl_docs, verdicts, rng)
-    t2, b2 = sample_lines("held-out pages", held, verdicts, rng)
+    t1, b1 = sample_lines("crawl pages", crawl_docs, verdicts)
+    t2, b2 = sample_lines("held-out pages", held, verdicts)
     rec = recall([r["text"] for r in crawl], random.Random(SEED + 1))
     sets = ", ".join(f"{name} {n:,}" for name, n in sorted(counts.items()))
     section = [

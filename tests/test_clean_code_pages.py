@@ -32,6 +32,16 @@ CODE = [
     "┌──────────────┐\n│ ① Ingestion  │\n├──────────────┤\n│ ② Scoring    │\n└──────────────┘",
     "  /* Fall back to manual bounds\n  */\n  return inside(x, y);",
     "  <button\n    className=\"btn\"\n    onClick={addTodo}\n  >\n    Add\n  </button>",
+    ">>> for x in range(10):\n...     squares.append(x**2)\n...\n>>> squares",
+    "error[E0382]: borrow of moved value\n  |\n3 |     let s2 = s1;\n  |\nhelp: consider cloning",
+    "def f(x):\n    \"\"\"\n    The derivative.\n    \"\"\"\n    return 3 * x",
+    "SELECT * FROM films;\n did |     name\n-----+--------------\n 108 | Westward",
+    "\t/**\n\t* I append the token.\n\t*/\n\tprivate string function append() {",
+    "resource {\n  # . . .\n  connection {\n    host = self.ip\n  }\n}",
+    "MIDDLEWARE = [\n    \"django.middleware.common.CommonMiddleware\",\n    \"...\",\n]",
+    "     +-------------+\n     | Runtime     |\n     +-------------+",
+    "SELECT name FROM actors;\n      name\n----------------\n Walt Disney",
+    "<<<<<<< HEAD\n    return authenticate_user(username, password)\n=======\ndef login(email):",
 ]  # fmt: skip
 
 
@@ -41,6 +51,13 @@ def test_a_code_sample_keeps_its_braces_elisions_and_box_lines(code):
     doc = clean(text)
     assert "symbol_line" not in rules_of(doc)
     assert "markup_break" not in rules_of(doc)
+
+
+def test_a_star_rating_is_the_reviews_not_a_divider():
+    text = (
+        "A handle, dual handle, rope, T-bar, and ankle strap.\n\nRating:\n\n★★★★☆\n\nBy our editor."
+    )
+    assert clean(text).text == text
 
 
 def test_a_markdown_table_keeps_its_separator_row():

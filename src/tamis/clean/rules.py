@@ -225,10 +225,28 @@ _EMOTICON = re.compile(
 # What a line of code or a diagram is made of, never a divider: brackets, box drawing, an
 # indented ">" or ";" or comment end ("}", "});", "  */", "    >", "├────┤"); a lone ">" or
 # ";" at the margin is stray punctuation.
-_CODE_SYMBOLS = re.compile(r"[{}\[\]()\u2500-\u257f]|^[ \t]{2,}.*[<>;*/]|^[ \t]*(?:\*/|/>|-->)")
-# An elision in a code sample ("...", "    ...", "# ...", "// …").
-_ELISION = re.compile(r"[ \t]*(?:#|//|--)?[ \t]*(?:\.{3}|…)[ \t]*")
-_CODE_LINE_END = re.compile(r"(?:[{;(,=:\[]|^[ \t]{2,}\S.*)$", re.MULTILINE)
+_CODE_SYMBOLS = re.compile(
+    r"[{}\[\]()\u2500-\u257f]"  # brackets, box drawing
+    r"|^(?:[ ]{2,}|\t).*[<>;*/|]"  # an indented ">", ";", "*/", "|" (JSX, a compiler's margin)
+    r"|^[ \t]*(?:\*/|/>|-->|//|/\*|\"\"\"|''')"  # comment marks, docstring quotes
+    r"|\+"  # a diff's added line, an ASCII diagram's corner, a console table ("-----+----")
+    r"|^(?:[ ]{2,}|\t).*[\"',]"  # an indented list member of code ('    "...",')
+    r"|[★☆]"  # a star rating ("★★★★☆")
+    r"|[\u2190-\u21ff]"  # a diagram's arrows ("     ↓")
+    r"|[\U0001f300-\U0001faff]"  # an emoji: the author's smile, not a divider
+    r"|^[ \t]*>>>|^[ \t]*[\"'].*[\"'][ \t]*$"  # a Python prompt, a quoted literal
+    r"|<.*>"  # a JSX fragment, a shell session's elision ("<>", "<...>")
+    r"|^(?:={7}|<{7}|>{7})$|^[ \t]{8,}-{3}[ \t]*$"  # a merge marker, an indented fence
+)
+# A rule line under code: a query result's header, a merge marker, a front-matter fence.
+_RULE_LINE = re.compile(r"[ \t]*(?:-{2,}|={2,})[ \t]*")
+_CODE_END = re.compile(r"[{;(,=:\[][ \t]*$|^(?:[ ]+|\t)\S[^.!]{0,40}$")
+# An elision in a code sample ("...", "    ...", "# ...", "// …"), or a Python prompt's
+# continuation: code when the line before it is code, a prompt or a table row.
+_ELISION = re.compile(
+    r"[ \t]*(?:#|//|--)?[ \t]*(?:\.{3}|…|\.(?: \.){2})(?:[ \t]+(?:\.{3}|…))*[ \t]*"
+)
+_CODE_LINE_END = re.compile(r"(?:[{;(,=:\[)]|^[ \t]{2,}\S.*|^(?:>>>|\.\.\.)[ \t].*|\|.*)$")
 
 
 def _neighbour(text: str, start: int, end: int, after: bool) -> str:
@@ -256,6 +274,16 @@ def _part_of_code_or_table(text: str, start: int, end: int) -> bool:
             return True
     if _ELISION.fullmatch(line):
         return bool(_CODE_LINE_END.search(_neighbour(text, start, end, False)))
+    if _RULE_LINE.fullmatch(line):
+        previous = _neighbour(text, start, end, False)
+        # under an indented header of one or two words ("      name", " did |  name"), or
+        # after a line of code; a table of figures' own rules ("    ---") stay dividers
+        return bool(
+            _CODE_END.search(previous)
+            and not re.search(r"\d", previous)
+            or _CODE_LINE_END.search(previous)
+            and previous.rstrip().endswith(("{", ";", "("))
+        )
     return False
 
 
@@ -304,10 +332,12 @@ def _names_long_kind(line: str) -> bool:
     return "cookie" in low or "куки" in low
 
 
-# A path written in the text, not a site's crumb trail: a list item or step, an example.
+# A path written in the text, not a site's crumb trail: a list item or step, an example, a
+# sentence, code.
 _INSTRUCTION = re.compile(
     r"[ \t]*(?:[-*•][ \t]|\d{1,2}[.)][ \t]|(?:Example|Examples|E\.g\.|e\.g\.|Eg)[:,][ \t])"
     r"|.*[^.]\.[ \t]*$"
+    r"|.*[{};][ \t]*$"  # a CSS selector or a line of code ("thead > tr > th {")
 )
 
 
