@@ -207,3 +207,14 @@ def test_a_dotted_number_in_a_list_of_versions_is_a_version():
         "10.0.0.2",
         "10.0.0.3",
     ]
+
+
+def test_a_number_cut_by_a_glued_word_is_not_redacted_in_part():
+    text = "Tel: 0871 527 8794 *\nTel: 0871 527 8800Whether you're attending a meeting"
+    assert found(text, "PHONE") == ["0871 527 8794"]
+    assert found("Tel 0171/1234567 2nd floor", "PHONE") == ["0171/1234567"]
+
+
+def test_the_phone_after_one_cut_back_from_a_longer_match_is_found():
+    text = "Phone: (954) 784-0900, Fax: (954) 784-0904 1-800-319-3599 E-Mail: info"
+    assert found(text, "PHONE") == ["(954) 784-0900", "(954) 784-0904", "1-800-319-3599"]

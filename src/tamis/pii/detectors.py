@@ -374,6 +374,9 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     return context and 7 <= n <= 13
 
 
+# A digit group glued to a word right after a match: the number went on past where the
+# pattern had to stop ("Tel: 0871 527 8800Whether you are ...").
+_NUMBER_GOES_ON = re.compile(r"[ .\-/]?\d{3,}[^\W\d_]")
 # Where a failed phone match is tried again: after a sentence end or a line break inside it
 # ("since 2004. 805.748.1706", "2. 430-459-2623" hold a phone after the first figure).
 _RESTART = re.compile(r"[.,;:!?] +|\n")
@@ -392,10 +395,17 @@ def _phone_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
             and (nanp.group(2) != " " or "(" in nanp.group())
         ):
             value = nanp.group()  # "603-878-2256 180 Massachusetts Ave.": a street number
+            ok = _phone_ok(value, *_around(text, m, value))
+            return (m.start(), m.start() + len(value)) if ok else None
+    before, after = _around(text, m, value)
+    if _NUMBER_GOES_ON.match(after):
+        return None  # "Tel: 0871 527 8800Whether": the match stopped inside a longer number
+    return (m.start(), m.start() + len(value)) if _phone_ok(value, before, after) else None
+
+
+def _around(text: str, m: re.Match[str], value: str) -> tuple[str, str]:
     start = m.start()
-    before = text[max(0, start - 40) : start]
-    after = text[start + len(value) : start + len(value) + 12]
-    return (start, start + len(value)) if _phone_ok(value, before, after) else None
+    return text[max(0, start - 40) : start], text[start + len(value) : start + len(value) + 12]
 
 
 def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
@@ -410,7 +420,7 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
             span = _phone_span(text, m)
             if span:
                 out.append((*span, PHONE))
-                pos = m.end()
+                pos = span[1]  # a match cut back to its phone may hold the next one after it
                 continue
             again = _RESTART.search(text, m.start() + 1, m.end())
             pos = again.end() if again else m.end()
