@@ -4,9 +4,10 @@ embedded in those pages.
 The pages are the Common Crawl WARC/ARC samples of ``../shared/data/warc/`` and the extraction
 benchmark pages (``../shared/data/extraction/``: AEB news pages, WCXB's seven page types), read
 and extracted by tamis itself (``extract`` then ``repair``, as the default recipe runs them), then
-cleaned and redacted. Held out from the tuning: the DCLM crawl documents and the dolma Common
+cleaned and redacted. Held out from the pii tuning: the DCLM crawl documents and the dolma Common
 Crawl head (``../shared/data/quality``, ``../shared/data/text``), whose ``pii`` edits were not
-read while the rules were written; they are sampled and judged the same way.
+read while the rules were written; they are sampled and judged the same way (the ``clean`` rules
+were written reading all of these sets).
 
 Precision: every ``pii`` edit is listed (they are few) and up to ``PER_RULE`` ``clean`` edits per
 rule are drawn with a fixed seed. Each was read and judged; the ones judged wrong are in
@@ -303,8 +304,9 @@ def main() -> None:
         "# Crawl pages: clean and pii edits judged by hand",
         "",
         f"Command: `.venv/bin/python bench/crawl_samples.py` ({time.time() - started:.0f} s). "
-        f"Pages kept by `extract`: {sets}. Held out from tuning: DCLM's 499 crawl documents and "
-        "the dolma Common Crawl head (20). Every pii edit is listed; clean edits are drawn, "
+        f"Pages kept by `extract`: {sets}. Held out from the pii tuning: DCLM's 499 crawl "
+        "documents and the dolma Common Crawl head (20) (the clean rules were tuned on all sets). "
+        "Every pii edit is listed; clean edits are drawn, "
         f"{PER_RULE} per rule at most, seed {SEED}. ✓ judged right, ✗ judged wrong "
         "(`bench/crawl_verdicts.json` holds the reasons).",
         "",
@@ -312,7 +314,7 @@ def main() -> None:
         "",
         *t1,
         "",
-        "## Precision on the held-out crawl documents",
+        "## Precision on the crawl documents held out from the pii tuning",
         "",
         *t2,
         "",
