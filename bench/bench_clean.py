@@ -138,7 +138,12 @@ def precision(samples_per_rule: int = 100) -> str:
                 f"{i}. `{name}` doc {doc.id}: …{before!r} **[{e.removed[:300]!r} → {e.inserted!r}]** {after!r}…"
             )
         sample_md.append("")
-    (RESULTS / "clean_samples.md").write_text("\n".join(sample_md), encoding="utf-8")
+    out = RESULTS / "clean_samples.md"
+    # the crawl-page section below its marker is bench/crawl_samples.py's: kept as it is
+    marker = "<!-- crawl pages: written by bench/crawl_samples.py -->"
+    current = out.read_text(encoding="utf-8") if out.exists() else ""
+    crawl = marker + current.split(marker, 1)[1] if marker in current else ""
+    out.write_text("\n".join(sample_md) + ("\n\n" + crawl if crawl else ""), encoding="utf-8")
     return "\n".join(lines)
 
 

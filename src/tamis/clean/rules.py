@@ -91,9 +91,37 @@ def control_chars(text: str) -> list[Replacement]:
 _BREAK_TAGS = re.compile(r"<(?:br|BR|Br)\s*/?>|</?p>|</div>|<hr\s*/?>")
 
 
+# Markup a page shows rather than leaks: any other tag ("<h1>", "<button", "</span>"), or a
+# break tag with attributes ('<div class="box">'). A tutorial's HTML or JSX is the author's code.
+# Tag names are lower case: "<P>" and "<Modular Computer Systems Inc>" are newswire tickers.
+_SHOWN_MARKUP = re.compile(
+    r"<(?!/?(?:br|p|div|hr)\s*/?>)/?[a-z][a-z0-9-]*(?:\s+[a-z][\w:-]*(?:=[^<>\n]*)?)*\s*/?>"
+)
+
+
+# A break tag alone on an indented line is laid out as code ("    <div>"), not leaked inline.
+_INDENTED_TAG = re.compile(r"^[ \t]{2,}</?(?:div|p)>[ \t]*$", re.MULTILINE)
+
+
+def _shows_markup(text: str) -> bool:
+    """A tag with attributes, several other tags, or a tag laid out as code: a code sample, not
+    a leaked ``<em>`` or a reviewer's ``<grin>``."""
+    if ("  <" in text or "\t<" in text) and _INDENTED_TAG.search(text):
+        return True
+    shown = 0
+    for m in _SHOWN_MARKUP.finditer(text):
+        if "=" in m.group():
+            return True
+        shown += 1
+        if shown >= 4:
+            return True
+    return False
+
+
 def markup_breaks(text: str) -> list[Replacement]:
-    """Left-over ``<br />``, ``<p>``, ``</p>`` tags from extraction become the line breaks they meant."""
-    if "<" not in text:
+    """Left-over ``<br />``, ``<p>``, ``</p>`` tags from extraction become the line breaks they
+    meant; a text that shows other markup (a code sample) keeps all of its tags."""
+    if "<" not in text or _shows_markup(text):
         return []
     return [
         Replacement(m.start(), m.end(), "\n", "markup_break", "markup remnant")
@@ -194,14 +222,81 @@ _EMOTICON = re.compile(
 )
 
 
+# What a line of code or a diagram is made of, never a divider: brackets, box drawing, an
+# indented ">" or ";" or comment end ("}", "});", "  */", "    >", "├────┤"); a lone ">" or
+# ";" at the margin is stray punctuation.
+_CODE_SYMBOLS = re.compile(
+    r"[{}\[\]()\u2500-\u257f]"  # brackets, box drawing
+    r"|^(?:[ ]{2,}|\t).*[<>;*/|]"  # an indented ">", ";", "*/", "|" (JSX, a compiler's margin)
+    r"|^[ \t]*(?:\*/|/>|-->|//|/\*|\"\"\"|''')"  # comment marks, docstring quotes
+    r"|\+"  # a diff's added line, an ASCII diagram's corner, a console table ("-----+----")
+    r"|^(?:[ ]{2,}|\t).*[\"',]"  # an indented list member of code ('    "...",')
+    r"|[★☆]"  # a star rating ("★★★★☆")
+    r"|[\u2190-\u21ff]"  # a diagram's arrows ("     ↓")
+    r"|[\U0001f300-\U0001faff]"  # an emoji: the author's smile, not a divider
+    r"|^[ \t]*>>>|^[ \t]*[\"'].*[\"'][ \t]*$"  # a Python prompt, a quoted literal
+    r"|<.*>"  # a JSX fragment, a shell session's elision ("<>", "<...>")
+    r"|^(?:={7}|<{7}|>{7})$|^[ \t]{8,}-{3}[ \t]*$"  # a merge marker, an indented fence
+)
+# A rule line under code: a query result's header, a merge marker, a front-matter fence.
+_RULE_LINE = re.compile(r"[ \t]*(?:-{2,}|={2,})[ \t]*")
+_CODE_END = re.compile(r"[{;(,=:\[][ \t]*$|^(?:[ ]+|\t)\S[^.!]{0,40}$")
+# An elision in a code sample ("...", "    ...", "# ...", "// …"), or a Python prompt's
+# continuation: code when the line before it is code, a prompt or a table row.
+_ELISION = re.compile(
+    r"[ \t]*(?:#|//|--)?[ \t]*(?:\.{3}|…|\.(?: \.){2})(?:[ \t]+(?:\.{3}|…))*[ \t]*"
+)
+_CODE_LINE_END = re.compile(r"(?:[{;(,=:\[)]|^[ \t]{2,}\S.*|^(?:>>>|\.\.\.)[ \t].*|\|.*)$")
+
+
+def _neighbour(text: str, start: int, end: int, after: bool) -> str:
+    """The nearest non-blank line before (or after) the line ``text[start:end]``."""
+    if after:
+        for line in text[end : end + 2000].split("\n")[1:]:
+            if line.strip():
+                return line
+        return ""
+    for line in reversed(text[max(0, start - 2000) : start].split("\n")[:-1]):
+        if line.strip():
+            return line
+    return ""
+
+
+def _part_of_code_or_table(text: str, start: int, end: int) -> bool:
+    """Whether a symbol line belongs to a code sample, a diagram or a Markdown table, where it
+    is the author's (a closing brace, a table's separator row), not a divider."""
+    line = text[start:end]
+    if _CODE_SYMBOLS.search(line):
+        return True
+    if "|" in line:
+        before, after = _neighbour(text, start, end, False), _neighbour(text, start, end, True)
+        if before.lstrip().startswith("|") or after.lstrip().startswith("|"):
+            return True
+    if _ELISION.fullmatch(line):
+        return bool(_CODE_LINE_END.search(_neighbour(text, start, end, False)))
+    if _RULE_LINE.fullmatch(line):
+        previous = _neighbour(text, start, end, False)
+        # under an indented header of one or two words ("      name", " did |  name"), or
+        # after a line of code; a table of figures' own rules ("    ---") stay dividers
+        return bool(
+            _CODE_END.search(previous)
+            and not re.search(r"\d", previous)
+            or _CODE_LINE_END.search(previous)
+            and previous.rstrip().endswith(("{", ";", "("))
+        )
+    return False
+
+
 def symbol_lines(text: str) -> list[Replacement]:
-    """Rules, dividers and stray punctuation lines (``* * *``, ``------``, ``/``)."""
+    """Rules, dividers and stray punctuation lines (``* * *``, ``------``, ``/``); the symbol
+    lines of code samples and tables stay."""
     spans = [
         (m.start(1), m.end(1))
         for m in _SYMBOL_LINE.finditer("\n" + text)  # the extra newline lets line 1 match
         if not _STAR_RATING.search(m.group(1)) and not _EMOTICON.search(m.group(1))
     ]
     spans = [(start - 1, end - 1) for start, end in spans]
+    spans = [(s, e) for s, e in spans if not _part_of_code_or_table(text, s, e)]
     if (
         spans
         and not text[spans[-1][1] :].strip()
@@ -237,6 +332,15 @@ def _names_long_kind(line: str) -> bool:
     return "cookie" in low or "куки" in low
 
 
+# A path written in the text, not a site's crumb trail: a list item or step, an example, a
+# sentence, code.
+_INSTRUCTION = re.compile(
+    r"[ \t]*(?:[-*•][ \t]|\d{1,2}[.)][ \t]|(?:Example|Examples|E\.g\.|e\.g\.|Eg)[:,][ \t])"
+    r"|.*[^.]\.[ \t]*$"
+    r"|.*[{};][ \t]*$"  # a CSS selector or a line of code ("thead > tr > th {")
+)
+
+
 def pattern_lines(matcher) -> Rule:
     """Whole lines matching the maintained furniture lists (see :mod:`tamis.clean.patterns`)."""
 
@@ -248,6 +352,8 @@ def pattern_lines(matcher) -> Rule:
             n = len(line)
             if n and (n <= _SHORT_LINE or (n <= 1200 and _names_long_kind(line))):
                 kind = kind_of(line)
+                if kind == "crumb" and _INSTRUCTION.match(line):
+                    kind = None  # "- Select Add > Controller", "Example: Women > Rings"
                 if kind and not _continues_sentence(text, pos):
                     found.append((pos, pos + n, kind))
             pos += n + 1

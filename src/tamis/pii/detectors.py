@@ -27,12 +27,30 @@ _EMAIL = re.compile(
     r"(?<![\w.%+$-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63}[A-Za-z0-9_%+-])?"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])"
 )
-# "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses.
-_FILE_SUFFIX = frozenset("png jpg jpeg gif svg webp bmp ico css js json pdf mp4 zip".split())
+# "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses; "getty@tty1.service"
+# and "name@string.suffix" are systemd unit names.
+_FILE_SUFFIX = frozenset(
+    "png jpg jpeg gif svg webp bmp ico css js json pdf mp4 zip "
+    "service socket target timer mount automount slice scope swap suffix".split()
+)
 
 
 # The longest local part the pattern allows: no address starts further before its "@".
 _LOCAL_MAX = 65
+
+
+def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    """The address a match of ``_EMAIL`` holds, or None when it is something else."""
+    value = m.group()
+    if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX or ".." in value:
+        return None
+    start, end = m.start(), m.end()
+    if text[max(0, start - 1) : start] == "/" or text.startswith("(", end):
+        return None  # a URL's path or user ("/r/<message-id>", "://user@host"), "@app.route("
+    last = value.rsplit(".", 1)[-1]
+    if not (last.islower() or last.isupper()) and value.count(".", value.index("@")) >= 2:
+        end -= len(last) + 1  # "show@no-priors.com.Sarah Guo is": the next sentence glued
+    return start, end
 
 
 def emails(text: str, numbers=None) -> list[tuple[int, int, str]]:
@@ -43,12 +61,9 @@ def emails(text: str, numbers=None) -> list[tuple[int, int, str]]:
     # every match holds an "@", so none starts before the first one's longest local part:
     # scanning from there finds the same matches as scanning from the start
     for m in _EMAIL.finditer(text, max(0, at - _LOCAL_MAX)):
-        value = m.group()
-        if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX:
-            continue
-        if ".." in value:
-            continue
-        out.append((m.start(), m.end(), EMAIL))
+        span = email_span(text, m)
+        if span:
+            out.append((*span, EMAIL))
     return out
 
 
@@ -66,17 +81,92 @@ _IPV6 = re.compile(
 _IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
 # "version 1.2.3.4", "build 6.1.7601.1", "chapter 1.2.3.4": dotted numbers that are not hosts.
 _VERSION_BEFORE = re.compile(
-    r"(?:version|ver\.?|release|build|v|firmware|update|kb|chapter|section|§|figure|fig\.|table|step|"
-    r"rule|article|art\.|clause|para\.?|kapitel|abschnitt)\s*\Z",
+    r"(?<!\w)(?:version|ver\.?|release|build|v|firmware|update|kb|chapter|section|§|figure|fig\.|"
+    r"table|step|rule|article|art\.|clause|para\.?|kapitel|abschnitt)\s*\Z",
     re.I,
 )
+
+
+# "openresty/1.9.7.1", "Mozilla/5.0": a product and its version, as User-Agent and Server
+# headers write them (a URL's "//" is not this).
+_PRODUCT_SLASH = re.compile(r"(?<![/:])\b[A-Za-z][\w.+-]*/\Z")
+# What an address sits beside in prose, configuration and logs.
+_NETWORK_WORDS = re.compile(
+    r"\b(?:ips?|ipv4|ip-?address(?:es)?|address(?:es)?|addr|inet|servers?|hosts?|hostname|"
+    r"ping(?:s|ed|ing)?|gateways?|dns|resolvers?|routers?|routing|route|proxy|proxies|subnets?|"
+    r"netmask|mask|nameservers?|interfaces?|bind|listen(?:s|ing)?|connect(?:s|ed|ing|ion|ions)?|"
+    r"ports?|peers?|clients?|firewall|lan|wan|vpn|ssh|telnet|traceroute|nslookup|whois|dhcp|"
+    r"nat|tcp|udp|icmp|localhost|loopback|network|endpoints?|node|cidr|blocked|banned|"
+    r"requests?|login|logged|visitor|spam|mx|smtp|forward)\b",
+    re.I,
+)
+# A port, a CIDR prefix, a URL or mail-header bracket, a web-server log line around it.
+_NETWORK_AFTER = re.compile(r"\A(?::\d|/\d{1,2}\b|\]| - - \[|#\d)")
+_NETWORK_BEFORE = re.compile(r"(?:://|\[|@|=|\bhttps?:/ ?)\Z")
+# The token before a version in a product's name: letters with a digit ("FF2", "IE7"), a
+# capitalised word that does not open a sentence ("Flash Player", "Kaspersky Anti-Virus"), or a
+# short number after a capitalised word ("Virtual Pool 3").
+_PRODUCT_BEFORE = re.compile(
+    r"(?:\b[A-Za-z][A-Za-z+-]*\d[\w+-]*"
+    r"|(?<=[\w,;)] )[A-Z][\w+-]*"
+    r"|\b[A-Z][\w+-]* \d{1,4})"
+    r"(?:[ \t]*[:\-–][ \t]*|[ \t]+)\Z"
+)
+# Dotted numbers of three or more parts, and the next or previous member of a list.
+_DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
+_LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
+_LIST_NEXT = re.compile(rf"{_LIST_SEP}(\d+(?:\.\d+)+)(?![\w]|\.\d)")
+_LIST_PREVIOUS = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)+){_LIST_SEP}\Z")
+
+
+def _is_version(text: str, start: int, end: int) -> bool:
+    """Whether the IPv4-shaped ``text[start:end]`` is a software version, not an address.
+
+    A version word ("version", "build") or a ``product/`` token right before it settles it. Else
+    an address shows itself by what sits beside it on its line (server, host, IP, ping, a port,
+    a URL, a log line): then it stays an address. Without that, a product name before it with a
+    single-digit first part ("Nero 7 Premium 7.9.6.0"), a single-digit first part with two zero
+    parts ("2.0.0.6"), or other dotted version numbers near it make it a version.
+    """
+    before = text[max(0, start - 40) : start]
+    if _VERSION_BEFORE.search(before[-12:]) or _PRODUCT_SLASH.search(before):
+        return True
+    line_start = before.rfind("\n") + 1
+    after = text[end : end + 30]
+    line_after = after.split("\n", 1)[0]
+    if (
+        _NETWORK_AFTER.match(after)
+        or _NETWORK_BEFORE.search(before)
+        or _NETWORK_WORDS.search(before[line_start:])
+        or _NETWORK_WORDS.search(line_after)
+    ):
+        return False
+    parts = text[start:end].split(".")
+    single = len(parts[0]) == 1 and parts[0] != "0"
+    if single and (parts.count("0") >= 2 or _PRODUCT_BEFORE.search(before[line_start:])):
+        return True
+    # a version series: a four-part number no address can be ("7.0.5730.11") on either side,
+    # or a list whose next or previous member is no address ("7.0.0.1, 7.0.1 and 7.1")
+    for m in _DOTTED.finditer(text, max(0, start - 100), end + 100):
+        if m.start() != start and m.group().count(".") >= 3 and not _valid_ipv4(m.group()):
+            return True
+    m = _LIST_NEXT.match(text, end)
+    if m and not _valid_ipv4(m.group(1)):
+        return True
+    m = _LIST_PREVIOUS.search(text, max(0, start - 30), start)
+    return bool(m and not _valid_ipv4(m.group(1)))
+
+
+def _valid_ipv4(value: str) -> bool:
+    parts = value.split(".")
+    return len(parts) == 4 and all(len(p) <= 3 and int(p) <= 255 for p in parts)
 
 
 def ip_addresses(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
     if "." in text:
         for m in _scan(_IPV4, text, numbers):
-            if _VERSION_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            if _is_version(text, m.start(), m.end()):
                 continue
             out.append((m.start(), m.end(), IP))
     if "::" in text or (text.count(":") >= 7 and _IPV6_HINT.search(text)):
@@ -153,7 +243,10 @@ IBAN_LENGTHS = {
     "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
     "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
-_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])")
+# Country and check digits together, then the account part in any grouping (print's groups of
+# four, a bank's own, none): single spaces anywhere, since the checksum, not the grouping, is
+# what tells an IBAN. The longest IBAN has 30 characters after its first four, the shortest 11.
+_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\w])")
 
 
 # (written out, not "{2}": a pattern that opens with a repeat gets no fast scan for its first
@@ -204,8 +297,8 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
 
 # A run of digits with phone separators, optionally opened by + or 00 and a bracketed area code.
 _PHONE = re.compile(
-    r"(?<![\w+/.,$€£¥-])(?:\+|00)?\(?\d{1,5}\)?(?: ?\(0\))?(?:[ \t.\-/]{0,2}\(?\d{1,8}\)?){1,6}(?![\w/]|[.,]\d|-\d)"
-    r"|(?<![\w+/.,$€£¥-])\+\d{7,15}(?![\w/]|[.,]\d)"
+    r"(?<![\w+/.,$€£¥-])(?<!\d:)(?:\+|00)?\(?\d{1,5}\)?(?: ?\(0\))?(?:[ \t.\-/]{0,2}\(?\d{1,8}\)?){1,6}(?![\w/]|[.,:]\d|-\d)"
+    r"|(?<![\w+/.,$€£¥-])(?<!\d:)\+\d{7,15}(?![\w/]|[.,:]\d)"
 )
 _NANP = re.compile(r"(?:1[ .-])?\(?[2-9]\d{2}\)?([ .-]?)\d{3}([ .-])\d{4}")
 _NANP_PAREN = re.compile(r"\([2-9]\d{2}\) ?\d{3}[ .-]?\d{4}")
@@ -224,11 +317,26 @@ _PHONE_CONTEXT = re.compile(
     re.I,
 )
 _NOT_PHONE_BEFORE = re.compile(
-    r"(?:isbn(?:-1[03])?|issn|doi|no\.|#|ref|id|version|ver|v|pp?\.)\s*:?\s*\Z", re.I
+    r"(?<!\w)(?:isbn(?:-1[03])?|issn|doi|no\.|#|ref|id|version|ver|v|pp?\.)\s*:?\s*\Z", re.I
 )
 _MONEY_AFTER = re.compile(
     r"\A\s*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
 )
+
+
+_ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}")
+
+
+def _trunk_grouping_ok(value: str) -> bool:
+    """A national number's groups as people write them: the subscriber part does not open
+    with 0 ("012 013 023 123" is a list), and a group of one or two digits is not followed by
+    one of six or more ("01 24 2007104" is a code; "(023) 80 593755" needs a "Tel." before it)."""
+    groups = re.findall(r"\d+", value)
+    if len(groups) >= 2 and groups[1].startswith("0"):
+        return False
+    return not any(
+        len(a) <= 2 and len(b) >= 6 for a, b in zip(groups[1:], groups[2:], strict=False)
+    )
 
 
 def _phone_ok(value: str, before: str, after: str) -> bool:
@@ -238,7 +346,13 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return False
     if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after) or _DATE_INSIDE.search(value):
         return False
-    if value.startswith("+") or (value.startswith("00") and not value.isdigit()):
+    if value.startswith("00") and not value.isdigit():
+        # a dialled international prefix: a country code (never 0) after it, and the groups a
+        # phone has ("005 (40081.000.0" is a job id, "00 0 -2 00 0" a table of figures)
+        if digits[2] == "0" or "." in value:
+            return False
+        return 8 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
+    if value.startswith("+"):
         # international: a country code and a subscriber number, any common grouping ("00"
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
         return 8 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
@@ -249,21 +363,67 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return n == 10 or (n == 11 and digits[0] == "1")
     if _DATE_SHAPE.fullmatch(value) or "." in value:
         return False
+    context = bool(_PHONE_CONTEXT.search(before))
     if _TRUNK.fullmatch(value) and 9 <= n <= 12:
-        return True
+        if context:
+            return True
+        if _ZIP_PLUS_FOUR.fullmatch(value):
+            return False  # "NJ 07932-0971": a ZIP+4 code unless the text says phone
+        return _trunk_grouping_ok(value)
     # any other grouping only when the text says it is a phone number
-    return bool(_PHONE_CONTEXT.search(before)) and 7 <= n <= 13
+    return context and 7 <= n <= 13
+
+
+# A digit group glued to a word right after a match: the number went on past where the
+# pattern had to stop ("Tel: 0871 527 8800Whether you are ...").
+_NUMBER_GOES_ON = re.compile(r"[ .\-/]?\d{3,}[^\W\d_]")
+# Where a failed phone match is tried again: after a sentence end or a line break inside it
+# ("since 2004. 805.748.1706", "2. 430-459-2623" hold a phone after the first figure).
+_RESTART = re.compile(r"[.,;:!?] +|\n")
+
+
+def _phone_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    value = m.group().rstrip(" .-/")
+    if value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1]  # "(Phone: 202/358-1547)": the bracket closes the text's aside
+    if value[:1] not in "+0":
+        nanp = _NANP.match(value)
+        # a 3-3-4 number in its own marks, not spaces ("959 997 1028 1040" is a list)
+        if (
+            nanp
+            and value[nanp.end() : nanp.end() + 1] == " "
+            and (nanp.group(2) != " " or "(" in nanp.group())
+        ):
+            value = nanp.group()  # "603-878-2256 180 Massachusetts Ave.": a street number
+            ok = _phone_ok(value, *_around(text, m, value))
+            return (m.start(), m.start() + len(value)) if ok else None
+    before, after = _around(text, m, value)
+    if _NUMBER_GOES_ON.match(after):
+        return None  # "Tel: 0871 527 8800Whether": the match stopped inside a longer number
+    return (m.start(), m.start() + len(value)) if _phone_ok(value, before, after) else None
+
+
+def _around(text: str, m: re.Match[str], value: str) -> tuple[str, str]:
+    start = m.start()
+    return text[max(0, start - 40) : start], text[start + len(value) : start + len(value) + 12]
 
 
 def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
-    for m in _scan(_PHONE, text, numbers):
-        value = m.group().rstrip(" .-/")
-        start = m.start()
-        before = text[max(0, start - 40) : start]
-        after = text[start + len(value) : start + len(value) + 12]
-        if _phone_ok(value, before, after):
-            out.append((start, start + len(value), PHONE))
+    regions = [(0, len(text))] if numbers is None else numbers.regions
+    for lo, hi in regions:
+        pos = lo
+        while True:
+            m = _PHONE.search(text, pos, hi)
+            if m is None:
+                break
+            span = _phone_span(text, m)
+            if span:
+                out.append((*span, PHONE))
+                pos = span[1]  # a match cut back to its phone may hold the next one after it
+                continue
+            again = _RESTART.search(text, m.start() + 1, m.end())
+            pos = again.end() if again else m.end()
     return out
 
 
@@ -343,7 +503,9 @@ def _scan(pattern: re.Pattern[str], text: str, numbers: NumberScan | None):
         yield from pattern.finditer(text, start, end)
 
 
-DETECTORS = {EMAIL: emails, IP: ip_addresses, CARD: cards, IBAN: ibans, PHONE: phones}
+# IBANs before cards: four groups of four inside a grouped IBAN pass Luhn and an issuer prefix
+# one time in twenty-five or so, and the IBAN's own mod-97 check is the stronger proof.
+DETECTORS = {EMAIL: emails, IP: ip_addresses, IBAN: ibans, CARD: cards, PHONE: phones}
 
 
 def find_pii(text: str, kinds: tuple[str, ...] = KINDS) -> list[tuple[int, int, str]]:

@@ -36,6 +36,11 @@ class CleanOptions(StageOptions):
         ge=0,
         description="later copies of a line with at least this many words are removed (0 turns it off)",
     )
+    glued_tag: bool = Field(
+        True,
+        description="site tags glued to a paragraph's last sentence ('...in.”Site News”.'), and "
+        "a cut last sentence before one, recognised in the document alone (tamis.clean.tags)",
+    )
     truncated_sentence: bool = True
     hard_wrap: bool = True
     blank_lines: bool = True
@@ -106,6 +111,10 @@ class CleanStage(Stage):
             chosen.append(lambda text: r.repeated_paragraphs(text, n))
         if o.wire_signoff:
             chosen.append(r.wire_signoff)  # furniture removed above may have hidden a sign-off
+        if o.glued_tag:
+            from tamis.clean.tags import glued_tags
+
+            chosen.append(glued_tags)  # after the furniture lines, which hide the last paragraph
         if o.truncated_sentence:
             chosen.append(r.truncated_end)
         if o.blank_lines:
