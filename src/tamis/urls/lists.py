@@ -43,8 +43,12 @@ def parse_lines(lines: Iterable[str], normalize_words: bool) -> set[str]:
 
 
 def read_list_file(path: str | Path, normalize_words: bool) -> set[str]:
+    """A list file's entries. Unlike datatrove, an entry that is empty (a blank line, or a word
+    of punctuation only) is dropped: it would block every URL without a domain, or ending in
+    ``/``. The packaged lists have none, so their decisions are datatrove's."""
     text = Path(path).read_text(encoding="utf-8")
-    return parse_lines(_split_nl(text.replace("\r\n", "\n").replace("\r", "\n")), normalize_words)
+    lines = _split_nl(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return parse_lines(lines, normalize_words) - {""}
 
 
 @lru_cache(maxsize=1)
