@@ -81,7 +81,9 @@ def url_cases(shared_data) -> list[str]:
     cases += [f"https://news.example.com/{w}-story" for w in rng.sample(words, 20)]
     cases += [f"https://news.example.com/{w.upper()}/x" for w in rng.sample(words, 5)]
     cases += [f"https://a.example.com/{w}x/y" for w in rng.sample(words, 10)]
-    cases += [f"https://shop.example.net/{a}/{b}" for a, b in zip(soft[:15], soft[15:30])]
+    cases += [
+        f"https://shop.example.net/{a}/{b}" for a, b in zip(soft[:15], soft[15:30], strict=True)
+    ]
     cases += [f"https://shop.example.net/{a}-item" for a in soft[30:40]]
     cases += [f"https://blog.example.com/x{s}y.html" for s in rng.sample(subs, 20)]
     cases += ["http://192.168.1.1/index", "http://localhost:8080/", "not a url", "https://", "é"]
@@ -148,7 +150,11 @@ def test_lists_from_files_and_run_accounting(tmp_path, capsys):
         {"id": "d", "text": "t", "url": "https://games.example.com/casino-night"},
         {"id": "e", "text": "t"},
         {"id": "f", "text": "t", "url": "https://fine.example.com/page"},
-        {"id": "g", "text": "t", "url": "http://10.0.0.1/"},  # no domain: a blank line must not block it
+        {
+            "id": "g",
+            "text": "t",
+            "url": "http://10.0.0.1/",
+        },  # no domain: a blank line must not block it
     ]
     corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
     cfg = tmp_path / "p.yaml"
