@@ -88,8 +88,10 @@ class GlobalStage(Stage, ABC):
         return {}
 
 
-#: The stage names of the contract (DESIGN.md), in the order a full pipeline runs them.
+#: The stage names of the contract (DESIGN.md), in the order a full pipeline runs them
+#: (``classifier`` needs a model, so it has no place in a pipeline of default options).
 CONTRACT_ORDER = (
+    "url_filter",
     "extract",
     "repair",
     "clean",
