@@ -34,8 +34,9 @@ def model(shared_data, tmp_path_factory):
         label_negative="review",
         max_per_class=600,
         dim=16,
+        bucket=200_000,
         epoch=20,
-        lr=0.5,
+        lr=0.2,
     )
     assert result.auc > 0.95  # the two sets are easy to tell apart
     return path

@@ -33,6 +33,12 @@ def add_classify_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--word-ngrams", type=int, default=2)
     p.add_argument("--min-count", type=int, default=1)
+    p.add_argument(
+        "--bucket",
+        type=int,
+        default=2_000_000,
+        help="hash buckets for word n-grams (fastText's default; the model is bucket*dim*4 bytes)",
+    )
     p.add_argument("--threads", type=int, default=1, help="fastText threads (1: reproducible)")
     p.add_argument("--seed", type=int, default=0)
 
@@ -68,6 +74,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             lr=args.lr,
             word_ngrams=args.word_ngrams,
             min_count=args.min_count,
+            bucket=args.bucket,
             threads=args.threads,
             max_per_class=args.max_per_class,
         )

@@ -112,6 +112,7 @@ def train_classifier(
     lr: float = 0.1,
     word_ngrams: int = 2,
     min_count: int = 1,
+    bucket: int = 2_000_000,
     threads: int = 1,
     max_per_class: int | None = None,
 ) -> TrainResult:
@@ -154,10 +155,17 @@ def train_classifier(
             lr=lr,
             wordNgrams=word_ngrams,
             minCount=min_count,
+            bucket=bucket,
             thread=threads,
             seed=seed,
             verbose=0,
         )
+    except RuntimeError as exc:
+        if "NaN" not in str(exc):
+            raise
+        raise ValueError(
+            "fastText's training diverged (NaN); try a lower --lr or more --bucket"
+        ) from None
     finally:
         os.unlink(tmp)
     tmp_model = output.with_name(output.name + ".tmp")
