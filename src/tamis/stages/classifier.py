@@ -47,6 +47,10 @@ class Classifier(Stage):
     named_instances: ClassVar[bool] = True
     options: ClassifierOptions
 
+    def __init__(self, options: ClassifierOptions | None = None) -> None:
+        super().__init__(options)
+        self._names: dict[str, str] = {}  # fastText label -> bare label
+
     @classmethod
     def check_options(cls, opts: ClassifierOptions, where: str) -> None:
         """Before any work: the model exists, is fastText, and has every label named."""
@@ -72,17 +76,26 @@ class Classifier(Stage):
     def _predict(self, texts: list[str]) -> list[dict[str, float]]:
         model = load_model(self.options.model)
         if self.options.batch:
-            all_labels, all_probs = model.predict(texts, k=-1)
+            # The binding's own batch call, without its per-text check: the texts hold no line
+            # break (replaced above), and the one fastText wants at the end is added here.
+            all_labels, all_probs = model.f.multilinePredict(
+                [t + "\n" for t in texts], -1, 0.0, "strict"
+            )
         else:
             pairs = [model.predict(t, k=-1) for t in texts]
             all_labels = [p[0] for p in pairs]
             all_probs = [p[1] for p in pairs]
         # float64 before any comparison: fastText's float32 scores are compared with the
         # thresholds as Python floats, as datatrove compares them.
-        return [
-            dict(zip(map(bare, labels), np.asarray(probs, dtype=np.float64).tolist(), strict=True))
-            for labels, probs in zip(all_labels, all_probs, strict=True)
-        ]
+        names = self._names
+        out = []
+        for labels, probs in zip(all_labels, all_probs, strict=True):
+            try:
+                keys = [names[label] for label in labels]
+            except KeyError:
+                keys = [names.setdefault(label, bare(label)) for label in labels]
+            out.append(dict(zip(keys, np.asarray(probs, dtype=np.float64).tolist(), strict=True)))
+        return out
 
     def process_batch(self, docs: list[Document]) -> None:
         opts = self.options
