@@ -240,3 +240,21 @@ def test_roc_auc_equals_sklearn(pos, neg):
     y = [1] * len(pos) + [0] * len(neg)
     expected = sklearn_metrics.roc_auc_score(y, pos + neg)
     assert np.isclose(roc_auc(pos, neg), expected)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", " ", "\n", "\r", "\r\n", "\x0b", "\u2028", "é"])).map(
+        "".join
+    )
+)
+def test_paragraph_units_tile_the_text_as_datatrove_splits_it(text):
+    require("datatrove")
+    from datatrove.utils.text import split_into_parts
+
+    from tamis.classify.units import paragraph_units
+
+    units = paragraph_units(text)
+    assert "".join(text[a:b] for a, b, _ in units) == text
+    assert all(a < b for a, b, _ in units)
+    assert [u for _, _, u in units] == split_into_parts(text, "PARAGRAPH")
