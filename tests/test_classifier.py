@@ -258,3 +258,12 @@ def test_paragraph_units_tile_the_text_as_datatrove_splits_it(text):
     assert "".join(text[a:b] for a, b, _ in units) == text
     assert all(a < b for a, b, _ in units)
     assert [u for _, _, u in units] == split_into_parts(text, "PARAGRAPH")
+
+
+def test_report_draws_per_label_thresholds_from_the_options():
+    from tamis.report.thresholds import option_thresholds
+
+    opts = {"keep": {"hq": 0.018, "edu": 3}, "remove": None, "mode": "filter"}
+    assert option_thresholds(opts, "hq") == [("keep.hq", 0.018)]
+    assert option_thresholds(opts, "edu") == [("keep.edu", 3.0)]
+    assert option_thresholds(opts, "cc") == []
