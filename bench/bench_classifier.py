@@ -20,7 +20,9 @@ classifier trained on the data we have says about human quality judgments.
 
     .venv/bin/python bench/bench_classifier.py      # about ten minutes on two busy cores
 
-Results: bench/results/classifier.md.
+Results: bench/results/classifier.md. datatrove copies a local model into its Hugging Face
+asset cache (``~/.cache/huggingface/assets/datatrove/filters/fasttext/``) on first use; delete
+that copy afterwards.
 """
 
 from __future__ import annotations

@@ -94,6 +94,11 @@ def test_decisions_and_scores_equal_datatrove(model, real_texts, unit, newline, 
         newline_replacement=newline,
         filter_mode=unit.upper(),
     )
+    # the same loader datatrove's model property uses, without its copy of the model into the
+    # Hugging Face asset cache
+    from fasttext.FastText import _FastText
+
+    dt._model = _FastText(model_path=str(model))
     stage = _stage(
         "classifier", model=str(model), unit=unit, newline=newline, **{kind: {label: threshold}}
     )
