@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(sub)
 
+    from tamis.classify.commands import add_classify_commands
+
+    add_classify_commands(sub)
+
     p = sub.add_parser("demo-corpus", help="generate the demo corpus (deterministic)")
     p.add_argument("dest", metavar="DIR")
     p.add_argument("--docs", type=int, default=2400, help="number of documents (default 2400)")
@@ -259,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     from tamis.report.commands import REPORT_COMMANDS
 
     COMMANDS.update(REPORT_COMMANDS)
+    from tamis.classify.commands import CLASSIFY_COMMANDS
+
+    COMMANDS.update(CLASSIFY_COMMANDS)
     from tamis.run.plan import InputError
 
     args = build_parser().parse_args(argv)

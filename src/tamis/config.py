@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tamis.stages.base import StageOptions, stage_class, stage_names
+from tamis.stages.base import StageOptions, stage_class
 
 
 class ConfigError(Exception):
@@ -102,10 +102,8 @@ def parse_stage_item(item: Any, where: str) -> tuple[str, StageOptions]:
         )
     try:
         cls = stage_class(name)
-    except KeyError:
-        raise ConfigError(
-            f"{where}: unknown stage {name!r}; allowed: {', '.join(stage_names())}"
-        ) from None
+    except KeyError as exc:
+        raise ConfigError(f"{where}: {exc.args[0]}") from None
     if not isinstance(options, dict):
         raise ConfigError(f"{where}.{name}: options must be a mapping, got {options!r}")
     try:
@@ -128,6 +126,11 @@ def build_config(data: dict[str, Any]) -> PipelineConfig:
     except ValidationError as exc:
         raise ConfigError(_explain(exc, RunConfig, "")) from None
     stages = [parse_stage_item(item, f"stages[{i}]") for i, item in enumerate(stages_raw)]
+    for i, (name, opts) in enumerate(stages):
+        try:
+            stage_class(name).check_options(opts, f"stages[{i}].{name}")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     names = [n for n, _ in stages]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

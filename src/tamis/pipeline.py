@@ -52,9 +52,11 @@ class StageStats:
     reasons: Counter = field(default_factory=Counter)
     docs_edited: int = 0
     rules: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # kept documents a stage let through unchecked, by why (url_filter: no_url)
+    passed: Counter = field(default_factory=Counter)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "docs_in": self.docs_in,
             "rejected": self.rejected,
             "reasons": dict(sorted(self.reasons.items())),
@@ -62,6 +64,9 @@ class StageStats:
             "edits": sum(c["edits"] for c in self.rules.values()),
             "rules": {r: dict(sorted(c.items())) for r, c in sorted(self.rules.items())},
         }
+        if self.passed:
+            out["passed"] = dict(sorted(self.passed.items()))
+        return out
 
     def merge_dict(self, d: dict[str, Any]) -> None:
         self.docs_in += d["docs_in"]
@@ -70,6 +75,7 @@ class StageStats:
         self.docs_edited += d["docs_edited"]
         for rule, counts in d["rules"].items():
             self.rules[rule].update(counts)
+        self.passed.update(d.get("passed", {}))
 
 
 @dataclass
@@ -140,6 +146,7 @@ def run_stage(stage: Stage, docs: list[Document], stats: Stats, decision: Any = 
         assert isinstance(stage, GlobalStage)
         stage.apply(live, decision)
     stats.seconds[stage.name] += time.perf_counter() - t0
+    counts_passed = getattr(stage, "counts_passed", False)
     for doc, n in zip(live, before, strict=True):
         if doc.kept and len(doc.edits) > n and (not doc.text or doc.text.isspace()):
             doc.reject(stage.name, "empty", {"note": "the stage's edits left no text"})
@@ -153,6 +160,10 @@ def run_stage(stage: Stage, docs: list[Document], stats: Stats, decision: Any = 
         if not doc.kept:
             st.rejected += 1
             st.reasons[doc.verdict.reason] += 1
+        elif counts_passed:
+            why = (doc.signals.get(stage.name) or {}).get("passed")
+            if why:
+                st.passed[why] += 1
 
 
 class Pipeline:

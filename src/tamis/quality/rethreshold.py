@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic import ValidationError
 
 from tamis.document import replay, undo
 from tamis.quality.options import MEASUREMENT_OPTIONS, QualityOptions, options_for
@@ -46,23 +47,59 @@ def _stage_list(manifest: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def _is_classifier(stage: str) -> bool:
+    return stage.partition("@")[0] == "classifier"
+
+
+def _options(stage: str, given: dict[str, Any] | Any) -> Any:
+    if _is_classifier(stage):
+        from tamis.classify.options import ClassifierOptions
+
+        return given if isinstance(given, ClassifierOptions) else ClassifierOptions(**given)
+    return options_for(stage, given)
+
+
+def _measured_by(stage: str) -> frozenset[str]:
+    if _is_classifier(stage):
+        from tamis.classify.options import MEASUREMENT_OPTIONS as CLASSIFIER_MEASUREMENT
+
+        return CLASSIFIER_MEASUREMENT
+    return MEASUREMENT_OPTIONS[stage]
+
+
 def new_options(
     pipeline: list[tuple[str, dict[str, Any]]], stage_options: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, QualityOptions], dict[str, QualityOptions]]:
-    """(old, new) validated options of every re-thresholded stage; refuses measurement changes."""
+    """(old, new) validated options of every re-thresholded stage; refuses measurement changes.
+
+    The quality rule stages and ``classifier`` stages (any instance) can be re-decided; a
+    classifier only in ``unit: document``, whose stored scores are the whole decision.
+    """
     ran = dict(pipeline)
     old: dict[str, QualityOptions] = {}
     new: dict[str, QualityOptions] = {}
     for stage, given in stage_options.items():
-        if stage not in QUALITY_STAGES:
+        if stage not in QUALITY_STAGES and not _is_classifier(stage):
             raise ValueError(
-                f"rethreshold: {stage!r} is not a quality stage; allowed: {', '.join(QUALITY_STAGES)}"
+                f"rethreshold: {stage!r} is not a quality stage; allowed: "
+                f"{', '.join(QUALITY_STAGES)}, classifier (and classifier@NAME)"
             )
         if stage not in ran:
             raise ValueError(f"rethreshold: stage {stage!r} did not run in this output")
-        old[stage] = options_for(stage, ran[stage])
-        new[stage] = options_for(stage, {**old[stage].model_dump(), **(given or {})})
-        for key in sorted(MEASUREMENT_OPTIONS[stage]):
+        try:
+            old[stage] = _options(stage, ran[stage])
+            merged = {**old[stage].model_dump(), **(given or {})}
+            if _is_classifier(stage) and given and ("keep" in given or "remove" in given):
+                merged["keep"], merged["remove"] = given.get("keep"), given.get("remove")
+            new[stage] = _options(stage, merged)
+        except ValidationError as exc:
+            raise ValueError(f"rethreshold: {stage}: {exc.errors()[0]['msg']}") from None
+        if _is_classifier(stage) and old[stage].unit != "document":
+            raise ValueError(
+                f"rethreshold: {stage}.unit is {old[stage].unit!r}: its decisions were made "
+                "per unit and only document means are stored; rerun instead"
+            )
+        for key in sorted(_measured_by(stage)):
             if getattr(old[stage], key) != getattr(new[stage], key):
                 raise ValueError(
                     f"rethreshold: {stage}.{key} changes what is measured, not a threshold "
@@ -72,7 +109,13 @@ def new_options(
 
 
 def _failures(stage: str, sig: dict[str, Any], opts: QualityOptions) -> list[dict[str, Any]]:
-    return decide(stage, sig, opts) if opts.mode == "filter" else []
+    if opts.mode != "filter":
+        return []
+    if _is_classifier(stage):
+        from tamis.classify.options import failures
+
+        return failures(sig, opts)
+    return decide(stage, sig, opts)
 
 
 class _Rejudge:
@@ -142,10 +185,18 @@ class _Rejudge:
         out["verdict"] = {
             "status": "rejected",
             "stage": stage,
-            "reason": failures[0]["rule"],
+            "reason": _reason(stage, failures, self.new[stage]),
             "details": failures,
         }
         return out
+
+
+def _reason(stage: str, failures: list[dict[str, Any]], opts: Any) -> str:
+    if _is_classifier(stage):
+        from tamis.classify.options import reason
+
+        return reason(opts)
+    return failures[0]["rule"]
 
 
 def rethreshold(

@@ -8,7 +8,8 @@ Stages are written independently, so the report cannot hard-code that ``gopher_q
   of the document's own signals of that stage, the signal and the threshold are linked;
 * configuration: a numeric option named ``min_<key>``, ``max_<key>``, ``<key>_min``,
   ``<key>_max`` or ``<key>_threshold`` for a signal ``<key>`` of the same stage (the langid
-  stage's ``min_score`` bounds its ``score``).
+  stage's ``min_score`` bounds its ``score``); or a mapping option that names the signal as a
+  key (the classifier's ``keep: {hq: 0.018}`` bounds its ``hq`` score).
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ def option_thresholds(options: dict[str, Any], key: str) -> list[tuple[str, floa
     """(option name, value) of the numeric options that name this signal key."""
     out = []
     for name, value in sorted(options.items()):
+        if isinstance(value, dict):  # per-label thresholds: classifier's keep: {hq: 0.018}
+            v = _num(value.get(key))
+            if v is not None:
+                out.append((f"{name}.{key}", v))
+            continue
         v = _num(value)
         if v is None:
             continue

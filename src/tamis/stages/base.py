@@ -40,6 +40,13 @@ class Stage:
     name: ClassVar[str]
     Options: ClassVar[type[StageOptions]] = StageOptions
     is_global: ClassVar[bool] = False
+    #: True when the stage may appear several times under instance names (``classifier@edu``).
+    named_instances: ClassVar[bool] = False
+
+    @classmethod
+    def check_options(cls, options: StageOptions, where: str) -> None:
+        """Checks that need more than the options themselves (files, models), made once before
+        any work starts; raise ``ValueError`` with a message that starts with the key's path."""
 
     def __init__(self, options: StageOptions | None = None) -> None:
         self.options = options if options is not None else self.Options()
@@ -81,8 +88,10 @@ class GlobalStage(Stage, ABC):
         return {}
 
 
-#: The stage names of the contract (DESIGN.md), in the order a full pipeline runs them.
+#: The stage names of the contract (DESIGN.md), in the order a full pipeline runs them
+#: (``classifier`` needs a model, so it has no place in a pipeline of default options).
 CONTRACT_ORDER = (
+    "url_filter",
     "extract",
     "repair",
     "clean",
@@ -123,12 +132,30 @@ def stage_names() -> list[str]:
 
 
 def stage_class(name: str) -> type[Stage]:
+    """The class of a stage name; ``base@instance`` names an instance of a stage that allows
+    several (``classifier@edu``): an instance name is lowercase letters, digits and ``_``."""
     _discover()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"unknown stage {name!r}; allowed: {', '.join(sorted(_REGISTRY))}") from None
+    base, at, instance = name.partition("@")
+    cls = _REGISTRY.get(base)
+    if cls is not None and at:
+        if not cls.named_instances:
+            raise KeyError(f"stage {base!r} does not take an instance name ({name!r})")
+        if not instance or not all(c.isascii() and (c.isalnum() or c == "_") for c in instance):
+            raise KeyError(f"bad instance name in {name!r}: use letters, digits and _")
+    if cls is None:
+        named = sorted(n for n, c in _REGISTRY.items() if c.named_instances)
+        raise KeyError(
+            f"unknown stage {name!r}; allowed: {', '.join(sorted(_REGISTRY))}"
+            + (f" ({', '.join(named)} also as NAME@instance)" if named else "")
+        )
+    return cls
 
 
 def build_stages(spec: Iterable[tuple[str, StageOptions]]) -> list[Stage]:
-    return [stage_class(name)(options) for name, options in spec]
+    stages = []
+    for name, options in spec:
+        stage = stage_class(name)(options)
+        if name != stage.name:
+            stage.name = name  # an instance: signals, verdicts and counts under its full name
+        stages.append(stage)
+    return stages

@@ -1,0 +1,1 @@
+"""fastText quality classifiers: reading models, cutting documents into units, deciding, training."""

@@ -1,0 +1,274 @@
+"""The ``classifier`` stage and ``train-classifier`` on small models trained on real data.
+
+Models are trained here from ``../shared/data`` (Reuters stories against IMDb reviews: easy to
+tell apart, which is what a test of the machinery wants), never downloaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import orjson
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.classify.model import model_labels
+from tamis.classify.train import read_texts, roc_auc, train_classifier
+from tamis.document import Document
+from tamis.stages.base import build_stages
+from tests.helpers import require, tamis
+
+
+@pytest.fixture(scope="module")
+def model(shared_data, tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "news.bin"
+    result = train_classifier(
+        [str(shared_data / "text" / "reuters-21578.jsonl.zst")],
+        [str(shared_data / "text" / "imdb-reviews.jsonl.zst")],
+        path,
+        label_positive="news",
+        label_negative="review",
+        max_per_class=600,
+        dim=16,
+        bucket=200_000,
+        epoch=20,
+        lr=0.2,
+    )
+    assert result.auc > 0.95  # the two sets are easy to tell apart
+    return path
+
+
+@pytest.fixture(scope="module")
+def real_texts(shared_data) -> list[str]:
+    """Documents of every kind we have, the judged crawl documents most of all."""
+    dclm = [
+        json.loads(line)["text"]
+        for line in (shared_data / "quality" / "dclm-human-majority.jsonl").open(encoding="utf-8")
+    ]
+    reuters = itertools.islice(read_texts([str(shared_data / "text/reuters-21578.jsonl.zst")]), 80)
+    imdb = itertools.islice(read_texts([str(shared_data / "text/imdb-reviews.jsonl.zst")]), 80)
+    return dclm[:200] + list(reuters) + list(imdb) + ["   \n  ", "one\r\n\r\ntwo\n\n"]
+
+
+def test_labels_read_from_the_header_are_fasttexts(model):
+    fasttext = require("fasttext")
+    assert list(model_labels(model)) == list(fasttext.load_model(str(model)).labels)
+
+
+def _docs(texts):
+    return [
+        Document(id=str(i), text=t, source={"path": "x", "index": i}) for i, t in enumerate(texts)
+    ]
+
+
+def _stage(name, **opts):
+    from tamis.config import parse_stage_item
+
+    return build_stages([parse_stage_item({name: opts}, "test")])[0]
+
+
+@pytest.mark.parametrize(
+    "unit,newline,rule",
+    [
+        ("document", "", ("keep", "news", 0.5)),
+        ("document", " ", ("remove", "review", 0.5)),
+        ("paragraph", " ", ("keep", "news", 0.6)),
+        ("sentence", "", ("keep", "news", 0.5)),
+    ],
+)
+def test_decisions_and_scores_equal_datatrove(model, real_texts, unit, newline, rule):
+    require("datatrove")
+    if unit == "sentence":
+        require("spacy")
+    from datatrove.data import Document as DtDocument
+    from datatrove.pipeline.filters import FastTextClassifierFilter
+
+    kind, label, threshold = rule
+    dt = FastTextClassifierFilter(
+        str(model),
+        **{f"{kind}_labels": [(label, threshold)]},
+        newline_replacement=newline,
+        filter_mode=unit.upper(),
+    )
+    # the same loader datatrove's model property uses, without its copy of the model into the
+    # Hugging Face asset cache
+    from fasttext.FastText import _FastText
+
+    dt._model = _FastText(model_path=str(model))
+    stage = _stage(
+        "classifier", model=str(model), unit=unit, newline=newline, **{kind: {label: threshold}}
+    )
+    docs = _docs(real_texts)
+    stage.process_batch(docs)
+    agree = 0
+    for doc, text in zip(docs, real_texts, strict=True):
+        d = DtDocument(text=text, id="x")
+        keep = bool(dt.filter(d))
+        assert doc.kept == keep, text[:200]
+        agree += 1
+        for label in ("news", "review"):
+            assert abs(doc.signals["classifier"][label] - d.metadata[f"__label__{label}"]) <= 1e-5
+            if unit == "document":
+                assert doc.signals["classifier"][label] == d.metadata[f"__label__{label}"]
+        if keep and unit != "paragraph":
+            assert doc.text == d.text
+        if keep and unit == "paragraph":  # datatrove also rewrites line breaks as \n
+            assert d.text.rstrip().splitlines() == doc.text.rstrip().splitlines()
+    assert agree == len(real_texts)
+    assert 0 < sum(d.kept for d in docs) < len(docs)  # the threshold really decides
+
+
+def test_batch_and_one_by_one_score_the_same(model, real_texts):
+    a, b = _docs(real_texts), _docs(real_texts)
+    _stage("classifier", model=str(model), mode="annotate").process_batch(a)
+    _stage("classifier", model=str(model), mode="annotate", batch=False).process_batch(b)
+    assert [d.signals for d in a] == [d.signals for d in b]
+    assert all(d.kept for d in a)
+
+
+def test_paragraph_cuts_are_recorded_and_undoable(model, real_texts):
+    docs = _docs(real_texts)
+    _stage("classifier", model=str(model), unit="paragraph", keep={"news": 0.6}).process_batch(docs)
+    cut = [d for d in docs if d.kept and d.edits]
+    assert cut
+    for d, text in ((d, real_texts[int(d.id)]) for d in cut):
+        assert d.original_text() == text
+        assert all(e.rule == "keep_threshold" and not e.inserted for e in d.edits)
+
+
+def _write_corpus(path, texts):
+    with path.open("w", encoding="utf-8") as fh:
+        for i, t in enumerate(texts):
+            fh.write(json.dumps({"id": f"d{i}", "text": t}) + "\n")
+
+
+def test_two_named_classifiers_annotate_then_rethreshold(model, real_texts, tmp_path, capsys):
+    corpus = tmp_path / "in.jsonl"
+    _write_corpus(corpus, real_texts[:-2])
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text(
+        yaml.safe_dump(
+            {
+                "stages": [
+                    {"classifier@news": {"model": str(model), "keep": {"news": 0.5}}},
+                    {"classifier@all": {"model": str(model), "mode": "annotate"}},
+                ]
+            }
+        )
+    )
+    out = tmp_path / "out"
+    assert tamis("clean", corpus, "-o", out, "--config", cfg, "--quiet", "--workers", "1") == 0
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    assert stats["stages"]["classifier@news"]["reasons"]["keep_threshold"] > 0
+    assert stats["stages"]["classifier@all"]["rejected"] == 0
+    kept_before = stats["kept"]["records"]
+    new = tmp_path / "new.yaml"
+    new.write_text(yaml.safe_dump({"stages": [{"classifier@news": {"keep": {"news": 0.9}}}]}))
+    out2 = tmp_path / "out2"
+    assert tamis("rethreshold", out, "--config", new, "-o", out2) == 0
+    after = orjson.loads((out2 / "stats.json").read_bytes())["kept"]["records"]
+    assert after < kept_before
+    assert tamis("verify", out2) == 0
+    # the same decisions as a fresh run at the new threshold
+    cfg.write_text(cfg.read_text().replace("news: 0.5", "news: 0.9"))
+    out3 = tmp_path / "out3"
+    assert tamis("clean", corpus, "-o", out3, "--config", cfg, "--quiet", "--workers", "1") == 0
+    assert orjson.loads((out3 / "stats.json").read_bytes())["kept"]["records"] == after
+    assert "report.html" in {p.name for p in out.iterdir()}
+
+
+def test_configuration_errors_before_any_work(model, tmp_path, capsys):
+    corpus = tmp_path / "in.jsonl"
+    _write_corpus(corpus, ["some text here"])
+    not_model = tmp_path / "not.bin"
+    not_model.write_bytes(b"\x00" * 200)
+    cases = [
+        ({"model": str(tmp_path / "missing.bin")}, "stages[0].classifier.model: ", "no such file"),
+        ({"model": str(not_model)}, "stages[0].classifier.model: ", "not a fastText model"),
+        (
+            {"model": str(model), "keep": {"hq": 0.5}},
+            "stages[0].classifier.keep.hq: ",
+            "its labels: news, review",
+        ),
+        ({}, "stages[0].classifier.model: required", ""),
+        ({"model": str(model), "keep": {"news": 1}, "remove": {"news": 1}}, "keep or remove", ""),
+    ]
+    for opts, where, what in cases:
+        cfg = tmp_path / "p.yaml"
+        cfg.write_text(yaml.safe_dump({"stages": [{"classifier": opts}]}))
+        out = tmp_path / "never"
+        assert tamis("clean", corpus, "-o", out, "--config", cfg, "--quiet") == 2
+        err = capsys.readouterr().err
+        assert where in err and what in err, err
+        assert not out.exists()
+    cfg.write_text(yaml.safe_dump({"stages": [{"gopher_quality@x": {}}]}))
+    assert tamis("clean", corpus, "-o", tmp_path / "n", "--config", cfg) == 2
+    assert "does not take an instance name" in capsys.readouterr().err
+
+
+def test_train_classifier_command(shared_data, tmp_path, capsys):
+    out = tmp_path / "m.bin"
+    code = tamis(
+        "train-classifier",
+        "--positive",
+        shared_data / "text" / "reuters-21578.jsonl.zst",
+        "--negative",
+        shared_data / "warc",
+        "--max-per-class",
+        "300",
+        "--dim",
+        "8",
+        "-o",
+        out,
+    )
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "ROC AUC of the hq score: " in printed
+    assert "threshold keeping 10% of the held-out documents" in printed
+    assert [lab for lab in model_labels(out)] in (
+        ["__label__hq", "__label__cc"],
+        ["__label__cc", "__label__hq"],
+    )
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.floats(0, 1), min_size=1, max_size=30),
+    st.lists(st.floats(0, 1), min_size=1, max_size=30),
+)
+def test_roc_auc_equals_sklearn(pos, neg):
+    sklearn_metrics = require("sklearn.metrics")
+    y = [1] * len(pos) + [0] * len(neg)
+    expected = sklearn_metrics.roc_auc_score(y, pos + neg)
+    assert np.isclose(roc_auc(pos, neg), expected)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", " ", "\n", "\r", "\r\n", "\x0b", "\u2028", "é"])).map(
+        "".join
+    )
+)
+def test_paragraph_units_tile_the_text_as_datatrove_splits_it(text):
+    require("datatrove")
+    from datatrove.utils.text import split_into_parts
+
+    from tamis.classify.units import paragraph_units
+
+    units = paragraph_units(text)
+    assert "".join(text[a:b] for a, b, _ in units) == text
+    assert all(a < b for a, b, _ in units)
+    assert [u for _, _, u in units] == split_into_parts(text, "PARAGRAPH")
+
+
+def test_report_draws_per_label_thresholds_from_the_options():
+    from tamis.report.thresholds import option_thresholds
+
+    opts = {"keep": {"hq": 0.018, "edu": 3}, "remove": None, "mode": "filter"}
+    assert option_thresholds(opts, "hq") == [("keep.hq", 0.018)]
+    assert option_thresholds(opts, "edu") == [("keep.edu", 3.0)]
+    assert option_thresholds(opts, "cc") == []
