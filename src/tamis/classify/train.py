@@ -24,6 +24,24 @@ import numpy as np
 import xxhash
 
 
+def _fit(train_file: str, model_file: str, params: dict) -> None:
+    import fasttext
+
+    fasttext.train_supervised(input=train_file, **params).save_model(model_file)
+
+
+def fit_in_fresh_process(train_file: str, model_file: Path, params: dict) -> None:
+    """Train in a new process: fastText's training reads memory it never initialised, so in a
+    process whose heap has been used (a second training, a test run) it fails with a spurious
+    "Encountered NaN" on some calls and not others. A fresh process gives the same model every
+    time."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(_fit, train_file, str(model_file), params).result()
+
+
 def read_texts(paths: list[str], text_field: str = "text") -> Iterator[str]:
     """The text of every readable document under ``paths`` (HTML pages extracted to text)."""
     from tamis.document import Document
@@ -148,8 +166,7 @@ def train_classifier(
             for i in order:
                 fh.write(train_lines[i])
                 fh.write("\n")
-        model = fasttext.train_supervised(
-            input=tmp,
+        params = dict(
             dim=dim,
             epoch=epoch,
             lr=lr,
@@ -160,6 +177,8 @@ def train_classifier(
             seed=seed,
             verbose=0,
         )
+        tmp_model = output.with_name(output.name + ".tmp")
+        fit_in_fresh_process(tmp, tmp_model, params)
     except RuntimeError as exc:
         if "NaN" not in str(exc):
             raise
@@ -168,9 +187,8 @@ def train_classifier(
         ) from None
     finally:
         os.unlink(tmp)
-    tmp_model = output.with_name(output.name + ".tmp")
-    model.save_model(str(tmp_model))
     tmp_model.replace(output)
+    model = fasttext.load_model(str(output))
 
     def score(lines: list[str]) -> np.ndarray:
         if not lines:
