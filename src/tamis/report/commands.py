@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tamis.report.links import DEFAULT_HOST, DEFAULT_PORT
+from tamis.run.lock import OutLock
 
 
 def add_report_commands(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +47,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not _is_output(out):
         print(f"tamis: error: {out} is not a tamis output (no manifest.json)", file=sys.stderr)
         return 2
-    path = write_report(out)
+    with OutLock(out, "report"):
+        path = write_report(out)
     print(f"{path} ({path.stat().st_size / 1e6:.2f} MB)")
     return 0
 
@@ -59,8 +61,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if not _is_output(out):
         print(f"tamis: error: {out} is not a tamis output (no manifest.json)", file=sys.stderr)
         return 2
-    if args.reindex:
-        build_index(out, force=True)
+    with OutLock(out, "inspect"):  # the index is written under OUT/.tamis/
+        build_index(out, force=args.reindex)
     try:
         serve(out, args.host, args.port)
     except (ValueError, OSError) as exc:
