@@ -141,6 +141,7 @@ def _execute(cfg, args: argparse.Namespace) -> int:
     from tamis.run.driver import run_pipeline
 
     console = Console(stderr=True)
+    args.out_dir = cfg.run.output  # named by a failure that names no file
     result = run_pipeline(
         cfg, overwrite=args.overwrite, show_progress=console.is_terminal and not args.quiet
     )
@@ -187,6 +188,7 @@ def _cmd_rethreshold(args: argparse.Namespace) -> int:
         changes[name] = options or {}
     from tamis.run.lock import OutLock
 
+    args.out_dir = args.output
     try:
         with OutLock(Path(args.output), "rethreshold") as lock:
             moved = rethreshold(Path(args.out), changes, Path(args.output))
@@ -280,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:
         _traceback(args)
-        known = explain(exc)
+        known = explain(exc, getattr(args, "out_dir", None))
         if known is None:  # a bug in tamis
             where = " (rerun with --debug for the traceback)" if not args.debug else ""
             return _fail(

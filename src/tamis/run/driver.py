@@ -84,6 +84,31 @@ def _same_run(out: Path, fingerprint: dict[str, Any]) -> bool:
         ) from None
 
 
+def _how_it_differs(fp_file: Path, fingerprint: dict[str, Any]) -> str:
+    """What makes the run in OUT another run: changed inputs are named (the commonest case)."""
+    try:
+        was = orjson.loads(fp_file.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return "a different run"
+    if not isinstance(was, dict) or (was.get("config"), was.get("tamis")) != (
+        fingerprint["config"],
+        fingerprint["tamis"],
+    ):
+        return "a run with a different configuration or tamis version"
+    before = {i["path"]: i for i in was.get("inputs", [])}
+    now = {i["path"]: i for i in fingerprint["inputs"]}
+    changed = sorted(p for p in before.keys() & now.keys() if before[p] != now[p])
+    gone, new = sorted(before.keys() - now.keys()), sorted(now.keys() - before.keys())
+    parts = []
+    for label, paths in (("changed since", changed), ("gone since", gone), ("new since", new)):
+        if paths:
+            more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+            parts.append(f"{', '.join(paths[:3])}{more} {label} that run started")
+    if not parts:
+        return "a different run"
+    return "a run over other inputs (" + "; ".join(parts) + ")"
+
+
 def read_plan(plan_file: Path) -> list[Shard] | None:
     """The stored plan, or None when it is unreadable (planning again gives the same shards)."""
     try:
@@ -134,7 +159,7 @@ def prepare_output(out: Path, fingerprint: dict[str, Any], overwrite: bool) -> b
         if not overwrite:
             raise ConfigError(
                 f"output {out} already holds "
-                + ("a different run" if looks_ours else "other files")
+                + (_how_it_differs(fp_file, fingerprint) if looks_ours else "other files")
                 + "; pass --overwrite to replace it, or choose another directory"
             )
         if not looks_ours:

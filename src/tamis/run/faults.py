@@ -35,13 +35,18 @@ def redo_hint(out: str | Path, phase: int, ordinal: int) -> str:
     return f"delete {marker} (that shard is redone) and {RESUME}"
 
 
-def _where(exc: OSError) -> str:
-    name = exc.filename
-    return f" ({name})" if name else ""
+def _where(exc: OSError, out: str | None) -> str:
+    """The file the error names; else the output being written (writes name no file)."""
+    if exc.filename:
+        return f" ({exc.filename})"
+    return f" (writing under {out})" if out else ""
 
 
-def explain(exc: BaseException) -> tuple[str, int] | None:
-    """``(one line, exit code)`` for a fault a user can meet, or None for a bug (traceback)."""
+def explain(exc: BaseException, out: str | None = None) -> tuple[str, int] | None:
+    """``(one line, exit code)`` for a fault a user can meet, or None for a bug.
+
+    ``out`` is the output the command writes, named when the error itself names no file.
+    """
     from tamis.run.lock import LockLost, OutputInUse
 
     if isinstance(exc, OutputInUse):
@@ -62,12 +67,12 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
             EXIT_FAIL,
         )
     if isinstance(exc, OSError):
-        return _explain_os(exc)
+        return _explain_os(exc, out)
     return None
 
 
-def _explain_os(exc: OSError) -> tuple[str, int] | None:
-    where = _where(exc)
+def _explain_os(exc: OSError, out: str | None) -> tuple[str, int] | None:
+    where = _where(exc, out)
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
         what = "no space left on device" if code == errno.ENOSPC else "disk quota exceeded"
