@@ -94,7 +94,7 @@ def _how_it_differs(fp_file: Path, fingerprint: dict[str, Any]) -> str:
         fingerprint["config"],
         fingerprint["tamis"],
     ):
-        return "a run with a different configuration or tamis version"
+        return "a different run (another configuration or tamis version)"
     before = {i["path"]: i for i in was.get("inputs", [])}
     now = {i["path"]: i for i in fingerprint["inputs"]}
     changed = sorted(p for p in before.keys() & now.keys() if before[p] != now[p])
@@ -106,7 +106,7 @@ def _how_it_differs(fp_file: Path, fingerprint: dict[str, Any]) -> str:
             parts.append(f"{', '.join(paths[:3])}{more} {label} that run started")
     if not parts:
         return "a different run"
-    return "a run over other inputs (" + "; ".join(parts) + ")"
+    return "a different run, over other inputs (" + "; ".join(parts) + ")"
 
 
 def read_plan(plan_file: Path) -> list[Shard] | None:
