@@ -33,7 +33,9 @@ def reuters_corpus(shared_data: Path, dest: Path, files: int, per_file: int) -> 
     return dest
 
 
-def command(corpus: Path, out: Path, *extra: str, workers: int = 2) -> list[str]:
+def command(
+    corpus: Path, out: Path, *extra: str, workers: int = 2, stages: str = STAGES
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -43,7 +45,7 @@ def command(corpus: Path, out: Path, *extra: str, workers: int = 2) -> list[str]
         "-o",
         str(out),
         "--stages",
-        STAGES,
+        stages,
         "--workers",
         str(workers),
         "--quiet",
