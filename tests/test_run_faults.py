@@ -286,3 +286,23 @@ def test_damaged_marker_is_redone_and_missing_spill_names_what_to_delete(
     assert "00002.spill.jsonl.zst is missing" in line and f"delete {hint}" in line
     hint.unlink()
     _rerun_matches(corpus, out, reference)
+
+
+@pytest.mark.slow
+def test_a_120_mb_single_line_record_is_quarantined_and_the_rest_kept(corpus, tmp_path):
+    big = tmp_path / "c"
+    shutil.copytree(corpus, big)
+    with open(big / "reuters-02.jsonl", "ab") as fh:
+        fh.write(b'{"id": "huge", "text": "' + b"word " * 24_000_000 + b'"}\n')
+    out = tmp_path / "out"
+    res = run(command(big, out))
+    assert res.returncode == 0, res.stderr
+    import orjson
+
+    manifest = orjson.loads((out / "manifest.json").read_bytes())
+    counts = manifest["counts"]
+    assert counts["quarantined"] == 1 and counts["input"] == 6 * 300 + 1
+    assert counts["kept"] + counts["rejected"] == 6 * 300
+    stats = orjson.loads((out / "stats.json").read_bytes())
+    assert stats["quarantined"]["reasons"] == {"record_too_large": 1}
+    assert tamis("verify", out) == 0

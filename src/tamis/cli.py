@@ -271,7 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     from tamis.run.faults import explain
     from tamis.run.plan import InputError
 
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # accepted anywhere on the line, not only before the command
+    args = build_parser().parse_args([a for a in argv if a != "--debug"])
+    args.debug = debug
     try:
         return COMMANDS[args.command](args)
     except (ConfigError, InputError) as exc:

@@ -285,9 +285,11 @@ def run_pipeline(
     if not cfg.run.output:
         raise ConfigError("output: no output directory given (-o OUT, or 'output:' in the file)")
     out = Path(cfg.run.output)
-    files, ignored = resolve_inputs(cfg.run.inputs)
-    pipeline = Pipeline(cfg)
+    # the lock first, so that a second run refuses at once, before walking inputs or loading
+    # models; a failure below releases it and leaves OUT as it was
     with OutLock(out, "clean") as lock:
+        files, ignored = resolve_inputs(cfg.run.inputs)
+        pipeline = Pipeline(cfg)
         result = _run_locked(cfg, out, files, ignored, pipeline, overwrite, show_progress, lock)
         lock.keep()
         return result
