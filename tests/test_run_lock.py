@@ -158,3 +158,25 @@ def test_overwrite_keeps_the_lock_and_report_refuses_while_a_run_holds_it(tmp_pa
     with OutLock(out, "clean"):
         assert tamis("report", out) == 2
     assert "is in use by run" in capsys.readouterr().err
+
+
+def test_a_worker_of_a_run_that_lost_out_publishes_nothing(tmp_path):
+    from tamis.config import load_config
+    from tamis.run.plan import plan_shards
+    from tamis.run.worker import Task, marker_path, run_task
+
+    src = tmp_path / "a.jsonl"
+    src.write_text('{"text": "hello world, a document"}\n')
+    out = tmp_path / "out"
+    cfg = load_config(None, "clean", {"inputs": [str(src)], "output": str(out)})
+    (shard,) = plan_shards([str(src)], 64)
+    with OutLock(out, "clean") as new_owner:
+        stale = Task(str(out), cfg.resolved(), 0, shard.to_dict(), owner="token-of-a-dead-run")
+        with pytest.raises(LockLost):
+            run_task(stale)
+        assert not marker_path(out, 0, 0).exists()
+        published = [p for p in out.rglob("part-*") if not p.name.endswith(".tmp")]
+        assert published == []  # (a .tmp it left is overwritten by the owner's own writer)
+        fresh = Task(str(out), cfg.resolved(), 0, shard.to_dict(), owner=new_owner.token)
+        run_task(fresh)
+        assert marker_path(out, 0, 0).exists()

@@ -89,7 +89,7 @@ class LocalExecutor:
         pending: dict[Future, Task] = {}
         todo = iter(tasks)
         for task in todo:
-            pending[self.pool.submit(run_task, task)] = task
+            self._submit(pending, task)
             if len(pending) >= 2 * self.workers:
                 break
         while pending:
@@ -105,7 +105,7 @@ class LocalExecutor:
                 yield result
                 nxt = next(todo, None)
                 if nxt is not None:
-                    pending[self.pool.submit(run_task, nxt)] = nxt
+                    self._submit(pending, nxt)
             if broken:
                 pending = self._restart(pending)
 
@@ -133,8 +133,17 @@ class LocalExecutor:
                 self._retried.add(key)
                 size = task.config.get("batch_size") or 256
                 task = replace(task, batch_size=max(1, size // self.RETRY_BATCH_DIVISOR))
-            again[self.pool.submit(run_task, task)] = task
+            self._submit(again, task)
         return again
+
+    def _submit(self, pending: dict[Future, Task], task: Task) -> None:
+        """Submit ``task``; on a pool that just broke, it joins the lost tasks of the restart."""
+        try:
+            pending[self.pool.submit(run_task, task)] = task
+        except BrokenProcessPool as exc:
+            lost: Future = Future()
+            lost.set_exception(exc)
+            pending[lost] = task
 
     def _dead_workers_tasks(self) -> set[tuple[int, int]]:
         """(phase, shard) of each task whose worker died by a signal other than the pool's."""
