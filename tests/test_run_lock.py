@@ -180,3 +180,14 @@ def test_a_worker_of_a_run_that_lost_out_publishes_nothing(tmp_path):
         fresh = Task(str(out), cfg.resolved(), 0, shard.to_dict(), owner=new_owner.token)
         run_task(fresh)
         assert marker_path(out, 0, 0).exists()
+
+
+def test_an_out_that_is_a_file_is_one_line_exit_2(tmp_path, capsys):
+    src = tmp_path / "a.jsonl"
+    src.write_text('{"text": "hello world, a document"}\n')
+    blocker = tmp_path / "out"
+    blocker.write_text("a file, not a folder")
+    assert tamis("clean", src, "-o", blocker, "--quiet", "--stages", "clean") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "a file is in the way" in err[0] and str(blocker) in err[0]
+    assert blocker.read_text() == "a file, not a folder"

@@ -98,6 +98,11 @@ def _explain_os(exc: OSError, out: str | None) -> tuple[str, int] | None:
             f"is under OUT, another process is deleting it; then {RESUME}",
             EXIT_FAIL,
         )
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        return (
+            f"a file is in the way where a folder is needed{where}; choose another -o",
+            EXIT_USAGE,
+        )
     if code == errno.EIO:
         return f"input/output error{where}: the disk or network file system failed", EXIT_FAIL
     if code == errno.EMFILE or code == errno.ENFILE:
