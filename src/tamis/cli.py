@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Clean, deduplicate and quality-label scraped text; explain every change.",
     )
     parser.add_argument("--version", action="version", version=f"tamis {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="on a failure, print the full traceback too"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("clean", help="run a pipeline over input files into OUT")
@@ -142,6 +145,7 @@ def _execute(cfg, args: argparse.Namespace) -> int:
     from tamis.run.driver import run_pipeline
 
     console = Console(stderr=True)
+    args.out_dir = cfg.run.output  # named by a failure that names no file
     result = run_pipeline(
         cfg, overwrite=args.overwrite, show_progress=console.is_terminal and not args.quiet
     )
@@ -186,8 +190,13 @@ def _cmd_rethreshold(args: argparse.Namespace) -> int:
         name, _ = parse_stage_item(item, f"stages[{i}]")  # validates name and options
         ((_, options),) = item.items() if isinstance(item, dict) else ((name, {}),)
         changes[name] = options or {}
+    from tamis.run.lock import OutLock
+
+    args.out_dir = args.output
     try:
-        moved = rethreshold(Path(args.out), changes, Path(args.output))
+        with OutLock(Path(args.output), "rethreshold") as lock:
+            moved = rethreshold(Path(args.out), changes, Path(args.output))
+            lock.keep()
     except ValueError as exc:
         return _fail(str(exc))
     import orjson
@@ -266,16 +275,39 @@ def main(argv: list[str] | None = None) -> int:
     from tamis.classify.commands import CLASSIFY_COMMANDS
 
     COMMANDS.update(CLASSIFY_COMMANDS)
+    from tamis.run.faults import explain
     from tamis.run.plan import InputError
 
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # accepted anywhere on the line, not only before the command
+    args = build_parser().parse_args([a for a in argv if a != "--debug"])
+    args.debug = debug
     try:
         return COMMANDS[args.command](args)
     except (ConfigError, InputError) as exc:
+        _traceback(args)
         return _fail(str(exc))
     except KeyboardInterrupt:
         print("tamis: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
+    except Exception as exc:
+        _traceback(args)
+        known = explain(exc, getattr(args, "out_dir", None))
+        if known is None:  # a bug in tamis
+            where = " (rerun with --debug for the traceback)" if not args.debug else ""
+            return _fail(
+                f"internal error: {type(exc).__name__}: {str(exc)[:300]}{where}; please report "
+                "it. Finished shards are kept: run the same command again to resume",
+                EXIT_FAIL,
+            )
+        return _fail(*known)
+
+
+def _traceback(args: argparse.Namespace) -> None:
+    if getattr(args, "debug", False):
+        import traceback
+
+        traceback.print_exc()
 
 
 if __name__ == "__main__":

@@ -106,10 +106,20 @@ def parse_stage_item(item: Any, where: str) -> tuple[str, StageOptions]:
         raise ConfigError(f"{where}: {exc.args[0]}") from None
     if not isinstance(options, dict):
         raise ConfigError(f"{where}.{name}: options must be a mapping, got {options!r}")
+    _check_keys(options, f"{where}.{name}.")
     try:
         return name, cls.Options(**options)
     except ValidationError as exc:
         raise ConfigError(_explain(exc, cls.Options, f"{where}.{name}")) from None
+
+
+def _check_keys(mapping: dict[Any, Any], prefix: str) -> None:
+    """Option names are text; YAML also allows numbers, booleans and null (``? x``) as keys."""
+    for key in mapping:
+        if not isinstance(key, str):
+            raise ConfigError(
+                f"{prefix}{key!r}: an option name must be text, not {type(key).__name__}"
+            )
 
 
 def build_config(data: dict[str, Any]) -> PipelineConfig:
@@ -117,6 +127,7 @@ def build_config(data: dict[str, Any]) -> PipelineConfig:
         raise ConfigError(
             f"a pipeline file must be a mapping at the top, got {type(data).__name__}"
         )
+    _check_keys(data, "")
     data = dict(data)
     stages_raw = data.pop("stages", [])
     if not isinstance(stages_raw, list):
@@ -143,10 +154,15 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read configuration {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from None
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        # a YAML error spans several lines; a bad date (2024-13-01) is a ValueError
+        raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     return {} if data is None else data
 
 

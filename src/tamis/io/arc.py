@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -123,7 +124,7 @@ class ArcReader(Reader):
                         yield Quarantine(src, error, reason, body)
                         continue
                     yield self._item(header, body, path, index, offset, src)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             index += 1
             if index >= start and (stop is None or index < stop):
                 src = {"path": path, "index": index, "offset": None}

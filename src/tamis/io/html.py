@@ -14,6 +14,7 @@ import codecs
 import gzip
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -189,7 +190,7 @@ class HtmlFileReader(Reader):
             else:
                 with open(path, "rb") as fh:
                     body = fh.read(opts.max_record_bytes + 1)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             with open(path, "rb") as fh:
                 raw = fh.read(opts.max_record_bytes)
             yield Quarantine(src, f"{type(exc).__name__}: {exc}", "unreadable_file", raw)

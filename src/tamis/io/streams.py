@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -123,7 +124,7 @@ def iter_line_batches(fh: IO[bytes]) -> Iterator[tuple[int, list[bytes]]]:
     while True:
         try:
             chunk = read(CHUNK)
-        except (EOFError, OSError, zstandard.ZstdError) as exc:
+        except (EOFError, OSError, zlib.error, zstandard.ZstdError) as exc:
             if rest:
                 yield offset, [rest]
             raise StreamError(offset + len(rest), exc) from exc

@@ -10,7 +10,7 @@ is quarantined with its byte offset.
 
 from __future__ import annotations
 
-import gzip
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,7 +108,7 @@ class _WarcBase(Reader):
                     yield Quarantine(src, error, reason, raw)
                     continue
                 yield self._item(record, block, path, index, offset, src)
-        except (OSError, EOFError, ValueError, gzip.BadGzipFile) as exc:
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
             index += 1
             if index >= start and (stop is None or index < stop):
                 src = {"path": path, "index": index, "offset": None}

@@ -213,7 +213,9 @@ def rethreshold(
     src_out, dst_out = Path(src_out), Path(dst_out)
     if dst_out.resolve() == src_out.resolve():
         raise ValueError("rethreshold: the new output must be a different directory")
-    if dst_out.exists() and any(dst_out.iterdir()):
+    from tamis.run.lock import has_entries
+
+    if dst_out.exists() and has_entries(dst_out):
         raise ValueError(f"rethreshold: {dst_out} exists and is not empty")
     manifest = orjson.loads((src_out / "manifest.json").read_bytes())
     pipeline = _stage_list(manifest)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tamis.report.links import DEFAULT_HOST, DEFAULT_PORT
+from tamis.run.lock import OutLock
 
 
 def add_report_commands(sub: argparse._SubParsersAction) -> None:
@@ -35,6 +36,12 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     )
 
 
+def _read_only(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
 def _is_output(out: Path) -> bool:
     return (out / "manifest.json").exists() or (out / "stats.json").exists()
 
@@ -46,7 +53,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not _is_output(out):
         print(f"tamis: error: {out} is not a tamis output (no manifest.json)", file=sys.stderr)
         return 2
-    path = write_report(out)
+    with OutLock(out, "report"):
+        path = write_report(out)
     print(f"{path} ({path.stat().st_size / 1e6:.2f} MB)")
     return 0
 
@@ -59,8 +67,17 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if not _is_output(out):
         print(f"tamis: error: {out} is not a tamis output (no manifest.json)", file=sys.stderr)
         return 2
-    if args.reindex:
-        build_index(out, force=True)
+    try:
+        lock = OutLock(out, "inspect").acquire()  # the index is written under OUT/.tamis/
+    except OSError as exc:
+        if not _read_only(exc):
+            raise
+        lock = None  # a read-only output: its index goes to the temp folder, no lock needed
+    try:
+        build_index(out, force=args.reindex)
+    finally:
+        if lock is not None:
+            lock.release()
     try:
         serve(out, args.host, args.port)
     except (ValueError, OSError) as exc:

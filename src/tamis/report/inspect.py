@@ -14,9 +14,9 @@ Routes: ``/`` overview, ``/docs?filters`` lists, ``/doc/<kind>/<shard>/<row>`` a
 from __future__ import annotations
 
 import base64
+import contextlib
 import ipaddress
 import socket
-import sqlite3
 import sys
 import threading
 from http import HTTPStatus
@@ -194,11 +194,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._html(self._frame("Not found", "<p>No such page.</p>"), HTTPStatus.NOT_FOUND)
         except (BrokenPipeError, ConnectionResetError):
             return
-        except (sqlite3.Error, ValueError, OSError) as exc:
-            self._html(
-                self._frame("Error", f"<p class=bad>{esc(type(exc).__name__)}: {esc(exc)}</p>"),
-                HTTPStatus.INTERNAL_SERVER_ERROR,
-            )
+        except Exception as exc:  # a page that fails says why instead of an empty reply
+            with contextlib.suppress(OSError):
+                self._html(
+                    self._frame("Error", f"<p class=bad>{esc(type(exc).__name__)}: {esc(exc)}</p>"),
+                    HTTPStatus.INTERNAL_SERVER_ERROR,
+                )
 
     # ---- plumbing ----------------------------------------------------------------------------
     def _send(self, status: HTTPStatus, body: bytes, ctype: str) -> None:

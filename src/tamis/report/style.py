@@ -74,8 +74,17 @@ def fmt_int(n: Any) -> str:
         return esc(n)
 
 
-def fmt_pct(part: float, whole: float) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "–"
+def fmt_pct(part: float | None, whole: float | None) -> str:
+    """``part`` as a share of ``whole``; a missing part counts as none (SQL's SUM over no
+    rows is NULL), a missing or zero whole has no share."""
+    try:
+        whole = float(whole or 0)
+        part = float(part or 0)
+    except (TypeError, ValueError):
+        return "–"
+    if not whole or whole != whole:
+        return "–"
+    return f"{100 * part / whole:.1f}%"
 
 
 def fmt_num(v: Any) -> str:

@@ -29,8 +29,11 @@ from tamis.config import ConfigError, PipelineConfig
 from tamis.io.output import file_checksum
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.executors import InProcessExecutor, LocalExecutor, make_queue
+from tamis.run.faults import CorruptState, InputChanged, redo_hint
+from tamis.run.lock import LOCK_NAME, OutLock, has_entries
 from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs
 from tamis.run.worker import (
+    WORK,
     Task,
     atomic_write,
     decision_path,
@@ -70,20 +73,93 @@ class RunResult:
 
 def _same_run(out: Path, fingerprint: dict[str, Any]) -> bool:
     fp_file = work_dir(out) / "fingerprint.json"
-    return fp_file.exists() and orjson.loads(fp_file.read_bytes()) == fingerprint
+    if not fp_file.exists():
+        return False
+    try:
+        return orjson.loads(fp_file.read_bytes()) == fingerprint
+    except orjson.JSONDecodeError:
+        raise CorruptState(
+            f"{fp_file} is corrupt, so whether OUT holds this run cannot be told; run again "
+            "with --overwrite to start over"
+        ) from None
+
+
+def _how_it_differs(fp_file: Path, fingerprint: dict[str, Any]) -> str:
+    """What makes the run in OUT another run: changed inputs are named (the commonest case)."""
+    try:
+        was = orjson.loads(fp_file.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return "a different run"
+    if not isinstance(was, dict) or (was.get("config"), was.get("tamis")) != (
+        fingerprint["config"],
+        fingerprint["tamis"],
+    ):
+        return "a different run (another configuration or tamis version)"
+    before = {i["path"]: i for i in was.get("inputs", [])}
+    now = {i["path"]: i for i in fingerprint["inputs"]}
+    changed = sorted(p for p in before.keys() & now.keys() if before[p] != now[p])
+    gone, new = sorted(before.keys() - now.keys()), sorted(now.keys() - before.keys())
+    parts = []
+    for label, paths in (("changed since", changed), ("gone since", gone), ("new since", new)):
+        if paths:
+            more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+            parts.append(f"{', '.join(paths[:3])}{more} {label} that run started")
+    if not parts:
+        return "a different run"
+    return "a different run, over other inputs (" + "; ".join(parts) + ")"
+
+
+def read_plan(plan_file: Path) -> list[Shard] | None:
+    """The stored plan, or None when it is unreadable (planning again gives the same shards)."""
+    try:
+        return [Shard(**s) for s in orjson.loads(plan_file.read_bytes())]
+    except (orjson.JSONDecodeError, TypeError):
+        return None
+
+
+def task_done(out: Path, phase: int, ordinal: int) -> bool:
+    """Whether a task's marker is there and whole; a damaged marker is removed (task redone)."""
+    path = marker_path(out, phase, ordinal)
+    try:
+        marker = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        return False
+    except orjson.JSONDecodeError:
+        path.unlink()
+        return False
+    if not isinstance(marker, dict) or "stats" not in marker:
+        path.unlink()
+        return False
+    return True
+
+
+def _clear_output(out: Path) -> None:
+    """Delete a previous run's files from ``out``, all but the lock this run holds."""
+    for entry in out.iterdir():
+        if entry.name == WORK:
+            for inner in entry.iterdir():
+                if inner.name != LOCK_NAME:
+                    shutil.rmtree(inner) if inner.is_dir() else inner.unlink()
+        elif entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def prepare_output(out: Path, fingerprint: dict[str, Any], overwrite: bool) -> bool:
-    """Make ``out`` ready; returns True when resuming a run with the same fingerprint."""
+    """Make ``out`` ready; returns True when resuming a run with the same fingerprint.
+
+    The caller holds the lock on ``out``; the lock file itself does not make ``out`` non-empty.
+    """
     fp_file = work_dir(out) / "fingerprint.json"
-    if out.exists() and any(out.iterdir()):
-        if _same_run(out, fingerprint) and not overwrite:
+    if out.exists() and has_entries(out):
+        if not overwrite and _same_run(out, fingerprint):
             return True
         looks_ours = fp_file.exists() or (out / "manifest.json").exists()
         if not overwrite:
             raise ConfigError(
                 f"output {out} already holds "
-                + ("a different run" if looks_ours else "other files")
+                + (_how_it_differs(fp_file, fingerprint) if looks_ours else "other files")
                 + "; pass --overwrite to replace it, or choose another directory"
             )
         if not looks_ours:
@@ -91,7 +167,7 @@ def prepare_output(out: Path, fingerprint: dict[str, Any], overwrite: bool) -> b
                 f"output {out} is not empty and does not look like a tamis output; "
                 "refusing to delete it even with --overwrite"
             )
-        shutil.rmtree(out)
+        _clear_output(out)
     work_dir(out).mkdir(parents=True, exist_ok=True)
     atomic_write(fp_file, orjson.dumps(fingerprint))
     return False
@@ -186,20 +262,70 @@ class _Progress:
 
 def _merge_states(out: Path, phase: int, shards: list[Shard]) -> Iterator[Any]:
     for s in shards:
-        with open(state_path(out, phase, s.ordinal), "rb") as fh:
-            yield pickle.load(fh)
+        path = state_path(out, phase, s.ordinal)
+        try:
+            with open(path, "rb") as fh:
+                state = pickle.load(fh)
+        except FileNotFoundError:
+            raise CorruptState(
+                f"{path} is missing though its shard is marked done; "
+                + redo_hint(out, phase, s.ordinal)
+            ) from None
+        except (pickle.UnpicklingError, EOFError, ValueError, AttributeError) as exc:
+            raise CorruptState(
+                f"{path} is corrupt ({type(exc).__name__}); " + redo_hint(out, phase, s.ordinal)
+            ) from None
+        yield state
 
 
 def run_pipeline(
     cfg: PipelineConfig, overwrite: bool = False, show_progress: bool = False
 ) -> RunResult:
-    t0 = time.perf_counter()
-    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    """Run ``cfg`` into its output, holding the lock on it for the whole run."""
     if not cfg.run.output:
         raise ConfigError("output: no output directory given (-o OUT, or 'output:' in the file)")
     out = Path(cfg.run.output)
-    files, ignored = resolve_inputs(cfg.run.inputs)
-    pipeline = Pipeline(cfg)
+    # the lock first, so that a second run refuses at once, before walking inputs or loading
+    # models; a failure below releases it and leaves OUT as it was
+    with OutLock(out, "clean") as lock:
+        files, ignored = resolve_inputs(cfg.run.inputs)
+        pipeline = Pipeline(cfg)
+        result = _run_locked(cfg, out, files, ignored, pipeline, overwrite, show_progress, lock)
+        lock.keep()
+        return result
+
+
+def check_inputs_unchanged(fingerprint: dict[str, Any]) -> None:
+    """Stop a run whose inputs changed (or vanished) under it: its records would not match them."""
+    for was in fingerprint["inputs"]:
+        path = was["path"]
+        try:
+            st = Path(path).stat()
+        except FileNotFoundError:
+            raise InputChanged(
+                f"input {path} disappeared during the run; restore it and run the same "
+                "command again to resume (or --overwrite to start over without it)"
+            ) from None
+        if (st.st_size, st.st_mtime_ns) != (was["size"], was["mtime_ns"]):
+            raise InputChanged(
+                f"input {path} changed during the run (size {was['size']:,} -> {st.st_size:,} "
+                "bytes); the records read from it so far cannot be trusted: run again with "
+                "--overwrite once it is complete"
+            )
+
+
+def _run_locked(
+    cfg: PipelineConfig,
+    out: Path,
+    files: list[str],
+    ignored: list[str],
+    pipeline: Pipeline,
+    overwrite: bool,
+    show_progress: bool,
+    lock: OutLock,
+) -> RunResult:
+    t0 = time.perf_counter()
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     fingerprint = {
         "tamis": __version__,
         "config": cfg.fingerprint_dict(),
@@ -207,9 +333,10 @@ def run_pipeline(
     }
     # everything that can fail on bad input or configuration happens before OUT is touched
     plan_file = work_dir(out) / "plan.json"
+    shards = None
     if not overwrite and _same_run(out, fingerprint) and plan_file.exists():
-        shards = [Shard(**s) for s in orjson.loads(plan_file.read_bytes())]
-    else:
+        shards = read_plan(plan_file)
+    if shards is None:
         shards = plan_shards(files, cfg.run.shard_size_mb)
     resolved = cfg.resolved()
     workers = min(cfg.run.workers, max(1, len(shards)))
@@ -223,7 +350,7 @@ def run_pipeline(
         executor = InProcessExecutor(callback)
     else:
         q = make_queue() if show_progress else None
-        executor = LocalExecutor(workers, q)
+        executor = LocalExecutor(workers, q, str(out))
         if q is not None:
             progress.listen(q)
     try:
@@ -238,12 +365,13 @@ def run_pipeline(
     skipped_tasks = 0
     try:
         for phase in pipeline.phases:
-            todo = [s for s in shards if not marker_path(out, phase.index, s.ordinal).exists()]
+            todo = [s for s in shards if not task_done(out, phase.index, s.ordinal)]
             skipped_tasks += len(shards) - len(todo)
             progress.start_phase(phase.index, len(shards), len(shards) - len(todo))
-            tasks = (Task(str(out), resolved, phase.index, s.to_dict()) for s in todo)
+            tasks = (Task(str(out), resolved, phase.index, s.to_dict(), lock.token) for s in todo)
             for _ in executor.run(tasks):
                 progress.shard_done(phase.index)
+            check_inputs_unchanged(fingerprint)
             if phase.observe is not None and not decision_path(out, phase.index).exists():
                 mdir = work_dir(out) / f"phase{phase.index}" / "merge"
                 if mdir.exists():
@@ -255,6 +383,9 @@ def run_pipeline(
                     work_dir(out) / f"phase{phase.index}" / "summary.json", orjson.dumps(summary)
                 )
                 atomic_write(decision_path(out, phase.index), pickle.dumps(decision, protocol=5))
+    except Exception:
+        check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
+        raise
     finally:
         executor.close()
         progress.stop()

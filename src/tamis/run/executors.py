@@ -9,11 +9,28 @@ that the driver's threads (progress display) are never forked mid-lock.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
+import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from tamis.run.worker import Task, run_task, set_progress_queue
+import orjson
+
+from tamis.run.faults import WorkerLost
+from tamis.run.lifeline import bind_to_driver
+from tamis.run.worker import (
+    WORK,
+    Task,
+    run_task,
+    running_file,
+    set_progress_queue,
+    set_running_dir,
+)
 
 
 class InProcessExecutor:
@@ -38,36 +55,123 @@ class _CallbackQueue:
 
 
 class LocalExecutor:
-    """A process pool of ``workers`` processes, kept for all phases of a run."""
+    """A process pool of ``workers`` processes, kept for all phases of a run.
 
-    def __init__(self, workers: int, progress_queue: Any = None) -> None:
-        ctx = multiprocessing.get_context("forkserver")
-        self.pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=ctx,
-            initializer=set_progress_queue,
-            initargs=(progress_queue,),
-        )
+    Workers die with the driver (:func:`tamis.run.lifeline.bind_to_driver`). A worker that dies
+    abruptly (the OOM killer's SIGKILL) breaks the whole pool: the pool is started again, the
+    tasks that were in flight are resubmitted, and the task whose worker died is retried once
+    with batches of ``RETRY_BATCH_DIVISOR`` times fewer documents; if it dies again, the run
+    fails naming its shard.
+    """
+
+    RETRY_BATCH_DIVISOR = 16
+
+    def __init__(
+        self, workers: int, progress_queue: Any = None, out_dir: str | None = None
+    ) -> None:
         self.workers = workers
+        self._queue = progress_queue
+        self._running = str(Path(out_dir) / WORK / "running") if out_dir else None
+        self._retried: set[tuple[int, int]] = set()
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        ctx = multiprocessing.get_context("forkserver")
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=ctx,
+            initializer=init_worker,
+            initargs=(self._queue, self._running, os.getpid()),
+        )
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
         """Results as tasks finish; at most 2 tasks per worker are queued at a time."""
-        pending = set()
+        pending: dict[Future, Task] = {}
         todo = iter(tasks)
         for task in todo:
-            pending.add(self.pool.submit(run_task, task))
+            self._submit(pending, task)
             if len(pending) >= 2 * self.workers:
                 break
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
             for fut in done:
-                yield fut.result()
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                del pending[fut]
+                yield result
                 nxt = next(todo, None)
                 if nxt is not None:
-                    pending.add(self.pool.submit(run_task, nxt))
+                    self._submit(pending, nxt)
+            if broken:
+                pending = self._restart(pending)
+
+    def _restart(self, pending: dict[Future, Task]) -> dict[Future, Task]:
+        """After a worker died: a new pool, the lost tasks again, the culprit with small batches."""
+        dead = self._dead_workers_tasks()
+        old = self.pool
+        old.shutdown(wait=True, cancel_futures=True)
+        lost = [t for f, t in pending.items() if not (f.done() and f.exception() is None)]
+        kept = {f: t for f, t in pending.items() if f.done() and f.exception() is None}
+        suspects = dead or {(t.phase, t.shard["ordinal"]) for t in lost}
+        self.pool = self._new_pool()
+        again: dict[Future, Task] = dict(kept)
+        for task in lost:
+            key = (task.phase, task.shard["ordinal"])
+            if key in suspects:
+                if key in self._retried:
+                    raise WorkerLost(
+                        f"the worker running {task.describe()} was killed twice (by the OOM "
+                        f"killer or a signal), the second time with batches of "
+                        f"{task.batch_size} documents; give the run more memory, fewer "
+                        "--workers or a smaller shard_size_mb / max_record_bytes, then run "
+                        "the same command again to resume"
+                    )
+                self._retried.add(key)
+                size = task.config.get("batch_size") or 256
+                task = replace(task, batch_size=max(1, size // self.RETRY_BATCH_DIVISOR))
+            self._submit(again, task)
+        return again
+
+    def _submit(self, pending: dict[Future, Task], task: Task) -> None:
+        """Submit ``task``; on a pool that just broke, it joins the lost tasks of the restart."""
+        try:
+            pending[self.pool.submit(run_task, task)] = task
+        except BrokenProcessPool as exc:
+            lost: Future = Future()
+            lost.set_exception(exc)
+            pending[lost] = task
+
+    def _dead_workers_tasks(self) -> set[tuple[int, int]]:
+        """(phase, shard) of each task whose worker died by a signal other than the pool's."""
+        procs = getattr(self.pool, "_processes", None) or {}
+        found = set()
+        for pid, proc in list(procs.items()):
+            proc.join(timeout=5)
+            code = proc.exitcode
+            if code is None or code in (0, -signal.SIGTERM) or not self._running:
+                continue
+            try:
+                info = orjson.loads(running_file(self._running, pid).read_bytes())
+            except (OSError, orjson.JSONDecodeError):
+                continue
+            found.add((info["phase"], info["ordinal"]))
+        return found
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        if self._running:
+            shutil.rmtree(self._running, ignore_errors=True)
+
+
+def init_worker(progress_queue: Any, running_dir: str | None, driver_pid: int) -> None:
+    """Pool initializer: die with the driver, report progress, say which task is running."""
+    bind_to_driver(driver_pid)
+    set_progress_queue(progress_queue)
+    set_running_dir(running_dir)
 
 
 def make_queue() -> Any:

@@ -9,6 +9,7 @@ Executors only call :func:`run_task`; they never see a stage.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import zstandard
 
 from tamis.config import PipelineConfig, build_config
 from tamis.document import KEPT_VERDICT, Document
@@ -26,6 +28,8 @@ from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
 from tamis.io.output import KINDS, ShardWriter, file_checksum, json_default, shard_name
 from tamis.io.streams import iter_lines, open_read, open_write
 from tamis.pipeline import Pipeline, Stats
+from tamis.run.faults import RESUME, CorruptState, redo_hint
+from tamis.run.lock import check_owner
 from tamis.run.plan import Shard
 
 WORK = ".tamis"
@@ -37,6 +41,13 @@ class Task:
     config: dict[str, Any]  # the resolved configuration
     phase: int
     shard: dict[str, Any]
+    owner: str = ""  # the token of the lock the run holds on OUT ("" when run without one)
+    batch_size: int | None = None  # smaller than the configured one when retried after a crash
+
+    def describe(self) -> str:
+        s = self.shard
+        where = f"records {s['start']}-{s['stop'] if s['stop'] is not None else 'end'} of "
+        return f"shard {s['ordinal']:05d} ({where}{s['path']}), phase {self.phase}"
 
 
 def work_dir(out_dir: str | Path) -> Path:
@@ -129,7 +140,9 @@ def _source_batches(
         assert reader is not None, shard.path
         items = reader.read(shard.path, read_options(pipeline.config), shard.start, shard.stop)
     else:
-        items = _spilled(spill_path(task.out_dir, task.phase - 1, shard.ordinal))
+        items = _spilled(
+            spill_path(task.out_dir, task.phase - 1, shard.ordinal), task.phase - 1, shard.ordinal
+        )
     ordinal = shard.ordinal
     first = task.phase == 0
     for item in items:
@@ -163,11 +176,22 @@ def _source_batches(
         yield batch, docs
 
 
-def _spilled(path: Path) -> Iterator[Document | dict]:
-    with open_read(path) as fh:
-        for _, line in iter_lines(fh):
-            rec = orjson.loads(line)
-            yield Document.from_state(rec["d"]) if "d" in rec else rec["q"]
+def _spilled(path: Path, phase: int, ordinal: int) -> Iterator[Document | dict]:
+    try:
+        with open_read(path) as fh:
+            for _, line in iter_lines(fh):
+                rec = orjson.loads(line)
+                yield Document.from_state(rec["d"]) if "d" in rec else rec["q"]
+    except FileNotFoundError:
+        raise CorruptState(
+            f"{path} is missing though its shard is marked done; "
+            + redo_hint(path.parent.parent.parent, phase, ordinal)
+        ) from None
+    except (zstandard.ZstdError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise CorruptState(
+            f"{path} is corrupt ({type(exc).__name__}: {str(exc)[:120]}); "
+            + redo_hint(path.parent.parent.parent, phase, ordinal)
+        ) from None
 
 
 class _FinalSinks:
@@ -205,15 +229,16 @@ class _FinalSinks:
 def run_task(task: Task) -> dict[str, Any]:
     """Run one phase over one shard; returns (and persists) its marker."""
     t0 = time.perf_counter()
+    announce(task)
     pipeline = pipeline_for(task.config)
     phase = pipeline.phases[task.phase]
     ordinal = task.shard["ordinal"]
     decision = None
     if phase.apply is not None:
-        decision = load_decision(decision_path(task.out_dir, task.phase - 1))
+        decision = _decision(task)
     state = phase.observe.new_state() if phase.observe is not None else None
     stats = Stats()
-    batch_size = pipeline.config.run.batch_size
+    batch_size = task.batch_size or pipeline.config.run.batch_size
 
     sinks = None
     spill = None
@@ -272,6 +297,7 @@ def run_task(task: Task) -> dict[str, Any]:
         raise
 
     marker: dict[str, Any] = {"phase": task.phase, "shard": ordinal, "stats": stats.to_dict()}
+    check_owner(task.out_dir, task.owner)  # a worker left from a dead run publishes nothing
     if sinks is not None:
         marker["outputs"] = sinks.close()
     else:
@@ -281,5 +307,41 @@ def run_task(task: Task) -> dict[str, Any]:
         os.replace(spill_tmp, spill_path(task.out_dir, task.phase, ordinal))
     stats.seconds["total"] = time.perf_counter() - t0
     marker["seconds"] = dict(stats.seconds)
+    check_owner(task.out_dir, task.owner)
     atomic_write(marker_path(task.out_dir, task.phase, ordinal), orjson.dumps(marker))
     return marker
+
+
+def _decision(task: Task) -> Any:
+    path = decision_path(task.out_dir, task.phase - 1)
+    try:
+        return load_decision(path)
+    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError) as exc:
+        raise CorruptState(
+            f"{path} is corrupt ({type(exc).__name__}); delete it (it is merged again from the "
+            f"shards' states) and {RESUME}"
+        ) from None
+
+
+# --- which task each pool worker runs (so that a crash can be pinned on its shard) -------
+
+_RUNNING: Path | None = None
+
+
+def set_running_dir(folder: str | None) -> None:
+    global _RUNNING
+    _RUNNING = Path(folder) if folder else None
+
+
+def running_file(folder: str | Path, pid: int) -> Path:
+    return Path(folder) / f"{pid}.json"
+
+
+def announce(task: Task) -> None:
+    """Record (in a pool worker) which task this process is about to run."""
+    if _RUNNING is None:
+        return
+    data = {"phase": task.phase, "ordinal": task.shard["ordinal"]}
+    with contextlib.suppress(OSError):
+        _RUNNING.mkdir(parents=True, exist_ok=True)
+        running_file(_RUNNING, os.getpid()).write_bytes(orjson.dumps(data))
