@@ -1,0 +1,241 @@
+"""Rewritten copies: skeleton signatures for LSH, sentence sketches for the alignment check.
+
+A spun copy keeps each sentence's skeleton (:mod:`tamis.dedup.skeleton`) while most of its
+words change, so word shingles miss it. Here a document is described twice:
+
+- for candidates, a MinHash signature over its skeleton 5-grams (taken inside sentences, with
+  start and end marks), banded for LSH like ``minhash_dedup``'s;
+- for verification, one small set of features per sentence: its skeleton trigrams, its names
+  and numbers, and its content-word stems (a spinner keeps some). These sets, with each
+  sentence's character span, are packed into one ``uint64`` array per document and live in the
+  on-disk document table, never in memory for the whole corpus.
+
+A candidate pair is declared only when the copy's sentences *align* to the original's: each
+copy sentence is matched to an original sentence whose features it shares (Jaccard at least a
+cut), and the matches are taken in the best order-preserving chain (an LCS over sentences), so
+that generic sentences of two different stories on one subject, matched here and there out of
+order, do not add up. A swapped sentence costs one match, an added one one unmatched sentence.
+The share of the copy's sentences on that chain is the similarity the clustering cuts on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tamis.dedup.hashing import mix64, shingles_batch
+from tamis.dedup.words import CONTENT, NAME, NUMBER, skeleton_sequences, tokenize
+
+SKELETON_NGRAM = 5
+SENTENCE_NGRAM = 3
+_SENTENCE_SALT = np.uint64(0x5BD1E9955BD1E995)
+_ANCHOR_SALT = np.uint64(0xA5A5A5A5A5A5A5A5)
+_CONTENT_SALT = np.uint64(0xC0C0C0C0C0C0C0C0)
+#: sentences shorter than this ("Reuter", "Advertisement") are no evidence either way: they are
+#: left out of the sentence records (not of the skeleton signature)
+MIN_SENTENCE_WORDS = 4
+
+
+@dataclass
+class BatchSketch:
+    doc_hashes: np.ndarray  # skeleton 5-gram hashes of the batch
+    doc_of: np.ndarray  # the document each one belongs to
+    packed: list[np.ndarray]  # one packed sentence record per document
+
+
+def sketch_batch(texts: list[str], min_words: int) -> BatchSketch:
+    """Skeleton shingles and packed sentence records for a batch of texts.
+
+    A text under ``min_words`` words gets no shingles and an empty record: too short to tell
+    a rewrite from a coincidence, it is neither removed nor an original.
+    """
+    w = tokenize(texts)
+    n_sent = len(w.sentence_doc)
+    long_doc = w.doc_words >= min_words
+    seq, lengths = skeleton_sequences(w)
+    sent_words = np.bincount(w.sentence, minlength=n_sent)
+    # sentences of long-enough documents carry the signature; of those, the ones of
+    # MIN_SENTENCE_WORDS words or more get a record of their own
+    sent_used = long_doc[w.sentence_doc] if n_sent else np.zeros(0, bool)
+    with_record = sent_used & (sent_words >= MIN_SENTENCE_WORDS)
+    rec_of_sent = np.where(with_record, np.cumsum(with_record) - 1, -1)
+    n_rec = int(with_record.sum())
+    if n_sent:
+        doc_h, sent_of = shingles_batch(seq, lengths, SKELETON_NGRAM)
+        used = sent_used[sent_of]
+        doc_h, doc_of = doc_h[used], w.sentence_doc[sent_of[used]]
+        tri_h, tri_sent = shingles_batch(seq, lengths, SENTENCE_NGRAM)
+        tri_rec = rec_of_sent[tri_sent]
+        word_rec = rec_of_sent[w.sentence]
+        anchor = (w.kind == NUMBER) | (w.kind == NAME)
+        stem = w.kind == CONTENT
+        feat = np.concatenate(
+            [
+                mix64(tri_h[tri_rec >= 0] ^ _SENTENCE_SALT),
+                mix64(w.hash[anchor & (word_rec >= 0)] ^ _ANCHOR_SALT),
+                mix64(w.stem[stem & (word_rec >= 0)] ^ _CONTENT_SALT),
+            ]
+        )
+        feat_rec = np.concatenate(
+            [
+                tri_rec[tri_rec >= 0],
+                word_rec[anchor & (word_rec >= 0)],
+                word_rec[stem & (word_rec >= 0)],
+            ]
+        )
+    else:
+        doc_h = np.empty(0, np.uint64)
+        doc_of = np.empty(0, np.int64)
+        feat = np.empty(0, np.uint64)
+        feat_rec = np.empty(0, np.int64)
+    # 32-bit features, unique within each sentence, grouped by sentence: one sort of
+    # (record << 32 | feature) keys
+    key = np.sort((feat_rec.astype(np.uint64) << np.uint64(32)) | (feat >> np.uint64(32)))
+    if len(key) > 1:
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+    feat32 = (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    feat_rec = (key >> np.uint64(32)).astype(np.int64)
+    rec_bounds = np.searchsorted(feat_rec, np.arange(n_rec + 1))
+    rec_doc = w.sentence_doc[with_record]
+    rec_span = w.sentence_span[with_record]
+    doc_first = np.searchsorted(rec_doc, np.arange(len(texts) + 1))
+    packed: list[np.ndarray] = []
+    for d in range(len(texts)):
+        lo, hi = int(doc_first[d]), int(doc_first[d + 1])
+        bounds = rec_bounds[lo : hi + 1]
+        packed.append(pack(rec_span[lo:hi], feat32[bounds[0] : bounds[-1]], bounds - bounds[0]))
+    return BatchSketch(doc_h, doc_of, packed)
+
+
+def pack(spans: np.ndarray, features: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """One document's sentences as a uint64 array:
+    ``[k, span_0 .. span_k-1, end_0 .. end_k-1, features (two uint32 per slot)]``
+    where a span is ``start << 32 | end`` (characters) and ``end_i`` the running count of
+    features through sentence ``i``."""
+    k = len(spans)
+    if k == 0:
+        return np.zeros(1, dtype=np.uint64)
+    head = np.empty(1 + 2 * k, dtype=np.uint64)
+    head[0] = k
+    sp = np.asarray(spans, dtype=np.int64).astype(np.uint64)
+    head[1 : 1 + k] = (sp[:, 0] << np.uint64(32)) | sp[:, 1]
+    head[1 + k :] = np.asarray(bounds[1:], dtype=np.uint64)
+    feats = np.asarray(features, dtype=np.uint32)
+    if len(feats) % 2:
+        feats = np.append(feats, np.uint32(0))
+    return np.concatenate([head, feats.view(np.uint64)])
+
+
+@dataclass
+class Sentences:
+    spans: np.ndarray  # (k, 2) character start, end
+    bounds: np.ndarray  # (k + 1,) feature offsets
+    features: np.ndarray  # uint32, grouped by sentence, unique within one
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+
+def unpack(record: np.ndarray) -> Sentences:
+    record = np.asarray(record, dtype=np.uint64)
+    k = int(record[0]) if len(record) else 0
+    if k == 0:
+        return Sentences(np.zeros((0, 2), np.int64), np.zeros(1, np.int64), np.zeros(0, np.uint32))
+    sp = record[1 : 1 + k]
+    spans = np.stack(
+        [(sp >> np.uint64(32)).astype(np.int64), (sp & np.uint64(0xFFFFFFFF)).astype(np.int64)],
+        axis=1,
+    )
+    bounds = np.concatenate([[0], record[1 + k : 1 + 2 * k].astype(np.int64)])
+    features = np.ascontiguousarray(record[1 + 2 * k :]).view(np.uint32)[: bounds[-1]]
+    return Sentences(spans, bounds, features)
+
+
+def sentence_similarity(copy: Sentences, original: Sentences) -> np.ndarray:
+    """(copy sentences, original sentences) Jaccard similarity of their feature sets."""
+    n, m = len(copy), len(original)
+    if n == 0 or m == 0:
+        return np.zeros((n, m))
+    c_sent = np.repeat(np.arange(n), np.diff(copy.bounds))
+    o_sent = np.repeat(np.arange(m), np.diff(original.bounds))
+    order = np.argsort(original.features, kind="stable")
+    o_feat, o_sent = original.features[order], o_sent[order]
+    lo = np.searchsorted(o_feat, copy.features, side="left")
+    hi = np.searchsorted(o_feat, copy.features, side="right")
+    counts = hi - lo
+    total = int(counts.sum())
+    if total:
+        rows = np.repeat(c_sent, counts)
+        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        cols = o_sent[np.arange(total) + starts]
+        inter = np.bincount(rows * m + cols, minlength=n * m).reshape(n, m).astype(np.float64)
+    else:
+        inter = np.zeros((n, m))
+    size_c = np.diff(copy.bounds).astype(np.float64)
+    size_o = np.diff(original.bounds).astype(np.float64)
+    union = size_c[:, None] + size_o[None, :] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
+@dataclass
+class Alignment:
+    share: float  # aligned copy sentences / copy sentences
+    aligned: int
+    copy_sentences: int
+    mean_similarity: float  # over aligned pairs
+    pairs: list[tuple[int, int, float]]  # (copy sentence, original sentence, similarity)
+
+
+def align(copy: Sentences, original: Sentences, cut: float, needed: float = 0.0) -> Alignment:
+    """The best order-preserving chain of copy->original sentence matches (similarity >= cut).
+
+    When fewer than ``needed`` of the copy's sentences match anything, the chain cannot reach
+    that share and is not built (the share returned is then that upper bound).
+    """
+    n = len(copy)
+    if n == 0 or len(original) == 0:
+        return Alignment(0.0, 0, n, 0.0, [])
+    sim = sentence_similarity(copy, original)
+    match = sim >= cut
+    bound = float(match.any(axis=1).sum()) / n
+    if bound == 0.0 or bound < needed:
+        return Alignment(bound, 0, n, 0.0, [])
+    pairs = _chain(match, sim)
+    sims = [float(sim[i, j]) for i, j in pairs]
+    return Alignment(
+        len(pairs) / n,
+        len(pairs),
+        n,
+        float(np.mean(sims)) if sims else 0.0,
+        [(i, j, s) for (i, j), s in zip(pairs, sims, strict=True)],
+    )
+
+
+def _chain(match: np.ndarray, sim: np.ndarray) -> list[tuple[int, int]]:
+    """Longest chain of matches increasing in both copy and original position (ties: the more
+    similar pairs): a weighted longest increasing subsequence over the matched cells, row by
+    row, with the best chain ending at or before each original sentence kept per column."""
+    n, m = match.shape
+    best = [0.0] * (m + 1)  # best[j + 1]: best chain using original sentences <= j so far
+    tail: list[tuple[int, int, object] | None] = [None] * (m + 1)
+    weights = (1.0 + 1e-3 * sim).tolist()
+    for i, row in enumerate(match.tolist()):
+        updates = []
+        for j, hit in enumerate(row):
+            if hit:
+                value = best[j] + weights[i][j]
+                if value > best[j + 1]:
+                    updates.append((j, value, (i, j, tail[j])))
+        for j, value, node in updates:
+            best[j + 1], tail[j + 1] = value, node
+        # keep best[] a running maximum over columns
+        for j in range(1, m + 1):
+            if best[j] < best[j - 1]:
+                best[j], tail[j] = best[j - 1], tail[j - 1]
+    chain = []
+    node = tail[m]
+    while node is not None:
+        i, j, node = node  # type: ignore[misc]
+        chain.append((i, j))
+    return chain[::-1]
