@@ -45,7 +45,8 @@ SPINNER_STOP = frozenset(
 
 _POS = ("noun", "verb", "adj", "adv")
 _SENSES = 2
-_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
+# whole words only: "4th" and "A-1-plus" are figures and codes, not words to replace
+_WORD = re.compile(r"(?<![\w'-])[A-Za-z]+(?:['-][A-Za-z]+)*(?![\w'-])")
 # a sentence ends at . ! or ? (and closing quotes/brackets) followed by space, or at a blank line
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n[ \t]*\n\s*")
 _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|Jr|Sr|vs|No))\.$")
@@ -124,7 +125,7 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         piece = text[start : m.start()]
-        if m.group(0).strip() and _ABBREV.search(piece):
+        if m.group(0).count("\n") < 2 and _ABBREV.search(piece):
             continue
         if piece.strip():
             out.append(piece.strip())

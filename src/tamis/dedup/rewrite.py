@@ -32,6 +32,8 @@ SENTENCE_NGRAM = 3
 _SENTENCE_SALT = np.uint64(0x5BD1E9955BD1E995)
 _ANCHOR_SALT = np.uint64(0xA5A5A5A5A5A5A5A5)
 _CONTENT_SALT = np.uint64(0xC0C0C0C0C0C0C0C0)
+_NUMBER_BIT = 1  # low bits of a sentence feature: what kind of word it was made from
+_NAME_BIT = 2
 #: sentences shorter than this ("Reuter", "Advertisement") are no evidence either way: they are
 #: left out of the sentence records (not of the skeleton signature)
 MIN_SENTENCE_WORDS = 4
@@ -68,21 +70,21 @@ def sketch_batch(texts: list[str], min_words: int) -> BatchSketch:
         tri_h, tri_sent = shingles_batch(seq, lengths, SENTENCE_NGRAM)
         tri_rec = rec_of_sent[tri_sent]
         word_rec = rec_of_sent[w.sentence]
-        anchor = (w.kind == NUMBER) | (w.kind == NAME)
-        stem = w.kind == CONTENT
+        number = (w.kind == NUMBER) & (word_rec >= 0)
+        name = (w.kind == NAME) & (word_rec >= 0)
+        stem = (w.kind == CONTENT) & (word_rec >= 0)
+        # the two lowest bits of a 32-bit feature (bits 32 and 33 here) mark numbers and names
+        low = np.uint64(3 << 32)
         feat = np.concatenate(
             [
-                mix64(tri_h[tri_rec >= 0] ^ _SENTENCE_SALT),
-                mix64(w.hash[anchor & (word_rec >= 0)] ^ _ANCHOR_SALT),
-                mix64(w.stem[stem & (word_rec >= 0)] ^ _CONTENT_SALT),
+                mix64(tri_h[tri_rec >= 0] ^ _SENTENCE_SALT) & ~low,
+                mix64(w.hash[number] ^ _ANCHOR_SALT) & ~low | np.uint64(_NUMBER_BIT << 32),
+                mix64(w.hash[name] ^ _ANCHOR_SALT) & ~low | np.uint64(_NAME_BIT << 32),
+                mix64(w.stem[stem] ^ _CONTENT_SALT) & ~low,
             ]
         )
         feat_rec = np.concatenate(
-            [
-                tri_rec[tri_rec >= 0],
-                word_rec[anchor & (word_rec >= 0)],
-                word_rec[stem & (word_rec >= 0)],
-            ]
+            [tri_rec[tri_rec >= 0], word_rec[number], word_rec[name], word_rec[stem]]
         )
     else:
         doc_h = np.empty(0, np.uint64)
@@ -175,7 +177,25 @@ def sentence_similarity(copy: Sentences, original: Sentences) -> np.ndarray:
     size_c = np.diff(copy.bounds).astype(np.float64)
     size_o = np.diff(original.bounds).astype(np.float64)
     union = size_c[:, None] + size_o[None, :] - inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    sim = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    # a spinner leaves figures and names alone: two sentences that share no more than half of
+    # their numbers, or of their names, are not one sentence rewritten but one template filled
+    # twice ("M-1 rose 500 mln dlrs to 738.7 billion" / "M-1 rose 1.0 billion dlrs to 741.0
+    # billion"; "a sale of 7,000 tonnes ... to North Yemen" / "12,500 tonnes ... to Iraq")
+    o_sent_all = np.repeat(np.arange(m), np.diff(original.bounds))
+    matched = copy.features[np.repeat(np.arange(len(copy.features)), counts)] if total else None
+    for bit in (_NUMBER_BIT, _NAME_BIT):
+        in_c = np.bincount(c_sent, weights=(copy.features & bit) > 0, minlength=n)
+        in_o = np.bincount(o_sent_all, weights=(original.features & bit) > 0, minlength=m)
+        if total:
+            shared = np.bincount(
+                rows * m + cols, weights=(matched & bit) > 0, minlength=n * m
+            ).reshape(n, m)
+        else:
+            shared = np.zeros((n, m))
+        union = in_c[:, None] + in_o[None, :] - shared
+        sim[(union > 0) & (2 * shared <= union)] = 0.0
+    return sim
 
 
 @dataclass

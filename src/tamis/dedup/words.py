@@ -4,7 +4,7 @@ The per-word cost decides the speed of ``rewrite_dedup``, so, like the MinHash s
 are found and hashed over the UTF-8 bytes of the whole batch at once:
 
 - a word is a run of ASCII letters and digits and non-ASCII bytes, where an inner ``. , ' -``
-  joins two parts (``U.S``, ``1,655.8``, ``don't``); curly double quotes, guillemets and dashes
+  joins two parts (``U.S``, ``1,655.8``, ``9-13/16``, ``don't``); curly double quotes, guillemets and dashes
   separate words;
 - its hash is a polynomial over its lower-cased bytes (ASCII case folded), read off a prefix sum;
 - a sentence ends after a word directly followed by ``. ! ?`` when the next word starts with a
@@ -38,7 +38,7 @@ _WORD = np.zeros(256, dtype=bool)
 for _r in (range(48, 58), range(65, 91), range(97, 123), range(128, 256)):
     _WORD[list(_r)] = True
 _JOINER = np.zeros(256, dtype=bool)
-_JOINER[[ord(c) for c in ".,'-"]] = True
+_JOINER[[ord(c) for c in ".,'-/"]] = True
 _UPPER = np.zeros(256, dtype=bool)
 _UPPER[65:91] = True
 _DIGIT = np.zeros(256, dtype=bool)
