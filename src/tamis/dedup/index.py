@@ -44,11 +44,15 @@ def write_index(path: Path, table: DocTable, keep_rows: np.ndarray, params: dict
             id_ends.append(written_ids + np.cumsum([len(i) for i in ids], dtype=np.int64))
             written_ids = int(id_ends[-1][-1])
             if table.with_shingles:
-                sets = [table.shingles_of(int(r)) for r in rows]
-                sh_fh.write(np.concatenate(sets).astype(np.uint64).tobytes())
-                shingle_ends.append(
-                    written_shingles + np.cumsum([len(x) for x in sets], dtype=np.int64)
-                )
+                # the chunk's sets are contiguous in the table: one slice, masked to kept rows
+                ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64)
+                first = int(table.shingle_end[start - 1]) if start else 0
+                sizes = np.diff(np.concatenate([[first], ends]))
+                kept = np.zeros(stop - start, dtype=bool)
+                kept[rows - start] = True
+                blob = np.asarray(table._shingles[first : int(ends[-1])]) if len(ends) else []
+                sh_fh.write(np.asarray(blob, dtype=np.uint64)[np.repeat(kept, sizes)].tobytes())
+                shingle_ends.append(written_shingles + np.cumsum(sizes[kept], dtype=np.int64))
                 written_shingles = int(shingle_ends[-1][-1])
     np.save(path / "id_end.npy", np.concatenate(id_ends) if id_ends else np.empty(0, np.int64))
     if table.with_shingles:

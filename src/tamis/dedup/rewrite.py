@@ -21,6 +21,7 @@ The share of the copy's sentences on that chain is the similarity the clustering
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -101,13 +102,83 @@ def sketch_batch(texts: list[str], min_words: int) -> BatchSketch:
     rec_bounds = np.searchsorted(feat_rec, np.arange(n_rec + 1))
     rec_doc = w.sentence_doc[with_record]
     rec_span = w.sentence_span[with_record]
-    doc_first = np.searchsorted(rec_doc, np.arange(len(texts) + 1))
-    packed: list[np.ndarray] = []
-    for d in range(len(texts)):
-        lo, hi = int(doc_first[d]), int(doc_first[d + 1])
-        bounds = rec_bounds[lo : hi + 1]
-        packed.append(pack(rec_span[lo:hi], feat32[bounds[0] : bounds[-1]], bounds - bounds[0]))
+    packed = pack_batch(len(texts), rec_doc, rec_span, feat32, rec_bounds)
     return BatchSketch(doc_h, doc_of, packed)
+
+
+def signatures(
+    hashes: np.ndarray, doc_of: np.ndarray, n_docs: int, num_perm: int, seed: int
+) -> np.ndarray:
+    """(n_docs, num_perm) uint32 MinHash signatures by one-permutation hashing.
+
+    Each shingle's salted hash picks a bin (high bits) and competes for its minimum (low bits),
+    as in :mod:`tamis.dedup.minhash`. Skeletons are short, so many bins stay empty; they are
+    filled by rotation (Shrivastava and Li, 2014): an empty bin takes the value of the next
+    filled bin to its right, shifted by the distance, which two documents agree on exactly
+    when they agree on that bin. That is a handful of numpy passes, where the probe-sequence
+    densification costs a pass per round. An empty document gets all-ones.
+    """
+    k = num_perm
+    out = np.full((n_docs, k), 0xFFFFFFFF, dtype=np.uint32)
+    if len(hashes) == 0 or n_docs == 0:
+        return out
+    salt = np.random.default_rng([seed, 0x5CE1]).integers(0, 2**63, dtype=np.uint64)
+    h = mix64(hashes ^ salt)
+    bins = (((h >> np.uint64(32)) * np.uint64(k)) >> np.uint64(32)).astype(np.int64)
+    flat = out.reshape(-1)
+    np.minimum.at(flat, doc_of * k + bins, (h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    filled = np.zeros(n_docs * k, dtype=bool)
+    filled[doc_of * k + bins] = True
+    filled = filled.reshape(n_docs, k)
+    cols = np.arange(2 * k)
+    pos = np.where(np.concatenate([filled, filled], axis=1), cols, 2 * k)
+    nxt = np.minimum.accumulate(pos[:, ::-1], axis=1)[:, ::-1][:, :k]
+    rows, col = np.nonzero(~filled & (nxt[:, :1] < 2 * k))
+    src = nxt[rows, col]
+    shift = (src - col).astype(np.uint64) * np.uint64(0x9E3779B1)
+    out[rows, col] = (
+        (out[rows, src % k].astype(np.uint64) + shift) & np.uint64(0xFFFFFFFF)
+    ).astype(np.uint32)
+    # neighbouring bins often copy one value: scatter them, so that the rows of an LSH band
+    # come from bins far apart
+    return np.ascontiguousarray(out[:, _scatter(k, seed)])
+
+
+@cache
+def _scatter(k: int, seed: int) -> np.ndarray:
+    return np.random.default_rng([seed, 0x5CA7]).permutation(k)
+
+
+def pack_batch(
+    n_docs: int,
+    rec_doc: np.ndarray,
+    rec_span: np.ndarray,
+    features: np.ndarray,
+    rec_bounds: np.ndarray,
+) -> list[np.ndarray]:
+    """:func:`pack` for every document of a batch at once: one array, cut into views.
+
+    ``rec_doc`` is each sentence record's document (ascending), ``rec_span`` its span,
+    ``features`` all records' features in record order and ``rec_bounds`` where each starts.
+    """
+    k = np.bincount(rec_doc, minlength=n_docs).astype(np.int64)
+    first = np.concatenate([[0], np.cumsum(k)])
+    nfeat = rec_bounds[first[1:]] - rec_bounds[first[:-1]]
+    size = 1 + 2 * k + (nfeat + 1) // 2
+    off = np.concatenate([[0], np.cumsum(size)])
+    flat = np.zeros(int(off[-1]), dtype=np.uint64)
+    flat[off[:-1]] = k.astype(np.uint64)
+    if len(rec_doc):
+        rank = np.arange(len(rec_doc)) - first[rec_doc]
+        sp = np.asarray(rec_span, dtype=np.int64).astype(np.uint64)
+        flat[off[rec_doc] + 1 + rank] = (sp[:, 0] << np.uint64(32)) | sp[:, 1]
+        ends = rec_bounds[1:] - rec_bounds[first[rec_doc]]
+        flat[off[rec_doc] + 1 + k[rec_doc] + rank] = ends.astype(np.uint64)
+        words = flat.view(np.uint32)
+        feat_doc = np.repeat(rec_doc, np.diff(rec_bounds))
+        feat_rank = np.arange(len(features)) - rec_bounds[first[feat_doc]]
+        words[2 * (off[feat_doc] + 1 + 2 * k[feat_doc]) + feat_rank] = features
+    return np.split(flat, off[1:-1])
 
 
 def pack(spans: np.ndarray, features: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -131,9 +202,25 @@ def pack(spans: np.ndarray, features: np.ndarray, bounds: np.ndarray) -> np.ndar
 
 @dataclass
 class Sentences:
+    """One document's sentence records, with what comparing them needs worked out once."""
+
     spans: np.ndarray  # (k, 2) character start, end
     bounds: np.ndarray  # (k + 1,) feature offsets
     features: np.ndarray  # uint32, grouped by sentence, unique within one
+
+    def __post_init__(self) -> None:
+        k = len(self.spans)
+        self.sentence_of = np.repeat(np.arange(k), np.diff(self.bounds))
+        order = np.argsort(self.features, kind="stable")
+        self.sorted_features = self.features[order]
+        self.sorted_sentence = self.sentence_of[order]
+        self.size = np.diff(self.bounds).astype(np.float64)
+        self.numbers = np.bincount(
+            self.sentence_of, weights=(self.features & _NUMBER_BIT) > 0, minlength=k
+        )
+        self.names = np.bincount(
+            self.sentence_of, weights=(self.features & _NAME_BIT) > 0, minlength=k
+        )
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -155,44 +242,38 @@ def unpack(record: np.ndarray) -> Sentences:
 
 
 def sentence_similarity(copy: Sentences, original: Sentences) -> np.ndarray:
-    """(copy sentences, original sentences) Jaccard similarity of their feature sets."""
+    """(copy sentences, original sentences) Jaccard similarity of their feature sets, zero
+    where their numbers or their names disagree (see below)."""
     n, m = len(copy), len(original)
     if n == 0 or m == 0:
         return np.zeros((n, m))
-    c_sent = np.repeat(np.arange(n), np.diff(copy.bounds))
-    o_sent = np.repeat(np.arange(m), np.diff(original.bounds))
-    order = np.argsort(original.features, kind="stable")
-    o_feat, o_sent = original.features[order], o_sent[order]
+    o_feat = original.sorted_features
     lo = np.searchsorted(o_feat, copy.features, side="left")
     hi = np.searchsorted(o_feat, copy.features, side="right")
     counts = hi - lo
     total = int(counts.sum())
-    if total:
-        rows = np.repeat(c_sent, counts)
-        starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-        cols = o_sent[np.arange(total) + starts]
-        inter = np.bincount(rows * m + cols, minlength=n * m).reshape(n, m).astype(np.float64)
-    else:
-        inter = np.zeros((n, m))
-    size_c = np.diff(copy.bounds).astype(np.float64)
-    size_o = np.diff(original.bounds).astype(np.float64)
-    union = size_c[:, None] + size_o[None, :] - inter
+    if total == 0:
+        return np.zeros((n, m))
+    hit = np.repeat(np.arange(len(copy.features)), counts)
+    cell = (
+        copy.sentence_of[hit] * m
+        + original.sorted_sentence[
+            np.arange(total) + np.repeat(lo - np.cumsum(counts) + counts, counts)
+        ]
+    )
+    inter = np.bincount(cell, minlength=n * m).reshape(n, m).astype(np.float64)
+    union = copy.size[:, None] + original.size[None, :] - inter
     sim = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     # a spinner leaves figures and names alone: two sentences that share no more than half of
     # their numbers, or of their names, are not one sentence rewritten but one template filled
     # twice ("M-1 rose 500 mln dlrs to 738.7 billion" / "M-1 rose 1.0 billion dlrs to 741.0
     # billion"; "a sale of 7,000 tonnes ... to North Yemen" / "12,500 tonnes ... to Iraq")
-    o_sent_all = np.repeat(np.arange(m), np.diff(original.bounds))
-    matched = copy.features[np.repeat(np.arange(len(copy.features)), counts)] if total else None
-    for bit in (_NUMBER_BIT, _NAME_BIT):
-        in_c = np.bincount(c_sent, weights=(copy.features & bit) > 0, minlength=n)
-        in_o = np.bincount(o_sent_all, weights=(original.features & bit) > 0, minlength=m)
-        if total:
-            shared = np.bincount(
-                rows * m + cols, weights=(matched & bit) > 0, minlength=n * m
-            ).reshape(n, m)
-        else:
-            shared = np.zeros((n, m))
+    matched = copy.features[hit]
+    for bit, in_c, in_o in (
+        (_NUMBER_BIT, copy.numbers, original.numbers),
+        (_NAME_BIT, copy.names, original.names),
+    ):
+        shared = np.bincount(cell, weights=(matched & bit) > 0, minlength=n * m).reshape(n, m)
         union = in_c[:, None] + in_o[None, :] - shared
         sim[(union > 0) & (2 * shared <= union)] = 0.0
     return sim

@@ -75,12 +75,17 @@ class Words:
 
 
 def _mark_separators(data: np.ndarray, word: np.ndarray) -> None:
+    """Unmark the bytes of multi-byte punctuation (looked at only where a lead byte is)."""
+    leads = np.flatnonzero((data == 0xE2) | (data == 0xC2))
+    leads = leads[leads + 2 < len(data)]
+    if len(leads) == 0:
+        return
     for seq in _SEPARATORS:
-        hit = data[: len(data) - len(seq) + 1] == seq[0]
+        hit = leads[data[leads] == seq[0]]
         for k in range(1, len(seq)):
-            hit &= data[k : len(data) - len(seq) + 1 + k] == seq[k]
+            hit = hit[data[hit + k] == seq[k]]
         for k in range(len(seq)):
-            word[np.flatnonzero(hit) + k] = False
+            word[hit + k] = False
 
 
 def _poly_hash(
@@ -142,20 +147,26 @@ def tokenize(texts: list[str]) -> Words:
     doc_words = np.bincount(doc, minlength=len(texts)) if n else np.zeros(len(texts), np.int64)
 
     # sentence ends
-    dots = _counts(data == ord("."))
-    newlines = _counts(data == ord("\n"))
+    # periods inside each word and line breaks in the gap after it, in one pass: a word's run
+    # [start, end) and the gap [end, next start) are consecutive segments of one reduceat
+    marks = (data == ord(".")).astype(np.int32) + ((data == ord("\n")).astype(np.int32) << 16)
+    if n:
+        seg = np.add.reduceat(marks, np.stack([starts, ends], axis=1).reshape(-1))
+        inner_dots, gap_newlines = seg[0::2] & 0xFFFF, seg[1::2] >> 16
+    else:
+        inner_dots = gap_newlines = np.zeros(0, np.int32)
     first_upper = _UPPER[data[starts]]
     abbreviation = (
         _member(h, _word_set_hashes(ABBREVIATIONS))
         | ((ends - starts == 1) & first_upper)
-        | (dots[ends] - dots[starts] > 0)
+        | (inner_dots > 0)
     )
     boundary = np.zeros(n, dtype=bool)  # a sentence ends after word i
     if n > 1:
         nxt = starts[1:]
         opens = _UPPER[data[nxt]] | _DIGIT[data[nxt]]
         boundary[:-1] = (_END[data[ends[:-1]]] & opens & ~abbreviation[:-1]) | (
-            newlines[nxt] - newlines[ends[:-1]] >= 2
+            gap_newlines[:-1] >= 2
         )
         boundary[:-1] |= doc[1:] != doc[:-1]
     sentence = np.zeros(n, dtype=np.int64)
@@ -167,26 +178,32 @@ def tokenize(texts: list[str]) -> Words:
     first_word = np.flatnonzero(first)
     last_word = np.append(first_word[1:] - 1, n - 1) if n else first_word
 
-    digits = _counts(_DIGIT[data])
+    # digits are word bytes: the run from a word's start to the next word's holds its own only
+    has_digit = np.add.reduceat(_DIGIT[data].view(np.int8), starts) > 0 if n else np.zeros(0, bool)
     kind = np.full(n, CONTENT, dtype=np.int8)
     is_function = _member(h, _word_set_hashes(FUNCTION_WORDS))
     kind[first_upper & ~first] = NAME
     kind[is_function] = FUNCTION
-    kind[digits[ends] - digits[starts] > 0] = NUMBER
+    kind[has_digit] = NUMBER
 
     # sentence spans in characters of their document
-    continuation = _counts((data & 0xC0) == 0x80)
+    ascii_only = not (data >= 0x80).any()
+    continuation = None if ascii_only else _counts((data & 0xC0) == 0x80)
     span_start = starts[first_word]
     span_end = ends[last_word] + _END[data[ends[last_word]]]
     sent_doc = doc[first_word]
-    base = doc_start[sent_doc] - continuation[doc_start[sent_doc]]
-    spans = np.stack(
-        [
-            span_start - continuation[span_start] - base,
-            span_end - continuation[span_end] - base,
-        ],
-        axis=1,
-    )
+    if continuation is None:  # byte offsets are character offsets
+        base = doc_start[sent_doc]
+        spans = np.stack([span_start - base, span_end - base], axis=1)
+    else:
+        base = doc_start[sent_doc] - continuation[doc_start[sent_doc]]
+        spans = np.stack(
+            [
+                span_start - continuation[span_start] - base,
+                span_end - continuation[span_end] - base,
+            ],
+            axis=1,
+        )
     return Words(kind, h, stem, sentence, sent_doc, spans.reshape(n_sent, 2), doc_words)
 
 

@@ -81,11 +81,11 @@ class RewriteDedup(_DocDedup):
     def __init__(self, options: StageOptions | None = None) -> None:
         super().__init__(options)
         self.width = self.options.num_perm
-        self._hasher = None
+        self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state["_hasher"] = None
+        state["_declared"] = {}
         return state
 
     def _with_shingles(self) -> bool:
@@ -96,16 +96,11 @@ class RewriteDedup(_DocDedup):
 
     def _sketch(self, docs: list[Document]) -> tuple[np.ndarray, list[np.ndarray]]:
         from tamis.dedup.hashing import mix64
-        from tamis.dedup.minhash import MinHasher
-        from tamis.dedup.rewrite import sketch_batch
+        from tamis.dedup.rewrite import signatures, sketch_batch
 
         o = self.options
-        if self._hasher is None:
-            self._hasher = MinHasher(o.num_perm, 5, o.seed)
         batch = sketch_batch([d.text for d in docs], o.min_words)
-        sig = self._hasher.signatures_from_shingles(
-            batch.doc_hashes ^ self._hasher._salt, batch.doc_of, len(docs)
-        )
+        sig = signatures(batch.doc_hashes, batch.doc_of, len(docs), o.num_perm, o.seed)
         # a document without a skeleton gets slots of its own, so that such documents never
         # share a bucket (all-empty signatures would all collide)
         empty = np.flatnonzero(np.bincount(batch.doc_of, minlength=len(docs)) == 0)
@@ -176,11 +171,12 @@ class RewriteDedup(_DocDedup):
                 pair = (int(a[i]), int(b[i]))
                 share = known.get(pair)
                 if share is None:
-                    share = known[pair] = align(
-                        record(pair[1]), record(pair[0]), o.sentence_similarity, o.threshold
-                    ).share
+                    al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, o.threshold)
+                    share = known[pair] = al.share
                     if len(known) > _KNOWN_PAIRS:
                         known.popitem(last=False)
+                    if al.share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
+                        self._declared[pair] = al  # evidence, should the pair be declared
                 out[i] = share
             return out
 
@@ -211,7 +207,9 @@ class RewriteDedup(_DocDedup):
         skeleton = agreement(survivor_rank, removed_rank) if n else np.zeros(0)
         for k in range(n):
             copy, original = record(int(removed_rank[k])), record(int(survivor_rank[k]))
-            al = align(copy, original, self.options.sentence_similarity)
+            al = self._declared.get((int(survivor_rank[k]), int(removed_rank[k])))
+            if al is None:
+                al = align(copy, original, self.options.sentence_similarity)
             counts[k] = (al.aligned, al.copy_sentences)
             sims[k] = (al.mean_similarity, skeleton[k])
             for p, (i, j, s) in enumerate(al.pairs[:EVIDENCE_PAIRS]):
@@ -221,6 +219,7 @@ class RewriteDedup(_DocDedup):
         np.save(directory / "evidence_similarity.npy", sims)
         np.save(directory / "evidence_pairs.npy", pairs)
         np.save(directory / "evidence_pair_similarity.npy", pair_sim)
+        self._declared = {}
 
     def apply(self, docs: list[Document], decision: Any) -> None:
         from tamis.dedup.decision import cluster_id
