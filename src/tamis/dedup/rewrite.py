@@ -161,6 +161,8 @@ def pack_batch(
     ``rec_doc`` is each sentence record's document (ascending), ``rec_span`` its span,
     ``features`` all records' features in record order and ``rec_bounds`` where each starts.
     """
+    if n_docs == 0:
+        return []
     k = np.bincount(rec_doc, minlength=n_docs).astype(np.int64)
     first = np.concatenate([[0], np.cumsum(k)])
     nfeat = rec_bounds[first[1:]] - rec_bounds[first[:-1]]

@@ -135,6 +135,19 @@ def _member(values: np.ndarray, table: np.ndarray) -> np.ndarray:
     return table[pos] == values
 
 
+# capitals in two UTF-8 bytes: Latin-1 (À-Þ), Greek (Α-Ω), Cyrillic (А-Я)
+_CAPITAL_PAIRS = ((0xC3, 0x80, 0x9E), (0xCE, 0x91, 0xA9), (0xD0, 0x90, 0xAF))
+
+
+def _capital(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Whether the word starting at each position starts with a capital letter."""
+    out = _UPPER[data[pos]]
+    second = data[np.minimum(pos + 1, len(data) - 1)]
+    for lead, lo, hi in _CAPITAL_PAIRS:
+        out |= (data[pos] == lead) & (second >= lo) & (second <= hi)
+    return out
+
+
 def tokenize(texts: list[str]) -> Words:
     encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
     sep = b"\n\n "
@@ -155,7 +168,7 @@ def tokenize(texts: list[str]) -> Words:
         inner_dots, gap_newlines = seg[0::2] & 0xFFFF, seg[1::2] >> 16
     else:
         inner_dots = gap_newlines = np.zeros(0, np.int32)
-    first_upper = _UPPER[data[starts]]
+    first_upper = _capital(data, starts)
     abbreviation = (
         _member(h, _word_set_hashes(ABBREVIATIONS))
         | ((ends - starts == 1) & first_upper)
@@ -164,7 +177,7 @@ def tokenize(texts: list[str]) -> Words:
     boundary = np.zeros(n, dtype=bool)  # a sentence ends after word i
     if n > 1:
         nxt = starts[1:]
-        opens = _UPPER[data[nxt]] | _DIGIT[data[nxt]]
+        opens = first_upper[1:] | _DIGIT[data[nxt]]
         boundary[:-1] = (_END[data[ends[:-1]]] & opens & ~abbreviation[:-1]) | (
             gap_newlines[:-1] >= 2
         )
