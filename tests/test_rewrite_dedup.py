@@ -303,3 +303,14 @@ def test_options_are_checked_before_work(tmp_path):
     cfg.write_text("inputs: [x.jsonl]\noutput: out/\nstages:\n  - rewrite_dedup: {bands: 4}\n")
     (tmp_path / "x.jsonl").write_text('{"text": "a"}\n')
     assert tamis("clean", tmp_path / "x.jsonl", "-o", tmp_path / "o", "--config", cfg) == 2
+
+
+@pytest.mark.slow
+def test_under_ray_the_output_is_the_local_one(spun_corpus, tmp_path):
+    require("ray")
+    path, _origin, _texts = spun_corpus
+    common = ["--stages", "rewrite_dedup", "--workers", "2", "--quiet", "--no-report"]
+    local, ray = tmp_path / "local", tmp_path / "ray"
+    assert tamis("clean", path, "-o", local, *common) == 0
+    assert tamis("clean", path, "-o", ray, *common, "--executor", "ray") == 0
+    assert output_digest(ray) == output_digest(local)
