@@ -14,7 +14,8 @@ What it measures (written to bench/results/rewrite.md):
 3. Clough-Stevenson: each answer beside the 5 source texts; which cut / light / heavy answers
    are paired with their source, and whether any non-plagiarised answer is paired at all.
 4. Time and peak memory of each stage (observe + merge + apply, one process, shards of 2,000
-   documents) on the same corpus, interleaved runs; memory per document as the slope of peak
+   documents whose states are pickled to disk and merged as a stream, as the run driver does)
+   on the same corpus, interleaved runs; memory per document as the slope of peak
    memory between two corpus sizes (the first N IMDb reviews, with no copies).
 
 The Reuters stories are split by a hash of their id: a quarter (sha1 % 4 == 0) is held out
@@ -157,14 +158,23 @@ def stage_worker(inp: Path, out: Path, stage_name: str) -> None:
         if batch:
             yield batch
 
-    states = []
+    # as the run driver does: each shard's state pickled to disk, merged as a stream
+    import pickle
+
+    workdir = Path(tempfile.mkdtemp(prefix="tamis-rewrite-"))
+    paths = []
     for docs in shards():
         state = stage.new_state()
         stage.observe(docs, state)
-        states.append(state)
-    workdir = Path(tempfile.mkdtemp(prefix="tamis-rewrite-"))
-    decision = stage.merge(iter(states), workdir)
-    del states
+        paths.append(workdir / f"state-{len(paths)}.pkl")
+        paths[-1].write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        del state
+
+    def states():
+        for p in paths:
+            yield pickle.loads(p.read_bytes())
+
+    decision = stage.merge(states(), workdir / "merge")
     pairs = []
     for docs in shards():
         stage.apply(docs, decision)

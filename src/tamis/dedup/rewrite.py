@@ -212,7 +212,7 @@ class Sentences:
 
     def __post_init__(self) -> None:
         k = len(self.spans)
-        self.sentence_of = np.repeat(np.arange(k), np.diff(self.bounds))
+        self.sentence_of = np.repeat(np.arange(k, dtype=np.int32), np.diff(self.bounds))
         order = np.argsort(self.features, kind="stable")
         self.sorted_features = self.features[order]
         self.sorted_sentence = self.sentence_of[order]

@@ -25,7 +25,7 @@ from tamis.stages.dedup import _DocDedup, _SurvivorOptions
 
 #: aligned sentence pairs kept as evidence per removed copy
 EVIDENCE_PAIRS = 3
-_CACHE = 4096  # unpacked sentence records kept while verifying (a bucket's centre recurs)
+_CACHE = 512  # unpacked sentence records kept while verifying (a bucket's centre recurs)
 _KNOWN_PAIRS = 1 << 20  # verified pairs remembered (bounded: ~100 bytes each)
 
 
