@@ -316,3 +316,48 @@ def test_under_ray_the_output_is_the_local_one(spun_corpus, tmp_path):
     assert tamis("clean", path, "-o", local, *common) == 0
     assert tamis("clean", path, "-o", ray, *common, "--executor", "ray") == 0
     assert output_digest(ray) == output_digest(local)
+
+
+def test_report_and_inspector_show_the_copy_beside_its_original(shared_data, tmp_path):
+    import threading
+    import urllib.request
+    from html import unescape
+
+    from tamis.report.inspect import make_server
+
+    spinner = _spinner()
+    stories = [r for r in _stories(shared_data) if "coffee" in r["topics"]][:6]
+    copy = spinner.spin(stories[0]["text"], 0.35, "swap", random.Random(3))
+    path = tmp_path / "in.jsonl"
+    rows = [{"id": r["id"], "text": r["text"]} for r in stories]
+    rows.append({"id": "spun-copy", "text": copy.text})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out"
+    assert tamis("clean", path, "-o", out, "--stages", "rewrite_dedup", "--quiet") == 0
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "rewrite_dedup" in report and "rewritten_copy" in report
+
+    located = [
+        (int(p.name[5:10]), row, rec)
+        for p in shard_files(out, "rejected")
+        for row, rec in enumerate(read_records(p))
+    ]
+    (shard, row, rec), *_ = [x for x in located if x[2]["id"] in ("spun-copy", stories[0]["id"])]
+    srv = make_server(out, "127.0.0.1", 0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/doc/rejected/{shard}/{row}"
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            page = unescape(resp.read().decode("utf-8"))
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert "Aligned sentences" in page
+    first = rec["verdict"]["details"]["pairs"][0]
+    a, b = first["copy_span"]
+    assert rec["text"][a:b] in page
+    survivor_text = next(
+        r["text"] for r in rows if r["id"] == rec["verdict"]["details"]["survivor"]
+    )
+    c, d = first["original_span"]
+    assert survivor_text[c:d] in page
