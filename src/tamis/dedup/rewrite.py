@@ -228,6 +228,16 @@ class Sentences:
         return len(self.spans)
 
 
+def spans_of(record: np.ndarray) -> np.ndarray:
+    """(k, 2) character spans of a packed record's sentences, read from its header alone."""
+    k = int(record[0]) if len(record) else 0
+    sp = np.asarray(record[1 : 1 + k], dtype=np.uint64)
+    return np.stack(
+        [(sp >> np.uint64(32)).astype(np.int64), (sp & np.uint64(0xFFFFFFFF)).astype(np.int64)],
+        axis=1,
+    )
+
+
 def unpack(record: np.ndarray) -> Sentences:
     record = np.asarray(record, dtype=np.uint64)
     k = int(record[0]) if len(record) else 0

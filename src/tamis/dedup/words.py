@@ -43,6 +43,8 @@ _UPPER = np.zeros(256, dtype=bool)
 _UPPER[65:91] = True
 _DIGIT = np.zeros(256, dtype=bool)
 _DIGIT[48:58] = True
+_LOWER_PLUS_ONE = np.arange(1, 257, dtype=np.uint64)
+_LOWER_PLUS_ONE[65:91] += np.uint64(32)
 _END = np.zeros(256, dtype=bool)
 _END[[ord(c) for c in ".!?"]] = True
 # multi-byte punctuation that separates words: “ ” ‘ — – « »
@@ -103,14 +105,15 @@ def _hash_words(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
         inner = _JOINER[data[1:-1]] & word[:-2] & word[2:]
         word[1:-1] |= inner
     _mark_separators(data, word)
-    edge = np.diff(word.astype(np.int8), prepend=0, append=0)
-    starts = np.flatnonzero(edge == 1)
-    ends = np.flatnonzero(edge == -1)
-    low = data.astype(np.uint64)
-    low[_UPPER[data]] += np.uint64(32)
+    change = np.flatnonzero(word[1:] != word[:-1]) + 1
+    if word[0]:
+        change = np.concatenate([[0], change])
+    starts, ends = change[0::2], change[1::2]  # the data ends in a separator: runs close
     fwd, inv = _POWERS.upto(len(data) + 1)
     prefix = np.zeros(len(data) + 1, dtype=np.uint64)
-    np.cumsum((low + np.uint64(1)) * fwd[: len(data)], out=prefix[1:])
+    values = _LOWER_PLUS_ONE[data]  # folded byte + 1, as uint64
+    values *= fwd[: len(data)]
+    np.cumsum(values, out=prefix[1:])
     h = _poly_hash(prefix, inv, starts, ends)
     stem = _poly_hash(prefix, inv, starts, np.minimum(ends, starts + STEM))
     return starts, ends, h, stem

@@ -186,7 +186,7 @@ class RewriteDedup(_DocDedup):
         """For every removed copy (sorted by uid, as the decision is): the alignment with the
         survivor it names, and its first aligned sentence pairs with their spans."""
         from tamis.dedup.cluster import signature_similarity
-        from tamis.dedup.rewrite import align
+        from tamis.dedup.rewrite import align, spans_of
 
         directory.mkdir(parents=True, exist_ok=True)
         removed_row = perm[result.removed]
@@ -206,14 +206,19 @@ class RewriteDedup(_DocDedup):
         agreement = signature_similarity(table, perm)
         skeleton = agreement(survivor_rank, removed_rank) if n else np.zeros(0)
         for k in range(n):
-            copy, original = record(int(removed_rank[k])), record(int(survivor_rank[k]))
-            al = self._declared.get((int(survivor_rank[k]), int(removed_rank[k])))
+            r, sv = int(removed_rank[k]), int(survivor_rank[k])
+            al = self._declared.get((sv, r))
             if al is None:
+                copy, original = record(r), record(sv)
                 al = align(copy, original, self.options.sentence_similarity)
+                copy_spans, original_spans = copy.spans, original.spans
+            else:  # aligned while verifying: only the spans are needed now
+                copy_spans = spans_of(table.shingles_of(int(perm[r])))
+                original_spans = spans_of(table.shingles_of(int(perm[sv])))
             counts[k] = (al.aligned, al.copy_sentences)
             sims[k] = (al.mean_similarity, skeleton[k])
             for p, (i, j, s) in enumerate(al.pairs[:EVIDENCE_PAIRS]):
-                pairs[k, p] = (i, *copy.spans[i], j, *original.spans[j])
+                pairs[k, p] = (i, *copy_spans[i], j, *original_spans[j])
                 pair_sim[k, p] = s
         np.save(directory / "evidence_counts.npy", counts)
         np.save(directory / "evidence_similarity.npy", sims)
