@@ -213,9 +213,7 @@ class Sentences:
     def __post_init__(self) -> None:
         k = len(self.spans)
         self.sentence_of = np.repeat(np.arange(k, dtype=np.int32), np.diff(self.bounds))
-        order = np.argsort(self.features, kind="stable")
-        self.sorted_features = self.features[order]
-        self.sorted_sentence = self.sentence_of[order]
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None
         self.size = np.diff(self.bounds).astype(np.float64)
         self.numbers = np.bincount(
             self.sentence_of, weights=(self.features & _NUMBER_BIT) > 0, minlength=k
@@ -226,6 +224,13 @@ class Sentences:
 
     def __len__(self) -> int:
         return len(self.spans)
+
+    def sorted_by_feature(self) -> tuple[np.ndarray, np.ndarray]:
+        """(features, their sentences) sorted by feature: wanted when this is the original."""
+        if self._sorted is None:
+            order = np.argsort(self.features, kind="stable")
+            self._sorted = (self.features[order], self.sentence_of[order])
+        return self._sorted
 
 
 def spans_of(record: np.ndarray) -> np.ndarray:
@@ -259,7 +264,7 @@ def sentence_similarity(copy: Sentences, original: Sentences) -> np.ndarray:
     n, m = len(copy), len(original)
     if n == 0 or m == 0:
         return np.zeros((n, m))
-    o_feat = original.sorted_features
+    o_feat, o_sentence = original.sorted_by_feature()
     lo = np.searchsorted(o_feat, copy.features, side="left")
     hi = np.searchsorted(o_feat, copy.features, side="right")
     counts = hi - lo
@@ -269,9 +274,7 @@ def sentence_similarity(copy: Sentences, original: Sentences) -> np.ndarray:
     hit = np.repeat(np.arange(len(copy.features)), counts)
     cell = (
         copy.sentence_of[hit] * m
-        + original.sorted_sentence[
-            np.arange(total) + np.repeat(lo - np.cumsum(counts) + counts, counts)
-        ]
+        + o_sentence[np.arange(total) + np.repeat(lo - np.cumsum(counts) + counts, counts)]
     )
     inter = np.bincount(cell, minlength=n * m).reshape(n, m).astype(np.float64)
     union = copy.size[:, None] + original.size[None, :] - inter

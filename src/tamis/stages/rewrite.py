@@ -153,11 +153,21 @@ class RewriteDedup(_DocDedup):
         """Share of the second document's sentences aligned to the first's (the better-ranked
         one, which would survive); pairs whose skeleton signatures barely agree are skipped."""
         from tamis.dedup.cluster import signature_similarity
-        from tamis.dedup.rewrite import align
+        from tamis.dedup.rewrite import Alignment, align
 
         o = self.options
         agreement = signature_similarity(table, perm)
         record = self._records(table, perm)
+
+        def identical(pair: tuple[int, int]) -> Any:
+            """The alignment of two documents whose sentence records are equal (a corpus's
+            verbatim repeats), without comparing their sentences."""
+            first = table.shingles_of(int(perm[pair[0]]))
+            second = table.shingles_of(int(perm[pair[1]]))
+            if len(first) < 2 or not np.array_equal(first, second):
+                return None
+            k = int(first[0])
+            return Alignment(1.0, k, k, 1.0, [(i, i, 1.0) for i in range(k)])
 
         # a close pair shares most of its LSH buckets and is offered once per bucket
         known: OrderedDict[tuple[int, int], float] = OrderedDict()
@@ -171,7 +181,11 @@ class RewriteDedup(_DocDedup):
                 pair = (int(a[i]), int(b[i]))
                 share = known.get(pair)
                 if share is None:
-                    al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, o.threshold)
+                    al = identical(pair) if out[i] == 1.0 else None
+                    if al is None:
+                        al = align(
+                            record(pair[1]), record(pair[0]), o.sentence_similarity, o.threshold
+                        )
                     share = known[pair] = al.share
                     if len(known) > _KNOWN_PAIRS:
                         known.popitem(last=False)
