@@ -21,6 +21,7 @@ Edit model (what the benchmark's figures are about):
   of speech, multi-word lemmas included (``take a breath``). An inflected word is reduced by
   WordNet's exception lists or by suffix rules (-s, -es, -ies, -ed, -ing), and the same suffix
   is put back on the synonym, crudely, as spinners do. Case is kept (Capitalised, UPPER).
+- Paragraph breaks stay where they were (the sentence at a position may change).
 - Sentence operations, at most one per copy: ``swap`` two adjacent sentences, ``drop`` one
   sentence (never the first), ``add`` one sentence taken from an unrelated story at a random
   position after the first.
@@ -121,17 +122,23 @@ def load_thesaurus() -> Thesaurus:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences, split at end punctuation followed by a capital or a digit, and blank lines."""
-    out: list[str] = []
+    return [sentence for sentence, _ in split_with_breaks(text)]
+
+
+def split_with_breaks(text: str) -> list[tuple[str, str]]:
+    """Sentences, each with what follows it: a paragraph break or a space."""
+    out: list[tuple[str, str]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
         piece = text[start : m.start()]
-        if m.group(0).count("\n") < 2 and _ABBREV.search(piece):
+        blank = m.group(0).count("\n") >= 2
+        if not blank and _ABBREV.search(piece):
             continue
         if piece.strip():
-            out.append(piece.strip())
+            out.append((piece.strip(), "\n\n" if blank else " "))
         start = m.end()
     if text[start:].strip():
-        out.append(text[start:].strip())
+        out.append((text[start:].strip(), ""))
     return out
 
 
@@ -236,7 +243,9 @@ def spin(
 ) -> SpinResult:
     """A spun copy of ``text`` (see the module docstring for the edit model)."""
     thes = load_thesaurus()
-    sentences = split_sentences(text)
+    pieces = split_with_breaks(text)
+    sentences = [sentence for sentence, _ in pieces]
+    breaks = [brk for _, brk in pieces]  # paragraph breaks stay where they were
     sentences, content, replaced = spin_sentence_words(sentences, rate, rng, thes)
     if operation not in ("none", "swap", "drop", "add"):
         raise ValueError(
@@ -254,4 +263,6 @@ def spin(
             raise ValueError("operation 'add' needs the sentence to add")
         at = rng.randrange(1, len(sentences) + 1)
         sentences.insert(at, added_sentence)
-    return SpinResult(" ".join(sentences), content, replaced, operation, at)
+    breaks = (breaks + [" "] * len(sentences))[: len(sentences) - 1] + [""]
+    joined = "".join(sentence + brk for sentence, brk in zip(sentences, breaks, strict=True))
+    return SpinResult(joined, content, replaced, operation, at)
