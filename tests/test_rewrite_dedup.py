@@ -361,3 +361,22 @@ def test_report_and_inspector_show_the_copy_beside_its_original(shared_data, tmp
     )
     c, d = first["original_span"]
     assert survivor_text[c:d] in page
+
+
+@pytest.mark.slow
+def test_past_its_memory_budget_it_spills_and_decides_the_same(spun_corpus, tmp_path):
+    path, _origin, _texts = spun_corpus
+    outs = []
+    for budget in (2048, 0.01):
+        cfg = tmp_path / f"p{budget}.yaml"
+        cfg.write_text(f"stages:\n  - rewrite_dedup: {{memory_budget_mb: {budget}}}\n")
+        out = tmp_path / f"out{budget}"
+        assert tamis("clean", path, "-o", out, "--config", cfg, "--quiet", "--no-report") == 0
+        outs.append(out)
+    spilled = json.loads((outs[1] / "stats.json").read_text())["dedup"]["rewrite_dedup"]
+    assert spilled["spilled_bytes"] > 0
+    digests = [
+        {k: v for k, v in output_digest(o).items() if k.startswith(("kept/", "rejected/"))}
+        for o in outs
+    ]
+    assert digests[0] and digests[0] == digests[1]
