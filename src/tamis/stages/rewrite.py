@@ -26,7 +26,7 @@ from tamis.stages.dedup import _DocDedup, _SurvivorOptions
 #: aligned sentence pairs kept as evidence per removed copy
 EVIDENCE_PAIRS = 3
 _CACHE = 512  # unpacked sentence records kept while verifying (a bucket's centre recurs)
-_KNOWN_PAIRS = 1 << 20  # verified pairs remembered (bounded: ~100 bytes each)
+_KNOWN_PAIRS = 1 << 18  # verified pairs remembered (bounded: ~150 bytes each)
 
 
 @register
@@ -173,24 +173,39 @@ class RewriteDedup(_DocDedup):
         known: OrderedDict[tuple[int, int], float] = OrderedDict()
 
         def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            out = agreement(a, b)
-            for i in range(len(out)):
-                if out[i] < o.prefilter:
-                    out[i] = 0.0
-                    continue
-                pair = (int(a[i]), int(b[i]))
+            pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+            out = np.zeros(len(pairs))
+            todo = []
+            for i, pair in enumerate(pairs):
                 share = known.get(pair)
                 if share is None:
-                    al = identical(pair) if out[i] == 1.0 else None
-                    if al is None:
-                        al = align(
-                            record(pair[1]), record(pair[0]), o.sentence_similarity, o.threshold
-                        )
-                    share = known[pair] = al.share
+                    todo.append(i)
+                else:
+                    out[i] = share
+            if not todo:
+                return out
+            pick = np.array(todo, dtype=np.int64)
+            agreed = agreement(a[pick], b[pick])
+            for i, agree in zip(todo, agreed.tolist(), strict=True):
+                pair = pairs[i]
+                share = known.get(pair)  # the same pair twice in one call
+                if share is None:
+                    share = 0.0
+                    if agree >= o.prefilter:
+                        al = identical(pair) if agree == 1.0 else None
+                        if al is None:
+                            al = align(
+                                record(pair[1]),
+                                record(pair[0]),
+                                o.sentence_similarity,
+                                o.threshold,
+                            )
+                        share = al.share
+                        if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
+                            self._declared[pair] = al  # evidence, should the pair be declared
+                    known[pair] = share
                     if len(known) > _KNOWN_PAIRS:
                         known.popitem(last=False)
-                    if al.share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
-                        self._declared[pair] = al  # evidence, should the pair be declared
                 out[i] = share
             return out
 
