@@ -205,7 +205,7 @@ def load_config(
     return cfg
 
 
-INDEXED_STAGES = ("exact_dedup", "minhash_dedup")
+INDEXED_STAGES = ("exact_dedup", "minhash_dedup", "rewrite_dedup")
 
 
 def with_dedup_index(cfg: PipelineConfig, path: Path) -> PipelineConfig:

@@ -17,6 +17,7 @@ import numpy as np
 from tamis.dedup.table import DocTable
 
 _CHUNK = 1 << 16
+_SHINGLE_CHUNK = 1 << 12
 
 
 def write_index(path: Path, table: DocTable, keep_rows: np.ndarray, params: dict[str, Any]) -> None:
@@ -44,12 +45,23 @@ def write_index(path: Path, table: DocTable, keep_rows: np.ndarray, params: dict
             id_ends.append(written_ids + np.cumsum([len(i) for i in ids], dtype=np.int64))
             written_ids = int(id_ends[-1][-1])
             if table.with_shingles:
-                sets = [table.shingles_of(int(r)) for r in rows]
-                sh_fh.write(np.concatenate(sets).astype(np.uint64).tobytes())
-                shingle_ends.append(
-                    written_shingles + np.cumsum([len(x) for x in sets], dtype=np.int64)
-                )
-                written_shingles = int(shingle_ends[-1][-1])
+                # a few thousand documents' sets at a time: contiguous in the table, one
+                # read each, masked to the kept rows
+                for sub in range(start, stop, _SHINGLE_CHUNK):
+                    sub_stop = min(sub + _SHINGLE_CHUNK, stop)
+                    ends = np.asarray(table.shingle_end[sub:sub_stop], dtype=np.int64)
+                    first = int(table.shingle_end[sub - 1]) if sub else 0
+                    sizes = np.diff(np.concatenate([[first], ends]))
+                    kept = np.zeros(sub_stop - sub, dtype=bool)
+                    in_sub = rows[(rows >= sub) & (rows < sub_stop)]
+                    kept[in_sub - sub] = True
+                    blob = table.shingle_range(first, int(ends[-1]))
+                    sh_fh.write(blob[np.repeat(kept, sizes)].tobytes())
+                    if kept.any():
+                        shingle_ends.append(
+                            written_shingles + np.cumsum(sizes[kept], dtype=np.int64)
+                        )
+                        written_shingles = int(shingle_ends[-1][-1])
     np.save(path / "id_end.npy", np.concatenate(id_ends) if id_ends else np.empty(0, np.int64))
     if table.with_shingles:
         np.save(

@@ -105,6 +105,7 @@ class DocTable:
         for name, dtype in _SCALARS.items():
             setattr(self, name, self._map(name, dtype))
         self._fd: int | None = None
+        self._shingle_fd: int | None = None
         self._ids = self._map("ids", np.uint8)
         self._shingles = self._map("shingles", np.uint64) if self.with_shingles else None
 
@@ -145,6 +146,16 @@ class DocTable:
         return bytes(self._ids[start : int(self.id_end[i])]).decode("utf-8", "surrogatepass")
 
     def shingles_of(self, i: int) -> np.ndarray:
+        """One document's shingle set, read with a plain read (see the signatures' note)."""
         assert self._shingles is not None
         start = int(self.shingle_end[i - 1]) if i else 0
-        return np.asarray(self._shingles[start : int(self.shingle_end[i])])
+        return self.shingle_range(start, int(self.shingle_end[i]))
+
+    def shingle_range(self, start: int, stop: int) -> np.ndarray:
+        """Shingle values ``start:stop`` of the whole column."""
+        out = np.empty(max(stop - start, 0), dtype=np.uint64)
+        if len(out):
+            if self._shingle_fd is None:
+                self._shingle_fd = os.open(self.dir / "shingles.bin", os.O_RDONLY)
+            os.preadv(self._shingle_fd, [memoryview(out).cast("B")], start * 8)
+        return out

@@ -523,7 +523,7 @@ class _Handler(BaseHTTPRequestHandler):
             + "</p>"
         )
         return (
-            head + info + '<div class="panes">'
+            head + info + _aligned_sentences(text, stext, details) + '<div class="panes">'
             f'<div class="pane"><h3>This document</h3><div class="text" id="dup-this">{_render_diff(left, "diff-del")}</div></div>'
             f'<div class="pane"><h3>Survivor</h3><div class="text" id="dup-survivor">{_render_diff(right, "diff-ins")}</div></div>'
             "</div></section>"
@@ -685,3 +685,37 @@ def _render_diff(pieces: list[Piece], cls: str) -> str:
 
 
 __all__ = ["build_index", "make_server", "serve"]
+
+
+def _aligned_sentences(text: str, survivor_text: str, details: dict[str, Any]) -> str:
+    """A rewritten copy's evidence (``rewrite_dedup``): its aligned sentences beside the
+    original's, cut from both texts by the spans the verdict records."""
+    pairs = details.get("pairs")
+    if not isinstance(pairs, list) or not pairs:
+        return ""
+    rows = []
+    for p in pairs:
+        try:
+            a, b = p["copy_span"]
+            c, d = p["original_span"]
+            rows.append(
+                f'<tr><td class=n>{int(p["copy_sentence"]) + 1}</td><td class="txt">{esc(text[a:b])}</td>'
+                f'<td class=n>{int(p["original_sentence"]) + 1}</td><td class="txt">{esc(survivor_text[c:d])}</td>'
+                f"<td class=n>{float(p['similarity']):.2f}</td></tr>"
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    share = details.get("similarity")
+    aligned, total = details.get("aligned_sentences"), details.get("copy_sentences")
+    return (
+        '<h3>Aligned sentences</h3><p class="note">'
+        + (
+            f"{aligned} of this document's {total} sentences align, in order, to the survivor's"
+            if aligned is not None and total is not None
+            else "Sentences aligned to the survivor's"
+        )
+        + (f" (share {share:.3f})" if isinstance(share, int | float) else "")
+        + f"; the first {len(rows)} pairs:</p>"
+        '<table class="aligned"><tr><th class=n>#</th><th>this document</th><th class=n>#</th>'
+        f"<th>survivor</th><th class=n>similarity</th></tr>{''.join(rows)}</table>"
+    )

@@ -43,7 +43,7 @@ from tamis.run.worker import (
     work_dir,
 )
 
-DEDUP_STAGES = ("exact_dedup", "minhash_dedup", "line_dedup")
+DEDUP_STAGES = ("exact_dedup", "minhash_dedup", "rewrite_dedup", "line_dedup")
 VERSIONED = ("orjson", "zstandard", "pyarrow", "xxhash", "pydantic", "numpy", "ftfy")
 
 

@@ -104,6 +104,7 @@ CONTRACT_ORDER = (
     "fineweb",
     "exact_dedup",
     "minhash_dedup",
+    "rewrite_dedup",
     "line_dedup",
 )
 

@@ -23,8 +23,9 @@ from tamis.stages.base import GlobalStage, StageOptions, register
 SurvivorCriterion = Literal["quality", "length", "order"]
 
 
-class _DocDedupOptions(StageOptions):
-    normalization: Normalization = Normalization()
+class _SurvivorOptions(StageOptions):
+    """What every document-level dedup stage shares: survivors, memory, indexes."""
+
     survivor: tuple[SurvivorCriterion, ...] = Field(
         default=("quality", "length", "order"),
         description="ranking that picks the kept document of a cluster, first criterion first",
@@ -36,6 +37,10 @@ class _DocDedupOptions(StageOptions):
     memory_budget_mb: float = Field(default=2048, gt=0)
     index: Path | None = Field(default=None, description="a previous run's index to dedup against")
     write_index: Path | None = Field(default=None, description="where to write this run's index")
+
+
+class _DocDedupOptions(_SurvivorOptions):
+    normalization: Normalization = Normalization()
 
 
 class _DocDedup(GlobalStage):
@@ -139,7 +144,9 @@ class _DocDedup(GlobalStage):
             similarity = jaccard_similarity(table, perm, prefilter=self._prefilter())
         else:
             similarity = signature_similarity(table, perm)
+        similarity = self._similarity(table, perm, similarity)
         result = find_clusters(table, perm, rank, bands, rows, self._seed(), cut, similarity, spill)
+        self._write_evidence(workdir / "decision", table, perm, result)
         decision = write_decision(
             self.name,
             workdir / "decision",
@@ -166,6 +173,13 @@ class _DocDedup(GlobalStage):
             decision.summary["index"] = str(opts.write_index)
         shutil.rmtree(workdir / "buckets", ignore_errors=True)
         return decision
+
+    def _similarity(self, table: Any, perm: np.ndarray, default: Any) -> Any:
+        """What candidate pairs are verified with (``default``: signatures or exact Jaccard)."""
+        return default
+
+    def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
+        """Extra arrays beside the decision, for stages whose verdicts carry more evidence."""
 
     def _seed(self) -> int:
         return 1

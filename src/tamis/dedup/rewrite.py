@@ -1,0 +1,357 @@
+"""Rewritten copies: skeleton signatures for LSH, sentence sketches for the alignment check.
+
+A spun copy keeps each sentence's skeleton (:mod:`tamis.dedup.skeleton`) while most of its
+words change, so word shingles miss it. Here a document is described twice:
+
+- for candidates, a MinHash signature over its skeleton 5-grams (taken inside sentences, with
+  start and end marks), banded for LSH like ``minhash_dedup``'s;
+- for verification, one small set of features per sentence: its skeleton trigrams, its names
+  and numbers, and its content-word stems (a spinner keeps some). These sets, with each
+  sentence's character span, are packed into one ``uint64`` array per document and live in the
+  on-disk document table, never in memory for the whole corpus.
+
+A candidate pair is declared only when the copy's sentences *align* to the original's: each
+copy sentence is matched to an original sentence whose features it shares (Jaccard at least a
+cut), and the matches are taken in the best order-preserving chain (an LCS over sentences), so
+that generic sentences of two different stories on one subject, matched here and there out of
+order, do not add up. A swapped sentence costs one match, an added one one unmatched sentence.
+The share of the copy's sentences on that chain is the similarity the clustering cuts on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from tamis.dedup.hashing import mix64, shingles_batch
+from tamis.dedup.words import CONTENT, NAME, NUMBER, skeleton_sequences, tokenize
+
+SKELETON_NGRAM = 5
+SENTENCE_NGRAM = 3
+_SENTENCE_SALT = np.uint64(0x5BD1E9955BD1E995)
+_ANCHOR_SALT = np.uint64(0xA5A5A5A5A5A5A5A5)
+_CONTENT_SALT = np.uint64(0xC0C0C0C0C0C0C0C0)
+_NUMBER_BIT = 1  # low bits of a sentence feature: what kind of word it was made from
+_NAME_BIT = 2
+#: sentences shorter than this ("Reuter", "Advertisement") are no evidence either way: they are
+#: left out of the sentence records (not of the skeleton signature)
+MIN_SENTENCE_WORDS = 4
+
+
+@dataclass
+class BatchSketch:
+    doc_hashes: np.ndarray  # skeleton 5-gram hashes of the batch
+    doc_of: np.ndarray  # the document each one belongs to
+    packed: list[np.ndarray]  # one packed sentence record per document
+
+
+def sketch_batch(texts: list[str], min_words: int) -> BatchSketch:
+    """Skeleton shingles and packed sentence records for a batch of texts.
+
+    A text under ``min_words`` words gets no shingles and an empty record: too short to tell
+    a rewrite from a coincidence, it is neither removed nor an original.
+    """
+    w = tokenize(texts)
+    n_sent = len(w.sentence_doc)
+    long_doc = w.doc_words >= min_words
+    seq, lengths = skeleton_sequences(w)
+    sent_words = np.bincount(w.sentence, minlength=n_sent)
+    # sentences of long-enough documents carry the signature; of those, the ones of
+    # MIN_SENTENCE_WORDS words or more get a record of their own
+    sent_used = long_doc[w.sentence_doc] if n_sent else np.zeros(0, bool)
+    with_record = sent_used & (sent_words >= MIN_SENTENCE_WORDS)
+    rec_of_sent = np.where(with_record, np.cumsum(with_record) - 1, -1)
+    n_rec = int(with_record.sum())
+    if n_sent:
+        doc_h, sent_of = shingles_batch(seq, lengths, SKELETON_NGRAM)
+        used = sent_used[sent_of]
+        doc_h, doc_of = doc_h[used], w.sentence_doc[sent_of[used]]
+        tri_h, tri_sent = shingles_batch(seq, lengths, SENTENCE_NGRAM)
+        tri_rec = rec_of_sent[tri_sent]
+        word_rec = rec_of_sent[w.sentence]
+        number = (w.kind == NUMBER) & (word_rec >= 0)
+        name = (w.kind == NAME) & (word_rec >= 0)
+        stem = (w.kind == CONTENT) & (word_rec >= 0)
+        # the two lowest bits of a 32-bit feature (bits 32 and 33 here) mark numbers and names
+        low = np.uint64(3 << 32)
+        feat = np.concatenate(
+            [
+                mix64(tri_h[tri_rec >= 0] ^ _SENTENCE_SALT) & ~low,
+                mix64(w.hash[number] ^ _ANCHOR_SALT) & ~low | np.uint64(_NUMBER_BIT << 32),
+                mix64(w.hash[name] ^ _ANCHOR_SALT) & ~low | np.uint64(_NAME_BIT << 32),
+                mix64(w.stem[stem] ^ _CONTENT_SALT) & ~low,
+            ]
+        )
+        feat_rec = np.concatenate(
+            [tri_rec[tri_rec >= 0], word_rec[number], word_rec[name], word_rec[stem]]
+        )
+    else:
+        doc_h = np.empty(0, np.uint64)
+        doc_of = np.empty(0, np.int64)
+        feat = np.empty(0, np.uint64)
+        feat_rec = np.empty(0, np.int64)
+    # 32-bit features, unique within each sentence, grouped by sentence: one sort of
+    # (record << 32 | feature) keys
+    key = np.sort((feat_rec.astype(np.uint64) << np.uint64(32)) | (feat >> np.uint64(32)))
+    if len(key) > 1:
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+    feat32 = (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    feat_rec = (key >> np.uint64(32)).astype(np.int64)
+    rec_bounds = np.searchsorted(feat_rec, np.arange(n_rec + 1))
+    rec_doc = w.sentence_doc[with_record]
+    rec_span = w.sentence_span[with_record]
+    packed = pack_batch(len(texts), rec_doc, rec_span, feat32, rec_bounds)
+    return BatchSketch(doc_h, doc_of, packed)
+
+
+def signatures(
+    hashes: np.ndarray, doc_of: np.ndarray, n_docs: int, num_perm: int, seed: int
+) -> np.ndarray:
+    """(n_docs, num_perm) uint32 MinHash signatures by one-permutation hashing.
+
+    Each shingle's salted hash picks a bin (high bits) and competes for its minimum (low bits),
+    as in :mod:`tamis.dedup.minhash`. Skeletons are short, so many bins stay empty; they are
+    filled by rotation (Shrivastava and Li, 2014): an empty bin takes the value of the next
+    filled bin to its right, shifted by the distance, which two documents agree on exactly
+    when they agree on that bin. That is a handful of numpy passes, where the probe-sequence
+    densification costs a pass per round. An empty document gets all-ones.
+    """
+    k = num_perm
+    out = np.full((n_docs, k), 0xFFFFFFFF, dtype=np.uint32)
+    if len(hashes) == 0 or n_docs == 0:
+        return out
+    salt = np.random.default_rng([seed, 0x5CE1]).integers(0, 2**63, dtype=np.uint64)
+    h = mix64(hashes ^ salt)
+    bins = (((h >> np.uint64(32)) * np.uint64(k)) >> np.uint64(32)).astype(np.int64)
+    flat = out.reshape(-1)
+    np.minimum.at(flat, doc_of * k + bins, (h & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    filled = np.zeros(n_docs * k, dtype=bool)
+    filled[doc_of * k + bins] = True
+    filled = filled.reshape(n_docs, k)
+    cols = np.arange(2 * k)
+    pos = np.where(np.concatenate([filled, filled], axis=1), cols, 2 * k)
+    nxt = np.minimum.accumulate(pos[:, ::-1], axis=1)[:, ::-1][:, :k]
+    rows, col = np.nonzero(~filled & (nxt[:, :1] < 2 * k))
+    src = nxt[rows, col]
+    shift = (src - col).astype(np.uint64) * np.uint64(0x9E3779B1)
+    out[rows, col] = (
+        (out[rows, src % k].astype(np.uint64) + shift) & np.uint64(0xFFFFFFFF)
+    ).astype(np.uint32)
+    # neighbouring bins often copy one value: scatter them, so that the rows of an LSH band
+    # come from bins far apart
+    return np.ascontiguousarray(out[:, _scatter(k, seed)])
+
+
+@cache
+def _scatter(k: int, seed: int) -> np.ndarray:
+    return np.random.default_rng([seed, 0x5CA7]).permutation(k)
+
+
+def pack_batch(
+    n_docs: int,
+    rec_doc: np.ndarray,
+    rec_span: np.ndarray,
+    features: np.ndarray,
+    rec_bounds: np.ndarray,
+) -> list[np.ndarray]:
+    """:func:`pack` for every document of a batch at once: one array, cut into views.
+
+    ``rec_doc`` is each sentence record's document (ascending), ``rec_span`` its span,
+    ``features`` all records' features in record order and ``rec_bounds`` where each starts.
+    """
+    if n_docs == 0:
+        return []
+    k = np.bincount(rec_doc, minlength=n_docs).astype(np.int64)
+    first = np.concatenate([[0], np.cumsum(k)])
+    nfeat = rec_bounds[first[1:]] - rec_bounds[first[:-1]]
+    size = 1 + 2 * k + (nfeat + 1) // 2
+    off = np.concatenate([[0], np.cumsum(size)])
+    flat = np.zeros(int(off[-1]), dtype=np.uint64)
+    flat[off[:-1]] = k.astype(np.uint64)
+    if len(rec_doc):
+        rank = np.arange(len(rec_doc)) - first[rec_doc]
+        sp = np.asarray(rec_span, dtype=np.int64).astype(np.uint64)
+        flat[off[rec_doc] + 1 + rank] = (sp[:, 0] << np.uint64(32)) | sp[:, 1]
+        ends = rec_bounds[1:] - rec_bounds[first[rec_doc]]
+        flat[off[rec_doc] + 1 + k[rec_doc] + rank] = ends.astype(np.uint64)
+        words = flat.view(np.uint32)
+        feat_doc = np.repeat(rec_doc, np.diff(rec_bounds))
+        feat_rank = np.arange(len(features)) - rec_bounds[first[feat_doc]]
+        words[2 * (off[feat_doc] + 1 + 2 * k[feat_doc]) + feat_rank] = features
+    return np.split(flat, off[1:-1])
+
+
+def pack(spans: np.ndarray, features: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """One document's sentences as a uint64 array:
+    ``[k, span_0 .. span_k-1, end_0 .. end_k-1, features (two uint32 per slot)]``
+    where a span is ``start << 32 | end`` (characters) and ``end_i`` the running count of
+    features through sentence ``i``."""
+    k = len(spans)
+    if k == 0:
+        return np.zeros(1, dtype=np.uint64)
+    head = np.empty(1 + 2 * k, dtype=np.uint64)
+    head[0] = k
+    sp = np.asarray(spans, dtype=np.int64).astype(np.uint64)
+    head[1 : 1 + k] = (sp[:, 0] << np.uint64(32)) | sp[:, 1]
+    head[1 + k :] = np.asarray(bounds[1:], dtype=np.uint64)
+    feats = np.asarray(features, dtype=np.uint32)
+    if len(feats) % 2:
+        feats = np.append(feats, np.uint32(0))
+    return np.concatenate([head, feats.view(np.uint64)])
+
+
+@dataclass
+class Sentences:
+    """One document's sentence records, with what comparing them needs worked out once."""
+
+    spans: np.ndarray  # (k, 2) character start, end
+    bounds: np.ndarray  # (k + 1,) feature offsets
+    features: np.ndarray  # uint32, grouped by sentence, unique within one
+
+    def __post_init__(self) -> None:
+        k = len(self.spans)
+        self.sentence_of = np.repeat(np.arange(k, dtype=np.int32), np.diff(self.bounds))
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None
+        self.size = np.diff(self.bounds).astype(np.float64)
+        self.numbers = np.bincount(
+            self.sentence_of, weights=(self.features & _NUMBER_BIT) > 0, minlength=k
+        )
+        self.names = np.bincount(
+            self.sentence_of, weights=(self.features & _NAME_BIT) > 0, minlength=k
+        )
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def sorted_by_feature(self) -> tuple[np.ndarray, np.ndarray]:
+        """(features, their sentences) sorted by feature: wanted when this is the original."""
+        if self._sorted is None:
+            order = np.argsort(self.features, kind="stable")
+            self._sorted = (self.features[order], self.sentence_of[order])
+        return self._sorted
+
+
+def spans_of(record: np.ndarray) -> np.ndarray:
+    """(k, 2) character spans of a packed record's sentences, read from its header alone."""
+    k = int(record[0]) if len(record) else 0
+    sp = np.asarray(record[1 : 1 + k], dtype=np.uint64)
+    return np.stack(
+        [(sp >> np.uint64(32)).astype(np.int64), (sp & np.uint64(0xFFFFFFFF)).astype(np.int64)],
+        axis=1,
+    )
+
+
+def unpack(record: np.ndarray) -> Sentences:
+    record = np.asarray(record, dtype=np.uint64)
+    k = int(record[0]) if len(record) else 0
+    if k == 0:
+        return Sentences(np.zeros((0, 2), np.int64), np.zeros(1, np.int64), np.zeros(0, np.uint32))
+    sp = record[1 : 1 + k]
+    spans = np.stack(
+        [(sp >> np.uint64(32)).astype(np.int64), (sp & np.uint64(0xFFFFFFFF)).astype(np.int64)],
+        axis=1,
+    )
+    bounds = np.concatenate([[0], record[1 + k : 1 + 2 * k].astype(np.int64)])
+    features = np.ascontiguousarray(record[1 + 2 * k :]).view(np.uint32)[: bounds[-1]]
+    return Sentences(spans, bounds, features)
+
+
+def sentence_similarity(copy: Sentences, original: Sentences) -> np.ndarray:
+    """(copy sentences, original sentences) Jaccard similarity of their feature sets, zero
+    where their numbers or their names disagree (see below)."""
+    n, m = len(copy), len(original)
+    if n == 0 or m == 0:
+        return np.zeros((n, m))
+    o_feat, o_sentence = original.sorted_by_feature()
+    lo = np.searchsorted(o_feat, copy.features, side="left")
+    hi = np.searchsorted(o_feat, copy.features, side="right")
+    counts = hi - lo
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros((n, m))
+    hit = np.repeat(np.arange(len(copy.features)), counts)
+    cell = (
+        copy.sentence_of[hit] * m
+        + o_sentence[np.arange(total) + np.repeat(lo - np.cumsum(counts) + counts, counts)]
+    )
+    inter = np.bincount(cell, minlength=n * m).reshape(n, m).astype(np.float64)
+    union = copy.size[:, None] + original.size[None, :] - inter
+    sim = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    # a spinner leaves figures and names alone: two sentences that share no more than half of
+    # their numbers, or of their names, are not one sentence rewritten but one template filled
+    # twice ("M-1 rose 500 mln dlrs to 738.7 billion" / "M-1 rose 1.0 billion dlrs to 741.0
+    # billion"; "a sale of 7,000 tonnes ... to North Yemen" / "12,500 tonnes ... to Iraq")
+    matched = copy.features[hit]
+    for bit, in_c, in_o in (
+        (_NUMBER_BIT, copy.numbers, original.numbers),
+        (_NAME_BIT, copy.names, original.names),
+    ):
+        shared = np.bincount(cell, weights=(matched & bit) > 0, minlength=n * m).reshape(n, m)
+        union = in_c[:, None] + in_o[None, :] - shared
+        sim[(union > 0) & (2 * shared <= union)] = 0.0
+    return sim
+
+
+@dataclass
+class Alignment:
+    share: float  # aligned copy sentences / copy sentences
+    aligned: int
+    copy_sentences: int
+    mean_similarity: float  # over aligned pairs
+    pairs: list[tuple[int, int, float]]  # (copy sentence, original sentence, similarity)
+
+
+def align(copy: Sentences, original: Sentences, cut: float, needed: float = 0.0) -> Alignment:
+    """The best order-preserving chain of copy->original sentence matches (similarity >= cut).
+
+    When fewer than ``needed`` of the copy's sentences match anything, the chain cannot reach
+    that share and is not built (the share returned is then that upper bound).
+    """
+    n = len(copy)
+    if n == 0 or len(original) == 0:
+        return Alignment(0.0, 0, n, 0.0, [])
+    sim = sentence_similarity(copy, original)
+    match = sim >= cut
+    bound = float(match.any(axis=1).sum()) / n
+    if bound == 0.0 or bound < needed:
+        return Alignment(bound, 0, n, 0.0, [])
+    pairs = _chain(match, sim)
+    sims = [float(sim[i, j]) for i, j in pairs]
+    return Alignment(
+        len(pairs) / n,
+        len(pairs),
+        n,
+        float(np.mean(sims)) if sims else 0.0,
+        [(i, j, s) for (i, j), s in zip(pairs, sims, strict=True)],
+    )
+
+
+def _chain(match: np.ndarray, sim: np.ndarray) -> list[tuple[int, int]]:
+    """Longest chain of matches increasing in both copy and original position (ties: the more
+    similar pairs): a weighted longest increasing subsequence over the matched cells, row by
+    row, with the best chain ending at or before each original sentence kept per column."""
+    n, m = match.shape
+    best = [0.0] * (m + 1)  # best[j + 1]: best chain using original sentences <= j so far
+    tail: list[tuple[int, int, object] | None] = [None] * (m + 1)
+    weights = (1.0 + 1e-3 * sim).tolist()
+    for i, row in enumerate(match.tolist()):
+        updates = []
+        for j, hit in enumerate(row):
+            if hit:
+                value = best[j] + weights[i][j]
+                if value > best[j + 1]:
+                    updates.append((j, value, (i, j, tail[j])))
+        for j, value, node in updates:
+            best[j + 1], tail[j + 1] = value, node
+        # keep best[] a running maximum over columns
+        for j in range(1, m + 1):
+            if best[j] < best[j - 1]:
+                best[j], tail[j] = best[j - 1], tail[j - 1]
+    chain = []
+    node = tail[m]
+    while node is not None:
+        i, j, node = node  # type: ignore[misc]
+        chain.append((i, j))
+    return chain[::-1]

