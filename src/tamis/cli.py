@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stages", help="list the stages and their options")
 
+    from tamis.tokenize.cli import add_tokenize_command
+
+    add_tokenize_command(sub)
+
     from tamis.report.commands import add_report_commands
 
     add_report_commands(sub)
@@ -154,8 +158,11 @@ def _cmd_recipe(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from tamis.tokenize.cli import is_tokenize_output, verify_tokenize_output
     from tamis.verify import verify_output
 
+    if is_tokenize_output(Path(args.out)):
+        return verify_tokenize_output(Path(args.out))
     problems, summary = verify_output(Path(args.out))
     print(summary)
     if problems:
@@ -259,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     from tamis.report.commands import REPORT_COMMANDS
 
     COMMANDS.update(REPORT_COMMANDS)
+    from tamis.tokenize.cli import TOKENIZE_COMMANDS
+
+    COMMANDS.update(TOKENIZE_COMMANDS)
     from tamis.run.plan import InputError
 
     args = build_parser().parse_args(argv)
