@@ -179,8 +179,12 @@ def read_sequences(base: Path, fmt: str, dtype: str) -> Iterator[np.ndarray]:
     """The documents' id arrays of one file set, in order, from the files alone."""
     if fmt == "megatron":
         code, lengths, pointers = read_megatron_index(base.with_name(base.name + ".idx"))
-        data = np.memmap(base.with_name(base.name + ".bin"), dtype=np.uint8, mode="r")
         dt = np.dtype({v: k for k, v in MEGATRON_DTYPE_CODES.items()}[code]).newbyteorder("<")
+        bin_path = base.with_name(base.name + ".bin")
+        size = bin_path.stat().st_size
+        data = np.memmap(bin_path, dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+        if pointers.size and int(pointers[-1]) + int(lengths[-1]) * dt.itemsize != size:
+            raise ValueError(f"{bin_path}: {size} bytes, its index says otherwise")
         for length, ptr in zip(lengths.tolist(), pointers.tolist(), strict=True):
             yield np.frombuffer(data, dtype=dt, count=length, offset=ptr)
         return

@@ -88,21 +88,25 @@ def _check_options(opts: TokenizeOptions) -> None:
         import_ray()  # says how to install it, before the output is touched
 
 
-def _guard_output(out: Path, files: list[str]) -> None:
-    """Never write into (and so never --overwrite) a folder that holds an input."""
+def _guard_output(out: Path, inputs: list[str]) -> None:
+    """Output and inputs never overlap: a rerun would read the output (``tokens.json`` is
+    JSON), and ``--overwrite`` would delete inputs."""
     root = out.resolve()
-    for f in files:
-        if root in Path(f).resolve().parents:
+    for given in inputs:
+        p = Path(given).resolve()
+        if p == root or p in root.parents or root in p.parents:
             raise ConfigError(
-                f"output {out} holds the input {f}; choose an output folder outside the inputs"
+                f"output {out} overlaps the input {given}; choose an output folder outside "
+                "the inputs"
             )
 
 
 def plan_run(opts: TokenizeOptions) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """(task settings, tokens.json header, input files): everything checked before any work."""
     _check_options(opts)
-    files, _ignored = resolve_inputs(clean_outputs_to_kept(opts.inputs))
-    _guard_output(Path(opts.output), files)
+    inputs = clean_outputs_to_kept(opts.inputs)
+    _guard_output(Path(opts.output), inputs)
+    files, _ignored = resolve_inputs(inputs)
     path = os.path.abspath(opts.tokenizer)
     tok = open_tokenizer(path)
     framing = resolve_framing(tok, opts.eos, opts.bos)
