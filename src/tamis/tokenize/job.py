@@ -27,7 +27,7 @@ from tamis.run.worker import atomic_write, work_dir
 from tamis.tokenize.counts import tokens_document
 from tamis.tokenize.formats import FORMATS
 from tamis.tokenize.progress import TokenProgress
-from tamis.tokenize.task import TokenizeTask, marker_path
+from tamis.tokenize.task import TokenizeTask, marker_path, tokenizer_for
 from tamis.tokenize.tokenizer import file_sha256, open_tokenizer, resolve_framing, token_dtype
 
 EXECUTORS = ("local", "inprocess", "ray")
@@ -108,9 +108,11 @@ def plan_run(opts: TokenizeOptions) -> tuple[dict[str, Any], dict[str, Any], lis
     _guard_output(Path(opts.output), inputs)
     files, _ignored = resolve_inputs(inputs)
     path = os.path.abspath(opts.tokenizer)
-    tok = open_tokenizer(path)
-    framing = resolve_framing(tok, opts.eos, opts.bos)
+    if not os.path.isfile(path):
+        open_tokenizer(path)  # says what is missing
     sha = file_sha256(path)
+    tok = tokenizer_for(path, sha)  # loaded once: an in-process run's tasks use it too
+    framing = resolve_framing(tok, opts.eos, opts.bos)
     dtype = token_dtype(tok.vocab_size, opts.format)
     settings = {
         "tokenizer": path,

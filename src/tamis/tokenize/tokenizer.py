@@ -66,14 +66,15 @@ class HFTokenizer:
             raise ConfigError(
                 f"tokenizer: {path} is not a Hugging Face tokenizer.json ({exc})"
             ) from None
-        vocab = self._tok.get_vocab(with_added_tokens=True)
-        self.vocab_size = max(vocab.values()) + 1 if vocab else 0
-        self._vocab = vocab
+        added = self._tok.get_added_tokens_decoder()
+        self.vocab_size = max(
+            self._tok.get_vocab_size(with_added_tokens=True), *(i + 1 for i in added)
+        )
         # encode_batch_fast gives the same ids without computing offsets (tokenizers >= 0.21)
         self._batch = getattr(self._tok, "encode_batch_fast", self._tok.encode_batch)
 
     def token_id(self, token: str) -> int | None:
-        return self._vocab.get(token)
+        return self._tok.token_to_id(token)
 
     def encode_batch(self, texts: list[str]) -> list[list[int]]:
         return [e.ids for e in self._batch(texts)]
