@@ -80,7 +80,9 @@ def watch():
 threading.Thread(target=watch, daemon=True).start()
 """
 
-REFERENCE = HWM + r"""
+REFERENCE = (
+    HWM
+    + r"""
 import sys, time
 t0 = time.perf_counter()
 import orjson
@@ -92,8 +94,11 @@ ids = [e.ids for e in tok.encode_batch(texts)]
 n = sum(map(len, ids)) + len(ids)
 print(n, time.perf_counter() - t0, hwm())
 """
+)
 
-DATATROVE = HWM + r"""
+DATATROVE = (
+    HWM
+    + r"""
 import sys, time
 t0 = time.perf_counter()
 from pathlib import Path
@@ -112,8 +117,11 @@ LocalPipelineExecutor(
 n = sum(p.stat().st_size for p in Path(out).glob("*.ds")) // 2
 print(n, time.perf_counter() - t0, hwm())
 """
+)
 
-TAMIS = HWM + r"""
+TAMIS = (
+    HWM
+    + r"""
 import sys, time
 t0 = time.perf_counter()
 from tamis.cli import main
@@ -125,6 +133,7 @@ out = Path(sys.argv[sys.argv.index("-o") + 1])
 n = orjson.loads((out / "tokens.json").read_bytes())["total"]["tokens"]
 print(n, time.perf_counter() - t0, max([hwm(), *WORKERS.values()]))
 """
+)
 
 
 def read_texts(path: Path, limit: int | None = None, skip: int = 0) -> list[dict]:

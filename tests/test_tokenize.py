@@ -362,3 +362,17 @@ def test_resume_after_sigkill_gives_the_same_bytes(corpus: dict, tmp_path: Path)
     assert orjson.loads((out / "run.json").read_bytes())["resumed_tasks"] == done
     assert _digest(out) == _digest(ref)
     assert tamis("verify", out) == 0
+
+
+def test_clean_with_tokenize_writes_text_and_tokens(corpus: dict, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    base = ("clean", corpus["inputs"], "-o", out, "--stages", "repair,c4", "--workers", "1",
+            "--no-report", "--quiet", "--tokenize")  # fmt: skip
+    assert tamis(*base, tmp_path / "missing.json") == 2
+    assert not out.exists()  # a bad tokenizer fails before the pipeline runs
+    assert tamis(*base, corpus["tokenizer"]) == 0
+    kept = orjson.loads((out / "manifest.json").read_bytes())["counts"]["kept"]
+    counts = orjson.loads((out / "tokens" / "tokens.json").read_bytes())
+    assert counts["total"]["documents"] == kept
+    assert tamis("verify", out) == 0
+    assert tamis("verify", out / "tokens") == 0

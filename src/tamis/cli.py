@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="deduplicate against a previous run's output (its dedup-index/ folder)",
     )
+    from tamis.tokenize.cli import add_clean_tokenize_option
+
+    add_clean_tokenize_option(p)
     _add_run_options(p)
 
     p = sub.add_parser("run", help="run a pipeline file (inputs and output inside it)")
@@ -111,6 +114,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from tamis.config import load_config
 
     if args.command == "clean":
+        from tamis.tokenize.cli import check_clean_tokenize
+
+        check_clean_tokenize(args)
         overrides = {
             "inputs": list(args.inputs),
             "output": args.output,
@@ -147,7 +153,13 @@ def _execute(cfg, args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print_summary(result, console)
-    return EXIT_OK if result.manifest["accounting_holds"] else EXIT_FAIL
+    if not result.manifest["accounting_holds"]:
+        return EXIT_FAIL
+    if getattr(args, "tokenize", None):
+        from tamis.tokenize.cli import tokenize_after_clean
+
+        return tokenize_after_clean(args, cfg, console.is_terminal and not args.quiet)
+    return EXIT_OK
 
 
 def _cmd_recipe(args: argparse.Namespace) -> int:

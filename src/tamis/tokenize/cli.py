@@ -86,6 +86,47 @@ def _cmd_tokenize(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_clean_tokenize_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tokenize",
+        metavar="PATH",
+        help="then tokenize the kept documents with this tokenizer into OUT/tokens/ "
+        "(Megatron .bin/.idx, the tokenizer's end-of-text after each document)",
+    )
+
+
+def check_clean_tokenize(args: argparse.Namespace) -> None:
+    """``clean --tokenize``: a bad tokenizer fails before the pipeline runs."""
+    if getattr(args, "tokenize", None):
+        from tamis.tokenize.tokenizer import open_tokenizer, resolve_framing
+
+        resolve_framing(open_tokenizer(args.tokenize), None, None)
+
+
+def tokenize_after_clean(args: argparse.Namespace, cfg, show_progress: bool) -> int:
+    """The last step of ``clean --tokenize``: OUT/kept/ to OUT/tokens/, resumable like clean."""
+    from tamis.tokenize.job import TokenizeOptions, run_tokenize
+
+    out = Path(cfg.run.output)
+    result = run_tokenize(
+        TokenizeOptions(
+            inputs=[str(out / "kept")],
+            output=str(out / "tokens"),
+            tokenizer=args.tokenize,
+            workers=cfg.run.workers,
+            executor=cfg.run.executor,
+            ray_address=cfg.run.ray_address,
+        ),
+        show_progress=show_progress,
+    )
+    if not args.quiet:
+        t = result.tokens["total"]
+        print(
+            f"tokens: {t['documents']:,} kept documents -> {t['tokens']:,} tokens in {out / 'tokens'}"
+        )
+    return 0
+
+
 def is_tokenize_output(out: Path) -> bool:
     return (out / "tokens.json").exists() and not (out / "manifest.json").exists()
 
