@@ -376,3 +376,15 @@ def test_clean_with_tokenize_writes_text_and_tokens(corpus: dict, tmp_path: Path
     assert counts["total"]["documents"] == kept
     assert tamis("verify", out) == 0
     assert tamis("verify", out / "tokens") == 0
+
+
+@pytest.mark.slow
+def test_ray_executor_writes_the_same_bytes(corpus: dict, tmp_path: Path, monkeypatch) -> None:
+    require("ray")
+    local, on_ray = tmp_path / "local", tmp_path / "ray"
+    _run(corpus, local, "--workers", "1", "--format", "datatrove")
+    # no --ray-address: a private instance, whatever cluster the environment points at
+    monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")
+    _run(corpus, on_ray, "--workers", "2", "--format", "datatrove", "--executor", "ray")
+    assert _digest(local) == _digest(on_ray)
+    assert orjson.loads((on_ray / "run.json").read_bytes())["executor"] == "ray"
