@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -136,6 +137,23 @@ print(n, time.perf_counter() - t0, max([hwm(), *WORKERS.values()]))
 )
 
 
+NOTES = """
+Notes:
+
+- What is compared: `encode_batch` is the floor of any tool built on `tokenizers` (it reads
+  the texts and encodes them, nothing else); datatrove and tamis also write their files and
+  count. tamis frames the ids (EOS), writes the Megatron `.bin`/`.idx`, checksums every file
+  and writes `tokens.json`; its start-up (the tamis CLI, the input readers) is counted.
+- Memory: encode_batch and datatrove's figures hold all the corpus's encodings at once
+  (the former by construction, the latter because its batch is 10,000 documents); a tamis
+  worker holds at most 512 documents or 4 MB of text, and the shard's per-document lengths.
+- Megatron-core's own `IndexedDataset` is not run here: megatron-core needs PyTorch, which this
+  machine does not have; the files are checked byte for byte against datatrove's
+  `MegatronDocumentTokenizer` (a writer of Megatron's layout) and read by a reader written from
+  the format's description (tests/test_tokenize.py).
+"""
+
+
 def read_texts(path: Path, limit: int | None = None, skip: int = 0) -> list[dict]:
     out = []
     with zstandard.open(path, "rb") as fh:
@@ -181,16 +199,22 @@ def prepare() -> tuple[Path, dict[str, Path]]:
     return tok_path, files
 
 
-def run(script: str, *args: str) -> tuple[int, float, int]:
-    t0 = time.perf_counter()
+def cpu_of_children() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def run(script: str, *args: str) -> tuple[int, float, int, float]:
+    """(tokens, CPU seconds of the process and its workers, peak RSS in kB, wall seconds)."""
+    t0, c0 = time.perf_counter(), cpu_of_children()
     res = subprocess.run(
         [PY, "-c", script, *args], env=ENV, capture_output=True, text=True, check=False
     )
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, cpu_of_children() - c0
     if res.returncode != 0:
         raise SystemExit(f"failed: {args}\n{res.stderr[-3000:]}")
     n, _inner, rss_kb = res.stdout.split()[-3:]
-    return int(n), wall, int(rss_kb)
+    return int(n), cpu, int(rss_kb), wall
 
 
 def check_ids(tok_path: Path, data: Path, out: Path) -> tuple[int, int]:
@@ -225,7 +249,7 @@ def main() -> None:
     rows = []
     for name, data in files.items():
         mb = data.stat().st_size / 1e6
-        best: dict[str, tuple[int, float, int]] = {}
+        best: dict[str, tuple[int, float, int, float]] = {}
         for r in range(args.rounds):
             order = ["encode_batch", "datatrove", "tamis"]
             if r % 2:
@@ -261,20 +285,22 @@ def main() -> None:
         f"- command: `.venv/bin/python bench/bench_tokenize.py --rounds {args.rounds}`",
         "- tokenizer: byte-level BPE, 32,000 tokens, trained here on IMDb reviews 60,000-75,000;"
         " EOS `<|endoftext|>` after every document; output uint16",
-        "- every tool: its own process, start-up included, one thread, wall seconds, best of"
-        " the interleaved rounds",
+        "- every tool: its own process, start-up included, one thread; seconds are CPU seconds"
+        " (user + system) of that process, so that the other loads of this shared machine do"
+        " not count; best of the interleaved rounds (wall seconds beside them)",
         "",
-        "| corpus | MB | documents | tool | seconds | MB/s | tokens/s | vs encode_batch |"
-        " vs datatrove | peak RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| corpus | MB | documents | tool | CPU seconds | wall seconds | MB/s | tokens/s |"
+        " vs encode_batch | vs datatrove | peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, mb, n_docs, _bad, best in rows:
         ref = best["encode_batch"][1]
         dt = best["datatrove"][1]
         for tool in ("encode_batch", "datatrove", "tamis"):
-            n, sec, rss = best[tool]
+            n, sec, rss, wall = best[tool]
             lines.append(
-                f"| {name} | {mb:.1f} | {n_docs:,} | {tool} | {sec:.2f} | {mb / sec:.2f} | "
+                f"| {name} | {mb:.1f} | {n_docs:,} | {tool} | {sec:.2f} | {wall:.2f} | "
+                f"{mb / sec:.2f} | "
                 f"{n / sec:,.0f} | {ref / sec:.2f}x | {dt / sec:.2f}x | {rss / 1024:.0f} MB |"
             )
     lines += ["", "Token ids and memory:", ""]
@@ -287,11 +313,12 @@ def main() -> None:
     total_mb = sum(r[1] for r in rows)
     lines.append(
         f"- both corpora at once ({total_mb:.1f} MB, two shards), `--workers 2`: "
-        f"{two[1]:.2f} s, {two[0]:,} tokens, peak RSS of the largest worker "
+        f"{two[3]:.2f} s wall, {two[0]:,} tokens, peak RSS of the largest worker "
         f"{two[2] / 1024:.0f} MB: a worker holds one batch of documents and its shard's "
         "per-document index, not the corpus"
     )
-    (ROOT / "bench" / "results" / "tokenize.md").write_text("\n".join(lines) + "\n")
+    lines.append(NOTES)
+    (ROOT / "bench" / "results" / "tokenize.md").write_text("\n".join(lines))
     print("\n".join(lines))
 
 

@@ -71,6 +71,8 @@ class TokenizeTask:
     settings: dict[str, Any]  # tokenizer, sha256, bos_id, eos_id, dtype, format, fields...
     shard: dict[str, Any]
 
+    phase = 0  # the only one: executors name tasks by phase and shard
+
     def run(self) -> dict[str, Any]:
         return tokenize_shard(self)
 
