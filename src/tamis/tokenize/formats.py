@@ -40,7 +40,6 @@ import os
 import struct
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -221,11 +220,3 @@ def read_megatron_index(path: Path) -> tuple[int, np.ndarray, np.ndarray]:
     if docs != n + 1 or not np.array_equal(doc_idx, np.arange(n + 1)):
         raise ValueError(f"{path}: not one sequence per document")
     return code, lengths, pointers
-
-
-def file_set_names(base_name: str, fmt: str) -> list[str]:
-    return [base_name + s for s in SUFFIXES[fmt]]
-
-
-def describe(fmt: str) -> dict[str, Any]:
-    return {"format": fmt, "files": list(SUFFIXES[fmt])}
