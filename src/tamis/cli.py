@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="deduplicate against a previous run's output (its dedup-index/ folder)",
     )
+    from tamis.tokenize.cli import add_clean_tokenize_option
+
+    add_clean_tokenize_option(p)
     _add_run_options(p)
 
     p = sub.add_parser("run", help="run a pipeline file (inputs and output inside it)")
@@ -90,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stages", help="list the stages and their options")
 
+    from tamis.tokenize.cli import add_tokenize_command
+
+    add_tokenize_command(sub)
+
     from tamis.report.commands import add_report_commands
 
     add_report_commands(sub)
@@ -114,6 +121,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from tamis.config import load_config
 
     if args.command == "clean":
+        from tamis.tokenize.cli import check_clean_tokenize
+
+        check_clean_tokenize(args)
         overrides = {
             "inputs": list(args.inputs),
             "output": args.output,
@@ -151,7 +161,13 @@ def _execute(cfg, args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print_summary(result, console)
-    return EXIT_OK if result.manifest["accounting_holds"] else EXIT_FAIL
+    if not result.manifest["accounting_holds"]:
+        return EXIT_FAIL
+    if getattr(args, "tokenize", None):
+        from tamis.tokenize.cli import tokenize_after_clean
+
+        return tokenize_after_clean(args, cfg, console.is_terminal and not args.quiet)
+    return EXIT_OK
 
 
 def _cmd_recipe(args: argparse.Namespace) -> int:
@@ -162,8 +178,11 @@ def _cmd_recipe(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from tamis.tokenize.cli import is_tokenize_output, verify_tokenize_output
     from tamis.verify import verify_output
 
+    if is_tokenize_output(Path(args.out)):
+        return verify_tokenize_output(Path(args.out))
     problems, summary = verify_output(Path(args.out))
     print(summary)
     if problems:
@@ -275,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     from tamis.classify.commands import CLASSIFY_COMMANDS
 
     COMMANDS.update(CLASSIFY_COMMANDS)
+    from tamis.tokenize.cli import TOKENIZE_COMMANDS
+
+    COMMANDS.update(TOKENIZE_COMMANDS)
     from tamis.run.faults import explain
     from tamis.run.plan import InputError
 

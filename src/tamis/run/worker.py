@@ -91,6 +91,12 @@ def set_progress_queue(queue: Any) -> None:
     _PROGRESS = queue
 
 
+def report_progress(message: tuple) -> None:
+    """Send one progress message to the driver, when it listens."""
+    if _PROGRESS is not None:
+        _PROGRESS.put(message)
+
+
 def _report(phase: int, docs: list[Document]) -> None:
     if _PROGRESS is not None and docs:
         _PROGRESS.put((phase, len(docs), sum([len(d.text) for d in docs])))
@@ -227,7 +233,13 @@ class _FinalSinks:
 
 
 def run_task(task: Task) -> dict[str, Any]:
-    """Run one phase over one shard; returns (and persists) its marker."""
+    """Run one phase over one shard; returns (and persists) its marker.
+
+    A task of another job (``tamis tokenize``) carries its own body as ``task.run()``, so that
+    every executor runs it unchanged.
+    """
+    if not isinstance(task, Task):
+        return task.run()
     t0 = time.perf_counter()
     announce(task)
     pipeline = pipeline_for(task.config)
