@@ -67,6 +67,11 @@ ANY_WORK_RE = re.compile(
 )
 
 
+# A fold mark or spacing accent, or a capital lead letter after a lower-case one: NFKC-folded
+# or byte-dropped mojibake (:mod:`tamis.repair.unfold`) that ftfy's gate may not flag.
+UNFOLD_RE = re.compile("[\u2044\u0300-\u036f]|[a-z\u00df-\u00f6\u00f8-\u00ff][\u00c2-\u00de]")
+
+
 def needs_any_repair(text: str) -> bool:
     """False only when no pass could change ``text``: three C-speed scans decide it."""
     if text.isascii():
@@ -76,5 +81,6 @@ def needs_any_repair(text: str) -> bool:
     return (
         ANY_WORK_RE.search(text) is not None
         or ftfy_gate().search(text) is not None
+        or UNFOLD_RE.search(text) is not None
         or not unicodedata.is_normalized("NFC", text)
     )

@@ -1,0 +1,352 @@
+"""UTF-8 read as Windows-1252 whose bytes were then folded by NFKC or dropped: rebuilt.
+
+ftfy decodes mojibake whose bytes all survive. Two common accidents make it give up on a line:
+
+* NFKC after the damage folds the character of a continuation byte: ``ž`` (C5 BE) read as
+  ``Å¾`` becomes ``Å3⁄4``, ``ü`` becomes ``Ã1⁄4``, ``ó`` ``Ã3``, ``ú`` ``Ão``, ``è`` ``Ã ̈``,
+  ``à`` ``Ã`` plus a space, ``х`` (D1 85) ``Ñ...``, ``’`` ``â€TM``;
+* a strict decoder drops the five bytes Windows-1252 leaves undefined (81 8D 8F 90 9D):
+  ``č`` (C4 8D) becomes a lone ``Ä``, ``с`` (D1 81) a lone ``Ñ``, ``”`` a bare ``â€``.
+
+Every sequence is rebuilt from its surviving characters: the lead character names the length
+of the UTF-8 sequence, each continuation byte is read directly, from the NFKC form it was folded
+to, or (when nothing is left of it) as one of the five undefined bytes. A line is rebuilt only
+when the damage it assumes, applied to the rebuilt line, gives back exactly the damaged line
+(``nfkc`` or ``holes``), and when it carries evidence that no clean text has (a pair ftfy's
+badness test flags, a fold mark ``⁄`` or a spacing accent inside a word, or a capital lead
+letter inside a lower-case word such as ``poÄetak``). A line that fails the whole-line check
+(ftfy already decoded part of it, or it is a damaged title above clean text) is rebuilt sequence
+by sequence, each verified the same way, only where such evidence sits in the line.
+
+Where a dropped byte leaves several readings (``Ä`` is ``ā č ď Đ ĝ``), the letters around it
+choose: case, then the letter's place in its word and a fixed order of likelihood
+(:func:`_choose`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tamis.document import Replacement
+from tamis.repair.precheck import UNFOLD_RE, ftfy_gate
+
+FOLD_RULE = "folded_mojibake"
+HOLE_RULE = "lost_byte_mojibake"
+UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+# A lead character of a two-to-four-byte UTF-8 sequence read as Windows-1252 (C2-F4).
+SUSPECT_RE = re.compile("[\u00c2-\u00f4]")
+# Lead characters whose sequences commonly lose a byte (Latin Extended-A, Cyrillic, Greek,
+# Hebrew, Arabic, Vietnamese, the U+2000 block, CJK), and the capitals of them that never follow
+# a lower-case letter in clean text (``poÄetak``; Irish ``nÉirinn`` and ``WpÜG`` are clean).
+HOLE_LEADS = frozenset("ÃÄÅÐÑÎÏ×ÙÛàáâãäåæçèé")
+CAPITAL_LEADS = frozenset("ÃÄÅÐÑÎÏ")
+# Leads after which a space may be a folded no-break space (à Š Р nbsp Π are C3/C5/D0/C2/CE A0).
+SPACE_FOLD_LEADS = frozenset("ÃÅÐÂÎ")
+# Readings of a lost byte, most likely first, where the context says nothing more.
+_PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ"
+_CYRILLIC_VOWELS = set("аеёиоуыэюяіїєўәөүұАЕЁИОУЫЭЮЯІЇЄЎ")
+_GREEK_VOWELS = set("αεηιουωάέήίόύώϊϋΐΰ")
+_LATVIAN = set("ēīūļņķģĒĪŪĻŅĶĢ")
+_HUNGARIAN = set("őűŐŰ")
+_ESPERANTO = set("ĉĥĵŝŭĈĤĴŜŬ")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, int], dict[str, int]]:
+    """(Windows-1252 character -> byte, NFKC fold of a continuation byte's character -> byte)."""
+    import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
+
+    byte_of = {}
+    folds = {}
+    for b in range(0x80, 0x100):
+        ch = bytes([b]).decode("sloppy-windows-1252")
+        byte_of[ch] = b
+        folded = unicodedata.normalize("NFKC", ch)
+        if b < 0xC0 and folded != ch:
+            folds[folded] = b
+    return byte_of, dict(sorted(folds.items(), key=lambda kv: -len(kv[0])))
+
+
+def _cp1252(text: str) -> str:
+    import ftfy.bad_codecs  # noqa: F401
+
+    return text.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def nfkc_damage(text: str) -> str:
+    return unicodedata.normalize("NFKC", _cp1252(text))
+
+
+def holes_damage(text: str) -> str:
+    return text.encode("utf-8").decode("cp1252", errors="ignore")
+
+
+DAMAGE = {"nfkc": nfkc_damage, "holes": holes_damage}
+
+
+@dataclass(slots=True)
+class Piece:
+    """One rebuilt sequence: line[start:end] read as ``char``."""
+
+    start: int
+    end: int
+    char: str
+    how: str  # "direct", "fold" or "hole"
+    options: tuple[str, ...]  # every reading the bytes allow (more than one after a hole)
+
+
+def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at: int = -1):
+    """Every way to read ``need`` continuation bytes from ``line[j:]``: (bytes, end, how)."""
+    if need == 0:
+        yield [], j, "direct"
+        return
+    byte_of, folds = _tables()
+    ch = line[j] if j < len(line) else ""
+    b = byte_of.get(ch)
+    if b is not None and 0x80 <= b < 0xC0:
+        for rest, end, how in _continuations(line, j + 1, need - 1, mode, False, lead_at):
+            yield [b, *rest], end, how
+        return
+    if mode == "nfkc":
+        for folded, fb in folds.items():
+            if folded == " " and line[lead_at] not in SPACE_FOLD_LEADS:
+                continue
+            if line.startswith(folded, j):
+                for rest, end, how in _continuations(
+                    line, j + len(folded), need - 1, mode, False, lead_at
+                ):
+                    yield [fb, *rest], end, "hole" if how == "hole" else "fold"
+    elif mode == "holes" and not first and line[lead_at] in HOLE_LEADS:
+        # One lost byte per sequence, never the first continuation of a longer one (a lead
+        # with nothing after it is a letter, not a sequence that lost two bytes).
+        for hb in UNDEFINED:
+            for rest, end, how in _continuations(line, j, need - 1, "direct", False, lead_at):
+                after = line[end] if end < len(line) else ""
+                if after.isascii() or SUSPECT_RE.match(after):
+                    yield [hb, *rest], end, "hole"
+
+
+def _plausible(ch: str, how: str) -> bool:
+    cat = unicodedata.category(ch)
+    if cat in ("Cc", "Cs", "Co", "Cn"):
+        return False
+    return how != "hole" or cat not in ("Cf", "Zs")
+
+
+def _letter_before(text: str, i: int) -> str:
+    return text[i - 1] if i > 0 else ""
+
+
+def _choose(options: list[str], before: str, after: str, line: str) -> str:
+    """The likeliest reading of a sequence that lost a byte, from the letters around it."""
+    if len(options) == 1:
+        return options[0]
+    lower = [c for c in options if c.islower()]
+    upper = [c for c in options if c.isupper()]
+    if before.islower() or (before.isalpha() and after.islower()):
+        options = lower or options
+    elif after.isupper() or (not before.isalpha() and not after.isalpha()):
+        options = upper or options
+    chosen = set(options)
+    if {"с", "я"} <= chosen:
+        if after in _CYRILLIC_VOWELS or after == "ь":
+            return "с"  # я is a vowel itself; сь, ся, со
+        if after == "й" or (before.isalpha() and not after.isalpha()):
+            return "я"  # яй; a word ending (ая, ия, для, меня)
+        return "с"
+    if {"А", "Н"} <= chosen:
+        return "Н" if after in _CYRILLIC_VOWELS else "А"
+    if {"ρ", "ύ"} <= chosen:
+        if before.isalpha() and before not in _GREEK_VOWELS and after not in _GREEK_VOWELS:
+            return "ύ"
+        return "ρ"
+    if {"א", "ם"} <= chosen:
+        return "ם" if before.isalpha() and not after.isalpha() else "א"
+    if "ĝ" in chosen and any(c in _ESPERANTO for c in line):
+        return "ĝ"
+    if (
+        "č" in chosen
+        and "ā" in chosen
+        and (not after.isalpha() or any(c in _LATVIAN for c in line))
+    ):
+        return "ā"  # a word ending: Latvian, Maori, Tagalog (Slavic words rarely end in č)
+    if "Ł" in chosen and "Ő" in chosen and any(c in _HUNGARIAN for c in line):
+        return "Ő"
+    if {"ề", "ọ", "ờ"} <= chosen:
+        return _vietnamese(before, after)
+    return min(options, key=lambda c: (_PRIOR.find(c) % (len(_PRIOR) + 1), c))
+
+
+def _vietnamese(before: str, after: str) -> str:
+    """ề ọ ỏ ờ (E1 BB 81/8D/8F/9D): the syllable's other letters decide."""
+    if before in "ưƯ":
+        return "ờ"
+    if before in "iyIY" or after in "unmUNM":
+        return "ề"
+    if after in "cptgCPTG":
+        return "ọ"  # a stop-final syllable takes only the sắc or nặng tone
+    if after in "iI":
+        return "ờ"
+    return "ọ"
+
+
+def rebuild(line: str, mode: str) -> list[Piece]:
+    """Every lead character of ``line`` read as a UTF-8 sequence, when its bytes allow it."""
+    byte_of, _ = _tables()
+    out: list[Piece] = []
+    i = 0
+    n = len(line)
+    while i < n:
+        m = SUSPECT_RE.search(line, i)
+        if m is None:
+            break
+        i = m.start()
+        lead = byte_of[line[i]]
+        need = 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
+        readings: dict[str, tuple[int, str]] = {}
+        for conts, end, how in _continuations(line, i + 1, need, mode, need > 1, i):
+            try:
+                ch = bytes([lead, *conts]).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if _plausible(ch, how):
+                best = readings.get(ch)
+                if best is None or end > best[0]:
+                    readings[ch] = (end, how)
+        if not readings:
+            i += 1
+            continue
+        # The longest reading wins (``1⁄4`` is ¼, not ¹ and a stray ``⁄4``); among equals the
+        # context chooses (a lost byte).
+        far = max(end for end, _ in readings.values())
+        options = tuple(ch for ch, (end, _) in readings.items() if end == far)
+        ch = options[0]
+        out.append(Piece(i, far, ch, readings[ch][1], options))
+        i = far
+    return out
+
+
+def _spliced(line: str, pieces: list[Piece]) -> str:
+    parts = []
+    pos = 0
+    for p in pieces:
+        parts.append(line[pos : p.start])
+        parts.append(p.char)
+        pos = p.end
+    parts.append(line[pos:])
+    return "".join(parts)
+
+
+def _settle(line: str, pieces: list[Piece]) -> None:
+    """Pick each lost-byte reading from its rebuilt neighbours (two passes: the neighbours may
+    be rebuilt characters themselves)."""
+    for _ in range(2):
+        text = _spliced(line, pieces)
+        shift = 0
+        for p in pieces:
+            at = p.start + shift
+            if len(p.options) > 1:
+                before = text[at - 1] if at > 0 else ""
+                after = text[at + 1] if at + 1 < len(text) else ""
+                p.char = _choose(list(p.options), before, after, text)
+            shift += 1 - (p.end - p.start)
+
+
+_FOLD_MARK_RE = re.compile("[\u2044\u0300-\u036f]")
+
+
+def _strong(line: str, p: Piece) -> bool:
+    """Evidence no clean text carries: a fold mark or spacing accent after a lead character,
+    or a capital lead letter inside a lower-case word."""
+    if p.how == "fold" and _FOLD_MARK_RE.search(line, p.start, p.end):
+        return True
+    before = line[p.start - 1] if p.start else ""
+    after = line[p.end] if p.end < len(line) else ""
+    lead = line[p.start]
+    if p.how != "direct" and lead in CAPITAL_LEADS and before.islower():
+        return after.isalpha() or p.end - p.start > 1
+    return False
+
+
+def _folds_beyond_space(line: str, pieces: list[Piece]) -> bool:
+    """Whether some fold is more than a no-break space folded to a space."""
+    return any(p.how == "fold" and line[p.start + 1 : p.end] != " " for p in pieces)
+
+
+def _evidence(line: str, pieces: list[Piece]) -> bool:
+    from ftfy.badness import is_bad
+
+    from tamis.repair.precheck import EVIDENCE_RE
+
+    if any(_strong(line, p) for p in pieces):
+        return True
+    return EVIDENCE_RE.search(line) is not None or is_bad(line)
+
+
+def _replacement(offset: int, p: Piece, rule: str, mode: str) -> Replacement:
+    reason = (
+        "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
+        if mode == "nfkc"
+        else "UTF-8 read as Windows-1252 with its undefined bytes dropped: the byte restored"
+    )
+    return Replacement(offset + p.start, offset + p.end, p.char, rule, reason)
+
+
+def _punctuation(line: str, p: Piece) -> bool:
+    """``â€`` sequences: the marks of the U+2000 block, left to :mod:`tamis.repair.lossy`."""
+    return line.startswith("â€", p.start)
+
+
+def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
+    """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc)."""
+    if SUSPECT_RE.search(line) is None:
+        return []
+    whole: dict[str, list[Piece]] = {}
+    for mode in ("nfkc", "holes"):
+        pieces = rebuild(line, mode)
+        if any(p.how != "direct" for p in pieces):
+            _settle(line, pieces)
+            if DAMAGE[mode](_spliced(line, pieces)) == line and _evidence(line, pieces):
+                whole[mode] = pieces
+    if "nfkc" in whole and "holes" in whole and not _folds_beyond_space(line, whole["nfkc"]):
+        del whole["nfkc"]  # ``Ä `` is ā (a lost byte) before a space, rather than Ġ (C4 A0)
+    for mode, pieces in whole.items():
+        rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
+        return [_replacement(offset, p, rule, mode) for p in pieces]
+    for mode in ("nfkc", "holes"):
+        pieces = rebuild(line, mode)
+        lossy = [p for p in pieces if p.how != "direct"]
+        if not lossy:
+            continue
+        _settle(line, pieces)
+        rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
+        # Sequence by sequence: only where the line holds a sign no clean text has.
+        if any(_strong(line, p) for p in lossy):
+            damage = DAMAGE[mode]
+            kept = [
+                p
+                for p in lossy
+                if line[p.start] in CAPITAL_LEADS
+                and not _punctuation(line, p)
+                and damage(p.char) == line[p.start : p.end]
+            ]
+            if kept:
+                return [_replacement(offset, p, rule, mode) for p in kept]
+    return []
+
+
+def unfold_repairs(text: str) -> list[Replacement]:
+    if SUSPECT_RE.search(text) is None:
+        return []
+    out: list[Replacement] = []
+    start = 0
+    gate = ftfy_gate()
+    for line in text.split("\n"):
+        if SUSPECT_RE.search(line) and (UNFOLD_RE.search(line) or gate.search(line)):
+            out += line_repairs(line, start)
+        start += len(line) + 1
+    return out
