@@ -74,7 +74,9 @@ TEXTS_PER_SOURCE = 400  # per other source (extraction, reuters, imdb)
 MAX_CHARS = 700
 TARGET = 0.97
 
-_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\xa0\u2000-\u200f\u202f\u2060\ufeff\xad]")
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd\xa0\u2000-\u200f\u202f\u2060\ufeff\xad]"
+)
 
 
 def _hash(text: str) -> int:
@@ -163,7 +165,7 @@ def applies(kind: str, clean: str) -> bool:
 def _typeset(sentence: str, rng: random.Random) -> str:
     from test_repair_damage import typeset
 
-    if rng.random() < 0.25 and not re.search("[\"\u201c\u201d\u2018\u2019«»]", sentence):
+    if rng.random() < 0.25 and not re.search('["\u201c\u201d\u2018\u2019«»]', sentence):
         return "\u201c" + sentence + "\u201d"
     return typeset(sentence, rng)
 
@@ -271,7 +273,7 @@ def _titled(shared: Path) -> Iterator[tuple[str, str, str]]:
             if 3 <= len(s.split()) <= 12 and not s.isascii() and s.endswith(".")
         ]
         longs = [s for s in sentences if len(s.split()) > 14]
-        for k, title in enumerate(shorts[:TEXTS_PER_LANG // 2]):
+        for k, title in enumerate(shorts[: TEXTS_PER_LANG // 2]):
             body = longs[2 * k : 2 * k + 2]
             if len(body) == 2:
                 yield group, f"lingua-title/{lang}", "\n".join([title, *body])
@@ -370,6 +372,49 @@ def test_repair_of_clean_text_in_any_language_is_identity(shared_data: Path) -> 
     @given(st.lists(st.sampled_from(lines), min_size=1, max_size=3))
     def check(chosen: list[str]) -> None:
         text = "\n".join(chosen)
+        fixed, edits = fix_text(text)
+        assert not [e for e in edits if is_mojibake_rule(e.rule)], (text, edits)
+
+    check()
+
+
+@pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        ("te\u00c53\u20444imo", "težimo"),  # ž: C5 BE, ¾ folded to 3⁄4
+        ("gl\u00c31\u20444cklich", "glücklich"),  # ü: C3 BC, ¼ folded to 1⁄4
+        ("po\u00c4etak", "početak"),  # č: C4 8D, the 8D dropped
+        ("Ansprechens\u00e2\u20ac?", "Ansprechens”?"),  # ”: E2 80 9D, the 9D dropped
+    ],
+)
+def test_the_reported_lossy_sequences_are_rebuilt(damaged: str, clean: str) -> None:
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+def test_legitimate_symbols_in_clean_real_text_are_never_edited(shared_data: Path) -> None:
+    """Property: a dagger (obituary, footnote, extinct species), a euro amount, ©, ® or ™
+    placed in a clean real sentence of any language gets no mojibake edit."""
+    lines = _clean_lines(shared_data)
+    symbols = [
+        "(\u202044)",
+        "\u2020",
+        "\u2020 1944",
+        "5 \u20ac",
+        "\u20ac5",
+        "\u00a9",
+        "\u00ae",
+        "\u2122",
+    ]
+
+    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.sampled_from(lines), st.sampled_from(symbols), st.integers(0, 10_000), st.booleans())
+    def check(line: str, symbol: str, at: int, glued: bool) -> None:
+        words = line.split(" ")
+        k = at % len(words)
+        words[k] = words[k] + symbol if glued else words[k] + " " + symbol
+        text = " ".join(words)
         fixed, edits = fix_text(text)
         assert not [e for e in edits if is_mojibake_rule(e.rule)], (text, edits)
 

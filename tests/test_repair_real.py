@@ -66,7 +66,11 @@ def verified(edit: Edit) -> bool:
     """Whether ``edit.removed`` is a known wrong decoding of ``edit.inserted``."""
     import ftfy.bad_codecs  # noqa: F401
 
+    from tamis.repair.unfold import DAMAGE
+
     removed, inserted = edit.removed, edit.inserted
+    if any(damage(inserted) == removed for damage in DAMAGE.values()):
+        return True  # bytes folded by NFKC or dropped by a strict decoder (repair.unfold)
     for single_byte in ("cp1252", "mac-roman"):
         try:
             if removed.encode("latin-1").decode(single_byte) == inserted:

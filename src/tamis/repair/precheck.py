@@ -69,7 +69,10 @@ ANY_WORK_RE = re.compile(
 
 # A fold mark or spacing accent, or a capital lead letter after a lower-case one: NFKC-folded
 # or byte-dropped mojibake (:mod:`tamis.repair.unfold`) that ftfy's gate may not flag.
-UNFOLD_RE = re.compile("[\u2044\u0300-\u036f]|[a-z\u00df-\u00f6\u00f8-\u00ff][\u00c2-\u00de]")
+UNFOLD_RE = re.compile(
+    "[\u2044\u0300-\u036f]|[a-z\u00df-\u00f6\u00f8-\u00ff][\u00c2-\u00de]"
+    "|[\u00c3-\u00c5\u00ce\u00cf\u00d0\u00d1][123ao]"
+)
 
 
 def needs_any_repair(text: str) -> bool:

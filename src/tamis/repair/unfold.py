@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tamis.document import Replacement
-from tamis.repair.precheck import UNFOLD_RE, ftfy_gate
+from tamis.repair.precheck import EVIDENCE_RE, UNFOLD_RE, ftfy_gate
 
 FOLD_RULE = "folded_mojibake"
 HOLE_RULE = "lost_byte_mojibake"
@@ -45,7 +45,7 @@ SUSPECT_RE = re.compile("[\u00c2-\u00f4]")
 HOLE_LEADS = frozenset("ÃÄÅÐÑÎÏ×ÙÛàáâãäåæçèé")
 CAPITAL_LEADS = frozenset("ÃÄÅÐÑÎÏ")
 # Leads after which a space may be a folded no-break space (à Š Р nbsp Π are C3/C5/D0/C2/CE A0).
-SPACE_FOLD_LEADS = frozenset("ÃÅÐÂÎ")
+SPACE_FOLD_LEADS = frozenset("ÃÅÐÂÎàáâãäåæçèéêëìíîïðñòóô")
 # Readings of a lost byte, most likely first, where the context says nothing more.
 _PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ"
 _CYRILLIC_VOWELS = set("аеёиоуыэюяіїєўәөүұАЕЁИОУЫЭЮЯІЇЄЎ")
@@ -121,10 +121,12 @@ def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at
                 ):
                     yield [fb, *rest], end, "hole" if how == "hole" else "fold"
     elif mode == "holes" and not first and line[lead_at] in HOLE_LEADS:
+        if line[lead_at] == "â" and line[lead_at + 1 : lead_at + 2] != "€":
+            return  # in the U+2000 block only ``”`` (E2 80 9D) loses its last byte
         # One lost byte per sequence, never the first continuation of a longer one (a lead
         # with nothing after it is a letter, not a sequence that lost two bytes).
         for hb in UNDEFINED:
-            for rest, end, how in _continuations(line, j, need - 1, "direct", False, lead_at):
+            for rest, end, _how in _continuations(line, j, need - 1, "direct", False, lead_at):
                 after = line[end] if end < len(line) else ""
                 if after.isascii() or SUSPECT_RE.match(after):
                     yield [hb, *rest], end, "hole"
@@ -264,6 +266,8 @@ def _strong(line: str, p: Piece) -> bool:
     or a capital lead letter inside a lower-case word."""
     if p.how == "fold" and _FOLD_MARK_RE.search(line, p.start, p.end):
         return True
+    if p.how == "fold" and line[p.start] in CAPITAL_LEADS and line[p.start + 1] in "123ao":
+        return True  # ``Ã3tima``, ``Ão``: no word puts a digit or lower-case a/o after Ã
     before = line[p.start - 1] if p.start else ""
     after = line[p.end] if p.end < len(line) else ""
     lead = line[p.start]
@@ -279,8 +283,6 @@ def _folds_beyond_space(line: str, pieces: list[Piece]) -> bool:
 
 def _evidence(line: str, pieces: list[Piece]) -> bool:
     from ftfy.badness import is_bad
-
-    from tamis.repair.precheck import EVIDENCE_RE
 
     if any(_strong(line, p) for p in pieces):
         return True
@@ -324,19 +326,102 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
             continue
         _settle(line, pieces)
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
-        # Sequence by sequence: only where the line holds a sign no clean text has.
-        if any(_strong(line, p) for p in lossy):
+        # Sequence by sequence: only where the line holds a sign no clean text has, and only
+        # sequences that show it themselves or start with a capital lead letter.
+        if any(_strong(line, p) for p in lossy) or EVIDENCE_RE.search(line):
             damage = DAMAGE[mode]
             kept = [
                 p
-                for p in lossy
-                if line[p.start] in CAPITAL_LEADS
-                and not _punctuation(line, p)
+                for p in pieces
+                if not _punctuation(line, p)
+                and (
+                    _strong(line, p)
+                    or (p.how != "direct" and line[p.start] in CAPITAL_LEADS)
+                    or (p.how == "direct" and EVIDENCE_RE.fullmatch(line, p.start, p.end))
+                )
                 and damage(p.char) == line[p.start : p.end]
             ]
             if kept:
-                return [_replacement(offset, p, rule, mode) for p in kept]
-    return []
+                out = [_replacement(offset, p, rule, mode) for p in kept]
+                taken = {i for p in kept for i in range(p.start, p.end)}
+                return sorted(
+                    out + [r for r in after_ftfy(line, offset) if r.start - offset not in taken],
+                    key=lambda r: r.start,
+                )
+    return after_ftfy(line, offset)
+
+
+def _fold_byte(text: str) -> int | None:
+    return _tables()[1].get(text)
+
+
+# A character whose UTF-8 ends in byte A0 (``à`` C3 A0, ``†`` E2 80 A0, ``Ҡ``), then a spacing
+# accent that NFKC made a space and a combining mark: ftfy's reading of folded mojibake.
+_AFTER_FTFY_RE = re.compile("([^\x00-\x7f])( ?[\u0300-\u036f])")
+
+
+_A0_SPACE_RE = re.compile("([\u0080-\u07ff])  (?=\\S)")
+
+
+def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
+    """Folded mojibake that ftfy then read in part: ``caractà ̈res`` is ``caractères`` (ftfy
+    took ``Ã`` and the folded ``¨`` for ``à``), ``†̃`` is ``‘`` (``â€`` and the space of a
+    folded ``˜``, read as a dagger). Each is verified by re-damage of what it restores."""
+    out: list[Replacement] = []
+    for m in _AFTER_FTFY_RE.finditer(line):
+        x, accent = m.group(1), m.group(2)
+        raw = x.encode("utf-8")
+        if len(raw) < 2 or raw[-1] != 0xA0:
+            continue
+        spaced = accent.startswith(" ")
+        fb = _fold_byte(accent if spaced else " " + accent)
+        if fb is None:
+            continue
+        lead = raw[:-1]
+        if x == "\u04a0":  # ``Ҡ``: MacRoman D2 A0 read from ``“†``: an opening double quote
+            prefix, lead = "\u201c", "\u2020".encode()[:-1]
+        else:
+            prefix = ""
+        try:
+            ch = (lead + bytes([fb])).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if (
+            not _plausible(ch, "fold")
+            or nfkc_damage(ch) != _cp1252_bytes(lead) + " " + accent.lstrip()
+        ):
+            continue
+        out.append(
+            Replacement(
+                offset + m.start(),
+                offset + m.end(),
+                prefix + ch,
+                FOLD_RULE,
+                "NFKC-folded mojibake that ftfy read in part: the folded byte restored",
+            )
+        )
+    if out:
+        # On such a line ftfy also read ``Ã`` and the space NFKC made of a no-break space as
+        # ``à``, keeping the space: ``à  l`` is ``à l``.
+        for m in _A0_SPACE_RE.finditer(line):
+            if len(m.group(1).encode("utf-8")) == 2 and m.group(1).encode("utf-8")[-1] == 0xA0:
+                out.append(
+                    Replacement(
+                        offset + m.end() - 1,
+                        offset + m.end(),
+                        "",
+                        FOLD_RULE,
+                        "a no-break space NFKC folded, read by ftfy as part of a letter",
+                    )
+                )
+        out.sort(key=lambda r: r.start)
+    return out
+
+
+def _cp1252_bytes(raw: bytes) -> str:
+    import ftfy.bad_codecs  # noqa: F401
+
+    return raw.decode("sloppy-windows-1252")
 
 
 def unfold_repairs(text: str) -> list[Replacement]:
