@@ -22,8 +22,8 @@ Kinds of damage (``KINDS``); a text the damage leaves unchanged is not counted:
 * ``double``: ``cp1252`` twice;
 * ``ftfy_lossy``: ftfy run over ``holes`` or ``nfkc`` damage (one or the other, by hash);
 * ``title``: a short first line (a page's title, or a short sentence with its final stop
-  dropped) damaged alone by one of ``cp1252 nfkc holes c1_stripped ftfy_lossy`` above a clean
-  body of the same language.
+  dropped) damaged alone by one of ``cp1252 nfkc holes c1_stripped ftfy_lossy`` (by hash,
+  among those measured on that title) above a clean body of the same language.
 
 Texts are grouped by language (``GROUPS``). Each text falls, by a hash of its clean form, into
 the ``tuned`` part (used while building the repair) or the ``held_out`` part (never looked at
@@ -281,7 +281,8 @@ def _titled(shared: Path) -> Iterator[tuple[str, str, str]]:
 
 def damage_title(text: str) -> str:
     title, _, body = text.partition("\n")
-    kind = TITLE_KINDS[_hash("title " + text) % len(TITLE_KINDS)]
+    kinds = [k for k in TITLE_KINDS if applies(k, title)]
+    kind = kinds[_hash("title " + text) % len(kinds)]
     return KINDS[kind](title) + "\n" + body
 
 

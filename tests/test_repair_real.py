@@ -1,8 +1,8 @@
 """The repair stage on real corpora: no false mojibake repairs, and a gate that never skips a
 line ftfy would fix.
 
-False repairs are counted per document (every document of ``../shared/data/text/`` and every
-lingua sentence) among the edits of mojibake rules only (not entities, spaces, controls, NFC).
+False repairs are counted per document (every document of ``../shared/data/text/``, the title
+and main text of every extraction benchmark page, and every lingua sentence) among the edits of mojibake rules only (not entities, spaces, controls, NFC).
 Real corpora do carry real mojibake (PEERS.md: IMDb reviews with Windows-1252 punctuation stored
 as C1 controls, lingua sentences in French, Czech, Romanian... that were decoded with the wrong
 code page). So an edit counts as a *verified* repair when the characters it removed are exactly
@@ -41,7 +41,8 @@ JUSTIFIED: dict[str, str] = {}
 
 
 def iter_documents(shared_data: Path) -> Iterator[tuple[str, str]]:
-    """(source label, text) for every document of text/ and every lingua sentence."""
+    """(source label, text) for every document of text/, every extraction page's ground-truth
+    text and every lingua sentence."""
     import zstandard
 
     for path in sorted((shared_data / "text").glob("*.jsonl.zst")):
@@ -55,6 +56,14 @@ def iter_documents(shared_data: Path) -> Iterator[tuple[str, str]]:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for i, line in enumerate(fh):
                 yield f"{path.name}:{i}", json.loads(line)["text"]
+    aeb = shared_data / "extraction" / "scrapinghub-aeb" / "ground-truth.json"
+    if aeb.exists():
+        for key, item in sorted(json.loads(aeb.read_text(encoding="utf-8")).items()):
+            yield f"extraction/aeb:{key[:12]}", item.get("articleBody") or ""
+    for path in sorted((shared_data / "extraction" / "wcxb-dev" / "ground-truth").glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))["ground_truth"]
+        text = (truth.get("title") or "") + "\n" + (truth.get("main_content") or "")
+        yield f"extraction/wcxb:{path.stem}", text
     for path in sorted((shared_data / "langid" / "lingua-sentences").glob("*.txt")):
         if path.name.startswith("LICENSE"):
             continue

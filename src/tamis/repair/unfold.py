@@ -50,7 +50,18 @@ SPACE_FOLD_LEADS = frozenset("ÃÅÐÂÎàáâãäåæçèéêëìíîïðñòó
 _PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ"
 _CYRILLIC_VOWELS = set("аеёиоуыэюяіїєўәөүұАЕЁИОУЫЭЮЯІЇЄЎ")
 _GREEK_VOWELS = set("αεηιουωάέήίόύώϊϋΐΰ")
-_LATVIAN = set("ēīūļņķģĒĪŪĻŅĶĢ")
+_LATVIAN = set("ēīūōļņķģĒĪŪŌĻŅĶĢ")
+_SLAVIC = set("šžćđěřňťůŠŽĆĐĚŘŇŤŮ")
+# A lead and a folded character no clean word holds: ``Ã3`` (ó), ``Ão`` (ú), ``Ãa`` (ê), ``Å3``
+# (ų).
+_FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3"])
+# Leads after which NFKC's ``a`` and ``o`` (ª º) are read as folded bytes; after the others
+# (``Äa`` is Ī, ``Äo`` ĺ: rare) they are letters after a lost byte (``sreÄa``, ``najjaÄoj``).
+_LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
+# Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
+_SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ")
+# A lead and a continuation read directly: Windows-1252 mojibake on its own.
+_PAIR_RE = re.compile("[ÂÃÄÅÆÐÑÒÓ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _HUNGARIAN = set("őűŐŰ")
 _ESPERANTO = set("ĉĥĵŝŭĈĤĴŜŬ")
 
@@ -111,9 +122,11 @@ def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at
         for rest, end, how in _continuations(line, j + 1, need - 1, mode, False, lead_at):
             yield [b, *rest], end, how
         return
-    if mode == "nfkc":
+    if mode.startswith("nfkc"):
         for folded, fb in folds.items():
             if folded == " " and line[lead_at] not in SPACE_FOLD_LEADS:
+                continue
+            if mode == "nfkc-strict" and folded in "ao" and line[lead_at] not in _LETTER_FOLD_LEADS:
                 continue
             if line.startswith(folded, j):
                 for rest, end, how in _continuations(
@@ -128,7 +141,7 @@ def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at
         for hb in UNDEFINED:
             for rest, end, _how in _continuations(line, j, need - 1, "direct", False, lead_at):
                 after = line[end] if end < len(line) else ""
-                if after.isascii() or SUSPECT_RE.match(after):
+                if after.isascii() or SUSPECT_RE.match(after) or after > "\u024f":
                     yield [hb, *rest], end, "hole"
 
 
@@ -168,14 +181,16 @@ def _choose(options: list[str], before: str, after: str, line: str) -> str:
         return "ρ"
     if {"א", "ם"} <= chosen:
         return "ם" if before.isalpha() and not after.isalpha() else "א"
+    if "Đ" in chosen and any("\u1ea0" <= c <= "\u1ef9" or c in "ơưƠƯ" for c in line):
+        return "Đ"  # Vietnamese
     if "ĝ" in chosen and any(c in _ESPERANTO for c in line):
         return "ĝ"
-    if (
-        "č" in chosen
-        and "ā" in chosen
-        and (not after.isalpha() or any(c in _LATVIAN for c in line))
-    ):
-        return "ā"  # a word ending: Latvian, Maori, Tagalog (Slavic words rarely end in č)
+    if "č" in chosen and "ā" in chosen:
+        if any(c in _SLAVIC for c in line):
+            return "č"
+        if any(c in _LATVIAN for c in line) or not after.isalpha():
+            return "ā"  # Latvian, Maori, Tagalog; a word ending (without Slavic letters around)
+        return "č"
     if "Ł" in chosen and "Ő" in chosen and any(c in _HUNGARIAN for c in line):
         return "Ő"
     if {"ề", "ọ", "ờ"} <= chosen:
@@ -266,19 +281,42 @@ def _strong(line: str, p: Piece) -> bool:
     or a capital lead letter inside a lower-case word."""
     if p.how == "fold" and _FOLD_MARK_RE.search(line, p.start, p.end):
         return True
-    if p.how == "fold" and line[p.start] in CAPITAL_LEADS and line[p.start + 1] in "123ao":
+    if p.how == "fold" and line[p.start : p.start + 2] in _FOLDED_PAIRS:
         return True  # ``Ã3tima``, ``Ão``: no word puts a digit or lower-case a/o after Ã
     before = line[p.start - 1] if p.start else ""
-    after = line[p.end] if p.end < len(line) else ""
     lead = line[p.start]
-    if p.how != "direct" and lead in CAPITAL_LEADS and before.islower():
-        return after.isalpha() or p.end - p.start > 1
-    return False
+    if lead >= "à" and _symbolic(line, p):
+        return True  # ``áo¥``, ``á»§``: a three-byte sequence whose other bytes are symbols
+    return p.how != "direct" and lead in CAPITAL_LEADS and before.islower()
+
+
+def _symbolic(line: str, p: Piece) -> bool:
+    """Whether a three-byte sequence shows itself: each continuation read directly is a
+    symbol no text puts after a letter (not a quote, dash, ellipsis or space), and a lost byte
+    only follows Vietnamese ``áº``/``á»`` (E1 BA/BB)."""
+    lead = line[p.start]
+    if not "à" <= lead <= "ï":
+        return False
+    body = line[p.start + 1 : p.end]
+    direct = [c for c in body if c in _SYMBOL_CONT]
+    if not direct or " " in body:
+        return False
+    if p.how == "hole":
+        return lead == "á" and body[:1] in ("º", "»")
+    return all(c in _SYMBOL_CONT or (p.how == "fold" and c in "123ao") for c in body)
 
 
 def _folds_beyond_space(line: str, pieces: list[Piece]) -> bool:
-    """Whether some fold is more than a no-break space folded to a space."""
-    return any(p.how == "fold" and line[p.start + 1 : p.end] != " " for p in pieces)
+    """Whether some fold is more than a no-break space folded to a space after a lead whose
+    A0 reading is rare (``Ä `` is Ġ, C4 A0; ``Ã `` is à, common)."""
+    for p in pieces:
+        folded = line[p.start + 1 : p.end]
+        if p.how != "fold" or (folded == " " and p.char not in "àŠРΠ"):
+            continue
+        if folded in ("a", "o") and line[p.start] not in _LETTER_FOLD_LEADS:
+            continue  # ``Äa`` is Ī (C4 AA), or č that lost its byte before an a
+        return True
+    return False
 
 
 def _evidence(line: str, pieces: list[Piece]) -> bool:
@@ -320,7 +358,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
         return [_replacement(offset, p, rule, mode) for p in pieces]
     for mode in ("nfkc", "holes"):
-        pieces = rebuild(line, mode)
+        pieces = rebuild(line, "nfkc-strict" if mode == "nfkc" else mode)
         lossy = [p for p in pieces if p.how != "direct"]
         if not lossy:
             continue
@@ -328,7 +366,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
         # Sequence by sequence: only where the line holds a sign no clean text has, and only
         # sequences that show it themselves or start with a capital lead letter.
-        if any(_strong(line, p) for p in lossy) or EVIDENCE_RE.search(line):
+        if any(_strong(line, p) for p in pieces) or _PAIR_RE.search(line):
             damage = DAMAGE[mode]
             kept = [
                 p
@@ -337,7 +375,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
                 and (
                     _strong(line, p)
                     or (p.how != "direct" and line[p.start] in CAPITAL_LEADS)
-                    or (p.how == "direct" and EVIDENCE_RE.fullmatch(line, p.start, p.end))
+                    or (p.how == "direct" and _PAIR_RE.fullmatch(line, p.start, p.end))
                 )
                 and damage(p.char) == line[p.start : p.end]
             ]
