@@ -6,9 +6,8 @@ quotation nested inside a double one. When a repair cannot read the kind of a qu
 the bytes (a Latin-1 reading with the C1 bytes stripped leaves the same ``â`` for all four),
 the role of the line decides it. A line is a headline when it is short and does not end a
 sentence (no final full stop, question or exclamation mark once closing quotes and brackets are
-set aside), or when it is short, asks or exclaims, and is the document's first line, or a
-repetition of it (a page title repeated as its heading), followed by longer body text. A short
-first line that ends in a full stop is a sentence: titles rarely end in one.
+set aside), or when it is short and is the document's first line, or a repetition of it (a page
+title repeated as its heading), followed by longer body text.
 """
 
 from __future__ import annotations
@@ -57,8 +56,6 @@ def is_headline(text: str, start: int, end: int) -> bool:
         return False
     if not ends_a_sentence(line):
         return True
-    if not line.rstrip(CLOSING).endswith(("?", "!")):
-        return False  # a short first line that ends in a full stop is a sentence, not a title
     first = _first_line(text)
     if first is None:
         return False

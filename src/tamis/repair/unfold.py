@@ -122,10 +122,13 @@ def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at
         for rest, end, how in _continuations(line, j + 1, need - 1, mode, False, lead_at):
             yield [b, *rest], end, how
         return
+    punctuation = line.startswith("â€", lead_at)
     if mode.startswith("nfkc"):
         for folded, fb in folds.items():
-            if folded == " " and line[lead_at] not in SPACE_FOLD_LEADS:
+            if folded == " " and not _space_folds(line, lead_at, j):
                 continue
+            if punctuation and folded != "TM" and not _FOLD_MARK_RE.match(folded, 1):
+                continue  # ``â€`` with ``o`` or a space is lossy's (``â€oe``, ``â€ word``)
             if mode == "nfkc-strict" and folded in "ao" and line[lead_at] not in _LETTER_FOLD_LEADS:
                 continue
             if line.startswith(folded, j):
@@ -138,11 +141,51 @@ def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at
             return  # in the U+2000 block only ``”`` (E2 80 9D) loses its last byte
         # One lost byte per sequence, never the first continuation of a longer one (a lead
         # with nothing after it is a letter, not a sequence that lost two bytes).
-        for hb in UNDEFINED:
+        for hb in (0x9D,) if punctuation else UNDEFINED:
             for rest, end, _how in _continuations(line, j, need - 1, "direct", False, lead_at):
                 after = line[end] if end < len(line) else ""
-                if after.isascii() or SUSPECT_RE.match(after) or after > "\u024f":
+                if _hole_fits(line, lead_at, after):
                     yield [hb, *rest], end, "hole"
+
+
+def _hole_fits(line: str, lead_at: int, after: str) -> bool:
+    """Whether a byte may have been dropped before ``after``. Not before ``?`` or U+FFFD, the
+    placeholders of a byte lost by an encoder (ftfy's case), unless one ``â€?`` is all the line
+    holds (``Ansprechensâ€?``: a quote before a question mark); not between ``Ã``, ``Å`` or a
+    three-byte lead and a space (ftfy's ``Ã `` for ``à``, whose A0 became a space); and only before ASCII, another sequence, or letters beyond the
+    Latin blocks of the single-byte code pages (``Ť`` after ``Ä`` is Windows-1250)."""
+    if after in ("?", "\ufffd"):
+        return (
+            line.startswith("â€", lead_at)
+            and line.count("â€?") == 1
+            and "\ufffd" not in line
+            and re.search("[ÂÃ]\\?", line) is None
+        )
+    lead = line[lead_at]
+    if (lead in "ÃÅ" or "à" <= lead <= "ï") and after == " " and lead_at + 1 < len(line):
+        return line[lead_at + 1] == "€"  # ``Ã ``, ``Å ``, ``à¸ ``: à, Š, ภ whose A0 became a space
+    if lead == "Ã" and not after:
+        return False
+    return after.isascii() or SUSPECT_RE.match(after) is not None or after > "\u024f"
+
+
+_VIETNAMESE_MOJIBAKE_RE = re.compile("á[º»]|Æ°|Æ¡")
+
+
+def _space_folds(line: str, lead_at: int, j: int) -> bool:
+    """Whether the space at ``j`` may be a folded no-break space (A0) after the lead: for a
+    two-byte lead only before a space, punctuation, another sequence, or in Vietnamese
+    mojibake (``thÃ nh``); ftfy reads ``Ã`` before a letter as ``à`` plus a lost space
+    (``voilÃ le``, ``C O N C L U S Ã O``)."""
+    lead = line[lead_at]
+    if lead not in SPACE_FOLD_LEADS:
+        return False
+    if lead >= "à":
+        return True
+    nxt = line[j + 1] if j + 1 < len(line) else ""
+    if nxt.isascii() and nxt.isalpha():
+        return _VIETNAMESE_MOJIBAKE_RE.search(line) is not None
+    return True
 
 
 def _plausible(ch: str, how: str) -> bool:
@@ -156,7 +199,9 @@ def _letter_before(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
 
-def _choose(options: list[str], before: str, after: str, line: str) -> str:
+def _choose(
+    options: list[str], before: str, after: str, line: str, word: tuple[str, str] = ("", "")
+) -> str:
     """The likeliest reading of a sequence that lost a byte, from the letters around it."""
     if len(options) == 1:
         return options[0]
@@ -194,12 +239,31 @@ def _choose(options: list[str], before: str, after: str, line: str) -> str:
     if "Ł" in chosen and "Ő" in chosen and any(c in _HUNGARIAN for c in line):
         return "Ő"
     if {"ề", "ọ", "ờ"} <= chosen:
-        return _vietnamese(before, after)
+        return _vietnamese(before, after, word)
     return min(options, key=lambda c: (_PRIOR.find(c) % (len(_PRIOR) + 1), c))
 
 
-def _vietnamese(before: str, after: str) -> str:
-    """ề ọ ỏ ờ (E1 BB 81/8D/8F/9D): the syllable's other letters decide."""
+# Common Vietnamese syllables holding ề ọ ỏ or ờ (E1 BB 81/8D/8F/9D, the bytes a strict
+# Windows-1252 decoder drops): the syllable a lost byte leaves is looked up here first.
+_VI_SYLLABLES = frozenset(
+    """về đề nề kề thề nền bền tiền liền miền điều nhiều chiều kiều hiền quyền truyền chuyền
+    thuyền đều đền mềm nghề bề phiền viền riềng trề mề lề tề hề giềng huyền khuyền xiềng kiềm
+    kiềng niềm chuyền thiền triều siêu yều giềng rền sền lền
+    học họ chọn trọng ngọc mọi gọi đọc bọn dọn lọc nhọn cọp họp chọc thọ lọ bọ giọng trọn đọng
+    vọng mọc sọ tọa họa thọc nọc ngọt nhọc dọc rọi vọt gọn mọn nọ họng cọc gọt xọc bọc mọt
+    nhỏ bỏ cỏ tỏ khỏe khỏi hỏi đỏ giỏi mỏi nỏ lỏng bỏng mỏng thỏ trỏ vỏ rỏ hỏa giỏ xỏ ngỏ mỏ tỏi
+    gỏi tỏa bỏi chỏm ỏ
+    giờ chờ bờ cờ nhờ thờ mờ vờ ờ người trời mời lời đời thời rời cười mười dời bời hời sờ lờ
+    xờ tờ rờ gờ ngờ cờ lười tười bười dười""".split()
+)
+
+
+def _vietnamese(before: str, after: str, word: tuple[str, str] = ("", "")) -> str:
+    """ề ọ ỏ ờ (E1 BB 81/8D/8F/9D): a known syllable, else the syllable's other letters."""
+    head, tail = word[0].lower(), word[1].lower()
+    for ch in ("ọ", "ề", "ờ", "ỏ"):
+        if head + ch + tail in _VI_SYLLABLES:
+            return ch
     if before in "ưƯ":
         return "ờ"
     if before in "iyIY" or after in "unmUNM":
@@ -258,6 +322,10 @@ def _spliced(line: str, pieces: list[Piece]) -> str:
     return "".join(parts)
 
 
+_WORD_BEFORE = re.compile(r"[^\W\d_]*$")
+_WORD_AFTER = re.compile(r"[^\W\d_]*")
+
+
 def _settle(line: str, pieces: list[Piece]) -> None:
     """Pick each lost-byte reading from its rebuilt neighbours (two passes: the neighbours may
     be rebuilt characters themselves)."""
@@ -269,7 +337,9 @@ def _settle(line: str, pieces: list[Piece]) -> None:
             if len(p.options) > 1:
                 before = text[at - 1] if at > 0 else ""
                 after = text[at + 1] if at + 1 < len(text) else ""
-                p.char = _choose(list(p.options), before, after, text)
+                head = _WORD_BEFORE.search(text, 0, at).group()  # type: ignore[union-attr]
+                tail = _WORD_AFTER.match(text, at + 1).group()  # type: ignore[union-attr]
+                p.char = _choose(list(p.options), before, after, text, (head, tail))
             shift += 1 - (p.end - p.start)
 
 
@@ -287,7 +357,7 @@ def _strong(line: str, p: Piece) -> bool:
     lead = line[p.start]
     if lead >= "à" and _symbolic(line, p):
         return True  # ``áo¥``, ``á»§``: a three-byte sequence whose other bytes are symbols
-    return p.how != "direct" and lead in CAPITAL_LEADS and before.islower()
+    return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
 
 
 def _symbolic(line: str, p: Piece) -> bool:
@@ -311,7 +381,7 @@ def _folds_beyond_space(line: str, pieces: list[Piece]) -> bool:
     A0 reading is rare (``Ä `` is Ġ, C4 A0; ``Ã `` is à, common)."""
     for p in pieces:
         folded = line[p.start + 1 : p.end]
-        if p.how != "fold" or (folded == " " and p.char not in "àŠРΠ"):
+        if p.how != "fold" or (folded == " " and line[p.start] < "à" and p.char not in "àŠРΠ"):
             continue
         if folded in ("a", "o") and line[p.start] not in _LETTER_FOLD_LEADS:
             continue  # ``Äa`` is Ī (C4 AA), or č that lost its byte before an a
@@ -336,6 +406,17 @@ def _replacement(offset: int, p: Piece, rule: str, mode: str) -> Replacement:
     return Replacement(offset + p.start, offset + p.end, p.char, rule, reason)
 
 
+def _ours(line: str, p: Piece) -> bool:
+    """Whether a rebuilt whole line emits this sequence. ``â€`` sequences are ftfy's when whole
+    and :mod:`.lossy`'s when a lost byte leaves their kind to the context (``â€`` before a
+    word opens a quotation); this pass keeps those its bytes decide: a folded ``™`` or ``˜``,
+    and a lost 9D before punctuation or the end (``Ansprechensâ€?``)."""
+    if not _punctuation(line, p) or p.how == "fold":
+        return True
+    after = line[p.end] if p.end < len(line) else ""
+    return p.how == "hole" and not after.isspace() and not after.isalnum()
+
+
 def _punctuation(line: str, p: Piece) -> bool:
     """``â€`` sequences: the marks of the U+2000 block, left to :mod:`tamis.repair.lossy`."""
     return line.startswith("â€", p.start)
@@ -355,8 +436,10 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     if "nfkc" in whole and "holes" in whole and not _folds_beyond_space(line, whole["nfkc"]):
         del whole["nfkc"]  # ``Ä `` is ā (a lost byte) before a space, rather than Ġ (C4 A0)
     for mode, pieces in whole.items():
+        # The marks of the U+2000 block (``â€``) are left to ftfy and :mod:`.lossy`, which
+        # read quotes from their context.
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
-        return [_replacement(offset, p, rule, mode) for p in pieces]
+        return [_replacement(offset, p, rule, mode) for p in pieces if _ours(line, p)]
     for mode in ("nfkc", "holes"):
         pieces = rebuild(line, "nfkc-strict" if mode == "nfkc" else mode)
         lossy = [p for p in pieces if p.how != "direct"]
@@ -366,7 +449,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
         # Sequence by sequence: only where the line holds a sign no clean text has, and only
         # sequences that show it themselves or start with a capital lead letter.
-        if any(_strong(line, p) for p in pieces) or _PAIR_RE.search(line):
+        if any(_strong(line, p) for p in lossy):
             damage = DAMAGE[mode]
             kept = [
                 p
