@@ -173,7 +173,7 @@ def _dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     nxt = line[end] if end < len(line) else ""
     if not nxt or _is_space(nxt):
         return None  # a dagger before a space is a footnote mark, whatever else the line holds
-    if prev in "([{" or (nxt.isdigit() and not prev.isalpha()):
+    if prev in "([{" or (nxt.isdigit() and _is_space(prev)):
         return None  # ``(†44)``, ``†1944``: a death or footnote mark, no quote follows a bracket
     if start >= 2 and not line[start - 2].isascii() and not prev.isascii():
         return None  # inside a longer mojibake sequence (``Ãƒ`` ``Ë†``): ftfy's to decode

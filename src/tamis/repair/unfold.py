@@ -180,7 +180,7 @@ def _space_folds(line: str, lead_at: int, j: int) -> bool:
     lead = line[lead_at]
     if lead not in SPACE_FOLD_LEADS:
         return False
-    if lead >= "à":
+    if lead != "Ã":
         return True
     nxt = line[j + 1] if j + 1 < len(line) else ""
     if nxt.isascii() and nxt.isalpha():
@@ -250,11 +250,9 @@ _VI_SYLLABLES = frozenset(
     thuyền đều đền mềm nghề bề phiền viền riềng trề mề lề tề hề giềng huyền khuyền xiềng kiềm
     kiềng niềm chuyền thiền triều siêu yều giềng rền sền lền
     học họ chọn trọng ngọc mọi gọi đọc bọn dọn lọc nhọn cọp họp chọc thọ lọ bọ giọng trọn đọng
-    vọng mọc sọ tọa họa thọc nọc ngọt nhọc dọc rọi vọt gọn mọn nọ họng cọc gọt xọc bọc mọt
-    nhỏ bỏ cỏ tỏ khỏe khỏi hỏi đỏ giỏi mỏi nỏ lỏng bỏng mỏng thỏ trỏ vỏ rỏ hỏa giỏ xỏ ngỏ mỏ tỏi
-    gỏi tỏa bỏi chỏm ỏ
-    giờ chờ bờ cờ nhờ thờ mờ vờ ờ người trời mời lời đời thời rời cười mười dời bời hời sờ lờ
-    xờ tờ rờ gờ ngờ cờ lười tười bười dười""".split()
+    vọng mọc tọa họa thọc nọc ngọt nhọc dọc rọi vọt gọn mọn họng cọc gọt xọc bọc mọt
+    nhỏ bỏ cỏ khỏe khỏi hỏi giỏi mỏi lỏng bỏng mỏng trỏ vỏ hỏa giỏ xỏ ngỏ tỏi gỏi tỏa chỏm
+    giờ chờ nhờ thờ mờ ờ người trời mời lời đời thời rời cười mười dời tờ gờ ngờ lười""".split()
 )
 
 
@@ -360,6 +358,12 @@ def _strong(line: str, p: Piece) -> bool:
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
 
 
+def _before_lower(line: str, p: Piece) -> bool:
+    """A capital lead letter that lost a byte right before a lower-case letter (``Äasom``)."""
+    after = line[p.end] if p.end < len(line) else ""
+    return p.how == "hole" and line[p.start] in CAPITAL_LEADS and after.islower()
+
+
 def _symbolic(line: str, p: Piece) -> bool:
     """Whether a three-byte sequence shows itself: each continuation read directly is a
     symbol no text puts after a letter (not a quote, dash, ellipsis or space), and a lost byte
@@ -411,7 +415,7 @@ def _ours(line: str, p: Piece) -> bool:
     and :mod:`.lossy`'s when a lost byte leaves their kind to the context (``â€`` before a
     word opens a quotation); this pass keeps those its bytes decide: a folded ``™`` or ``˜``,
     and a lost 9D before punctuation or the end (``Ansprechensâ€?``)."""
-    if not _punctuation(line, p) or p.how == "fold":
+    if not _punctuation(line, p) or p.how != "hole":
         return True
     after = line[p.end] if p.end < len(line) else ""
     return p.how == "hole" and not after.isspace() and not after.isalnum()
@@ -449,7 +453,11 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
         # Sequence by sequence: only where the line holds a sign no clean text has, and only
         # sequences that show it themselves or start with a capital lead letter.
-        if any(_strong(line, p) for p in lossy):
+        if any(_strong(line, p) for p in lossy) or (
+            _PAIR_RE.search(line)
+            and "\ufffd" not in line
+            and any(_before_lower(line, p) for p in lossy)
+        ):
             damage = DAMAGE[mode]
             kept = [
                 p
