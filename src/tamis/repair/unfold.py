@@ -51,7 +51,7 @@ _PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ"
 _CYRILLIC_VOWELS = set("аеёиоуыэюяіїєўәөүұАЕЁИОУЫЭЮЯІЇЄЎ")
 _GREEK_VOWELS = set("αεηιουωάέήίόύώϊϋΐΰ")
 _LATVIAN = set("ēīūōļņķģĒĪŪŌĻŅĶĢ")
-_SLAVIC = set("šžćđěřňťůŠŽĆĐĚŘŇŤŮ")
+_SLAVIC = set("čšžćđěřňťůďľĺŕČŠŽĆĐĚŘŇŤŮĎĽĹŔ")
 # A lead and a folded character no clean word holds: ``Ã3`` (ó), ``Ão`` (ú), ``Ãa`` (ê), ``Å3``
 # (ų).
 _FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3"])
@@ -59,7 +59,7 @@ _FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3
 # (``Äa`` is Ī, ``Äo`` ĺ: rare) they are letters after a lost byte (``sreÄa``, ``najjaÄoj``).
 _LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
-_SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ")
+_SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ\xad")
 # A lead and a continuation read directly: Windows-1252 mojibake on its own.
 _PAIR_RE = re.compile("[ÂÃÄÅÆÐÑÒÓ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _HUNGARIAN = set("őűŐŰ")
@@ -372,12 +372,11 @@ def _symbolic(line: str, p: Piece) -> bool:
     if not "à" <= lead <= "ï":
         return False
     body = line[p.start + 1 : p.end]
-    direct = [c for c in body if c in _SYMBOL_CONT]
-    if not direct or " " in body:
+    byte_of = _tables()[0]
+    direct = [c for c in body if 0x80 <= byte_of.get(c, 0) < 0xC0]
+    if not direct or " " in body or not all(c in _SYMBOL_CONT for c in direct):
         return False
-    if p.how == "hole":
-        return lead == "á" and body[:1] in ("º", "»")
-    return all(c in _SYMBOL_CONT or (p.how == "fold" and c in "123ao") for c in body)
+    return p.how != "hole" or (lead == "á" and body[:1] in ("º", "»"))
 
 
 def _folds_beyond_space(line: str, pieces: list[Piece]) -> bool:
