@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tamis.document import Replacement
-from tamis.repair.precheck import EVIDENCE_RE, UNFOLD_RE, ftfy_gate
+from tamis.repair.precheck import EVIDENCE_RE, UNFOLD_RE
 
 FOLD_RULE = "folded_mojibake"
 HOLE_RULE = "lost_byte_mojibake"
@@ -60,6 +60,9 @@ _FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3
 _LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
 _SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ\xad")
+# Any lead and a continuation read directly: a line without one (nor a sign of
+# ``precheck.UNFOLD_RE``) has nothing this pass could rebuild with evidence.
+_LEAD_PAIR_RE = re.compile("[\u00c2-\u00f4][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 # A lead and a continuation read directly: Windows-1252 mojibake on its own.
 _PAIR_RE = re.compile("[ÂÃÄÅÆÐÑÒÓ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _HUNGARIAN = set("őűŐŰ")
@@ -413,11 +416,10 @@ def _ours(line: str, p: Piece) -> bool:
     """Whether a rebuilt whole line emits this sequence. ``â€`` sequences are ftfy's when whole
     and :mod:`.lossy`'s when a lost byte leaves their kind to the context (``â€`` before a
     word opens a quotation); this pass keeps those its bytes decide: a folded ``™`` or ``˜``,
-    and a lost 9D before punctuation or the end (``Ansprechensâ€?``)."""
+    and a lost 9D before a question mark (``Ansprechensâ€?``, which ftfy would make U+FFFD)."""
     if not _punctuation(line, p) or p.how != "hole":
         return True
-    after = line[p.end] if p.end < len(line) else ""
-    return p.how == "hole" and not after.isspace() and not after.isalnum()
+    return p.how == "hole" and line[p.end : p.end + 1] == "?"
 
 
 def _punctuation(line: str, p: Piece) -> bool:
@@ -557,9 +559,8 @@ def unfold_repairs(text: str) -> list[Replacement]:
         return []
     out: list[Replacement] = []
     start = 0
-    gate = ftfy_gate()
     for line in text.split("\n"):
-        if SUSPECT_RE.search(line) and (UNFOLD_RE.search(line) or gate.search(line)):
+        if UNFOLD_RE.search(line) or _LEAD_PAIR_RE.search(line):
             out += line_repairs(line, start)
         start += len(line) + 1
     return out
