@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tamis.document import Replacement
-from tamis.repair.precheck import EVIDENCE_RE, UNFOLD_RE
+from tamis.repair.precheck import EVIDENCE_RE, unfold_sign
 
 FOLD_RULE = "folded_mojibake"
 HOLE_RULE = "lost_byte_mojibake"
@@ -60,9 +60,11 @@ _FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3
 _LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
 _SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ\xad")
-# Any lead and a continuation read directly: a line without one (nor a sign of
-# ``precheck.UNFOLD_RE``) has nothing this pass could rebuild with evidence.
-_LEAD_PAIR_RE = re.compile("[\u00c2-\u00f4][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+# A two-byte lead and a continuation read directly, or a three-byte lead and two (``é”`` in
+# clean text is not one): a line without one (nor a sign of
+# ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
+_CONT_CLASS = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
+_LEAD_PAIR_RE = re.compile(f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}")
 # A lead and a continuation read directly: Windows-1252 mojibake on its own.
 _PAIR_RE = re.compile("[ÂÃÄÅÆÐÑÒÓ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _HUNGARIAN = set("őűŐŰ")
@@ -560,7 +562,7 @@ def unfold_repairs(text: str) -> list[Replacement]:
     out: list[Replacement] = []
     start = 0
     for line in text.split("\n"):
-        if UNFOLD_RE.search(line) or _LEAD_PAIR_RE.search(line):
+        if _LEAD_PAIR_RE.search(line) or unfold_sign(line):
             out += line_repairs(line, start)
         start += len(line) + 1
     return out
