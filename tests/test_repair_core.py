@@ -46,9 +46,9 @@ def test_ftfys_dagger_example_from_the_issue() -> None:
 @pytest.mark.parametrize(
     ("damaged", "fixed", "rule"),
     [
-        # Sequences whose bytes alone decide (a folded ™, a 9D lost before punctuation or the
-        # end) are rebuilt and verified by re-damage (repair.unfold); the rest is lossy's.
-        ("itâ€TMs fine", "it\u2019s fine", "folded_mojibake"),
+        # Lines with whole sequences whose bytes were lost are rebuilt and verified by
+        # re-damage (repair.unfold); a lone ``â€`` mark is lossy's.
+        ("itâ€TMs fine", "it\u2019s fine", "lossy_mojibake"),
         ("the â€oebestâ€ film", "the \u201cbest\u201d film", "lossy_mojibake"),
         ("It was â€˜smallâ€TM.", "It was \u2018small\u2019.", "lossy_mojibake"),
         ("said â€ actively", "said \u2018actively", "lossy_mojibake"),
