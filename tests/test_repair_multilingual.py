@@ -344,6 +344,12 @@ def test_every_kind_and_target_group_is_measured(model) -> None:
     assert {part(c[3]) for c in model} == {"tuned", "held_out"}
 
 
+# Held-out cells of the target groups that were below the 97% target when last measured
+# (bench/results/repair.md gives why): each is held at its measured share, so that a regression
+# shows; every other cell with ten cases or more must reach the target.
+FLOORS: dict[tuple[str, str], float] = {}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", TARGET_KINDS)
 def test_held_out_damage_is_restored_in_every_language_group(model, kind: str) -> None:
@@ -352,7 +358,7 @@ def test_held_out_damage_is_restored_in_every_language_group(model, kind: str) -
     short = {
         g: f"{ok}/{n}"
         for (g, _), (ok, n) in table.items()
-        if g in TARGET_GROUPS and n >= 10 and ok / n < TARGET
+        if g in TARGET_GROUPS and n >= 10 and ok / n < FLOORS.get((kind, g), TARGET)
     }
     shown = [(c[3][:80], got[:80]) for c, got in failures if c[0] in short][:5]
     assert not short, (short, shown)
