@@ -73,6 +73,29 @@ NOTES = """## Notes
   without capital accented letters: NFKC folds `Ã¨` (è) and `Ã´` (ô) to the same `Ã` plus a
   space, and stripping C1 leaves a bare `Ã` for every capital from À to ß; no context rule
   recovers those letters. `holes` drops `Á Í Ï Ð Ý` the same way (the 0.2% it misses).
+- Multilingual damage model (issue 18; `tamis.repair.unfold`): a line of UTF-8 read as
+  Windows-1252 whose bytes NFKC folded (`Å3⁄4` for `ž`) or a strict decoder dropped (`Ä` for
+  `č`) is rebuilt from its surviving characters and accepted only when re-damaging the rebuilt
+  line gives back exactly the damaged line and the line carries evidence no clean text has; a
+  line ftfy already decoded in part is rebuilt sequence by sequence, each verified the same way.
+  What still misses the 97% target, and why: a dropped byte leaves up to five readings, and
+  where the letters around it do not decide, a fixed order of likelihood does: Cyrillic `Ñ` is
+  `с я э ѐ ѝ` (the neighbouring letters pick wrongly often enough that, with several in a
+  text, whole texts come back exactly about four times in ten) and Vietnamese `á»` is `ề ọ ỏ Ố ờ` (a short list of
+  common syllables decides some); a word lexicon or a letter model per language would close
+  these, none ships here. `c1_stripped` leaves a bare `â` for every quote and dash, so single
+  versus double quotes and en versus em dashes follow the typography of news
+  (`tamis.repair.headline`): the model's first lines of two or three sentences are read as
+  headlines (single quotes) and English web pages set spaced em dashes; those are style, not
+  bytes. `c1_stripped_letters` (letters whose second byte is 80-9F, stripped) carries no
+  information to restore them and has no target. `ftfy_lossy`: once ftfy has read part of a
+  damaged line, the rest often has too little left (`á»` plus a lost byte after ftfy decoded
+  the line's other letters) to be rebuilt safely.
+- Clean text never edited: every edit of the rebuild pass is re-damage verified; on the real
+  corpora above the only documents it edits are lingua sentences that are damaged already
+  (Polish and Catalan text decoded with the wrong code page, where the lost byte's reading is
+  a guess). A dagger after a bracket (`(†44)`), before a space, or glued to a word before a
+  space (`lá† 1944`, which ftfy would read as one character) is never taken for a quote.
 - Charset detection: `decode_bytes` tries a BOM, then strict UTF-8, then a declared encoding,
   then the detector; "correct" means the decoded text equals the file decoded with its folder's
   codec, or with the decoder browsers use for that label (GBK for GB2312, cp932 for Shift_JIS,

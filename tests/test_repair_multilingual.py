@@ -439,9 +439,14 @@ def test_damage_then_repair_never_moves_away_from_the_clean_text(shared_data: Pa
 
     lines = [s for s in _clean_lines(shared_data) if not s.isascii()]
 
+    # ``c1_stripped_letters`` loses the bytes that tell letters apart: a rebuild may guess.
+    kinds = sorted(k for k in KINDS if k != "c1_stripped_letters")
+
     @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.sampled_from(lines), st.sampled_from(sorted(KINDS)))
+    @given(st.sampled_from(lines), st.sampled_from(kinds))
     def check(clean: str, kind: str) -> None:
+        if not applies(kind, clean):
+            return
         damaged = KINDS[kind](clean)
         fixed, edits = fix_text(damaged)
         assert undo(fixed, edits) == damaged

@@ -64,7 +64,9 @@ _SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚�
 # clean text is not one): a line without one (nor a sign of
 # ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
 _CONT_CLASS = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
-_LEAD_PAIR_RE = re.compile(f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}")
+_LEAD_PAIR_RE = re.compile(
+    f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}|\u00e2\u20ac\\?"
+)
 # A lead and a continuation read directly: Windows-1252 mojibake on its own.
 _PAIR_RE = re.compile("[ÂÃÄÅÆÐÑÒÓ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 _HUNGARIAN = set("őűŐŰ")
@@ -134,6 +136,8 @@ def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at
                 continue
             if punctuation and folded != "TM" and not _FOLD_MARK_RE.match(folded, 1):
                 continue  # ``â€`` with ``o`` or a space is lossy's (``â€oe``, ``â€ word``)
+            if mode == "nfkc-strict" and folded == "μ":
+                continue  # a Greek mu beside a lead ftfy left is a letter, not a folded µ
             if mode == "nfkc-strict" and folded in "ao" and line[lead_at] not in _LETTER_FOLD_LEADS:
                 continue
             if line.startswith(folded, j):
