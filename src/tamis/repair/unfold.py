@@ -136,8 +136,8 @@ def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at
                 continue
             if punctuation and folded != "TM" and not _FOLD_MARK_RE.match(folded, 1):
                 continue  # ``â€`` with ``o`` or a space is lossy's (``â€oe``, ``â€ word``)
-            if mode == "nfkc-strict" and folded == "μ":
-                continue  # a Greek mu beside a lead ftfy left is a letter, not a folded µ
+            if mode == "nfkc-strict" and folded == "μ" and line[lead_at] in "ÎÏ":
+                continue  # a Greek mu beside a Greek lead ftfy left is a letter, not a folded µ
             if mode == "nfkc-strict" and folded in "ao" and line[lead_at] not in _LETTER_FOLD_LEADS:
                 continue
             if line.startswith(folded, j):
