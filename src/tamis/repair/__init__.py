@@ -7,7 +7,9 @@ output of the previous one:
 
 1. ``crlf``: ``\\r\\n``, lone ``\\r`` and Unicode line separators become ``\\n``;
 2. ``html_entity``: entities left in text (``&amp;``, ``&#8217;``, ``&nbsp;``);
-3. ``lossy_mojibake`` / ``dagger_quote``: mojibake whose bytes were lost or folded
+3. ``folded_mojibake`` / ``lost_byte_mojibake``: UTF-8 read as Windows-1252 whose bytes NFKC
+   folded or a strict decoder dropped, rebuilt and verified by re-damage (:mod:`.unfold`);
+   ``lossy_mojibake`` / ``dagger_quote``: mojibake whose bytes were lost or folded
    (:mod:`tamis.repair.lossy`), before ftfy can turn it into daggers;
 4. ``c1_macroman``: C1 controls inside words that are MacRoman letters (:mod:`.legacy`);
 5. ``ftfy:*``: ftfy's decoding of the remaining mojibake, on gated lines only;
@@ -27,11 +29,19 @@ from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
 from tamis.repair.mojibake import ftfy_repairs
 from tamis.repair.precheck import needs_any_repair
+from tamis.repair.unfold import unfold_repairs
 
 STAGE = "repair"
 # Rules that change characters because they were mis-decoded (the ones that must never fire on
 # clean text); the others normalise representation.
-MOJIBAKE_RULE_PREFIXES = ("ftfy:", "lossy_mojibake", "dagger_quote", "c1_macroman")
+MOJIBAKE_RULE_PREFIXES = (
+    "ftfy:",
+    "lossy_mojibake",
+    "dagger_quote",
+    "c1_macroman",
+    "folded_mojibake",
+    "lost_byte_mojibake",
+)
 
 
 def is_mojibake_rule(rule: str) -> bool:
@@ -58,6 +68,7 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
     chosen: list[tuple[bool, Callable[[str], list[Replacement]]]] = [
         (config.normalize_whitespace, normalize.line_breaks),
         (config.entities, normalize.entities),
+        (config.lossy_mojibake, unfold_repairs),
         (config.lossy_mojibake, lossy_repairs),
         (config.mojibake, macroman_repairs),
         (config.mojibake, ftfy_repairs),

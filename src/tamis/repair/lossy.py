@@ -166,13 +166,17 @@ def _a_euro(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     return end, closing(line, start), "â€ closing a quotation, third byte lost"
 
 
-def _dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
+def _dagger(line: str, m: re.Match[str], evidence: bool) -> tuple[int, str, str] | None:
     """``†`` made by reading ``â€`` plus a space as E2 80 A0."""
     start, end = m.start(), m.end()
     prev = line[start - 1] if start else ""
     nxt = line[end] if end < len(line) else ""
     if not nxt or _is_space(nxt):
         return None  # a dagger before a space is a footnote mark, whatever else the line holds
+    if (prev and prev in "([{") or (nxt.isdigit() and _is_space(prev) and not evidence):
+        # ``(†44)``: a death or footnote mark (no quote opens right after a bracket); ``†1944``
+        # on a line without other mojibake is one too.
+        return None
     if start >= 2 and not line[start - 2].isascii() and not prev.isascii():
         return None  # inside a longer mojibake sequence (``Ãƒ`` ``Ë†``): ftfy's to decode
     if _is_space(prev):
@@ -280,7 +284,7 @@ def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
             result = _a_euro(line, m)
         elif found == "†":
             if evidence or _unpaired_quote_beside(line, m.start(), made):
-                result = _dagger(line, m)
+                result = _dagger(line, m, evidence)
                 rule = DAGGER_RULE
         else:
             if latin1 is None:

@@ -107,8 +107,20 @@ def _line_repairs(line: str, offset: int, gate, config) -> list[Replacement]:
         fixed, steps = fix_and_explain(piece, config)
         if fixed != piece:
             rule, reason = rule_for(steps)
-            out += diff_replacements(piece, fixed, rule, reason, offset + start)
+            out += [
+                r
+                for r in diff_replacements(piece, fixed, rule, reason, offset + start)
+                if not _FOOTNOTE_DAGGER_RE.search(line, r.start - offset, r.end - offset + 1)
+            ]
     return out
+
+
+# A dagger glued to the end of a word and followed by a space is a footnote or death mark
+# (``lá† 1944``): ftfy reads the letter, the dagger and the space (as A0) as one character.
+# After a two-byte lead (``Ñ†`` is ц, ``Ë†`` the ˆ of double mojibake) the dagger is a
+# continuation byte: ftfy's; not after ``ß`` or ``Í`` (Thaana, a combining mark), which are
+# letters of clean text.
+_FOOTNOTE_DAGGER_RE = re.compile("(?![\u00c2-\u00cc\u00ce-\u00de])[^\\W\\d_]\u2020(?: |$)")
 
 
 def ftfy_repairs(text: str) -> list[Replacement]:

@@ -67,6 +67,37 @@ ANY_WORK_RE = re.compile(
 )
 
 
+# A fold mark or spacing accent, or a capital lead letter after a lower-case one or before a
+# folded digit or letter: NFKC-folded or byte-dropped mojibake (:mod:`tamis.repair.unfold`) that
+# ftfy's gate may not flag. One character class is searched (fast), the context checked after.
+_UNFOLD_CHAR_RE = re.compile("[\u00c2-\u00de\u2044\u0300-\u036f]")
+_LOWER_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz") | {chr(c) for c in range(0xDF, 0x100)} - {
+    "\xf7"
+}
+
+
+def unfold_sign(text: str) -> bool:
+    """Whether ``text`` shows a sign of folded or byte-dropped mojibake (see above)."""
+    for m in _UNFOLD_CHAR_RE.finditer(text):
+        ch = m.group()
+        i = m.start()
+        if ch == "\u2044":
+            return True
+        if ch >= "\u0300":
+            # A spacing accent folded by NFKC: a combining mark after a space, or after a
+            # character ftfy read from it (``à``, ``†``: UTF-8 ending in A0); clean decomposed
+            # text puts combining marks after letters.
+            prev = text[i - 1] if i else ""
+            if prev == " " or (prev and not prev.isascii() and prev.encode()[-1] == 0xA0):
+                return True
+            continue
+        if i and text[i - 1] in _LOWER_BEFORE:
+            return True
+        if ch in "ÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
+            return True
+    return False
+
+
 def needs_any_repair(text: str) -> bool:
     """False only when no pass could change ``text``: three C-speed scans decide it."""
     if text.isascii():
@@ -76,5 +107,6 @@ def needs_any_repair(text: str) -> bool:
     return (
         ANY_WORK_RE.search(text) is not None
         or ftfy_gate().search(text) is not None
+        or unfold_sign(text)
         or not unicodedata.is_normalized("NFC", text)
     )

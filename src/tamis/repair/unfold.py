@@ -1,0 +1,572 @@
+"""UTF-8 read as Windows-1252 whose bytes were then folded by NFKC or dropped: rebuilt.
+
+ftfy decodes mojibake whose bytes all survive. Two common accidents make it give up on a line:
+
+* NFKC after the damage folds the character of a continuation byte: ``ž`` (C5 BE) read as
+  ``Å¾`` becomes ``Å3⁄4``, ``ü`` becomes ``Ã1⁄4``, ``ó`` ``Ã3``, ``ú`` ``Ão``, ``è`` ``Ã ̈``,
+  ``à`` ``Ã`` plus a space, ``х`` (D1 85) ``Ñ...``, ``’`` ``â€TM``;
+* a strict decoder drops the five bytes Windows-1252 leaves undefined (81 8D 8F 90 9D):
+  ``č`` (C4 8D) becomes a lone ``Ä``, ``с`` (D1 81) a lone ``Ñ``, ``”`` a bare ``â€``.
+
+Every sequence is rebuilt from its surviving characters: the lead character names the length
+of the UTF-8 sequence, each continuation byte is read directly, from the NFKC form it was folded
+to, or (when nothing is left of it) as one of the five undefined bytes. A line is rebuilt only
+when the damage it assumes, applied to the rebuilt line, gives back exactly the damaged line
+(``nfkc`` or ``holes``), and when it carries evidence that no clean text has (a pair ftfy's
+badness test flags, a fold mark ``⁄`` or a spacing accent inside a word, or a capital lead
+letter inside a lower-case word such as ``poÄetak``). A line that fails the whole-line check
+(ftfy already decoded part of it, or it is a damaged title above clean text) is rebuilt sequence
+by sequence, each verified the same way, only where such evidence sits in the line.
+
+Where a dropped byte leaves several readings (``Ä`` is ``ā č ď Đ ĝ``), the letters around it
+choose: case, then the letter's place in its word and a fixed order of likelihood
+(:func:`_choose`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tamis.document import Replacement
+from tamis.repair.precheck import EVIDENCE_RE, unfold_sign
+
+FOLD_RULE = "folded_mojibake"
+HOLE_RULE = "lost_byte_mojibake"
+UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+# A lead character of a two-to-four-byte UTF-8 sequence read as Windows-1252 (C2-F4).
+SUSPECT_RE = re.compile("[\u00c2-\u00f4]")
+# Lead characters whose sequences commonly lose a byte (Latin Extended-A, Cyrillic, Greek,
+# Hebrew, Arabic, Vietnamese, the U+2000 block, CJK), and the capitals of them that never follow
+# a lower-case letter in clean text (``poÄetak``; Irish ``nÉirinn`` and ``WpÜG`` are clean).
+HOLE_LEADS = frozenset("ÃÄÅÐÑÎÏ×ÙÛàáâãäåæçèé")
+CAPITAL_LEADS = frozenset("ÃÄÅÐÑÎÏ")
+# Leads after which a space may be a folded no-break space (à Š Р nbsp Π are C3/C5/D0/C2/CE A0).
+SPACE_FOLD_LEADS = frozenset("ÃÅÐÂÎàáâãäåæçèéêëìíîïðñòóô")
+# Readings of a lost byte, most likely first, where the context says nothing more.
+_PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ"
+_CYRILLIC_VOWELS = set("аеёиоуыэюяіїєўәөүұАЕЁИОУЫЭЮЯІЇЄЎ")
+_GREEK_VOWELS = set("αεηιουωάέήίόύώϊϋΐΰ")
+_LATVIAN = set("ēīūōļņķģĒĪŪŌĻŅĶĢ")
+_SLAVIC = set("čšžćđěřňťůďľĺŕČŠŽĆĐĚŘŇŤŮĎĽĹŔ")
+# A lead and a folded character no clean word holds: ``Ã3`` (ó), ``Ão`` (ú), ``Ãa`` (ê), ``Å3``
+# (ų).
+_FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3"])
+# Leads after which NFKC's ``a`` and ``o`` (ª º) are read as folded bytes; after the others
+# (``Äa`` is Ī, ``Äo`` ĺ: rare) they are letters after a lost byte (``sreÄa``, ``najjaÄoj``).
+_LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
+# Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
+_SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ\xad")
+# A two-byte lead and a continuation read directly, or a three-byte lead and two (``é”`` in
+# clean text is not one): a line without one (nor a sign of
+# ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
+_CONT_CLASS = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
+_LEAD_PAIR_RE = re.compile(
+    f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}|\u00e2\u20ac\\?"
+)
+# A lead and a continuation read directly: Windows-1252 mojibake on its own.
+_PAIR_RE = re.compile("[ÂÃÄÅÆÐÑÒÓ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+_HUNGARIAN = set("őűŐŰ")
+_ESPERANTO = set("ĉĥĵŝŭĈĤĴŜŬ")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, int], dict[str, int]]:
+    """(Windows-1252 character -> byte, NFKC fold of a continuation byte's character -> byte)."""
+    import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
+
+    byte_of = {}
+    folds = {}
+    for b in range(0x80, 0x100):
+        ch = bytes([b]).decode("sloppy-windows-1252")
+        byte_of[ch] = b
+        folded = unicodedata.normalize("NFKC", ch)
+        if b < 0xC0 and folded != ch:
+            folds[folded] = b
+    return byte_of, dict(sorted(folds.items(), key=lambda kv: -len(kv[0])))
+
+
+def _cp1252(text: str) -> str:
+    import ftfy.bad_codecs  # noqa: F401
+
+    return text.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def nfkc_damage(text: str) -> str:
+    return unicodedata.normalize("NFKC", _cp1252(text))
+
+
+def holes_damage(text: str) -> str:
+    return text.encode("utf-8").decode("cp1252", errors="ignore")
+
+
+DAMAGE = {"nfkc": nfkc_damage, "holes": holes_damage}
+
+
+@dataclass(slots=True)
+class Piece:
+    """One rebuilt sequence: line[start:end] read as ``char``."""
+
+    start: int
+    end: int
+    char: str
+    how: str  # "direct", "fold" or "hole"
+    options: tuple[str, ...]  # every reading the bytes allow (more than one after a hole)
+
+
+def _continuations(line: str, j: int, need: int, mode: str, first: bool, lead_at: int = -1):
+    """Every way to read ``need`` continuation bytes from ``line[j:]``: (bytes, end, how)."""
+    if need == 0:
+        yield [], j, "direct"
+        return
+    byte_of, folds = _tables()
+    ch = line[j] if j < len(line) else ""
+    b = byte_of.get(ch)
+    if b is not None and 0x80 <= b < 0xC0:
+        for rest, end, how in _continuations(line, j + 1, need - 1, mode, False, lead_at):
+            yield [b, *rest], end, how
+        return
+    punctuation = line.startswith("â€", lead_at)
+    if mode.startswith("nfkc"):
+        for folded, fb in folds.items():
+            if folded == " " and not _space_folds(line, lead_at, j):
+                continue
+            if punctuation and folded != "TM" and not _FOLD_MARK_RE.match(folded, 1):
+                continue  # ``â€`` with ``o`` or a space is lossy's (``â€oe``, ``â€ word``)
+            if mode == "nfkc-strict" and folded == "μ" and line[lead_at] in "ÎÏ":
+                continue  # a Greek mu beside a Greek lead ftfy left is a letter, not a folded µ
+            if mode == "nfkc-strict" and folded in "ao" and line[lead_at] not in _LETTER_FOLD_LEADS:
+                continue
+            if line.startswith(folded, j):
+                for rest, end, how in _continuations(
+                    line, j + len(folded), need - 1, mode, False, lead_at
+                ):
+                    yield [fb, *rest], end, "hole" if how == "hole" else "fold"
+    elif mode == "holes" and not first and line[lead_at] in HOLE_LEADS:
+        if line[lead_at] == "â" and line[lead_at + 1 : lead_at + 2] != "€":
+            return  # in the U+2000 block only ``”`` (E2 80 9D) loses its last byte
+        # One lost byte per sequence, never the first continuation of a longer one (a lead
+        # with nothing after it is a letter, not a sequence that lost two bytes).
+        for hb in (0x9D,) if punctuation else UNDEFINED:
+            for rest, end, _how in _continuations(line, j, need - 1, "direct", False, lead_at):
+                after = line[end] if end < len(line) else ""
+                if _hole_fits(line, lead_at, after):
+                    yield [hb, *rest], end, "hole"
+
+
+def _hole_fits(line: str, lead_at: int, after: str) -> bool:
+    """Whether a byte may have been dropped before ``after``. Not before ``?`` or U+FFFD, the
+    placeholders of a byte lost by an encoder (ftfy's case), unless one ``â€?`` is all the line
+    holds (``Ansprechensâ€?``: a quote before a question mark); not between ``Ã``, ``Å`` or a
+    three-byte lead and a space (ftfy's ``Ã `` for ``à``, whose A0 became a space); and only before ASCII, another sequence, or letters beyond the
+    Latin blocks of the single-byte code pages (``Ť`` after ``Ä`` is Windows-1250)."""
+    if after in ("?", "\ufffd"):
+        return (
+            line.startswith("â€", lead_at)
+            and line.count("â€?") == 1
+            and "\ufffd" not in line
+            and re.search("[ÂÃ]\\?", line) is None
+        )
+    lead = line[lead_at]
+    if (lead in "ÃÅ" or "à" <= lead <= "ï") and after == " " and lead_at + 1 < len(line):
+        return line[lead_at + 1] == "€"  # ``Ã ``, ``Å ``, ``à¸ ``: à, Š, ภ whose A0 became a space
+    if lead == "Ã" and not after:
+        return False
+    return after.isascii() or SUSPECT_RE.match(after) is not None or after > "\u024f"
+
+
+_VIETNAMESE_MOJIBAKE_RE = re.compile("á[º»]|Æ°|Æ¡")
+
+
+def _space_folds(line: str, lead_at: int, j: int) -> bool:
+    """Whether the space at ``j`` may be a folded no-break space (A0) after the lead: for a
+    two-byte lead only before a space, punctuation, another sequence, or in Vietnamese
+    mojibake (``thÃ nh``); ftfy reads ``Ã`` before a letter as ``à`` plus a lost space
+    (``voilÃ le``, ``C O N C L U S Ã O``)."""
+    lead = line[lead_at]
+    if lead not in SPACE_FOLD_LEADS:
+        return False
+    if lead != "Ã":
+        return True
+    nxt = line[j + 1] if j + 1 < len(line) else ""
+    if nxt.isascii() and nxt.isalpha():
+        return _VIETNAMESE_MOJIBAKE_RE.search(line) is not None
+    return True
+
+
+def _plausible(ch: str, how: str) -> bool:
+    cat = unicodedata.category(ch)
+    if cat in ("Cc", "Cs", "Co", "Cn"):
+        return False
+    return how != "hole" or cat not in ("Cf", "Zs")
+
+
+def _letter_before(text: str, i: int) -> str:
+    return text[i - 1] if i > 0 else ""
+
+
+def _choose(
+    options: list[str], before: str, after: str, line: str, word: tuple[str, str] = ("", "")
+) -> str:
+    """The likeliest reading of a sequence that lost a byte, from the letters around it."""
+    if len(options) == 1:
+        return options[0]
+    lower = [c for c in options if c.islower()]
+    upper = [c for c in options if c.isupper()]
+    if before.islower() or (before.isalpha() and after.islower()):
+        options = lower or options
+    elif after.isupper() or (not before.isalpha() and not after.isalpha()):
+        options = upper or options
+    chosen = set(options)
+    if {"с", "я"} <= chosen:
+        if after in _CYRILLIC_VOWELS or after == "ь":
+            return "с"  # я is a vowel itself; сь, ся, со
+        if after == "й" or (before.isalpha() and not after.isalpha()):
+            return "я"  # яй; a word ending (ая, ия, для, меня)
+        return "с"
+    if {"А", "Н"} <= chosen:
+        return "Н" if after in _CYRILLIC_VOWELS else "А"
+    if {"ρ", "ύ"} <= chosen:
+        if before.isalpha() and before not in _GREEK_VOWELS and after not in _GREEK_VOWELS:
+            return "ύ"
+        return "ρ"
+    if {"א", "ם"} <= chosen:
+        return "ם" if before.isalpha() and not after.isalpha() else "א"
+    if "Đ" in chosen and any("\u1ea0" <= c <= "\u1ef9" or c in "ơưƠƯ" for c in line):
+        return "Đ"  # Vietnamese
+    if "ĝ" in chosen and any(c in _ESPERANTO for c in line):
+        return "ĝ"
+    if "č" in chosen and "ā" in chosen:
+        if any(c in _SLAVIC for c in line):
+            return "č"
+        if any(c in _LATVIAN for c in line) or not after.isalpha():
+            return "ā"  # Latvian, Maori, Tagalog; a word ending (without Slavic letters around)
+        return "č"
+    if "Ł" in chosen and "Ő" in chosen and any(c in _HUNGARIAN for c in line):
+        return "Ő"
+    if {"ề", "ọ", "ờ"} <= chosen:
+        return _vietnamese(before, after, word)
+    return min(options, key=lambda c: (_PRIOR.find(c) % (len(_PRIOR) + 1), c))
+
+
+# Common Vietnamese syllables holding ề ọ ỏ or ờ (E1 BB 81/8D/8F/9D, the bytes a strict
+# Windows-1252 decoder drops): the syllable a lost byte leaves is looked up here first.
+_VI_SYLLABLES = frozenset(
+    """về đề nề kề thề nền bền tiền liền miền điều nhiều chiều kiều hiền quyền truyền chuyền
+    thuyền đều đền mềm nghề bề phiền viền riềng trề mề lề tề hề giềng huyền khuyền xiềng kiềm
+    kiềng niềm chuyền thiền triều siêu yều giềng rền sền lền
+    học họ chọn trọng ngọc mọi gọi đọc bọn dọn lọc nhọn cọp họp chọc thọ lọ bọ giọng trọn đọng
+    vọng mọc tọa họa thọc nọc ngọt nhọc dọc rọi vọt gọn mọn họng cọc gọt xọc bọc mọt
+    nhỏ bỏ cỏ khỏe khỏi hỏi giỏi mỏi lỏng bỏng mỏng trỏ vỏ hỏa giỏ xỏ ngỏ tỏi gỏi tỏa chỏm
+    giờ chờ nhờ thờ mờ ờ người trời mời lời đời thời rời cười mười dời tờ gờ ngờ lười""".split()
+)
+
+
+def _vietnamese(before: str, after: str, word: tuple[str, str] = ("", "")) -> str:
+    """ề ọ ỏ ờ (E1 BB 81/8D/8F/9D): a known syllable, else the syllable's other letters."""
+    head, tail = word[0].lower(), word[1].lower()
+    for ch in ("ọ", "ề", "ờ", "ỏ"):
+        if head + ch + tail in _VI_SYLLABLES:
+            return ch
+    if before in "ưƯ":
+        return "ờ"
+    if before in "iyIY" or after in "unmUNM":
+        return "ề"
+    if after in "cptgCPTG":
+        return "ọ"  # a stop-final syllable takes only the sắc or nặng tone
+    if after in "iI":
+        return "ờ"
+    return "ọ"
+
+
+def rebuild(line: str, mode: str) -> list[Piece]:
+    """Every lead character of ``line`` read as a UTF-8 sequence, when its bytes allow it."""
+    byte_of, _ = _tables()
+    out: list[Piece] = []
+    i = 0
+    n = len(line)
+    while i < n:
+        m = SUSPECT_RE.search(line, i)
+        if m is None:
+            break
+        i = m.start()
+        lead = byte_of[line[i]]
+        need = 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
+        readings: dict[str, tuple[int, str]] = {}
+        for conts, end, how in _continuations(line, i + 1, need, mode, need > 1, i):
+            try:
+                ch = bytes([lead, *conts]).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if _plausible(ch, how):
+                best = readings.get(ch)
+                if best is None or end > best[0]:
+                    readings[ch] = (end, how)
+        if not readings:
+            i += 1
+            continue
+        # The longest reading wins (``1⁄4`` is ¼, not ¹ and a stray ``⁄4``); among equals the
+        # context chooses (a lost byte).
+        far = max(end for end, _ in readings.values())
+        options = tuple(ch for ch, (end, _) in readings.items() if end == far)
+        ch = options[0]
+        out.append(Piece(i, far, ch, readings[ch][1], options))
+        i = far
+    return out
+
+
+def _spliced(line: str, pieces: list[Piece]) -> str:
+    parts = []
+    pos = 0
+    for p in pieces:
+        parts.append(line[pos : p.start])
+        parts.append(p.char)
+        pos = p.end
+    parts.append(line[pos:])
+    return "".join(parts)
+
+
+_WORD_BEFORE = re.compile(r"[^\W\d_]*$")
+_WORD_AFTER = re.compile(r"[^\W\d_]*")
+
+
+def _settle(line: str, pieces: list[Piece]) -> None:
+    """Pick each lost-byte reading from its rebuilt neighbours (two passes: the neighbours may
+    be rebuilt characters themselves)."""
+    for _ in range(2):
+        text = _spliced(line, pieces)
+        shift = 0
+        for p in pieces:
+            at = p.start + shift
+            if len(p.options) > 1:
+                before = text[at - 1] if at > 0 else ""
+                after = text[at + 1] if at + 1 < len(text) else ""
+                head = _WORD_BEFORE.search(text, 0, at).group()  # type: ignore[union-attr]
+                tail = _WORD_AFTER.match(text, at + 1).group()  # type: ignore[union-attr]
+                p.char = _choose(list(p.options), before, after, text, (head, tail))
+            shift += 1 - (p.end - p.start)
+
+
+_FOLD_MARK_RE = re.compile("[\u2044\u0300-\u036f]")
+
+
+def _strong(line: str, p: Piece) -> bool:
+    """Evidence no clean text carries: a fold mark or spacing accent after a lead character,
+    or a capital lead letter inside a lower-case word."""
+    if p.how == "fold" and _FOLD_MARK_RE.search(line, p.start, p.end):
+        return True
+    if p.how == "fold" and line[p.start : p.start + 2] in _FOLDED_PAIRS:
+        return True  # ``Ã3tima``, ``Ão``: no word puts a digit or lower-case a/o after Ã
+    before = line[p.start - 1] if p.start else ""
+    lead = line[p.start]
+    if lead >= "à" and _symbolic(line, p):
+        return True  # ``áo¥``, ``á»§``: a three-byte sequence whose other bytes are symbols
+    return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
+
+
+def _before_lower(line: str, p: Piece) -> bool:
+    """A capital lead letter that lost a byte right before a lower-case letter (``Äasom``)."""
+    after = line[p.end] if p.end < len(line) else ""
+    return p.how == "hole" and line[p.start] in CAPITAL_LEADS and after.islower()
+
+
+def _symbolic(line: str, p: Piece) -> bool:
+    """Whether a three-byte sequence shows itself: each continuation read directly is a
+    symbol no text puts after a letter (not a quote, dash, ellipsis or space), and a lost byte
+    only follows Vietnamese ``áº``/``á»`` (E1 BA/BB)."""
+    lead = line[p.start]
+    if not "à" <= lead <= "ï":
+        return False
+    body = line[p.start + 1 : p.end]
+    byte_of = _tables()[0]
+    direct = [c for c in body if 0x80 <= byte_of.get(c, 0) < 0xC0]
+    if not direct or " " in body or not all(c in _SYMBOL_CONT for c in direct):
+        return False
+    return p.how != "hole" or (lead == "á" and body[:1] in ("º", "»"))
+
+
+def _folds_beyond_space(line: str, pieces: list[Piece]) -> bool:
+    """Whether some fold is more than a no-break space folded to a space after a lead whose
+    A0 reading is rare (``Ä `` is Ġ, C4 A0; ``Ã `` is à, common)."""
+    for p in pieces:
+        folded = line[p.start + 1 : p.end]
+        if p.how != "fold" or (folded == " " and line[p.start] < "à" and p.char not in "àŠРΠ"):
+            continue
+        if folded in ("a", "o") and line[p.start] not in _LETTER_FOLD_LEADS:
+            continue  # ``Äa`` is Ī (C4 AA), or č that lost its byte before an a
+        return True
+    return False
+
+
+def _evidence(line: str, pieces: list[Piece]) -> bool:
+    from ftfy.badness import is_bad
+
+    if any(_strong(line, p) for p in pieces):
+        return True
+    return EVIDENCE_RE.search(line) is not None or is_bad(line)
+
+
+def _replacement(offset: int, p: Piece, rule: str, mode: str) -> Replacement:
+    reason = (
+        "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
+        if mode == "nfkc"
+        else "UTF-8 read as Windows-1252 with its undefined bytes dropped: the byte restored"
+    )
+    return Replacement(offset + p.start, offset + p.end, p.char, rule, reason)
+
+
+def _ours(line: str, p: Piece) -> bool:
+    """Whether a rebuilt whole line emits this sequence. ``â€`` sequences are ftfy's when whole
+    and :mod:`.lossy`'s when a lost byte leaves their kind to the context (``â€`` before a
+    word opens a quotation); this pass keeps those its bytes decide: a folded ``™`` or ``˜``,
+    and a lost 9D before a question mark (``Ansprechensâ€?``, which ftfy would make U+FFFD)."""
+    if not _punctuation(line, p) or p.how != "hole":
+        return True
+    return p.how == "hole" and line[p.end : p.end + 1] == "?"
+
+
+def _punctuation(line: str, p: Piece) -> bool:
+    """``â€`` sequences: the marks of the U+2000 block, left to :mod:`tamis.repair.lossy`."""
+    return line.startswith("â€", p.start)
+
+
+def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
+    """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc)."""
+    if SUSPECT_RE.search(line) is None:
+        return []
+    whole: dict[str, list[Piece]] = {}
+    for mode in ("nfkc", "holes"):
+        pieces = rebuild(line, mode)
+        if any(p.how != "direct" for p in pieces):
+            _settle(line, pieces)
+            if DAMAGE[mode](_spliced(line, pieces)) == line and _evidence(line, pieces):
+                whole[mode] = pieces
+    if "nfkc" in whole and "holes" in whole and not _folds_beyond_space(line, whole["nfkc"]):
+        del whole["nfkc"]  # ``Ä `` is ā (a lost byte) before a space, rather than Ġ (C4 A0)
+    for mode, pieces in whole.items():
+        # The marks of the U+2000 block (``â€``) are left to ftfy and :mod:`.lossy`, which
+        # read quotes from their context.
+        rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
+        return [_replacement(offset, p, rule, mode) for p in pieces if _ours(line, p)]
+    for mode in ("nfkc", "holes"):
+        pieces = rebuild(line, "nfkc-strict" if mode == "nfkc" else mode)
+        lossy = [p for p in pieces if p.how != "direct"]
+        if not lossy:
+            continue
+        _settle(line, pieces)
+        rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
+        # Sequence by sequence: only where the line holds a sign no clean text has, and only
+        # sequences that show it themselves or start with a capital lead letter.
+        if any(_strong(line, p) for p in lossy) or (
+            _PAIR_RE.search(line)
+            and "\ufffd" not in line
+            and any(_before_lower(line, p) for p in lossy)
+        ):
+            damage = DAMAGE[mode]
+            kept = [
+                p
+                for p in pieces
+                if not _punctuation(line, p)
+                and (
+                    _strong(line, p)
+                    or (p.how != "direct" and line[p.start] in CAPITAL_LEADS)
+                    or (p.how == "direct" and _PAIR_RE.fullmatch(line, p.start, p.end))
+                )
+                and damage(p.char) == line[p.start : p.end]
+            ]
+            if kept:
+                out = [_replacement(offset, p, rule, mode) for p in kept]
+                taken = {i for p in kept for i in range(p.start, p.end)}
+                return sorted(
+                    out + [r for r in after_ftfy(line, offset) if r.start - offset not in taken],
+                    key=lambda r: r.start,
+                )
+    return after_ftfy(line, offset)
+
+
+def _fold_byte(text: str) -> int | None:
+    return _tables()[1].get(text)
+
+
+# A character whose UTF-8 ends in byte A0 (``à`` C3 A0, ``†`` E2 80 A0, ``Ҡ``), then a spacing
+# accent that NFKC made a space and a combining mark: ftfy's reading of folded mojibake.
+_AFTER_FTFY_RE = re.compile("([^\x00-\x7f])( ?[\u0300-\u036f])")
+
+
+_A0_SPACE_RE = re.compile("([\u0080-\u07ff])  (?=\\S)")
+
+
+def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
+    """Folded mojibake that ftfy then read in part: ``caractà ̈res`` is ``caractères`` (ftfy
+    took ``Ã`` and the folded ``¨`` for ``à``), ``†̃`` is ``‘`` (``â€`` and the space of a
+    folded ``˜``, read as a dagger). Each is verified by re-damage of what it restores."""
+    out: list[Replacement] = []
+    for m in _AFTER_FTFY_RE.finditer(line):
+        x, accent = m.group(1), m.group(2)
+        raw = x.encode("utf-8")
+        if len(raw) < 2 or raw[-1] != 0xA0:
+            continue
+        spaced = accent.startswith(" ")
+        fb = _fold_byte(accent if spaced else " " + accent)
+        if fb is None:
+            continue
+        lead = raw[:-1]
+        if x == "\u04a0":  # ``Ҡ``: MacRoman D2 A0 read from ``“†``: an opening double quote
+            prefix, lead = "\u201c", "\u2020".encode()[:-1]
+        else:
+            prefix = ""
+        try:
+            ch = (lead + bytes([fb])).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if (
+            not _plausible(ch, "fold")
+            or nfkc_damage(ch) != _cp1252_bytes(lead) + " " + accent.lstrip()
+        ):
+            continue
+        out.append(
+            Replacement(
+                offset + m.start(),
+                offset + m.end(),
+                prefix + ch,
+                FOLD_RULE,
+                "NFKC-folded mojibake that ftfy read in part: the folded byte restored",
+            )
+        )
+    if out:
+        # On such a line ftfy also read ``Ã`` and the space NFKC made of a no-break space as
+        # ``à``, keeping the space: ``à  l`` is ``à l``.
+        for m in _A0_SPACE_RE.finditer(line):
+            if len(m.group(1).encode("utf-8")) == 2 and m.group(1).encode("utf-8")[-1] == 0xA0:
+                out.append(
+                    Replacement(
+                        offset + m.end() - 1,
+                        offset + m.end(),
+                        "",
+                        FOLD_RULE,
+                        "a no-break space NFKC folded, read by ftfy as part of a letter",
+                    )
+                )
+        out.sort(key=lambda r: r.start)
+    return out
+
+
+def _cp1252_bytes(raw: bytes) -> str:
+    import ftfy.bad_codecs  # noqa: F401
+
+    return raw.decode("sloppy-windows-1252")
+
+
+def unfold_repairs(text: str) -> list[Replacement]:
+    if SUSPECT_RE.search(text) is None:
+        return []
+    out: list[Replacement] = []
+    start = 0
+    for line in text.split("\n"):
+        if _LEAD_PAIR_RE.search(line) or unfold_sign(line):
+            out += line_repairs(line, start)
+        start += len(line) + 1
+    return out
