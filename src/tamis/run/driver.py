@@ -27,10 +27,12 @@ import orjson
 from tamis import __version__
 from tamis.config import ConfigError, PipelineConfig
 from tamis.io.output import file_checksum
+from tamis.io.settle import SCHEMA_FILE, prepare_settle
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.executors import InProcessExecutor, LocalExecutor, make_queue
 from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs
 from tamis.run.worker import (
+    SETTLE_PHASE,
     Task,
     atomic_write,
     decision_path,
@@ -255,6 +257,13 @@ def run_pipeline(
                     work_dir(out) / f"phase{phase.index}" / "summary.json", orjson.dumps(summary)
                 )
                 atomic_write(decision_path(out, phase.index), pickle.dumps(decision, protocol=5))
+        # the record schema is settled once every shard is written (tamis.io.settle)
+        unsettled = prepare_settle(
+            out, pipeline.phases[-1].index, pipeline.signal_kinds(), shards, cfg.run.output_format
+        )
+        settle = (Task(str(out), resolved, SETTLE_PHASE, s.to_dict()) for s in unsettled)
+        for _ in executor.run(settle):
+            pass
     finally:
         executor.close()
         progress.stop()
@@ -301,7 +310,10 @@ def _finalize(
                     "rejected": ls["rejected"]["records"],
                     "quarantined": ls["quarantined"]["records"],
                 },
-                "outputs": last["outputs"],
+                "outputs": {
+                    kind: {k: info[k] for k in ("file", "records", "checksum")}
+                    for kind, info in last["outputs"].items()
+                },
             }
         )
     global_summaries = {}
@@ -335,6 +347,8 @@ def _finalize(
     }
     stats_doc = stats.to_dict()
     stats_doc["global"] = global_summaries
+    schema = orjson.loads((out / SCHEMA_FILE).read_bytes())
+    stats_doc["schema"] = {"version": schema["version"], "conflicts": schema["conflicts"]}
     stats_doc["dedup"] = {
         name: {"documents_removed": stats.stages[name].rejected, **summary}
         for name, summary in global_summaries.items()

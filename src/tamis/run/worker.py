@@ -29,6 +29,7 @@ from tamis.pipeline import Pipeline, Stats
 from tamis.run.plan import Shard
 
 WORK = ".tamis"
+SETTLE_PHASE = -1  # a task that brings one shard's outputs into the run's settled schema
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,9 @@ def _spilled(path: Path) -> Iterator[Document | dict]:
 class _FinalSinks:
     """The kept / rejected / quarantine shards of one shard ordinal, opened on first use."""
 
-    def __init__(self, out_dir: str, ordinal: int, fmt: str) -> None:
+    def __init__(self, out_dir: str, ordinal: int, fmt: str, signals: dict) -> None:
         self.out_dir, self.ordinal, self.fmt = out_dir, ordinal, fmt
+        self.signals = signals
         self.writers: dict[str, ShardWriter] = {}
 
     def write(self, kind: str, records: list[dict[str, Any]]) -> None:
@@ -183,7 +185,7 @@ class _FinalSinks:
         w = self.writers.get(kind)
         if w is None:
             path = Path(self.out_dir) / kind / shard_name(self.ordinal, self.fmt)
-            w = self.writers[kind] = ShardWriter(path, self.fmt)
+            w = self.writers[kind] = ShardWriter(path, self.fmt, kind=kind, signals=self.signals)
         w.write_many(records)
 
     def close(self) -> dict[str, Any]:
@@ -193,8 +195,12 @@ class _FinalSinks:
             out[kind] = {
                 "file": f"{kind}/{w.path.name}",
                 "records": w.count,
-                "checksum": file_checksum(w.path),
+                # a staged shard is written, and checksummed, when the run's schema is settled
+                "checksum": None if w.staged else file_checksum(w.path),
+                "profile": w.profile(),
             }
+            if w.staged:
+                out[kind]["staged"] = True
         return out
 
     def abort(self) -> None:
@@ -204,6 +210,8 @@ class _FinalSinks:
 
 def run_task(task: Task) -> dict[str, Any]:
     """Run one phase over one shard; returns (and persists) its marker."""
+    if task.phase == SETTLE_PHASE:
+        return settle_task(task)
     t0 = time.perf_counter()
     pipeline = pipeline_for(task.config)
     phase = pipeline.phases[task.phase]
@@ -218,7 +226,9 @@ def run_task(task: Task) -> dict[str, Any]:
     sinks = None
     spill = None
     if phase.final:
-        sinks = _FinalSinks(task.out_dir, ordinal, pipeline.config.run.output_format)
+        sinks = _FinalSinks(
+            task.out_dir, ordinal, pipeline.config.run.output_format, pipeline.signal_kinds()
+        )
     else:
         sp = spill_path(task.out_dir, task.phase, ordinal)
         sp.parent.mkdir(parents=True, exist_ok=True)
@@ -282,4 +292,22 @@ def run_task(task: Task) -> dict[str, Any]:
     stats.seconds["total"] = time.perf_counter() - t0
     marker["seconds"] = dict(stats.seconds)
     atomic_write(marker_path(task.out_dir, task.phase, ordinal), orjson.dumps(marker))
+    return marker
+
+
+def settle_task(task: Task) -> dict[str, Any]:
+    """Bring one shard's final outputs into the run's settled schema (``OUT/schema.json``);
+    its final marker is updated last, so an interrupted settle is redone."""
+    from tamis.io.schema import RunSchema
+    from tamis.io.settle import SCHEMA_FILE, settle_shard
+
+    pipeline = pipeline_for(task.config)
+    ordinal = task.shard["ordinal"]
+    path = marker_path(task.out_dir, pipeline.phases[-1].index, ordinal)
+    marker = orjson.loads(path.read_bytes())
+    schema = RunSchema.from_dict(orjson.loads((Path(task.out_dir) / SCHEMA_FILE).read_bytes()))
+    marker["outputs"] = settle_shard(
+        Path(task.out_dir), marker["outputs"], schema, pipeline.config.run.output_format
+    )
+    atomic_write(path, orjson.dumps(marker))
     return marker

@@ -40,6 +40,16 @@ class Stage:
     name: ClassVar[str]
     Options: ClassVar[type[StageOptions]] = StageOptions
     is_global: ClassVar[bool] = False
+    #: Every signal the stage may store (``doc.signal``), name -> type: ``int``, ``float``,
+    #: ``str``, ``bool``, ``list[...]``, a ``{name: type}`` dict, or ``tamis.io.kinds.JSON``
+    #: (values of no single type, written as JSON text). Outputs are written with these types
+    #: (``docs/schema.md``); a stage that measures nothing declares ``{}``. Required: a test
+    #: checks that every registered stage declares it.
+    signals: ClassVar[dict[str, Any]]
+
+    def signal_types(self) -> dict[str, Any]:
+        """The signals of this stage with its options (override when they depend on them)."""
+        return type(self).signals
 
     def __init__(self, options: StageOptions | None = None) -> None:
         self.options = options if options is not None else self.Options()
