@@ -68,9 +68,7 @@ def card_data(schema: RunSchema, fmt: str, present: set[str]) -> dict[str, Any]:
             for name, k in schema.field_kinds(kind).items()
             if not (type(k) is list and k[0] == "struct" and not k[1])
         }
-        infos.append(
-            {"config_name": kind, "features": kinds.hf_fields(["struct", fields, False])}
-        )
+        infos.append({"config_name": kind, "features": kinds.hf_fields(["struct", fields, False])})
     return {"configs": configs, "dataset_info": infos}
 
 

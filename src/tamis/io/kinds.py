@@ -161,7 +161,9 @@ def declared(spec: Any) -> Kind:
     if typing.get_origin(spec) is list:
         (arg,) = typing.get_args(spec)
         return ["list", declared(arg)]
-    raise TypeError(f"cannot declare a signal of type {spec!r}; use int, float, str, bool, list[...]")
+    raise TypeError(
+        f"cannot declare a signal of type {spec!r}; use int, float, str, bool, list[...]"
+    )
 
 
 class _Json:
@@ -190,6 +192,14 @@ def arrow_type(final: Kind) -> Any:
     if final[0] == "list":
         return pa.list_(arrow_type(final[1]))
     return pa.struct([pa.field(k, arrow_type(v)) for k, v in final[1].items()])
+
+
+def duckdb_type(final: Kind) -> str:
+    if type(final) is str:
+        return {"bool": "BOOLEAN", "int": "BIGINT", "float": "DOUBLE", "string": "VARCHAR"}[final]
+    if final[0] == "list":
+        return duckdb_type(final[1]) + "[]"
+    return "STRUCT(" + ", ".join(f'"{k}" {duckdb_type(v)}' for k, v in final[1].items()) + ")"
 
 
 def hf_feature(final: Kind) -> Any:
@@ -260,8 +270,10 @@ class Profiler:
             if nested:
                 shape: Kind = [
                     "struct",
-                    {n: ("null" if t in (dict, list) else _SCALAR.get(t, "other"))
-                     for n, t in zip(names, types, strict=True)},
+                    {
+                        n: ("null" if t in (dict, list) else _SCALAR.get(t, "other"))
+                        for n, t in zip(names, types, strict=True)
+                    },
                     False,
                 ]
             else:

@@ -23,6 +23,7 @@ field changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -133,6 +134,15 @@ class RunSchema:
             metadata={b"tamis.schema_version": str(self.version).encode()},
         )
 
+    def duckdb_columns(self, kind: str) -> dict[str, str]:
+        """Column types for DuckDB's ``read_json(..., columns=...)``: JSON readers infer types
+        from a sample, and a field null throughout the sample comes out as NULL."""
+        return {
+            name: kinds.duckdb_type(k)
+            for name, k in self.field_kinds(kind).items()
+            if not _empty_struct(k)
+        }
+
     # ---- records
 
     def conform(self, rec: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -169,6 +179,17 @@ class RunSchema:
 
     def dumps(self) -> bytes:
         return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2) + b"\n"
+
+    @classmethod
+    def load(cls, out: str | Path) -> RunSchema:
+        """The settled schema of the run in ``out`` (its ``schema.json``)."""
+        path = Path(out) / "schema.json"
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{path}: no record schema; this output was written before schemas were "
+                "settled (tamis < schema version 1): rerun it"
+            )
+        return cls.from_dict(orjson.loads(path.read_bytes()))
 
 
 def _empty_struct(k: Kind) -> bool:
@@ -229,6 +250,19 @@ def signals_out(
     return out
 
 
+def _tree(name: str, k: Kind, pad: str, note: str = "") -> list[str]:
+    """One field and, for an object or a list of objects, its fields indented below it."""
+    inner = k[1] if type(k) is list and k[0] == "list" else None
+    struct = inner if inner is not None and type(inner) is list and inner[0] == "struct" else k
+    if type(struct) is list and struct[0] == "struct" and struct[1]:
+        head = "list<struct>" if struct is not k else "struct"
+        out = [f"{pad}{name}: {head}" + (f"    # {note}" if note else "")]
+        for sub, sk in struct[1].items():
+            out += _tree(sub, sk, pad + "    ")
+        return out
+    return [f"{pad}{name}: {kinds.describe(k)}" + (f"    # {note}" if note else "")]
+
+
 def describe(schema: RunSchema) -> str:
     """The schema as text, for ``tamis schema``."""
     lines = [f"tamis record schema, version {schema.version}", ""]
@@ -239,8 +273,7 @@ def describe(schema: RunSchema) -> str:
         lines.append(f"{kind}:")
         fields = schema.field_kinds("quarantine" if kind == "quarantine" else "kept")
         for name, k in fields.items():
-            lines.append(f"  {name}: {kinds.describe(k)}")
-            lines.append(f"      {fixed[name][1]}")
+            lines += _tree(name, k, "  ", fixed[name][1])
         lines.append("")
     if schema.conflicts:
         lines.append("fields whose types disagreed across inputs (written as text):")

@@ -67,7 +67,9 @@ def needs_settling(info: dict[str, Any], schema: RunSchema) -> bool:
     )
 
 
-def settle_shard(out: Path, outputs: dict[str, dict[str, Any]], schema: RunSchema, fmt: str) -> dict:
+def settle_shard(
+    out: Path, outputs: dict[str, dict[str, Any]], schema: RunSchema, fmt: str
+) -> dict:
     """Bring one shard's output files into ``schema``; returns its updated outputs."""
     new = {}
     for kind, info in sorted(outputs.items()):
@@ -139,9 +141,7 @@ def prepare_settle(out: Path, final_phase: int, declared: dict, shards: list, fm
         s.ordinal: orjson.loads(marker_path(out, final_phase, s.ordinal).read_bytes())
         for s in shards
     }
-    profiles = [
-        info["profile"] for m in markers.values() for info in shard_outputs(m).values()
-    ]
+    profiles = [info["profile"] for m in markers.values() for info in shard_outputs(m).values()]
     schema = run_schema(declared, profiles)
     atomic_write(out / SCHEMA_FILE, schema.dumps())
     present = {kind for m in markers.values() for kind in shard_outputs(m)}
