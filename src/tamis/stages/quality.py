@@ -36,7 +36,6 @@ from tamis.quality.parts import DocParts, doc_language, parts_for
 from tamis.quality.rules import decide
 from tamis.stages.base import Stage, register
 
-
 #: signals every rule set may add: the language its word lists followed, and why a rule
 #: could not be measured
 _COMMON_SIGNALS = {"lang": str, "unsupported": str}
