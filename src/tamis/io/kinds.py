@@ -4,7 +4,7 @@ A *kind* is a small JSON-able description of the values a field held:
 
 * ``"null"``, ``"bool"``, ``"int"``, ``"float"``, ``"string"``;
 * ``"number"``: ints and floats both seen (written as float);
-* ``"other"``: a value JSON has no type for (bytes, timestamps...), written as text;
+* values JSON has no type for are taken as JSON holds them (:func:`jsonable`);
 * ``"conflict"``: values of kinds that do not merge (a number here, a string there), written
   as text so that every record has one type;
 * ``["list", KIND]``;
@@ -34,14 +34,29 @@ _NUMBERS = ("int", "float", "number")
 _SCALAR = {bool: "bool", int: "int", float: "float", str: "string", type(None): "null"}
 
 
+_NATIVE = frozenset((*_SCALAR, list, dict))
+
+
+def jsonable(value: Any) -> Any:
+    """A value as its JSON text holds it: bytes as ``{"$base64": ...}``, a timestamp or a
+    decimal as text, a tuple as a list (what every output format then holds alike)."""
+    if type(value) in _NATIVE:
+        return value
+    from tamis.io.output import json_default
+
+    return orjson.loads(orjson.dumps(value, default=json_default))
+
+
 def infer(value: Any, depth: int = 0) -> Kind:
-    """The kind of one value."""
+    """The kind of one value (as JSON holds it: :func:`jsonable`)."""
     t = type(value)
     scalar = _SCALAR.get(t)
     if scalar is not None:
         return scalar
+    if t not in _NATIVE:
+        return infer(jsonable(value), depth)
     if depth >= MAX_DEPTH:
-        return "conflict" if t in (dict, list) else "other"
+        return "conflict"
     if t is list:
         elem: Kind = "null"
         for item in value:
@@ -51,7 +66,7 @@ def infer(value: Any, depth: int = 0) -> Kind:
         if len(value) > MAX_STRUCT_FIELDS:
             return "conflict"
         return ["struct", {str(k): infer(v, depth + 1) for k, v in value.items()}, False]
-    return "other"
+    return "conflict"  # not reached: jsonable gives JSON's types
 
 
 def merge(a: Kind, b: Kind) -> Kind:
@@ -83,7 +98,7 @@ def finalise(kind: Kind) -> Kind:
     """The type every record is written with: numbers float, conflicts and unknowns text,
     all-null fields text, empty objects text (Parquet has no struct without fields)."""
     if type(kind) is str:
-        return {"number": "float", "null": "string", "other": "string"}.get(
+        return {"number": "float", "null": "string"}.get(
             kind, "string" if kind == "conflict" else kind
         )
     if kind[0] == "list":
@@ -96,7 +111,7 @@ def finalise(kind: Kind) -> Kind:
 def conflicts(kind: Kind, path: str = "") -> list[str]:
     """Dotted paths of the fields whose values disagreed in type (written as text)."""
     if type(kind) is str:
-        return [path] if kind in ("conflict", "other") else []
+        return [path] if kind == "conflict" else []
     if kind[0] == "list":
         return conflicts(kind[1], path + "[]")
     out = []
@@ -110,7 +125,7 @@ def conforms(seen: Kind, final: Kind) -> bool:
     if seen == "null":
         return True
     if type(seen) is str or type(final) is str:
-        return seen == final and seen not in ("conflict", "other", "number")
+        return seen == final and seen not in ("conflict", "number")
     if seen[0] != final[0]:
         return False
     if seen[0] == "list":
@@ -130,6 +145,8 @@ def convert(value: Any, final: Kind) -> Any:
     """``value`` written as type ``final`` (a finalised kind)."""
     if value is None:
         return None
+    if type(value) not in _NATIVE:
+        value = jsonable(value)
     if type(final) is str:
         if final == "string":
             return value if type(value) is str else json_text(value)
@@ -255,7 +272,7 @@ class Profiler:
             key = (tuple(obj), tuple(map(type, obj.values())))
             entry = shapes.get(key)
             if entry is None:
-                nested = any(t is dict or t is list for t in key[1])
+                nested = not all(t in _SCALAR for t in key[1])
                 shapes[key] = entry = [0, nested]
             entry[0] += 1
             if entry[1]:
@@ -264,23 +281,14 @@ class Profiler:
     def kind(self) -> Kind:
         """The merged kind of everything added (``null`` when nothing was)."""
         out: Kind = self.deep
-        for (names, types), (_, nested) in sorted(
-            self.shapes.items(), key=lambda item: (item[0][0], [t.__name__ for t in item[0][1]])
+        for names, types in sorted(
+            self.shapes, key=lambda key: (key[0], [t.__name__ for t in key[1]])
         ):
-            if nested:
-                shape: Kind = [
-                    "struct",
-                    {
-                        n: ("null" if t in (dict, list) else _SCALAR.get(t, "other"))
-                        for n, t in zip(names, types, strict=True)
-                    },
-                    False,
-                ]
-            else:
-                shape = [
-                    "struct",
-                    {n: _SCALAR.get(t, "other") for n, t in zip(names, types, strict=True)},
-                    False,
-                ]
+            # a nested value's kind is in ``deep``; the shape says which fields were there
+            shape: Kind = [
+                "struct",
+                {n: _SCALAR.get(t, "null") for n, t in zip(names, types, strict=True)},
+                False,
+            ]
             out = merge(out, shape)
         return out

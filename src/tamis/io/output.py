@@ -133,13 +133,10 @@ class ShardWriter:
     def _normalise(self, records: list[dict[str, Any]]) -> None:
         """Declared types for signals and verdicts; kinds of source and meta recorded."""
         declared = self.signals
-        if declared:
+        if self.kind != "quarantine":
             for r in records:
-                r["signals"] = signals_out(r.get("signals"), declared)
-        elif self.kind != "quarantine":
-            for r in records:
-                if r.get("signals"):
-                    signals_out(r["signals"], declared)  # raises: undeclared signals
+                if declared or r["signals"]:  # without declarations, checks none was stored
+                    r["signals"] = signals_out(r["signals"], declared)
         for r in records:
             v = r["verdict"]
             if v.get("details") is not None:
