@@ -88,24 +88,30 @@ class ShardWriter:
         self.fmt = fmt
         self.kind = kind
         self.schema = schema
-        self.signals = schema.signals if schema is not None else (signals or {})
+        # None: no declarations known (records written as given, e.g. by a tool or a test)
+        self.signals = schema.signals if schema is not None else signals
         self.count = 0
         self._batch: list[Any] = []
         self._batch_size = 0
         self._batch_bytes = batch_bytes
         self._pq: ParquetSink | None = None
         self._profiles = {"source": Profiler(), "meta": Profiler()}
+        if schema is None and signals is None:
+            self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.staged = fmt == "parquet" and schema is None
-        if fmt == "parquet" and not self.staged:
+        # a run's Parquet shard waits for the run's schema; a lone writer settles its own
+        self.staged = fmt == "parquet" and schema is None and signals is not None
+        self._self_settled = fmt == "parquet" and schema is None and signals is None
+        if fmt == "parquet" and schema is not None:
             self.tmp = path.with_name(path.name + ".tmp")
             self._fh = None
             self._closers: list[IO[bytes]] = []
             self._pq = ParquetSink(self.tmp, schema.arrow_schema(kind))
         else:
-            self.tmp = staging_path(path) if self.staged else path.with_name(path.name + ".tmp")
+            staged = self.staged or self._self_settled
+            self.tmp = staging_path(path) if staged else path.with_name(path.name + ".tmp")
             self.tmp.parent.mkdir(parents=True, exist_ok=True)
-            self._fh, self._closers = open_write(self.tmp, "jsonl.zst" if self.staged else fmt)
+            self._fh, self._closers = open_write(self.tmp, "jsonl.zst" if staged else fmt)
 
     def write(self, record: dict[str, Any]) -> None:
         self.write_many([record])
@@ -133,21 +139,23 @@ class ShardWriter:
     def _normalise(self, records: list[dict[str, Any]]) -> None:
         """Declared types for signals and verdicts; kinds of source and meta recorded."""
         declared = self.signals
-        if self.kind != "quarantine":
+        if declared is not None and self.kind != "quarantine":
             for r in records:
                 if declared or r["signals"]:  # without declarations, checks none was stored
                     r["signals"] = signals_out(r["signals"], declared)
         for r in records:
-            v = r["verdict"]
-            if v.get("details") is not None:
+            v = r.get("verdict")
+            if v is not None and v.get("details") is not None:
                 r["verdict"] = verdict_out(v)
-        self._profiles["source"].add_many([r["source"] for r in records])
+        self._profiles["source"].add_many([r.get("source") or {} for r in records])
         if self.kind != "quarantine":
-            self._profiles["meta"].add_many([r["meta"] for r in records])
+            self._profiles["meta"].add_many([r.get("meta") or {} for r in records])
+            if "signals" in self._profiles:
+                self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
 
     def profile(self) -> dict[str, Any]:
         """The kinds of ``source`` and ``meta`` this shard's records held."""
-        return {name: p.kind() for name, p in self._profiles.items()}
+        return {name: self._profiles[name].kind() for name in ("source", "meta")}
 
     def _flush(self) -> None:
         if not self._batch:
@@ -165,8 +173,26 @@ class ShardWriter:
             fh.close()
         if self._pq is not None:
             self._pq.close()
-        if not self.staged:
+        if self._self_settled:
+            self._settle_alone()
+        elif not self.staged:
             os.replace(self.tmp, self.path)
+
+    def _settle_alone(self) -> None:
+        """A Parquet shard written outside a run: its schema is that of its own records."""
+        from tamis.io import kinds
+        from tamis.io.settle import _parquet_from_staging, run_schema
+
+        found = kinds.finalise(self._profiles["signals"].kind())
+        stages = found[1] if type(found) is list and found[0] == "struct" else {}
+        declared = {
+            stage: sub[1]
+            for stage, sub in stages.items()
+            if type(sub) is list and sub[0] == "struct" and sub[1]
+        }
+        profile = {name: p.kind() for name, p in self._profiles.items()}
+        schema = run_schema(declared, [profile])
+        _parquet_from_staging(self.tmp, self.path, schema, self.kind)
 
     def abort(self) -> None:
         for fh in self._closers:
@@ -226,6 +252,9 @@ def decode_record(rec: dict[str, Any]) -> dict[str, Any]:
     verdict = rec.get("verdict")
     if verdict is not None and type(verdict.get("details")) is str:
         rec["verdict"] = verdict_in(verdict)
+    if "text" in rec:  # a document: Parquet leaves out an object without fields
+        rec.setdefault("meta", {})
+        rec.setdefault("signals", {})
     signals = rec.get("signals")
     if signals and None in signals.values():
         rec["signals"] = {k: v for k, v in signals.items() if v is not None}

@@ -43,10 +43,17 @@ def run_schema(declared: dict[str, dict[str, Any]], profiles: list[dict[str, Any
     conflicts += [f"meta.{c}" for c in kinds.conflicts(meta)]
     return RunSchema(
         signals=declared,
-        source=kinds.finalise(source),
-        meta=kinds.finalise(meta),
+        source=_top(source),
+        meta=_top(meta),
         conflicts=conflicts,
     )
+
+
+def _top(kind: Any) -> Any:
+    """A record's object field finalised: an object even without fields (never text)."""
+    if type(kind) is list and kind[0] == "struct":
+        return ["struct", {k: kinds.finalise(v) for k, v in sorted(kind[1].items())}, False]
+    return ["struct", {}, False]
 
 
 def shard_outputs(marker: dict[str, Any]) -> dict[str, dict[str, Any]]:
