@@ -51,7 +51,7 @@ def shard_name(ordinal: int, fmt: str) -> str:
 #: rows per Parquet row group at most; a group also ends at ~ROW_GROUP_BYTES of text, so a
 #: scan of a few columns reads large contiguous chunks and a group stays small enough to hold
 ROW_GROUP_ROWS = 100_000
-ROW_GROUP_BYTES = 128 << 20
+ROW_GROUP_BYTES = 64 << 20
 
 
 def staging_path(path: Path) -> Path:
@@ -193,6 +193,7 @@ class ShardWriter:
         profile = {name: p.kind() for name, p in self._profiles.items()}
         schema = run_schema(declared, [profile])
         _parquet_from_staging(self.tmp, self.path, schema, self.kind)
+        self.tmp.unlink()
 
     def abort(self) -> None:
         for fh in self._closers:
@@ -204,39 +205,45 @@ class ShardWriter:
 
 class ParquetSink:
     """Conformed records to one Parquet file, in row groups cut by rows and text size alone
-    (never by how records arrived), so the file is the same whatever the batching."""
+    (never by how records arrived), so the file is the same whatever the batching. A group
+    waits as Arrow tables, not as Python records, so it costs about its own size in memory."""
 
     def __init__(self, path: Path, schema: Any) -> None:
         import pyarrow.parquet as pq
 
         self.schema = schema
-        self.names = schema.names
         self.writer = pq.ParquetWriter(
-            path,
-            schema,
-            compression="zstd",
-            write_statistics=True,
-            store_schema=True,
+            path, schema, compression="zstd", write_statistics=True, store_schema=True
         )
-        self.pending: list[dict[str, Any]] = []
-        self.pending_bytes = 0
+        self.tables: list[Any] = []
+        self.rows = 0
+        self.bytes = 0
 
     def write(self, records: list[dict[str, Any]]) -> None:
-        for r in records:
-            self.pending.append(r)
-            self.pending_bytes += len(r.get("text") or r.get("raw") or "")
-            if len(self.pending) >= ROW_GROUP_ROWS or self.pending_bytes >= ROW_GROUP_BYTES:
+        start = 0
+        for i, r in enumerate(records):
+            self.rows += 1
+            self.bytes += len(r.get("text") or r.get("raw") or "")
+            if self.rows >= ROW_GROUP_ROWS or self.bytes >= ROW_GROUP_BYTES:
+                self._add(records[start : i + 1])
+                start = i + 1
                 self._group()
+        self._add(records[start:])
+
+    def _add(self, records: list[dict[str, Any]]) -> None:
+        import pyarrow as pa
+
+        if records:
+            self.tables.append(pa.Table.from_pylist(records, schema=self.schema))
 
     def _group(self) -> None:
         import pyarrow as pa
 
-        if not self.pending:
-            return
-        table = pa.Table.from_pylist(self.pending, schema=self.schema)
-        self.writer.write_table(table, row_group_size=len(self.pending))
-        self.pending = []
-        self.pending_bytes = 0
+        if self.tables:
+            table = pa.concat_tables(self.tables)
+            self.writer.write_table(table, row_group_size=table.num_rows)
+        self.tables = []
+        self.rows = self.bytes = 0
 
     def close(self) -> None:
         self._group()

@@ -56,6 +56,12 @@ def _top(kind: Any) -> Any:
     return ["struct", {}, False]
 
 
+def drop_staging(out: Path, outputs: dict[str, dict[str, Any]]) -> None:
+    """Staged copies of settled Parquet shards (called once their marker is written)."""
+    for info in outputs.values():
+        staging_path(out / info["file"]).unlink(missing_ok=True)
+
+
 def shard_outputs(marker: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return marker.get("outputs", {})
 
@@ -134,8 +140,7 @@ def _parquet_from_staging(staged: Path, path: Path, schema: RunSchema, kind: str
         tmp.unlink(missing_ok=True)
         raise
     sink.close()
-    os.replace(tmp, path)
-    staged.unlink()
+    os.replace(tmp, path)  # the staged copy goes once the shard's marker says settled
 
 
 def prepare_settle(out: Path, final_phase: int, declared: dict, shards: list, fmt: str) -> list:

@@ -299,7 +299,7 @@ def settle_task(task: Task) -> dict[str, Any]:
     """Bring one shard's final outputs into the run's settled schema (``OUT/schema.json``);
     its final marker is updated last, so an interrupted settle is redone."""
     from tamis.io.schema import RunSchema
-    from tamis.io.settle import SCHEMA_FILE, settle_shard
+    from tamis.io.settle import SCHEMA_FILE, drop_staging, settle_shard
 
     pipeline = pipeline_for(task.config)
     ordinal = task.shard["ordinal"]
@@ -310,4 +310,5 @@ def settle_task(task: Task) -> dict[str, Any]:
         Path(task.out_dir), marker["outputs"], schema, pipeline.config.run.output_format
     )
     atomic_write(path, orjson.dumps(marker))
+    drop_staging(Path(task.out_dir), marker["outputs"])
     return marker
