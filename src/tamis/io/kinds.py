@@ -20,6 +20,7 @@ values of one kind are already written as a final kind (then a shard need not be
 from __future__ import annotations
 
 import typing
+from itertools import repeat
 from typing import Any
 
 import orjson
@@ -35,6 +36,7 @@ _SCALAR = {bool: "bool", int: "int", float: "float", str: "string", type(None): 
 
 
 _NATIVE = frozenset((*_SCALAR, list, dict))
+_SCALAR_TYPES = frozenset(_SCALAR)
 
 
 def jsonable(value: Any) -> Any:
@@ -256,27 +258,26 @@ class Profiler:
     """The merged kind of many objects (a shard's ``meta`` or ``source``), cheaply.
 
     Records of one input mostly share one shape (the same keys with values of the same Python
-    types), so each record costs one lookup of its shape; only shapes with nested values
-    (lists, objects) are inferred record by record.
+    types), so a batch is reduced to its few shapes by C-level maps; only records with nested
+    values (lists, objects) are inferred one by one.
     """
 
     __slots__ = ("shapes", "deep")
 
     def __init__(self) -> None:
-        self.shapes: dict[tuple, list] = {}  # shape -> [count, nested?]
+        self.shapes: set[tuple] = set()  # (keys, value types) of the objects seen
         self.deep: Kind = "null"
 
     def add_many(self, objects: list[dict[str, Any]]) -> None:
-        shapes = self.shapes
-        for obj in objects:
-            key = (tuple(obj), tuple(map(type, obj.values())))
-            entry = shapes.get(key)
-            if entry is None:
-                nested = not all(t in _SCALAR for t in key[1])
-                shapes[key] = entry = [0, nested]
-            entry[0] += 1
-            if entry[1]:
-                self.deep = merge(self.deep, infer(obj))
+        # the shapes of a batch are taken by C-level maps alone: this runs for every record
+        keys = map(tuple, objects)
+        types = list(map(tuple, map(map, repeat(type), map(dict.values, objects))))
+        batch = set(zip(keys, types))
+        self.shapes |= batch
+        if any(not _SCALAR_TYPES.issuperset(t) for _, t in batch):  # nested values: inferred
+            for obj, t in zip(objects, types, strict=True):
+                if not _SCALAR_TYPES.issuperset(t):
+                    self.deep = merge(self.deep, infer(obj))
 
     def kind(self) -> Kind:
         """The merged kind of everything added (``null`` when nothing was)."""
