@@ -272,7 +272,7 @@ class Profiler:
         # the shapes of a batch are taken by C-level maps alone: this runs for every record
         keys = map(tuple, objects)
         types = list(map(tuple, map(map, repeat(type), map(dict.values, objects))))
-        batch = set(zip(keys, types))
+        batch = set(zip(keys, types, strict=True))
         self.shapes |= batch
         if any(not _SCALAR_TYPES.issuperset(t) for _, t in batch):  # nested values: inferred
             for obj, t in zip(objects, types, strict=True):

@@ -253,13 +253,14 @@ class ParquetSink:
         self.writer.close()
 
 
-def decode_record(rec: dict[str, Any]) -> dict[str, Any]:
+def decode_record(rec: dict[str, Any], parquet: bool = False) -> dict[str, Any]:
     """A written record back as the pipeline made it: ``verdict.details`` parsed from its JSON
-    text, and ``signals`` without the stages that measured nothing (null)."""
+    text, ``signals`` without the stages that measured nothing (null), and (``parquet``) the
+    objects without fields that Parquet leaves out."""
     verdict = rec.get("verdict")
     if verdict is not None and type(verdict.get("details")) is str:
         rec["verdict"] = verdict_in(verdict)
-    if "text" in rec:  # a document: Parquet leaves out an object without fields
+    if parquet and "text" in rec:  # a document: Parquet leaves out an object without fields
         rec.setdefault("meta", {})
         rec.setdefault("signals", {})
     signals = rec.get("signals")
@@ -277,7 +278,7 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
         pf = pq.ParquetFile(path)
         for batch in pf.iter_batches(batch_size=1024):
             for row in batch.to_pylist():
-                yield decode_record(row)
+                yield decode_record(row, parquet=True)
         return
     with open_read(path) as fh:
         for _, line in iter_lines(fh):

@@ -121,6 +121,7 @@ def _fetch_parquet(path: Path, row: int) -> dict[str, Any] | None:
     for g in range(pf.metadata.num_row_groups):
         n = pf.metadata.row_group(g).num_rows
         if row < start + n:
-            return decode_record(pf.read_row_group(g).slice(row - start, 1).to_pylist()[0])
+            row_rec = pf.read_row_group(g).slice(row - start, 1).to_pylist()[0]
+            return decode_record(row_rec, parquet=True)
         start += n
     return None
