@@ -71,14 +71,14 @@ def test_settled_types_and_an_interrupted_settle_resumes_to_the_same_bytes(
     real = settle.settle_shard
     calls = []
 
-    def crash_on_second(*args, **kwargs):
+    def crash_on_first(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == 1:
             raise RuntimeError("killed while settling")
         return real(*args, **kwargs)
 
     cut = tmp_path / "cut"
-    monkeypatch.setattr(settle, "settle_shard", crash_on_second)
+    monkeypatch.setattr(settle, "settle_shard", crash_on_first)
     with pytest.raises(RuntimeError, match="killed while settling"):
         _clean(inputs, cut, fmt)
     monkeypatch.setattr(settle, "settle_shard", real)

@@ -79,6 +79,7 @@ class ShardWriter:
         kind: str = "kept",
         signals: dict[str, dict[str, Any]] | None = None,
         schema: RunSchema | None = None,
+        fields: dict[str, list[str]] | None = None,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown output format {fmt!r}; allowed: {', '.join(FORMATS)}")
@@ -90,6 +91,8 @@ class ShardWriter:
         self.schema = schema
         # None: no declarations known (records written as given, e.g. by a tool or a test)
         self.signals = schema.signals if schema is not None else signals
+        # the source and meta fields every record is given (null where absent): tamis.io.settle
+        self._fill = {name: dict.fromkeys(keys) for name, keys in (fields or {}).items() if keys}
         self.count = 0
         self._batch: list[Any] = []
         self._batch_size = 0
@@ -147,9 +150,15 @@ class ShardWriter:
             v = r.get("verdict")
             if v is not None and v.get("details") is not None:
                 r["verdict"] = verdict_out(v)
-        self._profiles["source"].add_many([r.get("source") or {} for r in records])
-        if self.kind != "quarantine":
-            self._profiles["meta"].add_many([r.get("meta") or {} for r in records])
+        for name in ("source", "meta") if self.kind != "quarantine" else ("source",):
+            full = self._fill.get(name)
+            if full is not None:
+                n = len(full)
+                for r in records:
+                    obj = r.get(name) or {}
+                    if len(obj) != n or obj.keys() != full.keys():
+                        r[name] = {**full, **obj}
+            self._profiles[name].add_many([r.get(name) or {} for r in records])
             if "signals" in self._profiles:
                 self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
 
@@ -276,8 +285,17 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
         import pyarrow.parquet as pq
 
         pf = pq.ParquetFile(path)
+        # before schema version 1, the nested fields were JSON text columns
+        legacy = [
+            f.name
+            for f in pf.schema_arrow
+            if f.name in ("source", "meta", "edits", "signals", "verdict") and f.type == "string"
+        ]
         for batch in pf.iter_batches(batch_size=1024):
             for row in batch.to_pylist():
+                for name in legacy:
+                    if row[name] is not None:
+                        row[name] = orjson.loads(row[name])
                 yield decode_record(row, parquet=True)
         return
     with open_read(path) as fh:

@@ -163,3 +163,46 @@ def prepare_settle(out: Path, final_phase: int, declared: dict, shards: list, fm
         for s in shards
         if any(needs_settling(info, schema) for info in shard_outputs(markers[s.ordinal]).values())
     ]
+
+
+PROVISIONAL_FILE = "provisional-fields.json"
+SAMPLE_RECORDS = 1000
+
+
+def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
+    """The ``meta`` and ``source`` fields of the first records of every input, read while the
+    run is planned: writers give every record these fields (null where absent), so that a run
+    whose inputs have optional fields needs no rewrite when its schema is settled. A field
+    seen only later is still found (by the writers' profiles) and settled, at a rewrite's cost."""
+    from tamis.document import Document
+    from tamis.io.base import reader_for
+
+    meta: set[str] = set()
+    source: set[str] = set()
+    for path in files:
+        reader = reader_for(path)
+        if reader is None:
+            continue
+        try:
+            for n, item in enumerate(reader.read(path, opts, 0, SAMPLE_RECORDS)):
+                if isinstance(item, Document):
+                    meta.update(item.meta)
+                    source.update(item.source)
+                if n >= SAMPLE_RECORDS:
+                    break
+        except Exception:  # noqa: BLE001 - a bad input is the run's to report, not the sample's
+            continue
+    return {"meta": sorted(meta), "source": sorted(source)}
+
+
+def write_provisional(out: Path, files: list[str], opts: Any) -> None:
+    from tamis.run.worker import atomic_write, work_dir
+
+    atomic_write(work_dir(out) / PROVISIONAL_FILE, orjson.dumps(sample_fields(files, opts)))
+
+
+def read_provisional(out: str | Path) -> dict[str, list[str]]:
+    from tamis.run.worker import work_dir
+
+    path = work_dir(out) / PROVISIONAL_FILE
+    return orjson.loads(path.read_bytes()) if path.exists() else {"meta": [], "source": []}

@@ -27,7 +27,7 @@ import orjson
 from tamis import __version__
 from tamis.config import ConfigError, PipelineConfig
 from tamis.io.output import file_checksum
-from tamis.io.settle import SCHEMA_FILE, prepare_settle
+from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.executors import InProcessExecutor, LocalExecutor, make_queue
 from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs
@@ -37,6 +37,7 @@ from tamis.run.worker import (
     atomic_write,
     decision_path,
     marker_path,
+    read_options,
     spill_path,
     state_path,
     work_dir,
@@ -236,6 +237,7 @@ def run_pipeline(
         raise
     if not resuming or not plan_file.exists():
         atomic_write(plan_file, orjson.dumps([s.to_dict() for s in shards]))
+    write_provisional(out, files, read_options(cfg))  # fields every record gets (io/settle.py)
 
     skipped_tasks = 0
     try:

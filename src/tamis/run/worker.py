@@ -177,6 +177,9 @@ class _FinalSinks:
     def __init__(self, out_dir: str, ordinal: int, fmt: str, signals: dict) -> None:
         self.out_dir, self.ordinal, self.fmt = out_dir, ordinal, fmt
         self.signals = signals
+        from tamis.io.settle import read_provisional
+
+        self.fields = read_provisional(out_dir)
         self.writers: dict[str, ShardWriter] = {}
 
     def write(self, kind: str, records: list[dict[str, Any]]) -> None:
@@ -185,7 +188,9 @@ class _FinalSinks:
         w = self.writers.get(kind)
         if w is None:
             path = Path(self.out_dir) / kind / shard_name(self.ordinal, self.fmt)
-            w = self.writers[kind] = ShardWriter(path, self.fmt, kind=kind, signals=self.signals)
+            w = self.writers[kind] = ShardWriter(
+                path, self.fmt, kind=kind, signals=self.signals, fields=self.fields
+            )
         w.write_many(records)
 
     def close(self) -> dict[str, Any]:
