@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from itertools import compress
 from pathlib import Path
 from typing import IO, Any
 
@@ -151,14 +152,15 @@ class ShardWriter:
             if v is not None and v.get("details") is not None:
                 r["verdict"] = verdict_out(v)
         for name in ("source", "meta") if self.kind != "quarantine" else ("source",):
+            objs = [r.get(name) or {} for r in records]
             full = self._fill.get(name)
             if full is not None:
-                n = len(full)
-                for r in records:
-                    obj = r.get(name) or {}
-                    if len(obj) != n or obj.keys() != full.keys():
-                        r[name] = {**full, **obj}
-            self._profiles[name].add_many([r.get(name) or {} for r in records])
+                # records with exactly these fields (most) are found by C-level maps alone
+                lacking = list(map(tuple(full).__ne__, map(tuple, objs)))
+                if any(lacking):
+                    for i in compress(range(len(objs)), lacking):
+                        objs[i] = records[i][name] = {**full, **objs[i]}
+            self._profiles[name].add_many(objs)
             if "signals" in self._profiles:
                 self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
 
