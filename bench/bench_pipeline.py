@@ -86,14 +86,19 @@ def floor_parallel(paths: list[Path], out: Path, procs: int) -> float:
     return time.perf_counter() - t0
 
 
-def run_tamis(paths: list[Path], out: Path, workers: int) -> tuple[float, float]:
-    """Wall seconds and the peak RSS (MB) of the largest process of the run."""
+def run_tamis(
+    paths: list[Path], out: Path, workers: int, fmt: str = "jsonl.zst", src: str | None = None
+) -> tuple[float, float]:
+    """Wall seconds and the peak RSS (MB) of the largest process of the run; ``src``: run the
+    tamis of another source tree (an earlier version, for a before/after comparison)."""
     if out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "tamis.cli", "clean", *map(str, paths), "-o", str(out)]
     cmd += ["--stages", "", "--workers", str(workers), "--quiet", "--no-report"]
+    cmd += ["--output-format", fmt]
+    env = dict(os.environ, PYTHONPATH=src) if src else None
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd)
+    proc = subprocess.Popen(cmd, env=env)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_peak_rss_kb(proc.pid))
@@ -133,6 +138,13 @@ def main() -> None:
     ap.add_argument("--gb", type=float, default=1.0, help="corpus size, GB of uncompressed JSONL")
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus")
     ap.add_argument("--rounds", type=int, default=2, help="interleaved repetitions (best kept)")
+    ap.add_argument("--output-format", default="jsonl.zst", help="the format tamis writes")
+    ap.add_argument(
+        "--baseline-src",
+        help="the src/ folder of an earlier tamis (for example from `git archive`): its runs are"
+        " interleaved with this one's on the same corpus, as a before/after comparison",
+    )
+    ap.add_argument("--results", default="pipeline", help="bench/results/NAME.md")
     args = ap.parse_args()
 
     corpus = WORK / f"corpus-{args.gb:g}gb"
@@ -151,29 +163,40 @@ def main() -> None:
     # rounds interleave the runs, and the best of each is kept, so that load from other
     # processes on the machine biases no run against another
     best: dict[str, float] = {}
-    peaks: dict[int, float] = {}
+    peaks: dict[str, float] = {}
     for _ in range(args.rounds):
         t = floor_loop(paths, WORK / "floor-out")
         best["floor"] = min(best.get("floor", t), t)
         t = floor_parallel(paths, WORK / "floor-out", 2)
         best["floor2"] = min(best.get("floor2", t), t)
         for workers in (1, 2):
-            t, peak = run_tamis(paths, WORK / f"out-{workers}", workers)
-            best[f"w{workers}"] = min(best.get(f"w{workers}", t), t)
-            peaks[workers] = peak
+            for label, src in (("", None), ("base", args.baseline_src)):
+                if label and not src:
+                    continue
+                t, peak = run_tamis(
+                    paths, WORK / f"out-{workers}", workers, args.output_format, src
+                )
+                key = f"{label}w{workers}"
+                best[key] = min(best.get(key, t), t)
+                peaks[key] = max(peaks.get(key, 0), peak)
     rows = [
         ("floor loop (1 process)", 1, best["floor"], None),
         ("floor loop (2 processes at once)", 2, best["floor2"], None),
     ]
     for workers in (1, 2):
-        rows.append(
-            (
-                f"tamis bare pipeline, --workers {workers}",
-                workers,
-                best[f"w{workers}"],
-                peaks[workers],
+        for label in ("base", ""):
+            key = f"{label}w{workers}"
+            if key not in best:
+                continue
+            name = "baseline tamis" if label else "tamis"
+            rows.append(
+                (
+                    f"{name} bare pipeline, --workers {workers}, {args.output_format}",
+                    workers,
+                    best[key],
+                    peaks[key],
+                )
             )
-        )
     # per worker, against the floor of as many processes running at once
     floor_per_proc = {1: mb / best["floor"], 2: mb / best["floor2"] / 2}
 
@@ -181,8 +204,11 @@ def main() -> None:
         "## Bare pipeline vs floor (read -> no stage -> write)",
         "",
         f"- machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}",
-        f"- command: `.venv/bin/python bench/bench_pipeline.py --gb {args.gb:g} --rounds {args.rounds}`"
-        " (best of the interleaved rounds)",
+        f"- command: `.venv/bin/python bench/bench_pipeline.py --gb {args.gb:g} --rounds {args.rounds}"
+        + (f" --output-format {args.output_format}" if args.output_format != "jsonl.zst" else "")
+        + (" --baseline-src BASE/src" if args.baseline_src else "")
+        + (f" --results {args.results}" if args.results != "pipeline" else "")
+        + "` (best of the interleaved rounds)",
         f"- corpus: {ndocs:,} generated news-like documents, {mb:,.0f} MB of JSONL "
         f"({on_disk / 1e6:,.0f} MB zstd on disk, {len(paths)} files)",
         "",
@@ -201,7 +227,7 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / "pipeline.md").write_text(text)
+    (ROOT / "bench" / "results" / f"{args.results}.md").write_text(text)
     for d in ("floor-out", "out-1", "out-2"):
         shutil.rmtree(WORK / d, ignore_errors=True)
     if not args.keep:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-import zstandard
 
 from tamis.demo import write_demo_corpus
+from tamis.io.output import read_records, shard_files
 from tests.helpers import output_digest, tamis
 
 STAGES = "exact_dedup,minhash_dedup,line_dedup"
@@ -22,11 +22,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def _rejections(out: Path) -> list[dict]:
-    found = []
-    for path in sorted((out / "rejected").rglob("*.jsonl.zst")):
-        data = zstandard.ZstdDecompressor().stream_reader(path.open("rb")).read()
-        found += [orjson.loads(line) for line in data.splitlines() if line]
-    return found
+    return [r for path in shard_files(out, "rejected") for r in read_records(path)]
 
 
 @pytest.mark.slow

@@ -91,6 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, metavar="OUT2")
 
+    p = sub.add_parser("schema", help="the record schema of an output (or of a recipe's runs)")
+    p.add_argument("out", metavar="OUT", nargs="?", help="an output folder (default: a recipe)")
+    p.add_argument("--recipe", default="default", help="recipe whose stages to show, without OUT")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "arrow", "duckdb"],
+        default="text",
+        help="text; json (schema.json); arrow (pyarrow schemas); duckdb (read_json columns)",
+    )
+
     p = sub.add_parser("stages", help="list the stages and their options")
 
     from tamis.tokenize.cli import add_tokenize_command
@@ -266,6 +276,36 @@ def _cmd_stages(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    import orjson
+
+    from tamis.io.schema import RunSchema, describe
+
+    if args.out:
+        try:
+            schema = RunSchema.load(args.out)
+        except FileNotFoundError as exc:
+            return _fail(str(exc))
+    else:
+        from tamis.config import build_config, recipe_data
+        from tamis.pipeline import Pipeline
+
+        schema = RunSchema(signals=Pipeline(build_config(recipe_data(args.recipe))).signal_kinds())
+    if args.format == "json":
+        sys.stdout.write(schema.dumps().decode())
+    elif args.format == "arrow":
+        for kind in ("kept", "rejected", "quarantine"):
+            print(f"# {kind}\n{schema.arrow_schema(kind).to_string(show_schema_metadata=False)}\n")
+    elif args.format == "duckdb":
+        cols = {k: schema.duckdb_columns(k) for k in ("kept", "rejected", "quarantine")}
+        print(orjson.dumps(cols, option=orjson.OPT_INDENT_2).decode())
+    else:
+        if not args.out:
+            print(f"(recipe {args.recipe!r}: source and meta are settled per run from its inputs)")
+        sys.stdout.write(describe(schema))
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from tamis.demo import write_demo_corpus
 
@@ -281,6 +321,7 @@ COMMANDS = {
     "recipe": _cmd_recipe,
     "verify": _cmd_verify,
     "stages": _cmd_stages,
+    "schema": _cmd_schema,
     "rethreshold": _cmd_rethreshold,
     "demo-corpus": _cmd_demo,
 }

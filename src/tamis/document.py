@@ -178,9 +178,9 @@ class Document:
 
     def _record(self, text: str) -> dict[str, Any]:
         verdict = self.verdict
-        return {
-            "id": self.id,
+        return {  # text first: the column a scan reads (tamis.io.schema.DOCUMENT_FIELDS)
             "text": text,
+            "id": self.id,
             "source": self.source,
             "meta": self.meta,
             "edits": [e.to_dict() for e in self.edits] if self.edits else [],

@@ -174,6 +174,12 @@ class Pipeline:
         self.stages = build_stages(config.stages)
         self.phases = split_phases(self.stages)
 
+    def signal_kinds(self) -> dict[str, dict[str, Any]]:
+        """The declared signal types of this pipeline's stages, in stage order."""
+        from tamis.io.schema import signal_kinds
+
+        return signal_kinds([(s.name, s.signal_types()) for s in self.stages])
+
     def run_batch(
         self, phase: Phase, docs: list[Document], stats: Stats, decision: Any, state: Any
     ) -> None:

@@ -43,12 +43,17 @@ class Quarantine:
     raw: bytes = b""
 
     def to_record(self) -> dict[str, Any]:
-        return {
+        return {  # fields in the order of tamis.io.schema.QUARANTINE_FIELDS
+            "raw": base64.b64encode(self.raw).decode("ascii"),
             "id": derived_id(self.source["path"], self.source["index"]),
             "source": self.source,
             "error": self.error,
-            "raw": base64.b64encode(self.raw).decode("ascii"),
-            "verdict": {"status": QUARANTINED, "stage": "read", "reason": self.reason},
+            "verdict": {
+                "status": QUARANTINED,
+                "stage": "read",
+                "reason": self.reason,
+                "details": None,
+            },
         }
 
 

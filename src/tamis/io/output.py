@@ -3,21 +3,23 @@
 A shard is written to ``NAME.tmp`` and renamed when complete, so a crash never leaves a file
 that looks finished. Every format is deterministic (gzip without timestamp or name, zstd at a
 fixed level and single-threaded, Parquet with a fixed schema), which is what makes outputs
-byte-identical across worker counts and resumed runs. Parquet stores ``id`` and ``text`` as
-columns and the nested fields as JSON strings, so that reading a shard back gives the same
-records as its JSONL twin.
+byte-identical across worker counts and resumed runs. Every format holds the same records with
+the same field types (:mod:`tamis.io.schema`); Parquet stores them as typed nested columns.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from itertools import compress
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 import xxhash
 
+from tamis.io.kinds import Profiler
+from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
 from tamis.io.streams import iter_lines, open_read, open_write
 
 FORMATS = ("jsonl", "jsonl.gz", "jsonl.zst", "parquet")
@@ -47,56 +49,90 @@ def shard_name(ordinal: int, fmt: str) -> str:
     return f"part-{ordinal:05d}.{fmt}"
 
 
-_PARQUET_JSON_FIELDS = ("source", "meta", "edits", "signals", "verdict")
+#: rows per Parquet row group at most; a group also ends at ~ROW_GROUP_BYTES of text, so a
+#: scan of a few columns reads large contiguous chunks and a group stays small enough to hold
+ROW_GROUP_ROWS = 100_000
+ROW_GROUP_BYTES = 64 << 20
+
+
+def staging_path(path: Path) -> Path:
+    """Where a run's Parquet shard is staged (as JSON Lines) until the run's schema is settled."""
+    return path.parent.parent / ".tamis" / "staging" / path.parent.name / (path.name + ".jsonl.zst")
 
 
 class ShardWriter:
-    """Writes one output shard to a temporary name; ``close`` renames it into place.
+    """Writes one output shard of ``kind`` to a temporary name; ``close`` renames it into place.
 
-    Records are buffered in batches so that a shard streams to disk in bounded memory.
+    With a settled ``schema`` every record is written in its types at once. Without one (a run
+    still writing: its ``source`` and ``meta`` types are not known until every shard is
+    written), ``signals`` and ``verdict`` are written in their declared types, the kinds of
+    ``source`` and ``meta`` are recorded (:meth:`profile`) and a Parquet shard is staged as JSON
+    Lines, for :mod:`tamis.io.settle` to finish. Records are buffered in batches so that a shard
+    streams to disk in bounded memory.
     """
 
-    def __init__(self, path: Path, fmt: str, batch_bytes: int = 8 << 20) -> None:
+    def __init__(
+        self,
+        path: Path,
+        fmt: str,
+        batch_bytes: int = 8 << 20,
+        *,
+        kind: str = "kept",
+        signals: dict[str, dict[str, Any]] | None = None,
+        schema: RunSchema | None = None,
+        fields: dict[str, list[str]] | None = None,
+    ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown output format {fmt!r}; allowed: {', '.join(FORMATS)}")
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; allowed: {', '.join(KINDS)}")
         self.path = path
         self.fmt = fmt
-        self.tmp = path.with_name(path.name + ".tmp")
+        self.kind = kind
+        self.schema = schema
+        # None: no declarations known (records written as given, e.g. by a tool or a test)
+        self.signals = schema.signals if schema is not None else signals
+        # the source and meta fields every record is given (null where absent): tamis.io.settle
+        self._fill = {name: dict.fromkeys(keys) for name, keys in (fields or {}).items() if keys}
         self.count = 0
         self._batch: list[Any] = []
         self._batch_size = 0
         self._batch_bytes = batch_bytes
-        self._pq_writer = None
-        self._schema = None
+        self._pq: ParquetSink | None = None
+        self._profiles = {"source": Profiler(), "meta": Profiler()}
+        if schema is None and signals is None:
+            self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "parquet":
+        # a run's Parquet shard waits for the run's schema; a lone writer settles its own
+        self.staged = fmt == "parquet" and schema is None and signals is not None
+        self._self_settled = fmt == "parquet" and schema is None and signals is None
+        if fmt == "parquet" and schema is not None:
+            self.tmp = path.with_name(path.name + ".tmp")
             self._fh = None
             self._closers: list[IO[bytes]] = []
+            self._pq = ParquetSink(self.tmp, schema.arrow_schema(kind))
         else:
-            self._fh, self._closers = open_write(self.tmp, fmt)
+            staged = self.staged or self._self_settled
+            self.tmp = staging_path(path) if staged else path.with_name(path.name + ".tmp")
+            self.tmp.parent.mkdir(parents=True, exist_ok=True)
+            self._fh, self._closers = open_write(self.tmp, "jsonl.zst" if staged else fmt)
 
     def write(self, record: dict[str, Any]) -> None:
-        self.count += 1
-        if self._fh is not None:
-            line = dumps_line(record)
-            self._batch.append(line)
-            self._batch_size += len(line)
-        else:
-            row = {
-                k: (v if k in ("id", "text", "error", "raw") else dumps(v).decode())
-                for k, v in record.items()
-            }
-            self._batch.append(row)
-            self._batch_size += len(row.get("text", "")) + 256
-        if self._batch_size >= self._batch_bytes:
-            self._flush()
+        self.write_many([record])
 
     def write_many(self, records: list[dict[str, Any]]) -> None:
-        if self._fh is None:
-            for r in records:
-                self.write(r)
-            return
         self.count += len(records)
+        if self.schema is not None:
+            conform, kind = self.schema.conform, self.kind
+            records = [conform(r, kind) for r in records]
+        else:
+            self._normalise(records)
+        if self._pq is not None:
+            self._batch.extend(records)
+            self._batch_size += sum([len(r.get("text") or r.get("raw") or "") for r in records])
+            if self._batch_size >= self._batch_bytes:
+                self._flush()
+            return
         dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
         data = b"".join([dumps(r, default=json_default, option=opt) for r in records])
         self._batch.append(data)
@@ -104,58 +140,170 @@ class ShardWriter:
         if self._batch_size >= self._batch_bytes:
             self._flush()
 
+    def _normalise(self, records: list[dict[str, Any]]) -> None:
+        """Declared types for signals and verdicts; kinds of source and meta recorded."""
+        declared = self.signals
+        if declared is not None and self.kind != "quarantine":
+            for r in records:
+                if declared or r["signals"]:  # without declarations, checks none was stored
+                    r["signals"] = signals_out(r["signals"], declared)
+        for r in records:
+            v = r.get("verdict")
+            if v is not None and v.get("details") is not None:
+                r["verdict"] = verdict_out(v)
+        for name in ("source", "meta") if self.kind != "quarantine" else ("source",):
+            objs = [r.get(name) or {} for r in records]
+            full = self._fill.get(name)
+            if full is not None:
+                # records with exactly these fields (most) are found by C-level maps alone
+                lacking = list(map(tuple(full).__ne__, map(tuple, objs)))
+                if any(lacking):
+                    for i in compress(range(len(objs)), lacking):
+                        objs[i] = records[i][name] = {**full, **objs[i]}
+            self._profiles[name].add_many(objs)
+            if "signals" in self._profiles:
+                self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
+
+    def profile(self) -> dict[str, Any]:
+        """The kinds of ``source`` and ``meta`` this shard's records held."""
+        return {name: self._profiles[name].kind() for name in ("source", "meta")}
+
     def _flush(self) -> None:
         if not self._batch:
             return
-        if self._fh is not None:
-            self._fh.write(b"".join(self._batch))
+        if self._pq is not None:
+            self._pq.write(self._batch)
         else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            if self._schema is None:
-                self._schema = pa.schema([(k, pa.string()) for k in self._batch[0]])
-            table = pa.Table.from_pylist(self._batch, schema=self._schema)
-            if self._pq_writer is None:
-                self._pq_writer = pq.ParquetWriter(self.tmp, self._schema, compression="zstd")
-            self._pq_writer.write_table(table)
+            self._fh.write(b"".join(self._batch))
         self._batch = []
         self._batch_size = 0
 
     def close(self) -> None:
         self._flush()
-        if self._fh is not None:
-            for fh in self._closers:
-                fh.close()
-        elif self._pq_writer is not None:
-            self._pq_writer.close()
-        os.replace(self.tmp, self.path)
+        for fh in self._closers:
+            fh.close()
+        if self._pq is not None:
+            self._pq.close()
+        if self._self_settled:
+            self._settle_alone()
+        elif not self.staged:
+            os.replace(self.tmp, self.path)
+
+    def _settle_alone(self) -> None:
+        """A Parquet shard written outside a run: its schema is that of its own records."""
+        from tamis.io import kinds
+        from tamis.io.settle import _parquet_from_staging, run_schema
+
+        found = kinds.finalise(self._profiles["signals"].kind())
+        stages = found[1] if type(found) is list and found[0] == "struct" else {}
+        declared = {
+            stage: sub[1]
+            for stage, sub in stages.items()
+            if type(sub) is list and sub[0] == "struct" and sub[1]
+        }
+        profile = {name: p.kind() for name, p in self._profiles.items()}
+        schema = run_schema(declared, [profile])
+        _parquet_from_staging(self.tmp, self.path, schema, self.kind)
+        self.tmp.unlink()
 
     def abort(self) -> None:
         for fh in self._closers:
             fh.close()
-        if self._pq_writer is not None:
-            self._pq_writer.close()
+        if self._pq is not None:
+            self._pq.abort()
         self.tmp.unlink(missing_ok=True)
 
 
+class ParquetSink:
+    """Conformed records to one Parquet file, in row groups cut by rows and text size alone
+    (never by how records arrived), so the file is the same whatever the batching. A group
+    waits as Arrow tables, not as Python records, so it costs about its own size in memory."""
+
+    def __init__(self, path: Path, schema: Any) -> None:
+        import pyarrow.parquet as pq
+
+        self.schema = schema
+        self.writer = pq.ParquetWriter(
+            path, schema, compression="zstd", write_statistics=True, store_schema=True
+        )
+        self.tables: list[Any] = []
+        self.rows = 0
+        self.bytes = 0
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        start = 0
+        for i, r in enumerate(records):
+            self.rows += 1
+            self.bytes += len(r.get("text") or r.get("raw") or "")
+            if self.rows >= ROW_GROUP_ROWS or self.bytes >= ROW_GROUP_BYTES:
+                self._add(records[start : i + 1])
+                start = i + 1
+                self._group()
+        self._add(records[start:])
+
+    def _add(self, records: list[dict[str, Any]]) -> None:
+        import pyarrow as pa
+
+        if records:
+            self.tables.append(pa.Table.from_pylist(records, schema=self.schema))
+
+    def _group(self) -> None:
+        import pyarrow as pa
+
+        if self.tables:
+            table = pa.concat_tables(self.tables)
+            self.writer.write_table(table, row_group_size=table.num_rows)
+        self.tables = []
+        self.rows = self.bytes = 0
+
+    def close(self) -> None:
+        self._group()
+        self.writer.close()
+
+    def abort(self) -> None:
+        self.writer.close()
+
+
+def decode_record(rec: dict[str, Any], parquet: bool = False) -> dict[str, Any]:
+    """A written record back as the pipeline made it: ``verdict.details`` parsed from its JSON
+    text, ``signals`` without the stages that measured nothing (null), and (``parquet``) the
+    objects without fields that Parquet leaves out."""
+    verdict = rec.get("verdict")
+    if verdict is not None and type(verdict.get("details")) is str:
+        rec["verdict"] = verdict_in(verdict)
+    if parquet and "text" in rec:  # a document: Parquet leaves out an object without fields
+        rec.setdefault("meta", {})
+        rec.setdefault("signals", {})
+    signals = rec.get("signals")
+    if signals and None in signals.values():
+        rec["signals"] = {k: v for k, v in signals.items() if v is not None}
+    return rec
+
+
 def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Records of one output shard, as dicts, whatever its format."""
+    """Records of one output shard, as dicts (:func:`decode_record`), whatever its format."""
     path = Path(path)
     if path.name.endswith(".parquet"):
         import pyarrow.parquet as pq
 
         pf = pq.ParquetFile(path)
+        # before schema version 1, the nested fields were JSON text columns
+        legacy = [
+            f.name
+            for f in pf.schema_arrow
+            if f.name in ("source", "meta", "edits", "signals", "verdict") and f.type == "string"
+        ]
         for batch in pf.iter_batches(batch_size=1024):
             for row in batch.to_pylist():
-                yield {
-                    k: (orjson.loads(v) if k in _PARQUET_JSON_FIELDS else v) for k, v in row.items()
-                }
+                for name in legacy:
+                    if row[name] is not None:
+                        row[name] = orjson.loads(row[name])
+                yield decode_record(row, parquet=True)
         return
     with open_read(path) as fh:
         for _, line in iter_lines(fh):
             if line.strip():
-                yield orjson.loads(line)
+                yield decode_record(orjson.loads(line))
 
 
 def shard_files(out_dir: str | Path, kind: str) -> list[Path]:

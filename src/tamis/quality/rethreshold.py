@@ -209,6 +209,7 @@ def rethreshold(
     "kept", "rejected"}``.
     """
     from tamis.io.output import ShardWriter, file_checksum, read_records
+    from tamis.io.schema import RunSchema
 
     src_out, dst_out = Path(src_out), Path(dst_out)
     if dst_out.resolve() == src_out.resolve():
@@ -222,6 +223,7 @@ def rethreshold(
     old, new = new_options(pipeline, stage_options)
     judge = _Rejudge(pipeline, old, new)
     fmt = manifest["config"].get("output_format", "jsonl.zst")
+    schema = RunSchema.load(src_out)  # re-judged records keep the source's record schema
 
     totals = Counter()
     chars = Counter()
@@ -240,7 +242,9 @@ def rethreshold(
                 status = rec["verdict"]["status"]
                 dest = "kept" if status == "kept" else "rejected"
                 if dest not in writers:
-                    writers[dest] = ShardWriter(dst_out / dest / name, fmt)
+                    writers[dest] = ShardWriter(
+                        dst_out / dest / name, fmt, kind=dest, schema=schema
+                    )
                 writers[dest].write(rec)
                 totals[dest] += 1
                 chars[dest] += len(rec["text"])
@@ -281,6 +285,12 @@ def rethreshold(
     }
     (dst_out).mkdir(parents=True, exist_ok=True)
     _write_json(dst_out / "manifest.json", manifest)
+    shutil.copyfile(src_out / "schema.json", dst_out / "schema.json")
+    if (src_out / "README.md").exists():
+        from tamis.io.card import write_card
+
+        present = {kind for s in manifest["shards"] for kind in s.get("outputs", {})}
+        write_card(dst_out, schema, fmt, present)
 
     stats_path = src_out / "stats.json"
     stats = orjson.loads(stats_path.read_bytes()) if stats_path.exists() else {}

@@ -2,7 +2,8 @@
 
 :func:`decide` is pure (signals and options in, failures out), so the stages and
 ``rethreshold`` share it and a changed threshold never needs the text. A failure is
-``{"rule", "value", "threshold"}``; rules are listed in the order datatrove checks them, so the
+``{"rule", "value", "threshold"}`` (the threshold a number, or null for a rule that has none,
+such as "a line says lorem ipsum"); rules are listed in the order datatrove checks them, so the
 first failure is the reason datatrove would give, and the list holds *every* failing rule.
 A rule whose signal is ``None`` (undefined for the document, or unsupported for its language)
 neither passes nor fails: it is skipped.
@@ -115,9 +116,9 @@ def _c4(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
     doc_rules = []
     lorem, curly = sig.get("lorem_ipsum_line", -1), sig.get("curly_bracket_line", -1)
     if opts.filter_lorem_ipsum and lorem >= 0:
-        doc_rules.append((lorem, 0, _failure("lorem_ipsum", lorem, True)))
+        doc_rules.append((lorem, 0, _failure("lorem_ipsum", lorem, None)))
     if opts.filter_curly_bracket and curly >= 0:
-        doc_rules.append((curly, 1, _failure("curly_bracket", curly, True)))
+        doc_rules.append((curly, 1, _failure("curly_bracket", curly, None)))
     out = [f for _, _, f in sorted(doc_rules, key=lambda r: r[:2])]
     sentences = sig.get("sentences")
     if (

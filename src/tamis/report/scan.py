@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from tamis.io.output import KINDS, read_records, shard_files
+from tamis.io.output import KINDS, decode_record, read_records, shard_files
 from tamis.io.streams import iter_lines, open_read
 
 
@@ -56,7 +56,7 @@ def iter_located(
                 for offset, line in iter_lines(fh):
                     if not line.strip():
                         continue
-                    yield kind, shard, row, offset, orjson.loads(line)
+                    yield kind, shard, row, offset, decode_record(orjson.loads(line))
                     row += 1
 
 
@@ -77,13 +77,13 @@ def fetch(out: Path, kind: str, shard: int, row: int, offset: int = -1) -> dict[
     with open_read(path) as fh:
         if offset >= 0:
             line = _line_at(fh, offset)
-            return orjson.loads(line) if line.strip() else None
+            return decode_record(orjson.loads(line)) if line.strip() else None
         n = 0
         for _, line in iter_lines(fh):
             if not line.strip():
                 continue
             if n == row:
-                return orjson.loads(line)
+                return decode_record(orjson.loads(line))
             n += 1
     return None
 
@@ -116,16 +116,12 @@ def _line_at(fh: Any, offset: int) -> bytes:
 def _fetch_parquet(path: Path, row: int) -> dict[str, Any] | None:
     import pyarrow.parquet as pq
 
-    from tamis.io.output import _PARQUET_JSON_FIELDS
-
     pf = pq.ParquetFile(path)
     start = 0
     for g in range(pf.metadata.num_row_groups):
         n = pf.metadata.row_group(g).num_rows
         if row < start + n:
-            rec = pf.read_row_group(g).slice(row - start, 1).to_pylist()[0]
-            return {
-                k: (orjson.loads(v) if k in _PARQUET_JSON_FIELDS else v) for k, v in rec.items()
-            }
+            row_rec = pf.read_row_group(g).slice(row - start, 1).to_pylist()[0]
+            return decode_record(row_rec, parquet=True)
         start += n
     return None

@@ -27,17 +27,20 @@ import orjson
 from tamis import __version__
 from tamis.config import ConfigError, PipelineConfig
 from tamis.io.output import file_checksum
+from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.executors import InProcessExecutor, LocalExecutor, make_queue
 from tamis.run.faults import CorruptState, InputChanged, redo_hint
 from tamis.run.lock import LOCK_NAME, OutLock, has_entries
 from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs
 from tamis.run.worker import (
+    SETTLE_PHASE,
     WORK,
     Task,
     atomic_write,
     decision_path,
     marker_path,
+    read_options,
     spill_path,
     state_path,
     work_dir,
@@ -361,6 +364,7 @@ def _run_locked(
         raise
     if not resuming or not plan_file.exists():
         atomic_write(plan_file, orjson.dumps([s.to_dict() for s in shards]))
+    write_provisional(out, files, read_options(cfg))  # fields every record gets (io/settle.py)
 
     skipped_tasks = 0
     try:
@@ -383,6 +387,15 @@ def _run_locked(
                     work_dir(out) / f"phase{phase.index}" / "summary.json", orjson.dumps(summary)
                 )
                 atomic_write(decision_path(out, phase.index), pickle.dumps(decision, protocol=5))
+        # the record schema is settled once every shard is written (tamis.io.settle)
+        unsettled = prepare_settle(
+            out, pipeline.phases[-1].index, pipeline.signal_kinds(), shards, cfg.run.output_format
+        )
+        settle = (
+            Task(str(out), resolved, SETTLE_PHASE, s.to_dict(), lock.token) for s in unsettled
+        )
+        for _ in executor.run(settle):
+            pass
     except Exception:
         check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
         raise
@@ -432,7 +445,10 @@ def _finalize(
                     "rejected": ls["rejected"]["records"],
                     "quarantined": ls["quarantined"]["records"],
                 },
-                "outputs": last["outputs"],
+                "outputs": {
+                    kind: {k: info[k] for k in ("file", "records", "checksum")}
+                    for kind, info in last["outputs"].items()
+                },
             }
         )
     global_summaries = {}
@@ -466,6 +482,8 @@ def _finalize(
     }
     stats_doc = stats.to_dict()
     stats_doc["global"] = global_summaries
+    schema = orjson.loads((out / SCHEMA_FILE).read_bytes())
+    stats_doc["schema"] = {"version": schema["version"], "conflicts": schema["conflicts"]}
     stats_doc["dedup"] = {
         name: {"documents_removed": stats.stages[name].rejected, **summary}
         for name, summary in global_summaries.items()

@@ -33,6 +33,7 @@ from tamis.run.lock import check_owner
 from tamis.run.plan import Shard
 
 WORK = ".tamis"
+SETTLE_PHASE = -1  # a task that brings one shard's outputs into the run's settled schema
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,12 @@ def _spilled(path: Path, phase: int, ordinal: int) -> Iterator[Document | dict]:
 class _FinalSinks:
     """The kept / rejected / quarantine shards of one shard ordinal, opened on first use."""
 
-    def __init__(self, out_dir: str, ordinal: int, fmt: str) -> None:
+    def __init__(self, out_dir: str, ordinal: int, fmt: str, signals: dict) -> None:
         self.out_dir, self.ordinal, self.fmt = out_dir, ordinal, fmt
+        self.signals = signals
+        from tamis.io.settle import read_provisional
+
+        self.fields = read_provisional(out_dir)
         self.writers: dict[str, ShardWriter] = {}
 
     def write(self, kind: str, records: list[dict[str, Any]]) -> None:
@@ -213,7 +218,9 @@ class _FinalSinks:
         w = self.writers.get(kind)
         if w is None:
             path = Path(self.out_dir) / kind / shard_name(self.ordinal, self.fmt)
-            w = self.writers[kind] = ShardWriter(path, self.fmt)
+            w = self.writers[kind] = ShardWriter(
+                path, self.fmt, kind=kind, signals=self.signals, fields=self.fields
+            )
         w.write_many(records)
 
     def close(self) -> dict[str, Any]:
@@ -223,8 +230,12 @@ class _FinalSinks:
             out[kind] = {
                 "file": f"{kind}/{w.path.name}",
                 "records": w.count,
-                "checksum": file_checksum(w.path),
+                # a staged shard is written, and checksummed, when the run's schema is settled
+                "checksum": None if w.staged else file_checksum(w.path),
+                "profile": w.profile(),
             }
+            if w.staged:
+                out[kind]["staged"] = True
         return out
 
     def abort(self) -> None:
@@ -240,6 +251,8 @@ def run_task(task: Task) -> dict[str, Any]:
     """
     if not isinstance(task, Task):
         return task.run()
+    if task.phase == SETTLE_PHASE:
+        return settle_task(task)
     t0 = time.perf_counter()
     announce(task)
     pipeline = pipeline_for(task.config)
@@ -255,7 +268,9 @@ def run_task(task: Task) -> dict[str, Any]:
     sinks = None
     spill = None
     if phase.final:
-        sinks = _FinalSinks(task.out_dir, ordinal, pipeline.config.run.output_format)
+        sinks = _FinalSinks(
+            task.out_dir, ordinal, pipeline.config.run.output_format, pipeline.signal_kinds()
+        )
     else:
         sp = spill_path(task.out_dir, task.phase, ordinal)
         sp.parent.mkdir(parents=True, exist_ok=True)
@@ -357,3 +372,22 @@ def announce(task: Task) -> None:
     with contextlib.suppress(OSError):
         _RUNNING.mkdir(parents=True, exist_ok=True)
         running_file(_RUNNING, os.getpid()).write_bytes(orjson.dumps(data))
+
+def settle_task(task: Task) -> dict[str, Any]:
+    """Bring one shard's final outputs into the run's settled schema (``OUT/schema.json``);
+    its final marker is updated last, so an interrupted settle is redone."""
+    from tamis.io.schema import RunSchema
+    from tamis.io.settle import SCHEMA_FILE, drop_staging, settle_shard
+
+    pipeline = pipeline_for(task.config)
+    ordinal = task.shard["ordinal"]
+    path = marker_path(task.out_dir, pipeline.phases[-1].index, ordinal)
+    marker = orjson.loads(path.read_bytes())
+    schema = RunSchema.from_dict(orjson.loads((Path(task.out_dir) / SCHEMA_FILE).read_bytes()))
+    marker["outputs"] = settle_shard(
+        Path(task.out_dir), marker["outputs"], schema, pipeline.config.run.output_format
+    )
+    check_owner(task.out_dir, task.owner)  # a worker left from a dead run publishes nothing
+    atomic_write(path, orjson.dumps(marker))
+    drop_staging(Path(task.out_dir), marker["outputs"])
+    return marker

@@ -48,6 +48,17 @@ class Stage:
         """Checks that need more than the options themselves (files, models), made once before
         any work starts; raise ``ValueError`` with a message that starts with the key's path."""
 
+    #: Every signal the stage may store (``doc.signal``), name -> type: ``int``, ``float``,
+    #: ``str``, ``bool``, ``list[...]``, a ``{name: type}`` dict, or ``tamis.io.kinds.JSON``
+    #: (values of no single type, written as JSON text). Outputs are written with these types
+    #: (``docs/schema.md``); a stage that measures nothing declares ``{}``. Required: a test
+    #: checks that every registered stage declares it.
+    signals: ClassVar[dict[str, Any]]
+
+    def signal_types(self) -> dict[str, Any]:
+        """The signals of this stage with its options (override when they depend on them)."""
+        return type(self).signals
+
     def __init__(self, options: StageOptions | None = None) -> None:
         self.options = options if options is not None else self.Options()
 

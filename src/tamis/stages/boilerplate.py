@@ -100,6 +100,7 @@ class Decision:
 @register
 class BoilerplateStage(GlobalStage):
     name = "boilerplate"
+    signals: dict = {}  # its removals are edits
     Options = BoilerplateOptions
 
     def _site(self, doc: Document) -> str:

@@ -45,6 +45,8 @@ class Classifier(Stage):
     name = "classifier"
     Options = ClassifierOptions
     named_instances: ClassVar[bool] = True
+    #: one float a label of the model (its mean over units): see ``signal_types``
+    signals: ClassVar[dict[str, Any]] = {}
     options: ClassifierOptions
 
     def __init__(self, options: ClassifierOptions | None = None) -> None:
@@ -96,6 +98,12 @@ class Classifier(Stage):
                 keys = [names.setdefault(label, bare(label)) for label in labels]
             out.append(dict(zip(keys, np.asarray(probs, dtype=np.float64).tolist(), strict=True)))
         return out
+
+    def signal_types(self) -> dict[str, Any]:
+        """A score per label of the model, named as stored (``__label__`` dropped)."""
+        if not self.options.model:
+            return {}
+        return {bare(label): float for label in model_labels(self.options.model)}
 
     def process_batch(self, docs: list[Document]) -> None:
         opts = self.options

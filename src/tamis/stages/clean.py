@@ -59,6 +59,7 @@ class CleanOptions(StageOptions):
 class CleanStage(Stage):
     name = "clean"
     Options = CleanOptions
+    signals = {"removed_chars": int}
 
     @cached_property
     def rules(self):

@@ -219,6 +219,7 @@ class ExactDedup(_DocDedup):
     """Documents whose normalised text has the same 128-bit hash: one is kept."""
 
     name = "exact_dedup"
+    signals = {"cluster": str, "cluster_size": int}
     width = 4  # the 128-bit fingerprint as four 32-bit words
 
     class Options(_DocDedupOptions):
@@ -245,6 +246,7 @@ class MinhashDedup(_DocDedup):
     """Near-duplicates by MinHash + LSH, verified before clustering, survivors by policy."""
 
     name = "minhash_dedup"
+    signals = {"cluster": str, "cluster_size": int}
 
     class Options(_DocDedupOptions):
         threshold: float = Field(default=0.75, gt=0.0, le=1.0, description="Jaccard similarity")
@@ -348,6 +350,7 @@ class LineDedup(GlobalStage):
     """Lines or paragraphs repeated across the corpus: kept at their first occurrence only."""
 
     name = "line_dedup"
+    signals = {"removed_units": int}
 
     class Options(StageOptions):
         unit: Literal["line", "paragraph"] = "line"

@@ -77,6 +77,14 @@ def is_html_document(doc: Document, sniff: bool = True) -> bool:
 class ExtractStage(Stage):
     name = "extract"
     Options = ExtractOptions
+    signals = {
+        "extractor": str,
+        "html_chars": int,
+        "text_chars": int,
+        "blocks_total": int,
+        "blocks_added": int,
+        "seconds": float,
+    }
 
     def process(self, doc: Document) -> None:
         opts: ExtractOptions = self.options  # type: ignore[assignment]

@@ -23,6 +23,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from tamis.document import Document
+from tamis.io.kinds import JSON
 from tamis.langid.sample import DEFAULT_SAMPLE_CHARS
 from tamis.stages.base import Stage, StageOptions, register
 
@@ -60,6 +61,16 @@ class LangidOptions(StageOptions):
 class LangidStage(Stage):
     name = "langid"
     Options = LangidOptions
+    signals = {
+        "lang": str,
+        "score": float,
+        "lang2": str,
+        "score2": float,
+        "by": str,
+        # [paragraph index, lang, score] lists and lang -> share: no single type each
+        "paragraphs": JSON,
+        "shares": JSON,
+    }
 
     def process_batch(self, docs: list[Document]) -> None:
         from tamis.langid import identify_many

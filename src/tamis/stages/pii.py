@@ -39,6 +39,7 @@ class PiiOptions(StageOptions):
 class PiiStage(Stage):
     name = "pii"
     Options = PiiOptions
+    signals = {kind.lower(): int for kind in ALL_KINDS}
 
     def process(self, doc: Document) -> None:
         self.process_batch([doc])

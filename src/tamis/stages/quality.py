@@ -36,6 +36,10 @@ from tamis.quality.parts import DocParts, doc_language, parts_for
 from tamis.quality.rules import decide
 from tamis.stages.base import Stage, register
 
+#: signals every rule set may add: the language its word lists followed, and why a rule
+#: could not be measured
+_COMMON_SIGNALS = {"lang": str, "unsupported": str}
+
 
 class _QualityStage(Stage):
     Options: ClassVar[type[QualityOptions]]
@@ -74,6 +78,18 @@ class GopherQuality(_QualityStage):
 
     name = "gopher_quality"
     Options = GopherQualityOptions
+    signals = {
+        "bullet_lines_ratio": float,
+        "end_ellipsis_lines_ratio": float,
+        "n_words": int,
+        "n_non_symbol_words": int,
+        "avg_word_length": float,
+        "hash_ratio": float,
+        "ellipsis_ratio": float,
+        "alpha_words_ratio": float,
+        "stop_words": int,
+        **_COMMON_SIGNALS,
+    }
 
     def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
         return measure.gopher_quality(parts, self.options)
@@ -85,6 +101,23 @@ class GopherRepetition(_QualityStage):
 
     name = "gopher_repetition"
     Options = GopherRepetitionOptions
+    signals = {
+        "chars": int,
+        "dup_para_frac": float,
+        "dup_para_char_frac": float,
+        "dup_line_frac": float,
+        "dup_line_char_frac": float,
+        **_COMMON_SIGNALS,
+    }
+
+    def signal_types(self) -> dict[str, Any]:
+        """The n-gram signals are named after the n-gram sizes the options choose."""
+        opts = self.options
+        return {
+            **self.signals,
+            **{f"top_{n}_gram": float for n, _ in opts.top_n_grams},
+            **{f"duplicated_{n}_n_grams": float for n, _ in opts.dup_n_grams},
+        }
 
     def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
         return measure.gopher_repetition(parts, self.options)
@@ -104,6 +137,14 @@ class FineWeb(_QualityStage):
 
     name = "fineweb"
     Options = FineWebOptions
+    signals = {
+        "lines": int,
+        "line_punct_ratio": float,
+        "short_line_ratio": float,
+        "char_dup_ratio": float,
+        "list_ratio": float,
+        **_COMMON_SIGNALS,
+    }
 
     def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
         return measure.fineweb(parts, self.options)
@@ -115,6 +156,15 @@ class C4(_QualityStage):
 
     name = "c4"
     Options = C4Options
+    signals = {
+        "lines": int,
+        "lines_kept": int,
+        "sentences": int,
+        "lorem_ipsum_line": int,
+        "curly_bracket_line": int,
+        **{f"lines_{reason}": int for reason in measure.C4_LINE_REASONS},
+        **_COMMON_SIGNALS,
+    }
 
     def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
         result = measure.c4(parts, self.options)

@@ -32,6 +32,7 @@ class RepairOptions(StageOptions):
 class RepairStage(Stage):
     name = "repair"
     Options = RepairOptions
+    signals = {"edits": int, "mojibake": int}
 
     def __init__(self, options: RepairOptions | None = None) -> None:
         super().__init__(options)

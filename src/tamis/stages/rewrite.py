@@ -34,6 +34,7 @@ class RewriteDedup(_DocDedup):
     """Rewritten copies: skeleton MinHash + LSH candidates, verified by sentence alignment."""
 
     name = "rewrite_dedup"
+    signals = {"cluster": str, "cluster_size": int}
 
     class Options(_SurvivorOptions):
         threshold: float = Field(

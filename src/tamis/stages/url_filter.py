@@ -22,7 +22,7 @@ Verdict: reason as above, details ``{"url", "match"}``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -67,6 +67,7 @@ class UrlFilter(Stage):
     name = "url_filter"
     Options = UrlFilterOptions
     named_instances: ClassVar[bool] = True
+    signals: ClassVar[dict[str, Any]] = {"passed": str, "reason": str, "match": str}
     #: the pipeline counts kept documents by their ``passed`` signal (``no_url``)
     counts_passed: ClassVar[bool] = True
     options: UrlFilterOptions

@@ -1,0 +1,295 @@
+"""Value kinds: the type of a field, inferred from records, merged across records, made concrete.
+
+A *kind* is a small JSON-able description of the values a field held:
+
+* ``"null"``, ``"bool"``, ``"int"``, ``"float"``, ``"string"``;
+* ``"number"``: ints and floats both seen (written as float);
+* values JSON has no type for are taken as JSON holds them (:func:`jsonable`);
+* ``"conflict"``: values of kinds that do not merge (a number here, a string there), written
+  as text so that every record has one type;
+* ``["list", KIND]``;
+* ``["struct", {NAME: KIND}, PARTIAL]``, PARTIAL true when some object lacked some field.
+
+Inference and merging are cheap and order-independent (merge is commutative and associative),
+so a run's kinds do not depend on how records were split among workers. :func:`finalise` turns
+a merged kind into the one type every record is written with; :func:`conforms` says whether
+values of one kind are already written as a final kind (then a shard need not be rewritten);
+:func:`convert` rewrites a value to its final kind.
+"""
+
+from __future__ import annotations
+
+import typing
+from itertools import repeat
+from typing import Any
+
+import orjson
+
+#: Nesting deeper than this, or objects with more fields, are written as JSON text.
+MAX_DEPTH = 4
+MAX_STRUCT_FIELDS = 256
+
+Kind = Any  # str | list
+
+_NUMBERS = ("int", "float", "number")
+_SCALAR = {bool: "bool", int: "int", float: "float", str: "string", type(None): "null"}
+
+
+_NATIVE = frozenset((*_SCALAR, list, dict))
+_SCALAR_TYPES = frozenset(_SCALAR)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as its JSON text holds it: bytes as ``{"$base64": ...}``, a timestamp or a
+    decimal as text, a tuple as a list (what every output format then holds alike)."""
+    if type(value) in _NATIVE:
+        return value
+    from tamis.io.output import json_default
+
+    return orjson.loads(orjson.dumps(value, default=json_default))
+
+
+def infer(value: Any, depth: int = 0) -> Kind:
+    """The kind of one value (as JSON holds it: :func:`jsonable`)."""
+    t = type(value)
+    scalar = _SCALAR.get(t)
+    if scalar is not None:
+        return scalar
+    if t not in _NATIVE:
+        return infer(jsonable(value), depth)
+    if depth >= MAX_DEPTH:
+        return "conflict"
+    if t is list:
+        elem: Kind = "null"
+        for item in value:
+            elem = merge(elem, infer(item, depth + 1))
+        return ["list", elem]
+    if t is dict:
+        if len(value) > MAX_STRUCT_FIELDS:
+            return "conflict"
+        return ["struct", {str(k): infer(v, depth + 1) for k, v in value.items()}, False]
+    return "conflict"  # not reached: jsonable gives JSON's types
+
+
+def merge(a: Kind, b: Kind) -> Kind:
+    """The kind of a field that held values of kind ``a`` and of kind ``b``."""
+    if a == b and type(a) is str:
+        return a
+    if a == "null":
+        return b
+    if b == "null":
+        return a
+    if type(a) is str or type(b) is str:
+        if a in _NUMBERS and b in _NUMBERS:
+            return "number"
+        return "conflict"
+    if a[0] != b[0]:
+        return "conflict"
+    if a[0] == "list":
+        return ["list", merge(a[1], b[1])]
+    fa, fb = a[1], b[1]
+    if len(fa.keys() | fb.keys()) > MAX_STRUCT_FIELDS:
+        return "conflict"
+    fields = {}
+    for name in sorted(fa.keys() | fb.keys()):
+        fields[name] = merge(fa.get(name, "null"), fb.get(name, "null"))
+    return ["struct", fields, a[2] or b[2] or fa.keys() != fb.keys()]
+
+
+def finalise(kind: Kind) -> Kind:
+    """The type every record is written with: numbers float, conflicts and unknowns text,
+    all-null fields text, empty objects text (Parquet has no struct without fields)."""
+    if type(kind) is str:
+        return {"number": "float", "null": "string"}.get(
+            kind, "string" if kind == "conflict" else kind
+        )
+    if kind[0] == "list":
+        return ["list", finalise(kind[1])]
+    if not kind[1]:
+        return "string"
+    return ["struct", {k: finalise(v) for k, v in sorted(kind[1].items())}, False]
+
+
+def conflicts(kind: Kind, path: str = "") -> list[str]:
+    """Dotted paths of the fields whose values disagreed in type (written as text)."""
+    if type(kind) is str:
+        return [path] if kind == "conflict" else []
+    if kind[0] == "list":
+        return conflicts(kind[1], path + "[]")
+    out = []
+    for name, sub in sorted(kind[1].items()):
+        out += conflicts(sub, f"{path}.{name}" if path else name)
+    return out
+
+
+def conforms(seen: Kind, final: Kind) -> bool:
+    """Whether values of kind ``seen`` are written unchanged as type ``final``."""
+    if seen == "null":
+        return True
+    if type(seen) is str or type(final) is str:
+        return seen == final and seen not in ("conflict", "number")
+    if seen[0] != final[0]:
+        return False
+    if seen[0] == "list":
+        return conforms(seen[1], final[1])
+    if seen[2] or seen[1].keys() != final[1].keys():
+        return False
+    return all(conforms(seen[1][k], final[1][k]) for k in final[1])
+
+
+def json_text(value: Any) -> str:
+    from tamis.io.output import json_default
+
+    return orjson.dumps(value, default=json_default).decode()
+
+
+def convert(value: Any, final: Kind) -> Any:
+    """``value`` written as type ``final`` (a finalised kind)."""
+    if value is None:
+        return None
+    if type(value) not in _NATIVE:
+        value = jsonable(value)
+    if type(final) is str:
+        if final == "string":
+            return value if type(value) is str else json_text(value)
+        if final == "float":
+            return float(value) if type(value) in (int, float) else None
+        return value
+    if final[0] == "list":
+        if type(value) is not list:
+            return None
+        return [convert(v, final[1]) for v in value]
+    if type(value) is not dict:
+        return None
+    return {k: convert(value.get(k), sub) for k, sub in final[1].items()}
+
+
+# ------------------------------------------------------------------------- declarations
+
+
+def declared(spec: Any) -> Kind:
+    """A finalised kind from a stage's declaration: ``int``, ``float``, ``str``, ``bool``,
+    ``list[X]``, a ``{name: spec}`` dict (a struct), or :data:`JSON` (written as JSON text)."""
+    if spec is JSON:
+        return "string"
+    simple = {int: "int", float: "float", str: "string", bool: "bool"}.get(spec)
+    if simple is not None:
+        return simple
+    if isinstance(spec, dict):
+        return ["struct", {k: declared(v) for k, v in spec.items()}, False]
+    if typing.get_origin(spec) is list:
+        (arg,) = typing.get_args(spec)
+        return ["list", declared(arg)]
+    raise TypeError(
+        f"cannot declare a signal of type {spec!r}; use int, float, str, bool, list[...]"
+    )
+
+
+class _Json:
+    """Marker: a signal whose values have no single type, written as JSON text."""
+
+    def __repr__(self) -> str:
+        return "JSON"
+
+
+JSON = _Json()
+
+
+# ---------------------------------------------------------------------------- writers' types
+
+
+def arrow_type(final: Kind) -> Any:
+    import pyarrow as pa
+
+    if type(final) is str:
+        return {
+            "bool": pa.bool_(),
+            "int": pa.int64(),
+            "float": pa.float64(),
+            "string": pa.string(),
+        }[final]
+    if final[0] == "list":
+        return pa.list_(arrow_type(final[1]))
+    return pa.struct([pa.field(k, arrow_type(v)) for k, v in final[1].items()])
+
+
+def duckdb_type(final: Kind) -> str:
+    if type(final) is str:
+        return {"bool": "BOOLEAN", "int": "BIGINT", "float": "DOUBLE", "string": "VARCHAR"}[final]
+    if final[0] == "list":
+        return duckdb_type(final[1]) + "[]"
+    return "STRUCT(" + ", ".join(f'"{k}" {duckdb_type(v)}' for k, v in final[1].items()) + ")"
+
+
+def hf_feature(final: Kind) -> Any:
+    """The Hugging Face ``datasets`` feature of a final kind, as the dataset card spells it."""
+    if type(final) is str:
+        return {"bool": "bool", "int": "int64", "float": "float64", "string": "string"}[final]
+    if final[0] == "list":
+        inner = hf_feature(final[1])
+        return {"list": inner}
+    return [_hf_field(k, v) for k, v in final[1].items()]
+
+
+def _hf_field(name: str, final: Kind) -> dict[str, Any]:
+    feature = hf_feature(final)
+    if isinstance(feature, str):
+        return {"name": name, "dtype": feature}
+    if isinstance(feature, list):
+        return {"name": name, "struct": feature}
+    return {"name": name, **feature}
+
+
+def hf_fields(final: Kind) -> list[dict[str, Any]]:
+    """The card's ``features`` list of a struct kind (a record's top level)."""
+    return [_hf_field(k, v) for k, v in final[1].items()]
+
+
+def describe(final: Kind) -> str:
+    """A one-line spelling of a final kind, for ``tamis schema`` and the docs."""
+    if type(final) is str:
+        return final
+    if final[0] == "list":
+        return f"list<{describe(final[1])}>"
+    return "struct<" + ", ".join(f"{k}: {describe(v)}" for k, v in final[1].items()) + ">"
+
+
+class Profiler:
+    """The merged kind of many objects (a shard's ``meta`` or ``source``), cheaply.
+
+    Records of one input mostly share one shape (the same keys with values of the same Python
+    types), so a batch is reduced to its few shapes by C-level maps; only records with nested
+    values (lists, objects) are inferred one by one.
+    """
+
+    __slots__ = ("shapes", "deep")
+
+    def __init__(self) -> None:
+        self.shapes: set[tuple] = set()  # (keys, value types) of the objects seen
+        self.deep: Kind = "null"
+
+    def add_many(self, objects: list[dict[str, Any]]) -> None:
+        # the shapes of a batch are taken by C-level maps alone: this runs for every record
+        keys = map(tuple, objects)
+        types = list(map(tuple, map(map, repeat(type), map(dict.values, objects))))
+        batch = set(zip(keys, types, strict=True))
+        self.shapes |= batch
+        if any(not _SCALAR_TYPES.issuperset(t) for _, t in batch):  # nested values: inferred
+            for obj, t in zip(objects, types, strict=True):
+                if not _SCALAR_TYPES.issuperset(t):
+                    self.deep = merge(self.deep, infer(obj))
+
+    def kind(self) -> Kind:
+        """The merged kind of everything added (``null`` when nothing was)."""
+        out: Kind = self.deep
+        for names, types in sorted(
+            self.shapes, key=lambda key: (key[0], [t.__name__ for t in key[1]])
+        ):
+            # a nested value's kind is in ``deep``; the shape says which fields were there
+            shape: Kind = [
+                "struct",
+                {n: _SCALAR.get(t, "null") for n, t in zip(names, types, strict=True)},
+                False,
+            ]
+            out = merge(out, shape)
+        return out

@@ -1,0 +1,85 @@
+"""Kinds: inference, merging and conversion that give every record of a run one type a field."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tamis.io import kinds
+from tamis.io.kinds import Profiler, conforms, convert, finalise, infer, merge
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**62), 2**62),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=5),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+records = st.lists(st.dictionaries(st.sampled_from(["x", "y", "z"]), json_values), max_size=6)
+
+
+def kind_of(values):
+    out = "null"
+    for v in values:
+        out = merge(out, infer(v))
+    return out
+
+
+@given(json_values, json_values, json_values)
+def test_merge_is_commutative_and_associative(a, b, c):
+    ka, kb, kc = infer(a), infer(b), infer(c)
+    assert merge(ka, kb) == merge(kb, ka)
+    assert merge(merge(ka, kb), kc) == merge(ka, merge(kb, kc))
+
+
+@given(records)
+def test_converted_records_all_have_the_final_type(recs):
+    """Whatever the records held, after conversion each value is of the one settled type, and
+    every record has every field."""
+    final = finalise(kind_of(recs))
+    if type(final) is str:  # no record had any field
+        return
+    for rec in recs:
+        out = convert(rec, final)
+        assert set(out) == set(final[1])
+        assert conforms(infer(out), final) or infer(out) == ["struct", {}, False]
+
+
+@given(records)
+def test_profiler_equals_merging_every_record(recs):
+    p = Profiler()
+    p.add_many(recs)
+    assert p.kind() == kind_of(recs)
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(["x", "y"]), scalars, min_size=2), min_size=1))
+def test_conforming_values_are_written_unchanged(recs):
+    """A shard whose records already have the settled types needs no rewrite: converting them
+    changes nothing."""
+    seen = kind_of(recs)
+    final = finalise(seen)
+    if conforms(seen, final):
+        assert [convert(r, final) for r in recs] == recs
+
+
+def test_disagreeing_types_become_text_and_are_named():
+    seen = kind_of([{"label": 1, "rating": 7}, {"label": "pos", "rating": 9.5, "url": "u"}])
+    assert seen[2] is True  # url missing in one record
+    final = finalise(seen)
+    assert final == ["struct", {"label": "string", "rating": "float", "url": "string"}, False]
+    assert kinds.conflicts(seen) == ["label"]
+    assert convert({"label": 1, "rating": 7}, final) == {"label": "1", "rating": 7.0, "url": None}
+
+
+def test_empty_objects_and_all_null_fields_are_text():
+    assert finalise(infer({})) == "string"
+    assert finalise(kind_of([{"a": None}, {"a": None}])) == ["struct", {"a": "string"}, False]
+    assert finalise(infer([[]])) == ["list", ["list", "string"]]
