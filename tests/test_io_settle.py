@@ -79,8 +79,7 @@ def test_settled_types_and_an_interrupted_settle_resumes_to_the_same_bytes(
 
     cut = tmp_path / "cut"
     monkeypatch.setattr(settle, "settle_shard", crash_on_first)
-    with pytest.raises(RuntimeError, match="killed while settling"):
-        _clean(inputs, cut, fmt)
+    assert _clean(inputs, cut, fmt) == 1  # one line, "internal error: ... resume"
     monkeypatch.setattr(settle, "settle_shard", real)
     assert _clean(inputs, cut, fmt) == 0
     assert output_digest(cut) == output_digest(whole)

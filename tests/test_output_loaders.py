@@ -27,6 +27,7 @@ from tests.helpers import output_digest, require, tamis
 IMDB_RECORDS = 1500
 
 STAGES = [
+    {"url_filter": {}},
     {"extract": {}},
     {"repair": {}},
     {"clean": {}},
@@ -40,6 +41,7 @@ STAGES = [
     {"exact_dedup": {}},
     {"minhash_dedup": {}},
     {"line_dedup": {}},
+    {"rewrite_dedup": {}},
 ]
 
 

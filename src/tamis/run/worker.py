@@ -373,6 +373,7 @@ def announce(task: Task) -> None:
         _RUNNING.mkdir(parents=True, exist_ok=True)
         running_file(_RUNNING, os.getpid()).write_bytes(orjson.dumps(data))
 
+
 def settle_task(task: Task) -> dict[str, Any]:
     """Bring one shard's final outputs into the run's settled schema (``OUT/schema.json``);
     its final marker is updated last, so an interrupted settle is redone."""
