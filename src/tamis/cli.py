@@ -189,18 +189,14 @@ def _cmd_recipe(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from tamis.tokenize.cli import is_tokenize_output, verify_tokenize_output
-    from tamis.verify import verify_output
+    from tamis.verify import print_problems, verify_output
 
     if is_tokenize_output(Path(args.out)):
         return verify_tokenize_output(Path(args.out))
     problems, summary = verify_output(Path(args.out))
     print(summary)
     if problems:
-        print(f"FAILED: {len(problems)} problem(s)", file=sys.stderr)
-        for p in problems[:200]:
-            print(f"  - {p}", file=sys.stderr)
-        if len(problems) > 200:
-            print(f"  ... and {len(problems) - 200} more", file=sys.stderr)
+        print_problems(problems)
         return EXIT_FAIL
     print("OK: input = kept + rejected + quarantined, record by record; checksums match")
     return EXIT_OK

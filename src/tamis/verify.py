@@ -173,3 +173,14 @@ def verify_output(out: Path) -> tuple[list[str], str]:
         f"{len(manifest['inputs'])} inputs)"
     )
     return problems, summary
+
+
+def print_problems(problems: list[str], limit: int = 200) -> None:
+    """The failed checks on stderr, the first ``limit`` of them listed."""
+    import sys
+
+    print(f"FAILED: {len(problems)} problem(s)", file=sys.stderr)
+    for p in problems[:limit]:
+        print(f"  - {p}", file=sys.stderr)
+    if len(problems) > limit:
+        print(f"  ... and {len(problems) - limit} more", file=sys.stderr)

@@ -11,7 +11,6 @@ counts, so they too are byte-identical across worker counts and resumed runs; ti
 from __future__ import annotations
 
 import pickle
-import queue
 import shutil
 import sys
 import threading
@@ -29,7 +28,7 @@ from tamis.config import ConfigError, PipelineConfig
 from tamis.io.output import file_checksum
 from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
 from tamis.pipeline import Pipeline, Stats
-from tamis.run.executors import InProcessExecutor, LocalExecutor, make_queue
+from tamis.run.executors import InProcessExecutor, LocalExecutor, drain_in_thread, make_queue
 from tamis.run.faults import CorruptState, InputChanged, redo_hint
 from tamis.run.lock import LOCK_NAME, OutLock, has_entries
 from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs
@@ -242,18 +241,7 @@ class _Progress:
     def listen(self, q: Any) -> None:
         """Drain a multiprocessing queue in a thread until stopped."""
         self.queue = q
-
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.message(q.get(timeout=0.2))
-                except queue.Empty:
-                    continue
-                except (EOFError, OSError):
-                    return
-
-        self._thread = threading.Thread(target=loop, daemon=True)
-        self._thread.start()
+        self._thread = drain_in_thread(q, self.message, self._stop)
 
     def stop(self) -> None:
         self._stop.set()

@@ -176,3 +176,23 @@ def init_worker(progress_queue: Any, running_dir: str | None, driver_pid: int) -
 
 def make_queue() -> Any:
     return multiprocessing.get_context("forkserver").Queue()
+
+
+def drain_in_thread(q: Any, handle: Callable[[Any], None], stop: Any) -> Any:
+    """Hand every message of the workers' progress queue to ``handle`` in a daemon thread, until
+    ``stop`` (a ``threading.Event``) is set or the queue is gone."""
+    import queue
+    import threading
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                handle(q.get(timeout=0.2))
+            except queue.Empty:
+                continue
+            except (EOFError, OSError):
+                return
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    return thread

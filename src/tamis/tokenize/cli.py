@@ -7,7 +7,6 @@ configuration and input errors into 2 before any work starts).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 
@@ -133,15 +132,12 @@ def is_tokenize_output(out: Path) -> bool:
 
 def verify_tokenize_output(out: Path) -> int:
     from tamis.tokenize.verify import verify_tokens
+    from tamis.verify import print_problems
 
     problems, summary = verify_tokens(out)
     print(summary)
     if problems:
-        print(f"FAILED: {len(problems)} problem(s)", file=sys.stderr)
-        for p in problems[:200]:
-            print(f"  - {p}", file=sys.stderr)
-        if len(problems) > 200:
-            print(f"  ... and {len(problems) - 200} more", file=sys.stderr)
+        print_problems(problems)
         return 1
     print("OK: every input document tokenized exactly once, ids checked; checksums match")
     return 0

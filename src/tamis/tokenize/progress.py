@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from typing import Any
+
+from tamis.run.executors import drain_in_thread
 
 
 class TokenProgress:
@@ -62,18 +63,7 @@ class TokenProgress:
 
     def listen(self, q: Any) -> None:
         """Drain a multiprocessing queue in a thread until stopped."""
-
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.message(q.get(timeout=0.2))
-                except queue.Empty:
-                    continue
-                except (EOFError, OSError):
-                    return
-
-        self._thread = threading.Thread(target=loop, daemon=True)
-        self._thread.start()
+        self._thread = drain_in_thread(q, self.message, self._stop)
 
     def stop(self) -> None:
         self._stop.set()
