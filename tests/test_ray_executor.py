@@ -337,8 +337,20 @@ def test_ray_run_whose_driver_died_resumes_to_identical_output(ref: Reference) -
             assert proc.poll() is None, "the run ended before it could be interrupted"
             assert time.monotonic() < deadline, "no shard finished in time"
             time.sleep(0.05)
+        from tamis.run.lock import process_start
+        from tamis.run.reaper import descendants, running
+
+        ray_processes = {pid: process_start(pid) for pid in descendants(proc.pid)}
+        assert ray_processes, "the Ray instance runs below the driver"
         os.kill(proc.pid, signal.SIGKILL)  # the driver dies mid-run ...
         proc.wait()
+        # ... and its Ray instance (GCS, raylet, agents, task workers) within a second
+        deadline = time.monotonic() + 1.0
+        while any(running(p, t) for p, t in ray_processes.items()):
+            assert time.monotonic() < deadline, [
+                p for p, t in ray_processes.items() if running(p, t)
+            ]
+            time.sleep(0.05)
     finally:
         # ... and, as on a machine that went down, nothing of its Ray instance survives it
         with contextlib.suppress(ProcessLookupError):

@@ -159,6 +159,10 @@ class RayExecutor:
                 # instance (or a stale record of one) exists on this machine
                 with _quiet_token_notice():
                     ray.init(address="local", num_cpus=workers, **quiet)
+                # Ray's daemons outlive a killed driver: a watcher kills them then
+                from tamis.run.reaper import start_reaper
+
+                start_reaper()
             else:
                 _check_reachable(address)
                 try:
