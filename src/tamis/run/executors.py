@@ -148,7 +148,7 @@ class LocalExecutor:
     def _dead_workers_tasks(self) -> set[tuple[int, int]]:
         """(phase, shard) of each task whose worker died by a signal other than the pool's."""
         procs = getattr(self.pool, "_processes", None) or {}
-        found = set()
+        found: dict[tuple[int, int], int] = {}
         for pid, proc in list(procs.items()):
             proc.join(timeout=5)
             code = proc.exitcode
@@ -158,8 +158,12 @@ class LocalExecutor:
                 info = orjson.loads(running_file(self._running, pid).read_bytes())
             except (OSError, orjson.JSONDecodeError):
                 continue
-            found.add((info["phase"], info["ordinal"]))
-        return found
+            found[(info["phase"], info["ordinal"])] = code
+        # a worker SIGKILLed (the OOM killer, a kill -9) is the culprit; the others of a broken
+        # pool are taken down with it and may exit otherwise: they are suspects only when no
+        # worker was SIGKILLed
+        killed = {key for key, code in found.items() if code == -signal.SIGKILL}
+        return killed or set(found)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
