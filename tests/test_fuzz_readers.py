@@ -317,6 +317,8 @@ def test_config_loader_answers_any_bytes_with_a_config_or_a_config_error(tmp_pat
     path = tmp_path_factory.mktemp("cfg") / "p.yaml"
     path.write_bytes(raw)
     try:
-        load_config(str(path), None, {})
-    except ConfigError:
-        pass
+        cfg = load_config(str(path), None, {})
+    except ConfigError as exc:
+        assert str(exc).strip(), "a configuration error says what is wrong"
+    else:
+        assert cfg.resolved()["stages"] is not None

@@ -162,4 +162,5 @@ def test_an_older_run_without_a_section_still_renders(full_output, tmp_path, fil
         data = orjson.loads((out / file).read_bytes())
         del data[section]
         (out / file).write_bytes(orjson.dumps(data))
-    check(out)
+    got = check(out)
+    assert got["/"][0] == 200 and (out / "report.html").stat().st_size > 0
