@@ -307,18 +307,32 @@ def same_topic_day_pairs(corpus: dict) -> int:
     return sum(n * (n - 1) // 2 for n in groups.values())
 
 
+def read_answer(path: Path) -> str:
+    """A Clough-Stevenson file: UTF-8, or Windows-1252 (17 of the files: their apostrophes
+    and quotes are single bytes 0x92-0x94)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
 def clough(workdir: Path) -> tuple[Path, dict]:
+    """The 5 sources and the 95 answers (the csv's own rows for the sources are left out: they
+    would be the sources twice)."""
     root = DATA / "paraphrase" / "clough-stevenson"
     rows = list(csv.DictReader(open(root / "file_information.csv", encoding="utf-8")))
     path = workdir / "clough.jsonl"
     info = {}
     with open(path, "w", encoding="utf-8") as fh:
         for task in "abcde":
-            text = (root / f"orig_task{task}.txt").read_bytes().decode("utf-8", "replace")
+            text = read_answer(root / f"orig_task{task}.txt")
             fh.write(json.dumps({"id": f"orig_task{task}", "text": text}) + "\n")
             info[f"orig_task{task}"] = ("orig", task, "")
         for r in rows:
-            text = (root / r["File"]).read_bytes().decode("utf-8", "replace")
+            if r["Category"] == "orig":
+                continue
+            text = read_answer(root / r["File"])
             fh.write(json.dumps({"id": r["File"], "text": text}) + "\n")
             student = r["File"].split("_")[0]
             info[r["File"]] = (r["Category"], r["Task"], part_of(student))
@@ -326,19 +340,22 @@ def clough(workdir: Path) -> tuple[Path, dict]:
 
 
 def score_clough(info: dict, result: dict) -> dict:
-    partner: dict[str, set[str]] = defaultdict(set)
+    """Per category (and part): answers in one cluster with their source (the source itself
+    or another answer may be the survivor the removed answer names), and answers in any
+    cluster at all."""
+    cluster = {}
     for p in result["pairs"]:
-        partner[p["removed"]].add(p["survivor"])
-        partner[p["survivor"]].add(p["removed"])
+        cluster[p["removed"]] = cluster[p["survivor"]] = p["cluster"]
     out = defaultdict(lambda: {"n": 0, "with_source": 0, "paired": 0})
     for fid, (cat, task, part) in info.items():
         if cat == "orig":
             continue
+        mine = cluster.get(fid)
         for key in (cat, f"{cat}/{part}"):
             row = out[key]
             row["n"] += 1
-            row["with_source"] += f"orig_task{task}" in partner[fid]
-            row["paired"] += bool(partner[fid])
+            row["with_source"] += mine is not None and mine == cluster.get(f"orig_task{task}")
+            row["paired"] += mine is not None
     return dict(out)
 
 

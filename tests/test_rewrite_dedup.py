@@ -110,7 +110,7 @@ def test_packed_records_round_trip_and_a_batch_packs_like_one_document():
         alone = sketch_batch([text], min_words=1).packed[0]
         assert np.array_equal(batch.packed[i], alone)
         rec = unpack(alone)
-        again = pack(rec.spans, rec.features, rec.bounds)
+        again = pack(rec.spans, rec.features, rec.bounds, rec.keys)
         assert np.array_equal(again, alone)
     assert len(unpack(batch.packed[0])) == 0  # under four words: no record
     assert (
@@ -120,6 +120,7 @@ def test_packed_records_round_trip_and_a_batch_packs_like_one_document():
             np.zeros((0, 2)),
             np.zeros(0, np.uint32),
             np.zeros(1, np.int64),
+            np.zeros(0, np.uint64),
         )
         == []
     )

@@ -64,6 +64,11 @@ class RewriteDedup(_DocDedup):
         min_words: int = Field(
             default=40, ge=1, description="shorter documents are neither copies nor originals"
         )
+        sentence_bucket_limit: int = Field(
+            default=32,
+            ge=0,
+            description="a sentence skeleton shared by more documents than this nominates no pair (boilerplate); 0: no sentence candidates",
+        )
         num_perm: int = Field(default=128, ge=8, le=1024)
         bands: int | None = Field(default=None, ge=1, description="override the derived layout")
         rows: int | None = Field(default=None, ge=1)
@@ -83,10 +88,12 @@ class RewriteDedup(_DocDedup):
         super().__init__(options)
         self.width = self.options.num_perm
         self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
+        self._unfiltered: Any = None  # merge only: the similarity of sentence-bucket pairs
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_declared"] = {}
+        state["_unfiltered"] = None
         return state
 
     def _with_shingles(self) -> bool:
@@ -121,8 +128,39 @@ class RewriteDedup(_DocDedup):
         bands, rows = choose_bands(o.candidate_similarity, o.num_perm, slack=0.0)
         return bands, rows, o.threshold
 
+    def _extra_buckets(self, table: Any, rank: np.ndarray) -> Any:
+        """One bucket per sentence skeleton key (see :mod:`tamis.dedup.rewrite`), read from
+        the packed records in chunks of documents."""
+        if self.options.sentence_bucket_limit == 0:
+            return None
+        return self._sentence_buckets(table, rank)
+
+    def _sentence_buckets(self, table: Any, rank: np.ndarray) -> Any:
+        from tamis.dedup.cluster import BUCKET_RECORD
+        from tamis.dedup.rewrite import sentence_keys_of
+
+        step = 1 << 14
+        for start in range(0, table.n, step):
+            stop = min(start + step, table.n)
+            first = int(table.shingle_end[start - 1]) if start else 0
+            ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64) - first
+            flat = table.shingle_range(first, first + int(ends[-1]))
+            keys, rec = sentence_keys_of(flat, ends)
+            records = np.empty(len(keys), dtype=BUCKET_RECORD)
+            records["key"] = keys
+            records["rank"] = rank[start + rec]
+            yield records
+
+    def _extra_cap(self) -> int:
+        return self.options.sentence_bucket_limit
+
     def _params(self) -> dict[str, Any]:
-        from tamis.dedup.rewrite import MIN_SENTENCE_WORDS, SENTENCE_NGRAM, SKELETON_NGRAM
+        from tamis.dedup.rewrite import (
+            MIN_SENTENCE_WORDS,
+            SENTENCE_KEY_TOKENS,
+            SENTENCE_NGRAM,
+            SKELETON_NGRAM,
+        )
 
         o = self.options
         return {
@@ -133,6 +171,7 @@ class RewriteDedup(_DocDedup):
             "skeleton_ngram": SKELETON_NGRAM,
             "sentence_ngram": SENTENCE_NGRAM,
             "min_sentence_words": MIN_SENTENCE_WORDS,
+            "sentence_key_tokens": SENTENCE_KEY_TOKENS,
         }
 
     def _records(self, table: Any, perm: np.ndarray) -> Any:
@@ -154,7 +193,7 @@ class RewriteDedup(_DocDedup):
         """Share of the second document's sentences aligned to the first's (the better-ranked
         one, which would survive); pairs whose skeleton signatures barely agree are skipped."""
         from tamis.dedup.cluster import signature_similarity
-        from tamis.dedup.rewrite import Alignment, align
+        from tamis.dedup.rewrite import Alignment, align, declared_share
 
         o = self.options
         agreement = signature_similarity(table, perm)
@@ -170,47 +209,57 @@ class RewriteDedup(_DocDedup):
             k = int(first[0])
             return Alignment(1.0, k, k, 1.0, [(i, i, 1.0) for i in range(k)])
 
-        # a close pair shares most of its LSH buckets and is offered once per bucket
-        known: OrderedDict[tuple[int, int], float] = OrderedDict()
+        # a close pair shares most of its LSH buckets and is offered once per bucket; a pair
+        # passed over by the prefilter is remembered as None (a shared sentence may bring it
+        # back, unfiltered)
+        known: OrderedDict[tuple[int, int], float | None] = OrderedDict()
 
-        def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            pairs = list(zip(a.tolist(), b.tolist(), strict=True))
-            out = np.zeros(len(pairs))
-            todo = []
-            for i, pair in enumerate(pairs):
-                share = known.get(pair)
-                if share is None:
-                    todo.append(i)
-                else:
-                    out[i] = share
-            if not todo:
+        def verify(pair: tuple[int, int]) -> float:
+            al = identical(pair)
+            if al is None:
+                al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, o.threshold)
+            share = declared_share(al)
+            if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
+                self._declared[pair] = al  # evidence, should the pair be declared
+            return share
+
+        def similarity_with(prefilter: float) -> Any:
+            def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+                pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+                out = np.zeros(len(pairs))
+                todo = []
+                for i, pair in enumerate(pairs):
+                    share = known.get(pair, -1.0)
+                    if share is None and prefilter > 0:
+                        share = 0.0
+                    if share is None or share < 0:
+                        todo.append(i)
+                    else:
+                        out[i] = share
+                if not todo:
+                    return out
+                pick = np.array(todo, dtype=np.int64)
+                agreed = agreement(a[pick], b[pick]) if prefilter > 0 else np.ones(len(pick))
+                for i, agree in zip(todo, agreed.tolist(), strict=True):
+                    pair = pairs[i]
+                    share = known.get(pair, -1.0)  # the same pair twice in one call
+                    if share is None or share < 0:
+                        share = verify(pair) if agree >= prefilter else None
+                        known[pair] = share
+                        if len(known) > _KNOWN_PAIRS:
+                            known.popitem(last=False)
+                    out[i] = share or 0.0
                 return out
-            pick = np.array(todo, dtype=np.int64)
-            agreed = agreement(a[pick], b[pick])
-            for i, agree in zip(todo, agreed.tolist(), strict=True):
-                pair = pairs[i]
-                share = known.get(pair)  # the same pair twice in one call
-                if share is None:
-                    share = 0.0
-                    if agree >= o.prefilter:
-                        al = identical(pair) if agree == 1.0 else None
-                        if al is None:
-                            al = align(
-                                record(pair[1]),
-                                record(pair[0]),
-                                o.sentence_similarity,
-                                o.threshold,
-                            )
-                        share = al.share
-                        if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
-                            self._declared[pair] = al  # evidence, should the pair be declared
-                    known[pair] = share
-                    if len(known) > _KNOWN_PAIRS:
-                        known.popitem(last=False)
-                out[i] = share
-            return out
 
-        return similarity
+            return similarity
+
+        self._unfiltered = similarity_with(0.0)
+        return similarity_with(o.prefilter)
+
+    def _extra_similarity(self, similarity: Any) -> Any:
+        """Pairs that share a sentence are aligned whatever their signatures: a copy of a few
+        sentences of a long document agrees with it on few skeleton shingles."""
+        return self._unfiltered
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """For every removed copy (sorted by uid, as the decision is): the alignment with the
