@@ -68,12 +68,40 @@ def skeleton_keys(seq: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return keys
 
 
+#: texts are tokenized this many characters at a time: the polynomial word hashes need a
+#: power table as long as the bytes tokenized at once, and a long one costs more to build
+#: (and to page in) than the words it hashes
+CHUNK_CHARS = 1 << 20
+
+
 def sketch_batch(texts: list[str], min_words: int) -> BatchSketch:
     """Skeleton shingles and packed sentence records for a batch of texts.
 
     A text under ``min_words`` words gets no shingles and an empty record: too short to tell
     a rewrite from a coincidence, it is neither removed nor an original.
     """
+    parts = []
+    start = 0
+    while start < len(texts):
+        stop, size = start + 1, len(texts[start])
+        while stop < len(texts) and size + len(texts[stop]) <= CHUNK_CHARS:
+            size += len(texts[stop])
+            stop += 1
+        part = _sketch_chunk(texts[start:stop], min_words)
+        parts.append(BatchSketch(part.doc_hashes, part.doc_of + start, part.packed))
+        start = stop
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return _sketch_chunk([], min_words)
+    return BatchSketch(
+        np.concatenate([p.doc_hashes for p in parts]),
+        np.concatenate([p.doc_of for p in parts]),
+        [r for p in parts for r in p.packed],
+    )
+
+
+def _sketch_chunk(texts: list[str], min_words: int) -> BatchSketch:
     w = tokenize(texts)
     n_sent = len(w.sentence_doc)
     long_doc = w.doc_words >= min_words
