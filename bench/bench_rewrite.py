@@ -228,11 +228,17 @@ def stage_worker(inp: Path, out: Path, stage_name: str) -> None:
 
     decision = stage.merge(states(), workdir / "merge")
     pairs = []
+    partial = []
     for docs in shards():
         stage.apply(docs, decision)
         for d in docs:
             if not d.kept:
                 pairs.append({"removed": d.id, **d.verdict.details})
+            elif "partial_copy_of" in d.signals.get(stage_name, {}):
+                s = d.signals[stage_name]
+                partial.append(
+                    {"copy": d.id, "of": s["partial_copy_of"], "share": s["partial_copy_share"]}
+                )
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
     peak = peak_rss_kb()
@@ -242,6 +248,7 @@ def stage_worker(inp: Path, out: Path, stage_name: str) -> None:
         json.dumps(
             {
                 "pairs": pairs,
+                "partial": partial,
                 "seconds": seconds,
                 "cpu_seconds": cpu,
                 "peak_rss_kb": peak,
@@ -340,22 +347,30 @@ def clough(workdir: Path) -> tuple[Path, dict]:
 
 
 def score_clough(info: dict, result: dict) -> dict:
-    """Per category (and part): answers in one cluster with their source (the source itself
-    or another answer may be the survivor the removed answer names), and answers in any
-    cluster at all."""
+    """Per category (and part): answers removed in one cluster with their source (the source
+    itself or another answer may be the survivor the removed answer names), answers kept but
+    reported as a partial copy of their source (or of an answer in its cluster), and answers
+    removed or reported with anything at all."""
     cluster = {}
     for p in result["pairs"]:
         cluster[p["removed"]] = cluster[p["survivor"]] = p["cluster"]
-    out = defaultdict(lambda: {"n": 0, "with_source": 0, "paired": 0})
+    partial = {p["copy"]: p["of"] for p in result.get("partial", [])}
+    out = defaultdict(lambda: {"n": 0, "with_source": 0, "reported": 0, "paired": 0})
     for fid, (cat, task, part) in info.items():
         if cat == "orig":
             continue
         mine = cluster.get(fid)
+        source = f"orig_task{task}"
+        of = partial.get(fid)
+        reported = of is not None and (
+            of == source or cluster.get(of, of) == cluster.get(source, source)
+        )
         for key in (cat, f"{cat}/{part}"):
             row = out[key]
             row["n"] += 1
-            row["with_source"] += mine is not None and mine == cluster.get(f"orig_task{task}")
-            row["paired"] += mine is not None
+            row["with_source"] += mine is not None and mine == cluster.get(source)
+            row["reported"] += reported
+            row["paired"] += mine is not None or of is not None
     return dict(out)
 
 

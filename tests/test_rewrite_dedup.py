@@ -364,15 +364,27 @@ def test_answers_pasted_from_part_of_a_long_source_are_found_and_others_are_not(
     own = ["g0pA_taske.txt", "g1pA_taske.txt", "g2pA_taske.txt", "g3pA_taske.txt"]
     rows = [{"id": "orig_taske", "text": _clough(shared_data, "orig_taske.txt")}]
     rows += [{"id": n, "text": _clough(shared_data, n)} for n in pasted + own]
+    # an answer of its own that opens with the source's first two sentences: kept, reported
+    source = rows[0]["text"]
+    opening = source[: unpack(sketch_batch([source], 1).packed[0]).spans[1][1]]
+    rows.append({"id": "quoting", "text": opening + "\n" + _clough(shared_data, "g0pD_taske.txt")})
     stories = {r["id"]: r["text"] for r in _stories(shared_data)}
     rows += [{"id": i, "text": stories[i]} for pair in TAIWAN_CD_ISSUES for i in pair]
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "out"
     assert tamis("clean", path, "-o", out, "--stages", "rewrite_dedup", "--quiet") == 0
-    _kept, rejected = _kept_and_rejected(out)
+    kept, rejected = _kept_and_rejected(out)
     named = {r["id"]: r["verdict"]["details"]["survivor"] for r in rejected}
     assert named == {n: "orig_taske" for n in pasted}
+    reported = {
+        r["id"]: r["signals"]["rewrite_dedup"]
+        for r in kept
+        if r["signals"].get("rewrite_dedup", {}).get("partial_copy_of") is not None
+    }
+    assert list(reported) == ["quoting"], reported
+    assert reported["quoting"]["partial_copy_of"] == "orig_taske"
+    assert 0.25 <= reported["quoting"]["partial_copy_share"] < 0.5
     # without the sentences' own buckets, one of them never meets its source
     cfg = tmp_path / "p.yaml"
     cfg.write_text("stages:\n  - rewrite_dedup: {sentence_bucket_limit: 0}\n")

@@ -25,6 +25,8 @@ from tamis.stages.dedup import _DocDedup, _SurvivorOptions
 
 #: aligned sentence pairs kept as evidence per removed copy
 EVIDENCE_PAIRS = 3
+#: aligned sentences a partial copy needs to be reported (one shared sentence is a quote)
+MIN_REPORTED_SENTENCES = 2
 _CACHE = 512  # unpacked sentence records kept while verifying (a bucket's centre recurs)
 _KNOWN_PAIRS = 1 << 18  # verified pairs remembered (bounded: ~150 bytes each)
 
@@ -34,7 +36,12 @@ class RewriteDedup(_DocDedup):
     """Rewritten copies: skeleton MinHash + LSH candidates, verified by sentence alignment."""
 
     name = "rewrite_dedup"
-    signals = {"cluster": str, "cluster_size": int}
+    signals = {
+        "cluster": str,
+        "cluster_size": int,
+        "partial_copy_of": str,
+        "partial_copy_share": float,
+    }
 
     class Options(_SurvivorOptions):
         threshold: float = Field(
@@ -54,6 +61,12 @@ class RewriteDedup(_DocDedup):
             gt=0.0,
             le=1.0,
             description="skeleton 5-gram Jaccard the LSH layout is chosen to catch",
+        )
+        report_threshold: float = Field(
+            default=0.25,
+            ge=0.0,
+            le=1.0,
+            description="share of the copy's sentences aligned (two at least) at which a pair too weak to remove is reported on the copy as a partial copy; 0: none",
         )
         prefilter: float = Field(
             default=0.2,
@@ -78,6 +91,10 @@ class RewriteDedup(_DocDedup):
         def _layout(self) -> RewriteDedup.Options:
             if (self.bands is None) != (self.rows is None):
                 raise ValueError("give both bands and rows, or neither (derived from threshold)")
+            if self.report_threshold > self.threshold:
+                raise ValueError(
+                    f"report_threshold ({self.report_threshold}) exceeds threshold ({self.threshold})"
+                )
             if self.bands and self.rows and self.bands * self.rows > self.num_perm:
                 raise ValueError(
                     f"bands x rows ({self.bands * self.rows}) exceeds num_perm ({self.num_perm})"
@@ -89,11 +106,13 @@ class RewriteDedup(_DocDedup):
         self.width = self.options.num_perm
         self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
         self._unfiltered: Any = None  # merge only: the similarity of sentence-bucket pairs
+        self._reported: dict[tuple[int, int], float] = {}  # merge only: partial copies
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_declared"] = {}
         state["_unfiltered"] = None
+        state["_reported"] = {}
         return state
 
     def _with_shingles(self) -> bool:
@@ -217,10 +236,18 @@ class RewriteDedup(_DocDedup):
         def verify(pair: tuple[int, int]) -> float:
             al = identical(pair)
             if al is None:
-                al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, o.threshold)
+                needed = o.report_threshold or o.threshold
+                al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, needed)
             share = declared_share(al)
             if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
                 self._declared[pair] = al  # evidence, should the pair be declared
+            elif (
+                o.report_threshold
+                and share >= o.report_threshold
+                and al.aligned >= MIN_REPORTED_SENTENCES
+                and len(self._reported) < _KNOWN_PAIRS
+            ):
+                self._reported[pair] = share
             return share
 
         def similarity_with(prefilter: float) -> Any:
@@ -304,6 +331,32 @@ class RewriteDedup(_DocDedup):
         np.save(directory / "evidence_pairs.npy", pairs)
         np.save(directory / "evidence_pair_similarity.npy", pair_sim)
         self._declared = {}
+        self._write_reported(directory, table, perm, result)
+
+    def _write_reported(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
+        """Partial copies kept in the corpus: for each, the document it copies most of (by
+        share aligned) and that share, sorted by the copy's uid."""
+        removed = set(result.removed.tolist())
+        best: dict[int, tuple[float, int]] = {}
+        for (original, copy), share in self._reported.items():
+            if copy in removed or bool(table.external[perm[copy]]):
+                continue
+            if share > best.get(copy, (0.0, 0))[0]:
+                best[copy] = (share, original)
+        self._reported = {}
+        copies = sorted(best, key=lambda r: int(table.uid[perm[r]]))
+        uid = np.array([int(table.uid[perm[r]]) for r in copies], dtype=np.uint64)
+        share = np.array([best[r][0] for r in copies], dtype=np.float32)
+        names = [
+            table.id_of(int(perm[best[r][1]])).encode("utf-8", "surrogatepass") for r in copies
+        ]
+        result.stats["partial_copies_reported"] = len(copies)
+        np.save(directory / "partial_uid.npy", uid)
+        np.save(directory / "partial_share.npy", share)
+        np.save(
+            directory / "partial_of_end.npy", np.cumsum([len(n) for n in names], dtype=np.int64)
+        )
+        np.save(directory / "partial_of.npy", np.frombuffer(b"".join(names), dtype=np.uint8))
 
     def apply(self, docs: list[Document], decision: Any) -> None:
         from tamis.dedup.decision import cluster_id
@@ -315,6 +368,8 @@ class RewriteDedup(_DocDedup):
         arr = decision.arrays()
         surv_uid = arr["surv_uid"]
         pos = np.searchsorted(arr["removed_uid"], uids)
+        partial_uid = arr["partial_uid"]
+        partial_pos = np.searchsorted(partial_uid, uids)
         for i, doc in enumerate(docs):
             if is_removed[i]:
                 s, p = int(surv[i]), int(pos[i])
@@ -351,5 +406,17 @@ class RewriteDedup(_DocDedup):
                         "cluster": cluster_id(int(surv_uid[s])),
                     },
                 )
-            elif size[i] > 1:
-                doc.signal(self.name, cluster=cluster_id(int(uids[i])), cluster_size=int(size[i]))
+            else:
+                if size[i] > 1:
+                    doc.signal(
+                        self.name, cluster=cluster_id(int(uids[i])), cluster_size=int(size[i])
+                    )
+                k = int(partial_pos[i])
+                if k < len(partial_uid) and int(partial_uid[k]) == int(uids[i]):
+                    start = int(arr["partial_of_end"][k - 1]) if k else 0
+                    name = bytes(arr["partial_of"][start : int(arr["partial_of_end"][k])])
+                    doc.signal(
+                        self.name,
+                        partial_copy_of=name.decode("utf-8", "surrogatepass"),
+                        partial_copy_share=round(float(arr["partial_share"][k]), 4),
+                    )
