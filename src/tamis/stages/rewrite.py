@@ -233,8 +233,8 @@ class RewriteDedup(_DocDedup):
         # back, unfiltered)
         known: OrderedDict[tuple[int, int], float | None] = OrderedDict()
 
-        def verify(pair: tuple[int, int]) -> float:
-            al = identical(pair)
+        def verify(pair: tuple[int, int], agree: float) -> float:
+            al = identical(pair) if agree == 1.0 else None
             if al is None:
                 needed = o.report_threshold or o.threshold
                 al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, needed)
@@ -257,6 +257,9 @@ class RewriteDedup(_DocDedup):
                 todo = []
                 for i, pair in enumerate(pairs):
                     share = known.get(pair, -1.0)
+                    if share is None or share < 0:  # forgotten, or filtered: declared stays
+                        declared = self._declared.get(pair)
+                        share = declared.share if declared is not None else share
                     if share is None and prefilter > 0:
                         share = 0.0
                     if share is None or share < 0:
@@ -266,12 +269,12 @@ class RewriteDedup(_DocDedup):
                 if not todo:
                     return out
                 pick = np.array(todo, dtype=np.int64)
-                agreed = agreement(a[pick], b[pick]) if prefilter > 0 else np.ones(len(pick))
+                agreed = agreement(a[pick], b[pick])
                 for i, agree in zip(todo, agreed.tolist(), strict=True):
                     pair = pairs[i]
                     share = known.get(pair, -1.0)  # the same pair twice in one call
                     if share is None or share < 0:
-                        share = verify(pair) if agree >= prefilter else None
+                        share = verify(pair, agree) if agree >= prefilter else None
                         known[pair] = share
                         if len(known) > _KNOWN_PAIRS:
                             known.popitem(last=False)
