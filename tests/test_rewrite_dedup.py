@@ -7,6 +7,7 @@ the held-out part are in bench/results/rewrite.md.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import sys
@@ -17,7 +18,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tamis.dedup.rewrite import _chain, align, pack, pack_batch, sketch_batch, unpack
+from tamis.dedup import rewrite
+from tamis.dedup.rewrite import (
+    _chain,
+    align,
+    declared_share,
+    pack,
+    pack_batch,
+    signatures,
+    sketch_batch,
+    unpack,
+)
 from tamis.dedup.skeleton import FUNCTION_WORDS, skeleton
 from tamis.dedup.words import CONTENT, FUNCTION, NAME, NUMBER, tokenize
 from tamis.io.output import read_records, shard_files
@@ -110,7 +121,7 @@ def test_packed_records_round_trip_and_a_batch_packs_like_one_document():
         alone = sketch_batch([text], min_words=1).packed[0]
         assert np.array_equal(batch.packed[i], alone)
         rec = unpack(alone)
-        again = pack(rec.spans, rec.features, rec.bounds)
+        again = pack(rec.spans, rec.features, rec.bounds, rec.keys)
         assert np.array_equal(again, alone)
     assert len(unpack(batch.packed[0])) == 0  # under four words: no record
     assert (
@@ -120,6 +131,7 @@ def test_packed_records_round_trip_and_a_batch_packs_like_one_document():
             np.zeros((0, 2)),
             np.zeros(0, np.uint32),
             np.zeros(1, np.int64),
+            np.zeros(0, np.uint64),
         )
         == []
     )
@@ -175,6 +187,7 @@ def test_a_spun_sentence_aligns_with_its_original():
 # --------------------------------------------------------------------------- the stage on real data
 
 
+@functools.cache
 def _stories(shared_data: Path) -> list[dict]:
     import orjson
     import zstandard
@@ -300,6 +313,91 @@ def test_distinct_stories_of_one_topic_and_day_are_not_paired(shared_data, tmp_p
         assert len(a & b) / min(len(a), len(b)) >= 0.3, r["id"]
 
 
+def test_a_batch_sketched_in_chunks_is_sketched_as_a_whole(shared_data, monkeypatch):
+    texts = [r["text"] for r in _stories(shared_data)[:60]]
+    whole = sketch_batch(texts, 40)
+    monkeypatch.setattr(rewrite, "CHUNK_CHARS", 3000)
+    chunked = sketch_batch(texts, 40)
+    assert len(chunked.packed) == len(whole.packed) == 60
+    assert all(np.array_equal(a, b) for a, b in zip(chunked.packed, whole.packed, strict=True))
+    assert np.array_equal(
+        signatures(chunked.doc_hashes, chunked.doc_of, 60, 128, 1),
+        signatures(whole.doc_hashes, whole.doc_of, 60, 128, 1),
+    )
+
+
+# two weekly issues of Taiwan certificates of deposit: distinct events (other amounts in the
+# lead) told with the same background sentences
+TAIWAN_CD_ISSUES = [("reuters-8152", "reuters-5836"), ("reuters-12748", "reuters-8636")]
+
+
+def test_shared_background_without_the_lead_is_no_copy(shared_data):
+    texts = {r["id"]: r["text"] for r in _stories(shared_data)}
+    for copy_id, original_id in TAIWAN_CD_ISSUES:
+        copy, original = _records(texts[copy_id], texts[original_id])
+        al = align(copy, original, 0.3)
+        assert al.share >= 0.5 and al.aligned == 2 and al.pairs[0][:2] == (2, 2)
+        assert declared_share(al) == 0.0
+    # a spun copy aligned on two sentences, its lead among them, is declared
+    copy, original = _records(
+        "The Bank of England aforementioned it had supplied the money marketplace with 250 mln "
+        "stg of aid this good afternoon. Traders said the deficit was bigger than anticipated.",
+        "The Bank of England said it had provided the money market with 250 mln stg of "
+        "assistance this afternoon. Dealers said the shortage was larger than expected.",
+    )
+    assert declared_share(align(copy, original, 0.3)) == 1.0
+
+
+def _clough(shared_data: Path, name: str) -> str:
+    raw = (shared_data / "paraphrase" / "clough-stevenson" / name).read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def test_answers_pasted_from_part_of_a_long_source_are_found_and_others_are_not(
+    shared_data, tmp_path
+):
+    """Clough-Stevenson task e: two answers pasted from a few sentences of the source (too
+    little of it for the document signatures to meet), beside the answers written without
+    it; and two Taiwan CD issues that share only their background."""
+    pasted = ["g0pE_taske.txt", "g3pB_taske.txt"]
+    own = ["g0pA_taske.txt", "g1pA_taske.txt", "g2pA_taske.txt", "g3pA_taske.txt"]
+    rows = [{"id": "orig_taske", "text": _clough(shared_data, "orig_taske.txt")}]
+    rows += [{"id": n, "text": _clough(shared_data, n)} for n in pasted + own]
+    # an answer of its own that opens with the source's first two sentences: kept, reported
+    source = rows[0]["text"]
+    opening = source[: unpack(sketch_batch([source], 1).packed[0]).spans[1][1]]
+    rows.append({"id": "quoting", "text": opening + "\n" + _clough(shared_data, "g0pD_taske.txt")})
+    stories = {r["id"]: r["text"] for r in _stories(shared_data)}
+    rows += [{"id": i, "text": stories[i]} for pair in TAIWAN_CD_ISSUES for i in pair]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out"
+    assert (
+        tamis("clean", path, "-o", out, "--stages", "rewrite_dedup", "--quiet", "--workers", "1")
+        == 0
+    )
+    kept, rejected = _kept_and_rejected(out)
+    named = {r["id"]: r["verdict"]["details"]["survivor"] for r in rejected}
+    assert named == {n: "orig_taske" for n in pasted}
+    reported = {
+        r["id"]: r["signals"]["rewrite_dedup"]
+        for r in kept
+        if r["signals"].get("rewrite_dedup", {}).get("partial_copy_of") is not None
+    }
+    assert list(reported) == ["quoting"], reported
+    assert reported["quoting"]["partial_copy_of"] == "orig_taske"
+    assert 0.25 <= reported["quoting"]["partial_copy_share"] < 0.5
+    # without the sentences' own buckets, one of them never meets its source
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text("stages:\n  - rewrite_dedup: {sentence_bucket_limit: 0}\n")
+    out2 = tmp_path / "out2"
+    assert tamis("clean", path, "-o", out2, "--config", cfg, "--quiet", "--workers", "1") == 0
+    assert {r["id"] for r in _kept_and_rejected(out2)[1]} == {"g0pE_taske.txt"}
+
+
 def test_options_are_checked_before_work(tmp_path):
     cfg = tmp_path / "p.yaml"
     cfg.write_text("inputs: [x.jsonl]\noutput: out/\nstages:\n  - rewrite_dedup: {bands: 4}\n")
@@ -333,7 +431,10 @@ def test_report_and_inspector_show_the_copy_beside_its_original(shared_data, tmp
     rows.append({"id": "spun-copy", "text": copy.text})
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "out"
-    assert tamis("clean", path, "-o", out, "--stages", "rewrite_dedup", "--quiet") == 0
+    assert (
+        tamis("clean", path, "-o", out, "--stages", "rewrite_dedup", "--quiet", "--workers", "1")
+        == 0
+    )
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "rewrite_dedup" in report and "rewritten_copy" in report
 

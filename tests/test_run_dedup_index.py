@@ -85,3 +85,15 @@ def test_dedup_index_without_an_index_is_a_config_error(tmp_path, capsys):
     )
     assert "no index for exact_dedup" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_dedup_index_error_names_every_stage_that_reads_an_index(tmp_path, capsys):
+    src = tmp_path / "a.jsonl"
+    _write(src, [{"text": ARTICLE}])
+    assert (
+        tamis("clean", src, "-o", tmp_path / "o", "--stages", "clean", "--dedup-index", tmp_path)
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "exact_dedup, minhash_dedup, rewrite_dedup" in err
+    assert not (tmp_path / "o").exists()

@@ -231,7 +231,7 @@ def with_dedup_index(cfg: PipelineConfig, path: Path) -> PipelineConfig:
             + (
                 ", ".join(wanted)
                 if wanted
-                else "any stage (the pipeline has no exact_dedup or minhash_dedup)"
+                else "any stage (the pipeline has none of " + ", ".join(INDEXED_STAGES) + ")"
             )
             + f"; expected {path}/dedup-index/<stage>/ as written by an earlier run"
         )

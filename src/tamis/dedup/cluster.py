@@ -6,6 +6,9 @@
    pair is *verified*: kept only if its similarity reaches the cut. Members that fail are
    compared with the bucket's other representatives instead, so a bad centre hides nothing.
 3. Verified pairs are joined by union-find (root = best rank).
+   Stages may add buckets of their own (``rewrite_dedup``: one per sentence skeleton); those
+   are verified against their centre only, and a bucket of more than ``extra_cap`` documents
+   is passed over: what that many documents share is boilerplate, not a copy.
 4. Each component is split around centres: its best member keeps every member at least ``cut``
    similar to *it*; the rest form new clusters around their own best member, and so on. So a
    removed document is always similar to the survivor it names: chains A~B~C never remove C in
@@ -14,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,7 +91,13 @@ def find_clusters(
     cut: float,
     similarity: Similarity,
     spill: KeyedSpill,
+    extra: Iterator[np.ndarray] | None = None,
+    extra_spill: KeyedSpill | None = None,
+    extra_cap: int = 0,
+    extra_similarity: Similarity | None = None,
 ) -> ClusterResult:
+    """``extra``: more bucket records (``BUCKET_RECORD``), spilled to ``extra_spill`` and
+    verified with ``extra_similarity`` (default: ``similarity``)."""
     stats = {"candidate_pairs": 0, "verified_pairs": 0}
     for start in range(0, table.n, _ROWS_PER_CHUNK):
         stop = min(start + _ROWS_PER_CHUNK, table.n)
@@ -107,6 +116,20 @@ def find_clusters(
         edges_a.append(a)
         edges_b.append(b)
         edges_s.append(s)
+    if extra is not None and extra_spill is not None:
+        stats["extra_candidate_pairs"] = stats["extra_buckets_passed_over"] = 0
+        for records in extra:
+            extra_spill.add(records)
+        for chunk in extra_spill.sorted_chunks():
+            chunk, passed_over = _small_groups(chunk, extra_cap)
+            stats["extra_buckets_passed_over"] += passed_over
+            a, b, s, n_candidates = _verified_bucket_pairs(
+                chunk, cut, extra_similarity or similarity, stars=True
+            )
+            stats["extra_candidate_pairs"] += n_candidates
+            edges_a.append(a)
+            edges_b.append(b)
+            edges_s.append(s)
     a = np.concatenate(edges_a) if edges_a else np.empty(0, dtype=np.int64)
     b = np.concatenate(edges_b) if edges_b else np.empty(0, dtype=np.int64)
     pair = np.unique(np.stack([a, b], axis=1), axis=0) if len(a) else np.empty((0, 2), np.int64)
@@ -114,9 +137,25 @@ def find_clusters(
     return _split_components(pair, cut, similarity, stats)
 
 
+def _small_groups(chunk: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
+    """The records of a key-sorted chunk whose key holds 2 to ``cap`` distinct ranks (one
+    record per rank), and how many larger groups were dropped."""
+    if len(chunk) < 2:
+        return chunk[:0], 0
+    first = np.ones(len(chunk), dtype=bool)
+    first[1:] = (chunk["key"][1:] != chunk["key"][:-1]) | (chunk["rank"][1:] != chunk["rank"][:-1])
+    chunk = chunk[first]
+    starts, stops = group_bounds(chunk["key"])
+    size = stops - starts
+    keep = (size >= 2) & (size <= cap)
+    return chunk[np.repeat(keep, size)], int((size > cap).sum())
+
+
 def _verified_bucket_pairs(
-    chunk: np.ndarray, cut: float, similarity: Similarity
+    chunk: np.ndarray, cut: float, similarity: Similarity, stars: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Every member paired with its bucket's centre; members that fail it are tried against
+    the bucket's other representatives, unless ``stars`` (the pair with the centre only)."""
     keys = chunk["key"]
     if len(keys) < 2:
         empty = np.empty(0, dtype=np.int64)
@@ -137,7 +176,7 @@ def _verified_bucket_pairs(
     ok = sims >= cut
     a, b, s = [centre[ok]], [member[ok]], [sims[ok]]
     n_candidates = len(centre)
-    failed_groups = np.unique(centre_pos[~ok])
+    failed_groups = np.unique(centre_pos[~ok]) if not stars else []
     for g in failed_groups:
         stop = stops[np.searchsorted(starts, g)]
         ga, gb, gs, tried = _representative_pairs(ranks[g:stop], cut, similarity)

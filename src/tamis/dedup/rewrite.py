@@ -4,7 +4,9 @@ A spun copy keeps each sentence's skeleton (:mod:`tamis.dedup.skeleton`) while m
 words change, so word shingles miss it. Here a document is described twice:
 
 - for candidates, a MinHash signature over its skeleton 5-grams (taken inside sentences, with
-  start and end marks), banded for LSH like ``minhash_dedup``'s;
+  start and end marks), banded for LSH like ``minhash_dedup``'s; and one key per sentence,
+  the hash of its whole skeleton, so that a copy of a few of a long document's sentences (a
+  student's answer pasted from an encyclopedia article) still meets its source in a bucket;
 - for verification, one small set of features per sentence: its skeleton trigrams, its names
   and numbers, and its content-word stems (a spinner keeps some). These sets, with each
   sentence's character span, are packed into one ``uint64`` array per document and live in the
@@ -38,6 +40,10 @@ _NAME_BIT = 2
 #: sentences shorter than this ("Reuter", "Advertisement") are no evidence either way: they are
 #: left out of the sentence records (not of the skeleton signature)
 MIN_SENTENCE_WORDS = 4
+#: a sentence's own LSH key needs a skeleton of this many tokens (marks left out): shorter
+#: skeletons ("^ it is X to X $") are shared by unrelated sentences everywhere
+SENTENCE_KEY_TOKENS = 8
+_KEY_SALT = np.uint64(0x9E6C63D0676A9A99)
 
 
 @dataclass
@@ -47,12 +53,55 @@ class BatchSketch:
     packed: list[np.ndarray]  # one packed sentence record per document
 
 
+def skeleton_keys(seq: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """One 64-bit key per sentence: an order-sensitive hash of its whole skeleton (tokens
+    between its marks), or 0 when the skeleton is under :data:`SENTENCE_KEY_TOKENS` tokens."""
+    n = len(lengths)
+    if n == 0:
+        return np.zeros(0, np.uint64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    pos = np.arange(len(seq)) - np.repeat(offsets, lengths)
+    mixed = mix64(seq ^ mix64(pos.astype(np.uint64) ^ _KEY_SALT))
+    keys = mix64(np.add.reduceat(mixed, offsets))
+    keys[keys == 0] = 1
+    keys[lengths - 2 < SENTENCE_KEY_TOKENS] = 0
+    return keys
+
+
+#: texts are tokenized this many characters at a time: the polynomial word hashes need a
+#: power table as long as the bytes tokenized at once, and a long one costs more to build
+#: (and to page in) than the words it hashes
+CHUNK_CHARS = 1 << 20
+
+
 def sketch_batch(texts: list[str], min_words: int) -> BatchSketch:
     """Skeleton shingles and packed sentence records for a batch of texts.
 
     A text under ``min_words`` words gets no shingles and an empty record: too short to tell
     a rewrite from a coincidence, it is neither removed nor an original.
     """
+    parts = []
+    start = 0
+    while start < len(texts):
+        stop, size = start + 1, len(texts[start])
+        while stop < len(texts) and size + len(texts[stop]) <= CHUNK_CHARS:
+            size += len(texts[stop])
+            stop += 1
+        part = _sketch_chunk(texts[start:stop], min_words)
+        parts.append(BatchSketch(part.doc_hashes, part.doc_of + start, part.packed))
+        start = stop
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return _sketch_chunk([], min_words)
+    return BatchSketch(
+        np.concatenate([p.doc_hashes for p in parts]),
+        np.concatenate([p.doc_of for p in parts]),
+        [r for p in parts for r in p.packed],
+    )
+
+
+def _sketch_chunk(texts: list[str], min_words: int) -> BatchSketch:
     w = tokenize(texts)
     n_sent = len(w.sentence_doc)
     long_doc = w.doc_words >= min_words
@@ -102,7 +151,8 @@ def sketch_batch(texts: list[str], min_words: int) -> BatchSketch:
     rec_bounds = np.searchsorted(feat_rec, np.arange(n_rec + 1))
     rec_doc = w.sentence_doc[with_record]
     rec_span = w.sentence_span[with_record]
-    packed = pack_batch(len(texts), rec_doc, rec_span, feat32, rec_bounds)
+    rec_key = skeleton_keys(seq, lengths)[with_record] if n_sent else np.zeros(0, np.uint64)
+    packed = pack_batch(len(texts), rec_doc, rec_span, feat32, rec_bounds, rec_key)
     return BatchSketch(doc_h, doc_of, packed)
 
 
@@ -155,18 +205,20 @@ def pack_batch(
     rec_span: np.ndarray,
     features: np.ndarray,
     rec_bounds: np.ndarray,
+    rec_key: np.ndarray,
 ) -> list[np.ndarray]:
     """:func:`pack` for every document of a batch at once: one array, cut into views.
 
     ``rec_doc`` is each sentence record's document (ascending), ``rec_span`` its span,
-    ``features`` all records' features in record order and ``rec_bounds`` where each starts.
+    ``features`` all records' features in record order, ``rec_bounds`` where each starts and
+    ``rec_key`` each record's sentence key.
     """
     if n_docs == 0:
         return []
     k = np.bincount(rec_doc, minlength=n_docs).astype(np.int64)
     first = np.concatenate([[0], np.cumsum(k)])
     nfeat = rec_bounds[first[1:]] - rec_bounds[first[:-1]]
-    size = 1 + 2 * k + (nfeat + 1) // 2
+    size = 1 + 3 * k + (nfeat + 1) // 2
     off = np.concatenate([[0], np.cumsum(size)])
     flat = np.zeros(int(off[-1]), dtype=np.uint64)
     flat[off[:-1]] = k.astype(np.uint64)
@@ -176,26 +228,30 @@ def pack_batch(
         flat[off[rec_doc] + 1 + rank] = (sp[:, 0] << np.uint64(32)) | sp[:, 1]
         ends = rec_bounds[1:] - rec_bounds[first[rec_doc]]
         flat[off[rec_doc] + 1 + k[rec_doc] + rank] = ends.astype(np.uint64)
+        flat[off[rec_doc] + 1 + 2 * k[rec_doc] + rank] = rec_key
         words = flat.view(np.uint32)
         feat_doc = np.repeat(rec_doc, np.diff(rec_bounds))
         feat_rank = np.arange(len(features)) - rec_bounds[first[feat_doc]]
-        words[2 * (off[feat_doc] + 1 + 2 * k[feat_doc]) + feat_rank] = features
+        words[2 * (off[feat_doc] + 1 + 3 * k[feat_doc]) + feat_rank] = features
     return np.split(flat, off[1:-1])
 
 
-def pack(spans: np.ndarray, features: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+def pack(
+    spans: np.ndarray, features: np.ndarray, bounds: np.ndarray, keys: np.ndarray
+) -> np.ndarray:
     """One document's sentences as a uint64 array:
-    ``[k, span_0 .. span_k-1, end_0 .. end_k-1, features (two uint32 per slot)]``
-    where a span is ``start << 32 | end`` (characters) and ``end_i`` the running count of
-    features through sentence ``i``."""
+    ``[k, span_0 .. span_k-1, end_0 .. end_k-1, key_0 .. key_k-1, features (two uint32 per
+    slot)]`` where a span is ``start << 32 | end`` (characters), ``end_i`` the running count
+    of features through sentence ``i`` and ``key_i`` its skeleton key (0: none)."""
     k = len(spans)
     if k == 0:
         return np.zeros(1, dtype=np.uint64)
-    head = np.empty(1 + 2 * k, dtype=np.uint64)
+    head = np.empty(1 + 3 * k, dtype=np.uint64)
     head[0] = k
     sp = np.asarray(spans, dtype=np.int64).astype(np.uint64)
     head[1 : 1 + k] = (sp[:, 0] << np.uint64(32)) | sp[:, 1]
-    head[1 + k :] = np.asarray(bounds[1:], dtype=np.uint64)
+    head[1 + k : 1 + 2 * k] = np.asarray(bounds[1:], dtype=np.uint64)
+    head[1 + 2 * k :] = np.asarray(keys, dtype=np.uint64)
     feats = np.asarray(features, dtype=np.uint32)
     if len(feats) % 2:
         feats = np.append(feats, np.uint32(0))
@@ -209,6 +265,7 @@ class Sentences:
     spans: np.ndarray  # (k, 2) character start, end
     bounds: np.ndarray  # (k + 1,) feature offsets
     features: np.ndarray  # uint32, grouped by sentence, unique within one
+    keys: np.ndarray  # uint64 skeleton key of each sentence (0: too short for one)
 
     def __post_init__(self) -> None:
         k = len(self.spans)
@@ -247,15 +304,38 @@ def unpack(record: np.ndarray) -> Sentences:
     record = np.asarray(record, dtype=np.uint64)
     k = int(record[0]) if len(record) else 0
     if k == 0:
-        return Sentences(np.zeros((0, 2), np.int64), np.zeros(1, np.int64), np.zeros(0, np.uint32))
+        return Sentences(
+            np.zeros((0, 2), np.int64),
+            np.zeros(1, np.int64),
+            np.zeros(0, np.uint32),
+            np.zeros(0, np.uint64),
+        )
     sp = record[1 : 1 + k]
     spans = np.stack(
         [(sp >> np.uint64(32)).astype(np.int64), (sp & np.uint64(0xFFFFFFFF)).astype(np.int64)],
         axis=1,
     )
     bounds = np.concatenate([[0], record[1 + k : 1 + 2 * k].astype(np.int64)])
-    features = np.ascontiguousarray(record[1 + 2 * k :]).view(np.uint32)[: bounds[-1]]
-    return Sentences(spans, bounds, features)
+    keys = record[1 + 2 * k : 1 + 3 * k].copy()
+    features = np.ascontiguousarray(record[1 + 3 * k :]).view(np.uint32)[: bounds[-1]]
+    return Sentences(spans, bounds, features, keys)
+
+
+def sentence_keys_of(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, the record each comes from) of packed records laid end to end in ``flat``
+    (record ``i`` ends at ``ends[i]``), without unpacking them one by one; keys of 0 (too
+    short a skeleton) are left out."""
+    if len(ends) == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
+    has = ends > starts
+    k = np.zeros(len(ends), np.int64)
+    k[has] = flat[starts[has]].astype(np.int64)
+    rec = np.repeat(np.arange(len(ends)), k)
+    rank = np.arange(len(rec)) - np.repeat(np.cumsum(k) - k, k)
+    keys = flat[starts[rec] + 1 + 2 * k[rec] + rank]
+    used = keys != 0
+    return keys[used], rec[used]
 
 
 def sentence_similarity(copy: Sentences, original: Sentences) -> np.ndarray:
@@ -326,6 +406,27 @@ def align(copy: Sentences, original: Sentences, cut: float, needed: float = 0.0)
         float(np.mean(sims)) if sims else 0.0,
         [(i, j, s) for (i, j), s in zip(pairs, sims, strict=True)],
     )
+
+
+#: aligned sentences that make a pair on their own; fewer count only with the lead aligned
+MIN_ALIGNED_WITHOUT_LEAD = 3
+
+
+def declared_share(al: Alignment) -> float:
+    """The alignment's share, or 0 when its evidence is too thin to declare a pair.
+
+    Two reports of distinct events in one recurring template (a central bank's weekly issue
+    of certificates of deposit) differ in their lead, which gives the event's figures, and
+    share their background sentences. So a pair resting on one or two aligned sentences counts
+    only when a lead is among them: the chain starts with the first sentence of one document
+    matched to one of the first two of the other (two, since a spinner may swap the first two
+    sentences or add one before them).
+    """
+    if al.aligned >= MIN_ALIGNED_WITHOUT_LEAD:
+        return al.share
+    if al.pairs and min(al.pairs[0][:2]) == 0 and max(al.pairs[0][:2]) <= 1:
+        return al.share
+    return 0.0
 
 
 def _chain(match: np.ndarray, sim: np.ndarray) -> list[tuple[int, int]]:

@@ -145,7 +145,29 @@ class _DocDedup(GlobalStage):
         else:
             similarity = signature_similarity(table, perm)
         similarity = self._similarity(table, perm, similarity)
-        result = find_clusters(table, perm, rank, bands, rows, self._seed(), cut, similarity, spill)
+        extra = self._extra_buckets(table, rank)
+        extra_spill = None
+        extra_similarity = None
+        if extra is not None:
+            extra_similarity = self._extra_similarity(similarity)
+            extra_spill = KeyedSpill(
+                workdir / "extra-buckets", BUCKET_RECORD, budget // 8, ties=("rank",)
+            )
+        result = find_clusters(
+            table,
+            perm,
+            rank,
+            bands,
+            rows,
+            self._seed(),
+            cut,
+            similarity,
+            spill,
+            extra,
+            extra_spill,
+            self._extra_cap(),
+            extra_similarity,
+        )
         self._write_evidence(workdir / "decision", table, perm, result)
         decision = write_decision(
             self.name,
@@ -162,6 +184,14 @@ class _DocDedup(GlobalStage):
                 "verification_cut": round(cut, 4),
                 "bucket_records": int(spill.records),
                 "spilled_bytes": int(spill.spilled_bytes),
+                **(
+                    {
+                        "extra_bucket_records": int(extra_spill.records),
+                        "extra_spilled_bytes": int(extra_spill.spilled_bytes),
+                    }
+                    if extra_spill is not None
+                    else {}
+                ),
                 **result.stats,
             },
         )
@@ -172,11 +202,24 @@ class _DocDedup(GlobalStage):
         if opts.write_index is not None:  # a work-directory path would differ run to run
             decision.summary["index"] = str(opts.write_index)
         shutil.rmtree(workdir / "buckets", ignore_errors=True)
+        shutil.rmtree(workdir / "extra-buckets", ignore_errors=True)
         return decision
 
     def _similarity(self, table: Any, perm: np.ndarray, default: Any) -> Any:
         """What candidate pairs are verified with (``default``: signatures or exact Jaccard)."""
         return default
+
+    def _extra_buckets(self, table: Any, rank: np.ndarray) -> Iterator[np.ndarray] | None:
+        """More LSH bucket records (key, rank) beside the signature bands', if the stage has
+        any; their buckets of more than :meth:`_extra_cap` documents are passed over."""
+        return None
+
+    def _extra_cap(self) -> int:
+        return 0
+
+    def _extra_similarity(self, similarity: Any) -> Any:
+        """What the extra buckets' pairs are verified with (``similarity``: as the others)."""
+        return similarity
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """Extra arrays beside the decision, for stages whose verdicts carry more evidence."""

@@ -25,6 +25,8 @@ from tamis.stages.dedup import _DocDedup, _SurvivorOptions
 
 #: aligned sentence pairs kept as evidence per removed copy
 EVIDENCE_PAIRS = 3
+#: aligned sentences a partial copy needs to be reported (one shared sentence is a quote)
+MIN_REPORTED_SENTENCES = 2
 _CACHE = 512  # unpacked sentence records kept while verifying (a bucket's centre recurs)
 _KNOWN_PAIRS = 1 << 18  # verified pairs remembered (bounded: ~150 bytes each)
 
@@ -34,7 +36,12 @@ class RewriteDedup(_DocDedup):
     """Rewritten copies: skeleton MinHash + LSH candidates, verified by sentence alignment."""
 
     name = "rewrite_dedup"
-    signals = {"cluster": str, "cluster_size": int}
+    signals = {
+        "cluster": str,
+        "cluster_size": int,
+        "partial_copy_of": str,
+        "partial_copy_share": float,
+    }
 
     class Options(_SurvivorOptions):
         threshold: float = Field(
@@ -55,6 +62,12 @@ class RewriteDedup(_DocDedup):
             le=1.0,
             description="skeleton 5-gram Jaccard the LSH layout is chosen to catch",
         )
+        report_threshold: float = Field(
+            default=0.25,
+            ge=0.0,
+            le=1.0,
+            description="share of the copy's sentences aligned (two at least) at which a pair too weak to remove is reported on the copy as a partial copy; 0: none",
+        )
         prefilter: float = Field(
             default=0.2,
             ge=0.0,
@@ -63,6 +76,11 @@ class RewriteDedup(_DocDedup):
         )
         min_words: int = Field(
             default=40, ge=1, description="shorter documents are neither copies nor originals"
+        )
+        sentence_bucket_limit: int = Field(
+            default=32,
+            ge=0,
+            description="a sentence skeleton shared by more documents than this nominates no pair (boilerplate); 0: no sentence candidates",
         )
         num_perm: int = Field(default=128, ge=8, le=1024)
         bands: int | None = Field(default=None, ge=1, description="override the derived layout")
@@ -73,6 +91,10 @@ class RewriteDedup(_DocDedup):
         def _layout(self) -> RewriteDedup.Options:
             if (self.bands is None) != (self.rows is None):
                 raise ValueError("give both bands and rows, or neither (derived from threshold)")
+            if self.report_threshold > self.threshold:
+                raise ValueError(
+                    f"report_threshold ({self.report_threshold}) exceeds threshold ({self.threshold})"
+                )
             if self.bands and self.rows and self.bands * self.rows > self.num_perm:
                 raise ValueError(
                     f"bands x rows ({self.bands * self.rows}) exceeds num_perm ({self.num_perm})"
@@ -83,10 +105,14 @@ class RewriteDedup(_DocDedup):
         super().__init__(options)
         self.width = self.options.num_perm
         self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
+        self._unfiltered: Any = None  # merge only: the similarity of sentence-bucket pairs
+        self._reported: dict[tuple[int, int], float] = {}  # merge only: partial copies
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_declared"] = {}
+        state["_unfiltered"] = None
+        state["_reported"] = {}
         return state
 
     def _with_shingles(self) -> bool:
@@ -121,8 +147,39 @@ class RewriteDedup(_DocDedup):
         bands, rows = choose_bands(o.candidate_similarity, o.num_perm, slack=0.0)
         return bands, rows, o.threshold
 
+    def _extra_buckets(self, table: Any, rank: np.ndarray) -> Any:
+        """One bucket per sentence skeleton key (see :mod:`tamis.dedup.rewrite`), read from
+        the packed records in chunks of documents."""
+        if self.options.sentence_bucket_limit == 0:
+            return None
+        return self._sentence_buckets(table, rank)
+
+    def _sentence_buckets(self, table: Any, rank: np.ndarray) -> Any:
+        from tamis.dedup.cluster import BUCKET_RECORD
+        from tamis.dedup.rewrite import sentence_keys_of
+
+        step = 1 << 14
+        for start in range(0, table.n, step):
+            stop = min(start + step, table.n)
+            first = int(table.shingle_end[start - 1]) if start else 0
+            ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64) - first
+            flat = table.shingle_range(first, first + int(ends[-1]))
+            keys, rec = sentence_keys_of(flat, ends)
+            records = np.empty(len(keys), dtype=BUCKET_RECORD)
+            records["key"] = keys
+            records["rank"] = rank[start + rec]
+            yield records
+
+    def _extra_cap(self) -> int:
+        return self.options.sentence_bucket_limit
+
     def _params(self) -> dict[str, Any]:
-        from tamis.dedup.rewrite import MIN_SENTENCE_WORDS, SENTENCE_NGRAM, SKELETON_NGRAM
+        from tamis.dedup.rewrite import (
+            MIN_SENTENCE_WORDS,
+            SENTENCE_KEY_TOKENS,
+            SENTENCE_NGRAM,
+            SKELETON_NGRAM,
+        )
 
         o = self.options
         return {
@@ -133,6 +190,7 @@ class RewriteDedup(_DocDedup):
             "skeleton_ngram": SKELETON_NGRAM,
             "sentence_ngram": SENTENCE_NGRAM,
             "min_sentence_words": MIN_SENTENCE_WORDS,
+            "sentence_key_tokens": SENTENCE_KEY_TOKENS,
         }
 
     def _records(self, table: Any, perm: np.ndarray) -> Any:
@@ -154,7 +212,7 @@ class RewriteDedup(_DocDedup):
         """Share of the second document's sentences aligned to the first's (the better-ranked
         one, which would survive); pairs whose skeleton signatures barely agree are skipped."""
         from tamis.dedup.cluster import signature_similarity
-        from tamis.dedup.rewrite import Alignment, align
+        from tamis.dedup.rewrite import Alignment, align, declared_share
 
         o = self.options
         agreement = signature_similarity(table, perm)
@@ -170,47 +228,68 @@ class RewriteDedup(_DocDedup):
             k = int(first[0])
             return Alignment(1.0, k, k, 1.0, [(i, i, 1.0) for i in range(k)])
 
-        # a close pair shares most of its LSH buckets and is offered once per bucket
-        known: OrderedDict[tuple[int, int], float] = OrderedDict()
+        # a close pair shares most of its LSH buckets and is offered once per bucket; a pair
+        # passed over by the prefilter is remembered as None (a shared sentence may bring it
+        # back, unfiltered)
+        known: OrderedDict[tuple[int, int], float | None] = OrderedDict()
 
-        def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            pairs = list(zip(a.tolist(), b.tolist(), strict=True))
-            out = np.zeros(len(pairs))
-            todo = []
-            for i, pair in enumerate(pairs):
-                share = known.get(pair)
-                if share is None:
-                    todo.append(i)
-                else:
-                    out[i] = share
-            if not todo:
+        def verify(pair: tuple[int, int], agree: float) -> float:
+            al = identical(pair) if agree == 1.0 else None
+            if al is None:
+                needed = o.report_threshold or o.threshold
+                al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, needed)
+            share = declared_share(al)
+            if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
+                self._declared[pair] = al  # evidence, should the pair be declared
+            elif (
+                o.report_threshold
+                and share >= o.report_threshold
+                and al.aligned >= MIN_REPORTED_SENTENCES
+                and len(self._reported) < _KNOWN_PAIRS
+            ):
+                self._reported[pair] = share
+            return share
+
+        def similarity_with(prefilter: float) -> Any:
+            def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+                pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+                out = np.zeros(len(pairs))
+                todo = []
+                for i, pair in enumerate(pairs):
+                    share = known.get(pair, -1.0)
+                    if share is None or share < 0:  # forgotten, or filtered: declared stays
+                        declared = self._declared.get(pair)
+                        share = declared.share if declared is not None else share
+                    if share is None and prefilter > 0:
+                        share = 0.0
+                    if share is None or share < 0:
+                        todo.append(i)
+                    else:
+                        out[i] = share
+                if not todo:
+                    return out
+                pick = np.array(todo, dtype=np.int64)
+                agreed = agreement(a[pick], b[pick])
+                for i, agree in zip(todo, agreed.tolist(), strict=True):
+                    pair = pairs[i]
+                    share = known.get(pair, -1.0)  # the same pair twice in one call
+                    if share is None or share < 0:
+                        share = verify(pair, agree) if agree >= prefilter else None
+                        known[pair] = share
+                        if len(known) > _KNOWN_PAIRS:
+                            known.popitem(last=False)
+                    out[i] = share or 0.0
                 return out
-            pick = np.array(todo, dtype=np.int64)
-            agreed = agreement(a[pick], b[pick])
-            for i, agree in zip(todo, agreed.tolist(), strict=True):
-                pair = pairs[i]
-                share = known.get(pair)  # the same pair twice in one call
-                if share is None:
-                    share = 0.0
-                    if agree >= o.prefilter:
-                        al = identical(pair) if agree == 1.0 else None
-                        if al is None:
-                            al = align(
-                                record(pair[1]),
-                                record(pair[0]),
-                                o.sentence_similarity,
-                                o.threshold,
-                            )
-                        share = al.share
-                        if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
-                            self._declared[pair] = al  # evidence, should the pair be declared
-                    known[pair] = share
-                    if len(known) > _KNOWN_PAIRS:
-                        known.popitem(last=False)
-                out[i] = share
-            return out
 
-        return similarity
+            return similarity
+
+        self._unfiltered = similarity_with(0.0)
+        return similarity_with(o.prefilter)
+
+    def _extra_similarity(self, similarity: Any) -> Any:
+        """Pairs that share a sentence are aligned whatever their signatures: a copy of a few
+        sentences of a long document agrees with it on few skeleton shingles."""
+        return self._unfiltered
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """For every removed copy (sorted by uid, as the decision is): the alignment with the
@@ -255,6 +334,32 @@ class RewriteDedup(_DocDedup):
         np.save(directory / "evidence_pairs.npy", pairs)
         np.save(directory / "evidence_pair_similarity.npy", pair_sim)
         self._declared = {}
+        self._write_reported(directory, table, perm, result)
+
+    def _write_reported(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
+        """Partial copies kept in the corpus: for each, the document it copies most of (by
+        share aligned) and that share, sorted by the copy's uid."""
+        removed = set(result.removed.tolist())
+        best: dict[int, tuple[float, int]] = {}
+        for (original, copy), share in self._reported.items():
+            if copy in removed or bool(table.external[perm[copy]]):
+                continue
+            if share > best.get(copy, (0.0, 0))[0]:
+                best[copy] = (share, original)
+        self._reported = {}
+        copies = sorted(best, key=lambda r: int(table.uid[perm[r]]))
+        uid = np.array([int(table.uid[perm[r]]) for r in copies], dtype=np.uint64)
+        share = np.array([best[r][0] for r in copies], dtype=np.float32)
+        names = [
+            table.id_of(int(perm[best[r][1]])).encode("utf-8", "surrogatepass") for r in copies
+        ]
+        result.stats["partial_copies_reported"] = len(copies)
+        np.save(directory / "partial_uid.npy", uid)
+        np.save(directory / "partial_share.npy", share)
+        np.save(
+            directory / "partial_of_end.npy", np.cumsum([len(n) for n in names], dtype=np.int64)
+        )
+        np.save(directory / "partial_of.npy", np.frombuffer(b"".join(names), dtype=np.uint8))
 
     def apply(self, docs: list[Document], decision: Any) -> None:
         from tamis.dedup.decision import cluster_id
@@ -266,6 +371,8 @@ class RewriteDedup(_DocDedup):
         arr = decision.arrays()
         surv_uid = arr["surv_uid"]
         pos = np.searchsorted(arr["removed_uid"], uids)
+        partial_uid = arr["partial_uid"]
+        partial_pos = np.searchsorted(partial_uid, uids)
         for i, doc in enumerate(docs):
             if is_removed[i]:
                 s, p = int(surv[i]), int(pos[i])
@@ -302,5 +409,17 @@ class RewriteDedup(_DocDedup):
                         "cluster": cluster_id(int(surv_uid[s])),
                     },
                 )
-            elif size[i] > 1:
-                doc.signal(self.name, cluster=cluster_id(int(uids[i])), cluster_size=int(size[i]))
+            else:
+                if size[i] > 1:
+                    doc.signal(
+                        self.name, cluster=cluster_id(int(uids[i])), cluster_size=int(size[i])
+                    )
+                k = int(partial_pos[i])
+                if k < len(partial_uid) and int(partial_uid[k]) == int(uids[i]):
+                    start = int(arr["partial_of_end"][k - 1]) if k else 0
+                    name = bytes(arr["partial_of"][start : int(arr["partial_of_end"][k])])
+                    doc.signal(
+                        self.name,
+                        partial_copy_of=name.decode("utf-8", "surrogatepass"),
+                        partial_copy_share=round(float(arr["partial_share"][k]), 4),
+                    )
