@@ -391,3 +391,20 @@ def test_code_error_surfaces_with_its_type_and_a_joined_ray_is_left_running(tmp_
         assert ray.is_initialized()
     finally:
         ray.shutdown()
+
+
+@pytest.mark.slow
+@ON_PROC
+def test_a_local_instance_closed_in_order_leaves_no_watcher_behind() -> None:
+    """A long-lived driver (a notebook, a service) that runs tamis on Ray several times must not
+    gather one polling watcher per run."""
+    ray = need_ray()
+    from tamis.run.ray_executor import RayExecutor
+
+    assert not ray.is_initialized()
+    executor = RayExecutor(1, None, None)
+    watcher = executor._reaper
+    assert watcher is not None and watcher.poll() is None
+    executor.close()
+    assert not ray.is_initialized()
+    assert watcher.poll() is not None, "the watcher outlived the instance it watched"

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from tamis.config import ConfigError
+from tamis.run.reaper import start_reaper, stop_reaper
 from tamis.run.worker import Task, run_task, set_progress_queue
 
 MAX_RETRIES = 3  # resubmissions of a task whose worker process died
@@ -148,6 +149,7 @@ class RayExecutor:
         ray = import_ray()
         self._ray = ray
         self._owns_connection = False
+        self._reaper = None
         if not ray.is_initialized():
             quiet = {
                 "include_dashboard": False,
@@ -160,9 +162,7 @@ class RayExecutor:
                 with _quiet_token_notice():
                     ray.init(address="local", num_cpus=workers, **quiet)
                 # Ray's daemons outlive a killed driver: a watcher kills them then
-                from tamis.run.reaper import start_reaper
-
-                start_reaper()
+                self._reaper = start_reaper()
             else:
                 _check_reachable(address)
                 try:
@@ -232,3 +232,6 @@ class RayExecutor:
         if self._owns_connection and self._ray.is_initialized():
             self._ray.shutdown()
         self._owns_connection = False
+        if self._reaper is not None:  # Ray stopped in order: nothing left for it to watch
+            stop_reaper(self._reaper)
+            self._reaper = None

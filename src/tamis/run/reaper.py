@@ -93,5 +93,14 @@ def start_reaper(driver: int | None = None) -> subprocess.Popen | None:
     )
 
 
+def stop_reaper(reaper: subprocess.Popen) -> None:
+    """End a watcher whose driver shut Ray down itself; a long-lived driver that starts Ray
+    several times would otherwise gather one polling watcher per start."""
+    with contextlib.suppress(ProcessLookupError):
+        reaper.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        reaper.wait(timeout=5)
+
+
 if __name__ == "__main__":
     reap(int(sys.argv[1]))
