@@ -369,3 +369,21 @@ def test_spark_reads_parquet(outputs):
         assert kept.where("signals.gopher_quality.n_words > 100").count() == want
     finally:
         spark.stop()
+        _stop_spark_jvm()
+
+
+def _stop_spark_jvm() -> None:
+    """``spark.stop()`` leaves the JVM (half a gigabyte) running until Python exits; the
+    gateway process pyspark launched exits when its standard input closes."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    proc = getattr(gateway, "proc", None)
+    gateway.shutdown()
+    if proc is not None:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+    SparkContext._gateway = None
+    SparkContext._jvm = None
