@@ -328,6 +328,8 @@ def main() -> None:
         found, sizes[source] = run_source(source, docs)
         items += found
     totals = Counter((it["part"], it["source"], it["kind"]) for it in items)
+    for it in items:  # an IPv4 address replaced is an IP detection
+        totals[(it["part"], it["source"], "ip")] += it["kind"] == "ipv4" and it["detected"]
     chosen = listed(items)
     if args.list:
         with open(args.list, "w", encoding="utf-8") as f:

@@ -48,7 +48,7 @@ def _in_identifier_list(text: str, start: int, end: int) -> bool:
     ``name@domain`` form (SSH algorithm names), not of mailboxes."""
     if not (text.startswith(",", end) or text[max(0, start - 1) : start] in (",", "\n", " ")):
         return False
-    for m in _NAME_LIST.finditer(text, max(0, start - 400), min(len(text), end + 400)):
+    for m in _NAME_LIST.finditer(text, max(0, start - 1500), min(len(text), end + 1500)):
         if m.start() <= start and end <= m.end():
             members = re.split(r",\s*", m.group())
             return len(members) >= 3 and any(
@@ -476,16 +476,19 @@ def _around(text: str, m: re.Match[str], value: str) -> tuple[str, str]:
     return text[max(0, start - 40) : start], text[start + len(value) : start + len(value) + 12]
 
 
-# Bytes written as pairs of hex digits: a line holding six pairs or more, two with a letter
-# ("0030  ff ff ff ff 0a 00 25 00 27 00") is a hex dump, and its "00 25 00 27 00" no phone.
-_HEX_PAIR = re.compile(r"(?<![\w])[0-9a-fA-F]{2}(?![\w])")
+# Bytes written as pairs of hex digits: a line holding a run of six pairs or more, one with a
+# letter ("0030  ff ff ff ff 0a 00 25 00 27 00") is a hex dump, and its "00 25 00 27 00" no
+# phone. (Two-letter words such as "de", "be" or "ad" are hex pairs too, but not six in a row.)
+_HEX_RUN = re.compile(r"(?<![\w])(?:[0-9a-fA-F]{2}[ \t]+){5,}[0-9a-fA-F]{2}(?![\w])")
 
 
 def _in_hex_dump(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    pairs = _HEX_PAIR.findall(text, line_start, len(text) if line_end < 0 else line_end)
-    return len(pairs) >= 6 and sum(not p.isdigit() for p in pairs) >= 2
+    for m in _HEX_RUN.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+        if any(not pair.isdigit() for pair in m.group().split()):
+            return True
+    return False
 
 
 def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
