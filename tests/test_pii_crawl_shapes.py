@@ -311,3 +311,12 @@ def test_a_short_double_colon_form_needs_a_prefix_in_use():
         "2001:db8::1",
         "fdff:1::",
     ]
+
+
+def test_a_git_remote_and_identifier_bytes_are_no_pii():
+    text = "GIT_REPOSITORY    git@github.com:FooCo/FooBar.git\n    GIT_TAG origin/release/1.2.3"
+    assert found(text, "EMAIL") == []
+    assert found("Mail git@github.com: the bot answers.", "EMAIL") == ["git@github.com"]
+    text = 'identifier value "f9:2a:c2:77:29:f9:5c:00".'
+    assert found(text, "IP") == []
+    assert found("Full form 2001:0db8:0000:0000:0000:ff00:0042:8329.", "IP") != []

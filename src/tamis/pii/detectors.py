@@ -35,6 +35,8 @@ _FILE_SUFFIX = frozenset(
 )
 
 
+# "git@github.com:FooCo/FooBar.git", "user@host:~/file": a path on the host after a colon.
+_REMOTE_PATH = re.compile(r":[\w~/.-]")
 # "https://apt:secret@example.org/": a URL's user and password before its host.
 _URL_USER = re.compile(r"://[^\s/@]*:\Z")
 # A list of names joined by commas with no space ("chacha20-poly1305@openssh.com,aes128-ctr,"
@@ -73,6 +75,8 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
         return None  # a URL's path or user ("/r/<message-id>", "://user@host"), "@app.route("
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
         return None
+    if _REMOTE_PATH.match(text, end):
+        return None  # "git@github.com:FooCo/FooBar.git": an SSH login and a path on the host
     last = value.rsplit(".", 1)[-1]
     if not (last.islower() or last.isupper()) and value.count(".", value.index("@")) >= 2:
         end -= len(last) + 1  # "show@no-priors.com.Sarah Guo is": the next sentence glued
@@ -235,8 +239,8 @@ def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
         groups = [g for g in value.split(":") if g]
         if len(groups) < 2 or not any(c.isdigit() for c in value):
             continue
-        if "::" not in value and len(groups) != 8:
-            continue
+        if "::" not in value and (len(groups) != 8 or all(len(g) <= 2 for g in groups)):
+            continue  # eight groups of one or two digits are bytes ("f9:2a:c2:77:29:f9:5c:00")
         if len(groups) <= 2 and not value.startswith("::") and not _ROUTABLE.match(value):
             continue  # "fh 800::800", "12::30": a short "::" form without a prefix in use
         try:
