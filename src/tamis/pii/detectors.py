@@ -48,8 +48,8 @@ def _in_identifier_list(text: str, start: int, end: int) -> bool:
     """Whether the address is a member of a list of three names or more of which one is no
     address and holds a dash or a digit ("aes128-ctr"): a list of identifiers in the
     ``name@domain`` form (SSH algorithm names), not of mailboxes."""
-    if not (text.startswith(",", end) or text[max(0, start - 1) : start] in (",", "\n", " ")):
-        return False
+    if not (text.startswith(",", end) or text[max(0, start - 40) : start].rstrip().endswith(",")):
+        return False  # a member of no list: the common case, decided without the scan below
     for m in _NAME_LIST.finditer(text, max(0, start - 1500), min(len(text), end + 1500)):
         if m.start() <= start and end <= m.end():
             members = re.split(r",\s*", m.group())
@@ -191,8 +191,9 @@ def _is_version(text: str, start: int, end: int) -> bool:
     ):
         return False
     single = len(parts[0]) == 1 and parts[0] != "0"
-    # versions and section numbers have small parts ("1.2.99.4", "5.5.1.1"); of the addresses,
-    # one in a few hundred has two of its last three parts below 20
+    # versions and section numbers have small parts ("1.2.99.4", "5.5.1.1"); of random
+    # addresses, about one in sixty has two of its last three parts below 20, and of those one
+    # in twenty-five a single-digit first part
     small = sum(len(p) == 1 or (len(p) == 2 and p < "20") for p in parts[1:])
     if single and (small >= 2 or _PRODUCT_BEFORE.search(before[before.rfind("\n") + 1 :])):
         return True
