@@ -298,6 +298,7 @@ def test_a_row_of_figures_is_not_a_card():
 def test_a_hex_dump_is_not_a_phone_number():
     text = "0030  ff ff ff ff ff ff ff ff  0a  00 25 00 27 00  ff ff  ........ ..%.'..."
     assert found(text, "PHONE") == []
+    assert found("Fax 05 04 40 55 75 de la mairie", "PHONE") == ["05 04 40 55 75"]
     assert found("Tél : 01 23 45 67 89 / 06 12 34 56 78", "PHONE") == [
         "01 23 45 67 89",
         "06 12 34 56 78",

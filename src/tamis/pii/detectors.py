@@ -481,9 +481,11 @@ def _around(text: str, m: re.Match[str], value: str) -> tuple[str, str]:
     return text[max(0, start - 40) : start], text[start + len(value) : start + len(value) + 12]
 
 
-# Bytes written as pairs of hex digits: a line holding a run of six pairs or more, one with a
-# letter ("0030  ff ff ff ff 0a 00 25 00 27 00") is a hex dump, and its "00 25 00 27 00" no
-# phone. (Two-letter words such as "de", "be" or "ad" are hex pairs too, but not six in a row.)
+# Bytes written as pairs of hex digits: a line holding a run of six pairs or more, one of a
+# digit and a letter or the padding byte "ff" ("0030  ff ff ff ff 0a 00 25 00 27 00") is a hex
+# dump, and its
+# "00 25 00 27 00" no phone. (Two-letter words such as "de" or "be" are hex pairs too, and may
+# follow a phone's pairs: "Fax 05 04 40 55 75 de ...", so a pair of letters alone is no sign.)
 _HEX_RUN = re.compile(r"(?<![\w])(?:[0-9a-fA-F]{2}[ \t]+){5,}[0-9a-fA-F]{2}(?![\w])")
 
 
@@ -491,7 +493,8 @@ def _in_hex_dump(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     for m in _HEX_RUN.finditer(text, line_start, len(text) if line_end < 0 else line_end):
-        if any(not pair.isdigit() for pair in m.group().split()):
+        pairs = m.group().lower().split()
+        if "ff" in pairs or any(not p.isdigit() and not p.isalpha() for p in pairs):
             return True
     return False
 
