@@ -44,6 +44,7 @@ import gzip
 import hashlib
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,6 +122,8 @@ def _has_dotted_quad(path: Path) -> bool:
 def man_pages() -> list[tuple[str, str]]:
     """Rendered manual pages, one of each: a page that is another's text (``slogin`` is ``ssh``)
     and the ``gcloud alpha`` and ``gcloud beta`` copies of a ``gcloud`` page are left out."""
+    if shutil.which("man") is None:
+        return []  # no man-db here: the source is reported empty
     paths = [p for s in ("man5", "man7", "man8") for p in sorted((MAN / s).glob("*.gz"))]
     paths += [p for p in sorted((MAN / "man1").glob("*.gz")) if _has_dotted_quad(p)]
     paths = [p for p in paths if not p.name.startswith(("gcloud_alpha_", "gcloud_beta_"))]
