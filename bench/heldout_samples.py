@@ -30,7 +30,9 @@ in the cleaned text (before ``pii``) is a recall candidate, judged address or no
 single-document ``clean`` rules ``glued_tag`` and ``truncated_sentence`` have all their edits
 listed. Each listed item carries a verdict and a one-phrase reason in
 ``bench/heldout_verdicts.json`` (kept apart from the tuned ``crawl_verdicts.json``); an item
-without one is shown as unjudged and counted apart, never as right.
+without one is shown as unjudged and counted apart, never as right. The file also keeps the
+verdicts of detections that earlier rules made and the final ones no longer make (the first
+reading of each part, which ``bench/RESULTS.md`` reports).
 
     .venv/bin/python bench/heldout_samples.py            # writes bench/results/heldout_samples.md
     .venv/bin/python bench/heldout_samples.py --list OUT # also every detection, for judging
