@@ -74,6 +74,18 @@ def test_a_tutorials_html_keeps_its_tags():
     assert clean(text).text == text
 
 
+def test_a_diagrams_node_labels_keep_their_line_breaks():
+    # a Mermaid diagram shown as code on a WCXB page: its "<br/>" breaks a node's label
+    diagram = (
+        "graph TD\n    A[Memory] --> B[shared_buffers]\n"
+        '    B --> B1["25% of RAM<br/>Caches frequently accessed data"]\n'
+        '    C --> C1["64-256MB per operation<br/>Sorts and hash joins"]'
+    )
+    doc = clean(f"How memory is split:\n\n{diagram}\n\nTune it.<br />Then restart.")
+    assert diagram in doc.text
+    assert "Tune it.\nThen restart." in doc.text
+
+
 def test_leaked_breaks_and_dividers_still_go():
     doc = clean("Great film.<br /><br />Loved it, <em>truly</em> <grin>\n\n* * *\n\n-------\nEnd.")
     assert doc.text == "Great film.\n\nLoved it, <em>truly</em> <grin>\n\nEnd."

@@ -35,6 +35,57 @@ VERSIONS = [
 ]  # fmt: skip
 
 
+# Versions as Debian changelogs, NEWS files and manual pages write them (quoted from the
+# changelogs and pages installed with Debian packages; the held-out text of
+# bench/heldout_samples.py).
+CHANGELOG_VERSIONS = [
+    ("dash (0.5.10.2-7) unstable; urgency=medium", "0.5.10.2"),
+    ("tk8.6 (8.6.11.1-1) unstable; urgency=medium", "8.6.11.1"),
+    ("libxrandr (2:1.2.99.4-2) experimental; urgency=low", "1.2.99.4"),
+    ("  * Fix day-of-week for changelog entry 1:4.1.4.2+svn3283-3.", "4.1.4.2"),
+    ("software-properties (0.99.28.1) kinetic; urgency=medium", "0.99.28.1"),
+    ("  * Standards-Version updated to 4.6.0.1\n  * Switch to debhelper level 13", "4.6.0.1"),
+    ("  * Bump standards version to 3.7.2.0.", "3.7.2.0"),
+    ("  * [da1b78b] debian/control: Standards-Version: 4.6.1.0 (no further changes", "4.6.1.0"),
+    ("  - Bump the build-dep on x11proto-randr-dev to (>= 1.2.99.2).", "1.2.99.2"),
+    ("  * Update from 1.2.99.2 to 1.2.99.4", "1.2.99.4"),
+    ("Supports epochs in version strings (since dpkg 1.4.0.7).", "1.4.0.7"),
+    ("Major changes in 3.31.0.2\n- Fixed generation of enums", "3.31.0.2"),
+    ("New in 1.0.15.5:\n* fix NUL-termination bug", "1.0.15.5"),
+    ("\t* m4/gettext.m4: Upgrade to gettext-0.19.8.1.", "0.19.8.1"),
+    ("9 Dec 2005 12:04:11 +0000 http://wordpress.org/?v=1.5.1.3 en", "1.5.1.3"),
+    ("(PBM) as defined in RFC 4210 section\n           5.1.3.1.", "5.1.3.1"),
+    ("The following sections of SP800-56Ar3:\n\n       5.5.1.1 FFC Domain Parameter", "5.5.1.1"),
+]
+
+
+@pytest.mark.parametrize("text, version", CHANGELOG_VERSIONS)
+def test_a_version_in_a_changelog_or_manual_is_left_alone(text, version):
+    assert version in text
+    assert version not in found(text, "IP")
+
+
+def test_addresses_of_manual_pages_are_still_replaced():
+    # single-digit first parts and small parts, but a network word, a port or a prefix beside
+    assert found("Configure a FOU receive port for GRE bound to 1.2.3.4:7777", "IP") == ["1.2.3.4"]
+    assert found("action ct zone 2 commit mark 0xbb nat src addr 5.5.5.7 pipe", "IP") == ["5.5.5.7"]
+    assert found("--dns=1.1.1.1 --site=new_site", "IP") == ["1.1.1.1"]
+    text = (
+        "comma-separated IP address  ranges  such\n           as  1.2.3.4,6.7.0.0/16,2001:db8::/64"
+    )
+    assert found(text, "IP")[:2] == [
+        "1.2.3.4",
+        "6.7.0.0",
+    ]
+    assert found("$ irc -c '#users' pinky IRC/127.0.0.1", "IP") == ["127.0.0.1"]
+    assert found("dresses=192.168.1.1/32;192.168.1.2-192.168.1.3'", "IP") == [
+        "192.168.1.1",
+        "192.168.1.2",
+        "192.168.1.3",
+    ]
+    assert found('If the specified address is "0.0.0.0" (for IPv4)', "IP") == ["0.0.0.0"]
+
+
 @pytest.mark.parametrize("text, version", VERSIONS)
 def test_a_version_in_a_software_context_is_left_alone(text, version):
     assert version in text
@@ -218,3 +269,55 @@ def test_a_number_cut_by_a_glued_word_is_not_redacted_in_part():
 def test_the_phone_after_one_cut_back_from_a_longer_match_is_found():
     text = "Phone: (954) 784-0900, Fax: (954) 784-0904 1-800-319-3599 E-Mail: info"
     assert found(text, "PHONE") == ["(954) 784-0900", "(954) 784-0904", "1-800-319-3599"]
+
+
+# --- shapes of manual pages that are no personal data ------------------------------------------
+# (quoted from the manual pages installed with Debian packages: ssh_config(5), apt_auth.conf(5),
+# tc-ets(8), term(5), tc-u32(8))
+
+
+def test_algorithm_names_in_the_name_at_domain_form_are_not_addresses():
+    text = "The default is:\n\n    chacha20-poly1305@openssh.com,\n    aes128-ctr,aes192-ctr\n"
+    assert found(text, "EMAIL") == []
+    text = "umac-64-etm@openssh.com,umac-128-etm@openssh.com,\n  hmac-sha2-256-etm@openssh.com,hmac-sha1"
+    assert found(text, "EMAIL") == []
+    # a list of mailboxes stays one
+    assert found("to: a@b.com,c@d.com,e@f.org", "EMAIL") == ["a@b.com", "c@d.com", "e@f.org"]
+
+
+def test_a_password_in_a_url_is_not_an_address():
+    assert found("deb https://apt:debian@example.org/debian bookworm main", "EMAIL") == []
+
+
+def test_a_row_of_figures_is_not_a_card():
+    text = "qdisc ets 1: root refcnt 2 bands 8 quanta 2650 1514 1514 1514 1514 1514"
+    assert found(text, "CARD") == []
+    assert found("Card 4111 1111 1111 1111 12/26 was charged.", "CARD") == ["4111 1111 1111 1111"]
+
+
+def test_a_hex_dump_is_not_a_phone_number():
+    text = "0030  ff ff ff ff ff ff ff ff  0a  00 25 00 27 00  ff ff  ........ ..%.'..."
+    assert found(text, "PHONE") == []
+    assert found("Fax 05 04 40 55 75 de la mairie", "PHONE") == ["05 04 40 55 75"]
+    assert found("Tél : 01 23 45 67 89 / 06 12 34 56 78", "PHONE") == [
+        "01 23 45 67 89",
+        "06 12 34 56 78",
+    ]
+
+
+def test_a_short_double_colon_form_needs_a_prefix_in_use():
+    assert found("filter protocol ip pref 5 u32 fh 800::800 order 2048 key ht 800", "IP") == []
+    assert found("host fe80::1 and 2001:db8::1 and fdff:1::/64", "IP") == [
+        "fe80::1",
+        "2001:db8::1",
+        "fdff:1::",
+    ]
+
+
+def test_a_git_remote_and_identifier_bytes_are_no_pii():
+    text = "GIT_REPOSITORY    git@github.com:FooCo/FooBar.git\n    GIT_TAG origin/release/1.2.3"
+    assert found(text, "EMAIL") == []
+    assert found("Mail git@github.com: the bot answers.", "EMAIL") == ["git@github.com"]
+    text = 'identifier value "f9:2a:c2:77:29:f9:5c:00".'
+    assert found(text, "IP") == []
+    assert found("Full form 2001:0db8:0000:0000:0000:ff00:0042:8329.", "IP") != []

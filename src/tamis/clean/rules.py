@@ -118,14 +118,31 @@ def _shows_markup(text: str) -> bool:
     return False
 
 
+# A line laid out as code or a diagram: indented, with an arrow, a quoted label in brackets, or
+# a brace or bracket closing it ('    D --> D1["50-75% of RAM<br/>Planner hint"]'). A break tag
+# there is the code's own (a Mermaid node label's line break), not a leaked one.
+_CODE_LINE = re.compile(
+    r"(?:^|\n)(?:[ ]{2,}|\t)\S[^\n]*(?:-->|->|=>|\[\"|\(\"|[{}\])][;,]?[ \t]*$)"
+)
+
+
+def _in_code_line(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos)
+    end = text.find("\n", pos)
+    line = text[max(0, start) : len(text) if end < 0 else end]
+    return _CODE_LINE.match(line) is not None
+
+
 def markup_breaks(text: str) -> list[Replacement]:
     """Left-over ``<br />``, ``<p>``, ``</p>`` tags from extraction become the line breaks they
-    meant; a text that shows other markup (a code sample) keeps all of its tags."""
+    meant; a text that shows other markup (a code sample) keeps all of its tags, and a line of
+    code or a diagram keeps its own."""
     if "<" not in text or _shows_markup(text):
         return []
     return [
         Replacement(m.start(), m.end(), "\n", "markup_break", "markup remnant")
         for m in _BREAK_TAGS.finditer(text)
+        if not _in_code_line(text, m.start())
     ]
 
 

@@ -35,6 +35,32 @@ _FILE_SUFFIX = frozenset(
 )
 
 
+# "git@github.com:FooCo/FooBar.git", "user@host:~/file": a path on the host after a colon.
+_REMOTE_PATH = re.compile(r":[\w~/.-]")
+# "https://apt:secret@example.org/": a URL's user and password before its host.
+_URL_USER = re.compile(r"://[^\s/@]*:\Z")
+# A list of names joined by commas with no space ("chacha20-poly1305@openssh.com,aes128-ctr,"
+# or one a line), as configuration and protocol documents write algorithm and extension names.
+_NAME_LIST = re.compile(r"[\w.@+%-]+(?:,(?:[ \t]*\n[ \t]*)?[\w.@+%-]+)+")
+
+
+def _in_identifier_list(text: str, start: int, end: int) -> bool:
+    """Whether the address is a member of a list of three names or more of which one is no
+    address and holds a dash or a digit ("aes128-ctr"): a list of identifiers in the
+    ``name@domain`` form (SSH algorithm names), not of mailboxes."""
+    if not (text.startswith(",", end) or text[max(0, start - 40) : start].rstrip().endswith(",")):
+        return False  # a member of no list: the common case, decided without the scan below
+    for m in _NAME_LIST.finditer(text, max(0, start - 1500), min(len(text), end + 1500)):
+        if m.start() <= start and end <= m.end():
+            members = re.split(r",\s*", m.group())
+            return len(members) >= 3 and any(
+                "@" not in x and ("-" in x or any(c.isdigit() for c in x)) for x in members
+            )
+        if m.start() > start:
+            break
+    return False
+
+
 # The longest local part the pattern allows: no address starts further before its "@".
 _LOCAL_MAX = 65
 
@@ -47,6 +73,10 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     start, end = m.start(), m.end()
     if text[max(0, start - 1) : start] == "/" or text.startswith("(", end):
         return None  # a URL's path or user ("/r/<message-id>", "://user@host"), "@app.route("
+    if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
+        return None
+    if _REMOTE_PATH.match(text, end):
+        return None  # "git@github.com:FooCo/FooBar.git": an SSH login and a path on the host
     last = value.rsplit(".", 1)[-1]
     if not (last.islower() or last.isupper()) and value.count(".", value.index("@")) >= 2:
         end -= len(last) + 1  # "show@no-priors.com.Sarah Guo is": the next sentence glued
@@ -79,14 +109,22 @@ _IPV6 = re.compile(
 # An address is kept only with "::" or eight groups, and eight groups hold ":h:" (a group
 # between two colons): without either, no match would be kept, so the scan is skipped.
 _IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
-# "version 1.2.3.4", "build 6.1.7601.1", "chapter 1.2.3.4": dotted numbers that are not hosts.
+# "version 1.2.3.4", "build 6.1.7601.1", "chapter 1.2.3.4": dotted numbers that are not hosts;
+# also "Standards-Version updated to 4.6.0.1", "New in 1.0.15.5", "since dpkg 1.4.1.17",
+# "?v=1.5.1.3", "(>= 1.2.99.2)": a version word a few words before, a comparison, a parameter.
 _VERSION_BEFORE = re.compile(
-    r"(?<!\w)(?:version|ver\.?|release|build|v|firmware|update|kb|chapter|section|§|figure|fig\.|"
-    r"table|step|rule|article|art\.|clause|para\.?|kapitel|abschnitt)\s*\Z",
+    r"(?:(?<!\w)(?:version|ver\.?|release[ds]?|build|v|firmware|update[ds]?|upgrade[ds]?|kb|"
+    r"chapter|section|§|figure|fig\.|table|step|rule|article|art\.|clause|para\.?|kapitel|"
+    r"abschnitt|new in|changes in|since(?:\s+[a-z][\w.+-]*)?)"
+    r"(?:\s*[:=]|\s+(?:to|is|of|updated|bumped|increased|raised|changed|set)\b)*"
+    r"|[<>]=|=[<>])\s*\Z",
     re.I,
 )
-
-
+# "1.2.99.4-2", "4.1.4.2+svn3283", "1.8.0.121-0.b13", "0.9.3.4~rc1": a version's revision or
+# pre-release glued after it (an address range "10.0.0.1-10.0.0.9" is not this).
+_VERSION_AFTER = re.compile(r"\A(?:[-+~](?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d)[0-9A-Za-z])")
+# "gettext-0.19.8.1", "openjdk-1.8.0.121": a product's name and its version joined by a dash.
+_PRODUCT_DASH = re.compile(r"(?<![\w.-])[A-Za-z][\w.+]*-\Z")
 # "openresty/1.9.7.1", "Mozilla/5.0": a product and its version, as User-Agent and Server
 # headers write them (a URL's "//" is not this).
 _PRODUCT_SLASH = re.compile(r"(?<![/:])\b[A-Za-z][\w.+-]*/\Z")
@@ -122,28 +160,42 @@ _LIST_PREVIOUS = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)+){_LIST_SEP}\Z")
 def _is_version(text: str, start: int, end: int) -> bool:
     """Whether the IPv4-shaped ``text[start:end]`` is a software version, not an address.
 
-    A version word ("version", "build") or a ``product/`` token right before it settles it. Else
-    an address shows itself by what sits beside it on its line (server, host, IP, ping, a port,
-    a URL, a log line): then it stays an address. Without that, a product name before it with a
-    single-digit first part ("Nero 7 Premium 7.9.6.0"), a single-digit first part with two zero
-    parts ("2.0.0.6"), or other dotted version numbers near it make it a version.
+    A version word a few words before it ("version", "build", "Standards-Version updated to",
+    "New in"), a ``product/`` or ``product-`` token right before it, a revision glued after it
+    ("-2", "+svn"), or a first part 0 (no address but 0.0.0.0 starts so) settles it. Else an
+    address shows itself by what sits beside it on its line (server, host, IP, ping, a port, a
+    URL, a log line): then it stays an address. Without that, a single-digit first part with a
+    product name before it ("Nero 7 Premium 7.9.6.0") or with two small parts ("2.0.0.6",
+    "1.2.99.4", a section "5.1.3.1"), or other dotted version numbers near it make it a version.
     """
     before = text[max(0, start - 40) : start]
-    if _VERSION_BEFORE.search(before[-12:]) or _PRODUCT_SLASH.search(before):
+    parts = text[start:end].split(".")
+    if (
+        _VERSION_BEFORE.search(before)
+        or (_PRODUCT_SLASH.search(before) and len(parts[0]) <= 2)
+        or _PRODUCT_DASH.search(before)
+        or _VERSION_AFTER.match(text, end)
+        or (parts[0] == "0" and parts != ["0", "0", "0", "0"])
+    ):
         return True
-    line_start = before.rfind("\n") + 1
+    # the words before it in its paragraph: a wrapped line goes on the sentence of the last one
+    line_before = text[max(0, start - 120) : start]
+    line_before = line_before[line_before.rfind("\n\n") + 1 :]
     after = text[end : end + 30]
     line_after = after.split("\n", 1)[0]
     if (
         _NETWORK_AFTER.match(after)
         or _NETWORK_BEFORE.search(before)
-        or _NETWORK_WORDS.search(before[line_start:])
+        or _NETWORK_WORDS.search(line_before)
         or _NETWORK_WORDS.search(line_after)
     ):
         return False
-    parts = text[start:end].split(".")
     single = len(parts[0]) == 1 and parts[0] != "0"
-    if single and (parts.count("0") >= 2 or _PRODUCT_BEFORE.search(before[line_start:])):
+    # versions and section numbers have small parts ("1.2.99.4", "5.5.1.1"); of random
+    # addresses, about one in sixty has two of its last three parts below 20, and of those one
+    # in twenty-five a single-digit first part
+    small = sum(len(p) == 1 or (len(p) == 2 and p < "20") for p in parts[1:])
+    if single and (small >= 2 or _PRODUCT_BEFORE.search(before[before.rfind("\n") + 1 :])):
         return True
     # a version series: a four-part number no address can be ("7.0.5730.11") on either side,
     # or a list whose next or previous member is no address ("7.0.0.1, 7.0.1 and 7.1")
@@ -174,6 +226,11 @@ def ip_addresses(text: str, numbers=None) -> list[tuple[int, int, str]]:
     return out
 
 
+# The first group of the IPv6 prefixes in use: global unicast (2000::/3), unique local
+# (fc00::/7), link-local (fe80::/10), multicast (ff00::/8).
+_ROUTABLE = re.compile(r"[23][0-9a-fA-F]{3}:|f[c-f][0-9a-fA-F]{2}:", re.I)
+
+
 def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
     """Every IPv6 address of ``text`` that is kept: with "::" or all eight groups, a digit, and
     valid as an address (a scope id after "%" is allowed)."""
@@ -183,8 +240,10 @@ def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
         groups = [g for g in value.split(":") if g]
         if len(groups) < 2 or not any(c.isdigit() for c in value):
             continue
-        if "::" not in value and len(groups) != 8:
-            continue
+        if "::" not in value and (len(groups) != 8 or all(len(g) <= 2 for g in groups)):
+            continue  # eight groups of one or two digits are bytes ("f9:2a:c2:77:29:f9:5c:00")
+        if len(groups) <= 2 and not value.startswith("::") and not _ROUTABLE.match(value):
+            continue  # "fh 800::800", "12::30": a short "::" form without a prefix in use
         try:
             ipaddress.IPv6Address(value)
         except ValueError:
@@ -217,9 +276,23 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+# A grouped number whose groups of four go on, with the same separator, before or after it: a
+# row of figures ("quanta 2650 1514 1514 1514 1514 1514"), not a card.
+_GROUP_BEFORE = re.compile(r"(?<!\d)\d{4}[ -]\Z")
+_GROUP_AFTER = re.compile(r"[ -]\d{4}(?!\d)")
+
+
 def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
     for m in _scan(_CARD, text, numbers):
+        sep = m.group(1) or m.group(2)
+        if sep and (
+            _GROUP_BEFORE.search(text, max(0, m.start() - 6), m.start())
+            and text[m.start() - 1] == sep
+            or _GROUP_AFTER.match(text, m.end())
+            and text[m.end()] == sep
+        ):
+            continue
         digits = re.sub(r"\D", "", m.group())
         if not 13 <= len(digits) <= 19 or len(set(digits)) < 2:
             continue
@@ -408,6 +481,24 @@ def _around(text: str, m: re.Match[str], value: str) -> tuple[str, str]:
     return text[max(0, start - 40) : start], text[start + len(value) : start + len(value) + 12]
 
 
+# Bytes written as pairs of hex digits: a line holding a run of six pairs or more, one of a
+# digit and a letter or the padding byte "ff" ("0030  ff ff ff ff 0a 00 25 00 27 00") is a hex
+# dump, and its
+# "00 25 00 27 00" no phone. (Two-letter words such as "de" or "be" are hex pairs too, and may
+# follow a phone's pairs: "Fax 05 04 40 55 75 de ...", so a pair of letters alone is no sign.)
+_HEX_RUN = re.compile(r"(?<![\w])(?:[0-9a-fA-F]{2}[ \t]+){5,}[0-9a-fA-F]{2}(?![\w])")
+
+
+def _in_hex_dump(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    for m in _HEX_RUN.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+        pairs = m.group().lower().split()
+        if "ff" in pairs or any(not p.isdigit() and not p.isalpha() for p in pairs):
+            return True
+    return False
+
+
 def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
     regions = [(0, len(text))] if numbers is None else numbers.regions
@@ -418,6 +509,8 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
             if m is None:
                 break
             span = _phone_span(text, m)
+            if span and _in_hex_dump(text, span[0]):
+                span = None
             if span:
                 out.append((*span, PHONE))
                 pos = span[1]  # a match cut back to its phone may hold the next one after it
