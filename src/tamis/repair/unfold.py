@@ -25,12 +25,14 @@ choose: case, then the letter's place in its word and a fixed order of likelihoo
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from tamis.document import Replacement
+from tamis.repair import lexicon
 from tamis.repair.precheck import EVIDENCE_RE, unfold_sign
 
 FOLD_RULE = "folded_mojibake"
@@ -172,10 +174,20 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
         )
     lead = line[lead_at]
     if (lead in "ÃÅ" or "à" <= lead <= "ï") and after == " " and lead_at + 1 < len(line):
+        before = line[lead_at - 1 : lead_at]
+        if lead == "á" and line[lead_at + 1] in "º»" and (before.islower() or _cont(before)):
+            return True  # ``nhá» ``, ``Ä‘á» ``: ftfy's A0 reading (Ạ, Ỡ) is a capital in a word
+        if lead == "Ã" and line[max(0, lead_at - 2) : lead_at].isupper():
+            return True  # ``ČECHOVÃ ``: a capital (Á Í Ý) ending a word in capitals, not à
         return line[lead_at + 1] == "€"  # ``Ã ``, ``Å ``, ``à¸ ``: à, Š, ภ whose A0 became a space
     if lead == "Ã" and not after:
         return False
     return after.isascii() or SUSPECT_RE.match(after) is not None or after > "\u024f"
+
+
+def _cont(ch: str) -> bool:
+    """Whether ``ch`` is a continuation byte read as Windows-1252 (80-BF)."""
+    return 0x80 <= _tables()[0].get(ch, 0) < 0xC0
 
 
 _VIETNAMESE_MOJIBAKE_RE = re.compile("á[º»]|Æ°|Æ¡")
@@ -208,18 +220,25 @@ def _letter_before(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
 
+def _cased(options: list[str], before: str, after: str) -> list[str]:
+    """The readings whose case fits the letters around: lower case after a lower-case letter
+    or inside a word, capitals before one or outside words."""
+    lower = [c for c in options if c.islower()]
+    upper = [c for c in options if c.isupper()]
+    if before.islower() or (before.isalpha() and after.islower()):
+        return lower or options
+    if after.isupper() or (not before.isalpha() and not after.isalpha()):
+        return upper or options
+    return options
+
+
 def _choose(
     options: list[str], before: str, after: str, line: str, word: tuple[str, str] = ("", "")
 ) -> str:
     """The likeliest reading of a sequence that lost a byte, from the letters around it."""
     if len(options) == 1:
         return options[0]
-    lower = [c for c in options if c.islower()]
-    upper = [c for c in options if c.isupper()]
-    if before.islower() or (before.isalpha() and after.islower()):
-        options = lower or options
-    elif after.isupper() or (not before.isalpha() and not after.isalpha()):
-        options = upper or options
+    options = _cased(options, before, after)
     chosen = set(options)
     if {"с", "я"} <= chosen:
         if after in _CYRILLIC_VOWELS or after == "ь":
@@ -348,6 +367,106 @@ def _settle(line: str, pieces: list[Piece]) -> None:
                 tail = _WORD_AFTER.match(text, at + 1).group()  # type: ignore[union-attr]
                 p.char = _choose(list(p.options), before, after, text, (head, tail))
             shift += 1 - (p.end - p.start)
+    if any(len(p.options) > 1 for p in pieces) and lexicon.available():
+        _by_words(line, pieces)
+
+
+# The word lists to ask, by the script of a lost byte's readings (:mod:`.lexicon`).
+def _family(options: tuple[str, ...]) -> tuple[str, ...]:
+    if any("\u0400" <= c <= "\u04ff" for c in options):
+        return lexicon.CYRILLIC
+    if any("\u1ea0" <= c <= "\u1ef9" for c in options):
+        return lexicon.VIETNAMESE
+    if any(c in "čďČĎ" for c in options):
+        return lexicon.LATIN_C4
+    if any(c in "ÁÍÝ" for c in options):
+        return lexicon.LATIN_C3
+    return ()
+
+
+# A word, with the apostrophes inside it (``пам’ятати``).
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# Share of a line's other words the chosen list must hold before it decides.
+_KNOWN_SHARE = 0.5
+_MAX_SPELLINGS = 625
+
+
+def _by_words(line: str, pieces: list[Piece]) -> None:
+    """Spell each word that holds a lost byte every way its readings allow, and keep the
+    spelling the language's word list likes best (:func:`.lexicon.choose`), when the line's
+    words show that list is the line's language."""
+    text = _spliced(line, pieces)
+    at: list[int] = []
+    shift = 0
+    for p in pieces:
+        at.append(p.start + shift)
+        shift += 1 - (p.end - p.start)
+    held = {at[i]: i for i, p in enumerate(pieces) if len(p.options) > 1}
+    # (pieces inside, spellings) of every word of the line
+    words: list[tuple[list[int], list[tuple[str, ...]], list[str], int]] = []
+    for m in _WORD_RE.finditer(text):
+        a, b = m.span()
+        inside = [i for k, i in held.items() if a <= k < b]
+        readings = []
+        for i in inside:
+            k = at[i]
+            before = text[k - 1] if k > 0 else ""
+            after = text[k + 1] if k + 1 < len(text) else ""
+            readings.append(_cased(list(pieces[i].options), before, after))
+        spellings = list(itertools.islice(itertools.product(*readings), _MAX_SPELLINGS))
+        spelt = []
+        for spelling in spellings:
+            chars = list(m.group())
+            for i, c in zip(inside, spelling, strict=True):
+                chars[at[i] - a] = c
+            spelt.append("".join(chars))
+        words.append((inside, spellings, spelt, b))
+    langs: dict[tuple[str, ...], str | None] = {}
+    for n, (inside, spellings, spelt, end) in enumerate(words):
+        if not inside:
+            continue
+        family = _family(pieces[inside[0]].options)
+        if not family:
+            continue
+        if family not in langs:
+            langs[family] = _line_language([w[2] for w in words], family)
+        lang = langs[family]
+        following = words[n + 1][2][0] if n + 1 < len(words) else ""
+        best = _one_letter(spelt, text[end : end + 1], following)
+        if best is None and lang:
+            best = lexicon.choose(spelt, lang)
+        if best is not None:
+            for i, c in zip(inside, spellings[best], strict=True):
+                pieces[i].char = c
+
+
+# The first-person verb endings that follow ``я`` (``я увидел``, ``я имею``, ``я мог``).
+_FIRST_PERSON = ("л", "ла", "ю", "у", "лся", "лась")
+
+
+def _one_letter(spelt: list[str], mark: str, following: str) -> int | None:
+    """``с`` or ``я`` standing alone, which no word list tells apart: ``с.`` is an
+    abbreviation (село), and a verb in the first person or past tense follows ``я``."""
+    if "с" not in spelt or "я" not in spelt:
+        return None
+    if mark == ".":
+        return spelt.index("с")
+    return spelt.index("я" if following.lower().endswith(_FIRST_PERSON) else "с")
+
+
+def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | None:
+    """The list of ``family`` that holds some spelling of most of the line's words, when it
+    holds enough of them (``_KNOWN_SHARE``) to say the line is in its language."""
+    lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt]
+    best, most = None, 0
+    for lang in family:
+        known = lexicon.words(lang)
+        hits = sum(1 for ws in lowered if any(w in known for w in ws))
+        if hits > most:
+            best, most = lang, hits
+    if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE):
+        return best or family[0]  # the script names the family: its letters still choose
+    return best if most >= _KNOWN_SHARE * len(spelt) else None
 
 
 _FOLD_MARK_RE = re.compile("[\u2044\u0300-\u036f]")
