@@ -399,7 +399,7 @@ def test_repair_of_clean_text_in_any_language_is_identity(shared_data: Path) -> 
     """Property: a clean real sentence, or two joined on lines, gets no mojibake edit."""
     lines = _clean_lines(shared_data)
 
-    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(st.sampled_from(lines), min_size=1, max_size=3))
     def check(chosen: list[str]) -> None:
         text = "\n".join(chosen)
@@ -439,7 +439,7 @@ def test_legitimate_symbols_in_clean_real_text_are_never_edited(shared_data: Pat
         "\u2122",
     ]
 
-    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.sampled_from(lines), st.sampled_from(symbols), st.integers(0, 10_000), st.booleans())
     def check(line: str, symbol: str, at: int, glued: bool) -> None:
         words = line.split(" ")
@@ -463,7 +463,7 @@ def test_damage_then_repair_never_moves_away_from_the_clean_text(shared_data: Pa
     # ``c1_stripped_letters`` loses the bytes that tell letters apart: a rebuild may guess.
     kinds = sorted(k for k in KINDS if k != "c1_stripped_letters")
 
-    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.sampled_from(lines), st.sampled_from(kinds))
     def check(clean: str, kind: str) -> None:
         if not applies(kind, clean):

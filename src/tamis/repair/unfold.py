@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EVIDENCE_RE, unfold_sign
+from tamis.repair.precheck import EVIDENCE_RE, lone_cyrillic_lead, unfold_sign
 
 FOLD_RULE = "folded_mojibake"
 HOLE_RULE = "lost_byte_mojibake"
@@ -61,7 +61,7 @@ _FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3
 # (``Äa`` is Ī, ``Äo`` ĺ: rare) they are letters after a lost byte (``sreÄa``, ``najjaÄoj``).
 _LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
-_SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ\xad")
+_SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ™\xad")
 # A two-byte lead and a continuation read directly, or a three-byte lead and two (``é”`` in
 # clean text is not one): a line without one (nor a sign of
 # ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
@@ -367,6 +367,11 @@ def _settle(line: str, pieces: list[Piece]) -> None:
                 tail = _WORD_AFTER.match(text, at + 1).group()  # type: ignore[union-attr]
                 p.char = _choose(list(p.options), before, after, text, (head, tail))
             shift += 1 - (p.end - p.start)
+
+
+def _words_decide(line: str, pieces: list[Piece]) -> None:
+    """The word lists' choice among a lost byte's readings, on a line already verified (every
+    reading re-damages alike, so the lists are read only for lines that are repaired)."""
     if any(len(p.options) > 1 for p in pieces) and lexicon.available():
         _by_words(line, pieces)
 
@@ -429,7 +434,11 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
         if not family:
             continue
         if family not in langs:
-            langs[family] = _line_language([w[2] for w in words], family)
+            langs[family] = (
+                _line_language([w[2] for w in words], family)
+                if lexicon.hinted(family, text)
+                else None
+            )
         lang = langs[family]
         following = words[n + 1][2][0] if n + 1 < len(words) else ""
         best = _one_letter(spelt, text[end : end + 1], following)
@@ -456,14 +465,23 @@ def _one_letter(spelt: list[str], mark: str, following: str) -> int | None:
 
 def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | None:
     """The list of ``family`` that holds some spelling of most of the line's words, when it
-    holds enough of them (``_KNOWN_SHARE``) to say the line is in its language."""
-    lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt]
+    holds enough of them (``_KNOWN_SHARE``) to say the line is in its language. The lists the
+    line's own letters suggest are read first (:func:`.lexicon.by_hint`), the others only when
+    none of those is the line's language."""
+    # Words of three letters or more: short ones (``a``, ``de``, ``la``) are in every list.
+    lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt if len(ws[0]) > 2]
+    if not lowered:
+        return family[0] if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE) else None
+    spelt = lowered
     best, most = None, 0
-    for lang in family:
-        known = lexicon.words(lang)
-        hits = sum(1 for ws in lowered if any(w in known for w in ws))
-        if hits > most:
-            best, most = lang, hits
+    for lists in lexicon.by_hint(family, "".join(ws[0] for ws in lowered)):
+        for lang in lists:
+            known = lexicon.words(lang)
+            hits = sum(1 for ws in lowered if any(w in known for w in ws))
+            if hits > most:
+                best, most = lang, hits
+        if most >= _KNOWN_SHARE * len(spelt):
+            break
     if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE):
         return best or family[0]  # the script names the family: its letters still choose
     return best if most >= _KNOWN_SHARE * len(spelt) else None
@@ -483,6 +501,8 @@ def _strong(line: str, p: Piece) -> bool:
     lead = line[p.start]
     if lead >= "à" and _symbolic(line, p):
         return True  # ``áo¥``, ``á»§``: a three-byte sequence whose other bytes are symbols
+    if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
+        return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
 
 
@@ -529,11 +549,11 @@ def _evidence(line: str, pieces: list[Piece]) -> bool:
 
 
 def _replacement(offset: int, p: Piece, rule: str, mode: str) -> Replacement:
-    reason = (
-        "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
-        if mode == "nfkc"
-        else "UTF-8 read as Windows-1252 with its undefined bytes dropped: the byte restored"
-    )
+    reason = {
+        "nfkc": "UTF-8 read as Windows-1252, then NFKC: a folded byte restored",
+        "holes": "UTF-8 read as Windows-1252 with its undefined bytes dropped: the byte restored",
+        "direct": "UTF-8 read as Windows-1252, left whole beside text ftfy decoded",
+    }[mode]
     return Replacement(offset + p.start, offset + p.end, p.char, rule, reason)
 
 
@@ -569,6 +589,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         # The marks of the U+2000 block (``â€``) are left to ftfy and :mod:`.lossy`, which
         # read quotes from their context.
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
+        _words_decide(line, pieces)
         return [_replacement(offset, p, rule, mode) for p in pieces if _ours(line, p)]
     for mode in ("nfkc", "holes"):
         pieces = rebuild(line, "nfkc-strict" if mode == "nfkc" else mode)
@@ -597,13 +618,24 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
                 and damage(p.char) == line[p.start : p.end]
             ]
             if kept:
+                _words_decide(line, pieces)
                 out = [_replacement(offset, p, rule, mode) for p in kept]
                 taken = {i for p in kept for i in range(p.start, p.end)}
                 return sorted(
                     out + [r for r in after_ftfy(line, offset) if r.start - offset not in taken],
                     key=lambda r: r.start,
                 )
-    return after_ftfy(line, offset)
+    # Whole sequences ftfy left on a line it decoded in part (``thuá»™c``, ``24â„¢``): a
+    # three-byte lead whose continuations are symbols no text puts after a letter.
+    whole = [p for p in rebuild(line, "holes") if p.how == "direct"]
+    out = []
+    if any(_symbolic(line, p) for p in whole):
+        out = [
+            _replacement(offset, p, FOLD_RULE, "direct")
+            for p in whole
+            if _symbolic(line, p) or _PAIR_RE.fullmatch(line, p.start, p.end)
+        ]
+    return sorted(out + after_ftfy(line, offset), key=lambda r: r.start)
 
 
 def _fold_byte(text: str) -> int | None:
