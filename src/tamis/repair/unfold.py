@@ -625,17 +625,38 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
                     out + [r for r in after_ftfy(line, offset) if r.start - offset not in taken],
                     key=lambda r: r.start,
                 )
-    # Whole sequences ftfy left on a line it decoded in part (``thuá»™c``, ``24â„¢``): a
-    # three-byte lead whose continuations are symbols no text puts after a letter.
+    # Whole sequences ftfy left on a line it decoded in part (``thuá»™c``, ``24â„¢``) and
+    # leaves again: a three-byte lead whose continuations are symbols no text puts after a
+    # letter.
     whole = [p for p in rebuild(line, "holes") if p.how == "direct"]
     out = []
-    if any(_symbolic(line, p) for p in whole):
+    if any(_left_whole(line, p) for p in whole) and _ftfy_leaves(line):
         out = [
             _replacement(offset, p, FOLD_RULE, "direct")
             for p in whole
-            if _symbolic(line, p) or _PAIR_RE.fullmatch(line, p.start, p.end)
+            if _left_whole(line, p) or _PAIR_RE.fullmatch(line, p.start, p.end)
         ]
     return sorted(out + after_ftfy(line, offset), key=lambda r: r.start)
+
+
+def _left_whole(line: str, p: Piece) -> bool:
+    """A three-byte sequence left whole inside a word of decoded text (``thuá»™c``,
+    ``24â„¢``; not ``DrÃ¥ber``, which ftfy leaves on purpose): symbols for continuations (not
+    spacing accents, which stand for quotes: ``lá´´``), right after a letter or digit that is
+    not itself mojibake."""
+    before = line[p.start - 1] if p.start else ""
+    body = line[p.start + 1 : p.end]
+    if not body or any(c in "´¨¸¯" for c in body):
+        return False
+    return _symbolic(line, p) and before.isalnum() and (before.isascii() or before > "\u024f")
+
+
+def _ftfy_leaves(line: str) -> bool:
+    """Whether ftfy's decoding leaves ``line`` as it is (then what this pass sees is left over
+    from an earlier run of it; otherwise the line is ftfy's to decode whole)."""
+    import ftfy
+
+    return ftfy.fix_encoding(line) == line
 
 
 def _fold_byte(text: str) -> int | None:
