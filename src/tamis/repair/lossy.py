@@ -195,7 +195,7 @@ def _between_script_letters(line: str, pos: int) -> bool:
     inside a run of Cyrillic, Greek or other letters."""
     prev = line[pos - 1] if pos else ""
     nxt = line[pos + 1] if pos + 1 < len(line) else ""
-    return all(c.isalpha() and c > "\u024f" for c in (prev, nxt)) and prev != "" and nxt != ""
+    return all(c.isalpha() and c > "\u024f" for c in (prev, nxt))
 
 
 def _quote_dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:

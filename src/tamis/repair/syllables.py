@@ -7,7 +7,7 @@ bare consonant cluster (``ng``, ``nh``, ``m``), so the fragment after the space 
 away: the two parts are joined when the Vietnamese word list (:mod:`.lexicon`) holds the joined
 syllable as a more frequent word than the fragment alone, on lines whose other words the list
 holds (Vietnamese text). Once a line shows such a split, a doubled space after ``à`` is the
-same accident and loses one space; so does a space between ``à`` and a full stop or comma
+same accident and loses one space, and so does a space between ``à`` and a full stop or comma
 (``bà .``), which Vietnamese never sets.
 """
 
@@ -55,31 +55,21 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
                     "à (C3 A0) whose A0 NFKC made a space, kept by ftfy: the syllable rejoined",
                 )
             )
-    for m in _BEFORE_STOP_RE.finditer(line):
-        out.append(
-            Replacement(
-                offset + m.start() + 1,
-                offset + m.start() + 2,
-                "",
-                RULE,
-                "à (C3 A0) whose A0 NFKC made a space, kept by ftfy before a full stop",
-            )
-        )
-    if out:
-        taken = {r.start for r in out}
-        for m in _DOUBLE_RE.finditer(line):
-            if offset + m.start() + 1 not in taken:
-                out.append(
-                    Replacement(
-                        offset + m.start() + 1,
-                        offset + m.start() + 2,
-                        "",
-                        RULE,
-                        "à (C3 A0) whose A0 NFKC made a space, kept by ftfy beside a real one",
-                    )
+    if not out:
+        return out
+    # The same accident beside a real space or before a stop, on a line that shows it.
+    for pattern, where in ((_DOUBLE_RE, "beside a real one"), (_BEFORE_STOP_RE, "before a stop")):
+        for m in pattern.finditer(line):
+            out.append(
+                Replacement(
+                    offset + m.start() + 1,
+                    offset + m.start() + 2,
+                    "",
+                    RULE,
+                    f"à (C3 A0) whose A0 NFKC made a space, kept by ftfy {where}",
                 )
-        out.sort(key=lambda r: r.start)
-    return out
+            )
+    return sorted(out, key=lambda r: r.start)
 
 
 def repairs(text: str) -> list[Replacement]:

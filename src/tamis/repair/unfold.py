@@ -20,7 +20,10 @@ by sequence, each verified the same way, only where such evidence sits in the li
 
 Where a dropped byte leaves several readings (``Ä`` is ``ā č ď Đ ĝ``), the letters around it
 choose: case, then the letter's place in its word and a fixed order of likelihood
-(:func:`_choose`).
+(:func:`_choose`); on a line that is repaired, the word lists of its language then choose the
+spelling of each such word (:mod:`.lexicon`, when installed). A lone ``Ð`` or ``Ñ`` among
+Cyrillic letters (ftfy decoded the pairs around a lost byte) is evidence on its own, and so is a
+three-byte sequence ftfy leaves whole inside a decoded word (``thuá»™c``).
 """
 
 from __future__ import annotations
