@@ -119,8 +119,12 @@ VIETNAMESE_RE = re.compile("[\u1ea0-\u1ef9ơưđƠƯĐ]")
 
 
 def split_syllable(text: str) -> bool:
-    """Whether ``text`` may hold a split syllable (two C-speed searches)."""
-    return SPLIT_GATE_RE.search(text) is not None and VIETNAMESE_RE.search(text) is not None
+    """Whether ``text`` may hold a split syllable (a substring test, then two searches)."""
+    return (
+        ("à " in text or "À " in text)
+        and SPLIT_GATE_RE.search(text) is not None
+        and VIETNAMESE_RE.search(text) is not None
+    )
 
 
 def needs_any_repair(text: str) -> bool:

@@ -631,8 +631,10 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     # Whole sequences ftfy left on a line it decoded in part (``thuá»™c``, ``24â„¢``) and
     # leaves again: a three-byte lead whose continuations are symbols no text puts after a
     # letter.
-    whole = [p for p in rebuild(line, "holes") if p.how == "direct"]
     out = []
+    whole = (
+        [p for p in rebuild(line, "holes") if p.how == "direct"] if _LEFT_RE.search(line) else []
+    )
     if any(_left_whole(line, p) for p in whole) and _ftfy_leaves(line):
         out = [
             _replacement(offset, p, FOLD_RULE, "direct")
@@ -640,6 +642,11 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
             if _left_whole(line, p) or _PAIR_RE.fullmatch(line, p.start, p.end)
         ]
     return sorted(out + after_ftfy(line, offset), key=lambda r: r.start)
+
+
+_LEFT_RE = re.compile(
+    "[\u00e0-\u00ef][" + re.escape("".join(sorted(_SYMBOL_CONT - set("´¨¸¯")))) + "]{2}"
+)
 
 
 def _left_whole(line: str, p: Piece) -> bool:
