@@ -12,8 +12,8 @@ when a line of its script needs a choice, once per process.
 Serbian Cyrillic has no list of its own: the Serbo-Croatian list (Latin script, Gaj's alphabet)
 is transliterated letter for letter.
 
-For a word that is in no list (a name: ``Аустро``, ``Руфинус``), the letter pairs of the same
-lists score the readings (:func:`choose`).
+For a word that is in no list (a name: ``Аустро``, ``Руфинус``), a three-letter model of the
+same lists scores the readings (:func:`choose`).
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ def by_hint(family: tuple[str, ...], text: str) -> list[list[str]]:
 def choose(candidates: list[str], lang: str) -> int | None:
     """Index of the likeliest of ``candidates`` (one word spelt each way a lost byte allows):
     the most frequent of those ``lang``'s list holds, else the best scored by its letter
-    pairs; None when the package is absent."""
+    runs; None when the package is absent."""
     known = words(lang)
     if not known:
         return None
