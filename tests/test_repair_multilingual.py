@@ -348,26 +348,24 @@ def test_every_kind_and_target_group_is_measured(model) -> None:
 # (bench/results/repair.md gives why): each is held at its measured share, so that a regression
 # shows; every other cell with ten cases or more must reach the target.
 FLOORS: dict[tuple[str, str], float] = {
-    ("c1_stripped", "south_slavic"): 0.60,  # 61.5% of 13
+    ("c1_stripped", "south_slavic"): 0.68,  # 69.2% of 13
     ("ftfy_lossy", "south_slavic"): 0.79,  # 80.6% of 67
-    ("title", "south_slavic"): 0.93,  # 94.7% of 38
-    ("holes", "west_slavic"): 0.87,  # 88.6% of 79
-    ("ftfy_lossy", "west_slavic"): 0.80,  # 81.7% of 71
-    ("holes", "cyrillic"): 0.41,  # 42.9% of 210
-    ("ftfy_lossy", "cyrillic"): 0.40,  # 41.0% of 210
-    ("title", "cyrillic"): 0.78,  # 79.2% of 106
-    ("c1_stripped", "indonesian_malay"): 0.72,  # 73.1% of 52
+    ("ftfy_lossy", "west_slavic"): 0.82,  # 83.1% of 71
+    ("holes", "cyrillic"): 0.75,  # 76.2% of 210
+    ("ftfy_lossy", "cyrillic"): 0.77,  # 78.1% of 210
+    ("title", "cyrillic"): 0.91,  # 92.5% of 106
+    ("c1_stripped", "indonesian_malay"): 0.87,  # 88.5% of 52
     ("title", "indonesian_malay"): 0.91,  # 92.3% of 13
-    ("c1_stripped", "portuguese_spanish"): 0.83,  # 84.1% of 63
+    ("c1_stripped", "portuguese_spanish"): 0.94,  # 95.2% of 63
     ("ftfy_lossy", "portuguese_spanish"): 0.90,  # 91.5% of 47
-    ("c1_stripped", "french_german"): 0.85,  # 86.5% of 52
+    ("c1_stripped", "french_german"): 0.95,  # 96.2% of 52
     ("ftfy_lossy", "french_german"): 0.92,  # 93.2% of 59
     ("title", "french_german"): 0.95,  # 96.8% of 31
-    ("holes", "vietnamese"): 0.53,  # 54.8% of 31
-    ("ftfy_lossy", "vietnamese"): 0.08,  # 9.7% of 31
-    ("c1_stripped", "english"): 0.69,  # 70.4% of 213
+    ("holes", "vietnamese"): 0.89,  # 90.3% of 31
+    ("ftfy_lossy", "vietnamese"): 0.57,  # 58.1% of 31
+    ("c1_stripped", "english"): 0.72,  # 73.2% of 213
     ("ftfy_lossy", "english"): 0.92,  # 93.6% of 109
-    ("title", "english"): 0.88,  # 89.7% of 29
+    ("title", "english"): 0.92,  # 93.1% of 29
 }
 
 
@@ -399,7 +397,7 @@ def test_repair_of_clean_text_in_any_language_is_identity(shared_data: Path) -> 
     """Property: a clean real sentence, or two joined on lines, gets no mojibake edit."""
     lines = _clean_lines(shared_data)
 
-    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(st.sampled_from(lines), min_size=1, max_size=3))
     def check(chosen: list[str]) -> None:
         text = "\n".join(chosen)
@@ -439,7 +437,7 @@ def test_legitimate_symbols_in_clean_real_text_are_never_edited(shared_data: Pat
         "\u2122",
     ]
 
-    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.sampled_from(lines), st.sampled_from(symbols), st.integers(0, 10_000), st.booleans())
     def check(line: str, symbol: str, at: int, glued: bool) -> None:
         words = line.split(" ")
@@ -463,7 +461,7 @@ def test_damage_then_repair_never_moves_away_from_the_clean_text(shared_data: Pa
     # ``c1_stripped_letters`` loses the bytes that tell letters apart: a rebuild may guess.
     kinds = sorted(k for k in KINDS if k != "c1_stripped_letters")
 
-    @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.sampled_from(lines), st.sampled_from(kinds))
     def check(clean: str, kind: str) -> None:
         if not applies(kind, clean):

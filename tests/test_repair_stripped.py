@@ -113,6 +113,8 @@ def test_a_spaced_dash_alone_is_repaired_in_other_languages() -> None:
         # A first line that ends like a sentence is still a title when body text follows.
         ("Russia says it will act.\n\n" + "Body text " * 20 + ".", 0, True),
         ("Title here.\n\nTitle here.\n\n" + "Body text " * 20 + ".", 2, True),
+        # A short first sentence run on into the next line, with no blank line, is body text.
+        ("Russia says it will act.\n" + "Body text " * 20 + ".", 0, False),
         # A short sentence further down the body is body text.
         ("First line\n\nA short body sentence.\n\n" + "Body text " * 20 + ".", 2, False),
         (" ".join(["word"] * 30), 0, False),

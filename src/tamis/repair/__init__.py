@@ -9,6 +9,7 @@ output of the previous one:
 2. ``html_entity``: entities left in text (``&amp;``, ``&#8217;``, ``&nbsp;``);
 3. ``folded_mojibake`` / ``lost_byte_mojibake``: UTF-8 read as Windows-1252 whose bytes NFKC
    folded or a strict decoder dropped, rebuilt and verified by re-damage (:mod:`.unfold`);
+   Vietnamese syllables ftfy split at an ``à`` whose A0 NFKC folded, rejoined (:mod:`.syllables`);
    ``lossy_mojibake`` / ``dagger_quote``: mojibake whose bytes were lost or folded
    (:mod:`tamis.repair.lossy`), before ftfy can turn it into daggers;
 4. ``c1_macroman``: C1 controls inside words that are MacRoman letters (:mod:`.legacy`);
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tamis.document import Document, Edit, Replacement
-from tamis.repair import normalize
+from tamis.repair import normalize, syllables
 from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
 from tamis.repair.mojibake import ftfy_repairs
@@ -69,6 +70,7 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.normalize_whitespace, normalize.line_breaks),
         (config.entities, normalize.entities),
         (config.lossy_mojibake, unfold_repairs),
+        (config.lossy_mojibake, syllables.repairs),
         (config.lossy_mojibake, lossy_repairs),
         (config.mojibake, macroman_repairs),
         (config.mojibake, ftfy_repairs),

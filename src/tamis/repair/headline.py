@@ -7,7 +7,8 @@ the bytes (a Latin-1 reading with the C1 bytes stripped leaves the same ``â`` f
 the role of the line decides it. A line is a headline when it is short and does not end a
 sentence (no final full stop, question or exclamation mark once closing quotes and brackets are
 set aside), or when it is short and is the document's first line, or a repetition of it (a page
-title repeated as its heading), followed by longer body text.
+title repeated as its heading), set apart by a blank line and followed by longer body text (a
+short first sentence run on into the next line is body text).
 """
 
 from __future__ import annotations
@@ -61,4 +62,6 @@ def is_headline(text: str, start: int, end: int) -> bool:
         return False
     if first != (start, end) and text[first[0] : first[1]].strip() != line.strip():
         return False
+    if not text.startswith("\n\n", end):
+        return False  # a title that ends like a sentence is set apart by a blank line
     return _body_follows(text, end, max(words, HEADLINE_WORDS))

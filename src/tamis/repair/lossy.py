@@ -177,11 +177,25 @@ def _dagger(line: str, m: re.Match[str], evidence: bool) -> tuple[int, str, str]
         # ``(†44)``: a death or footnote mark (no quote opens right after a bracket); ``†1944``
         # on a line without other mojibake is one too.
         return None
-    if start >= 2 and not line[start - 2].isascii() and not prev.isascii():
+    if start >= 2 and _cp1252_letter(line[start - 2]) and _cp1252_letter(prev):
         return None  # inside a longer mojibake sequence (``Ãƒ`` ``Ë†``): ftfy's to decode
     if _is_space(prev):
         return end, LSQ, "â€˜ whose folded ˜ was read as a no-break space (dagger)"
     return end, RDQ + " ", "â€ plus a space read as a dagger: closing quote, space restored"
+
+
+def _cp1252_letter(ch: str) -> bool:
+    """Whether ``ch`` is a non-ASCII character of Windows-1252 (part of a mojibake run)."""
+    return not ch.isascii() and (ch <= "\u00ff" or ch in "ŒœŠšŸŽžƒˆ˜‚„…†‡‰‹›‘’“”•–—™€")
+
+
+def _between_script_letters(line: str, pos: int) -> bool:
+    """A dagger glued between two letters of a script beyond Windows-1252 (``се†положиле``):
+    ftfy's reading of ``â€`` plus a space, a closing quote; no footnote or death mark stands
+    inside a run of Cyrillic, Greek or other letters."""
+    prev = line[pos - 1] if pos else ""
+    nxt = line[pos + 1] if pos + 1 < len(line) else ""
+    return all(c.isalpha() and c > "\u024f" for c in (prev, nxt))
 
 
 def _quote_dagger(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
@@ -283,7 +297,10 @@ def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
         elif found.startswith("â€"):
             result = _a_euro(line, m)
         elif found == "†":
-            if evidence or _unpaired_quote_beside(line, m.start(), made):
+            if evidence or _between_script_letters(line, m.start()):
+                result = _dagger(line, m, True)
+                rule = DAGGER_RULE
+            elif _unpaired_quote_beside(line, m.start(), made):
                 result = _dagger(line, m, evidence)
                 rule = DAGGER_RULE
         else:

@@ -93,9 +93,38 @@ def unfold_sign(text: str) -> bool:
             continue
         if i and text[i - 1] in _LOWER_BEFORE:
             return True
+        if ch in "ÐÑ" and lone_cyrillic_lead(text, i):
+            return True
         if ch in "ÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
             return True
     return False
+
+
+def lone_cyrillic_lead(text: str, i: int) -> bool:
+    """Whether ``Ð`` or ``Ñ`` at ``i`` touches a Cyrillic letter (``меÑту``, ``ÐÑку``): a
+    Cyrillic letter whose second byte was lost, once ftfy decoded the letters around it. No
+    clean word mixes the two scripts so."""
+    prev = text[i - 1] if i else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if nxt in "ÐÑ":
+        nxt = text[i + 2] if i + 2 < len(text) else ""
+    return "\u0400" <= prev <= "\u04ff" or "\u0400" <= nxt <= "\u04ff"
+
+
+# Vietnamese ``à`` split from the rest of its syllable by ftfy (:mod:`tamis.repair.syllables`):
+# ``à``, a space and a fragment of one or two letters, in text with letters only Vietnamese
+# writes.
+SPLIT_GATE_RE = re.compile(r"[àÀ] (?:[a-z]{1,2}(?![^\W\d_])|[.,](?:\s|$))")
+VIETNAMESE_RE = re.compile("[\u1ea0-\u1ef9ơưđƠƯĐ]")
+
+
+def split_syllable(text: str) -> bool:
+    """Whether ``text`` may hold a split syllable (a substring test, then two searches)."""
+    return (
+        ("à " in text or "À " in text)
+        and SPLIT_GATE_RE.search(text) is not None
+        and VIETNAMESE_RE.search(text) is not None
+    )
 
 
 def needs_any_repair(text: str) -> bool:
@@ -108,5 +137,6 @@ def needs_any_repair(text: str) -> bool:
         ANY_WORK_RE.search(text) is not None
         or ftfy_gate().search(text) is not None
         or unfold_sign(text)
+        or split_syllable(text)
         or not unicodedata.is_normalized("NFC", text)
     )

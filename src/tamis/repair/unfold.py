@@ -20,18 +20,23 @@ by sequence, each verified the same way, only where such evidence sits in the li
 
 Where a dropped byte leaves several readings (``Ä`` is ``ā č ď Đ ĝ``), the letters around it
 choose: case, then the letter's place in its word and a fixed order of likelihood
-(:func:`_choose`).
+(:func:`_choose`); on a line that is repaired, the word lists of its language then choose the
+spelling of each such word (:mod:`.lexicon`, when installed). A lone ``Ð`` or ``Ñ`` among
+Cyrillic letters (ftfy decoded the pairs around a lost byte) is evidence on its own, and so is a
+three-byte sequence ftfy leaves whole inside a decoded word (``thuá»™c``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from tamis.document import Replacement
-from tamis.repair.precheck import EVIDENCE_RE, unfold_sign
+from tamis.repair import lexicon
+from tamis.repair.precheck import EVIDENCE_RE, lone_cyrillic_lead, unfold_sign
 
 FOLD_RULE = "folded_mojibake"
 HOLE_RULE = "lost_byte_mojibake"
@@ -59,7 +64,7 @@ _FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3
 # (``Äa`` is Ī, ``Äo`` ĺ: rare) they are letters after a lost byte (``sreÄa``, ``najjaÄoj``).
 _LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
-_SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ\xad")
+_SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ™\xad")
 # A two-byte lead and a continuation read directly, or a three-byte lead and two (``é”`` in
 # clean text is not one): a line without one (nor a sign of
 # ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
@@ -172,10 +177,20 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
         )
     lead = line[lead_at]
     if (lead in "ÃÅ" or "à" <= lead <= "ï") and after == " " and lead_at + 1 < len(line):
+        before = line[lead_at - 1 : lead_at]
+        if lead == "á" and line[lead_at + 1] in "º»" and (before.islower() or _cont(before)):
+            return True  # ``nhá» ``, ``Ä‘á» ``: ftfy's A0 reading (Ạ, Ỡ) is a capital in a word
+        if lead == "Ã" and line[max(0, lead_at - 2) : lead_at].isupper():
+            return True  # ``ČECHOVÃ ``: a capital (Á Í Ý) ending a word in capitals, not à
         return line[lead_at + 1] == "€"  # ``Ã ``, ``Å ``, ``à¸ ``: à, Š, ภ whose A0 became a space
     if lead == "Ã" and not after:
         return False
     return after.isascii() or SUSPECT_RE.match(after) is not None or after > "\u024f"
+
+
+def _cont(ch: str) -> bool:
+    """Whether ``ch`` is a continuation byte read as Windows-1252 (80-BF)."""
+    return 0x80 <= _tables()[0].get(ch, 0) < 0xC0
 
 
 _VIETNAMESE_MOJIBAKE_RE = re.compile("á[º»]|Æ°|Æ¡")
@@ -208,18 +223,25 @@ def _letter_before(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
 
+def _cased(options: list[str], before: str, after: str) -> list[str]:
+    """The readings whose case fits the letters around: lower case after a lower-case letter
+    or inside a word, capitals before one or outside words."""
+    lower = [c for c in options if c.islower()]
+    upper = [c for c in options if c.isupper()]
+    if before.islower() or (before.isalpha() and after.islower()):
+        return lower or options
+    if after.isupper() or (not before.isalpha() and not after.isalpha()):
+        return upper or options
+    return options
+
+
 def _choose(
     options: list[str], before: str, after: str, line: str, word: tuple[str, str] = ("", "")
 ) -> str:
     """The likeliest reading of a sequence that lost a byte, from the letters around it."""
     if len(options) == 1:
         return options[0]
-    lower = [c for c in options if c.islower()]
-    upper = [c for c in options if c.isupper()]
-    if before.islower() or (before.isalpha() and after.islower()):
-        options = lower or options
-    elif after.isupper() or (not before.isalpha() and not after.isalpha()):
-        options = upper or options
+    options = _cased(options, before, after)
     chosen = set(options)
     if {"с", "я"} <= chosen:
         if after in _CYRILLIC_VOWELS or after == "ь":
@@ -350,6 +372,124 @@ def _settle(line: str, pieces: list[Piece]) -> None:
             shift += 1 - (p.end - p.start)
 
 
+def _words_decide(line: str, pieces: list[Piece]) -> None:
+    """The word lists' choice among a lost byte's readings, on a line already verified (every
+    reading re-damages alike, so the lists are read only for lines that are repaired)."""
+    if any(len(p.options) > 1 for p in pieces) and lexicon.available():
+        _by_words(line, pieces)
+
+
+# The word lists to ask, by the script of a lost byte's readings (:mod:`.lexicon`).
+def _family(options: tuple[str, ...]) -> tuple[str, ...]:
+    if any("\u0400" <= c <= "\u04ff" for c in options):
+        return lexicon.CYRILLIC
+    if any("\u1ea0" <= c <= "\u1ef9" for c in options):
+        return lexicon.VIETNAMESE
+    if any(c in "čďČĎ" for c in options):
+        return lexicon.LATIN_C4
+    if any(c in "ÁÍÝ" for c in options):
+        return lexicon.LATIN_C3
+    return ()
+
+
+# A word, with the apostrophes inside it (``пам’ятати``).
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# Share of a line's other words the chosen list must hold before it decides.
+_KNOWN_SHARE = 0.5
+_MAX_SPELLINGS = 625
+
+
+def _by_words(line: str, pieces: list[Piece]) -> None:
+    """Spell each word that holds a lost byte every way its readings allow, and keep the
+    spelling the language's word list likes best (:func:`.lexicon.choose`), when the line's
+    words show that list is the line's language."""
+    text = _spliced(line, pieces)
+    at: list[int] = []
+    shift = 0
+    for p in pieces:
+        at.append(p.start + shift)
+        shift += 1 - (p.end - p.start)
+    held = {at[i]: i for i, p in enumerate(pieces) if len(p.options) > 1}
+    # (pieces inside, spellings) of every word of the line
+    words: list[tuple[list[int], list[tuple[str, ...]], list[str], int]] = []
+    for m in _WORD_RE.finditer(text):
+        a, b = m.span()
+        inside = [i for k, i in held.items() if a <= k < b]
+        readings = []
+        for i in inside:
+            k = at[i]
+            before = text[k - 1] if k > 0 else ""
+            after = text[k + 1] if k + 1 < len(text) else ""
+            readings.append(_cased(list(pieces[i].options), before, after))
+        spellings = list(itertools.islice(itertools.product(*readings), _MAX_SPELLINGS))
+        spelt = []
+        for spelling in spellings:
+            chars = list(m.group())
+            for i, c in zip(inside, spelling, strict=True):
+                chars[at[i] - a] = c
+            spelt.append("".join(chars))
+        words.append((inside, spellings, spelt, b))
+    langs: dict[tuple[str, ...], str | None] = {}
+    for n, (inside, spellings, spelt, end) in enumerate(words):
+        if not inside:
+            continue
+        family = _family(pieces[inside[0]].options)
+        if not family:
+            continue
+        if family not in langs:
+            langs[family] = (
+                _line_language([w[2] for w in words], family)
+                if lexicon.hinted(family, text)
+                else None
+            )
+        lang = langs[family]
+        following = words[n + 1][2][0] if n + 1 < len(words) else ""
+        best = _one_letter(spelt, text[end : end + 1], following)
+        if best is None and lang:
+            best = lexicon.choose(spelt, lang)
+        if best is not None:
+            for i, c in zip(inside, spellings[best], strict=True):
+                pieces[i].char = c
+
+
+# The first-person verb endings that follow ``я`` (``я увидел``, ``я имею``, ``я мог``).
+_FIRST_PERSON = ("л", "ла", "ю", "у", "лся", "лась")
+
+
+def _one_letter(spelt: list[str], mark: str, following: str) -> int | None:
+    """``с`` or ``я`` standing alone, which no word list tells apart: ``с.`` is an
+    abbreviation (село), and a verb in the first person or past tense follows ``я``."""
+    if "с" not in spelt or "я" not in spelt:
+        return None
+    if mark == ".":
+        return spelt.index("с")
+    return spelt.index("я" if following.lower().endswith(_FIRST_PERSON) else "с")
+
+
+def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | None:
+    """The list of ``family`` that holds some spelling of most of the line's words, when it
+    holds enough of them (``_KNOWN_SHARE``) to say the line is in its language. The lists the
+    line's own letters suggest are read first (:func:`.lexicon.by_hint`), the others only when
+    none of those is the line's language."""
+    # Words of three letters or more: short ones (``a``, ``de``, ``la``) are in every list.
+    lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt if len(ws[0]) > 2]
+    if not lowered:
+        return family[0] if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE) else None
+    spelt = lowered
+    best, most = None, 0
+    for lists in lexicon.by_hint(family, "".join(ws[0] for ws in lowered)):
+        for lang in lists:
+            known = lexicon.words(lang)
+            hits = sum(1 for ws in lowered if any(w in known for w in ws))
+            if hits > most:
+                best, most = lang, hits
+        if most >= _KNOWN_SHARE * len(spelt):
+            break
+    if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE):
+        return best or family[0]  # the script names the family: its letters still choose
+    return best if most >= _KNOWN_SHARE * len(spelt) else None
+
+
 _FOLD_MARK_RE = re.compile("[\u2044\u0300-\u036f]")
 
 
@@ -364,6 +504,8 @@ def _strong(line: str, p: Piece) -> bool:
     lead = line[p.start]
     if lead >= "à" and _symbolic(line, p):
         return True  # ``áo¥``, ``á»§``: a three-byte sequence whose other bytes are symbols
+    if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
+        return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
 
 
@@ -410,11 +552,11 @@ def _evidence(line: str, pieces: list[Piece]) -> bool:
 
 
 def _replacement(offset: int, p: Piece, rule: str, mode: str) -> Replacement:
-    reason = (
-        "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
-        if mode == "nfkc"
-        else "UTF-8 read as Windows-1252 with its undefined bytes dropped: the byte restored"
-    )
+    reason = {
+        "nfkc": "UTF-8 read as Windows-1252, then NFKC: a folded byte restored",
+        "holes": "UTF-8 read as Windows-1252 with its undefined bytes dropped: the byte restored",
+        "direct": "UTF-8 read as Windows-1252, left whole beside text ftfy decoded",
+    }[mode]
     return Replacement(offset + p.start, offset + p.end, p.char, rule, reason)
 
 
@@ -450,6 +592,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         # The marks of the U+2000 block (``â€``) are left to ftfy and :mod:`.lossy`, which
         # read quotes from their context.
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
+        _words_decide(line, pieces)
         return [_replacement(offset, p, rule, mode) for p in pieces if _ours(line, p)]
     for mode in ("nfkc", "holes"):
         pieces = rebuild(line, "nfkc-strict" if mode == "nfkc" else mode)
@@ -478,13 +621,52 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
                 and damage(p.char) == line[p.start : p.end]
             ]
             if kept:
+                _words_decide(line, pieces)
                 out = [_replacement(offset, p, rule, mode) for p in kept]
                 taken = {i for p in kept for i in range(p.start, p.end)}
                 return sorted(
                     out + [r for r in after_ftfy(line, offset) if r.start - offset not in taken],
                     key=lambda r: r.start,
                 )
-    return after_ftfy(line, offset)
+    # Whole sequences ftfy left on a line it decoded in part (``thuá»™c``, ``24â„¢``) and
+    # leaves again: a three-byte lead whose continuations are symbols no text puts after a
+    # letter.
+    out = []
+    whole = (
+        [p for p in rebuild(line, "holes") if p.how == "direct"] if _LEFT_RE.search(line) else []
+    )
+    if any(_left_whole(line, p) for p in whole) and _ftfy_leaves(line):
+        out = [
+            _replacement(offset, p, FOLD_RULE, "direct")
+            for p in whole
+            if _left_whole(line, p) or _PAIR_RE.fullmatch(line, p.start, p.end)
+        ]
+    return sorted(out + after_ftfy(line, offset), key=lambda r: r.start)
+
+
+_LEFT_RE = re.compile(
+    "[\u00e0-\u00ef][" + re.escape("".join(sorted(_SYMBOL_CONT - set("´¨¸¯")))) + "]{2}"
+)
+
+
+def _left_whole(line: str, p: Piece) -> bool:
+    """A three-byte sequence left whole inside a word of decoded text (``thuá»™c``,
+    ``24â„¢``; not ``DrÃ¥ber``, which ftfy leaves on purpose): symbols for continuations (not
+    spacing accents, which stand for quotes: ``lá´´``), right after a letter or digit that is
+    not itself mojibake."""
+    before = line[p.start - 1] if p.start else ""
+    body = line[p.start + 1 : p.end]
+    if not body or any(c in "´¨¸¯" for c in body):
+        return False
+    return _symbolic(line, p) and before.isalnum() and (before.isascii() or before > "\u024f")
+
+
+def _ftfy_leaves(line: str) -> bool:
+    """Whether ftfy's decoding leaves ``line`` as it is (then what this pass sees is left over
+    from an earlier run of it; otherwise the line is ftfy's to decode whole)."""
+    import ftfy
+
+    return ftfy.fix_encoding(line) == line
 
 
 def _fold_byte(text: str) -> int | None:

@@ -1,0 +1,169 @@
+"""Word lists that choose among the readings a lost byte leaves.
+
+A strict Windows-1252 decoder drops the bytes 81 8D 8F 90 9D, and then ``Ñ`` is any of
+``с э я ѐ ѝ`` (D1 81/8D/8F/90/9D) and Vietnamese ``á»`` any of ``ề ọ ỏ Ố ờ``: every reading
+re-damages to the same text, so the bytes cannot decide. The words around can: ``корпуя`` is no
+word, ``корпус`` is. The lists are the word frequency lists of the ``wordfreq`` package (Apache
+2.0 code, CC BY-SA 4.0 data, the ``small`` lists: about 10,000 to 60,000 words per language,
+shipped in its wheel), an optional dependency (extra ``lexicon``): without it the fixed order of
+:func:`tamis.repair.unfold._choose` decides alone. Nothing is downloaded; a list is read only
+when a line of its script needs a choice, once per process.
+
+Serbian Cyrillic has no list of its own: the Serbo-Croatian list (Latin script, Gaj's alphabet)
+is transliterated letter for letter.
+
+For a word that is in no list (a name: ``Аустро``, ``Руфинус``), a three-letter model of the
+same lists scores the readings (:func:`choose`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import math
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+
+# The lists that may hold the words of a line, by the script of the readings.
+CYRILLIC = ("ru", "uk", "bg", "mk", "sr")
+VIETNAMESE = ("vi",)
+LATIN_C4 = ("cs", "sk", "sl", "sh", "pl", "lv")  # ``Ä`` lost a byte: ā č ď Đ ĝ
+LATIN_C3 = ("cs", "sk", "hu", "es", "pt", "is")  # ``Ã`` lost a byte: Á Í Ï Ð Ý
+
+_GAJ_PAIRS = (("lj", "љ"), ("nj", "њ"), ("dž", "џ"))
+_GAJ = str.maketrans("abvgdđežzijklmnoprstćufhcčš", "абвгдђежзијклмнопрстћуфхцчш")
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]+")
+
+
+def _cyrillic_serbian(word: str) -> str | None:
+    """``word`` of the Serbo-Croatian list in Serbian Cyrillic, or None when it holds a
+    letter Gaj's alphabet lacks (a foreign word)."""
+    for latin, cyrillic in _GAJ_PAIRS:
+        word = word.replace(latin, cyrillic)
+    word = word.translate(_GAJ)
+    return word if _CYRILLIC_WORD.fullmatch(word) else None
+
+
+@cache
+def _data() -> Path | None:
+    """The folder of wordfreq's lists, found without importing the package (its import pulls
+    in tokenizers and takes a second; the lists alone load in milliseconds)."""
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return folder if folder.is_dir() else None
+
+
+def available() -> bool:
+    return _data() is not None
+
+
+def _buckets(lang: str) -> list[list[str]]:
+    """The ``small`` list of ``lang`` in wordfreq's own format (a msgpack header
+    ``{"format": "cB", "version": 1}``, then one list of words per 0.01 of log10 frequency,
+    most frequent first); empty when the package or the list is absent."""
+    folder = _data()
+    path = folder / f"small_{lang}.msgpack.gz" if folder else None
+    if path is None or not path.exists():
+        return []
+    import msgpack
+
+    with gzip.open(path, "rb") as fh:
+        data = msgpack.load(fh, raw=False)
+    if not data or data[0] != {"format": "cB", "version": 1}:
+        return []
+    return data[1:]
+
+
+@cache
+def words(lang: str) -> dict[str, int]:
+    """Word -> rank band of ``lang``'s list (0 the most frequent; each band is a step of
+    0.01 in log10 frequency), empty when the package is absent."""
+    buckets = list(enumerate(_buckets("sh" if lang == "sr" else lang)))
+    if lang != "sr":
+        # The least frequent band first, so that a word listed twice keeps its best band.
+        return {word: band for band, bucket in reversed(buckets) for word in bucket}
+    spelt = (
+        (band, _cyrillic_serbian(word)) for band, bucket in reversed(buckets) for word in bucket
+    )
+    return {word: band for band, word in spelt if word is not None}
+
+
+@cache
+def _spelt(lang: str) -> tuple[str, int]:
+    """Every word of ``lang``'s list once, ``^^`` and ``$`` marking its ends, on one line each
+    (letter runs are counted in it at C speed), and the number of letters."""
+    joined = "\n".join(f"^^{w}$" for w in words(lang))
+    return joined, len(joined)
+
+
+@lru_cache(maxsize=65536)
+def _count(lang: str, run: str) -> int:
+    return _spelt(lang)[0].count(run)
+
+
+def _letter_score(word: str, lang: str) -> float:
+    """Log probability of ``word`` under a three-letter model of ``lang``'s words (each word
+    counted once), interpolated with two-letter runs and single letters (a letter the
+    language never writes scores lowest)."""
+    total_letters = _spelt(lang)[1]
+    w = f"^^{word}$"
+    total = 0.0
+    for k in range(len(w) - 2):
+        run = w[k : k + 3]
+        head = _count(lang, run[:2])
+        first = _count(lang, run[1])
+        p3 = _count(lang, run) / head if head else 0.0
+        p2 = _count(lang, run[1:]) / first if first else 0.0
+        p1 = (_count(lang, run[2]) + 1) / (total_letters + 100)
+        total += math.log(0.6 * p3 + 0.3 * p2 + 0.1 * p1)
+    return total
+
+
+# Letters that point to one list of a family (the others are tried after it).
+HINTS = {
+    "cs": "ěřů", "sk": "ľĺŕôä", "pl": "łąęśźżń", "sh": "ćđ", "sl": "", "lv": "āēīūļņķģ",
+    "hu": "őű", "es": "ñ¿¡", "pt": "ãõç", "is": "ðþæ",
+    "ru": "ыэё", "uk": "іїєґ", "bg": "ъ", "mk": "ѓќѕ", "sr": "ђћ",
+}  # fmt: skip
+
+
+_LATIN_SIGNS = "čšžćđěřňťůďľĺŕČŠŽĆĐĚŘŇŤŮĎĽĹŔ"
+
+
+def hinted(family: tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` is worth reading lists of ``family`` for: always in Cyrillic or
+    Vietnamese (the script says it), and for the Latin lists only when a letter of their
+    languages stands among the letters already rebuilt (a Catalan or Polish line decoded with
+    the wrong code page, where no list helps, costs no list reading)."""
+    if family in (CYRILLIC, VIETNAMESE):
+        return True
+    signs = set(_LATIN_SIGNS).union(*(HINTS.get(lang, "") for lang in family))
+    return any(c in signs for c in text)
+
+
+def by_hint(family: tuple[str, ...], text: str) -> list[list[str]]:
+    """``family`` in two rounds: the lists whose own letters ``text`` holds (most first), then
+    the others; a later round is read only when an earlier one found no language."""
+    counts = {lang: sum(text.count(c) for c in HINTS.get(lang, "")) for lang in family}
+    hinted = sorted((lang for lang in family if counts[lang]), key=lambda lang: -counts[lang])
+    rest = [lang for lang in family if not counts[lang]]
+    return [r for r in (hinted, rest) if r]
+
+
+def choose(candidates: list[str], lang: str) -> int | None:
+    """Index of the likeliest of ``candidates`` (one word spelt each way a lost byte allows):
+    the most frequent of those ``lang``'s list holds, else the best scored by its letter
+    runs; None when the package is absent."""
+    known = words(lang)
+    if not known:
+        return None
+    lowered = [c.lower().replace("\u2019", "'") for c in candidates]
+    bands = [known.get(c) for c in lowered]
+    listed = [(b, k) for k, b in enumerate(bands) if b is not None]
+    if listed:
+        return min(listed)[1]
+    scores = [_letter_score(c, lang) for c in lowered]
+    return max(range(len(candidates)), key=lambda k: scores[k])

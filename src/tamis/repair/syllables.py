@@ -1,0 +1,85 @@
+"""Vietnamese syllables that ftfy split at an ``à``: ``hà ng`` is ``hàng``.
+
+Vietnamese ``à`` is C3 A0 in UTF-8. Read as Windows-1252 it is ``Ã`` and a no-break space;
+NFKC makes that a plain space, and ftfy then reads ``Ã`` plus the space as ``à`` and keeps a
+space: ``hàng`` comes out ``hà ng``, ``và gây`` as ``và  gây``. No Vietnamese syllable is a
+bare consonant cluster (``ng``, ``nh``, ``m``), so the fragment after the space gives the split
+away: the two parts are joined when the Vietnamese word list (:mod:`.lexicon`) holds the joined
+syllable as a more frequent word than the fragment alone, on lines whose other words the list
+holds (Vietnamese text). Once a line shows such a split, a doubled space after ``à`` is the
+same accident and loses one space, and so does a space between ``à`` and a full stop or comma
+(``bà .``), which Vietnamese never sets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tamis.document import Replacement
+from tamis.repair import lexicon
+from tamis.repair.precheck import SPLIT_GATE_RE, VIETNAMESE_RE, split_syllable
+
+RULE = "folded_mojibake"
+# A syllable ending in à, a space, and a fragment of at most two lower-case letters.
+SPLIT_RE = re.compile(r"([^\W\d_]*[àÀ]) ([a-z]{1,2})(?![^\W\d_])")
+_DOUBLE_RE = re.compile(r"[àÀ]  (?=\S)")
+# ``bà .``: the space before a full stop or comma, which Vietnamese never sets.
+_BEFORE_STOP_RE = re.compile(r"[àÀ] (?=[.,](?:\s|$))")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_KNOWN_SHARE = 0.5
+_UNLISTED = 10**6  # the band of a word the list does not hold
+
+
+def _vietnamese(line: str) -> bool:
+    known = lexicon.words("vi")
+    found = [w.lower() for w in _WORD_RE.findall(line)]
+    return bool(found) and sum(1 for w in found if w in known) >= _KNOWN_SHARE * len(found)
+
+
+def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
+    """Joins of split syllables on ``line`` (see the module doc)."""
+    if not VIETNAMESE_RE.search(line) or not _vietnamese(line):
+        return []
+    known = lexicon.words("vi")
+    out = []
+    for m in SPLIT_RE.finditer(line):
+        head, tail = m.group(1), m.group(2)
+        joined = known.get((head + tail).lower())
+        if joined is not None and joined < known.get(tail, _UNLISTED):
+            out.append(
+                Replacement(
+                    offset + m.end(1),
+                    offset + m.end(1) + 1,
+                    "",
+                    RULE,
+                    "à (C3 A0) whose A0 NFKC made a space, kept by ftfy: the syllable rejoined",
+                )
+            )
+    if not out:
+        return out
+    # The same accident beside a real space or before a stop, on a line that shows it.
+    for pattern, where in ((_DOUBLE_RE, "beside a real one"), (_BEFORE_STOP_RE, "before a stop")):
+        for m in pattern.finditer(line):
+            out.append(
+                Replacement(
+                    offset + m.start() + 1,
+                    offset + m.start() + 2,
+                    "",
+                    RULE,
+                    f"à (C3 A0) whose A0 NFKC made a space, kept by ftfy {where}",
+                )
+            )
+    return sorted(out, key=lambda r: r.start)
+
+
+def repairs(text: str) -> list[Replacement]:
+    """Every line of ``text`` that shows a split syllable (a cheap search first)."""
+    if not split_syllable(text) or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    start = 0
+    for line in text.split("\n"):
+        if SPLIT_GATE_RE.search(line):
+            out += line_repairs(line, start)
+        start += len(line) + 1
+    return out

@@ -1,0 +1,93 @@
+"""Lost bytes whose readings only words tell apart, and what ftfy leaves of them.
+
+The sentences are real lingua sentences of the tuned part of the multilingual damage model
+(``tests/test_repair_multilingual.py``), each damaged here by the model's own functions: every
+one of them came back wrong before the word lists chose (``Ñ`` read as ``я`` where ``с`` was
+meant, a lone ``Ñ`` left among Cyrillic letters ftfy decoded, ``hà ng`` for ``hàng``).
+"""
+
+from __future__ import annotations
+
+import ftfy
+import pytest
+
+from tamis.document import undo
+from tamis.repair import fix_text, is_mojibake_rule, lexicon
+from tests.test_repair_multilingual import holes, nfkc
+
+pytestmark = pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+
+
+def _ftfy(text: str) -> str:
+    return ftfy.fix_text(text, uncurl_quotes=False, normalization=None)
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Някои “хора за ваш малшанс попрочитат нещичко.”",
+        "Оба святых должны были бороться практически с одними “и теми же ошибками” 5.",
+        "‘Все время привязывается и вышучивает’",
+        "Он просто-напросто эту сумму вычитает из кредитов, “которые даются” Грузии.",
+        "Всі такі політики висловлюють якісь свої ‘рецепти подолання і виходу’ з політичної кризи",
+        "“1861 жылға дейін Ресейде 9 министрлік жұмыс істеді.”",
+        "Báo cáo – đề xuất biện pháp giải quyết các nhiệm vụ đột xuất “với Ban lãnh đạo.”",
+    ],
+)
+def test_a_lost_byte_is_read_as_the_word_the_language_writes(clean: str) -> None:
+    damaged = holes(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "“Мало се зна о његовом личном животу.”",
+        "Во 1926 г. Седеш “е преименуван во” Терми.",
+        "Но медените дни на Путин са на привършване.",
+        "Проверките ще приключат “на 30 ноември,” съобщават от APIA.",
+    ],
+)
+def test_what_ftfy_leaves_of_cyrillic_with_lost_bytes_is_rebuilt(clean: str) -> None:
+    """ftfy decodes the whole pairs and leaves a lone ``Ñ`` among Cyrillic letters, and
+    reads a closing quote that lost its byte, with the space after it, as a dagger."""
+    damaged = _ftfy(holes(clean))
+    assert damaged != clean
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+def test_vietnamese_syllables_ftfy_split_at_a_folded_no_break_space_are_joined() -> None:
+    clean = "Quỹ được thành lập theo di chúc của bà."
+    damaged = _ftfy(nfkc(clean))
+    assert "thà nh" in damaged and "bà ." in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Иван Петров (†44) и Анна Петрова†",  # a death mark and a footnote, in Cyrillic text
+        "C’est à la maison, voilà le chat.",  # French à before a short word
+        "Il est là , voilà . Et à , bon.",  # French spacing before punctuation
+        "Tôi đi học và về nhà lúc 5 giờ.",
+    ],
+)
+def test_clean_text_near_these_rules_is_left_alone(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]
+
+
+def test_the_word_lists_ship_in_the_package_and_serbian_is_transliterated() -> None:
+    assert lexicon.words("ru")["корпус"] < 600
+    assert "године" in lexicon.words("sr")  # from the Serbo-Croatian list, Gaj's alphabet
+    assert lexicon.choose(["корпус", "корпуя"], "ru") == 0
+    # A name in no list: the letter runs of the language choose (``Ау`` opens words, ``Ну``
+    # rarely before ``стр``).
+    assert lexicon.choose(["Нустро", "Аустро"], "sr") == 1
