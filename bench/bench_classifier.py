@@ -232,7 +232,9 @@ cfg = build_config({"stages": [{"classifier": {"model": sys.argv[2], "keep": {"h
                                               "newline": " ", "unit": sys.argv[4].lower()}}]})
 (stage,) = build_stages(cfg.stages)
 from tamis.classify.model import load_model
-load_model(sys.argv[2])
+from tamis.classify.predict import open_model
+if open_model(sys.argv[2]) is None:  # what the stage predicts with: numpy, else the binding
+    load_model(sys.argv[2])
 load = time.perf_counter() - t1
 for i in range(0, len(docs), 256):
     stage.process_batch(docs[i : i + 256])
