@@ -452,8 +452,8 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         "## Speed (one worker)",
         "",
         "Each tool in a fresh process, best of two alternating runs; model loading included in "
-        "every figure. `filter` is the stage alone (tamis: configuration check, model load, "
-        "batches of 256; datatrove: filter construction, model load, one call per document); "
+        "every figure. `filter` is the stage alone (tamis: configuration check, model open, "
+        "numpy prediction in batches of 256; datatrove: filter construction, model load, one call per document); "
         "`whole` is the process from start to end (datatrove: imports, reading the JSONL into "
         "its documents, filtering; tamis: `tamis clean --workers 1 --no-report`, which also "
         "writes kept and rejected shards, manifest and stats).",
@@ -461,8 +461,9 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         f"Speed runs use the document set three times over ({d['datatrove']['docs']:,} "
         f"documents, as one bigger shard would be); the paragraph row uses it once. Model load "
         f"alone: datatrove {d['datatrove']['load']:.2f} s, tamis {d['tamis_stage']['load']:.2f} s "
-        "(the same fastText loader; datatrove also copies the model into its asset cache on "
-        "first use).",
+        "(datatrove loads the whole model with the fastText binding, and copies it into its "
+        "asset cache on first use; tamis checks the configuration and memory-maps the model, "
+        "reading its dictionary only: tamis.classify.predict).",
         "",
         "| measure | datatrove | tamis | speed-up |",
         "|---|---:|---:|---:|",

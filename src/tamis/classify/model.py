@@ -119,7 +119,7 @@ def _entries(mm: mmap.mmap, pos: int, size: int) -> tuple[Any, Any, Any]:
             break
         window *= 4
     ends = ends[np.asarray(chain, dtype=np.int64)]
-    starts = np.concatenate([[0], ends[:-1] + 10]).astype(np.int64)
+    starts = np.concatenate([[0], ends[:-1] + 10]).astype(np.int64)[: len(ends)]
     return data, starts, ends
 
 
