@@ -446,8 +446,8 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         f"| paragraph | {p['agree']:,} / {speed['docs']:,} | {p['kept']:,} | {p['max_score_diff']:.1e} |",
         "",
         "Stored scores against fastText's own `predict` (one call per document): largest "
-        f"difference {speed['max_diff_vs_fasttext']:.1e} (the batch call computes the same "
-        "float32 values).",
+        f"difference {speed['max_diff_vs_fasttext']:.1e} (tamis's numpy prediction computes the "
+        "same float32 values, bit for bit).",
         "",
         "## Speed (one worker)",
         "",
