@@ -272,3 +272,55 @@ def test_report_draws_per_label_thresholds_from_the_options():
     assert option_thresholds(opts, "hq") == [("keep.hq", 0.018)]
     assert option_thresholds(opts, "edu") == [("keep.edu", 3.0)]
     assert option_thresholds(opts, "cc") == []
+
+
+def test_numpy_prediction_equals_the_bindings_on_edge_texts(model, real_texts):
+    """Separators fastText splits on (and those it does not), a written </s>, label-like words,
+    empty texts: the numpy prediction gives the binding's scores bit for bit."""
+    require("fasttext")
+    from fasttext.FastText import _FastText
+
+    from tamis.classify.predict import open_model
+
+    edge = ["", "   ", "a </s> b c", "x</s> y", "__label__news stocks fell", "x\0y z"]
+    edge += ["é ü \x85 \xa0 a\x1cb \v\f\r\tword", "the " * 3000, "</s>", "stocks\nreviews"]
+    texts = edge + [t.strip().replace("\n", " ") for t in real_texts]
+    fast = open_model(model)
+    assert fast is not None
+    scores, scored = fast.predict(texts)
+    ft = _FastText(model_path=str(model))
+    labels, probs = ft.f.multilinePredict([t.split("\n")[0] + "\n" for t in texts], -1, 0.0, "")
+    for i, (ls, ps) in enumerate(zip(labels, probs, strict=True)):
+        assert bool(scored[i]) == bool(len(ls)), texts[i][:80]
+        got = dict(zip(fast.labels, scores[i].tolist(), strict=True))
+        assert all(got[label] == p for label, p in zip(ls, ps.tolist(), strict=True)), texts[i][:80]
+
+
+@pytest.mark.parametrize("length", [8, 24])
+def test_vocabulary_lookup_survives_hash_collisions(length):
+    """Two different words with fastText's same hash and length: each is found as itself, and
+    a word absent from the vocabulary is not taken for the other."""
+    from tamis.classify.tokens import Vocabulary, keys, spans
+
+    rng = np.random.default_rng(length)
+    words = rng.integers(97, 123, size=(400_000, length), dtype=np.uint8)
+    words[:, : length - 8] = ord("a")  # long words differ past the packed head: bytes compared
+    buf = np.ascontiguousarray(words).ravel()
+    starts = np.arange(len(words), dtype=np.int64) * length
+    lens = np.full(len(words), length, dtype=np.int64)
+    h, _ = keys(buf, starts, lens)
+    order = np.argsort(h, kind="stable")
+    dup = np.flatnonzero(h[order][1:] == h[order][:-1])
+    pairs = [(int(order[d]), int(order[d + 1])) for d in dup]
+    pairs = [(a, b) for a, b in pairs if words[a].tobytes() != words[b].tobytes()]
+    assert pairs, "no colliding pair among the random words"
+    a, b = pairs[0]
+    assert words[a].tobytes() != words[b].tobytes() and h[a] == h[b]
+    text = np.frombuffer(b" ".join([words[a].tobytes(), words[b].tobytes()]), dtype=np.uint8)
+    s, e = spans(text)
+    for vocab_words, expect in (([a, b], [0, 1]), ([b, a], [1, 0]), ([a], [0, -1]), ([b], [-1, 0])):
+        data = np.concatenate([words[i] for i in vocab_words])
+        v = Vocabulary(
+            data, np.arange(len(vocab_words)) * length, np.full(len(vocab_words), length)
+        )
+        assert v.lookup(text, s, e - s, *keys(text, s, e - s)).tolist() == expect

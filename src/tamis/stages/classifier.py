@@ -9,8 +9,11 @@ every label; a unit is kept when any ``keep`` label scores at least its threshol
 in ``paragraph`` and ``sentence`` mode failing units are cut out (one recorded edit each) and a
 document with nothing left is rejected.
 
-A batch of documents is predicted in one call of the binding (the same scores, without one
-Python round trip per document).
+A batch of documents is predicted at once by :mod:`tamis.classify.predict`, fastText's own
+computation in numpy over the memory-mapped model (the binding's scores bit for bit, without
+loading the model into memory); models it does not cover (quantised, hierarchical softmax,
+character n-grams) are predicted by the binding, a batch in one call. ``batch: false``
+predicts one text at a time with the binding, as datatrove does.
 
 Several classifiers run in one pipeline under instance names: ``classifier@edu``,
 ``classifier@dclm``; each stores its own signals and verdicts under its full name.
@@ -35,6 +38,7 @@ import numpy as np
 
 from tamis.classify.model import ModelError, bare, load_model, model_labels
 from tamis.classify.options import ClassifierOptions, failures, reason, unit_passes
+from tamis.classify.predict import open_model
 from tamis.classify.units import SPLITTERS, Unit, sentencizer_available
 from tamis.document import Document, Replacement
 from tamis.stages.base import Stage, register
@@ -76,6 +80,15 @@ class Classifier(Stage):
             )
 
     def _predict(self, texts: list[str]) -> list[dict[str, float]]:
+        fast = open_model(self.options.model) if self.options.batch else None
+        if fast is not None:  # fastText's prediction in numpy: the binding's scores, bit for bit
+            keys = [bare(label) for label in fast.labels]
+            scores, scored = fast.predict(texts)
+            # float64 before any comparison, as datatrove compares fastText's float32 scores
+            return [
+                dict(zip(keys, row, strict=True)) if ok else {}
+                for row, ok in zip(scores.astype(np.float64).tolist(), scored.tolist(), strict=True)
+            ]
         model = load_model(self.options.model)
         if self.options.batch:
             # The binding's own batch call, without its per-text check: the texts hold no line
