@@ -188,12 +188,13 @@ def _cmd_recipe(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from tamis.io.storage import is_url
     from tamis.tokenize.cli import is_tokenize_output, verify_tokenize_output
     from tamis.verify import print_problems, verify_output
 
-    if is_tokenize_output(Path(args.out)):
+    if not is_url(args.out) and is_tokenize_output(Path(args.out)):
         return verify_tokenize_output(Path(args.out))
-    problems, summary = verify_output(Path(args.out))
+    problems, summary = verify_output(args.out)
     print(summary)
     if problems:
         print_problems(problems)
@@ -334,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     from tamis.tokenize.cli import TOKENIZE_COMMANDS
 
     COMMANDS.update(TOKENIZE_COMMANDS)
+    from tamis.io.storage import StorageError
     from tamis.run.faults import explain
     from tamis.run.plan import InputError
 
@@ -343,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     args.debug = debug
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, InputError) as exc:
+    except (ConfigError, InputError, StorageError) as exc:
         _traceback(args)
         return _fail(str(exc))
     except KeyboardInterrupt:

@@ -39,6 +39,8 @@ class RunConfig(BaseModel):
     shard_size_mb: float = Field(default=64.0, gt=0)
     batch_size: int = Field(default=256, ge=1)
     report: bool = True  # write OUT/report.html at the end of the run
+    # per-scheme fsspec options for URLs ({"s3": {"endpoint_url": ...}}); never written out
+    storage_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 class PipelineConfig:
@@ -62,6 +64,7 @@ class PipelineConfig:
         data = self.resolved()
         for key in ("workers", "executor", "ray_address", "inputs", "output", "report"):
             data.pop(key)
+        data.pop("storage_options")  # where bytes live (and credentials) change no output
         return data
 
     def to_yaml(self) -> str:
