@@ -33,7 +33,6 @@ SCHEMES: dict[str, tuple[str, str]] = {
     "hf": ("huggingface_hub", "hf"),
     "http": ("aiohttp", "cloud"),
     "https": ("aiohttp", "cloud"),
-    "memory": ("fsspec", "cloud"),
 }
 READ_ONLY = ("hf", "http", "https")
 RETRY_ATTEMPTS = 10  # botocore's standard mode: exponential backoff with jitter, capped at 20 s
@@ -106,9 +105,10 @@ def filesystem(url: str) -> Any:
             f"{url}: reading {proto}:// needs the {package} package; install it with "
             f"pip install 'tamis[{extra}]'"
         ) from None
-    fs = fsspec.filesystem(proto, **_options_for(proto))
-    if proto in ("s3", "s3a") and not getattr(fs, "_tamis_counted", False):
-        _count_s3_retries(fs)
+    with storage_errors(url, "connecting"):
+        fs = fsspec.filesystem(proto, **_options_for(proto))
+        if proto in ("s3", "s3a") and not getattr(fs, "_tamis_counted", False):
+            _count_s3_retries(fs)
     return fs
 
 
@@ -181,8 +181,9 @@ class _Translate:
             ) from None
         if "Credential" in name or "NoCredentials" in str(exc):
             raise StorageError(
-                f"{self.url}: no credentials found while {self.action} (for S3: set "
-                "AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                f"{self.url}: no complete credentials found while {self.action} (for S3: set "
+                "AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or both key and "
+                "secret in storage_options)"
             ) from None
         if isinstance(exc, OSError) and "bucket" in str(exc).lower():
             raise StorageError(f"{self.url}: no such bucket ({self.action})") from None
@@ -195,17 +196,24 @@ def check_reachable(url: str, writing: bool = False) -> None:
     if writing and proto in READ_ONLY:
         raise StorageError(f"{url}: {proto}:// is read-only here; write OUT to a bucket")
     fs = filesystem(url)
+    if proto in ("s3", "s3a"):  # a quick probe: an endpoint nobody answers at fails at once
+        import fsspec
+
+        opts = _options_for(proto)
+        opts["config_kwargs"] = {
+            **opts["config_kwargs"],
+            "retries": {"max_attempts": 2, "mode": "standard"},
+            "connect_timeout": 5,
+        }
+        fs = fsspec.filesystem(proto, **opts)
+    if proto in ("http", "https"):
+        return
     bucket = strip(url).split("/", 1)[0]
     with storage_errors(url, "checking the bucket"):
         try:
-            found = fs.exists(bucket) if proto not in ("http", "https", "memory") else True
+            fs.ls(bucket, detail=False)  # raises (unlike exists) on denial or a dead endpoint
         except FileNotFoundError:
-            found = False
-        if not found:
-            raise StorageError(f"{url}: no such bucket {bucket!r}; create it first")
-        if writing:
-            # a listing needs the right to read; writing is tried by the lock right after
-            fs.ls(strip(url), detail=False) if fs.exists(strip(url)) else None
+            raise StorageError(f"{url}: no such bucket {bucket!r}; create it first") from None
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -124,12 +124,20 @@ def read_plan(plan_file: Path) -> list[Shard] | None:
         return None
 
 
-def task_done(out: Path, phase: int, ordinal: int, store: OutStore | None = None) -> bool:
-    """Whether a task's marker is there and whole; a damaged marker is removed (task redone)."""
+def task_done(
+    out: Path, phase: int, ordinal: int, store: OutStore | None = None, listed: set | None = None
+) -> bool:
+    """Whether a task's marker is there and whole; a damaged marker is removed (task redone).
+
+    With OUT on a URL, ``listed`` holds the names in the phase's folder (one listing a phase).
+    """
     path = marker_path(out, phase, ordinal)
     rel = str(path.relative_to(out)) if store is not None else ""
-    if store is not None and store.remote and not store.pull(rel):
-        return False
+    if store is not None and store.remote:
+        if listed is not None and path.name not in listed:
+            return False
+        if not store.pull(rel):
+            return False
     try:
         marker = orjson.loads(path.read_bytes())
     except FileNotFoundError:
@@ -403,7 +411,8 @@ def _run_locked(
     skipped_tasks = 0
     try:
         for phase in pipeline.phases:
-            todo = [s for s in shards if not task_done(out, phase.index, s.ordinal, store)]
+            listed = set(store.names(f"{WORK}/phase{phase.index}")) if store.remote else None
+            todo = [s for s in shards if not task_done(out, phase.index, s.ordinal, store, listed)]
             skipped_tasks += len(shards) - len(todo)
             progress.start_phase(phase.index, len(shards), len(shards) - len(todo))
             tasks = (

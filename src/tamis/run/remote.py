@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,6 @@ from tamis.io.output import staging_path
 from tamis.run.lock import check_owner
 from tamis.run.outstore import OutStore
 
-_FETCHED: dict[str, tuple[str, ...]] = {}  # decision object -> its version, per process
-
 
 def _rel(store: OutStore, path: Path) -> str:
     return str(path.relative_to(store.local))
@@ -30,24 +29,22 @@ def _rel(store: OutStore, path: Path) -> str:
 
 def _pull_decision(store: OutStore, phase: int) -> None:
     """The merged decision of ``phase`` and the folder of arrays it names, fetched once."""
-    from tamis.run.worker import decision_path
+    from tamis.run.worker import WORK, atomic_write, decision_path
 
     rel = _rel(store, decision_path(store.local, phase))
-    version = storage.stat(store.url(rel))
-    key = f"{store.url(rel)}"
-    if _FETCHED.get(key) == tuple(version.values()) and (store.local / rel).exists():
-        return
+    if (store.local / rel).exists():
+        return  # a run writes each decision once, and this mirror is this run's alone
     store.pull(rel)
     with open(store.local / rel, "rb") as fh:
         decision = pickle.load(fh)
     folder = getattr(decision, "directory", None)
-    if folder and "/.tamis/" in str(folder) and not Path(folder).is_dir():
-        # the arrays were merged in the driver's mirror: fetch them to the same path here
-        inner = str(folder).split("/.tamis/", 1)[1]
-        mirror = OutStore(store.target)
-        mirror.local = Path(str(folder).split("/.tamis/", 1)[0])
-        mirror.pull_tree(".tamis/" + inner)
-    _FETCHED[key] = tuple(version.values())
+    if folder and "/.tamis/" in str(folder):
+        # the arrays were merged in the driver's folder: this worker reads its own copy of them
+        inner = WORK + "/" + str(folder).split("/.tamis/", 1)[1]
+        shutil.rmtree(store.local / inner, ignore_errors=True)
+        store.pull_tree(inner)
+        decision.directory = str(store.local / inner)
+        atomic_write(store.local / rel, pickle.dumps(decision, protocol=5))
 
 
 def run_remote_task(task: Any) -> dict[str, Any]:
@@ -65,7 +62,8 @@ def run_remote_task(task: Any) -> dict[str, Any]:
     store = OutStore(task.out_dir, task.owner, f"worker-{os.getpid()}")
     local = store.local
     ordinal = task.shard["ordinal"]
-    store.pull(PROVISIONAL_REL)
+    if not (local / PROVISIONAL_REL).exists():  # written once, before the run's first task
+        store.pull(PROVISIONAL_REL)
     written: list[str] = []
     pipeline = pipeline_for(task.config)
     if task.phase == SETTLE_PHASE:
