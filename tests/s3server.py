@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -121,6 +122,18 @@ class ThrottlingProxy:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def clusters_numbered(lines: list[str]) -> list[str]:
+    """JSON records with dedup cluster names replaced by their order of first appearance: a
+    cluster is named after its survivor's uid, which derives from the source path, so the same
+    records read from another place carry other names for the same clusters."""
+    names: dict[str, str] = {}
+
+    def number(m: re.Match) -> str:
+        return f'"cluster": "c{names.setdefault(m.group(1), str(len(names)))}"'
+
+    return [re.sub(r'"cluster": "([0-9a-f]{16})"', number, line) for line in lines]
 
 
 def env_with(endpoint: str) -> dict[str, str]:

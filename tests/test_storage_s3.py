@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -21,7 +20,16 @@ import pytest
 import zstandard
 
 from tests.helpers import require, tamis
-from tests.s3server import KEY_ID, SECRET, ThrottlingProxy, aws_env, env_with, free_port, start_moto
+from tests.s3server import (
+    KEY_ID,
+    SECRET,
+    ThrottlingProxy,
+    aws_env,
+    clusters_numbered,
+    env_with,
+    free_port,
+    start_moto,
+)
 
 STAGES_YAML = """\
 stages:
@@ -85,16 +93,6 @@ def config(corpus, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("cfg") / "pipeline.yaml"
     path.write_text(f"shard_size_mb: {limit}\n" + STAGES_YAML)
     return path
-
-
-def clusters_numbered(lines: list[str]) -> list[str]:
-    """Dedup cluster names replaced by their order of first appearance."""
-    names: dict[str, str] = {}
-
-    def number(m: re.Match) -> str:
-        return f'"cluster": "c{names.setdefault(m.group(1), str(len(names)))}"'
-
-    return [re.sub(r'"cluster": "([0-9a-f]{16})"', number, line) for line in lines]
 
 
 def output_objects(fs, out_url: str) -> dict[str, bytes]:

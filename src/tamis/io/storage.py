@@ -196,16 +196,8 @@ def check_reachable(url: str, writing: bool = False) -> None:
     if writing and proto in READ_ONLY:
         raise StorageError(f"{url}: {proto}:// is read-only here; write OUT to a bucket")
     fs = filesystem(url)
-    if proto in ("s3", "s3a"):  # a quick probe: an endpoint nobody answers at fails at once
-        import fsspec
-
-        opts = _options_for(proto)
-        opts["config_kwargs"] = {
-            **opts["config_kwargs"],
-            "retries": {"max_attempts": 2, "mode": "standard"},
-            "connect_timeout": 5,
-        }
-        fs = fsspec.filesystem(proto, **opts)
+    if proto in ("s3", "s3a"):
+        _check_endpoint(url, fs.s3.meta.endpoint_url)
     if proto in ("http", "https"):
         return
     bucket = strip(url).split("/", 1)[0]
@@ -214,6 +206,22 @@ def check_reachable(url: str, writing: bool = False) -> None:
             fs.ls(bucket, detail=False)  # raises (unlike exists) on denial or a dead endpoint
         except FileNotFoundError:
             raise StorageError(f"{url}: no such bucket {bucket!r}; create it first") from None
+
+
+def _check_endpoint(url: str, endpoint: str) -> None:
+    """An endpoint nobody answers at fails at once (the client would retry it for a minute)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(endpoint)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=10).close()
+    except OSError:
+        raise StorageError(
+            f"{url}: the storage endpoint {parts.scheme}://{parts.hostname}:{port} cannot be "
+            "reached (check AWS_ENDPOINT_URL, or endpoint_url in storage_options)"
+        ) from None
 
 
 # --- reading ---------------------------------------------------------------------------------
