@@ -324,3 +324,33 @@ def test_stream_reads_never_download_a_whole_object_first(corpus, shared_data):
     raw.close()
     items = list(reader_for(url).read(url, ReadOptions(), 0, 3))
     assert len(items) == 3 and all(i.text for i in items)
+
+
+def test_dedup_index_read_from_s3(corpus, config, base_run, tmp_path):
+    """A later run deduplicates against the index an earlier run wrote to S3."""
+    again = corpus["local"] / "cc-en-head-0091.jsonl.gz"
+    out = tmp_path / "again"
+    assert tamis("clean", again, "-o", out, "--config", config, "--workers", "1", "--no-report",
+                 "--dedup-index", base_run) == 0  # fmt: skip
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["input"]["records"] == 10
+    assert stats["kept"]["records"] == 0  # every one was kept by the earlier run
+    assert stats["stages"]["exact_dedup"]["reasons"] == {"duplicate": 10}
+
+
+def test_rethreshold_and_report_from_and_to_s3(corpus, tmp_path, capsys):
+    annotate, strict = tmp_path / "annotate.yaml", tmp_path / "strict.yaml"
+    annotate.write_text("stages:\n  - gopher_quality: {}\n")
+    strict.write_text("stages:\n  - gopher_quality: {min_doc_words: 100000}\n")
+    src, dst = "s3://tamis-corpus/judged", "s3://tamis-corpus/rejudged"
+    assert tamis("clean", corpus["url"] + "/cc-en-head-0091.jsonl.gz", "-o", src, "--config",
+                 annotate, "--workers", "1", "--no-report") == 0  # fmt: skip
+    assert tamis("rethreshold", src, "--config", strict, "-o", dst) == 0
+    printed = capsys.readouterr().out
+    assert "kept 0 (was " in printed and "rejected 10 (was " in printed
+    assert tamis("verify", dst) == 0
+    assert tamis("report", dst) == 0
+    fs = corpus["fs"]
+    fs.invalidate_cache()
+    assert fs.cat_file("tamis-corpus/rejudged/report.html").startswith(b"<!DOCTYPE html>")
+    assert not fs.exists("tamis-corpus/rejudged/.tamis/lock")

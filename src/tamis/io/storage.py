@@ -331,6 +331,16 @@ def get_file(url: str, local: Path) -> None:
     os.replace(tmp, local)
 
 
+def fetch_tree(url: str, local: Path) -> None:
+    """Every object under the folder ``url`` into the local folder ``local``, replacing it."""
+    import shutil
+
+    shutil.rmtree(local, ignore_errors=True)
+    base = url.rstrip("/") + "/"
+    for obj in walk_files(url):
+        get_file(obj, local / obj[len(base) :])
+
+
 def write_bytes(url: str, data: bytes) -> None:
     fs = filesystem(url)
     with storage_errors(url, "writing it"):

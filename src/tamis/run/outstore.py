@@ -109,3 +109,25 @@ class OutStore:
             folder = self.local / rel
             return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
         return storage.list_names(self.url(rel))
+
+
+def local_output(out: str | Path) -> Path:
+    """A finished OUT as a local folder: OUT itself, or a copy of a URL's outputs and summaries
+    (its work state left out), fetched to the scratch folder, streamed to disk. ``report``,
+    ``inspect`` and ``rethreshold`` read it there."""
+    if not storage.is_url(out):
+        return Path(out)
+    target = str(out)
+    key = xxhash.xxh3_64_hexdigest(target.rstrip("/").encode())
+    local = scratch_root() / key / "copy"
+    shutil.rmtree(local, ignore_errors=True)
+    local.mkdir(parents=True)
+    for name in storage.list_names(target):
+        url = str(storage.join(target, name))
+        if name == ".tamis":
+            continue
+        if storage.isdir(url):
+            storage.fetch_tree(url, local / name)
+        else:
+            storage.get_file(url, local / name)
+    return local
