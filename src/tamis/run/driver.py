@@ -199,13 +199,13 @@ def prepare_output(
         looks_ours = fp_file.exists() or (out / "manifest.json").exists()
         if not overwrite:
             raise ConfigError(
-                f"output {out} already holds "
+                f"output {store.target} already holds "
                 + (_how_it_differs(fp_file, fingerprint) if looks_ours else "other files")
                 + "; pass --overwrite to replace it, or choose another directory"
             )
         if not looks_ours:
             raise ConfigError(
-                f"output {out} is not empty and does not look like a tamis output; "
+                f"output {store.target} is not empty and does not look like a tamis output; "
                 "refusing to delete it even with --overwrite"
             )
         _clear_output(out, store)
@@ -295,7 +295,8 @@ class _Progress:
 def _merge_states(out: Path, phase: int, shards: list[Shard], store: OutStore) -> Iterator[Any]:
     for s in shards:
         path = state_path(out, phase, s.ordinal)
-        store.pull(str(path.relative_to(out))) if store.remote else None
+        if store.remote:
+            store.pull(str(path.relative_to(out)))
         try:
             with open(path, "rb") as fh:
                 state = pickle.load(fh)
@@ -585,8 +586,8 @@ def _finalize(
         "input_mb_per_second": round(stats.input_chars / seconds / 1e6, 3) if seconds else None,
         "stage_seconds": {k: round(v, 3) for k, v in sorted(stats.seconds.items())},
     }
-    if store.remote:
-        run_facts["storage"] = {"output": "object store", "transient_errors": dict(transient)}
+    if store.remote or any(storage.is_url(f) for f in files):
+        run_facts["storage"] = {"transient_errors": dict(transient)}
     atomic_write(out / "run.json", dump_json(run_facts))
     atomic_write(out / "manifest.json", dump_json(manifest))
     # the manifest last: a finished run in OUT is one whose manifest is there

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,9 @@ def run_remote_task(task: Any) -> dict[str, Any]:
         if task.phase == SETTLE_PHASE:
             for info in marker["outputs"].values():
                 store.remove(_rel(store, staging_path(local / info["file"])))
-        marker["storage"] = storage.take_counts()
+        counts = Counter(marker.get("storage") or {})
+        counts.update(storage.take_counts())
+        marker["storage"] = dict(counts)
     finally:
         for rel in [*written, marker_rel]:
             (local / rel).unlink(missing_ok=True)

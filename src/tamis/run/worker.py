@@ -341,6 +341,9 @@ def run_task(task: Task) -> dict[str, Any]:
         os.replace(spill_tmp, spill_path(task.out_dir, task.phase, ordinal))
     stats.seconds["total"] = time.perf_counter() - t0
     marker["seconds"] = dict(stats.seconds)
+    counts = storage.take_counts()  # transient storage errors retried (inputs on a URL)
+    if counts:
+        marker["storage"] = counts
     check_owner(task.out_dir, task.owner)
     atomic_write(marker_path(task.out_dir, task.phase, ordinal), orjson.dumps(marker))
     return marker
