@@ -52,8 +52,10 @@ class OutStore:
             self.local.mkdir(parents=True, exist_ok=True)
 
     def discard(self) -> None:
+        """Remove this run's scratch folders on this node: the driver's and its workers'
+        (workers on other nodes keep the run's merged decisions in theirs until deleted)."""
         if self.remote:
-            shutil.rmtree(self.local, ignore_errors=True)
+            shutil.rmtree(self.local.parent, ignore_errors=True)
 
     def pull(self, rel: str) -> bool:
         """Fetch ``rel`` into the mirror; whether it exists (in OUT)."""
