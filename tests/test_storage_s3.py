@@ -354,3 +354,17 @@ def test_rethreshold_and_report_from_and_to_s3(corpus, tmp_path, capsys):
     fs.invalidate_cache()
     assert fs.cat_file("tamis-corpus/rejudged/report.html").startswith(b"<!DOCTYPE html>")
     assert not fs.exists("tamis-corpus/rejudged/.tamis/lock")
+
+
+def test_parquet_output_on_s3_is_settled_and_verifies(corpus):
+    """Parquet shards wait in OUT/.tamis/staging/ until the run's schema is settled, then the
+    staged objects go: the same two steps on S3 as on disk."""
+    out = "s3://tamis-corpus/parquet-out"
+    assert tamis("clean", corpus["url"] + "/cc-en-head-0091.jsonl.gz", "-o", out, "--stages",
+                 "repair", "--output-format", "parquet", "--workers", "1", "--no-report") == 0  # fmt: skip
+    fs = corpus["fs"]
+    fs.invalidate_cache()
+    names = fs.find("tamis-corpus/parquet-out")
+    assert "tamis-corpus/parquet-out/kept/part-00000.parquet" in names
+    assert not [n for n in names if "/staging/" in n]
+    assert tamis("verify", out) == 0
