@@ -29,7 +29,7 @@ def test_a_local_path_is_never_taken_for_a_url(text):
         ("gs://bucket/out", "gs", "bucket/out"),
         ("abfs://container/out", "abfs", "container/out"),
         ("hf://datasets/org/name/data/train.parquet", "hf", "datasets/org/name/data/train.parquet"),
-        ("https://example.org/a.warc.gz", "https", "example.org/a.warc.gz"),
+        ("https://example.org/a.warc.gz", "https", "https://example.org/a.warc.gz"),
     ],
 )
 def test_schemes_and_names(url, scheme, name):
@@ -71,3 +71,30 @@ def test_unknown_scheme_and_read_only_output(tmp_path, capsys):
     assert "unknown storage scheme ftp2://" in capsys.readouterr().err
     assert tamis("clean", src, "-o", "https://example.org/out") == 2
     assert "read-only" in capsys.readouterr().err
+
+
+def test_an_http_input_is_read_from_a_real_web_server(shared_data, tmp_path):
+    """http(s):// inputs are read (streamed) from a web server: here Python's, on 127.0.0.1."""
+    import functools
+    import http.server
+    import threading
+
+    import orjson
+
+    pytest.importorskip("aiohttp")
+    src = shared_data / "text"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(src))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/cc-en-head-0091.jsonl.gz"
+        out = tmp_path / "out"
+        assert tamis("clean", url, "-o", out, "--stages", "repair", "--workers", "1",
+                     "--no-report") == 0  # fmt: skip
+        manifest = orjson.loads((out / "manifest.json").read_bytes())
+        assert manifest["inputs"][0]["path"] == url
+        assert manifest["counts"]["input"] == 10
+        assert tamis("verify", out) == 0
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -144,12 +144,16 @@ def take_counts() -> dict[str, int]:
 
 
 def strip(url: str) -> str:
-    """``url`` without its scheme, as the file systems name objects."""
+    """``url`` as its file system names it: without its scheme (the web's keep theirs)."""
+    if scheme(url) in ("http", "https"):
+        return str(url)
     return str(url).split("://", 1)[1]
 
 
 def with_scheme(url: str, name: str) -> str:
     """An object name from a listing of ``url``'s file system, as a URL again."""
+    if scheme(name) is not None:
+        return name
     return f"{scheme(url)}://{name.lstrip('/')}"
 
 
