@@ -188,12 +188,13 @@ def _cmd_recipe(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from tamis.io.storage import is_url
     from tamis.tokenize.cli import is_tokenize_output, verify_tokenize_output
     from tamis.verify import print_problems, verify_output
 
-    if is_tokenize_output(Path(args.out)):
+    if not is_url(args.out) and is_tokenize_output(Path(args.out)):
         return verify_tokenize_output(Path(args.out))
-    problems, summary = verify_output(Path(args.out))
+    problems, summary = verify_output(args.out)
     print(summary)
     if problems:
         print_problems(problems)
@@ -215,18 +216,26 @@ def _cmd_rethreshold(args: argparse.Namespace) -> int:
         name, _ = parse_stage_item(item, f"stages[{i}]")  # validates name and options
         ((_, options),) = item.items() if isinstance(item, dict) else ((name, {}),)
         changes[name] = options or {}
-    from tamis.run.lock import OutLock
+    from tamis.run.object_lock import lock_for
+    from tamis.run.outstore import OutStore, local_output
 
     args.out_dir = args.output
+    src = local_output(args.out)  # a URL's output is read from a local copy
     try:
-        with OutLock(Path(args.output), "rethreshold") as lock:
-            moved = rethreshold(Path(args.out), changes, Path(args.output))
+        with lock_for(args.output, "rethreshold") as lock:
+            dst = OutStore(args.output, lock.token)  # a URL's is written locally, then published
+            dst.reset()
+            if dst.remote and any(n != ".tamis" for n in dst.names()):
+                return _fail(f"{args.output} is not empty; choose another output")
+            moved = rethreshold(src, changes, dst.local)
+            dst.push_tree(".")
             lock.keep()
+            dst.discard()
     except ValueError as exc:
         return _fail(str(exc))
     import orjson
 
-    was = orjson.loads((Path(args.out) / "stats.json").read_bytes())
+    was = orjson.loads((src / "stats.json").read_bytes())
     docs = moved["documents"]
     print(
         f"kept {moved['kept']:,} (was {was['kept']['records']:,}), "
@@ -334,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     from tamis.tokenize.cli import TOKENIZE_COMMANDS
 
     COMMANDS.update(TOKENIZE_COMMANDS)
+    from tamis.io.storage import StorageError
     from tamis.run.faults import explain
     from tamis.run.plan import InputError
 
@@ -343,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     args.debug = debug
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, InputError) as exc:
+    except (ConfigError, InputError, StorageError) as exc:
         _traceback(args)
         return _fail(str(exc))
     except KeyboardInterrupt:

@@ -39,6 +39,8 @@ class RunConfig(BaseModel):
     shard_size_mb: float = Field(default=64.0, gt=0)
     batch_size: int = Field(default=256, ge=1)
     report: bool = True  # write OUT/report.html at the end of the run
+    # per-scheme fsspec options for URLs ({"s3": {"endpoint_url": ...}}); never written out
+    storage_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 class PipelineConfig:
@@ -62,6 +64,7 @@ class PipelineConfig:
         data = self.resolved()
         for key in ("workers", "executor", "ray_address", "inputs", "output", "report"):
             data.pop(key)
+        data.pop("storage_options")  # where bytes live (and credentials) change no output
         return data
 
     def to_yaml(self) -> str:
@@ -201,8 +204,31 @@ def load_config(
             data[key] = value
     cfg = build_config(data)
     if dedup_index is not None:
-        cfg = with_dedup_index(cfg, Path(dedup_index))
+        cfg = with_dedup_index(cfg, _local_index(str(dedup_index), cfg))
     return cfg
+
+
+def _local_index(given: str, cfg: PipelineConfig) -> Path:
+    """``--dedup-index`` as a local folder: a URL's indexes are fetched to a cache folder named
+    after the URL (the merge reads them with memory maps, which need local files)."""
+    from tamis.io import storage
+
+    if not storage.is_url(given):
+        return Path(given)
+    import xxhash
+
+    from tamis.run.outstore import scratch_root
+
+    storage.set_options(cfg.run.storage_options)
+    storage.check_reachable(given)
+    local = scratch_root() / "dedup-index" / xxhash.xxh3_64_hexdigest(given.encode())
+    for name in INDEXED_STAGES:
+        for sub in (f"dedup-index/{name}", name):
+            url = str(storage.join(given, sub))
+            if storage.isdir(url):
+                storage.fetch_tree(url, local / "dedup-index" / name)
+                break
+    return local
 
 
 INDEXED_STAGES = ("exact_dedup", "minhash_dedup", "rewrite_dedup")

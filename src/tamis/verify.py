@@ -18,6 +18,7 @@ import orjson
 import xxhash
 
 from tamis.document import replay, undo
+from tamis.io import storage
 from tamis.io.base import Document, Quarantine, ReadOptions, Skipped, reader_for
 from tamis.io.output import KINDS, file_checksum, read_records
 
@@ -51,7 +52,7 @@ def _check_shard(
         info = shard["outputs"].get(kind)
         if info is None:
             continue
-        path = out / info["file"]
+        path = storage.join(out, info["file"])
         n = 0
         for rec in read_records(path):
             n += 1
@@ -98,20 +99,22 @@ def _check_shard(
     seen["input"] += len(expected)
 
 
-def verify_output(out: Path) -> tuple[list[str], str]:
+def verify_output(out: Path | str) -> tuple[list[str], str]:
+    """Check OUT (a folder, or a URL: read there, streamed) against its inputs."""
     problems: list[str] = []
-    mpath = out / "manifest.json"
-    if not mpath.exists():
+    out = out if storage.is_url(out) else Path(out)
+    mpath = storage.join(out, "manifest.json")
+    if not storage.exists(mpath):
         return [f"{mpath} is missing (not a finished tamis output)"], ""
-    manifest = orjson.loads(mpath.read_bytes())
+    manifest = orjson.loads(storage.read_bytes(mpath))
     cfg = manifest["config"]
     opts = ReadOptions(cfg["text_field"], cfg["id_field"], cfg["max_record_bytes"])
 
     for inp in manifest["inputs"]:
-        p = Path(inp["path"])
-        if not p.exists():
+        p = inp["path"]
+        if not storage.exists(p):
             problems.append(f"input {p} is missing")
-        elif p.stat().st_size != inp["size"] or file_checksum(p) != inp["checksum"]:
+        elif storage.size(p) != inp["size"] or file_checksum(p) != inp["checksum"]:
             problems.append(f"input {p} changed since the run (size or checksum differs)")
     if problems:
         return problems, "inputs changed: records cannot be checked"
@@ -120,18 +123,16 @@ def verify_output(out: Path) -> tuple[list[str], str]:
     for shard in manifest["shards"]:
         for info in shard["outputs"].values():
             listed.add(info["file"])
-            f = out / info["file"]
-            if not f.exists():
+            f = storage.join(out, info["file"])
+            if not storage.exists(f):
                 problems.append(f"{info['file']}: missing")
             elif file_checksum(f) != info["checksum"]:
                 problems.append(f"{info['file']}: checksum differs from the manifest")
     for kind in KINDS:
-        folder = out / kind
-        if folder.is_dir():
-            for f in sorted(folder.iterdir()):
-                rel = f"{kind}/{f.name}"
-                if rel not in listed:
-                    problems.append(f"{rel}: not listed in the manifest (unfinished or foreign)")
+        for name in _names(storage.join(out, kind)):
+            rel = f"{kind}/{name}"
+            if rel not in listed:
+                problems.append(f"{rel}: not listed in the manifest (unfinished or foreign)")
     if problems:
         return problems, "output files do not match the manifest"
 
@@ -154,9 +155,9 @@ def verify_output(out: Path) -> tuple[list[str], str]:
             f"accounting: input {real['input']} != kept {real['kept']} + rejected "
             f"{real['rejected']} + quarantined {real['quarantined']}"
         )
-    spath = out / "stats.json"
-    if spath.exists():
-        st = orjson.loads(spath.read_bytes())
+    spath = storage.join(out, "stats.json")
+    if storage.exists(spath):
+        st = orjson.loads(storage.read_bytes(spath))
         for key, got in (
             ("input", st["input"]["records"]),
             ("kept", st["kept"]["records"]),
@@ -173,6 +174,13 @@ def verify_output(out: Path) -> tuple[list[str], str]:
         f"{len(manifest['inputs'])} inputs)"
     )
     return problems, summary
+
+
+def _names(folder: Path | str) -> list[str]:
+    """The file names in an output folder (none when it is absent)."""
+    if storage.is_url(folder):
+        return storage.list_names(str(folder))
+    return sorted(f.name for f in Path(folder).iterdir()) if Path(folder).is_dir() else []
 
 
 def print_problems(problems: list[str], limit: int = 200) -> None:

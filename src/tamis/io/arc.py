@@ -20,6 +20,7 @@ from typing import IO, Any
 from tamis.io.base import Item, Quarantine, Reader, ReadOptions, Skipped, register_reader
 from tamis.io.html import charset_from_content_type, html_document, is_html, mime_type
 from tamis.io.http import parse_response
+from tamis.io.storage import open_input
 
 _HEADER = re.compile(rb"^(\S+) (\S+) (\d{14}) (\S*)(?: \S+)*? (\d+)\r?\n$")
 
@@ -93,7 +94,8 @@ class ArcReader(Reader):
     suffixes = (".arc", ".arc.gz")
 
     def _open(self, path: str) -> IO[bytes]:
-        return gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
+        raw = open_input(path)
+        return gzip.open(raw, "rb") if path.lower().endswith(".gz") else raw
 
     def count(self, path: str) -> int:
         with self._open(path) as fh:

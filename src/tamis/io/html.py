@@ -20,6 +20,7 @@ from typing import Any
 
 from tamis.document import Document
 from tamis.io.base import Item, Quarantine, Reader, ReadOptions, derived_id, register_reader
+from tamis.io.storage import open_input
 
 HTML_CONTENT_TYPE = "text/html"
 
@@ -185,13 +186,13 @@ class HtmlFileReader(Reader):
         src = {"path": path, "index": 0, "offset": 0}
         try:
             if path.lower().endswith(".gz"):
-                with gzip.open(path, "rb") as fh:
+                with gzip.open(open_input(path), "rb") as fh:
                     body = fh.read(opts.max_record_bytes + 1)
             else:
-                with open(path, "rb") as fh:
+                with open_input(path) as fh:
                     body = fh.read(opts.max_record_bytes + 1)
         except (OSError, EOFError, zlib.error) as exc:
-            with open(path, "rb") as fh:
+            with open_input(path) as fh:
                 raw = fh.read(opts.max_record_bytes)
             yield Quarantine(src, f"{type(exc).__name__}: {exc}", "unreadable_file", raw)
             return

@@ -20,6 +20,7 @@ import xxhash
 
 from tamis.io.kinds import Profiler
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
+from tamis.io.storage import open_input
 from tamis.io.streams import iter_lines, open_read, open_write
 
 FORMATS = ("jsonl", "jsonl.gz", "jsonl.zst", "parquet")
@@ -282,11 +283,22 @@ def decode_record(rec: dict[str, Any], parquet: bool = False) -> dict[str, Any]:
 
 def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
     """Records of one output shard, as dicts (:func:`decode_record`), whatever its format."""
-    path = Path(path)
-    if path.name.endswith(".parquet"):
-        import pyarrow.parquet as pq
+    if str(path).endswith(".parquet"):
+        yield from _parquet_records(path)
+        return
+    with open_read(path) as fh:
+        for _, line in iter_lines(fh):
+            if line.strip():
+                yield decode_record(orjson.loads(line))
 
-        pf = pq.ParquetFile(path)
+
+def _parquet_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    from tamis.io.parquet import parquet_source
+
+    with parquet_source(str(path)) as src:
+        pf = pq.ParquetFile(src)
         # before schema version 1, the nested fields were JSON text columns
         legacy = [
             f.name
@@ -299,11 +311,6 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
                     if row[name] is not None:
                         row[name] = orjson.loads(row[name])
                 yield decode_record(row, parquet=True)
-        return
-    with open_read(path) as fh:
-        for _, line in iter_lines(fh):
-            if line.strip():
-                yield decode_record(orjson.loads(line))
 
 
 def shard_files(out_dir: str | Path, kind: str) -> list[Path]:
@@ -321,7 +328,7 @@ def shard_files(out_dir: str | Path, kind: str) -> list[Path]:
 def file_checksum(path: str | Path) -> str:
     """A fast content checksum (xxh3-128), prefixed by its algorithm."""
     h = xxhash.xxh3_128()
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         while chunk := fh.read(1 << 22):
             h.update(chunk)
     return "xxh3_128:" + h.hexdigest()

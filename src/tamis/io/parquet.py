@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from tamis.io.base import Item, Quarantine, Reader, ReadOptions, make_document, register_reader
+from tamis.io.storage import is_url, open_input
+
+
+@contextmanager
+def parquet_source(path: str) -> Iterator[Any]:
+    """What pyarrow reads: a local path, or a seekable stream of an object (pyarrow then
+    fetches the footer and only the column chunks of the row groups it reads)."""
+    if not is_url(path):
+        yield path
+        return
+    with open_input(path) as fh:
+        yield fh
 
 
 @register_reader
@@ -15,18 +29,25 @@ class ParquetReader(Reader):
     def count(self, path: str) -> int:
         import pyarrow.parquet as pq
 
-        return pq.ParquetFile(path).metadata.num_rows
+        with parquet_source(path) as src:
+            return pq.ParquetFile(src).metadata.num_rows
 
     def read(
         self, path: str, opts: ReadOptions, start: int = 0, stop: int | None = None
     ) -> Iterator[Item]:
         import pyarrow.parquet as pq
 
+        with parquet_source(path) as src:
+            yield from self._read(pq, src, path, opts, start, stop)
+
+    def _read(
+        self, pq: Any, src: Any, path: str, opts: ReadOptions, start: int, stop: int | None
+    ) -> Iterator[Item]:
         try:
-            pf = pq.ParquetFile(path)
+            pf = pq.ParquetFile(src)
             meta = pf.metadata
         except Exception as exc:  # no readable footer: the file is one unreadable record
-            with open(path, "rb") as fh:
+            with open_input(path) as fh:
                 raw = fh.read(opts.max_record_bytes)
             yield Quarantine(
                 {"path": path, "index": start}, f"unreadable Parquet file: {exc}", "read_error", raw

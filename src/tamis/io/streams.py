@@ -17,6 +17,8 @@ from typing import IO
 
 import zstandard
 
+from tamis.io.storage import open_input
+
 ZSTD_LEVEL = 3
 CHUNK = 1 << 20
 
@@ -24,7 +26,7 @@ CHUNK = 1 << 20
 def open_read(path: str | Path) -> IO[bytes]:
     """A binary reader that undoes .gz / .zst by suffix (others are read as they are)."""
     name = os.fspath(path).lower()
-    raw = open(path, "rb")  # noqa: SIM115 - returned to the caller
+    raw = open_input(path)
     if name.endswith(".gz"):
         return gzip.GzipFile(fileobj=raw, mode="rb")
     if name.endswith(".zst") or name.endswith(".zstd"):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from tamis.document import Document
 from tamis.io.base import Item, Quarantine, Reader, ReadOptions, derived_id, register_reader
+from tamis.io.storage import open_input
 
 
 def decode_text(raw: bytes) -> tuple[str, dict]:
@@ -37,10 +38,10 @@ class TextReader(Reader):
         if start > 0 or stop == 0:
             return
         src = {"path": path, "index": 0}
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:
             raw = fh.read(opts.max_record_bytes + 1)
         if len(raw) > opts.max_record_bytes:
-            with open(path, "rb") as fh:
+            with open_input(path) as fh:
                 raw = fh.read()
             yield Quarantine(
                 src,

@@ -26,6 +26,7 @@ from tamis.io.base import (
 )
 from tamis.io.html import charset_from_content_type, html_document, is_html, mime_type
 from tamis.io.http import parse_response
+from tamis.io.storage import open_input
 from tamis.langid.codes import language_tag
 
 
@@ -38,7 +39,7 @@ def _uri(value: str | None) -> str | None:
 
 def _raw_slice(path: str, offset: int, limit: int) -> bytes:
     """The stored bytes of a record from its offset (compressed as stored), for quarantine."""
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         fh.seek(offset)
         return fh.read(limit)
 
@@ -51,7 +52,7 @@ def _iter_records(path: str, opts: ReadOptions) -> Iterator[tuple[int, Any, byte
     """(offset, record, block or None if truncated, error) for every record of the file."""
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         iterator = ArchiveIterator(
             fh, parse_http=False, record_types=WarcRecordType.any_type, fsspec_args=False
         )
@@ -83,7 +84,7 @@ class _WarcBase(Reader):
     def count(self, path: str) -> int:
         from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:
             return sum(
                 1
                 for _ in ArchiveIterator(

@@ -13,8 +13,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from tamis.io import storage
+from tamis.io.storage import is_url
 from tamis.report.links import DEFAULT_HOST, DEFAULT_PORT
 from tamis.run.lock import OutLock
+from tamis.run.object_lock import lock_for
+from tamis.run.outstore import local_output
 
 
 def add_report_commands(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +53,12 @@ def _is_output(out: Path) -> bool:
 def cmd_report(args: argparse.Namespace) -> int:
     from tamis.report.html import write_report
 
+    if is_url(args.out):  # written from a local copy, then published beside the output
+        with lock_for(args.out, "report"):
+            path = write_report(local_output(args.out))
+            storage.put_file(path, str(storage.join(args.out, "report.html")))
+        print(f"{storage.join(args.out, 'report.html')} ({path.stat().st_size / 1e6:.2f} MB)")
+        return 0
     out = Path(args.out)
     if not _is_output(out):
         print(f"tamis: error: {out} is not a tamis output (no manifest.json)", file=sys.stderr)
@@ -63,7 +73,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from tamis.report.index import build_index
     from tamis.report.inspect import serve
 
-    out = Path(args.out)
+    out = local_output(args.out)  # a URL's output is browsed from a local copy
     if not _is_output(out):
         print(f"tamis: error: {out} is not a tamis output (no manifest.json)", file=sys.stderr)
         return 2

@@ -7,6 +7,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from tamis.io import storage
+
 
 def print_summary(result: Any, console: Console) -> None:
     s = result.stats
@@ -58,6 +60,8 @@ def print_summary(result: Any, console: Console) -> None:
         )
     out = result.out_dir
     console.print(f"output:   {out}/kept/  {out}/rejected/  {out}/quarantine/")
-    report = out / "report.html"
-    console.print(f"report:   {report if report.exists() else out / 'stats.json'}")
+    report = storage.join(out, "report.html")
+    console.print(
+        f"report:   {report if storage.exists(report) else storage.join(out, 'stats.json')}"
+    )
     console.print(f"check it: tamis verify {out}")

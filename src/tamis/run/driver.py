@@ -15,6 +15,7 @@ import shutil
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -25,14 +26,18 @@ import orjson
 
 from tamis import __version__
 from tamis.config import ConfigError, PipelineConfig
+from tamis.io import storage
 from tamis.io.output import file_checksum
 from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.executors import InProcessExecutor, LocalExecutor, drain_in_thread, make_queue
 from tamis.run.faults import CorruptState, InputChanged, redo_hint
-from tamis.run.lock import LOCK_NAME, OutLock, has_entries
+from tamis.run.lock import LOCK_NAME, has_entries
+from tamis.run.object_lock import lock_for
+from tamis.run.outstore import OutStore
 from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs
 from tamis.run.worker import (
+    PROVISIONAL_REL,
     SETTLE_PHASE,
     WORK,
     Task,
@@ -65,7 +70,7 @@ def package_versions() -> dict[str, str]:
 
 @dataclass
 class RunResult:
-    out_dir: Path
+    out_dir: Path | str  # a URL when OUT is one
     stats: Stats
     manifest: dict[str, Any]
     seconds: float
@@ -119,24 +124,44 @@ def read_plan(plan_file: Path) -> list[Shard] | None:
         return None
 
 
-def task_done(out: Path, phase: int, ordinal: int) -> bool:
-    """Whether a task's marker is there and whole; a damaged marker is removed (task redone)."""
+def task_done(
+    out: Path, phase: int, ordinal: int, store: OutStore | None = None, listed: set | None = None
+) -> bool:
+    """Whether a task's marker is there and whole; a damaged marker is removed (task redone).
+
+    With OUT on a URL, ``listed`` holds the names in the phase's folder (one listing a phase).
+    """
     path = marker_path(out, phase, ordinal)
+    rel = str(path.relative_to(out)) if store is not None else ""
+    if store is not None and store.remote:
+        if listed is not None and path.name not in listed:
+            return False
+        if not store.pull(rel):
+            return False
     try:
         marker = orjson.loads(path.read_bytes())
     except FileNotFoundError:
         return False
     except orjson.JSONDecodeError:
-        path.unlink()
+        (store.remove(rel) if store is not None else path.unlink())
         return False
     if not isinstance(marker, dict) or "stats" not in marker:
-        path.unlink()
+        (store.remove(rel) if store is not None else path.unlink())
         return False
     return True
 
 
-def _clear_output(out: Path) -> None:
+def _clear_output(out: Path, store: OutStore) -> None:
     """Delete a previous run's files from ``out``, all but the lock this run holds."""
+    if store.remote:
+        for name in store.names():
+            if name == WORK:
+                for inner in store.names(WORK):
+                    if inner != LOCK_NAME:
+                        store.remove(f"{WORK}/{inner}", tree=True)
+            else:
+                store.remove(name, tree=True)
+        return
     for entry in out.iterdir():
         if entry.name == WORK:
             for inner in entry.iterdir():
@@ -148,30 +173,46 @@ def _clear_output(out: Path) -> None:
             entry.unlink()
 
 
-def prepare_output(out: Path, fingerprint: dict[str, Any], overwrite: bool) -> bool:
+def _remote_has_entries(store: OutStore) -> bool:
+    names = store.names()
+    return any(n != WORK for n in names) or any(n != LOCK_NAME for n in store.names(WORK))
+
+
+def prepare_output(
+    out: Path, fingerprint: dict[str, Any], overwrite: bool, store: OutStore | None = None
+) -> bool:
     """Make ``out`` ready; returns True when resuming a run with the same fingerprint.
 
     The caller holds the lock on ``out``; the lock file itself does not make ``out`` non-empty.
     """
+    store = store or OutStore(out)
     fp_file = work_dir(out) / "fingerprint.json"
-    if out.exists() and has_entries(out):
+    if store.remote:
+        store.pull(f"{WORK}/fingerprint.json")
+        store.pull("manifest.json")
+        occupied = _remote_has_entries(store)
+    else:
+        occupied = out.exists() and has_entries(out)
+    if occupied:
         if not overwrite and _same_run(out, fingerprint):
             return True
         looks_ours = fp_file.exists() or (out / "manifest.json").exists()
         if not overwrite:
             raise ConfigError(
-                f"output {out} already holds "
+                f"output {store.target} already holds "
                 + (_how_it_differs(fp_file, fingerprint) if looks_ours else "other files")
                 + "; pass --overwrite to replace it, or choose another directory"
             )
         if not looks_ours:
             raise ConfigError(
-                f"output {out} is not empty and does not look like a tamis output; "
+                f"output {store.target} is not empty and does not look like a tamis output; "
                 "refusing to delete it even with --overwrite"
             )
-        _clear_output(out)
+        _clear_output(out, store)
+        (out / "manifest.json").unlink(missing_ok=True)
     work_dir(out).mkdir(parents=True, exist_ok=True)
     atomic_write(fp_file, orjson.dumps(fingerprint))
+    store.push(f"{WORK}/fingerprint.json")
     return False
 
 
@@ -251,9 +292,11 @@ class _Progress:
             self.progress.stop()
 
 
-def _merge_states(out: Path, phase: int, shards: list[Shard]) -> Iterator[Any]:
+def _merge_states(out: Path, phase: int, shards: list[Shard], store: OutStore) -> Iterator[Any]:
     for s in shards:
         path = state_path(out, phase, s.ordinal)
+        if store.remote:
+            store.pull(str(path.relative_to(out)))
         try:
             with open(path, "rb") as fh:
                 state = pickle.load(fh)
@@ -275,14 +318,19 @@ def run_pipeline(
     """Run ``cfg`` into its output, holding the lock on it for the whole run."""
     if not cfg.run.output:
         raise ConfigError("output: no output directory given (-o OUT, or 'output:' in the file)")
-    out = Path(cfg.run.output)
+    storage.set_options(cfg.run.storage_options)
+    if storage.is_url(cfg.run.output):
+        storage.check_reachable(cfg.run.output, writing=True)
     # the lock first, so that a second run refuses at once, before walking inputs or loading
     # models; a failure below releases it and leaves OUT as it was
-    with OutLock(out, "clean") as lock:
+    with lock_for(cfg.run.output, "clean") as lock:
+        store = OutStore(cfg.run.output, lock.token)
+        store.reset()
         files, ignored = resolve_inputs(cfg.run.inputs)
         pipeline = Pipeline(cfg)
-        result = _run_locked(cfg, out, files, ignored, pipeline, overwrite, show_progress, lock)
+        result = _run_locked(cfg, store, files, ignored, pipeline, overwrite, show_progress, lock)
         lock.keep()
+        store.discard()
         return result
 
 
@@ -291,15 +339,15 @@ def check_inputs_unchanged(fingerprint: dict[str, Any]) -> None:
     for was in fingerprint["inputs"]:
         path = was["path"]
         try:
-            st = Path(path).stat()
+            now = {"path": path, **storage.stat(path)}
         except FileNotFoundError:
             raise InputChanged(
                 f"input {path} disappeared during the run; restore it and run the same "
                 "command again to resume (or --overwrite to start over without it)"
             ) from None
-        if (st.st_size, st.st_mtime_ns) != (was["size"], was["mtime_ns"]):
+        if now != was:
             raise InputChanged(
-                f"input {path} changed during the run (size {was['size']:,} -> {st.st_size:,} "
+                f"input {path} changed during the run (size {was['size']:,} -> {now['size']:,} "
                 "bytes); the records read from it so far cannot be trusted: run again with "
                 "--overwrite once it is complete"
             )
@@ -307,14 +355,15 @@ def check_inputs_unchanged(fingerprint: dict[str, Any]) -> None:
 
 def _run_locked(
     cfg: PipelineConfig,
-    out: Path,
+    store: OutStore,
     files: list[str],
     ignored: list[str],
     pipeline: Pipeline,
     overwrite: bool,
     show_progress: bool,
-    lock: OutLock,
+    lock: Any,
 ) -> RunResult:
+    out = store.local
     t0 = time.perf_counter()
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     fingerprint = {
@@ -325,6 +374,9 @@ def _run_locked(
     # everything that can fail on bad input or configuration happens before OUT is touched
     plan_file = work_dir(out) / "plan.json"
     shards = None
+    if store.remote:
+        store.pull(f"{WORK}/fingerprint.json")
+        store.pull(f"{WORK}/plan.json")
     if not overwrite and _same_run(out, fingerprint) and plan_file.exists():
         shards = read_plan(plan_file)
     if shards is None:
@@ -345,45 +397,65 @@ def _run_locked(
         if q is not None:
             progress.listen(q)
     try:
-        resuming = prepare_output(out, fingerprint, overwrite)
+        resuming = prepare_output(out, fingerprint, overwrite, store)
     except BaseException:
         executor.close()
         progress.stop()
         raise
     if not resuming or not plan_file.exists():
         atomic_write(plan_file, orjson.dumps([s.to_dict() for s in shards]))
+        store.push(f"{WORK}/plan.json")
     write_provisional(out, files, read_options(cfg))  # fields every record gets (io/settle.py)
+    store.push(PROVISIONAL_REL)
+    transient: Counter = Counter()
 
     skipped_tasks = 0
     try:
         for phase in pipeline.phases:
-            todo = [s for s in shards if not task_done(out, phase.index, s.ordinal)]
+            listed = set(store.names(f"{WORK}/phase{phase.index}")) if store.remote else None
+            todo = [s for s in shards if not task_done(out, phase.index, s.ordinal, store, listed)]
             skipped_tasks += len(shards) - len(todo)
             progress.start_phase(phase.index, len(shards), len(shards) - len(todo))
-            tasks = (Task(str(out), resolved, phase.index, s.to_dict(), lock.token) for s in todo)
-            for _ in executor.run(tasks):
+            tasks = (
+                Task(store.target, resolved, phase.index, s.to_dict(), lock.token) for s in todo
+            )
+            for marker in executor.run(tasks):
+                transient.update(marker.get("storage") or {})
                 progress.shard_done(phase.index)
             check_inputs_unchanged(fingerprint)
-            if phase.observe is not None and not decision_path(out, phase.index).exists():
+            decision_rel = f"{WORK}/phase{phase.index}/decision.pkl"
+            if phase.observe is not None and not store.pull(decision_rel):
                 mdir = work_dir(out) / f"phase{phase.index}" / "merge"
                 if mdir.exists():
                     shutil.rmtree(mdir)
                 mdir.mkdir(parents=True)
-                decision = phase.observe.merge(_merge_states(out, phase.index, shards), mdir)
+                states = _merge_states(out, phase.index, shards, store)
+                decision = phase.observe.merge(states, mdir)
                 summary = phase.observe.summary(decision)
                 atomic_write(
                     work_dir(out) / f"phase{phase.index}" / "summary.json", orjson.dumps(summary)
                 )
                 atomic_write(decision_path(out, phase.index), pickle.dumps(decision, protocol=5))
+                # arrays and summary first, the decision (which says the merge is done) last
+                # the merge's own working table is the driver's alone
+                store.push_tree(f"{WORK}/phase{phase.index}/merge", skip=("table",))
+                store.push(f"{WORK}/phase{phase.index}/summary.json")
+                store.push(decision_rel)
         # the record schema is settled once every shard is written (tamis.io.settle)
+        final = pipeline.phases[-1].index
+        if store.remote:
+            for s in shards:
+                store.pull(str(marker_path(out, final, s.ordinal).relative_to(out)))
         unsettled = prepare_settle(
             out, pipeline.phases[-1].index, pipeline.signal_kinds(), shards, cfg.run.output_format
         )
+        store.push(SCHEMA_FILE)
+        store.push("README.md")
         settle = (
-            Task(str(out), resolved, SETTLE_PHASE, s.to_dict(), lock.token) for s in unsettled
+            Task(store.target, resolved, SETTLE_PHASE, s.to_dict(), lock.token) for s in unsettled
         )
-        for _ in executor.run(settle):
-            pass
+        for marker in executor.run(settle):
+            transient.update(marker.get("storage") or {})
     except Exception:
         check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
         raise
@@ -391,13 +463,14 @@ def _run_locked(
         executor.close()
         progress.stop()
 
+    transient.update(storage.take_counts())
     return _finalize(
-        out, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks
+        store, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks, transient
     )
 
 
 def _finalize(
-    out: Path,
+    store: OutStore,
     cfg: PipelineConfig,
     pipeline: Pipeline,
     shards: list[Shard],
@@ -407,10 +480,22 @@ def _finalize(
     started: str,
     workers: int,
     skipped_tasks: int,
+    transient: Counter,
 ) -> RunResult:
+    out = store.local
     stats = Stats()
     shard_rows = []
     final = pipeline.phases[-1].index
+    if store.remote:  # the markers, summaries and merged indexes the workers published
+        for p in range(len(pipeline.phases)):
+            for s in shards:
+                store.pull(str(marker_path(out, p, s.ordinal).relative_to(out)))
+        for phase in pipeline.phases:
+            if phase.observe is not None:
+                store.pull(f"{WORK}/phase{phase.index}/summary.json")
+                if phase.observe.name in DEDUP_STAGES:
+                    store.pull_tree(f"{WORK}/phase{phase.index}/merge/index")
+        store.pull(SCHEMA_FILE)
     for s in shards:
         first = orjson.loads(marker_path(out, 0, s.ordinal).read_bytes())
         last = (
@@ -455,12 +540,13 @@ def _finalize(
     config = cfg.resolved()
     for key in ("workers", "executor", "ray_address", "output", "inputs", "report"):
         config.pop(key)  # how and where it ran, and the order inputs were named, change nothing
+    config.pop("storage_options")  # where bytes live, and credentials: never written
     manifest = {
         "tamis": __version__,
         "versions": package_versions(),
         "config": config,
         "inputs": [
-            {"path": f, "size": Path(f).stat().st_size, "checksum": file_checksum(f)} for f in files
+            {"path": f, "size": storage.size(f), "checksum": file_checksum(f)} for f in files
         ],
         "ignored": ignored,
         "shards": shard_rows,
@@ -486,7 +572,7 @@ def _finalize(
                 if dst.exists():
                     shutil.rmtree(dst)
                 shutil.copytree(src, dst)
-    atomic_write(out / "manifest.json", dump_json(manifest))
+                store.push_tree(f"dedup-index/{phase.observe.name}")
     atomic_write(out / "stats.json", dump_json(stats_doc))
 
     seconds = time.perf_counter() - t0
@@ -500,14 +586,26 @@ def _finalize(
         "input_mb_per_second": round(stats.input_chars / seconds / 1e6, 3) if seconds else None,
         "stage_seconds": {k: round(v, 3) for k, v in sorted(stats.seconds.items())},
     }
+    if store.remote or any(storage.is_url(f) for f in files):
+        run_facts["storage"] = {"transient_errors": dict(transient)}
     atomic_write(out / "run.json", dump_json(run_facts))
+    atomic_write(out / "manifest.json", dump_json(manifest))
+    # the manifest last: a finished run in OUT is one whose manifest is there
+    for rel in ("stats.json", "run.json", "manifest.json"):
+        store.push(rel)
     for p in range(len(pipeline.phases)):
         for s in shards:
-            spill_path(out, p, s.ordinal).unlink(missing_ok=True)
-            state_path(out, p, s.ordinal).unlink(missing_ok=True)
+            store.remove(str(spill_path(out, p, s.ordinal).relative_to(out)))
+            store.remove(str(state_path(out, p, s.ordinal).relative_to(out)))
     if cfg.run.report:
+        if store.remote:  # the report reads every output shard: from a local copy
+            for kind in ("kept", "rejected", "quarantine"):
+                store.pull_tree(kind)
         _write_report(out)
-    return RunResult(out, stats, manifest, seconds, skipped_tasks, ignored)
+        if (out / "report.html").exists():
+            store.push("report.html")
+    where = out if not store.remote else store.target
+    return RunResult(where, stats, manifest, seconds, skipped_tasks, ignored)
 
 
 def _write_report(out: Path) -> None:

@@ -34,6 +34,8 @@ from typing import Any
 
 import orjson
 
+from tamis.io import storage
+
 LOCK_NAME = "lock"
 HEARTBEAT_SECONDS = 10.0
 STALE_SECONDS = 120.0  # a lock from another host with no heartbeat for this long is stale
@@ -47,7 +49,10 @@ class LockLost(Exception):
     """This process no longer owns OUT (a later run took it over): stop writing."""
 
 
-def lock_path(out: Path) -> Path:
+def lock_path(out: Path | str) -> Any:
+    """The lock file (a Path), or the lock object (a URL) when OUT is one."""
+    if storage.is_url(out):
+        return storage.join(out, ".tamis", LOCK_NAME)
     return Path(out) / ".tamis" / LOCK_NAME
 
 
@@ -76,11 +81,11 @@ def pid_alive(pid: int, start: str | None = None) -> bool:
     return True
 
 
-def read_lock(out: Path) -> dict[str, Any] | None:
+def read_lock(out: Path | str) -> dict[str, Any] | None:
     """The lock's content, or None when there is none (or it is being written right now)."""
     for _ in range(3):
         try:
-            data = lock_path(out).read_bytes()
+            data = storage.read_bytes(lock_path(out))
         except FileNotFoundError:
             return None
         if not data:
@@ -262,7 +267,7 @@ def check_owner(out: str | Path, token: str) -> None:
     """
     if not token:
         return
-    info = read_lock(Path(out))
+    info = read_lock(out)
     if not info or info.get("token") != token:
         holder = describe(info) if info else "nobody"
         raise LockLost(

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
+from tamis.io import storage
 from tamis.io.base import known_suffixes, reader_for
 
 
@@ -35,10 +35,32 @@ class Shard:
 
 def _check_readable(path: str) -> None:
     try:
-        with open(path, "rb") as fh:
+        with storage.open_input(path) as fh:
             fh.read(1)
     except OSError as exc:
         raise InputError(f"input {path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _resolve_url(given: str, files: set[str], ignored: list[str]) -> None:
+    """A URL's objects: a folder walked recursively or a glob pattern, as for local paths."""
+    storage.check_reachable(given)
+    is_pattern = any(c in storage.strip(given) for c in "*?[")
+    try:
+        found = storage.walk_files(given)
+    except FileNotFoundError:
+        raise InputError(f"input {given}: no such object or folder") from None
+    if found == [given] and not is_pattern:
+        if reader_for(given) is None:
+            raise InputError(
+                f"input {given}: no reader for this file type; known suffixes: "
+                f"{', '.join(known_suffixes())}"
+            )
+        files.add(given)
+        return
+    for url in found:
+        if url.rsplit("/", 1)[-1].startswith("."):
+            continue
+        (files.add if reader_for(url) else ignored.append)(url)
 
 
 def resolve_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -53,6 +75,9 @@ def resolve_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     files: set[str] = set()
     ignored: list[str] = []
     for given in paths:
+        if storage.is_url(given):
+            _resolve_url(given, files, ignored)
+            continue
         p = os.path.normpath(given)
         if os.path.isdir(p):
             for root, dirs, names in os.walk(p):
@@ -82,7 +107,7 @@ def plan_shards(files: list[str], shard_size_mb: float) -> list[Shard]:
     limit = int(shard_size_mb * 1024 * 1024)
     shards: list[Shard] = []
     for path in files:
-        size = os.path.getsize(path)
+        size = storage.size(path)
         reader = reader_for(path)
         parts = math.ceil(size / limit) if size > limit else 1
         if parts > 1 and reader is not None and reader.splittable:
@@ -105,9 +130,6 @@ def plan_shards(files: list[str], shard_size_mb: float) -> list[Shard]:
 
 
 def input_fingerprint(files: list[str]) -> list[dict]:
-    """Cheap identity of the inputs (size, mtime) for deciding whether a run may resume."""
-    out = []
-    for f in files:
-        st = Path(f).stat()
-        out.append({"path": f, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
-    return out
+    """Cheap identity of the inputs (size, and mtime or an object's ETag) for deciding whether a
+    run may resume."""
+    return [{"path": f, **storage.stat(f)} for f in files]

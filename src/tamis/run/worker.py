@@ -24,6 +24,7 @@ import zstandard
 
 from tamis.config import PipelineConfig, build_config
 from tamis.document import KEPT_VERDICT, Document
+from tamis.io import storage
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
 from tamis.io.output import KINDS, ShardWriter, file_checksum, json_default, shard_name
 from tamis.io.streams import iter_lines, open_read, open_write
@@ -33,6 +34,7 @@ from tamis.run.lock import check_owner
 from tamis.run.plan import Shard
 
 WORK = ".tamis"
+PROVISIONAL_REL = f"{WORK}/provisional-fields.json"  # tamis.io.settle.PROVISIONAL_FILE
 SETTLE_PHASE = -1  # a task that brings one shard's outputs into the run's settled schema
 
 
@@ -251,6 +253,11 @@ def run_task(task: Task) -> dict[str, Any]:
     """
     if not isinstance(task, Task):
         return task.run()
+    storage.set_options(task.config.get("storage_options"))
+    if storage.is_url(task.out_dir):
+        from tamis.run.remote import run_remote_task
+
+        return run_remote_task(task)
     if task.phase == SETTLE_PHASE:
         return settle_task(task)
     t0 = time.perf_counter()
@@ -334,6 +341,9 @@ def run_task(task: Task) -> dict[str, Any]:
         os.replace(spill_tmp, spill_path(task.out_dir, task.phase, ordinal))
     stats.seconds["total"] = time.perf_counter() - t0
     marker["seconds"] = dict(stats.seconds)
+    counts = storage.take_counts()  # transient storage errors retried (inputs on a URL)
+    if counts:
+        marker["storage"] = counts
     check_owner(task.out_dir, task.owner)
     atomic_write(marker_path(task.out_dir, task.phase, ordinal), orjson.dumps(marker))
     return marker

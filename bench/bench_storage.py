@@ -1,0 +1,199 @@
+"""The same run from and to a local S3 server, beside the run on local files.
+
+Both sides run the same command over the same real corpus (Reuters-21578 from ../shared/data,
+cut into record-range shards by ``shard_size_mb``), with the bare pipeline (``stages: []``:
+read, write) and with the default recipe:
+
+- ``local``: inputs read in place, OUT a local folder;
+- ``s3``: the same files as objects in a bucket of moto's S3 server (a real HTTP endpoint on
+  127.0.0.1, started here as a subprocess), OUT a prefix of the same bucket.
+
+Rounds are interleaved (local then s3, then s3 then local, ...) and the best round of each side
+is kept, since other work loads the machine. Records must be identical: every output record of
+the s3 run equals the local run's once source paths are mapped and dedup clusters (named after a
+path-derived uid) are numbered in order; their hash is printed. Peak memory is each process's
+VmHWM, polled while the command runs: the driver, and the largest worker.
+
+    .venv/bin/python bench/bench_storage.py --rounds 3
+
+Needs the test extra (moto[server], s3fs). Results go to bench/results/storage.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import cpu_model, peak_rss_kb  # noqa: E402
+from tests.s3server import aws_env, clusters_numbered, env_with, start_moto  # noqa: E402
+
+TEXT = ROOT.parent / "shared" / "data" / "text"
+RESULTS = ROOT / "bench" / "results" / "storage.md"
+#: pipeline -> (corpus, shard size in MB): the bare pipeline over the bigger corpus, since it
+#: costs little per document; the default recipe over Reuters
+PIPELINES = {
+    "bare": (TEXT / "imdb-reviews.jsonl.zst", 8.0),
+    "default": (TEXT / "reuters-21578.jsonl.zst", 0.9),
+}
+BUCKET = "tamis-bench"
+
+
+def descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            kids = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        out += [int(k) for k in kids]
+        todo += [int(k) for k in kids]
+    return out
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """Wall seconds, the driver's peak RSS and the largest other process's peak RSS (kB)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peaks: dict[int, int] = {}
+    while proc.poll() is None:
+        for pid in [proc.pid, *descendants(proc.pid)]:
+            peaks[pid] = max(peaks.get(pid, 0), peak_rss_kb(pid))
+        time.sleep(0.1)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
+    driver = peaks.pop(proc.pid, 0)
+    return seconds, driver, max(peaks.values(), default=0)
+
+
+def canonical_hash(files: list[str], local_prefix: str, url_prefix: str) -> tuple[str, int]:
+    from tamis.io.output import read_records
+
+    lines = []
+    for f in files:
+        lines += [json.dumps(r, sort_keys=True) for r in read_records(f)]
+    lines = clusters_numbered([x.replace(local_prefix, url_prefix) for x in lines])
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16], len(lines)
+
+
+def output_files(out: str) -> list[str]:
+    from tamis.io import storage
+
+    files = []
+    for kind in ("kept", "rejected", "quarantine"):
+        folder = storage.join(out, kind)
+        if storage.is_url(out):
+            files += [f"{folder}/{n}" for n in storage.list_names(folder)]
+        elif Path(folder).is_dir():
+            files += sorted(str(p) for p in Path(folder).iterdir())
+    return files
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    for data, _ in PIPELINES.values():
+        if not data.exists():
+            raise SystemExit(f"{data} is missing: this benchmark reads ../shared/data")
+    proc, endpoint = start_moto()
+    os.environ.update(aws_env(endpoint))
+    env = env_with(endpoint)
+    import s3fs
+    import yaml
+
+    from tamis.config import recipe_data
+
+    fs = s3fs.S3FileSystem()
+    fs.mkdir(BUCKET)
+    work = Path(tempfile.mkdtemp(prefix="tamis-bench-storage-"))
+    rows = []
+    try:
+        for name, (data, shard_mb) in PIPELINES.items():
+            fs.put_file(str(data), f"{BUCKET}/in/{data.name}")
+            url_in = f"s3://{BUCKET}/in/{data.name}"
+            recipe = {"stages": []} if name == "bare" else recipe_data("default")
+            cfg = work / f"{name}.yaml"
+            cfg.write_text(yaml.safe_dump({**recipe, "shard_size_mb": shard_mb}))
+            best: dict[str, tuple] = {}
+            hashes: dict[str, set] = {"local": set(), "s3": set()}
+            for r in range(args.rounds):
+                sides = ["local", "s3"] if r % 2 == 0 else ["s3", "local"]
+                for side in sides:
+                    out = (
+                        f"s3://{BUCKET}/out-{name}-{r}"
+                        if side == "s3"
+                        else str(work / f"{name}{r}")
+                    )
+                    src = url_in if side == "s3" else str(data)
+                    cmd = [sys.executable, "-m", "tamis.cli", "clean", src, "-o", out,
+                           "--config", str(cfg), "--workers", str(args.workers), "--no-report"]  # fmt: skip
+                    seconds, driver, worker = run(cmd, env)
+                    h, n = canonical_hash(output_files(out), str(data), url_in)
+                    hashes[side].add(h)
+                    from tamis.io import storage
+
+                    facts = json.loads(storage.read_bytes(storage.join(out, "run.json")))
+                    print(f"{name} round {r} {side}: {seconds:.1f} s (run {facts['seconds']} s), "
+                          f"driver {driver // 1024} MB, worker {worker // 1024} MB, {n} records {h}")  # fmt: skip
+                    if side not in best or seconds < best[side][0]:
+                        best[side] = (seconds, facts["seconds"], driver, worker, n,
+                                      facts.get("storage", {}).get("transient_errors", {}))  # fmt: skip
+            same = hashes["local"] == hashes["s3"] and len(hashes["local"]) == 1
+            loc, s3 = best["local"], best["s3"]
+            rows.append((name, data, shard_mb, loc, s3, same, sorted(hashes["s3"])))
+    finally:
+        proc.terminate()
+    write_results(rows, args)
+
+
+def write_results(rows: list, args: argparse.Namespace) -> None:
+    lines = [
+        "# Object storage: a run from and to a local S3 server vs local files",
+        "",
+        f"- machine: {os.cpu_count()} cores, {cpu_model()}, Python {sys.version.split()[0]}; "
+        "shared with other work (loaded), so rounds are interleaved and the best of each side kept",
+        f"- command: `.venv/bin/python bench/bench_storage.py --rounds {args.rounds}` "
+        f"(`--workers {args.workers}`)",
+        "- corpora (../shared/data/text, real public data; nothing here was tuned on them, the "
+        "storage layer has no tuned parameter): "
+        + "; ".join(
+            f"{name}: {data.name} ({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
+            for name, data, mb, *_ in rows
+        ),
+        "- s3 side: moto's S3 server in a subprocess on 127.0.0.1 (a real HTTP endpoint, "
+        "`AWS_ENDPOINT_URL`), inputs read from it, OUT written to it; local side: the same "
+        "file read in place, OUT on the local disk",
+        "- records: hash of every output record (kept, rejected, quarantine), source paths "
+        "mapped and dedup clusters numbered in order",
+        "",
+        "| pipeline | side | best wall s | run.json s | throughput vs local | driver peak RSS "
+        "| largest worker peak RSS | records | identical | transient errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, _, _, loc, s3, same, hashes in rows:
+        for side, v in (("local", loc), ("s3", s3)):
+            ratio = "100%" if side == "local" else f"{loc[0] / s3[0]:.0%}"
+            lines.append(
+                f"| {name} | {side} | {v[0]:.1f} | {v[1]:.1f} | {ratio} | {v[2] // 1024} MB | "
+                f"{v[3] // 1024} MB | {v[4]:,} | {'yes' if same else 'NO'} {hashes[0]} | "
+                f"{v[5] if side == 's3' else '-'} |"
+            )
+    RESULTS.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,360 @@
+"""Where bytes live: a local path, or a URL on an object store read and written through fsspec.
+
+Every input, OUT and ``--dedup-index`` may be a URL (``s3://``, ``gs://``, ``az://`` /
+``abfs://``, ``hf://`` and ``http(s)://`` for reading). The file systems come from the field's
+maintained packages, installed as extras (``tamis[s3]``, ``tamis[gcs]``, ``tamis[azure]``,
+``tamis[hf]``, ``tamis[cloud]``); a local path never needs them. Credentials are found the way
+each ecosystem finds them (AWS variables and profiles, Google and Azure defaults, ``HF_TOKEN``)
+or given per run as ``storage_options``; none of them is ever part of a message, since
+messages name the URL only.
+
+Transient failures (throttling, 5xx, dropped connections) are retried with backoff by the
+clients themselves (botocore's ``standard`` retry mode for S3); each one seen is counted here
+and the counts go to ``run.json``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import IO, Any
+
+#: scheme -> (the package that serves it, the tamis extra that installs it)
+SCHEMES: dict[str, tuple[str, str]] = {
+    "s3": ("s3fs", "s3"),
+    "s3a": ("s3fs", "s3"),
+    "gs": ("gcsfs", "gcs"),
+    "gcs": ("gcsfs", "gcs"),
+    "az": ("adlfs", "azure"),
+    "abfs": ("adlfs", "azure"),
+    "abfss": ("adlfs", "azure"),
+    "hf": ("huggingface_hub", "hf"),
+    "http": ("aiohttp", "cloud"),
+    "https": ("aiohttp", "cloud"),
+}
+READ_ONLY = ("hf", "http", "https")
+RETRY_ATTEMPTS = 10  # botocore's standard mode: exponential backoff with jitter, capped at 20 s
+UPLOAD_PART = 8 << 20  # multipart part size: what an upload holds in memory at once
+READ_BLOCK = 4 << 20  # read-ahead of a streamed input
+
+_OPTIONS: dict[str, dict[str, Any]] = {}
+_COUNTS: Counter = Counter()
+_LOCK = threading.Lock()
+
+
+class StorageError(Exception):
+    """A URL that cannot be used (missing package, bucket or rights; bad endpoint): exit 2."""
+
+
+def scheme(path: str | os.PathLike) -> str | None:
+    """The URL scheme of ``path`` (``s3``, ``gs`` ...), or None for a local path."""
+    text = os.fspath(path)
+    head, sep, _ = text.partition("://")
+    if not sep or not head.isalnum() or len(head) < 2:
+        return None
+    return head.lower()
+
+
+def is_url(path: str | os.PathLike | None) -> bool:
+    return path is not None and scheme(path) is not None
+
+
+def join(base: str | Path, *parts: str) -> str | Path:
+    """``base / part / ...`` for a local path (a Path) or a URL (a string)."""
+    if not is_url(base):
+        return Path(base).joinpath(*parts)
+    return "/".join([str(base).rstrip("/"), *[p.strip("/") for p in parts if p]])
+
+
+def set_options(options: dict[str, dict[str, Any]] | None) -> None:
+    """Per-run options by scheme (``{"s3": {"endpoint_url": ...}}``), from the pipeline file."""
+    _OPTIONS.clear()
+    _OPTIONS.update(options or {})
+
+
+def _options_for(proto: str) -> dict[str, Any]:
+    opts = dict(_OPTIONS.get(proto, {}))
+    if proto in ("s3", "s3a"):
+        cfg = dict(opts.pop("config_kwargs", {}) or {})
+        cfg.setdefault("retries", {"max_attempts": RETRY_ATTEMPTS, "mode": "standard"})
+        opts["config_kwargs"] = cfg
+    if proto == "hf" and "token" not in opts and os.environ.get("HF_TOKEN"):
+        opts["token"] = os.environ["HF_TOKEN"]
+    return opts
+
+
+def filesystem(url: str) -> Any:
+    """The fsspec file system serving ``url`` (one per process and options, reused)."""
+    proto = scheme(url)
+    if proto is None:
+        raise ValueError(f"not a URL: {url}")
+    if proto not in SCHEMES:
+        raise StorageError(
+            f"{url}: unknown storage scheme {proto}://; known: "
+            + ", ".join(f"{s}://" for s in SCHEMES if s != "memory")
+        )
+    package, extra = SCHEMES[proto]
+    try:
+        import fsspec
+
+        __import__(package)
+    except ImportError:
+        raise StorageError(
+            f"{url}: reading {proto}:// needs the {package} package; install it with "
+            f"pip install 'tamis[{extra}]'"
+        ) from None
+    with storage_errors(url, "connecting"):
+        fs = fsspec.filesystem(proto, **_options_for(proto))
+        if proto in ("s3", "s3a") and not getattr(fs, "_tamis_counted", False):
+            _count_s3_retries(fs)
+    return fs
+
+
+def _count_s3_retries(fs: Any) -> None:
+    """Count every throttled, failed (5xx) or dropped S3 request that botocore retries."""
+
+    def needs_retry(response=None, caught_exception=None, **_: Any) -> None:
+        if caught_exception is not None:
+            count("dropped_connections")
+        elif response is not None:
+            status = response[0].status_code
+            if status in (429, 503):
+                count("throttled")
+            elif status >= 500:
+                count("server_errors")
+
+    fs.connect()
+    fs.s3.meta.events.register("needs-retry.s3", needs_retry)
+    fs._tamis_counted = True
+
+
+def count(what: str, n: int = 1) -> None:
+    with _LOCK:
+        _COUNTS[what] += n
+
+
+def take_counts() -> dict[str, int]:
+    """The transient failures counted in this process since the last call (and reset)."""
+    with _LOCK:
+        out = dict(_COUNTS)
+        _COUNTS.clear()
+    return out
+
+
+def strip(url: str) -> str:
+    """``url`` as its file system names it: without its scheme (the web's keep theirs)."""
+    if scheme(url) in ("http", "https"):
+        return str(url)
+    return str(url).split("://", 1)[1]
+
+
+def with_scheme(url: str, name: str) -> str:
+    """An object name from a listing of ``url``'s file system, as a URL again."""
+    if scheme(name) is not None:
+        return name
+    return f"{scheme(url)}://{name.lstrip('/')}"
+
+
+def storage_errors(url: str, action: str):
+    """A context that turns an access failure on ``url`` into one line naming the URL."""
+    return _Translate(url, action)
+
+
+class _Translate:
+    def __init__(self, url: str, action: str) -> None:
+        self.url, self.action = url, action
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
+        if exc is None or isinstance(exc, StorageError | FileNotFoundError):
+            return False
+        if isinstance(exc, PermissionError):
+            raise StorageError(
+                f"{self.url}: access denied while {self.action}; check the credentials and "
+                "their rights on this bucket (for S3: AWS_PROFILE or AWS_ACCESS_KEY_ID)"
+            ) from None
+        name = type(exc).__name__
+        if "Endpoint" in name or "Connect" in name or isinstance(exc, ConnectionError):
+            raise StorageError(
+                f"{self.url}: the storage endpoint cannot be reached while {self.action} "
+                "(check AWS_ENDPOINT_URL, or endpoint_url in storage_options)"
+            ) from None
+        if "Credential" in name or "NoCredentials" in str(exc):
+            raise StorageError(
+                f"{self.url}: no complete credentials found while {self.action} (for S3: set "
+                "AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or both key and "
+                "secret in storage_options)"
+            ) from None
+        if isinstance(exc, OSError) and "bucket" in str(exc).lower():
+            raise StorageError(f"{self.url}: no such bucket ({self.action})") from None
+        return False
+
+
+def check_reachable(url: str, writing: bool = False) -> None:
+    """Fail before any work when ``url``'s bucket is missing, denied or unreachable."""
+    proto = scheme(url)
+    if writing and proto in READ_ONLY:
+        raise StorageError(f"{url}: {proto}:// is read-only here; write OUT to a bucket")
+    fs = filesystem(url)
+    if proto in ("s3", "s3a"):
+        _check_endpoint(url, fs.s3.meta.endpoint_url)
+    if proto in ("http", "https"):
+        return
+    bucket = strip(url).split("/", 1)[0]
+    with storage_errors(url, "checking the bucket"):
+        try:
+            fs.ls(bucket, detail=False)  # raises (unlike exists) on denial or a dead endpoint
+        except FileNotFoundError:
+            raise StorageError(f"{url}: no such bucket {bucket!r}; create it first") from None
+
+
+def _check_endpoint(url: str, endpoint: str) -> None:
+    """An endpoint nobody answers at fails at once (the client would retry it for a minute)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(endpoint)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=10).close()
+    except OSError:
+        raise StorageError(
+            f"{url}: the storage endpoint {parts.scheme}://{parts.hostname}:{port} cannot be "
+            "reached (check AWS_ENDPOINT_URL, or endpoint_url in storage_options)"
+        ) from None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def open_input(path: str | os.PathLike) -> IO[bytes]:
+    """A binary, seekable reader of a local file or an object (streamed in blocks)."""
+    if not is_url(path):
+        return open(path, "rb")  # noqa: SIM115 - returned to the caller
+    url = os.fspath(path)
+    fs = filesystem(url)
+    with storage_errors(url, "opening it"):
+        return fs.open(strip(url), "rb", block_size=READ_BLOCK, cache_type="readahead")
+
+
+def stat(path: str | os.PathLike) -> dict[str, Any]:
+    """Size and a version stamp of a file or object (mtime for a file, ETag for an object)."""
+    if not is_url(path):
+        st = Path(path).stat()
+        return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    url = os.fspath(path)
+    fs = filesystem(url)
+    with storage_errors(url, "reading its size"):
+        info = fs.info(strip(url))
+    version = info.get("ETag") or info.get("etag") or info.get("md5Hash") or info.get("sha")
+    if version is None:
+        version = str(info.get("LastModified") or info.get("last_modified") or info.get("mtime"))
+    return {"size": int(info.get("size") or 0), "version": str(version).strip('"')}
+
+
+def size(path: str | os.PathLike) -> int:
+    return stat(path)["size"]
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    if not is_url(path):
+        return Path(path).read_bytes()
+    url = os.fspath(path)
+    with storage_errors(url, "reading it"):
+        return filesystem(url).cat_file(strip(url))
+
+
+def exists(path: str | os.PathLike) -> bool:
+    if not is_url(path):
+        return Path(path).exists()
+    url = os.fspath(path)
+    with storage_errors(url, "looking for it"):
+        return filesystem(url).exists(strip(url))
+
+
+def isdir(path: str | os.PathLike) -> bool:
+    if not is_url(path):
+        return Path(path).is_dir()
+    url = os.fspath(path)
+    with storage_errors(url, "looking for it"):
+        return filesystem(url).isdir(strip(url))
+
+
+def walk_files(url: str) -> list[str]:
+    """Every object under the folder ``url`` (recursively) or matching the glob ``url``."""
+    fs = filesystem(url)
+    name = strip(url)
+    with storage_errors(url, "listing it"):
+        if any(c in name for c in "*?["):
+            found = fs.glob(name)
+            out: list[str] = []
+            for n in found:
+                out.extend(fs.find(n) if fs.isdir(n) else [n])
+            return sorted(with_scheme(url, n) for n in out)
+        if fs.isdir(name):
+            return sorted(with_scheme(url, n) for n in fs.find(name))
+        if fs.exists(name):
+            return [url]
+    raise FileNotFoundError(url)
+
+
+def list_names(url: str) -> list[str]:
+    """The names directly under the folder ``url`` (empty when there is none)."""
+    fs = filesystem(url)
+    with storage_errors(url, "listing it"):
+        try:
+            return sorted(n.rstrip("/").rsplit("/", 1)[-1] for n in fs.ls(strip(url), detail=False))
+        except FileNotFoundError:
+            return []
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def put_file(local: Path, url: str) -> None:
+    """Upload one local file to ``url`` (multipart past :data:`UPLOAD_PART`, streamed)."""
+    fs = filesystem(url)
+    with storage_errors(url, "writing it"):
+        if scheme(url) in ("s3", "s3a"):
+            fs.put_file(str(local), strip(url), chunksize=UPLOAD_PART)
+        else:
+            fs.put_file(str(local), strip(url))
+
+
+def get_file(url: str, local: Path) -> None:
+    """Download one object to ``local`` (streamed to disk; written under a temporary name)."""
+    fs = filesystem(url)
+    local.parent.mkdir(parents=True, exist_ok=True)
+    tmp = local.with_name(local.name + ".part")
+    with storage_errors(url, "reading it"):
+        fs.get_file(strip(url), str(tmp))
+    os.replace(tmp, local)
+
+
+def fetch_tree(url: str, local: Path) -> None:
+    """Every object under the folder ``url`` into the local folder ``local``, replacing it."""
+    import shutil
+
+    shutil.rmtree(local, ignore_errors=True)
+    base = url.rstrip("/") + "/"
+    for obj in walk_files(url):
+        get_file(obj, local / obj[len(base) :])
+
+
+def write_bytes(url: str, data: bytes) -> None:
+    fs = filesystem(url)
+    with storage_errors(url, "writing it"):
+        fs.pipe_file(strip(url), data)
+
+
+def remove(url: str, recursive: bool = False) -> None:
+    fs = filesystem(url)
+    with storage_errors(url, "deleting it"):
+        try:
+            fs.rm(strip(url), recursive=recursive)
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,141 @@
+"""A real S3 endpoint for tests: moto's server on 127.0.0.1, and a proxy that throttles it.
+
+The server is moto in server mode (a real HTTP endpoint speaking the S3 protocol, started as a
+subprocess); clients reach it through ``AWS_ENDPOINT_URL`` exactly as they reach any other
+S3-compatible store. :class:`ThrottlingProxy` is a real HTTP server in front of it that answers
+``503 SlowDown`` to a share of the requests, as S3 does when throttling.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+#: a credential that must never appear in any file or message tamis writes
+SECRET = "tamisTESTsecretQ7x9Z2"
+KEY_ID = "TAMISTESTKEYID42"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_moto() -> tuple[subprocess.Popen, str]:
+    """Start moto's S3 server on a free port; returns the process and its endpoint URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("moto server did not start")
+
+
+def aws_env(endpoint: str) -> dict[str, str]:
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+        "AWS_REGION": "us-east-1",
+    }
+
+
+class ThrottlingProxy:
+    """Forwards to ``upstream``; every ``every``-th request of the first ``limit`` gets a 503."""
+
+    def __init__(self, upstream: str, every: int = 3, limit: int = 60) -> None:
+        host, port = upstream.rsplit("//", 1)[1].split(":")
+        self.upstream = (host, int(port))
+        self.every, self.limit = every, limit
+        self.seen = 0
+        self.throttled = 0
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                if proxy.should_throttle():
+                    msg = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
+                    self.send_response(503)
+                    self.send_header("Content-Type", "application/xml")
+                    self.send_header("Content-Length", str(len(msg)))
+                    self.end_headers()
+                    self.wfile.write(msg)
+                    return
+                conn = http.client.HTTPConnection(*proxy.upstream, timeout=60)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+                conn.request(self.command, self.path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                conn.close()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _any
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def should_throttle(self) -> bool:
+        with self._lock:
+            self.seen += 1
+            if self.seen <= self.limit and self.seen % self.every == 0:
+                self.throttled += 1
+                return True
+            return False
+
+    def __enter__(self) -> ThrottlingProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def clusters_numbered(lines: list[str]) -> list[str]:
+    """JSON records with dedup cluster names replaced by their order of first appearance: a
+    cluster is named after its survivor's uid, which derives from the source path, so the same
+    records read from another place carry other names for the same clusters."""
+    names: dict[str, str] = {}
+
+    def number(m: re.Match) -> str:
+        return f'"cluster": "c{names.setdefault(m.group(1), str(len(names)))}"'
+
+    return [re.sub(r'"cluster": "([0-9a-f]{16})"', number, line) for line in lines]
+
+
+def env_with(endpoint: str) -> dict[str, str]:
+    """The process environment for a tamis subprocess that talks to ``endpoint``."""
+    return {**os.environ, **aws_env(endpoint)}
