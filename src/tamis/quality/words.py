@@ -25,6 +25,7 @@ word-based rules mark themselves unsupported instead of judging such text wrongl
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from functools import cache
@@ -231,14 +232,39 @@ class WordSplitter:
 
 
 def table_lang(lang: str) -> str:
-    """Which shipped tokenizer tables split ``lang`` (English has its own; others share "xx")."""
-    return "en" if lang.split("_")[0].split("-")[0] in ("en", "eng") else "xx"
+    """Which shipped spaCy tables split ``lang`` (a code or ``iso3_Script`` pair), as datatrove's
+    tokenizer assignment says; "xx" (the language-neutral tables) for a language it splits
+    otherwise or does not know."""
+    from tamis.quality.backends import is_rule_tokenizer, table_code
+    from tamis.quality.languages import resolve, splitter_of
+
+    pair = resolve(lang)
+    assigned = splitter_of(pair) if pair else None
+    if assigned is None or not is_rule_tokenizer(assigned):
+        return "xx"
+    return table_code(assigned)
+
+
+@cache
+def spacy_tables(name: str) -> dict:
+    """spaCy's tokenizer tables of one language (``en``/``xx`` beside this module, the others
+    compressed under ``data/spacy/``)."""
+    path = DATA / f"spacy_{name}.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    with gzip.open(DATA / "spacy" / f"{name}.json.gz", "rt", encoding="utf-8") as fh:
+        return json.load(fh)
 
 
 @cache
 def splitter(lang: str = "en") -> WordSplitter:
-    name = table_lang(lang)
-    return WordSplitter(json.loads((DATA / f"spacy_{name}.json").read_text(encoding="utf-8")))
+    return tables_splitter(table_lang(lang))
+
+
+@cache
+def tables_splitter(name: str) -> WordSplitter:
+    """The splitter of one set of spaCy tables (shared by every language that uses them)."""
+    return WordSplitter(spacy_tables(name))
 
 
 def split_words(text: str, lang: str = "en") -> list[str]:

@@ -7,6 +7,11 @@ This script, run once by a developer with spaCy installed, writes those tables a
 
     .venv/bin/python src/tamis/quality/data/generate_spacy_tables.py
 
+English and the language-neutral "xx" tables are plain JSON beside this file; every other
+language that datatrove's ``tokenizer_assignment.csv`` splits with a standard spaCy tokenizer
+gets ``spacy/<lang>.json.gz`` (the three spaCy languages with their own segmenters, ja, vi and
+zh, are split by their backends instead: see ``tamis.quality.backends``).
+
 The tables are spaCy's (MIT License, Copyright (C) 2016-2024 ExplosionAI GmbH,
 Copyright (C) 2016 spaCy GmbH, Copyright (C) 2015 Matthew Honnibal); each file records the
 spaCy version it came from.
@@ -14,6 +19,8 @@ spaCy version it came from.
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 from pathlib import Path
 
@@ -38,10 +45,27 @@ def tables(lang: str) -> dict:
     }
 
 
+#: spaCy languages whose blank pipeline has its own segmenter instead of the rule tokenizer.
+SEGMENTER_LANGS = frozenset({"ja", "vi", "zh"})
+
+
+def assigned_spacy_langs() -> list[str]:
+    """spaCy languages named in ``tokenizer_assignment.csv`` that use the rule tokenizer."""
+    with (HERE / "tokenizer_assignment.csv").open(encoding="utf-8") as fh:
+        codes = {row["tok_code"] for row in csv.DictReader(fh) if row["type"] == "SpaCyTokenizer"}
+    return sorted(codes - SEGMENTER_LANGS - {"", "en", "xx"})
+
+
 if __name__ == "__main__":
     for lang in ("en", "xx"):
         path = HERE / f"spacy_{lang}.json"
         path.write_text(
             json.dumps(tables(lang), ensure_ascii=False, indent=0, sort_keys=True) + "\n"
         )
+        print(path, path.stat().st_size)
+    (HERE / "spacy").mkdir(exist_ok=True)
+    for lang in assigned_spacy_langs():
+        path = HERE / "spacy" / f"{lang}.json.gz"
+        data = json.dumps(tables(lang), ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+        path.write_bytes(gzip.compress(data.encode("utf-8"), 9, mtime=0))
         print(path, path.stat().st_size)
