@@ -12,7 +12,7 @@ Attribution License (ODC-By), as FineWeb-2 itself; tamis ships the ones listed i
 files in the same format for any other language (``thresholds: path/to/configs``).
 
 :class:`OptionsByLanguage` gives the options a stage applies to a document: every option the
-user set stays as set; the others come from the language's FineWeb-2 config and FineWeb-2's fixed
+user set to a value other than its default stays as set; the others come from the language's FineWeb-2 config and FineWeb-2's fixed
 settings when FineWeb-2 thresholds are asked for (``thresholds: fineweb2`` or a directory, or a
 ``language`` given as a FineWeb-2 code such as ``por_Latn``), else from the stage's defaults.
 """
@@ -144,7 +144,14 @@ class OptionsByLanguage:
         self.stage = stage
         self.options = options
         self.source = thresholds_source(options)
-        self._set = options.model_fields_set
+        # "Set by the user" is "not at its default": a resolved configuration (a manifest,
+        # `tamis recipe show`) names every option, and must still take FineWeb-2's values.
+        defaults = type(options)()
+        self._set = {
+            name
+            for name in type(options).model_fields
+            if getattr(options, name) != getattr(defaults, name)
+        }
         self._cache: dict[str | None, tuple[Any, str | None]] = {}
 
     def __call__(self, pair: str | None) -> tuple[Any, str | None]:

@@ -53,7 +53,13 @@ def doc_language(signals: dict, forced: str | None = None) -> str:
     """The language rules should assume: forced by option, else langid's, else English."""
     if forced:
         return forced
-    lang = signals.get("langid", {}).get("lang") if signals else None
+    found = signals.get("langid", {}) if signals else {}
+    script = found.get("language_script")
+    if script:  # a fastText identifier named the pair (GlotLID's fra_Latn): use it whole
+        pair = f"{found.get('language')}_{script}"
+        if is_pair(pair) and splitter_of(pair) is not None:
+            return pair
+    lang = found.get("lang")
     return "en" if not lang or lang in UNDETERMINED else lang
 
 
