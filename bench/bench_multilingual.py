@@ -103,7 +103,7 @@ def parity(pairs: list[str]) -> tuple[dict, dict]:
         verdicts = {}
         row = {
             "docs": len(docs),
-            "words_differ": sum(a != b for a, b in zip(ref_words, ours_words)),
+            "words_differ": sum(a != b for a, b in zip(ref_words, ours_words, strict=True)),
         }
         for name in FINEWEB2_STAGES:
             ref = [datatrove_verdict(filters[name], t) for t in docs]
@@ -111,10 +111,10 @@ def parity(pairs: list[str]) -> tuple[dict, dict]:
             verdicts[name] = ref
             row[f"{name}_dropped"] = sum(r is not None for r in ref)
             row[f"{name}_keep_drop_differ"] = sum(
-                (a is None) != (b is None) for a, b in zip(ref, ours)
+                (a is None) != (b is None) for a, b in zip(ref, ours, strict=True)
             )
             row[f"{name}_reason_differ"] = sum(
-                a != b and a is not None and b is not None for a, b in zip(ref, ours)
+                a != b and a is not None and b is not None for a, b in zip(ref, ours, strict=True)
             )
         table[pair] = row
         fixture[pair] = {"docs": len(docs), "words": ref_words, "verdicts": verdicts}
@@ -143,7 +143,7 @@ def word_parity() -> tuple[dict, dict]:
         table[pair] = {
             "splitter": kind,
             "docs": len(docs),
-            "differ": sum(a != b for a, b in zip(ref, ours)),
+            "differ": sum(a != b for a, b in zip(ref, ours, strict=True)),
         }
         fixture[pair] = ref
         print(pair, table[pair], flush=True)
