@@ -234,6 +234,13 @@ def main() -> None:
     )
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--pairs", help="comma-separated pairs for the filter parity (default: all)")
+    ap.add_argument(
+        "--no-words", action="store_true", help="skip the word lists of every lingua language"
+    )
+    ap.add_argument(
+        "--merge", action="store_true", help="update the fixture's entries instead of replacing it"
+    )
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "multilingual.md"))
     args = ap.parse_args()
 
@@ -242,11 +249,17 @@ def main() -> None:
     from tamis.quality.fineweb2 import shipped_pairs
 
     pairs = [p for p in shipped_pairs() if p in LINGUA_FILES]
+    if args.pairs:
+        pairs = [p for p in args.pairs.split(",") if p in pairs]
     table, fixture = parity(pairs)
-    words_table, words_fixture = word_parity()
+    words_table, words_fixture = ({}, {}) if args.no_words else word_parity()
     if args.fixture:
         FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-        data = {"filters": fixture, "words": words_fixture}
+        data = {"filters": {}, "words": {}}
+        if args.merge and FIXTURE.exists():
+            data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+        data["filters"].update(fixture)
+        data["words"].update(words_fixture)
         FIXTURE.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
     command = "python " + " ".join(["bench/bench_multilingual.py", *sys.argv[1:]])
     lines = [

@@ -41,6 +41,22 @@ LINGUA_FILES = {
     "ukr_Cyrl": "uk",
     "jpn_Jpan": "ja",
     "kor_Hang": "ko",
+    "ces_Latn": "cs",
+    "swe_Latn": "sv",
+    "ell_Grek": "el",
+    "ron_Latn": "ro",
+    "dan_Latn": "da",
+    "fin_Latn": "fi",
+    "hun_Latn": "hu",
+    "bul_Cyrl": "bg",
+    "cat_Latn": "ca",
+    "slk_Latn": "sk",
+    "slv_Latn": "sl",
+    "heb_Hebr": "he",
+    "ben_Beng": "bn",
+    "tam_Taml": "ta",
+    "mar_Deva": "mr",
+    "urd_Arab": "ur",
 }
 
 

@@ -16,11 +16,10 @@ spaCy then re-matches special cases that affix splitting would break apart (``Mr
 ``(``, ``:)`` before ``,``) with a phrase matcher (``_apply_special_cases``); that step is
 reproduced per chunk (a match can never cross whitespace).
 
-Languages: English uses spaCy's English tables; other space-delimited languages use spaCy's
-language-neutral ("xx") tables, which is what datatrove falls back to for languages without a
-dedicated tokenizer. Languages written without spaces (zh, ja, th, and a few others) cannot be
-split into words by whitespace and affixes at all: :func:`is_spaceless` reports them so that
-word-based rules mark themselves unsupported instead of judging such text wrongly.
+Languages: each language uses the tables of the spaCy language datatrove's tokenizer table
+assigns it (its own, a proxy's, or the language-neutral "xx"; see
+:mod:`tamis.quality.languages`). Languages that datatrove splits otherwise (Chinese, Thai, the
+Indic languages...) are split by :mod:`tamis.quality.backends`, not here.
 """
 
 from __future__ import annotations
@@ -36,9 +35,6 @@ from tamis.quality.suffix import SuffixSearch
 
 DATA = Path(__file__).resolve().parent / "data"
 
-#: Languages whose words are not delimited by spaces: word-based rules do not apply.
-SPACELESS_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"})
-
 #: spaCy's Sentencizer default punctuation (a token that is exactly one of these ends a sentence).
 SENTENCE_PUNCT = frozenset(
     "!.?։؟۔܀܁܂߹।॥၊။።፧፨᙮᜵᜶᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿‼‽⁇⁈⁉⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗！．？"
@@ -46,10 +42,6 @@ SENTENCE_PUNCT = frozenset(
 )
 
 _CACHE_LIMIT = 500_000
-
-
-def is_spaceless(lang: str) -> bool:
-    return lang.split("_")[0].split("-")[0] in SPACELESS_LANGS
 
 
 class WordSplitter:

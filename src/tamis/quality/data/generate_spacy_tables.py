@@ -22,9 +22,13 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from compact_classes import compact  # noqa: E402
 
 
 def tables(lang: str) -> dict:
@@ -34,7 +38,7 @@ def tables(lang: str) -> dict:
     nlp = spacy.blank(lang)
     tok = nlp.tokenizer
     specials = {key: [t[ORTH] for t in value] for key, value in sorted(tok.rules.items())}
-    return {
+    out = {
         "source": f"spaCy {spacy.__version__} spacy.blank({lang!r}) tokenizer (MIT License, ExplosionAI GmbH)",
         "prefix": tok.prefix_search.__self__.pattern,
         "suffix": tok.suffix_search.__self__.pattern,
@@ -43,6 +47,10 @@ def tables(lang: str) -> dict:
         "token_match": tok.token_match.__self__.pattern if tok.token_match else None,
         "specials": specials,
     }
+    if lang not in ("en", "xx"):  # the English and neutral tables stay as spaCy wrote them
+        for key in ("prefix", "suffix", "infix", "url", "token_match"):
+            out[key] = compact(out[key])
+    return out
 
 
 #: spaCy languages whose blank pipeline has its own segmenter instead of the rule tokenizer.
