@@ -508,7 +508,9 @@ class Report:
             for stage in stages:
                 left -= rejected.get((lang, stage), 0)
                 cells += f"<td class=n>{fmt_int(left)}</td>"
-            rows += f"<tr><td>{esc(lang)}</td><td class=n>{fmt_int(totals[lang][0])}</td>{cells}</tr>"
+            rows += (
+                f"<tr><td>{esc(lang)}</td><td class=n>{fmt_int(totals[lang][0])}</td>{cells}</tr>"
+            )
         return (
             "<h3>Funnel per language</h3><table><tr><th>language</th><th class=n>documents</th>"
             f"{head}</tr>{rows}</table>"
