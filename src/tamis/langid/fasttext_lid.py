@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from tamis.classify.model import bare, load_model, model_labels
 from tamis.langid.codes import UNKNOWN, from_cld2
+from tamis.langid.identifier import Detection
 from tamis.quality.languages import is_pair, iso639_1
 
 
@@ -30,15 +31,8 @@ class LabelDetection:
     script: str | None
 
     def as_signals(self) -> dict[str, object]:
-        return {
-            "lang": self.lang,
-            "score": round(self.score, 4),
-            "lang2": self.lang2,
-            "score2": round(self.score2, 4),
-            "by": "fasttext",
-            "language": self.language,
-            "language_script": self.script,
-        }
+        found = Detection(self.lang, self.score, self.lang2, self.score2, "fasttext")
+        return found.as_signals() | {"language": self.language, "language_script": self.script}
 
 
 def _split(label: str) -> tuple[str, str | None, str]:

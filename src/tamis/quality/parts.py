@@ -141,7 +141,7 @@ class DocParts:
         self.unsupported = plan.unsupported
         #: words come from whitespace chunks (spaCy's rule tokenizer): C4's per-line counts work
         self.chunked = plan.table is not None
-        self.spaceless = plan.unsupported is not None  # no words at all
+        self.no_words = plan.unsupported is not None
 
     @lazy
     def chunks(self) -> tuple[str, ...]:

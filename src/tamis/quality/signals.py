@@ -79,7 +79,7 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
             sum(map(_ENDS_ELLIPSIS, map(str.rstrip, lines))) / n_lines if n_lines else None
         ),
     }
-    if parts.spaceless:
+    if parts.no_words:
         sig.update(dict.fromkeys(GOPHER_WORD_SIGNALS))
         sig["unsupported"] = parts.unsupported
         return sig
@@ -159,7 +159,7 @@ def gopher_repetition_batch(
         dup, dup_chars = find_duplicates(lines)
         sig["dup_line_frac"] = dup / len(lines)
         sig["dup_line_char_frac"] = dup_chars / n_chars
-        if parts.spaceless:
+        if parts.no_words:
             sig.update({f"top_{n}_gram": None for n in top_ns})
             sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
             sig["unsupported"] = parts.unsupported
@@ -345,7 +345,7 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
     sig["short_line_ratio"] = sum(1 for line in lines if len(line) <= limit) / n
     text = parts.text
     sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - text.count("\n"))
-    if parts.spaceless:
+    if parts.no_words:
         sig["list_ratio"] = None
         sig["unsupported"] = parts.unsupported
     else:
