@@ -65,14 +65,25 @@ def test_annotate_mode_stores_signals_and_never_rejects_or_edits():
         assert doc.signals[name]
 
 
-def test_spaceless_language_is_unsupported_not_rejected():
-    text = "这是一个很长的中文句子，没有空格分隔单词。" * 20
-    doc = _run("gopher_quality", _doc(text, lang="zh"))
+def test_language_whose_splitter_needs_a_download_is_unsupported_not_rejected():
+    """datatrove splits Wolof with Stanza, whose model is downloaded: tamis skips the word rules
+    and says why instead of judging the text by another language's words."""
+    text = "Doomi aadama yépp danuy juddu, yam ci tawfeex ci sag ak ci sañ-sañ. " * 20
+    doc = _run("gopher_quality", _doc(text, lang="wo"))
     assert doc.kept
-    assert doc.signals["gopher_quality"]["n_words"] is None
-    assert "unsupported" in doc.signals["gopher_quality"]
-    doc = _run("fineweb", _doc(text, lang="zh"))
+    sig = doc.signals["gopher_quality"]
+    assert sig["n_words"] is None and sig["lang"] == "wol_Latn"
+    assert "Stanza" in sig["unsupported"]
+    doc = _run("fineweb", _doc(text, lang="wo"))
     assert doc.signals["fineweb"]["list_ratio"] is None
+
+
+def test_chinese_words_come_from_jieba():
+    pytest.importorskip("jieba")
+    text = "这是一个很长的中文句子，没有空格分隔单词。" * 20
+    sig = _run("gopher_quality", _doc(text, lang="zh"), mode="annotate").signals["gopher_quality"]
+    assert sig["lang"] == "cmn_Hani" and not sig.get("unsupported", "").startswith("words")
+    assert sig["n_words"] == 20 * 12  # 这是 一个 很长 的 中文 句子 ， 没有 空格 分隔 单词 。
 
 
 def test_stop_words_follow_the_detected_language():

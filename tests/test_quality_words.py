@@ -9,7 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tamis.quality.words import count_sentences, is_spaceless, split_words, splitter
+from tamis.quality.parts import word_plan
+from tamis.quality.words import count_sentences, split_words, splitter, table_lang
 
 
 @pytest.mark.parametrize(
@@ -46,9 +47,14 @@ def test_sentences_follow_spacy_sentencizer():
     assert count_sentences([]) == 0
 
 
-def test_spaceless_languages_are_known():
-    assert is_spaceless("zh") and is_spaceless("ja") and is_spaceless("th")
-    assert not is_spaceless("en") and not is_spaceless("de")
+def test_languages_get_datatroves_splitter():
+    """spaCy's tables of the language (or of the proxy datatrove names), else a backend."""
+    assert table_lang("en") == "en" and table_lang("de") == "de" and table_lang("fra_Latn") == "fr"
+    assert table_lang("swh_Latn") == "tn"  # datatrove splits Swahili with spaCy's Setswana
+    assert table_lang("abk_Cyrl") == "xx"
+    for lang in ("zh", "ja", "th", "hi"):
+        plan = word_plan(lang, "")
+        assert plan.table is None and (plan.backend is not None or plan.unsupported)
 
 
 _PIECES = [

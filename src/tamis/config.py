@@ -169,7 +169,7 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     return {} if data is None else data
 
 
-RECIPES = ("default",)
+RECIPES = ("default", "fineweb2")
 
 
 def recipe_data(name: str) -> dict[str, Any]:

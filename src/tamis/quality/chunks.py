@@ -20,7 +20,14 @@ from functools import cache
 from itertools import compress, repeat
 from operator import is_, itemgetter
 
-from tamis.quality.words import DATA, SENTENCE_PUNCT, WordSplitter, is_punct, splitter
+from tamis.quality.words import (
+    DATA,
+    SENTENCE_PUNCT,
+    WordSplitter,
+    is_punct,
+    table_lang,
+    tables_splitter,
+)
 
 TEXT_TABLES = json.loads((DATA / "datatrove_text.json").read_text(encoding="utf-8"))
 #: A word made only of these characters is a "symbol", not a word (datatrove PUNCTUATION_SET).
@@ -128,6 +135,22 @@ def sentences(classes: list[str]) -> int:
     return 1 + "".join(classes).count("SW") if classes else 0
 
 
+def words_stats(words: list[str]) -> tuple[int, int, int, int]:
+    """:func:`word_stats` of a list of words (for words a backend split from a whole text)."""
+    facts = _WORD_FACTS
+    counts = letters = 0
+    for word in words:
+        word_counts, word_letters, _ = facts.get(word) or _word_facts(word)
+        counts += word_counts
+        letters += word_letters
+    return counts & _MASK, counts >> _BITS, letters & _MASK, letters >> _BITS
+
+
 @cache
+def table_facts(table: str = "en") -> ChunkFacts:
+    """The chunk records of one set of spaCy tables (shared by the languages that use them)."""
+    return ChunkFacts(tables_splitter(table))
+
+
 def chunk_facts(lang: str = "en") -> ChunkFacts:
-    return ChunkFacts(splitter(lang))
+    return table_facts(table_lang(lang))

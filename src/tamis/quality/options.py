@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from tamis.stages.base import StageOptions
 
@@ -31,8 +31,36 @@ class QualityOptions(StageOptions):
     )
     language: str | None = Field(
         None,
-        description="language to assume (default: the langid stage's, else English)",
+        description="language to assume: a FineWeb-2 code (por_Latn), which also brings that "
+        "language's FineWeb-2 thresholds, or ISO 639-1/639-3 (pt, por; the script is read from "
+        "the text); default: the langid stage's, else English",
     )
+    thresholds: str | None = Field(
+        None,
+        description="thresholds for the options not set here: fineweb2 (FineWeb-2's for the "
+        "document's language, shipped with tamis), a directory of FineWeb-2-format files "
+        "({iso3}_{Script}.yml), or default (datatrove's); unset: fineweb2 when language is a "
+        "FineWeb-2 code, else default",
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from tamis.quality.languages import check_language
+
+        return check_language(value)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds_source(cls, value: str | None) -> str | None:
+        if value is None or value in ("fineweb2", "default"):
+            return value
+        from tamis.quality.fineweb2 import user_configs
+
+        user_configs(value)  # raises, naming the problem, when the directory is unusable
+        return value
 
 
 class GopherQualityOptions(QualityOptions):
@@ -45,6 +73,11 @@ class GopherQualityOptions(QualityOptions):
     max_ellipsis_lines_ratio: float | None = 0.3
     max_non_alpha_words_ratio: float | None = 0.8
     min_stop_words: int | None = 2
+    stop_words_count: Literal["distinct", "occurrences"] = Field(
+        "distinct",
+        description="distinct: how many different stop words occur (datatrove >= 0.5.0); "
+        "occurrences: how many words are stop words (datatrove before 0.5.0)",
+    )
     stop_words: list[str] | None = Field(
         None,
         description="stop words for every language (default: the shipped list of the "
@@ -110,7 +143,7 @@ OPTIONS: dict[str, type[QualityOptions]] = {
 
 #: Options that change what a stage measures: changing them needs recomputation.
 MEASUREMENT_OPTIONS: dict[str, frozenset[str]] = {
-    "gopher_quality": frozenset({"stop_words", "language"}),
+    "gopher_quality": frozenset({"stop_words", "language", "thresholds", "stop_words_count"}),
     "gopher_repetition": frozenset({"language"}),
     "c4": frozenset(
         {

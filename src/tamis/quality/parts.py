@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 
 from tamis.quality import chunks as per_chunk
 from tamis.quality.chunks import PUNCTUATION_SET, TEXT_TABLES, ChunkRecord
-from tamis.quality.words import DATA, is_spaceless
+from tamis.quality.languages import is_multi_script, is_pair, iso639_1, resolve, splitter_of
+from tamis.quality.words import DATA
 
 __all__ = ["PUNCTUATION_SET", "TERMINAL_PUNCTUATION", "DocParts", "parts_for", "stop_words"]
 
@@ -29,7 +32,10 @@ _PARAGRAPH_SPLIT = re.compile(r"\n{2,}")
 
 @cache
 def stop_words(lang: str) -> frozenset[str] | None:
-    """The shipped stop-word list for ``lang`` (``data/stopwords/<lang>.txt``), or None."""
+    """The shipped stop-word list for ``lang`` (``data/stopwords/<lang>.txt``, by ISO 639-1
+    code; a FineWeb-2 pair finds its language's list), or None."""
+    if is_pair(lang):
+        lang = iso639_1(lang)
     base = lang.split("_")[0].split("-")[0].lower()
     if base == "eng":
         base = "en"
@@ -47,7 +53,13 @@ def doc_language(signals: dict, forced: str | None = None) -> str:
     """The language rules should assume: forced by option, else langid's, else English."""
     if forced:
         return forced
-    lang = signals.get("langid", {}).get("lang") if signals else None
+    found = signals.get("langid", {}) if signals else {}
+    script = found.get("language_script")
+    if script:  # a fastText identifier named the pair (GlotLID's fra_Latn): use it whole
+        pair = f"{found.get('language')}_{script}"
+        if is_pair(pair) and splitter_of(pair) is not None:
+            return pair
+    lang = found.get("lang")
     return "en" if not lang or lang in UNDETERMINED else lang
 
 
@@ -67,6 +79,49 @@ class lazy:  # noqa: N801 - used like functools.cached_property
         return value
 
 
+@dataclass(frozen=True, slots=True)
+class WordPlan:
+    """How one language's words are split: by spaCy's rule tokenizer over shipped tables (chunk
+    by chunk, memoised), by a backend over the whole text, or not at all (and why)."""
+
+    pair: str | None  # iso3_Script, None when the language is unknown
+    table: str | None = None  # spaCy tables, for rule-tokenized languages
+    backend: Callable[[str], list[str]] | None = None
+    unsupported: str | None = None
+
+
+@cache
+def _plan_of_pair(pair: str | None) -> WordPlan:
+    from tamis.quality.backends import backend, is_rule_tokenizer, missing, table_code
+
+    assigned = splitter_of(pair) if pair else None
+    if assigned is None:  # a language datatrove's table does not know: whitespace, like it
+        return WordPlan(pair, table="xx")
+    if is_rule_tokenizer(assigned):
+        return WordPlan(pair, table=table_code(assigned))
+    need = missing(assigned)
+    if need:
+        return WordPlan(pair, unsupported=f"words: {pair} needs {need}")
+    return WordPlan(pair, backend=backend(assigned))
+
+
+@cache
+def _pair_of(lang: str) -> str | None:
+    return resolve(lang)
+
+
+def word_plan(lang: str, text: str) -> WordPlan:
+    """The word plan of ``lang`` for ``text`` (the text decides the script of a bare code whose
+    language has several)."""
+    if is_multi_script(lang):
+        return _plan_of_pair(resolve(lang, text))
+    return _plan_of_pair(_pair_of(lang))
+
+
+#: a space inside a backend's word (Vietnamese syllables of one word) in the n-gram text
+_INNER_SPACE = "\u00a0"
+
+
 class DocParts:
     """Lazily split views of one text in one language.
 
@@ -78,7 +133,15 @@ class DocParts:
     def __init__(self, text: str, lang: str) -> None:
         self.text = text
         self.lang = lang
-        self.spaceless = is_spaceless(lang)
+        plan = word_plan(lang, text)
+        self.pair = plan.pair
+        self.table = plan.table
+        self._backend = plan.backend
+        #: why words cannot be split (the word rules are then skipped), or None
+        self.unsupported = plan.unsupported
+        #: words come from whitespace chunks (spaCy's rule tokenizer): C4's per-line counts work
+        self.chunked = plan.table is not None
+        self.no_words = plan.unsupported is not None
 
     @lazy
     def chunks(self) -> tuple[str, ...]:
@@ -88,15 +151,20 @@ class DocParts:
     @lazy
     def chunk_records(self) -> tuple[ChunkRecord, ...]:
         """Each chunk's memoised words and facts (:mod:`tamis.quality.chunks`)."""
-        return tuple(per_chunk.chunk_facts(self.lang).records(self.chunks))
+        return tuple(per_chunk.table_facts(self.table).records(self.chunks))
 
     @lazy
     def words(self) -> list[str]:
+        if self._backend is not None:
+            return self._backend(self.text)
         return list(chain.from_iterable(map(per_chunk.chunk_words, self.chunk_records)))
 
     @lazy
     def spaced(self) -> str:
-        """The words joined by single spaces (datatrove's n-gram text; no word holds a space)."""
+        """The words joined by single spaces (datatrove's n-gram text); a space inside a
+        backend's word is written as a no-break space, so spaces only separate words."""
+        if self._backend is not None:
+            return " ".join(w.replace(" ", _INNER_SPACE) if " " in w else w for w in self.words)
         return " ".join(map(per_chunk.chunk_spaced, self.chunk_records))
 
     def has_word(self, word: str) -> bool:
@@ -117,6 +185,8 @@ class DocParts:
     @lazy
     def word_stats(self) -> tuple[int, int, int, int]:
         """(words, non-symbol words, letters in non-symbol words, words with a letter)."""
+        if self._backend is not None:
+            return per_chunk.words_stats(self.words)
         return per_chunk.word_stats(self.chunk_records)
 
     @property
@@ -132,7 +202,7 @@ class DocParts:
 
     def sentences(self, chunks: list[str]) -> int:
         """C4's sentence count of a line given as its (own) chunks, in this text's language."""
-        records = per_chunk.chunk_facts(self.lang).records(chunks)
+        records = per_chunk.table_facts(self.table).records(chunks)
         return per_chunk.sentences(list(map(per_chunk.chunk_classes, records)))
 
     @lazy

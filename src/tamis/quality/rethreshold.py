@@ -32,6 +32,8 @@ import orjson
 from pydantic import ValidationError
 
 from tamis.document import replay, undo
+from tamis.quality.fineweb2 import OptionsByLanguage, thresholds_source
+from tamis.quality.languages import resolve
 from tamis.quality.options import MEASUREMENT_OPTIONS, QualityOptions, options_for
 from tamis.quality.rules import QUALITY_STAGES, decide
 
@@ -115,7 +117,21 @@ def _failures(stage: str, sig: dict[str, Any], opts: QualityOptions) -> list[dic
         from tamis.classify.options import failures
 
         return failures(sig, opts)
-    return decide(stage, sig, opts)
+    return decide(stage, sig, _for_language(stage, opts, sig))
+
+
+_BY_LANGUAGE: dict[tuple[str, int], OptionsByLanguage] = {}
+
+
+def _for_language(stage: str, opts: QualityOptions, sig: dict[str, Any]) -> QualityOptions:
+    """The options the stage applies to a record in its stored language (FineWeb-2 thresholds
+    are per language)."""
+    if thresholds_source(opts) is None:
+        return opts
+    by = _BY_LANGUAGE.get((stage, id(opts)))
+    if by is None or by.options is not opts:
+        by = _BY_LANGUAGE[(stage, id(opts))] = OptionsByLanguage(stage, opts)
+    return by(resolve(sig.get("lang") or "en"))[0]
 
 
 class _Rejudge:

@@ -79,9 +79,9 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
             sum(map(_ENDS_ELLIPSIS, map(str.rstrip, lines))) / n_lines if n_lines else None
         ),
     }
-    if parts.spaceless:
+    if parts.no_words:
         sig.update(dict.fromkeys(GOPHER_WORD_SIGNALS))
-        sig["unsupported"] = "words: language written without spaces"
+        sig["unsupported"] = parts.unsupported
         return sig
     n_words, n_non_symbol, non_symbol_chars, n_alpha = parts.word_stats
     sig["n_words"] = n_words
@@ -94,7 +94,11 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     if words is None:
         sig["stop_words"] = None
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
-    elif len(words) <= 16:  # a few substring searches cost less than building the word set
+    elif opts.stop_words_count == "occurrences":  # datatrove before 0.5.0
+        sig["stop_words"] = sum(map(words.__contains__, parts.words))
+    elif (
+        len(words) <= 16 and parts.chunked
+    ):  # a few substring searches cost less than building the word set
         sig["stop_words"] = sum(map(parts.padded.__contains__, _padded_words(words)))
     else:
         present = parts.word_set
@@ -155,10 +159,10 @@ def gopher_repetition_batch(
         dup, dup_chars = find_duplicates(lines)
         sig["dup_line_frac"] = dup / len(lines)
         sig["dup_line_char_frac"] = dup_chars / n_chars
-        if parts.spaceless:
+        if parts.no_words:
             sig.update({f"top_{n}_gram": None for n in top_ns})
             sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
-            sig["unsupported"] = "n-grams: language written without spaces"
+            sig["unsupported"] = parts.unsupported
             continue
         counted.append((sig, parts))
     measures = ngram_repetition_batch(
@@ -246,7 +250,7 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
     n_kept = 0
     lines: list[C4Line] = []
     max_len = opts.max_word_length
-    count_sentences = opts.min_num_sentences != -1 and not parts.spaceless
+    count_sentences = opts.min_num_sentences != -1 and parts.chunked
     # Every line break is whitespace to str.split, so the document's chunks are its lines'
     # chunks in order: a kept line's sentence classes are a slice of the document's.
     classes = parts.chunk_classes if count_sentences else None
@@ -315,9 +319,11 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
         "curly_bracket_line": curly_line,
     }
     sig.update({f"lines_{k}": v for k, v in counts.items()})
-    if parts.spaceless:
+    if not parts.chunked:
         sig["sentences"] = None
-        sig["unsupported"] = "sentences: language written without spaces"
+        sig["unsupported"] = parts.unsupported or (
+            f"sentences: C4's sentence count is not implemented for {parts.pair}"
+        )
     return C4Result(sig, lines)
 
 
@@ -339,9 +345,10 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
     sig["short_line_ratio"] = sum(1 for line in lines if len(line) <= limit) / n
     text = parts.text
     sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - text.count("\n"))
-    if parts.spaceless:
+    if parts.no_words:
         sig["list_ratio"] = None
-        sig["unsupported"] = "words: language written without spaces"
+        sig["unsupported"] = parts.unsupported
     else:
-        sig["list_ratio"] = text.count("\n") / parts.n_words
+        n_words = parts.n_words
+        sig["list_ratio"] = text.count("\n") / n_words if n_words else None
     return sig

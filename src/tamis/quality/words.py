@@ -16,15 +16,15 @@ spaCy then re-matches special cases that affix splitting would break apart (``Mr
 ``(``, ``:)`` before ``,``) with a phrase matcher (``_apply_special_cases``); that step is
 reproduced per chunk (a match can never cross whitespace).
 
-Languages: English uses spaCy's English tables; other space-delimited languages use spaCy's
-language-neutral ("xx") tables, which is what datatrove falls back to for languages without a
-dedicated tokenizer. Languages written without spaces (zh, ja, th, and a few others) cannot be
-split into words by whitespace and affixes at all: :func:`is_spaceless` reports them so that
-word-based rules mark themselves unsupported instead of judging such text wrongly.
+Languages: each language uses the tables of the spaCy language datatrove's tokenizer table
+assigns it (its own, a proxy's, or the language-neutral "xx"; see
+:mod:`tamis.quality.languages`). Languages that datatrove splits otherwise (Chinese, Thai, the
+Indic languages...) are split by :mod:`tamis.quality.backends`, not here.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from functools import cache
@@ -35,9 +35,6 @@ from tamis.quality.suffix import SuffixSearch
 
 DATA = Path(__file__).resolve().parent / "data"
 
-#: Languages whose words are not delimited by spaces: word-based rules do not apply.
-SPACELESS_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo", "yue", "wuu"})
-
 #: spaCy's Sentencizer default punctuation (a token that is exactly one of these ends a sentence).
 SENTENCE_PUNCT = frozenset(
     "!.?։؟۔܀܁܂߹।॥၊။።፧፨᙮᜵᜶᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿‼‽⁇⁈⁉⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗！．？"
@@ -45,10 +42,6 @@ SENTENCE_PUNCT = frozenset(
 )
 
 _CACHE_LIMIT = 500_000
-
-
-def is_spaceless(lang: str) -> bool:
-    return lang.split("_")[0].split("-")[0] in SPACELESS_LANGS
 
 
 class WordSplitter:
@@ -231,14 +224,39 @@ class WordSplitter:
 
 
 def table_lang(lang: str) -> str:
-    """Which shipped tokenizer tables split ``lang`` (English has its own; others share "xx")."""
-    return "en" if lang.split("_")[0].split("-")[0] in ("en", "eng") else "xx"
+    """Which shipped spaCy tables split ``lang`` (a code or ``iso3_Script`` pair), as datatrove's
+    tokenizer assignment says; "xx" (the language-neutral tables) for a language it splits
+    otherwise or does not know."""
+    from tamis.quality.backends import is_rule_tokenizer, table_code
+    from tamis.quality.languages import resolve, splitter_of
+
+    pair = resolve(lang)
+    assigned = splitter_of(pair) if pair else None
+    if assigned is None or not is_rule_tokenizer(assigned):
+        return "xx"
+    return table_code(assigned)
+
+
+@cache
+def spacy_tables(name: str) -> dict:
+    """spaCy's tokenizer tables of one language (``en``/``xx`` beside this module, the others
+    compressed under ``data/spacy/``)."""
+    path = DATA / f"spacy_{name}.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    with gzip.open(DATA / "spacy" / f"{name}.json.gz", "rt", encoding="utf-8") as fh:
+        return json.load(fh)
 
 
 @cache
 def splitter(lang: str = "en") -> WordSplitter:
-    name = table_lang(lang)
-    return WordSplitter(json.loads((DATA / f"spacy_{name}.json").read_text(encoding="utf-8")))
+    return tables_splitter(table_lang(lang))
+
+
+@cache
+def tables_splitter(name: str) -> WordSplitter:
+    """The splitter of one set of spaCy tables (shared by every language that uses them)."""
+    return WordSplitter(spacy_tables(name))
 
 
 def split_words(text: str, lang: str = "en") -> list[str]:

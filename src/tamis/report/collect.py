@@ -123,6 +123,8 @@ class Collected:
     thresholds: ThresholdEvidence = field(default_factory=ThresholdEvidence)
     sources: BoundedCounter = field(default_factory=lambda: BoundedCounter(4))
     languages: BoundedCounter = field(default_factory=lambda: BoundedCounter(3, cap=1000))
+    # (language, stage) -> documents of that language the stage rejected: per-language funnels
+    language_rejections: Counter = field(default_factory=Counter)
     boilerplate: BoundedCounter = field(default_factory=lambda: BoundedCounter(3))
     boilerplate_spans: BoundedCounter = field(default_factory=lambda: BoundedCounter(2))
     duplicates: Samples = field(default_factory=lambda: Samples(EXAMPLES_PER_REASON, seed=4))
@@ -183,6 +185,8 @@ class Collector:
         if isinstance(lang, str):
             score = _num((signals.get("langid") or {}).get("score"))
             d.languages.add(lang, (1, 1 if kept else 0, score or 0.0))
+            if not kept and len(d.language_rejections) < 100_000:
+                d.language_rejections[(lang, verdict.get("stage", ""))] += 1
         if edits:
             self._edits(loc, rec, edits, text, kept, source)
 

@@ -23,7 +23,7 @@ import orjson
 
 from tamis.report import plots
 from tamis.report.collect import SOURCE_COLUMNS, Collected, Loc, collect
-from tamis.report.funnel import FunnelRow, funnel_rows
+from tamis.report.funnel import FunnelRow, funnel_rows, stage_order
 from tamis.report.links import BASE, absolute, doc_path, id_path, list_path
 from tamis.report.sampling import LogHistogram
 from tamis.report.style import compact_json, esc, fmt_int, fmt_num, fmt_pct, page
@@ -35,6 +35,7 @@ MAX_SIGNAL_PLOTS = 60
 TOP_SOURCES_PLOT = 25
 TOP_SOURCES_TABLE = 100
 TOP_LANGUAGES = 30
+TOP_LANGUAGE_FUNNELS = 12
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -481,11 +482,39 @@ class Report:
             "<table><tr><th>language</th><th class=n>documents</th><th class=n>kept</th>"
             f"<th class=n>mean score</th></tr>{rows}</table>"
         )
+        html += self._language_funnels([k for k, _ in top[:TOP_LANGUAGE_FUNNELS]])
         min_score = (self.options.get("langid") or {}).get("min_score")
         allowed = (self.options.get("langid") or {}).get("languages")
         if min_score is not None or allowed:
             html += f'<p class="note">langid options: min_score = {esc(min_score)}; languages = {esc(allowed or "all")}. The score distribution with its threshold is under Distributions.</p>'
         return html
+
+    def _language_funnels(self, langs: list[str]) -> str:
+        """Documents of each language left after each stage that rejected any of them."""
+        rejected = self.data.language_rejections
+        stages = [
+            s
+            for s in stage_order(self.stats, self.manifest)
+            if any(rejected.get((lang, s)) for lang in langs)
+        ]
+        if not stages:
+            return ""
+        totals = self.data.languages.rows
+        head = "".join(f"<th class=n>after {esc(s)}</th>" for s in stages)
+        rows = ""
+        for lang in langs:
+            left = totals[lang][0]
+            cells = ""
+            for stage in stages:
+                left -= rejected.get((lang, stage), 0)
+                cells += f"<td class=n>{fmt_int(left)}</td>"
+            rows += (
+                f"<tr><td>{esc(lang)}</td><td class=n>{fmt_int(totals[lang][0])}</td>{cells}</tr>"
+            )
+        return (
+            "<h3>Funnel per language</h3><table><tr><th>language</th><th class=n>documents</th>"
+            f"{head}</tr>{rows}</table>"
+        )
 
     def sources(self) -> str:
         src = self.data.sources

@@ -42,6 +42,12 @@ class LangidOptions(StageOptions):
         ge=100,
         description="characters of each document (and paragraph) the detector reads",
     )
+    model: str | None = Field(
+        default=None,
+        description="a local fastText language identifier (GlotLID, lid.176) to use instead "
+        "of CLD2 + lingua: the whole text, line breaks as spaces, as datatrove's "
+        "LanguageFilter; adds language and language_script (GlotLID's pairs) as FineWeb-2",
+    )
 
     @field_validator("languages", mode="before")
     @classmethod
@@ -67,10 +73,27 @@ class LangidStage(Stage):
         "lang2": str,
         "score2": float,
         "by": str,
+        # with a fastText model: the label's language and script (GlotLID: fra, Latn)
+        "language": str,
+        "language_script": str,
         # [paragraph index, lang, score] lists and lang -> share: no single type each
         "paragraphs": JSON,
         "shares": JSON,
     }
+
+    @classmethod
+    def check_options(cls, options: StageOptions, where: str) -> None:
+        if options.model is None:
+            return
+        from tamis.classify.model import ModelError
+        from tamis.langid.fasttext_lid import check_model
+
+        try:
+            check_model(options.model)
+        except ModelError as exc:
+            raise ValueError(f"{where}.model: {exc}") from None
+        if options.per_paragraph:
+            raise ValueError(f"{where}.per_paragraph: not offered with a fastText model")
 
     def process_batch(self, docs: list[Document]) -> None:
         from tamis.langid import identify_many
@@ -78,7 +101,13 @@ class LangidStage(Stage):
 
         opts = self.options
         allowed = frozenset(opts.languages)
-        detections = identify_many([doc.text for doc in docs], opts.sample_chars)
+        if opts.model is not None:
+            from tamis.langid.fasttext_lid import FastTextIdentifier
+
+            identifier = FastTextIdentifier(opts.model)
+            detections = [identifier.identify(doc.text) for doc in docs]
+        else:
+            detections = identify_many([doc.text for doc in docs], opts.sample_chars)
         for doc, found in zip(docs, detections, strict=True):
             doc.signal(self.name, **found.as_signals())
             if opts.per_paragraph:

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from tamis.document import Document, Replacement
 from tamis.quality import signals as measure
+from tamis.quality.fineweb2 import OptionsByLanguage
 from tamis.quality.options import (
     C4Options,
     FineWebOptions,
@@ -36,16 +37,20 @@ from tamis.quality.parts import DocParts, doc_language, parts_for
 from tamis.quality.rules import decide
 from tamis.stages.base import Stage, register
 
-#: signals every rule set may add: the language its word lists followed, and why a rule
-#: could not be measured
-_COMMON_SIGNALS = {"lang": str, "unsupported": str}
+#: signals every rule set may add: the language its word lists followed, whose thresholds it
+#: applied (FineWeb-2's or a user's directory), and why a rule could not be measured
+_COMMON_SIGNALS = {"lang": str, "thresholds": str, "unsupported": str}
 
 
 class _QualityStage(Stage):
     Options: ClassVar[type[QualityOptions]]
     options: QualityOptions
 
-    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
+    def __init__(self, options: QualityOptions | None = None) -> None:
+        super().__init__(options)
+        self.by_language = OptionsByLanguage(self.name, self.options)
+
+    def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
         raise TypeError(f"{self.name} must define measure")
 
     def parts(self, doc: Document) -> DocParts:
@@ -53,16 +58,26 @@ class _QualityStage(Stage):
 
     def process(self, doc: Document) -> None:
         parts = self.parts(doc)
-        self.judge(doc, parts, self.measure(parts, doc))
+        opts, used = self.by_language(parts.pair)
+        self.judge(doc, parts, self.measure(parts, doc, opts), opts, used)
 
-    def judge(self, doc: Document, parts: DocParts, sig: dict[str, Any]) -> None:
+    def judge(
+        self,
+        doc: Document,
+        parts: DocParts,
+        sig: dict[str, Any],
+        opts: QualityOptions,
+        used: str | None,
+    ) -> None:
         """Store the signals, then keep or reject by the thresholds."""
         if parts.lang != "en" or self.options.language:
-            sig["lang"] = parts.lang
+            sig["lang"] = parts.pair or parts.lang
+        if used:
+            sig["thresholds"] = used
         doc.signal(self.name, **sig)
-        if self.options.mode != "filter":
+        if opts.mode != "filter":
             return
-        failures = decide(self.name, sig, self.options)
+        failures = decide(self.name, sig, opts)
         if failures:
             doc.reject(self.name, failures[0]["rule"], failures)
         else:
@@ -91,8 +106,8 @@ class GopherQuality(_QualityStage):
         **_COMMON_SIGNALS,
     }
 
-    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
-        return measure.gopher_quality(parts, self.options)
+    def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
+        return measure.gopher_quality(parts, opts)
 
 
 @register
@@ -119,16 +134,23 @@ class GopherRepetition(_QualityStage):
             **{f"duplicated_{n}_n_grams": float for n, _ in opts.dup_n_grams},
         }
 
-    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
-        return measure.gopher_repetition(parts, self.options)
+    def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
+        return measure.gopher_repetition(parts, opts)
 
     def process_batch(self, docs: list[Document]) -> None:
-        """The n-grams of the whole batch are counted together (one set of array operations)."""
-        batch = [self.parts(doc) for doc in docs]
-        for doc, parts, sig in zip(
-            docs, batch, measure.gopher_repetition_batch(batch, self.options), strict=True
-        ):
-            self.judge(doc, parts, sig)
+        """The n-grams of the batch are counted together (one set of array operations per
+        group of documents that share options, that is, a language's thresholds)."""
+        groups: dict[int, tuple[QualityOptions, str | None, list[tuple[Document, DocParts]]]] = {}
+        for doc in docs:
+            parts = self.parts(doc)
+            opts, used = self.by_language(parts.pair)
+            groups.setdefault(id(opts), (opts, used, []))[2].append((doc, parts))
+        for opts, used, members in groups.values():
+            batch = [parts for _, parts in members]
+            for (doc, parts), sig in zip(
+                members, measure.gopher_repetition_batch(batch, opts), strict=True
+            ):
+                self.judge(doc, parts, sig, opts, used)
 
 
 @register
@@ -146,8 +168,8 @@ class FineWeb(_QualityStage):
         **_COMMON_SIGNALS,
     }
 
-    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
-        return measure.fineweb(parts, self.options)
+    def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
+        return measure.fineweb(parts, opts)
 
 
 @register
@@ -166,13 +188,13 @@ class C4(_QualityStage):
         **_COMMON_SIGNALS,
     }
 
-    def measure(self, parts: DocParts, doc: Document) -> dict[str, Any]:
-        result = measure.c4(parts, self.options)
+    def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
+        result = measure.c4(parts, opts)
         self._lines = result.lines  # read by on_kept for this same document
         return result.signals
 
     def on_kept(self, parts: DocParts, doc: Document) -> None:
-        if self.options.edit_lines and not parts.spaceless:
+        if self.options.edit_lines and parts.chunked:
             doc.apply(self.name, c4_edits(parts.text, self._lines))
 
 
