@@ -23,8 +23,9 @@ demo: $(STAMP)
 	@echo "report:      $(DEMO)/out/report.html   (stats: $(DEMO)/out/stats.json)"
 	@echo "browse:      $(BIN)/tamis inspect $(DEMO)/out"
 
+# Two processes, one test file each at a time (a file's module fixtures stay in one process).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -ra --durations=15
+	$(BIN)/python -m pytest -q -ra -n 2 --dist loadfile --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
