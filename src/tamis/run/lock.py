@@ -106,6 +106,20 @@ def describe(info: dict[str, Any]) -> str:
     )
 
 
+def owner_info(command: str, token: str) -> dict[str, Any]:
+    """What a lock on OUT says of its holder, on disk or in an object store alike."""
+    now = time.time()
+    return {
+        "pid": os.getpid(),
+        "pid_start": process_start(os.getpid()),
+        "host": socket.gethostname(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
+        "heartbeat": now,
+        "command": command,
+        "token": token,
+    }
+
+
 def _is_stale(info: dict[str, Any] | None, flock_held: bool, stale_seconds: float) -> bool:
     if not info:
         return True
@@ -171,16 +185,7 @@ class OutLock:
             raise OutputInUse(
                 f"{self.out}: the lock {path} keeps changing; is another run starting?"
             )
-        now = time.time()
-        self.info = {
-            "pid": os.getpid(),
-            "pid_start": process_start(os.getpid()),
-            "host": socket.gethostname(),
-            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-            "heartbeat": now,
-            "command": self.command,
-            "token": self.token,
-        }
+        self.info = owner_info(self.command, self.token)
         self._write()
         self._thread = threading.Thread(target=self._beat, name="tamis-lock", daemon=True)
         self._thread.start()

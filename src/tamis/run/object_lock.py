@@ -22,9 +22,7 @@ fsspec here) get a best-effort lock: write, wait, read back and compare the toke
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
-import socket
 import threading
 import time
 from typing import Any
@@ -39,7 +37,7 @@ from tamis.run.lock import (
     _is_stale,
     describe,
     lock_path,
-    process_start,
+    owner_info,
     read_lock,
 )
 
@@ -110,16 +108,7 @@ class ObjectLock:
 
     def acquire(self) -> ObjectLock:
         fs = storage.filesystem(self.url)
-        now = time.time()
-        self.info = {
-            "pid": os.getpid(),
-            "pid_start": process_start(os.getpid()),
-            "host": socket.gethostname(),
-            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-            "heartbeat": now,
-            "command": self.command,
-            "token": self.token,
-        }
+        self.info = owner_info(self.command, self.token)
         with storage.storage_errors(self.out, "taking the lock on OUT"):
             if _conditional(fs):
                 self._acquire_conditional(fs)
