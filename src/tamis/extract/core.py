@@ -157,6 +157,10 @@ COVERS_PAGE_SHARE = 0.65
 #: held-out pages (WCXB dev half B 0.853 vs 0.854; bench/results/extract.md)
 BASE_MODE = "precision"
 
+#: readers' comments below an article are not its text: ``auto`` leaves out what trafilatura
+#: finds as comments unless asked to keep them (``extract(..., comments=True)``)
+BASE_COMMENTS = False
+
 
 def _covers_page(base: str, tree: Any) -> bool:
     from tamis.extract.backends import resiliparse_raw
@@ -208,23 +212,38 @@ def chosen_blocks(
     return chosen
 
 
-def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int, int]:
+def _select(
+    tree: Any, info: Any, model_name: str, html: str, comments: bool = BASE_COMMENTS
+) -> tuple[str, int, int]:
     """The base extractor's text plus the blocks it missed that the model says are content.
 
     Letting the model only add was measured to beat letting it choose every block: the base
     heuristics are precise on the content they find, and what they lose is whole regions
     (further sections, list items, posts), which is what the blocks give back.
     """
-    from tamis.extract.blocks import norm
     from tamis.extract.model import load_model
 
     model = load_model(model_name)
-    traf = trafilatura_text(html, mode=BASE_MODE, fast=True) if model.uses_trafilatura else None
+    traf = (
+        trafilatura_text(html, mode=BASE_MODE, fast=True, comments=comments)
+        if model.uses_trafilatura
+        else None
+    )
     if traf and _covers_page(traf, tree):
         return traf, 0, 0
     resi = resiliparse_text(tree)
-    base = traf if traf is not None else resi
     blocks = block_signals(tree, info, resi, traf)
+    text, added = add_missed_blocks(traf, resi, blocks, model)
+    return text, len(blocks.lines), added
+
+
+def add_missed_blocks(traf: str | None, resi: str, blocks: Any, model: Any) -> tuple[str, int]:
+    """``traf`` (or ``resi`` for a model without trafilatura) with the blocks it lacks that
+    ``model`` keeps, and how many were added; resiliparse's text when nothing is left. One
+    function for the stage and the benchmark's folds, so that what is scored is what runs."""
+    from tamis.extract.blocks import norm
+
+    base = traf if traf is not None else resi
     base_norm = norm(base)
     # only blocks the base lacks can be added, so only they are scored
     candidates = [i for i, n in enumerate(blocks.norms) if n not in base_norm]
@@ -238,11 +257,13 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
     text = _merge(base, blocks.lines, blocks.norms, add, blocks.item_starts) if any(add) else base
     if not text and model.uses_trafilatura:
         text = resi
-    return text, len(blocks.lines), sum(add)
+    return text, sum(add)
 
 
-def extract(html: str, extractor: str = "auto") -> Extraction:
-    """The main text of a page and its metadata; ``text`` is empty when the page has none."""
+def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENTS) -> Extraction:
+    """The main text of a page and its metadata; ``text`` is empty when the page has none.
+    ``comments`` keeps the readers' comments trafilatura finds (``auto`` and trafilatura's
+    modes; the peers' own default keeps them)."""
     from tamis.extract.metadata import read_page_info
 
     if extractor not in EXTRACTORS:
@@ -255,12 +276,12 @@ def extract(html: str, extractor: str = "auto") -> Extraction:
 
         text, total, kept = extract_fast(tree, info.json_ld_body)
     elif extractor == "auto":
-        text, total, kept = _select(tree, info, extractor, html)
+        text, total, kept = _select(tree, info, extractor, html, comments)
     elif extractor == "resiliparse":
         text = resiliparse_text(tree)
     else:
         mode = extractor.partition("_")[2] or "default"
-        text = trafilatura_text(html, mode=mode)
+        text = trafilatura_text(html, mode=mode, comments=comments)
     if is_script_notice(text):
         text = ""
     return Extraction(

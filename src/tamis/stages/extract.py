@@ -21,8 +21,6 @@ text is rejected as ``no_main_text``.
 
 from __future__ import annotations
 
-import time
-
 from pydantic import Field
 
 from tamis.document import Document, Replacement
@@ -38,6 +36,13 @@ class ExtractOptions(StageOptions):
             " on mixed pages: forums, listings, products); trafilatura_precision: the article body"
             " alone, without captions, teasers or comments (best on news articles); fast: 8-9x"
             " trafilatura's speed, above its quality; the others are the libraries' own modes"
+        ),
+    )
+    comments: bool = Field(
+        default=False,
+        description=(
+            "keep the readers' comments below an article (auto and the trafilatura modes);"
+            " by default the text is the article alone"
         ),
     )
     time_limit: float = Field(
@@ -83,8 +88,15 @@ class ExtractStage(Stage):
         "text_chars": int,
         "blocks_total": int,
         "blocks_added": int,
-        "seconds": float,
     }
+    meta_fields = (
+        "title",
+        "language_hint",
+        "published",
+        "json_ld_types",
+        "content_type",
+        "extracted_from",
+    )
 
     def process(self, doc: Document) -> None:
         opts: ExtractOptions = self.options  # type: ignore[assignment]
@@ -106,9 +118,10 @@ class ExtractStage(Stage):
         from tamis.extract.core import extract
         from tamis.extract.guard import PageTimeout, run_with_time_limit
 
-        started = time.perf_counter()
         try:
-            result = run_with_time_limit(lambda: extract(html, opts.extractor), opts.time_limit)
+            result = run_with_time_limit(
+                lambda: extract(html, opts.extractor, comments=opts.comments), opts.time_limit
+            )
         except PageTimeout:
             doc.reject(
                 self.name,
@@ -119,7 +132,6 @@ class ExtractStage(Stage):
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
             doc.reject(self.name, "extract_error", {"error": f"{type(exc).__name__}: {exc}"})
             return
-        seconds = time.perf_counter() - started
         doc.signal(
             self.name,
             extractor=result.extractor,
@@ -127,7 +139,6 @@ class ExtractStage(Stage):
             text_chars=len(result.text),
             blocks_total=result.blocks_total,
             blocks_added=result.blocks_added,
-            seconds=round(seconds, 4),
         )
         for key, value in (
             ("title", result.title),
