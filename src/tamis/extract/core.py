@@ -54,6 +54,34 @@ def is_script_notice(text: str) -> bool:
     )
 
 
+#: what a wall says instead of the page: a login, paywall or cookie-consent wall served to a
+#: crawler; a page whose whole text is this short and says so has no main text
+_WALL = re.compile(
+    r"(?:sign|log)\s?in\s+to\s+(?:continue|view|read|see|access)|create\s+(?:a\s+free\s+|an\s+)"
+    r"account\s+to\s+(?:continue|read|view)|subscribe\s+to\s+(?:continue|keep)\s+reading"
+    r"|(?:accept|allow)\s+(?:all\s+)?cookies|cookie\s+(?:consent|preferences|settings)"
+    r"|\buse\s+cookies|value\s+your\s+privacy"
+    r"|verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot",
+    re.IGNORECASE,
+)
+#: a whole text this short can be a wall and nothing else
+WALL_WORDS = 60
+
+
+def why_empty(text: str) -> str | None:
+    """Why a page's text is no main text, or None when it is one: ``script_shell`` (only a
+    "needs JavaScript" notice), ``wall`` (only a login, paywall, robot-check or cookie-consent
+    wall), ``no_text`` (nothing at all)."""
+    if not text.strip():
+        return "no_text"
+    if is_script_notice(text):
+        return "script_shell"
+    if len(text) <= 25 * WALL_WORDS and len(_WORD.findall(text)) <= WALL_WORDS:
+        if _WALL.search(text):
+            return "wall"
+    return None
+
+
 @dataclass(slots=True)
 class Extraction:
     text: str
@@ -65,6 +93,8 @@ class Extraction:
     blocks_total: int = 0
     #: blocks the model added to the base extractor's text
     blocks_added: int = 0
+    #: why ``text`` is empty (:func:`why_empty`), None when the page has main text
+    empty_because: str | None = None
 
 
 #: resiliparse separates the cells of a table row by two tabs (four across an empty cell);
@@ -282,7 +312,14 @@ def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENT
     else:
         mode = extractor.partition("_")[2] or "default"
         text = trafilatura_text(html, mode=mode, comments=comments)
-    if is_script_notice(text):
+    empty_because = why_empty(text)
+    if empty_because == "no_text":
+        # an extractor that reads no <noscript> or drops short pages still says why: the whole
+        # page's text (only read for pages without text, a few in a hundred)
+        from tamis.extract.backends import resiliparse_raw
+
+        empty_because = why_empty(resiliparse_raw(tree, main_content=False)) or "no_text"
+    if empty_because:
         text = ""
     return Extraction(
         text=text,
@@ -293,4 +330,5 @@ def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENT
         json_ld_types=tuple(dict.fromkeys(info.json_ld_types)),
         blocks_total=total,
         blocks_added=kept,
+        empty_because=empty_because,
     )

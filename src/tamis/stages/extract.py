@@ -16,7 +16,8 @@ Guards, because one page must never stop a run: a page over ``max_html_bytes`` i
 ``extract_too_large`` before it is parsed (the memory guard), a page that takes longer than
 ``time_limit`` seconds is rejected as ``extract_timeout`` (trafilatura can hang: its issues
 #704 and #216), and an extractor crash is rejected as ``extract_error``; a page that yields no
-text is rejected as ``no_main_text``.
+text is rejected as ``no_main_text``, with why: ``no_text``, ``script_shell`` (only a "needs
+JavaScript" notice) or ``wall`` (only a login, paywall, robot-check or cookie-consent wall).
 """
 
 from __future__ import annotations
@@ -150,7 +151,11 @@ class ExtractStage(Stage):
         if result.json_ld_types:
             doc.meta["json_ld_types"] = list(result.json_ld_types)
         if not result.text.strip():
-            doc.reject(self.name, "no_main_text", {"html_chars": len(html)})
+            doc.reject(
+                self.name,
+                "no_main_text",
+                {"html_chars": len(html), "why": result.empty_because or "no_text"},
+            )
             return
         doc.apply(
             self.name,
