@@ -6,9 +6,13 @@ on whole kinds of page: trafilatura keeps one node of a listing, a product grid 
 with small models over generic signals (a block's DOM context, its links and punctuation, what
 the heuristics kept), so the result takes what each gets right:
 
-* ``auto`` (the default) starts from trafilatura's fast precision mode and adds the blocks it
-  missed, as boosted trees over the signals of :mod:`tamis.extract.blocks` and the score of
-  each block's own words (:mod:`tamis.extract.lexicon`) decide;
+* ``auto`` (the default) chooses per page what the markup says first: a page that says it is an
+  article (JSON-LD ``NewsArticle``/``BlogPosting``..., Open Graph ``article``) takes trafilatura's
+  default mode, built for articles (its headline, which is metadata, dropped); any other page
+  starts from trafilatura's fast precision mode and adds the blocks it missed, as boosted trees
+  over the signals of :mod:`tamis.extract.blocks` and the score of each block's own words
+  (:mod:`tamis.extract.lexicon`) decide. Readers' comments are left out unless asked for, and
+  the publisher's JSON-LD body replaces a text much shorter than it;
 * ``fast`` (:mod:`tamis.extract.fast`) uses no trafilatura at all: one resiliparse pass over the
   whole page, each line kept or dropped by a small line model.
 
@@ -290,6 +294,68 @@ def add_missed_blocks(traf: str | None, resi: str, blocks: Any, model: Any) -> t
     return text, sum(add)
 
 
+#: the publisher's structured text (JSON-LD ``articleBody``, ``Product.description``) replaces
+#: the extracted text when it has at least this many words and the extracted text fewer than
+#: :data:`STRUCTURED_SHARE` of them: a page whose body the DOM does not hold (rendered by script,
+#: behind a "read more") still has its text (chosen on unseen-site folds, bench/results/extract.md)
+STRUCTURED_MIN_WORDS = 50
+STRUCTURED_SHARE = 0.5
+_TAG = re.compile(r"<[^>]{0,500}>")
+
+
+def structured_text(text: str, info: Any) -> str:
+    """``text``, or the page's structured body where the DOM text is missing or much shorter."""
+    from html import unescape
+
+    words = len(_WORD.findall(text))
+    for body in (info.json_ld_body, info.product_description):
+        if not body:
+            continue
+        if "<" in body:  # some publishers put the body's HTML in the JSON-LD string
+            body = _TAG.sub("\n", body)
+        body = tidy(unescape(body))
+        body_words = len(_WORD.findall(body))
+        if body_words >= STRUCTURED_MIN_WORDS and words < STRUCTURED_SHARE * body_words:
+            return body
+    return text
+
+
+#: JSON-LD types of a news or blog article (the narrow set: not ``WebPage``, ``QAPage``...)
+NEWS_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+    }
+)
+
+
+def says_article(info: Any) -> bool:
+    """Whether the page's markup says it is an article (JSON-LD ``NewsArticle``/``BlogPosting``
+    or Open Graph ``article``): ``auto`` then takes trafilatura's default mode, which is built
+    for articles, instead of adding blocks to its precision mode (unseen-site folds and AEB,
+    bench/results/extract.md)."""
+    return info.og_type == "article" or not NEWS_TYPES.isdisjoint(info.json_ld_types)
+
+
+def without_headline(text: str, title: str | None) -> str:
+    """``text`` without its first block when that block is the page's title: trafilatura's
+    default mode keeps an article's ``<h1>``, which is metadata (``title``), not body (WCXB's
+    and AEB's references never start with it)."""
+    if not title:
+        return text
+    from tamis.extract.blocks import norm
+
+    first, _, rest = text.partition("\n\n")
+    if first.count(" ") >= 2 and "\n" not in first and norm(first) in norm(title):
+        return rest
+    return text
+
+
 def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENTS) -> Extraction:
     """The main text of a page and its metadata; ``text`` is empty when the page has none.
     ``comments`` keeps the readers' comments trafilatura finds (``auto`` and trafilatura's
@@ -306,7 +372,12 @@ def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENT
 
         text, total, kept = extract_fast(tree, info.json_ld_body)
     elif extractor == "auto":
-        text, total, kept = _select(tree, info, extractor, html, comments)
+        text = ""
+        if says_article(info):
+            text = without_headline(trafilatura_text(html, comments=comments), info.title)
+        if not text:
+            text, total, kept = _select(tree, info, extractor, html, comments)
+        text = structured_text(text, info)
     elif extractor == "resiliparse":
         text = resiliparse_text(tree)
     else:

@@ -33,10 +33,11 @@ class ExtractOptions(StageOptions):
     extractor: Extractor = Field(
         default="auto",
         description=(
-            "auto: trafilatura's precision text plus the blocks it missed, chosen by a model (best"
-            " on mixed pages: forums, listings, products); trafilatura_precision: the article body"
-            " alone, without captions, teasers or comments (best on news articles); fast: 8-9x"
-            " trafilatura's speed, above its quality; the others are the libraries' own modes"
+            "auto: on a page whose markup says it is an article, trafilatura's default mode"
+            " without the headline; elsewhere its precision text plus the blocks it missed,"
+            " chosen by a model (listings, forums, products); the publisher's JSON-LD body where"
+            " the page's text is much shorter; fast: 8-9x trafilatura's speed; the others are"
+            " the libraries' own modes"
         ),
     )
     comments: bool = Field(
