@@ -466,7 +466,9 @@ def train(workers: int, trees: int, depth: int, out: Path) -> str:
     from tamis.extract.folds import SHIPPED_HELD_OUT_FOLD
 
     cache = page_cache(workers)
-    params_of, fold = fold_models(cache, page_infos(workers), BASE_COMMENTS, trees, depth, workers)
+    params_of, fold = fold_models(
+        cache, page_infos(workers), BASE_COMMENTS, trees, depth, workers, (SHIPPED_HELD_OUT_FOLD,)
+    )
     params = params_of[SHIPPED_HELD_OUT_FOLD]
     write_weights(
         out,
@@ -495,6 +497,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=150, help="pages for the speed run")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--trees", type=int, default=150)
+    parser.add_argument(
+        "--folds", default="0,1,2,3,4", help="folds: the unseen-site folds to score"
+    )
     parser.add_argument("--depth", type=int, default=6)
     args = parser.parse_args()
     systems = tuple(s for s in args.systems.split(",") if s)
@@ -508,7 +513,8 @@ def main() -> None:
     elif args.what == "folds":
         from extract_folds import folds_report
 
-        text = folds_report(args.workers, args.trees, args.depth)
+        which = tuple(int(k) for k in args.folds.split(","))
+        text = folds_report(args.workers, args.trees, args.depth, which)
     elif args.what == "warc":
         text = warc_libraries(args.rounds * 10)
     else:

@@ -138,9 +138,10 @@ def fold_models(
     trees: int,
     depth: int,
     workers: int,
+    which: tuple[int, ...] = tuple(range(FOLDS)),
 ) -> tuple:
-    """The block model of each fold, fitted on the other folds' sites (cached by settings in
-    bench/work/), and the fold of every page. Only pages the model runs on are fitted: those
+    """The block model of each fold of ``which``, fitted on the other folds' sites (cached by
+    fold and settings in bench/work/), and the fold of every page. Only pages the model runs on are fitted: those
     whose markup does not say they are articles (``auto`` takes trafilatura's default there)."""
     from tamis.extract.core import says_article
 
@@ -148,16 +149,16 @@ def fold_models(
     refs = {fid: ref for fid, _, ref in pages}
     sites = {fid: registered_domain(url) for fid, url in wcxb_urls().items() if fid in refs}
     fold = site_folds(sites, FOLDS)
-    path = CACHE.with_name(f"folds_models_{comments}_{trees}_{depth}.pkl")
-    if path.exists():
-        return pickle.loads(path.read_bytes()), fold
-    global _FIT_ARGS
-    runs_on = {fid: ref for fid, ref in refs.items() if not says_article(infos[fid])}
-    _FIT_ARGS = (cache, f"base_{comments}", runs_on, sites, fold, trees, depth)
-    with Pool(workers) as pool:  # forked: the workers share the cache
-        params_of = dict(pool.imap_unordered(_fit_fold, range(FOLDS)))
-    path.write_bytes(pickle.dumps(params_of))
-    return params_of, fold
+    paths = {k: CACHE.with_name(f"folds_model_{comments}_{trees}_{depth}_{k}.pkl") for k in which}
+    todo = [k for k in which if not paths[k].exists()]
+    if todo:
+        global _FIT_ARGS
+        runs_on = {fid: ref for fid, ref in refs.items() if not says_article(infos[fid])}
+        _FIT_ARGS = (cache, f"base_{comments}", runs_on, sites, fold, trees, depth)
+        with Pool(min(workers, len(todo))) as pool:  # forked: the workers share the cache
+            for k, params in pool.imap_unordered(_fit_fold, todo):
+                paths[k].write_bytes(pickle.dumps(params))
+    return {k: pickle.loads(paths[k].read_bytes()) for k in which}, fold
 
 
 _FIT_ARGS: tuple = ()
@@ -189,14 +190,17 @@ def fold_outputs(
     return {
         fid: auto_text(cache[fid][key], loaded[fold[fid]], infos[fid], defaults[fid], **choices)
         for fid in cache
+        if fold[fid] in loaded
     }
 
 
-def folds_table(cache: dict, systems: dict[str, dict[str, str]]) -> list[str]:
-    """Word-F1 by page type on unseen-site folds, each system beside the peers."""
+def folds_table(systems: dict[str, dict[str, str]], which: tuple[int, ...]) -> list[str]:
+    """Word-F1 by page type on the pages of the unseen-site folds ``which`` (the pages of the
+    first system), each system beside the peers."""
     from tamis.extract.score import word_prf
 
-    pages = wcxb_pages()
+    scored = next(iter(systems.values()))
+    pages = [page for page in wcxb_pages() if page[0] in scored]
     sites = {fid: registered_domain(url) for fid, url in wcxb_urls().items()}
     rows: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for fid, page_type, ref in pages:
@@ -208,8 +212,8 @@ def folds_table(cache: dict, systems: dict[str, dict[str, str]]) -> list[str]:
     counts = {g: len(rows[next(iter(systems))][g]) for g in groups}
     n_sites = len({sites[fid] for fid, _, _ in pages})
     lines = [
-        f"### WCXB dev, unseen-site folds ({FOLDS} folds by registered domain, {n_sites} sites, "
-        f"{len(pages)} pages), word F1",
+        f"### WCXB dev, unseen-site folds {', '.join(map(str, which))} of {FOLDS} (by registered "
+        f"domain; {n_sites} sites, {len(pages)} pages), word F1",
         "",
         "| system | " + " | ".join(f"{g} ({counts[g]})" for g in groups) + " | P | R |",
         "|---|" + "---:|" * (len(groups) + 2),
@@ -224,11 +228,11 @@ def folds_table(cache: dict, systems: dict[str, dict[str, str]]) -> list[str]:
     return lines + [""]
 
 
-def folds_report(workers: int, trees: int, depth: int) -> str:
+def folds_report(workers: int, trees: int, depth: int, which: tuple[int, ...]) -> str:
     cache = page_cache(workers)
     infos = page_infos(workers)
     defaults = default_texts(workers)
-    models = fold_models(cache, infos, False, trees, depth, workers)
+    models = fold_models(cache, infos, False, trees, depth, workers, which)
     parts = (cache, infos, defaults, models)
     systems: dict[str, dict[str, str]] = {
         "tamis_auto": fold_outputs(*parts, comments=False),
@@ -240,7 +244,8 @@ def folds_report(workers: int, trees: int, depth: int) -> str:
             *parts, comments=False, article=False, structured=False
         ),
     }
+    scored = systems["tamis_auto"]
     for peer in PEERS:
-        systems[peer] = {fid: entry[peer] for fid, entry in cache.items()}
-    systems["trafilatura without comments"] = defaults
-    return "\n".join(folds_table(cache, systems)) + "\n"
+        systems[peer] = {fid: cache[fid][peer] for fid in scored}
+    systems["trafilatura without comments"] = {fid: defaults[fid] for fid in scored}
+    return "\n".join(folds_table(systems, which)) + "\n"
