@@ -2,6 +2,8 @@
 
 Run with the project venv (scikit-learn is needed only for ``train``)::
 
+    .venv/bin/python bench/bench_extract.py folds     # unseen-site folds of WCXB dev, with peers
+    .venv/bin/python bench/bench_extract.py aeb       # Scrapinghub AEB alone
     .venv/bin/python bench/bench_extract.py quality   # WCXB dev word-F1 + Scrapinghub AEB
     .venv/bin/python bench/bench_extract.py speed     # pages/s per worker, interleaved
     .venv/bin/python bench/bench_extract.py warc      # fastwarc vs warcio on the real WARCs
@@ -14,8 +16,8 @@ fastwarc warcio scikit-learn``. Data: ``../shared/data/extraction`` and ``../sha
 WCXB dev pages are grouped by site (registered domain) into 5 folds (bench/extract_folds.py).
 ``folds`` fits the block model on four folds and scores the fifth, for each fold in turn, beside
 trafilatura's modes: the figures for sites never seen. The shipped model is fitted on the sites
-outside fold 0; ``quality`` reports fold 0 (unseen) apart from the fitted sites.
-Results are written to ``bench/results/extract.md`` sections by the ``--write`` flag.
+outside fold 0; ``quality`` reports fold 0 (unseen) apart from the fitted sites. Results go to
+``bench/results/extract.md`` by hand, with the command and the machine's load.
 """
 
 from __future__ import annotations
