@@ -2,6 +2,8 @@
 
 Run with the project venv (scikit-learn is needed only for ``train``)::
 
+    .venv/bin/python bench/bench_extract.py folds     # unseen-site folds of WCXB dev, with peers
+    .venv/bin/python bench/bench_extract.py aeb       # Scrapinghub AEB alone
     .venv/bin/python bench/bench_extract.py quality   # WCXB dev word-F1 + Scrapinghub AEB
     .venv/bin/python bench/bench_extract.py speed     # pages/s per worker, interleaved
     .venv/bin/python bench/bench_extract.py warc      # fastwarc vs warcio on the real WARCs
@@ -11,10 +13,11 @@ The peers (trafilatura 2.3.1 with ``lxml_html_clean``, resiliparse, warcio) inst
 project venv without conflict: ``.venv/bin/pip install trafilatura lxml_html_clean resiliparse
 fastwarc warcio scikit-learn``. Data: ``../shared/data/extraction`` and ``../shared/data/warc``.
 
-The WCXB development split is cut in two by a fixed hash of the file id (half A: sha1 even,
-half B: odd). The block model is trained on half A only; half B is never seen in training and
-is reported separately, so that a gain that only fits the training pages shows as a gap.
-Results are written to ``bench/results/extract.md`` sections by the ``--write`` flag.
+WCXB dev pages are grouped by site (registered domain) into 5 folds (bench/extract_folds.py).
+``folds`` fits the block model on four folds and scores the fifth, for each fold in turn, beside
+trafilatura's modes: the figures for sites never seen. The shipped model is fitted on the sites
+outside fold 0; ``quality`` reports fold 0 (unseen) apart from the fitted sites. Results go to
+``bench/results/extract.md`` by hand, with the command and the machine's load.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from machine import cpu_model
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-from tamis.extract.core import BASE_MODE  # noqa: E402
+from tamis.extract.core import BASE_COMMENTS  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 WCXB = DATA / "extraction" / "wcxb-dev"
@@ -56,10 +59,6 @@ SYSTEMS = (
 # --- data ---------------------------------------------------------------------------------
 
 
-def half(file_id: str) -> str:
-    return "A" if int(hashlib.sha1(file_id.encode()).hexdigest(), 16) % 2 == 0 else "B"
-
-
 def wcxb_pages() -> list[tuple[str, str, str]]:
     """(file id, page type, reference) for pages whose ground truth has main_content (1,495 of
     1,497: two files carry no main_content and cannot be scored)."""
@@ -70,6 +69,16 @@ def wcxb_pages() -> list[tuple[str, str, str]]:
         if "main_content" not in truth:
             continue
         out.append((path.stem, data["_internal"]["page_type"]["primary"], truth["main_content"]))
+    return out
+
+
+def wcxb_urls() -> dict[str, str]:
+    """The URL of every WCXB dev page (its site groups the folds: bench/extract_folds.py); the
+    one page without a URL (4547) is a site of its own."""
+    out = {}
+    for path in sorted((WCXB / "ground-truth").glob("*.json")):
+        url = json.loads(path.read_text(encoding="utf-8")).get("url")
+        out[path.stem] = url or f"https://page-{path.stem}.invalid/"
     return out
 
 
@@ -143,15 +152,19 @@ def wcxb_table(
     pages: list[tuple[str, str, str]], outputs: dict[str, dict[str, str]], names: tuple[str, ...]
 ) -> list[str]:
     """WCXB word-F1 per system: all pages, the two halves, each page type; mean P and R."""
+    from tamis.extract.folds import SHIPPED_HELD_OUT_FOLD, registered_domain, site_folds
     from tamis.extract.score import word_prf
 
+    urls = wcxb_urls()
+    fold = site_folds({fid: registered_domain(urls[fid]) for fid, _, _ in pages})
     rows = defaultdict(lambda: defaultdict(list))
     for fid, page_type, ref in pages:
+        seen = "unseen sites" if fold[fid] == SHIPPED_HELD_OUT_FOLD else "fitted sites"
         for name in names:
             prf = word_prf(outputs[fid][name], ref)
-            for group in ("all", f"half {half(fid)}", page_type):
+            for group in ("all", seen, page_type):
                 rows[name][group].append(prf)
-    groups = ["all", "half A", "half B"] + sorted({t for _, t, _ in pages})
+    groups = ["all", "unseen sites", "fitted sites"] + sorted({t for _, t, _ in pages})
     lines = [
         f"### WCXB dev, word F1 (benchmark's scorer), {len(pages)} pages",
         "",
@@ -170,31 +183,34 @@ def wcxb_table(
 
 
 def quality(systems: tuple[str, ...], workers: int, limit: int | None) -> str:
-    from tamis.extract.score import aeb_scores, aeb_tp_fp_fn
-
     pages = wcxb_pages()[:limit] if limit else wcxb_pages()
     jobs = [("wcxb", fid, "", systems) for fid, _, _ in pages]
     outputs: dict[str, dict[str, str]] = {}
     with Pool(workers) as pool:
         for key, out in pool.imap_unordered(_page_job, jobs, chunksize=4):
             outputs[key] = out
-    lines = wcxb_table(pages, outputs, systems)
+    return "\n".join(wcxb_table(pages, outputs, systems)) + "\n" + aeb(systems, workers, limit)
 
-    aeb = aeb_pages()[:limit] if limit else aeb_pages()
-    jobs = [("aeb", key, "", systems) for key, _ in aeb]
-    aeb_out: dict[str, dict[str, str]] = {}
+
+def aeb(systems: tuple[str, ...], workers: int, limit: int | None) -> str:
+    """Scrapinghub's article benchmark, scored by its own evaluate.py definition."""
+    from tamis.extract.score import aeb_scores, aeb_tp_fp_fn
+
+    pages = aeb_pages()[:limit] if limit else aeb_pages()
+    jobs = [("aeb", key, "", systems) for key, _ in pages]
+    outputs: dict[str, dict[str, str]] = {}
     with Pool(workers) as pool:
         for key, out in pool.imap_unordered(_page_job, jobs, chunksize=4):
-            aeb_out[key] = out
-    lines += [
-        f"### Scrapinghub AEB, {len(aeb)} pages (its evaluate.py: 4-token shingles, "
+            outputs[key] = out
+    lines = [
+        f"### Scrapinghub AEB, {len(pages)} pages (its evaluate.py: 4-token shingles, "
         "per-page normalised, mean P and R)",
         "",
         "| system | F1 | precision | recall |",
         "|---|---:|---:|---:|",
     ]
     for name in systems:
-        s = aeb_scores([aeb_tp_fp_fn(ref, aeb_out[key][name]) for key, ref in aeb])
+        s = aeb_scores([aeb_tp_fp_fn(ref, outputs[key][name]) for key, ref in pages])
         lines.append(f"| {name} | {s.f1:.3f} | {s.precision:.3f} | {s.recall:.3f} |")
     return "\n".join(lines) + "\n"
 
@@ -286,40 +302,6 @@ def warc_libraries(rounds: int) -> str:
 # --- training -------------------------------------------------------------------------------
 
 
-BASE_CACHE = ROOT / "bench" / "work" / "extract" / f"traf_fast_{BASE_MODE}.json"
-
-
-def _base_job(fid: str) -> tuple[str, str]:
-    from tamis.extract.backends import trafilatura_text
-
-    return fid, trafilatura_text(wcxb_html(fid), mode=BASE_MODE, fast=True)
-
-
-def base_outputs(workers: int) -> dict[str, str]:
-    """trafilatura's text of every WCXB dev page as ``auto`` runs it, cached in bench/work/
-    (git-ignored) so that a retrain recomputes only the cheap block signals, not trafilatura."""
-    if BASE_CACHE.exists():
-        return json.loads(BASE_CACHE.read_text(encoding="utf-8"))
-    with Pool(workers) as pool:
-        out = dict(pool.imap_unordered(_base_job, [f for f, _, _ in wcxb_pages()], chunksize=8))
-    BASE_CACHE.parent.mkdir(parents=True, exist_ok=True)
-    BASE_CACHE.write_text(json.dumps(out), encoding="utf-8")
-    return out
-
-
-def _features_job(args: tuple[str, str]) -> tuple[str, list[str], object]:
-    fid, traf = args
-    from tamis.extract.backends import resiliparse_text
-    from tamis.extract.core import _parse, block_signals
-    from tamis.extract.metadata import read_page_info
-
-    html = wcxb_html(fid)
-    tree = _parse(html)
-    info = read_page_info(html, tree)
-    blocks = block_signals(tree, info, resiliparse_text(tree), traf)
-    return fid, blocks.lines, blocks.features
-
-
 def _export_trees(clf) -> dict:
     """sklearn's fitted trees as plain lists (left/right child, split feature and threshold,
     leaf value), evaluated by :class:`tamis.extract.model.BlockModel` with numpy."""
@@ -385,13 +367,16 @@ def fit_lexicon(norms: list[str], labels, inverse_strength: float = 0.3) -> dict
     return {"intercept": float(fitted.intercept_[0]), "weights": weights}
 
 
-def _lexicon_scores(norms: dict[str, list[str]], labels: dict[str, list[bool]]) -> dict:
-    """Each training page's blocks scored by a lexicon fitted on the other folds' pages, so
-    that the trees learn how far to trust the score on pages the lexicon has not seen."""
+def _lexicon_scores(
+    norms: dict[str, list[str]], labels: dict[str, list[bool]], groups: dict[str, str]
+) -> dict:
+    """Each training page's blocks scored by a lexicon fitted on the other folds' pages, the
+    folds grouped by ``groups`` (the page's site), so that the trees learn how far to trust the
+    score on sites the lexicon has not seen."""
     from tamis.extract.lexicon import Lexicon
 
     fold = {
-        fid: int(hashlib.sha1(f"lexicon{fid}".encode()).hexdigest(), 16) % LEXICON_FOLDS
+        fid: int(hashlib.sha1(f"lexicon{groups[fid]}".encode()).hexdigest(), 16) % LEXICON_FOLDS
         for fid in norms
     }
     scores = {}
@@ -406,10 +391,19 @@ def _lexicon_scores(norms: dict[str, list[str]], labels: dict[str, list[bool]]) 
     return scores
 
 
-def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str:
-    """Fit the ``auto`` block model on half ``on`` of WCXB dev (A for the shipped model; B only
-    to measure the other way round, how A scores unseen); labels say whether a block's words
-    occur, in order, in the reference text. The threshold is the one best on that half."""
+def fit_block_model(
+    train_ids: list[str],
+    blocks: dict,
+    bases: dict[str, str],
+    refs: dict[str, str],
+    groups: dict[str, str],
+    trees: int,
+    depth: int,
+) -> tuple[dict, float]:
+    """``auto``'s block model fitted on ``train_ids`` (their blocks as
+    :class:`tamis.extract.blocks.PageBlocks`, the base texts, the references); labels say
+    whether a block's words occur, in order, in the reference. The threshold is the one best on
+    the training pages. Returns the model's parameters and that F1."""
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -418,21 +412,12 @@ def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str
     from tamis.extract.model import WORD_SCORE, BlockModel
     from tamis.extract.score import word_f1
 
-    pages = wcxb_pages()
-    refs = {fid: ref for fid, _, ref in pages}
-    train_ids = [fid for fid, _, _ in pages if half(fid) == on]
-    bases = base_outputs(workers)
-    data = {}
-    with Pool(workers) as pool:
-        jobs = [(fid, bases[fid]) for fid in train_ids]
-        for fid, lines, feats in pool.imap_unordered(_features_job, jobs, chunksize=4):
-            data[fid] = (lines, feats)
-    fitted = sorted(fid for fid in train_ids if data[fid][0])
-    norms = {fid: [norm(line) for line in data[fid][0]] for fid in fitted}
+    fitted = sorted(fid for fid in train_ids if blocks[fid].lines)
+    norms = {fid: blocks[fid].norms for fid in fitted}
     ref_norms = {fid: norm(refs[fid]) for fid in fitted}
     labels = {fid: [n in ref_norms[fid] for n in norms[fid]] for fid in fitted}
-    word_scores = _lexicon_scores(norms, labels)
-    signals = {fid: np.column_stack([data[fid][1], word_scores[fid]]) for fid in fitted}
+    word_scores = _lexicon_scores(norms, labels, groups)
+    signals = {fid: np.column_stack([blocks[fid].features, word_scores[fid]]) for fid in fitted}
     x = np.vstack([signals[fid] for fid in fitted])
     y = np.concatenate([labels[fid] for fid in fitted]).astype(float)
     clf = HistGradientBoostingClassifier(
@@ -457,10 +442,10 @@ def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str
         scores = []
         for fid in train_ids:
             base = bases[fid]
-            lines = data[fid][0]
-            if not lines:
+            if not blocks[fid].lines:
                 scores.append(word_f1(base, refs[fid]))
                 continue
+            lines = blocks[fid].lines
             base_norm = norm(base)
             candidates = [i for i, n in enumerate(norms[fid]) if n not in base_norm]
             chosen = chosen_blocks(
@@ -470,17 +455,36 @@ def train(workers: int, trees: int, depth: int, out: Path, on: str = "A") -> str
             scores.append(word_f1(base + "\n" + "\n".join(added), refs[fid]))
         best = max(best, (statistics.mean(scores), threshold))
     params["threshold"] = best[1]
+    return params, best[0]
+
+
+def train(workers: int, trees: int, depth: int, out: Path) -> str:
+    """Write the shipped ``auto`` block model: the one ``folds`` fits on the WCXB dev pages of
+    every site outside fold :data:`tamis.extract.folds.SHIPPED_HELD_OUT_FOLD` (whose sites
+    tests/test_extract_quality.py scores as unseen), so the shipped model is one the folds
+    measured."""
+    from extract_folds import fold_models, page_cache, page_infos
+
+    from tamis.extract.folds import SHIPPED_HELD_OUT_FOLD
+
+    cache = page_cache(workers)
+    params_of, fold = fold_models(
+        cache, page_infos(workers), BASE_COMMENTS, trees, depth, workers, (SHIPPED_HELD_OUT_FOLD,)
+    )
+    params = params_of[SHIPPED_HELD_OUT_FOLD]
     write_weights(
         out,
         "Block-model weights, generated by ``bench/bench_extract.py train`` (gradient-boosted "
-        f"trees and\na word lexicon, trained on half {on} of the WCXB development split).",
+        "trees and\na word lexicon, fitted on the WCXB development split's pages of every site "
+        f"outside fold {SHIPPED_HELD_OUT_FOLD}\nwhose markup does not say they are articles).",
         "MODELS",
         {"auto": params},
     )
+    fitted = sum(k != SHIPPED_HELD_OUT_FOLD for k in fold.values())
     return (
-        f"auto, fitted on half {on}: {len(y)} blocks, {trees} trees of depth <= {depth}, "
-        f"{len(params['lexicon']['weights'])} lexicon terms, half-{on} F1 {best[0]:.3f} "
-        f"(lexicon out of fold) at threshold {best[1]}\n"
+        f"auto, fitted on the non-article pages of the {fitted} pages outside fold "
+        f"{SHIPPED_HELD_OUT_FOLD}: {trees} trees of depth <= {depth}, "
+        f"{len(params['lexicon']['weights'])} lexicon terms, threshold {params['threshold']}\n"
     )
 
 
@@ -488,21 +492,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("what", choices=["quality", "speed", "warc", "train"])
+    parser.add_argument("what", choices=["quality", "aeb", "folds", "speed", "warc", "train"])
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="first N pages only (smoke run)")
     parser.add_argument("--sample", type=int, default=150, help="pages for the speed run")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--trees", type=int, default=150)
-    parser.add_argument("--depth", type=int, default=6)
     parser.add_argument(
-        "--on",
-        choices=["A", "B"],
-        default="A",
-        help="train: the half to fit on (B only to measure how half A scores unseen; "
-        "restore the shipped weights with `git checkout src/tamis/extract/weights.py`)",
+        "--folds", default="0,1,2,3,4", help="folds: the unseen-site folds to score"
     )
+    parser.add_argument("--depth", type=int, default=6)
     args = parser.parse_args()
     systems = tuple(s for s in args.systems.split(",") if s)
     started = time.time()
@@ -510,6 +510,13 @@ def main() -> None:
         text = quality(systems, args.workers, args.limit)
     elif args.what == "speed":
         text = speed(systems, args.sample, args.rounds)
+    elif args.what == "aeb":
+        text = aeb(systems, args.workers, args.limit)
+    elif args.what == "folds":
+        from extract_folds import folds_report
+
+        which = tuple(int(k) for k in args.folds.split(","))
+        text = folds_report(args.workers, args.trees, args.depth, which)
     elif args.what == "warc":
         text = warc_libraries(args.rounds * 10)
     else:
@@ -518,7 +525,6 @@ def main() -> None:
             args.trees,
             args.depth,
             ROOT / "src" / "tamis" / "extract" / "weights.py",
-            args.on,
         )
     print(f"<!-- {machine()}; command: {' '.join(sys.argv)}; {time.time() - started:.0f} s -->")
     print(text)

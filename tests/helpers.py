@@ -40,6 +40,29 @@ def require(module: str):
         pytest.skip(f"{module} is not installed")
 
 
+def unseen_site_wcxb(wcxb: Path) -> list[tuple[str, str, str]]:
+    """(id, page type, reference main text) of every WCXB dev page of the sites the shipped
+    ``auto`` block model was not fitted on (:data:`tamis.extract.folds.SHIPPED_HELD_OUT_FOLD`);
+    pages without a main text are left out, as the benchmark does."""
+    import json
+
+    from tamis.extract.folds import SHIPPED_HELD_OUT_FOLD, registered_domain, site_folds
+
+    truths = {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((wcxb / "ground-truth").glob("*.json"))
+    }
+    truths = {fid: t for fid, t in truths.items() if "main_content" in t["ground_truth"]}
+    # the one page without a URL (4547) is a site of its own, as in the benchmark
+    urls = {fid: t.get("url") or f"https://page-{fid}.invalid/" for fid, t in truths.items()}
+    fold = site_folds({fid: registered_domain(url) for fid, url in urls.items()})
+    return [
+        (fid, t["_internal"]["page_type"]["primary"], t["ground_truth"]["main_content"])
+        for fid, t in truths.items()
+        if fold[fid] == SHIPPED_HELD_OUT_FOLD
+    ]
+
+
 def held_out_wcxb(wcxb: Path) -> list[tuple[str, str]]:
     """(id, reference main text) of every WCXB dev page of half B (sha1 of the id odd), which
     no extraction model was trained on; the two ground-truth files without a main text are

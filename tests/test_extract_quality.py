@@ -1,11 +1,13 @@
-"""Extraction quality must not regress: every WCXB dev page of the half the block models never
-saw in training (758 pages), scored with the benchmark's own word-F1.
+"""Extraction quality must not regress: every WCXB dev page of the sites the shipped block
+model was never fitted on (fold :data:`tamis.extract.folds.SHIPPED_HELD_OUT_FOLD`, 299 pages of
+~250 sites), scored with the benchmark's own word-F1 (trafilatura's default scores 0.819 on
+them: bench/results/extract.md). ``fast``'s model was fitted on a split by page (the half with an even sha1), so it is
+scored on the fold's pages of the other half only.
 
-The whole half, not a sample of it: per-page scores spread widely (a tenth of the half scored
-0.826 to 0.857 for two models whose whole-half scores differ by 0.001), so a sample's mean says
-more about the sample than about the model. The floors sit about a point below the whole-half
-figures in bench/results/extract.md, so that they catch a real regression and not the noise of
-a library upgrade.
+Whole folds, not samples: per-page scores spread widely, so a sample's mean says more about the
+sample than about the model. The floors sit about a point below the figures measured on these
+pages (bench/results/extract.md), so that they catch a real regression and not the noise of a
+library upgrade.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 
 from tamis.extract import extract
 from tamis.extract.score import aeb_scores, aeb_tp_fp_fn, word_f1
-from tests.helpers import held_out_wcxb
+from tests.helpers import unseen_site_wcxb
 
 
 def test_word_f1_is_the_benchmarks_scorer():
@@ -37,20 +39,23 @@ def test_aeb_scorer_matches_its_definition():
 
 
 @pytest.mark.slow
-def test_held_out_wcxb_quality(shared_data):
+def test_unseen_site_wcxb_quality(shared_data):
+    import hashlib
+
     wcxb = shared_data / "extraction" / "wcxb-dev"
-    sample = held_out_wcxb(wcxb)
-    assert len(sample) > 700
-    scores: dict[str, list[float]] = {"auto": [], "fast": []}
-    for fid, reference in sample:
+    pages = unseen_site_wcxb(wcxb)
+    assert len(pages) > 250
+    auto, fast = [], []
+    for fid, _, reference in pages:
         with gzip.open(wcxb / "html" / f"{fid}.html.gz", "rt", encoding="utf-8") as fh:
             html = fh.read()
-        for mode in scores:
-            scores[mode].append(word_f1(extract(html, mode).text, reference))
-    auto, fast = statistics.mean(scores["auto"]), statistics.mean(scores["fast"])
-    assert auto >= AUTO_FLOOR, f"auto F1 {auto:.3f} fell below {AUTO_FLOOR}"
-    assert fast >= FAST_FLOOR, f"fast F1 {fast:.3f} fell below {FAST_FLOOR}"
+        auto.append(word_f1(extract(html, "auto").text, reference))
+        if int(hashlib.sha1(fid.encode()).hexdigest(), 16) % 2:  # not fast's training half
+            fast.append(word_f1(extract(html, "fast").text, reference))
+    auto_f1, fast_f1 = statistics.mean(auto), statistics.mean(fast)
+    assert auto_f1 >= AUTO_FLOOR, f"auto F1 {auto_f1:.3f} fell below {AUTO_FLOOR}"
+    assert fast_f1 >= FAST_FLOOR, f"fast F1 {fast_f1:.3f} fell below {FAST_FLOOR}"
 
 
-AUTO_FLOOR = 0.85  # measured 0.859 on the whole half
-FAST_FLOOR = 0.82  # measured 0.830 on the whole half
+AUTO_FLOOR = 0.87  # measured 0.880 on these 299 pages (trafilatura 0.819)
+FAST_FLOOR = 0.84  # measured 0.850 on these 151 pages

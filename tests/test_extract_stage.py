@@ -138,6 +138,28 @@ def test_app_shell_with_only_a_script_notice_has_no_main_text(extractor, notice)
     page = f"<html><body><noscript>{notice}</noscript><div id='root'></div></body></html>"
     doc = run(html_doc(page), extractor=extractor)
     assert doc.verdict.reason == "no_main_text"
+    assert doc.verdict.details["why"] == "script_shell"
+
+
+@pytest.mark.parametrize(
+    "wall",
+    [
+        "<h2>Sign in to continue reading</h2><form><input name=email><button>Log in</button>"
+        "</form><a href=/join>Create an account</a>",
+        "<p>We value your privacy. We and our partners use cookies to personalise content.</p>"
+        "<button>Accept all cookies</button><button>Cookie settings</button>",
+        "<h1>One more step</h1><p>Please verify you are a human to access this page.</p>",
+    ],
+)
+def test_a_wall_instead_of_the_page_has_no_main_text_and_says_so(wall):
+    doc = run(html_doc(f"<html><head><title>News</title></head><body>{wall}</body></html>"))
+    assert doc.verdict.reason == "no_main_text" and doc.verdict.details["why"] == "wall"
+
+
+def test_an_article_that_mentions_cookies_is_not_a_wall():
+    page = ARTICLE.replace("<body>", "<body><p>Accept all cookies to see the video.</p>")
+    doc = run(html_doc(page))
+    assert doc.kept and "sandbags" in doc.text
 
 
 def test_script_notice_beside_real_content_is_kept_with_it():

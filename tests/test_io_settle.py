@@ -86,3 +86,25 @@ def test_settled_types_and_an_interrupted_settle_resumes_to_the_same_bytes(
     assert (cut / "schema.json").read_bytes() == (whole / "schema.json").read_bytes()
     assert not list((cut / ".tamis" / "staging").rglob("*.jsonl.zst"))
     assert tamis("verify", cut) == 0
+
+
+def test_a_run_with_extract_settles_without_rewriting_shards(shared_data, tmp_path, monkeypatch):
+    """``extract`` declares the ``meta`` fields it adds (title, published...), so writers give
+    every record them from the start and no shard of a crawl run is rewritten at settling."""
+    rewritten: list[Path] = []
+    real_rewrite = settle._rewrite
+
+    def recording_rewrite(path, *args):
+        rewritten.append(path)
+        real_rewrite(path, *args)
+
+    monkeypatch.setattr(settle, "_rewrite", recording_rewrite)
+    warc = shared_data / "warc" / "cc-sample-0001.warc.gz"
+    out = tmp_path / "out"
+    code = tamis(
+        "clean", warc, "-o", out, "--stages", "extract", "--workers", "1", "--quiet", "--no-report"
+    )
+    assert code == 0
+    kept = read_records(shard_files(out, "kept")[0])
+    assert any(r["meta"].get("title") for r in kept)
+    assert rewritten == []

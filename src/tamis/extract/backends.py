@@ -64,12 +64,15 @@ def _collapse_white_space(element: Any) -> None:
             node.tail = _WHITE_SPACE.sub(" ", node.tail)
 
 
-def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = False) -> str:
+def trafilatura_text(
+    html: str | Any, *, mode: str = "default", fast: bool = False, comments: bool = True
+) -> str:
     """trafilatura's main text (``mode`` default, precision or recall), a blank line between
     its blocks. trafilatura's own text output ends every line alike, so a code block or a
     list came out with a blank line after each of its lines, and it can glue a block's first
     word to the last of the block before ("ebuild --helpusage"); rendering each element of
-    its result on its own keeps the blocks apart and each block whole."""
+    its result on its own keeps the blocks apart and each block whole. ``comments`` keeps the
+    readers' comments trafilatura finds below an article."""
     import trafilatura
     from trafilatura.utils import normalize_unicode
     from trafilatura.xml import xmltotxt
@@ -80,7 +83,7 @@ def trafilatura_text(html: str | Any, *, mode: str = "default", fast: bool = Fal
         fast=fast,
         favor_precision=mode == "precision",
         favor_recall=mode == "recall",
-        include_comments=True,
+        include_comments=comments,
         include_tables=True,
         deduplicate=False,
     )

@@ -6,9 +6,13 @@ on whole kinds of page: trafilatura keeps one node of a listing, a product grid 
 with small models over generic signals (a block's DOM context, its links and punctuation, what
 the heuristics kept), so the result takes what each gets right:
 
-* ``auto`` (the default) starts from trafilatura's fast precision mode and adds the blocks it
-  missed, as boosted trees over the signals of :mod:`tamis.extract.blocks` and the score of
-  each block's own words (:mod:`tamis.extract.lexicon`) decide;
+* ``auto`` (the default) chooses per page what the markup says first: a page that says it is an
+  article (JSON-LD ``NewsArticle``/``BlogPosting``..., Open Graph ``article``) takes trafilatura's
+  default mode, built for articles (its headline, which is metadata, dropped); any other page
+  starts from trafilatura's fast precision mode and adds the blocks it missed, as boosted trees
+  over the signals of :mod:`tamis.extract.blocks` and the score of each block's own words
+  (:mod:`tamis.extract.lexicon`) decide. Readers' comments are left out unless asked for, and
+  the publisher's JSON-LD body replaces a text much shorter than it;
 * ``fast`` (:mod:`tamis.extract.fast`) uses no trafilatura at all: one resiliparse pass over the
   whole page, each line kept or dropped by a small line model.
 
@@ -54,6 +58,34 @@ def is_script_notice(text: str) -> bool:
     )
 
 
+#: what a wall says instead of the page: a login, paywall or cookie-consent wall served to a
+#: crawler; a page whose whole text is this short and says so has no main text
+_WALL = re.compile(
+    r"(?:sign|log)\s?in\s+to\s+(?:continue|view|read|see|access)|create\s+(?:a\s+free\s+|an\s+)"
+    r"account\s+to\s+(?:continue|read|view)|subscribe\s+to\s+(?:continue|keep)\s+reading"
+    r"|(?:accept|allow)\s+(?:all\s+)?cookies|cookie\s+(?:consent|preferences|settings)"
+    r"|\buse\s+cookies|value\s+your\s+privacy"
+    r"|verify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human|are\s+you\s+a\s+robot",
+    re.IGNORECASE,
+)
+#: a whole text this short can be a wall and nothing else
+WALL_WORDS = 60
+
+
+def why_empty(text: str) -> str | None:
+    """Why a page's text is no main text, or None when it is one: ``script_shell`` (only a
+    "needs JavaScript" notice), ``wall`` (only a login, paywall, robot-check or cookie-consent
+    wall), ``no_text`` (nothing at all)."""
+    if not text.strip():
+        return "no_text"
+    if is_script_notice(text):
+        return "script_shell"
+    if len(text) <= 25 * WALL_WORDS and len(_WORD.findall(text)) <= WALL_WORDS:
+        if _WALL.search(text):
+            return "wall"
+    return None
+
+
 @dataclass(slots=True)
 class Extraction:
     text: str
@@ -65,6 +97,8 @@ class Extraction:
     blocks_total: int = 0
     #: blocks the model added to the base extractor's text
     blocks_added: int = 0
+    #: why ``text`` is empty (:func:`why_empty`), None when the page has main text
+    empty_because: str | None = None
 
 
 #: resiliparse separates the cells of a table row by two tabs (four across an empty cell);
@@ -157,6 +191,10 @@ COVERS_PAGE_SHARE = 0.65
 #: held-out pages (WCXB dev half B 0.853 vs 0.854; bench/results/extract.md)
 BASE_MODE = "precision"
 
+#: readers' comments below an article are not its text: ``auto`` leaves out what trafilatura
+#: finds as comments unless asked to keep them (``extract(..., comments=True)``)
+BASE_COMMENTS = False
+
 
 def _covers_page(base: str, tree: Any) -> bool:
     from tamis.extract.backends import resiliparse_raw
@@ -208,23 +246,38 @@ def chosen_blocks(
     return chosen
 
 
-def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int, int]:
+def _select(
+    tree: Any, info: Any, model_name: str, html: str, comments: bool = BASE_COMMENTS
+) -> tuple[str, int, int]:
     """The base extractor's text plus the blocks it missed that the model says are content.
 
     Letting the model only add was measured to beat letting it choose every block: the base
     heuristics are precise on the content they find, and what they lose is whole regions
     (further sections, list items, posts), which is what the blocks give back.
     """
-    from tamis.extract.blocks import norm
     from tamis.extract.model import load_model
 
     model = load_model(model_name)
-    traf = trafilatura_text(html, mode=BASE_MODE, fast=True) if model.uses_trafilatura else None
+    traf = (
+        trafilatura_text(html, mode=BASE_MODE, fast=True, comments=comments)
+        if model.uses_trafilatura
+        else None
+    )
     if traf and _covers_page(traf, tree):
         return traf, 0, 0
     resi = resiliparse_text(tree)
-    base = traf if traf is not None else resi
     blocks = block_signals(tree, info, resi, traf)
+    text, added = add_missed_blocks(traf, resi, blocks, model)
+    return text, len(blocks.lines), added
+
+
+def add_missed_blocks(traf: str | None, resi: str, blocks: Any, model: Any) -> tuple[str, int]:
+    """``traf`` (or ``resi`` for a model without trafilatura) with the blocks it lacks that
+    ``model`` keeps, and how many were added; resiliparse's text when nothing is left. One
+    function for the stage and the benchmark's folds, so that what is scored is what runs."""
+    from tamis.extract.blocks import norm
+
+    base = traf if traf is not None else resi
     base_norm = norm(base)
     # only blocks the base lacks can be added, so only they are scored
     candidates = [i for i, n in enumerate(blocks.norms) if n not in base_norm]
@@ -238,11 +291,75 @@ def _select(tree: Any, info: Any, model_name: str, html: str) -> tuple[str, int,
     text = _merge(base, blocks.lines, blocks.norms, add, blocks.item_starts) if any(add) else base
     if not text and model.uses_trafilatura:
         text = resi
-    return text, len(blocks.lines), sum(add)
+    return text, sum(add)
 
 
-def extract(html: str, extractor: str = "auto") -> Extraction:
-    """The main text of a page and its metadata; ``text`` is empty when the page has none."""
+#: the publisher's structured text (JSON-LD ``articleBody``, ``Product.description``) replaces
+#: the extracted text when it has at least this many words and the extracted text fewer than
+#: :data:`STRUCTURED_SHARE` of them: a page whose body the DOM does not hold (rendered by script,
+#: behind a "read more") still has its text (chosen on unseen-site folds, bench/results/extract.md)
+STRUCTURED_MIN_WORDS = 50
+STRUCTURED_SHARE = 0.5
+_TAG = re.compile(r"<[^>]{0,500}>")
+
+
+def structured_text(text: str, info: Any) -> str:
+    """``text``, or the page's structured body where the DOM text is missing or much shorter."""
+    from html import unescape
+
+    words = len(_WORD.findall(text))
+    for body in (info.json_ld_body, info.product_description):
+        if not body:
+            continue
+        if "<" in body:  # some publishers put the body's HTML in the JSON-LD string
+            body = _TAG.sub("\n", body)
+        body = tidy(unescape(body))
+        body_words = len(_WORD.findall(body))
+        if body_words >= STRUCTURED_MIN_WORDS and words < STRUCTURED_SHARE * body_words:
+            return body
+    return text
+
+
+#: JSON-LD types of a news or blog article (the narrow set: not ``WebPage``, ``QAPage``...)
+NEWS_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+    }
+)
+
+
+def says_article(info: Any) -> bool:
+    """Whether the page's markup says it is an article (JSON-LD ``NewsArticle``/``BlogPosting``
+    or Open Graph ``article``): ``auto`` then takes trafilatura's default mode, which is built
+    for articles, instead of adding blocks to its precision mode (unseen-site folds and AEB,
+    bench/results/extract.md)."""
+    return info.og_type == "article" or not NEWS_TYPES.isdisjoint(info.json_ld_types)
+
+
+def without_headline(text: str, title: str | None) -> str:
+    """``text`` without its first block when that block is the page's title: trafilatura's
+    default mode keeps an article's ``<h1>``, which is metadata (``title``), not body (WCXB's
+    and AEB's references never start with it)."""
+    if not title:
+        return text
+    from tamis.extract.blocks import norm
+
+    first, _, rest = text.partition("\n\n")
+    if first.count(" ") >= 2 and "\n" not in first and norm(first) in norm(title):
+        return rest
+    return text
+
+
+def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENTS) -> Extraction:
+    """The main text of a page and its metadata; ``text`` is empty when the page has none.
+    ``comments`` keeps the readers' comments trafilatura finds (``auto`` and trafilatura's
+    modes; the peers' own default keeps them)."""
     from tamis.extract.metadata import read_page_info
 
     if extractor not in EXTRACTORS:
@@ -255,13 +372,25 @@ def extract(html: str, extractor: str = "auto") -> Extraction:
 
         text, total, kept = extract_fast(tree, info.json_ld_body)
     elif extractor == "auto":
-        text, total, kept = _select(tree, info, extractor, html)
+        text = ""
+        if says_article(info):
+            text = without_headline(trafilatura_text(html, comments=comments), info.title)
+        if not text:
+            text, total, kept = _select(tree, info, extractor, html, comments)
+        text = structured_text(text, info)
     elif extractor == "resiliparse":
         text = resiliparse_text(tree)
     else:
         mode = extractor.partition("_")[2] or "default"
-        text = trafilatura_text(html, mode=mode)
-    if is_script_notice(text):
+        text = trafilatura_text(html, mode=mode, comments=comments)
+    empty_because = why_empty(text)
+    if empty_because == "no_text":
+        # an extractor that reads no <noscript> or drops short pages still says why: the whole
+        # page's text (only read for pages without text, a few in a hundred)
+        from tamis.extract.backends import resiliparse_raw
+
+        empty_because = why_empty(resiliparse_raw(tree, main_content=False)) or "no_text"
+    if empty_because:
         text = ""
     return Extraction(
         text=text,
@@ -272,4 +401,5 @@ def extract(html: str, extractor: str = "auto") -> Extraction:
         json_ld_types=tuple(dict.fromkeys(info.json_ld_types)),
         blocks_total=total,
         blocks_added=kept,
+        empty_because=empty_because,
     )

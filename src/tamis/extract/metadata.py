@@ -109,6 +109,9 @@ class PageInfo:
     language: str | None = None
     description: str | None = None
     json_ld_body: str | None = None
+    #: the longest JSON-LD ``Product.description`` (kept apart from ``json_ld_body``, whose
+    #: presence in a block is a signal the block models were fitted on)
+    product_description: str | None = None
     json_ld_types: list[str] = field(default_factory=list)
     og_type: str | None = None
 
@@ -209,7 +212,7 @@ def read_page_info(html: str, tree: Any) -> PageInfo:
     info.og_type = (head_meta.get("og:type") or "").lower() or None
 
     scripts = [m.group(1) for m in _JSON_LD.finditer(html)]
-    best = ""
+    best = product = ""
     for node in _parse_json_ld(scripts):
         types = _types(node)
         info.json_ld_types.extend(types)
@@ -219,5 +222,9 @@ def read_page_info(html: str, tree: Any) -> PageInfo:
         if isinstance(body, str) and (not types or _ARTICLE_TYPES.intersection(types)):
             if len(body) > len(best):
                 best = body
+        described = node.get("description")
+        if isinstance(described, str) and "product" in types and len(described) > len(product):
+            product = described
     info.json_ld_body = best.strip() or None
+    info.product_description = product.strip() or None
     return info

@@ -195,10 +195,15 @@ def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
     return {"meta": sorted(meta), "source": sorted(source)}
 
 
-def write_provisional(out: Path, files: list[str], opts: Any) -> None:
+def write_provisional(
+    out: Path, files: list[str], opts: Any, stage_meta: tuple[str, ...] = ()
+) -> None:
+    """The sampled fields, with the ``meta`` fields the run's stages declare they add."""
     from tamis.run.worker import atomic_write, work_dir
 
-    atomic_write(work_dir(out) / PROVISIONAL_FILE, orjson.dumps(sample_fields(files, opts)))
+    fields = sample_fields(files, opts)
+    fields["meta"] = sorted({*fields["meta"], *stage_meta})
+    atomic_write(work_dir(out) / PROVISIONAL_FILE, orjson.dumps(fields))
 
 
 def read_provisional(out: str | Path) -> dict[str, list[str]]:

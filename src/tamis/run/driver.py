@@ -405,7 +405,9 @@ def _run_locked(
     if not resuming or not plan_file.exists():
         atomic_write(plan_file, orjson.dumps([s.to_dict() for s in shards]))
         store.push(f"{WORK}/plan.json")
-    write_provisional(out, files, read_options(cfg))  # fields every record gets (io/settle.py)
+    stage_meta = tuple(f for stage in pipeline.stages for f in stage.meta_fields)
+    # fields every record gets (io/settle.py)
+    write_provisional(out, files, read_options(cfg), stage_meta)
     store.push(PROVISIONAL_REL)
     transient: Counter = Counter()
 

@@ -55,6 +55,10 @@ class Stage:
     #: checks that every registered stage declares it.
     signals: ClassVar[dict[str, Any]]
 
+    #: ``meta`` fields the stage may add to a document: writers give every record these from
+    #: the start (null where absent), so the run's schema settles without rewriting shards
+    meta_fields: ClassVar[tuple[str, ...]] = ()
+
     def signal_types(self) -> dict[str, Any]:
         """The signals of this stage with its options (override when they depend on them)."""
         return type(self).signals

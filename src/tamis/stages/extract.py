@@ -16,12 +16,11 @@ Guards, because one page must never stop a run: a page over ``max_html_bytes`` i
 ``extract_too_large`` before it is parsed (the memory guard), a page that takes longer than
 ``time_limit`` seconds is rejected as ``extract_timeout`` (trafilatura can hang: its issues
 #704 and #216), and an extractor crash is rejected as ``extract_error``; a page that yields no
-text is rejected as ``no_main_text``.
+text is rejected as ``no_main_text``, with why: ``no_text``, ``script_shell`` (only a "needs
+JavaScript" notice) or ``wall`` (only a login, paywall, robot-check or cookie-consent wall).
 """
 
 from __future__ import annotations
-
-import time
 
 from pydantic import Field
 
@@ -34,10 +33,18 @@ class ExtractOptions(StageOptions):
     extractor: Extractor = Field(
         default="auto",
         description=(
-            "auto: trafilatura's precision text plus the blocks it missed, chosen by a model (best"
-            " on mixed pages: forums, listings, products); trafilatura_precision: the article body"
-            " alone, without captions, teasers or comments (best on news articles); fast: 8-9x"
-            " trafilatura's speed, above its quality; the others are the libraries' own modes"
+            "auto: on a page whose markup says it is an article, trafilatura's default mode"
+            " without the headline; elsewhere its precision text plus the blocks it missed,"
+            " chosen by a model (listings, forums, products); the publisher's JSON-LD body where"
+            " the page's text is much shorter; fast: 8-9x trafilatura's speed; the others are"
+            " the libraries' own modes"
+        ),
+    )
+    comments: bool = Field(
+        default=False,
+        description=(
+            "keep the readers' comments below an article (auto and the trafilatura modes);"
+            " by default the text is the article alone"
         ),
     )
     time_limit: float = Field(
@@ -83,8 +90,15 @@ class ExtractStage(Stage):
         "text_chars": int,
         "blocks_total": int,
         "blocks_added": int,
-        "seconds": float,
     }
+    meta_fields = (
+        "title",
+        "language_hint",
+        "published",
+        "json_ld_types",
+        "content_type",
+        "extracted_from",
+    )
 
     def process(self, doc: Document) -> None:
         opts: ExtractOptions = self.options  # type: ignore[assignment]
@@ -106,9 +120,10 @@ class ExtractStage(Stage):
         from tamis.extract.core import extract
         from tamis.extract.guard import PageTimeout, run_with_time_limit
 
-        started = time.perf_counter()
         try:
-            result = run_with_time_limit(lambda: extract(html, opts.extractor), opts.time_limit)
+            result = run_with_time_limit(
+                lambda: extract(html, opts.extractor, comments=opts.comments), opts.time_limit
+            )
         except PageTimeout:
             doc.reject(
                 self.name,
@@ -119,7 +134,6 @@ class ExtractStage(Stage):
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop the run
             doc.reject(self.name, "extract_error", {"error": f"{type(exc).__name__}: {exc}"})
             return
-        seconds = time.perf_counter() - started
         doc.signal(
             self.name,
             extractor=result.extractor,
@@ -127,7 +141,6 @@ class ExtractStage(Stage):
             text_chars=len(result.text),
             blocks_total=result.blocks_total,
             blocks_added=result.blocks_added,
-            seconds=round(seconds, 4),
         )
         for key, value in (
             ("title", result.title),
@@ -139,7 +152,11 @@ class ExtractStage(Stage):
         if result.json_ld_types:
             doc.meta["json_ld_types"] = list(result.json_ld_types)
         if not result.text.strip():
-            doc.reject(self.name, "no_main_text", {"html_chars": len(html)})
+            doc.reject(
+                self.name,
+                "no_main_text",
+                {"html_chars": len(html), "why": result.empty_because or "no_text"},
+            )
             return
         doc.apply(
             self.name,
