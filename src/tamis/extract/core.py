@@ -179,7 +179,8 @@ def block_signals(tree: Any, info: Any, resi: str, traf: str | None) -> Any:
 
 
 #: when the base text already holds this share of the page's words, the block stage is skipped.
-#: Measured on WCXB dev (bench/results/extract.md): pages skipped / overall F1 at 0.5
+#: Measured on WCXB dev split by page, before the folds by site (in git history of
+#: bench/results/extract.md): pages skipped / overall F1 at 0.5
 #: 53% / 0.8626, 0.6 45% / 0.8645, 0.65 41% / 0.8649, 0.8 25% / 0.8654, never 0.8659; the
 #: stage is about a third of a page's time where it runs
 COVERS_PAGE_SHARE = 0.65
@@ -188,7 +189,8 @@ COVERS_PAGE_SHARE = 0.65
 #: trafilatura's mode under ``auto``: its fast precision mode. It costs a sixth less than the
 #: balanced mode (no baseline rescue or recall retry, which re-extract exactly the pages where
 #: the block stage adds what was missed), and with the blocks added it scores as well on
-#: held-out pages (WCXB dev half B 0.853 vs 0.854; bench/results/extract.md)
+#: the held-out half of the earlier split by page (WCXB dev half B 0.853 vs 0.854; not yet
+#: re-measured on the folds by site)
 BASE_MODE = "precision"
 
 #: readers' comments below an article are not its text: ``auto`` leaves out what trafilatura
