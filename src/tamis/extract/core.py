@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from tamis.extract.backends import resiliparse_text, tidy, trafilatura_text
+from tamis.extract.metadata import NEWS_TYPES
 
 _WORD = re.compile(r"\w+")
 
@@ -320,20 +321,6 @@ def structured_text(text: str, info: Any) -> str:
         if body_words >= STRUCTURED_MIN_WORDS and words < STRUCTURED_SHARE * body_words:
             return body
     return text
-
-
-#: JSON-LD types of a news or blog article (the narrow set: not ``WebPage``, ``QAPage``...)
-NEWS_TYPES = frozenset(
-    {
-        "article",
-        "newsarticle",
-        "blogposting",
-        "reportagenewsarticle",
-        "analysisnewsarticle",
-        "opinionnewsarticle",
-        "backgroundnewsarticle",
-    }
-)
 
 
 def says_article(info: Any) -> bool:

@@ -29,14 +29,20 @@ _DATE_META = (
     "sailthru.date",
     "parsely-pub-date",
 )
-_ARTICLE_TYPES = {
-    "article",
-    "newsarticle",
-    "blogposting",
-    "reportagenewsarticle",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "backgroundnewsarticle",
+#: JSON-LD types of a news or blog article (the narrow set: not ``WebPage``, ``QAPage``...)
+NEWS_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+    }
+)
+#: every JSON-LD type whose ``articleBody`` is the page's text
+_ARTICLE_TYPES = NEWS_TYPES | {
     "scholarlyarticle",
     "techarticle",
     "socialmediaposting",

@@ -23,6 +23,14 @@ from tamis.stages.base import GlobalStage, StageOptions, register
 SurvivorCriterion = Literal["quality", "length", "order"]
 
 
+def check_lsh_layout(bands: int | None, rows: int | None, num_perm: int) -> None:
+    """An LSH layout given by hand must be whole and fit in the signature."""
+    if (bands is None) != (rows is None):
+        raise ValueError("give both bands and rows, or neither (derived from threshold)")
+    if bands is not None and rows is not None and bands * rows > num_perm:
+        raise ValueError(f"bands x rows ({bands * rows}) exceeds num_perm ({num_perm})")
+
+
 class _SurvivorOptions(StageOptions):
     """What every document-level dedup stage shares: survivors, memory, indexes."""
 
@@ -307,16 +315,7 @@ class MinhashDedup(_DocDedup):
 
         @model_validator(mode="after")
         def _layout(self) -> MinhashDedup.Options:
-            if (self.bands is None) != (self.rows is None):
-                raise ValueError("give both bands and rows, or neither (derived from threshold)")
-            if (
-                self.bands is not None
-                and self.rows is not None
-                and self.bands * self.rows > self.num_perm
-            ):
-                raise ValueError(
-                    f"bands x rows ({self.bands * self.rows}) exceeds num_perm ({self.num_perm})"
-                )
+            check_lsh_layout(self.bands, self.rows, self.num_perm)
             return self
 
     def __init__(self, options: StageOptions | None = None) -> None:

@@ -21,7 +21,7 @@ from pydantic import Field, model_validator
 
 from tamis.document import Document
 from tamis.stages.base import StageOptions, register
-from tamis.stages.dedup import _DocDedup, _SurvivorOptions
+from tamis.stages.dedup import _DocDedup, _SurvivorOptions, check_lsh_layout
 
 #: aligned sentence pairs kept as evidence per removed copy
 EVIDENCE_PAIRS = 3
@@ -89,15 +89,10 @@ class RewriteDedup(_DocDedup):
 
         @model_validator(mode="after")
         def _layout(self) -> RewriteDedup.Options:
-            if (self.bands is None) != (self.rows is None):
-                raise ValueError("give both bands and rows, or neither (derived from threshold)")
+            check_lsh_layout(self.bands, self.rows, self.num_perm)
             if self.report_threshold > self.threshold:
                 raise ValueError(
                     f"report_threshold ({self.report_threshold}) exceeds threshold ({self.threshold})"
-                )
-            if self.bands and self.rows and self.bands * self.rows > self.num_perm:
-                raise ValueError(
-                    f"bands x rows ({self.bands * self.rows}) exceeds num_perm ({self.num_perm})"
                 )
             return self
 
