@@ -1,0 +1,311 @@
+"""The whole default recipe, as users run it: this tree against an earlier commit, and against
+datatrove's four quality filters alone, on the same documents.
+
+Each side is a `tamis clean INPUT -o OUT --workers N` process (the default recipe, the report
+included), run from its own source tree through the same virtual environment, so the two sides
+differ only in tamis's code. The sides alternate within each round (which goes first swaps every
+round) and the best round of each is kept. Every run's kept, rejected and quarantined records are
+compared byte for byte (decompressed) with the earlier commit's: a speed change must change no
+output.
+
+Corpora (read from ../shared/data, never copied):
+* imdb: `text/imdb-reviews.jsonl.zst`, 75,000 user reviews;
+* reuters: `text/reuters-21578.jsonl.zst`, 14,110 wire stories;
+* cc-text: the main text of web pages: WCXB dev's `main_content` (1,497 pages), the AEB
+  `articleBody` (181), Common Crawl's `cc-en-head` (20) and the DCLM human-judged crawl documents
+  (499), written once to bench/work/recipe/cc-text.jsonl.zst.
+* imdb-25k: the first 25,000 reviews (32 MB of JSONL) as one file, for 1 against 2 workers.
+
+    .venv/bin/python bench/bench_recipe.py                 # against 61cc5d3, 2 rounds
+    .venv/bin/python bench/bench_recipe.py --base REV --rounds 3 --sets imdb,reuters
+
+Results go to bench/results/recipe.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import orjson
+import zstandard
+from machine import cpu_model
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+WORK = ROOT / "bench" / "work" / "recipe"
+RESULTS = ROOT / "bench" / "results" / "recipe.md"
+BASE_REV = "61cc5d3"
+RUN = "import sys; from tamis.cli import main; sys.exit(main())"
+
+
+# --- corpora -------------------------------------------------------------------------------------
+
+
+def _write_zst(path: Path, records) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh, zstandard.ZstdCompressor(level=3).stream_writer(fh) as zw:
+        for rec in records:
+            zw.write(orjson.dumps(rec) + b"\n")
+    return path
+
+
+def _cc_text_records():
+    gt = DATA / "extraction" / "wcxb-dev" / "ground-truth"
+    for path in sorted(gt.glob("*.json")):
+        page = json.loads(path.read_text(encoding="utf-8"))
+        text = page["ground_truth"].get("main_content") or ""
+        if text.strip():
+            yield {"id": f"wcxb-{path.stem}", "text": text, "url": page.get("url")}
+    aeb = json.loads((DATA / "extraction" / "scrapinghub-aeb" / "ground-truth.json").read_text())
+    for key in sorted(aeb):
+        text = aeb[key].get("articleBody") or ""
+        if text.strip():
+            yield {"id": f"aeb-{key[:16]}", "text": text}
+    for path in sorted((DATA / "text").glob("cc-en-head-*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for rec in map(json.loads, fh):
+                yield {"id": f"cc-{rec['id']}", "text": rec["text"]}
+    with (DATA / "quality" / "dclm-human-majority.jsonl").open(encoding="utf-8") as fh:
+        for i, rec in enumerate(map(json.loads, fh)):
+            yield {"id": f"dclm-{i}", "text": rec["text"], "url": rec.get("url")}
+
+
+def _head(path: Path, n: int):
+    with open(path, "rb") as fh:
+        reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(fh), "utf-8")
+        for _, line in zip(range(n), reader, strict=False):
+            yield orjson.loads(line)
+
+
+def corpora() -> dict[str, Path]:
+    imdb = DATA / "text" / "imdb-reviews.jsonl.zst"
+    sets = {"imdb": imdb, "reuters": DATA / "text" / "reuters-21578.jsonl.zst"}
+    cc = WORK / "cc-text.jsonl.zst"
+    if not cc.exists():
+        _write_zst(cc, _cc_text_records())
+    sets["cc-text"] = cc
+    head = WORK / "imdb-25k.jsonl.zst"
+    if not head.exists():
+        _write_zst(head, _head(imdb, 25_000))
+    sets["imdb-25k"] = head
+    return sets
+
+
+def count_records(path: Path) -> tuple[int, int]:
+    """(records, bytes of text) of a .jsonl.zst corpus."""
+    n = chars = 0
+    with open(path, "rb") as fh:
+        reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(fh), "utf-8")
+        for line in reader:
+            n += 1
+            chars += len(orjson.loads(line)["text"].encode("utf-8"))
+    return n, chars
+
+
+# --- the two trees -------------------------------------------------------------------------------
+
+
+def base_tree(rev: str) -> Path:
+    """The earlier commit's src/ unpacked once under bench/work/recipe/."""
+    full = subprocess.check_output(["git", "rev-parse", rev], cwd=ROOT, text=True).strip()
+    dest = WORK / f"tree-{full[:10]}"
+    if not (dest / "src" / "tamis").is_dir():
+        blob = subprocess.check_output(["git", "archive", full, "src"], cwd=ROOT)
+        with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+            tar.extractall(dest, filter="data")
+    return dest
+
+
+def run_side(tree: Path, corpus: Path, out: Path, workers: int) -> dict:
+    """One `tamis clean` process; wall, CPU (user+sys of the process and its workers) and the
+    peak resident memory of the largest process."""
+    shutil.rmtree(out, ignore_errors=True)
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+    cmd = [sys.executable, "-c", RUN, "clean", str(corpus), "-o", str(out)]
+    cmd += ["--workers", str(workers)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{tree.name} failed on {corpus.name}: {proc.stderr.read().decode()}")
+    proc.stderr.close()
+    run = json.loads((out / "run.json").read_text())
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "run_seconds": run["seconds"],
+        "stage_seconds": run.get("stage_seconds", {}),
+    }
+
+
+def record_files(out: Path) -> dict[str, bytes]:
+    """Every output record file of a run, decompressed, by its path under OUT."""
+    files = {}
+    for folder in ("kept", "rejected", "quarantine"):
+        for path in sorted((out / folder).rglob("*")):
+            if not path.is_file():
+                continue
+            raw = path.read_bytes()
+            if path.suffix == ".zst":
+                raw = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw)).read()
+            elif path.suffix == ".gz":
+                raw = gzip.decompress(raw)
+            files[str(path.relative_to(out))] = raw
+    return files
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    fa, fb = record_files(a), record_files(b)
+    diffs = [f"only in {a.name}: {p}" for p in sorted(set(fa) - set(fb))]
+    diffs += [f"only in {b.name}: {p}" for p in sorted(set(fb) - set(fa))]
+    diffs += [f"differs: {p}" for p in sorted(set(fa) & set(fb)) if fa[p] != fb[p]]
+    return diffs
+
+
+# --- datatrove's four filters --------------------------------------------------------------------
+
+
+def datatrove_docs_per_second(corpus: Path, every: int) -> tuple[int, float]:
+    """datatrove 0.10.1's GopherQuality -> GopherRepetition -> C4Quality -> FineWebQuality on
+    every ``every``-th record, in this process (one core); (documents, documents per second)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_quality import datatrove_filters, run_datatrove_chain
+
+    docs = []
+    with open(corpus, "rb") as fh:
+        reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(fh), "utf-8")
+        for i, line in enumerate(reader):
+            if i % every == 0:
+                rec = orjson.loads(line)
+                docs.append((str(rec.get("id", i)), rec["text"], {}))
+    filters = datatrove_filters()
+    run_datatrove_chain(filters, docs[:50])  # spaCy and the filters' lazy parts loaded first
+    t0 = time.perf_counter()
+    run_datatrove_chain(filters, docs)
+    return len(docs), len(docs) / (time.perf_counter() - t0)
+
+
+# --- the report ------------------------------------------------------------------------------------
+
+
+def best(rounds: list[dict]) -> dict:
+    return min(rounds, key=lambda r: r["wall"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--base", default=BASE_REV)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--sets", default="imdb,reuters,cc-text")
+    ap.add_argument("--no-datatrove", action="store_true")
+    ap.add_argument("--no-workers", action="store_true", help="skip 1 against 2 workers")
+    args = ap.parse_args()
+    if not DATA.is_dir():
+        raise SystemExit(f"{DATA} is absent: this benchmark reads the shared real data")
+    sets = corpora()
+    trees = {"base": base_tree(args.base), "new": ROOT}
+    head = subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True)
+    load = os.getloadavg()[0]
+    rows, speed_rows, diffs_all, stage_rows = [], [], {}, {}
+    every = {"imdb": 25, "reuters": 5, "cc-text": 1}
+    for name in args.sets.split(","):
+        corpus = sets[name]
+        docs, nbytes = count_records(corpus)
+        res: dict[str, list[dict]] = {"base": [], "new": []}
+        for r in range(args.rounds):
+            order = ("base", "new") if r % 2 == 0 else ("new", "base")
+            for side in order:
+                out = WORK / "out" / f"{name}-{side}"
+                res[side].append(run_side(trees[side], corpus, out, 1))
+                print(name, side, f"{res[side][-1]['wall']:.1f} s", flush=True)
+        diffs_all[name] = differences(WORK / "out" / f"{name}-base", WORK / "out" / f"{name}-new")
+        b, n = best(res["base"]), best(res["new"])
+        dt = None
+        if not args.no_datatrove:
+            dt = datatrove_docs_per_second(corpus, every[name])
+        rows.append((name, docs, nbytes, b, n, dt))
+        stage_rows[name] = (b["stage_seconds"], n["stage_seconds"])
+    if not args.no_workers:
+        corpus = sets["imdb-25k"]
+        for side in ("base", "new"):
+            one = run_side(trees[side], corpus, WORK / "out" / f"w1-{side}", 1)
+            two = run_side(trees[side], corpus, WORK / "out" / f"w2-{side}", 2)
+            same = not differences(WORK / "out" / f"w1-{side}", WORK / "out" / f"w2-{side}")
+            speed_rows.append((side, one, two, same))
+            print("workers", side, f"{one['wall']:.1f} s / {two['wall']:.1f} s", flush=True)
+
+    lines = [
+        "# The default recipe: whole runs, this tree against an earlier commit",
+        "",
+        f"- machine: {os.cpu_count()} CPUs, {cpu_model()}; python {platform.python_version()}",
+        f"- trees: base = `{args.base}`, new = `{head.strip()}` (the working tree); load average "
+        f"at start {load:.1f}",
+        f"- command: `python bench/bench_recipe.py --base {args.base} --rounds {args.rounds}`",
+        "- each side is `tamis clean CORPUS -o OUT --workers 1` (default recipe, report included);"
+        f" the sides alternate, {args.rounds} rounds, best wall of each; docs/s = records / wall."
+        " None of these corpora was used to tune the changes measured here beyond the profile"
+        " that found the costs (IMDb, 15,000 reviews).",
+        "",
+        "| corpus | docs | MB | base docs/s | new docs/s | speed-up (wall) | speed-up (CPU) | "
+        "base peak RSS MB | new peak RSS MB | datatrove 4 filters docs/s | new / datatrove | "
+        "outputs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, docs, nbytes, b, n, dt in rows:
+        same = "identical" if not diffs_all[name] else f"{len(diffs_all[name])} files differ"
+        dt_cells = "– | –"
+        if dt:
+            dt_cells = (
+                f"{dt[1]:.0f} (every {every[name]}th: {dt[0]}) | {docs / n['wall'] / dt[1]:.1f}x"
+            )
+        lines.append(
+            f"| {name} | {docs:,} | {nbytes / 1e6:.1f} | {docs / b['wall']:.0f} | "
+            f"{docs / n['wall']:.0f} | {b['wall'] / n['wall']:.2f}x | {b['cpu'] / n['cpu']:.2f}x | "
+            f"{b['rss_mb']:.0f} | {n['rss_mb']:.0f} | {dt_cells} | {same} |"
+        )
+    lines += ["", "## Where the time goes (run.json stage_seconds, best round, seconds)", ""]
+    for name, (sb, sn) in stage_rows.items():
+        keys = sorted(set(sb) | set(sn), key=lambda k: -max(sb.get(k, 0), sn.get(k, 0)))
+        lines.append(
+            f"**{name}**: "
+            + ", ".join(
+                f"{k} {sb.get(k, 0):.1f} → {sn.get(k, 0):.1f}" for k in keys if k != "total"
+            )
+        )
+        lines.append("")
+    if speed_rows:
+        lines += [
+            "## One 32 MB file (the first 25,000 IMDb reviews), 1 and 2 workers",
+            "",
+            "| tree | 1 worker s | 2 workers s | speed-up | peak RSS MB (largest process, 2 workers) |"
+            " outputs 1 = 2 workers |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for side, one, two, same in speed_rows:
+            lines.append(
+                f"| {side} | {one['wall']:.1f} | {two['wall']:.1f} | "
+                f"{one['wall'] / two['wall']:.2f}x | {two['rss_mb']:.0f} | "
+                f"{'identical' if same else 'DIFFER'} |"
+            )
+    for name, diffs in diffs_all.items():
+        if diffs:
+            lines += ["", f"Differences on {name}:", *[f"- {d}" for d in diffs[:20]]]
+    RESULTS.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
