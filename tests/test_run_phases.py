@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import orjson
+import pytest
 import zstandard
 
 from tamis.config import load_config
@@ -89,12 +90,24 @@ def _corpus(shared_data: Path, dest: Path) -> Path:
     return dest
 
 
-def test_shared_phase_gives_the_output_of_separate_phases(shared_data, tmp_path, monkeypatch):
-    corpus = _corpus(shared_data, tmp_path / "in" / "reuters.jsonl")
-    stages = "repair,exact_dedup,minhash_dedup,line_dedup"
-    args = ["--stages", stages, "--workers", "1", "--quiet", "--no-report"]
-    together = tmp_path / "together"
-    assert tamis("clean", corpus, "-o", together, *args) == 0
+STAGES = ["--stages", "repair,exact_dedup,minhash_dedup,line_dedup"]
+ARGS = ["--workers", "1", "--quiet", "--no-report"]
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_data, tmp_path_factory) -> Path:
+    return _corpus(shared_data, tmp_path_factory.mktemp("in") / "reuters.jsonl")
+
+
+@pytest.fixture(scope="module")
+def together(corpus, tmp_path_factory) -> Path:
+    """The run with exact, MinHash and line dedup observing in one phase."""
+    out = tmp_path_factory.mktemp("together") / "out"
+    assert tamis("clean", corpus, "-o", out, *STAGES, *ARGS) == 0
+    return out
+
+
+def test_shared_phase_gives_the_output_of_separate_phases(corpus, together, tmp_path, monkeypatch):
     assert sorted(p.name for p in (together / ".tamis").iterdir() if p.is_dir()) == [
         "phase0",
         "phase1",
@@ -103,7 +116,7 @@ def test_shared_phase_gives_the_output_of_separate_phases(shared_data, tmp_path,
     monkeypatch.setattr(_DocDedup, "rejects_only", False)
     monkeypatch.setattr(worker, "_PIPELINES", {})  # the workers' pipelines built anew
     apart = tmp_path / "apart"
-    assert tamis("clean", corpus, "-o", apart, *args) == 0
+    assert tamis("clean", corpus, "-o", apart, *STAGES, *ARGS) == 0
     assert len([p for p in (apart / ".tamis").iterdir() if p.name.startswith("phase")]) == 4
     assert output_digest(together) == output_digest(apart)
     stats = orjson.loads((together / "stats.json").read_bytes())
@@ -112,3 +125,21 @@ def test_shared_phase_gives_the_output_of_separate_phases(shared_data, tmp_path,
     assert removed["exact_dedup"] >= 60 + 30 and removed["minhash_dedup"] >= 50
     assert stats["dedup"]["minhash_dedup"]["documents"] == 450 - removed["exact_dedup"]
     assert (together / "dedup-index" / "minhash_dedup").is_dir()
+
+
+def test_a_run_stopped_between_two_merges_resumes_to_the_same_output(
+    corpus, together, tmp_path, monkeypatch
+):
+    out = tmp_path / "out"
+
+    def stop(self, states, workdir):
+        raise KeyboardInterrupt  # the driver stopped after exact's merge, during MinHash's
+
+    with monkeypatch.context() as patch:
+        patch.setattr(stage_class("minhash_dedup"), "merge", stop)
+        assert tamis("clean", corpus, "-o", out, *STAGES, *ARGS) != 0
+    assert (out / ".tamis" / "phase0" / "decision.pkl").exists()
+    assert not (out / ".tamis" / "phase0" / "decision1.pkl").exists()
+    # the rerun reads exact's decision back for the documents MinHash must leave out
+    assert tamis("clean", corpus, "-o", out, *STAGES, *ARGS) == 0
+    assert output_digest(out) == output_digest(together)
