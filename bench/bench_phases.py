@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from machine import cpu_model
 
@@ -32,7 +33,26 @@ WORK = HERE / "work" / "phases"
 CLI = "import sys; from tamis.cli import main; sys.exit(main())"
 
 
-def one_run(src: Path, inputs: list[str], out: Path) -> dict[str, float]:
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _newest(folder: Path) -> str:
+    try:
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        return str(max(files, key=lambda p: p.stat().st_mtime).relative_to(folder))
+    except (OSError, ValueError):
+        return ""
+
+
+def one_run(src: Path, inputs: list[str], out: Path) -> dict[str, Any]:
     if out.exists():
         shutil.rmtree(out)
     env = {**os.environ, "PYTHONPATH": str(src)}
@@ -40,7 +60,15 @@ def one_run(src: Path, inputs: list[str], out: Path) -> dict[str, float]:
     cmd += ["--workers", "1", "--quiet", "--no-report"]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak, where = 0, ""
+    while True:  # the peak's place: the newest file of the run's work state at that moment
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        rss = _rss_kb(proc.pid)
+        if rss > peak:
+            peak, where = rss, _newest(out / ".tamis")
+        time.sleep(0.25)
     wall = time.perf_counter() - t0
     if status != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({status})")
@@ -53,6 +81,7 @@ def one_run(src: Path, inputs: list[str], out: Path) -> dict[str, float]:
         "stages": stages,
         "outside": facts["seconds"] - stages,
         "rss_mb": usage.ru_maxrss / 1024,
+        "peak_at": where,
         "docs": json.loads((out / "manifest.json").read_text())["counts"]["input"],
     }
 
@@ -70,7 +99,8 @@ def main() -> int:
         for name in order:
             res = one_run(sides[name], args.inputs, WORK / name.replace(" ", "-"))
             runs[name].append(res)
-            print(f"round {r + 1} {name}: " + json.dumps({k: round(v, 1) for k, v in res.items()}))
+            shown = {k: round(v, 1) if isinstance(v, float) else v for k, v in res.items()}
+            print(f"round {r + 1} {name}: " + json.dumps(shown), flush=True)
     load = os.getloadavg()
     print(f"\nmachine: {os.cpu_count()} cores, {cpu_model()}; load average {load[0]:.1f}")
     print(f"inputs: {' '.join(args.inputs)}; {args.rounds} rounds interleaved, best of each\n")
@@ -80,7 +110,7 @@ def main() -> int:
     )
     print("|---|---|---|---|---|---|---|---|")
     for name, rs in runs.items():
-        best = {k: min(r[k] for r in rs) for k in rs[0]}
+        best = {k: min(r[k] for r in rs) for k in rs[0] if k != "peak_at"}
         print(
             f"| {name} | {best['wall']:.1f} | {best['cpu']:.1f} | {best['run']:.1f} "
             f"| {best['stages']:.1f} | {best['outside']:.1f} "

@@ -51,7 +51,7 @@ def documents(draw) -> Document:
     )
     cut = draw(st.integers(0, len(text)))
     doc.apply("s", [Replacement(cut, len(text), draw(st.text(max_size=5)), "r", "why")])
-    doc.signal("q", **draw(st.dictionaries(st.text(min_size=1, max_size=5), values, max_size=3)))
+    doc.signals["q"] = draw(st.dictionaries(st.text(max_size=5), values, max_size=3))
     if draw(st.booleans()):
         doc.reject("q", "low", draw(values))
     return doc
@@ -77,7 +77,7 @@ def test_quarantine_records_pass_through_in_order(tmp_path):
     assert back[1] == quarantined and [back[0].id, back[2].id] == ["a", "b"]
 
 
-def test_a_spill_cut_short_or_of_another_version_is_refused(tmp_path):
+def test_a_spill_cut_short_damaged_or_of_another_version_is_refused(tmp_path):
     path = tmp_path / "s.spill.zst"
     _write(path, [[Document(str(i), "text " * 50, {"path": "p", "index": i}) for i in range(9)]])
     data = path.read_bytes()
@@ -86,6 +86,7 @@ def test_a_spill_cut_short_or_of_another_version_is_refused(tmp_path):
         (data[: len(MAGIC) + 4], "cut short in a frame's length"),
         (data[: len(MAGIC)] + b"\x09" + data[len(MAGIC) + 1 :], "spill version 9"),
         (b"{" + data[1:], "not a spill"),
+        (data[:-20] + bytes(b ^ 0x5A for b in data[-20:-10]) + data[-10:], "a damaged frame"),
     ):
         path.write_bytes(broken)
         with pytest.raises(SpillError, match=why):

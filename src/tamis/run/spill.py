@@ -37,7 +37,7 @@ class SpillWriter:
 
     def __init__(self, fh: IO[bytes]) -> None:
         self.fh = fh
-        self._cctx = zstandard.ZstdCompressor(level=LEVEL)
+        self._cctx = zstandard.ZstdCompressor(level=LEVEL, write_checksum=True)
         fh.write(MAGIC + bytes([VERSION]))
 
     def write(self, items: list[Document | dict[str, Any]]) -> None:
@@ -67,7 +67,7 @@ def read_spill(path: Path) -> Iterator[Document | dict[str, Any]]:
                 raise SpillError("cut short in a frame")
             try:
                 items = pickle.loads(dctx.decompress(frame))
-            except (zstandard.ZstdError, pickle.UnpicklingError, EOFError) as exc:
+            except Exception as exc:  # a damaged frame fails in zstd (checksum) or in pickle
                 raise SpillError(f"a damaged frame ({type(exc).__name__})") from None
             for it in items:
                 yield it if type(it) is dict else from_state(it)
