@@ -83,3 +83,23 @@ def test_empty_objects_and_all_null_fields_are_text():
     assert finalise(infer({})) == "string"
     assert finalise(kind_of([{"a": None}, {"a": None}])) == ["struct", {"a": "string"}, False]
     assert finalise(infer([[]])) == ["list", ["list", "string"]]
+
+
+declared_kinds = st.sampled_from(
+    ["int", "float", "string", "bool", ["list", "int"], ["struct", {"a": "float"}, False]]
+)
+signal_rows = st.lists(
+    st.dictionaries(st.sampled_from(["p", "q", "r"]), json_values, max_size=3), max_size=8
+)
+
+
+@given(st.dictionaries(st.sampled_from(["p", "q", "r"]), declared_kinds, min_size=3), signal_rows)
+def test_signals_written_as_each_value_converted_alone(decl, rows):
+    from tamis.io.schema import signals_out
+
+    declared = {"stage": decl}
+    for row in rows:  # the same declarations each time: rows of known shapes take a shortcut
+        got = signals_out({"stage": row}, declared)
+        want = {"stage": {name: convert(row.get(name), k) for name, k in decl.items()}}
+        assert got == want
+        assert [type(v) for v in got["stage"].values()] == [type(v) for v in want["stage"].values()]

@@ -283,7 +283,7 @@ def test_damaged_marker_is_redone_and_missing_spill_names_what_to_delete(
     assert res.returncode == 1
     line = one_line(res.stderr)
     hint = out / ".tamis" / "phase0" / "00002.done.json"
-    assert "00002.spill.jsonl.zst is missing" in line and f"delete {hint}" in line
+    assert "00002.spill.zst is missing" in line and f"delete {hint}" in line
     hint.unlink()
     _rerun_matches(corpus, out, reference)
 

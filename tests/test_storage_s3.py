@@ -147,7 +147,7 @@ def test_same_records_from_s3_as_from_local_files(corpus, config, base_run, tmp_
     # the work state lives with OUT, and nothing of a finished run's spills is left there
     names = fs.find("tamis-corpus/base/.tamis")
     assert any(n.endswith(".done.json") for n in names)
-    assert not any(n.endswith(".spill.jsonl.zst") or n.endswith(".state.pkl") for n in names)
+    assert not any(n.endswith(".spill.zst") or n.endswith(".state.pkl") for n in names)
 
 
 def test_verify_on_s3_reads_there_and_catches_a_damaged_object(corpus, base_run, capsys):

@@ -170,11 +170,22 @@ class Document:
         """The output record. A rejected document carries its original text."""
         return self._record(self.original_text() if self.verdict.status == REJECTED else self.text)
 
-    def to_state(self) -> dict[str, Any]:
-        """Exact in-flight state (text as edited so far), for the spill between phases."""
-        rec = self._record(self.text)
-        rec["order"] = list(self.order)
-        return rec
+    def to_state(self) -> tuple:
+        """Exact in-flight state (text as edited so far), for the spill between phases: a tuple
+        of plain values that pickle writes and reads in C (:mod:`tamis.run.spill`)."""
+        verdict = self.verdict
+        return (
+            self.id,
+            self.text,
+            self.source,
+            self.meta,
+            [(e.stage, e.rule, e.pos, e.removed, e.inserted, e.reason) for e in self.edits],
+            self.signals,
+            None
+            if verdict is KEPT_VERDICT
+            else (verdict.status, verdict.stage, verdict.reason, verdict.details),
+            self.order,
+        )
 
     def _record(self, text: str) -> dict[str, Any]:
         verdict = self.verdict
@@ -189,16 +200,18 @@ class Document:
         }
 
     @classmethod
-    def from_state(cls, rec: dict[str, Any]) -> Document:
+    def from_state(cls, state: tuple) -> Document:
+        """The document :meth:`to_state` saved (a kept one shares :data:`KEPT_VERDICT`)."""
+        doc_id, text, source, meta, edits, signals, verdict, order = state
         return cls(
-            id=rec["id"],
-            text=rec["text"],
-            source=rec["source"],
-            meta=rec["meta"],
-            edits=[Edit.from_dict(e) for e in rec["edits"]],
-            signals=rec["signals"],
-            verdict=Verdict.from_dict(rec["verdict"]),
-            order=tuple(rec["order"]),
+            doc_id,
+            text,
+            source,
+            meta,
+            [Edit(*e) for e in edits],
+            signals,
+            KEPT_VERDICT if verdict is None else Verdict(*verdict),
+            order,
         )
 
 

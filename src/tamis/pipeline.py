@@ -2,9 +2,16 @@
 
 With global stages G1..Gk the stage list ``[a, b, G1, c, G2, d]`` becomes phases
 ``[a, b | observe G1]``, ``[apply G1, c | observe G2]``, ``[apply G2, d]``. Each phase runs
-shard by shard; between phases the driver merges the global stage's shard states. Statistics
+shard by shard; between phases the driver merges the global stages' shard states. Statistics
 are counted here, once, for every stage (as datatrove's base class does), so no stage needs to
 count anything itself.
+
+Global stages that follow one another with no per-document stage between them observe in the
+same phase when the earlier ones only reject (their apply never edits text:
+:attr:`~tamis.stages.base.GlobalStage.rejects_only`) and the later one says it can be merged
+without the documents they reject (:meth:`~tamis.stages.base.GlobalStage.observes_beside`):
+``[a, E, M, b]`` with exact and MinHash dedup is ``[a | observe E, M]``, ``[apply E, M, b]``,
+one read and one spill fewer than a phase each, with the same decisions.
 """
 
 from __future__ import annotations
@@ -22,26 +29,37 @@ from tamis.stages.base import GlobalStage, Stage, build_stages
 @dataclass
 class Phase:
     index: int
-    apply: GlobalStage | None  # the global stage whose decision this phase applies first
+    apply: tuple[GlobalStage, ...]  # the global stages whose decisions this phase applies first
     stages: list[Stage]  # per-document stages, in order
-    observe: GlobalStage | None  # the global stage this phase observes for, at its end
+    observe: tuple[GlobalStage, ...]  # the global stages this phase observes for, at its end
 
     @property
     def final(self) -> bool:
-        return self.observe is None
+        return not self.observe
 
 
 def split_phases(stages: list[Stage]) -> list[Phase]:
     phases: list[Phase] = []
     current: list[Stage] = []
-    pending: GlobalStage | None = None
+    pending: tuple[GlobalStage, ...] = ()
     for stage in stages:
         if isinstance(stage, GlobalStage):
-            phases.append(Phase(len(phases), pending, current, stage))
-            pending, current = stage, []
+            last = phases[-1] if phases else None
+            if (
+                last is not None
+                and not current
+                and all(g.rejects_only for g in last.observe)
+                and stage.observes_beside(last.observe)
+            ):
+                # nothing between them changes what this stage reads: it observes beside them
+                last.observe = (*last.observe, stage)
+                pending = last.observe
+                continue
+            phases.append(Phase(len(phases), pending, current, (stage,)))
+            pending, current = (stage,), []
         else:
             current.append(stage)
-    phases.append(Phase(len(phases), pending, current, None))
+    phases.append(Phase(len(phases), pending, current, ()))
     return phases
 
 
@@ -181,16 +199,22 @@ class Pipeline:
         return signal_kinds([(s.name, s.signal_types()) for s in self.stages])
 
     def run_batch(
-        self, phase: Phase, docs: list[Document], stats: Stats, decision: Any, state: Any
+        self,
+        phase: Phase,
+        docs: list[Document],
+        stats: Stats,
+        decisions: list[Any],
+        states: list[Any],
     ) -> None:
-        """One batch through one phase: apply the previous decision, the stages, then observe."""
-        if phase.apply is not None:
-            run_stage(phase.apply, docs, stats, decision)
+        """One batch through one phase: apply the previous decisions, the stages, then observe."""
+        for stage, decision in zip(phase.apply, decisions, strict=True):
+            run_stage(stage, docs, stats, decision)
         for stage in phase.stages:
             run_stage(stage, docs, stats)
-        if phase.observe is not None:
+        if phase.observe:
             live = [d for d in docs if d.kept]
             if live:
-                t0 = time.perf_counter()
-                phase.observe.observe(live, state)
-                stats.seconds[phase.observe.name + ":observe"] += time.perf_counter() - t0
+                for stage, state in zip(phase.observe, states, strict=True):
+                    t0 = time.perf_counter()
+                    stage.observe(live, state)
+                    stats.seconds[stage.name + ":observe"] += time.perf_counter() - t0

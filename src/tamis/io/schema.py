@@ -228,26 +228,72 @@ def signals_out(
     with every declared signal in its declared type. A signal a stage did not declare is a
     programming error, reported rather than dropped."""
     signals = signals or {}
+    plans = _plans(declared)
     for stage in signals:
-        if stage not in declared:
+        if stage not in plans:
             raise ValueError(
                 f"stage {stage!r} stored signals but declares none; add them to its "
                 "'signals' declaration"
             )
     out: dict[str, Any] = {}
-    for stage, decl in declared.items():
+    for stage, plan in plans.items():
         values = signals.get(stage)
-        if values is None:
-            out[stage] = None
-            continue
-        extra = values.keys() - decl.keys()
-        if extra:
+        out[stage] = None if values is None else plan.row(stage, values)
+    return out
+
+
+_NONE = type(None)
+#: the Python type a value of a scalar kind already has when :func:`kinds.convert` returns it
+#: unchanged (an ``int`` for a ``float`` signal is converted, so it is not listed)
+_AS_IS = {"int": int, "float": float, "string": str, "bool": bool}
+
+
+class _StagePlan:
+    """One stage's declared signals, and the shapes of values already in their types.
+
+    A row whose values all have the type of their declared scalar kind (or are null) is written
+    as it is; :func:`kinds.convert` would return each value unchanged. Such type shapes are
+    remembered, so most rows cost a few C-level maps and one set lookup."""
+
+    __slots__ = ("names", "kinds", "keys", "as_is", "ok")
+
+    def __init__(self, decl: dict[str, Kind]) -> None:
+        self.names = tuple(decl)
+        self.kinds = tuple(decl.values())
+        self.keys = decl.keys()
+        self.as_is = tuple(_AS_IS.get(k) if type(k) is str else None for k in self.kinds)
+        self.ok: set[tuple[type, ...]] = set()
+
+    def row(self, stage: str, values: dict[str, Any]) -> dict[str, Any]:
+        if not values.keys() <= self.keys:
+            extra = values.keys() - self.keys
             raise ValueError(
                 f"stage {stage!r} stored undeclared signals {sorted(extra)}; add them to its "
                 "'signals' declaration"
             )
-        out[stage] = {name: kinds.convert(values.get(name), k) for name, k in decl.items()}
-    return out
+        got = tuple(map(values.get, self.names))
+        shape = tuple(map(type, got))
+        if shape in self.ok:
+            return dict(zip(self.names, got, strict=True))
+        if all(t is _NONE or t is a for t, a in zip(shape, self.as_is, strict=True)):
+            self.ok.add(shape)
+            return dict(zip(self.names, got, strict=True))
+        return {n: kinds.convert(v, k) for n, v, k in zip(self.names, got, self.kinds, strict=True)}
+
+
+_PLANS: dict[int, tuple[dict[str, dict[str, Kind]], dict[str, _StagePlan]]] = {}
+
+
+def _plans(declared: dict[str, dict[str, Kind]]) -> dict[str, _StagePlan]:
+    """The plans of a run's declarations, made once (a writer passes the same dict each time)."""
+    cached = _PLANS.get(id(declared))
+    if cached is not None and cached[0] is declared:
+        return cached[1]
+    plans = {stage: _StagePlan(decl) for stage, decl in declared.items()}
+    if len(_PLANS) >= 16:
+        _PLANS.clear()
+    _PLANS[id(declared)] = (declared, plans)  # the dict itself is kept: its id stays its own
+    return plans
 
 
 def _tree(name: str, k: Kind, pad: str, note: str = "") -> list[str]:

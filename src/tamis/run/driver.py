@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from tamis import __version__
@@ -29,13 +30,14 @@ from tamis.config import ConfigError, PipelineConfig
 from tamis.io import storage
 from tamis.io.output import file_checksum
 from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
-from tamis.pipeline import Pipeline, Stats
+from tamis.pipeline import Phase, Pipeline, Stats
 from tamis.run.executors import InProcessExecutor, LocalExecutor, drain_in_thread, make_queue
 from tamis.run.faults import CorruptState, InputChanged, redo_hint
 from tamis.run.lock import LOCK_NAME, has_entries
 from tamis.run.object_lock import lock_for
 from tamis.run.outstore import OutStore
 from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs
+from tamis.run.remote import pull_decision
 from tamis.run.worker import (
     PROVISIONAL_REL,
     SETTLE_PHASE,
@@ -43,10 +45,13 @@ from tamis.run.worker import (
     Task,
     atomic_write,
     decision_path,
+    load_decision,
     marker_path,
+    merge_dir,
     read_options,
     spill_path,
     state_path,
+    summary_path,
     work_dir,
 )
 
@@ -292,9 +297,11 @@ class _Progress:
             self.progress.stop()
 
 
-def _merge_states(out: Path, phase: int, shards: list[Shard], store: OutStore) -> Iterator[Any]:
+def _merge_states(
+    out: Path, phase: int, shards: list[Shard], store: OutStore, k: int = 0
+) -> Iterator[Any]:
     for s in shards:
-        path = state_path(out, phase, s.ordinal)
+        path = state_path(out, phase, s.ordinal, k)
         if store.remote:
             store.pull(str(path.relative_to(out)))
         try:
@@ -310,6 +317,44 @@ def _merge_states(out: Path, phase: int, shards: list[Shard], store: OutStore) -
                 f"{path} is corrupt ({type(exc).__name__}); " + redo_hint(out, phase, s.ordinal)
             ) from None
         yield state
+
+
+def _merge_phase(out: Path, phase: Phase, shards: list[Shard], store: OutStore) -> None:
+    """Merge the shard states of each global stage ``phase`` observed into its decision.
+
+    The stages are merged in order, each without the documents the earlier ones reject (what
+    it would have observed in a phase of its own, after their apply). A decision already
+    written (a resumed run) is read back instead, for the documents it rejects.
+    """
+    rejected = np.zeros(0, dtype=np.uint64)
+    for k, stage in enumerate(phase.observe):
+        decision_rel = str(decision_path(out, phase.index, k).relative_to(out))
+        later = k + 1 < len(phase.observe)
+        # a later stage needs the arrays of this decision too (a remote OUT's, fetched)
+        done = pull_decision(store, phase.index, k) if later and store.remote else None
+        if done or (done is None and store.pull(decision_rel)):
+            if later:
+                decision = load_decision(decision_path(out, phase.index, k))
+                rejected = np.union1d(rejected, stage.rejected_uids(decision))
+            continue
+        mdir = merge_dir(out, phase.index, k)
+        if mdir.exists():
+            shutil.rmtree(mdir)
+        mdir.mkdir(parents=True)
+        states = _merge_states(out, phase.index, shards, store, k)
+        if k:
+            states = (stage.without(state, rejected) for state in states)
+        decision = stage.merge(states, mdir)
+        if later:
+            rejected = np.union1d(rejected, stage.rejected_uids(decision))
+        summary = summary_path(out, phase.index, k)
+        atomic_write(summary, orjson.dumps(stage.summary(decision)))
+        atomic_write(decision_path(out, phase.index, k), pickle.dumps(decision, protocol=5))
+        # arrays and summary first, the decision (which says the merge is done) last
+        # the merge's own working table is the driver's alone
+        store.push_tree(str(mdir.relative_to(out)), skip=("table",))
+        store.push(str(summary.relative_to(out)))
+        store.push(decision_rel)
 
 
 def run_pipeline(
@@ -425,24 +470,7 @@ def _run_locked(
                 transient.update(marker.get("storage") or {})
                 progress.shard_done(phase.index)
             check_inputs_unchanged(fingerprint)
-            decision_rel = f"{WORK}/phase{phase.index}/decision.pkl"
-            if phase.observe is not None and not store.pull(decision_rel):
-                mdir = work_dir(out) / f"phase{phase.index}" / "merge"
-                if mdir.exists():
-                    shutil.rmtree(mdir)
-                mdir.mkdir(parents=True)
-                states = _merge_states(out, phase.index, shards, store)
-                decision = phase.observe.merge(states, mdir)
-                summary = phase.observe.summary(decision)
-                atomic_write(
-                    work_dir(out) / f"phase{phase.index}" / "summary.json", orjson.dumps(summary)
-                )
-                atomic_write(decision_path(out, phase.index), pickle.dumps(decision, protocol=5))
-                # arrays and summary first, the decision (which says the merge is done) last
-                # the merge's own working table is the driver's alone
-                store.push_tree(f"{WORK}/phase{phase.index}/merge", skip=("table",))
-                store.push(f"{WORK}/phase{phase.index}/summary.json")
-                store.push(decision_rel)
+            _merge_phase(out, phase, shards, store)
         # the record schema is settled once every shard is written (tamis.io.settle)
         final = pipeline.phases[-1].index
         if store.remote:
@@ -493,10 +521,12 @@ def _finalize(
             for s in shards:
                 store.pull(str(marker_path(out, p, s.ordinal).relative_to(out)))
         for phase in pipeline.phases:
-            if phase.observe is not None:
-                store.pull(f"{WORK}/phase{phase.index}/summary.json")
-                if phase.observe.name in DEDUP_STAGES:
-                    store.pull_tree(f"{WORK}/phase{phase.index}/merge/index")
+            for k, stage in enumerate(phase.observe):
+                store.pull(str(summary_path(out, phase.index, k).relative_to(out)))
+                if stage.name in DEDUP_STAGES:
+                    store.pull_tree(
+                        str((merge_dir(out, phase.index, k) / "index").relative_to(out))
+                    )
         store.pull(SCHEMA_FILE)
     for s in shards:
         first = orjson.loads(marker_path(out, 0, s.ordinal).read_bytes())
@@ -528,9 +558,9 @@ def _finalize(
         )
     global_summaries = {}
     for phase in pipeline.phases:
-        if phase.observe is not None:
-            summary_file = work_dir(out) / f"phase{phase.index}" / "summary.json"
-            global_summaries[phase.observe.name] = orjson.loads(summary_file.read_bytes())
+        for k, stage in enumerate(phase.observe):
+            summary_file = summary_path(out, phase.index, k)
+            global_summaries[stage.name] = orjson.loads(summary_file.read_bytes())
 
     counts = {
         "input": stats.input_records,
@@ -567,14 +597,14 @@ def _finalize(
     }
     for phase in pipeline.phases:
         # a deduplication index is kept beside the output, for later incremental runs
-        if phase.observe is not None and phase.observe.name in DEDUP_STAGES:
-            src = work_dir(out) / f"phase{phase.index}" / "merge" / "index"
-            if src.is_dir():
-                dst = out / "dedup-index" / phase.observe.name
+        for k, stage in enumerate(phase.observe):
+            src = merge_dir(out, phase.index, k) / "index"
+            if stage.name in DEDUP_STAGES and src.is_dir():
+                dst = out / "dedup-index" / stage.name
                 if dst.exists():
                     shutil.rmtree(dst)
                 shutil.copytree(src, dst)
-                store.push_tree(f"dedup-index/{phase.observe.name}")
+                store.push_tree(f"dedup-index/{stage.name}")
     atomic_write(out / "stats.json", dump_json(stats_doc))
 
     seconds = time.perf_counter() - t0
@@ -595,10 +625,11 @@ def _finalize(
     # the manifest last: a finished run in OUT is one whose manifest is there
     for rel in ("stats.json", "run.json", "manifest.json"):
         store.push(rel)
-    for p in range(len(pipeline.phases)):
+    for phase in pipeline.phases:
         for s in shards:
-            store.remove(str(spill_path(out, p, s.ordinal).relative_to(out)))
-            store.remove(str(state_path(out, p, s.ordinal).relative_to(out)))
+            store.remove(str(spill_path(out, phase.index, s.ordinal).relative_to(out)))
+            for k in range(len(phase.observe)):
+                store.remove(str(state_path(out, phase.index, s.ordinal, k).relative_to(out)))
     if cfg.run.report:
         if store.remote:  # the report reads every output shard: from a local copy
             for kind in ("kept", "rejected", "quarantine"):

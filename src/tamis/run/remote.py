@@ -28,14 +28,16 @@ def _rel(store: OutStore, path: Path) -> str:
     return str(path.relative_to(store.local))
 
 
-def _pull_decision(store: OutStore, phase: int) -> None:
-    """The merged decision of ``phase`` and the folder of arrays it names, fetched once."""
+def pull_decision(store: OutStore, phase: int, k: int = 0) -> bool:
+    """The ``k``-th merged decision of ``phase`` and the folder of arrays it names, fetched
+    once into a remote OUT's mirror; whether it exists."""
     from tamis.run.worker import WORK, atomic_write, decision_path
 
-    rel = _rel(store, decision_path(store.local, phase))
+    rel = _rel(store, decision_path(store.local, phase, k))
     if (store.local / rel).exists():
-        return  # a run writes each decision once, and this mirror is this run's alone
-    store.pull(rel)
+        return True  # a run writes each decision once, and this mirror is this run's alone
+    if not store.pull(rel):
+        return False
     with open(store.local / rel, "rb") as fh:
         decision = pickle.load(fh)
     folder = getattr(decision, "directory", None)
@@ -46,6 +48,7 @@ def _pull_decision(store: OutStore, phase: int) -> None:
         store.pull_tree(inner)
         decision.directory = str(store.local / inner)
         atomic_write(store.local / rel, pickle.dumps(decision, protocol=5))
+    return True
 
 
 def run_remote_task(task: Any) -> dict[str, Any]:
@@ -83,8 +86,8 @@ def run_remote_task(task: Any) -> dict[str, Any]:
         marker_rel = _rel(store, marker_path(local, task.phase, ordinal))
         if task.phase > 0:
             store.pull(_rel(store, spill_path(local, task.phase - 1, ordinal)))
-        if pipeline.phases[task.phase].apply is not None:
-            _pull_decision(store, task.phase - 1)
+        for k in range(len(pipeline.phases[task.phase].apply)):
+            pull_decision(store, task.phase - 1, k)
     try:
         marker = run_task(replace(task, out_dir=str(local), owner=""))
         if "outputs" in marker:
@@ -96,7 +99,8 @@ def run_remote_task(task: Any) -> dict[str, Any]:
                     written.append(_rel(store, staged))  # dropped later, once settled
         if task.phase != SETTLE_PHASE and not pipeline.phases[task.phase].final:
             written.append(_rel(store, spill_path(local, task.phase, ordinal)))
-            written.append(_rel(store, state_path(local, task.phase, ordinal)))
+            for k in range(len(pipeline.phases[task.phase].observe)):
+                written.append(_rel(store, state_path(local, task.phase, ordinal, k)))
         check_owner(task.out_dir, task.owner)  # a worker left from a dead run publishes nothing
         for rel in dict.fromkeys(written):
             if task.phase == SETTLE_PHASE and "/staging/" in rel:

@@ -20,18 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import zstandard
 
 from tamis.config import PipelineConfig, build_config
 from tamis.document import KEPT_VERDICT, Document
 from tamis.io import storage
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
-from tamis.io.output import KINDS, ShardWriter, file_checksum, json_default, shard_name
-from tamis.io.streams import iter_lines, open_read, open_write
+from tamis.io.output import KINDS, ShardWriter, file_checksum, shard_name
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.faults import RESUME, CorruptState, redo_hint
 from tamis.run.lock import check_owner
 from tamis.run.plan import Shard
+from tamis.run.spill import SpillError, SpillWriter, read_spill
 
 WORK = ".tamis"
 PROVISIONAL_REL = f"{WORK}/provisional-fields.json"  # tamis.io.settle.PROVISIONAL_FILE
@@ -58,20 +57,35 @@ def work_dir(out_dir: str | Path) -> Path:
 
 
 def spill_path(out_dir: str | Path, phase: int, ordinal: int) -> Path:
-    return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.spill.jsonl.zst"
+    return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.spill.zst"
 
 
-def state_path(out_dir: str | Path, phase: int, ordinal: int) -> Path:
-    return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.state.pkl"
+def _nth(k: int) -> str:
+    """The name part of the k-th global stage a phase observes (the first has none)."""
+    return str(k) if k else ""
+
+
+def state_path(out_dir: str | Path, phase: int, ordinal: int, k: int = 0) -> Path:
+    """The shard state of the ``k``-th global stage ``phase`` observes."""
+    return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.state{_nth(k)}.pkl"
 
 
 def marker_path(out_dir: str | Path, phase: int, ordinal: int) -> Path:
     return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.done.json"
 
 
-def decision_path(out_dir: str | Path, phase: int) -> Path:
-    """The merged decision of the global stage observed in ``phase``."""
-    return work_dir(out_dir) / f"phase{phase}" / "decision.pkl"
+def decision_path(out_dir: str | Path, phase: int, k: int = 0) -> Path:
+    """The merged decision of the ``k``-th global stage observed in ``phase``."""
+    return work_dir(out_dir) / f"phase{phase}" / f"decision{_nth(k)}.pkl"
+
+
+def merge_dir(out_dir: str | Path, phase: int, k: int = 0) -> Path:
+    """The private folder of the ``k``-th merge of ``phase`` (arrays its decision names)."""
+    return work_dir(out_dir) / f"phase{phase}" / f"merge{_nth(k)}"
+
+
+def summary_path(out_dir: str | Path, phase: int, k: int = 0) -> Path:
+    return work_dir(out_dir) / f"phase{phase}" / f"summary{_nth(k)}.json"
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -124,7 +138,8 @@ def load_decision(path: Path) -> Any:
     cached = _DECISIONS.get(str(path))
     if cached is None or cached[0] != mtime:
         with open(path, "rb") as fh:
-            _DECISIONS.clear()
+            if len(_DECISIONS) >= 8:  # the decisions of one run's phase (a few) stay loaded
+                _DECISIONS.clear()
             _DECISIONS[str(path)] = (mtime, pickle.load(fh))
     return _DECISIONS[str(path)][1]
 
@@ -187,16 +202,13 @@ def _source_batches(
 
 def _spilled(path: Path, phase: int, ordinal: int) -> Iterator[Document | dict]:
     try:
-        with open_read(path) as fh:
-            for _, line in iter_lines(fh):
-                rec = orjson.loads(line)
-                yield Document.from_state(rec["d"]) if "d" in rec else rec["q"]
+        yield from read_spill(path)
     except FileNotFoundError:
         raise CorruptState(
             f"{path} is missing though its shard is marked done; "
             + redo_hint(path.parent.parent.parent, phase, ordinal)
         ) from None
-    except (zstandard.ZstdError, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (SpillError, TypeError, ValueError, AttributeError) as exc:
         raise CorruptState(
             f"{path} is corrupt ({type(exc).__name__}: {str(exc)[:120]}); "
             + redo_hint(path.parent.parent.parent, phase, ordinal)
@@ -265,10 +277,8 @@ def run_task(task: Task) -> dict[str, Any]:
     pipeline = pipeline_for(task.config)
     phase = pipeline.phases[task.phase]
     ordinal = task.shard["ordinal"]
-    decision = None
-    if phase.apply is not None:
-        decision = _decision(task)
-    state = phase.observe.new_state() if phase.observe is not None else None
+    decisions = [_decision(task, k) for k in range(len(phase.apply))]
+    states = [stage.new_state() for stage in phase.observe]
     stats = Stats()
     batch_size = task.batch_size or pipeline.config.run.batch_size
 
@@ -282,10 +292,11 @@ def run_task(task: Task) -> dict[str, Any]:
         sp = spill_path(task.out_dir, task.phase, ordinal)
         sp.parent.mkdir(parents=True, exist_ok=True)
         spill_tmp = sp.with_name(sp.name + ".tmp")
-        spill, spill_closers = open_write(spill_tmp, "jsonl.zst")
+        spill_fh = open(spill_tmp, "wb")  # noqa: SIM115 (closed once the task is done)
+        spill = SpillWriter(spill_fh)
     try:
         for batch, docs in _source_batches(task, pipeline, stats, batch_size):
-            pipeline.run_batch(phase, docs, stats, decision, state)
+            pipeline.run_batch(phase, docs, stats, decisions, states)
             if sinks is not None:
                 if len(docs) == len(batch) and all(d.verdict is KEPT_VERDICT for d in docs):
                     # the common case: every item a kept document
@@ -311,23 +322,14 @@ def run_task(task: Task) -> dict[str, Any]:
                 for kind, records in out.items():
                     sinks.write(kind, records)
             else:
-                nl = orjson.OPT_APPEND_NEWLINE
-                spill.write(
-                    b"".join(
-                        [
-                            orjson.dumps(
-                                {"q": it} if type(it) is dict else {"d": it.to_state()},
-                                default=json_default,
-                                option=nl,
-                            )
-                            for it in batch
-                        ]
-                    )
-                )
+                spill.write(batch)
             _report(task.phase, docs)
     except BaseException:
         if sinks is not None:
             sinks.abort()
+        else:
+            spill_fh.close()
+            spill_tmp.unlink(missing_ok=True)
         raise
 
     marker: dict[str, Any] = {"phase": task.phase, "shard": ordinal, "stats": stats.to_dict()}
@@ -335,9 +337,11 @@ def run_task(task: Task) -> dict[str, Any]:
     if sinks is not None:
         marker["outputs"] = sinks.close()
     else:
-        for fh in spill_closers:
-            fh.close()
-        atomic_write(state_path(task.out_dir, task.phase, ordinal), pickle.dumps(state, protocol=5))
+        spill_fh.close()
+        for k, state in enumerate(states):
+            atomic_write(
+                state_path(task.out_dir, task.phase, ordinal, k), pickle.dumps(state, protocol=5)
+            )
         os.replace(spill_tmp, spill_path(task.out_dir, task.phase, ordinal))
     stats.seconds["total"] = time.perf_counter() - t0
     marker["seconds"] = dict(stats.seconds)
@@ -349,8 +353,8 @@ def run_task(task: Task) -> dict[str, Any]:
     return marker
 
 
-def _decision(task: Task) -> Any:
-    path = decision_path(task.out_dir, task.phase - 1)
+def _decision(task: Task, k: int) -> Any:
+    path = decision_path(task.out_dir, task.phase - 1, k)
     try:
         return load_decision(path)
     except (pickle.UnpicklingError, EOFError, ValueError, AttributeError) as exc:

@@ -11,6 +11,12 @@ A *per-document* stage edits or rejects documents one batch at a time. A *global
 Shard states and decisions are pickled to the run's work directory, which is what makes an
 interrupted run resumable and lets the same stage run under any executor.
 
+Global stages that follow one another may observe in one phase (one read and spill of the
+documents fewer): a stage whose apply only rejects (``rejects_only``) tells the driver which
+documents it rejects (``rejected_uids``), and a later stage that accepts it
+(``observes_beside``) is merged from its shard states ``without`` those documents, which gives
+the decision it would have made observing only the documents the earlier stages kept.
+
 Stages declare their options as a pydantic model (``Options``, unknown keys forbidden) and
 register themselves by ``name`` through :func:`register`; the registry imports every module of
 ``tamis.stages`` on first use, so a new stage is a new module and nothing else changes.
@@ -78,6 +84,10 @@ class Stage:
 
 class GlobalStage(Stage, ABC):
     is_global: ClassVar[bool] = True
+    #: True when ``apply`` only rejects documents (and adds this stage's own signals), never
+    #: edits a text or changes what another stage reads: a later global stage may then observe
+    #: in the same phase (:meth:`observes_beside`), given :meth:`rejected_uids`
+    rejects_only: ClassVar[bool] = False
 
     @abstractmethod
     def new_state(self) -> Any:
@@ -101,6 +111,23 @@ class GlobalStage(Stage, ABC):
     def summary(self, decision: Any) -> dict[str, Any]:
         """Run-level facts for stats.json (for example clusters by size)."""
         return {}
+
+    def observes_beside(self, earlier: tuple[GlobalStage, ...]) -> bool:
+        """Whether this stage may observe in the same phase as the ``earlier`` global stages
+        (all ``rejects_only``, applied before it), its merge then given their shard states
+        :meth:`without` the documents they reject. Only when what it observes of a document
+        does not depend on their apply (their signals, say)."""
+        return False
+
+    def without(self, state: Any, rejected: Any) -> Any:
+        """``state`` as if the documents whose uid is in ``rejected`` (a sorted uint64 array)
+        had not been observed; required of a stage whose :meth:`observes_beside` says yes."""
+        raise NotImplementedError(f"{self.name} cannot leave documents out of its state")
+
+    def rejected_uids(self, decision: Any) -> Any:
+        """The uids (a sorted uint64 array) of the documents ``apply`` rejects with
+        ``decision``; required of a ``rejects_only`` stage."""
+        raise NotImplementedError(f"{self.name} does not list the documents it rejects")
 
 
 #: The stage names of the contract (DESIGN.md), in the order a full pipeline runs them

@@ -51,10 +51,24 @@ class _DocDedupOptions(_SurvivorOptions):
     normalization: Normalization = Normalization()
 
 
+def _among(uids: np.ndarray, rejected: np.ndarray) -> np.ndarray:
+    """Which of ``uids`` are in the sorted array ``rejected``."""
+    if not len(rejected) or not len(uids):
+        return np.zeros(len(uids), dtype=bool)
+    pos = np.minimum(np.searchsorted(rejected, uids), len(rejected) - 1)
+    return rejected[pos] == uids
+
+
+def _not_after_signals_of(stage: str | None, earlier: tuple[GlobalStage, ...]) -> bool:
+    """Whether a 'stage.key' quality signal is not one an ``earlier`` stage sets in apply."""
+    return stage is None or stage.partition(".")[0] not in {g.name for g in earlier}
+
+
 class _DocDedup(GlobalStage):
     """Shared machinery: records -> ranks -> verified clusters -> on-disk decision."""
 
     width: ClassVar[int]
+    rejects_only = True  # apply rejects copies and signals clusters; no text is edited
 
     @abstractmethod
     def _sketch(self, docs: list[Document]) -> tuple[np.ndarray, list[np.ndarray] | None]:
@@ -98,6 +112,33 @@ class _DocDedup(GlobalStage):
         state.ids.extend(d.id for d in docs)
         if state.shingles is not None and shingles is not None:
             state.shingles.extend(shingles)
+
+    def observes_beside(self, earlier: tuple[GlobalStage, ...]) -> bool:
+        # observe reads text, edits, order and the quality signal: only that last one may be
+        # set by an earlier stage's apply
+        return _not_after_signals_of(self.options.quality_signal, earlier)
+
+    def without(self, state: Any, rejected: np.ndarray) -> Any:
+        from tamis.dedup.table import SketchState
+
+        if len(state) == 0:
+            return state
+        uid = np.concatenate(state.uid)
+        keep = ~_among(uid, rejected)
+        if keep.all():
+            return state
+        rows = np.flatnonzero(keep)
+        out = SketchState(state.width, shingles=None if state.shingles is None else [])
+        out.uid.append(uid[keep])
+        for name in ("quality", "length", "order", "sig"):
+            getattr(out, name).append(np.concatenate(getattr(state, name))[keep])
+        out.ids.extend(state.ids[i] for i in rows.tolist())
+        if state.shingles is not None:
+            out.shingles.extend(state.shingles[i] for i in rows.tolist())
+        return out
+
+    def rejected_uids(self, decision: Any) -> np.ndarray:
+        return np.asarray(decision.arrays()["removed_uid"], dtype=np.uint64)
 
     def merge(self, states: Iterator[Any], workdir: Path) -> Any:
         from tamis.dedup.cluster import (
@@ -424,6 +465,15 @@ class LineDedup(GlobalStage):
                 rows.append((h, o0, o1, ordinal, uid))
         if rows:
             state.records.append(np.array(rows, dtype=LINE_RECORD))
+
+    def observes_beside(self, earlier: tuple[GlobalStage, ...]) -> bool:
+        return True  # observe reads only the text, which a rejects-only stage leaves alone
+
+    def without(self, state: Any, rejected: np.ndarray) -> Any:
+        from tamis.dedup.lines import LineState
+
+        kept = [r[~_among(r["uid"], rejected)] for r in state.records]
+        return LineState([r for r in kept if len(r)])
 
     def merge(self, states: Iterator[Any], workdir: Path) -> Any:
         from tamis.dedup.lines import merge_lines
