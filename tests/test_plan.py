@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 from pathlib import Path
 
 import orjson
@@ -171,3 +172,19 @@ def test_one_small_file_on_1_and_2_workers_gives_identical_output(
     assert len(shards) >= 6
     assert digests[1] == digests[2]
     assert tamis("verify", tmp_path / "out2") == 0
+
+
+def test_a_planning_sample_leaves_no_input_open(shared_data, tmp_path):
+    from tamis.io.settle import sample_fields
+
+    path = tmp_path / "imdb.jsonl"
+    path.write_bytes(_imdb(shared_data, 1500))
+    before = set(os.listdir("/proc/self/fd"))
+    fields = sample_fields([str(path)], ReadOptions())
+    assert fields == {"meta": ["label", "rating", "url"], "source": ["index", "offset", "path"]}
+    assert set(os.listdir("/proc/self/fd")) <= before
+    # a read that stops inside the file keeps it open for the next range, until released
+    assert len(_items(path, 0, 10)) == 10
+    assert len(set(os.listdir("/proc/self/fd")) - before) == 1
+    reader_for(str(path)).release(str(path))
+    assert set(os.listdir("/proc/self/fd")) <= before

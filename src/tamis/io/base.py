@@ -106,6 +106,9 @@ class Reader:
         reaching it costs little (JSON Lines: lines are counted, not parsed, on the way)."""
         return None
 
+    def release(self, path: str) -> None:
+        """Let go of what a read of ``path`` kept open for the range after it (nothing here)."""
+
     def read(
         self, path: str, opts: ReadOptions, start: int = 0, stop: int | None = None
     ) -> Iterator[Item]:

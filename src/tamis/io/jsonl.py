@@ -174,6 +174,11 @@ class JsonlReader(Reader):
         # a JSON array is parsed whole whatever range is read: cut it no finer than it must be
         return [0] if _is_json_array(path) else None
 
+    def release(self, path: str) -> None:
+        parked = _PARKED.pop(path, None)
+        if parked is not None:
+            parked.close()
+
     def read(
         self, path: str, opts: ReadOptions, start: int = 0, stop: int | None = None
     ) -> Iterator[Item]:
