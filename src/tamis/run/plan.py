@@ -2,9 +2,18 @@
 
 The plan depends only on the inputs and the configuration, never on the worker count, and
 inputs are sorted by path, so the same corpus always gives the same shards in the same order
-(whatever order the files were named in). A file bigger than ``shard_size_mb`` is split into
-record ranges so that one big file still uses every worker; the last range of a file is open
-ended, so whatever follows the counted records (a broken tail) is still read by someone.
+(whatever order the files were named in), and so the same output files. A file bigger than
+``shard_size_mb`` is split into record ranges so that one big file still uses every worker; a
+corpus smaller than :data:`SPREAD` such shards is cut finer, by its total size alone, so that
+one 30 MB file still keeps many workers busy. The last range of a file is open ended, so
+whatever follows the counted records (a broken tail) is still read by someone.
+
+Ranges of a compressed file cannot be seeked to: a JSON Lines reader reaches its range by
+decompressing and splitting the lines before it (not parsing them), and a worker that reads the
+ranges of one file in order goes on from where its last range stopped (:mod:`tamis.io.jsonl`),
+so a file costs each worker about one decompression however finely it is cut. Parquet is cut
+finer only at row groups, which are read whole; other formats keep their cut by shard_size_mb
+(where their reader can split a file at all).
 """
 
 from __future__ import annotations
