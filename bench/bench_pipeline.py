@@ -227,7 +227,11 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / f"{args.results}.md").write_text(text)
+    results = ROOT / "bench" / "results" / f"{args.results}.md"
+    old = results.read_text() if results.exists() else ""
+    if "<!-- bench_plan: begin -->" in old:  # bench_plan.py's section stays
+        text += "\n<!-- bench_plan: begin -->" + old.split("<!-- bench_plan: begin -->", 1)[1]
+    results.write_text(text)
     for d in ("floor-out", "out-1", "out-2"):
         shutil.rmtree(WORK / d, ignore_errors=True)
     if not args.keep:

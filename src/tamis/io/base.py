@@ -100,6 +100,15 @@ class Reader:
         """Number of record indexes in the file (used to split large files into shards)."""
         raise TypeError(f"{type(self).__name__} cannot split files")
 
+    def range_starts(self, path: str) -> list[int] | None:
+        """Record indexes where a range begins without decoding the records before it (a
+        Parquet file's row groups), or None when a range may begin at any record because
+        reaching it costs little (JSON Lines: lines are counted, not parsed, on the way)."""
+        return None
+
+    def release(self, path: str) -> None:
+        """Let go of what a read of ``path`` kept open for the range after it (nothing here)."""
+
     def read(
         self, path: str, opts: ReadOptions, start: int = 0, stop: int | None = None
     ) -> Iterator[Item]:

@@ -8,6 +8,8 @@ quarantine item for the break itself.
 
 from __future__ import annotations
 
+import atexit
+import os
 from collections.abc import Iterator
 
 import orjson
@@ -23,6 +25,7 @@ from tamis.io.base import (
     make_document,
     register_reader,
 )
+from tamis.io.storage import is_url
 from tamis.io.streams import StreamError, iter_line_batches, open_read
 
 
@@ -61,6 +64,92 @@ def _is_json_array(path: str) -> bool:
     return head.startswith(b"[")
 
 
+class _Cursor:
+    """The lines of one open JSON Lines stream, a batch at a time, from where a read stopped.
+
+    A file cut into record ranges is read range after range by the same worker (tasks are
+    handed out in order), so a read that ends at its range's ``stop`` parks its stream here and
+    the next read of the same file, from that record on, goes on from it instead of
+    decompressing and splitting the file again from its first byte. Only speed depends on it:
+    a read that cannot go on from a parked stream opens the file again.
+    """
+
+    __slots__ = ("path", "identity", "fh", "batches", "next_index", "pending")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.identity = _identity(path)
+        self.fh = open_read(path)
+        self.batches = iter_line_batches(self.fh)
+        self.next_index = 0  # the index of the first line of the stream's next batch
+        # (index, offset, lines): the rest of a batch that the last read stopped in
+        self.pending: tuple[int, int, list[bytes]] | None = None
+
+    def position(self) -> int:
+        return self.pending[0] if self.pending is not None else self.next_index
+
+    def next_batch(self) -> tuple[int, int, list[bytes]] | None:
+        """(index of the first line, its decoded offset, lines); None at the end; raises
+        :class:`StreamError` where the stream breaks (after handing out its partial line)."""
+        if self.pending is not None:
+            batch, self.pending = self.pending, None
+            return batch
+        got = next(self.batches, None)
+        if got is None:
+            return None
+        first = self.next_index
+        self.next_index += len(got[1])
+        return first, got[0], got[1]
+
+    def close(self) -> None:
+        self.pending = None
+        self.fh.close()
+
+
+def _identity(path: str) -> tuple[int, int, int] | None:
+    """What tells a local file apart from a later version of it (None: never parked)."""
+    if is_url(path):
+        return None
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+_PARKED: dict[str, _Cursor] = {}
+
+
+def _take_cursor(path: str, start: int) -> _Cursor:
+    """The parked stream of ``path`` when it has not passed ``start`` and the file is the same
+    file, else the file opened again from its start."""
+    parked = _PARKED.pop(path, None)
+    if parked is not None:
+        try:
+            same = parked.identity is not None and parked.identity == _identity(path)
+        except OSError:
+            same = False
+        if same and parked.position() <= start:
+            return parked
+        parked.close()
+    return _Cursor(path)
+
+
+def _park(cursor: _Cursor) -> bool:
+    """Keep ``cursor`` for the next range of its file (one file at a time)."""
+    if cursor.identity is None:
+        return False
+    for other in _PARKED.values():
+        other.close()
+    _PARKED.clear()
+    _PARKED[cursor.path] = cursor
+    return True
+
+
+@atexit.register
+def _close_parked() -> None:
+    for cursor in _PARKED.values():
+        cursor.close()
+    _PARKED.clear()
+
+
 @register_reader
 class JsonlReader(Reader):
     suffixes = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".json", ".json.gz", ".json.zst", ".ndjson")
@@ -81,60 +170,78 @@ class JsonlReader(Reader):
                 return n + 1
         return n + (last != b"\n")
 
+    def range_starts(self, path: str) -> list[int] | None:
+        # a JSON array is parsed whole whatever range is read: cut it no finer than it must be
+        return [0] if _is_json_array(path) else None
+
+    def release(self, path: str) -> None:
+        parked = _PARKED.pop(path, None)
+        if parked is not None:
+            parked.close()
+
     def read(
         self, path: str, opts: ReadOptions, start: int = 0, stop: int | None = None
     ) -> Iterator[Item]:
         if _is_json_array(path):
             yield from self._read_array(path, opts, start, stop)
             return
-        index = -1
         tf, idf, maxb = opts.text_field, opts.id_field, opts.max_record_bytes
         loads = orjson.loads
-        with open_read(path) as fh:
-            try:
-                for offset, lines in iter_line_batches(fh):
-                    for line in lines:
-                        index += 1
-                        line_offset = offset
-                        offset += len(line) + 1
-                        if index < start:
+        cursor = _take_cursor(path, start)
+        parked = False
+        try:
+            while (batch := cursor.next_batch()) is not None:
+                first, offset, lines = batch
+                if first + len(lines) <= start:  # the whole batch before the range
+                    continue
+                if first < start:
+                    skip = start - first
+                    offset += sum(map(len, lines[:skip])) + skip
+                    lines = lines[skip:]
+                    first = start
+                for k, line in enumerate(lines):
+                    index = first + k
+                    if stop is not None and index >= stop:
+                        cursor.pending = (index, offset, lines[k:])
+                        parked = _park(cursor)
+                        return
+                    line_offset = offset
+                    offset += len(line) + 1
+                    # fast path: a well-formed record; anything else takes parse_record's
+                    # careful path, which names what is wrong
+                    if len(line) <= maxb:
+                        try:
+                            fields = loads(line)
+                        except orjson.JSONDecodeError:
+                            fields = None
+                        if type(fields) is dict and type(fields.get(tf)) is str:
+                            text = fields.pop(tf)
+                            rid = fields.pop(idf, None)
+                            yield Document(
+                                derived_id(path, index) if rid is None or rid == "" else str(rid),
+                                text,
+                                {"path": path, "index": index, "offset": line_offset},
+                                fields,
+                                [],
+                                {},
+                                KEPT_VERDICT,
+                            )
                             continue
-                        if stop is not None and index >= stop:
-                            return
-                        # fast path: a well-formed record; anything else takes parse_record's
-                        # careful path, which names what is wrong
-                        if len(line) <= maxb:
-                            try:
-                                fields = loads(line)
-                            except orjson.JSONDecodeError:
-                                fields = None
-                            if type(fields) is dict and type(fields.get(tf)) is str:
-                                text = fields.pop(tf)
-                                rid = fields.pop(idf, None)
-                                yield Document(
-                                    derived_id(path, index)
-                                    if rid is None or rid == ""
-                                    else str(rid),
-                                    text,
-                                    {"path": path, "index": index, "offset": line_offset},
-                                    fields,
-                                    [],
-                                    {},
-                                    KEPT_VERDICT,
-                                )
-                                continue
-                        if not line.strip():
-                            yield Skipped("blank_line", {"path": path, "index": index})
-                            continue
-                        yield parse_record(line, path, index, line_offset, opts)
-            except StreamError as exc:
-                index += 1
-                if index >= start and (stop is None or index < stop):
-                    yield Quarantine(
-                        {"path": path, "index": index, "offset": exc.offset},
-                        f"stream broken: {exc}",
-                        "truncated_stream",
-                    )
+                    if not line.strip():
+                        yield Skipped("blank_line", {"path": path, "index": index})
+                        continue
+                    yield parse_record(line, path, index, line_offset, opts)
+        except StreamError as exc:
+            index = cursor.next_index  # the break counts as one record after the last line
+            if index >= start and (stop is None or index < stop):
+                yield Quarantine(
+                    {"path": path, "index": index, "offset": exc.offset},
+                    f"stream broken: {exc}",
+                    "truncated_stream",
+                )
+        finally:
+            if not parked:
+                cursor.close()
 
     def _read_array(
         self, path: str, opts: ReadOptions, start: int, stop: int | None

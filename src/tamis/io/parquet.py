@@ -32,6 +32,18 @@ class ParquetReader(Reader):
         with parquet_source(path) as src:
             return pq.ParquetFile(src).metadata.num_rows
 
+    def range_starts(self, path: str) -> list[int] | None:
+        """Row groups: a range that begins inside one decodes the whole group to slice it."""
+        import pyarrow.parquet as pq
+
+        with parquet_source(path) as src:
+            meta = pq.ParquetFile(src).metadata
+        starts, first = [], 0
+        for rg in range(meta.num_row_groups):
+            starts.append(first)
+            first += meta.row_group(rg).num_rows
+        return starts
+
     def read(
         self, path: str, opts: ReadOptions, start: int = 0, stop: int | None = None
     ) -> Iterator[Item]:

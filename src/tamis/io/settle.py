@@ -192,6 +192,8 @@ def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
                     break
         except Exception:  # noqa: BLE001 - a bad input is the run's to report, not the sample's
             continue
+        finally:
+            reader.release(path)  # no range of the file follows a sample
     return {"meta": sorted(meta), "source": sorted(source)}
 
 

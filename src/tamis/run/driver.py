@@ -36,7 +36,7 @@ from tamis.run.faults import CorruptState, InputChanged, redo_hint
 from tamis.run.lock import LOCK_NAME, has_entries
 from tamis.run.object_lock import lock_for
 from tamis.run.outstore import OutStore
-from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs
+from tamis.run.plan import SPREAD, Shard, input_fingerprint, plan_shards, resolve_inputs
 from tamis.run.remote import pull_decision
 from tamis.run.worker import (
     PROVISIONAL_REL,
@@ -425,7 +425,8 @@ def _run_locked(
     if not overwrite and _same_run(out, fingerprint) and plan_file.exists():
         shards = read_plan(plan_file)
     if shards is None:
-        shards = plan_shards(files, cfg.run.shard_size_mb)
+        # a small corpus is cut finer than shard_size_mb, by its size alone (plan.SPREAD)
+        shards = plan_shards(files, cfg.run.shard_size_mb, SPREAD)
     resolved = cfg.resolved()
     workers = min(cfg.run.workers, max(1, len(shards)))
     progress = _Progress(show_progress, len(pipeline.phases))

@@ -2,9 +2,18 @@
 
 The plan depends only on the inputs and the configuration, never on the worker count, and
 inputs are sorted by path, so the same corpus always gives the same shards in the same order
-(whatever order the files were named in). A file bigger than ``shard_size_mb`` is split into
-record ranges so that one big file still uses every worker; the last range of a file is open
-ended, so whatever follows the counted records (a broken tail) is still read by someone.
+(whatever order the files were named in), and so the same output files. A file bigger than
+``shard_size_mb`` is split into record ranges so that one big file still uses every worker; a
+corpus smaller than :data:`SPREAD` such shards is cut finer, by its total size alone, so that
+one 30 MB file still keeps many workers busy. The last range of a file is open ended, so
+whatever follows the counted records (a broken tail) is still read by someone.
+
+Ranges of a compressed file cannot be seeked to: a JSON Lines reader reaches its range by
+decompressing and splitting the lines before it (not parsing them), and a worker that reads the
+ranges of one file in order goes on from where its last range stopped (:mod:`tamis.io.jsonl`),
+so a file costs each worker about one decompression however finely it is cut. Parquet is cut
+finer only at row groups, which are read whole; other formats keep their cut by shard_size_mb
+(where their reader can split a file at all).
 """
 
 from __future__ import annotations
@@ -103,27 +112,71 @@ def resolve_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     return sorted(files), sorted(ignored)
 
 
-def plan_shards(files: list[str], shard_size_mb: float) -> list[Shard]:
-    limit = int(shard_size_mb * 1024 * 1024)
+#: A corpus is cut into about this many shards when its files allow it, so that up to this many
+#: workers have work even when the corpus is one file smaller than ``shard_size_mb``. The cut
+#: depends on the inputs alone, never on the worker count, so the output does not either.
+SPREAD = 32
+#: ...but no shard is cut smaller than this on disk (each task costs a fixed overhead: a
+#: marker, a spill and a state a phase), so a small corpus keeps few shards.
+MIN_SHARD_BYTES = 1 << 20
+
+
+def shard_bytes(files: list[str], shard_size_mb: float, spread: int = SPREAD) -> int:
+    """The on-disk size a shard aims at: ``shard_size_mb`` at most, and smaller when the whole
+    input is less than ``spread`` such shards, down to :data:`MIN_SHARD_BYTES`."""
+    limit = max(1, int(shard_size_mb * 1024 * 1024))
+    total = sum(storage.size(f) for f in files)
+    return min(limit, max(MIN_SHARD_BYTES, math.ceil(total / max(1, spread))))
+
+
+def _cuts(count: int, parts: int, starts: list[int] | None) -> list[int]:
+    """Where the ``parts`` ranges of a file of ``count`` records begin: evenly by records, or
+    at the nearest of the reader's cheap ``starts`` (a Parquet file's row groups)."""
+    per = max(1, math.ceil(count / parts))
+    even = list(range(0, max(count, 1), per))
+    if starts is None:
+        return even
+    chosen = {0}
+    for want in even[1:]:
+        nearest = min(starts, key=lambda s: (abs(s - want), s))
+        if 0 < nearest < count:
+            chosen.add(nearest)
+    return sorted(chosen)
+
+
+def plan_shards(files: list[str], shard_size_mb: float, spread: int = 1) -> list[Shard]:
+    """Cut ``files`` into shards, each a record range of one file, in path and record order.
+
+    A file bigger than ``shard_size_mb`` is cut into ranges of about that size, at any record
+    (a file that cannot be counted is refused by name: one unreadable shard of it would hold
+    everything). With ``spread`` > 1, a corpus smaller than ``spread`` such shards is cut
+    finer (:func:`shard_bytes`), so that it still keeps every worker busy; such a cut begins
+    only where the reader starts cheaply, and a file that cannot be counted stays one shard
+    (its reader quarantines what it cannot read, as for any small file).
+    """
+    limit = max(1, int(shard_size_mb * 1024 * 1024))
+    target = shard_bytes(files, shard_size_mb, spread) if spread > 1 else limit
     shards: list[Shard] = []
     for path in files:
         size = storage.size(path)
         reader = reader_for(path)
-        parts = math.ceil(size / limit) if size > limit else 1
+        parts = math.ceil(size / target) if size > target else 1
+        starts: list[int] | None = None
         if parts > 1 and reader is not None and reader.splittable:
             try:
                 count = reader.count(path)
+                if size <= limit:  # cut finer than shard_size_mb: only where it is cheap
+                    starts = reader.range_starts(path)
             except Exception as exc:
-                raise InputError(f"input {path}: cannot be read ({exc})") from None
-            per = max(1, math.ceil(count / parts))
-            starts = list(range(0, max(count, 1), per))
-            for i, start in enumerate(starts):
-                last = i == len(starts) - 1
-                shards.append(
-                    Shard(
-                        len(shards), path, start, None if last else start + per, size // len(starts)
-                    )
-                )
+                if size <= limit:
+                    parts = 1
+                else:
+                    raise InputError(f"input {path}: cannot be read ({exc})") from None
+        if parts > 1 and reader is not None and reader.splittable:
+            cuts = _cuts(count, parts, starts)
+            for i, start in enumerate(cuts):
+                stop = cuts[i + 1] if i + 1 < len(cuts) else None
+                shards.append(Shard(len(shards), path, start, stop, size // len(cuts)))
         else:
             shards.append(Shard(len(shards), path, 0, None, size))
     return shards

@@ -1,0 +1,190 @@
+"""Shard planning: a small corpus is cut into record ranges by its size alone, and reading the
+ranges in any order gives back exactly the records of the whole file."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from pathlib import Path
+
+import orjson
+import pytest
+import zstandard
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
+from tamis.run import plan
+from tamis.run.plan import SPREAD, plan_shards
+from tests.helpers import output_digest, tamis
+
+
+def _imdb(shared_data: Path, n: int) -> bytes:
+    """The first ``n`` IMDb reviews, as the published file holds them."""
+    lines = []
+    with open(shared_data / "text" / "imdb-reviews.jsonl.zst", "rb") as fh:
+        for line in io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(fh)):
+            if len(lines) == n:
+                break
+            lines.append(line)
+    return b"".join(lines)
+
+
+def _items(path: Path, start: int = 0, stop: int | None = None) -> list[tuple]:
+    """What a read hands out, as comparable tuples (kind, index, id or reason)."""
+    out = []
+    for item in reader_for(str(path)).read(str(path), ReadOptions(), start, stop):
+        if isinstance(item, Quarantine):
+            out.append(("quarantine", item.source["index"], item.reason))
+        elif isinstance(item, Skipped):
+            out.append(("skipped", item.source["index"], item.reason))
+        else:
+            out.append(("doc", item.source["index"], item.id, item.source.get("offset")))
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".jsonl.zst"])
+def test_a_file_smaller_than_shard_size_is_cut_by_the_corpus_size(
+    shared_data, tmp_path, monkeypatch, suffix
+):
+    data = _imdb(shared_data, 600)
+    packed = {
+        ".jsonl": data,
+        ".jsonl.gz": gzip.compress(data, mtime=0),
+        ".jsonl.zst": zstandard.ZstdCompressor().compress(data),
+    }[suffix]
+    path = tmp_path / f"imdb{suffix}"
+    path.write_bytes(packed)
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", len(packed) // 10)
+
+    assert len(plan_shards([str(path)], 64)) == 1  # without spread: the old cut
+    shards = plan_shards([str(path)], 64, SPREAD)
+    assert 9 <= len(shards) <= 11
+    assert [s.ordinal for s in shards] == list(range(len(shards)))
+    assert shards[0].start == 0 and shards[-1].stop is None
+    assert all(a.stop == b.start for a, b in zip(shards, shards[1:], strict=False))
+    whole = _items(path)
+    assert len(whole) == 600
+    # ranges read in order (a worker going on from its parked stream) and backwards (a new one)
+    forwards = [x for s in shards for x in _items(path, s.start, s.stop)]
+    backwards = [x for s in reversed(shards) for x in reversed(_items(path, s.start, s.stop))]
+    assert forwards == whole
+    assert backwards[::-1] == whole
+
+
+def test_a_big_corpus_keeps_shard_size(tmp_path, monkeypatch):
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b"".join(orjson.dumps({"text": f"doc {i}"}) + b"\n" for i in range(4000)))
+    size = path.stat().st_size
+    # the corpus is bigger than SPREAD shards of shard_size_mb: cut at shard_size_mb only
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", 1)
+    shards = plan_shards([str(path)], size * 1.01 / 4 / 1024 / 1024, 2)
+    assert len(shards) == 4
+    # and no finer than MIN_SHARD_BYTES, whatever SPREAD asks
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", -(-size // 3))
+    assert len(plan_shards([str(path)], 64, SPREAD)) == 3
+
+
+def test_parquet_is_cut_finer_only_at_row_groups(tmp_path, monkeypatch):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "rows.parquet"
+    table = pa.table(
+        {"id": [str(i) for i in range(1000)], "text": [f"t {i}" * 20 for i in range(1000)]}
+    )
+    pq.write_table(table, path, row_group_size=150)
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", 1)
+    shards = plan_shards([str(path)], 64, SPREAD)
+    assert len(shards) > 3
+    assert all(s.start % 150 == 0 for s in shards)
+    got = [x for s in shards for x in _items(path, s.start, s.stop)]
+    assert [x[1] for x in got] == list(range(1000))
+
+
+def test_a_file_cut_only_for_balance_that_cannot_be_counted_stays_one_shard(tmp_path, monkeypatch):
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1" + bytes(range(256)) * 200)  # no footer: unreadable as a whole
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", 1024)
+    shards = plan_shards([str(path)], 64, SPREAD)
+    assert [(s.start, s.stop) for s in shards] == [(0, None)]
+    # its reader quarantines it as one record, as any small file
+    assert [x[0] for x in _items(path)] == ["quarantine"]
+    # a file bigger than shard_size_mb must be counted: refused by name before any work
+    with pytest.raises(plan.InputError, match="broken.parquet"):
+        plan_shards([str(path)], 0.01, SPREAD)
+
+
+lines = st.lists(
+    st.one_of(
+        st.builds(lambda i, t: orjson.dumps({"id": i, "text": t}), st.integers(0, 99), st.text()),
+        st.builds(lambda t: orjson.dumps({"text": t}), st.text(max_size=30)),
+        st.sampled_from([b"", b"  ", b"{bad json", b"[1, 2]", b'{"no_text": 1}', b"\xff\xfe"]),
+    ),
+    max_size=60,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    records=lines,
+    codec=st.sampled_from(["", ".gz", ".zst"]),
+    cut_tail=st.integers(0, 40),
+    cuts=st.lists(st.integers(0, 70), max_size=6),
+    order=st.randoms(use_true_random=False),
+)
+def test_any_ranges_in_any_order_give_the_whole_file(
+    tmp_path, records, codec, cut_tail, cuts, order
+):
+    data = b"\n".join(records) + (b"\n" if records and cut_tail % 2 else b"")
+    packed = {
+        "": lambda b: b,
+        ".gz": lambda b: gzip.compress(b, mtime=0),
+        ".zst": lambda b: zstandard.ZstdCompressor().compress(b),
+    }[codec](data)
+    if codec and cut_tail > 20:  # a truncated stream: its break is one quarantined record
+        packed = packed[: max(1, len(packed) - (cut_tail - 20))]
+    path = tmp_path / f"f{len(packed)}-{hash((data, codec, cut_tail)) & 0xFFFF}.jsonl{codec}"
+    path.write_bytes(packed)
+    whole = _items(path)
+    bounds = sorted(set(cuts))
+    ranges = list(zip([0, *bounds], [*bounds, None], strict=True))
+    order.shuffle(ranges)
+    got = {r: _items(path, *r) for r in ranges}
+    assert [x for r in sorted(got, key=lambda r: r[0]) for x in got[r]] == whole
+
+
+@pytest.mark.slow
+def test_one_small_file_on_1_and_2_workers_gives_identical_output(
+    shared_data, tmp_path, monkeypatch
+):
+    path = tmp_path / "imdb.jsonl.zst"
+    path.write_bytes(zstandard.ZstdCompressor().compress(_imdb(shared_data, 500)))
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", path.stat().st_size // 6)
+    digests = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        assert tamis("clean", path, "-o", out, "--workers", workers, "--quiet", "--no-report") == 0
+        digests[workers] = output_digest(out)
+    shards = orjson.loads((tmp_path / "out1" / "manifest.json").read_bytes())["shards"]
+    assert len(shards) >= 6
+    assert digests[1] == digests[2]
+    assert tamis("verify", tmp_path / "out2") == 0
+
+
+def test_a_planning_sample_leaves_no_input_open(shared_data, tmp_path):
+    from tamis.io.settle import sample_fields
+
+    path = tmp_path / "imdb.jsonl"
+    path.write_bytes(_imdb(shared_data, 1500))
+    before = set(os.listdir("/proc/self/fd"))
+    fields = sample_fields([str(path)], ReadOptions())
+    assert fields == {"meta": ["label", "rating", "url"], "source": ["index", "offset", "path"]}
+    assert set(os.listdir("/proc/self/fd")) <= before
+    # a read that stops inside the file keeps it open for the next range, until released
+    assert len(_items(path, 0, 10)) == 10
+    assert len(set(os.listdir("/proc/self/fd")) - before) == 1
+    reader_for(str(path)).release(str(path))
+    assert set(os.listdir("/proc/self/fd")) <= before
