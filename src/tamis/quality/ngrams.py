@@ -93,6 +93,24 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
     return shared
 
 
+def _repeated(windows: np.ndarray, tagged: np.ndarray) -> np.ndarray:
+    """The ``windows`` (ascending) whose ``tagged`` key (n-gram key mixed with its document)
+    another of them shares: the bucket filter's survivors without its chance collisions.
+
+    Equal n-grams of one document have equal tagged keys, so no true repeat is lost; a window
+    kept by a collision of tagged keys across documents only reaches the exact logic.
+    """
+    order = np.argsort(tagged, kind="stable")
+    ranked = tagged[order]
+    same = ranked[1:] == ranked[:-1]
+    if not same.any():
+        return windows[:0]
+    keep = np.zeros(len(windows), dtype=bool)
+    keep[order[1:][same]] = True
+    keep[order[:-1][same]] = True
+    return windows[keep]
+
+
 def _char_prefix(chars: np.ndarray) -> np.ndarray:
     """Prefix sums of ``code * BASE**i`` (mod 2**64): the key of ``chars[a:b]`` is
     ``(prefix[b] - prefix[a]) * BASE**-a``."""
@@ -191,8 +209,11 @@ def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
                 key = ((at_end[n - 1 : n - 1 + m] - at_start[:m]) * inv_start[:m]) ^ (
                     length.astype(np.uint64) * _LEN_MIX
                 )
-                shared = _shared_buckets(key ^ doc_mix[:m])
+                tagged = key ^ doc_mix[:m]
+                shared = _shared_buckets(tagged)
                 shared = shared[word_end[shared] >= shared + n]  # within one document
+                if len(shared) > 1:
+                    shared = _repeated(shared, tagged[shared])
                 if len(shared):
                     _repeats(results, group, n, is_top, shared, key[shared], doc_of, offsets)
 
