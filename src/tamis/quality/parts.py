@@ -110,12 +110,17 @@ def _pair_of(lang: str) -> str | None:
     return resolve(lang)
 
 
+@cache
+def _plan_of_lang(lang: str) -> WordPlan | None:
+    """The word plan of ``lang`` when it does not depend on the text (None when it does)."""
+    return None if is_multi_script(lang) else _plan_of_pair(_pair_of(lang))
+
+
 def word_plan(lang: str, text: str) -> WordPlan:
     """The word plan of ``lang`` for ``text`` (the text decides the script of a bare code whose
     language has several)."""
-    if is_multi_script(lang):
-        return _plan_of_pair(resolve(lang, text))
-    return _plan_of_pair(_pair_of(lang))
+    plan = _plan_of_lang(lang)
+    return _plan_of_pair(resolve(lang, text)) if plan is None else plan
 
 
 #: a space inside a backend's word (Vietnamese syllables of one word) in the n-gram text

@@ -189,13 +189,12 @@ class C4(_QualityStage):
     }
 
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
-        result = measure.c4(parts, opts)
-        self._lines = result.lines  # read by on_kept for this same document
-        return result.signals
+        self._result = measure.c4(parts, opts)  # its lines are read by on_kept, if kept
+        return self._result.signals
 
     def on_kept(self, parts: DocParts, doc: Document) -> None:
         if self.options.edit_lines and parts.chunked:
-            doc.apply(self.name, c4_edits(parts.text, self._lines))
+            doc.apply(self.name, c4_edits(parts.text, self._result.lines))
 
 
 def c4_edits(text: str, lines: list[measure.C4Line]) -> list[Replacement]:
