@@ -223,13 +223,13 @@ class C4Result:
 
     signals: dict[str, Any]
     built: list[C4Line] | None = None
-    #: (text, reason per line, stripped line per line) when the lines were judged in bulk
-    plain: tuple[str, list[str], list[str]] | None = None
+    #: (text, reason, stripped line and chunks per line) when the lines were judged in bulk
+    plain: tuple[str, list[str], list[str], list[int]] | None = None
 
     @property
     def lines(self) -> list[C4Line]:
         if self.built is None:
-            text, reasons, stripped = self.plain
+            text, reasons, stripped, _ = self.plain
             self.built = [
                 C4Line(start, end, next_start, reason, "" if reason else line)
                 for (start, end, next_start), reason, line in zip(
@@ -388,7 +388,7 @@ def _c4_plain(parts: DocParts, opts: C4Options, count_sentences: bool) -> C4Resu
             if not reason
         )
     sig = _c4_signals(parts, len(reasons), n_kept, sentences, -1, -1, counts)
-    return C4Result(sig, plain=(text, reasons, stripped))
+    return C4Result(sig, plain=(text, reasons, stripped, n_chunks))
 
 
 # -------------------------------------------------------------------------------- FineWeb

@@ -111,6 +111,14 @@ class WordSplitter:
         if chunk.isalpha():
             # No affix, infix or URL pattern can match letters alone (checked in the tests).
             return (chunk,)
+        head = chunk[:-1]
+        if head.isalpha() and self._token is None and self._prefix(chunk) is None:
+            # Letters and one mark ("film.", "said,"), the commonest chunk that is not a word:
+            # when the mark is the suffix, _split_chunk peels it and stops at the letters
+            # (which are a special case or a word), so its tokens are known without its loop.
+            m = self._suffix(chunk)
+            if m is not None and m.end() - m.start() == 1:
+                return self._rematch_specials((*self._specials.get(head, (head,)), chunk[-1]))
         return self._rematch_specials(self._split_chunk(chunk))
 
     def _rematch_specials(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
