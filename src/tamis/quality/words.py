@@ -31,7 +31,7 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
-from tamis.quality.suffix import SuffixSearch
+from tamis.quality.suffix import PrefixSearch, SuffixSearch
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -51,7 +51,7 @@ class WordSplitter:
         self._specials: dict[str, tuple[str, ...]] = {
             k: tuple(v) for k, v in tables["specials"].items()
         }
-        self._prefix = re.compile(tables["prefix"]).search
+        self._prefix = PrefixSearch(tables["prefix"])
         self._suffix = SuffixSearch(tables["suffix"])
         self._infix = re.compile(tables["infix"]).finditer
         self._url = re.compile(tables["url"]).match if tables.get("url") else None
@@ -91,6 +91,11 @@ class WordSplitter:
         for chunk in missing:
             cache[chunk] = self._split_new(chunk)
         return list(chain.from_iterable(map(cache.__getitem__, chunks)))
+
+    @property
+    def specials(self) -> dict[str, tuple[str, ...]]:
+        """The special cases: chunk -> the words spaCy splits it into ("don't": do, n't)."""
+        return self._specials
 
     def is_special(self, chunk: str) -> bool:
         """Whether spaCy splits ``chunk`` by a special-case rule ("cannot", "don't")."""
