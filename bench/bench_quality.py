@@ -228,6 +228,112 @@ def _any(docs, verdicts, human_drop):
     }
 
 
+def _outcome_digest(batch) -> str:
+    """A hash of what the chain left on each document (signals, verdict, edits, text)."""
+    import hashlib
+    import pickle
+
+    digest = hashlib.sha256()
+    for doc in batch:
+        verdict = None if doc.kept else (doc.verdict.stage, doc.verdict.reason, doc.verdict.details)
+        edits = [(e.stage, e.rule, e.pos, e.removed, e.inserted) for e in doc.edits]
+        digest.update(
+            pickle.dumps((sorted(doc.signals.items()), verdict, edits, doc.text), protocol=4)
+        )
+    return digest.hexdigest()
+
+
+def chain_worker(every: dict[str, int]) -> None:
+    """One side of ``--against``: the tamis on ``sys.path`` runs the four stages chained on
+    each corpus (after the same warm-up as :func:`speed`) and prints, as JSON, its CPU seconds
+    and a digest of its outputs per corpus."""
+    import tamis
+    from tamis.document import Document
+
+    warm = every.pop("warm", False)
+    corpora = load_corpora(every)
+    stages = tamis_stages()
+    run_tamis_chain(stages, [d for docs in corpora.values() for d in docs[:50]])
+    if warm:  # every chunk seen once: the timed pass measures the steady state
+        for docs in corpora.values():
+            for start in range(0, len(docs), 256):
+                run_tamis_chain(stages, docs[start : start + 256])
+    out = {"tamis": str(Path(tamis.__file__).parent)}
+    for name, docs in corpora.items():
+        cpu = 0.0
+        digests = []
+        for start in range(0, len(docs), 256):
+            batch = [
+                Document(id=doc_id, text=text, source={"path": "bench", "index": start + i})
+                for i, (doc_id, text, _) in enumerate(docs[start : start + 256])
+            ]
+            c0 = time.process_time()
+            for stage in stages.values():
+                live = [doc for doc in batch if doc.kept]
+                if live:
+                    stage.process_batch(live)
+            cpu += time.process_time() - c0
+            digests.append(_outcome_digest(batch))
+        out[name] = {"cpu_s": cpu, "digest": "".join(digests)}
+    print(json.dumps(out))
+
+
+def tree_of(commit: str) -> Path:
+    """The source tree of ``commit`` (``git archive``, kept under bench/work/quality/)."""
+    import subprocess
+
+    tree = ROOT / "bench" / "work" / "quality" / f"tree-{commit}"
+    if not (tree / "src" / "tamis").is_dir():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", commit, "src"], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def against(
+    commit: str, every: dict[str, int], rounds: int, warm: bool = False, this: str | None = None
+) -> dict[str, dict]:
+    """The four stages of this tree (or of commit ``this``) against those of ``commit``: one
+    process per side and round, sides alternating (the first side changes each round), best
+    round of each side. ``warm``: each process runs every corpus once before the timed pass."""
+    import subprocess
+
+    mine = tree_of(this) / "src" if this else ROOT / "src"
+    sides = {"base": str(tree_of(commit) / "src"), "this": str(mine)}
+    best: dict[str, dict[str, float]] = {"base": {}, "this": {}}
+    digests: dict[str, dict[str, set]] = {"base": {}, "this": {}}
+    args = [f"--worker={json.dumps({**every, 'warm': warm})}"]
+    for r in range(rounds):
+        for side in ("base", "this") if r % 2 == 0 else ("this", "base"):
+            env = {**os.environ, "PYTHONPATH": sides[side]}
+            res = json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, *args],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            if Path(res.pop("tamis")) != Path(sides[side]) / "tamis":
+                raise RuntimeError(f"{side}: imported the wrong tamis; check PYTHONPATH")
+            for name, got in res.items():
+                best[side][name] = min(best[side].get(name, float("inf")), got["cpu_s"])
+                digests[side].setdefault(name, set()).add(got["digest"])
+            print(f"round {r + 1} {side}:", {k: round(v["cpu_s"], 3) for k, v in res.items()})
+    return {
+        name: {
+            "base_cpu_s": best["base"][name],
+            "this_cpu_s": best["this"][name],
+            "identical": digests["base"][name] == digests["this"][name]
+            and len(digests["this"][name]) == 1,
+        }
+        for name in best["this"]
+    }
+
+
 def machine() -> list[str]:
     cpu = cpu_model()
     from importlib.metadata import version
@@ -245,7 +351,27 @@ def main() -> None:
     ap.add_argument("--reuters-every", type=int, default=5)
     ap.add_argument("--imdb-every", type=int, default=25)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "quality.md"))
+    ap.add_argument(
+        "--against",
+        metavar="COMMIT",
+        help="compare this tree's four stages with COMMIT's (CPU time, interleaved rounds) "
+        "and write that section only",
+    )
+    ap.add_argument("--rounds", type=int, default=5, help="rounds per side for --against")
+    ap.add_argument(
+        "--warm",
+        action="store_true",
+        help="with --against: time a second pass over the corpora (caches full)",
+    )
+    ap.add_argument("--this", metavar="COMMIT", help="with --against: a commit, not the tree")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker:
+        chain_worker(json.loads(args.worker))
+        return
+    if args.against:
+        write_against(args)
+        return
 
     command = "python " + " ".join(["bench/bench_quality.py", *sys.argv[1:]])
     sample = load_corpora({"reuters-21578": args.reuters_every, "imdb-reviews": args.imdb_every})
@@ -332,6 +458,68 @@ def main() -> None:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(report) + "\n", encoding="utf-8")
     print("\n".join(report))
+
+
+def write_against(args) -> None:
+    """Run ``--against`` and put its section into the results file (replacing an older one)."""
+    every = {"reuters-21578": args.reuters_every, "imdb-reviews": args.imdb_every}
+    load = os.getloadavg()[0]
+    res = against(args.against, every, args.rounds, args.warm, args.this)
+    command = "python " + " ".join(["bench/bench_quality.py", *sys.argv[1:]])
+    state = "caches full" if args.warm else "caches cold"
+    title = f"## Speed against commit {args.against}: the four stages chained, CPU time, {state}"
+    lines = [
+        title,
+        "",
+        *machine()[:1],
+        f"- load average at start: {load:.1f} (the machine is shared with other workers)",
+        f"- command: `{command}`",
+        "",
+        f"Every {args.reuters_every}th Reuters story, every {args.imdb_every}th IMDb review, "
+        "all cc-en-head and dclm-human-majority documents (the same sample as above). One "
+        "process per side and round, each importing its own tree (`git archive` of the commit, "
+        f"put first on `PYTHONPATH`); {args.rounds} rounds, the side that starts alternating; "
+        "each side's best round per corpus. CPU time of the stage work only (reading and "
+        "building documents not counted). "
+        + (
+            "Caches full: each process first runs every corpus once, then the timed pass "
+            "(the steady state of a long shard, where nearly every chunk has been seen). "
+            if args.warm
+            else "Caches cold at the start of each process (after the same 50-document "
+            "warm-up per corpus), so first-time chunks are paid for, as on a short shard. "
+        )
+        + "Outputs: a digest of every document's signals, verdict, edits and text, compared "
+        "between the two sides.",
+        "",
+        "| corpus | docs | commit CPU s | this tree CPU s | speed-up | outputs |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    sizes = {name: len(docs) for name, docs in load_corpora(every).items()}
+    base_total = this_total = 0.0
+    for name, r in res.items():
+        base_total += r["base_cpu_s"]
+        this_total += r["this_cpu_s"]
+        lines.append(
+            f"| {name} | {sizes[name]} | {r['base_cpu_s']:.3f} | {r['this_cpu_s']:.3f} | "
+            f"{r['base_cpu_s'] / r['this_cpu_s']:.2f}x | "
+            f"{'identical' if r['identical'] else 'DIFFER'} |"
+        )
+    lines += [
+        f"| **all** | {sum(sizes.values())} | {base_total:.3f} | {this_total:.3f} | "
+        f"**{base_total / this_total:.2f}x** | |",
+        "",
+    ]
+    section = "\n".join(lines)
+    print(section)
+    out = Path(args.out)
+    text = out.read_text(encoding="utf-8") if out.is_file() else ""
+    if title in text:
+        head, _, rest = text.partition(title)
+        tail = rest.split("\n## ", 1)
+        text = head + section + ("\n## " + tail[1] if len(tail) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    out.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

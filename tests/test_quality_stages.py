@@ -239,3 +239,34 @@ def test_ngram_groups_do_not_leak_between_documents(doc_words):
             assert ngrams.ngram_repetition_batch(docs, [2, 3, 4], list(range(5, 11))) == alone
     finally:
         ngrams.GROUP_WORDS = saved
+
+
+_LINES = [
+    "The river rose overnight and the town stayed dry.",
+    "  Officials said the levee held, as planned.  ",
+    "Read more",
+    "short line.",
+    "Prices fell 2.5 pct in March, the agency said.",
+    "Dr. Smith didn't agree: \"it's too early.\"",
+    "",
+    "\t",
+    "Rain is expected again tomorrow!",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(_LINES), min_size=1, max_size=12),
+    st.sampled_from(["\n", "\r\n", "\n\n", "\u2028"]),
+)
+def test_parts_after_c4_edits_equal_a_fresh_split(lines, sep):
+    """After C4 edits a document, the parts it leaves for the edited text (built from the kept
+    lines' chunks) equal the parts split afresh from that text."""
+    from tamis.quality.parts import DocParts, parts_for
+
+    doc = _run("c4", _doc(sep.join(lines)), min_num_sentences=-1)
+    shared = parts_for(doc.text, "en")
+    fresh = DocParts(doc.text, "en")
+    assert shared.chunks == fresh.chunks
+    assert shared.chunk_records == fresh.chunk_records
+    assert shared.word_stats == fresh.word_stats

@@ -40,6 +40,24 @@ def test_letters_only_chunks_are_single_words():
         assert sp._rematch_specials(sp._split_chunk(word)) == (word,)
 
 
+_MARKS = list(".,;:!?)]}\"'%$…»”’-/&*#+=<>|0") + ["s", "é", "\u0964", "\u3002", "\u060c"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(["en", "xx", "fr", "ru"]),
+    st.sampled_from(["film", "Dr", "U", "UK", "etc", "Mr", "cannot", "don", "a", "Straße", "Ж"]),
+    st.sampled_from(_MARKS),
+)
+def test_letters_and_one_mark_take_the_full_algorithms_words(lang, letters, mark):
+    """The shortcut for letters followed by one mark ("film.", "Dr.", "UK.") gives what
+    spaCy's affix loop gives, special cases and lookbehind conditions included."""
+    sp = splitter(lang)
+    chunk = letters + mark
+    assume(not sp.is_special(chunk))
+    assert sp._split_new(chunk) == sp._rematch_specials(sp._split_chunk(chunk))
+
+
 def test_sentences_follow_spacy_sentencizer():
     assert count_sentences(split_words("One. Two! Three?")) == 3
     assert count_sentences(split_words("Wait... what")) == 1

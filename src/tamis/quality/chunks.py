@@ -98,18 +98,23 @@ class ChunkFacts:
         if len(known) + len(gaps) > _CACHE_LIMIT:
             known.clear()
         learn = self._learn
+        specials = self._words.specials
         for i in gaps:
             chunk = chunks[i]
             record = known.get(chunk)
             if record is None:
-                record = known[chunk] = learn(chunk)
+                if chunk.isalpha() and chunk not in specials:
+                    # One word of letters (no affix can split it): a word, not a symbol, no
+                    # sentence mark (no letter is one, checked at import).
+                    record = (chunk,), _ONE_WORD, len(chunk) | _ONE_ALPHA, "W", chunk
+                else:
+                    record = learn(chunk)
+                known[chunk] = record
             records[i] = record
         return records
 
     def _learn(self, chunk: str) -> ChunkRecord:
         if chunk.isalpha() and not self._words.is_special(chunk):
-            # One word of letters (no affix can split it): a word, not a symbol, no sentence
-            # mark (no letter is one, checked at import).
             return (chunk,), _ONE_WORD, len(chunk) | _ONE_ALPHA, "W", chunk
         counts = letters = 0
         kinds = []

@@ -28,9 +28,6 @@ about ``n_grams**2 / 2**64``, which is not a practical concern.
 
 from __future__ import annotations
 
-from collections import Counter
-from operator import itemgetter
-
 import numpy as np
 
 _BASE = np.uint64(0x9E3779B97F4A7C15)  # odd, so invertible modulo 2**64
@@ -91,6 +88,24 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
     shared = np.flatnonzero(_MARKS[bucket])
     _MARKS[crowded] = False
     return shared
+
+
+def _repeated(windows: np.ndarray, tagged: np.ndarray) -> np.ndarray:
+    """The ``windows`` (ascending) whose ``tagged`` key (n-gram key mixed with its document)
+    another of them shares: the bucket filter's survivors without its chance collisions.
+
+    Equal n-grams of one document have equal tagged keys, so no true repeat is lost; a window
+    kept by a collision of tagged keys across documents only reaches the exact logic.
+    """
+    order = np.argsort(tagged, kind="stable")
+    ranked = tagged[order]
+    same = ranked[1:] == ranked[:-1]
+    if not same.any():
+        return windows[:0]
+    keep = np.zeros(len(windows), dtype=bool)
+    keep[order[1:][same]] = True
+    keep[order[:-1][same]] = True
+    return windows[keep]
 
 
 def _char_prefix(chars: np.ndarray) -> np.ndarray:
@@ -191,8 +206,11 @@ def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
                 key = ((at_end[n - 1 : n - 1 + m] - at_start[:m]) * inv_start[:m]) ^ (
                     length.astype(np.uint64) * _LEN_MIX
                 )
-                shared = _shared_buckets(key ^ doc_mix[:m])
+                tagged = key ^ doc_mix[:m]
+                shared = _shared_buckets(tagged)
                 shared = shared[word_end[shared] >= shared + n]  # within one document
+                if len(shared) > 1:
+                    shared = _repeated(shared, tagged[shared])
                 if len(shared):
                     _repeats(results, group, n, is_top, shared, key[shared], doc_of, offsets)
 
@@ -211,19 +229,42 @@ def _word_hashes(
 def _repeats(results, group, n, is_top, starts, keys, doc_of, offsets) -> None:
     """The exact measures from the windows that may repeat (in position order)."""
     docs = doc_of[starts]
+    if is_top:
+        _top_repeats(results, group, n, starts, keys, docs, offsets)
+        return
     chars = (offsets[starts + n] - offsets[starts]).tolist()
     keys_l = keys.tolist()
     starts_l = starts.tolist()
     bounds = [0, *(np.flatnonzero(docs[1:] != docs[:-1]) + 1).tolist(), len(docs)]
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        d = group[int(docs[a])]
-        window_keys = keys_l[a:b]
-        if is_top:
-            key, best = max(Counter(window_keys).items(), key=itemgetter(1))
-            if best > 1:
-                results[d][0][n] = (chars[a + window_keys.index(key)] + n - 1) * best
-        elif b - a > 1:
-            results[d][1][n] = _greedy_scan(starts_l[a:b], window_keys, chars[a:b], n)
+        if b - a > 1:
+            d = group[int(docs[a])]
+            results[d][1][n] = _greedy_scan(starts_l[a:b], keys_l[a:b], chars[a:b], n)
+
+
+def _top_repeats(results, group, n, starts, keys, docs, offsets) -> None:
+    """``Counter(keys).most_common(1)`` per document, in array operations: runs of equal
+    (document, key) give each n-gram's count and first window; a document's top n-gram has
+    the highest count, ties going to the earliest first window (``Counter`` keeps first-seen
+    order and ``max`` the first of equals)."""
+    order = np.lexsort((starts, keys, docs))
+    d_sorted, k_sorted = docs[order], keys[order]
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (d_sorted[1:] != d_sorted[:-1]) | (k_sorted[1:] != k_sorted[:-1])
+    run_start = np.flatnonzero(new_run)
+    counts = np.diff(np.append(run_start, len(order)))
+    first = starts[order[run_start]]  # each n-gram's first window
+    run_doc = d_sorted[run_start]
+    pick = np.lexsort((first, -counts, run_doc))  # per document: most frequent, then earliest
+    top = pick[np.flatnonzero(np.append(True, run_doc[pick][1:] != run_doc[pick][:-1]))]
+    top = top[counts[top] > 1]
+    if not len(top):
+        return
+    best = counts[top]
+    window = first[top]
+    chars = ((offsets[window + n] - offsets[window] + n - 1) * best).tolist()
+    for d, value in zip(run_doc[top].tolist(), chars, strict=True):
+        results[group[d]][0][n] = value
 
 
 def ngram_repetition(

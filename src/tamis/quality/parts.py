@@ -110,12 +110,17 @@ def _pair_of(lang: str) -> str | None:
     return resolve(lang)
 
 
+@cache
+def _plan_of_lang(lang: str) -> WordPlan | None:
+    """The word plan of ``lang`` when it does not depend on the text (None when it does)."""
+    return None if is_multi_script(lang) else _plan_of_pair(_pair_of(lang))
+
+
 def word_plan(lang: str, text: str) -> WordPlan:
     """The word plan of ``lang`` for ``text`` (the text decides the script of a bare code whose
     language has several)."""
-    if is_multi_script(lang):
-        return _plan_of_pair(resolve(lang, text))
-    return _plan_of_pair(_pair_of(lang))
+    plan = _plan_of_lang(lang)
+    return _plan_of_pair(resolve(lang, text)) if plan is None else plan
 
 
 #: a space inside a backend's word (Vietnamese syllables of one word) in the n-gram text
@@ -240,12 +245,43 @@ _CACHE_LIMIT_CHARS = 4_000_000
 
 def parts_for(text: str, lang: str) -> DocParts:
     """The shared parts of ``text``; consecutive stages on the same text reuse them."""
-    global _CACHE_CHARS
-    key = (lang, text)
-    parts = _CACHE.get(key)
+    parts = _CACHE.get((lang, text))
     if parts is not None:
         return parts
-    parts = DocParts(text, lang)
+    return _remember(DocParts(text, lang))
+
+
+def parts_of_kept_lines(parts: DocParts, text: str, line_chunks: list[int], kept: list[bool]):
+    """Remember the parts of ``text``, the kept lines of ``parts.text`` (each stripped) joined
+    by ``\n``, from those of ``parts``: its chunks are the kept lines' chunks, a slice of the
+    original's per line (``line_chunks``: how many chunks each line holds), so the stage after
+    an edit does not split and look up the same chunks again."""
+    if not parts.chunked:
+        return
+    chunks = parts.chunks
+    records = parts.chunk_records
+    new_chunks: list[str] = []
+    new_records: list[ChunkRecord] = []
+    end = 0
+    for n, keep in zip(line_chunks, kept, strict=True):
+        end += n
+        if keep and n:
+            new_chunks.extend(chunks[end - n : end])
+            new_records.extend(records[end - n : end])
+    derived = DocParts(text, parts.lang)
+    if derived.table != parts.table or derived.pair != parts.pair:
+        return  # the kept lines read as another script: their words are split otherwise
+    derived.__dict__["chunks"] = tuple(new_chunks)
+    derived.__dict__["chunk_records"] = tuple(new_records)
+    _remember(derived)
+
+
+def _remember(parts: DocParts) -> DocParts:
+    global _CACHE_CHARS
+    text = parts.text
+    key = (parts.lang, text)
+    if key in _CACHE:
+        return _CACHE[key]
     _CACHE[key] = parts
     _CACHE_CHARS += len(text)
     while _CACHE_CHARS > _CACHE_LIMIT_CHARS and len(_CACHE) > 1:

@@ -75,12 +75,30 @@ def _failure(rule: str, value: Any, threshold: Any) -> dict[str, Any]:
     return {"rule": rule, "value": value, "threshold": threshold}
 
 
-def _check(rules: tuple[Rule, ...], sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
-    out = []
+#: (rules, options) -> the rules that options switch on, with their thresholds; a stage asks
+#: with the same few options objects for every document, so this stays small
+_ACTIVE: dict[tuple[int, int], tuple[Any, list[tuple[Rule, Any]]]] = {}
+
+
+def _active(rules: tuple[Rule, ...], opts: QualityOptions) -> list[tuple[Rule, Any]]:
+    key = (id(rules), id(opts))
+    hit = _ACTIVE.get(key)
+    if hit is not None and hit[0] is opts:
+        return hit[1]
+    active = []
     for rule in rules:
         threshold = getattr(opts, rule.option)
-        if rule.off_when_falsy and not threshold:
-            continue
+        if not (rule.off_when_falsy and not threshold):
+            active.append((rule, threshold))
+    if len(_ACTIVE) > 256:  # options built per call (rethreshold from dicts): start over
+        _ACTIVE.clear()
+    _ACTIVE[key] = (opts, active)  # holding opts keeps its id from being reused
+    return active
+
+
+def _check(rules: tuple[Rule, ...], sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
+    out = []
+    for rule, threshold in _active(rules, opts):
         value = sig.get(rule.signal)
         if value is not None and rule.fails(value, threshold):
             out.append(_failure(rule.name, value, threshold))

@@ -28,8 +28,9 @@ Where datatrove's code departs from the papers, tamis follows the code:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from operator import methodcaller
 from typing import Any
 
@@ -217,8 +218,25 @@ class C4Line:
 
 @dataclass(slots=True)
 class C4Result:
+    """C4's signals, and each line's fate (built on demand: only a kept document that C4 edits
+    needs them, and most documents are dropped or edited by no one)."""
+
     signals: dict[str, Any]
-    lines: list[C4Line] = field(default_factory=list)
+    built: list[C4Line] | None = None
+    #: (text, reason, stripped line and chunks per line) when the lines were judged in bulk
+    plain: tuple[str, list[str], list[str], list[int]] | None = None
+
+    @property
+    def lines(self) -> list[C4Line]:
+        if self.built is None:
+            text, reasons, stripped, _ = self.plain
+            self.built = [
+                C4Line(start, end, next_start, reason, "" if reason else line)
+                for (start, end, next_start), reason, line in zip(
+                    _line_spans(text), reasons, stripped, strict=True
+                )
+            ]
+        return self.built
 
 
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
@@ -269,6 +287,10 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
     check_punct = opts.filter_no_terminal_punct
     min_words = opts.min_words_per_line
     maybe_phrase = maybe_lorem or maybe_js or maybe_policy
+    if not (maybe_phrase or maybe_curly) and (
+        max_len == -1 or len(text) <= max_len or max(map(len, parts.chunks), default=0) <= max_len
+    ):
+        return _c4_plain(parts, opts, count_sentences)
     pos = 0  # index of the line's first chunk in the document's chunks
     for i, (start, end, next_start) in enumerate(_line_spans(text)):
         entry = C4Line(start, end, next_start)
@@ -311,8 +333,14 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
                 sentences += parts.sentences(line.split())
             else:
                 sentences += line_sentences(classes[first:pos])
+    return C4Result(
+        _c4_signals(parts, len(lines), n_kept, sentences, lorem_line, curly_line, counts), lines
+    )
+
+
+def _c4_signals(parts, n_lines, n_kept, sentences, lorem_line, curly_line, counts) -> dict:
     sig: dict[str, Any] = {
-        "lines": len(lines),
+        "lines": n_lines,
         "lines_kept": n_kept,
         "sentences": sentences,
         "lorem_ipsum_line": lorem_line,
@@ -324,7 +352,43 @@ def c4(parts: DocParts, opts: C4Options) -> C4Result:
         sig["unsupported"] = parts.unsupported or (
             f"sentences: C4's sentence count is not implemented for {parts.pair}"
         )
-    return C4Result(sig, lines)
+    return sig
+
+
+def _c4_plain(parts: DocParts, opts: C4Options, count_sentences: bool) -> C4Result:
+    """:func:`c4` for a text where no line can be dropped for a long word, a phrase (lorem
+    ipsum, javascript, a policy) or a brace, and no citation can be removed (the usual case):
+    only the end-of-line and word-count rules remain, judged for all lines at once."""
+    text = parts.text
+    stripped = list(map(str.strip, text.splitlines()))
+    n_chunks = list(map(len, map(str.split, stripped)))
+    min_words = opts.min_words_per_line
+    if opts.filter_no_terminal_punct:
+        reasons = [
+            "no_terminal_punct"
+            if not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSIS)
+            else ("too_few_words" if n < min_words else "")
+            for line, n in zip(stripped, n_chunks, strict=True)
+        ]
+    else:
+        reasons = ["too_few_words" if n < min_words else "" for n in n_chunks]
+    counts = dict.fromkeys(C4_LINE_REASONS, 0)
+    counts["no_terminal_punct"] = reasons.count("no_terminal_punct")
+    counts["too_few_words"] = reasons.count("too_few_words")
+    n_kept = len(reasons) - counts["no_terminal_punct"] - counts["too_few_words"]
+    sentences = 0
+    if count_sentences and n_kept:
+        # Every line break is whitespace to str.split: a line's chunks are a slice of the
+        # document's, so its sentence classes are a slice of the document's too.
+        classes = parts.chunk_classes
+        ends = list(accumulate(n_chunks))
+        sentences = sum(
+            line_sentences(classes[end - n : end])
+            for reason, n, end in zip(reasons, n_chunks, ends, strict=True)
+            if not reason
+        )
+    sig = _c4_signals(parts, len(reasons), n_kept, sentences, -1, -1, counts)
+    return C4Result(sig, plain=(text, reasons, stripped, n_chunks))
 
 
 # -------------------------------------------------------------------------------- FineWeb

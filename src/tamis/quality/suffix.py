@@ -147,3 +147,78 @@ class SuffixSearch:
         if not reach:
             return None
         return self._search(chunk, max(0, len(chunk) - reach))
+
+
+def _first_chars(items) -> set[str] | None:
+    """Characters a match of ``items`` (a parsed sequence) can start with; None: any."""
+    for op, av in items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue  # zero-width
+        if op is sre.LITERAL:
+            return {chr(av)}
+        if op is sre.IN:
+            chars: set[str] = set()
+            for item_op, item_av in av:
+                if item_op is sre.LITERAL:
+                    chars.add(chr(item_av))
+                elif item_op is sre.RANGE:
+                    chars.update(map(chr, range(item_av[0], item_av[1] + 1)))
+                else:
+                    return None
+            return chars
+        if op is sre.BRANCH:
+            chars = set()
+            for branch in av[1]:
+                first = _first_chars(branch)
+                if first is None:
+                    return None
+                chars |= first
+            return chars
+        if op is sre.SUBPATTERN:
+            if av[1] & sre.SRE_FLAG_IGNORECASE:
+                return None
+            return _first_chars(av[-1])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+            return _first_chars(av[2])
+        return None
+    return None
+
+
+class PrefixSearch:
+    """``re.compile(pattern).search(chunk)``, for patterns whose alternatives all start with
+    ``^`` (spaCy's prefix patterns): a match can only begin at the chunk's first character, so
+    a chunk whose first character no alternative can start with has no prefix, and the ~150
+    alternatives need not be tried. Anything else in the pattern keeps the full search."""
+
+    def __init__(self, pattern: str) -> None:
+        self._search = re.compile(pattern).search
+        self._starts: frozenset[str] | None = None  # None: always search
+        if sre_parse is None:
+            return
+        try:
+            self._starts = self._analyse(pattern)
+        except Exception:  # a parse tree this module does not know: stay exact
+            self._starts = None
+
+    @staticmethod
+    def _analyse(pattern: str) -> frozenset[str] | None:
+        tree = sre_parse.parse(pattern)
+        if tree.state.flags & (sre.SRE_FLAG_IGNORECASE | sre.SRE_FLAG_MULTILINE):
+            return None
+        items = list(tree)
+        branches = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [tree]
+        starts: set[str] = set()
+        for branch in branches:
+            parsed = list(branch)
+            if not parsed or parsed[0] != (sre.AT, sre.AT_BEGINNING):
+                return None  # not anchored: a match may begin further in
+            first = _first_chars(parsed[1:])
+            if first is None:
+                return None
+            starts |= first
+        return frozenset(starts)
+
+    def __call__(self, chunk: str) -> re.Match | None:
+        if self._starts is not None and (not chunk or chunk[0] not in self._starts):
+            return None
+        return self._search(chunk)

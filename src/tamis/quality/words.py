@@ -31,7 +31,7 @@ from functools import cache
 from itertools import chain
 from pathlib import Path
 
-from tamis.quality.suffix import SuffixSearch
+from tamis.quality.suffix import PrefixSearch, SuffixSearch
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -51,7 +51,7 @@ class WordSplitter:
         self._specials: dict[str, tuple[str, ...]] = {
             k: tuple(v) for k, v in tables["specials"].items()
         }
-        self._prefix = re.compile(tables["prefix"]).search
+        self._prefix = PrefixSearch(tables["prefix"])
         self._suffix = SuffixSearch(tables["suffix"])
         self._infix = re.compile(tables["infix"]).finditer
         self._url = re.compile(tables["url"]).match if tables.get("url") else None
@@ -92,6 +92,11 @@ class WordSplitter:
             cache[chunk] = self._split_new(chunk)
         return list(chain.from_iterable(map(cache.__getitem__, chunks)))
 
+    @property
+    def specials(self) -> dict[str, tuple[str, ...]]:
+        """The special cases: chunk -> the words spaCy splits it into ("don't": do, n't)."""
+        return self._specials
+
     def is_special(self, chunk: str) -> bool:
         """Whether spaCy splits ``chunk`` by a special-case rule ("cannot", "don't")."""
         return chunk in self._specials
@@ -111,6 +116,14 @@ class WordSplitter:
         if chunk.isalpha():
             # No affix, infix or URL pattern can match letters alone (checked in the tests).
             return (chunk,)
+        head = chunk[:-1]
+        if head.isalpha() and self._token is None and self._prefix(chunk) is None:
+            # Letters and one mark ("film.", "said,"), the commonest chunk that is not a word:
+            # when the mark is the suffix, _split_chunk peels it and stops at the letters
+            # (which are a special case or a word), so its tokens are known without its loop.
+            m = self._suffix(chunk)
+            if m is not None and m.end() - m.start() == 1:
+                return self._rematch_specials((*self._specials.get(head, (head,)), chunk[-1]))
         return self._rematch_specials(self._split_chunk(chunk))
 
     def _rematch_specials(self, tokens: tuple[str, ...]) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ from tamis.quality.options import (
     GopherRepetitionOptions,
     QualityOptions,
 )
-from tamis.quality.parts import DocParts, doc_language, parts_for
+from tamis.quality.parts import DocParts, doc_language, parts_for, parts_of_kept_lines
 from tamis.quality.rules import decide
 from tamis.stages.base import Stage, register
 
@@ -189,13 +189,18 @@ class C4(_QualityStage):
     }
 
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
-        result = measure.c4(parts, opts)
-        self._lines = result.lines  # read by on_kept for this same document
-        return result.signals
+        self._result = measure.c4(parts, opts)  # its lines are read by on_kept, if kept
+        return self._result.signals
 
     def on_kept(self, parts: DocParts, doc: Document) -> None:
         if self.options.edit_lines and parts.chunked:
-            doc.apply(self.name, c4_edits(parts.text, self._lines))
+            result = self._result
+            doc.apply(self.name, c4_edits(parts.text, result.lines))
+            if result.plain is not None and doc.text != parts.text:
+                # the edited text's chunks are its kept lines' chunks: the next stage reuses
+                # their words instead of splitting the text again
+                _, reasons, _, line_chunks = result.plain
+                parts_of_kept_lines(parts, doc.text, line_chunks, [not r for r in reasons])
 
 
 def c4_edits(text: str, lines: list[measure.C4Line]) -> list[Replacement]:
