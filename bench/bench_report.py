@@ -287,9 +287,15 @@ def compare(out: Path, base_src: Path, rounds: int, results: Path, work: Path) -
             f"| {label} | {g['collect']:.2f} | {g['render']:.2f} | "
             f"{g['collect'] + g['render']:.2f} | {g['plots']} |"
         )
+    totals = {
+        side: ", ".join(f"{g['collect'] + g['render']:.1f}" for g in rs)
+        for side, rs in runs.items()
+    }
     section += [
         "",
-        f"The report costs {speed:.1f}x less CPU time with this tree.",
+        f"Every round, total s: base {totals['base']}; this tree {totals['this']}.",
+        "",
+        f"The report costs {speed:.1f}x less CPU time with this tree (best rounds).",
         "",
         "Identity: the collected statistics (every count, histogram, sample with its location "
         "and text, summary total/min/max to the bit, bounded-counter rows, threshold links), "

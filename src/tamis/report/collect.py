@@ -103,7 +103,7 @@ def pii_redactor(edits: list[dict[str, Any]]) -> Any:
     return redact
 
 
-@dataclass
+@dataclass(slots=True)
 class Loc:
     kind: str
     shard: int
