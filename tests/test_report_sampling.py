@@ -96,3 +96,25 @@ def test_thresholds_are_linked_to_the_signal_they_bound():
         ("max_score", 1.0),
         ("min_score", 0.5),
     ]
+
+
+@given(
+    st.integers(1, 6),
+    st.integers(0, 2**32 - 1),
+    st.lists(st.integers(0, 40), max_size=12),
+)
+def test_batched_draws_equal_one_by_one(k, seed, batches):
+    """take() and add_many() keep exactly what add() would, whatever the batch sizes."""
+    from tamis.report.sampling import NumberSummary
+
+    one, many = NumberSummary(k, seed), NumberSummary(k, seed)
+    stream = [((i * 7919) % 101) / 7 - 3 for i in range(sum(batches))]
+    tags = [i % 3 for i in range(len(stream))]
+    start = 0
+    for n in batches:
+        for v, t in zip(stream[start : start + n], tags[start : start + n], strict=True):
+            one.add(v, t)
+        many.add_many(stream[start : start + n], tags[start : start + n])
+        start += n
+    assert many.sample.items == one.sample.items and many.sample.seen == one.sample.seen
+    assert (many.count, many.total, many.min, many.max) == (one.count, one.total, one.min, one.max)

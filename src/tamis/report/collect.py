@@ -9,29 +9,31 @@ that does not depend on its size.
 
 from __future__ import annotations
 
-import math
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from tamis.document import replay
+from tamis.io.schema import verdict_in
+from tamis.report.columns import SIGNAL_SAMPLE, SignalColumns
+from tamis.report.columns import number as _num
 from tamis.report.sampling import BoundedCounter, LogHistogram, NumberSummary, Samples
 from tamis.report.scan import iter_located
 from tamis.report.thresholds import ThresholdEvidence
 
 EXAMPLES_PER_REASON = 5
 EXAMPLES_PER_RULE = 4
-SIGNAL_SAMPLE = 2000
-MAX_SIGNAL_KEYS = 200
-MAX_CATEGORIES = 200
 SNIPPET = 240
 CONTEXT = 60
 
-# tags of a signal value, for stacked distributions
-KEPT, REJECTED_HERE, REJECTED_ELSEWHERE = "kept", "rejected by this stage", "rejected elsewhere"
+_INSERTED, _REMOVED = itemgetter("inserted"), itemgetter("removed")
+_STAGE_RULE = itemgetter("stage", "rule")
 
 
 _HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([A-Za-z0-9.-]+)(?::\d+)?(?:[/?#]|$)")
@@ -46,16 +48,26 @@ def source_of(rec: dict[str, Any]) -> str:
     meta = rec.get("meta") or {}
     url = meta.get("url") or meta.get("URL") or meta.get("warc_target_uri")
     if isinstance(url, str) and url:
-        m = _HOST.match(url)
-        if m:
-            return m.group(1).lower().removeprefix("www.")
-        try:
-            host = urlsplit(url if "//" in url else "//" + url).hostname
-        except ValueError:
-            host = None
+        host = _url_host(url)
         if host:
-            return host.removeprefix("www.")
-    path = (rec.get("source") or {}).get("path")
+            return host
+    return _file_source((rec.get("source") or {}).get("path"))
+
+
+@lru_cache(maxsize=1 << 16)
+def _url_host(url: str) -> str | None:
+    m = _HOST.match(url)
+    if m:
+        return m.group(1).lower().removeprefix("www.")
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        host = None
+    return host.removeprefix("www.") if host else None
+
+
+@lru_cache(maxsize=1024)
+def _file_source(path: Any) -> str:
     return f"file:{Path(path).name}" if path else "(unknown)"
 
 
@@ -91,16 +103,7 @@ def pii_redactor(edits: list[dict[str, Any]]) -> Any:
     return redact
 
 
-def _num(v: Any) -> float | None:
-    t = type(v)
-    if t is float:
-        return v if math.isfinite(v) else None
-    if t is int:
-        return float(v)
-    return None
-
-
-@dataclass
+@dataclass(slots=True)
 class Loc:
     kind: str
     shard: int
@@ -140,6 +143,7 @@ SOURCE_COLUMNS = ("docs", "kept", "chars in", "chars kept")
 class Collector:
     def __init__(self) -> None:
         self.data = Collected()
+        self.columns = SignalColumns(self.data)
 
     def add(self, kind: str, shard: int, row: int, rec: dict[str, Any]) -> None:
         d = self.data
@@ -160,7 +164,7 @@ class Collector:
             return
         text = rec.get("text") or ""
         edits = rec.get("edits") or []
-        net = sum(len(e["inserted"]) - len(e["removed"]) for e in edits)
+        net = sum(map(len, map(_INSERTED, edits))) - sum(map(len, map(_REMOVED, edits)))
         kept = kind == "kept"
         original_len = len(text) - net if kept else len(text)
         final_len = len(text) if kept else len(text) + net
@@ -180,7 +184,7 @@ class Collector:
             first=loc,
         )
         signals = rec.get("signals") or {}
-        self._signals(signals, verdict, kept)
+        self.columns.add(signals, None if kept else verdict.get("stage"), kept)
         lang = (signals.get("langid") or {}).get("lang")
         if isinstance(lang, str):
             score = _num((signals.get("langid") or {}).get("score"))
@@ -190,6 +194,11 @@ class Collector:
         if edits:
             self._edits(loc, rec, edits, text, kept, source)
 
+    def finish(self) -> Collected:
+        """The summaries, once every record was added."""
+        self.columns.flush()
+        return self.data
+
     def _rejection(
         self, loc: Loc, rec: dict[str, Any], verdict: dict[str, Any], text: str, source: str
     ) -> None:
@@ -197,15 +206,17 @@ class Collector:
         stage, reason = verdict.get("stage", ""), verdict.get("reason", "")
         details = verdict.get("details")
         res = d.reasons.reservoir((stage, reason))
-        if res is not None:
+        slot = res.claim() if res is not None else -1
+        if slot >= 0:  # the example is built only for the documents the sample keeps
             redact = pii_redactor(rec.get("edits") or [])
-            res.add(
+            res.put(
+                slot,
                 {
                     "loc": loc,
                     "text": snippet(redact(text[: SNIPPET * 3])),
                     "details": details,
                     "source": source,
-                }
+                },
             )
         if details is not None:
             d.thresholds.observe(stage, details, (rec.get("signals") or {}).get(stage) or {})
@@ -230,37 +241,6 @@ class Collector:
                     }
                 )
 
-    def _signals(self, signals: dict[str, Any], verdict: dict[str, Any], kept: bool) -> None:
-        d = self.data
-        for stage, values in signals.items():
-            if not isinstance(values, dict):
-                continue
-            if kept:
-                tag = KEPT
-            elif verdict.get("stage") == stage:
-                tag = REJECTED_HERE
-            else:
-                tag = REJECTED_ELSEWHERE
-            for key, value in values.items():
-                num = _num(value)
-                if num is not None:
-                    summary = d.signals.get((stage, key))
-                    if summary is None:
-                        if len(d.signals) >= MAX_SIGNAL_KEYS:
-                            d.skipped_signal_keys += 1
-                            continue
-                        summary = d.signals[(stage, key)] = NumberSummary(
-                            SIGNAL_SAMPLE, len(d.signals)
-                        )
-                    summary.add(num, tag)
-                elif isinstance(value, str | bool):
-                    cats = d.categories.get((stage, key))
-                    if cats is None:
-                        if len(d.categories) >= MAX_SIGNAL_KEYS:
-                            continue
-                        cats = d.categories[(stage, key)] = BoundedCounter(2, cap=MAX_CATEGORIES)
-                    cats.add(str(value), (1, 1 if kept else 0))
-
     def _edits(
         self,
         loc: Loc,
@@ -271,22 +251,41 @@ class Collector:
         source: str,
     ) -> None:
         d = self.data
+        # edits of one rule in a document draw together: one call per rule, not per edit
+        try:
+            per_rule = Counter(map(_STAGE_RULE, edits))
+        except (KeyError, TypeError):
+            self._claim_one_by_one(edits)  # fails where the edit-by-edit walk always failed
+            raise
         wanted: list[tuple[int, Any, int]] = []
-        for k, e in enumerate(edits):
-            res = d.rules.reservoir((e["stage"], e["rule"]))
-            slot = res.claim() if res is not None else -1
-            if slot >= 0:
-                wanted.append((k, res, slot))
+        for key, n in per_rule.items():
+            res = d.rules.reservoir(key)
+            if res is None:
+                d.rules.overflow += n - 1  # counted per edit
+                continue
+            picks = res.claim_many(n)
+            if picks:
+                ks = [k for k, e in enumerate(edits) if (e["stage"], e["rule"]) == key]
+                wanted += [(ks[offset], res, slot) for offset, slot in picks]
         if wanted:
+            wanted.sort(key=lambda w: w[0])
             self._edit_examples(loc, edits, text, kept, wanted)
+        if not any(stage == "boilerplate" for stage, _ in per_rule):
+            return
         bp = [e for e in edits if e["stage"] == "boilerplate"]
-        if bp:
-            redact = pii_redactor(edits)
-            d.boilerplate.add(source, (len(bp), sum(len(e["removed"]) for e in bp), 1), first=loc)
-            for e in bp:
-                span = snippet(redact(e["removed"]), 160)
-                if span:
-                    d.boilerplate_spans.add(f"{source}\0{span}", (1, 0), first=(loc, e["reason"]))
+        redact = pii_redactor(edits)
+        d.boilerplate.add(source, (len(bp), sum(len(e["removed"]) for e in bp), 1), first=loc)
+        for e in bp:
+            span = snippet(redact(e["removed"]), 160)
+            if span:
+                d.boilerplate_spans.add(f"{source}\0{span}", (1, 0), first=(loc, e["reason"]))
+
+    def _claim_one_by_one(self, edits: list[dict[str, Any]]) -> None:
+        """Draws for a malformed edit log, edit by edit up to the first bad edit, which raises."""
+        for e in edits:
+            res = self.data.rules.reservoir((e["stage"], e["rule"]))
+            if res is not None:
+                res.claim()
 
     def _edit_examples(
         self,
@@ -336,11 +335,28 @@ def _clip(s: str, n: int = 400) -> str:
     return s if len(s) <= n else s[: n // 2] + f" […{len(s) - n:,} chars…] " + s[-n // 2 :]
 
 
+def _details_parsed(rec: dict[str, Any]) -> dict[str, Any]:
+    """The part of :func:`decode_record` the collection needs: ``verdict.details`` parsed.
+    Stages written as null (measured nothing) are skipped where signals are read."""
+    verdict = rec.get("verdict")
+    if verdict is not None and type(verdict.get("details")) is str:
+        rec["verdict"] = verdict_in(verdict)
+    return rec
+
+
 def collect(out: Path) -> Collected:
     c = Collector()
-    for kind, shard, row, _offset, rec in iter_located(out):
-        try:
-            c.add(kind, shard, row, rec)
-        except (KeyError, TypeError, AttributeError, ValueError):
-            c.data.unreadable += 1
-    return c.data
+    # the pass allocates millions of short-lived objects and no cycles: the cyclic collector
+    # would only walk the summaries over and over
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for kind, shard, row, _offset, rec in iter_located(out, decode=_details_parsed):
+            try:
+                c.add(kind, shard, row, rec)
+            except (KeyError, TypeError, AttributeError, ValueError):
+                c.data.unreadable += 1
+        return c.finish()
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -12,6 +12,9 @@ import random
 import zlib
 from collections import Counter
 from collections.abc import Hashable, Iterable
+from functools import reduce
+from itertools import compress
+from operator import add
 from typing import Any
 
 
@@ -62,6 +65,43 @@ class Reservoir:
         else:
             self.items[slot] = item
 
+    def take(self, n: int) -> list[tuple[int, int]]:
+        """Draw for the next ``n`` items at once: ``(offset among them, slot)`` of each one
+        kept, in order, exactly as ``n`` calls of :meth:`add` would place them.
+
+        Which items a reservoir keeps depends only on its seed and the items' positions, never
+        on their values, so a batch of a million items costs the few draws of the items kept
+        and one comparison, not a call per item.
+        """
+        start = self.seen
+        end = start + n
+        picks: list[tuple[int, int]] = []
+        i = start
+        while i < end and i < self.k:  # filling
+            self.seen = i + 1
+            picks.append((i - start, self._slot()))
+            i += 1
+        if self.seen >= self.k:
+            # full: only the drawn positions; _slot and _advance inlined, same draws in order
+            k, nxt, w = self.k, self._next, self._w
+            random, randrange = self._rng.random, self._rng.randrange
+            exp, log, floor = math.exp, math.log, math.floor
+            while nxt < end:
+                w *= exp(log(1.0 - random()) / k)
+                gap = floor(log(1.0 - random()) / log(1.0 - w)) if w < 1 else 0
+                picks.append((nxt - start, randrange(k)))
+                nxt += gap + 1
+            self._next, self._w = nxt, w
+        self.seen = end
+        return picks
+
+    def place(self, slot: int, item: Any) -> None:
+        """Put a drawn item (from :meth:`take`) in its slot."""
+        if slot == len(self.items):
+            self.items.append(item)
+        else:
+            self.items[slot] = item
+
     def claim(self) -> int:
         """Draw for the next item without building it: its slot, or -1 when it is not kept.
 
@@ -73,6 +113,14 @@ class Reservoir:
         if slot == len(self.items):
             self.items.append(None)
         return slot
+
+    def claim_many(self, n: int) -> list[tuple[int, int]]:
+        """:meth:`claim` for the next ``n`` items: ``(offset, slot)`` of those kept, in order."""
+        picks = self.take(n)
+        for _, slot in picks:
+            if slot == len(self.items):
+                self.items.append(None)
+        return picks
 
     def put(self, slot: int, item: Any) -> None:
         self.items[slot] = item
@@ -134,8 +182,27 @@ class BoundedCounter:
             row = self.rows[key] = [0.0] * self.width
             if first is not None:
                 self.first[key] = first
+        if isinstance(values, tuple) and len(values) == self.width:
+            row[:] = map(add, row, values)  # row[i] += values[i], without a loop in Python
+            return
         for i, v in enumerate(values):
             row[i] += v
+
+    def add_column(self, keys: list[str], kept: list[int]) -> None:
+        """``add(keys[i], (1, kept[i]))`` for each i in order, with the same result: counted
+        at once while no new key can overflow the table, one by one otherwise."""
+        new = [key for key in dict.fromkeys(keys) if key not in self.rows]
+        if self.width != 2 or len(self.rows) + len(new) > self.cap:
+            for key, k in zip(keys, kept, strict=True):
+                self.add(key, (1, k))
+            return
+        for key in new:
+            self.rows[key] = [0.0] * self.width
+        kept_counts = Counter(compress(keys, kept))
+        for key, n in Counter(keys).items():
+            row = self.rows[key]
+            row[0] += n
+            row[1] += kept_counts.get(key, 0)
 
     def _prune(self) -> None:
         ranked = sorted(self.rows.items(), key=lambda kv: (-kv[1][0], kv[0]))
@@ -168,7 +235,10 @@ class LogHistogram:
 
     def add(self, series: str, value: float) -> None:
         b = -1 if value <= 0 else math.floor(math.log10(value) * self.PER_DECADE)
-        self.counts.setdefault(series, Counter())[b] += 1
+        counts = self.counts.get(series)
+        if counts is None:
+            counts = self.counts[series] = Counter()
+        counts[b] += 1
 
     @classmethod
     def edge(cls, b: int) -> float:
@@ -193,6 +263,52 @@ class NumberSummary:
         if value > self.max:
             self.max = value
         self.sample.add((value, tag))
+
+    def add_many(self, values: list[float], tags: list[Any]) -> None:
+        """``add(values[i], tags[i])`` for each i in order, with the same result to the bit:
+        the total is summed left to right, min and max keep the first of equal values, and the
+        sample draws the same positions."""
+        if not values:
+            return
+        self.count += len(values)
+        self.total = reduce(add, values, self.total)
+        low, high = min(values), max(values)
+        if low < self.min:
+            self.min = low
+        if high > self.max:
+            self.max = high
+        items = self.sample.items
+        for offset, slot in self.sample.take(len(values)):
+            if slot == len(items):
+                items.append((values[offset], tags[offset]))
+            else:
+                items[slot] = (values[offset], tags[offset])
+
+    def add_array(self, values: Any, tags: list[Any]) -> None:
+        """:meth:`add_many` for a float64 numpy array: the same result to the bit (the total is
+        accumulated left to right, and min and max agree with Python's up to the sign of a zero,
+        which is settled the way one-by-one adds settle it)."""
+        import numpy as np
+
+        n = len(values)
+        if not n:
+            return
+        self.count += n
+        self.total = float(np.add.accumulate(np.concatenate(([self.total], values)))[-1])
+        low, high = float(values.min()), float(values.max())
+        if low == 0.0 or high == 0.0:  # -0.0 and 0.0 compare equal: the first one met wins
+            low, high = min(values.tolist()), max(values.tolist())
+        if low < self.min:
+            self.min = low
+        if high > self.max:
+            self.max = high
+        items = self.sample.items
+        for offset, slot in self.sample.take(n):
+            item = (float(values[offset]), tags[offset])
+            if slot == len(items):
+                items.append(item)
+            else:
+                items[slot] = item
 
     @property
     def mean(self) -> float:

@@ -10,7 +10,7 @@ record again without reading the others (:func:`fetch`).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,16 @@ def is_parquet(path: Path) -> bool:
 
 
 def iter_located(
-    out: Path, kinds: tuple[str, ...] = KINDS
+    out: Path,
+    kinds: tuple[str, ...] = KINDS,
+    decode: Callable[[dict[str, Any]], dict[str, Any]] = decode_record,
 ) -> Iterator[tuple[str, int, int, int, Any]]:
     """Yield ``(kind, shard, row, offset, record)`` for every record of the output.
 
     ``offset`` is the byte offset of the record's line in the decoded JSONL stream, or -1 for
-    Parquet (addressed by row only).
+    Parquet (addressed by row only). ``decode`` turns a parsed JSONL line into the record
+    (:func:`decode_record` by default; a reader that ignores stages without signals can do
+    less); Parquet rows are always fully decoded.
     """
     for kind in kinds:
         for path in shard_files(out, kind):
@@ -56,7 +60,7 @@ def iter_located(
                 for offset, line in iter_lines(fh):
                     if not line.strip():
                         continue
-                    yield kind, shard, row, offset, decode_record(orjson.loads(line))
+                    yield kind, shard, row, offset, decode(orjson.loads(line))
                     row += 1
 
 

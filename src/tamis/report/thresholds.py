@@ -50,12 +50,15 @@ class ThresholdEvidence:
         keys = self.keys.setdefault(stage, set())
         if len(keys) < 1000:
             keys.update(signals)
+        numbers = None  # the signals that are numbers, found once per document
         for f in failing_rules(details):
             value = _num(f.get("value"))
             if value is None:
                 continue
-            for key, v in signals.items():
-                if _num(v) is not None and math.isclose(float(v), value, rel_tol=1e-9):
+            if numbers is None:
+                numbers = [(key, n) for key, v in signals.items() if (n := _num(v)) is not None]
+            for key, n in numbers:
+                if math.isclose(n, value, rel_tol=1e-9):
                     link = (stage, key, str(f["rule"]), float(f["threshold"]))
                     if link in self.links or len(self.links) < self.cap:
                         self.links[link] += 1
