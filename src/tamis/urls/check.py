@@ -20,6 +20,7 @@ list entry (a URL, or a domain equal to the URL's registered domain or host) pas
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -34,9 +35,31 @@ def _extractor() -> Any:
 
 
 def host_parts(url: str) -> tuple[str, str]:
-    """(registered domain, full host name) as datatrove's ``URLFilter`` reads them."""
+    """(registered domain, full host name) as datatrove's ``URLFilter`` reads them.
+
+    tldextract reads a URL only through its host (``lenient_netloc``), so the answer is cached
+    by host: the pages of one site are split once. A host that does not read back as itself
+    (stray spaces or dots around it) is split from the URL as given, uncached."""
+    from tldextract.remote import lenient_netloc
+
+    host = lenient_netloc(url)
+    if lenient_netloc(host) != host:
+        return _split(url)
+    return _split_host(host)
+
+
+def _split(url: str) -> tuple[str, str]:
     info = _extractor()(url)
     return info.top_domain_under_public_suffix, info.fqdn
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_host(host: str) -> tuple[str, str]:
+    return _split(host)
+
+
+#: URLs whose answers are remembered at most (then the memory starts again)
+_SEEN_MAX = 1 << 16
 
 
 class UrlChecker:
@@ -44,9 +67,25 @@ class UrlChecker:
         self.lists = lists
         self.soft_word_threshold = soft_word_threshold
         self.subwords = sorted(lists.banned_subwords)
+        # one scan for "any sub-word at all" (the common answer is none); the first one in
+        # sorted order is then looked for as before, so the match reported stays the same
+        self._any_subword = (
+            re.compile("|".join(map(re.escape, self.subwords))) if self.subwords else None
+        )
+        self._seen: dict[str, tuple[str, str] | None] = {}
 
     def check(self, url: str) -> tuple[str, str] | None:
-        """``(reason, match)`` when the URL is blocked, else None."""
+        """``(reason, match)`` when the URL is blocked, else None (answers cached by URL:
+        a site's pages repeat, as IMDb's review pages of one film do)."""
+        seen = self._seen
+        if url in seen:
+            return seen[url]
+        if len(seen) >= _SEEN_MAX:
+            seen.clear()
+        found = seen[url] = self._check(url)
+        return found
+
+    def _check(self, url: str) -> tuple[str, str] | None:
         lists = self.lists
         if url in lists.allow_urls:
             return None
@@ -66,8 +105,10 @@ class UrlChecker:
         soft = words & lists.soft_banned_words
         if len(soft) >= self.soft_word_threshold:
             return "soft_words", ",".join(sorted(soft))
-        if self.subwords:
+        if self._any_subword is not None:
             flat = normalize(url)
+            if self._any_subword.search(flat) is None:
+                return None
             for sub in self.subwords:
                 if sub in flat:
                     return "subword", sub
