@@ -17,7 +17,6 @@ Baselines go to bench/work/stages/ (git-ignored).
 
 from __future__ import annotations
 
-import pickle
 import random
 import sys
 import tempfile
@@ -30,6 +29,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_clean import read_sets, to_docs  # noqa: E402
 from bench_url_filter import real_urls  # noqa: E402
+from check_clean_outputs import save_or_check  # noqa: E402
 
 from tamis.stages.base import stage_class  # noqa: E402
 
@@ -121,31 +121,7 @@ def dump() -> dict:
 
 
 def main() -> None:
-    mode, tag = sys.argv[1], sys.argv[2]
-    BASELINES.mkdir(parents=True, exist_ok=True)
-    path = BASELINES / f"stage_dump_{tag}.pkl"
-    data = dump()
-    if mode == "save":
-        path.write_bytes(pickle.dumps(data))
-        print("saved", path)
-        return
-    base = pickle.loads(path.read_bytes())
-    bad = 0
-    for name, res in base.items():
-        for key, value in res.items():
-            got = data[name][key]
-            if got == value:
-                continue
-            bad += 1
-            if len(value) != len(got):
-                print(f"DIFF {name} {key}: {len(value)} items before, {len(got)} now")
-                continue
-            diffs = [i for i, (a, b) in enumerate(zip(value, got, strict=True)) if a != b]
-            print(f"DIFF {name} {key}: {len(diffs)} items differ, first {diffs[:5]}")
-            for i in diffs[:2]:
-                print("  base:", str(value[i])[:600])
-                print("  got: ", str(got[i])[:600])
-    print("IDENTICAL" if not bad else f"{bad} DIFFERENCES")
+    save_or_check(dump, BASELINES / f"stage_dump_{sys.argv[2]}.pkl")
 
 
 if __name__ == "__main__":
