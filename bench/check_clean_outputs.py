@@ -99,11 +99,12 @@ def dump() -> dict:
     return out
 
 
-def main() -> None:
-    mode, tag = sys.argv[1], sys.argv[2]
-    BASELINES.mkdir(parents=True, exist_ok=True)
-    path = BASELINES / f"edit_dump_{tag}.pkl"
-    data = dump()
+def save_or_check(dump_fn, path: Path) -> None:
+    """``save``: write ``dump_fn()`` to ``path``; ``check``: compare it with what is there and
+    print IDENTICAL or each difference (``sys.argv``: mode and baseline name)."""
+    mode = sys.argv[1]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = dump_fn()
     if mode == "save":
         path.write_bytes(pickle.dumps(data))
         print("saved", path)
@@ -118,16 +119,20 @@ def main() -> None:
             bad += 1
             if isinstance(value, list):
                 if len(value) != len(got):
-                    print(f"DIFF {name} {key}: {len(value)} documents before, {len(got)} now")
+                    print(f"DIFF {name} {key}: {len(value)} items before, {len(got)} now")
                     continue
                 diffs = [i for i, (a, b) in enumerate(zip(value, got, strict=True)) if a != b]
-                print(f"DIFF {name} {key}: {len(diffs)} docs differ, first {diffs[:5]}")
+                print(f"DIFF {name} {key}: {len(diffs)} items differ, first {diffs[:5]}")
                 for i in diffs[:2]:
                     print("  base:", str(value[i])[:600])
                     print("  got: ", str(got[i])[:600])
             else:
                 print(f"DIFF {name} {key}")
     print("IDENTICAL" if not bad else f"{bad} DIFFERENCES")
+
+
+def main() -> None:
+    save_or_check(dump, BASELINES / f"edit_dump_{sys.argv[2]}.pkl")
 
 
 if __name__ == "__main__":

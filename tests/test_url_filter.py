@@ -214,3 +214,53 @@ def test_blocked_set_membership_is_exact(keys, probes):
         assert len(s) == len(encoded)
         for k in list(encoded) + [p.encode("utf-8", "surrogatepass") for p in probes]:
             assert s.contains_bytes(k) == (k in encoded)
+
+
+# URL-like text where hosts, userinfo, ports, brackets, dots and spaces meet
+_URLISH = st.tuples(
+    st.sampled_from(("", "http://", "https://", "//", "ftp://u:p@")),
+    st.text(alphabet=st.sampled_from(list("abcXY09.-:/@[]?#% \t\u3002é_")), max_size=40),
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_URLISH)
+def test_host_parts_cached_by_host_equal_the_url_reading(url):
+    """The host cache answers what tldextract answers for the URL itself."""
+    require("tldextract")
+    from tamis.urls.check import _split, host_parts
+
+    assert host_parts(url) == _split(url)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_URLISH)
+def test_site_domain_cached_by_host_equals_the_url_reading(url):
+    """The boilerplate stage's site of a URL is the same through its host cache."""
+    from tamis.clean.sitekey import _domain_of, registered_domain
+
+    full = url if "://" in url else "http://" + url
+    try:
+        expected = _domain_of(full)
+    except ValueError:
+        with pytest.raises(ValueError):
+            registered_domain(url)
+        return
+    assert registered_domain(url) == expected
+
+
+def test_checker_answers_the_same_twice_and_past_its_memory(shared_data, monkeypatch):
+    """The per-URL memory and the sub-word prefilter change no answer, even once cleared."""
+    require("tldextract")
+    import tamis.urls.check as check
+    from tamis.urls.lists import build_lists
+
+    urls = _real_urls(shared_data, 200)
+    subs = sorted(default_words("banned_subwords"))
+    urls += [f"https://blog.example.com/x{s}y.html" for s in subs[:40]]
+    urls += [f"https://example.org/{w}" for w in sorted(default_words("banned_words"))[:20]]
+    fresh = [check.UrlChecker(build_lists(True))._check(u) for u in urls]
+    assert any(f and f[0] == "subword" for f in fresh) and fresh.count(None) > 100
+    monkeypatch.setattr(check, "_SEEN_MAX", 7)
+    checker = check.UrlChecker(build_lists(True))
+    assert [checker.check(u) for u in urls + urls] == fresh + fresh

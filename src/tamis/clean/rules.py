@@ -139,10 +139,12 @@ def markup_breaks(text: str) -> list[Replacement]:
     code or a diagram keeps its own."""
     if "<" not in text or _shows_markup(text):
         return []
+    # a code line starts with two spaces or a tab: without one, no tag is on a code line
+    indented = "\n  " in text or "\n\t" in text or text.startswith(("  ", "\t"))
     return [
         Replacement(m.start(), m.end(), "\n", "markup_break", "markup remnant")
         for m in _BREAK_TAGS.finditer(text)
-        if not _in_code_line(text, m.start())
+        if not (indented and _in_code_line(text, m.start()))
     ]
 
 

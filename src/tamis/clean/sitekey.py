@@ -16,10 +16,27 @@ from urllib.parse import urlsplit
 
 @lru_cache(maxsize=65536)
 def registered_domain(url: str) -> str:
-    from tld import get_fld
-
     if "://" not in url:
         url = "http://" + url
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # not a URL: read as before (and fail as before)
+        return _domain_of(url)
+    # tld reads a URL only through its host name, so one answer serves all of a site's pages;
+    # a host that does not read back as itself is answered from the URL as given
+    if host and urlsplit("http://" + host).hostname == host:
+        return _domain_of_host(host)
+    return _domain_of(url)
+
+
+@lru_cache(maxsize=65536)
+def _domain_of_host(host: str) -> str:
+    return _domain_of("http://" + host)
+
+
+def _domain_of(url: str) -> str:
+    from tld import get_fld
+
     domain = get_fld(url, fail_silently=True)
     if domain:
         return domain.lower()

@@ -32,11 +32,26 @@ class NaiveBayesArbiter:
         # Restricting by filtering the ranking (and renormalising) gives the same answer as
         # py3langid's set_languages, without the second copy of the model that it makes.
         self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        # py3langid's rank() keeps each label's first column and sorts every label; only the
+        # ISO 639-1 ones are wanted, so their columns are picked once here and only they are
+        # sorted (a stable sort, as rank's: the same order, ties included)
+        classes = list(self._model.nb_classes)
+        first = {}
+        for i, code in enumerate(classes):
+            first.setdefault(code, i)
+        self._iso_columns = [i for code, i in first.items() if len(code) == 2]
+        self._iso_codes = [classes[i] for i in self._iso_columns]
+        self._scores = getattr(self._model, "_decide", None)
 
     def rank(self, text: str, top: int = 2) -> list[tuple[str, float]]:
-        ranked = [
-            (c, float(p)) for c, p in self._model.rank(text[:ARBITER_SAMPLE_CHARS]) if len(c) == 2
-        ]
+        text = text[:ARBITER_SAMPLE_CHARS]
+        if self._scores is None:  # a py3langid without the scoring step rank() is built on
+            ranked = [(c, float(p)) for c, p in self._model.rank(text) if len(c) == 2]
+        else:
+            scores = self._scores(text).tolist()
+            picked = list(map(scores.__getitem__, self._iso_columns))
+            order = sorted(range(len(picked)), key=picked.__getitem__, reverse=True)
+            ranked = [(self._iso_codes[i], picked[i]) for i in order]
         total = sum(p for _, p in ranked) or 1.0
         return [(code, p / total) for code, p in ranked[:top]]
 

@@ -36,10 +36,11 @@ def _cp1252(ch: str) -> str:
 
 
 _NON_ASCII_RUN_RE = re.compile("[^\x00-\x7f]+")
+_ABOVE_LATIN1_RE = re.compile("[^\x00-\xff]")
 
 
 def _line_is_macroman(line: str) -> bool:
-    if any(ord(c) > 0xFF for c in line):
+    if _ABOVE_LATIN1_RE.search(line) is not None:
         return False  # MacRoman bytes read as Latin-1 give nothing above U+00FF
     for run in _NON_ASCII_RUN_RE.findall(line):
         if C1_RE.search(run):

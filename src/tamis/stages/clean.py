@@ -64,7 +64,7 @@ class CleanStage(Stage):
     @cached_property
     def rules(self):
         from tamis.clean import rules as r
-        from tamis.clean.patterns import LineMatcher
+        from tamis.clean.patterns import line_matcher
 
         o = self.options
         chosen = []
@@ -86,7 +86,7 @@ class CleanStage(Stage):
         if o.symbol_lines:
             chosen.append(r.symbol_lines)
         if o.boilerplate_lines:
-            chosen.append(r.pattern_lines(LineMatcher(o.languages)))
+            chosen.append(r.pattern_lines(line_matcher(tuple(o.languages))))
         if o.c4_citations:
             chosen.append(r.c4_citations)
         if (

@@ -34,9 +34,31 @@ def _extractor() -> Any:
 
 
 def host_parts(url: str) -> tuple[str, str]:
-    """(registered domain, full host name) as datatrove's ``URLFilter`` reads them."""
+    """(registered domain, full host name) as datatrove's ``URLFilter`` reads them.
+
+    tldextract reads a URL only through its host (``lenient_netloc``), so the answer is cached
+    by host: the pages of one site are split once. A host that does not read back as itself
+    (stray spaces or dots around it) is split from the URL as given, uncached."""
+    from tldextract.remote import lenient_netloc
+
+    host = lenient_netloc(url)
+    if lenient_netloc(host) != host:
+        return _split(url)
+    return _split_host(host)
+
+
+def _split(url: str) -> tuple[str, str]:
     info = _extractor()(url)
     return info.top_domain_under_public_suffix, info.fqdn
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_host(host: str) -> tuple[str, str]:
+    return _split(host)
+
+
+#: URLs whose answers are remembered at most (then the memory starts again)
+_SEEN_MAX = 1 << 16
 
 
 class UrlChecker:
@@ -44,9 +66,20 @@ class UrlChecker:
         self.lists = lists
         self.soft_word_threshold = soft_word_threshold
         self.subwords = sorted(lists.banned_subwords)
+        self._seen: dict[str, tuple[str, str] | None] = {}
 
     def check(self, url: str) -> tuple[str, str] | None:
-        """``(reason, match)`` when the URL is blocked, else None."""
+        """``(reason, match)`` when the URL is blocked, else None (answers cached by URL:
+        a site's pages repeat, as IMDb's review pages of one film do)."""
+        seen = self._seen
+        if url in seen:
+            return seen[url]
+        if len(seen) >= _SEEN_MAX:
+            seen.clear()
+        found = seen[url] = self._check(url)
+        return found
+
+    def _check(self, url: str) -> tuple[str, str] | None:
         lists = self.lists
         if url in lists.allow_urls:
             return None
