@@ -151,10 +151,13 @@ def run_side(tree: Path, corpus: Path, out: Path, workers: int) -> dict:
     }
 
 
-def record_files(out: Path) -> dict[str, bytes]:
-    """Every output record file of a run, decompressed, by its path under OUT."""
-    files = {}
+def record_streams(out: Path) -> dict[str, bytes]:
+    """Each output folder's records as one stream: its part files decompressed and joined in
+    name order (the order of the input). A run may cut its output into a different number of
+    part files than another (its plan differs) and still hold the same records, byte for byte."""
+    streams = {}
     for folder in ("kept", "rejected", "quarantine"):
+        parts = []
         for path in sorted((out / folder).rglob("*")):
             if not path.is_file():
                 continue
@@ -163,15 +166,24 @@ def record_files(out: Path) -> dict[str, bytes]:
                 raw = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw)).read()
             elif path.suffix == ".gz":
                 raw = gzip.decompress(raw)
-            files[str(path.relative_to(out))] = raw
-    return files
+            parts.append(raw)
+        streams[folder] = b"".join(parts)
+    return streams
 
 
 def differences(a: Path, b: Path) -> list[str]:
-    fa, fb = record_files(a), record_files(b)
-    diffs = [f"only in {a.name}: {p}" for p in sorted(set(fa) - set(fb))]
-    diffs += [f"only in {b.name}: {p}" for p in sorted(set(fb) - set(fa))]
-    diffs += [f"differs: {p}" for p in sorted(set(fa) & set(fb)) if fa[p] != fb[p]]
+    sa, sb = record_streams(a), record_streams(b)
+    diffs = []
+    for folder in sa:
+        if sa[folder] != sb[folder]:
+            la, lb = sa[folder].split(b"\n"), sb[folder].split(b"\n")
+            first = next(
+                (i for i, (x, y) in enumerate(zip(la, lb, strict=False)) if x != y),
+                min(len(la), len(lb)),
+            )
+            diffs.append(
+                f"{folder}: {len(la) - 1} against {len(lb) - 1} records, first differs at {first}"
+            )
     return diffs
 
 
