@@ -103,7 +103,7 @@ class Reader:
     def range_starts(self, path: str) -> list[int] | None:
         """Record indexes where a range begins without decoding the records before it (a
         Parquet file's row groups), or None when a range may begin at any record because
-        reaching it costs little (JSON Lines: lines are counted, not parsed, on the way)."""
+        reaching it costs little (JSON Lines: lines are split, not parsed, on the way)."""
         return None
 
     def release(self, path: str) -> None:

@@ -121,11 +121,11 @@ SPREAD = 32
 MIN_SHARD_BYTES = 1 << 20
 
 
-def shard_bytes(files: list[str], shard_size_mb: float, spread: int = SPREAD) -> int:
-    """The on-disk size a shard aims at: ``shard_size_mb`` at most, and smaller when the whole
-    input is less than ``spread`` such shards, down to :data:`MIN_SHARD_BYTES`."""
+def shard_bytes(total: int, shard_size_mb: float, spread: int = SPREAD) -> int:
+    """The on-disk size a shard aims at, for an input of ``total`` bytes: ``shard_size_mb`` at
+    most, and smaller when the input is less than ``spread`` such shards, down to
+    :data:`MIN_SHARD_BYTES`."""
     limit = max(1, int(shard_size_mb * 1024 * 1024))
-    total = sum(storage.size(f) for f in files)
     return min(limit, max(MIN_SHARD_BYTES, math.ceil(total / max(1, spread))))
 
 
@@ -155,10 +155,11 @@ def plan_shards(files: list[str], shard_size_mb: float, spread: int = 1) -> list
     (its reader quarantines what it cannot read, as for any small file).
     """
     limit = max(1, int(shard_size_mb * 1024 * 1024))
-    target = shard_bytes(files, shard_size_mb, spread) if spread > 1 else limit
+    sizes = {path: storage.size(path) for path in files}
+    target = shard_bytes(sum(sizes.values()), shard_size_mb, spread) if spread > 1 else limit
     shards: list[Shard] = []
     for path in files:
-        size = storage.size(path)
+        size = sizes[path]
         reader = reader_for(path)
         parts = math.ceil(size / target) if size > target else 1
         starts: list[int] | None = None
