@@ -295,7 +295,7 @@ def compare(out: Path, base_src: Path, rounds: int, results: Path, work: Path) -
         "",
         f"Every round, total s: base {totals['base']}; this tree {totals['this']}.",
         "",
-        f"The report costs {speed:.1f}x less CPU time with this tree (best rounds).",
+        f"The report is {speed:.1f}x cheaper in CPU time with this tree (best rounds).",
         "",
         "Identity: the collected statistics (every count, histogram, sample with its location "
         "and text, summary total/min/max to the bit, bounded-counter rows, threshold links), "

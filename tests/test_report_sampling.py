@@ -104,7 +104,9 @@ def test_thresholds_are_linked_to_the_signal_they_bound():
     st.lists(st.integers(0, 40), max_size=12),
 )
 def test_batched_draws_equal_one_by_one(k, seed, batches):
-    """take() and add_many() keep exactly what add() would, whatever the batch sizes."""
+    """take() and add_array() keep exactly what add() would, whatever the batch sizes."""
+    import numpy as np
+
     from tamis.report.sampling import NumberSummary
 
     one, many = NumberSummary(k, seed), NumberSummary(k, seed)
@@ -114,7 +116,7 @@ def test_batched_draws_equal_one_by_one(k, seed, batches):
     for n in batches:
         for v, t in zip(stream[start : start + n], tags[start : start + n], strict=True):
             one.add(v, t)
-        many.add_many(stream[start : start + n], tags[start : start + n])
+        many.add_array(np.array(stream[start : start + n]), tags[start : start + n])
         start += n
     assert many.sample.items == one.sample.items and many.sample.seen == one.sample.seen
     assert (many.count, many.total, many.min, many.max) == (one.count, one.total, one.min, one.max)

@@ -4,7 +4,7 @@ A stage writes the same signals, of the same types, for nearly every document. W
 value of every record in Python was most of the report's pass over the records, so the values
 of a stage are kept as rows while the stage's keys and value types stay the same (its
 *shape*), and handed on a few thousand at a time, one column per signal, to the bounded
-summaries (:meth:`NumberSummary.add_many`, which draws the same sample as value-by-value adds).
+summaries (:meth:`NumberSummary.add_array`, which draws the same sample as value-by-value adds).
 
 What must not change is what one value at a time would give: the order in which signals are
 first met sets each one's sample seed and decides which ones a full table refuses, so the

@@ -32,7 +32,6 @@ FONT = 12  # px, the body text of a plot
 SMALL = 10  # px, tick labels of small multiples and bar values
 TITLE = 13
 AXIS = "#333"
-GRID = "#e6e9ec"
 
 
 def _f(v: float) -> str:
@@ -157,17 +156,17 @@ def _x_axis(
     hi: float,
     fmt: Any = _tick_label,
     size: float = FONT,
-    grid_to: float | None = None,
 ) -> None:
-    """The bottom axis: spine, ticks and labels (log axes label 1x, 2x and 5x)."""
+    """The bottom axis: spine, ticks and labels (log axes label 2x and 5x too when a decade
+    is wide enough to hold them)."""
     svg.line(sx.a, y, sx.b, y)
     ticks = log_ticks(lo, hi) if sx.log else [(t, True) for t in nice_ticks(lo, hi)]
+    minor_labels = sx.log and (sx.b - sx.a) / max(sx.hi - sx.lo, 1e-9) >= 120
     for v, major in ticks:
         x = sx(v)
-        if grid_to is not None:
-            svg.line(x, grid_to, x, y, GRID)
         svg.line(x, y, x, y + (4 if major else 2.5))
-        svg.text(x, y + 4 + size, fmt(v), size, "middle")
+        if major or minor_labels:
+            svg.text(x, y + 4 + size, fmt(v), size, "middle")
 
 
 def _y_axis(

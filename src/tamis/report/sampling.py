@@ -12,7 +12,6 @@ import random
 import zlib
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from functools import reduce
 from itertools import compress
 from operator import add
 from typing import Any
@@ -94,13 +93,6 @@ class Reservoir:
             self._next, self._w = nxt, w
         self.seen = end
         return picks
-
-    def place(self, slot: int, item: Any) -> None:
-        """Put a drawn item (from :meth:`take`) in its slot."""
-        if slot == len(self.items):
-            self.items.append(item)
-        else:
-            self.items[slot] = item
 
     def claim(self) -> int:
         """Draw for the next item without building it: its slot, or -1 when it is not kept.
@@ -264,30 +256,11 @@ class NumberSummary:
             self.max = value
         self.sample.add((value, tag))
 
-    def add_many(self, values: list[float], tags: list[Any]) -> None:
-        """``add(values[i], tags[i])`` for each i in order, with the same result to the bit:
-        the total is summed left to right, min and max keep the first of equal values, and the
-        sample draws the same positions."""
-        if not values:
-            return
-        self.count += len(values)
-        self.total = reduce(add, values, self.total)
-        low, high = min(values), max(values)
-        if low < self.min:
-            self.min = low
-        if high > self.max:
-            self.max = high
-        items = self.sample.items
-        for offset, slot in self.sample.take(len(values)):
-            if slot == len(items):
-                items.append((values[offset], tags[offset]))
-            else:
-                items[slot] = (values[offset], tags[offset])
-
     def add_array(self, values: Any, tags: list[Any]) -> None:
-        """:meth:`add_many` for a float64 numpy array: the same result to the bit (the total is
-        accumulated left to right, and min and max agree with Python's up to the sign of a zero,
-        which is settled the way one-by-one adds settle it)."""
+        """``add(values[i], tags[i])`` for each i of a float64 numpy array, in order, with the
+        same result to the bit: the total is accumulated left to right, min and max keep the
+        first of equal values (numpy's agree with Python's up to the sign of a zero, settled
+        here as one-by-one adds settle it), and the sample draws the same positions."""
         import numpy as np
 
         n = len(values)
