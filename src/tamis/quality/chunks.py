@@ -90,9 +90,11 @@ class ChunkFacts:
     def records(self, chunks: list[str]) -> list[ChunkRecord]:
         """The record of each chunk, in order (one dictionary lookup per chunk)."""
         known = self._records
+        try:  # after the first documents, nearly every chunk is known
+            return list(map(known.__getitem__, chunks))
+        except KeyError:
+            pass
         records = list(map(known.get, chunks))
-        if None not in records:
-            return records
         # First-time chunks: learn each once, then fill the gaps.
         gaps = list(compress(range(len(chunks)), map(is_, records, repeat(None))))
         if len(known) + len(gaps) > _CACHE_LIMIT:

@@ -17,10 +17,12 @@ computation is dominated by call overhead, and sorting every window to group the
 than the rest. So the keys of every window of every size of every document of a batch are
 computed in one set of array operations, and grouping is replaced by a *sort-free repeat
 filter*: each window is scattered into a hash table by (document, size, key); a window alone
-in its bucket is certainly unique in its document, which is most windows, so only the few
-windows that share a bucket (the true repeats, plus rare bucket collisions) reach the exact
-Python logic. That logic needs nothing else: a unique n-gram can never be the repeated one
-a scan meets, nor beat a repeated one for the top count.
+in its bucket is certainly unique in its document, which is most windows. The few windows
+that share a bucket are sorted by key, which drops the bucket collisions (a few percent of all
+windows), so only true repeats remain: their top n-gram counts are runs of equal keys (array
+operations), and only the duplicated n-grams' scan, which is sequential, is a Python loop.
+Nothing else is needed: a unique n-gram can never be the repeated one a scan meets, nor beat a
+repeated one for the top count.
 
 Keys are 64-bit hashes: two different n-grams of one document share a key with probability
 about ``n_grams**2 / 2**64``, which is not a practical concern.

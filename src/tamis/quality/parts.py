@@ -5,7 +5,9 @@ facts; in a pipeline that runs ``gopher_quality``, ``gopher_repetition``, ``c4``
 one after another, tamis splits once and hands the same :class:`DocParts` to every stage.
 Parts are built lazily (a stage that never asks for n-grams never pays for them) and kept in a
 small cache keyed on the text itself: the next stage of the batch finds them with one dict
-lookup, and a stage that edited the text (``c4``) naturally gets fresh parts afterwards.
+lookup. A stage that edits the text (``c4``) leaves parts keyed on the new text, so nothing
+stale is ever read; when C4 only dropped and stripped lines, those parts are built from the
+kept lines' chunk records (:func:`parts_of_kept_lines`) instead of splitting the text again.
 """
 
 from __future__ import annotations
