@@ -52,12 +52,13 @@ def _newest(folder: Path) -> str:
         return ""
 
 
-def one_run(src: Path, inputs: list[str], out: Path) -> dict[str, Any]:
+def one_run(src: Path, inputs: list[str], out: Path, stages: str | None) -> dict[str, Any]:
     if out.exists():
         shutil.rmtree(out)
     env = {**os.environ, "PYTHONPATH": str(src)}
     cmd = [sys.executable, "-c", CLI, "clean", *inputs, "-o", str(out)]
     cmd += ["--workers", "1", "--quiet", "--no-report"]
+    cmd += ["--stages", stages] if stages is not None else []
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env)
     peak, where = 0, ""
@@ -91,19 +92,21 @@ def main() -> int:
     ap.add_argument("inputs", nargs="+")
     ap.add_argument("--base", type=Path, required=True, help="the baseline tree's src folder")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--stages", help="only these stages (default: the default recipe)")
     args = ap.parse_args()
     sides = {"baseline": args.base.resolve(), "this tree": ROOT / "src"}
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
     for r in range(args.rounds):
         order = list(sides) if r % 2 == 0 else list(reversed(sides))
         for name in order:
-            res = one_run(sides[name], args.inputs, WORK / name.replace(" ", "-"))
+            res = one_run(sides[name], args.inputs, WORK / name.replace(" ", "-"), args.stages)
             runs[name].append(res)
             shown = {k: round(v, 1) if isinstance(v, float) else v for k, v in res.items()}
             print(f"round {r + 1} {name}: " + json.dumps(shown), flush=True)
     load = os.getloadavg()
     print(f"\nmachine: {os.cpu_count()} cores, {cpu_model()}; load average {load[0]:.1f}")
-    print(f"inputs: {' '.join(args.inputs)}; {args.rounds} rounds interleaved, best of each\n")
+    print(f"inputs: {' '.join(args.inputs)}; {args.rounds} rounds interleaved, best of each")
+    print(f"stages: {args.stages if args.stages is not None else 'the default recipe'}\n")
     print(
         "| tree | wall s | CPU s | run.json s | in stages s | outside stages s "
         "| docs/s (run.json) | peak RSS MB |"
