@@ -23,7 +23,7 @@ from pathlib import Path
 
 import orjson
 import zstandard
-from machine import cpu_model, peak_rss_kb
+from machine import cpu_model, peak_rss_kb, process_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work" / "pipeline"
@@ -110,27 +110,8 @@ def run_tamis(
 
 
 def tree_peak_rss_kb(root: int) -> int:
-    """The largest peak RSS (VmHWM) of any process in the tree under ``root``.
-
-    Pool workers are not children of the driver under forkserver, so the tree is followed
-    through the forkserver too (it is the driver's child).
-    """
-    parent: dict[int, int] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-                parent[int(d.name)] = int(fields[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, frontier = {root}, [root]
-    while frontier:
-        p = frontier.pop()
-        for child, pp in parent.items():
-            if pp == p and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return max((peak_rss_kb(pid) for pid in tree), default=0)
+    """The largest peak RSS (VmHWM) of any process in the tree under ``root``."""
+    return max((peak_rss_kb(pid) for pid in process_tree(root)), default=0)
 
 
 def main() -> None:

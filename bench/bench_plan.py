@@ -27,7 +27,7 @@ from pathlib import Path
 
 import orjson
 import zstandard
-from machine import cpu_model, peak_rss_kb
+from machine import cpu_model, peak_rss_kb, process_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work" / "plan"
@@ -55,26 +55,6 @@ def make_inputs(docs: int) -> list[Path]:
     return [plain, packed]
 
 
-def _tree(root: int) -> set[int]:
-    """``root`` and every process under it (pool workers are the forkserver's children)."""
-    parent: dict[int, int] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
-                parent[int(d.name)] = int(fields[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, frontier = {root}, [root]
-    while frontier:
-        p = frontier.pop()
-        for child, pp in parent.items():
-            if pp == p and child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return tree
-
-
 def _cpu_seconds(pid: int) -> float | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -96,7 +76,7 @@ def run_once(path: Path, out: Path, workers: int, src: str) -> dict:
     cpu: dict[int, float] = {}
     rss: dict[int, int] = {}
     while proc.poll() is None:
-        for pid in _tree(proc.pid):
+        for pid in process_tree(proc.pid):
             c = _cpu_seconds(pid)
             if c is not None:
                 cpu[pid] = c

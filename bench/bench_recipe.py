@@ -41,7 +41,7 @@ from pathlib import Path
 
 import orjson
 import zstandard
-from machine import cpu_model, peak_rss_kb
+from machine import cpu_model, peak_rss_kb, process_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -129,25 +129,12 @@ def base_tree(rev: str) -> Path:
     return dest
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as fh:
-            return [int(c) for c in fh.read().split()]
-    except OSError:
-        return []
-
-
 def _watch_memory(pid: int, peaks: dict[int, int], done: threading.Event) -> None:
     """The peak resident memory (VmHWM) of a process and of every process under it, polled
     while it runs. ``ru_maxrss`` cannot say this: it is floored at the parent's size across fork
     and exec, and this benchmark's own process holds datatrove and spaCy."""
     while not done.is_set():
-        todo, seen = [pid], []
-        while todo:
-            p = todo.pop()
-            seen.append(p)
-            todo.extend(_children(p))
-        for p in seen:
+        for p in process_tree(pid):
             kb = peak_rss_kb(p)
             if kb:
                 peaks[p] = max(peaks.get(p, 0), kb)

@@ -27,3 +27,24 @@ def peak_rss_kb(pid: int | str = "self") -> int:
     except OSError:
         pass
     return 0
+
+
+def process_tree(root: int) -> set[int]:
+    """``root`` and every process under it. Pool workers are not children of the driver under
+    forkserver, so the tree is followed through the forkserver too (it is the driver's child)."""
+    parent: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+                parent[int(d.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        p = frontier.pop()
+        for child, pp in parent.items():
+            if pp == p and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return tree
