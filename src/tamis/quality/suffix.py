@@ -28,10 +28,11 @@ except ImportError:  # pragma: no cover - another Python: always the full search
 _UNBOUNDED = 1 << 30
 
 
-def _last_chars(items) -> set[str] | None:
-    """Characters a match of ``items`` (a parsed sequence) can end with; None: any."""
-    for op, av in reversed(list(items)):
-        if op in (sre.ASSERT, sre.ASSERT_NOT) or (op is sre.AT and av is sre.AT_END):
+def _edge_chars(items, last: bool) -> set[str] | None:
+    """Characters a match of ``items`` (a parsed sequence) can end with (``last``) or start
+    with; None: any."""
+    for op, av in reversed(list(items)) if last else items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT) or (op is sre.AT and (not last or av is sre.AT_END)):
             continue  # zero-width
         if op is sre.LITERAL:
             return {chr(av)}
@@ -48,19 +49,27 @@ def _last_chars(items) -> set[str] | None:
         if op is sre.BRANCH:
             chars = set()
             for branch in av[1]:
-                last = _last_chars(branch)
-                if last is None:
+                edge = _edge_chars(branch, last)
+                if edge is None:
                     return None
-                chars |= last
+                chars |= edge
             return chars
         if op is sre.SUBPATTERN:
             if av[1] & sre.SRE_FLAG_IGNORECASE:
                 return None  # a literal would stand for its other cases too
-            return _last_chars(av[-1])
+            return _edge_chars(av[-1], last)
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
-            return _last_chars(av[2])
+            return _edge_chars(av[2], last)
         return None
     return None
+
+
+def _last_chars(items) -> set[str] | None:
+    return _edge_chars(items, last=True)
+
+
+def _first_chars(items) -> set[str] | None:
+    return _edge_chars(items, last=False)
 
 
 def _run_char(items) -> str | None:
@@ -147,41 +156,6 @@ class SuffixSearch:
         if not reach:
             return None
         return self._search(chunk, max(0, len(chunk) - reach))
-
-
-def _first_chars(items) -> set[str] | None:
-    """Characters a match of ``items`` (a parsed sequence) can start with; None: any."""
-    for op, av in items:
-        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
-            continue  # zero-width
-        if op is sre.LITERAL:
-            return {chr(av)}
-        if op is sre.IN:
-            chars: set[str] = set()
-            for item_op, item_av in av:
-                if item_op is sre.LITERAL:
-                    chars.add(chr(item_av))
-                elif item_op is sre.RANGE:
-                    chars.update(map(chr, range(item_av[0], item_av[1] + 1)))
-                else:
-                    return None
-            return chars
-        if op is sre.BRANCH:
-            chars = set()
-            for branch in av[1]:
-                first = _first_chars(branch)
-                if first is None:
-                    return None
-                chars |= first
-            return chars
-        if op is sre.SUBPATTERN:
-            if av[1] & sre.SRE_FLAG_IGNORECASE:
-                return None
-            return _first_chars(av[-1])
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
-            return _first_chars(av[2])
-        return None
-    return None
 
 
 class PrefixSearch:
