@@ -43,6 +43,7 @@ import urllib.request
 from pathlib import Path
 
 import orjson
+from machine import cpu_model
 
 from tamis.document import Document, Replacement
 from tamis.io.output import ShardWriter, shard_name
@@ -179,6 +180,7 @@ import hashlib, json, re, sys, time
 from pathlib import Path
 import numpy  # noqa: F401 - loaded in the driver after any run with the default recipe
 import orjson
+from machine import cpu_model
 from tamis.report import html as H
 
 out, dump = Path(sys.argv[1]), sys.argv[2]
@@ -265,7 +267,7 @@ def compare(out: Path, base_src: Path, rounds: int, results: Path, work: Path) -
     section = [
         MARK,
         "",
-        f"Machine: {os.cpu_count()} CPUs ({cpu_name()}), Python {platform.python_version()}; "
+        f"Machine: {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}; "
         f"load average {min(loads):.1f} to {max(loads):.1f} during the rounds (the machine is "
         "shared with other workers, so CPU time of each process is compared, not wall time).",
         "",
@@ -323,16 +325,6 @@ def write_section(results: Path, section: str) -> None:
         title, _, body = old.partition("\n")
         head, tail = title + "\n\n", "\n" + body.lstrip("\n")
     results.write_text(head + section + tail)
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def timed_get(url: str) -> tuple[float, int]:

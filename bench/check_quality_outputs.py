@@ -22,7 +22,6 @@ baseline of another commit is saved by putting its tree first on the path:
 
 from __future__ import annotations
 
-import pickle
 import sys
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from bench_clean import read_sets, to_docs  # noqa: E402
+from check_clean_outputs import save_or_check  # noqa: E402
 
 from tamis.document import Document  # noqa: E402
 from tamis.stages.base import stage_class  # noqa: E402
@@ -110,32 +110,8 @@ def dump(limit: int | None = None) -> dict:
 
 
 def main() -> None:
-    mode, tag = sys.argv[1], sys.argv[2]
     limit = int(sys.argv[3]) if len(sys.argv) > 3 else None
-    BASELINES.mkdir(parents=True, exist_ok=True)
-    path = BASELINES / f"quality_dump_{tag}.pkl"
-    data = dump(limit)
-    if mode == "save":
-        path.write_bytes(pickle.dumps(data))
-        print("saved", path)
-        return
-    base = pickle.loads(path.read_bytes())
-    bad = 0
-    for name, res in base.items():
-        for key, value in res.items():
-            got = data[name][key]
-            if got == value:
-                continue
-            bad += 1
-            if len(value) != len(got):
-                print(f"DIFF {name} {key}: {len(value)} documents before, {len(got)} now")
-                continue
-            diffs = [i for i, (a, b) in enumerate(zip(value, got, strict=True)) if a != b]
-            print(f"DIFF {name} {key}: {len(diffs)} docs differ, first {diffs[:5]}")
-            for i in diffs[:2]:
-                print("  base:", str(value[i])[:600])
-                print("  got: ", str(got[i])[:600])
-    print("IDENTICAL" if not bad else f"{bad} DIFFERENCES")
+    save_or_check(lambda: dump(limit), BASELINES / f"quality_dump_{sys.argv[2]}.pkl")
 
 
 if __name__ == "__main__":
