@@ -104,6 +104,8 @@ KEPT = [
     "print the value of the path with a call to os.Path",
     "the match ended in a draw.Final Score",
     "Plans start at $0 plus the filing fees of your state.Start My LLC",
+    "The first port to this system was done by Akira Kiyama <akiyama@jp.FreeBSD.org>.",
+    "Write to the list maintainers at the address maintainers@lists.Example.com",
 ]
 
 

@@ -90,8 +90,10 @@ def _is_tag(glue: str, tag: str) -> bool:
 
 
 # The sentence end a tag is glued to: the character before the punctuation is lower case, a
-# digit, a closing quote or bracket, and the word it ends has no inner dot, slash or underscore.
-_SENTENCE_END = re.compile(r"(?:^|[ \t(“\"‘'])[^ \t./_\n]*[a-zà-ÿ0-9%\"'”’)\]]\Z")
+# digit, a closing quote or bracket, and the word it ends has no inner dot, slash or underscore,
+# and no ``@``: a capital after a dot in an address is its domain (``akiyama@jp.FreeBSD.org``),
+# and cutting it would leave half an address for ``pii`` to miss.
+_SENTENCE_END = re.compile(r"(?:^|[ \t(“\"‘'])[^ \t./_@\n]*[a-zà-ÿ0-9%\"'”’)\]]\Z")
 _MIN_WORDS_BEFORE = 4
 
 # Words no finished sentence ends on before its full stop. Prepositions count here, unlike at a
