@@ -339,18 +339,18 @@ _COLUMN_REACH = 300
 
 
 def _in_column_of_codes(text: str, start: int, end: int) -> bool:
-    """Whether the number stands among two or more other numbers of a card's shape, most of
-    which are no card: a table of codes or ids (a collation table's stroke codes, one a line),
+    """Whether the number stands among two or more other distinct numbers of a card's shape,
+    most of which are no card: a table of codes or ids (a collation table's stroke codes, one a line),
     where one in ten passes Luhn by chance. A list of real cards passes the check throughout,
     and a card beside one order number has too few neighbours to be judged so."""
-    others = [
-        m
+    own = re.sub(r"\D", "", text[start:end])
+    others = {
+        re.sub(r"\D", "", m.group())
         for m in _CARD.finditer(text, max(0, start - _COLUMN_REACH), end + _COLUMN_REACH)
-        if m.start() != start
-    ]
+    } - {own}  # (the same number again is no more evidence either way)
     if len(others) < 2:
         return False
-    cards_among = sum(card_number_ok(re.sub(r"\D", "", m.group())) for m in others)
+    cards_among = sum(map(card_number_ok, others))
     return cards_among * 2 < len(others)
 
 
