@@ -181,15 +181,15 @@ def _pii_spans(doc: Document) -> list[tuple[int, int, str]]:
 
 
 def run_source(
-    source: str, docs: list[tuple[str, str]], part=None, extra=None
+    source: str, docs: list[tuple[str, str]], part_of_doc=None, extra=None
 ) -> tuple[list[dict], Counter]:
-    """Every item to judge in one source, and the size of each part (``part`` names a
+    """Every item to judge in one source, and the size of each part (``part_of_doc`` names a
     document's part, the hash split by default; ``extra`` adds items, see ``document_items``)."""
     stages = [stage_class(name)() for name in ("repair", "clean", "pii")]
     items: list[dict] = []
     sizes: Counter = Counter()
     for name, text in docs:
-        part = (part or part_of)(f"{source}/{name}")
+        part = (part_of_doc or part_of)(f"{source}/{name}")
         sizes[f"{part} docs"] += 1
         sizes[f"{part} chars"] += len(text)
         for kind, value, before, after, detected in document_items(name, text, stages, extra):

@@ -236,7 +236,7 @@ def main() -> None:
     items, sizes = [], {}
     for source in args.sources.split(","):
         found, sizes[source] = run_source(
-            source, SOURCES[source](), part=lambda _: PART, extra=candidates
+            source, SOURCES[source](), part_of_doc=lambda _: PART, extra=candidates
         )
         items += found
     totals = Counter((it["part"], it["source"], it["kind"]) for it in items)
