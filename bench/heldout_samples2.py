@@ -261,7 +261,10 @@ def main() -> None:
         "IPv4-shaped strings, IPv6, card and IBAN detections are all listed; e-mail and phone "
         f"detections are drawn ({PII_SAMPLE} per source and kind, as `heldout_samples.py` draws them); "
         f"recall candidates are drawn, {CANDIDATE_SAMPLE} per source and kind, seed {SEED}. "
-        "Verdicts and reasons: `bench/heldout_verdicts2.json`.",
+        "Verdicts and reasons: `bench/heldout_verdicts2.json`. This is the reading with the "
+        "rules as they are now; the first reading, with the rules as they were when the text "
+        "was chosen (the figure that decides), is `bench/results/heldout_samples2_first.md`, "
+        "and `bench/RESULTS.md` sets the two side by side.",
         "",
         *size_lines,
         "",

@@ -124,3 +124,13 @@ def test_a_phone_with_a_spaced_dash_or_before_a_comment_line_is_found(text, phon
 )
 def test_figures_ranges_byte_dumps_and_formats_are_not_phones(text):
     assert found(text, "PHONE") == []
+
+
+def test_six_digits_a_dash_and_four_are_an_id_not_a_north_american_phone():
+    # North American numbers are written 3-3-4 (or with a bracketed area code); "550312-4410"
+    # is how an id (a company or person number) is written
+    assert found("Nordvik hf 550312-4410 Aðalstræti 6, Reykjavík", "PHONE") == []
+    assert found("Call 555-312-4410 or (555) 312-4410.", "PHONE") == [
+        "555-312-4410",
+        "(555) 312-4410",
+    ]

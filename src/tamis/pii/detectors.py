@@ -486,7 +486,7 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     if _NANP_PAREN.fullmatch(value):
         return True
     m = _NANP.fullmatch(value)
-    if m and (m.group(1) == m.group(2) or m.group(1) == ""):
+    if m and m.group(1) == m.group(2):
         return n == 10 or (n == 11 and digits[0] == "1")
     if _DATE_SHAPE.fullmatch(value) or "." in value:
         return False
