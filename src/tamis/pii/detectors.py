@@ -2,8 +2,9 @@
 and IBANs, each as a (start, end, kind) span.
 
 Every kind has a cheap candidate regex and a validator. The validators are where precision
-comes from: cards must pass Luhn and start with a real issuer prefix, IBANs must have their
-country's length and pass the ISO 7064 mod-97 check, IP addresses must parse, and phone numbers
+comes from: cards must pass Luhn and start with a real issuer prefix, at a length that issuer
+uses, and stand in no column of non-card codes; IBANs must have their country's length and pass
+the ISO 7064 mod-97 check, IP addresses must parse, and phone numbers
 must have a phone's shape (an international prefix, a trunk 0, a bracketed area code, or the
 North American 3-3-4 grouping) and not a date's, a price's, a version's or an ISBN's.
 """
@@ -132,7 +133,7 @@ _VERSION_BEFORE = re.compile(
 )
 # "1.2.99.4-2", "4.1.4.2+svn3283", "1.8.0.121-0.b13", "0.9.3.4~rc1": a version's revision or
 # pre-release glued after it (an address range "10.0.0.1-10.0.0.9" is not this).
-# (no "\\A": it is used with ``match(text, pos)``, where "\\A" matches only at the text's start)
+# (no "\A": it is used with ``match(text, pos)``, where "\A" matches only at the text's start)
 _VERSION_AFTER = re.compile(r"[-+~](?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d)[0-9A-Za-z]")
 # "gettext-0.19.8.1", "openjdk-1.8.0.121": a product's name and its version joined by a dash.
 _PRODUCT_DASH = re.compile(r"(?<![\w.-])[A-Za-z][\w.+]*-\Z")
@@ -275,7 +276,7 @@ _ISSUER = re.compile(
 )
 
 
-# The lengths each network issues (a prefix not named here: Maestro and the rest, 12 to 19).
+# The lengths each network issues (a prefix not named here, Maestro and the rest: 13 to 19).
 _NETWORK_LENGTHS = (
     (re.compile(r"4"), (13, 16, 19)),  # Visa
     (re.compile(r"5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)"), (16,)),  # Mastercard
@@ -340,9 +341,9 @@ _COLUMN_REACH = 300
 
 def _in_column_of_codes(text: str, start: int, end: int) -> bool:
     """Whether the number stands among two or more other distinct numbers of a card's shape,
-    most of which are no card: a table of codes or ids (a collation table's stroke codes, one a line),
-    where one in ten passes Luhn by chance. A list of real cards passes the check throughout,
-    and a card beside one order number has too few neighbours to be judged so."""
+    most of which are no card: a table of codes or ids (a collation table's stroke codes, one a
+    line), where one in ten passes Luhn by chance. A list of real cards passes the check
+    throughout, and a card beside one order number has too few neighbours to be judged so."""
     own = re.sub(r"\D", "", text[start:end])
     others = {
         re.sub(r"\D", "", m.group())
