@@ -180,16 +180,19 @@ def _pii_spans(doc: Document) -> list[tuple[int, int, str]]:
     return spans
 
 
-def run_source(source: str, docs: list[tuple[str, str]]) -> tuple[list[dict], Counter]:
-    """Every item to judge in one source, and the size of each part."""
+def run_source(
+    source: str, docs: list[tuple[str, str]], part_of_doc=None, extra=None
+) -> tuple[list[dict], Counter]:
+    """Every item to judge in one source, and the size of each part (``part_of_doc`` names a
+    document's part, the hash split by default; ``extra`` adds items, see ``document_items``)."""
     stages = [stage_class(name)() for name in ("repair", "clean", "pii")]
     items: list[dict] = []
     sizes: Counter = Counter()
     for name, text in docs:
-        part = part_of(f"{source}/{name}")
+        part = (part_of_doc or part_of)(f"{source}/{name}")
         sizes[f"{part} docs"] += 1
         sizes[f"{part} chars"] += len(text)
-        for kind, value, before, after, detected in document_items(name, text, stages):
+        for kind, value, before, after, detected in document_items(name, text, stages, extra):
             item = dict(source=source, doc=name, part=part, kind=kind, value=value)
             item.update(before=before, after=after, detected=detected)
             items.append(item)
@@ -201,10 +204,13 @@ def run_source(source: str, docs: list[tuple[str, str]]) -> tuple[list[dict], Co
     return items, sizes
 
 
-def document_items(name: str, text: str, stages: list) -> list[tuple[str, str, str, str, bool]]:
+def document_items(
+    name: str, text: str, stages: list, extra=None
+) -> list[tuple[str, str, str, str, bool]]:
     """(kind, value, before, after, replaced) of one document: its glued_tag and
     truncated_sentence edits, every IPv4-shaped string of the cleaned text (replaced or not by
-    ``pii``), every other pii detection."""
+    ``pii``), every other pii detection; and what ``extra(cleaned, spans)`` adds (recall
+    candidates: values the detections may have missed)."""
     repair, clean, pii = stages
     doc = Document(name, text, {"path": "held-out", "index": 0})
     repair.process(doc)
@@ -223,6 +229,8 @@ def document_items(name: str, text: str, stages: list) -> list[tuple[str, str, s
     for start, end, kind in spans:
         if (start, end) not in replaced_ipv4:
             out.append((kind, cleaned[start:end], *_context(cleaned, start, end), True))
+    if extra is not None:
+        out.extend(extra(cleaned, spans))
     return out
 
 

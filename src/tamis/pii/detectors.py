@@ -2,8 +2,9 @@
 and IBANs, each as a (start, end, kind) span.
 
 Every kind has a cheap candidate regex and a validator. The validators are where precision
-comes from: cards must pass Luhn and start with a real issuer prefix, IBANs must have their
-country's length and pass the ISO 7064 mod-97 check, IP addresses must parse, and phone numbers
+comes from: cards must pass Luhn and start with a real issuer prefix, at a length that issuer
+uses, and stand in no column of non-card codes; IBANs must have their country's length and pass
+the ISO 7064 mod-97 check, IP addresses must parse, and phone numbers
 must have a phone's shape (an international prefix, a trunk 0, a bracketed area code, or the
 North American 3-3-4 grouping) and not a date's, a price's, a version's or an ISBN's.
 """
@@ -61,6 +62,14 @@ def _in_identifier_list(text: str, start: int, end: int) -> bool:
     return False
 
 
+# "Message-ID: <...@host>", "Content-ID: <...>", "In-Reply-To: <...>", "with ESMTP id <...>": a
+# message's identifier in the name@domain form, not a mailbox.
+_MESSAGE_ID_BEFORE = re.compile(
+    r"(?:message-id|content-id|in-reply-to|references|\b(?:e?smtp\w*|lmtp) id)[ \t]*:?[ \t]*<\Z",
+    re.I,
+)
+
+
 # The longest local part the pattern allows: no address starts further before its "@".
 _LOCAL_MAX = 65
 
@@ -74,6 +83,8 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     if text[max(0, start - 1) : start] == "/" or text.startswith("(", end):
         return None  # a URL's path or user ("/r/<message-id>", "://user@host"), "@app.route("
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
+        return None
+    if _MESSAGE_ID_BEFORE.search(text, max(0, start - 25), start):
         return None
     if _REMOTE_PATH.match(text, end):
         return None  # "git@github.com:FooCo/FooBar.git": an SSH login and a path on the host
@@ -122,7 +133,8 @@ _VERSION_BEFORE = re.compile(
 )
 # "1.2.99.4-2", "4.1.4.2+svn3283", "1.8.0.121-0.b13", "0.9.3.4~rc1": a version's revision or
 # pre-release glued after it (an address range "10.0.0.1-10.0.0.9" is not this).
-_VERSION_AFTER = re.compile(r"\A(?:[-+~](?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d)[0-9A-Za-z])")
+# (no "\A": it is used with ``match(text, pos)``, where "\A" matches only at the text's start)
+_VERSION_AFTER = re.compile(r"[-+~](?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d)[0-9A-Za-z]")
 # "gettext-0.19.8.1", "openjdk-1.8.0.121": a product's name and its version joined by a dash.
 _PRODUCT_DASH = re.compile(r"(?<![\w.-])[A-Za-z][\w.+]*-\Z")
 # "openresty/1.9.7.1", "Mozilla/5.0": a product and its version, as User-Agent and Server
@@ -264,6 +276,28 @@ _ISSUER = re.compile(
 )
 
 
+# The lengths each network issues (a prefix not named here, Maestro and the rest: 13 to 19).
+_NETWORK_LENGTHS = (
+    (re.compile(r"4"), (13, 16, 19)),  # Visa
+    (re.compile(r"5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)"), (16,)),  # Mastercard
+    (re.compile(r"3[47]"), (15,)),  # American Express
+    (re.compile(r"6(?:011|5|4[4-9])|35|62"), (16, 17, 18, 19)),  # Discover, JCB, UnionPay
+    (re.compile(r"3(?:0[0-5]|[68])"), (14, 15, 16, 17, 18, 19)),  # Diners
+)
+
+
+def card_number_ok(digits: str) -> bool:
+    """Whether the digits can be a card: an issuer prefix, a length that issuer uses, Luhn."""
+    if not 13 <= len(digits) <= 19 or len(set(digits)) < 2 or not _ISSUER.match(digits):
+        return False
+    for prefix, lengths in _NETWORK_LENGTHS:
+        if prefix.match(digits):
+            if len(digits) not in lengths:
+                return False
+            break
+    return luhn_ok(digits)
+
+
 def luhn_ok(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -293,13 +327,32 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             and text[m.end()] == sep
         ):
             continue
-        digits = re.sub(r"\D", "", m.group())
-        if not 13 <= len(digits) <= 19 or len(set(digits)) < 2:
+        if not card_number_ok(re.sub(r"\D", "", m.group())):
             continue
-        if not _ISSUER.match(digits) or not luhn_ok(digits):
+        if _in_column_of_codes(text, m.start(), m.end()):
             continue
         out.append((m.start(), m.end(), CARD))
     return out
+
+
+# How far around a card to look for the other numbers of its table.
+_COLUMN_REACH = 300
+
+
+def _in_column_of_codes(text: str, start: int, end: int) -> bool:
+    """Whether the number stands among two or more other distinct numbers of a card's shape,
+    most of which are no card: a table of codes or ids (a collation table's stroke codes, one a
+    line), where one in ten passes Luhn by chance. A list of real cards passes the check
+    throughout, and a card beside one order number has too few neighbours to be judged so."""
+    own = re.sub(r"\D", "", text[start:end])
+    others = {
+        re.sub(r"\D", "", m.group())
+        for m in _CARD.finditer(text, max(0, start - _COLUMN_REACH), end + _COLUMN_REACH)
+    } - {own}  # (the same number again is no more evidence either way)
+    if len(others) < 2:
+        return False
+    cards_among = sum(map(card_number_ok, others))
+    return cards_among * 2 < len(others)
 
 
 # --- IBAN ------------------------------------------------------------------------------------
@@ -368,9 +421,10 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
 
 # --- phone numbers ---------------------------------------------------------------------------
 
-# A run of digits with phone separators, optionally opened by + or 00 and a bracketed area code.
+# A run of digits with phone separators, optionally opened by + or 00 and a bracketed area code;
+# a dash between spaces separates too ("+45 - 31226543", "+370 - 7 - 223510").
 _PHONE = re.compile(
-    r"(?<![\w+/.,$€£¥-])(?<!\d:)(?:\+|00)?\(?\d{1,5}\)?(?: ?\(0\))?(?:[ \t.\-/]{0,2}\(?\d{1,8}\)?){1,6}(?![\w/]|[.,:]\d|-\d)"
+    r"(?<![\w+/.,$€£¥-])(?<!\d:)(?:\+|00)?\(?\d{1,5}\)?(?: ?\(0\))?(?:(?:[ \t.\-/]{0,2}|[ \t]-[ \t])\(?\d{1,8}\)?){1,6}(?![\w/]|[.,:]\d|-\d)"
     r"|(?<![\w+/.,$€£¥-])(?<!\d:)\+\d{7,15}(?![\w/]|[.,:]\d)"
 )
 _NANP = re.compile(r"(?:1[ .-])?\(?[2-9]\d{2}\)?([ .-]?)\d{3}([ .-])\d{4}")
@@ -393,7 +447,7 @@ _NOT_PHONE_BEFORE = re.compile(
     r"(?<!\w)(?:isbn(?:-1[03])?|issn|doi|no\.|#|ref|id|version|ver|v|pp?\.)\s*:?\s*\Z", re.I
 )
 _MONEY_AFTER = re.compile(
-    r"\A\s*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
+    r"\A[ \t]*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
 )
 
 
@@ -428,11 +482,12 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     if value.startswith("+"):
         # international: a country code and a subscriber number, any common grouping ("00"
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
-        return 8 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
+        # (no country code starts with 0: "+000000120" is a format's example)
+        return 8 <= n <= 15 and digits[0] != "0" and not _DATE_SHAPE.fullmatch(value)
     if _NANP_PAREN.fullmatch(value):
         return True
     m = _NANP.fullmatch(value)
-    if m and (m.group(1) == m.group(2) or m.group(1) == ""):
+    if m and m.group(1) == m.group(2):
         return n == 10 or (n == 11 and digits[0] == "1")
     if _DATE_SHAPE.fullmatch(value) or "." in value:
         return False
@@ -489,6 +544,9 @@ def _around(text: str, m: re.Match[str], value: str) -> tuple[str, str]:
 _HEX_RUN = re.compile(r"(?<![\w])(?:[0-9a-fA-F]{2}[ \t]+){5,}[0-9a-fA-F]{2}(?![\w])")
 
 
+_PHONE_MAX_DIGITS = 15  # E.164
+
+
 def _in_hex_dump(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
@@ -496,6 +554,8 @@ def _in_hex_dump(text: str, start: int) -> bool:
         pairs = m.group().lower().split()
         if "ff" in pairs or any(not p.isdigit() and not p.isalpha() for p in pairs):
             return True
+        if len(pairs) > _PHONE_MAX_DIGITS // 2:
+            return True  # more digits in pairs than a phone has: printed bytes ("66 00 68 00 ...")
     return False
 
 
