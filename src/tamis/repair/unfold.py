@@ -578,7 +578,7 @@ def _punctuation(line: str, p: Piece) -> bool:
 def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc)."""
     if SUSPECT_RE.search(line) is None:
-        return []
+        return after_ftfy(line, offset)  # ``†̃`` on a line ftfy decoded whole
     whole: dict[str, list[Piece]] = {}
     for mode in ("nfkc", "holes"):
         pieces = rebuild(line, mode)
@@ -678,7 +678,9 @@ def _fold_byte(text: str) -> int | None:
 _AFTER_FTFY_RE = re.compile("([^\x00-\x7f])( ?[\u0300-\u036f])")
 
 
-_A0_SPACE_RE = re.compile("([\u0080-\u07ff])  (?=\\S)")
+_A0_SPACE_RE = re.compile("([\u0080-\u07ff]) (?: (?=\\S)|(?=[,.;:!?\u2019\u201d)\\]]))")
+# ``’`` (E2 80 99) read as Windows-1252 with its ``™`` folded by NFKC: mojibake ftfy leaves.
+_FOLDED_TM = "\u00e2\u20acTM"
 
 
 def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
@@ -718,15 +720,16 @@ def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
                 "NFKC-folded mojibake that ftfy read in part: the folded byte restored",
             )
         )
-    if out:
-        # On such a line ftfy also read ``Ã`` and the space NFKC made of a no-break space as
-        # ``à``, keeping the space: ``à  l`` is ``à l``.
+    if out or _FOLDED_TM in line:
+        # On such a line (folded mojibake ftfy read in part, or a ``’`` whose ™ NFKC folded,
+        # which ftfy leaves) ftfy also read ``Ã`` and the space NFKC made of a no-break space
+        # as ``à``, keeping the space: ``à  l`` is ``à l``, ``là ,`` is ``là,``.
         for m in _A0_SPACE_RE.finditer(line):
             if len(m.group(1).encode("utf-8")) == 2 and m.group(1).encode("utf-8")[-1] == 0xA0:
                 out.append(
                     Replacement(
-                        offset + m.end() - 1,
-                        offset + m.end(),
+                        offset + m.start() + 1,
+                        offset + m.start() + 2,
                         "",
                         FOLD_RULE,
                         "a no-break space NFKC folded, read by ftfy as part of a letter",
@@ -743,12 +746,14 @@ def _cp1252_bytes(raw: bytes) -> str:
 
 
 def unfold_repairs(text: str) -> list[Replacement]:
-    if SUSPECT_RE.search(text) is None:
+    if SUSPECT_RE.search(text) is None and not unfold_sign(text) and _FOLDED_TM not in text:
         return []
     out: list[Replacement] = []
     start = 0
     for line in text.split("\n"):
         if _LEAD_PAIR_RE.search(line) or unfold_sign(line):
             out += line_repairs(line, start)
+        elif _FOLDED_TM in line:
+            out += after_ftfy(line, start)
         start += len(line) + 1
     return out
