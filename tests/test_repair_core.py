@@ -76,6 +76,14 @@ def test_ftfys_dagger_example_from_the_issue() -> None:
             "folded_mojibake",
         ),
         ("behind bars,\u2020Sasse said.", "behind bars,\u201d Sasse said.", "dagger_quote"),
+        # Pairs ftfy's badness test lets pass: a Latin Extended-A capital read as two letters,
+        # and an emoji's variation selector whose last byte (8F) a strict decoder dropped.
+        ("\u00c4\u0152lanovi grupe", "\u010clanovi grupe", "folded_mojibake"),
+        (
+            "News: \u00f0\u0178\u2014\u017e\u00ef\u00b8 Using AI",
+            "News: \U0001f5de\ufe0f Using AI",
+            "lost_byte_mojibake",
+        ),
         (
             "testimony that \u2020\u0303there was",
             "testimony that \u2018there was",

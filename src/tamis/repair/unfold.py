@@ -47,12 +47,12 @@ SUSPECT_RE = re.compile("[\u00c2-\u00f4]")
 # Lead characters whose sequences commonly lose a byte (Latin Extended-A, Cyrillic, Greek,
 # Hebrew, Arabic, Vietnamese, the U+2000 block, CJK), and the capitals of them that never follow
 # a lower-case letter in clean text (``poÄetak``; Irish ``nÉirinn`` and ``WpÜG`` are clean).
-HOLE_LEADS = frozenset("ÃÄÅÐÑÎÏ×ÙÛàáâãäåæçèé")
+HOLE_LEADS = frozenset("ÃÄÅÐÑÎÏ×ÙÛàáâãäåæçèéï")
 CAPITAL_LEADS = frozenset("ÃÄÅÐÑÎÏ")
 # Leads after which a space may be a folded no-break space (à Š Р nbsp Π are C3/C5/D0/C2/CE A0).
 SPACE_FOLD_LEADS = frozenset("ÃÅÐÂÎàáâãäåæçèéêëìíîïðñòóô")
 # Readings of a lost byte, most likely first, where the context says nothing more.
-_PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ"
+_PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ\ufe0f"
 _CYRILLIC_VOWELS = set("аеёиоуыэюяіїєўәөүұАЕЁИОУЫЭЮЯІЇЄЎ")
 _GREEK_VOWELS = set("αεηιουωάέήίόύώϊϋΐΰ")
 _LATVIAN = set("ēīūōļņķģĒĪŪŌĻŅĶĢ")
@@ -65,12 +65,13 @@ _FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3
 _LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
 _SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ™\xad")
-# A two-byte lead and a continuation read directly, or a three-byte lead and two (``é”`` in
-# clean text is not one): a line without one (nor a sign of
+# A two-byte lead and a continuation read directly, a three-byte lead and two (``é”`` in
+# clean text is not one), or a four-byte lead and three (an emoji): a line without one (nor a sign of
 # ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
 _CONT_CLASS = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
 _LEAD_PAIR_RE = re.compile(
-    f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}|\u00e2\u20ac\\?"
+    f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}"
+    f"|[\u00f0-\u00f4]{_CONT_CLASS}{{3}}|\u00e2\u20ac\\?"
 )
 # A lead and a continuation read directly: Windows-1252 mojibake on its own.
 _PAIR_RE = re.compile("[ÂÃÄÅÆÐÑÒÓ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
@@ -176,6 +177,12 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
             and re.search("[ÂÃ]\\?", line) is None
         )
     lead = line[lead_at]
+    if (
+        lead == "ï"
+        and line.startswith("ðŸ", lead_at - 4)
+        and line[lead_at + 1 : lead_at + 2] == "¸"
+    ):
+        return True  # ``ðŸ—žï¸``: the variation selector EF B8 8F after an emoji lost its 8F
     if (lead in "ÃÅ" or "à" <= lead <= "ï") and after == " " and lead_at + 1 < len(line):
         before = line[lead_at - 1 : lead_at]
         if lead == "á" and line[lead_at + 1] in "º»" and (before.islower() or _cont(before)):
@@ -633,9 +640,11 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     # letter.
     out = []
     whole = (
-        [p for p in rebuild(line, "holes") if p.how == "direct"] if _LEFT_RE.search(line) else []
+        [p for p in rebuild(line, "holes") if p.how == "direct"]
+        if _LEFT_RE.search(line) or _LETTER_PAIR_RE.search(line)
+        else []
     )
-    if any(_left_whole(line, p) for p in whole) and _ftfy_leaves(line):
+    if any(_left_whole(line, p) or _letter_pair(line, p) for p in whole) and _ftfy_leaves(line):
         out = [
             _replacement(offset, p, FOLD_RULE, "direct")
             for p in whole
@@ -647,6 +656,16 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
 _LEFT_RE = re.compile(
     "[\u00e0-\u00ef][" + re.escape("".join(sorted(_SYMBOL_CONT - set("´¨¸¯")))) + "]{2}"
 )
+
+
+# A Latin Extended-A lead (C4, C5) and a continuation read as a Windows-1252 letter of 8A-9F
+# (``ÄŒ`` is Č, ``Åš`` Ś, ``ÅŸ`` ş): no language writes those two letters together, and ftfy's
+# badness test lets them pass (two letters), most of all at the start of a word.
+_LETTER_PAIR_RE = re.compile("[ÄÅ][ŠŒŽšœžŸ]")
+
+
+def _letter_pair(line: str, p: Piece) -> bool:
+    return _LETTER_PAIR_RE.fullmatch(line, p.start, p.end) is not None
 
 
 def _left_whole(line: str, p: Piece) -> bool:
