@@ -658,14 +658,22 @@ _LEFT_RE = re.compile(
 )
 
 
-# A Latin Extended-A lead (C4, C5) and a continuation read as a Windows-1252 letter of 8A-9F
-# (``ÄŒ`` is Č, ``Åš`` Ś, ``ÅŸ`` ş): no language writes those two letters together, and ftfy's
-# badness test lets them pass (two letters), most of all at the start of a word.
-_LETTER_PAIR_RE = re.compile("[ÄÅ][ŠŒŽšœžŸ]")
+# A Latin Extended-A lead (C4, C5) and a continuation read as Windows-1252 (``ÄŒ`` is Č,
+# ``Å¡`` š, ``Ä™`` ę): ftfy's badness test lets some pass (two letters: ``ÄŒlanovi``), and
+# on a line it decoded only in part it leaves others (``vaÅ¡o`` beside a decoded ``č``).
+_LETTER_PAIR_RE = re.compile("[ÄÅ]" + _CONT_CLASS)
 
 
 def _letter_pair(line: str, p: Piece) -> bool:
-    return _LETTER_PAIR_RE.fullmatch(line, p.start, p.end) is not None
+    """Such a pair read as a letter beside a lower-case one (``Å¡to``, ``zostaÅ‚``): no
+    language writes ``Å`` or ``Ä`` before one of those symbols or letters inside a word in
+    lower case; a word in capitals may (``PÅ…``, leetspeak ``MÄ£ÄM``), and a no-break space or
+    soft hyphen after ``Ä`` is a space or hyphen (``SELKÄ\xa0EDELLÄ``)."""
+    if _LETTER_PAIR_RE.fullmatch(line, p.start, p.end) is None or not p.char.isalpha():
+        return False
+    before = line[p.start - 1] if p.start else ""
+    after = line[p.end] if p.end < len(line) else ""
+    return line[p.start + 1] not in "\xa0\xad" and (after.islower() or before.islower())
 
 
 def _left_whole(line: str, p: Piece) -> bool:
