@@ -66,8 +66,8 @@ _LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
 _SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ™\xad")
 # A two-byte lead and a continuation read directly, a three-byte lead and two (``é”`` in
-# clean text is not one), or a four-byte lead and three (an emoji): a line without one (nor a sign of
-# ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
+# clean text is not one), or a four-byte lead and three (an emoji): a line without one (nor a
+# sign of ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
 _CONT_CLASS = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
 _LEAD_PAIR_RE = re.compile(
     f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}"
@@ -773,7 +773,7 @@ def _cp1252_bytes(raw: bytes) -> str:
 
 
 def unfold_repairs(text: str) -> list[Replacement]:
-    if SUSPECT_RE.search(text) is None and not unfold_sign(text) and _FOLDED_TM not in text:
+    if SUSPECT_RE.search(text) is None and not unfold_sign(text):
         return []
     out: list[Replacement] = []
     start = 0
