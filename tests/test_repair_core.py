@@ -62,6 +62,33 @@ def test_ftfys_dagger_example_from_the_issue() -> None:
             "lossy_mojibake",
         ),
         ("caf\u00c3\u00a9", "caf\u00e9", "ftfy:fix_encoding"),
+        # ftfy over NFKC damage keeps the space NFKC made of an A0 byte after ``à``, on lines
+        # that show the fold (``â€TM``, ``à ̈``); a closing quote and a space read as a dagger
+        # after a stop, and ``†̃`` (‘ with ˜ folded) on a line with no other Latin-1 letter.
+        (
+            "am\u00e9ricain-l\u00e0 , mais c\u00e2\u20acTMest \u00e7a",
+            "am\u00e9ricain-l\u00e0, mais c\u2019est \u00e7a",
+            "folded_mojibake",
+        ),
+        (
+            "au \u201ccorps \u00e0 \u201d corps, tr\u00e0 \u0308s.",
+            "au \u201ccorps \u00e0\u201d corps, tr\u00e8s.",
+            "folded_mojibake",
+        ),
+        ("behind bars,\u2020Sasse said.", "behind bars,\u201d Sasse said.", "dagger_quote"),
+        # Pairs ftfy's badness test lets pass: a Latin Extended-A capital read as two letters,
+        # and an emoji's variation selector whose last byte (8F) a strict decoder dropped.
+        ("\u00c4\u0152lanovi grupe", "\u010clanovi grupe", "folded_mojibake"),
+        (
+            "News: \u00f0\u0178\u2014\u017e\u00ef\u00b8 Using AI",
+            "News: \U0001f5de\ufe0f Using AI",
+            "lost_byte_mojibake",
+        ),
+        (
+            "testimony that \u2020\u0303there was",
+            "testimony that \u2018there was",
+            "folded_mojibake",
+        ),
         ("la gr\x89ce, la deuxi\x8fme", "la gr\u00e2ce, la deuxi\u00e8me", "c1_macroman"),
         (
             "Cyborgs\x97robots \x96 and gr\x89ce",
@@ -95,6 +122,7 @@ def test_each_repair_is_made_and_named(damaged: str, fixed: str, rule: str) -> N
         "Ayon kay Hesus mulâ sa trono.",
         "Smith\u2020 and Jones\u2021 (\u2020 died 1923).",
         "\u2020Tyrannosaurus rex is an extinct genus.",
+        "See the note.\u2020 Then l\u00e0 , voil\u00e0  deux espaces.",
         "Prices in \u20ac rose; the \u20ac symbol is fine, and so is S\u00c3O PAULO.",
         "\u201cCurly quotes\u201d and \u2018single ones\u2019 stay curly \u2014 and dashes too\u2026",
         "\ufb01ne ligatures and \uff26\uff55\uff4c\uff4c\u3000width are the author\u2019s choice.",

@@ -189,6 +189,15 @@ def _cp1252_letter(ch: str) -> bool:
     return not ch.isascii() and (ch <= "\u00ff" or ch in "ŒœŠšŸŽžƒˆ˜‚„…†‡‰‹›‘’“”•–—™€")
 
 
+def _between_stop_and_word(line: str, pos: int) -> bool:
+    """A dagger glued between a comma or a sentence's stop and the next word (``bars,†Sasse
+    said``): ``”`` and a space whose 9D byte was lost, read by ftfy as E2 80 A0. A footnote
+    mark after punctuation is followed by a space, never glued to the next word."""
+    prev = line[pos - 1] if pos else ""
+    nxt = line[pos + 1] if pos + 1 < len(line) else ""
+    return prev in (",", ".", "!", "?") and nxt.isalpha()
+
+
 def _between_script_letters(line: str, pos: int) -> bool:
     """A dagger glued between two letters of a script beyond Windows-1252 (``се†положиле``):
     ftfy's reading of ``â€`` plus a space, a closing quote; no footnote or death mark stands
@@ -297,7 +306,11 @@ def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
         elif found.startswith("â€"):
             result = _a_euro(line, m)
         elif found == "†":
-            if evidence or _between_script_letters(line, m.start()):
+            if (
+                evidence
+                or _between_script_letters(line, m.start())
+                or _between_stop_and_word(line, m.start())
+            ):
                 result = _dagger(line, m, True)
                 rule = DAGGER_RULE
             elif _unpaired_quote_beside(line, m.start(), made):

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from tamis.document import Replacement
-from tamis.repair.precheck import ftfy_gate
+from tamis.repair.precheck import ftfy_gate, gate_search
 from tamis.repair.spans import diff_replacements, line_at
 
 
@@ -45,20 +45,16 @@ def rule_for(steps) -> tuple[str, str]:
     return "ftfy:fix_encoding", ", ".join(f"{s.action} {s.parameter}" for s in steps)
 
 
+# Two words and the spaces after each, read forwards (or, on the reversed text, backwards).
+_TWO_WORDS_RE = re.compile(r"(?:\S*\s*){2}")
+
+
 def _around(line: str, start: int, end: int) -> tuple[int, int]:
     """Widen a suspicious match to whole words, plus one word of context on each side."""
-    for _ in range(2):
-        while start > 0 and not line[start - 1].isspace():
-            start -= 1
-        while start > 0 and line[start - 1].isspace():
-            start -= 1
+    if start:
+        start -= _TWO_WORDS_RE.match(line[start - 1 :: -1]).end()
     start = start if start == 0 or not line[start].isspace() else start + 1
-    for _ in range(2):
-        while end < len(line) and not line[end].isspace():
-            end += 1
-        while end < len(line) and line[end].isspace():
-            end += 1
-    return start, end
+    return start, _TWO_WORDS_RE.match(line, end).end()
 
 
 def chunks(line: str, gate) -> list[tuple[int, int]]:
@@ -83,6 +79,7 @@ def chunks(line: str, gate) -> list[tuple[int, int]]:
 
 
 _C1_RE = re.compile("[\x80-\x9f]")
+_CHARACTER_FIX_RE = re.compile("[\x80-\x9f\x1b\ud800-\udfff]")
 
 
 def _line_repairs(line: str, offset: int, gate, config) -> list[Replacement]:
@@ -102,6 +99,10 @@ def _line_repairs(line: str, offset: int, gate, config) -> list[Replacement]:
     pieces = [(start, end, line[start:end]) for start, end in spans]
     if any(is_bad(_C1_RE.sub(" ", piece)) for _, _, piece in pieces):
         pieces = [(0, len(line), line)]
+    elif _CHARACTER_FIX_RE.search(line) is None:
+        # ftfy decodes nothing in a stretch its badness test passes, and its other fixes on
+        # (C1 controls, surrogates, terminal escapes) need their characters: nothing to call.
+        return []
     out: list[Replacement] = []
     for start, _, piece in pieces:
         fixed, steps = fix_and_explain(piece, config)
@@ -124,14 +125,14 @@ _FOOTNOTE_DAGGER_RE = re.compile("(?![\u00c2-\u00cc\u00ce-\u00de])[^\\W\\d_]\u20
 
 
 def ftfy_repairs(text: str) -> list[Replacement]:
-    gate = ftfy_gate()
-    m = gate.search(text)
+    m = gate_search(text)
     if m is None:
         return []
+    gate = ftfy_gate()
     config = _config()
     out: list[Replacement] = []
     while m is not None:
         start, end = line_at(text, m.start())
         out += _line_repairs(text[start:end], start, gate, config)
-        m = gate.search(text, end + 1) if end < len(text) else None
+        m = gate_search(text, end + 1) if end < len(text) else None
     return out

@@ -25,9 +25,13 @@ def _letters_of_greek_and_cyrillic(ch: str) -> bool:
     return "\u0370" <= ch <= "\u04ff"
 
 
+# Characters the gate flags alone (C1 controls, escape, surrogates, U+FFFD).
+_GATE_ALWAYS = "\x80-\x9f\x1b\ud800-\udfff\ufffd"
+
+
 @lru_cache(maxsize=1)
-def ftfy_gate() -> re.Pattern[str]:
-    """The compiled superset of ftfy's badness test (built once, on first use)."""
+def _ftfy_gate() -> tuple[re.Pattern[str], str]:
+    """(The gate, the class body of the characters it never flags without): built once."""
     from ftfy import badness, chardata
 
     classes = [f"[{v}]" for v in badness.MOJIBAKE_CATEGORIES.values()]
@@ -42,11 +46,38 @@ def ftfy_gate() -> re.Pattern[str]:
         return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
     pattern = (
-        r"[\x80-\x9f\x1b\ud800-\udfff\ufffd]"
+        f"[{_GATE_ALWAYS}]"
         r"|[ÃÂ][ \xa0]|вЂ|ВЂ"
         f"|{cls(strong)}{cls(alphabet)}|{cls(alphabet)}{cls(strong)}"
     )
-    return re.compile(pattern)
+    return re.compile(pattern), _class_body(strong | set("ÃÂЂ"))
+
+
+def _class_body(chars: set[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+@lru_cache(maxsize=1)
+def _gate_trigger() -> re.Pattern[str]:
+    """One character class that every match of the gate holds a member of. The gate's own
+    search tries every branch at each Greek or Cyrillic letter (they are in its alphabet);
+    this class leaves them out, so Cyrillic or Greek text without a symbol costs one scan."""
+    return re.compile(f"[{_GATE_ALWAYS}{_ftfy_gate()[1]}]")
+
+
+def ftfy_gate() -> re.Pattern[str]:
+    """The compiled superset of ftfy's badness test (built once, on first use)."""
+    return _ftfy_gate()[0]
+
+
+def gate_search(text: str, pos: int = 0) -> re.Match[str] | None:
+    """The first match of :func:`ftfy_gate` at or after ``pos``, found after a one-class scan
+    (:func:`_gate_trigger`): a gate match is at most two characters long and holds a trigger,
+    so it starts at most one character before the first trigger."""
+    trigger = _gate_trigger().search(text, pos)
+    if trigger is None:
+        return None
+    return ftfy_gate().search(text, max(pos, trigger.start() - 1))
 
 
 # Signs of UTF-8 mojibake that no clean text carries: the *evidence* that allows repairing
@@ -61,24 +92,27 @@ LOSSY_CANDIDATE_RE = re.compile("[â†]")
 
 # Any single character that some pass acts on (a superset: line breaks, entities, controls,
 # C1, invisible and odd-space characters, surrogates, U+FFFD, and the lossy-mojibake marks).
-ANY_WORK_RE = re.compile(
-    "[\r&\x00-\x08\x0b-\x1f\x7f-\x9f\xa0\xad\u061c\u1680\u2000-\u200b\u200e\u200f"
-    "\u2028-\u202f\u205f-\u206f\ufeff\ufff9-\ufffd\ud800-\udfff\u2020\xe2]"
+_ANY_WORK = (
+    "\r&\x00-\x08\x0b-\x1f\x7f-\x9f\xa0\xad\u061c\u1680\u2000-\u200b\u200e\u200f"
+    "\u2028-\u202f\u205f-\u206f\ufeff\ufff9-\ufffd\ud800-\udfff\u2020\xe2"
 )
+ANY_WORK_RE = re.compile(f"[{_ANY_WORK}]")
 
 
 # A fold mark or spacing accent, or a capital lead letter after a lower-case one or before a
 # folded digit or letter: NFKC-folded or byte-dropped mojibake (:mod:`tamis.repair.unfold`) that
 # ftfy's gate may not flag. One character class is searched (fast), the context checked after.
-_UNFOLD_CHAR_RE = re.compile("[\u00c2-\u00de\u2044\u0300-\u036f]")
+_UNFOLD_CHARS = "\u00c2-\u00de\u2044\u0300-\u036f"
+_UNFOLD_CHAR_RE = re.compile(f"[{_UNFOLD_CHARS}]")
 _LOWER_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz") | {chr(c) for c in range(0xDF, 0x100)} - {
     "\xf7"
 }
 
 
-def unfold_sign(text: str) -> bool:
-    """Whether ``text`` shows a sign of folded or byte-dropped mojibake (see above)."""
-    for m in _UNFOLD_CHAR_RE.finditer(text):
+def unfold_sign(text: str, pos: int = 0) -> bool:
+    """Whether ``text`` (from ``pos``) shows a sign of folded or byte-dropped mojibake (see
+    above)."""
+    for m in _UNFOLD_CHAR_RE.finditer(text, pos):
         ch = m.group()
         i = m.start()
         if ch == "\u2044":
@@ -127,16 +161,27 @@ def split_syllable(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _work_trigger() -> re.Pattern[str]:
+    """One character class holding a member of every stretch a check below flags: text
+    without one (most non-Latin text) is decided by this scan and the NFC test alone."""
+    return re.compile(f"[{_ANY_WORK}{_UNFOLD_CHARS}àÀ{_gate_trigger().pattern[1:-1]}]")
+
+
 def needs_any_repair(text: str) -> bool:
-    """False only when no pass could change ``text``: three C-speed scans decide it."""
+    """False only when no pass could change ``text``: a few C-speed scans decide it."""
     if text.isascii():
         return ASCII_CONTROL_RE.search(text) is not None or (
             "&" in text and ENTITY_RE.search(text) is not None
         )
+    first = _work_trigger().search(text)
+    if first is None:
+        return not unicodedata.is_normalized("NFC", text)
+    at = first.start()
     return (
-        ANY_WORK_RE.search(text) is not None
-        or ftfy_gate().search(text) is not None
-        or unfold_sign(text)
+        ANY_WORK_RE.search(text, at) is not None
+        or gate_search(text, max(0, at - 1)) is not None
+        or unfold_sign(text, at)
         or split_syllable(text)
         or not unicodedata.is_normalized("NFC", text)
     )

@@ -47,12 +47,12 @@ SUSPECT_RE = re.compile("[\u00c2-\u00f4]")
 # Lead characters whose sequences commonly lose a byte (Latin Extended-A, Cyrillic, Greek,
 # Hebrew, Arabic, Vietnamese, the U+2000 block, CJK), and the capitals of them that never follow
 # a lower-case letter in clean text (``poÄetak``; Irish ``nÉirinn`` and ``WpÜG`` are clean).
-HOLE_LEADS = frozenset("ÃÄÅÐÑÎÏ×ÙÛàáâãäåæçèé")
+HOLE_LEADS = frozenset("ÃÄÅÐÑÎÏ×ÙÛàáâãäåæçèéï")
 CAPITAL_LEADS = frozenset("ÃÄÅÐÑÎÏ")
 # Leads after which a space may be a folded no-break space (à Š Р nbsp Π are C3/C5/D0/C2/CE A0).
 SPACE_FOLD_LEADS = frozenset("ÃÅÐÂÎàáâãäåæçèéêëìíîïðñòóô")
 # Readings of a lost byte, most likely first, where the context says nothing more.
-_PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ"
+_PRIOR = "\u201dсяАНčĐŁōÁÍρύאфہƏǐΝ\ufe0f"
 _CYRILLIC_VOWELS = set("аеёиоуыэюяіїєўәөүұАЕЁИОУЫЭЮЯІЇЄЎ")
 _GREEK_VOWELS = set("αεηιουωάέήίόύώϊϋΐΰ")
 _LATVIAN = set("ēīūōļņķģĒĪŪŌĻŅĶĢ")
@@ -65,12 +65,13 @@ _FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3
 _LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
 _SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ™\xad")
-# A two-byte lead and a continuation read directly, or a three-byte lead and two (``é”`` in
-# clean text is not one): a line without one (nor a sign of
-# ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
+# A two-byte lead and a continuation read directly, a three-byte lead and two (``é”`` in
+# clean text is not one), or a four-byte lead and three (an emoji): a line without one (nor a
+# sign of ``precheck.unfold_sign``) has nothing this pass could rebuild with evidence.
 _CONT_CLASS = "[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]"
 _LEAD_PAIR_RE = re.compile(
-    f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}|\u00e2\u20ac\\?"
+    f"[\u00c2-\u00df]{_CONT_CLASS}|[\u00e0-\u00ef]{_CONT_CLASS}{{2}}"
+    f"|[\u00f0-\u00f4]{_CONT_CLASS}{{3}}|\u00e2\u20ac\\?"
 )
 # A lead and a continuation read directly: Windows-1252 mojibake on its own.
 _PAIR_RE = re.compile("[ÂÃÄÅÆÐÑÒÓ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
@@ -176,6 +177,12 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
             and re.search("[ÂÃ]\\?", line) is None
         )
     lead = line[lead_at]
+    if (
+        lead == "ï"
+        and line.startswith("ðŸ", lead_at - 4)
+        and line[lead_at + 1 : lead_at + 2] == "¸"
+    ):
+        return True  # ``ðŸ—žï¸``: the variation selector EF B8 8F after an emoji lost its 8F
     if (lead in "ÃÅ" or "à" <= lead <= "ï") and after == " " and lead_at + 1 < len(line):
         before = line[lead_at - 1 : lead_at]
         if lead == "á" and line[lead_at + 1] in "º»" and (before.islower() or _cont(before)):
@@ -578,7 +585,7 @@ def _punctuation(line: str, p: Piece) -> bool:
 def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc)."""
     if SUSPECT_RE.search(line) is None:
-        return []
+        return after_ftfy(line, offset)  # ``†̃`` on a line ftfy decoded whole
     whole: dict[str, list[Piece]] = {}
     for mode in ("nfkc", "holes"):
         pieces = rebuild(line, mode)
@@ -633,9 +640,11 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     # letter.
     out = []
     whole = (
-        [p for p in rebuild(line, "holes") if p.how == "direct"] if _LEFT_RE.search(line) else []
+        [p for p in rebuild(line, "holes") if p.how == "direct"]
+        if _LEFT_RE.search(line) or _LETTER_PAIR_RE.search(line)
+        else []
     )
-    if any(_left_whole(line, p) for p in whole) and _ftfy_leaves(line):
+    if any(_left_whole(line, p) or _letter_pair(line, p) for p in whole) and _ftfy_leaves(line):
         out = [
             _replacement(offset, p, FOLD_RULE, "direct")
             for p in whole
@@ -647,6 +656,24 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
 _LEFT_RE = re.compile(
     "[\u00e0-\u00ef][" + re.escape("".join(sorted(_SYMBOL_CONT - set("´¨¸¯")))) + "]{2}"
 )
+
+
+# A Latin Extended-A lead (C4, C5) and a continuation read as Windows-1252 (``ÄŒ`` is Č,
+# ``Å¡`` š, ``Ä™`` ę): ftfy's badness test lets some pass (two letters: ``ÄŒlanovi``), and
+# on a line it decoded only in part it leaves others (``vaÅ¡o`` beside a decoded ``č``).
+_LETTER_PAIR_RE = re.compile("[ÄÅ]" + _CONT_CLASS)
+
+
+def _letter_pair(line: str, p: Piece) -> bool:
+    """Such a pair read as a letter beside a lower-case one (``Å¡to``, ``zostaÅ‚``): no
+    language writes ``Å`` or ``Ä`` before one of those symbols or letters inside a word in
+    lower case; a word in capitals may (``PÅ…``, leetspeak ``MÄ£ÄM``), and a no-break space or
+    soft hyphen after ``Ä`` is a space or hyphen (``SELKÄ\xa0EDELLÄ``)."""
+    if _LETTER_PAIR_RE.fullmatch(line, p.start, p.end) is None or not p.char.isalpha():
+        return False
+    before = line[p.start - 1] if p.start else ""
+    after = line[p.end] if p.end < len(line) else ""
+    return line[p.start + 1] not in "\xa0\xad" and (after.islower() or before.islower())
 
 
 def _left_whole(line: str, p: Piece) -> bool:
@@ -678,7 +705,9 @@ def _fold_byte(text: str) -> int | None:
 _AFTER_FTFY_RE = re.compile("([^\x00-\x7f])( ?[\u0300-\u036f])")
 
 
-_A0_SPACE_RE = re.compile("([\u0080-\u07ff])  (?=\\S)")
+_A0_SPACE_RE = re.compile("([\u0080-\u07ff]) (?: (?=\\S)|(?=[,.;:!?\u2019\u201d)\\]]))")
+# ``’`` (E2 80 99) read as Windows-1252 with its ``™`` folded by NFKC: mojibake ftfy leaves.
+_FOLDED_TM = "\u00e2\u20acTM"
 
 
 def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
@@ -718,15 +747,16 @@ def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
                 "NFKC-folded mojibake that ftfy read in part: the folded byte restored",
             )
         )
-    if out:
-        # On such a line ftfy also read ``Ã`` and the space NFKC made of a no-break space as
-        # ``à``, keeping the space: ``à  l`` is ``à l``.
+    if out or _FOLDED_TM in line:
+        # On such a line (folded mojibake ftfy read in part, or a ``’`` whose ™ NFKC folded,
+        # which ftfy leaves) ftfy also read ``Ã`` and the space NFKC made of a no-break space
+        # as ``à``, keeping the space: ``à  l`` is ``à l``, ``là ,`` is ``là,``.
         for m in _A0_SPACE_RE.finditer(line):
             if len(m.group(1).encode("utf-8")) == 2 and m.group(1).encode("utf-8")[-1] == 0xA0:
                 out.append(
                     Replacement(
-                        offset + m.end() - 1,
-                        offset + m.end(),
+                        offset + m.start() + 1,
+                        offset + m.start() + 2,
                         "",
                         FOLD_RULE,
                         "a no-break space NFKC folded, read by ftfy as part of a letter",
@@ -743,12 +773,14 @@ def _cp1252_bytes(raw: bytes) -> str:
 
 
 def unfold_repairs(text: str) -> list[Replacement]:
-    if SUSPECT_RE.search(text) is None:
+    if SUSPECT_RE.search(text) is None and not unfold_sign(text):
         return []
     out: list[Replacement] = []
     start = 0
     for line in text.split("\n"):
         if _LEAD_PAIR_RE.search(line) or unfold_sign(line):
             out += line_repairs(line, start)
+        elif _FOLDED_TM in line:
+            out += after_ftfy(line, start)
         start += len(line) + 1
     return out
