@@ -112,13 +112,13 @@ def auto_text(
     from tamis.extract.core import (
         COVERS_PAGE_SHARE,
         add_missed_blocks,
-        says_article,
         structured_text,
+        takes_default_mode,
         why_empty,
         without_headline,
     )
 
-    text = without_headline(default, info.title) if article and says_article(info) else ""
+    text = without_headline(default, info.title) if article and takes_default_mode(info) else ""
     if not text:
         traf, resi, page_words, blocks = entry
         words = len(re.findall(r"\w+", traf))
@@ -141,8 +141,11 @@ def fold_models(
     which: tuple[int, ...] = tuple(range(FOLDS)),
 ) -> tuple:
     """The block model of each fold of ``which``, fitted on the other folds' sites (cached by
-    fold and settings in bench/work/), and the fold of every page. Only pages the model runs on are fitted: those
-    whose markup does not say they are articles (``auto`` takes trafilatura's default there)."""
+    fold and settings in bench/work/), and the fold of every page. Only pages whose markup does
+    not say they are articles are fitted (``auto`` takes trafilatura's default on articles; the
+    list-page and documentation rules of :func:`tamis.extract.core.takes_default_mode` came
+    later and the models were not refitted for them: the fitted set still holds the
+    documentation pages and lacks the list pages that say ``og:type=article``)."""
     from tamis.extract.core import says_article
 
     pages = wcxb_pages()
