@@ -67,7 +67,7 @@ def _info_job(fid: str) -> tuple[str, object]:
     from tamis.extract.metadata import read_page_info
 
     html = wcxb_html(fid)
-    return fid, read_page_info(html, _parse(html))
+    return fid, read_page_info(html, _parse(html), documentation=True)
 
 
 def page_infos(workers: int) -> dict[str, object]:

@@ -60,7 +60,7 @@ def _info(head: str, body: str = "<p>Text.</p>"):
     from tamis.extract.metadata import read_page_info
 
     html = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
-    return read_page_info(html, _parse(html))
+    return read_page_info(html, _parse(html), documentation=True)
 
 
 def test_documentation_generators_and_themes_are_recognised_from_the_markup():
@@ -72,6 +72,12 @@ def test_documentation_generators_and_themes_are_recognised_from_the_markup():
     search = _info("", '<button class="DocSearch DocSearch-Button">Search</button><p>Text.</p>')
     for info in (sphinx, mkdocs, theme, search):
         assert info.documentation and takes_default_mode(info)
+    # only read when asked (``auto`` asks; the page scans are not paid by ``fast``)
+    from tamis.extract.core import _parse
+    from tamis.extract.metadata import read_page_info
+
+    page = '<html><body><div class="rst-content"><p>Install it.</p></div></body></html>'
+    assert not read_page_info(page, _parse(page)).documentation
     # several generators: the documentation one need not come first
     both = _info(
         '<meta name="generator" content="WordPress 6.5"><meta name="generator" '

@@ -368,7 +368,7 @@ def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENT
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; allowed: {', '.join(EXTRACTORS)}")
     tree = _parse(html)
-    info = read_page_info(html, tree)
+    info = read_page_info(html, tree, documentation=extractor == "auto")
     total = kept = 0
     if extractor == "fast":
         from tamis.extract.fast import extract_fast
