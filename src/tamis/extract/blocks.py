@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from tamis.extract.markers import mark_elements
+from tamis.extract.metadata import LIST_TYPES
 
 _WORD = re.compile(r"\w+")
 _LINK = re.compile(r" \([^\s()]*\)")
@@ -42,7 +43,6 @@ _MAIN_SELECTOR = "main, article, [role=main], [itemprop=articleBody]"
 _FORUM_TYPES = {"discussionforumposting", "qapage", "question", "answer", "comment"}
 _PRODUCT_TYPES = {"product", "offer", "aggregateoffer", "productgroup"}
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "techarticle", "report"}
-_LIST_TYPES = {"itemlist", "collectionpage", "searchresultspage"}
 
 #: element kinds a block can sit in
 TAG_GROUPS = {
@@ -262,7 +262,7 @@ def page_blocks(
         1.0 if page_types & _FORUM_TYPES else 0.0,
         1.0 if page_types & _PRODUCT_TYPES else 0.0,
         1.0 if page_types & _ARTICLE_TYPES else 0.0,
-        1.0 if page_types & _LIST_TYPES else 0.0,
+        1.0 if page_types & LIST_TYPES else 0.0,
         1.0 if "article" in og else 0.0,
         1.0 if "product" in og else 0.0,
     ]

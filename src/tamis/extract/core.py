@@ -7,8 +7,9 @@ with small models over generic signals (a block's DOM context, its links and pun
 the heuristics kept), so the result takes what each gets right:
 
 * ``auto`` (the default) chooses per page what the markup says first: a page that says it is an
-  article (JSON-LD ``NewsArticle``/``BlogPosting``..., Open Graph ``article``) takes trafilatura's
-  default mode, built for articles (its headline, which is metadata, dropped); any other page
+  article (JSON-LD ``NewsArticle``/``BlogPosting``..., Open Graph ``article``) and not a list of
+  pages, or whose markup is a documentation generator's, takes trafilatura's default mode, built
+  for such one-document pages (its headline, which is metadata, dropped); any other page
   starts from trafilatura's fast precision mode and adds the blocks it missed, as boosted trees
   over the signals of :mod:`tamis.extract.blocks` and the score of each block's own words
   (:mod:`tamis.extract.lexicon`) decide. Readers' comments are left out unless asked for, and
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from tamis.extract.backends import resiliparse_text, tidy, trafilatura_text
-from tamis.extract.metadata import NEWS_TYPES
+from tamis.extract.metadata import LIST_TYPES, NEWS_TYPES
 
 _WORD = re.compile(r"\w+")
 
@@ -331,6 +332,19 @@ def says_article(info: Any) -> bool:
     return info.og_type == "article" or not NEWS_TYPES.isdisjoint(info.json_ld_types)
 
 
+def takes_default_mode(info: Any) -> bool:
+    """Whether ``auto`` takes trafilatura's default mode for the page: the page says it is an
+    article and does not also say it lists other pages (JSON-LD ``ItemList``,
+    ``CollectionPage``, ``SearchResultsPage``: a template's ``og:type=article`` on a category
+    page), or its markup is a documentation generator's (:attr:`PageInfo.documentation
+    <tamis.extract.metadata.PageInfo.documentation>`), whose pages are one long document with
+    code that the precision mode cuts short. Chosen on the unseen-site folds (markup rules with
+    no fitted parameter, but chosen after seeing the folds; bench/results/extract.md)."""
+    if info.documentation:
+        return True
+    return says_article(info) and LIST_TYPES.isdisjoint(info.json_ld_types)
+
+
 def without_headline(text: str, title: str | None) -> str:
     """``text`` without its first block when that block is the page's title: trafilatura's
     default mode keeps an article's ``<h1>``, which is metadata (``title``), not body (WCXB's
@@ -354,7 +368,7 @@ def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENT
     if extractor not in EXTRACTORS:
         raise ValueError(f"unknown extractor {extractor!r}; allowed: {', '.join(EXTRACTORS)}")
     tree = _parse(html)
-    info = read_page_info(html, tree)
+    info = read_page_info(html, tree, documentation=extractor == "auto")
     total = kept = 0
     if extractor == "fast":
         from tamis.extract.fast import extract_fast
@@ -362,7 +376,7 @@ def extract(html: str, extractor: str = "auto", *, comments: bool = BASE_COMMENT
         text, total, kept = extract_fast(tree, info.json_ld_body)
     elif extractor == "auto":
         text = ""
-        if says_article(info):
+        if takes_default_mode(info):
             text = without_headline(trafilatura_text(html, comments=comments), info.title)
         if not text:
             text, total, kept = _select(tree, info, extractor, html, comments)
