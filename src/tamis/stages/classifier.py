@@ -214,12 +214,14 @@ def _cut_reasons(
     """The reason recorded for each of ``units`` cut: the thresholds and the unit's scores of
     their labels (nan for a unit fastText did not score)."""
     rules = opts.keep or opts.remove or {}
-    head = f"{'keep' if opts.keep else 'remove'} thresholds {rules}: "
+    template = _literal(f"{'keep' if opts.keep else 'remove'} thresholds {rules}: ")
+    template += ", ".join(_literal(label) + " {:.4g}" for label in rules)
     column = {label: k for k, label in enumerate(labels)}
     shown = scores[np.ix_(units, [column[label] for label in rules])]
     shown[~scored[units]] = np.nan
-    names = list(rules)
-    return [
-        head + ", ".join(f"{label} {v:.4g}" for label, v in zip(names, row, strict=True))
-        for row in shown.tolist()
-    ]
+    return [template.format(*row) for row in shown.tolist()]
+
+
+def _literal(text: str) -> str:
+    """``text`` as a literal part of a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
