@@ -199,7 +199,9 @@ class NumpyModel:
         hidden *= (1.0 / np.maximum(counts, 1)).astype(np.float32)[:, None]
         return hidden
 
-    def _add_by_position(self, ids: np.ndarray, starts: np.ndarray, counts: np.ndarray):
+    def _add_by_position(
+        self, ids: np.ndarray, starts: np.ndarray, counts: np.ndarray
+    ) -> np.ndarray:
         """The sums of the rows ``ids[starts[i]:starts[i] + counts[i]]`` (counts >= 1), each
         added in order from zero as fastText adds them: at step k the k-th row of every text
         still that long is added to its sum, one gather and one addition for all of them."""
@@ -217,9 +219,12 @@ class NumpyModel:
     def _output(self, hidden: np.ndarray) -> np.ndarray:
         """Probabilities per label: a sequential float32 dot product per label, then softmax
         (its ``exp`` in double, as fastText calls it) or the sigmoid table."""
-        out = np.zeros((len(hidden), self.nlabels), dtype=np.float32)
+        by_dim = np.ascontiguousarray(hidden.T)  # each dimension's values in a contiguous row
+        weights = self.output[:, :, None]  # (dim, labels, 1)
+        acc = np.zeros((self.nlabels, len(hidden)), dtype=np.float32)
         for j in range(self.dim):
-            out += hidden[:, j : j + 1] * self.output[j]
+            acc += weights[j] * by_dim[j]
+        out = np.ascontiguousarray(acc.T)
         if self._sigmoid is None:
             e = np.exp((out - out.max(axis=1, keepdims=True)).astype(np.float64))
             e = e.astype(np.float32)

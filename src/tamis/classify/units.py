@@ -47,10 +47,6 @@ def as_units(parts: Parts) -> list[Unit]:
     return [(bounds[i], bounds[i + 1], t) for i, t in enumerate(texts)]
 
 
-def document_units(text: str) -> list[Unit]:
-    return [(0, len(text), text)]
-
-
 def paragraph_units(text: str) -> list[Unit]:
     return as_units(paragraph_parts(text))
 

@@ -39,7 +39,7 @@ import numpy as np
 from tamis.classify.model import ModelError, bare, load_model, model_labels
 from tamis.classify.options import MISSING_SCORE, ClassifierOptions, failures, reason
 from tamis.classify.predict import open_model
-from tamis.classify.units import SPLITTERS, sentencizer_available
+from tamis.classify.units import SPLITTERS, Parts, sentencizer_available
 from tamis.document import Document, Replacement
 from tamis.stages.base import Stage, register
 
@@ -138,9 +138,20 @@ class Classifier(Stage):
             return
         self._cut(docs, parts, texts, counts, unit_doc, labels, scores, scored)
 
-    def _cut(self, docs, parts, texts, counts, unit_doc, labels, scores, scored) -> None:
+    def _cut(
+        self,
+        docs: list[Document],
+        parts: list[Parts],
+        texts: list[str],
+        counts: np.ndarray,
+        unit_doc: np.ndarray,
+        labels: list[str],
+        scores: np.ndarray,
+        scored: np.ndarray,
+    ) -> None:
         """Cut the failing units out of each document (one edit each); reject a document
-        with nothing but whitespace left."""
+        with nothing but whitespace left. ``texts``: the units' scored texts; ``unit_doc``:
+        each unit's document."""
         opts, rule = self.options, reason(self.options)
         passes = _passes(labels, scores, opts)
         nonblank = np.fromiter(map(bool, texts), dtype=bool, count=len(texts))
