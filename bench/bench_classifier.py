@@ -207,7 +207,7 @@ t0 = time.perf_counter()
 from datatrove.data import Document
 from datatrove.pipeline.filters import FastTextClassifierFilter
 docs = [Document(text=json.loads(l)["text"], id=str(i)) for i, l in enumerate(open(sys.argv[1]))]
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 f = FastTextClassifierFilter(sys.argv[2], keep_labels=[("hq", float(sys.argv[3]))],
                              newline_replacement=" ", filter_mode=sys.argv[4])
 f.model
@@ -215,8 +215,9 @@ load = time.perf_counter() - t1
 out = []
 for d in docs:
     out.append([bool(f.filter(d)), d.metadata.get("__label__hq"), d.metadata.get("__label__cc")])
-t2 = time.perf_counter()
-json.dump({"read": t1 - t0, "filter": t2 - t1, "load": load, "out": out}, open(sys.argv[5], "w"))
+t2, c2 = time.perf_counter(), time.process_time()
+json.dump({"read": t1 - t0, "filter": t2 - t1, "filter_cpu": c2 - c1, "load": load, "out": out},
+          open(sys.argv[5], "w"))
 """
 
 TAMIS_STAGE = r"""
@@ -227,7 +228,7 @@ from tamis.document import Document
 from tamis.stages.base import build_stages
 docs = [Document(id=str(i), text=json.loads(l)["text"], source={"path": "b", "index": i})
         for i, l in enumerate(open(sys.argv[1]))]
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 cfg = build_config({"stages": [{"classifier": {"model": sys.argv[2], "keep": {"hq": float(sys.argv[3])},
                                               "newline": " ", "unit": sys.argv[4].lower()}}]})
 (stage,) = build_stages(cfg.stages)
@@ -238,9 +239,10 @@ if open_model(sys.argv[2]) is None:  # what the stage predicts with: numpy, else
 load = time.perf_counter() - t1
 for i in range(0, len(docs), 256):
     stage.process_batch(docs[i : i + 256])
-t2 = time.perf_counter()
-out = [[d.kept, d.signals["classifier"]["hq"], d.signals["classifier"]["cc"]] for d in docs]
-json.dump({"read": t1 - t0, "filter": t2 - t1, "load": load, "out": out}, open(sys.argv[5], "w"))
+t2, c2 = time.perf_counter(), time.process_time()
+out = [[d.kept, d.signals["classifier"].get("hq"), d.signals["classifier"].get("cc")] for d in docs]
+json.dump({"read": t1 - t0, "filter": t2 - t1, "filter_cpu": c2 - c1, "load": load, "out": out},
+          open(sys.argv[5], "w"))
 """
 
 
@@ -254,6 +256,31 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+#: per unit, the document set of each round: round 0 (the set once) is the parity check; the
+#: speed figures are the best of the rounds on the last set named (tools alternating)
+ROUNDS = {
+    "DOCUMENT": ("once", "thrice", "thrice"),
+    "PARAGRAPH": ("once", "thrice", "thrice"),
+    "SENTENCE": ("once", "once"),
+}
+
+
+def _diff(x: float | None, y: float | None) -> float:
+    """Score difference; a document neither tool scored (no words) has none."""
+    if x is None or y is None:
+        return 0.0 if x is y else float("inf")
+    return abs(x - y)
+
+
+def clean_command(model: Path, threshold: float, docs: Path, work: Path) -> list[str]:
+    """A whole ``tamis clean`` run with the classifier alone, one worker."""
+    cfg = work / "p.yaml"
+    stage = {"classifier": {"model": str(model), "keep": {"hq": threshold}, "newline": " "}}
+    cfg.write_text(json.dumps({"stages": [stage]}))
+    cmd = [PY, "-m", "tamis.cli", "clean", str(docs), "-o", str(work / "out"), "--config"]
+    return cmd + [str(cfg), "--workers", "1", "--no-report", "--quiet", "--overwrite"]
+
+
 def parity_and_speed(model: Path, threshold: float, work: Path) -> dict:
     texts = [t for t, _ in judged()]
     texts += list(read_texts(sorted(str(p) for p in (DATA / "text").glob("cc-en-head-*"))))
@@ -264,58 +291,45 @@ def parity_and_speed(model: Path, threshold: float, work: Path) -> dict:
     res: dict = {"docs": len(texts), "mb": sum(len(t.encode()) for t in texts) / 1e6}
     speed_docs = work / "docs3.jsonl"  # the same documents three times, as a bigger shard
     write_jsonl(speed_docs, texts * SPEED_REPEAT)
-    for unit in ("DOCUMENT", "PARAGRAPH"):
+    sets = {"once": work / "docs.jsonl", "thrice": speed_docs}
+    for unit, rounds in ROUNDS.items():
         a, b = work / f"dt-{unit}.json", work / f"tm-{unit}.json"
         runs = {"datatrove": [], "tamis_stage": [], "tamis_clean": []}
-        for rnd in range(3 if unit == "DOCUMENT" else 1):  # alternate, keep the best of each
-            docs = work / "docs.jsonl" if rnd == 0 else speed_docs
+        for rnd, which in enumerate(rounds):  # alternate the tools, keep the best of each
+            docs = sets[which]
             runs["datatrove"].append(
                 timed(
                     [PY, "-c", DATATROVE_RUN, str(docs), str(model), str(threshold), unit, str(a)]
                 )
-                + (json.loads(a.read_text()),)
+                + (json.loads(a.read_text()), which)
             )
             runs["tamis_stage"].append(
                 timed([PY, "-c", TAMIS_STAGE, str(docs), str(model), str(threshold), unit, str(b)])
-                + (json.loads(b.read_text()),)
+                + (json.loads(b.read_text()), which)
             )
             if unit == "DOCUMENT" and rnd > 0:
-                cfg = work / "p.yaml"
-                cfg.write_text(
-                    json.dumps(
-                        {
-                            "stages": [
-                                {
-                                    "classifier": {
-                                        "model": str(model),
-                                        "keep": {"hq": threshold},
-                                        "newline": " ",
-                                    }
-                                }
-                            ]
-                        }
-                    )
+                runs["tamis_clean"].append(
+                    timed(clean_command(model, threshold, docs, work)) + ({}, which)
                 )
-                out = work / "out"
-                cmd = [PY, "-m", "tamis.cli", "clean", str(docs), "-o", str(out), "--config"]
-                cmd += [str(cfg), "--workers", "1", "--no-report", "--quiet", "--overwrite"]
-                runs["tamis_clean"].append(timed(cmd) + ({},))
-        dt_out = runs["datatrove"][0][2]["out"]
+        dt_out = runs["datatrove"][0][2]["out"]  # round 0: the set once, for parity
         tm_out = runs["tamis_stage"][0][2]["out"]
-        if unit == "DOCUMENT":  # rounds 1 and 2 time the repeated set
+        if unit == "DOCUMENT":
             res["doc_out"] = tm_out
-            runs = {k: (v if k == "tamis_clean" else v[1:]) for k, v in runs.items()}
+        timed_on = rounds[-1]  # rounds on the repeated set when there are some
+        runs = {k: [r for r in v if r[-1] == timed_on] for k, v in runs.items()}
         agree = sum(x[0] == y[0] for x, y in zip(dt_out, tm_out, strict=True))
         diff = max(
-            max(abs(x[1] - y[1]), abs(x[2] - y[2])) for x, y in zip(dt_out, tm_out, strict=True)
+            max(_diff(x[1], y[1]), _diff(x[2], y[2])) for x, y in zip(dt_out, tm_out, strict=True)
         )
         entry = {"agree": agree, "kept": sum(y[0] for y in tm_out), "max_score_diff": diff}
+        entry["rounds"] = len(runs["datatrove"])
         for k, v in runs.items():
             if v:
                 entry[k] = {
                     "wall": min(r[0] for r in v),
                     "cpu": min(r[1] for r in v),
                     "filter": min(r[2].get("filter", float("nan")) for r in v),
+                    "filter_cpu": min(r[2].get("filter_cpu", float("nan")) for r in v),
                     "load": min(r[2].get("load", float("nan")) for r in v),
                     "docs": len(v[0][2].get("out", [])),
                 }
@@ -379,9 +393,6 @@ def main() -> None:
 
 
 def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -> None:
-    d = speed["DOCUMENT"]
-    p = speed["PARAGRAPH"]
-
     def ratio(a, b):
         return a / b if b else float("nan")
 
@@ -442,8 +453,15 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         "",
         "| unit | decisions equal | kept | largest score difference |",
         "|---|---:|---:|---:|",
-        f"| document | {d['agree']:,} / {speed['docs']:,} | {d['kept']:,} | {d['max_score_diff']:.1e} |",
-        f"| paragraph | {p['agree']:,} / {speed['docs']:,} | {p['kept']:,} | {p['max_score_diff']:.1e} |",
+    ]
+    for unit in ROUNDS:
+        u = speed[unit]
+        lines.append(
+            f"| {unit.lower()} | {u['agree']:,} / {speed['docs']:,} | {u['kept']:,} | "
+            f"{u['max_score_diff']:.1e} |"
+        )
+    d = speed["DOCUMENT"]
+    lines += [
         "",
         "Stored scores against fastText's own `predict` (one call per document): largest "
         f"difference {speed['max_diff_vs_fasttext']:.1e} (tamis's numpy prediction computes the "
@@ -451,16 +469,19 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         "",
         "## Speed (one worker)",
         "",
-        "Each tool in a fresh process, best of two alternating runs; model loading included in "
-        "every figure. `filter` is the stage alone (tamis: configuration check, model open, "
-        "numpy prediction in batches of 256; datatrove: filter construction, model load, one call per document); "
-        "`whole` is the process from start to end (datatrove: imports, reading the JSONL into "
-        "its documents, filtering; tamis: `tamis clean --workers 1 --no-report`, which also "
-        "writes kept and rejected shards, manifest and stats).",
+        "Each tool in a fresh process, the two tools alternating, best round of each; model "
+        "loading included in every figure. `filter` is the stage alone, from the documents in "
+        "memory to every verdict (tamis: configuration check, model open, batches of 256; "
+        "datatrove: filter construction, model load, one call per document), as wall time and "
+        "as the process's CPU time over the same span; `whole` is the process from start to "
+        "end (datatrove: imports, reading the JSONL into its documents, filtering; tamis: "
+        "`tamis clean --workers 1 --no-report`, which also writes kept and rejected shards, "
+        "manifest and stats).",
         "",
-        f"Speed runs use the document set three times over ({d['datatrove']['docs']:,} "
-        f"documents, as one bigger shard would be); the paragraph row uses it once. Model load "
-        f"alone: datatrove {d['datatrove']['load']:.2f} s, tamis {d['tamis_stage']['load']:.2f} s "
+        f"Document and paragraph rows: the set three times over ({d['datatrove']['docs']:,} "
+        f"documents, as one bigger shard would be), best of {d['rounds']} rounds; sentence row: "
+        f"the set once, best of {speed['SENTENCE']['rounds']} rounds. Model load alone: "
+        f"datatrove {d['datatrove']['load']:.2f} s, tamis {d['tamis_stage']['load']:.2f} s "
         "(datatrove loads the whole model with the fastText binding, and copies it into its "
         "asset cache on first use; tamis checks the configuration and memory-maps the model, "
         "reading its dictionary only: tamis.classify.predict).",
@@ -471,10 +492,15 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         f"{d['datatrove']['filter'] - d['datatrove']['load']:.2f} | "
         f"{d['tamis_stage']['filter'] - d['tamis_stage']['load']:.2f} | "
         f"{ratio(d['datatrove']['filter'] - d['datatrove']['load'], d['tamis_stage']['filter'] - d['tamis_stage']['load']):.2f}x |",
-        f"| filter, document (s) | {d['datatrove']['filter']:.2f} | {d['tamis_stage']['filter']:.2f} "
-        f"| {ratio(d['datatrove']['filter'], d['tamis_stage']['filter']):.2f}x |",
-        f"| filter, paragraph (s) | {p['datatrove']['filter']:.2f} | {p['tamis_stage']['filter']:.2f} "
-        f"| {ratio(p['datatrove']['filter'], p['tamis_stage']['filter']):.2f}x |",
+    ]
+    for unit in ROUNDS:
+        u = speed[unit]
+        for key, what in (("filter", "wall"), ("filter_cpu", "CPU")):
+            dt, tm = u["datatrove"][key], u["tamis_stage"][key]
+            lines.append(
+                f"| filter, {unit.lower()}, {what} (s) | {dt:.2f} | {tm:.2f} | {ratio(dt, tm):.2f}x |"
+            )
+    lines += [
         f"| whole process, document, wall (s) | {d['datatrove']['wall']:.2f} | "
         f"{d['tamis_clean']['wall']:.2f} | {ratio(d['datatrove']['wall'], d['tamis_clean']['wall']):.2f}x |",
         f"| whole process, document, CPU (s) | {d['datatrove']['cpu']:.2f} | "

@@ -324,3 +324,140 @@ def test_vocabulary_lookup_survives_hash_collisions(length):
             data, np.arange(len(vocab_words)) * length, np.full(len(vocab_words), length)
         )
         assert v.lookup(text, s, e - s, *keys(text, s, e - s)).tolist() == expect
+
+
+@pytest.fixture(scope="module")
+def real_words(real_texts) -> list[str]:
+    """Words of the real documents, the model's vocabulary most of them, unknown ones too."""
+    words = sorted({w for t in real_texts[:60] for w in t.split()})
+    return words[:: max(1, len(words) // 400)]
+
+
+def _reference_paragraph_filter(text, binding, opts):
+    """datatrove's rule one unit at a time, with the per-unit helpers: (kept, text, signals,
+    reasons of the cuts)."""
+    from tamis.classify.model import bare
+    from tamis.classify.options import unit_passes
+    from tamis.classify.units import paragraph_units
+
+    kept_spans, reasons, per_label = [], [], {}
+    rules = opts.keep or opts.remove
+    for start, end, unit in paragraph_units(text):
+        labels, probs = binding.predict(unit.strip().replace("\n", opts.newline), k=-1)
+        scores = {bare(lab): float(p) for lab, p in zip(labels, probs.tolist(), strict=True)}
+        for label, v in scores.items():
+            per_label.setdefault(label, []).append(v)
+        if unit_passes(scores, opts):
+            kept_spans.append(text[start:end])
+        else:
+            shown = ", ".join(f"{lab} {scores.get(lab, float('nan')):.4g}" for lab in rules)
+            reasons.append(f"{'keep' if opts.keep else 'remove'} thresholds {rules}: {shown}")
+    signals = {label: float(np.mean(vs)) for label, vs in per_label.items()}
+    kept_text = "".join(kept_spans)
+    return bool(kept_text.strip()), kept_text, signals, reasons
+
+
+@settings(deadline=None, max_examples=40)
+@given(data=st.data())
+def test_vectorised_unit_verdicts_equal_the_per_unit_reference(model, real_words, data):
+    """Random documents of real words in paragraphs (blank lines, \\r\\n, empty paragraphs,
+    label-like and unknown words): the batch's array verdicts, signals and cuts are those of
+    datatrove's rule applied unit by unit with the binding."""
+    require("fasttext")
+    from fasttext.FastText import _FastText
+
+    word = st.sampled_from([*real_words, "__label__news", "zzqx"])
+    line = st.lists(word, max_size=12).map(" ".join)
+    brk = st.sampled_from(["\n", "\n\n", "\r\n", "\n \n", "\n\n\n"])
+    doc = st.lists(st.tuples(line, brk), max_size=8).map(lambda ps: "".join(a + b for a, b in ps))
+    texts = data.draw(st.lists(doc, min_size=1, max_size=6))
+    kind = data.draw(st.sampled_from(["keep", "remove"]))
+    label = data.draw(st.sampled_from(["news", "review"]))
+    threshold = data.draw(st.floats(0, 1))
+    newline = data.draw(st.sampled_from(["", " "]))
+    stage = _stage(
+        "classifier",
+        model=str(model),
+        unit="paragraph",
+        newline=newline,
+        **{kind: {label: threshold}},
+    )
+    docs = _docs(texts)
+    stage.process_batch(docs)
+    binding = _FastText(model_path=str(model))
+    for d, text in zip(docs, texts, strict=True):
+        kept, kept_text, signals, reasons = _reference_paragraph_filter(
+            text, binding, stage.options
+        )
+        assert d.kept == kept, text
+        assert d.signals["classifier"] == signals, text
+        if kept:
+            assert d.text == kept_text
+            assert [e.reason for e in d.edits] == reasons
+            assert d.original_text() == text
+        else:
+            assert d.verdict.reason == f"{kind}_threshold" and not d.edits
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.lists(st.floats(0, 1, width=32), min_size=1, max_size=300), max_size=5))
+def test_mean_of_unit_scores_is_numpys_mean_of_each_documents_list(per_doc):
+    """The per-document mean taken over slices of one array is np.mean of the document's own
+    list, bit for bit (what datatrove stores), whatever the number of units."""
+    from tamis.stages.classifier import _mean_scores
+
+    flat = np.array([v for vs in per_doc for v in vs], dtype=np.float64)
+    scores = np.stack([flat, 1 - flat], axis=1)
+    unit_doc = np.repeat(np.arange(len(per_doc)), [len(vs) for vs in per_doc])
+    got = _mean_scores(["a", "b"], scores, np.ones(len(flat), bool), unit_doc, len(per_doc))
+    for vs, sig in zip(per_doc, got, strict=True):
+        assert sig == {"a": float(np.mean(vs)), "b": float(np.mean([1 - v for v in vs]))}
+
+
+@settings(deadline=None, max_examples=150)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "He",
+                "said",
+                "U.S.",
+                "e.g.",
+                "3.5",
+                ".",
+                "!",
+                "?",
+                "...",
+                "!?",
+                '"',
+                "(",
+                ")",
+                "'",
+                "。",
+                "\n",
+                "\n\n",
+                " ",
+                "  ",
+                "Mr.",
+                "end.Next",
+                "a.b",
+                "-",
+            ]
+        )
+    ).map(" ".join)
+)
+def test_sentence_split_equals_spacys_sentencizer(text):
+    """The array form of spaCy's sentencizer rule gives its sentences, on punctuation-heavy
+    texts (the tokens that start, continue and end a sentence)."""
+    require("spacy")
+    from tamis.classify.units import as_units, sentence_units, split_sentences
+
+    assert [as_units(p) for p in split_sentences([text])] == [sentence_units(text)]
+
+
+def test_sentence_split_equals_spacys_sentencizer_on_real_texts(real_texts):
+    require("spacy")
+    from tamis.classify.units import as_units, sentence_units, split_sentences
+
+    texts = real_texts[::4]
+    assert [as_units(p) for p in split_sentences(texts)] == [sentence_units(t) for t in texts]

@@ -48,6 +48,8 @@ MODEL_SUPERVISED = 3
 SIGMOID_TABLE_SIZE, MAX_SIGMOID = 512, 8
 #: rows gathered at once for one text (about 26 MB at dimension 100)
 GATHER_ROWS = 1 << 16
+#: texts of up to this many rows are added position by position, all at once
+SHORT_ROWS = 256
 
 _EOS_HASH = fasttext_hash(EOS)
 
@@ -171,31 +173,58 @@ class NumpyModel:
         return np.take(self._rows, ids, axis=0).view(np.float32)
 
     def _hidden(self, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """Per text, its rows added one after another in float32, then times ``1 / count``
-        (``np.add.reduce`` along the first axis adds row after row; ``reduceat`` does not).
-        Each text's rows are gathered on their own, so they are still in cache when added."""
+        """Per text, its rows added one after another in float32, then times ``1 / count``.
+
+        Texts of up to ``SHORT_ROWS`` rows (paragraphs, sentences, short documents) are added
+        all together, position by position (:meth:`_add_by_position`); a longer text gathers its
+        rows on its own (``np.add.reduce`` along the first axis adds row after row; ``reduceat``
+        does not), so they are still in cache when added."""
         hidden = np.zeros((len(counts), self.dim), dtype=np.float32)
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        short = np.flatnonzero((counts > 0) & (counts <= SHORT_ROWS))
+        if len(short):
+            hidden[short] = self._add_by_position(ids, starts[short], counts[short])
         reduce, rows = np.add.reduce, self.rows
-        a = 0
-        for t, b in enumerate(np.cumsum(counts).tolist()):
+        for t in np.flatnonzero(counts > SHORT_ROWS).tolist():
+            a, b = int(starts[t]), int(ends[t])
             if b - a > GATHER_ROWS:  # a long text in pieces, each added to the sum so far
                 acc = hidden[t : t + 1]
                 for lo in range(a, b, GATHER_ROWS):
                     part = rows(ids[lo : min(lo + GATHER_ROWS, b)])
                     acc = reduce(np.concatenate([acc, part]), axis=0, keepdims=True)
                 hidden[t] = acc[0]
-            elif b > a:
+            else:
                 hidden[t] = reduce(rows(ids[a:b]), axis=0)
-            a = b
         hidden *= (1.0 / np.maximum(counts, 1)).astype(np.float32)[:, None]
         return hidden
+
+    def _add_by_position(
+        self, ids: np.ndarray, starts: np.ndarray, counts: np.ndarray
+    ) -> np.ndarray:
+        """The sums of the rows ``ids[starts[i]:starts[i] + counts[i]]`` (counts >= 1), each
+        added in order from zero as fastText adds them: at step k the k-th row of every text
+        still that long is added to its sum, one gather and one addition for all of them."""
+        order = np.argsort(-counts, kind="stable")  # longest first: the texts still going are
+        at, c = starts[order], counts[order]  # a prefix
+        longer = len(c) - np.cumsum(np.bincount(c, minlength=int(c[0]) + 1))
+        acc = np.zeros((len(c), self.dim), dtype=np.float32)
+        for k in range(int(c[0])):
+            a = int(longer[k])
+            acc[:a] += self.rows(ids[at[:a] + k])
+        out = np.empty_like(acc)
+        out[order] = acc
+        return out
 
     def _output(self, hidden: np.ndarray) -> np.ndarray:
         """Probabilities per label: a sequential float32 dot product per label, then softmax
         (its ``exp`` in double, as fastText calls it) or the sigmoid table."""
-        out = np.zeros((len(hidden), self.nlabels), dtype=np.float32)
+        by_dim = np.ascontiguousarray(hidden.T)  # each dimension's values in a contiguous row
+        weights = self.output[:, :, None]  # (dim, labels, 1)
+        acc = np.zeros((self.nlabels, len(hidden)), dtype=np.float32)
         for j in range(self.dim):
-            out += hidden[:, j : j + 1] * self.output[j]
+            acc += weights[j] * by_dim[j]
+        out = np.ascontiguousarray(acc.T)
         if self._sigmoid is None:
             e = np.exp((out - out.max(axis=1, keepdims=True)).astype(np.float64))
             e = e.astype(np.float32)

@@ -37,9 +37,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from tamis.classify.model import ModelError, bare, load_model, model_labels
-from tamis.classify.options import ClassifierOptions, failures, reason, unit_passes
+from tamis.classify.options import MISSING_SCORE, ClassifierOptions, failures, reason
 from tamis.classify.predict import open_model
-from tamis.classify.units import SPLITTERS, Unit, sentencizer_available
+from tamis.classify.units import SPLITTERS, Parts, sentencizer_available
 from tamis.document import Document, Replacement
 from tamis.stages.base import Stage, register
 
@@ -52,10 +52,6 @@ class Classifier(Stage):
     #: one float a label of the model (its mean over units): see ``signal_types``
     signals: ClassVar[dict[str, Any]] = {}
     options: ClassifierOptions
-
-    def __init__(self, options: ClassifierOptions | None = None) -> None:
-        super().__init__(options)
-        self._names: dict[str, str] = {}  # fastText label -> bare label
 
     @classmethod
     def check_options(cls, opts: ClassifierOptions, where: str) -> None:
@@ -79,16 +75,17 @@ class Classifier(Stage):
                 "install spacy (pip install spacy) or use document or paragraph"
             )
 
-    def _predict(self, texts: list[str]) -> list[dict[str, float]]:
+    def _scores(self, texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(labels, scores, scored): the model's labels (bare), every text's score per label
+        (float64, as datatrove compares fastText's float32 scores with the thresholds; -9e9
+        for a text fastText does not score), and which texts it scores (one without any word
+        gets no prediction)."""
         fast = open_model(self.options.model) if self.options.batch else None
         if fast is not None:  # fastText's prediction in numpy: the binding's scores, bit for bit
-            keys = [bare(label) for label in fast.labels]
             scores, scored = fast.predict(texts)
-            # float64 before any comparison, as datatrove compares fastText's float32 scores
-            return [
-                dict(zip(keys, row, strict=True)) if ok else {}
-                for row, ok in zip(scores.astype(np.float64).tolist(), scored.tolist(), strict=True)
-            ]
+            scores = scores.astype(np.float64)
+            scores[~scored] = MISSING_SCORE
+            return [bare(label) for label in fast.labels], scores, scored
         model = load_model(self.options.model)
         if self.options.batch:
             # The binding's own batch call, without its per-text check: the texts hold no line
@@ -100,17 +97,15 @@ class Classifier(Stage):
             pairs = [model.predict(t, k=-1) for t in texts]
             all_labels = [p[0] for p in pairs]
             all_probs = [p[1] for p in pairs]
-        # float64 before any comparison: fastText's float32 scores are compared with the
-        # thresholds as Python floats, as datatrove compares them.
-        names = self._names
-        out = []
-        for labels, probs in zip(all_labels, all_probs, strict=True):
-            try:
-                keys = [names[label] for label in labels]
-            except KeyError:
-                keys = [names.setdefault(label, bare(label)) for label in labels]
-            out.append(dict(zip(keys, np.asarray(probs, dtype=np.float64).tolist(), strict=True)))
-        return out
+        names = list(model.labels)
+        column = {label: k for k, label in enumerate(names)}
+        scores = np.full((len(texts), len(names)), MISSING_SCORE)
+        scored = np.zeros(len(texts), dtype=bool)
+        for i, (labels, probs) in enumerate(zip(all_labels, all_probs, strict=True)):
+            if len(labels):
+                scored[i] = True
+                scores[i, [column[label] for label in labels]] = np.asarray(probs, np.float64)
+        return [bare(label) for label in names], scores, scored
 
     def signal_types(self) -> dict[str, Any]:
         """A score per label of the model, named as stored (``__label__`` dropped)."""
@@ -119,57 +114,125 @@ class Classifier(Stage):
         return {bare(label): float for label in model_labels(self.options.model)}
 
     def process_batch(self, docs: list[Document]) -> None:
+        """All units of the batch predicted at once; the signals and the decisions computed as
+        arrays over the units, Python objects made per document and per cut unit only."""
         opts = self.options
-        split = SPLITTERS[opts.unit]
-        units: list[list[Unit]] = [split(doc.text) for doc in docs]
-        texts = [u[2].strip().replace("\n", opts.newline) for du in units for u in du]
-        scores = self._predict(texts)
-        at = 0
-        for doc, doc_units in zip(docs, units, strict=True):
-            unit_scores = scores[at : at + len(doc_units)]
-            at += len(doc_units)
-            self._judge(doc, doc_units, unit_scores)
-
-    def _judge(self, doc: Document, units: list[Unit], unit_scores: list[dict[str, float]]) -> None:
-        opts = self.options
-        sig = _mean_scores(unit_scores)
-        doc.signal(self.name, **sig)
+        parts = SPLITTERS[opts.unit]([doc.text for doc in docs])
+        newline = opts.newline
+        texts = [t.strip().replace("\n", newline) for _, ts in parts for t in ts]
+        labels, scores, scored = self._scores(texts)
+        counts = np.fromiter((len(ts) for _, ts in parts), dtype=np.int64, count=len(docs))
+        unit_doc = np.repeat(np.arange(len(docs)), counts)
+        signals = _mean_scores(labels, scores, scored, unit_doc, len(docs))
+        for doc, sig in zip(docs, signals, strict=True):
+            doc.signal(self.name, **sig)
         if opts.mode != "filter":
             return
         if opts.unit == "document":
-            fails = failures(sig, opts) if unit_scores else [{"rule": "empty"}]
-            if fails:
-                doc.reject(self.name, reason(opts), fails)
-            elif not doc.text.strip():
-                doc.reject(self.name, "empty", {"note": "nothing but whitespace to keep"})
+            for doc, sig in zip(docs, signals, strict=True):
+                fails = failures(sig, opts)
+                if fails:
+                    doc.reject(self.name, reason(opts), fails)
+                elif not doc.text.strip():
+                    doc.reject(self.name, "empty", {"note": "nothing but whitespace to keep"})
             return
-        cuts = []
-        kept_text = []
-        for (start, end, _), s in zip(units, unit_scores, strict=True):
-            if unit_passes(s, opts):
-                kept_text.append(doc.text[start:end])
-            else:
-                cuts.append(Replacement(start, end, "", reason(opts), _cut_reason(s, opts)))
-        if not "".join(kept_text).strip():
-            doc.reject(
-                self.name, reason(opts), {"unit": opts.unit, "units": len(units), "units_kept": 0}
-            )
-        elif cuts:
-            doc.apply(self.name, cuts)
+        self._cut(docs, parts, texts, counts, unit_doc, labels, scores, scored)
+
+    def _cut(
+        self,
+        docs: list[Document],
+        parts: list[Parts],
+        texts: list[str],
+        counts: np.ndarray,
+        unit_doc: np.ndarray,
+        labels: list[str],
+        scores: np.ndarray,
+        scored: np.ndarray,
+    ) -> None:
+        """Cut the failing units out of each document (one edit each); reject a document
+        with nothing but whitespace left. ``texts``: the units' scored texts; ``unit_doc``:
+        each unit's document."""
+        opts, rule = self.options, reason(self.options)
+        passes = _passes(labels, scores, opts)
+        nonblank = np.fromiter(map(bool, texts), dtype=bool, count=len(texts))
+        keeps_text = np.bincount(unit_doc, weights=passes & nonblank, minlength=len(docs)) > 0
+        failing = np.flatnonzero(~passes)
+        per_doc = np.bincount(unit_doc[failing], minlength=len(docs)).tolist()
+        why = _cut_reasons(labels, scores, scored, failing, opts)
+        first_unit = (np.cumsum(counts) - counts).tolist()
+        failing = failing.tolist()
+        at = 0
+        for d, (doc, k) in enumerate(zip(docs, per_doc, strict=True)):
+            if not keeps_text[d]:
+                details = {"unit": opts.unit, "units": int(counts[d]), "units_kept": 0}
+                doc.reject(self.name, rule, details)
+            elif k:
+                bounds, first = parts[d][0], first_unit[d]
+                doc.apply(
+                    self.name,
+                    [
+                        Replacement(bounds[u - first], bounds[u - first + 1], "", rule, why[j])
+                        for j, u in enumerate(failing[at : at + k], start=at)
+                    ],
+                )
+            at += k
 
 
-def _mean_scores(unit_scores: list[dict[str, float]]) -> dict[str, Any]:
-    """Per label, the unit's score (one unit) or the mean over units, as datatrove stores it."""
-    if len(unit_scores) == 1:
-        return dict(unit_scores[0])
-    per_label: dict[str, list[float]] = {}
-    for s in unit_scores:
-        for label, v in s.items():
-            per_label.setdefault(label, []).append(v)
-    return {label: float(np.mean(vs)) for label, vs in per_label.items()}
+def _mean_scores(
+    labels: list[str], scores: np.ndarray, scored: np.ndarray, unit_doc: np.ndarray, n: int
+) -> list[dict[str, float]]:
+    """Per document, each label's score (one scored unit) or its mean over the scored units
+    (``np.mean``, as datatrove stores it); nothing for a document with no unit scored."""
+    rows = scores[scored]
+    per_doc = np.bincount(unit_doc[scored], minlength=n).tolist()
+    by_label = np.ascontiguousarray(rows.T)  # each label's scores in a contiguous row
+    values = rows.tolist()
+    out: list[dict[str, float]] = []
+    at = 0
+    for k in per_doc:
+        if k == 1:
+            out.append(dict(zip(labels, values[at], strict=True)))
+        elif k:
+            mean = np.mean(by_label[:, at : at + k], axis=1).tolist()
+            out.append(dict(zip(labels, mean, strict=True)))
+        else:
+            out.append({})
+        at += k
+    return out
 
 
-def _cut_reason(scores: dict[str, float], opts: ClassifierOptions) -> str:
+def _passes(labels: list[str], scores: np.ndarray, opts: ClassifierOptions) -> np.ndarray:
+    """:func:`unit_passes` for every unit at once (an unscored unit's scores are -9e9)."""
+    column = {label: k for k, label in enumerate(labels)}
+    if opts.keep:
+        out = np.zeros(len(scores), dtype=bool)
+        for label, t in opts.keep.items():
+            out |= scores[:, column[label]] >= t
+        return out
+    out = np.ones(len(scores), dtype=bool)
+    for label, t in (opts.remove or {}).items():
+        out &= ~(scores[:, column[label]] >= t)
+    return out
+
+
+def _cut_reasons(
+    labels: list[str],
+    scores: np.ndarray,
+    scored: np.ndarray,
+    units: np.ndarray,
+    opts: ClassifierOptions,
+) -> list[str]:
+    """The reason recorded for each of ``units`` cut: the thresholds and the unit's scores of
+    their labels (nan for a unit fastText did not score)."""
     rules = opts.keep or opts.remove or {}
-    shown = ", ".join(f"{label} {scores.get(label, float('nan')):.4g}" for label in rules)
-    return f"{'keep' if opts.keep else 'remove'} thresholds {rules}: {shown}"
+    template = _literal(f"{'keep' if opts.keep else 'remove'} thresholds {rules}: ")
+    template += ", ".join(_literal(label) + " {:.4g}" for label in rules)
+    column = {label: k for k, label in enumerate(labels)}
+    shown = scores[np.ix_(units, [column[label] for label in rules])]
+    shown[~scored[units]] = np.nan
+    return [template.format(*row) for row in shown.tolist()]
+
+
+def _literal(text: str) -> str:
+    """``text`` as a literal part of a ``str.format`` template."""
+    return text.replace("{", "{{").replace("}", "}}")
