@@ -166,7 +166,7 @@ def prepare_settle(out: Path, final_phase: int, declared: dict, shards: list, fm
 
 
 PROVISIONAL_FILE = "provisional-fields.json"
-SAMPLE_RECORDS = 1000
+SAMPLE_RECORDS = 250
 
 
 def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
@@ -184,16 +184,13 @@ def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
         if reader is None:
             continue
         try:
-            for n, item in enumerate(reader.read(path, opts, 0, SAMPLE_RECORDS)):
-                if isinstance(item, Document):
-                    meta.update(item.meta)
-                    source.update(item.source)
-                if n >= SAMPLE_RECORDS:
-                    break
+            items = reader.sample(path, opts, SAMPLE_RECORDS)
         except Exception:  # noqa: BLE001 - a bad input is the run's to report, not the sample's
             continue
-        finally:
-            reader.release(path)  # no range of the file follows a sample
+        for item in items:
+            if isinstance(item, Document):
+                meta.update(item.meta)
+                source.update(item.source)
     return {"meta": sorted(meta), "source": sorted(source)}
 
 
