@@ -173,7 +173,9 @@ def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
     """The ``meta`` and ``source`` fields of the first records of every input, read while the
     run is planned: writers give every record these fields (null where absent), so that a run
     whose inputs have optional fields needs no rewrite when its schema is settled. A field
-    seen only later is still found (by the writers' profiles) and settled, at a rewrite's cost."""
+    seen only later is still found (by the writers' profiles) and settled, at a rewrite's cost.
+    The sample is small (:data:`SAMPLE_RECORDS`, or what a JSON Lines file's first
+    ``SAMPLE_BYTES`` on disk hold) because the driver reads it before any worker starts."""
     from tamis.document import Document
     from tamis.io.base import reader_for
 
