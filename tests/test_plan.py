@@ -85,7 +85,7 @@ def test_a_file_smaller_than_shard_size_is_cut_by_the_corpus_size(
     assert backwards[::-1] == whole
 
 
-@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".jsonl.zst"])
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
 def test_a_file_is_planned_from_its_start_without_decoding_it_all(
     shared_data, tmp_path, monkeypatch, suffix
 ):
@@ -111,9 +111,13 @@ def test_a_file_is_planned_from_its_start_without_decoding_it_all(
     assert 7 <= len(shards) <= 9 and shards[-1].stop is None
     got = [x for s in shards for x in _items(path, s.start, s.stop)]
     assert got == _items(path)
-    # a file whose start fits in what is read is counted exactly
+    # a file whose start fits in what is read is counted exactly, as is any plain file
     monkeypatch.setattr(jsonl, "HEAD_BYTES", len(packed))
     assert reader.extent(str(path), len(packed)) == (2000, len(data))
+    plain = tmp_path / "imdb.jsonl"
+    plain.write_bytes(data)
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", len(data) // 8)
+    assert reader.extent(str(plain), len(data)) == (2000, len(data))
 
 
 def test_a_big_corpus_keeps_shard_size(tmp_path, monkeypatch):
