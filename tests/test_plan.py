@@ -67,7 +67,8 @@ def test_a_file_smaller_than_shard_size_is_cut_by_the_corpus_size(
     }[suffix]
     path = tmp_path / f"imdb{suffix}"
     path.write_bytes(packed)
-    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", len(packed) // 10)
+    # cut by the bytes decoded (what a worker's time follows), not by the bytes on disk
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", len(data) // 10)
 
     assert len(plan_shards([str(path)], 64)) == 1  # without spread: the old cut
     shards = plan_shards([str(path)], 64, SPREAD)
@@ -82,6 +83,41 @@ def test_a_file_smaller_than_shard_size_is_cut_by_the_corpus_size(
     backwards = [x for s in reversed(shards) for x in reversed(_items(path, s.start, s.stop))]
     assert forwards == whole
     assert backwards[::-1] == whole
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_a_file_is_planned_from_its_start_without_decoding_it_all(
+    shared_data, tmp_path, monkeypatch, suffix
+):
+    from tamis.io import jsonl
+
+    data = _imdb(shared_data, 2000)
+    packed = {
+        ".jsonl": data,
+        ".jsonl.gz": gzip.compress(data, mtime=0),
+        ".jsonl.zst": zstandard.ZstdCompressor().compress(data),
+    }[suffix]
+    path = tmp_path / f"imdb{suffix}"
+    path.write_bytes(packed)
+    reader = reader_for(str(path))
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", len(packed) // 8)
+    count, decoded = reader.extent(str(path), len(packed))
+    # estimated from the first eighth on disk: near the truth, not the truth
+    assert 1800 <= count <= 2200 and count != reader.count(str(path))
+    assert 0.9 * len(data) <= decoded <= 1.1 * len(data)
+    # only the balance depends on the estimate: the ranges still give every record once
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", len(data) // 8)
+    shards = plan_shards([str(path)], 64, SPREAD)
+    assert 7 <= len(shards) <= 9 and shards[-1].stop is None
+    got = [x for s in shards for x in _items(path, s.start, s.stop)]
+    assert got == _items(path)
+    # a file whose start fits in what is read is counted exactly, as is any plain file
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", len(packed))
+    assert reader.extent(str(path), len(packed)) == (2000, len(data))
+    plain = tmp_path / "imdb.jsonl"
+    plain.write_bytes(data)
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", len(data) // 8)
+    assert reader.extent(str(plain), len(data)) == (2000, len(data))
 
 
 def test_a_big_corpus_keeps_shard_size(tmp_path, monkeypatch):
@@ -199,3 +235,32 @@ def test_a_planning_sample_leaves_no_input_open(shared_data, tmp_path):
     assert len(set(os.listdir("/proc/self/fd")) - before) == 1
     reader_for(str(path)).release(str(path))
     assert set(os.listdir("/proc/self/fd")) <= before
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.binary(max_size=6000) | st.text(max_size=3000).map(str.encode),
+    codec=st.sampled_from(["", ".gz", ".zst"]),
+    frames=st.integers(1, 3),
+    raw_bytes=st.integers(1, 3000),
+)
+def test_a_files_start_decodes_to_a_prefix_of_the_file(
+    tmp_path_factory, data, codec, frames, raw_bytes
+):
+    from tamis.io.streams import read_head
+
+    pack = {
+        "": lambda b: b,
+        ".gz": lambda b: gzip.compress(b, mtime=0),
+        ".zst": lambda b: zstandard.ZstdCompressor().compress(b),
+    }[codec]
+    step = -(-len(data) // frames) or 1
+    packed = b"".join(pack(data[i : i + step]) for i in range(0, max(len(data), 1), step))
+    path = tmp_path_factory.mktemp("head") / f"f.jsonl{codec}"
+    path.write_bytes(packed)
+    head, used, whole = read_head(path, raw_bytes)
+    assert data.startswith(head)
+    assert used <= min(raw_bytes, len(packed))
+    assert whole == (len(packed) <= raw_bytes)
+    if whole:
+        assert head == data

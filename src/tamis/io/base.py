@@ -100,6 +100,25 @@ class Reader:
         """Number of record indexes in the file (used to split large files into shards)."""
         raise TypeError(f"{type(self).__name__} cannot split files")
 
+    def extent(self, path: str, size: int) -> tuple[int, int]:
+        """``(record indexes, decoded bytes)`` of a file of ``size`` bytes on disk, for planning:
+        exact here; a reader may estimate both from the file's start where counting means
+        decoding the whole file (compressed JSON Lines). Only the balance of shards depends on
+        it, never which records are read: a file's last range is open ended."""
+        return self.count(path), size
+
+    def sample(self, path: str, opts: ReadOptions, n: int) -> list[Item]:
+        """The first ``n`` items of a file (what the run's planning samples), leaving it closed."""
+        items: list[Item] = []
+        try:
+            for item in self.read(path, opts, 0, n):
+                items.append(item)
+                if len(items) >= n:
+                    break
+        finally:
+            self.release(path)  # no range of the file follows a sample
+        return items
+
     def range_starts(self, path: str) -> list[int] | None:
         """Record indexes where a range begins without decoding the records before it (a
         Parquet file's row groups), or None when a range may begin at any record because

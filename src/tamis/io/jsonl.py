@@ -26,7 +26,7 @@ from tamis.io.base import (
     register_reader,
 )
 from tamis.io.storage import is_url
-from tamis.io.streams import StreamError, iter_line_batches, open_read
+from tamis.io.streams import StreamError, iter_line_batches, open_read, read_head
 
 
 def parse_record(line: bytes, path: str, index: int, offset: int, opts: ReadOptions) -> Item:
@@ -54,6 +54,12 @@ def parse_record(line: bytes, path: str, index: int, offset: int, opts: ReadOpti
     if isinstance(item, Quarantine):
         item.raw = line
     return item
+
+
+#: On-disk bytes read from a file's start to estimate its record count and decoded size.
+HEAD_BYTES = 1 << 19
+#: ...and to sample its first records' fields (a prefix may hold fewer than asked).
+SAMPLE_BYTES = 1 << 18
 
 
 def _is_json_array(path: str) -> bool:
@@ -170,6 +176,35 @@ class JsonlReader(Reader):
                 return n + 1
         return n + (last != b"\n")
 
+    def extent(self, path: str, size: int) -> tuple[int, int]:
+        # counting a compressed file decodes all of it, serially, before any worker starts:
+        # estimate from its start instead (lines and decoded bytes per byte on disk); a plain
+        # file is counted (no decoding: about as cheap as reading it)
+        if _is_json_array(path) or not path.lower().endswith((".gz", ".zst")):
+            return super().extent(path, size)
+        try:
+            head, read, whole = read_head(path, HEAD_BYTES)
+        except Exception:  # a corrupt start: the exact count knows how to count a break
+            return self.count(path), size
+        if whole or not read:
+            return self.count(path), len(head)
+        return max(1, round(head.count(b"\n") * size / read)), round(len(head) * size / read)
+
+    def sample(self, path: str, opts: ReadOptions, n: int) -> list[Item]:
+        if _is_json_array(path):
+            return super().sample(path, opts, n)
+        head, _, whole = read_head(path, SAMPLE_BYTES)
+        lines = head.split(b"\n")
+        if not whole:
+            lines.pop()  # cut where the prefix ends
+        items: list[Item] = []
+        offset = 0
+        for index, line in enumerate(lines[:n]):
+            if line.strip():
+                items.append(parse_record(line, path, index, offset, opts))
+            offset += len(line) + 1
+        return items
+
     def range_starts(self, path: str) -> list[int] | None:
         # a JSON array is parsed whole whatever range is read: cut it no finer than it must be
         return [0] if _is_json_array(path) else None
@@ -231,6 +266,8 @@ class JsonlReader(Reader):
                         yield Skipped("blank_line", {"path": path, "index": index})
                         continue
                     yield parse_record(line, path, index, line_offset, opts)
+            # a clean end: ranges planned past it (a count estimated too high) find it at once
+            parked = _park(cursor)
         except StreamError as exc:
             index = cursor.next_index  # the break counts as one record after the last line
             if index >= start and (stop is None or index < stop):

@@ -166,14 +166,16 @@ def prepare_settle(out: Path, final_phase: int, declared: dict, shards: list, fm
 
 
 PROVISIONAL_FILE = "provisional-fields.json"
-SAMPLE_RECORDS = 1000
+SAMPLE_RECORDS = 250
 
 
 def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
     """The ``meta`` and ``source`` fields of the first records of every input, read while the
     run is planned: writers give every record these fields (null where absent), so that a run
     whose inputs have optional fields needs no rewrite when its schema is settled. A field
-    seen only later is still found (by the writers' profiles) and settled, at a rewrite's cost."""
+    seen only later is still found (by the writers' profiles) and settled, at a rewrite's cost.
+    The sample is small (:data:`SAMPLE_RECORDS`, or what a JSON Lines file's first
+    ``SAMPLE_BYTES`` on disk hold) because the driver reads it before any worker starts."""
     from tamis.document import Document
     from tamis.io.base import reader_for
 
@@ -184,16 +186,13 @@ def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
         if reader is None:
             continue
         try:
-            for n, item in enumerate(reader.read(path, opts, 0, SAMPLE_RECORDS)):
-                if isinstance(item, Document):
-                    meta.update(item.meta)
-                    source.update(item.source)
-                if n >= SAMPLE_RECORDS:
-                    break
+            items = reader.sample(path, opts, SAMPLE_RECORDS)
         except Exception:  # noqa: BLE001 - a bad input is the run's to report, not the sample's
             continue
-        finally:
-            reader.release(path)  # no range of the file follows a sample
+        for item in items:
+            if isinstance(item, Document):
+                meta.update(item.meta)
+                source.update(item.source)
     return {"meta": sorted(meta), "source": sorted(source)}
 
 

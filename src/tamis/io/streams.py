@@ -11,9 +11,9 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import zstandard
 
@@ -85,6 +85,62 @@ class ZstdReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: What a file's start may decode to at most when only its start is read (a guard against a
+#: prefix of a highly compressible file filling memory).
+HEAD_DECODED_LIMIT = 64 << 20
+
+
+def read_head(path: str | Path, raw_bytes: int) -> tuple[bytes, int, bool]:
+    """The decoded start of a file: ``(decoded bytes, on-disk bytes they came from, whole)``.
+
+    Only the first ``raw_bytes`` bytes on disk are read, so that a plan can estimate a compressed
+    file's decoded size and record count (and sample its first records) without decoding the
+    whole file. The prefix usually ends inside a frame or block: what it ends in is left out,
+    silently, and not counted in the bytes the decoded ones came from; a corrupt start raises.
+    ``whole`` says whether the prefix is the whole file.
+    """
+    with open_input(path) as raw:
+        data = raw.read(raw_bytes + 1)
+    whole = len(data) <= raw_bytes
+    data = data[:raw_bytes]
+    name = os.fspath(path).lower()
+    if name.endswith(".gz"):
+        return (*_decode_head(data, lambda: zlib.decompressobj(wbits=31)), whole)
+    if name.endswith(".zst") or name.endswith(".zstd"):
+        dctx = zstandard.ZstdDecompressor()
+        return (*_decode_head(data, dctx.decompressobj), whole)
+    return data, len(data), whole
+
+
+#: A prefix is fed to its decoder this many bytes at a time, so that the on-disk bytes behind
+#: what was decoded are known to this precision (a decoder holds back an unfinished block).
+_HEAD_STEP = 4096
+
+
+def _decode_head(data: bytes, new_decoder: Callable[[], Any]) -> tuple[bytes, int]:
+    """A compressed prefix decoded frame after frame (gzip members, zstd frames), and the bytes
+    of it that produced output."""
+    parts: list[bytes] = []
+    got = used = 0
+    decoder = new_decoder()
+    for at in range(0, len(data), _HEAD_STEP):
+        chunk = data[at : at + _HEAD_STEP]
+        end = at + len(chunk)
+        while chunk:
+            out = decoder.decompress(chunk)
+            if out:
+                parts.append(out)
+                got += len(out)
+                used = end
+            if not decoder.eof:
+                break
+            chunk = decoder.unused_data
+            decoder = new_decoder()
+        if got >= HEAD_DECODED_LIMIT:
+            break
+    return b"".join(parts), used
 
 
 def open_write(path: Path, fmt: str) -> tuple[IO[bytes], list[IO[bytes]]]:

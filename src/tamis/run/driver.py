@@ -22,7 +22,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 
 from tamis import __version__
@@ -326,6 +325,10 @@ def _merge_phase(out: Path, phase: Phase, shards: list[Shard], store: OutStore) 
     it would have observed in a phase of its own, after their apply). A decision already
     written (a resumed run) is read back instead, for the documents it rejects.
     """
+    if not phase.observe:
+        return
+    import numpy as np  # here: a run without global stages never loads it (time and memory)
+
     rejected = np.zeros(0, dtype=np.uint64)
     for k, stage in enumerate(phase.observe):
         decision_rel = str(decision_path(out, phase.index, k).relative_to(out))

@@ -23,6 +23,7 @@ import orjson
 
 from tamis.run.faults import WorkerLost
 from tamis.run.lifeline import bind_to_driver
+from tamis.run.order import TaskOrder
 from tamis.run.worker import (
     WORK,
     Task,
@@ -85,13 +86,13 @@ class LocalExecutor:
         )
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
-        """Results as tasks finish; at most 2 tasks per worker are queued at a time."""
+        """Results as tasks finish. One task per worker at a time, so that the task submitted
+        when one finishes goes to the worker that finished it: the next range of the file it
+        was reading (:mod:`tamis.run.order`)."""
         pending: dict[Future, Task] = {}
-        todo = iter(tasks)
-        for task in todo:
+        order = TaskOrder(list(tasks), self.workers)
+        for task in order.first():
             self._submit(pending, task)
-            if len(pending) >= 2 * self.workers:
-                break
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
@@ -101,9 +102,9 @@ class LocalExecutor:
                 except BrokenProcessPool:
                     broken = True
                     continue
-                del pending[fut]
+                finished = pending.pop(fut)
                 yield result
-                nxt = next(todo, None)
+                nxt = order.after(finished)
                 if nxt is not None:
                     self._submit(pending, nxt)
             if broken:

@@ -150,22 +150,29 @@ def plan_shards(files: list[str], shard_size_mb: float, spread: int = 1) -> list
     A file bigger than ``shard_size_mb`` is cut into ranges of about that size, at any record
     (a file that cannot be counted is refused by name: one unreadable shard of it would hold
     everything). With ``spread`` > 1, a corpus smaller than ``spread`` such shards is cut
-    finer (:func:`shard_bytes`), so that it still keeps every worker busy; such a cut begins
-    only where the reader starts cheaply, and a file that cannot be counted stays one shard
-    (its reader quarantines what it cannot read, as for any small file).
+    finer (:func:`shard_bytes`), so that it still keeps every worker busy; such a cut is sized
+    by the bytes the readers decode (a compressed file's decoded size, estimated from its start,
+    as its records' count is: :meth:`Reader.extent`), since decoding is what a worker's time
+    follows, and begins only where the reader starts cheaply; a file that cannot be counted
+    stays one shard (its reader quarantines what it cannot read, as for any small file).
     """
     limit = max(1, int(shard_size_mb * 1024 * 1024))
     sizes = {path: storage.size(path) for path in files}
-    target = shard_bytes(sum(sizes.values()), shard_size_mb, spread) if spread > 1 else limit
+    extents: dict[str, tuple[int, int] | None] = {}
+    target, weights = limit, sizes
+    if spread > 1 and sum(sizes.values()) < spread * limit:  # a small corpus, cut finer
+        extents = {path: _extent(path, sizes[path]) for path in files}
+        weights = {p: e[1] if e else sizes[p] for p, e in extents.items()}
+        target = shard_bytes(sum(weights.values()), shard_size_mb, spread)
     shards: list[Shard] = []
     for path in files:
         size = sizes[path]
         reader = reader_for(path)
-        parts = math.ceil(size / target) if size > target else 1
+        parts = math.ceil(weights[path] / target) if weights[path] > target else 1
         starts: list[int] | None = None
         if parts > 1 and reader is not None and reader.splittable:
             try:
-                count = reader.count(path)
+                count = (extents.get(path) or reader.extent(path, size))[0]
                 if size <= limit:  # cut finer than shard_size_mb: only where it is cheap
                     starts = reader.range_starts(path)
             except Exception as exc:
@@ -181,6 +188,17 @@ def plan_shards(files: list[str], shard_size_mb: float, spread: int = 1) -> list
         else:
             shards.append(Shard(len(shards), path, 0, None, size))
     return shards
+
+
+def _extent(path: str, size: int) -> tuple[int, int] | None:
+    """A splittable file's (record count, decoded bytes), None when it has none to give."""
+    reader = reader_for(path)
+    if reader is None or not reader.splittable:
+        return None
+    try:
+        return reader.extent(path, size)
+    except Exception:  # noqa: BLE001 - planned as one shard, or refused by name, below
+        return None
 
 
 def input_fingerprint(files: list[str]) -> list[dict]:

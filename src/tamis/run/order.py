@@ -1,0 +1,57 @@
+"""Which task a pool worker is given next: the next range of the file it has just read.
+
+A compressed input cannot be seeked to: a worker reaches a record range by decoding the file up
+to it, and goes on from where its last range stopped when the next range it reads is further in
+the same file (:mod:`tamis.io.jsonl` parks the stream). Handed out in plan order, the ranges of
+one file alternate between workers, and every worker decodes every file; handed out by
+:class:`TaskOrder`, each worker starts at the head of its own contiguous block of the plan and
+keeps to it, so a file is decoded about once in all. Only speed depends on it: which worker runs
+a task never changes what the task writes.
+"""
+
+from __future__ import annotations
+
+from tamis.run.worker import Task
+
+
+class TaskOrder:
+    """The tasks of a phase, handed out one per worker at a time.
+
+    :meth:`first` gives each worker the head of its block of the plan; :meth:`after` gives the
+    worker that finished a task the task after it in the plan (the next range of the same file,
+    or the first of the next file of its block), or when that one is taken, the first task in
+    plan order that follows no running task (which another worker will go on to).
+    """
+
+    def __init__(self, tasks: list[Task], workers: int) -> None:
+        self._left = dict(enumerate(tasks))  # by place in the plan, in plan order
+        self._workers = max(1, workers)
+        self._running: dict[int, int] = {}  # id(task) -> its place in the plan
+
+    def __len__(self) -> int:
+        return len(self._left)
+
+    def first(self) -> list[Task]:
+        """One task per worker: the heads of as many contiguous blocks of the plan."""
+        n = len(self._left)
+        return [
+            self._take(i)
+            for i in sorted({n * w // self._workers for w in range(self._workers)})
+            if i < n
+        ]
+
+    def after(self, done: Task) -> Task | None:
+        """The task for the worker that just finished ``done`` (None when none is left)."""
+        place = self._running.pop(id(done), None)
+        if place is not None and place + 1 in self._left:
+            return self._take(place + 1)
+        awaited = {p + 1 for p in self._running.values()}
+        for p in self._left:
+            if p not in awaited:
+                return self._take(p)
+        return self._take(next(iter(self._left))) if self._left else None
+
+    def _take(self, place: int) -> Task:
+        task = self._left.pop(place)
+        self._running[id(task)] = place
+        return task

@@ -1,0 +1,80 @@
+"""The order a pool hands tasks out in: every task exactly once, and a worker kept to the
+ranges of one file in order (so it goes on from its parked stream)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.run.order import TaskOrder
+from tamis.run.worker import Task
+
+
+def _tasks(ranges_per_file: list[int]) -> list[Task]:
+    tasks = []
+    for f, n in enumerate(ranges_per_file):
+        for r in range(n):
+            shard = {
+                "ordinal": len(tasks),
+                "path": f"in/{f}.jsonl.zst",
+                "start": r * 100,
+                "stop": (r + 1) * 100 if r + 1 < n else None,
+            }
+            tasks.append(Task("out", {}, 0, shard))
+    return tasks
+
+
+def _names(tasks: list[Task]) -> list[int]:
+    return [t.shard["ordinal"] for t in tasks]
+
+
+def test_two_workers_share_one_file_in_two_blocks():
+    order = TaskOrder(_tasks([32]), 2)
+    a, b = order.first()
+    assert _names([a, b]) == [0, 16]
+    # each worker goes on with the range after the one it finished
+    got_a = [a]
+    while len(got_a) < 16:
+        got_a.append(order.after(got_a[-1]))
+    assert _names(got_a) == list(range(16))
+    # the first block is done: the worker takes what no running task is followed by
+    b2 = order.after(b)
+    assert _names([b2]) == [17]
+    nxt = order.after(got_a[-1])
+    assert _names([nxt]) == [19]  # 18 follows 17, which the other worker is reading
+
+
+def test_workers_keep_to_their_files():
+    order = TaskOrder(_tasks([5] * 8), 2)
+    heads = order.first()
+    assert _names(heads) == [0, 20]
+    seen = {0: [heads[0]], 1: [heads[1]]}
+    while len(order):
+        for w in (0, 1):
+            if len(order):
+                seen[w].append(order.after(seen[w][-1]))
+    paths = {w: [t.shard["path"] for t in ts] for w, ts in seen.items()}
+    assert sorted(set(paths[0])) == [f"in/{f}.jsonl.zst" for f in range(4)]
+    assert sorted(set(paths[1])) == [f"in/{f}.jsonl.zst" for f in range(4, 8)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    files=st.lists(st.integers(1, 6), min_size=1, max_size=6),
+    workers=st.integers(1, 5),
+    finish=st.randoms(use_true_random=False),
+)
+def test_every_task_is_handed_out_exactly_once(files, workers, finish):
+    tasks = _tasks(files)
+    order = TaskOrder(tasks, workers)
+    running = order.first()
+    assert len(running) == min(workers, len(tasks))
+    handed = list(running)
+    while running:
+        done = running.pop(finish.randrange(len(running)))
+        nxt = order.after(done)
+        if nxt is not None:
+            running.append(nxt)
+            handed.append(nxt)
+    assert sorted(_names(handed)) == _names(tasks)
+    assert len(order) == 0
