@@ -331,6 +331,23 @@ def item_line(i: int, item: dict, verdicts: dict[str, dict]) -> str:
     )
 
 
+def listed_items(chosen, sizes, totals, verdicts, parts: str, heading: str) -> list[str]:
+    """The judged items of a results file, by part and source (``heading``), then by kind."""
+    section = ["## The listed items", ""]
+    for part in parts:
+        for source in sizes:
+            group = [it for it in chosen if it["part"] == part and it["source"] == source]
+            if not group:
+                continue
+            section += ["### " + heading.format(part=part, source=source), ""]
+            for kind in sorted({it["kind"] for it in group}):
+                of_kind = [it for it in group if it["kind"] == kind]
+                section += [f"#### {kind} ({len(of_kind)} of {totals[(part, source, kind)]})", ""]
+                section += [item_line(i, it, verdicts) for i, it in enumerate(of_kind, 1)]
+                section.append("")
+    return section
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--list", type=Path, help="write every item (JSON lines) here")
@@ -392,18 +409,7 @@ def main() -> None:
             *recall_table(part, t),
             "",
         ]
-    section += ["## The listed items", ""]
-    for part in "AB":
-        for source in sizes:
-            group = [it for it in chosen if it["part"] == part and it["source"] == source]
-            if not group:
-                continue
-            section += [f"### Part {part}, {source}", ""]
-            for kind in sorted({it["kind"] for it in group}):
-                of_kind = [it for it in group if it["kind"] == kind]
-                section += [f"#### {kind} ({len(of_kind)} of {totals[(part, source, kind)]})", ""]
-                section += [item_line(i, it, verdicts) for i, it in enumerate(of_kind, 1)]
-                section.append("")
+    section += listed_items(chosen, sizes, totals, verdicts, "AB", "Part {part}, {source}")
     out = RESULTS / "heldout_samples.md"
     out.write_text("\n".join(section).rstrip() + "\n", encoding="utf-8")
     print("\n".join(section[: section.index("## The listed items")]))

@@ -59,8 +59,8 @@ from heldout_samples import (
     PII_SAMPLE,
     RESULTS,
     _context,
-    item_line,
     listed,
+    listed_items,
     precision_table,
     recall_table,
     run_source,
@@ -280,19 +280,8 @@ def main() -> None:
         "",
         *candidate_table(t, totals),
         "",
-        "## The listed items",
-        "",
     ]
-    for source in sizes:
-        group = [it for it in chosen if it["source"] == source]
-        if not group:
-            continue
-        section += [f"### {source}", ""]
-        for kind in sorted({it["kind"] for it in group}):
-            of_kind = [it for it in group if it["kind"] == kind]
-            section += [f"#### {kind} ({len(of_kind)} of {totals[(PART, source, kind)]})", ""]
-            section += [item_line(i, it, verdicts) for i, it in enumerate(of_kind, 1)]
-            section.append("")
+    section += listed_items(chosen, sizes, totals, verdicts, PART, "{source}")
     out = RESULTS / "heldout_samples2.md"
     out.write_text("\n".join(section).rstrip() + "\n", encoding="utf-8")
     print("\n".join(section[: section.index("## The listed items")]))

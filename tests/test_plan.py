@@ -42,6 +42,16 @@ def _imdb(shared_data: Path, n: int) -> bytes:
     return b"".join(lines)
 
 
+def _written(path: Path, data: bytes) -> Path:
+    """``data`` written to ``path``, compressed as its suffix says."""
+    if path.suffix == ".gz":
+        data = gzip.compress(data, mtime=0)
+    elif path.suffix == ".zst":
+        data = zstandard.ZstdCompressor().compress(data)
+    path.write_bytes(data)
+    return path
+
+
 def _items(path: Path, start: int = 0, stop: int | None = None) -> list[tuple]:
     """What a read hands out, as comparable tuples (kind, index, id or reason)."""
     out = []
@@ -60,13 +70,7 @@ def test_a_file_smaller_than_shard_size_is_cut_by_the_corpus_size(
     shared_data, tmp_path, monkeypatch, suffix
 ):
     data = _imdb(shared_data, 600)
-    packed = {
-        ".jsonl": data,
-        ".jsonl.gz": gzip.compress(data, mtime=0),
-        ".jsonl.zst": zstandard.ZstdCompressor().compress(data),
-    }[suffix]
-    path = tmp_path / f"imdb{suffix}"
-    path.write_bytes(packed)
+    path = _written(tmp_path / f"imdb{suffix}", data)
     # cut by the bytes decoded (what a worker's time follows), not by the bytes on disk
     monkeypatch.setattr(plan, "MIN_SHARD_BYTES", len(data) // 10)
 
@@ -92,16 +96,11 @@ def test_a_file_is_planned_from_its_start_without_decoding_it_all(
     from tamis.io import jsonl
 
     data = _imdb(shared_data, 2000)
-    packed = {
-        ".jsonl": data,
-        ".jsonl.gz": gzip.compress(data, mtime=0),
-        ".jsonl.zst": zstandard.ZstdCompressor().compress(data),
-    }[suffix]
-    path = tmp_path / f"imdb{suffix}"
-    path.write_bytes(packed)
+    path = _written(tmp_path / f"imdb{suffix}", data)
+    size = path.stat().st_size
     reader = reader_for(str(path))
-    monkeypatch.setattr(jsonl, "HEAD_BYTES", len(packed) // 8)
-    count, decoded = reader.extent(str(path), len(packed))
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", size // 8)
+    count, decoded = reader.extent(str(path), size)
     # estimated from the first eighth on disk: near the truth, not the truth
     assert 1800 <= count <= 2200 and count != reader.count(str(path))
     assert 0.9 * len(data) <= decoded <= 1.1 * len(data)
@@ -112,8 +111,8 @@ def test_a_file_is_planned_from_its_start_without_decoding_it_all(
     got = [x for s in shards for x in _items(path, s.start, s.stop)]
     assert got == _items(path)
     # a file whose start fits in what is read is counted exactly, as is any plain file
-    monkeypatch.setattr(jsonl, "HEAD_BYTES", len(packed))
-    assert reader.extent(str(path), len(packed)) == (2000, len(data))
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", size)
+    assert reader.extent(str(path), size) == (2000, len(data))
     plain = tmp_path / "imdb.jsonl"
     plain.write_bytes(data)
     monkeypatch.setattr(jsonl, "HEAD_BYTES", len(data) // 8)
