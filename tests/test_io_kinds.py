@@ -60,6 +60,17 @@ def test_profiler_equals_merging_every_record(recs):
     assert p.kind() == kind_of(recs)
 
 
+@given(st.lists(st.tuples(scalars, scalars, json_values), min_size=1, max_size=8), st.booleans())
+def test_profiler_equals_merging_every_record_when_a_batch_shares_its_keys(rows, nested):
+    """A batch whose records share one key order is profiled a column at a time: its kind is
+    still that of merging every record, scalar columns of mixed types and nested ones alike."""
+    recs = [{"a": a, "b": b, **({"c": c} if nested else {})} for a, b, c in rows]
+    p = Profiler()
+    p.add_many(recs)
+    p.add_many(recs[:1])
+    assert p.kind() == kind_of(recs)
+
+
 @given(st.lists(st.dictionaries(st.sampled_from(["x", "y"]), scalars, min_size=2), min_size=1))
 def test_conforming_values_are_written_unchanged(recs):
     """A shard whose records already have the settled types needs no rewrite: converting them

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import typing
 from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -269,8 +270,12 @@ class Profiler:
         self.deep: Kind = "null"
 
     def add_many(self, objects: list[dict[str, Any]]) -> None:
-        # the shapes of a batch are taken by C-level maps alone: this runs for every record
-        keys = map(tuple, objects)
+        # this runs for every record: a batch whose objects all have one key order (most) is
+        # read a column at a time, each column's types by C-level maps; other batches record
+        # by record, by C-level maps too
+        keys = list(map(tuple, objects))
+        if keys and keys.count(keys[0]) == len(keys) and self._add_columns(keys[0], objects):
+            return
         types = list(map(tuple, map(map, repeat(type), map(dict.values, objects))))
         batch = set(zip(keys, types, strict=True))
         self.shapes |= batch
@@ -278,6 +283,22 @@ class Profiler:
             for obj, t in zip(objects, types, strict=True):
                 if not _SCALAR_TYPES.issuperset(t):
                     self.deep = merge(self.deep, infer(obj))
+
+    def _add_columns(self, names: tuple, objects: list[dict[str, Any]]) -> bool:
+        """The shapes of objects that share the key order ``names``, found a column at a time
+        (False, adding nothing, when a column holds a nested value: those are inferred one by
+        one). :func:`merge` is commutative and associative and works field by field, so shapes
+        that pair each column's types in any way merge to the kind of the objects themselves."""
+        columns = []
+        for name in names:
+            found = set(map(type, map(itemgetter(name), objects)))
+            if not _SCALAR_TYPES.issuperset(found):
+                return False
+            columns.append(sorted(found, key=_SCALAR.__getitem__))
+        widest = max(map(len, columns), default=1)
+        for j in range(widest):
+            self.shapes.add((names, tuple(c[min(j, len(c) - 1)] for c in columns)))
+        return True
 
     def kind(self) -> Kind:
         """The merged kind of everything added (``null`` when nothing was)."""
