@@ -29,15 +29,9 @@ sys.path.insert(0, str(HERE))
 
 from bench_clean import read_sets, to_docs  # noqa: E402
 from bench_url_filter import real_urls  # noqa: E402
-from check_clean_outputs import save_or_check  # noqa: E402
+from check_clean_outputs import edits_of, save_or_check  # noqa: E402
 
 from tamis.stages.base import stage_class  # noqa: E402
-
-
-def edits_of(doc, stage):
-    return tuple(
-        (e.rule, e.pos, e.removed, e.inserted, e.reason) for e in doc.edits if e.stage == stage
-    )
 
 
 def outcome(doc, stage):

@@ -55,6 +55,15 @@ def state(data: Collected) -> tuple:
     return signals, cats, data.skipped_signal_keys
 
 
+def _fed(records):
+    """The records added to a fresh :class:`SignalColumns` (not flushed), and what it fills."""
+    got = Collected()
+    table = SignalColumns(got)
+    for signals, stage_rejecting in records:
+        table.add(signals, stage_rejecting, stage_rejecting is None)
+    return got, table
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(RECORD, max_size=120),
@@ -68,10 +77,7 @@ def test_columns_equal_one_value_at_a_time(records, batch, max_keys, sample):
     try:
         expected = Collected()
         one_by_one(records, expected)
-        got = Collected()
-        table = SignalColumns(got)
-        for signals, stage_rejecting in records:
-            table.add(signals, stage_rejecting, stage_rejecting is None)
+        got, table = _fed(records)
         table.flush()
     finally:
         columns.BATCH, columns.MAX_SIGNAL_KEYS, columns.SIGNAL_SAMPLE = saved
@@ -87,10 +93,7 @@ def test_a_steady_stage_is_batched_and_still_exact():
     records.insert(0, ({"q": {"n": 1, "r": math.nan, "lang": "en"}}, None))
     expected = Collected()
     one_by_one(records, expected)
-    got = Collected()
-    table = SignalColumns(got)
-    for signals, stage_rejecting in records:
-        table.add(signals, stage_rejecting, stage_rejecting is None)
+    got, table = _fed(records)
     assert table.pending["q"].rows, "steady rows were not gathered in columns"
     table.flush()
     assert state(got) == state(expected)

@@ -122,12 +122,7 @@ class SuffixSearch:
         tree = sre_parse.parse(pattern)
         if tree.state.flags & sre.SRE_FLAG_IGNORECASE:
             return True
-        items = list(tree)
-        if len(items) == 1 and items[0][0] is sre.BRANCH:
-            branches = items[0][1][1]
-        else:
-            branches = [tree]
-        for branch in branches:
+        for branch in _branches(tree):
             lo, hi = branch.getwidth()
             if lo == 0 or _anchors(branch) or list(branch)[-1:] != [(sre.AT, sre.AT_END)]:
                 return True
@@ -158,6 +153,12 @@ class SuffixSearch:
         return self._search(chunk, max(0, len(chunk) - reach))
 
 
+def _branches(tree) -> list:
+    """The alternatives of a parsed pattern: its branches, or the pattern itself."""
+    items = list(tree)
+    return items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [tree]
+
+
 class PrefixSearch:
     """``re.compile(pattern).search(chunk)``, for patterns whose alternatives all start with
     ``^`` (spaCy's prefix patterns): a match can only begin at the chunk's first character, so
@@ -179,10 +180,8 @@ class PrefixSearch:
         tree = sre_parse.parse(pattern)
         if tree.state.flags & (sre.SRE_FLAG_IGNORECASE | sre.SRE_FLAG_MULTILINE):
             return None
-        items = list(tree)
-        branches = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [tree]
         starts: set[str] = set()
-        for branch in branches:
+        for branch in _branches(tree):
             parsed = list(branch)
             if not parsed or parsed[0] != (sre.AT, sre.AT_BEGINNING):
                 return None  # not anchored: a match may begin further in
