@@ -134,3 +134,84 @@ def test_six_digits_a_dash_and_four_are_an_id_not_a_north_american_phone():
         "555-312-4410",
         "(555) 312-4410",
     ]
+
+
+# --- phones: codes, measures and references in phone shapes -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En dual-band telefon GSM 900/1800 med ordbok.",  # radio bands after a band word
+        "The handset also speaks LTE band 0800 1234567 here.",
+        "Mobile: 900/1800 MHz, dual SIM.",  # a unit after the digits
+        "Tel 0123 4567 890 MHz is the carrier of that beacon.",
+    ],
+)
+def test_radio_bands_and_measures_are_not_phones(text):
+    assert found(text, "PHONE") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "as the circular numbered 0055/2005 written on 19 September",  # number / year
+        "the ministry's letter 04002/1257 on budget transfers",  # a letter's serial
+        "the court's ruling 04711/2019 in the register",
+    ],
+)
+def test_a_number_and_a_short_group_after_a_slash_are_a_reference(text):
+    assert found(text, "PHONE") == []
+
+
+def test_a_slash_number_after_a_phone_word_or_with_a_long_subscriber_part_is_a_phone():
+    assert found("Tel: 0431/2005 (reception)", "PHONE") == ["0431/2005"]
+    assert found("Kontakt 0621/1234567 oder per Post.", "PHONE") == ["0621/1234567"]
+
+
+def test_a_signed_decimal_is_not_an_international_phone():
+    assert found(">>> Context.quantize(Decimal('+35236450.6'), Decimal('1e-2'))", "PHONE") == []
+    assert found("Call +352 364 506 today.", "PHONE") == ["+352 364 506"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your order 0221 4567 890 has shipped.",
+        "Serial 0123 456789 is on the back plate.",
+        "SKU: 0201 234 5678, in stock.",
+        "Case nr 0172 3456789 was closed.",
+        "Circular Nº 0151 2345678 of the ministry",
+    ],
+)
+def test_a_number_after_a_reference_word_is_not_a_phone(text):
+    assert found(text, "PHONE") == []
+
+
+@pytest.mark.parametrize(
+    "text, phone",
+    [
+        ("Tel. No. 02 123 4567 (office hours)", "02 123 4567"),
+        ("Phone no.: (0221) 123 4567", "(0221) 123 4567"),
+        ("Fax #: 0201 234 5678", "0201 234 5678"),
+    ],
+)
+def test_a_reference_word_after_a_phone_word_still_leads_a_phone(text, phone):
+    assert found(text, "PHONE") == [phone]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See https://example.org/view?id=0221-123-4567 for the record.",
+        "Mirror: www.example.org/files/id=0221-123-4567 (old)",
+        "http://example.com/?ref=+441234567890&x=1",
+    ],
+)
+def test_digits_inside_a_url_are_not_a_phone(text):
+    assert found(text, "PHONE") == []
+
+
+def test_a_phone_after_a_url_is_still_found():
+    text = "Web: https://example.org/contact 0221 123 4567 (Mon-Fri)"
+    assert found(text, "PHONE") == ["0221 123 4567"]

@@ -443,12 +443,36 @@ _PHONE_CONTEXT = re.compile(
     r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*\Z",
     re.I,
 )
+# Words after which digits are a code whatever their shape: "ISBN 0-201-53082-1", "doi:",
+# "version", "pp. 1234-1250", and the radio bands of a handset ("GSM 900/1800", "LTE band 20").
 _NOT_PHONE_BEFORE = re.compile(
-    r"(?<!\w)(?:isbn(?:-1[03])?|issn|doi|no\.|#|ref|id|version|ver|v|pp?\.)\s*:?\s*\Z", re.I
+    r"(?<!\w)(?:isbn(?:-1[03])?|issn|doi|version|ver|v|pp?\.|gsm|umts|w?cdma|lte|bands?)"
+    r"\s*:?\s*\Z",
+    re.I,
+)
+# A reference's word right before the digits ("No. 4711/2005", "Order #12345678", "Ref: 0123
+# 456789", "ID 2024 556677", "Nº 0055/2005"): the number of a letter, an order or a record, not
+# a phone, unless a phone word comes before the reference word ("Tel. No. 02 123 4567").
+_REFERENCE_BEFORE = re.compile(
+    r"(?<!\w)(?:no\.|nr\.?|n[º°]\.?|№|#|ref\.?|reference|id|order|invoice|case|ticket|serial|"
+    r"s/n|sku|item|part|model|patent|circular|file|az\.)(?:\s*(?:no\.?|nr\.?|number|#))?"
+    r"\s*:?\s*\Z",
+    re.I,
 )
 _MONEY_AFTER = re.compile(
     r"\A[ \t]*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
 )
+# A unit after the digits makes them a measure: "900/1800 MHz", "5000 mAh", "1024 x 768 px".
+_UNIT_AFTER = re.compile(
+    r"\A[ \t]*(?:[kMG]?Hz|mAh|kWh|dpi|rpm|[kMG]?bps|[kMGT]i?B|px|mm|cm|km|kg|ms|nm|bands?)\b",
+    re.I,
+)
+# Two groups joined by a slash, the second of four digits or fewer: the number and year of a
+# circular or a case ("0055/2005"), the serial of an official letter ("04002/1257"); a phone
+# written with a slash has its subscriber number after it ("0621/1234567", "83/371-401").
+_SLASH_REFERENCE = re.compile(r"\(?\d+\)?/\d{1,4}")
+# A signed decimal ("Decimal('+35236450.6')"): one dot, digits on both sides, nothing else.
+_SIGNED_DECIMAL = re.compile(r"\+\d+\.\d+")
 
 
 _ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}")
@@ -473,6 +497,14 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return False
     if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after) or _DATE_INSIDE.search(value):
         return False
+    if _UNIT_AFTER.match(after) or _SIGNED_DECIMAL.fullmatch(value):
+        return False
+    reference = _REFERENCE_BEFORE.search(before)
+    if reference and not _PHONE_CONTEXT.search(before, 0, reference.start()):
+        return False
+    context = bool(_PHONE_CONTEXT.search(before))
+    if _SLASH_REFERENCE.fullmatch(value) and not context:
+        return False
     if value.startswith("00") and not value.isdigit():
         # a dialled international prefix: a country code (never 0) after it, and the groups a
         # phone has ("005 (40081.000.0" is a job id, "00 0 -2 00 0" a table of figures)
@@ -491,7 +523,6 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return n == 10 or (n == 11 and digits[0] == "1")
     if _DATE_SHAPE.fullmatch(value) or "." in value:
         return False
-    context = bool(_PHONE_CONTEXT.search(before))
     if _TRUNK.fullmatch(value) and 9 <= n <= 12:
         if context:
             return True
@@ -510,7 +541,17 @@ _NUMBER_GOES_ON = re.compile(r"[ .\-/]?\d{3,}[^\W\d_]")
 _RESTART = re.compile(r"[.,;:!?] +|\n")
 
 
+def _in_url(text: str, start: int) -> bool:
+    """Whether ``start`` is inside a URL ("https://example.org/?p=0123456789",
+    "www.example.org/item=0221-2005-17"): digits there are a page's or a record's identifier."""
+    window = text[max(0, start - 300) : start]
+    token = window[max(window.rfind(" "), window.rfind("\n"), window.rfind("\t")) + 1 :]
+    return "://" in token or token.lower().startswith("www.")
+
+
 def _phone_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    if _in_url(text, m.start()):
+        return None
     value = m.group().rstrip(" .-/")
     if value.endswith(")") and value.count(")") > value.count("("):
         value = value[:-1]  # "(Phone: 202/358-1547)": the bracket closes the text's aside
