@@ -152,7 +152,7 @@ _LOOSE = {
     "ip": re.compile(
         r"(?<![\w:.])(?=[0-9A-Fa-f:]*\d)[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"
     ),
-    "iban": re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\w])"),
+    "iban": re.compile(r"(?<![\w])[A-Z]{2} ?\d{2}(?:[ .-]?[A-Z0-9]){11,30}(?![\w])"),
     "card": re.compile(r"(?<![\w.,-])\d(?:[ -]?\d){12,18}(?![\w]|[.,-]\d)"),
     "phone": re.compile(
         r"(?i)\b(?:tel|tél|phone|telephone|telefon|fax|mobile|cell)\b[^\d\n+]{0,15}"

@@ -215,3 +215,35 @@ def test_digits_inside_a_url_are_not_a_phone(text):
 def test_a_phone_after_a_url_is_still_found():
     text = "Web: https://example.org/contact 0221 123 4567 (Mon-Fri)"
     assert found(text, "PHONE") == ["0221 123 4567"]
+
+
+# --- IBANs as banks and their customers write them ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "ES 58 0049 0290 3424 1352 8341",  # the country apart from its check digits
+        "NO 02 15037577003",
+        "ES15-0049-1806-9121-1186-9374",  # dashes between the groups
+        "ES72 2013-0692-81-0201150993",  # a national account number's own dashes
+        "NO07.8380.08.06006",  # dots, as Norwegian account numbers are written
+        "BE 43.4679.1170.4101",
+    ],
+)
+def test_an_iban_with_its_country_apart_or_dashes_or_dots_is_found(written):
+    text = f"Payment to {written} by Friday."
+    assert found(text, "IBAN") == [written]
+    assert not found(text, "PHONE") and not found(text, "CARD")
+
+
+def test_an_iban_shape_with_a_broken_checksum_or_a_trailing_word_is_cut_right():
+    assert found("Account ES 58 0049 0290 3424 1352 8342 closed.", "IBAN") == []
+    assert found("IBAN ES15-0049-1806-9121-1186-9374-ABC", "IBAN") == [
+        "ES15-0049-1806-9121-1186-9374"
+    ]
+
+
+def test_a_reference_word_on_an_earlier_line_does_not_lead_the_phone():
+    text = "About this item\n\n(770) 743-1823 for product information"
+    assert found(text, "PHONE") == ["(770) 743-1823"]

@@ -369,19 +369,22 @@ IBAN_LENGTHS = {
     "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
     "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
-# Country and check digits together, then the account part in any grouping (print's groups of
-# four, a bank's own, none): single spaces anywhere, since the checksum, not the grouping, is
-# what tells an IBAN. The longest IBAN has 30 characters after its first four, the shortest 11.
-_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\w])")
+# Country and check digits (together, or apart as some banks print them: "NO 02 1503 7577
+# 003"), then the account part in any grouping (print's groups of four, a bank's own, none):
+# single spaces, dashes or dots anywhere ("ES15-0049-1806-9121-1186-9374", "NO07.8380.08.06006"),
+# since the checksum, not the grouping, is what tells an IBAN. The longest IBAN has 30
+# characters after its first four, the shortest 11.
+_IBAN = re.compile(r"(?<![\w])[A-Z]{2} ?\d{2}(?:[ .-]?[A-Z0-9]){11,30}(?![\w])")
+_IBAN_SEPARATORS = re.compile(r"[ .-]")
 
 
 # (written out, not "{2}": a pattern that opens with a repeat gets no fast scan for its first
 # character in the regex engine)
-_IBAN_HINT = re.compile(r"[A-Z][A-Z]\d\d")
+_IBAN_HINT = re.compile(r"[A-Z][A-Z] ?\d\d")
 
 
 def iban_ok(value: str) -> bool:
-    compact = value.replace(" ", "")
+    compact = _IBAN_SEPARATORS.sub("", value)
     if IBAN_LENGTHS.get(compact[:2]) != len(compact):
         return False
     rearranged = compact[4:] + compact[:4]
@@ -391,8 +394,8 @@ def iban_ok(value: str) -> bool:
 
 def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, str]]:
     out = []
-    # Every match starts where the hint matches, and hint matches cannot overlap (two capitals
-    # then two digits), so trying the pattern at each hint right of the last match's end finds
+    # Every match starts where the hint matches, and hint matches cannot overlap (two capitals,
+    # a space or none, then two digits), so trying the pattern at each hint right of the last match's end finds
     # what a scan of the whole text finds, without running its look-behind at every character.
     if numbers is None:
         hints = [m.start() for m in _IBAN_HINT.finditer(text)]
@@ -409,11 +412,8 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
         value = m.group()
         # the greedy match may have taken a following word's first group: try shorter ends
         while value and not iban_ok(value):
-            cut = value.rfind(" ")
-            if cut < 0:
-                value = ""
-                break
-            value = value[:cut]
+            cuts = list(_IBAN_SEPARATORS.finditer(value))
+            value = value[: cuts[-1].start()] if cuts else ""
         if value:
             out.append((m.start(), m.start() + len(value), IBAN))
     return out
@@ -455,8 +455,7 @@ _NOT_PHONE_BEFORE = re.compile(
 # a phone, unless a phone word comes before the reference word ("Tel. No. 02 123 4567").
 _REFERENCE_BEFORE = re.compile(
     r"(?<!\w)(?:no\.|nr\.?|n[º°]\.?|№|#|ref\.?|reference|id|order|invoice|case|ticket|serial|"
-    r"s/n|sku|item|part|model|patent|circular|file|az\.)(?:\s*(?:no\.?|nr\.?|number|#))?"
-    r"\s*:?\s*\Z",
+    r"s/n|sku|model|patent|circular|az\.)(?:[ \t]*(?:no\.?|nr\.?|number|#))?[ \t]*:?[ \t]*\Z",
     re.I,
 )
 _MONEY_AFTER = re.compile(
@@ -626,13 +625,13 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
 # the regex engine's fast path) and running the detailed patterns only around them is what
 # keeps PII detection cheap on number-heavy text such as newswire tables.
 #
-# The same scan finds where an IBAN may start (two capitals, then two digits), so the text is
-# read once for both. Its first branch matches a run of at least seven characters: a run that
-# is shorter fails whole, since a match starting later in the run would only be shorter, so the
-# long matches are exactly the long runs. Its second branch matches the first digit of "XX12",
-# where no long run starts (the two capitals before it are not part of any run, so the scan
-# always reaches that digit).
-_NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d))"
+# The same scan finds where an IBAN may start (two capitals, a space or none, then two digits),
+# so the text is read once for both. Its first branch matches a run of at least seven
+# characters: a run that is shorter fails whole, since a match starting later in the run would
+# only be shorter, so the long matches are exactly the long runs. Its other branches match the
+# first digit of "XX12" or "XX 12", where no long run starts (the capital before it, or before
+# its space, is part of no run, so the scan always reaches that digit).
+_NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d)|(?<=[A-Z][A-Z] \d)(?=\d))"
 _NUMBERS = re.compile(_NUMBERS_PATTERN)
 # On ASCII text a Unicode digit is an ASCII digit. The scan for a pattern that opens with a
 # class tests the class at every character (several nanoseconds each); one that opens with a
@@ -649,14 +648,15 @@ class NumberScan(NamedTuple):
     iban_hints: list[int]  # where an IBAN may start, in text order
 
 
-def _iban_hint_at(text: str, digit: int) -> bool:
-    """Whether "XX12" (two ASCII capitals, two digits) starts two characters before ``digit``."""
-    return (
-        digit >= 2
-        and "A" <= text[digit - 2] <= "Z"
-        and "A" <= text[digit - 1] <= "Z"
-        and text[digit + 1 : digit + 2].isdecimal()  # the regex's \d: a Unicode decimal digit
-    )
+def _iban_hint_at(text: str, digit: int) -> int | None:
+    """Where "XX12" or "XX 12" (two ASCII capitals, a space or none, two digits) starts when
+    its first digit is at ``digit``, or None."""
+    if not text[digit + 1 : digit + 2].isdecimal():  # the regex's \d: a Unicode decimal digit
+        return None
+    at = digit - 3 if text[digit - 1 : digit] == " " else digit - 2
+    if at >= 0 and "A" <= text[at] <= "Z" and "A" <= text[at + 1] <= "Z":
+        return at
+    return None
 
 
 def scan_numbers(text: str) -> NumberScan:
@@ -668,11 +668,12 @@ def scan_numbers(text: str) -> NumberScan:
         found = _NUMBERS.finditer(text)
     for m in found:
         start, end = m.span()
-        if end - start < 7:
-            hints.append(start - 2)  # only the second branch matches a single digit
+        if end - start < 7:  # only the IBAN branches match a single digit
+            hints.append(start - 3 if text[start - 1] == " " else start - 2)
             continue
-        if _iban_hint_at(text, start):
-            hints.append(start - 2)
+        at = _iban_hint_at(text, start)
+        if at is not None:
+            hints.append(at)
         run = text[start:end]
         digits = len(run) - run.count(" ") - run.count("-") - run.count(".") - run.count("/")
         if digits - run.count("(") - run.count(")") - run.count("\t") < 7 and run.count(".") < 3:
