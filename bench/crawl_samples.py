@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tamis.document import Document, replay  # noqa: E402
 from tamis.io.output import read_records  # noqa: E402
-from tamis.pii.detectors import IBAN_LENGTHS, find_pii, luhn_ok  # noqa: E402
+from tamis.pii.detectors import IBAN_LENGTHS, bban_kinds, find_pii, luhn_ok  # noqa: E402
 from tamis.stages.base import stage_class  # noqa: E402
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -230,9 +230,9 @@ def _card(rng: random.Random) -> str:
 
 def _iban(rng: random.Random) -> str:
     country = rng.choice(sorted(IBAN_LENGTHS))
-    n = IBAN_LENGTHS[country] - 4
-    alphabet = string.digits if rng.random() < 0.6 else string.digits + string.ascii_uppercase
-    body = "".join(rng.choice(alphabet) for _ in range(n))
+    anywhere = string.digits if rng.random() < 0.6 else string.digits + string.ascii_uppercase
+    alphabets = {"n": string.digits, "a": string.ascii_uppercase, "c": anywhere}
+    body = "".join(rng.choice(alphabets[kind]) for kind in bban_kinds(country))
     number = int("".join(str(int(c, 36)) for c in body + country + "00"))
     value = f"{country}{98 - number % 97:02d}{body}"
     how = rng.choice(["compact", "fours", "any"])

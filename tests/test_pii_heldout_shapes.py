@@ -247,3 +247,36 @@ def test_an_iban_shape_with_a_broken_checksum_or_a_trailing_word_is_cut_right():
 def test_a_reference_word_on_an_earlier_line_does_not_lead_the_phone():
     text = "About this item\n\n(770) 743-1823 for product information"
     assert found(text, "PHONE") == ["(770) 743-1823"]
+
+
+def _iban(country: str, body: str) -> str:
+    number = int("".join(str(int(c, 36)) for c in body + country + "00"))
+    return f"{country}{98 - number % 97:02d}{body}"
+
+
+def _with_check(check: str) -> tuple[str, str]:
+    """A German IBAN whose check digits are ``check`` (02, 97 or 98), and the same account with
+    the other check digits that pass mod-97 too (99, 00 or 01): ISO 7064 never gives those."""
+    other = {"02": "99", "97": "00", "98": "01"}[check]
+    for account in range(10**9, 10**9 + 10**5):
+        value = _iban("DE", f"{account:018d}")
+        if value[2:4] == check:
+            return value, value[:2] + other + value[4:]
+    raise AssertionError(check)
+
+
+@pytest.mark.parametrize("check", ["02", "97", "98"])
+def test_check_digits_00_01_and_99_are_no_iban_though_mod_97_passes(check):
+    valid, twin = _with_check(check)
+    assert int(twin[4:] + "1314" + twin[2:4]) % 97 == 1  # the twin passes the bare mod-97 test
+    assert found(f"IBAN {valid} please", "IBAN") == [valid]
+    assert found(f"IBAN {twin} please", "IBAN") == []
+
+
+def test_a_letter_where_the_country_has_digits_is_no_iban():
+    # a British account part is four letters (the bank) and fourteen digits
+    body = "WEST" + "12345698765432"
+    valid = _iban("GB", body)
+    bad = _iban("GB", "WEST" + "1234569876543X")  # a letter among the digits, checksum right
+    assert found(f"Pay to {valid}.", "IBAN") == [valid]
+    assert found(f"Pay to {bad}.", "IBAN") == []

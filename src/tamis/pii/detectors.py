@@ -3,10 +3,11 @@ and IBANs, each as a (start, end, kind) span.
 
 Every kind has a cheap candidate regex and a validator. The validators are where precision
 comes from: cards must pass Luhn and start with a real issuer prefix, at a length that issuer
-uses, and stand in no column of non-card codes; IBANs must have their country's length and pass
-the ISO 7064 mod-97 check, IP addresses must parse, and phone numbers
-must have a phone's shape (an international prefix, a trunk 0, a bracketed area code, or the
-North American 3-3-4 grouping) and not a date's, a price's, a version's or an ISBN's.
+uses, and stand in no column of non-card codes; IBANs must have their country's length and
+account format, check digits 02 to 98 and pass the ISO 7064 mod-97 check, IP addresses must
+parse, and phone numbers must have a phone's shape (an international prefix, a trunk 0, a
+bracketed area code, or the North American 3-3-4 grouping) and not a date's, a price's, a
+version's or an ISBN's.
 """
 
 from __future__ import annotations
@@ -357,18 +358,42 @@ def _in_column_of_codes(text: str, start: int, end: int) -> bool:
 
 # --- IBAN ------------------------------------------------------------------------------------
 
-# Lengths from the SWIFT IBAN registry.
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
-    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
-    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
-    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
-    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
-    "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
-    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
-    "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
-    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+# The account part (BBAN) of each country's IBAN, from the SWIFT IBAN registry: runs of digits
+# (n), capital letters (a) or either (c). A string that passes mod-97 with a letter where the
+# country has digits is no IBAN ("GB12 BARC 2020 1530 093A 59").
+IBAN_BBAN = {
+    "AD": "8n12c", "AE": "19n", "AL": "8n16c", "AT": "16n", "AZ": "4a20c", "BA": "16n",
+    "BE": "12n", "BG": "4a6n8c", "BH": "4a14c", "BR": "23n1a1c", "BY": "4c4n16c", "CH": "5n12c",
+    "CR": "18n", "CY": "8n16c", "CZ": "20n", "DE": "18n", "DK": "14n", "DO": "4c20n", "EE": "16n",
+    "EG": "25n", "ES": "20n", "FI": "14n", "FO": "14n", "FR": "10n11c2n", "GB": "4a14n",
+    "GE": "2a16n", "GI": "4a15c", "GL": "14n", "GR": "7n16c", "GT": "24c", "HR": "17n",
+    "HU": "24n", "IE": "4a14n", "IL": "19n", "IQ": "4a15n", "IS": "22n", "IT": "1a10n12c",
+    "JO": "4a4n18c", "KW": "4a22c", "KZ": "3n13c", "LB": "4n20c", "LC": "4a24c", "LI": "5n12c",
+    "LT": "16n", "LU": "3n13c", "LV": "4a13c", "MC": "10n11c2n", "MD": "20c", "ME": "18n",
+    "MK": "3n10c2n", "MR": "23n", "MT": "4a5n18c", "MU": "4a19n3a", "NL": "4a10n", "NO": "11n",
+    "PK": "4a16c", "PL": "24n", "PS": "4a21c", "PT": "21n", "QA": "4a21c", "RO": "4a16c",
+    "RS": "18n", "SA": "2n18c", "SC": "4a20n3a", "SE": "20n", "SI": "15n", "SK": "20n",
+    "SM": "1a10n12c", "ST": "21n", "SV": "4a20n", "TL": "19n", "TN": "20n", "TR": "6n16c",
+    "UA": "6n19c", "VA": "18n", "VG": "4a16n", "XK": "16n",
 }  # fmt: skip
+_BBAN_CLASS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
+_BBAN_PATTERN = {
+    country: re.compile(
+        "".join(f"{_BBAN_CLASS[kind]}{{{n}}}" for n, kind in re.findall(r"(\d+)([nac])", bban))
+    )
+    for country, bban in IBAN_BBAN.items()
+}
+IBAN_LENGTHS = {
+    country: 4 + sum(int(n) for n in re.findall(r"\d+", bban))
+    for country, bban in IBAN_BBAN.items()
+}
+
+
+def bban_kinds(country: str) -> str:
+    """The kind of each character of ``country``'s account part, one letter each ("nnnnaac...")."""
+    return "".join(kind * int(n) for n, kind in re.findall(r"(\d+)([nac])", IBAN_BBAN[country]))
+
+
 # Country and check digits (together, or apart as some banks print them: "NO 02 1503 7577
 # 003"), then the account part in any grouping (print's groups of four, a bank's own, none):
 # single spaces, dashes or dots anywhere ("ES15-0049-1806-9121-1186-9374", "NO07.8380.08.06006"),
@@ -387,6 +412,8 @@ def iban_ok(value: str) -> bool:
     compact = _IBAN_SEPARATORS.sub("", value)
     if IBAN_LENGTHS.get(compact[:2]) != len(compact):
         return False
+    if not "02" <= compact[2:4] <= "98" or not _BBAN_PATTERN[compact[:2]].fullmatch(compact[4:]):
+        return False  # ISO 7064 check digits run from 02 to 98; the account part has its format
     rearranged = compact[4:] + compact[:4]
     number = "".join(str(int(ch, 36)) for ch in rearranged)
     return int(number) % 97 == 1
