@@ -1,7 +1,7 @@
 """Every ``find_pii`` span that a change of the rules adds or loses, on the held-out sources of
-``heldout_samples.py`` and ``heldout_samples2.py`` and on the crawl pages of
-``crawl_samples.py``: the regression check of a rule change on text already judged, listed
-whole rather than sampled, so that no changed detection goes unread.
+``heldout_samples.py``, ``heldout_samples2.py`` and ``heldout_samples3.py`` and on the crawl
+pages of ``crawl_samples.py``: the regression check of a rule change on text already judged,
+listed whole rather than sampled, so that no changed detection goes unread.
 
 The earlier rules are ``src/tamis/pii/detectors.py`` as a git revision has it; the later ones
 are the working tree's. Each difference is printed with its context, and a count per source.
@@ -21,10 +21,11 @@ from pathlib import Path
 from heldout_samples import ROOT
 from heldout_samples import SOURCES as FIRST_SOURCES
 from heldout_samples2 import SOURCES as SECOND_SOURCES
+from heldout_samples3 import SOURCES as THIRD_SOURCES
 
 from tamis.pii import detectors
 
-SOURCES = {**FIRST_SOURCES, **SECOND_SOURCES}
+SOURCES = {**FIRST_SOURCES, **SECOND_SOURCES, **THIRD_SOURCES}
 
 
 def detectors_at(rev: str):

@@ -280,3 +280,46 @@ def test_a_letter_where_the_country_has_digits_is_no_iban():
     bad = _iban("GB", "WEST" + "1234569876543X")  # a letter among the digits, checksum right
     assert found(f"Pay to {valid}.", "IBAN") == [valid]
     assert found(f"Pay to {bad}.", "IBAN") == []
+
+
+# --- the third reading: manuals, Perl documentation, code-point tables --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Next: Ideas,  Up: Teams\n\n12.4.2.1 Sub-Cultures\n\n   Taking French as an example",
+        "for the cipher.\n\n7.3.4.1 General (XTS) interface.\n\nThe functions of the interface",
+        "Scope of the rules.\n\n2.1.3.1 Network Nodes\n-----------------\n\nEach node",
+    ],
+)
+def test_a_section_number_opening_its_heading_is_not_an_address(text):
+    assert found(text, "IP") == []
+
+
+def test_an_address_opening_a_line_of_a_listing_is_still_an_address():
+    text = "Hosts:\n\n192.168.50.4    foo.local\n10.0.0.1 Gateway of the lab\n"
+    assert found(text, "IP") == ["192.168.50.4", "10.0.0.1"]
+
+
+def test_an_address_in_pod_escapes_leaves_the_escape_alone():
+    text = "Mail::Cap by Gisle Example E<lt>gisle@example.noE<gt>, the rest by C<me@example.org>."
+    assert found(text, "EMAIL") == ["gisle@example.no", "me@example.org"]
+
+
+def test_translation_files_of_a_locale_modifier_are_not_addresses():
+    text = "It builds the catalogs en@quot.po and en@boldquot.po from en@quot.header, sr@latin.po."
+    assert found(text, "EMAIL") == []
+
+
+def test_a_dialled_00_prefix_needs_eight_digits_after_it():
+    assert found('      #      "0052 0303\\nLATIN CAPITAL LETTER R WITH TILDE', "PHONE") == []
+    assert found("Ring 0049 89 1234567 from abroad.", "PHONE") == ["0049 89 1234567"]
+
+
+def test_a_row_of_hexadecimal_code_points_holds_no_card():
+    number = _with_luhn("4", 16)  # a Visa-shaped run of digit-only code points, Luhn passing
+    groups = " ".join(number[i : i + 4] for i in range(0, 16, 4))
+    assert found(f"Paid with {groups} on Monday.", "CARD") == [groups]
+    assert found(f"6370 6553 65CD 6665\n{groups} 689C 686D 686E\n", "CARD") == []
+    assert found(f"6370 65CD\n6553 {groups}\n686E 68AE\n", "CARD") == []

@@ -30,10 +30,11 @@ _EMAIL = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])"
 )
 # "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses; "getty@tty1.service"
-# and "name@string.suffix" are systemd unit names.
+# and "name@string.suffix" are systemd unit names; "en@quot.po", "sr@latin.po" are translation
+# files of a locale with an "@" modifier.
 _FILE_SUFFIX = frozenset(
     "png jpg jpeg gif svg webp bmp ico css js json pdf mp4 zip "
-    "service socket target timer mount automount slice scope swap suffix".split()
+    "service socket target timer mount automount slice scope swap suffix po pot header".split()
 )
 
 
@@ -92,6 +93,8 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     last = value.rsplit(".", 1)[-1]
     if not (last.islower() or last.isupper()) and value.count(".", value.index("@")) >= 2:
         end -= len(last) + 1  # "show@no-priors.com.Sarah Guo is": the next sentence glued
+    elif last[-1] == "E" and last[:-1].islower() and text.startswith("<gt>", end):
+        end -= 1  # "E<lt>aas@oslonett.noE<gt>": Perl POD's escape for ">" glued after
     return start, end
 
 
@@ -163,6 +166,9 @@ _PRODUCT_BEFORE = re.compile(
     r"|\b[A-Z][\w+-]* \d{1,4})"
     r"(?:[ \t]*[:\-–][ \t]*|[ \t]+)\Z"
 )
+# The rest of a heading line after its section number: a capitalised title, then a blank line
+# or an underline ("7.3.4.1 General (XTS) interface.\n\n", "2.1.3.1 Scope\n-------\n").
+_HEADING_AFTER = re.compile(r" [A-Z][^\n]{0,80}\n(?:[ \t]*\n|[=\-*.~]{3,}\n)")
 # Dotted numbers of three or more parts, and the next or previous member of a list.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
 _LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
@@ -190,6 +196,14 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _VERSION_AFTER.match(text, end)
         or (parts[0] == "0" and parts != ["0", "0", "0", "0"])
     ):
+        return True
+    if (
+        text[max(0, start - 2) : start] == "\n\n"
+        and all(len(p) <= 2 for p in parts)
+        and _HEADING_AFTER.match(text, end)
+    ):
+        # "\n\n12.4.2.1 Sub-Cultures\n\n": a section's number of small parts opening its
+        # heading (of addresses, about one in forty has no part above 99)
         return True
     # the words before it in its paragraph: a wrapped line goes on the sentence of the last one
     line_before = text[max(0, start - 120) : start]
@@ -313,8 +327,10 @@ def luhn_ok(digits: str) -> bool:
 
 # A grouped number whose groups of four go on, with the same separator, before or after it: a
 # row of figures ("quanta 2650 1514 1514 1514 1514 1514"), not a card.
-_GROUP_BEFORE = re.compile(r"(?<!\d)\d{4}[ -]\Z")
-_GROUP_AFTER = re.compile(r"[ -]\d{4}(?!\d)")
+# Groups of four hexadecimal digits count too: a row of Unicode code points ("6662\n6718 6879
+# 6887 6890 689C 686D") holds digit-only groups that pass Luhn by chance.
+_GROUP_BEFORE = re.compile(r"(?<![0-9A-F])[0-9A-F]{4}[ -]\Z")
+_GROUP_AFTER = re.compile(r"[ -][0-9A-F]{4}(?![0-9A-F])")
 
 
 def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
@@ -534,9 +550,10 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     if value.startswith("00") and not value.isdigit():
         # a dialled international prefix: a country code (never 0) after it, and the groups a
         # phone has ("005 (40081.000.0" is a job id, "00 0 -2 00 0" a table of figures)
+        # (eight digits after the prefix at least: "0052 0303" is two Unicode code points)
         if digits[2] == "0" or "." in value:
             return False
-        return 8 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
+        return 10 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
     if value.startswith("+"):
         # international: a country code and a subscriber number, any common grouping ("00"
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
