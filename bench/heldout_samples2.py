@@ -35,8 +35,9 @@ added: strings a loose scan finds that no detection of their kind covers (an ``@
 name and a dotted domain; a ``::`` or seven-colon hex group; two capitals of an IBAN country,
 a space or none, two digits and eleven or more letters or digits with single spaces, dashes or
 dots between them; thirteen to nineteen digits in groups that pass Luhn; seven or more digits
-after a phone word), drawn ``CANDIDATE_SAMPLE`` per source and kind. A candidate judged ``ok`` is a real value the rules missed. Verdicts and reasons:
-``bench/heldout_verdicts2.json``, kept apart from the other two verdict files.
+after a phone word), drawn ``CANDIDATE_SAMPLE`` per source and kind. A candidate judged ``ok``
+is a real value the rules missed. Verdicts and reasons: ``bench/heldout_verdicts2.json``, kept
+apart from the other verdict files.
 
     .venv/bin/python bench/heldout_samples2.py            # writes bench/results/heldout_samples2.md
     .venv/bin/python bench/heldout_samples2.py --list OUT # also every listed item, for judging

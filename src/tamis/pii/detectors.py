@@ -438,8 +438,9 @@ def iban_ok(value: str) -> bool:
 def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, str]]:
     out = []
     # Every match starts where the hint matches, and hint matches cannot overlap (two capitals,
-    # a space or none, then two digits), so trying the pattern at each hint right of the last match's end finds
-    # what a scan of the whole text finds, without running its look-behind at every character.
+    # a space or none, then two digits), so trying the pattern at each hint right of the last
+    # match's end finds what a scan of the whole text finds, without running its look-behind at
+    # every character.
     if numbers is None:
         hints = [m.start() for m in _IBAN_HINT.finditer(text)]
     else:
