@@ -542,11 +542,11 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return False
     if _UNIT_AFTER.match(after) or _SIGNED_DECIMAL.fullmatch(value):
         return False
-    reference = _REFERENCE_BEFORE.search(before)
+    # (a reference word and its "number", "#", colon fit in the last 24 characters)
+    reference = _REFERENCE_BEFORE.search(before, max(0, len(before) - 24))
     if reference and not _PHONE_CONTEXT.search(before, 0, reference.start()):
         return False
-    context = bool(_PHONE_CONTEXT.search(before))
-    if _SLASH_REFERENCE.fullmatch(value) and not context:
+    if "/" in value and _SLASH_REFERENCE.fullmatch(value) and not _PHONE_CONTEXT.search(before):
         return False
     if value.startswith("00") and not value.isdigit():
         # a dialled international prefix: a country code (never 0) after it, and the groups a
@@ -567,6 +567,7 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return n == 10 or (n == 11 and digits[0] == "1")
     if _DATE_SHAPE.fullmatch(value) or "." in value:
         return False
+    context = bool(_PHONE_CONTEXT.search(before))
     if _TRUNK.fullmatch(value) and 9 <= n <= 12:
         if context:
             return True
