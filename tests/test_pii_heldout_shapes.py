@@ -327,3 +327,51 @@ def test_a_row_of_hexadecimal_code_points_holds_no_card():
     assert found(f"Paid with {groups} on Monday.", "CARD") == [groups]
     assert found(f"6370 6553 65CD 6665\n{groups} 689C 686D 686E\n", "CARD") == []
     assert found(f"6370 65CD\n6553 {groups}\n686E 68AE\n", "CARD") == []
+
+
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        ("    Debian:   http://bugs.example.org/gcc-team@lists.example.org\n", "gcc-team@lists.example.org"),
+        ("See <http://archive.example.com/makers@example.org/msg00134.html>.", "makers@example.org"),
+        ("% Email: ann@example.org/bob.smith@example.net\n", "bob.smith@example.net"),
+    ],
+)  # fmt: skip
+def test_a_list_address_as_a_segment_of_a_url_path_is_an_address(text, address):
+    assert address in found(text, "EMAIL")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Link: https://lore.example.org/r/Pine.LNX.4.58.0504071023190.28951@mail.example.org>",
+        "npm install git+https://isaacs@github.example.com/npm/cli.git",
+        "wget ftp://myname@ftp.example.org/pub/file",
+    ],
+)
+def test_a_message_id_in_a_path_and_a_url_user_are_still_not_addresses(text):
+    assert found(text, "EMAIL") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "standards for this like [::1]:22 and the slash syntax",
+        'maps "localhost" to 127.0.0.1/::1 as well.',
+        '    LocalHost => "::1",',
+        "Socket::inet_pton( AF_INET6(), '::1' )",
+        'URI->new("http://[::1]/") returns it',
+    ],
+)
+def test_the_loopback_address_beside_a_network_word_or_in_brackets_is_an_address(text):
+    assert "::1" in found(text, "IP")
+
+
+@pytest.mark.parametrize("text", ["x = a[::1] + b[::-1]", "print(s[::1])", "Final standings ::1."])
+def test_a_slice_or_a_figure_written_as_1_after_colons_is_not_an_address(text):
+    assert found(text, "IP") == []
+
+
+def test_a_configuration_file_of_a_unit_instance_is_not_an_address():
+    text = "Other namespaces read\n       /etc/systemd/journald@NAMESPACE.conf and its drop-ins."
+    assert found(text, "EMAIL") == []

@@ -30,11 +30,12 @@ _EMAIL = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])"
 )
 # "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses; "getty@tty1.service"
-# and "name@string.suffix" are systemd unit names; "en@quot.po", "sr@latin.po" are translation
-# files of a locale with an "@" modifier.
+# and "name@string.suffix" are systemd unit names ("journald@NAMESPACE.conf" a configuration
+# file of one); "en@quot.po", "sr@latin.po" are translation files of a locale with an "@"
+# modifier.
 _FILE_SUFFIX = frozenset(
     "png jpg jpeg gif svg webp bmp ico css js json pdf mp4 zip "
-    "service socket target timer mount automount slice scope swap suffix po pot header".split()
+    "service socket target timer mount automount slice scope swap suffix conf po pot header".split()
 )
 
 
@@ -72,6 +73,12 @@ _MESSAGE_ID_BEFORE = re.compile(
 )
 
 
+# A list's address as a whole segment of a URL's path, a bug tracker's or a mail archive's
+# ("bugs.debian.org/debian-gcc@lists.debian.org", "mail-archive.com/groff@gnu.org/msg01378"):
+# no digit in its local part, as message identifiers have ("/r/20200101.1234@host"), and not
+# right after "//" (a URL's user: "git+https://isaacs@github.com").
+_LIST_IN_PATH = re.compile(r"[^/]/[^\d@/]+@[^@\s/]+(?:[/\s>)\]'\"`]|\Z)")
+
 # The longest local part the pattern allows: no address starts further before its "@".
 _LOCAL_MAX = 65
 
@@ -82,8 +89,10 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX or ".." in value:
         return None
     start, end = m.start(), m.end()
-    if text[max(0, start - 1) : start] == "/" or text.startswith("(", end):
-        return None  # a URL's path or user ("/r/<message-id>", "://user@host"), "@app.route("
+    if text[max(0, start - 1) : start] == "/" and not _LIST_IN_PATH.match(text, start - 2, end + 1):
+        return None  # a URL's path or user ("/r/<message-id>", "://user@host")
+    if text.startswith("(", end):
+        return None  # "@app.route("
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
         return None
     if _MESSAGE_ID_BEFORE.search(text, max(0, start - 25), start):
@@ -258,13 +267,33 @@ def ip_addresses(text: str, numbers=None) -> list[tuple[int, int, str]]:
 _ROUTABLE = re.compile(r"[23][0-9a-fA-F]{3}:|f[c-f][0-9a-fA-F]{2}:", re.I)
 
 
+# Words beside the loopback "::1" that make it an address and not a figure or a slice.
+_IPV6_WORDS = re.compile(r"inet_pton|inet6|af_inet6|ipv6", re.I)
+
+
+def _loopback_in_context(text: str, start: int, end: int) -> bool:
+    """Whether "::1" is the loopback address: in the brackets of a URL or a host and port
+    ("[::1]:22", "http://[::1]/"), not of a slice ("x[::1]"), or beside a network word on its
+    line ("localhost", "host", "bind", "AF_INET6")."""
+    if text[start - 1 : start] == "[" and text.startswith("]", end):
+        return start < 2 or not (text[start - 2].isalnum() or text[start - 2] in "_)]")
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return bool(_NETWORK_WORDS.search(line) or _IPV6_WORDS.search(line))
+
+
 def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
     """Every IPv6 address of ``text`` that is kept: with "::" or all eight groups, a digit, and
-    valid as an address (a scope id after "%" is allowed)."""
+    valid as an address (a scope id after "%" is allowed); the loopback "::1" alone only where
+    its line or brackets show an address."""
     out = []
     for m in _IPV6.finditer(text):
         value = m.group().split("%", 1)[0]
         groups = [g for g in value.split(":") if g]
+        if value == "::1" and _loopback_in_context(text, m.start(), m.end()):
+            out.append((m.start(), m.end(), IP))
+            continue
         if len(groups) < 2 or not any(c.isdigit() for c in value):
             continue
         if "::" not in value and (len(groups) != 8 or all(len(g) <= 2 for g in groups)):
