@@ -21,7 +21,10 @@ IBANs of every country with a correct checksum in every grouping), each written 
 crawl page at a random sentence start with a lead people write before it (or none), and counted
 found when ``find_pii`` returns exactly its span and kind.
 
-    .venv/bin/python bench/crawl_samples.py [--pages OUT]   # OUT: an earlier extract,repair run
+    .venv/bin/python bench/crawl_samples.py [--pages OUT] [--recall-only]
+
+OUT is an earlier ``--stages extract,repair`` run of the pages; ``--recall-only`` prints the
+generated-value recall alone (the check of a rule change).
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tamis.document import Document, replay  # noqa: E402
 from tamis.io.output import read_records  # noqa: E402
-from tamis.pii.detectors import IBAN_LENGTHS, find_pii, luhn_ok  # noqa: E402
+from tamis.pii.detectors import IBAN_LENGTHS, bban_kinds, find_pii, luhn_ok  # noqa: E402
 from tamis.stages.base import stage_class  # noqa: E402
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -230,9 +233,9 @@ def _card(rng: random.Random) -> str:
 
 def _iban(rng: random.Random) -> str:
     country = rng.choice(sorted(IBAN_LENGTHS))
-    n = IBAN_LENGTHS[country] - 4
-    alphabet = string.digits if rng.random() < 0.6 else string.digits + string.ascii_uppercase
-    body = "".join(rng.choice(alphabet) for _ in range(n))
+    anywhere = string.digits if rng.random() < 0.6 else string.digits + string.ascii_uppercase
+    alphabets = {"n": string.digits, "a": string.ascii_uppercase, "c": anywhere}
+    body = "".join(rng.choice(alphabets[kind]) for kind in bban_kinds(country))
     number = int("".join(str(int(c, 36)) for c in body + country + "00"))
     value = f"{country}{98 - number % 97:02d}{body}"
     how = rng.choice(["compact", "fours", "any"])
@@ -287,10 +290,16 @@ def recall(texts: list[str], rng: random.Random) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=Path, help="an earlier `--stages extract,repair` output")
+    parser.add_argument(
+        "--recall-only", action="store_true", help="print the generated-value recall table only"
+    )
     args = parser.parse_args()
     started = time.time()
     verdicts = json.loads(VERDICTS.read_text(encoding="utf-8"))
     crawl = extracted_pages(args.pages)
+    if args.recall_only:  # the check a rule change needs, without the judged samples
+        print("\n".join(recall([r["text"] for r in crawl], random.Random(SEED + 1))))
+        return
     crawl_docs = process(crawl)
     held = process(held_out_pages())
     counts = Counter(name for name, _ in crawl_docs)

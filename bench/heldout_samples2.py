@@ -33,10 +33,11 @@ the cleaned text (replaced or not), every IPv6, card and IBAN detection, and e-m
 detections drawn, ``PII_SAMPLE`` per source and kind, with a fixed seed. Recall candidates are
 added: strings a loose scan finds that no detection of their kind covers (an ``@`` between a
 name and a dotted domain; a ``::`` or seven-colon hex group; two capitals of an IBAN country,
-two digits and eleven or more letters or digits; thirteen to nineteen digits in groups that
-pass Luhn; seven or more digits after a phone word), drawn ``CANDIDATE_SAMPLE`` per source and
-kind. A candidate judged ``ok`` is a real value the rules missed. Verdicts and reasons:
-``bench/heldout_verdicts2.json``, kept apart from the other two verdict files.
+a space or none, two digits and eleven or more letters or digits with single spaces, dashes or
+dots between them; thirteen to nineteen digits in groups that pass Luhn; seven or more digits
+after a phone word), drawn ``CANDIDATE_SAMPLE`` per source and kind. A candidate judged ``ok``
+is a real value the rules missed. Verdicts and reasons: ``bench/heldout_verdicts2.json``, kept
+apart from the other verdict files.
 
     .venv/bin/python bench/heldout_samples2.py            # writes bench/results/heldout_samples2.md
     .venv/bin/python bench/heldout_samples2.py --list OUT # also every listed item, for judging
@@ -48,6 +49,7 @@ import argparse
 import json
 import random
 import re
+import sys
 import sysconfig
 import time
 from collections import Counter
@@ -151,7 +153,7 @@ _LOOSE = {
     "ip": re.compile(
         r"(?<![\w:.])(?=[0-9A-Fa-f:]*\d)[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"
     ),
-    "iban": re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\w])"),
+    "iban": re.compile(r"(?<![\w])[A-Z]{2} ?\d{2}(?:[ .-]?[A-Z0-9]){11,30}(?![\w])"),
     "card": re.compile(r"(?<![\w.,-])\d(?:[ -]?\d){12,18}(?![\w]|[.,-]\d)"),
     "phone": re.compile(
         r"(?i)\b(?:tel|tél|phone|telephone|telefon|fax|mobile|cell)\b[^\d\n+]{0,15}"
@@ -226,17 +228,22 @@ def candidate_table(t: dict, totals: Counter) -> list[str]:
 # --- the reading -------------------------------------------------------------------------------
 
 
-def main() -> None:
+def read_once(sources: dict, verdicts_path: Path, out: Path, title: str, intro: str) -> None:
+    """One held-out reading of ``sources``: every listed item tallied against the verdicts of
+    ``verdicts_path``, the tables and the items written to ``out`` (``--list`` also writes the
+    items to judge as JSON lines), the tables printed."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--list", type=Path, help="write every listed item (JSON lines) here")
-    parser.add_argument("--sources", default=",".join(SOURCES))
+    parser.add_argument("--sources", default=",".join(sources))
     args = parser.parse_args()
     started = time.time()
-    verdicts = json.loads(VERDICTS.read_text(encoding="utf-8")) if VERDICTS.exists() else {}
+    verdicts = (
+        json.loads(verdicts_path.read_text(encoding="utf-8")) if verdicts_path.exists() else {}
+    )
     items, sizes = [], {}
     for source in args.sources.split(","):
         found, sizes[source] = run_source(
-            source, SOURCES[source](), part_of_doc=lambda _: PART, extra=candidates
+            source, sources[source](), part_of_doc=lambda _: PART, extra=candidates
         )
         items += found
     totals = Counter((it["part"], it["source"], it["kind"]) for it in items)
@@ -253,18 +260,10 @@ def main() -> None:
         for source, s in sizes.items()
     ]
     section = [
-        "# Second held-out text: pii judged by hand, one reading",
+        f"# {title}",
         "",
-        f"Command: `.venv/bin/python bench/heldout_samples2.py` "
-        f"({time.time() - started:.0f} s). Real text no pii rule was written against (the "
-        "module's docstring names the sources, fixed before any rule ran on them). "
-        "IPv4-shaped strings, IPv6, card and IBAN detections are all listed; e-mail and phone "
-        f"detections are drawn ({PII_SAMPLE} per source and kind, as `heldout_samples.py` draws them); "
-        f"recall candidates are drawn, {CANDIDATE_SAMPLE} per source and kind, seed {SEED}. "
-        "Verdicts and reasons: `bench/heldout_verdicts2.json`. This is the reading with the "
-        "rules as they are now; the first reading, with the rules as they were when the text "
-        "was chosen (the figure that decides), is `bench/results/heldout_samples2_first.md`, "
-        "and `bench/RESULTS.md` sets the two side by side.",
+        f"Command: `.venv/bin/python bench/{Path(sys.argv[0]).name}` "
+        f"({time.time() - started:.0f} s). {intro}",
         "",
         *size_lines,
         "",
@@ -282,9 +281,26 @@ def main() -> None:
         "",
     ]
     section += listed_items(chosen, sizes, totals, verdicts, PART, "{source}")
-    out = RESULTS / "heldout_samples2.md"
     out.write_text("\n".join(section).rstrip() + "\n", encoding="utf-8")
     print("\n".join(section[: section.index("## The listed items")]))
+
+
+def main() -> None:
+    read_once(
+        SOURCES,
+        VERDICTS,
+        RESULTS / "heldout_samples2.md",
+        "Second held-out text: pii judged by hand, one reading",
+        "Real text no pii rule was written against (the "
+        "module's docstring names the sources, fixed before any rule ran on them). "
+        "IPv4-shaped strings, IPv6, card and IBAN detections are all listed; e-mail and phone "
+        f"detections are drawn ({PII_SAMPLE} per source and kind, as `heldout_samples.py` draws "
+        f"them); recall candidates are drawn, {CANDIDATE_SAMPLE} per source and kind, seed {SEED}. "
+        "Verdicts and reasons: `bench/heldout_verdicts2.json`. This is the reading with the "
+        "rules as they are now; the first reading, with the rules as they were when the text "
+        "was chosen (the figure that decides), is `bench/results/heldout_samples2_first.md`, "
+        "and `bench/RESULTS.md` sets the two side by side.",
+    )
 
 
 if __name__ == "__main__":

@@ -1,30 +1,35 @@
 """Every ``find_pii`` span that a change of the rules adds or loses, on the held-out sources of
-``heldout_samples.py`` and ``heldout_samples2.py`` and on the crawl pages of
-``crawl_samples.py``: the regression check of a rule change on text already judged, listed
-whole rather than sampled, so that no changed detection goes unread.
+``heldout_samples.py``, ``heldout_samples2.py`` and ``heldout_samples3.py`` and on the crawl
+pages of ``crawl_samples.py``: the regression check of a rule change on text already judged,
+listed whole rather than sampled, so that no changed detection goes unread.
 
 The earlier rules are ``src/tamis/pii/detectors.py`` as a git revision has it; the later ones
 are the working tree's. Each difference is printed with its context, and a count per source.
 
-    .venv/bin/python bench/pii_rule_diff.py REV [--sources a,b] [--pages OUT]
+    .venv/bin/python bench/pii_rule_diff.py REV [--sources a,b] [--pages OUT] [--news N]
+
+``--news N`` adds the first N Reuters stories and N IMDb reviews of ``../shared/data/text``.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
+import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from heldout_samples import ROOT
+from heldout_samples import DATA, ROOT
 from heldout_samples import SOURCES as FIRST_SOURCES
 from heldout_samples2 import SOURCES as SECOND_SOURCES
+from heldout_samples3 import SOURCES as THIRD_SOURCES
 
 from tamis.pii import detectors
 
-SOURCES = {**FIRST_SOURCES, **SECOND_SOURCES}
+SOURCES = {**FIRST_SOURCES, **SECOND_SOURCES, **THIRD_SOURCES}
 
 
 def detectors_at(rev: str):
@@ -57,11 +62,19 @@ def differences(earlier, docs: list[tuple[str, str]]) -> list[str]:
     return out
 
 
+def news(name: str, n: int) -> list[tuple[str, str]]:
+    import zstandard
+
+    with zstandard.open(DATA / "text" / f"{name}.jsonl.zst", "rt", encoding="utf-8") as f:
+        return [(str(i), json.loads(line)["text"]) for i, line in enumerate(itertools.islice(f, n))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rev", help="the git revision whose rules are compared")
     parser.add_argument("--sources", default=",".join(SOURCES))
     parser.add_argument("--pages", type=Path, help="an earlier crawl `extract,repair` output")
+    parser.add_argument("--news", type=int, default=0, help="Reuters and IMDb documents each")
     args = parser.parse_args()
     earlier = detectors_at(args.rev)
     groups = {name: SOURCES[name] for name in args.sources.split(",") if name}
@@ -72,6 +85,8 @@ def main() -> None:
         groups["crawl-pages"] = lambda: [
             (str(r.get("id", i)), r["text"]) for i, r in enumerate(pages)
         ]
+    for name in ("reuters-21578", "imdb-reviews") if args.news else ():
+        groups[name] = lambda name=name: news(name, args.news)
     for source, docs in groups.items():
         lines = differences(earlier, docs())
         print(f"## {source}: {len(lines)} spans differ", *lines, sep="\n", flush=True)

@@ -3,10 +3,11 @@ and IBANs, each as a (start, end, kind) span.
 
 Every kind has a cheap candidate regex and a validator. The validators are where precision
 comes from: cards must pass Luhn and start with a real issuer prefix, at a length that issuer
-uses, and stand in no column of non-card codes; IBANs must have their country's length and pass
-the ISO 7064 mod-97 check, IP addresses must parse, and phone numbers
-must have a phone's shape (an international prefix, a trunk 0, a bracketed area code, or the
-North American 3-3-4 grouping) and not a date's, a price's, a version's or an ISBN's.
+uses, and stand in no column of non-card codes; IBANs must have their country's length and
+account format, check digits 02 to 98 and pass the ISO 7064 mod-97 check, IP addresses must
+parse, and phone numbers must have a phone's shape (an international prefix, a trunk 0, a
+bracketed area code, or the North American 3-3-4 grouping) and not a date's, a price's, a
+version's or an ISBN's.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ _EMAIL = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])"
 )
 # "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses; "getty@tty1.service"
-# and "name@string.suffix" are systemd unit names.
+# and "name@string.suffix" are systemd unit names ("journald@NAMESPACE.conf" a configuration
+# file of one); "en@quot.po", "sr@latin.po" are translation files of a locale with an "@"
+# modifier.
 _FILE_SUFFIX = frozenset(
     "png jpg jpeg gif svg webp bmp ico css js json pdf mp4 zip "
-    "service socket target timer mount automount slice scope swap suffix".split()
+    "service socket target timer mount automount slice scope swap suffix conf po pot header".split()
 )
 
 
@@ -70,6 +73,12 @@ _MESSAGE_ID_BEFORE = re.compile(
 )
 
 
+# A list's address as a whole segment of a URL's path, a bug tracker's or a mail archive's
+# ("bugs.debian.org/debian-gcc@lists.debian.org", "mail-archive.com/groff@gnu.org/msg01378"):
+# no digit in its local part, as message identifiers have ("/r/20200101.1234@host"), and not
+# right after "//" (a URL's user: "git+https://isaacs@github.com").
+_LIST_IN_PATH = re.compile(r"[^/]/[^\d@/]+@[^@\s/]+(?:[/\s>)\]'\"`]|\Z)")
+
 # The longest local part the pattern allows: no address starts further before its "@".
 _LOCAL_MAX = 65
 
@@ -80,8 +89,10 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX or ".." in value:
         return None
     start, end = m.start(), m.end()
-    if text[max(0, start - 1) : start] == "/" or text.startswith("(", end):
-        return None  # a URL's path or user ("/r/<message-id>", "://user@host"), "@app.route("
+    if text[max(0, start - 1) : start] == "/" and not _LIST_IN_PATH.match(text, start - 2, end + 1):
+        return None  # a URL's path or user ("/r/<message-id>", "://user@host")
+    if text.startswith("(", end):
+        return None  # "@app.route("
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
         return None
     if _MESSAGE_ID_BEFORE.search(text, max(0, start - 25), start):
@@ -91,6 +102,8 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     last = value.rsplit(".", 1)[-1]
     if not (last.islower() or last.isupper()) and value.count(".", value.index("@")) >= 2:
         end -= len(last) + 1  # "show@no-priors.com.Sarah Guo is": the next sentence glued
+    elif last[-1] == "E" and last[:-1].islower() and text.startswith("<gt>", end):
+        end -= 1  # "E<lt>aas@oslonett.noE<gt>": Perl POD's escape for ">" glued after
     return start, end
 
 
@@ -162,6 +175,9 @@ _PRODUCT_BEFORE = re.compile(
     r"|\b[A-Z][\w+-]* \d{1,4})"
     r"(?:[ \t]*[:\-–][ \t]*|[ \t]+)\Z"
 )
+# The rest of a heading line after its section number: a capitalised title, then a blank line
+# or an underline ("7.3.4.1 General (XTS) interface.\n\n", "2.1.3.1 Scope\n-------\n").
+_HEADING_AFTER = re.compile(r" [A-Z][^\n]{0,80}\n(?:[ \t]*\n|[=\-*.~]{3,}\n)")
 # Dotted numbers of three or more parts, and the next or previous member of a list.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
 _LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
@@ -189,6 +205,14 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _VERSION_AFTER.match(text, end)
         or (parts[0] == "0" and parts != ["0", "0", "0", "0"])
     ):
+        return True
+    if (
+        text[max(0, start - 2) : start] == "\n\n"
+        and all(len(p) <= 2 for p in parts)
+        and _HEADING_AFTER.match(text, end)
+    ):
+        # "\n\n12.4.2.1 Sub-Cultures\n\n": a section's number of small parts opening its
+        # heading (of addresses, about one in forty has no part above 99)
         return True
     # the words before it in its paragraph: a wrapped line goes on the sentence of the last one
     line_before = text[max(0, start - 120) : start]
@@ -243,13 +267,33 @@ def ip_addresses(text: str, numbers=None) -> list[tuple[int, int, str]]:
 _ROUTABLE = re.compile(r"[23][0-9a-fA-F]{3}:|f[c-f][0-9a-fA-F]{2}:", re.I)
 
 
+# Words beside the loopback "::1" that make it an address and not a figure or a slice.
+_IPV6_WORDS = re.compile(r"inet_pton|inet6|af_inet6|ipv6", re.I)
+
+
+def _loopback_in_context(text: str, start: int, end: int) -> bool:
+    """Whether "::1" is the loopback address: in the brackets of a URL or a host and port
+    ("[::1]:22", "http://[::1]/"), not of a slice ("x[::1]"), or beside a network word on its
+    line ("localhost", "host", "bind", "AF_INET6")."""
+    if text[start - 1 : start] == "[" and text.startswith("]", end):
+        return start < 2 or not (text[start - 2].isalnum() or text[start - 2] in "_)]")
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return bool(_NETWORK_WORDS.search(line) or _IPV6_WORDS.search(line))
+
+
 def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
     """Every IPv6 address of ``text`` that is kept: with "::" or all eight groups, a digit, and
-    valid as an address (a scope id after "%" is allowed)."""
+    valid as an address (a scope id after "%" is allowed); the loopback "::1" alone only where
+    its line or brackets show an address."""
     out = []
     for m in _IPV6.finditer(text):
         value = m.group().split("%", 1)[0]
         groups = [g for g in value.split(":") if g]
+        if value == "::1" and _loopback_in_context(text, m.start(), m.end()):
+            out.append((m.start(), m.end(), IP))
+            continue
         if len(groups) < 2 or not any(c.isdigit() for c in value):
             continue
         if "::" not in value and (len(groups) != 8 or all(len(g) <= 2 for g in groups)):
@@ -312,8 +356,10 @@ def luhn_ok(digits: str) -> bool:
 
 # A grouped number whose groups of four go on, with the same separator, before or after it: a
 # row of figures ("quanta 2650 1514 1514 1514 1514 1514"), not a card.
-_GROUP_BEFORE = re.compile(r"(?<!\d)\d{4}[ -]\Z")
-_GROUP_AFTER = re.compile(r"[ -]\d{4}(?!\d)")
+# Groups of four hexadecimal digits count too: a row of Unicode code points ("6662\n6718 6879
+# 6887 6890 689C 686D") holds digit-only groups that pass Luhn by chance.
+_GROUP_BEFORE = re.compile(r"(?<![0-9A-F])[0-9A-F]{4}[ -]\Z")
+_GROUP_AFTER = re.compile(r"[ -][0-9A-F]{4}(?![0-9A-F])")
 
 
 def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
@@ -357,33 +403,62 @@ def _in_column_of_codes(text: str, start: int, end: int) -> bool:
 
 # --- IBAN ------------------------------------------------------------------------------------
 
-# Lengths from the SWIFT IBAN registry.
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
-    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
-    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
-    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
-    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
-    "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
-    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
-    "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
-    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+# The account part (BBAN) of each country's IBAN, from the SWIFT IBAN registry: runs of digits
+# (n), capital letters (a) or either (c). A string that passes mod-97 with a letter where the
+# country has digits is no IBAN ("GB12 BARC 2020 1530 093A 59").
+IBAN_BBAN = {
+    "AD": "8n12c", "AE": "19n", "AL": "8n16c", "AT": "16n", "AZ": "4a20c", "BA": "16n",
+    "BE": "12n", "BG": "4a6n8c", "BH": "4a14c", "BR": "23n1a1c", "BY": "4c4n16c", "CH": "5n12c",
+    "CR": "18n", "CY": "8n16c", "CZ": "20n", "DE": "18n", "DK": "14n", "DO": "4c20n", "EE": "16n",
+    "EG": "25n", "ES": "20n", "FI": "14n", "FO": "14n", "FR": "10n11c2n", "GB": "4a14n",
+    "GE": "2a16n", "GI": "4a15c", "GL": "14n", "GR": "7n16c", "GT": "24c", "HR": "17n",
+    "HU": "24n", "IE": "4a14n", "IL": "19n", "IQ": "4a15n", "IS": "22n", "IT": "1a10n12c",
+    "JO": "4a4n18c", "KW": "4a22c", "KZ": "3n13c", "LB": "4n20c", "LC": "4a24c", "LI": "5n12c",
+    "LT": "16n", "LU": "3n13c", "LV": "4a13c", "MC": "10n11c2n", "MD": "20c", "ME": "18n",
+    "MK": "3n10c2n", "MR": "23n", "MT": "4a5n18c", "MU": "4a19n3a", "NL": "4a10n", "NO": "11n",
+    "PK": "4a16c", "PL": "24n", "PS": "4a21c", "PT": "21n", "QA": "4a21c", "RO": "4a16c",
+    "RS": "18n", "SA": "2n18c", "SC": "4a20n3a", "SE": "20n", "SI": "15n", "SK": "20n",
+    "SM": "1a10n12c", "ST": "21n", "SV": "4a20n", "TL": "19n", "TN": "20n", "TR": "6n16c",
+    "UA": "6n19c", "VA": "18n", "VG": "4a16n", "XK": "16n",
 }  # fmt: skip
-# Country and check digits together, then the account part in any grouping (print's groups of
-# four, a bank's own, none): single spaces anywhere, since the checksum, not the grouping, is
-# what tells an IBAN. The longest IBAN has 30 characters after its first four, the shortest 11.
-_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![\w])")
+_BBAN_CLASS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
+_BBAN_PATTERN = {
+    country: re.compile(
+        "".join(f"{_BBAN_CLASS[kind]}{{{n}}}" for n, kind in re.findall(r"(\d+)([nac])", bban))
+    )
+    for country, bban in IBAN_BBAN.items()
+}
+IBAN_LENGTHS = {
+    country: 4 + sum(int(n) for n in re.findall(r"\d+", bban))
+    for country, bban in IBAN_BBAN.items()
+}
+
+
+def bban_kinds(country: str) -> str:
+    """The kind of each character of ``country``'s account part, one letter each ("nnnnaac...")."""
+    return "".join(kind * int(n) for n, kind in re.findall(r"(\d+)([nac])", IBAN_BBAN[country]))
+
+
+# Country and check digits (together, or apart as some banks print them: "NO 02 1503 7577
+# 003"), then the account part in any grouping (print's groups of four, a bank's own, none):
+# single spaces, dashes or dots anywhere ("ES15-0049-1806-9121-1186-9374", "NO07.8380.08.06006"),
+# since the checksum, not the grouping, is what tells an IBAN. The longest IBAN has 30
+# characters after its first four, the shortest 11.
+_IBAN = re.compile(r"(?<![\w])[A-Z]{2} ?\d{2}(?:[ .-]?[A-Z0-9]){11,30}(?![\w])")
+_IBAN_SEPARATORS = re.compile(r"[ .-]")
 
 
 # (written out, not "{2}": a pattern that opens with a repeat gets no fast scan for its first
 # character in the regex engine)
-_IBAN_HINT = re.compile(r"[A-Z][A-Z]\d\d")
+_IBAN_HINT = re.compile(r"[A-Z][A-Z] ?\d\d")
 
 
 def iban_ok(value: str) -> bool:
-    compact = value.replace(" ", "")
+    compact = _IBAN_SEPARATORS.sub("", value)
     if IBAN_LENGTHS.get(compact[:2]) != len(compact):
         return False
+    if not "02" <= compact[2:4] <= "98" or not _BBAN_PATTERN[compact[:2]].fullmatch(compact[4:]):
+        return False  # ISO 7064 check digits run from 02 to 98; the account part has its format
     rearranged = compact[4:] + compact[:4]
     number = "".join(str(int(ch, 36)) for ch in rearranged)
     return int(number) % 97 == 1
@@ -391,9 +466,10 @@ def iban_ok(value: str) -> bool:
 
 def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, str]]:
     out = []
-    # Every match starts where the hint matches, and hint matches cannot overlap (two capitals
-    # then two digits), so trying the pattern at each hint right of the last match's end finds
-    # what a scan of the whole text finds, without running its look-behind at every character.
+    # Every match starts where the hint matches, and hint matches cannot overlap (two capitals,
+    # a space or none, then two digits), so trying the pattern at each hint right of the last
+    # match's end finds what a scan of the whole text finds, without running its look-behind at
+    # every character.
     if numbers is None:
         hints = [m.start() for m in _IBAN_HINT.finditer(text)]
     else:
@@ -409,11 +485,8 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
         value = m.group()
         # the greedy match may have taken a following word's first group: try shorter ends
         while value and not iban_ok(value):
-            cut = value.rfind(" ")
-            if cut < 0:
-                value = ""
-                break
-            value = value[:cut]
+            cuts = list(_IBAN_SEPARATORS.finditer(value))
+            value = value[: cuts[-1].start()] if cuts else ""
         if value:
             out.append((m.start(), m.start() + len(value), IBAN))
     return out
@@ -443,12 +516,35 @@ _PHONE_CONTEXT = re.compile(
     r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*\Z",
     re.I,
 )
+# Words after which digits are a code whatever their shape: "ISBN 0-201-53082-1", "doi:",
+# "version", "pp. 1234-1250", and the radio bands of a handset ("GSM 900/1800", "LTE band 20").
 _NOT_PHONE_BEFORE = re.compile(
-    r"(?<!\w)(?:isbn(?:-1[03])?|issn|doi|no\.|#|ref|id|version|ver|v|pp?\.)\s*:?\s*\Z", re.I
+    r"(?<!\w)(?:isbn(?:-1[03])?|issn|doi|version|ver|v|pp?\.|gsm|umts|w?cdma|lte|bands?)"
+    r"\s*:?\s*\Z",
+    re.I,
+)
+# A reference's word right before the digits ("No. 4711/2005", "Order #12345678", "Ref: 0123
+# 456789", "ID 2024 556677", "Nº 0055/2005"): the number of a letter, an order or a record, not
+# a phone, unless a phone word comes before the reference word ("Tel. No. 02 123 4567").
+_REFERENCE_BEFORE = re.compile(
+    r"(?<!\w)(?:no\.|nr\.?|n[º°]\.?|№|#|ref\.?|reference|id|order|invoice|case|ticket|serial|"
+    r"s/n|sku|model|patent|circular|az\.)(?:[ \t]*(?:no\.?|nr\.?|number|#))?[ \t]*:?[ \t]*\Z",
+    re.I,
 )
 _MONEY_AFTER = re.compile(
     r"\A[ \t]*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
 )
+# A unit after the digits makes them a measure: "900/1800 MHz", "5000 mAh", "1024 x 768 px".
+_UNIT_AFTER = re.compile(
+    r"\A[ \t]*(?:[kMG]?Hz|mAh|kWh|dpi|rpm|[kMG]?bps|[kMGT]i?B|px|mm|cm|km|kg|ms|nm|bands?)\b",
+    re.I,
+)
+# Two groups joined by a slash, the second of four digits or fewer: the number and year of a
+# circular or a case ("0055/2005"), the serial of an official letter ("04002/1257"); a phone
+# written with a slash has its subscriber number after it ("0621/1234567", "83/371-401").
+_SLASH_REFERENCE = re.compile(r"\(?\d+\)?/\d{1,4}")
+# A signed decimal ("Decimal('+35236450.6')"): one dot, digits on both sides, nothing else.
+_SIGNED_DECIMAL = re.compile(r"\+\d+\.\d+")
 
 
 _ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}")
@@ -473,12 +569,21 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return False
     if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after) or _DATE_INSIDE.search(value):
         return False
+    if _UNIT_AFTER.match(after) or _SIGNED_DECIMAL.fullmatch(value):
+        return False
+    # (a reference word and its "number", "#", colon fit in the last 24 characters)
+    reference = _REFERENCE_BEFORE.search(before, max(0, len(before) - 24))
+    if reference and not _PHONE_CONTEXT.search(before, 0, reference.start()):
+        return False
+    if "/" in value and _SLASH_REFERENCE.fullmatch(value) and not _PHONE_CONTEXT.search(before):
+        return False
     if value.startswith("00") and not value.isdigit():
         # a dialled international prefix: a country code (never 0) after it, and the groups a
         # phone has ("005 (40081.000.0" is a job id, "00 0 -2 00 0" a table of figures)
+        # (eight digits after the prefix at least: "0052 0303" is two Unicode code points)
         if digits[2] == "0" or "." in value:
             return False
-        return 8 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
+        return 10 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
     if value.startswith("+"):
         # international: a country code and a subscriber number, any common grouping ("00"
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
@@ -510,7 +615,17 @@ _NUMBER_GOES_ON = re.compile(r"[ .\-/]?\d{3,}[^\W\d_]")
 _RESTART = re.compile(r"[.,;:!?] +|\n")
 
 
+def _in_url(text: str, start: int) -> bool:
+    """Whether ``start`` is inside a URL ("https://example.org/?p=0123456789",
+    "www.example.org/item=0221-2005-17"): digits there are a page's or a record's identifier."""
+    window = text[max(0, start - 300) : start]
+    token = window[max(window.rfind(" "), window.rfind("\n"), window.rfind("\t")) + 1 :]
+    return "://" in token or token.lower().startswith("www.")
+
+
 def _phone_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+    if _in_url(text, m.start()):
+        return None
     value = m.group().rstrip(" .-/")
     if value.endswith(")") and value.count(")") > value.count("("):
         value = value[:-1]  # "(Phone: 202/358-1547)": the bracket closes the text's aside
@@ -585,13 +700,13 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
 # the regex engine's fast path) and running the detailed patterns only around them is what
 # keeps PII detection cheap on number-heavy text such as newswire tables.
 #
-# The same scan finds where an IBAN may start (two capitals, then two digits), so the text is
-# read once for both. Its first branch matches a run of at least seven characters: a run that
-# is shorter fails whole, since a match starting later in the run would only be shorter, so the
-# long matches are exactly the long runs. Its second branch matches the first digit of "XX12",
-# where no long run starts (the two capitals before it are not part of any run, so the scan
-# always reaches that digit).
-_NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d))"
+# The same scan finds where an IBAN may start (two capitals, a space or none, then two digits),
+# so the text is read once for both. Its first branch matches a run of at least seven
+# characters: a run that is shorter fails whole, since a match starting later in the run would
+# only be shorter, so the long matches are exactly the long runs. Its other branches match the
+# first digit of "XX12" or "XX 12", where no long run starts (the capital before it, or before
+# its space, is part of no run, so the scan always reaches that digit).
+_NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d)|(?<=[A-Z][A-Z] \d)(?=\d))"
 _NUMBERS = re.compile(_NUMBERS_PATTERN)
 # On ASCII text a Unicode digit is an ASCII digit. The scan for a pattern that opens with a
 # class tests the class at every character (several nanoseconds each); one that opens with a
@@ -608,14 +723,15 @@ class NumberScan(NamedTuple):
     iban_hints: list[int]  # where an IBAN may start, in text order
 
 
-def _iban_hint_at(text: str, digit: int) -> bool:
-    """Whether "XX12" (two ASCII capitals, two digits) starts two characters before ``digit``."""
-    return (
-        digit >= 2
-        and "A" <= text[digit - 2] <= "Z"
-        and "A" <= text[digit - 1] <= "Z"
-        and text[digit + 1 : digit + 2].isdecimal()  # the regex's \d: a Unicode decimal digit
-    )
+def _iban_hint_at(text: str, digit: int) -> int | None:
+    """Where "XX12" or "XX 12" (two ASCII capitals, a space or none, two digits) starts when
+    its first digit is at ``digit``, or None."""
+    if not text[digit + 1 : digit + 2].isdecimal():  # the regex's \d: a Unicode decimal digit
+        return None
+    at = digit - 3 if text[digit - 1 : digit] == " " else digit - 2
+    if at >= 0 and "A" <= text[at] <= "Z" and "A" <= text[at + 1] <= "Z":
+        return at
+    return None
 
 
 def scan_numbers(text: str) -> NumberScan:
@@ -627,11 +743,12 @@ def scan_numbers(text: str) -> NumberScan:
         found = _NUMBERS.finditer(text)
     for m in found:
         start, end = m.span()
-        if end - start < 7:
-            hints.append(start - 2)  # only the second branch matches a single digit
+        if end - start < 7:  # only the IBAN branches match a single digit
+            hints.append(start - 3 if text[start - 1] == " " else start - 2)
             continue
-        if _iban_hint_at(text, start):
-            hints.append(start - 2)
+        at = _iban_hint_at(text, start)
+        if at is not None:
+            hints.append(at)
         run = text[start:end]
         digits = len(run) - run.count(" ") - run.count("-") - run.count(".") - run.count("/")
         if digits - run.count("(") - run.count(")") - run.count("\t") < 7 and run.count(".") < 3:
