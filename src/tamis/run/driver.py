@@ -299,10 +299,12 @@ class _Progress:
 def _merge_states(
     out: Path, phase: int, shards: list[Shard], store: OutStore, k: int = 0
 ) -> Iterator[Any]:
+    if store.remote:  # small files: fetched at once, many at a time
+        store.pull_many(
+            [str(state_path(out, phase, s.ordinal, k).relative_to(out)) for s in shards]
+        )
     for s in shards:
         path = state_path(out, phase, s.ordinal, k)
-        if store.remote:
-            store.pull(str(path.relative_to(out)))
         try:
             with open(path, "rb") as fh:
                 state = pickle.load(fh)
@@ -478,8 +480,9 @@ def _run_locked(
         # the record schema is settled once every shard is written (tamis.io.settle)
         final = pipeline.phases[-1].index
         if store.remote:
-            for s in shards:
-                store.pull(str(marker_path(out, final, s.ordinal).relative_to(out)))
+            store.pull_many(
+                [str(marker_path(out, final, s.ordinal).relative_to(out)) for s in shards]
+            )
         unsettled = prepare_settle(
             out, pipeline.phases[-1].index, pipeline.signal_kinds(), shards, cfg.run.output_format
         )
@@ -521,9 +524,13 @@ def _finalize(
     shard_rows = []
     final = pipeline.phases[-1].index
     if store.remote:  # the markers, summaries and merged indexes the workers published
-        for p in range(len(pipeline.phases)):
-            for s in shards:
-                store.pull(str(marker_path(out, p, s.ordinal).relative_to(out)))
+        store.pull_many(
+            [
+                str(marker_path(out, p, s.ordinal).relative_to(out))
+                for p in range(len(pipeline.phases))
+                for s in shards
+            ]
+        )
         for phase in pipeline.phases:
             for k, stage in enumerate(phase.observe):
                 store.pull(str(summary_path(out, phase.index, k).relative_to(out)))
@@ -629,11 +636,17 @@ def _finalize(
     # the manifest last: a finished run in OUT is one whose manifest is there
     for rel in ("stats.json", "run.json", "manifest.json"):
         store.push(rel)
-    for phase in pipeline.phases:
-        for s in shards:
-            store.remove(str(spill_path(out, phase.index, s.ordinal).relative_to(out)))
-            for k in range(len(phase.observe)):
-                store.remove(str(state_path(out, phase.index, s.ordinal, k).relative_to(out)))
+    store.remove_many(
+        [
+            str(path.relative_to(out))
+            for phase in pipeline.phases
+            for s in shards
+            for path in [
+                spill_path(out, phase.index, s.ordinal),
+                *(state_path(out, phase.index, s.ordinal, k) for k in range(len(phase.observe))),
+            ]
+        ]
+    )
     if cfg.run.report:
         if store.remote:  # the report reads every output shard: from a local copy
             for kind in ("kept", "rejected", "quarantine"):

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from tamis.io import storage
 from tamis.run.faults import WorkerLost
 from tamis.run.lifeline import bind_to_driver
 from tamis.run.order import TaskOrder
@@ -78,6 +79,10 @@ class LocalExecutor:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context("forkserver")
+        # the storage clients this run uses (s3fs, botocore, aiohttp: about a second of imports
+        # a process) are imported once by the forkserver, not again by every worker it starts;
+        # no effect once the forkserver runs (a later pool of the same process keeps its list)
+        ctx.set_forkserver_preload(["__main__", *storage.loaded_clients()])
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=ctx,
