@@ -479,9 +479,13 @@ def _run_locked(
             _merge_phase(out, phase, shards, store)
         # the record schema is settled once every shard is written (tamis.io.settle)
         final = pipeline.phases[-1].index
-        if store.remote:
+        if store.remote:  # every marker the workers published, in one batch
             store.pull_many(
-                [str(marker_path(out, final, s.ordinal).relative_to(out)) for s in shards]
+                [
+                    str(marker_path(out, p.index, s.ordinal).relative_to(out))
+                    for p in pipeline.phases
+                    for s in shards
+                ]
             )
         unsettled = prepare_settle(
             out, pipeline.phases[-1].index, pipeline.signal_kinds(), shards, cfg.run.output_format
@@ -493,6 +497,10 @@ def _run_locked(
         )
         for marker in executor.run(settle):
             transient.update(marker.get("storage") or {})
+        if store.remote and unsettled:  # settling published these shards' final markers again
+            store.pull_many(
+                [str(marker_path(out, final, s.ordinal).relative_to(out)) for s in unsettled]
+            )
     except Exception:
         check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
         raise
@@ -523,14 +531,7 @@ def _finalize(
     stats = Stats()
     shard_rows = []
     final = pipeline.phases[-1].index
-    if store.remote:  # the markers, summaries and merged indexes the workers published
-        store.pull_many(
-            [
-                str(marker_path(out, p, s.ordinal).relative_to(out))
-                for p in range(len(pipeline.phases))
-                for s in shards
-            ]
-        )
+    if store.remote:  # the summaries and merged indexes (the markers are in the mirror)
         for phase in pipeline.phases:
             for k, stage in enumerate(phase.observe):
                 store.pull(str(summary_path(out, phase.index, k).relative_to(out)))
