@@ -29,6 +29,19 @@ def peak_rss_kb(pid: int | str = "self") -> int:
     return 0
 
 
+def pss_kb(pid: int | str = "self") -> int:
+    """A process's proportional share of resident memory now (Pss): pages shared with other
+    processes (a forkserver's preloaded modules, say) count as a share, not in full."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def process_tree(root: int) -> set[int]:
     """``root`` and every process under it. Pool workers are not children of the driver under
     forkserver, so the tree is followed through the forkserver too (it is the driver's child)."""
