@@ -98,3 +98,15 @@ def test_an_http_input_is_read_from_a_real_web_server(shared_data, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_clients_a_run_needs_are_those_of_its_urls(monkeypatch):
+    """What the forkserver imports ahead for the workers: the packages serving the run's URLs,
+    never one for a local path, and none that is not installed."""
+    assert storage.client_packages(["corpus/a.jsonl", Path("/out")]) == []
+    assert storage.client_packages(["s3://b/in", "s3a://b/x", "/local/out"]) == ["s3fs"]
+    installed = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "gcsfs" else installed(name)
+    )
+    assert storage.client_packages(["gs://b/in", "s3://b/out"]) == ["s3fs"]

@@ -16,7 +16,6 @@ and the counts go to ``run.json``.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -76,9 +75,13 @@ def set_options(options: dict[str, dict[str, Any]] | None) -> None:
     _OPTIONS.update(options or {})
 
 
-def loaded_clients() -> list[str]:
-    """The storage client packages this process has imported (those a URL of the run needed)."""
-    return sorted({package for package, _ in SCHEMES.values() if package in sys.modules})
+def client_packages(paths: list[str | os.PathLike]) -> list[str]:
+    """The packages that serve the URLs among ``paths`` and are installed (none for local
+    paths)."""
+    import importlib.util
+
+    wanted = {SCHEMES[p][0] for p in map(scheme, paths) if p in SCHEMES}
+    return sorted(p for p in wanted if importlib.util.find_spec(p) is not None)
 
 
 def _options_for(proto: str) -> dict[str, Any]:

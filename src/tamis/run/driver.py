@@ -30,7 +30,13 @@ from tamis.io import storage
 from tamis.io.output import file_checksum
 from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
 from tamis.pipeline import Phase, Pipeline, Stats
-from tamis.run.executors import InProcessExecutor, LocalExecutor, drain_in_thread, make_queue
+from tamis.run.executors import (
+    InProcessExecutor,
+    LocalExecutor,
+    drain_in_thread,
+    make_queue,
+    start_forkserver,
+)
 from tamis.run.faults import CorruptState, InputChanged, redo_hint
 from tamis.run.lock import LOCK_NAME, has_entries
 from tamis.run.object_lock import lock_for
@@ -369,6 +375,9 @@ def run_pipeline(
     if not cfg.run.output:
         raise ConfigError("output: no output directory given (-o OUT, or 'output:' in the file)")
     storage.set_options(cfg.run.storage_options)
+    clients = storage.client_packages([cfg.run.output, *cfg.run.inputs])
+    if clients and cfg.run.executor == "local" and cfg.run.workers > 1:
+        start_forkserver(clients)  # its imports overlap the checks, the lock and the plan
     if storage.is_url(cfg.run.output):
         storage.check_reachable(cfg.run.output, writing=True)
     # the lock first, so that a second run refuses at once, before walking inputs or loading

@@ -21,7 +21,6 @@ from typing import Any
 
 import orjson
 
-from tamis.io import storage
 from tamis.run.faults import WorkerLost
 from tamis.run.lifeline import bind_to_driver
 from tamis.run.order import TaskOrder
@@ -33,6 +32,17 @@ from tamis.run.worker import (
     set_progress_queue,
     set_running_dir,
 )
+
+
+def start_forkserver(modules: list[str]) -> None:
+    """Start the forkserver now, importing ``modules`` (beside ``__main__``) while the driver
+    does its own start: the storage clients (s3fs, botocore, aiohttp: about a second of
+    imports a process) are then imported once, on the other core, and every worker forked later
+    has them. No effect once the forkserver runs (it keeps the modules it was started with)."""
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", *modules])
+    forkserver.ensure_running()
 
 
 class InProcessExecutor:
@@ -79,10 +89,6 @@ class LocalExecutor:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context("forkserver")
-        # the storage clients this run uses (s3fs, botocore, aiohttp: about a second of imports
-        # a process) are imported once by the forkserver, not again by every worker it starts;
-        # no effect once the forkserver runs (a later pool of the same process keeps its list)
-        ctx.set_forkserver_preload(["__main__", *storage.loaded_clients()])
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=ctx,
