@@ -104,9 +104,10 @@ def test_the_clients_a_run_needs_are_those_of_its_urls(monkeypatch):
     """What the forkserver imports ahead for the workers: the packages serving the run's URLs,
     never one for a local path, and none that is not installed."""
     assert storage.client_packages(["corpus/a.jsonl", Path("/out")]) == []
-    assert storage.client_packages(["s3://b/in", "s3a://b/x", "/local/out"]) == ["s3fs"]
+    s3 = ["s3fs", "tamis.io.s3_session"]
+    assert storage.client_packages(["s3://b/in", "s3a://b/x", "/local/out"]) == s3
     installed = importlib.util.find_spec
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name: None if name == "gcsfs" else installed(name)
     )
-    assert storage.client_packages(["gs://b/in", "s3://b/out"]) == ["s3fs"]
+    assert storage.client_packages(["gs://b/in", "s3://b/out"]) == s3

@@ -165,10 +165,12 @@ def test_verify_on_s3_reads_there_and_catches_a_damaged_object(corpus, base_run,
 
 
 def test_resume_after_sigkill_is_byte_identical(corpus, config, base_run):
+    """Killed with its workers (forked from a forkserver that loaded the S3 client ahead,
+    publishing their objects concurrently), the run resumes to the bytes of one never killed."""
     fs = corpus["fs"]
     out = "s3://tamis-corpus/killed"
     cmd = [sys.executable, "-m", "tamis.cli", "clean", corpus["url"], "-o", out, "--config",
-           str(config), "--workers", "1", "--no-report"]  # fmt: skip
+           str(config), "--workers", "2", "--no-report"]  # fmt: skip
     env = env_with(os.environ["AWS_ENDPOINT_URL"])
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120

@@ -16,6 +16,7 @@ and the counts go to ``run.json``.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -76,17 +77,22 @@ def set_options(options: dict[str, dict[str, Any]] | None) -> None:
 
 
 def client_packages(paths: list[str | os.PathLike]) -> list[str]:
-    """The packages that serve the URLs among ``paths`` and are installed (none for local
-    paths)."""
+    """What a process that will read or write the URLs among ``paths`` can import ahead: the
+    installed packages serving them (none for local paths), and for S3 a loaded session."""
     import importlib.util
 
     wanted = {SCHEMES[p][0] for p in map(scheme, paths) if p in SCHEMES}
-    return sorted(p for p in wanted if importlib.util.find_spec(p) is not None)
+    found = sorted(p for p in wanted if importlib.util.find_spec(p) is not None)
+    # S3's: with one botocore session whose service model every worker then shares
+    return found + ["tamis.io.s3_session"] * ("s3fs" in found)
 
 
 def _options_for(proto: str) -> dict[str, Any]:
     opts = dict(_OPTIONS.get(proto, {}))
     if proto in ("s3", "s3a"):
+        warm = sys.modules.get("tamis.io.s3_session")  # imported ahead by the forkserver
+        if warm is not None and not {"session", "profile"} & set(opts):
+            opts["session"] = warm.SESSION
         cfg = dict(opts.pop("config_kwargs", {}) or {})
         cfg.setdefault("retries", {"max_attempts": RETRY_ATTEMPTS, "mode": "standard"})
         opts["config_kwargs"] = cfg
