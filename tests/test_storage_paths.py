@@ -111,3 +111,22 @@ def test_the_clients_a_run_needs_are_those_of_its_urls(monkeypatch):
         importlib.util, "find_spec", lambda name: None if name == "gcsfs" else installed(name)
     )
     assert storage.client_packages(["gs://b/in", "s3://b/out"]) == s3
+
+
+def test_uploads_in_flight_together_hold_no_more_than_one_big_upload(tmp_path):
+    """Small files are published many at a time, but never more bytes at once than one file
+    just below the multipart size (which a client reads whole); a bigger file goes alone."""
+    part = storage.UPLOAD_PART
+    sizes = [1 << 20, 3 * part, 5 << 20, 2 * part - 1, 1 << 10, 0, part, part]
+    pairs = []
+    for i, n in enumerate(sizes):
+        path = tmp_path / f"f{i}"
+        with open(path, "wb") as fh:
+            fh.truncate(n)
+        pairs.append((path, f"s3://b/f{i}"))
+    groups = storage._upload_groups(pairs)
+    assert [p for g in groups for p in g] == pairs  # each once, in order
+    for group in groups:
+        held = sum(p.stat().st_size for p, _ in group)
+        assert len(group) == 1 or held <= 2 * part
+    assert [len(g) for g in groups] == [1, 1, 1, 1, 3, 1]

@@ -362,11 +362,27 @@ def get_files(pairs: list[tuple[str, Path]]) -> list[bool]:
 
 
 def put_files(pairs: list[tuple[Path, str]]) -> None:
-    """Upload local files, :data:`CONCURRENT` at a time (multipart past :data:`UPLOAD_PART`)."""
-    calls = [(url, "put_file", (str(local), strip(url)), _put_options(url)) for local, url in pairs]
-    for (local, url), missing in zip(pairs, _many(calls, "writing it"), strict=True):
-        if missing:
-            raise FileNotFoundError(f"{local}: no such file to write to {url}")
+    """Upload local files, small ones many at a time: a group in flight holds at most
+    ``2 * UPLOAD_PART`` bytes, what one upload of a file just below the multipart size holds
+    anyway (a client reads such a file whole), and a bigger file goes alone, in parts."""
+    for group in _upload_groups(pairs):
+        calls = [(url, "put_file", (str(p), strip(url)), _put_options(url)) for p, url in group]
+        for (local, url), missing in zip(group, _many(calls, "writing it"), strict=True):
+            if missing:
+                raise FileNotFoundError(f"{local}: no such file to write to {url}")
+
+
+def _upload_groups(pairs: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
+    groups: list[list[tuple[Path, str]]] = []
+    held = 2 * UPLOAD_PART
+    for local, url in pairs:
+        size = local.stat().st_size if local.exists() else 0
+        if held + size > 2 * UPLOAD_PART:
+            groups.append([])
+            held = 0
+        groups[-1].append((local, url))
+        held += size
+    return groups
 
 
 def _put_options(url: str) -> dict[str, Any]:
