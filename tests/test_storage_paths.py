@@ -104,7 +104,7 @@ def test_the_clients_a_run_needs_are_those_of_its_urls(monkeypatch):
     """What the forkserver imports ahead for the workers: the packages serving the run's URLs,
     never one for a local path, and none that is not installed."""
     assert storage.client_packages(["corpus/a.jsonl", Path("/out")]) == []
-    s3 = ["s3fs", "tamis.io.s3_session"]
+    s3 = ["s3fs", "tamis.run.s3_session"]
     assert storage.client_packages(["s3://b/in", "s3a://b/x", "/local/out"]) == s3
     installed = importlib.util.find_spec
     monkeypatch.setattr(
@@ -130,3 +130,18 @@ def test_uploads_in_flight_together_hold_no_more_than_one_big_upload(tmp_path):
         held = sum(p.stat().st_size for p, _ in group)
         assert len(group) == 1 or held <= 2 * part
     assert [len(g) for g in groups] == [1, 1, 1, 1, 3, 1]
+
+
+def test_a_run_on_local_files_loads_no_storage_client():
+    """Every reader and stage module is imported by discovery: none of them may pull in the
+    S3 client (a local run would pay its import time and memory in every process)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tamis.io.base import reader_for; from tamis.stages.base import "
+        "stage_class; reader_for('a.jsonl'); stage_class('clean'); "
+        "print(sorted(m for m in ('s3fs', 'botocore', 'aiobotocore', 'gcsfs') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -84,13 +84,13 @@ def client_packages(paths: list[str | os.PathLike]) -> list[str]:
     wanted = {SCHEMES[p][0] for p in map(scheme, paths) if p in SCHEMES}
     found = sorted(p for p in wanted if importlib.util.find_spec(p) is not None)
     # S3's: with one botocore session whose service model every worker then shares
-    return found + ["tamis.io.s3_session"] * ("s3fs" in found)
+    return found + ["tamis.run.s3_session"] * ("s3fs" in found)
 
 
 def _options_for(proto: str) -> dict[str, Any]:
     opts = dict(_OPTIONS.get(proto, {}))
     if proto in ("s3", "s3a"):
-        warm = sys.modules.get("tamis.io.s3_session")  # imported ahead by the forkserver
+        warm = sys.modules.get("tamis.run.s3_session")  # imported ahead by the forkserver
         if warm is not None and not {"session", "profile"} & set(opts):
             opts["session"] = warm.SESSION
         cfg = dict(opts.pop("config_kwargs", {}) or {})
