@@ -112,7 +112,7 @@ class _Cursor:
         self.fh.close()
 
 
-def _identity(path: str) -> tuple | None:
+def _identity(path: str) -> tuple:
     """What tells a file apart from a later version of it: size, mtime and inode for a local
     file, size and ETag (or its store's version stamp) for an object."""
     if is_url(path):
