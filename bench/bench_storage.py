@@ -31,6 +31,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -185,6 +186,8 @@ def main() -> None:
             rows.append((name, data, shard_mb, sides, same, sorted(hashes["s3"])))
     finally:
         proc.kill()  # its data is a temporary folder: nothing to shut down gracefully
+        proc.wait()
+        shutil.rmtree(work, ignore_errors=True)  # the server's objects and the local outputs
     write_results(rows, args)
 
 
