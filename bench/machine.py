@@ -19,10 +19,21 @@ def cpu_model() -> str:
 def peak_rss_kb(pid: int | str = "self") -> int:
     """A process's peak resident memory (VmHWM). Unlike ru_maxrss it is not inherited from the
     parent across fork and exec, which would floor every child at the parent's size."""
+    return _proc_kb(f"/proc/{pid}/status", "VmHWM:")
+
+
+def pss_kb(pid: int | str = "self") -> int:
+    """A process's proportional share of resident memory now (Pss): pages shared with other
+    processes (a forkserver's preloaded modules, say) count as a share, not in full."""
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _proc_kb(path: str, field: str) -> int:
+    """The kB figure of ``field`` in a /proc file (0 when the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status") as fh:
+        with open(path) as fh:
             for line in fh:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass

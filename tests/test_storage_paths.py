@@ -98,3 +98,50 @@ def test_an_http_input_is_read_from_a_real_web_server(shared_data, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_clients_a_run_needs_are_those_of_its_urls(monkeypatch):
+    """What the forkserver imports ahead for the workers: the packages serving the run's URLs,
+    never one for a local path, and none that is not installed."""
+    assert storage.client_packages(["corpus/a.jsonl", Path("/out")]) == []
+    s3 = ["s3fs", "tamis.run.s3_session"]
+    assert storage.client_packages(["s3://b/in", "s3a://b/x", "/local/out"]) == s3
+    installed = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "gcsfs" else installed(name)
+    )
+    assert storage.client_packages(["gs://b/in", "s3://b/out"]) == s3
+
+
+def test_uploads_in_flight_together_hold_no_more_than_one_big_upload(tmp_path):
+    """Small files are published many at a time, but never more bytes at once than one file
+    just below the multipart size (which a client reads whole); a bigger file goes alone."""
+    part = storage.UPLOAD_PART
+    sizes = [1 << 20, 3 * part, 5 << 20, 2 * part - 1, 1 << 10, 0, part, part]
+    pairs = []
+    for i, n in enumerate(sizes):
+        path = tmp_path / f"f{i}"
+        with open(path, "wb") as fh:
+            fh.truncate(n)
+        pairs.append((path, f"s3://b/f{i}"))
+    groups = storage._upload_groups(pairs)
+    assert [p for g in groups for p in g] == pairs  # each once, in order
+    for group in groups:
+        held = sum(p.stat().st_size for p, _ in group)
+        assert len(group) == 1 or held <= 2 * part
+    assert [len(g) for g in groups] == [1, 1, 1, 1, 3, 1]
+
+
+def test_a_run_on_local_files_loads_no_storage_client():
+    """Every reader and stage module is imported by discovery: none of them may pull in the
+    S3 client (a local run would pay its import time and memory in every process)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tamis.io.base import reader_for; from tamis.stages.base import "
+        "stage_class; reader_for('a.jsonl'); stage_class('clean'); "
+        "print(sorted(m for m in ('s3fs', 'botocore', 'aiobotocore', 'gcsfs') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

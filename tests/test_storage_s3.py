@@ -165,10 +165,12 @@ def test_verify_on_s3_reads_there_and_catches_a_damaged_object(corpus, base_run,
 
 
 def test_resume_after_sigkill_is_byte_identical(corpus, config, base_run):
+    """Killed with its workers (forked from a forkserver that loaded the S3 client ahead,
+    publishing their objects concurrently), the run resumes to the bytes of one never killed."""
     fs = corpus["fs"]
     out = "s3://tamis-corpus/killed"
     cmd = [sys.executable, "-m", "tamis.cli", "clean", corpus["url"], "-o", out, "--config",
-           str(config), "--workers", "1", "--no-report"]  # fmt: skip
+           str(config), "--workers", "2", "--no-report"]  # fmt: skip
     env = env_with(os.environ["AWS_ENDPOINT_URL"])
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
@@ -368,3 +370,35 @@ def test_parquet_output_on_s3_is_settled_and_verifies(corpus):
     assert "tamis-corpus/parquet-out/kept/part-00000.parquet" in names
     assert not [n for n in names if "/staging/" in n]
     assert tamis("verify", out) == 0
+
+
+def test_ranges_of_an_object_read_in_order_go_on_from_one_stream(corpus, shared_data, monkeypatch):
+    """A worker reading an object's record ranges in order reads the object about once, as it
+    does a local file, and a rewritten object (another ETag) is read again from its start."""
+    from tamis.io import jsonl, storage
+    from tamis.io.base import ReadOptions, reader_for
+
+    with zstandard.open(
+        shared_data / "text" / "imdb-reviews.jsonl.zst", "rt", encoding="utf-8"
+    ) as fh:
+        lines = [fh.readline().encode() for _ in range(1500)]
+    data = zstandard.compress(b"".join(lines))
+    fs, url = corpus["fs"], "s3://tamis-corpus/ranges/imdb.jsonl.zst"
+    fs.pipe_file(storage.strip(url), data)
+    monkeypatch.setattr(storage, "READ_BLOCK", 64 << 10)  # many blocks in this object
+    reader, opts = reader_for(url), ReadOptions()
+    jsonl._close_parked()
+    texts, cursors = [], set()
+    for start, stop in ((0, 500), (500, 1000), (1000, None)):
+        texts += [i.text for i in reader.read(url, opts, start, stop)]
+        cursors.add(id(jsonl._PARKED[url]))
+    assert len(texts) == 1500 and len(cursors) == 1
+    assert jsonl._PARKED[url].fh.raw.cache.total_requested_bytes <= len(data) + 2 * (64 << 10)
+
+    assert [i.text for i in reader.read(url, opts, 0, 500)] == texts[:500]  # parked at 500
+    fs.pipe_file(storage.strip(url), zstandard.compress(b"".join(lines[::-1])))
+    fs.invalidate_cache()
+    after = [i.text for i in reader.read(url, opts, 500, None)]
+    jsonl._close_parked()
+    assert after == [i.text for i in reader.read(url, opts, 500, None)] == texts[::-1][500:]
+    jsonl._close_parked()

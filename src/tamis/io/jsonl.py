@@ -25,7 +25,7 @@ from tamis.io.base import (
     make_document,
     register_reader,
 )
-from tamis.io.storage import is_url
+from tamis.io.storage import is_url, stat
 from tamis.io.streams import StreamError, iter_line_batches, open_read, read_head
 
 
@@ -112,10 +112,12 @@ class _Cursor:
         self.fh.close()
 
 
-def _identity(path: str) -> tuple[int, int, int] | None:
-    """What tells a local file apart from a later version of it (None: never parked)."""
+def _identity(path: str) -> tuple:
+    """What tells a file apart from a later version of it: size, mtime and inode for a local
+    file, size and ETag (or its store's version stamp) for an object."""
     if is_url(path):
-        return None
+        st = stat(path)
+        return st["size"], st["version"]
     st = os.stat(path)
     return st.st_size, st.st_mtime_ns, st.st_ino
 
@@ -129,7 +131,7 @@ def _take_cursor(path: str, start: int) -> _Cursor:
     parked = _PARKED.pop(path, None)
     if parked is not None:
         try:
-            same = parked.identity is not None and parked.identity == _identity(path)
+            same = parked.identity == _identity(path)
         except OSError:
             same = False
         if same and parked.position() <= start:
@@ -140,8 +142,6 @@ def _take_cursor(path: str, start: int) -> _Cursor:
 
 def _park(cursor: _Cursor) -> bool:
     """Keep ``cursor`` for the next range of its file (one file at a time)."""
-    if cursor.identity is None:
-        return False
     for other in _PARKED.values():
         other.close()
     _PARKED.clear()

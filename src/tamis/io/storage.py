@@ -16,6 +16,7 @@ and the counts go to ``run.json``.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -36,6 +37,7 @@ SCHEMES: dict[str, tuple[str, str]] = {
 }
 READ_ONLY = ("hf", "http", "https")
 RETRY_ATTEMPTS = 10  # botocore's standard mode: exponential backoff with jitter, capped at 20 s
+CONCURRENT = 16  # requests in flight when many small objects move at once
 UPLOAD_PART = 8 << 20  # multipart part size: what an upload holds in memory at once
 READ_BLOCK = 4 << 20  # read-ahead of a streamed input
 
@@ -74,9 +76,23 @@ def set_options(options: dict[str, dict[str, Any]] | None) -> None:
     _OPTIONS.update(options or {})
 
 
+def client_packages(paths: list[str | os.PathLike]) -> list[str]:
+    """What a process that will read or write the URLs among ``paths`` can import ahead: the
+    installed packages serving them (none for local paths), and for S3 a loaded session."""
+    import importlib.util
+
+    wanted = {SCHEMES[p][0] for p in map(scheme, paths) if p in SCHEMES}
+    found = sorted(p for p in wanted if importlib.util.find_spec(p) is not None)
+    # S3's: with one botocore session whose service model every worker then shares
+    return found + ["tamis.run.s3_session"] * ("s3fs" in found)
+
+
 def _options_for(proto: str) -> dict[str, Any]:
     opts = dict(_OPTIONS.get(proto, {}))
     if proto in ("s3", "s3a"):
+        warm = sys.modules.get("tamis.run.s3_session")  # imported ahead by the forkserver
+        if warm is not None and not {"session", "profile"} & set(opts):
+            opts["session"] = warm.SESSION
         cfg = dict(opts.pop("config_kwargs", {}) or {})
         cfg.setdefault("retries", {"max_attempts": RETRY_ATTEMPTS, "mode": "standard"})
         opts["config_kwargs"] = cfg
@@ -317,22 +333,92 @@ def list_names(url: str) -> list[str]:
 
 def put_file(local: Path, url: str) -> None:
     """Upload one local file to ``url`` (multipart past :data:`UPLOAD_PART`, streamed)."""
-    fs = filesystem(url)
-    with storage_errors(url, "writing it"):
-        if scheme(url) in ("s3", "s3a"):
-            fs.put_file(str(local), strip(url), chunksize=UPLOAD_PART)
-        else:
-            fs.put_file(str(local), strip(url))
+    put_files([(local, url)])
 
 
 def get_file(url: str, local: Path) -> None:
     """Download one object to ``local`` (streamed to disk; written under a temporary name)."""
-    fs = filesystem(url)
-    local.parent.mkdir(parents=True, exist_ok=True)
-    tmp = local.with_name(local.name + ".part")
-    with storage_errors(url, "reading it"):
-        fs.get_file(strip(url), str(tmp))
-    os.replace(tmp, local)
+    if not get_files([(url, local)])[0]:
+        raise FileNotFoundError(url)
+
+
+def get_files(pairs: list[tuple[str, Path]]) -> list[bool]:
+    """Download objects to local files, :data:`CONCURRENT` at a time (each streamed to disk
+    under a temporary name); whether each existed. A task or the driver that fetches a run's
+    many small files then waits about one request's time, not one per file."""
+    for _, local in pairs:
+        local.parent.mkdir(parents=True, exist_ok=True)
+    tmps = [local.with_name(local.name + ".part") for _, local in pairs]
+    calls = [
+        (url, "get_file", (strip(url), str(tmp)), {})
+        for (url, _), tmp in zip(pairs, tmps, strict=True)
+    ]
+    found = []
+    for (_, local), tmp, missing in zip(pairs, tmps, _many(calls, "reading it"), strict=True):
+        if not missing:
+            os.replace(tmp, local)
+        found.append(not missing)
+    return found
+
+
+def put_files(pairs: list[tuple[Path, str]]) -> None:
+    """Upload local files, small ones many at a time: a group in flight holds at most
+    ``2 * UPLOAD_PART`` bytes, what one upload of a file just below the multipart size holds
+    anyway (a client reads such a file whole), and a bigger file goes alone, in parts."""
+    for group in _upload_groups(pairs):
+        calls = [(url, "put_file", (str(p), strip(url)), _put_options(url)) for p, url in group]
+        for (local, url), missing in zip(group, _many(calls, "writing it"), strict=True):
+            if missing:
+                raise FileNotFoundError(f"{local}: no such file to write to {url}")
+
+
+def _upload_groups(pairs: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
+    groups: list[list[tuple[Path, str]]] = []
+    held = 2 * UPLOAD_PART
+    for local, url in pairs:
+        size = local.stat().st_size if local.exists() else 0
+        if held + size > 2 * UPLOAD_PART:
+            groups.append([])
+            held = 0
+        groups[-1].append((local, url))
+        held += size
+    return groups
+
+
+def _put_options(url: str) -> dict[str, Any]:
+    return {"chunksize": UPLOAD_PART} if scheme(url) in ("s3", "s3a") else {}
+
+
+def _many(calls: list[tuple[str, str, tuple, dict]], action: str) -> list[bool]:
+    """Make each ``(url, method, args, kwargs)`` call on its URL's file system, many at a time
+    when that file system is async (s3fs, gcsfs, adlfs), else one after the other; whether
+    each found nothing there (FileNotFoundError). Any other failure is raised as
+    :func:`storage_errors` words it, naming its URL."""
+    from fsspec.asyn import AsyncFileSystem, _run_coros_in_chunks, sync
+
+    if not calls:
+        return []
+    systems = [filesystem(url) for url, *_ in calls]
+    fs = systems[0]
+    if isinstance(fs, AsyncFileSystem) and all(other is fs for other in systems):
+        coros = [getattr(fs, "_" + name)(*args, **kw) for _, name, args, kw in calls]
+        with storage_errors(calls[0][0], action):
+            results = sync(fs.loop, _run_coros_in_chunks, coros, batch_size=CONCURRENT,
+                           return_exceptions=True)  # fmt: skip
+    else:
+        results = []
+        for one, (_, name, args, kw) in zip(systems, calls, strict=True):
+            try:
+                results.append(getattr(one, name)(*args, **kw))
+            except Exception as exc:  # noqa: BLE001 - sorted below as the async results are
+                results.append(exc)
+    missing = []
+    for (url, *_), result in zip(calls, results, strict=True):
+        if isinstance(result, BaseException) and not isinstance(result, FileNotFoundError):
+            with storage_errors(url, action):
+                raise result
+        missing.append(isinstance(result, FileNotFoundError))
+    return missing
 
 
 def fetch_tree(url: str, local: Path) -> None:
@@ -341,14 +427,25 @@ def fetch_tree(url: str, local: Path) -> None:
 
     shutil.rmtree(local, ignore_errors=True)
     base = url.rstrip("/") + "/"
-    for obj in walk_files(url):
-        get_file(obj, local / obj[len(base) :])
+    get_files([(obj, local / obj[len(base) :]) for obj in walk_files(url)])
 
 
 def write_bytes(url: str, data: bytes) -> None:
     fs = filesystem(url)
     with storage_errors(url, "writing it"):
         fs.pipe_file(strip(url), data)
+
+
+def remove_many(urls: list[str]) -> None:
+    """Delete objects (those missing are no error): one bulk request per thousand on S3."""
+    if not urls:
+        return
+    fs = filesystem(urls[0])
+    with storage_errors(urls[0], "deleting it"):
+        try:
+            fs.rm([strip(u) for u in urls])
+        except FileNotFoundError:
+            pass
 
 
 def remove(url: str, recursive: bool = False) -> None:

@@ -30,7 +30,13 @@ from tamis.io import storage
 from tamis.io.output import file_checksum
 from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
 from tamis.pipeline import Phase, Pipeline, Stats
-from tamis.run.executors import InProcessExecutor, LocalExecutor, drain_in_thread, make_queue
+from tamis.run.executors import (
+    InProcessExecutor,
+    LocalExecutor,
+    drain_in_thread,
+    make_queue,
+    start_forkserver,
+)
 from tamis.run.faults import CorruptState, InputChanged, redo_hint
 from tamis.run.lock import LOCK_NAME, has_entries
 from tamis.run.object_lock import lock_for
@@ -299,10 +305,12 @@ class _Progress:
 def _merge_states(
     out: Path, phase: int, shards: list[Shard], store: OutStore, k: int = 0
 ) -> Iterator[Any]:
+    if store.remote:  # small files: fetched at once, many at a time
+        store.pull_many(
+            [str(state_path(out, phase, s.ordinal, k).relative_to(out)) for s in shards]
+        )
     for s in shards:
         path = state_path(out, phase, s.ordinal, k)
-        if store.remote:
-            store.pull(str(path.relative_to(out)))
         try:
             with open(path, "rb") as fh:
                 state = pickle.load(fh)
@@ -367,6 +375,9 @@ def run_pipeline(
     if not cfg.run.output:
         raise ConfigError("output: no output directory given (-o OUT, or 'output:' in the file)")
     storage.set_options(cfg.run.storage_options)
+    clients = storage.client_packages([cfg.run.output, *cfg.run.inputs])
+    if clients and cfg.run.executor == "local" and cfg.run.workers > 1:
+        start_forkserver(clients)  # its imports overlap the checks, the lock and the plan
     if storage.is_url(cfg.run.output):
         storage.check_reachable(cfg.run.output, writing=True)
     # the lock first, so that a second run refuses at once, before walking inputs or loading
@@ -477,9 +488,14 @@ def _run_locked(
             _merge_phase(out, phase, shards, store)
         # the record schema is settled once every shard is written (tamis.io.settle)
         final = pipeline.phases[-1].index
-        if store.remote:
-            for s in shards:
-                store.pull(str(marker_path(out, final, s.ordinal).relative_to(out)))
+        if store.remote:  # every marker the workers published, in one batch
+            store.pull_many(
+                [
+                    str(marker_path(out, p.index, s.ordinal).relative_to(out))
+                    for p in pipeline.phases
+                    for s in shards
+                ]
+            )
         unsettled = prepare_settle(
             out, pipeline.phases[-1].index, pipeline.signal_kinds(), shards, cfg.run.output_format
         )
@@ -490,6 +506,10 @@ def _run_locked(
         )
         for marker in executor.run(settle):
             transient.update(marker.get("storage") or {})
+        if store.remote and unsettled:  # settling published these shards' final markers again
+            store.pull_many(
+                [str(marker_path(out, final, s.ordinal).relative_to(out)) for s in unsettled]
+            )
     except Exception:
         check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
         raise
@@ -520,10 +540,7 @@ def _finalize(
     stats = Stats()
     shard_rows = []
     final = pipeline.phases[-1].index
-    if store.remote:  # the markers, summaries and merged indexes the workers published
-        for p in range(len(pipeline.phases)):
-            for s in shards:
-                store.pull(str(marker_path(out, p, s.ordinal).relative_to(out)))
+    if store.remote:  # the summaries and merged indexes (the markers are in the mirror)
         for phase in pipeline.phases:
             for k, stage in enumerate(phase.observe):
                 store.pull(str(summary_path(out, phase.index, k).relative_to(out)))
@@ -629,11 +646,17 @@ def _finalize(
     # the manifest last: a finished run in OUT is one whose manifest is there
     for rel in ("stats.json", "run.json", "manifest.json"):
         store.push(rel)
-    for phase in pipeline.phases:
-        for s in shards:
-            store.remove(str(spill_path(out, phase.index, s.ordinal).relative_to(out)))
-            for k in range(len(phase.observe)):
-                store.remove(str(state_path(out, phase.index, s.ordinal, k).relative_to(out)))
+    store.remove_many(
+        [
+            str(path.relative_to(out))
+            for phase in pipeline.phases
+            for s in shards
+            for path in [
+                spill_path(out, phase.index, s.ordinal),
+                *(state_path(out, phase.index, s.ordinal, k) for k in range(len(phase.observe))),
+            ]
+        ]
+    )
     if cfg.run.report:
         if store.remote:  # the report reads every output shard: from a local copy
             for kind in ("kept", "rejected", "quarantine"):

@@ -67,6 +67,12 @@ class OutStore:
             return False
         return True
 
+    def pull_many(self, rels: list[str]) -> list[bool]:
+        """Fetch each of ``rels`` into the mirror, many at a time; whether each exists."""
+        if not self.remote:
+            return [(self.local / rel).exists() for rel in rels]
+        return storage.get_files([(self.url(rel), self.local / rel) for rel in rels])
+
     def pull_tree(self, rel: str) -> None:
         """Fetch every object under the folder ``rel`` (those already in the mirror kept)."""
         if not self.remote:
@@ -76,24 +82,31 @@ class OutStore:
         except FileNotFoundError:
             return
         base = self.url(rel).rstrip("/") + "/"
-        for url in urls:
-            dest = self.local / rel / url[len(base) :]
-            if not dest.exists():
-                storage.get_file(url, dest)
+        rels = [f"{rel}/{url[len(base) :]}" for url in urls]
+        self.pull_many([r for r in rels if not (self.local / r).exists()])
 
     def push(self, rel: str) -> None:
         """Publish the mirror's file ``rel`` to OUT."""
         if self.remote:
             storage.put_file(self.local / rel, self.url(rel))
 
+    def push_many(self, rels: list[str]) -> None:
+        """Publish the mirror's files ``rels`` to OUT, many at a time (in no given order)."""
+        if self.remote:
+            storage.put_files([(self.local / rel, self.url(rel)) for rel in rels])
+
     def push_tree(self, rel: str, skip: tuple[str, ...] = ()) -> None:
         """Publish every file under the folder ``rel``, but those under a folder in ``skip``."""
         if not self.remote:
             return
         root = self.local / rel
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            if not skip or not set(path.relative_to(root).parts[:-1]) & set(skip):
-                self.push(str(path.relative_to(self.local)))
+        self.push_many(
+            [
+                str(path.relative_to(self.local))
+                for path in sorted(p for p in root.rglob("*") if p.is_file())
+                if not skip or not set(path.relative_to(root).parts[:-1]) & set(skip)
+            ]
+        )
 
     def remove(self, rel: str, tree: bool = False) -> None:
         """Delete ``rel`` from OUT (the mirror's copy too)."""
@@ -104,6 +117,13 @@ class OutStore:
             path.unlink(missing_ok=True)
         if self.remote:
             storage.remove(self.url(rel), recursive=tree)
+
+    def remove_many(self, rels: list[str]) -> None:
+        """Delete the files ``rels`` from OUT (and the mirror's copies); missing ones are fine."""
+        for rel in rels:
+            (self.local / rel).unlink(missing_ok=True)
+        if self.remote:
+            storage.remove_many([self.url(rel) for rel in rels])
 
     def names(self, rel: str = "") -> list[str]:
         """The names directly under the folder ``rel`` of OUT."""

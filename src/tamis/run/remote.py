@@ -77,11 +77,14 @@ def run_remote_task(task: Any) -> dict[str, Any]:
         store.pull("schema.json")
         import orjson
 
-        for info in orjson.loads((local / marker_rel).read_bytes())["outputs"].values():
-            rel = info["file"]
-            if info.get("staged"):
-                rel = _rel(store, staging_path(local / rel))
-            store.pull(rel)
+        store.pull_many(
+            [
+                _rel(store, staging_path(local / info["file"]))
+                if info.get("staged")
+                else info["file"]
+                for info in orjson.loads((local / marker_rel).read_bytes())["outputs"].values()
+            ]
+        )
     else:
         marker_rel = _rel(store, marker_path(local, task.phase, ordinal))
         if task.phase > 0:
@@ -102,10 +105,13 @@ def run_remote_task(task: Any) -> dict[str, Any]:
             for k in range(len(pipeline.phases[task.phase].observe)):
                 written.append(_rel(store, state_path(local, task.phase, ordinal, k)))
         check_owner(task.out_dir, task.owner)  # a worker left from a dead run publishes nothing
-        for rel in dict.fromkeys(written):
-            if task.phase == SETTLE_PHASE and "/staging/" in rel:
-                continue
-            store.push(rel)
+        store.push_many(
+            [
+                rel
+                for rel in dict.fromkeys(written)
+                if not (task.phase == SETTLE_PHASE and "/staging/" in rel)
+            ]
+        )
         check_owner(task.out_dir, task.owner)
         store.push(marker_rel)  # last: the task is done in OUT from now on
         if task.phase == SETTLE_PHASE:
