@@ -59,11 +59,15 @@ def band_keys(sig: np.ndarray, bands: int, rows: int, seed: int) -> np.ndarray:
     return out
 
 
-def signature_similarity(table: DocTable, perm: np.ndarray) -> Similarity:
+def signature_similarity(table: DocTable, perm: np.ndarray, columns: int = 0) -> Similarity:
+    """Share of agreeing signature slots; ``columns``: of the first ones only (0: all)."""
+    width = columns or table.width
+
     def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
             return np.empty(0, dtype=np.float64)
-        return (table.sig_rows(perm[a]) == table.sig_rows(perm[b])).mean(axis=1)
+        rows_a = table.sig_rows(perm[a])[:, :width]
+        return (rows_a == table.sig_rows(perm[b])[:, :width]).mean(axis=1)
 
     return similarity
 

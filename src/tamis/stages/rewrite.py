@@ -73,7 +73,7 @@ class RewriteDedup(_DocDedup):
             default=0.25,
             gt=0.0,
             le=1.0,
-            description="share of the smaller sentence's words (stems, names, numbers) found in the other that aligns two sentences of a hand revision",
+            description="Jaccard of two sentences' words (stems, names, numbers; no skeleton) that aligns them in a hand revision",
         )
         revision_containment: float = Field(
             default=0.6,
@@ -111,7 +111,10 @@ class RewriteDedup(_DocDedup):
 
     def __init__(self, options: StageOptions | None = None) -> None:
         super().__init__(options)
-        self.width = self.options.num_perm
+        from tamis.dedup.rewrite import CONTENT_COLUMNS
+
+        # the skeleton signature, then the content minima and the stem count
+        self.width = self.options.num_perm + CONTENT_COLUMNS + 1
         self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
         self._unfiltered: Any = None  # merge only: the similarity of sentence-bucket pairs
         self._revised: Any = None  # merge only: the similarity of content-key pairs
@@ -146,7 +149,7 @@ class RewriteDedup(_DocDedup):
             slots = np.arange(o.num_perm, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
             own = mix64((uids[:, None] ^ slots[None, :]).reshape(-1)).reshape(len(empty), -1)
             sig[empty] = (own >> np.uint64(32)).astype(np.uint32)
-        return sig, batch.packed
+        return np.concatenate([sig, batch.content], axis=1), batch.packed
 
     def _band_layout(self) -> tuple[int, int, float]:
         from tamis.dedup.lsh import choose_bands
@@ -189,6 +192,7 @@ class RewriteDedup(_DocDedup):
     def _params(self) -> dict[str, Any]:
         from tamis.dedup.rewrite import (
             CONTENT_BANDS,
+            CONTENT_COLUMNS,
             MIN_CONTENT_STEMS,
             MIN_SENTENCE_WORDS,
             SENTENCE_KEY_TOKENS,
@@ -207,6 +211,7 @@ class RewriteDedup(_DocDedup):
             "min_sentence_words": MIN_SENTENCE_WORDS,
             "sentence_key_tokens": SENTENCE_KEY_TOKENS,
             "content_bands": CONTENT_BANDS,
+            "content_columns": CONTENT_COLUMNS,
             "min_content_stems": MIN_CONTENT_STEMS,
         }
 
@@ -230,10 +235,13 @@ class RewriteDedup(_DocDedup):
         one, which would survive); pairs whose skeleton signatures barely agree are skipped."""
         from tamis.dedup.cluster import signature_similarity
         from tamis.dedup.rewrite import (
+            CONTAINMENT_ESTIMATE_SLACK,
+            MIN_ALIGNED_WITHOUT_LEAD,
             Alignment,
             align,
             align_revision,
             declared_share,
+            estimated_containment,
             revision_share,
             sentence_count,
             stems_contained,
@@ -241,7 +249,7 @@ class RewriteDedup(_DocDedup):
         )
 
         o = self.options
-        agreement = signature_similarity(table, perm)
+        agreement = signature_similarity(table, perm, o.num_perm)
         record = self._records(table, perm)
 
         def identical(pair: tuple[int, int]) -> Any:
@@ -259,10 +267,11 @@ class RewriteDedup(_DocDedup):
         # back, unfiltered)
         known: OrderedDict[tuple[int, int], float | None] = OrderedDict()
 
-        def judge(pair: tuple[int, int], al: Any, evidence: int, evidence_share: float) -> float:
-            """Keep an alignment that declares the pair, or report it as a partial copy when
-            ``evidence`` sentences (``evidence_share`` of the copy's) align."""
-            share = declared_share(al)
+        def judge(
+            pair: tuple[int, int], al: Any, share: float, evidence: int, evidence_share: float
+        ) -> float:
+            """Keep an alignment whose ``share`` declares the pair, or report it as a partial
+            copy when ``evidence`` sentences (``evidence_share`` of the copy's) align."""
             if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
                 self._declared[pair] = al  # evidence, should the pair be declared
             elif (
@@ -279,7 +288,8 @@ class RewriteDedup(_DocDedup):
             if al is None:
                 needed = o.report_threshold or o.threshold
                 al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, needed)
-            return judge(pair, al, al.aligned, declared_share(al))
+            share = declared_share(al)
+            return judge(pair, al, share, al.aligned, share)
 
         def similarity_with(prefilter: float) -> Any:
             def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -331,14 +341,25 @@ class RewriteDedup(_DocDedup):
         def revise(pair: tuple[int, int]) -> float:
             """A pair met on content keys, whose stems passed: its sentences aligned as a spun
             copy, then as a hand revision (declared, or reported on weaker evidence)."""
+            # a pair met on content words alone is declared on three ordered sentences at
+            # least, never on a lead and one more: two reports of one event's stages (a
+            # commission's staff recommends, then the commission approves) share a reworded
+            # lead and background
             share = known.get(pair, -1.0)
             if share is None or share < 0:
                 declared = self._declared.get(pair)
-                share = declared.share if declared is not None else verify(pair, 0.0)
+                share = declared.share if declared is not None else -1.0
+            if share < 0:
+                copy, original = record(pair[1]), record(pair[0])
+                al = align(copy, original, o.sentence_similarity, o.report_threshold)
+                share = al.share if al.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
+                share = judge(pair, al, share, al.aligned, share)
             if share < o.threshold:
                 rev = align_revision(record(pair[1]), record(pair[0]), o.revision_similarity)
                 if not rev.figures_differ:
-                    share = max(share, judge(pair, rev, rev.matched, revision_share(rev)))
+                    declared = rev.share if rev.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
+                    evidence = revision_share(rev)
+                    share = max(share, judge(pair, rev, declared, rev.matched, evidence))
             remember(pair, share)
             return share
 
@@ -346,9 +367,20 @@ class RewriteDedup(_DocDedup):
             out = np.zeros(len(a))
             pairs = list(zip(a.tolist(), b.tolist(), strict=True))
             todo = [i for i, pair in enumerate(pairs) if pair not in revised]
-            # the stems of every new pair compared at once: most pairs stop here
-            contained = stems_contained(
-                [stems(pairs[i][0]) for i in todo], [stems(pairs[i][1]) for i in todo]
+            if not todo:
+                return np.array([revised.get(pair, 0.0) for pair in pairs])
+            # the stems of every new pair: estimated from the signatures, then counted where
+            # the estimate is close enough; most pairs stop at the estimate
+            pick = np.array(todo, dtype=np.int64)
+            estimate = estimated_containment(
+                table.sig_rows(perm[a[pick]])[:, o.num_perm :],
+                table.sig_rows(perm[b[pick]])[:, o.num_perm :],
+            )
+            near = estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK
+            contained = np.zeros(len(todo))
+            contained[near] = stems_contained(
+                [stems(pairs[i][0]) for i in pick[near].tolist()],
+                [stems(pairs[i][1]) for i in pick[near].tolist()],
             )
             for i, c in zip(todo, contained.tolist(), strict=True):
                 pair = pairs[i]
@@ -395,7 +427,7 @@ class RewriteDedup(_DocDedup):
         pairs = np.full((n, EVIDENCE_PAIRS, 6), -1, dtype=np.int64)
         pair_sim = np.zeros((n, EVIDENCE_PAIRS), dtype=np.float32)
         record = self._records(table, perm)
-        agreement = signature_similarity(table, perm)
+        agreement = signature_similarity(table, perm, self.options.num_perm)
         skeleton = agreement(survivor_rank, removed_rank) if n else np.zeros(0)
         for k in range(n):
             r, sv = int(removed_rank[k]), int(survivor_rank[k])
