@@ -131,6 +131,16 @@ READ = {
     frozenset({"reuters-10530", "reuters-10455"}): "one story's three sentences appended, "
     "reworded, to another (Reagan ready to retaliate against Japan, Mar 27, closes the London "
     "story on Japanese banks): a true copy",
+    frozenset({"reuters-5578", "reuters-5203"}): "one event written twice the same day (BHP "
+    "integrates Utah International under one management from June 1, Curry to head it): a "
+    "true rewrite",
+    frozenset({"reuters-3881", "reuters-3191"}): "two stages of one contract's approval (CFTC "
+    "staff recommends, Mar 9; the commission approves, Mar 11) sharing reworded background: "
+    "distinct events, a false pair",
+    frozenset({"reuters-1339", "reuters-1315"}): "one forecast written twice the same day "
+    "(Telxon's fourth-quarter estimate, same figures): a true rewrite",
+    frozenset({"reuters-10676", "reuters-10784"}): "one story re-sent rewritten (investor group "
+    "presses GenCorp, Mar 30): a true rewrite",
     frozenset({"reuters-8152", "reuters-5836"}): "two issues of Taiwan CDs (Mar 17/23) whose "
     "background sentences were recycled: distinct events, a false pair",
     frozenset({"reuters-12748", "reuters-8636"}): "two issues of Taiwan CDs (Mar 24/Apr 3) whose "

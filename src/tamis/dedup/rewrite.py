@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -153,6 +154,22 @@ def content_keys(stems: np.ndarray, doc: np.ndarray, n_docs: int, bands: int) ->
     :func:`content_minima`; a row of zeros for a document under :data:`MIN_CONTENT_STEMS`
     distinct stems."""
     return _keys_of(*content_minima(stems, doc, n_docs, bands))
+
+
+def content_part(table: Any, skeleton_columns: int) -> np.ndarray:
+    """(documents, CONTENT_COLUMNS + 1) the content part of every signature in a document
+    table, read in chunks: 100 bytes a document, so that the containment of every pair met on
+    content keys is estimated without reading anything per pair."""
+    step = 1 << 16
+    parts = [
+        np.ascontiguousarray(
+            table.sig_chunk(start, min(start + step, table.n))[:, skeleton_columns:]
+        )
+        for start in range(0, table.n, step)
+    ]
+    if not parts:
+        return np.zeros((0, CONTENT_COLUMNS + 1), np.uint32)
+    return np.concatenate(parts)
 
 
 def estimated_containment(first: np.ndarray, second: np.ndarray) -> np.ndarray:

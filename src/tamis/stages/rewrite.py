@@ -240,6 +240,7 @@ class RewriteDedup(_DocDedup):
             Alignment,
             align,
             align_revision,
+            content_part,
             declared_share,
             estimated_containment,
             revision_share,
@@ -363,33 +364,29 @@ class RewriteDedup(_DocDedup):
             remember(pair, share)
             return share
 
+        content: list[np.ndarray] = []  # every document's content minima, read once
+
         def revision_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            if not content:
+                content.append(content_part(table, o.num_perm))
             out = np.zeros(len(a))
-            pairs = list(zip(a.tolist(), b.tolist(), strict=True))
-            todo = [i for i, pair in enumerate(pairs) if pair not in revised]
-            if not todo:
-                return np.array([revised.get(pair, 0.0) for pair in pairs])
-            # the stems of every new pair: estimated from the signatures, then counted where
-            # the estimate is close enough; most pairs stop at the estimate
-            pick = np.array(todo, dtype=np.int64)
-            estimate = estimated_containment(
-                table.sig_rows(perm[a[pick]])[:, o.num_perm :],
-                table.sig_rows(perm[b[pick]])[:, o.num_perm :],
+            # every pair's stem containment estimated at once from the signatures; the few
+            # pairs close enough have their stems counted, and the passing ones are aligned
+            estimate = estimated_containment(content[0][perm[a]], content[0][perm[b]])
+            near = np.flatnonzero(estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK)
+            pairs = list(zip(a[near].tolist(), b[near].tolist(), strict=True))
+            todo = [k for k, pair in enumerate(pairs) if pair not in revised]
+            contained = stems_contained(
+                [stems(pairs[k][0]) for k in todo], [stems(pairs[k][1]) for k in todo]
             )
-            near = estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK
-            contained = np.zeros(len(todo))
-            contained[near] = stems_contained(
-                [stems(pairs[i][0]) for i in pick[near].tolist()],
-                [stems(pairs[i][1]) for i in pick[near].tolist()],
-            )
-            for i, c in zip(todo, contained.tolist(), strict=True):
-                pair = pairs[i]
+            for k, c in zip(todo, contained.tolist(), strict=True):
+                pair = pairs[k]
                 if pair not in revised:  # the same pair twice in one call
                     revised[pair] = revise(pair) if c >= o.revision_containment else 0.0
                     if len(revised) > _KNOWN_PAIRS:
                         revised.popitem(last=False)
-            for i, pair in enumerate(pairs):
-                out[i] = revised.get(pair, 0.0)
+            for k, pair in zip(near.tolist(), pairs, strict=True):
+                out[k] = revised.get(pair, 0.0)
             return out
 
         self._unfiltered = similarity_with(0.0)
