@@ -481,3 +481,143 @@ def test_past_its_memory_budget_it_spills_and_decides_the_same(spun_corpus, tmp_
         for o in outs
     ]
     assert digests[0] and digests[0] == digests[1]
+
+
+# --------------------------------------------------------------------------- hand revisions
+
+
+_STEM_VALUES = st.integers(1, 2**64 - 1).map(np.uint64)
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(st.lists(_STEM_VALUES, min_size=0, max_size=60), min_size=1, max_size=5),
+    st.randoms(use_true_random=False),
+)
+def test_content_keys_depend_on_a_documents_stem_set_alone(stem_lists, rnd):
+    """Word order, repeated words and the other documents of the batch change nothing; a
+    document under MIN_CONTENT_STEMS distinct stems gets no keys."""
+    stems = np.array([s for lst in stem_lists for s in lst], dtype=np.uint64)
+    doc = np.repeat(np.arange(len(stem_lists)), [len(lst) for lst in stem_lists])
+    keys = rewrite.content_keys(stems, doc, len(stem_lists), 8)
+    order = list(range(len(stems)))
+    rnd.shuffle(order)
+    twice = np.concatenate([order, order[: len(order) // 2]]).astype(np.int64)
+    again = rewrite.content_keys(stems[twice], doc[twice], len(stem_lists), 8)
+    assert np.array_equal(keys, again)
+    for d, lst in enumerate(stem_lists):
+        distinct = len({int(x) >> 32 for x in lst})
+        alone = rewrite.content_keys(
+            np.array(lst, dtype=np.uint64), np.zeros(len(lst), np.int64), 1, 8
+        )
+        assert np.array_equal(alone[0], keys[d])
+        if distinct < rewrite.MIN_CONTENT_STEMS:
+            assert not keys[d].any()
+        else:
+            assert (keys[d] >= rewrite.CONTENT_KEY_BIT).all()
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(
+        st.tuples(
+            st.sets(st.integers(0, 60), max_size=40), st.sets(st.integers(0, 60), max_size=40)
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_stem_containment_of_many_pairs_at_once_is_each_pairs_own(pairs):
+    first = [np.array(sorted(a), dtype=np.uint32) for a, _ in pairs]
+    second = [np.array(sorted(b), dtype=np.uint32) for _, b in pairs]
+    got = rewrite.stems_contained(first, second)
+    for (a, b), share in zip(pairs, got.tolist(), strict=True):
+        smaller = min(len(a), len(b))
+        assert share == pytest.approx(len(a & b) / smaller if smaller else 0.0)
+
+
+def test_stems_read_from_a_packed_record_are_its_content_words():
+    text = (
+        "Inheritance lets programmers derive new classes from existing classes. The derived "
+        "classes inherit attributes and behaviour, and programmers extend them."
+    )
+    record = sketch_batch([text], 1).packed[0]
+    w = tokenize([text])
+    content = {int(s) for s in w.stem[w.kind == CONTENT]}
+    got = rewrite.stems_of(record)
+    assert len(got) == len(content) == len(set(got.tolist()))
+    assert (np.diff(got.astype(np.int64)) > 0).all()
+
+
+def test_content_keys_ride_in_the_record_and_become_marked_buckets():
+    long_text = " ".join(
+        f"The {a} {b} reported {c} results."
+        for a, b, c in zip(*[iter(_VOCABULARY)] * 3, strict=True)
+    )
+    record = sketch_batch([long_text], 1).packed[0]
+    rec = unpack(record)
+    assert len(rec.doc_keys) == rewrite.CONTENT_BANDS
+    assert np.array_equal(pack(rec.spans, rec.features, rec.bounds, rec.keys, rec.doc_keys), record)
+    keys, owner = rewrite.bucket_keys_of(record, np.array([len(record)]))
+    marked = keys >= rewrite.CONTENT_KEY_BIT
+    assert sorted(keys[marked].tolist()) == sorted(rec.doc_keys.tolist())
+    assert set(keys[~marked].tolist()) == set(rec.keys[rec.keys != 0].tolist())
+    assert (owner == 0).all()
+
+
+_VOCABULARY = (
+    "copper zinc nickel tin lead cobalt silver gold platinum bauxite alumina cocoa coffee "
+    "sugar cotton rubber wheat barley maize sorghum soybeans rapeseed sunflower palm olive "
+    "lumber pulp newsprint cement steel"
+).split()
+
+
+def test_figures_that_differ_veto_a_revision_and_kept_figures_do_not(shared_data):
+    """Two issues of the Taiwan central bank's CDs share three reworded background
+    sentences, and their leads differ in figures: no revision. A reviser keeps figures."""
+    texts = {r["id"]: r["text"] for r in _stories(shared_data)}
+    copy, original = _records(texts["reuters-12748"], texts["reuters-8636"])
+    al = rewrite.align_revision(copy, original, 0.25)
+    assert al.matched >= 3 and al.figures_differ
+    assert rewrite.revision_share(al) == 0.0
+    revised, source = _records(
+        "The bank raised 4.96 billion dlrs through deposit certificates on Monday. These "
+        "issues aim to slow money supply growth caused by large currency reserves. Reserves "
+        "reached a record 53 billion dlrs. Officials expect further issues this month.",
+        "The Central Bank issued 4.96 billion dlrs worth of certificates of deposit on "
+        "Monday. The issues are designed to help curb the growth of money supply caused by "
+        "large foreign exchange reserves. The reserves hit a record 53 billion dlrs. Bank "
+        "officials said further issues were expected this month.",
+    )
+    al = rewrite.align_revision(revised, source, 0.25)
+    assert not al.figures_differ and rewrite.revision_share(al) == 1.0
+
+
+def test_a_hand_revision_is_found_through_content_keys_and_other_answers_are_not(
+    shared_data, tmp_path
+):
+    """Clough-Stevenson task a (a tuned task): a light revision whose sentences keep their
+    source's words but not its skeletons is found, naming its source; the answers written
+    without the source are left alone. Without content keys it is not found."""
+    revision = "g4pD_taska.txt"
+    own = ["g0pA_taska.txt", "g1pB_taska.txt", "g2pA_taska.txt", "g3pB_taska.txt"]
+    rows = [{"id": "orig_taska", "text": _clough(shared_data, "orig_taska.txt")}]
+    rows += [{"id": n, "text": _clough(shared_data, n)} for n in [revision, *own]]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    def found(out: Path, *config: str) -> dict[str, str]:
+        args = ("clean", path, "-o", out, "--quiet", "--workers", "1", "--no-report")
+        assert tamis(*args, *config) == 0
+        kept, rejected = _kept_and_rejected(out)
+        named = {r["id"]: r["verdict"]["details"]["survivor"] for r in rejected}
+        for r in kept:
+            of = r["signals"].get("rewrite_dedup", {}).get("partial_copy_of")
+            if of is not None:
+                named[r["id"]] = of
+        return named
+
+    assert found(tmp_path / "out", "--stages", "rewrite_dedup") == {revision: "orig_taska"}
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text("stages:\n  - rewrite_dedup: {revision_containment: 0}\n")
+    assert found(tmp_path / "out2", "--config", cfg) == {}

@@ -8,7 +8,9 @@
 3. Verified pairs are joined by union-find (root = best rank).
    Stages may add buckets of their own (``rewrite_dedup``: one per sentence skeleton); those
    are verified against their centre only, and a bucket of more than ``extra_cap`` documents
-   is passed over: what that many documents share is boilerplate, not a copy.
+   is passed over: what that many documents share is boilerplate, not a copy. Extra buckets
+   whose key has its top bit set (``rewrite_dedup``'s content keys) may take a verification of
+   their own.
 4. Each component is split around centres: its best member keeps every member at least ``cut``
    similar to *it*; the rest form new clusters around their own best member, and so on. So a
    removed document is always similar to the survivor it names: chains A~B~C never remove C in
@@ -30,6 +32,7 @@ from tamis.dedup.unionfind import UnionFind
 BUCKET_RECORD = np.dtype([("key", np.uint64), ("rank", np.int64)])
 _ROWS_PER_CHUNK = 1 << 16
 _MAX_REPRESENTATIVES = 32
+_MARK = np.uint64(1 << 63)  # the top bit of an extra bucket's key
 
 # similarity(a_ranks, b_ranks) -> similarities, vectorised over pairs
 Similarity = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -56,11 +59,15 @@ def band_keys(sig: np.ndarray, bands: int, rows: int, seed: int) -> np.ndarray:
     return out
 
 
-def signature_similarity(table: DocTable, perm: np.ndarray) -> Similarity:
+def signature_similarity(table: DocTable, perm: np.ndarray, columns: int = 0) -> Similarity:
+    """Share of agreeing signature slots; ``columns``: of the first ones only (0: all)."""
+    width = columns or table.width
+
     def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if len(a) == 0:
             return np.empty(0, dtype=np.float64)
-        return (table.sig_rows(perm[a]) == table.sig_rows(perm[b])).mean(axis=1)
+        rows_a = table.sig_rows(perm[a])[:, :width]
+        return (rows_a == table.sig_rows(perm[b])[:, :width]).mean(axis=1)
 
     return similarity
 
@@ -95,9 +102,11 @@ def find_clusters(
     extra_spill: KeyedSpill | None = None,
     extra_cap: int = 0,
     extra_similarity: Similarity | None = None,
+    marked_similarity: Similarity | None = None,
 ) -> ClusterResult:
     """``extra``: more bucket records (``BUCKET_RECORD``), spilled to ``extra_spill`` and
-    verified with ``extra_similarity`` (default: ``similarity``)."""
+    verified with ``extra_similarity`` (default: ``similarity``), or with
+    ``marked_similarity`` where their key has its top bit set."""
     stats = {"candidate_pairs": 0, "verified_pairs": 0}
     for start in range(0, table.n, _ROWS_PER_CHUNK):
         stop = min(start + _ROWS_PER_CHUNK, table.n)
@@ -123,13 +132,16 @@ def find_clusters(
         for chunk in extra_spill.sorted_chunks():
             chunk, passed_over = _small_groups(chunk, extra_cap)
             stats["extra_buckets_passed_over"] += passed_over
-            a, b, s, n_candidates = _verified_bucket_pairs(
-                chunk, cut, extra_similarity or similarity, stars=True
-            )
-            stats["extra_candidate_pairs"] += n_candidates
-            edges_a.append(a)
-            edges_b.append(b)
-            edges_s.append(s)
+            parts = [(chunk, extra_similarity or similarity)]
+            if marked_similarity is not None:
+                marked = chunk["key"] >= _MARK
+                parts = [(chunk[~marked], parts[0][1]), (chunk[marked], marked_similarity)]
+            for part, verify in parts:
+                a, b, s, n_candidates = _verified_bucket_pairs(part, cut, verify, stars=True)
+                stats["extra_candidate_pairs"] += n_candidates
+                edges_a.append(a)
+                edges_b.append(b)
+                edges_s.append(s)
     a = np.concatenate(edges_a) if edges_a else np.empty(0, dtype=np.int64)
     b = np.concatenate(edges_b) if edges_b else np.empty(0, dtype=np.int64)
     pair = np.unique(np.stack([a, b], axis=1), axis=0) if len(a) else np.empty((0, 2), np.int64)

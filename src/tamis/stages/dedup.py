@@ -216,6 +216,7 @@ class _DocDedup(GlobalStage):
             extra_spill,
             self._extra_cap(),
             extra_similarity,
+            self._marked_similarity() if extra is not None else None,
         )
         self._write_evidence(workdir / "decision", table, perm, result)
         decision = write_decision(
@@ -269,6 +270,11 @@ class _DocDedup(GlobalStage):
     def _extra_similarity(self, similarity: Any) -> Any:
         """What the extra buckets' pairs are verified with (``similarity``: as the others)."""
         return similarity
+
+    def _marked_similarity(self) -> Any:
+        """What the pairs of extra buckets whose key has its top bit set are verified with
+        (None: as the other extra buckets'); called after :meth:`_extra_similarity`."""
+        return None
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """Extra arrays beside the decision, for stages whose verdicts carry more evidence."""

@@ -13,6 +13,7 @@ with their character spans in both texts (as each text was when this stage saw i
 from __future__ import annotations
 
 from collections import OrderedDict
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,18 @@ class RewriteDedup(_DocDedup):
             le=1.0,
             description="share of the copy's sentences aligned (two at least) at which a pair too weak to remove is reported on the copy as a partial copy; 0: none",
         )
+        revision_similarity: float = Field(
+            default=0.25,
+            gt=0.0,
+            le=1.0,
+            description="Jaccard of two sentences' words (stems, names, numbers; no skeleton) that aligns them in a hand revision",
+        )
+        revision_containment: float = Field(
+            default=0.6,
+            ge=0.0,
+            le=1.0,
+            description="share of the smaller document's distinct content stems found in the other under which documents meeting on content keys are not aligned; 0: no content keys",
+        )
         prefilter: float = Field(
             default=0.2,
             ge=0.0,
@@ -80,7 +93,7 @@ class RewriteDedup(_DocDedup):
         sentence_bucket_limit: int = Field(
             default=32,
             ge=0,
-            description="a sentence skeleton shared by more documents than this nominates no pair (boilerplate); 0: no sentence candidates",
+            description="a sentence skeleton or content key shared by more documents than this nominates no pair (boilerplate); 0: neither kind of candidate",
         )
         num_perm: int = Field(default=128, ge=8, le=1024)
         bands: int | None = Field(default=None, ge=1, description="override the derived layout")
@@ -98,15 +111,20 @@ class RewriteDedup(_DocDedup):
 
     def __init__(self, options: StageOptions | None = None) -> None:
         super().__init__(options)
-        self.width = self.options.num_perm
+        from tamis.dedup.rewrite import CONTENT_COLUMNS
+
+        # the skeleton signature, then the content minima and the stem count
+        self.width = self.options.num_perm + CONTENT_COLUMNS + 1
         self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
         self._unfiltered: Any = None  # merge only: the similarity of sentence-bucket pairs
+        self._revised: Any = None  # merge only: the similarity of content-key pairs
         self._reported: dict[tuple[int, int], float] = {}  # merge only: partial copies
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_declared"] = {}
         state["_unfiltered"] = None
+        state["_revised"] = None
         state["_reported"] = {}
         return state
 
@@ -131,7 +149,7 @@ class RewriteDedup(_DocDedup):
             slots = np.arange(o.num_perm, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
             own = mix64((uids[:, None] ^ slots[None, :]).reshape(-1)).reshape(len(empty), -1)
             sig[empty] = (own >> np.uint64(32)).astype(np.uint32)
-        return sig, batch.packed
+        return np.concatenate([sig, batch.content], axis=1), batch.packed
 
     def _band_layout(self) -> tuple[int, int, float]:
         from tamis.dedup.lsh import choose_bands
@@ -143,15 +161,15 @@ class RewriteDedup(_DocDedup):
         return bands, rows, o.threshold
 
     def _extra_buckets(self, table: Any, rank: np.ndarray) -> Any:
-        """One bucket per sentence skeleton key (see :mod:`tamis.dedup.rewrite`), read from
-        the packed records in chunks of documents."""
+        """One bucket per sentence skeleton key and per content key (see
+        :mod:`tamis.dedup.rewrite`), read from the packed records in chunks of documents."""
         if self.options.sentence_bucket_limit == 0:
             return None
         return self._sentence_buckets(table, rank)
 
     def _sentence_buckets(self, table: Any, rank: np.ndarray) -> Any:
         from tamis.dedup.cluster import BUCKET_RECORD
-        from tamis.dedup.rewrite import sentence_keys_of
+        from tamis.dedup.rewrite import CONTENT_KEY_BIT, bucket_keys_of
 
         step = 1 << 14
         for start in range(0, table.n, step):
@@ -159,7 +177,10 @@ class RewriteDedup(_DocDedup):
             first = int(table.shingle_end[start - 1]) if start else 0
             ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64) - first
             flat = table.shingle_range(first, first + int(ends[-1]))
-            keys, rec = sentence_keys_of(flat, ends)
+            keys, rec = bucket_keys_of(flat, ends)
+            if not self.options.revision_containment:
+                keep = keys < CONTENT_KEY_BIT
+                keys, rec = keys[keep], rec[keep]
             records = np.empty(len(keys), dtype=BUCKET_RECORD)
             records["key"] = keys
             records["rank"] = rank[start + rec]
@@ -170,6 +191,9 @@ class RewriteDedup(_DocDedup):
 
     def _params(self) -> dict[str, Any]:
         from tamis.dedup.rewrite import (
+            CONTENT_BANDS,
+            CONTENT_COLUMNS,
+            MIN_CONTENT_STEMS,
             MIN_SENTENCE_WORDS,
             SENTENCE_KEY_TOKENS,
             SENTENCE_NGRAM,
@@ -186,6 +210,9 @@ class RewriteDedup(_DocDedup):
             "sentence_ngram": SENTENCE_NGRAM,
             "min_sentence_words": MIN_SENTENCE_WORDS,
             "sentence_key_tokens": SENTENCE_KEY_TOKENS,
+            "content_bands": CONTENT_BANDS,
+            "content_columns": CONTENT_COLUMNS,
+            "min_content_stems": MIN_CONTENT_STEMS,
         }
 
     def _records(self, table: Any, perm: np.ndarray) -> Any:
@@ -207,10 +234,23 @@ class RewriteDedup(_DocDedup):
         """Share of the second document's sentences aligned to the first's (the better-ranked
         one, which would survive); pairs whose skeleton signatures barely agree are skipped."""
         from tamis.dedup.cluster import signature_similarity
-        from tamis.dedup.rewrite import Alignment, align, declared_share
+        from tamis.dedup.rewrite import (
+            CONTAINMENT_ESTIMATE_SLACK,
+            MIN_ALIGNED_WITHOUT_LEAD,
+            Alignment,
+            align,
+            align_revision,
+            content_part,
+            declared_share,
+            estimated_containment,
+            revision_share,
+            sentence_count,
+            stems_contained,
+            stems_of,
+        )
 
         o = self.options
-        agreement = signature_similarity(table, perm)
+        agreement = signature_similarity(table, perm, o.num_perm)
         record = self._records(table, perm)
 
         def identical(pair: tuple[int, int]) -> Any:
@@ -220,7 +260,7 @@ class RewriteDedup(_DocDedup):
             second = table.shingles_of(int(perm[pair[1]]))
             if len(first) < 2 or not np.array_equal(first, second):
                 return None
-            k = int(first[0])
+            k = sentence_count(first)
             return Alignment(1.0, k, k, 1.0, [(i, i, 1.0) for i in range(k)])
 
         # a close pair shares most of its LSH buckets and is offered once per bucket; a pair
@@ -228,22 +268,29 @@ class RewriteDedup(_DocDedup):
         # back, unfiltered)
         known: OrderedDict[tuple[int, int], float | None] = OrderedDict()
 
+        def judge(
+            pair: tuple[int, int], al: Any, share: float, evidence: int, evidence_share: float
+        ) -> float:
+            """Keep an alignment whose ``share`` declares the pair, or report it as a partial
+            copy when ``evidence`` sentences (``evidence_share`` of the copy's) align."""
+            if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
+                self._declared[pair] = al  # evidence, should the pair be declared
+            elif (
+                o.report_threshold
+                and evidence_share >= o.report_threshold
+                and evidence >= MIN_REPORTED_SENTENCES
+                and len(self._reported) < _KNOWN_PAIRS
+            ):
+                self._reported[pair] = max(self._reported.get(pair, 0.0), evidence_share)
+            return share
+
         def verify(pair: tuple[int, int], agree: float) -> float:
             al = identical(pair) if agree == 1.0 else None
             if al is None:
                 needed = o.report_threshold or o.threshold
                 al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, needed)
             share = declared_share(al)
-            if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
-                self._declared[pair] = al  # evidence, should the pair be declared
-            elif (
-                o.report_threshold
-                and share >= o.report_threshold
-                and al.aligned >= MIN_REPORTED_SENTENCES
-                and len(self._reported) < _KNOWN_PAIRS
-            ):
-                self._reported[pair] = share
-            return share
+            return judge(pair, al, share, al.aligned, share)
 
         def similarity_with(prefilter: float) -> Any:
             def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -270,21 +317,91 @@ class RewriteDedup(_DocDedup):
                     share = known.get(pair, -1.0)  # the same pair twice in one call
                     if share is None or share < 0:
                         share = verify(pair, agree) if agree >= prefilter else None
-                        known[pair] = share
-                        if len(known) > _KNOWN_PAIRS:
-                            known.popitem(last=False)
+                        remember(pair, share)
                     out[i] = share or 0.0
                 return out
 
             return similarity
 
+        def remember(pair: tuple[int, int], share: float | None) -> None:
+            known[pair] = share
+            if len(known) > _KNOWN_PAIRS:
+                known.popitem(last=False)
+
+        revised: OrderedDict[tuple[int, int], float] = OrderedDict()
+        stem_cache: OrderedDict[int, np.ndarray] = OrderedDict()
+
+        def stems(rank: int) -> np.ndarray:
+            got = stem_cache.get(rank)
+            if got is None:
+                got = stem_cache[rank] = stems_of(table.shingles_of(int(perm[rank])))
+                if len(stem_cache) > _CACHE:
+                    stem_cache.popitem(last=False)
+            return got
+
+        def revise(pair: tuple[int, int]) -> float:
+            """A pair met on content keys, whose stems passed: its sentences aligned as a spun
+            copy, then as a hand revision (declared, or reported on weaker evidence)."""
+            # a pair met on content words alone is declared on three ordered sentences at
+            # least, never on a lead and one more: two reports of one event's stages (a
+            # commission's staff recommends, then the commission approves) share a reworded
+            # lead and background
+            share = known.get(pair, -1.0)
+            if share is None or share < 0:
+                declared = self._declared.get(pair)
+                share = declared.share if declared is not None else -1.0
+            if share < 0:
+                copy, original = record(pair[1]), record(pair[0])
+                al = align(copy, original, o.sentence_similarity, o.report_threshold)
+                share = al.share if al.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
+                share = judge(pair, al, share, al.aligned, share)
+            if share < o.threshold:
+                rev = align_revision(record(pair[1]), record(pair[0]), o.revision_similarity)
+                if not rev.figures_differ:
+                    declared = rev.share if rev.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
+                    evidence = revision_share(rev)
+                    share = max(share, judge(pair, rev, declared, rev.matched, evidence))
+            remember(pair, share)
+            return share
+
+        content: list[np.ndarray] = []  # every document's content minima, read once
+
+        def revision_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            if not content:
+                content.append(content_part(table, o.num_perm))
+            out = np.zeros(len(a))
+            # every pair's stem containment estimated at once from the signatures; the few
+            # pairs close enough have their stems counted, and the passing ones are aligned
+            estimate = estimated_containment(content[0][perm[a]], content[0][perm[b]])
+            near = np.flatnonzero(estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK)
+            pairs = list(zip(a[near].tolist(), b[near].tolist(), strict=True))
+            todo = [k for k, pair in enumerate(pairs) if pair not in revised]
+            contained = stems_contained(
+                [stems(pairs[k][0]) for k in todo], [stems(pairs[k][1]) for k in todo]
+            )
+            for k, c in zip(todo, contained.tolist(), strict=True):
+                pair = pairs[k]
+                if pair not in revised:  # the same pair twice in one call
+                    revised[pair] = revise(pair) if c >= o.revision_containment else 0.0
+                    if len(revised) > _KNOWN_PAIRS:
+                        revised.popitem(last=False)
+            for k, pair in zip(near.tolist(), pairs, strict=True):
+                out[k] = revised.get(pair, 0.0)
+            return out
+
         self._unfiltered = similarity_with(0.0)
+        self._revised = revision_similarity
         return similarity_with(o.prefilter)
 
     def _extra_similarity(self, similarity: Any) -> Any:
         """Pairs that share a sentence are aligned whatever their signatures: a copy of a few
         sentences of a long document agrees with it on few skeleton shingles."""
         return self._unfiltered
+
+    def _marked_similarity(self) -> Any:
+        """Pairs met on content keys (see :data:`tamis.dedup.rewrite.CONTENT_BANDS`) share
+        many content words: they are aligned as spun copies and then as hand revisions."""
+        return self._revised
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """For every removed copy (sorted by uid, as the decision is): the alignment with the
@@ -307,7 +424,7 @@ class RewriteDedup(_DocDedup):
         pairs = np.full((n, EVIDENCE_PAIRS, 6), -1, dtype=np.int64)
         pair_sim = np.zeros((n, EVIDENCE_PAIRS), dtype=np.float32)
         record = self._records(table, perm)
-        agreement = signature_similarity(table, perm)
+        agreement = signature_similarity(table, perm, self.options.num_perm)
         skeleton = agreement(survivor_rank, removed_rank) if n else np.zeros(0)
         for k in range(n):
             r, sv = int(removed_rank[k]), int(survivor_rank[k])
@@ -328,15 +445,19 @@ class RewriteDedup(_DocDedup):
         np.save(directory / "evidence_similarity.npy", sims)
         np.save(directory / "evidence_pairs.npy", pairs)
         np.save(directory / "evidence_pair_similarity.npy", pair_sim)
-        self._declared = {}
         self._write_reported(directory, table, perm, result)
+        self._declared = {}
 
     def _write_reported(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """Partial copies kept in the corpus: for each, the document it copies most of (by
-        share aligned) and that share, sorted by the copy's uid."""
+        share aligned) and that share, sorted by the copy's uid. A copy whose original is
+        removed is reported all the same: the original's text is in the rejected output."""
         removed = set(result.removed.tolist())
         best: dict[int, tuple[float, int]] = {}
-        for (original, copy), share in self._reported.items():
+        # a declared pair whose copy is kept (its original went to a cluster whose survivor
+        # the copy is not close to) is reported too
+        declared = ((pair, al.share) for pair, al in self._declared.items())
+        for (original, copy), share in chain(self._reported.items(), declared):
             if copy in removed or bool(table.external[perm[copy]]):
                 continue
             if share > best.get(copy, (0.0, 0))[0]:
