@@ -58,6 +58,26 @@ def test_workers_keep_to_their_files():
     assert sorted(set(paths[1])) == [f"in/{f}.jsonl.zst" for f in range(4, 8)]
 
 
+def test_blocks_begin_at_file_starts_and_a_free_worker_takes_a_file_from_its_start():
+    """A range inside a file costs the worker that begins there the decoding of the file up to
+    it: a block's head moves to a file's start nearby, and so does a worker whose next range
+    is taken."""
+    order = TaskOrder(_tasks([4, 5, 4, 5]), 2)  # files start at ranges 0, 4, 9 and 13 of 18
+    a, b = order.first()
+    assert _names([a, b]) == [0, 9]
+    got = [a]
+    while len(got) < 9:
+        got.append(order.after(got[-1]))
+    assert _names(got) == list(range(9))
+    # 9 is taken and 10 follows it: the next file start that no one is reading towards
+    assert _names([order.after(got[-1])]) == [13]
+    # a head moves no further than half a block (3 ranges here), and never onto another head
+    order = TaskOrder(_tasks([9, 9]), 3)
+    assert _names(order.first()) == [0, 9, 12]
+    order = TaskOrder(_tasks([18]), 3)
+    assert _names(order.first()) == [0, 6, 12]
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     files=st.lists(st.integers(1, 6), min_size=1, max_size=6),
