@@ -28,14 +28,20 @@ def _names(tasks: list[Task]) -> list[int]:
     return [t.shard["ordinal"] for t in tasks]
 
 
+def _follow(order: TaskOrder, head: Task, count: int) -> list[Task]:
+    """The ``count`` tasks one worker is handed from ``head`` on, each after the last."""
+    got = [head]
+    while len(got) < count:
+        got.append(order.after(got[-1]))
+    return got
+
+
 def test_two_workers_share_one_file_in_two_blocks():
     order = TaskOrder(_tasks([32]), 2)
     a, b = order.first()
     assert _names([a, b]) == [0, 16]
     # each worker goes on with the range after the one it finished
-    got_a = [a]
-    while len(got_a) < 16:
-        got_a.append(order.after(got_a[-1]))
+    got_a = _follow(order, a, 16)
     assert _names(got_a) == list(range(16))
     # the first block is done: the worker takes what no running task is followed by
     b2 = order.after(b)
@@ -56,6 +62,24 @@ def test_workers_keep_to_their_files():
     paths = {w: [t.shard["path"] for t in ts] for w, ts in seen.items()}
     assert sorted(set(paths[0])) == [f"in/{f}.jsonl.zst" for f in range(4)]
     assert sorted(set(paths[1])) == [f"in/{f}.jsonl.zst" for f in range(4, 8)]
+
+
+def test_blocks_begin_at_file_starts_and_a_free_worker_takes_a_file_from_its_start():
+    """A range inside a file costs the worker that begins there the decoding of the file up to
+    it: a block's head moves to a file's start nearby, and so does a worker whose next range
+    is taken."""
+    order = TaskOrder(_tasks([4, 5, 4, 5]), 2)  # files start at ranges 0, 4, 9 and 13 of 18
+    a, b = order.first()
+    assert _names([a, b]) == [0, 9]
+    got = _follow(order, a, 9)
+    assert _names(got) == list(range(9))
+    # 9 is taken and 10 follows it: the next file start that no one is reading towards
+    assert _names([order.after(got[-1])]) == [13]
+    # a head moves no further than half a block (3 ranges here), and never onto another head
+    order = TaskOrder(_tasks([9, 9]), 3)
+    assert _names(order.first()) == [0, 9, 12]
+    order = TaskOrder(_tasks([18]), 3)
+    assert _names(order.first()) == [0, 6, 12]
 
 
 @settings(max_examples=80, deadline=None)

@@ -269,10 +269,13 @@ class Profiler:
         self.shapes: set[tuple] = set()  # (keys, value types) of the objects seen
         self.deep: Kind = "null"
 
-    def add_many(self, objects: list[dict[str, Any]]) -> None:
+    def add_many(self, objects: list[dict[str, Any]], names: tuple | None = None) -> None:
+        """Add ``objects``; ``names``: the key order they all share, when the caller knows it."""
         # this runs for every record: a batch whose objects all have one key order (most) is
         # read a column at a time, each column's types by C-level maps; other batches record
         # by record, by C-level maps too
+        if names is not None and self._add_columns(names, objects):
+            return
         keys = list(map(tuple, objects))
         if keys and keys.count(keys[0]) == len(keys) and self._add_columns(keys[0], objects):
             return

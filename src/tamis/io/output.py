@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from itertools import compress
+from itertools import compress, repeat
+from operator import itemgetter, setitem
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 import xxhash
 
+from tamis.document import KEPT_VERDICT
 from tamis.io.kinds import Profiler
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
 from tamis.io.storage import open_input
@@ -25,6 +27,7 @@ from tamis.io.streams import iter_lines, open_read, open_write
 
 FORMATS = ("jsonl", "jsonl.gz", "jsonl.zst", "parquet")
 KINDS = ("kept", "rejected", "quarantine")
+_KEPT_VERDICT = KEPT_VERDICT.to_dict()  # as a kept document's record holds it
 
 
 def json_default(value: Any) -> Any:
@@ -101,6 +104,7 @@ class ShardWriter:
         self._batch_bytes = batch_bytes
         self._pq: ParquetSink | None = None
         self._profiles = {"source": Profiler(), "meta": Profiler()}
+        self._plans: dict[tuple[str, tuple], tuple[tuple, dict[str, None] | None]] = {}
         if schema is None and signals is None:
             self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,28 +146,58 @@ class ShardWriter:
             self._flush()
 
     def _normalise(self, records: list[dict[str, Any]]) -> None:
-        """Declared types for signals and verdicts; kinds of source and meta recorded."""
+        """Declared types for signals and verdicts; kinds of source and meta recorded.
+
+        This runs for every record a run writes, so a batch is handled a column at a time by
+        C-level maps where it can be: records of one input share one key order of ``source``
+        and ``meta``, whose plan (:meth:`_plan`) is made once per shape."""
+        if not records:
+            return
+        kind = self.kind
         declared = self.signals
-        if declared is not None and self.kind != "quarantine":
-            for r in records:
-                if declared or r["signals"]:  # without declarations, checks none was stored
-                    r["signals"] = signals_out(r["signals"], declared)
-        for r in records:
-            v = r.get("verdict")
-            if v is not None and v.get("details") is not None:
-                r["verdict"] = verdict_out(v)
-        for name in ("source", "meta") if self.kind != "quarantine" else ("source",):
-            objs = [r.get(name) or {} for r in records]
+        if declared is not None and kind != "quarantine":
+            # without declarations, checks that none was stored
+            stored = records if declared else compress(records, map(itemgetter("signals"), records))
+            for r in stored:
+                r["signals"] = signals_out(r["signals"], declared)
+        verdicts = list(map(dict.get, records, repeat("verdict")))
+        if verdicts.count(_KEPT_VERDICT) != len(verdicts):  # a kept verdict has no details
+            for r, v in zip(records, verdicts, strict=True):
+                if v is not None and v.get("details") is not None:
+                    r["verdict"] = verdict_out(v)
+        for name in ("source", "meta") if kind != "quarantine" else ("source",):
+            objs = list(map(dict.get, records, repeat(name)))
+            if None in objs:
+                objs = [o or {} for o in objs]
+            keys = list(map(tuple, objs))
+            if keys.count(keys[0]) == len(keys):  # one shape: the batch of one input
+                names, fill = self._plan(name, keys[0])
+                if fill is not None:
+                    objs = [{**fill, **o} for o in objs]
+                    list(map(setitem, records, repeat(name), objs))
+                self._profiles[name].add_many(objs, names)
+                continue
             full = self._fill.get(name)
             if full is not None:
-                # records with exactly these fields (most) are found by C-level maps alone
-                lacking = list(map(tuple(full).__ne__, map(tuple, objs)))
-                if any(lacking):
-                    for i in compress(range(len(objs)), lacking):
-                        objs[i] = records[i][name] = {**full, **objs[i]}
+                order = tuple(full)
+                for i in compress(range(len(objs)), map(order.__ne__, keys)):
+                    objs[i] = records[i][name] = {**full, **objs[i]}
             self._profiles[name].add_many(objs)
-            if "signals" in self._profiles:
-                self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
+        if "signals" in self._profiles:
+            self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
+
+    def _plan(self, name: str, shape: tuple) -> tuple[tuple, dict[str, None] | None]:
+        """For objects of ``name`` whose keys are ``shape`` (in order): the keys they are
+        written with, and the fields to fill them from (None: written as they are)."""
+        plan = self._plans.get((name, shape))
+        if plan is None:
+            full = self._fill.get(name)
+            if full is None or tuple(full) == shape:
+                plan = shape, None
+            else:
+                plan = tuple({**full, **dict.fromkeys(shape)}), full
+            self._plans[name, shape] = plan
+        return plan
 
     def profile(self) -> dict[str, Any]:
         """The kinds of ``source`` and ``meta`` this shard's records held."""

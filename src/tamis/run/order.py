@@ -32,13 +32,18 @@ class TaskOrder:
         return len(self._left)
 
     def first(self) -> list[Task]:
-        """One task per worker: the heads of as many contiguous blocks of the plan."""
+        """One task per worker: the heads of as many contiguous blocks of the plan, each moved
+        to the nearest start of a file within half a block (a block that begins inside a file
+        costs its worker the decoding of the file up to there)."""
         n = len(self._left)
-        return [
-            self._take(i)
-            for i in sorted({n * w // self._workers for w in range(self._workers)})
-            if i < n
-        ]
+        heads = [p for p, task in self._left.items() if _starts_file(task)]
+        reach = n // (2 * self._workers)
+        places: set[int] = set()
+        for w in range(self._workers):
+            want = n * w // self._workers
+            near = min(heads, key=lambda p: (abs(p - want), p), default=want)
+            places.add(near if abs(near - want) <= reach and near not in places else want)
+        return [self._take(p) for p in sorted(places) if p < n]
 
     def after(self, done: Task) -> Task | None:
         """The task for the worker that just finished ``done`` (None when none is left)."""
@@ -46,12 +51,22 @@ class TaskOrder:
         if place is not None and place + 1 in self._left:
             return self._take(place + 1)
         awaited = {p + 1 for p in self._running.values()}
-        for p in self._left:
-            if p not in awaited:
+        free = [p for p in self._left if p not in awaited]
+        # the start of a file, when one is free, costs no decoding up to the range taken
+        for p in free:
+            if _starts_file(self._left[p]):
                 return self._take(p)
+        if free:
+            return self._take(free[0])
         return self._take(next(iter(self._left))) if self._left else None
 
     def _take(self, place: int) -> Task:
         task = self._left.pop(place)
         self._running[id(task)] = place
         return task
+
+
+def _starts_file(task: Task) -> bool:
+    """Whether ``task`` reads its file from the first record (a task of another job: no)."""
+    shard = getattr(task, "shard", None)
+    return isinstance(shard, dict) and shard.get("start") == 0

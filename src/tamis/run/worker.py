@@ -10,6 +10,7 @@ Executors only call :func:`run_task`; they never see a stage.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import pickle
@@ -294,6 +295,7 @@ def run_task(task: Task) -> dict[str, Any]:
         spill_tmp = sp.with_name(sp.name + ".tmp")
         spill_fh = open(spill_tmp, "wb")  # noqa: SIM115 (closed once the task is done)
         spill = SpillWriter(spill_fh)
+    collections = _space_young_collections()
     try:
         for batch, docs in _source_batches(task, pipeline, stats, batch_size):
             pipeline.run_batch(phase, docs, stats, decisions, states)
@@ -331,6 +333,8 @@ def run_task(task: Task) -> dict[str, Any]:
             spill_fh.close()
             spill_tmp.unlink(missing_ok=True)
         raise
+    finally:
+        gc.set_threshold(*collections)
 
     marker: dict[str, Any] = {"phase": task.phase, "shard": ordinal, "stats": stats.to_dict()}
     check_owner(task.out_dir, task.owner)  # a worker left from a dead run publishes nothing
@@ -351,6 +355,25 @@ def run_task(task: Task) -> dict[str, Any]:
     check_owner(task.out_dir, task.owner)
     atomic_write(marker_path(task.out_dir, task.phase, ordinal), orjson.dumps(marker))
     return marker
+
+
+#: How many container objects a task allocates, net, between two collections of the youngest
+#: generation (Python's default is 700).
+YOUNG_COLLECTION_EVERY = 10_000
+
+
+def _space_young_collections() -> tuple[int, int, int]:
+    """Collect the youngest generation less often while a task runs; returns the thresholds to
+    restore after it.
+
+    A batch's documents and records are thousands of containers that live for that batch and
+    are freed by their reference counts, holding no cycles. At the default threshold the cyclic
+    collector runs every few records, scans the batch's live documents again each time and
+    promotes them into older generations scanned again later: about 5% of a bare run's time,
+    for nothing it frees. Cyclic garbage still is collected, a little later."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], YOUNG_COLLECTION_EVERY), old[1], old[2])
+    return old
 
 
 def _decision(task: Task, k: int) -> Any:

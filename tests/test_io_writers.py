@@ -1,0 +1,104 @@
+"""Writers' normalisation: a batch whose objects share one key order takes a plan made once for
+that shape; what is written and profiled is what filling every record alone gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.io.kinds import infer, merge
+from tamis.io.output import ShardWriter
+from tamis.io.streams import open_read
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=3))
+values = st.one_of(scalars, st.lists(scalars, max_size=2))
+names = st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True, max_size=4)
+
+
+@st.composite
+def batches(draw):
+    """Records whose ``source`` and ``meta`` mostly share a key order (as one input's do), now
+    and then another order, a missing or null object, or a record of another shape."""
+    shapes = {name: draw(names) for name in ("source", "meta")}
+    records = []
+    for i in range(draw(st.integers(1, 12))):
+        rec = {"text": f"t{i}", "id": str(i)}
+        for name, keys in shapes.items():
+            if draw(st.integers(0, 9)) == 0:
+                keys = draw(names)  # another shape in the batch
+            obj = {k: draw(values) for k in keys}
+            gone = draw(st.integers(0, 19))
+            if gone == 0:
+                continue  # no such field at all
+            rec[name] = None if gone == 1 else obj
+        rec["signals"] = {}
+        rec["verdict"] = {"status": "kept", "stage": "", "reason": "", "details": None}
+        records.append(rec)
+    return records
+
+
+def filled_alone(records, fields):
+    """The records as filling each one alone gives them, and the kinds of their objects."""
+    found = {"source": "null", "meta": "null"}
+    out = []
+    for rec in records:
+        rec = dict(rec)
+        for name in ("source", "meta"):
+            obj = rec.get(name) or {}
+            full = dict.fromkeys(fields.get(name) or ())
+            if full and tuple(full) != tuple(obj):
+                obj = rec[name] = {**full, **obj}
+            found[name] = merge(found[name], infer(obj))
+        out.append(rec)
+    return out, found
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(batches(), min_size=1, max_size=3), names, names)
+def test_a_batch_is_written_and_profiled_as_its_records_one_by_one(
+    tmp_path_factory, batches_, source_fields, meta_fields
+):
+    fields = {"source": source_fields, "meta": meta_fields}
+    path = Path(tmp_path_factory.mktemp("w")) / "kept" / "part-00000.jsonl"
+    writer = ShardWriter(path, "jsonl", kind="kept", signals={}, fields=fields)
+    want_lines, want_kinds = [], {"source": "null", "meta": "null"}
+    for batch in batches_:
+        expected, found = filled_alone(batch, fields)
+        want_lines += [orjson.dumps(r) + b"\n" for r in expected]
+        want_kinds = {n: merge(want_kinds[n], found[n]) for n in want_kinds}
+        writer.write_many([dict(r) for r in batch])
+    writer.close()
+    with open_read(path) as fh:
+        assert fh.read() == b"".join(want_lines)
+    assert writer.profile() == want_kinds
+
+
+def test_records_of_one_input_take_one_plan_per_shape(tmp_path):
+    """The plan of a shape is made once and reused by every later batch of that shape."""
+    fields = {"source": ["index", "offset", "path"], "meta": ["site", "url"]}
+    writer = ShardWriter(tmp_path / "kept" / "p.jsonl", "jsonl", signals={}, fields=fields)
+    for start in (0, 3):
+        writer.write_many(
+            [
+                {
+                    "text": "x",
+                    "source": {"path": "f", "index": i, "offset": 10 * i},
+                    "meta": {"url": f"u{i}"},
+                    "signals": {},
+                    "verdict": None,
+                }
+                for i in range(start, start + 3)
+            ]
+        )
+    writer.close()
+    assert sorted(writer._plans) == [
+        ("meta", ("url",)),
+        ("source", ("path", "index", "offset")),
+    ]
+    with open_read(writer.path) as fh:
+        first = orjson.loads(fh.readline())
+    assert list(first["source"].items()) == [("index", 0), ("offset", 0), ("path", "f")]
+    assert list(first["meta"].items()) == [("site", None), ("url", "u0")]
