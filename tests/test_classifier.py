@@ -498,3 +498,24 @@ def test_sentence_split_equals_spacys_sentencizer_on_real_texts(real_texts):
 
     texts = real_texts[::4]
     assert [as_units(p) for p in split_sentences(texts)] == [sentence_units(t) for t in texts]
+
+
+def test_a_stage_named_as_its_module_is_found_without_importing_the_others():
+    """Start-up: ``classifier`` imports its own module alone; every stage is still listed, a
+    stage of a shared module is still found, and an unknown name still lists them all."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tamis.stages.base import CONTRACT_ORDER, stage_class, stage_names\n"
+        "stage_class('classifier')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tamis.stages.')))\n"
+        "print(set(CONTRACT_ORDER) <= set(stage_names()), stage_class('c4').name)\n"
+        "try:\n    stage_class('nope')\nexcept KeyError as e:\n    print('c4' in str(e))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0] == "['tamis.stages.base', 'tamis.stages.classifier']"
+    assert out[1:] == ["True c4", "True"]

@@ -175,7 +175,8 @@ def _find(name: str) -> type[Stage] | None:
     """The class registered as ``name``, importing as few stage modules as it takes: a stage
     in a module of its own name (``tamis.stages.classifier``) is found without importing the
     others (a run starts sooner); any other name, or none, takes discovering them all."""
-    if name not in _REGISTRY and not _DISCOVERED and name.isidentifier() and name[0] != "_" and name != "base":
+    own_module = name.isidentifier() and not name.startswith("_") and name != "base"
+    if own_module and name not in _REGISTRY and not _DISCOVERED:
         try:
             importlib.import_module(f"tamis.stages.{name}")
         except ModuleNotFoundError as exc:
