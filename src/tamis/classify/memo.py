@@ -84,19 +84,23 @@ class WordMemo:
 
     def _find(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         """The entry of each word (-1: not met yet): along its probe chain to its own entry or
-        to a free slot, all words at once."""
+        to a free slot, all words at once (most stop at their first slot: that step runs on
+        whole arrays, the next ones on the words still going)."""
         mask = len(self._table) - 1
-        found = np.full(len(first), -1, dtype=np.int64)
         slot = home(first, second, 0, len(self._table))
-        todo = np.arange(len(first))
+        e = self._table[slot]  # -1 (free) reads the last entry: never a match, as free
+        going = (self._first[e] != first) | (self._second[e] != second)
+        going &= e >= 0
+        found = np.where(e >= 0, e, -1)
+        todo = np.flatnonzero(going)
+        found[todo] = -1
         while len(todo):
+            slot[todo] = (slot[todo] + 1) & mask
             e = self._table[slot[todo]]
             free = e < 0
-            e_ = np.where(free, 0, e)
-            same = ~free & (self._first[e_] == first[todo]) & (self._second[e_] == second[todo])
+            same = ~free & (self._first[e] == first[todo]) & (self._second[e] == second[todo])
             found[todo[same]] = e[same]
             todo = todo[~(free | same)]
-            slot[todo] = (slot[todo] + 1) & mask
         return found
 
     def _enter(

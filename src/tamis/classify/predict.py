@@ -4,9 +4,9 @@ The binding predicts one text at a time in C++: it reads the text through a stre
 word up, adds one row of the input matrix per word and word n-gram, and only then moves on to
 the next text; and it first loads the whole model into memory. Here the model file is
 memory-mapped (opening it reads its dictionary, not its matrices, and worker processes share
-its pages), a whole batch is tokenised, hashed and looked up at once (:mod:`tamis.classify.
-tokens`), its word n-grams are computed as arrays, and the output layer runs for every text
-together.
+its pages), a whole batch is tokenised at once (:mod:`tamis.classify.tokens`), each distinct
+word is hashed and looked up once per run (:mod:`tamis.classify.memo`), its word n-grams are
+computed as arrays, and the output layer runs for every text together.
 
 Every step is fastText's own, in the same float32 arithmetic and the same order, so the scores
 are the binding's bit for bit (tests/test_classifier.py and bench/bench_classifier.py check it):
