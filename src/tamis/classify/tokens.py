@@ -101,17 +101,18 @@ def home(first: np.ndarray, second: np.ndarray, lens: np.ndarray | int, size: in
 
 def place(table: np.ndarray, slot: np.ndarray, entries: np.ndarray) -> None:
     """Put ``entries`` in the free slots (-1) of ``table`` (open addressing, linear probing),
-    each from its home ``slot``: of the entries aiming at one free slot the first takes it,
-    the rest try the next slot, all at once."""
+    each from its home ``slot``, all at once: every entry aiming at a free slot is written
+    there, the one that stays has it, the others try the next slot (so every slot between an
+    entry's home and its place is taken, as a probe wants)."""
     mask = len(table) - 1
     todo = np.arange(len(entries))
     while todo.size:
-        free = np.flatnonzero(table[slot[todo]] < 0)
-        taken, first = np.unique(slot[todo[free]], return_index=True)
-        table[taken] = entries[todo[free[first]]]
-        rest = np.ones(len(todo), dtype=bool)
-        rest[free[first]] = False
-        todo = todo[rest]
+        at = slot[todo]
+        free = table[at] < 0
+        table[at[free]] = entries[todo[free]]
+        placed = free
+        placed[free] = table[at[free]] == entries[todo[free]]
+        todo = todo[~placed]
         slot[todo] = (slot[todo] + 1) & mask
 
 
