@@ -104,7 +104,12 @@ class WordMemo:
         return found
 
     def _enter(
-        self, buf: np.ndarray, starts: np.ndarray, lens: np.ndarray, first, second
+        self,
+        buf: np.ndarray,
+        starts: np.ndarray,
+        lens: np.ndarray,
+        first: np.ndarray,
+        second: np.ndarray,
     ) -> np.ndarray:
         """Enter words not met yet (a word repeated among them once), resolved together;
         the entry of each. ``first`` / ``second``: their :func:`heads`."""
