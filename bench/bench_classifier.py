@@ -553,7 +553,9 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         "",
     ]
     out = ROOT / "bench" / "results" / "classifier.md"
-    out.write_text("\n".join(lines))
+    notes = out.read_text() if out.exists() else ""  # the written reading of the figures stays
+    at = notes.find("\n## Reading these figures")
+    out.write_text("\n".join(lines) + (notes[at:] if at >= 0 else ""))
     print("\n".join(lines))
 
 
