@@ -45,10 +45,8 @@ def model(shared_data, tmp_path_factory):
 @pytest.fixture(scope="module")
 def real_texts(shared_data) -> list[str]:
     """Documents of every kind we have, the judged crawl documents most of all."""
-    dclm = [
-        json.loads(line)["text"]
-        for line in (shared_data / "quality" / "dclm-human-majority.jsonl").open(encoding="utf-8")
-    ]
+    with (shared_data / "quality" / "dclm-human-majority.jsonl").open(encoding="utf-8") as fh:
+        dclm = [json.loads(line)["text"] for line in fh]
     reuters = itertools.islice(read_texts([str(shared_data / "text/reuters-21578.jsonl.zst")]), 80)
     imdb = itertools.islice(read_texts([str(shared_data / "text/imdb-reviews.jsonl.zst")]), 80)
     return dclm[:200] + list(reuters) + list(imdb) + ["   \n  ", "one\r\n\r\ntwo\n\n"]
