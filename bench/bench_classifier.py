@@ -19,6 +19,11 @@ classifier trained on the data we have says about human quality judgments.
    256) and as a whole ``tamis clean`` run (start-up, reading and writing included).
 
     .venv/bin/python bench/bench_classifier.py      # about ten minutes on two busy cores
+    .venv/bin/python bench/bench_classifier.py --reuse --units document --rounds 4
+
+``--reuse`` keeps the model trained before; ``--units`` measures those units alone (the other
+units' figures in the report are the last ones measured, with when and under what load);
+``--rounds`` sets the timed rounds per unit (each tool once per round, alternating).
 
 Results: bench/results/classifier.md. datatrove copies a local model into its Hugging Face
 asset cache (``~/.cache/huggingface/assets/datatrove/filters/fasttext/``) on first use; delete
@@ -256,13 +261,11 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-#: per unit, the document set of each round: round 0 (the set once) is the parity check; the
-#: speed figures are the best of the rounds on the last set named (tools alternating)
-ROUNDS = {
-    "DOCUMENT": ("once", "thrice", "thrice"),
-    "PARAGRAPH": ("once", "thrice", "thrice"),
-    "SENTENCE": ("once", "once"),
-}
+#: per unit, the set its timed rounds run on (the set three times over, as one bigger shard
+#: would be, or once) and how many timed rounds by default; a first round on the set once is
+#: the parity check
+ROUNDS = {"DOCUMENT": ("thrice", 2), "PARAGRAPH": ("thrice", 2), "SENTENCE": ("once", 1)}
+SPEED = CACHE / "speed.json"  # the figures of each unit's last measurement, for the report
 
 
 def _diff(x: float | None, y: float | None) -> float:
@@ -281,7 +284,9 @@ def clean_command(model: Path, threshold: float, docs: Path, work: Path) -> list
     return cmd + [str(cfg), "--workers", "1", "--no-report", "--quiet", "--overwrite"]
 
 
-def parity_and_speed(model: Path, threshold: float, work: Path) -> dict:
+def parity_and_speed(
+    model: Path, threshold: float, work: Path, units: list[str], rounds: int | None
+) -> dict:
     texts = [t for t, _ in judged()]
     texts += list(read_texts(sorted(str(p) for p in (DATA / "text").glob("cc-en-head-*"))))
     texts += jsonl_texts(DATA / "text/imdb-reviews.jsonl.zst", 50_000, 54_000)
@@ -292,10 +297,14 @@ def parity_and_speed(model: Path, threshold: float, work: Path) -> dict:
     speed_docs = work / "docs3.jsonl"  # the same documents three times, as a bigger shard
     write_jsonl(speed_docs, texts * SPEED_REPEAT)
     sets = {"once": work / "docs.jsonl", "thrice": speed_docs}
-    for unit, rounds in ROUNDS.items():
+    for unit in units:
+        timed_on, n = ROUNDS[unit]
+        plan = ["once", *[timed_on] * (rounds or n)]
         a, b = work / f"dt-{unit}.json", work / f"tm-{unit}.json"
         runs = {"datatrove": [], "tamis_stage": [], "tamis_clean": []}
-        for rnd, which in enumerate(rounds):  # alternate the tools, keep the best of each
+        load_before = os.getloadavg()
+        started = time.strftime("%H:%M", time.gmtime())
+        for rnd, which in enumerate(plan):  # alternate the tools, keep the best of each
             docs = sets[which]
             runs["datatrove"].append(
                 timed(
@@ -315,14 +324,18 @@ def parity_and_speed(model: Path, threshold: float, work: Path) -> dict:
         tm_out = runs["tamis_stage"][0][2]["out"]
         if unit == "DOCUMENT":
             res["doc_out"] = tm_out
-        timed_on = rounds[-1]  # rounds on the repeated set when there are some
-        runs = {k: [r for r in v if r[-1] == timed_on] for k, v in runs.items()}
+        runs = {k: v[1:] for k, v in runs.items()}  # the timed rounds
+        runs["tamis_clean"] = [r for r in runs["tamis_clean"] if r[-1] == timed_on]
         agree = sum(x[0] == y[0] for x, y in zip(dt_out, tm_out, strict=True))
         diff = max(
             max(_diff(x[1], y[1]), _diff(x[2], y[2])) for x, y in zip(dt_out, tm_out, strict=True)
         )
         entry = {"agree": agree, "kept": sum(y[0] for y in tm_out), "max_score_diff": diff}
         entry["rounds"] = len(runs["datatrove"])
+        entry["when"] = f"{time.strftime('%Y-%m-%d', time.gmtime())} {started}-" + time.strftime(
+            "%H:%M UTC", time.gmtime()
+        )
+        entry["load"] = [round(load_before[0], 1), round(os.getloadavg()[0], 1)]
         for k, v in runs.items():
             if v:
                 entry[k] = {
@@ -334,6 +347,8 @@ def parity_and_speed(model: Path, threshold: float, work: Path) -> dict:
                     "docs": len(v[0][2].get("out", [])),
                 }
         res[unit] = entry
+    if "doc_out" not in res:
+        return res
     # stored scores against fastText's own predict (one call per document, no batching)
     from tamis.classify.model import load_model
 
@@ -348,17 +363,37 @@ def parity_and_speed(model: Path, threshold: float, work: Path) -> dict:
     return res
 
 
+def measure(model: Path, threshold: float, work: Path, units: list[str], rounds) -> dict:
+    """Parity and speed of ``units``, with the figures last measured for the other units."""
+    speed = json.loads(SPEED.read_text()) if SPEED.exists() else {}
+    speed.update(parity_and_speed(model, threshold, work, units, rounds))
+    SPEED.write_text(json.dumps(speed))
+    missing = [u.lower() for u in ROUNDS if u not in speed]
+    if missing:
+        sys.exit(f"no figures yet for {', '.join(missing)}: run once without --units")
+    return speed
+
+
 def main() -> None:
-    reuse = "--reuse" in sys.argv
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reuse", action="store_true", help="keep the model trained before")
+    ap.add_argument("--units", default="document,paragraph,sentence", help="units to measure")
+    ap.add_argument("--rounds", type=int, help="timed rounds per unit (default: 2, sentence 1)")
+    args = ap.parse_args()
+    units = [u.strip().upper() for u in args.units.split(",")]
+    if not set(units) <= set(ROUNDS):
+        ap.error(f"--units: one or more of {', '.join(u.lower() for u in ROUNDS)}")
     CACHE.mkdir(exist_ok=True)
     saved = CACHE / "judgments.pickle"
-    if reuse and saved.exists():
+    if args.reuse and saved.exists():
         import pickle
 
         info, r, auc, rows, cv_auc = pickle.loads(saved.read_bytes())
         model = CACHE / "hq_cc.bin"
         with tempfile.TemporaryDirectory(prefix="tamis-bench-cls-") as tmp:
-            speed = parity_and_speed(model, r.threshold, Path(tmp))
+            speed = measure(model, r.threshold, Path(tmp), units, args.rounds)
         size_mb = model.stat().st_size / 1e6
         docs = judged()
         n_keep = sum(y for _, y in docs)
@@ -387,7 +422,7 @@ def main() -> None:
         import pickle
 
         saved.write_bytes(pickle.dumps((info, r, auc, rows, cv_auc)))
-        speed = parity_and_speed(model, r.threshold, work)
+        speed = measure(model, r.threshold, work, units, args.rounds)
         size_mb = model.stat().st_size / 1e6
     write_report(info, r, auc, rows, cv_auc, speed, size_mb, len(docs), int(gold.sum()))
 
@@ -400,7 +435,8 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         "# classifier: fastText quality classifier",
         "",
         f"Machine: {cpu_model()}, {os.cpu_count()} cores (shared with other jobs), Python "
-        f"{platform.python_version()}. Command: `.venv/bin/python bench/bench_classifier.py`.",
+        f"{platform.python_version()}. Command: `.venv/bin/python bench/bench_classifier.py` "
+        "(`--reuse` keeps the trained model; `--units document` measures document mode alone).",
         "",
         "## A classifier trained on the data we have, against human judgments",
         "",
@@ -479,12 +515,21 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         "manifest and stats).",
         "",
         f"Document and paragraph rows: the set three times over ({d['datatrove']['docs']:,} "
-        f"documents, as one bigger shard would be), best of {d['rounds']} rounds; sentence row: "
-        f"the set once, best of {speed['SENTENCE']['rounds']} rounds. Model load alone: "
+        "documents, as one bigger shard would be); sentence row: the set once. Best of the "
+        "timed rounds below (after a first round on the set once, the parity check). Model "
+        "load alone: "
         f"datatrove {d['datatrove']['load']:.2f} s, tamis {d['tamis_stage']['load']:.2f} s "
         "(datatrove loads the whole model with the fastText binding, and copies it into its "
         "asset cache on first use; tamis checks the configuration and memory-maps the model, "
         "reading its dictionary only: tamis.classify.predict).",
+        "",
+        "| unit | measured | load average (start, end) | timed rounds |",
+        "|---|---|---|---:|",
+        *(
+            f"| {u.lower()} | {speed[u]['when']} | {speed[u]['load'][0]}, {speed[u]['load'][1]} "
+            f"| {speed[u]['rounds']} |"
+            for u in ROUNDS
+        ),
         "",
         "| measure | datatrove | tamis | speed-up |",
         "|---|---:|---:|---:|",
@@ -508,7 +553,9 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         "",
     ]
     out = ROOT / "bench" / "results" / "classifier.md"
-    out.write_text("\n".join(lines))
+    notes = out.read_text() if out.exists() else ""  # the written reading of the figures stays
+    at = notes.find("\n## Reading these figures")
+    out.write_text("\n".join(lines) + (notes[at:] if at >= 0 else ""))
     print("\n".join(lines))
 
 

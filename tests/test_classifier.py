@@ -45,10 +45,8 @@ def model(shared_data, tmp_path_factory):
 @pytest.fixture(scope="module")
 def real_texts(shared_data) -> list[str]:
     """Documents of every kind we have, the judged crawl documents most of all."""
-    dclm = [
-        json.loads(line)["text"]
-        for line in (shared_data / "quality" / "dclm-human-majority.jsonl").open(encoding="utf-8")
-    ]
+    with (shared_data / "quality" / "dclm-human-majority.jsonl").open(encoding="utf-8") as fh:
+        dclm = [json.loads(line)["text"] for line in fh]
     reuters = itertools.islice(read_texts([str(shared_data / "text/reuters-21578.jsonl.zst")]), 80)
     imdb = itertools.islice(read_texts([str(shared_data / "text/imdb-reviews.jsonl.zst")]), 80)
     return dclm[:200] + list(reuters) + list(imdb) + ["   \n  ", "one\r\n\r\ntwo\n\n"]
@@ -296,34 +294,28 @@ def test_numpy_prediction_equals_the_bindings_on_edge_texts(model, real_texts):
         assert all(got[label] == p for label, p in zip(ls, ps.tolist(), strict=True)), texts[i][:80]
 
 
-@pytest.mark.parametrize("length", [8, 24])
-def test_vocabulary_lookup_survives_hash_collisions(length):
-    """Two different words with fastText's same hash and length: each is found as itself, and
-    a word absent from the vocabulary is not taken for the other."""
-    from tamis.classify.tokens import Vocabulary, keys, spans
+@pytest.mark.parametrize(("length", "shared"), [(5, 0), (8, 0), (16, 8), (24, 16), (90, 16)])
+def test_vocabulary_finds_each_word_as_itself(length, shared):
+    """Words keyed by their first 16 bytes and length: words longer than that with the same
+    first 16 bytes (one key, one probe chain) are told apart by their bytes; a word absent from
+    the vocabulary is not taken for one in it."""
+    from tamis.classify.tokens import PAD, Vocabulary, spans
 
     rng = np.random.default_rng(length)
-    words = rng.integers(97, 123, size=(400_000, length), dtype=np.uint8)
-    words[:, : length - 8] = ord("a")  # long words differ past the packed head: bytes compared
-    buf = np.ascontiguousarray(words).ravel()
-    starts = np.arange(len(words), dtype=np.int64) * length
-    lens = np.full(len(words), length, dtype=np.int64)
-    h, _ = keys(buf, starts, lens)
-    order = np.argsort(h, kind="stable")
-    dup = np.flatnonzero(h[order][1:] == h[order][:-1])
-    pairs = [(int(order[d]), int(order[d + 1])) for d in dup]
-    pairs = [(a, b) for a, b in pairs if words[a].tobytes() != words[b].tobytes()]
-    assert pairs, "no colliding pair among the random words"
-    a, b = pairs[0]
-    assert words[a].tobytes() != words[b].tobytes() and h[a] == h[b]
-    text = np.frombuffer(b" ".join([words[a].tobytes(), words[b].tobytes()]), dtype=np.uint8)
-    s, e = spans(text)
-    for vocab_words, expect in (([a, b], [0, 1]), ([b, a], [1, 0]), ([a], [0, -1]), ([b], [-1, 0])):
-        data = np.concatenate([words[i] for i in vocab_words])
-        v = Vocabulary(
-            data, np.arange(len(vocab_words)) * length, np.full(len(vocab_words), length)
-        )
-        assert v.lookup(text, s, e - s, *keys(text, s, e - s)).tolist() == expect
+    words = rng.integers(97, 123, size=(300, length), dtype=np.uint8)
+    words[:, :shared] = ord("a")
+    words = words[np.unique(words, axis=0, return_index=True)[1]]  # distinct words
+    inside, absent = words[::2], words[1::2]
+    data = np.ascontiguousarray(inside).ravel()
+    vocab = Vocabulary(
+        data, np.arange(len(inside)) * length, np.full(len(inside), length, dtype=np.int64)
+    )
+    text = b" ".join(w.tobytes() for w in words) + bytes(PAD)
+    buf = np.frombuffer(text, dtype=np.uint8)
+    s, e = spans(buf)
+    found = vocab.lookup(buf, s, e - s).tolist()
+    assert found[::2] == list(range(len(inside)))
+    assert found[1::2] == [-1] * len(absent)
 
 
 @pytest.fixture(scope="module")
@@ -331,6 +323,49 @@ def real_words(real_texts) -> list[str]:
     """Words of the real documents, the model's vocabulary most of them, unknown ones too."""
     words = sorted({w for t in real_texts[:60] for w in t.split()})
     return words[:: max(1, len(words) // 400)]
+
+
+@pytest.fixture(scope="module")
+def memo_models(model):
+    """Three predictions of one model, each with a word memo of its own."""
+    from tamis.classify.predict import NumpyModel
+
+    return [NumpyModel(str(model)) for _ in range(3)]
+
+
+@settings(deadline=None, max_examples=30)
+@given(data=st.data())
+def test_word_memo_gives_the_same_scores_cold_warm_and_reset(
+    model, memo_models, real_texts, real_words, data
+):
+    """The same batches predicted with a memo emptied before each batch (cold), one that keeps
+    every word from batch to batch (warm), and one that starts over mid-run (a limit of a few
+    words): the same scores bit for bit, and the binding's."""
+    require("fasttext")
+    from fasttext.FastText import _FastText
+
+    long_words = sorted({w for t in real_texts for w in t.split() if len(w.encode()) > 16})
+    word = st.sampled_from([*real_words, *long_words[:50], "__label__news", "zzqx", "</s>"])
+    text = st.lists(word, max_size=40).map(" ".join)
+    batches = data.draw(st.lists(st.lists(text, min_size=1, max_size=6), min_size=1, max_size=5))
+    cold, warm, small = memo_models
+    small.memo.limit = data.draw(st.integers(0, 60))
+    got = {"cold": [], "warm": [], "small": []}
+    for batch in batches:
+        cold.memo.reset()
+        for name, m in (("cold", cold), ("warm", warm), ("small", small)):
+            scores, scored = m.predict(batch)
+            got[name].append((scores.view(np.uint32).tolist(), scored.tolist()))
+    assert got["cold"] == got["warm"] == got["small"]
+    binding = _FastText(model_path=str(model))
+    texts = [t for batch in batches for t in batch]
+    labels, probs = binding.f.multilinePredict([t + "\n" for t in texts], -1, 0.0, "")
+    rows = [row for scores, _ in got["warm"] for row in scores]
+    for t, ls, ps, row in zip(texts, labels, probs, rows, strict=True):
+        mine = dict(
+            zip(cold.labels, np.array(row, dtype=np.uint32).view(np.float32).tolist(), strict=True)
+        )
+        assert all(mine[label] == p for label, p in zip(ls, ps.tolist(), strict=True)), t
 
 
 def _reference_paragraph_filter(text, binding, opts):
@@ -461,3 +496,24 @@ def test_sentence_split_equals_spacys_sentencizer_on_real_texts(real_texts):
 
     texts = real_texts[::4]
     assert [as_units(p) for p in split_sentences(texts)] == [sentence_units(t) for t in texts]
+
+
+def test_a_stage_named_as_its_module_is_found_without_importing_the_others():
+    """Start-up: ``classifier`` imports its own module alone; every stage is still listed, a
+    stage of a shared module is still found, and an unknown name still lists them all."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tamis.stages.base import CONTRACT_ORDER, stage_class, stage_names\n"
+        "stage_class('classifier')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tamis.stages.')))\n"
+        "print(set(CONTRACT_ORDER) <= set(stage_names()), stage_class('c4').name)\n"
+        "try:\n    stage_class('nope')\nexcept KeyError as e:\n    print('c4' in str(e))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0] == "['tamis.stages.base', 'tamis.stages.classifier']"
+    assert out[1:] == ["True c4", "True"]

@@ -159,24 +159,26 @@ def _run_overrides(args: argparse.Namespace) -> dict:
 
 
 def _execute(cfg, args: argparse.Namespace) -> int:
-    from rich.console import Console
-
-    from tamis.report.summary import print_summary
     from tamis.run.driver import run_pipeline
 
-    console = Console(stderr=True)
-    args.out_dir = cfg.run.output  # named by a failure that names no file
-    result = run_pipeline(
-        cfg, overwrite=args.overwrite, show_progress=console.is_terminal and not args.quiet
-    )
+    console = None  # a quiet run shows nothing: rich is not even imported
     if not args.quiet:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+    show_progress = console is not None and console.is_terminal
+    args.out_dir = cfg.run.output  # named by a failure that names no file
+    result = run_pipeline(cfg, overwrite=args.overwrite, show_progress=show_progress)
+    if console is not None:
+        from tamis.report.summary import print_summary
+
         print_summary(result, console)
     if not result.manifest["accounting_holds"]:
         return EXIT_FAIL
     if getattr(args, "tokenize", None):
         from tamis.tokenize.cli import tokenize_after_clean
 
-        return tokenize_after_clean(args, cfg, console.is_terminal and not args.quiet)
+        return tokenize_after_clean(args, cfg, show_progress)
     return EXIT_OK
 
 

@@ -4,9 +4,9 @@ The binding predicts one text at a time in C++: it reads the text through a stre
 word up, adds one row of the input matrix per word and word n-gram, and only then moves on to
 the next text; and it first loads the whole model into memory. Here the model file is
 memory-mapped (opening it reads its dictionary, not its matrices, and worker processes share
-its pages), a whole batch is tokenised, hashed and looked up at once (:mod:`tamis.classify.
-tokens`), its word n-grams are computed as arrays, and the output layer runs for every text
-together.
+its pages), a whole batch is tokenised at once (:mod:`tamis.classify.tokens`), each distinct
+word is hashed and looked up once per run (:mod:`tamis.classify.memo`), its word n-grams are
+computed as arrays, and the output layer runs for every text together.
 
 Every step is fastText's own, in the same float32 arithmetic and the same order, so the scores
 are the binding's bit for bit (tests/test_classifier.py and bench/bench_classifier.py check it):
@@ -37,8 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
+from tamis.classify.memo import WordMemo
 from tamis.classify.model import read_header
-from tamis.classify.tokens import Vocabulary, fasttext_hash, keys, same_bytes, spans
+from tamis.classify.tokens import PAD, Vocabulary, fasttext_hash, hashes, padded, same_bytes, spans
 
 EOS = b"</s>"
 LABEL = b"__label__"
@@ -105,9 +106,10 @@ class NumpyModel:
         data, starts, ends = head.words, head.starts, head.ends
         self._is_word = data[ends + 9] == 0  # entry type: 0 word, 1 label
         self.vocab = Vocabulary(data, starts, ends - starts)
-        eos = np.frombuffer(EOS, dtype=np.uint8)
+        eos = padded(np.frombuffer(EOS, dtype=np.uint8))
         at, n = np.zeros(1, dtype=np.int64), np.full(1, len(EOS), dtype=np.int64)
-        self._eos = int(self.vocab.lookup(eos, at, n, *keys(eos, at, n))[0])
+        self._eos = int(self.vocab.lookup(eos, at, n)[0])
+        self.memo = WordMemo(self._resolve)
 
     # ---- what fastText adds up for each text
 
@@ -118,33 +120,48 @@ class NumpyModel:
         joined = "\n".join(texts)
         if joined.count("\n") != n - 1:  # fastText reads a text's first line only
             joined = "\n".join(t.split("\n", 1)[0] for t in texts)
-        buf = np.frombuffer((joined + "\n").encode("utf-8"), dtype=np.uint8)
+        raw = (joined + "\n").encode("utf-8") + bytes(PAD)  # NULs: separators, as padding
+        buf = np.frombuffer(raw, dtype=np.uint8)
         starts, ends = spans(buf)  # each text's words, then its line break
         lens = ends - starts
-        h, head = keys(buf, starts, lens)
-        vid = self.vocab.lookup(buf, starts, lens, h, head)
-        unknown = np.flatnonzero(vid < 0)
-        word = self._is_word[vid]  # an unknown word is a word unless it looks like a label
-        word[unknown] = ~_has_prefix(buf, starts[unknown], lens[unknown], LABEL)
-        eos = np.flatnonzero(buf[starts] == 10)  # a line break reads as </s>, a word
-        vid[eos], h[eos], word[eos] = self._eos, _EOS_HASH, True
+        rows, h, word = self.memo.lookup(buf, starts, lens)
+        eos = np.flatnonzero(buf[starts] == 10)  # a line break reads as </s>
         text = np.zeros(len(starts), dtype=np.int64)
         text[eos[:-1] + 1] = 1
         np.cumsum(text, out=text)
         if EOS.decode() in joined:  # a </s> in a text ends its line there
-            end = (h == _EOS_HASH) & (lens == len(EOS)) & _has_prefix(buf, starts, lens, EOS)
+            end = (lens == len(EOS)) & _has_prefix(buf, starts, lens, EOS)
             end[eos] = True
             before = np.cumsum(end) - end  # line ends before each word
             first = np.concatenate([[0], eos[:-1] + 1])  # each text's first word
             keep = before == before[first][text]
-            vid, h, word, text = vid[keep], h[keep], word[keep], text[keep]
-        row = (vid >= 0) & (vid < self.nwords)
-        gram_ids, gram_text = self._ngrams(_widened(h[word]), text[word])
-        # each text's word rows, then its n-gram rows: both are in text order already
-        key = np.concatenate([text[row], gram_text])
-        order = np.argsort(key, kind="stable")  # two sorted runs: one merge
-        ids = np.concatenate([vid[row], gram_ids])[order]
-        return ids, np.bincount(key, minlength=n)
+            rows, h, word, text = rows[keep], h[keep], word[keep], text[keep]
+        has_row = rows >= 0
+        gram_ids, gram_text = self._ngrams(h[word], text[word])
+        # each text's word rows, then its n-gram rows, each put where it goes
+        word_text = text[has_row]
+        n_words = np.bincount(word_text, minlength=n)
+        n_grams = np.bincount(gram_text, minlength=n)
+        ids = np.empty(len(word_text) + len(gram_text), dtype=np.int64)
+        ids[np.arange(len(word_text)) + (np.cumsum(n_grams) - n_grams)[word_text]] = rows[has_row]
+        ids[np.arange(len(gram_text)) + np.cumsum(n_words)[gram_text]] = gram_ids
+        return ids, n_words + n_grams
+
+    def _resolve(
+        self, buf: np.ndarray, starts: np.ndarray, lens: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per word (:class:`tamis.classify.memo.WordMemo`): its row of the input matrix (-1:
+        none), its hash widened for the n-grams, whether it is a word (a label of the model,
+        or an unknown word looking like one, is not); a line break reads as ``</s>``."""
+        h = hashes(buf, starts, lens)
+        vid = self.vocab.lookup(buf, starts, lens)
+        unknown = np.flatnonzero(vid < 0)
+        word = self._is_word[vid]
+        word[unknown] = ~_has_prefix(buf, starts[unknown], lens[unknown], LABEL)
+        eos = np.flatnonzero(buf[starts] == 10)
+        vid[eos], h[eos], word[eos] = self._eos, _EOS_HASH, True
+        rows = np.where((vid >= 0) & (vid < self.nwords), vid, -1)
+        return rows, _widened(h), word
 
     def _ngrams(self, h: np.ndarray, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the word n-grams (2 to wordNgrams words) in fastText's order: by first word,

@@ -2,12 +2,12 @@
 
 fastText reads a text byte by byte: a word is a run of bytes between its separators (space,
 ``\\t``, ``\\n``, ``\\v``, ``\\f``, ``\\r``, NUL), hashed with its own 32-bit FNV-1a (each byte
-taken as a signed char), and looked up in its vocabulary by that hash and then by its bytes.
-Doing the same one word at a time in Python costs more than fastText's whole prediction, so
-here every step runs over all the words of a batch at once: spans from a separator mask, hashes
-position by position over the words still that long, and lookups in an open-addressing table
-whose every hit is confirmed by the word's bytes (so a hash collision never maps a word to
-another): words of up to 16 bytes, most of them, carry those bytes packed beside their hash.
+taken as a signed char), and looked up in its vocabulary. Doing the same one word at a time in
+Python costs more than fastText's whole prediction, so here every step runs over all the words
+of a batch at once: spans from a separator mask, hashes position by position over the words
+still that long, and lookups in an open-addressing table keyed by a word's first 16 bytes
+(two little-endian 64-bit loads, :func:`heads`: no pass per byte) and its length, every hit
+on a longer word confirmed by its bytes (so two words never map to one entry).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import numpy as np
 FNV_OFFSET, FNV_PRIME = 2166136261, 16777619
 SEPARATORS = b" \t\n\v\f\r\0"
 LONG = 64  # words longer than this (rare) are hashed and compared one by one
-HEAD = 16  # bytes of a word kept beside its hash: shorter words need no byte comparison
+HEAD = 16  # bytes of a word read by :func:`heads`: shorter words need no byte comparison
+PAD = HEAD  # bytes a buffer holds past its last word for :func:`heads`
 
 _KIND = np.ones(256, dtype=np.int8)
 _KIND[list(SEPARATORS)] = 0
@@ -57,41 +58,67 @@ def _by_length(lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def hashes(buf: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """:func:`fasttext_hash` (uint32) of the words ``buf[starts[i]:starts[i] + lens[i]]``."""
-    return keys(buf, starts, lens)[0]
-
-
-def keys(buf: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(hash, head) of the words ``buf[starts[i]:starts[i] + lens[i]]``: :func:`fasttext_hash`
-    (uint32) and the first ``HEAD`` bytes packed in two uint64 (zero past the word's end), so
-    that words of up to ``HEAD`` bytes with one length and head are the same word."""
-    n = len(starts)
-    out = np.empty(n, dtype=np.uint32)
-    head = np.zeros((n, 2), dtype=np.uint64)
+    out = np.empty(len(starts), dtype=np.uint32)
     for i in np.flatnonzero(lens > LONG).tolist():
         s = int(starts[i])
-        word = buf[s : s + int(lens[i])].tobytes()
-        out[i] = fasttext_hash(word)
-        head[i] = np.frombuffer(word[:HEAD], dtype="<u8")
+        out[i] = fasttext_hash(buf[s : s + int(lens[i])].tobytes())
     order, longer = _by_length(lens)
     if not len(order):
-        return out, head
+        return out
     h = np.full(len(order), FNV_OFFSET, dtype=np.uint32)
-    packed = np.zeros((len(order), 2), dtype=np.uint64)
     at = starts[order]
     prime = np.uint32(FNV_PRIME)
     for k in range(int(lens[order[0]])):
         a = int(longer[k])
-        byte = buf[at[:a] + k]
         # FNV takes a byte as a signed char widened to 32 bits: 0x80.. become 0xFFFFFF80..
         hk = h[:a]
-        np.bitwise_xor(hk, byte.view(np.int8).astype(np.int32).view(np.uint32), out=hk)
+        np.bitwise_xor(hk, buf[at[:a] + k].view(np.int8).astype(np.int32).view(np.uint32), out=hk)
         np.multiply(hk, prime, out=hk)
-        if k < HEAD:
-            pk = packed[:a, k // 8]
-            np.bitwise_or(pk, byte.astype(np.uint64) << np.uint64(8 * (k % 8)), out=pk)
     out[order] = h
-    head[order] = packed
-    return out, head
+    return out
+
+
+_LOW = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
+
+
+def heads(buf: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first 8 and the next 8 bytes of each word as little-endian uint64, zero past its
+    end (a word holds no NUL, so a word of up to 16 bytes is its pair); ``buf`` holds ``PAD``
+    bytes past its last word."""
+    at = np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))  # a load per byte
+    first = at[starts] & _LOW[np.minimum(lens, 8)]
+    second = at[starts + 8] & _LOW[np.clip(lens - 8, 0, 8)]
+    return first, second
+
+
+def home(first: np.ndarray, second: np.ndarray, lens: np.ndarray | int, size: int) -> np.ndarray:
+    """The slot (int64) where a word's probe starts in a table of ``size`` (a power of two)
+    slots: the top bits of a multiplicative mix of its heads and length."""
+    mixed = (first * _MIX[0]) ^ (second * _MIX[1]) ^ (np.asarray(lens).astype(np.uint64) * _MIX[2])
+    return (mixed >> np.uint64(65 - size.bit_length())).astype(np.int64)
+
+
+def place(table: np.ndarray, slot: np.ndarray, entries: np.ndarray) -> None:
+    """Put ``entries`` in the free slots (-1) of ``table`` (open addressing, linear probing),
+    each from its home ``slot``, all at once: every entry aiming at a free slot is written
+    there, the one that stays has it, the others try the next slot (so every slot between an
+    entry's home and its place is taken, as a probe wants)."""
+    mask = len(table) - 1
+    todo = np.arange(len(entries))
+    while todo.size:
+        at = slot[todo]
+        free = table[at] < 0
+        table[at[free]] = entries[todo[free]]
+        placed = free
+        placed[free] = table[at[free]] == entries[todo[free]]
+        todo = todo[~placed]
+        slot[todo] = (slot[todo] + 1) & mask
+
+
+def padded(data: np.ndarray) -> np.ndarray:
+    """``data`` followed by ``PAD`` zero bytes."""
+    return np.concatenate([data, np.zeros(PAD, dtype=np.uint8)])
 
 
 def same_bytes(
@@ -115,45 +142,36 @@ def same_bytes(
 
 
 class Vocabulary:
-    """fastText's vocabulary as an open-addressing table of word hashes (:meth:`lookup`)."""
+    """fastText's vocabulary as an open-addressing table keyed by each word's :func:`heads`
+    and length (:meth:`lookup`)."""
 
     def __init__(self, data: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> None:
-        self.data, self.starts, self.lens = data, starts, lens  # word i: data[starts[i]:+lens[i]]
-        self.hash, self.head = keys(data, starts, lens)
+        self.data, self.starts, self.lens = padded(data), starts, lens  # word i: data[starts[i]:]
+        self.first, self.second = heads(self.data, starts, lens)
         size = 1 << max(4, int(4 * len(starts)).bit_length())  # at most a quarter full
         self.mask = size - 1
         self.table = np.full(size, -1, dtype=np.int64)
-        todo = np.arange(len(starts))
-        slot = self.hash.astype(np.int64) & self.mask
-        while todo.size:  # of the words aiming at one free slot the first takes it, the rest
-            free = np.flatnonzero(self.table[slot[todo]] < 0)  # try the next slot
-            taken, first = np.unique(slot[todo[free]], return_index=True)
-            self.table[taken] = todo[free[first]]
-            rest = np.ones(len(todo), dtype=bool)
-            rest[free[first]] = False
-            todo = todo[rest]
-            slot[todo] = (slot[todo] + 1) & self.mask
+        place(self.table, home(self.first, self.second, lens, size), np.arange(len(starts)))
 
-    def lookup(
-        self, buf: np.ndarray, starts: np.ndarray, lens: np.ndarray, h: np.ndarray, head
-    ) -> np.ndarray:
-        """The vocabulary index of every word of ``buf`` (-1: not in the vocabulary); ``h`` and
-        ``head`` are the words' :func:`keys`.
+    def lookup(self, buf: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """The vocabulary index of every word of ``buf`` (-1: not in the vocabulary); ``buf``
+        holds ``PAD`` bytes past its last word.
 
-        Each word goes along its probe chain to the first entry of the same hash, length and
-        head: the same word when it is no longer than the head, else when its bytes are the
-        same, all compared at once; a word whose bytes differ goes on along its chain alone."""
+        Each word goes along its probe chain to the first entry of the same heads and length:
+        the same word when it is no longer than ``HEAD``, else when its bytes are the same, all
+        compared at once; a word whose bytes differ goes on along its chain alone."""
         n = len(starts)
+        first, second = heads(buf, starts, lens)
         cand = np.full(n, -1, dtype=np.int64)
         where = np.zeros(n, dtype=np.int64)
         todo = np.arange(n)
-        slot = h.astype(np.int64) & self.mask
+        slot = home(first, second, lens, len(self.table))
         while todo.size:
             c = self.table[slot[todo]]
             empty = c < 0
             c = np.where(empty, 0, c)
-            same = ~empty & (self.hash[c] == h[todo]) & (self.lens[c] == lens[todo])
-            same &= (self.head[c] == head[todo]).all(axis=1)
+            same = ~empty & (self.first[c] == first[todo]) & (self.second[c] == second[todo])
+            same &= self.lens[c] == lens[todo]
             cand[todo[same]], where[todo[same]] = c[same], slot[todo[same]]
             todo = todo[~(empty | same)]
             slot[todo] = (slot[todo] + 1) & self.mask
@@ -164,16 +182,16 @@ class Vocabulary:
         ok = same_bytes(buf, starts[long_], self.data, self.starts[cand[long_]], lens[long_])
         for i in long_[~ok].tolist():
             word = buf[starts[i] : starts[i] + lens[i]].tobytes()
-            found[i] = self._probe(word, int(h[i]), int(where[i]) + 1)
+            found[i] = self._probe(word, int(where[i]) + 1)
         return found
 
-    def _probe(self, word: bytes, h: int, slot: int) -> int:
-        """The index of ``word`` (hash ``h``) along its chain from ``slot`` (-1: absent)."""
+    def _probe(self, word: bytes, slot: int) -> int:
+        """The index of ``word`` along its chain from ``slot`` (-1: absent)."""
         while True:
             c = int(self.table[slot & self.mask])
             if c < 0:
                 return -1
             s, n = int(self.starts[c]), int(self.lens[c])
-            if int(self.hash[c]) == h and self.data[s : s + n].tobytes() == word:
+            if n == len(word) and self.data[s : s + n].tobytes() == word:
                 return c
             slot += 1

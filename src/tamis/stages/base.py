@@ -19,12 +19,14 @@ the decision it would have made observing only the documents the earlier stages 
 
 Stages declare their options as a pydantic model (``Options``, unknown keys forbidden) and
 register themselves by ``name`` through :func:`register`; the registry imports every module of
-``tamis.stages`` on first use, so a new stage is a new module and nothing else changes.
+``tamis.stages`` on first use (a stage named as its module is found by importing that module
+alone), so a new stage is a new module and nothing else changes.
 Modules must keep heavy third-party imports inside functions so that discovery stays cheap.
 """
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -169,6 +171,22 @@ def _discover() -> None:
         _DISCOVERED = True
 
 
+def _find(name: str) -> type[Stage] | None:
+    """The class registered as ``name``, importing as few stage modules as it takes: a stage
+    in a module of its own name (``tamis.stages.classifier``) is found without importing the
+    others (a run starts sooner); any other name, or none, takes discovering them all."""
+    own_module = name.isidentifier() and not name.startswith("_") and name != "base"
+    if own_module and name not in _REGISTRY and not _DISCOVERED:
+        try:
+            importlib.import_module(f"tamis.stages.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tamis.stages.{name}":
+                raise
+    if name not in _REGISTRY:
+        _discover()
+    return _REGISTRY.get(name)
+
+
 def stage_names() -> list[str]:
     _discover()
     return sorted(_REGISTRY)
@@ -177,9 +195,8 @@ def stage_names() -> list[str]:
 def stage_class(name: str) -> type[Stage]:
     """The class of a stage name; ``base@instance`` names an instance of a stage that allows
     several (``classifier@edu``): an instance name is lowercase letters, digits and ``_``."""
-    _discover()
     base, at, instance = name.partition("@")
-    cls = _REGISTRY.get(base)
+    cls = _find(base)
     if cls is not None and at:
         if not cls.named_instances:
             raise KeyError(f"stage {base!r} does not take an instance name ({name!r})")

@@ -128,12 +128,12 @@ class Classifier(Stage):
             doc.signal(self.name, **sig)
         if opts.mode != "filter":
             return
-        if opts.unit == "document":
-            for doc, sig in zip(docs, signals, strict=True):
-                fails = failures(sig, opts)
-                if fails:
-                    doc.reject(self.name, reason(opts), fails)
-                elif not doc.text.strip():
+        if opts.unit == "document":  # one unit a document: the units' verdicts are theirs
+            passes = _passes(labels, scores, opts).tolist()
+            for doc, sig, ok in zip(docs, signals, passes, strict=True):
+                if not ok:
+                    doc.reject(self.name, reason(opts), failures(sig, opts))
+                elif not doc.text or doc.text.isspace():
                     doc.reject(self.name, "empty", {"note": "nothing but whitespace to keep"})
             return
         self._cut(docs, parts, texts, counts, unit_doc, labels, scores, scored)
