@@ -124,12 +124,14 @@ def run_system(name: str, html: str) -> str:
         return extract_plain_text(html, main_content=True)
     from tamis.extract import extract
 
+    if name == "tamis_auto_comments":
+        # `auto` keeping readers' comments, as trafilatura's default does
+        return extract(html, "auto", comments=True).text
     return extract(html, name.removeprefix("tamis_")).text
 
 
-def _page_job(args: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, dict[str, str]]:
-    kind, key, _unused, systems = args
-    html = wcxb_html(key) if kind == "wcxb" else aeb_html(key)
+def run_systems(systems: tuple[str, ...], html: str, key: str) -> dict[str, str]:
+    """Every system's text of one page; a crash scores as an empty extraction."""
     out = {}
     for name in systems:
         try:
@@ -137,7 +139,13 @@ def _page_job(args: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, dict[st
         except Exception as exc:  # noqa: BLE001 - a crash scores as an empty extraction
             print(f"{name} failed on {key}: {exc}", file=sys.stderr)
             out[name] = ""
-    return key, out
+    return out
+
+
+def _page_job(args: tuple[str, str, str, tuple[str, ...]]) -> tuple[str, dict[str, str]]:
+    kind, key, _unused, systems = args
+    html = wcxb_html(key) if kind == "wcxb" else aeb_html(key)
+    return key, run_systems(systems, html, key)
 
 
 def machine() -> str:

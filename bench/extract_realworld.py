@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from multiprocessing import Pool
 from pathlib import Path
 
-from bench_extract import ROOT, machine, run_system
+from bench_extract import ROOT, machine, run_systems
 
 from tamis.io.html import decode_html
 
@@ -42,16 +42,6 @@ SYSTEMS = (
     "trafilatura_precision",
     "resiliparse",
 )
-
-
-def _extract(name: str, html: str) -> str:
-    """`tamis_auto_comments` is `auto` keeping readers' comments, as trafilatura's default and
-    these tests do (tamis leaves them out by default: WCXB's references hold none)."""
-    if name == "tamis_auto_comments":
-        from tamis.extract import extract
-
-        return extract(html, "auto", comments=True).text
-    return run_system(name, html)
 
 
 @dataclass
@@ -129,15 +119,7 @@ def read_sdist(path: Path) -> tuple[list[Page], dict[str, bytes]]:
 
 def _job(args: tuple[str, bytes, tuple[str, ...]]) -> tuple[str, dict[str, str]]:
     file, raw, systems = args
-    html = decode_html(raw)[0]
-    out = {}
-    for name in systems:
-        try:
-            out[name] = _extract(name, html)
-        except Exception as exc:  # noqa: BLE001 - a crash scores as an empty extraction
-            print(f"{name} failed on {file}: {exc}", file=sys.stderr)
-            out[name] = ""
-    return file, out
+    return file, run_systems(systems, decode_html(raw)[0], file)
 
 
 @dataclass
