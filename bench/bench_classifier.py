@@ -221,6 +221,14 @@ out = []
 for d in docs:
     out.append([bool(f.filter(d)), d.metadata.get("__label__hq"), d.metadata.get("__label__cc")])
 t2, c2 = time.perf_counter(), time.process_time()
+if len(sys.argv) > 6:  # the whole job, as tamis clean does it: kept and rejected written out
+    import shutil
+    from datatrove.pipeline.writers import JsonlWriter
+    shutil.rmtree(sys.argv[6], ignore_errors=True)
+    with JsonlWriter(sys.argv[6] + "/kept", compression="zstd") as kept, \
+            JsonlWriter(sys.argv[6] + "/rejected", compression="zstd") as rejected:
+        for d, (keep, *_) in zip(docs, out):
+            (kept if keep else rejected).write(d)
 json.dump({"read": t1 - t0, "filter": t2 - t1, "filter_cpu": c2 - c1, "load": load, "out": out},
           open(sys.argv[5], "w"))
 """
@@ -306,9 +314,13 @@ def parity_and_speed(
         started = time.strftime("%H:%M", time.gmtime())
         for rnd, which in enumerate(plan):  # alternate the tools, keep the best of each
             docs = sets[which]
+            # datatrove writes its kept and rejected documents as tamis clean does (zstd), for
+            # the whole-process row; its filter span ends before the writing
+            written = [str(work / "dt-out")] if unit == "DOCUMENT" and rnd > 0 else []
             runs["datatrove"].append(
                 timed(
                     [PY, "-c", DATATROVE_RUN, str(docs), str(model), str(threshold), unit, str(a)]
+                    + written
                 )
                 + (json.loads(a.read_text()), which)
             )
@@ -510,9 +522,10 @@ def write_report(info, r, auc, rows, cv_auc, speed, size_mb, n_judged, n_keep) -
         "memory to every verdict (tamis: configuration check, model open, batches of 256; "
         "datatrove: filter construction, model load, one call per document), as wall time and "
         "as the process's CPU time over the same span; `whole` is the process from start to "
-        "end (datatrove: imports, reading the JSONL into its documents, filtering; tamis: "
-        "`tamis clean --workers 1 --no-report`, which also writes kept and rejected shards, "
-        "manifest and stats).",
+        "end (datatrove: imports, reading the JSONL into its documents, filtering, writing "
+        "the kept and the rejected documents with its `JsonlWriter`, zstd; tamis: "
+        "`tamis clean --workers 1 --no-report`, which writes kept and rejected shards, "
+        "zstd, manifest and stats).",
         "",
         f"Document and paragraph rows: the set three times over ({d['datatrove']['docs']:,} "
         "documents, as one bigger shard would be); sentence row: the set once. Best of the "
