@@ -109,14 +109,17 @@ def auto_text(
     structured: bool = True,
     article: bool = True,
     articles_only: bool = False,
+    gate: object = "shipped",
 ) -> str:
     """``auto``'s text of a page from its cached parts, by the stage's own functions
     (:func:`tamis.extract.core.extract`; ``default`` is trafilatura's default mode without
     comments, taken on the pages :func:`~tamis.extract.core.takes_default_mode` picks, or with
     ``articles_only`` on every page that says it is an article, as before the list-page and
-    documentation rules)."""
+    documentation rules; ``gate``: the precision gate on added blocks, the shipped one unless
+    given, None for none)."""
     import re
 
+    from tamis.extract.chrome import CHROME_GATE
     from tamis.extract.core import (
         COVERS_PAGE_SHARE,
         add_missed_blocks,
@@ -135,7 +138,8 @@ def auto_text(
         if traf and words >= COVERS_PAGE_SHARE * max(page_words, 1):
             text = traf
         else:
-            text = add_missed_blocks(traf, resi, blocks, model)[0]
+            chosen_gate = CHROME_GATE if gate == "shipped" else gate
+            text = add_missed_blocks(traf, resi, blocks, model, chosen_gate)[0]
     if structured:
         text = structured_text(text, info)
     return "" if why_empty(text) else text

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from tamis.extract.backends import resiliparse_text, tidy, trafilatura_text
+from tamis.extract.chrome import CHROME_GATE, ChromeGate
 from tamis.extract.metadata import LIST_TYPES, NEWS_TYPES
 
 _WORD = re.compile(r"\w+")
@@ -275,16 +276,22 @@ def _select(
     return text, len(blocks.lines), added
 
 
-def add_missed_blocks(traf: str | None, resi: str, blocks: Any, model: Any) -> tuple[str, int]:
+def add_missed_blocks(
+    traf: str | None, resi: str, blocks: Any, model: Any, gate: ChromeGate | None = CHROME_GATE
+) -> tuple[str, int]:
     """``traf`` (or ``resi`` for a model without trafilatura) with the blocks it lacks that
-    ``model`` keeps, and how many were added; resiliparse's text when nothing is left. One
-    function for the stage and the benchmark's folds, so that what is scored is what runs."""
-    from tamis.extract.blocks import norm
+    ``model`` keeps and ``gate`` does not hold back as interface text, and how many were
+    added; resiliparse's text when nothing is left. One function for the stage and the
+    benchmark's folds, so that what is scored is what runs."""
+    from tamis.extract.blocks import FEATURES, norm
 
     base = traf if traf is not None else resi
     base_norm = norm(base)
     # only blocks the base lacks can be added, so only they are scored
     candidates = [i for i, n in enumerate(blocks.norms) if n not in base_norm]
+    if gate is not None and candidates:
+        links = blocks.features[:, FEATURES.index("link_per_word")]
+        candidates = [i for i in candidates if not gate.blocks(blocks.norms[i], links[i])]
     add = [False] * len(blocks.norms)
     if candidates:
         probability = model.keep_probability(
