@@ -51,6 +51,12 @@ def test_sentences_and_headings_pass_even_with_an_interface_word(line):
     assert not CHROME_GATE.blocks(norm(line), links=0.0)
 
 
+def test_a_comment_systems_notice_is_held_back_whatever_title_follows():
+    line = "Pingback: Porthmere harbour master explains the new mooring fees | 12.03.2024"
+    assert CHROME_GATE.blocks(norm(line), 0.0)
+    assert not CHROME_GATE.blocks(norm("Porthmere harbour master explains the new fees"), 0.0)
+
+
 def test_a_long_block_passes_whatever_words_it_holds():
     line = "Share, comment, subscribe, follow, like, print, download and read more here"
     assert ChromeGate(max_words=8, share=0.5).blocks(norm(line), 0.0) is False
