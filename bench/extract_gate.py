@@ -113,6 +113,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--trees", type=int, default=150)
     parser.add_argument("--depth", type=int, default=6)
+    parser.add_argument(
+        "--shipped-only", action="store_true", help="score only no gate and the shipped gate"
+    )
     args = parser.parse_args()
     started = time.time()
     from tamis.extract.model import BlockModel
@@ -134,7 +137,8 @@ def main() -> None:
             for fid in cache
         }
 
-    settings = [None, *GRID, *([CHROME_GATE] if CHROME_GATE not in GRID else [])]
+    grid = [] if args.shipped_only else GRID
+    settings = [None, *grid, *([CHROME_GATE] if CHROME_GATE not in grid else [])]
     outputs = {gate_name(g): texts(g) for g in settings}
     refs = {fid: ref for fid, _, ref in wcxb_pages()}
     f1 = {
@@ -147,6 +151,12 @@ def main() -> None:
         chosen[k] = max(f1, key=lambda name: statistics.mean(f1[name][fid] for fid in others))
     out_of_fold = {fid: outputs[chosen[fold[fid]]][fid] for fid in refs}
     shipped = gate_name(CHROME_GATE)
+    types = {fid: page_type for fid, page_type, _ in wcxb_pages()}
+
+    def gain(group: str) -> float:
+        fids = [fid for fid in refs if group in ("all", types[fid])]
+        return statistics.mean(f1[shipped][fid] - f1[gate_name(None)][fid] for fid in fids)
+
     systems = {
         "gate chosen on the other four folds": out_of_fold,
         f"shipped gate ({shipped})": outputs[shipped],
@@ -156,6 +166,9 @@ def main() -> None:
     lines = [
         f"<!-- {machine()}; command: {' '.join(sys.argv)}; {time.time() - started:.0f} s -->",
         *folds_table(systems, tuple(range(FOLDS))),
+        "Shipped gate minus no gate: "
+        + ", ".join(f"{g} {gain(g):+.4f}" for g in ["all", *sorted(set(types.values()))]),
+        "",
         "Setting chosen by each fold's other four folds: "
         + "; ".join(f"fold {k}: {name}" for k, name in chosen.items()),
         "",
