@@ -5,8 +5,9 @@ cannot reach. Its sdists up to 1.1.0 ship the next best thing: `tests/cache/`, 1
 110 sites (mostly German news, blogs, shops and institutions), and `tests/realworld_tests.py`,
 whose assertions name text that must be in the extraction and text that must not. That is the
 snippet method of trafilatura's evaluation (`tests/comparison.py`), written by its authors
-against their own tool, so it favours trafilatura; no tamis rule or model has looked at these
-pages, so for tamis every page is unseen.
+against their own tool, so it favours trafilatura. No tamis model was fitted on these pages;
+they were blind until the precision gate on added blocks (src/tamis/extract/chrome.py) was
+checked here and took two words from them, so they now count as tuned.
 
 The sdist is read where it lies, never copied into the project:
 
@@ -173,15 +174,18 @@ def main() -> None:
             counts[name].add(page, texts[page.file][name])
     snippets = sum(len(p.present) + len(p.absent) for p in pages)
     lines = [
-        "# Extraction on trafilatura's real-world test pages (unseen by tamis)",
+        "# Extraction on trafilatura's real-world test pages (tuned on since the gate)",
         "",
         f"Machine: {machine()}. Command: `.venv/bin/python bench/extract_realworld.py "
         f"--sdist {args.sdist.name}`.",
         "",
         f"Data: the {len(pages)} pages of `tests/cache/` in trafilatura 1.1.0's sdist and the "
         f"{snippets} snippets its `tests/realworld_tests.py` asserts on them (must hold / must "
-        "not hold). The snippets were written by trafilatura's authors against trafilatura; "
-        "no tamis rule or model was fitted on these pages, and the figures were read once.",
+        "not hold). The snippets were written by trafilatura's authors against trafilatura. "
+        "No tamis model was fitted on these pages, but the precision gate on added blocks "
+        "(`src/tamis/extract/chrome.py`) took two of its words after the blocks `auto` wrongly "
+        "kept here were read, so these pages count as tuned; the blind set is "
+        "bench/results/extract_blind.md.",
         "",
         "| system | precision | recall | F1 | accuracy | TP | FN | FP | TN |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -192,7 +196,10 @@ def main() -> None:
         "Many must-hold snippets are readers' comments, which `auto` leaves out by default "
         "(WCXB's references hold none), hence the `tamis_auto_comments` row, added after the "
         "first reading showed it. The snippets `auto` wrongly keeps are blocks its model adds "
-        "(comment-form prompts, related-links headings, a publisher's trust line).",
+        "(related-links headings, a shop's teaser; before the gate also comment-form prompts, "
+        "a pingback notice and a comments-closed notice: 8 false keeps, F1 0.941, now 5 and "
+        "0.948). The publisher's trust line that remains is in trafilatura's default text of "
+        "an article page, a route that adds no block.",
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
