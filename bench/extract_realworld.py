@@ -192,7 +192,7 @@ def main() -> None:
         *(counts[name].row(name) for name in systems),
         "",
         "How to read it: these are trafilatura's regression tests, kept passing by its authors, "
-        "so trafilatura's default is close to 1.0 by construction; the other rows are blind. "
+        "so trafilatura's default is close to 1.0 by construction. "
         "Many must-hold snippets are readers' comments, which `auto` leaves out by default "
         "(WCXB's references hold none), hence the `tamis_auto_comments` row, added after the "
         "first reading showed it. The snippets `auto` wrongly keeps are blocks its model adds "
