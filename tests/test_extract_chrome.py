@@ -1,6 +1,7 @@
 """The precision gate on added blocks: short interface lines (comment-system chrome, calls to
-action, trust and legal lines, bare links) are not added to ``auto``'s text; sentences and
-headings of the page are, even when they use an interface word.
+action, trust and legal lines; short linked blocks only when that rule is turned on) are not
+added to ``auto``'s text; sentences and headings of the page are, even when they use an
+interface word.
 
 The lines and the page below are written for these tests (in English, German and French, as
 interface text is written), not copied from any benchmark page.

@@ -4,19 +4,21 @@ The block model adds what trafilatura missed, and on pages it never saw the bloc
 wrongly are short lines of the site's furniture: a comment system's prompts and notices
 ("Kommentare schreiben", "Pingback von ...", "Comments are closed"), calls to action (a
 newsletter prompt, "Read more", "Share this"), a publisher's trust or legal line ("The Thomson
-Reuters Trust Principles", "All rights reserved"). Such a line says what the interface does, not what the page is about, and the words that say it are
-few and shared across sites and languages; a sentence of an article that uses one of them also
-holds words of its own. So a candidate block of at most :data:`GATE_WORDS` words is not added
-when at least :data:`GATE_SHARE` of its content words (function words aside) are interface
-words, or when it starts with a comment system's notice word ("Pingback", "Trackback"). A rule
-that held back every short block holding a link was measured too and is off: it cost listings
-and collections their item titles.
+Reuters Trust Principles", "All rights reserved"). Such a line says what the interface does,
+not what the page is about, and the words that say it are few and shared across sites and
+languages; a sentence of an article that uses one of them also holds words of its own. So a
+candidate block of at most :data:`GATE_WORDS` words is not added when at least
+:data:`GATE_SHARE` of its content words (function words aside) are interface words, or when it
+starts with a comment system's notice word ("Pingback", "Trackback"). A rule that held back
+every short block holding a link was measured too and is off: it cost listings and collections
+their item titles.
 
-The word list is written by hand from what interface text says in the languages WCXB, AEB and trafilatura's test pages hold most (English, German,
-French, Spanish, Italian, Dutch, Portuguese); the numbers were chosen on the WCXB site folds,
-each fold's setting on the other four (bench/extract_gate.py, bench/results/extract.md).
-"standards" and the notice words were added after reading the blocks ``auto`` wrongly kept on
-trafilatura's real-world test pages, which therefore count as tuned.
+The word list is written by hand from what interface text says, in the languages WCXB, AEB and
+trafilatura's test pages hold most (English, German, French, Spanish, Italian, Dutch,
+Portuguese); the numbers were chosen on the WCXB site folds, each fold's setting on the other
+four (bench/extract_gate.py, bench/results/extract.md). "standards" and the notice words were
+added after reading the blocks ``auto`` wrongly kept on trafilatura's real-world test pages,
+which therefore count as tuned.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ INTERFACE_WORDS = frozenset(
     accessibility
     sitemap contact contacts faq help support feedback report
     kommentar kommentare kommentieren antwort antworten antwortet geschlossen abbrechen senden
-    schreiben verfasst warenkorb kaufen abonnieren abonniert anmelden abmelden registrieren einloggen konto
+    schreiben verfasst warenkorb kaufen abonnieren abonniert anmelden abmelden registrieren
+    einloggen konto
     teilen drucken weiterlesen mehr lesen zurück weiter startseite suche suchen menü
     schlagwörter schlagworte kategorie kategorien archiv werbung anzeige datenschutz
     datenschutzerklärung impressum nutzungsbedingungen rechte vorbehalten
@@ -73,7 +76,7 @@ FUNCTION_WORDS = frozenset(
     """
     a an the and or but of to in on at by for from with without as is are was were be been
     it its this that these those our your you we us my me i he she they them his her their
-    up out about into over via per no not all any this s t
+    up out about into over via per no not all any s t
     der die das den dem des ein eine einen einem einer und oder von zu zum zur im in am an auf
     mit für ist sind war wurde werden sie ihr ihre wir uns unser unsere du dein es nicht bei
     alle

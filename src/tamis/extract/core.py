@@ -12,7 +12,8 @@ the heuristics kept), so the result takes what each gets right:
   for such one-document pages (its headline, which is metadata, dropped); any other page
   starts from trafilatura's fast precision mode and adds the blocks it missed, as boosted trees
   over the signals of :mod:`tamis.extract.blocks` and the score of each block's own words
-  (:mod:`tamis.extract.lexicon`) decide. Readers' comments are left out unless asked for, and
+  (:mod:`tamis.extract.lexicon`) decide, short lines of interface words excepted
+  (:mod:`tamis.extract.chrome`). Readers' comments are left out unless asked for, and
   the publisher's JSON-LD body replaces a text much shorter than it;
 * ``fast`` (:mod:`tamis.extract.fast`) uses no trafilatura at all: one resiliparse pass over the
   whole page, each line kept or dropped by a small line model.
