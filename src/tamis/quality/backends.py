@@ -133,14 +133,11 @@ def backend(splitter: Splitter) -> Words:
 
 def _jieba() -> Words:
     """spaCy's ChineseTokenizer with the jieba segmenter: jieba's accurate mode, whose tokens
-    spaCy aligns to the text (whitespace tokens then dropped by ``strip_strings``)."""
-    import logging
+    spaCy aligns to the text (whitespace tokens then dropped by ``strip_strings``); the Han
+    runs cut by rjieba when it is installed (:mod:`tamis.quality.segment_zh`)."""
+    from tamis.quality.segment_zh import jieba_words
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    cut = jieba.cut
-    return lambda text: _strip(cut(text, cut_all=False))
+    return jieba_words()
 
 
 def _sudachi() -> Words:

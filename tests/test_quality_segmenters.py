@@ -1,0 +1,104 @@
+"""The fast segmenter paths give exactly the words of the segmenters datatrove calls.
+
+Chinese: :mod:`tamis.quality.segment_zh` (jieba's blocks, rjieba on the pure-Han ones) against
+``jieba.cut`` on every Chinese text at hand (the lingua sentences, spaCy's examples, the Big5,
+GB2312 and EUC-TW pages of the chardet set, runs of jieba's own dictionary words) and on random
+mixes of those texts' characters with ASCII, digits and marks.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import require
+
+LINGUA_ZH = Path("langid/lingua-sentences/zh.txt")
+#: chardet folders holding Chinese pages, and the codec that reads each
+CHINESE_PAGES = {"Big5": "big5", "GB2312": "gb18030", "EUC-TW": "big5"}
+
+
+@pytest.fixture(scope="module")
+def jieba_cut():
+    jieba = require("jieba")
+    jieba.setLogLevel(logging.WARNING)
+    return lambda text: [s for s in map(str.strip, jieba.cut(text, cut_all=False)) if s]
+
+
+@pytest.fixture(scope="module")
+def hybrid():
+    require("rjieba")
+    from tamis.quality.segment_zh import jieba_words
+
+    return jieba_words()
+
+
+@pytest.fixture(scope="module")
+def dictionary_words() -> list[str]:
+    jieba = require("jieba")
+    path = Path(jieba.__file__).parent / "dict.txt"
+    return [line.split()[0] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _chinese_pages(shared_data: Path) -> dict[str, str]:
+    pages = {}
+    for folder, codec in CHINESE_PAGES.items():
+        for path in sorted((shared_data / "encoding" / "chardet" / folder).iterdir()):
+            pages[path.name] = path.read_bytes().decode(codec, errors="replace")
+    return pages
+
+
+def test_zh_words_equal_jieba_on_lingua_and_spacy_examples(shared_data, jieba_cut, hybrid):
+    examples = require("spacy.lang.zh.examples").sentences
+    lingua = (shared_data / LINGUA_ZH).read_text(encoding="utf-8")
+    for text in (lingua, "\n".join(examples), *lingua.splitlines()[:50]):
+        assert hybrid(text) == jieba_cut(text)
+    assert len(hybrid(lingua)) > 20_000
+
+
+def test_zh_words_equal_jieba_on_chinese_web_pages(shared_data, jieba_cut, hybrid):
+    """Real pages with their markup: ASCII runs glued to Han text, entities, URLs, digits."""
+    pages = _chinese_pages(shared_data)
+    assert len(pages) >= 40
+    differ = [name for name, text in pages.items() if hybrid(text[:3000]) != jieba_cut(text[:3000])]
+    assert differ == []
+
+
+def test_zh_words_equal_jieba_on_runs_of_dictionary_words(jieba_cut, hybrid, dictionary_words):
+    """Dictionary words glued together: the dictionary search and the HMM on every kind of run."""
+    glued = "".join(dictionary_words[::53])
+    assert len(glued) > 10_000
+    assert hybrid(glued) == jieba_cut(glued)
+
+
+@pytest.fixture(scope="module")
+def zh_alphabet(shared_data) -> str:
+    lingua = (shared_data / LINGUA_ZH).read_text(encoding="utf-8")
+    return "".join(sorted(set(lingua))) + "abcXYZ0123456789+#&._%-,/ \n\t\u3000"
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_zh_words_equal_jieba_on_random_mixes(data, zh_alphabet, jieba_cut, hybrid):
+    text = data.draw(st.text(alphabet=zh_alphabet, max_size=60))
+    assert hybrid(text) == jieba_cut(text)
+
+
+@pytest.fixture(scope="module")
+def glued_words(dictionary_words):
+    """Strategy: dictionary words (one in 17) each followed by nothing or a mark, digits, ASCII."""
+    picks = st.sampled_from(tuple(dictionary_words[::17]))
+    marks = st.sampled_from(["", "", "", " ", "，", "。", "-", "50", "a", ".", "\n", "%"])
+    return st.lists(st.tuples(picks, marks), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_zh_words_equal_jieba_on_mixed_dictionary_words(data, jieba_cut, hybrid, glued_words):
+    parts = data.draw(glued_words)
+    text = "".join(word + mark for word, mark in parts)
+    assert hybrid(text) == jieba_cut(text)
