@@ -4,6 +4,10 @@ Chinese: :mod:`tamis.quality.segment_zh` (jieba's blocks, rjieba on the pure-Han
 ``jieba.cut`` on every Chinese text at hand (the lingua sentences, spaCy's examples, the Big5,
 GB2312 and EUC-TW pages of the chardet set, runs of jieba's own dictionary words) and on random
 mixes of those texts' characters with ASCII, digits and marks.
+
+Indic: :mod:`tamis.quality.segment_indic` (pieces memoised, numbers glued over tokens) and the
+words :class:`DocParts` builds from it, against IndicNLP's ``trivial_tokenize`` on the lingua
+sentences of every Indic language at hand and on random text of letters, digits and marks.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import require
@@ -102,3 +106,60 @@ def test_zh_words_equal_jieba_on_mixed_dictionary_words(data, jieba_cut, hybrid,
     parts = data.draw(glued_words)
     text = "".join(word + mark for word, mark in parts)
     assert hybrid(text) == jieba_cut(text)
+
+
+#: lingua language -> (IndicNLP code, FineWeb-2 pair)
+INDIC = {
+    "hi": ("hi", "hin_Deva"),
+    "te": ("te", "tel_Telu"),
+    "mr": ("mr", "mar_Deva"),
+    "gu": ("gu", "guj_Gujr"),
+    "pa": ("pa", "pan_Guru"),
+    "ta": ("ta", "tam_Taml"),
+    "bn": ("bn", "ben_Beng"),
+    "ur": ("ur", "urd_Arab"),
+}
+
+
+def _trivial(text: str, code: str) -> list[str]:
+    indic_tokenize = require("indicnlp.tokenize.indic_tokenize")
+    return [s for s in map(str.strip, indic_tokenize.trivial_tokenize(text, code)) if s]
+
+
+def test_indic_words_equal_indicnlp_on_lingua(shared_data):
+    from tamis.quality.backends import indic_words
+    from tamis.quality.parts import DocParts
+
+    glued = 0
+    for iso, (code, pair) in INDIC.items():
+        lines = (
+            (shared_data / "langid" / "lingua-sentences" / f"{iso}.txt")
+            .read_text(encoding="utf-8")
+            .splitlines()
+        )
+        docs = ["\n".join(lines[i : i + 10]) for i in range(0, len(lines), 10)][:40]
+        for doc in docs:
+            expected = _trivial(doc, code)
+            assert indic_words(code).words(doc) == expected, (iso, doc)
+            assert DocParts(doc, pair).words == expected, (iso, doc)
+            glued += indic_words(code).glues_numbers(doc)
+    assert glued > 20  # documents with numbers glued across pieces were among them
+
+
+INDIC_ALPHABET = "कखगतनमरसहािीुेो्ंఅకగతనమరాిుే0123456789,.:/!?-()'।॥ \t\n\r\u00a0"
+
+
+@settings(max_examples=400, deadline=None)
+@example(text="12 , 34 , 5x6:7 और 1/2", code="hi")  # a chain at position 0 stays apart
+@example(text="कल 10:30 ,\t4.5 / 6 बजे", code="hi")
+@example(text="१२३ 12 , 34", code="ur")
+@given(text=st.text(alphabet=INDIC_ALPHABET, max_size=50), code=st.sampled_from(["hi", "ur"]))
+def test_indic_words_equal_indicnlp_on_random_text(text, code):
+    from tamis.quality.backends import indic_words
+    from tamis.quality.parts import DocParts
+
+    expected = _trivial(text, code)
+    assert indic_words(code).words(text) == expected
+    parts = DocParts(text, "hin_Deva" if code == "hi" else "urd_Arab")
+    assert parts.words == expected
+    assert parts.spaced == " ".join(expected)

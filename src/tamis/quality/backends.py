@@ -111,9 +111,7 @@ def backend(splitter: Splitter) -> Words:
 
         return lambda text: _strip(word_tokenize(text, keep_whitespace=False, engine="newmm-safe"))
     if kind == "IndicNLPTokenizer":
-        from indicnlp.tokenize.indic_tokenize import trivial_tokenize
-
-        return lambda text: _strip(trivial_tokenize(text, code))
+        return indic_words(code).words
     if kind == "KiwiTokenizer":
         return _kiwi()
     if kind == "KhmerTokenizer":
@@ -129,6 +127,15 @@ def backend(splitter: Splitter) -> Words:
 
         return lambda text: _strip(pyidaungsu.tokenize(text, form="word"))
     raise ValueError(f"no backend for {kind}({code})")
+
+
+@cache
+def indic_words(code: str):
+    """IndicNLP's trivial tokenizer for ``code``, split piece by piece
+    (:mod:`tamis.quality.segment_indic`)."""
+    from tamis.quality.segment_indic import IndicWords
+
+    return IndicWords(code)
 
 
 def _jieba() -> Words:

@@ -126,7 +126,7 @@ class ChunkFacts:
             counts += word_counts
             letters += word_letters
             kinds.append(kind)
-        spaced = chunk if len(words) == 1 else " ".join(words)
+        spaced = chunk if words == (chunk,) else " ".join(words)
         return words, counts, letters, "".join(kinds), spaced
 
 
