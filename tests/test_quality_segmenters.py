@@ -5,7 +5,7 @@ Chinese: :mod:`tamis.quality.segment_zh` (jieba's blocks, rjieba on the pure-Han
 GB2312 and EUC-TW pages of the chardet set, runs of jieba's own dictionary words) and on random
 mixes of those texts' characters with ASCII, digits and marks.
 
-Indic: :mod:`tamis.quality.segment_indic` (pieces memoised, numbers glued over tokens) and the
+Indic: :mod:`tamis.quality.segment_indic` (units memoised, numbers glued over tokens) and the
 words :class:`DocParts` builds from it, against IndicNLP's ``trivial_tokenize`` on the lingua
 sentences of every Indic language at hand and on random text of letters, digits and marks.
 """
@@ -142,7 +142,7 @@ def test_indic_words_equal_indicnlp_on_lingua(shared_data):
             expected = _trivial(doc, code)
             assert indic_words(code).words(doc) == expected, (iso, doc)
             assert DocParts(doc, pair).words == expected, (iso, doc)
-            glued += indic_words(code).glues_numbers(doc)
+            glued += " " in "".join(indic_words(code).units(doc))
     assert glued > 20  # documents with numbers glued across pieces were among them
 
 
@@ -153,6 +153,7 @@ INDIC_ALPHABET = "कखगतनमरसहािीुेो्ंఅకగ�
 @example(text="12 , 34 , 5x6:7 और 1/2", code="hi")  # a chain at position 0 stays apart
 @example(text="कल 10:30 ,\t4.5 / 6 बजे", code="hi")
 @example(text="१२३ 12 , 34", code="ur")
+@example(text="\n12 , 34 x 5 ,6/ 7", code="hi")  # chains across pieces, not at position 0
 @given(text=st.text(alphabet=INDIC_ALPHABET, max_size=50), code=st.sampled_from(["hi", "ur"]))
 def test_indic_words_equal_indicnlp_on_random_text(text, code):
     from tamis.quality.backends import indic_words

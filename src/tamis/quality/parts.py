@@ -93,8 +93,8 @@ class WordPlan:
     pair: str | None  # iso3_Script, None when the language is unknown
     table: str | None = None  # spaCy tables, for rule-tokenized languages
     backend: Callable[[str], list[str]] | None = None
-    #: a backend whose words are those of the text's pieces, memoised per piece (IndicNLP)
-    pieces: IndicWords | None = None
+    #: a backend whose words are those of the text's units, memoised per unit (IndicNLP)
+    units: IndicWords | None = None
     unsupported: str | None = None
 
 
@@ -117,8 +117,8 @@ def _plan_of_pair(pair: str | None) -> WordPlan:
     if need:
         return WordPlan(pair, unsupported=f"words: {pair} needs {need}")
     if assigned.kind == "IndicNLPTokenizer":
-        pieces = indic_words(assigned.code)
-        return WordPlan(pair, backend=pieces.words, pieces=pieces)
+        units = indic_words(assigned.code)
+        return WordPlan(pair, backend=units.words, units=units)
     return WordPlan(pair, backend=backend(assigned))
 
 
@@ -159,11 +159,11 @@ class DocParts:
         self.pair = plan.pair
         self.table = plan.table
         self._backend = plan.backend
-        #: words from memoised pieces (None: from the backend or from whitespace chunks)
-        self._pieces = plan.pieces
-        if self._pieces is not None:
-            if self._pieces.glues_numbers(text):
-                self._pieces = None  # a number glued across pieces: the backend splits it
+        #: words from memoised units (None: from the backend or from whitespace chunks)
+        self._units = plan.units
+        if self._units is not None:
+            if self._units.needs_whole_text(text):
+                self._units = None  # the backend splits the whole text
             else:
                 self._backend = None
         #: why words cannot be split (the word rules are then skipped), or None
@@ -183,15 +183,15 @@ class DocParts:
         return tuple(per_chunk.table_facts(self.table).records(self.chunks))
 
     @lazy
-    def piece_records(self) -> tuple[ChunkRecord, ...]:
-        """Each piece's memoised words and facts, for words split piece by piece."""
-        return tuple(self._pieces.facts.records(self._pieces.pieces(self.text)))
+    def unit_records(self) -> tuple[ChunkRecord, ...]:
+        """Each unit's memoised words and facts, for words split unit by unit."""
+        return tuple(self._units.facts.records(self._units.units(self.text)))
 
     @lazy
     def words(self) -> list[str]:
         if self._backend is not None:
             return self._backend(self.text)
-        records = self.chunk_records if self._pieces is None else self.piece_records
+        records = self.chunk_records if self._units is None else self.unit_records
         return list(chain.from_iterable(map(per_chunk.chunk_words, records)))
 
     @lazy
@@ -200,8 +200,8 @@ class DocParts:
         backend's word is written as a no-break space, so spaces only separate words."""
         if self._backend is not None:
             return " ".join(w.replace(" ", _INNER_SPACE) if " " in w else w for w in self.words)
-        if self._pieces is not None:  # a piece of blanks has no words (and no spaced text)
-            return " ".join(filter(None, map(per_chunk.chunk_spaced, self.piece_records)))
+        if self._units is not None:  # a unit of blanks has no words (and no spaced text)
+            return " ".join(filter(None, map(per_chunk.chunk_spaced, self.unit_records)))
         return " ".join(map(per_chunk.chunk_spaced, self.chunk_records))
 
     def has_word(self, word: str) -> bool:
@@ -224,7 +224,7 @@ class DocParts:
         """(words, non-symbol words, letters in non-symbol words, words with a letter)."""
         if self._backend is not None:
             return per_chunk.words_stats(self.words)
-        records = self.chunk_records if self._pieces is None else self.piece_records
+        records = self.chunk_records if self._units is None else self.unit_records
         return per_chunk.word_stats(records)
 
     @property

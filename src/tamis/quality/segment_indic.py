@@ -28,10 +28,14 @@ _DIGITS = frozenset("0123456789")
 _SEPARATORS = frozenset(",.:/")
 #: a digit, one separator and a digit with only spaces or tabs between: a number to glue
 _MAYBE_GLUED = re.compile(r"[0-9][ \t]*[,.:/][ \t]*[0-9]")
+#: the characters at the edge of two pieces that a glued number may join
+_GLUE_EDGE = frozenset("0123456789,.:/")
+#: a text opening with a number written with a separator
+_OPENS_WITH_NUMBER = re.compile(r"[ \t]*[0-9]+[ \t]*[,.:/]").match
 
 
 class IndicWords:
-    """The words of IndicNLP's trivial tokenizer for one language code, piece by piece."""
+    """The words of IndicNLP's trivial tokenizer for one language code, unit by unit."""
 
     def __init__(self, code: str) -> None:
         from indicnlp.tokenize import indic_tokenize
@@ -43,42 +47,58 @@ class IndicWords:
             else indic_tokenize.triv_tokenizer_indic_pat
         )
         self._split = pattern.split
-        self._spaced = pattern.sub
         self._glues_numbers = not urdu
         #: no special cases (the interface :class:`ChunkFacts` reads)
         self.specials: dict[str, tuple[str, ...]] = {}
-        #: each piece's memoised words and facts
+        #: each unit's memoised words and facts
         self.facts = ChunkFacts(self)
 
-    def is_special(self, piece: str) -> bool:
+    def is_special(self, unit: str) -> bool:
         return False
 
-    def chunk_words(self, piece: str) -> tuple[str, ...]:
-        """Words of one space-free piece: split at every mark, stripped, blanks dropped."""
-        return tuple(s for s in map(str.strip, self._split(piece)) if s)
+    def chunk_words(self, unit: str) -> tuple[str, ...]:
+        """Words of one unit (a piece, or pieces a number may be glued across, joined by
+        spaces): split at spaces and marks, numbers glued, stripped, blanks dropped."""
+        split = self._split
+        tokens = [t for piece in unit.split(" ") for t in split(piece) if t]
+        if self._glues_numbers and len(tokens) > 2:
+            tokens = _glue_numbers(tokens, skip_opening=False)
+        return tuple(s for s in map(str.strip, tokens) if s)
 
-    def pieces(self, text: str) -> list[str]:
-        """The space-separated pieces of ``text`` (a tab counts as a space)."""
-        return [p for p in text.replace("\t", " ").split(" ") if p]
+    def units(self, text: str) -> list[str]:
+        """The space-separated pieces of ``text`` (a tab counts as a space), those a number
+        may be glued across joined back by one space: a text's words are its units' words."""
+        pieces = [p for p in text.replace("\t", " ").split(" ") if p]
+        if not (self._glues_numbers and _MAYBE_GLUED.search(text)):
+            return pieces
+        units = pieces[:1]
+        for piece in pieces[1:]:
+            if units[-1][-1] in _GLUE_EDGE and piece[0] in _GLUE_EDGE:
+                units[-1] += " " + piece
+            else:
+                units.append(piece)
+        return units
 
-    def glues_numbers(self, text: str) -> bool:
-        """Whether a number may be glued across pieces (then :meth:`words` must split it)."""
-        return self._glues_numbers and _MAYBE_GLUED.search(text) is not None
+    def needs_whole_text(self, text: str) -> bool:
+        """Whether the text opens with a number IndicNLP leaves apart (its loop skips a match
+        at position 0), which only :meth:`words` on the whole text reproduces."""
+        return self._glues_numbers and _OPENS_WITH_NUMBER(text) is not None
 
     def words(self, text: str) -> list[str]:
         """``strip_strings(trivial_tokenize(text, code))``, numbers glued as IndicNLP glues."""
-        tokens = list(filter(None, self._spaced(" \\1 ", text.replace("\t", " ")).split(" ")))
+        tokens = list(filter(None, " ".join(self._split(text.replace("\t", " "))).split(" ")))
         if self._glues_numbers:
-            tokens = _glue_numbers(tokens)
+            tokens = _glue_numbers(tokens, skip_opening=True)
         return [s for s in map(str.strip, tokens) if s]
 
 
-def _glue_numbers(tokens: list[str]) -> list[str]:
+def _glue_numbers(tokens: list[str], skip_opening: bool) -> list[str]:
     """IndicNLP's ``pat_num_seq`` step (``([0-9]+ [,.:/] )+[0-9]+`` matches, their spaces
-    removed) over the tokens: each matching triple glues its three tokens into one."""
+    removed) over the tokens: each matching triple glues its three tokens into one, but for
+    a chain opening the text (``skip_opening``: the tokens are the whole text's)."""
     n = len(tokens)
     first = 1  # the separator of the first triple that may glue
-    if n > 2 and _DIGITS.issuperset(tokens[0]) and _triple(tokens, 1):
+    if skip_opening and n > 2 and _DIGITS.issuperset(tokens[0]) and _triple(tokens, 1):
         # A match at position 0 is left as it is: skip its whole chain of digit tokens.
         first = 3
         while first + 1 < n and _DIGITS.issuperset(tokens[first - 1]) and _triple(tokens, first):
