@@ -28,8 +28,8 @@ _DIGITS = frozenset("0123456789")
 _SEPARATORS = frozenset(",.:/")
 #: a digit, one separator and a digit with only spaces or tabs between: a number to glue
 _MAYBE_GLUED = re.compile(r"[0-9][ \t]*[,.:/][ \t]*[0-9]")
-#: the characters at the edge of two pieces that a glued number may join
-_GLUE_EDGE = frozenset("0123456789,.:/")
+#: a run of spaces between two units: not between two characters a glued number may join
+_UNIT_BREAK = re.compile(r"(?<![0-9,.:/ ]) +|(?<! ) +(?![ 0-9,.:/])")
 #: a text opening with a number written with a separator
 _OPENS_WITH_NUMBER = re.compile(r"[ \t]*[0-9]+[ \t]*[,.:/]").match
 
@@ -67,17 +67,12 @@ class IndicWords:
 
     def units(self, text: str) -> list[str]:
         """The space-separated pieces of ``text`` (a tab counts as a space), those a number
-        may be glued across joined back by one space: a text's words are its units' words."""
-        pieces = [p for p in text.replace("\t", " ").split(" ") if p]
-        if not (self._glues_numbers and _MAYBE_GLUED.search(text)):
-            return pieces
-        units = pieces[:1]
-        for piece in pieces[1:]:
-            if units[-1][-1] in _GLUE_EDGE and piece[0] in _GLUE_EDGE:
-                units[-1] += " " + piece
-            else:
-                units.append(piece)
-        return units
+        may be glued across kept together with the spaces between: a text's words are its
+        units' words, one unit after another."""
+        text = text.replace("\t", " ")
+        if self._glues_numbers and _MAYBE_GLUED.search(text):
+            return list(filter(None, _UNIT_BREAK.split(text)))
+        return list(filter(None, text.split(" ")))
 
     def needs_whole_text(self, text: str) -> bool:
         """Whether the text opens with a number IndicNLP leaves apart (its loop skips a match
