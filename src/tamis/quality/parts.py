@@ -199,7 +199,11 @@ class DocParts:
         """The words joined by single spaces (datatrove's n-gram text); a space inside a
         backend's word is written as a no-break space, so spaces only separate words."""
         if self._backend is not None:
-            return " ".join(w.replace(" ", _INNER_SPACE) if " " in w else w for w in self.words)
+            words = self.words
+            spaced = " ".join(words)
+            if spaced.count(" ") == len(words) - 1 or not words:  # no word holds a space
+                return spaced
+            return " ".join(w.replace(" ", _INNER_SPACE) if " " in w else w for w in words)
         if self._units is not None:  # a unit of blanks has no words (and no spaced text)
             return " ".join(filter(None, map(per_chunk.chunk_spaced, self.unit_records)))
         return " ".join(map(per_chunk.chunk_spaced, self.chunk_records))
