@@ -131,7 +131,7 @@ def backend(splitter: Splitter) -> Words:
 
 @cache
 def indic_words(code: str):
-    """IndicNLP's trivial tokenizer for ``code``, split piece by piece
+    """IndicNLP's trivial tokenizer for ``code``, split unit by unit and memoised
     (:mod:`tamis.quality.segment_indic`)."""
     from tamis.quality.segment_indic import IndicWords
 

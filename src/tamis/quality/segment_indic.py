@@ -1,4 +1,4 @@
-"""IndicNLP's trivial tokenizer as datatrove calls it, split into memoisable pieces.
+"""IndicNLP's trivial tokenizer as datatrove calls it, split into memoisable units.
 
 ``indicnlp.tokenize.indic_tokenize.trivial_tokenize`` (what datatrove's ``IndicNLPTokenizer``
 runs for Hindi, Telugu, Bengali, Urdu... 61 language-script pairs) turns tabs into spaces, puts
@@ -13,9 +13,10 @@ is split once and its words and the facts the rules total are remembered
 One step crosses pieces: outside Urdu, a number written with separators (``12 , 345``,
 ``10:30``, ``1/2``) is glued back together: every run ``<token ending in a digit> <one of
 , . : /> <token starting with a digit>`` becomes one token, except for a run that opens the text
-with a token of digits alone (IndicNLP's loop skips a match at position 0). A text where such a
-run may occur takes :meth:`IndicWords.words`, which does that step over the tokens; the tests
-hold both paths equal to IndicNLP's function on real and random text.
+with a token of digits alone (IndicNLP's loop skips a match at position 0). So pieces that such
+a number may join (a digit or separator on each side of the spaces) stay together as one unit,
+glued within; only a text that opens with such a number is split whole (:meth:`IndicWords.words`).
+The tests hold both paths equal to IndicNLP's function on real and random text.
 """
 
 from __future__ import annotations
