@@ -92,11 +92,24 @@ def test_zh_words_equal_jieba_on_random_mixes(data, zh_alphabet, jieba_cut, hybr
     assert hybrid(text) == jieba_cut(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_zh_words_equal_jieba_where_han_meets_ascii(data, zh_alphabet, jieba_cut, hybrid):
+    """Blocks of Han characters with ASCII letters, digits and ``+#&%._-`` side by side: those
+    without ``._-`` go to rjieba, the others to jieba, and both must cut as jieba does."""
+    han = data.draw(st.lists(st.sampled_from(zh_alphabet[:3000]), min_size=1, max_size=8))
+    alphabet = "".join(han) + "aZ09+#&%._-"
+    text = data.draw(st.text(alphabet=alphabet, min_size=1, max_size=30))
+    assert hybrid(text) == jieba_cut(text)
+
+
 @pytest.fixture(scope="module")
 def glued_words(dictionary_words):
     """Strategy: dictionary words (one in 17) each followed by nothing or a mark, digits, ASCII."""
     picks = st.sampled_from(tuple(dictionary_words[::17]))
-    marks = st.sampled_from(["", "", "", " ", "，", "。", "-", "50", "a", ".", "\n", "%"])
+    marks = st.sampled_from(
+        ["", "", "", " ", "，", "。", "-", "50", "a", ".", "\n", "%", "&", "C#"]
+    )
     return st.lists(st.tuples(picks, marks), max_size=12)
 
 
