@@ -29,8 +29,10 @@ _DIGITS = frozenset("0123456789")
 _SEPARATORS = frozenset(",.:/")
 #: a digit, one separator and a digit with only spaces or tabs between: a number to glue
 _MAYBE_GLUED = re.compile(r"[0-9][ \t]*[,.:/][ \t]*[0-9]")
-#: a run of spaces between two units: not between two characters a glued number may join
-_UNIT_BREAK = re.compile(r"(?<![0-9,.:/ ]) +|(?<! ) +(?![ 0-9,.:/])")
+#: spaces between two characters a glued number may join: they stay inside one unit, written
+#: as one _KEPT_SPACE so that splitting at the other spaces leaves them alone
+_KEPT_SPACES = re.compile(r"([0-9,.:/]) +(?=[0-9,.:/])")
+_KEPT_SPACE = "\x00"
 #: a text opening with a number written with a separator
 _OPENS_WITH_NUMBER = re.compile(r"[ \t]*[0-9]+[ \t]*[,.:/]").match
 
@@ -61,6 +63,8 @@ class IndicWords:
         """Words of one unit (a piece, or pieces a number may be glued across, joined by
         spaces): split at spaces and marks, numbers glued, stripped, blanks dropped."""
         split = self._split
+        if self._glues_numbers and _KEPT_SPACE in unit:  # never in a text's own characters
+            unit = unit.replace(_KEPT_SPACE, " ")
         tokens = [t for piece in unit.split(" ") for t in split(piece) if t]
         if self._glues_numbers and len(tokens) > 2:
             tokens = _glue_numbers(tokens, skip_opening=False)
@@ -72,13 +76,14 @@ class IndicWords:
         units' words, one unit after another."""
         text = text.replace("\t", " ")
         if self._glues_numbers and _MAYBE_GLUED.search(text):
-            return list(filter(None, _UNIT_BREAK.split(text)))
+            text = _KEPT_SPACES.sub("\\1" + _KEPT_SPACE, text)
         return list(filter(None, text.split(" ")))
 
     def needs_whole_text(self, text: str) -> bool:
         """Whether the text opens with a number IndicNLP leaves apart (its loop skips a match
-        at position 0), which only :meth:`words` on the whole text reproduces."""
-        return self._glues_numbers and _OPENS_WITH_NUMBER(text) is not None
+        at position 0), which only :meth:`words` on the whole text reproduces; or holds the
+        character :meth:`units` marks kept spaces with."""
+        return self._glues_numbers and (_OPENS_WITH_NUMBER(text) is not None or _KEPT_SPACE in text)
 
     def words(self, text: str) -> list[str]:
         """``strip_strings(trivial_tokenize(text, code))``, numbers glued as IndicNLP glues."""
