@@ -1,6 +1,6 @@
 """The fast segmenter paths give exactly the words of the segmenters datatrove calls.
 
-Chinese: :mod:`tamis.quality.segment_zh` (jieba's blocks, rjieba on the pure-Han ones) against
+Chinese: :mod:`tamis.quality.segment_zh` (jieba's blocks, rjieba on those it cuts alike) against
 ``jieba.cut`` on every Chinese text at hand (the lingua sentences, spaCy's examples, the Big5,
 GB2312 and EUC-TW pages of the chardet set, runs of jieba's own dictionary words) and on random
 mixes of those texts' characters with ASCII, digits and marks.

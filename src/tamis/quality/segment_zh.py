@@ -36,13 +36,15 @@ def jieba_words() -> Callable[[str], list[str]]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    if find_spec("rjieba") is None:
+    # jieba's cut of one block (accurate mode, HMM), private: another jieba may not have it
+    jieba_block = getattr(jieba.dt, "_Tokenizer__cut_DAG", None)
+    if find_spec("rjieba") is None or jieba_block is None:
         cut = jieba.cut
         return lambda text: [s for s in map(str.strip, cut(text, cut_all=False)) if s]
     import rjieba
 
     jieba.initialize()
-    return _hybrid(rjieba.cut, jieba.dt._Tokenizer__cut_DAG)
+    return _hybrid(rjieba.cut, jieba_block)
 
 
 def _hybrid(fast_cut, jieba_block) -> Callable[[str], list[str]]:
