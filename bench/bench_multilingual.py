@@ -66,6 +66,22 @@ FAMILIES = {
 }
 
 
+#: the segmenters the CJK, Thai and Indic rows depend on (rjieba: tamis's fast Chinese path)
+SEGMENTERS = ("jieba", "rjieba", "pythainlp", "indic-nlp-library")
+
+
+def segmenter_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in SEGMENTERS:
+        try:
+            out.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name} absent")
+    return ", ".join(out)
+
+
 def words_hash(words: list[str]) -> str:
     return hashlib.sha1("\x00".join(words).encode("utf-8")).hexdigest()[:16]
 
@@ -122,14 +138,17 @@ def parity(pairs: list[str]) -> tuple[dict, dict]:
     return table, fixture
 
 
-def word_parity() -> tuple[dict, dict]:
-    """Word lists of every lingua language that tamis splits: datatrove's against tamis's."""
+def word_parity(only: list[str] | None = None) -> tuple[dict, dict]:
+    """Word lists of every lingua language that tamis splits (or of the pairs ``only``):
+    datatrove's against tamis's."""
     from datatrove.utils.word_tokenizers import load_word_tokenizer
 
     from tamis.quality.parts import DocParts, word_plan
 
     table, fixture = {}, {}
     for pair, iso in lingua_pairs(LINGUA).items():
+        if only is not None and pair not in only:
+            continue
         plan = word_plan(pair, "")
         if plan.unsupported:
             table[pair] = {"splitter": "unsupported", "docs": 0, "differ": None}
@@ -239,6 +258,9 @@ def main() -> None:
         "--no-words", action="store_true", help="skip the word lists of every lingua language"
     )
     ap.add_argument(
+        "--words", help="comma-separated pairs for the word lists (default: every lingua one)"
+    )
+    ap.add_argument(
         "--merge", action="store_true", help="update the fixture's entries instead of replacing it"
     )
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "multilingual.md"))
@@ -252,7 +274,8 @@ def main() -> None:
     if args.pairs:
         pairs = [p for p in args.pairs.split(",") if p in pairs]
     table, fixture = parity(pairs)
-    words_table, words_fixture = ({}, {}) if args.no_words else word_parity()
+    only = args.words.split(",") if args.words else None
+    words_table, words_fixture = ({}, {}) if args.no_words else word_parity(only)
     if args.fixture:
         FIXTURE.parent.mkdir(parents=True, exist_ok=True)
         data = {"filters": {}, "words": {}}
@@ -268,7 +291,7 @@ def main() -> None:
         f"- machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}; load average at start "
         f"{os.getloadavg()[0]:.1f} (shared with other workers)",
         f"- python {platform.python_version()}, datatrove {version('datatrove')}, "
-        f"spacy {version('spacy')}",
+        f"spacy {version('spacy')}; segmenters: {segmenter_versions()}",
         f"- command: `{command}`",
         "",
         "## Parity: each filter alone on the original text, FineWeb-2's settings for the language",

@@ -111,9 +111,7 @@ def backend(splitter: Splitter) -> Words:
 
         return lambda text: _strip(word_tokenize(text, keep_whitespace=False, engine="newmm-safe"))
     if kind == "IndicNLPTokenizer":
-        from indicnlp.tokenize.indic_tokenize import trivial_tokenize
-
-        return lambda text: _strip(trivial_tokenize(text, code))
+        return indic_words(code).words
     if kind == "KiwiTokenizer":
         return _kiwi()
     if kind == "KhmerTokenizer":
@@ -131,16 +129,22 @@ def backend(splitter: Splitter) -> Words:
     raise ValueError(f"no backend for {kind}({code})")
 
 
+@cache
+def indic_words(code: str):
+    """IndicNLP's trivial tokenizer for ``code``, split unit by unit and memoised
+    (:mod:`tamis.quality.segment_indic`)."""
+    from tamis.quality.segment_indic import IndicWords
+
+    return IndicWords(code)
+
+
 def _jieba() -> Words:
     """spaCy's ChineseTokenizer with the jieba segmenter: jieba's accurate mode, whose tokens
-    spaCy aligns to the text (whitespace tokens then dropped by ``strip_strings``)."""
-    import logging
+    spaCy aligns to the text (whitespace tokens then dropped by ``strip_strings``); the Han
+    runs cut by rjieba when it is installed (:mod:`tamis.quality.segment_zh`)."""
+    from tamis.quality.segment_zh import jieba_words
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    cut = jieba.cut
-    return lambda text: _strip(cut(text, cut_all=False))
+    return jieba_words()
 
 
 def _sudachi() -> Words:

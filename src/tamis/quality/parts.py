@@ -18,11 +18,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from tamis.quality import chunks as per_chunk
 from tamis.quality.chunks import PUNCTUATION_SET, TEXT_TABLES, ChunkRecord
 from tamis.quality.languages import is_multi_script, is_pair, iso639_1, resolve, splitter_of
 from tamis.quality.words import DATA
+
+if TYPE_CHECKING:
+    from tamis.quality.segment_indic import IndicWords
 
 __all__ = ["PUNCTUATION_SET", "TERMINAL_PUNCTUATION", "DocParts", "parts_for", "stop_words"]
 
@@ -89,12 +93,20 @@ class WordPlan:
     pair: str | None  # iso3_Script, None when the language is unknown
     table: str | None = None  # spaCy tables, for rule-tokenized languages
     backend: Callable[[str], list[str]] | None = None
+    #: a backend whose words are those of the text's units, memoised per unit (IndicNLP)
+    units: IndicWords | None = None
     unsupported: str | None = None
 
 
 @cache
 def _plan_of_pair(pair: str | None) -> WordPlan:
-    from tamis.quality.backends import backend, is_rule_tokenizer, missing, table_code
+    from tamis.quality.backends import (
+        backend,
+        indic_words,
+        is_rule_tokenizer,
+        missing,
+        table_code,
+    )
 
     assigned = splitter_of(pair) if pair else None
     if assigned is None:  # a language datatrove's table does not know: whitespace, like it
@@ -104,6 +116,9 @@ def _plan_of_pair(pair: str | None) -> WordPlan:
     need = missing(assigned)
     if need:
         return WordPlan(pair, unsupported=f"words: {pair} needs {need}")
+    if assigned.kind == "IndicNLPTokenizer":
+        units = indic_words(assigned.code)
+        return WordPlan(pair, backend=units.words, units=units)
     return WordPlan(pair, backend=backend(assigned))
 
 
@@ -144,6 +159,13 @@ class DocParts:
         self.pair = plan.pair
         self.table = plan.table
         self._backend = plan.backend
+        #: words from memoised units (None: from the backend or from whitespace chunks)
+        self._units = plan.units
+        if self._units is not None:
+            if self._units.needs_whole_text(text):
+                self._units = None  # the backend splits the whole text
+            else:
+                self._backend = None
         #: why words cannot be split (the word rules are then skipped), or None
         self.unsupported = plan.unsupported
         #: words come from whitespace chunks (spaCy's rule tokenizer): C4's per-line counts work
@@ -161,17 +183,29 @@ class DocParts:
         return tuple(per_chunk.table_facts(self.table).records(self.chunks))
 
     @lazy
+    def unit_records(self) -> tuple[ChunkRecord, ...]:
+        """Each unit's memoised words and facts, for words split unit by unit."""
+        return tuple(self._units.facts.records(self._units.units(self.text)))
+
+    @lazy
     def words(self) -> list[str]:
         if self._backend is not None:
             return self._backend(self.text)
-        return list(chain.from_iterable(map(per_chunk.chunk_words, self.chunk_records)))
+        records = self.chunk_records if self._units is None else self.unit_records
+        return list(chain.from_iterable(map(per_chunk.chunk_words, records)))
 
     @lazy
     def spaced(self) -> str:
         """The words joined by single spaces (datatrove's n-gram text); a space inside a
         backend's word is written as a no-break space, so spaces only separate words."""
         if self._backend is not None:
-            return " ".join(w.replace(" ", _INNER_SPACE) if " " in w else w for w in self.words)
+            words = self.words
+            spaced = " ".join(words)
+            if spaced.count(" ") == len(words) - 1 or not words:  # no word holds a space
+                return spaced
+            return " ".join(w.replace(" ", _INNER_SPACE) if " " in w else w for w in words)
+        if self._units is not None:  # a unit of blanks has no words (and no spaced text)
+            return " ".join(filter(None, map(per_chunk.chunk_spaced, self.unit_records)))
         return " ".join(map(per_chunk.chunk_spaced, self.chunk_records))
 
     def has_word(self, word: str) -> bool:
@@ -194,7 +228,8 @@ class DocParts:
         """(words, non-symbol words, letters in non-symbol words, words with a letter)."""
         if self._backend is not None:
             return per_chunk.words_stats(self.words)
-        return per_chunk.word_stats(self.chunk_records)
+        records = self.chunk_records if self._units is None else self.unit_records
+        return per_chunk.word_stats(records)
 
     @property
     def n_words(self) -> int:

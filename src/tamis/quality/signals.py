@@ -97,9 +97,7 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
     elif opts.stop_words_count == "occurrences":  # datatrove before 0.5.0
         sig["stop_words"] = sum(map(words.__contains__, parts.words))
-    elif (
-        len(words) <= 16 and parts.chunked
-    ):  # a few substring searches cost less than building the word set
+    elif len(words) <= 16:  # a few substring searches cost less than building the word set
         sig["stop_words"] = sum(map(parts.padded.__contains__, _padded_words(words)))
     else:
         present = parts.word_set
