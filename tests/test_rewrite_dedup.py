@@ -518,6 +518,32 @@ def test_content_keys_depend_on_a_documents_stem_set_alone(stem_lists, rnd):
 
 
 @settings(deadline=None, max_examples=60)
+@given(st.lists(st.lists(_STEM_VALUES, min_size=0, max_size=40), min_size=1, max_size=6))
+def test_content_minima_hashing_each_distinct_stem_once_equal_the_direct_ones(stem_lists):
+    """A batch hashes each distinct stem once and gathers documents' rows from that table:
+    every minimum must be the one hashing each of the document's stems for each column."""
+    from tamis.dedup.hashing import mix64
+
+    stems = np.array([s for lst in stem_lists for s in lst], dtype=np.uint64)
+    doc = np.repeat(np.arange(len(stem_lists)), [len(lst) for lst in stem_lists])
+    minima, count = rewrite.content_minima(stems, doc, len(stem_lists), 5)
+    mult, add = rewrite._content_hashes(5)
+    for d, lst in enumerate(stem_lists):
+        cut = np.array(sorted({int(x) >> 32 for x in lst}), dtype=np.uint64)
+        assert count[d] == len(cut)
+        for c in range(5):
+            direct = mix64(mix64(cut) * mult[c] + add[c]).min() if len(cut) else 2**64 - 1
+            assert int(minima[d, c]) == int(direct)
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=50))
+def test_distinct_is_numpys_unique(values):
+    array = np.array(values, dtype=np.uint64)
+    assert np.array_equal(rewrite.distinct(array), np.unique(array))
+
+
+@settings(deadline=None, max_examples=60)
 @given(
     st.lists(
         st.tuples(

@@ -118,18 +118,38 @@ def content_minima(
     if len(stems) == 0 or columns == 0:
         return out, count
     # distinct (document, stem) pairs in one 1-d sort: the stem's hash cut to 32 bits
-    pairs = np.unique((doc.astype(np.uint64) << np.uint64(32)) | (stems >> np.uint64(32)))
+    pairs = distinct((doc.astype(np.uint64) << np.uint64(32)) | (stems >> np.uint64(32)))
     doc_of, stem = (pairs >> np.uint64(32)).astype(np.int64), pairs & np.uint64(0xFFFFFFFF)
     count = np.bincount(doc_of, minlength=n_docs)
     starts = np.concatenate([[0], np.cumsum(count)[:-1]])
     some = np.flatnonzero(count)  # reduceat's groups: every document with a stem
-    mult, add = _content_hashes(columns)
-    mixed = mix64(stem)
-    for c in range(columns):
-        # a multiply-add per column before the mixer: salts XORed in alone left the
-        # columns' orders of a document's stems correlated
-        out[some, c] = np.minimum.reduceat(mix64(mixed * mult[c] + add[c]), starts[some])
+    # a batch holds each common stem in hundreds of documents: every distinct stem is hashed
+    # once, for every column, and each document's rows are gathered from that table
+    order = np.argsort(stem, kind="stable")
+    new = np.ones(len(stem), dtype=bool)
+    new[1:] = stem[order[1:]] != stem[order[:-1]]
+    which = np.empty(len(stem), dtype=np.int64)
+    which[order] = np.cumsum(new) - 1
+    table = stem_hashes(stem[order[new]], columns)
+    out[some] = np.minimum.reduceat(table[which], starts[some], axis=0)
     return out, count
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an array: ``np.unique`` by one sort, which numpy 2's
+    hash-based ``np.unique`` is many times slower than on integer arrays."""
+    out = np.sort(values)
+    if len(out) > 1:
+        out = out[np.concatenate([[True], out[1:] != out[:-1]])]
+    return out
+
+
+def stem_hashes(stems: np.ndarray, columns: int) -> np.ndarray:
+    """(len(stems), columns) the content hashes of 32-bit stems: a multiply-add per column
+    before the mixer (salts XORed in alone left the columns' orders of a document's stems
+    correlated)."""
+    mult, add = _content_hashes(columns)
+    return mix64(mix64(stems.astype(np.uint64))[:, None] * mult[None, :] + add[None, :])
 
 
 @cache
@@ -512,7 +532,7 @@ def stems_of(record: np.ndarray) -> np.ndarray:
         return np.zeros(0, np.uint32)
     n_feat = int(record[2 * k])
     features = record[1 + 3 * k + d :].view(np.uint32)[:n_feat]
-    return np.unique(features[(features & _KIND_MASK) == _STEM_BIT])
+    return distinct(features[(features & _KIND_MASK) == _STEM_BIT])
 
 
 def stems_contained(first: list[np.ndarray], second: list[np.ndarray]) -> np.ndarray:
