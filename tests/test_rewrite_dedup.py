@@ -562,6 +562,34 @@ def test_stem_containment_of_many_pairs_at_once_is_each_pairs_own(pairs):
         assert share == pytest.approx(len(a & b) / smaller if smaller else 0.0)
 
 
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 2**32 - 1), max_size=30),
+            st.lists(st.integers(0, 2**32 - 1), max_size=30),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_stem_containment_counts_a_repeated_stem_once(pairs, rnd):
+    """Stems read from sentences repeat (one stem in several sentences): the containment is
+    the distinct sets' own, so the records' stems are not sorted one by one."""
+    first, second = [], []
+    for a, b in pairs:
+        a2, b2 = a + a[: len(a) // 2], b + b[: len(b) // 3]
+        rnd.shuffle(a2)
+        rnd.shuffle(b2)
+        first.append(np.array(a2, dtype=np.uint32))
+        second.append(np.array(b2, dtype=np.uint32))
+    got = rewrite.stems_contained(first, second)
+    for (a, b), share in zip(pairs, got.tolist(), strict=True):
+        smaller = min(len(set(a)), len(set(b)))
+        assert share == pytest.approx(len(set(a) & set(b)) / smaller if smaller else 0.0)
+
+
 def test_stems_read_from_a_packed_record_are_its_content_words():
     text = (
         "Inheritance lets programmers derive new classes from existing classes. The derived "

@@ -29,6 +29,7 @@ other), and only then aligned: as a spun copy, and by its sentences' words alone
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -441,12 +442,16 @@ class Sentences:
 
     def __post_init__(self) -> None:
         k = len(self.spans)
-        self.sentence_of = np.repeat(np.arange(k, dtype=np.int32), np.diff(self.bounds))
+        per_sentence = np.diff(self.bounds)
+        self.sentence_of = np.repeat(np.arange(k, dtype=np.int32), per_sentence)
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None
-        self.size = np.diff(self.bounds).astype(np.float64)
-        kind = self.features & _KIND_MASK
-        self.numbers = np.bincount(self.sentence_of, weights=kind == _NUMBER_BIT, minlength=k)
-        self.names = np.bincount(self.sentence_of, weights=kind == _NAME_BIT, minlength=k)
+        self.size = per_sentence.astype(np.float64)
+        # features of each kind per sentence, in one count: (k, 4)
+        kinds = np.bincount(
+            self.sentence_of * 4 + (self.features & _KIND_MASK), minlength=4 * k
+        ).reshape(k, 4)
+        self.numbers = kinds[:, _NUMBER_BIT]
+        self.names = kinds[:, _NAME_BIT]
         self._revision: Sentences | None = None
 
     def __len__(self) -> int:
@@ -475,11 +480,17 @@ class Sentences:
 def spans_of(record: np.ndarray) -> np.ndarray:
     """(k, 2) character spans of a packed record's sentences, read from its header alone."""
     k = _header(record)[0]
-    sp = np.asarray(record[1 : 1 + k], dtype=np.uint64)
-    return np.stack(
-        [(sp >> np.uint64(32)).astype(np.int64), (sp & np.uint64(0xFFFFFFFF)).astype(np.int64)],
-        axis=1,
-    )
+    return _split_spans(np.asarray(record[1 : 1 + k], dtype=np.uint64))
+
+
+# the 32-bit halves of a native uint64, (low, high) on a little-endian machine
+_HALVES = slice(None, None, -1) if sys.byteorder == "little" else slice(None)
+
+
+def _split_spans(packed: np.ndarray) -> np.ndarray:
+    """(k, 2) int64 (start, end) of spans packed as ``start << 32 | end``."""
+    halves = np.ascontiguousarray(packed).view(np.uint32).reshape(-1, 2)
+    return halves[:, _HALVES].astype(np.int64)
 
 
 def unpack(record: np.ndarray) -> Sentences:
@@ -492,14 +503,10 @@ def unpack(record: np.ndarray) -> Sentences:
             np.zeros(0, np.uint32),
             np.zeros(0, np.uint64),
         )
-    sp = record[1 : 1 + k]
-    spans = np.stack(
-        [(sp >> np.uint64(32)).astype(np.int64), (sp & np.uint64(0xFFFFFFFF)).astype(np.int64)],
-        axis=1,
-    )
+    spans = _split_spans(record[1 : 1 + k])
     bounds = np.concatenate([[0], record[1 + k : 1 + 2 * k].astype(np.int64)])
-    keys = record[1 + 2 * k : 1 + 3 * k].copy()
-    doc_keys = record[1 + 3 * k : 1 + 3 * k + d].copy()
+    keys = record[1 + 2 * k : 1 + 3 * k]
+    doc_keys = record[1 + 3 * k : 1 + 3 * k + d]
     features = np.ascontiguousarray(record[1 + 3 * k + d :]).view(np.uint32)[: bounds[-1]]
     return Sentences(spans, bounds, features, keys, doc_keys)
 
@@ -527,35 +534,48 @@ def bucket_keys_of(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.n
 def stems_of(record: np.ndarray) -> np.ndarray:
     """A packed record's distinct content-word stems (sorted 32-bit features), read without
     unpacking it."""
+    return distinct(stem_features(record))
+
+
+def stem_features(record: np.ndarray) -> np.ndarray:
+    """A packed record's content-word stems as its sentences hold them (a stem of several
+    sentences repeats), read without unpacking it: what :func:`stems_contained` takes."""
     k, d = _header(record)
     if k == 0:
         return np.zeros(0, np.uint32)
     n_feat = int(record[2 * k])
     features = record[1 + 3 * k + d :].view(np.uint32)[:n_feat]
-    return distinct(features[(features & _KIND_MASK) == _STEM_BIT])
+    return features[(features & _KIND_MASK) == _STEM_BIT]
 
 
 def stems_contained(first: list[np.ndarray], second: list[np.ndarray]) -> np.ndarray:
-    """For each pair of documents given by their distinct stems (as :func:`stems_of` gives
-    them): the share of the smaller set found in the other, all pairs in one sort. The cheap
-    test a pair meeting on content keys passes before its sentences are aligned."""
+    """For each pair of documents given by their stems (repeats allowed, as
+    :func:`stem_features` gives them): the share of the smaller set of distinct stems found
+    in the other, all pairs in one sort. The cheap test a pair meeting on content keys
+    passes before its sentences are aligned."""
     n = len(first)
     if n == 0:
         return np.zeros(0)
     len_a = np.fromiter((len(x) for x in first), np.int64, n)
     len_b = np.fromiter((len(x) for x in second), np.int64, n)
-    pair = np.arange(n, dtype=np.uint64) << np.uint64(32)
-    keys = np.concatenate(
-        [
-            np.concatenate(first).astype(np.uint64) | np.repeat(pair, len_a),
-            np.concatenate(second).astype(np.uint64) | np.repeat(pair, len_b),
-        ]
+    # key: pair, stem, side; distinct keys are each side's distinct stems, and a stem in
+    # both sets of a pair is two neighbouring keys that differ in their side alone
+    pair = np.arange(n, dtype=np.uint64) << np.uint64(33)
+    one = np.uint64(1)
+    keys = distinct(
+        np.concatenate(
+            [
+                (np.concatenate(first).astype(np.uint64) << one) | np.repeat(pair, len_a),
+                (np.concatenate(second).astype(np.uint64) << one) | np.repeat(pair | one, len_b),
+            ]
+        )
     )
-    keys.sort()
-    # each set holds a stem once: a stem in both sets of a pair is a key seen twice
-    shared = keys[1:][keys[1:] == keys[:-1]] >> np.uint64(32)
+    sizes = np.bincount(
+        ((keys >> np.uint64(33)) * 2 + (keys & one)).astype(np.int64), minlength=2 * n
+    )
+    shared = keys[1:][(keys[1:] >> one) == (keys[:-1] >> one)] >> np.uint64(33)
     inter = np.bincount(shared.astype(np.int64), minlength=n)
-    smaller = np.minimum(len_a, len_b)
+    smaller = np.minimum(sizes[0::2], sizes[1::2])
     return np.divide(inter, smaller, out=np.zeros(n), where=smaller > 0)
 
 
@@ -584,30 +604,36 @@ def sentence_similarity(
         copy.sentence_of[hit] * m
         + o_sentence[np.arange(total) + np.repeat(lo - np.cumsum(counts) + counts, counts)]
     )
-    inter = np.bincount(cell, minlength=n * m).reshape(n, m).astype(np.float64)
-    union = copy.size[:, None] + original.size[None, :] - inter
-    sim = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    # shared features of each kind per pair of sentences, in one count: (n, m, 4)
+    shared = np.bincount(cell * 4 + (copy.features[hit] & _KIND_MASK), minlength=4 * n * m).reshape(
+        n, m, 4
+    )
+    inter = shared.sum(axis=2).astype(np.float64)
+    # sentences with no feature share none: their union of 0 gives 0 (as 0 / 1)
+    union = np.maximum(copy.size[:, None] + original.size[None, :] - inter, 1.0)
+    sim = inter / union
     # a spinner leaves figures and names alone: two sentences that share no more than half of
     # their numbers, or of their names, are not one sentence rewritten but one template filled
     # twice ("M-1 rose 500 mln dlrs to 738.7 billion" / "M-1 rose 1.0 billion dlrs to 741.0
     # billion"; "a sale of 7,000 tonnes ... to North Yemen" / "12,500 tonnes ... to Iraq")
-    matched = copy.features[hit] & _KIND_MASK
+    veto = np.zeros((n, m), dtype=bool)
     for bit, in_c, in_o in (
         (_NUMBER_BIT, copy.numbers, original.numbers),
         (_NAME_BIT, copy.names, original.names),
     ):
-        shared = np.bincount(cell, weights=matched == bit, minlength=n * m).reshape(n, m)
-        union = in_c[:, None] + in_o[None, :] - shared
+        common = shared[:, :, bit]
+        union = in_c[:, None] + in_o[None, :] - common
         if bit == _NUMBER_BIT and conflicts is not None:
             # both give figures, and other ones
-            differ = (in_c[:, None] > 0) & (in_o[None, :] > 0) & (2 * shared <= union)
+            differ = (in_c[:, None] > 0) & (in_o[None, :] > 0) & (2 * common <= union)
             conflicts[...] = np.where(differ, sim, 0.0)
         if revision and bit == _NAME_BIT:
             # a hand reviser spells a name out or shortens it ("the WWW" for "the World Wide
             # Web") and capitalises words: names disagree only when none is shared
-            sim[(in_c[:, None] > 0) & (in_o[None, :] > 0) & (shared == 0)] = 0.0
+            veto |= (in_c[:, None] > 0) & (in_o[None, :] > 0) & (common == 0)
         else:
-            sim[(union > 0) & (2 * shared <= union)] = 0.0
+            veto |= (union > 0) & (2 * common <= union)
+    sim[veto] = 0.0
     return sim
 
 
@@ -661,7 +687,7 @@ def align(
         len(pairs) / n,
         len(pairs),
         n,
-        float(np.mean(sims)) if sims else 0.0,
+        sum(sims) / len(sims) if sims else 0.0,
         [(i, j, s) for (i, j), s in zip(pairs, sims, strict=True)],
         matched,
         lead,

@@ -245,8 +245,8 @@ class RewriteDedup(_DocDedup):
             estimated_containment,
             revision_share,
             sentence_count,
+            stem_features,
             stems_contained,
-            stems_of,
         )
 
         o = self.options
@@ -334,7 +334,7 @@ class RewriteDedup(_DocDedup):
         def stems(rank: int) -> np.ndarray:
             got = stem_cache.get(rank)
             if got is None:
-                got = stem_cache[rank] = stems_of(table.shingles_of(int(perm[rank])))
+                got = stem_cache[rank] = stem_features(table.shingles_of(int(perm[rank])))
                 if len(stem_cache) > _CACHE:
                     stem_cache.popitem(last=False)
             return got
