@@ -675,3 +675,128 @@ def test_a_hand_revision_is_found_through_content_keys_and_other_answers_are_not
     cfg = tmp_path / "p.yaml"
     cfg.write_text("stages:\n  - rewrite_dedup: {revision_containment: 0}\n")
     assert found(tmp_path / "out2", "--config", cfg) == {}
+
+
+def _clough_outcome(shared_data: Path, workdir: Path, **options) -> dict[str, str]:
+    """rewrite_dedup over the 5 sources and every answer, in process: for each answer removed
+    or reported, the document it is named a copy of."""
+    import csv
+
+    from tamis.document import Document
+    from tamis.stages.base import stage_class
+
+    root = shared_data / "paraphrase" / "clough-stevenson"
+    names = [f"orig_task{t}.txt" for t in "abcde"]
+    names += [
+        r["File"]
+        for r in csv.DictReader(open(root / "file_information.csv", encoding="utf-8"))
+        if r["Category"] != "orig"
+    ]
+    docs = [
+        Document(id=n, text=_clough(shared_data, n), source={"path": "c", "index": i}, order=(0, i))
+        for i, n in enumerate(names)
+    ]
+    cls = stage_class("rewrite_dedup")
+    stage = cls(cls.Options(**options))
+    state = stage.new_state()
+    stage.observe(docs, state)
+    decision = stage.merge(iter([state]), workdir)
+    stage.apply(docs, decision)
+    named = {}
+    for d in docs:
+        if not d.kept:
+            named[d.id] = d.verdict.details["survivor"]
+        elif "partial_copy_of" in d.signals.get("rewrite_dedup", {}):
+            named[d.id] = d.signals["rewrite_dedup"]["partial_copy_of"]
+    return named
+
+
+def _same_task(named: str, answer: str) -> bool:
+    return named.split("_task")[1][0] == answer.split("_task")[1][0]
+
+
+def test_tuned_revisions_are_found_and_answers_of_their_own_are_not(
+    shared_data, tmp_path, monkeypatch
+):
+    """Clough-Stevenson tasks a-c (the tuned ones): a light revision that drops a clause with
+    its figures is found; a heavy revision whose content keys' buckets are led by other
+    answers is reported against its source itself (every two members of a small bucket
+    compared), not against an answer copied from it; the non-plagiarised answers are named a
+    copy of nothing."""
+    import csv
+
+    tuned = lambda name: name.split("_task")[1][0] in "abc"  # noqa: E731
+    named = _clough_outcome(shared_data, tmp_path / "all")
+    assert "g0pD_taskb.txt" in named and _same_task(named["g0pD_taskb.txt"], "g0pD_taskb.txt")
+    assert named.get("g0pC_taska.txt") == "orig_taska.txt"
+    info = shared_data / "paraphrase" / "clough-stevenson" / "file_information.csv"
+    own = [
+        r["File"]
+        for r in csv.DictReader(open(info, encoding="utf-8"))
+        if r["Category"] == "non" and tuned(r["File"])
+    ]
+    assert len(own) == 25 and not [n for n in own if n in named]
+    monkeypatch.setattr(rewrite, "CONTENT_ALL_PAIRS", 0)
+    stars_only = _clough_outcome(shared_data, tmp_path / "stars")
+    assert stars_only.get("g0pC_taska.txt") not in (None, "orig_taska.txt")
+
+
+def test_a_reviser_drops_figures_with_a_clause_but_adds_none():
+    """Revision sentences match when the copy's figures are some of the original's (a clause
+    dropped with its figures), not when the copy gives a figure the original lacks."""
+    source = (
+        "Google has exclusive license rights on the patent from Stanford University. The "
+        "university received 1.8 million shares in Google in exchange for use of the patent; "
+        "the shares were sold in 2005 for 336 million dollars. The patent expires in 2011."
+    )
+    dropped = (
+        "Google owns exclusive license rights on the patent from Stanford University. The "
+        "University received 1.8 million shares in Google in return for use of the patent."
+    )
+    added = (
+        "Google owns exclusive license rights on the patent from Stanford University. The "
+        "University received 1.8 million shares in Google in 2004 in return for use of the "
+        "patent."
+    )
+    original = _records(source)[0]
+    al = rewrite.align_revision(_records(dropped)[0], original, 0.25)
+    assert al.matched == 2 and not al.figures_differ
+    al = rewrite.align_revision(_records(added)[0], original, 0.25)
+    assert al.matched == 1 and al.figures_differ
+
+
+def test_small_marked_buckets_compare_every_two_members():
+    """A bucket of at most ``upto`` documents has its members compared two by two (with the
+    second similarity, but for the centre's pairs); a larger one with its centre only."""
+    from tamis.dedup.cluster import BUCKET_RECORD, _all_pairs_verified
+
+    small = [(5, r) for r in (0, 3, 4)]
+    large = [(9, r) for r in (1, 2, 6, 7, 8)]
+    chunk = np.array(small + large, dtype=BUCKET_RECORD)
+    asked = {"stars": [], "others": []}
+
+    def similar_pairs(kind: str):
+        def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+            asked[kind] += pairs
+            return np.array([1.0 if p in {(3, 4), (6, 7)} else 0.0 for p in pairs])
+
+        return similarity
+
+    a, b, _s, tried = _all_pairs_verified(
+        chunk, 0.5, similar_pairs("stars"), 3, similar_pairs("others")
+    )
+    assert sorted(asked["stars"]) == [(0, 3), (0, 4), (1, 2), (1, 6), (1, 7), (1, 8)]
+    assert asked["others"] == [(3, 4)]
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == [(3, 4)] and tried == 7
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=40), st.randoms(use_true_random=False))
+def test_word_set_membership_by_table_is_membership_in_the_set(values, rnd):
+    from tamis.dedup import words
+
+    for word_set in (FUNCTION_WORDS, words.ABBREVIATIONS):
+        hashes = words._word_set_hashes(word_set)
+        mixed = np.array(values + rnd.sample(hashes.tolist(), 5), dtype=np.uint64)
+        assert np.array_equal(words._member(mixed, word_set), np.isin(mixed, hashes))

@@ -118,6 +118,7 @@ class RewriteDedup(_DocDedup):
         self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
         self._unfiltered: Any = None  # merge only: the similarity of sentence-bucket pairs
         self._revised: Any = None  # merge only: the similarity of content-key pairs
+        self._reported_only: Any = None  # merge only: the same, reporting, never declaring
         self._reported: dict[tuple[int, int], float] = {}  # merge only: partial copies
 
     def __getstate__(self) -> dict[str, Any]:
@@ -125,6 +126,7 @@ class RewriteDedup(_DocDedup):
         state["_declared"] = {}
         state["_unfiltered"] = None
         state["_revised"] = None
+        state["_reported_only"] = None
         state["_reported"] = {}
         return state
 
@@ -328,7 +330,6 @@ class RewriteDedup(_DocDedup):
             if len(known) > _KNOWN_PAIRS:
                 known.popitem(last=False)
 
-        revised: OrderedDict[tuple[int, int], float] = OrderedDict()
         stem_cache: OrderedDict[int, np.ndarray] = OrderedDict()
 
         def stems(rank: int) -> np.ndarray:
@@ -339,9 +340,10 @@ class RewriteDedup(_DocDedup):
                     stem_cache.popitem(last=False)
             return got
 
-        def revise(pair: tuple[int, int]) -> float:
+        def revise(pair: tuple[int, int], declare: bool = True) -> float:
             """A pair met on content keys, whose stems passed: its sentences aligned as a spun
-            copy, then as a hand revision (declared, or reported on weaker evidence)."""
+            copy, then as a hand revision (declared, or reported on weaker evidence; only
+            reported unless ``declare``)."""
             # a pair met on content words alone is declared on three ordered sentences at
             # least, never on a lead and one more: two reports of one event's stages (a
             # commission's staff recommends, then the commission approves) share a reworded
@@ -350,47 +352,65 @@ class RewriteDedup(_DocDedup):
             if share is None or share < 0:
                 declared = self._declared.get(pair)
                 share = declared.share if declared is not None else -1.0
-            if share < 0:
+            if share >= 0:
+                if share >= o.threshold or not declare:
+                    return share
+            else:
                 copy, original = record(pair[1]), record(pair[0])
                 al = align(copy, original, o.sentence_similarity, o.report_threshold)
                 share = al.share if al.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
-                share = judge(pair, al, share, al.aligned, share)
+                share = judge(pair, al, share if declare else 0.0, al.aligned, share)
             if share < o.threshold:
                 rev = align_revision(record(pair[1]), record(pair[0]), o.revision_similarity)
                 if not rev.figures_differ:
                     declared = rev.share if rev.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
                     evidence = revision_share(rev)
+                    declared = declared if declare else 0.0
                     share = max(share, judge(pair, rev, declared, rev.matched, evidence))
+            if not declare:
+                return 0.0
             remember(pair, share)
             return share
 
         content: list[np.ndarray] = []  # every document's content minima, read once
 
-        def revision_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            if not content:
-                content.append(content_part(table, o.num_perm))
-            out = np.zeros(len(a))
-            # every pair's stem containment estimated at once from the signatures; the few
-            # pairs close enough have their stems counted, and the passing ones are aligned
-            estimate = estimated_containment(content[0][perm[a]], content[0][perm[b]])
-            near = np.flatnonzero(estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK)
-            pairs = list(zip(a[near].tolist(), b[near].tolist(), strict=True))
-            todo = [k for k, pair in enumerate(pairs) if pair not in revised]
-            contained = stems_contained(
-                [stems(pairs[k][0]) for k in todo], [stems(pairs[k][1]) for k in todo]
-            )
-            for k, c in zip(todo, contained.tolist(), strict=True):
-                pair = pairs[k]
-                if pair not in revised:  # the same pair twice in one call
-                    revised[pair] = revise(pair) if c >= o.revision_containment else 0.0
-                    if len(revised) > _KNOWN_PAIRS:
-                        revised.popitem(last=False)
-            for k, pair in zip(near.tolist(), pairs, strict=True):
-                out[k] = revised.get(pair, 0.0)
-            return out
+        def revision_similarity_with(declare: bool) -> Any:
+            revised: OrderedDict[tuple[int, int], float] = OrderedDict()
+
+            def revision_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+                if not content:
+                    content.append(content_part(table, o.num_perm))
+                out = np.zeros(len(a))
+                # every pair's stem containment estimated at once from the signatures; the
+                # few pairs close enough have their stems counted, and the passing ones are
+                # aligned
+                estimate = estimated_containment(content[0][perm[a]], content[0][perm[b]])
+                near = np.flatnonzero(
+                    estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK
+                )
+                pairs = list(zip(a[near].tolist(), b[near].tolist(), strict=True))
+                todo = [k for k, pair in enumerate(pairs) if pair not in revised]
+                contained = stems_contained(
+                    [stems(pairs[k][0]) for k in todo], [stems(pairs[k][1]) for k in todo]
+                )
+                for k, c in zip(todo, contained.tolist(), strict=True):
+                    pair = pairs[k]
+                    if pair not in revised:  # the same pair twice in one call
+                        if c >= o.revision_containment:
+                            revised[pair] = revise(pair, declare)
+                        else:
+                            revised[pair] = 0.0
+                        if len(revised) > _KNOWN_PAIRS:
+                            revised.popitem(last=False)
+                for k, pair in zip(near.tolist(), pairs, strict=True):
+                    out[k] = revised.get(pair, 0.0)
+                return out
+
+            return revision_similarity
 
         self._unfiltered = similarity_with(0.0)
-        self._revised = revision_similarity
+        self._revised = revision_similarity_with(True)
+        self._reported_only = revision_similarity_with(False)
         return similarity_with(o.prefilter)
 
     def _extra_similarity(self, similarity: Any) -> Any:
@@ -402,6 +422,16 @@ class RewriteDedup(_DocDedup):
         """Pairs met on content keys (see :data:`tamis.dedup.rewrite.CONTENT_BANDS`) share
         many content words: they are aligned as spun copies and then as hand revisions."""
         return self._revised
+
+    def _marked_all_pairs(self) -> tuple[int, Any]:
+        """Content keys' small buckets: every two members compared (see
+        :data:`tamis.dedup.rewrite.CONTENT_ALL_PAIRS`), for a report only where neither is
+        the bucket's best-ranked member: three stories of one matter share a key led by the
+        longest, and the later two share its background, reworded, around events of their
+        own (Belgium's bourse tax proposal: an interview, then the proposal blocked)."""
+        from tamis.dedup.rewrite import CONTENT_ALL_PAIRS
+
+        return CONTENT_ALL_PAIRS, self._reported_only
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """For every removed copy (sorted by uid, as the decision is): the alignment with the
