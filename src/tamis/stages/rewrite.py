@@ -221,11 +221,12 @@ class RewriteDedup(_DocDedup):
         from tamis.dedup.rewrite import unpack
 
         cache: OrderedDict[int, Any] = OrderedDict()
+        read = _packed_reader(table, perm)
 
         def record(rank: int) -> Any:
             got = cache.get(rank)
             if got is None:
-                got = cache[rank] = unpack(table.shingles_of(int(perm[rank])))
+                got = cache[rank] = unpack(read(rank))
                 if len(cache) > _CACHE:
                     cache.popitem(last=False)
             return got
@@ -254,12 +255,12 @@ class RewriteDedup(_DocDedup):
         o = self.options
         agreement = signature_similarity(table, perm, o.num_perm)
         record = self._records(table, perm)
+        read = _packed_reader(table, perm)
 
         def identical(pair: tuple[int, int]) -> Any:
             """The alignment of two documents whose sentence records are equal (a corpus's
             verbatim repeats), without comparing their sentences."""
-            first = table.shingles_of(int(perm[pair[0]]))
-            second = table.shingles_of(int(perm[pair[1]]))
+            first, second = read(pair[0]), read(pair[1])
             if len(first) < 2 or not np.array_equal(first, second):
                 return None
             k = sentence_count(first)
@@ -335,7 +336,7 @@ class RewriteDedup(_DocDedup):
         def stems(rank: int) -> np.ndarray:
             got = stem_cache.get(rank)
             if got is None:
-                got = stem_cache[rank] = stem_features(table.shingles_of(int(perm[rank])))
+                got = stem_cache[rank] = stem_features(read(rank))
                 if len(stem_cache) > _CACHE:
                     stem_cache.popitem(last=False)
             return got
@@ -454,6 +455,7 @@ class RewriteDedup(_DocDedup):
         pairs = np.full((n, EVIDENCE_PAIRS, 6), -1, dtype=np.int64)
         pair_sim = np.zeros((n, EVIDENCE_PAIRS), dtype=np.float32)
         record = self._records(table, perm)
+        read = _packed_reader(table, perm)
         agreement = signature_similarity(table, perm, self.options.num_perm)
         skeleton = agreement(survivor_rank, removed_rank) if n else np.zeros(0)
         for k in range(n):
@@ -464,8 +466,8 @@ class RewriteDedup(_DocDedup):
                 al = align(copy, original, self.options.sentence_similarity)
                 copy_spans, original_spans = copy.spans, original.spans
             else:  # aligned while verifying: only the spans are needed now
-                copy_spans = spans_of(table.shingles_of(int(perm[r])))
-                original_spans = spans_of(table.shingles_of(int(perm[sv])))
+                copy_spans = spans_of(read(r))
+                original_spans = spans_of(read(sv))
             counts[k] = (al.aligned, al.copy_sentences)
             sims[k] = (al.mean_similarity, skeleton[k])
             for p, (i, j, s) in enumerate(al.pairs[:EVIDENCE_PAIRS]):
@@ -569,3 +571,17 @@ class RewriteDedup(_DocDedup):
                         partial_copy_of=name.decode("utf-8", "surrogatepass"),
                         partial_copy_share=round(float(arr["partial_share"][k]), 4),
                     )
+
+
+def _packed_reader(table: Any, perm: np.ndarray) -> Any:
+    """rank -> that document's packed sentence record, read as ``table.shingles_of`` does,
+    with the record ends and the order taken as plain arrays once: indexing a memory map
+    element by element costs more than reading the record."""
+    ends = np.asarray(table.shingle_end)
+    order = np.asarray(perm)
+
+    def read(rank: int) -> np.ndarray:
+        row = int(order[rank])
+        return table.shingle_range(int(ends[row - 1]) if row else 0, int(ends[row]))
+
+    return read
