@@ -217,11 +217,11 @@ class RewriteDedup(_DocDedup):
             "min_content_stems": MIN_CONTENT_STEMS,
         }
 
-    def _records(self, table: Any, perm: np.ndarray) -> Any:
+    def _records(self, table: Any, perm: np.ndarray, read: Any = None) -> Any:
         from tamis.dedup.rewrite import unpack
 
         cache: OrderedDict[int, Any] = OrderedDict()
-        read = _packed_reader(table, perm)
+        read = read or _packed_reader(table, perm)
 
         def record(rank: int) -> Any:
             got = cache.get(rank)
@@ -254,8 +254,8 @@ class RewriteDedup(_DocDedup):
 
         o = self.options
         agreement = signature_similarity(table, perm, o.num_perm)
-        record = self._records(table, perm)
         read = _packed_reader(table, perm)
+        record = self._records(table, perm, read)
 
         def identical(pair: tuple[int, int]) -> Any:
             """The alignment of two documents whose sentence records are equal (a corpus's
@@ -454,8 +454,8 @@ class RewriteDedup(_DocDedup):
         sims = np.zeros((n, 2), dtype=np.float32)
         pairs = np.full((n, EVIDENCE_PAIRS, 6), -1, dtype=np.int64)
         pair_sim = np.zeros((n, EVIDENCE_PAIRS), dtype=np.float32)
-        record = self._records(table, perm)
         read = _packed_reader(table, perm)
+        record = self._records(table, perm, read)
         agreement = signature_similarity(table, perm, self.options.num_perm)
         skeleton = agreement(survivor_rank, removed_rank) if n else np.zeros(0)
         for k in range(n):
@@ -516,7 +516,14 @@ class RewriteDedup(_DocDedup):
             return
         uids = np.fromiter((d.uid for d in docs), dtype=np.uint64, count=len(docs))
         is_removed, surv, share, size = decision.lookup(uids)
-        arr = decision.arrays()
+        # plain views of the memory maps: read element by element below
+        arr = {k: np.asarray(v) for k, v in decision.arrays().items()}
+
+        def survivor_id(index: int) -> str:
+            start = int(arr["surv_id_end"][index - 1]) if index else 0
+            name = arr["surv_ids"][start : int(arr["surv_id_end"][index])].tobytes()
+            return name.decode("utf-8", "surrogatepass")
+
         surv_uid = arr["surv_uid"]
         pos = np.searchsorted(arr["removed_uid"], uids)
         partial_uid = arr["partial_uid"]
@@ -547,7 +554,7 @@ class RewriteDedup(_DocDedup):
                     self.name,
                     "rewritten_copy",
                     {
-                        "survivor": decision.survivor_id(s),
+                        "survivor": survivor_id(s),
                         "similarity": round(float(share[i]), 4),
                         "aligned_sentences": aligned,
                         "copy_sentences": total,
@@ -575,13 +582,21 @@ class RewriteDedup(_DocDedup):
 
 def _packed_reader(table: Any, perm: np.ndarray) -> Any:
     """rank -> that document's packed sentence record, read as ``table.shingles_of`` does,
-    with the record ends and the order taken as plain arrays once: indexing a memory map
-    element by element costs more than reading the record."""
+    with the record ends and the order taken as plain arrays once (indexing a memory map
+    element by element costs more than reading the record); the last records read are kept
+    (a pair's records are wanted for its stems, its alignment, its evidence)."""
     ends = np.asarray(table.shingle_end)
     order = np.asarray(perm)
+    cache: OrderedDict[int, np.ndarray] = OrderedDict()
 
     def read(rank: int) -> np.ndarray:
-        row = int(order[rank])
-        return table.shingle_range(int(ends[row - 1]) if row else 0, int(ends[row]))
+        got = cache.get(rank)
+        if got is None:
+            row = int(order[rank])
+            start = int(ends[row - 1]) if row else 0
+            got = cache[rank] = table.shingle_range(start, int(ends[row]))
+            if len(cache) > 2 * _CACHE:
+                cache.popitem(last=False)
+        return got
 
     return read
