@@ -800,3 +800,36 @@ def test_word_set_membership_by_table_is_membership_in_the_set(values, rnd):
         hashes = words._word_set_hashes(word_set)
         mixed = np.array(values + rnd.sample(hashes.tolist(), 5), dtype=np.uint64)
         assert np.array_equal(words._member(mixed, word_set), np.isin(mixed, hashes))
+
+
+def _full_scan_chain(match: np.ndarray, sim: np.ndarray) -> list[tuple[int, int]]:
+    """The chain's dynamic programme visiting every cell and every column of every row."""
+    n, m = match.shape
+    best, tail = [0.0] * (m + 1), [None] * (m + 1)
+    weights = (1.0 + 1e-3 * sim).tolist()
+    for i, row in enumerate(match.tolist()):
+        updates = [
+            (j, best[j] + weights[i][j], (i, j, tail[j]))
+            for j, hit in enumerate(row)
+            if hit and best[j] + weights[i][j] > best[j + 1]
+        ]
+        for j, value, node in updates:
+            best[j + 1], tail[j + 1] = value, node
+        for j in range(1, m + 1):
+            if best[j] < best[j - 1]:
+                best[j], tail[j] = best[j - 1], tail[j - 1]
+    chain, node = [], tail[m]
+    while node is not None:
+        i, j, node = node
+        chain.append((i, j))
+    return chain[::-1]
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.integers(1, 10), st.integers(1, 10), st.integers(0, 2**32 - 1))
+def test_the_chain_visiting_matched_cells_only_is_the_full_scans(n, m, seed):
+    """Same chain, ties included (equal similarities are common: verbatim sentences)."""
+    rng = np.random.default_rng(seed)
+    sim = rng.choice([0.3, 0.5, 1.0, 0.7], size=(n, m))
+    match = rng.random((n, m)) < rng.random()
+    assert _chain(match, sim) == _full_scan_chain(match, sim)

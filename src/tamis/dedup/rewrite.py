@@ -752,24 +752,37 @@ def revision_share(al: Alignment) -> float:
 def _chain(match: np.ndarray, sim: np.ndarray) -> list[tuple[int, int]]:
     """Longest chain of matches increasing in both copy and original position (ties: the more
     similar pairs): a weighted longest increasing subsequence over the matched cells, row by
-    row, with the best chain ending at or before each original sentence kept per column."""
+    row, with the best chain ending at or before each original sentence kept per column.
+
+    Only matched cells are visited; after a row's updates the running maximum is carried
+    right only as far as it changes anything (the columns were a running maximum before)."""
     n, m = match.shape
     best = [0.0] * (m + 1)  # best[j + 1]: best chain using original sentences <= j so far
     tail: list[tuple[int, int, object] | None] = [None] * (m + 1)
-    weights = (1.0 + 1e-3 * sim).tolist()
-    for i, row in enumerate(match.tolist()):
+    rows, cols = np.nonzero(match)
+    weights = (1.0 + 1e-3 * sim[rows, cols]).tolist()
+    rows_l, cols_l = rows.tolist(), cols.tolist()
+    k, total = 0, len(rows_l)
+    while k < total:
+        i = rows_l[k]
         updates = []
-        for j, hit in enumerate(row):
-            if hit:
-                value = best[j] + weights[i][j]
-                if value > best[j + 1]:
-                    updates.append((j, value, (i, j, tail[j])))
+        while k < total and rows_l[k] == i:
+            j = cols_l[k]
+            value = best[j] + weights[k]
+            if value > best[j + 1]:
+                updates.append((j, value, (i, j, tail[j])))
+            k += 1
         for j, value, node in updates:
             best[j + 1], tail[j + 1] = value, node
-        # keep best[] a running maximum over columns
-        for j in range(1, m + 1):
-            if best[j] < best[j - 1]:
-                best[j], tail[j] = best[j - 1], tail[j - 1]
+        if updates:
+            last = updates[-1][0] + 1
+            j = updates[0][0] + 2
+            while j <= m:
+                if best[j] < best[j - 1]:
+                    best[j], tail[j] = best[j - 1], tail[j - 1]
+                elif j > last:
+                    break
+                j += 1
     chain = []
     node = tail[m]
     while node is not None:
