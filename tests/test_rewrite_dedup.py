@@ -833,3 +833,30 @@ def test_the_chain_visiting_matched_cells_only_is_the_full_scans(n, m, seed):
     sim = rng.choice([0.3, 0.5, 1.0, 0.7], size=(n, m))
     match = rng.random((n, m)) < rng.random()
     assert _chain(match, sim) == _full_scan_chain(match, sim)
+
+
+def _words_only(s: rewrite.Sentences) -> rewrite.Sentences:
+    """The same sentences with their skeleton trigrams dropped."""
+    words = (s.features & 3) != 0
+    per = np.bincount(s.sentence_of[words], minlength=len(s))
+    bounds = np.concatenate([[0], np.cumsum(per)])
+    return rewrite.Sentences(s.spans, bounds, s.features[words], s.keys)
+
+
+def test_a_revision_compares_words_alone_from_the_features_counted_once(shared_data):
+    """Two answers of task a (tuned): the revision similarity read off the spun comparison's
+    shared-feature counts equals the one of the sentences stripped of their trigrams."""
+    copy, original = _records(
+        _clough(shared_data, "g4pD_taska.txt"), _clough(shared_data, "orig_taska.txt")
+    )
+    both = rewrite.shared_features(copy, original)
+    for revision in (False, True):
+        direct = rewrite.sentence_similarity(copy, original, revision)
+        assert np.array_equal(
+            direct, rewrite.sentence_similarity(copy, original, revision, None, both)
+        )
+    stripped = rewrite.sentence_similarity(_words_only(copy), _words_only(original), True)
+    assert np.array_equal(stripped, rewrite.sentence_similarity(copy, original, True, None, both))
+    assert (stripped >= 0.25).sum() >= 5
+    al = rewrite.align_revision(copy, original, 0.25, both)
+    assert al == rewrite.align_revision(_words_only(copy), _words_only(original), 0.25)

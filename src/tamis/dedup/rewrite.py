@@ -457,22 +457,13 @@ class Sentences:
         ).reshape(k, 4)
         self.numbers = kinds[:, _NUMBER_BIT]
         self.names = kinds[:, _NAME_BIT]
-        self._revision: Sentences | None = None
+        # what a hand revision keeps of a sentence is its words (stems, names, numbers),
+        # reordered and re-joined, where a spinner keeps its skeleton and changes its words:
+        # the sentence's size without its skeleton trigrams
+        self.words = (per_sentence - kinds[:, _TRIGRAM_BIT]).astype(np.float64)
 
     def __len__(self) -> int:
         return len(self.spans)
-
-    def revision(self) -> Sentences:
-        """The same sentences described by their words alone (stems, names, numbers), without
-        skeleton trigrams: what a hand revision keeps of a sentence is its words, reordered
-        and re-joined, where a spinner keeps its skeleton and changes its words."""
-        if self._revision is None:
-            words = (self.features & _KIND_MASK) != _TRIGRAM_BIT
-            bounds = np.concatenate(
-                [[0], np.cumsum(np.bincount(self.sentence_of[words], minlength=len(self)))]
-            )
-            self._revision = Sentences(self.spans, bounds, self.features[words], self.keys)
-        return self._revision
 
     def sorted_by_feature(self) -> tuple[np.ndarray, np.ndarray]:
         """(features, their sentences) sorted by feature: wanted when this is the original."""
@@ -584,40 +575,57 @@ def stems_contained(first: list[np.ndarray], second: list[np.ndarray]) -> np.nda
     return np.divide(inter, smaller, out=np.zeros(n), where=smaller > 0)
 
 
-def sentence_similarity(
-    copy: Sentences,
-    original: Sentences,
-    revision: bool = False,
-    conflicts: np.ndarray | None = None,
-) -> np.ndarray:
-    """(copy sentences, original sentences) Jaccard similarity of their feature sets, zero
-    where their numbers or their names disagree (see below). ``revision``: names disagree
-    only when none is shared, numbers when the copy's sentence gives one the original's
-    lacks. ``conflicts``, an (n, m) array, receives the similarity of the pairs that both
-    give figures and disagree so (0 elsewhere); it is only filled in with ``revision``."""
+def shared_features(copy: Sentences, original: Sentences) -> np.ndarray | None:
+    """(copy sentences, original sentences, 4) the features each two sentences share, by
+    kind (skeleton trigrams, numbers, names, stems); None when they share none at all.
+    Worked out once for a pair aligned both as a spun copy and as a revision."""
     n, m = len(copy), len(original)
     if n == 0 or m == 0:
-        return np.zeros((n, m))
+        return None
     o_feat, o_sentence = original.sorted_by_feature()
     lo = np.searchsorted(o_feat, copy.features, side="left")
     hi = np.searchsorted(o_feat, copy.features, side="right")
     counts = hi - lo
     total = int(counts.sum())
     if total == 0:
-        return np.zeros((n, m))
+        return None
     hit = np.repeat(np.arange(len(copy.features)), counts)
     cell = (
         copy.sentence_of[hit] * m
         + o_sentence[np.arange(total) + np.repeat(lo - np.cumsum(counts) + counts, counts)]
     )
-    # shared features of each kind per pair of sentences, in one count: (n, m, 4)
-    shared = np.bincount(cell * 4 + (copy.features[hit] & _KIND_MASK), minlength=4 * n * m).reshape(
+    return np.bincount(cell * 4 + (copy.features[hit] & _KIND_MASK), minlength=4 * n * m).reshape(
         n, m, 4
     )
-    inter = shared.sum(axis=2).astype(np.float64)
+
+
+def sentence_similarity(
+    copy: Sentences,
+    original: Sentences,
+    revision: bool = False,
+    conflicts: np.ndarray | None = None,
+    shared: np.ndarray | None = None,
+) -> np.ndarray:
+    """(copy sentences, original sentences) Jaccard similarity of their feature sets, zero
+    where their numbers or their names disagree (see below). ``revision``: of their words
+    alone (no skeleton trigrams); names disagree only when none is shared, numbers when the
+    copy's sentence gives one the original's lacks. ``conflicts``, an (n, m) array, receives
+    the similarity of the pairs that both give figures and disagree so (0 elsewhere); it is
+    only filled in with ``revision``. ``shared``: :func:`shared_features` of the two, if
+    already worked out."""
+    n, m = len(copy), len(original)
+    if shared is None:
+        shared = shared_features(copy, original)
+    if shared is None:
+        return np.zeros((n, m))
+    if revision:  # words alone: the skeleton trigrams left out
+        inter = shared[:, :, 1:].sum(axis=2).astype(np.float64)
+        sizes = copy.words[:, None] + original.words[None, :]
+    else:
+        inter = shared.sum(axis=2).astype(np.float64)
+        sizes = copy.size[:, None] + original.size[None, :]
     # sentences with no feature share none: their union of 0 gives 0 (as 0 / 1)
-    union = np.maximum(copy.size[:, None] + original.size[None, :] - inter, 1.0)
-    sim = inter / union
+    sim = inter / np.maximum(sizes - inter, 1.0)
     # a spinner leaves figures and names alone: two sentences that share no more than half of
     # their numbers, or of their names, are not one sentence rewritten but one template filled
     # twice ("M-1 rose 500 mln dlrs to 738.7 billion" / "M-1 rose 1.0 billion dlrs to 741.0
@@ -665,7 +673,12 @@ MIN_REVISION_WORDS = 4
 
 
 def align(
-    copy: Sentences, original: Sentences, cut: float, needed: float = 0.0, revision: bool = False
+    copy: Sentences,
+    original: Sentences,
+    cut: float,
+    needed: float = 0.0,
+    revision: bool = False,
+    shared: np.ndarray | None = None,
 ) -> Alignment:
     """The best order-preserving chain of copy->original sentence matches (similarity >= cut).
 
@@ -679,10 +692,10 @@ def align(
     if n == 0 or len(original) == 0:
         return Alignment(0.0, 0, n, 0.0, [])
     conflicts = np.zeros((n, len(original))) if revision else None
-    sim = sentence_similarity(copy, original, revision, conflicts)
+    sim = sentence_similarity(copy, original, revision, conflicts, shared)
     figures_differ = False
     if conflicts is not None:
-        short = (copy.size < MIN_REVISION_WORDS)[:, None] | (original.size < MIN_REVISION_WORDS)
+        short = (copy.words < MIN_REVISION_WORDS)[:, None] | (original.words < MIN_REVISION_WORDS)
         sim[short] = conflicts[short] = 0
         figures_differ = bool((conflicts >= cut).any())
     match = sim >= cut
@@ -705,11 +718,13 @@ def align(
     )
 
 
-def align_revision(copy: Sentences, original: Sentences, cut: float) -> Alignment:
-    """:func:`align` of two documents' sentences described by their words alone
-    (:meth:`Sentences.revision`): a hand revision rewords and re-joins sentences, and keeps
-    their content words, names and figures."""
-    return align(copy.revision(), original.revision(), cut, revision=True)
+def align_revision(
+    copy: Sentences, original: Sentences, cut: float, shared: np.ndarray | None = None
+) -> Alignment:
+    """:func:`align` of two documents' sentences described by their words alone (stems,
+    names, numbers; no skeleton trigrams): a hand revision rewords and re-joins sentences,
+    and keeps their content words, names and figures."""
+    return align(copy, original, cut, revision=True, shared=shared)
 
 
 #: aligned sentences that make a pair on their own; fewer count only with the lead aligned

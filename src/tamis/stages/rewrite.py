@@ -248,6 +248,7 @@ class RewriteDedup(_DocDedup):
             estimated_containment,
             revision_share,
             sentence_count,
+            shared_features,
             stem_features,
             stems_contained,
         )
@@ -353,16 +354,17 @@ class RewriteDedup(_DocDedup):
             if share is None or share < 0:
                 declared = self._declared.get(pair)
                 share = declared.share if declared is not None else -1.0
-            if share >= 0:
-                if share >= o.threshold or not declare:
-                    return share
-            else:
-                copy, original = record(pair[1]), record(pair[0])
-                al = align(copy, original, o.sentence_similarity, o.report_threshold)
+            if share >= 0 and (share >= o.threshold or not declare):
+                return share
+            # the sentences' shared features, counted once for both alignments
+            copy, original = record(pair[1]), record(pair[0])
+            both = shared_features(copy, original)
+            if share < 0:
+                al = align(copy, original, o.sentence_similarity, o.report_threshold, shared=both)
                 share = al.share if al.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
                 share = judge(pair, al, share if declare else 0.0, al.aligned, share)
             if share < o.threshold:
-                rev = align_revision(record(pair[1]), record(pair[0]), o.revision_similarity)
+                rev = align_revision(copy, original, o.revision_similarity, both)
                 if not rev.figures_differ:
                     declared = rev.share if rev.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
                     evidence = revision_share(rev)
