@@ -518,6 +518,32 @@ def test_content_keys_depend_on_a_documents_stem_set_alone(stem_lists, rnd):
 
 
 @settings(deadline=None, max_examples=60)
+@given(st.lists(st.lists(_STEM_VALUES, min_size=0, max_size=40), min_size=1, max_size=6))
+def test_content_minima_hashing_each_distinct_stem_once_equal_the_direct_ones(stem_lists):
+    """A batch hashes each distinct stem once and gathers documents' rows from that table:
+    every minimum must be the one hashing each of the document's stems for each column."""
+    from tamis.dedup.hashing import mix64
+
+    stems = np.array([s for lst in stem_lists for s in lst], dtype=np.uint64)
+    doc = np.repeat(np.arange(len(stem_lists)), [len(lst) for lst in stem_lists])
+    minima, count = rewrite.content_minima(stems, doc, len(stem_lists), 5)
+    mult, add = rewrite._content_hashes(5)
+    for d, lst in enumerate(stem_lists):
+        cut = np.array(sorted({int(x) >> 32 for x in lst}), dtype=np.uint64)
+        assert count[d] == len(cut)
+        for c in range(5):
+            direct = mix64(mix64(cut) * mult[c] + add[c]).min() if len(cut) else 2**64 - 1
+            assert int(minima[d, c]) == int(direct)
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=50))
+def test_distinct_is_numpys_unique(values):
+    array = np.array(values, dtype=np.uint64)
+    assert np.array_equal(rewrite.distinct(array), np.unique(array))
+
+
+@settings(deadline=None, max_examples=60)
 @given(
     st.lists(
         st.tuples(
@@ -534,6 +560,34 @@ def test_stem_containment_of_many_pairs_at_once_is_each_pairs_own(pairs):
     for (a, b), share in zip(pairs, got.tolist(), strict=True):
         smaller = min(len(a), len(b))
         assert share == pytest.approx(len(a & b) / smaller if smaller else 0.0)
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 2**32 - 1), max_size=30),
+            st.lists(st.integers(0, 2**32 - 1), max_size=30),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_stem_containment_counts_a_repeated_stem_once(pairs, rnd):
+    """Stems read from sentences repeat (one stem in several sentences): the containment is
+    the distinct sets' own, so the records' stems are not sorted one by one."""
+    first, second = [], []
+    for a, b in pairs:
+        a2, b2 = a + a[: len(a) // 2], b + b[: len(b) // 3]
+        rnd.shuffle(a2)
+        rnd.shuffle(b2)
+        first.append(np.array(a2, dtype=np.uint32))
+        second.append(np.array(b2, dtype=np.uint32))
+    got = rewrite.stems_contained(first, second)
+    for (a, b), share in zip(pairs, got.tolist(), strict=True):
+        smaller = min(len(set(a)), len(set(b)))
+        assert share == pytest.approx(len(set(a) & set(b)) / smaller if smaller else 0.0)
 
 
 def test_stems_read_from_a_packed_record_are_its_content_words():
@@ -621,3 +675,188 @@ def test_a_hand_revision_is_found_through_content_keys_and_other_answers_are_not
     cfg = tmp_path / "p.yaml"
     cfg.write_text("stages:\n  - rewrite_dedup: {revision_containment: 0}\n")
     assert found(tmp_path / "out2", "--config", cfg) == {}
+
+
+def _clough_outcome(shared_data: Path, workdir: Path, **options) -> dict[str, str]:
+    """rewrite_dedup over the 5 sources and every answer, in process: for each answer removed
+    or reported, the document it is named a copy of."""
+    import csv
+
+    from tamis.document import Document
+    from tamis.stages.base import stage_class
+
+    root = shared_data / "paraphrase" / "clough-stevenson"
+    names = [f"orig_task{t}.txt" for t in "abcde"]
+    names += [
+        r["File"]
+        for r in csv.DictReader(open(root / "file_information.csv", encoding="utf-8"))
+        if r["Category"] != "orig"
+    ]
+    docs = [
+        Document(id=n, text=_clough(shared_data, n), source={"path": "c", "index": i}, order=(0, i))
+        for i, n in enumerate(names)
+    ]
+    cls = stage_class("rewrite_dedup")
+    stage = cls(cls.Options(**options))
+    state = stage.new_state()
+    stage.observe(docs, state)
+    decision = stage.merge(iter([state]), workdir)
+    stage.apply(docs, decision)
+    named = {}
+    for d in docs:
+        if not d.kept:
+            named[d.id] = d.verdict.details["survivor"]
+        elif "partial_copy_of" in d.signals.get("rewrite_dedup", {}):
+            named[d.id] = d.signals["rewrite_dedup"]["partial_copy_of"]
+    return named
+
+
+def _same_task(named: str, answer: str) -> bool:
+    return named.split("_task")[1][0] == answer.split("_task")[1][0]
+
+
+def test_tuned_revisions_are_found_and_answers_of_their_own_are_not(
+    shared_data, tmp_path, monkeypatch
+):
+    """Clough-Stevenson tasks a-c (the tuned ones): a light revision that drops a clause with
+    its figures is found; a heavy revision whose content keys' buckets are led by other
+    answers is reported against its source itself (every two members of a small bucket
+    compared), not against an answer copied from it; the non-plagiarised answers are named a
+    copy of nothing."""
+    import csv
+
+    tuned = lambda name: name.split("_task")[1][0] in "abc"  # noqa: E731
+    named = _clough_outcome(shared_data, tmp_path / "all")
+    assert "g0pD_taskb.txt" in named and _same_task(named["g0pD_taskb.txt"], "g0pD_taskb.txt")
+    assert named.get("g0pC_taska.txt") == "orig_taska.txt"
+    info = shared_data / "paraphrase" / "clough-stevenson" / "file_information.csv"
+    own = [
+        r["File"]
+        for r in csv.DictReader(open(info, encoding="utf-8"))
+        if r["Category"] == "non" and tuned(r["File"])
+    ]
+    assert len(own) == 25 and not [n for n in own if n in named]
+    monkeypatch.setattr(rewrite, "CONTENT_ALL_PAIRS", 0)
+    stars_only = _clough_outcome(shared_data, tmp_path / "stars")
+    assert stars_only.get("g0pC_taska.txt") not in (None, "orig_taska.txt")
+
+
+def test_a_reviser_drops_figures_with_a_clause_but_adds_none():
+    """Revision sentences match when the copy's figures are some of the original's (a clause
+    dropped with its figures), not when the copy gives a figure the original lacks."""
+    source = (
+        "Google has exclusive license rights on the patent from Stanford University. The "
+        "university received 1.8 million shares in Google in exchange for use of the patent; "
+        "the shares were sold in 2005 for 336 million dollars. The patent expires in 2011."
+    )
+    dropped = (
+        "Google owns exclusive license rights on the patent from Stanford University. The "
+        "University received 1.8 million shares in Google in return for use of the patent."
+    )
+    added = (
+        "Google owns exclusive license rights on the patent from Stanford University. The "
+        "University received 1.8 million shares in Google in 2004 in return for use of the "
+        "patent."
+    )
+    original = _records(source)[0]
+    al = rewrite.align_revision(_records(dropped)[0], original, 0.25)
+    assert al.matched == 2 and not al.figures_differ
+    al = rewrite.align_revision(_records(added)[0], original, 0.25)
+    assert al.matched == 1 and al.figures_differ
+
+
+def test_small_marked_buckets_compare_every_two_members():
+    """A bucket of at most ``upto`` documents has its members compared two by two (with the
+    second similarity, but for the centre's pairs); a larger one with its centre only."""
+    from tamis.dedup.cluster import BUCKET_RECORD, _all_pairs_verified
+
+    small = [(5, r) for r in (0, 3, 4)]
+    large = [(9, r) for r in (1, 2, 6, 7, 8)]
+    chunk = np.array(small + large, dtype=BUCKET_RECORD)
+    asked = {"stars": [], "others": []}
+
+    def similar_pairs(kind: str):
+        def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+            asked[kind] += pairs
+            return np.array([1.0 if p in {(3, 4), (6, 7)} else 0.0 for p in pairs])
+
+        return similarity
+
+    a, b, _s, tried = _all_pairs_verified(
+        chunk, 0.5, similar_pairs("stars"), 3, similar_pairs("others")
+    )
+    assert sorted(asked["stars"]) == [(0, 3), (0, 4), (1, 2), (1, 6), (1, 7), (1, 8)]
+    assert asked["others"] == [(3, 4)]
+    assert list(zip(a.tolist(), b.tolist(), strict=True)) == [(3, 4)] and tried == 7
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=40), st.randoms(use_true_random=False))
+def test_word_set_membership_by_table_is_membership_in_the_set(values, rnd):
+    from tamis.dedup import words
+
+    for word_set in (FUNCTION_WORDS, words.ABBREVIATIONS):
+        hashes = words._word_set_hashes(word_set)
+        mixed = np.array(values + rnd.sample(hashes.tolist(), 5), dtype=np.uint64)
+        assert np.array_equal(words._member(mixed, word_set), np.isin(mixed, hashes))
+
+
+def _full_scan_chain(match: np.ndarray, sim: np.ndarray) -> list[tuple[int, int]]:
+    """The chain's dynamic programme visiting every cell and every column of every row."""
+    n, m = match.shape
+    best, tail = [0.0] * (m + 1), [None] * (m + 1)
+    weights = (1.0 + 1e-3 * sim).tolist()
+    for i, row in enumerate(match.tolist()):
+        updates = [
+            (j, best[j] + weights[i][j], (i, j, tail[j]))
+            for j, hit in enumerate(row)
+            if hit and best[j] + weights[i][j] > best[j + 1]
+        ]
+        for j, value, node in updates:
+            best[j + 1], tail[j + 1] = value, node
+        for j in range(1, m + 1):
+            if best[j] < best[j - 1]:
+                best[j], tail[j] = best[j - 1], tail[j - 1]
+    chain, node = [], tail[m]
+    while node is not None:
+        i, j, node = node
+        chain.append((i, j))
+    return chain[::-1]
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.integers(1, 10), st.integers(1, 10), st.integers(0, 2**32 - 1))
+def test_the_chain_visiting_matched_cells_only_is_the_full_scans(n, m, seed):
+    """Same chain, ties included (equal similarities are common: verbatim sentences)."""
+    rng = np.random.default_rng(seed)
+    sim = rng.choice([0.3, 0.5, 1.0, 0.7], size=(n, m))
+    match = rng.random((n, m)) < rng.random()
+    assert _chain(match, sim) == _full_scan_chain(match, sim)
+
+
+def _words_only(s: rewrite.Sentences) -> rewrite.Sentences:
+    """The same sentences with their skeleton trigrams dropped."""
+    words = (s.features & 3) != 0
+    per = np.bincount(s.sentence_of[words], minlength=len(s))
+    bounds = np.concatenate([[0], np.cumsum(per)])
+    return rewrite.Sentences(s.spans, bounds, s.features[words], s.keys)
+
+
+def test_a_revision_compares_words_alone_from_the_features_counted_once(shared_data):
+    """Two answers of task a (tuned): the revision similarity read off the spun comparison's
+    shared-feature counts equals the one of the sentences stripped of their trigrams."""
+    copy, original = _records(
+        _clough(shared_data, "g4pD_taska.txt"), _clough(shared_data, "orig_taska.txt")
+    )
+    both = rewrite.shared_features(copy, original)
+    for revision in (False, True):
+        direct = rewrite.sentence_similarity(copy, original, revision)
+        assert np.array_equal(
+            direct, rewrite.sentence_similarity(copy, original, revision, None, both)
+        )
+    stripped = rewrite.sentence_similarity(_words_only(copy), _words_only(original), True)
+    assert np.array_equal(stripped, rewrite.sentence_similarity(copy, original, True, None, both))
+    assert (stripped >= 0.25).sum() >= 5
+    al = rewrite.align_revision(copy, original, 0.25, both)
+    assert al == rewrite.align_revision(_words_only(copy), _words_only(original), 0.25)

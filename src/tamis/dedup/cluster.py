@@ -10,7 +10,7 @@
    are verified against their centre only, and a bucket of more than ``extra_cap`` documents
    is passed over: what that many documents share is boilerplate, not a copy. Extra buckets
    whose key has its top bit set (``rewrite_dedup``'s content keys) may take a verification of
-   their own.
+   their own, and when small, every two members verified rather than the stars.
 4. Each component is split around centres: its best member keeps every member at least ``cut``
    similar to *it*; the rest form new clusters around their own best member, and so on. So a
    removed document is always similar to the survivor it names: chains A~B~C never remove C in
@@ -103,10 +103,15 @@ def find_clusters(
     extra_cap: int = 0,
     extra_similarity: Similarity | None = None,
     marked_similarity: Similarity | None = None,
+    marked_all_pairs: int = 0,
+    marked_pair_similarity: Similarity | None = None,
 ) -> ClusterResult:
     """``extra``: more bucket records (``BUCKET_RECORD``), spilled to ``extra_spill`` and
     verified with ``extra_similarity`` (default: ``similarity``), or with
-    ``marked_similarity`` where their key has its top bit set."""
+    ``marked_similarity`` where their key has its top bit set; a marked bucket of at most
+    ``marked_all_pairs`` documents has every two of its members verified, not its stars
+    alone; the pairs without its best-ranked member with ``marked_pair_similarity`` (default:
+    as the stars)."""
     stats = {"candidate_pairs": 0, "verified_pairs": 0}
     for start in range(0, table.n, _ROWS_PER_CHUNK):
         stop = min(start + _ROWS_PER_CHUNK, table.n)
@@ -136,8 +141,13 @@ def find_clusters(
             if marked_similarity is not None:
                 marked = chunk["key"] >= _MARK
                 parts = [(chunk[~marked], parts[0][1]), (chunk[marked], marked_similarity)]
-            for part, verify in parts:
-                a, b, s, n_candidates = _verified_bucket_pairs(part, cut, verify, stars=True)
+            for k, (part, verify) in enumerate(parts):
+                if k == 1 and marked_all_pairs > 1:
+                    a, b, s, n_candidates = _all_pairs_verified(
+                        part, cut, verify, marked_all_pairs, marked_pair_similarity or verify
+                    )
+                else:
+                    a, b, s, n_candidates = _verified_bucket_pairs(part, cut, verify, stars=True)
                 stats["extra_candidate_pairs"] += n_candidates
                 edges_a.append(a)
                 edges_b.append(b)
@@ -161,6 +171,40 @@ def _small_groups(chunk: np.ndarray, cap: int) -> tuple[np.ndarray, int]:
     size = stops - starts
     keep = (size >= 2) & (size <= cap)
     return chunk[np.repeat(keep, size)], int((size > cap).sum())
+
+
+def _all_pairs_verified(
+    chunk: np.ndarray, cut: float, similarity: Similarity, upto: int, others: Similarity
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Each bucket's members with its centre (``similarity``), and in a bucket of at most
+    ``upto`` documents every two other members too (``others``; one record per rank, ranks
+    ascending within a key): two documents that share the key are compared whatever leads
+    the bucket."""
+    a, b, sims, tried = _verified_bucket_pairs(chunk, cut, similarity, stars=True)
+    if len(chunk) < 3:
+        return a, b, sims, tried
+    starts, stops = group_bounds(chunk["key"])
+    size = stops - starts
+    ranks = chunk["rank"]
+    a_parts = [a]
+    b_parts = [b]
+    for s in np.unique(size[(size <= upto) & (size > 2)]).tolist():
+        first = starts[size == s]
+        i, j = np.triu_indices(s, 1)
+        i, j = i[i > 0], j[i > 0]  # the centre's pairs are the stars'
+        a_parts.append(ranks[(first[:, None] + i[None, :]).reshape(-1)])
+        b_parts.append(ranks[(first[:, None] + j[None, :]).reshape(-1)])
+    if len(a_parts) == 1:
+        return a, b, sims, tried
+    pa, pb = np.concatenate(a_parts[1:]), np.concatenate(b_parts[1:])
+    psims = others(pa, pb)
+    ok = psims >= cut
+    return (
+        np.concatenate([a, pa[ok]]),
+        np.concatenate([b, pb[ok]]),
+        np.concatenate([sims, psims[ok]]),
+        tried + len(pa),
+    )
 
 
 def _verified_bucket_pairs(

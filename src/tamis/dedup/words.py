@@ -125,6 +125,26 @@ def _word_set_hashes(words: frozenset[str]) -> np.ndarray:
     return np.unique(_hash_words(data)[2])
 
 
+@cache
+def _word_set_table(words: frozenset[str]) -> tuple[np.ndarray, int]:
+    """A direct-mapped table of a word set's hashes: slot ``(hash >> shift) & (size - 1)``
+    holds the hash that lives there, with a shift at which no two of the set's hashes share
+    a slot, so that membership is one gather and one compare. An empty slot holds the
+    first hash, whose own slot is another: no value that lands there equals it."""
+    hashes = _word_set_hashes(words)
+    if len(hashes) == 0:
+        return np.zeros(0, dtype=np.uint64), 0
+    size = 1 << max(12, (4 * len(hashes)).bit_length())
+    while True:
+        for shift in range(0, 64 - size.bit_length() + 2):
+            slot = (hashes >> np.uint64(shift)) & np.uint64(size - 1)
+            if len(np.unique(slot)) == len(hashes):
+                table = np.full(size, hashes[0], dtype=np.uint64)
+                table[slot.astype(np.int64)] = hashes
+                return table, shift
+        size *= 2
+
+
 def _counts(flags: np.ndarray) -> np.ndarray:
     """How many flags are set before each position (one past the end included)."""
     out = np.zeros(len(flags) + 1, dtype=np.int32)
@@ -132,10 +152,13 @@ def _counts(flags: np.ndarray) -> np.ndarray:
     return out
 
 
-def _member(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """``np.isin`` for a small sorted table, by binary search."""
-    pos = np.minimum(np.searchsorted(table, values), len(table) - 1)
-    return table[pos] == values
+def _member(values: np.ndarray, words: frozenset[str]) -> np.ndarray:
+    """Which word hashes are those of a word of ``words`` (:func:`_word_set_table`)."""
+    table, shift = _word_set_table(words)
+    if len(table) == 0:
+        return np.zeros(len(values), dtype=bool)
+    slot = (values >> np.uint64(shift)) & np.uint64(len(table) - 1)
+    return table[slot.astype(np.intp)] == values
 
 
 # capitals in two UTF-8 bytes: Latin-1 (À-Þ), Greek (Α-Ω), Cyrillic (А-Я)
@@ -163,19 +186,15 @@ def tokenize(texts: list[str]) -> Words:
     doc_words = np.bincount(doc, minlength=len(texts)) if n else np.zeros(len(texts), np.int64)
 
     # sentence ends
-    # periods inside each word and line breaks in the gap after it, in one pass: a word's run
-    # [start, end) and the gap [end, next start) are consecutive segments of one reduceat
-    marks = (data == ord(".")).astype(np.int32) + ((data == ord("\n")).astype(np.int32) << 16)
-    if n:
-        seg = np.add.reduceat(marks, np.stack([starts, ends], axis=1).reshape(-1))
-        inner_dots, gap_newlines = seg[0::2] & 0xFFFF, seg[1::2] >> 16
-    else:
-        inner_dots = gap_newlines = np.zeros(0, np.int32)
+    # periods inside each word's run [start, end) and line breaks in the gap after it
+    # [end, next start), read off running counts
+    dots = _counts(data == ord("."))
+    newlines = _counts(data == ord("\n"))
+    inner_dots = dots[ends] - dots[starts]
+    gap_newlines = newlines[np.append(starts[1:], len(data))] - newlines[ends]
     first_upper = _capital(data, starts)
     abbreviation = (
-        _member(h, _word_set_hashes(ABBREVIATIONS))
-        | ((ends - starts == 1) & first_upper)
-        | (inner_dots > 0)
+        _member(h, ABBREVIATIONS) | ((ends - starts == 1) & first_upper) | (inner_dots > 0)
     )
     boundary = np.zeros(n, dtype=bool)  # a sentence ends after word i
     if n > 1:
@@ -194,10 +213,11 @@ def tokenize(texts: list[str]) -> Words:
     first_word = np.flatnonzero(first)
     last_word = np.append(first_word[1:] - 1, n - 1) if n else first_word
 
-    # digits are word bytes: the run from a word's start to the next word's holds its own only
-    has_digit = np.add.reduceat(_DIGIT[data].view(np.int8), starts) > 0 if n else np.zeros(0, bool)
+    # digits are word bytes: a word holds one when the running count rises over its run
+    digits = _counts(_DIGIT[data])
+    has_digit = digits[ends] > digits[starts]
     kind = np.full(n, CONTENT, dtype=np.int8)
-    is_function = _member(h, _word_set_hashes(FUNCTION_WORDS))
+    is_function = _member(h, FUNCTION_WORDS)
     kind[first_upper & ~first] = NAME
     kind[is_function] = FUNCTION
     kind[has_digit] = NUMBER

@@ -217,6 +217,7 @@ class _DocDedup(GlobalStage):
             self._extra_cap(),
             extra_similarity,
             self._marked_similarity() if extra is not None else None,
+            *self._marked_all_pairs(),
         )
         self._write_evidence(workdir / "decision", table, perm, result)
         decision = write_decision(
@@ -275,6 +276,12 @@ class _DocDedup(GlobalStage):
         """What the pairs of extra buckets whose key has its top bit set are verified with
         (None: as the other extra buckets'); called after :meth:`_extra_similarity`."""
         return None
+
+    def _marked_all_pairs(self) -> tuple[int, Any]:
+        """Marked extra buckets of at most this many documents have every two members
+        verified (0: their stars only, as other extra buckets), the pairs without the
+        bucket's best-ranked member with the similarity given (None: as the stars)."""
+        return 0, None
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """Extra arrays beside the decision, for stages whose verdicts carry more evidence."""

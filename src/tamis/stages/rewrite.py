@@ -118,6 +118,7 @@ class RewriteDedup(_DocDedup):
         self._declared: dict[tuple[int, int], Any] = {}  # merge only: alignments that passed
         self._unfiltered: Any = None  # merge only: the similarity of sentence-bucket pairs
         self._revised: Any = None  # merge only: the similarity of content-key pairs
+        self._reported_only: Any = None  # merge only: the same, reporting, never declaring
         self._reported: dict[tuple[int, int], float] = {}  # merge only: partial copies
 
     def __getstate__(self) -> dict[str, Any]:
@@ -125,6 +126,7 @@ class RewriteDedup(_DocDedup):
         state["_declared"] = {}
         state["_unfiltered"] = None
         state["_revised"] = None
+        state["_reported_only"] = None
         state["_reported"] = {}
         return state
 
@@ -215,15 +217,16 @@ class RewriteDedup(_DocDedup):
             "min_content_stems": MIN_CONTENT_STEMS,
         }
 
-    def _records(self, table: Any, perm: np.ndarray) -> Any:
+    def _records(self, table: Any, perm: np.ndarray, read: Any = None) -> Any:
         from tamis.dedup.rewrite import unpack
 
         cache: OrderedDict[int, Any] = OrderedDict()
+        read = read or _packed_reader(table, perm)
 
         def record(rank: int) -> Any:
             got = cache.get(rank)
             if got is None:
-                got = cache[rank] = unpack(table.shingles_of(int(perm[rank])))
+                got = cache[rank] = unpack(read(rank))
                 if len(cache) > _CACHE:
                     cache.popitem(last=False)
             return got
@@ -245,19 +248,20 @@ class RewriteDedup(_DocDedup):
             estimated_containment,
             revision_share,
             sentence_count,
+            shared_features,
+            stem_features,
             stems_contained,
-            stems_of,
         )
 
         o = self.options
         agreement = signature_similarity(table, perm, o.num_perm)
-        record = self._records(table, perm)
+        read = _packed_reader(table, perm)
+        record = self._records(table, perm, read)
 
         def identical(pair: tuple[int, int]) -> Any:
             """The alignment of two documents whose sentence records are equal (a corpus's
             verbatim repeats), without comparing their sentences."""
-            first = table.shingles_of(int(perm[pair[0]]))
-            second = table.shingles_of(int(perm[pair[1]]))
+            first, second = read(pair[0]), read(pair[1])
             if len(first) < 2 or not np.array_equal(first, second):
                 return None
             k = sentence_count(first)
@@ -328,20 +332,20 @@ class RewriteDedup(_DocDedup):
             if len(known) > _KNOWN_PAIRS:
                 known.popitem(last=False)
 
-        revised: OrderedDict[tuple[int, int], float] = OrderedDict()
         stem_cache: OrderedDict[int, np.ndarray] = OrderedDict()
 
         def stems(rank: int) -> np.ndarray:
             got = stem_cache.get(rank)
             if got is None:
-                got = stem_cache[rank] = stems_of(table.shingles_of(int(perm[rank])))
+                got = stem_cache[rank] = stem_features(read(rank))
                 if len(stem_cache) > _CACHE:
                     stem_cache.popitem(last=False)
             return got
 
-        def revise(pair: tuple[int, int]) -> float:
+        def revise(pair: tuple[int, int], declare: bool = True) -> float:
             """A pair met on content keys, whose stems passed: its sentences aligned as a spun
-            copy, then as a hand revision (declared, or reported on weaker evidence)."""
+            copy, then as a hand revision (declared, or reported on weaker evidence; only
+            reported unless ``declare``)."""
             # a pair met on content words alone is declared on three ordered sentences at
             # least, never on a lead and one more: two reports of one event's stages (a
             # commission's staff recommends, then the commission approves) share a reworded
@@ -350,47 +354,66 @@ class RewriteDedup(_DocDedup):
             if share is None or share < 0:
                 declared = self._declared.get(pair)
                 share = declared.share if declared is not None else -1.0
+            if share >= 0 and (share >= o.threshold or not declare):
+                return share
+            # the sentences' shared features, counted once for both alignments
+            copy, original = record(pair[1]), record(pair[0])
+            both = shared_features(copy, original)
             if share < 0:
-                copy, original = record(pair[1]), record(pair[0])
-                al = align(copy, original, o.sentence_similarity, o.report_threshold)
+                al = align(copy, original, o.sentence_similarity, o.report_threshold, shared=both)
                 share = al.share if al.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
-                share = judge(pair, al, share, al.aligned, share)
+                share = judge(pair, al, share if declare else 0.0, al.aligned, share)
             if share < o.threshold:
-                rev = align_revision(record(pair[1]), record(pair[0]), o.revision_similarity)
+                rev = align_revision(copy, original, o.revision_similarity, both)
                 if not rev.figures_differ:
                     declared = rev.share if rev.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
                     evidence = revision_share(rev)
+                    declared = declared if declare else 0.0
                     share = max(share, judge(pair, rev, declared, rev.matched, evidence))
+            if not declare:
+                return 0.0
             remember(pair, share)
             return share
 
         content: list[np.ndarray] = []  # every document's content minima, read once
 
-        def revision_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            if not content:
-                content.append(content_part(table, o.num_perm))
-            out = np.zeros(len(a))
-            # every pair's stem containment estimated at once from the signatures; the few
-            # pairs close enough have their stems counted, and the passing ones are aligned
-            estimate = estimated_containment(content[0][perm[a]], content[0][perm[b]])
-            near = np.flatnonzero(estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK)
-            pairs = list(zip(a[near].tolist(), b[near].tolist(), strict=True))
-            todo = [k for k, pair in enumerate(pairs) if pair not in revised]
-            contained = stems_contained(
-                [stems(pairs[k][0]) for k in todo], [stems(pairs[k][1]) for k in todo]
-            )
-            for k, c in zip(todo, contained.tolist(), strict=True):
-                pair = pairs[k]
-                if pair not in revised:  # the same pair twice in one call
-                    revised[pair] = revise(pair) if c >= o.revision_containment else 0.0
-                    if len(revised) > _KNOWN_PAIRS:
-                        revised.popitem(last=False)
-            for k, pair in zip(near.tolist(), pairs, strict=True):
-                out[k] = revised.get(pair, 0.0)
-            return out
+        def revision_similarity_with(declare: bool) -> Any:
+            revised: OrderedDict[tuple[int, int], float] = OrderedDict()
+
+            def revision_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+                if not content:
+                    content.append(content_part(table, o.num_perm))
+                out = np.zeros(len(a))
+                # every pair's stem containment estimated at once from the signatures; the
+                # few pairs close enough have their stems counted, and the passing ones are
+                # aligned
+                estimate = estimated_containment(content[0][perm[a]], content[0][perm[b]])
+                near = np.flatnonzero(
+                    estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK
+                )
+                pairs = list(zip(a[near].tolist(), b[near].tolist(), strict=True))
+                todo = [k for k, pair in enumerate(pairs) if pair not in revised]
+                contained = stems_contained(
+                    [stems(pairs[k][0]) for k in todo], [stems(pairs[k][1]) for k in todo]
+                )
+                for k, c in zip(todo, contained.tolist(), strict=True):
+                    pair = pairs[k]
+                    if pair not in revised:  # the same pair twice in one call
+                        if c >= o.revision_containment:
+                            revised[pair] = revise(pair, declare)
+                        else:
+                            revised[pair] = 0.0
+                        if len(revised) > _KNOWN_PAIRS:
+                            revised.popitem(last=False)
+                for k, pair in zip(near.tolist(), pairs, strict=True):
+                    out[k] = revised.get(pair, 0.0)
+                return out
+
+            return revision_similarity
 
         self._unfiltered = similarity_with(0.0)
-        self._revised = revision_similarity
+        self._revised = revision_similarity_with(True)
+        self._reported_only = revision_similarity_with(False)
         return similarity_with(o.prefilter)
 
     def _extra_similarity(self, similarity: Any) -> Any:
@@ -402,6 +425,16 @@ class RewriteDedup(_DocDedup):
         """Pairs met on content keys (see :data:`tamis.dedup.rewrite.CONTENT_BANDS`) share
         many content words: they are aligned as spun copies and then as hand revisions."""
         return self._revised
+
+    def _marked_all_pairs(self) -> tuple[int, Any]:
+        """Content keys' small buckets: every two members compared (see
+        :data:`tamis.dedup.rewrite.CONTENT_ALL_PAIRS`), for a report only where neither is
+        the bucket's best-ranked member: three stories of one matter share a key led by the
+        longest, and the later two share its background, reworded, around events of their
+        own (Belgium's bourse tax proposal: an interview, then the proposal blocked)."""
+        from tamis.dedup.rewrite import CONTENT_ALL_PAIRS
+
+        return CONTENT_ALL_PAIRS, self._reported_only
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """For every removed copy (sorted by uid, as the decision is): the alignment with the
@@ -423,7 +456,8 @@ class RewriteDedup(_DocDedup):
         sims = np.zeros((n, 2), dtype=np.float32)
         pairs = np.full((n, EVIDENCE_PAIRS, 6), -1, dtype=np.int64)
         pair_sim = np.zeros((n, EVIDENCE_PAIRS), dtype=np.float32)
-        record = self._records(table, perm)
+        read = _packed_reader(table, perm)
+        record = self._records(table, perm, read)
         agreement = signature_similarity(table, perm, self.options.num_perm)
         skeleton = agreement(survivor_rank, removed_rank) if n else np.zeros(0)
         for k in range(n):
@@ -434,8 +468,8 @@ class RewriteDedup(_DocDedup):
                 al = align(copy, original, self.options.sentence_similarity)
                 copy_spans, original_spans = copy.spans, original.spans
             else:  # aligned while verifying: only the spans are needed now
-                copy_spans = spans_of(table.shingles_of(int(perm[r])))
-                original_spans = spans_of(table.shingles_of(int(perm[sv])))
+                copy_spans = spans_of(read(r))
+                original_spans = spans_of(read(sv))
             counts[k] = (al.aligned, al.copy_sentences)
             sims[k] = (al.mean_similarity, skeleton[k])
             for p, (i, j, s) in enumerate(al.pairs[:EVIDENCE_PAIRS]):
@@ -484,7 +518,14 @@ class RewriteDedup(_DocDedup):
             return
         uids = np.fromiter((d.uid for d in docs), dtype=np.uint64, count=len(docs))
         is_removed, surv, share, size = decision.lookup(uids)
-        arr = decision.arrays()
+        # plain views of the memory maps: read element by element below
+        arr = {k: np.asarray(v) for k, v in decision.arrays().items()}
+
+        def survivor_id(index: int) -> str:
+            start = int(arr["surv_id_end"][index - 1]) if index else 0
+            name = arr["surv_ids"][start : int(arr["surv_id_end"][index])].tobytes()
+            return name.decode("utf-8", "surrogatepass")
+
         surv_uid = arr["surv_uid"]
         pos = np.searchsorted(arr["removed_uid"], uids)
         partial_uid = arr["partial_uid"]
@@ -515,7 +556,7 @@ class RewriteDedup(_DocDedup):
                     self.name,
                     "rewritten_copy",
                     {
-                        "survivor": decision.survivor_id(s),
+                        "survivor": survivor_id(s),
                         "similarity": round(float(share[i]), 4),
                         "aligned_sentences": aligned,
                         "copy_sentences": total,
@@ -539,3 +580,25 @@ class RewriteDedup(_DocDedup):
                         partial_copy_of=name.decode("utf-8", "surrogatepass"),
                         partial_copy_share=round(float(arr["partial_share"][k]), 4),
                     )
+
+
+def _packed_reader(table: Any, perm: np.ndarray) -> Any:
+    """rank -> that document's packed sentence record, read as ``table.shingles_of`` does,
+    with the record ends and the order taken as plain arrays once (indexing a memory map
+    element by element costs more than reading the record); the last records read are kept
+    (a pair's records are wanted for its stems, its alignment, its evidence)."""
+    ends = np.asarray(table.shingle_end)
+    order = np.asarray(perm)
+    cache: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def read(rank: int) -> np.ndarray:
+        got = cache.get(rank)
+        if got is None:
+            row = int(order[rank])
+            start = int(ends[row - 1]) if row else 0
+            got = cache[rank] = table.shingle_range(start, int(ends[row]))
+            if len(cache) > 2 * _CACHE:
+                cache.popitem(last=False)
+        return got
+
+    return read
