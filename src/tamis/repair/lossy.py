@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from tamis.document import Replacement
+from tamis.repair.dashes import spaced_dash
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
@@ -62,6 +63,7 @@ _CLOSING_SINGLE = re.compile(f"{RSQ}(?![^\\W\\d_])")  # not an apostrophe inside
 _LATIN1_EVIDENCE = re.compile(
     r"[ÂÃ][\xa0-\xbf]|â[\xa0-\xbf]"  # a complete sequence read as Latin-1
     r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
+    r"|\dâ(?:\d|s\b)"  # a range or a possessive after a figure (``60â90``, ``2016âs``)
     r"|(?:^|\s)â[\w(][^\n]{0,400}?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
 )
 
@@ -267,20 +269,42 @@ def _stripped_latin1_reading(line: str) -> bool:
     return _LATIN1_EVIDENCE.search(line) is not None or _has_contraction(line)
 
 
-def _latin1_marks(text: str, start: int, end: int) -> dict[int, tuple[int, str, str]] | None:
+def _text_reads_stripped(text: str) -> bool:
+    """Whether some line of ``text`` reads as stripped Latin-1 on its own evidence: then the
+    whole text went through that reading, and a lone ``â`` on its other lines is a mark too."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if "â" in text[start:end] and _stripped_latin1_reading(text[start:end]):
+            return True
+        start = end + 1
+    return False
+
+
+def _latin1_marks(
+    text: str, start: int, end: int, whole: list[bool | None]
+) -> dict[int, tuple[int, str, str]] | None:
     """The plan for the lone ``â`` of a line that reads as stripped Latin-1, else None.
 
     A spaced ``â`` between words is a dash unless the text around it is Welsh, where "â" is a
-    word; such a dash is evidence enough for the rest of the line.
+    word; such a dash is evidence enough for the rest of the line. A line without evidence of
+    its own is read so too when another line of the text has it (``whole`` caches that, per
+    text), unless the text around it is Welsh.
     """
     line = text[start:end]
     if not _stripped_latin1_reading(line):
-        if not _latin1_range(line) or not spaced_dashes(line) or welsh_like(text, start, end):
+        if not _latin1_range(line):
             return None
-    return plan(line, is_headline(text, start, end))
+        if not spaced_dashes(line) or welsh_like(text, start, end):
+            if whole[0] is None:
+                whole[0] = _text_reads_stripped(text)
+            if not whole[0] or welsh_like(text, start, end):
+                return None
+    return plan(line, is_headline(text, start, end), spaced_dash(text, start, end))
 
 
-def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
+def _line_repairs(text: str, offset: int, end: int, whole: list[bool | None]) -> list[Replacement]:
     line = text[offset:end]
     evidence = EVIDENCE_RE.search(line) is not None
     marks: dict[int, tuple[int, str, str]] | None = None
@@ -318,7 +342,7 @@ def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
                 rule = DAGGER_RULE
         else:
             if latin1 is None:
-                marks = _latin1_marks(text, offset, end)
+                marks = _latin1_marks(text, offset, end, whole)
                 latin1 = marks is not None
             if marks is not None:
                 result = _lone_a(line, m, marks)
@@ -336,10 +360,11 @@ def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
 def lossy_repairs(text: str) -> list[Replacement]:
     m = LOSSY_CANDIDATE_RE.search(text)
     out: list[Replacement] = []
+    whole: list[bool | None] = [None]  # whether the text reads as stripped Latin-1
     while m is not None:
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.start())
         end = len(text) if end < 0 else end
-        out += _line_repairs(text, start, end)
+        out += _line_repairs(text, start, end, whole)
         m = LOSSY_CANDIDATE_RE.search(text, end + 1) if end < len(text) else None
     return out

@@ -477,7 +477,12 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
     """The list of ``family`` that holds some spelling of most of the line's words, when it
     holds enough of them (``_KNOWN_SHARE``) to say the line is in its language. The lists the
     line's own letters suggest are read first (:func:`.lexicon.by_hint`), the others only when
-    none of those is the line's language."""
+    none of those is the line's language. Belarusian and Kazakh, which have no list, are
+    named by the letters of the words no lost byte touched (:func:`.lexicon.letters_language`)."""
+    if family == lexicon.CYRILLIC:
+        named = lexicon.letters_language(" ".join(ws[0] for ws in spelt if len(ws) == 1), spelt)
+        if named:
+            return named
     # Words of three letters or more: short ones (``a``, ``de``, ``la``) are in every list.
     lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt if len(ws[0]) > 2]
     if not lowered:
