@@ -36,7 +36,15 @@ from functools import lru_cache
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EVIDENCE_RE, lone_cyrillic_lead, unfold_sign
+from tamis.repair.precheck import (
+    EATEN_SPACE,
+    EVIDENCE_RE,
+    VI_FOLD_RE,
+    eaten_space,
+    folded_tm_in_word,
+    lone_cyrillic_lead,
+    unfold_sign,
+)
 
 FOLD_RULE = "folded_mojibake"
 HOLE_RULE = "lost_byte_mojibake"
@@ -516,9 +524,25 @@ def _strong(line: str, p: Piece) -> bool:
     lead = line[p.start]
     if lead >= "à" and _symbolic(line, p):
         return True  # ``áo¥``, ``á»§``: a three-byte sequence whose other bytes are symbols
+    if p.how == "fold" and line.startswith("TM", p.start + 1) and p.end == p.start + 3:
+        before_script = (line[p.start - 1] if p.start else "a") > "\u024f"
+        return (
+            lead < "à"
+            and p.char.isalpha()
+            and (p.char > "\u024f") == before_script  # the letter of the word around it
+            and folded_tm_in_word(line, p.start)  # ``мÓTMлі``
+        )
+    if p.how == "fold" and lead == "á" and _VI_FOLDED_RE.fullmatch(line, p.start + 1, p.end):
+        after = line[p.end] if p.end < len(line) else ""
+        return before.isalpha() and after.isalpha()  # ``máo1o`` (mẹo): a digit inside a word
     if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
         return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
+
+
+# ``áº¹`` (ẹ, E1 BA B9) folded by NFKC: the ``º`` or ``ª`` of the second byte read as a
+# letter, the third a digit (¹ ² ³).
+_VI_FOLDED_RE = re.compile("[ao][123]")
 
 
 def _before_lower(line: str, p: Piece) -> bool:
@@ -777,15 +801,54 @@ def _cp1252_bytes(raw: bytes) -> str:
     return raw.decode("sloppy-windows-1252")
 
 
+# ``ഠ`` (E0 B4 A0): ``Ã`` and a space read by ftfy as ``à`` (C3 A0, so E0), then the ``´``
+# of ô (B4) and the real space after it (A0). The four spacing accents NFKC folds this way.
+_A0_ACCENT_BYTES = (0xA8, 0xAF, 0xB4, 0xB8)
+_VI_LOST = "ềọỏờ"  # E1 BB 81/8D/8F/9D: the readings of ``á»`` with its last byte lost
+
+
+def eaten_spaces(line: str, offset: int = 0) -> list[Replacement]:
+    """A letter and the space after it that ftfy read as one character of another script
+    (:func:`tamis.repair.precheck.eaten_space`): ``đഠcủa`` is ``đô của``, ``nhỠđất`` is
+    ``nhỏ đất`` (the syllable's lost byte chosen as in :func:`_choose`, then by the
+    Vietnamese word list)."""
+    out = []
+    for m in re.finditer(f"[{EATEN_SPACE}]", line):
+        i = m.start()
+        if not eaten_space(line, i):
+            continue
+        raw = m.group().encode("utf-8")
+        if m.group() == "\u1ee0":
+            head = _WORD_BEFORE.search(line, 0, i).group()  # type: ignore[union-attr]
+            char = _vietnamese(line[i - 1], "", (head, ""))
+            if lexicon.available():
+                best = lexicon.choose([head + c for c in _VI_LOST], "vi")
+                char = _VI_LOST[best] if best is not None else char
+            reason = "á» (a lost byte) and a space read by ftfy as one letter"
+        elif raw[0] == 0xE0 and raw[1] in _A0_ACCENT_BYTES and raw[2] == 0xA0:
+            char = bytes([0xC3, raw[1]]).decode("utf-8")
+            reason = "Ã and an NFKC-folded accent, then a space, read by ftfy as one letter"
+        else:
+            continue
+        out.append(Replacement(offset + i, offset + i + 1, char + " ", FOLD_RULE, reason))
+    return out
+
+
 def unfold_repairs(text: str) -> list[Replacement]:
     if SUSPECT_RE.search(text) is None and not unfold_sign(text):
         return []
     out: list[Replacement] = []
     start = 0
     for line in text.split("\n"):
-        if _LEAD_PAIR_RE.search(line) or unfold_sign(line):
-            out += line_repairs(line, start)
+        if _LEAD_PAIR_RE.search(line) or unfold_sign(line) or VI_FOLD_RE.search(line):
+            found = line_repairs(line, start)
+            eaten = eaten_spaces(line, start) if _EATEN_RE.search(line) else []
+            taken = {r.start for r in found}
+            out += sorted(found + [r for r in eaten if r.start not in taken], key=lambda r: r.start)
         elif _FOLDED_TM in line:
             out += after_ftfy(line, start)
         start += len(line) + 1
     return out
+
+
+_EATEN_RE = re.compile(f"[{EATEN_SPACE}]")
