@@ -37,8 +37,10 @@ def strip_c1(text: str) -> str:
         "L\u2019\u00e9cole et l\u2019h\u00f4pital sont pr\u00e8s d\u2019ici, qu\u2019on le veuille.",
         "Forze dell\u2019ordine all\u2019ospedale per l\u2019anno \u00e8 finito.",
         "O\u2019Brien said it\u2019s rock\u2019n\u2019roll.",
-        # Dashes: spaced en dash, unspaced em dash, an en dash between numbers.
-        "The plan \u2013 which nobody liked \u2013 was dropped on Monday.",
+        # Dashes: a spaced em dash in English (its news convention, tamis.repair.dashes), a
+        # spaced en dash in other languages, unspaced em dash, an en dash between numbers.
+        "The plan \u2014 which nobody liked \u2014 was dropped on Monday.",
+        "Der Plan \u2013 den niemand mochte \u2013 wurde am Montag fallen gelassen.",
         "It was over\u2014or so we thought, and it\u2019s done.",
         "From 1990\u20132000 the city\u2019s population grew.",
         # A closing quote glued to the next word after punctuation.
@@ -102,6 +104,31 @@ def test_a_spaced_dash_alone_is_repaired_in_other_languages() -> None:
     ):
         damaged = strip_c1(clean)
         assert fix_text(damaged)[0] == clean
+
+
+def test_a_line_without_evidence_of_its_own_is_read_with_the_text_around_it() -> None:
+    """Once one line shows the stripped reading, a range or a dash on another line is
+    repaired too (the whole text went through the same reading)."""
+    clean = (
+        "The player\u2019s union said it\u2019s over.\n"
+        "Eat 60\u201390 minutes before your workout \u2014 not after."
+    )
+    damaged = strip_c1(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+    # Alone, a range of figures is evidence enough: no clean text writes ``60â90``.
+    alone = "Eat 60\u201390 minutes before your workout."
+    assert fix_text(strip_c1(alone))[0] == alone
+
+
+def test_english_spaced_dashes_are_em_dashes_and_others_en_dashes() -> None:
+    from tamis.repair.dashes import EM_DASH, EN_DASH, spaced_dash
+
+    english = "The third of them is somewhat hard to find in the solar system, they said."
+    french = "Il a trouvé la solution et il est parti avec une idée très simple, enfin."
+    assert spaced_dash(english, 0, len(english)) == EM_DASH
+    assert spaced_dash(french, 0, len(french)) == EN_DASH
 
 
 @pytest.mark.parametrize(
