@@ -219,9 +219,16 @@ FUNCTION_WORDS = {
 }
 
 
-def _band(word: str, lang: str) -> int:
-    """0 for a function word of ``lang``, else 1."""
-    return 0 if word in FUNCTION_WORDS.get(lang, ()) else 1
+# Lists of neighbour languages whose frequencies rank the other listed spellings (``час``,
+# time, is frequent in Ukrainian and Russian; ``чая`` is rare in both).
+RELATED = {"be": ("uk", "ru"), "kk": ("ru",)}
+
+
+def _band(word: str, lang: str) -> tuple[int, float]:
+    """(0 for a function word of ``lang``, else 1; the best band of ``word`` in the lists of
+    its neighbour languages, ``inf`` when none holds it)."""
+    related = min((words(other).get(word, math.inf) for other in RELATED[lang]), default=math.inf)
+    return (0 if word in FUNCTION_WORDS.get(lang, ()) else 1), related
 
 
 def choose(candidates: list[str], lang: str) -> int | None:
