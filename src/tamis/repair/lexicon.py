@@ -252,3 +252,25 @@ def choose(candidates: list[str], lang: str) -> int | None:
         return min(listed)[1]
     scores = [_letter_score(c, lang) for c in lowered]
     return max(range(len(candidates)), key=lambda k: scores[k])
+
+
+@cache
+def _vi_compounds() -> frozenset[str]:
+    """Vietnamese words of several syllables that hold ``ề ọ ỏ ờ ố`` (``data/vi_compounds``,
+    from the word list of the ``pyvi`` package, MIT: ``data/generate_vi_compounds.py``)."""
+    with gzip.open(_DATA / "vi_compounds.txt.gz", "rt", encoding="utf-8") as fh:
+        return frozenset(fh.read().split("\n")) - {""}
+
+
+def in_compound(befores: list[str], candidates: list[str], afters: list[str]) -> list[int]:
+    """Indices of the ``candidates`` (one syllable spelt each way a lost byte allows) that
+    form a Vietnamese compound with the syllable before or after them (each spelt every way
+    it may be: ``befores``, ``afters``): ``giấy tờ``, ``lề đường``, where the list of single
+    syllables cannot choose (``tờ`` and ``tỏ`` are both words)."""
+    known = _vi_compounds()
+    pairs = [(b.lower(), "") for b in befores if b] + [("", a.lower()) for a in afters if a]
+    return [
+        k
+        for k, c in enumerate(candidates)
+        if any((f"{b} {c.lower()}" if b else f"{c.lower()} {a}") in known for b, a in pairs)
+    ]

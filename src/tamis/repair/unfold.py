@@ -234,6 +234,12 @@ def _plausible(ch: str, how: str) -> bool:
     return how != "hole" or cat not in ("Cf", "Zs")
 
 
+def _foreign_to(ch: str, before: str) -> bool:
+    """An Indic letter glued to a Latin or Cyrillic one (``Cഠsinh``): no word mixes them; ``Ã ́``
+    there is ``ô`` read by ftfy as ``à`` and a folded accent (:func:`after_ftfy`)."""
+    return "\u0900" <= ch <= "\u0dff" and before.isalpha() and before < "\u0900"
+
+
 def _letter_before(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
@@ -338,7 +344,7 @@ def rebuild(line: str, mode: str) -> list[Piece]:
                 ch = bytes([lead, *conts]).decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if _plausible(ch, how):
+            if _plausible(ch, how) and not _foreign_to(ch, line[i - 1] if i else ""):
                 best = readings.get(ch)
                 if best is None or end > best[0]:
                     readings[ch] = (end, how)
@@ -459,7 +465,11 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
             )
         lang = langs[family]
         following = words[n + 1][2][0] if n + 1 < len(words) else ""
-        best = _one_letter(spelt, text[end : end + 1], following)
+        best = _one_letter(spelt, text[end : end + 1], following, lang)
+        if best is None and lang == "vi":
+            best = _in_compound(
+                spelt, words[n - 1][2] if n else [], words[n + 1][2] if n + 1 < len(words) else []
+            )
         if best is None and lang:
             best = lexicon.choose(spelt, lang)
         if best is not None:
@@ -471,9 +481,22 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
 _FIRST_PERSON = ("л", "ла", "ю", "у", "лся", "лась")
 
 
-def _one_letter(spelt: list[str], mark: str, following: str) -> int | None:
+def _in_compound(spelt: list[str], befores: list[str], afters: list[str]) -> int | None:
+    """The spelling of a Vietnamese syllable that makes a compound with its neighbours, the
+    word list's choice among several (:func:`.lexicon.in_compound`)."""
+    found = lexicon.in_compound(befores, spelt, afters)
+    if len(found) > 1:
+        best = lexicon.choose([spelt[k] for k in found], "vi")
+        return found[best or 0]
+    return found[0] if found else None
+
+
+def _one_letter(spelt: list[str], mark: str, following: str, lang: str | None) -> int | None:
     """``с`` or ``я`` standing alone, which no word list tells apart: ``с.`` is an
-    abbreviation (село), and a verb in the first person or past tense follows ``я``."""
+    abbreviation (село), and a verb in the first person or past tense follows ``я``. In
+    Macedonian, which writes neither alone, a lone ``ѝ`` (her) is meant."""
+    if lang == "mk" and "ѝ" in spelt:
+        return spelt.index("ѝ")
     if "с" not in spelt or "я" not in spelt:
         return None
     if mark == ".":
@@ -822,7 +845,12 @@ def eaten_spaces(line: str, offset: int = 0) -> list[Replacement]:
             head = _WORD_BEFORE.search(line, 0, i).group()  # type: ignore[union-attr]
             char = _vietnamese(line[i - 1], "", (head, ""))
             if lexicon.available():
-                best = lexicon.choose([head + c for c in _VI_LOST], "vi")
+                spelt = [head + c for c in _VI_LOST]
+                before = _WORD_BEFORE.search(line, 0, max(0, i - len(head) - 1)).group()  # type: ignore[union-attr]
+                after = _WORD_AFTER.match(line, i + 1).group()  # type: ignore[union-attr]
+                best = _in_compound(spelt, [before], [after])
+                if best is None:
+                    best = lexicon.choose(spelt, "vi")
                 char = _VI_LOST[best] if best is not None else char
             reason = "á» (a lost byte) and a space read by ftfy as one letter"
         elif raw[0] == 0xE0 and raw[1] in _A0_ACCENT_BYTES and raw[2] == 0xA0:
