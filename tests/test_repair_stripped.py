@@ -122,6 +122,38 @@ def test_a_line_without_evidence_of_its_own_is_read_with_the_text_around_it() ->
     assert fix_text(strip_c1(alone))[0] == alone
 
 
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Real English lines whose only marks are unspaced em dashes, a plural possessive, a
+        # dash opening a line, or a score: what no clean English line holds, once stripped.
+        "It supports muscle recovery, and for good reason\u2014it works, the study says.",
+        "The reviews of the new phone are largely positive\u2014and good for you as well.",
+        "It is over, and the Democrats\u2019 central allegation in the case is still there.",
+        "\u2014 The Nigerian Senate said on Monday that the bill was passed by the house.",
+        "Rockledge 14 11 6 15 \u2013 44",  # too few words to call English: an en dash
+    ],
+)
+def test_english_lines_show_the_stripped_reading_by_themselves(clean: str) -> None:
+    damaged = strip_c1(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "We stayed at the château and had the pâté of the house with the wine.",
+        "Basâ ang lupa sa hardin, sabi ng mga tao sa bayan kahapon.",  # Tagalog basâ (wet)
+    ],
+)
+def test_a_real_a_circumflex_in_or_near_english_is_left_alone(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]
+
+
 def test_english_spaced_dashes_are_em_dashes_and_others_en_dashes() -> None:
     from tamis.repair.dashes import EM_DASH, EN_DASH, spaced_dash
 

@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 
 from tamis.document import Replacement
-from tamis.repair.dashes import spaced_dash
+from tamis.repair.dashes import THRESHOLD as ENGLISH_THRESHOLD
+from tamis.repair.dashes import english_share, spaced_dash
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
@@ -63,7 +64,7 @@ _CLOSING_SINGLE = re.compile(f"{RSQ}(?![^\\W\\d_])")  # not an apostrophe inside
 _LATIN1_EVIDENCE = re.compile(
     r"[ÂÃ][\xa0-\xbf]|â[\xa0-\xbf]"  # a complete sequence read as Latin-1
     r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
-    r"|\dâ(?:\d|s\b)"  # a range or a possessive after a figure (``60â90``, ``2016âs``)
+    r"|\dâ(?:\d|s\b)|\d â \d"  # a range, a score or a figure's possessive (``60â90``)
     r"|(?:^|\s)â[\w(][^\n]{0,400}?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
 )
 
@@ -269,6 +270,27 @@ def _stripped_latin1_reading(line: str) -> bool:
     return _LATIN1_EVIDENCE.search(line) is not None or _has_contraction(line)
 
 
+# In English text (:func:`tamis.repair.dashes.english_share`), what no clean English line
+# holds: an unspaced dash before a function word (``periodâalthough``, ``positiveâand``;
+# ``château`` has no English word after its ``â``), a plural possessive before a word
+# (``Democratsâ central``), a dash opening a line before a capital (``â The Senate``).
+_ENGLISH_EVIDENCE = re.compile(
+    r"[a-z]{2}â(?:and|but|or|so|such|like|although|though|it|which|even|not|just|including"
+    r"|especially|because|as|if|the|a|an|to|with|from|who|what|when|where|while|that|this"
+    r"|these|those|yet|then|now|still|only|perhaps|all|some|no|nor|for|in|on|at|by|of|we"
+    r"|you|they|he|she|more|less|and)\b"
+    r"|[a-z]sâ (?=[a-z])|^â (?=[A-Z])"
+)
+
+
+def _reads_stripped_english(text: str, start: int, end: int) -> bool:
+    line = text[start:end]
+    if _ENGLISH_EVIDENCE.search(line) is None:
+        return False
+    share, words = english_share(text[max(0, start - 1000) : end + 1000])
+    return words >= 8 and share >= ENGLISH_THRESHOLD
+
+
 def _text_reads_stripped(text: str) -> bool:
     """Whether some line of ``text`` reads as stripped Latin-1 on its own evidence: then the
     whole text went through that reading, and a lone ``â`` on its other lines is a mark too."""
@@ -276,7 +298,11 @@ def _text_reads_stripped(text: str) -> bool:
     while start <= len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        if "â" in text[start:end] and _stripped_latin1_reading(text[start:end]):
+        line = text[start:end]
+        if "â" in line and (
+            _stripped_latin1_reading(line)
+            or (_latin1_range(line) and _reads_stripped_english(text, start, end))
+        ):
             return True
         start = end + 1
     return False
@@ -293,7 +319,9 @@ def _latin1_marks(
     text), unless the text around it is Welsh.
     """
     line = text[start:end]
-    if not _stripped_latin1_reading(line):
+    if not _stripped_latin1_reading(line) and not (
+        _latin1_range(line) and _reads_stripped_english(text, start, end)
+    ):
         if not _latin1_range(line):
             return None
         if not spaced_dashes(line) or welsh_like(text, start, end):

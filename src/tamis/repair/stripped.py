@@ -180,7 +180,7 @@ def plan(line: str, headline: bool, spaced: str = EN_DASH) -> dict[int, tuple[in
     view, origin, marks = _marked_view(line)
     kinds = _classify(view, marks)
     for k, kind in kinds.items():
-        if kind == EN_DASH and view[k - 1] == " ":
+        if kind == EN_DASH and (k == 0 or view[k - 1] == " "):
             kinds[k] = spaced
     styles = ((LSQ, RSQ), (LDQ, RDQ)) if headline else ((LDQ, RDQ), (LSQ, RSQ))
     stack: list[int] = []  # style index of each open quotation
