@@ -234,10 +234,17 @@ def _plausible(ch: str, how: str) -> bool:
     return how != "hole" or cat not in ("Cf", "Zs")
 
 
-def _foreign_to(ch: str, before: str) -> bool:
-    """An Indic letter glued to a Latin or Cyrillic one (``Cഠsinh``): no word mixes them; ``Ã ́``
-    there is ``ô`` read by ftfy as ``à`` and a folded accent (:func:`after_ftfy`)."""
-    return "\u0900" <= ch <= "\u0dff" and before.isalpha() and before < "\u0900"
+def _foreign_to(ch: str, line: str, i: int) -> bool:
+    """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
+    of the mojibake (``Cഠsinh``): no word mixes them; ``Ã ́`` there is ``ô`` read by ftfy as
+    ``à`` and a folded accent, and the space after it (:func:`after_ftfy`)."""
+    if not "\u0900" <= ch <= "\u0dff" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
+        return False
+    before = line[i - 1]
+    if not before.isalpha() or not (before.isascii() or "\u0400" <= before <= "\u04ff"):
+        return False
+    earlier = line[i - 2] if i > 1 else ""
+    return not (SUSPECT_RE.match(earlier) or _cont(earlier))  # ``à¤a``: ``a`` is a folded ª
 
 
 def _letter_before(text: str, i: int) -> str:
@@ -344,7 +351,7 @@ def rebuild(line: str, mode: str) -> list[Piece]:
                 ch = bytes([lead, *conts]).decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if _plausible(ch, how) and not _foreign_to(ch, line[i - 1] if i else ""):
+            if _plausible(ch, how) and not _foreign_to(ch, line, i):
                 best = readings.get(ch)
                 if best is None or end > best[0]:
                     readings[ch] = (end, how)
