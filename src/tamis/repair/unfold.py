@@ -236,12 +236,15 @@ def _plausible(ch: str, how: str) -> bool:
 
 def _foreign_to(ch: str, line: str, i: int) -> bool:
     """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
-    of the mojibake (``Cഠsinh``): no word mixes them; ``Ã ́`` there is ``ô`` read by ftfy as
+    of the mojibake (``Cഠsinh``, ``đഠcủa``): no word mixes them; ``Ã ́`` there is ``ô`` read by ftfy as
     ``à`` and a folded accent, and the space after it (:func:`after_ftfy`)."""
     if not "\u0900" <= ch <= "\u0dff" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
         return False
     before = line[i - 1]
-    if not before.isalpha() or not (before.isascii() or "\u0400" <= before <= "\u04ff"):
+    # A letter no Windows-1252 byte reads as: ASCII, or beyond Latin-1 (``đ``, Cyrillic)
+    if not before.isalpha() or not (
+        before.isascii() or (before > "ÿ" and before not in "ŠšŒœŽžŸƒ")
+    ):
         return False
     earlier = line[i - 2] if i > 1 else ""
     return not (SUSPECT_RE.match(earlier) or _cont(earlier))  # ``à¤a``: ``a`` is a folded ª
