@@ -16,9 +16,9 @@ For a word that is in no list (a name: ``Аустро``, ``Руфинус``), a 
 same lists scores the readings (:func:`choose`).
 
 Belarusian and Kazakh have no wordfreq list: their letters name them (``ў``, or ``і`` beside
-``ы``; ``ә ғ қ ң ө ұ ү һ``), and their short words and three-letter model choose, from counts
-shipped in tamis with their short words (``data/letters_*.tsv.gz``, derived from the
-dictionaries of Tesseract's Apache-2.0 models by ``data/generate_letters.py``).
+``ы``; ``ә ғ қ ң ө ұ ү һ``), and tables shipped in tamis choose (``data/letters_*.tsv.gz``:
+letter-run counts and the short words that hold ``с э я``, derived from the dictionaries of
+Tesseract's Apache-2.0 models by ``data/generate_letters.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import gzip
 import importlib.util
 import math
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -187,7 +188,7 @@ def by_hint(family: tuple[str, ...], text: str) -> list[list[str]]:
 _KAZAKH = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
 
 
-def letters_language(text: str, spellings: list[list[str]] = ()) -> str | None:  # type: ignore[assignment]
+def letters_language(text: str, spellings: Sequence[Sequence[str]] = ()) -> str | None:
     """``be`` or ``kk`` when the letters of ``text`` name Belarusian (``ў``, or ``і`` beside
     ``ы`` or ``ё``: Ukrainian has neither, Russian no ``і``) or Kazakh (its own eight letters);
     a line with ``і`` and no ``и`` is Belarusian too when one of its words may be spelt as a
@@ -235,7 +236,8 @@ def choose(candidates: list[str], lang: str) -> int | None:
     """Index of the likeliest of ``candidates`` (one word spelt each way a lost byte allows):
     the most frequent of those ``lang``'s list holds, else the best scored by its letter
     runs; None when the package is absent. For a language with a shipped list (no
-    frequencies), the listed spellings are ranked by the related lists, then by their letters."""
+    frequencies), the listed spellings are ranked: function words first, then by the lists of
+    its neighbour languages, then by their letters."""
     lowered = [c.lower().replace("\u2019", "'") for c in candidates]
     if lang in LETTERS_ONLY:
         short = _shipped(lang)[2]

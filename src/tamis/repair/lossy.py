@@ -283,12 +283,17 @@ _ENGLISH_EVIDENCE = re.compile(
 )
 
 
+# English words a text needs before its share of function words tells (as in welsh.py).
+_ENGLISH_MIN_WORDS = 8
+
+
 def _reads_stripped_english(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` holds ``_ENGLISH_EVIDENCE`` in English text."""
     line = text[start:end]
     if _ENGLISH_EVIDENCE.search(line) is None:
         return False
     share, words = english_share(text[max(0, start - 1000) : end + 1000])
-    return words >= 8 and share >= ENGLISH_THRESHOLD
+    return words >= _ENGLISH_MIN_WORDS and share >= ENGLISH_THRESHOLD
 
 
 def _text_reads_stripped(text: str) -> bool:

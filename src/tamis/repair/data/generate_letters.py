@@ -7,9 +7,10 @@ lists come from Tesseract's trained data (``tessdata_fast``, Apache-2.0, the Deb
 230,000 and 245,000 distinct lower-case words. What tamis keeps of them: the count of each run
 of one, two and three letters over those words (``^^`` and ``$`` mark a word's ends), the same
 counts :mod:`tamis.repair.lexicon` takes from wordfreq's lists (some 16,000 and 20,000 runs),
-and the short words (``SHORT`` letters at most, where the frequent words are) that hold one of
+and the 35,000 and 22,000 short words (``SHORT`` letters at most, where the frequent words are) that hold one of
 the letters a lost byte confuses (``с э я``), looked up whole before the letters score a word:
-a list of types, without frequencies, scores ``ск`` above ``як``.
+a list of types, without frequencies, scores ``ск`` above ``як``. About 160 and 140 KB
+compressed.
 
 Run once, with the Debian tools (``apt-get install tesseract-ocr``; ``apt-get download
 tesseract-ocr-bel tesseract-ocr-kaz`` and ``dpkg-deb -x`` them into FOLDER):
