@@ -236,8 +236,8 @@ def _plausible(ch: str, how: str) -> bool:
 
 def _foreign_to(ch: str, line: str, i: int) -> bool:
     """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
-    of the mojibake (``Cഠsinh``, ``đഠcủa``): no word mixes them; ``Ã ́`` there is ``ô`` read by ftfy as
-    ``à`` and a folded accent, and the space after it (:func:`after_ftfy`)."""
+    of the mojibake (``Cഠsinh``, ``đഠcủa``): no word mixes them; ``Ã ́`` there is ``ô`` read
+    by ftfy as ``à`` and a folded accent, and the space after it (:func:`after_ftfy`)."""
     if not "\u0900" <= ch <= "\u0dff" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
         return False
     before = line[i - 1]
@@ -838,6 +838,7 @@ def _cp1252_bytes(raw: bytes) -> str:
 # of ô (B4) and the real space after it (A0). The four spacing accents NFKC folds this way.
 _A0_ACCENT_BYTES = (0xA8, 0xAF, 0xB4, 0xB8)
 _VI_LOST = "ềọỏờ"  # E1 BB 81/8D/8F/9D: the readings of ``á»`` with its last byte lost
+_EATEN_RE = re.compile(f"[{EATEN_SPACE}]")
 
 
 def eaten_spaces(line: str, offset: int = 0) -> list[Replacement]:
@@ -846,7 +847,7 @@ def eaten_spaces(line: str, offset: int = 0) -> list[Replacement]:
     ``nhỏ đất`` (the syllable's lost byte chosen as in :func:`_choose`, then by the
     Vietnamese word list)."""
     out = []
-    for m in re.finditer(f"[{EATEN_SPACE}]", line):
+    for m in _EATEN_RE.finditer(line):
         i = m.start()
         if not eaten_space(line, i):
             continue
@@ -881,12 +882,9 @@ def unfold_repairs(text: str) -> list[Replacement]:
         if _LEAD_PAIR_RE.search(line) or unfold_sign(line) or VI_FOLD_RE.search(line):
             found = line_repairs(line, start)
             eaten = eaten_spaces(line, start) if _EATEN_RE.search(line) else []
-            taken = {r.start for r in found}
+            taken = {i for r in found for i in range(r.start, r.end)}
             out += sorted(found + [r for r in eaten if r.start not in taken], key=lambda r: r.start)
         elif _FOLDED_TM in line:
             out += after_ftfy(line, start)
         start += len(line) + 1
     return out
-
-
-_EATEN_RE = re.compile(f"[{EATEN_SPACE}]")
