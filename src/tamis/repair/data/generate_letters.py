@@ -7,10 +7,10 @@ lists come from Tesseract's trained data (``tessdata_fast``, Apache-2.0, the Deb
 230,000 and 245,000 distinct lower-case words. What tamis keeps of them: the count of each run
 of one, two and three letters over those words (``^^`` and ``$`` mark a word's ends), the same
 counts :mod:`tamis.repair.lexicon` takes from wordfreq's lists (some 16,000 and 20,000 runs),
-and the 35,000 and 22,000 short words (``SHORT`` letters at most, where the frequent words are) that hold one of
-the letters a lost byte confuses (``с э я``), looked up whole before the letters score a word:
-a list of types, without frequencies, scores ``ск`` above ``як``. About 160 and 140 KB
-compressed.
+and the 35,000 and 22,000 short words (``SHORT`` letters at most: the frequent words are
+short) that hold one of the letters a lost byte confuses (``с э я``), looked up whole before
+the letters score a word (a three-letter model of types, without frequencies, scores ``ск``
+above ``як``). About 160 and 140 KB compressed.
 
 Run once, with the Debian tools (``apt-get install tesseract-ocr``; ``apt-get download
 tesseract-ocr-bel tesseract-ocr-kaz`` and ``dpkg-deb -x`` them into FOLDER):
@@ -39,8 +39,11 @@ def tessdata_words(traineddata: Path) -> list[str]:
     """The words of a Tesseract model's dictionary (its LSTM word DAWG), as the tools list them."""
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "m."
-        subprocess.run(["combine_tessdata", "-u", str(traineddata), str(prefix)], check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["combine_tessdata", "-u", str(traineddata), str(prefix)],
+            check=True,
+            capture_output=True,
+        )
         out = Path(tmp) / "words.txt"
         subprocess.run(
             ["dawg2wordlist", f"{prefix}lstm-unicharset", f"{prefix}lstm-word-dawg", str(out)],
