@@ -84,6 +84,76 @@ def test_clean_text_near_these_rules_is_left_alone(clean: str) -> None:
     assert not [e for e in edits if is_mojibake_rule(e.rule)]
 
 
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Аднак “яна ўжо ‘мне’ без патрэбы” – і так тэхнікі шмат.",
+        "Але “варта выглянуць” веснавому сонейку, як паўсюль з’яўляюцца раўчукi.",
+        "Аднак пры гэтым варта адзначыць, што Святое Пісанне і Традыцыя не з’яўляюцца "
+        "‘асобнымі крыніцамі Аб’яўлення’",
+        "“2001 жылғы мәліметтер бойынша тұрғындарының саны 1005 адамды құрайды.”",
+    ],
+)
+def test_belarusian_and_kazakh_lost_bytes_are_read_from_their_own_words(clean: str) -> None:
+    """No wordfreq list: the letters name the language, its shipped short words and letter
+    runs choose (``тэхнікі``, not the ``тяхнікі`` of Russian letters)."""
+    damaged = holes(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+def test_belarusian_and_kazakh_are_named_by_their_letters() -> None:
+    assert lexicon.letters_language("Пасля ўсяго") == "be"
+    assert lexicon.letters_language("жылғы мәліметтер") == "kk"
+    assert lexicon.letters_language("Всі такі політики") is None  # Ukrainian: і beside и
+    assert lexicon.letters_language("Он просто эту сумму") is None  # Russian
+    assert lexicon.choose(["ская", "экая", "якая"], "be") == 2  # a function word first
+    assert lexicon.choose(["тяхнікі", "тсхнікі", "тэхнікі"], "be") == 2
+
+
+@pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        # ô (C3 B4) whose ´ NFKC folded, and the space after it, read by ftfy as ഠ (E0 B4 A0)
+        (
+            "Moskva (Incentra) ở thủ đഠcủa Liên bang Nga.",
+            "Moskva (Incentra) ở thủ đô của Liên bang Nga.",
+        ),
+        ("Иако шанците често нਠпотсетуваат", "Иако шанците често нè потсетуваат"),
+        # ỏ, ề (E1 BB 8F, 81) that lost their last byte, and the space after, read as Ỡ
+        ("Làm nhỠđất, thu gom", "Làm nhỏ đất, thu gom"),
+        ("Báo cáo – đỠxuất biện pháp", "Báo cáo – đề xuất biện pháp"),
+        # ẹ ẳ (E1 BA B9, B3) whose º NFKC folded to o and ¹ ³ to digits, inside a word
+        ("những máo1o nhỏ giúp bạn", "những mẹo nhỏ giúp bạn"),
+        ("nhưng cháo3ng vấn đề gì cả", "nhưng chẳng vấn đề gì cả"),
+        # Kazakh ә (D3 99) whose ™ NFKC folded to TM
+        ("2006 жылғы мÓTMліметтер бойынша", "2006 жылғы мәліметтер бойынша"),
+    ],
+)
+def test_what_ftfy_leaves_of_folded_or_lost_bytes_before_a_space_is_rebuilt(
+    damaged: str, clean: str
+) -> None:
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "ഠമലയാളം ലിപി",  # Malayalam text holding the letter ഠ
+        "ਠਾਕੁਰ ਸਿੰਘ",  # Gurmukhi
+        "MỠI NGƯỜI",  # a capital Ỡ in a word in capitals
+        "Thương hiệu ÓTM và cháo3 người",  # a capital before TM, a digit ending a word
+    ],
+)
+def test_clean_text_with_the_letters_those_repairs_read_is_left_alone(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert not [e for e in edits if is_mojibake_rule(e.rule)], edits
+    assert fixed == clean
+
+
 def test_the_word_lists_ship_in_the_package_and_serbian_is_transliterated() -> None:
     assert lexicon.words("ru")["корпус"] < 600
     assert "године" in lexicon.words("sr")  # from the Serbo-Croatian list, Gaj's alphabet

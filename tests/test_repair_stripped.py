@@ -37,8 +37,10 @@ def strip_c1(text: str) -> str:
         "L\u2019\u00e9cole et l\u2019h\u00f4pital sont pr\u00e8s d\u2019ici, qu\u2019on le veuille.",
         "Forze dell\u2019ordine all\u2019ospedale per l\u2019anno \u00e8 finito.",
         "O\u2019Brien said it\u2019s rock\u2019n\u2019roll.",
-        # Dashes: spaced en dash, unspaced em dash, an en dash between numbers.
-        "The plan \u2013 which nobody liked \u2013 was dropped on Monday.",
+        # Dashes: a spaced em dash in English (its news convention, tamis.repair.dashes), a
+        # spaced en dash in other languages, unspaced em dash, an en dash between numbers.
+        "The plan \u2014 which nobody liked \u2014 was dropped on Monday.",
+        "Der Plan \u2013 den niemand mochte \u2013 wurde am Montag fallen gelassen.",
         "It was over\u2014or so we thought, and it\u2019s done.",
         "From 1990\u20132000 the city\u2019s population grew.",
         # A closing quote glued to the next word after punctuation.
@@ -102,6 +104,63 @@ def test_a_spaced_dash_alone_is_repaired_in_other_languages() -> None:
     ):
         damaged = strip_c1(clean)
         assert fix_text(damaged)[0] == clean
+
+
+def test_a_line_without_evidence_of_its_own_is_read_with_the_text_around_it() -> None:
+    """Once one line shows the stripped reading, a range or a dash on another line is
+    repaired too (the whole text went through the same reading)."""
+    clean = (
+        "The player\u2019s union said it\u2019s over.\n"
+        "Eat 60\u201390 minutes before your workout \u2014 not after."
+    )
+    damaged = strip_c1(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+    # Alone, a range of figures is evidence enough: no clean text writes ``60â90``.
+    alone = "Eat 60\u201390 minutes before your workout."
+    assert fix_text(strip_c1(alone))[0] == alone
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Real English lines whose only marks are unspaced em dashes, a plural possessive, a
+        # dash opening a line, or a score: what no clean English line holds, once stripped.
+        "It supports muscle recovery, and for good reason\u2014it works, the study says.",
+        "The reviews of the new phone are largely positive\u2014and good for you as well.",
+        "It is over, and the Democrats\u2019 central allegation in the case is still there.",
+        "\u2014 The Nigerian Senate said on Monday that the bill was passed by the house.",
+        "Rockledge 14 11 6 15 \u2013 44",  # too few words to call English: an en dash
+    ],
+)
+def test_english_lines_show_the_stripped_reading_by_themselves(clean: str) -> None:
+    damaged = strip_c1(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "We stayed at the château and had the pâté of the house with the wine.",
+        "Basâ ang lupa sa hardin, sabi ng mga tao sa bayan kahapon.",  # Tagalog basâ (wet)
+    ],
+)
+def test_a_real_a_circumflex_in_or_near_english_is_left_alone(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]
+
+
+def test_english_spaced_dashes_are_em_dashes_and_others_en_dashes() -> None:
+    from tamis.repair.dashes import EM_DASH, EN_DASH, spaced_dash
+
+    english = "The third of them is somewhat hard to find in the solar system, they said."
+    french = "Il a trouvé la solution et il est parti avec une idée très simple, enfin."
+    assert spaced_dash(english, 0, len(english)) == EM_DASH
+    assert spaced_dash(french, 0, len(french)) == EN_DASH
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,11 @@ is transliterated letter for letter.
 
 For a word that is in no list (a name: ``Аустро``, ``Руфинус``), a three-letter model of the
 same lists scores the readings (:func:`choose`).
+
+Belarusian and Kazakh have no wordfreq list: their letters name them (``ў``, or ``і`` beside
+``ы``; ``ә ғ қ ң ө ұ ү һ``), and tables shipped in tamis choose (``data/letters_*.tsv.gz``:
+letter-run counts and the short words that hold ``с э я``, derived from the dictionaries of
+Tesseract's Apache-2.0 models by ``data/generate_letters.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import gzip
 import importlib.util
 import math
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -30,6 +36,9 @@ CYRILLIC = ("ru", "uk", "bg", "mk", "sr")
 VIETNAMESE = ("vi",)
 LATIN_C4 = ("cs", "sk", "sl", "sh", "pl", "lv")  # ``Ä`` lost a byte: ā č ď Đ ĝ
 LATIN_C3 = ("cs", "sk", "hu", "es", "pt", "is")  # ``Ã`` lost a byte: Á Í Ï Ð Ý
+# Languages known by their letter runs alone (no word list): Belarusian, Kazakh.
+LETTERS_ONLY = ("be", "kk")
+_DATA = Path(__file__).resolve().parent / "data"
 
 _GAJ_PAIRS = (("lj", "љ"), ("nj", "њ"), ("dž", "џ"))
 _GAJ = str.maketrans("abvgdđežzijklmnoprstćufhcčš", "абвгдђежзијклмнопрстћуфхцчш")
@@ -99,8 +108,31 @@ def _spelt(lang: str) -> tuple[str, int]:
     return joined, len(joined)
 
 
+@cache
+def _shipped(lang: str) -> tuple[dict[str, int], int, frozenset[str]]:
+    """A language without a word list, as tamis ships it (``data/letters_*.tsv.gz``): its
+    letter-run counts, the letters they were counted over (the length its words would have
+    joined as in :func:`_spelt`), and its short words that hold ``с э я``."""
+    counts: dict[str, int] = {}
+    short = []
+    with gzip.open(_DATA / f"letters_{lang}.tsv.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            run, tab, n = line.rstrip("\n").rpartition("\t")
+            if tab:
+                counts[run] = int(n)
+            else:
+                short.append(n)
+    return counts, counts.pop("#total"), frozenset(short)
+
+
+def _letters(lang: str) -> int:
+    return _shipped(lang)[1] if lang in LETTERS_ONLY else _spelt(lang)[1]
+
+
 @lru_cache(maxsize=65536)
 def _count(lang: str, run: str) -> int:
+    if lang in LETTERS_ONLY:
+        return _shipped(lang)[0].get(run, 0)
     return _spelt(lang)[0].count(run)
 
 
@@ -108,7 +140,7 @@ def _letter_score(word: str, lang: str) -> float:
     """Log probability of ``word`` under a three-letter model of ``lang``'s words (each word
     counted once), interpolated with two-letter runs and single letters (a letter the
     language never writes scores lowest)."""
-    total_letters = _spelt(lang)[1]
+    total_letters = _letters(lang)
     w = f"^^{word}$"
     total = 0.0
     for k in range(len(w) - 2):
@@ -153,17 +185,94 @@ def by_hint(family: tuple[str, ...], text: str) -> list[list[str]]:
     return [r for r in (hinted, rest) if r]
 
 
+_KAZAKH = frozenset("әғқңөұүһӘҒҚҢӨҰҮҺ")
+
+
+def letters_language(text: str, spellings: Sequence[Sequence[str]] = ()) -> str | None:
+    """``be`` or ``kk`` when the letters of ``text`` name Belarusian (``ў``, or ``і`` beside
+    ``ы`` or ``ё``: Ukrainian has neither, Russian no ``і``) or Kazakh (its own eight letters);
+    a line with ``і`` and no ``и`` is Belarusian too when one of its words may be spelt as a
+    Belarusian function word (``spellings``: each word's every spelling, ``гэта``)."""
+    if any(c in _KAZAKH for c in text):
+        return "kk"
+    lowered = text.lower()
+    if "ў" in lowered or ("і" in lowered and ("ы" in lowered or "ё" in lowered)):
+        return "be"
+    if "і" in lowered and "и" not in lowered and "ї" not in lowered and "є" not in lowered:
+        if any(w.lower() in FUNCTION_WORDS["be"] for ws in spellings if len(ws) > 1 for w in ws):
+            return "be"
+    return None
+
+
+# The function words of Belarusian that hold ``с э я`` (pronouns, determiners, conjunctions,
+# adverbs: the most frequent words of any text), which a shipped list of types cannot rank
+# above rarer words spelt alike (``яны`` they, ``сны`` dreams; ``як`` how, ``ск``).
+FUNCTION_WORDS = {
+    "be": frozenset(
+        """я яна яны яно яго яе як які якая якое якія якой якога якім якіх якую яшчэ гэта
+        гэты гэтая гэтае гэтыя гэтага гэтым гэтай гэтых гэтую гэтаму свой свая сваё свае
+        сваіх сваім сваю свайго свайму сваёй сябе сабе сам сама самі самы сёння сярод
+        сюды усё усе усіх усім ёсць ужо таксама толькі ўсё ўсе ўсіх сапраўды
+        мяне цябе нас вас наш наша нашы ваш ваша вашы іхні адсюль дзесьці нешта нехта
+        хтосьці штосьці нясе трэба пасля пасьля сапраўдны сям’я ёсьць зараз дзе
+        праз паводле самае ясна""".split()
+    ),
+}
+
+
+# Lists of neighbour languages whose frequencies rank the other listed spellings (``час``,
+# time, is frequent in Ukrainian and Russian; ``чая`` is rare in both).
+RELATED = {"be": ("uk", "ru"), "kk": ("ru",)}
+
+
+def _band(word: str, lang: str) -> tuple[int, float]:
+    """(0 for a function word of ``lang``, else 1; the best band of ``word`` in the lists of
+    its neighbour languages, ``inf`` when none holds it)."""
+    related = min((words(other).get(word, math.inf) for other in RELATED[lang]), default=math.inf)
+    return (0 if word in FUNCTION_WORDS.get(lang, ()) else 1), related
+
+
 def choose(candidates: list[str], lang: str) -> int | None:
     """Index of the likeliest of ``candidates`` (one word spelt each way a lost byte allows):
     the most frequent of those ``lang``'s list holds, else the best scored by its letter
-    runs; None when the package is absent."""
+    runs; None when the package is absent. For a language with a shipped list (no
+    frequencies), the listed spellings are ranked: function words first, then by the lists of
+    its neighbour languages, then by their letters."""
+    lowered = [c.lower().replace("\u2019", "'") for c in candidates]
+    if lang in LETTERS_ONLY:
+        short = _shipped(lang)[2]
+        listed = [k for k, c in enumerate(lowered) if c in short] or range(len(lowered))
+        return min(
+            listed, key=lambda k: (_band(lowered[k], lang), -_letter_score(lowered[k], lang))
+        )
     known = words(lang)
     if not known:
         return None
-    lowered = [c.lower().replace("\u2019", "'") for c in candidates]
     bands = [known.get(c) for c in lowered]
     listed = [(b, k) for k, b in enumerate(bands) if b is not None]
     if listed:
         return min(listed)[1]
     scores = [_letter_score(c, lang) for c in lowered]
     return max(range(len(candidates)), key=lambda k: scores[k])
+
+
+@cache
+def _vi_compounds() -> frozenset[str]:
+    """Vietnamese words of several syllables that hold ``ề ọ ỏ ờ ố`` (``data/vi_compounds``,
+    from the word list of the ``pyvi`` package, MIT: ``data/generate_vi_compounds.py``)."""
+    with gzip.open(_DATA / "vi_compounds.txt.gz", "rt", encoding="utf-8") as fh:
+        return frozenset(fh.read().split("\n")) - {""}
+
+
+def in_compound(befores: list[str], candidates: list[str], afters: list[str]) -> list[int]:
+    """Indices of the ``candidates`` (one syllable spelt each way a lost byte allows) that
+    form a Vietnamese compound with the syllable before or after them (each spelt every way
+    it may be: ``befores``, ``afters``): ``giấy tờ``, ``lề đường``, where the list of single
+    syllables cannot choose (``tờ`` and ``tỏ`` are both words)."""
+    known = _vi_compounds()
+    pairs = [(b.lower(), "") for b in befores if b] + [("", a.lower()) for a in afters if a]
+    return [
+        k
+        for k, c in enumerate(candidates)
+        if any((f"{b} {c.lower()}" if b else f"{c.lower()} {a}") in known for b, a in pairs)
+    ]

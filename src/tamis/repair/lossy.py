@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 
 from tamis.document import Replacement
+from tamis.repair.dashes import THRESHOLD as ENGLISH_THRESHOLD
+from tamis.repair.dashes import english_share, spaced_dash
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
@@ -62,6 +64,7 @@ _CLOSING_SINGLE = re.compile(f"{RSQ}(?![^\\W\\d_])")  # not an apostrophe inside
 _LATIN1_EVIDENCE = re.compile(
     r"[ÂÃ][\xa0-\xbf]|â[\xa0-\xbf]"  # a complete sequence read as Latin-1
     r"|[.,;:!?]â(?=\s|$)"  # a closing quote after punctuation: no word ends so
+    r"|\dâ(?:\d|s\b)|\d â \d"  # a range, a score or a figure's possessive (``60â90``)
     r"|(?:^|\s)â[\w(][^\n]{0,400}?[\w.,;:!?)]â(?=[\s.,;:!?]|$)"  # an opening and a closing one
 )
 
@@ -267,20 +270,74 @@ def _stripped_latin1_reading(line: str) -> bool:
     return _LATIN1_EVIDENCE.search(line) is not None or _has_contraction(line)
 
 
-def _latin1_marks(text: str, start: int, end: int) -> dict[int, tuple[int, str, str]] | None:
+# In English text (:func:`tamis.repair.dashes.english_share`), what no clean English line
+# holds: an unspaced dash before a function word (``periodâalthough``, ``positiveâand``;
+# ``château`` has no English word after its ``â``), a plural possessive before a word
+# (``Democratsâ central``), a dash opening a line before a capital (``â The Senate``).
+_ENGLISH_EVIDENCE = re.compile(
+    r"[a-z]{2}â(?:and|but|or|so|such|like|although|though|it|which|even|not|just|including"
+    r"|especially|because|as|if|the|a|an|to|with|from|who|what|when|where|while|that|this"
+    r"|these|those|yet|then|now|still|only|perhaps|all|some|no|nor|for|in|on|at|by|of|we"
+    r"|you|they|he|she|more|less|and)\b"
+    r"|[a-z]sâ (?=[a-z])|^â (?=[A-Z])"
+)
+
+
+# English words a text needs before its share of function words tells (as in welsh.py).
+_ENGLISH_MIN_WORDS = 8
+
+
+def _reads_stripped_english(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` holds ``_ENGLISH_EVIDENCE`` in English text."""
+    line = text[start:end]
+    if _ENGLISH_EVIDENCE.search(line) is None:
+        return False
+    share, words = english_share(text[max(0, start - 1000) : end + 1000])
+    return words >= _ENGLISH_MIN_WORDS and share >= ENGLISH_THRESHOLD
+
+
+def _text_reads_stripped(text: str) -> bool:
+    """Whether some line of ``text`` reads as stripped Latin-1 on its own evidence: then the
+    whole text went through that reading, and a lone ``â`` on its other lines is a mark too."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if "â" in line and (
+            _stripped_latin1_reading(line)
+            or (_latin1_range(line) and _reads_stripped_english(text, start, end))
+        ):
+            return True
+        start = end + 1
+    return False
+
+
+def _latin1_marks(
+    text: str, start: int, end: int, whole: list[bool | None]
+) -> dict[int, tuple[int, str, str]] | None:
     """The plan for the lone ``â`` of a line that reads as stripped Latin-1, else None.
 
     A spaced ``â`` between words is a dash unless the text around it is Welsh, where "â" is a
-    word; such a dash is evidence enough for the rest of the line.
+    word; such a dash is evidence enough for the rest of the line. A line without evidence of
+    its own is read so too when another line of the text has it (``whole`` caches that, per
+    text), unless the text around it is Welsh.
     """
     line = text[start:end]
-    if not _stripped_latin1_reading(line):
-        if not _latin1_range(line) or not spaced_dashes(line) or welsh_like(text, start, end):
+    if not _stripped_latin1_reading(line) and not (
+        _latin1_range(line) and _reads_stripped_english(text, start, end)
+    ):
+        if not _latin1_range(line):
             return None
-    return plan(line, is_headline(text, start, end))
+        if not spaced_dashes(line) or welsh_like(text, start, end):
+            if whole[0] is None:
+                whole[0] = _text_reads_stripped(text)
+            if not whole[0] or welsh_like(text, start, end):
+                return None
+    return plan(line, is_headline(text, start, end), spaced_dash(text, start, end))
 
 
-def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
+def _line_repairs(text: str, offset: int, end: int, whole: list[bool | None]) -> list[Replacement]:
     line = text[offset:end]
     evidence = EVIDENCE_RE.search(line) is not None
     marks: dict[int, tuple[int, str, str]] | None = None
@@ -318,7 +375,7 @@ def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
                 rule = DAGGER_RULE
         else:
             if latin1 is None:
-                marks = _latin1_marks(text, offset, end)
+                marks = _latin1_marks(text, offset, end, whole)
                 latin1 = marks is not None
             if marks is not None:
                 result = _lone_a(line, m, marks)
@@ -336,10 +393,11 @@ def _line_repairs(text: str, offset: int, end: int) -> list[Replacement]:
 def lossy_repairs(text: str) -> list[Replacement]:
     m = LOSSY_CANDIDATE_RE.search(text)
     out: list[Replacement] = []
+    whole: list[bool | None] = [None]  # whether the text reads as stripped Latin-1
     while m is not None:
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.start())
         end = len(text) if end < 0 else end
-        out += _line_repairs(text, start, end)
+        out += _line_repairs(text, start, end, whole)
         m = LOSSY_CANDIDATE_RE.search(text, end + 1) if end < len(text) else None
     return out

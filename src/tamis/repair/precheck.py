@@ -102,7 +102,11 @@ ANY_WORK_RE = re.compile(f"[{_ANY_WORK}]")
 # A fold mark or spacing accent, or a capital lead letter after a lower-case one or before a
 # folded digit or letter: NFKC-folded or byte-dropped mojibake (:mod:`tamis.repair.unfold`) that
 # ftfy's gate may not flag. One character class is searched (fast), the context checked after.
-_UNFOLD_CHARS = "\u00c2-\u00de\u2044\u0300-\u036f"
+_UNFOLD_CHARS = "\u00c2-\u00de\u2044\u0300-\u036f\u0a20\u0be0\u0d20\u1ee0"
+# What ftfy reads when a space after damage is taken for the A0 byte of a sequence: ``ഠ`` is
+# ``Ã`` ``´`` (ô, its B4 folded by NFKC) and the space, ``Ỡ`` is ``á»`` (ề ọ ỏ ờ that lost
+# their last byte) and the space (:func:`tamis.repair.unfold.eaten_spaces`).
+EATEN_SPACE = "\u0a20\u0be0\u0d20\u1ee0"
 _UNFOLD_CHAR_RE = re.compile(f"[{_UNFOLD_CHARS}]")
 _LOWER_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz") | {chr(c) for c in range(0xDF, 0x100)} - {
     "\xf7"
@@ -117,6 +121,10 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
         i = m.start()
         if ch == "\u2044":
             return True
+        if ch in EATEN_SPACE:
+            if eaten_space(text, i):
+                return True
+            continue
         if ch >= "\u0300":
             # A spacing accent folded by NFKC: a combining mark after a space, or after a
             # character ftfy read from it (``à``, ``†``: UTF-8 ending in A0); clean decomposed
@@ -127,11 +135,41 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
             continue
         if i and text[i - 1] in _LOWER_BEFORE:
             return True
+        if text.startswith("TM", i + 1) and folded_tm_in_word(text, i):
+            return True
         if ch in "ÐÑ" and lone_cyrillic_lead(text, i):
             return True
         if ch in "ÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
             return True
     return False
+
+
+# Vietnamese ``áº¹`` (ẹ) or ``áº¥`` (ấ) after NFKC folded its ``º`` to ``o``, inside a word:
+# ``máo1o``, ``ráo¥t``. ``á`` is too common for the one-class scan of ``unfold_sign``.
+VI_FOLD_RE = re.compile("(?<=[^\\W\\d_])á[ao][1-3\xa1-\xbf](?=[^\\W\\d_])")
+
+
+def folded_tm_in_word(text: str, i: int) -> bool:
+    """Whether the lead ``text[i]`` and the ``TM`` after it (a ``™``, byte 99, folded by NFKC:
+    Kazakh ``ә`` is D3 99, ``ÓTM``) stand inside a lower-case word: no word spells a capital
+    and ``TM`` between lower-case letters."""
+    before = text[i - 1] if i else ""
+    after = text[i + 3] if i + 3 < len(text) else ""
+    return before.isalpha() and before.islower() and (after.islower() or not after.isalpha())
+
+
+def eaten_space(text: str, i: int) -> bool:
+    """Whether ``text[i]`` (one of ``EATEN_SPACE``) is ftfy's reading of damage and the space
+    after it: glued to the next word, after a letter it never follows in its own script
+    (``đഠcủa``: no Malayalam letter follows ``đ``; ``nhỠđất``: no capital ends a lower-case
+    word)."""
+    before = text[i - 1] if i else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if not before.isalpha() or not after or after.isspace():
+        return False
+    if text[i] == "\u1ee0":
+        return before.islower()
+    return before < "\u0900"  # a Latin, Greek or Cyrillic letter, not an Indic one
 
 
 def lone_cyrillic_lead(text: str, i: int) -> bool:
@@ -182,6 +220,7 @@ def needs_any_repair(text: str) -> bool:
         ANY_WORK_RE.search(text, at) is not None
         or gate_search(text, max(0, at - 1)) is not None
         or unfold_sign(text, at)
+        or VI_FOLD_RE.search(text, at) is not None
         or split_syllable(text)
         or not unicodedata.is_normalized("NFC", text)
     )

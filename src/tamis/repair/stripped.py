@@ -144,6 +144,8 @@ def _classify(view: str, marks: list[int]) -> dict[int, str]:
             if first == last and left and right and words_beside:
                 if not view[first - 2].isspace() and not view[last + 2].isspace():
                     out[first] = EN_DASH
+            elif first == last == 0 and right and view[1:3].strip() and view[2:3].isalnum():
+                out[first] = EN_DASH  # a dash opening a line (a list item, a reply)
         elif (_is_space(left) or left in _OPENERS) and not _is_space(right):
             out.update(dict.fromkeys(run, "open"))
         elif not _is_space(left) and (_is_space(right) or right in _CLOSE_BEFORE):
@@ -172,10 +174,14 @@ def _marked_view(line: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), origin, marks
 
 
-def plan(line: str, headline: bool) -> dict[int, tuple[int, str, str]]:
-    """For each lone ``â`` it can place: position -> (end, replacement, reason)."""
+def plan(line: str, headline: bool, spaced: str = EN_DASH) -> dict[int, tuple[int, str, str]]:
+    """For each lone ``â`` it can place: position -> (end, replacement, reason); ``spaced`` is
+    the dash a mark between spaced words stands for (:mod:`tamis.repair.dashes`)."""
     view, origin, marks = _marked_view(line)
     kinds = _classify(view, marks)
+    for k, kind in kinds.items():
+        if kind == EN_DASH and (k == 0 or view[k - 1] == " "):
+            kinds[k] = spaced
     styles = ((LSQ, RSQ), (LDQ, RDQ)) if headline else ((LDQ, RDQ), (LSQ, RSQ))
     stack: list[int] = []  # style index of each open quotation
     out: dict[int, tuple[int, str, str]] = {}

@@ -36,7 +36,15 @@ from functools import lru_cache
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EVIDENCE_RE, lone_cyrillic_lead, unfold_sign
+from tamis.repair.precheck import (
+    EATEN_SPACE,
+    EVIDENCE_RE,
+    VI_FOLD_RE,
+    eaten_space,
+    folded_tm_in_word,
+    lone_cyrillic_lead,
+    unfold_sign,
+)
 
 FOLD_RULE = "folded_mojibake"
 HOLE_RULE = "lost_byte_mojibake"
@@ -226,6 +234,22 @@ def _plausible(ch: str, how: str) -> bool:
     return how != "hole" or cat not in ("Cf", "Zs")
 
 
+def _foreign_to(ch: str, line: str, i: int) -> bool:
+    """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
+    of the mojibake (``Cഠsinh``, ``đഠcủa``): no word mixes them; ``Ã ́`` there is ``ô`` read
+    by ftfy as ``à`` and a folded accent, and the space after it (:func:`after_ftfy`)."""
+    if not "\u0900" <= ch <= "\u0dff" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
+        return False
+    before = line[i - 1]
+    # A letter no Windows-1252 byte reads as: ASCII, or beyond Latin-1 (``đ``, Cyrillic)
+    if not before.isalpha() or not (
+        before.isascii() or (before > "ÿ" and before not in "ŠšŒœŽžŸƒ")
+    ):
+        return False
+    earlier = line[i - 2] if i > 1 else ""
+    return not (SUSPECT_RE.match(earlier) or _cont(earlier))  # ``à¤a``: ``a`` is a folded ª
+
+
 def _letter_before(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
@@ -330,7 +354,7 @@ def rebuild(line: str, mode: str) -> list[Piece]:
                 ch = bytes([lead, *conts]).decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if _plausible(ch, how):
+            if _plausible(ch, how) and not _foreign_to(ch, line, i):
                 best = readings.get(ch)
                 if best is None or end > best[0]:
                     readings[ch] = (end, how)
@@ -451,7 +475,11 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
             )
         lang = langs[family]
         following = words[n + 1][2][0] if n + 1 < len(words) else ""
-        best = _one_letter(spelt, text[end : end + 1], following)
+        best = _one_letter(spelt, text[end : end + 1], following, lang)
+        if best is None and lang == "vi":
+            best = _in_compound(
+                spelt, words[n - 1][2] if n else [], words[n + 1][2] if n + 1 < len(words) else []
+            )
         if best is None and lang:
             best = lexicon.choose(spelt, lang)
         if best is not None:
@@ -463,9 +491,22 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
 _FIRST_PERSON = ("л", "ла", "ю", "у", "лся", "лась")
 
 
-def _one_letter(spelt: list[str], mark: str, following: str) -> int | None:
+def _in_compound(spelt: list[str], befores: list[str], afters: list[str]) -> int | None:
+    """The spelling of a Vietnamese syllable that makes a compound with its neighbours, the
+    word list's choice among several (:func:`.lexicon.in_compound`)."""
+    found = lexicon.in_compound(befores, spelt, afters)
+    if len(found) > 1:
+        best = lexicon.choose([spelt[k] for k in found], "vi")
+        return found[best or 0]
+    return found[0] if found else None
+
+
+def _one_letter(spelt: list[str], mark: str, following: str, lang: str | None) -> int | None:
     """``с`` or ``я`` standing alone, which no word list tells apart: ``с.`` is an
-    abbreviation (село), and a verb in the first person or past tense follows ``я``."""
+    abbreviation (село), and a verb in the first person or past tense follows ``я``. In
+    Macedonian, which writes neither alone, a lone ``ѝ`` (her) is meant."""
+    if lang == "mk" and "ѝ" in spelt:
+        return spelt.index("ѝ")
     if "с" not in spelt or "я" not in spelt:
         return None
     if mark == ".":
@@ -477,7 +518,12 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
     """The list of ``family`` that holds some spelling of most of the line's words, when it
     holds enough of them (``_KNOWN_SHARE``) to say the line is in its language. The lists the
     line's own letters suggest are read first (:func:`.lexicon.by_hint`), the others only when
-    none of those is the line's language."""
+    none of those is the line's language. Belarusian and Kazakh, which have no list, are
+    named by the letters of the words no lost byte touched (:func:`.lexicon.letters_language`)."""
+    if family == lexicon.CYRILLIC:
+        named = lexicon.letters_language(" ".join(ws[0] for ws in spelt if len(ws) == 1), spelt)
+        if named:
+            return named
     # Words of three letters or more: short ones (``a``, ``de``, ``la``) are in every list.
     lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt if len(ws[0]) > 2]
     if not lowered:
@@ -511,9 +557,25 @@ def _strong(line: str, p: Piece) -> bool:
     lead = line[p.start]
     if lead >= "à" and _symbolic(line, p):
         return True  # ``áo¥``, ``á»§``: a three-byte sequence whose other bytes are symbols
+    if p.how == "fold" and line.startswith("TM", p.start + 1) and p.end == p.start + 3:
+        before_script = (line[p.start - 1] if p.start else "a") > "\u024f"
+        return (
+            lead < "à"
+            and p.char.isalpha()
+            and (p.char > "\u024f") == before_script  # the letter of the word around it
+            and folded_tm_in_word(line, p.start)  # ``мÓTMлі``
+        )
+    if p.how == "fold" and lead == "á" and _VI_FOLDED_RE.fullmatch(line, p.start + 1, p.end):
+        after = line[p.end] if p.end < len(line) else ""
+        return before.isalpha() and after.isalpha()  # ``máo1o`` (mẹo): a digit inside a word
     if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
         return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
+
+
+# ``áº¹`` (ẹ, E1 BA B9) folded by NFKC: the ``º`` or ``ª`` of the second byte read as a
+# letter, the third a digit (¹ ² ³).
+_VI_FOLDED_RE = re.compile("[ao][123]")
 
 
 def _before_lower(line: str, p: Piece) -> bool:
@@ -772,14 +834,56 @@ def _cp1252_bytes(raw: bytes) -> str:
     return raw.decode("sloppy-windows-1252")
 
 
+# ``ഠ`` (E0 B4 A0): ``Ã`` and a space read by ftfy as ``à`` (C3 A0, so E0), then the ``´``
+# of ô (B4) and the real space after it (A0). The four spacing accents NFKC folds this way.
+_A0_ACCENT_BYTES = (0xA8, 0xAF, 0xB4, 0xB8)
+_VI_LOST = "ềọỏờ"  # E1 BB 81/8D/8F/9D: the readings of ``á»`` with its last byte lost
+_EATEN_RE = re.compile(f"[{EATEN_SPACE}]")
+
+
+def eaten_spaces(line: str, offset: int = 0) -> list[Replacement]:
+    """A letter and the space after it that ftfy read as one character of another script
+    (:func:`tamis.repair.precheck.eaten_space`): ``đഠcủa`` is ``đô của``, ``nhỠđất`` is
+    ``nhỏ đất`` (the syllable's lost byte chosen as in :func:`_choose`, then by the
+    Vietnamese word list)."""
+    out = []
+    for m in _EATEN_RE.finditer(line):
+        i = m.start()
+        if not eaten_space(line, i):
+            continue
+        raw = m.group().encode("utf-8")
+        if m.group() == "\u1ee0":
+            head = _WORD_BEFORE.search(line, 0, i).group()  # type: ignore[union-attr]
+            char = _vietnamese(line[i - 1], "", (head, ""))
+            if lexicon.available():
+                spelt = [head + c for c in _VI_LOST]
+                before = _WORD_BEFORE.search(line, 0, max(0, i - len(head) - 1)).group()  # type: ignore[union-attr]
+                after = _WORD_AFTER.match(line, i + 1).group()  # type: ignore[union-attr]
+                best = _in_compound(spelt, [before], [after])
+                if best is None:
+                    best = lexicon.choose(spelt, "vi")
+                char = _VI_LOST[best] if best is not None else char
+            reason = "á» (a lost byte) and a space read by ftfy as one letter"
+        elif raw[0] == 0xE0 and raw[1] in _A0_ACCENT_BYTES and raw[2] == 0xA0:
+            char = bytes([0xC3, raw[1]]).decode("utf-8")
+            reason = "Ã and an NFKC-folded accent, then a space, read by ftfy as one letter"
+        else:
+            continue
+        out.append(Replacement(offset + i, offset + i + 1, char + " ", FOLD_RULE, reason))
+    return out
+
+
 def unfold_repairs(text: str) -> list[Replacement]:
     if SUSPECT_RE.search(text) is None and not unfold_sign(text):
         return []
     out: list[Replacement] = []
     start = 0
     for line in text.split("\n"):
-        if _LEAD_PAIR_RE.search(line) or unfold_sign(line):
-            out += line_repairs(line, start)
+        if _LEAD_PAIR_RE.search(line) or unfold_sign(line) or VI_FOLD_RE.search(line):
+            found = line_repairs(line, start)
+            eaten = eaten_spaces(line, start) if _EATEN_RE.search(line) else []
+            taken = {i for r in found for i in range(r.start, r.end)}
+            out += sorted(found + [r for r in eaten if r.start not in taken], key=lambda r: r.start)
         elif _FOLDED_TM in line:
             out += after_ftfy(line, start)
         start += len(line) + 1
