@@ -65,6 +65,23 @@ def _in_identifier_list(text: str, start: int, end: int) -> bool:
     return False
 
 
+# A part of a local part that names a cipher, a hash, a key exchange or a key type
+# ("aes256-gcm", "hmac-sha2-256-etm", "curve25519-sha256", "sntrup761x25519-sha512",
+# "ssh-ed25519-cert-v01"): the name@domain form is then a protocol's algorithm or extension
+# name (SSH writes its own in a domain its authors own), not a mailbox.
+_ALGORITHM_PART = re.compile(
+    r"(?:sha\d*|md5|hmac|aes\d*|chacha20|poly1305|curve\d+|x25519|x448|ed25519|ed448|ecdsa|"
+    r"nistp\d+|sntrup\d+\w*|mlkem\d+\w*|umac|etm|gcm|ctr|cbc|v0\d)"
+)
+
+
+def _names_an_algorithm(local: str) -> bool:
+    """Whether the local part is two parts or more joined by dashes, one of which names an
+    algorithm: a person's or a list's name has none of these parts."""
+    parts = local.lower().split("-")
+    return len(parts) >= 2 and any(_ALGORITHM_PART.fullmatch(p) for p in parts)
+
+
 # "Message-ID: <...@host>", "Content-ID: <...>", "In-Reply-To: <...>", "with ESMTP id <...>": a
 # message's identifier in the name@domain form, not a mailbox.
 _MESSAGE_ID_BEFORE = re.compile(
@@ -96,6 +113,8 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
         return None
     if _MESSAGE_ID_BEFORE.search(text, max(0, start - 25), start):
+        return None
+    if _names_an_algorithm(value[: value.index("@")]):
         return None
     if _REMOTE_PATH.match(text, end):
         return None  # "git@github.com:FooCo/FooBar.git": an SSH login and a path on the host
@@ -175,9 +194,14 @@ _PRODUCT_BEFORE = re.compile(
     r"|\b[A-Z][\w+-]* \d{1,4})"
     r"(?:[ \t]*[:\-–][ \t]*|[ \t]+)\Z"
 )
-# The rest of a heading line after its section number: a capitalised title, then a blank line
-# or an underline ("7.3.4.1 General (XTS) interface.\n\n", "2.1.3.1 Scope\n-------\n").
-_HEADING_AFTER = re.compile(r" [A-Z][^\n]{0,80}\n(?:[ \t]*\n|[=\-*.~]{3,}\n)")
+# The rest of a heading line after its section number: a title that opens with a capital, a
+# quote or a bracket ("General (XTS) interface.", "'O_NOFOLLOW'", "‘gettext’ Invocation"), to
+# the end of its line.
+_HEADING_TITLE = re.compile(r"[ \t]+[A-Z'\"‘“`(\[][^\n]{0,80}(?:\n|\Z)")
+# What closes a heading: a blank line, an underline or the end of the text.
+_HEADING_CLOSE = re.compile(r"[ \t]*(?:\n|\Z)|[=\-*.~]{3,}(?:\n|\Z)")
+# How far an outline's neighbouring heading is looked for.
+_OUTLINE_REACH = 4000
 # Dotted numbers of three or more parts, and the next or previous member of a list.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
 _LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
@@ -206,13 +230,7 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or (parts[0] == "0" and parts != ["0", "0", "0", "0"])
     ):
         return True
-    if (
-        text[max(0, start - 2) : start] == "\n\n"
-        and all(len(p) <= 2 for p in parts)
-        and _HEADING_AFTER.match(text, end)
-    ):
-        # "\n\n12.4.2.1 Sub-Cultures\n\n": a section's number of small parts opening its
-        # heading (of addresses, about one in forty has no part above 99)
+    if all(len(p) <= 2 for p in parts) and _is_heading(text, start, end, parts):
         return True
     # the words before it in its paragraph: a wrapped line goes on the sentence of the last one
     line_before = text[max(0, start - 120) : start]
@@ -226,6 +244,9 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _NETWORK_WORDS.search(line_after)
     ):
         return False
+    paragraph = _paragraph_around(text, start, end)
+    if _VERSION_WORD.search(paragraph) and not _NETWORK_WORDS.search(paragraph):
+        return True  # "$V2 = version->new(100/9);\n print $V2;  # yields 11.111.111.100"
     single = len(parts[0]) == 1 and parts[0] != "0"
     # versions and section numbers have small parts ("1.2.99.4", "5.5.1.1"); of random
     # addresses, about one in sixty has two of its last three parts below 20, and of those one
@@ -243,6 +264,45 @@ def _is_version(text: str, start: int, end: int) -> bool:
         return True
     m = _LIST_PREVIOUS.search(text, max(0, start - 30), start)
     return bool(m and not _valid_ipv4(m.group(1)))
+
+
+# A paragraph about versions: where no network word is near, a dotted number in it is one.
+_VERSION_WORD = re.compile(r"\bversions?\b|\$VERSION\b|\bv-strings?\b", re.I)
+_PARAGRAPH_BEFORE, _PARAGRAPH_AFTER = 300, 150
+
+
+def _paragraph_around(text: str, start: int, end: int) -> str:
+    """The text of the number's paragraph (to the blank lines around it), at most
+    ``_PARAGRAPH_BEFORE`` characters before it and ``_PARAGRAPH_AFTER`` after."""
+    before = text[max(0, start - _PARAGRAPH_BEFORE) : start]
+    after = text[end : end + _PARAGRAPH_AFTER]
+    cut = after.find("\n\n")
+    return before[before.rfind("\n\n") + 1 :] + (after if cut < 0 else after[:cut])
+
+
+def _is_heading(text: str, start: int, end: int, parts: list[str]) -> bool:
+    """Whether the dotted number opens a heading of an outline: at the start of its line (after
+    indentation or Markdown's "#"), a title after it, and then a blank line or an underline
+    ("\n\n12.4.2.1 Sub-Cultures\n\n", "2.1.3.1 Scope\n-----\n") when a blank line opens it,
+    a Markdown heading ("### 2.1.3.1 Scope"), or else a number with a neighbouring heading of the
+    same outline within reach: its parent ("11.2.2 ...") or a sibling ("11.2.2.2 ...") opening
+    another line. Only numbers of small parts come here: of addresses, about one in
+    forty has no part above 99, and of those few open a line with a title after them."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" \t#"):
+        return False
+    title = _HEADING_TITLE.match(text, end)
+    if title is None:
+        return False
+    if "#" in text[line_start:start]:
+        return True  # a Markdown heading
+    opens_block = line_start < 2 or text[line_start - 2] == "\n"
+    if opens_block and _HEADING_CLOSE.match(text, title.end()):
+        return True
+    parent = re.escape(".".join(parts[:3]))
+    outline = re.compile(rf"(?:^|\n)[ \t#]*{parent}(?:\.\d{{1,2}})?[ \t]+[A-Z'\"‘“`(\[]")
+    lo, hi = max(0, start - _OUTLINE_REACH), min(len(text), end + _OUTLINE_REACH)
+    return any(m.end() < line_start or m.start() > end for m in outline.finditer(text, lo, hi))
 
 
 def _valid_ipv4(value: str) -> bool:
@@ -375,10 +435,23 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             continue
         if not card_number_ok(re.sub(r"\D", "", m.group())):
             continue
-        if _in_column_of_codes(text, m.start(), m.end()):
+        if _in_column_of_codes(text, m.start(), m.end()) or _among_hex_codes(text, m.start()):
             continue
         out.append((m.start(), m.end(), CARD))
     return out
+
+
+# A code of four to six hexadecimal digits with both a digit and a capital letter in it
+# ("613A", "9B45", "227B4"): a code point or a byte value, which no text about a payment holds.
+_HEX_CODE = re.compile(r"(?<![\w])(?=[0-9A-F]*[A-F])(?=[0-9A-F]*\d)[0-9A-F]{4,6}(?![\w])")
+_HEX_REACH, _HEX_CODES_MIN = 150, 3
+
+
+def _among_hex_codes(text: str, start: int) -> bool:
+    """Whether the number stands among hexadecimal codes (three or more within reach): a row of
+    a code-point or byte table whose digit-only codes pass Luhn by chance."""
+    lo, hi = max(0, start - _HEX_REACH), min(len(text), start + _HEX_REACH)
+    return len(_HEX_CODE.findall(text, lo, hi)) >= _HEX_CODES_MIN
 
 
 # How far around a card to look for the other numbers of its table.
@@ -450,7 +523,41 @@ _IBAN_SEPARATORS = re.compile(r"[ .-]")
 
 # (written out, not "{2}": a pattern that opens with a repeat gets no fast scan for its first
 # character in the regex engine)
-_IBAN_HINT = re.compile(r"[A-Z][A-Z] ?\d\d")
+_IBAN_HINT = re.compile(r"[A-Za-z][A-Za-z] ?\d\d")
+
+
+# Lowercase IBANs ("be71 0961 2345 6769"), as people type them: the country's account format
+# read in lowercase, single spaces, dashes or dots anywhere, and the match ends where the
+# country's length ends (not glued to a letter or to more digits), so that a following word is
+# never read into it. Every group after the country's code holds a digit: words are no group.
+_IBAN_LOWER = {
+    country: re.compile(
+        rf"{country.lower()} ?\d\d"
+        + "".join(
+            f"(?:[ .-]?{_BBAN_CLASS[kind].lower()}){{{n}}}"
+            for n, kind in re.findall(r"(\d+)([nac])", bban)
+        )
+        + r"(?![\w]|[ .-]\d)"
+    )
+    for country, bban in IBAN_BBAN.items()
+}
+
+
+def _lowercase_iban(text: str, at: int) -> re.Match[str] | None:
+    """The lowercase IBAN starting at ``at``, or None. A group with no digit must stand where
+    the country's format has letters only (a British bank's "west"): where it allows letters
+    or digits, a word could fill it."""
+    country = text[at : at + 2].upper()
+    m = _IBAN_LOWER[country].match(text, at)
+    if m is None:
+        return None
+    kinds = "aann" + bban_kinds(country)
+    pos = 0
+    for group in _IBAN_SEPARATORS.split(m.group()):
+        if not any(c.isdigit() for c in group) and set(kinds[pos : pos + len(group)]) != {"a"}:
+            return None
+        pos += len(group)
+    return m if iban_ok(m.group().upper()) else None
 
 
 def iban_ok(value: str) -> bool:
@@ -471,12 +578,18 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
     # match's end finds what a scan of the whole text finds, without running its look-behind at
     # every character.
     if numbers is None:
-        hints = [m.start() for m in _IBAN_HINT.finditer(text)]
+        hints = [m.start() for m in _IBAN_HINT.finditer(text) if _country_at(text, m.start())]
     else:
         hints = numbers.iban_hints
     last_end = 0
     for at in hints:
         if at < last_end:
+            continue
+        if text[at] >= "a":
+            m = _lowercase_iban(text, at)
+            if m is not None:
+                last_end = m.end()
+                out.append((m.start(), m.end(), IBAN))
             continue
         m = _IBAN.match(text, at)
         if m is None:
@@ -706,7 +819,9 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
 # only be shorter, so the long matches are exactly the long runs. Its other branches match the
 # first digit of "XX12" or "XX 12", where no long run starts (the capital before it, or before
 # its space, is part of no run, so the scan always reaches that digit).
-_NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d)|(?<=[A-Z][A-Z] \d)(?=\d))"
+_NUMBERS_PATTERN = (
+    r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Za-z][A-Za-z]\d)(?=\d)|(?<=[A-Za-z][A-Za-z] \d)(?=\d))"
+)
 _NUMBERS = re.compile(_NUMBERS_PATTERN)
 # On ASCII text a Unicode digit is an ASCII digit. The scan for a pattern that opens with a
 # class tests the class at every character (several nanoseconds each); one that opens with a
@@ -729,9 +844,18 @@ def _iban_hint_at(text: str, digit: int) -> int | None:
     if not text[digit + 1 : digit + 2].isdecimal():  # the regex's \d: a Unicode decimal digit
         return None
     at = digit - 3 if text[digit - 1 : digit] == " " else digit - 2
-    if at >= 0 and "A" <= text[at] <= "Z" and "A" <= text[at + 1] <= "Z":
-        return at
-    return None
+    return at if at >= 0 and _country_at(text, at) else None
+
+
+def _country_at(text: str, at: int) -> bool:
+    """Whether an IBAN may start at ``at``: two ASCII capitals, or a word of two lowercase
+    letters that is an IBAN country's code."""
+    pair = text[at : at + 2]
+    if "A" <= pair[:1] <= "Z" and "A" <= pair[1:] <= "Z":
+        return True
+    if not ("a" <= pair[:1] <= "z" and "a" <= pair[1:] <= "z") or pair.upper() not in IBAN_BBAN:
+        return False
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")
 
 
 def scan_numbers(text: str) -> NumberScan:
@@ -744,7 +868,9 @@ def scan_numbers(text: str) -> NumberScan:
     for m in found:
         start, end = m.span()
         if end - start < 7:  # only the IBAN branches match a single digit
-            hints.append(start - 3 if text[start - 1] == " " else start - 2)
+            at = start - 3 if text[start - 1] == " " else start - 2
+            if _country_at(text, at):
+                hints.append(at)
             continue
         at = _iban_hint_at(text, start)
         if at is not None:
