@@ -20,7 +20,7 @@ _pieces = st.sampled_from(
      " ", "  ", "-", ".", "/", "(", ")", "\t", "a", "Xy", "@", "me@x.org", "x.y@", "::", ":",
      "fe80", "1:2:3:", "1:2:3:4:5:6:7:8", "fe80::1", "٣", "²", "+44", "\n", "AB", "7",
      "ES 58 0049 0290 3424 1352 8341", "ES15-0049-1806-9121-1186-9374", "NO07.8380.08.06006",
-     "ES 58", "NO 2", "be71 0961 2345 6769", "gb82 west 1234 5698 7654 32", "be", "71", "tu",
+     "ES 58", "NO 2", "be71 0961 2345 6769", "gb82 west 1234 5698 7654 32", "be", "71", "tu", "ro49 aaaa 1b31 0075 9384 0000",
      "nl91abna0417164300"]
 )  # fmt: skip
 _texts = st.lists(_pieces, max_size=30).map("".join)
@@ -50,9 +50,27 @@ def test_one_scan_gives_the_digit_regions_and_every_iban_start(text):
     scan = d.scan_numbers(text)
     assert scan.regions == _regions_reference(text)
     uppercase = [m.start() for m in re.finditer(r"[A-Z]{2} ?\d\d", text)]
-    lowercase = [m.start(1) for m in re.finditer(r"(?<![^\W_])([a-z]{2}) ?\d\d", text)]
-    lowercase = [at for at in lowercase if text[at : at + 2].upper() in d.IBAN_BBAN]
-    assert scan.iban_hints == sorted(uppercase + lowercase)
+    assert scan.iban_hints == sorted(uppercase + _lowercase_hints_reference(text))
+
+
+def _lowercase_hints_reference(text: str) -> list[int]:
+    """Lowercase country codes (a word of two letters), a space or none and two digits, where a
+    run of seven digits or more starts at the check digits or at most sixteen characters from
+    the code, after letters, digits and single separators."""
+    runs = [m.start() for m in re.finditer(r"\d[\d \t\-./()]*\d", text) if len(m.group()) >= 7]
+    out = []
+    for m in re.finditer(r"(?<!\w)([a-z]{2}) ?(\d\d)", text):
+        if text[m.start() : m.start() + 2].upper() not in d.IBAN_BBAN:
+            continue
+        for run in runs:
+            between = text[m.end() : run]
+            if run == m.start(2) or (
+                m.end() < run <= m.start() + 16
+                and re.fullmatch(r"[ .-]?(?:[a-z0-9][ .-]?){1,8}", between)
+            ):
+                out.append(m.start())
+                break
+    return out
 
 
 def _ibans_reference(text: str) -> list[tuple[int, int, str]]:
@@ -65,7 +83,7 @@ def _ibans_reference(text: str) -> list[tuple[int, int, str]]:
             cut = max(value.rfind(" "), value.rfind("-"), value.rfind("."))
             value = "" if cut < 0 else value[:cut]
         found.append((m.start(), m.end(), m.start() + len(value) if value else None))
-    for m in re.finditer(r"(?<![^\W_])([a-z]{2}) ?\d\d", text):
+    for m in re.finditer(r"(?<!\w)([a-z]{2}) ?\d\d", text):  # every one, hint or not
         if text[m.start(1) : m.start(1) + 2].upper() in d.IBAN_BBAN:
             low = d._lowercase_iban(text, m.start(1))
             if low:

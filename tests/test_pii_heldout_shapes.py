@@ -456,7 +456,8 @@ def test_a_luhn_passing_row_among_hexadecimal_code_points_holds_no_card():
 @pytest.mark.parametrize(
     "written",
     ["be71 0961 2345 6769", "de89 3704 0044 0532 0130 00", "gb82 west 1234 5698 7654 32",
-     "fr14 2004 1010 0505 0001 3m02 606", "nl91abna0417164300", "be 71 0961 2345 6769"],
+     "fr14 2004 1010 0505 0001 3m02 606", "nl91abna0417164300", "be 71 0961 2345 6769",
+     "ro49 aaaa 1b31 0075 9384 0000"],
 )  # fmt: skip
 def test_a_lowercase_iban_is_found_and_ends_where_its_country_says(written):
     assert found(f"Pay to {written} and then write back.", "IBAN") == [written]

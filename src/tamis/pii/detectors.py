@@ -244,9 +244,8 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _NETWORK_WORDS.search(line_after)
     ):
         return False
-    paragraph = _paragraph_around(text, start, end)
-    if _VERSION_WORD.search(paragraph) and not _NETWORK_WORDS.search(paragraph):
-        return True  # "$V2 = version->new(100/9);\n print $V2;  # yields 11.111.111.100"
+    if _in_code_about_versions(text, start, end):
+        return True  # "  $V2 = version->new(100/9);\n  print $V2;  # yields 11.111.111.100"
     single = len(parts[0]) == 1 and parts[0] != "0"
     # versions and section numbers have small parts ("1.2.99.4", "5.5.1.1"); of random
     # addresses, about one in sixty has two of its last three parts below 20, and of those one
@@ -266,18 +265,32 @@ def _is_version(text: str, start: int, end: int) -> bool:
     return bool(m and not _valid_ipv4(m.group(1)))
 
 
-# A paragraph about versions: where no network word is near, a dotted number in it is one.
+# Code about versions: a version word in an indented block of code (an example in a manual),
+# with no network word in it, makes a dotted number in the block a version.
 _VERSION_WORD = re.compile(r"\bversions?\b|\$VERSION\b|\bv-strings?\b", re.I)
-_PARAGRAPH_BEFORE, _PARAGRAPH_AFTER = 300, 150
+_CODE_SIGN = re.compile(r"[$;={}]|->|\(\)")
+_CODE_LINES_BEFORE = 2
 
 
-def _paragraph_around(text: str, start: int, end: int) -> str:
-    """The text of the number's paragraph (to the blank lines around it), at most
-    ``_PARAGRAPH_BEFORE`` characters before it and ``_PARAGRAPH_AFTER`` after."""
-    before = text[max(0, start - _PARAGRAPH_BEFORE) : start]
-    after = text[end : end + _PARAGRAPH_AFTER]
-    cut = after.find("\n\n")
-    return before[before.rfind("\n\n") + 1 :] + (after if cut < 0 else after[:cut])
+def _in_code_about_versions(text: str, start: int, end: int) -> bool:
+    """Whether the number stands in an indented line of code, and that line or one of the two
+    before it, indented too, names a version ("$VERSION", "version->new(...)"). Prose that
+    speaks of versions ("the mobile version of the site") is no such block: an address in it is
+    still an address."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    lines = [text[line_start : len(text) if line_end < 0 else line_end]]
+    for _ in range(_CODE_LINES_BEFORE):
+        if line_start == 0:
+            break
+        previous = text.rfind("\n", 0, line_start - 1) + 1
+        lines.append(text[previous : line_start - 1])
+        line_start = previous
+    block = [line for line in lines if line.startswith(("  ", "\t"))]
+    if len(block) != len(lines) or not any(_CODE_SIGN.search(line) for line in block):
+        return False
+    joined = "\n".join(block)
+    return bool(_VERSION_WORD.search(joined)) and not _NETWORK_WORDS.search(joined)
 
 
 def _is_heading(text: str, start: int, end: int, parts: list[str]) -> bool:
@@ -521,11 +534,6 @@ _IBAN = re.compile(r"(?<![\w])[A-Z]{2} ?\d{2}(?:[ .-]?[A-Z0-9]){11,30}(?![\w])")
 _IBAN_SEPARATORS = re.compile(r"[ .-]")
 
 
-# (written out, not "{2}": a pattern that opens with a repeat gets no fast scan for its first
-# character in the regex engine)
-_IBAN_HINT = re.compile(r"[A-Za-z][A-Za-z] ?\d\d")
-
-
 # Lowercase IBANs ("be71 0961 2345 6769"), as people type them: the country's account format
 # read in lowercase, single spaces, dashes or dots anywhere, and the match ends where the
 # country's length ends (not glued to a letter or to more digits), so that a following word is
@@ -577,10 +585,7 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
     # a space or none, then two digits), so trying the pattern at each hint right of the last
     # match's end finds what a scan of the whole text finds, without running its look-behind at
     # every character.
-    if numbers is None:
-        hints = [m.start() for m in _IBAN_HINT.finditer(text) if _country_at(text, m.start())]
-    else:
-        hints = numbers.iban_hints
+    hints = (numbers or scan_numbers(text)).iban_hints
     last_end = 0
     for at in hints:
         if at < last_end:
@@ -818,10 +823,11 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
 # characters: a run that is shorter fails whole, since a match starting later in the run would
 # only be shorter, so the long matches are exactly the long runs. Its other branches match the
 # first digit of "XX12" or "XX 12", where no long run starts (the capital before it, or before
-# its space, is part of no run, so the scan always reaches that digit).
-_NUMBERS_PATTERN = (
-    r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Za-z][A-Za-z]\d)(?=\d)|(?<=[A-Za-z][A-Za-z] \d)(?=\d))"
-)
+# its space, is part of no run, so the scan always reaches that digit). A lowercase IBAN
+# ("be71 0961 ...", "gb82 west 1234 ...", "nl91abna0417164300") holds a long run that starts
+# at its check digits or a few characters after them: it is looked for back from the long runs
+# only, so that "in 20 days" and "at 10 am" cost nothing.
+_NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d)|(?<=[A-Z][A-Z] \d)(?=\d))"
 _NUMBERS = re.compile(_NUMBERS_PATTERN)
 # On ASCII text a Unicode digit is an ASCII digit. The scan for a pattern that opens with a
 # class tests the class at every character (several nanoseconds each); one that opens with a
@@ -847,6 +853,20 @@ def _iban_hint_at(text: str, digit: int) -> int | None:
     return at if at >= 0 and _country_at(text, at) else None
 
 
+# A lowercase IBAN's start a few letters and digits before a long run of digits ("gb82 west ",
+# "nl91abna", "ro49 aaaa 1b"): its country's code, the check digits, then single separators.
+_LOWERCASE_REACH = 16
+_LOWERCASE_IBAN_BEFORE = re.compile(r"(?<![\w])[a-z]{2} ?\d\d[ .-]?(?:[a-z0-9][ .-]?){1,8}\Z")
+
+
+def _lowercase_iban_before(text: str, run: int) -> int | None:
+    """Where the lowercase IBAN that the long run of digits at ``run`` goes on starts, or None."""
+    for m in _LOWERCASE_IBAN_BEFORE.finditer(text, max(0, run - _LOWERCASE_REACH), run):
+        if _country_at(text, m.start()):
+            return m.start()
+    return None
+
+
 def _country_at(text: str, at: int) -> bool:
     """Whether an IBAN may start at ``at``: two ASCII capitals, or a word of two lowercase
     letters that is an IBAN country's code."""
@@ -868,12 +888,13 @@ def scan_numbers(text: str) -> NumberScan:
     for m in found:
         start, end = m.span()
         if end - start < 7:  # only the IBAN branches match a single digit
-            at = start - 3 if text[start - 1] == " " else start - 2
-            if _country_at(text, at):
-                hints.append(at)
+            hints.append(start - 3 if text[start - 1] == " " else start - 2)
             continue
         at = _iban_hint_at(text, start)
-        if at is not None:
+        # (the letter that must end the part before the run, or stand before its separator)
+        if at is None and start and (text[start - 1].isalpha() or text[start - 2].isalpha()):
+            at = _lowercase_iban_before(text, start)  # "nl91abna0417...", "gb82 west 1234..."
+        if at is not None and not (hints and hints[-1] >= at):
             hints.append(at)
         run = text[start:end]
         digits = len(run) - run.count(" ") - run.count("-") - run.count(".") - run.count("/")
