@@ -470,3 +470,85 @@ def test_a_lowercase_iban_shape_with_words_for_groups_or_a_broken_checksum_is_no
     assert found("ref be71 0961 2345 6769 1234", "IBAN") == []
     # letters glued to a country code are a word, not an IBAN
     assert found("tube71 0961 2345 6769", "IBAN") == []
+
+
+# --- the fourth reading (``bench/heldout_samples4.py``): test code, C headers, tz tables --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "enum {\n\t/* 30.3.3.3 aMACControlFramesTransmitted */\n\tA_TX,\n"
+        "\t/* 30.3.3.4 aMACControlFramesReceived */\n\tA_RX,\n};",
+        "/* 16.1.2.1  Class-Specific MS Interface Header */\nstruct x;\n"
+        "/* 16.1.2.2  MIDI IN Jack Descriptor */\nstruct y;",
+        " * @NL80211_ATTR_LISTEN: listen interval as defined by\n *\tIEEE 802.11 17.3.1.6 (u16).",
+        "/* Network Terminal Functional Descriptor from CDC spec 15.2.3.11 */",
+        "        # RFC4291 12.5.5.2\n",
+        "/* port state definitions (43.4.2.2 in the 802.3ad standard) */",
+        "But after [version 13.6.23.1] ([dateof:13.6.23.1], the step began",
+    ],
+)
+def test_a_clause_of_a_standard_or_a_version_named_before_is_not_an_address(text):
+    assert found(text, "IP") == []
+
+
+def test_addresses_in_commented_host_lines_and_after_a_standard_word_elsewhere_are_kept():
+    text = "# 10.0.0.1 myhost\n# 10.0.0.2 otherhost\n"
+    assert found(text, "IP") == ["10.0.0.1", "10.0.0.2"]
+    assert found("The ISO team pinged 10.20.30.40 at noon.", "IP") == ["10.20.30.40"]
+
+
+def test_a_piece_of_a_malformed_ipv6_form_is_not_an_address():
+    assert found('assertBadAddressPart("3ffe::127.0.1", "bad")', "IP") == []
+    assert found("ping6 3ffe::127 now", "IP") == ["3ffe::127"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "References: <foo@dom.example>   <foo2@dom.example>\n   <foo3@dom.example>   <foo4@dom.example>\n",
+        'self.push_lit("222 3000234 <45223423@example.com>")',
+        'self.assertEqual(message_id, "<45223423@example.com>")',
+        "See Message Id <87y3gtcwa2.fsf@hope.example.org>",
+        '"\\t<eric.brunel-2B8B56.18091515092010@news.example.fr>"',
+        'text = "935-XPB-567:0:45327:9:90305:17843586-40@example.com"',
+        "Ann Example <ann@example.org>\n2013-03-21:514B5D8A.6040705@example.org:\n",
+    ],
+)  # fmt: skip
+def test_message_identifiers_outside_their_own_header_are_not_addresses(text):
+    assert [a for a in found(text, "EMAIL") if a != "ann@example.org"] == []
+
+
+def test_addresses_beside_identifiers_are_still_addresses():
+    text = (
+        "From: Ann <ann@example.org>\nTo: <bob@example.net>\n% Email:\t<carol.i18n@example.com>\n"
+    )
+    assert found(text, "EMAIL") == ["ann@example.org", "bob@example.net", "carol.i18n@example.com"]
+    assert found("- members:\n  - user1:user1@example.com\n", "EMAIL") == ["user1@example.com"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CA\t+5546-12014\tAmerica/Dawson_Creek\n",
+        "US\t+375711-0864541\tAmerica/Indiana/Tell_City\tCentral - IN (Perry)\n",
+        "            a = +4294967296  # 1 << 32\n",
+        "decomposition('\\u00bc'), '<fraction> 0031 2044 0034')",
+    ],
+)
+def test_coordinates_literals_and_code_points_are_not_phones(text):
+    assert found(text, "PHONE") == []
+
+
+def test_phones_of_those_shapes_elsewhere_are_still_phones():
+    assert found("Call +4930-12345 now.", "PHONE") == ["+4930-12345"]
+    assert found('--data-urlencode "From=+15017122661"', "PHONE") == ["+15017122661"]
+
+
+def test_a_luhn_passing_number_in_a_list_of_figures_is_no_card():
+    number = _with_luhn("6011", 16)
+    text = f"            [-678966196, {number}, -820489388, -4282905804826039665]"
+    assert found(text, "CARD") == []
+    other = _with_luhn("4", 16)
+    assert found(f"cards: {number}, {other}", "CARD") == [number, other]
