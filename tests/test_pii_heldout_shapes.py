@@ -501,6 +501,7 @@ def test_addresses_in_commented_host_lines_and_after_a_standard_word_elsewhere_a
 
 def test_a_piece_of_a_malformed_ipv6_form_is_not_an_address():
     assert found('assertBadAddressPart("3ffe::127.0.1", "bad")', "IP") == []
+    assert found('assertBadAddressPart("3ffe::1.net", "bad")', "IP") == []
     assert found("ping6 3ffe::127 now", "IP") == ["3ffe::127"]
 
 

@@ -454,8 +454,8 @@ def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
             continue
         if len(groups) < 2 or not any(c.isdigit() for c in value):
             continue
-        if text[m.end() : m.end() + 1] == "." and text[m.end() + 1 : m.end() + 2].isdigit():
-            continue  # "3ffe::127.0.1": a piece of a longer, malformed form
+        if text[m.end() : m.end() + 1] == "." and text[m.end() + 1 : m.end() + 2].isalnum():
+            continue  # "3ffe::127.0.1", "3ffe::1.net": a piece of a longer, malformed form
         if "::" not in value and (len(groups) != 8 or all(len(g) <= 2 for g in groups)):
             continue  # eight groups of one or two digits are bytes ("f9:2a:c2:77:29:f9:5c:00")
         if len(groups) <= 2 and not value.startswith("::") and not _ROUTABLE.match(value):
