@@ -20,7 +20,8 @@ _pieces = st.sampled_from(
      " ", "  ", "-", ".", "/", "(", ")", "\t", "a", "Xy", "@", "me@x.org", "x.y@", "::", ":",
      "fe80", "1:2:3:", "1:2:3:4:5:6:7:8", "fe80::1", "٣", "²", "+44", "\n", "AB", "7",
      "ES 58 0049 0290 3424 1352 8341", "ES15-0049-1806-9121-1186-9374", "NO07.8380.08.06006",
-     "ES 58", "NO 2"]
+     "ES 58", "NO 2", "be71 0961 2345 6769", "gb82 west 1234 5698 7654 32", "be", "71", "tu", "ro49 aaaa 1b31 0075 9384 0000",
+     "nl91abna0417164300"]
 )  # fmt: skip
 _texts = st.lists(_pieces, max_size=30).map("".join)
 
@@ -48,18 +49,51 @@ def _regions_reference(text: str) -> list[tuple[int, int]]:
 def test_one_scan_gives_the_digit_regions_and_every_iban_start(text):
     scan = d.scan_numbers(text)
     assert scan.regions == _regions_reference(text)
-    assert scan.iban_hints == [m.start() for m in re.finditer(r"[A-Z]{2} ?\d\d", text)]
+    uppercase = [m.start() for m in re.finditer(r"[A-Z]{2} ?\d\d", text)]
+    assert scan.iban_hints == sorted(uppercase + _lowercase_hints_reference(text))
+
+
+def _lowercase_hints_reference(text: str) -> list[int]:
+    """Lowercase country codes (a word of two letters), a space or none and two digits, where a
+    run of seven digits or more starts at the check digits or at most sixteen characters from
+    the code, after letters, digits and single separators."""
+    runs = [m.start() for m in re.finditer(r"\d[\d \t\-./()]*\d", text) if len(m.group()) >= 7]
+    out = []
+    for m in re.finditer(r"(?<!\w)([a-z]{2}) ?(\d\d)", text):
+        if text[m.start() : m.start() + 2].upper() not in d.IBAN_BBAN:
+            continue
+        for run in runs:
+            between = text[m.end() : run]
+            if run == m.start(2) or (
+                m.end() < run <= m.start() + 16
+                and re.fullmatch(r"[ .-]?(?:[a-z0-9][ .-]?){1,8}", between)
+            ):
+                out.append(m.start())
+                break
+    return out
 
 
 def _ibans_reference(text: str) -> list[tuple[int, int, str]]:
-    out = []
+    """Uppercase matches of the whole text, cut back to a valid IBAN, and lowercase IBANs tried
+    at every lowercase country code: the earlier one kept where a lowercase match overlaps."""
+    found = []
     for m in d._IBAN.finditer(text):
         value = m.group()
         while value and not d.iban_ok(value):
             cut = max(value.rfind(" "), value.rfind("-"), value.rfind("."))
             value = "" if cut < 0 else value[:cut]
-        if value:
-            out.append((m.start(), m.start() + len(value), d.IBAN))
+        found.append((m.start(), m.end(), m.start() + len(value) if value else None))
+    for m in re.finditer(r"(?<!\w)([a-z]{2}) ?\d\d", text):  # every one, hint or not
+        if text[m.start(1) : m.start(1) + 2].upper() in d.IBAN_BBAN:
+            low = d._lowercase_iban(text, m.start(1))
+            if low:
+                found.append((low.start(), low.end(), low.end()))
+    out, last_end = [], 0
+    for start, match_end, end in sorted(found):
+        if start >= last_end:
+            last_end = match_end
+            if end is not None:
+                out.append((start, end, d.IBAN))
     return out
 
 

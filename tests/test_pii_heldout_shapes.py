@@ -6,7 +6,10 @@ decimals and URL digits taken for phones. The IBAN libraries' sources (``bench/i
 IBANs with the country apart, dashes or dots, and shapes that pass mod-97 with check digits or a
 format no IBAN has. The third (``bench/heldout_samples3.py``): Info section headings taken for
 addresses, POD escapes and locale file names for e-mail addresses, code points for cards and
-phones. The cases are written for these tests, in the shapes the readings met, not copied.
+phones. Then the three readings' families, generalised: headings of any outline, dotted numbers
+in a paragraph about versions, algorithm names in the name@domain form, Luhn-passing rows among
+hexadecimal codes; and lowercase IBANs. The cases are written for these tests, in the shapes the
+readings met, not copied.
 """
 
 from __future__ import annotations
@@ -375,3 +378,178 @@ def test_a_slice_or_a_figure_written_as_1_after_colons_is_not_an_address(text):
 def test_a_configuration_file_of_a_unit_instance_is_not_an_address():
     text = "Other namespaces read\n       /etc/systemd/journald@NAMESPACE.conf and its drop-ins."
     assert found(text, "EMAIL") == []
+
+
+# --- families of the three readings, generalised: outlines, version paragraphs, algorithm
+# names, hexadecimal tables, lowercase IBANs -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a title opening with a quote, not a capital
+        "Up: Directory\n\n11.2.2.1 'O_NOFOLLOW'\n\nIf your system supports the flag",
+        # a Markdown heading
+        "Intro text.\n### 14.2.10.3 Reading the files\nThe reader opens each file",
+        # an outline's heading with no blank line around it, its sibling further down
+        "Contents\n13.1.4.1 Options of the reader\nsome text\n13.1.4.2 Options of the writer\n",
+        # an outline's heading whose parent heading opens an earlier line
+        "15.2.7 Examples\nThe examples below.\n15.2.7.1 A first example\nwhere the text goes on",
+    ],
+)
+def test_a_heading_of_an_outline_is_not_an_address(text):
+    assert found(text, "IP") == []
+
+
+def test_an_address_opening_a_line_with_a_title_after_it_needs_an_outline_to_be_a_heading():
+    # lines of a listing: no blank line before, no parent or sibling heading of the same outline
+    text = "Lab hosts\n10.1.2.3 Alpha build box\n10.1.3.4 Beta test box\nend"
+    assert found(text, "IP") == ["10.1.2.3", "10.1.3.4"]
+
+
+def test_a_dotted_number_in_a_paragraph_about_versions_is_not_an_address():
+    text = (
+        "  $V2 = version->new(100/9); # Integer overflow\n"
+        "  print $V2;               # yields something like 11.111.111.100\n"
+    )
+    assert found(text, "IP") == []
+    # a network word in the paragraph keeps the address
+    text = "Upgrade to version 2 of the agent, then ping 11.111.111.100 again.\n"
+    assert found(text, "IP") == ["11.111.111.100"]
+    # and a paragraph with no version word keeps it too
+    assert found("The figure was 11.111.111.100 at noon.\n", "IP") == ["11.111.111.100"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sntrup4591761x25519-sha512@tinyssh.org",
+        "aes256-gcm@openssh.com",
+        "hmac-sha2-256-etm@openssh.com",
+        "ssh-ed25519-cert-v01@openssh.com",
+        "curve25519-sha256@libssh.org",
+    ],
+)
+def test_an_algorithm_name_in_the_name_at_domain_form_is_not_an_address(name):
+    text = f"The previous {name} method is replaced with a newer one."
+    assert found(text, "EMAIL") == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["djm@openssh.com", "cert-team@example.org", "jane-doe@example.com", "sha@example.org"],
+)
+def test_a_mailbox_with_no_algorithm_part_is_still_an_address(address):
+    assert found(f"Write to {address} for help.", "EMAIL") == [address]
+
+
+def test_a_luhn_passing_row_among_hexadecimal_code_points_holds_no_card():
+    number = _with_luhn("4", 16)
+    groups = " ".join(number[i : i + 4] for i in range(0, 16, 4))
+    # four codes a line, the card-shaped row alone on its line: no group of four beside it
+    table = f"9B45 9B44 9B77 9B6F\n{groups}\n9D06 9D09 9D03 9EA9\n"
+    assert found(table, "CARD") == []
+    # a card beside words is still a card
+    assert found(f"Card {groups}, expires 09/29.", "CARD") == [groups]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["be71 0961 2345 6769", "de89 3704 0044 0532 0130 00", "gb82 west 1234 5698 7654 32",
+     "fr14 2004 1010 0505 0001 3m02 606", "nl91abna0417164300", "be 71 0961 2345 6769",
+     "ro49 aaaa 1b31 0075 9384 0000"],
+)  # fmt: skip
+def test_a_lowercase_iban_is_found_and_ends_where_its_country_says(written):
+    assert found(f"Pay to {written} and then write back.", "IBAN") == [written]
+    assert found(f"iban: {written}", "IBAN") == [written]
+
+
+def test_a_lowercase_iban_shape_with_words_for_groups_or_a_broken_checksum_is_not_found():
+    assert found("pay to be71 0961 2345 6768 now", "IBAN") == []  # checksum broken
+    # a run that goes on with more digits is no IBAN of its country's length
+    assert found("ref be71 0961 2345 6769 1234", "IBAN") == []
+    # letters glued to a country code are a word, not an IBAN
+    assert found("tube71 0961 2345 6769", "IBAN") == []
+
+
+# --- the fourth reading (``bench/heldout_samples4.py``): test code, C headers, tz tables --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "enum {\n\t/* 30.3.3.3 aMACControlFramesTransmitted */\n\tA_TX,\n"
+        "\t/* 30.3.3.4 aMACControlFramesReceived */\n\tA_RX,\n};",
+        "/* 16.1.2.1  Class-Specific MS Interface Header */\nstruct x;\n"
+        "/* 16.1.2.2  MIDI IN Jack Descriptor */\nstruct y;",
+        " * @NL80211_ATTR_LISTEN: listen interval as defined by\n *\tIEEE 802.11 17.3.1.6 (u16).",
+        "/* Network Terminal Functional Descriptor from CDC spec 15.2.3.11 */",
+        "        # RFC4291 12.5.5.2\n",
+        "/* port state definitions (43.4.2.2 in the 802.3ad standard) */",
+        "But after [version 13.6.23.1] ([dateof:13.6.23.1], the step began",
+    ],
+)
+def test_a_clause_of_a_standard_or_a_version_named_before_is_not_an_address(text):
+    assert found(text, "IP") == []
+
+
+def test_addresses_in_commented_host_lines_and_after_a_standard_word_elsewhere_are_kept():
+    text = "# 10.0.0.1 myhost\n# 10.0.0.2 otherhost\n"
+    assert found(text, "IP") == ["10.0.0.1", "10.0.0.2"]
+    assert found("The ISO team pinged 10.20.30.40 at noon.", "IP") == ["10.20.30.40"]
+
+
+def test_a_piece_of_a_malformed_ipv6_form_is_not_an_address():
+    assert found('assertBadAddressPart("3ffe::127.0.1", "bad")', "IP") == []
+    assert found('assertBadAddressPart("3ffe::1.net", "bad")', "IP") == []
+    assert found("ping6 3ffe::127 now", "IP") == ["3ffe::127"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "References: <foo@dom.example>   <foo2@dom.example>\n   <foo3@dom.example>   <foo4@dom.example>\n",
+        'self.push_lit("222 3000234 <45223423@example.com>")',
+        'self.assertEqual(message_id, "<45223423@example.com>")',
+        "See Message Id <87y3gtcwa2.fsf@hope.example.org>",
+        '"\\t<eric.brunel-2B8B56.18091515092010@news.example.fr>"',
+        'text = "935-XPB-567:0:45327:9:90305:17843586-40@example.com"',
+        "Ann Example <ann@example.org>\n2013-03-21:514B5D8A.6040705@example.org:\n",
+    ],
+)  # fmt: skip
+def test_message_identifiers_outside_their_own_header_are_not_addresses(text):
+    assert [a for a in found(text, "EMAIL") if a != "ann@example.org"] == []
+
+
+def test_addresses_beside_identifiers_are_still_addresses():
+    text = (
+        "From: Ann <ann@example.org>\nTo: <bob@example.net>\n% Email:\t<carol.i18n@example.com>\n"
+    )
+    assert found(text, "EMAIL") == ["ann@example.org", "bob@example.net", "carol.i18n@example.com"]
+    assert found("- members:\n  - user1:user1@example.com\n", "EMAIL") == ["user1@example.com"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CA\t+5546-12014\tAmerica/Dawson_Creek\n",
+        "US\t+375711-0864541\tAmerica/Indiana/Tell_City\tCentral - IN (Perry)\n",
+        "            a = +4294967296  # 1 << 32\n",
+        "decomposition('\\u00bc'), '<fraction> 0031 2044 0034')",
+    ],
+)
+def test_coordinates_literals_and_code_points_are_not_phones(text):
+    assert found(text, "PHONE") == []
+
+
+def test_phones_of_those_shapes_elsewhere_are_still_phones():
+    assert found("Call +4930-12345 now.", "PHONE") == ["+4930-12345"]
+    assert found('--data-urlencode "From=+15017122661"', "PHONE") == ["+15017122661"]
+
+
+def test_a_luhn_passing_number_in_a_list_of_figures_is_no_card():
+    number = _with_luhn("6011", 16)
+    text = f"            [-678966196, {number}, -820489388, -4282905804826039665]"
+    assert found(text, "CARD") == []
+    other = _with_luhn("4", 16)
+    assert found(f"cards: {number}, {other}", "CARD") == [number, other]

@@ -65,12 +65,73 @@ def _in_identifier_list(text: str, start: int, end: int) -> bool:
     return False
 
 
+# A part of a local part that names a cipher, a hash, a key exchange or a key type
+# ("aes256-gcm", "hmac-sha2-256-etm", "curve25519-sha256", "sntrup761x25519-sha512",
+# "ssh-ed25519-cert-v01"): the name@domain form is then a protocol's algorithm or extension
+# name (SSH writes its own in a domain its authors own), not a mailbox.
+_ALGORITHM_PART = re.compile(
+    r"(?:sha\d*|md5|hmac|aes\d*|chacha20|poly1305|curve\d+|x25519|x448|ed25519|ed448|ecdsa|"
+    r"nistp\d+|sntrup\d+\w*|mlkem\d+\w*|umac|etm|gcm|ctr|cbc|v0\d)"
+)
+
+
+def _names_an_algorithm(local: str) -> bool:
+    """Whether the local part is two parts or more joined by dashes, one of which names an
+    algorithm: a person's or a list's name has none of these parts."""
+    parts = local.lower().split("-")
+    return len(parts) >= 2 and any(_ALGORITHM_PART.fullmatch(p) for p in parts)
+
+
 # "Message-ID: <...@host>", "Content-ID: <...>", "In-Reply-To: <...>", "with ESMTP id <...>": a
 # message's identifier in the name@domain form, not a mailbox.
 _MESSAGE_ID_BEFORE = re.compile(
     r"(?:message-id|content-id|in-reply-to|references|\b(?:e?smtp\w*|lmtp) id)[ \t]*:?[ \t]*<\Z",
     re.I,
 )
+
+
+# Message identifiers elsewhere than after their own header: a line of them in a folded
+# "References:" header, the id of an NNTP response ("220 3000237 <45223423@example.com>"), a
+# name that says so ("message_id, <...>").
+_IDS_LINE = re.compile(r"[ \t]*(?:<[^<>\s]+>[ \t,]*)*\Z")
+_IDS_HEADER = re.compile(
+    r"[ \t]*(?:references|in-reply-to)[ \t]*:[ \t]*(?:<[^<>\s]+>[ \t,]*)*\Z", re.I
+)
+_IDS_HEADER_REACH = 30  # lines
+_NNTP_RESPONSE = re.compile(r"(?:^|[\"'b])\d{3}[ \t]+\d+[ \t]+\Z")
+_ID_NAME_BEFORE = re.compile(r"(?:message|msg)[-_ ]?id\w*\W{0,6}\Z", re.I)
+# Glued after a token of figures and a colon ("2014-08-22:514B5D8A.6040705@host", "...:90305:
+# 17843586-40@host"), as a list of credits or a parser's test writes a message's identifier.
+_AFTER_A_NUMBER = re.compile(r"(?<!\w)\d[\d.:-]*:\Z")
+# A timestamp's run of digits in the local part ("eric-2B8B56.18091515092010@news.example.fr").
+_LONG_DIGIT_RUN = re.compile(r"\d{12}")
+
+
+def _is_message_identifier(text: str, start: int, local: str) -> bool:
+    """Whether the name@domain at ``start`` is a message's identifier, not a mailbox: a run of
+    twelve digits or more in its local part, glued after figures and a colon ("...:90305:
+    17843586-40@host"), or in angle brackets as a message identifier stands (see above)."""
+    if _LONG_DIGIT_RUN.search(local) or _AFTER_A_NUMBER.search(text, max(0, start - 30), start):
+        return True
+    if text[start - 1 : start] != "<":
+        return False
+    if _ID_NAME_BEFORE.search(text, max(0, start - 30), start - 1):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start : start - 1]
+    if _NNTP_RESPONSE.search(before):
+        return True
+    for _ in range(_IDS_HEADER_REACH):
+        if _IDS_HEADER.match(before):
+            return True
+        if not _IDS_LINE.match(before) or line_start == 0:
+            return False
+        end = line_start - 1
+        line_start = text.rfind("\n", 0, end) + 1
+        before = text[line_start:end]
+        if not before.strip():
+            return False  # a blank line: the header ended before
+    return False
 
 
 # A list's address as a whole segment of a URL's path, a bug tracker's or a mail archive's
@@ -96,6 +157,10 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
         return None
     if _MESSAGE_ID_BEFORE.search(text, max(0, start - 25), start):
+        return None
+    if _is_message_identifier(text, start, value[: value.index("@")]):
+        return None
+    if _names_an_algorithm(value[: value.index("@")]):
         return None
     if _REMOTE_PATH.match(text, end):
         return None  # "git@github.com:FooCo/FooBar.git": an SSH login and a path on the host
@@ -135,13 +200,20 @@ _IPV6 = re.compile(
 _IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
 # "version 1.2.3.4", "build 6.1.7601.1", "chapter 1.2.3.4": dotted numbers that are not hosts;
 # also "Standards-Version updated to 4.6.0.1", "New in 1.0.15.5", "since dpkg 1.4.1.17",
-# "?v=1.5.1.3", "(>= 1.2.99.2)": a version word a few words before, a comparison, a parameter.
+# "?v=1.5.1.3", "(>= 1.2.99.2)": a version word a few words before, a comparison, a parameter;
+# and a standard's clause: "IEEE 802.11 7.3.1.6", "RFC4291 2.5.5.2", "CDC spec 5.2.3.11".
 _VERSION_BEFORE = re.compile(
     r"(?:(?<!\w)(?:version|ver\.?|release[ds]?|build|v|firmware|update[ds]?|upgrade[ds]?|kb|"
     r"chapter|section|§|figure|fig\.|table|step|rule|article|art\.|clause|para\.?|kapitel|"
-    r"abschnitt|new in|changes in|since(?:\s+[a-z][\w.+-]*)?)"
+    r"abschnitt|new in|changes in|since(?:\s+[a-z][\w.+-]*)?|spec(?:ification)?s?|"
+    r"(?:ieee|iso|iec|rfc|itu-t|ansi|ecma|etsi|3gpp|posix)(?:[ -]?(?:std\.?[ ]?)?[\w./-]*\d[\w.-]*)?)"
     r"(?:\s*[:=]|\s+(?:to|is|of|updated|bumped|increased|raised|changed|set)\b)*"
     r"|[<>]=|=[<>])\s*\Z",
+    re.I,
+)
+# "43.4.2.2 in the 802.3ad standard", "7.3.2.2 of the specification": a clause a standard names.
+_STANDARD_AFTER = re.compile(
+    r"[ \t]+(?:in|of)[ \t]+(?:the[ \t]+)?(?:[\w.-]+[ \t]+){0,2}(?:standard|spec(?:ification)?)\b",
     re.I,
 )
 # "1.2.99.4-2", "4.1.4.2+svn3283", "1.8.0.121-0.b13", "0.9.3.4~rc1": a version's revision or
@@ -175,9 +247,21 @@ _PRODUCT_BEFORE = re.compile(
     r"|\b[A-Z][\w+-]* \d{1,4})"
     r"(?:[ \t]*[:\-–][ \t]*|[ \t]+)\Z"
 )
-# The rest of a heading line after its section number: a capitalised title, then a blank line
-# or an underline ("7.3.4.1 General (XTS) interface.\n\n", "2.1.3.1 Scope\n-------\n").
-_HEADING_AFTER = re.compile(r" [A-Z][^\n]{0,80}\n(?:[ \t]*\n|[=\-*.~]{3,}\n)")
+# The rest of a heading line after its section number: a title that opens with a capital, a
+# quote or a bracket ("General (XTS) interface.", "'O_NOFOLLOW'", "‘gettext’ Invocation"), to
+# the end of its line.
+_HEADING_TITLE = re.compile(r"[ \t]+[A-Z'\"‘“`(\[][^\n]{0,80}(?:\n|\Z)")
+# A heading's title in a comment, which may open with a small letter ("aMACFramesReceived").
+# (its first word holds a capital: a host's name after an address in a comment has none)
+_COMMENT_TITLE = re.compile(r"[ \t]+(?=[^\s]*[A-Z])[A-Za-z'\"‘“`(\[][^\n]{0,80}(?:\n|\Z)")
+# What may stand before a heading's number on its line: indentation, Markdown's "#", the markers
+# of a comment ("/*", " *", "//", "#", ";", "--").
+_COMMENT_MARKS = " \t#*/;-"
+_MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+")
+# What closes a heading: a blank line, an underline or the end of the text.
+_HEADING_CLOSE = re.compile(r"[ \t]*(?:\n|\Z)|[=\-*.~]{3,}(?:\n|\Z)")
+# How far an outline's neighbouring heading is looked for.
+_OUTLINE_REACH = 4000
 # Dotted numbers of three or more parts, and the next or previous member of a list.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
 _LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
@@ -204,15 +288,12 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _PRODUCT_DASH.search(before)
         or _VERSION_AFTER.match(text, end)
         or (parts[0] == "0" and parts != ["0", "0", "0", "0"])
+        or _STANDARD_AFTER.match(text, end)
     ):
         return True
-    if (
-        text[max(0, start - 2) : start] == "\n\n"
-        and all(len(p) <= 2 for p in parts)
-        and _HEADING_AFTER.match(text, end)
-    ):
-        # "\n\n12.4.2.1 Sub-Cultures\n\n": a section's number of small parts opening its
-        # heading (of addresses, about one in forty has no part above 99)
+    if all(len(p) <= 2 for p in parts) and _is_heading(text, start, end, parts):
+        return True
+    if _named_a_version_before(text, start, end):
         return True
     # the words before it in its paragraph: a wrapped line goes on the sentence of the last one
     line_before = text[max(0, start - 120) : start]
@@ -226,6 +307,8 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _NETWORK_WORDS.search(line_after)
     ):
         return False
+    if _in_code_about_versions(text, start, end):
+        return True  # "  $V2 = version->new(100/9);\n  print $V2;  # yields 11.111.111.100"
     single = len(parts[0]) == 1 and parts[0] != "0"
     # versions and section numbers have small parts ("1.2.99.4", "5.5.1.1"); of random
     # addresses, about one in sixty has two of its last three parts below 20, and of those one
@@ -243,6 +326,81 @@ def _is_version(text: str, start: int, end: int) -> bool:
         return True
     m = _LIST_PREVIOUS.search(text, max(0, start - 30), start)
     return bool(m and not _valid_ipv4(m.group(1)))
+
+
+# Code about versions: a version word in an indented block of code (an example in a manual),
+# with no network word in it, makes a dotted number in the block a version.
+_VERSION_WORD = re.compile(r"\bversions?\b|\$VERSION\b|\bv-strings?\b", re.I)
+_CODE_SIGN = re.compile(r"[$;={}]|->|\(\)")
+_CODE_LINES_BEFORE = 2
+
+
+def _in_code_about_versions(text: str, start: int, end: int) -> bool:
+    """Whether the number stands in an indented line of code, and that line or one of the two
+    before it, indented too, names a version ("$VERSION", "version->new(...)"). Prose that
+    speaks of versions ("the mobile version of the site") is no such block: an address in it is
+    still an address."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    lines = [text[line_start : len(text) if line_end < 0 else line_end]]
+    for _ in range(_CODE_LINES_BEFORE):
+        if line_start == 0:
+            break
+        previous = text.rfind("\n", 0, line_start - 1) + 1
+        lines.append(text[previous : line_start - 1])
+        line_start = previous
+    block = [line for line in lines if line.startswith(("  ", "\t"))]
+    if len(block) != len(lines) or not any(_CODE_SIGN.search(line) for line in block):
+        return False
+    joined = "\n".join(block)
+    return bool(_VERSION_WORD.search(joined)) and not _NETWORK_WORDS.search(joined)
+
+
+# How far back the same dotted number is looked for after a version word.
+_SAME_NUMBER_REACH = 200
+
+
+def _named_a_version_before(text: str, start: int, end: int) -> bool:
+    """Whether the same dotted number stands a little before, after a version word: "after
+    [version 3.6.23.1] ([dateof:3.6.23.1], ...": the number again, the same version."""
+    value = text[start:end]
+    at = text.rfind(value, max(0, start - _SAME_NUMBER_REACH), start)
+    while at >= 0:
+        if _VERSION_BEFORE.search(text, max(0, at - 40), at):
+            return True
+        at = text.rfind(value, max(0, start - _SAME_NUMBER_REACH), at)
+    return False
+
+
+def _is_heading(text: str, start: int, end: int, parts: list[str]) -> bool:
+    """Whether the dotted number opens a heading of an outline: at the start of its line (after
+    indentation, Markdown's "#" or a comment's marker), a title after it, and then a blank line
+    or an underline ("\n\n12.4.2.1 Sub-Cultures\n\n", "2.1.3.1 Scope\n-----\n") when a blank
+    line opens it, a Markdown heading ("### 2.1.3.1 Scope"), or else a number with a
+    neighbouring heading of the same outline within reach: its parent ("11.2.2 ...") or a
+    sibling ("11.2.2.2 ...") opening another line ("/* 30.3.3.3 aFramesTransmitted */" and
+    "/* 30.3.3.4 aFramesReceived */" in a C header). In a comment the title may open with a
+    small letter, but its first word holds a capital. Only numbers of small parts come
+    here: of addresses, about one in forty has no part above 99, and of those few open a line
+    with a title after them."""
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start]
+    if prefix.strip(_COMMENT_MARKS):
+        return False
+    comment = bool(prefix.strip(" \t")) and not _MARKDOWN_HEADING.fullmatch(prefix)
+    title = (_COMMENT_TITLE if comment else _HEADING_TITLE).match(text, end)
+    if title is None:
+        return False
+    if _MARKDOWN_HEADING.fullmatch(prefix):
+        return True
+    opens_block = line_start < 2 or text[line_start - 2] == "\n"
+    if not comment and opens_block and _HEADING_CLOSE.match(text, title.end()):
+        return True
+    parent = re.escape(".".join(parts[:3]))
+    opening = "[A-Za-z'\"‘“`(\\[]" if comment else "[A-Z'\"‘“`(\\[]"
+    outline = re.compile(rf"(?:^|\n)[{_COMMENT_MARKS}]*{parent}(?:\.\d{{1,2}})?[ \t]+{opening}")
+    lo, hi = max(0, start - _OUTLINE_REACH), min(len(text), end + _OUTLINE_REACH)
+    return any(m.end() < line_start or m.start() > end for m in outline.finditer(text, lo, hi))
 
 
 def _valid_ipv4(value: str) -> bool:
@@ -296,6 +454,8 @@ def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
             continue
         if len(groups) < 2 or not any(c.isdigit() for c in value):
             continue
+        if text[m.end() : m.end() + 1] == "." and text[m.end() + 1 : m.end() + 2].isalnum():
+            continue  # "3ffe::127.0.1", "3ffe::1.net": a piece of a longer, malformed form
         if "::" not in value and (len(groups) != 8 or all(len(g) <= 2 for g in groups)):
             continue  # eight groups of one or two digits are bytes ("f9:2a:c2:77:29:f9:5c:00")
         if len(groups) <= 2 and not value.startswith("::") and not _ROUTABLE.match(value):
@@ -375,10 +535,38 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             continue
         if not card_number_ok(re.sub(r"\D", "", m.group())):
             continue
-        if _in_column_of_codes(text, m.start(), m.end()):
+        if not sep and _in_list_of_figures(text, m.start(), m.end()):
+            continue
+        if _in_column_of_codes(text, m.start(), m.end()) or _among_hex_codes(text, m.start()):
             continue
         out.append((m.start(), m.end(), CARD))
     return out
+
+
+# A code of four to six hexadecimal digits with both a digit and a capital letter in it
+# ("613A", "9B45", "227B4"): a code point or a byte value, which no text about a payment holds.
+_HEX_CODE = re.compile(r"(?<![\w])(?=[0-9A-F]*[A-F])(?=[0-9A-F]*\d)[0-9A-F]{4,6}(?![\w])")
+_HEX_REACH, _HEX_CODES_MIN = 150, 3
+
+
+def _among_hex_codes(text: str, start: int) -> bool:
+    """Whether the number stands among hexadecimal codes (three or more within reach): a row of
+    a code-point or byte table whose digit-only codes pass Luhn by chance."""
+    lo, hi = max(0, start - _HEX_REACH), min(len(text), start + _HEX_REACH)
+    return len(_HEX_CODE.findall(text, lo, hi)) >= _HEX_CODES_MIN
+
+
+# The list items on either side of a number ("[-678966196, 573763426263223372, -820489388]").
+_ITEM_BEFORE = re.compile(r"[-+]?(\d{5,}),[ \t]*\Z")
+_ITEM_AFTER = re.compile(r",[ \t]*[-+]?(\d{5,})(?![\d.])")
+
+
+def _in_list_of_figures(text: str, start: int, end: int) -> bool:
+    """Whether the number is an item of a comma-separated list of figures, a neighbour of
+    which is no card (a list of hash values or ids in code); a list of cards passes."""
+    before = _ITEM_BEFORE.search(text, max(0, start - 25), start)
+    after = _ITEM_AFTER.match(text, end)
+    return any(m and not card_number_ok(m.group(1)) for m in (before, after))
 
 
 # How far around a card to look for the other numbers of its table.
@@ -448,9 +636,38 @@ _IBAN = re.compile(r"(?<![\w])[A-Z]{2} ?\d{2}(?:[ .-]?[A-Z0-9]){11,30}(?![\w])")
 _IBAN_SEPARATORS = re.compile(r"[ .-]")
 
 
-# (written out, not "{2}": a pattern that opens with a repeat gets no fast scan for its first
-# character in the regex engine)
-_IBAN_HINT = re.compile(r"[A-Z][A-Z] ?\d\d")
+# Lowercase IBANs ("be71 0961 2345 6769"), as people type them: the country's account format
+# read in lowercase, single spaces, dashes or dots anywhere, and the match ends where the
+# country's length ends (not glued to a letter or to more digits), so that a following word is
+# never read into it. Every group after the country's code holds a digit: words are no group.
+_IBAN_LOWER = {
+    country: re.compile(
+        rf"{country.lower()} ?\d\d"
+        + "".join(
+            f"(?:[ .-]?{_BBAN_CLASS[kind].lower()}){{{n}}}"
+            for n, kind in re.findall(r"(\d+)([nac])", bban)
+        )
+        + r"(?![\w]|[ .-]\d)"
+    )
+    for country, bban in IBAN_BBAN.items()
+}
+
+
+def _lowercase_iban(text: str, at: int) -> re.Match[str] | None:
+    """The lowercase IBAN starting at ``at``, or None. A group with no digit must stand where
+    the country's format has letters only (a British bank's "west"): where it allows letters
+    or digits, a word could fill it."""
+    country = text[at : at + 2].upper()
+    m = _IBAN_LOWER[country].match(text, at)
+    if m is None:
+        return None
+    kinds = "aann" + bban_kinds(country)
+    pos = 0
+    for group in _IBAN_SEPARATORS.split(m.group()):
+        if not any(c.isdigit() for c in group) and set(kinds[pos : pos + len(group)]) != {"a"}:
+            return None
+        pos += len(group)
+    return m if iban_ok(m.group().upper()) else None
 
 
 def iban_ok(value: str) -> bool:
@@ -470,13 +687,16 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
     # a space or none, then two digits), so trying the pattern at each hint right of the last
     # match's end finds what a scan of the whole text finds, without running its look-behind at
     # every character.
-    if numbers is None:
-        hints = [m.start() for m in _IBAN_HINT.finditer(text)]
-    else:
-        hints = numbers.iban_hints
+    hints = (numbers or scan_numbers(text)).iban_hints
     last_end = 0
     for at in hints:
         if at < last_end:
+            continue
+        if text[at] >= "a":
+            m = _lowercase_iban(text, at)
+            if m is not None:
+                last_end = m.end()
+                out.append((m.start(), m.end(), IBAN))
             continue
         m = _IBAN.match(text, at)
         if m is None:
@@ -562,11 +782,37 @@ def _trunk_grouping_ok(value: str) -> bool:
     )
 
 
+# ISO 6709 coordinates as the tz database writes them: latitude ±DDMM[SS], longitude
+# ±DDDMM[SS] ("+5546-12014", "+375711-0864541"), minutes and seconds below 60, in a column of a
+# tab-separated table (a phone may have the shape: "+4930-12345").
+_COORDINATES = re.compile(r"[+-](\d\d)([0-5]\d)([0-5]\d)?[+-](\d{3})([0-5]\d)([0-5]\d)?")
+# A signed number right after an assignment with spaces or an opening bracket ("a = +4294967296",
+# not a form's "From=+15017122661"): a literal in code, not a dialled number, unless a phone
+# word comes before it.
+_LITERAL_BEFORE = re.compile(r"(?:[ \t]=|\[)[ \t]*\Z")
+# Unicode code points after a decomposition's tag or "U+" ("<fraction> 0031 2044 0034").
+_CODE_POINTS_BEFORE = re.compile(r"(?:<[a-z]+>|U\+)[ \t]*\Z", re.I)
+
+
+def _coordinates(value: str) -> bool:
+    m = _COORDINATES.fullmatch(value)
+    return bool(m and int(m.group(1)) <= 90 and int(m.group(4)) <= 180) and (
+        (m.group(3) is None) == (m.group(6) is None)
+    )
+
+
 def _phone_ok(value: str, before: str, after: str) -> bool:
     digits = re.sub(r"\D", "", value)
     n = len(digits)
     if n < 7 or n > 15 or len(set(digits)) < 3:
         return False
+    if (_coordinates(value) and (before.endswith("\t") or after.startswith("\t"))) or (
+        _CODE_POINTS_BEFORE.search(before)
+    ):
+        return False
+    if value[0] == "+" and value[1:].isdigit() and _LITERAL_BEFORE.search(before):
+        if not _PHONE_CONTEXT.search(before):
+            return False
     if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after) or _DATE_INSIDE.search(value):
         return False
     if _UNIT_AFTER.match(after) or _SIGNED_DECIMAL.fullmatch(value):
@@ -705,7 +951,10 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
 # characters: a run that is shorter fails whole, since a match starting later in the run would
 # only be shorter, so the long matches are exactly the long runs. Its other branches match the
 # first digit of "XX12" or "XX 12", where no long run starts (the capital before it, or before
-# its space, is part of no run, so the scan always reaches that digit).
+# its space, is part of no run, so the scan always reaches that digit). A lowercase IBAN
+# ("be71 0961 ...", "gb82 west 1234 ...", "nl91abna0417164300") holds a long run that starts
+# at its check digits or a few characters after them: it is looked for back from the long runs
+# only, so that "in 20 days" and "at 10 am" cost nothing.
 _NUMBERS_PATTERN = r"\d(?:[\d \t\-./()]{5,}\d|(?<=[A-Z][A-Z]\d)(?=\d)|(?<=[A-Z][A-Z] \d)(?=\d))"
 _NUMBERS = re.compile(_NUMBERS_PATTERN)
 # On ASCII text a Unicode digit is an ASCII digit. The scan for a pattern that opens with a
@@ -729,9 +978,34 @@ def _iban_hint_at(text: str, digit: int) -> int | None:
     if not text[digit + 1 : digit + 2].isdecimal():  # the regex's \d: a Unicode decimal digit
         return None
     at = digit - 3 if text[digit - 1 : digit] == " " else digit - 2
-    if at >= 0 and "A" <= text[at] <= "Z" and "A" <= text[at + 1] <= "Z":
-        return at
+    return at if at >= 0 and _country_at(text, at) else None
+
+
+# A lowercase IBAN's start a few letters and digits before a long run of digits ("gb82 west ",
+# "nl91abna", "ro49 aaaa 1b"): its country's code, the check digits, then single separators.
+_LOWERCASE_REACH = 16
+_LOWERCASE_IBAN_BEFORE = re.compile(r"(?<![\w])[a-z]{2} ?\d\d[ .-]?(?:[a-z0-9][ .-]?){1,8}\Z")
+
+
+def _lowercase_iban_before(text: str, run: int) -> int | None:
+    """Where the lowercase IBAN that the long run of digits at ``run`` goes on starts, or None."""
+    pos = max(0, run - _LOWERCASE_REACH)
+    while (m := _LOWERCASE_IBAN_BEFORE.search(text, pos, run)) is not None:
+        if _country_at(text, m.start()):
+            return m.start()
+        pos = m.start() + 1  # a later start may be the country ("fe80 nl91abna0417...")
     return None
+
+
+def _country_at(text: str, at: int) -> bool:
+    """Whether an IBAN may start at ``at``: two ASCII capitals, or a word of two lowercase
+    letters that is an IBAN country's code."""
+    pair = text[at : at + 2]
+    if "A" <= pair[:1] <= "Z" and "A" <= pair[1:] <= "Z":
+        return True
+    if not ("a" <= pair[:1] <= "z" and "a" <= pair[1:] <= "z") or pair.upper() not in IBAN_BBAN:
+        return False
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")
 
 
 def scan_numbers(text: str) -> NumberScan:
@@ -747,7 +1021,10 @@ def scan_numbers(text: str) -> NumberScan:
             hints.append(start - 3 if text[start - 1] == " " else start - 2)
             continue
         at = _iban_hint_at(text, start)
-        if at is not None:
+        # (the letter that must end the part before the run, or stand before its separator)
+        if at is None and start and (text[start - 1].isalpha() or text[start - 2].isalpha()):
+            at = _lowercase_iban_before(text, start)  # "nl91abna0417...", "gb82 west 1234..."
+        if at is not None and not (hints and hints[-1] >= at):
             hints.append(at)
         run = text[start:end]
         digits = len(run) - run.count(" ") - run.count("-") - run.count(".") - run.count("/")
