@@ -7,7 +7,7 @@ task's start and end (wall clock, per worker process) are recorded by wrapping t
 Workers are forked from a forkserver that imports this script first, so the wrapper of the task
 function is theirs too. Nothing in tamis changes: the timings are the run's own.
 
-    .venv/bin/python bench/timeline.py INPUT --workers 2 [--no-report] [--rounds 3]
+    .venv/bin/python bench/timeline.py INPUT... --workers 2 [--no-report] [--bare] [--rounds 3]
 
 Prints, for the best round (lowest wall): the driver's steps, each worker's busy seconds and
 idle gaps, and the seconds during which fewer than all workers were busy, by cause.
@@ -100,7 +100,7 @@ _timed_runs(executors.LocalExecutor)
 _timed_runs(executors.InProcessExecutor)
 
 
-def one_run(inputs: list[str], workers: int, report: bool, spans: Path) -> dict:
+def one_run(inputs: list[str], workers: int, report: bool, spans: Path, extra: list[str]) -> dict:
     from tamis.cli import main
 
     out = Path(tempfile.mkdtemp(prefix="timeline-"))
@@ -108,7 +108,7 @@ def one_run(inputs: list[str], workers: int, report: bool, spans: Path) -> dict:
     spans.mkdir(parents=True)
     os.environ[SPANS] = str(spans)
     _STEPS.clear()
-    argv = ["clean", *inputs, "-o", str(out), "--workers", str(workers), "--overwrite"]
+    argv = ["clean", *inputs, "-o", str(out), "--workers", str(workers), "--overwrite", *extra]
     if not report:
         argv.append("--no-report")
     t0 = time.time()
@@ -175,10 +175,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--no-report", action="store_true")
+    ap.add_argument("--bare", action="store_true", help="no stage (--stages '')")
     args = ap.parse_args()
+    extra = ["--stages", "", "--quiet"] if args.bare else []
     spans = Path(tempfile.gettempdir()) / f"timeline-spans-{os.getpid()}"
     runs = [
-        one_run(args.inputs, args.workers, not args.no_report, spans) for _ in range(args.rounds)
+        one_run(args.inputs, args.workers, not args.no_report, spans, extra)
+        for _ in range(args.rounds)
     ]
     for r in runs:
         print(f"round: wall {r['t1'] - r['t0']:.2f} s")

@@ -333,3 +333,25 @@ def test_planning_decodes_a_compressed_inputs_start_once(
     ]
     assert all(0 < len(s) < 250 for s in kept)
     assert len(alone[0]) == 250
+
+
+def test_a_planning_keeps_a_files_first_lines_only_and_reads_again_for_more(
+    shared_data, tmp_path, monkeypatch
+):
+    from tamis.io import jsonl, streams
+
+    path = str(_written(tmp_path / "imdb.jsonl.zst", _imdb(shared_data, 1200)))
+    monkeypatch.setattr(jsonl, "SAMPLE_BYTES", 1 << 17)
+    fresh = {n: reader_for(path).sample(path, ReadOptions(), n) for n in (10, 250)}
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", 1 << 18)
+    monkeypatch.setattr(jsonl, "SAMPLE_LINES_KEPT", 20)
+    reads = []
+    whole_read = streams._read_heads
+    monkeypatch.setattr(streams, "_read_heads", lambda *a: reads.append(a[0]) or whole_read(*a))
+    for n, rereads in ((10, 0), (250, 1)):
+        reads.clear()
+        reader_for(path).extent(path, os.path.getsize(path))
+        got = reader_for(path).sample(path, ReadOptions(), n)
+        assert len(reads) == 1 + rereads
+        assert [(i.id, i.text) for i in got] == [(i.id, i.text) for i in fresh[n]]
+    assert len(fresh[250]) > 20  # more than were kept: read again

@@ -90,13 +90,15 @@ SAMPLE_LINES_KEPT = 1000
 
 def _keep_sample_head(path: str, sample: tuple[bytes, int, bool]) -> None:
     head, _, whole = sample
-    lines = _sample_lines(head, whole)
-    kept = lines[:SAMPLE_LINES_KEPT]
+    # the first lines only: the same as the first of all the lines, without splitting them all
+    parts = head.split(b"\n", SAMPLE_LINES_KEPT)
+    complete = len(parts) <= SAMPLE_LINES_KEPT
+    kept = _sample_lines(head, whole) if complete else parts[:SAMPLE_LINES_KEPT]
     size = sum(map(len, kept))
     if sum(entry[3] for entry in _SAMPLE_HEADS.values()) + size > SAMPLE_HEADS_BUDGET:
         return
     with contextlib.suppress(OSError):
-        _SAMPLE_HEADS[path] = (_identity(path), kept, len(kept) == len(lines), size)
+        _SAMPLE_HEADS[path] = (_identity(path), kept, complete, size)
 
 
 def _kept_sample_lines(path: str, n: int) -> list[bytes] | None:
