@@ -295,11 +295,13 @@ def scaling_section(sets: dict[str, Path], trees: dict[str, Path], rounds: int) 
         f"`python bench/bench_recipe.py --scaling --rounds {rounds} --base REV`: each run is"
         " `tamis clean imdb-25k.jsonl.zst -o OUT --workers N` (default recipe, report included);"
         f" {rounds} interleaved rounds; load average {min(loads):.1f}-{max(loads):.1f} during"
-        " them (2 cores). Ratio = 1-worker wall / 2-worker wall.",
+        " them (2 cores). Ratio = 1-worker wall / 2-worker wall. Trees: "
+        + ", ".join(f"{side} = `{path.name}`" for side, path in trees.items())
+        + ".",
         "",
         "| tree | 1 worker s (best) | 2 workers s (best) | best / best | every round |"
-        " CPU s 1 / 2 workers (best rounds) | largest worker MB | outputs 1 = 2 workers |",
-        "|---|---:|---:|---:|---|---|---:|---|",
+        " largest worker MB | outputs 1 = 2 workers |",
+        "|---|---:|---:|---:|---|---:|---|",
     ]
     for side in trees:
         ones, twos = res[(side, 1)], res[(side, 2)]
@@ -308,7 +310,7 @@ def scaling_section(sets: dict[str, Path], trees: dict[str, Path], rounds: int) 
         every = ", ".join(f"{a['wall'] / b['wall']:.2f}x" for a, b in zip(ones, twos, strict=True))
         lines.append(
             f"| {side} | {one['wall']:.1f} | {two['wall']:.1f} | "
-            f"{one['wall'] / two['wall']:.2f}x | {every} | {one['cpu']:.1f} / {two['cpu']:.1f} | "
+            f"{one['wall'] / two['wall']:.2f}x | {every} | "
             f"{max(r['worker_mb'] for r in twos):.0f} | {'identical' if same else 'DIFFER'} |"
         )
     return lines
