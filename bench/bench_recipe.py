@@ -270,10 +270,56 @@ def memory_section(sets: dict[str, Path], trees: dict[str, Path]) -> list[str]:
     return lines
 
 
-def write_memory_section(lines: list[str], results: Path) -> None:
+SCALING_HEADING = "## One 32 MB file, 1 against 2 workers, interleaved rounds"
+
+
+def scaling_section(sets: dict[str, Path], trees: dict[str, Path], rounds: int) -> list[str]:
+    """The first 25,000 IMDb reviews (one 32 MB file) on 1 and 2 workers, each tree, ``rounds``
+    interleaved rounds (the order of trees and of worker counts swaps every round); the best
+    round of each, and the ratio within every round, so that one lucky round is not read as
+    the rule; outputs of 1 and 2 workers compared."""
+    corpus = sets["imdb-25k"]
+    res: dict[tuple[str, int], list[dict]] = {(t, w): [] for t in trees for w in (1, 2)}
+    loads = [os.getloadavg()[0]]
+    for r in range(rounds):
+        sides = list(trees) if r % 2 == 0 else list(reversed(trees))
+        for side in sides:
+            for w in (1, 2) if r % 2 == 0 else (2, 1):
+                got = run_side(trees[side], corpus, WORK / "out" / f"scale-{side}-{w}", w)
+                res[(side, w)].append(got)
+                print("scaling", side, w, f"{got['wall']:.1f} s", flush=True)
+        loads.append(os.getloadavg()[0])
+    lines = [
+        SCALING_HEADING,
+        "",
+        f"`python bench/bench_recipe.py --scaling --rounds {rounds} --base REV`: each run is"
+        " `tamis clean imdb-25k.jsonl.zst -o OUT --workers N` (default recipe, report included);"
+        f" {rounds} interleaved rounds; load average {min(loads):.1f}-{max(loads):.1f} during"
+        " them (2 cores). Ratio = 1-worker wall / 2-worker wall. Trees: "
+        + ", ".join(f"{side} = `{path.name}`" for side, path in trees.items())
+        + ".",
+        "",
+        "| tree | 1 worker s (best) | 2 workers s (best) | best / best | every round |"
+        " largest worker MB | outputs 1 = 2 workers |",
+        "|---|---:|---:|---:|---|---:|---|",
+    ]
+    for side in trees:
+        ones, twos = res[(side, 1)], res[(side, 2)]
+        one, two = best(ones), best(twos)
+        same = not differences(WORK / "out" / f"scale-{side}-1", WORK / "out" / f"scale-{side}-2")
+        every = ", ".join(f"{a['wall'] / b['wall']:.2f}x" for a, b in zip(ones, twos, strict=True))
+        lines.append(
+            f"| {side} | {one['wall']:.1f} | {two['wall']:.1f} | "
+            f"{one['wall'] / two['wall']:.2f}x | {every} | "
+            f"{max(r['worker_mb'] for r in twos):.0f} | {'identical' if same else 'DIFFER'} |"
+        )
+    return lines
+
+
+def write_section(lines: list[str], results: Path, heading: str = MEMORY_HEADING) -> None:
     text = results.read_text() if results.exists() else ""
-    if MEMORY_HEADING in text:
-        head, _, rest = text.partition(MEMORY_HEADING)
+    if heading in text:
+        head, _, rest = text.partition(heading)
         after = rest.find("\n## ")
         text = head + "\n".join(lines) + "\n" + (rest[after:] if after >= 0 else "")
     else:
@@ -296,14 +342,22 @@ def main() -> None:
         "--memory", action="store_true", help="only the peak-memory section of the results"
     )
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory section")
+    ap.add_argument(
+        "--scaling", action="store_true", help="only 1 against 2 workers on imdb-25k, --rounds"
+    )
     ap.add_argument("--results", type=Path, default=RESULTS, help="where the tables go")
     args = ap.parse_args()
     if not DATA.is_dir():
         raise SystemExit(f"{DATA} is absent: this benchmark reads the shared real data")
     sets = corpora()
     trees = {"base": base_tree(args.base), "new": ROOT}
+    if args.scaling:
+        lines = scaling_section(sets, trees, args.rounds)
+        write_section(lines, args.results, SCALING_HEADING)
+        print("\n".join(lines))
+        return
     if args.memory:
-        write_memory_section(memory_section(sets, trees), args.results)
+        write_section(memory_section(sets, trees), args.results)
         print(args.results.read_text())
         return
     head = subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True)
@@ -395,7 +449,7 @@ def main() -> None:
             lines += ["", f"Differences on {name}:", *[f"- {d}" for d in diffs[:20]]]
     args.results.write_text("\n".join(lines) + "\n")
     if not args.no_memory:
-        write_memory_section(memory_section(sets, trees), args.results)
+        write_section(memory_section(sets, trees), args.results)
     print(args.results.read_text())
 
 

@@ -24,11 +24,13 @@ from tests.helpers import output_digest, tamis
 def _no_stream_left_open():
     """A read that stops inside a file keeps its stream for the next range: none is open when
     a test starts or outlives it, so that each test sees only the streams it opened."""
-    from tamis.io.jsonl import _close_parked
+    from tamis.io.jsonl import _SAMPLE_HEADS, _close_parked
 
     _close_parked()
+    _SAMPLE_HEADS.clear()  # the sampled starts a planning keeps for the sample that follows
     yield
     _close_parked()
+    _SAMPLE_HEADS.clear()
 
 
 def _imdb(shared_data: Path, n: int) -> bytes:
@@ -263,3 +265,93 @@ def test_a_files_start_decodes_to_a_prefix_of_the_file(
     assert whole == (len(packed) <= raw_bytes)
     if whole:
         assert head == data
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=40_000) | st.text(max_size=20_000).map(str.encode),
+    codec=st.sampled_from(["", ".gz", ".zst"]),
+    frames=st.integers(1, 3),
+    raw_bytes=st.integers(1, 30_000),
+    mark=st.integers(1, 8).map(lambda k: k * 4096) | st.integers(1, 30_000),
+)
+def test_a_longer_and_a_shorter_start_read_at_once_are_each_what_a_read_of_it_gives(
+    tmp_path_factory, data, codec, frames, raw_bytes, mark
+):
+    from tamis.io.streams import read_head, read_heads
+
+    pack = {
+        "": lambda b: b,
+        ".gz": lambda b: gzip.compress(b, mtime=0),
+        ".zst": lambda b: zstandard.ZstdCompressor().compress(b),
+    }[codec]
+    step = -(-len(data) // frames) or 1
+    packed = b"".join(pack(data[i : i + step]) for i in range(0, max(len(data), 1), step))
+    path = tmp_path_factory.mktemp("heads") / f"f.jsonl{codec}"
+    path.write_bytes(packed)
+    longer, shorter = read_heads(path, raw_bytes, mark)
+    assert longer == read_head(path, raw_bytes)
+    assert shorter == read_head(path, mark)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_planning_decodes_a_compressed_inputs_start_once(
+    shared_data, tmp_path, monkeypatch, suffix
+):
+    """The size estimate and the field sample of a small corpus come from one decoding of each
+    file's start, and the sample is the one a reading of its own gives."""
+    from tamis.io import jsonl, streams
+    from tamis.io.settle import sample_fields
+
+    paths = [
+        str(_written(tmp_path / f"imdb-{i}{suffix}", _imdb(shared_data, 600 * (i + 1))))
+        for i in range(2)
+    ]
+    alone = [reader_for(p).sample(p, ReadOptions(), 250) for p in paths]
+    reads = []
+    whole_read = streams._read_heads
+    monkeypatch.setattr(streams, "_read_heads", lambda *a: reads.append(a[0]) or whole_read(*a))
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", 1 << 17)  # a start shorter than the files
+    monkeypatch.setattr(jsonl, "SAMPLE_BYTES", 1 << 16)
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", 1 << 16)
+    shards = plan_shards(paths, 64, SPREAD)
+    fields = sample_fields(paths, ReadOptions())
+    assert len(shards) > 2
+    assert sorted(reads) == sorted(paths)  # one reading of each start, none for the sample
+    monkeypatch.setattr(jsonl, "SAMPLE_BYTES", 1 << 18)
+    assert fields == sample_fields(paths, ReadOptions())  # a fresh read: the same fields
+    assert jsonl._SAMPLE_HEADS == {}
+    # what the planning kept is what a reading of the same start gives, item for item
+    monkeypatch.setattr(jsonl, "SAMPLE_BYTES", 1 << 16)
+    plan_shards(paths, 64, SPREAD)
+    kept = [reader_for(p).sample(p, ReadOptions(), 250) for p in paths]
+    fresh = [reader_for(p).sample(p, ReadOptions(), 250) for p in paths]
+    assert [[(i.id, i.text, i.source) for i in s] for s in kept] == [
+        [(i.id, i.text, i.source) for i in s] for s in fresh
+    ]
+    assert all(0 < len(s) < 250 for s in kept)
+    assert len(alone[0]) == 250
+
+
+def test_a_planning_keeps_a_files_first_lines_only_and_reads_again_for_more(
+    shared_data, tmp_path, monkeypatch
+):
+    from tamis.io import jsonl, streams
+
+    path = str(_written(tmp_path / "imdb.jsonl.zst", _imdb(shared_data, 1200)))
+    monkeypatch.setattr(jsonl, "SAMPLE_BYTES", 1 << 17)
+    fresh = {n: reader_for(path).sample(path, ReadOptions(), n) for n in (10, 250)}
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", 1 << 18)
+    monkeypatch.setattr(jsonl, "SAMPLE_LINES_KEPT", 20)
+    reads = []
+    whole_read = streams._read_heads
+    monkeypatch.setattr(streams, "_read_heads", lambda *a: reads.append(a[0]) or whole_read(*a))
+    for n, rereads in ((10, 0), (250, 1)):
+        reads.clear()
+        reader_for(path).extent(path, os.path.getsize(path))
+        got = reader_for(path).sample(path, ReadOptions(), n)
+        assert len(reads) == 1 + rereads
+        assert [(i.id, i.text) for i in got] == [(i.id, i.text) for i in fresh[n]]
+    assert len(fresh[250]) > 20  # more than were kept: read again

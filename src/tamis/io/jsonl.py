@@ -9,6 +9,7 @@ quarantine item for the break itself.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 from collections.abc import Iterator
 
@@ -26,7 +27,7 @@ from tamis.io.base import (
     register_reader,
 )
 from tamis.io.storage import is_url, stat
-from tamis.io.streams import StreamError, iter_line_batches, open_read, read_head
+from tamis.io.streams import StreamError, iter_line_batches, open_read, read_head, read_heads
 
 
 def parse_record(line: bytes, path: str, index: int, offset: int, opts: ReadOptions) -> Item:
@@ -68,6 +69,50 @@ def _is_json_array(path: str) -> bool:
     with open_read(path) as fh:
         head = fh.read(4096).lstrip()
     return head.startswith(b"[")
+
+
+def _sample_lines(head: bytes, whole: bool) -> list[bytes]:
+    """The lines of a file's start, without the one its prefix cuts."""
+    lines = head.split(b"\n")
+    if not whole:
+        lines.pop()
+    return lines
+
+
+#: The sampled start of each file whose size was estimated, kept from that reading for its
+#: field sample (:meth:`JsonlReader.sample`, right after in planning): path -> (identity, its
+#: first lines, whether they are all the lines of the sampled start, their bytes). Bounded in
+#: bytes, so that a plan over many files holds little; a file not kept is read again.
+_SAMPLE_HEADS: dict[str, tuple[tuple, list[bytes], bool, int]] = {}
+SAMPLE_HEADS_BUDGET = 16 << 20
+SAMPLE_LINES_KEPT = 1000
+
+
+def _keep_sample_head(path: str, sample: tuple[bytes, int, bool]) -> None:
+    head, _, whole = sample
+    # the first lines only: the same as the first of all the lines, without splitting them all
+    parts = head.split(b"\n", SAMPLE_LINES_KEPT)
+    complete = len(parts) <= SAMPLE_LINES_KEPT
+    kept = _sample_lines(head, whole) if complete else parts[:SAMPLE_LINES_KEPT]
+    size = sum(map(len, kept))
+    if sum(entry[3] for entry in _SAMPLE_HEADS.values()) + size > SAMPLE_HEADS_BUDGET:
+        return
+    with contextlib.suppress(OSError):
+        _SAMPLE_HEADS[path] = (_identity(path), kept, complete, size)
+
+
+def _kept_sample_lines(path: str, n: int) -> list[bytes] | None:
+    """The first lines of ``path``'s sampled start when kept for at least ``n`` lines and the
+    file is unchanged (given once: the entry is dropped)."""
+    kept = _SAMPLE_HEADS.pop(path, None)
+    if kept is None:
+        return None
+    identity, lines, complete, _ = kept
+    try:
+        same = identity == _identity(path)
+    except OSError:
+        return None
+    return lines if same and (complete or n <= len(lines)) else None
 
 
 class _Cursor:
@@ -183,9 +228,10 @@ class JsonlReader(Reader):
         if _is_json_array(path) or not path.lower().endswith((".gz", ".zst")):
             return super().extent(path, size)
         try:
-            head, read, whole = read_head(path, HEAD_BYTES)
+            (head, read, whole), sample = read_heads(path, HEAD_BYTES, SAMPLE_BYTES)
         except Exception:  # a corrupt start: the exact count knows how to count a break
             return self.count(path), size
+        _keep_sample_head(path, sample)
         if whole or not read:
             return self.count(path), len(head)
         return max(1, round(head.count(b"\n") * size / read)), round(len(head) * size / read)
@@ -193,10 +239,10 @@ class JsonlReader(Reader):
     def sample(self, path: str, opts: ReadOptions, n: int) -> list[Item]:
         if _is_json_array(path):
             return super().sample(path, opts, n)
-        head, _, whole = read_head(path, SAMPLE_BYTES)
-        lines = head.split(b"\n")
-        if not whole:
-            lines.pop()  # cut where the prefix ends
+        lines = _kept_sample_lines(path, n)
+        if lines is None:
+            head, _, whole = read_head(path, SAMPLE_BYTES)
+            lines = _sample_lines(head, whole)
         items: list[Item] = []
         offset = 0
         for index, line in enumerate(lines[:n]):

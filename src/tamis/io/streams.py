@@ -101,17 +101,39 @@ def read_head(path: str | Path, raw_bytes: int) -> tuple[bytes, int, bool]:
     silently, and not counted in the bytes the decoded ones came from; a corrupt start raises.
     ``whole`` says whether the prefix is the whole file.
     """
+    return _read_heads(path, raw_bytes, raw_bytes)[0]
+
+
+def read_heads(
+    path: str | Path, raw_bytes: int, mark: int
+) -> tuple[tuple[bytes, int, bool], tuple[bytes, int, bool]]:
+    """:func:`read_head` for ``raw_bytes`` and for a shorter ``mark``, from one read and one
+    decoding: the second is exactly what ``read_head(path, mark)`` gives (the same bytes fed
+    to the same decoders in the same steps), so a plan that wants both a file's longer start
+    (its size estimate) and its shorter one (its field sample) decodes it once."""
+    if mark > raw_bytes or (mark < raw_bytes and mark % _HEAD_STEP):
+        # not a point the longer decoding passes through: two reads
+        return _read_heads(path, raw_bytes, raw_bytes)[0], _read_heads(path, mark, mark)[0]
+    return _read_heads(path, raw_bytes, mark)
+
+
+def _read_heads(
+    path: str | Path, raw_bytes: int, mark: int
+) -> tuple[tuple[bytes, int, bool], tuple[bytes, int, bool]]:
     with open_input(path) as raw:
         data = raw.read(raw_bytes + 1)
-    whole = len(data) <= raw_bytes
+    whole, whole_at_mark = len(data) <= raw_bytes, len(data) <= mark
     data = data[:raw_bytes]
     name = os.fspath(path).lower()
     if name.endswith(".gz"):
-        return (*_decode_head(data, lambda: zlib.decompressobj(wbits=31)), whole)
-    if name.endswith(".zst") or name.endswith(".zstd"):
+        decoded, used, at_mark = _decode_head(data, lambda: zlib.decompressobj(wbits=31), mark)
+    elif name.endswith(".zst") or name.endswith(".zstd"):
         dctx = zstandard.ZstdDecompressor()
-        return (*_decode_head(data, dctx.decompressobj), whole)
-    return data, len(data), whole
+        decoded, used, at_mark = _decode_head(data, dctx.decompressobj, mark)
+    else:
+        decoded, used, at_mark = data, len(data), (min(len(data), mark),) * 2
+    got, used_at_mark = at_mark
+    return (decoded, used, whole), (decoded[:got], used_at_mark, whole_at_mark)
 
 
 #: A prefix is fed to its decoder this many bytes at a time, so that the on-disk bytes behind
@@ -119,13 +141,19 @@ def read_head(path: str | Path, raw_bytes: int) -> tuple[bytes, int, bool]:
 _HEAD_STEP = 4096
 
 
-def _decode_head(data: bytes, new_decoder: Callable[[], Any]) -> tuple[bytes, int]:
-    """A compressed prefix decoded frame after frame (gzip members, zstd frames), and the bytes
-    of it that produced output."""
+def _decode_head(
+    data: bytes, new_decoder: Callable[[], Any], mark: int
+) -> tuple[bytes, int, tuple[int, int]]:
+    """A compressed prefix decoded frame after frame (gzip members, zstd frames), the bytes
+    of it that produced output, and both figures as they stood once its first ``mark`` bytes
+    were fed (a multiple of the step, or the whole prefix)."""
     parts: list[bytes] = []
     got = used = 0
+    at_mark: tuple[int, int] | None = None
     decoder = new_decoder()
     for at in range(0, len(data), _HEAD_STEP):
+        if at_mark is None and at >= mark:
+            at_mark = (got, used)
         chunk = data[at : at + _HEAD_STEP]
         end = at + len(chunk)
         while chunk:
@@ -140,7 +168,7 @@ def _decode_head(data: bytes, new_decoder: Callable[[], Any]) -> tuple[bytes, in
             decoder = new_decoder()
         if got >= HEAD_DECODED_LIMIT:
             break
-    return b"".join(parts), used
+    return b"".join(parts), used, at_mark or (got, used)
 
 
 def open_write(path: Path, fmt: str) -> tuple[IO[bytes], list[IO[bytes]]]:

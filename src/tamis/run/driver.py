@@ -35,7 +35,6 @@ from tamis.run.executors import (
     LocalExecutor,
     drain_in_thread,
     make_queue,
-    start_forkserver,
 )
 from tamis.run.faults import CorruptState, InputChanged, redo_hint
 from tamis.run.lock import LOCK_NAME, has_entries
@@ -43,6 +42,7 @@ from tamis.run.object_lock import lock_for
 from tamis.run.outstore import OutStore
 from tamis.run.plan import SPREAD, Shard, input_fingerprint, plan_shards, resolve_inputs
 from tamis.run.remote import pull_decision
+from tamis.run.warm import warm_workers
 from tamis.run.worker import (
     PROVISIONAL_REL,
     SETTLE_PHASE,
@@ -375,9 +375,10 @@ def run_pipeline(
     if not cfg.run.output:
         raise ConfigError("output: no output directory given (-o OUT, or 'output:' in the file)")
     storage.set_options(cfg.run.storage_options)
-    clients = storage.client_packages([cfg.run.output, *cfg.run.inputs])
-    if clients and cfg.run.executor == "local" and cfg.run.workers > 1:
-        start_forkserver(clients)  # its imports overlap the checks, the lock and the plan
+    if cfg.run.executor == "local" and cfg.run.workers > 1:
+        # its imports overlap the checks, the lock and the plan (already running when the
+        # command line started it)
+        warm_workers([cfg.run.output, *cfg.run.inputs])
     if storage.is_url(cfg.run.output):
         storage.check_reachable(cfg.run.output, writing=True)
     # the lock first, so that a second run refuses at once, before walking inputs or loading

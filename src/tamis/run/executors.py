@@ -34,17 +34,6 @@ from tamis.run.worker import (
 )
 
 
-def start_forkserver(modules: list[str]) -> None:
-    """Start the forkserver now, importing ``modules`` (beside ``__main__``) while the driver
-    does its own start: the storage clients (s3fs, botocore, aiohttp: about a second of
-    imports a process) are then imported once, on the other core, and every worker forked later
-    has them. No effect once the forkserver runs (it keeps the modules it was started with)."""
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", *modules])
-    forkserver.ensure_running()
-
-
 class InProcessExecutor:
     def __init__(self, progress: Callable[[tuple], None] | None = None) -> None:
         self._progress = progress

@@ -1,7 +1,7 @@
 """One botocore session with the S3 service model loaded, made once in the forkserver.
 
 A run whose inputs or OUT are on ``s3://`` has the forkserver import this module ahead
-(:func:`tamis.run.executors.start_forkserver`), and every worker forked from it builds its S3
+(:func:`tamis.run.warm.warm_workers`), and every worker forked from it builds its S3
 client on this session: the service model, endpoint rules and partitions (a few MB of Python
 dicts, about a quarter of a second to load) are then loaded once and shared, page for page,
 instead of again in every worker. Importing it makes no request and reads no credential;

@@ -1,0 +1,38 @@
+"""Starting the pool's forkserver early, with what every worker imports already imported.
+
+Pool workers are forked from a forkserver, a fresh interpreter. Left to start with the pool, it
+imports nothing, and each worker imports tamis's worker side when its first task arrives (about
+a second of a quiet machine's time, on every worker at once, while the driver, which imported
+the same modules long before, waits): with one worker this cost does not exist, so it is pure
+loss for two. Started here, as soon as a run is known to use a pool, the forkserver imports
+those modules on the other core while the driver loads its configuration, plans and prepares
+OUT, and every worker is forked with them. This module itself imports almost nothing, so that
+the command line can call it before its own heavy imports.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: What every pool worker imports whatever its stages (the stages' own modules, numpy among
+#: them for some, are left to the workers that run them: a bare run's workers never load them).
+WORKER_MODULES = ("tamis.run.worker",)
+
+
+def start_forkserver(modules: list[str]) -> None:
+    """Start the forkserver now, importing ``modules`` (beside ``__main__``). No effect once the
+    forkserver runs (it keeps the modules it was started with)."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", *modules])
+    forkserver.ensure_running()
+
+
+def warm_workers(paths: list[str | os.PathLike]) -> None:
+    """Start the forkserver of a run over ``paths`` (its inputs and OUT) with the worker's
+    modules, and the storage clients those paths need (:func:`tamis.io.storage.client_packages`:
+    the S3 stack, about a second of imports a process, then imported once in all)."""
+    from tamis.io import storage
+
+    start_forkserver([*WORKER_MODULES, *storage.client_packages(paths)])
