@@ -126,11 +126,25 @@ def main() -> None:
         " interleaved with this one's on the same corpus, as a before/after comparison",
     )
     ap.add_argument("--results", default="pipeline", help="bench/results/NAME.md")
+    ap.add_argument(
+        "--inputs",
+        nargs="+",
+        type=Path,
+        help="JSONL.zst files to run on instead of the generated corpus (real data that no"
+        " profile has read, to check that a speed-up found on the generated corpus carries over)",
+    )
     args = ap.parse_args()
 
     corpus = WORK / f"corpus-{args.gb:g}gb"
     marker = corpus / "SIZE"
-    if marker.exists():
+    if args.inputs:
+        paths, total, ndocs = args.inputs, 0, 0
+        for path in paths:
+            with open(path, "rb") as fh:
+                for chunk in zstandard.ZstdDecompressor().read_to_iter(fh):
+                    total += len(chunk)
+                    ndocs += chunk.count(b"\n")
+    elif marker.exists():
         paths = sorted(corpus.glob("*.jsonl.zst"))
         total, ndocs = map(int, marker.read_text().split())
     else:
@@ -185,12 +199,14 @@ def main() -> None:
         "## Bare pipeline vs floor (read -> no stage -> write)",
         "",
         f"- machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}",
-        f"- command: `.venv/bin/python bench/bench_pipeline.py --gb {args.gb:g} --rounds {args.rounds}"
+        "- command: `.venv/bin/python bench/bench_pipeline.py "
+        + (f"--inputs {' '.join(map(str, args.inputs))}" if args.inputs else f"--gb {args.gb:g}")
+        + f" --rounds {args.rounds}"
         + (f" --output-format {args.output_format}" if args.output_format != "jsonl.zst" else "")
         + (" --baseline-src BASE/src" if args.baseline_src else "")
         + (f" --results {args.results}" if args.results != "pipeline" else "")
         + "` (best of the interleaved rounds)",
-        f"- corpus: {ndocs:,} generated news-like documents, {mb:,.0f} MB of JSONL "
+        f"- corpus: {ndocs:,} {'documents of the files given' if args.inputs else 'generated news-like documents'}, {mb:,.0f} MB of JSONL "
         f"({on_disk / 1e6:,.0f} MB zstd on disk, {len(paths)} files)",
         "",
         "| run | processes | seconds | MB/s | MB/s per process | share of the floor per process"
@@ -215,7 +231,7 @@ def main() -> None:
     results.write_text(text)
     for d in ("floor-out", "out-1", "out-2"):
         shutil.rmtree(WORK / d, ignore_errors=True)
-    if not args.keep:
+    if not args.keep and not args.inputs:
         shutil.rmtree(corpus, ignore_errors=True)
 
 
