@@ -359,10 +359,13 @@ def shard_files(out_dir: str | Path, kind: str) -> list[Path]:
     )
 
 
-def file_checksum(path: str | Path) -> str:
-    """A fast content checksum (xxh3-128), prefixed by its algorithm."""
+def file_checksum(path: str | Path, stop: Any = None) -> str | None:
+    """A fast content checksum (xxh3-128), prefixed by its algorithm; None when ``stop`` (a
+    ``threading.Event``) is set before the end (a reader in a thread told to give up)."""
     h = xxhash.xxh3_128()
     with open_input(path) as fh:
         while chunk := fh.read(1 << 22):
+            if stop is not None and stop.is_set():
+                return None
             h.update(chunk)
     return "xxh3_128:" + h.hexdigest()
