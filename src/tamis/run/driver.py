@@ -363,8 +363,8 @@ def _merge_phase(out: Path, phase: Phase, shards: list[Shard], store: OutStore) 
         atomic_write(decision_path(out, phase.index, k), pickle.dumps(decision, protocol=5))
         # arrays and summary first, the decision (which says the merge is done) last
         # the merge's own working table is the driver's alone
-        store.push_tree(str(mdir.relative_to(out)), skip=("table",))
-        store.push(str(summary.relative_to(out)))
+        summary_rel = str(summary.relative_to(out))
+        store.push_tree(str(mdir.relative_to(out)), skip=("table",), also=(summary_rel,))
         store.push(decision_rel)
 
 
@@ -507,8 +507,7 @@ def _run_locked(
         unsettled = prepare_settle(
             out, pipeline.phases[-1].index, pipeline.signal_kinds(), shards, cfg.run.output_format
         )
-        store.push(SCHEMA_FILE)
-        store.push("README.md")
+        store.push_many([SCHEMA_FILE, "README.md"])
         settle = (
             Task(store.target, resolved, SETTLE_PHASE, s.to_dict(), lock.token) for s in unsettled
         )
@@ -575,14 +574,18 @@ def _finalize(
     shard_rows = []
     final = pipeline.phases[-1].index
     if store.remote:  # the summaries and merged indexes (the markers are in the mirror)
+        summaries = [
+            str(summary_path(out, phase.index, k).relative_to(out))
+            for phase in pipeline.phases
+            for k in range(len(phase.observe))
+        ]
+        store.pull_many([*summaries, SCHEMA_FILE])
         for phase in pipeline.phases:
             for k, stage in enumerate(phase.observe):
-                store.pull(str(summary_path(out, phase.index, k).relative_to(out)))
                 if stage.name in DEDUP_STAGES:
                     store.pull_tree(
                         str((merge_dir(out, phase.index, k) / "index").relative_to(out))
                     )
-        store.pull(SCHEMA_FILE)
     for s in shards:
         first = orjson.loads(marker_path(out, 0, s.ordinal).read_bytes())
         last = (
@@ -676,8 +679,8 @@ def _finalize(
     atomic_write(out / "run.json", dump_json(run_facts))
     atomic_write(out / "manifest.json", dump_json(manifest))
     # the manifest last: a finished run in OUT is one whose manifest is there
-    for rel in ("stats.json", "run.json", "manifest.json"):
-        store.push(rel)
+    store.push_many(["stats.json", "run.json"])
+    store.push("manifest.json")
     store.remove_many(
         [
             str(path.relative_to(out))
