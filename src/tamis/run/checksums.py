@@ -1,10 +1,11 @@
-"""The manifest's input checksums, taken while the run's tasks work instead of after them.
+"""The manifest's input checksums, for the inputs no task read whole, read while the run works.
 
-The manifest names every input with a checksum of its bytes. Taken at the end, it costs one
-more read of every input after the last task: nothing for a file the page cache still holds,
-but for an object it is a download the run waits for (a quarter of a second for a 28 MB object
-on a local server, more on a remote one). The driver waits on its workers for most of a run, so
-it reads the inputs then, in a thread, and the end of the run only collects the result.
+The manifest names every input with a checksum of its bytes. An object a task read whole, in
+order, left its checksum in the task's marker (:mod:`tamis.io.hashed`); any other input (a
+local file, a Parquet object read by row groups) is read once more. Read at the end, that would
+be time the run waits for: nothing for a file the page cache still holds, but a download for an
+object. So the driver reads them in a thread once the first phase is done (the only phase that
+reads inputs) while the later phases work, and the end of the run only collects the result.
 
 The checksum is still of the bytes the run read: the driver checks after every phase that each
 input keeps the size and version (mtime or ETag) it had when the run started, and stops the run
@@ -14,7 +15,6 @@ when one changed, as before.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from tamis.io.output import file_checksum
 
@@ -51,9 +51,3 @@ class InputChecksums:
     def cancel(self) -> None:
         """Stop reading (a failed run): the thread ends at its next block."""
         self._stop.set()
-
-    def __enter__(self) -> InputChecksums:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.cancel()

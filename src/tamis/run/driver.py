@@ -526,6 +526,7 @@ def _run_locked(
         executor.close()
         progress.stop()
 
+    assert checksums is not None  # set once the first phase is done, and there always is one
     sums = checksums.result()  # before the counts: its retries are the run's too
     transient.update(storage.take_counts())
     return _finalize(
