@@ -84,3 +84,23 @@ def test_a_stream_read_out_of_order_or_through_gzip_keeps_its_word(tmp_path):
     while stream.read(1000):
         pass
     assert take_checksums() == {}
+
+
+def test_a_stream_read_line_by_line_uses_the_objects_own_lines_and_keeps_its_checksum():
+    """ARC files are read line by line: the object's buffered readline does it (not io's byte
+    at a time), and the checksum still covers every byte."""
+    data = b"".join(b"line %d\n" % i for i in range(500)) + b"tail without newline"
+
+    class Whole(io.BytesIO):
+        calls = 0
+
+        def readline(self, *size):
+            Whole.calls += 1
+            return super().readline(*size)
+
+    take_checksums()
+    stream = HashedStream(Whole(data), "s3://b/a.arc", "e", len(data))
+    assert list(stream) == data.splitlines(keepends=True)
+    assert Whole.calls == 502  # 501 lines and the empty read at the end
+    want = "xxh3_128:" + xxhash.xxh3_128(data).hexdigest()
+    assert take_checksums() == {"s3://b/a.arc": ("e", want)}

@@ -77,6 +77,13 @@ class HashedStream(io.RawIOBase):
         self._saw(data)
         return len(data)
 
+    def readline(self, size: int = -1) -> bytes:
+        # the object's own (a buffered search for the newline), not io's byte-at-a-time one
+        data = self.raw.readline() if size is None or size < 0 else super().readline(size)
+        if size is None or size < 0:
+            self._saw(data)
+        return data
+
     def readall(self) -> bytes:
         return self.read()
 
