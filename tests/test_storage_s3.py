@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+import xxhash
 import zstandard
 
 from tests.helpers import require, tamis
@@ -148,6 +149,14 @@ def test_same_records_from_s3_as_from_local_files(corpus, config, base_run, tmp_
     names = fs.find("tamis-corpus/base/.tamis")
     assert any(n.endswith(".done.json") for n in names)
     assert not any(n.endswith(".spill.zst") or n.endswith(".state.pkl") for n in names)
+    # the JSON Lines objects' checksums were taken while the tasks read them, not read again;
+    # the Parquet one, read by row groups out of order, was read by the driver
+    first = [json.loads(fs.cat_file(n)) for n in names if "/phase0/" in n and "done" in n]
+    taken = {path for m in first for path in m.get("input_checksums", {})}
+    assert taken == {i["path"] for i in manifest["inputs"]} - {corpus["url"] + "/reuters-b.parquet"}
+    assert [i["checksum"] for i in manifest["inputs"]] == [
+        i["checksum"] for i in local_manifest["inputs"]
+    ]
 
 
 def test_verify_on_s3_reads_there_and_catches_a_damaged_object(corpus, base_run, capsys):
@@ -375,7 +384,7 @@ def test_parquet_output_on_s3_is_settled_and_verifies(corpus):
 def test_ranges_of_an_object_read_in_order_go_on_from_one_stream(corpus, shared_data, monkeypatch):
     """A worker reading an object's record ranges in order reads the object about once, as it
     does a local file, and a rewritten object (another ETag) is read again from its start."""
-    from tamis.io import jsonl, storage
+    from tamis.io import hashed, jsonl, storage
     from tamis.io.base import ReadOptions, reader_for
 
     with zstandard.open(
@@ -388,12 +397,27 @@ def test_ranges_of_an_object_read_in_order_go_on_from_one_stream(corpus, shared_
     monkeypatch.setattr(storage, "READ_BLOCK", 64 << 10)  # many blocks in this object
     reader, opts = reader_for(url), ReadOptions()
     jsonl._close_parked()
-    texts, cursors = [], set()
+    hashed.take_checksums()
+    texts, cursors, taken = [], set(), []
     for start, stop in ((0, 500), (500, 1000), (1000, None)):
         texts += [i.text for i in reader.read(url, opts, start, stop)]
         cursors.add(id(jsonl._PARKED[url]))
+        taken.append(hashed.take_checksums())
     assert len(texts) == 1500 and len(cursors) == 1
+    # the one stream reached the object's end once: its checksum (for the manifest) was taken
+    want = "xxh3_128:" + xxhash.xxh3_128(data).hexdigest()
+    assert [t for t in taken if t] == [{url: (storage.stat(url)["version"], want)}]
     assert jsonl._PARKED[url].fh.raw.cache.total_requested_bytes <= len(data) + 2 * (64 << 10)
+    raw = storage.open_input(url)
+    raw.read(10)
+    raw.seek(100)  # read out of order: no checksum is taken
+    assert raw.read() and hashed.take_checksums() == {}
+    raw.close()
+    raw = storage.open_input(url)
+    while raw.read(1000):
+        pass
+    assert hashed.take_checksums() == {url: (storage.stat(url)["version"], want)}
+    raw.close()
 
     assert [i.text for i in reader.read(url, opts, 0, 500)] == texts[:500]  # parked at 500
     fs.pipe_file(storage.strip(url), zstandard.compress(b"".join(lines[::-1])))

@@ -10,6 +10,7 @@ the same field types (:mod:`tamis.io.schema`); Parquet stores them as typed nest
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from itertools import compress, repeat
 from operator import itemgetter, setitem
@@ -20,6 +21,7 @@ import orjson
 import xxhash
 
 from tamis.document import KEPT_VERDICT
+from tamis.io.hashed import checksum_name
 from tamis.io.kinds import Profiler
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
 from tamis.io.storage import open_input
@@ -359,10 +361,13 @@ def shard_files(out_dir: str | Path, kind: str) -> list[Path]:
     )
 
 
-def file_checksum(path: str | Path) -> str:
-    """A fast content checksum (xxh3-128), prefixed by its algorithm."""
+def file_checksum(path: str | Path, stop: threading.Event | None = None) -> str | None:
+    """A fast content checksum (xxh3-128), prefixed by its algorithm; None when ``stop`` is set
+    before the end (a reader in a thread told to give up)."""
     h = xxhash.xxh3_128()
     with open_input(path) as fh:
         while chunk := fh.read(1 << 22):
+            if stop is not None and stop.is_set():
+                return None
             h.update(chunk)
-    return "xxh3_128:" + h.hexdigest()
+    return checksum_name(h)

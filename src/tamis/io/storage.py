@@ -248,13 +248,20 @@ def _check_endpoint(url: str, endpoint: str) -> None:
 
 
 def open_input(path: str | os.PathLike) -> IO[bytes]:
-    """A binary, seekable reader of a local file or an object (streamed in blocks)."""
+    """A binary, seekable reader of a local file or an object (streamed in blocks; an object
+    read whole, in order, leaves its checksum for the manifest: :mod:`tamis.io.hashed`)."""
     if not is_url(path):
         return open(path, "rb")  # noqa: SIM115 - returned to the caller
     url = os.fspath(path)
     fs = filesystem(url)
     with storage_errors(url, "opening it"):
-        return fs.open(strip(url), "rb", block_size=READ_BLOCK, cache_type="readahead")
+        raw = fs.open(strip(url), "rb", block_size=READ_BLOCK, cache_type="readahead")
+    info = getattr(raw, "details", None)
+    if not isinstance(info, dict) or "size" not in info:
+        return raw
+    from tamis.io.hashed import HashedStream
+
+    return HashedStream(raw, url, _version(info), int(info["size"] or 0))  # type: ignore[return-value]
 
 
 def stat(path: str | os.PathLike) -> dict[str, Any]:
@@ -266,10 +273,15 @@ def stat(path: str | os.PathLike) -> dict[str, Any]:
     fs = filesystem(url)
     with storage_errors(url, "reading its size"):
         info = fs.info(strip(url))
+    return {"size": int(info.get("size") or 0), "version": _version(info)}
+
+
+def _version(info: dict[str, Any]) -> str:
+    """An object's version stamp in its file system's details: its ETag, or what stands for it."""
     version = info.get("ETag") or info.get("etag") or info.get("md5Hash") or info.get("sha")
     if version is None:
         version = str(info.get("LastModified") or info.get("last_modified") or info.get("mtime"))
-    return {"size": int(info.get("size") or 0), "version": str(version).strip('"')}
+    return str(version).strip('"')
 
 
 def size(path: str | os.PathLike) -> int:

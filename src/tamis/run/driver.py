@@ -27,9 +27,9 @@ import orjson
 from tamis import __version__
 from tamis.config import ConfigError, PipelineConfig
 from tamis.io import storage
-from tamis.io.output import file_checksum
 from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
 from tamis.pipeline import Phase, Pipeline, Stats
+from tamis.run.checksums import InputChecksums
 from tamis.run.executors import (
     InProcessExecutor,
     LocalExecutor,
@@ -40,7 +40,7 @@ from tamis.run.faults import CorruptState, InputChanged, redo_hint
 from tamis.run.lock import LOCK_NAME, has_entries
 from tamis.run.object_lock import lock_for
 from tamis.run.outstore import OutStore
-from tamis.run.plan import SPREAD, Shard, input_fingerprint, plan_shards, resolve_inputs
+from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs, spread_for
 from tamis.run.remote import pull_decision
 from tamis.run.warm import warm_workers
 from tamis.run.worker import (
@@ -363,8 +363,8 @@ def _merge_phase(out: Path, phase: Phase, shards: list[Shard], store: OutStore) 
         atomic_write(decision_path(out, phase.index, k), pickle.dumps(decision, protocol=5))
         # arrays and summary first, the decision (which says the merge is done) last
         # the merge's own working table is the driver's alone
-        store.push_tree(str(mdir.relative_to(out)), skip=("table",))
-        store.push(str(summary.relative_to(out)))
+        summary_rel = str(summary.relative_to(out))
+        store.push_tree(str(mdir.relative_to(out)), skip=("table",), also=(summary_rel,))
         store.push(decision_rel)
 
 
@@ -440,8 +440,9 @@ def _run_locked(
     if not overwrite and _same_run(out, fingerprint) and plan_file.exists():
         shards = read_plan(plan_file)
     if shards is None:
-        # a small corpus is cut finer than shard_size_mb, by its size alone (plan.SPREAD)
-        shards = plan_shards(files, cfg.run.shard_size_mb, SPREAD)
+        # a small corpus is cut finer than shard_size_mb, by its size and where it lives alone
+        spread = spread_for(cfg.run.output, files)
+        shards = plan_shards(files, cfg.run.shard_size_mb, spread)
     resolved = cfg.resolved()
     workers = min(cfg.run.workers, max(1, len(shards)))
     progress = _Progress(show_progress, len(pipeline.phases))
@@ -471,6 +472,8 @@ def _run_locked(
     write_provisional(out, files, read_options(cfg), stage_meta)
     store.push(PROVISIONAL_REL)
     transient: Counter = Counter()
+    seen: dict[str, Any] = {}  # the objects the tasks read to their end: (version, checksum)
+    checksums: InputChecksums | None = None
 
     skipped_tasks = 0
     try:
@@ -484,8 +487,13 @@ def _run_locked(
             )
             for marker in executor.run(tasks):
                 transient.update(marker.get("storage") or {})
+                seen.update(marker.get("input_checksums") or {})
                 progress.shard_done(phase.index)
             check_inputs_unchanged(fingerprint)
+            if checksums is None:  # the inputs are read: those no task read whole, read now
+                again = {s.ordinal for s in todo}
+                done = [s for s in shards if s.ordinal not in again]
+                checksums = _input_checksums(out, files, fingerprint, seen, done)
             _merge_phase(out, phase, shards, store)
         # the record schema is settled once every shard is written (tamis.io.settle)
         final = pipeline.phases[-1].index
@@ -500,8 +508,7 @@ def _run_locked(
         unsettled = prepare_settle(
             out, pipeline.phases[-1].index, pipeline.signal_kinds(), shards, cfg.run.output_format
         )
-        store.push(SCHEMA_FILE)
-        store.push("README.md")
+        store.push_many([SCHEMA_FILE, "README.md"])
         settle = (
             Task(store.target, resolved, SETTLE_PHASE, s.to_dict(), lock.token) for s in unsettled
         )
@@ -512,16 +519,42 @@ def _run_locked(
                 [str(marker_path(out, final, s.ordinal).relative_to(out)) for s in unsettled]
             )
     except Exception:
+        if checksums is not None:
+            checksums.cancel()
         check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
         raise
     finally:
         executor.close()
         progress.stop()
 
+    assert checksums is not None  # set once the first phase is done, and there always is one
+    sums = checksums.result()  # before the counts: its retries are the run's too
     transient.update(storage.take_counts())
     return _finalize(
-        store, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks, transient
-    )
+        store, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks,
+        transient, sums,
+    )  # fmt: skip
+
+
+def _input_checksums(
+    out: Path, files: list[str], fingerprint: dict, seen: dict[str, Any], done: list[Shard]
+) -> InputChecksums:
+    """The manifest's input checksums: those the first phase's tasks took while reading an
+    object whole (at the version the run started with; a resumed run's earlier tasks left
+    theirs in their markers), and the rest read in a thread while the later phases work."""
+    from tamis.io.hashed import take_checksums
+
+    for s in done:
+        marker = orjson.loads(marker_path(out, 0, s.ordinal).read_bytes())
+        seen.update(marker.get("input_checksums") or {})
+    seen.update(take_checksums())  # read by this process (tasks run in it, or its plan)
+    versions = {i["path"]: i.get("version") for i in fingerprint["inputs"]}
+    known = {
+        path: checksum
+        for path, (version, checksum) in seen.items()
+        if version is not None and versions.get(path) == version
+    }
+    return InputChecksums([f for f in files if f not in known], known)
 
 
 def _finalize(
@@ -536,20 +569,25 @@ def _finalize(
     workers: int,
     skipped_tasks: int,
     transient: Counter,
+    sums: dict[str, str],
 ) -> RunResult:
     out = store.local
     stats = Stats()
     shard_rows = []
     final = pipeline.phases[-1].index
     if store.remote:  # the summaries and merged indexes (the markers are in the mirror)
+        summaries = [
+            str(summary_path(out, phase.index, k).relative_to(out))
+            for phase in pipeline.phases
+            for k in range(len(phase.observe))
+        ]
+        store.pull_many([*summaries, SCHEMA_FILE])
         for phase in pipeline.phases:
             for k, stage in enumerate(phase.observe):
-                store.pull(str(summary_path(out, phase.index, k).relative_to(out)))
                 if stage.name in DEDUP_STAGES:
                     store.pull_tree(
                         str((merge_dir(out, phase.index, k) / "index").relative_to(out))
                     )
-        store.pull(SCHEMA_FILE)
     for s in shards:
         first = orjson.loads(marker_path(out, 0, s.ordinal).read_bytes())
         last = (
@@ -599,9 +637,7 @@ def _finalize(
         "tamis": __version__,
         "versions": package_versions(),
         "config": config,
-        "inputs": [
-            {"path": f, "size": storage.size(f), "checksum": file_checksum(f)} for f in files
-        ],
+        "inputs": [{"path": f, "size": storage.size(f), "checksum": sums[f]} for f in files],
         "ignored": ignored,
         "shards": shard_rows,
         "counts": counts,
@@ -645,8 +681,8 @@ def _finalize(
     atomic_write(out / "run.json", dump_json(run_facts))
     atomic_write(out / "manifest.json", dump_json(manifest))
     # the manifest last: a finished run in OUT is one whose manifest is there
-    for rel in ("stats.json", "run.json", "manifest.json"):
-        store.push(rel)
+    store.push_many(["stats.json", "run.json"])
+    store.push("manifest.json")
     store.remove_many(
         [
             str(path.relative_to(out))

@@ -95,8 +95,9 @@ class OutStore:
         if self.remote:
             storage.put_files([(self.local / rel, self.url(rel)) for rel in rels])
 
-    def push_tree(self, rel: str, skip: tuple[str, ...] = ()) -> None:
-        """Publish every file under the folder ``rel``, but those under a folder in ``skip``."""
+    def push_tree(self, rel: str, skip: tuple[str, ...] = (), also: tuple[str, ...] = ()) -> None:
+        """Publish every file under the folder ``rel``, but those under a folder in ``skip``
+        (and the files ``also``, in the same batch)."""
         if not self.remote:
             return
         root = self.local / rel
@@ -106,6 +107,7 @@ class OutStore:
                 for path in sorted(p for p in root.rglob("*") if p.is_file())
                 if not skip or not set(path.relative_to(root).parts[:-1]) & set(skip)
             ]
+            + list(also)
         )
 
     def remove(self, rel: str, tree: bool = False) -> None:

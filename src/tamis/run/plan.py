@@ -116,9 +116,22 @@ def resolve_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
 #: workers have work even when the corpus is one file smaller than ``shard_size_mb``. The cut
 #: depends on the inputs alone, never on the worker count, so the output does not either.
 SPREAD = 32
+#: ...and into fewer, larger shards when OUT or an input is on an object store: there every task
+#: costs requests (its outputs and marker, two checks of the lock, a spill and a state a phase,
+#: its inputs' first bytes), a few milliseconds each on a local server and more on a remote
+#: one, so a small corpus is cut for this many workers instead.
+REMOTE_SPREAD = 8
 #: ...but no shard is cut smaller than this on disk (each task costs a fixed overhead: a
 #: marker, a spill and a state a phase), so a small corpus keeps few shards.
 MIN_SHARD_BYTES = 1 << 20
+
+
+def spread_for(output: str | os.PathLike, inputs: list[str]) -> int:
+    """How many shards a small corpus is cut into: :data:`SPREAD`, or :data:`REMOTE_SPREAD`
+    when OUT or any input is a URL. Where bytes live decides it, never the worker count, so
+    the output is the same for any number of workers."""
+    remote = storage.is_url(output) or any(storage.is_url(p) for p in inputs)
+    return REMOTE_SPREAD if remote else SPREAD
 
 
 def shard_bytes(total: int, shard_size_mb: float, spread: int = SPREAD) -> int:

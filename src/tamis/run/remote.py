@@ -73,8 +73,7 @@ def run_remote_task(task: Any) -> dict[str, Any]:
     if task.phase == SETTLE_PHASE:
         final = pipeline.phases[-1].index
         marker_rel = _rel(store, marker_path(local, final, ordinal))
-        store.pull(marker_rel)
-        store.pull("schema.json")
+        store.pull_many([marker_rel, "schema.json"])
         import orjson
 
         store.pull_many(
@@ -115,8 +114,12 @@ def run_remote_task(task: Any) -> dict[str, Any]:
         check_owner(task.out_dir, task.owner)
         store.push(marker_rel)  # last: the task is done in OUT from now on
         if task.phase == SETTLE_PHASE:
-            for info in marker["outputs"].values():
-                store.remove(_rel(store, staging_path(local / info["file"])))
+            store.remove_many(
+                [
+                    _rel(store, staging_path(local / info["file"]))
+                    for info in marker["outputs"].values()
+                ]
+            )
         counts = Counter(marker.get("storage") or {})
         counts.update(storage.take_counts())
         marker["storage"] = dict(counts)

@@ -26,6 +26,7 @@ from tamis.config import PipelineConfig, build_config
 from tamis.document import KEPT_VERDICT, Document
 from tamis.io import storage
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
+from tamis.io.hashed import take_checksums
 from tamis.io.output import KINDS, ShardWriter, file_checksum, shard_name
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.faults import RESUME, CorruptState, redo_hint
@@ -352,6 +353,9 @@ def run_task(task: Task) -> dict[str, Any]:
     counts = storage.take_counts()  # transient storage errors retried (inputs on a URL)
     if counts:
         marker["storage"] = counts
+    seen = take_checksums()  # objects this task read to their end: the manifest's checksums
+    if seen:
+        marker["input_checksums"] = seen
     check_owner(task.out_dir, task.owner)
     atomic_write(marker_path(task.out_dir, task.phase, ordinal), orjson.dumps(marker))
     return marker
