@@ -128,10 +128,6 @@ def _fail(msg: str, code: int = EXIT_USAGE) -> int:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    if args.command == "clean" and (args.workers or 0) > 1 and args.executor in (None, "local"):
-        from tamis.run.warm import warm_workers
-
-        warm_workers([args.output, *args.inputs])  # the pool's imports overlap the driver's
     from tamis.config import load_config
 
     if args.command == "clean":

@@ -375,15 +375,15 @@ def run_pipeline(
     if not cfg.run.output:
         raise ConfigError("output: no output directory given (-o OUT, or 'output:' in the file)")
     storage.set_options(cfg.run.storage_options)
-    if cfg.run.executor == "local" and cfg.run.workers > 1:
-        # its imports overlap the checks, the lock and the plan (already running when the
-        # command line started it)
-        warm_workers([cfg.run.output, *cfg.run.inputs])
     if storage.is_url(cfg.run.output):
         storage.check_reachable(cfg.run.output, writing=True)
     # the lock first, so that a second run refuses at once, before walking inputs or loading
     # models; a failure below releases it and leaves OUT as it was
     with lock_for(cfg.run.output, "clean") as lock:
+        if cfg.run.executor == "local" and cfg.run.workers > 1:
+            # its imports overlap the plan and the pipeline's set-up; started only once OUT is
+            # known to be ours, so that a run refused at the door starts no process at all
+            warm_workers([cfg.run.output, *cfg.run.inputs])
         store = OutStore(cfg.run.output, lock.token)
         store.reset()
         files, ignored = resolve_inputs(cfg.run.inputs)
