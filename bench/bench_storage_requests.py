@@ -12,77 +12,19 @@ another tree (its ``src`` put first on ``PYTHONPATH``) are counted too. Printed 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_storage import BUCKET, PIPELINES  # noqa: E402
-from tests.s3server import aws_env, free_port, start_seaweedfs  # noqa: E402
-
-
-class CountingProxy:
-    """Forwards every request to ``upstream`` unchanged (a HEAD keeps its Content-Length) and
-    counts them by method."""
-
-    def __init__(self, upstream: str) -> None:
-        host, port = upstream.rsplit("//", 1)[1].split(":")
-        target = (host, int(port))
-        self.counts: Counter = Counter()
-        lock = threading.Lock()
-        counts = self.counts
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _any(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                with lock:
-                    counts[self.command] += 1
-                conn = http.client.HTTPConnection(*target, timeout=120)
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
-                conn.request(self.command, self.path, body=body, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                self.send_response(resp.status)
-                head = self.command == "HEAD"
-                for k, v in resp.getheaders():
-                    skip = ("transfer-encoding", "connection") + (
-                        () if head else ("content-length",)
-                    )
-                    if k.lower() not in skip:
-                        self.send_header(k, v)
-                if not head:
-                    self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if not head:
-                    self.wfile.write(data)
-                conn.close()
-
-            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _any
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def take(self) -> dict[str, int]:
-        out = dict(self.counts)
-        self.counts.clear()
-        return out
+from tests.s3server import ForwardingProxy, aws_env, start_seaweedfs  # noqa: E402
 
 
 def main() -> None:
@@ -91,7 +33,7 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tamis-bench-requests-"))
     server, endpoint = start_seaweedfs(work / "seaweedfs")
-    proxy = CountingProxy(endpoint)
+    proxy = ForwardingProxy(endpoint).__enter__()
     os.environ.update(aws_env(endpoint))
     import s3fs
     import yaml

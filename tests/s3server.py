@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 #: a credential that must never appear in any file or message tamis writes
@@ -95,15 +96,15 @@ def aws_env(endpoint: str) -> dict[str, str]:
     }
 
 
-class ThrottlingProxy:
-    """Forwards to ``upstream``; every ``every``-th request of the first ``limit`` gets a 503."""
+class ForwardingProxy:
+    """A real HTTP server on 127.0.0.1 that forwards every request to ``upstream`` unchanged (a
+    HEAD keeps its Content-Length, so object sizes read through it are the real ones) and counts
+    the requests by method; :meth:`answer_instead` lets a subclass answer one itself."""
 
-    def __init__(self, upstream: str, every: int = 3, limit: int = 60) -> None:
+    def __init__(self, upstream: str) -> None:
         host, port = upstream.rsplit("//", 1)[1].split(":")
         self.upstream = (host, int(port))
-        self.every, self.limit = every, limit
-        self.seen = 0
-        self.throttled = 0
+        self.counts: Counter = Counter()
         self._lock = threading.Lock()
         proxy = self
 
@@ -116,26 +117,25 @@ class ThrottlingProxy:
             def _any(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                if proxy.should_throttle():
-                    msg = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
-                    self.send_response(503)
-                    self.send_header("Content-Type", "application/xml")
-                    self.send_header("Content-Length", str(len(msg)))
-                    self.end_headers()
-                    self.wfile.write(msg)
+                with proxy._lock:
+                    proxy.counts[self.command] += 1
+                if proxy.answer_instead(self):
                     return
-                conn = http.client.HTTPConnection(*proxy.upstream, timeout=60)
+                conn = http.client.HTTPConnection(*proxy.upstream, timeout=120)
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
                 conn.request(self.command, self.path, body=body, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read()
                 self.send_response(resp.status)
+                head = self.command == "HEAD"
+                skip = ("transfer-encoding", "connection") + (() if head else ("content-length",))
                 for k, v in resp.getheaders():
-                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    if k.lower() not in skip:
                         self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
+                if not head:
+                    self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                if self.command != "HEAD":
+                if not head:
                     self.wfile.write(data)
                 conn.close()
 
@@ -145,6 +145,35 @@ class ThrottlingProxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def answer_instead(self, handler: BaseHTTPRequestHandler) -> bool:
+        """Answer ``handler``'s request here rather than forward it (True when answered)."""
+        return False
+
+    def take(self) -> dict[str, int]:
+        """The counts by method since the last call."""
+        with self._lock:
+            out = dict(self.counts)
+            self.counts.clear()
+        return out
+
+    def __enter__(self) -> ForwardingProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class ThrottlingProxy(ForwardingProxy):
+    """Forwards to ``upstream``; every ``every``-th request of the first ``limit`` gets a 503."""
+
+    def __init__(self, upstream: str, every: int = 3, limit: int = 60) -> None:
+        super().__init__(upstream)
+        self.every, self.limit = every, limit
+        self.seen = 0
+        self.throttled = 0
+
     def should_throttle(self) -> bool:
         with self._lock:
             self.seen += 1
@@ -153,13 +182,16 @@ class ThrottlingProxy:
                 return True
             return False
 
-    def __enter__(self) -> ThrottlingProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer_instead(self, handler: BaseHTTPRequestHandler) -> bool:
+        if not self.should_throttle():
+            return False
+        msg = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
+        handler.send_response(503)
+        handler.send_header("Content-Type", "application/xml")
+        handler.send_header("Content-Length", str(len(msg)))
+        handler.end_headers()
+        handler.wfile.write(msg)
+        return True
 
 
 def clusters_numbered(lines: list[str]) -> list[str]:

@@ -271,19 +271,11 @@ def test_a_files_start_decodes_to_a_prefix_of_the_file(
 ):
     from tamis.io.streams import read_head
 
-    pack = {
-        "": lambda b: b,
-        ".gz": lambda b: gzip.compress(b, mtime=0),
-        ".zst": lambda b: zstandard.ZstdCompressor().compress(b),
-    }[codec]
-    step = -(-len(data) // frames) or 1
-    packed = b"".join(pack(data[i : i + step]) for i in range(0, max(len(data), 1), step))
-    path = tmp_path_factory.mktemp("head") / f"f.jsonl{codec}"
-    path.write_bytes(packed)
+    path = _framed_file(tmp_path_factory.mktemp("head"), data, codec, frames)
     head, used, whole = read_head(path, raw_bytes)
     assert data.startswith(head)
-    assert used <= min(raw_bytes, len(packed))
-    assert whole == (len(packed) <= raw_bytes)
+    assert used <= min(raw_bytes, path.stat().st_size)
+    assert whole == (path.stat().st_size <= raw_bytes)
     if whole:
         assert head == data
 
@@ -303,15 +295,7 @@ def test_a_longer_and_a_shorter_start_read_at_once_are_each_what_a_read_of_it_gi
 ):
     from tamis.io.streams import read_head, read_heads
 
-    pack = {
-        "": lambda b: b,
-        ".gz": lambda b: gzip.compress(b, mtime=0),
-        ".zst": lambda b: zstandard.ZstdCompressor().compress(b),
-    }[codec]
-    step = -(-len(data) // frames) or 1
-    packed = b"".join(pack(data[i : i + step]) for i in range(0, max(len(data), 1), step))
-    path = tmp_path_factory.mktemp("heads") / f"f.jsonl{codec}"
-    path.write_bytes(packed)
+    path = _framed_file(tmp_path_factory.mktemp("heads"), data, codec, frames)
     longer, shorter = read_heads(path, raw_bytes, mark)
     assert longer == read_head(path, raw_bytes)
     assert shorter == read_head(path, mark)
@@ -376,3 +360,16 @@ def test_a_planning_keeps_a_files_first_lines_only_and_reads_again_for_more(
         assert len(reads) == 1 + rereads
         assert [(i.id, i.text) for i in got] == [(i.id, i.text) for i in fresh[n]]
     assert len(fresh[250]) > 20  # more than were kept: read again
+
+
+def _framed_file(folder: Path, data: bytes, codec: str, frames: int) -> Path:
+    """``data`` written as ``f.jsonl{codec}`` in ``frames`` compressed frames (members)."""
+    pack = {
+        "": lambda b: b,
+        ".gz": lambda b: gzip.compress(b, mtime=0),
+        ".zst": lambda b: zstandard.ZstdCompressor().compress(b),
+    }[codec]
+    step = -(-len(data) // frames) or 1
+    path = folder / f"f.jsonl{codec}"
+    path.write_bytes(b"".join(pack(data[i : i + step]) for i in range(0, max(len(data), 1), step)))
+    return path
