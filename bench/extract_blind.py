@@ -25,30 +25,19 @@ The page list and the scoring are fixed here before any tamis output on the set 
 
 from __future__ import annotations
 
-import argparse
 import re
 import statistics
-import sys
 import tarfile
 from collections import Counter
 from multiprocessing import Pool
 from pathlib import Path
 
-from bench_extract import ROOT, machine, run_systems
+from bench_extract import ROOT, SYSTEMS, machine, page_job, sdist_args
 
 from tamis.extract.score import PRF, _prf
-from tamis.io.html import decode_html
 
 RESULTS = ROOT / "bench" / "results" / "extract_blind.md"
 DEFAULT_SDIST = ROOT / "bench" / "work" / "newspaper4k-0.9.6.tar.gz"
-SYSTEMS = (
-    "tamis_auto",
-    "tamis_fast",
-    "trafilatura",
-    "trafilatura_precision",
-    "trafilatura_recall",
-    "resiliparse",
-)
 
 #: scripts written without spaces between words: each character is a token
 _UNSPACED = (
@@ -80,27 +69,13 @@ def read_sdist(path: Path) -> dict[str, tuple[bytes, str]]:
     return pages
 
 
-def _job(args: tuple[str, bytes, tuple[str, ...]]) -> tuple[str, dict[str, str]]:
-    name, raw, systems = args
-    return name, run_systems(systems, decode_html(raw)[0], name)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sdist", type=Path, default=DEFAULT_SDIST)
-    parser.add_argument("--systems", default=",".join(SYSTEMS))
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    if not args.sdist.exists():
-        sys.exit(
-            f"{args.sdist}: not found; fetch it with `pip download --no-deps --no-binary :all: "
-            f"newspaper4k==0.9.6 -d {args.sdist.parent}`"
-        )
-    systems = tuple(args.systems.split(","))
+    args = sdist_args(__doc__.split("\n\n")[0], DEFAULT_SDIST, "newspaper4k==0.9.6", SYSTEMS)
+    systems = args.systems
     pages = read_sdist(args.sdist)
     jobs = [(name, raw, systems) for name, (raw, _) in pages.items()]
     with Pool(args.workers) as pool:
-        texts = dict(pool.imap_unordered(_job, jobs))
+        texts = dict(pool.imap_unordered(page_job, jobs))
     scores = {
         system: {name: token_prf(texts[name][system], ref) for name, (_, ref) in pages.items()}
         for system in systems

@@ -21,17 +21,13 @@ a true negative. Every system gets the same decoded page and no URL (as bench_ex
 
 from __future__ import annotations
 
-import argparse
 import ast
-import sys
 import tarfile
 from dataclasses import dataclass, field
 from multiprocessing import Pool
 from pathlib import Path
 
-from bench_extract import ROOT, machine, run_systems
-
-from tamis.io.html import decode_html
+from bench_extract import ROOT, machine, page_job, sdist_args
 
 RESULTS = ROOT / "bench" / "results" / "extract_realworld.md"
 DEFAULT_SDIST = ROOT / "bench" / "work" / "trafilatura-1.1.0.tar.gz"
@@ -118,11 +114,6 @@ def read_sdist(path: Path) -> tuple[list[Page], dict[str, bytes]]:
     return pages, raw
 
 
-def _job(args: tuple[str, bytes, tuple[str, ...]]) -> tuple[str, dict[str, str]]:
-    file, raw, systems = args
-    return file, run_systems(systems, decode_html(raw)[0], file)
-
-
 @dataclass
 class Counts:
     tp: int = 0
@@ -154,20 +145,11 @@ class Counts:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sdist", type=Path, default=DEFAULT_SDIST)
-    parser.add_argument("--systems", default=",".join(SYSTEMS))
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    if not args.sdist.exists():
-        sys.exit(
-            f"{args.sdist}: not found; fetch it with `pip download --no-deps --no-binary :all: "
-            f"trafilatura==1.1.0 -d {args.sdist.parent}`"
-        )
-    systems = tuple(args.systems.split(","))
+    args = sdist_args(__doc__.split("\n\n")[0], DEFAULT_SDIST, "trafilatura==1.1.0", SYSTEMS)
+    systems = args.systems
     pages, raw = read_sdist(args.sdist)
     with Pool(args.workers) as pool:
-        texts = dict(pool.imap_unordered(_job, [(p.file, raw[p.file], systems) for p in pages]))
+        texts = dict(pool.imap_unordered(page_job, [(p.file, raw[p.file], systems) for p in pages]))
     counts = {name: Counts() for name in systems}
     for page in pages:
         for name in systems:
