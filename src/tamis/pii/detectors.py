@@ -16,6 +16,8 @@ import ipaddress
 import re
 from typing import NamedTuple
 
+from tamis.pii.layout import block_lines, in_code, in_table
+
 EMAIL = "EMAIL"
 PHONE = "PHONE"
 IP = "IP"
@@ -162,6 +164,8 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
         return None
     if _names_an_algorithm(value[: value.index("@")]):
         return None
+    if _figure_local_part_in_data(text, start, end, value[: value.index("@")]):
+        return None
     if _REMOTE_PATH.match(text, end):
         return None  # "git@github.com:FooCo/FooBar.git": an SSH login and a path on the host
     last = value.rsplit(".", 1)[-1]
@@ -170,6 +174,15 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     elif last[-1] == "E" and last[:-1].islower() and text.startswith("<gt>", end):
         end -= 1  # "E<lt>aas@oslonett.noE<gt>": Perl POD's escape for ">" glued after
     return start, end
+
+
+def _figure_local_part_in_data(text: str, start: int, end: int, local: str) -> bool:
+    """Whether a local part of figures alone ("45223423@example.com", "6@dom.ain") stands in a
+    line of code or a table row: there a message's or a record's number, not a mailbox (in
+    prose such addresses are real: "123456789@qq.com")."""
+    if any(c.isalpha() for c in local):
+        return False
+    return in_code(text, start) or in_table(text, start, end)
 
 
 def emails(text: str, numbers=None) -> list[tuple[int, int, str]]:
@@ -408,11 +421,25 @@ def _valid_ipv4(value: str) -> bool:
     return len(parts) == 4 and all(len(p) <= 3 and int(p) <= 255 for p in parts)
 
 
+def _in_table_of_versions(text: str, start: int, end: int) -> bool:
+    """Whether the number is a field of a table (a row of figures, or columns lined up with
+    a neighbouring line's) whose block holds a dotted number no address can be ("2.4.1",
+    "7.0.5730.11") and no network word: a table of versions or figures."""
+    if not in_table(text, start, end):
+        return False
+    block = block_lines(text, start)
+    if any(_NETWORK_WORDS.search(line) for line in block):
+        return False
+    return any(not _valid_ipv4(m.group()) for line in block for m in _DOTTED.finditer(line))
+
+
 def ip_addresses(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
     if "." in text:
         for m in _scan(_IPV4, text, numbers):
             if _is_version(text, m.start(), m.end()):
+                continue
+            if _in_table_of_versions(text, m.start(), m.end()):
                 continue
             out.append((m.start(), m.end(), IP))
     if "::" in text or (text.count(":") >= 7 and _IPV6_HINT.search(text)):
@@ -539,8 +566,26 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             continue
         if _in_column_of_codes(text, m.start(), m.end()) or _among_hex_codes(text, m.start()):
             continue
+        if _figure_in_data(text, m.start(), m.end(), _CARD_WORDS):
+            continue
         out.append((m.start(), m.end(), CARD))
     return out
+
+
+# Words that name a card or its network on a table's row or head.
+_CARD_WORDS = re.compile(
+    r"\b(?:cards?|visa|master\s?card|amex|american express|discover|diners|jcb|maestro|"
+    r"unionpay|credit|debit|cc|pan|kreditkarte|carte|tarjeta)\b",
+    re.I,
+)
+
+
+def _figure_in_data(text: str, start: int, end: int, words: re.Pattern[str]) -> bool:
+    """Whether the number ``text[start:end]`` stands in a table row or a line of code whose block
+    names no value of its kind (``words``): a field or a literal there, not a personal value."""
+    if not (in_table(text, start, end) or in_code(text, start)):
+        return False
+    return not any(words.search(line) for line in block_lines(text, start))
 
 
 # A code of four to six hexadecimal digits with both a digit and a capital letter in it
@@ -907,6 +952,28 @@ _HEX_RUN = re.compile(r"(?<![\w])(?:[0-9a-fA-F]{2}[ \t]+){5,}[0-9a-fA-F]{2}(?![\
 
 _PHONE_MAX_DIGITS = 15  # E.164
 
+# A phone's shape no table field or code literal has by chance: a bracketed area code
+# ("(301) 373-9600"), the North American 3-3-4 in dashes or dots ("301-373-9600"), a "+" and a
+# country code apart from three groups or more ("+44 20 7946 0958"), a trunk 0 and an area
+# code apart from two groups or more, the first not opening with 0 ("030 1234 5678"; a
+# timetable's "0815 0930 1045" is no such shape).
+_UNAMBIGUOUS_PHONE = re.compile(
+    r"(?:\+\d{1,3}[ .-])?\(\d{2,5}\)[ .-]?\d[\d .-]*"
+    r"|(?:1[ .-])?[2-9]\d\d([.-])\d{3}\1\d{4}"
+    r"|\+\d{1,3}(?:[ .-]\d{1,8}){2,}"
+    r"|0\d{1,4}([ /-])[1-9]\d{1,4}(?:\2\d{2,5}){1,3}"
+)
+_PHONE_WORDS = re.compile(r"tel|phone|fax|mobil|cell|contact|call|whatsapp|handy|portable", re.I)
+
+
+def _ambiguous_phone_in_data(text: str, start: int, end: int) -> bool:
+    """Whether the phone-shaped number stands in a table row or a line of code, has no
+    phone's unambiguous shape, and no line of its block names a phone: a field or a literal
+    (tz coordinates "+4230+00131", a column of ids), not a number to dial."""
+    if _UNAMBIGUOUS_PHONE.fullmatch(text[start:end]):
+        return False
+    return _figure_in_data(text, start, end, _PHONE_WORDS)
+
 
 def _in_hex_dump(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
@@ -930,7 +997,7 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
             if m is None:
                 break
             span = _phone_span(text, m)
-            if span and _in_hex_dump(text, span[0]):
+            if span and (_in_hex_dump(text, span[0]) or _ambiguous_phone_in_data(text, *span)):
                 span = None
             if span:
                 out.append((*span, PHONE))

@@ -1,0 +1,141 @@
+"""A table row or a line of code as one shared context of every pii kind
+(``tamis.pii.layout``): a number-shaped value there is a field or a literal unless its own shape
+or the words of its block settle it. The cases are written for these tests in the shapes the
+held-out readings met (coordinate lists, lists of hashes in code, columns of versions, message
+numbers in test data), not copied; and the real values around them that must stay found (a
+phone alone on a signature's line, a contact block, a table of hosts, a log line, a test card
+named so).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tamis.pii.detectors import find_pii
+from tamis.pii.layout import in_code, in_table
+
+
+def found(text: str, kind: str) -> list[str]:
+    return [text[s:e] for s, e, k in find_pii(text) if k == kind]
+
+
+# --- the context itself ------------------------------------------------------------------------
+
+
+def test_a_row_of_figures_is_a_table_row():
+    text = "Arsenal 38 26 6 6 73 51 84\n"
+    start = text.index("73")
+    assert in_table(text, start, start + 2)
+
+
+def test_columns_lined_up_with_a_neighbour_make_a_table():
+    text = "A\t+5546-12014\tCreston\nB\t+4906-11631\tDawson\n"
+    start = text.index("+4906")
+    assert in_table(text, start, start + 11)
+
+
+def test_a_sentence_is_no_table_row():
+    text = "Call our office on 030 1234 5678 between 9 and 17 on weekdays.\n"
+    start = text.index("030")
+    assert not in_table(text, start, start + 13)
+
+
+def test_a_phone_alone_on_its_line_is_no_table_row():
+    # the groups of the phone itself are no figures beside it
+    text = "John Smith\n+49 30 1234567\n"
+    start = text.index("+49")
+    assert not in_table(text, start, len(text) - 1)
+
+
+def test_code_marks_make_a_line_of_code():
+    text = "static const long seeds[] = { 4111111111111111, 5 };\nNo code here.\n"
+    assert in_code(text, text.index("4111"))
+    assert not in_code(text, text.index("code here"))
+
+
+@given(
+    st.lists(st.sampled_from("we will call you back soon about the order".split()), max_size=12),
+    st.lists(st.sampled_from("thanks for waiting and see you".split()), max_size=12),
+)
+def test_a_phone_in_a_sentence_of_words_is_never_in_a_table(before, after):
+    text = " ".join([*before, "on", "+44 20 7946 0958", *after]) + ".\n"
+    start = text.index("+44")
+    assert not in_table(text, start, start + 16)
+    assert found(text, "PHONE") == ["+44 20 7946 0958"]
+
+
+# --- what each kind leaves alone there ---------------------------------------------------------
+
+
+def test_coordinates_in_a_list_of_stations_are_no_phones():
+    # a coordinate list laid out in spaces, not tabs: the tz-specific rule does not see it
+    text = "Station  Lat/Lon  Elev\nA  +5546-12014  220\nB  +4906-11631  310\n"
+    assert found(text, "PHONE") == []
+
+
+def test_card_shaped_literals_in_code_are_no_cards():
+    text = "static const long seeds[] = { 4111111111111111, 5500005555555559 };\n"
+    assert found(text, "CARD") == []
+
+
+def test_a_card_named_so_in_code_stays_a_card():
+    text = "card = '4111111111111111'  # Visa test card\n"
+    assert found(text, "CARD") == ["4111111111111111"]
+
+
+def test_an_address_shaped_version_in_a_column_of_versions_is_left():
+    text = (
+        "Package    Version     Date\n"
+        "foo        1.2.3.4     2020-01-01\n"
+        "bar        2.4.1       2020-02-01\n"
+        "baz        10.2.0.1    2020-03-01\n"
+    )
+    assert found(text, "IP") == []
+
+
+def test_addresses_in_a_table_of_hosts_and_in_a_log_line_stay():
+    hosts = "Host   Address      Port\nweb    10.2.0.1     80\ndb     10.2.0.2     5432\n"
+    log = '10.2.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326\n'
+    assert found(hosts, "IP") == ["10.2.0.1", "10.2.0.2"]
+    assert found(log, "IP") == ["10.2.0.1"]
+
+
+def test_message_numbers_in_code_or_a_table_are_no_addresses():
+    code = "    assert parse('<6@dom.ain>') == ('6', 'dom.ain'); x = 1\n"
+    table = "id\tsender\tcount\n1\t45223423@example.com\t3\n2\t45223424@example.com\t4\n"
+    assert found(code, "EMAIL") == []
+    assert found(table, "EMAIL") == []
+
+
+def test_an_address_of_figures_in_prose_stays():
+    text = "Write to 123456789@qq.com for help.\n"
+    assert found(text, "EMAIL") == ["123456789@qq.com"]
+
+
+def test_phones_of_a_contact_block_and_a_signature_stay():
+    contact = "Contact us:\nPhone: 030 1234 5678\nFax: 030 1234 5679\n"
+    signature = "--\nJohn Smith\nAcme GmbH, Hauptstr. 1, 10115 Berlin\n+49 30 1234567\n"
+    assert found(contact, "PHONE") == ["030 1234 5678", "030 1234 5679"]
+    assert found(signature, "PHONE") == ["+49 30 1234567"]
+
+
+def test_a_phone_column_under_a_phone_head_stays():
+    text = "Office\tPhone\tHours\nBerlin\t030 1234 5678\tdaily\nHamburg\t040 1234 5678\tweekdays\n"
+    assert found(text, "PHONE") == ["030 1234 5678", "040 1234 5678"]
+
+
+def test_a_directory_without_a_head_keeps_its_grouped_phones():
+    text = "Berlin\t030 1234 5678\tdaily\nHamburg\t040 1234 5678\tweekdays\n"
+    assert found(text, "PHONE") == ["030 1234 5678", "040 1234 5678"]
+
+
+def test_compact_numbers_in_a_column_without_a_phone_head_are_fields():
+    text = "Berlin\t+493012345678\tdaily\nHamburg\t+494012345678\tweekdays\n"
+    assert found(text, "PHONE") == []
+
+
+def test_html_markup_around_prose_is_no_code():
+    text = '聯絡：<a href="mailto:777@example.org.tw">777@example.org.tw</a>&nbsp;0921-138-334;\n'
+    assert not in_code(text, text.index("0921"))
+    assert found(text, "EMAIL") == ["777@example.org.tw", "777@example.org.tw"]
