@@ -139,3 +139,14 @@ def test_html_markup_around_prose_is_no_code():
     text = '聯絡：<a href="mailto:777@example.org.tw">777@example.org.tw</a>&nbsp;0921-138-334;\n'
     assert not in_code(text, text.index("0921"))
     assert found(text, "EMAIL") == ["777@example.org.tw", "777@example.org.tw"]
+
+
+def test_a_long_paragraph_with_escaped_markup_is_no_code():
+    # a feed's description: escaped tags and attributes in a paragraph of prose
+    text = (
+        "請直接聯署傳回 &lt;a href=&quot;mailto:777@example.org.tw&quot;&gt;777@example.org.tw"
+        "&lt;/a&gt; 或 " + "我們的活動說明很長，" * 60 + "\n"
+    )
+    at = text.index("777@")
+    assert not in_code(text, at)
+    assert found(text, "EMAIL")[:1] == ["777@example.org.tw"]

@@ -24,7 +24,11 @@ import re
 _FIGURE = re.compile(r"[-+(\[$€£]?\d[\d.,:/+\-–)\]%]*[a-zA-Z]{0,2}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CODE_MARK = re.compile(r"[{};]|(?<![=!<>])=(?!=)|\(\)|->|=>|::")
-_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&#?\w+;")
+# HTML's tags, entities and attributes ("<a href=...>", "&nbsp;", 'href=&quot;'), also where a
+# feed escapes them: markup around prose, not code.
+_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&#?\w+;|\w=(?=[\"'&])")
+# A line of code is short; a paragraph with a few signs in it is prose.
+_CODE_LINE_MAX = 400
 _COMMENT_OPEN = re.compile(r"[ \t]*(?://|#|/\*|\*|--|;|%)")
 # Field separators of a table written as text: tabs, bars, commas without a space after them
 # (CSV), runs of two spaces or more between aligned columns.
@@ -101,9 +105,12 @@ def in_table(text: str, start: int, end: int) -> bool:
 
 
 def in_code(text: str, pos: int) -> bool:
-    """Whether ``pos`` stands in a line of code: two code marks, or a comment with one. HTML's
-    tags and entities ("<a href=...>", "&nbsp;") are markup around prose, not code."""
+    """Whether ``pos`` stands in a line of code: two code marks, or a comment with one, in a
+    line of ``_CODE_LINE_MAX`` characters at most. HTML's tags, entities and attributes are
+    markup around prose, not code."""
     start, end = line_bounds(text, pos)
+    if end - start > _CODE_LINE_MAX:
+        return False
     line = _MARKUP.sub(" ", text[start:end])
     marks = len(_CODE_MARK.findall(line))
     return marks >= 2 or (marks >= 1 and bool(_COMMENT_OPEN.match(line)))
