@@ -150,3 +150,27 @@ def test_a_long_paragraph_with_escaped_markup_is_no_code():
     at = text.index("777@")
     assert not in_code(text, at)
     assert found(text, "EMAIL")[:1] == ["777@example.org.tw"]
+
+
+# --- the fifth reading's families (tuned after it) ----------------------------------------------
+
+
+def test_a_slash_number_that_is_no_prefix_in_use_is_no_network_sign():
+    # a profiler tree's path and a kernel version range, not "10.0.0.0/8" or "192.168.1.7/24"
+    assert found("This is a leaf node:\n\nPP 1.1.1.1/2 {\n  Total: 30 units\n}\n", "IP") == []
+    assert found("92420 valgrind doesn't compile with linux 2.6.8.1/9\n", "IP") == []
+    assert found("Route 10.0.0.0/8 and host 192.168.1.7/24 here.", "IP") == [
+        "10.0.0.0",
+        "192.168.1.7",
+    ]
+
+
+def test_a_dotted_number_among_a_series_of_versions_is_one():
+    text = (
+        "VS 16.9's toolset may also be specified as ``14.28.16.9`` because\n"
+        "VS 16.10 uses the file name for the toolset version.\n"
+    )
+    assert found(text, "IP") == []
+    assert found("The office moved on 12.5. to 10.20.30.40 on the 3rd floor.", "IP") == [
+        "10.20.30.40"
+    ]

@@ -277,6 +277,8 @@ _HEADING_CLOSE = re.compile(r"[ \t]*(?:\n|\Z)|[=\-*.~]{3,}(?:\n|\Z)")
 _OUTLINE_REACH = 4000
 # Dotted numbers of three or more parts, and the next or previous member of a list.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
+# Dotted numbers of two parts or more ("16.9", "3.19.7"): members of a series of versions.
+_DOTTED_ANY = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w]|\.\d)")
 _LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
 _LIST_NEXT = re.compile(rf"{_LIST_SEP}(\d+(?:\.\d+)+)(?![\w]|\.\d)")
 _LIST_PREVIOUS = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)+){_LIST_SEP}\Z")
@@ -314,7 +316,7 @@ def _is_version(text: str, start: int, end: int) -> bool:
     after = text[end : end + 30]
     line_after = after.split("\n", 1)[0]
     if (
-        _NETWORK_AFTER.match(after)
+        (_NETWORK_AFTER.match(after) and _prefix_in_use(text[start:end], after))
         or _NETWORK_BEFORE.search(before)
         or _NETWORK_WORDS.search(line_before)
         or _NETWORK_WORDS.search(line_after)
@@ -331,9 +333,15 @@ def _is_version(text: str, start: int, end: int) -> bool:
         return True
     # a version series: a four-part number no address can be ("7.0.5730.11") on either side,
     # or a list whose next or previous member is no address ("7.0.0.1, 7.0.1 and 7.1")
-    for m in _DOTTED.finditer(text, max(0, start - 100), end + 100):
-        if m.start() != start and m.group().count(".") >= 3 and not _valid_ipv4(m.group()):
+    series = 0
+    for m in _DOTTED_ANY.finditer(text, max(0, start - 100), end + 100):
+        if m.start() == start or _valid_ipv4(m.group()):
+            continue
+        if m.group().count(".") >= 3:
             return True
+        series += 1
+    if series >= 2:
+        return True  # "VS 16.9 ... ``14.28.16.9`` because VS 16.10 ...": numbers of one series
     m = _LIST_NEXT.match(text, end)
     if m and not _valid_ipv4(m.group(1)):
         return True
@@ -346,6 +354,21 @@ def _is_version(text: str, start: int, end: int) -> bool:
 _VERSION_WORD = re.compile(r"\bversions?\b|\$VERSION\b|\bv-strings?\b", re.I)
 _CODE_SIGN = re.compile(r"[$;={}]|->|\(\)")
 _CODE_LINES_BEFORE = 2
+
+
+def _prefix_in_use(value: str, after: str) -> bool:
+    """Whether what follows the number is a port, a bracket or a log line, or a CIDR prefix as
+    addresses carry it: 8 to 32 bits, and below 16 only on the network's own address
+    ("10.0.0.0/8"). "PP 1.1.1.1/2" and "linux 2.6.8.1/9" are a tree's path and a version range."""
+    m = re.match(r"/(\d{1,2})\b", after)
+    if m is None:
+        return True
+    bits = int(m.group(1))
+    if not 8 <= bits <= 32:
+        return False
+    return bits >= 16 or ipaddress.ip_network(f"{value}/{bits}", strict=False).network_address == (
+        ipaddress.ip_address(value)
+    )
 
 
 def _in_code_about_versions(text: str, start: int, end: int) -> bool:
