@@ -174,3 +174,10 @@ def test_a_dotted_number_among_a_series_of_versions_is_one():
     assert found("The office moved on 12.5. to 10.20.30.40 on the 3rd floor.", "IP") == [
         "10.20.30.40"
     ]
+
+
+def test_coordinates_beside_an_address_are_no_series_of_versions():
+    text = (
+        '{\n  "lat":40.7357,\n  "lon":-74.1724,\n  "query":"104.131.124.203",\n  "zip":"07102"\n}\n'
+    )
+    assert found(text, "IP") == ["104.131.124.203"]

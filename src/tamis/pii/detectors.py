@@ -277,8 +277,10 @@ _HEADING_CLOSE = re.compile(r"[ \t]*(?:\n|\Z)|[=\-*.~]{3,}(?:\n|\Z)")
 _OUTLINE_REACH = 4000
 # Dotted numbers of three or more parts, and the next or previous member of a list.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
-# Dotted numbers of two parts or more ("16.9", "3.19.7"): members of a series of versions.
-_DOTTED_ANY = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w]|\.\d)")
+# Dotted numbers of two parts or more with short parts after the first ("16.9", "3.19.7"):
+# members of a series of versions. A coordinate ("40.7357", "-74.1724") or a price ("$12.50")
+# is no such member.
+_DOTTED_ANY = re.compile(r"(?<![\w.$€£¥+-])\d+(?:\.\d{1,2})+(?![\w]|\.?\d)")
 _LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
 _LIST_NEXT = re.compile(rf"{_LIST_SEP}(\d+(?:\.\d+)+)(?![\w]|\.\d)")
 _LIST_PREVIOUS = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)+){_LIST_SEP}\Z")
