@@ -277,10 +277,6 @@ _HEADING_CLOSE = re.compile(r"[ \t]*(?:\n|\Z)|[=\-*.~]{3,}(?:\n|\Z)")
 _OUTLINE_REACH = 4000
 # Dotted numbers of three or more parts, and the next or previous member of a list.
 _DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w]|\.\d)")
-# Dotted numbers of two parts or more with short parts after the first ("16.9", "3.19.7"):
-# members of a series of versions. A coordinate ("40.7357", "-74.1724") or a price ("$12.50")
-# is no such member.
-_DOTTED_ANY = re.compile(r"(?<![\w.$€£¥+-])\d+(?:\.\d{1,2})+(?![\w]|\.?\d)")
 _LIST_SEP = r"(?:,[ \t]*|[ \t]+(?:and|or|to|through|-|–)[ \t]+|[ \t]*/[ \t]*)"
 _LIST_NEXT = re.compile(rf"{_LIST_SEP}(\d+(?:\.\d+)+)(?![\w]|\.\d)")
 _LIST_PREVIOUS = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)+){_LIST_SEP}\Z")
@@ -317,8 +313,10 @@ def _is_version(text: str, start: int, end: int) -> bool:
     line_before = line_before[line_before.rfind("\n\n") + 1 :]
     after = text[end : end + 30]
     line_after = after.split("\n", 1)[0]
+    if not _prefix_in_use(text[start:end], after):
+        return True  # "PP 1.1.1.1/2", "linux 2.6.8.1/9": a tree's path, a version range
     if (
-        (_NETWORK_AFTER.match(after) and _prefix_in_use(text[start:end], after))
+        _NETWORK_AFTER.match(after)
         or _NETWORK_BEFORE.search(before)
         or _NETWORK_WORDS.search(line_before)
         or _NETWORK_WORDS.search(line_after)
@@ -335,15 +333,9 @@ def _is_version(text: str, start: int, end: int) -> bool:
         return True
     # a version series: a four-part number no address can be ("7.0.5730.11") on either side,
     # or a list whose next or previous member is no address ("7.0.0.1, 7.0.1 and 7.1")
-    series = 0
-    for m in _DOTTED_ANY.finditer(text, max(0, start - 100), end + 100):
-        if m.start() == start or _valid_ipv4(m.group()):
-            continue
-        if m.group().count(".") >= 3:
+    for m in _DOTTED.finditer(text, max(0, start - 100), end + 100):
+        if m.start() != start and m.group().count(".") >= 3 and not _valid_ipv4(m.group()):
             return True
-        series += 1
-    if series >= 2:
-        return True  # "VS 16.9 ... ``14.28.16.9`` because VS 16.10 ...": numbers of one series
     m = _LIST_NEXT.match(text, end)
     if m and not _valid_ipv4(m.group(1)):
         return True
@@ -359,9 +351,8 @@ _CODE_LINES_BEFORE = 2
 
 
 def _prefix_in_use(value: str, after: str) -> bool:
-    """Whether what follows the number is a port, a bracket or a log line, or a CIDR prefix as
-    addresses carry it: 8 to 32 bits, and below 16 only on the network's own address
-    ("10.0.0.0/8"). "PP 1.1.1.1/2" and "linux 2.6.8.1/9" are a tree's path and a version range."""
+    """Whether a slash number after the address, if any, is a CIDR prefix as addresses carry
+    it: 8 to 32 bits, and below 16 only on the network's own address ("10.0.0.0/8")."""
     m = re.match(r"/(\d{1,2})\b", after)
     if m is None:
         return True
@@ -979,13 +970,13 @@ _PHONE_MAX_DIGITS = 15  # E.164
 
 # A phone's shape no table field or code literal has by chance: a bracketed area code
 # ("(301) 373-9600"), the North American 3-3-4 in dashes or dots ("301-373-9600"), a "+" and a
-# country code apart from three groups or more ("+44 20 7946 0958"), a trunk 0 and an area
+# country code apart from three groups or more ("+44 20 7946 0958", "+44 (0)20 7946 0958"), a trunk 0 and an area
 # code apart from two groups or more, the first not opening with 0 ("030 1234 5678"; a
 # timetable's "0815 0930 1045" is no such shape).
 _UNAMBIGUOUS_PHONE = re.compile(
     r"(?:\+\d{1,3}[ .-])?\(\d{2,5}\)[ .-]?\d[\d .-]*"
     r"|(?:1[ .-])?[2-9]\d\d([.-])\d{3}\1\d{4}"
-    r"|\+\d{1,3}(?:[ .-]\d{1,8}){2,}"
+    r"|\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\d{1,8}(?:[ .-]\d{1,8})+"
     r"|0\d{1,4}([ /-])[1-9]\d{1,4}(?:\2\d{2,5}){1,3}"
 )
 _PHONE_WORDS = re.compile(r"tel|phone|fax|mobil|cell|contact|call|whatsapp|handy|portable", re.I)

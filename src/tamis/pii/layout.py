@@ -7,11 +7,11 @@ table or a literal of the code, and the shape of a phone, a card or an address i
 versions, a message number "45223423@example.com" in a test's data). The detectors of every kind
 ask the same two questions here, so that one family of look-alikes is not learnt once per kind:
 
-- ``in_table``: the line is a row of figures (two number-shaped tokens at least beside the
+- ``in_table``: the line is a row of figures (three number-shaped tokens at least beside the
   value, and no more words), or a row whose fields, split by tabs, bars or commas, line up with a neighbouring
   line's (the same number of fields, the same kind of field in each column);
 - ``in_code``: the line holds two code marks or more (``{ } ; =``, ``()``, ``->``, ``::``) or
-  opens with a comment's marker and holds one.
+  opens with a comment's marker and holds one, and no more than four words a mark.
 
 Each detector then keeps a value only when its own shape or the words of its line settle it.
 """
@@ -34,6 +34,8 @@ _COMMENT_OPEN = re.compile(r"[ \t]*(?://|#|/\*|\*|--|;|%)")
 # (CSV), runs of two spaces or more between aligned columns.
 _FIELD_SPLIT = re.compile(r"\t+|[ \t]*\|[ \t]*|,(?! )|[ ]{2,}")
 _MIN_FIELDS = 3
+_ROW_FIGURES = 3  # beside the value: a date ("June 18, 2025") has two
+_WORDS_PER_CODE_MARK = 4  # more words a mark than this: prose with a sign or two in it
 _NEIGHBOURS = 2  # non-blank lines looked at on either side
 
 
@@ -90,13 +92,13 @@ def _neighbours(text: str, start: int, end: int) -> list[str]:
 
 
 def in_table(text: str, start: int, end: int) -> bool:
-    """Whether the value ``text[start:end]`` stands in a row of figures (beside two other
+    """Whether the value ``text[start:end]`` stands in a row of figures (beside three other
     figures at least, and no more words) or in a row whose columns line up with a neighbouring
     line's (same fields, same kinds). A phone alone on its line, split in groups, is no row."""
     line_start, line_end = line_bounds(text, start)
     line = text[line_start:line_end]
     figures, words = _figures_and_words(text[line_start:start] + " " + text[end:line_end])
-    if figures >= 2 and figures >= words:
+    if figures >= _ROW_FIGURES and figures >= words:
         return True
     kinds = _field_kinds(line)
     if not kinds or "n" not in kinds:
@@ -113,6 +115,8 @@ def in_code(text: str, pos: int) -> bool:
         return False
     line = _MARKUP.sub(" ", text[start:end])
     marks = len(_CODE_MARK.findall(line))
+    if marks * _WORDS_PER_CODE_MARK < len(_WORD.findall(line)):
+        return False
     return marks >= 2 or (marks >= 1 and bool(_COMMENT_OPEN.match(line)))
 
 
