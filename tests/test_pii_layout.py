@@ -156,12 +156,16 @@ def test_a_long_paragraph_with_escaped_markup_is_no_code():
 
 
 def test_a_slash_number_that_is_no_prefix_in_use_is_no_network_sign():
-    # a profiler tree's path and a kernel version range, not "10.0.0.0/8" or "192.168.1.7/24"
+    # a profiler tree's path, not "10.0.0.0/8" or "192.168.1.7/24"
     assert found("This is a leaf node:\n\nPP 1.1.1.1/2 {\n  Total: 30 units\n}\n", "IP") == []
-    assert found("92420 valgrind doesn't compile with linux 2.6.8.1/9\n", "IP") == []
-    assert found("Route 10.0.0.0/8 and host 192.168.1.7/24 here.", "IP") == [
+    assert found("Route 10.0.0.0/8, host 192.168.1.7/24, default 0.0.0.0/0.", "IP") == [
         "10.0.0.0",
         "192.168.1.7",
+        "0.0.0.0",
+    ]
+    assert found("IPv4Network('240.0.0.0/4') and ('1.2.3.0/0.0.0.255')", "IP") == [
+        "240.0.0.0",
+        "1.2.3.0",
     ]
 
 

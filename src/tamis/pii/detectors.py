@@ -314,7 +314,7 @@ def _is_version(text: str, start: int, end: int) -> bool:
     after = text[end : end + 30]
     line_after = after.split("\n", 1)[0]
     if not _prefix_in_use(text[start:end], after):
-        return True  # "PP 1.1.1.1/2", "linux 2.6.8.1/9": a tree's path, a version range
+        return True  # "PP 1.1.1.1/2": a tree's path
     if (
         _NETWORK_AFTER.match(after)
         or _NETWORK_BEFORE.search(before)
@@ -351,17 +351,15 @@ _CODE_LINES_BEFORE = 2
 
 
 def _prefix_in_use(value: str, after: str) -> bool:
-    """Whether a slash number after the address, if any, is a CIDR prefix as addresses carry
-    it: 8 to 32 bits, and below 16 only on the network's own address ("10.0.0.0/8")."""
-    m = re.match(r"/(\d{1,2})\b", after)
-    if m is None:
+    """Whether a slash number after the address, if any, may be a CIDR prefix or a mask: any
+    but a prefix of one to seven bits on an address with host bits set, which no network is
+    written as ("PP 1.1.1.1/2" is a profiler tree's path; "0.0.0.0/0", "240.0.0.0/4",
+    "10.0.0.1/0.255.255.255" are networks and masks)."""
+    m = re.match(r"/(\d{1,2})(?![\d.])", after)
+    if m is None or not 1 <= int(m.group(1)) <= 7:
         return True
-    bits = int(m.group(1))
-    if not 8 <= bits <= 32:
-        return False
-    return bits >= 16 or ipaddress.ip_network(f"{value}/{bits}", strict=False).network_address == (
-        ipaddress.ip_address(value)
-    )
+    network = ipaddress.ip_network(f"{value}/{m.group(1)}", strict=False)
+    return network.network_address == ipaddress.ip_address(value)
 
 
 def _in_code_about_versions(text: str, start: int, end: int) -> bool:
