@@ -187,3 +187,11 @@ def test_a_date_line_and_a_sentence_with_a_call_are_no_data():
 def test_a_phone_with_a_bracketed_trunk_zero_is_unambiguous():
     text = "ADRIAN KNOTT\n\n+44 (0)20 2081 9630 L • 354ml $39.95\n"
     assert found(text, "PHONE") == ["+44 (0)20 2081 9630"]
+
+
+def test_a_quoted_e164_number_in_code_stays_a_phone():
+    # an API example: the numbers to send a message from and to
+    code = "client.messages.create({from: '+15017122661', body: 'Hi', to: '+15558675310'});\n"
+    curl = '--data-urlencode "From=+15017122661" \\\n--data-urlencode "To=+15558675310" \\\n'
+    assert found(code, "PHONE") == ["+15017122661", "+15558675310"]
+    assert found(curl, "PHONE") == ["+15017122661", "+15558675310"]

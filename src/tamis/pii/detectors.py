@@ -977,6 +977,9 @@ _UNAMBIGUOUS_PHONE = re.compile(
     r"|\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\d{1,8}(?:[ .-]\d{1,8})+"
     r"|0\d{1,4}([ /-])[1-9]\d{1,4}(?:\2\d{2,5}){1,3}"
 )
+# A number in E.164's compact form, quoted or a form field's value in code: an API's phone.
+_E164 = re.compile(r"\+[1-9]\d{7,14}")
+_QUOTED = ("'", '"', "=")
 _PHONE_WORDS = re.compile(r"tel|phone|fax|mobil|cell|contact|call|whatsapp|handy|portable", re.I)
 
 
@@ -984,8 +987,13 @@ def _ambiguous_phone_in_data(text: str, start: int, end: int) -> bool:
     """Whether the phone-shaped number stands in a table row or a line of code, has no
     phone's unambiguous shape, and no line of its block names a phone: a field or a literal
     (tz coordinates "+4230+00131", a column of ids), not a number to dial."""
-    if _UNAMBIGUOUS_PHONE.fullmatch(text[start:end]):
+    value = text[start:end]
+    if _UNAMBIGUOUS_PHONE.fullmatch(value):
         return False
+    if _E164.fullmatch(value) and (
+        text[start - 1 : start] in _QUOTED or text[end : end + 1] in "'\""
+    ):
+        return False  # "from: '+15017122661'", "To=+15558675310": a string to dial, in code
     return _figure_in_data(text, start, end, _PHONE_WORDS)
 
 
