@@ -195,3 +195,8 @@ def test_a_quoted_e164_number_in_code_stays_a_phone():
     curl = '--data-urlencode "From=+15017122661" \\\n--data-urlencode "To=+15558675310" \\\n'
     assert found(code, "PHONE") == ["+15017122661", "+15558675310"]
     assert found(curl, "PHONE") == ["+15017122661", "+15558675310"]
+
+
+def test_a_kernel_version_with_a_slash_range_is_no_address():
+    assert found("92420 valgrind doesn't compile with linux 2.6.8.1/9\n", "IP") == []
+    assert found("Upgraded the kernel 2.6.32.71 last week.", "IP") == []

@@ -214,11 +214,12 @@ _IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
 # "version 1.2.3.4", "build 6.1.7601.1", "chapter 1.2.3.4": dotted numbers that are not hosts;
 # also "Standards-Version updated to 4.6.0.1", "New in 1.0.15.5", "since dpkg 1.4.1.17",
 # "?v=1.5.1.3", "(>= 1.2.99.2)": a version word a few words before, a comparison, a parameter;
-# and a standard's clause: "IEEE 802.11 7.3.1.6", "RFC4291 2.5.5.2", "CDC spec 5.2.3.11".
+# and a standard's clause: "IEEE 802.11 7.3.1.6", "RFC4291 2.5.5.2", "CDC spec 5.2.3.11"; a
+# kernel's version: "linux 2.6.8.1/9", "kernel 2.6.32.71".
 _VERSION_BEFORE = re.compile(
     r"(?:(?<!\w)(?:version|ver\.?|release[ds]?|build|v|firmware|update[ds]?|upgrade[ds]?|kb|"
     r"chapter|section|§|figure|fig\.|table|step|rule|article|art\.|clause|para\.?|kapitel|"
-    r"abschnitt|new in|changes in|since(?:\s+[a-z][\w.+-]*)?|spec(?:ification)?s?|"
+    r"abschnitt|new in|changes in|linux|kernel|since(?:\s+[a-z][\w.+-]*)?|spec(?:ification)?s?|"
     r"(?:ieee|iso|iec|rfc|itu-t|ansi|ecma|etsi|3gpp|posix)(?:[ -]?(?:std\.?[ ]?)?[\w./-]*\d[\w.-]*)?)"
     r"(?:\s*[:=]|\s+(?:to|is|of|updated|bumped|increased|raised|changed|set)\b)*"
     r"|[<>]=|=[<>])\s*\Z",
