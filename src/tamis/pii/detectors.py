@@ -969,9 +969,9 @@ _PHONE_MAX_DIGITS = 15  # E.164
 
 # A phone's shape no table field or code literal has by chance: a bracketed area code
 # ("(301) 373-9600"), the North American 3-3-4 in dashes or dots ("301-373-9600"), a "+" and a
-# country code apart from three groups or more ("+44 20 7946 0958", "+44 (0)20 7946 0958"), a trunk 0 and an area
-# code apart from two groups or more, the first not opening with 0 ("030 1234 5678"; a
-# timetable's "0815 0930 1045" is no such shape).
+# country code apart from two groups or more ("+44 20 7946 0958", "+44 (0)20 7946 0958"), a
+# trunk 0 and an area code apart from two groups or more, the first not opening with 0
+# ("030 1234 5678"; a timetable's "0815 0930 1045" is no such shape).
 _UNAMBIGUOUS_PHONE = re.compile(
     r"(?:\+\d{1,3}[ .-])?\(\d{2,5}\)[ .-]?\d[\d .-]*"
     r"|(?:1[ .-])?[2-9]\d\d([.-])\d{3}\1\d{4}"
@@ -981,6 +981,8 @@ _UNAMBIGUOUS_PHONE = re.compile(
 # A number in E.164's compact form, quoted or a form field's value in code: an API's phone.
 _E164 = re.compile(r"\+[1-9]\d{7,14}")
 _QUOTED = ("'", '"', "=")
+# Words that name a phone on a table's row or head; parts of words count too ("Telefon",
+# "called"): when in doubt a phone is kept.
 _PHONE_WORDS = re.compile(r"tel|phone|fax|mobil|cell|contact|call|whatsapp|handy|portable", re.I)
 
 

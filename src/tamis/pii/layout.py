@@ -8,12 +8,13 @@ versions, a message number "45223423@example.com" in a test's data). The detecto
 ask the same two questions here, so that one family of look-alikes is not learnt once per kind:
 
 - ``in_table``: the line is a row of figures (three number-shaped tokens at least beside the
-  value, and no more words), or a row whose fields, split by tabs, bars or commas, line up with a neighbouring
-  line's (the same number of fields, the same kind of field in each column);
+  value, and no more words), or a row whose fields, split by tabs, bars, CSV commas or aligned
+  spaces, line up with a neighbouring line's (the same number of fields, the same kind of field
+  in each column);
 - ``in_code``: the line holds two code marks or more (``{ } ; =``, ``()``, ``->``, ``::``) or
   opens with a comment's marker and holds one, and no more than four words a mark.
 
-Each detector then keeps a value only when its own shape or the words of its line settle it.
+Each detector then keeps a value only when its own shape or the words of its block settle it.
 """
 
 from __future__ import annotations
