@@ -169,7 +169,7 @@ def test_a_slash_number_that_is_no_prefix_in_use_is_no_network_sign():
     ]
 
 
-def test_coordinates_beside_an_address_are_no_series_of_versions():
+def test_an_address_beside_a_records_coordinates_stays():
     text = (
         '{\n  "lat":40.7357,\n  "lon":-74.1724,\n  "query":"104.131.124.203",\n  "zip":"07102"\n}\n'
     )
