@@ -204,3 +204,33 @@ def test_only_marks_are_placed_where_a_lone_a_stood(clean: str) -> None:
     assert fixed.replace("â", "").translate(dict.fromkeys(map(ord, _MARKS))) == (
         clean.translate(dict.fromkeys(map(ord, _MARKS)))
     )
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Lingua sentences (Bosnian, Slovene, Slovak): ``š`` (C5 A1) and ``ť`` (C5 A5) keep both
+        # bytes; ftfy decodes ``Å¾`` beside them but leaves ``Å¡`` and ``Å¥``.
+        "Dinar-gro\u0161 imao \u201cje te\u017einu oko 1\u201d gram.",
+        "3. \u201cNikto nie je povinn\u00fd\u201d funkciu rozhodcu prija\u0165.",
+        # The pairs decoded first, the marks must still be read as stripped ones.
+        "\u201cDate: Sat,\u201d 02 Nov 2013 Vnesite va\u0161o telefonsko \u0161tevilko.",
+    ],
+)
+def test_latin_extended_letters_beside_stripped_marks_are_restored(clean: str) -> None:
+    damaged = strip_c1(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "\u00c5sa Larsson \u00e4r h\u00e4r, p\u00e5 \u00f6n \u2013 och \u00e2 d\u00e5.",
+        "Vnesite va\u0161o \u00e2 telefonsko \u0161tevilko.",
+        "Pravidl\u00e1 zmeni\u0165 \u00e2 kedyko\u013evek, p\u0159ed \u00e2 bez.",
+    ],
+)
+def test_clean_latin_extended_text_with_a_circumflex_is_left_alone(clean: str) -> None:
+    assert fix_text(clean) == (clean, [])

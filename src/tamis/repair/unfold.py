@@ -738,6 +738,31 @@ def _letter_pair(line: str, p: Piece) -> bool:
     return line[p.start + 1] not in "\xa0\xad" and (after.islower() or before.islower())
 
 
+def leftover_pairs(text: str) -> list[Replacement]:
+    """Latin Extended-A pairs (``groÅ¡``, ``zmeniÅ¥``) that ftfy left on a line it has just
+    decoded in part (``teÅ¾inu`` became ``težinu``): ftfy decodes the sequences its own
+    detector matches, and ``Å¡`` or ``Å¥`` beside plain letters escape it. Runs after ftfy's
+    pass, on the same rule as :func:`_letter_pair` (beside a lower-case letter, ftfy leaving
+    the line as it is now), each pair verified by its Windows-1252 reading."""
+    if _LETTER_PAIR_RE.search(text) is None:
+        return []
+    out: list[Replacement] = []
+    start = 0
+    for line in text.split("\n"):
+        if _LETTER_PAIR_RE.search(line):
+            pairs = [
+                p
+                for p in rebuild(line, "holes")
+                if p.how == "direct"
+                and _letter_pair(line, p)
+                and _cp1252(p.char) == line[p.start : p.end]
+            ]
+            if pairs and _ftfy_leaves(line):
+                out += [_replacement(start, p, FOLD_RULE, "direct") for p in pairs]
+        start += len(line) + 1
+    return out
+
+
 def _left_whole(line: str, p: Piece) -> bool:
     """A three-byte sequence left whole inside a word of decoded text (``thuá»™c``,
     ``24â„¢``; not ``DrÃ¥ber``, which ftfy leaves on purpose): symbols for continuations (not
