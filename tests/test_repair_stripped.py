@@ -234,3 +234,24 @@ def test_latin_extended_letters_beside_stripped_marks_are_restored(clean: str) -
 )
 def test_clean_latin_extended_text_with_a_circumflex_is_left_alone(clean: str) -> None:
     assert fix_text(clean) == (clean, [])
+
+
+def test_a_text_s_own_intact_dashes_decide_its_stripped_ones() -> None:
+    # An English page's title damaged above its clean body, which repeats it intact (a page of
+    # the extraction benchmark): the body's en dashes, not English news's em dash.
+    clean = (
+        "Birkenstock Arizona Sandal \u2013 Birkibuc Stone \u2013 Unisex\n"
+        "Birkenstock Arizona Sandal \u2013 Birkibuc Stone \u2013 Unisex\n"
+        "The Birkenstock Arizona is a timeless essential, combining iconic design with comfort."
+    )
+    title, _, body = clean.partition("\n")
+    damaged = strip_c1(title) + "\n" + body
+    assert fix_text(damaged)[0] == clean
+    # And the other way round: French text whose intact line sets em dashes.
+    french = (
+        "Il est parti \u2014 enfin \u2014 avec une id\u00e9e tr\u00e8s simple.\n"
+        "Elle est venue \u2014 hier soir \u2014 avec lui et ses amis."
+    )
+    first, _, second = french.partition("\n")
+    damaged = first + "\n" + strip_c1(second)
+    assert fix_text(damaged)[0] == french
