@@ -255,3 +255,10 @@ def test_a_text_s_own_intact_dashes_decide_its_stripped_ones() -> None:
     first, _, second = french.partition("\n")
     damaged = first + "\n" + strip_c1(second)
     assert fix_text(damaged)[0] == french
+
+
+def test_a_stripped_dash_before_a_figure_is_no_braille_pattern() -> None:
+    # A Malay lingua sentence: ``â``, a space and ``1`` re-damage exactly as NFKC-folded
+    # E2 A0 B9 (``⠹``: ``â``, a no-break space, ``¹``); no scraped text is written in Braille.
+    clean = "Diposting oleh Abenksabar pada 15:19 \u2013 10-Sep-11 \u00ab IQ Knights Free Games"
+    assert fix_text(strip_c1(clean))[0] == clean

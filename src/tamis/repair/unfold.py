@@ -231,6 +231,10 @@ def _plausible(ch: str, how: str) -> bool:
     cat = unicodedata.category(ch)
     if cat in ("Cc", "Cs", "Co", "Cn"):
         return False
+    if how != "direct" and "\u2800" <= ch <= "\u28ff":
+        # Braille patterns are E2 A0-A3 xx: ``â``, a space NFKC made of a no-break space and a
+        # folded ``¹²³`` rebuild one from a stripped dash before a figure (``15:19 â 10``).
+        return False
     return how != "hole" or cat not in ("Cf", "Zs")
 
 
