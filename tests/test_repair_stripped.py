@@ -262,3 +262,16 @@ def test_a_stripped_dash_before_a_figure_is_no_braille_pattern() -> None:
     # E2 A0 B9 (``⠹``: ``â``, a no-break space, ``¹``); no scraped text is written in Braille.
     clean = "Diposting oleh Abenksabar pada 15:19 \u2013 10-Sep-11 \u00ab IQ Knights Free Games"
     assert fix_text(strip_c1(clean))[0] == clean
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Short lines that are one quotation (lingua sentences, French and English): an
+        # utterance or a quoted title, double marks, though the line is short like a headline.
+        "\u201cPour la distribution avec comme sujet: touser (m(B))\u201d",
+        "\u201cAE207: Food Processing Systems (A)\u201d",
+    ],
+)
+def test_a_line_that_is_one_quotation_takes_double_marks(clean: str) -> None:
+    assert fix_text(strip_c1(clean))[0] == clean

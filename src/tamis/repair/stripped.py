@@ -14,7 +14,8 @@ marks:
   punctuation: ``in.âNews``), a closing quote; several marks in a row open or close several
   nested quotations;
 * the quote kind follows the nesting: the outermost quotation takes the line's style (single in
-  a headline, double in body text, see :mod:`tamis.repair.headline`), a quotation nested in it
+  a headline, double in body text, see :mod:`tamis.repair.headline`; a line that is one whole
+  quotation is an utterance, double), a quotation nested in it
   the other style, and a closing mark the style of the quotation it closes. A closing mark with
   no quotation open is an apostrophe after ``s`` and before a word (``the playersâ union``),
   otherwise the line's closing quote.
@@ -174,6 +175,21 @@ def _marked_view(line: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), origin, marks
 
 
+def _quoted_whole(view: str, kinds: dict[int, str]) -> bool:
+    """Whether the line is one quotation: it opens with a mark and closes with one, only
+    closing punctuation after it."""
+    if not kinds:
+        return False
+    first, last = min(kinds), max(kinds)
+    return (
+        first != last
+        and kinds[first] == "open"
+        and not view[:first].strip()
+        and kinds[last] == "close"
+        and all(c in _CLOSE_BEFORE or c.isspace() for c in view[last + 1 :])
+    )
+
+
 def plan(line: str, headline: bool, spaced: str = EN_DASH) -> dict[int, tuple[int, str, str]]:
     """For each lone ``â`` it can place: position -> (end, replacement, reason); ``spaced`` is
     the dash a mark between spaced words stands for (:mod:`tamis.repair.dashes`)."""
@@ -182,6 +198,8 @@ def plan(line: str, headline: bool, spaced: str = EN_DASH) -> dict[int, tuple[in
     for k, kind in kinds.items():
         if kind == EN_DASH and (k == 0 or view[k - 1] == " "):
             kinds[k] = spaced
+    if headline and _quoted_whole(view, kinds):
+        headline = False  # a line that is one quotation is an utterance: double marks
     styles = ((LSQ, RSQ), (LDQ, RDQ)) if headline else ((LDQ, RDQ), (LSQ, RSQ))
     stack: list[int] = []  # style index of each open quotation
     out: dict[int, tuple[int, str, str]] = {}
