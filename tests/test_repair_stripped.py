@@ -275,3 +275,18 @@ def test_a_stripped_dash_before_a_figure_is_no_braille_pattern() -> None:
 )
 def test_a_line_that_is_one_quotation_takes_double_marks(clean: str) -> None:
     assert fix_text(strip_c1(clean))[0] == clean
+
+
+def test_a_text_that_sets_low_quotes_intact_gets_them_back() -> None:
+    # A German page of the extraction benchmark: its title damaged, its body intact with „…“.
+    body = (
+        "Unter dem Motto \u201eTake C.A.R.E\u201c, was f\u00fcr Curiosity, Action, "
+        "Responsibility und Experience steht, best\u00e4rkt die DMEXCO Branche und Publikum."
+    )
+    title = "Neues Leitmotto \u201eTake C.A.R.E\u201c f\u00fcr die Branche"
+    damaged = strip_c1(title) + "\n" + body
+    assert fix_text(damaged)[0] == title + "\n" + body
+    # Without low marks around, the same title takes the news style.
+    assert fix_text(
+        strip_c1(title) + "\n" + body.replace("\u201e", "\u201c").replace("\u201c,", "\u201d,")
+    )[0].startswith("Neues Leitmotto \u2018Take")

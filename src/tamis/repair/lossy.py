@@ -34,7 +34,7 @@ from tamis.repair.dashes import english_share, spaced_dash
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
-from tamis.repair.stripped import is_contraction, plan, spaced_dashes
+from tamis.repair.stripped import is_contraction, plan, spaced_dashes, text_styles
 from tamis.repair.welsh import welsh_like
 
 RULE = "lossy_mojibake"
@@ -346,7 +346,12 @@ def _latin1_marks(
                 whole[0] = _text_reads_stripped(text)
             if not whole[0] or welsh_like(text, start, end):
                 return None
-    return plan(line, is_headline(text, start, end), spaced_dash(text, start, end))
+    return plan(
+        line,
+        is_headline(text, start, end),
+        spaced_dash(text, start, end),
+        text_styles(text, start, end),
+    )
 
 
 def _line_repairs(text: str, offset: int, end: int, whole: list[bool | None]) -> list[Replacement]:
