@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tamis.document import undo
 from tamis.repair import fix_text, is_mojibake_rule, lexicon
@@ -196,3 +198,16 @@ def test_vietnamese_syllables_are_chosen_by_the_syllable_beside_them(
 )
 def test_clean_vietnamese_and_guillemets_stay_untouched(clean: str) -> None:
     assert fix_text(clean) == (clean, [])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(sorted(lexicon.vi_pairs())), min_size=2, max_size=10),
+    st.sampled_from([" ", ", ", ". ", "\n"]),
+)
+def test_clean_vietnamese_built_from_the_shipped_syllable_pairs_is_left_alone(
+    words: list[str], separator: str
+) -> None:
+    """Property: the pairs that rejoin and choose syllables never edit clean text made of them."""
+    text = separator.join(words)
+    assert fix_text(text) == (text, [])
