@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tamis.document import undo
 from tamis.repair import fix_text, is_mojibake_rule, lexicon
@@ -161,3 +163,51 @@ def test_the_word_lists_ship_in_the_package_and_serbian_is_transliterated() -> N
     # A name in no list: the letter runs of the language choose (``Ау`` opens words, ``Ну``
     # rarely before ``стр``).
     assert lexicon.choose(["Нустро", "Аустро"], "sr") == 1
+
+
+@pytest.mark.parametrize(
+    ("damaged", "clean"),
+    [
+        # ftfy's readings of NFKC-folded and strict-decoded Vietnamese (lingua sentences of the
+        # tuned part): a syllable split at ``à`` that only its neighbour joins (``pháo đài`` is
+        # a word, ``i`` alone is listed too), ``ễ`` left whole because its last byte reads as
+        # an ellipsis, and a lost byte whose neighbour is itself damaged (``lề đường``).
+        ("nên một pháo đà i chống lại sự xâm", "nên một pháo đài chống lại sự xâm"),
+        ("Các bạn có thể dá»… dàng vừa tạo kiểu", "Các bạn có thể dễ dàng vừa tạo kiểu"),
+        ("Nhưng chỉ thấy bên lỠđưá»ng, nÆ¡i vươn", "Nhưng chỉ thấy bên lề đường, nơi vươn"),
+        # A lost byte inside a word of a line ftfy decoded otherwise (a lingua title).
+        ("Cho tôi há»i hóa đơn bán lẽ đó cty tôi có", "Cho tôi hỏi hóa đơn bán lẽ đó cty tôi có"),
+    ],
+)
+def test_vietnamese_syllables_are_chosen_by_the_syllable_beside_them(
+    damaged: str, clean: str
+) -> None:
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Ông ấy đến từ Hà Nội và ở đó lâu, giấy tờ đầy đủ.",
+        "Elle est là»… oui, dit-il.",
+        "Ele disse «está»e saiu.",
+        "Tôi yêu cỏ dại, cờ đỏ và lọ hoa.",
+    ],
+)
+def test_clean_vietnamese_and_guillemets_stay_untouched(clean: str) -> None:
+    assert fix_text(clean) == (clean, [])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(sorted(lexicon.vi_pairs())), min_size=2, max_size=10),
+    st.sampled_from([" ", ", ", ". ", "\n"]),
+)
+def test_clean_vietnamese_built_from_the_shipped_syllable_pairs_is_left_alone(
+    words: list[str], separator: str
+) -> None:
+    """Property: the pairs that rejoin and choose syllables never edit clean text made of them."""
+    text = separator.join(words)
+    assert fix_text(text) == (text, [])

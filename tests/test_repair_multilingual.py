@@ -352,7 +352,6 @@ def test_every_kind_and_target_group_is_measured(model) -> None:
 # (bench/results/repair.md gives why): each is held at its measured share, so that a regression
 # shows; every other cell with ten cases or more must reach the target.
 FLOORS: dict[tuple[str, str], float] = {
-    ("c1_stripped", "south_slavic"): 0.68,  # 69.2% of 13
     ("ftfy_lossy", "south_slavic"): 0.94,  # 95.5% of 67
     ("holes", "cyrillic"): 0.84,  # 84.8% of 210
     ("ftfy_lossy", "cyrillic"): 0.81,  # 81.9% of 210
@@ -363,8 +362,8 @@ FLOORS: dict[tuple[str, str], float] = {
     ("ftfy_lossy", "portuguese_spanish"): 0.90,  # 91.5% of 47
     ("c1_stripped", "french_german"): 0.95,  # 96.1% of 51
     ("holes", "vietnamese"): 0.93,  # 93.5% of 31
-    ("ftfy_lossy", "vietnamese"): 0.70,  # 71.0% of 31
-    ("c1_stripped", "english"): 0.80,  # 81.3% of 214
+    ("ftfy_lossy", "vietnamese"): 0.77,  # 77.4% of 31 (71.0% the round before)
+    ("c1_stripped", "english"): 0.81,  # 81.8% of 214
     ("title", "english"): 0.89,  # 89.7% of 29 (93.1% before this round: one title more missed)
 }
 

@@ -204,3 +204,89 @@ def test_only_marks_are_placed_where_a_lone_a_stood(clean: str) -> None:
     assert fixed.replace("â", "").translate(dict.fromkeys(map(ord, _MARKS))) == (
         clean.translate(dict.fromkeys(map(ord, _MARKS)))
     )
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Lingua sentences (Bosnian, Slovene, Slovak): ``š`` (C5 A1) and ``ť`` (C5 A5) keep both
+        # bytes; ftfy decodes ``Å¾`` beside them but leaves ``Å¡`` and ``Å¥``.
+        "Dinar-gro\u0161 imao \u201cje te\u017einu oko 1\u201d gram.",
+        "3. \u201cNikto nie je povinn\u00fd\u201d funkciu rozhodcu prija\u0165.",
+        # The pairs decoded first, the marks must still be read as stripped ones.
+        "\u201cDate: Sat,\u201d 02 Nov 2013 Vnesite va\u0161o telefonsko \u0161tevilko.",
+    ],
+)
+def test_latin_extended_letters_beside_stripped_marks_are_restored(clean: str) -> None:
+    damaged = strip_c1(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "\u00c5sa Larsson \u00e4r h\u00e4r, p\u00e5 \u00f6n \u2013 och \u00e2 d\u00e5.",
+        "Vnesite va\u0161o \u00e2 telefonsko \u0161tevilko.",
+        "Pravidl\u00e1 zmeni\u0165 \u00e2 kedyko\u013evek, p\u0159ed \u00e2 bez.",
+    ],
+)
+def test_clean_latin_extended_text_with_a_circumflex_is_left_alone(clean: str) -> None:
+    assert fix_text(clean) == (clean, [])
+
+
+def test_a_text_s_own_intact_dashes_decide_its_stripped_ones() -> None:
+    # An English page's title damaged above its clean body, which repeats it intact (a page of
+    # the extraction benchmark): the body's en dashes, not English news's em dash.
+    clean = (
+        "Birkenstock Arizona Sandal \u2013 Birkibuc Stone \u2013 Unisex\n"
+        "Birkenstock Arizona Sandal \u2013 Birkibuc Stone \u2013 Unisex\n"
+        "The Birkenstock Arizona is a timeless essential, combining iconic design with comfort."
+    )
+    title, _, body = clean.partition("\n")
+    damaged = strip_c1(title) + "\n" + body
+    assert fix_text(damaged)[0] == clean
+    # And the other way round: French text whose intact line sets em dashes.
+    french = (
+        "Il est parti \u2014 enfin \u2014 avec une id\u00e9e tr\u00e8s simple.\n"
+        "Elle est venue \u2014 hier soir \u2014 avec lui et ses amis."
+    )
+    first, _, second = french.partition("\n")
+    damaged = first + "\n" + strip_c1(second)
+    assert fix_text(damaged)[0] == french
+
+
+def test_a_stripped_dash_before_a_figure_is_no_braille_pattern() -> None:
+    # A Malay lingua sentence: ``â``, a space and ``1`` re-damage exactly as NFKC-folded
+    # E2 A0 B9 (``⠹``: ``â``, a no-break space, ``¹``); no scraped text is written in Braille.
+    clean = "Diposting oleh Abenksabar pada 15:19 \u2013 10-Sep-11 \u00ab IQ Knights Free Games"
+    assert fix_text(strip_c1(clean))[0] == clean
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Short lines that are one quotation (lingua sentences, French and English): an
+        # utterance or a quoted title, double marks, though the line is short like a headline.
+        "\u201cPour la distribution avec comme sujet: touser (m(B))\u201d",
+        "\u201cAE207: Food Processing Systems (A)\u201d",
+    ],
+)
+def test_a_line_that_is_one_quotation_takes_double_marks(clean: str) -> None:
+    assert fix_text(strip_c1(clean))[0] == clean
+
+
+def test_a_text_that_sets_low_quotes_intact_gets_them_back() -> None:
+    # A German page of the extraction benchmark: its title damaged, its body intact with „…“.
+    body = (
+        "Unter dem Motto \u201eTake C.A.R.E\u201c, was f\u00fcr Curiosity, Action, "
+        "Responsibility und Experience steht, best\u00e4rkt die DMEXCO Branche und Publikum."
+    )
+    title = "Neues Leitmotto \u201eTake C.A.R.E\u201c f\u00fcr die Branche"
+    damaged = strip_c1(title) + "\n" + body
+    assert fix_text(damaged)[0] == title + "\n" + body
+    # Without low marks around, the same title takes the news style.
+    assert fix_text(
+        strip_c1(title) + "\n" + body.replace("\u201e", "\u201c").replace("\u201c,", "\u201d,")
+    )[0].startswith("Neues Leitmotto \u2018Take")

@@ -13,7 +13,8 @@ output of the previous one:
    ``lossy_mojibake`` / ``dagger_quote``: mojibake whose bytes were lost or folded
    (:mod:`tamis.repair.lossy`), before ftfy can turn it into daggers;
 4. ``c1_macroman``: C1 controls inside words that are MacRoman letters (:mod:`.legacy`);
-5. ``ftfy:*``: ftfy's decoding of the remaining mojibake, on gated lines only;
+5. ``ftfy:*``: ftfy's decoding of the remaining mojibake, on gated lines only, then the
+   ``Å¡``-like pairs it left beside what it decoded (``folded_mojibake``, :mod:`.unfold`);
 6. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
 
 Raw bytes of unknown encoding are decoded first by :func:`tamis.repair.decode.decode_bytes`.
@@ -30,7 +31,7 @@ from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
 from tamis.repair.mojibake import ftfy_repairs
 from tamis.repair.precheck import needs_any_repair
-from tamis.repair.unfold import unfold_repairs
+from tamis.repair.unfold import leftover_pairs, unfold_repairs
 
 STAGE = "repair"
 # Rules that change characters because they were mis-decoded (the ones that must never fire on
@@ -74,6 +75,7 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.lossy_mojibake, lossy_repairs),
         (config.mojibake, macroman_repairs),
         (config.mojibake, ftfy_repairs),
+        (config.mojibake, leftover_pairs),
         (config.controls, normalize.controls),
         (config.zero_width, normalize.zero_width),
         (config.normalize_whitespace, normalize.odd_spaces),

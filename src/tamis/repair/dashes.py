@@ -9,6 +9,11 @@ clean text, counting the spaced dashes of the tuned part of the multilingual dam
 German, Portuguese, Spanish, Indonesian, Malay and the South Slavic languages 41 en and no em.
 English is told by the share of its commonest function words among the text's words, which
 no other language written in Latin-1 reaches.
+
+Before the language's convention, the text's own: where the text around the line still holds
+intact spaced dashes (a title damaged above a clean body, a page whose damage hit one line),
+the kind it sets most there decides (``Sandal – Birkibuc Stone – Unisex`` repeated intact in
+the body of an English page makes its damaged title's dashes en dashes).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ _ENGLISH = frozenset(
     "had not but or they he she we you their which were would been who said".split()
 )
 _WORD_RE = re.compile(r"[A-Za-z]+")
+_INTACT_RE = re.compile("(?<= )[\u2013\u2014](?= )")
 
 
 def english_share(text: str) -> tuple[float, int]:
@@ -38,7 +44,14 @@ def english_share(text: str) -> tuple[float, int]:
 
 
 def spaced_dash(text: str, start: int, end: int) -> str:
-    """The dash a spaced mark of the line ``text[start:end]`` stands for: an em dash in
-    English (judged on the text around the line), an en dash otherwise."""
+    """The dash a spaced mark of the line ``text[start:end]`` stands for: the kind the text
+    around the line sets intact, if it sets more of one; else an em dash in English (judged
+    on the text around the line), an en dash otherwise."""
+    around = text[max(0, start - AROUND) : start] + text[end : end + AROUND]
+    intact = _INTACT_RE.findall(around)
+    if intact:
+        en = intact.count(EN_DASH)
+        if 2 * en != len(intact):
+            return EN_DASH if 2 * en > len(intact) else EM_DASH
     share, words = english_share(text[max(0, start - AROUND) : end + AROUND])
     return EM_DASH if words >= MIN_WORDS and share >= THRESHOLD else EN_DASH

@@ -257,19 +257,19 @@ def choose(candidates: list[str], lang: str) -> int | None:
 
 
 @cache
-def _vi_compounds() -> frozenset[str]:
-    """Vietnamese words of several syllables that hold ``ề ọ ỏ ờ ố`` (``data/vi_compounds``,
-    from the word list of the ``pyvi`` package, MIT: ``data/generate_vi_compounds.py``)."""
-    with gzip.open(_DATA / "vi_compounds.txt.gz", "rt", encoding="utf-8") as fh:
+def vi_pairs() -> frozenset[str]:
+    """Two adjacent syllables of a Vietnamese word (``giấy tờ``, ``pháo đài``; ``data/
+    vi_pairs``, from the word list of the ``pyvi`` package, MIT: ``data/generate_vi_pairs.py``)."""
+    with gzip.open(_DATA / "vi_pairs.txt.gz", "rt", encoding="utf-8") as fh:
         return frozenset(fh.read().split("\n")) - {""}
 
 
 def in_compound(befores: list[str], candidates: list[str], afters: list[str]) -> list[int]:
     """Indices of the ``candidates`` (one syllable spelt each way a lost byte allows) that
-    form a Vietnamese compound with the syllable before or after them (each spelt every way
-    it may be: ``befores``, ``afters``): ``giấy tờ``, ``lề đường``, where the list of single
+    form a Vietnamese syllable pair with the syllable before or after them (each spelt every
+    way it may be: ``befores``, ``afters``): ``giấy tờ``, ``lề đường``, where the list of single
     syllables cannot choose (``tờ`` and ``tỏ`` are both words)."""
-    known = _vi_compounds()
+    known = vi_pairs()
     pairs = [(b.lower(), "") for b in befores if b] + [("", a.lower()) for a in afters if a]
     return [
         k

@@ -34,7 +34,7 @@ from tamis.repair.dashes import english_share, spaced_dash
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
-from tamis.repair.stripped import is_contraction, plan, spaced_dashes
+from tamis.repair.stripped import is_contraction, plan, spaced_dashes, text_styles
 from tamis.repair.welsh import welsh_like
 
 RULE = "lossy_mojibake"
@@ -250,9 +250,21 @@ def _has_contraction(line: str) -> bool:
     return any(is_contraction(m[1], m[2]) for m in _CONTRACTION_RE.finditer(line))
 
 
+def _survives_stripping(ch: str) -> bool:
+    """Whether ``ch`` can stand in a Latin-1 reading of UTF-8 whose C1 bytes were stripped:
+    a Latin-1 character other than a C1 control, or a Latin Extended-A or -B letter whose
+    second UTF-8 byte is not 80-9F (``š`` is C5 A1), which an earlier pass decoded from its
+    pair (``Å¡``)."""
+    code = ord(ch)
+    if code < 0x100:
+        return not 0x80 <= code < 0xA0
+    return code < 0x250 and ch.encode("utf-8")[1] >= 0xA0
+
+
 def _latin1_range(line: str) -> bool:
-    """Every character below U+0100 and none a C1 control."""
-    return not any(ord(c) >= 0x100 or 0x80 <= ord(c) < 0xA0 for c in line)
+    """Every character could be left by a Latin-1 reading with the C1 bytes stripped (see
+    :func:`_survives_stripping`)."""
+    return line.isascii() or all(map(_survives_stripping, line))
 
 
 def _stripped_latin1_reading(line: str) -> bool:
@@ -334,7 +346,12 @@ def _latin1_marks(
                 whole[0] = _text_reads_stripped(text)
             if not whole[0] or welsh_like(text, start, end):
                 return None
-    return plan(line, is_headline(text, start, end), spaced_dash(text, start, end))
+    return plan(
+        line,
+        is_headline(text, start, end),
+        spaced_dash(text, start, end),
+        text_styles(text, start, end),
+    )
 
 
 def _line_repairs(text: str, offset: int, end: int, whole: list[bool | None]) -> list[Replacement]:

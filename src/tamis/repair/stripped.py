@@ -14,7 +14,8 @@ marks:
   punctuation: ``in.âNews``), a closing quote; several marks in a row open or close several
   nested quotations;
 * the quote kind follows the nesting: the outermost quotation takes the line's style (single in
-  a headline, double in body text, see :mod:`tamis.repair.headline`), a quotation nested in it
+  a headline, double in body text, see :mod:`tamis.repair.headline`; a line that is one whole
+  quotation is an utterance, double), a quotation nested in it
   the other style, and a closing mark the style of the quotation it closes. A closing mark with
   no quotation open is an apostrophe after ``s`` and before a word (``the playersâ union``),
   otherwise the line's closing quote.
@@ -174,15 +175,58 @@ def _marked_view(line: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), origin, marks
 
 
-def plan(line: str, headline: bool, spaced: str = EN_DASH) -> dict[int, tuple[int, str, str]]:
+def _quoted_whole(view: str, kinds: dict[int, str]) -> bool:
+    """Whether the line is one quotation: it opens with a mark and closes with one, only
+    closing punctuation after it."""
+    if not kinds:
+        return False
+    first, last = min(kinds), max(kinds)
+    return (
+        first != last
+        and kinds[first] == "open"
+        and not view[:first].strip()
+        and kinds[last] == "close"
+        and all(c in _CLOSE_BEFORE or c.isspace() for c in view[last + 1 :])
+    )
+
+
+LOW_DQ, LOW_SQ = "\u201e", "\u201a"
+# The quotation marks of a text that sets low-9 openings (German, Czech, the South Slavic
+# languages): ``„…“`` and ``‚…‘``.
+LOW_STYLES = ((LOW_DQ, LDQ), (LOW_SQ, LSQ))
+_AROUND = 2000
+
+
+def text_styles(text: str, start: int, end: int) -> tuple[tuple[str, str], ...] | None:
+    """The quotation marks the text around the line ``text[start:end]`` still sets intact,
+    when they are low-9 ones (``„Take C.A.R.E“`` in a German body below a damaged title), so
+    the stripped marks of the line follow the text's own convention; None otherwise."""
+    around = text[max(0, start - _AROUND) : start] + text[end : end + _AROUND]
+    lows = around.count(LOW_DQ)
+    if lows and lows >= around.count(RDQ):
+        return LOW_STYLES
+    return None
+
+
+def plan(
+    line: str,
+    headline: bool,
+    spaced: str = EN_DASH,
+    low: tuple[tuple[str, str], ...] | None = None,
+) -> dict[int, tuple[int, str, str]]:
     """For each lone ``â`` it can place: position -> (end, replacement, reason); ``spaced`` is
-    the dash a mark between spaced words stands for (:mod:`tamis.repair.dashes`)."""
+    the dash a mark between spaced words stands for (:mod:`tamis.repair.dashes`); ``low`` the
+    low-9 styles when the text sets them intact (:func:`text_styles`), headline or not."""
     view, origin, marks = _marked_view(line)
     kinds = _classify(view, marks)
     for k, kind in kinds.items():
         if kind == EN_DASH and (k == 0 or view[k - 1] == " "):
             kinds[k] = spaced
+    if headline and _quoted_whole(view, kinds):
+        headline = False  # a line that is one quotation is an utterance: double marks
     styles = ((LSQ, RSQ), (LDQ, RDQ)) if headline else ((LDQ, RDQ), (LSQ, RSQ))
+    if low is not None:
+        styles = low  # the marks the text itself sets, headline or not
     stack: list[int] = []  # style index of each open quotation
     out: dict[int, tuple[int, str, str]] = {}
     for k in sorted(kinds):

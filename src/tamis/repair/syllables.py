@@ -5,8 +5,10 @@ NFKC makes that a plain space, and ftfy then reads ``Ã`` plus the space as ``à
 space: ``hàng`` comes out ``hà ng``, ``và gây`` as ``và  gây``. No Vietnamese syllable is a
 bare consonant cluster (``ng``, ``nh``, ``m``), so the fragment after the space gives the split
 away: the two parts are joined when the Vietnamese word list (:mod:`.lexicon`) holds the joined
-syllable as a more frequent word than the fragment alone, on lines whose other words the list
-holds (Vietnamese text). Once a line shows such a split, a doubled space after ``à`` is the
+syllable as a more frequent word than the fragment alone, or when the joined syllable makes a
+word with its neighbour and the split one does not (``pháo đà i`` is ``pháo đài``: the syllable
+pairs of :func:`.lexicon.vi_pairs`), on lines whose other words the list holds (Vietnamese
+text). Once a line shows such a split, a doubled space after ``à`` is the
 same accident and loses one space, and so does a space between ``à`` and a full stop or comma
 (``bà .``), which Vietnamese never sets.
 """
@@ -30,22 +32,44 @@ _KNOWN_SHARE = 0.5
 _UNLISTED = 10**6  # the band of a word the list does not hold
 
 
-def _vietnamese(line: str) -> bool:
+def is_vietnamese_line(line: str) -> bool:
+    """Whether at least half of the words of ``line`` are in the Vietnamese word list."""
     known = lexicon.words("vi")
     found = [w.lower() for w in _WORD_RE.findall(line)]
     return bool(found) and sum(1 for w in found if w in known) >= _KNOWN_SHARE * len(found)
 
 
+_BEFORE_RE = re.compile(r"([^\W\d_]+) $")
+_AFTER_RE = re.compile(r" ([^\W\d_]+)")
+
+
+def _pairs_better(line: str, m: re.Match[str]) -> bool:
+    """Whether the joined syllable forms a word with the syllable before or after it (``pháo
+    đài``) and the split one does not (``pháo đà``, ``i chống``): :func:`.lexicon.vi_pairs`."""
+    pairs = lexicon.vi_pairs()
+    head, tail = m.group(1).lower(), m.group(2).lower()
+    before = _BEFORE_RE.search(line, 0, m.start())
+    after = _AFTER_RE.match(line, m.end())
+    prev = before.group(1).lower() if before else ""
+    nxt = after.group(1).lower() if after else ""
+    joined = head + tail
+    split = (prev and f"{prev} {head}" in pairs) or (nxt and f"{tail} {nxt}" in pairs)
+    whole = (prev and f"{prev} {joined}" in pairs) or (nxt and f"{joined} {nxt}" in pairs)
+    return bool(whole) and not split
+
+
 def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     """Joins of split syllables on ``line`` (see the module doc)."""
-    if not VIETNAMESE_RE.search(line) or not _vietnamese(line):
+    if not VIETNAMESE_RE.search(line) or not is_vietnamese_line(line):
         return []
     known = lexicon.words("vi")
     out = []
     for m in SPLIT_RE.finditer(line):
         head, tail = m.group(1), m.group(2)
         joined = known.get((head + tail).lower())
-        if joined is not None and joined < known.get(tail, _UNLISTED):
+        if joined is None:
+            continue
+        if joined < known.get(tail, _UNLISTED) or _pairs_better(line, m):
             out.append(
                 Replacement(
                     offset + m.end(1),

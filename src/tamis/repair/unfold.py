@@ -45,6 +45,7 @@ from tamis.repair.precheck import (
     lone_cyrillic_lead,
     unfold_sign,
 )
+from tamis.repair.syllables import is_vietnamese_line
 
 FOLD_RULE = "folded_mojibake"
 HOLE_RULE = "lost_byte_mojibake"
@@ -219,6 +220,8 @@ def _space_folds(line: str, lead_at: int, j: int) -> bool:
     lead = line[lead_at]
     if lead not in SPACE_FOLD_LEADS:
         return False
+    if lead in "ÄÅ" and lead_at and line[lead_at - 1].islower():
+        return False  # Ġ or Š (C4/C5 A0), a capital, glued after a lower-case letter: ``mÅ ``
     if lead != "Ã":
         return True
     nxt = line[j + 1] if j + 1 < len(line) else ""
@@ -230,6 +233,10 @@ def _space_folds(line: str, lead_at: int, j: int) -> bool:
 def _plausible(ch: str, how: str) -> bool:
     cat = unicodedata.category(ch)
     if cat in ("Cc", "Cs", "Co", "Cn"):
+        return False
+    if how != "direct" and "\u2800" <= ch <= "\u28ff":
+        # Braille patterns are E2 A0-A3 xx: ``â``, a space NFKC made of a no-break space and a
+        # folded ``¹²³`` rebuild one from a stripped dash before a figure (``15:19 â 10``).
         return False
     return how != "hole" or cat not in ("Cf", "Zs")
 
@@ -703,7 +710,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     out = []
     whole = (
         [p for p in rebuild(line, "holes") if p.how == "direct"]
-        if _LEFT_RE.search(line) or _LETTER_PAIR_RE.search(line)
+        if _LEFT_RE.search(line) or _LETTER_PAIR_RE.search(line) or _VI_LEFT_RE.search(line)
         else []
     )
     if any(_left_whole(line, p) or _letter_pair(line, p) for p in whole) and _ftfy_leaves(line):
@@ -738,6 +745,31 @@ def _letter_pair(line: str, p: Piece) -> bool:
     return line[p.start + 1] not in "\xa0\xad" and (after.islower() or before.islower())
 
 
+def leftover_pairs(text: str) -> list[Replacement]:
+    """Latin Extended-A pairs (``groÅ¡``, ``zmeniÅ¥``) that ftfy left on a line it has just
+    decoded in part (``teÅ¾inu`` became ``težinu``): ftfy decodes the sequences its own
+    detector matches, and ``Å¡`` or ``Å¥`` beside plain letters escape it. Runs after ftfy's
+    pass, on the same rule as :func:`_letter_pair` (beside a lower-case letter, ftfy leaving
+    the line as it is now), each pair verified by its Windows-1252 reading."""
+    if _LETTER_PAIR_RE.search(text) is None:
+        return []
+    out: list[Replacement] = []
+    start = 0
+    for line in text.split("\n"):
+        if _LETTER_PAIR_RE.search(line):
+            pairs = [
+                p
+                for p in rebuild(line, "holes")
+                if p.how == "direct"
+                and _letter_pair(line, p)
+                and _cp1252(p.char) == line[p.start : p.end]
+            ]
+            if pairs and _ftfy_leaves(line):
+                out += [_replacement(start, p, FOLD_RULE, "direct") for p in pairs]
+        start += len(line) + 1
+    return out
+
+
 def _left_whole(line: str, p: Piece) -> bool:
     """A three-byte sequence left whole inside a word of decoded text (``thuá»™c``,
     ``24â„¢``; not ``DrÃ¥ber``, which ftfy leaves on purpose): symbols for continuations (not
@@ -747,7 +779,30 @@ def _left_whole(line: str, p: Piece) -> bool:
     body = line[p.start + 1 : p.end]
     if not body or any(c in "´¨¸¯" for c in body):
         return False
+    if _vietnamese_left(line, p):
+        return True
     return _symbolic(line, p) and before.isalnum() and (before.isascii() or before > "\u024f")
+
+
+# What E1 BA/BB's last byte reads as when it is punctuation in Windows-1252 (``dá»…`` is
+# ``dễ``, E1 BB 85): no symbol shows it, the syllable it spells does.
+_PUNCTUATION_CONT = frozenset("…‘’“”–—•")
+_VI_LEFT_RE = re.compile("á[º»][…‘’“”–—•]")
+
+
+def _vietnamese_left(line: str, p: Piece) -> bool:
+    """A Vietnamese letter E1 BA/BB xx left whole inside a syllable whose last byte reads as
+    punctuation (``dá»… dàng``): accepted when the syllable it spells is a Vietnamese word and
+    the syllable as it stands is none, on a line of Vietnamese words (:mod:`.syllables`)."""
+    body = line[p.start + 1 : p.end]
+    if line[p.start] != "á" or body[:1] not in ("º", "»") or body[1:] not in _PUNCTUATION_CONT:
+        return False
+    head = _WORD_BEFORE.search(line, 0, p.start).group()  # type: ignore[union-attr]
+    tail = _WORD_AFTER.match(line, p.end).group()  # type: ignore[union-attr]
+    if not head or not lexicon.available():
+        return False
+    known = lexicon.words("vi")
+    return (head + p.char + tail).lower() in known and _vietnamese_words(line)
 
 
 def _ftfy_leaves(line: str) -> bool:
@@ -841,6 +896,22 @@ _VI_LOST = "ềọỏờ"  # E1 BB 81/8D/8F/9D: the readings of ``á»`` with it
 _EATEN_RE = re.compile(f"[{EATEN_SPACE}]")
 
 
+# ``á»`` that lost its last byte, inside a syllable (``đưá»ng`` is ``đường``).
+_VI_HOLE_RE = re.compile("á»(?=[a-zđ])")
+
+
+def _spellings_after(line: str, i: int) -> list[str]:
+    """The syllable from ``line[i]`` on, each way it may be spelt when an ``á»`` in it lost
+    its last byte (``đưá»ng``: ``đưềng``, ``đưọng``, ``đưỏng``, ``đường``)."""
+    raw = _SYLLABLE_RE.match(line, i).group()  # type: ignore[union-attr]
+    if _VI_HOLE_RE.search(raw) is None:
+        return [_WORD_AFTER.match(raw).group()]  # type: ignore[union-attr]
+    return [_VI_HOLE_RE.sub(c, raw, count=1) for c in _VI_LOST]
+
+
+_SYLLABLE_RE = re.compile(r"[^\s\d.,;:!?()\"“”]*")
+
+
 def eaten_spaces(line: str, offset: int = 0) -> list[Replacement]:
     """A letter and the space after it that ftfy read as one character of another script
     (:func:`tamis.repair.precheck.eaten_space`): ``đഠcủa`` is ``đô của``, ``nhỠđất`` is
@@ -858,8 +929,7 @@ def eaten_spaces(line: str, offset: int = 0) -> list[Replacement]:
             if lexicon.available():
                 spelt = [head + c for c in _VI_LOST]
                 before = _WORD_BEFORE.search(line, 0, max(0, i - len(head) - 1)).group()  # type: ignore[union-attr]
-                after = _WORD_AFTER.match(line, i + 1).group()  # type: ignore[union-attr]
-                best = _in_compound(spelt, [before], [after])
+                best = _in_compound(spelt, [before], _spellings_after(line, i + 1))
                 if best is None:
                     best = lexicon.choose(spelt, "vi")
                 char = _VI_LOST[best] if best is not None else char
@@ -873,13 +943,27 @@ def eaten_spaces(line: str, offset: int = 0) -> list[Replacement]:
     return out
 
 
+# ``á»`` or ``áº`` (E1 BB/BA) that lost its last byte inside a word (``há»i`` is ``hỏi``,
+# on a line ftfy decoded otherwise): no clean text glues a guillemet between two letters.
+_VI_LOST_INSIDE_RE = re.compile(r"(?<=[^\W\d_])á[º»](?=[^\W\d_])")
+
+
+def _vietnamese_words(line: str) -> bool:
+    return lexicon.available() and is_vietnamese_line(line)
+
+
 def unfold_repairs(text: str) -> list[Replacement]:
     if SUSPECT_RE.search(text) is None and not unfold_sign(text):
         return []
     out: list[Replacement] = []
     start = 0
     for line in text.split("\n"):
-        if _LEAD_PAIR_RE.search(line) or unfold_sign(line) or VI_FOLD_RE.search(line):
+        if (
+            _LEAD_PAIR_RE.search(line)
+            or unfold_sign(line)
+            or VI_FOLD_RE.search(line)
+            or (_VI_LOST_INSIDE_RE.search(line) and _vietnamese_words(line))
+        ):
             found = line_repairs(line, start)
             eaten = eaten_spaces(line, start) if _EATEN_RE.search(line) else []
             taken = {i for r in found for i in range(r.start, r.end)}
