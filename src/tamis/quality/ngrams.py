@@ -64,6 +64,7 @@ def _powers(m: int) -> tuple[np.ndarray, np.ndarray]:
 # the table needs no clearing (every bucket read was written by the same call) and the marks
 # are cleared after use. At most 2**22 buckets (20 MB).
 _MAX_BITS = 22
+_EXTRA_BITS = 3
 _TABLE = np.empty(0, dtype=np.int32)
 _MARKS = np.zeros(0, dtype=bool)
 
@@ -76,7 +77,7 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
     """
     global _TABLE, _MARKS
     n = len(keys)
-    bits = min(max(12, n.bit_length() + 4), _MAX_BITS)
+    bits = min(max(12, n.bit_length() + _EXTRA_BITS), _MAX_BITS)
     if len(_TABLE) < (1 << bits):
         _TABLE = np.empty(1 << bits, dtype=np.int32)
         _MARKS = np.zeros(1 << bits, dtype=bool)
@@ -123,7 +124,7 @@ def _char_prefix(chars: np.ndarray) -> np.ndarray:
 
 #: Words per group of documents keyed together: large enough to amortise numpy's call
 #: overhead, small enough that a group's arrays stay in the CPU caches.
-GROUP_WORDS = 16_384
+GROUP_WORDS = 32_768
 
 _SPACE = ord(" ")
 
@@ -178,14 +179,14 @@ def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
     np.cumsum(counts, out=doc_start[1:])
     doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
     word_end = doc_start[1:][doc_of]  # end of each word's document
-    offsets_l = offsets.tolist()
-    doc_start_l = doc_start.tolist()
     # Top n-grams when no n-gram repeats: the first one, seen once (repeats overwrite below).
+    first_word = doc_start[:-1]
     for n in top_sizes:
-        for g, count in enumerate(counts):
-            if count >= n:
-                s = doc_start_l[g]
-                results[group[g]][0][n] = offsets_l[s + n] - offsets_l[s] + n - 1
+        having = np.flatnonzero(np.asarray(counts) >= n)
+        start = first_word[having]
+        chars_n = (offsets[start + n] - offsets[start] + n - 1).tolist()
+        for g, value in zip(having.tolist(), chars_n, strict=True):
+            results[group[g]][0][n] = value
     doc_mix = doc_of.astype(np.uint64) * _SEG_MIX
     with np.errstate(over="ignore"):
         keys = _WindowKeys(chars[~is_space], offsets, bool(top_sizes))
