@@ -117,8 +117,10 @@ def _char_prefix(chars: np.ndarray) -> np.ndarray:
     """Prefix sums of ``code * BASE**i`` (mod 2**64): the key of ``chars[a:b]`` is
     ``(prefix[b] - prefix[a]) * BASE**-a``."""
     powers, _ = _powers(len(chars))
-    prefix = np.zeros(len(chars) + 1, dtype=np.uint64)
-    np.cumsum(chars * powers[: len(chars)], out=prefix[1:])
+    prefix = np.empty(len(chars) + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.multiply(chars, powers[: len(chars)], out=prefix[1:])
+    np.cumsum(prefix[1:], out=prefix[1:])
     return prefix
 
 
