@@ -114,6 +114,8 @@ def find_duplicates(items: list[str]) -> tuple[int, int]:
     Every occurrence after an item's first is a repeat, so both counts are the totals minus
     those of the distinct items (computed without a Python loop).
     """
+    if len(items) == 1:  # one paragraph, or one line: nothing repeats
+        return 0, 0
     distinct = set(items)
     return (
         len(items) - len(distinct),
