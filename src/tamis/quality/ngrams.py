@@ -4,8 +4,10 @@ Two measures, with datatrove's definitions:
 
 * top n-gram character fraction (``find_top_duplicate``): the most frequent n-gram (ties go to
   the one seen first, as ``Counter.most_common`` does), its length when joined with spaces,
-  times its count. An n-gram's key is datatrove's own, the words joined with spaces, hashed
-  (a polynomial of its characters mod 2**64, plus the length).
+  times its count. An n-gram's key is datatrove's own, the words joined with spaces, hashed:
+  a polynomial (mod 2**64) of its characters without the spaces and their number, mixed with
+  a polynomial of its word lengths (words hold no whitespace, so the two say where the spaces
+  are).
 * duplicated n-gram characters (``find_all_duplicate``): a left-to-right scan that, on meeting
   an n-gram already seen, counts its characters and jumps ``n`` words ahead (the skipped
   n-grams are never remembered). datatrove's n-gram key there is the words joined *without*
@@ -14,15 +16,21 @@ Two measures, with datatrove's definitions:
 
 Why batches: on the 150-300-word documents typical of news and reviews, a per-document numpy
 computation is dominated by call overhead, and sorting every window to group them costs more
-than the rest. So the keys of every window of every size of every document of a batch are
-computed in one set of array operations, and grouping is replaced by a *sort-free repeat
-filter*: each window is scattered into a hash table by (document, size, key); a window alone
-in its bucket is certainly unique in its document, which is most windows. The few windows
-that share a bucket are sorted by key, which drops the bucket collisions (a few percent of all
-windows), so only true repeats remain: their top n-gram counts are runs of equal keys (array
-operations), and only the duplicated n-grams' scan, which is sequential, is a Python loop.
-Nothing else is needed: a unique n-gram can never be the repeated one a scan meets, nor beat a
-repeated one for the top count.
+than the rest. So the windows of every document of a batch are keyed in one set of array
+operations, and grouping is replaced by a *sort-free repeat filter*: each window is scattered
+into a hash table by (document, key); a window alone in its bucket is certainly unique in its
+document, which is most windows. The few windows that share a bucket are sorted by key, which
+drops the bucket collisions, so only true repeats remain: their top n-gram counts are runs of
+equal keys (array operations), and only the duplicated n-grams' scan, which is sequential, is
+a Python loop. Nothing else is needed: a unique n-gram can never be the repeated one a scan
+meets, nor beat a repeated one for the top count.
+
+Only two sizes are keyed at every word. A top n-gram that repeats starts a repeated n-gram of
+every smaller size, so each larger top size is keyed only at the windows that repeated at the
+size before. Duplicated n-grams (whose word boundaries may differ) are keyed only at the
+windows whose first :data:`PREFIX_CHARS` characters start another word of the document, or
+that are shorter than that (:func:`_dup_candidates`). In running text both leave a few percent
+of the windows.
 
 Keys are 64-bit hashes: two different n-grams of one document share a key with probability
 about ``n_grams**2 / 2**64``, which is not a practical concern.
