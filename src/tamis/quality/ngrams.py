@@ -30,7 +30,7 @@ every smaller size, so each larger top size is keyed only at the windows that re
 size before. Duplicated n-grams (whose word boundaries may differ) are keyed only at the
 windows whose first :data:`PREFIX_CHARS` characters start another word of the document, or
 that are shorter than that (:func:`_dup_candidates`): 3.5% of the windows of Hindi and
-Telugu news sentences.
+Telugu web sentences (lingua's).
 
 Keys are 64-bit hashes: two different n-grams of one document share a key with probability
 about ``n_grams**2 / 2**64``, which is not a practical concern.
