@@ -4,8 +4,10 @@ Two measures, with datatrove's definitions:
 
 * top n-gram character fraction (``find_top_duplicate``): the most frequent n-gram (ties go to
   the one seen first, as ``Counter.most_common`` does), its length when joined with spaces,
-  times its count. An n-gram's key is datatrove's own, the words joined with spaces, hashed
-  (a polynomial of its characters mod 2**64, plus the length).
+  times its count. An n-gram's key is datatrove's own, the words joined with spaces, hashed:
+  a polynomial (mod 2**64) of its characters without the spaces and their number, mixed with
+  a polynomial of its word lengths (words hold no whitespace, so the two say where the spaces
+  are).
 * duplicated n-gram characters (``find_all_duplicate``): a left-to-right scan that, on meeting
   an n-gram already seen, counts its characters and jumps ``n`` words ahead (the skipped
   n-grams are never remembered). datatrove's n-gram key there is the words joined *without*
@@ -14,15 +16,21 @@ Two measures, with datatrove's definitions:
 
 Why batches: on the 150-300-word documents typical of news and reviews, a per-document numpy
 computation is dominated by call overhead, and sorting every window to group them costs more
-than the rest. So the keys of every window of every size of every document of a batch are
-computed in one set of array operations, and grouping is replaced by a *sort-free repeat
-filter*: each window is scattered into a hash table by (document, size, key); a window alone
-in its bucket is certainly unique in its document, which is most windows. The few windows
-that share a bucket are sorted by key, which drops the bucket collisions (a few percent of all
-windows), so only true repeats remain: their top n-gram counts are runs of equal keys (array
-operations), and only the duplicated n-grams' scan, which is sequential, is a Python loop.
-Nothing else is needed: a unique n-gram can never be the repeated one a scan meets, nor beat a
-repeated one for the top count.
+than the rest. So the windows of every document of a batch are keyed in one set of array
+operations, and grouping is replaced by a *sort-free repeat filter*: each window is scattered
+into a hash table by (document, key); a window alone in its bucket is certainly unique in its
+document, which is most windows. The few windows that share a bucket are sorted by key, which
+drops the bucket collisions, so only true repeats remain: their top n-gram counts are runs of
+equal keys (array operations), and only the duplicated n-grams' scan, which is sequential, is
+a Python loop. Nothing else is needed: a unique n-gram can never be the repeated one a scan
+meets, nor beat a repeated one for the top count.
+
+Only two sizes are keyed at every word. A top n-gram that repeats starts a repeated n-gram of
+every smaller size, so each larger top size is keyed only at the windows that repeated at the
+size before. Duplicated n-grams (whose word boundaries may differ) are keyed only at the
+windows whose first :data:`PREFIX_CHARS` characters start another word of the document, or
+that are shorter than that (:func:`_dup_candidates`): 3.5% of the windows of Hindi and
+Telugu web sentences (lingua's).
 
 Keys are 64-bit hashes: two different n-grams of one document share a key with probability
 about ``n_grams**2 / 2**64``, which is not a practical concern.
@@ -37,6 +45,7 @@ _BASE_INV = np.uint64(pow(int(_BASE), -1, 2**64))
 _LEN_MIX = np.uint64(0xD6E8FEB86659FD93)
 _SEG_MIX = np.uint64(0x632BE59BD9B4E019)
 _BUCKET_MIX = np.uint64(0xFF51AFD7ED558CCD)
+_SHAPE_MIX = np.uint64(0xC4CEB9FE1A85EC53)
 
 _POWERS = np.ones(1, dtype=np.uint64)
 _INV_POWERS = np.ones(1, dtype=np.uint64)
@@ -63,6 +72,7 @@ def _powers(m: int) -> tuple[np.ndarray, np.ndarray]:
 # the table needs no clearing (every bucket read was written by the same call) and the marks
 # are cleared after use. At most 2**22 buckets (20 MB).
 _MAX_BITS = 22
+_EXTRA_BITS = 3
 _TABLE = np.empty(0, dtype=np.int32)
 _MARKS = np.zeros(0, dtype=bool)
 
@@ -75,7 +85,7 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
     """
     global _TABLE, _MARKS
     n = len(keys)
-    bits = min(max(12, n.bit_length() + 4), _MAX_BITS)
+    bits = min(max(12, n.bit_length() + _EXTRA_BITS), _MAX_BITS)
     if len(_TABLE) < (1 << bits):
         _TABLE = np.empty(1 << bits, dtype=np.int32)
         _MARKS = np.zeros(1 << bits, dtype=bool)
@@ -92,36 +102,39 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
     return shared
 
 
-def _repeated(windows: np.ndarray, tagged: np.ndarray) -> np.ndarray:
-    """The ``windows`` (ascending) whose ``tagged`` key (n-gram key mixed with its document)
-    another of them shares: the bucket filter's survivors without its chance collisions.
+def _repeated(tagged: np.ndarray) -> np.ndarray:
+    """Which of the windows whose ``tagged`` keys (n-gram key mixed with its document) are
+    given share their key with another of them: a mask that keeps every true repeat and drops
+    the bucket filter's chance collisions.
 
     Equal n-grams of one document have equal tagged keys, so no true repeat is lost; a window
     kept by a collision of tagged keys across documents only reaches the exact logic.
     """
+    keep = np.zeros(len(tagged), dtype=bool)
+    if len(tagged) < 2:
+        return keep
     order = np.argsort(tagged, kind="stable")
     ranked = tagged[order]
     same = ranked[1:] == ranked[:-1]
-    if not same.any():
-        return windows[:0]
-    keep = np.zeros(len(windows), dtype=bool)
     keep[order[1:][same]] = True
     keep[order[:-1][same]] = True
-    return windows[keep]
+    return keep
 
 
 def _char_prefix(chars: np.ndarray) -> np.ndarray:
     """Prefix sums of ``code * BASE**i`` (mod 2**64): the key of ``chars[a:b]`` is
     ``(prefix[b] - prefix[a]) * BASE**-a``."""
     powers, _ = _powers(len(chars))
-    prefix = np.zeros(len(chars) + 1, dtype=np.uint64)
-    np.cumsum(chars * powers[: len(chars)], out=prefix[1:])
+    prefix = np.empty(len(chars) + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.multiply(chars, powers[: len(chars)], out=prefix[1:])
+    np.cumsum(prefix[1:], out=prefix[1:])
     return prefix
 
 
 #: Words per group of documents keyed together: large enough to amortise numpy's call
 #: overhead, small enough that a group's arrays stay in the CPU caches.
-GROUP_WORDS = 16_384
+GROUP_WORDS = 32_768
 
 _SPACE = ord(" ")
 
@@ -176,64 +189,135 @@ def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
     np.cumsum(counts, out=doc_start[1:])
     doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
     word_end = doc_start[1:][doc_of]  # end of each word's document
-    offsets_l = offsets.tolist()
-    doc_start_l = doc_start.tolist()
     # Top n-grams when no n-gram repeats: the first one, seen once (repeats overwrite below).
+    first_word = doc_start[:-1]
     for n in top_sizes:
-        for g, count in enumerate(counts):
-            if count >= n:
-                s = doc_start_l[g]
-                results[group[g]][0][n] = offsets_l[s + n] - offsets_l[s] + n - 1
+        having = np.flatnonzero(np.asarray(counts) >= n)
+        start = first_word[having]
+        chars_n = (offsets[start + n] - offsets[start] + n - 1).tolist()
+        for g, value in zip(having.tolist(), chars_n, strict=True):
+            results[group[g]][0][n] = value
     doc_mix = doc_of.astype(np.uint64) * _SEG_MIX
-    # Each size's windows are keyed at every word position of the group, so each key is a few
-    # operations on contiguous slices of per-word arrays; windows that run past the end of
-    # their document only ever add candidates, and are dropped before the exact logic.
-    kinds = []
     with np.errstate(over="ignore"):
+        keys = _WindowKeys(chars[~is_space], offsets, bool(top_sizes))
         if top_sizes:
-            # datatrove's key for the top n-grams: the words joined with spaces; a window ends
-            # one space before the next word.
-            kinds.append((top_sizes, True, *_word_hashes(chars, spaced_off, 1)))
+            # A window whose top n-gram repeats also repeats at every smaller size from the
+            # same word: only the first size is keyed at every word, the next ones at the
+            # windows that repeated at the size before.
+            candidates = None
+            for n in sorted(top_sizes):
+                candidates = _size_repeats(keys.top, n, total, candidates, word_end, doc_mix)
+                if len(candidates):
+                    _top_repeats(
+                        results, group, n, candidates, keys.top(candidates, n), doc_of, offsets
+                    )
         if dup_sizes:
-            # ... and for the duplicated n-grams: the words joined without a separator.
-            kinds.append((dup_sizes, False, *_word_hashes(chars[~is_space], offsets, 0)))
-        for sizes, is_top, at_start, at_end, inv_start, char_off in kinds:
-            for n in sizes:
-                m = total - n + 1
-                if m <= 0:
-                    continue
-                length = char_off[n : n + m] - char_off[:m]
-                if is_top:
-                    length -= 1
-                key = ((at_end[n - 1 : n - 1 + m] - at_start[:m]) * inv_start[:m]) ^ (
-                    length.astype(np.uint64) * _LEN_MIX
-                )
-                tagged = key ^ doc_mix[:m]
-                shared = _shared_buckets(tagged)
-                shared = shared[word_end[shared] >= shared + n]  # within one document
-                if len(shared) > 1:
-                    shared = _repeated(shared, tagged[shared])
+            candidates = _dup_candidates(keys, min(dup_sizes), total, doc_mix)
+            for n in dup_sizes:
+                shared = _size_repeats(keys.dup, n, total, candidates, word_end, doc_mix)
                 if len(shared):
-                    _repeats(results, group, n, is_top, shared, key[shared], doc_of, offsets)
+                    _dup_repeats(results, group, n, shared, keys.dup(shared, n), doc_of, offsets)
 
 
-def _word_hashes(
-    chars: np.ndarray, word_off: np.ndarray, gap: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per word of ``chars`` (word p at ``word_off[p]``, followed by ``gap`` separator chars):
-    the character prefix hash at its start and at its end, BASE**-start, and ``word_off``."""
-    prefix = _char_prefix(chars)
-    _, inv = _powers(0)
-    starts = word_off[:-1]
-    return prefix[starts], prefix[word_off[1:] - gap], inv[starts], word_off
+#: Candidate windows above this many go through the bucket filter before being sorted.
+_SORT_AT_MOST = 2048
 
 
-def _repeats(results, group, n, is_top, starts, keys, doc_of, offsets) -> None:
-    """The exact measures from the windows that may repeat (in position order)."""
+def _size_repeats(key_of, n, total, candidates, word_end, doc_mix) -> np.ndarray:
+    """The windows of ``n`` words (ascending start) whose key another window of their
+    document shares, among ``candidates`` (every window when None)."""
+    m = total - n + 1
+    if m <= 0:
+        return np.empty(0, dtype=np.int64)
+    if candidates is None:
+        # Every window, keyed in contiguous slices; windows running past the end of their
+        # document only add candidates, and are dropped before the exact logic.
+        tagged = key_of(slice(0, m), n) ^ doc_mix[:m]
+        shared = _shared_buckets(tagged)
+        shared = shared[word_end[shared] >= shared + n]  # within one document
+        return shared[_repeated(tagged[shared])]
+    shared = candidates[candidates < m]
+    shared = shared[word_end[shared] >= shared + n]
+    tagged = key_of(shared, n) ^ doc_mix[shared]
+    if len(shared) > _SORT_AT_MOST:
+        crowded = _shared_buckets(tagged)
+        shared, tagged = shared[crowded], tagged[crowded]
+    return shared[_repeated(tagged)]
+
+
+#: Characters from a window's start that key the duplicated n-grams' candidates.
+PREFIX_CHARS = 12
+
+
+def _dup_candidates(keys: _WindowKeys, smallest: int, total: int, doc_mix) -> np.ndarray:
+    """The windows that may repeat at some duplicated n-gram size (ascending start).
+
+    Two windows with the same words-joined-without-spaces ``S`` both start with the first
+    ``PREFIX_CHARS`` characters of ``S`` when it has that many, and are both shorter than that
+    at the smallest size when it has not. So a window that is at least that long at the
+    smallest size and whose first ``PREFIX_CHARS`` characters (read on past the window if
+    needed) start no other word of its document never repeats at any size; in running text
+    that is most windows, and only the others are keyed per size.
+    """
+    m = total - smallest + 1
+    if m <= 0:
+        return np.empty(0, dtype=np.int64)
+    start = keys.offsets[:m]
+    maybe = keys.offsets[smallest : smallest + m] - start < PREFIX_CHARS
+    tagged = keys.chars_from(start, PREFIX_CHARS) ^ doc_mix[:m]
+    crowded = _shared_buckets(tagged)
+    maybe[crowded[_repeated(tagged[crowded])]] = True
+    return np.flatnonzero(maybe)
+
+
+class _WindowKeys:
+    """Keys of windows of words, from prefix hashes of the words' characters joined without
+    spaces (word p at ``offsets[p]``).
+
+    A duplicated n-gram's key is datatrove's, its words joined without a separator: the hash
+    of those characters and their number. A top n-gram's key is its words joined with spaces;
+    words hold no whitespace, so equal keys there mean the same characters *and* the same word
+    lengths in order: the characters' key mixed with a hash of the sequence of word lengths.
+    """
+
+    def __init__(self, chars: np.ndarray, offsets: np.ndarray, with_top: bool) -> None:
+        self.offsets = offsets
+        self._prefix = _char_prefix(chars)
+        self._chars = len(chars)
+        if with_top:
+            self._shape = _char_prefix(np.diff(offsets).astype(np.uint64))
+        _, self._inv = _powers(0)  # after both prefixes: the table they grew
+        starts = offsets[:-1]
+        self._at_start = self._prefix[starts]
+        self._at_end = self._prefix[offsets[1:]]
+        self._inv_start = self._inv[starts]
+
+    def chars_from(self, start: np.ndarray, length: int) -> np.ndarray:
+        """Hash of the ``length`` characters from each of ``start`` (fewer at the end)."""
+        end = np.minimum(start + length, self._chars)
+        return (self._prefix[end] - self._prefix[start]) * self._inv[start]
+
+    def dup(self, pos, n: int) -> np.ndarray:
+        """Keys of the ``n``-word windows at ``pos`` (a slice or an array of word indexes)."""
+        chars = (self.offsets[_shifted(pos, n)] - self.offsets[pos]).astype(np.uint64)
+        at_last = self._at_end[_shifted(pos, n - 1)]
+        return ((at_last - self._at_start[pos]) * self._inv_start[pos]) ^ (chars * _LEN_MIX)
+
+    def top(self, pos, n: int) -> np.ndarray:
+        shape = (self._shape[_shifted(pos, n)] - self._shape[pos]) * self._inv[pos]
+        return self.dup(pos, n) ^ (shape * _SHAPE_MIX)
+
+
+def _shifted(pos, k: int):
+    """Word indexes ``k`` after ``pos`` (a slice or an array)."""
+    if isinstance(pos, slice):
+        return slice(pos.start + k, pos.stop + k)
+    return pos + k
+
+
+def _dup_repeats(results, group, n, starts, keys, doc_of, offsets) -> None:
+    """``find_all_duplicate`` per document from its repeated windows (in position order)."""
     docs = doc_of[starts]
-    if is_top:
-        _top_repeats(results, group, n, starts, keys, docs, offsets)
-        return
     chars = (offsets[starts + n] - offsets[starts]).tolist()
     keys_l = keys.tolist()
     starts_l = starts.tolist()
@@ -244,11 +328,12 @@ def _repeats(results, group, n, is_top, starts, keys, doc_of, offsets) -> None:
             results[d][1][n] = _greedy_scan(starts_l[a:b], keys_l[a:b], chars[a:b], n)
 
 
-def _top_repeats(results, group, n, starts, keys, docs, offsets) -> None:
+def _top_repeats(results, group, n, starts, keys, doc_of, offsets) -> None:
     """``Counter(keys).most_common(1)`` per document, in array operations: runs of equal
     (document, key) give each n-gram's count and first window; a document's top n-gram has
     the highest count, ties going to the earliest first window (``Counter`` keeps first-seen
     order and ``max`` the first of equals)."""
+    docs = doc_of[starts]
     order = np.lexsort((starts, keys, docs))
     d_sorted, k_sorted = docs[order], keys[order]
     new_run = np.ones(len(order), dtype=bool)

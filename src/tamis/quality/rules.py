@@ -116,18 +116,30 @@ def _gopher_repetition(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
     if sig.get("chars") == 0:
         return [_failure("empty", 0, None)]
     out = _check(_REPETITION_HEAD, sig, opts)
-    for kind, pairs in (
-        ("top_{}_gram", opts.top_n_grams),
-        ("duplicated_{}_n_grams", opts.dup_n_grams),
-    ):
-        for n, frac in pairs:
-            key = kind.format(n)
-            if key not in sig:
-                raise _missing("gopher_repetition", key)
-            value = sig[key]
-            if value is not None and value > frac:
-                out.append(_failure(key, value, frac))
+    for key, frac in _ngram_rules(opts):
+        if key not in sig:
+            raise _missing("gopher_repetition", key)
+        value = sig[key]
+        if value is not None and value > frac:
+            out.append(_failure(key, value, frac))
     return out
+
+
+#: options -> their n-gram rules as (signal, threshold), like :data:`_ACTIVE`
+_NGRAM_RULES: dict[int, tuple[Any, list[tuple[str, Any]]]] = {}
+
+
+def _ngram_rules(opts: QualityOptions) -> list[tuple[str, Any]]:
+    """The top n-gram rules then the duplicated n-gram rules, each named by its signal."""
+    hit = _NGRAM_RULES.get(id(opts))
+    if hit is not None and hit[0] is opts:
+        return hit[1]
+    rules = [(f"top_{n}_gram", frac) for n, frac in opts.top_n_grams]
+    rules += [(f"duplicated_{n}_n_grams", frac) for n, frac in opts.dup_n_grams]
+    if len(_NGRAM_RULES) > 256:
+        _NGRAM_RULES.clear()
+    _NGRAM_RULES[id(opts)] = (opts, rules)  # holding opts keeps its id from being reused
+    return rules
 
 
 def _c4(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:

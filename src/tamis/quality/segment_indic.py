@@ -74,7 +74,8 @@ class IndicWords:
         """The space-separated pieces of ``text`` (a tab counts as a space), those a number
         may be glued across kept together with the spaces between: a text's words are its
         units' words, one unit after another."""
-        text = text.replace("\t", " ")
+        if "\t" in text:
+            text = text.replace("\t", " ")
         if self._glues_numbers and _MAYBE_GLUED.search(text):
             text = _KEPT_SPACES.sub("\\1" + _KEPT_SPACE, text)
         return list(filter(None, text.split(" ")))

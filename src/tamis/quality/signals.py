@@ -114,6 +114,8 @@ def find_duplicates(items: list[str]) -> tuple[int, int]:
     Every occurrence after an item's first is a repeat, so both counts are the totals minus
     those of the distinct items (computed without a Python loop).
     """
+    if len(items) == 1:  # one paragraph, or one line: nothing repeats
+        return 0, 0
     distinct = set(items)
     return (
         len(items) - len(distinct),
@@ -167,13 +169,15 @@ def gopher_repetition_batch(
     measures = ngram_repetition_batch(
         [(parts.spaced, parts.n_words) for _, parts in counted], top_ns, dup_ns
     )
+    top_names = [(n, f"top_{n}_gram") for n in top_ns]
+    dup_names = [(n, f"duplicated_{n}_n_grams") for n in dup_ns]
     for (sig, parts), (top_chars, dup_chars) in zip(counted, measures, strict=True):
         n_chars = len(parts.text)
-        for n in top_ns:
+        for n, name in top_names:
             chars = top_chars[n]
-            sig[f"top_{n}_gram"] = None if chars is None else chars / n_chars
-        for n in dup_ns:
-            sig[f"duplicated_{n}_n_grams"] = dup_chars[n] / n_chars
+            sig[name] = None if chars is None else chars / n_chars
+        for n, name in dup_names:
+            sig[name] = dup_chars[n] / n_chars
     return out
 
 

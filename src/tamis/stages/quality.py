@@ -74,7 +74,11 @@ class _QualityStage(Stage):
             sig["lang"] = parts.pair or parts.lang
         if used:
             sig["thresholds"] = used
-        doc.signal(self.name, **sig)
+        stored = doc.signals.get(self.name)
+        if stored is None:
+            doc.signals[self.name] = sig  # as doc.signal stores it, without two copies
+        else:
+            stored.update(sig)
         if opts.mode != "filter":
             return
         failures = decide(self.name, sig, opts)
