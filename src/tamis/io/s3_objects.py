@@ -41,6 +41,7 @@ OPTION_NAMES = {
     "token": "session_token",
 }
 BACKOFF_FIRST = 0.1  # seconds before the first retry; doubled each time, with full jitter
+STREAM_CHUNK = 1 << 20  # what a streamed GET hands over at a time (a worker holds ~2 of them)
 BACKOFF_MOST = 20.0  # the longest wait between two tries (botocore's standard mode's cap)
 _STORES: dict[tuple, Any] = {}
 _STORES_LOCK = threading.Lock()
@@ -235,11 +236,11 @@ class ObjectReader(io.RawIOBase):
     def _open(self) -> None:
         import obstore
 
-        options: dict[str, Any] = {"range": {"offset": self._pos}}
+        options: dict[str, Any] = {"range": {"offset": self._pos}} if self._pos else {}
         if self.etag:
             options["if_match"] = self.etag
         reply = obstore.get(self._store, self._key, options=options)  # type: ignore[arg-type]
-        self._chunks = iter(reply.stream(min_chunk_size=storage.READ_BLOCK))
+        self._chunks = iter(reply.stream(min_chunk_size=min(storage.READ_BLOCK, STREAM_CHUNK)))
 
     def _next_chunk(self) -> bool:
         """Fill ``_left`` with the next bytes of the object; False at its end."""
@@ -294,7 +295,8 @@ def open_input(url: str, options: dict[str, Any]) -> tuple[ObjectFile, dict[str,
 
     st = store(url, options)
     meta = retrying(url, lambda: obstore.head(st, path_of(url)))
-    return ObjectFile(ObjectReader(url, st, meta), buffer_size=storage.READ_BLOCK), meta
+    reader = ObjectReader(url, st, meta)
+    return ObjectFile(reader, buffer_size=min(storage.READ_BLOCK, STREAM_CHUNK)), meta
 
 
 def head(url: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -396,7 +398,8 @@ def _glob_regex(pattern: str) -> str:
 
 def put_file(local: Path, url: str, options: dict[str, Any]) -> None:
     """Upload ``local`` to ``url``: in :data:`tamis.io.storage.UPLOAD_PART` parts past that
-    size, two in flight, streamed from disk; repeated whole when it fails on the way."""
+    size, one in flight (two would hold twice the memory, for a worker whose time goes to its
+    records anyway), streamed from disk; repeated whole when it fails on the way."""
     import obstore
 
     st = store(url, options)
@@ -405,7 +408,7 @@ def put_file(local: Path, url: str, options: dict[str, Any]) -> None:
 
     def upload() -> None:
         with open(local, "rb") as fh:
-            obstore.put(st, path_of(url), fh, chunk_size=storage.UPLOAD_PART, max_concurrency=2)
+            obstore.put(st, path_of(url), fh, chunk_size=storage.UPLOAD_PART, max_concurrency=1)
 
     retrying(url, upload)
 

@@ -41,7 +41,7 @@ SCHEMES: dict[str, tuple[str, str]] = {
 READ_ONLY = ("hf", "http", "https")
 RETRY_ATTEMPTS = 10  # botocore's standard mode: exponential backoff with jitter, capped at 20 s
 CONCURRENT = 16  # requests in flight when many small objects move at once
-UPLOAD_PART = 8 << 20  # multipart part size: what an upload holds in memory at once
+UPLOAD_PART = 5 << 20  # multipart part size (S3's least): what an upload holds in memory at once
 READ_BLOCK = 4 << 20  # read-ahead of a streamed input
 
 _OPTIONS: dict[str, dict[str, Any]] = {}
