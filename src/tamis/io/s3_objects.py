@@ -42,6 +42,8 @@ OPTION_NAMES = {
 }
 BACKOFF_FIRST = 0.1  # seconds before the first retry; doubled each time, with full jitter
 STREAM_CHUNK = 1 << 20  # what a streamed GET hands over at a time (a worker holds ~2 of them)
+CONNECT_TIMEOUT = "10s"
+STREAM_TIMEOUT = "30m"  # a streamed GET's whole life (see :func:`store`)
 BACKOFF_MOST = 20.0  # the longest wait between two tries (botocore's standard mode's cap)
 _STORES: dict[tuple, Any] = {}
 _STORES_LOCK = threading.Lock()
@@ -97,18 +99,26 @@ def endpoint(options: dict[str, Any]) -> str | None:
     return options.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL")
 
 
-def store(url: str, options: dict[str, Any]) -> Any:
-    """The obstore store of ``url``'s bucket (one per process, bucket and options)."""
+def store(url: str, options: dict[str, Any], streaming: bool = False) -> Any:
+    """The obstore store of ``url``'s bucket (one per process, bucket, options and kind).
+
+    obstore's timeout runs from a request's start to the end of its body, 30 s by default:
+    right for a request, not for a GET streamed while a worker reads its records at its own
+    pace, which gets :data:`STREAM_TIMEOUT` (past it, the read goes on by a range request)."""
     from obstore.store import S3Store
 
     bucket = storage.strip(url).split("/", 1)[0]
     settings = _settings(options) or {}
-    key = (os.getpid(), bucket, tuple(sorted((k, str(v)) for k, v in settings.items())))
+    key = (os.getpid(), bucket, streaming, tuple(sorted((k, str(v)) for k, v in settings.items())))
     with _STORES_LOCK:
         found = _STORES.get(key)
         if found is None:
             where = settings.pop("endpoint", None) or endpoint(options)
-            client = {"allow_http": True} if where and where.startswith("http://") else {}
+            client: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT}
+            if streaming:
+                client["timeout"] = STREAM_TIMEOUT
+            if where and where.startswith("http://"):
+                client["allow_http"] = True
             retry = {"max_retries": 0, "retry_timeout": timedelta(seconds=0)}
             found = S3Store(
                 bucket,
@@ -291,11 +301,9 @@ class ObjectFile(io.BufferedReader):
 
 def open_input(url: str, options: dict[str, Any]) -> tuple[ObjectFile, dict[str, Any]]:
     """A buffered reader of the object ``url`` and its details (size, ETag)."""
-    import obstore
 
-    st = store(url, options)
-    meta = retrying(url, lambda: obstore.head(st, path_of(url)))
-    reader = ObjectReader(url, st, meta)
+    meta = head(url, options)
+    reader = ObjectReader(url, store(url, options, streaming=True), meta)
     return ObjectFile(reader, buffer_size=min(storage.READ_BLOCK, STREAM_CHUNK)), meta
 
 
@@ -407,8 +415,8 @@ def put_file(local: Path, url: str, options: dict[str, Any]) -> None:
         raise FileNotFoundError(f"{local}: no such file to write to {url}")
 
     def upload() -> None:
-        with open(local, "rb") as fh:
-            obstore.put(st, path_of(url), fh, chunk_size=storage.UPLOAD_PART, max_concurrency=1)
+        # a Path, read by obstore itself: a 12 MB file then holds 10 MB, not 16 through Python
+        obstore.put(st, path_of(url), local, chunk_size=storage.UPLOAD_PART, max_concurrency=1)
 
     retrying(url, upload)
 
