@@ -187,6 +187,8 @@ def plain_error(exc: BaseException, url: str) -> BaseException:
             return FileNotFoundError(url)
         if _transient(exc) == "dropped_connections":
             return ConnectionError(url)
+        # an OSError like those of the fsspec clients, so that callers catch both alike
+        return OSError(f"{url}: {text.splitlines()[0] if text else type(exc).__name__}")
     return exc
 
 
@@ -253,27 +255,25 @@ class ObjectReader(io.RawIOBase):
         self._chunks = iter(reply.stream(min_chunk_size=min(storage.READ_BLOCK, STREAM_CHUNK)))
 
     def _next_chunk(self) -> bool:
-        """Fill ``_left`` with the next bytes of the object; False at its end."""
-        for attempt in range(storage.RETRY_ATTEMPTS):
+        """Fill ``_left`` with the next bytes of the object; False at its end. A broken stream
+        is dropped, and the retry opens another from the byte reached."""
+
+        def step() -> Any:
             try:
                 if self._chunks is None:
                     self._open()
-                chunk = next(self._chunks)  # type: ignore[arg-type]
-            except StopIteration:
+                return next(self._chunks, None)  # type: ignore[arg-type]
+            except Exception:
                 self._chunks = None
-                return False
-            except Exception as exc:  # noqa: BLE001 - sorted: transient ones resumed
-                self._chunks = None
-                kind = _transient(exc)
-                if kind is None or attempt == storage.RETRY_ATTEMPTS - 1:
-                    raise plain_error(exc, self.url) from None
-                storage.count(kind)
-                backoff(attempt)
-                continue
-            self._left = memoryview(chunk)
-            self.received += len(chunk)
-            return True
-        return False
+                raise
+
+        chunk = retrying(self.url, step)
+        if chunk is None:
+            self._chunks = None
+            return False
+        self._left = memoryview(chunk)
+        self.received += len(chunk)
+        return True
 
     def readinto(self, buffer: Any) -> int:
         if self._pos >= self.size:
