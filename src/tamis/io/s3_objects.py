@@ -109,7 +109,10 @@ def store(url: str, options: dict[str, Any], streaming: bool = False) -> Any:
 
     bucket = storage.strip(url).split("/", 1)[0]
     settings = _settings(options) or {}
-    key = (os.getpid(), bucket, streaming, tuple(sorted((k, str(v)) for k, v in settings.items())))
+    given = tuple(sorted((k, str(v)) for k, v in settings.items()))
+    # what the environment gives too: a store made before it changed is not this one
+    env = tuple(os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_REGION"))
+    key = (os.getpid(), bucket, streaming, given, env)
     with _STORES_LOCK:
         found = _STORES.get(key)
         if found is None:
