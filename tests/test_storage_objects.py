@@ -219,3 +219,35 @@ def test_an_object_read_with_any_seeks_and_sizes_gives_its_bytes(endpoint):
             assert reader.read() == data[at:]
 
     check()
+
+
+def test_a_denied_key_fails_before_any_work_naming_the_url(tmp_path, capsys, monkeypatch):
+    """SeaweedFS checks signatures (moto does not): a wrong secret is refused at once, exit 2,
+    in one line naming the URL and not the secret."""
+    require("obstore")
+    from tests.helpers import tamis
+    from tests.s3server import start_seaweedfs
+
+    try:
+        proc, url = start_seaweedfs(tmp_path / "weed")
+    except RuntimeError as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(str(exc))
+    try:
+        for k, v in aws_env(url).items():
+            monkeypatch.setenv(k, v)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "notTHEsecret42")
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        from tamis.io import storage
+
+        storage.set_options(None)
+        assert storage.objects("s3://corpus/in") is not None
+        assert tamis("clean", "s3://corpus/in", "-o", tmp_path / "out") == 2
+        err = capsys.readouterr().err
+        assert "s3://corpus/in: access denied" in err
+        assert "notTHEsecret42" not in err
+        assert not (tmp_path / "out").exists()
+    finally:
+        proc.kill()
+        proc.wait()
