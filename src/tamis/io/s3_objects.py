@@ -223,10 +223,12 @@ class ObjectReader(io.RawIOBase):
     breaks is taken up again by a range GET from the byte reached, conditional on the ETag
     (a changed object is an error, never a splice of two versions)."""
 
-    def __init__(self, url: str, st: Any, meta: dict[str, Any]) -> None:
+    def __init__(self, url: str, st: Any, meta: dict[str, Any] | None) -> None:
         super().__init__()
         self.url, self._store, self._key = url, st, path_of(url)
-        self.size, self.etag = int(meta["size"]), meta.get("e_tag")
+        # without ``meta`` (a download to a file), the first GET's reply gives both
+        self.size: int | None = int(meta["size"]) if meta else None
+        self.etag: str | None = meta.get("e_tag") if meta else None
         self._pos = 0
         self.received = 0  # bytes the server sent, all streams together
         self._chunks: Iterator[Any] | None = None
@@ -242,7 +244,9 @@ class ObjectReader(io.RawIOBase):
         return self._pos
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        target = {0: offset, 1: self._pos + offset, 2: self.size + offset}[whence]
+        if whence == 2 and self.size is None:
+            self.size = int(head_of(self.url, self._store)["size"])
+        target = {0: offset, 1: self._pos + offset, 2: (self.size or 0) + offset}[whence]
         if target != self._pos:
             self._chunks, self._left = None, memoryview(b"")
             self._pos = max(0, target)
@@ -255,6 +259,8 @@ class ObjectReader(io.RawIOBase):
         if self.etag:
             options["if_match"] = self.etag
         reply = obstore.get(self._store, self._key, options=options)  # type: ignore[arg-type]
+        if self.etag is None:
+            self.size, self.etag = int(reply.meta["size"]), reply.meta.get("e_tag")
         self._chunks = iter(reply.stream(min_chunk_size=min(storage.READ_BLOCK, STREAM_CHUNK)))
 
     def _next_chunk(self) -> bool:
@@ -279,7 +285,7 @@ class ObjectReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        if self._pos >= self.size:
+        if self.size is not None and self._pos >= self.size:
             return 0
         if not self._left and not self._next_chunk():
             return 0
@@ -312,9 +318,12 @@ def open_input(url: str, options: dict[str, Any]) -> tuple[ObjectFile, dict[str,
 
 def head(url: str, options: dict[str, Any]) -> dict[str, Any]:
     """The object's size and ETag (FileNotFoundError when there is none)."""
+    return head_of(url, store(url, options))
+
+
+def head_of(url: str, st: Any) -> dict[str, Any]:
     import obstore
 
-    st = store(url, options)
     return retrying(url, lambda: obstore.head(st, path_of(url)))
 
 
@@ -332,9 +341,10 @@ def read_bytes(url: str, options: dict[str, Any]) -> tuple[bytes, str | None]:
 
 
 def get_file(url: str, local: Path, options: dict[str, Any]) -> None:
-    """Stream the object to the local file ``local`` (FileNotFoundError when there is none)."""
-    reader, _ = open_input(url, options)
-    with reader, open(local, "wb") as out:
+    """Stream the object to the local file ``local`` (FileNotFoundError when there is none):
+    one GET, no HEAD before it (a run pulls many small work files)."""
+    raw = ObjectReader(url, store(url, options, streaming=True), None)
+    with ObjectFile(raw, buffer_size=STREAM_CHUNK) as reader, open(local, "wb") as out:
         while block := reader.read(storage.READ_BLOCK):
             out.write(block)
 
