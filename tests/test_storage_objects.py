@@ -133,6 +133,10 @@ def test_credentials_come_from_the_environment_or_the_options(endpoint, through,
         )
         assert storage.read_bytes(url) == b"x"  # moto takes any signature
         assert proxy.signed and all("Credential=OPTIONSKEY/" in a for a in proxy.signed)
+    storage.set_options({"s3": {"client_kwargs": {"verify": False}}})
+    assert storage.objects(url) is None  # a botocore setting obstore has no word for: s3fs
+    storage.set_options({"s3": {"client_kwargs": {"region_name": "eu-west-1"}}})
+    assert storage.objects(url) == {"client_kwargs": {"region_name": "eu-west-1"}}
     storage.set_options(None)
     assert storage.objects(url) is not None
     monkeypatch.setenv("AWS_PROFILE", "research")  # profiles are s3fs's to read

@@ -41,10 +41,10 @@ OPTION_NAMES = {
     "token": "session_token",
 }
 BACKOFF_FIRST = 0.1  # seconds before the first retry; doubled each time, with full jitter
+BACKOFF_MOST = 20.0  # the longest wait between two tries (botocore's standard mode's cap)
 STREAM_CHUNK = 1 << 20  # what a streamed GET hands over at a time (a worker holds ~2 of them)
 CONNECT_TIMEOUT = "10s"
 STREAM_TIMEOUT = "30m"  # a streamed GET's whole life (see :func:`store`)
-BACKOFF_MOST = 20.0  # the longest wait between two tries (botocore's standard mode's cap)
 _STORES: dict[tuple, Any] = {}
 _STORES_LOCK = threading.Lock()
 _STATUS = re.compile(r"status code: (\d{3})")
@@ -58,9 +58,12 @@ def _settings(options: dict[str, Any]) -> dict[str, Any] | None:
     """obstore's settings for these ``storage_options`` and the environment, or None when
     obstore cannot carry them (a profile, a botocore session, an option it has no word for)."""
     opts = dict(options)
-    region = (opts.pop("client_kwargs", None) or {}).get("region_name")
+    client = opts.pop("client_kwargs", None) or {}
+    region = client.get("region_name")
     config = opts.pop("config_kwargs", None) or {}
-    if set(config) - {"retries"} or opts.get("profile") or opts.get("session"):
+    if set(client) - {"region_name"} or set(config) - {"retries"}:
+        return None  # botocore settings obstore has no word for: s3fs carries them
+    if opts.get("profile") or opts.get("session"):
         return None
     anon = bool(opts.pop("anon", False))
     out: dict[str, Any] = {}
