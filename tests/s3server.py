@@ -194,6 +194,48 @@ class ThrottlingProxy(ForwardingProxy):
         return True
 
 
+class CuttingProxy(ForwardingProxy):
+    """Forwards to ``upstream``, but the first GET of an object gets its full headers and only
+    its first ``cut`` bytes before the connection drops, as a reset mid-download does (with
+    ``cut`` None, nothing is cut). Every
+    GET's ``Range`` and ``If-Match`` headers are kept in ``gets``; every request's
+    ``Authorization`` header in ``signed``."""
+
+    def __init__(self, upstream: str, cut: int | None) -> None:
+        super().__init__(upstream)
+        self.cut = cut
+        self.gets: list[tuple[str | None, str | None]] = []
+        self.signed: list[str] = []
+        self.cuts = 0
+
+    def answer_instead(self, handler: BaseHTTPRequestHandler) -> bool:
+        with self._lock:
+            self.signed.append(handler.headers.get("Authorization") or "")
+            if handler.command != "GET" or "list-type" in handler.path:
+                return False
+            wanted = handler.headers.get("Range")
+            self.gets.append((wanted, handler.headers.get("If-Match")))
+            if self.cut is None or self.cuts:
+                return False
+            self.cuts += 1
+        conn = http.client.HTTPConnection(*self.upstream, timeout=120)
+        headers = {k: v for k, v in handler.headers.items() if k.lower() != "connection"}
+        conn.request("GET", handler.path, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        handler.send_response(resp.status)
+        for k, v in resp.getheaders():
+            if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                handler.send_header(k, v)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data[: self.cut])
+        handler.wfile.flush()
+        handler.close_connection = True
+        return True
+
+
 def clusters_numbered(lines: list[str]) -> list[str]:
     """JSON records with dedup cluster names replaced by their order of first appearance: a
     cluster is named after its survivor's uid, which derives from the source path, so the same

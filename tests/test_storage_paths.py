@@ -102,8 +102,14 @@ def test_an_http_input_is_read_from_a_real_web_server(shared_data, tmp_path):
 
 def test_the_clients_a_run_needs_are_those_of_its_urls(monkeypatch):
     """What the forkserver imports ahead for the workers: the packages serving the run's URLs,
-    never one for a local path, and none that is not installed."""
+    never one for a local path, and none that is not installed; for S3, obstore when it can
+    carry the credentials (keys in the environment), s3fs and its session for a profile."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "example-secret")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
     assert storage.client_packages(["corpus/a.jsonl", Path("/out")]) == []
+    assert storage.client_packages(["s3://b/in", "/local/out"]) == ["obstore"]
+    monkeypatch.setenv("AWS_PROFILE", "research")
     s3 = ["s3fs", "tamis.run.s3_session"]
     assert storage.client_packages(["s3://b/in", "s3a://b/x", "/local/out"]) == s3
     installed = importlib.util.find_spec

@@ -8,9 +8,12 @@ each ecosystem finds them (AWS variables and profiles, Google and Azure defaults
 or given per run as ``storage_options``; none of them is ever part of a message, since
 messages name the URL only.
 
-Transient failures (throttling, 5xx, dropped connections) are retried with backoff by the
-clients themselves (botocore's ``standard`` retry mode for S3); each one seen is counted here
-and the counts go to ``run.json``.
+``s3://`` goes through obstore (:mod:`tamis.io.s3_objects`, a compiled client, light to load
+in every worker) whenever obstore can carry the run's credentials, else through s3fs like the
+other schemes. Transient failures (throttling, 5xx, dropped connections) are retried with
+backoff, by :mod:`tamis.io.s3_objects` or by the fsspec clients themselves (botocore's
+``standard`` retry mode for s3fs); each one seen is counted here and the counts go to
+``run.json``.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ SCHEMES: dict[str, tuple[str, str]] = {
 READ_ONLY = ("hf", "http", "https")
 RETRY_ATTEMPTS = 10  # botocore's standard mode: exponential backoff with jitter, capped at 20 s
 CONCURRENT = 16  # requests in flight when many small objects move at once
-UPLOAD_PART = 8 << 20  # multipart part size: what an upload holds in memory at once
+UPLOAD_PART = 5 << 20  # multipart part size (S3's least): what an upload holds in memory at once
 READ_BLOCK = 4 << 20  # read-ahead of a streamed input
 
 _OPTIONS: dict[str, dict[str, Any]] = {}
@@ -76,12 +79,29 @@ def set_options(options: dict[str, dict[str, Any]] | None) -> None:
     _OPTIONS.update(options or {})
 
 
+def objects(url: str | os.PathLike) -> dict[str, Any] | None:
+    """The storage options of ``url`` when obstore serves it (an ``s3://`` URL whose
+    credentials obstore can carry, with obstore installed), else None: fsspec serves it."""
+    proto = scheme(url)
+    if proto not in ("s3", "s3a"):
+        return None
+    from tamis.io import s3_objects
+
+    options = _OPTIONS.get(proto, {})
+    return options if s3_objects.usable(options) else None
+
+
 def client_packages(paths: list[str | os.PathLike]) -> list[str]:
     """What a process that will read or write the URLs among ``paths`` can import ahead: the
-    installed packages serving them (none for local paths), and for S3 a loaded session."""
+    installed packages serving them (none for local paths), and for S3 through s3fs a loaded
+    session."""
     import importlib.util
 
-    wanted = {SCHEMES[p][0] for p in map(scheme, paths) if p in SCHEMES}
+    wanted = {
+        "obstore" if objects(p) is not None else SCHEMES[proto][0]
+        for p in paths
+        if (proto := scheme(p)) in SCHEMES
+    }
     found = sorted(p for p in wanted if importlib.util.find_spec(p) is not None)
     # S3's: with one botocore session whose service model every worker then shares
     return found + ["tamis.run.s3_session"] * ("s3fs" in found)
@@ -215,6 +235,10 @@ def check_reachable(url: str, writing: bool = False) -> None:
     proto = scheme(url)
     if writing and proto in READ_ONLY:
         raise StorageError(f"{url}: {proto}:// is read-only here; write OUT to a bucket")
+    options = objects(url)
+    if options is not None:
+        _check_bucket(url, options)
+        return
     fs = filesystem(url)
     if proto in ("s3", "s3a"):
         _check_endpoint(url, fs.s3.meta.endpoint_url)
@@ -224,6 +248,21 @@ def check_reachable(url: str, writing: bool = False) -> None:
     with storage_errors(url, "checking the bucket"):
         try:
             fs.ls(bucket, detail=False)  # raises (unlike exists) on denial or a dead endpoint
+        except FileNotFoundError:
+            raise StorageError(f"{url}: no such bucket {bucket!r}; create it first") from None
+
+
+def _check_bucket(url: str, options: dict[str, Any]) -> None:
+    """:func:`check_reachable` through obstore: the endpoint answers, the bucket lists."""
+    from tamis.io import s3_objects
+
+    where = s3_objects.endpoint(options)
+    if where:
+        _check_endpoint(url, where)
+    bucket = strip(url).split("/", 1)[0]
+    with storage_errors(url, "checking the bucket"):
+        try:
+            s3_objects.children(f"{scheme(url)}://{bucket}", options)
         except FileNotFoundError:
             raise StorageError(f"{url}: no such bucket {bucket!r}; create it first") from None
 
@@ -253,14 +292,21 @@ def open_input(path: str | os.PathLike) -> IO[bytes]:
     if not is_url(path):
         return open(path, "rb")  # noqa: SIM115 - returned to the caller
     url = os.fspath(path)
+    from tamis.io.hashed import HashedStream
+
+    options = objects(url)
+    if options is not None:
+        from tamis.io import s3_objects
+
+        with storage_errors(url, "opening it"):
+            reader, meta = s3_objects.open_input(url, options)
+        return HashedStream(reader, url, _version(meta), int(meta["size"]))  # type: ignore[return-value]
     fs = filesystem(url)
     with storage_errors(url, "opening it"):
         raw = fs.open(strip(url), "rb", block_size=READ_BLOCK, cache_type="readahead")
     info = getattr(raw, "details", None)
     if not isinstance(info, dict) or "size" not in info:
         return raw
-    from tamis.io.hashed import HashedStream
-
     return HashedStream(raw, url, _version(info), int(info["size"] or 0))  # type: ignore[return-value]
 
 
@@ -270,15 +316,26 @@ def stat(path: str | os.PathLike) -> dict[str, Any]:
         st = Path(path).stat()
         return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
     url = os.fspath(path)
-    fs = filesystem(url)
+    options = objects(url)
     with storage_errors(url, "reading its size"):
-        info = fs.info(strip(url))
+        if options is not None:
+            from tamis.io import s3_objects
+
+            info = s3_objects.head(url, options)
+        else:
+            info = filesystem(url).info(strip(url))
     return {"size": int(info.get("size") or 0), "version": _version(info)}
 
 
 def _version(info: dict[str, Any]) -> str:
     """An object's version stamp in its file system's details: its ETag, or what stands for it."""
-    version = info.get("ETag") or info.get("etag") or info.get("md5Hash") or info.get("sha")
+    version = (
+        info.get("ETag")
+        or info.get("etag")
+        or info.get("e_tag")
+        or info.get("md5Hash")
+        or info.get("sha")
+    )
     if version is None:
         version = str(info.get("LastModified") or info.get("last_modified") or info.get("mtime"))
     return str(version).strip('"')
@@ -292,7 +349,12 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     if not is_url(path):
         return Path(path).read_bytes()
     url = os.fspath(path)
+    options = objects(url)
     with storage_errors(url, "reading it"):
+        if options is not None:
+            from tamis.io import s3_objects
+
+            return s3_objects.read_bytes(url, options)[0]
         return filesystem(url).cat_file(strip(url))
 
 
@@ -300,6 +362,12 @@ def exists(path: str | os.PathLike) -> bool:
     if not is_url(path):
         return Path(path).exists()
     url = os.fspath(path)
+    if objects(url) is not None:
+        try:
+            stat(url)
+        except FileNotFoundError:
+            return isdir(url)
+        return True
     with storage_errors(url, "looking for it"):
         return filesystem(url).exists(strip(url))
 
@@ -308,12 +376,22 @@ def isdir(path: str | os.PathLike) -> bool:
     if not is_url(path):
         return Path(path).is_dir()
     url = os.fspath(path)
+    options = objects(url)
     with storage_errors(url, "looking for it"):
+        if options is not None:
+            from tamis.io import s3_objects
+
+            if "/" not in strip(url).rstrip("/"):
+                return True  # a bucket (check_reachable says whether it is there)
+            return any(s3_objects.children(url, options))
         return filesystem(url).isdir(strip(url))
 
 
 def walk_files(url: str) -> list[str]:
     """Every object under the folder ``url`` (recursively) or matching the glob ``url``."""
+    options = objects(url)
+    if options is not None:
+        return _walk_objects(url, options)
     fs = filesystem(url)
     name = strip(url)
     with storage_errors(url, "listing it"):
@@ -330,8 +408,38 @@ def walk_files(url: str) -> list[str]:
     raise FileNotFoundError(url)
 
 
+def _walk_objects(url: str, options: dict[str, Any]) -> list[str]:
+    from tamis.io import s3_objects
+
+    with storage_errors(url, "listing it"):
+        if any(c in strip(url) for c in "*?["):
+            return s3_objects.glob(url, options)
+        base = url.rstrip("/")
+        found = sorted(f"{base}/{m['path'][len(s3_objects.path_of(url)) :].lstrip('/')}"
+                       for m in s3_objects.listing(url, options))  # fmt: skip
+        if found:
+            return found
+        try:
+            s3_objects.head(url, options)
+        except FileNotFoundError:
+            pass
+        else:
+            return [url]
+    raise FileNotFoundError(url)
+
+
 def list_names(url: str) -> list[str]:
     """The names directly under the folder ``url`` (empty when there is none)."""
+    options = objects(url)
+    if options is not None:
+        from tamis.io import s3_objects
+
+        with storage_errors(url, "listing it"):
+            try:
+                files, folders = s3_objects.children(url, options)
+            except FileNotFoundError:
+                return []
+        return sorted(files + folders)
     fs = filesystem(url)
     with storage_errors(url, "listing it"):
         try:
@@ -361,6 +469,26 @@ def get_files(pairs: list[tuple[str, Path]]) -> list[bool]:
     for _, local in pairs:
         local.parent.mkdir(parents=True, exist_ok=True)
     tmps = [local.with_name(local.name + ".part") for _, local in pairs]
+    options = _objects_all([url for url, _ in pairs])
+    if options is not None:
+        from tamis.io import s3_objects
+
+        missing = _sorted_results(
+            [url for url, _ in pairs],
+            s3_objects.many(
+                [
+                    lambda u=url, t=tmp: s3_objects.get_file(u, t, options)
+                    for (url, _), tmp in zip(pairs, tmps, strict=True)
+                ]
+            ),
+            "reading it",
+        )
+        for (_, local), tmp, gone in zip(pairs, tmps, missing, strict=True):
+            if not gone:
+                os.replace(tmp, local)
+            else:
+                tmp.unlink(missing_ok=True)
+        return [not gone for gone in missing]
     calls = [
         (url, "get_file", (strip(url), str(tmp)), {})
         for (url, _), tmp in zip(pairs, tmps, strict=True)
@@ -377,7 +505,20 @@ def put_files(pairs: list[tuple[Path, str]]) -> None:
     """Upload local files, small ones many at a time: a group in flight holds at most
     ``2 * UPLOAD_PART`` bytes, what one upload of a file just below the multipart size holds
     anyway (a client reads such a file whole), and a bigger file goes alone, in parts."""
+    options = _objects_all([url for _, url in pairs])
     for group in _upload_groups(pairs):
+        if options is not None:
+            from tamis.io import s3_objects
+
+            found = s3_objects.many(
+                [lambda p=p, u=url: s3_objects.put_file(p, u, options) for p, url in group]
+            )
+            for (local, url), missing in zip(
+                group, _sorted_results([u for _, u in group], found, "writing it"), strict=True
+            ):
+                if missing:
+                    raise FileNotFoundError(f"{local}: no such file to write to {url}")
+            continue
         calls = [(url, "put_file", (str(p), strip(url)), _put_options(url)) for p, url in group]
         for (local, url), missing in zip(group, _many(calls, "writing it"), strict=True):
             if missing:
@@ -424,13 +565,26 @@ def _many(calls: list[tuple[str, str, tuple, dict]], action: str) -> list[bool]:
                 results.append(getattr(one, name)(*args, **kw))
             except Exception as exc:  # noqa: BLE001 - sorted below as the async results are
                 results.append(exc)
+    return _sorted_results([url for url, *_ in calls], results, action)
+
+
+def _sorted_results(urls: list[str], results: list[Any], action: str) -> list[bool]:
+    """Whether each call found nothing (FileNotFoundError); any other failure raised as
+    :func:`storage_errors` words it, naming its URL."""
     missing = []
-    for (url, *_), result in zip(calls, results, strict=True):
+    for url, result in zip(urls, results, strict=True):
         if isinstance(result, BaseException) and not isinstance(result, FileNotFoundError):
             with storage_errors(url, action):
                 raise result
         missing.append(isinstance(result, FileNotFoundError))
     return missing
+
+
+def _objects_all(urls: list[str]) -> dict[str, Any] | None:
+    """The options of obstore when it serves every one of ``urls`` (of one scheme), else None."""
+    if not urls or len({scheme(u) for u in urls}) != 1:
+        return None
+    return objects(urls[0])
 
 
 def fetch_tree(url: str, local: Path) -> None:
@@ -443,6 +597,13 @@ def fetch_tree(url: str, local: Path) -> None:
 
 
 def write_bytes(url: str, data: bytes) -> None:
+    options = objects(url)
+    if options is not None:
+        from tamis.io import s3_objects
+
+        with storage_errors(url, "writing it"):
+            s3_objects.put_bytes(url, data, options)
+        return
     fs = filesystem(url)
     with storage_errors(url, "writing it"):
         fs.pipe_file(strip(url), data)
@@ -451,6 +612,14 @@ def write_bytes(url: str, data: bytes) -> None:
 def remove_many(urls: list[str]) -> None:
     """Delete objects (those missing are no error): one bulk request per thousand on S3."""
     if not urls:
+        return
+    options = _objects_all(urls)
+    if options is not None:
+        from tamis.io import s3_objects
+
+        with storage_errors(urls[0], "deleting it"):
+            for start in range(0, len(urls), 1000):
+                s3_objects.delete(urls[start : start + 1000], options)
         return
     fs = filesystem(urls[0])
     with storage_errors(urls[0], "deleting it"):
@@ -461,6 +630,13 @@ def remove_many(urls: list[str]) -> None:
 
 
 def remove(url: str, recursive: bool = False) -> None:
+    if objects(url) is not None:
+        try:
+            found = walk_files(url) if recursive else [url]
+        except FileNotFoundError:
+            return
+        remove_many(found)
+        return
     fs = filesystem(url)
     with storage_errors(url, "deleting it"):
         try:

@@ -44,15 +44,27 @@ from tamis.run.lock import (
 SETTLE_SECONDS = 1.0  # best-effort lock: how long to wait before reading back what was written
 
 
-def _conditional(fs: Any) -> bool:
-    return type(fs).__name__ == "S3FileSystem"
+def _conditional(url: str) -> bool:
+    """Whether writes to ``url`` can be conditional: S3, through obstore or s3fs."""
+    if storage.objects(url) is not None:
+        return True
+    return type(storage.filesystem(url)).__name__ == "S3FileSystem"
 
 
-def _put_if(fs: Any, url: str, data: bytes, etag: str | None) -> str | None:
+def _put_if(url: str, data: bytes, etag: str | None) -> str | None:
     """Write ``data`` when the object is absent (``etag`` None) or still has ``etag``; returns
     the new ETag, or None when the condition failed."""
+    options = storage.objects(url)
+    if options is not None:
+        from tamis.io import s3_objects
+
+        try:
+            return s3_objects.put_bytes(url, data, options, etag)
+        except s3_objects.Refused:
+            return None
     from fsspec.asyn import sync
 
+    fs = storage.filesystem(url)
     bucket, _, key = storage.strip(url).partition("/")
     cond = {"IfNoneMatch": "*"} if etag is None else {"IfMatch": etag}
     try:
@@ -67,18 +79,24 @@ def _put_if(fs: Any, url: str, data: bytes, etag: str | None) -> str | None:
     return resp.get("ETag")
 
 
-def _read_with_etag(fs: Any, url: str) -> tuple[dict | None, str | None]:
-    name = storage.strip(url)
+def _read_with_etag(url: str) -> tuple[dict | None, str | None]:
+    options = storage.objects(url)
     try:
-        info = fs.info(name, refresh=True) if _conditional(fs) else fs.info(name)
-        data = fs.cat_file(name)
+        if options is not None:
+            from tamis.io import s3_objects
+
+            data, etag = s3_objects.read_bytes(url, options)  # the ETag of these very bytes
+        else:
+            fs, name = storage.filesystem(url), storage.strip(url)
+            info = fs.info(name, refresh=True) if _conditional(url) else fs.info(name)
+            data, etag = fs.cat_file(name), info.get("ETag")
     except FileNotFoundError:
         return None, None
     try:
         parsed = orjson.loads(data)
     except orjson.JSONDecodeError:
         parsed = {}
-    return (parsed if isinstance(parsed, dict) else {}), info.get("ETag")
+    return (parsed if isinstance(parsed, dict) else {}), etag
 
 
 class ObjectLock:
@@ -107,11 +125,10 @@ class ObjectLock:
         return orjson.dumps(self.info) + b"\n"
 
     def acquire(self) -> ObjectLock:
-        fs = storage.filesystem(self.url)
         self.info = owner_info(self.command, self.token)
         with storage.storage_errors(self.out, "taking the lock on OUT"):
-            if _conditional(fs):
-                self._acquire_conditional(fs)
+            if _conditional(self.url):
+                self._acquire_conditional()
             else:
                 self._acquire_best_effort()
         self._held = True
@@ -119,18 +136,18 @@ class ObjectLock:
         self._thread.start()
         return self
 
-    def _acquire_conditional(self, fs: Any) -> None:
+    def _acquire_conditional(self) -> None:
         for _ in range(10):
-            etag = _put_if(fs, self.url, self._data(), None)
+            etag = _put_if(self.url, self._data(), None)
             if etag is not None:
                 self._etag = etag
                 return
-            info, current = _read_with_etag(fs, self.url)
+            info, current = _read_with_etag(self.url)
             if info is None:
                 continue  # released between our write and our read
             if not _is_stale(info, False, self.stale_seconds):
                 self._refuse(info)
-            etag = _put_if(fs, self.url, self._data(), current)
+            etag = _put_if(self.url, self._data(), current)
             if etag is not None:
                 self._etag = etag
                 return
@@ -152,12 +169,12 @@ class ObjectLock:
         return bool(info) and info.get("token") == self.token
 
     def _beat(self) -> None:
-        fs = storage.filesystem(self.url)
+        conditional = _conditional(self.url)
         while not self._stop.wait(self.heartbeat_seconds):
             self.info["heartbeat"] = time.time()
             try:
-                if _conditional(fs):
-                    etag = _put_if(fs, self.url, self._data(), self._etag)
+                if conditional:
+                    etag = _put_if(self.url, self._data(), self._etag)
                     if etag is None:
                         return  # taken over: the workers notice before they publish
                     self._etag = etag
