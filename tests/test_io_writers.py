@@ -1,5 +1,5 @@
-"""Writers' normalisation: a batch whose objects share one key order takes a plan made once for
-that shape; what is written and profiled is what filling every record alone gives."""
+"""Writers' normalisation: a batch is filled and profiled by C-level maps, a batch at a time;
+what is written and profiled is what filling every record alone gives."""
 
 from __future__ import annotations
 
@@ -9,12 +9,18 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tamis.io.kinds import infer, merge
+from tamis.io.kinds import Profiler, infer, merge
 from tamis.io.output import ShardWriter
 from tamis.io.streams import open_read
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=3))
-values = st.one_of(scalars, st.lists(scalars, max_size=2))
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 5), st.floats(-2, 2), st.text(max_size=3)
+)
+values = st.one_of(
+    scalars,
+    st.lists(scalars, max_size=2),
+    st.dictionaries(st.sampled_from(["x", "y"]), scalars, max_size=2),  # nested meta
+)
 names = st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True, max_size=4)
 
 
@@ -76,8 +82,7 @@ def test_a_batch_is_written_and_profiled_as_its_records_one_by_one(
     assert writer.profile() == want_kinds
 
 
-def test_records_of_one_input_take_one_plan_per_shape(tmp_path):
-    """The plan of a shape is made once and reused by every later batch of that shape."""
+def test_records_are_written_with_the_sampled_fields_first_in_their_order(tmp_path):
     fields = {"source": ["index", "offset", "path"], "meta": ["site", "url"]}
     writer = ShardWriter(tmp_path / "kept" / "p.jsonl", "jsonl", signals={}, fields=fields)
     for start in (0, 3):
@@ -86,7 +91,7 @@ def test_records_of_one_input_take_one_plan_per_shape(tmp_path):
                 {
                     "text": "x",
                     "source": {"path": "f", "index": i, "offset": 10 * i},
-                    "meta": {"url": f"u{i}"},
+                    "meta": {"url": f"u{i}"} if i % 2 else {"url": f"u{i}", "lang": "en"},
                     "signals": {},
                     "verdict": None,
                 }
@@ -94,11 +99,32 @@ def test_records_of_one_input_take_one_plan_per_shape(tmp_path):
             ]
         )
     writer.close()
-    assert sorted(writer._plans) == [
-        ("meta", ("url",)),
-        ("source", ("path", "index", "offset")),
-    ]
     with open_read(writer.path) as fh:
-        first = orjson.loads(fh.readline())
+        first, second = map(orjson.loads, fh.read().splitlines()[:2])
     assert list(first["source"].items()) == [("index", 0), ("offset", 0), ("path", "f")]
-    assert list(first["meta"].items()) == [("site", None), ("url", "u0")]
+    assert list(first["meta"].items()) == [("site", None), ("url", "u0"), ("lang", "en")]
+    assert list(second["meta"].items()) == [("site", None), ("url", "u1")]
+    assert writer.profile()["meta"] == [
+        "struct",
+        {"lang": "string", "site": "null", "url": "string"},
+        True,
+    ]
+
+
+def test_batches_of_one_shape_then_another_are_profiled_as_their_records():
+    """The profile remembers the last one-shape batch of a key order, so that the next batch of
+    that shape is one comparison; a batch of the same keys with other types is still seen."""
+    p = Profiler()
+    same = [{"a": 1, "b": "x"}] * 4
+    p.add_many(same, ("a", "b"))
+    p.add_many(same, ("a", "b"))
+    assert p.kind() == ["struct", {"a": "int", "b": "string"}, False]
+    p.add_many([{"a": 1, "b": "x"}, {"a": True, "b": "y"}], ("a", "b"))
+    assert p.kind() == ["struct", {"a": "conflict", "b": "string"}, False]
+    p.add_many([{"a": 2.5, "b": None}] * 3, ("a", "b"))
+    p.add_many([{"a": 2, "b": None}] * 3, ("a", "b"))
+    assert p.kind() == ["struct", {"a": "conflict", "b": "string"}, False]
+    q = Profiler()
+    q.add_many([{"a": 2.5, "b": None}] * 3, ("a", "b"))
+    q.add_many([{"a": 2, "b": None}] * 3, ("a", "b"))
+    assert q.kind() == ["struct", {"a": "number", "b": "null"}, False]

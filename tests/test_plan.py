@@ -373,3 +373,12 @@ def _framed_file(folder: Path, data: bytes, codec: str, frames: int) -> Path:
     path = folder / f"f.jsonl{codec}"
     path.write_bytes(b"".join(pack(data[i : i + step]) for i in range(0, max(len(data), 1), step)))
     return path
+
+
+def test_the_kept_file_starts_hold_the_whole_field_sample():
+    """Planning keeps each file's first lines for the field sample: as many as it reads, so the
+    sample never reads a file again, and no more, which the driver would hold for nothing."""
+    from tamis.io import jsonl
+    from tamis.io.settle import SAMPLE_RECORDS
+
+    assert jsonl.SAMPLE_LINES_KEPT == SAMPLE_RECORDS

@@ -85,7 +85,9 @@ def _sample_lines(head: bytes, whole: bool) -> list[bytes]:
 #: bytes, so that a plan over many files holds little; a file not kept is read again.
 _SAMPLE_HEADS: dict[str, tuple[tuple, list[bytes], bool, int]] = {}
 SAMPLE_HEADS_BUDGET = 16 << 20
-SAMPLE_LINES_KEPT = 1000
+#: as many lines as the field sample reads (tamis.io.settle.SAMPLE_RECORDS): more were held
+#: by the driver for nothing
+SAMPLE_LINES_KEPT = 250
 
 
 def _keep_sample_head(path: str, sample: tuple[bytes, int, bool]) -> None:

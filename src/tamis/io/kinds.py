@@ -20,8 +20,7 @@ values of one kind are already written as a final kind (then a shard need not be
 from __future__ import annotations
 
 import typing
-from itertools import repeat
-from operator import itemgetter
+from itertools import chain, repeat
 from typing import Any
 
 import orjson
@@ -263,11 +262,14 @@ class Profiler:
     values (lists, objects) are inferred one by one.
     """
 
-    __slots__ = ("shapes", "deep")
+    __slots__ = ("shapes", "deep", "last")
 
     def __init__(self) -> None:
         self.shapes: set[tuple] = set()  # (keys, value types) of the objects seen
         self.deep: Kind = "null"
+        # keys -> their value types: the one shape of the last batch of those keys whose
+        # records all had one shape (already in ``shapes``)
+        self.last: dict[tuple, list[type]] = {}
 
     def add_many(self, objects: list[dict[str, Any]], names: tuple | None = None) -> None:
         """Add ``objects``; ``names``: the key order they all share, when the caller knows it."""
@@ -291,16 +293,27 @@ class Profiler:
         """The shapes of objects that share the key order ``names``, found a column at a time
         (False, adding nothing, when a column holds a nested value: those are inferred one by
         one). :func:`merge` is commutative and associative and works field by field, so shapes
-        that pair each column's types in any way merge to the kind of the objects themselves."""
+        that pair each column's types in any way merge to the kind of the objects themselves.
+
+        The types of all values are taken in one C-level pass, in record order; a batch whose
+        records all have the shape of the last batch of these keys (most do) is then one list
+        comparison, without splitting it into columns."""
+        width = len(names)
+        types = list(map(type, chain.from_iterable(map(dict.values, objects))))
+        last = self.last.get(names)
+        if last is not None and types == last * (len(types) // width):
+            return True
         columns = []
-        for name in names:
-            found = set(map(type, map(itemgetter(name), objects)))
+        for j in range(width):
+            found = set(types[j::width])
             if not _SCALAR_TYPES.issuperset(found):
                 return False
             columns.append(sorted(found, key=_SCALAR.__getitem__))
         widest = max(map(len, columns), default=1)
         for j in range(widest):
             self.shapes.add((names, tuple(c[min(j, len(c) - 1)] for c in columns)))
+        if widest == 1 and width:  # one shape: the next batch of it is one comparison
+            self.last[names] = [c[0] for c in columns]
         return True
 
     def kind(self) -> Kind:

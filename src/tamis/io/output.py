@@ -20,7 +20,7 @@ from typing import IO, Any
 import orjson
 import xxhash
 
-from tamis.document import KEPT_VERDICT
+from tamis.document import _KEPT_DICT
 from tamis.io.hashed import checksum_name
 from tamis.io.kinds import Profiler
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
@@ -29,7 +29,6 @@ from tamis.io.streams import iter_lines, open_read, open_write
 
 FORMATS = ("jsonl", "jsonl.gz", "jsonl.zst", "parquet")
 KINDS = ("kept", "rejected", "quarantine")
-_KEPT_VERDICT = KEPT_VERDICT.to_dict()  # as a kept document's record holds it
 
 
 def json_default(value: Any) -> Any:
@@ -106,7 +105,7 @@ class ShardWriter:
         self._batch_bytes = batch_bytes
         self._pq: ParquetSink | None = None
         self._profiles = {"source": Profiler(), "meta": Profiler()}
-        self._plans: dict[tuple[str, tuple], tuple[tuple, dict[str, None] | None]] = {}
+        self._names = {name: tuple(full) for name, full in self._fill.items()}
         if schema is None and signals is None:
             self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,9 +149,10 @@ class ShardWriter:
     def _normalise(self, records: list[dict[str, Any]]) -> None:
         """Declared types for signals and verdicts; kinds of source and meta recorded.
 
-        This runs for every record a run writes, so a batch is handled a column at a time by
-        C-level maps where it can be: records of one input share one key order of ``source``
-        and ``meta``, whose plan (:meth:`_plan`) is made once per shape."""
+        This runs for every record a run writes, so a batch is handled by C-level maps, not
+        record by record: records given the sampled fields (or, without a sample, records of
+        one input) share one key order of ``source`` and ``meta``, and their kinds are then
+        profiled a batch at a time (:meth:`tamis.io.kinds.Profiler.add_many`)."""
         if not records:
             return
         kind = self.kind
@@ -163,43 +163,30 @@ class ShardWriter:
             for r in stored:
                 r["signals"] = signals_out(r["signals"], declared)
         verdicts = list(map(dict.get, records, repeat("verdict")))
-        if verdicts.count(_KEPT_VERDICT) != len(verdicts):  # a kept verdict has no details
+        # a kept document's verdict is one shared dict: counted by identity, not compared
+        if verdicts.count(_KEPT_DICT) != len(verdicts):  # a kept verdict has no details
             for r, v in zip(records, verdicts, strict=True):
                 if v is not None and v.get("details") is not None:
                     r["verdict"] = verdict_out(v)
         for name in ("source", "meta") if kind != "quarantine" else ("source",):
             objs = list(map(dict.get, records, repeat(name)))
-            if None in objs:
+            if not all(objs):
                 objs = [o or {} for o in objs]
-            keys = list(map(tuple, objs))
-            if keys.count(keys[0]) == len(keys):  # one shape: the batch of one input
-                names, fill = self._plan(name, keys[0])
-                if fill is not None:
-                    objs = [{**fill, **o} for o in objs]
-                    list(map(setitem, records, repeat(name), objs))
-                self._profiles[name].add_many(objs, names)
-                continue
             full = self._fill.get(name)
-            if full is not None:
-                order = tuple(full)
-                for i in compress(range(len(objs)), map(order.__ne__, keys)):
-                    objs[i] = records[i][name] = {**full, **objs[i]}
-            self._profiles[name].add_many(objs)
+            if full is None:
+                keys = list(map(tuple, objs))
+                one = keys.count(keys[0]) == len(keys)  # one shape: the batch of one input
+                self._profiles[name].add_many(objs, keys[0] if one else None)
+                continue
+            # every object written with the sampled fields first, in their order; one whose
+            # fields are all sampled ones (most) then has exactly those keys in that order
+            objs = [{**full, **o} for o in objs]
+            list(map(setitem, records, repeat(name), objs))
+            lengths = list(map(len, objs))
+            one = lengths.count(len(full)) == len(lengths)
+            self._profiles[name].add_many(objs, self._names[name] if one else None)
         if "signals" in self._profiles:
             self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
-
-    def _plan(self, name: str, shape: tuple) -> tuple[tuple, dict[str, None] | None]:
-        """For objects of ``name`` whose keys are ``shape`` (in order): the keys they are
-        written with, and the fields to fill them from (None: written as they are)."""
-        plan = self._plans.get((name, shape))
-        if plan is None:
-            full = self._fill.get(name)
-            if full is None or tuple(full) == shape:
-                plan = shape, None
-            else:
-                plan = tuple({**full, **dict.fromkeys(shape)}), full
-            self._plans[name, shape] = plan
-        return plan
 
     def profile(self) -> dict[str, Any]:
         """The kinds of ``source`` and ``meta`` this shard's records held."""
