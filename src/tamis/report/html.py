@@ -46,14 +46,16 @@ def _load(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def write_report(out: Path) -> Path:
-    """Write ``out/report.html`` and return its path."""
+def write_report(out: Path, data: Collected | None = None) -> Path:
+    """Write ``out/report.html`` and return its path; ``data`` are the records' summaries
+    when already gathered (by the run's tasks), else they are read from the outputs."""
     out = Path(out)
     t0 = time.perf_counter()
     stats = _load(out / "stats.json")
     manifest = _load(out / "manifest.json")
     run = _load(out / "run.json")
-    data = collect(out)
+    if data is None:
+        data = collect(out)
     body = Report(out, stats, manifest, run, data).render(t0)
     target = out / "report.html"
     tmp = target.with_name(target.name + ".tmp")

@@ -54,6 +54,7 @@ from tamis.run.worker import (
     marker_path,
     merge_dir,
     read_options,
+    report_part_path,
     spill_path,
     state_path,
     summary_path,
@@ -698,17 +699,22 @@ def _finalize(
         if store.remote:  # the report reads every output shard: from a local copy
             for kind in ("kept", "rejected", "quarantine"):
                 store.pull_tree(kind)
-        _write_report(out)
+        _write_report(out, [s.ordinal for s in shards], final)
         if (out / "report.html").exists():
             store.push("report.html")
     where = out if not store.remote else store.target
     return RunResult(where, stats, manifest, seconds, skipped_tasks, ignored)
 
 
-def _write_report(out: Path) -> None:
-    """The HTML report, when the report module is installed with this version."""
+def _write_report(out: Path, ordinals: list[int], final: int) -> None:
+    """The HTML report, when the report module is installed with this version, from the
+    summaries each final task left of its shard (:mod:`tamis.report.parts`), which then go."""
     try:
         from tamis.report.html import write_report
+        from tamis.report.parts import merge_shards
     except ImportError:
         return
-    write_report(out)
+    parts = [report_part_path(out, final, o) for o in ordinals]
+    write_report(out, merge_shards(out, ordinals, parts))
+    for path in parts:
+        path.unlink(missing_ok=True)
