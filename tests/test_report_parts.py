@@ -11,6 +11,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from tamis.io.output import KINDS, shard_files
@@ -34,7 +35,9 @@ def plain(x: Any) -> Any:
         return (type(x).__name__, [plain(v) for v in x])
     if is_dataclass(x):
         return (type(x).__name__, [(f.name, plain(getattr(x, f.name))) for f in fields(x)])
-    if hasattr(x, "__getstate__") and hasattr(x, "__slots__"):
+    if isinstance(x, np.ndarray):
+        return ("array", str(x.dtype), x.tolist())
+    if getattr(type(x), "__getstate__", object.__getstate__) is not object.__getstate__:
         return (type(x).__name__, plain(x.__getstate__()))
     if hasattr(x, "__dict__"):
         return (type(x).__name__, plain(vars(x)))

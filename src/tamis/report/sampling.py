@@ -46,7 +46,8 @@ class BottomK:
     A uniform sample when the hashes are (a keyed hash of the record id is), independent of
     the order items arrive in, and mergeable: the bottom k of two merged samples is the bottom
     k of the union of their streams. ``tie`` settles equal hashes (two records with one id) by
-    what the items are, so that it too is independent of order. Candidates are gathered and
+    where the items are (the record's shard and row, the edit's index), so that it too is
+    independent of order, and items are never compared. Candidates are gathered and
     cut back to ``k`` when they reach ``2k``: an item beyond the current k-th rank costs one
     comparison.
     """
@@ -82,14 +83,19 @@ class BottomK:
         self.seen += n
 
     def _cut(self) -> None:
-        self._entries.sort(key=_rank)
+        # (hash, tie) differs between any two items (ties name the record and the item in
+        # it), so the items themselves are never compared; sorted runs merge in linear time
+        self._entries.sort()
         del self._entries[self.k :]
         if len(self._entries) == self.k:
             self._bound = self._entries[-1][0]
 
     def merge(self, other: BottomK) -> None:
         self.seen += other.seen
+        other._cut()  # in rank order: the first item beyond this sample's bound ends the walk
         for h, tie, item in other._entries:
+            if h > self._bound:
+                break
             self.offer(h, tie, item)
         self._cut()
 
@@ -109,10 +115,6 @@ class BottomK:
 
     def __setstate__(self, state: tuple) -> None:
         self.k, self.seen, self._entries, self._bound = state
-
-
-def _rank(entry: tuple[int, Any, Any]) -> tuple[int, Any]:
-    return entry[0], entry[1]
 
 
 class Samples:
@@ -253,11 +255,118 @@ class LogHistogram:
         return 0.0 if b < 0 else 10 ** (b / cls.PER_DECADE)
 
 
+class ValueSample:
+    """:class:`BottomK` for the values of one numeric signal, held in numpy arrays.
+
+    Each value comes with its record's hash and a tag; the sample keeps the ``k`` values of
+    smallest ``(hash, value, tag)``. Arrays keep a shard's sample small to store (a few bytes a
+    value) and two samples quick to merge (one sort of both), where the report's many signals
+    and shards would make tuples slow.
+    """
+
+    def __init__(self, k: int) -> None:
+        import numpy as np
+
+        self.k = k
+        self.seen = 0
+        self._h = np.zeros(0, dtype=np.uint64)
+        self._v = np.zeros(0, dtype=np.float64)
+        self._t = _objects([])  # the tags, an object array
+        self._bound = _MASK
+        self._chunks: list[tuple[Any, Any, list[Any]]] = []  # (hashes, values, tags) offered
+        self._one: tuple[list[int], list[float], list[Any]] = ([], [], [])  # offered singly
+        self._waiting = 0
+
+    @property
+    def bound(self) -> int:
+        return self._bound
+
+    def add(self, h: int, value: float, tag: Any) -> None:
+        self.seen += 1
+        if h <= self._bound:
+            hs, vs, ts = self._one
+            hs.append(h)
+            vs.append(value)
+            ts.append(tag)
+            self._waiting += 1
+            if self._waiting >= 2 * self.k:
+                self._cut()
+
+    def add_array(self, hashes: Any, values: Any, tags: list[Any]) -> None:
+        """Offer many values at once (uint64 hashes, float64 values)."""
+        import numpy as np
+
+        self.seen += len(values)
+        picked = np.flatnonzero(hashes <= np.uint64(self._bound))
+        if len(picked):
+            self._offer(hashes[picked], values[picked], _objects(tags)[picked])
+
+    def _offer(self, hashes: Any, values: Any, tags: Any) -> None:
+        self._chunks.append((hashes, values, tags))
+        self._waiting += len(tags)
+        if self._waiting >= 2 * self.k:
+            self._cut()
+
+    def _cut(self) -> None:
+        import numpy as np
+
+        if not self._waiting:
+            return
+        hs, vs, ts = self._one
+        if hs:
+            self._chunks.append((np.array(hs, np.uint64), np.array(vs, np.float64), _objects(ts)))
+            self._one = ([], [], [])
+        h = np.concatenate([self._h, *(c[0] for c in self._chunks)])
+        v = np.concatenate([self._v, *(c[1] for c in self._chunks)])
+        tags = np.concatenate([self._t, *(c[2] for c in self._chunks)])
+        self._chunks, self._waiting = [], 0
+        order = np.lexsort((v, h))
+        hs, vs = h[order], v[order]
+        if ((hs[1:] == hs[:-1]) & (vs[1:] == vs[:-1])).any():
+            # one hash and value twice (one id twice): settled by the tags, named in order
+            names = {name: i for i, name in enumerate(sorted({repr(t) for t in tags}))}
+            codes = np.fromiter((names[repr(t)] for t in tags), dtype=np.int64, count=len(tags))
+            order = np.lexsort((codes, v, h))
+        order = order[: self.k]
+        self._h, self._v, self._t = h[order], v[order], tags[order]
+        if len(order) == self.k:
+            self._bound = int(self._h[-1])
+
+    def merge(self, other: ValueSample) -> None:
+        other._cut()
+        self.seen += other.seen
+        below = int((other._h <= self._bound).sum())  # a prefix: other's values are in order
+        if below:
+            self._offer(other._h[:below], other._v[:below], other._t[:below])
+        self._cut()
+
+    @property
+    def kept(self) -> list[tuple[float, Any]]:
+        """The sampled ``(value, tag)`` pairs, in rank order."""
+        self._cut()
+        return list(zip(self._v.tolist(), self._t.tolist(), strict=True))
+
+    def __getstate__(self) -> tuple:
+        self._cut()
+        return (self.k, self.seen, self._h, self._v, self._t, self._bound)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.k, self.seen, self._h, self._v, self._t, self._bound = state
+        self._chunks, self._one, self._waiting = [], ([], [], []), 0
+
+
+def _objects(items: list[Any]) -> Any:
+    """``items`` as a one-dimensional numpy object array (tuples stay whole)."""
+    import numpy as np
+
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
 class NumberSummary:
     """Exact count, min, max and mean of a numeric series, plus a sample for its shape.
 
     The sample holds ``(value, tag)`` of the values whose records' hashes are smallest
-    (:class:`BottomK`), so the same records are drawn whatever order they come in.
+    (:class:`ValueSample`), so the same records are drawn whatever order they come in.
     """
 
     def __init__(self, k: int) -> None:
@@ -265,7 +374,7 @@ class NumberSummary:
         self.total = 0.0
         self.min = math.inf
         self.max = -math.inf
-        self.sample = BottomK(k)
+        self.sample = ValueSample(k)
 
     def add(self, value: float, tag: Any, h: int) -> None:
         self.count += 1
@@ -274,14 +383,13 @@ class NumberSummary:
             self.min = value
         if value > self.max:
             self.max = value
-        self.sample.add(h, (value, tag), (value, tag))
+        self.sample.add(h, value, tag)
 
     def add_array(self, values: Any, tags: list[Any], hashes: Any) -> None:
         """``add(values[i], tags[i], hashes[i])`` for each i of a float64 numpy array and a
         uint64 one, with the same result to the bit: the total is accumulated left to right,
         min and max keep the first of equal values (numpy's agree with Python's up to the sign
-        of a zero, settled here as one-by-one adds settle it), and only the values whose hash
-        can still enter the sample are looked at one by one."""
+        of a zero, settled here as one-by-one adds settle it), and the same sample."""
         import numpy as np
 
         n = len(values)
@@ -296,14 +404,7 @@ class NumberSummary:
             self.min = low
         if high > self.max:
             self.max = high
-        sample = self.sample
-        sample.count(n)
-        picked = np.flatnonzero(hashes <= np.uint64(sample.bound)).tolist()
-        if picked:
-            vals, hs = values[picked].tolist(), hashes[picked].tolist()
-            for i, v, h in zip(picked, vals, hs, strict=True):
-                item = (v, tags[i])
-                sample.offer(h, item, item)
+        self.sample.add_array(hashes, values, tags)
 
     def merge(self, other: NumberSummary) -> None:
         """Add another part of the stream: its total is added to this one's as one number."""
