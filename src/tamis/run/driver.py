@@ -477,6 +477,7 @@ def _run_locked(
     checksums: InputChecksums | None = None
 
     skipped_tasks = 0
+    finished = False
     try:
         for phase in pipeline.phases:
             listed = set(store.names(f"{WORK}/phase{phase.index}")) if store.remote else None
@@ -519,22 +520,29 @@ def _run_locked(
             store.pull_many(
                 [str(marker_path(out, final, s.ordinal).relative_to(out)) for s in unsettled]
             )
+        finished = True
     except Exception:
         if checksums is not None:
             checksums.cancel()
         check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
         raise
     finally:
-        executor.close()
+        # every task done: the workers exit while the driver writes the manifest and report
+        later = getattr(executor, "close_later", None) if finished else None
+        (later or executor.close)()
         progress.stop()
 
-    assert checksums is not None  # set once the first phase is done, and there always is one
-    sums = checksums.result()  # before the counts: its retries are the run's too
-    transient.update(storage.take_counts())
-    return _finalize(
-        store, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks,
-        transient, sums,
-    )  # fmt: skip
+    try:
+        assert checksums is not None  # set once the first phase is done, and there always is one
+        sums = checksums.result()  # before the counts: its retries are the run's too
+        transient.update(storage.take_counts())
+        return _finalize(
+            store, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks,
+            transient, sums,
+        )  # fmt: skip
+    finally:
+        if later is not None:
+            executor.close()  # no worker outlives the run
 
 
 def _input_checksums(
