@@ -150,7 +150,8 @@ class Report:
             + f'<p class="note">Report written in {time.perf_counter() - t0:.1f} s from stats.json, '
             "manifest.json, run.json and one bounded pass over the records (examples are "
             "random samples of fixed size per reason and rule; distributions of signals are "
-            "drawn from a fixed-size random sample of each signal).</p>"
+            "drawn from a fixed-size random sample of each signal; records are drawn by a "
+            "hash of their id, the same for any worker count and on every run).</p>"
         )
         return page(
             f"tamis report: {self.out.name}",
