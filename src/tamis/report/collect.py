@@ -314,8 +314,7 @@ class Collector:
                 wanted.append((i, res, rank))
         if wanted:
             self._edit_examples(loc, edits, text, kept, wanted)
-        per_rule = dict.fromkeys(keys)
-        if not any(stage == "boilerplate" for stage, _ in per_rule):
+        if not any(stage == "boilerplate" for stage, _ in keys):
             return
         bp = [e for e in edits if e["stage"] == "boilerplate"]
         redact = pii_redactor(edits)

@@ -65,12 +65,9 @@ class BottomK:
         return h <= self._bound
 
     def add(self, h: int, tie: Any, item: Any) -> None:
-        """Offer one item (count it with :meth:`count` if it was not built)."""
+        """Count and offer one item."""
         self.seen += 1
-        if h <= self._bound:
-            self._entries.append((h, tie, item))
-            if len(self._entries) >= 2 * self.k:
-                self._cut()
+        self.offer(h, tie, item)
 
     def offer(self, h: int, tie: Any, item: Any) -> None:
         """:meth:`add` without counting the item (counted already by :meth:`count`)."""
