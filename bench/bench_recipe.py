@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -299,18 +300,19 @@ def scaling_section(sets: dict[str, Path], trees: dict[str, Path], rounds: int) 
         + ", ".join(f"{side} = `{path.name}`" for side, path in trees.items())
         + ".",
         "",
-        "| tree | 1 worker s (best) | 2 workers s (best) | best / best | every round |"
-        " largest worker MB | outputs 1 = 2 workers |",
-        "|---|---:|---:|---:|---|---:|---|",
+        "| tree | 1 worker s (best) | 2 workers s (best) | best / best | median round |"
+        " every round | largest worker MB | outputs 1 = 2 workers |",
+        "|---|---:|---:|---:|---:|---|---:|---|",
     ]
     for side in trees:
         ones, twos = res[(side, 1)], res[(side, 2)]
         one, two = best(ones), best(twos)
         same = not differences(WORK / "out" / f"scale-{side}-1", WORK / "out" / f"scale-{side}-2")
-        every = ", ".join(f"{a['wall'] / b['wall']:.2f}x" for a, b in zip(ones, twos, strict=True))
+        ratios = [a["wall"] / b["wall"] for a, b in zip(ones, twos, strict=True)]
+        every = ", ".join(f"{r:.2f}x" for r in ratios)
         lines.append(
             f"| {side} | {one['wall']:.1f} | {two['wall']:.1f} | "
-            f"{one['wall'] / two['wall']:.2f}x | {every} | "
+            f"{one['wall'] / two['wall']:.2f}x | {statistics.median(ratios):.2f}x | {every} | "
             f"{max(r['worker_mb'] for r in twos):.0f} | {'identical' if same else 'DIFFER'} |"
         )
     return lines

@@ -1,5 +1,5 @@
 """Signals gathered in columns give exactly what one value at a time gives: same summaries to
-the bit, same samples, same seeds, same refusals once the tables are full."""
+the bit, same samples, same refusals once the tables are full."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tamis.report import columns
 from tamis.report.collect import Collected
 from tamis.report.columns import SignalColumns, add_values
+from tamis.report.sampling import record_hash
 
 VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=64),
@@ -29,7 +30,7 @@ RECORD = st.tuples(
 
 def one_by_one(records: list, data: Collected) -> None:
     """The walk the columns replace: every value of every record, in order."""
-    for signals, stage_rejecting in records:
+    for i, (signals, stage_rejecting) in enumerate(records):
         kept = stage_rejecting is None
         for stage, values in signals.items():
             if not isinstance(values, dict):
@@ -40,7 +41,7 @@ def one_by_one(records: list, data: Collected) -> None:
                 tag = columns.REJECTED_HERE
             else:
                 tag = columns.REJECTED_ELSEWHERE
-            add_values(data, stage, values, tag, kept)
+            add_values(data, stage, values, tag, kept, record_hash(f"doc-{i}"))
 
 
 def state(data: Collected) -> tuple:
@@ -48,7 +49,7 @@ def state(data: Collected) -> tuple:
         return repr(x)
 
     signals = [
-        (key, s.count, r(s.total), r(s.min), r(s.max), s.sample.seen, repr(s.sample.items))
+        (key, s.count, r(s.total), r(s.min), r(s.max), s.sample.seen, repr(s.sample.kept))
         for key, s in data.signals.items()
     ]
     cats = [(key, c.rows, c.other, c.pruned) for key, c in data.categories.items()]
@@ -59,8 +60,8 @@ def _fed(records):
     """The records added to a fresh :class:`SignalColumns` (not flushed), and what it fills."""
     got = Collected()
     table = SignalColumns(got)
-    for signals, stage_rejecting in records:
-        table.add(signals, stage_rejecting, stage_rejecting is None)
+    for i, (signals, stage_rejecting) in enumerate(records):
+        table.add(signals, stage_rejecting, stage_rejecting is None, record_hash(f"doc-{i}"))
     return got, table
 
 

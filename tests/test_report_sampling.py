@@ -4,47 +4,65 @@ from __future__ import annotations
 
 from collections import Counter
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tamis.report.collect import source_of
-from tamis.report.sampling import BoundedCounter, LogHistogram, Reservoir, Samples
+from tamis.report.sampling import BottomK, BoundedCounter, LogHistogram, Samples, record_hash
 
 
-def test_reservoir_is_uniform_and_bounded():
+def test_bottom_k_is_uniform_and_bounded():
+    """Keyed hashes of ids make the sample uniform: each of n records kept k/n of the time
+    over many keys (the salt stands for another key)."""
     counts = Counter()
     runs, n, k = 4000, 50, 5
-    for seed in range(runs):
-        r = Reservoir(k, seed)
+    for salt in range(runs):
+        b = BottomK(k)
         for i in range(n):
-            r.add(i)
-        assert len(r.items) == k and len(set(r.items)) == k and r.seen == n
-        counts.update(r.items)
+            b.add(record_hash(f"doc-{i}", salt), i, i)
+        assert len(b.kept) == k and len(set(b.kept)) == k and b.seen == n
+        counts.update(b.kept)
     expected = runs * k / n  # 400 per item
     # each item's count is binomial(4000, 0.1): sd 19; 5 sd covers all 50 items comfortably
     assert all(abs(counts[i] - expected) < 5 * 19 for i in range(n)), counts
-    # early and late items are equally likely (a reservoir that keeps the first k fails here)
     first = sum(counts[i] for i in range(n // 2))
     assert abs(first - runs * k / 2) < 0.05 * runs * k
 
 
-def test_reservoir_claim_put_and_determinism():
-    a, b = Reservoir(3, 7), Reservoir(3, 7)
-    for i in range(100):
-        a.add(i)
-        slot = b.claim()
-        if slot >= 0:
-            b.put(slot, i)
-    assert a.items == b.items  # the same draws whichever way items are given
-    few = Reservoir(4, 1)
-    few.claim()
-    assert few.kept == []  # a claimed slot never filled is not an item
+@given(
+    st.lists(st.text(max_size=6), max_size=80),
+    st.integers(1, 6),
+    st.randoms(use_true_random=False),
+    st.integers(0, 80),
+)
+def test_bottom_k_ignores_order_and_merges_exactly(ids, k, rnd, cut):
+    """The same ids in any order, or split in two parts merged, keep the same sample (ids
+    repeat: equal hashes are settled by the items)."""
+    items = [(record_hash(x), (x, i)) for i, x in enumerate(ids)]
+    one = BottomK(k)
+    for h, item in items:
+        one.add(h, item, item)
+    shuffled = items[:]
+    rnd.shuffle(shuffled)
+    left, right = BottomK(k), BottomK(k)
+    for j, (h, item) in enumerate(shuffled):
+        (left if j < cut else right).add(h, item, item)
+    left.merge(right)
+    assert left.kept == one.kept and left.seen == one.seen == len(ids)
+    assert one.kept == [item for _, item in sorted(items)][:k]
+
+
+def test_samples_cap_their_keys():
     s = Samples(2, max_keys=3)
     for key in "abcdef":
-        res = s.reservoir(key)
+        res = s.sample(key)
         if res is not None:
-            res.add(key)
+            res.add(record_hash(key), key, key)
     assert sorted(s.by_key) == ["a", "b", "c"] and s.overflow == 3 and s.get("a") == ["a"]
+    more = Samples(2, max_keys=3)
+    more.sample("z").add(1, "z", "z")
+    s.merge(more)
+    assert sorted(s.by_key) == ["a", "b", "c"] and s.overflow == 4
 
 
 @given(st.lists(st.tuples(st.sampled_from("abcdefghijklmnop"), st.integers(0, 5)), max_size=300))
@@ -98,25 +116,27 @@ def test_thresholds_are_linked_to_the_signal_they_bound():
     ]
 
 
+@settings(deadline=None)  # the first example imports numpy
 @given(
     st.integers(1, 6),
-    st.integers(0, 2**32 - 1),
     st.lists(st.integers(0, 40), max_size=12),
 )
-def test_batched_draws_equal_one_by_one(k, seed, batches):
-    """take() and add_array() keep exactly what add() would, whatever the batch sizes."""
+def test_batched_adds_equal_one_by_one(k, batches):
+    """add_array() keeps exactly what add() would, whatever the batch sizes."""
     import numpy as np
 
     from tamis.report.sampling import NumberSummary
 
-    one, many = NumberSummary(k, seed), NumberSummary(k, seed)
+    one, many = NumberSummary(k), NumberSummary(k)
     stream = [((i * 7919) % 101) / 7 - 3 for i in range(sum(batches))]
     tags = [i % 3 for i in range(len(stream))]
+    hashes = [record_hash(str(i)) for i in range(len(stream))]
     start = 0
     for n in batches:
-        for v, t in zip(stream[start : start + n], tags[start : start + n], strict=True):
-            one.add(v, t)
-        many.add_array(np.array(stream[start : start + n]), tags[start : start + n])
+        part = slice(start, start + n)
+        for v, t, h in zip(stream[part], tags[part], hashes[part], strict=True):
+            one.add(v, t, h)
+        many.add_array(np.array(stream[part]), tags[part], np.array(hashes[part], np.uint64))
         start += n
-    assert many.sample.items == one.sample.items and many.sample.seen == one.sample.seen
+    assert many.sample.kept == one.sample.kept and many.sample.seen == one.sample.seen
     assert (many.count, many.total, many.min, many.max) == (one.count, one.total, one.min, one.max)

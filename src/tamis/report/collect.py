@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -20,11 +21,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tamis.document import replay
+from tamis.io.output import KINDS, shard_files
 from tamis.io.schema import verdict_in
-from tamis.report.columns import SIGNAL_SAMPLE, SignalColumns
+from tamis.report.columns import SIGNAL_SAMPLE, SignalColumns, merge_columns
 from tamis.report.columns import number as _num
-from tamis.report.sampling import BoundedCounter, LogHistogram, NumberSummary, Samples
-from tamis.report.scan import iter_located
+from tamis.report.sampling import (
+    BoundedCounter,
+    LogHistogram,
+    NumberSummary,
+    Samples,
+    record_hash,
+    sub_hash,
+)
+from tamis.report.scan import iter_shard, shard_ordinal
 from tamis.report.thresholds import ThresholdEvidence
 
 EXAMPLES_PER_REASON = 5
@@ -136,6 +145,29 @@ class Collected:
     skipped_signal_keys: int = 0
     unreadable: int = 0  # records whose fields did not have the output's shape
 
+    def merge(self, other: Collected) -> None:
+        """Add the summaries of a later part of the output (another shard file's)."""
+        self.records.update(other.records)
+        self.lengths.merge(other.lengths)
+        self.rejected_chars_at.update(other.rejected_chars_at)
+        self.kept_chars += other.kept_chars
+        self.input_chars += other.input_chars
+        for samples in ("reasons", "quarantine", "rules", "duplicates"):
+            getattr(self, samples).merge(getattr(other, samples))
+        merge_columns(self, other)
+        self.thresholds.merge(other.thresholds)
+        for table in ("sources", "languages", "boilerplate", "boilerplate_spans"):
+            getattr(self, table).merge(getattr(other, table))
+        for key, n in other.language_rejections.items():
+            if key in self.language_rejections or len(self.language_rejections) < 100_000:
+                self.language_rejections[key] += n
+        for stage, summary in other.similarity.items():
+            mine = self.similarity.setdefault(stage, NumberSummary(SIGNAL_SAMPLE))
+            mine.merge(summary)
+        for stage, clusters in other.clusters.items():
+            self.clusters.setdefault(stage, BoundedCounter(1, cap=50_000)).merge(clusters)
+        self.unreadable += other.unreadable
+
 
 SOURCE_COLUMNS = ("docs", "kept", "chars in", "chars kept")
 
@@ -149,17 +181,20 @@ class Collector:
         d = self.data
         d.records[kind] += 1
         loc = Loc(kind, shard, row, str(rec.get("id", "")))
+        h = record_hash(loc.id)
         verdict = rec.get("verdict") or {}
         if kind == "quarantine":
-            res = d.quarantine.reservoir(verdict.get("reason", ""))
+            res = d.quarantine.sample(verdict.get("reason", ""))
             if res is not None:
                 src = rec.get("source") or {}
                 res.add(
+                    h,
+                    (shard, row),
                     {
                         "loc": loc,
                         "error": snippet(str(rec.get("error", "")), 300),
                         "where": f"{src.get('path', '?')} #{src.get('index', '?')}",
-                    }
+                    },
                 )
             return
         text = rec.get("text") or ""
@@ -177,14 +212,14 @@ class Collector:
         else:
             d.lengths.add("rejected documents (original)", original_len)
             d.rejected_chars_at[verdict.get("stage", "")] += final_len
-            self._rejection(loc, rec, verdict, text, source)
+            self._rejection(loc, h, rec, verdict, text, source)
         d.sources.add(
             source,
             (1, 1 if kept else 0, original_len, final_len if kept else 0),
             first=loc,
         )
         signals = rec.get("signals") or {}
-        self.columns.add(signals, None if kept else verdict.get("stage"), kept)
+        self.columns.add(signals, None if kept else verdict.get("stage"), kept, h)
         lang = (signals.get("langid") or {}).get("lang")
         if isinstance(lang, str):
             score = _num((signals.get("langid") or {}).get("score"))
@@ -192,7 +227,7 @@ class Collector:
             if not kept and len(d.language_rejections) < 100_000:
                 d.language_rejections[(lang, verdict.get("stage", ""))] += 1
         if edits:
-            self._edits(loc, rec, edits, text, kept, source)
+            self._edits(loc, h, rec, edits, text, kept, source)
 
     def finish(self) -> Collected:
         """The summaries, once every record was added."""
@@ -200,17 +235,25 @@ class Collector:
         return self.data
 
     def _rejection(
-        self, loc: Loc, rec: dict[str, Any], verdict: dict[str, Any], text: str, source: str
+        self,
+        loc: Loc,
+        h: int,
+        rec: dict[str, Any],
+        verdict: dict[str, Any],
+        text: str,
+        source: str,
     ) -> None:
         d = self.data
         stage, reason = verdict.get("stage", ""), verdict.get("reason", "")
         details = verdict.get("details")
-        res = d.reasons.reservoir((stage, reason))
-        slot = res.claim() if res is not None else -1
-        if slot >= 0:  # the example is built only for the documents the sample keeps
+        res = d.reasons.sample((stage, reason))
+        if res is not None:
+            res.count(1)
+        if res is not None and res.wants(h):  # the example is built only when it may be kept
             redact = pii_redactor(rec.get("edits") or [])
-            res.put(
-                slot,
+            res.offer(
+                h,
+                (loc.shard, loc.row),
                 {
                     "loc": loc,
                     "text": snippet(redact(text[: SNIPPET * 3])),
@@ -223,27 +266,30 @@ class Collector:
         if isinstance(details, dict) and "survivor" in details:
             sim = _num(details.get("similarity"))
             if sim is not None:
-                d.similarity.setdefault(stage, NumberSummary(SIGNAL_SAMPLE, 5)).add(sim, None)
+                d.similarity.setdefault(stage, NumberSummary(SIGNAL_SAMPLE)).add(sim, None, h)
             cluster = details.get("cluster")
             if cluster is not None:
                 d.clusters.setdefault(stage, BoundedCounter(1, cap=50_000)).add(
                     str(cluster), (1,), first=(loc, str(details.get("survivor")))
                 )
-            res = d.duplicates.reservoir(stage)
+            res = d.duplicates.sample(stage)
             if res is not None:
                 res.add(
+                    h,
+                    (loc.shard, loc.row),
                     {
                         "loc": loc,
                         "survivor": str(details.get("survivor")),
                         "similarity": sim,
                         "cluster": cluster,
                         "text": snippet(pii_redactor(rec.get("edits") or [])(text[:600]), 160),
-                    }
+                    },
                 )
 
     def _edits(
         self,
         loc: Loc,
+        h: int,
         rec: dict[str, Any],
         edits: list[dict[str, Any]],
         text: str,
@@ -251,26 +297,24 @@ class Collector:
         source: str,
     ) -> None:
         d = self.data
-        # edits of one rule in a document draw together: one call per rule, not per edit
         try:
-            per_rule = Counter(map(_STAGE_RULE, edits))
+            keys = list(map(_STAGE_RULE, edits))
         except (KeyError, TypeError):
             self._claim_one_by_one(edits)  # fails where the edit-by-edit walk always failed
             raise
+        # an edit's rank in its rule's sample: the record's hash mixed with the edit's index
         wanted: list[tuple[int, Any, int]] = []
-        for key, n in per_rule.items():
-            res = d.rules.reservoir(key)
+        for i, key in enumerate(keys):
+            res = d.rules.sample(key)
             if res is None:
-                d.rules.overflow += n - 1  # counted per edit
-                continue
-            picks = res.claim_many(n)
-            if picks:
-                ks = [k for k, e in enumerate(edits) if (e["stage"], e["rule"]) == key]
-                wanted += [(ks[offset], res, slot) for offset, slot in picks]
+                continue  # counted per edit in the samples' overflow
+            res.count(1)
+            rank = sub_hash(h, i)
+            if res.wants(rank):
+                wanted.append((i, res, rank))
         if wanted:
-            wanted.sort(key=lambda w: w[0])
             self._edit_examples(loc, edits, text, kept, wanted)
-        if not any(stage == "boilerplate" for stage, _ in per_rule):
+        if not any(stage == "boilerplate" for stage, _ in keys):
             return
         bp = [e for e in edits if e["stage"] == "boilerplate"]
         redact = pii_redactor(edits)
@@ -283,9 +327,9 @@ class Collector:
     def _claim_one_by_one(self, edits: list[dict[str, Any]]) -> None:
         """Draws for a malformed edit log, edit by edit up to the first bad edit, which raises."""
         for e in edits:
-            res = self.data.rules.reservoir((e["stage"], e["rule"]))
+            res = self.data.rules.sample((e["stage"], e["rule"]))
             if res is not None:
-                res.claim()
+                res.count(1)
 
     def _edit_examples(
         self,
@@ -304,7 +348,7 @@ class Collector:
             return
         redact = pii_redactor(edits)
         done = 0
-        for k, res, slot in wanted:
+        for k, res, rank in wanted:
             try:
                 current = replay(current, edits[done:k])
             except ValueError:
@@ -313,8 +357,9 @@ class Collector:
             e = edits[k]
             pos = e["pos"]
             end = pos + len(e["removed"])
-            res.put(
-                slot,
+            res.offer(
+                rank,
+                (loc.kind, loc.shard, loc.row, k),
                 {
                     "loc": loc,
                     # redact a wider window, then cut: a value cut in half would not match
@@ -344,14 +389,16 @@ def _details_parsed(rec: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
-def collect(out: Path) -> Collected:
+def collect_file(kind: str, path: Path) -> Collected:
+    """The summaries of one output shard file: the part of the report it contributes."""
     c = Collector()
+    shard = shard_ordinal(path)
     # the pass allocates millions of short-lived objects and no cycles: the cyclic collector
     # would only walk the summaries over and over
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for kind, shard, row, _offset, rec in iter_located(out, decode=_details_parsed):
+        for row, _offset, rec in iter_shard(path, decode=_details_parsed):
             try:
                 c.add(kind, shard, row, rec)
             except (KeyError, TypeError, AttributeError, ValueError):
@@ -360,3 +407,20 @@ def collect(out: Path) -> Collected:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def merge_parts(parts: Iterable[Collected]) -> Collected:
+    """The summaries of a whole output from those of its shard files, given kind by kind and
+    shard by shard (:data:`KINDS` order, then shard ordinal): the order fixes only which keys a
+    full table keeps and the last bits of float totals; samples do not depend on it."""
+    whole = Collected()
+    for part in parts:
+        whole.merge(part)
+    return whole
+
+
+def collect(out: Path) -> Collected:
+    """The report's summaries of an output, from its record files alone."""
+    return merge_parts(
+        collect_file(kind, path) for kind in KINDS for path in shard_files(out, kind)
+    )

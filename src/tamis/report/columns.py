@@ -3,11 +3,12 @@
 A stage writes the same signals, of the same types, for nearly every document. Walking every
 value of every record in Python was most of the report's pass over the records, so the values
 of a stage are kept as rows while the stage's keys and value types stay the same (its
-*shape*), and handed on a few thousand at a time, one column per signal, to the bounded
-summaries (:meth:`NumberSummary.add_array`, which draws the same sample as value-by-value adds).
+*shape*), and handed on a few thousand at a time, one column per signal, with each row's
+record hash, to the bounded summaries (:meth:`NumberSummary.add_array`, which keeps the same
+sample as value-by-value adds).
 
 What must not change is what one value at a time would give: the order in which signals are
-first met sets each one's sample seed and decides which ones a full table refuses, so the
+first met decides which ones a full table refuses, so the
 first record of each shape, and any record whose shape still holds a signal not yet placed,
 goes through :func:`add_values`, which is that one-value-at-a-time walk. Rows of a shape are
 only gathered once each of its signals already has its summary (or can never get one), so a
@@ -47,13 +48,14 @@ def number(v: Any) -> float | None:
 
 
 class _Rows:
-    __slots__ = ("shape", "plan", "rows", "tags")
+    __slots__ = ("shape", "plan", "rows", "tags", "hashes")
 
     def __init__(self, shape: tuple, plan: list[tuple[int, Any]]) -> None:
         self.shape = shape
         self.plan = plan
         self.rows: list[tuple] = []
         self.tags: list[str] = []
+        self.hashes: list[int] = []  # each row's record hash (its rank in the samples)
 
 
 class SignalColumns:
@@ -65,7 +67,8 @@ class SignalColumns:
         self.pending: dict[str, _Rows] = {}
         self.plans: dict[tuple, list[tuple[int, Any]]] = {}
 
-    def add(self, signals: dict[str, Any], verdict_stage: Any, kept: bool) -> None:
+    def add(self, signals: dict[str, Any], verdict_stage: Any, kept: bool, h: int) -> None:
+        """One record's signals; ``h`` is its :func:`~tamis.report.sampling.record_hash`."""
         for stage, values in signals.items():
             if not isinstance(values, dict):
                 continue
@@ -82,7 +85,7 @@ class SignalColumns:
                     self.flush(stage)
                 plan = self.plans.get(shape)
                 if plan is None:
-                    add_values(self.data, stage, values, tag, kept)
+                    add_values(self.data, stage, values, tag, kept, h)
                     plan = self._plan(shape)
                     if plan is not None:
                         self.plans[shape] = plan
@@ -90,6 +93,7 @@ class SignalColumns:
                 rows = self.pending[stage] = _Rows(shape, plan)
             rows.rows.append(tuple(values.values()))
             rows.tags.append(tag)
+            rows.hashes.append(h)
             if len(rows.rows) >= BATCH:
                 self.flush(stage)
 
@@ -136,14 +140,15 @@ class SignalColumns:
             n = len(rows.rows) * len(numeric)
             table = np.fromiter(flat, dtype=np.float64, count=n)
             table = table.reshape(len(rows.rows), len(numeric)).T.copy()
+            hashes = np.array(rows.hashes, dtype=np.uint64)
             for j, column in zip(numeric, table, strict=True):
                 summary = rows.plan[j][1]
                 finite = np.isfinite(column)
                 if finite.all():
-                    summary.add_array(column, tags)
+                    summary.add_array(column, tags, hashes)
                 else:
                     keep = np.flatnonzero(finite)
-                    summary.add_array(column[keep], [tags[i] for i in keep])
+                    summary.add_array(column[keep], [tags[i] for i in keep], hashes[keep])
         for j, (what, target) in enumerate(rows.plan):
             if what not in (_SKIPPED, _CATEGORY):
                 continue
@@ -155,7 +160,7 @@ class SignalColumns:
                 target.add_column(list(map(str, column)), [1 if tag is KEPT else 0 for tag in tags])
 
 
-def add_values(data: Any, stage: str, values: dict[str, Any], tag: str, kept: bool) -> None:
+def add_values(data: Any, stage: str, values: dict[str, Any], tag: str, kept: bool, h: int) -> None:
     """One stage's signals of one record, one value at a time."""
     d = data
     for key, value in values.items():
@@ -166,8 +171,8 @@ def add_values(data: Any, stage: str, values: dict[str, Any], tag: str, kept: bo
                 if len(d.signals) >= MAX_SIGNAL_KEYS:
                     d.skipped_signal_keys += 1
                     continue
-                summary = d.signals[(stage, key)] = NumberSummary(SIGNAL_SAMPLE, len(d.signals))
-            summary.add(num, tag)
+                summary = d.signals[(stage, key)] = NumberSummary(SIGNAL_SAMPLE)
+            summary.add(num, tag, h)
         elif isinstance(value, str | bool):
             cats = d.categories.get((stage, key))
             if cats is None:
@@ -175,3 +180,23 @@ def add_values(data: Any, stage: str, values: dict[str, Any], tag: str, kept: bo
                     continue
                 cats = d.categories[(stage, key)] = BoundedCounter(2, cap=MAX_CATEGORIES)
             cats.add(str(value), (1, 1 if kept else 0))
+
+
+def merge_columns(data: Any, other: Any) -> None:
+    """Add the signal summaries of another part of the stream to ``data``'s, with the caps one
+    pass over both parts in order would apply: a signal beyond them is counted as skipped."""
+    for key, summary in other.signals.items():
+        mine = data.signals.get(key)
+        if mine is not None:
+            mine.merge(summary)
+        elif len(data.signals) < MAX_SIGNAL_KEYS:
+            data.signals[key] = summary
+        else:
+            data.skipped_signal_keys += summary.count
+    data.skipped_signal_keys += other.skipped_signal_keys
+    for key, cats in other.categories.items():
+        mine = data.categories.get(key)
+        if mine is not None:
+            mine.merge(cats)
+        elif len(data.categories) < MAX_SIGNAL_KEYS:
+            data.categories[key] = cats

@@ -46,14 +46,16 @@ def _load(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def write_report(out: Path) -> Path:
-    """Write ``out/report.html`` and return its path."""
+def write_report(out: Path, data: Collected | None = None) -> Path:
+    """Write ``out/report.html`` and return its path; ``data`` are the records' summaries
+    when already gathered (by the run's tasks), else they are read from the outputs."""
     out = Path(out)
     t0 = time.perf_counter()
     stats = _load(out / "stats.json")
     manifest = _load(out / "manifest.json")
     run = _load(out / "run.json")
-    data = collect(out)
+    if data is None:
+        data = collect(out)
     body = Report(out, stats, manifest, run, data).render(t0)
     target = out / "report.html"
     tmp = target.with_name(target.name + ".tmp")
@@ -148,7 +150,8 @@ class Report:
             + f'<p class="note">Report written in {time.perf_counter() - t0:.1f} s from stats.json, '
             "manifest.json, run.json and one bounded pass over the records (examples are "
             "random samples of fixed size per reason and rule; distributions of signals are "
-            "drawn from a fixed-size random sample of each signal).</p>"
+            "drawn from a fixed-size random sample of each signal; records are drawn by a "
+            "hash of their id, the same for any worker count and on every run).</p>"
         )
         return page(
             f"tamis report: {self.out.name}",

@@ -51,17 +51,26 @@ def iter_located(
     for kind in kinds:
         for path in shard_files(out, kind):
             shard = shard_ordinal(path)
-            if is_parquet(path):
-                for row, rec in enumerate(read_records(path)):
-                    yield kind, shard, row, -1, rec
+            for row, offset, rec in iter_shard(path, decode):
+                yield kind, shard, row, offset, rec
+
+
+def iter_shard(
+    path: Path, decode: Callable[[dict[str, Any]], dict[str, Any]] = decode_record
+) -> Iterator[tuple[int, int, Any]]:
+    """Yield ``(row, offset, record)`` for every record of one shard file (see
+    :func:`iter_located`)."""
+    if is_parquet(path):
+        for row, rec in enumerate(read_records(path)):
+            yield row, -1, rec
+        return
+    with open_read(path) as fh:
+        row = 0
+        for offset, line in iter_lines(fh):
+            if not line.strip():
                 continue
-            with open_read(path) as fh:
-                row = 0
-                for offset, line in iter_lines(fh):
-                    if not line.strip():
-                        continue
-                    yield kind, shard, row, offset, decode(orjson.loads(line))
-                    row += 1
+            yield row, offset, decode(orjson.loads(line))
+            row += 1
 
 
 def fetch(out: Path, kind: str, shard: int, row: int, offset: int = -1) -> dict[str, Any] | None:

@@ -63,6 +63,16 @@ class ThresholdEvidence:
                     if link in self.links or len(self.links) < self.cap:
                         self.links[link] += 1
 
+    def merge(self, other: ThresholdEvidence) -> None:
+        """Add the evidence of another part of the output, within this one's caps."""
+        for link, n in other.links.items():
+            if link in self.links or len(self.links) < self.cap:
+                self.links[link] += n
+        for stage, keys in other.keys.items():
+            mine = self.keys.setdefault(stage, set())
+            if len(mine) < 1000:
+                mine.update(keys)
+
     def for_signal(self, stage: str, key: str) -> list[tuple[str, float]]:
         """(rule, threshold) pairs for one signal, strongest evidence first.
 

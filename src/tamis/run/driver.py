@@ -54,6 +54,7 @@ from tamis.run.worker import (
     marker_path,
     merge_dir,
     read_options,
+    report_part_path,
     spill_path,
     state_path,
     summary_path,
@@ -476,6 +477,7 @@ def _run_locked(
     checksums: InputChecksums | None = None
 
     skipped_tasks = 0
+    finished = False
     try:
         for phase in pipeline.phases:
             listed = set(store.names(f"{WORK}/phase{phase.index}")) if store.remote else None
@@ -518,22 +520,29 @@ def _run_locked(
             store.pull_many(
                 [str(marker_path(out, final, s.ordinal).relative_to(out)) for s in unsettled]
             )
+        finished = True
     except Exception:
         if checksums is not None:
             checksums.cancel()
         check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
         raise
     finally:
-        executor.close()
+        # every task done: the workers exit while the driver writes the manifest and report
+        later = getattr(executor, "close_later", None) if finished else None
+        (later or executor.close)()
         progress.stop()
 
-    assert checksums is not None  # set once the first phase is done, and there always is one
-    sums = checksums.result()  # before the counts: its retries are the run's too
-    transient.update(storage.take_counts())
-    return _finalize(
-        store, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks,
-        transient, sums,
-    )  # fmt: skip
+    try:
+        assert checksums is not None  # set once the first phase is done, and there always is one
+        sums = checksums.result()  # before the counts: its retries are the run's too
+        transient.update(storage.take_counts())
+        return _finalize(
+            store, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks,
+            transient, sums,
+        )  # fmt: skip
+    finally:
+        if later is not None:
+            executor.close()  # no worker outlives the run
 
 
 def _input_checksums(
@@ -698,17 +707,22 @@ def _finalize(
         if store.remote:  # the report reads every output shard: from a local copy
             for kind in ("kept", "rejected", "quarantine"):
                 store.pull_tree(kind)
-        _write_report(out)
+        _write_report(out, [s.ordinal for s in shards], final)
         if (out / "report.html").exists():
             store.push("report.html")
     where = out if not store.remote else store.target
     return RunResult(where, stats, manifest, seconds, skipped_tasks, ignored)
 
 
-def _write_report(out: Path) -> None:
-    """The HTML report, when the report module is installed with this version."""
+def _write_report(out: Path, ordinals: list[int], final: int) -> None:
+    """The HTML report, when the report module is installed with this version, from the
+    summaries each final task left of its shard (:mod:`tamis.report.parts`), which then go."""
     try:
         from tamis.report.html import write_report
+        from tamis.report.parts import merge_shards
     except ImportError:
         return
-    write_report(out)
+    parts = [report_part_path(out, final, o) for o in ordinals]
+    write_report(out, merge_shards(out, ordinals, parts))
+    for path in parts:
+        path.unlink(missing_ok=True)

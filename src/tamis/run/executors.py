@@ -166,8 +166,18 @@ class LocalExecutor:
         killed = {key for key, code in found.items() if code == -signal.SIGKILL}
         return killed or set(found)
 
+    def close_later(self) -> None:
+        """Tell the workers to exit without waiting for them, so that their exit (freeing a
+        worker's heap takes a good part of a second) overlaps what the driver does after the
+        last task; :meth:`close` then waits for them."""
+        self._exiting = getattr(self.pool, "_executor_manager_thread", None)
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        exiting, self._exiting = getattr(self, "_exiting", None), None
+        if exiting is not None:  # the pool's manager thread ends once every worker exited
+            exiting.join()
         if self._running:
             shutil.rmtree(self._running, ignore_errors=True)
 

@@ -86,6 +86,11 @@ def merge_dir(out_dir: str | Path, phase: int, k: int = 0) -> Path:
     return work_dir(out_dir) / f"phase{phase}" / f"merge{_nth(k)}"
 
 
+def report_part_path(out_dir: str | Path, phase: int, ordinal: int) -> Path:
+    """The report's summaries of a shard's outputs (:mod:`tamis.report.parts`)."""
+    return work_dir(out_dir) / f"phase{phase}" / f"{ordinal:05d}.report.pkl"
+
+
 def summary_path(out_dir: str | Path, phase: int, k: int = 0) -> Path:
     return work_dir(out_dir) / f"phase{phase}" / f"summary{_nth(k)}.json"
 
@@ -341,6 +346,7 @@ def run_task(task: Task) -> dict[str, Any]:
     check_owner(task.out_dir, task.owner)  # a worker left from a dead run publishes nothing
     if sinks is not None:
         marker["outputs"] = sinks.close()
+        _report_part(task, pipeline, marker["outputs"])
     else:
         spill_fh.close()
         for k, state in enumerate(states):
@@ -359,6 +365,21 @@ def run_task(task: Task) -> dict[str, Any]:
     check_owner(task.out_dir, task.owner)
     atomic_write(marker_path(task.out_dir, task.phase, ordinal), orjson.dumps(marker))
     return marker
+
+
+def _report_part(task: Task, pipeline: Pipeline, outputs: dict[str, Any]) -> None:
+    """Summarise this shard's output files for the report, here, while other workers are busy,
+    rather than in the driver once all are idle. Before the marker: a task marked done has its
+    part. A staged shard is summarised once settled (:func:`settle_task`)."""
+    if not pipeline.config.run.report or any(o.get("staged") for o in outputs.values()):
+        return
+    try:
+        from tamis.report.parts import shard_part
+    except ImportError:  # the report is not installed with this version
+        return
+    out, ordinal = Path(task.out_dir), task.shard["ordinal"]
+    path = report_part_path(out, pipeline.phases[-1].index, ordinal)
+    atomic_write(path, pickle.dumps(shard_part(out, ordinal), protocol=5))
 
 
 #: How many container objects a task allocates, net, between two collections of the youngest
@@ -429,6 +450,7 @@ def settle_task(task: Task) -> dict[str, Any]:
     marker["outputs"] = settle_shard(
         Path(task.out_dir), marker["outputs"], schema, pipeline.config.run.output_format
     )
+    _report_part(task, pipeline, marker["outputs"])
     check_owner(task.out_dir, task.owner)  # a worker left from a dead run publishes nothing
     atomic_write(path, orjson.dumps(marker))
     drop_staging(Path(task.out_dir), marker["outputs"])
