@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 from tamis.cli import main
@@ -10,6 +12,20 @@ from tamis.cli import main
 
 def tamis(*args: str) -> int:
     return main([str(a) for a in args])
+
+
+def default_recipe_with_shards(path: Path, shard_size_mb: float) -> Path:
+    """The default recipe, as `tamis recipe show default` prints it, written to ``path`` with a
+    smaller ``shard_size_mb``, so that a small corpus is cut into many record ranges."""
+    recipe = subprocess.run(
+        [sys.executable, "-m", "tamis.cli", "recipe", "show", "default"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "shard_size_mb: 64.0" in recipe
+    path.write_text(recipe.replace("shard_size_mb: 64.0", f"shard_size_mb: {shard_size_mb}"))
+    return path
 
 
 def output_digest(out: Path) -> dict[str, str]:

@@ -18,6 +18,8 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 #: a credential that must never appear in any file or message tamis writes
@@ -85,6 +87,23 @@ def start_seaweedfs(data_dir: str | os.PathLike) -> tuple[subprocess.Popen, str]
         time.sleep(0.25)
     proc.kill()
     raise RuntimeError("the SeaweedFS server did not start")
+
+
+@contextmanager
+def environ(values: dict[str, str], unset: tuple[str, ...] = ()) -> Iterator[None]:
+    """``values`` set and ``unset`` removed in ``os.environ`` for the block, then put back."""
+    saved = {k: os.environ.get(k) for k in [*values, *unset]}
+    os.environ.update(values)
+    for k in unset:
+        os.environ.pop(k, None)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def aws_env(endpoint: str) -> dict[str, str]:

@@ -5,8 +5,6 @@ by ``tamis report`` from the outputs alone (read in any order)."""
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from tamis.report import html
 from tamis.report.collect import Collected, collect, collect_file, merge_parts
 from tamis.run import worker
 from tests.faults import reuters_corpus
-from tests.helpers import tamis
+from tests.helpers import default_recipe_with_shards, tamis
 
 pytestmark = pytest.mark.slow  # three runs of the whole recipe on 300 real stories
 
@@ -55,15 +53,7 @@ def setup(shared_data: Path, tmp_path_factory) -> tuple[Path, Path]:
     a dozen), so that both workers write several shards and a run can stop between them."""
     root = tmp_path_factory.mktemp("parts")
     corpus = reuters_corpus(shared_data, root / "corpus", files=2, per_file=150)
-    recipe = subprocess.run(
-        [sys.executable, "-m", "tamis.cli", "recipe", "show", "default"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "shard_size_mb: 64.0" in recipe
-    cfg = root / "p.yaml"
-    cfg.write_text(recipe.replace("shard_size_mb: 64.0", "shard_size_mb: 0.04"))
+    cfg = default_recipe_with_shards(root / "p.yaml", 0.04)
     return corpus, cfg
 
 

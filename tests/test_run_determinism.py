@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from tamis.demo import write_demo_corpus
-from tests.helpers import output_digest, tamis
+from tests.helpers import default_recipe_with_shards, output_digest, tamis
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +27,7 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("fmt", ["jsonl.zst", "parquet"])
 def test_workers_1_and_4_give_identical_output(corpus, tmp_path, fmt):
     # a small shard size splits the bigger files into record ranges too
-    cfg = tmp_path / "p.yaml"
-    recipe = subprocess.run(
-        [sys.executable, "-m", "tamis.cli", "recipe", "show", "default"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    cfg.write_text(recipe.replace("shard_size_mb: 64.0", "shard_size_mb: 0.05"))
+    cfg = default_recipe_with_shards(tmp_path / "p.yaml", 0.05)
     outs = {}
     for workers in (1, 4):
         out = tmp_path / f"out{workers}"

@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import require
-from tests.s3server import KEY_ID, CuttingProxy, ThrottlingProxy, aws_env, start_moto
+from tests.s3server import (
+    KEY_ID,
+    CuttingProxy,
+    ThrottlingProxy,
+    aws_env,
+    environ,
+    start_moto,
+)
 
 BUCKET = "tamis-objects"
 
@@ -25,24 +32,17 @@ def endpoint(shared_data, tmp_path_factory):
     require("flask")
     require("obstore")
     proc, url = start_moto()
-    saved = {k: os.environ.get(k) for k in [*aws_env(url), "AWS_PROFILE"]}
-    os.environ.update(aws_env(url))
-    os.environ.pop("AWS_PROFILE", None)
-    from tamis.io import storage
+    with environ(aws_env(url), unset=("AWS_PROFILE",)):
+        from tamis.io import storage
 
-    storage.set_options(None)
-    data = (shared_data / "text" / "imdb-reviews.jsonl.zst").read_bytes()[: 3 << 20]
-    host, port = url.rsplit("/", 1)[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    conn.request("PUT", f"/{BUCKET}")  # moto takes an unsigned bucket creation
-    assert conn.getresponse().status == 200
-    conn.close()
-    yield {"url": url, "data": data}
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+        storage.set_options(None)
+        data = (shared_data / "text" / "imdb-reviews.jsonl.zst").read_bytes()[: 3 << 20]
+        host, port = url.rsplit("/", 1)[1].split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        conn.request("PUT", f"/{BUCKET}")  # moto takes an unsigned bucket creation
+        assert conn.getresponse().status == 200
+        conn.close()
+        yield {"url": url, "data": data}
     proc.terminate()
     proc.wait(timeout=10)
 

@@ -28,6 +28,7 @@ from tests.s3server import (
     aws_env,
     clusters_numbered,
     env_with,
+    environ,
     free_port,
     start_moto,
 )
@@ -50,14 +51,8 @@ def s3_endpoint(tmp_path_factory):
     require("flask")
     proc, url = start_moto()
     env = {**aws_env(url), "TAMIS_SCRATCH": str(tmp_path_factory.mktemp("scratch"))}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    yield url
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    with environ(env):
+        yield url
     proc.terminate()
     proc.wait(timeout=10)
 

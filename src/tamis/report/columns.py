@@ -185,18 +185,21 @@ def add_values(data: Any, stage: str, values: dict[str, Any], tag: str, kept: bo
 def merge_columns(data: Any, other: Any) -> None:
     """Add the signal summaries of another part of the stream to ``data``'s, with the caps one
     pass over both parts in order would apply: a signal beyond them is counted as skipped."""
-    for key, summary in other.signals.items():
-        mine = data.signals.get(key)
+    beyond = _merge_capped(data.signals, other.signals)
+    data.skipped_signal_keys += sum(s.count for s in beyond) + other.skipped_signal_keys
+    _merge_capped(data.categories, other.categories)
+
+
+def _merge_capped(into: dict[str, Any], other: dict[str, Any]) -> list[Any]:
+    """Merge ``other``'s summaries into ``into`` key by key, taking new keys only while fewer
+    than :data:`MAX_SIGNAL_KEYS` are held; the summaries left out are returned."""
+    beyond = []
+    for key, summary in other.items():
+        mine = into.get(key)
         if mine is not None:
             mine.merge(summary)
-        elif len(data.signals) < MAX_SIGNAL_KEYS:
-            data.signals[key] = summary
+        elif len(into) < MAX_SIGNAL_KEYS:
+            into[key] = summary
         else:
-            data.skipped_signal_keys += summary.count
-    data.skipped_signal_keys += other.skipped_signal_keys
-    for key, cats in other.categories.items():
-        mine = data.categories.get(key)
-        if mine is not None:
-            mine.merge(cats)
-        elif len(data.categories) < MAX_SIGNAL_KEYS:
-            data.categories[key] = cats
+            beyond.append(summary)
+    return beyond
