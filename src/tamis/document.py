@@ -91,7 +91,7 @@ class Verdict:
 
 
 KEPT_VERDICT = Verdict(KEPT)  # shared and never mutated: reject() replaces it
-_KEPT_DICT = KEPT_VERDICT.to_dict()
+KEPT_VERDICT_DICT = KEPT_VERDICT.to_dict()  # the one record form of it, shared by every record
 
 
 @dataclass(slots=True)
@@ -196,7 +196,7 @@ class Document:
             "meta": self.meta,
             "edits": [e.to_dict() for e in self.edits] if self.edits else [],
             "signals": self.signals,
-            "verdict": _KEPT_DICT if verdict is KEPT_VERDICT else verdict.to_dict(),
+            "verdict": KEPT_VERDICT_DICT if verdict is KEPT_VERDICT else verdict.to_dict(),
         }
 
     @classmethod

@@ -20,7 +20,7 @@ from typing import IO, Any
 import orjson
 import xxhash
 
-from tamis.document import _KEPT_DICT
+from tamis.document import KEPT_VERDICT_DICT
 from tamis.io.hashed import checksum_name
 from tamis.io.kinds import Profiler
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
@@ -164,7 +164,7 @@ class ShardWriter:
                 r["signals"] = signals_out(r["signals"], declared)
         verdicts = list(map(dict.get, records, repeat("verdict")))
         # a kept document's verdict is one shared dict: counted by identity, not compared
-        if verdicts.count(_KEPT_DICT) != len(verdicts):  # a kept verdict has no details
+        if verdicts.count(KEPT_VERDICT_DICT) != len(verdicts):  # a kept verdict has no details
             for r, v in zip(records, verdicts, strict=True):
                 if v is not None and v.get("details") is not None:
                     r["verdict"] = verdict_out(v)
