@@ -107,9 +107,10 @@ def backend(splitter: Splitter) -> Words:
     if kind == "SpaCyTokenizer" and code == "vi":
         return _spacy_pipeline("vi")
     if kind == "ThaiTokenizer":
-        from pythainlp.tokenize import word_tokenize
+        # pythainlp's newmm-safe (datatrove's call), run once per distinct phrase
+        from tamis.quality.segment_th import thai_words
 
-        return lambda text: _strip(word_tokenize(text, keep_whitespace=False, engine="newmm-safe"))
+        return thai_words().words
     if kind == "IndicNLPTokenizer":
         return indic_words(code).words
     if kind == "KiwiTokenizer":

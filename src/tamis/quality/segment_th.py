@@ -1,0 +1,152 @@
+"""Thai words as datatrove splits them, with pythainlp's newmm run once per distinct phrase.
+
+datatrove 0.10.1 calls ``pythainlp.tokenize.word_tokenize(text, keep_whitespace=False,
+engine="newmm-safe")`` and strips the tokens. ``newmm-safe`` first cuts a text of 140 or more
+characters into chunks (``newmm._split_chunks``: after the last space of characters 100-140 of
+the rest, else at the longest token of newmm's own split of those 40 characters), then runs
+``newmm._onecut`` on each chunk. That search (TCC boundaries, dictionary prefixes, a BFS over
+the candidate graph) is pure Python and was nearly all of the Thai time.
+
+Inside a chunk, the end of a run of spaces, tabs and newlines is a point where ``_onecut``
+starts afresh: no dictionary word holds a tab, a newline or two spaces in a row, no Thai
+character cluster reaches over such a character, and the out-of-dictionary skip
+(``_find_skip_end``) stops at the first space or newline. So every candidate position coming
+from before the run ends at or before the run's end, the search commits there (the run itself
+is the last token), and it resumes with an empty graph, exactly as on the rest alone. The one
+exception is a single space that a dictionary entry holds (611 entries such as ``เพื่อน ๆ``):
+where such an entry could be read across the space, the chunk is not cut there.
+
+So a chunk is cut at those points into phrases, ``_onecut`` (pythainlp's own function) runs
+once per distinct phrase and its tokens are memoised; the chunking itself is pythainlp's,
+walked with offsets; the post-processing (``rejoin_formatted_num``, then whitespace tokens
+dropped and the rest stripped) is pythainlp's and datatrove's, over the whole token list.
+``tests/test_quality_segment_th.py`` holds the result equal to datatrove's tokenizer on the
+Thai lingua sentences and on random texts built from dictionary words, Thai characters,
+digits, punctuation, Latin letters and whitespace.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+#: phrases whose tokens are kept (bounded: the cache is emptied when it grows past this)
+_CACHE_LIMIT = 200_000
+
+#: runs after which newmm's search starts afresh (tested against dictionary entries below)
+_BREAKS = re.compile(r"[ \t\n]+")
+
+
+class ThaiWords:
+    """``words(text)``: datatrove's Thai word list, newmm run per distinct phrase."""
+
+    def __init__(self) -> None:
+        from pythainlp.tokenize import newmm, word_dict_trie
+        from pythainlp.tokenize._utils import rejoin_formatted_num
+
+        self._trie = word_dict_trie()
+        self._onecut = newmm._onecut
+        self._find_cut_pos = newmm._find_cut_pos
+        self._chunk_min = newmm._TEXT_SCAN_END
+        self._scan_begin = newmm._TEXT_SCAN_BEGIN
+        self._rejoin = rejoin_formatted_num
+        self._spaced = _spaced_entries(self._trie)
+        self._tokens: dict[str, list[str]] = {}
+        self._cuts: dict[str, int] = {}
+
+    def words(self, text: str) -> list[str]:
+        if not text:
+            return []
+        segments: list[str] = []
+        for start, end in self.chunks(text):
+            self._phrase_tokens(text, start, end, segments)
+        if any(c.isdigit() for c in text):
+            segments = self._rejoin(segments)
+        # pythainlp's strip_whitespace (spaces) then datatrove's strip_strings: strip() covers both
+        return [s for s in map(str.strip, segments) if s]
+
+    def chunks(self, text: str) -> list[tuple[int, int]]:
+        """``newmm._split_chunks`` as (start, end) offsets: the same cuts, without copying the
+        rest of the text at every cut."""
+        spans = []
+        start, n = 0, len(text)
+        while n - start >= self._chunk_min:
+            window_start = start + self._scan_begin
+            space = text.rfind(" ", window_start, start + self._chunk_min)
+            if space >= 0:
+                cut = space + 1 - start
+            else:
+                cut = self._cut_without_space(text[window_start : start + self._chunk_min])
+            spans.append((start, start + cut))
+            start += cut
+        if start < n:
+            spans.append((start, n))
+        return spans
+
+    def _cut_without_space(self, sample: str) -> int:
+        """Where ``_find_cut_pos`` cuts a window without a space (it depends on the window
+        alone: newmm's split of it), memoised per window."""
+        cut = self._cuts.get(sample)
+        if cut is None:
+            cut = self._find_cut_pos(" " * self._scan_begin + sample, self._trie)
+            if len(self._cuts) > _CACHE_LIMIT:
+                self._cuts.clear()
+            self._cuts[sample] = cut
+        return cut
+
+    def _phrase_tokens(self, text: str, start: int, end: int, out: list[str]) -> None:
+        """Append ``_onecut(text[start:end])``, computed phrase by phrase."""
+        tokens = self._tokens
+        begin = start
+        for m in _BREAKS.finditer(text, start, end):
+            a, b = m.span()
+            if b - a == 1 and text[a] == " " and self._covered(text, a, start, end):
+                continue
+            self._extend(text[begin:b], out, tokens)
+            begin = b
+        if begin < end:
+            self._extend(text[begin:end], out, tokens)
+
+    def _extend(self, phrase: str, out: list[str], tokens: dict[str, list[str]]) -> None:
+        found = tokens.get(phrase)
+        if found is None:
+            found = list(self._onecut(phrase, self._trie))
+            if len(tokens) > _CACHE_LIMIT:
+                tokens.clear()
+            tokens[phrase] = found
+        out.extend(found)
+
+    def _covered(self, text: str, space: int, start: int, end: int) -> bool:
+        """Whether a dictionary entry holding a space could be read across ``text[space]``
+        inside the chunk ``text[start:end]``."""
+        if space == start or space + 1 >= end:
+            return False
+        for left, right in self._spaced.get((text[space - 1], text[space + 1]), ()):
+            if (
+                space - len(left) >= start
+                and space + 1 + len(right) <= end
+                and text.startswith(left, space - len(left))
+                and text.startswith(right, space + 1)
+            ):
+                return True
+        return False
+
+
+def _spaced_entries(trie) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Each dictionary entry holding a space, cut at each of its spaces into (left, right),
+    indexed by the characters on either side of that space."""
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for word in trie:
+        if any(c in word for c in "\t\n") or "  " in word:
+            raise ValueError(f"newmm's dictionary holds {word!r}: phrase cuts would be unsafe")
+        for i, c in enumerate(word):
+            if c == " ":
+                left, right = word[:i], word[i + 1 :]
+                if left and right:
+                    out.setdefault((left[-1], right[0]), []).append((left, right))
+    return out
+
+
+@cache
+def thai_words() -> ThaiWords:
+    return ThaiWords()
