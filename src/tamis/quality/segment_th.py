@@ -65,6 +65,11 @@ class ThaiWords:
         # pythainlp's strip_whitespace (spaces) then datatrove's strip_strings: strip() covers both
         return [s for s in map(str.strip, segments) if s]
 
+    def forget(self) -> None:
+        """Empty the memos (a benchmark's first reading of every phrase)."""
+        self._tokens.clear()
+        self._cuts.clear()
+
     def chunks(self, text: str) -> list[tuple[int, int]]:
         """``newmm._split_chunks`` as (start, end) offsets: the same cuts, without copying the
         rest of the text at every cut."""
