@@ -137,3 +137,19 @@ def test_th_words_equal_datatrove_on_long_random_text(data, th_text, datatrove_w
     """Several texts glued: longer than newmm-safe's 140-character chunks."""
     text = "".join(data.draw(st.lists(th_text, min_size=3, max_size=6)))
     assert phrase_words(text) == datatrove_words(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    segments=st.lists(
+        st.text(alphabet="12.,:ab ก", max_size=4) | st.sampled_from(["1", ".", "2", ",", ":"]),
+        max_size=30,
+    )
+)
+def test_rejoin_formatted_num_equals_pythainlp(segments):
+    """Numbers such as ``1,234.5`` cut over several tokens are glued as pythainlp glues them."""
+    utils = require("pythainlp.tokenize._utils")
+    from tamis.quality.segment_th import rejoin_formatted_num
+
+    numbers = utils._DIGITS_WITH_SEPARATOR.finditer("".join(segments))
+    assert rejoin_formatted_num(segments, numbers) == utils.rejoin_formatted_num(segments)

@@ -28,7 +28,9 @@ digits, punctuation, Latin letters and whitespace.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
+from itertools import accumulate
 
 #: phrases whose tokens are kept (bounded: the cache is emptied when it grows past this)
 _CACHE_LIMIT = 200_000
@@ -42,15 +44,17 @@ class ThaiWords:
 
     def __init__(self) -> None:
         from pythainlp.tokenize import newmm, word_dict_trie
-        from pythainlp.tokenize._utils import rejoin_formatted_num
+        from pythainlp.tokenize._utils import _DIGITS_WITH_SEPARATOR
 
         self._trie = word_dict_trie()
         self._onecut = newmm._onecut
         self._find_cut_pos = newmm._find_cut_pos
         self._chunk_min = newmm._TEXT_SCAN_END
         self._scan_begin = newmm._TEXT_SCAN_BEGIN
-        self._rejoin = rejoin_formatted_num
+        self._numbers = _DIGITS_WITH_SEPARATOR
         self._spaced = _spaced_entries(self._trie)
+        #: chunk -> its tokens; phrase -> its tokens; window without a space -> where it is cut
+        self._chunk_tokens: dict[str, tuple[str, ...]] = {}
         self._tokens: dict[str, list[str]] = {}
         self._cuts: dict[str, int] = {}
 
@@ -58,15 +62,26 @@ class ThaiWords:
         if not text:
             return []
         segments: list[str] = []
+        memo = self._chunk_tokens
         for start, end in self.chunks(text):
-            self._phrase_tokens(text, start, end, segments)
-        if any(c.isdigit() for c in text):
-            segments = self._rejoin(segments)
+            chunk = text[start:end]
+            found = memo.get(chunk)
+            if found is None:
+                tokens: list[str] = []
+                self._phrase_tokens(text, start, end, tokens)
+                if len(memo) > _CACHE_LIMIT:
+                    memo.clear()
+                found = memo[chunk] = tuple(tokens)
+            segments.extend(found)
+        first = self._numbers.search(text)
+        if first is not None:  # the same matches as finditer over the whole text
+            segments = rejoin_formatted_num(segments, self._numbers.finditer(text, first.start()))
         # pythainlp's strip_whitespace (spaces) then datatrove's strip_strings: strip() covers both
         return [s for s in map(str.strip, segments) if s]
 
     def forget(self) -> None:
         """Empty the memos (a benchmark's first reading of every phrase)."""
+        self._chunk_tokens.clear()
         self._tokens.clear()
         self._cuts.clear()
 
@@ -101,11 +116,17 @@ class ThaiWords:
 
     def _phrase_tokens(self, text: str, start: int, end: int, out: list[str]) -> None:
         """Append ``_onecut(text[start:end])``, computed phrase by phrase."""
-        tokens = self._tokens
+        tokens, spaced = self._tokens, self._spaced
         begin = start
         for m in _BREAKS.finditer(text, start, end):
             a, b = m.span()
-            if b - a == 1 and text[a] == " " and self._covered(text, a, start, end):
+            if (
+                b - a == 1
+                and start < a < end - 1
+                and text[a] == " "
+                and (text[a - 1], text[b]) in spaced
+                and self._covered(text, a, start, end)
+            ):
                 continue
             self._extend(text[begin:b], out, tokens)
             begin = b
@@ -135,6 +156,31 @@ class ThaiWords:
             ):
                 return True
         return False
+
+
+def rejoin_formatted_num(segments: list[str], numbers) -> list[str]:
+    """pythainlp's ``rejoin_formatted_num`` (``numbers``: its pattern's matches in the joined
+    segments), skipping from match to match by offset instead of walking every token: tokens
+    before a match's start stay, those starting before its end are glued into one."""
+    starts = [0, *accumulate(map(len, segments))]
+    starts.pop()
+    n = len(segments)
+    out: list[str] = []
+    i = 0
+    for m in numbers:
+        j = bisect_left(starts, m.start(), i)
+        out.extend(segments[i:j])
+        if j == n:
+            return out
+        k = bisect_left(starts, m.end(), j)
+        glued = "".join(segments[j:k])
+        if glued:
+            out.append(glued)
+        i = k
+        if i == n:
+            return out
+    out.extend(segments[i:])
+    return out
 
 
 def _spaced_entries(trie) -> dict[tuple[str, str], list[tuple[str, str]]]:
