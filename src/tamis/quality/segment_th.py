@@ -118,9 +118,31 @@ class ThaiWords:
         return cut
 
     def _phrase_tokens(self, text: str, start: int, end: int, out: list[str]) -> None:
-        """Append ``_onecut(text[start:end])``, computed phrase by phrase."""
-        tokens, spaced = self._tokens, self._spaced
-        begin = start
+        """Append ``_onecut(text[start:end])``, phrase by phrase: remembered phrases from the
+        memo, each run of new ones by one ``_onecut`` call (a phrase end is a restart point, so
+        its tokens end exactly at each phrase end and are remembered phrase by phrase)."""
+        tokens = self._tokens
+        pending: list[int] = []  # ends of the new phrases since ``begin``
+        begin = group = start
+        for cut in self._phrase_ends(text, start, end):
+            found = tokens.get(text[begin:cut])
+            if found is None:
+                pending.append(cut)
+            else:
+                if pending:
+                    self._cut_new(text, group, pending, out)
+                    pending = []
+                out.extend(found)
+                group = cut
+            begin = cut
+        if pending:
+            self._cut_new(text, group, pending, out)
+
+    def _phrase_ends(self, text: str, start: int, end: int) -> list[int]:
+        """Where the phrases of the chunk ``text[start:end]`` end: after each run of blanks
+        that no dictionary entry can be read across, and at the chunk's end."""
+        spaced = self._spaced
+        ends = []
         for m in _BREAKS.finditer(text, start, end):
             a, b = m.span()
             if (
@@ -131,19 +153,25 @@ class ThaiWords:
                 and self._covered(text, a, start, end)
             ):
                 continue
-            self._extend(text[begin:b], out, tokens)
-            begin = b
-        if begin < end:
-            self._extend(text[begin:end], out, tokens)
+            ends.append(b)
+        if not ends or ends[-1] < end:
+            ends.append(end)
+        return ends
 
-    def _extend(self, phrase: str, out: list[str], tokens: dict[str, list[str]]) -> None:
-        found = tokens.get(phrase)
-        if found is None:
-            found = list(self._onecut(phrase, self._trie))
-            if len(tokens) > _CACHE_LIMIT:
-                tokens.clear()
-            tokens[phrase] = found
+    def _cut_new(self, text: str, begin: int, ends: list[int], out: list[str]) -> None:
+        """``_onecut`` of the new phrases ``text[begin:ends[-1]]`` at once, their tokens handed
+        out to each phrase (ends in ``ends``) and remembered."""
+        tokens = self._tokens
+        if len(tokens) > _CACHE_LIMIT:
+            tokens.clear()
+        found = list(self._onecut(text[begin : ends[-1]], self._trie))
         out.extend(found)
+        pos, first, i = begin, 0, 0
+        for k, token in enumerate(found):
+            pos += len(token)
+            if pos == ends[i]:
+                tokens[text[begin:pos]] = found[first : k + 1]
+                begin, first, i = pos, k + 1, i + 1
 
     def _covered(self, text: str, space: int, start: int, end: int) -> bool:
         """Whether a dictionary entry holding a space could be read across ``text[space]``
