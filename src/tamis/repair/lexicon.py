@@ -12,8 +12,9 @@ when a line of its script needs a choice, once per process.
 Serbian Cyrillic has no list of its own: the Serbo-Croatian list (Latin script, Gaj's alphabet)
 is transliterated letter for letter.
 
-For a word that is in no list (a name: ``Аустро``, ``Руфинус``), a three-letter model of the
-same lists scores the readings (:func:`choose`).
+For a word that is in no list (a name: ``Аустро``, ``Руфинус``, an inflected form), a
+three-letter model of the same lists and lingua's letter runs of up to five letters
+(:mod:`.charmodels`) score the readings together (:func:`choose`).
 
 Belarusian and Kazakh have no wordfreq list: their letters name them (``ў``, or ``і`` beside
 ``ы``; ``ә ғ қ ң ө ұ ү һ``), and tables shipped in tamis choose (``data/letters_*.tsv.gz``:
@@ -30,6 +31,8 @@ import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
+
+from tamis.repair import charmodels
 
 # The lists that may hold the words of a line, by the script of the readings.
 CYRILLIC = ("ru", "uk", "bg", "mk", "sr")
@@ -154,6 +157,15 @@ def _letter_score(word: str, lang: str) -> float:
     return total
 
 
+def _word_score(word: str, lang: str) -> float:
+    """The three-letter model of the word list, which sees where a word starts and ends,
+    plus the log-likelihood under lingua's letter runs of up to five letters, counted over
+    running text (:mod:`.charmodels`; nothing when lingua has no model of ``lang``): the
+    list model alone ranks ``усскі`` above ``усякі`` and ``советяким`` near ``советским``,
+    lingua's runs alone cannot tell which letter starts a word (``яподобаються``)."""
+    return _letter_score(word, lang) + (charmodels.score(word, lang) or 0.0)
+
+
 # Letters that point to one list of a family (the others are tried after it).
 HINTS = {
     "cs": "ěřů", "sk": "ľĺŕôä", "pl": "łąęśźżń", "sh": "ćđ", "sl": "", "lv": "āēīūļņķģ",
@@ -242,9 +254,7 @@ def choose(candidates: list[str], lang: str) -> int | None:
     if lang in LETTERS_ONLY:
         short = _shipped(lang)[2]
         listed = [k for k, c in enumerate(lowered) if c in short] or range(len(lowered))
-        return min(
-            listed, key=lambda k: (_band(lowered[k], lang), -_letter_score(lowered[k], lang))
-        )
+        return min(listed, key=lambda k: (_band(lowered[k], lang), -_word_score(lowered[k], lang)))
     known = words(lang)
     if not known:
         return None
@@ -252,7 +262,7 @@ def choose(candidates: list[str], lang: str) -> int | None:
     listed = [(b, k) for k, b in enumerate(bands) if b is not None]
     if listed:
         return min(listed)[1]
-    scores = [_letter_score(c, lang) for c in lowered]
+    scores = [_word_score(c, lang) for c in lowered]
     return max(range(len(candidates)), key=lambda k: scores[k])
 
 

@@ -770,6 +770,31 @@ def leftover_pairs(text: str) -> list[Replacement]:
     return out
 
 
+# A Cyrillic lead (D0-D3) and a ``™`` (byte 99) that NFKC folded to ``TM``, glued to a
+# lower-case Cyrillic letter: ``мÓTMліметтер`` (Kazakh ``ә``, D3 99). ftfy decodes the letters
+# around it and leaves the pair; the sequence pass sees it only once its neighbours are letters.
+_FOLDED_TM_LETTER_RE = re.compile(
+    "(?:(?<=[\u0430-\u045f\u0460-\u04ff])[ÐÑÒÓ]TM)|(?:[ÐÑÒÓ]TM(?=[\u0430-\u045f]))"
+)
+
+
+def leftover_folded_tm(text: str) -> list[Replacement]:
+    """Such pairs left after ftfy's pass, each replaced by the lower-case letter its bytes
+    spell (``ә``, ``љ``, ``ҙ``; never a capital inside a word): no clean text glues a Latin
+    capital and ``TM`` to a lower-case Cyrillic letter, and the letter's Windows-1252 reading
+    folded by NFKC is exactly the pair."""
+    if "TM" not in text:
+        return []
+    out: list[Replacement] = []
+    for m in _FOLDED_TM_LETTER_RE.finditer(text):
+        char = bytes((ord(m.group()[0]), 0x99)).decode("utf-8")
+        before = text[m.start() - 1] if m.start() else ""
+        if char.islower() and not before.isupper() and nfkc_damage(char) == m.group():
+            reason = "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
+            out.append(Replacement(m.start(), m.end(), char, FOLD_RULE, reason))
+    return out
+
+
 def _left_whole(line: str, p: Piece) -> bool:
     """A three-byte sequence left whole inside a word of decoded text (``thuá»™c``,
     ``24â„¢``; not ``DrÃ¥ber``, which ftfy leaves on purpose): symbols for continuations (not

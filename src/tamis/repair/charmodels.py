@@ -1,0 +1,208 @@
+"""Letter n-gram models of 75 languages, read from the ``lingua`` wheel, to score a word.
+
+A lost byte leaves a few readings of a letter (Cyrillic ``Ñ`` is ``с э я ѐ ѝ``); a word list
+decides only for the words it holds. For the others (``японським``, ``заявиха``, inflected
+forms and names) the likelier spelling is the one whose letter runs the language writes more
+often. ``lingua`` (the language identifier tamis already depends on) ships, for each of its
+languages, the relative frequencies of the 1- to 5-letter runs of a large corpus of sentences:
+each run's count over the count of its first n-1 letters (a conditional probability), stored as
+brotli-compressed JSON (``{"language": "RUSSIAN", "ngrams": {"27466/5341287": "рр ..."}}``)
+that its Rust library embeds in its extension module with ``include_dir``. They are read here
+straight from that file: the embedded directory entries are (path, contents) slices whose
+addresses the loader relocates, so the ELF's RELATIVE relocations give every file's place.
+Only the files of a language a damaged word needs are decompressed, once per process. Where
+the module is not an ELF file of a known machine (or lingua is absent), :func:`available` is
+False and the callers keep their word lists alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import mmap
+import struct
+from functools import cache
+from pathlib import Path
+
+ORDERS = (1, 2, 3, 4, 5)
+_FILES = {f"{name}.json.br": n for n, name in zip(ORDERS, ("unigrams", "bigrams", "trigrams", "quadrigrams", "fivegrams"), strict=True)}  # fmt: skip
+# RELATIVE relocation types: x86-64, AArch64.
+_RELATIVE = {62: 8, 183: 1027}
+# Log-probability of a letter no run of the language holds, and the cost of each step down
+# from a longer run to a shorter one (stupid backoff, factor 0.4).
+_UNSEEN = math.log(1e-7)
+_BACKOFF = math.log(0.4)
+
+
+def _library() -> Path | None:
+    spec = importlib.util.find_spec("lingua")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    found = sorted(folder.glob("lingua*.so"))
+    return found[0] if found else None
+
+
+class _Elf:
+    """The few parts of a 64-bit little-endian ELF shared object needed to follow pointers."""
+
+    def __init__(self, data: mmap.mmap) -> None:
+        self.data = data
+        phoff, shoff = struct.unpack_from("<QQ", data, 0x20)
+        phentsize, phnum, shentsize, shnum, shstrndx = struct.unpack_from("<HHHHH", data, 0x36)
+        self.machine = struct.unpack_from("<H", data, 0x12)[0]
+        self.segments = []
+        for i in range(phnum):
+            kind, _, off, vaddr, _, filesz = struct.unpack_from(
+                "<IIQQQQ", data, phoff + i * phentsize
+            )
+            if kind == 1:  # PT_LOAD
+                self.segments.append((vaddr, off, filesz))
+        self.sections = []
+        for i in range(shnum):
+            fields = struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
+            self.sections.append(fields)
+        names = self.sections[shstrndx][4]
+        self.named = {}
+        for fields in self.sections:
+            start = names + fields[0]
+            self.named[data[start : data.find(b"\0", start)].decode()] = fields
+
+    def offset(self, vaddr: int) -> int | None:
+        for start, off, size in self.segments:
+            if start <= vaddr < start + size:
+                return vaddr - start + off
+        return None
+
+    def word(self, vaddr: int) -> int | None:
+        off = self.offset(vaddr)
+        return None if off is None else struct.unpack_from("<Q", self.data, off)[0]
+
+    def relocated(self) -> dict[int, int]:
+        """Place -> target address of every RELATIVE relocation."""
+        kind = _RELATIVE.get(self.machine)
+        rela = self.named.get(".rela.dyn")
+        if kind is None or rela is None:
+            return {}
+        _, _, _, _, off, size, *_ = rela
+        out = {}
+        for place, info, addend in struct.iter_unpack("<QQq", self.data[off : off + size]):
+            if info & 0xFFFFFFFF == kind:
+                out[place] = addend
+        return out
+
+
+def _language_of(blob: bytes) -> str | None:
+    """The ``language`` field at the head of a compressed model file, decompressing only its
+    first block."""
+    import brotli
+
+    head = brotli.Decompressor().process(blob[:4096])
+    start = head.find(b'"language"')
+    if start < 0:
+        return None
+    value = head[start:].split(b'"')
+    return value[3].decode() if len(value) > 3 else None
+
+
+@cache
+def _index() -> dict[tuple[str, int], tuple[int, int]]:
+    """(lingua language name, order) -> (file offset, length) of every embedded run table."""
+    path = _library()
+    if path is None:
+        return {}
+    try:
+        import brotli  # noqa: F401
+    except ImportError:
+        return {}
+    with path.open("rb") as fh:
+        data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    if data[:6] != b"\x7fELF\x02\x01":
+        return {}
+    elf = _Elf(data)
+    out: dict[tuple[str, int], tuple[int, int]] = {}
+    longest = max(len(name) for name in _FILES)
+    relocated = elf.relocated()
+    for place, target in relocated.items():
+        length = elf.word(place + 8)
+        if length is None or not 0 < length <= longest:
+            continue
+        name_at = elf.offset(target)
+        if name_at is None:
+            continue
+        order = _FILES.get(data[name_at : name_at + length].decode("latin-1"))
+        contents, size = relocated.get(place + 16), elf.word(place + 24)
+        if order is None or contents is None or not size:
+            continue
+        at = elf.offset(contents)
+        if at is None:
+            continue
+        language = _language_of(data[at : at + size])
+        if language:
+            out[(language, order)] = (at, size)
+    _index.data = data  # type: ignore[attr-defined]
+    return out
+
+
+def available() -> bool:
+    return bool(_index())
+
+
+@cache
+def _lingua_name(iso: str) -> str | None:
+    try:
+        from lingua import IsoCode639_1, Language
+    except ImportError:
+        return None
+    try:
+        return Language.from_iso_code_639_1(IsoCode639_1.from_str(iso)).name
+    except (ValueError, AttributeError):
+        return None
+
+
+@cache
+def model(iso: str) -> tuple[dict[str, float], ...] | None:
+    """Log conditional probability of each 1- to 5-letter run of the language ``iso``
+    (ISO 639-1), one table per order; None when lingua has no model for it."""
+    name = _lingua_name(iso)
+    index = _index()
+    if name is None or (name, 1) not in index:
+        return None
+    import brotli
+
+    data = _index.data  # type: ignore[attr-defined]
+    tables = []
+    for order in ORDERS:
+        at, size = index.get((name, order), (0, 0))
+        table: dict[str, float] = {}
+        if size:
+            parsed = json.loads(brotli.decompress(data[at : at + size]))
+            for fraction, runs in parsed["ngrams"].items():
+                top, _, bottom = fraction.partition("/")
+                logp = math.log(int(top) / int(bottom))
+                for run in runs.split(" "):
+                    table[run] = logp
+        tables.append(table)
+    return tuple(tables)
+
+
+def score(word: str, iso: str) -> float | None:
+    """Log-likelihood of ``word`` (lower-cased) under ``iso``'s letter model: each letter
+    scored by the longest run of up to five letters ending at it that the model holds, less a
+    backoff cost per letter of context dropped. None when there is no model."""
+    tables = model(iso)
+    if tables is None:
+        return None
+    w = word.lower()
+    total = 0.0
+    for i in range(len(w)):
+        longest = min(i + 1, len(ORDERS))
+        for n in range(longest, 0, -1):
+            logp = tables[n - 1].get(w[i + 1 - n : i + 1])
+            if logp is not None:
+                total += logp + _BACKOFF * (longest - n)
+                break
+        else:
+            total += _UNSEEN
+    return total
