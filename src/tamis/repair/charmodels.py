@@ -206,3 +206,17 @@ def score(word: str, iso: str) -> float | None:
         else:
             total += _UNSEEN
     return total
+
+
+def likeliest(words: list[str], languages: tuple[str, ...]) -> str | None:
+    """The language of ``languages`` (ISO 639-1) under whose letter model ``words`` score
+    highest, as lingua itself decides; None when no word is given or no model is."""
+    best, top = None, -math.inf
+    for iso in languages:
+        scores = [score(w, iso) for w in words]
+        if not words or scores[0] is None:
+            continue
+        total = sum(s for s in scores if s is not None)
+        if total > top:
+            best, top = iso, total
+    return best

@@ -24,12 +24,14 @@ Tesseract's Apache-2.0 models by ``data/generate_letters.py``).
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import importlib.util
 import math
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from os.path import commonprefix
 from pathlib import Path
 
 from tamis.repair import charmodels
@@ -262,8 +264,52 @@ def choose(candidates: list[str], lang: str) -> int | None:
     listed = [(b, k) for k, b in enumerate(bands) if b is not None]
     if listed:
         return min(listed)[1]
+    stem = _by_stem(lowered, lang)
+    if stem is not None:
+        return stem
     scores = [_word_score(c, lang) for c in lowered]
     return max(range(len(candidates)), key=lambda k: scores[k])
+
+
+# Letters a spelling's listed stem must reach past its last lost byte, and its lead over every
+# other spelling's, before the stem decides.
+_STEM_BEYOND = 2
+_STEM_LEAD = 2
+
+
+@cache
+def _sorted(lang: str, reverse: bool) -> list[str]:
+    """``lang``'s words in order, each spelt backwards when ``reverse`` (to find endings)."""
+    return sorted(w[::-1] if reverse else w for w in words(lang))
+
+
+def _shared(word: str, ordered: list[str]) -> int:
+    """Length of the longest start of ``word`` that starts some word of ``ordered``."""
+    at = bisect.bisect_left(ordered, word)
+    return max(
+        (len(commonprefix([word, near])) for near in ordered[max(0, at - 1) : at + 1]), default=0
+    )
+
+
+def _by_stem(lowered: list[str], lang: str) -> int | None:
+    """The spelling whose start or end a listed word shares well past the lost bytes
+    (``японськ`` starts ``японський``, no listed word starts ``спонськ``; ``заявих`` beside
+    ``заявиха``): an inflected form no list holds still shares its stem with one that it does.
+    None when no spelling leads the others by ``_STEM_LEAD`` letters."""
+    differ = [i for i in range(len(lowered[0])) if len({c[i] for c in lowered}) > 1]
+    if not differ or len({len(c) for c in lowered}) > 1:
+        return None
+    first, last = differ[0], differ[-1]
+    reach = []
+    for c in lowered:
+        head = _shared(c, _sorted(lang, False)) - (last + 1)
+        tail = _shared(c[::-1], _sorted(lang, True)) - (len(c) - first)
+        reach.append(max(head, tail))
+    best = max(range(len(lowered)), key=lambda k: reach[k])
+    others = max((r for k, r in enumerate(reach) if k != best), default=-len(lowered[0]))
+    if reach[best] >= _STEM_BEYOND and reach[best] - max(others, 0) >= _STEM_LEAD:
+        return best
+    return None
 
 
 @cache

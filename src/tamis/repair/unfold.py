@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tamis.document import Replacement
-from tamis.repair import lexicon
+from tamis.repair import charmodels, lexicon
 from tamis.repair.precheck import (
     EATEN_SPACE,
     EVIDENCE_RE,
@@ -530,6 +530,10 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
     if family == lexicon.CYRILLIC:
         named = lexicon.letters_language(" ".join(ws[0] for ws in spelt if len(ws) == 1), spelt)
         if named:
+            return named
+        intact = [ws[0] for ws in spelt if len(ws) == 1 and len(ws[0]) > 2]
+        named = charmodels.likeliest(intact, (*lexicon.CYRILLIC, *lexicon.LETTERS_ONLY))
+        if named in lexicon.LETTERS_ONLY:
             return named
     # Words of three letters or more: short ones (``a``, ``de``, ``la``) are in every list.
     lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt if len(ws[0]) > 2]
