@@ -697,6 +697,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
                     _strong(line, p)
                     or (p.how != "direct" and line[p.start] in CAPITAL_LEADS)
                     or (p.how == "direct" and _PAIR_RE.fullmatch(line, p.start, p.end))
+                    or (p.how == "direct" and _vietnamese_left(line, p))
                 )
                 and damage(p.char) == line[p.start : p.end]
             ]
@@ -782,21 +783,47 @@ _FOLDED_TM_LETTER_RE = re.compile(
 )
 
 
-def leftover_folded_tm(text: str) -> list[Replacement]:
-    """Such pairs left after ftfy's pass, each replaced by the lower-case letter its bytes
-    spell (``ә``, ``љ``, ``ҙ``; never a capital inside a word): no clean text glues a Latin
-    capital and ``TM`` to a lower-case Cyrillic letter, and the letter's Windows-1252 reading
-    folded by NFKC is exactly the pair."""
-    if "TM" not in text:
+def _folded_letter(text: str) -> str | None:
+    """The letter whose UTF-8, read as Windows-1252 and folded by NFKC, is ``text``."""
+    byte_of, folds = _tables()
+    raw = [byte_of.get(text[0])]
+    rest = text[1:]
+    while rest and raw[-1] is not None:
+        fold = next((f for f in folds if rest.startswith(f)), None)
+        if fold is None:
+            fold = rest[0]
+            raw.append(byte_of.get(fold) if fold >= "\xa0" else None)
+        else:
+            raw.append(folds[fold])
+        rest = rest[len(fold) :]
+    if None in raw:
+        return None
+    try:
+        char = bytes(raw).decode("utf-8")  # type: ignore[arg-type]
+    except UnicodeDecodeError:
+        return None
+    return char if len(char) == 1 and nfkc_damage(char) == text else None
+
+
+def leftover_folds(text: str) -> list[Replacement]:
+    """Folded sequences left after ftfy's pass, once ftfy has decoded the letters around
+    them (the sequence pass judged them beside mojibake): a Cyrillic lead and a ``TM``
+    glued to a lower-case Cyrillic letter (``мÓTMліметтер``, Kazakh ``ә``; the letter spelt
+    is lower-case, never a capital inside a word), and a Vietnamese ``áo1`` between letters
+    (``đáo1p`` is ``đẹp``). No clean text holds either, and each is replaced only by the one
+    letter whose Windows-1252 reading folded by NFKC is exactly the sequence."""
+    if "TM" not in text and VI_FOLD_RE.search(text) is None:
         return []
+    found = list(_FOLDED_TM_LETTER_RE.finditer(text)) if "TM" in text else []
+    found += VI_FOLD_RE.finditer(text)
     out: list[Replacement] = []
-    for m in _FOLDED_TM_LETTER_RE.finditer(text):
-        char = bytes((ord(m.group()[0]), 0x99)).decode("utf-8")
+    for m in found:
+        char = _folded_letter(m.group())
         before = text[m.start() - 1] if m.start() else ""
-        if char.islower() and not before.isupper() and nfkc_damage(char) == m.group():
+        if char and char.islower() and not before.isupper():
             reason = "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
             out.append(Replacement(m.start(), m.end(), char, FOLD_RULE, reason))
-    return out
+    return sorted(out, key=lambda r: r.start)
 
 
 def _left_whole(line: str, p: Piece) -> bool:
