@@ -124,19 +124,29 @@ def _index() -> dict[tuple[str, int], tuple[int, int]]:
     out: dict[tuple[str, int], tuple[int, int]] = {}
     longest = max(len(name) for name in _FILES)
     relocated = elf.relocated()
+    # The directory entries are constant data: each place and the length after it are read
+    # in the one segment that holds that section.
+    section = elf.named.get(".data.rel.ro")
+    if section is None:
+        return {}
+    start, size_ = section[3], section[5]
+    delta = (elf.offset(start) or 0) - start
     for place, target in relocated.items():
-        length = elf.word(place + 8)
-        if length is None or not 0 < length <= longest:
+        if not start <= place < start + size_:
+            continue
+        length = struct.unpack_from("<Q", data, place + 8 + delta)[0]
+        if not 0 < length <= longest:
             continue
         name_at = elf.offset(target)
         if name_at is None:
             continue
         order = _FILES.get(data[name_at : name_at + length].decode("latin-1"))
-        contents, size = relocated.get(place + 16), elf.word(place + 24)
-        if order is None or contents is None or not size:
+        contents = relocated.get(place + 16)
+        if order is None or contents is None:
             continue
+        size = struct.unpack_from("<Q", data, place + 24 + delta)[0]
         at = elf.offset(contents)
-        if at is None:
+        if at is None or not size:
             continue
         language = _language_of(data[at : at + size])
         if language:
