@@ -2,9 +2,9 @@
 
 The sentences are real lingua sentences of the tuned part of the multilingual damage model
 (``tests/test_repair_multilingual.py``), damaged here by the model's own functions; each came
-back wrong before the rule it exercises (the lists' three-letter model read ``спонським``,
-``аднагадовыс``, ``якономикасы``; ``мÓTMліметтер``, ``đáo1p`` and ``dá»…`` were left where
-ftfy had decoded the letters around them).
+back wrong before the rule it exercises (``с`` for a lone ``я``; the lists' three-letter
+model read ``спонським``, ``аднагадовыс``, ``якономикасы``; ``мÓTMліметтер``, ``đáo1p`` and
+``dá»…`` were left where ftfy had decoded the letters around them).
 """
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ def test_an_inflected_form_no_list_holds_takes_the_spelling_whose_stem_is_listed
         "“Акрамя таго, 11,3 тысячы га зоймуць пасевы кукурузы на сілас, 1,2 тысячы – соі, "
         "5,6 тысячы – аднагадовыя травы.”",
         "Адзін жа “лазер працяглага дзеяння каштуе” 35 млн.",
+        # a lone ``я`` before a past tense without ``л``; Ukrainian writes no lone ``с``
+        "“Щиров остро переживал ранение комдива : — Как я мог потерять полковника из виду?!”",
+        "свій хлопець ще поб’є, лає її, каже: “Як я був у них, то мені давали дівку,",
         # Kazakh, named so
         "1850 жылдан бастап ел экономикасы тез дамып – экспортқа арнап кофе мен банан "
         "өсіріле бастады.",

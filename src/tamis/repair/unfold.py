@@ -496,6 +496,8 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
 
 # The first-person verb endings that follow ``я`` (``я увидел``, ``я имею``, ``я мог``).
 _FIRST_PERSON = ("л", "ла", "ю", "у", "лся", "лась")
+# Words after ``я`` the endings miss: a past tense without ``л`` and short predicates.
+_AFTER_I = frozenset("мог смог помог должен должна рад рада готов готова сам сама".split())
 
 
 def _in_compound(spelt: list[str], befores: list[str], afters: list[str]) -> int | None:
@@ -510,15 +512,20 @@ def _in_compound(spelt: list[str], befores: list[str], afters: list[str]) -> int
 
 def _one_letter(spelt: list[str], mark: str, following: str, lang: str | None) -> int | None:
     """``с`` or ``я`` standing alone, which no word list tells apart: ``с.`` is an
-    abbreviation (село), and a verb in the first person or past tense follows ``я``. In
-    Macedonian, which writes neither alone, a lone ``ѝ`` (her) is meant."""
+    abbreviation (село), and a verb in the first person or past tense follows ``я`` (or a
+    short predicate: ``я должен``); Ukrainian and Belarusian write ``я`` alone, never ``с``.
+    In Macedonian, which writes neither alone, a lone ``ѝ`` (her) is meant."""
     if lang == "mk" and "ѝ" in spelt:
         return spelt.index("ѝ")
     if "с" not in spelt or "я" not in spelt:
         return None
     if mark == ".":
         return spelt.index("с")
-    return spelt.index("я" if following.lower().endswith(_FIRST_PERSON) else "с")
+    if lang in ("uk", "be"):
+        return spelt.index("я")  # their preposition is ``з``: a lone ``с`` is no word of theirs
+    after = following.lower()
+    first_person = after.endswith(_FIRST_PERSON) or after in _AFTER_I
+    return spelt.index("я" if first_person else "с")
 
 
 def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | None:
