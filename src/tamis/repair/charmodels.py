@@ -75,10 +75,6 @@ class _Elf:
                 return vaddr - start + off
         return None
 
-    def word(self, vaddr: int) -> int | None:
-        off = self.offset(vaddr)
-        return None if off is None else struct.unpack_from("<Q", self.data, off)[0]
-
     def relocated(self) -> dict[int, int]:
         """Place -> target address of every RELATIVE relocation."""
         kind = _RELATIVE.get(self.machine)
@@ -107,18 +103,22 @@ def _language_of(blob: bytes) -> str | None:
 
 
 @cache
-def _index() -> dict[tuple[str, int], tuple[int, int]]:
-    """(lingua language name, order) -> (file offset, length) of every embedded run table."""
+def _mapped() -> mmap.mmap | None:
+    """lingua's extension module, mapped read-only (the pages of a language's tables are read
+    only when they are decompressed); None when it is absent or no 64-bit little-endian ELF."""
     path = _library()
-    if path is None:
-        return {}
-    try:
-        import brotli  # noqa: F401
-    except ImportError:
-        return {}
+    if path is None or importlib.util.find_spec("brotli") is None:
+        return None
     with path.open("rb") as fh:
         data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    if data[:6] != b"\x7fELF\x02\x01":
+    return data if data[:6] == b"\x7fELF\x02\x01" else None
+
+
+@cache
+def _index() -> dict[tuple[str, int], tuple[int, int]]:
+    """(lingua language name, order) -> (file offset, length) of every embedded run table."""
+    data = _mapped()
+    if data is None:
         return {}
     elf = _Elf(data)
     out: dict[tuple[str, int], tuple[int, int]] = {}
@@ -151,7 +151,6 @@ def _index() -> dict[tuple[str, int], tuple[int, int]]:
         language = _language_of(data[at : at + size])
         if language:
             out[(language, order)] = (at, size)
-    _index.data = data  # type: ignore[attr-defined]
     return out
 
 
@@ -181,7 +180,8 @@ def model(iso: str) -> tuple[dict[str, float], ...] | None:
         return None
     import brotli
 
-    data = _index.data  # type: ignore[attr-defined]
+    data = _mapped()
+    assert data is not None  # the index was read from it
     tables = []
     for order in ORDERS:
         at, size = index.get((name, order), (0, 0))
