@@ -171,59 +171,63 @@ def _lingua_name(iso: str) -> str | None:
 
 
 @cache
-def model(iso: str) -> tuple[dict[str, float], ...] | None:
-    """Log conditional probability of each 1- to 5-letter run of the language ``iso``
-    (ISO 639-1), one table per order; None when lingua has no model for it."""
-    name = _lingua_name(iso)
-    index = _index()
-    if name is None or (name, 1) not in index:
-        return None
+def _table(name: str, order: int) -> dict[str, float]:
+    """Log conditional probability of each ``order``-letter run of lingua's language ``name``
+    (read on first use: the five-letter table of a language takes a few tenths of a second)."""
     import brotli
 
+    at, size = _index().get((name, order), (0, 0))
     data = _mapped()
-    assert data is not None  # the index was read from it
-    tables = []
-    for order in ORDERS:
-        at, size = index.get((name, order), (0, 0))
-        table: dict[str, float] = {}
-        if size:
-            parsed = json.loads(brotli.decompress(data[at : at + size]))
-            for fraction, runs in parsed["ngrams"].items():
-                top, _, bottom = fraction.partition("/")
-                logp = math.log(int(top) / int(bottom))
-                for run in runs.split(" "):
-                    table[run] = logp
-        tables.append(table)
-    return tuple(tables)
+    if not size or data is None:
+        return {}
+    table: dict[str, float] = {}
+    for fraction, runs in json.loads(brotli.decompress(data[at : at + size]))["ngrams"].items():
+        top, _, bottom = fraction.partition("/")
+        table.update(dict.fromkeys(runs.split(" "), math.log(int(top) / int(bottom))))
+    return table
 
 
-def score(word: str, iso: str) -> float | None:
+def model(iso: str, longest: int = len(ORDERS)) -> tuple[dict[str, float], ...] | None:
+    """The tables of the language ``iso`` (ISO 639-1), runs of one letter up to ``longest``;
+    None when lingua has no model for it."""
+    name = _lingua_name(iso)
+    if name is None or (name, 1) not in _index():
+        return None
+    return tuple(_table(name, order) for order in ORDERS[:longest])
+
+
+def score(word: str, iso: str, longest: int = len(ORDERS)) -> float | None:
     """Log-likelihood of ``word`` (lower-cased) under ``iso``'s letter model: each letter
-    scored by the longest run of up to five letters ending at it that the model holds, less a
-    backoff cost per letter of context dropped. None when there is no model."""
-    tables = model(iso)
+    scored by the longest run of up to ``longest`` letters ending at it that the model holds,
+    less a backoff cost per letter of context dropped. None when there is no model."""
+    tables = model(iso, longest)
     if tables is None:
         return None
     w = word.lower()
     total = 0.0
     for i in range(len(w)):
-        longest = min(i + 1, len(ORDERS))
-        for n in range(longest, 0, -1):
+        reach = min(i + 1, len(tables))
+        for n in range(reach, 0, -1):
             logp = tables[n - 1].get(w[i + 1 - n : i + 1])
             if logp is not None:
-                total += logp + _BACKOFF * (longest - n)
+                total += logp + _BACKOFF * (reach - n)
                 break
         else:
             total += _UNSEEN
     return total
 
 
+# Runs read to name a language among several: four letters tell languages apart, and the
+# longer tables of every candidate language would cost seconds to read.
+NAMING_ORDER = 4
+
+
 def likeliest(words: list[str], languages: tuple[str, ...]) -> str | None:
     """The language of ``languages`` (ISO 639-1) under whose letter model ``words`` score
-    highest, as lingua itself decides; None when no word is given or no model is."""
+    highest under runs of up to ``NAMING_ORDER`` letters; None when no word is given or no model is."""
     best, top = None, -math.inf
     for iso in languages:
-        scores = [score(w, iso) for w in words]
+        scores = [score(w, iso, NAMING_ORDER) for w in words]
         if not words or scores[0] is None:
             continue
         total = sum(s for s in scores if s is not None)
