@@ -14,7 +14,9 @@ output of the previous one:
    (:mod:`tamis.repair.lossy`), before ftfy can turn it into daggers;
 4. ``c1_macroman``: C1 controls inside words that are MacRoman letters (:mod:`.legacy`);
 5. ``ftfy:*``: ftfy's decoding of the remaining mojibake, on gated lines only, then the
-   ``Å¡``-like pairs it left beside what it decoded (``folded_mojibake``, :mod:`.unfold`);
+   ``Å¡``-like pairs it left beside what it decoded, Cyrillic letters whose ``™`` NFKC
+   folded (``мÓTMлі``) and Vietnamese ones whose ``º`` it folded (``đáo1p``), once ftfy
+   decoded their neighbours (``folded_mojibake``, :mod:`.unfold`);
 6. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
 
 Raw bytes of unknown encoding are decoded first by :func:`tamis.repair.decode.decode_bytes`.
@@ -31,7 +33,7 @@ from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
 from tamis.repair.mojibake import ftfy_repairs
 from tamis.repair.precheck import needs_any_repair
-from tamis.repair.unfold import leftover_pairs, unfold_repairs
+from tamis.repair.unfold import leftover_folds, leftover_pairs, unfold_repairs
 
 STAGE = "repair"
 # Rules that change characters because they were mis-decoded (the ones that must never fire on
@@ -76,6 +78,7 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.mojibake, macroman_repairs),
         (config.mojibake, ftfy_repairs),
         (config.mojibake, leftover_pairs),
+        (config.mojibake, leftover_folds),
         (config.controls, normalize.controls),
         (config.zero_width, normalize.zero_width),
         (config.normalize_whitespace, normalize.odd_spaces),

@@ -12,8 +12,9 @@ when a line of its script needs a choice, once per process.
 Serbian Cyrillic has no list of its own: the Serbo-Croatian list (Latin script, Gaj's alphabet)
 is transliterated letter for letter.
 
-For a word that is in no list (a name: ``Аустро``, ``Руфинус``), a three-letter model of the
-same lists scores the readings (:func:`choose`).
+For a word that is in no list (a name: ``Аустро``, ``Руфинус``, an inflected form), a
+three-letter model of the same lists and lingua's letter runs of up to five letters
+(:mod:`.charmodels`) score the readings together (:func:`choose`).
 
 Belarusian and Kazakh have no wordfreq list: their letters name them (``ў``, or ``і`` beside
 ``ы``; ``ә ғ қ ң ө ұ ү һ``), and tables shipped in tamis choose (``data/letters_*.tsv.gz``:
@@ -23,13 +24,17 @@ Tesseract's Apache-2.0 models by ``data/generate_letters.py``).
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import importlib.util
 import math
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from os.path import commonprefix
 from pathlib import Path
+
+from tamis.repair import charmodels
 
 # The lists that may hold the words of a line, by the script of the readings.
 CYRILLIC = ("ru", "uk", "bg", "mk", "sr")
@@ -154,6 +159,15 @@ def _letter_score(word: str, lang: str) -> float:
     return total
 
 
+def _word_score(word: str, lang: str) -> float:
+    """The three-letter model of the word list, which sees where a word starts and ends,
+    plus the log-likelihood under lingua's letter runs of up to five letters, counted over
+    running text (:mod:`.charmodels`; nothing when lingua has no model of ``lang``): the
+    list model alone ranks ``усскі`` above ``усякі`` and ``советяким`` near ``советским``,
+    lingua's runs alone cannot tell which letter starts a word (``яподобаються``)."""
+    return _letter_score(word, lang) + (charmodels.score(word, lang) or 0.0)
+
+
 # Letters that point to one list of a family (the others are tried after it).
 HINTS = {
     "cs": "ěřů", "sk": "ľĺŕôä", "pl": "łąęśźżń", "sh": "ćđ", "sl": "", "lv": "āēīūļņķģ",
@@ -242,9 +256,7 @@ def choose(candidates: list[str], lang: str) -> int | None:
     if lang in LETTERS_ONLY:
         short = _shipped(lang)[2]
         listed = [k for k, c in enumerate(lowered) if c in short] or range(len(lowered))
-        return min(
-            listed, key=lambda k: (_band(lowered[k], lang), -_letter_score(lowered[k], lang))
-        )
+        return min(listed, key=lambda k: (_band(lowered[k], lang), -_word_score(lowered[k], lang)))
     known = words(lang)
     if not known:
         return None
@@ -252,8 +264,52 @@ def choose(candidates: list[str], lang: str) -> int | None:
     listed = [(b, k) for k, b in enumerate(bands) if b is not None]
     if listed:
         return min(listed)[1]
-    scores = [_letter_score(c, lang) for c in lowered]
+    stem = _by_stem(lowered, lang)
+    if stem is not None:
+        return stem
+    scores = [_word_score(c, lang) for c in lowered]
     return max(range(len(candidates)), key=lambda k: scores[k])
+
+
+# Letters a spelling's listed stem must reach past its last lost byte, and its lead over every
+# other spelling's, before the stem decides.
+_STEM_BEYOND = 2
+_STEM_LEAD = 2
+
+
+@cache
+def _sorted(lang: str, reverse: bool) -> list[str]:
+    """``lang``'s words in order, each spelt backwards when ``reverse`` (to find endings)."""
+    return sorted(w[::-1] if reverse else w for w in words(lang))
+
+
+def _shared(word: str, ordered: list[str]) -> int:
+    """Length of the longest start of ``word`` that starts some word of ``ordered``."""
+    at = bisect.bisect_left(ordered, word)
+    return max(
+        (len(commonprefix([word, near])) for near in ordered[max(0, at - 1) : at + 1]), default=0
+    )
+
+
+def _by_stem(lowered: list[str], lang: str) -> int | None:
+    """The spelling whose start or end a listed word shares well past the lost bytes
+    (``японськ`` starts ``японський``, no listed word starts ``спонськ``; ``заявих`` beside
+    ``заявиха``): an inflected form no list holds still shares its stem with one that it does.
+    None when no spelling leads the others by ``_STEM_LEAD`` letters."""
+    differ = [i for i in range(len(lowered[0])) if len({c[i] for c in lowered}) > 1]
+    if not differ or len({len(c) for c in lowered}) > 1:
+        return None
+    first, last = differ[0], differ[-1]
+    reach = []
+    for c in lowered:
+        head = _shared(c, _sorted(lang, False)) - (last + 1)
+        tail = _shared(c[::-1], _sorted(lang, True)) - (len(c) - first)
+        reach.append(max(head, tail))
+    best = max(range(len(lowered)), key=lambda k: reach[k])
+    others = max((r for k, r in enumerate(reach) if k != best), default=-len(lowered[0]))
+    if reach[best] >= _STEM_BEYOND and reach[best] - max(others, 0) >= _STEM_LEAD:
+        return best
+    return None
 
 
 @cache

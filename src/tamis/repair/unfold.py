@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tamis.document import Replacement
-from tamis.repair import lexicon
+from tamis.repair import charmodels, lexicon
 from tamis.repair.precheck import (
     EATEN_SPACE,
     EVIDENCE_RE,
@@ -496,6 +496,8 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
 
 # The first-person verb endings that follow ``я`` (``я увидел``, ``я имею``, ``я мог``).
 _FIRST_PERSON = ("л", "ла", "ю", "у", "лся", "лась")
+# Words after ``я`` the endings miss: a past tense without ``л`` and short predicates.
+_AFTER_I = frozenset("мог смог помог должен должна рад рада готов готова сам сама".split())
 
 
 def _in_compound(spelt: list[str], befores: list[str], afters: list[str]) -> int | None:
@@ -510,15 +512,20 @@ def _in_compound(spelt: list[str], befores: list[str], afters: list[str]) -> int
 
 def _one_letter(spelt: list[str], mark: str, following: str, lang: str | None) -> int | None:
     """``с`` or ``я`` standing alone, which no word list tells apart: ``с.`` is an
-    abbreviation (село), and a verb in the first person or past tense follows ``я``. In
-    Macedonian, which writes neither alone, a lone ``ѝ`` (her) is meant."""
+    abbreviation (село), and a verb in the first person or past tense follows ``я`` (or a
+    short predicate: ``я должен``); Ukrainian and Belarusian write ``я`` alone, never ``с``.
+    In Macedonian, which writes neither alone, a lone ``ѝ`` (her) is meant."""
     if lang == "mk" and "ѝ" in spelt:
         return spelt.index("ѝ")
     if "с" not in spelt or "я" not in spelt:
         return None
     if mark == ".":
         return spelt.index("с")
-    return spelt.index("я" if following.lower().endswith(_FIRST_PERSON) else "с")
+    if lang in ("uk", "be"):
+        return spelt.index("я")  # their preposition is ``з``: a lone ``с`` is no word of theirs
+    after = following.lower()
+    first_person = after.endswith(_FIRST_PERSON) or after in _AFTER_I
+    return spelt.index("я" if first_person else "с")
 
 
 def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | None:
@@ -530,6 +537,10 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
     if family == lexicon.CYRILLIC:
         named = lexicon.letters_language(" ".join(ws[0] for ws in spelt if len(ws) == 1), spelt)
         if named:
+            return named
+        intact = [ws[0] for ws in spelt if len(ws) == 1 and len(ws[0]) > 2]
+        named = charmodels.likeliest(intact, (*lexicon.CYRILLIC, *lexicon.LETTERS_ONLY))
+        if named in lexicon.LETTERS_ONLY:
             return named
     # Words of three letters or more: short ones (``a``, ``de``, ``la``) are in every list.
     lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt if len(ws[0]) > 2]
@@ -693,6 +704,7 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
                     _strong(line, p)
                     or (p.how != "direct" and line[p.start] in CAPITAL_LEADS)
                     or (p.how == "direct" and _PAIR_RE.fullmatch(line, p.start, p.end))
+                    or (p.how == "direct" and _vietnamese_left(line, p))
                 )
                 and damage(p.char) == line[p.start : p.end]
             ]
@@ -768,6 +780,58 @@ def leftover_pairs(text: str) -> list[Replacement]:
                 out += [_replacement(start, p, FOLD_RULE, "direct") for p in pairs]
         start += len(line) + 1
     return out
+
+
+# A Cyrillic lead (D0-D3) and a ``™`` (byte 99) that NFKC folded to ``TM``, glued to a
+# lower-case Cyrillic letter: ``мÓTMліметтер`` (Kazakh ``ә``, D3 99). ftfy decodes the letters
+# around it and leaves the pair; the sequence pass sees it only once its neighbours are letters.
+_FOLDED_TM_LETTER_RE = re.compile(
+    "(?:(?<=[\u0430-\u045f\u0460-\u04ff])[ÐÑÒÓ]TM)|(?:[ÐÑÒÓ]TM(?=[\u0430-\u045f]))"
+)
+
+
+def _folded_letter(text: str) -> str | None:
+    """The letter whose UTF-8, read as Windows-1252 and folded by NFKC, is ``text``."""
+    byte_of, folds = _tables()
+    raw = [byte_of.get(text[0])]
+    rest = text[1:]
+    while rest and raw[-1] is not None:
+        fold = next((f for f in folds if rest.startswith(f)), None)
+        if fold is None:
+            fold = rest[0]
+            raw.append(byte_of.get(fold) if fold >= "\xa0" else None)
+        else:
+            raw.append(folds[fold])
+        rest = rest[len(fold) :]
+    if None in raw:
+        return None
+    try:
+        char = bytes(raw).decode("utf-8")  # type: ignore[arg-type]
+    except UnicodeDecodeError:
+        return None
+    return char if len(char) == 1 and nfkc_damage(char) == text else None
+
+
+def leftover_folds(text: str) -> list[Replacement]:
+    """Folded sequences left after ftfy's pass, once ftfy has decoded the letters around
+    them (the sequence pass judged them beside mojibake): a Cyrillic lead and a ``TM``
+    glued to a lower-case Cyrillic letter (``мÓTMліметтер``, Kazakh ``ә``; the letter spelt
+    is lower-case, never a capital inside a word), and a Vietnamese ``áo1`` between letters
+    (``đáo1p`` is ``đẹp``). No clean text holds either, and each is replaced only by the one
+    letter whose Windows-1252 reading folded by NFKC is exactly the sequence."""
+    found = list(_FOLDED_TM_LETTER_RE.finditer(text)) if "TM" in text else []
+    if "á" in text:  # a substring test first: most texts reaching this pass have none
+        found += VI_FOLD_RE.finditer(text)
+    if not found:
+        return []
+    out: list[Replacement] = []
+    for m in found:
+        char = _folded_letter(m.group())
+        before = text[m.start() - 1] if m.start() else ""
+        if char and char.islower() and not before.isupper():
+            reason = "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
+            out.append(Replacement(m.start(), m.end(), char, FOLD_RULE, reason))
+    return sorted(out, key=lambda r: r.start)
 
 
 def _left_whole(line: str, p: Piece) -> bool:
