@@ -50,7 +50,7 @@ CONNECT_TIMEOUT = "10s"
 READ_TIMEOUT = "30s"  # the longest a request waits for its next bytes (see :func:`store`)
 REQUEST_TIMEOUT = "30m"  # a request's whole life: a streamed GET read at a worker's pace
 #: blocks this big or bigger are mapped apart and given back when freed (see :func:`_give_back`)
-MMAP_THRESHOLD = 1 << 20
+MMAP_THRESHOLD = 2 << 20
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 _STORES: dict[tuple, Any] = {}
 _STORES_LOCK = threading.Lock()
@@ -156,10 +156,11 @@ def _give_back() -> None:
     """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD` in a process that moves objects.
 
     glibc raises the threshold to the size of the largest mapped block freed (up to 32 MB):
-    once a 5 MB upload part or a stream's chunk is freed, the next ones are carved from the
-    heaps of the client's threads, which keep those pages after they are freed. Fixed, every
-    such block is mapped apart and unmapped when freed: a bare S3 run's worker peaked 11 MB
-    lower (Pss and RSS, IMDb), as fast. No effect off glibc."""
+    once a 5 MB upload part is freed, the next ones are carved from the heaps of the client's
+    threads, which keep those pages after they are freed. Fixed, every such block is mapped
+    apart and unmapped when freed: a bare S3 run's worker (IMDb) peaked 11 MB lower, RSS and
+    Pss alike. 2 MB, not less: at 1 MB the worker held no less and spent a little more CPU
+    mapping the pipeline's own buffers. No effect off glibc."""
     import ctypes
 
     try:
