@@ -365,3 +365,44 @@ def test_an_upload_and_a_read_hold_one_part_not_the_object(endpoint, shared_data
     assert (after_read - before) * 1024 < 4 << 20  # a chunk or two, not 24 MB
     # one part (obstore handed the file's path read the next part while one was sent: 10 MB)
     assert (after_upload - before) * 1024 < storage.UPLOAD_PART + (2 << 20)
+
+
+GIVE_BACK_PROBE = """
+import sys
+from tamis.io import s3_objects
+
+def rss_kb():
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+
+if sys.argv[1] == "store":
+    s3_objects.store("s3://bucket/key", {"endpoint_url": "http://127.0.0.1:9", "key": "k",
+                                         "secret": "s"})  # makes no request
+part = bytearray(5 << 20)  # a first upload part (malloc, every page written), freed
+del part
+before = rss_kb()
+part = bytearray(5 << 20)  # the next one
+del part
+print(rss_kb() - before)
+"""
+
+
+def test_a_process_that_made_a_store_gives_freed_parts_back():
+    """glibc raises its mmap threshold past a freed 5 MB block, and then keeps the next one's
+    pages once freed; a process that made a store maps such blocks apart and gives them back."""
+    import platform
+    import subprocess
+    import sys
+
+    require("obstore")
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("glibc's mmap threshold: other C libraries keep their own ways")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": f"{root / 'src'}{os.pathsep}{root}"}
+    kept = {}
+    for case in ("store", "none"):
+        out = subprocess.run([sys.executable, "-c", GIVE_BACK_PROBE, case], env=env,
+                             capture_output=True, text=True, check=True, timeout=60)  # fmt: skip
+        kept[case] = int(out.stdout)
+    assert kept["none"] > 3 << 10  # without it, the freed part's 5 MB stay (so this test tells)
+    assert kept["store"] < 1 << 10
