@@ -50,7 +50,7 @@ CONNECT_TIMEOUT = "10s"
 READ_TIMEOUT = "30s"  # the longest a request waits for its next bytes (see :func:`store`)
 REQUEST_TIMEOUT = "30m"  # a request's whole life: a streamed GET read at a worker's pace
 #: blocks this big or bigger are mapped apart and given back when freed (see :func:`_give_back`)
-MMAP_THRESHOLD = 2 << 20
+MMAP_THRESHOLD = 4 << 20
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 _STORES: dict[tuple, Any] = {}
 _STORES_LOCK = threading.Lock()
@@ -158,9 +158,10 @@ def _give_back() -> None:
     glibc raises the threshold to the size of the largest mapped block freed (up to 32 MB):
     once a 5 MB upload part is freed, the next ones are carved from the heaps of the client's
     threads, which keep those pages after they are freed. Fixed, every such block is mapped
-    apart and unmapped when freed: a bare S3 run's worker (IMDb) peaked 11 MB lower, RSS and
-    Pss alike. 2 MB, not less: at 1 MB the worker held no less and spent a little more CPU
-    mapping the pipeline's own buffers. No effect off glibc."""
+    apart and unmapped when freed: a bare S3 run's worker (IMDb) peaked 5-8 MB lower, RSS and
+    Pss alike. 4 MB, not less: at 1 or 2 MB it held 3-4 MB less again, but the pipeline's own
+    buffers of a few MB were then mapped and unmapped each time, for 15-25% more CPU in that
+    run. No effect off glibc."""
     import ctypes
 
     try:
