@@ -8,10 +8,10 @@ Two measurements against a local S3 server (SeaweedFS on 127.0.0.1, as bench_sto
   each: what each part costs, and how much of it is the library's code (file pages, shared by
   every process that maps them) rather than memory of its own.
 - ``growth``: the bare pipeline (read, write) over IMDb and over IMDb four times over (300,000
-  documents, 113 MB zstd), from and to S3 and on local files, largest worker peak RSS and Pss:
+  documents, 152 MB zstd), from and to S3 and on local files, largest worker peak RSS and Pss:
   a streamed read and part-sized uploads hold the same memory whatever the corpus's size.
 
-    .venv/bin/python bench/bench_storage_memory.py --rounds 2    # about 2 minutes on 2 quiet cores
+    .venv/bin/python bench/bench_storage_memory.py --rounds 2    # 2-4 minutes on 2 cores
 
 Rounds are interleaved and the largest figure of each side kept. Results go to
 bench/results/storage_memory.md.

@@ -216,8 +216,8 @@ class ThrottlingProxy(ForwardingProxy):
 class CuttingProxy(ForwardingProxy):
     """Forwards to ``upstream``, but the first GET of an object gets its full headers and only
     its first ``cut`` bytes before the connection drops, as a reset mid-download does (with
-    ``cut`` None, nothing is cut); with ``stall``, it first holds the connection open that many
-    seconds, sending nothing, as a stalled server does. Every
+    ``cut`` None, nothing is cut); with ``stall``, it holds the connection open that many seconds
+    after those bytes, sending nothing more, as a stalled server does. Every
     GET's ``Range`` and ``If-Match`` headers are kept in ``gets``; every request's
     ``Authorization`` header in ``signed``."""
 
