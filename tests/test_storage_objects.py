@@ -308,9 +308,8 @@ def test_a_multipart_upload_throttled_on_a_part_is_repeated_whole(
     upload start again (counted), and the object is the file, never a mix of two tries."""
     from tamis.io import storage
 
-    data = (shared_data / "text" / "imdb-reviews.jsonl.zst").read_bytes()[
-        : 2 * storage.UPLOAD_PART + 12345
-    ]
+    with open(shared_data / "text" / "imdb-reviews.jsonl.zst", "rb") as fh:
+        data = fh.read(2 * storage.UPLOAD_PART + 12345)
     local = tmp_path / "big.jsonl.zst"
     local.write_bytes(data)
     url = f"s3://{BUCKET}/multipart/big.jsonl.zst"
@@ -354,7 +353,8 @@ def test_an_upload_and_a_read_hold_one_part_not_the_object(endpoint, shared_data
     from tamis.io import storage
 
     source = tmp_path / "imdb-head.jsonl.zst"
-    source.write_bytes((shared_data / "text" / "imdb-reviews.jsonl.zst").read_bytes()[: 24 << 20])
+    with open(shared_data / "text" / "imdb-reviews.jsonl.zst", "rb") as fh:
+        source.write_bytes(fh.read(24 << 20))
     url = f"s3://{BUCKET}/memory/imdb-head"
     storage.put_file(source, url)
     root = Path(__file__).resolve().parent.parent
