@@ -216,13 +216,14 @@ class ThrottlingProxy(ForwardingProxy):
 class CuttingProxy(ForwardingProxy):
     """Forwards to ``upstream``, but the first GET of an object gets its full headers and only
     its first ``cut`` bytes before the connection drops, as a reset mid-download does (with
-    ``cut`` None, nothing is cut). Every
+    ``cut`` None, nothing is cut); with ``stall``, it holds the connection open that many seconds
+    after those bytes, sending nothing more, as a stalled server does. Every
     GET's ``Range`` and ``If-Match`` headers are kept in ``gets``; every request's
     ``Authorization`` header in ``signed``."""
 
-    def __init__(self, upstream: str, cut: int | None) -> None:
+    def __init__(self, upstream: str, cut: int | None, stall: float = 0.0) -> None:
         super().__init__(upstream)
-        self.cut = cut
+        self.cut, self.stall = cut, stall
         self.gets: list[tuple[str | None, str | None]] = []
         self.signed: list[str] = []
         self.cuts = 0
@@ -251,6 +252,7 @@ class CuttingProxy(ForwardingProxy):
         handler.end_headers()
         handler.wfile.write(data[: self.cut])
         handler.wfile.flush()
+        time.sleep(self.stall)
         handler.close_connection = True
         return True
 

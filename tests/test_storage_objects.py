@@ -255,3 +255,154 @@ def test_a_denied_key_fails_before_any_work_naming_the_url(tmp_path, capsys, mon
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_stalled_download_times_out_and_goes_on_from_the_byte_reached(
+    endpoint, through, monkeypatch
+):
+    """One client serves streams and short requests: a stream whose server stops sending is
+    caught by the read timeout (not the request's whole-life one) and taken up where it was."""
+    from tamis.io import s3_objects, storage
+
+    monkeypatch.setattr(s3_objects, "READ_TIMEOUT", "1s")
+    data, url = endpoint["data"], f"s3://{BUCKET}/stall/imdb-head.jsonl.zst"
+    storage.write_bytes(url, data)
+    storage.take_counts()
+    with CuttingProxy(endpoint["url"], cut=len(data) // 2, stall=4.0) as proxy:
+        through(proxy)  # a new endpoint: a new store, made with the 1 s read timeout
+        with storage.open_input(url) as fh:
+            got = fh.read()
+    assert got == data
+    assert storage.take_counts() == {"dropped_connections": 1}
+    assert len(proxy.gets) == 2
+    offset = int(proxy.gets[1][0].removeprefix("bytes=").rstrip("-"))
+    assert 0 < offset <= len(data) // 2
+
+
+def test_a_reader_slower_than_the_read_timeout_is_not_cut(endpoint, through, monkeypatch):
+    """The read timeout runs only while a read waits on the server: a worker that takes its
+    time over its records between two reads keeps its one stream."""
+    import time
+
+    from tamis.io import s3_objects, storage
+
+    monkeypatch.setattr(s3_objects, "READ_TIMEOUT", "1s")
+    data, url = endpoint["data"], f"s3://{BUCKET}/slow/imdb-head.jsonl.zst"
+    storage.write_bytes(url, data)
+    storage.take_counts()
+    with CuttingProxy(endpoint["url"], cut=None) as proxy:
+        through(proxy)
+        with storage.open_input(url) as fh:
+            got = fh.read(100_000)
+            time.sleep(2.5)
+            got += fh.read()
+    assert got == data
+    assert storage.take_counts() == {}
+    assert len(proxy.gets) == 1
+
+
+def test_a_multipart_upload_throttled_on_a_part_is_repeated_whole(
+    endpoint, through, shared_data, tmp_path
+):
+    """Past one part, an upload goes in parts; a part refused by throttling makes the whole
+    upload start again (counted), and the object is the file, never a mix of two tries."""
+    from tamis.io import storage
+
+    with open(shared_data / "text" / "imdb-reviews.jsonl.zst", "rb") as fh:
+        data = fh.read(2 * storage.UPLOAD_PART + 12345)
+    local = tmp_path / "big.jsonl.zst"
+    local.write_bytes(data)
+    url = f"s3://{BUCKET}/multipart/big.jsonl.zst"
+    # the 3rd request of the upload: a part's PUT, after the POST that starts the upload and
+    # the first part
+    with ThrottlingProxy(endpoint["url"], every=3, limit=3) as proxy:
+        through(proxy)
+        storage.put_file(local, url)
+        assert proxy.throttled == 1
+        # the first upload: begun, one part, one refused, then aborted (nothing left half
+        # done on the server); the second: begun, three parts, completed
+        assert proxy.take() == {"POST": 3, "PUT": 5, "DELETE": 1}
+    assert storage.take_counts() == {"throttled": 1}
+    assert storage.read_bytes(url) == data
+
+
+MEMORY_PROBE = """
+import sys
+from pathlib import Path
+from bench.machine import peak_rss_kb
+from tamis.io import storage
+source, url = Path(sys.argv[1]), sys.argv[2]
+with storage.open_input(url) as fh:  # the client and its threads, without a chunk's buffer
+    fh.read(100)
+before = peak_rss_kb()
+with storage.open_input(url) as fh:
+    while fh.read(1 << 16):
+        pass
+after_read = peak_rss_kb()
+storage.put_file(source, url + ".again")
+print(before, after_read, peak_rss_kb())
+"""
+
+
+def test_an_upload_and_a_read_hold_one_part_not_the_object(endpoint, shared_data, tmp_path):
+    """No whole-object buffer: uploading a 24 MB object raises a process's peak memory by
+    about one 5 MB part (not 24 MB), and reading it back streamed by about a chunk."""
+    import subprocess
+    import sys
+
+    from tamis.io import storage
+
+    source = tmp_path / "imdb-head.jsonl.zst"
+    with open(shared_data / "text" / "imdb-reviews.jsonl.zst", "rb") as fh:
+        source.write_bytes(fh.read(24 << 20))
+    url = f"s3://{BUCKET}/memory/imdb-head"
+    storage.put_file(source, url)
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": f"{root / 'src'}{os.pathsep}{root}"}
+    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(source), url], env=env,
+                         capture_output=True, text=True, check=True, timeout=120)  # fmt: skip
+    before, after_read, after_upload = (int(x) for x in out.stdout.split())
+    assert (after_read - before) * 1024 < 4 << 20  # a chunk or two, not 24 MB
+    # one part (obstore handed the file's path read the next part while one was sent: 10 MB)
+    assert (after_upload - before) * 1024 < storage.UPLOAD_PART + (2 << 20)
+
+
+GIVE_BACK_PROBE = """
+import sys
+from tamis.io import s3_objects
+
+def rss_kb():
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+
+if sys.argv[1] == "store":
+    s3_objects.store("s3://bucket/key", {"endpoint_url": "http://127.0.0.1:9", "key": "k",
+                                         "secret": "s"})  # makes no request
+part = bytearray(5 << 20)  # a first upload part (malloc, every page written), freed
+del part
+before = rss_kb()
+part = bytearray(5 << 20)  # the next one
+del part
+print(rss_kb() - before)
+"""
+
+
+def test_a_process_that_made_a_store_gives_freed_parts_back():
+    """glibc raises its mmap threshold past a freed 5 MB block, and then keeps the next one's
+    pages once freed; a process that made a store maps such blocks apart and gives them back."""
+    import platform
+    import subprocess
+    import sys
+
+    require("obstore")
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("glibc's mmap threshold: other C libraries keep their own ways")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": f"{root / 'src'}{os.pathsep}{root}"}
+    kept = {}
+    for case in ("store", "none"):
+        out = subprocess.run([sys.executable, "-c", GIVE_BACK_PROBE, case], env=env,
+                             capture_output=True, text=True, check=True, timeout=60)  # fmt: skip
+        kept[case] = int(out.stdout)
+    assert kept["none"] > 3 << 10  # without it, the freed part's 5 MB stay (so this test tells)
+    assert kept["store"] < 1 << 10
