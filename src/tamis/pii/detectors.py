@@ -16,7 +16,7 @@ import ipaddress
 import re
 from typing import NamedTuple
 
-from tamis.pii.layout import block_lines, in_code, in_table
+from tamis.pii.layout import block_lines, in_code, in_table, line_bounds
 
 EMAIL = "EMAIL"
 PHONE = "PHONE"
@@ -293,6 +293,8 @@ def _is_version(text: str, start: int, end: int) -> bool:
     URL, a log line): then it stays an address. Without that, a single-digit first part with a
     product name before it ("Nero 7 Premium 7.9.6.0") or with two small parts ("2.0.0.6",
     "1.2.99.4", a section "5.1.3.1"), or other dotted version numbers near it make it a version.
+    What is left is an address only on positive evidence of one (``_address_evidence``): a
+    bare dotted quad on the web is a version, a section or an identifier far more often.
     """
     before = text[max(0, start - 40) : start]
     parts = text[start:end].split(".")
@@ -341,7 +343,98 @@ def _is_version(text: str, start: int, end: int) -> bool:
     if m and not _valid_ipv4(m.group(1)):
         return True
     m = _LIST_PREVIOUS.search(text, max(0, start - 30), start)
-    return bool(m and not _valid_ipv4(m.group(1)))
+    if m and not _valid_ipv4(m.group(1)):
+        return True
+    return not _address_evidence(text, start, end, parts)
+
+
+# --- positive evidence of an address: what a dotted quad needs when nothing above settled it --
+#
+# On the web a bare dotted quad with nothing around it is a version, a section number or an
+# identifier far more often than an address; each new family of such numbers cannot be listed
+# one by one. An address is written where addresses are spoken of, so one with none of the
+# signs below is left alone.
+
+# Network words of other languages than English, and words written with no space around them
+# in Chinese, Japanese and Korean ("服务器IP", "IPアドレス").
+_NETWORK_WORDS_ABROAD = re.compile(
+    r"\b(?:adresse[ns]?|adres(?:y|i|a)?|adresa|dirección|direccion|direcciones|indirizzo|"
+    r"indirizzi|endereço|endereco|serveur|serveurs|servidor(?:es)?|serwer\w*|rechner|"
+    r"passerelle|routeur|enrutador|roteador|réseau|netzwerk|sieć|connexion|conexión|conexão|"
+    r"verbindung|bloqué|gesperrt|bloqueado|сервер\w*|адрес\w*|хост\w*|шлюз\w*|айпи)\b"
+    r"|(?<![A-Za-z])IP(?![A-Za-z])|地址|服务器|伺服器|主机|网关|アドレス|サーバ|ホスト|주소|서버|호스트",
+    re.I,
+)
+# How far around the number network words are looked for, within its paragraph: its sentence
+# or line and the neighbouring lines of a listing or a log.
+_EVIDENCE_REACH = 200
+# A log line's shape: a time of day, an HTTP request, a firewall's or a mail log's fields.
+_LOG_LINE = re.compile(
+    r"\b\d{1,2}:\d{2}:\d{2}\b|\[\d{1,2}/\w{3}/\d{4}|\"(?:GET|POST|HEAD|PUT|DELETE|OPTIONS) /|"
+    r"\b(?:src|dst|srcip|dstip|client|remote_addr|rhost|from|to)=",
+    re.I,
+)
+# A hosts file's line: the address first (a comment's mark may stand before it), then one to
+# three host names in small letters ("10.0.0.1 myhost", "# 127.0.1.1 box.lan box").
+_HOSTS_LINE = re.compile(r"[ \t]+[a-z][a-z0-9.-]*(?:[ \t]+[a-z][a-z0-9.-]*){0,2}[ \t]*(?:\n|\Z)")
+# A word of a connection right before the number: "from", "to", "by", "via", "at", "on".
+_CONNECTION_BEFORE = re.compile(r"\b(?:from|to|by|via|at|on)[ \t]+\Z", re.I)
+
+
+# The networks RFC 5737 reserves for examples in documentation.
+_DOCUMENTATION_NETWORKS = frozenset(("192.0.2", "198.51.100", "203.0.113"))
+
+
+def _version_shape(parts: list[str]) -> bool:
+    """A version's or a section's shape: a single-digit first part and two small parts after
+    it ("2.0.0.6", "1.2.99.4", "5.1.3.1"), or every part below 30 ("14.28.16.9")."""
+    small = sum(len(p) == 1 or (len(p) == 2 and p < "20") for p in parts[1:])
+    return (len(parts[0]) == 1 and small >= 2) or all(int(p) < 30 for p in parts)
+
+
+def _address_shape(parts: list[str]) -> bool:
+    """A shape versions rarely have: a private, loopback, link-local range, a netmask or the
+    unspecified address ("192.168.1.10", "172.20.0.3", "10.0.0.1", "127.0.0.1", "169.254.3.9",
+    "255.255.255.0", "0.0.0.0"), a network reserved for documentation ("192.0.2.1"),
+    or two parts of three digits ("66.249.66.1" has one; "203.0.113.195" two): version and
+    section numbers keep their parts small."""
+    a, b = int(parts[0]), int(parts[1])
+    if (a, b) in ((192, 168), (169, 254)) or (a == 172 and 16 <= b <= 31) or a == 127:
+        return True
+    if ".".join(parts[:3]) in _DOCUMENTATION_NETWORKS:
+        return True
+    if a in (10, 255) or parts == ["0", "0", "0", "0"]:
+        return True
+    return sum(len(p) == 3 for p in parts) >= 2
+
+
+def _address_evidence(text: str, start: int, end: int, parts: list[str]) -> bool:
+    """Whether something beside the dotted quad shows an address: a network word in its
+    sentence, line or neighbouring lines (any of several languages), an address's shape, a log
+    line, a word of a connection before it ("from", "via"), or another dotted quad beside it
+    (a listing) when its own shape is not a version's."""
+    if _address_shape(parts):
+        return True
+    lo = max(0, start - _EVIDENCE_REACH)
+    hi = min(len(text), end + _EVIDENCE_REACH)
+    paragraph = text.rfind("\n\n", lo, start)
+    lo = lo if paragraph < 0 else paragraph + 2
+    paragraph = text.find("\n\n", end, hi)
+    hi = hi if paragraph < 0 else paragraph
+    if _NETWORK_WORDS.search(text, lo, hi) or _NETWORK_WORDS_ABROAD.search(text, lo, hi):
+        return True
+    line_start, line_end = line_bounds(text, start)
+    if _LOG_LINE.search(text, line_start, line_end):
+        return True
+    if not text[line_start:start].strip(_COMMENT_MARKS) and _HOSTS_LINE.match(text, end):
+        return True
+    if _version_shape(parts):
+        return False
+    if _CONNECTION_BEFORE.search(text, max(0, start - 8), start):
+        return True
+    if any(m.start() != start and _valid_ipv4(m.group()) for m in _DOTTED.finditer(text, lo, hi)):
+        return True
+    return "::" in text[lo:hi] and any(ipv6_addresses(text[lo:hi]))
 
 
 # Code about versions: a version word in an indented block of code (an example in a manual),
