@@ -87,6 +87,17 @@ def test_an_address_shape_is_evidence():
     assert found("Then 172.20.0.3 came up.") == ["172.20.0.3"]
     assert found("Then 127.0.0.1 came up.") == ["127.0.0.1"]
     assert found("Then 203.0.113.195 came up.") == ["203.0.113.195"]
+    assert found("Then 192.0.2.1 came up.") == ["192.0.2.1"]  # documentation's network
+    assert found("Then 0.0.0.0 came up.") == ["0.0.0.0"]
+
+
+def test_an_ipv6_address_beside_it_makes_a_listing():
+    assert found("Both 100.1.2.3 and 2600:1901::5 are valid values.") == [
+        "100.1.2.3",
+        "2600:1901::5",
+    ]
+    assert found("Both 100.1.2.3 and 100.4.5.6 are valid values.") == ["100.1.2.3", "100.4.5.6"]
+    assert found("Only 100.1.2.3 is a valid value.") == []
 
 
 @given(
