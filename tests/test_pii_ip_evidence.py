@@ -110,3 +110,28 @@ def test_any_address_after_a_network_word_is_kept(octets, word):
     value = ".".join(map(str, octets))
     text = f"The {word} {value} was seen in the report."
     assert value in found(text)
+
+
+# --- cards: an ungrouped number longer than sixteen digits needs a card word -------------------
+
+
+def test_a_long_ungrouped_id_is_no_card_without_a_card_word():
+    # a crawl's URL fingerprint: 19 digits, a Visa prefix, passes Luhn
+    text = "x_commoncrawl_URLFP:4753179099582819535\nx_commoncrawl_HostFP:-89401406922621536\n"
+    assert found(text, "CARD") == []
+    assert found("Visa card 4753179099582819535 was declined.", "CARD") == ["4753179099582819535"]
+    # sixteen digits ungrouped stay cards without a word, as forms and receipts print them
+    assert found("Charged 4111111111111111 today.", "CARD") == ["4111111111111111"]
+
+
+def test_shapes_of_the_sixth_reading_that_stay_addresses():
+    # a list of DNS servers with an IPv6 address on the next line
+    text = "dns.setServers([\n  '8.8.8.8',\n  '[2001:4860:4860::8888]',\n]);\n"
+    assert found(text)[0] == "8.8.8.8"
+    # fail2ban's own log line
+    assert found("2006-02-13 16:07:31,183 fail2ban.actions: NOTICE [sendmail] Unban 1.2.3.4\n") == [
+        "1.2.3.4"
+    ]
+    # an address glued after "=<" is no version comparison
+    assert found("to=<smtp@example.org> proto=SMTP helo=<198.51.100.17>\n") == ["198.51.100.17"]
+    assert found("Depends: foo (>= 1.2.3.4), bar (=< 2.3.4.5)") == []

@@ -222,7 +222,7 @@ _VERSION_BEFORE = re.compile(
     r"abschnitt|new in|changes in|linux|kernel|since(?:\s+[a-z][\w.+-]*)?|spec(?:ification)?s?|"
     r"(?:ieee|iso|iec|rfc|itu-t|ansi|ecma|etsi|3gpp|posix)(?:[ -]?(?:std\.?[ ]?)?[\w./-]*\d[\w.-]*)?)"
     r"(?:\s*[:=]|\s+(?:to|is|of|updated|bumped|increased|raised|changed|set)\b)*"
-    r"|[<>]=|=[<>])\s*\Z",
+    r"|[<>]=|(?<!\w)=[<>])\s*\Z",
     re.I,
 )
 # "43.4.2.2 in the 802.3ad standard", "7.3.2.2 of the specification": a clause a standard names.
@@ -246,7 +246,7 @@ _NETWORK_WORDS = re.compile(
     r"netmask|mask|nameservers?|interfaces?|bind|listen(?:s|ing)?|connect(?:s|ed|ing|ion|ions)?|"
     r"ports?|peers?|clients?|firewall|lan|wan|vpn|ssh|telnet|traceroute|nslookup|whois|dhcp|"
     r"nat|tcp|udp|icmp|localhost|loopback|network|endpoints?|node|cidr|blocked|banned|"
-    r"requests?|login|logged|visitor|spam|mx|smtp|forward)\b",
+    r"requests?|login|logged|visitor|spam|mx|smtp|forward|(?:un)?ban(?:s|ned)?)\b",
     re.I,
 )
 # A port, a CIDR prefix, a URL or mail-header bracket, a web-server log line around it.
@@ -323,6 +323,7 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _NETWORK_BEFORE.search(before)
         or _NETWORK_WORDS.search(line_before)
         or _NETWORK_WORDS.search(line_after)
+        or _beside_an_ipv6_address(text, start, end)
     ):
         return False
     if _in_code_about_versions(text, start, end):
@@ -383,6 +384,15 @@ _CONNECTION_BEFORE = re.compile(r"\b(?:from|to|by|via|at|on)[ \t]+\Z", re.I)
 
 # The networks RFC 5737 reserves for examples in documentation.
 _DOCUMENTATION_NETWORKS = frozenset(("192.0.2", "198.51.100", "203.0.113"))
+
+
+def _beside_an_ipv6_address(text: str, start: int, end: int) -> bool:
+    """Whether an IPv6 address stands on the line of the number or the next or previous one
+    (a list of servers: "'8.8.8.8',\n  '2001:4860:4860::8888'"): a list of addresses."""
+    line_start, line_end = line_bounds(text, start)
+    lo = line_bounds(text, line_start - 1)[0] if line_start else 0
+    hi = line_bounds(text, line_end + 1)[1] if line_end < len(text) else line_end
+    return "::" in text[lo:hi] and bool(ipv6_addresses(text[lo:hi]))
 
 
 def _version_shape(parts: list[str]) -> bool:
@@ -668,9 +678,12 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             and text[m.end()] == sep
         ):
             continue
-        if not card_number_ok(re.sub(r"\D", "", m.group())):
+        digits = re.sub(r"\D", "", m.group())
+        if not card_number_ok(digits):
             continue
         if not sep and _in_list_of_figures(text, m.start(), m.end()):
+            continue
+        if not sep and len(digits) > _COMPACT_CARD_MAX and not _names_a_card(text, m.start()):
             continue
         if _in_column_of_codes(text, m.start(), m.end()) or _among_hex_codes(text, m.start()):
             continue
@@ -678,6 +691,16 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             continue
         out.append((m.start(), m.end(), CARD))
     return out
+
+
+# The longest card number written without groups that is taken without a card word: cards of
+# 17 to 19 digits are few, while ids of 18 or 19 digits are common on the web (fingerprints,
+# snowflake ids, nanosecond timestamps: "x_commoncrawl_URLFP:4753179099582819535").
+_COMPACT_CARD_MAX = 16
+
+
+def _names_a_card(text: str, pos: int) -> bool:
+    return any(_CARD_WORDS.search(line) for line in block_lines(text, pos))
 
 
 # Words that name a card or its network on a table's row or head.
