@@ -5,7 +5,8 @@ Every kind has a cheap candidate regex and a validator. The validators are where
 comes from: cards must pass Luhn and start with a real issuer prefix, at a length that issuer
 uses, and stand in no column of non-card codes; IBANs must have their country's length and
 account format, check digits 02 to 98 and pass the ISO 7064 mod-97 check, IP addresses must
-parse, and phone numbers must have a phone's shape (an international prefix, a trunk 0, a
+parse and an IPv4 address needs evidence of an address beside it (a bare dotted quad is a
+version far more often), and phone numbers must have a phone's shape (an international prefix, a trunk 0, a
 bracketed area code, or the North American 3-3-4 grouping) and not a date's, a price's, a
 version's or an ISBN's.
 """
