@@ -135,3 +135,8 @@ def test_shapes_of_the_sixth_reading_that_stay_addresses():
     # an address glued after "=<" is no version comparison
     assert found("to=<smtp@example.org> proto=SMTP helo=<198.51.100.17>\n") == ["198.51.100.17"]
     assert found("Depends: foo (>= 1.2.3.4), bar (=< 2.3.4.5)") == []
+
+
+def test_a_connection_word_is_no_evidence_for_a_version_shaped_number():
+    assert found("Moving from 2.0.0.6 now that it is out.") == []
+    assert found("Moving from 84.23.17.45 now that it is out.") == ["84.23.17.45"]

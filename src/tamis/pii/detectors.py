@@ -324,6 +324,8 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _NETWORK_BEFORE.search(before)
         or _NETWORK_WORDS.search(line_before)
         or _NETWORK_WORDS.search(line_after)
+        or _NETWORK_WORDS_ABROAD.search(line_before)
+        or _NETWORK_WORDS_ABROAD.search(line_after)
         or _beside_an_ipv6_address(text, start, end)
     ):
         return False
