@@ -140,3 +140,16 @@ def test_shapes_of_the_sixth_reading_that_stay_addresses():
 def test_a_connection_word_is_no_evidence_for_a_version_shaped_number():
     assert found("Moving from 2.0.0.6 now that it is out.") == []
     assert found("Moving from 84.23.17.45 now that it is out.") == ["84.23.17.45"]
+
+
+def test_an_address_printed_as_an_anonymous_posters_name_is_replaced():
+    # forums, comment threads and wikis print an unregistered poster by the address
+    assert found("Anonymous 84.23.17.45 said: the second part was better.") == ["84.23.17.45"]
+    assert found("Guest 84.23.17.45\nI had the same problem.") == ["84.23.17.45"]
+    assert found("Thanks, that settles it. 84.23.17.45 (talk)") == ["84.23.17.45"]
+    assert found("Reply: 84.23.17.45 wrote that the fix works.") == ["84.23.17.45"]
+
+
+def test_a_version_shaped_number_beside_a_posting_word_stays_a_version():
+    assert found("Anonymous 2.0.0.6 said it works.") == []
+    assert found("We installed 14.28.16.9 and wrote the report.") == []

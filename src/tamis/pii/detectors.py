@@ -385,6 +385,20 @@ _HOSTS_LINE = re.compile(r"[ \t]+[a-z][a-z0-9.-]*(?:[ \t]+[a-z][a-z0-9.-]*){0,2}
 _CONNECTION_BEFORE = re.compile(r"\b(?:from|to|by|via|at|on)[ \t]+\Z", re.I)
 
 
+# Where forums, comment threads and wikis print an anonymous poster: the address stands as the
+# poster's name ("Anonymous 84.23.17.45 said:", "Guest 84.23.17.45", "84.23.17.45 (talk)").
+_POSTER_BEFORE = re.compile(
+    r"\b(?:anonymous|anon|guest|unregistered|visitor|poster|user|posted|commented|wrote|"
+    r"signed|edited)\b[ \t:]*\Z",
+    re.I,
+)
+_POSTER_AFTER = re.compile(
+    r"\A[ \t]*(?:\((?:talk|contribs?|discuss)\b|(?:said|says|wrote|writes|posted|commented|"
+    r"replied|asked)\b)",
+    re.I,
+)
+
+
 # The networks RFC 5737 reserves for examples in documentation.
 _DOCUMENTATION_NETWORKS = frozenset(("192.0.2", "198.51.100", "203.0.113"))
 
@@ -424,7 +438,8 @@ def _address_shape(parts: list[str]) -> bool:
 def _address_evidence(text: str, start: int, end: int, parts: list[str]) -> bool:
     """Whether something beside the dotted quad shows an address: a network word in its
     sentence, line or neighbouring lines (any of several languages), an address's shape, a log
-    line, a word of a connection before it ("from", "via"), or another dotted quad beside it
+    line, a word of a connection before it ("from", "via"), the place of an anonymous poster's
+    name ("Guest 84.23.17.45 wrote", "84.23.17.45 (talk)"), or another dotted quad beside it
     (a listing) when its own shape is not a version's."""
     if _address_shape(parts):
         return True
@@ -444,6 +459,10 @@ def _address_evidence(text: str, start: int, end: int, parts: list[str]) -> bool
     if _version_shape(parts):
         return False
     if _CONNECTION_BEFORE.search(text, max(0, start - 8), start):
+        return True
+    if _POSTER_BEFORE.search(text, max(0, start - 16), start) or _POSTER_AFTER.match(
+        text[end : end + 16]
+    ):
         return True
     if any(m.start() != start and _valid_ipv4(m.group()) for m in _DOTTED.finditer(text, lo, hi)):
         return True
