@@ -25,8 +25,9 @@ found when ``find_pii`` returns exactly its span and kind.
 
 OUT is an earlier ``--stages extract,repair`` run of the pages; ``--recall-only`` prints the
 generated-value recall alone (the check of a rule change). IP addresses are generated bare at a
-sentence start for one in seven (the IPv4 rule keeps a dotted quad only with evidence of an
-address beside it, and such a place has none but the address's own shape);
+sentence start for one in seven (the IPv4 rule asks a dotted quad shaped as a version, with a
+single-digit first part and small parts or every part below 30, for evidence of an address
+beside it, and such a place has none);
 ``--ip-in-address-context`` measures IP recall with every address after a lead that names one
 (``server``, ``from``, ``http://`` ...), the variant of the generator where real addresses stand.
 """

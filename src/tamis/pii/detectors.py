@@ -352,12 +352,15 @@ def _is_version(text: str, start: int, end: int) -> bool:
     return not _address_evidence(text, start, end, parts)
 
 
-# --- positive evidence of an address: what a dotted quad needs when nothing above settled it --
+# --- positive evidence of an address: what a version-shaped quad needs when nothing above
+# settled it --
 #
-# On the web a bare dotted quad with nothing around it is a version, a section number or an
-# identifier far more often than an address; each new family of such numbers cannot be listed
-# one by one. An address is written where addresses are spoken of, so one with none of the
-# signs below is left alone.
+# On the web a bare dotted quad shaped as versions and sections are (a single-digit first part
+# and small parts, or every part below 30) is a version, a section number or an identifier far
+# more often than an address; each new family of such numbers cannot be listed one by one. An
+# address of that shape is written where addresses are spoken of, so one with none of the signs
+# below is left alone. A quad of another shape, as random addresses nearly all are, stays an
+# address.
 
 # Network words of other languages than English, and words written with no space around them
 # in Chinese, Japanese and Korean ("服务器IP", "IPアドレス").
@@ -381,24 +384,6 @@ _LOG_LINE = re.compile(
 # A hosts file's line: the address first (a comment's mark may stand before it), then one to
 # three host names in small letters ("10.0.0.1 myhost", "# 127.0.1.1 box.lan box").
 _HOSTS_LINE = re.compile(r"[ \t]+[a-z][a-z0-9.-]*(?:[ \t]+[a-z][a-z0-9.-]*){0,2}[ \t]*(?:\n|\Z)")
-# A word of a connection right before the number: "from", "to", "by", "via", "at", "on".
-_CONNECTION_BEFORE = re.compile(r"\b(?:from|to|by|via|at|on)[ \t]+\Z", re.I)
-
-
-# Where forums, comment threads and wikis print an anonymous poster: the address stands as the
-# poster's name ("Anonymous 84.23.17.45 said:", "Guest 84.23.17.45", "84.23.17.45 (talk)").
-_POSTER_BEFORE = re.compile(
-    r"\b(?:anonymous|anon|guest|unregistered|visitor|poster|user|posted|commented|wrote|"
-    r"signed|edited)\b[ \t:]*\Z",
-    re.I,
-)
-_POSTER_AFTER = re.compile(
-    r"\A[ \t]*(?:\((?:talk|contribs?|discuss)\b|(?:said|says|wrote|writes|posted|commented|"
-    r"replied|asked)\b)",
-    re.I,
-)
-
-
 # The networks RFC 5737 reserves for examples in documentation.
 _DOCUMENTATION_NETWORKS = frozenset(("192.0.2", "198.51.100", "203.0.113"))
 
@@ -436,11 +421,9 @@ def _address_shape(parts: list[str]) -> bool:
 
 
 def _address_evidence(text: str, start: int, end: int, parts: list[str]) -> bool:
-    """Whether something beside the dotted quad shows an address: a network word in its
-    sentence, line or neighbouring lines (any of several languages), an address's shape, a log
-    line, a word of a connection before it ("from", "via"), the place of an anonymous poster's
-    name ("Guest 84.23.17.45 wrote", "84.23.17.45 (talk)"), or another dotted quad beside it
-    (a listing) when its own shape is not a version's."""
+    """Whether the dotted quad is an address: its own shape is not a version's, or something
+    beside it shows one (a network word in its sentence, line or neighbouring lines in any of
+    several languages, an address's shape, a log line, a hosts file's line)."""
     if _address_shape(parts):
         return True
     lo = max(0, start - _EVIDENCE_REACH)
@@ -456,17 +439,9 @@ def _address_evidence(text: str, start: int, end: int, parts: list[str]) -> bool
         return True
     if not text[line_start:start].strip(_COMMENT_MARKS) and _HOSTS_LINE.match(text, end):
         return True
-    if _version_shape(parts):
-        return False
-    if _CONNECTION_BEFORE.search(text, max(0, start - 8), start):
-        return True
-    if _POSTER_BEFORE.search(text, max(0, start - 16), start) or _POSTER_AFTER.match(
-        text[end : end + 16]
-    ):
-        return True
-    if any(m.start() != start and _valid_ipv4(m.group()) for m in _DOTTED.finditer(text, lo, hi)):
-        return True
-    return "::" in text[lo:hi] and any(ipv6_addresses(text[lo:hi]))
+    # a quad that is not shaped as versions and sections are is an address, as random
+    # addresses nearly always are: only a version's shape needs evidence of an address
+    return not _version_shape(parts)
 
 
 # Code about versions: a version word in an indented block of code (an example in a manual),
