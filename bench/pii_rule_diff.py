@@ -1,6 +1,6 @@
 """Every ``find_pii`` span that a change of the rules adds or loses, on the held-out sources of
 ``heldout_samples.py``, ``heldout_samples2.py``, ``heldout_samples3.py`` and
-``heldout_samples4.py``, ``heldout_samples5.py`` and on the crawl
+``heldout_samples4.py``, ``heldout_samples5.py``, ``heldout_samples6.py`` and on the crawl
 pages of ``crawl_samples.py``: the regression check of a rule change on text already judged,
 listed whole rather than sampled, so that no changed detection goes unread.
 
@@ -29,10 +29,18 @@ from heldout_samples2 import SOURCES as SECOND_SOURCES
 from heldout_samples3 import SOURCES as THIRD_SOURCES
 from heldout_samples4 import SOURCES as FOURTH_SOURCES
 from heldout_samples5 import SOURCES as FIFTH_SOURCES
+from heldout_samples6 import SOURCES as SIXTH_SOURCES
 
 from tamis.pii import detectors
 
-SOURCES = {**FIRST_SOURCES, **SECOND_SOURCES, **THIRD_SOURCES, **FOURTH_SOURCES, **FIFTH_SOURCES}
+SOURCES = {
+    **FIRST_SOURCES,
+    **SECOND_SOURCES,
+    **THIRD_SOURCES,
+    **FOURTH_SOURCES,
+    **FIFTH_SOURCES,
+    **SIXTH_SOURCES,
+}
 
 
 def detectors_at(rev: str):

@@ -5,7 +5,8 @@ Every kind has a cheap candidate regex and a validator. The validators are where
 comes from: cards must pass Luhn and start with a real issuer prefix, at a length that issuer
 uses, and stand in no column of non-card codes; IBANs must have their country's length and
 account format, check digits 02 to 98 and pass the ISO 7064 mod-97 check, IP addresses must
-parse, and phone numbers must have a phone's shape (an international prefix, a trunk 0, a
+parse and an IPv4 address needs evidence of an address beside it (a bare dotted quad is a
+version far more often), and phone numbers must have a phone's shape (an international prefix, a trunk 0, a
 bracketed area code, or the North American 3-3-4 grouping) and not a date's, a price's, a
 version's or an ISBN's.
 """
@@ -16,7 +17,7 @@ import ipaddress
 import re
 from typing import NamedTuple
 
-from tamis.pii.layout import block_lines, in_code, in_table
+from tamis.pii.layout import block_lines, in_code, in_table, line_bounds
 
 EMAIL = "EMAIL"
 PHONE = "PHONE"
@@ -222,7 +223,7 @@ _VERSION_BEFORE = re.compile(
     r"abschnitt|new in|changes in|linux|kernel|since(?:\s+[a-z][\w.+-]*)?|spec(?:ification)?s?|"
     r"(?:ieee|iso|iec|rfc|itu-t|ansi|ecma|etsi|3gpp|posix)(?:[ -]?(?:std\.?[ ]?)?[\w./-]*\d[\w.-]*)?)"
     r"(?:\s*[:=]|\s+(?:to|is|of|updated|bumped|increased|raised|changed|set)\b)*"
-    r"|[<>]=|=[<>])\s*\Z",
+    r"|[<>]=|(?<!\w)=[<>])\s*\Z",
     re.I,
 )
 # "43.4.2.2 in the 802.3ad standard", "7.3.2.2 of the specification": a clause a standard names.
@@ -246,7 +247,7 @@ _NETWORK_WORDS = re.compile(
     r"netmask|mask|nameservers?|interfaces?|bind|listen(?:s|ing)?|connect(?:s|ed|ing|ion|ions)?|"
     r"ports?|peers?|clients?|firewall|lan|wan|vpn|ssh|telnet|traceroute|nslookup|whois|dhcp|"
     r"nat|tcp|udp|icmp|localhost|loopback|network|endpoints?|node|cidr|blocked|banned|"
-    r"requests?|login|logged|visitor|spam|mx|smtp|forward)\b",
+    r"requests?|login|logged|visitor|spam|mx|smtp|forward|(?:un)?ban(?:s|ned)?)\b",
     re.I,
 )
 # A port, a CIDR prefix, a URL or mail-header bracket, a web-server log line around it.
@@ -293,6 +294,8 @@ def _is_version(text: str, start: int, end: int) -> bool:
     URL, a log line): then it stays an address. Without that, a single-digit first part with a
     product name before it ("Nero 7 Premium 7.9.6.0") or with two small parts ("2.0.0.6",
     "1.2.99.4", a section "5.1.3.1"), or other dotted version numbers near it make it a version.
+    What is left is an address only on positive evidence of one (``_address_evidence``): a
+    bare dotted quad on the web is a version, a section or an identifier far more often.
     """
     before = text[max(0, start - 40) : start]
     parts = text[start:end].split(".")
@@ -321,6 +324,9 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _NETWORK_BEFORE.search(before)
         or _NETWORK_WORDS.search(line_before)
         or _NETWORK_WORDS.search(line_after)
+        or _NETWORK_WORDS_ABROAD.search(line_before)
+        or _NETWORK_WORDS_ABROAD.search(line_after)
+        or _beside_an_ipv6_address(text, start, end)
     ):
         return False
     if _in_code_about_versions(text, start, end):
@@ -341,7 +347,101 @@ def _is_version(text: str, start: int, end: int) -> bool:
     if m and not _valid_ipv4(m.group(1)):
         return True
     m = _LIST_PREVIOUS.search(text, max(0, start - 30), start)
-    return bool(m and not _valid_ipv4(m.group(1)))
+    if m and not _valid_ipv4(m.group(1)):
+        return True
+    return not _address_evidence(text, start, end, parts)
+
+
+# --- positive evidence of an address: what a version-shaped quad needs when nothing above
+# settled it --
+#
+# On the web a bare dotted quad shaped as versions and sections are (a single-digit first part
+# and small parts, or every part below 30) is a version, a section number or an identifier far
+# more often than an address; each new family of such numbers cannot be listed one by one. An
+# address of that shape is written where addresses are spoken of, so one with none of the signs
+# below is left alone. A quad of another shape, as random addresses nearly all are, stays an
+# address.
+
+# Network words of other languages than English, and words written with no space around them
+# in Chinese, Japanese and Korean ("服务器IP", "IPアドレス").
+_NETWORK_WORDS_ABROAD = re.compile(
+    r"\b(?:adresse[ns]?|adres(?:y|i|a)?|adresa|dirección|direccion|direcciones|indirizzo|"
+    r"indirizzi|endereço|endereco|serveur|serveurs|servidor(?:es)?|serwer\w*|rechner|"
+    r"passerelle|routeur|enrutador|roteador|réseau|netzwerk|sieć|connexion|conexión|conexão|"
+    r"verbindung|bloqué|gesperrt|bloqueado|сервер\w*|адрес\w*|хост\w*|шлюз\w*|айпи)\b"
+    r"|(?<![A-Za-z])IP(?![A-Za-z])|地址|服务器|伺服器|主机|网关|アドレス|サーバ|ホスト|주소|서버|호스트",
+    re.I,
+)
+# How far around the number network words are looked for, within its paragraph: its sentence
+# or line and the neighbouring lines of a listing or a log.
+_EVIDENCE_REACH = 200
+# A log line's shape: a time of day, an HTTP request, a firewall's or a mail log's fields.
+_LOG_LINE = re.compile(
+    r"\b\d{1,2}:\d{2}:\d{2}\b|\[\d{1,2}/\w{3}/\d{4}|\"(?:GET|POST|HEAD|PUT|DELETE|OPTIONS) /|"
+    r"\b(?:src|dst|srcip|dstip|client|remote_addr|rhost|from|to)=",
+    re.I,
+)
+# A hosts file's line: the address first (a comment's mark may stand before it), then one to
+# three host names in small letters ("10.0.0.1 myhost", "# 127.0.1.1 box.lan box").
+_HOSTS_LINE = re.compile(r"[ \t]+[a-z][a-z0-9.-]*(?:[ \t]+[a-z][a-z0-9.-]*){0,2}[ \t]*(?:\n|\Z)")
+# The networks RFC 5737 reserves for examples in documentation.
+_DOCUMENTATION_NETWORKS = frozenset(("192.0.2", "198.51.100", "203.0.113"))
+
+
+def _beside_an_ipv6_address(text: str, start: int, end: int) -> bool:
+    """Whether an IPv6 address stands on the line of the number or the next or previous one
+    (a list of servers: "'8.8.8.8',\n  '2001:4860:4860::8888'"): a list of addresses."""
+    line_start, line_end = line_bounds(text, start)
+    lo = line_bounds(text, line_start - 1)[0] if line_start else 0
+    hi = line_bounds(text, line_end + 1)[1] if line_end < len(text) else line_end
+    return "::" in text[lo:hi] and bool(ipv6_addresses(text[lo:hi]))
+
+
+def _version_shape(parts: list[str]) -> bool:
+    """A version's or a section's shape: a single-digit first part and two small parts after
+    it ("2.0.0.6", "1.2.99.4", "5.1.3.1"), or every part below 30 ("14.28.16.9")."""
+    small = sum(len(p) == 1 or (len(p) == 2 and p < "20") for p in parts[1:])
+    return (len(parts[0]) == 1 and small >= 2) or all(int(p) < 30 for p in parts)
+
+
+def _address_shape(parts: list[str]) -> bool:
+    """A shape versions rarely have: a private, loopback, link-local range, a netmask or the
+    unspecified address ("192.168.1.10", "172.20.0.3", "10.0.0.1", "127.0.0.1", "169.254.3.9",
+    "255.255.255.0", "0.0.0.0"), a network reserved for documentation ("192.0.2.1"),
+    or two parts of three digits ("66.249.66.1" has one; "203.0.113.195" two): version and
+    section numbers keep their parts small."""
+    a, b = int(parts[0]), int(parts[1])
+    if (a, b) in ((192, 168), (169, 254)) or (a == 172 and 16 <= b <= 31) or a == 127:
+        return True
+    if ".".join(parts[:3]) in _DOCUMENTATION_NETWORKS:
+        return True
+    if a in (10, 255) or parts == ["0", "0", "0", "0"]:
+        return True
+    return sum(len(p) == 3 for p in parts) >= 2
+
+
+def _address_evidence(text: str, start: int, end: int, parts: list[str]) -> bool:
+    """Whether the dotted quad is an address: its own shape is not a version's, or something
+    beside it shows one (a network word in its sentence, line or neighbouring lines in any of
+    several languages, an address's shape, a log line, a hosts file's line)."""
+    if _address_shape(parts):
+        return True
+    lo = max(0, start - _EVIDENCE_REACH)
+    hi = min(len(text), end + _EVIDENCE_REACH)
+    paragraph = text.rfind("\n\n", lo, start)
+    lo = lo if paragraph < 0 else paragraph + 2
+    paragraph = text.find("\n\n", end, hi)
+    hi = hi if paragraph < 0 else paragraph
+    if _NETWORK_WORDS.search(text, lo, hi) or _NETWORK_WORDS_ABROAD.search(text, lo, hi):
+        return True
+    line_start, line_end = line_bounds(text, start)
+    if _LOG_LINE.search(text, line_start, line_end):
+        return True
+    if not text[line_start:start].strip(_COMMENT_MARKS) and _HOSTS_LINE.match(text, end):
+        return True
+    # a quad that is not shaped as versions and sections are is an address, as random
+    # addresses nearly always are: only a version's shape needs evidence of an address
+    return not _version_shape(parts)
 
 
 # Code about versions: a version word in an indented block of code (an example in a manual),
@@ -575,9 +675,12 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             and text[m.end()] == sep
         ):
             continue
-        if not card_number_ok(re.sub(r"\D", "", m.group())):
+        digits = re.sub(r"\D", "", m.group())
+        if not card_number_ok(digits):
             continue
         if not sep and _in_list_of_figures(text, m.start(), m.end()):
+            continue
+        if not sep and len(digits) > _COMPACT_CARD_MAX and not _names_a_card(text, m.start()):
             continue
         if _in_column_of_codes(text, m.start(), m.end()) or _among_hex_codes(text, m.start()):
             continue
@@ -585,6 +688,16 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             continue
         out.append((m.start(), m.end(), CARD))
     return out
+
+
+# The longest card number written without groups that is taken without a card word: cards of
+# 17 to 19 digits are few, while ids of 18 or 19 digits are common on the web (fingerprints,
+# snowflake ids, nanosecond timestamps: "x_commoncrawl_URLFP:4753179099582819535").
+_COMPACT_CARD_MAX = 16
+
+
+def _names_a_card(text: str, pos: int) -> bool:
+    return any(_CARD_WORDS.search(line) for line in block_lines(text, pos))
 
 
 # Words that name a card or its network on a table's row or head.
