@@ -103,8 +103,8 @@ def atomic_write(path: Path, data: bytes, *, sync: bool = True) -> None:
     are written so: the output files they stand for are not fsynced either (a run would wait on
     the disk for every shard), so syncing the marker alone would not make a machine crash safe,
     only slower (5-8 ms a task). What tamis promises is stated in the README (Architecture,
-    tasks and markers): a killed process never leaves a marker over unfinished files; after a
-    machine crash, ``tamis verify OUT`` finds a damaged shard by its checksum."""
+    "What survives a crash"): a killed process never leaves a marker over unfinished files;
+    after a machine crash, ``tamis verify OUT`` finds a damaged shard by its checksum."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as fh:
