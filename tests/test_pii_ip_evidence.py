@@ -138,4 +138,3 @@ def test_shapes_of_the_sixth_reading_that_stay_addresses():
 def test_a_connection_word_is_no_evidence_for_a_version_shaped_number():
     assert found("Moving from 2.0.0.6 now that it is out.") == []
     assert found("Moving from 84.23.17.45 now that it is out.") == ["84.23.17.45"]
-
