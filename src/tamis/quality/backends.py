@@ -107,10 +107,18 @@ def backend(splitter: Splitter) -> Words:
     if kind == "SpaCyTokenizer" and code == "vi":
         return _spacy_pipeline("vi")
     if kind == "ThaiTokenizer":
-        # pythainlp's newmm-safe (datatrove's call), run once per distinct phrase
+        # pythainlp's newmm-safe (datatrove's call), run once per distinct phrase; the memo
+        # reaches into newmm's own functions, so a pythainlp without them gets the plain call
         from tamis.quality.segment_th import thai_words
 
-        return thai_words().words
+        try:
+            return thai_words().words
+        except (ImportError, AttributeError):
+            from pythainlp.tokenize import word_tokenize
+
+            return lambda text: _strip(
+                word_tokenize(text, keep_whitespace=False, engine="newmm-safe")
+            )
     if kind == "IndicNLPTokenizer":
         return indic_words(code).words
     if kind == "KiwiTokenizer":
