@@ -49,9 +49,6 @@ UPLOAD_BLOCK = 64 << 10  # what an upload reads from its local file at a time
 CONNECT_TIMEOUT = "10s"
 READ_TIMEOUT = "30s"  # the longest a request waits for its next bytes (see :func:`store`)
 REQUEST_TIMEOUT = "30m"  # a request's whole life: a streamed GET read at a worker's pace
-#: blocks this big or bigger are mapped apart and given back when freed (see :func:`_give_back`)
-MMAP_THRESHOLD = 4 << 20
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
 _STORES: dict[tuple, Any] = {}
 _STORES_LOCK = threading.Lock()
 _STATUS = re.compile(r"status code: (\d{3})")
@@ -146,28 +143,8 @@ def store(url: str, options: dict[str, Any]) -> Any:
                 client_options=client,
                 retry_config=retry,  # type: ignore[arg-type]
             )
-            if not any(k[0] == key[0] for k in _STORES):
-                _give_back()
             _STORES[key] = found
     return found
-
-
-def _give_back() -> None:
-    """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD` in a process that moves objects.
-
-    glibc raises the threshold to the size of the largest mapped block freed (up to 32 MB):
-    once a 5 MB upload part is freed, the next ones are carved from the heaps of the client's
-    threads, which keep those pages after they are freed. Fixed, every such block is mapped
-    apart and unmapped when freed: a bare S3 run's worker (IMDb) peaked 5-8 MB lower, RSS and
-    Pss alike. 4 MB, not less: at 1 or 2 MB it held 3-4 MB less again, but the pipeline's own
-    buffers of a few MB were then mapped and unmapped each time, for 15-25% more CPU in that
-    run. No effect off glibc."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    except (OSError, AttributeError):
-        pass  # not glibc: no such call, and its allocator keeps its own ways
 
 
 def path_of(url: str) -> str:
