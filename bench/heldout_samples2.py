@@ -228,6 +228,16 @@ def candidate_table(t: dict, totals: Counter) -> list[str]:
 # --- the reading -------------------------------------------------------------------------------
 
 
+def reading_run(number: int, first_rules: str) -> tuple[Path, str]:
+    """The results file of held-out reading ``number`` and how its rules are named: with
+    ``--first`` (taken off ``sys.argv``), the reading's first run, the figures as first read."""
+    first = "--first" in sys.argv
+    if first:
+        sys.argv.remove("--first")
+    name = f"heldout_samples{number}_first.md" if first else f"heldout_samples{number}.md"
+    return RESULTS / name, first_rules if first else "the rules now"
+
+
 def read_once(sources: dict, verdicts_path: Path, out: Path, title: str, intro: str) -> None:
     """One held-out reading of ``sources``: every listed item tallied against the verdicts of
     ``verdicts_path``, the tables and the items written to ``out`` (``--list`` also writes the

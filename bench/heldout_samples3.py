@@ -40,11 +40,10 @@ from __future__ import annotations
 
 import csv
 import gzip
-import sys
 from pathlib import Path
 
-from heldout_samples import DATA, DOC, PII_SAMPLE, RESULTS
-from heldout_samples2 import CANDIDATE_SAMPLE, SEED, read_once
+from heldout_samples import DATA, DOC, PII_SAMPLE
+from heldout_samples2 import CANDIDATE_SAMPLE, SEED, read_once, reading_run
 
 VERDICTS = Path(__file__).resolve().parent / "heldout_verdicts3.json"
 NODE_MODULES = Path("/usr/lib/node_modules")
@@ -113,14 +112,11 @@ SOURCES = {
 
 
 def main() -> None:
-    first = "--first" in sys.argv
-    if first:
-        sys.argv.remove("--first")
-    which = "the rules as they were when the sources were fixed" if first else "the rules now"
+    out, which = reading_run(3, "the rules as they were when the sources were fixed")
     read_once(
         SOURCES,
         VERDICTS,
-        RESULTS / ("heldout_samples3_first.md" if first else "heldout_samples3.md"),
+        out,
         f"Third held-out text: pii judged by hand, {which}",
         "Real text no pii rule was written against (the module's docstring names the sources, "
         "fixed in it before any rule ran on them). IPv4-shaped strings, IPv6, card and IBAN "

@@ -45,12 +45,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import sys
 import sysconfig
 from pathlib import Path
 
-from heldout_samples import DATA, DOC, PII_SAMPLE, RESULTS
-from heldout_samples2 import CANDIDATE_SAMPLE, SEED, read_once
+from heldout_samples import DATA, DOC, PII_SAMPLE
+from heldout_samples2 import CANDIDATE_SAMPLE, SEED, read_once, reading_run
 
 VERDICTS = Path(__file__).resolve().parent / "heldout_verdicts4.json"
 STDLIB_TESTS = Path(sysconfig.get_paths()["stdlib"]) / "test"
@@ -127,14 +126,11 @@ SOURCES = {
 
 
 def main() -> None:
-    first = "--first" in sys.argv
-    if first:
-        sys.argv.remove("--first")
-    which = "the rules before the reading (f390148)" if first else "the rules now"
+    out, which = reading_run(4, "the rules before the reading (f390148)")
     read_once(
         SOURCES,
         VERDICTS,
-        RESULTS / ("heldout_samples4_first.md" if first else "heldout_samples4.md"),
+        out,
         f"Fourth held-out text: pii judged by hand, {which}",
         "Real text no pii rule was written against (the module's docstring names the sources, "
         "fixed in it before any rule ran on them). IPv4-shaped strings, IPv6, card and IBAN "

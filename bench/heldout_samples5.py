@@ -46,12 +46,11 @@ later run with changed rules writes ``bench/results/heldout_samples5.md``.
 from __future__ import annotations
 
 import gzip
-import sys
 import tarfile
 from pathlib import Path
 
-from heldout_samples import DATA, DOC, PII_SAMPLE, RESULTS, ROOT
-from heldout_samples2 import CANDIDATE_SAMPLE, SEED, read_once
+from heldout_samples import DATA, DOC, PII_SAMPLE, ROOT
+from heldout_samples2 import CANDIDATE_SAMPLE, SEED, read_once, reading_run
 
 VERDICTS = Path(__file__).resolve().parent / "heldout_verdicts5.json"
 WORK = ROOT / "bench" / "work"
@@ -145,14 +144,11 @@ SOURCES = {
 
 
 def main() -> None:
-    first = "--first" in sys.argv
-    if first:
-        sys.argv.remove("--first")
-    which = "the rules of the reading's first run (6466660)" if first else "the rules now"
+    out, which = reading_run(5, "the rules of the reading's first run (6466660)")
     read_once(
         SOURCES,
         VERDICTS,
-        RESULTS / ("heldout_samples5_first.md" if first else "heldout_samples5.md"),
+        out,
         f"Fifth held-out text: pii judged by hand, {which}",
         "Real text no pii rule was written against, web pages first (the module's docstring "
         "names the sources, fixed in it before any rule ran on them). IPv4-shaped strings, IPv6, "

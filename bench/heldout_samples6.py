@@ -50,11 +50,10 @@ rules writes ``bench/results/heldout_samples6.md``.
 from __future__ import annotations
 
 import gzip
-import sys
 from pathlib import Path
 
-from heldout_samples import DATA, DOC, PII_SAMPLE, RESULTS
-from heldout_samples2 import CANDIDATE_SAMPLE, SEED, read_once
+from heldout_samples import DATA, DOC, PII_SAMPLE
+from heldout_samples2 import CANDIDATE_SAMPLE, SEED, read_once, reading_run
 from heldout_samples5 import WORK, _page_text, _sdist_pages
 
 VERDICTS = Path(__file__).resolve().parent / "heldout_verdicts6.json"
@@ -130,14 +129,11 @@ SOURCES = {
 
 
 def main() -> None:
-    first = "--first" in sys.argv
-    if first:
-        sys.argv.remove("--first")
-    which = "the rules of the reading's first run (e70f974)" if first else "the rules now"
+    out, which = reading_run(6, "the rules of the reading's first run (e70f974)")
     read_once(
         SOURCES,
         VERDICTS,
-        RESULTS / ("heldout_samples6_first.md" if first else "heldout_samples6.md"),
+        out,
         f"Sixth held-out text: pii judged by hand, {which}",
         "Real text no pii rule was written against, web pages and logs first (the module's "
         "docstring names the sources, fixed in it before any rule ran on them). IPv4-shaped "
