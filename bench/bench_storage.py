@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import cpu_model, cpu_seconds, peak_rss_kb, pss_kb  # noqa: E402
+from bench.machine import cpu_model, cpu_seconds, peak_rss_kb, private_kb, pss_kb  # noqa: E402
 from tests.s3server import (  # noqa: E402
     aws_env,
     clusters_numbered,
@@ -78,20 +78,24 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
-def run(cmd: list[str], env: dict[str, str], server: int) -> tuple[float, int, int, int, float]:
-    """Wall seconds, the driver's peak RSS, the largest other process's peak RSS and its
-    largest Pss seen (kB), and the CPU seconds the command's processes (as last seen, polled
+def run(
+    cmd: list[str], env: dict[str, str], server: int
+) -> tuple[float, int, int, int, int, float]:
+    """Wall seconds, the driver's peak RSS, the largest other process's peak RSS, its largest
+    Pss and its largest private memory seen (kB), and the CPU seconds the command's processes (as last seen, polled
     every 0.1 s) and the S3 server used while it ran."""
     t0 = time.perf_counter()
     server_cpu = cpu_seconds(server)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peaks: dict[int, int] = {}
     shares: dict[int, int] = {}
+    own: dict[int, int] = {}
     cpu: dict[int, float] = {}
     while proc.poll() is None:
         for pid in [proc.pid, *descendants(proc.pid)]:
             peaks[pid] = max(peaks.get(pid, 0), peak_rss_kb(pid))
             shares[pid] = max(shares.get(pid, 0), pss_kb(pid))
+            own[pid] = max(own.get(pid, 0), private_kb(pid))
             cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
         time.sleep(0.1)
     seconds = time.perf_counter() - t0
@@ -100,8 +104,16 @@ def run(cmd: list[str], env: dict[str, str], server: int) -> tuple[float, int, i
         raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
     driver = peaks.pop(proc.pid, 0)
     shares.pop(proc.pid, 0)
+    own.pop(proc.pid, 0)
     worker, share = max(peaks.values(), default=0), max(shares.values(), default=0)
-    return seconds, driver, worker, share, sum(cpu.values()) + server_cpu
+    return (
+        seconds,
+        driver,
+        worker,
+        share,
+        max(own.values(), default=0),
+        sum(cpu.values()) + server_cpu,
+    )
 
 
 def canonical_hash(files: list[str], local_prefix: str, url_prefix: str) -> tuple[str, int]:
@@ -167,7 +179,7 @@ def main() -> None:
             cfg.write_text(yaml.safe_dump({**recipe, "shard_size_mb": shard_mb}))
             best: dict[str, tuple] = {}
             names = ["local", "s3"] + ["s3 before"] * bool(args.baseline_src)
-            memory: dict[str, tuple] = {k: (0, 0, 0) for k in names}
+            memory: dict[str, tuple] = {k: (0, 0, 0, 0) for k in names}
             rounds: dict[str, list] = {k: [] for k in names}
             hashes: dict[str, set] = {k: set() for k in names}
             cpus: dict[str, list] = {k: [] for k in names}
@@ -186,7 +198,7 @@ def main() -> None:
                     if side == "s3 before":
                         side_env = {**env, "PYTHONPATH": str(args.baseline_src.resolve())}
                     loads.append(os.getloadavg()[0])
-                    seconds, driver, worker, share, cpu = run(cmd, side_env, proc.pid)
+                    seconds, driver, worker, share, mine, cpu = run(cmd, side_env, proc.pid)
                     h, n = canonical_hash(output_files(out), str(data), url_in)
                     hashes[side].add(h)
                     from tamis.io import storage
@@ -195,11 +207,11 @@ def main() -> None:
                     errors = facts.get("storage", {}).get("transient_errors", {})
                     print(f"{name} round {r} {side}: {seconds:.1f} s (run {facts['seconds']} s), "
                           f"driver {driver // 1024} MB, worker {worker // 1024} MB "
-                          f"(Pss {share // 1024} MB), CPU {cpu:.1f} s, {n} records {h}, "
+                          f"(Pss {share // 1024} MB, private {mine // 1024} MB), CPU {cpu:.1f} s, {n} records {h}, "
                           f"transient {errors}, load {loads[-1]:.1f}")  # fmt: skip
                     rounds[side].append(seconds)
                     cpus[side].append(cpu)
-                    memory[side] = tuple(map(max, memory[side], (driver, worker, share)))
+                    memory[side] = tuple(map(max, memory[side], (driver, worker, share, mine)))
                     if side not in best or seconds < best[side][0]:
                         best[side] = (seconds, facts["seconds"], n, errors)
             same = len(set.union(*hashes.values())) == 1
@@ -244,7 +256,9 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
         "- records: hash of every output record (kept, rejected, quarantine), source paths "
         "mapped and dedup clusters numbered in order",
         "- memory: the largest of all rounds of a side; peak RSS (VmHWM) counts pages shared "
-        "with the forkserver in full, Pss (polled every 0.1 s) counts a share of them",
+        "with the forkserver in full, Pss (polled every 0.1 s) counts a share of them, "
+        "private (USS, polled) counts only the worker's own pages: no library code mapped by "
+        "another process",
         "- CPU: the least of a side's rounds, user + system seconds of the command's processes "
         "and of the S3 server while it ran; on a loaded machine it moves far less than wall "
         "time, so `by CPU` (local CPU / s3 CPU) is the steadier of the two ratios",
@@ -253,19 +267,20 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
         "",
         "| pipeline | side | best wall s | run.json s | throughput vs local | CPU s | by CPU "
         "| driver peak RSS "
-        "| largest worker peak RSS | largest worker Pss | records | identical "
+        "| largest worker peak RSS | largest worker Pss | largest worker private | records "
+        "| identical "
         "| transient errors | rounds (wall s) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, _, _, sides, same, hashes in rows:
         loc = sides["local"]
         for side in sides:
-            wall, run_s, n, errors, driver, worker, share, walls, cpu = sides[side]
+            wall, run_s, n, errors, driver, worker, share, mine, walls, cpu = sides[side]
             ratio, by_cpu = f"{loc[0] / wall:.0%}", f"{loc[-1] / cpu:.0%}"
             lines.append(
                 f"| {name} | {side} | {wall:.1f} | {run_s:.1f} | {ratio} | {cpu:.1f} | {by_cpu} | "
                 f"{driver // 1024} MB | "
-                f"{worker // 1024} MB | {share // 1024} MB | {n:,} | "
+                f"{worker // 1024} MB | {share // 1024} MB | {mine // 1024} MB | {n:,} | "
                 f"{'yes' if same else 'NO'} {hashes[0]} | {errors if side != 'local' else '-'} | "
                 f"{', '.join(f'{w:.1f}' for w in walls)} |"
             )
