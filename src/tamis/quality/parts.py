@@ -204,8 +204,13 @@ class DocParts:
             if spaced.count(" ") == len(words) - 1 or not words:  # no word holds a space
                 return spaced
             return " ".join(w.replace(" ", _INNER_SPACE) if " " in w else w for w in words)
-        if self._units is not None:  # a unit of blanks has no words (and no spaced text)
-            return " ".join(filter(None, map(per_chunk.chunk_spaced, self.unit_records)))
+        if self._units is not None:
+            spaced = " ".join(map(per_chunk.chunk_spaced, self.unit_records))
+            if "  " in spaced or spaced[:1] == " " or spaced[-1:] == " ":
+                # A unit of blanks has no words (and no spaced text); words hold no spaces,
+                # so only such a unit puts a space at an end or two in a row.
+                return " ".join(filter(None, map(per_chunk.chunk_spaced, self.unit_records)))
+            return spaced
         return " ".join(map(per_chunk.chunk_spaced, self.chunk_records))
 
     def has_word(self, word: str) -> bool:
@@ -229,7 +234,7 @@ class DocParts:
         if self._backend is not None:
             return per_chunk.words_stats(self.words)
         records = self.chunk_records if self._units is None else self.unit_records
-        return per_chunk.word_stats(records)
+        return per_chunk.word_stats(records, len(self.text))
 
     @property
     def n_words(self) -> int:
