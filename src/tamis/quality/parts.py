@@ -260,7 +260,7 @@ class DocParts:
     @lazy
     def newline_lines(self) -> tuple[str, ...]:
         """Lines split on runs of ``\\n`` (Gopher repetition's idea of a line)."""
-        lines = self.text.split("\n")
+        lines = self._newline_split
         if len(lines) > 2 and "\n\n" in self.text:  # drop the empty lines between runs
             lines = [lines[0], *filter(None, lines[1:-1]), lines[-1]]
         return tuple(lines)
@@ -274,7 +274,12 @@ class DocParts:
     @lazy
     def nonblank_lines(self) -> tuple[str, ...]:
         """``\\n``-split lines that are not blank (FineWeb's idea of a line)."""
-        return tuple(filter(str.strip, self.text.split("\n")))
+        return tuple(filter(str.strip, self._newline_split))
+
+    @lazy
+    def _newline_split(self) -> tuple[str, ...]:
+        """``text.split("\\n")``, which both ideas of a ``\\n``-split line start from."""
+        return tuple(self.text.split("\n"))
 
 
 _CACHE: OrderedDict[tuple[str, str], DocParts] = OrderedDict()
