@@ -205,14 +205,14 @@ def test_nlpo3_equals_onecut_on_thai_runs(data, thai_run, rust_newmm):
 
 
 @pytest.mark.parametrize("run", ["เดียว์", "เหลี่ยมี", "ต้วมเตี้ยม์แอพ", "เหนียวาขึ้น"])
-def test_runs_where_nlpo3_clusters_differ_stay_with_onecut(run, rust_newmm):
+def test_runs_where_nlpo3_clusters_differ_stay_with_onecut(run, rust_newmm, phrase_words):
     """Why some runs of Thai letters are kept from nlpo3: its clusters differ from pythainlp's
     around a karan and the look-ahead rules of เ-ีย, and so do its words."""
-    from tamis.quality.segment_th import ThaiWords, nlpo3_cuts_alike
+    from tamis.quality.segment_th import nlpo3_cuts_alike
 
     assert not nlpo3_cuts_alike(run)
     assert rust_newmm(run) != _onecut(run)
-    assert ThaiWords()._piece_tokens(run) == _onecut(run)
+    assert phrase_words.__self__._piece_tokens(run) == _onecut(run)
 
 
 def test_nlpo3_equals_onecut_on_lingua_runs(lingua_th, rust_newmm):

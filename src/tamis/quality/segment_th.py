@@ -1,4 +1,4 @@
-"""Thai words as datatrove splits them, with pythainlp's newmm run once per distinct phrase.
+"""Thai words as datatrove splits them, newmm run once per distinct phrase (nlpo3 on Thai runs).
 
 datatrove 0.10.1 calls ``pythainlp.tokenize.word_tokenize(text, keep_whitespace=False,
 engine="newmm-safe")`` and strips the tokens. ``newmm-safe`` first cuts a text of 140 or more
@@ -16,14 +16,16 @@ is the last token), and it resumes with an empty graph, exactly as on the rest a
 exception is a single space that a dictionary entry holds (611 entries such as ``เพื่อน ๆ``):
 where such an entry could be read across the space, the chunk is not cut there.
 
-So a chunk is cut at those points into phrases, ``_onecut`` (pythainlp's own function) runs
-once per distinct phrase and its tokens are memoised; a phrase is cut further where Thai letters
-meet other characters, and a run of Thai letters goes to nlpo3 (pythainlp's newmm in Rust, same
-dictionary), which splits such runs exactly as ``_onecut`` does, about five times faster, but
-for runs with the cluster patterns where the two differ (``nlpo3_cuts_alike``); it reads periods,
-digits, Latin letters and spaced entries otherwise too, so those stay with ``_onecut``; the chunking itself is pythainlp's,
-walked with offsets; the post-processing (``rejoin_formatted_num``, then whitespace tokens
-dropped and the rest stripped) is pythainlp's and datatrove's, over the whole token list.
+So a chunk is cut at those points into phrases, each distinct phrase is split once and its
+tokens are memoised. A new phrase is cut further where Thai letters meet other characters (the
+same kind of restart point, :meth:`ThaiWords._phrase_split`); a run of Thai letters goes to
+nlpo3 (pythainlp's newmm in Rust, same dictionary), which splits such runs exactly as
+``_onecut`` does and about five times faster, except runs with the cluster patterns where the
+two differ (:func:`nlpo3_cuts_alike`); those and the other pieces go to ``_onecut``
+(pythainlp's own function: nlpo3 also reads periods, digits, Latin letters and spaced entries
+otherwise). The chunking itself is pythainlp's, walked with offsets; the post-processing
+(``rejoin_formatted_num``, then whitespace tokens dropped and the rest stripped) is
+pythainlp's and datatrove's, over the whole token list.
 ``tests/test_quality_segment_th.py`` holds the result equal to datatrove's tokenizer on the
 Thai lingua sentences and on random texts built from dictionary words, Thai characters,
 digits, punctuation, Latin letters and whitespace.
@@ -158,9 +160,8 @@ class ThaiWords:
         return cut
 
     def _phrase_tokens(self, text: str, start: int, end: int, out: list[str]) -> None:
-        """Append ``_onecut(text[start:end])``, phrase by phrase: remembered phrases from the
-        memo, each run of new ones by one ``_onecut`` call (a phrase end is a restart point, so
-        its tokens end exactly at each phrase end and are remembered phrase by phrase)."""
+        """Append ``_onecut(text[start:end])``, phrase by phrase (a phrase end is a restart
+        point): remembered phrases from the memo, new ones split by :meth:`_cut_new`."""
         tokens = self._tokens
         pending: list[int] = []  # ends of the new phrases since ``begin``
         begin = group = start
