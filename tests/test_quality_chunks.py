@@ -83,6 +83,23 @@ def test_parts_equal_their_definitions(text):
         assert parts.has_word(word) == (word in words), word
 
 
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_word_stats_in_one_sum_equal_the_two_sums(text):
+    """Texts shorter than 2**15 characters total the four statistics in one sum; the two-sum
+    path (taken for longer texts) gives the same on the same records."""
+    records = chunk_facts("en").records(text.split())
+    expected = _plain_word_stats(split_words(text))
+    assert per_chunk.word_stats(records, len(text)) == expected
+    assert per_chunk.word_stats(records, per_chunk.SHORT_TEXT) == expected
+
+
+def test_word_stats_of_a_text_too_long_for_one_sum():
+    text = "The cat, (sat) on the mat... U.S. don't 1,000 co-op naïve! #tag\n" * 700
+    assert len(text) > per_chunk.SHORT_TEXT
+    assert DocParts(text, "en").word_stats == _plain_word_stats(split_words(text))
+
+
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_line_sentences_from_chunk_classes_equal_the_sentencizer(text):

@@ -10,6 +10,7 @@ characters, digits, marks, Latin letters and whitespace.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,94 @@ def test_rejoin_formatted_num_equals_pythainlp(segments):
 
     numbers = utils._DIGITS_WITH_SEPARATOR.finditer("".join(segments))
     assert rejoin_formatted_num(segments, numbers) == utils.rejoin_formatted_num(segments)
+
+
+@pytest.fixture(scope="module")
+def rust_newmm():
+    require("pythainlp")
+    require("nlpo3")
+    from pythainlp.tokenize import word_dict_trie
+
+    from tamis.quality.segment_th import nlpo3_newmm
+
+    return nlpo3_newmm(word_dict_trie())
+
+
+def _onecut(text: str) -> list[str]:
+    from pythainlp.tokenize import newmm, word_dict_trie
+
+    return list(newmm._onecut(text, word_dict_trie()))
+
+
+#: Thai letters, vowels and tone marks: what a phrase handed to nlpo3 is made of
+THAI_LETTERS = "".join(map(chr, [*range(0x0E01, 0x0E3B), *range(0x0E40, 0x0E4F)]))
+
+
+@pytest.fixture(scope="module")
+def thai_run(dictionary):
+    """Strategy: runs of Thai letters alone: dictionary words (short ones often, so that the
+    search meets many overlapping candidates and its graph-size cutoff), and single letters."""
+    from tamis.quality.segment_th import _THAI_RUN
+
+    pure = [w for w in dictionary if _THAI_RUN(w)]
+    short = [w for w in pure if len(w) <= 3]
+    assert len(pure) > 50_000 and len(short) > 500
+    pieces = st.one_of(
+        st.sampled_from(pure), st.sampled_from(short), st.sampled_from(list(THAI_LETTERS))
+    )
+    return st.lists(pieces, min_size=1, max_size=60).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_nlpo3_equals_onecut_on_thai_runs(data, thai_run, rust_newmm):
+    """The runs handed to nlpo3 (Thai letters, outside the patterns where its character
+    clusters differ) split as with pythainlp's own search."""
+    from tamis.quality.segment_th import nlpo3_cuts_alike
+
+    text = data.draw(thai_run)
+    if nlpo3_cuts_alike(text):
+        assert rust_newmm(text) == _onecut(text)
+
+
+@pytest.mark.parametrize("run", ["เดียว์", "เหลี่ยมี", "ต้วมเตี้ยม์แอพ", "เหนียวาขึ้น"])
+def test_runs_where_nlpo3_clusters_differ_stay_with_onecut(run, rust_newmm, phrase_words):
+    """Why some runs of Thai letters are kept from nlpo3: its clusters differ from pythainlp's
+    around a karan and the look-ahead rules of เ-ีย, and so do its words."""
+    from tamis.quality.segment_th import nlpo3_cuts_alike
+
+    assert not nlpo3_cuts_alike(run)
+    assert rust_newmm(run) != _onecut(run)
+    assert phrase_words.__self__._piece_tokens(run) == _onecut(run)
+
+
+def test_nlpo3_equals_onecut_on_lingua_runs(lingua_th, rust_newmm):
+    from tamis.quality.segment_th import _THAI_RUN
+
+    runs = {run for line in lingua_th for run in re.findall(f"[{THAI_LETTERS}]+", line)}
+    assert len(runs) > 4_000 and all(_THAI_RUN(run) for run in runs)
+    # every run, those kept from nlpo3 included: the lingua text meets none of the differences
+    assert [rust_newmm(run) for run in sorted(runs)] == [_onecut(run) for run in sorted(runs)]
+
+
+def test_phrases_outside_thai_runs_stay_with_pythainlp(rust_newmm):
+    """Why only runs of Thai letters go to nlpo3: its newmm reads a period or an opening
+    bracket otherwise than pythainlp's (pieces of the lingua Thai sentences)."""
+    from tamis.quality.segment_th import _THAI_RUN
+
+    texts = ["ย.", "ค.", "(5"]
+    assert not any(_THAI_RUN(t) for t in texts)
+    assert [rust_newmm(t) for t in texts] == [["ย."], ["ค."], ["(", "5"]]
+    assert [_onecut(t) for t in texts] == [["ย", "."], ["ค", "."], ["(5"]]
+
+
+@pytest.mark.parametrize(
+    "text", ["ก\rก", "ก\r\nก", "abcก.ข", "ค.ศ.2020ปี", "ต่าง ๆนานา", "เดุย ", "เกลีย.ข", "xเดุย"]
+)
+def test_th_words_equal_datatrove_where_thai_letters_meet_others(
+    text, datatrove_words, phrase_words
+):
+    """Pieces cut where Thai letters meet other characters: a lone carriage return is no such
+    point (newmm's skip reads across it), nor the end of a cluster taken by looking ahead
+    (``เดุย`` at a text's end), and a dictionary entry read across one keeps it whole."""
+    assert phrase_words(text) == datatrove_words(text)

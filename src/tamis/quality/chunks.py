@@ -6,7 +6,9 @@ document's totals cost one lookup and one addition per chunk instead of several 
 
 * Gopher quality's word statistics (words, non-symbol words, letters in non-symbol words,
   words containing a letter), packed two to an integer in 31-bit fields, so a document's four
-  totals are two ``sum`` calls over machine-sized integers;
+  totals are two ``sum`` calls over machine-sized integers; and all four in one integer of
+  15-bit fields, one ``sum`` for a text shorter than 2**15 characters (each total is at most
+  the text's length: no field can carry into the next);
 * C4's sentence classes: per word ``S`` for a sentence-final mark, ``W`` for a word that is not
   punctuation, nothing for other punctuation. spaCy's sentencizer starts a new sentence at each
   ``W`` whose last ``S``-or-``W`` predecessor is an ``S`` (other punctuation is transparent), so
@@ -43,6 +45,9 @@ _BITS = 31  # two counts per integer, so a document's sums stay machine integers
 _MASK = (1 << _BITS) - 1
 _ONE_WORD = 1 | (1 << _BITS)  # a word that is not a symbol
 _ONE_ALPHA = 1 << _BITS  # a word with a letter
+_SHORT_BITS = 15  # the four statistics in one integer, for texts shorter than 2**15 characters
+_SHORT_MASK = (1 << _SHORT_BITS) - 1
+SHORT_TEXT = 1 << _SHORT_BITS
 _CACHE_LIMIT = 1_000_000
 
 # word -> (words | non-symbol words << 31, non-symbol letters | words with a letter << 31,
@@ -72,13 +77,35 @@ def _word_facts(word: str) -> tuple[int, int, str]:
     return facts
 
 
-#: A chunk's record: (words, counts, letters, sentence classes, words joined by spaces).
-ChunkRecord = tuple[tuple[str, ...], int, int, str, str]
+#: A chunk's record: (words, counts, letters, sentence classes, words joined by spaces, the
+#: four statistics in 15-bit fields).
+ChunkRecord = tuple[tuple[str, ...], int, int, str, str, int]
 chunk_words = itemgetter(0)
 chunk_classes = itemgetter(3)
 chunk_spaced = itemgetter(4)
 _COUNTS = itemgetter(1)
 _LETTERS = itemgetter(2)
+_SHORT = itemgetter(5)
+
+
+def _short(counts: int, letters: int) -> int:
+    """The four statistics packed two to an integer (31-bit fields) repacked in 15-bit fields
+    (words, non-symbol words, letters, words with a letter, from the lowest bits); a chunk too
+    long for them only ever sits in a text too long for :func:`word_stats`'s one-sum path."""
+    return (
+        (counts & _MASK)
+        | (counts >> _BITS) << _SHORT_BITS
+        | (letters & _MASK) << (2 * _SHORT_BITS)
+        | (letters >> _BITS) << (3 * _SHORT_BITS)
+    )
+
+
+def _alpha_record(chunk: str) -> ChunkRecord:
+    """The record of a chunk of letters alone that is no special case: one word, not a symbol,
+    no sentence mark (no letter is one, checked at import)."""
+    n = len(chunk)
+    short = 1 | 1 << _SHORT_BITS | n << (2 * _SHORT_BITS) | 1 << (3 * _SHORT_BITS)
+    return (chunk,), _ONE_WORD, n | _ONE_ALPHA, "W", chunk, short
 
 
 class ChunkFacts:
@@ -107,9 +134,7 @@ class ChunkFacts:
             record = known.get(chunk)
             if record is None:
                 if chunk.isalpha() and chunk not in specials:
-                    # One word of letters (no affix can split it): a word, not a symbol, no
-                    # sentence mark (no letter is one, checked at import).
-                    record = (chunk,), _ONE_WORD, len(chunk) | _ONE_ALPHA, "W", chunk
+                    record = _alpha_record(chunk)  # no affix can split letters alone
                 else:
                     record = learn(chunk)
                 known[chunk] = record
@@ -118,7 +143,7 @@ class ChunkFacts:
 
     def _learn(self, chunk: str) -> ChunkRecord:
         if chunk.isalpha() and not self._words.is_special(chunk):
-            return (chunk,), _ONE_WORD, len(chunk) | _ONE_ALPHA, "W", chunk
+            return _alpha_record(chunk)
         counts = letters = 0
         kinds = []
         words = self._words.chunk_words(chunk)
@@ -128,11 +153,20 @@ class ChunkFacts:
             letters += word_letters
             kinds.append(kind)
         spaced = chunk if words == (chunk,) else " ".join(words)
-        return words, counts, letters, "".join(kinds), spaced
+        return words, counts, letters, "".join(kinds), spaced, _short(counts, letters)
 
 
-def word_stats(records: list[ChunkRecord]) -> tuple[int, int, int, int]:
-    """(words, non-symbol words, letters in non-symbol words, words with a letter)."""
+def word_stats(records: list[ChunkRecord], text_length: int) -> tuple[int, int, int, int]:
+    """(words, non-symbol words, letters in non-symbol words, words with a letter) of the
+    records of a text of ``text_length`` characters."""
+    if text_length < SHORT_TEXT:  # every total fits its 15-bit field: one sum
+        short = sum(map(_SHORT, records))
+        return (
+            short & _SHORT_MASK,
+            (short >> _SHORT_BITS) & _SHORT_MASK,
+            (short >> (2 * _SHORT_BITS)) & _SHORT_MASK,
+            short >> (3 * _SHORT_BITS),
+        )
     counts = sum(map(_COUNTS, records))
     letters = sum(map(_LETTERS, records))
     return counts & _MASK, counts >> _BITS, letters & _MASK, letters >> _BITS

@@ -113,7 +113,7 @@ def _repeated(tagged: np.ndarray) -> np.ndarray:
     keep = np.zeros(len(tagged), dtype=bool)
     if len(tagged) < 2:
         return keep
-    order = np.argsort(tagged, kind="stable")
+    order = np.argsort(tagged)  # equal keys are only found, never ordered: any sort will do
     ranked = tagged[order]
     same = ranked[1:] == ranked[:-1]
     keep[order[1:][same]] = True

@@ -204,8 +204,13 @@ class DocParts:
             if spaced.count(" ") == len(words) - 1 or not words:  # no word holds a space
                 return spaced
             return " ".join(w.replace(" ", _INNER_SPACE) if " " in w else w for w in words)
-        if self._units is not None:  # a unit of blanks has no words (and no spaced text)
-            return " ".join(filter(None, map(per_chunk.chunk_spaced, self.unit_records)))
+        if self._units is not None:
+            spaced = " ".join(map(per_chunk.chunk_spaced, self.unit_records))
+            if "  " in spaced or spaced[:1] == " " or spaced[-1:] == " ":
+                # A unit of blanks has no words (and no spaced text); words hold no spaces,
+                # so only such a unit puts a space at an end or two in a row.
+                return " ".join(filter(None, map(per_chunk.chunk_spaced, self.unit_records)))
+            return spaced
         return " ".join(map(per_chunk.chunk_spaced, self.chunk_records))
 
     def has_word(self, word: str) -> bool:
@@ -229,7 +234,7 @@ class DocParts:
         if self._backend is not None:
             return per_chunk.words_stats(self.words)
         records = self.chunk_records if self._units is None else self.unit_records
-        return per_chunk.word_stats(records)
+        return per_chunk.word_stats(records, len(self.text))
 
     @property
     def n_words(self) -> int:
@@ -255,7 +260,7 @@ class DocParts:
     @lazy
     def newline_lines(self) -> tuple[str, ...]:
         """Lines split on runs of ``\\n`` (Gopher repetition's idea of a line)."""
-        lines = self.text.split("\n")
+        lines = self._newline_split
         if len(lines) > 2 and "\n\n" in self.text:  # drop the empty lines between runs
             lines = [lines[0], *filter(None, lines[1:-1]), lines[-1]]
         return tuple(lines)
@@ -269,7 +274,12 @@ class DocParts:
     @lazy
     def nonblank_lines(self) -> tuple[str, ...]:
         """``\\n``-split lines that are not blank (FineWeb's idea of a line)."""
-        return tuple(filter(str.strip, self.text.split("\n")))
+        return tuple(filter(str.strip, self._newline_split))
+
+    @lazy
+    def _newline_split(self) -> tuple[str, ...]:
+        """``text.split("\\n")``, which both ideas of a ``\\n``-split line start from."""
+        return tuple(self.text.split("\n"))
 
 
 _CACHE: OrderedDict[tuple[str, str], DocParts] = OrderedDict()

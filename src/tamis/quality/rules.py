@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tamis.quality.options import QualityOptions, options_for
+from tamis.quality.options import OPTIONS, QualityOptions, options_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +192,9 @@ def decide(
 
     The first entry is the reason datatrove would give; an empty list means keep.
     """
-    if stage_name not in _DECIDERS:
+    decider = _DECIDERS.get(stage_name)
+    if decider is None:
         raise KeyError(f"no quality rules for stage {stage_name!r}; known: {', '.join(_DECIDERS)}")
-    return _DECIDERS[stage_name](signals, options_for(stage_name, options))
+    if type(options) is not OPTIONS[stage_name]:  # the stages pass their own validated model
+        options = options_for(stage_name, options)
+    return decider(signals, options)

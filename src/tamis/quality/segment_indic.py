@@ -33,6 +33,14 @@ _MAYBE_GLUED = re.compile(r"[0-9][ \t]*[,.:/][ \t]*[0-9]")
 #: as one _KEPT_SPACE so that splitting at the other spaces leaves them alone
 _KEPT_SPACES = re.compile(r"([0-9,.:/]) +(?=[0-9,.:/])")
 _KEPT_SPACE = "\x00"
+
+
+def _has_digit(text: str) -> bool:
+    """Whether ``text`` holds an ASCII digit: ten C-speed substring scans, several times cheaper
+    than searching for a glued number in a text without digits (the common case)."""
+    return any(map(text.__contains__, "0123456789"))
+
+
 #: a text opening with a number written with a separator
 _OPENS_WITH_NUMBER = re.compile(r"[ \t]*[0-9]+[ \t]*[,.:/]").match
 
@@ -76,9 +84,12 @@ class IndicWords:
         units' words, one unit after another."""
         if "\t" in text:
             text = text.replace("\t", " ")
-        if self._glues_numbers and _MAYBE_GLUED.search(text):
+        if self._glues_numbers and _has_digit(text) and _MAYBE_GLUED.search(text):
             text = _KEPT_SPACES.sub("\\1" + _KEPT_SPACE, text)
-        return list(filter(None, text.split(" ")))
+        pieces = text.split(" ")
+        if "  " in text or pieces[0] == "" or pieces[-1] == "":
+            return list(filter(None, pieces))  # empty pieces only come from these spaces
+        return pieces
 
     def needs_whole_text(self, text: str) -> bool:
         """Whether the text opens with a number IndicNLP leaves apart (its loop skips a match

@@ -1,4 +1,4 @@
-"""Thai words as datatrove splits them, with pythainlp's newmm run once per distinct phrase.
+"""Thai words as datatrove splits them, newmm run once per distinct phrase (nlpo3 on Thai runs).
 
 datatrove 0.10.1 calls ``pythainlp.tokenize.word_tokenize(text, keep_whitespace=False,
 engine="newmm-safe")`` and strips the tokens. ``newmm-safe`` first cuts a text of 140 or more
@@ -16,10 +16,16 @@ is the last token), and it resumes with an empty graph, exactly as on the rest a
 exception is a single space that a dictionary entry holds (611 entries such as ``เพื่อน ๆ``):
 where such an entry could be read across the space, the chunk is not cut there.
 
-So a chunk is cut at those points into phrases, ``_onecut`` (pythainlp's own function) runs
-once per distinct phrase and its tokens are memoised; the chunking itself is pythainlp's,
-walked with offsets; the post-processing (``rejoin_formatted_num``, then whitespace tokens
-dropped and the rest stripped) is pythainlp's and datatrove's, over the whole token list.
+So a chunk is cut at those points into phrases, each distinct phrase is split once and its
+tokens are memoised. A new phrase is cut further where Thai letters meet other characters (the
+same kind of restart point, :meth:`ThaiWords._phrase_split`); a run of Thai letters goes to
+nlpo3 (pythainlp's newmm in Rust, same dictionary), which splits such runs exactly as
+``_onecut`` does and about five times faster, except runs with the cluster patterns where the
+two differ (:func:`nlpo3_cuts_alike`); those and the other pieces go to ``_onecut``
+(pythainlp's own function: nlpo3 also reads periods, digits, Latin letters and spaced entries
+otherwise). The chunking itself is pythainlp's, walked with offsets; the post-processing
+(``rejoin_formatted_num``, then whitespace tokens dropped and the rest stripped) is
+pythainlp's and datatrove's, over the whole token list.
 ``tests/test_quality_segment_th.py`` holds the result equal to datatrove's tokenizer on the
 Thai lingua sentences and on random texts built from dictionary words, Thai characters,
 digits, punctuation, Latin letters and whitespace.
@@ -28,9 +34,12 @@ digits, punctuation, Latin letters and whitespace.
 from __future__ import annotations
 
 import re
+import tempfile
 from bisect import bisect_left
-from functools import cache
+from functools import cache, partial
 from itertools import accumulate
+from operator import methodcaller
+from pathlib import Path
 
 #: phrases (and windows) whose tokens are kept: a phrase and its tokens cost ~0.6 kB (measured
 #: on the lingua Thai sentences), so ~60 MB at most; each memo is emptied past its limit
@@ -40,6 +49,34 @@ _CHUNK_LIMIT = 20_000
 
 #: runs after which newmm's search starts afresh (tested against dictionary entries below)
 _BREAKS = re.compile(r"[ \t\n]+")
+#: a piece nlpo3 splits as ``_onecut`` does: Thai letters, vowels and marks (no digit, no ฿,
+#: no ๏ ๚ ๛)
+_THAI_LETTERS = "\u0e01-\u0e3a\u0e40-\u0e4e"
+_THAI_RUN = re.compile(f"[{_THAI_LETTERS}]+").fullmatch
+#: runs nlpo3 may cut otherwise, kept with ``_onecut``: its character clusters differ from
+#: pythainlp's around a karan (``์``) and the look-ahead rules of ``เ-ีย`` (``เดียว์``,
+#: ``เหลี่ยมี``); outside them none of 139,925 random runs differed
+_CLUSTERS_DIFFER = re.compile("เ[ก-ฮ]{1,2}[ิีุู][่-๋]?ย|์").search
+
+
+#: the clusters pythainlp takes only before a consonant, a leading vowel or the text's end
+#: (``เccีtย(?=[เ-ไก-ฮ]|$)``, ``เc[ิีุู]tย(?=[เ-ไก-ฮ]|$)``): a piece may not be cut after one
+_ENDS_LOOKING_AHEAD = re.compile("เ[ก-ฮ]{1,2}[ิีุู][่-๋]?ย$").search
+_START = methodcaller("start")
+
+
+def nlpo3_cuts_alike(piece: str) -> bool:
+    """Whether nlpo3's newmm splits ``piece`` exactly as ``_onecut``: a run of Thai letters
+    outside the cluster patterns where the two differ."""
+    return _THAI_RUN(piece) is not None and _CLUSTERS_DIFFER(piece) is None
+
+
+#: where a Thai letter and a character outside the Thai block meet (either way round); not a
+#: carriage return, which newmm's pattern for non-Thai text only takes before a line feed, so
+#: its out-of-dictionary skip reads on across a lone one (``ก\rก`` is one token)
+_MEETS = re.compile(
+    f"(?<=[{_THAI_LETTERS}])(?=[^\u0e00-\u0e7f\r])|(?<=[^\u0e00-\u0e7f\r])(?=[{_THAI_LETTERS}])"
+).finditer
 
 
 class ThaiWords:
@@ -56,10 +93,14 @@ class ThaiWords:
         self._scan_begin = newmm._TEXT_SCAN_BEGIN
         self._numbers = _DIGITS_WITH_SEPARATOR
         self._spaced = _spaced_entries(self._trie)
+        self._across = _entries_across(self._trie)
+        self._rust = nlpo3_newmm(self._trie)
         #: chunk -> its tokens; phrase -> its tokens; window without a space -> where it is cut
         self._chunk_tokens: dict[str, tuple[str, ...]] = {}
         self._tokens: dict[str, list[str]] = {}
         self._cuts: dict[str, int] = {}
+        #: piece (not a run of Thai letters) of a phrase -> its tokens
+        self._pieces: dict[str, list[str]] = {}
 
     def words(self, text: str) -> list[str]:
         if not text:
@@ -87,6 +128,7 @@ class ThaiWords:
         self._chunk_tokens.clear()
         self._tokens.clear()
         self._cuts.clear()
+        self._pieces.clear()
 
     def chunks(self, text: str) -> list[tuple[int, int]]:
         """``newmm._split_chunks`` as (start, end) offsets: the same cuts, without copying the
@@ -118,9 +160,8 @@ class ThaiWords:
         return cut
 
     def _phrase_tokens(self, text: str, start: int, end: int, out: list[str]) -> None:
-        """Append ``_onecut(text[start:end])``, phrase by phrase: remembered phrases from the
-        memo, each run of new ones by one ``_onecut`` call (a phrase end is a restart point, so
-        its tokens end exactly at each phrase end and are remembered phrase by phrase)."""
+        """Append ``_onecut(text[start:end])``, phrase by phrase (a phrase end is a restart
+        point): remembered phrases from the memo, new ones split by :meth:`_cut_new`."""
         tokens = self._tokens
         pending: list[int] = []  # ends of the new phrases since ``begin``
         begin = group = start
@@ -159,19 +200,64 @@ class ThaiWords:
         return ends
 
     def _cut_new(self, text: str, begin: int, ends: list[int], out: list[str]) -> None:
-        """``_onecut`` of the new phrases ``text[begin:ends[-1]]`` at once, their tokens handed
-        out to each phrase (ends in ``ends``) and remembered."""
+        """``_onecut`` of each new phrase ``text[begin:ends[-1]]`` (ends in ``ends``), piece
+        by piece (:meth:`_phrase_split`), remembered."""
         tokens = self._tokens
         if len(tokens) > _CACHE_LIMIT:
             tokens.clear()
-        found = list(self._onecut(text[begin : ends[-1]], self._trie))
-        out.extend(found)
-        pos, first, i = begin, 0, 0
-        for k, token in enumerate(found):
-            pos += len(token)
-            if pos == ends[i]:
-                tokens[text[begin:pos]] = found[first : k + 1]
-                begin, first, i = pos, k + 1, i + 1
+        for end in ends:
+            phrase = text[begin:end]
+            found = tokens[phrase] = self._phrase_split(phrase)
+            out.extend(found)
+            begin = end
+
+    def _phrase_split(self, phrase: str) -> list[str]:
+        """``_onecut(phrase)``: the phrase cut where a run of Thai letters meets a character
+        outside the Thai block (and no dictionary entry can be read across), each piece split
+        alone: a run of Thai letters by nlpo3, the others by ``_onecut``.
+
+        Such a meeting point is one where ``_onecut`` starts afresh: no dictionary entry holds
+        it (checked), no character cluster ends there by looking ahead (``เดุย`` is one
+        cluster at a text's end, two before a space: checked), newmm's out-of-dictionary skip
+        stops at the first character outside the Thai block (but a lone carriage return), and
+        its pattern for those stops at the first Thai character.
+        """
+        cuts = [
+            at
+            for at in map(_START, _MEETS(phrase))
+            if _ENDS_LOOKING_AHEAD(phrase, max(0, at - 6), at) is None
+            and (
+                (phrase[at - 1], phrase[at]) not in self._across
+                or not self._read_across(phrase, at)
+            )
+        ]
+        if not cuts:
+            return self._piece_tokens(phrase)
+        found: list[str] = []
+        begin = 0
+        for cut in [*cuts, len(phrase)]:
+            found.extend(self._piece_tokens(phrase[begin:cut]))
+            begin = cut
+        return found
+
+    def _piece_tokens(self, piece: str) -> list[str]:
+        if self._rust is not None and nlpo3_cuts_alike(piece):
+            return self._rust(piece)
+        found = self._pieces.get(piece)  # blanks, marks, digits, Latin words recur
+        if found is None:
+            if len(self._pieces) > _CACHE_LIMIT:
+                self._pieces.clear()
+            found = self._pieces[piece] = list(self._onecut(piece, self._trie))
+        return list(found)
+
+    def _read_across(self, phrase: str, at: int) -> bool:
+        """Whether a dictionary entry could be read across ``phrase[at - 1 : at + 1]``."""
+        for right, (lefts, lengths) in self._across[(phrase[at - 1], phrase[at])].items():
+            if phrase.startswith(right, at):
+                for n in lengths:
+                    if n <= at and phrase[at - n : at] in lefts:
+                        return True
+        return False
 
     def _covered(self, text: str, space: int, start: int, end: int) -> bool:
         """Whether a dictionary entry holding a space could be read across ``text[space]``
@@ -227,6 +313,40 @@ def _spaced_entries(trie) -> dict[tuple[str, str], list[tuple[str, str]]]:
                 if left and right:
                     out.setdefault((left[-1], right[0]), []).append((left, right))
     return out
+
+
+def _entries_across(trie) -> dict[tuple[str, str], dict[str, tuple[frozenset[str], list[int]]]]:
+    """Each dictionary entry cut where a Thai letter and a character outside the Thai block
+    meet in it, into (left, right), indexed by the two characters that meet, then by the right
+    part (hundreds of entries end in `` ๆ``): the left parts and their lengths."""
+    lefts: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for word in trie:
+        for m in _MEETS(word):
+            at = m.start()
+            pair = (word[at - 1], word[at])
+            lefts.setdefault(pair, {}).setdefault(word[at:], set()).add(word[:at])
+    return {
+        pair: {
+            right: (frozenset(found), sorted({len(left) for left in found}))
+            for right, found in by_right.items()
+        }
+        for pair, by_right in lefts.items()
+    }
+
+
+def nlpo3_newmm(trie):
+    """nlpo3's newmm over the words of ``trie`` (pythainlp's dictionary), as a function of a
+    text; None without nlpo3 (``_onecut`` then splits every phrase)."""
+    try:
+        import nlpo3
+    except ImportError:
+        return None
+    name = f"tamis-pythainlp-{len(trie)}"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "words.txt"
+        path.write_text("\n".join(sorted(trie)), encoding="utf-8")
+        nlpo3.load_dict(str(path), name)  # a name already loaded is kept, not reloaded
+    return partial(nlpo3.segment, dict_name=name, safe=False, parallel=False)
 
 
 @cache

@@ -72,13 +72,15 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     text = parts.text
     lines = parts.splitlines
     n_lines = len(lines)
+    # A line can only open with a bullet or end in an ellipsis the text holds: most texts hold
+    # neither, and need no pass over their lines.
+    bullets = sum(map(_IS_BULLET, map(str.lstrip, lines))) if "-" in text or "•" in text else 0
+    ellipses = (
+        sum(map(_ENDS_ELLIPSIS, map(str.rstrip, lines))) if "..." in text or "…" in text else 0
+    )
     sig: dict[str, Any] = {
-        "bullet_lines_ratio": (
-            sum(map(_IS_BULLET, map(str.lstrip, lines))) / n_lines if n_lines else None
-        ),
-        "end_ellipsis_lines_ratio": (
-            sum(map(_ENDS_ELLIPSIS, map(str.rstrip, lines))) / n_lines if n_lines else None
-        ),
+        "bullet_lines_ratio": bullets / n_lines if n_lines else None,
+        "end_ellipsis_lines_ratio": ellipses / n_lines if n_lines else None,
     }
     if parts.no_words:
         sig.update(dict.fromkeys(GOPHER_WORD_SIGNALS))
@@ -117,6 +119,8 @@ def find_duplicates(items: list[str]) -> tuple[int, int]:
     if len(items) == 1:  # one paragraph, or one line: nothing repeats
         return 0, 0
     distinct = set(items)
+    if len(distinct) == len(items):  # nothing repeats (most documents): no lengths to sum
+        return 0, 0
     return (
         len(items) - len(distinct),
         sum(map(len, items)) - sum(map(len, distinct)),
@@ -396,6 +400,12 @@ def _c4_plain(parts: DocParts, opts: C4Options, count_sentences: bool) -> C4Resu
 # -------------------------------------------------------------------------------- FineWeb
 
 
+@cache
+def _ends_with(marks: tuple[str, ...]) -> methodcaller:
+    """``str.endswith(marks)`` as a callable, built once per set of marks."""
+    return methodcaller("endswith", marks)
+
+
 def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
     lines = parts.nonblank_lines
     n = len(lines)
@@ -406,9 +416,8 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
         )
         return sig
     stop_chars = tuple(opts.stop_chars) if opts.stop_chars is not None else TERMINAL_PUNCTUATION
-    sig["line_punct_ratio"] = sum(1 for line in lines if line.endswith(stop_chars)) / n
-    limit = opts.short_line_length
-    sig["short_line_ratio"] = sum(1 for line in lines if len(line) <= limit) / n
+    sig["line_punct_ratio"] = sum(map(_ends_with(stop_chars), lines)) / n
+    sig["short_line_ratio"] = sum(map(opts.short_line_length.__ge__, map(len, lines))) / n
     text = parts.text
     sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - text.count("\n"))
     if parts.no_words:
