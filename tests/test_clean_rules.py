@@ -321,3 +321,34 @@ def test_closing_stars_are_a_rating_and_a_list_item_is_not_a_title():
     assert clean("A fine film, all told.\n****").text == "A fine film, all told.\n****"
     text = "Who pays my medical bills?\nQuestions people ask:\n- Who pays my medical bills?\n- What if I have no car insurance?"
     assert clean(text).text == text
+
+
+# The symbol lines a judged crawl sample showed removed from the author's own blocks: a row of
+# a puzzle's grid, a diagram's arrow, an elision in a program's output, a front matter's fence.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The maze\n.#X#\n##.X\n#X#X\n..##\nI still need to mark the inside.",
+        "In this network:\nB J\n/ \\ / \\\nA-C-I-K-Z\nthere are three paths.",
+        "It runs:\n         └───┬───┘\n             ▼\n       Kick off model run\nand waits.",
+        "I expect the output:\n\n0\n0\n1\n1\n...\n\nHowever it gives more.",
+        "The disks:\n/dev/loop1 and /dev/mapper/file2 are the same\n....\n/dev/loop9 too.",
+        "A rule file:\n\n---\nglobs: *.razor\nalwaysApply: false\n---\nPages must be small.",
+    ],
+)
+def test_symbol_lines_of_a_grid_a_diagram_an_output_or_a_front_matter_stay(text):
+    doc = clean(text)
+    assert "symbol_line" not in rules_of(doc)
+
+
+def test_dividers_between_paragraphs_and_stray_marks_under_prose_still_go():
+    text = (
+        "He came home late.\n\n* * *\n\nMorning came.\n…\n- May 11, 2026 Atlanta\n\n"
+        "dishwasher and oven safe\n................\nIf you want more, write."
+    )
+    doc = clean(text)
+    assert [e.removed.strip() for e in doc.edits if e.rule == "symbol_line"] == [
+        "* * *",
+        "…",
+        "................",
+    ]

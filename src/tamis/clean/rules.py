@@ -263,9 +263,30 @@ _CODE_END = re.compile(r"[{;(,=:\[][ \t]*$|^(?:[ ]+|\t)\S[^.!]{0,40}$")
 # An elision in a code sample ("...", "    ...", "# ...", "// …"), or a Python prompt's
 # continuation: code when the line before it is code, a prompt or a table row.
 _ELISION = re.compile(
-    r"[ \t]*(?:#|//|--)?[ \t]*(?:\.{3}|…|\.(?: \.){2})(?:[ \t]+(?:\.{3}|…))*[ \t]*"
+    r"[ \t]*(?:#|//|--)?[ \t]*(?:\.{3,4}|…|\.(?: \.){2})(?:[ \t]+(?:\.{3}|…))*[ \t]*"
 )
 _CODE_LINE_END = re.compile(r"(?:[{;(,=:\[)]|^[ \t]{2,}\S.*|^(?:>>>|\.\.\.)[ \t].*|\|.*)$")
+
+
+def _adjacent(text: str, start: int, end: int) -> list[str]:
+    """The lines right above and below the line ``text[start:end]`` with no blank line between:
+    the rows of the same block (a grid, a diagram, a program's output)."""
+    above = text[: max(0, start - 1)].rsplit("\n", 1)[-1] if start else ""
+    below = text[end + 1 :].split("\n", 1)[0] if end < len(text) else ""
+    return [line for line in (above, below) if line.strip()]
+
+
+# A row of a grid or a diagram: no word of three letters or more, and a letter, a digit or a
+# box-drawing stroke in it ("#X#X", ".........#X#..", "B J", "A-C-I-K-Z", "└──┬──┘"); a row of
+# symbols alone ("* * *") is a divider of its own.
+_WORD3 = re.compile(r"[^\W\d_]{3,}")
+_ART_MARK = re.compile(r"[\w\u2500-\u257f]")
+# A line of YAML's "key: value" (a front matter's, a configuration file's).
+_YAML_FIELD = re.compile(r"[ \t]*[\w.-]+:[ \t]+\S")
+
+
+def _row_of_art(line: str) -> bool:
+    return not _WORD3.search(line) and bool(_ART_MARK.search(line))
 
 
 def _neighbour(text: str, start: int, end: int, after: bool) -> str:
@@ -291,8 +312,20 @@ def _part_of_code_or_table(text: str, start: int, end: int) -> bool:
         before, after = _neighbour(text, start, end, False), _neighbour(text, start, end, True)
         if before.lstrip().startswith("|") or after.lstrip().startswith("|"):
             return True
+    adjacent = _adjacent(text, start, end)
+    if any(_row_of_art(a) for a in adjacent):
+        return True  # a row of a grid, an arrow of a diagram ("..##" under "#X#X", "▼" under "└┬┘")
     if _ELISION.fullmatch(line):
-        return bool(_CODE_LINE_END.search(_neighbour(text, start, end, False)))
+        above = text[: max(0, start - 1)].rsplit("\n", 1)[-1] if start else ""
+        # an elision right under a code line, or a list or an output line that has no sentence's
+        # end ("2", "/dev/loop1 ... are the same", "'x-ratelimit-limit': '5000'"): it goes on
+        return bool(
+            _CODE_LINE_END.search(_neighbour(text, start, end, False))
+            or above.strip()
+            and not above.rstrip().endswith((".", "!", "?", ":"))
+        )
+    if _RULE_LINE.fullmatch(line) and any(_YAML_FIELD.match(a) for a in adjacent):
+        return True  # the fence of a front matter ("alwaysApply: false" then "---")
     if _RULE_LINE.fullmatch(line):
         previous = _neighbour(text, start, end, False)
         # under an indented header of one or two words ("      name", " did |  name"), or
