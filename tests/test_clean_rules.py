@@ -352,3 +352,17 @@ def test_dividers_between_paragraphs_and_stray_marks_under_prose_still_go():
         "…",
         "................",
     ]
+
+
+def test_a_list_of_teasers_cut_short_is_not_joined_as_a_wrapped_paragraph():
+    teasers = [
+        "World-Class Tourist Attractions and Nostalgia Bring Visitors Back to the Old Brin...",
+        "Obama calls for tolerance and unity in childhood home of the young president, who...",
+        "Surf's up! North Korea's tourism agency tries to woo foreigners to its eastern coa...",
+        "Aborigines in Australia longer than previously thought, says new research at the...",
+    ]
+    doc = clean("\n".join(teasers))
+    assert "hard_wrap" not in rules_of(doc)
+    wrapped = [t.replace("...", " and") for t in teasers]
+    wrapped = [w[:1].lower() + w[1:] if i else w for i, w in enumerate(wrapped)]
+    assert "hard_wrap" in rules_of(clean("\n".join(wrapped)))

@@ -591,12 +591,15 @@ def test_a_hipercard_number_is_a_card():
     assert found(f"Paid with {_with_luhn('606283', 16)} yesterday.", "CARD") == []
 
 
-def test_three_groups_of_three_after_a_trunk_zero_need_a_phone_word():
-    # a Canadian SIN or an Australian TFN is printed so; a phone of that grouping is rare
+def test_three_groups_of_three_quoted_where_no_phone_is_named_are_no_phone():
+    # a Canadian SIN or an Australian TFN as a validator's test lists it; the same grouping in
+    # prose, or in a block that names a phone, is a phone (Thailand's, Armenia's)
     for sin in ("046-454-286", "046 454 286"):
-        assert found(f"            '{sin}': error_format,", "PHONE") == []
-        assert found(f"Tel. {sin}", "PHONE") == [sin]
-    assert found("Call 0171 234 5678 now.", "PHONE") == ["0171 234 5678"]
+        text = f"        valid = {{\n            '{sin}': '{sin}',\n        }}\n"
+        assert found(text, "PHONE") == []
+        assert found(f"            'phone': '{sin}'\n", "PHONE") == [sin]
+        assert found(f"Tel. {sin} or fax", "PHONE") == [sin]
+    assert found("โทรศัพท์ 075-357-755 โทรสาร 075-357-348", "PHONE") == ["075-357-755", "075-357-348"]
 
 
 def test_the_digits_of_an_iban_that_fails_its_check_are_no_phone():

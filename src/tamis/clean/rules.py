@@ -686,6 +686,8 @@ def hard_wraps(text: str, min_width: int = 50, max_width: int = 100) -> list[Rep
         last = line[-1]
         if not (last.isalnum() or last in _WRAP_END):
             continue  # a hyphen at the wrap point may belong to the word; leave it to a reader
+        if line.endswith(("...", "…")) and first.isupper():
+            continue  # a teaser cut short, then the next one ("... Nostalgia Brin...", "Obama")
         # aligned columns (three spaces inside the line, or a tab) mark a table row
         if (
             "   " in nxt

@@ -964,8 +964,9 @@ _SIGNED_DECIMAL = re.compile(r"\+\d+\.\d+")
 
 _ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}")
 # Nine digits in three groups of three after a 0 ("046-454-286", "046 454 286"): how a Canadian
-# Social Insurance Number or an Australian Tax File Number is printed; a national phone of that
-# grouping is rare enough to be taken only where the text says phone.
+# Social Insurance Number or an Australian Tax File Number is printed, and a phone in Thailand
+# or Armenia ("075-357-755"): a string literal of its own in a block that names no phone is a
+# field's value.
 _THREE_BY_THREE = re.compile(r"0\d\d([ -])\d{3}\1\d{3}")
 # The head of an account number right before the digits: a country's code and check digits,
 # and groups of its bank code ("NL02 ABNA ", "NL91-", "MU17 BOMM "). The digits go on an IBAN
@@ -1053,7 +1054,7 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     if _TRUNK.fullmatch(value) and 9 <= n <= 12:
         if context:
             return True
-        if _ZIP_PLUS_FOUR.fullmatch(value) or _THREE_BY_THREE.fullmatch(value):
+        if _ZIP_PLUS_FOUR.fullmatch(value):
             return False  # "NJ 07932-0971": a ZIP+4 code unless the text says phone
         return _trunk_grouping_ok(value)
     # any other grouping only when the text says it is a phone number
@@ -1138,6 +1139,8 @@ def _ambiguous_phone_in_data(text: str, start: int, end: int) -> bool:
     phone's unambiguous shape, and no line of its block names a phone: a field or a literal
     (tz coordinates "+4230+00131", a column of ids), not a number to dial."""
     value = text[start:end]
+    if _THREE_BY_THREE.fullmatch(value) and _quoted(text, start, end):
+        return not any(_PHONE_WORDS.search(line) for line in block_lines(text, start))
     if _UNAMBIGUOUS_PHONE.fullmatch(value):
         return False
     if _E164.fullmatch(value) and (
@@ -1145,6 +1148,11 @@ def _ambiguous_phone_in_data(text: str, start: int, end: int) -> bool:
     ):
         return False  # "from: '+15017122661'", "To=+15558675310": a string to dial, in code
     return _figure_in_data(text, start, end, _PHONE_WORDS)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a string literal of its own ("'046-454-286'")."""
+    return text[start - 1 : start] in _QUOTED[:2] and text[end : end + 1] in _QUOTED[:2]
 
 
 def _in_hex_dump(text: str, start: int) -> bool:
