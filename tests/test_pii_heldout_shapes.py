@@ -600,6 +600,10 @@ def test_three_groups_of_three_quoted_where_no_phone_is_named_are_no_phone():
         assert found(f"            'phone': '{sin}'\n", "PHONE") == [sin]
         assert found(f"Tel. {sin} or fax", "PHONE") == [sin]
     assert found("โทรศัพท์ 075-357-755 โทรสาร 075-357-348", "PHONE") == ["075-357-755", "075-357-348"]
+    # a call abroad being dialled, quoted in a formatter's test, is a phone's start
+    assert found(
+        '        self.assertEqual("011 244 280", formatter.input_digit("8"))\n', "PHONE"
+    ) == ["011 244 280"]
 
 
 def test_the_digits_of_an_iban_that_fails_its_check_are_no_phone():

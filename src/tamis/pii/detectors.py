@@ -967,7 +967,9 @@ _ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}")
 # Social Insurance Number or an Australian Tax File Number is printed, and a phone in Thailand
 # or Armenia ("075-357-755"): a string literal of its own in a block that names no phone is a
 # field's value.
-_THREE_BY_THREE = re.compile(r"0\d\d([ -])\d{3}\1\d{3}")
+# (An international call's prefix, "00" or North America's "011", opens a phone being dialled:
+# "011 244 280" is the start of a number to Angola.)
+_THREE_BY_THREE = re.compile(r"0(?!0|11)\d\d([ -])\d{3}\1\d{3}")
 # The head of an account number right before the digits: a country's code and check digits,
 # and groups of its bank code ("NL02 ABNA ", "NL91-", "MU17 BOMM "). The digits go on an IBAN
 # that failed its check (a typo, a validator's invalid example), not a phone.
