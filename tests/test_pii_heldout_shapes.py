@@ -623,3 +623,16 @@ def test_a_urls_password_and_a_message_ids_tail_are_no_addresses():
     assert found(text, "EMAIL") == []
     assert found("<a href='mailto:bob@example.com/'>", "EMAIL") == ["bob@example.com"]
     assert found("set owner=bob@example.com and go", "EMAIL") == ["bob@example.com"]
+
+
+def test_a_phone_in_a_comment_is_a_phone_and_a_numbers_hash_still_a_reference():
+    text = '        formatter = AsYouTypeFormatter("MX")\n        # +52 800 123 4567\n'
+    assert found(text, "PHONE") == ["+52 800 123 4567"]
+    assert found("Your order # 0171 234 5678 ships today.", "PHONE") == []
+    assert found("Items:\n#0171 234 5678 ships today.", "PHONE") == []
+
+
+def test_a_russian_number_with_its_trunk_eight_is_a_phone():
+    text = "isValidPhoneNumber('8 (800) 555-35-35', 'RU') === true\nparse(\"8 (423) 202-25-11\")"
+    assert found(text, "PHONE") == ["8 (800) 555-35-35", "8 (423) 202-25-11"]
+    assert found("Model 8 (800) units, 555-35-35 left", "PHONE") == []

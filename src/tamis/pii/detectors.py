@@ -917,6 +917,9 @@ _PHONE = re.compile(
 )
 _NANP = re.compile(r"(?:1[ .-])?\(?[2-9]\d{2}\)?([ .-]?)\d{3}([ .-])\d{4}")
 _NANP_PAREN = re.compile(r"\([2-9]\d{2}\) ?\d{3}[ .-]?\d{4}")
+# Russia's and Kazakhstan's trunk 8, a bracketed area code and the subscriber's groups
+# ("8 (800) 555-35-35", "8 (423) 202-25-11"): eleven digits in a shape no code has.
+_TRUNK_EIGHT = re.compile(r"8 ?\(\d{3}\) ?\d{3}[ -]\d{2}[ -]\d{2}")
 _TRUNK = re.compile(r"\(?0\d{1,4}\)?(?:[ /-]\d{2,8}){1,4}")
 _DATE_SHAPE = re.compile(
     r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4})|(?:(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d)"
@@ -946,6 +949,8 @@ _REFERENCE_BEFORE = re.compile(
     r"s/n|sku|model|patent|circular|az\.)(?:[ \t]*(?:no\.?|nr\.?|number|#))?[ \t]*:?[ \t]*\Z",
     re.I,
 )
+# A "#" that opens its line, then a space: a comment (shell, Python, YAML), not "Order #".
+_COMMENT_HASH = re.compile(r"(?:\A|\n)[ \t]*#[ \t]+\Z")
 _MONEY_AFTER = re.compile(
     r"\A[ \t]*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
 )
@@ -1027,6 +1032,8 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return False
     # (a reference word and its "number", "#", colon fit in the last 24 characters)
     reference = _REFERENCE_BEFORE.search(before, max(0, len(before) - 24))
+    if reference and _COMMENT_HASH.search(before):
+        reference = None  # "    # +52 800 123 4567": a comment's mark, not a number's "#"
     if reference and not _PHONE_CONTEXT.search(before, 0, reference.start()):
         return False
     if "/" in value and _SLASH_REFERENCE.fullmatch(value) and not _PHONE_CONTEXT.search(before):
@@ -1045,7 +1052,7 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
         # (no country code starts with 0: "+000000120" is a format's example)
         return 8 <= n <= 15 and digits[0] != "0" and not _DATE_SHAPE.fullmatch(value)
-    if _NANP_PAREN.fullmatch(value):
+    if _NANP_PAREN.fullmatch(value) or _TRUNK_EIGHT.fullmatch(value):
         return True
     m = _NANP.fullmatch(value)
     if m and m.group(1) == m.group(2):
