@@ -334,6 +334,8 @@ def test_closing_stars_are_a_rating_and_a_list_item_is_not_a_title():
         "I expect the output:\n\n0\n0\n1\n1\n...\n\nHowever it gives more.",
         "The disks:\n/dev/loop1 and /dev/mapper/file2 are the same\n....\n/dev/loop9 too.",
         "A rule file:\n\n---\nglobs: *.razor\nalwaysApply: false\n---\nPages must be small.",
+        "for example the test case\n..............\n.......#XXX#..\n.......X...X..\nends here.",
+        "The second play targets the database.\n\n---\n- name: Update web servers\n  hosts: web\n",
     ],
 )
 def test_symbol_lines_of_a_grid_a_diagram_an_output_or_a_front_matter_stay(text):

@@ -276,17 +276,20 @@ def _adjacent(text: str, start: int, end: int) -> list[str]:
     return [line for line in (above, below) if line.strip()]
 
 
-# A row of a grid or a diagram: no word of three letters or more, and a letter, a digit or a
-# box-drawing stroke in it ("#X#X", ".........#X#..", "B J", "A-C-I-K-Z", "└──┬──┘"); a row of
-# symbols alone ("* * *") is a divider of its own.
+# A row of a grid or a diagram: no word of three letters or more (a run of one letter, "XXX",
+# is a grid's cells), and a letter, a digit or a box-drawing stroke in it ("#X#X",
+# ".......#XXX#..", "B J", "A-C-I-K-Z", "└──┬──┘"); a row of symbols alone ("* * *") is a
+# divider of its own.
 _WORD3 = re.compile(r"[^\W\d_]{3,}")
 _ART_MARK = re.compile(r"[\w\u2500-\u257f]")
-# A line of YAML's "key: value" (a front matter's, a configuration file's).
-_YAML_FIELD = re.compile(r"[ \t]*[\w.-]+:[ \t]+\S")
+# A line of YAML's "key: value" (a front matter's, a configuration file's, a list's first
+# member: "- name: Update web servers").
+_YAML_FIELD = re.compile(r"[ \t]*(?:-[ \t]+)?[\w.-]+:[ \t]+\S")
 
 
 def _row_of_art(line: str) -> bool:
-    return not _WORD3.search(line) and bool(_ART_MARK.search(line))
+    words = _WORD3.findall(line)
+    return not any(len(set(w.lower())) > 1 for w in words) and bool(_ART_MARK.search(line))
 
 
 def _neighbour(text: str, start: int, end: int, after: bool) -> str:
