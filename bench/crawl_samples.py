@@ -126,8 +126,11 @@ def process(records: list[dict]) -> list[tuple[str, Document]]:
 
 
 def edit_key(doc: Document, k: int) -> str:
+    """The name of an edit's verdict: its page, rule and what it removed, and where when that
+    is only whitespace (every join of a page's hard wraps removes the same "\\n")."""
     e = doc.edits[k]
-    return f"{doc.id}|{e.rule}|{e.removed[:200]}"
+    key = f"{doc.id}|{e.rule}|{e.removed[:200]}"
+    return key if e.removed.strip() else f"{key}|{e.pos}"
 
 
 def _verdict(entry) -> tuple[bool, str] | None:
