@@ -368,3 +368,25 @@ def test_a_list_of_teasers_cut_short_is_not_joined_as_a_wrapped_paragraph():
     wrapped = [t.replace("...", " and") for t in teasers]
     wrapped = [w[:1].lower() + w[1:] if i else w for i, w in enumerate(wrapped)]
     assert "hard_wrap" in rules_of(clean("\n".join(wrapped)))
+
+
+def test_a_copyright_notice_wrapped_over_lines_stays_whole():
+    text = (
+        "The full documentation is often more up-to-date.\n\n"
+        "       Copyright 1998-2000, 2002, 2005-2026 Free Software Foundation,\n"
+        "       Inc.\n       This is free software; see the source for copying conditions.\n"
+    )
+    assert "copyright_line" not in rules_of(clean(text))
+    alone = "A fine page.\n\nCopyright 2005, Mile High Gliding, Inc. All Rights Reserved.\n"
+    assert "copyright_line" in rules_of(clean(alone))
+
+
+def test_a_short_indented_line_that_recurs_in_a_manual_is_no_repeated_paragraph():
+    pad = " " * 21
+    text = (
+        f"   sl=   SGR substring for selected lines. The default is a green text foreground over\n"
+        f"{pad}the terminal's default background.\n\n"
+        f"   cx=   SGR substring for context lines. The default is a green text foreground over\n"
+        f"{pad}the terminal's default background.\n"
+    )
+    assert "repeated_paragraph" not in rules_of(clean(text))

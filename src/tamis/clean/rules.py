@@ -396,6 +396,12 @@ _INSTRUCTION = re.compile(
 )
 
 
+def _notice_goes_on(text: str, line: str, end: int) -> bool:
+    """Whether a copyright line ends with a comma and the next line goes on without a blank
+    line: a notice wrapped over lines (a man page's), whose removal would leave its tail."""
+    return line.rstrip().endswith(",") and bool(text[end + 1 :].split("\n", 1)[0].strip())
+
+
 def pattern_lines(matcher) -> Rule:
     """Whole lines matching the maintained furniture lists (see :mod:`tamis.clean.patterns`)."""
 
@@ -409,6 +415,8 @@ def pattern_lines(matcher) -> Rule:
                 kind = kind_of(line)
                 if kind == "crumb" and _INSTRUCTION.match(line):
                     kind = None  # "- Select Add > Controller", "Example: Women > Rings"
+                elif kind == "copyright" and _notice_goes_on(text, line, pos + n):
+                    kind = None  # "Copyright 1998-2026 Free Software Foundation,\n  Inc. This..."
                 if kind and not _continues_sentence(text, pos):
                     found.append((pos, pos + n, kind))
             pos += n + 1
@@ -488,11 +496,11 @@ def repeated_paragraphs(text: str, min_words: int = 12) -> list[Replacement]:
     for line in lines:
         start = pos
         pos += len(line) + 1
-        if len(line) < 4 * min_words or line.count(" ") + 1 < min_words:
+        key = line.strip()  # (an indentation's spaces are no words: a man page indents by 20)
+        if len(key) < 4 * min_words or key.count(" ") + 1 < min_words:
             continue
         if not _PARAGRAPH_END.search(line[-6:]):
             continue
-        key = line.strip()
         if key in seen:
             spans.append((start, start + len(line)))
         else:
