@@ -636,3 +636,9 @@ def test_a_russian_number_with_its_trunk_eight_is_a_phone():
     text = "isValidPhoneNumber('8 (800) 555-35-35', 'RU') === true\nparse(\"8 (423) 202-25-11\")"
     assert found(text, "PHONE") == ["8 (800) 555-35-35", "8 (423) 202-25-11"]
     assert found("Model 8 (800) units, 555-35-35 left", "PHONE") == []
+
+
+def test_a_bare_number_quoted_as_a_phone_fields_value_is_a_phone():
+    assert found("{ country: 'US', phone: '2133734253' }", "PHONE") == ["2133734253"]
+    assert found('{"name": "Ann", "phone": "4155550123"}', "PHONE") == ["4155550123"]
+    assert found("{ country: 'US', id: '2133734253' }", "PHONE") == []

@@ -931,7 +931,8 @@ _DATE_INSIDE = re.compile(
 )
 _PHONE_CONTEXT = re.compile(
     r"\b(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|fax|mobile?|mob|cell|call|ring|"
-    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*\Z",
+    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b[\"']?\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*"
+    r"[\"']?\Z",  # (a key and its quoted value: "phone": "2133734253", phone: '2133734253')
     re.I,
 )
 # Words after which digits are a code whatever their shape: "ISBN 0-201-53082-1", "doi:",
