@@ -13,8 +13,9 @@ Precision: every ``pii`` edit is listed (they are few) and up to ``PER_RULE`` ``
 rule are drawn with a fixed seed. Each was read and judged: ``crawl_verdicts.json`` beside
 this file holds a verdict and its reason per listed edit (``{"ok": ..., "why": ...}``; a bare
 string is a wrong edit's reason, as the first samples were kept); an edit with no verdict is
-counted unjudged. The sample and the tallies go to ``bench/results/clean_samples.md`` (its section below
-the crawl marker; ``bench_clean.py precision`` keeps that section when it rewrites the file).
+counted unjudged. The sample and the tallies go to ``bench/results/clean_samples.md`` (its
+section below the crawl marker; ``bench_clean.py precision`` keeps that section when it
+rewrites the file).
 
 Recall: values of each kind are generated (valid ones: e-mail addresses, phones in the formats
 people print, public IPv4 and IPv6 addresses, cards that pass Luhn with a real issuer prefix,
