@@ -10,10 +10,12 @@ read while the rules were written; they are sampled and judged the same way (the
 were written reading all of these sets).
 
 Precision: every ``pii`` edit is listed (they are few) and up to ``PER_RULE`` ``clean`` edits per
-rule are drawn with a fixed seed. Each was read and judged; the ones judged wrong are in
-``crawl_verdicts.json`` beside this file with the reason, every other listed edit was judged
-right. The sample and the tallies go to ``bench/results/clean_samples.md`` (its section below
-the crawl marker; ``bench_clean.py precision`` keeps that section when it rewrites the file).
+rule are drawn with a fixed seed. Each was read and judged: ``crawl_verdicts.json`` beside
+this file holds a verdict and its reason per listed edit (``{"ok": ..., "why": ...}``; a bare
+string is a wrong edit's reason, as the first samples were kept); an edit with no verdict is
+counted unjudged. The sample and the tallies go to ``bench/results/clean_samples.md`` (its
+section below the crawl marker; ``bench_clean.py precision`` keeps that section when it
+rewrites the file).
 
 Recall: values of each kind are generated (valid ones: e-mail addresses, phones in the formats
 people print, public IPv4 and IPv6 addresses, cards that pass Luhn with a real issuer prefix,
@@ -125,12 +127,22 @@ def process(records: list[dict]) -> list[tuple[str, Document]]:
 
 
 def edit_key(doc: Document, k: int) -> str:
+    """The name of an edit's verdict: its page, rule and what it removed, and where when that
+    is only whitespace (every join of a page's hard wraps removes the same "\\n")."""
     e = doc.edits[k]
-    return f"{doc.id}|{e.rule}|{e.removed[:200]}"
+    key = f"{doc.id}|{e.rule}|{e.removed[:200]}"
+    return key if e.removed.strip() else f"{key}|{e.pos}"
+
+
+def _verdict(entry) -> tuple[bool, str] | None:
+    """(right, why) of a stored verdict: a dict, or a bare string for a wrong edit's reason."""
+    if entry is None:
+        return None
+    return (False, entry) if isinstance(entry, str) else (entry["ok"], entry["why"])
 
 
 def sample_lines(
-    label: str, docs: list[tuple[str, Document]], verdicts: dict[str, str]
+    label: str, docs: list[tuple[str, Document]], verdicts: dict
 ) -> tuple[list[str], list[str]]:
     by_rule: dict[tuple[str, str], list[tuple[str, Document, int]]] = defaultdict(list)
     for name, doc in docs:
@@ -138,32 +150,39 @@ def sample_lines(
             if e.stage in ("clean", "pii"):
                 by_rule[(e.stage, e.rule)].append((name, doc, k))
     table = [
-        f"| stage | rule | edits on {label} | listed | judged wrong | precision of the listed |",
-        "|---|---|---:|---:|---:|---:|",
+        f"| stage | rule | edits on {label} | listed | judged right | judged wrong | unjudged | "
+        "precision of the judged |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     body = []
     for (stage, rule), edits in sorted(by_rule.items()):
         # one generator per rule: a change to one rule leaves the other rules' samples as drawn
         rng = random.Random(f"{SEED}-{label}-{rule}")
         chosen = edits if stage == "pii" else rng.sample(edits, min(PER_RULE, len(edits)))
-        wrong = 0
+        right = wrong = 0
         body += [f"#### {stage} / {rule} ({len(chosen)} of {len(edits)})", ""]
         for i, (name, doc, k) in enumerate(chosen, 1):
             e = doc.edits[k]
             seen = replay(doc.original_text(), doc.edits[:k])
             before = seen[max(0, e.pos - 70) : e.pos]
             after = seen[e.pos + len(e.removed) : e.pos + len(e.removed) + 50]
-            why = verdicts.get(edit_key(doc, k))
-            wrong += why is not None
-            mark = f"✗ {why}" if why else "✓"
+            verdict = _verdict(verdicts.get(edit_key(doc, k)))
+            if verdict is None:
+                mark = "? unjudged"
+            else:
+                right += verdict[0]
+                wrong += not verdict[0]
+                mark = f"{'✓' if verdict[0] else '✗'} {verdict[1]}"
             body.append(
                 f"{i}. {mark} `{name}` {doc.id[-40:]}: …{before!r} "
                 f"**[{e.removed[:200]!r} → {e.inserted!r}]** {after!r}…"
             )
         body.append("")
-        share = 1 - wrong / len(chosen)
+        share = f"{right / (right + wrong):.1%}" if right + wrong else "–"
+        unjudged = len(chosen) - right - wrong
         table.append(
-            f"| {stage} | {rule} | {len(edits):,} | {len(chosen)} | {wrong} | {share:.1%} |"
+            f"| {stage} | {rule} | {len(edits):,} | {len(chosen)} | {right} | {wrong} | "
+            f"{unjudged} | {share} |"
         )
     return table, body
 
@@ -352,8 +371,8 @@ def main() -> None:
         f"Pages kept by `extract`: {sets}. Held out from the pii tuning: DCLM's 499 crawl "
         "documents and the dolma Common Crawl head (20) (the clean rules were tuned on all sets). "
         "Every pii edit is listed; clean edits are drawn, "
-        f"{PER_RULE} per rule at most, seed {SEED}. ✓ judged right, ✗ judged wrong "
-        "(`bench/crawl_verdicts.json` holds the reasons). Text no pii rule was written "
+        f"{PER_RULE} per rule at most, seed {SEED}. ✓ judged right, ✗ judged wrong, each with "
+        "its reason (`bench/crawl_verdicts.json`). Text no pii rule was written "
         "against (chardet's web pages, Debian changelogs, manual pages), judged the same way: "
         "`bench/results/heldout_samples.md` (`bench/heldout_samples.py`).",
         "",

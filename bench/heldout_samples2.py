@@ -238,10 +238,19 @@ def reading_run(number: int, first_rules: str) -> tuple[Path, str]:
     return RESULTS / name, first_rules if first else "the rules now"
 
 
-def read_once(sources: dict, verdicts_path: Path, out: Path, title: str, intro: str) -> None:
+def read_once(
+    sources: dict,
+    verdicts_path: Path,
+    out: Path,
+    title: str,
+    intro: str,
+    choose=None,
+    extra=candidates,
+) -> None:
     """One held-out reading of ``sources``: every listed item tallied against the verdicts of
     ``verdicts_path``, the tables and the items written to ``out`` (``--list`` also writes the
-    items to judge as JSON lines), the tables printed."""
+    items to judge as JSON lines), the tables printed. ``choose`` picks the items to judge
+    (``listed`` then ``sampled`` by default), ``extra`` adds the recall candidates."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--list", type=Path, help="write every listed item (JSON lines) here")
     parser.add_argument("--sources", default=",".join(sources))
@@ -253,13 +262,13 @@ def read_once(sources: dict, verdicts_path: Path, out: Path, title: str, intro: 
     items, sizes = [], {}
     for source in args.sources.split(","):
         found, sizes[source] = run_source(
-            source, sources[source](), part_of_doc=lambda _: PART, extra=candidates
+            source, sources[source](), part_of_doc=lambda _: PART, extra=extra
         )
         items += found
     totals = Counter((it["part"], it["source"], it["kind"]) for it in items)
     for it in items:  # an IPv4 address replaced is an IP detection
         totals[(it["part"], it["source"], "ip")] += it["kind"] == "ipv4" and it["detected"]
-    chosen = sampled(listed(items))
+    chosen = choose(items) if choose else sampled(listed(items))
     if args.list:
         with open(args.list, "w", encoding="utf-8") as f:
             for item in chosen:

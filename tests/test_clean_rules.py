@@ -321,3 +321,72 @@ def test_closing_stars_are_a_rating_and_a_list_item_is_not_a_title():
     assert clean("A fine film, all told.\n****").text == "A fine film, all told.\n****"
     text = "Who pays my medical bills?\nQuestions people ask:\n- Who pays my medical bills?\n- What if I have no car insurance?"
     assert clean(text).text == text
+
+
+# The symbol lines a judged crawl sample showed removed from the author's own blocks: a row of
+# a puzzle's grid, a diagram's arrow, an elision in a program's output, a front matter's fence.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The maze\n.#X#\n##.X\n#X#X\n..##\nI still need to mark the inside.",
+        "In this network:\nB J\n/ \\ / \\\nA-C-I-K-Z\nthere are three paths.",
+        "It runs:\n         └───┬───┘\n             ▼\n       Kick off model run\nand waits.",
+        "I expect the output:\n\n0\n0\n1\n1\n...\n\nHowever it gives more.",
+        "The disks:\n/dev/loop1 and /dev/mapper/file2 are the same\n....\n/dev/loop9 too.",
+        "A rule file:\n\n---\nglobs: *.razor\nalwaysApply: false\n---\nPages must be small.",
+        "for example the test case\n..............\n.......#XXX#..\n.......X...X..\nends here.",
+        "The second play targets the database.\n\n---\n- name: Update web servers\n  hosts: web\n",
+    ],
+)
+def test_symbol_lines_of_a_grid_a_diagram_an_output_or_a_front_matter_stay(text):
+    doc = clean(text)
+    assert "symbol_line" not in rules_of(doc)
+
+
+def test_dividers_between_paragraphs_and_stray_marks_under_prose_still_go():
+    text = (
+        "He came home late.\n\n* * *\n\nMorning came.\n…\n- May 11, 2026 Atlanta\n\n"
+        "dishwasher and oven safe\n................\nIf you want more, write."
+    )
+    doc = clean(text)
+    assert [e.removed.strip() for e in doc.edits if e.rule == "symbol_line"] == [
+        "* * *",
+        "…",
+        "................",
+    ]
+
+
+def test_a_list_of_teasers_cut_short_is_not_joined_as_a_wrapped_paragraph():
+    teasers = [
+        "World-Class Tourist Attractions and Nostalgia Bring Visitors Back to the Old Brin...",
+        "Obama calls for tolerance and unity in childhood home of the young president, who...",
+        "Surf's up! North Korea's tourism agency tries to woo foreigners to its eastern coa...",
+        "Aborigines in Australia longer than previously thought, says new research at the...",
+    ]
+    doc = clean("\n".join(teasers))
+    assert "hard_wrap" not in rules_of(doc)
+    wrapped = [t.replace("...", " and") for t in teasers]
+    wrapped = [w[:1].lower() + w[1:] if i else w for i, w in enumerate(wrapped)]
+    assert "hard_wrap" in rules_of(clean("\n".join(wrapped)))
+
+
+def test_a_copyright_notice_wrapped_over_lines_stays_whole():
+    text = (
+        "The full documentation is often more up-to-date.\n\n"
+        "       Copyright 1998-2000, 2002, 2005-2026 Free Software Foundation,\n"
+        "       Inc.\n       This is free software; see the source for copying conditions.\n"
+    )
+    assert "copyright_line" not in rules_of(clean(text))
+    alone = "A fine page.\n\nCopyright 2005, Mile High Gliding, Inc. All Rights Reserved.\n"
+    assert "copyright_line" in rules_of(clean(alone))
+
+
+def test_a_short_indented_line_that_recurs_in_a_manual_is_no_repeated_paragraph():
+    pad = " " * 21
+    text = (
+        f"   sl=   SGR substring for selected lines. The default is a green text foreground over\n"
+        f"{pad}the terminal's default background.\n\n"
+        f"   cx=   SGR substring for context lines. The default is a green text foreground over\n"
+        f"{pad}the terminal's default background.\n"
+    )
+    assert "repeated_paragraph" not in rules_of(clean(text))

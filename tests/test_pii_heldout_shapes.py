@@ -553,3 +553,92 @@ def test_a_luhn_passing_number_in_a_list_of_figures_is_no_card():
     assert found(text, "CARD") == []
     other = _with_luhn("4", 16)
     assert found(f"cards: {number}, {other}", "CARD") == [number, other]
+
+
+# --- the seventh reading: payment, phone and IBAN libraries' docs and tests ---------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "    var data = creditcard.parse('{n}');",
+        '      const actual = cardNumber("{g}", options);',
+        "    order.card_number = '{n}'",
+    ],
+)
+def test_a_card_in_code_named_by_an_identifier_is_a_card(line):
+    number = _with_luhn("4", 16)
+    grouped = " ".join(number[i : i + 4] for i in range(0, 16, 4))
+    text = line.format(n=number, g=grouped)
+    assert found(text, "CARD") == [number if "{n}" in line else grouped]
+
+
+def test_test_cards_beside_the_numbers_a_validator_refuses_are_cards():
+    # a card validator's tests: numbers of a card's shape that fail Luhn beside the test card,
+    # in a block that names the cards; a column of codes that names none stays no card
+    card = _with_luhn("4", 16)
+    refused = ["4111111111111112", "5555555555554446", "6011111111111118"]
+    rows = [f'  ["{n}", {{ card: "visa", isValid: false }}],' for n in refused]
+    rows.insert(1, f'  ["{card}", {{ card: "visa", isValid: true }}],')
+    assert found("\n".join(rows), "CARD") == [card]
+    bare = "\n".join(f'  ["{n}", {{ code: 7 }}],' for n in [*refused[:1], card, *refused[1:]])
+    assert found(bare, "CARD") == []
+
+
+def test_a_hipercard_number_is_a_card():
+    number = _with_luhn("606282", 16)
+    assert found(f"Hipercard = {number}", "CARD") == [number]
+    assert found(f"Paid with {_with_luhn('606283', 16)} yesterday.", "CARD") == []
+
+
+def test_three_groups_of_three_quoted_where_no_phone_is_named_are_no_phone():
+    # a Canadian SIN or an Australian TFN as a validator's test lists it; the same grouping in
+    # prose, or in a block that names a phone, is a phone (Thailand's, Armenia's)
+    for sin in ("046-454-286", "046 454 286"):
+        text = f"        valid = {{\n            '{sin}': '{sin}',\n        }}\n"
+        assert found(text, "PHONE") == []
+        assert found(f"            'phone': '{sin}'\n", "PHONE") == [sin]
+        assert found(f"Tel. {sin} or fax", "PHONE") == [sin]
+    assert found("โทรศัพท์ 075-357-755 โทรสาร 075-357-348", "PHONE") == ["075-357-755", "075-357-348"]
+    # a call abroad being dialled, quoted in a formatter's test, is a phone's start
+    assert found(
+        '        self.assertEqual("011 244 280", formatter.input_digit("8"))\n', "PHONE"
+    ) == ["011 244 280"]
+
+
+def test_the_digits_of_an_iban_that_fails_its_check_are_no_phone():
+    for text in (
+        "'NL02 ABNA 0123 4567 8999': ['NL IBANs must contain 18 characters.'],",
+        "'NL91 ABNB 0417 1643 00': ['Not a valid IBAN.'],",
+        "IBAN: DE12 0123 4567 8901 2345",
+    ):
+        assert found(text, "PHONE") == [], text
+    assert found("Call 0123 4567 8999 now.", "PHONE") == ["0123 4567 8999"]
+
+
+def test_a_urls_password_and_a_message_ids_tail_are_no_addresses():
+    assert found('        ":pw@evil.example/v1/leak",', "EMAIL") == []
+    assert found('        ":80@evil.example/v1/leak",', "EMAIL") == []
+    text = "Message-Id: <CAKsfaBW4hj0Gek6TwbR3erng4P1y0CZzJ0d=pXtCNnYnbe7PLg@mail.gmail.com>"
+    assert found(text, "EMAIL") == []
+    assert found("<a href='mailto:bob@example.com/'>", "EMAIL") == ["bob@example.com"]
+    assert found("set owner=bob@example.com and go", "EMAIL") == ["bob@example.com"]
+
+
+def test_a_phone_in_a_comment_is_a_phone_and_a_numbers_hash_still_a_reference():
+    text = '        formatter = AsYouTypeFormatter("MX")\n        # +52 800 123 4567\n'
+    assert found(text, "PHONE") == ["+52 800 123 4567"]
+    assert found("Your order # 0171 234 5678 ships today.", "PHONE") == []
+    assert found("Items:\n#0171 234 5678 ships today.", "PHONE") == []
+
+
+def test_a_russian_number_with_its_trunk_eight_is_a_phone():
+    text = "isValidPhoneNumber('8 (800) 555-35-35', 'RU') === true\nparse(\"8 (423) 202-25-11\")"
+    assert found(text, "PHONE") == ["8 (800) 555-35-35", "8 (423) 202-25-11"]
+    assert found("Model 8 (800) units, 555-35-35 left", "PHONE") == []
+
+
+def test_a_bare_number_quoted_as_a_phone_fields_value_is_a_phone():
+    assert found("{ country: 'US', phone: '2133734253' }", "PHONE") == ["2133734253"]
+    assert found('{"name": "Ann", "phone": "4155550123"}', "PHONE") == ["4155550123"]
+    assert found("{ country: 'US', id: '2133734253' }", "PHONE") == []

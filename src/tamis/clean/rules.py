@@ -263,9 +263,33 @@ _CODE_END = re.compile(r"[{;(,=:\[][ \t]*$|^(?:[ ]+|\t)\S[^.!]{0,40}$")
 # An elision in a code sample ("...", "    ...", "# ...", "// …"), or a Python prompt's
 # continuation: code when the line before it is code, a prompt or a table row.
 _ELISION = re.compile(
-    r"[ \t]*(?:#|//|--)?[ \t]*(?:\.{3}|…|\.(?: \.){2})(?:[ \t]+(?:\.{3}|…))*[ \t]*"
+    r"[ \t]*(?:#|//|--)?[ \t]*(?:\.{3,4}|…|\.(?: \.){2})(?:[ \t]+(?:\.{3}|…))*[ \t]*"
 )
 _CODE_LINE_END = re.compile(r"(?:[{;(,=:\[)]|^[ \t]{2,}\S.*|^(?:>>>|\.\.\.)[ \t].*|\|.*)$")
+
+
+def _adjacent(text: str, start: int, end: int) -> list[str]:
+    """The lines right above and below the line ``text[start:end]`` with no blank line between:
+    the rows of the same block (a grid, a diagram, a program's output)."""
+    above = text[: max(0, start - 1)].rsplit("\n", 1)[-1] if start else ""
+    below = text[end + 1 :].split("\n", 1)[0] if end < len(text) else ""
+    return [line for line in (above, below) if line.strip()]
+
+
+# A row of a grid or a diagram: no word of three letters or more (a run of one letter, "XXX",
+# is a grid's cells), and a letter, a digit or a box-drawing stroke in it ("#X#X",
+# ".......#XXX#..", "B J", "A-C-I-K-Z", "└──┬──┘"); a row of symbols alone ("* * *") is a
+# divider of its own.
+_WORD3 = re.compile(r"[^\W\d_]{3,}")
+_ART_MARK = re.compile(r"[\w\u2500-\u257f]")
+# A line of YAML's "key: value" (a front matter's, a configuration file's, a list's first
+# member: "- name: Update web servers").
+_YAML_FIELD = re.compile(r"[ \t]*(?:-[ \t]+)?[\w.-]+:[ \t]+\S")
+
+
+def _row_of_art(line: str) -> bool:
+    words = _WORD3.findall(line)
+    return not any(len(set(w.lower())) > 1 for w in words) and bool(_ART_MARK.search(line))
 
 
 def _neighbour(text: str, start: int, end: int, after: bool) -> str:
@@ -291,8 +315,20 @@ def _part_of_code_or_table(text: str, start: int, end: int) -> bool:
         before, after = _neighbour(text, start, end, False), _neighbour(text, start, end, True)
         if before.lstrip().startswith("|") or after.lstrip().startswith("|"):
             return True
+    adjacent = _adjacent(text, start, end)
+    if any(_row_of_art(a) for a in adjacent):
+        return True  # a row of a grid, an arrow of a diagram ("..##" under "#X#X", "▼" under "└┬┘")
     if _ELISION.fullmatch(line):
-        return bool(_CODE_LINE_END.search(_neighbour(text, start, end, False)))
+        above = text[: max(0, start - 1)].rsplit("\n", 1)[-1] if start else ""
+        # an elision right under a code line, or a list or an output line that has no sentence's
+        # end ("2", "/dev/loop1 ... are the same", "'x-ratelimit-limit': '5000'"): it goes on
+        return bool(
+            _CODE_LINE_END.search(_neighbour(text, start, end, False))
+            or above.strip()
+            and not above.rstrip().endswith((".", "!", "?", ":"))
+        )
+    if _RULE_LINE.fullmatch(line) and any(_YAML_FIELD.match(a) for a in adjacent):
+        return True  # the fence of a front matter ("alwaysApply: false" then "---")
     if _RULE_LINE.fullmatch(line):
         previous = _neighbour(text, start, end, False)
         # under an indented header of one or two words ("      name", " did |  name"), or
@@ -360,6 +396,12 @@ _INSTRUCTION = re.compile(
 )
 
 
+def _notice_goes_on(text: str, line: str, end: int) -> bool:
+    """Whether a copyright line ends with a comma and the next line goes on without a blank
+    line: a notice wrapped over lines (a man page's), whose removal would leave its tail."""
+    return line.rstrip().endswith(",") and bool(text[end + 1 :].split("\n", 1)[0].strip())
+
+
 def pattern_lines(matcher) -> Rule:
     """Whole lines matching the maintained furniture lists (see :mod:`tamis.clean.patterns`)."""
 
@@ -373,6 +415,8 @@ def pattern_lines(matcher) -> Rule:
                 kind = kind_of(line)
                 if kind == "crumb" and _INSTRUCTION.match(line):
                     kind = None  # "- Select Add > Controller", "Example: Women > Rings"
+                elif kind == "copyright" and _notice_goes_on(text, line, pos + n):
+                    kind = None  # "Copyright 1998-2026 Free Software Foundation,\n  Inc. This..."
                 if kind and not _continues_sentence(text, pos):
                     found.append((pos, pos + n, kind))
             pos += n + 1
@@ -452,11 +496,11 @@ def repeated_paragraphs(text: str, min_words: int = 12) -> list[Replacement]:
     for line in lines:
         start = pos
         pos += len(line) + 1
-        if len(line) < 4 * min_words or line.count(" ") + 1 < min_words:
+        key = line.strip()  # (an indentation's spaces are no words: a man page indents by 20)
+        if len(key) < 4 * min_words or key.count(" ") + 1 < min_words:
             continue
         if not _PARAGRAPH_END.search(line[-6:]):
             continue
-        key = line.strip()
         if key in seen:
             spans.append((start, start + len(line)))
         else:
@@ -653,6 +697,8 @@ def hard_wraps(text: str, min_width: int = 50, max_width: int = 100) -> list[Rep
         last = line[-1]
         if not (last.isalnum() or last in _WRAP_END):
             continue  # a hyphen at the wrap point may belong to the word; leave it to a reader
+        if line.endswith(("...", "…")) and first.isupper():
+            continue  # a teaser cut short, then the next one ("... Nostalgia Brin...", "Obama")
         # aligned columns (three spaces inside the line, or a tab) mark a table row
         if (
             "   " in nxt

@@ -46,6 +46,12 @@ _FILE_SUFFIX = frozenset(
 _REMOTE_PATH = re.compile(r":[\w~/.-]")
 # "https://apt:secret@example.org/": a URL's user and password before its host.
 _URL_USER = re.compile(r"://[^\s/@]*:\Z")
+# ":secret@example.org/v1": a URL's password (or port) and host with its path, the scheme and
+# user cut off (as tests of a client's URL handling write them); "mailto:" is a mailbox.
+_URL_PASSWORD_BEFORE = re.compile(r"(?<!mailto):\Z", re.I)
+# Where the token an address is part of starts: a match that begins after a "=" inside a
+# longer token ("<CAKsf...0d=pXtC...@mail.gmail.com>") is the tail of a message's identifier.
+_TOKEN_START = re.compile(r"[^\s<>\"'(),;]*\Z")
 # A list of names joined by commas with no space ("chacha20-poly1305@openssh.com,aes128-ctr,"
 # or one a line), as configuration and protocol documents write algorithm and extension names.
 _NAME_LIST = re.compile(r"[\w.@+%-]+(?:,(?:[ \t]*\n[ \t]*)?[\w.@+%-]+)+")
@@ -159,6 +165,12 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
         return None  # "@app.route("
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
         return None
+    if text.startswith("/", end) and _URL_PASSWORD_BEFORE.search(text, max(0, start - 7), start):
+        return None
+    if text[start - 1 : start] == "=":  # glued into a longer token: judged from its start
+        start_of_token = _TOKEN_START.search(text, max(0, start - 200), start).start()
+        if _MESSAGE_ID_BEFORE.search(text, max(0, start_of_token - 25), start_of_token):
+            return None
     if _MESSAGE_ID_BEFORE.search(text, max(0, start - 25), start):
         return None
     if _is_message_identifier(text, start, value[: value.index("@")]):
@@ -616,9 +628,11 @@ _CARD = re.compile(
     r"(?<![\w.,-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -]?)\d{6}\2\d{4,5})(?![\w]|[.,-]\d)"
 )
 # Issuer prefixes (IIN ranges) of the networks in use: Visa, Mastercard, Amex, Discover,
-# Diners, JCB, UnionPay, Maestro. A number that passes Luhn but starts elsewhere is an id.
+# Diners, JCB, UnionPay, Maestro, Hipercard (606282). A number that passes Luhn but starts
+# elsewhere is an id.
 _ISSUER = re.compile(
     r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|6(?:011|5|4[4-9]|2)|3(?:0[0-5]|[68])|35|5[06-8]|6[37]"
+    r"|606282"
 )
 
 
@@ -629,6 +643,7 @@ _NETWORK_LENGTHS = (
     (re.compile(r"3[47]"), (15,)),  # American Express
     (re.compile(r"6(?:011|5|4[4-9])|35|62"), (16, 17, 18, 19)),  # Discover, JCB, UnionPay
     (re.compile(r"3(?:0[0-5]|[68])"), (14, 15, 16, 17, 18, 19)),  # Diners
+    (re.compile(r"606282"), (13, 16, 19)),  # Hipercard
 )
 
 
@@ -682,7 +697,9 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
             continue
         if not sep and len(digits) > _COMPACT_CARD_MAX and not _names_a_card(text, m.start()):
             continue
-        if _in_column_of_codes(text, m.start(), m.end()) or _among_hex_codes(text, m.start()):
+        if _among_hex_codes(text, m.start()):
+            continue
+        if _in_column_of_codes(text, m.start(), m.end()) and not _names_a_card(text, m.start()):
             continue
         if _figure_in_data(text, m.start(), m.end(), _CARD_WORDS):
             continue
@@ -700,10 +717,13 @@ def _names_a_card(text: str, pos: int) -> bool:
     return any(_CARD_WORDS.search(line) for line in block_lines(text, pos))
 
 
-# Words that name a card or its network on a table's row or head.
+# Words that name a card or its network on a table's row or head, and the names code gives a
+# card's number ("creditcard.parse(", "cardNumber(", "card_number", "CreditCardNumbers").
 _CARD_WORDS = re.compile(
     r"\b(?:cards?|visa|master\s?card|amex|american express|discover|diners|jcb|maestro|"
-    r"unionpay|credit|debit|cc|pan|kreditkarte|carte|tarjeta)\b",
+    r"unionpay|credit|debit|cc|pan|kreditkarte|carte|tarjeta)\b"
+    r"|(?<![A-Za-z])(?:[Cc]redit|CREDIT)?_?(?:[Cc]ard|CARD)(?:_?(?:[Nn]umber|NUMBER)s?|s)?"
+    r"(?![a-z])",
     re.I,
 )
 
@@ -750,7 +770,9 @@ def _in_column_of_codes(text: str, start: int, end: int) -> bool:
     """Whether the number stands among two or more other distinct numbers of a card's shape,
     most of which are no card: a table of codes or ids (a collation table's stroke codes, one a
     line), where one in ten passes Luhn by chance. A list of real cards passes the check
-    throughout, and a card beside one order number has too few neighbours to be judged so."""
+    throughout, and a card beside one order number has too few neighbours to be judged so.
+    (Asked only where the block names no card: a card validator's tests list the numbers it
+    must refuse beside the test cards it must accept.)"""
     own = re.sub(r"\D", "", text[start:end])
     others = {
         re.sub(r"\D", "", m.group())
@@ -888,13 +910,18 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
 # --- phone numbers ---------------------------------------------------------------------------
 
 # A run of digits with phone separators, optionally opened by + or 00 and a bracketed area code;
-# a dash between spaces separates too ("+45 - 31226543", "+370 - 7 - 223510").
+# a dash between spaces separates too ("+45 - 31226543", "+370 - 7 - 223510"). Its digit groups
+# are possessive: with a separator that may be empty, a long run of digits could otherwise be
+# cut into groups in every way, each tried ("BR31 0000...0000A0" took 0.1 s).
 _PHONE = re.compile(
-    r"(?<![\w+/.,$€£¥-])(?<!\d:)(?:\+|00)?\(?\d{1,5}\)?(?: ?\(0\))?(?:(?:[ \t.\-/]{0,2}|[ \t]-[ \t])\(?\d{1,8}\)?){1,6}(?![\w/]|[.,:]\d|-\d)"
+    r"(?<![\w+/.,$€£¥-])(?<!\d:)(?:\+|00)?\(?\d{1,5}+\)?(?: ?\(0\))?(?:(?:[ \t.\-/]{0,2}|[ \t]-[ \t])\(?\d{1,8}+\)?){1,6}(?![\w/]|[.,:]\d|-\d)"
     r"|(?<![\w+/.,$€£¥-])(?<!\d:)\+\d{7,15}(?![\w/]|[.,:]\d)"
 )
 _NANP = re.compile(r"(?:1[ .-])?\(?[2-9]\d{2}\)?([ .-]?)\d{3}([ .-])\d{4}")
 _NANP_PAREN = re.compile(r"\([2-9]\d{2}\) ?\d{3}[ .-]?\d{4}")
+# Russia's and Kazakhstan's trunk 8, a bracketed area code and the subscriber's groups
+# ("8 (800) 555-35-35", "8 (423) 202-25-11"): eleven digits in a shape no code has.
+_TRUNK_EIGHT = re.compile(r"8 ?\(\d{3}\) ?\d{3}[ -]\d{2}[ -]\d{2}")
 _TRUNK = re.compile(r"\(?0\d{1,4}\)?(?:[ /-]\d{2,8}){1,4}")
 _DATE_SHAPE = re.compile(
     r"(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4})|(?:(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d)"
@@ -906,7 +933,8 @@ _DATE_INSIDE = re.compile(
 )
 _PHONE_CONTEXT = re.compile(
     r"\b(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|fax|mobile?|mob|cell|call|ring|"
-    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*\Z",
+    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b[\"']?\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*"
+    r"[\"']?\Z",  # (a key and its quoted value: "phone": "2133734253", phone: '2133734253')
     re.I,
 )
 # Words after which digits are a code whatever their shape: "ISBN 0-201-53082-1", "doi:",
@@ -924,6 +952,8 @@ _REFERENCE_BEFORE = re.compile(
     r"s/n|sku|model|patent|circular|az\.)(?:[ \t]*(?:no\.?|nr\.?|number|#))?[ \t]*:?[ \t]*\Z",
     re.I,
 )
+# A "#" that opens its line, then a space: a comment (shell, Python, YAML), not "Order #".
+_COMMENT_HASH = re.compile(r"(?:\A|\n)[ \t]*#[ \t]+\Z")
 _MONEY_AFTER = re.compile(
     r"\A[ \t]*(?:€|\$|£|eur|usd|dlrs|dollars|euros?|pct|%|mln|billion|tonnes)", re.I
 )
@@ -941,6 +971,19 @@ _SIGNED_DECIMAL = re.compile(r"\+\d+\.\d+")
 
 
 _ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}")
+# Nine digits in three groups of three after a 0 ("046-454-286", "046 454 286"): how a Canadian
+# Social Insurance Number or an Australian Tax File Number is printed, and a phone in Thailand
+# or Armenia ("075-357-755"): a string literal of its own in a block that names no phone is a
+# field's value.
+# (An international call's prefix, "00" or North America's "011", opens a phone being dialled:
+# "011 244 280" is the start of a number to Angola.)
+_THREE_BY_THREE = re.compile(r"0(?!0|11)\d\d([ -])\d{3}\1\d{3}")
+# The head of an account number right before the digits: a country's code and check digits,
+# and groups of its bank code ("NL02 ABNA ", "NL91-", "MU17 BOMM "). The digits go on an IBAN
+# that failed its check (a typo, a validator's invalid example), not a phone.
+_IBAN_HEAD_BEFORE = re.compile(
+    r"(?<![\w])([A-Z]{2})(?:\d\d[ .-]?|[ ]?\d\d[ .-]?(?:[A-Z0-9]{4}[ .-]?)+)\Z"
+)
 
 
 def _trunk_grouping_ok(value: str) -> bool:
@@ -992,9 +1035,13 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         return False
     # (a reference word and its "number", "#", colon fit in the last 24 characters)
     reference = _REFERENCE_BEFORE.search(before, max(0, len(before) - 24))
+    if reference and _COMMENT_HASH.search(before):
+        reference = None  # "    # +52 800 123 4567": a comment's mark, not a number's "#"
     if reference and not _PHONE_CONTEXT.search(before, 0, reference.start()):
         return False
     if "/" in value and _SLASH_REFERENCE.fullmatch(value) and not _PHONE_CONTEXT.search(before):
+        return False
+    if (head := _IBAN_HEAD_BEFORE.search(before)) and head.group(1) in IBAN_LENGTHS:
         return False
     if value.startswith("00") and not value.isdigit():
         # a dialled international prefix: a country code (never 0) after it, and the groups a
@@ -1008,7 +1055,7 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
         # (no country code starts with 0: "+000000120" is a format's example)
         return 8 <= n <= 15 and digits[0] != "0" and not _DATE_SHAPE.fullmatch(value)
-    if _NANP_PAREN.fullmatch(value):
+    if _NANP_PAREN.fullmatch(value) or _TRUNK_EIGHT.fullmatch(value):
         return True
     m = _NANP.fullmatch(value)
     if m and m.group(1) == m.group(2):
@@ -1104,6 +1151,8 @@ def _ambiguous_phone_in_data(text: str, start: int, end: int) -> bool:
     phone's unambiguous shape, and no line of its block names a phone: a field or a literal
     (tz coordinates "+4230+00131", a column of ids), not a number to dial."""
     value = text[start:end]
+    if _THREE_BY_THREE.fullmatch(value) and _quoted(text, start, end):
+        return not any(_PHONE_WORDS.search(line) for line in block_lines(text, start))
     if _UNAMBIGUOUS_PHONE.fullmatch(value):
         return False
     if _E164.fullmatch(value) and (
@@ -1111,6 +1160,11 @@ def _ambiguous_phone_in_data(text: str, start: int, end: int) -> bool:
     ):
         return False  # "from: '+15017122661'", "To=+15558675310": a string to dial, in code
     return _figure_in_data(text, start, end, _PHONE_WORDS)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a string literal of its own ("'046-454-286'")."""
+    return text[start - 1 : start] in _QUOTED[:2] and text[end : end + 1] in _QUOTED[:2]
 
 
 def _in_hex_dump(text: str, start: int) -> bool:
