@@ -211,3 +211,36 @@ def test_clean_vietnamese_built_from_the_shipped_syllable_pairs_is_left_alone(
     """Property: the pairs that rejoin and choose syllables never edit clean text made of them."""
     text = separator.join(words)
     assert fix_text(text) == (text, [])
+
+
+def _lingua_line(shared_data, lang: str, number: int) -> str:
+    path = shared_data / "langid" / "lingua-sentences" / f"{lang}.txt"
+    return path.read_text(encoding="utf-8").split("\n")[number - 1]
+
+
+def test_a_line_holding_a_c1_control_windows_1252_defines_is_not_read_as_lost_bytes(
+    shared_data,
+) -> None:
+    """Polish text decoded as Windows-1250 read as Latin-1 (lingua's pl.txt, line 825), cut at
+    its NEL as ``str.splitlines`` cuts it: ``\\x99`` and ``\\x87`` are no Windows-1252 reading,
+    so the ``Ä`` that ends the piece lost no byte to a strict Windows-1252 decoder (it was
+    ``ą``, C4 85, whose 85 ended the piece); ftfy decodes the rest."""
+    piece = _lingua_line(shared_data, "pl", 825).splitlines()[0]
+    assert piece == "CzÄ\x99Ĺ\x9bÄ\x87 konferencji pod nazwÄ"
+    fixed, edits = fix_text(piece)
+    assert fixed == "Część konferencji pod nazwÄ"
+    assert not any(e.rule == "lost_byte_mojibake" for e in edits)
+    assert undo(fixed, edits) == piece
+
+
+def test_a_lost_bytes_own_readings_do_not_name_a_list_to_read(shared_data) -> None:
+    """``WyszukujÄ`` (pl.txt line 809 cut at its NEL): ``Ä`` reads ``ā č ď Đ ĝ``, letters of
+    Latvian and Czech, but nothing else on the line is; no word list is read for it."""
+    piece = _lingua_line(shared_data, "pl", 809).splitlines()[0]
+    assert piece == "WyszukujÄ"
+    lexicon.words.cache_clear()
+    fix_text(piece)
+    assert lexicon.words.cache_info().currsize == 0
+    # a letter of the family elsewhere on the line still sends it to the lists
+    fix_text("Szczegóły: ńWyszukujÄ")
+    assert lexicon.words.cache_info().currsize > 0
