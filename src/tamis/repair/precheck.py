@@ -208,6 +208,15 @@ def split_syllable(text: str) -> bool:
     )
 
 
+# ``Р`` glued by ftfy to the word after a lost ``А`` (:mod:`tamis.repair.eaten`): ``Р`` where a
+# clause may start, then a consonant and the rest of a lower-case word. The literal comes
+# first so that the search skips to it at C speed.
+EATEN_A_RE = re.compile(
+    "Р(?<![^\\s,.;:!?«“„\"'(\u2013\u2014]Р)([бвгджзйклмнпстфхцчшщ][а-яёіїєґђјљњћџѓќѕ]*)"
+    "(?![^\\W\\d_])"
+)
+
+
 @lru_cache(maxsize=1)
 def _work_trigger() -> re.Pattern[str]:
     """One character class holding a member of every stretch a check below flags: text
@@ -221,6 +230,8 @@ def needs_any_repair(text: str) -> bool:
         return ASCII_CONTROL_RE.search(text) is not None or (
             "&" in text and ENTITY_RE.search(text) is not None
         )
+    if "Р" in text and EATEN_A_RE.search(text) is not None:
+        return True
     first = _work_trigger().search(text)
     if first is None:
         return not unicodedata.is_normalized("NFC", text)
