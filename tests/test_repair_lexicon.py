@@ -231,16 +231,3 @@ def test_a_line_holding_a_c1_control_windows_1252_defines_is_not_read_as_lost_by
     assert fixed == "Część konferencji pod nazwÄ"
     assert not any(e.rule == "lost_byte_mojibake" for e in edits)
     assert undo(fixed, edits) == piece
-
-
-def test_a_lost_bytes_own_readings_do_not_name_a_list_to_read(shared_data) -> None:
-    """``WyszukujÄ`` (pl.txt line 809 cut at its NEL): ``Ä`` reads ``ā č ď Đ ĝ``, letters of
-    Latvian and Czech, but nothing else on the line is; no word list is read for it."""
-    piece = _lingua_line(shared_data, "pl", 809).splitlines()[0]
-    assert piece == "WyszukujÄ"
-    lexicon.words.cache_clear()
-    fix_text(piece)
-    assert lexicon.words.cache_info().currsize == 0
-    # a letter of the family elsewhere on the line still sends it to the lists
-    fix_text("Szczegóły: ńWyszukujÄ")
-    assert lexicon.words.cache_info().currsize > 0

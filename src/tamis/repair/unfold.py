@@ -477,7 +477,7 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
         if family not in langs:
             langs[family] = (
                 _line_language([w[2] for w in words], family)
-                if lexicon.hinted(family, _without(text, held))
+                if lexicon.hinted(family, text)
                 else None
             )
         lang = langs[family]
@@ -528,20 +528,6 @@ def _one_letter(spelt: list[str], mark: str, following: str, lang: str | None) -
     return spelt.index("я" if first_person else "с")
 
 
-def _without(text: str, positions) -> str:
-    """``text`` less the characters at ``positions``: the letters a line holds for sure, not
-    the readings of its lost bytes (the first reading of ``Ä``, ``ā``, would hint Latvian, and
-    ``č`` every Latin list)."""
-    return "".join(c for i, c in enumerate(text) if i not in positions)
-
-
-def _shared_letters(spelt: list[list[str]]) -> str:
-    """The letters every spelling of each word holds (see :func:`_without`)."""
-    return "".join(
-        c for ws in spelt for i, c in enumerate(ws[0]) if all(w[i : i + 1] == c for w in ws)
-    )
-
-
 def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | None:
     """The list of ``family`` that holds some spelling of most of the line's words, when it
     holds enough of them (``_KNOWN_SHARE``) to say the line is in its language. The lists the
@@ -562,7 +548,7 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
         return family[0] if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE) else None
     spelt = lowered
     best, most = None, 0
-    for lists in lexicon.by_hint(family, _shared_letters(lowered)):
+    for lists in lexicon.by_hint(family, "".join(ws[0] for ws in lowered)):
         for lang in lists:
             known = lexicon.words(lang)
             hits = sum(1 for ws in lowered if any(w in known for w in ws))
