@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from itertools import repeat
 from os.path import commonprefix
 from pathlib import Path
 
@@ -97,8 +98,12 @@ def words(lang: str) -> dict[str, int]:
     0.01 in log10 frequency), empty when the package is absent."""
     buckets = list(enumerate(_buckets("sh" if lang == "sr" else lang)))
     if lang != "sr":
-        # The least frequent band first, so that a word listed twice keeps its best band.
-        return {word: band for band, bucket in reversed(buckets) for word in bucket}
+        # The least frequent band first, so that a word listed twice keeps its best band
+        # (``update`` from ``zip`` builds it at C speed: a list is read on a file's first pass).
+        known: dict[str, int] = {}
+        for band, bucket in reversed(buckets):
+            known.update(zip(bucket, repeat(band)))
+        return known
     spelt = (
         (band, _cyrillic_serbian(word)) for band, bucket in reversed(buckets) for word in bucket
     )
