@@ -231,3 +231,22 @@ def test_a_line_holding_a_c1_control_windows_1252_defines_is_not_read_as_lost_by
     assert fixed == "Część konferencji pod nazwÄ"
     assert not any(e.rule == "lost_byte_mojibake" for e in edits)
     assert undo(fixed, edits) == piece
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Ukrainian and Belarusian set with a Latin ``i`` for ``і`` (lingua's uk.txt, be.txt)
+        "Але тут вiн в трьох роках не скiнчив ще й другого класу, коли поганий i темний "
+        "случай з вiтцем перервав назавсiди його шкiльну науку.",
+        "3. Палажэннi артыкулаў 15 – 16, 17 i 18 прымяняюцца да заработнай платы i iншага "
+        "падобнага ўзнагароджання i пенсiй за паслугi, што аказаны ў сувязi з камерцыйнай "
+        "дзейнасцю.",
+    ],
+)
+def test_a_latin_i_in_a_cyrillic_word_is_read_as_the_cyrillic_i_it_stands_for(clean: str) -> None:
+    assert lexicon.lookup_form("скiнчив") == "скінчив" and lexicon.lookup_form("Taxi") == "taxi"
+    damaged = holes(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged

@@ -244,6 +244,20 @@ FUNCTION_WORDS = {
 RELATED = {"be": ("uk", "ru"), "kk": ("ru",)}
 
 
+# A Latin ``i`` typed for Cyrillic ``і`` (Ukrainian and Belarusian text set on a keyboard
+# that lacks it: ``скiнчив``, ``пенсiй``): the lists and letter tables spell ``і``.
+_CYRILLIC_I = str.maketrans("i", "\u0456")
+
+
+def lookup_form(word: str) -> str:
+    """``word`` as the lists spell it: lower-case, ``’`` as ``'``, and in a word of Cyrillic
+    letters a Latin ``i`` as the Cyrillic ``і`` it stands for."""
+    word = word.lower().replace("\u2019", "'")
+    if "i" in word and any("\u0400" <= c <= "\u04ff" for c in word):
+        word = word.translate(_CYRILLIC_I)
+    return word
+
+
 def _band(word: str, lang: str) -> tuple[int, float]:
     """(0 for a function word of ``lang``, else 1; the best band of ``word`` in the lists of
     its neighbour languages, ``inf`` when none holds it)."""
@@ -257,7 +271,7 @@ def choose(candidates: list[str], lang: str) -> int | None:
     runs; None when the package is absent. For a language with a shipped list (no
     frequencies), the listed spellings are ranked: function words first, then by the lists of
     its neighbour languages, then by their letters."""
-    lowered = [c.lower().replace("\u2019", "'") for c in candidates]
+    lowered = [lookup_form(c) for c in candidates]
     if lang in LETTERS_ONLY:
         short = _shipped(lang)[2]
         listed = [k for k, c in enumerate(lowered) if c in short] or range(len(lowered))

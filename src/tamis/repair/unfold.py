@@ -543,7 +543,7 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
         if named in lexicon.LETTERS_ONLY:
             return named
     # Words of three letters or more: short ones (``a``, ``de``, ``la``) are in every list.
-    lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt if len(ws[0]) > 2]
+    lowered = [[lexicon.lookup_form(w) for w in ws] for ws in spelt if len(ws[0]) > 2]
     if not lowered:
         return family[0] if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE) else None
     spelt = lowered
