@@ -208,7 +208,7 @@ def _between_stop_and_word(line: str, pos: int) -> bool:
 
 def _between_word_and_lower_case(line: str, pos: int) -> bool:
     """A dagger glued between the end of a word and a lower-case letter or a spaced dash
-    (``silnejší†si``, ``Herstellungsproze߆genutzt``, ``momento†– disse``): ``”`` and the
+    (``silnejší†si``, ``momento†– disse``): ``”`` and the
     space after it, whose 9D byte was lost, read by ftfy as E2 80 A0 (no other byte a strict
     decoder drops makes a quote). A footnote mark glued to the next word starts a new
     sentence or note (a capital, a figure), and one before a dash is followed by a space."""
@@ -225,7 +225,7 @@ def _between_word_and_lower_case(line: str, pos: int) -> bool:
 def _glued_closing_quote(line: str, pos: int) -> bool:
     """:func:`_between_word_and_lower_case`, where the dagger's byte (86) completes no UTF-8
     sequence with the Windows-1252 bytes around it (``ãƒ†ã`` is テ: ftfy's to decode;
-    ``ší†si`` is no sequence, since ``s`` continues none)."""
+    ``ší†si`` is no sequence, since ``s`` continues none; ``ß†`` is DF 86, one, and stays)."""
     return _between_word_and_lower_case(line, pos) and not _dagger_completes_a_sequence(line, pos)
 
 
