@@ -1,8 +1,9 @@
 """Marks ftfy glued to the next word when it read a lost byte and a space as one character.
 
-The damaged texts are real lingua sentences of the tuned part of the multilingual damage model
-(``tests/test_repair_multilingual.py``), damaged here as the model's ``ftfy_lossy`` damages them (ftfy over dropped bytes); each
-came back wrong before its rule: ``silnejší†si`` and ``momento†– disse`` (``”`` whose 9D was
+The texts are lingua sentences of the tuned part of the multilingual damage model
+(``tests/test_repair_multilingual.py``; the Portuguese one cut after its quote), damaged here
+as the model's ``ftfy_lossy`` damages them (ftfy over dropped bytes); each came back wrong
+before its rule: ``silnejší†si`` and ``momento†– disse`` (``”`` whose 9D was
 dropped, read with the space after it as a dagger) and ``Ртолько`` (``А`` whose 90 was
 dropped, read with the space after it as ``Р``).
 """
