@@ -162,14 +162,17 @@ NOTES = """## Notes
   letter (Maori `mÅ `)); Kazakh `ә` whose `™` NFKC folded (`мÓTMлі`) and Vietnamese `ẹ`
   whose `º` it folded (`đáo1p`) are restored after ftfy's pass, once ftfy has decoded the
   letters around them; the rest (`Рвось` for Belarusian
-  `А вось`, which no word list holds; `БАРще` for `БАН ще`; `даютсцГрузии`, a closing quote and
-  its space eaten into `ц`) is left. Two marks ftfy glues to the next word when it reads a
+  `А вось`, which no word list holds; `БАРще` for `БАН ще`; `съцсъда` for `със” съда`, whose
+  two letters before the `ц` are too short a word to trust) is left. Two marks ftfy glues to the next word when it reads a
   lost byte and the space after it as one character are read back: a dagger between the end
   of a word and a lower-case word or a spaced dash (`silnejší†si`, `momento†– disse`: `”`
   whose 9D was dropped; not where the dagger's 86 completes a UTF-8 sequence with its
   neighbours, `ãƒ†` is `テ`), and a Cyrillic `Р` glued at a clause start to a word the lists
   hold, with a consonant after the `Р` and no listed word spelt with it (`сдали, Ртолько`:
-  `А` whose 90 was dropped, `tamis.repair.eaten`). Texts holding an HTML entity
+  `А` whose 90 was dropped), and a `ц` inside an open quotation gluing a listed word to a
+  capital or a spaced `-` (`деревнцСилланкорва`: `я”` or `с”` and a space, each last byte
+  dropped, `tamis.repair.eaten`; glued to a lower-case word, `желаницне`, it is left: the
+  word lists would be read for every `ц` in a quotation). Texts holding an HTML entity
   (`firm&#8217;s`) are no longer counted as clean: the repair decodes the entity.
 - Clean text never edited: every edit of the rebuild pass is re-damage verified; on the real
   corpora above the only documents it edits are lingua sentences that are damaged already
@@ -185,8 +188,9 @@ NOTES = """## Notes
 
 
 MULTILINGUAL_BEFORE = """### Before this round (the code at commit ea6b0ee: no rule for a dagger glued between a
-word and a lower-case word or for a Cyrillic `Р` glued after a clause start, lines holding a
-C1 control Windows-1252 defines rebuilt as lost bytes)
+word and a lower-case word, for a Cyrillic `Р` glued after a clause start or for a glued `ц`,
+lines holding a C1 control Windows-1252 defines rebuilt as lost bytes, a Latin `i` in a
+Cyrillic word looked up as it is)
 
 held-out part:
 

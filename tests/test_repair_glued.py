@@ -5,7 +5,8 @@ The texts are lingua sentences of the tuned part of the multilingual damage mode
 as the model's ``ftfy_lossy`` damages them (ftfy over dropped bytes); each came back wrong
 before its rule: ``silnejší†si`` and ``momento†– disse`` (``”`` whose 9D was
 dropped, read with the space after it as a dagger) and ``Ртолько`` (``А`` whose 90 was
-dropped, read with the space after it as ``Р``).
+dropped, read with the space after it as ``Р``), ``деревнцСилланкорва`` (``я”`` and a space
+read as ``ц``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from tamis.document import undo
 from tamis.repair import fix_text, lexicon
-from tamis.repair.eaten import eaten_a
+from tamis.repair.eaten import eaten_a, eaten_quote
 from tests.test_repair_multilingual import holes
 
 SLOVAK = "“Ale ak je vojna, tak silnejší” si niečo vybojuje (see tvár Európy po WW)."
@@ -58,6 +59,39 @@ def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None
 
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
 @pytest.mark.parametrize(
+    ("clean", "glued"),
+    [
+        ("Рядом “находилась деревня” Силланкорва.", "деревнцСилланкорва"),
+        (
+            "Он просто-напросто эту сумму вычитает из кредитов, “которые даются” Грузии.",
+            "цГрузии",
+        ),
+    ],
+)
+def test_ya_and_a_closing_quote_read_with_their_space_as_tse_are_restored(
+    clean: str, glued: str
+) -> None:
+    damaged = _ftfy_over_holes(clean)
+    assert glued in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+@pytest.mark.parametrize(("lang", "number"), [("be", 218), ("mk", 421)])
+def test_clean_words_holding_tse_inside_a_quotation_stay(shared_data, lang, number) -> None:
+    """``пасадцы`` and ``Коцо`` inside an open quotation (lingua's be.txt and mk.txt): their
+    one-letter ends are endings, not words."""
+    path = shared_data / "langid" / "lingua-sentences" / f"{lang}.txt"
+    clean = path.read_text(encoding="utf-8").split("\n")[number - 1]
+    assert "ц" in clean and "“" in clean
+    assert eaten_quote(clean) == []
+    assert fix_text(clean)[0] == clean
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+@pytest.mark.parametrize(
     "clean",
     [
         "Город Ржев стоит на Волге.",  # no ``жев`` in any list
@@ -86,7 +120,7 @@ def test_footnote_and_death_daggers_stay(clean: str) -> None:
     assert fixed == clean and not edits
 
 
-_WORDS = ("silnejší", "si", "только", "Ржев", "Рвение", "Рона", "Müller", "Smith")
+_WORDS = ("silnejší", "si", "только", "Ржев", "Рвение", "Рона", "Müller", "Smith", "“лицо", "отцы")
 _BETWEEN = (" ", ", ", ". ", " – ", "† ", " (†", "), ", "\n")
 
 

@@ -17,7 +17,8 @@ output of the previous one:
    ``Å¡``-like pairs it left beside what it decoded, Cyrillic letters whose ``™`` NFKC
    folded (``мÓTMлі``) and Vietnamese ones whose ``º`` it folded (``đáo1p``), once ftfy
    decoded their neighbours (``folded_mojibake``, :mod:`.unfold`), and a Cyrillic ``А`` whose
-   byte was dropped and whose space ftfy read with it as ``Р`` (``Ртолько``, :mod:`.eaten`);
+   byte was dropped and whose space ftfy read with it as ``Р`` (``Ртолько``), and ``я”`` read
+   with its space as ``ц`` (``деревнцСилланкорва``, :mod:`.eaten`);
 6. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
 
 Raw bytes of unknown encoding are decoded first by :func:`tamis.repair.decode.decode_bytes`.
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 from tamis.document import Document, Edit, Replacement
 from tamis.repair import normalize, syllables
-from tamis.repair.eaten import eaten_a
+from tamis.repair.eaten import eaten_a, eaten_quote
 from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
 from tamis.repair.mojibake import ftfy_repairs
@@ -80,6 +81,7 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.mojibake, macroman_repairs),
         (config.mojibake, ftfy_repairs),
         (config.mojibake, eaten_a),
+        (config.mojibake, eaten_quote),
         (config.mojibake, leftover_pairs),
         (config.mojibake, leftover_folds),
         (config.controls, normalize.controls),
