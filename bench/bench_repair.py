@@ -264,7 +264,10 @@ def corpus(name: str) -> Iterator[str]:
     if name == "lingua":
         for path in sorted((SHARED / "langid" / "lingua-sentences").glob("*.txt")):
             if not path.name.startswith("LICENSE"):
-                yield from path.read_text(encoding="utf-8").splitlines()
+                # The files' own lines: ``splitlines`` would also cut at the NEL (85) and
+                # other C1 or separator characters inside a damaged sentence, making fragments
+                # no source holds (``WyszukujÄ`` from Polish read as Windows-1250 then Latin-1).
+                yield from path.read_text(encoding="utf-8").rstrip("\n").split("\n")
         return
     path = SHARED / "text" / f"{name}.jsonl.zst"
     with path.open("rb") as fh:
