@@ -17,8 +17,8 @@ the space make), gluing the word to the next one: ``деревня” Силла
 glued to a capital or to a spaced ``-`` (the lower-case case is left: telling it from a clean
 word needs the word lists for every ``ц`` in a quotation), a quotation ``“`` is open before the
 word, the glued word is no listed word, and the word up to the ``ц`` is a listed word of four
-letters or more with one of the three letters (the most frequent when several). The passes run after ftfy's, which makes the
-``Р`` and the ``ц``.
+letters or more with one of the three letters (the most frequent when several). The passes
+run after ftfy's, which makes the ``Р`` and the ``ц``.
 """
 
 from __future__ import annotations
@@ -89,9 +89,9 @@ def _glued_at(word: str) -> tuple[str, str] | None:
         if ch != "ц" or i < _SHORTEST_HEAD:
             continue
         head, rest = whole[:i], whole[i + 1 :]
-        if len(rest) == 1 or (rest and not (rest[0].isupper() or _band(rest) is not None)):
-            continue  # a one-letter rest (``Коцо``, ``пасадцы``) is an ending, not a word
-        if not rest and not word.endswith("-"):
+        # glued to a name or a sentence (a capital and more), or to a spaced ``-``; an earlier
+        # ``ц`` of the word, followed by lower-case letters, is a letter of it
+        if not ((rest[:1].isupper() and len(rest) > 1) or (not rest and word.endswith("-"))):
             continue
         bands = [(_band(head + x), x) for x in _LOST_BEFORE_QUOTE]
         listed = [(band, x) for band, x in bands if band is not None]
