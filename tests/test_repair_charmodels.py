@@ -9,6 +9,8 @@ model read ``спонським``, ``аднагадовыс``, ``якономи�
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ftfy
 import pytest
 from hypothesis import given, settings
@@ -30,10 +32,33 @@ def _ftfy(text: str) -> str:
 
 
 def test_the_letter_models_of_lingua_are_read_for_each_language_asked() -> None:
-    tables = charmodels.model("ru")
-    assert tables is not None and len(tables) == 5
-    assert len(tables[0]) > 30 and len(tables[4]) > 10_000  # letters, then 5-letter runs
-    assert charmodels.model("xx") is None
+    runs = charmodels.model("ru")
+    assert runs is not None and len(runs) == 5
+    assert runs[0].get("д") is not None and runs[4].get("ство") is None  # 4 letters: order 4
+    assert runs[4].get("ество") is not None
+    assert len(charmodels.table("ru", 1)) > 30 and len(charmodels.table("ru", 5)) > 10_000
+    assert charmodels.model("xx") is None and charmodels.table("xx", 1) == {}
+
+
+@pytest.mark.parametrize("iso", ["ru", "pl", "vi"])
+def test_a_run_looked_up_alone_has_the_value_of_the_built_table(
+    iso: str, shared_data: Path
+) -> None:
+    """Every run of the words of real sentences, and every 2000th run the table holds, looked
+    up in the decompressed JSON alone (never switching to the table), equals the table."""
+    text = (shared_data / "langid" / "lingua-sentences" / f"{iso}.txt").read_text("utf-8")
+    words = [w.lower() for line in text.splitlines()[:8] for w in line.split()]
+    name = charmodels.model(iso)[0].name
+    for order in charmodels.ORDERS:
+        built = charmodels.table(iso, order)
+        runs = charmodels.Runs(name, order)
+        runs.BUILD_AFTER = 10**9
+        asked = {w[i : i + order] for w in words for i in range(len(w) - order + 1)}
+        asked |= set(sorted(built)[::2000]) | {"", "zzzzz"[:order], "1/2"}
+        found = {run: runs.get(run) for run in asked}
+        assert found == {run: built.get(run) for run in asked}
+        assert runs._built is None  # answered by the search, not by building the table
+        assert sum(v is not None for v in found.values()) > len(asked) // 4
     # a Russian word outscores the same letters scrambled, under Russian and not under Kazakh
     assert charmodels.score("государство", "ru") > charmodels.score("гсоудартсво", "ru")
     assert charmodels.score("мәліметтер", "kk") > charmodels.score("мәліметтер", "ru")

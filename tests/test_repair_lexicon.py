@@ -211,3 +211,42 @@ def test_clean_vietnamese_built_from_the_shipped_syllable_pairs_is_left_alone(
     """Property: the pairs that rejoin and choose syllables never edit clean text made of them."""
     text = separator.join(words)
     assert fix_text(text) == (text, [])
+
+
+def _lingua_line(shared_data, lang: str, number: int) -> str:
+    path = shared_data / "langid" / "lingua-sentences" / f"{lang}.txt"
+    return path.read_text(encoding="utf-8").split("\n")[number - 1]
+
+
+def test_a_line_holding_a_c1_control_windows_1252_defines_is_not_read_as_lost_bytes(
+    shared_data,
+) -> None:
+    """Polish text decoded as Windows-1250 read as Latin-1 (lingua's pl.txt, line 825), cut at
+    its NEL as ``str.splitlines`` cuts it: ``\\x99`` and ``\\x87`` are no Windows-1252 reading,
+    so the ``Ä`` that ends the piece lost no byte to a strict Windows-1252 decoder (it was
+    ``ą``, C4 85, whose 85 ended the piece); ftfy decodes the rest."""
+    piece = _lingua_line(shared_data, "pl", 825).splitlines()[0]
+    assert piece == "CzÄ\x99Ĺ\x9bÄ\x87 konferencji pod nazwÄ"
+    fixed, edits = fix_text(piece)
+    assert fixed == "Część konferencji pod nazwÄ"
+    assert not any(e.rule == "lost_byte_mojibake" for e in edits)
+    assert undo(fixed, edits) == piece
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Ukrainian and Belarusian set with a Latin ``i`` for ``і`` (lingua's uk.txt, be.txt)
+        "Але тут вiн в трьох роках не скiнчив ще й другого класу, коли поганий i темний "
+        "случай з вiтцем перервав назавсiди його шкiльну науку.",
+        "3. Палажэннi артыкулаў 15 – 16, 17 i 18 прымяняюцца да заработнай платы i iншага "
+        "падобнага ўзнагароджання i пенсiй за паслугi, што аказаны ў сувязi з камерцыйнай "
+        "дзейнасцю.",
+    ],
+)
+def test_a_latin_i_in_a_cyrillic_word_is_read_as_the_cyrillic_i_it_stands_for(clean: str) -> None:
+    assert lexicon.lookup_form("скiнчив") == "скінчив" and lexicon.lookup_form("Taxi") == "taxi"
+    damaged = holes(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tamis.repair import mojibake
 from tamis.repair.precheck import (
     ANY_WORK_RE,
+    VI_FOLD_RE,
     ftfy_gate,
     gate_search,
     needs_any_repair,
@@ -29,7 +30,7 @@ from tamis.repair.precheck import (
 ALPHABET = (
     "ab .,1'\"-\n\t\xa0\u2003\x1b\x85\x9d\ud800\ufffd"
     "ÃÂÅÄÐÑàÀéüœ€™†‡…“”‘’–—¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿×÷"
-    "вВЂђабрсяΑΒαβγΞΟ\u0301\u0308\u2044ạềờơưĐ中文"
+    "вВЂђабрсяΑΒαβγΞΟ\u0301\u0308\u2044ạềờơưĐ中文áoáo"
 )
 texts = st.text(alphabet=ALPHABET, max_size=40)
 
@@ -45,6 +46,7 @@ def _needs_any_repair_the_long_way(text: str) -> bool:
         ANY_WORK_RE.search(text) is not None
         or ftfy_gate().search(text) is not None
         or unfold_sign(text)
+        or VI_FOLD_RE.search(text) is not None
         or split_syllable(text)
         or not unicodedata.is_normalized("NFC", text)
     )

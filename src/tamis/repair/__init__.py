@@ -16,7 +16,9 @@ output of the previous one:
 5. ``ftfy:*``: ftfy's decoding of the remaining mojibake, on gated lines only, then the
    ``Å¡``-like pairs it left beside what it decoded, Cyrillic letters whose ``™`` NFKC
    folded (``мÓTMлі``) and Vietnamese ones whose ``º`` it folded (``đáo1p``), once ftfy
-   decoded their neighbours (``folded_mojibake``, :mod:`.unfold`);
+   decoded their neighbours (``folded_mojibake``, :mod:`.unfold`), and a Cyrillic ``А`` whose
+   byte was dropped and whose space ftfy read with it as ``Р`` (``Ртолько``), and ``я”`` read
+   with its space as ``ц`` (``деревнцСилланкорва``, :mod:`.eaten`);
 6. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
 
 Raw bytes of unknown encoding are decoded first by :func:`tamis.repair.decode.decode_bytes`.
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 
 from tamis.document import Document, Edit, Replacement
 from tamis.repair import normalize, syllables
+from tamis.repair.eaten import eaten_a, eaten_quote
 from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
 from tamis.repair.mojibake import ftfy_repairs
@@ -77,6 +80,8 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.lossy_mojibake, lossy_repairs),
         (config.mojibake, macroman_repairs),
         (config.mojibake, ftfy_repairs),
+        (config.mojibake, eaten_a),
+        (config.mojibake, eaten_quote),
         (config.mojibake, leftover_pairs),
         (config.mojibake, leftover_folds),
         (config.controls, normalize.controls),

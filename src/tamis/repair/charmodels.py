@@ -10,7 +10,8 @@ brotli-compressed JSON (``{"language": "RUSSIAN", "ngrams": {"27466/5341287": "�
 that its Rust library embeds in its extension module with ``include_dir``. They are read here
 straight from that file: the embedded directory entries are (path, contents) slices whose
 addresses the loader relocates, so the ELF's RELATIVE relocations give every file's place.
-Only the files of a language a damaged word needs are decompressed, once per process. Where
+Only the files of a language a damaged word needs are decompressed, once per process, and
+the runs a word needs are looked up in them one by one (:class:`Runs`). Where
 the module is not an ELF file of a known machine (or lingua is absent), :func:`available` is
 False and the callers keep their word lists alone.
 """
@@ -21,6 +22,7 @@ import importlib.util
 import json
 import math
 import mmap
+import re
 import struct
 from functools import cache
 from pathlib import Path
@@ -89,17 +91,21 @@ class _Elf:
         return out
 
 
+_LANGUAGE = re.compile(rb'"language":"([^"\\]*)"')
+
+
 def _language_of(blob: bytes) -> str | None:
-    """The ``language`` field at the head of a compressed model file, decompressing only its
-    first block."""
+    """The ``language`` field at the head of a compressed model file, decompressing only as
+    many 64-byte slices as it takes to read it (the field opens the file)."""
     import brotli
 
-    head = brotli.Decompressor().process(blob[:4096])
-    start = head.find(b'"language"')
-    if start < 0:
-        return None
-    value = head[start:].split(b'"')
-    return value[3].decode() if len(value) > 3 else None
+    decompressor, head = brotli.Decompressor(), b""
+    for start in range(0, min(len(blob), 4096), 64):
+        head += decompressor.process(blob[start : start + 64])
+        found = _LANGUAGE.search(head)
+        if found:
+            return found.group(1).decode()
+    return None
 
 
 @cache
@@ -170,30 +176,119 @@ def _lingua_name(iso: str) -> str | None:
         return None
 
 
-@cache
-def _table(name: str, order: int) -> dict[str, float]:
-    """Log conditional probability of each ``order``-letter run of lingua's language ``name``
-    (read on first use: the five-letter table of a language takes a few tenths of a second)."""
+def _decompressed(name: str, order: int) -> bytes:
+    """The JSON of lingua's ``order``-letter runs of language ``name`` (empty when absent)."""
     import brotli
 
     at, size = _index().get((name, order), (0, 0))
     data = _mapped()
     if not size or data is None:
-        return {}
+        return b""
+    return brotli.decompress(data[at : at + size])
+
+
+def _log(fraction: str) -> float:
+    """``"27466/5341287"`` as a log probability."""
+    top, _, bottom = fraction.partition("/")
+    return math.log(int(top) / int(bottom))
+
+
+@cache
+def _table(name: str, order: int) -> dict[str, float]:
+    """Log conditional probability of each ``order``-letter run of lingua's language ``name``,
+    every run at once (the five-letter table of a language takes a few tenths of a second)."""
+    raw = _decompressed(name, order)
     table: dict[str, float] = {}
-    for fraction, runs in json.loads(brotli.decompress(data[at : at + size]))["ngrams"].items():
-        top, _, bottom = fraction.partition("/")
-        table.update(dict.fromkeys(runs.split(" "), math.log(int(top) / int(bottom))))
+    if raw:
+        for fraction, runs in json.loads(raw)["ngrams"].items():
+            table.update(dict.fromkeys(runs.split(" "), _log(fraction)))
     return table
 
 
-def model(iso: str, longest: int = len(ORDERS)) -> tuple[dict[str, float], ...] | None:
-    """The tables of the language ``iso`` (ISO 639-1), runs of one letter up to ``longest``;
-    None when lingua has no model for it."""
+# Characters of the JSON's frame (keys are fractions of digits, runs are separated by spaces
+# inside strings): a run holding one is looked up in the built table.
+_FRAME = frozenset(' "\\/:,{}0123456789')
+
+
+class Runs:
+    """The ``order``-letter runs of one language, looked up one at a time in lingua's
+    decompressed JSON (``{"ngrams": {"27466/5341287": "рр ду ..."}}``) instead of building
+    the whole table: a damaged word needs a few dozen runs, and a byte search for each costs
+    about a millisecond where building a five-letter table costs a few tenths of a second.
+    A match of a run free of the frame's characters, bounded by a quote or a space on each
+    side, is one whole run of a runs string; its fraction is the key before the string. The
+    last match wins, as in the table (later fractions overwrite). After
+    ``BUILD_AFTER`` distinct runs looked up (a text with many damaged words), the table is
+    built once and answers the rest."""
+
+    BUILD_AFTER = 256
+
+    def __init__(self, name: str, order: int) -> None:
+        self.name, self.order = name, order
+        self._raw: bytes | None = None
+        self._start = 0
+        self._memo: dict[str, float | None] = {}
+        self._built: dict[str, float] | None = None
+
+    def _json(self) -> bytes:
+        if self._raw is None:
+            raw = _decompressed(self.name, self.order)
+            if b"\\" in raw:  # an escaped character: only the JSON parser reads it right
+                self._built = _table(self.name, self.order)
+            self._raw, self._start = raw, raw.find(b'"ngrams":{') + 1
+        return self._raw
+
+    def get(self, run: str, default: float | None = None) -> float | None:
+        if self._built is not None:
+            return self._built.get(run, default)
+        if run in self._memo:
+            found = self._memo[run]
+            return default if found is None else found
+        if len(self._memo) >= self.BUILD_AFTER:
+            self._built = _table(self.name, self.order)
+            return self._built.get(run, default)
+        raw = self._json()
+        if self._built is not None or not run or not _FRAME.isdisjoint(run):
+            found = _table(self.name, self.order).get(run)
+        else:
+            found = self._search(raw, run.encode("utf-8"))
+        self._memo[run] = found
+        return default if found is None else found
+
+    def _search(self, raw: bytes, run: bytes) -> float | None:
+        end = len(raw)
+        while (at := raw.rfind(run, self._start, end)) > 0:
+            end = at + len(run) - 1
+            after = raw[at + len(run) : at + len(run) + 1]
+            if raw[at - 1 : at] not in (b'"', b" ") or after not in (b'"', b" "):
+                continue
+            opening = raw.rfind(b'"', 0, at)
+            if raw[opening - 1 : opening] != b":":
+                continue  # a key, not a runs string
+            key_start = raw.rfind(b'"', 0, opening - 2) + 1
+            return _log(raw[key_start : opening - 2].decode("ascii"))
+        return None
+
+
+@cache
+def _runs(name: str, order: int) -> Runs:
+    return Runs(name, order)
+
+
+def table(iso: str, order: int) -> dict[str, float]:
+    """Every ``order``-letter run of the language ``iso`` with its log conditional probability,
+    built whole (what :class:`Runs` looks up one run at a time); empty without a model."""
+    name = _lingua_name(iso)
+    return _table(name, order) if name else {}
+
+
+def model(iso: str, longest: int = len(ORDERS)) -> tuple[Runs, ...] | None:
+    """The runs of the language ``iso`` (ISO 639-1), of one letter up to ``longest``; None
+    when lingua has no model for it."""
     name = _lingua_name(iso)
     if name is None or (name, 1) not in _index():
         return None
-    return tuple(_table(name, order) for order in ORDERS[:longest])
+    return tuple(_runs(name, order) for order in ORDERS[:longest])
 
 
 def score(word: str, iso: str, longest: int = len(ORDERS)) -> float | None:

@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from itertools import repeat
 from os.path import commonprefix
 from pathlib import Path
 
@@ -97,8 +98,12 @@ def words(lang: str) -> dict[str, int]:
     0.01 in log10 frequency), empty when the package is absent."""
     buckets = list(enumerate(_buckets("sh" if lang == "sr" else lang)))
     if lang != "sr":
-        # The least frequent band first, so that a word listed twice keeps its best band.
-        return {word: band for band, bucket in reversed(buckets) for word in bucket}
+        # The least frequent band first, so that a word listed twice keeps its best band
+        # (``update`` from ``zip`` builds it at C speed: a list is read on a file's first pass).
+        known: dict[str, int] = {}
+        for band, bucket in reversed(buckets):
+            known.update(zip(bucket, repeat(band)))
+        return known
     spelt = (
         (band, _cyrillic_serbian(word)) for band, bucket in reversed(buckets) for word in bucket
     )
@@ -239,6 +244,20 @@ FUNCTION_WORDS = {
 RELATED = {"be": ("uk", "ru"), "kk": ("ru",)}
 
 
+# A Latin ``i`` typed for Cyrillic ``і`` (Ukrainian and Belarusian text set on a keyboard
+# that lacks it: ``скiнчив``, ``пенсiй``): the lists and letter tables spell ``і``.
+_CYRILLIC_I = str.maketrans("i", "\u0456")
+
+
+def lookup_form(word: str) -> str:
+    """``word`` as the lists spell it: lower-case, ``’`` as ``'``, and in a word of Cyrillic
+    letters a Latin ``i`` as the Cyrillic ``і`` it stands for."""
+    word = word.lower().replace("\u2019", "'")
+    if "i" in word and any("\u0400" <= c <= "\u04ff" for c in word):
+        word = word.translate(_CYRILLIC_I)
+    return word
+
+
 def _band(word: str, lang: str) -> tuple[int, float]:
     """(0 for a function word of ``lang``, else 1; the best band of ``word`` in the lists of
     its neighbour languages, ``inf`` when none holds it)."""
@@ -252,7 +271,7 @@ def choose(candidates: list[str], lang: str) -> int | None:
     runs; None when the package is absent. For a language with a shipped list (no
     frequencies), the listed spellings are ranked: function words first, then by the lists of
     its neighbour languages, then by their letters."""
-    lowered = [c.lower().replace("\u2019", "'") for c in candidates]
+    lowered = [lookup_form(c) for c in candidates]
     if lang in LETTERS_ONLY:
         short = _shipped(lang)[2]
         listed = [k for k, c in enumerate(lowered) if c in short] or range(len(lowered))

@@ -180,7 +180,12 @@ def _dagger(line: str, m: re.Match[str], evidence: bool) -> tuple[int, str, str]
         # ``(†44)``: a death or footnote mark (no quote opens right after a bracket); ``†1944``
         # on a line without other mojibake is one too.
         return None
-    if start >= 2 and _cp1252_letter(line[start - 2]) and _cp1252_letter(prev):
+    if (
+        start >= 2
+        and _cp1252_letter(line[start - 2])
+        and _cp1252_letter(prev)
+        and not _glued_closing_quote(line, start)
+    ):
         return None  # inside a longer mojibake sequence (``Ãƒ`` ``Ë†``): ftfy's to decode
     if _is_space(prev):
         return end, LSQ, "â€˜ whose folded ˜ was read as a no-break space (dagger)"
@@ -199,6 +204,55 @@ def _between_stop_and_word(line: str, pos: int) -> bool:
     prev = line[pos - 1] if pos else ""
     nxt = line[pos + 1] if pos + 1 < len(line) else ""
     return prev in (",", ".", "!", "?") and nxt.isalpha()
+
+
+def _between_word_and_lower_case(line: str, pos: int) -> bool:
+    """A dagger glued between the end of a word and a lower-case letter or a spaced dash
+    (``silnejší†si``, ``momento†– disse``): ``”`` and the
+    space after it, whose 9D byte was lost, read by ftfy as E2 80 A0 (no other byte a strict
+    decoder drops makes a quote). A footnote mark glued to the next word starts a new
+    sentence or note (a capital, a figure), and one before a dash is followed by a space."""
+    prev = line[pos - 1] if pos else ""
+    nxt = line[pos + 1 : pos + 2]
+    if not prev.isalpha():
+        return False
+    if nxt in ("\u2013", "\u2014"):
+        return line[pos + 2 : pos + 3] == " "
+    # a Windows-1252 letter after it is more likely mojibake around it (``ã†â€™``)
+    return nxt.isalpha() and nxt.islower() and not _cp1252_letter(nxt)
+
+
+def _glued_closing_quote(line: str, pos: int) -> bool:
+    """:func:`_between_word_and_lower_case`, where the dagger's byte (86) completes no UTF-8
+    sequence with the Windows-1252 bytes around it (``ãƒ†ã`` is テ: ftfy's to decode;
+    ``ší†si`` is no sequence, since ``s`` continues none; ``ß†`` is DF 86, one, and stays)."""
+    return _between_word_and_lower_case(line, pos) and not _dagger_completes_a_sequence(line, pos)
+
+
+def _dagger_completes_a_sequence(line: str, pos: int) -> bool:
+    import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
+
+    def raw(text: str) -> bytes:
+        try:
+            return text.encode("sloppy-windows-1252")
+        except UnicodeEncodeError:
+            return b""
+
+    before = raw(line[max(0, pos - 3) : pos])
+    after = raw(line[pos + 1 : pos + 3])
+    for i, lead in enumerate(before):
+        length = (
+            2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if lead <= 0xF4 else 0
+        )
+        if lead < 0xC2 or len(before) - i + 1 > length:
+            continue
+        sequence = (before[i:] + b"\x86" + after)[:length]
+        try:
+            sequence.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _between_script_letters(line: str, pos: int) -> bool:
@@ -370,7 +424,9 @@ def _line_repairs(text: str, offset: int, end: int, whole: list[bool | None]) ->
         result = None
         rule = RULE
         if found.startswith("â€") or found == "†":
-            if _continues_a_sequence(line, m.start()):
+            if _continues_a_sequence(line, m.start()) and not (
+                found == "†" and _glued_closing_quote(line, m.start())
+            ):
                 pos = m.end()
                 continue
         if found in _QUOTE_DAGGER:
@@ -384,6 +440,7 @@ def _line_repairs(text: str, offset: int, end: int, whole: list[bool | None]) ->
                 evidence
                 or _between_script_letters(line, m.start())
                 or _between_stop_and_word(line, m.start())
+                or _glued_closing_quote(line, m.start())
             ):
                 result = _dagger(line, m, True)
                 rule = DAGGER_RULE

@@ -71,13 +71,22 @@ def ftfy_gate() -> re.Pattern[str]:
 
 
 def gate_search(text: str, pos: int = 0) -> re.Match[str] | None:
-    """The first match of :func:`ftfy_gate` at or after ``pos``, found after a one-class scan
+    """The first match of :func:`ftfy_gate` at or after ``pos``, found by one-class scans
     (:func:`_gate_trigger`): a gate match is at most two characters long and holds a trigger,
-    so it starts at most one character before the first trigger."""
-    trigger = _gate_trigger().search(text, pos)
-    if trigger is None:
-        return None
-    return ftfy_gate().search(text, max(pos, trigger.start() - 1))
+    so it starts on a trigger or one character before it, and the gate is tried there alone
+    (its alternation, tried at every character of accented text, costs more than the scan)."""
+    gate, trigger = ftfy_gate(), _gate_trigger()
+    tried = pos - 1
+    while (found := trigger.search(text, pos)) is not None:
+        at = found.start()
+        for start in (at - 1, at):
+            if start > tried:
+                tried = start
+                match = gate.match(text, start)
+                if match is not None:
+                    return match
+        pos = at + 1
+    return None
 
 
 # Signs of UTF-8 mojibake that no clean text carries: the *evidence* that allows repairing
@@ -199,6 +208,15 @@ def split_syllable(text: str) -> bool:
     )
 
 
+# ``Р`` glued by ftfy to the word after a lost ``А`` (:mod:`tamis.repair.eaten`): ``Р`` where a
+# clause may start, then a consonant and the rest of a lower-case word. The literal comes
+# first so that the search skips to it at C speed.
+EATEN_A_RE = re.compile(
+    "Р(?<![^\\s,.;:!?«“„\"'(\u2013\u2014]Р)([бвгджзйклмнпстфхцчшщ][а-яёіїєґђјљњћџѓќѕ]*)"
+    "(?![^\\W\\d_])"
+)
+
+
 @lru_cache(maxsize=1)
 def _work_trigger() -> re.Pattern[str]:
     """One character class holding a member of every stretch a check below flags: text
@@ -212,6 +230,8 @@ def needs_any_repair(text: str) -> bool:
         return ASCII_CONTROL_RE.search(text) is not None or (
             "&" in text and ENTITY_RE.search(text) is not None
         )
+    if "Р" in text and EATEN_A_RE.search(text) is not None:
+        return True
     first = _work_trigger().search(text)
     if first is None:
         return not unicodedata.is_normalized("NFC", text)
@@ -220,7 +240,7 @@ def needs_any_repair(text: str) -> bool:
         ANY_WORK_RE.search(text, at) is not None
         or gate_search(text, max(0, at - 1)) is not None
         or unfold_sign(text, at)
-        or VI_FOLD_RE.search(text, at) is not None
+        or (("áo" in text or "áa" in text) and VI_FOLD_RE.search(text, at) is not None)
         or split_syllable(text)
         or not unicodedata.is_normalized("NFC", text)
     )

@@ -543,7 +543,7 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
         if named in lexicon.LETTERS_ONLY:
             return named
     # Words of three letters or more: short ones (``a``, ``de``, ``la``) are in every list.
-    lowered = [[w.lower().replace("\u2019", "'") for w in ws] for ws in spelt if len(ws[0]) > 2]
+    lowered = [[lexicon.lookup_form(w) for w in ws] for ws in spelt if len(ws[0]) > 2]
     if not lowered:
         return family[0] if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE) else None
     spelt = lowered
@@ -554,6 +554,8 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
             hits = sum(1 for ws in lowered if any(w in known for w in ws))
             if hits > most:
                 best, most = lang, hits
+            if most == len(spelt):
+                break  # no later list can hold more, and the first to hold all wins ties
         if most >= _KNOWN_SHARE * len(spelt):
             break
     if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE):
@@ -662,8 +664,16 @@ def _punctuation(line: str, p: Piece) -> bool:
     return line.startswith("â€", p.start)
 
 
+# C1 controls Windows-1252 gives a character: a line holding one was not decoded as
+# Windows-1252 (Latin-1, or another code page such as Windows-1250: ``CzÄ\x99Ĺ\x9b`` is Polish
+# ``Czę``), so no byte of it was folded or dropped by that reading; ftfy decodes it.
+_CP1252_DEFINED_C1_RE = re.compile("[\x80\x82-\x8c\x8e\x91-\x9c\x9e\x9f]")
+
+
 def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
     """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc)."""
+    if _CP1252_DEFINED_C1_RE.search(line):
+        return []
     if SUSPECT_RE.search(line) is None:
         return after_ftfy(line, offset)  # ``†̃`` on a line ftfy decoded whole
     whole: dict[str, list[Piece]] = {}

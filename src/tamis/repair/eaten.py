@@ -1,0 +1,107 @@
+"""Cyrillic letters whose byte was dropped, read by ftfy with the space after them as one.
+
+``А`` is D0 90 in UTF-8. A strict Windows-1252 decoder drops the 90 and leaves ``Ð``; when a
+space follows (``А только``), ftfy takes ``Ð`` and the space for D0 A0 (a no-break space is
+A0) and decodes ``Р``: ``Ртолько``. The damage leaves a capital ``Р`` glued to a lower-case
+word where a clause starts (after a comma, a stop, a quote or the start of a line, where the
+conjunction ``А`` stands). Russian, Ukrainian, Bulgarian, Macedonian and Serbian words rarely
+start with ``р`` and a consonant, so only such words are read, and only when the word lists
+(:mod:`.lexicon`) hold the word without its ``р`` and no list holds it with: ``Ртолько`` is
+``А только``; ``Ржев``, ``Ртищев`` (no ``жев``, ``тищев``) and ``Рвение`` (``рвение`` is a
+word) stay.
+
+``я``, ``с`` or ``э`` (D1 8F, 81, 8D) and a closing ``”`` (E2 80 9D) both lose their last byte:
+``Ñâ€`` and a space are read by ftfy as ``ц`` (D1 86, its 86 the dagger ``†`` that ``â€`` and
+the space make), gluing the word to the next one: ``деревня” Силланкорва`` becomes
+``деревнцСилланкорва``, ``желания” не`` becomes ``желаницне``. Read back where the ``ц`` is
+glued to a capital or to a spaced ``-`` (the lower-case case is left: telling it from a clean
+word needs the word lists for every ``ц`` in a quotation), a quotation ``“`` is open before the
+word, the glued word is no listed word, and the word up to the ``ц`` is a listed word of four
+letters or more with one of the three letters (the most frequent when several). The passes
+run after ftfy's, which makes the ``Р`` and the ``ц``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tamis.document import Replacement
+from tamis.repair import lexicon
+from tamis.repair.precheck import EATEN_A_RE
+
+RULE = "lost_byte_mojibake"
+QUOTE_REASON = "я, с or э (D1 8F/81/8D) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as ц (D1 86)"  # fmt: skip
+REASON = "Cyrillic А (D0 90) whose 90 a strict Windows-1252 decoder dropped, then read by ftfy with the space after it as Р (D0 A0)"  # fmt: skip
+
+_LISTS = lexicon.CYRILLIC
+
+
+def eaten_a(text: str) -> list[Replacement]:
+    """Replacements of ``Р`` glued to a word by ``А `` (see the module doc)."""
+    if "Р" not in text or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in EATEN_A_RE.finditer(text):
+        word = m.group(1)
+        if _listed(word) and not _listed("р" + word):
+            out.append(Replacement(m.start(), m.start() + 1, "А ", RULE, REASON))
+    return out
+
+
+def _listed(word: str) -> bool:
+    return any(word in lexicon.words(lang) for lang in _LISTS)
+
+
+# A Cyrillic word glued at a ``ц`` to a capital (a name, a new sentence) or to a spaced ``-``:
+# no clean word is spelt so, so the word lists are read only for these (a lower-case word
+# glued after the ``ц``, ``желаницне``, would have them read for every ``ц`` in a quotation).
+_TSE_WORD_RE = re.compile("[\u0400-\u04ff]+ц(?:[\u0400-\u042f][\u0430-\u04ff]+|-(?= ))")
+_LOST_BEFORE_QUOTE = ("я", "с", "э")
+# Letters before the ``ц``: a shorter head is a stem more often than a word.
+_SHORTEST_HEAD = 3
+
+
+def eaten_quote(text: str) -> list[Replacement]:
+    """Replacements of ``ц`` that glued ``я”``/``с”``/``э”`` and a space (see the module doc)."""
+    if "ц" not in text or "“" not in text or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in _TSE_WORD_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start : m.start()]
+        if before.count("“") <= before.count("”"):
+            continue  # no quotation open for the ``”`` to close
+        word = m.group()
+        at = _glued_at(word)
+        if at is not None:
+            head, letter = at
+            start = m.start() + len(head)
+            out.append(Replacement(start, start + 1, letter + "” ", RULE, QUOTE_REASON))
+    return out
+
+
+def _glued_at(word: str) -> tuple[str, str] | None:
+    """(the word before the ``ц``, the letter it lost) when ``word`` is two glued words."""
+    whole = word.rstrip("-")
+    if _band(whole) is not None:
+        return None
+    for i, ch in enumerate(whole):
+        if ch != "ц" or i < _SHORTEST_HEAD:
+            continue
+        head, rest = whole[:i], whole[i + 1 :]
+        # glued to a name or a sentence (a capital and more), or to a spaced ``-``; an earlier
+        # ``ц`` of the word, followed by lower-case letters, is a letter of it
+        if not ((rest[:1].isupper() and len(rest) > 1) or (not rest and word.endswith("-"))):
+            continue
+        bands = [(_band(head + x), x) for x in _LOST_BEFORE_QUOTE]
+        listed = [(band, x) for band, x in bands if band is not None]
+        if listed:
+            return head, min(listed)[1]
+    return None
+
+
+def _band(word: str) -> int | None:
+    """The best band of ``word`` in the Cyrillic lists; None when none holds it."""
+    form = lexicon.lookup_form(word)
+    bands = [lexicon.words(lang).get(form) for lang in _LISTS]
+    return min((b for b in bands if b is not None), default=None)

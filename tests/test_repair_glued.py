@@ -1,0 +1,133 @@
+"""Marks ftfy glued to the next word when it read a lost byte and a space as one character.
+
+The texts are lingua sentences of the tuned part of the multilingual damage model
+(``tests/test_repair_multilingual.py``; the Portuguese one cut after its quote), damaged here
+as the model's ``ftfy_lossy`` damages them (ftfy over dropped bytes); each came back wrong
+before its rule: ``silnejší†si`` and ``momento†– disse`` (``”`` whose 9D was
+dropped, read with the space after it as a dagger) and ``Ртолько`` (``А`` whose 90 was
+dropped, read with the space after it as ``Р``), ``деревнцСилланкорва`` (``я”`` and a space
+read as ``ц``).
+"""
+
+from __future__ import annotations
+
+import ftfy
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.document import undo
+from tamis.repair import fix_text, lexicon
+from tamis.repair.eaten import eaten_a, eaten_quote
+from tests.test_repair_multilingual import holes
+
+SLOVAK = "“Ale ak je vojna, tak silnejší” si niečo vybojuje (see tvár Európy po WW)."
+PORTUGUESE = (
+    "Acho isso muito importante para esse mundo um pouco confuso em que nós estamos no "
+    "momento” – disse o Ministro da Defesa."
+)
+RUSSIAN = "“Но поля боя мы не сдали, А только крепче зубы сжали, Надеясь на первач.”"
+
+
+def _ftfy_over_holes(clean: str) -> str:
+    """The damage model's ``ftfy_lossy`` on its dropped-byte side: ftfy over ``holes``."""
+    return ftfy.fix_text(holes(clean), uncurl_quotes=False, normalization=None)
+
+
+@pytest.mark.parametrize(
+    ("clean", "glued"), [(SLOVAK, "silnejší†si"), (PORTUGUESE, "momento†– disse")]
+)
+def test_a_dagger_glued_between_a_word_and_a_lower_case_word_or_a_dash_is_a_closing_quote(
+    clean: str, glued: str
+) -> None:
+    damaged = _ftfy_over_holes(clean)
+    assert glued in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None:
+    damaged = _ftfy_over_holes(RUSSIAN)
+    assert "дали, Ртолько" in damaged  # ``с`` lost its byte too: the unfold pass reads it
+    fixed, edits = fix_text(damaged)
+    assert fixed == RUSSIAN
+    assert undo(fixed, edits) == damaged
+    assert any(e.removed == "Р" and e.inserted == "А " for e in edits)
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+@pytest.mark.parametrize(
+    ("clean", "glued"),
+    [
+        ("Рядом “находилась деревня” Силланкорва.", "деревнцСилланкорва"),
+        (
+            "Он просто-напросто эту сумму вычитает из кредитов, “которые даются” Грузии.",
+            "цГрузии",
+        ),
+    ],
+)
+def test_ya_and_a_closing_quote_read_with_their_space_as_tse_are_restored(
+    clean: str, glued: str
+) -> None:
+    damaged = _ftfy_over_holes(clean)
+    assert glued in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+@pytest.mark.parametrize(("lang", "number"), [("be", 218), ("mk", 421)])
+def test_clean_words_holding_tse_inside_a_quotation_stay(shared_data, lang, number) -> None:
+    """``пасадцы`` and ``Коцо`` inside an open quotation (lingua's be.txt and mk.txt): their
+    one-letter ends are endings, not words."""
+    path = shared_data / "langid" / "lingua-sentences" / f"{lang}.txt"
+    clean = path.read_text(encoding="utf-8").split("\n")[number - 1]
+    assert "ц" in clean and "“" in clean
+    assert eaten_quote(clean) == []
+    assert fix_text(clean)[0] == clean
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Город Ржев стоит на Волге.",  # no ``жев`` in any list
+        "Он показал, Рвение его было видно.",  # ``рвение`` is a word
+        "Река Рона течёт на юг.",  # a vowel after ``Р``: never read
+        "Москва, Рт 5",  # a capital after ``Рт``: not a lower-case word
+    ],
+)
+def test_clean_words_starting_with_er_stay(clean: str) -> None:
+    assert eaten_a(clean) == []
+    assert fix_text(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Ingo Kantorek (†44)",
+        "Smith† – died 1944",
+        "see note†Next page",
+        "lá† 1944",
+        "Herbert Müller† 1944",
+    ],
+)
+def test_footnote_and_death_daggers_stay(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean and not edits
+
+
+_WORDS = ("silnejší", "si", "только", "Ржев", "Рвение", "Рона", "Müller", "Smith", "“лицо", "отцы")
+_BETWEEN = (" ", ", ", ". ", " – ", "† ", " (†", "), ", "\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_BETWEEN)), min_size=1))
+def test_clean_text_with_daggers_and_words_starting_with_er_is_never_edited(pairs) -> None:
+    """Daggers as footnote or death marks (before a space, after a bracket) and ``Р``-words
+    that are words: the identity."""
+    text = "".join(word + between for word, between in pairs)
+    assert fix_text(text)[0] == text
