@@ -302,8 +302,9 @@ def scaling_section(sets: dict[str, Path], trees: dict[str, Path], rounds: int) 
         " Trees: " + ", ".join(f"{side} = `{path.name}`" for side, path in trees.items()) + ".",
         "",
         "| tree | 1 worker s (best) | 2 workers s (best) | best / best | median round |"
-        " every round | largest worker MB | outputs 1 = 2 workers |",
-        "|---|---:|---:|---:|---:|---|---:|---|",
+        " every round | CPU s 1 / 2 workers (median) | largest worker MB |"
+        " outputs 1 = 2 workers |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---|",
     ]
     for side in trees:
         ones, twos = res[(side, 1)], res[(side, 2)]
@@ -314,6 +315,8 @@ def scaling_section(sets: dict[str, Path], trees: dict[str, Path], rounds: int) 
         lines.append(
             f"| {side} | {one['wall']:.1f} | {two['wall']:.1f} | "
             f"{one['wall'] / two['wall']:.2f}x | {statistics.median(ratios):.2f}x | {every} | "
+            f"{statistics.median(r['cpu'] for r in ones):.1f} / "
+            f"{statistics.median(r['cpu'] for r in twos):.1f} | "
             f"{max(r['worker_mb'] for r in twos):.0f} | {'identical' if same else 'DIFFER'} |"
         )
     return lines
