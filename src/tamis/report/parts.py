@@ -81,6 +81,9 @@ class PartFold:
 
     def _fold_as_offered(self) -> None:
         try:
+            # the page's own modules too, imported here rather than after the last task
+            import tamis.report.html  # noqa: F401
+
             while (ordinal := self._done.get()) is not None:
                 part = load_part(self.stored[ordinal])
                 if part is not None:  # unreadable: computed from the shard's files at the end

@@ -704,26 +704,54 @@ def _finalize(
     # the manifest last: a finished run in OUT is one whose manifest is there
     store.push_many(["stats.json", "run.json"])
     store.push("manifest.json")
-    store.remove_many(
-        [
-            str(path.relative_to(out))
-            for phase in pipeline.phases
-            for s in shards
-            for path in [
-                spill_path(out, phase.index, s.ordinal),
-                *(state_path(out, phase.index, s.ordinal, k) for k in range(len(phase.observe))),
-            ]
+    work_files = [
+        str(path.relative_to(out))
+        for phase in pipeline.phases
+        for s in shards
+        for path in [
+            spill_path(out, phase.index, s.ordinal),
+            *(state_path(out, phase.index, s.ordinal, k) for k in range(len(phase.observe))),
         ]
-    )
-    if cfg.run.report:
-        if store.remote:  # the report reads every output shard: from a local copy
-            for kind in ("kept", "rejected", "quarantine"):
-                store.pull_tree(kind)
-        _write_report(out, [s.ordinal for s in shards], final, fold)
-        if (out / "report.html").exists():
-            store.push("report.html")
+    ]
+    # a local OUT's work files are deleted while the report is written (the one waits on the
+    # disk, the other on the CPU)
+    cleanup = _Background(store.remove_many, work_files) if not store.remote else None
+    if cleanup is None:
+        store.remove_many(work_files)
+    try:
+        if cfg.run.report:
+            if store.remote:  # the report reads every output shard: from a local copy
+                for kind in ("kept", "rejected", "quarantine"):
+                    store.pull_tree(kind)
+            _write_report(out, [s.ordinal for s in shards], final, fold)
+            if (out / "report.html").exists():
+                store.push("report.html")
+    finally:
+        if cleanup is not None:
+            cleanup.join()
     where = out if not store.remote else store.target
     return RunResult(where, stats, manifest, seconds, skipped_tasks, ignored)
+
+
+class _Background:
+    """``fn(*args)`` in a thread; :meth:`join` waits for it and raises what it raised."""
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                fn(*args)
+            except BaseException as exc:  # noqa: BLE001 (raised again by join)
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _write_report(out: Path, ordinals: list[int], final: int, fold: Any = None) -> None:
