@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pytest
 
 from tamis.io.output import KINDS, shard_files
@@ -153,3 +154,24 @@ def test_parts_folded_as_tasks_finish_give_the_merge_of_all_parts(runs, tmp_path
         if o != ordinals[-2]:
             fold.offer(o)
     assert canonical(fold.finish()) == whole
+
+
+def test_parts_of_shards_settled_after_the_last_phase_join_the_report(tmp_path, monkeypatch):
+    """A field whose type differs between files is settled after the last phase: those shards'
+    parts come from their settle tasks, and the report the run renders is the one its
+    outputs give."""
+    from tests.test_io_settle import _inputs
+
+    inputs = _inputs(tmp_path)
+    seen: list[Collected] = []
+    real = html.write_report
+    monkeypatch.setattr(
+        html, "write_report", lambda o, data=None: seen.append(data) or real(o, data)
+    )
+    out = tmp_path / "out"
+    args = ["clean", *inputs, "-o", out, "--stages", "repair,clean", "--workers", 2, "--quiet"]
+    assert tamis(*args) == 0
+    schema = orjson.loads((out / "schema.json").read_bytes())
+    assert schema["conflicts"] == ["meta.label"]  # so some shard was settled after the phase
+    assert len(seen) == 1 and seen[0] is not None
+    assert canonical(seen[0]) == canonical(collect(out))
