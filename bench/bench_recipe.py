@@ -134,16 +134,31 @@ def base_tree(rev: str) -> Path:
     return dest
 
 
-def _watch_memory(pid: int, peaks: dict[int, int], done: threading.Event) -> None:
+def _watch_memory(
+    pid: int, peaks: dict[int, int], done: threading.Event, cpu: dict[int, float] | None = None
+) -> None:
     """The peak resident memory (VmHWM) of a process and of every process under it, polled
     while it runs. ``ru_maxrss`` cannot say this: it is floored at the parent's size across fork
-    and exec, and this benchmark's own process holds datatrove and spaCy."""
+    and exec, and this benchmark's own process holds datatrove and spaCy. ``cpu``: each
+    process's user+system seconds at its last poll (pool workers are the forkserver's children,
+    so the run's own rusage never counts them)."""
     while not done.is_set():
         for p in process_tree(pid):
             kb = peak_rss_kb(p)
             if kb:
                 peaks[p] = max(peaks.get(p, 0), kb)
+            if cpu is not None:
+                cpu[p] = max(cpu.get(p, 0.0), _cpu_seconds(p))
         done.wait(0.1)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system seconds of a running process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_side(tree: Path, corpus: Path, out: Path, workers: int) -> dict:
@@ -156,8 +171,9 @@ def run_side(tree: Path, corpus: Path, out: Path, workers: int) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peaks: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     done = threading.Event()
-    watcher = threading.Thread(target=_watch_memory, args=(proc.pid, peaks, done), daemon=True)
+    watcher = threading.Thread(target=_watch_memory, args=(proc.pid, peaks, done, cpu), daemon=True)
     watcher.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
@@ -169,7 +185,8 @@ def run_side(tree: Path, corpus: Path, out: Path, workers: int) -> dict:
     run = json.loads((out / "run.json").read_text())
     return {
         "wall": wall,
-        "cpu": usage.ru_utime + usage.ru_stime,
+        # the driver's own (with what it reaped), and its pool's as last polled
+        "cpu": usage.ru_utime + usage.ru_stime + sum(s for p, s in cpu.items() if p != proc.pid),
         "driver_mb": peaks.get(proc.pid, 0) / 1024,
         "worker_mb": max((kb for p, kb in peaks.items() if p != proc.pid), default=0) / 1024,
         "run_seconds": run["seconds"],
@@ -302,8 +319,9 @@ def scaling_section(sets: dict[str, Path], trees: dict[str, Path], rounds: int) 
         " Trees: " + ", ".join(f"{side} = `{path.name}`" for side, path in trees.items()) + ".",
         "",
         "| tree | 1 worker s (best) | 2 workers s (best) | best / best | median round |"
-        " every round | largest worker MB | outputs 1 = 2 workers |",
-        "|---|---:|---:|---:|---:|---|---:|---|",
+        " every round | CPU s 1 / 2 workers (median) | largest worker MB |"
+        " outputs 1 = 2 workers |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---|",
     ]
     for side in trees:
         ones, twos = res[(side, 1)], res[(side, 2)]
@@ -314,6 +332,8 @@ def scaling_section(sets: dict[str, Path], trees: dict[str, Path], rounds: int) 
         lines.append(
             f"| {side} | {one['wall']:.1f} | {two['wall']:.1f} | "
             f"{one['wall'] / two['wall']:.2f}x | {statistics.median(ratios):.2f}x | {every} | "
+            f"{statistics.median(r['cpu'] for r in ones):.1f} / "
+            f"{statistics.median(r['cpu'] for r in twos):.1f} | "
             f"{max(r['worker_mb'] for r in twos):.0f} | {'identical' if same else 'DIFFER'} |"
         )
     return lines

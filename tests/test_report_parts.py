@@ -4,17 +4,20 @@ by ``tamis report`` from the outputs alone (read in any order)."""
 
 from __future__ import annotations
 
+import pickle
 import random
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pytest
 
 from tamis.io.output import KINDS, shard_files
 from tamis.report import html
 from tamis.report.collect import Collected, collect, collect_file, merge_parts
+from tamis.report.scan import shard_ordinal
 from tamis.run import worker
 from tests.faults import reuters_corpus
 from tests.helpers import default_recipe_with_shards, tamis
@@ -128,3 +131,47 @@ def test_an_interrupted_run_resumed_gives_the_same_report(setup, runs, tmp_path,
     stored = list((out / ".tamis").glob(f"phase{final_phase}/*.report.pkl"))
     assert len(stored) == 3 and not (out / "report.html").exists()
     assert _run(setup, out, 2) == runs[2][1]
+
+
+def test_parts_folded_as_tasks_finish_give_the_merge_of_all_parts(runs, tmp_path):
+    """Parts offered in any order, one never offered (a resumed run's earlier task) and one
+    unreadable (computed from its shard's files), fold into what merging every part gives."""
+    from tamis.report.parts import PartFold, merge_shards, shard_part
+
+    out = runs[2][0]
+    ordinals = sorted({shard_ordinal(p) for p in (out / "kept").glob("part-*")})
+    assert len(ordinals) > 4
+    stored = [tmp_path / f"{o}.pkl" for o in ordinals]
+    for o, path in zip(ordinals, stored, strict=True):
+        path.write_bytes(pickle.dumps(shard_part(out, o), protocol=5))
+    whole = canonical(merge_shards(out, ordinals, stored))
+    assert whole == runs[2][1]
+    stored[1].write_bytes(b"not a pickle")
+    fold = PartFold(out, ordinals, stored)
+    offered = ordinals[:]
+    random.Random(7).shuffle(offered)
+    for o in offered:
+        if o != ordinals[-2]:
+            fold.offer(o)
+    assert canonical(fold.finish()) == whole
+
+
+def test_parts_of_shards_settled_after_the_last_phase_join_the_report(tmp_path, monkeypatch):
+    """A field whose type differs between files is settled after the last phase: those shards'
+    parts come from their settle tasks, and the report the run renders is the one its
+    outputs give."""
+    from tests.test_io_settle import _inputs
+
+    inputs = _inputs(tmp_path)
+    seen: list[Collected] = []
+    real = html.write_report
+    monkeypatch.setattr(
+        html, "write_report", lambda o, data=None: seen.append(data) or real(o, data)
+    )
+    out = tmp_path / "out"
+    args = ["clean", *inputs, "-o", out, "--stages", "repair,clean", "--workers", 2, "--quiet"]
+    assert tamis(*args) == 0
+    schema = orjson.loads((out / "schema.json").read_bytes())
+    assert schema["conflicts"] == ["meta.label"]  # so some shard was settled after the phase
+    assert len(seen) == 1 and seen[0] is not None
+    assert canonical(seen[0]) == canonical(collect(out))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import orjson
+import pytest
+
 PROBE = """
 import concurrent.futures as cf, multiprocessing, sys
 if sys.argv[1] == "warm":
@@ -30,3 +33,77 @@ def test_a_warm_worker_has_the_worker_side_and_no_stage_library_before_its_first
     assert _worker_modules("warm") == "['tamis.run.worker']"
     # a forkserver started by the pool itself gives its workers nothing
     assert _worker_modules("cold") == "[]"
+
+
+WARM_PROBE = """
+import concurrent.futures as cf, json, multiprocessing, sys
+from tamis.config import load_config
+from tamis.run.warm import warm_workers
+cfg = load_config(None, None, {"inputs": [sys.argv[1]], "output": sys.argv[2], "workers": 2})
+config = cfg.resolved()
+warm_workers([sys.argv[1], sys.argv[2]], {"config": config, "inputs": [sys.argv[1]]})
+ctx = multiprocessing.get_context("forkserver")
+with cf.ProcessPoolExecutor(1, mp_context=ctx) as pool:
+    cached = pool.submit(eval, "list(__import__('tamis.run.worker').run.worker._PIPELINES)")
+    loaded = pool.submit(eval, "'py3langid' in __import__('sys').modules")
+    env = pool.submit(eval, "'TAMIS_WARM_RUN' in __import__('os').environ")
+    print(json.dumps({
+        "same_key": cached.result() == [json.dumps(config, sort_keys=True)],
+        "langid_model_loaded": loaded.result(),
+        "run_left_in_environment": env.result(),
+    }))
+"""
+
+
+def test_a_worker_forked_for_a_run_has_its_pipeline_built_and_its_stages_loaded(
+    shared_data, tmp_path
+):
+    """Given the run, the forkserver builds the pipeline the tasks ask for (the same cache key)
+    and runs its stages once over the input's first documents, so the language model is
+    loaded before the first task; the run's configuration is not left in the environment."""
+    import zstandard
+
+    slice_ = tmp_path / "imdb-50.jsonl"
+    with zstandard.open(shared_data / "text" / "imdb-reviews.jsonl.zst", "rt") as fh:
+        slice_.write_text("".join(line for _, line in zip(range(50), fh, strict=False)))
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_PROBE, str(slice_), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    facts = orjson.loads(done.stdout.strip().splitlines()[-1])
+    assert facts == {
+        "same_key": True,
+        "langid_model_loaded": True,
+        "run_left_in_environment": False,
+    }
+
+
+@pytest.mark.slow  # two fresh commands, each loading every stage
+def test_warmed_workers_write_what_one_worker_writes(shared_data, tmp_path):
+    """Two workers forked from a warmed forkserver (a fresh command, as a user runs it) write
+    the same outputs, stats and manifest as one worker: the warm-up's documents leave no
+    trace."""
+    import zstandard
+
+    from tests.helpers import default_recipe_with_shards, output_digest
+
+    slice_ = tmp_path / "imdb-120.jsonl"
+    with zstandard.open(shared_data / "text" / "imdb-reviews.jsonl.zst", "rt") as fh:
+        slice_.write_text("".join(line for _, line in zip(range(120), fh, strict=False)))
+    recipe = default_recipe_with_shards(tmp_path / "recipe.yaml", 0.05)
+    outs = {}
+    for workers in (1, 2):
+        out = outs[workers] = tmp_path / f"w{workers}" / "out"  # the report names OUT
+        done = subprocess.run(
+            [sys.executable, "-m", "tamis.cli", "clean", str(slice_), "-o", str(out)]
+            + ["--config", str(recipe), "--workers", str(workers), "--quiet"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+    assert len(list((outs[2] / "kept").iterdir())) > 2  # several shards, so both workers ran
+    assert output_digest(outs[1]) == output_digest(outs[2])

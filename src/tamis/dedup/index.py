@@ -20,6 +20,13 @@ _CHUNK = 1 << 16
 _SHINGLE_CHUNK = 1 << 12
 
 
+def _spans(end: np.ndarray, lo: int, hi: int) -> tuple[int, np.ndarray]:
+    """Where rows ``lo:hi`` of a column kept end to end (``end`` = each row's cumulative end)
+    begin, and each row's size."""
+    first = int(end[lo - 1]) if lo else 0
+    return first, np.diff(np.asarray(end[lo:hi], dtype=np.int64), prepend=first)
+
+
 def write_index(path: Path, table: DocTable, keep_rows: np.ndarray, params: dict[str, Any]) -> None:
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
@@ -40,22 +47,24 @@ def write_index(path: Path, table: DocTable, keep_rows: np.ndarray, params: dict
             if len(rows) == 0:
                 continue
             sig_fh.write(table.sig_chunk(start, stop)[rows - start].tobytes())
-            ids = [table.id_of(int(r)).encode("utf-8", "surrogatepass") for r in rows]
-            ids_fh.write(b"".join(ids))
-            id_ends.append(written_ids + np.cumsum([len(i) for i in ids], dtype=np.int64))
+            # the kept rows' id bytes as the table holds them: one slice, masked
+            first, sizes = _spans(table.id_end, start, stop)
+            kept = np.zeros(stop - start, dtype=bool)
+            kept[rows - start] = True
+            blob = np.asarray(table.id_bytes(first, first + int(sizes.sum())))
+            ids_fh.write(blob[np.repeat(kept, sizes)].tobytes())
+            id_ends.append(written_ids + np.cumsum(sizes[kept], dtype=np.int64))
             written_ids = int(id_ends[-1][-1])
             if table.with_shingles:
                 # a few thousand documents' sets at a time: contiguous in the table, one
                 # read each, masked to the kept rows
                 for sub in range(start, stop, _SHINGLE_CHUNK):
                     sub_stop = min(sub + _SHINGLE_CHUNK, stop)
-                    ends = np.asarray(table.shingle_end[sub:sub_stop], dtype=np.int64)
-                    first = int(table.shingle_end[sub - 1]) if sub else 0
-                    sizes = np.diff(np.concatenate([[first], ends]))
+                    first, sizes = _spans(table.shingle_end, sub, sub_stop)
                     kept = np.zeros(sub_stop - sub, dtype=bool)
                     in_sub = rows[(rows >= sub) & (rows < sub_stop)]
                     kept[in_sub - sub] = True
-                    blob = table.shingle_range(first, int(ends[-1]))
+                    blob = table.shingle_range(first, first + int(sizes.sum()))
                     sh_fh.write(blob[np.repeat(kept, sizes)].tobytes())
                     if kept.any():
                         shingle_ends.append(

@@ -145,6 +145,10 @@ class DocTable:
         start = int(self.id_end[i - 1]) if i else 0
         return bytes(self._ids[start : int(self.id_end[i])]).decode("utf-8", "surrogatepass")
 
+    def id_bytes(self, start: int, stop: int) -> np.ndarray:
+        """Bytes ``start:stop`` of the ids column (UTF-8, surrogates passed through)."""
+        return self._ids[start:stop]
+
     def shingles_of(self, i: int) -> np.ndarray:
         """One document's shingle set, read with a plain read (see the signatures' note)."""
         assert self._shingles is not None

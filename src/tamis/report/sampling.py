@@ -330,12 +330,14 @@ class ValueSample:
             self._bound = int(self._h[-1])
 
     def merge(self, other: ValueSample) -> None:
+        """Offer ``other``'s values; sorted with the next part's once ``2k`` wait, or when
+        read: a run's report merges a part per shard and signal, and a sort after each merge
+        was most of its cost."""
         other._cut()
         self.seen += other.seen
         below = int((other._h <= self._bound).sum())  # a prefix: other's values are in order
         if below:
             self._offer(other._h[:below], other._v[:below], other._t[:below])
-        self._cut()
 
     @property
     def kept(self) -> list[tuple[float, Any]]:

@@ -384,7 +384,12 @@ def run_pipeline(
         if cfg.run.executor == "local" and cfg.run.workers > 1:
             # its imports overlap the plan and the pipeline's set-up; started only once OUT is
             # known to be ours, so that a run refused at the door starts no process at all
-            warm_workers([cfg.run.output, *cfg.run.inputs])
+            # and the pipeline the tasks will run, built and run once: forked with it ready
+            # (not with storage options: credentials are not put in a process's environment)
+            run = None
+            if not cfg.run.storage_options:
+                run = {"config": cfg.resolved(), "inputs": list(cfg.run.inputs)}
+            warm_workers([cfg.run.output, *cfg.run.inputs], run)
         store = OutStore(cfg.run.output, lock.token)
         store.reset()
         files, ignored = resolve_inputs(cfg.run.inputs)
@@ -478,6 +483,7 @@ def _run_locked(
 
     skipped_tasks = 0
     finished = False
+    fold = _report_fold(out, cfg, store, shards, pipeline.phases[-1].index)
     try:
         for phase in pipeline.phases:
             listed = set(store.names(f"{WORK}/phase{phase.index}")) if store.remote else None
@@ -491,6 +497,8 @@ def _run_locked(
                 transient.update(marker.get("storage") or {})
                 seen.update(marker.get("input_checksums") or {})
                 progress.shard_done(phase.index)
+                if phase.final:
+                    _offer_part(fold, marker)
             check_inputs_unchanged(fingerprint)
             if checksums is None:  # the inputs are read: those no task read whole, read now
                 again = {s.ordinal for s in todo}
@@ -516,12 +524,15 @@ def _run_locked(
         )
         for marker in executor.run(settle):
             transient.update(marker.get("storage") or {})
+            _offer_part(fold, marker)
         if store.remote and unsettled:  # settling published these shards' final markers again
             store.pull_many(
                 [str(marker_path(out, final, s.ordinal).relative_to(out)) for s in unsettled]
             )
         finished = True
     except Exception:
+        if fold is not None:
+            fold.close()
         if checksums is not None:
             checksums.cancel()
         check_inputs_unchanged(fingerprint)  # a vanished or changed input is the cause to name
@@ -538,7 +549,7 @@ def _run_locked(
         transient.update(storage.take_counts())
         return _finalize(
             store, cfg, pipeline, shards, files, ignored, t0, started, workers, skipped_tasks,
-            transient, sums,
+            transient, sums, fold,
         )  # fmt: skip
     finally:
         if later is not None:
@@ -579,6 +590,7 @@ def _finalize(
     skipped_tasks: int,
     transient: Counter,
     sums: dict[str, str],
+    fold: Any = None,
 ) -> RunResult:
     out = store.local
     stats = Stats()
@@ -692,37 +704,90 @@ def _finalize(
     # the manifest last: a finished run in OUT is one whose manifest is there
     store.push_many(["stats.json", "run.json"])
     store.push("manifest.json")
-    store.remove_many(
-        [
-            str(path.relative_to(out))
-            for phase in pipeline.phases
-            for s in shards
-            for path in [
-                spill_path(out, phase.index, s.ordinal),
-                *(state_path(out, phase.index, s.ordinal, k) for k in range(len(phase.observe))),
-            ]
+    work_files = [
+        str(path.relative_to(out))
+        for phase in pipeline.phases
+        for s in shards
+        for path in [
+            spill_path(out, phase.index, s.ordinal),
+            *(state_path(out, phase.index, s.ordinal, k) for k in range(len(phase.observe))),
         ]
-    )
-    if cfg.run.report:
-        if store.remote:  # the report reads every output shard: from a local copy
-            for kind in ("kept", "rejected", "quarantine"):
-                store.pull_tree(kind)
-        _write_report(out, [s.ordinal for s in shards], final)
-        if (out / "report.html").exists():
-            store.push("report.html")
+    ]
+    # a local OUT's work files are deleted while the report is written (the one waits on the
+    # disk, the other on the CPU)
+    cleanup = _Background(store.remove_many, work_files) if not store.remote else None
+    if cleanup is None:
+        store.remove_many(work_files)
+    try:
+        if cfg.run.report:
+            if store.remote:  # the report reads every output shard: from a local copy
+                for kind in ("kept", "rejected", "quarantine"):
+                    store.pull_tree(kind)
+            _write_report(out, [s.ordinal for s in shards], final, fold)
+            if (out / "report.html").exists():
+                store.push("report.html")
+    finally:
+        if cleanup is not None:
+            cleanup.join()
     where = out if not store.remote else store.target
     return RunResult(where, stats, manifest, seconds, skipped_tasks, ignored)
 
 
-def _write_report(out: Path, ordinals: list[int], final: int) -> None:
+class _Background:
+    """``fn(*args)`` in a thread; :meth:`join` waits for it and raises what it raised."""
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                fn(*args)
+            except BaseException as exc:  # noqa: BLE001 (raised again by join)
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _write_report(out: Path, ordinals: list[int], final: int, fold: Any = None) -> None:
     """The HTML report, when the report module is installed with this version, from the
-    summaries each final task left of its shard (:mod:`tamis.report.parts`), which then go."""
+    summaries each final task left of its shard (:mod:`tamis.report.parts`), which then go;
+    ``fold``: those summaries already merged as far as the tasks allowed."""
     try:
         from tamis.report.html import write_report
         from tamis.report.parts import merge_shards
     except ImportError:
         return
     parts = [report_part_path(out, final, o) for o in ordinals]
-    write_report(out, merge_shards(out, ordinals, parts))
+    write_report(out, fold.finish() if fold is not None else merge_shards(out, ordinals, parts))
     for path in parts:
         path.unlink(missing_ok=True)
+
+
+def _report_fold(
+    out: Path, cfg: PipelineConfig, store: OutStore, shards: list[Shard], final: int
+) -> Any:
+    """The report's merge, started now and fed each final task's part as the task ends
+    (:class:`tamis.report.parts.PartFold`); None without a report, or with OUT on a URL
+    (whose parts the report reads from the local copy at the end)."""
+    if not cfg.run.report or store.remote:
+        return None
+    try:
+        from tamis.report.parts import PartFold
+    except ImportError:
+        return None
+    ordinals = [s.ordinal for s in shards]
+    return PartFold(out, ordinals, [report_part_path(out, final, o) for o in ordinals])
+
+
+def _offer_part(fold: Any, marker: dict[str, Any]) -> None:
+    """Hand the report's merge the part a final (or settle) task stored; a shard whose
+    outputs wait to be settled has none yet."""
+    outputs = marker.get("outputs") or {}
+    if fold is not None and not any(o.get("staged") for o in outputs.values()):
+        fold.offer(marker["shard"])

@@ -13,6 +13,10 @@ the command line can call it before its own heavy imports.
 from __future__ import annotations
 
 import os
+from typing import Any
+
+#: Where the run goes to the forkserver (:mod:`tamis.run.prewarm`, which imports heavy modules).
+WARM_ENV = "TAMIS_WARM_RUN"
 
 #: What every pool worker imports whatever its stages (the stages' own modules, numpy among
 #: them for some, are left to the workers that run them: a bare run's workers never load them).
@@ -29,10 +33,26 @@ def start_forkserver(modules: list[str]) -> None:
     forkserver.ensure_running()
 
 
-def warm_workers(paths: list[str | os.PathLike]) -> None:
+def warm_workers(paths: list[str | os.PathLike], run: dict[str, Any] | None = None) -> None:
     """Start the forkserver of a run over ``paths`` (its inputs and OUT) with the worker's
     modules, and the storage clients those paths need (:func:`tamis.io.storage.client_packages`:
-    the S3 stack, about a second of imports a process, then imported once in all)."""
+    the S3 stack, about a second of imports a process, then imported once in all).
+
+    ``run`` (``{"config": the resolved configuration the tasks carry, "inputs": [...]}``) has
+    the forkserver also build that pipeline and run its stages once (:mod:`tamis.run.prewarm`).
+    """
     from tamis.io import storage
 
-    start_forkserver([*WORKER_MODULES, *storage.client_packages(paths)])
+    modules = [*WORKER_MODULES, *storage.client_packages(paths)]
+    if run is not None:
+        import orjson
+
+        try:
+            os.environ[WARM_ENV] = orjson.dumps(run).decode()
+            modules.append("tamis.run.prewarm")
+        except TypeError:  # a configuration JSON cannot hold: the workers build it themselves
+            pass
+    try:
+        start_forkserver(modules)
+    finally:
+        os.environ.pop(WARM_ENV, None)  # read by the forkserver as it started

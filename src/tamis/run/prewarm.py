@@ -1,0 +1,80 @@
+"""The run's pipeline built, and each of its stages run once, in the pool's forkserver.
+
+Imported by the forkserver (:func:`tamis.run.warm.warm_workers`) when a run's configuration
+came with it. A stage loads what it needs on first use: the language model, compiled
+patterns, word tables, suffix lists; about two seconds of a quiet machine's time over the
+default recipe. Left to the workers, each pays it on its first task of each phase, all at
+once, while in a 1-worker run it is paid once; so it cost a 2-worker run as much wall time as
+a 1-worker one. Done here, once, while the driver loads its configuration and plans, every
+worker is forked with it done.
+
+Only per-document stages run and global stages observe into states that are thrown away;
+nothing here is written or kept but what the stages keep across tasks anyway (models and
+caches, which give the same output whatever documents filled them). A failure only costs
+time: the workers then load what they need themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tamis.run.warm import WARM_ENV
+
+#: How many of the first input's first documents each stage sees once.
+WARM_DOCS = 64
+
+
+def _first_documents(inputs: list[str], options: Any) -> list[Any]:
+    """The first documents of the first named input that is a local file a reader takes."""
+    from tamis.document import Document
+    from tamis.io import storage
+    from tamis.io.base import reader_for
+
+    for name in inputs:
+        if storage.is_url(name) or not Path(name).is_file():
+            continue
+        reader = reader_for(name)
+        if reader is None:
+            continue
+        items = reader.sample(name, options, WARM_DOCS)
+        return [i for i in items if type(i) is Document and i.text and not i.text.isspace()]
+    return []
+
+
+def warm(run: dict[str, Any]) -> None:
+    """Build ``run["config"]``'s pipeline (cached for the tasks) and run each stage once."""
+    from tamis.io import storage
+    from tamis.io.hashed import take_checksums
+    from tamis.pipeline import Stats, run_stage
+    from tamis.run.worker import pipeline_for, read_options
+
+    pipeline = pipeline_for(run["config"])
+    docs = _first_documents(run["inputs"], read_options(pipeline.config))
+    stats = Stats()
+    for phase in pipeline.phases:
+        for stage in phase.stages:
+            run_stage(stage, docs, stats)
+        live = [d for d in docs if d.kept]
+        for stage in phase.observe:
+            if live:
+                stage.observe(live, stage.new_state())
+    # what reading counted belongs to no task (forked workers would report it as theirs)
+    take_checksums()
+    storage.take_counts()
+
+
+def _warm_from_environment() -> None:
+    raw = os.environ.pop(WARM_ENV, None)  # the workers forked from here need it no more
+    if not raw:
+        return
+    import orjson
+
+    try:
+        warm(orjson.loads(raw))
+    except Exception:  # noqa: BLE001 (a warm-up that fails leaves the work to the workers)
+        return
+
+
+_warm_from_environment()
