@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import io
+from itertools import pairwise
 from pathlib import Path
 
 import orjson
@@ -160,3 +161,26 @@ def test_lines_indexes_and_offsets_match_the_whole_file_whatever_the_chunks_and_
         else:
             assert it.raw == whole[index]
             assert it.source["offset"] == offsets[index]
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    st.sampled_from(["jsonl", "jsonl.gz", "jsonl.zst"]), st.lists(st.integers(1, 400), max_size=6)
+)
+def test_a_shard_is_the_same_bytes_however_its_records_are_batched(tmp_path_factory, fmt, cuts):
+    """Line formats go to their compressor as each batch comes; what comes out must not depend on
+    where batches end (a zstd block is 128 KB: the records span several)."""
+    words = [f"w{i % 997}x{i % 13}" for i in range(60_000)]
+    records = [
+        {"text": " ".join(words[i * 150 : i * 150 + 150]), "source": {}, "signals": {}}
+        for i in range(400)
+    ]  # about 480 KB of text in all
+    folder = Path(tmp_path_factory.mktemp("b"))
+    files = []
+    for name, bounds in (("one", [0, 400]), ("cut", sorted({0, 400, *cuts}))):
+        writer = ShardWriter(folder / name / f"part-00000.{fmt}", fmt, signals={}, fields={})
+        for a, b in pairwise(bounds):
+            writer.write_many([dict(r) for r in records[a:b]])
+        writer.close()
+        files.append(writer.path.read_bytes())
+    assert files[0] == files[1]

@@ -76,8 +76,8 @@ class ShardWriter:
     still writing: its ``source`` and ``meta`` types are not known until every shard is
     written), ``signals`` and ``verdict`` are written in their declared types, the kinds of
     ``source`` and ``meta`` are recorded (:meth:`profile`) and a Parquet shard is staged as JSON
-    Lines, for :mod:`tamis.io.settle` to finish. Records are buffered in batches so that a shard
-    streams to disk in bounded memory.
+    Lines, for :mod:`tamis.io.settle` to finish. A shard streams to disk in bounded memory: JSON
+    Lines as each batch comes, Parquet a row group at a time.
     """
 
     def __init__(
@@ -143,12 +143,10 @@ class ShardWriter:
             if self._batch_size >= self._batch_bytes:
                 self._flush()
             return
+        # straight to the stream: its compressor buffers what it needs, and the same bytes
+        # come out however they are fed, so gathering batches first only copied them again
         dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-        data = b"".join([dumps(r, default=json_default, option=opt) for r in records])
-        self._batch.append(data)
-        self._batch_size += len(data)
-        if self._batch_size >= self._batch_bytes:
-            self._flush()
+        self._fh.write(b"".join([dumps(r, default=json_default, option=opt) for r in records]))
 
     def _normalise(self, records: list[dict[str, Any]]) -> None:
         """Declared types for signals and verdicts; kinds of source and meta recorded.
@@ -208,10 +206,7 @@ class ShardWriter:
     def _flush(self) -> None:
         if not self._batch:
             return
-        if self._pq is not None:
-            self._pq.write(self._batch)
-        else:
-            self._fh.write(b"".join(self._batch))
+        self._pq.write(self._batch)
         self._batch = []
         self._batch_size = 0
 
