@@ -24,9 +24,8 @@ from hypothesis import strategies as st
 from tamis.document import Document
 from tamis.io import jsonl, streams
 from tamis.io.base import ReadOptions, Skipped
-from tamis.io.kinds import merge
 from tamis.io.output import ShardWriter
-from tests.test_io_writers import filled_alone, values
+from tests.test_io_writers import values, write_and_fill_alone
 
 field_names = st.lists(st.sampled_from(["a", "b", "c", "d"]), unique=True, min_size=1, max_size=4)
 
@@ -71,17 +70,11 @@ def test_objects_already_in_the_sampled_order_are_written_as_filling_alone_gives
     tmp_path_factory, case
 ):
     fields, batches = case
-    path = Path(tmp_path_factory.mktemp("w")) / "kept" / "part-00000.jsonl"
-    writer = ShardWriter(path, "jsonl", kind="kept", signals={}, fields=fields)
-    want_lines, want_kinds = [], {"source": "null", "meta": "null"}
-    for batch in batches:
-        expected, found = filled_alone(batch, fields)
-        want_lines += [orjson.dumps(r) + b"\n" for r in expected]
-        want_kinds = {n: merge(want_kinds[n], found[n]) for n in want_kinds}
-        writer.write_many([dict(r) for r in batch])
-    writer.close()
-    assert path.read_bytes() == b"".join(want_lines)
-    assert writer.profile() == want_kinds
+    written, profile, want, want_kinds = write_and_fill_alone(
+        Path(tmp_path_factory.mktemp("w")), batches, fields
+    )
+    assert written == want
+    assert profile == want_kinds
 
 
 def test_a_signal_stored_without_a_declaration_is_refused_whatever_its_place_in_a_batch(
