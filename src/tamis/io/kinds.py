@@ -259,16 +259,14 @@ def describe(final: Kind) -> str:
 NESTED_SHAPES = 4096
 
 
-def _list_values(keys: tuple, types: tuple) -> Any:
-    """For objects of these keys and value types: a function giving their list values (a
-    tuple), when every nested value is a list; None when some other nested value is there."""
+def _list_values(keys: tuple, types: tuple) -> tuple[Any, bool] | None:
+    """For objects of these keys and value types: what takes their list values, and whether
+    there is one (itemgetter gives it alone, not in a tuple); None when some nested value is
+    not a list."""
     if not all(t is list or t in _SCALAR_TYPES for t in types):
         return None
     listed = [k for k, t in zip(keys, types, strict=True) if t is list]
-    if len(listed) == 1:
-        one = itemgetter(listed[0])
-        return lambda obj: (one(obj),)
-    return itemgetter(*listed)
+    return itemgetter(*listed), len(listed) == 1
 
 
 class Profiler:
@@ -326,7 +324,9 @@ class Profiler:
             if len(self.lists) < NESTED_SHAPES:
                 self.lists[of] = take
         if take is not None:
-            elements = tuple(map(frozenset, map(map, repeat(type), take(obj))))
+            getter, alone = take
+            lists = (getter(obj),) if alone else getter(obj)
+            elements = tuple(map(frozenset, map(map, repeat(type), lists)))
             if _SCALAR_TYPES.issuperset(chain.from_iterable(elements)):
                 shape = (of, elements)
                 if shape in self.nested:
