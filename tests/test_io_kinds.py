@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tamis.io import kinds
@@ -135,6 +135,12 @@ list_values = st.sampled_from([[], ["a"], [1], ["a", 1], [True, None], [1.5], [0
         min_size=1,
         max_size=12,
     )
+)
+@example(  # one shape, other list elements: the second record adds a kind
+    [
+        {"title": None, "places": ["a"], "topics": []},
+        {"title": None, "places": [1], "topics": [True, None]},
+    ]
 )
 def test_objects_with_lists_are_profiled_as_merging_every_record(recs):
     """Objects whose nested values are lists of scalars are merged once a shape (keys, value
