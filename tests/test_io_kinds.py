@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tamis.io import kinds
@@ -114,3 +114,41 @@ def test_signals_written_as_each_value_converted_alone(decl, rows):
         want = {"stage": {name: convert(row.get(name), k) for name, k in decl.items()}}
         assert got == want
         assert [type(v) for v in got["stage"].values()] == [type(v) for v in want["stage"].values()]
+
+
+#: list values of a few shapes, so that records of one shape with other list elements meet
+list_values = st.sampled_from([[], ["a"], [1], ["a", 1], [True, None], [1.5], [0, 2.5]])
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "title": st.sampled_from([None, "t"]),
+                "places": list_values,
+                "topics": st.one_of(
+                    list_values,
+                    st.sampled_from([[[1]], [{"a": 1}], {"a": 1}, {"a": "x"}]),  # not scalars
+                ),
+            }
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+@example(  # one shape, other list elements: the second record adds a kind
+    [
+        {"title": None, "places": ["a"], "topics": []},
+        {"title": None, "places": [1], "topics": [True, None]},
+    ]
+)
+def test_objects_with_lists_are_profiled_as_merging_every_record(recs):
+    """Objects whose nested values are lists of scalars are merged once a shape (keys, value
+    types, each list's element types); the kind is still that of merging every record,
+    whatever the lists hold and however the records are batched."""
+    p = Profiler()
+    p.add_many(recs)
+    p.add_many(recs[::-1])
+    for rec in recs[:3]:
+        p.add_many([rec])
+    assert p.kind() == kind_of(recs)

@@ -68,7 +68,17 @@ def test_a_batch_is_written_and_profiled_as_its_records_one_by_one(
     tmp_path_factory, batches_, source_fields, meta_fields
 ):
     fields = {"source": source_fields, "meta": meta_fields}
-    path = Path(tmp_path_factory.mktemp("w")) / "kept" / "part-00000.jsonl"
+    written, profile, want, want_kinds = write_and_fill_alone(
+        Path(tmp_path_factory.mktemp("w")), batches_, fields
+    )
+    assert written == want
+    assert profile == want_kinds
+
+
+def write_and_fill_alone(folder, batches_, fields):
+    """A kept shard written batch by batch: its bytes and profile, and what filling every
+    record alone gives (bytes, kinds)."""
+    path = folder / "kept" / "part-00000.jsonl"
     writer = ShardWriter(path, "jsonl", kind="kept", signals={}, fields=fields)
     want_lines, want_kinds = [], {"source": "null", "meta": "null"}
     for batch in batches_:
@@ -78,8 +88,7 @@ def test_a_batch_is_written_and_profiled_as_its_records_one_by_one(
         writer.write_many([dict(r) for r in batch])
     writer.close()
     with open_read(path) as fh:
-        assert fh.read() == b"".join(want_lines)
-    assert writer.profile() == want_kinds
+        return fh.read(), writer.profile(), b"".join(want_lines), want_kinds
 
 
 def test_records_are_written_with_the_sampled_fields_first_in_their_order(tmp_path):

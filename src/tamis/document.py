@@ -167,8 +167,19 @@ class Document:
         return undo(self.text, self.edits)
 
     def to_record(self) -> dict[str, Any]:
-        """The output record. A rejected document carries its original text."""
-        return self._record(self.original_text() if self.verdict.status == REJECTED else self.text)
+        """The output record. A rejected document carries its original text.
+
+        Built in one call (every record a run writes goes through it)."""
+        verdict = self.verdict
+        return {  # text first: the column a scan reads (tamis.io.schema.DOCUMENT_FIELDS)
+            "text": self.original_text() if verdict.status == REJECTED else self.text,
+            "id": self.id,
+            "source": self.source,
+            "meta": self.meta,
+            "edits": [e.to_dict() for e in self.edits] if self.edits else [],
+            "signals": self.signals,
+            "verdict": KEPT_VERDICT_DICT if verdict is KEPT_VERDICT else verdict.to_dict(),
+        }
 
     def to_state(self) -> tuple:
         """Exact in-flight state (text as edited so far), for the spill between phases: a tuple
@@ -186,18 +197,6 @@ class Document:
             else (verdict.status, verdict.stage, verdict.reason, verdict.details),
             self.order,
         )
-
-    def _record(self, text: str) -> dict[str, Any]:
-        verdict = self.verdict
-        return {  # text first: the column a scan reads (tamis.io.schema.DOCUMENT_FIELDS)
-            "text": text,
-            "id": self.id,
-            "source": self.source,
-            "meta": self.meta,
-            "edits": [e.to_dict() for e in self.edits] if self.edits else [],
-            "signals": self.signals,
-            "verdict": KEPT_VERDICT_DICT if verdict is KEPT_VERDICT else verdict.to_dict(),
-        }
 
     @classmethod
     def from_state(cls, state: tuple) -> Document:

@@ -282,12 +282,11 @@ class JsonlReader(Reader):
                     offset += sum(map(len, lines[:skip])) + skip
                     lines = lines[skip:]
                     first = start
-                for k, line in enumerate(lines):
-                    index = first + k
-                    if stop is not None and index >= stop:
-                        cursor.pending = (index, offset, lines[k:])
-                        parked = _park(cursor)
-                        return
+                rest = None  # the lines of this batch past the range's stop
+                if stop is not None and first + len(lines) > stop:
+                    cut = max(0, stop - first)
+                    lines, rest = lines[:cut], lines[cut:]
+                for index, line in enumerate(lines, first):
                     line_offset = offset
                     offset += len(line) + 1
                     # fast path: a well-formed record; anything else takes parse_record's
@@ -303,7 +302,7 @@ class JsonlReader(Reader):
                             yield Document(
                                 derived_id(path, index) if rid is None or rid == "" else str(rid),
                                 text,
-                                {"path": path, "index": index, "offset": line_offset},
+                                {"index": index, "offset": line_offset, "path": path},
                                 fields,
                                 [],
                                 {},
@@ -314,6 +313,10 @@ class JsonlReader(Reader):
                         yield Skipped("blank_line", {"path": path, "index": index})
                         continue
                     yield parse_record(line, path, index, line_offset, opts)
+                if rest is not None:
+                    cursor.pending = (first + len(lines), offset, rest)
+                    parked = _park(cursor)
+                    return
             # a clean end: ranges planned past it (a count estimated too high) find it at once
             parked = _park(cursor)
         except StreamError as exc:

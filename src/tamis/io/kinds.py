@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import typing
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -254,6 +255,20 @@ def describe(final: Kind) -> str:
     return "struct<" + ", ".join(f"{k}: {describe(v)}" for k, v in final[1].items()) + ">"
 
 
+#: shapes of objects with nested values a profiler remembers as merged, at most
+NESTED_SHAPES = 4096
+
+
+def _list_values(keys: tuple, types: tuple) -> tuple[Any, bool] | None:
+    """For objects of these keys and value types: what takes their list values, and whether
+    there is one (itemgetter gives it alone, not in a tuple); None when some nested value is
+    not a list."""
+    if not all(t is list or t in _SCALAR_TYPES for t in types):
+        return None
+    listed = [k for k, t in zip(keys, types, strict=True) if t is list]
+    return itemgetter(*listed), len(listed) == 1
+
+
 class Profiler:
     """The merged kind of many objects (a shard's ``meta`` or ``source``), cheaply.
 
@@ -262,7 +277,7 @@ class Profiler:
     values (lists, objects) are inferred one by one.
     """
 
-    __slots__ = ("shapes", "deep", "last")
+    __slots__ = ("shapes", "deep", "last", "nested", "lists")
 
     def __init__(self) -> None:
         self.shapes: set[tuple] = set()  # (keys, value types) of the objects seen
@@ -270,6 +285,10 @@ class Profiler:
         # keys -> their value types: the one shape of the last batch of those keys whose
         # records all had one shape (already in ``shapes``)
         self.last: dict[tuple, list[type]] = {}
+        # the shapes of objects with lists of scalars already merged into ``deep`` (bounded),
+        # and (keys, value types) -> how to take such an object's lists (bounded)
+        self.nested: set[tuple] = set()
+        self.lists: dict[tuple, Any] = {}
 
     def add_many(self, objects: list[dict[str, Any]], names: tuple | None = None) -> None:
         """Add ``objects``; ``names``: the key order they all share, when the caller knows it."""
@@ -285,9 +304,36 @@ class Profiler:
         batch = set(zip(keys, types, strict=True))
         self.shapes |= batch
         if any(not _SCALAR_TYPES.issuperset(t) for _, t in batch):  # nested values: inferred
-            for obj, t in zip(objects, types, strict=True):
+            for obj, k, t in zip(objects, keys, types, strict=True):
                 if not _SCALAR_TYPES.issuperset(t):
-                    self.deep = merge(self.deep, infer(obj))
+                    self._add_nested(obj, k, t)
+
+    def _add_nested(self, obj: dict[str, Any], keys: tuple, types: tuple) -> None:
+        """Merge the kind of an object with nested values into ``deep``, once a shape.
+
+        An object whose nested values are all lists of scalars (a document's tags, places,
+        authors) has the kind its keys, value types and each list's element types give; merging
+        a kind again changes nothing (merge is idempotent, commutative and associative), so an
+        object of a shape already merged is skipped, without inferring it. Shapes are kept up
+        to :data:`NESTED_SHAPES`; any other object is inferred and merged."""
+        shape: tuple | None = None
+        of = (keys, types)
+        take = self.lists.get(of, self)  # self: not known yet
+        if take is self:
+            take = _list_values(keys, types)
+            if len(self.lists) < NESTED_SHAPES:
+                self.lists[of] = take
+        if take is not None:
+            getter, alone = take
+            lists = (getter(obj),) if alone else getter(obj)
+            elements = tuple(map(frozenset, map(map, repeat(type), lists)))
+            if _SCALAR_TYPES.issuperset(chain.from_iterable(elements)):
+                shape = (of, elements)
+                if shape in self.nested:
+                    return
+        self.deep = merge(self.deep, infer(obj))
+        if shape is not None and len(self.nested) < NESTED_SHAPES:
+            self.nested.add(shape)
 
     def _add_columns(self, names: tuple, objects: list[dict[str, Any]]) -> bool:
         """The shapes of objects that share the key order ``names``, found a column at a time

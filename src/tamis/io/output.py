@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import itemgetter, setitem
 from pathlib import Path
 from typing import IO, Any
@@ -50,6 +50,10 @@ def dumps_line(record: dict[str, Any]) -> bytes:
     return orjson.dumps(record, default=json_default, option=orjson.OPT_APPEND_NEWLINE)
 
 
+#: a record's signals (C-level, for a map over a batch)
+_SIGNALS = itemgetter("signals")
+
+
 def shard_name(ordinal: int, fmt: str) -> str:
     return f"part-{ordinal:05d}.{fmt}"
 
@@ -72,8 +76,8 @@ class ShardWriter:
     still writing: its ``source`` and ``meta`` types are not known until every shard is
     written), ``signals`` and ``verdict`` are written in their declared types, the kinds of
     ``source`` and ``meta`` are recorded (:meth:`profile`) and a Parquet shard is staged as JSON
-    Lines, for :mod:`tamis.io.settle` to finish. Records are buffered in batches so that a shard
-    streams to disk in bounded memory.
+    Lines, for :mod:`tamis.io.settle` to finish. A shard streams to disk in bounded memory: JSON
+    Lines as each batch comes, Parquet a row group at a time.
     """
 
     def __init__(
@@ -139,29 +143,30 @@ class ShardWriter:
             if self._batch_size >= self._batch_bytes:
                 self._flush()
             return
+        # straight to the stream: its compressor buffers what it needs, and the same bytes
+        # come out however they are fed, so gathering batches first only copied them again
         dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-        data = b"".join([dumps(r, default=json_default, option=opt) for r in records])
-        self._batch.append(data)
-        self._batch_size += len(data)
-        if self._batch_size >= self._batch_bytes:
-            self._flush()
+        self._fh.write(b"".join([dumps(r, default=json_default, option=opt) for r in records]))
 
     def _normalise(self, records: list[dict[str, Any]]) -> None:
         """Declared types for signals and verdicts; kinds of source and meta recorded.
 
         This runs for every record a run writes, so a batch is handled by C-level maps, not
-        record by record: records given the sampled fields (or, without a sample, records of
-        one input) share one key order of ``source`` and ``meta``, and their kinds are then
-        profiled a batch at a time (:meth:`tamis.io.kinds.Profiler.add_many`)."""
+        record by record: an object whose keys already are the sampled fields in their order
+        (a source the reader built in that order) is written as it is; any other is given the
+        sampled fields first (a new dict). Their kinds are then profiled a batch at a time
+        (:meth:`tamis.io.kinds.Profiler.add_many`)."""
         if not records:
             return
         kind = self.kind
         declared = self.signals
         if declared is not None and kind != "quarantine":
-            # without declarations, checks that none was stored
-            stored = records if declared else compress(records, map(itemgetter("signals"), records))
-            for r in stored:
-                r["signals"] = signals_out(r["signals"], declared)
+            if declared:
+                for r in records:
+                    r["signals"] = signals_out(r["signals"], declared)
+            elif any(map(_SIGNALS, records)):  # none declared: a stored signal is refused
+                for r in compress(records, map(_SIGNALS, records)):
+                    r["signals"] = signals_out(r["signals"], declared)
         verdicts = list(map(dict.get, records, repeat("verdict")))
         # a kept document's verdict is one shared dict: counted by identity, not compared
         if verdicts.count(KEPT_VERDICT_DICT) != len(verdicts):  # a kept verdict has no details
@@ -178,13 +183,19 @@ class ShardWriter:
                 one = keys.count(keys[0]) == len(keys)  # one shape: the batch of one input
                 self._profiles[name].add_many(objs, keys[0] if one else None)
                 continue
-            # every object written with the sampled fields first, in their order; one whose
-            # fields are all sampled ones (most) then has exactly those keys in that order
-            objs = [{**full, **o} for o in objs]
-            list(map(setitem, records, repeat(name), objs))
-            lengths = list(map(len, objs))
-            one = lengths.count(len(full)) == len(lengths)
-            self._profiles[name].add_many(objs, self._names[name] if one else None)
+            names = self._names[name]
+            # keys of dicts are distinct, so a run of the sampled names repeated once per
+            # object is each object holding exactly those names in that order
+            if list(chain.from_iterable(objs)) != list(names) * len(objs):
+                # every object written with the sampled fields first, in their order; one whose
+                # fields are all sampled ones (most) then has exactly those keys in that order
+                objs = [{**full, **o} for o in objs]
+                list(map(setitem, records, repeat(name), objs))
+                lengths = list(map(len, objs))
+                if lengths.count(len(full)) != len(lengths):
+                    self._profiles[name].add_many(objs)
+                    continue
+            self._profiles[name].add_many(objs, names)
         if "signals" in self._profiles:
             self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
 
@@ -195,10 +206,7 @@ class ShardWriter:
     def _flush(self) -> None:
         if not self._batch:
             return
-        if self._pq is not None:
-            self._pq.write(self._batch)
-        else:
-            self._fh.write(b"".join(self._batch))
+        self._pq.write(self._batch)
         self._batch = []
         self._batch_size = 0
 
