@@ -107,3 +107,23 @@ def test_warmed_workers_write_what_one_worker_writes(shared_data, tmp_path):
         assert done.returncode == 0, done.stderr
     assert len(list((outs[2] / "kept").iterdir())) > 2  # several shards, so both workers ran
     assert output_digest(outs[1]) == output_digest(outs[2])
+
+
+def test_the_warm_up_finds_its_documents_in_a_folder_past_files_it_cannot_use(tmp_path):
+    """A run over a folder is warmed too: its first file a reader takes and that holds text,
+    walked in the plan's order, past hidden files, files of no known type and empty files."""
+    from tamis.io.base import ReadOptions
+    from tamis.run.prewarm import _first_documents
+
+    corpus = tmp_path / "corpus"
+    (corpus / "a").mkdir(parents=True)
+    (corpus / ".hidden.jsonl").write_text('{"text": "hidden"}\n')
+    (corpus / "a" / "0-notes.bin").write_bytes(b"\x00\x01")
+    (corpus / "a" / "1-empty.jsonl").write_text("")
+    (corpus / "a" / "2-docs.jsonl").write_text(
+        "".join(orjson.dumps({"text": f"document {k}"}).decode() + "\n" for k in range(3))
+    )
+    (corpus / "b.jsonl").write_text('{"text": "later"}\n')
+    docs = _first_documents([str(corpus)], ReadOptions())
+    assert [d.text for d in docs] == ["document 0", "document 1", "document 2"]
+    assert _first_documents([str(tmp_path / "missing")], ReadOptions()) == []

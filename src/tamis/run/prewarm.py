@@ -17,6 +17,8 @@ time: the workers then load what they need themselves.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +28,53 @@ from tamis.run.warm import WARM_ENV
 WARM_DOCS = 64
 
 
-def _first_documents(inputs: list[str], options: Any) -> list[Any]:
-    """The first documents of the first named input that is a local file a reader takes."""
-    from tamis.document import Document
+#: How many local files are opened, at most, looking for documents to warm on.
+WARM_FILES = 8
+
+
+def _local_files(inputs: list[str]) -> Iterator[str]:
+    """The local files among ``inputs`` in the order the plan reads them, folders walked
+    lazily: the first few are wanted, never a whole tree's listing."""
     from tamis.io import storage
-    from tamis.io.base import reader_for
 
     for name in inputs:
-        if storage.is_url(name) or not Path(name).is_file():
+        if storage.is_url(name):
             continue
-        reader = reader_for(name)
-        if reader is None:
-            continue
-        items = reader.sample(name, options, WARM_DOCS)
-        return [i for i in items if type(i) is Document and i.text and not i.text.isspace()]
+        if Path(name).is_file():
+            yield name
+        elif Path(name).is_dir():
+            yield from _walk(name)
+
+
+def _walk(folder: str) -> Iterator[str]:
+    """A folder's files (not hidden ones), in the order of their sorted paths, as
+    :func:`tamis.run.plan.resolve_inputs` lists them: a folder's entries sorted by name, a
+    subfolder's name read with its ``/``."""
+    try:
+        entries = sorted(
+            (e.name + "/" * e.is_dir(), e.path) for e in os.scandir(folder) if e.name[0] != "."
+        )
+    except OSError:
+        return
+    for key, path in entries:
+        if key.endswith("/"):
+            yield from _walk(path)
+        else:
+            yield path
+
+
+def _first_documents(inputs: list[str], options: Any) -> list[Any]:
+    """The first documents of the first local input file (named, or in a named folder) a reader
+    takes and that holds any text."""
+    from tamis.document import Document
+    from tamis.io.base import reader_for
+
+    readable = (f for f in _local_files(inputs) if reader_for(f) is not None)
+    for name in islice(readable, WARM_FILES):
+        items = reader_for(name).sample(name, options, WARM_DOCS)
+        docs = [i for i in items if type(i) is Document and i.text and not i.text.isspace()]
+        if docs:
+            return docs
     return []
 
 
