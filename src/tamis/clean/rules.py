@@ -268,17 +268,25 @@ _ELISION = re.compile(
 _CODE_LINE_END = re.compile(r"(?:[{;(,=:\[)]|^[ \t]{2,}\S.*|^(?:>>>|\.\.\.)[ \t].*|\|.*)$")
 
 
+def _line_above(text: str, start: int) -> str:
+    """The line right above the line starting at ``start`` (blank or not), found without
+    copying the text before it."""
+    if start <= 1:
+        return ""
+    return text[text.rfind("\n", 0, start - 1) + 1 : start - 1]
+
+
 def _adjacent(text: str, start: int, end: int) -> list[str]:
     """The lines right above and below the line ``text[start:end]`` with no blank line between:
     the rows of the same block (a grid, a diagram, a program's output)."""
-    above = text[: max(0, start - 1)].rsplit("\n", 1)[-1] if start else ""
-    below = text[end + 1 :].split("\n", 1)[0] if end < len(text) else ""
-    return [line for line in (above, below) if line.strip()]
+    stop = text.find("\n", end + 1)
+    below = text[end + 1 : stop if stop >= 0 else len(text)]
+    return [line for line in (_line_above(text, start), below) if line.strip()]
 
 
-# A row of a grid or a diagram: no word of three letters or more (a run of one letter, "XXX",
-# is a grid's cells), and a letter, a digit or a box-drawing stroke in it ("#X#X",
-# ".......#XXX#..", "B J", "A-C-I-K-Z", "└──┬──┘"); a row of symbols alone ("* * *") is a
+# A row of a grid or a diagram: no word of three letters or more (a run of one letter, "OOO",
+# is a grid's cells), and a letter, a digit or a box-drawing stroke in it ("#O#O",
+# ".......#OOO#..", "B J", "A-C-I-K-Z", "└──┬──┘"); a row of symbols alone ("* * *") is a
 # divider of its own.
 _WORD3 = re.compile(r"[^\W\d_]{3,}")
 _ART_MARK = re.compile(r"[\w\u2500-\u257f]")
@@ -319,7 +327,7 @@ def _part_of_code_or_table(text: str, start: int, end: int) -> bool:
     if any(_row_of_art(a) for a in adjacent):
         return True  # a row of a grid, an arrow of a diagram ("..##" under "#X#X", "▼" under "└┬┘")
     if _ELISION.fullmatch(line):
-        above = text[: max(0, start - 1)].rsplit("\n", 1)[-1] if start else ""
+        above = _line_above(text, start)
         # an elision right under a code line, or a list or an output line that has no sentence's
         # end ("2", "/dev/loop1 ... are the same", "'x-ratelimit-limit': '5000'"): it goes on
         return bool(
