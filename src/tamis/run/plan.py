@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from tamis.io import storage
@@ -72,6 +73,26 @@ def _resolve_url(given: str, files: set[str], ignored: list[str]) -> None:
         (files.add if reader_for(url) else ignored.append)(url)
 
 
+def folder_files(folder: str) -> Iterator[str]:
+    """A folder's files, its subfolders' included, in the order of their sorted paths, found
+    lazily (a caller that wants the first few never lists a whole tree): a folder's entries
+    sorted by name, a subfolder's name read with its ``/``. Hidden files are left out; hidden
+    subfolders are walked, and links to folders are not (as ``os.walk`` does); a folder that
+    cannot be read has no files."""
+    try:
+        entries = sorted(
+            (e.name + "/" * e.is_dir(), e.path, e.is_symlink()) for e in os.scandir(folder)
+        )
+    except OSError:
+        return
+    for key, path, link in entries:
+        if key.endswith("/"):
+            if not link:
+                yield from folder_files(path)
+        elif not key.startswith("."):
+            yield path
+
+
 def resolve_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
     """Expand folders (recursively) into the files tamis reads; check every file.
 
@@ -89,13 +110,8 @@ def resolve_inputs(paths: list[str]) -> tuple[list[str], list[str]]:
             continue
         p = os.path.normpath(given)
         if os.path.isdir(p):
-            for root, dirs, names in os.walk(p):
-                dirs.sort()
-                for name in sorted(names):
-                    full = os.path.join(root, name)
-                    if name.startswith("."):
-                        continue
-                    (files.add if reader_for(full) else ignored.append)(full)
+            for full in folder_files(p):
+                (files.add if reader_for(full) else ignored.append)(full)
         elif os.path.exists(p):
             if reader_for(p) is None:
                 raise InputError(

@@ -36,6 +36,7 @@ def _local_files(inputs: list[str]) -> Iterator[str]:
     """The local files among ``inputs`` in the order the plan reads them, folders walked
     lazily: the first few are wanted, never a whole tree's listing."""
     from tamis.io import storage
+    from tamis.run.plan import folder_files
 
     for name in inputs:
         if storage.is_url(name):
@@ -43,24 +44,7 @@ def _local_files(inputs: list[str]) -> Iterator[str]:
         if Path(name).is_file():
             yield name
         elif Path(name).is_dir():
-            yield from _walk(name)
-
-
-def _walk(folder: str) -> Iterator[str]:
-    """A folder's files (not hidden ones), in the order of their sorted paths, as
-    :func:`tamis.run.plan.resolve_inputs` lists them: a folder's entries sorted by name, a
-    subfolder's name read with its ``/``."""
-    try:
-        entries = sorted(
-            (e.name + "/" * e.is_dir(), e.path) for e in os.scandir(folder) if e.name[0] != "."
-        )
-    except OSError:
-        return
-    for key, path in entries:
-        if key.endswith("/"):
-            yield from _walk(path)
-        else:
-            yield path
+            yield from folder_files(name)
 
 
 def _first_documents(inputs: list[str], options: Any) -> list[Any]:
