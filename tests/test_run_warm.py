@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -39,16 +40,20 @@ WARM_PROBE = """
 import concurrent.futures as cf, json, multiprocessing, sys
 from tamis.config import load_config
 from tamis.run.warm import warm_workers
-cfg = load_config(None, None, {"inputs": [sys.argv[1]], "output": sys.argv[2], "workers": 2})
+from tamis.run.worker import pipeline_key
+given = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
+cfg = load_config(None, None, {"inputs": [sys.argv[1]], "output": sys.argv[2], "workers": 2,
+                               "storage_options": given})
 config = cfg.resolved()
-warm_workers([sys.argv[1], sys.argv[2]], {"config": config, "inputs": [sys.argv[1]]})
+warm = {k: v for k, v in config.items() if k != "storage_options"}
+warm_workers([sys.argv[1], sys.argv[2]], {"config": warm, "inputs": [sys.argv[1]]})
 ctx = multiprocessing.get_context("forkserver")
 with cf.ProcessPoolExecutor(1, mp_context=ctx) as pool:
     cached = pool.submit(eval, "list(__import__('tamis.run.worker').run.worker._PIPELINES)")
     loaded = pool.submit(eval, "'py3langid' in __import__('sys').modules")
     env = pool.submit(eval, "'TAMIS_WARM_RUN' in __import__('os').environ")
     print(json.dumps({
-        "same_key": cached.result() == [json.dumps(config, sort_keys=True)],
+        "same_key": cached.result() == [pipeline_key(config)],
         "langid_model_loaded": loaded.result(),
         "run_left_in_environment": env.result(),
     }))
@@ -79,6 +84,39 @@ def test_a_worker_forked_for_a_run_has_its_pipeline_built_and_its_stages_loaded(
         "langid_model_loaded": True,
         "run_left_in_environment": False,
     }
+
+
+def test_a_run_over_urls_only_is_warmed_on_the_demo_documents_without_a_request(tmp_path):
+    """With every input a URL (here one no server answers) and storage options holding a
+    secret, the forkserver still builds the tasks' pipeline and loads the stages' models, on the
+    demo corpus's documents: it reads no URL (the storage clients' threads would not survive
+    the fork, and a request would fail here), and the secret is in no environment."""
+    secret = {"s3": {"key": "AKIAWARMPROBE", "secret": "not-in-any-environment"}}
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_PROBE, "s3://tamis-no-such-bucket/corpus.jsonl.zst"]
+        + [str(tmp_path / "out"), orjson.dumps(secret).decode()],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"},
+    )
+    assert done.returncode == 0, done.stderr
+    facts = orjson.loads(done.stdout.strip().splitlines()[-1])
+    assert facts == {
+        "same_key": True,
+        "langid_model_loaded": True,
+        "run_left_in_environment": False,
+    }
+
+
+def test_the_demo_documents_stand_in_when_no_input_is_local():
+    """The warm-up's stand-in documents are real records: text, ids, and each one unique."""
+    from tamis.run.prewarm import WARM_DOCS, _demo_documents
+
+    docs = _demo_documents()
+    assert len(docs) == WARM_DOCS
+    assert len({d.id for d in docs}) == WARM_DOCS
+    assert all(d.text.strip() and d.kept for d in docs)
 
 
 @pytest.mark.slow  # two fresh commands, each loading every stage

@@ -385,11 +385,14 @@ def run_pipeline(
             # its imports overlap the plan and the pipeline's set-up; started only once OUT is
             # known to be ours, so that a run refused at the door starts no process at all
             # and the pipeline the tasks will run, built and run once: forked with it ready
-            # (not with storage options: credentials are not put in a process's environment)
-            run = None
-            if not cfg.run.storage_options:
-                run = {"config": cfg.resolved(), "inputs": list(cfg.run.inputs)}
-            warm_workers([cfg.run.output, *cfg.run.inputs], run)
+            # (without the storage options: credentials are never put in a process's
+            # environment, and the warm-up reads no URL)
+            config = cfg.resolved()
+            config.pop("storage_options")
+            warm_workers(
+                [cfg.run.output, *cfg.run.inputs],
+                {"config": config, "inputs": list(cfg.run.inputs)},
+            )
         store = OutStore(cfg.run.output, lock.token)
         store.reset()
         files, ignored = resolve_inputs(cfg.run.inputs)

@@ -8,6 +8,12 @@ once, while in a 1-worker run it is paid once; so it cost a 2-worker run as much
 a 1-worker one. Done here, once, while the driver loads its configuration and plans, every
 worker is forked with it done.
 
+When no input is a local file (every input a URL: no request is made here, since the storage
+clients' threads would not survive the fork), the stages run on the demo corpus's first
+documents instead (:func:`tamis.demo.make_documents`: English news with mojibake, boilerplate
+and spun copies, a few German, French and Spanish paragraphs), which load what the input's
+own documents would for the languages most runs hold.
+
 Only per-document stages run and global stages observe into states that are thrown away;
 nothing here is written or kept but what the stages keep across tasks anyway (models and
 caches, which give the same output whatever documents filled them). A failure only costs
@@ -62,6 +68,19 @@ def _first_documents(inputs: list[str], options: Any) -> list[Any]:
     return []
 
 
+def _demo_documents() -> list[Any]:
+    """The demo corpus's first documents, as a JSON Lines reader would give them."""
+    from tamis.demo import make_documents
+    from tamis.document import KEPT_VERDICT, Document
+
+    docs = []
+    for index, fields in enumerate(make_documents(WARM_DOCS)):
+        rid, text = fields.pop("id"), fields.pop("text")
+        source = {"index": index, "offset": 0, "path": "demo.jsonl"}
+        docs.append(Document(rid, text, source, fields, [], {}, KEPT_VERDICT))
+    return docs
+
+
 def warm(run: dict[str, Any]) -> None:
     """Build ``run["config"]``'s pipeline (cached for the tasks) and run each stage once."""
     from tamis.io import storage
@@ -70,7 +89,7 @@ def warm(run: dict[str, Any]) -> None:
     from tamis.run.worker import pipeline_for, read_options
 
     pipeline = pipeline_for(run["config"])
-    docs = _first_documents(run["inputs"], read_options(pipeline.config))
+    docs = _first_documents(run["inputs"], read_options(pipeline.config)) or _demo_documents()
     stats = Stats()
     for phase in pipeline.phases:
         for stage in phase.stages:

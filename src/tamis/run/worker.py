@@ -147,8 +147,15 @@ _PIPELINES: dict[str, Pipeline] = {}
 _DECISIONS: dict[str, tuple[float, Any]] = {}
 
 
+def pipeline_key(config: dict[str, Any]) -> str:
+    """What tells one run's pipeline from another's: the configuration without its storage
+    options, which build nothing (the forkserver's warm-up is given none: no credentials in a
+    process's environment), so that the warmed pipeline is the one the tasks find."""
+    return json.dumps({k: v for k, v in config.items() if k != "storage_options"}, sort_keys=True)
+
+
 def pipeline_for(config: dict[str, Any]) -> Pipeline:
-    key = json.dumps(config, sort_keys=True)
+    key = pipeline_key(config)
     if key not in _PIPELINES:
         _PIPELINES.clear()
         _PIPELINES[key] = Pipeline(build_config(config))
