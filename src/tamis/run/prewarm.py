@@ -69,16 +69,24 @@ def _first_documents(inputs: list[str], options: Any) -> list[Any]:
 
 
 def _demo_documents() -> list[Any]:
-    """The demo corpus's first documents, as a JSON Lines reader would give them."""
+    """The demo corpus's first documents' texts, as a JSON Lines reader would give records of
+    ``id`` and ``text`` alone: no URL or site, whose libraries (a suffix list and its HTTP
+    stack) only inputs that carry them should load."""
     from tamis.demo import make_documents
     from tamis.document import KEPT_VERDICT, Document
 
-    docs = []
-    for index, fields in enumerate(make_documents(WARM_DOCS)):
-        rid, text = fields.pop("id"), fields.pop("text")
-        source = {"index": index, "offset": 0, "path": "demo.jsonl"}
-        docs.append(Document(rid, text, source, fields, [], {}, KEPT_VERDICT))
-    return docs
+    return [
+        Document(
+            d["id"],
+            d["text"],
+            {"index": i, "offset": 0, "path": "demo.jsonl"},
+            {},
+            [],
+            {},
+            KEPT_VERDICT,
+        )
+        for i, d in enumerate(make_documents(WARM_DOCS))
+    ]
 
 
 def warm(run: dict[str, Any]) -> None:
