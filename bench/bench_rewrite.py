@@ -43,7 +43,9 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from statistics import median
 
+from clough_explain import SENTENCE_JACCARD, misses_section
 from machine import cpu_model, peak_rss_kb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +56,7 @@ OPERATIONS = ("none", "swap", "drop", "add")
 MIN_WORDS = 80
 SAME_STORY = 0.5  # word 5-gram containment that makes two Reuters stories one story
 TARGETS = {0.2: 0.98, 0.35: 0.95, 0.5: 0.90}
+MSRP_FIRST_MEASURED = "2026-12-07, before any change made because of it"
 CLOUGH_TUNED_TASKS = "abc"
 NOTES = [
     "## Notes on the method",
@@ -421,6 +424,80 @@ def read_answer(path: Path) -> str:
         return raw.decode("cp1252", "replace")
 
 
+def clough_text(file_id: str) -> str:
+    """A Clough-Stevenson answer's or source's text, by its file name without ``.txt``
+    for the sources."""
+    root = DATA / "paraphrase" / "clough-stevenson"
+    name = file_id if file_id.endswith(".txt") else f"{file_id}.txt"
+    return read_answer(root / name)
+
+
+def msrp_section(workdir: Path) -> list[str]:
+    """The MSRP part (bench/rewrite_msrp.py): both stages on documents built from news
+    sentence pairs judged paraphrases or not; held out, measured only."""
+    import rewrite_msrp
+
+    path = workdir / "msrp.jsonl"
+    corpus = rewrite_msrp.build(DATA / "paraphrase" / "msrp-train.tsv", path)
+    scores = {
+        stage: rewrite_msrp.score(corpus, run_stage(stage, path, workdir), containment)
+        for stage in ("rewrite_dedup", "minhash_dedup")
+    }
+    rs = scores["rewrite_dedup"]
+    cont = rs["containment"]
+    lines = [
+        f"## Part `msrp`: human rewrites and same-story non-paraphrases (held out, first "
+        f"measured {MSRP_FIRST_MEASURED})",
+        "",
+        "Built by bench/rewrite_msrp.py (its docstring is the construction) from "
+        f"`paraphrase/msrp-train.tsv`: {len(corpus['docs'])} documents of "
+        f"{rewrite_msrp.DOC_SENTENCES} sentences each; {rs['paraphrase_pairs']} paraphrase "
+        f"pairs (document B is document A's Quality-1 paraphrases, in order) and "
+        f"{rs['non_pairs']} non-paraphrase pairs (document B holds, in order, the Quality-0 "
+        "partner of each of A's sentences: same story, judged not a paraphrase). Stages at "
+        "their defaults. rewrite_dedup was never run on this data before this measurement.",
+        "",
+        "Word 5-gram containment of the pairs (median, max): paraphrase "
+        f"{median(cont['paraphrase']):.2f}, {max(cont['paraphrase'], default=0):.2f}; "
+        f"non-paraphrase {median(cont['non']):.2f}, {max(cont['non'], default=0):.2f}.",
+        "",
+        "| stage | paraphrase pairs declared (recall) | reported only | false pairs declared "
+        "(non-paraphrase / different draws) | false reports |",
+        "|---|---|---|---|---|",
+    ]
+    for stage, sc in scores.items():
+        false_kinds = Counter(f[2] for f in sc["false"])
+        lines.append(
+            f"| {stage} | {sc['found']}/{sc['paraphrase_pairs']} "
+            f"({pct(sc['found'], sc['paraphrase_pairs'])}) | {sc['reported_only']} | "
+            f"**{len(sc['false'])}** ({false_kinds['non']} / {false_kinds['different draws']}) "
+            f"| {len(sc['reported_false'])} |"
+        )
+    lines.append("")
+    bins = ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 1.01))
+    found = rs["found_pairs"]
+    lines += [
+        "Recall of rewrite_dedup by the pair's word 5-gram containment:",
+        "",
+        "| containment | paraphrase pairs | declared |",
+        "|---|---|---|",
+    ]
+    for lo, hi in bins:
+        inside = [hit for c, hit in found if lo <= c < hi]
+        lines.append(f"| {lo:.1f}-{min(hi, 1.0):.1f} | {len(inside)} | {sum(inside)} |")
+    if rs["false"] or rs["reported_false"]:
+        lines += [
+            "",
+            "Pairs declared or reported by rewrite_dedup that are not paraphrase pairs:",
+            "",
+            "| removed or reported | survivor or source | kind | share aligned | 5-gram containment |",
+            "|---|---|---|---|---|",
+        ]
+        for a, b, kind, sim, c in rs["false"] + rs["reported_false"]:
+            lines.append(f"| {a} | {b} | {kind} | {sim} | {c:.2f} |")
+    return lines
+
+
 def clough(workdir: Path) -> tuple[Path, dict]:
     """The 5 sources and the 95 answers (the csv's own rows for the sources are left out: they
     would be the sources twice)."""
@@ -651,7 +728,24 @@ def main() -> None:
             f"| {key} | {row['n']} | {row['with_source']} | {row['reported']} | {row['paired']} "
             f"| {len(mine)} | {hit} |"
         )
-    lines.append("")
+    lines += [
+        "",
+        "### The misses, and what the given source explains of each",
+        "",
+        "Every cut, light and heavy answer neither removed with nor reported against its "
+        "source, measured against the source excerpt the corpus gives (bench/clough_explain.py "
+        "defines the three figures: share of the answer's word 5-grams found in the source, "
+        "of its content-word stems, and of its sentences having a source sentence with stem "
+        f"Jaccard >= {SENTENCE_JACCARD}), beside the highest figure any non-plagiarised answer "
+        "of the same task reaches. `beyond the excerpt`: no figure above that ceiling, so the "
+        "excerpt does not tell the answer from one written without it (the labels count "
+        "answers written from parts of the article the excerpt leaves out); `real miss`: some "
+        "figure above it.",
+        "",
+        *misses_section(info, status, clough_text),
+        "",
+        *msrp_section(workdir),
+    ]
 
     # time and memory
     lines += [
