@@ -562,6 +562,15 @@ def clough_status(info: dict, result: dict) -> dict[str, tuple[bool, bool, bool]
     return out
 
 
+def clough_partners(result: dict) -> dict[str, str]:
+    """Per answer removed or reported: the survivor it was removed in favour of (``removed,
+    survivor``), or the document it is reported as a partial copy of (``reported, of``)."""
+    out = {p["removed"]: f"removed, {p['survivor']}" for p in result["pairs"]}
+    for p in result.get("partial", []):
+        out[p["copy"]] = f"reported, {p['of']}"
+    return out
+
+
 def score_clough(info: dict, result: dict) -> dict:
     """:func:`clough_status` counted per category and per category and part."""
     out = defaultdict(lambda: {"n": 0, "with_source": 0, "reported": 0, "paired": 0})
@@ -742,7 +751,7 @@ def main() -> None:
         "answers written from parts of the article the excerpt leaves out); `real miss`: some "
         "figure above it.",
         "",
-        *misses_section(info, status, clough_text),
+        *misses_section(info, status, clough_partners(cres), clough_text),
         "",
         *msrp_section(workdir),
     ]

@@ -71,10 +71,10 @@ def explained(answer: str, source: str) -> dict[str, float]:
     }
 
 
-def misses_section(info: dict, status: dict, text_of) -> list[str]:
+def misses_section(info: dict, status: dict, partners: dict, text_of) -> list[str]:
     """Markdown: every cut, light and heavy answer neither removed with nor reported against
-    its source (``status`` as ``clough_status`` gives it), with what its source explains of
-    it, beside the highest figures of the same task's non-plagiarised answers.
+    its source (``status`` as ``clough_status`` gives it), with the document it was removed
+    with or reported against instead (``partners``), what its source explains of it, beside the highest figures of the same task's non-plagiarised answers.
 
     An answer is called *beyond the excerpt* when none of its three figures exceeds the
     highest a non-plagiarised answer of its task reaches: then nothing in the given source
@@ -91,7 +91,7 @@ def misses_section(info: dict, status: dict, text_of) -> list[str]:
             for k in top:
                 top[k] = max(top[k], figures[fid][k])
     lines = [
-        "| answer | category | task (part) | paired with anything | 5-gram share | stem share "
+        "| answer | category | task (part) | removed with or reported against | 5-gram share | stem share "
         "| sentences matched | task's non-plagiarised max (5-gram / stem / sentence) | reading |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -108,7 +108,7 @@ def misses_section(info: dict, status: dict, text_of) -> list[str]:
         real = any(f[k] > top[k] for k in top)
         counts["real" if real else "beyond"] += 1
         lines.append(
-            f"| {fid} | {cat} | {task} ({part}) | {'yes' if status[fid][2] else 'no'} "
+            f"| {fid} | {cat} | {task} ({part}) | {partners.get(fid, '-')} "
             f"| {f['grams']:.2f} | {f['stems']:.2f} | {f['n_matched']}/{f['n_sentences']} "
             f"({f['sentences']:.2f}) | {top['grams']:.2f} / {top['stems']:.2f} / "
             f"{top['sentences']:.2f} | {'real miss' if real else 'beyond the excerpt'} |"

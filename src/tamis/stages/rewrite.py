@@ -436,6 +436,12 @@ class RewriteDedup(_DocDedup):
 
         return CONTENT_ALL_PAIRS, self._reported_only
 
+    def _report_only_similarity(self) -> Any:
+        """Pairs met on a reporting content key alone (see
+        :data:`tamis.dedup.rewrite.DECLARING_CONTENT_BANDS`): aligned as the others, for a
+        report only."""
+        return self._reported_only
+
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """For every removed copy (sorted by uid, as the decision is): the alignment with the
         survivor it names, and its first aligned sentence pairs with their spans."""
