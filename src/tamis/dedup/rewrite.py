@@ -133,8 +133,10 @@ def content_minima(
     """(n_docs, columns) MinHash minima over each document's distinct stems (the words
     ``stems`` of documents ``doc``; all ones for a document without any), and (n_docs,) the
     count of its distinct stems. Two documents agree on a column with a probability equal to
-    the Jaccard of their stem sets, whatever order or multiplicity the words come in."""
-    out = np.full((n_docs, columns), np.uint64(2**64 - 1), np.uint64)
+    the Jaccard of their stem sets, whatever order or multiplicity the words come in. The
+    minima are the top 32 bits of 64-bit hashes (the minimum of the tops is the top of the
+    minimum): half the bytes gathered per document and stem."""
+    out = np.full((n_docs, columns), np.uint32(2**32 - 1), np.uint32)
     count = np.zeros(n_docs, np.int64)
     if len(stems) == 0 or columns == 0:
         return out, count
@@ -151,7 +153,7 @@ def content_minima(
     new[1:] = stem[order[1:]] != stem[order[:-1]]
     which = np.empty(len(stem), dtype=np.int64)
     which[order] = np.cumsum(new) - 1
-    table = stem_hashes(stem[order[new]], columns)
+    table = (stem_hashes(stem[order[new]], columns) >> np.uint64(32)).astype(np.uint32)
     out[some] = np.minimum.reduceat(table[which], starts[some], axis=0)
     return out, count
 
@@ -190,7 +192,8 @@ def _keys_of(minima: np.ndarray, count: np.ndarray, first: int = 0) -> np.ndarra
     columns = np.arange(first, first + minima.shape[1], dtype=np.uint64)
     salts = mix64((columns + np.uint64(1)) * _BAND_SALT)
     reporting = np.where(columns >= DECLARING_CONTENT_BANDS, REPORTING_KEY_BIT, np.uint64(0))
-    keys = (mix64(minima ^ salts) & ~REPORTING_KEY_BIT) | CONTENT_KEY_BIT | reporting
+    keys = (mix64(minima.astype(np.uint64) ^ salts) & ~REPORTING_KEY_BIT) | CONTENT_KEY_BIT
+    keys |= reporting
     keys[count < MIN_CONTENT_STEMS] = 0
     return keys
 
@@ -323,9 +326,7 @@ def _sketch_chunk(texts: list[str], min_words: int) -> BatchSketch:
         axis=1,
     )
     packed = pack_batch(len(texts), rec_doc, rec_span, feat32, rec_bounds, rec_key, doc_key)
-    content_sig = np.concatenate(
-        [(minima >> np.uint64(32)).astype(np.uint32), count[:, None].astype(np.uint32)], axis=1
-    )
+    content_sig = np.concatenate([minima, count[:, None].astype(np.uint32)], axis=1)
     return BatchSketch(doc_h, doc_of, packed, content_sig)
 
 

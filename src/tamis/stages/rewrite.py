@@ -29,6 +29,9 @@ EVIDENCE_PAIRS = 3
 #: aligned sentences a partial copy needs to be reported (one shared sentence is a quote)
 MIN_REPORTED_SENTENCES = 2
 _CACHE = 512  # unpacked sentence records kept while verifying (a bucket's centre recurs)
+#: documents' stems kept while comparing pairs met on content keys (a few hundred bytes
+#: each): the small buckets' every two members revisit the same documents
+_STEM_CACHE = 4096
 _KNOWN_PAIRS = 1 << 18  # verified pairs remembered (bounded: ~150 bytes each)
 
 
@@ -338,7 +341,7 @@ class RewriteDedup(_DocDedup):
             got = stem_cache.get(rank)
             if got is None:
                 got = stem_cache[rank] = stem_features(read(rank))
-                if len(stem_cache) > _CACHE:
+                if len(stem_cache) > _STEM_CACHE:
                     stem_cache.popitem(last=False)
             return got
 
