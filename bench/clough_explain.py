@@ -26,6 +26,8 @@ from spinner import split_sentences
 from tamis.dedup.skeleton import FUNCTION_WORDS
 
 SENTENCE_JACCARD = 0.25
+#: an answer holding this share of its word 5-grams from the source is a copy of it
+COPY_GRAMS = 0.5
 STEM = 5  # the detector's crude stem: a word's first five letters
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['.,-][A-Za-z0-9]+)*")
 
@@ -95,7 +97,7 @@ def misses_section(info: dict, status: dict, partners: dict, text_of) -> list[st
         "| sentences matched | task's non-plagiarised max (5-gram / stem / sentence) | reading |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    counts = {"real": 0, "beyond": 0}
+    counts = {"real": 0, "beyond": 0, "via copy": 0}
     order = {"cut": 0, "light": 1, "heavy": 2}
     missed = [
         fid
@@ -107,15 +109,25 @@ def misses_section(info: dict, status: dict, partners: dict, text_of) -> list[st
         f, top = figures[fid], ceiling[task]
         real = any(f[k] > top[k] for k in top)
         counts["real" if real else "beyond"] += 1
+        how, partner = partners.get(fid, ("-", ""))
+        reading = "real miss" if real else "beyond the excerpt"
+        if partner in figures and figures[partner]["grams"] >= COPY_GRAMS:
+            counts["via copy"] += 1
+            reading += (
+                f"; found with a copy of the source ({partner}: {figures[partner]['grams']:.2f})"
+            )
         lines.append(
-            f"| {fid} | {cat} | {task} ({part}) | {partners.get(fid, '-')} "
+            f"| {fid} | {cat} | {task} ({part}) | {how}{', ' + partner if partner else ''} "
             f"| {f['grams']:.2f} | {f['stems']:.2f} | {f['n_matched']}/{f['n_sentences']} "
             f"({f['sentences']:.2f}) | {top['grams']:.2f} / {top['stems']:.2f} / "
-            f"{top['sentences']:.2f} | {'real miss' if real else 'beyond the excerpt'} |"
+            f"{top['sentences']:.2f} | {reading} |"
         )
     lines += [
         "",
         f"- {len(missed)} answers missed: {counts['real']} real misses (some figure above "
-        f"every non-plagiarised answer of the task), {counts['beyond']} beyond the excerpt.",
+        f"every non-plagiarised answer of the task), {counts['beyond']} beyond the excerpt; "
+        f"{counts['via copy']} of them removed with or reported against an answer holding "
+        f"{COPY_GRAMS} or more of its 5-grams from the source (a copy of the source that "
+        "survives apart from it: see the notes).",
     ]
     return lines
