@@ -524,9 +524,18 @@ def test_a_revised_quarter_of_a_long_story_meets_it_on_a_content_key(shared_data
     but few of the long one's (Jaccard), and content keys agree with the Jaccard. Made from
     real stories of 300 words or more: every fourth sentence, spun at 35% of content words;
     of those keeping at least 0.6 of their stems in the story, 97% at least must share a
-    content key with it (8 keys: 260 of 282)."""
+    content key with it (the 8 declaring keys alone: 242 of 271; all 16: 271 of 271).
+    Stories of the benchmark's tuned part only (its held-out quarter,
+    sha1 of the id % 4 == 0, is for measuring)."""
+    import hashlib
+
     spinner = _spinner()
-    stories = [r for r in _stories(shared_data) if len(r["text"].split()) >= 300]
+    stories = [
+        r
+        for r in _stories(shared_data)
+        if len(r["text"].split()) >= 300
+        and int(hashlib.sha1(r["id"].encode()).hexdigest(), 16) % 4 != 0
+    ]
     random.Random(5).shuffle(stories)
     texts = []
     for r in stories[:300]:
