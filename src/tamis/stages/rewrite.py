@@ -198,6 +198,7 @@ class RewriteDedup(_DocDedup):
         from tamis.dedup.rewrite import (
             CONTENT_BANDS,
             CONTENT_COLUMNS,
+            DECLARING_CONTENT_BANDS,
             MIN_CONTENT_STEMS,
             MIN_SENTENCE_WORDS,
             SENTENCE_KEY_TOKENS,
@@ -217,6 +218,7 @@ class RewriteDedup(_DocDedup):
             "sentence_key_tokens": SENTENCE_KEY_TOKENS,
             "content_bands": CONTENT_BANDS,
             "content_columns": CONTENT_COLUMNS,
+            "declaring_content_bands": DECLARING_CONTENT_BANDS,
             "min_content_stems": MIN_CONTENT_STEMS,
         }
 
