@@ -109,7 +109,8 @@ NOTES = [
     "replacement characters, their apostrophes broke words apart).",
     "- Hand revisions (the revision path): each document also gets 8 content keys, the "
     "smallest hash of its distinct content-word stems under 8 hash functions (documents of 20 "
-    "stems or more), and 16 more such minima plus its stem count ride in its signature. A pair "
+    "stems or more; and 8 reporting keys, see below), and 16 more such "
+    "minima plus its stem count ride in its signature. A pair "
     "sharing a content key has its stem containment (the smaller set's share found in the "
     "other) estimated from those 16 minima, all pairs of a bucket batch at once; within 0.3 of "
     "the cut its stems are counted exactly, and under 0.6 it stops there. Otherwise it is "
