@@ -33,6 +33,7 @@ BUCKET_RECORD = np.dtype([("key", np.uint64), ("rank", np.int64)])
 _ROWS_PER_CHUNK = 1 << 16
 _MAX_REPRESENTATIVES = 32
 _MARK = np.uint64(1 << 63)  # the top bit of an extra bucket's key
+_REPORT_MARK = np.uint64(1 << 62)  # with the top bit: a bucket verified for a report only
 
 # similarity(a_ranks, b_ranks) -> similarities, vectorised over pairs
 Similarity = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -105,13 +106,16 @@ def find_clusters(
     marked_similarity: Similarity | None = None,
     marked_all_pairs: int = 0,
     marked_pair_similarity: Similarity | None = None,
+    report_only_similarity: Similarity | None = None,
 ) -> ClusterResult:
     """``extra``: more bucket records (``BUCKET_RECORD``), spilled to ``extra_spill`` and
     verified with ``extra_similarity`` (default: ``similarity``), or with
     ``marked_similarity`` where their key has its top bit set; a marked bucket of at most
     ``marked_all_pairs`` documents has every two of its members verified, not its stars
     alone; the pairs without its best-ranked member with ``marked_pair_similarity`` (default:
-    as the stars)."""
+    as the stars). With ``report_only_similarity``, a marked bucket whose key also has its
+    second bit set has all its pairs verified with it alone (for reports it records: what it
+    returns is expected under ``cut``)."""
     stats = {"candidate_pairs": 0, "verified_pairs": 0}
     for start in range(0, table.n, _ROWS_PER_CHUNK):
         stop = min(start + _ROWS_PER_CHUNK, table.n)
@@ -137,14 +141,20 @@ def find_clusters(
         for chunk in extra_spill.sorted_chunks():
             chunk, passed_over = _small_groups(chunk, extra_cap)
             stats["extra_buckets_passed_over"] += passed_over
-            parts = [(chunk, extra_similarity or similarity)]
+            parts = [(chunk, extra_similarity or similarity, None)]
             if marked_similarity is not None:
                 marked = chunk["key"] >= _MARK
-                parts = [(chunk[~marked], parts[0][1]), (chunk[marked], marked_similarity)]
-            for k, (part, verify) in enumerate(parts):
-                if k == 1 and marked_all_pairs > 1:
+                others = marked_pair_similarity or marked_similarity
+                parts = [(chunk[~marked], parts[0][1], None)]
+                if report_only_similarity is not None:
+                    reporting = marked & ((chunk["key"] & _REPORT_MARK) != 0)
+                    marked &= ~reporting
+                    parts.append((chunk[reporting], report_only_similarity, report_only_similarity))
+                parts.append((chunk[marked], marked_similarity, others))
+            for part, verify, pair_verify in parts:
+                if pair_verify is not None and marked_all_pairs > 1:
                     a, b, s, n_candidates = _all_pairs_verified(
-                        part, cut, verify, marked_all_pairs, marked_pair_similarity or verify
+                        part, cut, verify, marked_all_pairs, pair_verify
                     )
                 else:
                     a, b, s, n_candidates = _verified_bucket_pairs(part, cut, verify, stars=True)

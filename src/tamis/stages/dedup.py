@@ -218,6 +218,7 @@ class _DocDedup(GlobalStage):
             extra_similarity,
             self._marked_similarity() if extra is not None else None,
             *self._marked_all_pairs(),
+            self._report_only_similarity() if extra is not None else None,
         )
         self._write_evidence(workdir / "decision", table, perm, result)
         decision = write_decision(
@@ -282,6 +283,12 @@ class _DocDedup(GlobalStage):
         verified (0: their stars only, as other extra buckets), the pairs without the
         bucket's best-ranked member with the similarity given (None: as the stars)."""
         return 0, None
+
+    def _report_only_similarity(self) -> Any:
+        """What the pairs of marked extra buckets whose key also has its second bit set are
+        verified with, every two members of a small bucket alike (None: no such buckets,
+        they are verified as the other marked ones); it declares nothing."""
+        return None
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """Extra arrays beside the decision, for stages whose verdicts carry more evidence."""

@@ -29,6 +29,9 @@ EVIDENCE_PAIRS = 3
 #: aligned sentences a partial copy needs to be reported (one shared sentence is a quote)
 MIN_REPORTED_SENTENCES = 2
 _CACHE = 512  # unpacked sentence records kept while verifying (a bucket's centre recurs)
+#: documents' stems kept while comparing pairs met on content keys (a few hundred bytes
+#: each): the small buckets' every two members revisit the same documents
+_STEM_CACHE = 4096
 _KNOWN_PAIRS = 1 << 18  # verified pairs remembered (bounded: ~150 bytes each)
 
 
@@ -195,6 +198,7 @@ class RewriteDedup(_DocDedup):
         from tamis.dedup.rewrite import (
             CONTENT_BANDS,
             CONTENT_COLUMNS,
+            DECLARING_CONTENT_BANDS,
             MIN_CONTENT_STEMS,
             MIN_SENTENCE_WORDS,
             SENTENCE_KEY_TOKENS,
@@ -214,6 +218,7 @@ class RewriteDedup(_DocDedup):
             "sentence_key_tokens": SENTENCE_KEY_TOKENS,
             "content_bands": CONTENT_BANDS,
             "content_columns": CONTENT_COLUMNS,
+            "declaring_content_bands": DECLARING_CONTENT_BANDS,
             "min_content_stems": MIN_CONTENT_STEMS,
         }
 
@@ -338,7 +343,7 @@ class RewriteDedup(_DocDedup):
             got = stem_cache.get(rank)
             if got is None:
                 got = stem_cache[rank] = stem_features(read(rank))
-                if len(stem_cache) > _CACHE:
+                if len(stem_cache) > _STEM_CACHE:
                     stem_cache.popitem(last=False)
             return got
 
@@ -435,6 +440,12 @@ class RewriteDedup(_DocDedup):
         from tamis.dedup.rewrite import CONTENT_ALL_PAIRS
 
         return CONTENT_ALL_PAIRS, self._reported_only
+
+    def _report_only_similarity(self) -> Any:
+        """Pairs met on a reporting content key alone (see
+        :data:`tamis.dedup.rewrite.DECLARING_CONTENT_BANDS`): aligned as the others, for a
+        report only."""
+        return self._reported_only
 
     def _write_evidence(self, directory: Path, table: Any, perm: np.ndarray, result: Any) -> None:
         """For every removed copy (sorted by uid, as the decision is): the alignment with the
