@@ -17,6 +17,7 @@ import ipaddress
 import re
 from typing import NamedTuple
 
+from tamis.pii.calling_codes import assigned_code
 from tamis.pii.layout import block_lines, in_code, in_table, line_bounds
 
 EMAIL = "EMAIL"
@@ -1047,14 +1048,15 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         # a dialled international prefix: a country code (never 0) after it, and the groups a
         # phone has ("005 (40081.000.0" is a job id, "00 0 -2 00 0" a table of figures)
         # (eight digits after the prefix at least: "0052 0303" is two Unicode code points)
-        if digits[2] == "0" or "." in value:
+        if digits[2] == "0" or "." in value or not assigned_code(digits[2:]):
             return False
         return 10 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
     if value.startswith("+"):
         # international: a country code and a subscriber number, any common grouping ("00"
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
-        # (no country code starts with 0: "+000000120" is a format's example)
-        return 8 <= n <= 15 and digits[0] != "0" and not _DATE_SHAPE.fullmatch(value)
+        # (only an assigned country code opens one: "+000000120" is a format's example,
+        # "+9991112223333" a parser's example of a code that does not exist)
+        return 8 <= n <= 15 and assigned_code(digits) and not _DATE_SHAPE.fullmatch(value)
     if _NANP_PAREN.fullmatch(value) or _TRUNK_EIGHT.fullmatch(value):
         return True
     m = _NANP.fullmatch(value)
