@@ -62,6 +62,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tamis.document import Document, replay  # noqa: E402
 from tamis.io.output import read_records  # noqa: E402
+from tamis.pii.calling_codes import CALLING_CODES  # noqa: E402
 from tamis.pii.detectors import IBAN_LENGTHS, bban_kinds, find_pii, luhn_ok  # noqa: E402
 from tamis.stages.base import stage_class  # noqa: E402
 
@@ -202,13 +203,18 @@ def _digits(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(string.digits) for _ in range(n))
 
 
+_CODES = sorted(CALLING_CODES)
+
+
 def _phone(rng: random.Random) -> tuple[str, str]:
     """(lead, number): international, North American and national formats as printed."""
     area, sub = f"{rng.randint(2, 9)}{_digits(rng, 2)}", f"{rng.randint(2, 9)}{_digits(rng, 2)}"
     line = _digits(rng, 4)
     shape = rng.randrange(8)
     if shape == 0:
-        return "", f"+{rng.randint(1, 99)} {rng.randint(1, 99)} {_digits(rng, 4)} {_digits(rng, 4)}"
+        # a country calling code ITU has assigned (a number with "+28" or "+83" is no phone)
+        code = rng.choice(_CODES)
+        return "", f"+{code} {rng.randint(1, 99)} {_digits(rng, 4)} {_digits(rng, 4)}"
     if shape == 1:
         return "", f"({area}) {sub}-{line}"
     if shape == 2:

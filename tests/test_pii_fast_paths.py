@@ -74,14 +74,19 @@ def _lowercase_hints_reference(text: str) -> list[int]:
 
 
 def _ibans_reference(text: str) -> list[tuple[int, int, str]]:
-    """Uppercase matches of the whole text, cut back to a valid IBAN, and lowercase IBANs tried
+    """Uppercase matches of the whole text, cut back to a valid IBAN (at a separator, or a compact
+    one before letters glued after it), and lowercase IBANs tried
     at every lowercase country code: the earlier one kept where a lowercase match overlaps."""
     found = []
     for m in d._IBAN.finditer(text):
         value = m.group()
         while value and not d.iban_ok(value):
             cut = max(value.rfind(" "), value.rfind("-"), value.rfind("."))
-            value = "" if cut < 0 else value[:cut]
+            n = d.IBAN_LENGTHS.get(value[:2], 0)
+            if cut >= 0:
+                value = value[:cut]
+            else:  # letters glued after a compact IBAN (its currency) are cut off
+                value = value[:n] if len(value) > n and value[n:].isalpha() else ""
         found.append((m.start(), m.end(), m.start() + len(value) if value else None))
     for m in re.finditer(r"(?<!\w)([a-z]{2}) ?\d\d", text):  # every one, hint or not
         if text[m.start(1) : m.start(1) + 2].upper() in d.IBAN_BBAN:

@@ -17,6 +17,7 @@ import ipaddress
 import re
 from typing import NamedTuple
 
+from tamis.pii.calling_codes import assigned_code
 from tamis.pii.layout import block_lines, in_code, in_table, line_bounds
 
 EMAIL = "EMAIL"
@@ -149,6 +150,14 @@ def _is_message_identifier(text: str, start: int, local: str) -> bool:
 # right after "//" (a URL's user: "git+https://isaacs@github.com").
 _LIST_IN_PATH = re.compile(r"[^/]/[^\d@/]+@[^@\s/]+(?:[/\s>)\]'\"`]|\Z)")
 
+# Where a word glued after a top-level domain starts: a capital after a small letter, or a
+# capital and a small letter after capitals ("comCustomer", "worldEnglish", "DENewsletter",
+# "deSMTP"), two letters of the domain at least before it. Top-level domains are written in one
+# case; text run together (blocks extracted with no space between them) is not.
+_GLUED_WORD = re.compile(r"(?<=[a-z]{2})[A-Z]|(?<=[A-Z]{2})[A-Z](?=[a-z])")
+# A bracketed area code right after an address: a phone glued to it, not a call's brackets.
+_AREA_CODE = re.compile(r"\(\d{2,4}\)[ .-]?\d")
+
 # The longest local part the pattern allows: no address starts further before its "@".
 _LOCAL_MAX = 65
 
@@ -161,8 +170,8 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     start, end = m.start(), m.end()
     if text[max(0, start - 1) : start] == "/" and not _LIST_IN_PATH.match(text, start - 2, end + 1):
         return None  # a URL's path or user ("/r/<message-id>", "://user@host")
-    if text.startswith("(", end):
-        return None  # "@app.route("
+    if text.startswith("(", end) and not _AREA_CODE.match(text, end):
+        return None  # "@app.route(" (but "jane@example.com(509) 459-5382": a phone glued)
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
         return None
     if text.startswith("/", end) and _URL_PASSWORD_BEFORE.search(text, max(0, start - 7), start):
@@ -182,7 +191,9 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     if _REMOTE_PATH.match(text, end):
         return None  # "git@github.com:FooCo/FooBar.git": an SSH login and a path on the host
     last = value.rsplit(".", 1)[-1]
-    if not (last.islower() or last.isupper()) and value.count(".", value.index("@")) >= 2:
+    if glued := _GLUED_WORD.search(last):
+        end -= len(last) - glued.start()  # "info@example.comCustomer Support": a word glued
+    elif not (last.islower() or last.isupper()) and value.count(".", value.index("@")) >= 2:
         end -= len(last) + 1  # "show@no-priors.com.Sarah Guo is": the next sentence glued
     elif last[-1] == "E" and last[:-1].islower() and text.startswith("<gt>", end):
         end -= 1  # "E<lt>aas@oslonett.noE<gt>": Perl POD's escape for ">" glued after
@@ -296,6 +307,19 @@ _LIST_NEXT = re.compile(rf"{_LIST_SEP}(\d+(?:\.\d+)+)(?![\w]|\.\d)")
 _LIST_PREVIOUS = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)+){_LIST_SEP}\Z")
 
 
+# A mail relay's name and the bracket its address stands in, as a Received header writes it
+# ("from relay.example.net (192.0.2.7) by", "by mx.example.org ([10.1.2.3])").
+_MAIL_HOST_BEFORE = re.compile(r"\b(?:from|by)[ \t]+[\w-]+(?:\.[\w-]+)+\s*\(\[?\Z", re.I)
+
+
+def _version_pair(text: str, start: int, end: int) -> bool:
+    """Whether the number is one of a pair of the same dotted number joined by a slash
+    ("(8.16.0.20/8.16.0.20)", sendmail's version and its configuration's in a Received header):
+    an address and its mask or prefix differ."""
+    value = text[start:end]
+    return text.startswith("/" + value, end) or text.endswith(value + "/", 0, start)
+
+
 def _is_version(text: str, start: int, end: int) -> bool:
     """Whether the IPv4-shaped ``text[start:end]`` is a software version, not an address.
 
@@ -318,6 +342,7 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _VERSION_AFTER.match(text, end)
         or (parts[0] == "0" and parts != ["0", "0", "0", "0"])
         or _STANDARD_AFTER.match(text, end)
+        or _version_pair(text, start, end)
     ):
         return True
     if all(len(p) <= 2 for p in parts) and _is_heading(text, start, end, parts):
@@ -339,6 +364,7 @@ def _is_version(text: str, start: int, end: int) -> bool:
         or _NETWORK_WORDS_ABROAD.search(line_before)
         or _NETWORK_WORDS_ABROAD.search(line_after)
         or _beside_an_ipv6_address(text, start, end)
+        or _MAIL_HOST_BEFORE.search(text, max(0, start - 120), start)
     ):
         return False
     if _in_code_about_versions(text, start, end):
@@ -348,8 +374,11 @@ def _is_version(text: str, start: int, end: int) -> bool:
     # addresses, about one in sixty has two of its last three parts below 20, and of those one
     # in twenty-five a single-digit first part
     small = sum(len(p) == 1 or (len(p) == 2 and p < "20") for p in parts[1:])
-    if single and (small >= 2 or _PRODUCT_BEFORE.search(before[before.rfind("\n") + 1 :])):
+    product = _PRODUCT_BEFORE.search(before[before.rfind("\n") + 1 :])
+    if single and (small >= 2 or product):
         return True
+    if product and small >= 2 and len(parts[0]) == 2:
+        return True  # "Norton AntiVirus 2008 15.0.0.58": a product's build, its parts small
     # a version series: a four-part number no address can be ("7.0.5730.11") on either side,
     # or a list whose next or previous member is no address ("7.0.0.1, 7.0.1 and 7.1")
     for m in _DOTTED.finditer(text, max(0, start - 100), end + 100):
@@ -901,7 +930,12 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
         # the greedy match may have taken a following word's first group: try shorter ends
         while value and not iban_ok(value):
             cuts = list(_IBAN_SEPARATORS.finditer(value))
-            value = value[: cuts[-1].start()] if cuts else ""
+            if cuts:
+                value = value[: cuts[-1].start()]
+                continue
+            # a word glued after a compact IBAN ("NL45RABO0105881341EUR": its currency)
+            n = IBAN_LENGTHS.get(value[:2], 0)
+            value = value[:n] if len(value) > n and value[n:].isalpha() else ""
         if value:
             out.append((m.start(), m.start() + len(value), IBAN))
     return out
@@ -1047,14 +1081,15 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         # a dialled international prefix: a country code (never 0) after it, and the groups a
         # phone has ("005 (40081.000.0" is a job id, "00 0 -2 00 0" a table of figures)
         # (eight digits after the prefix at least: "0052 0303" is two Unicode code points)
-        if digits[2] == "0" or "." in value:
+        if digits[2] == "0" or "." in value or not assigned_code(digits[2:]):
             return False
         return 10 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
     if value.startswith("+"):
         # international: a country code and a subscriber number, any common grouping ("00"
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
-        # (no country code starts with 0: "+000000120" is a format's example)
-        return 8 <= n <= 15 and digits[0] != "0" and not _DATE_SHAPE.fullmatch(value)
+        # (only an assigned country code opens one: "+000000120" is a format's example,
+        # "+9991112223333" a parser's example of a code that does not exist)
+        return 8 <= n <= 15 and assigned_code(digits) and not _DATE_SHAPE.fullmatch(value)
     if _NANP_PAREN.fullmatch(value) or _TRUNK_EIGHT.fullmatch(value):
         return True
     m = _NANP.fullmatch(value)
