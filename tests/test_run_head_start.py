@@ -13,21 +13,7 @@ from hypothesis import strategies as st
 from tamis.run import head_start
 from tamis.run.order import TaskOrder
 from tamis.run.worker import Task
-from tests.helpers import output_digest, tamis
-
-
-def _tasks(ranges_per_file: list[int], phase: int = 0) -> list[Task]:
-    tasks = []
-    for f, n in enumerate(ranges_per_file):
-        for r in range(n):
-            shard = {
-                "ordinal": len(tasks),
-                "path": f"in/{f}.jsonl.zst",
-                "start": r * 100,
-                "stop": (r + 1) * 100 if r + 1 < n else None,
-            }
-            tasks.append(Task("out", {}, phase, shard))
-    return tasks
+from tests.helpers import output_digest, range_tasks, tamis
 
 
 def _ordinals(tasks: list[Task]) -> list[int]:
@@ -35,13 +21,13 @@ def _ordinals(tasks: list[Task]) -> list[int]:
 
 
 def test_only_a_first_phase_with_more_tasks_than_workers_is_helped():
-    assert head_start.wanted(_tasks([8]), 2)
-    assert not head_start.wanted(_tasks([2]), 2)
-    assert not head_start.wanted(_tasks([8], phase=1), 2)
+    assert head_start.wanted(range_tasks([8]), 2)
+    assert not head_start.wanted(range_tasks([2]), 2)
+    assert not head_start.wanted(range_tasks([8], phase=1), 2)
 
 
 def test_the_driver_runs_its_block_until_the_pool_has_started():
-    order = TaskOrder(_tasks([30]), 3)
+    order = TaskOrder(range_tasks([30]), 3)
     heads = order.first()
     assert _ordinals(heads) == [0, 10, 20]
     pool_may_start = threading.Event()
@@ -75,7 +61,7 @@ def test_the_driver_runs_its_block_until_the_pool_has_started():
 
 
 def test_a_pool_that_fails_to_start_fails_the_run_after_the_drivers_task():
-    order = TaskOrder(_tasks([9]), 3)
+    order = TaskOrder(range_tasks([9]), 3)
     heads = order.first()
 
     def start_pool() -> None:
@@ -101,7 +87,7 @@ def test_a_pool_that_fails_to_start_fails_the_run_after_the_drivers_task():
 )
 def test_every_task_runs_exactly_once_whenever_the_pool_starts(files, workers, starts_after, seed):
     """The driver's block, then the pool's workers on what is left: no task lost or run twice."""
-    tasks = _tasks(files)
+    tasks = range_tasks(files)
     if not head_start.wanted(tasks, workers):
         return
     order = TaskOrder(tasks, workers + 1)
