@@ -9,8 +9,10 @@ function is theirs too. Nothing in tamis changes: the timings are the run's own.
 
     .venv/bin/python bench/timeline.py INPUT... --workers 2 [--no-report] [--bare] [--rounds 3]
 
-Prints, for the best round (lowest wall): the driver's steps, each worker's busy seconds and
-idle gaps, and the seconds during which fewer than all workers were busy, by cause.
+Prints, for the best round (lowest wall): the driver's steps (wall and CPU), the forkserver's
+warm-up, each worker's busy seconds and idle gaps, and a table by phase: each worker's busy wall
+and CPU seconds and its idle seconds within the phase (mostly the tail: the other worker's last
+task), and the driver's serial seconds between phases (merges), wall and CPU.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -34,36 +37,46 @@ import tamis.run.executors as executors
 SPANS = "TAMIS_TIMELINE_DIR"  # where each worker process appends the spans of its tasks
 
 
+def _append_span(row: dict) -> None:
+    folder = os.environ.get(SPANS)
+    if folder:
+        with open(Path(folder) / f"{os.getpid()}.jsonl", "ab") as fh:
+            fh.write(orjson.dumps(row) + b"\n")
+
+
 def _timed_task(task: Any) -> dict:
-    """The pool's task function, with the task's wall-clock span appended to this process's file."""
-    t0 = time.time()
+    """The pool's task function, with the task's wall-clock span and CPU seconds appended to
+    this process's file."""
+    t0, r0 = time.time(), resource.getrusage(resource.RUSAGE_SELF)
     try:
         return _run_task(task)
     finally:
-        folder = os.environ.get(SPANS)
-        if folder:
-            phase = getattr(task, "phase", None)
-            ordinal = getattr(task, "shard", {}).get("ordinal")
-            row = {"pid": os.getpid(), "phase": phase, "ordinal": ordinal, "t0": t0}
-            row["t1"] = time.time()
-            with open(Path(folder) / f"{os.getpid()}.jsonl", "ab") as fh:
-                fh.write(orjson.dumps(row) + b"\n")
+        phase = getattr(task, "phase", None)
+        ordinal = getattr(task, "shard", {}).get("ordinal")
+        row = {"pid": os.getpid(), "phase": phase, "ordinal": ordinal, "t0": t0}
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        row["t1"] = time.time()
+        row["cpu"] = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
+        row["sys"], row["faults"] = r1.ru_stime - r0.ru_stime, r1.ru_minflt - r0.ru_minflt
+        _append_span(row)
 
 
 _run_task = executors.run_task
 executors.run_task = _timed_task
 
-_STEPS: list[tuple[str, float, float]] = []
+
+#: the driver's steps: (name, wall start, wall end, CPU seconds of the driver process)
+_STEPS: list[tuple[str, float, float, float]] = []
 
 
 def _step(name: str, fn: Callable) -> Callable:
     @functools.wraps(fn)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.time()
+        t0, c0 = time.time(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
-            _STEPS.append((name, t0, time.time()))
+            _STEPS.append((name, t0, time.time(), time.process_time() - c0))
 
     return timed
 
@@ -73,11 +86,11 @@ def _timed_runs(cls: type) -> None:
     run = cls.run
 
     def timed(self: Any, tasks: Any) -> Any:
-        t0 = time.time()
+        t0, c0 = time.time(), time.process_time()
         try:
             yield from run(self, tasks)
         finally:
-            _STEPS.append(("tasks", t0, time.time()))
+            _STEPS.append(("tasks", t0, time.time(), time.process_time() - c0))
 
     cls.run = timed
 
@@ -100,6 +113,31 @@ _timed_runs(executors.LocalExecutor)
 _timed_runs(executors.InProcessExecutor)
 
 
+def _forkserver() -> dict | None:
+    """The pool's forkserver: when it started (epoch seconds) and its CPU seconds so far (its
+    imports and the run's warm-up, :mod:`tamis.run.prewarm`, then only forking). It outlives
+    the run, and serves one run per process: the first round's figures are its warm-up's."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime")
+        )
+    except (OSError, StopIteration):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    return {
+        "start": boot + int(fields[19]) / tick,
+        "cpu": (int(fields[11]) + int(fields[12])) / tick,
+    }
+
+
 def one_run(inputs: list[str], workers: int, report: bool, spans: Path, extra: list[str]) -> dict:
     from tamis.cli import main
 
@@ -111,23 +149,40 @@ def one_run(inputs: list[str], workers: int, report: bool, spans: Path, extra: l
     argv = ["clean", *inputs, "-o", str(out), "--workers", str(workers), "--overwrite", *extra]
     if not report:
         argv.append("--no-report")
-    t0 = time.time()
+    t0, c0 = time.time(), time.process_time()
     code = main(argv)
-    t1 = time.time()
+    t1, cpu = time.time(), time.process_time() - c0
     if code:
         raise SystemExit(f"tamis clean failed ({code})")
-    tasks = [orjson.loads(line) for f in spans.glob("*.jsonl") for line in f.read_bytes().split()]
+    rows = [orjson.loads(line) for f in spans.glob("*.jsonl") for line in f.read_bytes().split()]
     shutil.rmtree(out, ignore_errors=True)
-    return {"t0": t0, "t1": t1, "steps": list(_STEPS), "tasks": tasks, "workers": workers}
+    return {
+        "t0": t0,
+        "t1": t1,
+        "cpu": cpu,
+        "steps": list(_STEPS),
+        "tasks": rows,
+        "forkserver": _forkserver(),
+        "driver_pid": os.getpid(),
+        "workers": workers,
+    }
 
 
 def describe(run: dict) -> list[str]:
     t0, wall, workers = run["t0"], run["t1"] - run["t0"], run["workers"]
     lines = [f"wall {wall:.2f} s, {workers} worker(s), {len(run['tasks'])} tasks"]
     lines.append("driver steps (start-end s from the command's start, seconds):")
-    for name, a, b in sorted(run["steps"], key=lambda s: s[1]):
+    for name, a, b, cpu in sorted(run["steps"], key=lambda s: s[1]):
         if b - a >= 0.005:
-            lines.append(f"  {name:24s} {a - t0:7.2f}-{b - t0:7.2f}  {b - a:6.2f}")
+            lines.append(f"  {name:24s} {a - t0:7.2f}-{b - t0:7.2f}  {b - a:6.2f}  cpu {cpu:5.2f}")
+    lines.append(f"driver process CPU, whole command: {run['cpu']:.2f} s")
+    server = run.get("forkserver")
+    if server:
+        first = min(t["t0"] for t in run["tasks"])
+        lines.append(
+            f"forkserver: started at {server['start'] - t0:.2f} s, first task {first - t0:.2f} s "
+            f"(its imports and warm-up between); its CPU {server['cpu']:.2f} s"
+        )
     lanes: dict[int, list[dict]] = {}
     for t in run["tasks"]:
         lanes.setdefault(t["pid"], []).append(t)
@@ -163,8 +218,60 @@ def describe(run: dict) -> list[str]:
         f"s; worker-seconds idle between them / workers {short - (first - t0):.2f} s"
     )
     busy = sum(t["t1"] - t["t0"] for t in run["tasks"])
+    cpu = sum(t.get("cpu", 0.0) for t in run["tasks"])
+    sys_s = sum(t.get("sys", 0.0) for t in run["tasks"])
+    faults = sum(t.get("faults", 0) for t in run["tasks"])
     lines.append(
-        f"busy worker-seconds {busy:.2f}: the whole run at that pace {busy / workers:.2f} s"
+        f"busy worker-seconds {busy:.2f} (CPU {cpu:.2f}, of it system {sys_s:.2f}; "
+        f"{faults:,} minor page faults): the whole run at that pace {busy / workers:.2f} s"
+    )
+    lines += by_phase(run)
+    return lines
+
+
+def by_phase(run: dict) -> list[str]:
+    """Each phase's window (first task start to last task end), each pool worker's busy wall
+    and CPU seconds and idle seconds in it, the tasks the driver ran itself while the pool
+    started (:mod:`tamis.run.head_start`), and the driver's serial time before the phase
+    (since the previous phase's last task ended: its merge, and the dispatch of the first
+    tasks)."""
+    t0, me = run["t0"], run.get("driver_pid")
+    phases = sorted({t["phase"] for t in run["tasks"]}, key=lambda p: (p < 0, p))
+    pids = sorted({t["pid"] for t in run["tasks"]} - {me})
+    merges = [s for s in run["steps"] if s[0] == "_merge_phase"]
+    head = "phase | window s | before it: serial wall s (driver CPU s) | "
+    head += " | ".join(f"worker {i}: busy / CPU / idle s" for i in range(len(pids)))
+    head += " | driver's own tasks: n, busy / CPU s"
+    lines = [head]
+    prev_end = t0
+    idle_total = 0.0
+    for p in phases:
+        tasks = [t for t in run["tasks"] if t["phase"] == p]
+        a, b = min(t["t0"] for t in tasks), max(t["t1"] for t in tasks)
+        between = [s for s in merges if prev_end - 0.01 <= s[1] <= a]
+        merge_cpu = sum(s[3] for s in between)
+        cells = []
+        for pid in pids:
+            mine = [t for t in tasks if t["pid"] == pid]
+            busy = sum(t["t1"] - t["t0"] for t in mine)
+            cpu = sum(t.get("cpu", 0.0) for t in mine)
+            # a worker forked after the phase began (its warm-up) is idle until then too
+            idle_total += (b - a) - busy
+            cells.append(f"{busy:6.2f} / {cpu:6.2f} / {(b - a) - busy:5.2f}")
+        own = [t for t in tasks if t["pid"] == me]
+        busy = sum(t["t1"] - t["t0"] for t in own)
+        cells.append(f"{len(own)}, {busy:.2f} / {sum(t.get('cpu', 0.0) for t in own):.2f}")
+        label = "settle" if p < 0 else str(p)
+        lines.append(
+            f"{label:>5} | {b - a:8.2f} | {a - prev_end:6.2f} ({merge_cpu:.2f})      | "
+            + " | ".join(cells)
+        )
+        prev_end = b
+    first = min((t["t0"] for t in run["tasks"] if t["pid"] != me), default=t0)
+    lines.append(
+        f"after the last task {run['t1'] - prev_end:.2f} s; idle pool-worker-seconds within "
+        f"phases {idle_total:.2f} (of them before the pool's first task {len(pids)} x "
+        f"{max(0.0, first - min(t['t0'] for t in run['tasks'])):.2f})"
     )
     return lines
 
@@ -176,6 +283,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--no-report", action="store_true")
     ap.add_argument("--bare", action="store_true", help="no stage (--stages '')")
+    ap.add_argument("--dump", type=Path, help="write the best round's spans here (JSON)")
     args = ap.parse_args()
     extra = ["--stages", "", "--quiet"] if args.bare else []
     spans = Path(tempfile.gettempdir()) / f"timeline-spans-{os.getpid()}"
@@ -187,6 +295,8 @@ def main() -> None:
         print(f"round: wall {r['t1'] - r['t0']:.2f} s")
     best = min(runs, key=lambda r: r["t1"] - r["t0"])
     print("\n".join(describe(best)))
+    if args.dump:
+        args.dump.write_bytes(orjson.dumps(best))
     print(f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
 
 

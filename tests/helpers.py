@@ -94,3 +94,21 @@ def held_out_wcxb(wcxb: Path) -> list[tuple[str, str]]:
         if "main_content" in truth:
             pages.append((fid, truth["main_content"]))
     return pages
+
+
+def range_tasks(ranges_per_file: list[int], phase: int = 0) -> list:
+    """Tasks of one phase over files cut into the given numbers of record ranges, in plan
+    order (ordinal = place in the plan)."""
+    from tamis.run.worker import Task
+
+    tasks = []
+    for f, n in enumerate(ranges_per_file):
+        for r in range(n):
+            shard = {
+                "ordinal": len(tasks),
+                "path": f"in/{f}.jsonl.zst",
+                "start": r * 100,
+                "stop": (r + 1) * 100 if r + 1 < n else None,
+            }
+            tasks.append(Task("out", {}, phase, shard))
+    return tasks

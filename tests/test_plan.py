@@ -24,12 +24,12 @@ from tests.helpers import output_digest, tamis
 def _no_stream_left_open():
     """A read that stops inside a file keeps its stream for the next range: none is open when
     a test starts or outlives it, so that each test sees only the streams it opened."""
-    from tamis.io.jsonl import _SAMPLE_HEADS, _close_parked
+    from tamis.io.jsonl import _SAMPLE_HEADS, close_parked
 
-    _close_parked()
+    close_parked()
     _SAMPLE_HEADS.clear()  # the sampled starts a planning keeps for the sample that follows
     yield
-    _close_parked()
+    close_parked()
     _SAMPLE_HEADS.clear()
 
 

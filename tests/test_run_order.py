@@ -8,20 +8,7 @@ from hypothesis import strategies as st
 
 from tamis.run.order import TaskOrder
 from tamis.run.worker import Task
-
-
-def _tasks(ranges_per_file: list[int]) -> list[Task]:
-    tasks = []
-    for f, n in enumerate(ranges_per_file):
-        for r in range(n):
-            shard = {
-                "ordinal": len(tasks),
-                "path": f"in/{f}.jsonl.zst",
-                "start": r * 100,
-                "stop": (r + 1) * 100 if r + 1 < n else None,
-            }
-            tasks.append(Task("out", {}, 0, shard))
-    return tasks
+from tests.helpers import range_tasks
 
 
 def _names(tasks: list[Task]) -> list[int]:
@@ -37,7 +24,7 @@ def _follow(order: TaskOrder, head: Task, count: int) -> list[Task]:
 
 
 def test_two_workers_share_one_file_in_two_blocks():
-    order = TaskOrder(_tasks([32]), 2)
+    order = TaskOrder(range_tasks([32]), 2)
     a, b = order.first()
     assert _names([a, b]) == [0, 16]
     # each worker goes on with the range after the one it finished
@@ -51,7 +38,7 @@ def test_two_workers_share_one_file_in_two_blocks():
 
 
 def test_workers_keep_to_their_files():
-    order = TaskOrder(_tasks([5] * 8), 2)
+    order = TaskOrder(range_tasks([5] * 8), 2)
     heads = order.first()
     assert _names(heads) == [0, 20]
     seen = {0: [heads[0]], 1: [heads[1]]}
@@ -68,7 +55,7 @@ def test_blocks_begin_at_file_starts_and_a_free_worker_takes_a_file_from_its_sta
     """A range inside a file costs the worker that begins there the decoding of the file up to
     it: a block's head moves to a file's start nearby, and so does a worker whose next range
     is taken."""
-    order = TaskOrder(_tasks([4, 5, 4, 5]), 2)  # files start at ranges 0, 4, 9 and 13 of 18
+    order = TaskOrder(range_tasks([4, 5, 4, 5]), 2)  # files start at ranges 0, 4, 9 and 13 of 18
     a, b = order.first()
     assert _names([a, b]) == [0, 9]
     got = _follow(order, a, 9)
@@ -76,9 +63,9 @@ def test_blocks_begin_at_file_starts_and_a_free_worker_takes_a_file_from_its_sta
     # 9 is taken and 10 follows it: the next file start that no one is reading towards
     assert _names([order.after(got[-1])]) == [13]
     # a head moves no further than half a block (3 ranges here), and never onto another head
-    order = TaskOrder(_tasks([9, 9]), 3)
+    order = TaskOrder(range_tasks([9, 9]), 3)
     assert _names(order.first()) == [0, 9, 12]
-    order = TaskOrder(_tasks([18]), 3)
+    order = TaskOrder(range_tasks([18]), 3)
     assert _names(order.first()) == [0, 6, 12]
 
 
@@ -89,7 +76,7 @@ def test_blocks_begin_at_file_starts_and_a_free_worker_takes_a_file_from_its_sta
     finish=st.randoms(use_true_random=False),
 )
 def test_every_task_is_handed_out_exactly_once(files, workers, finish):
-    tasks = _tasks(files)
+    tasks = range_tasks(files)
     order = TaskOrder(tasks, workers)
     running = order.first()
     assert len(running) == min(workers, len(tasks))

@@ -391,7 +391,7 @@ def test_ranges_of_an_object_read_in_order_go_on_from_one_stream(corpus, shared_
     fs.pipe_file(storage.strip(url), data)
     monkeypatch.setattr(storage, "READ_BLOCK", 64 << 10)  # many blocks in this object
     reader, opts = reader_for(url), ReadOptions()
-    jsonl._close_parked()
+    jsonl.close_parked()
     hashed.take_checksums()
     texts, cursors, taken = [], set(), []
     for start, stop in ((0, 500), (500, 1000), (1000, None)):
@@ -418,6 +418,6 @@ def test_ranges_of_an_object_read_in_order_go_on_from_one_stream(corpus, shared_
     fs.pipe_file(storage.strip(url), zstandard.compress(b"".join(lines[::-1])))
     fs.invalidate_cache()
     after = [i.text for i in reader.read(url, opts, 500, None)]
-    jsonl._close_parked()
+    jsonl.close_parked()
     assert after == [i.text for i in reader.read(url, opts, 500, None)] == texts[::-1][500:]
-    jsonl._close_parked()
+    jsonl.close_parked()

@@ -197,7 +197,8 @@ def _park(cursor: _Cursor) -> bool:
 
 
 @atexit.register
-def _close_parked() -> None:
+def close_parked() -> None:
+    """Close the stream parked for a next range (a process that reads no more ranges)."""
     for cursor in _PARKED.values():
         cursor.close()
     _PARKED.clear()

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from tamis.run import head_start
 from tamis.run.faults import WorkerLost
 from tamis.run.lifeline import bind_to_driver
 from tamis.run.order import TaskOrder
@@ -63,6 +64,9 @@ class LocalExecutor:
     tasks that were in flight are resubmitted, and the task whose worker died is retried once
     with batches of ``RETRY_BATCH_DIVISOR`` times fewer documents; if it dies again, the run
     fails naming its shard.
+
+    While the pool starts (its forkserver warming up), the driver runs a block of the first
+    phase's tasks itself (:mod:`tamis.run.head_start`).
     """
 
     RETRY_BATCH_DIVISOR = 16
@@ -74,6 +78,7 @@ class LocalExecutor:
         self._queue = progress_queue
         self._running = str(Path(out_dir) / WORK / "running") if out_dir else None
         self._retried: set[tuple[int, int]] = set()
+        self._started = False  # whether any task was handed to the pool yet
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -90,9 +95,23 @@ class LocalExecutor:
         when one finishes goes to the worker that finished it: the next range of the file it
         was reading (:mod:`tamis.run.order`)."""
         pending: dict[Future, Task] = {}
-        order = TaskOrder(list(tasks), self.workers)
-        for task in order.first():
-            self._submit(pending, task)
+        todo = list(tasks)
+        helping = not self._started and head_start.wanted(todo, self.workers)
+        order = TaskOrder(todo, self.workers + 1 if helping else self.workers)
+        heads = order.first()
+        if helping and len(heads) > self.workers:  # the last block is the driver's
+
+            def start_pool() -> None:
+                for task in heads[:-1]:
+                    self._submit(pending, task)
+
+            yield from head_start.work_while_starting(
+                order, heads[-1], start_pool, run_task, self._queue
+            )
+        else:
+            for task in heads:
+                self._submit(pending, task)
+        self._started = True
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False

@@ -19,8 +19,9 @@ class TaskOrder:
 
     :meth:`first` gives each worker the head of its block of the plan; :meth:`after` gives the
     worker that finished a task the task after it in the plan (the next range of the same file,
-    or the first of the next file of its block), or when that one is taken, the first task in
-    plan order that follows no running task (which another worker will go on to).
+    or the first of the next file of its block), or when that one is taken, the first task that
+    follows no running task (which another worker will go on to): a file's first range, else
+    the first such task further on in the plan, else the first in plan order.
     """
 
     def __init__(self, tasks: list[Task], workers: int) -> None:
@@ -56,9 +57,27 @@ class TaskOrder:
         for p in free:
             if _starts_file(self._left[p]):
                 return self._take(p)
+        # else a range further on (the rest of the block the driver left: tamis.run.head_start)
+        # goes on from where this worker's stream stopped; one before it decodes the file again
+        ahead = [p for p in free if place is not None and p > place]
+        if ahead:
+            return self._take(ahead[0])
         if free:
             return self._take(free[0])
         return self._take(next(iter(self._left))) if self._left else None
+
+    def next_in_block(self, done: Task) -> Task | None:
+        """The task right after ``done`` in the plan when it is still free, else None; either
+        way ``done``'s worker is counted as gone (the driver, which works only on its own
+        block while the pool starts: :mod:`tamis.run.head_start`)."""
+        place = self._running.pop(id(done), None)
+        if place is not None and place + 1 in self._left:
+            return self._take(place + 1)
+        return None
+
+    def release(self, done: Task) -> None:
+        """``done`` is finished and its worker takes no more tasks."""
+        self._running.pop(id(done), None)
 
     def _take(self, place: int) -> Task:
         task = self._left.pop(place)

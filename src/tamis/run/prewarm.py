@@ -117,10 +117,24 @@ def _warm_from_environment() -> None:
         return
     import orjson
 
+    from tamis.run.lifeline import EXIT_ORPHANED, set_parent_death_signal
+
+    # the driver may run tasks meanwhile (tamis.run.head_start), so it may be killed now too:
+    # the warm-up (seconds) ends with it, as the workers will, rather than run on orphaned
     try:
-        warm(orjson.loads(raw))
+        run = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return
+    parent = run.get("driver", os.getppid())
+    set_parent_death_signal()
+    if os.getppid() != parent:  # the driver died before (or while) the signal was armed
+        os._exit(EXIT_ORPHANED)
+    try:
+        warm(run)
     except Exception:  # noqa: BLE001 (a warm-up that fails leaves the work to the workers)
         return
+    finally:  # once serving, the forkserver ends when the driver's end of its pipe closes
+        set_parent_death_signal(0)
 
 
 _warm_from_environment()

@@ -48,7 +48,8 @@ def warm_workers(paths: list[str | os.PathLike], run: dict[str, Any] | None = No
         import orjson
 
         try:
-            os.environ[WARM_ENV] = orjson.dumps(run).decode()
+            # the driver's pid: a forkserver orphaned before its warm-up began stops there
+            os.environ[WARM_ENV] = orjson.dumps({**run, "driver": os.getpid()}).decode()
             modules.append("tamis.run.prewarm")
         except TypeError:  # a configuration JSON cannot hold: the workers build it themselves
             pass

@@ -1,0 +1,86 @@
+"""The driver works on the first phase while the pool's workers cannot yet.
+
+The pool's first workers are forked only once the forkserver has imported the worker side and
+warmed the run's stages up (:mod:`tamis.run.warm`, :mod:`tamis.run.prewarm`): about two seconds
+of a quiet machine's time, during which the driver, done planning, only waited with a core
+idle. In a 2-worker run that was a tenth of the whole, serial. Instead the driver takes a block
+of the first phase's tasks itself (the plan's last block, the one the workers reach last) and
+runs them in its own process, as the in-process executor does, while the pool starts; once the
+pool's first tasks are handed to its workers, the driver finishes the task it is on and takes
+no other: what is left of its block goes to the workers.
+
+Which process runs a task never changes what the task writes (that is why a 1-worker and a
+2-worker run write the same bytes), so neither does this. The driver loads the first phase's
+stages only (the last phases' models stay with the workers), and only in the first phase of a
+run, when the pool has not started yet.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from tamis.run.order import TaskOrder
+from tamis.run.worker import Task, set_progress_queue
+
+#: The phase whose tasks the driver runs while the pool starts (its stages are the lightest to
+#: load; a later phase would load the heavy models into the driver too).
+HEAD_START_PHASE = 0
+
+
+def wanted(tasks: list[Any], workers: int) -> bool:
+    """Whether the driver should work while the pool starts: first-phase tasks of a run, more
+    of them than there are workers."""
+    return len(tasks) > workers and all(
+        type(t) is Task and t.phase == HEAD_START_PHASE for t in tasks
+    )
+
+
+def work_while_starting(
+    order: TaskOrder,
+    mine: Task,
+    start_pool: Callable[[], None],
+    run_here: Callable[[Task], dict[str, Any]],
+    progress_queue: Any = None,
+) -> Iterator[dict[str, Any]]:
+    """Run ``start_pool`` (which blocks until the pool's workers have their first tasks) on a
+    thread, and meanwhile ``run_here`` the tasks of the driver's block from ``mine`` on, each
+    result yielded as it is done, until the pool has started or the block is done."""
+    started = threading.Event()
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            start_pool()
+        except BaseException as exc:  # noqa: BLE001 (raised again in the driver's thread)
+            failed.append(exc)
+        finally:
+            started.set()
+
+    thread = threading.Thread(target=start, name="pool-start", daemon=True)
+    thread.start()
+    task: Task | None = mine
+    set_progress_queue(progress_queue)
+    try:
+        while task is not None:
+            result = run_here(task)
+            if started.is_set():
+                order.release(task)
+                task = None
+            else:
+                task = order.next_in_block(task)
+            yield result
+    finally:
+        set_progress_queue(None)
+        _close_streams()
+        thread.join()
+    if failed:
+        raise failed[0]
+
+
+def _close_streams() -> None:
+    """The input stream the driver's last range left open for a next range it will not read."""
+    from tamis.io.jsonl import close_parked
+
+    close_parked()

@@ -1,0 +1,143 @@
+"""The driver works on the first phase while the pool starts: every task runs exactly once, the
+driver only on its own block and only until the pool has its first tasks, and a real 2-worker
+run in which the driver ran tasks writes what a 1-worker run writes."""
+
+from __future__ import annotations
+
+import threading
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tamis.run import head_start
+from tamis.run.order import TaskOrder
+from tamis.run.worker import Task
+from tests.helpers import output_digest, range_tasks, tamis
+
+
+def _ordinals(tasks: list[Task]) -> list[int]:
+    return [t.shard["ordinal"] for t in tasks]
+
+
+def test_only_a_first_phase_with_more_tasks_than_workers_is_helped():
+    assert head_start.wanted(range_tasks([8]), 2)
+    assert not head_start.wanted(range_tasks([2]), 2)
+    assert not head_start.wanted(range_tasks([8], phase=1), 2)
+
+
+def test_the_driver_runs_its_block_until_the_pool_has_started():
+    order = TaskOrder(range_tasks([30]), 3)
+    heads = order.first()
+    assert _ordinals(heads) == [0, 10, 20]
+    pool_may_start = threading.Event()
+    handed: list[Task] = []
+    ran: list[Task] = []
+
+    def start_pool() -> None:
+        pool_may_start.wait(timeout=30)
+        handed.extend(heads[:-1])
+
+    def run_here(task: Task) -> dict:
+        ran.append(task)
+        if len(ran) == 4:  # the forkserver is ready while the driver runs its fourth task
+            pool_may_start.set()
+            for thread in threading.enumerate():
+                if thread.name == "pool-start":
+                    thread.join(timeout=30)
+        return {"shard": task.shard["ordinal"]}
+
+    got = list(head_start.work_while_starting(order, heads[-1], start_pool, run_here))
+    assert _ordinals(ran) == [20, 21, 22, 23]
+    assert [g["shard"] for g in got] == [20, 21, 22, 23]
+    assert _ordinals(handed) == [0, 10]
+    # what is left of the driver's block goes to the workers: the one that finishes the
+    # second block goes on with it, where the driver stopped
+    second = heads[1]
+    for _ in range(9):
+        second = order.after(second)
+    assert second.shard["ordinal"] == 19
+    assert order.after(second).shard["ordinal"] == 24
+
+
+def test_a_pool_that_fails_to_start_fails_the_run_after_the_drivers_task():
+    order = TaskOrder(range_tasks([9]), 3)
+    heads = order.first()
+
+    def start_pool() -> None:
+        raise OSError("cannot fork")
+
+    ran: list[Task] = []
+    try:
+        for _ in head_start.work_while_starting(order, heads[-1], start_pool, ran.append):
+            pass
+    except OSError as exc:
+        assert "cannot fork" in str(exc)
+    else:
+        raise AssertionError("the pool's failure was not raised")
+    assert len(ran) >= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    files=st.lists(st.integers(1, 9), min_size=1, max_size=6),
+    workers=st.integers(1, 4),
+    starts_after=st.integers(1, 40),
+    seed=st.randoms(use_true_random=False),
+)
+def test_every_task_runs_exactly_once_whenever_the_pool_starts(files, workers, starts_after, seed):
+    """The driver's block, then the pool's workers on what is left: no task lost or run twice."""
+    tasks = range_tasks(files)
+    if not head_start.wanted(tasks, workers):
+        return
+    order = TaskOrder(tasks, workers + 1)
+    heads = order.first()
+    if len(heads) <= workers:
+        return
+    started = threading.Event()
+    ran: list[Task] = []
+
+    def run_here(task: Task) -> dict:
+        ran.append(task)
+        if len(ran) >= starts_after:
+            started.set()
+        return {}
+
+    # the pool starts once the driver has run ``starts_after`` tasks, or a moment after its
+    # block ran out
+    list(head_start.work_while_starting(order, heads[-1], lambda: started.wait(0.05), run_here))
+    # the pool's workers: each goes on after its head, in a random interleaving
+    running = list(heads[:-1])
+    while running:
+        done = running.pop(seed.randrange(len(running)))
+        ran.append(done)
+        nxt = order.after(done)
+        if nxt is not None:
+            running.append(nxt)
+    assert sorted(_ordinals(ran)) == list(range(len(tasks)))
+
+
+def test_a_two_worker_run_whose_driver_ran_tasks_writes_what_one_worker_writes(
+    shared_data, tmp_path
+):
+    """A file of a few ranges (of about 1 MB: the driver takes the last block while the pool's
+    forkserver warms up, which takes longer than such a range)."""
+    import zstandard
+
+    src = shared_data / "text" / "imdb-reviews.jsonl.zst"
+    with open(src, "rb") as fh:
+        reader = zstandard.ZstdDecompressor().stream_reader(fh)
+        head = reader.read(5 << 20)
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_bytes(head[: head.rindex(b"\n") + 1])
+    outs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        assert (
+            tamis("clean", str(corpus), "-o", str(out), "--workers", str(workers), "--quiet") == 0
+        )
+        outs[workers] = out
+    plan = orjson.loads((outs[2] / ".tamis" / "plan.json").read_bytes())
+    assert len(plan) > 3
+    assert output_digest(outs[1]) == output_digest(outs[2])  # manifest and stats too
+    assert tamis("verify", str(outs[2])) == 0
