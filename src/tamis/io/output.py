@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Iterator
 from itertools import chain, compress, repeat
-from operator import itemgetter, setitem
+from operator import itemgetter, or_, setitem
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +21,7 @@ import orjson
 import xxhash
 
 from tamis.document import KEPT_VERDICT_DICT
-from tamis.io.hashed import checksum_name
+from tamis.io.hashed import HashedWriter, checksum_name
 from tamis.io.kinds import Profiler
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
 from tamis.io.storage import open_input
@@ -108,8 +108,10 @@ class ShardWriter:
         self._batch_size = 0
         self._batch_bytes = batch_bytes
         self._pq: ParquetSink | None = None
+        self._hashed: HashedWriter | None = None
         self._profiles = {"source": Profiler(), "meta": Profiler()}
         self._names = {name: tuple(full) for name, full in self._fill.items()}
+        self._sampled = {name: frozenset(full) for name, full in self._fill.items()}
         if schema is None and signals is None:
             self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +127,11 @@ class ShardWriter:
             staged = self.staged or self._self_settled
             self.tmp = staging_path(path) if staged else path.with_name(path.name + ".tmp")
             self.tmp.parent.mkdir(parents=True, exist_ok=True)
-            self._fh, self._closers = open_write(self.tmp, "jsonl.zst" if staged else fmt)
+            if not staged:  # its checksum taken as it is written, not by reading it again
+                self._hashed = HashedWriter(open(self.tmp, "wb"))  # noqa: SIM115 - in _closers
+            self._fh, self._closers = open_write(
+                self.tmp, "jsonl.zst" if staged else fmt, self._hashed
+            )
 
     def write(self, record: dict[str, Any]) -> None:
         self.write_many([record])
@@ -186,22 +192,36 @@ class ShardWriter:
             names = self._names[name]
             # keys of dicts are distinct, so a run of the sampled names repeated once per
             # object is each object holding exactly those names in that order
-            if list(chain.from_iterable(objs)) != list(names) * len(objs):
-                # every object written with the sampled fields first, in their order; one whose
-                # fields are all sampled ones (most) then has exactly those keys in that order
-                objs = [{**full, **o} for o in objs]
-                list(map(setitem, records, repeat(name), objs))
-                lengths = list(map(len, objs))
-                if lengths.count(len(full)) != len(lengths):
-                    self._profiles[name].add_many(objs)
-                    continue
-            self._profiles[name].add_many(objs, names)
+            keys = list(chain.from_iterable(objs))
+            if keys == list(names) * len(objs):
+                self._profiles[name].add_many(objs, names)
+                continue
+            own = tuple(objs[0])
+            if keys == list(own) * len(objs) and self._sampled[name].issuperset(own):
+                # one key order, all of them sampled fields (a batch of one input, where the
+                # run has others): written filled, profiled from the objects themselves
+                list(map(setitem, records, repeat(name), map(or_, repeat(full), objs)))
+                self._profiles[name].add_many(objs, own, names)
+                continue
+            # every object written with the sampled fields first, in their order; one whose
+            # fields are all sampled ones (most) then has exactly those keys in that order
+            objs = list(map(or_, repeat(full), objs))
+            list(map(setitem, records, repeat(name), objs))
+            lengths = list(map(len, objs))
+            one = lengths.count(len(full)) == len(lengths)
+            self._profiles[name].add_many(objs, names if one else None)
         if "signals" in self._profiles:
             self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
 
     def profile(self) -> dict[str, Any]:
         """The kinds of ``source`` and ``meta`` this shard's records held."""
         return {name: self._profiles[name].kind() for name in ("source", "meta")}
+
+    def checksum(self) -> str:
+        """The finished shard's checksum (:func:`file_checksum`), once it is closed."""
+        if self._hashed is not None:
+            return self._hashed.checksum()
+        return file_checksum(self.path)
 
     def _flush(self) -> None:
         if not self._batch:

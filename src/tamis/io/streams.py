@@ -175,12 +175,14 @@ def _decode_head(
     return b"".join(parts), used, at_mark or (got, used)
 
 
-def open_write(path: Path, fmt: str) -> tuple[IO[bytes], list[IO[bytes]]]:
-    """A binary writer for ``jsonl``, ``jsonl.gz`` or ``jsonl.zst``, and what to close, in order.
+def open_write(path: Path, fmt: str, raw: Any = None) -> tuple[IO[bytes], list[IO[bytes]]]:
+    """A binary writer for ``jsonl``, ``jsonl.gz`` or ``jsonl.zst``, and what to close, in order;
+    ``raw``: the file object to write to (``path`` opened by the caller), if not ``path``.
 
     gzip gets no name and a zero timestamp, zstd a fixed level: the bytes depend on the data only.
     """
-    raw = open(path, "wb")  # noqa: SIM115 - closed by the caller through the returned list
+    if raw is None:
+        raw = open(path, "wb")  # noqa: SIM115 - closed by the caller through the returned list
     if fmt == "jsonl":
         return raw, [raw]
     if fmt == "jsonl.gz":
