@@ -33,7 +33,8 @@ def _read_all(data: bytes) -> tuple[list[tuple[int, bytes]], int | None]:
     st.integers(1, 300),
 )
 def test_long_runs_hand_out_what_single_steps_do(lines, frames, damage, where, run):
-    """However many decoded bytes a call gathers (``DECODED_RUN``), the lines, their offsets and
+    """However many decoded bytes a call gathers (``DECODED_RUN``, the frames' window at
+    most), the lines, their offsets and
     where a cut or corrupt stream breaks are those of decoding one step a call: the bytes
     decoded before a break are handed out before it is raised."""
     text = b"".join(line + b"\n" for line in lines)
@@ -48,6 +49,7 @@ def test_long_runs_hand_out_what_single_steps_do(lines, frames, damage, where, r
     mp = pytest.MonkeyPatch()
     try:
         mp.setattr(streams, "ZSTD_READ", 7)  # many small steps, so a run spans several
+        mp.setattr(streams, "SMALL_WINDOW", 0)  # these frames' windows are small
         mp.setattr(streams, "DECODED_RUN", 1)
         want = _read_all(data)
         mp.setattr(streams, "DECODED_RUN", run)
