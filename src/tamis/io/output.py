@@ -79,7 +79,7 @@ class ShardWriter:
     written), ``signals`` and ``verdict`` are written in their declared types, the kinds of
     ``source`` and ``meta`` are recorded (:meth:`profile`) and a Parquet shard is staged as JSON
     Lines, for :mod:`tamis.io.settle` to finish. A shard streams to disk in bounded memory: JSON
-    Lines as each batch comes, Parquet a row group at a time.
+    Lines :data:`WRITE_RUN` bytes at a time, Parquet a row group at a time.
     """
 
     def __init__(
