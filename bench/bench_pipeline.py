@@ -27,6 +27,10 @@ from machine import cpu_model, peak_rss_kb, process_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work" / "pipeline"
+DATA = ROOT.parent / "shared" / "data"
+#: times the held-out corpus repeats its documents (each copy under its own ids): the real text
+#: at hand is 25 MB, too little to show more than a run's start-up
+HELD_OUT_COPIES = 4
 
 
 def make_corpus(dest: Path, gb: float, files: int = 8) -> tuple[list[Path], int, int]:
@@ -51,6 +55,57 @@ def make_corpus(dest: Path, gb: float, files: int = 8) -> tuple[list[Path], int,
                     size += len(line)
                     ndocs += 1
         total += size
+        paths.append(p)
+    return paths, total, ndocs
+
+
+def _web_records():
+    """Main text of real web pages: WCXB dev's ground truth (with its url, title, author and
+    date, some of them null) and the AEB article bodies (with a url)."""
+    import json
+
+    for path in sorted((DATA / "extraction" / "wcxb-dev" / "ground-truth").glob("*.json")):
+        page = json.loads(path.read_text(encoding="utf-8"))
+        truth = page["ground_truth"]
+        if (truth.get("main_content") or "").strip():
+            yield {
+                "id": f"wcxb-{path.stem}",
+                "text": truth["main_content"],
+                "url": page.get("url"),
+                "title": truth.get("title"),
+                "author": truth.get("author"),
+                "publish_date": truth.get("publish_date"),
+            }
+    aeb = json.loads((DATA / "extraction" / "scrapinghub-aeb" / "ground-truth.json").read_text())
+    for key in sorted(aeb):
+        if (aeb[key].get("articleBody") or "").strip():
+            yield {"id": f"aeb-{key[:16]}", "text": aeb[key]["articleBody"], "url": aeb[key]["url"]}
+
+
+def _sentence_records():
+    """Leipzig sentences of 75 languages (lingua's test set): many short records with a
+    language and a line number."""
+    folder = DATA / "langid" / "lingua-sentences"
+    for path in sorted(folder.glob("*.txt")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            if line.strip():
+                yield {"id": f"{path.stem}-{n}", "text": line, "lang": path.stem, "line": n}
+
+
+def make_held_out(dest: Path) -> tuple[list[Path], int, int]:
+    """A corpus no profile of the writers has read: the web pages' main text and the sentences,
+    one file each, every document repeated HELD_OUT_COPIES times under new ids."""
+    dest.mkdir(parents=True, exist_ok=True)
+    paths, total, ndocs = [], 0, 0
+    for name, records in (("web", _web_records), ("sentences", _sentence_records)):
+        p = dest / f"{name}.jsonl.zst"
+        with open(p, "wb") as fh, zstandard.ZstdCompressor(level=3).stream_writer(fh) as zw:
+            for copy in range(HELD_OUT_COPIES):
+                for rec in records():
+                    line = orjson.dumps({**rec, "id": f"{rec['id']}-{copy}"}) + b"\n"
+                    zw.write(line)
+                    total += len(line)
+                    ndocs += 1
         paths.append(p)
     return paths, total, ndocs
 
@@ -142,9 +197,15 @@ def main() -> None:
         help="JSONL.zst files to run on instead of the generated corpus (real data that no"
         " profile has read, to check that a speed-up found on the generated corpus carries over)",
     )
+    ap.add_argument(
+        "--held-out",
+        action="store_true",
+        help="run on real text kept apart from every profile of the writers: WCXB and AEB main"
+        f" text and lingua's sentences, each repeated {HELD_OUT_COPIES} times",
+    )
     args = ap.parse_args()
 
-    corpus = WORK / f"corpus-{args.gb:g}gb"
+    corpus = WORK / ("held-out" if args.held_out else f"corpus-{args.gb:g}gb")
     marker = corpus / "SIZE"
     if args.inputs:
         paths, total, ndocs = args.inputs, 0, 0
@@ -159,7 +220,8 @@ def main() -> None:
     else:
         if corpus.exists():
             shutil.rmtree(corpus)
-        paths, total, ndocs = make_corpus(corpus, args.gb)
+        make = make_held_out if args.held_out else lambda dest: make_corpus(dest, args.gb)
+        paths, total, ndocs = make(corpus)
         marker.write_text(f"{total} {ndocs}")
     on_disk = sum(p.stat().st_size for p in paths)
     mb = total / 1e6
@@ -208,18 +270,31 @@ def main() -> None:
     # per worker, against the floor of as many processes running at once
     floor_per_proc = {1: mb / best["floor"], 2: mb / best["floor2"] / 2}
 
+    what = (
+        "documents of the files given"
+        if args.inputs
+        else f"held-out documents (WCXB + AEB main text, lingua sentences; x{HELD_OUT_COPIES})"
+        if args.held_out
+        else "generated news-like documents"
+    )
     lines = [
         "## Bare pipeline vs floor (read -> no stage -> write)",
         "",
         f"- machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}",
         "- command: `.venv/bin/python bench/bench_pipeline.py "
-        + (f"--inputs {' '.join(map(str, args.inputs))}" if args.inputs else f"--gb {args.gb:g}")
+        + (
+            f"--inputs {' '.join(map(str, args.inputs))}"
+            if args.inputs
+            else "--held-out"
+            if args.held_out
+            else f"--gb {args.gb:g}"
+        )
         + f" --rounds {args.rounds}"
         + (f" --output-format {args.output_format}" if args.output_format != "jsonl.zst" else "")
         + (" --baseline-src BASE/src" if args.baseline_src else "")
         + (f" --results {args.results}" if args.results != "pipeline" else "")
         + "` (best of the interleaved rounds)",
-        f"- corpus: {ndocs:,} {'documents of the files given' if args.inputs else 'generated news-like documents'}, {mb:,.0f} MB of JSONL "
+        f"- corpus: {ndocs:,} {what}, {mb:,.0f} MB of JSONL "
         f"({on_disk / 1e6:,.0f} MB zstd on disk, {len(paths)} files)",
         "",
         "| run | processes | seconds | MB/s | MB/s per process | share of the floor per process"

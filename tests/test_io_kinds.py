@@ -152,3 +152,36 @@ def test_objects_with_lists_are_profiled_as_merging_every_record(recs):
     for rec in recs[:3]:
         p.add_many([rec])
     assert p.kind() == kind_of(recs)
+
+
+@given(
+    st.lists(st.tuples(json_values, list_values, scalars), min_size=1, max_size=8),
+    st.permutations(["a", "b", "c", "d", "e"]),
+    st.integers(0, 3),
+)
+def test_objects_filled_to_more_fields_are_profiled_as_the_filled_records(rows, order, kept):
+    """A batch whose objects share one key order, written filled to a run's fields (the others
+    null, in the fields' order), is profiled from the objects themselves: its kind is that of
+    merging every filled record, and so is that of a later batch of the same shape."""
+    names = tuple(order[:kept])
+    into = tuple(sorted(order[: kept + 2]))
+    recs = [dict(zip(names, (a, b, c), strict=False)) for a, b, c in rows]
+    filled = [{**dict.fromkeys(into), **r} for r in recs]
+    p = Profiler()
+    p.add_many(recs, names, into)
+    p.add_many(recs[::-1], names, into)
+    assert p.kind() == kind_of(filled)
+    q = Profiler()
+    q.add_many(filled, into)
+    assert q.kind() == p.kind()
+
+
+@given(st.lists(st.tuples(list_values, list_values), min_size=1, max_size=6), st.integers(1, 4))
+def test_batches_of_one_shape_with_lists_count_every_element_type(rows, cut):
+    """The shortcut for a batch of the last one-shape batch's shape still merges the element
+    types its lists hold that no earlier list held."""
+    recs = [{"places": a, "topics": b} for a, b in rows]
+    p = Profiler()
+    for start in range(0, len(recs), cut):
+        p.add_many(recs[start : start + cut], ("places", "topics"))
+    assert p.kind() == kind_of(recs)

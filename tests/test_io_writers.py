@@ -137,3 +137,24 @@ def test_batches_of_one_shape_then_another_are_profiled_as_their_records():
     q.add_many([{"a": 2.5, "b": None}] * 3, ("a", "b"))
     q.add_many([{"a": 2, "b": None}] * 3, ("a", "b"))
     assert q.kind() == ["struct", {"a": "number", "b": "null"}, False]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(batches(), min_size=1, max_size=3),
+    st.sampled_from(["jsonl", "jsonl.gz", "jsonl.zst"]),
+    st.integers(1, 4096),
+)
+def test_a_shard_checksum_taken_while_writing_is_that_of_its_file(
+    tmp_path_factory, batches_, fmt, batch_bytes
+):
+    """The checksum a shard's marker gets is taken from the bytes as they are written; it is the
+    one reading the finished file gives, in every line format, however the shard was fed."""
+    from tamis.io.output import file_checksum
+
+    path = Path(tmp_path_factory.mktemp("c")) / "kept" / f"part-00000.{fmt}"
+    writer = ShardWriter(path, fmt, batch_bytes, kind="kept", signals={})
+    for batch in batches_:
+        writer.write_many([dict(r) for r in batch])
+    writer.close()
+    assert writer.checksum() == file_checksum(path)

@@ -103,3 +103,30 @@ class HashedStream(io.RawIOBase):
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.raw, name)
+
+
+class HashedWriter:
+    """A file written through this keeps the checksum of every byte written to it, in order,
+    so a finished output shard need not be read back to be named in its marker: the same
+    xxh3-128 of the same bytes as :func:`tamis.io.output.file_checksum` reading the file."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.hasher: Any = xxhash.xxh3_128()
+
+    def write(self, data: Any) -> int:
+        self.hasher.update(data)
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.raw.close()
+
+    @property
+    def closed(self) -> bool:
+        return self.raw.closed
+
+    def checksum(self) -> str:
+        return checksum_name(self.hasher)

@@ -258,6 +258,31 @@ def describe(final: Kind) -> str:
 #: shapes of objects with nested values a profiler remembers as merged, at most
 NESTED_SHAPES = 4096
 
+_NONE = type(None)
+_LIST = {list}
+#: the order a column's types are paired in (any order merges alike: this one is fixed)
+_TYPE_ORDER = {t: _SCALAR.get(t, "list") for t in (*_SCALAR, list)}
+
+
+def _element_types(lists: list[list[Any]]) -> set[type]:
+    """The types of the elements of ``lists``, by C-level maps."""
+    return set(map(type, chain.from_iterable(lists)))
+
+
+def _column_kind(types: list[type], elements: frozenset | None) -> Kind:
+    """The merged kind of a column's values of these types, a list's elements of the types
+    ``elements`` (all scalars): what merging the kind of every value gives."""
+    out: Kind = "null"
+    for t in types:
+        if t is list:
+            inner: Kind = "null"
+            for e in sorted(elements or (), key=_TYPE_ORDER.__getitem__):
+                inner = merge(inner, _SCALAR[e])
+            out = merge(out, ["list", inner])
+        else:
+            out = merge(out, _SCALAR[t])
+    return out
+
 
 def _list_values(keys: tuple, types: tuple) -> tuple[Any, bool] | None:
     """For objects of these keys and value types: what takes their list values, and whether
@@ -273,8 +298,9 @@ class Profiler:
     """The merged kind of many objects (a shard's ``meta`` or ``source``), cheaply.
 
     Records of one input mostly share one shape (the same keys with values of the same Python
-    types), so a batch is reduced to its few shapes by C-level maps; only records with nested
-    values (lists, objects) are inferred one by one.
+    types), so a batch is reduced to its few shapes by C-level maps, a column at a time; lists
+    of scalars (a document's tags, places, authors) are taken a column at a time too, and only
+    records with other nested values (objects, lists of lists) are inferred one by one.
     """
 
     __slots__ = ("shapes", "deep", "last", "nested", "lists")
@@ -282,21 +308,33 @@ class Profiler:
     def __init__(self) -> None:
         self.shapes: set[tuple] = set()  # (keys, value types) of the objects seen
         self.deep: Kind = "null"
-        # keys -> their value types: the one shape of the last batch of those keys whose
-        # records all had one shape (already in ``shapes``)
-        self.last: dict[tuple, list[type]] = {}
+        # (keys, written keys) -> the one shape of the last batch of those keys whose records
+        # all had one shape (already in ``shapes``), and per column of lists the element
+        # types already merged into ``deep``
+        self.last: dict[tuple, tuple[list[type], tuple]] = {}
         # the shapes of objects with lists of scalars already merged into ``deep`` (bounded),
         # and (keys, value types) -> how to take such an object's lists (bounded)
         self.nested: set[tuple] = set()
         self.lists: dict[tuple, Any] = {}
 
-    def add_many(self, objects: list[dict[str, Any]], names: tuple | None = None) -> None:
-        """Add ``objects``; ``names``: the key order they all share, when the caller knows it."""
+    def add_many(
+        self,
+        objects: list[dict[str, Any]],
+        names: tuple | None = None,
+        into: tuple | None = None,
+    ) -> None:
+        """Add ``objects``; ``names``: the key order they all share, when the caller knows it;
+        ``into``: the keys they are written with instead (``names`` all among them, in their
+        order, the others null: an object filled to a run's fields), so that the filled copies
+        are profiled from the objects themselves, without reading their nulls."""
         # this runs for every record: a batch whose objects all have one key order (most) is
         # read a column at a time, each column's types by C-level maps; other batches record
         # by record, by C-level maps too
-        if names is not None and self._add_columns(names, objects):
+        if names is not None and self._add_columns(names, objects, into):
             return
+        if into is not None:  # the filled objects, as written
+            fill = dict.fromkeys(into)
+            objects = [{**fill, **o} for o in objects]
         keys = list(map(tuple, objects))
         if keys and keys.count(keys[0]) == len(keys) and self._add_columns(keys[0], objects):
             return
@@ -335,31 +373,74 @@ class Profiler:
         if shape is not None and len(self.nested) < NESTED_SHAPES:
             self.nested.add(shape)
 
-    def _add_columns(self, names: tuple, objects: list[dict[str, Any]]) -> bool:
-        """The shapes of objects that share the key order ``names``, found a column at a time
-        (False, adding nothing, when a column holds a nested value: those are inferred one by
-        one). :func:`merge` is commutative and associative and works field by field, so shapes
-        that pair each column's types in any way merge to the kind of the objects themselves.
+    def _add_columns(
+        self, names: tuple, objects: list[dict[str, Any]], into: tuple | None = None
+    ) -> bool:
+        """The shapes of objects that share the key order ``names`` (written as ``into``, when
+        given), found a column at a time; False, adding nothing, when a column holds a nested
+        value other than a list of scalars (those are inferred one by one), or when ``names``
+        are not all among ``into``. :func:`merge` is commutative and associative and works
+        field by field, so shapes that pair each column's types in any way merge to the kind of
+        the objects themselves; a column of lists adds the list of all its elements' kinds to
+        ``deep``, the merge of its records' list kinds.
 
         The types of all values are taken in one C-level pass, in record order; a batch whose
-        records all have the shape of the last batch of these keys (most do) is then one list
-        comparison, without splitting it into columns."""
+        records all have the shape of the last batch of these keys (most do), and whose lists
+        hold no element type not seen before, is then one list comparison, without splitting
+        it into columns."""
         width = len(names)
-        types = list(map(type, chain.from_iterable(map(dict.values, objects))))
-        last = self.last.get(names)
-        if last is not None and types == last * (len(types) // width):
-            return True
-        columns = []
+        values = list(chain.from_iterable(map(dict.values, objects)))
+        types = list(map(type, values))
+        key = (names, into)
+        last = self.last.get(key)
+        if last is not None and types == last[0] * (len(types) // width):
+            if all(seen.issuperset(_element_types(values[j::width])) for j, seen in last[1]):
+                return True
+        columns: list[list[type]] = []
+        listed: list[tuple[int, frozenset]] = []  # columns of lists: their element types
         for j in range(width):
             found = set(types[j::width])
-            if not _SCALAR_TYPES.issuperset(found):
+            if list in found:
+                col = values[j::width]
+                if found != _LIST:  # lists and scalars: the lists' elements
+                    col = [v for v in col if type(v) is list]
+                elements = _element_types(col)
+                if not _SCALAR_TYPES.issuperset(elements):
+                    return False
+                listed.append((j, frozenset(elements)))
+                found.discard(list)
+                if not _SCALAR_TYPES.issuperset(found):
+                    return False
+                found.add(list)
+            elif not _SCALAR_TYPES.issuperset(found):
                 return False
-            columns.append(sorted(found, key=_SCALAR.__getitem__))
-        widest = max(map(len, columns), default=1)
+            columns.append(sorted(found, key=_TYPE_ORDER.__getitem__))
+        target, at = names, None
+        if into is not None:
+            at = {name: j for j, name in enumerate(names)}
+            if not at.keys() <= set(into):
+                return False
+            target = into
+        # per field written, the column it comes from (None: absent, written null)
+        source = range(width) if at is None else [at.get(name) for name in into]
+        written = [[_NONE] if j is None else columns[j] for j in source]
+        if listed:
+            if len(target) > MAX_STRUCT_FIELDS:  # inferred whole, as a conflict
+                return False
+            elements = dict(listed)
+            fields = {
+                name: "null" if j is None else _column_kind(columns[j], elements.get(j))
+                for name, j in zip(target, source, strict=True)
+            }
+            self.deep = merge(self.deep, ["struct", fields, False])
+        widest = max(map(len, written), default=1)
         for j in range(widest):
-            self.shapes.add((names, tuple(c[min(j, len(c) - 1)] for c in columns)))
+            self.shapes.add((target, tuple(c[min(j, len(c) - 1)] for c in written)))
         if widest == 1 and width:  # one shape: the next batch of it is one comparison
-            self.last[names] = [c[0] for c in columns]
+            if last is not None and [c[0] for c in columns] == last[0]:
+                before = dict(last[1])
+                listed = [(j, seen | before.get(j, frozenset())) for j, seen in listed]
+            self.last[key] = ([c[0] for c in columns], tuple(listed))
         return True
 
     def kind(self) -> Kind:

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Iterator
 from itertools import chain, compress, repeat
-from operator import itemgetter, setitem
+from operator import itemgetter, or_, setitem
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +21,7 @@ import orjson
 import xxhash
 
 from tamis.document import KEPT_VERDICT_DICT
-from tamis.io.hashed import checksum_name
+from tamis.io.hashed import HashedWriter, checksum_name
 from tamis.io.kinds import Profiler
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
 from tamis.io.storage import open_input
@@ -61,6 +61,8 @@ def shard_name(ordinal: int, fmt: str) -> str:
 #: rows per Parquet row group at most; a group also ends at ~ROW_GROUP_BYTES of text, so a
 #: scan of a few columns reads large contiguous chunks and a group stays small enough to hold
 ROW_GROUP_ROWS = 100_000
+#: bytes of JSON lines a shard gathers before compressing them in one run (:meth:`ShardWriter._write_lines`)
+WRITE_RUN = 8 << 20
 ROW_GROUP_BYTES = 64 << 20
 
 
@@ -77,7 +79,7 @@ class ShardWriter:
     written), ``signals`` and ``verdict`` are written in their declared types, the kinds of
     ``source`` and ``meta`` are recorded (:meth:`profile`) and a Parquet shard is staged as JSON
     Lines, for :mod:`tamis.io.settle` to finish. A shard streams to disk in bounded memory: JSON
-    Lines as each batch comes, Parquet a row group at a time.
+    Lines :data:`WRITE_RUN` bytes at a time, Parquet a row group at a time.
     """
 
     def __init__(
@@ -108,8 +110,12 @@ class ShardWriter:
         self._batch_size = 0
         self._batch_bytes = batch_bytes
         self._pq: ParquetSink | None = None
+        self._hashed: HashedWriter | None = None
+        self._lines: list[bytes] = []  # JSON lines not yet written to the stream
+        self._lines_size = 0
         self._profiles = {"source": Profiler(), "meta": Profiler()}
         self._names = {name: tuple(full) for name, full in self._fill.items()}
+        self._sampled = {name: frozenset(full) for name, full in self._fill.items()}
         if schema is None and signals is None:
             self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +131,11 @@ class ShardWriter:
             staged = self.staged or self._self_settled
             self.tmp = staging_path(path) if staged else path.with_name(path.name + ".tmp")
             self.tmp.parent.mkdir(parents=True, exist_ok=True)
-            self._fh, self._closers = open_write(self.tmp, "jsonl.zst" if staged else fmt)
+            if not staged:  # its checksum taken as it is written, not by reading it again
+                self._hashed = HashedWriter(open(self.tmp, "wb"))  # noqa: SIM115 - in _closers
+            self._fh, self._closers = open_write(
+                self.tmp, "jsonl.zst" if staged else fmt, self._hashed
+            )
 
     def write(self, record: dict[str, Any]) -> None:
         self.write_many([record])
@@ -143,10 +153,21 @@ class ShardWriter:
             if self._batch_size >= self._batch_bytes:
                 self._flush()
             return
-        # straight to the stream: its compressor buffers what it needs, and the same bytes
-        # come out however they are fed, so gathering batches first only copied them again
         dumps, opt = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-        self._fh.write(b"".join([dumps(r, default=json_default, option=opt) for r in records]))
+        data = b"".join([dumps(r, default=json_default, option=opt) for r in records])
+        self._lines.append(data)
+        self._lines_size += len(data)
+        if self._lines_size >= WRITE_RUN:
+            self._write_lines()
+
+    def _write_lines(self) -> None:
+        """The pending lines to the stream, batch after batch: its compressor gives the same
+        bytes however it is fed, and fed a run at a time it finds its window and tables still
+        in the CPU's caches, not evicted by the work on each small batch in between."""
+        for data in self._lines:
+            self._fh.write(data)
+        self._lines = []
+        self._lines_size = 0
 
     def _normalise(self, records: list[dict[str, Any]]) -> None:
         """Declared types for signals and verdicts; kinds of source and meta recorded.
@@ -186,22 +207,36 @@ class ShardWriter:
             names = self._names[name]
             # keys of dicts are distinct, so a run of the sampled names repeated once per
             # object is each object holding exactly those names in that order
-            if list(chain.from_iterable(objs)) != list(names) * len(objs):
-                # every object written with the sampled fields first, in their order; one whose
-                # fields are all sampled ones (most) then has exactly those keys in that order
-                objs = [{**full, **o} for o in objs]
-                list(map(setitem, records, repeat(name), objs))
-                lengths = list(map(len, objs))
-                if lengths.count(len(full)) != len(lengths):
-                    self._profiles[name].add_many(objs)
-                    continue
-            self._profiles[name].add_many(objs, names)
+            keys = list(chain.from_iterable(objs))
+            if keys == list(names) * len(objs):
+                self._profiles[name].add_many(objs, names)
+                continue
+            own = tuple(objs[0])
+            if keys == list(own) * len(objs) and self._sampled[name].issuperset(own):
+                # one key order, all of them sampled fields (a batch of one input, where the
+                # run has others): written filled, profiled from the objects themselves
+                list(map(setitem, records, repeat(name), map(or_, repeat(full), objs)))
+                self._profiles[name].add_many(objs, own, names)
+                continue
+            # every object written with the sampled fields first, in their order; one whose
+            # fields are all sampled ones (most) then has exactly those keys in that order
+            objs = list(map(or_, repeat(full), objs))
+            list(map(setitem, records, repeat(name), objs))
+            lengths = list(map(len, objs))
+            one = lengths.count(len(full)) == len(lengths)
+            self._profiles[name].add_many(objs, names if one else None)
         if "signals" in self._profiles:
             self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
 
     def profile(self) -> dict[str, Any]:
         """The kinds of ``source`` and ``meta`` this shard's records held."""
         return {name: self._profiles[name].kind() for name in ("source", "meta")}
+
+    def checksum(self) -> str:
+        """The finished shard's checksum (:func:`file_checksum`), once it is closed."""
+        if self._hashed is not None:
+            return self._hashed.checksum()
+        return file_checksum(self.path)
 
     def _flush(self) -> None:
         if not self._batch:
@@ -211,6 +246,7 @@ class ShardWriter:
         self._batch_size = 0
 
     def close(self) -> None:
+        self._write_lines()
         self._flush()
         for fh in self._closers:
             fh.close()

@@ -27,7 +27,7 @@ from tamis.document import KEPT_VERDICT, Document
 from tamis.io import storage
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
 from tamis.io.hashed import take_checksums
-from tamis.io.output import KINDS, ShardWriter, file_checksum, shard_name
+from tamis.io.output import KINDS, ShardWriter, shard_name
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.faults import RESUME, CorruptState, redo_hint
 from tamis.run.lock import check_owner
@@ -274,7 +274,7 @@ class _FinalSinks:
                 "file": f"{kind}/{w.path.name}",
                 "records": w.count,
                 # a staged shard is written, and checksummed, when the run's schema is settled
-                "checksum": None if w.staged else file_checksum(w.path),
+                "checksum": None if w.staged else w.checksum(),
                 "profile": w.profile(),
             }
             if w.staged:
