@@ -39,25 +39,49 @@ def test_a_warm_worker_has_the_worker_side_and_no_stage_library_before_its_first
 WARM_PROBE = """
 import concurrent.futures as cf, json, multiprocessing, sys
 from tamis.config import load_config
-from tamis.run.warm import warm_workers
+from tamis.run.warm import warm_run, warm_workers
 from tamis.run.worker import pipeline_key
 given = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
 cfg = load_config(None, None, {"inputs": [sys.argv[1]], "output": sys.argv[2], "workers": 2,
                                "storage_options": given})
 config = cfg.resolved()
-warm = {k: v for k, v in config.items() if k != "storage_options"}
-warm_workers([sys.argv[1], sys.argv[2]], {"config": warm, "inputs": [sys.argv[1]]})
+warm_workers([sys.argv[1], sys.argv[2]], warm_run(cfg))
 ctx = multiprocessing.get_context("forkserver")
 with cf.ProcessPoolExecutor(1, mp_context=ctx) as pool:
     cached = pool.submit(eval, "list(__import__('tamis.run.worker').run.worker._PIPELINES)")
     loaded = pool.submit(eval, "'py3langid' in __import__('sys').modules")
     env = pool.submit(eval, "'TAMIS_WARM_RUN' in __import__('os').environ")
+    # the forkserver's environment as it was started (what /proc keeps), read by its child
+    started = pool.submit(eval, "open('/proc/' + str(__import__('os').getppid()) + '/environ').read()")
+    secrets = [v for opts in given.values() for v in opts.values()]
     print(json.dumps({
         "same_key": cached.result() == [pipeline_key(config)],
         "langid_model_loaded": loaded.result(),
         "run_left_in_environment": env.result(),
+        "secret_in_environment": any(v in started.result() for v in secrets),
     }))
 """
+
+
+def _warm_probe(argv: list[str], env: dict[str, str] | None = None) -> dict:
+    """What a worker forked for a run over ``argv`` (inputs, OUT, storage options) finds."""
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_PROBE, *argv],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return orjson.loads(done.stdout.strip().splitlines()[-1])
+
+
+WARMED = {
+    "same_key": True,
+    "langid_model_loaded": True,
+    "run_left_in_environment": False,
+    "secret_in_environment": False,
+}
 
 
 def test_a_worker_forked_for_a_run_has_its_pipeline_built_and_its_stages_loaded(
@@ -71,19 +95,7 @@ def test_a_worker_forked_for_a_run_has_its_pipeline_built_and_its_stages_loaded(
     slice_ = tmp_path / "imdb-50.jsonl"
     with zstandard.open(shared_data / "text" / "imdb-reviews.jsonl.zst", "rt") as fh:
         slice_.write_text("".join(line for _, line in zip(range(50), fh, strict=False)))
-    done = subprocess.run(
-        [sys.executable, "-c", WARM_PROBE, str(slice_), str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    facts = orjson.loads(done.stdout.strip().splitlines()[-1])
-    assert facts == {
-        "same_key": True,
-        "langid_model_loaded": True,
-        "run_left_in_environment": False,
-    }
+    assert _warm_probe([str(slice_), str(tmp_path / "out")]) == WARMED
 
 
 def test_a_run_over_urls_only_is_warmed_on_the_demo_documents_without_a_request(tmp_path):
@@ -92,21 +104,9 @@ def test_a_run_over_urls_only_is_warmed_on_the_demo_documents_without_a_request(
     demo corpus's documents: it reads no URL (the storage clients' threads would not survive
     the fork, and a request would fail here), and the secret is in no environment."""
     secret = {"s3": {"key": "AKIAWARMPROBE", "secret": "not-in-any-environment"}}
-    done = subprocess.run(
-        [sys.executable, "-c", WARM_PROBE, "s3://tamis-no-such-bucket/corpus.jsonl.zst"]
-        + [str(tmp_path / "out"), orjson.dumps(secret).decode()],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"},
-    )
-    assert done.returncode == 0, done.stderr
-    facts = orjson.loads(done.stdout.strip().splitlines()[-1])
-    assert facts == {
-        "same_key": True,
-        "langid_model_loaded": True,
-        "run_left_in_environment": False,
-    }
+    argv = ["s3://tamis-no-such-bucket/corpus.jsonl.zst", str(tmp_path / "out")]
+    env = {**os.environ, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+    assert _warm_probe([*argv, orjson.dumps(secret).decode()], env) == WARMED
 
 
 def test_the_demo_documents_stand_in_when_no_input_is_local():

@@ -42,7 +42,7 @@ from tamis.run.object_lock import lock_for
 from tamis.run.outstore import OutStore
 from tamis.run.plan import Shard, input_fingerprint, plan_shards, resolve_inputs, spread_for
 from tamis.run.remote import pull_decision
-from tamis.run.warm import warm_workers
+from tamis.run.warm import warm_run, warm_workers
 from tamis.run.worker import (
     PROVISIONAL_REL,
     SETTLE_PHASE,
@@ -385,14 +385,7 @@ def run_pipeline(
             # its imports overlap the plan and the pipeline's set-up; started only once OUT is
             # known to be ours, so that a run refused at the door starts no process at all
             # and the pipeline the tasks will run, built and run once: forked with it ready
-            # (without the storage options: credentials are never put in a process's
-            # environment, and the warm-up reads no URL)
-            config = cfg.resolved()
-            config.pop("storage_options")
-            warm_workers(
-                [cfg.run.output, *cfg.run.inputs],
-                {"config": config, "inputs": list(cfg.run.inputs)},
-            )
+            warm_workers([cfg.run.output, *cfg.run.inputs], warm_run(cfg))
         store = OutStore(cfg.run.output, lock.token)
         store.reset()
         files, ignored = resolve_inputs(cfg.run.inputs)

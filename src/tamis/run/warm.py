@@ -33,6 +33,15 @@ def start_forkserver(modules: list[str]) -> None:
     forkserver.ensure_running()
 
 
+def warm_run(cfg: Any) -> dict[str, Any]:
+    """What the forkserver is given of a run (a :class:`tamis.config.PipelineConfig`) to warm its
+    stages: the resolved configuration without its storage options (credentials are never put
+    in a process's environment, and the warm-up reads no URL), and the inputs."""
+    config = cfg.resolved()
+    config.pop("storage_options")
+    return {"config": config, "inputs": list(cfg.run.inputs)}
+
+
 def warm_workers(paths: list[str | os.PathLike], run: dict[str, Any] | None = None) -> None:
     """Start the forkserver of a run over ``paths`` (its inputs and OUT) with the worker's
     modules, and the storage clients those paths need (:func:`tamis.io.storage.client_packages`:
