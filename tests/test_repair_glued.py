@@ -34,26 +34,29 @@ def _ftfy_over_holes(clean: str) -> str:
     return ftfy.fix_text(holes(clean), uncurl_quotes=False, normalization=None)
 
 
+def _restored(clean: str, glued: str) -> list:
+    """Damage ``clean`` (ftfy over dropped bytes), check ``glued`` shows the damage, and that
+    repair gives ``clean`` back with edits that undo to the damaged text; the edits."""
+    damaged = _ftfy_over_holes(clean)
+    assert glued in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+    return edits
+
+
 @pytest.mark.parametrize(
     ("clean", "glued"), [(SLOVAK, "silnejší†si"), (PORTUGUESE, "momento†– disse")]
 )
 def test_a_dagger_glued_between_a_word_and_a_lower_case_word_or_a_dash_is_a_closing_quote(
     clean: str, glued: str
 ) -> None:
-    damaged = _ftfy_over_holes(clean)
-    assert glued in damaged
-    fixed, edits = fix_text(damaged)
-    assert fixed == clean
-    assert undo(fixed, edits) == damaged
+    _restored(clean, glued)
 
 
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
 def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None:
-    damaged = _ftfy_over_holes(RUSSIAN)
-    assert "дали, Ртолько" in damaged  # ``с`` lost its byte too: the unfold pass reads it
-    fixed, edits = fix_text(damaged)
-    assert fixed == RUSSIAN
-    assert undo(fixed, edits) == damaged
+    edits = _restored(RUSSIAN, "дали, Ртолько")  # ``с`` lost its byte too: unfold reads it
     assert any(e.removed == "Р" and e.inserted == "А " for e in edits)
 
 
@@ -71,11 +74,7 @@ def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None
 def test_ya_and_a_closing_quote_read_with_their_space_as_tse_are_restored(
     clean: str, glued: str
 ) -> None:
-    damaged = _ftfy_over_holes(clean)
-    assert glued in damaged
-    fixed, edits = fix_text(damaged)
-    assert fixed == clean
-    assert undo(fixed, edits) == damaged
+    _restored(clean, glued)
 
 
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")

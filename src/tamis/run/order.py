@@ -48,9 +48,10 @@ class TaskOrder:
 
     def after(self, done: Task) -> Task | None:
         """The task for the worker that just finished ``done`` (None when none is left)."""
-        place = self._running.pop(id(done), None)
-        if place is not None and place + 1 in self._left:
-            return self._take(place + 1)
+        place = self._running.get(id(done))
+        following = self.next_in_block(done)
+        if following is not None:
+            return following
         awaited = {p + 1 for p in self._running.values()}
         free = [p for p in self._left if p not in awaited]
         # the start of a file, when one is free, costs no decoding up to the range taken
@@ -59,9 +60,9 @@ class TaskOrder:
                 return self._take(p)
         # else a range further on (the rest of the block the driver left: tamis.run.head_start)
         # goes on from where this worker's stream stopped; one before it decodes the file again
-        ahead = [p for p in free if place is not None and p > place]
-        if ahead:
-            return self._take(ahead[0])
+        ahead = next((p for p in free if p > place), None) if place is not None else None
+        if ahead is not None:
+            return self._take(ahead)
         if free:
             return self._take(free[0])
         return self._take(next(iter(self._left))) if self._left else None
