@@ -26,6 +26,17 @@ def test_only_a_first_phase_with_more_tasks_than_workers_is_helped():
     assert not head_start.wanted(range_tasks([8], phase=1), 2)
 
 
+def test_the_driver_takes_a_block_inside_a_file_only_when_the_file_is_local():
+    """Reaching a range inside a compressed file decodes the file up to it: on an object store
+    that is every byte before the range read from the server again."""
+    local, *_ = range_tasks([8])[4:]
+    remote = [Task("out", {}, 0, {**t.shard, "path": "s3://bucket/" + t.shard["path"]})
+              for t in range_tasks([8])]  # fmt: skip
+    assert head_start.cheap_to_reach(local)
+    assert head_start.cheap_to_reach(remote[0])
+    assert not head_start.cheap_to_reach(remote[4])
+
+
 def test_the_driver_runs_its_block_until_the_pool_has_started():
     order = TaskOrder(range_tasks([30]), 3)
     heads = order.first()

@@ -99,6 +99,10 @@ class LocalExecutor:
         helping = not self._started and head_start.wanted(todo, self.workers)
         order = TaskOrder(todo, self.workers + 1 if helping else self.workers)
         heads = order.first()
+        if helping and heads and not head_start.cheap_to_reach(heads[-1]):
+            helping = False  # the driver's block would re-read a remote file up to it
+            order = TaskOrder(todo, self.workers)
+            heads = order.first()
         if helping and len(heads) > self.workers:  # the last block is the driver's
 
             def start_pool() -> None:

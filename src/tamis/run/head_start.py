@@ -37,6 +37,18 @@ def wanted(tasks: list[Any], workers: int) -> bool:
     )
 
 
+def cheap_to_reach(task: Task) -> bool:
+    """Whether the driver may take the block ``task`` heads: always on local input; on an
+    object store only from the start of a file. A range inside a compressed file is reached by
+    decoding the file up to it, and the plan's last block lies furthest in: on disk that is
+    a read of the page cache, on an object store every byte before the range crosses the
+    network and the server once more (a bare run's server CPU by a tenth, its client's too),
+    for the second or so the pool takes to start."""
+    from tamis.io import storage
+
+    return task.shard.get("start") == 0 or not storage.is_url(task.shard.get("path", ""))
+
+
 def work_while_starting(
     order: TaskOrder,
     mine: Task,
