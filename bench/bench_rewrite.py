@@ -337,14 +337,16 @@ def build_corpus(part: str, per_condition: int, seed: int, workdir: Path) -> dic
 # ---------------------------------------------------------------------------- stage worker
 
 
-def stage_worker(inp: Path, out: Path, stage_name: str) -> None:
-    """observe + merge + apply of one stage over a JSONL file, in shards of 2,000 documents."""
+def stage_worker(inp: Path, out: Path, stage_name: str, options: dict | None = None) -> None:
+    """observe + merge + apply of one stage over a JSONL file, in shards of 2,000 documents;
+    ``options`` override the stage's defaults."""
     import shutil
 
     from tamis.document import Document
     from tamis.stages.base import stage_class
 
-    stage = stage_class(stage_name)()
+    cls = stage_class(stage_name)
+    stage = cls(cls.Options(**options)) if options else cls()
     baseline = peak_rss_kb()
     start = time.perf_counter()
     cpu_start = time.process_time()
@@ -417,9 +419,12 @@ def stage_worker(inp: Path, out: Path, stage_name: str) -> None:
     )
 
 
-def run_stage(stage: str, inp: Path, workdir: Path) -> dict:
+def run_stage(stage: str, inp: Path, workdir: Path, options: dict | None = None) -> dict:
+    """One stage over a JSONL file in a process of its own (its time and memory alone)."""
     out = workdir / f"{stage}-{inp.stem}-{time.monotonic_ns()}.json"
     cmd = [sys.executable, __file__, "--worker", str(inp), str(out), stage]
+    if options:
+        cmd += ["--stage-options", json.dumps(options)]
     subprocess.run(cmd, check=True)
     return json.loads(out.read_text())
 
@@ -712,6 +717,7 @@ def recall_table(parts: dict) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--worker", nargs=3, metavar=("IN", "OUT", "STAGE"))
+    ap.add_argument("--stage-options", default="{}", help="worker only: options, as JSON")
     ap.add_argument("--per-condition", type=int, default=60)
     ap.add_argument("--parts", default="tune,heldout,aeb")
     ap.add_argument("--memory-docs", default="10000,40000")
@@ -719,7 +725,12 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
     args = ap.parse_args()
     if args.worker:
-        stage_worker(Path(args.worker[0]), Path(args.worker[1]), args.worker[2])
+        stage_worker(
+            Path(args.worker[0]),
+            Path(args.worker[1]),
+            args.worker[2],
+            json.loads(args.stage_options),
+        )
         return
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-rewrite-"))
