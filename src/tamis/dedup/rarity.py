@@ -20,10 +20,16 @@ from typing import Any
 
 import numpy as np
 
+from tamis.dedup.rewrite import (
+    _KIND_MASK,
+    _TRIGRAM_BIT,
+    distinct,
+    record_chunks,
+    record_heads,
+)
+
 #: counters in the table (4 MiB of uint32)
 SLOTS = 1 << 20
-_KIND_MASK = 3
-_TRIGRAM_BIT = 0  # skeleton trigrams are no words: not counted, not weighted
 
 
 def record_words(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -32,12 +38,7 @@ def record_words(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.nda
     :func:`tamis.dedup.rewrite.pack`), each record's distinct stems, names and numbers once."""
     if len(ends) == 0:
         return np.zeros(0, np.uint32), np.zeros(0, np.int64)
-    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
-    has = ends > starts
-    head = np.zeros(len(ends), np.uint64)
-    head[has] = flat[starts[has]]
-    k = (head & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    d = (head >> np.uint64(32)).astype(np.int64)
+    starts, k, d = record_heads(flat, ends)
     n_feat = np.zeros(len(ends), np.int64)
     some = k > 0
     n_feat[some] = flat[starts[some] + 2 * k[some]].astype(np.int64)
@@ -46,9 +47,7 @@ def record_words(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.nda
     rank = np.arange(len(rec)) - np.repeat(np.cumsum(n_feat) - n_feat, n_feat)
     words = np.ascontiguousarray(flat).view(np.uint32)[first[rec] + rank]
     keep = (words & _KIND_MASK) != _TRIGRAM_BIT
-    key = np.sort((rec[keep].astype(np.uint64) << np.uint64(32)) | words[keep])
-    if len(key) > 1:  # distinct by one sort (numpy 2's hash-based unique is slower here)
-        key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+    key = distinct((rec[keep].astype(np.uint64) << np.uint64(32)) | words[keep])
     return (key & np.uint64(0xFFFFFFFF)).astype(np.uint32), (key >> np.uint64(32)).astype(np.int64)
 
 
@@ -71,11 +70,8 @@ class Rarity:
         """Count every document's distinct word features, reading its packed records in
         chunks of ``step`` documents."""
         out = cls(np.zeros(SLOTS, np.uint32), table.n)
-        for start in range(0, table.n, step):
-            stop = min(start + step, table.n)
-            first = int(table.shingle_end[start - 1]) if start else 0
-            ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64) - first
-            out.count(np.asarray(table.shingle_range(first, first + int(ends[-1]))), ends)
+        for _start, flat, ends in record_chunks(table, step):
+            out.count(flat, ends)
         return out
 
     def count(self, flat: np.ndarray, ends: np.ndarray) -> None:

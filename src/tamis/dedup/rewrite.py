@@ -30,7 +30,7 @@ other), and only then aligned: as a spun copy, and by its sentences' words alone
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -562,19 +562,37 @@ def unpack(record: np.ndarray) -> Sentences:
     return Sentences(spans, bounds, features, keys, doc_keys)
 
 
+def record_chunks(table: Any, step: int = 1 << 14) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(first document, packed records laid end to end, where each ends) of a document
+    table's records, ``step`` documents at a time: what :func:`bucket_keys_of` and
+    :func:`record_heads` read."""
+    for start in range(0, table.n, step):
+        stop = min(start + step, table.n)
+        first = int(table.shingle_end[start - 1]) if start else 0
+        ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64) - first
+        yield start, table.shingle_range(first, first + int(ends[-1])), ends
+
+
+def record_heads(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, sentence records, content keys) of each packed record laid end to end in
+    ``flat`` (record ``i`` ends at ``ends[i]``; an empty record holds none of either)."""
+    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
+    has = ends > starts
+    head = np.zeros(len(ends), np.uint64)
+    head[has] = flat[starts[has]]
+    k = (head & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    return starts, k, (head >> np.uint64(32)).astype(np.int64)
+
+
 def bucket_keys_of(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(keys, the record each comes from) of packed records laid end to end in ``flat``
     (record ``i`` ends at ``ends[i]``), without unpacking them one by one: every sentence key
     (keys of 0, too short a skeleton, left out) and every content key."""
     if len(ends) == 0:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
-    has = ends > starts
-    head = np.zeros(len(ends), np.uint64)
-    head[has] = flat[starts[has]]
-    k = (head & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    starts, k, d = record_heads(flat, ends)
     # sentence keys, then content keys, sit side by side after the ends
-    n = k + (head >> np.uint64(32)).astype(np.int64)
+    n = k + d
     rec = np.repeat(np.arange(len(ends)), n)
     rank = np.arange(len(rec)) - np.repeat(np.cumsum(n) - n, n)
     keys = flat[starts[rec] + 1 + 2 * k[rec] + rank]

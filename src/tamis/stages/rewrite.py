@@ -178,14 +178,9 @@ class RewriteDedup(_DocDedup):
 
     def _sentence_buckets(self, table: Any, rank: np.ndarray) -> Any:
         from tamis.dedup.cluster import BUCKET_RECORD
-        from tamis.dedup.rewrite import CONTENT_KEY_BIT, bucket_keys_of
+        from tamis.dedup.rewrite import CONTENT_KEY_BIT, bucket_keys_of, record_chunks
 
-        step = 1 << 14
-        for start in range(0, table.n, step):
-            stop = min(start + step, table.n)
-            first = int(table.shingle_end[start - 1]) if start else 0
-            ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64) - first
-            flat = table.shingle_range(first, first + int(ends[-1]))
+        for start, flat, ends in record_chunks(table):
             keys, rec = bucket_keys_of(flat, ends)
             if not self.options.revision_containment:
                 keep = keys < CONTENT_KEY_BIT
