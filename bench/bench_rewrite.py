@@ -197,6 +197,16 @@ NOTES = [
     "order) or match too few of its sentences (g4pE_taska: 1 of 11): by stems and sentence "
     "matches alone they are not told from answers written apart, so no cut was moved for "
     "them.",
+    "- `with source or a copy of it` (the Clough-Stevenson table): removed with or reported "
+    "against the source, or against an answer of the task holding 0.5 or more of its 5-grams "
+    "from the source (or a document of that answer's cluster). It counts the corpus's "
+    "outcome (the answer leaves the corpus, or is flagged, beside a document carrying the "
+    "source's text), not the attribution (the verdict names the copy): in task d the source "
+    "is removed in favour of a longer answer holding half of it, and g3pA_taskd, the source "
+    "nearly verbatim, keeps a cluster of its own that four task-d answers join or are "
+    "reported against. The targets are read on the strict columns.",
+    "- Words weighted by their rarity in the run (`revision_weights`, off by default) were "
+    "measured by bench/rewrite_weights.py on every part: see its dated section.",
     "- MSRP first measurement (10:37 UTC, the stage before the reporting keys): paraphrase "
     "pairs declared 209/427 (0.489), 61 more reported only; non-paraphrase pairs declared 21 "
     "of 199, 12 reported; minhash_dedup 0 and 0. Two of the 21 declared were read "
