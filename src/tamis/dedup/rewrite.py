@@ -30,6 +30,7 @@ other), and only then aligned: as a spun copy, and by its sentences' words alone
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -82,6 +83,18 @@ _ESTIMATE_COLUMNS = slice(DECLARING_CONTENT_BANDS, DECLARING_CONTENT_BANDS + 16)
 #: is not read at all: on 3,000 documents of the tuned Reuters part this reads a quarter of
 #: such pairs and passes over 2 of the 132 whose stems reach the cut
 CONTAINMENT_ESTIMATE_SLACK = 0.3
+#: with words weighed by their rarity, the unweighted estimate is cut here whatever the
+#: weighted cut: where the unweighted cut of 0.6 and its slack put it, so that weighing reads
+#: the pairs read before
+WEIGHED_ESTIMATE_FLOOR = 0.3
+
+
+def estimate_floor(cut: float, weigh: object | None) -> float:
+    """The estimated (unweighted) containment under which a pair met on content keys is
+    passed over, for a cut on the containment weighted or not."""
+    return WEIGHED_ESTIMATE_FLOOR if weigh is not None else cut - CONTAINMENT_ESTIMATE_SLACK
+
+
 #: a document with fewer distinct content stems gets no content keys (too little to go on)
 MIN_CONTENT_STEMS = 20
 #: a content key's bucket of at most this many documents has every two of them compared, not
@@ -96,6 +109,10 @@ CONTENT_KEY_BIT = np.uint64(1 << 63)
 #: only (:data:`DECLARING_CONTENT_BANDS`)
 REPORTING_KEY_BIT = np.uint64(1 << 62)
 _BAND_SALT = np.uint64(0x6A09E667F3BCC909)
+
+
+#: word features -> their weights (:meth:`tamis.dedup.rarity.Rarity.weights`)
+Weigh = Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass
@@ -478,6 +495,7 @@ class Sentences:
         per_sentence = np.diff(self.bounds)
         self.sentence_of = np.repeat(np.arange(k, dtype=np.int32), per_sentence)
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None
+        self._weighted: np.ndarray | None = None
         self.size = per_sentence.astype(np.float64)
         # features of each kind per sentence, in one count: (k, 4)
         kinds = np.bincount(
@@ -492,6 +510,15 @@ class Sentences:
 
     def __len__(self) -> int:
         return len(self.spans)
+
+    def weighted_words(self, weigh: Weigh) -> np.ndarray:
+        """(k,) each sentence's words (stems, names, numbers) summed by their weights; the
+        first ``weigh`` asked is kept (one run weighs by one table)."""
+        if self._weighted is None:
+            self._weighted = np.bincount(
+                self.sentence_of, weights=weigh(self.features), minlength=len(self)
+            )
+        return self._weighted
 
     def sorted_by_feature(self) -> tuple[np.ndarray, np.ndarray]:
         """(features, their sentences) sorted by feature: wanted when this is the original."""
@@ -535,19 +562,37 @@ def unpack(record: np.ndarray) -> Sentences:
     return Sentences(spans, bounds, features, keys, doc_keys)
 
 
+def record_chunks(table: Any, step: int = 1 << 14) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(first document, packed records laid end to end, where each ends) of a document
+    table's records, ``step`` documents at a time: what :func:`bucket_keys_of` and
+    :func:`record_heads` read."""
+    for start in range(0, table.n, step):
+        stop = min(start + step, table.n)
+        first = int(table.shingle_end[start - 1]) if start else 0
+        ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64) - first
+        yield start, table.shingle_range(first, first + int(ends[-1])), ends
+
+
+def record_heads(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, sentence records, content keys) of each packed record laid end to end in
+    ``flat`` (record ``i`` ends at ``ends[i]``; an empty record holds none of either)."""
+    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
+    has = ends > starts
+    head = np.zeros(len(ends), np.uint64)
+    head[has] = flat[starts[has]]
+    k = (head & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    return starts, k, (head >> np.uint64(32)).astype(np.int64)
+
+
 def bucket_keys_of(flat: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(keys, the record each comes from) of packed records laid end to end in ``flat``
     (record ``i`` ends at ``ends[i]``), without unpacking them one by one: every sentence key
     (keys of 0, too short a skeleton, left out) and every content key."""
     if len(ends) == 0:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
-    has = ends > starts
-    head = np.zeros(len(ends), np.uint64)
-    head[has] = flat[starts[has]]
-    k = (head & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    starts, k, d = record_heads(flat, ends)
     # sentence keys, then content keys, sit side by side after the ends
-    n = k + (head >> np.uint64(32)).astype(np.int64)
+    n = k + d
     rec = np.repeat(np.arange(len(ends)), n)
     rank = np.arange(len(rec)) - np.repeat(np.cumsum(n) - n, n)
     keys = flat[starts[rec] + 1 + 2 * k[rec] + rank]
@@ -572,11 +617,14 @@ def stem_features(record: np.ndarray) -> np.ndarray:
     return features[(features & _KIND_MASK) == _STEM_BIT]
 
 
-def stems_contained(first: list[np.ndarray], second: list[np.ndarray]) -> np.ndarray:
+def stems_contained(
+    first: list[np.ndarray], second: list[np.ndarray], weigh: Weigh | None = None
+) -> np.ndarray:
     """For each pair of documents given by their stems (repeats allowed, as
     :func:`stem_features` gives them): the share of the smaller set of distinct stems found
     in the other, all pairs in one sort. The cheap test a pair meeting on content keys
-    passes before its sentences are aligned."""
+    passes before its sentences are aligned. ``weigh`` (features -> weights): each stem
+    counts by its weight, the smaller set being the lighter one."""
     n = len(first)
     if n == 0:
         return np.zeros(0)
@@ -594,19 +642,31 @@ def stems_contained(first: list[np.ndarray], second: list[np.ndarray]) -> np.nda
             ]
         )
     )
+    weight = None
+    if weigh is not None:
+        weight = weigh(((keys >> one) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
     sizes = np.bincount(
-        ((keys >> np.uint64(33)) * 2 + (keys & one)).astype(np.int64), minlength=2 * n
+        ((keys >> np.uint64(33)) * 2 + (keys & one)).astype(np.int64),
+        weights=weight,
+        minlength=2 * n,
     )
-    shared = keys[1:][(keys[1:] >> one) == (keys[:-1] >> one)] >> np.uint64(33)
-    inter = np.bincount(shared.astype(np.int64), minlength=n)
+    both = np.flatnonzero((keys[1:] >> one) == (keys[:-1] >> one)) + 1
+    inter = np.bincount(
+        (keys[both] >> np.uint64(33)).astype(np.int64),
+        weights=None if weight is None else weight[both],
+        minlength=n,
+    )
     smaller = np.minimum(sizes[0::2], sizes[1::2])
     return np.divide(inter, smaller, out=np.zeros(n), where=smaller > 0)
 
 
-def shared_features(copy: Sentences, original: Sentences) -> np.ndarray | None:
+def shared_features(
+    copy: Sentences, original: Sentences, weigh: Weigh | None = None
+) -> np.ndarray | None:
     """(copy sentences, original sentences, 4) the features each two sentences share, by
     kind (skeleton trigrams, numbers, names, stems); None when they share none at all.
-    Worked out once for a pair aligned both as a spun copy and as a revision."""
+    Worked out once for a pair aligned both as a spun copy and as a revision. With
+    ``weigh``, a fifth channel holds the shared words' summed weights (:data:`WEIGHTED`)."""
     n, m = len(copy), len(original)
     if n == 0 or m == 0:
         return None
@@ -622,9 +682,17 @@ def shared_features(copy: Sentences, original: Sentences) -> np.ndarray | None:
         copy.sentence_of[hit] * m
         + o_sentence[np.arange(total) + np.repeat(lo - np.cumsum(counts) + counts, counts)]
     )
-    return np.bincount(cell * 4 + (copy.features[hit] & _KIND_MASK), minlength=4 * n * m).reshape(
+    counts = np.bincount(cell * 4 + (copy.features[hit] & _KIND_MASK), minlength=4 * n * m).reshape(
         n, m, 4
     )
+    if weigh is None:
+        return counts
+    weighted = np.bincount(cell, weights=weigh(copy.features[hit]), minlength=n * m)
+    return np.concatenate([counts, weighted.reshape(n, m, 1)], axis=2)
+
+
+#: the channel of :func:`shared_features` holding the shared words' weights, when weighed
+WEIGHTED = 4
 
 
 def sentence_similarity(
@@ -633,6 +701,7 @@ def sentence_similarity(
     revision: bool = False,
     conflicts: np.ndarray | None = None,
     shared: np.ndarray | None = None,
+    weigh: Weigh | None = None,
 ) -> np.ndarray:
     """(copy sentences, original sentences) Jaccard similarity of their feature sets, zero
     where their numbers or their names disagree (see below). ``revision``: of their words
@@ -640,17 +709,21 @@ def sentence_similarity(
     copy's sentence gives one the original's lacks. ``conflicts``, an (n, m) array, receives
     the similarity of the pairs that both give figures and disagree so (0 elsewhere); it is
     only filled in with ``revision``. ``shared``: :func:`shared_features` of the two, if
-    already worked out."""
+    already worked out (with ``weigh``'s channel when ``weigh`` is given). ``weigh``, with
+    ``revision``: each word counts by its weight (:mod:`tamis.dedup.rarity`)."""
     n, m = len(copy), len(original)
     if shared is None:
-        shared = shared_features(copy, original)
+        shared = shared_features(copy, original, weigh if revision else None)
     if shared is None:
         return np.zeros((n, m))
-    if revision:  # words alone: the skeleton trigrams left out
-        inter = shared[:, :, 1:].sum(axis=2).astype(np.float64)
+    if revision and weigh is not None:  # words alone, each by its weight
+        inter = shared[:, :, WEIGHTED].astype(np.float64)
+        sizes = copy.weighted_words(weigh)[:, None] + original.weighted_words(weigh)[None, :]
+    elif revision:  # words alone: the skeleton trigrams left out
+        inter = shared[:, :, 1:WEIGHTED].sum(axis=2).astype(np.float64)
         sizes = copy.words[:, None] + original.words[None, :]
     else:
-        inter = shared.sum(axis=2).astype(np.float64)
+        inter = shared[:, :, :WEIGHTED].sum(axis=2).astype(np.float64)
         sizes = copy.size[:, None] + original.size[None, :]
     # sentences with no feature share none: their union of 0 gives 0 (as 0 / 1)
     sim = inter / np.maximum(sizes - inter, 1.0)
@@ -707,6 +780,7 @@ def align(
     needed: float = 0.0,
     revision: bool = False,
     shared: np.ndarray | None = None,
+    weigh: Weigh | None = None,
 ) -> Alignment:
     """The best order-preserving chain of copy->original sentence matches (similarity >= cut).
 
@@ -720,7 +794,7 @@ def align(
     if n == 0 or len(original) == 0:
         return Alignment(0.0, 0, n, 0.0, [])
     conflicts = np.zeros((n, len(original))) if revision else None
-    sim = sentence_similarity(copy, original, revision, conflicts, shared)
+    sim = sentence_similarity(copy, original, revision, conflicts, shared, weigh)
     figures_differ = False
     if conflicts is not None:
         short = (copy.words < MIN_REVISION_WORDS)[:, None] | (original.words < MIN_REVISION_WORDS)
@@ -747,12 +821,16 @@ def align(
 
 
 def align_revision(
-    copy: Sentences, original: Sentences, cut: float, shared: np.ndarray | None = None
+    copy: Sentences,
+    original: Sentences,
+    cut: float,
+    shared: np.ndarray | None = None,
+    weigh: Weigh | None = None,
 ) -> Alignment:
     """:func:`align` of two documents' sentences described by their words alone (stems,
     names, numbers; no skeleton trigrams): a hand revision rewords and re-joins sentences,
-    and keeps their content words, names and figures."""
-    return align(copy, original, cut, revision=True, shared=shared)
+    and keeps their content words, names and figures. ``weigh``: each word by its weight."""
+    return align(copy, original, cut, revision=True, shared=shared, weigh=weigh)
 
 
 #: aligned sentences that make a pair on their own; fewer count only with the lead aligned

@@ -84,6 +84,10 @@ class RewriteDedup(_DocDedup):
             le=1.0,
             description="share of the smaller document's distinct content stems found in the other under which documents meeting on content keys are not aligned; 0: no content keys",
         )
+        revision_weights: bool = Field(
+            default=False,
+            description="in the revision path, count each shared word by its inverse document frequency within the run (common topic words count less than rare ones); off by default: at the cuts tuned for it (containment 0.35, sentence similarity 0.2) it paired two non-plagiarised held-out Clough-Stevenson answers (bench/results/rewrite.md)",
+        )
         prefilter: float = Field(
             default=0.2,
             ge=0.0,
@@ -174,14 +178,9 @@ class RewriteDedup(_DocDedup):
 
     def _sentence_buckets(self, table: Any, rank: np.ndarray) -> Any:
         from tamis.dedup.cluster import BUCKET_RECORD
-        from tamis.dedup.rewrite import CONTENT_KEY_BIT, bucket_keys_of
+        from tamis.dedup.rewrite import CONTENT_KEY_BIT, bucket_keys_of, record_chunks
 
-        step = 1 << 14
-        for start in range(0, table.n, step):
-            stop = min(start + step, table.n)
-            first = int(table.shingle_end[start - 1]) if start else 0
-            ends = np.asarray(table.shingle_end[start:stop], dtype=np.int64) - first
-            flat = table.shingle_range(first, first + int(ends[-1]))
+        for start, flat, ends in record_chunks(table):
             keys, rec = bucket_keys_of(flat, ends)
             if not self.options.revision_containment:
                 keep = keys < CONTENT_KEY_BIT
@@ -242,14 +241,15 @@ class RewriteDedup(_DocDedup):
         """Share of the second document's sentences aligned to the first's (the better-ranked
         one, which would survive); pairs whose skeleton signatures barely agree are skipped."""
         from tamis.dedup.cluster import signature_similarity
+        from tamis.dedup.rarity import Rarity
         from tamis.dedup.rewrite import (
-            CONTAINMENT_ESTIMATE_SLACK,
             MIN_ALIGNED_WITHOUT_LEAD,
             Alignment,
             align,
             align_revision,
             content_part,
             declared_share,
+            estimate_floor,
             estimated_containment,
             revision_share,
             sentence_count,
@@ -363,13 +363,14 @@ class RewriteDedup(_DocDedup):
                 return share
             # the sentences' shared features, counted once for both alignments
             copy, original = record(pair[1]), record(pair[0])
-            both = shared_features(copy, original)
+            weigh = rarity[0].weights if rarity else None
+            both = shared_features(copy, original, weigh)
             if share < 0:
                 al = align(copy, original, o.sentence_similarity, o.report_threshold, shared=both)
                 share = al.share if al.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
                 share = judge(pair, al, share if declare else 0.0, al.aligned, share)
             if share < o.threshold:
-                rev = align_revision(copy, original, o.revision_similarity, both)
+                rev = align_revision(copy, original, o.revision_similarity, both, weigh)
                 if not rev.figures_differ:
                     declared = rev.share if rev.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
                     evidence = revision_share(rev)
@@ -381,6 +382,7 @@ class RewriteDedup(_DocDedup):
             return share
 
         content: list[np.ndarray] = []  # every document's content minima, read once
+        rarity: list[Any] = []  # the run's word frequencies, counted once if weighing
 
         def revision_similarity_with(declare: bool) -> Any:
             revised: OrderedDict[tuple[int, int], float] = OrderedDict()
@@ -388,18 +390,19 @@ class RewriteDedup(_DocDedup):
             def revision_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 if not content:
                     content.append(content_part(table, o.num_perm))
+                    if o.revision_weights:
+                        rarity.append(Rarity.of_table(table))
                 out = np.zeros(len(a))
+                weigh = rarity[0].weights if rarity else None
                 # every pair's stem containment estimated at once from the signatures; the
                 # few pairs close enough have their stems counted, and the passing ones are
                 # aligned
                 estimate = estimated_containment(content[0][perm[a]], content[0][perm[b]])
-                near = np.flatnonzero(
-                    estimate >= o.revision_containment - CONTAINMENT_ESTIMATE_SLACK
-                )
+                near = np.flatnonzero(estimate >= estimate_floor(o.revision_containment, weigh))
                 pairs = list(zip(a[near].tolist(), b[near].tolist(), strict=True))
                 todo = [k for k, pair in enumerate(pairs) if pair not in revised]
                 contained = stems_contained(
-                    [stems(pairs[k][0]) for k in todo], [stems(pairs[k][1]) for k in todo]
+                    [stems(pairs[k][0]) for k in todo], [stems(pairs[k][1]) for k in todo], weigh
                 )
                 for k, c in zip(todo, contained.tolist(), strict=True):
                     pair = pairs[k]
