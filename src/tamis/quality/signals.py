@@ -42,7 +42,12 @@ from tamis.quality.options import (
     GopherQualityOptions,
     GopherRepetitionOptions,
 )
-from tamis.quality.parts import TERMINAL_PUNCTUATION, DocParts, stop_words
+from tamis.quality.parts import (
+    TERMINAL_PUNCTUATION,
+    DocParts,
+    split_units_together,
+    stop_words,
+)
 
 # --------------------------------------------------------------------------- Gopher quality
 
@@ -138,6 +143,7 @@ def gopher_repetition_batch(
     (see :func:`tamis.quality.ngrams.ngram_repetition_batch` for why)."""
     top_ns = [n for n, _ in opts.top_n_grams]
     dup_ns = [n for n, _ in opts.dup_n_grams]
+    split_units_together(batch)
     out = []
     counted = []  # (signals, parts) of the documents whose n-grams are measured
     for parts in batch:

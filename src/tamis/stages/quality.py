@@ -33,7 +33,13 @@ from tamis.quality.options import (
     GopherRepetitionOptions,
     QualityOptions,
 )
-from tamis.quality.parts import DocParts, doc_language, parts_for, parts_of_kept_lines
+from tamis.quality.parts import (
+    DocParts,
+    doc_language,
+    parts_for,
+    parts_of_kept_lines,
+    split_units_together,
+)
 from tamis.quality.rules import decide
 from tamis.stages.base import Stage, register
 
@@ -55,6 +61,12 @@ class _QualityStage(Stage):
 
     def parts(self, doc: Document) -> DocParts:
         return parts_for(doc.text, doc_language(doc.signals, self.options.language))
+
+    def process_batch(self, docs: list[Document]) -> None:
+        """Each document in turn, the words of those split by units split together first."""
+        split_units_together([self.parts(doc) for doc in docs])
+        for doc in docs:
+            self.process(doc)
 
     def process(self, doc: Document) -> None:
         parts = self.parts(doc)
