@@ -64,12 +64,15 @@ class _QualityStage(Stage):
 
     def process_batch(self, docs: list[Document]) -> None:
         """Each document in turn, the words of those split by units split together first."""
-        split_units_together([self.parts(doc) for doc in docs])
-        for doc in docs:
-            self.process(doc)
+        batch = [self.parts(doc) for doc in docs]
+        split_units_together(batch)
+        for doc, parts in zip(docs, batch, strict=True):
+            self._process(doc, parts)
 
     def process(self, doc: Document) -> None:
-        parts = self.parts(doc)
+        self._process(doc, self.parts(doc))
+
+    def _process(self, doc: Document, parts: DocParts) -> None:
         opts, used = self.by_language(parts.pair)
         self.judge(doc, parts, self.measure(parts, doc, opts), opts, used)
 
