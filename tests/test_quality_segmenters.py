@@ -141,19 +141,23 @@ def _trivial(text: str, code: str) -> list[str]:
     return [s for s in map(str.strip, indic_tokenize.trivial_tokenize(text, code)) if s]
 
 
+def _lingua_docs(shared_data: Path, iso: str) -> list[str]:
+    """The first 40 documents of 10 consecutive lingua sentences of language ``iso``."""
+    lines = (
+        (shared_data / "langid" / "lingua-sentences" / f"{iso}.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    return ["\n".join(lines[i : i + 10]) for i in range(0, len(lines), 10)][:40]
+
+
 def test_indic_words_equal_indicnlp_on_lingua(shared_data):
     from tamis.quality.backends import indic_words
     from tamis.quality.parts import DocParts
 
     glued = 0
     for iso, (code, pair) in INDIC.items():
-        lines = (
-            (shared_data / "langid" / "lingua-sentences" / f"{iso}.txt")
-            .read_text(encoding="utf-8")
-            .splitlines()
-        )
-        docs = ["\n".join(lines[i : i + 10]) for i in range(0, len(lines), 10)][:40]
-        for doc in docs:
+        for doc in _lingua_docs(shared_data, iso):
             expected = _trivial(doc, code)
             assert indic_words(code).words(doc) == expected, (iso, doc)
             assert DocParts(doc, pair).words == expected, (iso, doc)
@@ -197,14 +201,8 @@ def test_indic_batch_equal_indicnlp_on_lingua(shared_data):
     from tamis.quality.parts import DocParts, split_units_together
 
     for iso, (code, pair) in INDIC.items():
-        lines = (
-            (shared_data / "langid" / "lingua-sentences" / f"{iso}.txt")
-            .read_text(encoding="utf-8")
-            .splitlines()
-        )
-        docs = ["\n".join(lines[i : i + 10]) for i in range(0, len(lines), 10)][:40]
         units = indic_words(code)
-        docs = [doc for doc in docs if not units.needs_whole_text(doc)]
+        docs = [doc for doc in _lingua_docs(shared_data, iso) if not units.needs_whole_text(doc)]
         assert units.batch.split(docs) == _batch_expected(docs, code), iso
         parts = [DocParts(doc, pair) for doc in docs]
         split_units_together(parts)
