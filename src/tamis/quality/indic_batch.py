@@ -5,8 +5,9 @@ one's words up in a memo: per document that is a ``str.split``, one dictionary l
 a join of the units' words and a sum of their facts, all Python-level work per unit. Indic
 documents are cheap for datatrove too (IndicNLP's tokenizer is two regular expressions), so that
 per-unit work was a large share of tamis's time. Here a batch's texts are joined (a space
-between two documents: no token crosses it) and their words found with a few array operations
-per character, from one table of character classes:
+between two documents: no token crosses it) and their words found with array operations over
+the separators, marks and blanks alone (about a fifth of running text) and a few over every
+character, from one table of character classes:
 
 * a token is a run of characters that are neither a space or tab nor one of the tokenizer's
   punctuation marks; each mark is a token of its own; datatrove strips each token
@@ -17,8 +18,12 @@ per character, from one table of character classes:
   (spaces between) is glued into one token (IndicNLP's ``pat_num_seq``); the three pieces
   become one word. A text that opens with such a number is left to :meth:`IndicWords.words`
   (IndicNLP's loop skips a match at position 0), as in the unit path;
-* each word's facts (a symbol or not, letters, a letter or not) are counted from the same
-  table, summed per document.
+* each word's facts (a symbol or not, letters, a letter or not) are read from the same
+  table, from its first character when that settles them (most words), and summed per
+  document.
+
+Below ~12,000 characters a call the fixed cost of the array operations (~170 us) is more than
+the unit path's lookups: :func:`tamis.quality.parts.split_units_together` decides.
 
 The results are the words joined by spaces (datatrove's n-gram text) and the four word
 statistics of :func:`tamis.quality.chunks.word_stats`, per document; the tests hold both equal
