@@ -195,10 +195,16 @@ def run_tamis(stages: dict, docs: list[str], cold: bool = False) -> int:
 
     parts._CACHE.clear()
     parts._CACHE_CHARS = 0
-    if cold:  # Thai phrases newmm has not split yet: every document's first reading
+    if cold:  # every document's first reading: Thai phrases, Indic units and words unseen
+        from tamis.quality import chunks
         from tamis.quality.segment_th import thai_words
 
         thai_words().forget()
+        chunks._WORD_FACTS.clear()
+        for stage in stages.values():
+            units = parts.word_plan(stage.options.language, "").units
+            if units is not None:
+                units.facts._records.clear()
     batch = [
         Document(id=str(i), text=t, source={"path": "b", "index": i}) for i, t in enumerate(docs)
     ]
@@ -211,7 +217,8 @@ def run_tamis(stages: dict, docs: list[str], cold: bool = False) -> int:
 
 def speed(rounds: int, cold: bool = False) -> dict:
     """Per family, the best of ``rounds`` interleaved rounds; ``cold`` empties the Thai phrase
-    memo before each tamis round (the other word memos stay warm either way)."""
+    memo, the Indic unit records and the per-word facts before each tamis round (a first
+    reading); without it those stay warm, as in a long run."""
     from tamis.quality.fineweb2 import shipped
 
     out = {}

@@ -7,7 +7,9 @@ mixes of those texts' characters with ASCII, digits and marks.
 
 Indic: :mod:`tamis.quality.segment_indic` (units memoised, numbers glued over tokens) and the
 words :class:`DocParts` builds from it, against IndicNLP's ``trivial_tokenize`` on the lingua
-sentences of every Indic language at hand and on random text of letters, digits and marks.
+sentences of every Indic language at hand and on random text of letters, digits and marks; and
+the same words and word statistics found for many documents at once in array operations
+(:mod:`tamis.quality.indic_batch`), on the same texts given in batches.
 """
 
 from __future__ import annotations
@@ -139,19 +141,23 @@ def _trivial(text: str, code: str) -> list[str]:
     return [s for s in map(str.strip, indic_tokenize.trivial_tokenize(text, code)) if s]
 
 
+def _lingua_docs(shared_data: Path, iso: str) -> list[str]:
+    """The first 40 documents of 10 consecutive lingua sentences of language ``iso``."""
+    lines = (
+        (shared_data / "langid" / "lingua-sentences" / f"{iso}.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    return ["\n".join(lines[i : i + 10]) for i in range(0, len(lines), 10)][:40]
+
+
 def test_indic_words_equal_indicnlp_on_lingua(shared_data):
     from tamis.quality.backends import indic_words
     from tamis.quality.parts import DocParts
 
     glued = 0
     for iso, (code, pair) in INDIC.items():
-        lines = (
-            (shared_data / "langid" / "lingua-sentences" / f"{iso}.txt")
-            .read_text(encoding="utf-8")
-            .splitlines()
-        )
-        docs = ["\n".join(lines[i : i + 10]) for i in range(0, len(lines), 10)][:40]
-        for doc in docs:
+        for doc in _lingua_docs(shared_data, iso):
             expected = _trivial(doc, code)
             assert indic_words(code).words(doc) == expected, (iso, doc)
             assert DocParts(doc, pair).words == expected, (iso, doc)
@@ -178,3 +184,57 @@ def test_indic_words_equal_indicnlp_on_random_text(text, code):
     parts = DocParts(text, "hin_Deva" if code == "hi" else "urd_Arab")
     assert parts.words == expected
     assert parts.spaced == " ".join(expected)
+
+
+def _batch_expected(texts: list[str], code: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+    from tamis.quality.chunks import words_stats
+
+    out = []
+    for text in texts:
+        words = _trivial(text, code)
+        out.append((" ".join(words), words_stats(words)))
+    return out
+
+
+def test_indic_batch_equal_indicnlp_on_lingua(shared_data):
+    from tamis.quality.backends import indic_words
+    from tamis.quality.parts import DocParts, split_units_together
+
+    for iso, (code, pair) in INDIC.items():
+        units = indic_words(code)
+        docs = [doc for doc in _lingua_docs(shared_data, iso) if not units.needs_whole_text(doc)]
+        assert units.batch.split(docs) == _batch_expected(docs, code), iso
+        parts = [DocParts(doc, pair) for doc in docs]
+        split_units_together(parts)
+        assert all("unit_records" not in p.__dict__ for p in parts)  # the batch path was taken
+        assert [p.words for p in parts] == [_trivial(doc, code) for doc in docs], iso
+
+
+#: letters, digits, marks, separators and blanks, symbols that are not marks, a letter and a
+#: blank outside the Basic Multilingual Plane
+INDIC_BATCH_ALPHABET = INDIC_ALPHABET + "\u2014\u00ab%\u0965\x1c\u2028\U0001d400\U000e0020"
+
+
+@settings(max_examples=300, deadline=None)
+@example(texts=["12", ", 34", "5 ,", "6"], code="hi")  # no number glued across documents
+@example(texts=["", " ", "\n\t", "x"], code="hi")  # documents without words
+@example(texts=["कल 10:30 ,\t4.5 / 6 बजे", "a . 1 ,2"], code="hi")
+@example(texts=["\U0001d400 ,1\u2028x"], code="ur")
+@given(
+    texts=st.lists(st.text(alphabet=INDIC_BATCH_ALPHABET, max_size=40), min_size=1, max_size=6),
+    code=st.sampled_from(["hi", "ur"]),
+)
+def test_indic_batch_equal_indicnlp_on_random_text(texts, code):
+    from tamis.quality import indic_batch
+    from tamis.quality.backends import indic_words
+
+    units = indic_words(code)
+    texts = [text for text in texts if not units.needs_whole_text(text)]
+    expected = _batch_expected(texts, code)
+    assert units.batch.split(texts) == expected
+    group = indic_batch.GROUP_CHARS
+    indic_batch.GROUP_CHARS = 24  # documents split over several groups
+    try:
+        assert units.batch.split(texts) == expected
+    finally:
+        indic_batch.GROUP_CHARS = group

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from tamis.quality.chunks import ChunkFacts
+from tamis.quality.indic_batch import IndicBatch, indic_batch
 
 _DIGITS = frozenset("0123456789")
 _SEPARATORS = frozenset(",.:/")
@@ -58,11 +59,21 @@ class IndicWords:
             else indic_tokenize.triv_tokenizer_indic_pat
         )
         self._split = pattern.split
+        self._pattern = pattern
         self._glues_numbers = not urdu
+        self._batch: IndicBatch | None = None
         #: no special cases (the interface :class:`ChunkFacts` reads)
         self.specials: dict[str, tuple[str, ...]] = {}
         #: each unit's memoised words and facts
         self.facts = ChunkFacts(self)
+
+    @property
+    def batch(self) -> IndicBatch:
+        """The same words for many texts at once (:mod:`tamis.quality.indic_batch`); its
+        table of character classes is built on first use."""
+        if self._batch is None:
+            self._batch = indic_batch(self._pattern, self._glues_numbers)
+        return self._batch
 
     def is_special(self, unit: str) -> bool:
         return False

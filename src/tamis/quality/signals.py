@@ -42,7 +42,12 @@ from tamis.quality.options import (
     GopherQualityOptions,
     GopherRepetitionOptions,
 )
-from tamis.quality.parts import TERMINAL_PUNCTUATION, DocParts, stop_words
+from tamis.quality.parts import (
+    TERMINAL_PUNCTUATION,
+    DocParts,
+    split_units_together,
+    stop_words,
+)
 
 # --------------------------------------------------------------------------- Gopher quality
 
@@ -75,9 +80,9 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     # A line can only open with a bullet or end in an ellipsis the text holds: most texts hold
     # neither, and need no pass over their lines.
     bullets = sum(map(_IS_BULLET, map(str.lstrip, lines))) if "-" in text or "•" in text else 0
-    ellipses = (
-        sum(map(_ENDS_ELLIPSIS, map(str.rstrip, lines))) if "..." in text or "…" in text else 0
-    )
+    # The ellipses counted once: the line rule and the per-word ratio both need them.
+    dots = text.count("...") + text.count("…")
+    ellipses = sum(map(_ENDS_ELLIPSIS, map(str.rstrip, lines))) if dots else 0
     sig: dict[str, Any] = {
         "bullet_lines_ratio": bullets / n_lines if n_lines else None,
         "end_ellipsis_lines_ratio": ellipses / n_lines if n_lines else None,
@@ -91,7 +96,7 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     sig["n_non_symbol_words"] = n_non_symbol
     sig["avg_word_length"] = non_symbol_chars / n_non_symbol if n_non_symbol else None
     sig["hash_ratio"] = text.count("#") / n_words if n_words else None
-    sig["ellipsis_ratio"] = (text.count("...") + text.count("…")) / n_words if n_words else None
+    sig["ellipsis_ratio"] = dots / n_words if n_words else None
     sig["alpha_words_ratio"] = n_alpha / n_words if n_words else None
     words = frozenset(opts.stop_words) if opts.stop_words is not None else stop_words(parts.lang)
     if words is None:
@@ -138,6 +143,7 @@ def gopher_repetition_batch(
     (see :func:`tamis.quality.ngrams.ngram_repetition_batch` for why)."""
     top_ns = [n for n, _ in opts.top_n_grams]
     dup_ns = [n for n, _ in opts.dup_n_grams]
+    split_units_together(batch)
     out = []
     counted = []  # (signals, parts) of the documents whose n-grams are measured
     for parts in batch:
@@ -419,11 +425,12 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
     sig["line_punct_ratio"] = sum(map(_ends_with(stop_chars), lines)) / n
     sig["short_line_ratio"] = sum(map(opts.short_line_length.__ge__, map(len, lines))) / n
     text = parts.text
-    sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - text.count("\n"))
+    newlines = text.count("\n")
+    sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - newlines)
     if parts.no_words:
         sig["list_ratio"] = None
         sig["unsupported"] = parts.unsupported
     else:
         n_words = parts.n_words
-        sig["list_ratio"] = text.count("\n") / n_words if n_words else None
+        sig["list_ratio"] = newlines / n_words if n_words else None
     return sig

@@ -33,7 +33,13 @@ from tamis.quality.options import (
     GopherRepetitionOptions,
     QualityOptions,
 )
-from tamis.quality.parts import DocParts, doc_language, parts_for, parts_of_kept_lines
+from tamis.quality.parts import (
+    DocParts,
+    doc_language,
+    parts_for,
+    parts_of_kept_lines,
+    split_units_together,
+)
 from tamis.quality.rules import decide
 from tamis.stages.base import Stage, register
 
@@ -56,8 +62,17 @@ class _QualityStage(Stage):
     def parts(self, doc: Document) -> DocParts:
         return parts_for(doc.text, doc_language(doc.signals, self.options.language))
 
+    def process_batch(self, docs: list[Document]) -> None:
+        """Each document in turn, the words of those split by units split together first."""
+        batch = [self.parts(doc) for doc in docs]
+        split_units_together(batch)
+        for doc, parts in zip(docs, batch, strict=True):
+            self._process(doc, parts)
+
     def process(self, doc: Document) -> None:
-        parts = self.parts(doc)
+        self._process(doc, self.parts(doc))
+
+    def _process(self, doc: Document, parts: DocParts) -> None:
         opts, used = self.by_language(parts.pair)
         self.judge(doc, parts, self.measure(parts, doc, opts), opts, used)
 
