@@ -69,6 +69,15 @@ def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None
             "Он просто-напросто эту сумму вычитает из кредитов, “которые даются” Грузии.",
             "цГрузии",
         ),
+        # glued to a lower-case word, the quotation never closed on the line
+        (
+            "Вся моя решительность “проистекала из желания” не задерживаться здесь.",
+            "желаницне",
+        ),
+        (
+            "Наслідки болючою упередженості “до наркотичних речовин проявляються” досить рано.",
+            "ÑцдоÑить",
+        ),
     ],
 )
 def test_ya_and_a_closing_quote_read_with_their_space_as_tse_are_restored(

@@ -13,11 +13,12 @@ word) stay.
 ``я``, ``с`` or ``э`` (D1 8F, 81, 8D) and a closing ``”`` (E2 80 9D) both lose their last byte:
 ``Ñâ€`` and a space are read by ftfy as ``ц`` (D1 86, its 86 the dagger ``†`` that ``â€`` and
 the space make), gluing the word to the next one: ``деревня” Силланкорва`` becomes
-``деревнцСилланкорва``, ``желания” не`` becomes ``желаницне``. Read back where the ``ц`` is
-glued to a capital or to a spaced ``-`` (the lower-case case is left: telling it from a clean
-word needs the word lists for every ``ц`` in a quotation), a quotation ``“`` is open before the
-word, the glued word is no listed word, and the word up to the ``ц`` is a listed word of four
-letters or more with one of the three letters (the most frequent when several). The passes
+``деревнцСилланкорва``, ``желания” не`` becomes ``желаницне``. Read back where a quotation ``“`` is open before
+the word, the glued word is no listed word, the word up to the ``ц`` is a listed word of four
+letters or more with one of the three letters (the most frequent when several), and the ``ц`` is
+glued to a capital or to a spaced ``-``, or to a listed lower-case word when the quotation is
+never closed on the line (the ``”`` that closed it is the one the ``ц`` ate; only such lines
+have their ``ц`` words looked up, so quoted clean text costs no list reading). The passes
 run after ftfy's, which makes the ``Р`` and the ``ц``.
 """
 
@@ -56,6 +57,8 @@ def _listed(word: str) -> bool:
 # no clean word is spelt so, so the word lists are read only for these (a lower-case word
 # glued after the ``ц``, ``желаницне``, would have them read for every ``ц`` in a quotation).
 _TSE_WORD_RE = re.compile("[\u0400-\u04ff]+ц(?:[\u0400-\u042f][\u0430-\u04ff]+|-(?= ))")
+# The same, glued to a lower-case word (read only where the quotation is never closed).
+_TSE_LOWER_RE = re.compile("[\u0400-\u04ff]{3,}ц[\u0430-\u045f]{2,}")
 _LOST_BEFORE_QUOTE = ("я", "с", "э")
 # Letters before the ``ц``: a shorter head is a stem more often than a word.
 _SHORTEST_HEAD = 3
@@ -66,13 +69,23 @@ def eaten_quote(text: str) -> list[Replacement]:
     if "ц" not in text or "“" not in text or not lexicon.available():
         return []
     out: list[Replacement] = []
-    for m in _TSE_WORD_RE.finditer(text):
+    found = list(_TSE_WORD_RE.finditer(text))
+    start = 0
+    for line in text.split("\n"):
+        if line.count("“") > line.count("”") and "ц" in line:
+            found += [
+                m
+                for m in _TSE_LOWER_RE.finditer(text, start, start + len(line))
+                if "”" not in text[m.end() : start + len(line)]
+            ]
+        start += len(line) + 1
+    for m in sorted(found, key=lambda m: m.start()):
         line_start = text.rfind("\n", 0, m.start()) + 1
         before = text[line_start : m.start()]
         if before.count("“") <= before.count("”"):
             continue  # no quotation open for the ``”`` to close
         word = m.group()
-        at = _glued_at(word)
+        at = _glued_at(word, lower=m.re is _TSE_LOWER_RE)
         if at is not None:
             head, letter = at
             start = m.start() + len(head)
@@ -80,8 +93,9 @@ def eaten_quote(text: str) -> list[Replacement]:
     return out
 
 
-def _glued_at(word: str) -> tuple[str, str] | None:
-    """(the word before the ``ц``, the letter it lost) when ``word`` is two glued words."""
+def _glued_at(word: str, lower: bool = False) -> tuple[str, str] | None:
+    """(the word before the ``ц``, the letter it lost) when ``word`` is two glued words;
+    ``lower``: glued to a lower-case word, which must be a listed word itself."""
     whole = word.rstrip("-")
     if _band(whole) is not None:
         return None
@@ -91,7 +105,10 @@ def _glued_at(word: str) -> tuple[str, str] | None:
         head, rest = whole[:i], whole[i + 1 :]
         # glued to a name or a sentence (a capital and more), or to a spaced ``-``; an earlier
         # ``ц`` of the word, followed by lower-case letters, is a letter of it
-        if not ((rest[:1].isupper() and len(rest) > 1) or (not rest and word.endswith("-"))):
+        if lower:
+            if _band(rest) is None:
+                continue
+        elif not ((rest[:1].isupper() and len(rest) > 1) or (not rest and word.endswith("-"))):
             continue
         bands = [(_band(head + x), x) for x in _LOST_BEFORE_QUOTE]
         listed = [(band, x) for band, x in bands if band is not None]

@@ -590,7 +590,22 @@ def _strong(line: str, p: Piece) -> bool:
         return before.isalpha() and after.isalpha()  # ``máo1o`` (mẹo): a digit inside a word
     if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
         return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
+    if p.how == "hole" and lead in "ÐÑ" and _beside_cyrillic_pair(line, p.start):
+        return True  # ``Ð½Ð½Ñ Ñƒ``: a lone lead among Cyrillic letters ftfy left undecoded
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
+
+
+def _cyrillic_pair(pair: str) -> bool:
+    """Whether ``pair`` is a Cyrillic letter's UTF-8 (D0 or D1, then 80-BF) read as
+    Windows-1252: ``Ð½`` is ``н``."""
+    return len(pair) == 2 and pair[0] in "ÐÑ" and _cont(pair[1])
+
+
+def _beside_cyrillic_pair(line: str, i: int) -> bool:
+    """Whether the lead at ``i`` touches a whole Cyrillic pair read as Windows-1252 (a line
+    ftfy could not decode because of this very lead's lost byte: ``Ð½Ð½Ñ Ñƒ`` is ``ння у``).
+    No clean text writes ``Ð`` or ``Ñ`` before a continuation byte's character."""
+    return _cyrillic_pair(line[max(0, i - 2) : i]) or _cyrillic_pair(line[i + 1 : i + 3])
 
 
 # ``áº¹`` (ẹ, E1 BA B9) folded by NFKC: the ``º`` or ``ª`` of the second byte read as a
@@ -825,8 +840,9 @@ def _folded_letter(text: str) -> str | None:
 def leftover_folds(text: str) -> list[Replacement]:
     """Folded sequences left after ftfy's pass, once ftfy has decoded the letters around
     them (the sequence pass judged them beside mojibake): a Cyrillic lead and a ``TM``
-    glued to a lower-case Cyrillic letter (``мÓTMліметтер``, Kazakh ``ә``; the letter spelt
-    is lower-case, never a capital inside a word), and a Vietnamese ``áo1`` between letters
+    glued to a lower-case Cyrillic letter (``мÓTMліметтер``, Kazakh ``ә``, or after the
+    Cyrillic capital that starts the word, ``СÓTMрсенбай``; the letter spelt is lower-case,
+    never a capital inside a word), and a Vietnamese ``áo1`` between letters
     (``đáo1p`` is ``đẹp``). No clean text holds either, and each is replaced only by the one
     letter whose Windows-1252 reading folded by NFKC is exactly the sequence."""
     found = list(_FOLDED_TM_LETTER_RE.finditer(text)) if "TM" in text else []
@@ -838,7 +854,8 @@ def leftover_folds(text: str) -> list[Replacement]:
     for m in found:
         char = _folded_letter(m.group())
         before = text[m.start() - 1] if m.start() else ""
-        if char and char.islower() and not before.isupper():
+        # a Cyrillic capital may start the word (``СÓTMрсенбай``); a Latin one is no part of it
+        if char and char.islower() and not (before.isupper() and before < "\u0400"):
             reason = "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
             out.append(Replacement(m.start(), m.end(), char, FOLD_RULE, reason))
     return sorted(out, key=lambda r: r.start)
