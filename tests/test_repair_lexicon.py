@@ -34,6 +34,8 @@ def _ftfy(text: str) -> str:
         "Всі такі політики висловлюють якісь свої ‘рецепти подолання і виходу’ з політичної кризи",
         "“1861 жылға дейін Ресейде 9 министрлік жұмыс істеді.”",
         "Báo cáo – đề xuất biện pháp giải quyết các nhiệm vụ đột xuất “với Ban lãnh đạo.”",
+        # Bulgarian, whose ``Австро`` (lost 90) may read ``Ёвстро``: only intact letters hint
+        "Тя е била част от Австро-Унгария и за нас е “много близка страна.”",
     ],
 )
 def test_a_lost_byte_is_read_as_the_word_the_language_writes(clean: str) -> None:

@@ -548,7 +548,10 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
         return family[0] if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE) else None
     spelt = lowered
     best, most = None, 0
-    for lists in lexicon.by_hint(family, "".join(ws[0] for ws in lowered)):
+    # Hints from the words no lost byte touched: a reading of a lost byte is a guess (``Ёвстро``
+    # would make a Bulgarian line Russian by its ``ё``).
+    intact = "".join(ws[0] for ws in lowered if len(ws) == 1)
+    for lists in lexicon.by_hint(family, intact):
         for lang in lists:
             known = lexicon.words(lang)
             hits = sum(1 for ws in lowered if any(w in known for w in ws))
