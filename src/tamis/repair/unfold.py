@@ -671,10 +671,14 @@ def _ours(line: str, p: Piece) -> bool:
     """Whether a rebuilt whole line emits this sequence. ``â€`` sequences are ftfy's when whole
     and :mod:`.lossy`'s when a lost byte leaves their kind to the context (``â€`` before a
     word opens a quotation); this pass keeps those its bytes decide: a folded ``™`` or ``˜``,
-    and a lost 9D before a question mark (``Ansprechensâ€?``, which ftfy would make U+FFFD)."""
+    a lost 9D before a question mark (``Ansprechensâ€?``, which ftfy would make U+FFFD), and
+    one before a space on a line that keeps a ``™`` (``Dawsonâ€™s Creek â€ star``): NFKC
+    would have folded the ``™``, so the space is no ``˜`` it folded (``‘``), and the mark is
+    the ``”`` whose 9D was dropped."""
     if not _punctuation(line, p) or p.how != "hole":
         return True
-    return p.how == "hole" and line[p.end : p.end + 1] == "?"
+    after = line[p.end : p.end + 1]
+    return after == "?" or (after == " " and "™" in line)
 
 
 def _punctuation(line: str, p: Piece) -> bool:
