@@ -36,6 +36,8 @@ def _ftfy(text: str) -> str:
         "Báo cáo – đề xuất biện pháp giải quyết các nhiệm vụ đột xuất “với Ban lãnh đạo.”",
         # Bulgarian, whose ``Австро`` (lost 90) may read ``Ёвстро``: only intact letters hint
         "Тя е била част от Австро-Унгария и за нас е “много близка страна.”",
+        # ``сэр``, not the more frequent ``сср`` (ССР, an abbreviation the list lowered)
+        "Если бы не провидение, “то сердце твое,” бедный сэр Пол, все конечно разбилось бы.",
     ],
 )
 def test_a_lost_byte_is_read_as_the_word_the_language_writes(clean: str) -> None:
