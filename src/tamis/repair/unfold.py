@@ -483,6 +483,9 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
         lang = langs[family]
         following = words[n + 1][2][0] if n + 1 < len(words) else ""
         best = _one_letter(spelt, text[end : end + 1], following, lang)
+        if lang == OUTSIDE_VIETNAMESE:
+            best = _outside_vietnamese(spellings)
+            lang = None  # no list of that language: the reading decides, or nothing does
         if best is None and lang == "vi":
             best = _in_compound(
                 spelt, words[n - 1][2] if n else [], words[n + 1][2] if n + 1 < len(words) else []
@@ -561,9 +564,24 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
                 break  # no later list can hold more, and the first to hold all wins ties
         if most >= _KNOWN_SHARE * len(spelt):
             break
-    if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE):
+    if family == lexicon.CYRILLIC:
         return best or family[0]  # the script names the family: its letters still choose
+    if family == lexicon.VIETNAMESE and most < _KNOWN_SHARE * len(spelt):
+        return OUTSIDE_VIETNAMESE
     return best if most >= _KNOWN_SHARE * len(spelt) else None
+
+
+# The line language of a line whose ``á»`` lost a byte and whose words are not Vietnamese
+# (Yoruba, Igbo): of its readings ``ề ọ ỏ ờ`` only ``ọ`` is written outside Vietnamese.
+OUTSIDE_VIETNAMESE = "yo"
+_OUTSIDE_VIETNAMESE_LETTERS = frozenset("ọỌ")
+
+
+def _outside_vietnamese(spellings: list[tuple[str, ...]]) -> int | None:
+    """The spelling of a word of a line that is not Vietnamese: every lost byte read ``ọ``."""
+    return next(
+        (k for k, sp in enumerate(spellings) if _OUTSIDE_VIETNAMESE_LETTERS.issuperset(sp)), None
+    )
 
 
 _FOLD_MARK_RE = re.compile("[\u2044\u0300-\u036f]")
