@@ -5,7 +5,8 @@ The texts are lingua sentences of the tuned part of the multilingual damage mode
 over dropped bytes or NFKC folds); each came back wrong before its rule: Cyrillic letters ftfy
 could not decode because a lost byte sat among them (``Ð½Ð°Ð²Ñ‡Ð°Ð½Ð½Ñ Ñƒ``), punctuation
 ftfy leaves beside letters Windows-1252 cannot encode (``праціâ€™``, ``â„–7``), a Kazakh
-``ә`` whose ``™`` NFKC folded after the capital starting the word (``СÓTMрсенбай``).
+``ә`` whose ``™`` NFKC folded after the capital starting the word (``СÓTMрсенбай``), and
+``è`` after a Cyrillic letter still to be rebuilt, read as ``ਠ`` (``Ð1⁄2à ̈``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def test_cyrillic_pairs_beside_a_lost_byte_are_decoded(clean: str, shows: str) -
     [
         ("Алматы “қаласындағы №163 орта” мектепті бітірген.", "â„–163"),
         ("Ал Шеңбер романы “үшін О.Сәрсенбай Қазақстан Республикасы” (2000) алған.", "СÓTM"),
+        # ``è`` whose ``¨`` NFKC folded, after a letter the rebuild reads (``н``): not ``ਠ``
+        ("Американците често нè потсетуваат на европските “заморци”.", "Ð1⁄2à ̈ "),
     ],
 )
 def test_marks_and_folded_letters_ftfy_leaves_are_restored(clean: str, shows: str) -> None:

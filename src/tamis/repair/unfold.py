@@ -241,12 +241,16 @@ def _plausible(ch: str, how: str) -> bool:
     return how != "hole" or cat not in ("Cf", "Zs")
 
 
-def _foreign_to(ch: str, line: str, i: int) -> bool:
+def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
     """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
-    of the mojibake (``Cഠsinh``, ``đഠcủa``): no word mixes them; ``Ã ́`` there is ``ô`` read
-    by ftfy as ``à`` and a folded accent, and the space after it (:func:`after_ftfy`)."""
+    of the mojibake (``Cഠsinh``, ``đഠcủa``), or that the sequence just before it rebuilds
+    (``rebuilt``: ``Ð1⁄2à ̈ `` is ``нè ``, not ``нਠ``): no word mixes them; ``Ã ́`` there is
+    ``ô`` read by ftfy as ``à`` and a folded accent, and the space after it
+    (:func:`after_ftfy`)."""
     if not "\u0900" <= ch <= "\u0dff" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
         return False
+    if rebuilt.isalpha() and rebuilt < "\u0900":
+        return True
     before = line[i - 1]
     # A letter no Windows-1252 byte reads as: ASCII, or beyond Latin-1 (``đ``, Cyrillic)
     if not before.isalpha() or not (
@@ -355,13 +359,14 @@ def rebuild(line: str, mode: str) -> list[Piece]:
         i = m.start()
         lead = byte_of[line[i]]
         need = 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
+        rebuilt = out[-1].char if out and out[-1].end == i else ""
         readings: dict[str, tuple[int, str]] = {}
         for conts, end, how in _continuations(line, i + 1, need, mode, need > 1, i):
             try:
                 ch = bytes([lead, *conts]).decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if _plausible(ch, how) and not _foreign_to(ch, line, i):
+            if _plausible(ch, how) and not _foreign_to(ch, line, i, rebuilt):
                 best = readings.get(ch)
                 if best is None or end > best[0]:
                     readings[ch] = (end, how)
