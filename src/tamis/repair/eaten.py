@@ -122,3 +122,36 @@ def _band(word: str) -> int | None:
     form = lexicon.lookup_form(word)
     bands = [lexicon.words(lang).get(form) for lang in _LISTS]
     return min((b for b in bands if b is not None), default=None)
+
+
+# ``я’`` (D1 8F, E2 80 99) whose 8F a strict decoder dropped: once the ``’`` is decoded, ftfy
+# or the rebuild pass reads ``Ñ’`` (D1 92) as ``ђ``, a letter only Serbian writes. Read back at the end of a word
+# inside a single quotation on a line whose letters Serbian never writes (``‘агенциђ Бета``).
+_DJE_WORD_RE = re.compile("[\u0400-\u04ff]{3,}ђ(?![^\\W\\d_])")
+_NOT_SERBIAN = frozenset("яюйщъыэёьєіїґўѓќѕ")
+APOSTROPHE_REASON = "я, с or э (D1 8F/81/8D) whose last byte a strict Windows-1252 decoder dropped, then read with the ’ after it (92) as ђ (D1 92)"  # fmt: skip
+
+
+def eaten_apostrophe(text: str) -> list[Replacement]:
+    """Replacements of a word-final ``ђ`` that glued a lost-byte letter and ``’`` (see above):
+    the word spelt with ``я``, ``с`` or ``э`` must be a listed word (the most frequent when
+    several) and the word with ``ђ`` none."""
+    if "ђ" not in text or "‘" not in text or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in _DJE_WORD_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        before = text[line_start : m.start()]
+        if before.count("‘") <= before.count("’") or not _NOT_SERBIAN.intersection(line.lower()):
+            continue  # no single quotation open, or a line Serbian could have written
+        head = m.group()[:-1]
+        if _band(m.group()) is not None:
+            continue
+        listed = [(_band(head + x), x) for x in _LOST_BEFORE_QUOTE]
+        listed = [(band, x) for band, x in listed if band is not None]
+        if listed:
+            end = m.end()
+            out.append(Replacement(end - 1, end, min(listed)[1] + "’", RULE, APOSTROPHE_REASON))
+    return out
