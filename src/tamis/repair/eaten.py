@@ -72,11 +72,13 @@ def eaten_quote(text: str) -> list[Replacement]:
     found = list(_TSE_WORD_RE.finditer(text))
     start = 0
     for line in text.split("\n"):
-        if line.count("“") > line.count("”") and "ц" in line:
+        # (not in Belarusian or Kazakh, which no list holds: their lines would read the lists
+        # of the others for every ``ц`` word of an open quotation, ``вучыцеся``)
+        if "ц" in line and "„" not in line and lexicon.letters_language(line) is None:
             found += [
                 m
                 for m in _TSE_LOWER_RE.finditer(text, start, start + len(line))
-                if "”" not in text[m.end() : start + len(line)]
+                if _opened(text[start : m.start()]) and "”" not in text[m.end() : start + len(line)]
             ]
         start += len(line) + 1
     for m in sorted(found, key=lambda m: m.start()):
@@ -91,6 +93,15 @@ def eaten_quote(text: str) -> list[Replacement]:
             start = m.start() + len(head)
             out.append(Replacement(start, start + 1, letter + "” ", RULE, QUOTE_REASON))
     return out
+
+
+def _opened(before: str) -> bool:
+    """Whether the last ``“`` of ``before`` opens a quotation still open at its end: set after
+    a space, a bracket or a dash (in low-9 typography, ``„…“``, it closes one after a word)."""
+    i = before.rfind("“")
+    if i < 0 or (i and not before[i - 1].isspace() and before[i - 1] not in "([«—–-"):
+        return False
+    return "”" not in before[i:]
 
 
 def _glued_at(word: str, lower: bool = False) -> tuple[str, str] | None:
