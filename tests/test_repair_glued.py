@@ -95,6 +95,19 @@ def test_ya_and_a_closing_quote_read_with_their_space_as_tse_are_restored(
 
 
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+def test_c_caron_and_a_closing_quote_read_with_their_space_as_c_acute_are_restored() -> None:
+    """``č”`` and a space, both last bytes dropped, read by ftfy as ``Ć`` (Slovene, lingua)."""
+    _restored("Behati “je namreč” sladka in poredna obenem.", "namreĆsladka")
+
+
+@pytest.mark.parametrize(
+    "clean", ["Ivan ĆOSIĆ i Marko Ćirić su došli.", "U gradu McĆ nema nikoga."]
+)
+def test_clean_words_with_a_c_acute_stay(clean: str) -> None:
+    assert fix_text(clean)[0] == clean
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
 @pytest.mark.parametrize(("lang", "number"), [("be", 218), ("mk", 421)])
 def test_clean_words_holding_tse_inside_a_quotation_stay(shared_data, lang, number) -> None:
     """``пасадцы`` and ``Коцо`` inside an open quotation (lingua's be.txt and mk.txt): their

@@ -28,7 +28,7 @@ import re
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EATEN_A_RE
+from tamis.repair.precheck import EATEN_A_RE, GLUED_C_RE
 
 RULE = "lost_byte_mojibake"
 QUOTE_REASON = "я, с or э (D1 8F/81/8D) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as ц (D1 86)"  # fmt: skip
@@ -165,4 +165,35 @@ def eaten_apostrophe(text: str) -> list[Replacement]:
         if listed:
             end = m.end()
             out.append(Replacement(end - 1, end, min(listed)[1] + "’", RULE, APOSTROPHE_REASON))
+    return out
+
+
+# ``č”`` and a space (C4 8D, E2 80 9D, 20) whose 8D and 9D a strict decoder dropped: ftfy reads
+# ``â€`` and the space as a dagger (86) and ``Ä†`` as ``Ć`` (C4 86), a capital inside a
+# lower-case word, which no clean text writes: ``namreĆsladka`` is ``namreč” sladka``.
+_LOST_BEFORE_C = ("č", "ď")
+LATIN_REASON = "č or ď (C4 8D/8F) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as Ć (C4 86)"  # fmt: skip
+
+
+def eaten_latin_quote(text: str) -> list[Replacement]:
+    """Replacements of a ``Ć`` glued inside a lower-case word (see above): the word up to it
+    spelt with ``č`` or ``ď`` and the word after it must be words of one list (the most
+    frequent spelling when several)."""
+    if "Ć" not in text or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in GLUED_C_RE.finditer(text):
+        head, rest = m.group(1), m.group(2)
+        best = None
+        for lang in lexicon.LATIN_C4:
+            known = lexicon.words(lang)
+            if rest.lower() not in known:
+                continue
+            for x in _LOST_BEFORE_C:
+                band = known.get((head + x).lower())
+                if band is not None and (best is None or band < best[0]):
+                    best = (band, x)
+        if best is not None:
+            at = m.start(2) - 1
+            out.append(Replacement(at, at + 1, best[1] + "” ", RULE, LATIN_REASON))
     return out
