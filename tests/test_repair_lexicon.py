@@ -38,6 +38,9 @@ def _ftfy(text: str) -> str:
         "Тя е била част от Австро-Унгария и за нас е “много близка страна.”",
         # ``сэр``, not the more frequent ``сср`` (ССР, an abbreviation the list lowered)
         "Если бы не провидение, “то сердце твое,” бедный сэр Пол, все конечно разбилось бы.",
+        # a word ending a question lost its last byte before the ``?``
+        "Гипотезы ‘всегда насыщали любое’ мое. Что ты приготовил ‘на’ сегодня?”",
+        "Ты знаешь меня? Что у вас?",
         # Yoruba (lingua's yo.txt): a line the Vietnamese list does not hold reads ``ọ``
         "Àkójọ àwọn Ìpínlẹ̀ Nàìjíríà bíi agbègbè wọn.",
         "A maa nṣe ayẹwo rẹ nipa awọn aami ti o nfarahan lọwọ lọwọ.",

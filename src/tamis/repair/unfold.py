@@ -178,6 +178,8 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
     holds (``Ansprechensâ€?``: a quote before a question mark); not between ``Ã``, ``Å`` or a
     three-byte lead and a space (ftfy's ``Ã `` for ``à``, whose A0 became a space); and only before ASCII, another sequence, or letters beyond the
     Latin blocks of the single-byte code pages (``Ť`` after ``Ä`` is Windows-1250)."""
+    if after == "?" and line[lead_at] in "ÐÑ" and _ends_a_question(line, lead_at + 1):
+        return True  # ``меняÑ?``: a Cyrillic word ending a question, its last byte dropped
     if after in ("?", "\ufffd"):
         return (
             line.startswith("â€", lead_at)
@@ -202,6 +204,20 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
     if lead == "Ã" and not after:
         return False
     return after.isascii() or SUSPECT_RE.match(after) is not None or after > "\u024f"
+
+
+# A ``?`` standing for a byte an encoder could not write sits inside a word (``Ã?``, ``Ð?Ñ``).
+_PLACEHOLDER_RE = re.compile(r"\?[^\W\d_]")
+
+
+def _ends_a_question(line: str, j: int) -> bool:
+    """Whether the ``?`` at ``j`` ends a question (a space, a closing mark, the ``â`` of a
+    closing mark's mojibake or the line's end after it) on a line where no other ``?`` stands
+    before a letter as a lost byte's placeholder."""
+    after = line[j + 1 : j + 2]
+    return (not after or after.isspace() or after in '"”’»)â') and (
+        _PLACEHOLDER_RE.search(line[:j] + line[j + 1 :]) is None  # this one may precede ``â€``
+    )
 
 
 def _cont(ch: str) -> bool:
