@@ -52,6 +52,11 @@ def test_ftfys_dagger_example_from_the_issue() -> None:
         ("the â€oebestâ€ film", "the \u201cbest\u201d film", "lossy_mojibake"),
         ("It was â€˜smallâ€TM.", "It was \u2018small\u2019.", "lossy_mojibake"),
         ("said â€ actively", "said \u2018actively", "lossy_mojibake"),
+        # ``â€`` before a space on a line that keeps a ``™`` NFKC would fold: the ``”`` whose
+        # 9D was dropped, not a ``‘`` whose ``˜`` was folded to the space; a spaced ``â€``
+        # ending a line inside an open quotation closes it
+        ("A â€œDawsonâ€™s Creek â€ star", "A “Dawson’s Creek ” star", "lost_byte_mojibake"),
+        ("It was “the lung. â€", "It was “the lung. ”", "lossy_mojibake"),
         ("he said â€œstopâ€", "he said \u201cstop\u201d", "lost_byte_mojibake"),
         ("Ã©tÃ© â€œchaudâ€.", "\u00e9t\u00e9 \u201cchaud\u201d.", "lost_byte_mojibake"),
         ("te\u00c53\u20444imo", "te\u017eimo", "folded_mojibake"),

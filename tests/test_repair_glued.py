@@ -69,12 +69,42 @@ def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None
             "Он просто-напросто эту сумму вычитает из кредитов, “которые даются” Грузии.",
             "цГрузии",
         ),
+        # glued to a lower-case word, the quotation never closed on the line
+        (
+            "Вся моя решительность “проистекала из желания” не задерживаться здесь.",
+            "желаницне",
+        ),
+        # ``я’`` whose 8F was dropped, its ``Ñ’`` read as ``ђ`` (a Bulgarian line)
+        (
+            "Така аптекарите удържаха временна победа.\nСръбският премиер Воислав Кощуница, "
+            "“цитиран от ‘агенция’ Бета,” обаче нарече подобен план безсмислица.\n“Столичната "
+            "община набира оферти за премахване на 13 общински обекта, които са негодни за "
+            "ползване и опасни, съобщиха от кметството.”",
+            "агенциÑ’",
+        ),
+        (
+            "Наслідки болючою упередженості “до наркотичних речовин проявляються” досить рано.",
+            "ÑцдоÑить",
+        ),
     ],
 )
 def test_ya_and_a_closing_quote_read_with_their_space_as_tse_are_restored(
     clean: str, glued: str
 ) -> None:
     _restored(clean, glued)
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+def test_c_caron_and_a_closing_quote_read_with_their_space_as_c_acute_are_restored() -> None:
+    """``č”`` and a space, both last bytes dropped, read by ftfy as ``Ć`` (Slovene, lingua)."""
+    _restored("Behati “je namreč” sladka in poredna obenem.", "namreĆsladka")
+
+
+@pytest.mark.parametrize(
+    "clean", ["Ivan ĆOSIĆ i Marko Ćirić su došli.", "U gradu McĆ nema nikoga."]
+)
+def test_clean_words_with_a_c_acute_stay(clean: str) -> None:
+    assert fix_text(clean)[0] == clean
 
 
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")

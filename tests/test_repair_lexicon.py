@@ -34,6 +34,16 @@ def _ftfy(text: str) -> str:
         "Всі такі політики висловлюють якісь свої ‘рецепти подолання і виходу’ з політичної кризи",
         "“1861 жылға дейін Ресейде 9 министрлік жұмыс істеді.”",
         "Báo cáo – đề xuất biện pháp giải quyết các nhiệm vụ đột xuất “với Ban lãnh đạo.”",
+        # Bulgarian, whose ``Австро`` (lost 90) may read ``Ёвстро``: only intact letters hint
+        "Тя е била част от Австро-Унгария и за нас е “много близка страна.”",
+        # ``сэр``, not the more frequent ``сср`` (ССР, an abbreviation the list lowered)
+        "Если бы не провидение, “то сердце твое,” бедный сэр Пол, все конечно разбилось бы.",
+        # a word ending a question lost its last byte before the ``?``
+        "Гипотезы ‘всегда насыщали любое’ мое. Что ты приготовил ‘на’ сегодня?”",
+        "Ты знаешь меня? Что у вас?",
+        # Yoruba (lingua's yo.txt): a line the Vietnamese list does not hold reads ``ọ``
+        "Àkójọ àwọn Ìpínlẹ̀ Nàìjíríà bíi agbègbè wọn.",
+        "A maa nṣe ayẹwo rẹ nipa awọn aami ti o nfarahan lọwọ lọwọ.",
     ],
 )
 def test_a_lost_byte_is_read_as_the_word_the_language_writes(clean: str) -> None:

@@ -353,8 +353,8 @@ def test_every_kind_and_target_group_is_measured(model) -> None:
 # shows; every other cell with ten cases or more must reach the target.
 FLOORS: dict[tuple[str, str], float] = {
     ("ftfy_lossy", "south_slavic"): 0.94,  # 95.5% of 67
-    ("holes", "cyrillic"): 0.90,  # 90.5% of 210 (84.8% the round before)
-    ("ftfy_lossy", "cyrillic"): 0.88,  # 88.6% of 210 (81.9% the round before)
+    ("holes", "cyrillic"): 0.91,  # 91.4% of 210 (90.5% the round before)
+    ("ftfy_lossy", "cyrillic"): 0.90,  # 91.0% of 210 (89.0% the round before)
     ("c1_stripped", "indonesian_malay"): 0.87,  # 88.5% of 52
     ("title", "indonesian_malay"): 0.91,  # 92.3% of 13
     ("c1_stripped", "portuguese_spanish"): 0.94,  # 95.2% of 63

@@ -18,7 +18,9 @@ output of the previous one:
    folded (``мÓTMлі``) and Vietnamese ones whose ``º`` it folded (``đáo1p``), once ftfy
    decoded their neighbours (``folded_mojibake``, :mod:`.unfold`), and a Cyrillic ``А`` whose
    byte was dropped and whose space ftfy read with it as ``Р`` (``Ртолько``), and ``я”`` read
-   with its space as ``ц`` (``деревнцСилланкорва``, :mod:`.eaten`);
+   with its space as ``ц`` (``деревнцСилланкорва``) or with a ``’`` as ``ђ`` (``агенциђ``),
+   and ``č”`` read with its space as ``Ć`` (``namreĆsladka``, :mod:`.eaten`), and whole punctuation
+   mojibake ftfy leaves beside letters it cannot re-encode (``праціâ€™``, :mod:`.marks`);
 6. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
 
 Raw bytes of unknown encoding are decoded first by :func:`tamis.repair.decode.decode_bytes`.
@@ -31,9 +33,10 @@ from dataclasses import dataclass
 
 from tamis.document import Document, Edit, Replacement
 from tamis.repair import normalize, syllables
-from tamis.repair.eaten import eaten_a, eaten_quote
+from tamis.repair.eaten import eaten_a, eaten_apostrophe, eaten_latin_quote, eaten_quote
 from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
+from tamis.repair.marks import leftover_marks
 from tamis.repair.mojibake import ftfy_repairs
 from tamis.repair.precheck import needs_any_repair
 from tamis.repair.unfold import leftover_folds, leftover_pairs, unfold_repairs
@@ -82,8 +85,11 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.mojibake, ftfy_repairs),
         (config.mojibake, eaten_a),
         (config.mojibake, eaten_quote),
+        (config.mojibake, eaten_apostrophe),
+        (config.mojibake, eaten_latin_quote),
         (config.mojibake, leftover_pairs),
         (config.mojibake, leftover_folds),
+        (config.mojibake, leftover_marks),
         (config.controls, normalize.controls),
         (config.zero_width, normalize.zero_width),
         (config.normalize_whitespace, normalize.odd_spaces),

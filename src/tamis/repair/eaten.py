@@ -13,11 +13,12 @@ word) stay.
 ``я``, ``с`` or ``э`` (D1 8F, 81, 8D) and a closing ``”`` (E2 80 9D) both lose their last byte:
 ``Ñâ€`` and a space are read by ftfy as ``ц`` (D1 86, its 86 the dagger ``†`` that ``â€`` and
 the space make), gluing the word to the next one: ``деревня” Силланкорва`` becomes
-``деревнцСилланкорва``, ``желания” не`` becomes ``желаницне``. Read back where the ``ц`` is
-glued to a capital or to a spaced ``-`` (the lower-case case is left: telling it from a clean
-word needs the word lists for every ``ц`` in a quotation), a quotation ``“`` is open before the
-word, the glued word is no listed word, and the word up to the ``ц`` is a listed word of four
-letters or more with one of the three letters (the most frequent when several). The passes
+``деревнцСилланкорва``, ``желания” не`` becomes ``желаницне``. Read back where a quotation ``“`` is open before
+the word, the glued word is no listed word, the word up to the ``ц`` is a listed word of four
+letters or more with one of the three letters (the most frequent when several), and the ``ц`` is
+glued to a capital or to a spaced ``-``, or to a listed lower-case word when the quotation is
+never closed on the line (the ``”`` that closed it is the one the ``ц`` ate; only such lines
+have their ``ц`` words looked up, so quoted clean text costs no list reading). The passes
 run after ftfy's, which makes the ``Р`` and the ``ц``.
 """
 
@@ -27,7 +28,7 @@ import re
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EATEN_A_RE
+from tamis.repair.precheck import EATEN_A_RE, GLUED_C_RE
 
 RULE = "lost_byte_mojibake"
 QUOTE_REASON = "я, с or э (D1 8F/81/8D) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as ц (D1 86)"  # fmt: skip
@@ -56,6 +57,8 @@ def _listed(word: str) -> bool:
 # no clean word is spelt so, so the word lists are read only for these (a lower-case word
 # glued after the ``ц``, ``желаницне``, would have them read for every ``ц`` in a quotation).
 _TSE_WORD_RE = re.compile("[\u0400-\u04ff]+ц(?:[\u0400-\u042f][\u0430-\u04ff]+|-(?= ))")
+# The same, glued to a lower-case word (read only where the quotation is never closed).
+_TSE_LOWER_RE = re.compile("[\u0400-\u04ff]{3,}ц[\u0430-\u045f]{2,}")
 _LOST_BEFORE_QUOTE = ("я", "с", "э")
 # Letters before the ``ц``: a shorter head is a stem more often than a word.
 _SHORTEST_HEAD = 3
@@ -66,13 +69,25 @@ def eaten_quote(text: str) -> list[Replacement]:
     if "ц" not in text or "“" not in text or not lexicon.available():
         return []
     out: list[Replacement] = []
-    for m in _TSE_WORD_RE.finditer(text):
+    found = list(_TSE_WORD_RE.finditer(text))
+    start = 0
+    for line in text.split("\n"):
+        # (not in Belarusian or Kazakh, which no list holds: their lines would read the lists
+        # of the others for every ``ц`` word of an open quotation, ``вучыцеся``)
+        if "ц" in line and "„" not in line and lexicon.letters_language(line) is None:
+            found += [
+                m
+                for m in _TSE_LOWER_RE.finditer(text, start, start + len(line))
+                if _opened(text[start : m.start()]) and "”" not in text[m.end() : start + len(line)]
+            ]
+        start += len(line) + 1
+    for m in sorted(found, key=lambda m: m.start()):
         line_start = text.rfind("\n", 0, m.start()) + 1
         before = text[line_start : m.start()]
         if before.count("“") <= before.count("”"):
             continue  # no quotation open for the ``”`` to close
         word = m.group()
-        at = _glued_at(word)
+        at = _glued_at(word, lower=m.re is _TSE_LOWER_RE)
         if at is not None:
             head, letter = at
             start = m.start() + len(head)
@@ -80,8 +95,18 @@ def eaten_quote(text: str) -> list[Replacement]:
     return out
 
 
-def _glued_at(word: str) -> tuple[str, str] | None:
-    """(the word before the ``ц``, the letter it lost) when ``word`` is two glued words."""
+def _opened(before: str) -> bool:
+    """Whether the last ``“`` of ``before`` opens a quotation still open at its end: set after
+    a space, a bracket or a dash (in low-9 typography, ``„…“``, it closes one after a word)."""
+    i = before.rfind("“")
+    if i < 0 or (i and not before[i - 1].isspace() and before[i - 1] not in "([«—–-"):
+        return False
+    return "”" not in before[i:]
+
+
+def _glued_at(word: str, lower: bool = False) -> tuple[str, str] | None:
+    """(the word before the ``ц``, the letter it lost) when ``word`` is two glued words;
+    ``lower``: glued to a lower-case word, which must be a listed word itself."""
     whole = word.rstrip("-")
     if _band(whole) is not None:
         return None
@@ -91,7 +116,10 @@ def _glued_at(word: str) -> tuple[str, str] | None:
         head, rest = whole[:i], whole[i + 1 :]
         # glued to a name or a sentence (a capital and more), or to a spaced ``-``; an earlier
         # ``ц`` of the word, followed by lower-case letters, is a letter of it
-        if not ((rest[:1].isupper() and len(rest) > 1) or (not rest and word.endswith("-"))):
+        if lower:
+            if _band(rest) is None:
+                continue
+        elif not ((rest[:1].isupper() and len(rest) > 1) or (not rest and word.endswith("-"))):
             continue
         bands = [(_band(head + x), x) for x in _LOST_BEFORE_QUOTE]
         listed = [(band, x) for band, x in bands if band is not None]
@@ -105,3 +133,67 @@ def _band(word: str) -> int | None:
     form = lexicon.lookup_form(word)
     bands = [lexicon.words(lang).get(form) for lang in _LISTS]
     return min((b for b in bands if b is not None), default=None)
+
+
+# ``я’`` (D1 8F, E2 80 99) whose 8F a strict decoder dropped: once the ``’`` is decoded, ftfy
+# or the rebuild pass reads ``Ñ’`` (D1 92) as ``ђ``, a letter only Serbian writes. Read back at the end of a word
+# inside a single quotation on a line whose letters Serbian never writes (``‘агенциђ Бета``).
+_DJE_WORD_RE = re.compile("[\u0400-\u04ff]{3,}ђ(?![^\\W\\d_])")
+_NOT_SERBIAN = frozenset("яюйщъыэёьєіїґўѓќѕ")
+APOSTROPHE_REASON = "я, с or э (D1 8F/81/8D) whose last byte a strict Windows-1252 decoder dropped, then read with the ’ after it (92) as ђ (D1 92)"  # fmt: skip
+
+
+def eaten_apostrophe(text: str) -> list[Replacement]:
+    """Replacements of a word-final ``ђ`` that glued a lost-byte letter and ``’`` (see above):
+    the word spelt with ``я``, ``с`` or ``э`` must be a listed word (the most frequent when
+    several) and the word with ``ђ`` none."""
+    if "ђ" not in text or "‘" not in text or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in _DJE_WORD_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        before = text[line_start : m.start()]
+        if before.count("‘") <= before.count("’") or not _NOT_SERBIAN.intersection(line.lower()):
+            continue  # no single quotation open, or a line Serbian could have written
+        head = m.group()[:-1]
+        if _band(m.group()) is not None:
+            continue
+        listed = [(_band(head + x), x) for x in _LOST_BEFORE_QUOTE]
+        listed = [(band, x) for band, x in listed if band is not None]
+        if listed:
+            end = m.end()
+            out.append(Replacement(end - 1, end, min(listed)[1] + "’", RULE, APOSTROPHE_REASON))
+    return out
+
+
+# ``č”`` and a space (C4 8D, E2 80 9D, 20) whose 8D and 9D a strict decoder dropped: ftfy reads
+# ``â€`` and the space as a dagger (86) and ``Ä†`` as ``Ć`` (C4 86), a capital inside a
+# lower-case word, which no clean text writes: ``namreĆsladka`` is ``namreč” sladka``.
+_LOST_BEFORE_C = ("č", "ď")
+LATIN_REASON = "č or ď (C4 8D/8F) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as Ć (C4 86)"  # fmt: skip
+
+
+def eaten_latin_quote(text: str) -> list[Replacement]:
+    """Replacements of a ``Ć`` glued inside a lower-case word (see above): the word up to it
+    spelt with ``č`` or ``ď`` and the word after it must be words of one list (the most
+    frequent spelling when several)."""
+    if "Ć" not in text or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in GLUED_C_RE.finditer(text):
+        head, rest = m.group(1), m.group(2)
+        best = None
+        for lang in lexicon.LATIN_C4:
+            known = lexicon.words(lang)
+            if rest.lower() not in known:
+                continue
+            for x in _LOST_BEFORE_C:
+                band = known.get((head + x).lower())
+                if band is not None and (best is None or band < best[0]):
+                    best = (band, x)
+        if best is not None:
+            at = m.start(2) - 1
+            out.append(Replacement(at, at + 1, best[1] + "” ", RULE, LATIN_REASON))
+    return out

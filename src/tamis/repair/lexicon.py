@@ -281,6 +281,11 @@ def choose(candidates: list[str], lang: str) -> int | None:
         return None
     bands = [known.get(c) for c in lowered]
     listed = [(b, k) for k, b in enumerate(bands) if b is not None]
+    if lang in _VOWELLED and not any(c.isupper() and len(c) > 1 for c in candidates):
+        # Every word of these languages holds a vowel letter: a listed spelling without one is
+        # an abbreviation the list lowered (``сср`` for ССР beside ``сэр``, ``тс`` beside
+        # ``тя``), which running text writes in capitals.
+        listed = [(b, k) for b, k in listed if _VOWELS.intersection(lowered[k])] or listed
     if listed:
         return min(listed)[1]
     stem = _by_stem(lowered, lang)
@@ -288,6 +293,12 @@ def choose(candidates: list[str], lang: str) -> int | None:
         return stem
     scores = [_word_score(c, lang) for c in lowered]
     return max(range(len(candidates)), key=lambda k: scores[k])
+
+
+# Languages whose every word holds one of ``_VOWELS`` (Serbian and Macedonian write a syllabic
+# ``р`` without one: ``срце``, ``крв``).
+_VOWELLED = frozenset(("ru", "uk", "bg"))
+_VOWELS = frozenset("аеёиоуыэюяіїєъ")
 
 
 # Letters a spelling's listed stem must reach past its last lost byte, and its lead over every

@@ -27,6 +27,7 @@ never touched.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from tamis.document import Replacement
 from tamis.repair.dashes import THRESHOLD as ENGLISH_THRESHOLD
@@ -159,10 +160,17 @@ def _a_euro(line: str, m: re.Match[str]) -> tuple[int, str, str] | None:
     after = line[end + 1] if end + 1 < len(line) else ""
     if _is_space(prev) or _OPENED_BEFORE.search(line, 0, start):
         if nxt == " " and after and not after.isspace():
+            if not unicodedata.is_normalized("NFKC", line):
+                # The line keeps what NFKC folds (``â€™``): no fold made this space. A strict
+                # decoder dropped the 9D of a ``”`` set before a space (``Creek ” star``).
+                return end, RDQ, "â€ closing a quotation before a space, third byte lost"
             # ``˜`` (of ‘) folded by NFKC to a space: the space is part of the damage.
             return end + 1, LSQ, "â€˜ with ˜ folded to a space"
         if nxt and (nxt.isalnum()):
             return end, opening(line, end), "â€ opening a quotation, third byte lost"
+        if not nxt and _is_space(prev) and open_at(line, start) is not None:
+            # a spaced mark ending a line inside an open quotation closes it (``lung. ”``)
+            return end, closing(line, start), "â€ closing a quotation, third byte lost"
         return None
     if _is_letter(prev) and _is_letter(nxt):
         return end, RSQ, "â€ inside a word (apostrophe), third byte lost"

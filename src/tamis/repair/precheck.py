@@ -217,6 +217,11 @@ EATEN_A_RE = re.compile(
 )
 
 
+# ``Ć`` glued inside a lower-case word by ftfy's reading of ``č”`` and a space whose last bytes
+# were dropped (:func:`tamis.repair.eaten.eaten_latin_quote`): ``namreĆsladka``.
+GLUED_C_RE = re.compile("(?<![^\\W\\d_])([^\\W\\d_]*[a-zà-žа-я])Ć([a-zà-ž]+)(?![^\\W\\d_])")
+
+
 @lru_cache(maxsize=1)
 def _work_trigger() -> re.Pattern[str]:
     """One character class holding a member of every stretch a check below flags: text
@@ -231,6 +236,8 @@ def needs_any_repair(text: str) -> bool:
             "&" in text and ENTITY_RE.search(text) is not None
         )
     if "Р" in text and EATEN_A_RE.search(text) is not None:
+        return True
+    if "Ć" in text and GLUED_C_RE.search(text) is not None:
         return True
     first = _work_trigger().search(text)
     if first is None:

@@ -178,6 +178,8 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
     holds (``Ansprechensâ€?``: a quote before a question mark); not between ``Ã``, ``Å`` or a
     three-byte lead and a space (ftfy's ``Ã `` for ``à``, whose A0 became a space); and only before ASCII, another sequence, or letters beyond the
     Latin blocks of the single-byte code pages (``Ť`` after ``Ä`` is Windows-1250)."""
+    if after == "?" and line[lead_at] in "ÐÑ" and _ends_a_question(line, lead_at + 1):
+        return True  # ``меняÑ?``: a Cyrillic word ending a question, its last byte dropped
     if after in ("?", "\ufffd"):
         return (
             line.startswith("â€", lead_at)
@@ -202,6 +204,20 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
     if lead == "Ã" and not after:
         return False
     return after.isascii() or SUSPECT_RE.match(after) is not None or after > "\u024f"
+
+
+# A ``?`` standing for a byte an encoder could not write sits inside a word (``Ã?``, ``Ð?Ñ``).
+_PLACEHOLDER_RE = re.compile(r"\?[^\W\d_]")
+
+
+def _ends_a_question(line: str, j: int) -> bool:
+    """Whether the ``?`` at ``j`` ends a question (a space, a closing mark, the ``â`` of a
+    closing mark's mojibake or the line's end after it) on a line where no other ``?`` stands
+    before a letter as a lost byte's placeholder."""
+    after = line[j + 1 : j + 2]
+    return (not after or after.isspace() or after in '"”’»)â') and (
+        _PLACEHOLDER_RE.search(line[:j] + line[j + 1 :]) is None  # this one may precede ``â€``
+    )
 
 
 def _cont(ch: str) -> bool:
@@ -241,12 +257,16 @@ def _plausible(ch: str, how: str) -> bool:
     return how != "hole" or cat not in ("Cf", "Zs")
 
 
-def _foreign_to(ch: str, line: str, i: int) -> bool:
+def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
     """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
-    of the mojibake (``Cഠsinh``, ``đഠcủa``): no word mixes them; ``Ã ́`` there is ``ô`` read
-    by ftfy as ``à`` and a folded accent, and the space after it (:func:`after_ftfy`)."""
+    of the mojibake (``Cഠsinh``, ``đഠcủa``), or that the sequence just before it rebuilds
+    (``rebuilt``: ``Ð1⁄2à ̈ `` is ``нè ``, not ``нਠ``): no word mixes them; ``Ã ́`` there is
+    ``ô`` read by ftfy as ``à`` and a folded accent, and the space after it
+    (:func:`after_ftfy`)."""
     if not "\u0900" <= ch <= "\u0dff" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
         return False
+    if rebuilt.isalpha() and rebuilt < "\u0900":
+        return True
     before = line[i - 1]
     # A letter no Windows-1252 byte reads as: ASCII, or beyond Latin-1 (``đ``, Cyrillic)
     if not before.isalpha() or not (
@@ -355,13 +375,14 @@ def rebuild(line: str, mode: str) -> list[Piece]:
         i = m.start()
         lead = byte_of[line[i]]
         need = 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
+        rebuilt = out[-1].char if out and out[-1].end == i else ""
         readings: dict[str, tuple[int, str]] = {}
         for conts, end, how in _continuations(line, i + 1, need, mode, need > 1, i):
             try:
                 ch = bytes([lead, *conts]).decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if _plausible(ch, how) and not _foreign_to(ch, line, i):
+            if _plausible(ch, how) and not _foreign_to(ch, line, i, rebuilt):
                 best = readings.get(ch)
                 if best is None or end > best[0]:
                     readings[ch] = (end, how)
@@ -483,6 +504,9 @@ def _by_words(line: str, pieces: list[Piece]) -> None:
         lang = langs[family]
         following = words[n + 1][2][0] if n + 1 < len(words) else ""
         best = _one_letter(spelt, text[end : end + 1], following, lang)
+        if lang == OUTSIDE_VIETNAMESE:
+            best = _outside_vietnamese(spellings)
+            lang = None  # no list of that language: the reading decides, or nothing does
         if best is None and lang == "vi":
             best = _in_compound(
                 spelt, words[n - 1][2] if n else [], words[n + 1][2] if n + 1 < len(words) else []
@@ -548,7 +572,10 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
         return family[0] if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE) else None
     spelt = lowered
     best, most = None, 0
-    for lists in lexicon.by_hint(family, "".join(ws[0] for ws in lowered)):
+    # Hints from the words no lost byte touched: a reading of a lost byte is a guess (``Ёвстро``
+    # would make a Bulgarian line Russian by its ``ё``).
+    intact = "".join(ws[0] for ws in lowered if len(ws) == 1)
+    for lists in lexicon.by_hint(family, intact):
         for lang in lists:
             known = lexicon.words(lang)
             hits = sum(1 for ws in lowered if any(w in known for w in ws))
@@ -558,9 +585,24 @@ def _line_language(spelt: list[list[str]], family: tuple[str, ...]) -> str | Non
                 break  # no later list can hold more, and the first to hold all wins ties
         if most >= _KNOWN_SHARE * len(spelt):
             break
-    if family in (lexicon.CYRILLIC, lexicon.VIETNAMESE):
+    if family == lexicon.CYRILLIC:
         return best or family[0]  # the script names the family: its letters still choose
+    if family == lexicon.VIETNAMESE and most < _KNOWN_SHARE * len(spelt):
+        return OUTSIDE_VIETNAMESE
     return best if most >= _KNOWN_SHARE * len(spelt) else None
+
+
+# The line language of a line whose ``á»`` lost a byte and whose words are not Vietnamese
+# (Yoruba, Igbo): of its readings ``ề ọ ỏ ờ`` only ``ọ`` is written outside Vietnamese.
+OUTSIDE_VIETNAMESE = "yo"
+_OUTSIDE_VIETNAMESE_LETTERS = frozenset("ọỌ")
+
+
+def _outside_vietnamese(spellings: list[tuple[str, ...]]) -> int | None:
+    """The spelling of a word of a line that is not Vietnamese: every lost byte read ``ọ``."""
+    return next(
+        (k for k, sp in enumerate(spellings) if _OUTSIDE_VIETNAMESE_LETTERS.issuperset(sp)), None
+    )
 
 
 _FOLD_MARK_RE = re.compile("[\u2044\u0300-\u036f]")
@@ -590,7 +632,22 @@ def _strong(line: str, p: Piece) -> bool:
         return before.isalpha() and after.isalpha()  # ``máo1o`` (mẹo): a digit inside a word
     if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
         return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
+    if p.how == "hole" and lead in "ÐÑ" and _beside_cyrillic_pair(line, p.start):
+        return True  # ``Ð½Ð½Ñ Ñƒ``: a lone lead among Cyrillic letters ftfy left undecoded
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
+
+
+def _cyrillic_pair(pair: str) -> bool:
+    """Whether ``pair`` is a Cyrillic letter's UTF-8 (D0 or D1, then 80-BF) read as
+    Windows-1252: ``Ð½`` is ``н``."""
+    return len(pair) == 2 and pair[0] in "ÐÑ" and _cont(pair[1])
+
+
+def _beside_cyrillic_pair(line: str, i: int) -> bool:
+    """Whether the lead at ``i`` touches a whole Cyrillic pair read as Windows-1252 (a line
+    ftfy could not decode because of this very lead's lost byte: ``Ð½Ð½Ñ Ñƒ`` is ``ння у``).
+    No clean text writes ``Ð`` or ``Ñ`` before a continuation byte's character."""
+    return _cyrillic_pair(line[max(0, i - 2) : i]) or _cyrillic_pair(line[i + 1 : i + 3])
 
 
 # ``áº¹`` (ẹ, E1 BA B9) folded by NFKC: the ``º`` or ``ª`` of the second byte read as a
@@ -653,10 +710,14 @@ def _ours(line: str, p: Piece) -> bool:
     """Whether a rebuilt whole line emits this sequence. ``â€`` sequences are ftfy's when whole
     and :mod:`.lossy`'s when a lost byte leaves their kind to the context (``â€`` before a
     word opens a quotation); this pass keeps those its bytes decide: a folded ``™`` or ``˜``,
-    and a lost 9D before a question mark (``Ansprechensâ€?``, which ftfy would make U+FFFD)."""
+    a lost 9D before a question mark (``Ansprechensâ€?``, which ftfy would make U+FFFD), and
+    one before a space on a line that keeps a ``™`` (``Dawsonâ€™s Creek â€ star``): NFKC
+    would have folded the ``™``, so the space is no ``˜`` it folded (``‘``), and the mark is
+    the ``”`` whose 9D was dropped."""
     if not _punctuation(line, p) or p.how != "hole":
         return True
-    return p.how == "hole" and line[p.end : p.end + 1] == "?"
+    after = line[p.end : p.end + 1]
+    return after == "?" or (after == " " and "™" in line)
 
 
 def _punctuation(line: str, p: Piece) -> bool:
@@ -825,8 +886,9 @@ def _folded_letter(text: str) -> str | None:
 def leftover_folds(text: str) -> list[Replacement]:
     """Folded sequences left after ftfy's pass, once ftfy has decoded the letters around
     them (the sequence pass judged them beside mojibake): a Cyrillic lead and a ``TM``
-    glued to a lower-case Cyrillic letter (``мÓTMліметтер``, Kazakh ``ә``; the letter spelt
-    is lower-case, never a capital inside a word), and a Vietnamese ``áo1`` between letters
+    glued to a lower-case Cyrillic letter (``мÓTMліметтер``, Kazakh ``ә``, or after the
+    Cyrillic capital that starts the word, ``СÓTMрсенбай``; the letter spelt is lower-case,
+    never a capital inside a word), and a Vietnamese ``áo1`` between letters
     (``đáo1p`` is ``đẹp``). No clean text holds either, and each is replaced only by the one
     letter whose Windows-1252 reading folded by NFKC is exactly the sequence."""
     found = list(_FOLDED_TM_LETTER_RE.finditer(text)) if "TM" in text else []
@@ -838,7 +900,8 @@ def leftover_folds(text: str) -> list[Replacement]:
     for m in found:
         char = _folded_letter(m.group())
         before = text[m.start() - 1] if m.start() else ""
-        if char and char.islower() and not before.isupper():
+        # a Cyrillic capital may start the word (``СÓTMрсенбай``); a Latin one is no part of it
+        if char and char.islower() and not (before.isupper() and before < "\u0400"):
             reason = "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
             out.append(Replacement(m.start(), m.end(), char, FOLD_RULE, reason))
     return sorted(out, key=lambda r: r.start)
