@@ -22,7 +22,7 @@ import xxhash
 
 from tamis.document import KEPT_VERDICT_DICT
 from tamis.io.hashed import HashedWriter, checksum_name
-from tamis.io.kinds import Profiler
+from tamis.io.kinds import Profiler, Runs
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
 from tamis.io.storage import open_input
 from tamis.io.streams import iter_lines, open_read, open_write
@@ -116,6 +116,7 @@ class ShardWriter:
         self._profiles = {"source": Profiler(), "meta": Profiler()}
         self._names = {name: tuple(full) for name, full in self._fill.items()}
         self._sampled = {name: frozenset(full) for name, full in self._fill.items()}
+        self._runs = Runs()  # the keys of batches of one key order (:meth:`_normalise`)
         if schema is None and signals is None:
             self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,19 +206,20 @@ class ShardWriter:
                 self._profiles[name].add_many(objs, keys[0] if one else None)
                 continue
             names = self._names[name]
-            # keys of dicts are distinct, so a run of the sampled names repeated once per
-            # object is each object holding exactly those names in that order
-            keys = list(chain.from_iterable(objs))
-            if keys == list(names) * len(objs):
-                self._profiles[name].add_many(objs, names)
-                continue
             own = tuple(objs[0])
-            if keys == list(own) * len(objs) and self._sampled[name].issuperset(own):
-                # one key order, all of them sampled fields (a batch of one input, where the
-                # run has others): written filled, profiled from the objects themselves
-                list(map(setitem, records, repeat(name), map(or_, repeat(full), objs)))
-                self._profiles[name].add_many(objs, own, names)
-                continue
+            # keys of dicts are distinct, so a run of the first object's keys repeated once
+            # per object is each object holding exactly those keys in that order (one input's
+            # batch): told by one comparison with a run kept from the last batch of that order
+            if list(chain.from_iterable(objs)) == self._runs.run(own, len(objs)):
+                if own == names:  # written as they are
+                    self._profiles[name].add_many(objs, names)
+                    continue
+                if self._sampled[name].issuperset(own):
+                    # all of them sampled fields (a batch of one input, where the run has
+                    # others): written filled, profiled from the objects themselves
+                    list(map(setitem, records, repeat(name), map(or_, repeat(full), objs)))
+                    self._profiles[name].add_many(objs, own, names)
+                    continue
             # every object written with the sampled fields first, in their order; one whose
             # fields are all sampled ones (most) then has exactly those keys in that order
             objs = list(map(or_, repeat(full), objs))
