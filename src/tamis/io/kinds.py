@@ -301,21 +301,19 @@ class Runs:
     runs are kept rather than built again for every batch (small ones only: a few pointers a
     record of a batch)."""
 
-    __slots__ = ("kept",)
+    __slots__ = ("kept", "most", "longest")
 
-    #: runs kept at most, and the longest kept (items)
-    KEPT = 16
-    LONGEST = 1 << 14
-
-    def __init__(self) -> None:
+    def __init__(self, most: int = 16, longest: int = 1 << 14) -> None:
         self.kept: dict[tuple[tuple, int], list[Any]] = {}
+        self.most = most  # runs kept at most
+        self.longest = longest  # items of the longest run kept
 
     def run(self, items: tuple, n: int) -> list[Any]:
         got = self.kept.get((items, n))
         if got is None:
             got = list(items) * n
-            if len(got) <= self.LONGEST:
-                if len(self.kept) >= self.KEPT:
+            if len(got) <= self.longest:
+                if len(self.kept) >= self.most:
                     self.kept.clear()
                 self.kept[(items, n)] = got
         return got
@@ -419,20 +417,24 @@ class Profiler:
         width = len(names)
         key = (names, into)
         last = self.last.get(key)
-        if last is not None and not last[1]:  # no lists: the types alone, values not kept
+        values: list[Any] | None = None  # taken only when some column holds lists
+        if last is not None and not last[1]:  # no lists last time: the types alone
             types = list(map(type, chain.from_iterable(map(dict.values, objects))))
             if types == self.runs.run(last[0], len(objects)):
                 return True
-        values = list(chain.from_iterable(map(dict.values, objects)))
-        types = list(map(type, values))
-        if last is not None and last[1] and types == self.runs.run(last[0], len(objects)):
-            if all(seen.issuperset(_element_types(values[j::width])) for j, seen in last[1]):
-                return True
+        else:
+            values = list(chain.from_iterable(map(dict.values, objects)))
+            types = list(map(type, values))
+            if last is not None and types == self.runs.run(last[0], len(objects)):
+                if all(seen.issuperset(_element_types(values[j::width])) for j, seen in last[1]):
+                    return True
         columns: list[list[type]] = []
         listed: list[tuple[int, frozenset]] = []  # columns of lists: their element types
         for j in range(width):
             found = set(types[j::width])
             if list in found:
+                if values is None:
+                    values = list(chain.from_iterable(map(dict.values, objects)))
                 col = values[j::width]
                 if found != _LIST:  # lists and scalars: the lists' elements
                     col = [v for v in col if type(v) is list]
