@@ -298,12 +298,12 @@ class Runs:
     """A tuple repeated ``n`` times, as one list: what the keys or value types of ``n`` objects
     of one shape read as in one C-level pass, so that a batch of that shape is told by one
     comparison. Batches of a shard mostly share their shapes and their size, so the last few
-    runs are kept rather than built again for every batch (small ones only: a few pointers a
-    record of a batch)."""
+    runs are kept rather than built again for every batch: at most ``most`` runs of at most
+    ``longest`` items (64 KB of pointers), so that a writer holds a few hundred KB at worst."""
 
     __slots__ = ("kept", "most", "longest")
 
-    def __init__(self, most: int = 16, longest: int = 1 << 14) -> None:
+    def __init__(self, most: int = 4, longest: int = 1 << 13) -> None:
         self.kept: dict[tuple[tuple, int], list[Any]] = {}
         self.most = most  # runs kept at most
         self.longest = longest  # items of the longest run kept
