@@ -185,20 +185,3 @@ def test_batches_of_one_shape_with_lists_count_every_element_type(rows, cut):
     for start in range(0, len(recs), cut):
         p.add_many(recs[start : start + cut], ("places", "topics"))
     assert p.kind() == kind_of(recs)
-
-
-@given(
-    st.lists(
-        st.tuples(
-            st.lists(st.sampled_from(["a", "b", "c", int, str]), max_size=4), st.integers(0, 40)
-        ),
-        min_size=1,
-        max_size=40,
-    )
-)
-def test_a_kept_run_is_its_items_repeated_whatever_was_asked_before(asks):
-    """Runs are kept and dropped (a few at a time, short ones only): what a batch of one shape
-    is compared with must be the shape repeated once per object, however often asked."""
-    runs = kinds.Runs(most=3, longest=50)  # kept runs dropped, long ones not kept
-    for items, n in asks + asks[::-1]:
-        assert runs.run(tuple(items), n) == list(items) * n

@@ -294,31 +294,6 @@ def _list_values(keys: tuple, types: tuple) -> tuple[Any, bool] | None:
     return itemgetter(*listed), len(listed) == 1
 
 
-class Runs:
-    """A tuple repeated ``n`` times, as one list: what the keys or value types of ``n`` objects
-    of one shape read as in one C-level pass, so that a batch of that shape is told by one
-    comparison. Batches of a shard mostly share their shapes and their size, so the last few
-    runs are kept rather than built again for every batch: at most ``most`` runs of at most
-    ``longest`` items (64 KB of pointers), so that a writer holds a few hundred KB at worst."""
-
-    __slots__ = ("kept", "most", "longest")
-
-    def __init__(self, most: int = 4, longest: int = 1 << 13) -> None:
-        self.kept: dict[tuple[tuple, int], list[Any]] = {}
-        self.most = most  # runs kept at most
-        self.longest = longest  # items of the longest run kept
-
-    def run(self, items: tuple, n: int) -> list[Any]:
-        got = self.kept.get((items, n))
-        if got is None:
-            got = list(items) * n
-            if len(got) <= self.longest:
-                if len(self.kept) >= self.most:
-                    self.kept.clear()
-                self.kept[(items, n)] = got
-        return got
-
-
 class Profiler:
     """The merged kind of many objects (a shard's ``meta`` or ``source``), cheaply.
 
@@ -328,7 +303,7 @@ class Profiler:
     records with other nested values (objects, lists of lists) are inferred one by one.
     """
 
-    __slots__ = ("shapes", "deep", "last", "nested", "lists", "runs")
+    __slots__ = ("shapes", "deep", "last", "nested", "lists")
 
     def __init__(self) -> None:
         self.shapes: set[tuple] = set()  # (keys, value types) of the objects seen
@@ -336,12 +311,11 @@ class Profiler:
         # (keys, written keys) -> the one shape of the last batch of those keys whose records
         # all had one shape (already in ``shapes``), and per column of lists the element
         # types already merged into ``deep``
-        self.last: dict[tuple, tuple[tuple[type, ...], tuple]] = {}
+        self.last: dict[tuple, tuple[list[type], tuple]] = {}
         # the shapes of objects with lists of scalars already merged into ``deep`` (bounded),
         # and (keys, value types) -> how to take such an object's lists (bounded)
         self.nested: set[tuple] = set()
         self.lists: dict[tuple, Any] = {}
-        self.runs = Runs()
 
     def add_many(
         self,
@@ -420,12 +394,12 @@ class Profiler:
         values: list[Any] | None = None  # taken only when some column holds lists
         if last is not None and not last[1]:  # no lists last time: the types alone
             types = list(map(type, chain.from_iterable(map(dict.values, objects))))
-            if types == self.runs.run(last[0], len(objects)):
+            if types == last[0] * len(objects):
                 return True
         else:
             values = list(chain.from_iterable(map(dict.values, objects)))
             types = list(map(type, values))
-            if last is not None and types == self.runs.run(last[0], len(objects)):
+            if last is not None and types == last[0] * len(objects):
                 if all(seen.issuperset(_element_types(values[j::width])) for j, seen in last[1]):
                     return True
         columns: list[list[type]] = []
@@ -471,10 +445,10 @@ class Profiler:
         for j in range(widest):
             self.shapes.add((target, tuple(c[min(j, len(c) - 1)] for c in written)))
         if widest == 1 and width:  # one shape: the next batch of it is one comparison
-            if last is not None and tuple([c[0] for c in columns]) == last[0]:
+            if last is not None and [c[0] for c in columns] == last[0]:
                 before = dict(last[1])
                 listed = [(j, seen | before.get(j, frozenset())) for j, seen in listed]
-            self.last[key] = (tuple([c[0] for c in columns]), tuple(listed))
+            self.last[key] = ([c[0] for c in columns], tuple(listed))
         return True
 
     def kind(self) -> Kind:

@@ -22,7 +22,7 @@ import xxhash
 
 from tamis.document import KEPT_VERDICT_DICT
 from tamis.io.hashed import HashedWriter, checksum_name
-from tamis.io.kinds import Profiler, Runs
+from tamis.io.kinds import Profiler
 from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
 from tamis.io.storage import open_input
 from tamis.io.streams import iter_lines, open_read, open_write
@@ -116,7 +116,6 @@ class ShardWriter:
         self._profiles = {"source": Profiler(), "meta": Profiler()}
         self._names = {name: tuple(full) for name, full in self._fill.items()}
         self._sampled = {name: frozenset(full) for name, full in self._fill.items()}
-        self._runs = Runs()  # the keys of batches of one key order (:meth:`_normalise`)
         if schema is None and signals is None:
             self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -209,8 +208,8 @@ class ShardWriter:
             own = tuple(objs[0])
             # keys of dicts are distinct, so a run of the first object's keys repeated once
             # per object is each object holding exactly those keys in that order (one input's
-            # batch): told by one comparison with a run kept from the last batch of that order
-            if list(chain.from_iterable(objs)) == self._runs.run(own, len(objs)):
+            # batch): one comparison tells the written-as-they-are and the filled batches
+            if list(chain.from_iterable(objs)) == list(own) * len(objs):
                 if own == names:  # written as they are
                     self._profiles[name].add_many(objs, names)
                     continue
