@@ -289,19 +289,22 @@ class JsonlReader(Reader):
                     lines, rest = lines[:cut], lines[cut:]
                 for index, line in enumerate(lines, first):
                     line_offset = offset
-                    offset += len(line) + 1
+                    size = len(line)
+                    offset += size + 1
                     # fast path: a well-formed record; anything else takes parse_record's
-                    # careful path, which names what is wrong
-                    if len(line) <= maxb:
+                    # careful path, which names what is wrong (parsing the line again)
+                    if size <= maxb:
                         try:
                             fields = loads(line)
                         except orjson.JSONDecodeError:
                             fields = None
-                        if type(fields) is dict and type(fields.get(tf)) is str:
-                            text = fields.pop(tf)
+                        text = fields.pop(tf, None) if type(fields) is dict else None
+                        if type(text) is str:
                             rid = fields.pop(idf, None)
+                            if type(rid) is not str or not rid:  # (most ids are text already)
+                                rid = derived_id(path, index) if rid in (None, "") else str(rid)
                             yield Document(
-                                derived_id(path, index) if rid is None or rid == "" else str(rid),
+                                rid,
                                 text,
                                 {"index": index, "offset": line_offset, "path": path},
                                 fields,

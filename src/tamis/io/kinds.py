@@ -389,18 +389,26 @@ class Profiler:
         hold no element type not seen before, is then one list comparison, without splitting
         it into columns."""
         width = len(names)
-        values = list(chain.from_iterable(map(dict.values, objects)))
-        types = list(map(type, values))
         key = (names, into)
         last = self.last.get(key)
-        if last is not None and types == last[0] * (len(types) // width):
-            if all(seen.issuperset(_element_types(values[j::width])) for j, seen in last[1]):
+        values: list[Any] | None = None  # taken only when some column holds lists
+        if last is not None and not last[1]:  # no lists last time: the types alone
+            types = list(map(type, chain.from_iterable(map(dict.values, objects))))
+            if types == last[0] * len(objects):
                 return True
+        else:
+            values = list(chain.from_iterable(map(dict.values, objects)))
+            types = list(map(type, values))
+            if last is not None and types == last[0] * len(objects):
+                if all(seen.issuperset(_element_types(values[j::width])) for j, seen in last[1]):
+                    return True
         columns: list[list[type]] = []
         listed: list[tuple[int, frozenset]] = []  # columns of lists: their element types
         for j in range(width):
             found = set(types[j::width])
             if list in found:
+                if values is None:
+                    values = list(chain.from_iterable(map(dict.values, objects)))
                 col = values[j::width]
                 if found != _LIST:  # lists and scalars: the lists' elements
                     col = [v for v in col if type(v) is list]

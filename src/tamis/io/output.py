@@ -205,19 +205,20 @@ class ShardWriter:
                 self._profiles[name].add_many(objs, keys[0] if one else None)
                 continue
             names = self._names[name]
-            # keys of dicts are distinct, so a run of the sampled names repeated once per
-            # object is each object holding exactly those names in that order
-            keys = list(chain.from_iterable(objs))
-            if keys == list(names) * len(objs):
-                self._profiles[name].add_many(objs, names)
-                continue
             own = tuple(objs[0])
-            if keys == list(own) * len(objs) and self._sampled[name].issuperset(own):
-                # one key order, all of them sampled fields (a batch of one input, where the
-                # run has others): written filled, profiled from the objects themselves
-                list(map(setitem, records, repeat(name), map(or_, repeat(full), objs)))
-                self._profiles[name].add_many(objs, own, names)
-                continue
+            # keys of dicts are distinct, so a run of the first object's keys repeated once
+            # per object is each object holding exactly those keys in that order (one input's
+            # batch): one comparison tells the written-as-they-are and the filled batches
+            if list(chain.from_iterable(objs)) == list(own) * len(objs):
+                if own == names:  # written as they are
+                    self._profiles[name].add_many(objs, names)
+                    continue
+                if self._sampled[name].issuperset(own):
+                    # all of them sampled fields (a batch of one input, where the run has
+                    # others): written filled, profiled from the objects themselves
+                    list(map(setitem, records, repeat(name), map(or_, repeat(full), objs)))
+                    self._profiles[name].add_many(objs, own, names)
+                    continue
             # every object written with the sampled fields first, in their order; one whose
             # fields are all sampled ones (most) then has exactly those keys in that order
             objs = list(map(or_, repeat(full), objs))

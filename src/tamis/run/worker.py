@@ -17,6 +17,8 @@ import pickle
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, is_
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,15 @@ def publish_task_file(path: Path, data: bytes) -> None:
     atomic_write(path, data, sync=False)
 
 
+#: a document's text and verdict, read by C-level maps over a batch (every document of a run)
+_TEXT = attrgetter("text")
+_VERDICT = attrgetter("verdict")
+
+
+def _chars(docs: list[Document]) -> int:
+    return sum(map(len, map(_TEXT, docs)))
+
+
 # --- progress reporting (set by the executor's worker initializer) -------------------------
 
 _PROGRESS: Any = None
@@ -138,7 +149,7 @@ def report_progress(message: tuple) -> None:
 
 def _report(phase: int, docs: list[Document]) -> None:
     if _PROGRESS is not None and docs:
-        _PROGRESS.put((phase, len(docs), sum([len(d.text) for d in docs])))
+        _PROGRESS.put((phase, len(docs), _chars(docs)))
 
 
 # --- the task ---------------------------------------------------------------------------
@@ -212,7 +223,7 @@ def _source_batches(
             if len(docs) >= size:
                 if first:
                     stats.input_records += len(docs)
-                    stats.input_chars += sum([len(d.text) for d in docs])
+                    stats.input_chars += _chars(docs)
                 yield batch, docs
                 batch, docs = [], []
         elif isinstance(item, Skipped):
@@ -225,7 +236,7 @@ def _source_batches(
     if batch:
         if first:
             stats.input_records += len(docs)
-            stats.input_chars += sum([len(d.text) for d in docs])
+            stats.input_chars += _chars(docs)
         yield batch, docs
 
 
@@ -328,11 +339,13 @@ def run_task(task: Task) -> dict[str, Any]:
         for batch, docs in _source_batches(task, pipeline, stats, batch_size):
             pipeline.run_batch(phase, docs, stats, decisions, states)
             if sinks is not None:
-                if len(docs) == len(batch) and all(d.verdict is KEPT_VERDICT for d in docs):
+                if len(docs) == len(batch) and all(
+                    map(is_, map(_VERDICT, docs), repeat(KEPT_VERDICT))
+                ):
                     # the common case: every item a kept document
                     stats.kept_records += len(docs)
-                    stats.kept_chars += sum([len(d.text) for d in docs])
-                    sinks.write("kept", [d.to_record() for d in docs])
+                    stats.kept_chars += _chars(docs)
+                    sinks.write("kept", list(map(Document.to_record, docs)))
                     _report(task.phase, docs)
                     continue
                 out: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
