@@ -34,7 +34,7 @@ from itertools import islice
 from typing import Any
 
 from tamis.run.warm import WARM_ENV
-from tamis.run.warm_languages import local_files, warm_languages
+from tamis.run.warm_languages import local_files, run_stages, warm_languages
 
 #: How many of the first input's first documents each stage sees once.
 WARM_DOCS = 64
@@ -84,20 +84,12 @@ def warm(run: dict[str, Any]) -> None:
     """Build ``run["config"]``'s pipeline (cached for the tasks) and run each stage once."""
     from tamis.io import storage
     from tamis.io.hashed import take_checksums
-    from tamis.pipeline import Stats, run_stage
     from tamis.run.worker import pipeline_for, read_options
 
     pipeline = pipeline_for(run["config"])
     options = read_options(pipeline.config)
     docs = _first_documents(run["inputs"], options) or _demo_documents()
-    stats = Stats()
-    for phase in pipeline.phases:
-        for stage in phase.stages:
-            run_stage(stage, docs, stats)
-        live = [d for d in docs if d.kept]
-        for stage in phase.observe:
-            if live:
-                stage.observe(live, stage.new_state())
+    run_stages(pipeline, docs)
     warm_languages(pipeline, run["inputs"], options)
     # what reading counted belongs to no task (forked workers would report it as theirs)
     take_checksums()

@@ -142,29 +142,34 @@ def one_per_language(pipeline: Any, docs: list[Any]) -> list[Any]:
     return [_fresh(d, PROBE_CHARS) for d in firsts.values()]
 
 
-def run_every_stage(pipeline: Any, docs: list[Any]) -> None:
-    """Each of the pipeline's stages over all of ``docs``, whatever an earlier stage decided
-    (a Korean page a length rule rejects must still reach the word rules that load Korean)."""
+def run_stages(pipeline: Any, docs: list[Any], every_stage: bool = False) -> None:
+    """The pipeline's stages over ``docs`` as a run's phases take them, the global stages
+    observing into states that are thrown away. With ``every_stage``, each stage sees every
+    document that still holds text, whatever an earlier stage decided (a Korean page a length
+    rule rejects must still reach the word rules that load Korean)."""
     from tamis.pipeline import Stats, run_stage
 
     stats = Stats()
     for phase in pipeline.phases:
         for stage in phase.stages:
-            _revive(docs)
+            if every_stage:
+                _revive(docs)
             run_stage(stage, docs, stats)
+        if every_stage:
+            _revive(docs)
+        live = [d for d in docs if d.kept]
         for stage in phase.observe:
-            if _revive(docs):
-                stage.observe([d for d in docs if d.kept], stage.new_state())
+            if live:
+                stage.observe(live, stage.new_state())
 
 
-def _revive(docs: list[Any]) -> bool:
-    """Mark every document of ``docs`` that still holds text kept again; whether any is."""
+def _revive(docs: list[Any]) -> None:
+    """Mark every document of ``docs`` that still holds text kept again."""
     from tamis.document import KEPT_VERDICT
 
     for doc in docs:
         if doc.text and not doc.text.isspace():
             doc.verdict = KEPT_VERDICT
-    return any(d.kept for d in docs)
 
 
 def _fresh(doc: Any, chars: int | None = None) -> Any:
@@ -179,5 +184,5 @@ def warm_languages(pipeline: Any, inputs: list[str], options: Any) -> int:
     """Run every stage of ``pipeline`` over one document of each language a sample spread over
     ``inputs`` holds; how many documents that was."""
     picked = one_per_language(pipeline, spread_documents(inputs, options))
-    run_every_stage(pipeline, picked)
+    run_stages(pipeline, picked, every_stage=True)
     return len(picked)
