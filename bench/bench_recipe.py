@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import io
 import json
 import os
 import platform
+import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -42,7 +45,7 @@ from pathlib import Path
 
 import orjson
 import zstandard
-from machine import cpu_model, peak_rss_kb, process_tree
+from machine import cpu_model, peak_rss_kb, private_kb, process_tree, pss_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -84,6 +87,85 @@ def _cc_text_records():
             yield {"id": f"dclm-{i}", "text": rec["text"], "url": rec.get("url")}
 
 
+#: The fresh multilingual file is cut at about this many bytes of JSON Lines.
+MULTILINGUAL_BYTES = 32 * 1024 * 1024
+#: The chardet folders whose name is not a codec Python knows by that name.
+_CODECS = {"utf-8-sig": "utf-8-sig", "Johab": "johab", "ascii": "ascii"}
+_TAGS = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>")
+
+
+def _lingua_documents(rng: random.Random):
+    """Each language's sentences (Leipzig corpora via lingua) joined into documents of 4-40
+    sentences, a paragraph each 1-6 sentences."""
+    for path in sorted((DATA / "langid" / "lingua-sentences").glob("*.txt")):
+        if path.stem == "LICENSE":
+            continue
+        lines = [s for s in path.read_text(encoding="utf-8").splitlines() if s.strip()]
+        k = n = 0
+        while k < len(lines):
+            take = lines[k : k + rng.randint(4, 40)]
+            k += len(take)
+            paras, i = [], 0
+            while i < len(take):
+                step = rng.randint(1, 6)
+                paras.append(" ".join(take[i : i + step]))
+                i += step
+            yield {"id": f"lingua-{path.stem}-{n}", "text": "\n\n".join(paras)}
+            n += 1
+
+
+def _chardet_documents():
+    """The chardet test pages and feeds (real sites, 50 encodings), decoded with the encoding
+    their folder names, their markup stripped: web text in Korean, Japanese, Chinese, Thai,
+    Russian, Greek, Hebrew, Arabic and the Latin-script languages of Central Europe."""
+    for folder in sorted((DATA / "encoding" / "chardet").iterdir()):
+        if not folder.is_dir():
+            continue
+        name = folder.name
+        codec = _CODECS.get(name) or "-".join(name.split("-")[: 3 if name.startswith("iso") else 2])
+        for path in sorted(folder.iterdir()):
+            try:
+                raw = path.read_bytes().decode(codec)
+            except (LookupError, UnicodeDecodeError):
+                continue
+            lines = (
+                " ".join(line.split()) for line in html.unescape(_TAGS.sub("\n", raw)).splitlines()
+            )
+            text = "\n".join(line for line in lines if line)
+            if len(text) > 200:
+                yield {"id": f"chardet-{name}-{path.stem}", "text": text}
+
+
+def _multilingual_records():
+    """A fresh 32 MB file of many languages that no work on this benchmark was tuned on: the
+    lingua sentences joined into documents (75 languages), the chardet pages' text, DCLM's
+    crawl documents, Common Crawl's cc-en-head, the Reuters stories, then IMDb reviews from the
+    50,000th on (never in imdb-25k) up to 32 MB; shuffled with a fixed seed, so that every
+    language is spread over the whole file. No WCXB or AEB text (the held-out file's)."""
+    rng = random.Random(2026)
+    records = [*_lingua_documents(rng), *_chardet_documents()]
+    with (DATA / "quality" / "dclm-human-majority.jsonl").open(encoding="utf-8") as fh:
+        records += [
+            {"id": f"dclm-{i}", "text": r["text"]} for i, r in enumerate(map(json.loads, fh))
+        ]
+    for path in sorted((DATA / "text").glob("cc-en-head-*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            records += [{"id": f"cc-{r['id']}", "text": r["text"]} for r in map(json.loads, fh)]
+    with zstandard.open(DATA / "text" / "reuters-21578.jsonl.zst", "rt", encoding="utf-8") as fh:
+        records += [{"id": f"reuters-{r['id']}", "text": r["text"]} for r in map(json.loads, fh)]
+    size = sum(len(orjson.dumps(r)) + 1 for r in records)
+    with zstandard.open(DATA / "text" / "imdb-reviews.jsonl.zst", "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if size >= MULTILINGUAL_BYTES:
+                break
+            if i >= 50_000:
+                r = json.loads(line)
+                records.append({"id": f"imdb-{r['id']}", "text": r["text"]})
+                size += len(orjson.dumps(records[-1])) + 1
+    rng.shuffle(records)
+    return records
+
+
 def _head(path: Path, n: int):
     with open(path, "rb") as fh:
         reader = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(fh), "utf-8")
@@ -106,6 +188,10 @@ def corpora() -> dict[str, Path]:
     if not head.exists():
         _write_zst(head, _head(imdb, 25_000))
     sets["imdb-25k"] = head
+    multi = WORK / "multilingual.jsonl.zst"
+    if not multi.exists():
+        _write_zst(multi, _multilingual_records())
+    sets["multilingual"] = multi
     return sets
 
 
@@ -135,13 +221,20 @@ def base_tree(rev: str) -> Path:
 
 
 def _watch_memory(
-    pid: int, peaks: dict[int, int], done: threading.Event, cpu: dict[int, float] | None = None
+    pid: int,
+    peaks: dict[int, int],
+    done: threading.Event,
+    cpu: dict[int, float] | None = None,
+    private: dict[str, dict[int, int]] | None = None,
 ) -> None:
     """The peak resident memory (VmHWM) of a process and of every process under it, polled
     while it runs. ``ru_maxrss`` cannot say this: it is floored at the parent's size across fork
     and exec, and this benchmark's own process holds datatrove and spaCy. ``cpu``: each
     process's user+system seconds at its last poll (pool workers are the forkserver's children,
-    so the run's own rusage never counts them)."""
+    so the run's own rusage never counts them). ``private``: each process's largest Pss
+    (``"pss"``: pages shared with other processes count as a share) and private memory
+    (``"uss"``: the pages no other process maps, such as a forkserver's models a worker
+    inherited and never wrote), and under ``"parent"`` its parent process."""
     while not done.is_set():
         for p in process_tree(pid):
             kb = peak_rss_kb(p)
@@ -149,7 +242,18 @@ def _watch_memory(
                 peaks[p] = max(peaks.get(p, 0), kb)
             if cpu is not None:
                 cpu[p] = max(cpu.get(p, 0.0), _cpu_seconds(p))
+            if private is not None and kb:
+                private["pss"][p] = max(private["pss"].get(p, 0), pss_kb(p))
+                private["uss"][p] = max(private["uss"].get(p, 0), private_kb(p))
+                private["parent"].setdefault(p, _parent(p))
         done.wait(0.1)
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -172,8 +276,11 @@ def run_side(tree: Path, corpus: Path, out: Path, workers: int) -> dict:
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peaks: dict[int, int] = {}
     cpu: dict[int, float] = {}
+    private: dict[str, dict[int, int]] = {"pss": {}, "uss": {}, "parent": {}}
     done = threading.Event()
-    watcher = threading.Thread(target=_watch_memory, args=(proc.pid, peaks, done, cpu), daemon=True)
+    watcher = threading.Thread(
+        target=_watch_memory, args=(proc.pid, peaks, done, cpu, private), daemon=True
+    )
     watcher.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
@@ -183,12 +290,21 @@ def run_side(tree: Path, corpus: Path, out: Path, workers: int) -> dict:
         raise SystemExit(f"{tree.name} failed on {corpus.name}: {proc.stderr.read().decode()}")
     proc.stderr.close()
     run = json.loads((out / "run.json").read_text())
+    # pool workers are the forkserver's children (the driver's children: the forkserver and
+    # the resource tracker); with 1 worker there is no pool and the driver is the worker
+    pool = [p for p, parent in private["parent"].items() if p != proc.pid and parent != proc.pid]
+    server = [p for p, parent in private["parent"].items() if parent == proc.pid]
     return {
         "wall": wall,
         # the driver's own (with what it reaped), and its pool's as last polled
         "cpu": usage.ru_utime + usage.ru_stime + sum(s for p, s in cpu.items() if p != proc.pid),
         "driver_mb": peaks.get(proc.pid, 0) / 1024,
         "worker_mb": max((kb for p, kb in peaks.items() if p != proc.pid), default=0) / 1024,
+        "pool_rss_mb": max((peaks.get(p, 0) for p in pool), default=0) / 1024,
+        "pool_pss_mb": max((private["pss"][p] for p in pool), default=0) / 1024,
+        "pool_uss_mb": max((private["uss"][p] for p in pool), default=0) / 1024,
+        "server_rss_mb": max((peaks.get(p, 0) for p in server), default=0) / 1024,
+        "driver_uss_mb": private["uss"].get(proc.pid, 0) / 1024,
         "run_seconds": run["seconds"],
         "stage_seconds": run.get("stage_seconds", {}),
     }
@@ -292,10 +408,24 @@ SCALING_HEADING = "## One 32 MB file, 1 against 2 workers, interleaved rounds"
 #: the same measure on the held-out file (the WCXB and AEB main text), which no timeline and no
 #: profile was taken on
 HELD_OUT_SCALING_HEADING = "## The held-out file, 1 against 2 workers, interleaved rounds"
+#: ...and on a fresh file of many languages, built for this measure and measured as built
+MULTILINGUAL_SCALING_HEADING = (
+    "## A fresh multilingual file, 1 against 2 workers, interleaved rounds"
+)
+SCALING_HEADINGS = {
+    "imdb-25k": SCALING_HEADING,
+    "held-out": HELD_OUT_SCALING_HEADING,
+    "multilingual": MULTILINGUAL_SCALING_HEADING,
+}
 SCALING_DATA = {
     "imdb-25k": "the first 25,000 IMDb reviews of ../shared/data/text (one 32 MB file)",
     "held-out": "the WCXB dev main_content and AEB articleBody texts (1,657 documents, one "
     "5.3 MB zstd file), held out: no timeline or profile read it",
+    "multilingual": "a fresh file of many languages (`multilingual.jsonl.zst`, 20,169 documents,"
+    " 32 MB of JSON Lines, 13.8 MB zstd: the lingua sentences of 75 languages joined into"
+    " documents, the chardet pages' text, DCLM, cc-en-head, the Reuters stories, IMDb reviews"
+    " from the 50,000th; shuffled with a fixed seed), held out: built for this measure, no"
+    " timeline or profile read it",
 }
 
 
@@ -320,7 +450,7 @@ def scaling_section(
         loads.append(os.getloadavg()[0])
     option = "" if name == "imdb-25k" else f" --scaling-set {name}"
     lines = [
-        SCALING_HEADING if name == "imdb-25k" else HELD_OUT_SCALING_HEADING,
+        SCALING_HEADINGS[name],
         "",
         f"`python bench/bench_recipe.py --scaling{option} --rounds {rounds} --base REV`: each"
         f" run is `tamis clean {corpus.name} -o OUT --workers N` (default recipe, report"
@@ -333,9 +463,10 @@ def scaling_section(
         "",
         "| tree | 1 worker s (best) | 2 workers s (best) | best / best | median round |"
         " every round (load after 1 / 2 workers) | CPU s 1 / 2 workers (median) |"
-        " largest worker MB | driver MB, 2 workers |"
+        " largest process MB | 2 workers: largest pool worker MB, peak RSS / Pss / private |"
+        " forkserver peak RSS MB | driver MB, 2 workers |"
         " outputs 1 = 2 workers |",
-        "|---|---:|---:|---:|---:|---|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for side in trees:
         ones, twos = res[(side, 1)], res[(side, 2)]
@@ -352,7 +483,10 @@ def scaling_section(
             f"{one['wall'] / two['wall']:.2f}x | {statistics.median(ratios):.2f}x | {every} | "
             f"{statistics.median(r['cpu'] for r in ones):.1f} / "
             f"{statistics.median(r['cpu'] for r in twos):.1f} | "
-            f"{max(r['worker_mb'] for r in twos):.0f} | {max(r['driver_mb'] for r in twos):.0f}"
+            f"{max(r['worker_mb'] for r in twos):.0f} | "
+            f"{max(r['pool_rss_mb'] for r in twos):.0f} / {max(r['pool_pss_mb'] for r in twos):.0f}"
+            f" / {max(r['pool_uss_mb'] for r in twos):.0f} | "
+            f"{max(r['server_rss_mb'] for r in twos):.0f} | {max(r['driver_mb'] for r in twos):.0f}"
             f" | {'identical' if same else 'DIFFER'} |"
         )
     return lines
@@ -398,8 +532,7 @@ def main() -> None:
     trees = {"base": base_tree(args.base), "new": ROOT}
     if args.scaling:
         lines = scaling_section(sets, trees, args.rounds, args.scaling_set)
-        heading = SCALING_HEADING if args.scaling_set == "imdb-25k" else HELD_OUT_SCALING_HEADING
-        write_section(lines, args.results, heading)
+        write_section(lines, args.results, SCALING_HEADINGS[args.scaling_set])
         print("\n".join(lines))
         return
     if args.memory:

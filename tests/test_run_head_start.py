@@ -1,6 +1,7 @@
 """The driver works on the first phase while the pool starts: every task runs exactly once, the
-driver only on its own block and only until the pool has its first tasks, and a real 2-worker
-run in which the driver ran tasks writes what a 1-worker run writes."""
+driver on its own block first, then on the phase's other free tasks, and only until the pool
+has its first tasks, and a real 2-worker run in which the driver ran tasks writes what a
+1-worker run writes."""
 
 from __future__ import annotations
 
@@ -69,6 +70,34 @@ def test_the_driver_runs_its_block_until_the_pool_has_started():
         second = order.after(second)
     assert second.shard["ordinal"] == 19
     assert order.after(second).shard["ordinal"] == 24
+
+
+def test_a_driver_done_with_its_block_before_the_pool_starts_goes_on_with_free_tasks():
+    """A long warm-up (the forkserver loading a multilingual input's word splitters): the
+    driver runs its block, then free tasks of the phase, never a pool worker's first task nor
+    the range a pool worker goes on to from it, until the pool starts."""
+    order = TaskOrder(range_tasks([30]), 3)
+    heads = order.first()
+    pool_may_start = threading.Event()
+    ran: list[Task] = []
+
+    def run_here(task: Task) -> dict:
+        ran.append(task)
+        if len(ran) == 15:
+            pool_may_start.set()
+            for thread in threading.enumerate():
+                if thread.name == "pool-start":
+                    thread.join(timeout=30)
+        return {}
+
+    list(
+        head_start.work_while_starting(
+            order, heads[-1], lambda: pool_may_start.wait(timeout=30), run_here
+        )
+    )
+    assert _ordinals(ran)[:10] == list(range(20, 30))
+    assert len(set(_ordinals(ran))) == 15
+    assert not {0, 1, 10, 11} & set(_ordinals(ran))
 
 
 def test_a_pool_that_fails_to_start_fails_the_run_after_the_drivers_task():

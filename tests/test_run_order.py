@@ -89,3 +89,50 @@ def test_every_task_is_handed_out_exactly_once(files, workers, finish):
             handed.append(nxt)
     assert sorted(_names(handed)) == _names(tasks)
     assert len(order) == 0
+
+
+def _spilled_tasks(tmp_path, sizes: list[int]) -> list[Task]:
+    """Phase-1 tasks over OUT ``tmp_path`` whose phase-0 spills hold ``sizes`` bytes (a
+    negative size: no spill)."""
+    from dataclasses import replace
+
+    from tamis.run.worker import spill_path
+
+    tasks = [replace(t, out_dir=str(tmp_path)) for t in range_tasks([len(sizes)], phase=1)]
+    for task, size in zip(tasks, sizes, strict=True):
+        if size >= 0:
+            path = spill_path(tmp_path, 0, task.shard["ordinal"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"x" * size)
+    return tasks
+
+
+def test_a_phase_that_reads_spills_hands_the_largest_out_first(tmp_path):
+    """A later phase's tasks go out by their spill's size, the largest first (the long task
+    of an open-ended last range no longer runs last, alone); ties, and tasks whose spill
+    cannot be seen, keep their plan order."""
+    from tamis.run.order import LargestFirst, reads_spills
+
+    tasks = _spilled_tasks(tmp_path, [10, 10, 50, -1, 10, 500])
+    assert reads_spills(tasks) and not reads_spills(range_tasks([6]))
+    order = LargestFirst(tasks, 2)
+    heads = order.first()
+    assert _names(heads) == [5, 2]
+    got = [order.after(heads[0]) for _ in range(4)]
+    assert _names(got) == [0, 1, 4, 3]
+    assert order.after(heads[1]) is None and len(order) == 0
+
+
+@settings(max_examples=50, deadline=None)
+@given(sizes=st.lists(st.integers(-1, 40), min_size=1, max_size=20), workers=st.integers(1, 4))
+def test_the_largest_first_order_hands_every_task_out_once(tmp_path_factory, sizes, workers):
+    from tamis.run.order import LargestFirst
+
+    tasks = _spilled_tasks(tmp_path_factory.mktemp("out"), sizes)
+    order = LargestFirst(tasks, workers)
+    handed = order.first()
+    while (nxt := order.after(handed[-1])) is not None:
+        handed.append(nxt)
+    assert sorted(_names(handed)) == list(range(len(sizes)))
+    sizes_handed = [max(sizes[t.shard["ordinal"]], 0) for t in handed]
+    assert sizes_handed == sorted(sizes_handed, reverse=True)

@@ -24,7 +24,7 @@ import orjson
 from tamis.run import head_start
 from tamis.run.faults import WorkerLost
 from tamis.run.lifeline import bind_to_driver
-from tamis.run.order import TaskOrder
+from tamis.run.order import LargestFirst, TaskOrder, reads_spills
 from tamis.run.worker import (
     WORK,
     Task,
@@ -93,11 +93,16 @@ class LocalExecutor:
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
         """Results as tasks finish. One task per worker at a time, so that the task submitted
         when one finishes goes to the worker that finished it: the next range of the file it
-        was reading (:mod:`tamis.run.order`)."""
+        was reading, or in a phase that reads spills, the largest task left
+        (:mod:`tamis.run.order`)."""
         pending: dict[Future, Task] = {}
         todo = list(tasks)
         helping = not self._started and head_start.wanted(todo, self.workers)
-        order = TaskOrder(todo, self.workers + 1 if helping else self.workers)
+        order: TaskOrder | LargestFirst
+        if reads_spills(todo):
+            order = LargestFirst(todo, self.workers)
+        else:
+            order = TaskOrder(todo, self.workers + 1 if helping else self.workers)
         heads = order.first()
         if helping and heads and not head_start.cheap_to_reach(heads[-1]):
             helping = False  # the driver's block would re-read a remote file up to it

@@ -7,7 +7,10 @@ idle. In a 2-worker run that was a tenth of the whole, serial. Instead the drive
 of the first phase's tasks itself (the plan's last block, the one the workers reach last) and
 runs them in its own process, as the in-process executor does, while the pool starts; once the
 pool's first tasks are handed to its workers, the driver finishes the task it is on and takes
-no other: what is left of its block goes to the workers.
+no other: what is left of its block goes to the workers. When its block is done before that (a
+long warm-up: the forkserver loading the word splitters of the languages a multilingual input
+holds, :mod:`tamis.run.warm_languages`), it goes on with the phase's other free tasks, as a
+pool worker would (:meth:`TaskOrder.after`), rather than wait with its core idle.
 
 Which process runs a task never changes what the task writes (that is why a 1-worker and a
 2-worker run write the same bytes), so neither does this. The driver loads the first phase's
@@ -57,8 +60,9 @@ def work_while_starting(
     progress_queue: Any = None,
 ) -> Iterator[dict[str, Any]]:
     """Run ``start_pool`` (which blocks until the pool's workers have their first tasks) on a
-    thread, and meanwhile ``run_here`` the tasks of the driver's block from ``mine`` on, each
-    result yielded as it is done, until the pool has started or the block is done."""
+    thread, and meanwhile ``run_here`` the tasks of the driver's block from ``mine`` on, then
+    the phase's other free tasks, each result yielded as it is done, until the pool has started
+    or no task is left."""
     started = threading.Event()
     failed: list[BaseException] = []
 
@@ -81,7 +85,7 @@ def work_while_starting(
                 order.release(task)
                 task = None
             else:
-                task = order.next_in_block(task)
+                task = order.after(task)
             yield result
     finally:
         set_progress_queue(None)

@@ -5,13 +5,16 @@ to it, and goes on from where its last range stopped when the next range it read
 the same file (:mod:`tamis.io.jsonl` parks the stream). Handed out in plan order, the ranges of
 one file alternate between workers, and every worker decodes every file; handed out by
 :class:`TaskOrder`, each worker starts at the head of its own contiguous block of the plan and
-keeps to it, so a file is decoded about once in all. Only speed depends on it: which worker runs
-a task never changes what the task writes.
+keeps to it, so a file is decoded about once in all. The later phases' tasks read spills, not
+files: :class:`LargestFirst` hands them out by size instead. Only speed depends on it: which
+worker runs a task never changes what the task writes.
 """
 
 from __future__ import annotations
 
-from tamis.run.worker import Task
+import os
+
+from tamis.run.worker import Task, spill_path
 
 
 class TaskOrder:
@@ -90,3 +93,47 @@ def _starts_file(task: Task) -> bool:
     """Whether ``task`` reads its file from the first record (a task of another job: no)."""
     shard = getattr(task, "shard", None)
     return isinstance(shard, dict) and shard.get("start") == 0
+
+
+class LargestFirst:
+    """The tasks of a phase that reads the spills of the phase before it, the largest spill
+    first, handed out one per worker at a time.
+
+    Such a task reads its own spill, not a stretch of an input file, so no order saves any
+    decoding; what an order can save is the tail of the phase, one worker finishing a long
+    task while the others wait. The spill's bytes say how much text the task holds (a range
+    planned from an estimated count, a compressed file's last, open-ended one, may hold several
+    times the others' records), and handing the largest out first leaves the short ones for the
+    end. Only speed depends on it: which worker runs a task never changes what the task writes.
+    """
+
+    def __init__(self, tasks: list[Task], workers: int) -> None:
+        sizes = [_spill_bytes(t) for t in tasks]
+        ranked = sorted(range(len(tasks)), key=lambda i: -sizes[i])  # stable: plan order on ties
+        self._left = [tasks[i] for i in ranked]
+        self._workers = max(1, workers)
+
+    def __len__(self) -> int:
+        return len(self._left)
+
+    def first(self) -> list[Task]:
+        """One task per worker: the largest."""
+        heads, self._left = self._left[: self._workers], self._left[self._workers :]
+        return heads
+
+    def after(self, done: Task) -> Task | None:
+        """The largest task left (None when none is)."""
+        return self._left.pop(0) if self._left else None
+
+
+def reads_spills(tasks: list[Task]) -> bool:
+    """Whether every one of ``tasks`` reads the spill of an earlier phase (not an input)."""
+    return bool(tasks) and all(type(t) is Task and t.phase > 0 for t in tasks)
+
+
+def _spill_bytes(task: Task) -> int:
+    """The size of the spill ``task`` reads (0 when it cannot be seen: its plan place decides)."""
+    try:
+        return os.path.getsize(spill_path(task.out_dir, task.phase - 1, task.shard["ordinal"]))
+    except (OSError, KeyError, TypeError, ValueError):
+        return 0

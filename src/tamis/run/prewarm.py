@@ -14,6 +14,12 @@ documents instead (:func:`tamis.demo.make_documents`: English news with mojibake
 and spun copies, a few German, French and Spanish paragraphs), which load what the input's
 own documents would for the languages most runs hold.
 
+Then one document of each language found in a sample spread over the whole input goes through
+every stage (:mod:`tamis.run.warm_languages`): a language's first document loads its word
+splitter (seconds, and hundreds of MB for some), which would otherwise be paid by each worker
+that meets it, and held by each. Last, what was loaded is frozen out of the garbage
+collector's passes (``gc.freeze``), so the workers share its pages rather than copy them.
+
 Only per-document stages run and global stages observe into states that are thrown away;
 nothing here is written or kept but what the stages keep across tasks anyway (models and
 caches, which give the same output whatever documents filled them). A failure only costs
@@ -22,13 +28,13 @@ time: the workers then load what they need themselves.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterator
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 from tamis.run.warm import WARM_ENV
+from tamis.run.warm_languages import local_files, run_stages, warm_languages
 
 #: How many of the first input's first documents each stage sees once.
 WARM_DOCS = 64
@@ -38,28 +44,13 @@ WARM_DOCS = 64
 WARM_FILES = 8
 
 
-def _local_files(inputs: list[str]) -> Iterator[str]:
-    """The local files among ``inputs`` in the order the plan reads them, folders walked
-    lazily: the first few are wanted, never a whole tree's listing."""
-    from tamis.io import storage
-    from tamis.run.plan import folder_files
-
-    for name in inputs:
-        if storage.is_url(name):
-            continue
-        if Path(name).is_file():
-            yield name
-        elif Path(name).is_dir():
-            yield from folder_files(name)
-
-
 def _first_documents(inputs: list[str], options: Any) -> list[Any]:
     """The first documents of the first local input file (named, or in a named folder) a reader
     takes and that holds any text."""
     from tamis.document import Document
     from tamis.io.base import reader_for
 
-    readable = (f for f in _local_files(inputs) if reader_for(f) is not None)
+    readable = (f for f in local_files(inputs) if reader_for(f) is not None)
     for name in islice(readable, WARM_FILES):
         items = reader_for(name).sample(name, options, WARM_DOCS)
         docs = [i for i in items if type(i) is Document and i.text and not i.text.isspace()]
@@ -93,22 +84,19 @@ def warm(run: dict[str, Any]) -> None:
     """Build ``run["config"]``'s pipeline (cached for the tasks) and run each stage once."""
     from tamis.io import storage
     from tamis.io.hashed import take_checksums
-    from tamis.pipeline import Stats, run_stage
     from tamis.run.worker import pipeline_for, read_options
 
     pipeline = pipeline_for(run["config"])
-    docs = _first_documents(run["inputs"], read_options(pipeline.config)) or _demo_documents()
-    stats = Stats()
-    for phase in pipeline.phases:
-        for stage in phase.stages:
-            run_stage(stage, docs, stats)
-        live = [d for d in docs if d.kept]
-        for stage in phase.observe:
-            if live:
-                stage.observe(live, stage.new_state())
+    options = read_options(pipeline.config)
+    docs = _first_documents(run["inputs"], options) or _demo_documents()
+    run_stages(pipeline, docs)
+    warm_languages(pipeline, run["inputs"], options)
     # what reading counted belongs to no task (forked workers would report it as theirs)
     take_checksums()
     storage.take_counts()
+    # what was loaded is shared with every worker forked from here: kept out of the collector's
+    # passes, so that a worker's collections do not write to (and so copy) those objects' pages
+    gc.freeze()
 
 
 def _warm_from_environment() -> None:
