@@ -50,8 +50,9 @@ Fetched with (from the project root)::
 A source whose archive is not fetched is reported empty. One reading, no split in parts.
 
 What is judged, as in ``heldout_samples8.py``: IPv4-shaped strings of the cleaned text
-(replaced or not) and IPv6 detections, card, IBAN, phone and e-mail detections, each all or
-``PER_KIND`` drawn per source and kind, and what pii left that looks like a value
+(replaced or not) and IPv6 detections, card, IBAN and phone detections, each all or
+``PER_KIND`` drawn per source and kind, e-mail detections ``EMAIL_PER_SOURCE`` drawn per
+source, and what pii left that looks like a value
 (``CANDIDATE_PER_KIND`` drawn per source and kind). Verdicts and reasons:
 ``bench/heldout_verdicts9.json``. The first reading is ``bench/results/heldout_samples9_first.md``
 (kept as it was written); a later run with changed rules writes
@@ -62,16 +63,15 @@ What is judged, as in ``heldout_samples8.py``: IPv4-shaped strings of the cleane
 
 from __future__ import annotations
 
-import random
-from collections import defaultdict
 from pathlib import Path
 
-from heldout_samples import CLEAN_RULES
 from heldout_samples2 import SEED, read_once, reading_run
 from heldout_samples7 import archive_files, long_numbers
+from heldout_samples8 import drawn
 
 VERDICTS = Path(__file__).resolve().parent / "heldout_verdicts9.json"
-PER_KIND = 40
+PER_KIND = 100  # cards, IBANs, phones, IPv4-shaped strings: a hundred per kind where there are
+EMAIL_PER_SOURCE = 40  # e-mails abound in mail parsers' tests: forty a source make hundreds
 CANDIDATE_PER_KIND = 8
 
 _DOCS = ["README*", "*.rst", "*.md", "docs/*", "docs/*/*", "doc/*", "doc/*/*"]
@@ -119,20 +119,9 @@ SOURCES = {name: _source(name) for name in ARCHIVES}
 
 def choose(items: list[dict]) -> list[dict]:
     """Every kind's detections (IPv4-shaped strings replaced or not, cards, IBANs, phones,
-    e-mails, IPv6) all, or ``PER_KIND`` drawn; candidates ``CANDIDATE_PER_KIND`` drawn; per
-    source and kind."""
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for item in items:
-        groups[(item["source"], item["kind"])].append(item)
-    out = []
-    for (source, kind), group in sorted(groups.items()):
-        if kind in CLEAN_RULES:
-            continue  # the clean rules' edits are judged in their own benches
-        cap = CANDIDATE_PER_KIND if kind.endswith("?") else PER_KIND
-        if len(group) > cap:
-            group = random.Random(f"{SEED}-{source}-{kind}").sample(group, cap)
-        out.extend(group)
-    return out
+    IPv6) all, or ``PER_KIND`` drawn; e-mails ``EMAIL_PER_SOURCE`` drawn; candidates
+    ``CANDIDATE_PER_KIND`` drawn; per source and kind."""
+    return drawn(items, {"email": EMAIL_PER_SOURCE}, CANDIDATE_PER_KIND, cap=PER_KIND)
 
 
 def main() -> None:
@@ -146,7 +135,8 @@ def main() -> None:
         "mail and address parsers' tests, banking and payment libraries' docs, tests and "
         "fixtures; the module's docstring names the sources, fixed in it before any rule ran "
         "on them. Every kind's detections (IPv4-shaped strings replaced or left, IPv6, card, "
-        f"IBAN, phone, e-mail) all, or {PER_KIND} drawn per source and kind; what pii left "
+        f"IBAN, phone) all, or {PER_KIND} drawn per source and kind, e-mails "
+        f"{EMAIL_PER_SOURCE} drawn per source; what pii left "
         f"that looks like a value (`number?`: eight digits or more) {CANDIDATE_PER_KIND} drawn "
         f"per source and kind, seed {SEED}. Verdicts and reasons: `bench/heldout_verdicts9.json`.",
         choose=choose,
