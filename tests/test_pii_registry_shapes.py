@@ -69,6 +69,7 @@ def test_a_luhn_check_or_a_camel_case_card_word_names_a_card_in_code():
 
 def test_message_identifiers_named_so_in_code_or_under_gmails_host_are_no_mailboxes():
     assert found("eq_('4FEEF9B3.7060508@example.net', message.message_id)", "EMAIL") == []
+    assert found("h = make_header('Message-ID', '<ईमेलfromMessage@wők.com>')", "EMAIL") == []
     text = "        {'AANLkTinUdYK2NpEiYCKGnCEp_OXKqst_bWNdBVHsfDVh@mail.gmail.com'},"
     assert found(text, "EMAIL") == []
     assert found("write to jane.doe@gmail.com today", "EMAIL") == ["jane.doe@gmail.com"]

@@ -43,7 +43,7 @@ KINDS = (EMAIL, PHONE, IP, CARD, IBAN)
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _EMAIL = re.compile(
     rf"(?<![{_LATIN}0-9_.%+$-])[{_LATIN}0-9](?:[{_LATIN}0-9._%+-]{{0,63}}[{_LATIN}0-9_%+-])?"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+    rf"@(?:[{_LATIN}0-9](?:[{_LATIN}0-9-]{{0,61}}[{_LATIN}0-9])?\.)+(?:[A-Za-z]{{2,24}}|xn--[a-z0-9]{{2,59}})"
     r"(?:(?![\w-]|\.[A-Za-z0-9])|(?=\d|-[a-z]))"
 )
 # "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses; "getty@tty1.service"
@@ -130,11 +130,26 @@ _AFTER_A_NUMBER = re.compile(r"(?<!\w)\d[\d.:-]*:\Z")
 _LONG_DIGIT_RUN = re.compile(r"\d{12}")
 
 
+# The host Gmail writes its message identifiers under ("<AANLkTin...@mail.gmail.com>",
+# "<CA+...@mail.gmail.com>"): no mailbox is there (Gmail's are under gmail.com).
+_MESSAGE_ID_HOSTS = ("@mail.gmail.com",)
+# A line that names a message's identifier ("eq_('4FEEF9B3.7060508@example.net',
+# message.message_id)", "msgId", make_header('Message-ID', '<...>'), a header's own line with
+# text glued before the identifier: "Message-ID:\n <ईमेलfromMessage@wők.com>").
+_ID_NAME_ON_LINE = re.compile(r"(?:message|msg)(?:_?id\b|-id['\":])", re.I)
+
+
 def _is_message_identifier(text: str, start: int, local: str) -> bool:
     """Whether the name@domain at ``start`` is a message's identifier, not a mailbox: a run of
     twelve digits or more in its local part, glued after figures and a colon ("...:90305:
     17843586-40@host"), or in angle brackets as a message identifier stands (see above)."""
     if _LONG_DIGIT_RUN.search(local) or _AFTER_A_NUMBER.search(text, max(0, start - 30), start):
+        return True
+    if text.startswith(_MESSAGE_ID_HOSTS, start + len(local)):
+        return True
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if _ID_NAME_ON_LINE.search(line):
         return True
     if text[start - 1 : start] != "<":
         return False
@@ -703,7 +718,7 @@ _CARD = re.compile(
 # elsewhere is an id.
 _ISSUER = re.compile(
     r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|6(?:011|5|4[4-9]|2)|3(?:0[0-5]|[68])|35|5[06-8]|6[37]"
-    r"|606282"
+    r"|606282|220[0-4]|600722"
 )
 
 
@@ -715,6 +730,8 @@ _NETWORK_LENGTHS = (
     (re.compile(r"6(?:011|5|4[4-9])|35|62"), (16, 17, 18, 19)),  # Discover, JCB, UnionPay
     (re.compile(r"3(?:0[0-5]|[68])"), (14, 15, 16, 17, 18, 19)),  # Diners
     (re.compile(r"606282"), (13, 16, 19)),  # Hipercard
+    (re.compile(r"220[0-4]"), (16, 17, 18, 19)),  # Mir
+    (re.compile(r"600722"), (16,)),  # Forbrugsforeningen
 )
 
 
@@ -792,7 +809,8 @@ def _names_a_card(text: str, pos: int) -> bool:
 # card's number ("creditcard.parse(", "cardNumber(", "card_number", "CreditCardNumbers").
 _CARD_WORDS = re.compile(
     r"\b(?:cards?|visa|master\s?card|amex|american express|discover|diners|jcb|maestro|"
-    r"unionpay|credit|debit|cc|pan|kreditkarte|carte|tarjeta)\b"
+    r"unionpay|mir|credit|debit|cc|pan|kreditkarte|carte|tarjeta|luhn)\b"
+    r"|(?-i:(?<=[a-z])Card(?![a-z]))"
     r"|(?<![A-Za-z])(?:[Cc]redit|CREDIT)?_?(?:[Cc]ard|CARD)(?:_?(?:[Nn]umber|NUMBER)s?|s)?"
     r"(?![a-z])",
     re.I,
@@ -1059,6 +1077,13 @@ _UNIT_AFTER = re.compile(
 _SLASH_REFERENCE = re.compile(r"\(?\d+\)?/\d{1,4}")
 # A signed decimal ("Decimal('+35236450.6')"): one dot, digits on both sides, nothing else.
 _SIGNED_DECIMAL = re.compile(r"\+\d+\.\d+")
+# A phone as EPP and the whois records of every generic registry write it (RFC 5733): "+", the
+# country code, a dot, the subscriber's digits ("Tech Phone: +1.6502530000", "admin_phone":
+# "+1.6502530000"); the shape of a signed decimal, so taken only after a phone word on its line.
+_EPP_PHONE = re.compile(r"\+\d{1,3}\.\d{4,14}")
+# "contact:" before a bare run of digits: a registry's contact handle or an account's number
+# ("contact: 50037928906" in nic.ar's records), not a phone unless a phone word says so.
+_CONTACT_ONLY = re.compile(r"\bcontact\b[\"']?\.?:?\s*[\"']?\Z", re.I)
 
 
 _ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}")
@@ -1122,6 +1147,8 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
             return False
     if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after) or _DATE_INSIDE.search(value):
         return False
+    if _EPP_PHONE.fullmatch(value) and _PHONE_WORDS.search(before[before.rfind("\n") + 1 :]):
+        return 8 <= n <= 15 and assigned_code(digits)
     if _UNIT_AFTER.match(after) or _SIGNED_DECIMAL.fullmatch(value):
         return False
     # (a reference word and its "number", "#", colon fit in the last 24 characters)
@@ -1155,6 +1182,8 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     if _DATE_SHAPE.fullmatch(value) or "." in value:
         return False
     context = bool(_PHONE_CONTEXT.search(before))
+    if context and value.isdigit() and _CONTACT_ONLY.search(before):
+        return False  # "contact: 50037928906": a handle, no phone's grouping and no phone word
     if _TRUNK.fullmatch(value) and 9 <= n <= 12:
         if context:
             return True
