@@ -241,17 +241,23 @@ def choose(items: list[dict]) -> list[dict]:
     """Every IPv4-shaped string and IPv6 detection; card, IBAN and phone detections all, or
     ``PER_KIND`` drawn; e-mail ``EMAIL_PER_SOURCE`` drawn; candidates ``CANDIDATE_PER_KIND``
     drawn, per source and kind."""
+    caps = {"card": PER_KIND, "iban": PER_KIND, "phone": PER_KIND, "email": EMAIL_PER_SOURCE}
+    return drawn(items, caps, CANDIDATE_PER_KIND)
+
+
+def drawn(items: list[dict], caps: dict, candidate_cap: int, cap: int | None = None) -> list[dict]:
+    """The items of each source and kind, all or ``caps[kind]`` drawn (``cap`` for a kind not
+    named, all when None; ``candidate_cap`` for recall candidates), the clean rules' left out."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for item in items:
         groups[(item["source"], item["kind"])].append(item)
-    caps = {"card": PER_KIND, "iban": PER_KIND, "phone": PER_KIND, "email": EMAIL_PER_SOURCE}
     out = []
     for (source, kind), group in sorted(groups.items()):
         if kind in CLEAN_RULES:
             continue  # the clean rules' edits are judged in their own benches
-        cap = CANDIDATE_PER_KIND if kind.endswith("?") else caps.get(kind)
-        if cap is not None and len(group) > cap:
-            group = random.Random(f"{SEED}-{source}-{kind}").sample(group, cap)
+        n = candidate_cap if kind.endswith("?") else caps.get(kind, cap)
+        if n is not None and len(group) > n:
+            group = random.Random(f"{SEED}-{source}-{kind}").sample(group, n)
         out.extend(group)
     return out
 

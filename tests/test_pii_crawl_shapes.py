@@ -266,9 +266,11 @@ def test_a_dotted_number_in_a_list_of_versions_is_a_version():
     ]
 
 
-def test_a_number_cut_by_a_glued_word_is_not_redacted_in_part():
+def test_a_number_with_a_word_glued_after_it_is_redacted_whole_never_in_part():
     text = "Tel: 0871 527 8794 *\nTel: 0871 527 8800Whether you're attending a meeting"
-    assert found(text, "PHONE") == ["0871 527 8794"]
+    assert found(text, "PHONE") == ["0871 527 8794", "0871 527 8800"]
+    # digits that go on into a lowercase word are a code, and no part of them is a phone
+    assert found("Tel: 0871 527 8800whether", "PHONE") == []
     assert found("Tel 0171/1234567 2nd floor", "PHONE") == ["0171/1234567"]
 
 

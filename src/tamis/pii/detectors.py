@@ -18,6 +18,13 @@ import re
 from typing import NamedTuple
 
 from tamis.pii.calling_codes import assigned_code
+from tamis.pii.glued import (
+    AREA_CODE_OPENS,
+    GLUED_ADDRESS_AFTER,
+    GLUED_WORD_AFTER,
+    is_tld,
+    tld_length,
+)
 from tamis.pii.layout import block_lines, in_code, in_table, line_bounds
 
 EMAIL = "EMAIL"
@@ -29,9 +36,15 @@ KINDS = (EMAIL, PHONE, IP, CARD, IBAN)
 
 # --- e-mail ----------------------------------------------------------------------------------
 
+# The local part takes Latin letters with diacritics ("danglüe@email.com", RFC 6531), and starts
+# after a letter of another script ("邮箱abc@example.cn": text glued before it). A digit glued
+# after the top-level domain ends it only when that is a real one, and a dash only after a
+# capitalised word glued on ("a@b.comE-mail:", see ``email_span``).
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _EMAIL = re.compile(
-    r"(?<![\w.%+$-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63}[A-Za-z0-9_%+-])?"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])"
+    rf"(?<![{_LATIN}0-9_.%+$-])[{_LATIN}0-9](?:[{_LATIN}0-9._%+-]{{0,63}}[{_LATIN}0-9_%+-])?"
+    rf"@(?:[{_LATIN}0-9](?:[{_LATIN}0-9-]{{0,61}}[{_LATIN}0-9])?\.)+(?:[A-Za-z]{{2,24}}|xn--[a-z0-9]{{2,59}})"
+    r"(?:(?![\w-]|\.[A-Za-z0-9])|(?=\d|-[a-z]))"
 )
 # "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses; "getty@tty1.service"
 # and "name@string.suffix" are systemd unit names ("journald@NAMESPACE.conf" a configuration
@@ -117,11 +130,26 @@ _AFTER_A_NUMBER = re.compile(r"(?<!\w)\d[\d.:-]*:\Z")
 _LONG_DIGIT_RUN = re.compile(r"\d{12}")
 
 
+# The host Gmail writes its message identifiers under ("<AANLkTin...@mail.gmail.com>",
+# "<CA+...@mail.gmail.com>"): no mailbox is there (Gmail's are under gmail.com).
+_MESSAGE_ID_HOSTS = ("@mail.gmail.com",)
+# A line that names a message's identifier ("eq_('4FEEF9B3.7060508@example.net',
+# message.message_id)", "msgId", make_header('Message-ID', '<...>'), a header's own line with
+# text glued before the identifier: "Message-ID:\n <ईमेलfromMessage@wők.com>").
+_ID_NAME_ON_LINE = re.compile(r"(?:message|msg)(?:_?id\b|-id['\":])", re.I)
+
+
 def _is_message_identifier(text: str, start: int, local: str) -> bool:
     """Whether the name@domain at ``start`` is a message's identifier, not a mailbox: a run of
     twelve digits or more in its local part, glued after figures and a colon ("...:90305:
     17843586-40@host"), or in angle brackets as a message identifier stands (see above)."""
     if _LONG_DIGIT_RUN.search(local) or _AFTER_A_NUMBER.search(text, max(0, start - 30), start):
+        return True
+    if text.startswith(_MESSAGE_ID_HOSTS, start + len(local)):
+        return True
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if _ID_NAME_ON_LINE.search(line):
         return True
     if text[start - 1 : start] != "<":
         return False
@@ -155,8 +183,13 @@ _LIST_IN_PATH = re.compile(r"[^/]/[^\d@/]+@[^@\s/]+(?:[/\s>)\]'\"`]|\Z)")
 # "deSMTP"), two letters of the domain at least before it. Top-level domains are written in one
 # case; text run together (blocks extracted with no space between them) is not.
 _GLUED_WORD = re.compile(r"(?<=[a-z]{2})[A-Z]|(?<=[A-Z]{2})[A-Z](?=[a-z])")
-# A bracketed area code right after an address: a phone glued to it, not a call's brackets.
-_AREA_CODE = re.compile(r"\(\d{2,4}\)[ .-]?\d")
+# A bracketed note of words glued after an address ("bits@midohio.net(new e-mail)",
+# "jane@example.com(work)"), not a call's arguments ("@app.route('/')"): the domain before it
+# must then end in a real top-level domain.
+_NOTE_AFTER = re.compile(r"\([^\W\d_][\w-]*(?:[ \t]+[\w-]+)*\)")
+# Digits, separators and a bracket that open a local part: a number the address is glued to
+# ("+1 609 632 0350info@damcogroup.com", "555-123-4567jane@example.com").
+_DIGITS_OPEN = re.compile(r"[\d().-]*\d(?=[^\W\d_])")
 
 # The longest local part the pattern allows: no address starts further before its "@".
 _LOCAL_MAX = 65
@@ -167,11 +200,19 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     value = m.group()
     if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX or ".." in value:
         return None
+    if value.endswith(".py") and value.count(".", value.index("@")) == 1:
+        return None  # "foo-bär@baz.py": a Python file (Paraguay registers under com.py, org.py)
     start, end = m.start(), m.end()
     if text[max(0, start - 1) : start] == "/" and not _LIST_IN_PATH.match(text, start - 2, end + 1):
         return None  # a URL's path or user ("/r/<message-id>", "://user@host")
-    if text.startswith("(", end) and not _AREA_CODE.match(text, end):
-        return None  # "@app.route(" (but "jane@example.com(509) 459-5382": a phone glued)
+    last = value.rsplit(".", 1)[-1]
+    if text.startswith("(", end) and not AREA_CODE_OPENS.match(text, end):
+        if not (_NOTE_AFTER.match(text, end) and is_tld(last)):
+            return None  # "@app.route(" (but "jane@example.com(509) 459-5382": a phone glued)
+    if text[end : end + 1].isdigit() and not is_tld(last):
+        return None  # "user@host.server1": a name that goes on, no domain
+    if text.startswith("-", end) and not _GLUED_WORD.search(last):
+        return None  # "a@host.name-part": a name that goes on (but "a@b.comE-mail": glued)
     if _URL_USER.search(text, max(0, start - 80), start) or _in_identifier_list(text, start, end):
         return None
     if text.startswith("/", end) and _URL_PASSWORD_BEFORE.search(text, max(0, start - 7), start):
@@ -190,14 +231,29 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
         return None
     if _REMOTE_PATH.match(text, end):
         return None  # "git@github.com:FooCo/FooBar.git": an SSH login and a path on the host
-    last = value.rsplit(".", 1)[-1]
     if glued := _GLUED_WORD.search(last):
         end -= len(last) - glued.start()  # "info@example.comCustomer Support": a word glued
     elif not (last.islower() or last.isupper()) and value.count(".", value.index("@")) >= 2:
         end -= len(last) + 1  # "show@no-priors.com.Sarah Guo is": the next sentence glued
     elif last[-1] == "E" and last[:-1].islower() and text.startswith("<gt>", end):
         end -= 1  # "E<lt>aas@oslonett.noE<gt>": Perl POD's escape for ">" glued after
-    return start, end
+    elif (keep := tld_length(last)) is not None and keep < len(last):
+        end -= len(last) - keep  # "info@example.orgfor more": a word glued in the same case
+    return _after_a_number(text, start, end), end
+
+
+def _after_a_number(text: str, start: int, end: int) -> int:
+    """Where the address starts when its local part opens with the end of a phone number it is
+    glued to ("+1 609 632 0350info@damcogroup.com"): after that number's last digit."""
+    digits = _DIGITS_OPEN.match(text, start, end)
+    if digits is None:
+        return start
+    boundary = digits.end()
+    line_start = text.rfind("\n", 0, start) + 1
+    window = text[max(line_start, start - 40) : boundary]
+    if any(e == len(window) for _, e, _ in phones(window)):
+        return boundary
+    return start
 
 
 def _figure_local_part_in_data(text: str, start: int, end: int, local: str) -> bool:
@@ -226,7 +282,8 @@ def emails(text: str, numbers=None) -> list[tuple[int, int, str]]:
 # --- IP addresses ----------------------------------------------------------------------------
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w]|\.\d)")
+# (a capitalised word glued after it ends it too: "192.168.1.10Port 22", see ``glued``)
+_IPV4 = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?:(?![\w]|\.\d)|{GLUED_WORD_AFTER})")
 _IPV6 = re.compile(
     r"(?<![\w:.])(?:(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,7}|[0-9A-Fa-f]{1,4})"
     r"|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})"
@@ -661,7 +718,7 @@ _CARD = re.compile(
 # elsewhere is an id.
 _ISSUER = re.compile(
     r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|6(?:011|5|4[4-9]|2)|3(?:0[0-5]|[68])|35|5[06-8]|6[37]"
-    r"|606282"
+    r"|606282|220[0-4]|600722"
 )
 
 
@@ -673,6 +730,8 @@ _NETWORK_LENGTHS = (
     (re.compile(r"6(?:011|5|4[4-9])|35|62"), (16, 17, 18, 19)),  # Discover, JCB, UnionPay
     (re.compile(r"3(?:0[0-5]|[68])"), (14, 15, 16, 17, 18, 19)),  # Diners
     (re.compile(r"606282"), (13, 16, 19)),  # Hipercard
+    (re.compile(r"220[0-4]"), (16, 17, 18, 19)),  # Mir
+    (re.compile(r"600722"), (16,)),  # Forbrugsforeningen
 )
 
 
@@ -750,7 +809,8 @@ def _names_a_card(text: str, pos: int) -> bool:
 # card's number ("creditcard.parse(", "cardNumber(", "card_number", "CreditCardNumbers").
 _CARD_WORDS = re.compile(
     r"\b(?:cards?|visa|master\s?card|amex|american express|discover|diners|jcb|maestro|"
-    r"unionpay|credit|debit|cc|pan|kreditkarte|carte|tarjeta)\b"
+    r"unionpay|mir|credit|debit|cc|pan|kreditkarte|carte|tarjeta|luhn)\b"
+    r"|(?-i:(?<=[a-z])Card(?![a-z]))"
     r"|(?<![A-Za-z])(?:[Cc]redit|CREDIT)?_?(?:[Cc]ard|CARD)(?:_?(?:[Nn]umber|NUMBER)s?|s)?"
     r"(?![a-z])",
     re.I,
@@ -947,10 +1007,25 @@ def ibans(text: str, numbers: NumberScan | None = None) -> list[tuple[int, int, 
 # a dash between spaces separates too ("+45 - 31226543", "+370 - 7 - 223510"). Its digit groups
 # are possessive: with a separator that may be empty, a long run of digits could otherwise be
 # cut into groups in every way, each tried ("BR31 0000...0000A0" took 0.1 s).
-_PHONE = re.compile(
-    r"(?<![\w+/.,$€£¥-])(?<!\d:)(?:\+|00)?\(?\d{1,5}+\)?(?: ?\(0\))?(?:(?:[ \t.\-/]{0,2}|[ \t]-[ \t])\(?\d{1,8}+\)?){1,6}(?![\w/]|[.,:]\d|-\d)"
-    r"|(?<![\w+/.,$€£¥-])(?<!\d:)\+\d{7,15}(?![\w/]|[.,:]\d)"
+#
+# Text glued on either side ends a number too (see ``glued``): a bracketed area code after a
+# word ("meganr@spokesman.com(509) 459-5382"), a capitalised word or an address's local part
+# after the last digit ("Fax: 03-5613699E-mail:", "+1 609 632 0350info@damcogroup.com").
+# (a "+" glued after a word opens a number only with the groups of one: "Fax+44 20 7946 0958",
+# not "n+10000000"; ``_phone_ok`` then asks for an assigned calling code as for any other)
+_PHONE_START = (
+    rf"(?:(?<![\w+/.,$€£¥-])|(?<=[^\W\d_])(?={AREA_CODE_OPENS.pattern}|\+\d{{1,3}}[ .-]\d))"
+    r"(?<!\d:)"
 )
+_PHONE_GLUED_END = rf"|{GLUED_WORD_AFTER}|{GLUED_ADDRESS_AFTER}"
+_PHONE = re.compile(
+    rf"{_PHONE_START}(?:\+|00)?\(?\d{{1,5}}+\)?(?: ?\(0\))?"
+    rf"(?:(?:[ \t.\-/]{{0,2}}|[ \t]-[ \t])\(?\d{{1,8}}+\)?){{1,6}}"
+    rf"(?:(?![\w/]|[.,:]\d|-\d){_PHONE_GLUED_END})"
+    rf"|{_PHONE_START}\+\d{{7,15}}(?:(?![\w/]|[.,:]\d){_PHONE_GLUED_END})"
+)
+# How far past a region of digits a match's lookahead reads: an address's local part glued on.
+_PHONE_LOOKAHEAD = 70
 _NANP = re.compile(r"(?:1[ .-])?\(?[2-9]\d{2}\)?([ .-]?)\d{3}([ .-])\d{4}")
 _NANP_PAREN = re.compile(r"\([2-9]\d{2}\) ?\d{3}[ .-]?\d{4}")
 # Russia's and Kazakhstan's trunk 8, a bracketed area code and the subscriber's groups
@@ -1002,6 +1077,13 @@ _UNIT_AFTER = re.compile(
 _SLASH_REFERENCE = re.compile(r"\(?\d+\)?/\d{1,4}")
 # A signed decimal ("Decimal('+35236450.6')"): one dot, digits on both sides, nothing else.
 _SIGNED_DECIMAL = re.compile(r"\+\d+\.\d+")
+# A phone as EPP and the whois records of every generic registry write it (RFC 5733): "+", the
+# country code, a dot, the subscriber's digits ("Tech Phone: +1.6502530000", "admin_phone":
+# "+1.6502530000"); the shape of a signed decimal, so taken only after a phone word on its line.
+_EPP_PHONE = re.compile(r"\+\d{1,3}\.\d{4,14}")
+# "contact:" before a bare run of digits: a registry's contact handle or an account's number
+# ("contact: 50037928906" in nic.ar's records), not a phone unless a phone word says so.
+_CONTACT_ONLY = re.compile(r"\bcontact\b[\"']?\.?:?\s*[\"']?\Z", re.I)
 
 
 _ZIP_PLUS_FOUR = re.compile(r"\d{5}-\d{4}")
@@ -1065,6 +1147,8 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
             return False
     if _NOT_PHONE_BEFORE.search(before) or _MONEY_AFTER.match(after) or _DATE_INSIDE.search(value):
         return False
+    if _EPP_PHONE.fullmatch(value) and _PHONE_WORDS.search(before[before.rfind("\n") + 1 :]):
+        return 8 <= n <= 15 and assigned_code(digits)
     if _UNIT_AFTER.match(after) or _SIGNED_DECIMAL.fullmatch(value):
         return False
     # (a reference word and its "number", "#", colon fit in the last 24 characters)
@@ -1098,6 +1182,8 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
     if _DATE_SHAPE.fullmatch(value) or "." in value:
         return False
     context = bool(_PHONE_CONTEXT.search(before))
+    if context and value.isdigit() and _CONTACT_ONLY.search(before):
+        return False  # "contact: 50037928906": a handle, no phone's grouping and no phone word
     if _TRUNK.fullmatch(value) and 9 <= n <= 12:
         if context:
             return True
@@ -1220,8 +1306,8 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
     for lo, hi in regions:
         pos = lo
         while True:
-            m = _PHONE.search(text, pos, hi)
-            if m is None:
+            m = _PHONE.search(text, pos, min(len(text), hi + _PHONE_LOOKAHEAD))
+            if m is None or m.start() >= hi:
                 break
             span = _phone_span(text, m)
             if span and (_in_hex_dump(text, span[0]) or _ambiguous_phone_in_data(text, *span)):
