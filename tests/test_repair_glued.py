@@ -34,15 +34,13 @@ def _ftfy_over_holes(clean: str) -> str:
     return ftfy.fix_text(holes(clean), uncurl_quotes=False, normalization=None)
 
 
-def _restored(clean: str, glued: str) -> list:
-    """Damage ``clean`` (ftfy over dropped bytes), check ``glued`` shows the damage, and that
-    repair gives ``clean`` back with edits that undo to the damaged text; the edits."""
+def _repaired(clean: str, glued: str) -> tuple[tuple[str, bool], list]:
+    """Damage ``clean`` (ftfy over dropped bytes), check ``glued`` shows the damage, and repair
+    it: ((the repaired text, whether its edits undo to the damaged text), the edits)."""
     damaged = _ftfy_over_holes(clean)
     assert glued in damaged
     fixed, edits = fix_text(damaged)
-    assert fixed == clean
-    assert undo(fixed, edits) == damaged
-    return edits
+    return (fixed, undo(fixed, edits) == damaged), edits
 
 
 @pytest.mark.parametrize(
@@ -51,12 +49,13 @@ def _restored(clean: str, glued: str) -> list:
 def test_a_dagger_glued_between_a_word_and_a_lower_case_word_or_a_dash_is_a_closing_quote(
     clean: str, glued: str
 ) -> None:
-    _restored(clean, glued)
+    assert _repaired(clean, glued)[0] == (clean, True)
 
 
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
 def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None:
-    edits = _restored(RUSSIAN, "дали, Ртолько")  # ``с`` lost its byte too: unfold reads it
+    restored, edits = _repaired(RUSSIAN, "дали, Ртолько")  # ``с`` lost its byte: unfold reads it
+    assert restored == (RUSSIAN, True)
     assert any(e.removed == "Р" and e.inserted == "А " for e in edits)
 
 
@@ -91,13 +90,14 @@ def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None
 def test_ya_and_a_closing_quote_read_with_their_space_as_tse_are_restored(
     clean: str, glued: str
 ) -> None:
-    _restored(clean, glued)
+    assert _repaired(clean, glued)[0] == (clean, True)
 
 
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
 def test_c_caron_and_a_closing_quote_read_with_their_space_as_c_acute_are_restored() -> None:
     """``č”`` and a space, both last bytes dropped, read by ftfy as ``Ć`` (Slovene, lingua)."""
-    _restored("Behati “je namreč” sladka in poredna obenem.", "namreĆsladka")
+    clean = "Behati “je namreč” sladka in poredna obenem."
+    assert _repaired(clean, "namreĆsladka")[0] == (clean, True)
 
 
 @pytest.mark.parametrize(

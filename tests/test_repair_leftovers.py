@@ -28,11 +28,12 @@ def _ftfy_over(damaged: str) -> str:
     return ftfy.fix_text(damaged, uncurl_quotes=False, normalization=None)
 
 
-def _restores(clean: str, damaged: str, shows: str) -> None:
+def _repaired(damaged: str, shows: str) -> tuple[str, bool]:
+    """Repair ``damaged`` (checked to show ``shows``): the repaired text, and whether its edits
+    undo to the damaged text."""
     assert shows in damaged
     fixed, edits = fix_text(damaged)
-    assert fixed == clean
-    assert undo(fixed, edits) == damaged
+    return fixed, undo(fixed, edits) == damaged
 
 
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
@@ -47,7 +48,7 @@ def _restores(clean: str, damaged: str, shows: str) -> None:
     ],
 )  # fmt: skip
 def test_cyrillic_pairs_beside_a_lost_byte_are_decoded(clean: str, shows: str) -> None:
-    _restores(clean, _ftfy_over(holes(clean)), shows)
+    assert _repaired(_ftfy_over(holes(clean)), shows) == (clean, True)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,7 @@ def test_cyrillic_pairs_beside_a_lost_byte_are_decoded(clean: str, shows: str) -
     ],
 )
 def test_marks_and_folded_letters_ftfy_leaves_are_restored(clean: str, shows: str) -> None:
-    _restores(clean, _ftfy_over(nfkc(clean)), shows)
+    assert _repaired(_ftfy_over(nfkc(clean)), shows) == (clean, True)
 
 
 _MARKS = [chr(c) for c in range(0x2010, 0x2027)] + ["\u2030", "\u2116", "\u2122"]
