@@ -128,10 +128,15 @@ def _language(doc: Any) -> tuple[Any, ...]:
     return found.get("lang"), found.get("language"), found.get("language_script"), script
 
 
+def language_identifier(pipeline: Any) -> Any:
+    """The run's language identifier stage, None when the run has none."""
+    return next((s for p in pipeline.phases for s in p.stages if s.name == LANGID), None)
+
+
 def one_per_language(pipeline: Any, docs: list[Any]) -> list[Any]:
     """The first of ``docs`` in each language the run's language identifier finds, as fresh
     documents (no signals, edits or verdict); none when the run identifies no language."""
-    langid = next((s for p in pipeline.phases for s in p.stages if s.name == LANGID), None)
+    langid = language_identifier(pipeline)
     if langid is None or not docs:
         return []
     probes = [_fresh(d) for d in docs]
@@ -182,7 +187,11 @@ def _fresh(doc: Any, chars: int | None = None) -> Any:
 
 def warm_languages(pipeline: Any, inputs: list[str], options: Any) -> int:
     """Run every stage of ``pipeline`` over one document of each language a sample spread over
-    ``inputs`` holds; how many documents that was."""
+    ``inputs`` holds; how many documents that was. A run that identifies no language reads
+    no sample (a bare run's warm-up would otherwise decode up to :data:`SCAN_BYTES` of input
+    for nothing)."""
+    if language_identifier(pipeline) is None:
+        return 0
     picked = one_per_language(pipeline, spread_documents(inputs, options))
     run_stages(pipeline, picked, every_stage=True)
     return len(picked)
