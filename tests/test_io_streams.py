@@ -56,3 +56,43 @@ def test_long_runs_hand_out_what_single_steps_do(lines, frames, damage, where, r
         assert _read_all(data) == want
     finally:
         mp.undo()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(st.binary(min_size=0, max_size=3000), min_size=1, max_size=6),
+    order=st.lists(st.integers(0, 5), max_size=30),
+    step=st.integers(1, 5000),
+)
+def test_a_compressor_taken_again_writes_what_a_new_one_writes(
+    texts, order, step, tmp_path_factory
+):
+    """Streams opened one after another and side by side (a worker's kept and rejected
+    shards) share the process's idle compressors, and each file holds the bytes a compressor
+    of its own writes: a shard's bytes never depend on the shards before it."""
+    folder = tmp_path_factory.mktemp("zst")
+    open_ = [streams.open_write(folder / f"{i}.zst", "jsonl.zst") for i in range(len(texts))]
+    written = [0] * len(texts)
+    for i in order:  # interleaved writes, in pieces of ``step`` bytes
+        i %= len(texts)
+        fh, at = open_[i][0], written[i]
+        fh.write(texts[i][at : at + step])
+        written[i] = min(len(texts[i]), at + step)
+    for i, (fh, closers) in enumerate(open_):
+        fh.write(texts[i][written[i] :])
+        for c in closers:
+            c.close()
+        again, closers = streams.open_write(folder / f"again-{i}.zst", "jsonl.zst")
+        again.write(texts[-1 - i])  # a context given back is taken for the next file
+        for c in closers:
+            c.close()
+        assert (folder / f"{i}.zst").read_bytes() == _fresh_stream(texts[i])
+        assert (folder / f"again-{i}.zst").read_bytes() == _fresh_stream(texts[-1 - i])
+
+
+def _fresh_stream(text: bytes) -> bytes:
+    """``text`` as a stream writer of a new compressor writes it."""
+    out = io.BytesIO()
+    with zstandard.ZstdCompressor(level=streams.ZSTD_LEVEL).stream_writer(out, closefd=False) as w:
+        w.write(text)
+    return out.getvalue()

@@ -234,9 +234,38 @@ def open_write(path: Path, fmt: str, raw: Any = None) -> tuple[IO[bytes], list[I
         gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0)
         return gz, [gz, raw]
     if fmt == "jsonl.zst":
-        zw = zstandard.ZstdCompressor(level=ZSTD_LEVEL).stream_writer(raw, closefd=False)
-        return zw, [zw, raw]
+        cctx = _compressor()
+        zw = cctx.stream_writer(raw, closefd=False)
+        return zw, [zw, _GiveBack(cctx), raw]
     raise ValueError(f"not a line format: {fmt!r}")
+
+
+#: compressors of finished zstd streams, for the next stream of this process to take: a run
+#: writes dozens of shards, and each new context allocates and clears its match tables (at
+#: level 3 about 1 MB) before its first byte. A stream writer begins a new frame from a clean
+#: session, so a context taken again writes the bytes a new one would (tested).
+_IDLE_COMPRESSORS: list[zstandard.ZstdCompressor] = []
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    """An idle compressor of this process, or a new one."""
+    try:
+        return _IDLE_COMPRESSORS.pop()
+    except IndexError:  # none idle (or another thread took the last)
+        return zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+
+
+class _GiveBack:
+    """A closer that hands its finished stream's compressor back to :data:`_IDLE_COMPRESSORS`
+    (closed after the stream writer, so never while a frame is open)."""
+
+    def __init__(self, cctx: zstandard.ZstdCompressor) -> None:
+        self._cctx: zstandard.ZstdCompressor | None = cctx
+
+    def close(self) -> None:
+        if self._cctx is not None:
+            _IDLE_COMPRESSORS.append(self._cctx)
+            self._cctx = None
 
 
 class StreamError(Exception):
