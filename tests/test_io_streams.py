@@ -96,3 +96,62 @@ def _fresh_stream(text: bytes) -> bytes:
     with zstandard.ZstdCompressor(level=streams.ZSTD_LEVEL).stream_writer(out, closefd=False) as w:
         w.write(text)
     return out.getvalue()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    lines=st.lists(
+        st.binary(min_size=0, max_size=300).map(lambda b: b.replace(b"\n", b"")),
+        min_size=10,
+        max_size=80,
+    ),
+    frames=st.integers(1, 4),
+    damage=st.sampled_from(["whole", "cut", "corrupt", "cut past the start"]),
+    where=st.integers(0, 100_000),
+    head=st.integers(1, 16).map(lambda k: k * 64),
+)
+def test_a_reader_resumed_from_a_decoded_start_reads_what_a_new_one_reads(
+    tmp_path_factory, lines, frames, damage, where, head
+):
+    """A file's start decoded for a plan, then read on by a reader that goes on from that
+    decoding (its first range), gives the lines, offsets and break of a reader of its own,
+    whatever frame the start ends in, and whether the break is before or after it."""
+    # each line numbered, so that a stream of any lines is longer than its start
+    text = b"".join(b"%d %s\n" % (i, line) for i, line in enumerate(lines))
+    cctx = zstandard.ZstdCompressor(level=1)
+    size = len(text) // frames + 1
+    data = b"".join(cctx.compress(text[i : i + size]) for i in range(0, len(text), size))
+    if damage == "cut" and data:
+        data = data[: where % len(data)]
+    elif damage == "cut past the start":  # a few bytes past what the start decoded, if any
+        data = data[: head + where % 16]
+    elif damage == "corrupt" and data:
+        at = where % len(data)
+        data = data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+    path = tmp_path_factory.mktemp("resume") / "f.jsonl.zst"
+    path.write_bytes(data)
+    want = _read_all(data)
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setattr(streams, "_HEAD_STEP", 64)  # a start of a few steps
+        try:
+            longer, shorter, rest = streams.read_heads_and_rest(path, head, 64)
+        except zstandard.ZstdError:  # a corrupt start: planned without it
+            return
+        assert (longer, shorter) == streams.read_heads(path, head, 64)
+    finally:
+        mp.undo()
+    if len(data) <= head:  # the whole file: no reader to go on
+        assert rest is None
+        return
+    assert rest is not None
+    got: list[tuple[int, bytes]] = []
+    broke = None
+    try:
+        for item in iter_lines(rest):
+            got.append(item)
+    except StreamError as exc:
+        broke = exc.offset
+    finally:
+        rest.close()
+    assert (got, broke) == want

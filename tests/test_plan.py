@@ -382,3 +382,41 @@ def test_the_kept_file_starts_hold_the_whole_field_sample():
     from tamis.io.settle import SAMPLE_RECORDS
 
     assert jsonl.SAMPLE_LINES_KEPT == SAMPLE_RECORDS
+
+
+def test_the_first_planned_file_is_read_on_from_its_decoded_start(
+    shared_data, tmp_path, monkeypatch
+):
+    """Planning keeps the decoding of the first compressed file's start for the reading of its
+    first range (one file: one decoder's window held), and the ranges read from it hold the
+    items a reading from the file's first byte gives."""
+    from tamis.io import jsonl
+
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", 1 << 16)
+    monkeypatch.setattr(jsonl, "SAMPLE_BYTES", 1 << 15)
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", 1 << 15)
+    paths = [
+        str(_written(tmp_path / f"imdb-{i}.jsonl.zst", _imdb(shared_data, 400 * (i + 1))))
+        for i in range(2)
+    ]
+    jsonl.close_parked()
+    shards = plan_shards(paths, 64, SPREAD)
+    assert list(jsonl._PARKED) == [paths[0]]
+    assert jsonl._PARKED[paths[0]].position() == 0
+    first = [s for s in shards if s.path == paths[0]]
+    assert len(first) > 1
+    reader = reader_for(paths[0])
+
+    def items() -> list[tuple]:
+        out = []
+        for s in first:
+            out += [
+                (i.id, i.text, i.source)
+                for i in reader.read(s.path, ReadOptions(), s.start, s.stop)
+            ]
+        return out
+
+    resumed = items()
+    jsonl.close_parked()
+    assert resumed == items()
+    assert len(resumed) == 400

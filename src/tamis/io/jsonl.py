@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import os
 from collections.abc import Iterator
+from typing import IO
 
 import orjson
 
@@ -27,7 +28,13 @@ from tamis.io.base import (
     register_reader,
 )
 from tamis.io.storage import is_url, stat
-from tamis.io.streams import StreamError, iter_line_batches, open_read, read_head, read_heads
+from tamis.io.streams import (
+    StreamError,
+    iter_line_batches,
+    open_read,
+    read_head,
+    read_heads_and_rest,
+)
 
 
 def parse_record(line: bytes, path: str, index: int, offset: int, opts: ReadOptions) -> Item:
@@ -129,10 +136,12 @@ class _Cursor:
 
     __slots__ = ("path", "identity", "fh", "batches", "next_index", "pending")
 
-    def __init__(self, path: str) -> None:
+    def __init__(
+        self, path: str, fh: IO[bytes] | None = None, identity: tuple | None = None
+    ) -> None:
         self.path = path
-        self.identity = _identity(path)
-        self.fh = open_read(path)
+        self.identity = _identity(path) if identity is None else identity
+        self.fh = open_read(path) if fh is None else fh
         self.batches = iter_line_batches(self.fh)
         self.next_index = 0  # the index of the first line of the stream's next batch
         # (index, offset, lines): the rest of a batch that the last read stopped in
@@ -230,10 +239,19 @@ class JsonlReader(Reader):
         # file is counted (no decoding: about as cheap as reading it)
         if _is_json_array(path) or not path.lower().endswith((".gz", ".zst")):
             return super().extent(path, size)
+        # the first file planned keeps its decoding of its start for its first range (read
+        # next, by this process when it runs the tasks or takes a head start): one file only,
+        # so that a plan of many files holds one decoder's window, not one per file
+        resume = not _PARKED
         try:
-            (head, read, whole), sample = read_heads(path, HEAD_BYTES, SAMPLE_BYTES)
+            identity = _identity(path)
+            (head, read, whole), sample, rest = read_heads_and_rest(
+                path, HEAD_BYTES, SAMPLE_BYTES, resume
+            )
         except Exception:  # a corrupt start: the exact count knows how to count a break
             return self.count(path), size
+        if rest is not None:
+            _PARKED[path] = _Cursor(path, rest, identity)
         _keep_sample_head(path, sample)
         if whole or not read:
             return self.count(path), len(head)

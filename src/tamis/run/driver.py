@@ -28,6 +28,7 @@ from tamis import __version__
 from tamis.config import ConfigError, PipelineConfig
 from tamis.io import storage
 from tamis.io.settle import SCHEMA_FILE, prepare_settle, write_provisional
+from tamis.io.streams import release_compressors
 from tamis.pipeline import Phase, Pipeline, Stats
 from tamis.run.checksums import InputChecksums
 from tamis.run.executors import (
@@ -501,6 +502,7 @@ def _run_locked(
                 done = [s for s in shards if s.ordinal not in again]
                 checksums = _input_checksums(out, files, fingerprint, seen, done)
             _merge_phase(out, phase, shards, store)
+        release_compressors()  # the shards this process wrote are written
         # the record schema is settled once every shard is written (tamis.io.settle)
         final = pipeline.phases[-1].index
         if store.remote:  # every marker the workers published, in one batch
