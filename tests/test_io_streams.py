@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 import zstandard
@@ -24,6 +25,20 @@ def _read_all(data: bytes) -> tuple[list[tuple[int, bytes]], int | None]:
     return out, None
 
 
+def _damaged(text: bytes, frames: int, damage: str, where: int) -> bytes:
+    """``text`` compressed in ``frames`` frames, then ``damage``d (``cut`` or ``corrupt``)
+    at a place ``where`` picks."""
+    cctx = zstandard.ZstdCompressor(level=1)
+    size = len(text) // frames + 1
+    data = b"".join(cctx.compress(text[i : i + size]) for i in range(0, len(text), size))
+    if damage == "cut" and data:
+        data = data[: where % len(data)]
+    elif damage == "corrupt" and data:
+        at = where % len(data)
+        data = data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+    return data
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.binary(min_size=0, max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=60),
@@ -37,15 +52,7 @@ def test_long_runs_hand_out_what_single_steps_do(lines, frames, damage, where, r
     most), the lines, their offsets and
     where a cut or corrupt stream breaks are those of decoding one step a call: the bytes
     decoded before a break are handed out before it is raised."""
-    text = b"".join(line + b"\n" for line in lines)
-    cctx = zstandard.ZstdCompressor(level=1)
-    size = len(text) // frames + 1
-    data = b"".join(cctx.compress(text[i : i + size]) for i in range(0, len(text), size))
-    if damage == "cut" and data:
-        data = data[: where % len(data)]
-    elif damage == "corrupt" and data:
-        at = where % len(data)
-        data = data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+    data = _damaged(b"".join(line + b"\n" for line in lines), frames, damage, where)
     mp = pytest.MonkeyPatch()
     try:
         mp.setattr(streams, "ZSTD_READ", 7)  # many small steps, so a run spans several
@@ -102,7 +109,7 @@ def _fresh_stream(text: bytes) -> bytes:
 @given(
     lines=st.lists(
         st.binary(min_size=0, max_size=300).map(lambda b: b.replace(b"\n", b"")),
-        min_size=10,
+        min_size=40,
         max_size=80,
     ),
     frames=st.integers(1, 4),
@@ -118,22 +125,16 @@ def test_a_reader_resumed_from_a_decoded_start_reads_what_a_new_one_reads(
     whatever frame the start ends in, and whether the break is before or after it."""
     # each line numbered, so that a stream of any lines is longer than its start
     text = b"".join(b"%d %s\n" % (i, line) for i, line in enumerate(lines))
-    cctx = zstandard.ZstdCompressor(level=1)
-    size = len(text) // frames + 1
-    data = b"".join(cctx.compress(text[i : i + size]) for i in range(0, len(text), size))
-    if damage == "cut" and data:
-        data = data[: where % len(data)]
-    elif damage == "cut past the start":  # a few bytes past what the start decoded, if any
-        data = data[: head + where % 16]
-    elif damage == "corrupt" and data:
-        at = where % len(data)
-        data = data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+    if damage == "cut past the start":  # a few bytes past what the start decoded, if any
+        data = _damaged(text, frames, "whole", where)[: head + where % 16]
+    else:
+        data = _damaged(text, frames, damage, where)
     path = tmp_path_factory.mktemp("resume") / "f.jsonl.zst"
     path.write_bytes(data)
-    want = _read_all(data)
     mp = pytest.MonkeyPatch()
     try:
         mp.setattr(streams, "_HEAD_STEP", 64)  # a start of a few steps
+        mp.setattr(streams, "ZSTD_READ", 64)  # a start of whole steps of a reader
         try:
             longer, shorter, rest = streams.read_heads_and_rest(path, head, 64)
         except zstandard.ZstdError:  # a corrupt start: planned without it
@@ -147,11 +148,26 @@ def test_a_reader_resumed_from_a_decoded_start_reads_what_a_new_one_reads(
     assert rest is not None
     got: list[tuple[int, bytes]] = []
     broke = None
+    mp.setattr(streams, "ZSTD_READ", 64)
     try:
+        want = _read_all(data)
         for item in iter_lines(rest):
             got.append(item)
     except StreamError as exc:
         broke = exc.offset
     finally:
         rest.close()
+        mp.undo()
     assert (got, broke) == want
+
+
+def test_a_start_of_part_of_a_readers_step_is_not_read_on(tmp_path, monkeypatch):
+    """A reader's step that the start ends inside would, at a break in it, lose what the
+    start decoded before the break: such a start is no reader's beginning."""
+    path = tmp_path / "f.jsonl.zst"
+    path.write_bytes(zstandard.ZstdCompressor(level=1).compress(os.urandom(1 << 16)))
+    monkeypatch.setattr(streams, "ZSTD_READ", 8192)
+    assert streams.read_heads_and_rest(path, 3 * 4096, 4096)[2] is None
+    rest = streams.read_heads_and_rest(path, 4 * 4096, 4096)[2]
+    assert rest is not None
+    rest.close()

@@ -392,7 +392,7 @@ def test_the_first_planned_file_is_read_on_from_its_decoded_start(
     items a reading from the file's first byte gives."""
     from tamis.io import jsonl
 
-    monkeypatch.setattr(jsonl, "HEAD_BYTES", 1 << 16)
+    monkeypatch.setattr(jsonl, "HEAD_BYTES", 1 << 17)  # a reader's step (ZSTD_READ)
     monkeypatch.setattr(jsonl, "SAMPLE_BYTES", 1 << 15)
     monkeypatch.setattr(plan, "MIN_SHARD_BYTES", 1 << 15)
     paths = [

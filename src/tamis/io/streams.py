@@ -185,7 +185,9 @@ def read_heads_and_rest(
     longer decoding (:meth:`ZstdReader.resumed`): where the file is read from its start soon
     after (its first range, read by the process that planned it), its start is not decoded
     twice. None where there is no such reader: a file that is not zstd or not local, a prefix
-    that is the whole file, or a decoding stopped short of the prefix."""
+    that is the whole file, a decoding stopped short of the prefix, or a prefix that is not a
+    whole number of the steps a reader feeds its decoder (:data:`ZSTD_READ`): what a reader
+    hands out before a break depends on where its steps end."""
     if mark > raw_bytes or (mark < raw_bytes and mark % _HEAD_STEP):
         # not a point the longer decoding passes through: two reads
         longer, _, rest = _read_heads(path, raw_bytes, raw_bytes, resume)
@@ -208,7 +210,11 @@ def _read_heads(
     elif name.endswith(".zst") or name.endswith(".zstd"):
         dctx = zstandard.ZstdDecompressor()
         decoded, used, at_mark, live = _decode_head(data, dctx.decompressobj, mark)
-        if resume and live is not None and not whole and not is_url(path):
+        # a prefix of whole steps of a reader: a break a reader of its own meets in a step
+        # after the prefix loses what that step decoded, and so does a reader going on from it
+        # (a break inside the prefix is met here, and raises)
+        steps = raw_bytes % ZSTD_READ == 0
+        if resume and steps and live is not None and not whole and not is_url(path):
             head = _Head(decoded, dctx, live[0], live[1], _decoded_run(data))
             rest = ZstdReader.resumed(open_input(path), head)
             rest.raw.seek(len(data))
