@@ -94,3 +94,10 @@ def test_a_lone_group_without_a_prefix_in_use_or_a_slice_is_no_address():
     assert found("x = rows[2000::]", "IP") == []
     assert found("a::b and 12:: and abcd::", "IP") == []
     assert found("std::vector<int> v;", "IP") == []
+
+
+def test_a_barcode_of_a_maestro_range_does_not_make_a_column_of_codes_a_list_of_cards():
+    # EAN-13 codes opening with 59 pass Luhn as often as any: among codes, with no card named,
+    # they count as codes, so the column stays one of codes
+    codes = '("ean13", "5901234123457"),\n("ean14", "12345678911230"),\n("jan", "4901234567894"),\n'
+    assert found(codes, "CARD") == []

@@ -36,14 +36,21 @@ KINDS = (EMAIL, PHONE, IP, CARD, IBAN)
 
 # --- e-mail ----------------------------------------------------------------------------------
 
-# The local part takes Latin letters with diacritics ("danglüe@email.com", RFC 6531), and starts
-# after a letter of another script ("邮箱abc@example.cn": text glued before it). A digit glued
+# The local part and the domain take letters of the scripts that write words apart: Latin with
+# diacritics ("danglüe@email.com"), Greek, Cyrillic and Hebrew ("ιωάννης@εεττ.gr",
+# "Фью@почта.рф", RFC 6531), and the address starts after a letter of a script written without
+# spaces ("邮箱abc@example.cn": text glued before it). A digit glued
 # after the top-level domain ends it only when that is a real one, and a dash only after a
 # capitalised word glued on ("a@b.comE-mail:", see ``email_span``).
-_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_LATIN = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+    "\u0386\u0388-\u03ce\u1f00-\u1ffc\u0400-\u04ff\u05d0-\u05ea"
+)
+_UNICODE_TLD = "\u0386\u0388-\u03ce\u0400-\u04ff\u05d0-\u05ea"
 _EMAIL = re.compile(
     rf"(?<![{_LATIN}0-9_.%+$-])[{_LATIN}0-9](?:[{_LATIN}0-9._%+-]{{0,63}}[{_LATIN}0-9_%+-])?"
-    rf"@(?:[{_LATIN}0-9](?:[{_LATIN}0-9-]{{0,61}}[{_LATIN}0-9])?\.)+(?:[A-Za-z]{{2,24}}|xn--[a-z0-9]{{2,59}})"
+    rf"@(?:[{_LATIN}0-9](?:[{_LATIN}0-9-]{{0,61}}[{_LATIN}0-9])?\.)+"
+    rf"(?:[A-Za-z]{{2,24}}|xn--[a-z0-9]{{2,59}}|[{_UNICODE_TLD}]{{2,24}})"
     r"(?:(?![\w-]|\.[A-Za-z0-9])|(?=\d|-[a-z]))"
 )
 # "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses; "getty@tty1.service"
@@ -125,7 +132,8 @@ _NNTP_RESPONSE = re.compile(r"(?:^|[\"'b])\d{3}[ \t]+\d+[ \t]+\Z")
 _ID_NAME_BEFORE = re.compile(r"(?:message|msg)[-_ ]?id\w*\W{0,6}\Z", re.I)
 # Glued after a token of figures and a colon ("2014-08-22:514B5D8A.6040705@host", "...:90305:
 # 17843586-40@host"), as a list of credits or a parser's test writes a message's identifier.
-_AFTER_A_NUMBER = re.compile(r"(?<!\w)\d[\d.:-]*:\Z")
+# (not a parameter's value before a property's: vCard's "EMAIL;PREF=1:jane@example.com")
+_AFTER_A_NUMBER = re.compile(r"(?<![\w=])\d[\d.:-]*:\Z")
 # A timestamp's run of digits in the local part ("eric-2B8B56.18091515092010@news.example.fr").
 _LONG_DIGIT_RUN = re.compile(r"\d{12}")
 
@@ -195,14 +203,49 @@ _DIGITS_OPEN = re.compile(r"[\d().-]*\d(?=[^\W\d_])")
 _LOCAL_MAX = 65
 
 
+# A URI of a MIME part or a message (RFC 2392: "cid:part1.06090408@example.com",
+# "mid:..."): an identifier in the name@domain form, not a mailbox.
+_PART_URI_BEFORE = re.compile(r"(?<![\w.+-])(?:cid|mid):\Z", re.I)
+# The rest of an escape sequence after a backslash ("\ntest@iana.org", "\x07@iana.org",
+# "<\u0338me@example.com" in a string literal): the escape's letters are no local part's.
+_ESCAPE_REST = re.compile(r"[nrtfv0]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}")
+# A label with dashes in its third and fourth places that is no punycode ("yy--0"): IDNA
+# (RFC 5891) reserves the form, so no domain has one.
+_RESERVED_LABEL = re.compile(r"(?!xn)[^.@]{2}--", re.I)
+_ADDRESS_MAX = 254  # RFC 5321: a longer one is a validator's invalid example, no mailbox
+
+
+def _label_ok(label: str) -> bool:
+    """Whether a domain's label can be in one: not of IDNA's reserved form, and a punycode
+    label ("xn--4dbrk0ce") that decodes ("xn--0" does not)."""
+    if _RESERVED_LABEL.match(label):
+        return False
+    if label[:4].lower() != "xn--":
+        return True
+    try:
+        label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return False
+    return True
+
+
 def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     """The address a match of ``_EMAIL`` holds, or None when it is something else."""
     value = m.group()
+    start, end = m.start(), m.end()
+    if text[start - 1 : start] == "\\" and (escape := _ESCAPE_REST.match(value)):
+        value, start = value[escape.end() :], start + escape.end()
+        if not value[:1].isalnum():
+            return None  # "\x07@iana.org": the escape was all of the local part
+    if _PART_URI_BEFORE.search(text, max(0, start - 5), start):
+        return None
+    at = value.index("@")
+    if len(value) > _ADDRESS_MAX or not all(map(_label_ok, value[at + 1 :].split("."))):
+        return None
     if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX or ".." in value:
         return None
     if value.endswith(".py") and value.count(".", value.index("@")) == 1:
         return None  # "foo-bär@baz.py": a Python file (Paraguay registers under com.py, org.py)
-    start, end = m.start(), m.end()
     if text[max(0, start - 1) : start] == "/" and not _LIST_IN_PATH.match(text, start - 2, end + 1):
         return None  # a URL's path or user ("/r/<message-id>", "://user@host")
     last = value.rsplit(".", 1)[-1]
@@ -738,11 +781,11 @@ _NEEDS_CARD_WORD = re.compile(
 )
 
 # Issuer prefixes (IIN ranges) of the networks in use: Visa, Mastercard, Amex, Discover,
-# Diners, JCB, UnionPay, Maestro, Hipercard (606282), UATP (1). A number that passes Luhn but
+# Diners, JCB, UnionPay, Maestro, Hipercard (606282), UATP (1), Troy (9792). A number that passes Luhn but
 # starts elsewhere is an id.
 _ISSUER = re.compile(
     r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|6(?:011|5|4[4-9]|2)|3(?:0[0-5]|[68])|35"
-    rf"|{_MAESTRO}|606282|220[0-4]|600722|1"
+    rf"|{_MAESTRO}|606282|220[0-4]|600722|1|9792"
 )
 
 
@@ -758,6 +801,7 @@ _NETWORK_LENGTHS = (
     (re.compile(r"600722"), (16,)),  # Forbrugsforeningen
     (re.compile(_MAESTRO), tuple(range(12, 20))),  # Maestro
     (re.compile(_UATP), (15,)),  # UATP
+    (re.compile(r"9792"), (16,)),  # Troy
 )
 
 
@@ -904,7 +948,8 @@ def _in_column_of_codes(text: str, start: int, end: int) -> bool:
     } - {own}  # (the same number again is no more evidence either way)
     if len(others) < 2:
         return False
-    cards_among = sum(map(card_number_ok, others))
+    # (a number of the ranges that need a card word is none here, where no card is named)
+    cards_among = sum(card_number_ok(o) and not _NEEDS_CARD_WORD.fullmatch(o) for o in others)
     return cards_among * 2 < len(others)
 
 
@@ -1078,7 +1123,7 @@ _DATE_INSIDE = re.compile(
 )
 _PHONE_CONTEXT = re.compile(
     r"\b(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|fax|mobile?|mob|cell|call|ring|"
-    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b[\"']?\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*"
+    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b[\"']?\.?[:=]?\s*(?:\w+\s*){0,2}[:.=]?\s*"
     r"[\"']?\Z",  # (a key and its quoted value: "phone": "2133734253", phone: '2133734253')
     re.I,
 )
@@ -1169,6 +1214,13 @@ def _coordinates(value: str) -> bool:
     )
 
 
+def _nanp_ok(national: str) -> bool:
+    """Whether the digits after North America's country code 1 are as many as its plan has:
+    ten ("001 23456 7185" is an order reference). (Area codes opening with 0 or 1 are left
+    alone: documentation writes "+1-111-555-1212", as RFC 6350 does.)"""
+    return len(national) == 10
+
+
 def _phone_ok(value: str, before: str, after: str) -> bool:
     digits = re.sub(r"\D", "", value)
     n = len(digits)
@@ -1203,12 +1255,16 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         # (eight digits after the prefix at least: "0052 0303" is two Unicode code points)
         if digits[2] == "0" or "." in value or not assigned_code(digits[2:]):
             return False
+        if digits[2] == "1" and not _nanp_ok(digits[3:]):
+            return False
         return 10 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
     if value.startswith("+"):
         # international: a country code and a subscriber number, any common grouping ("00"
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
         # (only an assigned country code opens one: "+000000120" is a format's example,
         # "+9991112223333" a parser's example of a code that does not exist)
+        if digits[0] == "1" and not _nanp_ok(digits[1:]):
+            return False
         return 8 <= n <= 15 and assigned_code(digits) and not _DATE_SHAPE.fullmatch(value)
     if _NANP_PAREN.fullmatch(value) or _TRUNK_EIGHT.fullmatch(value):
         return True
