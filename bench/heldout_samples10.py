@@ -53,7 +53,7 @@ Fetched with (from the project root)::
 
 A source whose archive is not fetched is reported empty. One reading, no split in parts.
 
-What is judged, as in ``heldout_samples9.py``: IPv4-shaped strings of the cleaned text
+What is judged, as in ``heldout_samples9.py`` (its ``choose``, with the same numbers): IPv4-shaped strings of the cleaned text
 (replaced or not) and IPv6 detections, card, IBAN and phone detections, each all or
 ``PER_KIND`` drawn per source and kind, e-mail detections ``EMAIL_PER_SOURCE`` drawn per
 source, and what pii left that looks like a value (``CANDIDATE_PER_KIND`` drawn per source and
@@ -69,13 +69,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from heldout_samples2 import SEED, read_once, reading_run
-from heldout_samples7 import archive_files, long_numbers
-from heldout_samples8 import drawn
+from heldout_samples7 import long_numbers
+from heldout_samples9 import CANDIDATE_PER_KIND, EMAIL_PER_SOURCE, PER_KIND, choose, sources_of
 
 VERDICTS = Path(__file__).resolve().parent / "heldout_verdicts10.json"
-PER_KIND = 100  # cards, IBANs, phones, IPv4-shaped strings: a hundred per kind where there are
-EMAIL_PER_SOURCE = 40
-CANDIDATE_PER_KIND = 8
 
 _DOCS = ["README*", "*.rst", "*.md", "docs/*", "docs/*/*"]
 _TESTS = ["test/*", "test/*/*", "tests/*", "tests/*/*", "tests/*/*/*"]
@@ -122,20 +119,7 @@ ARCHIVES = {
 }
 
 
-def _source(name: str):
-    return lambda: archive_files(*ARCHIVES[name])
-
-
-SOURCES = {name: _source(name) for name in ARCHIVES}
-
-# --- what is judged ----------------------------------------------------------------------------
-
-
-def choose(items: list[dict]) -> list[dict]:
-    """Every kind's detections (IPv4-shaped strings replaced or not, cards, IBANs, phones,
-    IPv6) all, or ``PER_KIND`` drawn; e-mails ``EMAIL_PER_SOURCE`` drawn; candidates
-    ``CANDIDATE_PER_KIND`` drawn; per source and kind."""
-    return drawn(items, {"email": EMAIL_PER_SOURCE}, CANDIDATE_PER_KIND, cap=PER_KIND)
+SOURCES = sources_of(ARCHIVES)
 
 
 def main() -> None:
