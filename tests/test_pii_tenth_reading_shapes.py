@@ -81,3 +81,8 @@ def test_a_troy_card_is_a_card():
     body = "979202" + "0" * 9
     number = next(body + d for d in "0123456789" if luhn_ok(body + d))
     assert found(f"Troy (Debit) {number}", "CARD") == [number]
+
+
+def test_an_escape_inside_a_local_part_keeps_the_address_whole():
+    assert found("addr = 'pers\\u00f6n@dom.in'", "EMAIL") == ["pers\\u00f6n@dom.in"]
+    assert found("x = 'a\\tb@example.com'", "EMAIL") == ["b@example.com"]

@@ -209,6 +209,10 @@ _PART_URI_BEFORE = re.compile(r"(?<![\w.+-])(?:cid|mid):\Z", re.I)
 # The rest of an escape sequence after a backslash ("\ntest@iana.org", "\x07@iana.org",
 # "<\u0338me@example.com" in a string literal): the escape's letters are no local part's.
 _ESCAPE_REST = re.compile(r"[nrtfv0]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}")
+# Letters of a local part before the backslash: an escaped letter stands inside the local part
+# then ("pers\u00f6n@dom.in"), unless they are themselves an escape's; an escaped space or
+# control character ends what stands before it ("a\tb@example.com" holds "b@example.com").
+_LOCAL_HEAD = re.compile(rf"(?<![{_LATIN}0-9_.%+-])[{_LATIN}0-9][{_LATIN}0-9._%+-]*\Z")
 # A label with dashes in its third and fourth places that is no punycode ("yy--0"): IDNA
 # (RFC 5891) reserves the form, so no domain has one.
 _RESERVED_LABEL = re.compile(r"(?!xn)[^.@]{2}--", re.I)
@@ -234,9 +238,14 @@ def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     value = m.group()
     start, end = m.start(), m.end()
     if text[start - 1 : start] == "\\" and (escape := _ESCAPE_REST.match(value)):
-        value, start = value[escape.end() :], start + escape.end()
-        if not value[:1].isalnum():
-            return None  # "\x07@iana.org": the escape was all of the local part
+        head = _LOCAL_HEAD.search(text, max(0, start - 1 - _LOCAL_MAX), start - 1)
+        letter = len(escape.group()) > 1 and chr(int(escape.group()[1:], 16)).isalpha()
+        if letter and head and text[head.start() - 1 : head.start()] != "\\":
+            value, start = text[head.start() : end], head.start()  # "pers\u00f6n@dom.in"
+        else:
+            value, start = value[escape.end() :], start + escape.end()
+            if not value[:1].isalnum():
+                return None  # "\x07@iana.org": the escape was all of the local part
     if _PART_URI_BEFORE.search(text, max(0, start - 5), start):
         return None
     at = value.index("@")
