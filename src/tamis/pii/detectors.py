@@ -1223,13 +1223,6 @@ def _coordinates(value: str) -> bool:
     )
 
 
-def _nanp_ok(national: str) -> bool:
-    """Whether the digits after North America's country code 1 are as many as its plan has:
-    ten ("001 23456 7185" is an order reference). (Area codes opening with 0 or 1 are left
-    alone: documentation writes "+1-111-555-1212", as RFC 6350 does.)"""
-    return len(national) == 10
-
-
 def _phone_ok(value: str, before: str, after: str) -> bool:
     digits = re.sub(r"\D", "", value)
     n = len(digits)
@@ -1264,16 +1257,12 @@ def _phone_ok(value: str, before: str, after: str) -> bool:
         # (eight digits after the prefix at least: "0052 0303" is two Unicode code points)
         if digits[2] == "0" or "." in value or not assigned_code(digits[2:]):
             return False
-        if digits[2] == "1" and not _nanp_ok(digits[3:]):
-            return False
         return 10 <= n <= 15 and not _DATE_SHAPE.fullmatch(value)
     if value.startswith("+"):
         # international: a country code and a subscriber number, any common grouping ("00"
         # alone before ten digits is more often an ISBN-10 or an id than a dialled prefix)
         # (only an assigned country code opens one: "+000000120" is a format's example,
         # "+9991112223333" a parser's example of a code that does not exist)
-        if digits[0] == "1" and not _nanp_ok(digits[1:]):
-            return False
         return 8 <= n <= 15 and assigned_code(digits) and not _DATE_SHAPE.fullmatch(value)
     if _NANP_PAREN.fullmatch(value) or _TRUNK_EIGHT.fullmatch(value):
         return True
