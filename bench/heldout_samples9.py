@@ -108,11 +108,12 @@ ARCHIVES = {
 }
 
 
-def _source(name: str):
-    return lambda: archive_files(*ARCHIVES[name])
+def sources_of(archives: dict) -> dict:
+    """Each source's reader: the files of its archive, read when the reading asks for them."""
+    return {name: (lambda name=name: archive_files(*archives[name])) for name in archives}
 
 
-SOURCES = {name: _source(name) for name in ARCHIVES}
+SOURCES = sources_of(ARCHIVES)
 
 # --- what is judged ----------------------------------------------------------------------------
 

@@ -36,14 +36,21 @@ KINDS = (EMAIL, PHONE, IP, CARD, IBAN)
 
 # --- e-mail ----------------------------------------------------------------------------------
 
-# The local part takes Latin letters with diacritics ("danglüe@email.com", RFC 6531), and starts
-# after a letter of another script ("邮箱abc@example.cn": text glued before it). A digit glued
+# The local part and the domain take letters of the scripts that write words apart: Latin with
+# diacritics ("danglüe@email.com"), Greek, Cyrillic and Hebrew ("ιωάννης@εεττ.gr",
+# "Фью@почта.рф", RFC 6531), and the address starts after a letter of a script written without
+# spaces ("邮箱abc@example.cn": text glued before it). A digit glued
 # after the top-level domain ends it only when that is a real one, and a dash only after a
 # capitalised word glued on ("a@b.comE-mail:", see ``email_span``).
-_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_LATIN = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+    "\u0386\u0388-\u03ce\u1f00-\u1ffc\u0400-\u04ff\u05d0-\u05ea"
+)
+_UNICODE_TLD = "\u0386\u0388-\u03ce\u0400-\u04ff\u05d0-\u05ea"
 _EMAIL = re.compile(
     rf"(?<![{_LATIN}0-9_.%+$-])[{_LATIN}0-9](?:[{_LATIN}0-9._%+-]{{0,63}}[{_LATIN}0-9_%+-])?"
-    rf"@(?:[{_LATIN}0-9](?:[{_LATIN}0-9-]{{0,61}}[{_LATIN}0-9])?\.)+(?:[A-Za-z]{{2,24}}|xn--[a-z0-9]{{2,59}})"
+    rf"@(?:[{_LATIN}0-9](?:[{_LATIN}0-9-]{{0,61}}[{_LATIN}0-9])?\.)+"
+    rf"(?:[A-Za-z]{{2,24}}|xn--[a-z0-9]{{2,59}}|[{_UNICODE_TLD}]{{2,24}})"
     r"(?:(?![\w-]|\.[A-Za-z0-9])|(?=\d|-[a-z]))"
 )
 # "logo@2x.png" and "icon@3x.webp" are retina image names, not addresses; "getty@tty1.service"
@@ -125,7 +132,8 @@ _NNTP_RESPONSE = re.compile(r"(?:^|[\"'b])\d{3}[ \t]+\d+[ \t]+\Z")
 _ID_NAME_BEFORE = re.compile(r"(?:message|msg)[-_ ]?id\w*\W{0,6}\Z", re.I)
 # Glued after a token of figures and a colon ("2014-08-22:514B5D8A.6040705@host", "...:90305:
 # 17843586-40@host"), as a list of credits or a parser's test writes a message's identifier.
-_AFTER_A_NUMBER = re.compile(r"(?<!\w)\d[\d.:-]*:\Z")
+# (not a parameter's value before a property's: vCard's "EMAIL;PREF=1:jane@example.com")
+_AFTER_A_NUMBER = re.compile(r"(?<![\w=])\d[\d.:-]*:\Z")
 # A timestamp's run of digits in the local part ("eric-2B8B56.18091515092010@news.example.fr").
 _LONG_DIGIT_RUN = re.compile(r"\d{12}")
 
@@ -195,14 +203,58 @@ _DIGITS_OPEN = re.compile(r"[\d().-]*\d(?=[^\W\d_])")
 _LOCAL_MAX = 65
 
 
+# A URI of a MIME part or a message (RFC 2392: "cid:part1.06090408@example.com",
+# "mid:..."): an identifier in the name@domain form, not a mailbox.
+_PART_URI_BEFORE = re.compile(r"(?<![\w.+-])(?:cid|mid):\Z", re.I)
+# The rest of an escape sequence after a backslash ("\ntest@iana.org", "\x07@iana.org",
+# "<\u0338me@example.com" in a string literal): the escape's letters are no local part's.
+_ESCAPE_REST = re.compile(r"[nrtfv0]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}")
+# Letters of a local part before the backslash: an escaped letter stands inside the local part
+# then ("pers\u00f6n@dom.in"), unless they are themselves an escape's; an escaped space or
+# control character ends what stands before it ("a\tb@example.com" holds "b@example.com").
+_LOCAL_HEAD = re.compile(rf"(?<![{_LATIN}0-9_.%+-])[{_LATIN}0-9][{_LATIN}0-9._%+-]*\Z")
+# A label with dashes in its third and fourth places that is no punycode ("yy--0"): IDNA
+# (RFC 5891) reserves the form, so no domain has one.
+_RESERVED_LABEL = re.compile(r"(?!xn)[^.@]{2}--", re.I)
+_ADDRESS_MAX = 254  # RFC 5321: a longer one is a validator's invalid example, no mailbox
+
+
+def _label_ok(label: str) -> bool:
+    """Whether a domain's label can be in one: not of IDNA's reserved form, and a punycode
+    label ("xn--4dbrk0ce") that decodes ("xn--0" does not)."""
+    if _RESERVED_LABEL.match(label):
+        return False
+    if label[:4].lower() != "xn--":
+        return True
+    try:
+        label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return False
+    return True
+
+
 def email_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     """The address a match of ``_EMAIL`` holds, or None when it is something else."""
     value = m.group()
+    start, end = m.start(), m.end()
+    if text[start - 1 : start] == "\\" and (escape := _ESCAPE_REST.match(value)):
+        head = _LOCAL_HEAD.search(text, max(0, start - 1 - _LOCAL_MAX), start - 1)
+        letter = len(escape.group()) > 1 and chr(int(escape.group()[1:], 16)).isalpha()
+        if letter and head and text[head.start() - 1 : head.start()] != "\\":
+            value, start = text[head.start() : end], head.start()  # "pers\u00f6n@dom.in"
+        else:
+            value, start = value[escape.end() :], start + escape.end()
+            if not value[:1].isalnum():
+                return None  # "\x07@iana.org": the escape was all of the local part
+    if _PART_URI_BEFORE.search(text, max(0, start - 5), start):
+        return None
+    at = value.index("@")
+    if len(value) > _ADDRESS_MAX or not all(map(_label_ok, value[at + 1 :].split("."))):
+        return None
     if value.rsplit(".", 1)[-1].lower() in _FILE_SUFFIX or ".." in value:
         return None
     if value.endswith(".py") and value.count(".", value.index("@")) == 1:
         return None  # "foo-bär@baz.py": a Python file (Paraguay registers under com.py, org.py)
-    start, end = m.start(), m.end()
     if text[max(0, start - 1) : start] == "/" and not _LIST_IN_PATH.match(text, start - 2, end + 1):
         return None  # a URL's path or user ("/r/<message-id>", "://user@host")
     last = value.rsplit(".", 1)[-1]
@@ -681,6 +733,14 @@ def _loopback_in_context(text: str, start: int, end: int) -> bool:
     return bool(_NETWORK_WORDS.search(line) or _IPV6_WORDS.search(line))
 
 
+def _network_prefix(text: str, start: int, value: str) -> bool:
+    """Whether a lone group and "::" is a network of a prefix in use ("fc00::", "fe80::/10",
+    "2001::"), the address it opens, and not a slice of code ("x[2000::]")."""
+    if not (value.endswith("::") and len(value) == 6 and _ROUTABLE.match(value)):
+        return False
+    return text[start - 1 : start] != "[" or start < 2 or not (text[start - 2].isalnum())
+
+
 def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
     """Every IPv6 address of ``text`` that is kept: with "::" or all eight groups, a digit, and
     valid as an address (a scope id after "%" is allowed); the loopback "::1" alone only where
@@ -692,7 +752,9 @@ def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
         if value == "::1" and _loopback_in_context(text, m.start(), m.end()):
             out.append((m.start(), m.end(), IP))
             continue
-        if len(groups) < 2 or not any(c.isdigit() for c in value):
+        if not any(c.isdigit() for c in value):
+            continue
+        if len(groups) < 2 and not _network_prefix(text, m.start(), value):
             continue
         if text[m.end() : m.end() + 1] == "." and text[m.end() + 1 : m.end() + 2].isalnum():
             continue  # "3ffe::127.0.1", "3ffe::1.net": a piece of a longer, malformed form
@@ -711,18 +773,32 @@ def ipv6_addresses(text: str) -> list[tuple[int, int, str]]:
 # --- payment cards ---------------------------------------------------------------------------
 
 _CARD = re.compile(
-    r"(?<![\w.,-])(?:\d{4}([ -]?)\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -]?)\d{6}\2\d{4,5})(?![\w]|[.,-]\d)"
+    r"(?<![\w.,-])(?:\d{4}([ -]?)\d{4}\1\d{4}(?:\1\d{1,7})?|\d{4}([ -]?)\d{6}\2\d{4,5}"
+    r"|\d{4}([ -]?)\d{5}\3\d{6})(?![\w]|[.,-]\d)"
 )
+# Maestro as the card type registries define it (creditcards-types, credit-card-type): 50,
+# 56 to 59, and 6 where no other network is (60, 63, 66, 67: "6016 6070 9505 8666",
+# "6759 6498 2643 8453"), twelve to nineteen digits ("5018 0000 0009").
+_MAESTRO = r"5[06-9]|6[0367]"
+_UATP = r"1"  # UATP, the airlines' card: prefix 1, fifteen digits, grouped 4-5-6
+# The numbers that are also the shapes of ids, taken only where the text names a card (UATP's
+# also where grouped 4-5-6): a 12-digit Maestro, Maestro's ranges that few issue and ids open
+# with as often (59, 66, and 60 outside Discover, Hipercard and Forbrugsforeningen), and a
+# 15-digit number opening with 1.
+_NEEDS_CARD_WORD = re.compile(
+    rf"(?:{_MAESTRO})\d{{10}}|(?:59|66|60(?!11|6282|0722))\d+|(?:{_UATP})\d{{14}}"
+)
+
 # Issuer prefixes (IIN ranges) of the networks in use: Visa, Mastercard, Amex, Discover,
-# Diners, JCB, UnionPay, Maestro, Hipercard (606282). A number that passes Luhn but starts
-# elsewhere is an id.
+# Diners, JCB, UnionPay, Maestro, Hipercard (606282), UATP (1), Troy (9792). A number that passes Luhn but
+# starts elsewhere is an id.
 _ISSUER = re.compile(
-    r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|6(?:011|5|4[4-9]|2)|3(?:0[0-5]|[68])|35|5[06-8]|6[37]"
-    r"|606282|220[0-4]|600722"
+    r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|6(?:011|5|4[4-9]|2)|3(?:0[0-5]|[68])|35"
+    rf"|{_MAESTRO}|606282|220[0-4]|600722|1|9792"
 )
 
 
-# The lengths each network issues (a prefix not named here, Maestro and the rest: 13 to 19).
+# The lengths each network issues (a prefix not named here: 13 to 19).
 _NETWORK_LENGTHS = (
     (re.compile(r"4"), (13, 16, 19)),  # Visa
     (re.compile(r"5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)"), (16,)),  # Mastercard
@@ -732,18 +808,24 @@ _NETWORK_LENGTHS = (
     (re.compile(r"606282"), (13, 16, 19)),  # Hipercard
     (re.compile(r"220[0-4]"), (16, 17, 18, 19)),  # Mir
     (re.compile(r"600722"), (16,)),  # Forbrugsforeningen
+    (re.compile(_MAESTRO), tuple(range(12, 20))),  # Maestro
+    (re.compile(_UATP), (15,)),  # UATP
+    (re.compile(r"9792"), (16,)),  # Troy
 )
 
 
 def card_number_ok(digits: str) -> bool:
     """Whether the digits can be a card: an issuer prefix, a length that issuer uses, Luhn."""
-    if not 13 <= len(digits) <= 19 or len(set(digits)) < 2 or not _ISSUER.match(digits):
+    if not 12 <= len(digits) <= 19 or len(set(digits)) < 2 or not _ISSUER.match(digits):
         return False
     for prefix, lengths in _NETWORK_LENGTHS:
         if prefix.match(digits):
             if len(digits) not in lengths:
                 return False
             break
+    else:
+        if len(digits) < 13:
+            return False
     return luhn_ok(digits)
 
 
@@ -770,7 +852,7 @@ _GROUP_AFTER = re.compile(r"[ -][0-9A-F]{4}(?![0-9A-F])")
 def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
     out = []
     for m in _scan(_CARD, text, numbers):
-        sep = m.group(1) or m.group(2)
+        sep = m.group(1) or m.group(2) or m.group(3)
         if sep and (
             _GROUP_BEFORE.search(text, max(0, m.start() - 6), m.start())
             and text[m.start() - 1] == sep
@@ -784,6 +866,12 @@ def cards(text: str, numbers=None) -> list[tuple[int, int, str]]:
         if not sep and _in_list_of_figures(text, m.start(), m.end()):
             continue
         if not sep and len(digits) > _COMPACT_CARD_MAX and not _names_a_card(text, m.start()):
+            continue
+        if (
+            _NEEDS_CARD_WORD.fullmatch(digits)
+            and not m.group(3)
+            and not _names_a_card(text, m.start())
+        ):
             continue
         if _among_hex_codes(text, m.start()):
             continue
@@ -809,7 +897,7 @@ def _names_a_card(text: str, pos: int) -> bool:
 # card's number ("creditcard.parse(", "cardNumber(", "card_number", "CreditCardNumbers").
 _CARD_WORDS = re.compile(
     r"\b(?:cards?|visa|master\s?card|amex|american express|discover|diners|jcb|maestro|"
-    r"unionpay|mir|credit|debit|cc|pan|kreditkarte|carte|tarjeta|luhn)\b"
+    r"unionpay|mir|uatp|credit|debit|cc|pan|kreditkarte|carte|tarjeta|luhn)\b"
     r"|(?-i:(?<=[a-z])Card(?![a-z]))"
     r"|(?<![A-Za-z])(?:[Cc]redit|CREDIT)?_?(?:[Cc]ard|CARD)(?:_?(?:[Nn]umber|NUMBER)s?|s)?"
     r"(?![a-z])",
@@ -869,7 +957,8 @@ def _in_column_of_codes(text: str, start: int, end: int) -> bool:
     } - {own}  # (the same number again is no more evidence either way)
     if len(others) < 2:
         return False
-    cards_among = sum(map(card_number_ok, others))
+    # (a number of the ranges that need a card word is none here, where no card is named)
+    cards_among = sum(card_number_ok(o) and not _NEEDS_CARD_WORD.fullmatch(o) for o in others)
     return cards_among * 2 < len(others)
 
 
@@ -1017,7 +1106,8 @@ _PHONE_START = (
     rf"(?:(?<![\w+/.,$€£¥-])|(?<=[^\W\d_])(?={AREA_CODE_OPENS.pattern}|\+\d{{1,3}}[ .-]\d))"
     r"(?<!\d:)"
 )
-_PHONE_GLUED_END = rf"|{GLUED_WORD_AFTER}|{GLUED_ADDRESS_AFTER}"
+# An extension glued on ends the number too: "(212) 555-1234x89" (see ``_EXTENSION``).
+_PHONE_GLUED_END = rf"|{GLUED_WORD_AFTER}|{GLUED_ADDRESS_AFTER}|(?=[xX]\d{{1,6}}(?![\w]))"
 _PHONE = re.compile(
     rf"{_PHONE_START}(?:\+|00)?\(?\d{{1,5}}+\)?(?: ?\(0\))?"
     rf"(?:(?:[ \t.\-/]{{0,2}}|[ \t]-[ \t])\(?\d{{1,8}}+\)?){{1,6}}"
@@ -1042,7 +1132,7 @@ _DATE_INSIDE = re.compile(
 )
 _PHONE_CONTEXT = re.compile(
     r"\b(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|fax|mobile?|mob|cell|call|ring|"
-    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b[\"']?\.?:?\s*(?:\w+\s*){0,2}[:.]?\s*"
+    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b[\"']?\.?[:=]?\s*(?:\w+\s*){0,2}[:.=]?\s*"
     r"[\"']?\Z",  # (a key and its quoted value: "phone": "2133734253", phone: '2133734253')
     re.I,
 )
@@ -1233,6 +1323,21 @@ def _phone_span(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     return (m.start(), m.start() + len(value)) if _phone_ok(value, before, after) else None
 
 
+# An extension written after a phone ("x123", " x 22", " ext. 12", ", Ext: 4021",
+# " extension 7", ";ext=1234" in a tel URI): part of the number to dial, so kept with it. An
+# "x" alone needs the digits glued or one space before them; the words may stand apart.
+_EXTENSION = re.compile(
+    r"(?:[ \t]?[xX][ \t]?|,?[ \t]*(?i:ext|extn|extension)\.?:?[ \t]*|;ext=)"
+    r"\d{1,6}(?![\w]|[.,-]\d)"
+)
+
+
+def _with_extension(text: str, end: int) -> int:
+    """Where a phone that ends at ``end`` ends with the extension written after it."""
+    m = _EXTENSION.match(text, end)
+    return m.end() if m else end
+
+
 def _around(text: str, m: re.Match[str], value: str) -> tuple[str, str]:
     start = m.start()
     return text[max(0, start - 40) : start], text[start + len(value) : start + len(value) + 12]
@@ -1313,6 +1418,7 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
             if span and (_in_hex_dump(text, span[0]) or _ambiguous_phone_in_data(text, *span)):
                 span = None
             if span:
+                span = (span[0], _with_extension(text, span[1]))
                 out.append((*span, PHONE))
                 pos = span[1]  # a match cut back to its phone may hold the next one after it
                 continue
