@@ -52,14 +52,14 @@ def test_an_answer_pasting_three_of_its_thirteen_sentences_is_reported(shared_da
     """Clough-Stevenson task b (tuned): g1pD_taskb pastes 3 of its 13 sentences from the
     source, too few aligned sentences (0.23) for a partial-copy report; with the verbatim
     report it is reported against its source, and no non-plagiarised answer of the tuned
-    tasks is named a copy of anything. Off (the default), it is not reported."""
+    tasks is named a copy of anything. Off, it is not reported."""
     category = _tuned(shared_data)
-    removed, reported = _clough_run(shared_data, tmp_path / "on", verbatim_report=0.1)
+    removed, reported = _clough_run(shared_data, tmp_path / "on")
     assert reported.get("g1pD_taskb.txt") == "orig_taskb.txt"
     named = {**removed, **reported}
     assert not [a for a, c in category.items() if c == "non" and a in named]
     assert not [a for a, of in named.items() if category.get(of) == "non"]
-    removed_off, reported_off = _clough_run(shared_data, tmp_path / "off")
+    removed_off, reported_off = _clough_run(shared_data, tmp_path / "off", verbatim_report=0.0)
     assert "g1pD_taskb.txt" not in {**removed_off, **reported_off}
     # the verbatim report adds reports, never removals
     assert removed == removed_off
