@@ -138,8 +138,9 @@ def timing_rows(
     return rows
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
+def arguments(description: str) -> argparse.Namespace:
+    """The options every variant bench of the stage takes."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--per-condition", type=int, default=60)
     ap.add_argument("--seed", type=int, default=21)
     ap.add_argument("--parts", default="tune,heldout,aeb")
@@ -147,8 +148,13 @@ def main() -> None:
     ap.add_argument("--timing-part", default="heldout")
     ap.add_argument("--base-src", default=None, help="another tree's src, timed beside")
     ap.add_argument("--no-write", action="store_true", help="print the section only")
-    args = ap.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-rewrite-weights-"))
+    return ap.parse_args()
+
+
+def measure(args: argparse.Namespace, script: str, title: str, intro: str) -> None:
+    """Every part measured with each of :data:`VARIANTS`, as one dated section (``title``,
+    ``intro`` after the machine) appended to the results file."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-rewrite-variants-"))
     load = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     parts = [p for p in args.parts.split(",") if p]
@@ -167,19 +173,15 @@ def main() -> None:
         if args.rounds
         else []
     )
-    weighted = json.dumps(WEIGHTED)
     lines = [
-        f"## Words weighted by rarity (`revision_weights`), {started}",
+        f"## {title}, {started}",
         "",
-        f"Command: `.venv/bin/python bench/rewrite_weights.py --rounds {args.rounds} "
+        f"Command: `.venv/bin/python bench/{script} --rounds {args.rounds} "
         f"--timing-part {args.timing_part}{' --base-src ' + args.base_src if args.base_src else ''}`  ",
         f"Machine: {cpu_model()}, 2 cores shared with other work (load average {load:.1f} at "
         f"the start, {os.getloadavg()[0]:.1f} at the end); Python {sys.version.split()[0]}.",
         "",
-        f"`default`: the stage at its defaults (weights off). `weighted`: `{weighted}`, cuts "
-        "chosen on the tuned parts only (Clough-Stevenson tasks a-c, the tuned Reuters part); "
-        "the held-out parts (Reuters `heldout`, `aeb`, Clough-Stevenson tasks d-e, MSRP) were "
-        "measured after the choice.",
+        intro,
         "",
         "### Reuters and AEB: recall, false pairs, reports",
         "",
@@ -229,6 +231,19 @@ def main() -> None:
     if not args.no_write:
         with open(br.RESULTS, "a", encoding="utf-8") as fh:
             fh.write("\n" + text)
+
+
+def main() -> None:
+    args = arguments(__doc__.split("\n")[0])
+    measure(
+        args,
+        "rewrite_weights.py",
+        "Words weighted by rarity (`revision_weights`)",
+        f"`default`: the stage at its defaults (weights off). `weighted`: "
+        f"`{json.dumps(WEIGHTED)}`, cuts chosen on the tuned parts only (Clough-Stevenson tasks "
+        "a-c, the tuned Reuters part); the held-out parts (Reuters `heldout`, `aeb`, "
+        "Clough-Stevenson tasks d-e, MSRP) were measured after the choice.",
+    )
 
 
 if __name__ == "__main__":

@@ -854,6 +854,26 @@ def declared_share(al: Alignment) -> float:
     return 0.0
 
 
+#: a sentence pair aligned at this similarity or more (skeleton trigrams, names, numbers and
+#: stems all counted) is one sentence pasted, not rewritten: on Clough-Stevenson tasks a-c the
+#: cut answers' pasted sentences align to their source at 0.8-1.0, while no non-plagiarised
+#: answer aligns a sentence above 0.3 to the source or above 0.57 to another answer
+VERBATIM_SIMILARITY = 0.8
+#: pasted sentences a verbatim report needs: one shared sentence is a stock phrase or a quote
+MIN_VERBATIM_SENTENCES = 2
+
+
+def verbatim_share(al: Alignment) -> float:
+    """The share of the copy's sentences aligned, in order, to a sentence of the other pasted
+    nearly verbatim (:data:`VERBATIM_SIMILARITY`); 0 under :data:`MIN_VERBATIM_SENTENCES`.
+    Copying by pasting: an answer pasting three of its thirteen sentences from an article
+    aligns too few sentences to be reported as a rewrite, yet holds them word for word."""
+    pasted = sum(1 for _, _, s in al.pairs if s >= VERBATIM_SIMILARITY)
+    if pasted < MIN_VERBATIM_SENTENCES:
+        return 0.0
+    return pasted / max(al.copy_sentences, 1)
+
+
 #: sentences a revision must match, in any order, to count at all
 MIN_REVISED_SENTENCES = 3
 

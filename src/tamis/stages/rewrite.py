@@ -72,6 +72,12 @@ class RewriteDedup(_DocDedup):
             le=1.0,
             description="share of the copy's sentences aligned (two at least) at which a pair too weak to remove is reported on the copy as a partial copy; 0: none",
         )
+        verbatim_report: float = Field(
+            default=0.1,
+            ge=0.0,
+            le=1.0,
+            description="share of the copy's sentences aligned nearly verbatim (two at least) at which a pair is reported on the copy as a partial copy, however few of its other sentences align: copying by pasting; 0: off. Chosen on tuned Clough-Stevenson tasks a-c and the tuned Reuters part (0.05-0.2 gave one outcome); held-out parts unchanged or one true shared block more (bench/results/rewrite.md)",
+        )
         revision_similarity: float = Field(
             default=0.25,
             gt=0.0,
@@ -256,6 +262,7 @@ class RewriteDedup(_DocDedup):
             shared_features,
             stem_features,
             stems_contained,
+            verbatim_share,
         )
 
         o = self.options
@@ -278,28 +285,39 @@ class RewriteDedup(_DocDedup):
         known: OrderedDict[tuple[int, int], float | None] = OrderedDict()
 
         def judge(
-            pair: tuple[int, int], al: Any, share: float, evidence: int, evidence_share: float
+            pair: tuple[int, int],
+            al: Any,
+            share: float,
+            evidence: int,
+            evidence_share: float,
+            pasted: float = 0.0,
         ) -> float:
             """Keep an alignment whose ``share`` declares the pair, or report it as a partial
-            copy when ``evidence`` sentences (``evidence_share`` of the copy's) align."""
+            copy when ``evidence`` sentences (``evidence_share`` of the copy's) align, or
+            when ``pasted`` of the copy's sentences are pasted (:func:`verbatim_share`)."""
             if share >= o.threshold and len(self._declared) < _KNOWN_PAIRS:
                 self._declared[pair] = al  # evidence, should the pair be declared
+            elif len(self._reported) >= _KNOWN_PAIRS:
+                pass
             elif (
                 o.report_threshold
                 and evidence_share >= o.report_threshold
                 and evidence >= MIN_REPORTED_SENTENCES
-                and len(self._reported) < _KNOWN_PAIRS
             ):
                 self._reported[pair] = max(self._reported.get(pair, 0.0), evidence_share)
+            elif o.verbatim_report and pasted >= o.verbatim_report:
+                self._reported[pair] = max(self._reported.get(pair, 0.0), evidence_share)
             return share
+
+        # the share an alignment must be able to reach before its chain is built
+        needed = min(x for x in (o.report_threshold, o.verbatim_report, o.threshold) if x > 0)
 
         def verify(pair: tuple[int, int], agree: float) -> float:
             al = identical(pair) if agree == 1.0 else None
             if al is None:
-                needed = o.report_threshold or o.threshold
                 al = align(record(pair[1]), record(pair[0]), o.sentence_similarity, needed)
             share = declared_share(al)
-            return judge(pair, al, share, al.aligned, share)
+            return judge(pair, al, share, al.aligned, share, verbatim_share(al))
 
         def similarity_with(prefilter: float) -> Any:
             def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -366,9 +384,10 @@ class RewriteDedup(_DocDedup):
             weigh = rarity[0].weights if rarity else None
             both = shared_features(copy, original, weigh)
             if share < 0:
-                al = align(copy, original, o.sentence_similarity, o.report_threshold, shared=both)
+                al = align(copy, original, o.sentence_similarity, needed, shared=both)
                 share = al.share if al.aligned >= MIN_ALIGNED_WITHOUT_LEAD else 0.0
-                share = judge(pair, al, share if declare else 0.0, al.aligned, share)
+                declared = share if declare else 0.0
+                share = judge(pair, al, declared, al.aligned, share, verbatim_share(al))
             if share < o.threshold:
                 rev = align_revision(copy, original, o.revision_similarity, both, weigh)
                 if not rev.figures_differ:
