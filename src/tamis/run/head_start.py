@@ -52,6 +52,36 @@ def cheap_to_reach(task: Task) -> bool:
     return task.shard.get("start") == 0 or not storage.is_url(task.shard.get("path", ""))
 
 
+def first_tasks(
+    tasks: list[Task], workers: int, helping: bool
+) -> tuple[TaskOrder, list[Task], bool]:
+    """The order ``tasks`` are handed out in, each pool worker's first task and, when the
+    driver works while the pool starts (``helping``, and still so in the third value), the
+    driver's first task, last in the list.
+
+    The driver's block is the plan's last (the one the workers reach last) when it is cheap to
+    reach. On an object store it seldom is (a corpus of one file: the block lies inside it),
+    and the driver took no task there, its core idle while the pool started, where on local
+    files it runs a block: on an object store it takes the plan's first task instead (a file's
+    start: nothing decoded to reach it), and the worker whose block that task heads starts
+    right after it (it decodes that one range to get there: the first range, fetched again)."""
+    if not helping:
+        order = TaskOrder(tasks, workers)
+        return order, order.first(), False
+    order = TaskOrder(tasks, workers + 1)
+    heads = order.first()
+    if len(heads) <= workers:
+        return order, heads, False
+    if cheap_to_reach(heads[-1]):
+        return order, heads, True
+    order = TaskOrder(tasks, workers)
+    heads = order.first()
+    second = order.following(heads[0]) if heads and cheap_to_reach(heads[0]) else None
+    if second is None:
+        return order, heads, False
+    return order, [second, *heads[1:], heads[0]], True
+
+
 def work_while_starting(
     order: TaskOrder,
     mine: Task,
