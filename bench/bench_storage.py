@@ -276,10 +276,14 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
             if args.baseline_src
             else ""
         ),
-        "- corpora (../shared/data/text, real public data; nothing here was tuned on them ("
-        "`REMOTE_SPREAD` included, which was set, not fitted): "
+        (
+            "- corpora (given with `--corpus`: say whether each is held out): "
+            if args.corpus
+            else "- corpora (../shared/data/text, real public data; nothing here was tuned on "
+            "them (`REMOTE_SPREAD` included, which was set, not fitted): "
+        )
         + "; ".join(
-            f"{name}: {data.name} ({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
+            f"{name}: {data} ({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
             for name, data, mb, *_ in rows
         ),
         f"- s3 side: {server} in a subprocess on 127.0.0.1 (a real HTTP endpoint, "
