@@ -283,7 +283,8 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
             "them (`REMOTE_SPREAD` included, which was set, not fitted): "
         )
         + "; ".join(
-            f"{name}: {data} ({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
+            f"{name}: {data if args.corpus else data.name} "
+            f"({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
             for name, data, mb, *_ in rows
         ),
         f"- s3 side: {server} in a subprocess on 127.0.0.1 (a real HTTP endpoint, "
