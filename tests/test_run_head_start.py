@@ -52,6 +52,15 @@ def test_on_an_object_store_the_driver_takes_the_first_range_and_a_worker_the_on
     assert helping and _ordinals(heads) == [1, 4, 0]
     order, heads, helping = head_start.first_tasks(range_tasks([9]), 2, True)
     assert helping and _ordinals(heads) == [0, 3, 6]
+    # the driver runs that one range, however long the pool takes to start: the free ranges
+    # lie further inside the remote file
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
+    late = threading.Event()
+    ran: list[Task] = []
+    got = head_start.work_while_starting(
+        order, heads[-1], lambda: late.wait(timeout=0.2), lambda t: ran.append(t) or {}
+    )
+    assert len(list(got)) == 1 and _ordinals(ran) == [0]
     # no help asked: the workers' blocks alone
     order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, False)
     assert not helping and _ordinals(heads) == [0, 4]
