@@ -161,21 +161,31 @@ with warm_workers([sys.argv[1], sys.argv[2]], warm_run(cfg)) as handoff:
 """
 
 
+def _put(url: str, key: str, body: bytes = b"") -> None:
+    """A plain PUT to the S3 server at ``url`` (a bucket, or an object in one): this process's
+    environment and clients are left as they are (another module's server may be named there)."""
+    import http.client
+
+    host, port = url.rsplit("//", 1)[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    conn.request("PUT", f"/{key}", body=body)
+    reply = conn.getresponse()
+    reply.read()
+    conn.close()
+    assert reply.status == 200, (key, reply.status)
+
+
 @pytest.fixture(scope="module")
-def s3_url(tmp_path_factory):
+def s3_url():
     """moto's S3 server on 127.0.0.1 (a real endpoint) with an empty bucket."""
     from tests.helpers import require
-    from tests.s3server import aws_env, environ, start_moto
+    from tests.s3server import start_moto
 
     require("moto")
-    require("s3fs")
     proc, url = start_moto()
     try:
-        with environ(aws_env(url)):
-            import s3fs
-
-            s3fs.S3FileSystem().mkdir("tamis-warm")
-            yield url
+        _put(url, "tamis-warm")
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -188,13 +198,11 @@ def test_a_worker_warmed_on_s3_input_holds_the_splitter_of_a_language_the_input_
     forkserver, so the worker is forked with Korean's word splitter loaded. The credentials,
     given as the run's storage options only, are in no environment the forkserver has."""
     pytest.importorskip("kiwipiepy")
-    import s3fs
-
     from tests.s3server import KEY_ID, SECRET
 
     texts = _sentences(shared_data, "en", 120) + _sentences(shared_data, "ko", 4)
     path = _write(tmp_path / "in.jsonl.zst", texts, compress=True)
-    s3fs.S3FileSystem().put_file(str(path), "tamis-warm/in.jsonl.zst")
+    _put(s3_url, "tamis-warm/in.jsonl.zst", path.read_bytes())
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update({"AWS_ENDPOINT_URL": s3_url, "AWS_REGION": "us-east-1"})
     given = {"s3": {"key": KEY_ID, "secret": SECRET}}
