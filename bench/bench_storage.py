@@ -21,6 +21,7 @@ other process (a worker, or the forkserver).
     .venv/bin/python bench/bench_storage.py --rounds 2      # about 4 minutes on 2 quiet cores
     .venv/bin/python bench/bench_storage.py --rounds 1 --pipeline bare    # one pipeline: printed only
     .venv/bin/python bench/bench_storage.py --rounds 2 --baseline-src BASE/src   # and an older tree
+    .venv/bin/python bench/bench_storage.py --pipeline bare --corpus bare=FILE   # another corpus
 
 With ``--baseline-src`` (another checkout's ``src``, put first on ``PYTHONPATH``) a third side,
 ``s3 before``, runs that tree against the same server, interleaved with the other two.
@@ -78,12 +79,27 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+def role(pid: int, driver: int) -> str:
+    """``forkserver`` (the driver's child that serves forks: its workers, forked from it, have
+    its command line too), ``tracker`` (multiprocessing's resource tracker) or ``worker``."""
+    try:
+        line = Path(f"/proc/{pid}/cmdline").read_bytes()
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return "worker"
+    if b"multiprocessing.forkserver" in line and parent == driver:
+        return "forkserver"
+    return "tracker" if b"resource_tracker" in line else "worker"
+
+
 def run(
     cmd: list[str], env: dict[str, str], server: int
-) -> tuple[float, int, int, int, int, float]:
-    """Wall seconds, the driver's peak RSS, the largest other process's peak RSS, its largest
-    Pss and its largest private memory seen (kB), and the CPU seconds the command's processes (as last seen, polled
-    every 0.1 s) and the S3 server used while it ran."""
+) -> tuple[float, int, int, int, int, int, float]:
+    """Wall seconds, the driver's peak RSS, the largest worker's peak RSS, its largest Pss and
+    its largest private memory seen (kB), the forkserver's largest private memory (the stages'
+    models it loaded for the workers to share: not a worker's), and the CPU seconds the
+    command's processes (as last seen, polled every 0.1 s) and the S3 server used while it
+    ran."""
     t0 = time.perf_counter()
     server_cpu = cpu_seconds(server)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -91,8 +107,11 @@ def run(
     shares: dict[int, int] = {}
     own: dict[int, int] = {}
     cpu: dict[int, float] = {}
+    roles: dict[int, str] = {}
     while proc.poll() is None:
         for pid in [proc.pid, *descendants(proc.pid)]:
+            if pid not in roles and pid != proc.pid:
+                roles[pid] = role(pid, proc.pid)
             peaks[pid] = max(peaks.get(pid, 0), peak_rss_kb(pid))
             shares[pid] = max(shares.get(pid, 0), pss_kb(pid))
             own[pid] = max(own.get(pid, 0), private_kb(pid))
@@ -103,15 +122,15 @@ def run(
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
     driver = peaks.pop(proc.pid, 0)
-    shares.pop(proc.pid, 0)
-    own.pop(proc.pid, 0)
-    worker, share = max(peaks.values(), default=0), max(shares.values(), default=0)
+    workers = [p for p, r in roles.items() if r == "worker"]
+    forkserver = max((own.get(p, 0) for p, r in roles.items() if r == "forkserver"), default=0)
     return (
         seconds,
         driver,
-        worker,
-        share,
-        max(own.values(), default=0),
+        max((peaks.get(p, 0) for p in workers), default=0),
+        max((shares.get(p, 0) for p in workers), default=0),
+        max((own.get(p, 0) for p in workers), default=0),
+        forkserver,
         sum(cpu.values()) + server_cpu,
     )
 
@@ -149,8 +168,16 @@ def main() -> None:
                     help="also run the s3 side with this src folder (another tree) first")  # fmt: skip
     ap.add_argument("--pipeline", choices=sorted(PIPELINES), action="append",
                     help="run only this pipeline (repeatable; default: all)")  # fmt: skip
+    ap.add_argument("--corpus", action="append", default=[], metavar="PIPELINE=FILE",
+                    help="run PIPELINE over FILE instead of its corpus (a held-out file; "
+                         "printed only)")  # fmt: skip
     args = ap.parse_args()
     chosen = {k: v for k, v in PIPELINES.items() if k in (args.pipeline or PIPELINES)}
+    for given in args.corpus:
+        name, _, path = given.partition("=")
+        if name not in chosen:
+            raise SystemExit(f"--corpus {given}: no pipeline {name!r} in this run")
+        chosen[name] = (Path(path), chosen[name][1])
     for data, _ in chosen.values():
         if not data.exists():
             raise SystemExit(f"{data} is missing: this benchmark reads ../shared/data")
@@ -179,7 +206,7 @@ def main() -> None:
             cfg.write_text(yaml.safe_dump({**recipe, "shard_size_mb": shard_mb}))
             best: dict[str, tuple] = {}
             names = ["local", "s3"] + ["s3 before"] * bool(args.baseline_src)
-            memory: dict[str, tuple] = {k: (0, 0, 0, 0) for k in names}
+            memory: dict[str, tuple] = {k: (0, 0, 0, 0, 0) for k in names}
             rounds: dict[str, list] = {k: [] for k in names}
             hashes: dict[str, set] = {k: set() for k in names}
             cpus: dict[str, list] = {k: [] for k in names}
@@ -198,7 +225,9 @@ def main() -> None:
                     if side == "s3 before":
                         side_env = {**env, "PYTHONPATH": str(args.baseline_src.resolve())}
                     loads.append(os.getloadavg()[0])
-                    seconds, driver, worker, share, mine, cpu = run(cmd, side_env, proc.pid)
+                    seconds, driver, worker, share, mine, server_side, cpu = run(
+                        cmd, side_env, proc.pid
+                    )
                     h, n = canonical_hash(output_files(out), str(data), url_in)
                     hashes[side].add(h)
                     from tamis.io import storage
@@ -207,11 +236,14 @@ def main() -> None:
                     errors = facts.get("storage", {}).get("transient_errors", {})
                     print(f"{name} round {r} {side}: {seconds:.1f} s (run {facts['seconds']} s), "
                           f"driver {driver // 1024} MB, worker {worker // 1024} MB "
-                          f"(Pss {share // 1024} MB, private {mine // 1024} MB), CPU {cpu:.1f} s, {n} records {h}, "
+                          f"(Pss {share // 1024} MB, private {mine // 1024} MB), "
+                          f"forkserver private {server_side // 1024} MB, CPU {cpu:.1f} s, {n} records {h}, "
                           f"transient {errors}, load {loads[-1]:.1f}")  # fmt: skip
                     rounds[side].append(seconds)
                     cpus[side].append(cpu)
-                    memory[side] = tuple(map(max, memory[side], (driver, worker, share, mine)))
+                    memory[side] = tuple(
+                        map(max, memory[side], (driver, worker, share, mine, server_side))
+                    )
                     if side not in best or seconds < best[side][0]:
                         best[side] = (seconds, facts["seconds"], n, errors)
             same = len(set.union(*hashes.values())) == 1
@@ -244,10 +276,15 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
             if args.baseline_src
             else ""
         ),
-        "- corpora (../shared/data/text, real public data; nothing here was tuned on them ("
-        "`REMOTE_SPREAD` included, which was set, not fitted): "
+        (
+            "- corpora (given with `--corpus`: say whether each is held out): "
+            if args.corpus
+            else "- corpora (../shared/data/text, real public data; nothing here was tuned on "
+            "them (`REMOTE_SPREAD` included, which was set, not fitted): "
+        )
         + "; ".join(
-            f"{name}: {data.name} ({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
+            f"{name}: {data if args.corpus else data.name} "
+            f"({data.stat().st_size / 1e6:.1f} MB zstd, `shard_size_mb: {mb}`)"
             for name, data, mb, *_ in rows
         ),
         f"- s3 side: {server} in a subprocess on 127.0.0.1 (a real HTTP endpoint, "
@@ -255,10 +292,11 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
         "file read in place, OUT on the local disk",
         "- records: hash of every output record (kept, rejected, quarantine), source paths "
         "mapped and dedup clusters numbered in order",
-        "- memory: the largest of all rounds of a side; peak RSS (VmHWM) counts pages shared "
-        "with the forkserver in full, Pss (polled every 0.1 s) counts a share of them, "
-        "private (USS, polled) counts only the worker's own pages: no library code mapped by "
-        "another process",
+        "- memory: the largest of all rounds of a side, over the pool's workers (the forkserver "
+        "apart: its private memory is the models it loaded for the workers to share); peak RSS "
+        "(VmHWM) counts pages shared with the forkserver in full, Pss (polled every 0.1 s) "
+        "counts a share of them, private (USS, polled) counts only the worker's own pages: no "
+        "library code mapped by another process",
         "- CPU: the least of a side's rounds, user + system seconds of the command's processes "
         "and of the S3 server while it ran; on a loaded machine it moves far less than wall "
         "time, so `by CPU` (local CPU / s3 CPU) is the steadier of the two ratios",
@@ -267,24 +305,25 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
         "",
         "| pipeline | side | best wall s | run.json s | throughput vs local | CPU s | by CPU "
         "| driver peak RSS "
-        "| largest worker peak RSS | largest worker Pss | largest worker private | records "
-        "| identical "
+        "| largest worker peak RSS | largest worker Pss | largest worker private "
+        "| forkserver private | records | identical "
         "| transient errors | rounds (wall s) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, _, _, sides, same, hashes in rows:
         loc = sides["local"]
         for side in sides:
-            wall, run_s, n, errors, driver, worker, share, mine, walls, cpu = sides[side]
+            wall, run_s, n, errors, driver, worker, share, mine, fsrv, walls, cpu = sides[side]
             ratio, by_cpu = f"{loc[0] / wall:.0%}", f"{loc[-1] / cpu:.0%}"
             lines.append(
                 f"| {name} | {side} | {wall:.1f} | {run_s:.1f} | {ratio} | {cpu:.1f} | {by_cpu} | "
                 f"{driver // 1024} MB | "
-                f"{worker // 1024} MB | {share // 1024} MB | {mine // 1024} MB | {n:,} | "
+                f"{worker // 1024} MB | {share // 1024} MB | {mine // 1024} MB | "
+                f"{fsrv // 1024} MB | {n:,} | "
                 f"{'yes' if same else 'NO'} {hashes[0]} | {errors if side != 'local' else '-'} | "
                 f"{', '.join(f'{w:.1f}' for w in walls)} |"
             )
-    if not args.pipeline:  # a partial run is printed only, never taken for the whole table
+    if not args.pipeline and not args.corpus:  # a partial run is printed only
         RESULTS.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

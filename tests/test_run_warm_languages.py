@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -131,3 +132,104 @@ def test_a_worker_is_forked_with_the_splitter_of_a_language_met_far_into_the_inp
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) is True
+
+
+URL_PROBE = """
+import concurrent.futures as cf, json, multiprocessing, os, sys
+from tamis.config import load_config
+from tamis.io import storage
+from tamis.pipeline import Pipeline
+from tamis.run.plan import resolve_inputs
+from tamis.run.warm import warm_run, warm_workers
+from tamis.run.worker import read_options
+given = json.loads(sys.argv[3])
+cfg = load_config(None, None, {"inputs": [sys.argv[1]], "output": sys.argv[2], "workers": 2,
+                               "storage_options": given})
+storage.set_options(cfg.run.storage_options)
+# the driver's steps (tamis.run.driver.run_pipeline): forkserver started, inputs listed, sample
+with warm_workers([sys.argv[1], sys.argv[2]], warm_run(cfg)) as handoff:
+    files, _ = resolve_inputs(cfg.run.inputs)
+    handoff.send(files, Pipeline(cfg), read_options(cfg))
+    ctx = multiprocessing.get_context("forkserver")
+    with cf.ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        loaded = pool.submit(eval, "'kiwipiepy' in __import__('sys').modules").result()
+        started = pool.submit(
+            eval, "open('/proc/' + str(__import__('os').getppid()) + '/environ').read()"
+        ).result()
+        secret = given["s3"]["secret"]
+        print(json.dumps({"splitter": loaded, "secret": secret in started}))
+"""
+
+
+def _put(url: str, key: str, body: bytes = b"") -> None:
+    """A plain PUT to the S3 server at ``url`` (a bucket, or an object in one): this process's
+    environment and clients are left as they are (another module's server may be named there)."""
+    import http.client
+
+    host, port = url.rsplit("//", 1)[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    conn.request("PUT", f"/{key}", body=body)
+    reply = conn.getresponse()
+    reply.read()
+    conn.close()
+    assert reply.status == 200, (key, reply.status)
+
+
+@pytest.fixture(scope="module")
+def s3_url():
+    """moto's S3 server on 127.0.0.1 (a real endpoint) with an empty bucket."""
+    from tests.helpers import require
+    from tests.s3server import start_moto
+
+    require("moto")
+    proc, url = start_moto()
+    try:
+        _put(url, "tamis-warm")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_a_worker_warmed_on_s3_input_holds_the_splitter_of_a_language_the_input_holds(
+    shared_data, s3_url, tmp_path
+):
+    """Input on S3, Korean pages far into it: the driver reads the sample and hands it to the
+    forkserver, so the worker is forked with Korean's word splitter loaded. The credentials,
+    given as the run's storage options only, are in no environment the forkserver has."""
+    pytest.importorskip("kiwipiepy")
+    from tests.s3server import KEY_ID, SECRET
+
+    texts = _sentences(shared_data, "en", 120) + _sentences(shared_data, "ko", 4)
+    path = _write(tmp_path / "in.jsonl.zst", texts, compress=True)
+    _put(s3_url, "tamis-warm/in.jsonl.zst", path.read_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_ENDPOINT_URL": s3_url, "AWS_REGION": "us-east-1"})
+    given = {"s3": {"key": KEY_ID, "secret": SECRET}}
+    done = subprocess.run(
+        [sys.executable, "-c", URL_PROBE, "s3://tamis-warm/in.jsonl.zst", str(tmp_path / "out")]
+        + [orjson.dumps(given).decode()],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"splitter": True, "secret": False}
+
+
+def test_the_handed_sample_keeps_each_document_s_text_source_and_fields():
+    from tamis.document import Document
+    from tamis.run.warm_sample import decode, encode
+
+    docs = [
+        Document(
+            "a", "Hallo Welt", {"path": "s3://b/x.jsonl", "index": 3, "offset": 9}, {"url": "u"}
+        ),
+        Document("b", "키위", {"path": "s3://b/x.jsonl", "index": 4}, {"when": b"\x00"}),
+    ]
+    back = decode(encode(docs))
+    assert [(d.id, d.text, d.source, d.meta, d.kept) for d in back] == [
+        ("a", "Hallo Welt", docs[0].source, {"url": "u"}, True),
+        ("b", "키위", docs[1].source, {}, True),
+    ]

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -381,16 +382,22 @@ def run_pipeline(
         storage.check_reachable(cfg.run.output, writing=True)
     # the lock first, so that a second run refuses at once, before walking inputs or loading
     # models; a failure below releases it and leaves OUT as it was
-    with lock_for(cfg.run.output, "clean") as lock:
+    with lock_for(cfg.run.output, "clean") as lock, ExitStack() as stack:
         if cfg.run.executor == "local" and cfg.run.workers > 1:
             # its imports overlap the plan and the pipeline's set-up; started only once OUT is
             # known to be ours, so that a run refused at the door starts no process at all
             # and the pipeline the tasks will run, built and run once: forked with it ready
-            warm_workers([cfg.run.output, *cfg.run.inputs], warm_run(cfg))
+            handoff = warm_workers([cfg.run.output, *cfg.run.inputs], warm_run(cfg))
+        else:
+            handoff = None
+        if handoff is not None:
+            stack.enter_context(handoff)
         store = OutStore(cfg.run.output, lock.token)
         store.reset()
         files, ignored = resolve_inputs(cfg.run.inputs)
         pipeline = Pipeline(cfg)
+        if handoff is not None:  # the URL inputs' sample for the warm-up, read while listed
+            handoff.send(files, pipeline, read_options(cfg))
         result = _run_locked(cfg, store, files, ignored, pipeline, overwrite, show_progress, lock)
         lock.keep()
         store.discard()

@@ -15,7 +15,8 @@ and spun copies, a few German, French and Spanish paragraphs), which load what t
 own documents would for the languages most runs hold.
 
 Then one document of each language found in a sample spread over the whole input goes through
-every stage (:mod:`tamis.run.warm_languages`): a language's first document loads its word
+every stage (:mod:`tamis.run.warm_languages`; a URL input's sample is read by the driver and
+handed over, :mod:`tamis.run.warm_sample`): a language's first document loads its word
 splitter (seconds, and hundreds of MB for some), which would otherwise be paid by each worker
 that meets it, and held by each. Last, what was loaded is frozen out of the garbage
 collector's passes (``gc.freeze``), so the workers share its pages rather than copy them.
@@ -90,7 +91,7 @@ def warm(run: dict[str, Any]) -> None:
     options = read_options(pipeline.config)
     docs = _first_documents(run["inputs"], options) or _demo_documents()
     run_stages(pipeline, docs)
-    warm_languages(pipeline, run["inputs"], options)
+    warm_languages(pipeline, run["inputs"], options, run.get("sample"))
     # what reading counted belongs to no task (forked workers would report it as theirs)
     take_checksums()
     storage.take_counts()

@@ -42,20 +42,29 @@ def warm_run(cfg: Any) -> dict[str, Any]:
     return {"config": config, "inputs": list(cfg.run.inputs)}
 
 
-def warm_workers(paths: list[str | os.PathLike], run: dict[str, Any] | None = None) -> None:
+def warm_workers(paths: list[str | os.PathLike], run: dict[str, Any] | None = None) -> Any:
     """Start the forkserver of a run over ``paths`` (its inputs and OUT) with the worker's
     modules, and the storage clients those paths need (:func:`tamis.io.storage.client_packages`:
     the S3 stack, about a second of imports a process, then imported once in all).
 
     ``run`` (``{"config": the resolved configuration the tasks carry, "inputs": [...]}``) has
     the forkserver also build that pipeline and run its stages once (:mod:`tamis.run.prewarm`).
+    When an input is a URL, the forkserver also waits for the driver's sample of the URL inputs
+    (:mod:`tamis.run.warm_sample`): the :class:`~tamis.run.warm_sample.SampleHandoff` returned
+    (else None) is the driver's end, to :meth:`send` it on once the inputs are listed, or close.
     """
     from tamis.io import storage
 
     modules = [*WORKER_MODULES, *storage.client_packages(paths)]
+    handoff = None
     if run is not None:
         import orjson
 
+        if any(storage.is_url(i) for i in run["inputs"]):
+            from tamis.run.warm_sample import SampleHandoff
+
+            handoff = SampleHandoff()
+            run = {**run, "sample": handoff.address}
         try:
             # the driver's pid: a forkserver orphaned before its warm-up began stops there
             os.environ[WARM_ENV] = orjson.dumps({**run, "driver": os.getpid()}).decode()
@@ -64,5 +73,10 @@ def warm_workers(paths: list[str | os.PathLike], run: dict[str, Any] | None = No
             pass
     try:
         start_forkserver(modules)
+    except BaseException:
+        if handoff is not None:
+            handoff.close()
+        raise
     finally:
         os.environ.pop(WARM_ENV, None)  # read by the forkserver as it started
+    return handoff

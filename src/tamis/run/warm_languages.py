@@ -107,10 +107,15 @@ def _file_documents(path: str, options: Any, n: int, scan: int) -> list[Any]:
 
 def spread_documents(inputs: list[str], options: Any, n: int = SAMPLE_DOCS) -> list[Any]:
     """About ``n`` documents spread over the local files of ``inputs`` (see the module)."""
+    return sample_files(list(islice(local_files(inputs), LISTED_FILES)), options, n)
+
+
+def sample_files(listed: list[str], options: Any, n: int = SAMPLE_DOCS) -> list[Any]:
+    """About ``n`` documents spread over ``listed`` (files, local or URLs, in the plan's order;
+    the driver reads URL inputs' sample with it, :mod:`tamis.run.warm_sample`)."""
     from tamis.io.base import reader_for
 
-    listed = [f for f in islice(local_files(inputs), LISTED_FILES) if reader_for(f) is not None]
-    files = spread(listed, SAMPLE_FILES)
+    files = spread([f for f in listed if reader_for(f) is not None], SAMPLE_FILES)
     docs: list[Any] = []
     for i, path in enumerate(files):
         share = n * (i + 1) // len(files) - n * i // len(files)
@@ -185,13 +190,21 @@ def _fresh(doc: Any, chars: int | None = None) -> Any:
     return dataclasses.replace(doc, text=text, edits=[], signals={}, verdict=KEPT_VERDICT)
 
 
-def warm_languages(pipeline: Any, inputs: list[str], options: Any) -> int:
+def warm_languages(
+    pipeline: Any, inputs: list[str], options: Any, handed: str | None = None
+) -> int:
     """Run every stage of ``pipeline`` over one document of each language a sample spread over
-    ``inputs`` holds; how many documents that was. A run that identifies no language reads
-    no sample (a bare run's warm-up would otherwise decode up to :data:`SCAN_BYTES` of input
-    for nothing)."""
+    ``inputs`` holds; how many documents that was. The local files' sample is read here; the
+    URL inputs' is the driver's, received from the address ``handed``
+    (:mod:`tamis.run.warm_sample`). A run that identifies no language reads no sample (a bare
+    run's warm-up would otherwise decode up to :data:`SCAN_BYTES` of input for nothing)."""
     if language_identifier(pipeline) is None:
         return 0
-    picked = one_per_language(pipeline, spread_documents(inputs, options))
+    docs = spread_documents(inputs, options)
+    if handed:
+        from tamis.run.warm_sample import receive
+
+        docs += receive(handed)
+    picked = one_per_language(pipeline, docs)
     run_stages(pipeline, picked, every_stage=True)
     return len(picked)
