@@ -38,6 +38,10 @@ from functools import cache
 import numpy as np
 
 from tamis.quality.chunks import PUNCTUATION_SET
+from tamis.quality.word_arrays import WordArrays
+
+#: (words, non-symbol words, letters in non-symbol words, words with a letter)
+WordStats = tuple[int, int, int, int]
 
 _SEP = 1  # a space or a tab: separates tokens
 _MARK = 2  # one of the tokenizer's punctuation marks: a token of its own
@@ -81,7 +85,12 @@ class IndicBatch:
     def split(self, texts: list[str]) -> list[tuple[str, tuple[int, int, int, int]]]:
         """Per text: (its words joined by single spaces, (words, non-symbol words, letters in
         non-symbol words, words with a letter)). No text may open with a glued number."""
-        out: list[tuple[str, tuple[int, int, int, int]]] = []
+        return [(arrays.spaced(d), stats) for arrays, d, stats in self.split_arrays(texts)]
+
+    def split_arrays(self, texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
+        """Per text: (the words of its group of texts, its index there, its four word
+        statistics as :meth:`split` gives them). No text may open with a glued number."""
+        out: list[tuple[WordArrays, int, WordStats]] = []
         start = size = 0
         for i, text in enumerate(texts):
             if size and size + len(text) > GROUP_CHARS:
@@ -100,12 +109,11 @@ class IndicBatch:
             flags[i] = _flags_of(chr(int(codes[i])), self._mark)
         return flags
 
-    def _group(self, texts: list[str]) -> list[tuple[str, tuple[int, int, int, int]]]:
+    def _group(self, texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
         joined = " ".join(texts)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        empty = ("", (0, 0, 0, 0))
         if not len(codes):
-            return [empty] * len(texts)
+            return _no_words(texts)
         flags = self._flags(codes)
         starts, ends = _pieces(flags, len(codes))
         # Pieces are words unless glued into a number: joins[k] when piece k ends one.
@@ -127,7 +135,7 @@ class IndicBatch:
         first = np.flatnonzero(~joins)
         n_words = len(first)
         if not n_words:
-            return [empty] * len(texts)
+            return _no_words(texts)
         facts = np.bitwise_or.reduceat(facts, first)
         piece_off = np.zeros(n_pieces + 1, dtype=np.intp)
         np.cumsum(lengths, out=piece_off[1:])
@@ -145,30 +153,24 @@ class IndicBatch:
                 (facts & _ALPHA) != 0,
             )
         ]
-        # The words' characters, each word followed by a space: a document's text is a slice.
+        # The words' characters one after another: the pieces' characters, in order.
         step = np.zeros(len(codes) + 1, dtype=np.int8)
         step[starts] = 1
         step[ends] -= 1
         inside = np.cumsum(step[:-1], dtype=np.int8).view(bool)
-        spaced = np.full(piece_off[-1] + n_words, ord(" "), dtype=np.uint32)
-        keep = np.ones(len(spaced), dtype=bool)
-        keep[word_off[1:] + np.arange(n_words)] = False
-        spaced[keep] = codes[inside]
-        spaced_text = spaced.tobytes().decode("utf-32-le", "surrogatepass")
-        offsets = (word_off[bounds] + bounds).tolist()
+        arrays = WordArrays(codes[inside], word_off, bounds)
         sizes = np.diff(bounds).tolist()
-        out = []
-        for d, size in enumerate(sizes):
-            if size:
-                out.append(
-                    (
-                        spaced_text[offsets[d] : offsets[d + 1] - 1],
-                        (size, totals[0][d], totals[1][d], totals[2][d]),
-                    )
-                )
-            else:
-                out.append(empty)
-        return out
+        return [
+            (arrays, d, (size, totals[0][d], totals[1][d], totals[2][d]))
+            for d, size in enumerate(sizes)
+        ]
+
+
+def _no_words(texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
+    arrays = WordArrays(
+        np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.intp), np.zeros(len(texts) + 1, np.intp)
+    )
+    return [(arrays, d, (0, 0, 0, 0)) for d in range(len(texts))]
 
 
 def _pieces(flags: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

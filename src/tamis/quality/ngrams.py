@@ -167,7 +167,6 @@ def ngram_repetition_batch(
 
 def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
     """Measures of the documents ``group`` (indexes into ``docs``, each with words)."""
-    n_docs = len(group)
     counts = [docs[d][1] for d in group]
     total = sum(counts)
     # The group's words joined by spaces (documents too): word p starts at spaced_off[p].
@@ -185,6 +184,51 @@ def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
     spaced_off[-1] = len(chars) + 1
     word_index = np.arange(total + 1, dtype=np.int64)
     offsets = spaced_off - word_index  # each word's offset in the words joined without spaces
+    _measures(chars[~is_space], offsets, counts, group, results, top_sizes, dup_sizes)
+
+
+def ngram_repetition_words(
+    chars: np.ndarray,
+    offsets: np.ndarray,
+    counts: list[int],
+    top_sizes: list[int],
+    dup_sizes: list[int],
+) -> list[tuple[dict[int, int | None], dict[int, int]]]:
+    """:func:`ngram_repetition_batch` of documents given as arrays: the characters of their
+    words one after another (``chars``, code points, no separator), word ``p`` at
+    ``chars[offsets[p]:offsets[p + 1]]`` (``offsets[0] == 0``; a word is never empty and holds
+    no space), and each document's number of words, in order."""
+    results = [(dict.fromkeys(top_sizes), dict.fromkeys(dup_sizes, 0)) for _ in counts]
+    bounds = [0]
+    for n in counts:
+        bounds.append(bounds[-1] + n)
+    first = 0
+    while first < len(counts):
+        last, words = first, 0
+        while last < len(counts) and (not words or words + counts[last] <= GROUP_WORDS):
+            words += counts[last]
+            last += 1
+        group = [d for d in range(first, last) if counts[d]]
+        if group:
+            w0, w1 = bounds[first], bounds[last]
+            _measures(
+                chars[offsets[w0] : offsets[w1]],
+                offsets[w0 : w1 + 1] - offsets[w0],
+                [counts[d] for d in group],
+                group,
+                results,
+                top_sizes,
+                dup_sizes,
+            )
+        first = last
+    return results
+
+
+def _measures(chars, offsets, counts, group, results, top_sizes, dup_sizes) -> None:
+    """Measures of the documents ``group`` (indexes into ``results``), whose words (``counts``
+    of them each, at least one) are ``chars`` cut at ``offsets``."""
+    n_docs = len(group)
+    total = sum(counts)
     doc_start = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(counts, out=doc_start[1:])
     doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
@@ -199,7 +243,7 @@ def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
             results[group[g]][0][n] = value
     doc_mix = doc_of.astype(np.uint64) * _SEG_MIX
     with np.errstate(over="ignore"):
-        keys = _WindowKeys(chars[~is_space], offsets, bool(top_sizes))
+        keys = _WindowKeys(chars, offsets, bool(top_sizes))
         if top_sizes:
             # A window whose top n-gram repeats also repeats at every smaller size from the
             # same word: only the first size is keyed at every word, the next ones at the

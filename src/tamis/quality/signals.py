@@ -35,7 +35,7 @@ from operator import methodcaller
 from typing import Any
 
 from tamis.quality.chunks import sentences as line_sentences
-from tamis.quality.ngrams import ngram_repetition_batch
+from tamis.quality.ngrams import ngram_repetition_batch, ngram_repetition_words
 from tamis.quality.options import (
     C4Options,
     FineWebOptions,
@@ -48,6 +48,7 @@ from tamis.quality.parts import (
     split_units_together,
     stop_words,
 )
+from tamis.quality.word_arrays import WordArrays
 
 # --------------------------------------------------------------------------- Gopher quality
 
@@ -104,6 +105,8 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
     elif opts.stop_words_count == "occurrences":  # datatrove before 0.5.0
         sig["stop_words"] = sum(map(words.__contains__, parts.words))
+    elif (counted := parts.stop_word_count(words)) is not None:  # a batch's words, in arrays
+        sig["stop_words"] = counted
     elif len(words) <= 16:  # a few substring searches cost less than building the word set
         sig["stop_words"] = sum(map(parts.padded.__contains__, _padded_words(words)))
     else:
@@ -176,9 +179,7 @@ def gopher_repetition_batch(
             sig["unsupported"] = parts.unsupported
             continue
         counted.append((sig, parts))
-    measures = ngram_repetition_batch(
-        [(parts.spaced, parts.n_words) for _, parts in counted], top_ns, dup_ns
-    )
+    measures = _ngram_measures([parts for _, parts in counted], top_ns, dup_ns)
     top_names = [(n, f"top_{n}_gram") for n in top_ns]
     dup_names = [(n, f"duplicated_{n}_n_grams") for n in dup_ns]
     for (sig, parts), (top_chars, dup_chars) in zip(counted, measures, strict=True):
@@ -188,6 +189,33 @@ def gopher_repetition_batch(
             sig[name] = None if chars is None else chars / n_chars
         for n, name in dup_names:
             sig[name] = dup_chars[n] / n_chars
+    return out
+
+
+def _ngram_measures(batch: list[DocParts], top_ns: list[int], dup_ns: list[int]) -> list:
+    """The n-gram measures of ``batch``: those whose words a batch keeps as arrays read them
+    there (:class:`tamis.quality.word_arrays.WordArrays`), the others from their spaced text."""
+    out: list = [None] * len(batch)
+    texts: list[int] = []
+    by_arrays: dict[int, tuple[WordArrays, list[int], list[int]]] = {}
+    for i, parts in enumerate(batch):
+        found = parts.__dict__.get("word_arrays")
+        if found is None:
+            texts.append(i)
+        else:
+            entry = by_arrays.setdefault(id(found[0]), (found[0], [], []))
+            entry[1].append(found[1])
+            entry[2].append(i)
+    if texts:
+        measures = ngram_repetition_batch(
+            [(batch[i].spaced, batch[i].n_words) for i in texts], top_ns, dup_ns
+        )
+        for i, m in zip(texts, measures, strict=True):
+            out[i] = m
+    for arrays, docs, where in by_arrays.values():
+        measures = ngram_repetition_words(*arrays.select(docs), top_ns, dup_ns)
+        for i, m in zip(where, measures, strict=True):
+            out[i] = m
     return out
 
 
