@@ -3,6 +3,7 @@ stop-word counts, and the n-gram measures (random Indic batches, IndicNLP's word
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,7 @@ def _split(batch: list[str]) -> tuple[list[str], list[tuple[WordArrays, int]], l
 @settings(max_examples=300, deadline=None)
 @example(batch=["के की के", "का\nके क", ""], stops=["के", "का", "क", "का\nके", ""])
 @example(batch=["कखग कखग", "कखगक"], stops=["कखग", "खगक", "कखगक", "\U0001d400"])
+@example(batch=["कखगक कखगख", "कखगख", "कखगकक"], stops=["कखगक", "कखगन", "कखगकख"])
 @given(
     batch=texts,
     stops=st.lists(st.sampled_from(WORDS) | st.text(alphabet=ALPHABET, max_size=5), max_size=20),
@@ -51,10 +53,21 @@ def test_stop_words_sharing_a_key_are_each_compared(monkeypatch):
     which stop word to compare)."""
     from tamis.quality import word_arrays
 
-    monkeypatch.setattr(word_arrays, "_row_keys", lambda rows: rows[:, 0].astype("uint64"))
+    monkeypatch.setattr(word_arrays, "_HEAD", 1)  # keys from the first character alone
     _, found, _ = _split(["कखग कगख ककक", "कगख", "खगक"])
     counts = [arrays.stop_word_counts(frozenset({"कखग", "कगख"}))[d] for arrays, d in found]
     assert counts == [2, 1, 0]
+
+
+def test_stop_words_longer_than_their_key_are_compared_whole(monkeypatch):
+    """Words that share a stop word's key (here its first character and length) but not all
+    its characters are not counted."""
+    from tamis.quality import word_arrays
+
+    monkeypatch.setattr(word_arrays, "_HEAD", 1)
+    _, found, _ = _split(["कखग कगख", "कगग खगक", "खखख"])
+    counts = [arrays.stop_word_counts(frozenset({"कखग", "खगक"}))[d] for arrays, d in found]
+    assert counts == [1, 1, 0]
 
 
 @settings(max_examples=200, deadline=None)
@@ -84,3 +97,13 @@ def test_ngrams_from_arrays_split_into_groups_of_words(monkeypatch):
     got = ngrams.ngram_repetition_words(*arrays.select(list(range(len(batch)))), [2, 3], [2, 3])
     want = ngrams.ngram_repetition_batch([(" ".join(w), len(w)) for w in words], [2, 3], [2, 3])
     assert got == want
+
+
+def test_stop_words_found_by_binary_search_when_no_table_keeps_them_apart(monkeypatch):
+    from tamis.quality import word_arrays
+
+    monkeypatch.setattr(word_arrays, "_BUCKET_MIX", np.uint64(0))  # every key in bucket 0
+    batch, found, words = _split(["के की का", "का नम", "ख"])
+    stops = frozenset({"के", "का", "नम", "खा"})
+    counts = [arrays.stop_word_counts(stops)[d] for arrays, d in found]
+    assert counts == [sum(w in set(doc) for w in stops) for doc in words] == [2, 2, 0]

@@ -102,9 +102,10 @@ class IndicBatch:
         return out
 
     def _flags(self, codes: np.ndarray) -> np.ndarray:
+        # np.take, not indexing: several times faster here (it skips the bounds checks)
         if codes.max() < _BMP:
-            return self._table[codes]
-        flags = self._table[np.minimum(codes, _BMP - 1)]
+            return np.take(self._table, codes)
+        flags = np.take(self._table, codes, mode="clip")
         for i in np.flatnonzero(codes >= _BMP).tolist():  # rare: classified one by one
             flags[i] = _flags_of(chr(int(codes[i])), self._mark)
         return flags
@@ -115,7 +116,9 @@ class IndicBatch:
         if not len(codes):
             return _no_words(texts)
         flags = self._flags(codes)
-        starts, ends = _pieces(flags, len(codes))
+        special = np.flatnonzero((flags & (_SEP | _MARK | _BLANK)) != 0)
+        kind = flags[special]
+        starts, ends = _pieces(special, kind, len(codes))
         # Pieces are words unless glued into a number: joins[k] when piece k ends one.
         joins = np.zeros(len(starts), dtype=bool)
         if self._glues:
@@ -153,12 +156,17 @@ class IndicBatch:
                 (facts & _ALPHA) != 0,
             )
         ]
-        # The words' characters one after another: the pieces' characters, in order.
-        step = np.zeros(len(codes) + 1, dtype=np.int8)
-        step[starts] = 1
-        step[ends] -= 1
-        inside = np.cumsum(step[:-1], dtype=np.int8).view(bool)
-        arrays = WordArrays(codes[inside], word_off, bounds)
+        # The words' characters one after another: every character but the separators and the
+        # blanks outside the pieces (a blank between two ordinary characters of a token is
+        # inside it). Positions, then np.take: far faster than a boolean mask this dense.
+        kept = (flags & _SEP) == 0
+        blanks = special[(kind & _BLANK) != 0]
+        if len(blanks):
+            piece = np.searchsorted(starts, blanks, "right") - 1
+            within = (piece >= 0) & (blanks < np.take(ends, piece, mode="clip"))
+            kept[blanks[~within]] = False
+        inside = np.flatnonzero(kept)
+        arrays = WordArrays(np.take(codes, inside), word_off, bounds)
         sizes = np.diff(bounds).tolist()
         return [
             (arrays, d, (size, totals[0][d], totals[1][d], totals[2][d]))
@@ -173,7 +181,7 @@ def _no_words(texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
     return [(arrays, d, (0, 0, 0, 0)) for d in range(len(texts))]
 
 
-def _pieces(flags: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _pieces(special: np.ndarray, kind: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of each word before numbers are glued, in order: a mark alone, or the
     ordinary characters of one token from its first to its last (blanks between them kept).
 
@@ -181,8 +189,6 @@ def _pieces(flags: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     visited: the runs of ordinary characters between two of them are read from their
     positions, and runs with only blanks between them belong to one token.
     """
-    special = np.flatnonzero(flags & (_SEP | _MARK | _BLANK))
-    kind = flags[special]
     bound = np.empty(len(special) + 2, dtype=np.intp)  # run i lies between bound[i], bound[i+1]
     bound[0], bound[-1] = -1, n
     bound[1:-1] = special
@@ -199,9 +205,9 @@ def _pieces(flags: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     is_mark = np.zeros(2 * len(bound), dtype=bool)
     is_mark[2 * np.flatnonzero(kind & _MARK) + 2] = True
     opens = is_mark.copy()
-    opens[2 * runs[new[:-1]] + 1] = True
+    opens[2 * np.take(runs, np.flatnonzero(new[:-1])) + 1] = True
     closes = is_mark
-    closes[2 * runs[new[1:]] + 1] = True
+    closes[2 * np.take(runs, np.flatnonzero(new[1:])) + 1] = True
     slot = np.flatnonzero(opens)
     starts = bound[slot >> 1] + (slot & 1)
     slot = np.flatnonzero(closes)

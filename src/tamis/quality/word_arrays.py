@@ -17,31 +17,15 @@ document's words, and:
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
-#: how many characters are packed into one 64-bit column of a word's key (21 bits each: every
-#: code point is below 2**21)
-_PER_COLUMN = 3
-_MIX = np.uint64(0x9E3779B97F4A7C15)
 _SPACE = ord(" ")
 
 
 def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _row_keys(rows: np.ndarray) -> np.ndarray:
-    """A 64-bit key per row of characters (equal rows, equal keys): three characters packed
-    exactly per column, the columns mixed together."""
-    rows = rows.astype(np.uint64)
-    key = np.zeros(len(rows), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for a in range(0, rows.shape[1], _PER_COLUMN):
-            column = np.zeros(len(rows), dtype=np.uint64)
-            for c in range(a, min(a + _PER_COLUMN, rows.shape[1])):
-                column = (column << np.uint64(21)) | rows[:, c]
-            key = key * _MIX + column
-    return key
 
 
 class WordArrays:
@@ -99,34 +83,90 @@ class WordArrays:
         n_docs = len(self.bounds) - 1
         stops = sorted(w for w in words if w)  # a word is never empty
         present = np.zeros((n_docs, max(len(stops), 1)), dtype=bool)
-        by_length: dict[int, list[int]] = {}
-        for i, w in enumerate(stops):
-            by_length.setdefault(len(w), []).append(i)
-        lengths = np.diff(self.word_off)
+        if not stops or not len(self.chars):
+            return present.sum(axis=1).tolist()
         starts = self.word_off[:-1]
-        for size, members in by_length.items():
-            found = np.flatnonzero(lengths == size)
-            if not len(found):
-                continue
-            rows = self.chars[starts[found][:, None] + np.arange(size)]
-            wanted = np.stack([_codes(stops[i]) for i in members])
-            wanted_keys = _row_keys(wanted)
-            if len(np.unique(wanted_keys)) < len(members):  # two stop words, one key: compare all
-                for j, i in enumerate(members):
-                    hit = found[(rows == wanted[j]).all(axis=1)]
-                    present[np.searchsorted(self.bounds, hit, "right") - 1, i] = True
-                continue
-            order = np.argsort(wanted_keys)
-            sorted_keys = wanted_keys[order]
-            keys = _row_keys(rows)
-            at = np.minimum(np.searchsorted(sorted_keys, keys), len(members) - 1)
-            match = np.flatnonzero(sorted_keys[at] == keys)
-            if not len(match):
-                continue
-            which = order[at[match]]  # the stop word each match's key points to
-            # exact: the characters themselves must be equal, whatever the keys said
-            equal = (rows[match] == wanted[which]).all(axis=1)
-            match, which = match[equal], which[equal]
-            docs = np.searchsorted(self.bounds, found[match], "right") - 1
-            present[docs, np.asarray(members)[which]] = True
+        lengths = np.diff(self.word_off)
+        keys = _heads(self.chars, starts, lengths)
+        stop_lengths = np.array([len(w) for w in stops])
+        stop_chars = np.zeros((len(stops), int(stop_lengths.max())), dtype=np.uint32)
+        for i, w in enumerate(stops):
+            stop_chars[i, : len(w)] = _codes(w)
+        stop_keys = _heads(
+            stop_chars.ravel(), np.arange(len(stops)) * stop_chars.shape[1], stop_lengths
+        )
+        # Stop words sharing a key (same length and first characters) are compared one by one.
+        listed = stop_keys.tolist()
+        seen = Counter(listed)
+        for i, key in enumerate(listed):
+            if seen[key] > 1:
+                self._mark_matches(present, i, stops[i], starts, lengths)
+        solo = np.array([i for i, key in enumerate(listed) if seen[key] == 1], dtype=np.intp)
+        if not len(solo):
+            return present.sum(axis=1).tolist()
+        match, which = _lookup(keys, stop_keys, solo)
+        # Equal keys and lengths mean equal first three characters; the rest is compared here.
+        same = lengths[match] == stop_lengths[which]
+        match, which = match[same], which[same]
+        longer = np.flatnonzero(stop_lengths[which] > _HEAD)
+        if len(longer):
+            equal = np.ones(len(longer), dtype=bool)
+            at_word, at_stop = starts[match[longer]], which[longer]
+            for j in range(_HEAD, stop_chars.shape[1]):
+                need = stop_lengths[at_stop] > j
+                got = np.take(self.chars, at_word + j, mode="clip")
+                equal &= ~need | (got == stop_chars[at_stop, j])
+            keep = np.ones(len(match), dtype=bool)
+            keep[longer[~equal]] = False
+            match, which = match[keep], which[keep]
+        docs = np.searchsorted(self.bounds, match, "right") - 1
+        present[docs, which] = True
         return present.sum(axis=1).tolist()
+
+    def _mark_matches(self, present, i, word, starts, lengths) -> None:
+        """Mark the documents holding ``word``, comparing every word of its length."""
+        found = np.flatnonzero(lengths == len(word))
+        rows = self.chars[starts[found][:, None] + np.arange(len(word))]
+        hit = found[(rows == _codes(word)).all(axis=1)]
+        present[np.searchsorted(self.bounds, hit, "right") - 1, i] = True
+
+
+#: characters packed exactly into a word's key (21 bits each: every code point is below 2**21)
+_HEAD = 3
+_LENGTH_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+_SHIFT = np.uint64(21)
+_BUCKET_MIX = np.uint64(0xFF51AFD7ED558CCD)
+
+
+def _heads(chars: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each word's first three characters packed exactly (missing ones as 0), mixed with its
+    length: words with equal keys and lengths begin with the same three characters."""
+    key = np.take(chars, starts).astype(np.uint64)
+    for j in range(1, _HEAD):
+        key <<= _SHIFT
+        key |= np.take(chars, starts + j, mode="clip") * (lengths > j)
+    key ^= lengths.astype(np.uint64) * _LENGTH_MIX  # wraps modulo 2**64, as meant
+    return key
+
+
+def _lookup(keys: np.ndarray, stop_keys: np.ndarray, solo: np.ndarray):
+    """(words, stop words) whose keys are equal, for the stop words ``solo`` (distinct keys):
+    a table of buckets that holds each of them alone, read once per word."""
+    for bits in range(max(8, int(len(solo)).bit_length() + 4), 21):
+        buckets = (stop_keys[solo] * _BUCKET_MIX) >> np.uint64(64 - bits)
+        if len(np.unique(buckets)) == len(solo):
+            break
+    else:  # no table keeps them apart: a binary search
+        order = solo[np.argsort(stop_keys[solo])]
+        at = np.minimum(np.searchsorted(stop_keys[order], keys), len(order) - 1)
+        match = np.flatnonzero(stop_keys[order][at] == keys)
+        return match, order[at[match]]
+    table = np.full(1 << bits, -1, dtype=np.intp)
+    table[buckets.astype(np.intp)] = solo
+    found = np.take(table, ((keys * _BUCKET_MIX) >> np.uint64(64 - bits)).astype(np.intp))
+    maybe = np.flatnonzero(found >= 0)
+    which = found[maybe]
+    equal = np.take(stop_keys, which) == keys[maybe]
+    return maybe[equal], which[equal]
