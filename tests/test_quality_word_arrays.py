@@ -107,3 +107,21 @@ def test_stop_words_found_by_binary_search_when_no_table_keeps_them_apart(monkey
     stops = frozenset({"के", "का", "नम", "खा"})
     counts = [arrays.stop_word_counts(stops)[d] for arrays, d in found]
     assert counts == [sum(w in set(doc) for w in stops) for doc in words] == [2, 2, 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(batch=texts, field=st.sampled_from([2, 3, 21]))
+def test_word_counts_summed_in_fields_or_apart_are_the_same(batch, field):
+    """The three per-document word counts, packed in fields of any width (the sums fit or the
+    counts are summed one by one), equal those of IndicNLP's words."""
+    from tamis.quality import indic_batch
+    from tamis.quality.chunks import words_stats
+
+    saved = indic_batch._FIELD
+    indic_batch._FIELD = field
+    try:
+        batch, found, words = _split(batch)
+        stats = [s for _, _, s in indic_words("hi").batch.split_arrays(batch)]
+    finally:
+        indic_batch._FIELD = saved
+    assert stats == [words_stats(w) for w in words]

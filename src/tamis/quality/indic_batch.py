@@ -121,8 +121,10 @@ class IndicBatch:
         starts, ends = _pieces(special, kind, len(codes))
         # Pieces are words unless glued into a number: joins[k] when piece k ends one.
         joins = np.zeros(len(starts), dtype=bool)
+        # one past each document's separator (the space joining it to the next)
+        doc_end = np.cumsum([len(t) + 1 for t in texts])
         if self._glues:
-            _glue(flags, starts, joins, texts)
+            _glue(flags, starts, joins, doc_end)
         # Each word's facts: a piece of one character, or whose first character is a letter
         # outside the symbols (most of them), is read from that character alone.
         n_pieces = len(starts)
@@ -146,16 +148,11 @@ class IndicBatch:
         not_symbol = (facts & _NOT_SYMBOL) != 0
         # Documents: word w is in document d when it starts in d's characters.
         doc_start = np.zeros(len(texts), dtype=np.intp)
-        np.cumsum([len(t) + 1 for t in texts[:-1]], out=doc_start[1:])
+        doc_start[1:] = doc_end[:-1]
         bounds = np.append(np.searchsorted(starts[first], doc_start), n_words)
-        totals = [
-            _per_doc(values, bounds)
-            for values in (
-                not_symbol,
-                np.where(not_symbol, np.diff(word_off), 0),
-                (facts & _ALPHA) != 0,
-            )
-        ]
+        totals = _totals(
+            not_symbol, np.where(not_symbol, np.diff(word_off), 0), (facts & _ALPHA) != 0, bounds
+        )
         # The words' characters one after another: every character but the separators and the
         # blanks outside the pieces (a blank between two ordinary characters of a token is
         # inside it). Positions, then np.take: far faster than a boolean mask this dense.
@@ -169,8 +166,8 @@ class IndicBatch:
         arrays = WordArrays(np.take(codes, inside), word_off, bounds)
         sizes = np.diff(bounds).tolist()
         return [
-            (arrays, d, (size, totals[0][d], totals[1][d], totals[2][d]))
-            for d, size in enumerate(sizes)
+            (arrays, d, stats)
+            for d, stats in enumerate(zip(sizes, *(t.tolist() for t in totals), strict=True))
         ]
 
 
@@ -215,7 +212,7 @@ def _pieces(special: np.ndarray, kind: np.ndarray, n: int) -> tuple[np.ndarray, 
     return starts, ends
 
 
-def _glue(flags, starts, joins, texts) -> None:
+def _glue(flags, starts, joins, doc_end) -> None:
     """Mark the pieces glued into numbers: a separator mark whose nearest characters other
     than spaces and tabs, in its own document, are ASCII digits (the token before ends in a
     digit, the one after starts with one); the mark's piece and the next join the piece
@@ -229,8 +226,7 @@ def _glue(flags, starts, joins, texts) -> None:
     if not ok.any():
         return
     seps, prev, nxt = seps[ok], prev[ok], nxt[ok]
-    ends = np.cumsum([len(t) + 1 for t in texts])  # one past each document's separator
-    same_doc = np.searchsorted(ends, prev, "right") == np.searchsorted(ends, nxt, "right")
+    same_doc = np.searchsorted(doc_end, prev, "right") == np.searchsorted(doc_end, nxt, "right")
     piece = np.searchsorted(starts, seps[same_doc])
     joins[piece] = True
     joins[piece + 1] = True
@@ -258,8 +254,26 @@ def indic_batch(mark: re.Pattern, glues_numbers: bool) -> IndicBatch:
     return IndicBatch(mark, glues_numbers)
 
 
-def _per_doc(values: np.ndarray, bounds: np.ndarray) -> list[int]:
+#: bits per field when the three per-word counts are summed as one number
+_FIELD = 21
+
+
+def _totals(not_symbol, letters, alpha, bounds) -> list[list[int]]:
+    """Per document, the sums of three per-word counts (non-symbol words, their letters, words
+    with a letter). Each sum is at most the group's characters: below 2**21 they are packed in
+    21-bit fields of one integer and summed together (no field carries into the next)."""
+    if int(letters.sum()) < 1 << _FIELD and len(letters) < 1 << _FIELD:
+        packed = not_symbol.astype(np.int64)
+        packed |= letters.astype(np.int64) << _FIELD
+        packed |= alpha.astype(np.int64) << (2 * _FIELD)
+        sums = _per_doc(packed, bounds)
+        mask = (1 << _FIELD) - 1
+        return [sums & mask, (sums >> _FIELD) & mask, sums >> (2 * _FIELD)]
+    return [_per_doc(values, bounds) for values in (not_symbol, letters, alpha)]
+
+
+def _per_doc(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Sum of ``values`` (one per word) over each document's words."""
-    total = np.zeros(len(values) + 1, dtype=np.intp)
+    total = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(values, out=total[1:])
-    return np.diff(total[bounds]).tolist()
+    return np.diff(total[bounds])

@@ -93,11 +93,11 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
         bucket = ((keys * _BUCKET_MIX) >> np.uint64(64 - bits)).astype(np.intp)
     idx = np.arange(n, dtype=np.int32)
     _TABLE[bucket] = idx
-    crowded = bucket[_TABLE[bucket] != idx]
+    crowded = bucket[np.take(_TABLE, bucket) != idx]
     if not len(crowded):
         return crowded
     _MARKS[crowded] = True
-    shared = np.flatnonzero(_MARKS[bucket])
+    shared = np.flatnonzero(np.take(_MARKS, bucket))
     _MARKS[crowded] = False
     return shared
 
@@ -278,15 +278,21 @@ def _size_repeats(key_of, n, total, candidates, word_end, doc_mix) -> np.ndarray
         # document only add candidates, and are dropped before the exact logic.
         tagged = key_of(slice(0, m), n) ^ doc_mix[:m]
         shared = _shared_buckets(tagged)
-        shared = shared[word_end[shared] >= shared + n]  # within one document
+        shared = _where(shared, word_end[shared] >= shared + n)  # within one document
         return shared[_repeated(tagged[shared])]
     shared = candidates[candidates < m]
-    shared = shared[word_end[shared] >= shared + n]
+    shared = _where(shared, word_end[shared] >= shared + n)
     tagged = key_of(shared, n) ^ doc_mix[shared]
     if len(shared) > _SORT_AT_MOST:
         crowded = _shared_buckets(tagged)
         shared, tagged = shared[crowded], tagged[crowded]
     return shared[_repeated(tagged)]
+
+
+def _where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``values[mask]`` for a mask that keeps most values: positions then ``np.take``, several
+    times faster than a dense boolean index."""
+    return np.take(values, np.flatnonzero(mask))
 
 
 #: Characters from a window's start that key the duplicated n-grams' candidates.

@@ -34,6 +34,8 @@ __all__ = ["PUNCTUATION_SET", "TERMINAL_PUNCTUATION", "DocParts", "parts_for", "
 TERMINAL_PUNCTUATION = tuple(TEXT_TABLES["terminal_punctuation"])
 
 _PARAGRAPH_SPLIT = re.compile(r"\n{2,}")
+#: the line breaks of ``str.splitlines`` other than ``\n``
+_OTHER_LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 @cache
@@ -270,8 +272,14 @@ class DocParts:
 
     @lazy
     def splitlines(self) -> tuple[str, ...]:
-        """``str.splitlines``: Gopher quality's and C4's idea of a line."""
-        return tuple(self.text.splitlines())
+        """``str.splitlines``: Gopher quality's and C4's idea of a line. A text whose only line
+        break is ``\n`` (most) has the lines of its ``\n`` split, already made for the other
+        rules, without the empty one after a final ``\n``."""
+        text = self.text
+        if not text or any(map(text.__contains__, _OTHER_LINE_BREAKS)):
+            return tuple(text.splitlines())
+        lines = self._newline_split
+        return lines[:-1] if lines[-1] == "" else lines
 
     @lazy
     def newline_lines(self) -> tuple[str, ...]:
