@@ -151,6 +151,6 @@ def test_lines_equal_str_splitlines_whatever_the_line_breaks(text):
     """Lines taken from the ``\\n`` split (a text with no other break) or from
     ``str.splitlines`` are ``str.splitlines``'s, a final ``\\n`` or not."""
     parts = DocParts(text, "en")
-    parts.nonblank_lines  # the \n split made first, as the other rules make it
+    assert parts.nonblank_lines is not None  # the \n split made first, as other rules make it
     assert list(parts.splitlines) == text.splitlines()
     assert list(DocParts(text + "\n", "en").splitlines) == (text + "\n").splitlines()

@@ -129,7 +129,7 @@ class IndicBatch:
         # outside the symbols (most of them), is read from that character alone.
         n_pieces = len(starts)
         lengths = ends - starts
-        facts = flags[starts] & (_NOT_SYMBOL | _ALPHA)
+        facts = np.take(flags, starts) & (_NOT_SYMBOL | _ALPHA)
         unsure = np.flatnonzero((lengths > 1) & (facts != (_NOT_SYMBOL | _ALPHA)))
         if len(unsure):
             spans = np.empty(2 * len(unsure), dtype=np.intp)
@@ -193,7 +193,7 @@ def _pieces(special: np.ndarray, kind: np.ndarray, n: int) -> tuple[np.ndarray, 
     splits[0] = True
     np.not_equal(kind & (_SEP | _MARK), 0, out=splits[1:])
     runs = np.flatnonzero(np.diff(bound) > 1)
-    token = np.cumsum(splits)[runs]
+    token = np.take(np.cumsum(splits), runs)
     new = np.empty(len(runs) + 1, dtype=bool)
     new[0] = new[-1] = True
     np.not_equal(token[1:], token[:-1], out=new[1:-1])
@@ -206,9 +206,9 @@ def _pieces(special: np.ndarray, kind: np.ndarray, n: int) -> tuple[np.ndarray, 
     closes = is_mark
     closes[2 * np.take(runs, np.flatnonzero(new[1:])) + 1] = True
     slot = np.flatnonzero(opens)
-    starts = bound[slot >> 1] + (slot & 1)
+    starts = np.take(bound, slot >> 1) + (slot & 1)
     slot = np.flatnonzero(closes)
-    ends = bound[(slot >> 1) + (slot & 1)] + (1 - (slot & 1))
+    ends = np.take(bound, (slot >> 1) + (slot & 1)) + (1 - (slot & 1))
     return starts, ends
 
 
@@ -217,7 +217,7 @@ def _glue(flags, starts, joins, doc_end) -> None:
     than spaces and tabs, in its own document, are ASCII digits (the token before ends in a
     digit, the one after starts with one); the mark's piece and the next join the piece
     before."""
-    seps = starts[(flags[starts] & _GLUE) != 0]  # a mark is a piece of its own
+    seps = starts[(np.take(flags, starts) & _GLUE) != 0]  # a mark is a piece of its own
     if not len(seps):
         return
     prev = _visible(flags, seps - 1, -1)

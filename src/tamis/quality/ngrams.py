@@ -314,7 +314,7 @@ def _dup_candidates(keys: _WindowKeys, smallest: int, total: int, doc_mix) -> np
         return np.empty(0, dtype=np.int64)
     start = keys.offsets[:m]
     maybe = keys.offsets[smallest : smallest + m] - start < PREFIX_CHARS
-    tagged = keys.chars_from(start, PREFIX_CHARS) ^ doc_mix[:m]
+    tagged = keys.chars_from(m, PREFIX_CHARS) ^ doc_mix[:m]
     crowded = _shared_buckets(tagged)
     maybe[crowded[_repeated(tagged[crowded])]] = True
     return np.flatnonzero(maybe)
@@ -342,10 +342,11 @@ class _WindowKeys:
         self._at_end = self._prefix[offsets[1:]]
         self._inv_start = self._inv[starts]
 
-    def chars_from(self, start: np.ndarray, length: int) -> np.ndarray:
-        """Hash of the ``length`` characters from each of ``start`` (fewer at the end)."""
-        end = np.minimum(start + length, self._chars)
-        return (self._prefix[end] - self._prefix[start]) * self._inv[start]
+    def chars_from(self, m: int, length: int) -> np.ndarray:
+        """Hash of the ``length`` characters from the start of each of the first ``m`` words
+        (fewer at the end)."""
+        end = np.minimum(self.offsets[:m] + length, self._chars)
+        return (np.take(self._prefix, end) - self._at_start[:m]) * self._inv_start[:m]
 
     def dup(self, pos, n: int) -> np.ndarray:
         """Keys of the ``n``-word windows at ``pos`` (a slice or an array of word indexes)."""

@@ -453,7 +453,7 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
     sig["line_punct_ratio"] = sum(map(_ends_with(stop_chars), lines)) / n
     sig["short_line_ratio"] = sum(map(opts.short_line_length.__ge__, map(len, lines))) / n
     text = parts.text
-    newlines = text.count("\n")
+    newlines = len(parts._newline_split) - 1  # the lines were split on them
     sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - newlines)
     if parts.no_words:
         sig["list_ratio"] = None
