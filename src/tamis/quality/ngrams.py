@@ -247,10 +247,14 @@ def _measures(chars, offsets, counts, group, results, top_sizes, dup_sizes) -> N
         if top_sizes:
             # A window whose top n-gram repeats also repeats at every smaller size from the
             # same word: only the first size is keyed at every word, the next ones at the
-            # windows that repeated at the size before.
+            # windows that repeated at the size before. Equal words joined with spaces are
+            # equal joined without, so at the first size the bucket filter reads the cheaper
+            # key of the duplicated n-grams, and only the windows it keeps get the full one.
             candidates = None
             for n in sorted(top_sizes):
-                candidates = _size_repeats(keys.top, n, total, candidates, word_end, doc_mix)
+                candidates = _size_repeats(
+                    keys.top, n, total, candidates, word_end, doc_mix, coarse=keys.dup
+                )
                 if len(candidates):
                     _top_repeats(
                         results, group, n, candidates, keys.top(candidates, n), doc_of, offsets
@@ -267,19 +271,21 @@ def _measures(chars, offsets, counts, group, results, top_sizes, dup_sizes) -> N
 _SORT_AT_MOST = 2048
 
 
-def _size_repeats(key_of, n, total, candidates, word_end, doc_mix) -> np.ndarray:
+def _size_repeats(key_of, n, total, candidates, word_end, doc_mix, coarse=None) -> np.ndarray:
     """The windows of ``n`` words (ascending start) whose key another window of their
-    document shares, among ``candidates`` (every window when None)."""
+    document shares, among ``candidates`` (every window when None). ``coarse``: a key equal
+    wherever ``key_of`` is equal, read instead of it by the bucket filter over every window."""
     m = total - n + 1
     if m <= 0:
         return np.empty(0, dtype=np.int64)
     if candidates is None:
         # Every window, keyed in contiguous slices; windows running past the end of their
         # document only add candidates, and are dropped before the exact logic.
-        tagged = key_of(slice(0, m), n) ^ doc_mix[:m]
+        tagged = (coarse or key_of)(slice(0, m), n) ^ doc_mix[:m]
         shared = _shared_buckets(tagged)
         shared = _where(shared, word_end[shared] >= shared + n)  # within one document
-        return shared[_repeated(tagged[shared])]
+        exact = tagged[shared] if coarse is None else key_of(shared, n) ^ doc_mix[shared]
+        return shared[_repeated(exact)]
     shared = candidates[candidates < m]
     shared = _where(shared, word_end[shared] >= shared + n)
     tagged = key_of(shared, n) ^ doc_mix[shared]
@@ -335,8 +341,8 @@ class _WindowKeys:
         self._prefix = _char_prefix(chars)
         self._chars = len(chars)
         if with_top:
-            self._shape = _char_prefix(np.diff(offsets).astype(np.uint64))
-        _, self._inv = _powers(0)  # after both prefixes: the table they grew
+            self._lengths = np.diff(offsets).astype(np.uint64)
+        self._pow, self._inv = _powers(0)  # after the prefix: the table it grew
         starts = offsets[:-1]
         self._at_start = self._prefix[starts]
         self._at_end = self._prefix[offsets[1:]]
@@ -355,7 +361,11 @@ class _WindowKeys:
         return ((at_last - self._at_start[pos]) * self._inv_start[pos]) ^ (chars * _LEN_MIX)
 
     def top(self, pos, n: int) -> np.ndarray:
-        shape = (self._shape[_shifted(pos, n)] - self._shape[pos]) * self._inv[pos]
+        """Keys of the windows joined with spaces: :meth:`dup`'s mixed with the polynomial of
+        the words' lengths (read word by word: only repeated windows are asked for)."""
+        shape = self._lengths[pos].copy()
+        for i in range(1, n):
+            shape += self._lengths[_shifted(pos, i)] * self._pow[i]
         return self.dup(pos, n) ^ (shape * _SHAPE_MIX)
 
 
