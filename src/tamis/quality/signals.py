@@ -52,6 +52,26 @@ from tamis.quality.word_arrays import WordArrays
 
 # --------------------------------------------------------------------------- Gopher quality
 
+#: (options, option name) -> (options, the value built from the option): a stage asks with the
+#: same few options objects for every document, so a list option is made a set (or a tuple)
+#: once, not once per document
+_BUILT: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
+def _option_value(opts: Any, name: str, build) -> Any:
+    """``build(opts.<name>)``, or None when the option is unset; built once per options."""
+    key = (id(opts), name)
+    hit = _BUILT.get(key)
+    if hit is not None and hit[0] is opts:
+        return hit[1]
+    raw = getattr(opts, name)
+    value = None if raw is None else build(raw)
+    if len(_BUILT) > 256:  # options built per call (rethreshold from dicts): start over
+        _BUILT.clear()
+    _BUILT[key] = (opts, value)  # holding opts keeps its id from being reused
+    return value
+
+
 #: Gopher quality rules that need words (unsupported for languages without spaces).
 GOPHER_WORD_SIGNALS = (
     "n_words",
@@ -99,7 +119,9 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     sig["hash_ratio"] = text.count("#") / n_words if n_words else None
     sig["ellipsis_ratio"] = dots / n_words if n_words else None
     sig["alpha_words_ratio"] = n_alpha / n_words if n_words else None
-    words = frozenset(opts.stop_words) if opts.stop_words is not None else stop_words(parts.lang)
+    words = _option_value(opts, "stop_words", frozenset)
+    if words is None:
+        words = stop_words(parts.lang)
     if words is None:
         sig["stop_words"] = None
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
@@ -449,8 +471,10 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
             line_punct_ratio=None, short_line_ratio=None, char_dup_ratio=None, list_ratio=None
         )
         return sig
-    stop_chars = tuple(opts.stop_chars) if opts.stop_chars is not None else TERMINAL_PUNCTUATION
-    sig["line_punct_ratio"] = sum(map(_ends_with(stop_chars), lines)) / n
+    ends_with = _option_value(opts, "stop_chars", lambda marks: _ends_with(tuple(marks)))
+    if ends_with is None:
+        ends_with = _ends_with(TERMINAL_PUNCTUATION)
+    sig["line_punct_ratio"] = sum(map(ends_with, lines)) / n
     sig["short_line_ratio"] = sum(map(opts.short_line_length.__ge__, map(len, lines))) / n
     text = parts.text
     newlines = len(parts._newline_split) - 1  # the lines were split on them
