@@ -25,9 +25,15 @@ character, from one table of character classes:
 Below ~12,000 characters a call the fixed cost of the array operations (~170 us) is more than
 the unit path's lookups: :func:`tamis.quality.parts.split_units_together` decides.
 
-The results are the words joined by spaces (datatrove's n-gram text) and the four word
-statistics of :func:`tamis.quality.chunks.word_stats`, per document; the tests hold both equal
-to the unit path and to IndicNLP on real and random text.
+The results are the words, kept as arrays for the rules that read them there
+(:class:`tamis.quality.word_arrays.WordArrays`: the n-grams, the stop words; the words joined
+by spaces, datatrove's n-gram text, only when asked for), and the four word statistics of
+:func:`tamis.quality.chunks.word_stats`, per document; the tests hold both equal to the unit
+path and to IndicNLP on real and random text.
+
+Every pass over all the characters counts here, and two numpy habits cost several times what
+they seem to: indexing with a dense boolean mask (positions from ``np.flatnonzero`` then
+``np.take`` are used instead) and fancy indexing into the class table (``np.take`` again).
 """
 
 from __future__ import annotations
