@@ -46,6 +46,7 @@ _LEN_MIX = np.uint64(0xD6E8FEB86659FD93)
 _SEG_MIX = np.uint64(0x632BE59BD9B4E019)
 _BUCKET_MIX = np.uint64(0xFF51AFD7ED558CCD)
 _SHAPE_MIX = np.uint64(0xC4CEB9FE1A85EC53)
+_SIZE_MIX = np.uint64(0xA0761D6478BD642F)
 
 _POWERS = np.ones(1, dtype=np.uint64)
 _INV_POWERS = np.ones(1, dtype=np.uint64)
@@ -261,10 +262,12 @@ def _measures(chars, offsets, counts, group, results, top_sizes, dup_sizes) -> N
                     )
         if dup_sizes:
             candidates = _dup_candidates(keys, min(dup_sizes), total, doc_mix)
+            pos, sizes, found = _dup_size_repeats(keys, dup_sizes, candidates, word_end, doc_mix)
             for n in dup_sizes:
-                shared = _size_repeats(keys.dup, n, total, candidates, word_end, doc_mix)
-                if len(shared):
-                    _dup_repeats(results, group, n, shared, keys.dup(shared, n), doc_of, offsets)
+                at = np.flatnonzero(sizes == n)
+                if len(at):
+                    shared = np.take(pos, at)
+                    _dup_repeats(results, group, n, shared, np.take(found, at), doc_of, offsets)
 
 
 #: Candidate windows above this many go through the bucket filter before being sorted.
@@ -293,6 +296,25 @@ def _size_repeats(key_of, n, total, candidates, word_end, doc_mix, coarse=None) 
         crowded = _shared_buckets(tagged)
         shared, tagged = shared[crowded], tagged[crowded]
     return shared[_repeated(tagged)]
+
+
+def _dup_size_repeats(keys, dup_sizes, candidates, word_end, doc_mix):
+    """The candidate windows of every duplicated size that may repeat, keyed and filtered in one
+    go (the sizes told apart by a mix in the filter's key): (starts, sizes, keys), by size then
+    start. A window kept by a chance equality of the mixed keys only reaches the exact scan,
+    which finds its key once and counts nothing."""
+    k = len(dup_sizes)
+    pos = np.tile(candidates, k)
+    sizes = np.repeat(np.asarray(dup_sizes, dtype=np.int64), len(candidates))
+    within = np.flatnonzero(pos + sizes <= np.take(word_end, pos))  # inside one document
+    pos, sizes = np.take(pos, within), np.take(sizes, within)
+    found = keys.dup(pos, sizes)
+    tagged = found ^ np.take(doc_mix, pos) ^ (sizes.astype(np.uint64) * _SIZE_MIX)
+    if len(pos) > _SORT_AT_MOST:
+        crowded = _shared_buckets(tagged)
+        pos, sizes, found, tagged = pos[crowded], sizes[crowded], found[crowded], tagged[crowded]
+    keep = np.flatnonzero(_repeated(tagged))
+    return np.take(pos, keep), np.take(sizes, keep), np.take(found, keep)
 
 
 def _where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
