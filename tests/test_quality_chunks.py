@@ -143,3 +143,14 @@ def test_records_stay_right_when_the_cache_is_cleared(monkeypatch):
 def test_other_languages_use_their_own_tables(lang):
     text = "Das ist's, z.B. gut."
     assert DocParts(text, lang).words == split_words(text, lang)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\u000a\t", max_size=30))
+def test_lines_equal_str_splitlines_whatever_the_line_breaks(text):
+    """Lines taken from the ``\\n`` split (a text with no other break) or from
+    ``str.splitlines`` are ``str.splitlines``'s, a final ``\\n`` or not."""
+    parts = DocParts(text, "en")
+    assert parts.nonblank_lines is not None  # the \n split made first, as other rules make it
+    assert list(parts.splitlines) == text.splitlines()
+    assert list(DocParts(text + "\n", "en").splitlines) == (text + "\n").splitlines()

@@ -25,9 +25,15 @@ character, from one table of character classes:
 Below ~12,000 characters a call the fixed cost of the array operations (~170 us) is more than
 the unit path's lookups: :func:`tamis.quality.parts.split_units_together` decides.
 
-The results are the words joined by spaces (datatrove's n-gram text) and the four word
-statistics of :func:`tamis.quality.chunks.word_stats`, per document; the tests hold both equal
-to the unit path and to IndicNLP on real and random text.
+The results are the words, kept as arrays for the rules that read them there
+(:class:`tamis.quality.word_arrays.WordArrays`: the n-grams, the stop words; the words joined
+by spaces, datatrove's n-gram text, only when asked for), and the four word statistics of
+:func:`tamis.quality.chunks.word_stats`, per document; the tests hold both equal to the unit
+path and to IndicNLP on real and random text.
+
+Every pass over all the characters counts here, and two numpy habits cost several times what
+they seem to: indexing with a dense boolean mask (positions from ``np.flatnonzero`` then
+``np.take`` are used instead) and fancy indexing into the class table (``np.take`` again).
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ from functools import cache
 import numpy as np
 
 from tamis.quality.chunks import PUNCTUATION_SET
+from tamis.quality.word_arrays import WordArrays
+
+#: (words, non-symbol words, letters in non-symbol words, words with a letter)
+WordStats = tuple[int, int, int, int]
 
 _SEP = 1  # a space or a tab: separates tokens
 _MARK = 2  # one of the tokenizer's punctuation marks: a token of its own
@@ -81,7 +91,12 @@ class IndicBatch:
     def split(self, texts: list[str]) -> list[tuple[str, tuple[int, int, int, int]]]:
         """Per text: (its words joined by single spaces, (words, non-symbol words, letters in
         non-symbol words, words with a letter)). No text may open with a glued number."""
-        out: list[tuple[str, tuple[int, int, int, int]]] = []
+        return [(arrays.spaced(d), stats) for arrays, d, stats in self.split_arrays(texts)]
+
+    def split_arrays(self, texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
+        """Per text: (the words of its group of texts, its index there, its four word
+        statistics as :meth:`split` gives them). No text may open with a glued number."""
+        out: list[tuple[WordArrays, int, WordStats]] = []
         start = size = 0
         for i, text in enumerate(texts):
             if size and size + len(text) > GROUP_CHARS:
@@ -93,30 +108,34 @@ class IndicBatch:
         return out
 
     def _flags(self, codes: np.ndarray) -> np.ndarray:
+        # np.take, not indexing: several times faster here (it skips the bounds checks)
         if codes.max() < _BMP:
-            return self._table[codes]
-        flags = self._table[np.minimum(codes, _BMP - 1)]
+            return np.take(self._table, codes)
+        flags = np.take(self._table, codes, mode="clip")
         for i in np.flatnonzero(codes >= _BMP).tolist():  # rare: classified one by one
             flags[i] = _flags_of(chr(int(codes[i])), self._mark)
         return flags
 
-    def _group(self, texts: list[str]) -> list[tuple[str, tuple[int, int, int, int]]]:
+    def _group(self, texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
         joined = " ".join(texts)
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        empty = ("", (0, 0, 0, 0))
         if not len(codes):
-            return [empty] * len(texts)
+            return _no_words(texts)
         flags = self._flags(codes)
-        starts, ends = _pieces(flags, len(codes))
+        special = np.flatnonzero((flags & (_SEP | _MARK | _BLANK)) != 0)
+        kind = flags[special]
+        starts, ends = _pieces(special, kind, len(codes))
         # Pieces are words unless glued into a number: joins[k] when piece k ends one.
         joins = np.zeros(len(starts), dtype=bool)
+        # one past each document's separator (the space joining it to the next)
+        doc_end = np.cumsum([len(t) + 1 for t in texts])
         if self._glues:
-            _glue(flags, starts, joins, texts)
+            _glue(flags, starts, joins, doc_end)
         # Each word's facts: a piece of one character, or whose first character is a letter
         # outside the symbols (most of them), is read from that character alone.
         n_pieces = len(starts)
         lengths = ends - starts
-        facts = flags[starts] & (_NOT_SYMBOL | _ALPHA)
+        facts = np.take(flags, starts) & (_NOT_SYMBOL | _ALPHA)
         unsure = np.flatnonzero((lengths > 1) & (facts != (_NOT_SYMBOL | _ALPHA)))
         if len(unsure):
             spans = np.empty(2 * len(unsure), dtype=np.intp)
@@ -127,7 +146,7 @@ class IndicBatch:
         first = np.flatnonzero(~joins)
         n_words = len(first)
         if not n_words:
-            return [empty] * len(texts)
+            return _no_words(texts)
         facts = np.bitwise_or.reduceat(facts, first)
         piece_off = np.zeros(n_pieces + 1, dtype=np.intp)
         np.cumsum(lengths, out=piece_off[1:])
@@ -135,43 +154,37 @@ class IndicBatch:
         not_symbol = (facts & _NOT_SYMBOL) != 0
         # Documents: word w is in document d when it starts in d's characters.
         doc_start = np.zeros(len(texts), dtype=np.intp)
-        np.cumsum([len(t) + 1 for t in texts[:-1]], out=doc_start[1:])
+        doc_start[1:] = doc_end[:-1]
         bounds = np.append(np.searchsorted(starts[first], doc_start), n_words)
-        totals = [
-            _per_doc(values, bounds)
-            for values in (
-                not_symbol,
-                np.where(not_symbol, np.diff(word_off), 0),
-                (facts & _ALPHA) != 0,
-            )
-        ]
-        # The words' characters, each word followed by a space: a document's text is a slice.
-        step = np.zeros(len(codes) + 1, dtype=np.int8)
-        step[starts] = 1
-        step[ends] -= 1
-        inside = np.cumsum(step[:-1], dtype=np.int8).view(bool)
-        spaced = np.full(piece_off[-1] + n_words, ord(" "), dtype=np.uint32)
-        keep = np.ones(len(spaced), dtype=bool)
-        keep[word_off[1:] + np.arange(n_words)] = False
-        spaced[keep] = codes[inside]
-        spaced_text = spaced.tobytes().decode("utf-32-le", "surrogatepass")
-        offsets = (word_off[bounds] + bounds).tolist()
+        totals = _totals(
+            not_symbol, np.where(not_symbol, np.diff(word_off), 0), (facts & _ALPHA) != 0, bounds
+        )
+        # The words' characters one after another: every character but the separators and the
+        # blanks outside the pieces (a blank between two ordinary characters of a token is
+        # inside it). Positions, then np.take: far faster than a boolean mask this dense.
+        kept = (flags & _SEP) == 0
+        blanks = special[(kind & _BLANK) != 0]
+        if len(blanks):
+            piece = np.searchsorted(starts, blanks, "right") - 1
+            within = (piece >= 0) & (blanks < np.take(ends, piece, mode="clip"))
+            kept[blanks[~within]] = False
+        inside = np.flatnonzero(kept)
+        arrays = WordArrays(np.take(codes, inside), word_off, bounds)
         sizes = np.diff(bounds).tolist()
-        out = []
-        for d, size in enumerate(sizes):
-            if size:
-                out.append(
-                    (
-                        spaced_text[offsets[d] : offsets[d + 1] - 1],
-                        (size, totals[0][d], totals[1][d], totals[2][d]),
-                    )
-                )
-            else:
-                out.append(empty)
-        return out
+        return [
+            (arrays, d, stats)
+            for d, stats in enumerate(zip(sizes, *(t.tolist() for t in totals), strict=True))
+        ]
 
 
-def _pieces(flags: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _no_words(texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
+    arrays = WordArrays(
+        np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.intp), np.zeros(len(texts) + 1, np.intp)
+    )
+    return [(arrays, d, (0, 0, 0, 0)) for d in range(len(texts))]
+
+
+def _pieces(special: np.ndarray, kind: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of each word before numbers are glued, in order: a mark alone, or the
     ordinary characters of one token from its first to its last (blanks between them kept).
 
@@ -179,8 +192,6 @@ def _pieces(flags: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     visited: the runs of ordinary characters between two of them are read from their
     positions, and runs with only blanks between them belong to one token.
     """
-    special = np.flatnonzero(flags & (_SEP | _MARK | _BLANK))
-    kind = flags[special]
     bound = np.empty(len(special) + 2, dtype=np.intp)  # run i lies between bound[i], bound[i+1]
     bound[0], bound[-1] = -1, n
     bound[1:-1] = special
@@ -188,7 +199,7 @@ def _pieces(flags: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     splits[0] = True
     np.not_equal(kind & (_SEP | _MARK), 0, out=splits[1:])
     runs = np.flatnonzero(np.diff(bound) > 1)
-    token = np.cumsum(splits)[runs]
+    token = np.take(np.cumsum(splits), runs)
     new = np.empty(len(runs) + 1, dtype=bool)
     new[0] = new[-1] = True
     np.not_equal(token[1:], token[:-1], out=new[1:-1])
@@ -197,22 +208,22 @@ def _pieces(flags: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     is_mark = np.zeros(2 * len(bound), dtype=bool)
     is_mark[2 * np.flatnonzero(kind & _MARK) + 2] = True
     opens = is_mark.copy()
-    opens[2 * runs[new[:-1]] + 1] = True
+    opens[2 * np.take(runs, np.flatnonzero(new[:-1])) + 1] = True
     closes = is_mark
-    closes[2 * runs[new[1:]] + 1] = True
+    closes[2 * np.take(runs, np.flatnonzero(new[1:])) + 1] = True
     slot = np.flatnonzero(opens)
-    starts = bound[slot >> 1] + (slot & 1)
+    starts = np.take(bound, slot >> 1) + (slot & 1)
     slot = np.flatnonzero(closes)
-    ends = bound[(slot >> 1) + (slot & 1)] + (1 - (slot & 1))
+    ends = np.take(bound, (slot >> 1) + (slot & 1)) + (1 - (slot & 1))
     return starts, ends
 
 
-def _glue(flags, starts, joins, texts) -> None:
+def _glue(flags, starts, joins, doc_end) -> None:
     """Mark the pieces glued into numbers: a separator mark whose nearest characters other
     than spaces and tabs, in its own document, are ASCII digits (the token before ends in a
     digit, the one after starts with one); the mark's piece and the next join the piece
     before."""
-    seps = starts[(flags[starts] & _GLUE) != 0]  # a mark is a piece of its own
+    seps = starts[(np.take(flags, starts) & _GLUE) != 0]  # a mark is a piece of its own
     if not len(seps):
         return
     prev = _visible(flags, seps - 1, -1)
@@ -221,8 +232,7 @@ def _glue(flags, starts, joins, texts) -> None:
     if not ok.any():
         return
     seps, prev, nxt = seps[ok], prev[ok], nxt[ok]
-    ends = np.cumsum([len(t) + 1 for t in texts])  # one past each document's separator
-    same_doc = np.searchsorted(ends, prev, "right") == np.searchsorted(ends, nxt, "right")
+    same_doc = np.searchsorted(doc_end, prev, "right") == np.searchsorted(doc_end, nxt, "right")
     piece = np.searchsorted(starts, seps[same_doc])
     joins[piece] = True
     joins[piece + 1] = True
@@ -250,8 +260,26 @@ def indic_batch(mark: re.Pattern, glues_numbers: bool) -> IndicBatch:
     return IndicBatch(mark, glues_numbers)
 
 
-def _per_doc(values: np.ndarray, bounds: np.ndarray) -> list[int]:
+#: bits per field when the three per-word counts are summed as one number
+_FIELD = 21
+
+
+def _totals(not_symbol, letters, alpha, bounds) -> list[list[int]]:
+    """Per document, the sums of three per-word counts (non-symbol words, their letters, words
+    with a letter). Each sum is at most the group's characters: below 2**21 they are packed in
+    21-bit fields of one integer and summed together (no field carries into the next)."""
+    if int(letters.sum()) < 1 << _FIELD and len(letters) < 1 << _FIELD:
+        packed = not_symbol.astype(np.int64)
+        packed |= letters.astype(np.int64) << _FIELD
+        packed |= alpha.astype(np.int64) << (2 * _FIELD)
+        sums = _per_doc(packed, bounds)
+        mask = (1 << _FIELD) - 1
+        return [sums & mask, (sums >> _FIELD) & mask, sums >> (2 * _FIELD)]
+    return [_per_doc(values, bounds) for values in (not_symbol, letters, alpha)]
+
+
+def _per_doc(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Sum of ``values`` (one per word) over each document's words."""
-    total = np.zeros(len(values) + 1, dtype=np.intp)
+    total = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(values, out=total[1:])
-    return np.diff(total[bounds]).tolist()
+    return np.diff(total[bounds])

@@ -46,6 +46,7 @@ _LEN_MIX = np.uint64(0xD6E8FEB86659FD93)
 _SEG_MIX = np.uint64(0x632BE59BD9B4E019)
 _BUCKET_MIX = np.uint64(0xFF51AFD7ED558CCD)
 _SHAPE_MIX = np.uint64(0xC4CEB9FE1A85EC53)
+_SIZE_MIX = np.uint64(0xA0761D6478BD642F)
 
 _POWERS = np.ones(1, dtype=np.uint64)
 _INV_POWERS = np.ones(1, dtype=np.uint64)
@@ -93,11 +94,11 @@ def _shared_buckets(keys: np.ndarray) -> np.ndarray:
         bucket = ((keys * _BUCKET_MIX) >> np.uint64(64 - bits)).astype(np.intp)
     idx = np.arange(n, dtype=np.int32)
     _TABLE[bucket] = idx
-    crowded = bucket[_TABLE[bucket] != idx]
+    crowded = bucket[np.take(_TABLE, bucket) != idx]
     if not len(crowded):
         return crowded
     _MARKS[crowded] = True
-    shared = np.flatnonzero(_MARKS[bucket])
+    shared = np.flatnonzero(np.take(_MARKS, bucket))
     _MARKS[crowded] = False
     return shared
 
@@ -167,7 +168,6 @@ def ngram_repetition_batch(
 
 def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
     """Measures of the documents ``group`` (indexes into ``docs``, each with words)."""
-    n_docs = len(group)
     counts = [docs[d][1] for d in group]
     total = sum(counts)
     # The group's words joined by spaces (documents too): word p starts at spaced_off[p].
@@ -185,6 +185,51 @@ def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
     spaced_off[-1] = len(chars) + 1
     word_index = np.arange(total + 1, dtype=np.int64)
     offsets = spaced_off - word_index  # each word's offset in the words joined without spaces
+    _measures(chars[~is_space], offsets, counts, group, results, top_sizes, dup_sizes)
+
+
+def ngram_repetition_words(
+    chars: np.ndarray,
+    offsets: np.ndarray,
+    counts: list[int],
+    top_sizes: list[int],
+    dup_sizes: list[int],
+) -> list[tuple[dict[int, int | None], dict[int, int]]]:
+    """:func:`ngram_repetition_batch` of documents given as arrays: the characters of their
+    words one after another (``chars``, code points, no separator), word ``p`` at
+    ``chars[offsets[p]:offsets[p + 1]]`` (``offsets[0] == 0``; a word is never empty and holds
+    no space), and each document's number of words, in order."""
+    results = [(dict.fromkeys(top_sizes), dict.fromkeys(dup_sizes, 0)) for _ in counts]
+    bounds = [0]
+    for n in counts:
+        bounds.append(bounds[-1] + n)
+    first = 0
+    while first < len(counts):
+        last, words = first, 0
+        while last < len(counts) and (not words or words + counts[last] <= GROUP_WORDS):
+            words += counts[last]
+            last += 1
+        group = [d for d in range(first, last) if counts[d]]
+        if group:
+            w0, w1 = bounds[first], bounds[last]
+            _measures(
+                chars[offsets[w0] : offsets[w1]],
+                offsets[w0 : w1 + 1] - offsets[w0],
+                [counts[d] for d in group],
+                group,
+                results,
+                top_sizes,
+                dup_sizes,
+            )
+        first = last
+    return results
+
+
+def _measures(chars, offsets, counts, group, results, top_sizes, dup_sizes) -> None:
+    """Measures of the documents ``group`` (indexes into ``results``), whose words (``counts``
+    of them each, at least one) are ``chars`` cut at ``offsets``."""
+    n_docs = len(group)
+    total = sum(counts)
     doc_start = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(counts, out=doc_start[1:])
     doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
@@ -199,50 +244,83 @@ def _group_measures(docs, group, results, top_sizes, dup_sizes) -> None:
             results[group[g]][0][n] = value
     doc_mix = doc_of.astype(np.uint64) * _SEG_MIX
     with np.errstate(over="ignore"):
-        keys = _WindowKeys(chars[~is_space], offsets, bool(top_sizes))
+        keys = _WindowKeys(chars, offsets, bool(top_sizes))
         if top_sizes:
             # A window whose top n-gram repeats also repeats at every smaller size from the
             # same word: only the first size is keyed at every word, the next ones at the
-            # windows that repeated at the size before.
+            # windows that repeated at the size before. Equal words joined with spaces are
+            # equal joined without, so at the first size the bucket filter reads the cheaper
+            # key of the duplicated n-grams, and only the windows it keeps get the full one.
             candidates = None
             for n in sorted(top_sizes):
-                candidates = _size_repeats(keys.top, n, total, candidates, word_end, doc_mix)
+                candidates = _size_repeats(
+                    keys.top, n, total, candidates, word_end, doc_mix, coarse=keys.dup
+                )
                 if len(candidates):
                     _top_repeats(
                         results, group, n, candidates, keys.top(candidates, n), doc_of, offsets
                     )
         if dup_sizes:
             candidates = _dup_candidates(keys, min(dup_sizes), total, doc_mix)
+            pos, sizes, found = _dup_size_repeats(keys, dup_sizes, candidates, word_end, doc_mix)
             for n in dup_sizes:
-                shared = _size_repeats(keys.dup, n, total, candidates, word_end, doc_mix)
-                if len(shared):
-                    _dup_repeats(results, group, n, shared, keys.dup(shared, n), doc_of, offsets)
+                at = np.flatnonzero(sizes == n)
+                if len(at):
+                    shared = np.take(pos, at)
+                    _dup_repeats(results, group, n, shared, np.take(found, at), doc_of, offsets)
 
 
 #: Candidate windows above this many go through the bucket filter before being sorted.
 _SORT_AT_MOST = 2048
 
 
-def _size_repeats(key_of, n, total, candidates, word_end, doc_mix) -> np.ndarray:
+def _size_repeats(key_of, n, total, candidates, word_end, doc_mix, coarse=None) -> np.ndarray:
     """The windows of ``n`` words (ascending start) whose key another window of their
-    document shares, among ``candidates`` (every window when None)."""
+    document shares, among ``candidates`` (every window when None). ``coarse``: a key equal
+    wherever ``key_of`` is equal, read instead of it by the bucket filter over every window."""
     m = total - n + 1
     if m <= 0:
         return np.empty(0, dtype=np.int64)
     if candidates is None:
         # Every window, keyed in contiguous slices; windows running past the end of their
         # document only add candidates, and are dropped before the exact logic.
-        tagged = key_of(slice(0, m), n) ^ doc_mix[:m]
+        tagged = (coarse or key_of)(slice(0, m), n) ^ doc_mix[:m]
         shared = _shared_buckets(tagged)
-        shared = shared[word_end[shared] >= shared + n]  # within one document
-        return shared[_repeated(tagged[shared])]
+        shared = _where(shared, word_end[shared] >= shared + n)  # within one document
+        exact = tagged[shared] if coarse is None else key_of(shared, n) ^ doc_mix[shared]
+        return shared[_repeated(exact)]
     shared = candidates[candidates < m]
-    shared = shared[word_end[shared] >= shared + n]
+    shared = _where(shared, word_end[shared] >= shared + n)
     tagged = key_of(shared, n) ^ doc_mix[shared]
     if len(shared) > _SORT_AT_MOST:
         crowded = _shared_buckets(tagged)
         shared, tagged = shared[crowded], tagged[crowded]
     return shared[_repeated(tagged)]
+
+
+def _dup_size_repeats(keys, dup_sizes, candidates, word_end, doc_mix):
+    """The candidate windows of every duplicated size that may repeat, keyed and filtered in one
+    go (the sizes told apart by a mix in the filter's key): (starts, sizes, keys), by size then
+    start. A window kept by a chance equality of the mixed keys only reaches the exact scan,
+    which finds its key once and counts nothing."""
+    k = len(dup_sizes)
+    pos = np.tile(candidates, k)
+    sizes = np.repeat(np.asarray(dup_sizes, dtype=np.int64), len(candidates))
+    within = np.flatnonzero(pos + sizes <= np.take(word_end, pos))  # inside one document
+    pos, sizes = np.take(pos, within), np.take(sizes, within)
+    found = keys.dup(pos, sizes)
+    tagged = found ^ np.take(doc_mix, pos) ^ (sizes.astype(np.uint64) * _SIZE_MIX)
+    if len(pos) > _SORT_AT_MOST:
+        crowded = _shared_buckets(tagged)
+        pos, sizes, found, tagged = pos[crowded], sizes[crowded], found[crowded], tagged[crowded]
+    keep = np.flatnonzero(_repeated(tagged))
+    return np.take(pos, keep), np.take(sizes, keep), np.take(found, keep)
+
+
+def _where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``values[mask]`` for a mask that keeps most values: positions then ``np.take``, several
+    times faster than a dense boolean index."""
+    return np.take(values, np.flatnonzero(mask))
 
 
 #: Characters from a window's start that key the duplicated n-grams' candidates.
@@ -264,7 +342,7 @@ def _dup_candidates(keys: _WindowKeys, smallest: int, total: int, doc_mix) -> np
         return np.empty(0, dtype=np.int64)
     start = keys.offsets[:m]
     maybe = keys.offsets[smallest : smallest + m] - start < PREFIX_CHARS
-    tagged = keys.chars_from(start, PREFIX_CHARS) ^ doc_mix[:m]
+    tagged = keys.chars_from(m, PREFIX_CHARS) ^ doc_mix[:m]
     crowded = _shared_buckets(tagged)
     maybe[crowded[_repeated(tagged[crowded])]] = True
     return np.flatnonzero(maybe)
@@ -285,17 +363,18 @@ class _WindowKeys:
         self._prefix = _char_prefix(chars)
         self._chars = len(chars)
         if with_top:
-            self._shape = _char_prefix(np.diff(offsets).astype(np.uint64))
-        _, self._inv = _powers(0)  # after both prefixes: the table they grew
+            self._lengths = np.diff(offsets).astype(np.uint64)
+        self._pow, self._inv = _powers(0)  # after the prefix: the table it grew
         starts = offsets[:-1]
         self._at_start = self._prefix[starts]
         self._at_end = self._prefix[offsets[1:]]
         self._inv_start = self._inv[starts]
 
-    def chars_from(self, start: np.ndarray, length: int) -> np.ndarray:
-        """Hash of the ``length`` characters from each of ``start`` (fewer at the end)."""
-        end = np.minimum(start + length, self._chars)
-        return (self._prefix[end] - self._prefix[start]) * self._inv[start]
+    def chars_from(self, m: int, length: int) -> np.ndarray:
+        """Hash of the ``length`` characters from the start of each of the first ``m`` words
+        (fewer at the end)."""
+        end = np.minimum(self.offsets[:m] + length, self._chars)
+        return (np.take(self._prefix, end) - self._at_start[:m]) * self._inv_start[:m]
 
     def dup(self, pos, n: int) -> np.ndarray:
         """Keys of the ``n``-word windows at ``pos`` (a slice or an array of word indexes)."""
@@ -304,7 +383,11 @@ class _WindowKeys:
         return ((at_last - self._at_start[pos]) * self._inv_start[pos]) ^ (chars * _LEN_MIX)
 
     def top(self, pos, n: int) -> np.ndarray:
-        shape = (self._shape[_shifted(pos, n)] - self._shape[pos]) * self._inv[pos]
+        """Keys of the windows joined with spaces: :meth:`dup`'s mixed with the polynomial of
+        the words' lengths (read word by word: only repeated windows are asked for)."""
+        shape = self._lengths[pos].copy()
+        for i in range(1, n):
+            shape += self._lengths[_shifted(pos, i)] * self._pow[i]
         return self.dup(pos, n) ^ (shape * _SHAPE_MIX)
 
 

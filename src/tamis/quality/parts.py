@@ -34,6 +34,8 @@ __all__ = ["PUNCTUATION_SET", "TERMINAL_PUNCTUATION", "DocParts", "parts_for", "
 TERMINAL_PUNCTUATION = tuple(TEXT_TABLES["terminal_punctuation"])
 
 _PARAGRAPH_SPLIT = re.compile(r"\n{2,}")
+#: the line breaks of ``str.splitlines`` other than ``\n``
+_OTHER_LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 @cache
@@ -191,10 +193,9 @@ class DocParts:
     def words(self) -> list[str]:
         if self._backend is not None:
             return self._backend(self.text)
-        if self._units is not None and "unit_records" not in self.__dict__:
-            spaced = self.__dict__.get("spaced")
-            if spaced is not None:  # set by split_units_together: words hold no space
-                return spaced.split(" ") if spaced else []
+        if "word_arrays" in self.__dict__:  # set by split_units_together: words hold no space
+            spaced = self.spaced
+            return spaced.split(" ") if spaced else []
         records = self.chunk_records if self._units is None else self.unit_records
         return list(chain.from_iterable(map(per_chunk.chunk_words, records)))
 
@@ -202,6 +203,10 @@ class DocParts:
     def spaced(self) -> str:
         """The words joined by single spaces (datatrove's n-gram text); a space inside a
         backend's word is written as a no-break space, so spaces only separate words."""
+        found = self.__dict__.get("word_arrays")
+        if found is not None:
+            arrays, d = found
+            return arrays.spaced(d)
         if self._backend is not None:
             words = self.words
             spaced = " ".join(words)
@@ -222,6 +227,15 @@ class DocParts:
         if not word or word != "".join(word.split()):
             return False  # words hold no whitespace
         return f" {word} " in self.padded
+
+    def stop_word_count(self, words: frozenset[str]) -> int | None:
+        """How many of ``words`` are among the words (each once), when the words are kept as
+        a batch's arrays (counted there for the whole batch at once); else None."""
+        found = self.__dict__.get("word_arrays")
+        if found is None:
+            return None
+        arrays, d = found
+        return arrays.stop_word_counts(words)[d]
 
     @lazy
     def padded(self) -> str:
@@ -258,8 +272,14 @@ class DocParts:
 
     @lazy
     def splitlines(self) -> tuple[str, ...]:
-        """``str.splitlines``: Gopher quality's and C4's idea of a line."""
-        return tuple(self.text.splitlines())
+        """``str.splitlines``: Gopher quality's and C4's idea of a line. A text whose only line
+        break is ``\n`` (most) has the lines of its ``\n`` split, already made for the other
+        rules, without the empty one after a final ``\n``."""
+        text = self.text
+        if not text or any(map(text.__contains__, _OTHER_LINE_BREAKS)):
+            return tuple(text.splitlines())
+        lines = self._newline_split
+        return lines[:-1] if lines[-1] == "" else lines
 
     @lazy
     def newline_lines(self) -> tuple[str, ...]:
@@ -295,19 +315,21 @@ BATCH_MIN_CHARS = 16_384
 def split_units_together(batch: list[DocParts]) -> None:
     """Split the words of the documents of ``batch`` whose words come from units (IndicNLP's
     languages) in one set of array operations per language (:mod:`tamis.quality.indic_batch`),
-    storing each one's :attr:`DocParts.spaced` and :attr:`DocParts.word_stats`: the same
-    values as unit by unit, without a Python step per unit."""
+    storing each one's words as the batch's arrays (``word_arrays``: the arrays and the
+    document's index there, which :attr:`DocParts.spaced`, the n-grams and the stop words read)
+    and its :attr:`DocParts.word_stats`: the same values as unit by unit, without a Python step
+    per unit."""
     groups: dict[int, tuple[IndicWords, list[DocParts]]] = {}
     for parts in batch:
         units = parts._units
-        if units is not None and "spaced" not in parts.__dict__:
+        if units is not None and "word_stats" not in parts.__dict__:
             groups.setdefault(id(units), (units, []))[1].append(parts)
     for units, members in groups.values():
         if sum(len(parts.text) for parts in members) < BATCH_MIN_CHARS:
             continue
-        split = units.batch.split([parts.text for parts in members])
-        for parts, (spaced, stats) in zip(members, split, strict=True):
-            parts.__dict__["spaced"] = spaced
+        split = units.batch.split_arrays([parts.text for parts in members])
+        for parts, (arrays, d, stats) in zip(members, split, strict=True):
+            parts.__dict__["word_arrays"] = (arrays, d)
             parts.__dict__["word_stats"] = stats
 
 

@@ -77,10 +77,12 @@ def _failure(rule: str, value: Any, threshold: Any) -> dict[str, Any]:
 
 #: (rules, options) -> the rules that options switch on, with their thresholds; a stage asks
 #: with the same few options objects for every document, so this stays small
-_ACTIVE: dict[tuple[int, int], tuple[Any, list[tuple[Rule, Any]]]] = {}
+_ACTIVE: dict[tuple[int, int], tuple[Any, list[tuple[str, Any, Any, str]]]] = {}
 
 
-def _active(rules: tuple[Rule, ...], opts: QualityOptions) -> list[tuple[Rule, Any]]:
+def _active(rules: tuple[Rule, ...], opts: QualityOptions) -> list[tuple[str, Any, Any, str]]:
+    """The rules ``opts`` switch on, as (signal, test, threshold, name): read once per
+    options, then looped over per document without attribute lookups."""
     key = (id(rules), id(opts))
     hit = _ACTIVE.get(key)
     if hit is not None and hit[0] is opts:
@@ -89,7 +91,7 @@ def _active(rules: tuple[Rule, ...], opts: QualityOptions) -> list[tuple[Rule, A
     for rule in rules:
         threshold = getattr(opts, rule.option)
         if not (rule.off_when_falsy and not threshold):
-            active.append((rule, threshold))
+            active.append((rule.signal, rule.fails, threshold, rule.name))
     if len(_ACTIVE) > 256:  # options built per call (rethreshold from dicts): start over
         _ACTIVE.clear()
     _ACTIVE[key] = (opts, active)  # holding opts keeps its id from being reused
@@ -98,10 +100,11 @@ def _active(rules: tuple[Rule, ...], opts: QualityOptions) -> list[tuple[Rule, A
 
 def _check(rules: tuple[Rule, ...], sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
     out = []
-    for rule, threshold in _active(rules, opts):
-        value = sig.get(rule.signal)
-        if value is not None and rule.fails(value, threshold):
-            out.append(_failure(rule.name, value, threshold))
+    get = sig.get
+    for signal, fails, threshold, name in _active(rules, opts):
+        value = get(signal)
+        if value is not None and fails(value, threshold):
+            out.append(_failure(name, value, threshold))
     return out
 
 
@@ -192,9 +195,16 @@ def decide(
 
     The first entry is the reason datatrove would give; an empty list means keep.
     """
-    decider = _DECIDERS.get(stage_name)
-    if decider is None:
-        raise KeyError(f"no quality rules for stage {stage_name!r}; known: {', '.join(_DECIDERS)}")
+    decider = decider_of(stage_name)
     if type(options) is not OPTIONS[stage_name]:  # the stages pass their own validated model
         options = options_for(stage_name, options)
     return decider(signals, options)
+
+
+def decider_of(stage_name: str) -> Callable[[dict[str, Any], QualityOptions], list[dict]]:
+    """:func:`decide` for one stage, taking that stage's own validated options: a stage looks
+    it up once, not once per document."""
+    decider = _DECIDERS.get(stage_name)
+    if decider is None:
+        raise KeyError(f"no quality rules for stage {stage_name!r}; known: {', '.join(_DECIDERS)}")
+    return decider

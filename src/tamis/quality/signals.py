@@ -35,7 +35,7 @@ from operator import methodcaller
 from typing import Any
 
 from tamis.quality.chunks import sentences as line_sentences
-from tamis.quality.ngrams import ngram_repetition_batch
+from tamis.quality.ngrams import ngram_repetition_batch, ngram_repetition_words
 from tamis.quality.options import (
     C4Options,
     FineWebOptions,
@@ -48,8 +48,29 @@ from tamis.quality.parts import (
     split_units_together,
     stop_words,
 )
+from tamis.quality.word_arrays import WordArrays
 
 # --------------------------------------------------------------------------- Gopher quality
+
+#: (options, option name) -> (options, the value built from the option): a stage asks with the
+#: same few options objects for every document, so a list option is made a set (or a tuple)
+#: once, not once per document
+_BUILT: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
+def _option_value(opts: Any, name: str, build) -> Any:
+    """``build(opts.<name>)``, or None when the option is unset; built once per options."""
+    key = (id(opts), name)
+    hit = _BUILT.get(key)
+    if hit is not None and hit[0] is opts:
+        return hit[1]
+    raw = getattr(opts, name)
+    value = None if raw is None else build(raw)
+    if len(_BUILT) > 256:  # options built per call (rethreshold from dicts): start over
+        _BUILT.clear()
+    _BUILT[key] = (opts, value)  # holding opts keeps its id from being reused
+    return value
+
 
 #: Gopher quality rules that need words (unsupported for languages without spaces).
 GOPHER_WORD_SIGNALS = (
@@ -98,12 +119,16 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     sig["hash_ratio"] = text.count("#") / n_words if n_words else None
     sig["ellipsis_ratio"] = dots / n_words if n_words else None
     sig["alpha_words_ratio"] = n_alpha / n_words if n_words else None
-    words = frozenset(opts.stop_words) if opts.stop_words is not None else stop_words(parts.lang)
+    words = _option_value(opts, "stop_words", frozenset)
+    if words is None:
+        words = stop_words(parts.lang)
     if words is None:
         sig["stop_words"] = None
         sig["unsupported"] = f"stop words: no list for language {parts.lang!r}"
     elif opts.stop_words_count == "occurrences":  # datatrove before 0.5.0
         sig["stop_words"] = sum(map(words.__contains__, parts.words))
+    elif (counted := parts.stop_word_count(words)) is not None:  # a batch's words, in arrays
+        sig["stop_words"] = counted
     elif len(words) <= 16:  # a few substring searches cost less than building the word set
         sig["stop_words"] = sum(map(parts.padded.__contains__, _padded_words(words)))
     else:
@@ -176,9 +201,7 @@ def gopher_repetition_batch(
             sig["unsupported"] = parts.unsupported
             continue
         counted.append((sig, parts))
-    measures = ngram_repetition_batch(
-        [(parts.spaced, parts.n_words) for _, parts in counted], top_ns, dup_ns
-    )
+    measures = _ngram_measures([parts for _, parts in counted], top_ns, dup_ns)
     top_names = [(n, f"top_{n}_gram") for n in top_ns]
     dup_names = [(n, f"duplicated_{n}_n_grams") for n in dup_ns]
     for (sig, parts), (top_chars, dup_chars) in zip(counted, measures, strict=True):
@@ -188,6 +211,33 @@ def gopher_repetition_batch(
             sig[name] = None if chars is None else chars / n_chars
         for n, name in dup_names:
             sig[name] = dup_chars[n] / n_chars
+    return out
+
+
+def _ngram_measures(batch: list[DocParts], top_ns: list[int], dup_ns: list[int]) -> list:
+    """The n-gram measures of ``batch``: those whose words a batch keeps as arrays read them
+    there (:class:`tamis.quality.word_arrays.WordArrays`), the others from their spaced text."""
+    out: list = [None] * len(batch)
+    texts: list[int] = []
+    by_arrays: dict[int, tuple[WordArrays, list[int], list[int]]] = {}
+    for i, parts in enumerate(batch):
+        found = parts.__dict__.get("word_arrays")
+        if found is None:
+            texts.append(i)
+        else:
+            entry = by_arrays.setdefault(id(found[0]), (found[0], [], []))
+            entry[1].append(found[1])
+            entry[2].append(i)
+    if texts:
+        measures = ngram_repetition_batch(
+            [(batch[i].spaced, batch[i].n_words) for i in texts], top_ns, dup_ns
+        )
+        for i, m in zip(texts, measures, strict=True):
+            out[i] = m
+    for arrays, docs, where in by_arrays.values():
+        measures = ngram_repetition_words(*arrays.select(docs), top_ns, dup_ns)
+        for i, m in zip(where, measures, strict=True):
+            out[i] = m
     return out
 
 
@@ -421,11 +471,13 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
             line_punct_ratio=None, short_line_ratio=None, char_dup_ratio=None, list_ratio=None
         )
         return sig
-    stop_chars = tuple(opts.stop_chars) if opts.stop_chars is not None else TERMINAL_PUNCTUATION
-    sig["line_punct_ratio"] = sum(map(_ends_with(stop_chars), lines)) / n
+    ends_with = _option_value(opts, "stop_chars", lambda marks: _ends_with(tuple(marks)))
+    if ends_with is None:
+        ends_with = _ends_with(TERMINAL_PUNCTUATION)
+    sig["line_punct_ratio"] = sum(map(ends_with, lines)) / n
     sig["short_line_ratio"] = sum(map(opts.short_line_length.__ge__, map(len, lines))) / n
     text = parts.text
-    newlines = text.count("\n")
+    newlines = len(parts._newline_split) - 1  # the lines were split on them
     sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - newlines)
     if parts.no_words:
         sig["list_ratio"] = None

@@ -40,7 +40,7 @@ from tamis.quality.parts import (
     parts_of_kept_lines,
     split_units_together,
 )
-from tamis.quality.rules import decide
+from tamis.quality.rules import decider_of
 from tamis.stages.base import Stage, register
 
 #: signals every rule set may add: the language its word lists followed, whose thresholds it
@@ -55,6 +55,7 @@ class _QualityStage(Stage):
     def __init__(self, options: QualityOptions | None = None) -> None:
         super().__init__(options)
         self.by_language = OptionsByLanguage(self.name, self.options)
+        self._decide = decider_of(self.name)  # given the stage's own validated options
 
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
         raise TypeError(f"{self.name} must define measure")
@@ -96,7 +97,7 @@ class _QualityStage(Stage):
             stored.update(sig)
         if opts.mode != "filter":
             return
-        failures = decide(self.name, sig, opts)
+        failures = self._decide(sig, opts)
         if failures:
             doc.reject(self.name, failures[0]["rule"], failures)
         else:
