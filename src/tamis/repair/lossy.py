@@ -31,7 +31,7 @@ import unicodedata
 
 from tamis.document import Replacement
 from tamis.repair.dashes import THRESHOLD as ENGLISH_THRESHOLD
-from tamis.repair.dashes import english_share, spaced_dash
+from tamis.repair.dashes import english_share, is_english, spaced_dash
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
@@ -352,7 +352,7 @@ _ENGLISH_EVIDENCE = re.compile(
     r"[a-z]{2}â(?:and|but|or|so|such|like|although|though|it|which|even|not|just|including"
     r"|especially|because|as|if|the|a|an|to|with|from|who|what|when|where|while|that|this"
     r"|these|those|yet|then|now|still|only|perhaps|all|some|no|nor|for|in|on|at|by|of|we"
-    r"|you|they|he|she|more|less|and)\b"
+    r"|you|they|he|she|more|less|and)\b|[a-z]{2}â (?:and|but|or|which|including|although)\b"
     r"|[a-z]sâ (?=[a-z])|^â (?=[A-Z])"
 )
 
@@ -413,6 +413,7 @@ def _latin1_marks(
         is_headline(text, start, end),
         spaced_dash(text, start, end),
         text_styles(text, start, end),
+        is_english(text, start, end),
     )
 
 

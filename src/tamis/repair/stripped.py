@@ -97,7 +97,8 @@ def _apostrophe(before: str, after: str) -> bool:
     return after[0] in _VOWEL_OR_H and _ELIDED.match(before) is not None
 
 
-def _inner(view: str, k: int) -> str:
+def _inner(view: str, k: int, english: bool | None) -> str:
+    """The mark between two word characters; ``english`` as in :func:`plan`."""
     left, right = view[k - 1], view[k + 1]
     if left.isdigit() and right.isdigit():
         return EN_DASH
@@ -107,6 +108,8 @@ def _inner(view: str, k: int) -> str:
         return RSQ if after.lower() == "s" else ""  # the 1990’s
     if not after:
         return ""
+    if english is False:
+        return RSQ  # only English sets a dash between letters (Syi’ah, Jum’at, dell’Inter)
     return RSQ if _apostrophe(before, after) else EM_DASH
 
 
@@ -124,7 +127,7 @@ def _is_mark(line: str, view: str, origin: list[int], k: int) -> bool:
     return prev.isascii() or origin[k - 1] + 1 < i or line[i - 1] == "â"
 
 
-def _classify(view: str, marks: list[int]) -> dict[int, str]:
+def _classify(view: str, marks: list[int], english: bool | None = None) -> dict[int, str]:
     """For each mark: "open", "close", or the character it stands for; unknown ones left out."""
     out: dict[int, str] = {}
     i = 0
@@ -137,7 +140,7 @@ def _classify(view: str, marks: list[int]) -> dict[int, str]:
         right = view[last + 1] if last + 1 < len(view) else ""
         run = marks[i : j + 1]
         if first == last and left.isalnum() and right.isalnum():
-            char = _inner(view, first)
+            char = _inner(view, first, english)
             if char:
                 out[first] = char
         elif _is_space(left) and _is_space(right):
@@ -208,20 +211,73 @@ def text_styles(text: str, start: int, end: int) -> tuple[tuple[str, str], ...] 
     return None
 
 
+# Words an apostrophe opens where letters were dropped (``’round``, ``’til``, ``rock ’n’``,
+# ``the ’90s``): an opening mark before one that no mark on the line closes is that apostrophe.
+_ELIDED_START = re.compile(r"(?:round|em|til|cause|tis|twas|bout|n|\d\ds)\b", re.IGNORECASE)
+
+
+def _word_follows(view: str, k: int) -> bool:
+    """A space and a letter after the mark at ``k``."""
+    return view[k + 1 : k + 2] == " " and view[k + 2 : k + 3].isalpha()
+
+
+def _possessive(view: str, k: int) -> bool:
+    """A plural possessive: ``s``, the mark, a space, then a word or an opening mark."""
+    after = view[k + 2 : k + 3]
+    return (
+        view[k - 1] in "sS"
+        and view[k + 1 : k + 2] == " "
+        and (after.isalpha() or (after == MARK and view[k + 3 : k + 4].isalpha()))
+    )
+
+
+def _apostrophes_by_pairing(view: str, kinds: dict[int, str], english: bool | None) -> None:
+    """Read the marks of ``kinds`` by their pairing, in place (English text only): a closing
+    mark a later one still closes, inside a single quotation and before a word, is an
+    apostrophe of a dropped letter (``“Takin’ It to the Streets.”``); an opening mark before an
+    elided word (``’round``) that nothing after it closes is one too."""
+    if not english:
+        return
+    order = sorted(kinds)
+    depth = 0
+    for i, k in enumerate(order):
+        kind = kinds[k]
+        later = [kinds[j] for j in order[i + 1 :] if kinds[j] in ("open", "close")]
+        if kind == "open":
+            if k and "close" not in later and _ELIDED_START.match(view, k + 1):
+                kinds[k] = RSQ
+                continue
+            depth += 1
+        elif kind == "close":
+            if (
+                depth == 1
+                and later[:1] == ["close"]
+                and view[k - 1].isalpha()
+                and _word_follows(view, k)
+            ):
+                kinds[k] = RSQ
+                continue
+            depth = max(0, depth - 1)
+
+
 def plan(
     line: str,
     headline: bool,
     spaced: str = EN_DASH,
     low: tuple[tuple[str, str], ...] | None = None,
+    english: bool | None = None,
 ) -> dict[int, tuple[int, str, str]]:
     """For each lone ``â`` it can place: position -> (end, replacement, reason); ``spaced`` is
     the dash a mark between spaced words stands for (:mod:`tamis.repair.dashes`); ``low`` the
-    low-9 styles when the text sets them intact (:func:`text_styles`), headline or not."""
+    low-9 styles when the text sets them intact (:func:`text_styles`), headline or not;
+    ``english`` whether the text is English (:func:`tamis.repair.dashes.is_english`; None
+    when too short to tell): only English sets dashes glued to words."""
     view, origin, marks = _marked_view(line)
-    kinds = _classify(view, marks)
+    kinds = _classify(view, marks, english)
     for k, kind in kinds.items():
         if kind == EN_DASH and (k == 0 or view[k - 1] == " "):
             kinds[k] = spaced
+    _apostrophes_by_pairing(view, kinds, english)
     if headline and _quoted_whole(view, kinds):
         headline = False  # a line that is one quotation is an utterance: double marks
     styles = ((LSQ, RSQ), (LDQ, RDQ)) if headline else ((LDQ, RDQ), (LSQ, RSQ))
@@ -237,15 +293,16 @@ def plan(
             stack.append(style)
             out[start] = (start + 1, styles[style][0], REASON.format("opening quote"))
         elif kind == "close":
+            name = "closing quote"
             if stack:
                 char = styles[stack.pop()][1]
-            elif (
-                view[k - 1] in "sS" and view[k + 1 : k + 2] == " " and view[k + 2 : k + 3].isalpha()
-            ):
-                char = RSQ  # a plural possessive before its noun
+            elif _possessive(view, k):
+                char, name = RSQ, "apostrophe"  # a plural possessive before its noun
+            elif english and view[k - 1].isalnum() and _word_follows(view, k):
+                char, name = EM_DASH, "dash"  # glued to its word, spaced from the next
             else:
                 char = styles[0][1]
-            out[start] = (start + 1, char, REASON.format("closing quote"))
+            out[start] = (start + 1, char, REASON.format(name))
         else:
             name = {RSQ: "apostrophe", EN_DASH: "dash", EM_DASH: "dash"}[kind]
             out[start] = (start + 1, kind, REASON.format(name))
