@@ -142,6 +142,12 @@ def test_clean_words_starting_with_er_stay(clean: str) -> None:
         "see note†Next page",
         "lá† 1944",
         "Herbert Müller† 1944",
+        # After a closing mark that MacRoman also holds (``»`` is C8, ``”`` D3, ``…`` C9):
+        # ftfy reads the pair as one UTF-8 character (``»†`` as ``Ƞ``) no text writes.
+        "Are sustinere din partea comunistilor de la guvernare!»†",
+        "Er sagte: «Das war es»† und ging nach Hause.",
+        "He wrote “the end”† and stopped.",
+        "Und so weiter…† 1944",
     ],
 )
 def test_footnote_and_death_daggers_stay(clean: str) -> None:
