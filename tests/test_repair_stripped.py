@@ -323,6 +323,10 @@ def test_a_mark_between_letters_outside_english_is_an_apostrophe(clean: str) -> 
         # elided word.
         "He began the intro to \u201cTakin\u2019 It to the Streets.\u201d The crowd loved it.",
         "It was the shot to the head heard \u2019round the world, and it\u2019s on every channel.",
+        # Quotations set with spaced marks, closed by a mark after a stop.
+        "The man had a form that has earned it the nickname of \u201c bird fancier\u2019s lung. "
+        "\u201d But in cases where it is not, it\u2019s \u201c feather duvet lung. \u201d",
+        "James Van Der Beek has been eliminated from \u201c Dancing with the Stars.\u201d",
         # A plural possessive before an opening quote.
         "They are focused on their customers\u2019 \u201cfinancial health,\u201d as the CEO said.",
     ],

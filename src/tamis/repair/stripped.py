@@ -36,6 +36,7 @@ _OPENERS = "([{"
 _CLOSE_BEFORE = ".,;:!?)]}\u2026"
 # Punctuation a closing quote follows; an opening one is never glued to it.
 _CLOSE_AFTER = ".,;:!?"
+_STOPS = _CLOSE_AFTER
 
 _PRONOUNS = "i|you|he|she|we|they|it|that|who|there|what|would|could|should|might|must"
 # English contractions: what follows the apostrophe, and the word it may follow.
@@ -150,6 +151,8 @@ def _classify(view: str, marks: list[int], english: bool | None = None) -> dict[
                     out[first] = EN_DASH
             elif first == last == 0 and right and view[1:3].strip() and view[2:3].isalnum():
                 out[first] = EN_DASH  # a dash opening a line (a list item, a reply)
+            elif first == last and left and not right and view[first - 2 : first - 1] in _STOPS:
+                out[first] = "close"  # spaced after a stop, ending the line: a closing quote
         elif (_is_space(left) or left in _OPENERS) and not _is_space(right):
             out.update(dict.fromkeys(run, "open"))
         elif not _is_space(left) and (_is_space(right) or right in _CLOSE_BEFORE):
@@ -260,6 +263,36 @@ def _apostrophes_by_pairing(view: str, kinds: dict[int, str], english: bool | No
             depth = max(0, depth - 1)
 
 
+# Words a quotation set with spaced marks holds at most (``“ Dawson’s Creek ” star``): a
+# parenthesis between spaced dashes runs longer.
+_SPACED_QUOTATION_WORDS = 6
+
+
+def _spaced_quotations(view: str, kinds: dict[int, str]) -> None:
+    """Read a spaced mark as an opening quote, in place, when a closing one pairs with it: a
+    closing mark, or a spaced mark after a stop, a few words later, with no quotation open
+    before it and the line's straight quotes paired (``from “ Dancing with the Stars.”``,
+    ``“ bird fancier’s lung. ” But``). A spaced dash never stands after a stop inside a
+    sentence, and a parenthesis between dashes closes with a dash."""
+    if view.count('"') % 2:
+        return
+    order = sorted(k for k, kind in kinds.items() if kind != RSQ)  # apostrophes pair nothing
+    i = 0
+    while i + 1 < len(order):
+        k, nxt = order[i], order[i + 1]
+        if kinds[k] in ("open", "close"):
+            return  # a quotation opens or closes before the spaced mark: nothing to pair
+        i += 1
+        if kinds[k] not in (EN_DASH, EM_DASH) or view[k - 1 : k] != " ":
+            continue
+        if len(view[k + 1 : nxt].split()) > _SPACED_QUOTATION_WORDS:
+            continue
+        stop = view[nxt - 1] if view[nxt - 1] != " " else view[nxt - 2]
+        if kinds[nxt] in ("close", EN_DASH, EM_DASH) and stop in _STOPS:
+            kinds[k], kinds[nxt] = "open", "close"
+            i += 1
+
+
 def plan(
     line: str,
     headline: bool,
@@ -278,6 +311,7 @@ def plan(
         if kind == EN_DASH and (k == 0 or view[k - 1] == " "):
             kinds[k] = spaced
     _apostrophes_by_pairing(view, kinds, english)
+    _spaced_quotations(view, kinds)
     if headline and _quoted_whole(view, kinds):
         headline = False  # a line that is one quotation is an utterance: double marks
     styles = ((LSQ, RSQ), (LDQ, RDQ)) if headline else ((LDQ, RDQ), (LSQ, RSQ))
