@@ -336,3 +336,19 @@ def test_english_marks_are_read_by_their_pairing(clean: str) -> None:
     fixed, edits = fix_text(damaged)
     assert fixed == clean
     assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Swedish, Danish and Norwegian lingua sentences: ``å`` (C3 A5) keeps both bytes, but
+        # once the line's marks are curly ftfy's piecewise decoder leaves its ``Ã¥``.
+        "Vi \u00e4r \u201cute p\u00e5 ny\u00e5rsafton och tror\u201d att de \u00e4r h\u00e4r.",
+        "Afpr\u00f8vningen af GPS \u201cp\u00e5 KFC er\u201d en aktivitet, s\u00e5 det g\u00e5r.",
+    ],
+)
+def test_two_byte_letters_beside_stripped_marks_are_decoded(clean: str) -> None:
+    damaged = strip_c1(clean)
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged

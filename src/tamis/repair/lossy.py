@@ -35,7 +35,7 @@ from tamis.repair.dashes import english_share, is_english, spaced_dash
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
-from tamis.repair.stripped import is_contraction, plan, spaced_dashes, text_styles
+from tamis.repair.stripped import PAIR_RE, is_contraction, plan, spaced_dashes, text_styles
 from tamis.repair.welsh import welsh_like
 
 RULE = "lossy_mojibake"
@@ -470,7 +470,27 @@ def _line_repairs(text: str, offset: int, end: int, whole: list[bool | None]) ->
         if rule == DAGGER_RULE and new[0] == RDQ:
             made.append((m.start(), "cd"))
         pos = stop
+    if marks is not None:
+        out = sorted(out + _latin1_pairs(line, offset, out), key=lambda r: r.start)
     return out
+
+
+def _latin1_pairs(line: str, offset: int, placed: list[Replacement]) -> list[Replacement]:
+    """The two-byte letters (``Ã¥``, ``Ã©``) of a line read as stripped Latin-1, decoded with
+    its marks: once the marks are curly, ftfy can no longer re-encode the line whole, and its
+    piecewise decoder leaves some of them (``pÃ¥``, Swedish ``på``)."""
+    taken = {r.start - offset for r in placed}
+    return [
+        Replacement(
+            offset + m.start(),
+            offset + m.end(),
+            m.group().encode("latin-1").decode("utf-8"),
+            RULE,
+            "Latin-1 reading of a two-byte UTF-8 letter, on a line whose C1 bytes were stripped",
+        )
+        for m in PAIR_RE.finditer(line)
+        if m.start() not in taken
+    ]
 
 
 def lossy_repairs(text: str) -> list[Replacement]:

@@ -31,7 +31,7 @@ EN_DASH, EM_DASH = "\u2013", "\u2014"
 REASON = "{} whose C1 bytes were stripped"
 
 MARK = "\x00"  # a mark in the view: neither letter nor space
-_PAIR_RE = re.compile("[ÂÃ][\xa0-\xbf]")
+PAIR_RE = re.compile("[ÂÃ][\xa0-\xbf]")
 _OPENERS = "([{"
 _CLOSE_BEFORE = ".,;:!?)]}\u2026"
 # Punctuation a closing quote follows; an opening one is never glued to it.
@@ -68,7 +68,7 @@ def _view(line: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     pos = 0
-    for m in _PAIR_RE.finditer(line):
+    for m in PAIR_RE.finditer(line):
         chars += line[pos : m.start()]
         origin += range(pos, m.start())
         chars.append(m.group().encode("latin-1").decode("utf-8"))
