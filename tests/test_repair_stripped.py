@@ -301,6 +301,9 @@ def test_a_text_that_sets_low_quotes_intact_gets_them_back() -> None:
         "Islam pecah jadi \u201cSunni dan Syi\u2019ah\u201d karena faktor politik dan kekuasaan.",
         "Il presidente \u201cdell\u2019Atletico e dell\u2019Inter\u201d ha parlato con tutti loro ieri.",
         "Umat Islam merayakan \u201cMaulid\u201d pada hari Jum\u2019at di masjid besar kota itu.",
+        # Afrikaans ``’n`` (a), in a quotation or not.
+        "Hy identifiseer vriendelikheid as \u2019n kenmerk van \u201cgoeie\u201d onderwysers.",
+        "Hy maak vanjaar ook \u201c\u2019n draai\u201d by die fees in die dorp.",
     ],
 )
 def test_a_mark_between_letters_outside_english_is_an_apostrophe(clean: str) -> None:
@@ -344,6 +347,7 @@ def test_english_marks_are_read_by_their_pairing(clean: str) -> None:
         # Swedish, Danish and Norwegian lingua sentences: ``å`` (C3 A5) keeps both bytes, but
         # once the line's marks are curly ftfy's piecewise decoder leaves its ``Ã¥``.
         "Vi \u00e4r \u201cute p\u00e5 ny\u00e5rsafton och tror\u201d att de \u00e4r h\u00e4r.",
+        "A\u0161 moku \u201catrodyti\u201d gra\u017ei \u2013 laiminga.",  # Lithuanian: š is C5 A1
         "Afpr\u00f8vningen af GPS \u201cp\u00e5 KFC er\u201d en aktivitet, s\u00e5 det g\u00e5r.",
     ],
 )

@@ -31,7 +31,9 @@ EN_DASH, EM_DASH = "\u2013", "\u2014"
 REASON = "{} whose C1 bytes were stripped"
 
 MARK = "\x00"  # a mark in the view: neither letter nor space
-PAIR_RE = re.compile("[ÂÃ][\xa0-\xbf]")
+# A two-byte UTF-8 letter whose second byte is A0-BF (it survives the stripping): ``Ã©`` é,
+# ``Å¡`` š.
+PAIR_RE = re.compile("[\xc2-\xdf][\xa0-\xbf]")
 _OPENERS = "([{"
 _CLOSE_BEFORE = ".,;:!?)]}\u2026"
 # Punctuation a closing quote follows; an opening one is never glued to it.
@@ -214,9 +216,12 @@ def text_styles(text: str, start: int, end: int) -> tuple[tuple[str, str], ...] 
     return None
 
 
-# Words an apostrophe opens where letters were dropped (``’round``, ``’til``, ``rock ’n’``,
-# ``the ’90s``): an opening mark before one that no mark on the line closes is that apostrophe.
-_ELIDED_START = re.compile(r"(?:round|em|til|cause|tis|twas|bout|n|\d\ds)\b", re.IGNORECASE)
+# Words an apostrophe opens where letters were dropped (``’round``, ``’til``, ``the ’90s``):
+# an opening mark before one that no mark on the line closes is that apostrophe; before a
+# lone ``n``, ``t`` or ``s`` (Afrikaans ``’n``, Dutch ``’t`` and ``’s``, ``rock ’n’ roll``) it
+# always is.
+_ELIDED_START = re.compile(r"(?:round|em|til|cause|tis|twas|bout|\d\ds)\b", re.IGNORECASE)
+_ELIDED_LETTER = re.compile(r"[nts](?![^\W\d_])", re.IGNORECASE)
 
 
 def _word_follows(view: str, k: int) -> bool:
@@ -235,25 +240,27 @@ def _possessive(view: str, k: int) -> bool:
 
 
 def _apostrophes_by_pairing(view: str, kinds: dict[int, str], english: bool | None) -> None:
-    """Read the marks of ``kinds`` by their pairing, in place (English text only): a closing
-    mark a later one still closes, inside a single quotation and before a word, is an
-    apostrophe of a dropped letter (``“Takin’ It to the Streets.”``); an opening mark before an
-    elided word (``’round``) that nothing after it closes is one too."""
-    if not english:
-        return
+    """Read the marks of ``kinds`` by their pairing, in place: an opening mark before an
+    elided word (``’n``, ``’round``: see ``_ELIDED_START``) is an apostrophe; in English, a
+    closing mark a later one still closes, inside a single quotation and before a word, is an
+    apostrophe of a dropped letter (``“Takin’ It to the Streets.”``)."""
     order = sorted(kinds)
     depth = 0
     for i, k in enumerate(order):
         kind = kinds[k]
         later = [kinds[j] for j in order[i + 1 :] if kinds[j] in ("open", "close")]
         if kind == "open":
-            if k and "close" not in later and _ELIDED_START.match(view, k + 1):
+            if k and (
+                _ELIDED_LETTER.match(view, k + 1)
+                or ("close" not in later and _ELIDED_START.match(view, k + 1))
+            ):
                 kinds[k] = RSQ
                 continue
             depth += 1
         elif kind == "close":
             if (
-                depth == 1
+                english
+                and depth == 1
                 and later[:1] == ["close"]
                 and view[k - 1].isalpha()
                 and _word_follows(view, k)
