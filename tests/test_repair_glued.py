@@ -166,3 +166,25 @@ def test_clean_text_with_daggers_and_words_starting_with_er_is_never_edited(pair
     that are words: the identity."""
     text = "".join(word + between for word, between in pairs)
     assert fix_text(text)[0] == text
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+@pytest.mark.parametrize(
+    ("clean", "glued"),
+    [
+        # Bulgarian lingua sentences: the last capital of an abbreviation lost its byte (``А``
+        # D0 90, ``Н`` D0 9D) and ftfy read it with the space after it as ``Р``; the list
+        # holds the abbreviation lower-cased (``бан``, ``бта``), and the word after it.
+        ("И ръководството на БАН ще се окаже в една много съмнителна ситуация.", "Рще"),
+        ("Това съобщиха за БТА от пресцентъра на министерството.", "Рот"),
+    ],
+)
+def test_an_abbreviation_s_last_capital_read_with_its_space_as_er_is_restored(
+    clean: str, glued: str
+) -> None:
+    assert _repaired(clean, glued)[0] == (clean, True)
+
+
+@pytest.mark.parametrize("clean", ["СССРовский", "Я служил в ВВСР и в СССР", "ТАРталетки"])
+def test_capitals_before_er_in_clean_text_stay(clean: str) -> None:
+    assert fix_text(clean) == (clean, [])

@@ -28,7 +28,7 @@ import re
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EATEN_A_RE, GLUED_C_RE
+from tamis.repair.precheck import EATEN_A_RE, EATEN_CAPITAL_RE, GLUED_C_RE
 
 RULE = "lost_byte_mojibake"
 QUOTE_REASON = "я, с or э (D1 8F/81/8D) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as ц (D1 86)"  # fmt: skip
@@ -46,6 +46,31 @@ def eaten_a(text: str) -> list[Replacement]:
         word = m.group(1)
         if _listed(word) and not _listed("р" + word):
             out.append(Replacement(m.start(), m.start() + 1, "А ", RULE, REASON))
+    return out
+
+
+# The capitals whose second UTF-8 byte a strict Windows-1252 decoder drops (D0 81 8D 8F 90 9D).
+_LOST_CAPITALS = ("Ё", "Ѝ", "Џ", "А", "Н")
+CAPITAL_REASON = "Cyrillic capital (D0 81/8D/8F/90/9D) ending an abbreviation, whose last byte a strict Windows-1252 decoder dropped, then read by ftfy with the space after it as Р (D0 A0)"  # fmt: skip
+
+
+def eaten_capital(text: str) -> list[Replacement]:
+    """Replacements of ``Р`` glued between the capitals of an abbreviation and a lower-case
+    word (``БАРще``): the word after it must be listed, the glued word not, and the
+    abbreviation ended by one of the lost capitals must be listed lower-cased (the most
+    frequent when several: ``бан``, not ``баа``)."""
+    if "Р" not in text or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in EATEN_CAPITAL_RE.finditer(text):
+        head, rest = m.group(1), m.group(2)
+        if _band(rest) is None or _band(m.group()) is not None:
+            continue
+        listed = [(_band(head + x), x) for x in _LOST_CAPITALS]
+        listed = [(band, x) for band, x in listed if band is not None]
+        if listed:
+            at = m.start(2) - 1
+            out.append(Replacement(at, at + 1, min(listed)[1] + " ", RULE, CAPITAL_REASON))
     return out
 
 

@@ -216,6 +216,12 @@ EATEN_A_RE = re.compile(
     "(?![^\\W\\d_])"
 )
 
+# The same ``Р`` after the capitals of an abbreviation whose last capital (``А`` D0 90, ``Н``
+# D0 9D) lost its byte, glued to a lower-case word: ``БАРще`` is ``БАН ще``.
+EATEN_CAPITAL_RE = re.compile(
+    "(?<![^\\W\\d_])([А-ЯЁЂЃЄЅІЇЈЉЊЋЌЎЏ]{1,4})Р([а-яёђѓєѕіїјљњћќўџ]+)(?![^\\W\\d_])"
+)
+
 
 # ``Ć`` glued inside a lower-case word by ftfy's reading of ``č”`` and a space whose last bytes
 # were dropped (:func:`tamis.repair.eaten.eaten_latin_quote`): ``namreĆsladka``.
@@ -235,7 +241,9 @@ def needs_any_repair(text: str) -> bool:
         return ASCII_CONTROL_RE.search(text) is not None or (
             "&" in text and ENTITY_RE.search(text) is not None
         )
-    if "Р" in text and EATEN_A_RE.search(text) is not None:
+    if "Р" in text and (
+        EATEN_A_RE.search(text) is not None or EATEN_CAPITAL_RE.search(text) is not None
+    ):
         return True
     if "Ć" in text and GLUED_C_RE.search(text) is not None:
         return True
