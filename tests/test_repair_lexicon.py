@@ -260,3 +260,42 @@ def test_a_latin_i_in_a_cyrillic_word_is_read_as_the_cyrillic_i_it_stands_for(cl
     fixed, edits = fix_text(damaged)
     assert fixed == clean
     assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    ("clean", "damage"),
+    [
+        # A Slovene title damaged alone above its clean body: only the body's letters name
+        # the language whose list holds ``čeprav``.
+        (
+            "Alina se ne osvobodi, čeprav bi se zelo rada\n16. redna seja nadzornega sveta "
+            "družbe Intereuropa d.d. Na podlagi določil Pravil Ljubljanske borze d.d.",
+            lambda t: holes(t.split("\n")[0]) + "\n" + t.split("\n", 1)[1],
+        ),
+        # A Slovak sentence ftfy decoded around its ``Äeských``.
+        (
+            "Pozorovanie je spojená “s výkladom českých” dejín a starých českých povestí.",
+            lambda t: _ftfy(holes(t)),
+        ),
+    ],
+)
+def test_a_c_caron_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(
+    clean: str, damage
+) -> None:
+    damaged = damage(clean)
+    assert "Äe" in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Das ist Ärger mit Äpfeln, sagte Čapek.",  # German words in text with Czech letters
+        "Äiti ja Äänekoski, ja Dvořák soitti.",
+        "Ärger\nPán Čapek",
+    ],
+)
+def test_a_capital_a_umlaut_starting_a_word_beside_slavic_letters_stays(clean: str) -> None:
+    assert fix_text(clean) == (clean, [])

@@ -122,6 +122,19 @@ _LOWER_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz") | {chr(c) for c in range
 }
 
 
+# ``Ä`` starting a lower-case word (``Äeprav``: ``č`` whose 8D was dropped), and the letters of
+# the languages that write ``č`` or ``ď`` (German ``Ärger`` stands in text without them; no
+# language writes both ``ý`` and ``ä`` but Slovak, whose ``ä`` is never capital at a word start).
+C4_WORD_START_RE = re.compile("(?<![^\\W\\d_])Ä(?=[a-z\u00e0-\u00ff])")
+C4_LETTERS_RE = re.compile("[čšžćđěřňťůďľĺŕýČŠŽĆĐĚŘŇŤŮĎĽĹŔÝ]")
+
+
+def c4_word_start(text: str, pos: int = 0) -> bool:
+    """Whether ``text`` (from ``pos``) starts a word with ``Ä`` and writes Czech, Slovak or
+    South Slavic letters (:func:`tamis.repair.unfold.line_repairs` reads the word lists)."""
+    return C4_WORD_START_RE.search(text, pos) is not None and C4_LETTERS_RE.search(text) is not None
+
+
 def unfold_sign(text: str, pos: int = 0) -> bool:
     """Whether ``text`` (from ``pos``) shows a sign of folded or byte-dropped mojibake (see
     above)."""
@@ -149,6 +162,8 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
         if ch in "ÐÑ" and lone_cyrillic_lead(text, i):
             return True
         if ch in "ÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
+            return True
+        if ch == "Ä" and c4_word_start(text, i):
             return True
     return False
 

@@ -37,9 +37,12 @@ from functools import lru_cache
 from tamis.document import Replacement
 from tamis.repair import charmodels, lexicon
 from tamis.repair.precheck import (
+    C4_LETTERS_RE,
+    C4_WORD_START_RE,
     EATEN_SPACE,
     EVIDENCE_RE,
     VI_FOLD_RE,
+    c4_word_start,
     eaten_space,
     folded_tm_in_word,
     lone_cyrillic_lead,
@@ -731,8 +734,37 @@ def _punctuation(line: str, p: Piece) -> bool:
 _CP1252_DEFINED_C1_RE = re.compile("[\x80\x82-\x8c\x8e\x91-\x9c\x9e\x9f]")
 
 
-def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
-    """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc)."""
+# Text around a line read for the language of a word that starts with a lost byte (a title
+# above a body in the same language).
+_AROUND = 2000
+
+
+def _listed_capital(line: str, p: Piece, around: str) -> bool:
+    """``Ä`` that lost its byte at the start of a lower-case word (``Äeprav``, ``Äeských``):
+    evidence where the text around the line writes the letters of the Latin languages whose
+    ``č`` or ``ď`` (C4 8D, 8F) it may be, and one of their lists holds the word spelt so but
+    not as written (German ``Ärger`` is listed by none of them and its text holds none of
+    their letters)."""
+    if p.how != "hole" or line[p.start] != "Ä" or (p.start and line[p.start - 1].isalpha()):
+        return False
+    word = _LOWER_WORD_RE.match(line, p.end)
+    if word is None or not lexicon.available() or not C4_LETTERS_RE.search(around):
+        return False
+    rest = word.group()
+    for lang in lexicon.by_hint(lexicon.LATIN_C4, around)[0]:
+        known = lexicon.words(lang)
+        if "ä" + rest not in known and any(c + rest in known for c in "čď"):
+            return True
+    return False
+
+
+_LOWER_WORD_RE = re.compile(r"(?=[^\W\d_])[^\W\d_A-ZÀ-Þ]+")
+
+
+def line_repairs(line: str, offset: int = 0, around: str = "") -> list[Replacement]:
+    """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc);
+    ``around``: the text around it, whose letters name the language of a word the line alone
+    leaves open."""
     if _CP1252_DEFINED_C1_RE.search(line):
         return []
     if SUSPECT_RE.search(line) is None:
@@ -761,10 +793,14 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
         # Sequence by sequence: only where the line holds a sign no clean text has, and only
         # sequences that show it themselves or start with a capital lead letter.
-        if any(_strong(line, p) for p in lossy) or (
-            _PAIR_RE.search(line)
-            and "\ufffd" not in line
-            and any(_before_lower(line, p) for p in lossy)
+        if (
+            any(_strong(line, p) for p in lossy)
+            or (
+                _PAIR_RE.search(line)
+                and "\ufffd" not in line
+                and any(_before_lower(line, p) for p in lossy)
+            )
+            or ("\ufffd" not in line and any(_listed_capital(line, p, around) for p in lossy))
         ):
             damage = DAMAGE[mode]
             kept = [
@@ -1094,14 +1130,16 @@ def unfold_repairs(text: str) -> list[Replacement]:
         return []
     out: list[Replacement] = []
     start = 0
+    c4 = c4_word_start(text)  # a title's ``Äeprav`` above a body that writes ``č``
     for line in text.split("\n"):
         if (
             _LEAD_PAIR_RE.search(line)
             or unfold_sign(line)
+            or (c4 and C4_WORD_START_RE.search(line))
             or VI_FOLD_RE.search(line)
             or (_VI_LOST_INSIDE_RE.search(line) and _vietnamese_words(line))
         ):
-            found = line_repairs(line, start)
+            found = line_repairs(line, start, text[max(0, start - _AROUND) : start + _AROUND])
             eaten = eaten_spaces(line, start) if _EATEN_RE.search(line) else []
             taken = {i for r in found for i in range(r.start, r.end)}
             out += sorted(found + [r for r in eaten if r.start not in taken], key=lambda r: r.start)
