@@ -188,3 +188,18 @@ def test_an_abbreviation_s_last_capital_read_with_its_space_as_er_is_restored(
 @pytest.mark.parametrize("clean", ["СССРовский", "Я служил в ВВСР и в СССР", "ТАРталетки"])
 def test_capitals_before_er_in_clean_text_stay(clean: str) -> None:
     assert fix_text(clean) == (clean, [])
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+def test_a_c_caron_read_with_its_quote_as_e_macron_is_restored() -> None:
+    # A Slovak lingua sentence: ``č’`` lost the 8D of its ``č``; ``Ä’`` read as ``Ē``.
+    clean = "Ani potom však nemali epileptici ‘o nič’ ľahšiu situáciu a tak ďalej."
+    damaged = holes(clean).replace("â€™", "’").replace("â€˜", "‘")
+    assert "niÄ’" in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean and undo(fixed, edits) == damaged
+    # Latvian capitals in a word of capitals stay.
+    assert fix_text("RĪGAS ĒKAS un ĒRGĻI") == ("RĪGAS ĒKAS un ĒRGĻI", [])
+    # What ftfy leaves of it once it decoded the rest of the line.
+    decoded = "Ani potom však nemali epileptici ‘o niĒ ľahšiu situáciu a tak ďalej."
+    assert fix_text(decoded)[0] == clean

@@ -28,7 +28,7 @@ import re
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EATEN_A_RE, EATEN_CAPITAL_RE, GLUED_C_RE
+from tamis.repair.precheck import EATEN_A_RE, EATEN_CAPITAL_RE, GLUED_C_RE, GLUED_MACRON_RE
 
 RULE = "lost_byte_mojibake"
 QUOTE_REASON = "я, с or э (D1 8F/81/8D) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as ц (D1 86)"  # fmt: skip
@@ -221,4 +221,33 @@ def eaten_latin_quote(text: str) -> list[Replacement]:
         if best is not None:
             at = m.start(2) - 1
             out.append(Replacement(at, at + 1, best[1] + "” ", RULE, LATIN_REASON))
+    return out
+
+
+# ``č’`` or ``č”`` (C4 8D, then E2 80 99 or 9D) whose 8D a strict decoder dropped, on a line
+# where the quote itself was decoded: ``Ä’`` and ``Ä”`` read as one character, ``Ē`` (C4 92)
+# or ``Ĕ`` (C4 94), a capital ending a lower-case word, which no clean text writes:
+# ``‘o niĒ`` is ``‘o nič’``.
+_QUOTE_OF = {"Ē": "’", "Ĕ": "”"}
+MACRON_REASON = "č or ď (C4 8D/8F) whose last byte a strict Windows-1252 decoder dropped, then read with the ’ or ” after it (92, 94) as Ē or Ĕ (C4 92/94)"  # fmt: skip
+
+
+def eaten_latin_apostrophe(text: str) -> list[Replacement]:
+    """Replacements of ``Ē``/``Ĕ`` ending a lower-case word (see above): the word spelt with
+    ``č`` or ``ď`` must be listed (the most frequent spelling when several)."""
+    if ("Ē" not in text and "Ĕ" not in text) or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in GLUED_MACRON_RE.finditer(text):
+        head, glued = m.group(1), m.group(2)
+        best = None
+        for lang in lexicon.LATIN_C4:
+            known = lexicon.words(lang)
+            for x in _LOST_BEFORE_C:
+                band = known.get((head + x).lower())
+                if band is not None and (best is None or band < best[0]):
+                    best = (band, x)
+        if best is not None:
+            at = m.start(2)
+            out.append(Replacement(at, at + 1, best[1] + _QUOTE_OF[glued], RULE, MACRON_REASON))
     return out

@@ -242,6 +242,10 @@ EATEN_CAPITAL_RE = re.compile(
 # were dropped (:func:`tamis.repair.eaten.eaten_latin_quote`): ``namreĆsladka``.
 GLUED_C_RE = re.compile("(?<![^\\W\\d_])([^\\W\\d_]*[a-zà-žа-я])Ć([a-zà-ž]+)(?![^\\W\\d_])")
 
+# ``Ē`` or ``Ĕ`` ending a lower-case word: ``č’`` or ``č”`` whose 8D was dropped
+# (:func:`tamis.repair.eaten.eaten_latin_apostrophe`).
+GLUED_MACRON_RE = re.compile("(?<![^\\W\\d_])([a-zà-ž]+)([ĒĔ])(?![^\\W\\d_])")
+
 
 @lru_cache(maxsize=1)
 def _work_trigger() -> re.Pattern[str]:
@@ -261,6 +265,8 @@ def needs_any_repair(text: str) -> bool:
     ):
         return True
     if "Ć" in text and GLUED_C_RE.search(text) is not None:
+        return True
+    if ("Ē" in text or "Ĕ" in text) and GLUED_MACRON_RE.search(text) is not None:
         return True
     first = _work_trigger().search(text)
     if first is None:
