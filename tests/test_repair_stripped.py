@@ -330,6 +330,8 @@ def test_a_mark_between_letters_outside_english_is_an_apostrophe(clean: str) -> 
         "The man had a form that has earned it the nickname of \u201c bird fancier\u2019s lung. "
         "\u201d But in cases where it is not, it\u2019s \u201c feather duvet lung. \u201d",
         "James Van Der Beek has been eliminated from \u201c Dancing with the Stars.\u201d",
+        # An em dash glued between a straight closing quote and a word.
+        'He called him "someone who has redefined the job"\u2014and someone he\u2019s learned from.',
         # A plural possessive before an opening quote.
         "They are focused on their customers\u2019 \u201cfinancial health,\u201d as the CEO said.",
     ],

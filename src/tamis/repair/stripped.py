@@ -161,6 +161,8 @@ def _classify(view: str, marks: list[int], english: bool | None = None) -> dict[
             out.update(dict.fromkeys(run, "close"))
         elif left in _CLOSE_AFTER and right.isalpha():
             out.update(dict.fromkeys(run, "close"))  # a space lost after a closing quote
+        elif english and first == last and left in "\"')" and right.isalpha():
+            out[first] = EM_DASH  # after a straight quote or a bracket, glued to a word
         i = j + 1
     return out
 
