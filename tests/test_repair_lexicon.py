@@ -299,3 +299,29 @@ def test_a_c_caron_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(
 )
 def test_a_capital_a_umlaut_starting_a_word_beside_slavic_letters_stays(clean: str) -> None:
     assert fix_text(clean) == (clean, [])
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Italian ``è`` starting a word (C3 A8): NFKC folds the ``¨`` to a space and a combining
+        # diaeresis, ftfy reads ``Ã`` and that space as ``à``; no Gurmukhi ``ਠ`` (E0 A8 A0).
+        "La città, prova della passione è vera, ma è chiaro che non è così.",
+        # Danish: ``ø`` the same way, and the ``Ã¥`` (å) ftfy's piecewise decoder leaves.
+        "De har ofte øjne på vingerne og står med hænderne i bedestilling",
+    ],
+)
+def test_what_ftfy_leaves_of_folded_latin_letters_is_rebuilt(clean: str) -> None:
+    damaged = _ftfy(nfkc(clean))
+    assert damaged != clean
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
+def test_clean_a_grave_stays_and_gurmukhi_lines_still_read_their_letter() -> None:
+    for clean in ("Vou à praia, à noite.", "Il est là , voilà .", "Ma è così."):
+        fixed, edits = fix_text(clean)
+        assert not [e for e in edits if is_mojibake_rule(e.rule)], clean
+    # On a line of Gurmukhi text the same characters are its letter ``ਠ`` (E0 A8 A0).
+    assert fix_text("ਠੀਕ ਹੈ à ̈ ਹੈ")[0] == "ਠੀਕ ਹੈ ਠਹੈ"

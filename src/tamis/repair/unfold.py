@@ -260,6 +260,9 @@ def _plausible(ch: str, how: str) -> bool:
     return how != "hole" or cat not in ("Cf", "Zs")
 
 
+_INDIC_RE = re.compile("[\u0900-\u0dff]")
+
+
 def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
     """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
     of the mojibake (``Cഠsinh``, ``đഠcủa``), or that the sequence just before it rebuilds
@@ -271,6 +274,8 @@ def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
     if rebuilt.isalpha() and rebuilt < "\u0900":
         return True
     before = line[i - 1]
+    if before == " " and line[i] == "à" and not _INDIC_RE.search(line):
+        return True  # ``passione à ̈ vera``: ``è`` starting a word, on a line of no Indic text
     # A letter no Windows-1252 byte reads as: ASCII, or beyond Latin-1 (``đ``, Cyrillic)
     if not before.isalpha() or not (
         before.isascii() or (before > "ÿ" and before not in "ŠšŒœŽžŸƒ")
@@ -849,7 +854,9 @@ _LEFT_RE = re.compile(
 # A Latin Extended-A lead (C4, C5) and a continuation read as Windows-1252 (``ÄŒ`` is Č,
 # ``Å¡`` š, ``Ä™`` ę): ftfy's badness test lets some pass (two letters: ``ÄŒlanovi``), and
 # on a line it decoded only in part it leaves others (``vaÅ¡o`` beside a decoded ``č``).
-_LETTER_PAIR_RE = re.compile("[ÄÅ]" + _CONT_CLASS)
+# So is ``Ã¥`` (å, C3 A5), the one Latin-1 pair ftfy's piecewise decoder never reads (``pÃ¥``
+# beside Danish letters it decoded).
+_LETTER_PAIR_RE = re.compile("[ÄÅ]" + _CONT_CLASS + "|Ã¥")
 
 
 def _letter_pair(line: str, p: Piece) -> bool:
