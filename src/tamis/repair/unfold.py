@@ -854,9 +854,7 @@ _LEFT_RE = re.compile(
 # A Latin Extended-A lead (C4, C5) and a continuation read as Windows-1252 (``ÄŒ`` is Č,
 # ``Å¡`` š, ``Ä™`` ę): ftfy's badness test lets some pass (two letters: ``ÄŒlanovi``), and
 # on a line it decoded only in part it leaves others (``vaÅ¡o`` beside a decoded ``č``).
-# So is ``Ã¥`` (å, C3 A5), the one Latin-1 pair ftfy's piecewise decoder never reads (``pÃ¥``
-# beside Danish letters it decoded).
-_LETTER_PAIR_RE = re.compile("[ÄÅ]" + _CONT_CLASS + "|Ã¥")
+_LETTER_PAIR_RE = re.compile("[ÄÅ]" + _CONT_CLASS)
 
 
 def _letter_pair(line: str, p: Piece) -> bool:
@@ -1007,6 +1005,9 @@ _A0_SPACE_RE = re.compile("([\u0080-\u07ff]) (?: (?=\\S)|(?=[,.;:!?\u2019\u201d)
 _FOLDED_TM = "\u00e2\u20acTM"
 
 
+_ARING_REASON = "UTF-8 read as Windows-1252, left by ftfy beside folded mojibake it read"
+
+
 def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
     """Folded mojibake that ftfy then read in part: ``caractà ̈res`` is ``caractères`` (ftfy
     took ``Ã`` and the folded ``¨`` for ``à``), ``†̃`` is ``‘`` (``â€`` and the space of a
@@ -1044,6 +1045,14 @@ def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
                 "NFKC-folded mojibake that ftfy read in part: the folded byte restored",
             )
         )
+    if out:
+        # ``Ã¥`` (å, C3 A5) is the one Latin-1 pair ftfy's piecewise decoder never reads: on
+        # a line that shows folded mojibake ftfy read in part, it is that mojibake too
+        # (``à ̧jne pÃ¥``); alone, ftfy's own cases keep it (``DrÃ¥ber``).
+        out += [
+            Replacement(offset + m.start(), offset + m.end(), "å", FOLD_RULE, _ARING_REASON)
+            for m in re.finditer("Ã¥", line)
+        ]
     if out or _FOLDED_TM in line:
         # On such a line (folded mojibake ftfy read in part, or a ``’`` whose ™ NFKC folded,
         # which ftfy leaves) ftfy also read ``Ã`` and the space NFKC made of a no-break space
