@@ -325,3 +325,19 @@ def test_clean_a_grave_stays_and_gurmukhi_lines_still_read_their_letter() -> Non
         assert not [e for e in edits if is_mojibake_rule(e.rule)], clean
     # On a line of Gurmukhi text the same characters are its letter ``ਠ`` (E0 A8 A0).
     assert fix_text("ਠੀਕ ਹੈ à ̈ ਹੈ")[0] == "ਠੀਕ ਹੈ ਠਹੈ"
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # ``Á`` and ``Í`` (C3 81, 8D) starting a word lost their byte; ftfy decoded the rest.
+        "Em África do Sul e na Índia, o presidente disse que não.",
+        "El Ángel de la Independencia está en México.",
+    ],
+)
+def test_a_capital_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(clean: str) -> None:
+    damaged = _ftfy(holes(clean))
+    assert "Ã" in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged

@@ -125,14 +125,22 @@ _LOWER_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz") | {chr(c) for c in range
 # ``Ä`` starting a lower-case word (``Äeprav``: ``č`` whose 8D was dropped), and the letters of
 # the languages that write ``č`` or ``ď`` (German ``Ärger`` stands in text without them; no
 # language writes both ``ý`` and ``ä`` but Slovak, whose ``ä`` is never capital at a word start).
-C4_WORD_START_RE = re.compile("(?<![^\\W\\d_])Ä(?=[a-z\u00e0-\u00ff])")
+# The same for ``Ã`` (``Ãfrica``: ``Á`` whose 81 was dropped) in text that writes the letters
+# of Spanish, Portuguese, Icelandic, Czech, Slovak or Hungarian (no clean word starts with
+# ``Ã`` and a lower-case letter).
+C4_WORD_START_RE = re.compile("(?<![^\\W\\d_])[ÄÃ](?=[a-z\u00e0-\u00ff])")
 C4_LETTERS_RE = re.compile("[čšžćđěřňťůďľĺŕýČŠŽĆĐĚŘŇŤŮĎĽĹŔÝ]")
+C3_LETTERS_RE = re.compile("[áéíóúñãõçýðþæěřůőűÁÉÍÓÚÑÃÕÇÝÐÞÆĚŘŮŐŰ]")
 
 
 def c4_word_start(text: str, pos: int = 0) -> bool:
     """Whether ``text`` (from ``pos``) starts a word with ``Ä`` and writes Czech, Slovak or
-    South Slavic letters (:func:`tamis.repair.unfold.line_repairs` reads the word lists)."""
-    return C4_WORD_START_RE.search(text, pos) is not None and C4_LETTERS_RE.search(text) is not None
+    South Slavic letters, or with ``Ã`` and writes letters of the languages whose ``Á Í Ý`` it
+    may be (:func:`tamis.repair.unfold.line_repairs` reads the word lists)."""
+    leads = {m.group() for m in C4_WORD_START_RE.finditer(text, pos)}
+    return ("Ä" in leads and C4_LETTERS_RE.search(text) is not None) or (
+        "Ã" in leads and C3_LETTERS_RE.search(text) is not None
+    )
 
 
 def unfold_sign(text: str, pos: int = 0) -> bool:
@@ -163,7 +171,7 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
             return True
         if ch in "ÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
             return True
-        if ch == "Ä" and c4_word_start(text, i):
+        if ch in "ÄÃ" and c4_word_start(text, i):
             return True
     return False
 

@@ -37,6 +37,7 @@ from functools import lru_cache
 from tamis.document import Replacement
 from tamis.repair import charmodels, lexicon
 from tamis.repair.precheck import (
+    C3_LETTERS_RE,
     C4_LETTERS_RE,
     C4_WORD_START_RE,
     EATEN_SPACE,
@@ -744,23 +745,42 @@ _CP1252_DEFINED_C1_RE = re.compile("[\x80\x82-\x8c\x8e\x91-\x9c\x9e\x9f]")
 _AROUND = 2000
 
 
-def _listed_capital(line: str, p: Piece, around: str) -> bool:
-    """``Ä`` that lost its byte at the start of a lower-case word (``Äeprav``, ``Äeských``):
-    evidence where the text around the line writes the letters of the Latin languages whose
-    ``č`` or ``ď`` (C4 8D, 8F) it may be, and one of their lists holds the word spelt so but
-    not as written (German ``Ärger`` is listed by none of them and its text holds none of
-    their letters)."""
-    if p.how != "hole" or line[p.start] != "Ä" or (p.start and line[p.start - 1].isalpha()):
-        return False
+# Lists and the letters that name their languages, by the lead of a capital that lost its
+# byte at a word start: ``Ä`` (č ď, C4 8D 8F), ``Ã`` (Á Í Ý, C3 81 8D 9D).
+_WORD_START_LISTS = {
+    "Ä": (lexicon.LATIN_C4, "čď", C4_LETTERS_RE),
+    "Ã": (lexicon.LATIN_C3, "áíý", C3_LETTERS_RE),
+}
+
+
+def _listed_capital(line: str, p: Piece, around: str) -> str | None:
+    """The letter a lead that lost its byte at the start of a lower-case word stands for
+    (``Äeprav`` is ``čeprav``, ``Äeských`` ``českých``, ``Ãfrica`` ``África``), when the text
+    around the line writes the letters of languages that write it and one of their lists holds
+    the word spelt so but not as written (German ``Ärger`` is listed by none of them and its
+    text holds none of their letters); None otherwise."""
+    lead = line[p.start]
+    if p.how != "hole" or lead not in _WORD_START_LISTS:
+        return None
+    if p.start and line[p.start - 1].isalpha():
+        return None
+    family, letters, named = _WORD_START_LISTS[lead]
     word = _LOWER_WORD_RE.match(line, p.end)
-    if word is None or not lexicon.available() or not C4_LETTERS_RE.search(around):
-        return False
+    if word is None or not lexicon.available() or not named.search(around):
+        return None
     rest = word.group()
-    for lang in lexicon.by_hint(lexicon.LATIN_C4, around)[0]:
+    written = lead.lower() + rest
+    best = None
+    for lang in lexicon.by_hint(family, around)[0]:
         known = lexicon.words(lang)
-        if "ä" + rest not in known and any(c + rest in known for c in "čď"):
-            return True
-    return False
+        if written in known:
+            return None
+        for c in letters:
+            band = known.get(c + rest)
+            char = c if c in p.options else c.upper()  # č (C4 8D) or Á (C3 81)
+            if band is not None and char in p.options and (best is None or band < best[0]):
+                best = (band, char)
+    return best[1] if best else None
 
 
 _LOWER_WORD_RE = re.compile(r"(?=[^\W\d_])[^\W\d_A-ZÀ-Þ]+")
@@ -807,6 +827,7 @@ def line_repairs(line: str, offset: int = 0, around: str = "") -> list[Replaceme
             )
             or ("\ufffd" not in line and any(_listed_capital(line, p, around) for p in lossy))
         ):
+            listed = {p.start: _listed_capital(line, p, around) for p in lossy}
             damage = DAMAGE[mode]
             kept = [
                 p
@@ -822,6 +843,8 @@ def line_repairs(line: str, offset: int = 0, around: str = "") -> list[Replaceme
             ]
             if kept:
                 _words_decide(line, pieces)
+                for p in kept:
+                    p.char = listed.get(p.start) or p.char
                 out = [_replacement(offset, p, rule, mode) for p in kept]
                 taken = {i for p in kept for i in range(p.start, p.end)}
                 return sorted(
