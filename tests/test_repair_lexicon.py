@@ -341,3 +341,24 @@ def test_a_capital_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(cle
     fixed, edits = fix_text(damaged)
     assert fixed == clean
     assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    ("clean", "damage"),
+    [
+        # ``đ`` capital (C4 90) starting a word lost its 90; ftfy decoded the rest.
+        ("Đứa bé đi về nhà với mẹ và bà.", lambda t: _ftfy(holes(t))),
+        # ``ành`` split at its ``à`` into a fragment that is no syllable (``đà nh``).
+        ("Anh ấy đành phải đi về nhà với mẹ.", lambda t: _ftfy(nfkc(t))),
+        # ``hỏa``: the ``a`` after a lost byte is no folded ``ª`` (no capital ``Ừ`` in a word).
+        ("Sau đó ông họa thiêu nhà và đi về quê.", lambda t: _ftfy(holes(t))),
+    ],
+)
+def test_vietnamese_words_ftfy_left_with_a_lost_or_folded_byte_are_rebuilt(
+    clean: str, damage
+) -> None:
+    damaged = damage(clean)
+    assert damaged != clean
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged

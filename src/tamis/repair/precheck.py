@@ -128,19 +128,21 @@ _LOWER_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz") | {chr(c) for c in range
 # The same for ``Ã`` (``Ãfrica``: ``Á`` whose 81 was dropped) in text that writes the letters
 # of Spanish, Portuguese, Icelandic, Czech, Slovak or Hungarian (no clean word starts with
 # ``Ã`` and a lower-case letter).
-C4_WORD_START_RE = re.compile("(?<![^\\W\\d_])[ÄÃ](?=[a-z\u00e0-\u00ff])")
+C4_WORD_START_RE = re.compile("(?<![^\\W\\d_])[ÄÃ](?=[a-z\u00df-\u00ff\u0100-\u024f\u1e00-\u1eff])")
 C4_LETTERS_RE = re.compile("[čšžćđěřňťůďľĺŕýČŠŽĆĐĚŘŇŤŮĎĽĹŔÝ]")
 C3_LETTERS_RE = re.compile("[áéíóúñãõçýðþæěřůőűÁÉÍÓÚÑÃÕÇÝÐÞÆĚŘŮŐŰ]")
+VI_LETTERS_RE = re.compile("[ơưƠƯ\u1ea0-\u1ef9]")
 
 
 def c4_word_start(text: str, pos: int = 0) -> bool:
-    """Whether ``text`` (from ``pos``) starts a word with ``Ä`` and writes Czech, Slovak or
-    South Slavic letters, or with ``Ã`` and writes letters of the languages whose ``Á Í Ý`` it
+    """Whether ``text`` (from ``pos``) starts a word with ``Ä`` and writes Czech, Slovak,
+    South Slavic or Vietnamese letters, or with ``Ã`` and writes letters of the languages whose ``Á Í Ý`` it
     may be (:func:`tamis.repair.unfold.line_repairs` reads the word lists)."""
     leads = {m.group() for m in C4_WORD_START_RE.finditer(text, pos)}
-    return ("Ä" in leads and C4_LETTERS_RE.search(text) is not None) or (
-        "Ã" in leads and C3_LETTERS_RE.search(text) is not None
-    )
+    return (
+        "Ä" in leads
+        and (C4_LETTERS_RE.search(text) is not None or VI_LETTERS_RE.search(text) is not None)
+    ) or ("Ã" in leads and C3_LETTERS_RE.search(text) is not None)
 
 
 def unfold_sign(text: str, pos: int = 0) -> bool:

@@ -43,6 +43,7 @@ from tamis.repair.precheck import (
     EATEN_SPACE,
     EVIDENCE_RE,
     VI_FOLD_RE,
+    VI_LETTERS_RE,
     c4_word_start,
     eaten_space,
     folded_tm_in_word,
@@ -286,6 +287,17 @@ def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
     return not (SUSPECT_RE.match(earlier) or _cont(earlier))  # ``à¤a``: ``a`` is a folded ª
 
 
+def _folded_capital_in_word(ch: str, how: str, line: str, i: int, end: int) -> bool:
+    """A capital rebuilt from an ``a`` or ``o`` read as a folded ``ª``/``º`` after a lower-case
+    letter (``há»a`` as ``hỪ``, E1 BB AA): that ``a`` is a letter after a lost byte (``hỏa``)."""
+    return (
+        how == "fold"
+        and ch.isupper()
+        and line[end - 1] in "ao"
+        and _letter_before(line, i).islower()
+    )
+
+
 def _letter_before(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
@@ -391,7 +403,11 @@ def rebuild(line: str, mode: str) -> list[Piece]:
                 ch = bytes([lead, *conts]).decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if _plausible(ch, how) and not _foreign_to(ch, line, i, rebuilt):
+            if (
+                _plausible(ch, how)
+                and not _foreign_to(ch, line, i, rebuilt)
+                and not _folded_capital_in_word(ch, how, line, i, end)
+            ):
                 best = readings.get(ch)
                 if best is None or end > best[0]:
                     readings[ch] = (end, how)
@@ -638,7 +654,10 @@ def _strong(line: str, p: Piece) -> bool:
         )
     if p.how == "fold" and lead == "á" and _VI_FOLDED_RE.fullmatch(line, p.start + 1, p.end):
         after = line[p.end] if p.end < len(line) else ""
-        return before.isalpha() and after.isalpha()  # ``máo1o`` (mẹo): a digit inside a word
+        # ``máo1o`` (mẹo): a digit inside a word; ``máo1.`` ending one on a Vietnamese line
+        return before.isalpha() and (
+            after.isalpha() or (not after.isdigit() and VI_LETTERS_RE.search(line) is not None)
+        )
     if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
         return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
     if p.how == "hole" and lead in "ÐÑ" and _beside_cyrillic_pair(line, p.start):
@@ -694,6 +713,8 @@ def _folds_beyond_space(line: str, pieces: list[Piece]) -> bool:
             continue
         if folded in ("a", "o") and line[p.start] not in _LETTER_FOLD_LEADS:
             continue  # ``Äa`` is Ī (C4 AA), or č that lost its byte before an a
+        if folded in ("a", "o") and p.char.isupper() and line[p.start - 1 : p.start].islower():
+            continue  # ``há»a`` is hỏa (8F lost before an a), not a capital Ừ (E1 BB AA)
         return True
     return False
 
@@ -746,10 +767,10 @@ _AROUND = 2000
 
 
 # Lists and the letters that name their languages, by the lead of a capital that lost its
-# byte at a word start: ``Ä`` (č ď, C4 8D 8F), ``Ã`` (Á Í Ý, C3 81 8D 9D).
+# byte at a word start: ``Ä`` (č ď, C4 8D 8F; Vietnamese Đ, C4 90), ``Ã`` (Á Í Ý, C3 81 8D 9D).
 _WORD_START_LISTS = {
-    "Ä": (lexicon.LATIN_C4, "čď", C4_LETTERS_RE),
-    "Ã": (lexicon.LATIN_C3, "áíý", C3_LETTERS_RE),
+    "Ä": ((lexicon.LATIN_C4, "čď", C4_LETTERS_RE), (lexicon.VIETNAMESE, "đ", VI_LETTERS_RE)),
+    "Ã": ((lexicon.LATIN_C3, "áíý", C3_LETTERS_RE),),
 }
 
 
@@ -764,22 +785,25 @@ def _listed_capital(line: str, p: Piece, around: str) -> str | None:
         return None
     if p.start and line[p.start - 1].isalpha():
         return None
-    family, letters, named = _WORD_START_LISTS[lead]
     word = _LOWER_WORD_RE.match(line, p.end)
-    if word is None or not lexicon.available() or not named.search(around):
+    if word is None or not lexicon.available():
         return None
     rest = word.group()
     written = lead.lower() + rest
     best = None
-    for lang in lexicon.by_hint(family, around)[0]:
-        known = lexicon.words(lang)
-        if written in known:
-            return None
-        for c in letters:
-            band = known.get(c + rest)
-            char = c if c in p.options else c.upper()  # č (C4 8D) or Á (C3 81)
-            if band is not None and char in p.options and (best is None or band < best[0]):
-                best = (band, char)
+    for family, letters, named in _WORD_START_LISTS[lead]:
+        if not named.search(around):
+            continue
+        for lang in lexicon.by_hint(family, around)[0]:
+            known = lexicon.words(lang)
+            if written in known:
+                return None
+            for c in letters:
+                band = known.get(c + rest)
+                # č (C4 8D) lower-case, Á (C3 81) and Đ (C4 90) capitals
+                char = c if c in p.options else c.upper()
+                if band is not None and char in p.options and (best is None or band < best[0]):
+                    best = (band, char)
     return best[1] if best else None
 
 
