@@ -362,3 +362,20 @@ def test_vietnamese_words_ftfy_left_with_a_lost_or_folded_byte_are_rebuilt(
     fixed, edits = fix_text(damaged)
     assert fixed == clean
     assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Portuguese: ``ç``/``ã`` ftfy decoded are no leads of a CJK letter with a folded ``º``
+        # and space (``espa纠``); ``º ª ²`` (C2 BA, AA, B2) folded to ``Âo Âa Â2``.
+        "O espaço ausência foi grande, e o órgão erro também.",
+        "O artigo nº 5 da lei, a 1ª vez, 30 m² de área.",
+    ],
+)
+def test_portuguese_letters_and_ordinals_ftfy_left_folded_are_rebuilt(clean: str) -> None:
+    damaged = _ftfy(nfkc(clean))
+    assert damaged != clean
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged

@@ -171,7 +171,7 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
             return True
         if ch in "ÐÑ" and lone_cyrillic_lead(text, i):
             return True
-        if ch in "ÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
+        if ch in "ÂÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
             return True
         if ch in "ÄÃ" and c4_word_start(text, i):
             return True

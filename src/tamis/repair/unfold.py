@@ -73,10 +73,12 @@ _LATVIAN = set("ēīūōļņķģĒĪŪŌĻŅĶĢ")
 _SLAVIC = set("čšžćđěřňťůďľĺŕČŠŽĆĐĚŘŇŤŮĎĽĹŔ")
 # A lead and a folded character no clean word holds: ``Ã3`` (ó), ``Ão`` (ú), ``Ãa`` (ê), ``Å3``
 # (ų).
-_FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3"])
+_FOLDED_PAIRS = frozenset(
+    ["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3", "Â1", "Â2", "Â3", "Âa", "Âo"]
+)
 # Leads after which NFKC's ``a`` and ``o`` (ª º) are read as folded bytes; after the others
 # (``Äa`` is Ī, ``Äo`` ĺ: rare) they are letters after a lost byte (``sreÄa``, ``najjaÄoj``).
-_LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
+_LETTER_FOLD_LEADS = frozenset("ÂÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
 _SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ™\xad")
 # A two-byte lead and a continuation read directly, a three-byte lead and two (``é”`` in
@@ -266,12 +268,13 @@ _INDIC_RE = re.compile("[\u0900-\u0dff]")
 
 
 def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
-    """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
-    of the mojibake (``Cഠsinh``, ``đഠcủa``), or that the sequence just before it rebuilds
+    """An Indic or CJK letter ending in byte A0, glued to a Latin or Cyrillic letter that is
+    no part of the mojibake (``Cഠsinh``, ``đഠcủa``, ``espa纠`` for ``espaço ``: a ``ç`` ftfy
+    decoded, read again as E7 with a folded ``º`` and space), or that the sequence just before it rebuilds
     (``rebuilt``: ``Ð1⁄2à ̈ `` is ``нè ``, not ``нਠ``): no word mixes them; ``Ã ́`` there is
     ``ô`` read by ftfy as ``à`` and a folded accent, and the space after it
     (:func:`after_ftfy`)."""
-    if not "\u0900" <= ch <= "\u0dff" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
+    if ch < "\u0900" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
         return False
     if rebuilt.isalpha() and rebuilt < "\u0900":
         return True
