@@ -350,6 +350,11 @@ def test_a_capital_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(cle
         ("Đứa bé đi về nhà với mẹ và bà.", lambda t: _ftfy(holes(t))),
         # ``ành`` split at its ``à`` into a fragment that is no syllable (``đà nh``).
         ("Anh ấy đành phải đi về nhà với mẹ.", lambda t: _ftfy(nfkc(t))),
+        # ``ẵ`` (E1 BA B5) with its ``º`` and ``µ`` folded (``náoμng``), ``ẹ`` ending a word.
+        ("Đà Nẵng đẹp lắm, mẹ.", lambda t: _ftfy(nfkc(t))),
+        # Without ftfy: ``à`` and its folded space before a letter, on a line whose ``áº``
+        # NFKC folded to ``áo``.
+        ("Hoàn thuế đoàn phi lĩnh về nhà.", nfkc),
         # ``hỏa``: the ``a`` after a lost byte is no folded ``ª`` (no capital ``Ừ`` in a word).
         ("Sau đó ông họa thiêu nhà và đi về quê.", lambda t: _ftfy(holes(t))),
     ],

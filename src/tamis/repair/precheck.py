@@ -178,9 +178,13 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
     return False
 
 
-# Vietnamese ``áº¹`` (ẹ) or ``áº¥`` (ấ) after NFKC folded its ``º`` to ``o``, inside a word:
-# ``máo1o``, ``ráo¥t``. ``á`` is too common for the one-class scan of ``unfold_sign``.
-VI_FOLD_RE = re.compile("(?<=[^\\W\\d_])á[ao][1-3\xa1-\xbf](?=[^\\W\\d_])")
+# Vietnamese ``áº¹`` (ẹ) or ``áº¥`` (ấ) after NFKC folded its ``º`` to ``o``, inside a word
+# (``máo1o``, ``ráo¥t``, ``náoμng``: nẵng, its µ folded to μ) or ending a sentence with a
+# folded digit (``máo1.``, mẹ; before a space it may be a name, ``cháo3``, and a symbol may be
+# clean, ``báo©``). ``á`` is too common for the one-class scan of ``unfold_sign``.
+VI_FOLD_RE = re.compile(
+    "(?<=[^\\W\\d_])á[ao](?:[1-3\xa1-\xbf\u03bc](?=[^\\W\\d_])|[1-3](?=[.,;:!?]))"
+)
 
 
 def folded_tm_in_word(text: str, i: int) -> bool:

@@ -232,7 +232,8 @@ def _cont(ch: str) -> bool:
     return 0x80 <= _tables()[0].get(ch, 0) < 0xC0
 
 
-_VIETNAMESE_MOJIBAKE_RE = re.compile("á[º»]|Æ°|Æ¡")
+# ``áº`` whose ``º`` NFKC folded to ``o`` is told from the word ``áo`` by the byte after it.
+_VIETNAMESE_MOJIBAKE_RE = re.compile("á[º»]|Æ°|Æ¡|áo(?:" + _CONT_CLASS + "|[123\u0300-\u036f])")
 
 
 def _space_folds(line: str, lead_at: int, j: int) -> bool:
@@ -657,9 +658,10 @@ def _strong(line: str, p: Piece) -> bool:
         )
     if p.how == "fold" and lead == "á" and _VI_FOLDED_RE.fullmatch(line, p.start + 1, p.end):
         after = line[p.end] if p.end < len(line) else ""
-        # ``máo1o`` (mẹo): a digit inside a word; ``máo1.`` ending one on a Vietnamese line
+        # ``máo1o`` (mẹo): a digit inside a word; ``máo1.`` ending a sentence on a Vietnamese
+        # line (before a space it may be a name: ``cháo3 người``)
         return before.isalpha() and (
-            after.isalpha() or (not after.isdigit() and VI_LETTERS_RE.search(line) is not None)
+            after.isalpha() or (after in ".,;:!?" and VI_LETTERS_RE.search(line) is not None)
         )
     if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
         return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
@@ -682,8 +684,8 @@ def _beside_cyrillic_pair(line: str, i: int) -> bool:
 
 
 # ``áº¹`` (ẹ, E1 BA B9) folded by NFKC: the ``º`` or ``ª`` of the second byte read as a
-# letter, the third a digit (¹ ² ³).
-_VI_FOLDED_RE = re.compile("[ao][123]")
+# letter, the third a digit (¹ ² ³) or a Greek mu (µ, B5).
+_VI_FOLDED_RE = re.compile("[ao][123\u03bc]")
 
 
 def _before_lower(line: str, p: Piece) -> bool:
@@ -875,7 +877,12 @@ def line_repairs(line: str, offset: int = 0, around: str = "") -> list[Replaceme
                 out = [_replacement(offset, p, rule, mode) for p in kept]
                 taken = {i for p in kept for i in range(p.start, p.end)}
                 return sorted(
-                    out + [r for r in after_ftfy(line, offset) if r.start - offset not in taken],
+                    out
+                    + [
+                        r
+                        for r in after_ftfy(line, offset, any(p.how == "fold" for p in kept))
+                        if r.start - offset not in taken
+                    ],
                     key=lambda r: r.start,
                 )
     # Whole sequences ftfy left on a line it decoded in part (``thuá»™c``, ``24â„¢``) and
@@ -1058,7 +1065,7 @@ _FOLDED_TM = "\u00e2\u20acTM"
 _ARING_REASON = "UTF-8 read as Windows-1252, left by ftfy beside folded mojibake it read"
 
 
-def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
+def after_ftfy(line: str, offset: int = 0, folded: bool = False) -> list[Replacement]:
     """Folded mojibake that ftfy then read in part: ``caractà ̈res`` is ``caractères`` (ftfy
     took ``Ã`` and the folded ``¨`` for ``à``), ``†̃`` is ``‘`` (``â€`` and the space of a
     folded ``˜``, read as a dagger). Each is verified by re-damage of what it restores."""
@@ -1103,8 +1110,8 @@ def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
             Replacement(offset + m.start(), offset + m.end(), "å", FOLD_RULE, _ARING_REASON)
             for m in re.finditer("Ã¥", line)
         ]
-    if out or _FOLDED_TM in line:
-        # On such a line (folded mojibake ftfy read in part, or a ``’`` whose ™ NFKC folded,
+    if out or folded or _FOLDED_TM in line:
+        # On such a line (or one whose folds the caller rebuilt: ``folded``) (folded mojibake ftfy read in part, or a ``’`` whose ™ NFKC folded,
         # which ftfy leaves) ftfy also read ``Ã`` and the space NFKC made of a no-break space
         # as ``à``, keeping the space: ``à  l`` is ``à l``, ``là ,`` is ``là,``.
         for m in _A0_SPACE_RE.finditer(line):
