@@ -203,3 +203,14 @@ def test_a_c_caron_read_with_its_quote_as_e_macron_is_restored() -> None:
     # What ftfy leaves of it once it decoded the rest of the line.
     decoded = "Ani potom však nemali epileptici ‘o niĒ ľahšiu situáciu a tak ďalej."
     assert fix_text(decoded)[0] == clean
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+def test_a_letter_that_lost_its_byte_read_with_the_next_as_one_capital_is_restored() -> None:
+    # Slovak: ``čš`` and ``ďž`` whose 8D and 8F were dropped, read as ``Ě`` (C4 9A) and ``Ğ``.
+    fixed, edits = fix_text("To je najväĚí problém, keĞe nevieme.")
+    assert fixed == "To je najväčší problém, keďže nevieme."
+    assert undo(fixed, edits) == "To je najväĚí problém, keĞe nevieme."
+    # Turkish and Esperanto capitals in their words stay.
+    for clean in ("DOĞAN beŞiktaş", "İstanbul ĞÜNEŞ", "Ŝi kaj ĝi"):
+        assert fix_text(clean) == (clean, [])

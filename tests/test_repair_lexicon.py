@@ -384,3 +384,24 @@ def test_portuguese_letters_and_ordinals_ftfy_left_folded_are_rebuilt(clean: str
     fixed, edits = fix_text(damaged)
     assert fixed == clean
     assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    ("clean", "damage"),
+    [
+        # Czech ``č`` before ``ů`` or ``í`` (which Windows-1250 writes as no continuation byte)
+        # or after ``á`` still read as ``Ã¡``; ``ř`` (C5 99) with its ``™`` folded at a word
+        # start or after a capital (``ÅTMekl``, ``PÅTMed``).
+        ("Vůči rodičů hráčů je to pravda, číslo.", lambda t: _ftfy(holes(t))),
+        ("Hráč řekl, že to je pravda a věřit mu.", lambda t: _ftfy(holes(t))),
+        ("Představuje řád, řekl mu, že to je pravda.", lambda t: _ftfy(nfkc(t))),
+    ],
+)
+def test_czech_letters_ftfy_left_after_a_lost_or_folded_byte_are_rebuilt(
+    clean: str, damage
+) -> None:
+    damaged = damage(clean)
+    assert damaged != clean
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged

@@ -20,8 +20,8 @@ output of the previous one:
    byte was dropped and whose space ftfy read with it as ``Р`` (``Ртолько``; ``БАРще``, the
    last capital of an abbreviation), and ``я”`` read
    with its space as ``ц`` (``деревнцСилланкорва``) or with a ``’`` as ``ђ`` (``агенциђ``),
-   and ``č”`` read with its space as ``Ć`` (``namreĆsladka``) or ``č’`` as ``Ē`` (``niĒ``,
-   :mod:`.eaten`), and whole punctuation
+   and ``č”`` read with its space as ``Ć`` (``namreĆsladka``) or ``č’`` as ``Ē`` (``niĒ``),
+   ``čš`` as ``Ě`` (``najväĚí``, :mod:`.eaten`), and whole punctuation
    mojibake ftfy leaves beside letters it cannot re-encode (``праціâ€™``, :mod:`.marks`);
 6. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
 
@@ -40,6 +40,7 @@ from tamis.repair.eaten import (
     eaten_apostrophe,
     eaten_capital,
     eaten_latin_apostrophe,
+    eaten_latin_letter,
     eaten_latin_quote,
     eaten_quote,
 )
@@ -98,6 +99,7 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.mojibake, eaten_apostrophe),
         (config.mojibake, eaten_latin_quote),
         (config.mojibake, eaten_latin_apostrophe),
+        (config.mojibake, eaten_latin_letter),
         (config.mojibake, leftover_pairs),
         (config.mojibake, leftover_folds),
         (config.mojibake, leftover_marks),

@@ -28,7 +28,13 @@ import re
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EATEN_A_RE, EATEN_CAPITAL_RE, GLUED_C_RE, GLUED_MACRON_RE
+from tamis.repair.precheck import (
+    EATEN_A_RE,
+    EATEN_CAPITAL_RE,
+    GLUED_C_RE,
+    GLUED_LETTER_RE,
+    GLUED_MACRON_RE,
+)
 
 RULE = "lost_byte_mojibake"
 QUOTE_REASON = "я, с or э (D1 8F/81/8D) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as ц (D1 86)"  # fmt: skip
@@ -250,4 +256,39 @@ def eaten_latin_apostrophe(text: str) -> list[Replacement]:
         if best is not None:
             at = m.start(2)
             out.append(Replacement(at, at + 1, best[1] + _QUOTE_OF[glued], RULE, MACRON_REASON))
+    return out
+
+
+# The letters a C4 or C5 lead stands for once a strict decoder dropped its second byte (81 8D
+# 8F 90 9D).
+_LOST_AFTER_LEAD = {0xC4: "āčďĐĝ", 0xC5: "ŁōŏŐŝ"}
+GLUED_LETTER_REASON = "a C4/C5 letter whose last byte a strict Windows-1252 decoder dropped, then read by ftfy with the letter after it (š, œ, ž: 9A, 9C, 9E) as one capital"  # fmt: skip
+_WORD_AROUND = re.compile(r"[^\W\d_]*")
+
+
+def eaten_latin_letter(text: str) -> list[Replacement]:
+    """Replacements of a capital glued inside a lower-case word (``najväĚí``, ``keĞe``) by the
+    letter that lost its byte and the one ftfy read with it (``najväčší``, ``keďže``): the
+    word so spelt must be listed in a Latin list and the word as written in none (the most
+    frequent spelling when several)."""
+    if GLUED_LETTER_RE.search(text) is None or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in GLUED_LETTER_RE.finditer(text):
+        raw = m.group().encode("utf-8")
+        second = bytes([raw[1]]).decode("cp1252")
+        head = _WORD_AROUND.search(text[: m.start()][::-1]).group()[::-1]  # type: ignore[union-attr]
+        tail = _WORD_AROUND.match(text, m.end()).group()  # type: ignore[union-attr]
+        best = None
+        for lang in lexicon.LATIN_C4:
+            known = lexicon.words(lang)
+            if (head + m.group() + tail).lower() in known:
+                best = None
+                break
+            for x in _LOST_AFTER_LEAD[raw[0]]:
+                band = known.get((head + x + second + tail).lower())
+                if band is not None and (best is None or band < best[0]):
+                    best = (band, x)
+        if best is not None:
+            out.append(Replacement(m.start(), m.end(), best[1] + second, RULE, GLUED_LETTER_REASON))
     return out

@@ -189,11 +189,14 @@ VI_FOLD_RE = re.compile(
 
 def folded_tm_in_word(text: str, i: int) -> bool:
     """Whether the lead ``text[i]`` and the ``TM`` after it (a ``™``, byte 99, folded by NFKC:
-    Kazakh ``ә`` is D3 99, ``ÓTM``) stand inside a lower-case word: no word spells a capital
-    and ``TM`` between lower-case letters."""
+    Kazakh ``ә`` is D3 99, ``ÓTM``; Czech ``ř`` C5 99, ``ÅTM``) stand inside a lower-case word,
+    or start one, or follow a capital before a lower-case letter (``PÅTMedstavuje``): no word
+    spells a capital and ``TM`` before or between lower-case letters."""
     before = text[i - 1] if i else ""
     after = text[i + 3] if i + 3 < len(text) else ""
-    return before.isalpha() and before.islower() and (after.islower() or not after.isalpha())
+    if before.isalpha() and before.islower():
+        return after.islower() or not after.isalpha()
+    return after.isalpha() and after.islower()
 
 
 def eaten_space(text: str, i: int) -> bool:
@@ -256,6 +259,12 @@ EATEN_CAPITAL_RE = re.compile(
 # were dropped (:func:`tamis.repair.eaten.eaten_latin_quote`): ``namreĆsladka``.
 GLUED_C_RE = re.compile("(?<![^\\W\\d_])([^\\W\\d_]*[a-zà-žа-я])Ć([a-zà-ž]+)(?![^\\W\\d_])")
 
+# A C4/C5 capital whose second byte reads in Windows-1252 as a lower-case letter (``Ě`` is C4
+# 9A, ``š``), inside a lower-case word: ``č`` that lost its 8D read by ftfy with the ``š`` after
+# it (``najväĚí``; :func:`tamis.repair.eaten.eaten_latin_letter`).
+GLUED_LETTER_RE = re.compile("(?<=[a-zß-ÿā-ž])([ĚĜĞŜŞ])(?=[a-zß-ÿā-ž])")
+
+
 # ``Ē`` or ``Ĕ`` ending a lower-case word: ``č’`` or ``č”`` whose 8D was dropped
 # (:func:`tamis.repair.eaten.eaten_latin_apostrophe`).
 GLUED_MACRON_RE = re.compile("(?<![^\\W\\d_])([a-zà-ž]+)([ĒĔ])(?![^\\W\\d_])")
@@ -281,6 +290,8 @@ def needs_any_repair(text: str) -> bool:
     if "Ć" in text and GLUED_C_RE.search(text) is not None:
         return True
     if ("Ē" in text or "Ĕ" in text) and GLUED_MACRON_RE.search(text) is not None:
+        return True
+    if GLUED_LETTER_RE.search(text) is not None:
         return True
     first = _work_trigger().search(text)
     if first is None:

@@ -183,8 +183,9 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
     """Whether a byte may have been dropped before ``after``. Not before ``?`` or U+FFFD, the
     placeholders of a byte lost by an encoder (ftfy's case), unless one ``â€?`` is all the line
     holds (``Ansprechensâ€?``: a quote before a question mark); not between ``Ã``, ``Å`` or a
-    three-byte lead and a space (ftfy's ``Ã `` for ``à``, whose A0 became a space); and only before ASCII, another sequence, or letters beyond the
-    Latin blocks of the single-byte code pages (``Ť`` after ``Ä`` is Windows-1250)."""
+    three-byte lead and a space (ftfy's ``Ã `` for ``à``, whose A0 became a space); and only before ASCII, another sequence, letters beyond the
+    Latin blocks of the single-byte code pages, or letters Windows-1250 does not write as a
+    continuation byte (``Ť`` after ``Ä`` is Windows-1250)."""
     if after == "?" and line[lead_at] in "ÐÑ" and _ends_a_question(line, lead_at + 1):
         return True  # ``меняÑ?``: a Cyrillic word ending a question, its last byte dropped
     if after in ("?", "\ufffd"):
@@ -210,7 +211,22 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
         return line[lead_at + 1] == "€"  # ``Ã ``, ``Å ``, ``à¸ ``: à, Š, ภ whose A0 became a space
     if lead == "Ã" and not after:
         return False
-    return after.isascii() or SUSPECT_RE.match(after) is not None or after > "\u024f"
+    return (
+        after.isascii()
+        or SUSPECT_RE.match(after) is not None
+        or after > "\u024f"
+        or not _cp1250_continuation(after)
+    )
+
+
+def _cp1250_continuation(ch: str) -> bool:
+    """Whether ``ch`` is a continuation byte (80-BF) in Windows-1250: after ``Ä`` it may be the
+    second byte of a letter read with that code page (``ÄŤ`` is ``č``), so no byte was lost
+    there; ``ů`` or ``í`` (F9, ED) may follow a lead that lost one (``rodiÄů``, ``Äíslo``)."""
+    try:
+        return 0x80 <= ch.encode("cp1250")[0] < 0xC0
+    except UnicodeEncodeError:
+        return False
 
 
 # A ``?`` standing for a byte an encoder could not write sits inside a word (``Ã?``, ``Ð?Ñ``).
@@ -667,7 +683,27 @@ def _strong(line: str, p: Piece) -> bool:
         return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
     if p.how == "hole" and lead in "ÐÑ" and _beside_cyrillic_pair(line, p.start):
         return True  # ``Ð½Ð½Ñ Ñƒ``: a lone lead among Cyrillic letters ftfy left undecoded
+    after = line[p.end : p.end + 1]
+    if (
+        p.how != "direct"
+        and lead in CAPITAL_LEADS
+        and not after.isupper()
+        and _pair_before(line, p.start).islower()
+    ):
+        return True  # ``HrÃ¡Ä Å™ekl``: after a Latin-1 letter still read as Windows-1252
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
+
+
+def _pair_before(line: str, i: int) -> str:
+    """The Latin-1 letter a Windows-1252 pair just before ``i`` stands for (``Ã¡`` is ``á``),
+    or ""."""
+    pair = line[max(0, i - 2) : i]
+    if len(pair) != 2 or pair[0] != "Ã" or not _cont(pair[1]):
+        return ""
+    try:
+        return pair.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return ""
 
 
 def _cyrillic_pair(pair: str) -> bool:
