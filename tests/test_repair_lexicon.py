@@ -395,9 +395,11 @@ def test_portuguese_letters_and_ordinals_ftfy_left_folded_are_rebuilt(clean: str
         ("Vůči rodičů hráčů je to pravda, číslo.", lambda t: _ftfy(holes(t))),
         ("Hráč řekl, že to je pravda a věřit mu.", lambda t: _ftfy(holes(t))),
         ("Představuje řád, řekl mu, že to je pravda.", lambda t: _ftfy(nfkc(t))),
+        # Polish ``ą`` (C4 85) whose ``…`` NFKC folded to ``...``, after a decoded ``ł``.
+        ("To było połączenie teraz.", lambda t: nfkc(t).replace("Å‚", "ł")),
     ],
 )
-def test_czech_letters_ftfy_left_after_a_lost_or_folded_byte_are_rebuilt(
+def test_west_slavic_letters_ftfy_left_after_a_lost_or_folded_byte_are_rebuilt(
     clean: str, damage
 ) -> None:
     damaged = damage(clean)

@@ -117,9 +117,13 @@ _UNFOLD_CHARS = "\u00c2-\u00de\u2044\u0300-\u036f\u0a20\u0be0\u0d20\u1ee0"
 # their last byte) and the space (:func:`tamis.repair.unfold.eaten_spaces`).
 EATEN_SPACE = "\u0a20\u0be0\u0d20\u1ee0"
 _UNFOLD_CHAR_RE = re.compile(f"[{_UNFOLD_CHARS}]")
-_LOWER_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz") | {chr(c) for c in range(0xDF, 0x100)} - {
-    "\xf7"
-}
+# Lower-case letters after which a capital lead shows a lost or folded byte: ASCII, Latin-1 and
+# Latin Extended-A (``połÄ...czenie``: ą, C4 85, its ``…`` folded).
+_LOWER_BEFORE = (
+    frozenset("abcdefghijklmnopqrstuvwxyz")
+    | {chr(c) for c in range(0xDF, 0x100)} - {"\xf7"}
+    | {chr(c) for c in range(0x100, 0x180) if chr(c).islower()}
+)
 
 
 # ``Ä`` starting a lower-case word (``Äeprav``: ``č`` whose 8D was dropped), and the letters of
