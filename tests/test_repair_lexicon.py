@@ -295,6 +295,7 @@ def test_a_c_caron_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(
         "Das ist Ärger mit Äpfeln, sagte Čapek.",  # German words in text with Czech letters
         "Äiti ja Äänekoski, ja Dvořák soitti.",
         "Ärger\nPán Čapek",
+        "Å være eller ikke være, sa Čapek.",  # Norwegian ``å`` starting a sentence
     ],
 )
 def test_a_capital_a_umlaut_starting_a_word_beside_slavic_letters_stays(clean: str) -> None:
@@ -395,6 +396,11 @@ def test_portuguese_letters_and_ordinals_ftfy_left_folded_are_rebuilt(clean: str
         ("Vůči rodičů hráčů je to pravda, číslo.", lambda t: _ftfy(holes(t))),
         ("Hráč řekl, že to je pravda a věřit mu.", lambda t: _ftfy(holes(t))),
         ("Představuje řád, řekl mu, že to je pravda.", lambda t: _ftfy(nfkc(t))),
+        # ``Š`` (C5 A0) starting a word, its A0 folded to a space (a Bosnian lingua sentence).
+        (
+            "4. Donja Štajerska sa gradovima Maribor i Celje pripadaju Državi SHS.",
+            lambda t: _ftfy(nfkc(t)),
+        ),
         # Polish ``ą`` (C4 85) whose ``…`` NFKC folded to ``...``, after a decoded ``ł``.
         ("To było połączenie teraz.", lambda t: nfkc(t).replace("Å‚", "ł")),
     ],

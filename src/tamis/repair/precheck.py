@@ -134,6 +134,8 @@ _LOWER_BEFORE = (
 # ``Ã`` and a lower-case letter).
 C4_WORD_START_RE = re.compile("(?<![^\\W\\d_])[ÄÃ](?=[a-z\u00df-\u00ff\u0100-\u024f\u1e00-\u1eff])")
 C4_LETTERS_RE = re.compile("[čšžćđěřňťůďľĺŕýČŠŽĆĐĚŘŇŤŮĎĽĹŔÝ]")
+# ``Š`` (C5 A0) starting a word, its A0 folded by NFKC to a space (``Å tajerska``).
+S_CARON_SPLIT_RE = re.compile("(?<![^\\W\\d_])Å (?=[a-zà-ž])")
 C3_LETTERS_RE = re.compile("[áéíóúñãõçýðþæěřůőűÁÉÍÓÚÑÃÕÇÝÐÞÆĚŘŮŐŰ]")
 VI_LETTERS_RE = re.compile("[ơưƠƯ\u1ea0-\u1ef9]")
 
@@ -143,6 +145,8 @@ def c4_word_start(text: str, pos: int = 0) -> bool:
     South Slavic or Vietnamese letters, or with ``Ã`` and writes letters of the languages whose ``Á Í Ý`` it
     may be (:func:`tamis.repair.unfold.line_repairs` reads the word lists)."""
     leads = {m.group() for m in C4_WORD_START_RE.finditer(text, pos)}
+    if S_CARON_SPLIT_RE.search(text, pos) is not None:
+        leads.add("Ä")  # ``Š`` told by the same letters
     return (
         "Ä" in leads
         and (C4_LETTERS_RE.search(text) is not None or VI_LETTERS_RE.search(text) is not None)
@@ -177,7 +181,7 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
             return True
         if ch in "ÂÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
             return True
-        if ch in "ÄÃ" and c4_word_start(text, i):
+        if ch in "ÄÃÅ" and c4_word_start(text, i):
             return True
     return False
 

@@ -42,6 +42,7 @@ from tamis.repair.precheck import (
     C4_WORD_START_RE,
     EATEN_SPACE,
     EVIDENCE_RE,
+    S_CARON_SPLIT_RE,
     VI_FOLD_RE,
     VI_LETTERS_RE,
     c4_word_start,
@@ -817,14 +818,24 @@ _WORD_START_LISTS = {
 
 def _listed_capital(line: str, p: Piece, around: str) -> str | None:
     """The letter a lead that lost its byte at the start of a lower-case word stands for
-    (``Äeprav`` is ``čeprav``, ``Äeských`` ``českých``, ``Ãfrica`` ``África``), when the text
+    (``Äeprav`` is ``čeprav``, ``Äeských`` ``českých``, ``Ãfrica`` ``África``; ``Å tajerska``,
+    whose A0 NFKC made a space, ``Štajerska``), when the text
     around the line writes the letters of languages that write it and one of their lists holds
     the word spelt so but not as written (German ``Ärger`` is listed by none of them and its
     text holds none of their letters); None otherwise."""
     lead = line[p.start]
-    if p.how != "hole" or lead not in _WORD_START_LISTS:
-        return None
     if p.start and line[p.start - 1].isalpha():
+        return None
+    if p.how == "fold" and p.char == "Š" and line[p.end - 1] == " ":
+        # ``Å tajerska``: Š (C5 A0) whose A0 NFKC made a space, at a word start
+        word = _LOWER_WORD_RE.match(line, p.end)
+        if word is None or not lexicon.available() or not C4_LETTERS_RE.search(around):
+            return None
+        for lang in lexicon.by_hint(lexicon.LATIN_C4, around)[0]:
+            if "š" + word.group() in lexicon.words(lang):
+                return "Š"
+        return None
+    if p.how != "hole" or lead not in _WORD_START_LISTS:
         return None
     word = _LOWER_WORD_RE.match(line, p.end)
     if word is None or not lexicon.available():
@@ -1239,12 +1250,13 @@ def unfold_repairs(text: str) -> list[Replacement]:
         return []
     out: list[Replacement] = []
     start = 0
-    c4 = c4_word_start(text)  # a title's ``Äeprav`` above a body that writes ``č``
+    # a title's ``Äeprav`` above a body that writes ``č``; ``Å tajerska``
+    c4 = c4_word_start(text)
     for line in text.split("\n"):
         if (
             _LEAD_PAIR_RE.search(line)
             or unfold_sign(line)
-            or (c4 and C4_WORD_START_RE.search(line))
+            or (c4 and (C4_WORD_START_RE.search(line) or S_CARON_SPLIT_RE.search(line)))
             or VI_FOLD_RE.search(line)
             or (_VI_LOST_INSIDE_RE.search(line) and _vietnamese_words(line))
         ):
