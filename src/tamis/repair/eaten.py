@@ -206,6 +206,26 @@ _LOST_BEFORE_C = ("č", "ď")
 LATIN_REASON = "č or ď (C4 8D/8F) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as Ć (C4 86)"  # fmt: skip
 
 
+def _likeliest_latin(
+    head: str, letters: str | tuple[str, ...], tail: str = "", needs: str = "", unless: str = ""
+) -> str | None:
+    """The letter of ``letters`` whose word ``head + letter + tail`` a Latin list
+    (``LATIN_C4``) holds most frequently, or None; only lists that hold ``needs`` too are read,
+    and none is chosen when a list holds the word as written (``unless``)."""
+    best = None
+    for lang in lexicon.LATIN_C4:
+        known = lexicon.words(lang)
+        if unless and unless.lower() in known:
+            return None
+        if needs and needs.lower() not in known:
+            continue
+        for x in letters:
+            band = known.get((head + x + tail).lower())
+            if band is not None and (best is None or band < best[0]):
+                best = (band, x)
+    return best[1] if best else None
+
+
 def eaten_latin_quote(text: str) -> list[Replacement]:
     """Replacements of a ``Ć`` glued inside a lower-case word (see above): the word up to it
     spelt with ``č`` or ``ď`` and the word after it must be words of one list (the most
@@ -215,18 +235,10 @@ def eaten_latin_quote(text: str) -> list[Replacement]:
     out: list[Replacement] = []
     for m in GLUED_C_RE.finditer(text):
         head, rest = m.group(1), m.group(2)
-        best = None
-        for lang in lexicon.LATIN_C4:
-            known = lexicon.words(lang)
-            if rest.lower() not in known:
-                continue
-            for x in _LOST_BEFORE_C:
-                band = known.get((head + x).lower())
-                if band is not None and (best is None or band < best[0]):
-                    best = (band, x)
+        best = _likeliest_latin(head, _LOST_BEFORE_C, needs=rest)
         if best is not None:
             at = m.start(2) - 1
-            out.append(Replacement(at, at + 1, best[1] + "” ", RULE, LATIN_REASON))
+            out.append(Replacement(at, at + 1, best + "” ", RULE, LATIN_REASON))
     return out
 
 
@@ -246,16 +258,10 @@ def eaten_latin_apostrophe(text: str) -> list[Replacement]:
     out: list[Replacement] = []
     for m in GLUED_MACRON_RE.finditer(text):
         head, glued = m.group(1), m.group(2)
-        best = None
-        for lang in lexicon.LATIN_C4:
-            known = lexicon.words(lang)
-            for x in _LOST_BEFORE_C:
-                band = known.get((head + x).lower())
-                if band is not None and (best is None or band < best[0]):
-                    best = (band, x)
+        best = _likeliest_latin(head, _LOST_BEFORE_C)
         if best is not None:
             at = m.start(2)
-            out.append(Replacement(at, at + 1, best[1] + _QUOTE_OF[glued], RULE, MACRON_REASON))
+            out.append(Replacement(at, at + 1, best + _QUOTE_OF[glued], RULE, MACRON_REASON))
     return out
 
 
@@ -279,16 +285,9 @@ def eaten_latin_letter(text: str) -> list[Replacement]:
         second = bytes([raw[1]]).decode("cp1252")
         head = _WORD_AROUND.search(text[: m.start()][::-1]).group()[::-1]  # type: ignore[union-attr]
         tail = _WORD_AROUND.match(text, m.end()).group()  # type: ignore[union-attr]
-        best = None
-        for lang in lexicon.LATIN_C4:
-            known = lexicon.words(lang)
-            if (head + m.group() + tail).lower() in known:
-                best = None
-                break
-            for x in _LOST_AFTER_LEAD[raw[0]]:
-                band = known.get((head + x + second + tail).lower())
-                if band is not None and (best is None or band < best[0]):
-                    best = (band, x)
+        best = _likeliest_latin(
+            head, _LOST_AFTER_LEAD[raw[0]], second + tail, unless=head + m.group() + tail
+        )
         if best is not None:
-            out.append(Replacement(m.start(), m.end(), best[1] + second, RULE, GLUED_LETTER_REASON))
+            out.append(Replacement(m.start(), m.end(), best + second, RULE, GLUED_LETTER_REASON))
     return out
