@@ -296,8 +296,10 @@ def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
         return False
     if rebuilt.isalpha() and rebuilt < "\u0900":
         return True
+    if rebuilt >= "\u0900":
+        return False  # after a letter of a script the line's mojibake spells (``áƒTMáƒ ``)
     before = line[i - 1]
-    if before == " " and line[i] == "à" and not _INDIC_RE.search(line):
+    if before == " " and line.startswith("à ", i) and not _INDIC_RE.search(line):
         return True  # ``passione à ̈ vera``: ``è`` starting a word, on a line of no Indic text
     # A letter no Windows-1252 byte reads as: ASCII, or beyond Latin-1 (``đ``, Cyrillic)
     if not before.isalpha() or not (
