@@ -265,11 +265,12 @@ def eaten_latin_apostrophe(text: str) -> list[Replacement]:
     return out
 
 
-# The letters a C4 or C5 lead stands for once a strict decoder dropped its second byte (81 8D
-# 8F 90 9D).
-_LOST_AFTER_LEAD = {0xC4: "āčďĐĝ", 0xC5: "ŁōŏŐŝ"}
-GLUED_LETTER_REASON = "a C4/C5 letter whose last byte a strict Windows-1252 decoder dropped, then read by ftfy with the letter after it (š, œ, ž: 9A, 9C, 9E) as one capital"  # fmt: skip
+# The letters a C4 lead stands for once a strict decoder dropped its second byte (81 8D 8F 90
+# 9D).
+_LOST_AFTER_LEAD = {0xC4: "āčďĐĝ"}
+GLUED_LETTER_REASON = "a C4 letter whose last byte a strict Windows-1252 decoder dropped, then read by ftfy with the letter after it (š, ž: 9A, 9E) as one capital"  # fmt: skip
 _WORD_AROUND = re.compile(r"[^\W\d_]*")
+_GLUED_LETTERS_RE = re.compile("[ĚĞ]")  # one class scan before the word search
 
 
 def eaten_latin_letter(text: str) -> list[Replacement]:
@@ -277,10 +278,12 @@ def eaten_latin_letter(text: str) -> list[Replacement]:
     letter that lost its byte and the one ftfy read with it (``najväčší``, ``keďže``): the
     word so spelt must be listed in a Latin list and the word as written in none (the most
     frequent spelling when several)."""
-    if GLUED_LETTER_RE.search(text) is None or not lexicon.available():
+    if _GLUED_LETTERS_RE.search(text) is None or not lexicon.available():
         return []
     out: list[Replacement] = []
     for m in GLUED_LETTER_RE.finditer(text):
+        if not (text[m.start() - 1].islower() and text[m.end()].islower()):
+            continue  # the class ranges hold capitals too (``ÖZYİĞİT``)
         raw = m.group().encode("utf-8")
         second = bytes([raw[1]]).decode("cp1252")
         head = _WORD_AROUND.search(text[: m.start()][::-1]).group()[::-1]  # type: ignore[union-attr]

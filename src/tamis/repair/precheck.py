@@ -181,7 +181,7 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
             return True
         if ch in "ÂÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
             return True
-        if ch in "ÄÃÅ" and c4_word_start(text, i):
+        if ch in "ÄÃÅ" and not text[i - 1 : i].isalpha() and c4_word_start(text, i):
             return True
     return False
 
@@ -267,10 +267,15 @@ EATEN_CAPITAL_RE = re.compile(
 # were dropped (:func:`tamis.repair.eaten.eaten_latin_quote`): ``namreĆsladka``.
 GLUED_C_RE = re.compile("(?<![^\\W\\d_])([^\\W\\d_]*[a-zà-žа-я])Ć([a-zà-ž]+)(?![^\\W\\d_])")
 
-# A C4/C5 capital whose second byte reads in Windows-1252 as a lower-case letter (``Ě`` is C4
-# 9A, ``š``), inside a lower-case word: ``č`` that lost its 8D read by ftfy with the ``š`` after
-# it (``najväĚí``; :func:`tamis.repair.eaten.eaten_latin_letter`).
-GLUED_LETTER_RE = re.compile("(?<=[a-zß-ÿā-ž])([ĚĜĞŜŞ])(?=[a-zß-ÿā-ž])")
+# A C4 capital whose second byte reads in Windows-1252 as a lower-case letter (``Ě`` is C4
+# 9A, ``š``; ``Ğ`` 9E, ``ž``), inside a lower-case word: ``č`` or ``ď`` that lost its byte read
+# by ftfy with the letter after it (``najväĚí``, ``keĞe``; the C5 ones, ``Ş Ŝ``, are Turkish
+# and Esperanto letters; :func:`tamis.repair.eaten.eaten_latin_letter`).
+GLUED_LETTER_RE = re.compile("(?<=[a-zß-ÿā-ž])([ĚĞ])(?=[a-zß-ÿā-ž])")
+
+
+# The capitals of the two checks above, found by one class scan first.
+_GLUED_CAPITALS_RE = re.compile("[ĒĔĚĞ]")
 
 
 # ``Ē`` or ``Ĕ`` ending a lower-case word: ``č’`` or ``č”`` whose 8D was dropped
@@ -297,9 +302,9 @@ def needs_any_repair(text: str) -> bool:
         return True
     if "Ć" in text and GLUED_C_RE.search(text) is not None:
         return True
-    if ("Ē" in text or "Ĕ" in text) and GLUED_MACRON_RE.search(text) is not None:
-        return True
-    if GLUED_LETTER_RE.search(text) is not None:
+    if _GLUED_CAPITALS_RE.search(text) is not None and (
+        GLUED_MACRON_RE.search(text) is not None or GLUED_LETTER_RE.search(text) is not None
+    ):
         return True
     first = _work_trigger().search(text)
     if first is None:

@@ -220,14 +220,15 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
     )
 
 
+# The characters Windows-1250 writes as a continuation byte (80-BF).
+_CP1250_CONTINUATIONS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1250", errors="ignore"))
+
+
 def _cp1250_continuation(ch: str) -> bool:
     """Whether ``ch`` is a continuation byte (80-BF) in Windows-1250: after ``Ä`` it may be the
     second byte of a letter read with that code page (``ÄŤ`` is ``č``), so no byte was lost
     there; ``ů`` or ``í`` (F9, ED) may follow a lead that lost one (``rodiÄů``, ``Äíslo``)."""
-    try:
-        return 0x80 <= ch.encode("cp1250")[0] < 0xC0
-    except UnicodeEncodeError:
-        return False
+    return ch in _CP1250_CONTINUATIONS
 
 
 # A ``?`` standing for a byte an encoder could not write sits inside a word (``Ã?``, ``Ð?Ñ``).
@@ -1253,12 +1254,15 @@ def unfold_repairs(text: str) -> list[Replacement]:
     out: list[Replacement] = []
     start = 0
     # a title's ``Äeprav`` above a body that writes ``č``; ``Å tajerska``
-    c4 = c4_word_start(text)
+    c4: list[bool] = []  # whether the text names the language of such a word, read once
     for line in text.split("\n"):
         if (
             _LEAD_PAIR_RE.search(line)
             or unfold_sign(line)
-            or (c4 and (C4_WORD_START_RE.search(line) or S_CARON_SPLIT_RE.search(line)))
+            or (
+                (C4_WORD_START_RE.search(line) or S_CARON_SPLIT_RE.search(line))
+                and (c4 or c4.append(c4_word_start(text)) or c4)[0]
+            )
             or VI_FOLD_RE.search(line)
             or (_VI_LOST_INSIDE_RE.search(line) and _vietnamese_words(line))
         ):
