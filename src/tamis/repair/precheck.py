@@ -274,10 +274,6 @@ GLUED_C_RE = re.compile("(?<![^\\W\\d_])([^\\W\\d_]*[a-zà-žа-я])Ć([a-zà-ž
 GLUED_LETTER_RE = re.compile("(?<=[a-zß-ÿā-ž])([ĚĞ])(?=[a-zß-ÿā-ž])")
 
 
-# The capitals of the two checks above, found by one class scan first.
-_GLUED_CAPITALS_RE = re.compile("[ĒĔĚĞ]")
-
-
 # ``Ē`` or ``Ĕ`` ending a lower-case word: ``č’`` or ``č”`` whose 8D was dropped
 # (:func:`tamis.repair.eaten.eaten_latin_apostrophe`).
 GLUED_MACRON_RE = re.compile("(?<![^\\W\\d_])([a-zà-ž]+)([ĒĔ])(?![^\\W\\d_])")
@@ -302,7 +298,7 @@ def needs_any_repair(text: str) -> bool:
         return True
     if "Ć" in text and GLUED_C_RE.search(text) is not None:
         return True
-    if _GLUED_CAPITALS_RE.search(text) is not None and (
+    if ("Ē" in text or "Ĕ" in text or "Ě" in text or "Ğ" in text) and (
         GLUED_MACRON_RE.search(text) is not None or GLUED_LETTER_RE.search(text) is not None
     ):
         return True
