@@ -1253,16 +1253,14 @@ def unfold_repairs(text: str) -> list[Replacement]:
         return []
     out: list[Replacement] = []
     start = 0
-    # a title's ``Äeprav`` above a body that writes ``č``; ``Å tajerska``
-    c4: list[bool] = []  # whether the text names the language of such a word, read once
+    # a word starting with a lead that lost its byte, in text that names its language (a
+    # title's ``Äeprav`` above a body that writes ``č``; ``Å tajerska``)
+    c4 = ("Ä" in text or "Ã" in text or "Å " in text) and c4_word_start(text)
     for line in text.split("\n"):
         if (
             _LEAD_PAIR_RE.search(line)
             or unfold_sign(line)
-            or (
-                (C4_WORD_START_RE.search(line) or S_CARON_SPLIT_RE.search(line))
-                and (c4 or c4.append(c4_word_start(text)) or c4)[0]
-            )
+            or (c4 and (C4_WORD_START_RE.search(line) or S_CARON_SPLIT_RE.search(line)))
             or VI_FOLD_RE.search(line)
             or (_VI_LOST_INSIDE_RE.search(line) and _vietnamese_words(line))
         ):
