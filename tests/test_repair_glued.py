@@ -142,6 +142,12 @@ def test_clean_words_starting_with_er_stay(clean: str) -> None:
         "see note†Next page",
         "lá† 1944",
         "Herbert Müller† 1944",
+        # After a closing mark that MacRoman also holds (``»`` is C8, ``”`` D3, ``…`` C9):
+        # ftfy reads the pair as one UTF-8 character (``»†`` as ``Ƞ``) no text writes.
+        "Are sustinere din partea comunistilor de la guvernare!»†",
+        "Er sagte: «Das war es»† und ging nach Hause.",
+        "He wrote “the end”† and stopped.",
+        "Und so weiter…† 1944",
     ],
 )
 def test_footnote_and_death_daggers_stay(clean: str) -> None:
@@ -160,3 +166,51 @@ def test_clean_text_with_daggers_and_words_starting_with_er_is_never_edited(pair
     that are words: the identity."""
     text = "".join(word + between for word, between in pairs)
     assert fix_text(text)[0] == text
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+@pytest.mark.parametrize(
+    ("clean", "glued"),
+    [
+        # Bulgarian lingua sentences: the last capital of an abbreviation lost its byte (``А``
+        # D0 90, ``Н`` D0 9D) and ftfy read it with the space after it as ``Р``; the list
+        # holds the abbreviation lower-cased (``бан``, ``бта``), and the word after it.
+        ("И ръководството на БАН ще се окаже в една много съмнителна ситуация.", "Рще"),
+        ("Това съобщиха за БТА от пресцентъра на министерството.", "Рот"),
+    ],
+)
+def test_an_abbreviation_s_last_capital_read_with_its_space_as_er_is_restored(
+    clean: str, glued: str
+) -> None:
+    assert _repaired(clean, glued)[0] == (clean, True)
+
+
+@pytest.mark.parametrize("clean", ["СССРовский", "Я служил в ВВСР и в СССР", "ТАРталетки"])
+def test_capitals_before_er_in_clean_text_stay(clean: str) -> None:
+    assert fix_text(clean) == (clean, [])
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+def test_a_c_caron_read_with_its_quote_as_e_macron_is_restored() -> None:
+    # A Slovak lingua sentence: ``č’`` lost the 8D of its ``č``; ``Ä’`` read as ``Ē``.
+    clean = "Ani potom však nemali epileptici ‘o nič’ ľahšiu situáciu a tak ďalej."
+    damaged = holes(clean).replace("â€™", "’").replace("â€˜", "‘")
+    assert "niÄ’" in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean and undo(fixed, edits) == damaged
+    # Latvian capitals in a word of capitals stay.
+    assert fix_text("RĪGAS ĒKAS un ĒRGĻI") == ("RĪGAS ĒKAS un ĒRGĻI", [])
+    # What ftfy leaves of it once it decoded the rest of the line.
+    decoded = "Ani potom však nemali epileptici ‘o niĒ ľahšiu situáciu a tak ďalej."
+    assert fix_text(decoded)[0] == clean
+
+
+@pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
+def test_a_letter_that_lost_its_byte_read_with_the_next_as_one_capital_is_restored() -> None:
+    # Slovak: ``čš`` and ``ďž`` whose 8D and 8F were dropped, read as ``Ě`` (C4 9A) and ``Ğ``.
+    fixed, edits = fix_text("To je najväĚí problém, keĞe nevieme.")
+    assert fixed == "To je najväčší problém, keďže nevieme."
+    assert undo(fixed, edits) == "To je najväĚí problém, keĞe nevieme."
+    # Turkish and Esperanto capitals in their words stay.
+    for clean in ("DOĞAN beŞiktaş", "İstanbul ĞÜNEŞ", "Ŝi kaj ĝi"):
+        assert fix_text(clean) == (clean, [])

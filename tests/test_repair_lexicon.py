@@ -24,6 +24,15 @@ def _ftfy(text: str) -> str:
     return ftfy.fix_text(text, uncurl_quotes=False, normalization=None)
 
 
+def _assert_restored(clean: str, damaged: str, shows: str = "") -> None:
+    """``damaged`` differs from ``clean`` (and holds ``shows``), and is repaired to it by
+    edits that undo to it."""
+    assert damaged != clean and shows in damaged
+    fixed, edits = fix_text(damaged)
+    assert fixed == clean
+    assert undo(fixed, edits) == damaged
+
+
 @pytest.mark.parametrize(
     "clean",
     [
@@ -65,11 +74,7 @@ def test_a_lost_byte_is_read_as_the_word_the_language_writes(clean: str) -> None
 def test_what_ftfy_leaves_of_cyrillic_with_lost_bytes_is_rebuilt(clean: str) -> None:
     """ftfy decodes the whole pairs and leaves a lone ``Ñ`` among Cyrillic letters, and
     reads a closing quote that lost its byte, with the space after it, as a dagger."""
-    damaged = _ftfy(holes(clean))
-    assert damaged != clean
-    fixed, edits = fix_text(damaged)
-    assert fixed == clean
-    assert undo(fixed, edits) == damaged
+    _assert_restored(clean, _ftfy(holes(clean)))
 
 
 def test_vietnamese_syllables_ftfy_split_at_a_folded_no_break_space_are_joined() -> None:
@@ -260,3 +265,132 @@ def test_a_latin_i_in_a_cyrillic_word_is_read_as_the_cyrillic_i_it_stands_for(cl
     fixed, edits = fix_text(damaged)
     assert fixed == clean
     assert undo(fixed, edits) == damaged
+
+
+@pytest.mark.parametrize(
+    ("clean", "damage"),
+    [
+        # A Slovene title damaged alone above its clean body: only the body's letters name
+        # the language whose list holds ``čeprav``.
+        (
+            "Alina se ne osvobodi, čeprav bi se zelo rada\n16. redna seja nadzornega sveta "
+            "družbe Intereuropa d.d. Na podlagi določil Pravil Ljubljanske borze d.d.",
+            lambda t: holes(t.split("\n")[0]) + "\n" + t.split("\n", 1)[1],
+        ),
+        # A Slovak sentence ftfy decoded around its ``Äeských``.
+        (
+            "Pozorovanie je spojená “s výkladom českých” dejín a starých českých povestí.",
+            lambda t: _ftfy(holes(t)),
+        ),
+    ],
+)
+def test_a_c_caron_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(
+    clean: str, damage
+) -> None:
+    _assert_restored(clean, damage(clean), "Äe")
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "Das ist Ärger mit Äpfeln, sagte Čapek.",  # German words in text with Czech letters
+        "Äiti ja Äänekoski, ja Dvořák soitti.",
+        "Ärger\nPán Čapek",
+        "Å være eller ikke være, sa Čapek.",  # Norwegian ``å`` starting a sentence
+    ],
+)
+def test_a_capital_a_umlaut_starting_a_word_beside_slavic_letters_stays(clean: str) -> None:
+    assert fix_text(clean) == (clean, [])
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Italian ``è`` starting a word (C3 A8): NFKC folds the ``¨`` to a space and a combining
+        # diaeresis, ftfy reads ``Ã`` and that space as ``à``; no Gurmukhi ``ਠ`` (E0 A8 A0).
+        "La città, prova della passione è vera, ma è chiaro che non è così.",
+        # Danish: ``ø`` the same way, and the ``Ã¥`` (å) ftfy's piecewise decoder leaves.
+        "De har ofte øjne på vingerne og står med hænderne i bedestilling",
+    ],
+)
+def test_what_ftfy_leaves_of_folded_latin_letters_is_rebuilt(clean: str) -> None:
+    _assert_restored(clean, _ftfy(nfkc(clean)))
+
+
+def test_clean_a_grave_stays_and_gurmukhi_lines_still_read_their_letter() -> None:
+    for clean in ("Vou à praia, à noite.", "Il est là , voilà .", "Ma è così."):
+        fixed, edits = fix_text(clean)
+        assert not [e for e in edits if is_mojibake_rule(e.rule)], clean
+    # On a line of Gurmukhi text the same characters are its letter ``ਠ`` (E0 A8 A0).
+    assert fix_text("ਠੀਕ ਹੈ à ̈ ਹੈ")[0] == "ਠੀਕ ਹੈ ਠਹੈ"
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # ``Á`` and ``Í`` (C3 81, 8D) starting a word lost their byte; ftfy decoded the rest.
+        "Em África do Sul e na Índia, o presidente disse que não.",
+        "El Ángel de la Independencia está en México.",
+    ],
+)
+def test_a_capital_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(clean: str) -> None:
+    _assert_restored(clean, _ftfy(holes(clean)))
+
+
+@pytest.mark.parametrize(
+    ("clean", "damage"),
+    [
+        # ``đ`` capital (C4 90) starting a word lost its 90; ftfy decoded the rest.
+        ("Đứa bé đi về nhà với mẹ và bà.", lambda t: _ftfy(holes(t))),
+        # ``ành`` split at its ``à`` into a fragment that is no syllable (``đà nh``).
+        ("Anh ấy đành phải đi về nhà với mẹ.", lambda t: _ftfy(nfkc(t))),
+        # ``ẵ`` (E1 BA B5) with its ``º`` and ``µ`` folded (``náoμng``), ``ẹ`` ending a word.
+        ("Đà Nẵng đẹp lắm, mẹ.", lambda t: _ftfy(nfkc(t))),
+        # Without ftfy: ``à`` and its folded space before a letter, on a line whose ``áº``
+        # NFKC folded to ``áo``.
+        ("Hoàn thuế đoàn phi lĩnh về nhà.", nfkc),
+        # ``hỏa``: the ``a`` after a lost byte is no folded ``ª`` (no capital ``Ừ`` in a word).
+        ("Sau đó ông họa thiêu nhà và đi về quê.", lambda t: _ftfy(holes(t))),
+    ],
+)
+def test_vietnamese_words_ftfy_left_with_a_lost_or_folded_byte_are_rebuilt(
+    clean: str, damage
+) -> None:
+    _assert_restored(clean, damage(clean))
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Portuguese: ``ç``/``ã`` ftfy decoded are no leads of a CJK letter with a folded ``º``
+        # and space (``espa纠``); ``º ª ²`` (C2 BA, AA, B2) folded to ``Âo Âa Â2``.
+        "O espaço ausência foi grande, e o órgão erro também.",
+        "O artigo nº 5 da lei, a 1ª vez, 30 m² de área.",
+    ],
+)
+def test_portuguese_letters_and_ordinals_ftfy_left_folded_are_rebuilt(clean: str) -> None:
+    _assert_restored(clean, _ftfy(nfkc(clean)))
+
+
+@pytest.mark.parametrize(
+    ("clean", "damage"),
+    [
+        # Czech ``č`` before ``ů`` or ``í`` (which Windows-1250 writes as no continuation byte)
+        # or after ``á`` still read as ``Ã¡``; ``ř`` (C5 99) with its ``™`` folded at a word
+        # start or after a capital (``ÅTMekl``, ``PÅTMed``).
+        ("Vůči rodičů hráčů je to pravda, číslo.", lambda t: _ftfy(holes(t))),
+        ("Hráč řekl, že to je pravda a věřit mu.", lambda t: _ftfy(holes(t))),
+        ("Představuje řád, řekl mu, že to je pravda.", lambda t: _ftfy(nfkc(t))),
+        # ``Š`` (C5 A0) starting a word, its A0 folded to a space (a Bosnian lingua sentence).
+        (
+            "4. Donja Štajerska sa gradovima Maribor i Celje pripadaju Državi SHS.",
+            lambda t: _ftfy(nfkc(t)),
+        ),
+        # Polish ``ą`` (C4 85) whose ``…`` NFKC folded to ``...``, after a decoded ``ł``.
+        ("To było połączenie teraz.", lambda t: nfkc(t).replace("Å‚", "ł")),
+    ],
+)
+def test_west_slavic_letters_ftfy_left_after_a_lost_or_folded_byte_are_rebuilt(
+    clean: str, damage
+) -> None:
+    _assert_restored(clean, damage(clean))

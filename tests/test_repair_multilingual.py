@@ -352,17 +352,15 @@ def test_every_kind_and_target_group_is_measured(model) -> None:
 # (bench/results/repair.md gives why): each is held at its measured share, so that a regression
 # shows; every other cell with ten cases or more must reach the target.
 FLOORS: dict[tuple[str, str], float] = {
-    ("ftfy_lossy", "south_slavic"): 0.94,  # 95.5% of 67
     ("holes", "cyrillic"): 0.91,  # 91.4% of 210 (90.5% the round before)
-    ("ftfy_lossy", "cyrillic"): 0.90,  # 91.0% of 210 (89.0% the round before)
+    ("ftfy_lossy", "cyrillic"): 0.92,  # 92.4% of 210 (91.0% the round before)
     ("c1_stripped", "indonesian_malay"): 0.87,  # 88.5% of 52
     ("title", "indonesian_malay"): 0.91,  # 92.3% of 13
     ("c1_stripped", "portuguese_spanish"): 0.94,  # 95.2% of 63
-    ("ftfy_lossy", "portuguese_spanish"): 0.90,  # 91.5% of 47
     ("c1_stripped", "french_german"): 0.95,  # 96.1% of 51
     ("holes", "vietnamese"): 0.93,  # 93.5% of 31
-    ("ftfy_lossy", "vietnamese"): 0.83,  # 83.9% of 31 (77.4% the round before)
-    ("c1_stripped", "english"): 0.81,  # 81.8% of 214
+    ("ftfy_lossy", "vietnamese"): 0.96,  # 96.8% of 31 (83.9% the round before)
+    ("c1_stripped", "english"): 0.83,  # 83.2% of 214 (81.8% the round before)
     ("title", "english"): 0.89,  # 89.7% of 29 (93.1% before this round: one title more missed)
 }
 

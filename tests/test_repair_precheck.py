@@ -17,6 +17,11 @@ from hypothesis import strategies as st
 from tamis.repair import mojibake
 from tamis.repair.precheck import (
     ANY_WORK_RE,
+    EATEN_A_RE,
+    EATEN_CAPITAL_RE,
+    GLUED_C_RE,
+    GLUED_LETTER_RE,
+    GLUED_MACRON_RE,
     VI_FOLD_RE,
     ftfy_gate,
     gate_search,
@@ -48,6 +53,10 @@ def _needs_any_repair_the_long_way(text: str) -> bool:
         or unfold_sign(text)
         or VI_FOLD_RE.search(text) is not None
         or split_syllable(text)
+        or any(
+            r.search(text) is not None
+            for r in (EATEN_A_RE, EATEN_CAPITAL_RE, GLUED_C_RE, GLUED_MACRON_RE, GLUED_LETTER_RE)
+        )
         or not unicodedata.is_normalized("NFC", text)
     )
 

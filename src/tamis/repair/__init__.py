@@ -17,9 +17,11 @@ output of the previous one:
    ``Å¡``-like pairs it left beside what it decoded, Cyrillic letters whose ``™`` NFKC
    folded (``мÓTMлі``) and Vietnamese ones whose ``º`` it folded (``đáo1p``), once ftfy
    decoded their neighbours (``folded_mojibake``, :mod:`.unfold`), and a Cyrillic ``А`` whose
-   byte was dropped and whose space ftfy read with it as ``Р`` (``Ртолько``), and ``я”`` read
+   byte was dropped and whose space ftfy read with it as ``Р`` (``Ртолько``; ``БАРще``, the
+   last capital of an abbreviation), and ``я”`` read
    with its space as ``ц`` (``деревнцСилланкорва``) or with a ``’`` as ``ђ`` (``агенциђ``),
-   and ``č”`` read with its space as ``Ć`` (``namreĆsladka``, :mod:`.eaten`), and whole punctuation
+   and ``č”`` read with its space as ``Ć`` (``namreĆsladka``) or ``č’`` as ``Ē`` (``niĒ``),
+   ``čš`` as ``Ě`` (``najväĚí``, :mod:`.eaten`), and whole punctuation
    mojibake ftfy leaves beside letters it cannot re-encode (``праціâ€™``, :mod:`.marks`);
 6. ``control_char``, ``zero_width``, ``odd_space``, ``nfc``.
 
@@ -33,7 +35,15 @@ from dataclasses import dataclass
 
 from tamis.document import Document, Edit, Replacement
 from tamis.repair import normalize, syllables
-from tamis.repair.eaten import eaten_a, eaten_apostrophe, eaten_latin_quote, eaten_quote
+from tamis.repair.eaten import (
+    eaten_a,
+    eaten_apostrophe,
+    eaten_capital,
+    eaten_latin_apostrophe,
+    eaten_latin_letter,
+    eaten_latin_quote,
+    eaten_quote,
+)
 from tamis.repair.legacy import macroman_repairs
 from tamis.repair.lossy import lossy_repairs
 from tamis.repair.marks import leftover_marks
@@ -84,9 +94,12 @@ def passes(config: RepairConfig) -> list[Callable[[str], list[Replacement]]]:
         (config.mojibake, macroman_repairs),
         (config.mojibake, ftfy_repairs),
         (config.mojibake, eaten_a),
+        (config.mojibake, eaten_capital),
         (config.mojibake, eaten_quote),
         (config.mojibake, eaten_apostrophe),
         (config.mojibake, eaten_latin_quote),
+        (config.mojibake, eaten_latin_apostrophe),
+        (config.mojibake, eaten_latin_letter),
         (config.mojibake, leftover_pairs),
         (config.mojibake, leftover_folds),
         (config.mojibake, leftover_marks),

@@ -53,5 +53,11 @@ def spaced_dash(text: str, start: int, end: int) -> str:
         en = intact.count(EN_DASH)
         if 2 * en != len(intact):
             return EN_DASH if 2 * en > len(intact) else EM_DASH
+    return EM_DASH if is_english(text, start, end) else EN_DASH
+
+
+def is_english(text: str, start: int, end: int) -> bool | None:
+    """Whether the text around the line ``text[start:end]`` is English by its function words;
+    None when it has too few words to tell."""
     share, words = english_share(text[max(0, start - AROUND) : end + AROUND])
-    return EM_DASH if words >= MIN_WORDS and share >= THRESHOLD else EN_DASH
+    return None if words < MIN_WORDS else share >= THRESHOLD

@@ -28,7 +28,13 @@ import re
 
 from tamis.document import Replacement
 from tamis.repair import lexicon
-from tamis.repair.precheck import EATEN_A_RE, GLUED_C_RE
+from tamis.repair.precheck import (
+    EATEN_A_RE,
+    EATEN_CAPITAL_RE,
+    GLUED_C_RE,
+    GLUED_LETTER_RE,
+    GLUED_MACRON_RE,
+)
 
 RULE = "lost_byte_mojibake"
 QUOTE_REASON = "я, с or э (D1 8F/81/8D) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as ц (D1 86)"  # fmt: skip
@@ -46,6 +52,31 @@ def eaten_a(text: str) -> list[Replacement]:
         word = m.group(1)
         if _listed(word) and not _listed("р" + word):
             out.append(Replacement(m.start(), m.start() + 1, "А ", RULE, REASON))
+    return out
+
+
+# The capitals whose second UTF-8 byte a strict Windows-1252 decoder drops (D0 81 8D 8F 90 9D).
+_LOST_CAPITALS = ("Ё", "Ѝ", "Џ", "А", "Н")
+CAPITAL_REASON = "Cyrillic capital (D0 81/8D/8F/90/9D) ending an abbreviation, whose last byte a strict Windows-1252 decoder dropped, then read by ftfy with the space after it as Р (D0 A0)"  # fmt: skip
+
+
+def eaten_capital(text: str) -> list[Replacement]:
+    """Replacements of ``Р`` glued between the capitals of an abbreviation and a lower-case
+    word (``БАРще``): the word after it must be listed, the glued word not, and the
+    abbreviation ended by one of the lost capitals must be listed lower-cased (the most
+    frequent when several: ``бан``, not ``баа``)."""
+    if "Р" not in text or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in EATEN_CAPITAL_RE.finditer(text):
+        head, rest = m.group(1), m.group(2)
+        if _band(rest) is None or _band(m.group()) is not None:
+            continue
+        listed = [(_band(head + x), x) for x in _LOST_CAPITALS]
+        listed = [(band, x) for band, x in listed if band is not None]
+        if listed:
+            at = m.start(2) - 1
+            out.append(Replacement(at, at + 1, min(listed)[1] + " ", RULE, CAPITAL_REASON))
     return out
 
 
@@ -175,6 +206,26 @@ _LOST_BEFORE_C = ("č", "ď")
 LATIN_REASON = "č or ď (C4 8D/8F) and ” (E2 80 9D), each last byte dropped by a strict Windows-1252 decoder, then read by ftfy with the space after them as Ć (C4 86)"  # fmt: skip
 
 
+def _likeliest_latin(
+    head: str, letters: str | tuple[str, ...], tail: str = "", needs: str = "", unless: str = ""
+) -> str | None:
+    """The letter of ``letters`` whose word ``head + letter + tail`` a Latin list
+    (``LATIN_C4``) holds most frequently, or None; only lists that hold ``needs`` too are read,
+    and none is chosen when a list holds the word as written (``unless``)."""
+    best = None
+    for lang in lexicon.LATIN_C4:
+        known = lexicon.words(lang)
+        if unless and unless.lower() in known:
+            return None
+        if needs and needs.lower() not in known:
+            continue
+        for x in letters:
+            band = known.get((head + x + tail).lower())
+            if band is not None and (best is None or band < best[0]):
+                best = (band, x)
+    return best[1] if best else None
+
+
 def eaten_latin_quote(text: str) -> list[Replacement]:
     """Replacements of a ``Ć`` glued inside a lower-case word (see above): the word up to it
     spelt with ``č`` or ``ď`` and the word after it must be words of one list (the most
@@ -184,16 +235,62 @@ def eaten_latin_quote(text: str) -> list[Replacement]:
     out: list[Replacement] = []
     for m in GLUED_C_RE.finditer(text):
         head, rest = m.group(1), m.group(2)
-        best = None
-        for lang in lexicon.LATIN_C4:
-            known = lexicon.words(lang)
-            if rest.lower() not in known:
-                continue
-            for x in _LOST_BEFORE_C:
-                band = known.get((head + x).lower())
-                if band is not None and (best is None or band < best[0]):
-                    best = (band, x)
+        best = _likeliest_latin(head, _LOST_BEFORE_C, needs=rest)
         if best is not None:
             at = m.start(2) - 1
-            out.append(Replacement(at, at + 1, best[1] + "” ", RULE, LATIN_REASON))
+            out.append(Replacement(at, at + 1, best + "” ", RULE, LATIN_REASON))
+    return out
+
+
+# ``č’`` or ``č”`` (C4 8D, then E2 80 99 or 9D) whose 8D a strict decoder dropped, on a line
+# where the quote itself was decoded: ``Ä’`` and ``Ä”`` read as one character, ``Ē`` (C4 92)
+# or ``Ĕ`` (C4 94), a capital ending a lower-case word, which no clean text writes:
+# ``‘o niĒ`` is ``‘o nič’``.
+_QUOTE_OF = {"Ē": "’", "Ĕ": "”"}
+MACRON_REASON = "č or ď (C4 8D/8F) whose last byte a strict Windows-1252 decoder dropped, then read with the ’ or ” after it (92, 94) as Ē or Ĕ (C4 92/94)"  # fmt: skip
+
+
+def eaten_latin_apostrophe(text: str) -> list[Replacement]:
+    """Replacements of ``Ē``/``Ĕ`` ending a lower-case word (see above): the word spelt with
+    ``č`` or ``ď`` must be listed (the most frequent spelling when several)."""
+    if ("Ē" not in text and "Ĕ" not in text) or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in GLUED_MACRON_RE.finditer(text):
+        head, glued = m.group(1), m.group(2)
+        best = _likeliest_latin(head, _LOST_BEFORE_C)
+        if best is not None:
+            at = m.start(2)
+            out.append(Replacement(at, at + 1, best + _QUOTE_OF[glued], RULE, MACRON_REASON))
+    return out
+
+
+# The letters a C4 lead stands for once a strict decoder dropped its second byte (81 8D 8F 90
+# 9D).
+_LOST_AFTER_LEAD = {0xC4: "āčďĐĝ"}
+GLUED_LETTER_REASON = "a C4 letter whose last byte a strict Windows-1252 decoder dropped, then read by ftfy with the letter after it (š, ž: 9A, 9E) as one capital"  # fmt: skip
+_WORD_AROUND = re.compile(r"[^\W\d_]*")
+_GLUED_LETTERS_RE = re.compile("[ĚĞ]")  # one class scan before the word search
+
+
+def eaten_latin_letter(text: str) -> list[Replacement]:
+    """Replacements of a capital glued inside a lower-case word (``najväĚí``, ``keĞe``) by the
+    letter that lost its byte and the one ftfy read with it (``najväčší``, ``keďže``): the
+    word so spelt must be listed in a Latin list and the word as written in none (the most
+    frequent spelling when several)."""
+    if _GLUED_LETTERS_RE.search(text) is None or not lexicon.available():
+        return []
+    out: list[Replacement] = []
+    for m in GLUED_LETTER_RE.finditer(text):
+        if not (text[m.start() - 1].islower() and text[m.end()].islower()):
+            continue  # the class ranges hold capitals too (``ÖZYİĞİT``)
+        raw = m.group().encode("utf-8")
+        second = bytes([raw[1]]).decode("cp1252")
+        head = _WORD_AROUND.search(text[: m.start()][::-1]).group()[::-1]  # type: ignore[union-attr]
+        tail = _WORD_AROUND.match(text, m.end()).group()  # type: ignore[union-attr]
+        best = _likeliest_latin(
+            head, _LOST_AFTER_LEAD[raw[0]], second + tail, unless=head + m.group() + tail
+        )
+        if best is not None:
+            out.append(Replacement(m.start(), m.end(), best + second, RULE, GLUED_LETTER_REASON))
     return out

@@ -31,11 +31,11 @@ import unicodedata
 
 from tamis.document import Replacement
 from tamis.repair.dashes import THRESHOLD as ENGLISH_THRESHOLD
-from tamis.repair.dashes import english_share, spaced_dash
+from tamis.repair.dashes import english_share, is_english, spaced_dash
 from tamis.repair.headline import is_headline
 from tamis.repair.precheck import EVIDENCE_RE, LOSSY_CANDIDATE_RE
 from tamis.repair.quotes import LDQ, LSQ, RDQ, RSQ, WINDOW, Event, closing, open_at, opening
-from tamis.repair.stripped import is_contraction, plan, spaced_dashes, text_styles
+from tamis.repair.stripped import PAIR_RE, is_contraction, plan, spaced_dashes, text_styles
 from tamis.repair.welsh import welsh_like
 
 RULE = "lossy_mojibake"
@@ -352,7 +352,7 @@ _ENGLISH_EVIDENCE = re.compile(
     r"[a-z]{2}â(?:and|but|or|so|such|like|although|though|it|which|even|not|just|including"
     r"|especially|because|as|if|the|a|an|to|with|from|who|what|when|where|while|that|this"
     r"|these|those|yet|then|now|still|only|perhaps|all|some|no|nor|for|in|on|at|by|of|we"
-    r"|you|they|he|she|more|less|and)\b"
+    r"|you|they|he|she|more|less|and)\b|[a-z]{2}â (?:and|but|or|which|including|although)\b"
     r"|[a-z]sâ (?=[a-z])|^â (?=[A-Z])"
 )
 
@@ -413,6 +413,7 @@ def _latin1_marks(
         is_headline(text, start, end),
         spaced_dash(text, start, end),
         text_styles(text, start, end),
+        is_english(text, start, end),
     )
 
 
@@ -469,7 +470,27 @@ def _line_repairs(text: str, offset: int, end: int, whole: list[bool | None]) ->
         if rule == DAGGER_RULE and new[0] == RDQ:
             made.append((m.start(), "cd"))
         pos = stop
+    if marks is not None:
+        out = sorted(out + _latin1_pairs(line, offset, out), key=lambda r: r.start)
     return out
+
+
+def _latin1_pairs(line: str, offset: int, placed: list[Replacement]) -> list[Replacement]:
+    """The two-byte letters (``Ã¥``, ``Ã©``) of a line read as stripped Latin-1, decoded with
+    its marks: once the marks are curly, ftfy can no longer re-encode the line whole, and its
+    piecewise decoder leaves some of them (``pÃ¥``, Swedish ``på``)."""
+    taken = {r.start - offset for r in placed}
+    return [
+        Replacement(
+            offset + m.start(),
+            offset + m.end(),
+            m.group().encode("latin-1").decode("utf-8"),
+            RULE,
+            "Latin-1 reading of a two-byte UTF-8 letter, on a line whose C1 bytes were stripped",
+        )
+        for m in PAIR_RE.finditer(line)
+        if m.start() not in taken
+    ]
 
 
 def lossy_repairs(text: str) -> list[Replacement]:

@@ -120,8 +120,11 @@ def _line_repairs(line: str, offset: int, gate, config) -> list[Replacement]:
 # (``lá† 1944``): ftfy reads the letter, the dagger and the space (as A0) as one character.
 # After a two-byte lead (``Ñ†`` is ц, ``Ë†`` the ˆ of double mojibake) the dagger is a
 # continuation byte: ftfy's; not after ``ß`` or ``Í`` (Thaana, a combining mark), which are
-# letters of clean text.
-_FOOTNOTE_DAGGER_RE = re.compile("(?![\u00c2-\u00cc\u00ce-\u00de])[^\\W\\d_]\u2020(?: |$)")
+# letters of clean text. So is one after a closing mark MacRoman also holds (``guvernare!»†``:
+# ``»†`` is C8 A0 in MacRoman, the UTF-8 of ``Ƞ``, which no text writes before a space).
+_FOOTNOTE_DAGGER_RE = re.compile(
+    "(?:(?![\u00c2-\u00cc\u00ce-\u00de])[^\\W\\d_]|[\u00bb\u201d\u2019\u2026])\u2020(?: |$)"
+)
 
 
 def ftfy_repairs(text: str) -> list[Replacement]:

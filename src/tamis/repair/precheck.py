@@ -117,9 +117,40 @@ _UNFOLD_CHARS = "\u00c2-\u00de\u2044\u0300-\u036f\u0a20\u0be0\u0d20\u1ee0"
 # their last byte) and the space (:func:`tamis.repair.unfold.eaten_spaces`).
 EATEN_SPACE = "\u0a20\u0be0\u0d20\u1ee0"
 _UNFOLD_CHAR_RE = re.compile(f"[{_UNFOLD_CHARS}]")
-_LOWER_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz") | {chr(c) for c in range(0xDF, 0x100)} - {
-    "\xf7"
-}
+# Lower-case letters after which a capital lead shows a lost or folded byte: ASCII, Latin-1 and
+# Latin Extended-A (``połÄ...czenie``: ą, C4 85, its ``…`` folded).
+_LOWER_BEFORE = (
+    frozenset("abcdefghijklmnopqrstuvwxyz")
+    | {chr(c) for c in range(0xDF, 0x100)} - {"\xf7"}
+    | {chr(c) for c in range(0x100, 0x180) if chr(c).islower()}
+)
+
+
+# ``Ä`` starting a lower-case word (``Äeprav``: ``č`` whose 8D was dropped), and the letters of
+# the languages that write ``č`` or ``ď`` (German ``Ärger`` stands in text without them; no
+# language writes both ``ý`` and ``ä`` but Slovak, whose ``ä`` is never capital at a word start).
+# The same for ``Ã`` (``Ãfrica``: ``Á`` whose 81 was dropped) in text that writes the letters
+# of Spanish, Portuguese, Icelandic, Czech, Slovak or Hungarian (no clean word starts with
+# ``Ã`` and a lower-case letter).
+C4_WORD_START_RE = re.compile("(?<![^\\W\\d_])[ÄÃ](?=[a-z\u00df-\u00ff\u0100-\u024f\u1e00-\u1eff])")
+C4_LETTERS_RE = re.compile("[čšžćđěřňťůďľĺŕýČŠŽĆĐĚŘŇŤŮĎĽĹŔÝ]")
+# ``Š`` (C5 A0) starting a word, its A0 folded by NFKC to a space (``Å tajerska``).
+S_CARON_SPLIT_RE = re.compile("(?<![^\\W\\d_])Å (?=[a-zà-ž])")
+C3_LETTERS_RE = re.compile("[áéíóúñãõçýðþæěřůőűÁÉÍÓÚÑÃÕÇÝÐÞÆĚŘŮŐŰ]")
+VI_LETTERS_RE = re.compile("[ơưƠƯ\u1ea0-\u1ef9]")
+
+
+def c4_word_start(text: str, pos: int = 0) -> bool:
+    """Whether ``text`` (from ``pos``) starts a word with ``Ä`` and writes Czech, Slovak,
+    South Slavic or Vietnamese letters, or with ``Ã`` and writes letters of the languages whose ``Á Í Ý`` it
+    may be (:func:`tamis.repair.unfold.line_repairs` reads the word lists)."""
+    leads = {m.group() for m in C4_WORD_START_RE.finditer(text, pos)}
+    if S_CARON_SPLIT_RE.search(text, pos) is not None:
+        leads.add("Ä")  # ``Š`` told by the same letters
+    return (
+        "Ä" in leads
+        and (C4_LETTERS_RE.search(text) is not None or VI_LETTERS_RE.search(text) is not None)
+    ) or ("Ã" in leads and C3_LETTERS_RE.search(text) is not None)
 
 
 def unfold_sign(text: str, pos: int = 0) -> bool:
@@ -148,23 +179,32 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
             return True
         if ch in "ÐÑ" and lone_cyrillic_lead(text, i):
             return True
-        if ch in "ÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
+        if ch in "ÂÃÄÅÎÏÐÑ" and text[i + 1 : i + 2] in ("1", "2", "3", "a", "o"):
+            return True
+        if ch in "ÄÃÅ" and not text[i - 1 : i].isalpha() and c4_word_start(text, i):
             return True
     return False
 
 
-# Vietnamese ``áº¹`` (ẹ) or ``áº¥`` (ấ) after NFKC folded its ``º`` to ``o``, inside a word:
-# ``máo1o``, ``ráo¥t``. ``á`` is too common for the one-class scan of ``unfold_sign``.
-VI_FOLD_RE = re.compile("(?<=[^\\W\\d_])á[ao][1-3\xa1-\xbf](?=[^\\W\\d_])")
+# Vietnamese ``áº¹`` (ẹ) or ``áº¥`` (ấ) after NFKC folded its ``º`` to ``o``, inside a word
+# (``máo1o``, ``ráo¥t``, ``náoμng``: nẵng, its µ folded to μ) or ending a sentence with a
+# folded digit (``máo1.``, mẹ; before a space it may be a name, ``cháo3``, and a symbol may be
+# clean, ``báo©``). ``á`` is too common for the one-class scan of ``unfold_sign``.
+VI_FOLD_RE = re.compile(
+    "(?<=[^\\W\\d_])á[ao](?:[1-3\xa1-\xbf\u03bc](?=[^\\W\\d_])|[1-3](?=[.,;:!?]))"
+)
 
 
 def folded_tm_in_word(text: str, i: int) -> bool:
     """Whether the lead ``text[i]`` and the ``TM`` after it (a ``™``, byte 99, folded by NFKC:
-    Kazakh ``ә`` is D3 99, ``ÓTM``) stand inside a lower-case word: no word spells a capital
-    and ``TM`` between lower-case letters."""
+    Kazakh ``ә`` is D3 99, ``ÓTM``; Czech ``ř`` C5 99, ``ÅTM``) stand inside a lower-case word,
+    or start one, or follow a capital before a lower-case letter (``PÅTMedstavuje``): no word
+    spells a capital and ``TM`` before or between lower-case letters."""
     before = text[i - 1] if i else ""
     after = text[i + 3] if i + 3 < len(text) else ""
-    return before.isalpha() and before.islower() and (after.islower() or not after.isalpha())
+    if before.isalpha() and before.islower():
+        return after.islower() or not after.isalpha()
+    return after.isalpha() and after.islower()
 
 
 def eaten_space(text: str, i: int) -> bool:
@@ -216,10 +256,27 @@ EATEN_A_RE = re.compile(
     "(?![^\\W\\d_])"
 )
 
+# The same ``Р`` after the capitals of an abbreviation whose last capital (``А`` D0 90, ``Н``
+# D0 9D) lost its byte, glued to a lower-case word: ``БАРще`` is ``БАН ще``.
+EATEN_CAPITAL_RE = re.compile(
+    "(?<![^\\W\\d_])([А-ЯЁЂЃЄЅІЇЈЉЊЋЌЎЏ]{1,4})Р([а-яёђѓєѕіїјљњћќўџ]+)(?![^\\W\\d_])"
+)
+
 
 # ``Ć`` glued inside a lower-case word by ftfy's reading of ``č”`` and a space whose last bytes
 # were dropped (:func:`tamis.repair.eaten.eaten_latin_quote`): ``namreĆsladka``.
 GLUED_C_RE = re.compile("(?<![^\\W\\d_])([^\\W\\d_]*[a-zà-žа-я])Ć([a-zà-ž]+)(?![^\\W\\d_])")
+
+# A C4 capital whose second byte reads in Windows-1252 as a lower-case letter (``Ě`` is C4
+# 9A, ``š``; ``Ğ`` 9E, ``ž``), inside a lower-case word: ``č`` or ``ď`` that lost its byte read
+# by ftfy with the letter after it (``najväĚí``, ``keĞe``; the C5 ones, ``Ş Ŝ``, are Turkish
+# and Esperanto letters; :func:`tamis.repair.eaten.eaten_latin_letter`).
+GLUED_LETTER_RE = re.compile("(?<=[a-zß-ÿā-ž])([ĚĞ])(?=[a-zß-ÿā-ž])")
+
+
+# ``Ē`` or ``Ĕ`` ending a lower-case word: ``č’`` or ``č”`` whose 8D was dropped
+# (:func:`tamis.repair.eaten.eaten_latin_apostrophe`).
+GLUED_MACRON_RE = re.compile("(?<![^\\W\\d_])([a-zà-ž]+)([ĒĔ])(?![^\\W\\d_])")
 
 
 @lru_cache(maxsize=1)
@@ -235,9 +292,15 @@ def needs_any_repair(text: str) -> bool:
         return ASCII_CONTROL_RE.search(text) is not None or (
             "&" in text and ENTITY_RE.search(text) is not None
         )
-    if "Р" in text and EATEN_A_RE.search(text) is not None:
+    if "Р" in text and (
+        EATEN_A_RE.search(text) is not None or EATEN_CAPITAL_RE.search(text) is not None
+    ):
         return True
     if "Ć" in text and GLUED_C_RE.search(text) is not None:
+        return True
+    if ("Ē" in text or "Ĕ" in text or "Ě" in text or "Ğ" in text) and (
+        GLUED_MACRON_RE.search(text) is not None or GLUED_LETTER_RE.search(text) is not None
+    ):
         return True
     first = _work_trigger().search(text)
     if first is None:

@@ -31,11 +31,14 @@ EN_DASH, EM_DASH = "\u2013", "\u2014"
 REASON = "{} whose C1 bytes were stripped"
 
 MARK = "\x00"  # a mark in the view: neither letter nor space
-_PAIR_RE = re.compile("[ÂÃ][\xa0-\xbf]")
+# A two-byte UTF-8 letter whose second byte is A0-BF (it survives the stripping): ``Ã©`` é,
+# ``Å¡`` š.
+PAIR_RE = re.compile("[\xc2-\xdf][\xa0-\xbf]")
 _OPENERS = "([{"
 _CLOSE_BEFORE = ".,;:!?)]}\u2026"
 # Punctuation a closing quote follows; an opening one is never glued to it.
 _CLOSE_AFTER = ".,;:!?"
+_STOPS = _CLOSE_AFTER
 
 _PRONOUNS = "i|you|he|she|we|they|it|that|who|there|what|would|could|should|might|must"
 # English contractions: what follows the apostrophe, and the word it may follow.
@@ -67,7 +70,7 @@ def _view(line: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     pos = 0
-    for m in _PAIR_RE.finditer(line):
+    for m in PAIR_RE.finditer(line):
         chars += line[pos : m.start()]
         origin += range(pos, m.start())
         chars.append(m.group().encode("latin-1").decode("utf-8"))
@@ -97,7 +100,8 @@ def _apostrophe(before: str, after: str) -> bool:
     return after[0] in _VOWEL_OR_H and _ELIDED.match(before) is not None
 
 
-def _inner(view: str, k: int) -> str:
+def _inner(view: str, k: int, english: bool | None) -> str:
+    """The mark between two word characters; ``english`` as in :func:`plan`."""
     left, right = view[k - 1], view[k + 1]
     if left.isdigit() and right.isdigit():
         return EN_DASH
@@ -107,6 +111,8 @@ def _inner(view: str, k: int) -> str:
         return RSQ if after.lower() == "s" else ""  # the 1990’s
     if not after:
         return ""
+    if english is False:
+        return RSQ  # only English sets a dash between letters (Syi’ah, Jum’at, dell’Inter)
     return RSQ if _apostrophe(before, after) else EM_DASH
 
 
@@ -124,7 +130,7 @@ def _is_mark(line: str, view: str, origin: list[int], k: int) -> bool:
     return prev.isascii() or origin[k - 1] + 1 < i or line[i - 1] == "â"
 
 
-def _classify(view: str, marks: list[int]) -> dict[int, str]:
+def _classify(view: str, marks: list[int], english: bool | None = None) -> dict[int, str]:
     """For each mark: "open", "close", or the character it stands for; unknown ones left out."""
     out: dict[int, str] = {}
     i = 0
@@ -137,7 +143,7 @@ def _classify(view: str, marks: list[int]) -> dict[int, str]:
         right = view[last + 1] if last + 1 < len(view) else ""
         run = marks[i : j + 1]
         if first == last and left.isalnum() and right.isalnum():
-            char = _inner(view, first)
+            char = _inner(view, first, english)
             if char:
                 out[first] = char
         elif _is_space(left) and _is_space(right):
@@ -147,12 +153,16 @@ def _classify(view: str, marks: list[int]) -> dict[int, str]:
                     out[first] = EN_DASH
             elif first == last == 0 and right and view[1:3].strip() and view[2:3].isalnum():
                 out[first] = EN_DASH  # a dash opening a line (a list item, a reply)
+            elif first == last and left and not right and view[first - 2 : first - 1] in _STOPS:
+                out[first] = "close"  # spaced after a stop, ending the line: a closing quote
         elif (_is_space(left) or left in _OPENERS) and not _is_space(right):
             out.update(dict.fromkeys(run, "open"))
         elif not _is_space(left) and (_is_space(right) or right in _CLOSE_BEFORE):
             out.update(dict.fromkeys(run, "close"))
         elif left in _CLOSE_AFTER and right.isalpha():
             out.update(dict.fromkeys(run, "close"))  # a space lost after a closing quote
+        elif english and first == last and left in "\"')" and right.isalpha():
+            out[first] = EM_DASH  # after a straight quote or a bracket, glued to a word
         i = j + 1
     return out
 
@@ -208,20 +218,109 @@ def text_styles(text: str, start: int, end: int) -> tuple[tuple[str, str], ...] 
     return None
 
 
+# Words an apostrophe opens where letters were dropped (``’round``, ``’til``, ``the ’90s``):
+# an opening mark before one that no mark on the line closes is that apostrophe; before a
+# lone ``n``, ``t`` or ``s`` (Afrikaans ``’n``, Dutch ``’t`` and ``’s``, ``rock ’n’ roll``) it
+# always is.
+_ELIDED_START = re.compile(r"(?:round|em|til|cause|tis|twas|bout|\d\ds)\b", re.IGNORECASE)
+_ELIDED_LETTER = re.compile(r"[nts](?![^\W\d_])", re.IGNORECASE)
+
+
+def _word_follows(view: str, k: int) -> bool:
+    """A space and a letter after the mark at ``k``."""
+    return view[k + 1 : k + 2] == " " and view[k + 2 : k + 3].isalpha()
+
+
+def _possessive(view: str, k: int) -> bool:
+    """A plural possessive: ``s``, the mark, a space, then a word or an opening mark."""
+    after = view[k + 2 : k + 3]
+    return (
+        view[k - 1] in "sS"
+        and view[k + 1 : k + 2] == " "
+        and (after.isalpha() or (after == MARK and view[k + 3 : k + 4].isalpha()))
+    )
+
+
+def _apostrophes_by_pairing(view: str, kinds: dict[int, str], english: bool | None) -> None:
+    """Read the marks of ``kinds`` by their pairing, in place: an opening mark before an
+    elided word (``’n``, ``’round``: see ``_ELIDED_START``) is an apostrophe; in English, a
+    closing mark a later one still closes, inside a single quotation and before a word, is an
+    apostrophe of a dropped letter (``“Takin’ It to the Streets.”``)."""
+    order = sorted(kinds)
+    depth = 0
+    for i, k in enumerate(order):
+        kind = kinds[k]
+        later = [kinds[j] for j in order[i + 1 :] if kinds[j] in ("open", "close")]
+        if kind == "open":
+            if k and (
+                _ELIDED_LETTER.match(view, k + 1)
+                or ("close" not in later and _ELIDED_START.match(view, k + 1))
+            ):
+                kinds[k] = RSQ
+                continue
+            depth += 1
+        elif kind == "close":
+            if (
+                english
+                and depth == 1
+                and later[:1] == ["close"]
+                and view[k - 1].isalpha()
+                and _word_follows(view, k)
+            ):
+                kinds[k] = RSQ
+                continue
+            depth = max(0, depth - 1)
+
+
+# Words a quotation set with spaced marks holds at most (``“ Dawson’s Creek ” star``): a
+# parenthesis between spaced dashes runs longer.
+_SPACED_QUOTATION_WORDS = 6
+
+
+def _spaced_quotations(view: str, kinds: dict[int, str]) -> None:
+    """Read a spaced mark as an opening quote, in place, when a closing one pairs with it: a
+    closing mark, or a spaced mark after a stop, a few words later, with no quotation open
+    before it and the line's straight quotes paired (``from “ Dancing with the Stars.”``,
+    ``“ bird fancier’s lung. ” But``). A spaced dash never stands after a stop inside a
+    sentence, and a parenthesis between dashes closes with a dash."""
+    if view.count('"') % 2:
+        return
+    order = sorted(k for k, kind in kinds.items() if kind != RSQ)  # apostrophes pair nothing
+    i = 0
+    while i + 1 < len(order):
+        k, nxt = order[i], order[i + 1]
+        if kinds[k] in ("open", "close"):
+            return  # a quotation opens or closes before the spaced mark: nothing to pair
+        i += 1
+        if kinds[k] not in (EN_DASH, EM_DASH) or view[k - 1 : k] != " ":
+            continue
+        if len(view[k + 1 : nxt].split()) > _SPACED_QUOTATION_WORDS:
+            continue
+        stop = view[nxt - 1] if view[nxt - 1] != " " else view[nxt - 2]
+        if kinds[nxt] in ("close", EN_DASH, EM_DASH) and stop in _STOPS:
+            kinds[k], kinds[nxt] = "open", "close"
+            i += 1
+
+
 def plan(
     line: str,
     headline: bool,
     spaced: str = EN_DASH,
     low: tuple[tuple[str, str], ...] | None = None,
+    english: bool | None = None,
 ) -> dict[int, tuple[int, str, str]]:
     """For each lone ``â`` it can place: position -> (end, replacement, reason); ``spaced`` is
     the dash a mark between spaced words stands for (:mod:`tamis.repair.dashes`); ``low`` the
-    low-9 styles when the text sets them intact (:func:`text_styles`), headline or not."""
+    low-9 styles when the text sets them intact (:func:`text_styles`), headline or not;
+    ``english`` whether the text is English (:func:`tamis.repair.dashes.is_english`; None
+    when too short to tell): only English sets dashes glued to words."""
     view, origin, marks = _marked_view(line)
-    kinds = _classify(view, marks)
+    kinds = _classify(view, marks, english)
     for k, kind in kinds.items():
         if kind == EN_DASH and (k == 0 or view[k - 1] == " "):
             kinds[k] = spaced
+    _apostrophes_by_pairing(view, kinds, english)
+    _spaced_quotations(view, kinds)
     if headline and _quoted_whole(view, kinds):
         headline = False  # a line that is one quotation is an utterance: double marks
     styles = ((LSQ, RSQ), (LDQ, RDQ)) if headline else ((LDQ, RDQ), (LSQ, RSQ))
@@ -237,15 +336,16 @@ def plan(
             stack.append(style)
             out[start] = (start + 1, styles[style][0], REASON.format("opening quote"))
         elif kind == "close":
+            name = "closing quote"
             if stack:
                 char = styles[stack.pop()][1]
-            elif (
-                view[k - 1] in "sS" and view[k + 1 : k + 2] == " " and view[k + 2 : k + 3].isalpha()
-            ):
-                char = RSQ  # a plural possessive before its noun
+            elif _possessive(view, k):
+                char, name = RSQ, "apostrophe"  # a plural possessive before its noun
+            elif english and view[k - 1].isalnum() and _word_follows(view, k):
+                char, name = EM_DASH, "dash"  # glued to its word, spaced from the next
             else:
                 char = styles[0][1]
-            out[start] = (start + 1, char, REASON.format("closing quote"))
+            out[start] = (start + 1, char, REASON.format(name))
         else:
             name = {RSQ: "apostrophe", EN_DASH: "dash", EM_DASH: "dash"}[kind]
             out[start] = (start + 1, kind, REASON.format(name))

@@ -5,6 +5,7 @@ NFKC makes that a plain space, and ftfy then reads ``Ã`` plus the space as ``à
 space: ``hàng`` comes out ``hà ng``, ``và gây`` as ``và  gây``. No Vietnamese syllable is a
 bare consonant cluster (``ng``, ``nh``, ``m``), so the fragment after the space gives the split
 away: the two parts are joined when the Vietnamese word list (:mod:`.lexicon`) holds the joined
+syllable and the fragment is no syllable (a consonant cluster or ``i``), or it holds the joined
 syllable as a more frequent word than the fragment alone, or when the joined syllable makes a
 word with its neighbour and the split one does not (``pháo đà i`` is ``pháo đài``: the syllable
 pairs of :func:`.lexicon.vi_pairs`), on lines whose other words the list holds (Vietnamese
@@ -28,6 +29,10 @@ _DOUBLE_RE = re.compile(r"[àÀ]  (?=\S)")
 # ``bà .``: the space before a full stop or comma, which Vietnamese never sets.
 _BEFORE_STOP_RE = re.compile(r"[àÀ] (?=[.,](?:\s|$))")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+# Fragments no Vietnamese syllable is alone: a bare consonant cluster, or ``i`` (the list holds
+# them all, as letters and abbreviations, often more frequent than the syllable they end:
+# ``đà nh``, ``loà i``).
+_NO_SYLLABLE_RE = re.compile("[^aeiouy]+|i")
 _KNOWN_SHARE = 0.5
 _UNLISTED = 10**6  # the band of a word the list does not hold
 
@@ -69,7 +74,11 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         joined = known.get((head + tail).lower())
         if joined is None:
             continue
-        if joined < known.get(tail, _UNLISTED) or _pairs_better(line, m):
+        if (
+            _NO_SYLLABLE_RE.fullmatch(tail.lower())
+            or joined < known.get(tail, _UNLISTED)
+            or _pairs_better(line, m)
+        ):
             out.append(
                 Replacement(
                     offset + m.end(1),

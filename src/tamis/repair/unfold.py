@@ -37,9 +37,15 @@ from functools import lru_cache
 from tamis.document import Replacement
 from tamis.repair import charmodels, lexicon
 from tamis.repair.precheck import (
+    C3_LETTERS_RE,
+    C4_LETTERS_RE,
+    C4_WORD_START_RE,
     EATEN_SPACE,
     EVIDENCE_RE,
+    S_CARON_SPLIT_RE,
     VI_FOLD_RE,
+    VI_LETTERS_RE,
+    c4_word_start,
     eaten_space,
     folded_tm_in_word,
     lone_cyrillic_lead,
@@ -68,10 +74,12 @@ _LATVIAN = set("ēīūōļņķģĒĪŪŌĻŅĶĢ")
 _SLAVIC = set("čšžćđěřňťůďľĺŕČŠŽĆĐĚŘŇŤŮĎĽĹŔ")
 # A lead and a folded character no clean word holds: ``Ã3`` (ó), ``Ão`` (ú), ``Ãa`` (ê), ``Å3``
 # (ų).
-_FOLDED_PAIRS = frozenset(["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3"])
+_FOLDED_PAIRS = frozenset(
+    ["Ã1", "Ã2", "Ã3", "Ãa", "Ão", "Å1", "Å2", "Å3", "Â1", "Â2", "Â3", "Âa", "Âo"]
+)
 # Leads after which NFKC's ``a`` and ``o`` (ª º) are read as folded bytes; after the others
 # (``Äa`` is Ī, ``Äo`` ĺ: rare) they are letters after a lost byte (``sreÄa``, ``najjaÄoj``).
-_LETTER_FOLD_LEADS = frozenset("ÃÅÐÎá")
+_LETTER_FOLD_LEADS = frozenset("ÂÃÅÐÎá")
 # Continuations that, read directly after a three-byte lead, show mojibake (``á»§``, ``â„¢``).
 _SYMBOL_CONT = frozenset("¡¢£¤¥¦§¨©«¬®¯°±´µ¶·¸»¼½¾¿‚ƒ„†‡ˆ‰‹Œ›œŸ™\xad")
 # A two-byte lead and a continuation read directly, a three-byte lead and two (``é”`` in
@@ -176,8 +184,9 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
     """Whether a byte may have been dropped before ``after``. Not before ``?`` or U+FFFD, the
     placeholders of a byte lost by an encoder (ftfy's case), unless one ``â€?`` is all the line
     holds (``Ansprechensâ€?``: a quote before a question mark); not between ``Ã``, ``Å`` or a
-    three-byte lead and a space (ftfy's ``Ã `` for ``à``, whose A0 became a space); and only before ASCII, another sequence, or letters beyond the
-    Latin blocks of the single-byte code pages (``Ť`` after ``Ä`` is Windows-1250)."""
+    three-byte lead and a space (ftfy's ``Ã `` for ``à``, whose A0 became a space); and only before ASCII, another sequence, letters beyond the
+    Latin blocks of the single-byte code pages, or letters Windows-1250 does not write as a
+    continuation byte (``Ť`` after ``Ä`` is Windows-1250)."""
     if after == "?" and line[lead_at] in "ÐÑ" and _ends_a_question(line, lead_at + 1):
         return True  # ``меняÑ?``: a Cyrillic word ending a question, its last byte dropped
     if after in ("?", "\ufffd"):
@@ -203,7 +212,23 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
         return line[lead_at + 1] == "€"  # ``Ã ``, ``Å ``, ``à¸ ``: à, Š, ภ whose A0 became a space
     if lead == "Ã" and not after:
         return False
-    return after.isascii() or SUSPECT_RE.match(after) is not None or after > "\u024f"
+    return (
+        after.isascii()
+        or SUSPECT_RE.match(after) is not None
+        or after > "\u024f"
+        or not _cp1250_continuation(after)
+    )
+
+
+# The characters Windows-1250 writes as a continuation byte (80-BF).
+_CP1250_CONTINUATIONS = frozenset(bytes(range(0x80, 0xC0)).decode("cp1250", errors="ignore"))
+
+
+def _cp1250_continuation(ch: str) -> bool:
+    """Whether ``ch`` is a continuation byte (80-BF) in Windows-1250: after ``Ä`` it may be the
+    second byte of a letter read with that code page (``ÄŤ`` is ``č``), so no byte was lost
+    there; ``ů`` or ``í`` (F9, ED) may follow a lead that lost one (``rodiÄů``, ``Äíslo``)."""
+    return ch in _CP1250_CONTINUATIONS
 
 
 # A ``?`` standing for a byte an encoder could not write sits inside a word (``Ã?``, ``Ð?Ñ``).
@@ -225,7 +250,8 @@ def _cont(ch: str) -> bool:
     return 0x80 <= _tables()[0].get(ch, 0) < 0xC0
 
 
-_VIETNAMESE_MOJIBAKE_RE = re.compile("á[º»]|Æ°|Æ¡")
+# ``áº`` whose ``º`` NFKC folded to ``o`` is told from the word ``áo`` by the byte after it.
+_VIETNAMESE_MOJIBAKE_RE = re.compile("á[º»]|Æ°|Æ¡|áo(?:" + _CONT_CLASS + "|[123\u0300-\u036f])")
 
 
 def _space_folds(line: str, lead_at: int, j: int) -> bool:
@@ -257,17 +283,25 @@ def _plausible(ch: str, how: str) -> bool:
     return how != "hole" or cat not in ("Cf", "Zs")
 
 
+_INDIC_RE = re.compile("[\u0900-\u0dff]")
+
+
 def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
-    """An Indic letter ending in byte A0, glued to a Latin or Cyrillic letter that is no part
-    of the mojibake (``Cഠsinh``, ``đഠcủa``), or that the sequence just before it rebuilds
+    """An Indic or CJK letter ending in byte A0, glued to a Latin or Cyrillic letter that is
+    no part of the mojibake (``Cഠsinh``, ``đഠcủa``, ``espa纠`` for ``espaço ``: a ``ç`` ftfy
+    decoded, read again as E7 with a folded ``º`` and space), or that the sequence just before it rebuilds
     (``rebuilt``: ``Ð1⁄2à ̈ `` is ``нè ``, not ``нਠ``): no word mixes them; ``Ã ́`` there is
     ``ô`` read by ftfy as ``à`` and a folded accent, and the space after it
     (:func:`after_ftfy`)."""
-    if not "\u0900" <= ch <= "\u0dff" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
+    if ch < "\u0900" or ch.encode("utf-8")[-1] != 0xA0 or i == 0:
         return False
     if rebuilt.isalpha() and rebuilt < "\u0900":
         return True
+    if rebuilt >= "\u0900":
+        return False  # after a letter of a script the line's mojibake spells (``áƒTMáƒ ``)
     before = line[i - 1]
+    if before == " " and line.startswith("à ", i) and not _INDIC_RE.search(line):
+        return True  # ``passione à ̈ vera``: ``è`` starting a word, on a line of no Indic text
     # A letter no Windows-1252 byte reads as: ASCII, or beyond Latin-1 (``đ``, Cyrillic)
     if not before.isalpha() or not (
         before.isascii() or (before > "ÿ" and before not in "ŠšŒœŽžŸƒ")
@@ -275,6 +309,17 @@ def _foreign_to(ch: str, line: str, i: int, rebuilt: str = "") -> bool:
         return False
     earlier = line[i - 2] if i > 1 else ""
     return not (SUSPECT_RE.match(earlier) or _cont(earlier))  # ``à¤a``: ``a`` is a folded ª
+
+
+def _folded_capital_in_word(ch: str, how: str, line: str, i: int, end: int) -> bool:
+    """A capital rebuilt from an ``a`` or ``o`` read as a folded ``ª``/``º`` after a lower-case
+    letter (``há»a`` as ``hỪ``, E1 BB AA): that ``a`` is a letter after a lost byte (``hỏa``)."""
+    return (
+        how == "fold"
+        and ch.isupper()
+        and line[end - 1] in "ao"
+        and _letter_before(line, i).islower()
+    )
 
 
 def _letter_before(text: str, i: int) -> str:
@@ -382,7 +427,11 @@ def rebuild(line: str, mode: str) -> list[Piece]:
                 ch = bytes([lead, *conts]).decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if _plausible(ch, how) and not _foreign_to(ch, line, i, rebuilt):
+            if (
+                _plausible(ch, how)
+                and not _foreign_to(ch, line, i, rebuilt)
+                and not _folded_capital_in_word(ch, how, line, i, end)
+            ):
                 best = readings.get(ch)
                 if best is None or end > best[0]:
                     readings[ch] = (end, how)
@@ -629,12 +678,36 @@ def _strong(line: str, p: Piece) -> bool:
         )
     if p.how == "fold" and lead == "á" and _VI_FOLDED_RE.fullmatch(line, p.start + 1, p.end):
         after = line[p.end] if p.end < len(line) else ""
-        return before.isalpha() and after.isalpha()  # ``máo1o`` (mẹo): a digit inside a word
+        # ``máo1o`` (mẹo): a digit inside a word; ``máo1.`` ending a sentence on a Vietnamese
+        # line (before a space it may be a name: ``cháo3 người``)
+        return before.isalpha() and (
+            after.isalpha() or (after in ".,;:!?" and VI_LETTERS_RE.search(line) is not None)
+        )
     if p.how == "hole" and lead in "ÐÑ" and lone_cyrillic_lead(line, p.start):
         return True  # ``меÑту``: a lone lead among Cyrillic letters ftfy decoded
     if p.how == "hole" and lead in "ÐÑ" and _beside_cyrillic_pair(line, p.start):
         return True  # ``Ð½Ð½Ñ Ñƒ``: a lone lead among Cyrillic letters ftfy left undecoded
+    after = line[p.end : p.end + 1]
+    if (
+        p.how != "direct"
+        and lead in CAPITAL_LEADS
+        and not after.isupper()
+        and _pair_before(line, p.start).islower()
+    ):
+        return True  # ``HrÃ¡Ä Å™ekl``: after a Latin-1 letter still read as Windows-1252
     return p.how != "direct" and lead in CAPITAL_LEADS and before.islower() and before not in "ƒšœž"
+
+
+def _pair_before(line: str, i: int) -> str:
+    """The Latin-1 letter a Windows-1252 pair just before ``i`` stands for (``Ã¡`` is ``á``),
+    or ""."""
+    pair = line[max(0, i - 2) : i]
+    if len(pair) != 2 or pair[0] != "Ã" or not _cont(pair[1]):
+        return ""
+    try:
+        return pair.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return ""
 
 
 def _cyrillic_pair(pair: str) -> bool:
@@ -651,8 +724,8 @@ def _beside_cyrillic_pair(line: str, i: int) -> bool:
 
 
 # ``áº¹`` (ẹ, E1 BA B9) folded by NFKC: the ``º`` or ``ª`` of the second byte read as a
-# letter, the third a digit (¹ ² ³).
-_VI_FOLDED_RE = re.compile("[ao][123]")
+# letter, the third a digit (¹ ² ³) or a Greek mu (µ, B5).
+_VI_FOLDED_RE = re.compile("[ao][123\u03bc]")
 
 
 def _before_lower(line: str, p: Piece) -> bool:
@@ -685,6 +758,8 @@ def _folds_beyond_space(line: str, pieces: list[Piece]) -> bool:
             continue
         if folded in ("a", "o") and line[p.start] not in _LETTER_FOLD_LEADS:
             continue  # ``Äa`` is Ī (C4 AA), or č that lost its byte before an a
+        if folded in ("a", "o") and p.char.isupper() and line[p.start - 1 : p.start].islower():
+            continue  # ``há»a`` is hỏa (8F lost before an a), not a capital Ừ (E1 BB AA)
         return True
     return False
 
@@ -731,8 +806,69 @@ def _punctuation(line: str, p: Piece) -> bool:
 _CP1252_DEFINED_C1_RE = re.compile("[\x80\x82-\x8c\x8e\x91-\x9c\x9e\x9f]")
 
 
-def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
-    """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc)."""
+# Text around a line read for the language of a word that starts with a lost byte (a title
+# above a body in the same language).
+_AROUND = 2000
+
+
+# Lists and the letters that name their languages, by the lead of a capital that lost its
+# byte at a word start: ``Ä`` (č ď, C4 8D 8F; Vietnamese Đ, C4 90), ``Ã`` (Á Í Ý, C3 81 8D 9D).
+_WORD_START_LISTS = {
+    "Ä": ((lexicon.LATIN_C4, "čď", C4_LETTERS_RE), (lexicon.VIETNAMESE, "đ", VI_LETTERS_RE)),
+    "Ã": ((lexicon.LATIN_C3, "áíý", C3_LETTERS_RE),),
+}
+
+
+def _listed_capital(line: str, p: Piece, around: str) -> str | None:
+    """The letter a lead that lost its byte at the start of a lower-case word stands for
+    (``Äeprav`` is ``čeprav``, ``Äeských`` ``českých``, ``Ãfrica`` ``África``; ``Å tajerska``,
+    whose A0 NFKC made a space, ``Štajerska``), when the text
+    around the line writes the letters of languages that write it and one of their lists holds
+    the word spelt so but not as written (German ``Ärger`` is listed by none of them and its
+    text holds none of their letters); None otherwise."""
+    lead = line[p.start]
+    if p.start and line[p.start - 1].isalpha():
+        return None
+    if p.how == "fold" and p.char == "Š" and line[p.end - 1] == " ":
+        # ``Å tajerska``: Š (C5 A0) whose A0 NFKC made a space, at a word start
+        word = _LOWER_WORD_RE.match(line, p.end)
+        if word is None or not lexicon.available() or not C4_LETTERS_RE.search(around):
+            return None
+        for lang in lexicon.by_hint(lexicon.LATIN_C4, around)[0]:
+            if "š" + word.group() in lexicon.words(lang):
+                return "Š"
+        return None
+    if p.how != "hole" or lead not in _WORD_START_LISTS:
+        return None
+    word = _LOWER_WORD_RE.match(line, p.end)
+    if word is None or not lexicon.available():
+        return None
+    rest = word.group()
+    written = lead.lower() + rest
+    best = None
+    for family, letters, named in _WORD_START_LISTS[lead]:
+        if not named.search(around):
+            continue
+        for lang in lexicon.by_hint(family, around)[0]:
+            known = lexicon.words(lang)
+            if written in known:
+                return None
+            for c in letters:
+                band = known.get(c + rest)
+                # č (C4 8D) lower-case, Á (C3 81) and Đ (C4 90) capitals
+                char = c if c in p.options else c.upper()
+                if band is not None and char in p.options and (best is None or band < best[0]):
+                    best = (band, char)
+    return best[1] if best else None
+
+
+_LOWER_WORD_RE = re.compile(r"(?=[^\W\d_])[^\W\d_A-ZÀ-Þ]+")
+
+
+def line_repairs(line: str, offset: int = 0, around: str = "") -> list[Replacement]:
+    """Replacements that rebuild the folded or lost bytes of ``line`` (see the module doc);
+    ``around``: the text around it, whose letters name the language of a word the line alone
+    leaves open."""
     if _CP1252_DEFINED_C1_RE.search(line):
         return []
     if SUSPECT_RE.search(line) is None:
@@ -761,11 +897,16 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
         rule = FOLD_RULE if mode == "nfkc" else HOLE_RULE
         # Sequence by sequence: only where the line holds a sign no clean text has, and only
         # sequences that show it themselves or start with a capital lead letter.
-        if any(_strong(line, p) for p in lossy) or (
-            _PAIR_RE.search(line)
-            and "\ufffd" not in line
-            and any(_before_lower(line, p) for p in lossy)
+        if (
+            any(_strong(line, p) for p in lossy)
+            or (
+                _PAIR_RE.search(line)
+                and "\ufffd" not in line
+                and any(_before_lower(line, p) for p in lossy)
+            )
+            or ("\ufffd" not in line and any(_listed_capital(line, p, around) for p in lossy))
         ):
+            listed = {p.start: _listed_capital(line, p, around) for p in lossy}
             damage = DAMAGE[mode]
             kept = [
                 p
@@ -781,10 +922,17 @@ def line_repairs(line: str, offset: int = 0) -> list[Replacement]:
             ]
             if kept:
                 _words_decide(line, pieces)
+                for p in kept:
+                    p.char = listed.get(p.start) or p.char
                 out = [_replacement(offset, p, rule, mode) for p in kept]
                 taken = {i for p in kept for i in range(p.start, p.end)}
                 return sorted(
-                    out + [r for r in after_ftfy(line, offset) if r.start - offset not in taken],
+                    out
+                    + [
+                        r
+                        for r in after_ftfy(line, offset, any(p.how == "fold" for p in kept))
+                        if r.start - offset not in taken
+                    ],
                     key=lambda r: r.start,
                 )
     # Whole sequences ftfy left on a line it decoded in part (``thuá»™c``, ``24â„¢``) and
@@ -964,7 +1112,10 @@ _A0_SPACE_RE = re.compile("([\u0080-\u07ff]) (?: (?=\\S)|(?=[,.;:!?\u2019\u201d)
 _FOLDED_TM = "\u00e2\u20acTM"
 
 
-def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
+_ARING_REASON = "UTF-8 read as Windows-1252, left by ftfy beside folded mojibake it read"
+
+
+def after_ftfy(line: str, offset: int = 0, folded: bool = False) -> list[Replacement]:
     """Folded mojibake that ftfy then read in part: ``caractà ̈res`` is ``caractères`` (ftfy
     took ``Ã`` and the folded ``¨`` for ``à``), ``†̃`` is ``‘`` (``â€`` and the space of a
     folded ``˜``, read as a dagger). Each is verified by re-damage of what it restores."""
@@ -1001,8 +1152,16 @@ def after_ftfy(line: str, offset: int = 0) -> list[Replacement]:
                 "NFKC-folded mojibake that ftfy read in part: the folded byte restored",
             )
         )
-    if out or _FOLDED_TM in line:
-        # On such a line (folded mojibake ftfy read in part, or a ``’`` whose ™ NFKC folded,
+    if out:
+        # ``Ã¥`` (å, C3 A5) is the one Latin-1 pair ftfy's piecewise decoder never reads: on
+        # a line that shows folded mojibake ftfy read in part, it is that mojibake too
+        # (``à ̧jne pÃ¥``); alone, ftfy's own cases keep it (``DrÃ¥ber``).
+        out += [
+            Replacement(offset + m.start(), offset + m.end(), "å", FOLD_RULE, _ARING_REASON)
+            for m in re.finditer("Ã¥", line)
+        ]
+    if out or folded or _FOLDED_TM in line:
+        # On such a line (or one whose folds the caller rebuilt: ``folded``) (folded mojibake ftfy read in part, or a ``’`` whose ™ NFKC folded,
         # which ftfy leaves) ftfy also read ``Ã`` and the space NFKC made of a no-break space
         # as ``à``, keeping the space: ``à  l`` is ``à l``, ``là ,`` is ``là,``.
         for m in _A0_SPACE_RE.finditer(line):
@@ -1094,14 +1253,18 @@ def unfold_repairs(text: str) -> list[Replacement]:
         return []
     out: list[Replacement] = []
     start = 0
+    # a word starting with a lead that lost its byte, in text that names its language (a
+    # title's ``Äeprav`` above a body that writes ``č``; ``Å tajerska``)
+    c4 = ("Ä" in text or "Ã" in text or "Å " in text) and c4_word_start(text)
     for line in text.split("\n"):
         if (
             _LEAD_PAIR_RE.search(line)
             or unfold_sign(line)
+            or (c4 and (C4_WORD_START_RE.search(line) or S_CARON_SPLIT_RE.search(line)))
             or VI_FOLD_RE.search(line)
             or (_VI_LOST_INSIDE_RE.search(line) and _vietnamese_words(line))
         ):
-            found = line_repairs(line, start)
+            found = line_repairs(line, start, text[max(0, start - _AROUND) : start + _AROUND])
             eaten = eaten_spaces(line, start) if _EATEN_RE.search(line) else []
             taken = {i for r in found for i in range(r.start, r.end)}
             out += sorted(found + [r for r in eaten if r.start not in taken], key=lambda r: r.start)
