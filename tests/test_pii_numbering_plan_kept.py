@@ -5,8 +5,10 @@ Why: checking the national number's length after "+CC" or "00 CC" against the pl
 for numbers that cannot be assigned; it refused numbers that earlier held-out readings judged
 phones: old plans' numbers in contact records (Lithuania's and Iran's city numbers before their
 lengths changed), Mexico's mobile "1" that the plan dropped in 2019 but texts keep, other
-countries' call prefixes before a code (Australia's "0011"/"0012"), and the beginnings of
-numbers that a phone library's documentation shows as they are typed. The cases are written for
+countries' call prefixes before a code (Australia's "0011"/"0012"), the beginnings of
+numbers that a phone library's documentation shows as they are typed, and a standard's example
+with an area code no plan has (vCard's "+1-111-555-1212", the same shape as a validator's
+example of an invalid number: the plan cannot tell the two apart, only the text's purpose can). The cases are written for
 these tests, in the shapes those readings met.
 """
 
@@ -34,6 +36,8 @@ def phones(text: str) -> list[str]:
         # another country's prefix for an international call before the code
         ("From Sydney dial 0011 1 650 253 0000 for the office.", "0011 1 650 253 0000"),
         ("From Sydney dial 0012 16502530000 for the office.", "0012 16502530000"),
+        # a standard's documented example whose area code opens with 1
+        ("TEL;TYPE=work,voice;VALUE=uri:tel:+11115551212\n", "+11115551212"),
     ],
 )
 def test_a_phone_no_current_plan_allows_is_still_found(text, phone):
