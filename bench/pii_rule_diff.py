@@ -1,7 +1,8 @@
 """Every ``find_pii`` span that a change of the rules adds or loses, on the held-out sources of
 ``heldout_samples.py``, ``heldout_samples2.py``, ``heldout_samples3.py`` and
 ``heldout_samples4.py``, ``heldout_samples5.py``, ``heldout_samples6.py``,
-``heldout_samples7.py``, ``heldout_samples8.py``, ``heldout_samples9.py`` and on the crawl
+``heldout_samples7.py``, ``heldout_samples8.py``, ``heldout_samples9.py``,
+``heldout_samples10.py`` and on the crawl
 pages of ``crawl_samples.py``: the regression check of a rule change on text already judged,
 listed whole rather than sampled, so that no changed detection goes unread.
 
@@ -34,6 +35,7 @@ from heldout_samples6 import SOURCES as SIXTH_SOURCES
 from heldout_samples7 import SOURCES as SEVENTH_SOURCES
 from heldout_samples8 import SOURCES as EIGHTH_SOURCES
 from heldout_samples9 import SOURCES as NINTH_SOURCES
+from heldout_samples10 import SOURCES as TENTH_SOURCES
 
 from tamis.pii import detectors
 
@@ -47,6 +49,7 @@ SOURCES = {
     **SEVENTH_SOURCES,
     **EIGHTH_SOURCES,
     **NINTH_SOURCES,
+    **TENTH_SOURCES,
 }
 
 
