@@ -15,7 +15,8 @@ FineWeb "short line" is, which n-gram sizes are counted); changing one needs a r
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -172,3 +173,25 @@ def options_for(stage: str, options: QualityOptions | dict | None) -> QualityOpt
     if isinstance(options, QualityOptions):
         options = options.model_dump()
     return model.model_validate(options)
+
+
+def once_per_options(
+    cache: dict[tuple[int, Any], tuple[Any, Any]],
+    opts: Any,
+    key: Any,
+    build: Callable[..., Any],
+    *args: Any,
+) -> Any:
+    """``build(opts, *args)``, made once per options object and ``key``: a stage asks with the
+    same few options objects for every document, so what it derives from them (the rules they
+    switch on, a list option made a set) is read once, then looked up. ``cache`` holds the
+    options too, which keeps their id from being reused; options built per call (rethreshold
+    from dicts) fill it, and it starts over past 256 entries."""
+    hit = cache.get((id(opts), key))
+    if hit is not None and hit[0] is opts:
+        return hit[1]
+    value = build(opts, *args)
+    if len(cache) > 256:
+        cache.clear()
+    cache[(id(opts), key)] = (opts, value)
+    return value

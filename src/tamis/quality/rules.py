@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tamis.quality.options import OPTIONS, QualityOptions, options_for
+from tamis.quality.options import OPTIONS, QualityOptions, once_per_options, options_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,26 +75,22 @@ def _failure(rule: str, value: Any, threshold: Any) -> dict[str, Any]:
     return {"rule": rule, "value": value, "threshold": threshold}
 
 
-#: (rules, options) -> the rules that options switch on, with their thresholds; a stage asks
-#: with the same few options objects for every document, so this stays small
-_ACTIVE: dict[tuple[int, int], tuple[Any, list[tuple[str, Any, Any, str]]]] = {}
+#: (options, rules) -> the rules those options switch on, with their thresholds
+_ACTIVE: dict[tuple[int, Any], tuple[Any, Any]] = {}
 
 
 def _active(rules: tuple[Rule, ...], opts: QualityOptions) -> list[tuple[str, Any, Any, str]]:
     """The rules ``opts`` switch on, as (signal, test, threshold, name): read once per
     options, then looped over per document without attribute lookups."""
-    key = (id(rules), id(opts))
-    hit = _ACTIVE.get(key)
-    if hit is not None and hit[0] is opts:
-        return hit[1]
+    return once_per_options(_ACTIVE, opts, id(rules), _switched_on, rules)
+
+
+def _switched_on(opts: QualityOptions, rules: tuple[Rule, ...]) -> list[tuple[str, Any, Any, str]]:
     active = []
     for rule in rules:
         threshold = getattr(opts, rule.option)
         if not (rule.off_when_falsy and not threshold):
             active.append((rule.signal, rule.fails, threshold, rule.name))
-    if len(_ACTIVE) > 256:  # options built per call (rethreshold from dicts): start over
-        _ACTIVE.clear()
-    _ACTIVE[key] = (opts, active)  # holding opts keeps its id from being reused
     return active
 
 

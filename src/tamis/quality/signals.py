@@ -41,6 +41,7 @@ from tamis.quality.options import (
     FineWebOptions,
     GopherQualityOptions,
     GopherRepetitionOptions,
+    once_per_options,
 )
 from tamis.quality.parts import (
     TERMINAL_PUNCTUATION,
@@ -52,24 +53,18 @@ from tamis.quality.word_arrays import WordArrays
 
 # --------------------------------------------------------------------------- Gopher quality
 
-#: (options, option name) -> (options, the value built from the option): a stage asks with the
-#: same few options objects for every document, so a list option is made a set (or a tuple)
-#: once, not once per document
-_BUILT: dict[tuple[int, str], tuple[Any, Any]] = {}
+#: (options, option name) -> the value built from that option
+_BUILT: dict[tuple[int, Any], tuple[Any, Any]] = {}
 
 
 def _option_value(opts: Any, name: str, build) -> Any:
     """``build(opts.<name>)``, or None when the option is unset; built once per options."""
-    key = (id(opts), name)
-    hit = _BUILT.get(key)
-    if hit is not None and hit[0] is opts:
-        return hit[1]
+    return once_per_options(_BUILT, opts, name, _built, name, build)
+
+
+def _built(opts: Any, name: str, build) -> Any:
     raw = getattr(opts, name)
-    value = None if raw is None else build(raw)
-    if len(_BUILT) > 256:  # options built per call (rethreshold from dicts): start over
-        _BUILT.clear()
-    _BUILT[key] = (opts, value)  # holding opts keeps its id from being reused
-    return value
+    return None if raw is None else build(raw)
 
 
 #: Gopher quality rules that need words (unsupported for languages without spaces).
