@@ -94,6 +94,12 @@ class RewriteDedup(_DocDedup):
             default=False,
             description="in the revision path, count each shared word by its inverse document frequency within the run (common topic words count less than rare ones); off by default: at the cuts tuned for it (containment 0.35, sentence similarity 0.2) it paired two non-plagiarised held-out Clough-Stevenson answers (bench/results/rewrite.md)",
         )
+        paraphrase_report: float = Field(
+            default=0.0,
+            ge=0.0,
+            le=1.0,
+            description="share of the copy's sentences that must align in order, at a word Jaccard of 0.2 (three sentences at least), for a pair meeting on content keys with 0.45 of the smaller one's stems or more in the other to be reported on the copy as a partial copy (never removed): a paraphrase, each sentence reworded in turn; 0: off",
+        )
         prefilter: float = Field(
             default=0.2,
             ge=0.0,
@@ -133,6 +139,7 @@ class RewriteDedup(_DocDedup):
         self._revised: Any = None  # merge only: the similarity of content-key pairs
         self._reported_only: Any = None  # merge only: the same, reporting, never declaring
         self._reported: dict[tuple[int, int], float] = {}  # merge only: partial copies
+        self._paraphrased: dict[tuple[int, int], float] = {}  # merge only: weaker evidence
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -141,6 +148,7 @@ class RewriteDedup(_DocDedup):
         state["_revised"] = None
         state["_reported_only"] = None
         state["_reported"] = {}
+        state["_paraphrased"] = {}
         return state
 
     def _with_shingles(self) -> bool:
@@ -250,6 +258,8 @@ class RewriteDedup(_DocDedup):
         from tamis.dedup.rarity import Rarity
         from tamis.dedup.rewrite import (
             MIN_ALIGNED_WITHOUT_LEAD,
+            PARAPHRASE_CONTAINMENT,
+            PARAPHRASE_SIMILARITY,
             Alignment,
             align,
             align_revision,
@@ -257,6 +267,7 @@ class RewriteDedup(_DocDedup):
             declared_share,
             estimate_floor,
             estimated_containment,
+            paraphrase_share,
             revision_share,
             sentence_count,
             shared_features,
@@ -400,6 +411,25 @@ class RewriteDedup(_DocDedup):
             remember(pair, share)
             return share
 
+        def paraphrase(pair: tuple[int, int]) -> None:
+            """A pair met on content keys, neither declared nor reported, whose stems reach
+            :data:`PARAPHRASE_CONTAINMENT`: reported when enough of the copy's sentences
+            align to the original's in order at :data:`PARAPHRASE_SIMILARITY`."""
+            if pair in self._declared or pair in self._reported:
+                return
+            if len(self._paraphrased) >= _KNOWN_PAIRS:
+                return
+            copy, original = record(pair[1]), record(pair[0])
+            al = align(copy, original, PARAPHRASE_SIMILARITY, o.paraphrase_report, revision=True)
+            share = paraphrase_share(al)
+            if share >= o.paraphrase_report:
+                self._paraphrased[pair] = share
+
+        # a paraphrase is looked for among the pairs the revision path reads (its estimate's
+        # floor is not lowered: on the tuned parts that found the same paraphrases and read
+        # fewer pairs)
+        paraphrase_cut = PARAPHRASE_CONTAINMENT if o.paraphrase_report else 2.0
+
         content: list[np.ndarray] = []  # every document's content minima, read once
         rarity: list[Any] = []  # the run's word frequencies, counted once if weighing
 
@@ -430,6 +460,8 @@ class RewriteDedup(_DocDedup):
                             revised[pair] = revise(pair, declare)
                         else:
                             revised[pair] = 0.0
+                        if c >= paraphrase_cut:
+                            paraphrase(pair)
                         if len(revised) > _KNOWN_PAIRS:
                             revised.popitem(last=False)
                 for k, pair in zip(near.tolist(), pairs, strict=True):
@@ -529,7 +561,16 @@ class RewriteDedup(_DocDedup):
                 continue
             if share > best.get(copy, (0.0, 0))[0]:
                 best[copy] = (share, original)
-        self._reported = {}
+        # a paraphrase report is weaker evidence: it names an original only for a copy that
+        # nothing else names (its share, at a lower sentence cut, is not comparable)
+        paraphrased: dict[int, tuple[float, int]] = {}
+        for (original, copy), share in self._paraphrased.items():
+            if copy in best or copy in removed or bool(table.external[perm[copy]]):
+                continue
+            if share > paraphrased.get(copy, (0.0, 0))[0]:
+                paraphrased[copy] = (share, original)
+        best.update(paraphrased)
+        self._reported, self._paraphrased = {}, {}
         copies = sorted(best, key=lambda r: int(table.uid[perm[r]]))
         uid = np.array([int(table.uid[perm[r]]) for r in copies], dtype=np.uint64)
         share = np.array([best[r][0] for r in copies], dtype=np.float32)
