@@ -207,6 +207,9 @@ NOTES = [
     "reported against. The targets are read on the strict columns.",
     "- Words weighted by their rarity in the run (`revision_weights`, off by default) were "
     "measured by bench/rewrite_weights.py on every part: see its dated section.",
+    "- Paraphrases reported on weaker evidence (`paraphrase_report`, off by default: three "
+    "sentences or more aligned in order at word Jaccard 0.2, stems 0.45) were measured by "
+    "bench/rewrite_paraphrase.py on every part: see its dated section.",
     "- MSRP first measurement (10:37 UTC, the stage before the reporting keys): paraphrase "
     "pairs declared 209/427 (0.489), 61 more reported only; non-paraphrase pairs declared 21 "
     "of 199, 12 reported; minhash_dedup 0 and 0. Two of the 21 declared were read "
