@@ -84,17 +84,14 @@ rules writes ``bench/results/heldout_samples11.md``.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import gzip
 import hashlib
 import re
-import tarfile
 from pathlib import Path
 
 from heldout_samples2 import SEED, read_once, reading_run
-from heldout_samples5 import WORK
-from heldout_samples7 import long_numbers
+from heldout_samples7 import archive_members, long_numbers
 from heldout_samples8 import visible_lines
 from heldout_samples9 import CANDIDATE_PER_KIND, EMAIL_PER_SOURCE, PER_KIND, choose
 
@@ -137,26 +134,14 @@ _SPACES = re.compile(r"\s+")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _matches(name: str, pattern: str) -> bool:
-    return name.count("/") == pattern.count("/") and fnmatch.fnmatchcase(name, pattern)
-
-
 def archive_pages(archive: str, patterns: list[str]) -> list[tuple[str, bytes]]:
-    """The saved pages of one archive that a pattern names, as bytes (gunzipped); none when
-    the archive is not fetched."""
-    path = WORK / archive
-    if not path.exists():
-        return []
-    out = []
-    with tarfile.open(path) as tar:
-        for member in sorted(tar.getmembers(), key=lambda m: m.name):
-            name = member.name.split("/", 1)[-1]
-            if not member.isfile() or name in LEFT_OUT:
-                continue
-            if any(_matches(name, p) for p in patterns):
-                body = tar.extractfile(member).read()
-                out.append((name, gzip.decompress(body) if name.endswith(".gz") else body))
-    return out
+    """The saved pages of one archive that a pattern names, as bytes (gunzipped), the pages of
+    ``LEFT_OUT`` left out; none when the archive is not fetched."""
+    return [
+        (name, gzip.decompress(body) if name.endswith(".gz") else body)
+        for name, body in archive_members(archive, patterns)
+        if name not in LEFT_OUT
+    ]
 
 
 @functools.cache
