@@ -110,9 +110,9 @@ ARCHIVES = {
 }
 
 
-def archive_files(archive: str, patterns: list[str]) -> list[tuple[str, str]]:
-    """The files of the archive that match a pattern (``*`` stays within one folder), as text;
-    none when the archive is not fetched."""
+def archive_members(archive: str, patterns: list[str]) -> list[tuple[str, bytes]]:
+    """The files of the archive that match a pattern (``*`` stays within one folder), by their
+    path inside the package's folder, as bytes; none when the archive is not fetched."""
     path = WORK / archive
     if not path.exists():
         return []
@@ -120,11 +120,18 @@ def archive_files(archive: str, patterns: list[str]) -> list[tuple[str, str]]:
     with tarfile.open(path) as tar:
         for member in sorted(tar.getmembers(), key=lambda m: m.name):
             name = member.name.split("/", 1)[-1]
-            if not member.isfile() or not any(_matches(name, p) for p in patterns):
-                continue
-            text = tar.extractfile(member).read().decode("utf-8", errors="replace")
-            if text.strip() and len(text) <= TEXT_LIMIT:
-                out.append((name, text))
+            if member.isfile() and any(_matches(name, p) for p in patterns):
+                out.append((name, tar.extractfile(member).read()))
+    return out
+
+
+def archive_files(archive: str, patterns: list[str]) -> list[tuple[str, str]]:
+    """The files of the archive that match a pattern, as text; none when not fetched."""
+    out = []
+    for name, body in archive_members(archive, patterns):
+        text = body.decode("utf-8", errors="replace")
+        if text.strip() and len(text) <= TEXT_LIMIT:
+            out.append((name, text))
     return out
 
 

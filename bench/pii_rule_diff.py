@@ -2,7 +2,7 @@
 ``heldout_samples.py``, ``heldout_samples2.py``, ``heldout_samples3.py`` and
 ``heldout_samples4.py``, ``heldout_samples5.py``, ``heldout_samples6.py``,
 ``heldout_samples7.py``, ``heldout_samples8.py``, ``heldout_samples9.py``,
-``heldout_samples10.py`` and on the crawl
+``heldout_samples10.py``, ``heldout_samples11.py`` and on the crawl
 pages of ``crawl_samples.py``: the regression check of a rule change on text already judged,
 listed whole rather than sampled, so that no changed detection goes unread.
 
@@ -36,6 +36,7 @@ from heldout_samples7 import SOURCES as SEVENTH_SOURCES
 from heldout_samples8 import SOURCES as EIGHTH_SOURCES
 from heldout_samples9 import SOURCES as NINTH_SOURCES
 from heldout_samples10 import SOURCES as TENTH_SOURCES
+from heldout_samples11 import SOURCES as ELEVENTH_SOURCES
 
 from tamis.pii import detectors
 
@@ -50,6 +51,7 @@ SOURCES = {
     **EIGHTH_SOURCES,
     **NINTH_SOURCES,
     **TENTH_SOURCES,
+    **ELEVENTH_SOURCES,
 }
 
 

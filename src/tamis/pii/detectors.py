@@ -1108,9 +1108,15 @@ _PHONE_START = (
 )
 # An extension glued on ends the number too: "(212) 555-1234x89" (see ``_EXTENSION``).
 _PHONE_GLUED_END = rf"|{GLUED_WORD_AFTER}|{GLUED_ADDRESS_AFTER}|(?=[xX]\d{{1,6}}(?![\w]))"
+# A space may follow the "+" after a word or a comma, colon or bracket and one space ("Ireland,
+# + 353 1 234 5678", as press releases print it; not a list's "+ " bullet, a sum's "3 + 20" or
+# a quoted "+ 00 64"), and an area code may stand apart from the number by a spaced slash
+# ("+49 (0) 40 / 210 98 76 54", "0 93 82 / 12 34 56") as by a spaced dash: two phones joined so
+# are split again in ``phones``.
+_PLUS_SPACE = r"(?:(?<=[^\W\d_] )|(?<=[,:;(] ))\+ (?=\d)"
 _PHONE = re.compile(
-    rf"{_PHONE_START}(?:\+|00)?\(?\d{{1,5}}+\)?(?: ?\(0\))?"
-    rf"(?:(?:[ \t.\-/]{{0,2}}|[ \t]-[ \t])\(?\d{{1,8}}+\)?){{1,6}}"
+    rf"{_PHONE_START}(?:\+|{_PLUS_SPACE}|00)?\(?\d{{1,5}}+\)?(?: ?\(0\))?"
+    rf"(?:(?:[ \t.\-/]{{0,2}}|[ \t][-/][ \t])\(?\d{{1,8}}+\)?){{1,6}}"
     rf"(?:(?![\w/]|[.,:]\d|-\d){_PHONE_GLUED_END})"
     rf"|{_PHONE_START}\+\d{{7,15}}(?:(?![\w/]|[.,:]\d){_PHONE_GLUED_END})"
 )
@@ -1130,9 +1136,14 @@ _DATE_INSIDE = re.compile(
     r"(?<!\d)(?:(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|[12]\d|3[01])[./-](?:19|20)\d\d"
     r"|(?:19|20)\d\d[./-](?:0?[1-9]|1[0-2])[./-](?:0?[1-9]|[12]\d|3[01]))(?!\d)"
 )
+# (a phone word inside a compound counts: "Kundentelefon", "Service-Hotline", "Notrufnummer";
+# so does German's "call us", "rufen Sie uns an"; a table's bar may stand between the word's
+# cell and the number's: "| Telefon: | 034651/23456 |")
 _PHONE_CONTEXT = re.compile(
     r"\b(?:tel|tél|phone|telephone|téléphone|telefon|telefono|teléfono|fax|mobile?|mob|cell|call|ring|"
-    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular)\b[\"']?\.?[:=]?\s*(?:\w+\s*){0,2}[:.=]?\s*"
+    r"whatsapp|contact|tlf|тел|телефон|handy|portable|celular|\w*(?:telefon|hotline|rufnummer)\w*|"
+    r"rufen[ \t]+sie[ \t]+(?:uns|mich)[ \t]+an|anrufen)\b"
+    r"[\"']?\.?[:=]?\s*(?:\w+\s*){0,2}[:.=]?\s*(?:\|\s*)?"
     r"[\"']?\Z",  # (a key and its quoted value: "phone": "2133734253", phone: '2133734253')
     re.I,
 )
@@ -1332,6 +1343,30 @@ _EXTENSION = re.compile(
 )
 
 
+# Two phones on one line joined by a spaced dash or slash ("Tel.: 971 123 456 - 971 654 321",
+# "Tel. 0171 2345678 / 0160 8765432"): one match too long for a phone, tried again part by part.
+_SPACED_SEPARATOR = re.compile(r"[ \t][-/][ \t]")
+
+
+def _joined_phones(text: str, m: re.Match[str]) -> list[tuple[int, int]]:
+    """The phones of a failed match cut at its spaced dashes and slashes, each part judged with
+    the words before the first (the line's "Tel.:" names them all)."""
+    value = m.group().rstrip(" .-/")
+    cuts = [c.span() for c in _SPACED_SEPARATOR.finditer(value)]
+    if not cuts or _in_url(text, m.start()):
+        return []
+    before = text[max(0, m.start() - 40) : m.start()]
+    out = []
+    for a, b in zip([0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(value)], strict=True):
+        start, end = m.start() + a, m.start() + b
+        if not _phone_ok(value[a:b], before, text[end : end + 12]):
+            continue
+        if _in_hex_dump(text, start) or _ambiguous_phone_in_data(text, start, end):
+            continue
+        out.append((start, end))
+    return out
+
+
 def _with_extension(text: str, end: int) -> int:
     """Where a phone that ends at ``end`` ends with the extension written after it."""
     m = _EXTENSION.match(text, end)
@@ -1421,6 +1456,10 @@ def phones(text: str, numbers=None) -> list[tuple[int, int, str]]:
                 span = (span[0], _with_extension(text, span[1]))
                 out.append((*span, PHONE))
                 pos = span[1]  # a match cut back to its phone may hold the next one after it
+                continue
+            if joined := _joined_phones(text, m):
+                out.extend((start, _with_extension(text, end), PHONE) for start, end in joined)
+                pos = out[-1][1]
                 continue
             again = _RESTART.search(text, m.start() + 1, m.end())
             pos = again.end() if again else m.end()
