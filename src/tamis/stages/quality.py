@@ -36,6 +36,7 @@ from tamis.quality.options import (
 from tamis.quality.parts import (
     DocParts,
     doc_language,
+    lines_together,
     parts_for,
     parts_of_kept_lines,
     split_units_together,
@@ -67,6 +68,7 @@ class _QualityStage(Stage):
         """Each document in turn, the words of those split by units split together first."""
         batch = [self.parts(doc) for doc in docs]
         split_units_together(batch)
+        lines_together(batch)
         for doc, parts in zip(docs, batch, strict=True):
             self._process(doc, parts)
 
