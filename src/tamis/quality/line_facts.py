@@ -51,7 +51,7 @@ _DOC_MIX = np.uint64(0xFF51AFD7ED558CCD)
 
 @cache
 def _table() -> np.ndarray:
-    """The class bits of every BMP character (above it: none, as ``U+FFFF``'s)."""
+    """The class bits of every BMP character (above it: none)."""
     table = np.zeros(_BMP, dtype=np.uint8)
     table[[i for i in range(_BMP) if chr(i).isspace()]] = _WS
     table[ord("\n")] |= _NL
@@ -62,17 +62,35 @@ def _table() -> np.ndarray:
     table[ord("…")] |= _ELLIPSIS
     table[ord("-")] |= _BULLET
     table[ord("•")] |= _BULLET
-    if table[_BMP - 1]:
-        raise ValueError("U+FFFF stands for the characters above the BMP: it must have no class")
+    outside = np.flatnonzero(table)
+    outside = outside[~np.any([(outside >= a) & (outside <= b) for a, b in _RANGES], axis=0)]
+    if len(outside):
+        raise ValueError(f"classed characters outside the searched ranges: {outside}")
     return table
 
 
-def _code_points(text: str) -> np.ndarray:
+#: every character with a class lies in one of these ranges (checked when the table is built)
+_RANGES = ((0, 0x2E), (0x85, 0xA0), (0x1680, 0x3000))
+
+
+def _notable(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the characters with a class, and their classes. A few comparisons
+    over all the code points find the candidates (the ranges that hold every classed
+    character: ASCII whitespace and punctuation, most of a Latin text's other characters and
+    none of an Indic one's), then only those are looked up in the table."""
+    maybe = codes <= _RANGES[0][1]
+    if codes.dtype != np.uint8:  # ASCII: nothing above
+        for low, high in _RANGES[1:]:
+            maybe |= (codes - low) <= high - low  # wraps below low: one test a range
+    at = np.flatnonzero(maybe)
+    kind = np.take(_table(), np.take(codes, at))
+    keep = np.flatnonzero(kind != 0)
+    return np.take(at, keep), np.take(kind, keep)
+
+
+def code_points(text: str) -> np.ndarray:
     """The code points of ``text`` in the narrowest array that holds them one per character
-    (UTF-16 costs half of UTF-32 to write, and is one unit a character without surrogates);
-    one 0 for an empty text, so that where its empty line ends can be read."""
-    if not text:
-        return np.zeros(1, dtype=np.uint8)
+    (UTF-16 costs half of UTF-32 to write, and is one unit a character without surrogates)."""
     if text.isascii():
         return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
     units = text.encode("utf-16-le", "surrogatepass")
@@ -95,13 +113,15 @@ class LineFacts:
     def __init__(self, texts: list[str]) -> None:
         n = len(texts)
         joined = "\n".join(texts)
-        codes = _code_points(joined)
+        #: the texts' code points, joined by \n (read by the batch's word split too)
+        self.codes = codes = code_points(joined)
+        if not len(codes):  # one empty text: a code to read where its (empty) line ends
+            codes = np.zeros(1, dtype=np.uint8)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-        doc_start = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(lengths + 1, out=doc_start[1:])  # the last is one past the end
-        classes = np.take(_table(), codes, mode="clip" if codes.dtype == np.uint32 else "raise")
-        notable = np.flatnonzero(classes != 0)
-        kind = np.take(classes, notable)
+        #: where each text starts in :attr:`codes` (the last: one past the end)
+        self.doc_start = doc_start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths + 1, out=doc_start[1:])
+        notable, kind = _notable(codes)
 
         def docs_of(mask: int) -> np.ndarray:
             at = np.take(notable, np.flatnonzero((kind & mask) != 0))

@@ -328,10 +328,24 @@ def split_units_together(batch: list[DocParts]) -> None:
     for units, members in groups.values():
         if sum(len(parts.text) for parts in members) < BATCH_MIN_CHARS:
             continue
-        split = units.batch.split_arrays([parts.text for parts in members])
+        split = units.batch.split_arrays([parts.text for parts in members], _joined(members))
         for parts, (arrays, d, stats) in zip(members, split, strict=True):
             parts.__dict__["word_arrays"] = (arrays, d)
             parts.__dict__["word_stats"] = stats
+
+
+def _joined(members: list[DocParts]):
+    """The code points of the texts of ``members`` joined by one character, and where they
+    start, when a batch's line facts hold them (the members one after another there)."""
+    first = members[0].__dict__.get("line_facts")
+    if first is None:
+        return None
+    facts, d = first
+    for i, parts in enumerate(members):
+        found = parts.__dict__.get("line_facts")
+        if found is None or found[0] is not facts or found[1] != d + i:
+            return None
+    return facts.codes, int(facts.doc_start[d])
 
 
 def lines_together(batch: list[DocParts]) -> None:

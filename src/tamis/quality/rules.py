@@ -197,6 +197,28 @@ def decide(
     return decider(signals, options)
 
 
+def decide_batch(
+    stage_name: str, sigs: list[dict[str, Any]], options: QualityOptions
+) -> list[list[dict[str, Any]]]:
+    """:func:`decide` for the signals of several documents under the stage's own validated
+    options: Gopher quality's rules, which only compare a signal with a threshold, are checked
+    rule by rule over all the documents (most pass every rule: their list is then shared and
+    empty, never to be changed)."""
+    if stage_name != "gopher_quality":
+        decider = decider_of(stage_name)
+        return [decider(sig, options) for sig in sigs]
+    none: list[dict[str, Any]] = []
+    out = [none] * len(sigs)
+    for signal, fails, threshold, name in _active(GOPHER_QUALITY_RULES, options):
+        for i, sig in enumerate(sigs):
+            value = sig.get(signal)
+            if value is not None and fails(value, threshold):
+                if out[i] is none:
+                    out[i] = []
+                out[i].append(_failure(name, value, threshold))
+    return out
+
+
 def decider_of(stage_name: str) -> Callable[[dict[str, Any], QualityOptions], list[dict]]:
     """:func:`decide` for one stage, taking that stage's own validated options: a stage looks
     it up once, not once per document."""

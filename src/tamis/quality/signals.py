@@ -176,8 +176,8 @@ def gopher_repetition_batch(
     (see :func:`tamis.quality.ngrams.ngram_repetition_batch` for why)."""
     top_ns = [n for n, _ in opts.top_n_grams]
     dup_ns = [n for n, _ in opts.dup_n_grams]
+    lines_together(batch)  # first: the words' split reads the code points it made
     split_units_together(batch)
-    lines_together(batch)
     out = []
     counted = []  # (signals, parts) of the documents whose n-grams are measured
     for parts in batch:
