@@ -83,10 +83,8 @@ def test_facts_equal_their_definitions(batch):
         assert facts.nonblank_ending(TERMINAL_PUNCTUATION)[d] == plain["ending"]
         assert facts.nonblank_short(30)[d] == plain["short"]
         # may_repeat may say "maybe" for lines that differ, never "no" for equal ones
-        if plain["repeats_nonblank"]:
-            assert facts.may_repeat(True)[d]
-        if plain["repeats_all"]:
-            assert facts.may_repeat(False)[d]
+        if plain["repeats_nonblank"] or plain["repeats_all"]:
+            assert facts.may_repeat()[d]
 
 
 def test_a_mark_of_several_characters_is_left_to_the_strings():
@@ -97,7 +95,7 @@ def test_facts_of_empty_texts():
     facts = LineFacts(["", "", ""])
     assert facts.splitlines == [0, 0, 0]
     assert facts.nonblank_lines() == [0, 0, 0]
-    assert facts.may_repeat(False) == [False, False, False]
+    assert facts.may_repeat() == [False, False, False]
     assert LineFacts([""]).newlines == [0]
 
 

@@ -179,8 +179,8 @@ class LineFacts:
         leading = np.searchsorted(ws, marks) - np.searchsorted(ws, start)
         opened = np.take(line, np.flatnonzero(leading == marks - start))
         self.bullets = np.bincount(np.take(self.line_doc, opened), minlength=n).tolist()
-        self._nonblank: dict[tuple, list[int]] = {}
-        self._repeats: dict[bool, list[bool]] = {}
+        self._nonblank: dict = {}  # (what, option) -> per-document counts; "bounds"
+        self._repeats: list[bool] | None = None
 
     def nonblank_lines(self) -> list[int]:
         """Per document, its non-blank lines (FineWeb's lines)."""
@@ -211,41 +211,41 @@ class LineFacts:
             values = np.take(self.line_length, lines) <= arg
         else:
             last = np.take(self._codes, np.take(self.line_end, lines) - 1)
-            values = np.isin(last, np.array([ord(m) for m in arg]))
-        # the non-blank lines of document d: those before line_bounds[d + 1]
-        bounds = np.searchsorted(lines, self.line_bounds)
+            codes = [ord(m) for m in arg]
+            table = np.zeros(max(codes, default=0) + 2, dtype=bool)  # its last entry: False
+            table[codes] = True
+            values = np.take(table, last, mode="clip")
+        bounds = self._nonblank.get("bounds")
+        if bounds is None:  # the non-blank lines of document d: those before line_bounds[d + 1]
+            bounds = self._nonblank["bounds"] = np.searchsorted(lines, self.line_bounds)
         found = self._nonblank[(what, arg)] = _sums(values, bounds)
         return found
 
-    def may_repeat(self, nonblank: bool) -> list[bool]:
-        """Per document, whether two of its lines (its non-blank ones, or all of them) may be
-        equal: False means certainly not (their keys, from the document, the length and three
-        characters of each line, all differ)."""
-        found = self._repeats.get(nonblank)
-        if found is not None:
-            return found
-        lines = self.nonblank if nonblank else np.arange(len(self.line_start))
-        start = np.take(self.line_start, lines)
-        length = np.take(self.line_length, lines)
+    def may_repeat(self) -> list[bool]:
+        """Per document, whether two of its lines may be equal: False means certainly not
+        (their keys, from the document, the length and three characters of each line, all
+        differ), so neither may two of its non-blank lines."""
+        if self._repeats is not None:
+            return self._repeats
+        start, length = self.line_start, self.line_length
         last = len(self._codes) - 1
         full = length > 0  # an empty line's characters are read as 0
         first = np.take(self._codes, np.minimum(start, last)) * full
         end = np.take(self._codes, np.clip(start + length - 1, 0, last)) * full
         middle = np.take(self._codes, np.minimum(start + length // 2, last)) * full
-        docs = np.take(self.line_doc, lines)
         with np.errstate(over="ignore"):
             key = length.astype(np.uint64) * _MIX[0]
             key ^= first.astype(np.uint64) * _MIX[1]
             key ^= end.astype(np.uint64) * _MIX[2]
             key ^= middle.astype(np.uint64) * _MIX[3]
-            key += docs.astype(np.uint64) * _DOC_MIX
-        order = np.argsort(key, kind="stable")
+            key += self.line_doc.astype(np.uint64) * _DOC_MIX
+        order = np.argsort(key)
         ranked = np.take(key, order)
         same = np.flatnonzero(ranked[1:] == ranked[:-1])
         repeats = np.zeros(len(self.length), dtype=bool)
-        repeats[np.take(docs, np.take(order, same))] = True
-        found = self._repeats[nonblank] = repeats.tolist()
-        return found
+        repeats[np.take(self.line_doc, np.take(order, same))] = True
+        self._repeats = repeats.tolist()
+        return self._repeats
 
 
 #: a batch's line facts are built when its texts hold at least this many characters (below,

@@ -201,9 +201,7 @@ def gopher_repetition_batch(
             # one paragraph, and the lines are the \n split (tamis.quality.line_facts)
             lf, d = facts
             sig["dup_para_frac"] = sig["dup_para_char_frac"] = 0.0
-            dup, dup_chars = (
-                find_duplicates(parts.newline_lines) if lf.may_repeat(False)[d] else (0, 0)
-            )
+            dup, dup_chars = find_duplicates(parts.newline_lines) if lf.may_repeat()[d] else (0, 0)
             sig["dup_line_frac"] = dup / (lf.newlines[d] + 1)
             sig["dup_line_char_frac"] = dup_chars / n_chars
         else:
@@ -526,7 +524,7 @@ def _fineweb_counted(parts: DocParts, opts: FineWebOptions, lf: LineFacts, d: in
         sig["line_punct_ratio"] = ending[d] / n
     sig["short_line_ratio"] = lf.nonblank_short(opts.short_line_length)[d] / n
     newlines = lf.newlines[d]
-    dup_chars = find_duplicates(parts.nonblank_lines)[1] if lf.may_repeat(True)[d] else 0
+    dup_chars = find_duplicates(parts.nonblank_lines)[1] if lf.may_repeat()[d] else 0
     sig["char_dup_ratio"] = dup_chars / (lf.length[d] - newlines)
     return _list_ratio(parts, sig, newlines)
 
