@@ -117,7 +117,7 @@ class IndicBatch:
 
     def _flags(self, codes: np.ndarray) -> np.ndarray:
         # np.take, not indexing: several times faster here (it skips the bounds checks)
-        if codes.max() < _BMP:
+        if codes.dtype != np.uint32 or codes.max() < _BMP:  # narrower: all in the BMP
             return np.take(self._table, codes)
         flags = np.take(self._table, codes, mode="clip")
         for i in np.flatnonzero(codes >= _BMP).tolist():  # rare: classified one by one
