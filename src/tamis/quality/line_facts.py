@@ -122,10 +122,15 @@ class LineFacts:
         self.doc_start = doc_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(lengths + 1, out=doc_start[1:])
         notable, kind = _notable(codes)
+        ws = np.take(notable, np.flatnonzero((kind & _WS) != 0))
+        # the few characters that are more than whitespace, and their documents, found once
+        rare = np.flatnonzero((kind & ~np.uint8(_WS)) != 0)
+        rare_at, rare_kind = np.take(notable, rare), np.take(kind, rare)
+        rare_doc = np.searchsorted(doc_start, rare_at, "right") - 1
 
         def docs_of(mask: int) -> np.ndarray:
-            at = np.take(notable, np.flatnonzero((kind & mask) != 0))
-            return np.searchsorted(doc_start, at, "right") - 1, at
+            which = np.flatnonzero((rare_kind & mask) != 0)
+            return np.take(rare_doc, which), np.take(rare_at, which)
 
         def count(mask: int) -> np.ndarray:
             return np.bincount(docs_of(mask)[0], minlength=n)
@@ -143,7 +148,6 @@ class LineFacts:
         self.line_start[1:] = nl + 1
         self.line_end = np.append(nl, len(joined))
         self.line_doc = np.repeat(np.arange(n), line_counts)
-        ws = np.take(notable, np.flatnonzero((kind & _WS) != 0))
         blanks = np.searchsorted(ws, self.line_end) - np.searchsorted(ws, self.line_start)
         self.line_length = self.line_end - self.line_start
         self.nonblank = np.flatnonzero(self.line_length > blanks)
