@@ -137,8 +137,33 @@ def _c4(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
 
 
 def _one(stage_name: str) -> Callable[[dict[str, Any], QualityOptions], list[dict]]:
-    """The decider of one document of a stage whose rules :func:`decide_batch` checks."""
-    return lambda sig, opts: decide_batch(stage_name, [sig], opts)[0]
+    """The decider of one document of a stage whose rules :func:`decide_batch` checks: the same
+    rules in the same order, without the batch's bookkeeping (``rethreshold`` decides one
+    stored document at a time)."""
+
+    def decide_one(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
+        rules = _batch_rules(stage_name, opts)
+        if stage_name != "gopher_quality" and _is_empty(stage_name, sig):
+            return [_failure("empty", 0, None)]
+        if stage_name == "gopher_repetition":
+            for key, _ in _ngram_rules(opts):
+                if key not in sig:
+                    raise _missing("gopher_repetition", key)
+        out = []
+        for signal, fails, threshold, name in rules:
+            value = sig.get(signal)
+            if value is not None and fails(value, threshold):
+                out.append(_failure(name, value, threshold))
+        return out
+
+    return decide_one
+
+
+def _is_empty(stage_name: str, sig: dict[str, Any]) -> bool:
+    """An empty document fails Gopher repetition and FineWeb alone."""
+    if stage_name == "gopher_repetition":
+        return sig.get("chars") == 0
+    return not sig.get("lines")
 
 
 _DECIDERS: dict[str, Callable[[dict[str, Any], QualityOptions], list[dict]]] = {
@@ -180,14 +205,12 @@ def decide_batch(
     out = [none] * len(sigs)
     live = list(range(len(sigs)))
     if stage_name != "gopher_quality":  # an empty document fails alone
-        if stage_name == "gopher_repetition":
-            empty = [sig.get("chars") == 0 for sig in sigs]
-        else:
-            empty = [not sig.get("lines") for sig in sigs]
-        live = [i for i, is_empty in enumerate(empty) if not is_empty]
-        for i, is_empty in enumerate(empty):
-            if is_empty:
+        live = []
+        for i, sig in enumerate(sigs):
+            if _is_empty(stage_name, sig):
                 out[i] = [_failure("empty", 0, None)]
+            else:
+                live.append(i)
     if stage_name == "gopher_repetition":
         for key, _ in _ngram_rules(options):
             if any(key not in sigs[i] for i in live):
@@ -209,7 +232,11 @@ def _fails_unless_zero(value: Any, threshold: Any) -> bool:
 
 def _batch_rules(stage_name: str, opts: QualityOptions) -> list[tuple[str, Any, Any, str]] | None:
     """The rules of a stage as (signal, test, threshold, name) in :func:`decide`'s order, for
-    the stages whose rules are all of that kind (None for C4)."""
+    the stages whose rules are all of that kind (None for C4); read once per options."""
+    return once_per_options(_ACTIVE, opts, stage_name, _rules_of, stage_name)
+
+
+def _rules_of(opts: QualityOptions, stage_name: str) -> list[tuple[str, Any, Any, str]] | None:
     if stage_name == "gopher_quality":
         return _active(GOPHER_QUALITY_RULES, opts)
     if stage_name == "gopher_repetition":
