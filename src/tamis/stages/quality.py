@@ -56,7 +56,7 @@ class _QualityStage(Stage):
     def __init__(self, options: QualityOptions | None = None) -> None:
         super().__init__(options)
         self.by_language = OptionsByLanguage(self.name, self.options)
-        self._decide = decider_of(self.name)  # given the stage's own validated options
+        decider_of(self.name)  # a quality stage has rules: checked once, at construction
 
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
         raise TypeError(f"{self.name} must define measure")
@@ -106,7 +106,8 @@ class _QualityStage(Stage):
         opts: QualityOptions,
         used: str | None,
     ) -> None:
-        """:meth:`judge` for documents that share options, their rules checked together."""
+        """Store the signals of documents that share options, then keep or reject each by the
+        thresholds (the rules checked over all of them together)."""
         name = self.name
         named = bool(self.options.language)
         for (doc, parts), sig in zip(members, sigs, strict=True):
@@ -116,7 +117,7 @@ class _QualityStage(Stage):
                 sig["thresholds"] = used
             stored = doc.signals.get(name)
             if stored is None:
-                doc.signals[name] = sig
+                doc.signals[name] = sig  # as doc.signal stores it, without two copies
             else:
                 stored.update(sig)
         if opts.mode != "filter":
@@ -132,33 +133,7 @@ class _QualityStage(Stage):
 
     def _process(self, doc: Document, parts: DocParts) -> None:
         opts, used = self.by_language(parts.pair)
-        self.judge(doc, parts, self.measure(parts, doc, opts), opts, used)
-
-    def judge(
-        self,
-        doc: Document,
-        parts: DocParts,
-        sig: dict[str, Any],
-        opts: QualityOptions,
-        used: str | None,
-    ) -> None:
-        """Store the signals, then keep or reject by the thresholds."""
-        if parts.lang != "en" or self.options.language:
-            sig["lang"] = parts.pair or parts.lang
-        if used:
-            sig["thresholds"] = used
-        stored = doc.signals.get(self.name)
-        if stored is None:
-            doc.signals[self.name] = sig  # as doc.signal stores it, without two copies
-        else:
-            stored.update(sig)
-        if opts.mode != "filter":
-            return
-        failures = self._decide(sig, opts)
-        if failures:
-            doc.reject(self.name, failures[0]["rule"], failures)
-        else:
-            self.on_kept(parts, doc)
+        self.judge_batch([(doc, parts)], [self.measure(parts, doc, opts)], opts, used)
 
     def on_kept(self, parts: DocParts, doc: Document) -> None:
         """Hook for a stage that changes documents it keeps."""
