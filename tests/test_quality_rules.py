@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tamis.quality.rules import decide
+from tamis.quality.rules import decide, decide_batch
 
 
 def _gq(**over):
@@ -111,3 +113,55 @@ def test_unknown_stage_and_option_are_refused():
         decide("nope", {})
     with pytest.raises(ValueError):
         decide("fineweb", {"lines": 1}, {"no_such_option": 1})
+
+
+_RATIOS = st.one_of(st.none(), st.sampled_from([0, 0.0, 0.05, 0.1, 0.2, 0.5, 0.9, 1.0]))
+_REPETITION_KEYS = (
+    "dup_para_frac",
+    "dup_para_char_frac",
+    "dup_line_frac",
+    "dup_line_char_frac",
+    *(f"top_{n}_gram" for n in (2, 3, 4)),
+    *(f"duplicated_{n}_n_grams" for n in range(5, 11)),
+)
+_SIGNALS = {
+    "gopher_quality": st.fixed_dictionaries(
+        {
+            "n_non_symbol_words": st.one_of(st.none(), st.integers(0, 200_000)),
+            "avg_word_length": st.one_of(st.none(), st.floats(0, 20)),
+            "hash_ratio": _RATIOS,
+            "ellipsis_ratio": _RATIOS,
+            "bullet_lines_ratio": _RATIOS,
+            "end_ellipsis_lines_ratio": _RATIOS,
+            "alpha_words_ratio": _RATIOS,
+            "stop_words": st.one_of(st.none(), st.integers(0, 5)),
+        }
+    ),
+    "gopher_repetition": st.fixed_dictionaries(
+        {"chars": st.sampled_from([0, 1, 500]), **dict.fromkeys(_REPETITION_KEYS, _RATIOS)}
+    ),
+    "fineweb": st.fixed_dictionaries(
+        {
+            "lines": st.one_of(st.none(), st.integers(0, 3)),
+            "line_punct_ratio": _RATIOS,
+            "short_line_ratio": _RATIOS,
+            "char_dup_ratio": _RATIOS,
+            "list_ratio": _RATIOS,
+        }
+    ),
+}
+
+
+@pytest.mark.parametrize("stage", sorted(_SIGNALS))
+@pytest.mark.parametrize("options", [None, {"line_punct_exclude_zero": True}])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_batch_is_decided_as_each_document_alone(stage, options, data):
+    from tamis.quality.options import options_for
+
+    if options and stage != "fineweb":
+        options = None
+    opts = options_for(stage, options)
+    sigs = data.draw(st.lists(_SIGNALS[stage], max_size=8))
+    alone = [decide(stage, dict(sig), opts) for sig in sigs]
+    assert decide_batch(stage, sigs, opts) == alone

@@ -227,14 +227,22 @@ INDIC_BATCH_ALPHABET = INDIC_ALPHABET + "\u2014\u00ab%\u0965\x1c\u2028\U0001d400
 def test_indic_batch_equal_indicnlp_on_random_text(texts, code):
     from tamis.quality import indic_batch
     from tamis.quality.backends import indic_words
+    from tamis.quality.line_facts import LineFacts
 
     units = indic_words(code)
     texts = [text for text in texts if not units.needs_whole_text(text)]
     expected = _batch_expected(texts, code)
     assert units.batch.split(texts) == expected
+    # the code points a batch's line facts hold (joined by \n, after another text) read instead
+    facts = LineFacts(["क 1", *texts])
+    joined = (facts.codes, int(facts.doc_start[1]))
     group = indic_batch.GROUP_CHARS
-    indic_batch.GROUP_CHARS = 24  # documents split over several groups
-    try:
-        assert units.batch.split(texts) == expected
-    finally:
-        indic_batch.GROUP_CHARS = group
+    for size in (group, 24):  # 24: documents split over several groups
+        indic_batch.GROUP_CHARS = size
+        try:
+            assert units.batch.split(texts) == expected
+            if texts:
+                split = units.batch.split_arrays(texts, joined)
+                assert [(arrays.spaced(d), stats) for arrays, d, stats in split] == expected
+        finally:
+            indic_batch.GROUP_CHARS = group

@@ -44,6 +44,7 @@ from functools import cache
 import numpy as np
 
 from tamis.quality.chunks import PUNCTUATION_SET
+from tamis.quality.line_facts import code_points
 from tamis.quality.word_arrays import WordArrays
 
 #: (words, non-symbol words, letters in non-symbol words, words with a letter)
@@ -93,42 +94,52 @@ class IndicBatch:
         non-symbol words, words with a letter)). No text may open with a glued number."""
         return [(arrays.spaced(d), stats) for arrays, d, stats in self.split_arrays(texts)]
 
-    def split_arrays(self, texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
+    def split_arrays(
+        self, texts: list[str], joined: tuple[np.ndarray, int] | None = None
+    ) -> list[tuple[WordArrays, int, WordStats]]:
         """Per text: (the words of its group of texts, its index there, its four word
-        statistics as :meth:`split` gives them). No text may open with a glued number."""
+        statistics as :meth:`split` gives them). No text may open with a glued number.
+
+        ``joined``: the code points of the texts joined by one character, from position
+        ``joined[1]`` on (read there instead of encoding the texts again; the joining
+        characters are read as separators whatever they are)."""
         out: list[tuple[WordArrays, int, WordStats]] = []
         start = size = 0
+        at = 0 if joined is None else joined[1]
         for i, text in enumerate(texts):
             if size and size + len(text) > GROUP_CHARS:
-                out += self._group(texts[start:i])
-                start, size = i, 0
+                out += self._group(texts[start:i], joined and joined[0][at : at + size - 1])
+                start, at, size = i, at + size, 0
             size += len(text) + 1
         if start < len(texts):
-            out += self._group(texts[start:])
+            out += self._group(texts[start:], joined and joined[0][at : at + size - 1])
         return out
 
     def _flags(self, codes: np.ndarray) -> np.ndarray:
         # np.take, not indexing: several times faster here (it skips the bounds checks)
-        if codes.max() < _BMP:
+        if codes.dtype != np.uint32 or codes.max() < _BMP:  # narrower: all in the BMP
             return np.take(self._table, codes)
         flags = np.take(self._table, codes, mode="clip")
         for i in np.flatnonzero(codes >= _BMP).tolist():  # rare: classified one by one
             flags[i] = _flags_of(chr(int(codes[i])), self._mark)
         return flags
 
-    def _group(self, texts: list[str]) -> list[tuple[WordArrays, int, WordStats]]:
-        joined = " ".join(texts)
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    def _group(
+        self, texts: list[str], codes: np.ndarray | None = None
+    ) -> list[tuple[WordArrays, int, WordStats]]:
+        if codes is None:
+            codes = code_points(" ".join(texts))
+        # one past each document's separator (the space joining it to the next)
+        doc_end = np.cumsum([len(t) + 1 for t in texts])
         if not len(codes):
             return _no_words(texts)
         flags = self._flags(codes)
+        flags[doc_end[:-1] - 1] = self._table[ord(" ")]  # whatever joins them, a separator
         special = np.flatnonzero((flags & (_SEP | _MARK | _BLANK)) != 0)
         kind = flags[special]
         starts, ends = _pieces(special, kind, len(codes))
         # Pieces are words unless glued into a number: joins[k] when piece k ends one.
         joins = np.zeros(len(starts), dtype=bool)
-        # one past each document's separator (the space joining it to the next)
-        doc_end = np.cumsum([len(t) + 1 for t in texts])
         if self._glues:
             _glue(flags, starts, joins, doc_end)
         # Each word's facts: a piece of one character, or whose first character is a letter

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from tamis.quality import chunks as per_chunk
 from tamis.quality.chunks import PUNCTUATION_SET, TEXT_TABLES, ChunkRecord
 from tamis.quality.languages import is_multi_script, is_pair, iso639_1, resolve, splitter_of
+from tamis.quality.line_facts import LINE_BATCH_MIN_CHARS, LineFacts
 from tamis.quality.words import DATA
 
 if TYPE_CHECKING:
@@ -327,10 +328,37 @@ def split_units_together(batch: list[DocParts]) -> None:
     for units, members in groups.values():
         if sum(len(parts.text) for parts in members) < BATCH_MIN_CHARS:
             continue
-        split = units.batch.split_arrays([parts.text for parts in members])
+        split = units.batch.split_arrays([parts.text for parts in members], _joined(members))
         for parts, (arrays, d, stats) in zip(members, split, strict=True):
             parts.__dict__["word_arrays"] = (arrays, d)
             parts.__dict__["word_stats"] = stats
+
+
+def _joined(members: list[DocParts]):
+    """The code points of the texts of ``members`` joined by one character, and where they
+    start, when a batch's line facts hold them (the members one after another there)."""
+    first = members[0].__dict__.get("line_facts")
+    if first is None:
+        return None
+    facts, d = first
+    for i, parts in enumerate(members):
+        found = parts.__dict__.get("line_facts")
+        if found is None or found[0] is not facts or found[1] != d + i:
+            return None
+    return facts.codes, int(facts.doc_start[d])
+
+
+def lines_together(batch: list[DocParts]) -> None:
+    """Count the lines and marks of the documents of ``batch`` in one pass over all their
+    characters (:class:`tamis.quality.line_facts.LineFacts`), storing each one's facts and its
+    index there as ``line_facts`` (None for a text whose lines another line break changes: its
+    rules read its lines as strings). Documents that have them already are left alone."""
+    todo = [parts for parts in batch if "line_facts" not in parts.__dict__]
+    if sum(len(parts.text) for parts in todo) < LINE_BATCH_MIN_CHARS:
+        return
+    facts = LineFacts([parts.text for parts in todo])
+    for d, (parts, ok) in enumerate(zip(todo, facts.ok, strict=True)):
+        parts.__dict__["line_facts"] = (facts, d) if ok else None
 
 
 _CACHE: OrderedDict[tuple[str, str], DocParts] = OrderedDict()

@@ -94,34 +94,11 @@ def _switched_on(opts: QualityOptions, rules: tuple[Rule, ...]) -> list[tuple[st
     return active
 
 
-def _check(rules: tuple[Rule, ...], sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
-    out = []
-    get = sig.get
-    for signal, fails, threshold, name in _active(rules, opts):
-        value = get(signal)
-        if value is not None and fails(value, threshold):
-            out.append(_failure(name, value, threshold))
-    return out
-
-
 def _missing(stage: str, key: str) -> KeyError:
     return KeyError(
         f"{stage}: signal {key!r} was not measured in this output; "
         "rerun the stage with these options instead of re-thresholding"
     )
-
-
-def _gopher_repetition(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
-    if sig.get("chars") == 0:
-        return [_failure("empty", 0, None)]
-    out = _check(_REPETITION_HEAD, sig, opts)
-    for key, frac in _ngram_rules(opts):
-        if key not in sig:
-            raise _missing("gopher_repetition", key)
-        value = sig[key]
-        if value is not None and value > frac:
-            out.append(_failure(key, value, frac))
-    return out
 
 
 #: options -> their n-gram rules as (signal, threshold), like :data:`_ACTIVE`
@@ -159,26 +136,41 @@ def _c4(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
     return out
 
 
-def _fineweb(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
-    if not sig.get("lines"):
-        return [_failure("empty", 0, None)]
-    out = []
-    for rule in FINEWEB_RULES:
-        threshold = getattr(opts, rule.option)
-        value = sig.get(rule.signal)
-        if value is None or not rule.fails(value, threshold):
-            continue
-        if rule.name == "line_punct_ratio" and value == 0 and opts.line_punct_exclude_zero:
-            continue
-        out.append(_failure(rule.name, value, threshold))
-    return out
+def _one(stage_name: str) -> Callable[[dict[str, Any], QualityOptions], list[dict]]:
+    """The decider of one document of a stage whose rules :func:`decide_batch` checks: the same
+    rules in the same order, without the batch's bookkeeping (``rethreshold`` decides one
+    stored document at a time)."""
+
+    def decide_one(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
+        rules = _batch_rules(stage_name, opts)
+        if stage_name != "gopher_quality" and _is_empty(stage_name, sig):
+            return [_failure("empty", 0, None)]
+        if stage_name == "gopher_repetition":
+            for key, _ in _ngram_rules(opts):
+                if key not in sig:
+                    raise _missing("gopher_repetition", key)
+        out = []
+        for signal, fails, threshold, name in rules:
+            value = sig.get(signal)
+            if value is not None and fails(value, threshold):
+                out.append(_failure(name, value, threshold))
+        return out
+
+    return decide_one
+
+
+def _is_empty(stage_name: str, sig: dict[str, Any]) -> bool:
+    """An empty document fails Gopher repetition and FineWeb alone."""
+    if stage_name == "gopher_repetition":
+        return sig.get("chars") == 0
+    return not sig.get("lines")
 
 
 _DECIDERS: dict[str, Callable[[dict[str, Any], QualityOptions], list[dict]]] = {
-    "gopher_quality": lambda sig, opts: _check(GOPHER_QUALITY_RULES, sig, opts),
-    "gopher_repetition": _gopher_repetition,
+    "gopher_quality": _one("gopher_quality"),
+    "gopher_repetition": _one("gopher_repetition"),
     "c4": _c4,
-    "fineweb": _fineweb,
+    "fineweb": _one("fineweb"),
 }
 
 QUALITY_STAGES = tuple(_DECIDERS)
@@ -195,6 +187,74 @@ def decide(
     if type(options) is not OPTIONS[stage_name]:  # the stages pass their own validated model
         options = options_for(stage_name, options)
     return decider(signals, options)
+
+
+def decide_batch(
+    stage_name: str, sigs: list[dict[str, Any]], options: QualityOptions
+) -> list[list[dict[str, Any]]]:
+    """:func:`decide` for the signals of several documents under the stage's own validated
+    options. The rules that compare a signal with a threshold (all of Gopher quality's,
+    Gopher repetition's and FineWeb's) are checked rule by rule over all the documents, in
+    :func:`decide`'s order; most documents pass every rule: their list is then shared and
+    empty, never to be changed."""
+    rules = _batch_rules(stage_name, options)
+    if rules is None:
+        decider = decider_of(stage_name)
+        return [decider(sig, options) for sig in sigs]
+    none: list[dict[str, Any]] = []
+    out = [none] * len(sigs)
+    live = list(range(len(sigs)))
+    if stage_name != "gopher_quality":  # an empty document fails alone
+        live = []
+        for i, sig in enumerate(sigs):
+            if _is_empty(stage_name, sig):
+                out[i] = [_failure("empty", 0, None)]
+            else:
+                live.append(i)
+    if stage_name == "gopher_repetition":
+        for key, _ in _ngram_rules(options):
+            if any(key not in sigs[i] for i in live):
+                raise _missing("gopher_repetition", key)
+    for signal, fails, threshold, name in rules:
+        for i in live:
+            value = sigs[i].get(signal)
+            if value is not None and fails(value, threshold):
+                if out[i] is none:
+                    out[i] = []
+                out[i].append(_failure(name, value, threshold))
+    return out
+
+
+def _fails_unless_zero(value: Any, threshold: Any) -> bool:
+    """FineWeb's line-end rule with ``line_punct_exclude_zero``: a ratio of 0 never fails."""
+    return value < threshold and value != 0
+
+
+def _batch_rules(stage_name: str, opts: QualityOptions) -> list[tuple[str, Any, Any, str]] | None:
+    """The rules of a stage as (signal, test, threshold, name) in :func:`decide`'s order, for
+    the stages whose rules are all of that kind (None for C4); read once per options."""
+    return once_per_options(_ACTIVE, opts, stage_name, _rules_of, stage_name)
+
+
+def _rules_of(opts: QualityOptions, stage_name: str) -> list[tuple[str, Any, Any, str]] | None:
+    if stage_name == "gopher_quality":
+        return _active(GOPHER_QUALITY_RULES, opts)
+    if stage_name == "gopher_repetition":
+        head = _active(_REPETITION_HEAD, opts)
+        return head + [(key, _GT, frac, key) for key, frac in _ngram_rules(opts)]
+    if stage_name == "fineweb":
+        return [
+            (
+                rule.signal,
+                _fails_unless_zero
+                if rule.name == "line_punct_ratio" and opts.line_punct_exclude_zero
+                else rule.fails,
+                getattr(opts, rule.option),
+                rule.name,
+            )
+            for rule in FINEWEB_RULES
+        ]
+    return None
 
 
 def decider_of(stage_name: str) -> Callable[[dict[str, Any], QualityOptions], list[dict]]:

@@ -35,6 +35,7 @@ from operator import methodcaller
 from typing import Any
 
 from tamis.quality.chunks import sentences as line_sentences
+from tamis.quality.line_facts import LineFacts
 from tamis.quality.ngrams import ngram_repetition_batch, ngram_repetition_words
 from tamis.quality.options import (
     C4Options,
@@ -46,6 +47,7 @@ from tamis.quality.options import (
 from tamis.quality.parts import (
     TERMINAL_PUNCTUATION,
     DocParts,
+    lines_together,
     split_units_together,
     stop_words,
 )
@@ -91,14 +93,23 @@ def _padded_words(words: frozenset[str]) -> tuple[str, ...]:
 
 def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any]:
     text = parts.text
-    lines = parts.splitlines
-    n_lines = len(lines)
+    facts = parts.__dict__.get("line_facts")
     # A line can only open with a bullet or end in an ellipsis the text holds: most texts hold
     # neither, and need no pass over their lines.
-    bullets = sum(map(_IS_BULLET, map(str.lstrip, lines))) if "-" in text or "•" in text else 0
-    # The ellipses counted once: the line rule and the per-word ratio both need them.
-    dots = text.count("...") + text.count("…")
-    ellipses = sum(map(_ENDS_ELLIPSIS, map(str.rstrip, lines))) if dots else 0
+    if facts is not None:  # counted for the whole batch (tamis.quality.line_facts)
+        lf, d = facts
+        n_lines = lf.splitlines[d]
+        bullets = lf.bullets[d]
+        dots = lf.dots[d]
+        hashes = lf.hashes[d]
+    else:
+        n_lines = len(parts.splitlines)
+        lines = parts.splitlines
+        bullets = sum(map(_IS_BULLET, map(str.lstrip, lines))) if "-" in text or "•" in text else 0
+        # The ellipses counted once: the line rule and the per-word ratio both need them.
+        dots = text.count("...") + text.count("…")
+        hashes = None
+    ellipses = sum(map(_ENDS_ELLIPSIS, map(str.rstrip, parts.splitlines))) if dots else 0
     sig: dict[str, Any] = {
         "bullet_lines_ratio": bullets / n_lines if n_lines else None,
         "end_ellipsis_lines_ratio": ellipses / n_lines if n_lines else None,
@@ -111,7 +122,9 @@ def gopher_quality(parts: DocParts, opts: GopherQualityOptions) -> dict[str, Any
     sig["n_words"] = n_words
     sig["n_non_symbol_words"] = n_non_symbol
     sig["avg_word_length"] = non_symbol_chars / n_non_symbol if n_non_symbol else None
-    sig["hash_ratio"] = text.count("#") / n_words if n_words else None
+    if hashes is None:
+        hashes = text.count("#")
+    sig["hash_ratio"] = hashes / n_words if n_words else None
     sig["ellipsis_ratio"] = dots / n_words if n_words else None
     sig["alpha_words_ratio"] = n_alpha / n_words if n_words else None
     words = _option_value(opts, "stop_words", frozenset)
@@ -163,6 +176,7 @@ def gopher_repetition_batch(
     (see :func:`tamis.quality.ngrams.ngram_repetition_batch` for why)."""
     top_ns = [n for n, _ in opts.top_n_grams]
     dup_ns = [n for n, _ in opts.dup_n_grams]
+    lines_together(batch)  # first: the words' split reads the code points it made
     split_units_together(batch)
     out = []
     counted = []  # (signals, parts) of the documents whose n-grams are measured
@@ -182,14 +196,23 @@ def gopher_repetition_batch(
             sig.update({f"top_{n}_gram": None for n in top_ns})
             sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
             continue
-        paragraphs = parts.paragraphs
-        dup, dup_chars = find_duplicates(paragraphs)
-        sig["dup_para_frac"] = dup / len(paragraphs)
-        sig["dup_para_char_frac"] = dup_chars / n_chars
-        lines = parts.newline_lines
-        dup, dup_chars = find_duplicates(lines)
-        sig["dup_line_frac"] = dup / len(lines)
-        sig["dup_line_char_frac"] = dup_chars / n_chars
+        facts = parts.__dict__.get("line_facts")
+        if facts is not None and not facts[0].has_double_newline[facts[1]]:
+            # one paragraph, and the lines are the \n split (tamis.quality.line_facts)
+            lf, d = facts
+            sig["dup_para_frac"] = sig["dup_para_char_frac"] = 0.0
+            dup, dup_chars = find_duplicates(parts.newline_lines) if lf.may_repeat()[d] else (0, 0)
+            sig["dup_line_frac"] = dup / (lf.newlines[d] + 1)
+            sig["dup_line_char_frac"] = dup_chars / n_chars
+        else:
+            paragraphs = parts.paragraphs
+            dup, dup_chars = find_duplicates(paragraphs)
+            sig["dup_para_frac"] = dup / len(paragraphs)
+            sig["dup_para_char_frac"] = dup_chars / n_chars
+            lines = parts.newline_lines
+            dup, dup_chars = find_duplicates(lines)
+            sig["dup_line_frac"] = dup / len(lines)
+            sig["dup_line_char_frac"] = dup_chars / n_chars
         if parts.no_words:
             sig.update({f"top_{n}_gram": None for n in top_ns})
             sig.update({f"duplicated_{n}_n_grams": None for n in dup_ns})
@@ -457,7 +480,16 @@ def _ends_with(marks: tuple[str, ...]) -> methodcaller:
     return methodcaller("endswith", marks)
 
 
+def _line_marks(opts: FineWebOptions) -> tuple[str, ...]:
+    """The marks a FineWeb line may end in: the option's, else datatrove's."""
+    marks = _option_value(opts, "stop_chars", tuple)
+    return TERMINAL_PUNCTUATION if marks is None else marks
+
+
 def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
+    facts = parts.__dict__.get("line_facts")
+    if facts is not None:
+        return _fineweb_counted(parts, opts, *facts)
     lines = parts.nonblank_lines
     n = len(lines)
     sig: dict[str, Any] = {"lines": n}
@@ -466,14 +498,38 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
             line_punct_ratio=None, short_line_ratio=None, char_dup_ratio=None, list_ratio=None
         )
         return sig
-    ends_with = _option_value(opts, "stop_chars", lambda marks: _ends_with(tuple(marks)))
-    if ends_with is None:
-        ends_with = _ends_with(TERMINAL_PUNCTUATION)
-    sig["line_punct_ratio"] = sum(map(ends_with, lines)) / n
+    sig["line_punct_ratio"] = sum(map(_ends_with(_line_marks(opts)), lines)) / n
     sig["short_line_ratio"] = sum(map(opts.short_line_length.__ge__, map(len, lines))) / n
     text = parts.text
     newlines = len(parts._newline_split) - 1  # the lines were split on them
     sig["char_dup_ratio"] = find_duplicates(lines)[1] / (len(text) - newlines)
+    return _list_ratio(parts, sig, newlines)
+
+
+def _fineweb_counted(parts: DocParts, opts: FineWebOptions, lf: LineFacts, d: int) -> dict:
+    """:func:`fineweb` from a batch's line facts: no line read as a string unless two of the
+    document's lines may be equal."""
+    n = lf.nonblank_lines()[d]
+    sig: dict[str, Any] = {"lines": n}
+    if not n:
+        sig.update(
+            line_punct_ratio=None, short_line_ratio=None, char_dup_ratio=None, list_ratio=None
+        )
+        return sig
+    marks = _line_marks(opts)
+    ending = lf.nonblank_ending(marks)
+    if ending is None:  # a mark of several characters
+        sig["line_punct_ratio"] = sum(map(_ends_with(marks), parts.nonblank_lines)) / n
+    else:
+        sig["line_punct_ratio"] = ending[d] / n
+    sig["short_line_ratio"] = lf.nonblank_short(opts.short_line_length)[d] / n
+    newlines = lf.newlines[d]
+    dup_chars = find_duplicates(parts.nonblank_lines)[1] if lf.may_repeat()[d] else 0
+    sig["char_dup_ratio"] = dup_chars / (lf.length[d] - newlines)
+    return _list_ratio(parts, sig, newlines)
+
+
+def _list_ratio(parts: DocParts, sig: dict[str, Any], newlines: int) -> dict[str, Any]:
     if parts.no_words:
         sig["list_ratio"] = None
         sig["unsupported"] = parts.unsupported

@@ -18,6 +18,8 @@ document's words, and:
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -81,31 +83,22 @@ class WordArrays:
 
     def _count_stop_words(self, words: frozenset[str]) -> list[int]:
         n_docs = len(self.bounds) - 1
-        stops = sorted(w for w in words if w)  # a word is never empty
+        table = _stop_table(words)
+        stops = table.stops
         present = np.zeros((n_docs, max(len(stops), 1)), dtype=bool)
         if not stops or not len(self.chars):
             return present.sum(axis=1).tolist()
         starts = self.word_off[:-1]
         lengths = np.diff(self.word_off)
-        keys = _heads(self.chars, starts, lengths)
-        stop_lengths = np.array([len(w) for w in stops])
-        stop_chars = np.zeros((len(stops), int(stop_lengths.max())), dtype=np.uint32)
-        for i, w in enumerate(stops):
-            stop_chars[i, : len(w)] = _codes(w)
-        stop_keys = _heads(
-            stop_chars.ravel(), np.arange(len(stops)) * stop_chars.shape[1], stop_lengths
-        )
         # Stop words sharing a key (same length and first characters) are compared one by one.
-        listed = stop_keys.tolist()
-        seen = Counter(listed)
-        for i, key in enumerate(listed):
-            if seen[key] > 1:
-                self._mark_matches(present, i, stops[i], starts, lengths)
-        solo = np.array([i for i, key in enumerate(listed) if seen[key] == 1], dtype=np.intp)
-        if not len(solo):
+        for i in table.shared:
+            self._mark_matches(present, i, stops[i], starts, lengths)
+        if table.lookup is None:
             return present.sum(axis=1).tolist()
-        match, which = _lookup(keys, stop_keys, solo)
+        keys = _heads(self.chars, starts, lengths)
+        match, which = _lookup(keys, table)
         # Equal keys and lengths mean equal first three characters; the rest is compared here.
+        stop_lengths, stop_chars = table.lengths, table.chars
         same = lengths[match] == stop_lengths[which]
         match, which = match[same], which[same]
         longer = np.flatnonzero(stop_lengths[which] > _HEAD)
@@ -151,21 +144,66 @@ def _heads(chars: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.nda
     return key
 
 
-def _lookup(keys: np.ndarray, stop_keys: np.ndarray, solo: np.ndarray):
-    """(words, stop words) whose keys are equal, for the stop words ``solo`` (distinct keys):
-    a table of buckets that holds each of them alone, read once per word."""
+class _StopTable(NamedTuple):
+    """What a stop-word list's count needs of the list alone, made once per list."""
+
+    stops: list[str]  # sorted, none empty
+    lengths: np.ndarray
+    chars: np.ndarray  # one row per stop word, padded with 0
+    keys: np.ndarray  # each one's :func:`_heads` key
+    shared: list[int]  # the stop words whose key another has: compared one by one
+    #: (bits, bucket table) holding each other stop word alone, or (None, the others sorted by
+    #: key) when no table keeps them apart; None when no stop word is alone
+    lookup: tuple[int | None, np.ndarray] | None
+
+
+def _stop_table(words: frozenset[str]) -> _StopTable:
+    # keyed on the key's make-up too, which the tests change
+    return _stop_table_made(words, _HEAD, int(_BUCKET_MIX))
+
+
+@lru_cache(maxsize=64)
+def _stop_table_made(words: frozenset[str], head: int, mix: int) -> _StopTable:
+    stops = sorted(w for w in words if w)  # a word is never empty
+    if not stops:
+        empty = np.zeros(0, dtype=np.uint64)
+        return _StopTable(stops, empty, np.zeros((0, 0), np.uint32), empty, [], None)
+    lengths = np.array([len(w) for w in stops])
+    chars = np.zeros((len(stops), int(lengths.max())), dtype=np.uint32)
+    for i, w in enumerate(stops):
+        chars[i, : len(w)] = _codes(w)
+    keys = _heads(chars.ravel(), np.arange(len(stops)) * chars.shape[1], lengths)
+    listed = keys.tolist()
+    seen = Counter(listed)
+    shared = [i for i, key in enumerate(listed) if seen[key] > 1]
+    solo = np.array([i for i, key in enumerate(listed) if seen[key] == 1], dtype=np.intp)
+    return _StopTable(stops, lengths, chars, keys, shared, _buckets(keys, solo))
+
+
+def _buckets(stop_keys: np.ndarray, solo: np.ndarray) -> tuple[int | None, np.ndarray] | None:
+    """A table of buckets that holds each of the stop words ``solo`` (distinct keys) alone."""
+    if not len(solo):
+        return None
     for bits in range(max(8, int(len(solo)).bit_length() + 4), 21):
         buckets = (stop_keys[solo] * _BUCKET_MIX) >> np.uint64(64 - bits)
         if len(np.unique(buckets)) == len(solo):
-            break
-    else:  # no table keeps them apart: a binary search
-        order = solo[np.argsort(stop_keys[solo])]
+            table = np.full(1 << bits, -1, dtype=np.intp)
+            table[buckets.astype(np.intp)] = solo
+            return bits, table
+    return None, solo[np.argsort(stop_keys[solo])]  # no table keeps them apart
+
+
+def _lookup(keys: np.ndarray, table: _StopTable):
+    """(words, stop words) whose keys are equal, among the stop words with a key of their
+    own: their bucket table read once per word (or a binary search)."""
+    bits, found_in = table.lookup
+    stop_keys = table.keys
+    if bits is None:
+        order = found_in
         at = np.minimum(np.searchsorted(stop_keys[order], keys), len(order) - 1)
         match = np.flatnonzero(stop_keys[order][at] == keys)
         return match, order[at[match]]
-    table = np.full(1 << bits, -1, dtype=np.intp)
-    table[buckets.astype(np.intp)] = solo
-    found = np.take(table, ((keys * _BUCKET_MIX) >> np.uint64(64 - bits)).astype(np.intp))
+    found = np.take(found_in, ((keys * _BUCKET_MIX) >> np.uint64(64 - bits)).astype(np.intp))
     maybe = np.flatnonzero(found >= 0)
     which = found[maybe]
     equal = np.take(stop_keys, which) == keys[maybe]

@@ -36,11 +36,12 @@ from tamis.quality.options import (
 from tamis.quality.parts import (
     DocParts,
     doc_language,
+    lines_together,
     parts_for,
     parts_of_kept_lines,
     split_units_together,
 )
-from tamis.quality.rules import decider_of
+from tamis.quality.rules import decide_batch, decider_of
 from tamis.stages.base import Stage, register
 
 #: signals every rule set may add: the language its word lists followed, whose thresholds it
@@ -55,7 +56,7 @@ class _QualityStage(Stage):
     def __init__(self, options: QualityOptions | None = None) -> None:
         super().__init__(options)
         self.by_language = OptionsByLanguage(self.name, self.options)
-        self._decide = decider_of(self.name)  # given the stage's own validated options
+        decider_of(self.name)  # a quality stage has rules: checked once, at construction
 
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
         raise TypeError(f"{self.name} must define measure")
@@ -63,45 +64,76 @@ class _QualityStage(Stage):
     def parts(self, doc: Document) -> DocParts:
         return parts_for(doc.text, doc_language(doc.signals, self.options.language))
 
+    #: whether :meth:`measure_batch` measures a batch's documents without their Document (C4
+    #: measures and edits one document at a time: its kept ones are edited from what it found)
+    batch_measures = True
+
     def process_batch(self, docs: list[Document]) -> None:
-        """Each document in turn, the words of those split by units split together first."""
+        """The words of the documents split by units, and the lines of all, counted together
+        first; then the documents that share options (a language's thresholds) measured and
+        judged together."""
         batch = [self.parts(doc) for doc in docs]
+        lines_together(batch)  # first: the words' split reads the code points it made
         split_units_together(batch)
+        if not self.batch_measures:
+            for doc, parts in zip(docs, batch, strict=True):
+                self._process(doc, parts)
+            return
+        for opts, used, members in self._by_options(docs, batch):
+            sigs = self.measure_batch([parts for _, parts in members], opts)
+            self.judge_batch(members, sigs, opts, used)
+
+    def _by_options(self, docs: list[Document], batch: list[DocParts]) -> list:
+        """The documents grouped by the options their language gives: (options, whose
+        thresholds, [(document, parts)])."""
+        groups: dict[int, tuple[QualityOptions, str | None, list[tuple[Document, DocParts]]]] = {}
+        by_language = self.by_language
         for doc, parts in zip(docs, batch, strict=True):
-            self._process(doc, parts)
+            opts, used = by_language(parts.pair)
+            group = groups.get(id(opts))
+            if group is None:
+                group = groups[id(opts)] = (opts, used, [])
+            group[2].append((doc, parts))
+        return list(groups.values())
+
+    def measure_batch(self, batch: list[DocParts], opts: QualityOptions) -> list[dict[str, Any]]:
+        raise TypeError(f"{self.name} must define measure_batch")
+
+    def judge_batch(
+        self,
+        members: list[tuple[Document, DocParts]],
+        sigs: list[dict[str, Any]],
+        opts: QualityOptions,
+        used: str | None,
+    ) -> None:
+        """Store the signals of documents that share options, then keep or reject each by the
+        thresholds (the rules checked over all of them together)."""
+        name = self.name
+        named = bool(self.options.language)
+        for (doc, parts), sig in zip(members, sigs, strict=True):
+            if named or parts.lang != "en":
+                sig["lang"] = parts.pair or parts.lang
+            if used:
+                sig["thresholds"] = used
+            stored = doc.signals.get(name)
+            if stored is None:
+                doc.signals[name] = sig  # as doc.signal stores it, without two copies
+            else:
+                stored.update(sig)
+        if opts.mode != "filter":
+            return
+        for (doc, parts), failures in zip(members, decide_batch(name, sigs, opts), strict=True):
+            if failures:
+                doc.reject(name, failures[0]["rule"], failures)
+            else:
+                self.on_kept(parts, doc)
 
     def process(self, doc: Document) -> None:
         self._process(doc, self.parts(doc))
 
     def _process(self, doc: Document, parts: DocParts) -> None:
         opts, used = self.by_language(parts.pair)
-        self.judge(doc, parts, self.measure(parts, doc, opts), opts, used)
-
-    def judge(
-        self,
-        doc: Document,
-        parts: DocParts,
-        sig: dict[str, Any],
-        opts: QualityOptions,
-        used: str | None,
-    ) -> None:
-        """Store the signals, then keep or reject by the thresholds."""
-        if parts.lang != "en" or self.options.language:
-            sig["lang"] = parts.pair or parts.lang
-        if used:
-            sig["thresholds"] = used
-        stored = doc.signals.get(self.name)
-        if stored is None:
-            doc.signals[self.name] = sig  # as doc.signal stores it, without two copies
-        else:
-            stored.update(sig)
-        if opts.mode != "filter":
-            return
-        failures = self._decide(sig, opts)
-        if failures:
-            doc.reject(self.name, failures[0]["rule"], failures)
-        else:
-            self.on_kept(parts, doc)
+        self.judge_batch([(doc, parts)], [self.measure(parts, doc, opts)], opts, used)
 
     def on_kept(self, parts: DocParts, doc: Document) -> None:
         """Hook for a stage that changes documents it keeps."""
@@ -128,6 +160,10 @@ class GopherQuality(_QualityStage):
 
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
         return measure.gopher_quality(parts, opts)
+
+    def measure_batch(self, batch: list[DocParts], opts: QualityOptions) -> list[dict[str, Any]]:
+        gopher_quality = measure.gopher_quality
+        return [gopher_quality(parts, opts) for parts in batch]
 
 
 @register
@@ -157,20 +193,10 @@ class GopherRepetition(_QualityStage):
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
         return measure.gopher_repetition(parts, opts)
 
-    def process_batch(self, docs: list[Document]) -> None:
+    def measure_batch(self, batch: list[DocParts], opts: QualityOptions) -> list[dict[str, Any]]:
         """The n-grams of the batch are counted together (one set of array operations per
         group of documents that share options, that is, a language's thresholds)."""
-        groups: dict[int, tuple[QualityOptions, str | None, list[tuple[Document, DocParts]]]] = {}
-        for doc in docs:
-            parts = self.parts(doc)
-            opts, used = self.by_language(parts.pair)
-            groups.setdefault(id(opts), (opts, used, []))[2].append((doc, parts))
-        for opts, used, members in groups.values():
-            batch = [parts for _, parts in members]
-            for (doc, parts), sig in zip(
-                members, measure.gopher_repetition_batch(batch, opts), strict=True
-            ):
-                self.judge(doc, parts, sig, opts, used)
+        return measure.gopher_repetition_batch(batch, opts)
 
 
 @register
@@ -191,6 +217,10 @@ class FineWeb(_QualityStage):
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
         return measure.fineweb(parts, opts)
 
+    def measure_batch(self, batch: list[DocParts], opts: QualityOptions) -> list[dict[str, Any]]:
+        fineweb = measure.fineweb
+        return [fineweb(parts, opts) for parts in batch]
+
 
 @register
 class C4(_QualityStage):
@@ -198,6 +228,7 @@ class C4(_QualityStage):
 
     name = "c4"
     Options = C4Options
+    batch_measures = False
     signals = {
         "lines": int,
         "lines_kept": int,
