@@ -30,6 +30,7 @@ import re
 import unicodedata
 
 from tamis.document import Replacement
+from tamis.repair.circumflex import apostrophe_words
 from tamis.repair.dashes import THRESHOLD as ENGLISH_THRESHOLD
 from tamis.repair.dashes import english_share, is_english, spaced_dash
 from tamis.repair.headline import is_headline
@@ -370,6 +371,19 @@ def _reads_stripped_english(text: str, start: int, end: int) -> bool:
     return words >= _ENGLISH_MIN_WORDS and share >= ENGLISH_THRESHOLD
 
 
+def _own_evidence(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` reads as stripped Latin-1 on its own evidence: its
+    own marks and letters, or, judged with the text's language, what no clean line of that
+    language holds (English: ``_ENGLISH_EVIDENCE``; a language that writes no ``â``: one between
+    letters, :mod:`tamis.repair.circumflex`)."""
+    line = text[start:end]
+    if _stripped_latin1_reading(line):
+        return True
+    return _latin1_range(line) and (
+        _reads_stripped_english(text, start, end) or apostrophe_words(text, start, end)
+    )
+
+
 def _text_reads_stripped(text: str) -> bool:
     """Whether some line of ``text`` reads as stripped Latin-1 on its own evidence: then the
     whole text went through that reading, and a lone ``â`` on its other lines is a mark too."""
@@ -377,11 +391,7 @@ def _text_reads_stripped(text: str) -> bool:
     while start <= len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        line = text[start:end]
-        if "â" in line and (
-            _stripped_latin1_reading(line)
-            or (_latin1_range(line) and _reads_stripped_english(text, start, end))
-        ):
+        if "â" in text[start:end] and _own_evidence(text, start, end):
             return True
         start = end + 1
     return False
@@ -398,9 +408,7 @@ def _latin1_marks(
     text), unless the text around it is Welsh.
     """
     line = text[start:end]
-    if not _stripped_latin1_reading(line) and not (
-        _latin1_range(line) and _reads_stripped_english(text, start, end)
-    ):
+    if not _own_evidence(text, start, end):
         if not _latin1_range(line):
             return None
         if not spaced_dashes(line) or welsh_like(text, start, end):
