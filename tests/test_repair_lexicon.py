@@ -396,3 +396,23 @@ def test_west_slavic_letters_ftfy_left_after_a_lost_or_folded_byte_are_rebuilt(
     clean: str, damage
 ) -> None:
     assert _repaired(clean, damage(clean)) == (clean, True)
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Words too rare for the small lists (lingua sentences beyond the damage model's): the
+        # large list of the language holds them, and none of the spellings a lost byte makes up.
+        "Вдруг она остановилась перед фонарем : — Мама, вот такой точно высоты была та яблоня !",
+        "Порушення засинання і тривалості сну (інсомнія).",
+    ],
+)
+def test_a_word_only_the_large_list_holds_is_read_from_it(clean: str) -> None:
+    assert _repaired(clean, holes(clean)) == (clean, True)
+
+
+def test_the_large_list_is_looked_up_by_bisection() -> None:
+    assert lexicon.large_band("яблоня", "ru") is not None
+    assert lexicon.large_band("яблонс", "ru") is None
+    assert lexicon.large_band("яблоня", "bg") is None  # no large Bulgarian list
+    assert lexicon.choose(["яблонс", "яблоня"], "ru") == 1
