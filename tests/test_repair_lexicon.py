@@ -416,3 +416,22 @@ def test_the_large_list_is_looked_up_by_bisection() -> None:
     assert lexicon.large_band("яблонс", "ru") is None
     assert lexicon.large_band("яблоня", "bg") is None  # no large Bulgarian list
     assert lexicon.choose(["яблонс", "яблоня"], "ru") == 1
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["Họ đứng đó, dưới những cơn mưa phùn lạnh thấu da thịt.", "Họ không thể buộc các hãng."],
+)
+@pytest.mark.parametrize("damage", [holes, lambda t: _ftfy(holes(t))])
+def test_a_capital_starting_a_word_before_a_lost_byte_and_a_space_is_read(clean, damage) -> None:
+    """``Há» `` (``Họ``, a sentence's first word, lost its 8D): the lead after a capital that
+    starts a word is a lost byte too, as after a lower-case letter; and ftfy's reading of it
+    with the space, ``HỠđứng``, glued to a lower-case word."""
+    assert _repaired(clean, damage(clean)) == (clean, True)
+
+
+@pytest.mark.parametrize("clean", ["HỠ", "TRỠ LẠI", "Một chữ HỠ viết hoa."])
+def test_a_capital_o_tilde_hook_of_clean_text_stays(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]

@@ -217,7 +217,11 @@ def eaten_space(text: str, i: int) -> bool:
     if not before.isalpha() or not after or after.isspace():
         return False
     if text[i] == "\u1ee0":
-        return before.islower()
+        # After a lower-case letter, or after the capital that starts a word when a lower-case
+        # letter follows (``HỠđứng`` is ``Họ đứng``): no word sets a capital ``Ỡ`` so.
+        return before.islower() or (
+            before.isupper() and (i < 2 or not text[i - 2].isalpha()) and after.islower()
+        )
     return before < "\u0900"  # a Latin, Greek or Cyrillic letter, not an Indic one
 
 

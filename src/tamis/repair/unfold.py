@@ -205,7 +205,11 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
         return True  # ``ðŸ—žï¸``: the variation selector EF B8 8F after an emoji lost its 8F
     if (lead in "ÃÅ" or "à" <= lead <= "ï") and after == " " and lead_at + 1 < len(line):
         before = line[lead_at - 1 : lead_at]
-        if lead == "á" and line[lead_at + 1] in "º»" and (before.islower() or _cont(before)):
+        if (
+            lead == "á"
+            and line[lead_at + 1] in "º»"
+            and (before.islower() or _cont(before) or _capital_starts_word(line, lead_at))
+        ):
             return True  # ``nhá» ``, ``Ä‘á» ``: ftfy's A0 reading (Ạ, Ỡ) is a capital in a word
         if lead == "Ã" and line[max(0, lead_at - 2) : lead_at].isupper():
             return True  # ``ČECHOVÃ ``: a capital (Á Í Ý) ending a word in capitals, not à
@@ -217,6 +221,20 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
         or SUSPECT_RE.match(after) is not None
         or after > "\u024f"
         or not _cp1250_continuation(after)
+    )
+
+
+def _capital_starts_word(line: str, lead_at: int) -> bool:
+    """Whether the lead at ``lead_at`` follows the capital that starts a word, with a word
+    after the space that is not in capitals (``Há» Ä‘Ã£``: ``Họ đã``, a sentence's first word,
+    not a word in capitals whose last letter is ``Ỡ``)."""
+    start = lead_at - 1
+    following = line[lead_at + 3 : lead_at + 4]
+    return (
+        start >= 0
+        and line[start].isupper()
+        and (start == 0 or not line[start - 1].isalpha())
+        and (following.islower() or not following.isascii())
     )
 
 
