@@ -163,6 +163,23 @@ def test_english_spaced_dashes_are_em_dashes_and_others_en_dashes() -> None:
     french = "Il a trouvé la solution et il est parti avec une idée très simple, enfin."
     assert spaced_dash(english, 0, len(english)) == EM_DASH
     assert spaced_dash(french, 0, len(french)) == EN_DASH
+    # A title, heading or list item of English text separates with an en dash.
+    assert spaced_dash(english, 0, len(english), headline=True) == EN_DASH
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "How to replace brake pads \u2013 From an ASE-Certified Mechanic\nThe brake pads of "
+        "your car wear out with time, and it\u2019s a job that you can do at home with the "
+        "right tools and a free afternoon.",
+        "Consistent Tuition Rates for a Decade \u2013 Affordable Online Education\nThe "
+        "university said that it\u2019s going to keep its rates where they are for the next "
+        "ten years, and that the students would know what they pay.",
+    ],
+)
+def test_an_english_title_s_stripped_dash_is_an_en_dash(clean: str) -> None:
+    assert _repaired(clean) == (clean, True)
 
 
 @pytest.mark.parametrize(

@@ -416,10 +416,11 @@ def _latin1_marks(
                 whole[0] = _text_reads_stripped(text)
             if not whole[0] or welsh_like(text, start, end):
                 return None
+    headline = is_headline(text, start, end)
     return plan(
         line,
-        is_headline(text, start, end),
-        spaced_dash(text, start, end),
+        headline,
+        spaced_dash(text, start, end, headline),
         text_styles(text, start, end),
         is_english(text, start, end),
     )
