@@ -137,6 +137,9 @@ def test_a_line_without_evidence_of_its_own_is_read_with_the_text_around_it() ->
         "It is over, and the Democrats\u2019 central allegation in the case is still there.",
         "\u2014 The Nigerian Senate said on Monday that the bill was passed by the house.",
         "Rockledge 14 11 6 15 \u2013 44",  # too few words to call English: an en dash
+        # An em dash glued between a straight closing quote and a function word.
+        'Benioff introduced Cook to the audience as "someone who has redefined what it means '
+        'to be a chief executive officer"\u2014and someone he has learned a lot from.',
     ],
 )
 def test_english_lines_show_the_stripped_reading_by_themselves(clean: str) -> None:

@@ -346,11 +346,12 @@ def _stripped_latin1_reading(line: str) -> bool:
 
 
 # In English text (:func:`tamis.repair.dashes.english_share`), what no clean English line
-# holds: an unspaced dash before a function word (``periodâalthough``, ``positiveâand``;
+# holds: an unspaced dash before a function word, after a word or a closing quote or bracket
+# (``periodâalthough``, ``positiveâand``, ``officer"âand``;
 # ``château`` has no English word after its ``â``), a plural possessive before a word
 # (``Democratsâ central``), a dash opening a line before a capital (``â The Senate``).
 _ENGLISH_EVIDENCE = re.compile(
-    r"[a-z]{2}â(?:and|but|or|so|such|like|although|though|it|which|even|not|just|including"
+    r"(?:[a-z]{2}|[a-z][\"')])â(?:and|but|or|so|such|like|although|though|it|which|even|not|just|including"
     r"|especially|because|as|if|the|a|an|to|with|from|who|what|when|where|while|that|this"
     r"|these|those|yet|then|now|still|only|perhaps|all|some|no|nor|for|in|on|at|by|of|we"
     r"|you|they|he|she|more|less|and)\b|[a-z]{2}â (?:and|but|or|which|including|although)\b"
