@@ -113,11 +113,22 @@ def _continues_a_sequence(line: str, pos: int) -> bool:
             return True  # a two-byte sequence whose second byte is the dagger's 86
         nxt = line[pos + 1] if pos + 1 < len(line) else ""
         return 0xE0 <= raw[0] <= 0xF4 and not nxt.isascii()
+    if line[pos] != "†" and not _lead_and_continuation(raw):
+        # ``â€`` (E2 80) continues no sequence: only a run that is itself mojibake (a lead and
+        # its continuation, ``ãƒ``) makes it part of a longer garble. Letters an earlier pass
+        # decoded (``ší`` is 9A ED: a lead with nothing after it) leave the mark alone.
+        return False
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
         return True
     return False
+
+
+def _lead_and_continuation(raw: bytes) -> bool:
+    """Whether the last lead byte of ``raw`` (C2-F4) has a continuation byte after it."""
+    leads = [i for i, b in enumerate(raw) if 0xC2 <= b <= 0xF4]
+    return bool(leads) and leads[-1] + 1 < len(raw) and 0x80 <= raw[leads[-1] + 1] < 0xC0
 
 
 def _ends_a_latin1_sequence(line: str, pos: int) -> bool:
