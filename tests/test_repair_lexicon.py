@@ -351,6 +351,9 @@ def test_a_capital_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(cle
         # Without ftfy: ``à`` and its folded space before a letter, on a line whose ``áº``
         # NFKC folded to ``áo``.
         ("Hoàn thuế đoàn phi lĩnh về nhà.", nfkc),
+        # ``ẹ`` (E1 BA B9: ``º`` folded to ``o``, ``¹`` to ``1``) before a space and a word, in
+        # text with other such folds (``táo¡o``).
+        ("Vải co giãn nhẹ nhàng, tạo cảm giác thoải mái cho người mặc.", lambda t: _ftfy(nfkc(t))),
         # ``hỏa``: the ``a`` after a lost byte is no folded ``ª`` (no capital ``Ừ`` in a word).
         ("Sau đó ông họa thiêu nhà và đi về quê.", lambda t: _ftfy(holes(t))),
     ],
@@ -432,6 +435,13 @@ def test_a_capital_starting_a_word_before_a_lost_byte_and_a_space_is_read(clean,
 
 @pytest.mark.parametrize("clean", ["HỠ", "TRỠ LẠI", "Một chữ HỠ viết hoa."])
 def test_a_capital_o_tilde_hook_of_clean_text_stays(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]
+
+
+@pytest.mark.parametrize("clean", ["Món cháo3 ngon lắm.", "Tên tài khoản là cháo3 nhé"])
+def test_a_name_glued_to_a_figure_in_clean_vietnamese_stays(clean: str) -> None:
     fixed, edits = fix_text(clean)
     assert fixed == clean
     assert not [e for e in edits if is_mojibake_rule(e.rule)]

@@ -193,6 +193,10 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
 VI_FOLD_RE = re.compile(
     "(?<=[^\\W\\d_])á[ao](?:[1-3\xa1-\xbf\u03bc](?=[^\\W\\d_])|[1-3](?=[.,;:!?]))"
 )
+# The same digit before a space and a lower-case word (``nháo1 nhàng`` is ``nhẹ nhàng``): read
+# only in text that holds a fold of ``VI_FOLD_RE`` too; alone, it may be a name glued to a
+# figure (``cháo3``).
+VI_FOLD_SPACED_RE = re.compile("(?<=[^\\W\\d_])áo[1-3](?= [^\\W\\d_])")
 
 
 def folded_tm_in_word(text: str, i: int) -> bool:

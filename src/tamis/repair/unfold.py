@@ -44,6 +44,7 @@ from tamis.repair.precheck import (
     EVIDENCE_RE,
     S_CARON_SPLIT_RE,
     VI_FOLD_RE,
+    VI_FOLD_SPACED_RE,
     VI_LETTERS_RE,
     c4_word_start,
     eaten_space,
@@ -1073,6 +1074,22 @@ def leftover_folds(text: str) -> list[Replacement]:
     return sorted(out, key=lambda r: r.start)
 
 
+def _spaced_folds(line: str, offset: int, taken: set[int]) -> list[Replacement]:
+    """``áo1`` before a space and a lower-case word (``VI_FOLD_SPACED_RE``: ``nháo1 nhàng`` is
+    ``nhẹ nhàng``), in text where ``VI_FOLD_RE`` found Vietnamese folds already; each replaced
+    by the one letter whose Windows-1252 reading folded by NFKC is exactly the sequence."""
+    out = []
+    for m in VI_FOLD_SPACED_RE.finditer(line):
+        char = _folded_letter(m.group())
+        if char and char.islower() and line[m.end() + 1].islower():
+            if offset + m.start() not in taken:
+                reason = "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
+                out.append(
+                    Replacement(offset + m.start(), offset + m.end(), char, FOLD_RULE, reason)
+                )
+    return out
+
+
 def _left_whole(line: str, p: Piece) -> bool:
     """A three-byte sequence left whole inside a word of decoded text (``thuá»™c``,
     ``24â„¢``; not ``DrÃ¥ber``, which ftfy leaves on purpose): symbols for continuations (not
@@ -1274,6 +1291,7 @@ def unfold_repairs(text: str) -> list[Replacement]:
     # a word starting with a lead that lost its byte, in text that names its language (a
     # title's ``Äeprav`` above a body that writes ``č``; ``Å tajerska``)
     c4 = ("Ä" in text or "Ã" in text or "Å " in text) and c4_word_start(text)
+    vi_folded = "áo" in text and VI_FOLD_RE.search(text) is not None
     for line in text.split("\n"):
         if (
             _LEAD_PAIR_RE.search(line)
@@ -1285,7 +1303,12 @@ def unfold_repairs(text: str) -> list[Replacement]:
             found = line_repairs(line, start, text[max(0, start - _AROUND) : start + _AROUND])
             eaten = eaten_spaces(line, start) if _EATEN_RE.search(line) else []
             taken = {i for r in found for i in range(r.start, r.end)}
-            out += sorted(found + [r for r in eaten if r.start not in taken], key=lambda r: r.start)
+            found += [r for r in eaten if r.start not in taken]
+            if vi_folded:
+                found += _spaced_folds(
+                    line, start, {i for r in found for i in range(r.start, r.end)}
+                )
+            out += sorted(found, key=lambda r: r.start)
         elif _FOLDED_TM in line:
             out += after_ftfy(line, start)
         start += len(line) + 1
