@@ -74,12 +74,16 @@ NOTES = """## Notes
   unless the text is Welsh-like (`tamis.repair.welsh`, figures below): an em dash in English
   text, an en dash in other languages (`tamis.repair.dashes`, a table learned from the clean
   text of the tuned part: English 50 spaced em dashes to 29 en dashes, the other target
-  languages 41 en dashes to none; English is told by the share of its function words); after a
+  languages 41 en dashes to none; English is told by the share of its function words; on an
+  English title, heading or list item, where a dash separates, an en dash); after a
   space an opening quote, before a space or punctuation a closing one. A line with no evidence
   of its own is read so when another line of the same text shows the reading (the whole text
   went through it), and English text shows it by an unspaced dash before a function word
-  (`periodâalthough`), a plural possessive before a word, a dash opening a line, a range or
-  score between figures. The first damage model (above) sets English with spaced en dashes
+  (`periodâalthough`, `officer"âand`), a plural possessive before a word, a dash opening a
+  line, a range or score between figures; and text whose language writes no `â` (CLD2,
+  `tamis.repair.circumflex`) shows it by a lone `â` before `a e o` inside a word no list of the
+  languages that write `â` holds (`Syiâah`, `Kurâan`), unless the text carries other
+  circumflex letters (a transliteration's long vowels). The first damage model (above) sets English with spaced en dashes
   like the other languages, which is why its `c1_stripped` cell fell from 98.3% to 96.5%. The quote kind follows the typography of
   news, which the damage model now states (tests/test_repair_damage.py): the line's role
   (`tamis.repair.headline`: a short line that does not end a sentence, or a short first line,

@@ -52,6 +52,16 @@ def test_a_dagger_glued_between_a_word_and_a_lower_case_word_or_a_dash_is_a_clos
     assert _repaired(clean, glued)[0] == (clean, True)
 
 
+@pytest.mark.parametrize("clean", [SLOVAK, PORTUGUESE])
+def test_a_closing_quote_that_lost_its_byte_after_a_decoded_letter_is_restored(clean) -> None:
+    """Dropped bytes alone (no ftfy): ``silnejšíâ€ si``. The letters before the mark, decoded
+    by the rebuild pass (``í`` is ED in Windows-1252, a lead), start no sequence that the mark
+    (E2 80) could continue: it is a ``”`` that lost its 9D, not part of a longer garble."""
+    damaged = holes(clean)
+    fixed, edits = fix_text(damaged)
+    assert (fixed, undo(fixed, edits)) == (clean, damaged)
+
+
 @pytest.mark.skipif(not lexicon.available(), reason="wordfreq is not installed")
 def test_an_a_whose_byte_was_lost_and_its_space_read_as_er_is_restored() -> None:
     restored, edits = _repaired(RUSSIAN, "дали, Ртолько")  # ``с`` lost its byte: unfold reads it

@@ -108,6 +108,9 @@ def test_clean_text_near_these_rules_is_left_alone(clean: str) -> None:
         "Аднак пры гэтым варта адзначыць, што Святое Пісанне і Традыцыя не з’яўляюцца "
         "‘асобнымі крыніцамі Аб’яўлення’",
         "“2001 жылғы мәліметтер бойынша тұрғындарының саны 1005 адамды құрайды.”",
+        # Pronouns and determiners: ``Ён`` (he), not ``Ан``; ``тыя`` (those), not ``тыс``.
+        "Ён жа і служыў у ваенна-паветраных войсках, дэсантнікам быў.",
+        "Пісьменнік змог намаляваць поўную карціну жыцця Беларусі ў тыя часы.",
     ],
 )
 def test_belarusian_and_kazakh_lost_bytes_are_read_from_their_own_words(clean: str) -> None:
@@ -348,6 +351,9 @@ def test_a_capital_that_lost_its_byte_at_a_word_start_is_read_from_the_lists(cle
         # Without ftfy: ``à`` and its folded space before a letter, on a line whose ``áº``
         # NFKC folded to ``áo``.
         ("Hoàn thuế đoàn phi lĩnh về nhà.", nfkc),
+        # ``ẹ`` (E1 BA B9: ``º`` folded to ``o``, ``¹`` to ``1``) before a space and a word, in
+        # text with other such folds (``táo¡o``).
+        ("Vải co giãn nhẹ nhàng, tạo cảm giác thoải mái cho người mặc.", lambda t: _ftfy(nfkc(t))),
         # ``hỏa``: the ``a`` after a lost byte is no folded ``ª`` (no capital ``Ừ`` in a word).
         ("Sau đó ông họa thiêu nhà và đi về quê.", lambda t: _ftfy(holes(t))),
     ],
@@ -393,3 +399,49 @@ def test_west_slavic_letters_ftfy_left_after_a_lost_or_folded_byte_are_rebuilt(
     clean: str, damage
 ) -> None:
     assert _repaired(clean, damage(clean)) == (clean, True)
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # Words too rare for the small lists (lingua sentences beyond the damage model's): the
+        # large list of the language holds them, and none of the spellings a lost byte makes up.
+        "Вдруг она остановилась перед фонарем : — Мама, вот такой точно высоты была та яблоня !",
+        "Порушення засинання і тривалості сну (інсомнія).",
+    ],
+)
+def test_a_word_only_the_large_list_holds_is_read_from_it(clean: str) -> None:
+    assert _repaired(clean, holes(clean)) == (clean, True)
+
+
+def test_the_large_list_is_looked_up_by_bisection() -> None:
+    assert lexicon.large_band("яблоня", "ru") is not None
+    assert lexicon.large_band("яблонс", "ru") is None
+    assert lexicon.large_band("яблоня", "bg") is None  # no large Bulgarian list
+    assert lexicon.choose(["яблонс", "яблоня"], "ru") == 1
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["Họ đứng đó, dưới những cơn mưa phùn lạnh thấu da thịt.", "Họ không thể buộc các hãng."],
+)
+@pytest.mark.parametrize("damage", [holes, lambda t: _ftfy(holes(t))])
+def test_a_capital_starting_a_word_before_a_lost_byte_and_a_space_is_read(clean, damage) -> None:
+    """``Há» `` (``Họ``, a sentence's first word, lost its 8D): the lead after a capital that
+    starts a word is a lost byte too, as after a lower-case letter; and ftfy's reading of it
+    with the space, ``HỠđứng``, glued to a lower-case word."""
+    assert _repaired(clean, damage(clean)) == (clean, True)
+
+
+@pytest.mark.parametrize("clean", ["HỠ", "TRỠ LẠI", "Một chữ HỠ viết hoa."])
+def test_a_capital_o_tilde_hook_of_clean_text_stays(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]
+
+
+@pytest.mark.parametrize("clean", ["Món cháo3 ngon lắm.", "Tên tài khoản là cháo3 nhé"])
+def test_a_name_glued_to_a_figure_in_clean_vietnamese_stays(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]

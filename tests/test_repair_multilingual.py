@@ -352,16 +352,18 @@ def test_every_kind_and_target_group_is_measured(model) -> None:
 # (bench/results/repair.md gives why): each is held at its measured share, so that a regression
 # shows; every other cell with ten cases or more must reach the target.
 FLOORS: dict[tuple[str, str], float] = {
-    ("holes", "cyrillic"): 0.91,  # 91.4% of 210 (90.5% the round before)
-    ("ftfy_lossy", "cyrillic"): 0.92,  # 92.4% of 210 (91.0% the round before)
-    ("c1_stripped", "indonesian_malay"): 0.87,  # 88.5% of 52
+    ("holes", "cyrillic"): 0.92,  # 92.4% of 210 (91.4% the round before)
+    ("ftfy_lossy", "cyrillic"): 0.93,  # 93.3% of 210 (92.4% the round before)
+    ("c1_stripped", "indonesian_malay"): 0.92,  # 92.3% of 52 (88.5% the round before)
     ("title", "indonesian_malay"): 0.91,  # 92.3% of 13
     ("c1_stripped", "portuguese_spanish"): 0.94,  # 95.2% of 63
     ("c1_stripped", "french_german"): 0.95,  # 96.1% of 51
     ("holes", "vietnamese"): 0.93,  # 93.5% of 31
     ("ftfy_lossy", "vietnamese"): 0.96,  # 96.8% of 31 (83.9% the round before)
-    ("c1_stripped", "english"): 0.83,  # 83.2% of 214 (81.8% the round before)
-    ("title", "english"): 0.89,  # 89.7% of 29 (93.1% before this round: one title more missed)
+    # 82.7% of 214 (83.2% the round before: the en dash of English headline lines, which gained
+    # one tuned text, lost two held-out ones here and gained one held-out title)
+    ("c1_stripped", "english"): 0.82,
+    ("title", "english"): 0.93,  # 93.1% of 29 (89.7% the round before)
 }
 
 

@@ -137,6 +137,9 @@ def test_a_line_without_evidence_of_its_own_is_read_with_the_text_around_it() ->
         "It is over, and the Democrats\u2019 central allegation in the case is still there.",
         "\u2014 The Nigerian Senate said on Monday that the bill was passed by the house.",
         "Rockledge 14 11 6 15 \u2013 44",  # too few words to call English: an en dash
+        # An em dash glued between a straight closing quote and a function word.
+        'Benioff introduced Cook to the audience as "someone who has redefined what it means '
+        'to be a chief executive officer"\u2014and someone he has learned a lot from.',
     ],
 )
 def test_english_lines_show_the_stripped_reading_by_themselves(clean: str) -> None:
@@ -163,6 +166,23 @@ def test_english_spaced_dashes_are_em_dashes_and_others_en_dashes() -> None:
     french = "Il a trouvé la solution et il est parti avec une idée très simple, enfin."
     assert spaced_dash(english, 0, len(english)) == EM_DASH
     assert spaced_dash(french, 0, len(french)) == EN_DASH
+    # A title, heading or list item of English text separates with an en dash.
+    assert spaced_dash(english, 0, len(english), headline=True) == EN_DASH
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "How to replace brake pads \u2013 From an ASE-Certified Mechanic\nThe brake pads of "
+        "your car wear out with time, and it\u2019s a job that you can do at home with the "
+        "right tools and a free afternoon.",
+        "Consistent Tuition Rates for a Decade \u2013 Affordable Online Education\nThe "
+        "university said that it\u2019s going to keep its rates where they are for the next "
+        "ten years, and that the students would know what they pay.",
+    ],
+)
+def test_an_english_title_s_stripped_dash_is_an_en_dash(clean: str) -> None:
+    assert _repaired(clean) == (clean, True)
 
 
 @pytest.mark.parametrize(
@@ -348,3 +368,47 @@ def test_english_marks_are_read_by_their_pairing(clean: str) -> None:
 )
 def test_two_byte_letters_beside_stripped_marks_are_decoded(clean: str) -> None:
     assert _repaired(clean) == (clean, True)
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # A word's apostrophe is the line's only mark, in a language that writes no ``â``
+        # (CLD2 names it): an Arabic loanword's ain in Indonesian and Bosnian.
+        "Islam pecah jadi Sunni dan Syi\u2019ah karena faktor politik. Karena kekuasaan. Pendukung "
+        "Ali disebut Syiah Ali yang kemudian disebut Syiah saja oleh para pendukungnya.",
+        "Muslimani svoju svetu knjigu zovu Kur\u2019an, a ona je objavljena poslaniku Muhamedu "
+        "tokom dvadeset i tri godine, dok je on bio u Meki i Medini.",
+    ],
+)
+def test_an_apostrophe_alone_is_restored_in_a_language_that_writes_no_a_circumflex(
+    clean: str,
+) -> None:
+    assert _repaired(clean) == (clean, True)
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        # ``â`` between letters in text of a language that has none: a Vietnamese name, a
+        # French loan (listed by the languages that write ``â``), left as they are.
+        "Perdana Menteri Vietnam Nguyen Xuân Phuc mengatakan bahwa pemerintahnya akan terus "
+        "mendukung kerja sama ekonomi dengan Indonesia dan negara lain di kawasan itu.",
+        "Der Wein stammt vom Château Margaux und wurde bei der Versteigerung in London "
+        "f\u00fcr einen sehr hohen Preis an einen privaten Sammler verkauft.",
+        # A transliteration that marks long vowels; a French place name in Basque.
+        "Sementara, Ras\u00fblull\u00e2h Shallall\u00e2hu 'Alaihi Wasallam lebih memilih untuk "
+        "tetap tinggal dan bertahan di Madinah.",
+        "Boissey-le-Ch\u00e2tel Frantziako udalerria da, Eure departamenduan dagoena, Normandia "
+        "Garaia eskualdean.",
+        # A Portuguese or Romanian text is one that writes ``â``.
+        "A c\u00e2mara municipal aprovou ontem o novo plano para a cidade e os vereadores "
+        "disseram que as obras come\u00e7am no pr\u00f3ximo m\u00eas.",
+        "Guvernul a anun\u021bat c\u0103 p\u00e2n\u0103 la sf\u00e2r\u0219itul anului "
+        "vor fi construite noi \u0219coli \u00een c\u00e2teva ora\u0219e din \u021bar\u0103.",
+    ],
+)
+def test_a_circumflex_a_of_a_name_or_loan_is_left_alone(clean: str) -> None:
+    fixed, edits = fix_text(clean)
+    assert fixed == clean
+    assert not [e for e in edits if is_mojibake_rule(e.rule)]

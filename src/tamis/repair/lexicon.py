@@ -29,9 +29,10 @@ import gzip
 import importlib.util
 import math
 import re
+from array import array
 from collections.abc import Sequence
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import accumulate, chain, repeat
 from os.path import commonprefix
 from pathlib import Path
 
@@ -42,6 +43,9 @@ CYRILLIC = ("ru", "uk", "bg", "mk", "sr")
 VIETNAMESE = ("vi",)
 LATIN_C4 = ("cs", "sk", "sl", "sh", "pl", "lv")  # ``Ä`` lost a byte: ā č ď Đ ĝ
 LATIN_C3 = ("cs", "sk", "hu", "es", "pt", "is")  # ``Ã`` lost a byte: Á Í Ï Ð Ý
+# Languages whose ``large`` list a word no ``small`` list holds is looked up in (those of the
+# families above that wordfreq ships one for).
+LARGE = ("ru", "uk", "mk", "cs", "pl", "es", "pt")
 # Languages known by their letter runs alone (no word list): Belarusian, Kazakh.
 LETTERS_ONLY = ("be", "kk")
 _DATA = Path(__file__).resolve().parent / "data"
@@ -75,12 +79,12 @@ def available() -> bool:
     return _data() is not None
 
 
-def _buckets(lang: str) -> list[list[str]]:
-    """The ``small`` list of ``lang`` in wordfreq's own format (a msgpack header
+def _buckets(lang: str, size: str = "small") -> list[list[str]]:
+    """The ``small`` (or ``large``) list of ``lang`` in wordfreq's own format (a msgpack header
     ``{"format": "cB", "version": 1}``, then one list of words per 0.01 of log10 frequency,
     most frequent first); empty when the package or the list is absent."""
     folder = _data()
-    path = folder / f"small_{lang}.msgpack.gz" if folder else None
+    path = folder / f"{size}_{lang}.msgpack.gz" if folder else None
     if path is None or not path.exists():
         return []
     import msgpack
@@ -108,6 +112,35 @@ def words(lang: str) -> dict[str, int]:
         (band, _cyrillic_serbian(word)) for band, bucket in reversed(buckets) for word in bucket
     )
     return {word: band for band, word in spelt if word is not None}
+
+
+@cache
+def _large(lang: str) -> tuple[str, array, array]:
+    """``lang``'s ``large`` list (wordfreq ships one for a few languages: Russian, Ukrainian,
+    Macedonian, Czech, Polish, Spanish, Portuguese; some 250,000 to 700,000 words, down to a
+    frequency of one in 10^8), kept compact: its words sorted and joined on one string, the
+    offset where each starts and its band. A dict of them would take some 100 MB per language;
+    this takes a tenth, and a word is found by bisection."""
+    buckets = _buckets(lang, "large")
+    words = list(chain.from_iterable(buckets))  # wordfreq lists each word once
+    bands = array("h", chain.from_iterable(repeat(b, len(w)) for b, w in enumerate(buckets)))
+    order = sorted(range(len(words)), key=words.__getitem__)
+    ordered = [words[i] for i in order]
+    starts = array("l", accumulate((len(w) + 1 for w in ordered), initial=0))
+    return "\n".join(ordered) + "\n", starts, array("h", map(bands.__getitem__, order))
+
+
+def large_band(word: str, lang: str) -> int | None:
+    """The band of ``word`` in ``lang``'s ``large`` list; None when the list lacks it (or
+    ``lang`` has no such list)."""
+    joined, starts, bands = _large(lang)
+    n = len(bands)
+
+    def at(i: int) -> str:
+        return joined[starts[i] : starts[i + 1] - 1]
+
+    i = bisect.bisect_left(range(n), word, key=at)
+    return bands[i] if i < n and at(i) == word else None
 
 
 @cache
@@ -234,7 +267,8 @@ FUNCTION_WORDS = {
         сюды усё усе усіх усім ёсць ужо таксама толькі ўсё ўсе ўсіх сапраўды
         мяне цябе нас вас наш наша нашы ваш ваша вашы іхні адсюль дзесьці нешта нехта
         хтосьці штосьці нясе трэба пасля пасьля сапраўдны сям’я ёсьць зараз дзе
-        праз паводле самае ясна""".split()
+        праз паводле самае ясна ён ёй ёю яму тыя якімі якому якою сабой сваімі ўсімі
+        усімі ўсяго усяго зусім гэтак самым самых асабліва""".split()
     ),
 }
 
@@ -288,6 +322,14 @@ def choose(candidates: list[str], lang: str) -> int | None:
         listed = [(b, k) for b, k in listed if _VOWELS.intersection(lowered[k])] or listed
     if listed:
         return min(listed)[1]
+    if lang in LARGE:
+        # No spelling is frequent enough for the small list: the large one may hold one
+        # (``яблоня``, ``деликатес``, ``інсомнія``), where the spellings a lost byte makes up
+        # (``яблонс``) are still missing.
+        bands = [large_band(c, lang) for c in lowered]
+        listed = [(b, k) for k, b in enumerate(bands) if b is not None]
+        if listed:
+            return min(listed)[1]
     stem = _by_stem(lowered, lang)
     if stem is not None:
         return stem

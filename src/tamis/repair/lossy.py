@@ -30,6 +30,7 @@ import re
 import unicodedata
 
 from tamis.document import Replacement
+from tamis.repair.circumflex import apostrophe_words
 from tamis.repair.dashes import THRESHOLD as ENGLISH_THRESHOLD
 from tamis.repair.dashes import english_share, is_english, spaced_dash
 from tamis.repair.headline import is_headline
@@ -112,11 +113,22 @@ def _continues_a_sequence(line: str, pos: int) -> bool:
             return True  # a two-byte sequence whose second byte is the dagger's 86
         nxt = line[pos + 1] if pos + 1 < len(line) else ""
         return 0xE0 <= raw[0] <= 0xF4 and not nxt.isascii()
+    if line[pos] != "†" and not _lead_and_continuation(raw):
+        # ``â€`` (E2 80) continues no sequence: only a run that is itself mojibake (a lead and
+        # its continuation, ``ãƒ``) makes it part of a longer garble. Letters an earlier pass
+        # decoded (``ší`` is 9A ED: a lead with nothing after it) leave the mark alone.
+        return False
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
         return True
     return False
+
+
+def _lead_and_continuation(raw: bytes) -> bool:
+    """Whether the last lead byte of ``raw`` (C2-F4) has a continuation byte after it."""
+    leads = [i for i, b in enumerate(raw) if 0xC2 <= b <= 0xF4]
+    return bool(leads) and leads[-1] + 1 < len(raw) and 0x80 <= raw[leads[-1] + 1] < 0xC0
 
 
 def _ends_a_latin1_sequence(line: str, pos: int) -> bool:
@@ -345,11 +357,12 @@ def _stripped_latin1_reading(line: str) -> bool:
 
 
 # In English text (:func:`tamis.repair.dashes.english_share`), what no clean English line
-# holds: an unspaced dash before a function word (``periodâalthough``, ``positiveâand``;
+# holds: an unspaced dash before a function word, after a word or a closing quote or bracket
+# (``periodâalthough``, ``positiveâand``, ``officer"âand``;
 # ``château`` has no English word after its ``â``), a plural possessive before a word
 # (``Democratsâ central``), a dash opening a line before a capital (``â The Senate``).
 _ENGLISH_EVIDENCE = re.compile(
-    r"[a-z]{2}â(?:and|but|or|so|such|like|although|though|it|which|even|not|just|including"
+    r"(?:[a-z]{2}|[a-z][\"')])â(?:and|but|or|so|such|like|although|though|it|which|even|not|just|including"
     r"|especially|because|as|if|the|a|an|to|with|from|who|what|when|where|while|that|this"
     r"|these|those|yet|then|now|still|only|perhaps|all|some|no|nor|for|in|on|at|by|of|we"
     r"|you|they|he|she|more|less|and)\b|[a-z]{2}â (?:and|but|or|which|including|although)\b"
@@ -370,6 +383,19 @@ def _reads_stripped_english(text: str, start: int, end: int) -> bool:
     return words >= _ENGLISH_MIN_WORDS and share >= ENGLISH_THRESHOLD
 
 
+def _own_evidence(text: str, start: int, end: int) -> bool:
+    """Whether the line ``text[start:end]`` reads as stripped Latin-1 on its own evidence: its
+    own marks and letters, or, judged with the text's language, what no clean line of that
+    language holds (English: ``_ENGLISH_EVIDENCE``; a language that writes no ``â``: one between
+    letters, :mod:`tamis.repair.circumflex`)."""
+    line = text[start:end]
+    if _stripped_latin1_reading(line):
+        return True
+    return _latin1_range(line) and (
+        _reads_stripped_english(text, start, end) or apostrophe_words(text, start, end)
+    )
+
+
 def _text_reads_stripped(text: str) -> bool:
     """Whether some line of ``text`` reads as stripped Latin-1 on its own evidence: then the
     whole text went through that reading, and a lone ``â`` on its other lines is a mark too."""
@@ -377,11 +403,7 @@ def _text_reads_stripped(text: str) -> bool:
     while start <= len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        line = text[start:end]
-        if "â" in line and (
-            _stripped_latin1_reading(line)
-            or (_latin1_range(line) and _reads_stripped_english(text, start, end))
-        ):
+        if "â" in text[start:end] and _own_evidence(text, start, end):
             return True
         start = end + 1
     return False
@@ -398,9 +420,7 @@ def _latin1_marks(
     text), unless the text around it is Welsh.
     """
     line = text[start:end]
-    if not _stripped_latin1_reading(line) and not (
-        _latin1_range(line) and _reads_stripped_english(text, start, end)
-    ):
+    if not _own_evidence(text, start, end):
         if not _latin1_range(line):
             return None
         if not spaced_dashes(line) or welsh_like(text, start, end):
@@ -408,10 +428,11 @@ def _latin1_marks(
                 whole[0] = _text_reads_stripped(text)
             if not whole[0] or welsh_like(text, start, end):
                 return None
+    headline = is_headline(text, start, end)
     return plan(
         line,
-        is_headline(text, start, end),
-        spaced_dash(text, start, end),
+        headline,
+        spaced_dash(text, start, end, headline),
         text_styles(text, start, end),
         is_english(text, start, end),
     )

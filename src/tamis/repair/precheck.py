@@ -193,6 +193,10 @@ def unfold_sign(text: str, pos: int = 0) -> bool:
 VI_FOLD_RE = re.compile(
     "(?<=[^\\W\\d_])á[ao](?:[1-3\xa1-\xbf\u03bc](?=[^\\W\\d_])|[1-3](?=[.,;:!?]))"
 )
+# The same digit before a space and a lower-case word (``nháo1 nhàng`` is ``nhẹ nhàng``): read
+# only in text that holds a fold of ``VI_FOLD_RE`` too; alone, it may be a name glued to a
+# figure (``cháo3``).
+VI_FOLD_SPACED_RE = re.compile("(?<=[^\\W\\d_])áo[1-3](?= [^\\W\\d_])")
 
 
 def folded_tm_in_word(text: str, i: int) -> bool:
@@ -217,7 +221,11 @@ def eaten_space(text: str, i: int) -> bool:
     if not before.isalpha() or not after or after.isspace():
         return False
     if text[i] == "\u1ee0":
-        return before.islower()
+        # After a lower-case letter, or after the capital that starts a word when a lower-case
+        # letter follows (``HỠđứng`` is ``Họ đứng``): no word sets a capital ``Ỡ`` so.
+        return before.islower() or (
+            before.isupper() and (i < 2 or not text[i - 2].isalpha()) and after.islower()
+        )
     return before < "\u0900"  # a Latin, Greek or Cyrillic letter, not an Indic one
 
 

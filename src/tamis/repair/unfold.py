@@ -44,6 +44,7 @@ from tamis.repair.precheck import (
     EVIDENCE_RE,
     S_CARON_SPLIT_RE,
     VI_FOLD_RE,
+    VI_FOLD_SPACED_RE,
     VI_LETTERS_RE,
     c4_word_start,
     eaten_space,
@@ -205,7 +206,11 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
         return True  # ``ðŸ—žï¸``: the variation selector EF B8 8F after an emoji lost its 8F
     if (lead in "ÃÅ" or "à" <= lead <= "ï") and after == " " and lead_at + 1 < len(line):
         before = line[lead_at - 1 : lead_at]
-        if lead == "á" and line[lead_at + 1] in "º»" and (before.islower() or _cont(before)):
+        if (
+            lead == "á"
+            and line[lead_at + 1] in "º»"
+            and (before.islower() or _cont(before) or _capital_starts_word(line, lead_at))
+        ):
             return True  # ``nhá» ``, ``Ä‘á» ``: ftfy's A0 reading (Ạ, Ỡ) is a capital in a word
         if lead == "Ã" and line[max(0, lead_at - 2) : lead_at].isupper():
             return True  # ``ČECHOVÃ ``: a capital (Á Í Ý) ending a word in capitals, not à
@@ -217,6 +222,20 @@ def _hole_fits(line: str, lead_at: int, after: str) -> bool:
         or SUSPECT_RE.match(after) is not None
         or after > "\u024f"
         or not _cp1250_continuation(after)
+    )
+
+
+def _capital_starts_word(line: str, lead_at: int) -> bool:
+    """Whether the lead at ``lead_at`` follows the capital that starts a word, with a word
+    after the space that is not in capitals (``Há» Ä‘Ã£``: ``Họ đã``, a sentence's first word,
+    not a word in capitals whose last letter is ``Ỡ``)."""
+    start = lead_at - 1
+    following = line[lead_at + 3 : lead_at + 4]
+    return (
+        start >= 0
+        and line[start].isupper()
+        and (start == 0 or not line[start - 1].isalpha())
+        and (following.islower() or not following.isascii())
     )
 
 
@@ -1055,6 +1074,22 @@ def leftover_folds(text: str) -> list[Replacement]:
     return sorted(out, key=lambda r: r.start)
 
 
+def _spaced_folds(line: str, offset: int, taken: set[int]) -> list[Replacement]:
+    """``áo1`` before a space and a lower-case word (``VI_FOLD_SPACED_RE``: ``nháo1 nhàng`` is
+    ``nhẹ nhàng``), in text where ``VI_FOLD_RE`` found Vietnamese folds already; each replaced
+    by the one letter whose Windows-1252 reading folded by NFKC is exactly the sequence."""
+    out = []
+    for m in VI_FOLD_SPACED_RE.finditer(line):
+        char = _folded_letter(m.group())
+        if char and char.islower() and line[m.end() + 1].islower():
+            if offset + m.start() not in taken:
+                reason = "UTF-8 read as Windows-1252, then NFKC: a folded byte restored"
+                out.append(
+                    Replacement(offset + m.start(), offset + m.end(), char, FOLD_RULE, reason)
+                )
+    return out
+
+
 def _left_whole(line: str, p: Piece) -> bool:
     """A three-byte sequence left whole inside a word of decoded text (``thuá»™c``,
     ``24â„¢``; not ``DrÃ¥ber``, which ftfy leaves on purpose): symbols for continuations (not
@@ -1256,6 +1291,7 @@ def unfold_repairs(text: str) -> list[Replacement]:
     # a word starting with a lead that lost its byte, in text that names its language (a
     # title's ``Äeprav`` above a body that writes ``č``; ``Å tajerska``)
     c4 = ("Ä" in text or "Ã" in text or "Å " in text) and c4_word_start(text)
+    vi_folded = "áo" in text and VI_FOLD_RE.search(text) is not None
     for line in text.split("\n"):
         if (
             _LEAD_PAIR_RE.search(line)
@@ -1267,7 +1303,12 @@ def unfold_repairs(text: str) -> list[Replacement]:
             found = line_repairs(line, start, text[max(0, start - _AROUND) : start + _AROUND])
             eaten = eaten_spaces(line, start) if _EATEN_RE.search(line) else []
             taken = {i for r in found for i in range(r.start, r.end)}
-            out += sorted(found + [r for r in eaten if r.start not in taken], key=lambda r: r.start)
+            found += [r for r in eaten if r.start not in taken]
+            if vi_folded:
+                found += _spaced_folds(
+                    line, start, {i for r in found for i in range(r.start, r.end)}
+                )
+            out += sorted(found, key=lambda r: r.start)
         elif _FOLDED_TM in line:
             out += after_ftfy(line, start)
         start += len(line) + 1
