@@ -267,15 +267,22 @@ class _FinalSinks:
         self.writers: dict[str, ShardWriter] = {}
 
     def write(self, kind: str, records: list[dict[str, Any]]) -> None:
-        if not records:
-            return
+        if records:
+            self._writer(kind).write_many(records)
+
+    def write_kept(self, docs: list[Document]) -> None:
+        """Kept documents, without a record made for each (:meth:`ShardWriter.write_documents`)."""
+        if docs:
+            self._writer("kept").write_documents(docs)
+
+    def _writer(self, kind: str) -> ShardWriter:
         w = self.writers.get(kind)
         if w is None:
             path = Path(self.out_dir) / kind / shard_name(self.ordinal, self.fmt)
             w = self.writers[kind] = ShardWriter(
                 path, self.fmt, kind=kind, signals=self.signals, fields=self.fields
             )
-        w.write_many(records)
+        return w
 
     def close(self) -> dict[str, Any]:
         out = {}
@@ -345,7 +352,7 @@ def run_task(task: Task) -> dict[str, Any]:
                     # the common case: every item a kept document
                     stats.kept_records += len(docs)
                     stats.kept_chars += _chars(docs)
-                    sinks.write("kept", list(map(Document.to_record, docs)))
+                    sinks.write_kept(docs)
                     _report(task.phase, docs)
                     continue
                 out: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
