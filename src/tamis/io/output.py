@@ -206,6 +206,7 @@ class ShardWriter:
         src_t = src_how.copy() if type(src_how) is dict else None
         meta_t = meta_how.copy() if type(meta_how) is dict else None
         dumps = orjson.dumps
+        no_edits: list[Any] = []  # (serialised, never changed)
         lines = []
         for d, src, meta, sig in zip(docs, srcs, metas, sigs, strict=True):
             rec["text"] = d.text
@@ -219,7 +220,7 @@ class ShardWriter:
                 meta = meta_t
             rec["meta"] = meta
             edits = d.edits
-            rec["edits"] = [e.to_dict() for e in edits] if edits else []
+            rec["edits"] = [e.to_dict() for e in edits] if edits else no_edits
             rec["signals"] = sig
             try:
                 lines.append(dumps(rec))
