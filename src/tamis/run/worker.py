@@ -341,10 +341,8 @@ def run_task(task: Task) -> dict[str, Any]:
         for batch, docs in _source_batches(task, pipeline, stats, batch_size):
             pipeline.run_batch(phase, docs, stats, decisions, states)
             if sinks is not None:
-                if (
-                    len(docs) == len(batch)
-                    and [d.verdict for d in docs].count(KEPT_VERDICT) == len(docs)
-                ):
+                kept = [d.verdict for d in docs].count(KEPT_VERDICT)
+                if len(docs) == len(batch) == kept:
                     # the common case: every item a kept document
                     stats.kept_records += len(docs)
                     stats.kept_chars += _chars(docs)
