@@ -70,6 +70,29 @@ HEAD_BYTES = 1 << 19
 SAMPLE_BYTES = 1 << 18
 
 
+#: bytes of a text's start that tell its lines short or long (:func:`count_newlines`)
+LINE_PROBE = 1 << 16
+#: lines longer than this on average are counted by finds
+LONG_LINE = 256
+
+
+def count_newlines(data: bytes) -> int:
+    """``data.count(b"\\n")``, cheaper on long lines: ``count`` reads every byte (about four
+    instructions a byte), ``find`` skips to the next newline by ``memchr`` (a fraction of an
+    instruction a byte) at the cost of a call per line. A run's planning counts the lines of
+    each compressed input's decoded start (megabytes of documents a few KB long): finds there,
+    a count where the start's first bytes hold short lines (sentences, tokens)."""
+    n = data.count(b"\n", 0, LINE_PROBE)
+    if n * LONG_LINE >= min(len(data), LINE_PROBE):
+        return n + data.count(b"\n", LINE_PROBE)
+    find = data.find
+    at = find(b"\n", LINE_PROBE)
+    while at >= 0:
+        n += 1
+        at = find(b"\n", at + 1)
+    return n
+
+
 def _is_json_array(path: str) -> bool:
     if not path.lower().removesuffix(".gz").removesuffix(".zst").endswith(".json"):
         return False
@@ -255,7 +278,8 @@ class JsonlReader(Reader):
         _keep_sample_head(path, sample)
         if whole or not read:
             return self.count(path), len(head)
-        return max(1, round(head.count(b"\n") * size / read)), round(len(head) * size / read)
+        lines = count_newlines(head)
+        return max(1, round(lines * size / read)), round(len(head) * size / read)
 
     def sample(self, path: str, opts: ReadOptions, n: int) -> list[Item]:
         if _is_json_array(path):

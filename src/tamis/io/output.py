@@ -20,10 +20,10 @@ from typing import IO, Any
 import orjson
 import xxhash
 
-from tamis.document import KEPT_VERDICT_DICT
+from tamis.document import KEPT_VERDICT, KEPT_VERDICT_DICT, Document
 from tamis.io.hashed import HashedWriter, checksum_name
 from tamis.io.kinds import Profiler
-from tamis.io.schema import RunSchema, signals_out, verdict_in, verdict_out
+from tamis.io.schema import DOCUMENT_FIELDS, RunSchema, signals_out, verdict_in, verdict_out
 from tamis.io.storage import open_input
 from tamis.io.streams import iter_lines, open_read, open_write
 
@@ -52,6 +52,8 @@ def dumps_line(record: dict[str, Any]) -> bytes:
 
 #: a record's signals (C-level, for a map over a batch)
 _SIGNALS = itemgetter("signals")
+#: :meth:`ShardWriter._objects`: a batch's objects are written as the filled copies it returns
+_FILLED = object()
 
 
 def shard_name(ordinal: int, fmt: str) -> str:
@@ -160,6 +162,77 @@ class ShardWriter:
         if self._lines_size >= WRITE_RUN:
             self._write_lines()
 
+    def write_documents(self, docs: list[Document]) -> None:
+        """Kept documents, written as ``write_many([d.to_record() for d in docs])`` writes them,
+        byte for byte, without making a record (or a filled ``meta``) per document.
+
+        Every document a run keeps goes through here: one record dict is filled in a document
+        at a time and serialised at once, and so is one template of a batch's ``source`` or
+        ``meta`` where every object has the same sampled keys (:meth:`_objects`), so a record
+        costs a few stores instead of building and freeing two or three dicts. Only where a run
+        writes JSON Lines before its schema is settled (a settled schema or Parquet takes the
+        records' path), and only for a batch of kept documents."""
+        if (
+            self.schema is not None
+            or self._pq is not None
+            or self.kind != "kept"
+            or [d.verdict for d in docs].count(KEPT_VERDICT) != len(docs)
+        ):
+            self.write_many([d.to_record() for d in docs])
+            return
+        if not docs:
+            return
+        self.count += len(docs)
+        sigs = [d.signals for d in docs]
+        declared = self.signals
+        if declared:
+            sigs = [signals_out(s, declared) for s in sigs]
+        elif declared is not None and any(sigs):  # none declared: a stored signal is refused
+            sigs = [signals_out(s, declared) if s else s for s in sigs]
+        if "signals" in self._profiles:
+            self._profiles["signals"].add_many([s or {} for s in sigs])
+        srcs = [d.source for d in docs]
+        src_how, objs = self._objects("source", srcs)
+        if src_how is not None:  # else as they are (an absent one stays null)
+            srcs = objs
+        metas = [d.meta for d in docs]
+        meta_how, objs = self._objects("meta", metas)
+        if meta_how is not None:
+            metas = objs
+        # the record and the templates are this batch's own: each is serialised before the
+        # next document changes it
+        rec = dict.fromkeys(DOCUMENT_FIELDS)
+        rec["verdict"] = KEPT_VERDICT_DICT
+        src_t = src_how.copy() if type(src_how) is dict else None
+        meta_t = meta_how.copy() if type(meta_how) is dict else None
+        dumps = orjson.dumps
+        no_edits: list[Any] = []  # (serialised, never changed)
+        lines = []
+        for d, src, meta, sig in zip(docs, srcs, metas, sigs, strict=True):
+            rec["text"] = d.text
+            rec["id"] = d.id
+            if src_t is not None:
+                src_t.update(src)
+                src = src_t
+            rec["source"] = src
+            if meta_t is not None:
+                meta_t.update(meta)
+                meta = meta_t
+            rec["meta"] = meta
+            edits = d.edits
+            rec["edits"] = [e.to_dict() for e in edits] if edits else no_edits
+            rec["signals"] = sig
+            try:
+                lines.append(dumps(rec))
+            except orjson.JSONEncodeError:  # a value JSON lacks (Parquet input metadata)
+                lines.append(dumps(rec, default=json_default))
+        lines.append(b"")  # the last line's newline
+        data = b"\n".join(lines)
+        self._lines.append(data)
+        self._lines_size += len(data)
+        if self._lines_size >= WRITE_RUN:
+            self._write_lines()
+
     def _write_lines(self) -> None:
         """The pending lines to the stream, batch after batch: its compressor gives the same
         bytes however it is fed, and fed a run at a time it finds its window and tables still
@@ -170,13 +243,8 @@ class ShardWriter:
         self._lines_size = 0
 
     def _normalise(self, records: list[dict[str, Any]]) -> None:
-        """Declared types for signals and verdicts; kinds of source and meta recorded.
-
-        This runs for every record a run writes, so a batch is handled by C-level maps, not
-        record by record: an object whose keys already are the sampled fields in their order
-        (a source the reader built in that order) is written as it is; any other is given the
-        sampled fields first (a new dict). Their kinds are then profiled a batch at a time
-        (:meth:`tamis.io.kinds.Profiler.add_many`)."""
+        """Declared types for signals and verdicts; kinds of source and meta recorded
+        (:meth:`_objects`), the records given their written objects."""
         if not records:
             return
         kind = self.kind
@@ -196,38 +264,54 @@ class ShardWriter:
                     r["verdict"] = verdict_out(v)
         for name in ("source", "meta") if kind != "quarantine" else ("source",):
             objs = list(map(dict.get, records, repeat(name)))
-            if not all(objs):
-                objs = [o or {} for o in objs]
-            full = self._fill.get(name)
-            if full is None:
-                keys = list(map(tuple, objs))
-                one = keys.count(keys[0]) == len(keys)  # one shape: the batch of one input
-                self._profiles[name].add_many(objs, keys[0] if one else None)
-                continue
-            names = self._names[name]
-            own = tuple(objs[0])
-            # keys of dicts are distinct, so a run of the first object's keys repeated once
-            # per object is each object holding exactly those keys in that order (one input's
-            # batch): one comparison tells the written-as-they-are and the filled batches
-            if list(chain.from_iterable(objs)) == list(own) * len(objs):
-                if own == names:  # written as they are
-                    self._profiles[name].add_many(objs, names)
-                    continue
-                if self._sampled[name].issuperset(own):
-                    # all of them sampled fields (a batch of one input, where the run has
-                    # others): written filled, profiled from the objects themselves
-                    list(map(setitem, records, repeat(name), map(or_, repeat(full), objs)))
-                    self._profiles[name].add_many(objs, own, names)
-                    continue
-            # every object written with the sampled fields first, in their order; one whose
-            # fields are all sampled ones (most) then has exactly those keys in that order
-            objs = list(map(or_, repeat(full), objs))
-            list(map(setitem, records, repeat(name), objs))
-            lengths = list(map(len, objs))
-            one = lengths.count(len(full)) == len(lengths)
-            self._profiles[name].add_many(objs, names if one else None)
+            how, objs = self._objects(name, objs)
+            if how is _FILLED:
+                list(map(setitem, records, repeat(name), objs))
+            elif how is not None:  # one template: every object filled into a copy of it
+                list(map(setitem, records, repeat(name), map(or_, repeat(how), objs)))
         if "signals" in self._profiles:
             self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
+
+    def _objects(self, name: str, objs: list[Any]) -> tuple[Any, list[Any]]:
+        """Profile a batch's ``source`` or ``meta`` objects and say how they are written.
+
+        Returns ``(None, objs)`` when the records' objects are written as they are, ``(_FILLED,
+        filled)`` with the filled copies to write instead, or ``(template, objs)``: every object
+        has the same keys, all of them sampled fields (a batch of one input, where the run has
+        others), and is written as ``template | obj`` (the sampled fields first, null where
+        absent). A template is the writer's own dict, filled a record at a time by
+        :meth:`write_documents`, or copied per record by :meth:`_normalise`.
+
+        This runs for every record a run writes, so a batch is handled by C-level maps, not
+        record by record, and profiled a batch at a time (:meth:`Profiler.add_many`)."""
+        if not all(objs):
+            objs = [o or {} for o in objs]
+        full = self._fill.get(name)
+        if full is None:
+            keys = list(map(tuple, objs))
+            one = keys.count(keys[0]) == len(keys)  # one shape: the batch of one input
+            self._profiles[name].add_many(objs, keys[0] if one else None)
+            return None, objs
+        names = self._names[name]
+        own = tuple(objs[0])
+        # keys of dicts are distinct, so a run of the first object's keys repeated once per
+        # object is each object holding exactly those keys in that order (one input's batch):
+        # one comparison tells the written-as-they-are and the filled batches
+        if list(chain.from_iterable(objs)) == list(own) * len(objs):
+            if own == names:  # written as they are
+                self._profiles[name].add_many(objs, names)
+                return None, objs
+            if self._sampled[name].issuperset(own):
+                # profiled from the objects themselves, without reading the filled nulls
+                self._profiles[name].add_many(objs, own, names)
+                return full, objs
+        # every object written with the sampled fields first, in their order; one whose
+        # fields are all sampled ones (most) then has exactly those keys in that order
+        filled = list(map(or_, repeat(full), objs))
+        lengths = list(map(len, filled))
+        one = lengths.count(len(full)) == len(lengths)
+        self._profiles[name].add_many(filled, names if one else None)
+        return _FILLED, filled
 
     def profile(self) -> dict[str, Any]:
         """The kinds of ``source`` and ``meta`` this shard's records held."""
