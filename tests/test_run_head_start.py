@@ -38,6 +38,34 @@ def test_the_driver_takes_a_block_inside_a_file_only_when_the_file_is_local():
     assert not head_start.cheap_to_reach(remote[4])
 
 
+def _remote(tasks: list[Task]) -> list[Task]:
+    return [
+        Task("out", {}, 0, {**t.shard, "path": "s3://bucket/" + t.shard["path"]}) for t in tasks
+    ]
+
+
+def test_on_an_object_store_the_driver_takes_the_first_range_and_a_worker_the_one_after():
+    """One remote file: the driver's usual block lies inside it, so the driver takes the
+    plan's first range (nothing decoded to reach it) and the worker whose block that range
+    heads starts right after it; on local files the driver keeps the plan's last block."""
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
+    assert helping and _ordinals(heads) == [1, 4, 0]
+    order, heads, helping = head_start.first_tasks(range_tasks([9]), 2, True)
+    assert helping and _ordinals(heads) == [0, 3, 6]
+    # the driver runs that one range, however long the pool takes to start: the free ranges
+    # lie further inside the remote file
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
+    late = threading.Event()
+    ran: list[Task] = []
+    got = head_start.work_while_starting(
+        order, heads[-1], lambda: late.wait(timeout=0.2), lambda t: ran.append(t) or {}
+    )
+    assert len(list(got)) == 1 and _ordinals(ran) == [0]
+    # no help asked: the workers' blocks alone
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, False)
+    assert not helping and _ordinals(heads) == [0, 4]
+
+
 def test_the_driver_runs_its_block_until_the_pool_has_started():
     order = TaskOrder(range_tasks([30]), 3)
     heads = order.first()
@@ -124,15 +152,18 @@ def test_a_pool_that_fails_to_start_fails_the_run_after_the_drivers_task():
     workers=st.integers(1, 4),
     starts_after=st.integers(1, 40),
     seed=st.randoms(use_true_random=False),
+    remote=st.booleans(),
 )
-def test_every_task_runs_exactly_once_whenever_the_pool_starts(files, workers, starts_after, seed):
-    """The driver's block, then the pool's workers on what is left: no task lost or run twice."""
-    tasks = range_tasks(files)
-    if not head_start.wanted(tasks, workers):
-        return
-    order = TaskOrder(tasks, workers + 1)
-    heads = order.first()
-    if len(heads) <= workers:
+def test_every_task_runs_exactly_once_whenever_the_pool_starts(
+    files, workers, starts_after, seed, remote
+):
+    """The driver's block, then the pool's workers on what is left: no task lost or run twice,
+    on local files and on an object store (where the driver starts on the plan's first task)."""
+    tasks = _remote(range_tasks(files)) if remote else range_tasks(files)
+    order, heads, helping = head_start.first_tasks(
+        tasks, workers, head_start.wanted(tasks, workers)
+    )
+    if not helping:
         return
     started = threading.Event()
     ran: list[Task] = []

@@ -52,6 +52,48 @@ def cheap_to_reach(task: Task) -> bool:
     return task.shard.get("start") == 0 or not storage.is_url(task.shard.get("path", ""))
 
 
+def cheap_to_go_on(task: Task) -> bool:
+    """Whether the driver, done with ``task`` before the pool has started, goes on with the
+    phase's other free tasks: on local input. On an object store it stops: the free ranges lie
+    further inside a remote file, and both the driver (to reach one) and the worker that reads
+    the ranges between would fetch and decode those bytes, for CPU that measured more than the
+    wall time it saved on a loaded machine."""
+    from tamis.io import storage
+
+    return not storage.is_url(task.shard.get("path", ""))
+
+
+def first_tasks(
+    tasks: list[Task], workers: int, helping: bool
+) -> tuple[TaskOrder, list[Task], bool]:
+    """The order ``tasks`` are handed out in, each pool worker's first task and, when the
+    driver works while the pool starts (``helping``, and still so in the third value), the
+    driver's first task, last in the list.
+
+    The driver's block is the plan's last (the one the workers reach last) when it is cheap to
+    reach. On an object store it seldom is (a corpus of one file: the block lies inside it),
+    and the driver took no task there, its core idle while the pool started, where on local
+    files it runs a block: on an object store it takes the plan's first task instead (a file's
+    start: nothing decoded to reach it), and the worker whose block that task heads starts
+    right after it (it decodes that one range to get there: the first range, fetched again);
+    the driver runs that one task only (:func:`cheap_to_go_on`)."""
+    if not helping:
+        order = TaskOrder(tasks, workers)
+        return order, order.first(), False
+    order = TaskOrder(tasks, workers + 1)
+    heads = order.first()
+    if len(heads) <= workers:
+        return order, heads, False
+    if cheap_to_reach(heads[-1]):
+        return order, heads, True
+    order = TaskOrder(tasks, workers)
+    heads = order.first()
+    second = order.following(heads[0]) if heads and cheap_to_reach(heads[0]) else None
+    if second is None:
+        return order, heads, False
+    return order, [second, *heads[1:], heads[0]], True
+
+
 def work_while_starting(
     order: TaskOrder,
     mine: Task,
@@ -81,7 +123,7 @@ def work_while_starting(
     try:
         while task is not None:
             result = run_here(task)
-            if started.is_set():
+            if started.is_set() or not cheap_to_go_on(task):
                 order.release(task)
                 task = None
             else:

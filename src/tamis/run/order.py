@@ -79,6 +79,14 @@ class TaskOrder:
             return self._take(place + 1)
         return None
 
+    def following(self, task: Task) -> Task | None:
+        """The task right after the running ``task`` in the plan, taken, when it is still free
+        (None when it is not); ``task`` stays running."""
+        place = self._running.get(id(task))
+        if place is not None and place + 1 in self._left:
+            return self._take(place + 1)
+        return None
+
     def release(self, done: Task) -> None:
         """``done`` is finished and its worker takes no more tasks."""
         self._running.pop(id(done), None)
