@@ -44,23 +44,40 @@ def _remote(tasks: list[Task]) -> list[Task]:
     ]
 
 
-def test_on_an_object_store_the_driver_takes_the_first_range_and_a_worker_the_one_after():
+def test_on_an_object_store_the_driver_takes_the_first_ranges_and_a_worker_those_after():
     """One remote file: the driver's usual block lies inside it, so the driver takes the
-    plan's first range (nothing decoded to reach it) and the worker whose block that range
-    heads starts right after it; on local files the driver keeps the plan's last block."""
+    plan's first ranges (nothing decoded to reach them: the first half of the first worker's
+    block) and that worker starts right after them; on local files the driver keeps the
+    plan's last block."""
     order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
-    assert helping and _ordinals(heads) == [1, 4, 0]
+    assert helping and _ordinals(heads) == [2, 4, 0]
     order, heads, helping = head_start.first_tasks(range_tasks([9]), 2, True)
     assert helping and _ordinals(heads) == [0, 3, 6]
-    # the driver runs that one range, however long the pool takes to start: the free ranges
-    # lie further inside the remote file
+    # a pool that takes long to start: the driver goes on in the one stream it reads, passing
+    # over the ranges the workers start from and go on to (never back: each range behind its
+    # stream would be a read of the remote file from its start)
     order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
     late = threading.Event()
     ran: list[Task] = []
     got = head_start.work_while_starting(
-        order, heads[-1], lambda: late.wait(timeout=0.2), lambda t: ran.append(t) or {}
+        order, heads[-1], lambda: late.wait(timeout=0.5), lambda t: ran.append(t) or {}
     )
-    assert len(list(got)) == 1 and _ordinals(ran) == [0]
+    assert len(list(got)) == 4 and _ordinals(ran) == [0, 1, 6, 7]
+    # the pool started while the driver ran its first range: the second is left to a worker
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
+    ran = []
+    got = head_start.work_while_starting(order, heads[-1], lambda: None, ran.append)
+    for _ in got:
+        pass
+    assert _ordinals(ran) == [0]
+    worker = heads[0]
+    left = []
+    while (worker := order.after(worker)) is not None:
+        left.append(worker)
+    # every range is run once: the driver's, the workers' first ones, and the rest handed
+    # to a worker, the driver's second range among them
+    assert _ordinals(left)[0] == 3 and 1 in _ordinals(left)
+    assert sorted(_ordinals(ran + heads[:2] + left)) == list(range(8))
     # no help asked: the workers' blocks alone
     order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, False)
     assert not helping and _ordinals(heads) == [0, 4]

@@ -53,11 +53,14 @@ def cheap_to_reach(task: Task) -> bool:
 
 
 def cheap_to_go_on(task: Task) -> bool:
-    """Whether the driver, done with ``task`` before the pool has started, goes on with the
-    phase's other free tasks: on local input. On an object store it stops: the free ranges lie
-    further inside a remote file, and both the driver (to reach one) and the worker that reads
-    the ranges between would fetch and decode those bytes, for CPU that measured more than the
-    wall time it saved on a loaded machine."""
+    """Whether the driver, done with ``task`` before the pool has started, may take any free
+    task of the phase next (:meth:`TaskOrder.after`): on local input. On an object store it
+    goes on in the one stream it reads, to the next free range further in the same file
+    (:meth:`TaskOrder.onward`: the ranges between are decoded, not fetched again), never
+    back: a range behind its stream, or in another file's middle, is a read of that remote
+    file from its start, by the driver and again by a worker. A pool that takes long to start
+    (the forkserver loading the run's models) then leaves the driver working, as on local
+    input, not waiting."""
     from tamis.io import storage
 
     return not storage.is_url(task.shard.get("path", ""))
@@ -73,10 +76,10 @@ def first_tasks(
     The driver's block is the plan's last (the one the workers reach last) when it is cheap to
     reach. On an object store it seldom is (a corpus of one file: the block lies inside it),
     and the driver took no task there, its core idle while the pool started, where on local
-    files it runs a block: on an object store it takes the plan's first task instead (a file's
-    start: nothing decoded to reach it), and the worker whose block that task heads starts
-    right after it (it decodes that one range to get there: the first range, fetched again);
-    the driver runs that one task only (:func:`cheap_to_go_on`)."""
+    files it runs a block: on an object store its block is the first half of the first
+    worker's (a file's start: nothing decoded to reach it), and that worker starts right
+    after it (it decodes those ranges to get there: fetched a second time). What the driver
+    has not run when the pool starts is left to the workers."""
     if not helping:
         order = TaskOrder(tasks, workers)
         return order, order.first(), False
@@ -88,7 +91,11 @@ def first_tasks(
         return order, heads, True
     order = TaskOrder(tasks, workers)
     heads = order.first()
-    second = order.following(heads[0]) if heads and cheap_to_reach(heads[0]) else None
+    if not heads or not cheap_to_reach(heads[0]):
+        return order, heads, False
+    # the first half of the first worker's block is the driver's, the worker starts after it
+    block = order.gap(heads[0], heads[1] if len(heads) > 1 else None)
+    second = order.following(heads[0], max(1, block // 2))
     if second is None:
         return order, heads, False
     return order, [second, *heads[1:], heads[0]], True
@@ -123,11 +130,13 @@ def work_while_starting(
     try:
         while task is not None:
             result = run_here(task)
-            if started.is_set() or not cheap_to_go_on(task):
+            if started.is_set():
                 order.release(task)
                 task = None
-            else:
+            elif cheap_to_go_on(task):
                 task = order.after(task)
+            else:  # on an object store, further on in the one stream it reads
+                task = order.onward(task)
             yield result
     finally:
         set_progress_queue(None)
