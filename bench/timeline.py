@@ -138,10 +138,12 @@ def _forkserver() -> dict | None:
     }
 
 
-def one_run(inputs: list[str], workers: int, report: bool, spans: Path, extra: list[str]) -> dict:
+def one_run(
+    inputs: list[str], workers: int, report: bool, spans: Path, extra: list[str], out_url: str
+) -> dict:
     from tamis.cli import main
 
-    out = Path(tempfile.mkdtemp(prefix="timeline-"))
+    out = out_url or Path(tempfile.mkdtemp(prefix="timeline-"))
     shutil.rmtree(spans, ignore_errors=True)
     spans.mkdir(parents=True)
     os.environ[SPANS] = str(spans)
@@ -155,7 +157,8 @@ def one_run(inputs: list[str], workers: int, report: bool, spans: Path, extra: l
     if code:
         raise SystemExit(f"tamis clean failed ({code})")
     rows = [orjson.loads(line) for f in spans.glob("*.jsonl") for line in f.read_bytes().split()]
-    shutil.rmtree(out, ignore_errors=True)
+    if not out_url:
+        shutil.rmtree(out, ignore_errors=True)
     return {
         "t0": t0,
         "t1": t1,
@@ -284,11 +287,15 @@ def main() -> None:
     ap.add_argument("--no-report", action="store_true")
     ap.add_argument("--bare", action="store_true", help="no stage (--stages '')")
     ap.add_argument("--dump", type=Path, help="write the best round's spans here (JSON)")
+    ap.add_argument("--out", default="", help="OUT (a URL too; overwritten each round)")
+    ap.add_argument("--config", help="a pipeline file (shard size, stages)")
     args = ap.parse_args()
     extra = ["--stages", "", "--quiet"] if args.bare else []
+    if args.config:
+        extra += ["--config", args.config]
     spans = Path(tempfile.gettempdir()) / f"timeline-spans-{os.getpid()}"
     runs = [
-        one_run(args.inputs, args.workers, not args.no_report, spans, extra)
+        one_run(args.inputs, args.workers, not args.no_report, spans, extra, args.out)
         for _ in range(args.rounds)
     ]
     for r in runs:

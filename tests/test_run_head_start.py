@@ -38,6 +38,51 @@ def test_the_driver_takes_a_block_inside_a_file_only_when_the_file_is_local():
     assert not head_start.cheap_to_reach(remote[4])
 
 
+def _remote(tasks: list[Task]) -> list[Task]:
+    return [
+        Task("out", {}, 0, {**t.shard, "path": "s3://bucket/" + t.shard["path"]}) for t in tasks
+    ]
+
+
+def test_on_an_object_store_the_driver_takes_the_first_ranges_and_a_worker_those_after():
+    """One remote file: the driver's usual block lies inside it, so the driver takes the
+    plan's first ranges (nothing decoded to reach them: the first half of the first worker's
+    block) and that worker starts right after them; on local files the driver keeps the
+    plan's last block."""
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
+    assert helping and _ordinals(heads) == [2, 4, 0]
+    order, heads, helping = head_start.first_tasks(range_tasks([9]), 2, True)
+    assert helping and _ordinals(heads) == [0, 3, 6]
+    # a pool that takes long to start: the driver goes on in the one stream it reads, passing
+    # over the ranges the workers start from and go on to (never back: each range behind its
+    # stream would be a read of the remote file from its start)
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
+    late = threading.Event()
+    ran: list[Task] = []
+    got = head_start.work_while_starting(
+        order, heads[-1], lambda: late.wait(timeout=0.5), lambda t: ran.append(t) or {}
+    )
+    assert len(list(got)) == 4 and _ordinals(ran) == [0, 1, 6, 7]
+    # the pool started while the driver ran its first range: the second is left to a worker
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, True)
+    ran = []
+    got = head_start.work_while_starting(order, heads[-1], lambda: None, ran.append)
+    for _ in got:
+        pass
+    assert _ordinals(ran) == [0]
+    worker = heads[0]
+    left = []
+    while (worker := order.after(worker)) is not None:
+        left.append(worker)
+    # every range is run once: the driver's, the workers' first ones, and the rest handed
+    # to a worker, the driver's second range among them
+    assert _ordinals(left)[0] == 3 and 1 in _ordinals(left)
+    assert sorted(_ordinals(ran + heads[:2] + left)) == list(range(8))
+    # no help asked: the workers' blocks alone
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, False)
+    assert not helping and _ordinals(heads) == [0, 4]
+
+
 def test_the_driver_runs_its_block_until_the_pool_has_started():
     order = TaskOrder(range_tasks([30]), 3)
     heads = order.first()
@@ -124,15 +169,18 @@ def test_a_pool_that_fails_to_start_fails_the_run_after_the_drivers_task():
     workers=st.integers(1, 4),
     starts_after=st.integers(1, 40),
     seed=st.randoms(use_true_random=False),
+    remote=st.booleans(),
 )
-def test_every_task_runs_exactly_once_whenever_the_pool_starts(files, workers, starts_after, seed):
-    """The driver's block, then the pool's workers on what is left: no task lost or run twice."""
-    tasks = range_tasks(files)
-    if not head_start.wanted(tasks, workers):
-        return
-    order = TaskOrder(tasks, workers + 1)
-    heads = order.first()
-    if len(heads) <= workers:
+def test_every_task_runs_exactly_once_whenever_the_pool_starts(
+    files, workers, starts_after, seed, remote
+):
+    """The driver's block, then the pool's workers on what is left: no task lost or run twice,
+    on local files and on an object store (where the driver starts on the plan's first task)."""
+    tasks = _remote(range_tasks(files)) if remote else range_tasks(files)
+    order, heads, helping = head_start.first_tasks(
+        tasks, workers, head_start.wanted(tasks, workers)
+    )
+    if not helping:
         return
     started = threading.Event()
     ran: list[Task] = []

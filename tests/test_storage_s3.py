@@ -421,3 +421,23 @@ def test_ranges_of_an_object_read_in_order_go_on_from_one_stream(corpus, shared_
     jsonl.close_parked()
     assert after == [i.text for i in reader.read(url, opts, 500, None)] == texts[::-1][500:]
     jsonl.close_parked()
+
+
+def test_an_object_stream_tells_the_version_it_reads(corpus, tmp_path):
+    """A stream over an object is pinned to the ETag it opened, so the version it reads is
+    known without asking the store again: the same as the object's details say, through a
+    decoder too; a local file's stream has no such pin."""
+    from tamis.io import storage
+    from tamis.io.streams import open_read
+
+    fs, url = corpus["fs"], "s3://tamis-corpus/pinned/doc.jsonl.zst"
+    fs.pipe_file(storage.strip(url), zstandard.compress(b'{"text": "one"}\n'))
+    fs.invalidate_cache()
+    details = storage.stat(url)
+    with open_read(url) as fh:
+        assert storage.pinned_identity(fh) == (details["size"], details["version"])
+        assert fh.read() == b'{"text": "one"}\n'
+    local = tmp_path / "doc.jsonl"
+    local.write_bytes(b'{"text": "one"}\n')
+    with open_read(str(local)) as fh:
+        assert storage.pinned_identity(fh) is None

@@ -27,7 +27,7 @@ from tamis.io.base import (
     make_document,
     register_reader,
 )
-from tamis.io.storage import is_url, stat
+from tamis.io.storage import is_url, pinned_identity, stat
 from tamis.io.streams import (
     StreamError,
     iter_line_batches,
@@ -163,8 +163,12 @@ class _Cursor:
         self, path: str, fh: IO[bytes] | None = None, identity: tuple | None = None
     ) -> None:
         self.path = path
-        self.identity = _identity(path) if identity is None else identity
+        url = is_url(path)
+        if identity is None and not url:
+            identity = _identity(path)  # before the file is opened: a later file is not this one
         self.fh = open_read(path) if fh is None else fh
+        # an object read through a stream pinned to its version: that version, asked of no one
+        self.identity = identity or (pinned_identity(self.fh) if url else None) or _identity(path)
         self.batches = iter_line_batches(self.fh)
         self.next_index = 0  # the index of the first line of the stream's next batch
         # (index, offset, lines): the rest of a batch that the last read stopped in

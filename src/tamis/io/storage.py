@@ -310,6 +310,26 @@ def open_input(path: str | os.PathLike) -> IO[bytes]:
     return HashedStream(raw, url, _version(info), int(info["size"] or 0))  # type: ignore[return-value]
 
 
+def pinned_identity(stream: Any) -> tuple[int, str] | None:
+    """The (size, version) of the object an open input stream reads, when every read of it is
+    conditional on that version (an object read through obstore: each GET carries ``If-Match``
+    on the ETag it opened), else None. Such a stream never hands out bytes of another version,
+    so telling which version it reads takes no request; a changed object fails its next GET,
+    and the run's check of its inputs (:func:`tamis.run.driver.check_inputs_unchanged`) names
+    it."""
+    from tamis.io.s3_objects import ObjectReader
+
+    for _ in range(6):  # a decoder over the checksum stream over the buffered object reader
+        if isinstance(stream, ObjectReader):
+            if stream.etag is None or stream.size is None:
+                return None
+            return stream.size, _version({"e_tag": stream.etag})
+        stream = getattr(stream, "fileobj", None) or getattr(stream, "raw", None)
+        if stream is None:
+            return None
+    return None
+
+
 def stat(path: str | os.PathLike) -> dict[str, Any]:
     """Size and a version stamp of a file or object (mtime for a file, ETag for an object)."""
     if not is_url(path):

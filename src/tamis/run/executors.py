@@ -101,14 +101,10 @@ class LocalExecutor:
         order: TaskOrder | LargestFirst
         if reads_spills(todo):
             order = LargestFirst(todo, self.workers)
-        else:
-            order = TaskOrder(todo, self.workers + 1 if helping else self.workers)
-        heads = order.first()
-        if helping and heads and not head_start.cheap_to_reach(heads[-1]):
-            helping = False  # the driver's block would re-read a remote file up to it
-            order = TaskOrder(todo, self.workers)
             heads = order.first()
-        if helping and len(heads) > self.workers:  # the last block is the driver's
+        else:
+            order, heads, helping = head_start.first_tasks(todo, self.workers, helping)
+        if helping:  # the last head is the driver's
 
             def start_pool() -> None:
                 for task in heads[:-1]:

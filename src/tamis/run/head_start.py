@@ -52,6 +52,55 @@ def cheap_to_reach(task: Task) -> bool:
     return task.shard.get("start") == 0 or not storage.is_url(task.shard.get("path", ""))
 
 
+def cheap_to_go_on(task: Task) -> bool:
+    """Whether the driver, done with ``task`` before the pool has started, may take any free
+    task of the phase next (:meth:`TaskOrder.after`): on local input. On an object store it
+    goes on in the one stream it reads, to the next free range further in the same file
+    (:meth:`TaskOrder.onward`: the ranges between are decoded, not fetched again), never
+    back: a range behind its stream, or in another file's middle, is a read of that remote
+    file from its start, by the driver and again by a worker. A pool that takes long to start
+    (the forkserver loading the run's models) then leaves the driver working, as on local
+    input, not waiting."""
+    from tamis.io import storage
+
+    return not storage.is_url(task.shard.get("path", ""))
+
+
+def first_tasks(
+    tasks: list[Task], workers: int, helping: bool
+) -> tuple[TaskOrder, list[Task], bool]:
+    """The order ``tasks`` are handed out in, each pool worker's first task and, when the
+    driver works while the pool starts (``helping``, and still so in the third value), the
+    driver's first task, last in the list.
+
+    The driver's block is the plan's last (the one the workers reach last) when it is cheap to
+    reach. On an object store it seldom is (a corpus of one file: the block lies inside it),
+    and the driver took no task there, its core idle while the pool started, where on local
+    files it runs a block: on an object store its block is the first half of the first
+    worker's (a file's start: nothing decoded to reach it), and that worker starts right
+    after it (it decodes those ranges to get there: fetched a second time). What the driver
+    has not run when the pool starts is left to the workers."""
+    if not helping:
+        order = TaskOrder(tasks, workers)
+        return order, order.first(), False
+    order = TaskOrder(tasks, workers + 1)
+    heads = order.first()
+    if len(heads) <= workers:
+        return order, heads, False
+    if cheap_to_reach(heads[-1]):
+        return order, heads, True
+    order = TaskOrder(tasks, workers)
+    heads = order.first()
+    if not heads or not cheap_to_reach(heads[0]):
+        return order, heads, False
+    # the first half of the first worker's block is the driver's, the worker starts after it
+    block = order.gap(heads[0], heads[1] if len(heads) > 1 else None)
+    second = order.following(heads[0], max(1, block // 2))
+    if second is None:
+        return order, heads, False
+    return order, [second, *heads[1:], heads[0]], True
+
+
 def work_while_starting(
     order: TaskOrder,
     mine: Task,
@@ -84,8 +133,10 @@ def work_while_starting(
             if started.is_set():
                 order.release(task)
                 task = None
-            else:
+            elif cheap_to_go_on(task):
                 task = order.after(task)
+            else:  # on an object store, further on in the one stream it reads
+                task = order.onward(task)
             yield result
     finally:
         set_progress_queue(None)

@@ -79,6 +79,36 @@ class TaskOrder:
             return self._take(place + 1)
         return None
 
+    def following(self, task: Task, skip: int = 1) -> Task | None:
+        """The task ``skip`` places after the running ``task`` in the plan, taken, when it is
+        still free (None when it is not); ``task`` stays running."""
+        place = self._running.get(id(task))
+        if place is not None and place + skip in self._left:
+            return self._take(place + skip)
+        return None
+
+    def gap(self, task: Task, later: Task) -> int:
+        """How many places of the plan lie from the running ``task`` to the running ``later``
+        (to the plan's end when ``later`` is None)."""
+        start = self._running[id(task)]
+        end = self._running[id(later)] if later is not None else start + 1 + len(self._left)
+        return end - start
+
+    def onward(self, done: Task) -> Task | None:
+        """The first free task after ``done`` in the plan and in its file, taken, passing over
+        the ranges pool workers start from or go on to (None when there is none); ``done``'s
+        worker is counted as gone either way (the driver on an object store, going on in the
+        one stream it reads while the pool starts: :mod:`tamis.run.head_start`)."""
+        place = self._running.pop(id(done), None)
+        if place is None:
+            return None
+        path = _path(done)
+        awaited = {p + 1 for p in self._running.values()}
+        for p, task in self._left.items():
+            if p > place and p not in awaited and _path(task) == path:
+                return self._take(p)
+        return None
+
     def release(self, done: Task) -> None:
         """``done`` is finished and its worker takes no more tasks."""
         self._running.pop(id(done), None)
@@ -87,6 +117,12 @@ class TaskOrder:
         task = self._left.pop(place)
         self._running[id(task)] = place
         return task
+
+
+def _path(task: Task) -> str:
+    """The file ``task`` reads ("" for a task of another job)."""
+    shard = getattr(task, "shard", None)
+    return str(shard.get("path", "")) if isinstance(shard, dict) else ""
 
 
 def _starts_file(task: Task) -> bool:

@@ -44,7 +44,13 @@ class Shard:
 
 
 def _check_readable(path: str) -> None:
+    """Refuse an input that cannot be read, by name, before any work. An object's details are
+    asked for (a store answers them only to whoever may read it) rather than its bytes: a
+    GET's reply starts streaming the whole object, bytes the planning reads again anyway."""
     try:
+        if storage.is_url(path):
+            storage.stat(path)
+            return
         with storage.open_input(path) as fh:
             fh.read(1)
     except OSError as exc:
