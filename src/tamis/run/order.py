@@ -87,7 +87,7 @@ class TaskOrder:
             return self._take(place + skip)
         return None
 
-    def gap(self, task: Task, later: Task) -> int:
+    def gap(self, task: Task, later: Task | None) -> int:
         """How many places of the plan lie from the running ``task`` to the running ``later``
         (to the plan's end when ``later`` is None)."""
         start = self._running[id(task)]
