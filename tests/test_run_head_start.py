@@ -78,6 +78,16 @@ def test_on_an_object_store_the_driver_takes_the_first_ranges_and_a_worker_those
     # to a worker, the driver's second range among them
     assert _ordinals(left)[0] == 3 and 1 in _ordinals(left)
     assert sorted(_ordinals(ran + heads[:2] + left)) == list(range(8))
+    # remote files of one range each: the driver goes on from file start to file start, as
+    # on local input (each is fetched once, by whoever runs it), never to a pool worker's
+    # first file (0, 3) nor to the one a pool worker goes on to from it (1, 4)
+    order, heads, helping = head_start.first_tasks(_remote(range_tasks([1] * 9)), 2, True)
+    assert helping and _ordinals(heads) == [0, 3, 6]
+    ran = []
+    got = head_start.work_while_starting(
+        order, heads[-1], lambda: late.wait(timeout=0.5), lambda t: ran.append(t) or {}
+    )
+    assert len(list(got)) == 5 and _ordinals(ran) == [6, 7, 8, 2, 5]
     # no help asked: the workers' blocks alone
     order, heads, helping = head_start.first_tasks(_remote(range_tasks([8])), 2, False)
     assert not helping and _ordinals(heads) == [0, 4]

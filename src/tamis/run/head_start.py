@@ -55,10 +55,11 @@ def cheap_to_reach(task: Task) -> bool:
 def cheap_to_go_on(task: Task) -> bool:
     """Whether the driver, done with ``task`` before the pool has started, may take any free
     task of the phase next (:meth:`TaskOrder.after`): on local input. On an object store it
-    goes on in the one stream it reads, to the next free range further in the same file
-    (:meth:`TaskOrder.onward`: the ranges between are decoded, not fetched again), never
-    back: a range behind its stream, or in another file's middle, is a read of that remote
-    file from its start, by the driver and again by a worker. A pool that takes long to start
+    goes on in the stream it reads, to the next free range further in the same file (the
+    ranges between are decoded, not fetched again), or to the next file's start
+    (:meth:`TaskOrder.onward`), never back: a range behind its stream, or in another file's
+    middle, is a read of that remote file from its start, by the driver and again by a
+    worker. A pool that takes long to start
     (the forkserver loading the run's models) then leaves the driver working, as on local
     input, not waiting."""
     from tamis.io import storage

@@ -95,17 +95,22 @@ class TaskOrder:
         return end - start
 
     def onward(self, done: Task) -> Task | None:
-        """The first free task after ``done`` in the plan and in its file, taken, passing over
-        the ranges pool workers start from or go on to (None when there is none); ``done``'s
-        worker is counted as gone either way (the driver on an object store, going on in the
-        one stream it reads while the pool starts: :mod:`tamis.run.head_start`)."""
+        """The first free task after ``done`` in the plan that is further in its file or starts
+        a file, else the first free one that starts a file, taken, passing over the ranges
+        pool workers start from or go on to (None when there is none); ``done``'s worker is
+        counted as gone either way (the driver on an object store, going on in the stream it
+        reads, or opening a file from its start, while the pool starts:
+        :mod:`tamis.run.head_start`)."""
         place = self._running.pop(id(done), None)
         if place is None:
             return None
         path = _path(done)
         awaited = {p + 1 for p in self._running.values()}
         for p, task in self._left.items():
-            if p > place and p not in awaited and _path(task) == path:
+            if p > place and p not in awaited and (_path(task) == path or _starts_file(task)):
+                return self._take(p)
+        for p, task in self._left.items():  # a file's start before it costs no more
+            if p not in awaited and _starts_file(task):
                 return self._take(p)
         return None
 
