@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from itertools import chain, compress, repeat
+from itertools import chain, repeat
 from operator import itemgetter, or_, setitem
 from pathlib import Path
 from typing import IO, Any
@@ -183,12 +183,7 @@ class ShardWriter:
         if not docs:
             return
         self.count += len(docs)
-        sigs = [d.signals for d in docs]
-        declared = self.signals
-        if declared:
-            sigs = [signals_out(s, declared) for s in sigs]
-        elif declared is not None and any(sigs):  # none declared: a stored signal is refused
-            sigs = [signals_out(s, declared) if s else s for s in sigs]
+        sigs = self._signals_written([d.signals for d in docs])
         if "signals" in self._profiles:
             self._profiles["signals"].add_many([s or {} for s in sigs])
         srcs = [d.source for d in docs]
@@ -248,14 +243,11 @@ class ShardWriter:
         if not records:
             return
         kind = self.kind
-        declared = self.signals
-        if declared is not None and kind != "quarantine":
-            if declared:
-                for r in records:
-                    r["signals"] = signals_out(r["signals"], declared)
-            elif any(map(_SIGNALS, records)):  # none declared: a stored signal is refused
-                for r in compress(records, map(_SIGNALS, records)):
-                    r["signals"] = signals_out(r["signals"], declared)
+        if self.signals is not None and kind != "quarantine":
+            sigs = list(map(_SIGNALS, records))
+            written = self._signals_written(sigs)
+            if written is not sigs:
+                list(map(setitem, records, repeat("signals"), written))
         verdicts = list(map(dict.get, records, repeat("verdict")))
         # a kept document's verdict is one shared dict: counted by identity, not compared
         if verdicts.count(KEPT_VERDICT_DICT) != len(verdicts):  # a kept verdict has no details
@@ -271,6 +263,16 @@ class ShardWriter:
                 list(map(setitem, records, repeat(name), map(or_, repeat(how), objs)))
         if "signals" in self._profiles:
             self._profiles["signals"].add_many([r.get("signals") or {} for r in records])
+
+    def _signals_written(self, sigs: list[Any]) -> list[Any]:
+        """A batch's signals as written: in their declared types (``sigs`` itself when the run
+        declares none and no document holds any)."""
+        declared = self.signals
+        if declared:
+            return [signals_out(s, declared) for s in sigs]
+        if declared is not None and any(sigs):  # none declared: a stored signal is refused
+            return [signals_out(s, declared) if s else s for s in sigs]
+        return sigs
 
     def _objects(self, name: str, objs: list[Any]) -> tuple[Any, list[Any]]:
         """Profile a batch's ``source`` or ``meta`` objects and say how they are written.

@@ -138,23 +138,10 @@ def _c4(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
 
 def _one(stage_name: str) -> Callable[[dict[str, Any], QualityOptions], list[dict]]:
     """The decider of one document of a stage whose rules :func:`decide_batch` checks: the same
-    rules in the same order, without the batch's bookkeeping (``rethreshold`` decides one
-    stored document at a time)."""
+    rules in the same order (``rethreshold`` decides one stored document at a time)."""
 
     def decide_one(sig: dict[str, Any], opts: QualityOptions) -> list[dict]:
-        rules = _batch_rules(stage_name, opts)
-        if stage_name != "gopher_quality" and _is_empty(stage_name, sig):
-            return [_failure("empty", 0, None)]
-        if stage_name == "gopher_repetition":
-            for key, _ in _ngram_rules(opts):
-                if key not in sig:
-                    raise _missing("gopher_repetition", key)
-        out = []
-        for signal, fails, threshold, name in rules:
-            value = sig.get(signal)
-            if value is not None and fails(value, threshold):
-                out.append(_failure(name, value, threshold))
-        return out
+        return decide_batch(stage_name, [sig], opts)[0]
 
     return decide_one
 
