@@ -486,6 +486,12 @@ def _line_marks(opts: FineWebOptions) -> tuple[str, ...]:
     return TERMINAL_PUNCTUATION if marks is None else marks
 
 
+#: FineWeb's ratios of a document without a non-blank line: none measured
+_FINEWEB_NO_LINES = dict.fromkeys(
+    ("line_punct_ratio", "short_line_ratio", "char_dup_ratio", "list_ratio")
+)
+
+
 def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
     facts = parts.__dict__.get("line_facts")
     if facts is not None:
@@ -494,10 +500,7 @@ def fineweb(parts: DocParts, opts: FineWebOptions) -> dict[str, Any]:
     n = len(lines)
     sig: dict[str, Any] = {"lines": n}
     if not n:
-        sig.update(
-            line_punct_ratio=None, short_line_ratio=None, char_dup_ratio=None, list_ratio=None
-        )
-        return sig
+        return {**sig, **_FINEWEB_NO_LINES}
     sig["line_punct_ratio"] = sum(map(_ends_with(_line_marks(opts)), lines)) / n
     sig["short_line_ratio"] = sum(map(opts.short_line_length.__ge__, map(len, lines))) / n
     text = parts.text
@@ -512,10 +515,7 @@ def _fineweb_counted(parts: DocParts, opts: FineWebOptions, lf: LineFacts, d: in
     n = lf.nonblank_lines()[d]
     sig: dict[str, Any] = {"lines": n}
     if not n:
-        sig.update(
-            line_punct_ratio=None, short_line_ratio=None, char_dup_ratio=None, list_ratio=None
-        )
-        return sig
+        return {**sig, **_FINEWEB_NO_LINES}
     marks = _line_marks(opts)
     ending = lf.nonblank_ending(marks)
     if ending is None:  # a mark of several characters
