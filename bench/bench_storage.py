@@ -279,8 +279,9 @@ def write_results(rows: list, args: argparse.Namespace, loads: list[float]) -> N
         (
             "- corpora (given with `--corpus`: say whether each is held out): "
             if args.corpus
-            else "- corpora (../shared/data/text, real public data; nothing here was tuned on "
-            "them (`REMOTE_SPREAD` included, which was set, not fitted): "
+            else "- corpora (../shared/data/text, real public data; the object-store path's "
+            "changes were found on these two files' timelines and request logs, so their "
+            "figures are fits: measure held-out files with `--corpus`): "
         )
         + "; ".join(
             f"{name}: {data if args.corpus else data.name} "
