@@ -384,12 +384,11 @@ def test_the_kept_file_starts_hold_the_whole_field_sample():
     assert jsonl.SAMPLE_LINES_KEPT == SAMPLE_RECORDS
 
 
-def test_the_first_planned_file_is_read_on_from_its_decoded_start(
-    shared_data, tmp_path, monkeypatch
-):
-    """Planning keeps the decoding of the first compressed file's start for the reading of its
-    first range (one file: one decoder's window held), and the ranges read from it hold the
-    items a reading from the file's first byte gives."""
+def test_planned_files_are_read_on_from_their_decoded_starts(shared_data, tmp_path, monkeypatch):
+    """Planning keeps the decoding of each compressed file's start, within a budget of held
+    bytes, for the reading of its first range; a file's start survives the reading of the files
+    before it, and the ranges read from it hold the items a reading from the file's first byte
+    gives."""
     from tamis.io import jsonl
 
     monkeypatch.setattr(jsonl, "HEAD_BYTES", 1 << 17)  # a reader's step (ZSTD_READ)
@@ -397,26 +396,35 @@ def test_the_first_planned_file_is_read_on_from_its_decoded_start(
     monkeypatch.setattr(plan, "MIN_SHARD_BYTES", 1 << 15)
     paths = [
         str(_written(tmp_path / f"imdb-{i}.jsonl.zst", _imdb(shared_data, 400 * (i + 1))))
-        for i in range(2)
+        for i in range(3)
     ]
     jsonl.close_parked()
     shards = plan_shards(paths, 64, SPREAD)
-    assert list(jsonl._PARKED) == [paths[0]]
-    assert jsonl._PARKED[paths[0]].position() == 0
-    first = [s for s in shards if s.path == paths[0]]
-    assert len(first) > 1
-    reader = reader_for(paths[0])
+    assert list(jsonl._PARKED) == paths
+    assert all(jsonl._PARKED[p].position() == 0 and jsonl._PARKED[p].held for p in paths)
+    assert all(len([s for s in shards if s.path == p]) > 1 for p in paths)
 
-    def items() -> list[tuple]:
+    def items(planned: bool) -> list[tuple]:
         out = []
-        for s in first:
+        for s in shards:
             out += [
                 (i.id, i.text, i.source)
-                for i in reader.read(s.path, ReadOptions(), s.start, s.stop)
+                for i in reader_for(s.path).read(s.path, ReadOptions(), s.start, s.stop)
             ]
+            # the files after this one keep their starts; none read before it stays open
+            later = paths[paths.index(s.path) + 1 :]
+            assert all(p in jsonl._PARKED for p in later) or not planned
+            assert all(p in later or p == s.path for p in jsonl._PARKED)
         return out
 
-    resumed = items()
+    resumed = items(True)
     jsonl.close_parked()
-    assert resumed == items()
-    assert len(resumed) == 400
+    assert resumed == items(False)
+    assert len(resumed) == 400 + 800 + 1200
+
+    # a budget the first start fills: the next files are decoded again by their first range
+    jsonl.close_parked()
+    monkeypatch.setattr(jsonl, "PLANNED_STARTS_BUDGET", 1)
+    plan_shards(paths, 64, SPREAD)
+    assert list(jsonl._PARKED) == paths[:1]
+    jsonl.close_parked()

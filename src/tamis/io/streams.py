@@ -117,6 +117,11 @@ class ZstdReader:
             self._in_frame = False
         return b"".join(parts)
 
+    def held_bytes(self) -> int:
+        """Memory this reader holds between reads: decoded bytes not handed out yet and its
+        decoder (its window)."""
+        return len(self._decoded) + self._dctx.memory_size()
+
     def read1(self, size: int = -1) -> bytes:
         """At least :data:`DECODED_RUN` decoded bytes (fewer at the end), whatever ``size``.
 
