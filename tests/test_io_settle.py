@@ -24,11 +24,17 @@ def _inputs(tmp_path: Path) -> list[Path]:
             for i in range(40)
         )
     )
+    # past what planning samples of b (its first SAMPLE_RECORDS), a field of a new kind: the
+    # run's schema settles other than its sample's, so even Parquet shards written in the
+    # sample's schema are settled (rewritten)
+    late = settle.SAMPLE_RECORDS + 10
     b.write_bytes(
         b"".join(
             orjson.dumps({"text": f"{words} b{i}", "label": i % 2, "url": f"u{i}"}) + b"\n"
-            for i in range(40)
+            for i in range(late)
         )
+        + orjson.dumps({"text": f"{words} late", "label": 1, "url": "u", "late": 1.5})
+        + b"\n"
     )
     return [a, b]
 
@@ -60,13 +66,13 @@ def test_settled_types_and_an_interrupted_settle_resumes_to_the_same_bytes(
     schema = RunSchema.load(whole)
     assert schema.meta == [
         "struct",
-        {"label": "string", "n": "int", "url": "string"},
+        {"label": "string", "late": "float", "n": "int", "url": "string"},
         False,
     ]
     assert schema.conflicts == ["meta.label"]
     metas = [r["meta"] for p in shard_files(whole, "kept") for r in read_records(p)]
-    assert {"label": "pos", "n": 0, "url": None} in metas
-    assert {"label": "1", "n": None, "url": "u1"} in metas
+    assert {"label": "pos", "late": None, "n": 0, "url": None} in metas
+    assert {"label": "1", "late": None, "n": None, "url": "u1"} in metas
 
     real = settle.settle_shard
     calls = []

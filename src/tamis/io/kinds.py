@@ -111,6 +111,12 @@ def finalise(kind: Kind) -> Kind:
     return ["struct", {k: finalise(v) for k, v in sorted(kind[1].items())}, False]
 
 
+def settles_as(sampled: Kind, seen: Kind) -> bool:
+    """Whether values of kind ``seen``, merged with a sample's kind, are written in the types
+    the sample alone gives (a provisional schema stays the run's)."""
+    return finalise(merge(sampled, seen)) == finalise(sampled)
+
+
 def conflicts(kind: Kind, path: str = "") -> list[str]:
     """Dotted paths of the fields whose values disagreed in type (written as text)."""
     if type(kind) is str:

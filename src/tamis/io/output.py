@@ -21,6 +21,7 @@ import orjson
 import xxhash
 
 from tamis.document import KEPT_VERDICT, KEPT_VERDICT_DICT, Document
+from tamis.io import kinds
 from tamis.io.hashed import HashedWriter, checksum_name
 from tamis.io.kinds import Profiler
 from tamis.io.schema import DOCUMENT_FIELDS, RunSchema, signals_out, verdict_in, verdict_out
@@ -94,6 +95,7 @@ class ShardWriter:
         signals: dict[str, dict[str, Any]] | None = None,
         schema: RunSchema | None = None,
         fields: dict[str, list[str]] | None = None,
+        provisional: tuple[RunSchema, dict[str, Any]] | None = None,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown output format {fmt!r}; allowed: {', '.join(FORMATS)}")
@@ -121,14 +123,24 @@ class ShardWriter:
         if schema is None and signals is None:
             self._profiles["signals"] = Profiler()
         path.parent.mkdir(parents=True, exist_ok=True)
-        # a run's Parquet shard waits for the run's schema; a lone writer settles its own
+        # a run's Parquet shard is written in the schema its sample gives (``provisional``)
+        # while its records are of the sampled kinds, else it waits for the run's schema as
+        # JSON Lines (staged); a lone writer settles its own
         self.staged = fmt == "parquet" and schema is None and signals is not None
         self._self_settled = fmt == "parquet" and schema is None and signals is None
-        if fmt == "parquet" and schema is not None:
+        #: the schema a Parquet shard is being written in before the run's is settled
+        self.provisional: RunSchema | None = None
+        self._sampled_kinds: dict[str, Any] = {}
+        self._checked: tuple[int, ...] | None = None  # the profiles' sizes last checked
+        self._as_is = False  # whether, at the last check, records needed no conversion
+        if self.staged and provisional is not None:
+            self.staged = False
+            self.provisional, self._sampled_kinds = provisional
+        if fmt == "parquet" and (schema is not None or self.provisional is not None):
             self.tmp = path.with_name(path.name + ".tmp")
             self._fh = None
             self._closers: list[IO[bytes]] = []
-            self._pq = ParquetSink(self.tmp, schema.arrow_schema(kind))
+            self._pq = ParquetSink(self.tmp, (schema or self.provisional).arrow_schema(kind))
         else:
             staged = self.staged or self._self_settled
             self.tmp = staging_path(path) if staged else path.with_name(path.name + ".tmp")
@@ -149,6 +161,13 @@ class ShardWriter:
             records = [conform(r, kind) for r in records]
         else:
             self._normalise(records)
+            if self.provisional is not None:
+                if self._of_sampled_kinds():
+                    if not self._as_is:
+                        conform, kind = self.provisional.conform, self.kind
+                        records = [conform(r, kind) for r in records]
+                else:
+                    self._stage()
         if self._pq is not None:
             self._batch.extend(records)
             self._batch_size += sum([len(r.get("text") or r.get("raw") or "") for r in records])
@@ -227,6 +246,55 @@ class ShardWriter:
         self._lines_size += len(data)
         if self._lines_size >= WRITE_RUN:
             self._write_lines()
+
+    def _of_sampled_kinds(self) -> bool:
+        """Whether every record profiled so far is of a kind the sample settles in the same
+        types (a field the sample saw only null holding text, a field of conflicting kinds
+        holding any): then the provisional schema writes it as the run's would. Checked again
+        only when the profiles met a new shape."""
+        names = ("source",) if self.kind == "quarantine" else ("source", "meta")
+        profiles = [self._profiles[n] for n in names]
+        sizes = tuple(len(p.shapes) + len(p.nested) + (p.deep != "null") for p in profiles)
+        if sizes == self._checked:
+            return True
+        found = [p.kind() for p in profiles]
+        fits = all(
+            kinds.settles_as(self._sampled_kinds[n], k) for n, k in zip(names, found, strict=True)
+        )
+        self._checked = sizes if fits else None
+        # a normalised record (signals and verdict in their written form, objects filled)
+        # whose objects hold only scalars already in their written types is written as it is;
+        # nested and non-JSON values (a timestamp) are converted record by record
+        prov = self.provisional
+        self._as_is = (
+            fits
+            and self.kind != "quarantine"
+            and all(p.deep == "null" for p in profiles)
+            and all(kinds.conforms(k, getattr(prov, n)) for n, k in zip(names, found, strict=True))
+        )
+        return fits
+
+    def _stage(self) -> None:
+        """Records of kinds the sample did not hold: the shard so far moves to its staged JSON
+        Lines (read back from its Parquet as :func:`read_records` reads it) and waits for the
+        run's schema like any staged shard."""
+        import pyarrow.parquet as pq
+
+        self._flush()
+        sink, self._pq, self.provisional = self._pq, None, None
+        held = sink.tables
+        sink.writer.close()  # the row groups written so far, without the held ones
+        parquet, self.tmp = self.tmp, staging_path(self.path)
+        self.tmp.parent.mkdir(parents=True, exist_ok=True)
+        self._fh, self._closers = open_write(self.tmp, "jsonl.zst", None)
+        self.staged = True
+        tables = [pq.read_table(parquet), *held] if sink.groups else held
+        parquet.unlink(missing_ok=True)
+        for table in tables:
+            for batch in table.to_batches(1024):
+                rows = [decode_record(r, parquet=True) for r in batch.to_pylist()]
+                self._lines.append(b"".join(map(dumps_line, rows)))
+        self._batch, self._batch_size = [], 0
 
     def _write_lines(self) -> None:
         """The pending lines to the stream, batch after batch: its compressor gives the same
@@ -384,6 +452,7 @@ class ParquetSink:
         self.tables: list[Any] = []
         self.rows = 0
         self.bytes = 0
+        self.groups = 0  # row groups written
 
     def write(self, records: list[dict[str, Any]]) -> None:
         start = 0
@@ -408,6 +477,7 @@ class ParquetSink:
         if self.tables:
             table = pa.concat_tables(self.tables)
             self.writer.write_table(table, row_group_size=table.num_rows)
+            self.groups += 1
         self.tables = []
         self.rows = self.bytes = 0
 

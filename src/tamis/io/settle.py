@@ -72,6 +72,9 @@ def needs_settling(info: dict[str, Any], schema: RunSchema) -> bool:
         return False
     if info.get("staged"):
         return True
+    written = info.get("schema")
+    if written is not None:  # a Parquet shard written in the sample's schema
+        return written != schema_digest(schema, info["file"].split("/")[0])
     prof = info["profile"]
     if not kinds.conforms(prof["source"], schema.source):
         return True
@@ -176,11 +179,17 @@ def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
     seen only later is still found (by the writers' profiles) and settled, at a rewrite's cost.
     The sample is small (:data:`SAMPLE_RECORDS`, or what a JSON Lines file's first
     ``SAMPLE_BYTES`` on disk hold) because the driver reads it before any worker starts."""
+    return _sampled(files, opts)[0]
+
+
+def _sampled(files: list[str], opts: Any) -> tuple[dict[str, list[str]], list[Any]]:
+    """:func:`sample_fields`, and the sampled documents."""
     from tamis.document import Document
     from tamis.io.base import reader_for
 
     meta: set[str] = set()
     source: set[str] = set()
+    docs: list[Any] = []
     for path in files:
         reader = reader_for(path)
         if reader is None:
@@ -193,22 +202,49 @@ def sample_fields(files: list[str], opts: Any) -> dict[str, list[str]]:
             if isinstance(item, Document):
                 meta.update(item.meta)
                 source.update(item.source)
-    return {"meta": sorted(meta), "source": sorted(source)}
+                docs.append(item)
+    return {"meta": sorted(meta), "source": sorted(source)}, docs
 
 
 def write_provisional(
     out: Path, files: list[str], opts: Any, stage_meta: tuple[str, ...] = ()
 ) -> None:
-    """The sampled fields, with the ``meta`` fields the run's stages declare they add."""
+    """The sampled fields, with the ``meta`` fields the run's stages declare they add, and the
+    kinds of the sampled objects as the writers fill them: the schema a Parquet writer writes
+    in at once (:func:`provisional_schema`)."""
     from tamis.run.worker import atomic_write, work_dir
 
-    fields = sample_fields(files, opts)
+    fields, docs = _sampled(files, opts)
     fields["meta"] = sorted({*fields["meta"], *stage_meta})
+    sampled: dict[str, Any] = {}
+    for name in ("source", "meta"):
+        profiler = kinds.Profiler()
+        fill = dict.fromkeys(fields[name])
+        profiler.add_many([{**fill, **getattr(d, name)} for d in docs])
+        sampled[name] = profiler.kind()
+    fields["kinds"] = sampled
     atomic_write(work_dir(out) / PROVISIONAL_FILE, orjson.dumps(fields))
 
 
-def read_provisional(out: str | Path) -> dict[str, list[str]]:
+def read_provisional(out: str | Path) -> dict[str, Any]:
+    """The fields every record is given (``source``, ``meta``) and, from a run that samples
+    them, the sampled kinds (``kinds``)."""
     from tamis.run.worker import work_dir
 
     path = work_dir(out) / PROVISIONAL_FILE
     return orjson.loads(path.read_bytes()) if path.exists() else {"meta": [], "source": []}
+
+
+def provisional_schema(declared: dict[str, dict[str, Any]], sampled: dict[str, Any]) -> RunSchema:
+    """The schema the run's sampled kinds give: the settled schema of a run whose records all
+    settle as the sample does (:func:`tamis.io.kinds.settles_as`), which is most runs. A
+    Parquet shard is written in it at once, and rewritten if the run's schema settles
+    otherwise (:func:`needs_settling`)."""
+    return run_schema(declared, [sampled])
+
+
+def schema_digest(schema: RunSchema, kind: str) -> str:
+    """What tells two Parquet schemas of ``kind`` apart (types, order and metadata)."""
+    import xxhash
+
+    return xxhash.xxh3_64_hexdigest(schema.arrow_schema(kind).serialize().to_pybytes())

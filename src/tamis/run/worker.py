@@ -256,9 +256,14 @@ class _FinalSinks:
     def __init__(self, out_dir: str, ordinal: int, fmt: str, signals: dict) -> None:
         self.out_dir, self.ordinal, self.fmt = out_dir, ordinal, fmt
         self.signals = signals
-        from tamis.io.settle import read_provisional
+        from tamis.io.settle import provisional_schema, read_provisional
 
         self.fields = read_provisional(out_dir)
+        sampled = self.fields.pop("kinds", None)
+        # Parquet shards are written in the schema the run's sample gives, not staged
+        self.provisional = None
+        if fmt == "parquet" and sampled is not None:
+            self.provisional = (provisional_schema(signals, sampled), sampled)
         self.writers: dict[str, ShardWriter] = {}
 
     def write(self, kind: str, records: list[dict[str, Any]]) -> None:
@@ -275,11 +280,18 @@ class _FinalSinks:
         if w is None:
             path = Path(self.out_dir) / kind / shard_name(self.ordinal, self.fmt)
             w = self.writers[kind] = ShardWriter(
-                path, self.fmt, kind=kind, signals=self.signals, fields=self.fields
+                path,
+                self.fmt,
+                kind=kind,
+                signals=self.signals,
+                fields=self.fields,
+                provisional=self.provisional,
             )
         return w
 
     def close(self) -> dict[str, Any]:
+        from tamis.io.settle import schema_digest
+
         out = {}
         for kind, w in sorted(self.writers.items()):
             w.close()
@@ -292,6 +304,8 @@ class _FinalSinks:
             }
             if w.staged:
                 out[kind]["staged"] = True
+            elif w.provisional is not None:  # rewritten if the run's schema settles otherwise
+                out[kind]["schema"] = schema_digest(w.provisional, kind)
         return out
 
     def abort(self) -> None:
