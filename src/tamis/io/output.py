@@ -163,8 +163,11 @@ class ShardWriter:
             self._normalise(records)
             if self.provisional is not None:
                 if self._of_sampled_kinds():
-                    if not self._as_is:
+                    if self.kind == "quarantine":
                         conform, kind = self.provisional.conform, self.kind
+                        records = [conform(r, kind) for r in records]
+                    elif not self._as_is:
+                        conform, kind = self.provisional.conform_objects, self.kind
                         records = [conform(r, kind) for r in records]
                 else:
                     self._stage()

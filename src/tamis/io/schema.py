@@ -162,6 +162,15 @@ class RunSchema:
                 out[name] = value
         return out
 
+    def conform_objects(self, rec: dict[str, Any], kind: str) -> dict[str, Any]:
+        """A record a run's writer has normalised (signals and verdict in their written form,
+        objects filled) in the settled types: :meth:`conform` of it, converting only its
+        ``source`` and ``meta``."""
+        for name in ("source", "meta"):
+            k = getattr(self, name)
+            rec[name] = kinds.convert(rec.get(name) or {}, k) if not _empty_struct(k) else {}
+        return rec
+
     # ---- persistence
 
     def to_dict(self) -> dict[str, Any]:
