@@ -207,22 +207,27 @@ def _sampled(files: list[str], opts: Any) -> tuple[dict[str, list[str]], list[An
 
 
 def write_provisional(
-    out: Path, files: list[str], opts: Any, stage_meta: tuple[str, ...] = ()
+    out: Path,
+    files: list[str],
+    opts: Any,
+    stage_meta: tuple[str, ...] = (),
+    sampled_kinds: bool = False,
 ) -> None:
-    """The sampled fields, with the ``meta`` fields the run's stages declare they add, and the
-    kinds of the sampled objects as the writers fill them: the schema a Parquet writer writes
-    in at once (:func:`provisional_schema`)."""
+    """The sampled fields, with the ``meta`` fields the run's stages declare they add, and
+    (``sampled_kinds``) the kinds of the sampled objects as the writers fill them: the schema a
+    Parquet writer writes in at once (:func:`provisional_schema`)."""
     from tamis.run.worker import atomic_write, work_dir
 
     fields, docs = _sampled(files, opts)
     fields["meta"] = sorted({*fields["meta"], *stage_meta})
-    sampled: dict[str, Any] = {}
-    for name in ("source", "meta"):
-        profiler = kinds.Profiler()
-        fill = dict.fromkeys(fields[name])
-        profiler.add_many([{**fill, **getattr(d, name)} for d in docs])
-        sampled[name] = profiler.kind()
-    fields["kinds"] = sampled
+    if sampled_kinds:
+        sampled: dict[str, Any] = {}
+        for name in ("source", "meta"):
+            profiler = kinds.Profiler()
+            fill = dict.fromkeys(fields[name])
+            profiler.add_many([{**fill, **getattr(d, name)} for d in docs])
+            sampled[name] = profiler.kind()
+        fields["kinds"] = sampled
     atomic_write(work_dir(out) / PROVISIONAL_FILE, orjson.dumps(fields))
 
 

@@ -478,8 +478,9 @@ def _run_locked(
         atomic_write(plan_file, orjson.dumps([s.to_dict() for s in shards]))
         store.push(f"{WORK}/plan.json")
     stage_meta = tuple(f for stage in pipeline.stages for f in stage.meta_fields)
-    # fields every record gets (io/settle.py)
-    write_provisional(out, files, read_options(cfg), stage_meta)
+    # fields every record gets, and the kinds Parquet shards are written in (io/settle.py)
+    parquet = cfg.run.output_format == "parquet"
+    write_provisional(out, files, read_options(cfg), stage_meta, sampled_kinds=parquet)
     store.push(PROVISIONAL_REL)
     transient: Counter = Counter()
     seen: dict[str, Any] = {}  # the objects the tasks read to their end: (version, checksum)
