@@ -3,6 +3,7 @@ its records turn out to be of other kinds: the file is the one the staged path m
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,14 @@ from tamis.io.output import ShardWriter, staging_path
 DECLARED = {"gopher_quality": {"n_words": "int", "avg_word_length": "float"}}
 
 
-def _docs(n: int, start: int = 0, late: bool = False) -> list[Document]:
+def _docs(n: int, start: int = 0, late: bool = False, when: bool = False) -> list[Document]:
     out = []
     for i in range(start, start + n):
-        meta = {"label": "pos" if i % 3 else "neg", "n": i}
+        meta = {"label": "pos" if i % 3 else "neg", "n": i, "tags": [f"t{i % 3}"] * (i % 3)}
         if late:  # a kind the sample did not hold: text where it saw numbers
             meta["n"] = f"n{i}"
+        if when:  # a value JSON lacks, written as its text
+            meta["tags"] = [datetime.date(2020, 1, 1 + i % 28)]
         doc = Document(f"d{i}", f"text {i} " * (i % 5 + 1), {"path": "in.jsonl", "index": i}, meta)
         if i % 4 == 0:
             doc.edits.append(Edit("clean", "rule", 0, "x", "", "a reason"))
@@ -40,7 +43,7 @@ def _sampled(docs: list[Document]) -> dict:
 
 
 def _write(path: Path, batches: list[list[Document]], provisional) -> ShardWriter:
-    fields = {"source": ["index", "path"], "meta": ["label", "n"]}
+    fields = {"source": ["index", "path"], "meta": ["label", "n", "tags"]}
     w = ShardWriter(
         path, "parquet", kind="kept", signals=DECLARED, fields=fields, provisional=provisional
     )
@@ -56,10 +59,12 @@ def _settled(w: ShardWriter, schema) -> bytes:
     return w.path.read_bytes()
 
 
+@pytest.mark.parametrize("when", [False, True])
 @pytest.mark.parametrize("group_rows", [5, output.ROW_GROUP_ROWS])
-def test_a_shard_of_the_sampled_kinds_is_written_at_once(tmp_path, monkeypatch, group_rows):
+def test_a_shard_of_the_sampled_kinds_is_written_at_once(tmp_path, monkeypatch, group_rows, when):
+    """Lists of scalars are written as they are; dates (JSON has none) converted to text."""
     monkeypatch.setattr(output, "ROW_GROUP_ROWS", group_rows)
-    batches = [_docs(12), _docs(9, 12)]
+    batches = [_docs(12, when=when), _docs(9, 12, when=when)]
     sampled = _sampled(batches[0][:5])
     prov = settle.provisional_schema(DECLARED, sampled)
     direct = _write(tmp_path / "a" / "kept" / "part-00000.parquet", batches, (prov, sampled))

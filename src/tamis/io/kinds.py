@@ -309,7 +309,7 @@ class Profiler:
     records with other nested values (objects, lists of lists) are inferred one by one.
     """
 
-    __slots__ = ("shapes", "deep", "last", "nested", "lists")
+    __slots__ = ("shapes", "deep", "last", "nested", "lists", "inferred")
 
     def __init__(self) -> None:
         self.shapes: set[tuple] = set()  # (keys, value types) of the objects seen
@@ -322,6 +322,9 @@ class Profiler:
         # and (keys, value types) -> how to take such an object's lists (bounded)
         self.nested: set[tuple] = set()
         self.lists: dict[tuple, Any] = {}
+        # whether some object held a value other than JSON scalars and lists of them (an
+        # object, a timestamp, bytes), whose kind was inferred value by value
+        self.inferred = False
 
     def add_many(
         self,
@@ -375,6 +378,8 @@ class Profiler:
                 shape = (of, elements)
                 if shape in self.nested:
                     return
+        if shape is None:
+            self.inferred = True
         self.deep = merge(self.deep, infer(obj))
         if shape is not None and len(self.nested) < NESTED_SHAPES:
             self.nested.add(shape)

@@ -266,13 +266,14 @@ class ShardWriter:
         )
         self._checked = sizes if fits else None
         # a normalised record (signals and verdict in their written form, objects filled)
-        # whose objects hold only scalars already in their written types is written as it is;
-        # nested and non-JSON values (a timestamp) are converted record by record
+        # whose objects hold only JSON scalars and lists of them, already in their written
+        # types, is written as it is; objects and non-JSON values (a timestamp) are converted
+        # record by record
         prov = self.provisional
         self._as_is = (
             fits
             and self.kind != "quarantine"
-            and all(p.deep == "null" for p in profiles)
+            and not any(p.inferred for p in profiles)
             and all(kinds.conforms(k, getattr(prov, n)) for n, k in zip(names, found, strict=True))
         )
         return fits
