@@ -20,12 +20,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 STAGES = ("url_filter", "repair", "clean", "boilerplate", "pii", "langid")
-BATCH = 256
 
 
 def _records(corpora: list[str], limit: int) -> list[dict]:
@@ -45,8 +43,8 @@ def _records(corpora: list[str], limit: int) -> list[dict]:
 
 def worker(corpora: list[str], limit: int, mode: str) -> dict[str, float]:
     """One side: set-up, then (``mode == "full"``) one pass; CPU seconds per stage."""
-    import tamis.clean.sitekey as sitekey
-    import tamis.urls.check as check
+    from bench_stages import _forget_urls, run_batches
+
     from tamis.document import Document
     from tamis.langid.identifier import preload
     from tamis.stages.base import stage_class
@@ -64,37 +62,13 @@ def worker(corpora: list[str], limit: int, mode: str) -> dict[str, float]:
 
     stages = {name: stage_class(name)() for name in STAGES}
     preload()
-    seconds = dict.fromkeys(STAGES, 0.0)
-
-    def run(docs: list[Document]) -> None:
-        state = stages["boilerplate"].new_state()
-        for start in range(0, len(docs), BATCH):
-            batch = docs[start : start + BATCH]
-            for name, stage in stages.items():
-                t = time.process_time()
-                if name == "boilerplate":
-                    stage.observe(batch, state)
-                elif name in ("url_filter", "repair"):
-                    for doc in batch:
-                        stage.process(doc)
-                else:
-                    stage.process_batch(batch)
-                seconds[name] += time.process_time() - t
-
-    run(docs_of(recs[-20:]))  # warm: lazy models, lists, compiled patterns
-    for module, names in (
-        (check, ("_split_host",)),
-        (sitekey, ("registered_domain", "_domain_of_host")),
-    ):
-        for name in names:
-            cached = getattr(module, name, None)
-            if cached is not None and hasattr(cached, "cache_clear"):
-                cached.cache_clear()
+    run_batches(stages, docs_of(recs[-20:]), {})  # warm: lazy models, lists, patterns
+    _forget_urls()
     stages["url_filter"] = stage_class("url_filter")()
     seconds = dict.fromkeys(STAGES, 0.0)
     docs = docs_of(recs)
     if mode == "full":
-        run(docs)
+        run_batches(stages, docs, seconds)
     return seconds
 
 
