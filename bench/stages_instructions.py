@@ -4,7 +4,8 @@ CPU time on a shared machine moves with its load; the instruction count of the s
 not. Each side runs the stages as ``bench_stages.py`` does (batches of 256, in the recipe's
 order: url_filter, repair, clean, boilerplate observe, pii, langid) over the first ``docs``
 records of each corpus, joined as one stream, under callgrind twice: once with only the set-up
-(imports, models, lists, reading the records, a warm-up batch of 20 documents) and once with
+(imports, the naive Bayes arbiter's model, lists, reading the records, a warm-up batch of 20
+documents) and once with
 the set-up and the pass; the pass's instructions are the difference. A corpus is a name that
 ``bench_stages.records`` reads, or a ``.jsonl.zst`` file of records.
 
@@ -46,10 +47,11 @@ def worker(corpora: list[str], limit: int, mode: str) -> dict[str, float]:
     from bench_stages import _forget_urls, run_batches
 
     from tamis.document import Document
-    from tamis.langid.identifier import preload
+    from tamis.langid.arbiters import naive_bayes_arbiter
     from tamis.stages.base import stage_class
 
     recs = _records(corpora, limit)
+    source = ",".join(corpora)  # documents without a URL take their site from it
 
     def docs_of(rows: list[dict]) -> list[Document]:
         out = []
@@ -57,11 +59,13 @@ def worker(corpora: list[str], limit: int, mode: str) -> dict[str, float]:
             meta = {k: v for k, v in rec.items() if k not in ("text", "id")}
             if "url" not in meta and isinstance(meta.get("metadata"), dict):
                 meta["url"] = meta["metadata"].get("url")
-            out.append(Document(str(i), rec["text"], {"path": "bench", "index": i}, meta=meta))
+            out.append(Document(str(i), rec["text"], {"path": source, "index": i}, meta=meta))
         return out
 
     stages = {name: stage_class(name)() for name in STAGES}
-    preload()
+    # the arbiter most texts may meet; lingua (its groups' models: billions of instructions
+    # of set-up, run twice a side) loads when a text first needs it, on both sides alike
+    naive_bayes_arbiter()
     run_batches(stages, docs_of(recs[-20:]), {})  # warm: lazy models, lists, patterns
     _forget_urls()
     stages["url_filter"] = stage_class("url_filter")()
