@@ -80,21 +80,28 @@ def worker(corpus: str, limit: int, repeat: int) -> dict[str, float]:
         # empty URL caches each pass, on both sides (whichever of them a side has)
         stages["url_filter"] = stage_class("url_filter")()
         _forget_urls()
-        state = stages["boilerplate"].new_state()
-        for start in range(0, len(batch_docs), BATCH):
-            batch = batch_docs[start : start + BATCH]
-            for name, stage in stages.items():
-                t = time.process_time()
-                if name == "boilerplate":
-                    stage.observe(batch, state)
-                elif name in ("url_filter", "repair"):
-                    for doc in batch:
-                        stage.process(doc)
-                else:
-                    stage.process_batch(batch)
-                if p:
-                    seconds[name] += time.process_time() - t
+        run_batches(stages, batch_docs, seconds if p else {})
     return seconds
+
+
+def run_batches(stages: dict, docs: list, seconds: dict[str, float]) -> None:
+    """The stages over the documents as the pipeline runs them (batches, the recipe's order),
+    with a fresh boilerplate state; CPU seconds per stage added to ``seconds`` when it has the
+    stage's name."""
+    state = stages["boilerplate"].new_state()
+    for start in range(0, len(docs), BATCH):
+        batch = docs[start : start + BATCH]
+        for name, stage in stages.items():
+            t = time.process_time()
+            if name == "boilerplate":
+                stage.observe(batch, state)
+            elif name in ("url_filter", "repair"):
+                for doc in batch:
+                    stage.process(doc)
+            else:
+                stage.process_batch(batch)
+            if name in seconds:
+                seconds[name] += time.process_time() - t
 
 
 def _forget_urls() -> None:

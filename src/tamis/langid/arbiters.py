@@ -27,11 +27,12 @@ class NaiveBayesArbiter:
     """py3langid restricted to ISO 639-1 languages; returns ranked (code, probability)."""
 
     def __init__(self) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import MODEL_FILE
 
         # Restricting by filtering the ranking (and renormalising) gives the same answer as
         # py3langid's set_languages, without the second copy of the model that it makes.
-        self._model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._model = _identifier_class().from_model_file(MODEL_FILE, norm_probs=True)
+        self._model.use_window_walk()
         # py3langid's rank() keeps each label's first column and sorts every label; only the
         # ISO 639-1 ones are wanted, so their columns are picked once here and only they are
         # sorted (a stable sort, as rank's: the same order, ties included)
@@ -54,6 +55,38 @@ class NaiveBayesArbiter:
             ranked = [(self._iso_codes[i], picked[i]) for i in order]
         total = sum(p for _, p in ranked) or 1.0
         return [(code, p / total) for code, p in ranked[:top]]
+
+
+@cache
+def _identifier_class():
+    """py3langid's identifier, finding its features with :class:`tamis.langid.window.WindowWalk`
+    when its model is one the window walk is proven for (the same counts, in the same order,
+    so the same scores); any other model keeps py3langid's own walk."""
+    from py3langid.langid import LanguageIdentifier
+
+    from tamis.langid.window import PROVEN_DEPTHS, WindowWalk, fingerprint
+
+    class WindowedIdentifier(LanguageIdentifier):
+        _walk: WindowWalk | None = None
+
+        def use_window_walk(self) -> None:
+            needed = ("tk_nextmove", "_rowbase", "tk_output", "_sparse_score", "_raw_score")
+            if not all(hasattr(self, name) for name in needed):
+                return  # a py3langid built otherwise: its own walk
+            tables = (self.tk_nextmove, self._rowbase, self.tk_output)
+            depth = PROVEN_DEPTHS.get(fingerprint(*tables))
+            if depth is not None:
+                self._walk = WindowWalk(*tables, depth)
+
+        def _raw_score(self, text):
+            if self._walk is not None and isinstance(text, bytes):
+                visits = self._walk.visits(text)
+                if visits:
+                    return self._sparse_score(visits, self.nb_ptc)
+            # no feature (or no proven walk): py3langid's own path, its own answer
+            return super()._raw_score(text)
+
+    return WindowedIdentifier
 
 
 class LinguaArbiter:

@@ -69,7 +69,10 @@ class BoilerplateOptions(StageOptions):
 
 @dataclass
 class ShardState:
-    """Sorted distinct keys with their document counts, and documents per site bucket."""
+    """Sorted distinct keys with their document counts, and documents per site bucket.
+
+    ``add`` keeps them sorted and distinct: the keys of a new batch merged into the held ones.
+    """
 
     keys: Any = None  # numpy uint64, sorted, unique
     counts: Any = None  # numpy uint32, documents holding each key
@@ -81,12 +84,17 @@ class ShardState:
         if self.keys is None or len(self.keys) == 0:
             self.keys, self.counts = keys, counts
             return
-        all_keys = np.concatenate([self.keys, keys])
-        all_counts = np.concatenate([self.counts, counts])
-        self.keys, inverse = np.unique(all_keys, return_inverse=True)
-        self.counts = np.bincount(inverse, weights=all_counts, minlength=len(self.keys)).astype(
-            np.uint32
-        )
+        # both key arrays are sorted and distinct: a batch's keys already held add their
+        # counts, the others are inserted in place (a merge, linear in the state, where a
+        # sort of the whole state per batch grew with every batch of the shard)
+        at = np.searchsorted(self.keys, keys)
+        held = at < len(self.keys)
+        held[held] = self.keys[at[held]] == keys[held]
+        total = self.counts.astype(np.uint32)  # a copy: the given arrays stay as they were
+        total[at[held]] += counts[held].astype(np.uint32)
+        new = ~held
+        self.keys = np.insert(self.keys, at[new], keys[new])
+        self.counts = np.insert(total, at[new], counts[new].astype(np.uint32))
 
 
 @dataclass
