@@ -34,6 +34,14 @@ def fingerprint128(text: str) -> tuple[int, int]:
     return value >> 64, value & _M64
 
 
+def fingerprints128(texts: list[str]) -> np.ndarray:
+    """:func:`fingerprint128` of each text as a row of an (n, 2) uint64 array, high half first:
+    the canonical (big-endian) digests of a batch joined and read at once."""
+    digest = xxhash.xxh3_128_digest
+    data = b"".join([digest(t.encode("utf-8", "surrogatepass")) for t in texts])
+    return np.frombuffer(data, dtype=">u8").astype(np.uint64).reshape(len(texts), 2)
+
+
 def mix64(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser: spreads every input bit over the whole word (vectorised)."""
     x = x.astype(np.uint64, copy=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tamis.dedup.hashing import shingles_batch, word_hashes
-from tamis.dedup.normalize import Normalization, fold
+from tamis.dedup.normalize import Normalization, fold_many
 
 EMPTY = np.uint32(0xFFFFFFFF)
 _PROBE_BLOCK = 64
@@ -46,7 +46,7 @@ class MinHasher:
 
     def shingle_batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(shingle hashes, document index of each) for a list of texts."""
-        flat, lengths = word_hashes([fold(t, self.norm) for t in texts])
+        flat, lengths = word_hashes(fold_many(texts, self.norm))
         hashes, doc_of = shingles_batch(flat, lengths, self.ngram)
         return hashes ^ self._salt, doc_of
 

@@ -12,6 +12,7 @@ Punctuation is removed with ``str.translate`` over Unicode punctuation and symbo
 from __future__ import annotations
 
 import functools
+import operator
 import unicodedata
 from collections.abc import Callable
 
@@ -95,12 +96,36 @@ def _fold(text: str, norm: Normalization) -> str:
 
 def normalize(text: str, norm: Normalization) -> str:
     """The text as exact deduplication compares it."""
-    text = _fold(text, norm)
-    if norm.whitespace:
-        text = " ".join(text.split())
-    return text
+    return spaced(_fold(text, norm), norm)
+
+
+def spaced(folded: str, norm: Normalization) -> str:
+    """A folded text (:func:`fold`) as :func:`normalize` gives it: runs of whitespace joined."""
+    return " ".join(folded.split()) if norm.whitespace else folded
 
 
 def fold(text: str, norm: Normalization) -> str:
     """The text with every folding applied but whitespace left for the word splitter."""
     return _fold(text, norm)
+
+
+# the last batch folded: (normalization, its texts, their folds)
+_LAST_FOLD: tuple[Normalization, list[str], list[str]] | None = None
+
+
+def fold_many(texts: list[str], norm: Normalization) -> list[str]:
+    """:func:`fold` of each text. Exact and MinHash dedup observe one batch side by side with
+    the same normalization, so the batch folded last is given again when ``texts`` are the
+    very same string objects (compared by identity, so an edited text is folded anew)."""
+    global _LAST_FOLD
+    last = _LAST_FOLD
+    if (
+        last is not None
+        and len(last[1]) == len(texts)
+        and last[0] == norm
+        and all(map(operator.is_, last[1], texts))
+    ):
+        return last[2]
+    folded = [_fold(t, norm) for t in texts]
+    _LAST_FOLD = (norm, list(texts), folded)
+    return folded

@@ -48,10 +48,10 @@ def number(v: Any) -> float | None:
 
 
 class _Rows:
-    __slots__ = ("shape", "plan", "rows", "tags", "hashes")
+    __slots__ = ("keys", "types", "plan", "rows", "tags", "hashes")
 
     def __init__(self, shape: tuple, plan: list[tuple[int, Any]]) -> None:
-        self.shape = shape
+        _, self.keys, self.types = shape  # the stage's keys and value types, compared apart
         self.plan = plan
         self.rows: list[tuple] = []
         self.tags: list[str] = []
@@ -69,6 +69,7 @@ class SignalColumns:
 
     def add(self, signals: dict[str, Any], verdict_stage: Any, kept: bool, h: int) -> None:
         """One record's signals; ``h`` is its :func:`~tamis.report.sampling.record_hash`."""
+        pending = self.pending
         for stage, values in signals.items():
             if not isinstance(values, dict):
                 continue
@@ -78,11 +79,16 @@ class SignalColumns:
                 tag = REJECTED_HERE
             else:
                 tag = REJECTED_ELSEWHERE
-            shape = (stage, tuple(values), tuple(map(type, values.values())))
-            rows = self.pending.get(stage)
-            if rows is None or rows.shape != shape:
+            # (every record of a stage has its shape, most often: the values are read once,
+            # and no shape tuple is made unless the pending rows' keys or types differ)
+            row = tuple(values.values())
+            keys = tuple(values)
+            types = tuple(map(type, row))
+            rows = pending.get(stage)
+            if rows is None or rows.types != types or rows.keys != keys:
                 if rows is not None:
                     self.flush(stage)
+                shape = (stage, keys, types)
                 plan = self.plans.get(shape)
                 if plan is None:
                     add_values(self.data, stage, values, tag, kept, h)
@@ -90,8 +96,8 @@ class SignalColumns:
                     if plan is not None:
                         self.plans[shape] = plan
                     continue
-                rows = self.pending[stage] = _Rows(shape, plan)
-            rows.rows.append(tuple(values.values()))
+                rows = pending[stage] = _Rows(shape, plan)
+            rows.rows.append(row)
             rows.tags.append(tag)
             rows.hashes.append(h)
             if len(rows.rows) >= BATCH:

@@ -27,7 +27,7 @@ from tamis.document import KEPT_VERDICT, Document
 from tamis.io import storage
 from tamis.io.base import Quarantine, ReadOptions, Skipped, reader_for
 from tamis.io.hashed import take_checksums
-from tamis.io.output import KINDS, ShardWriter, shard_name
+from tamis.io.output import ShardWriter, shard_name
 from tamis.pipeline import Pipeline, Stats
 from tamis.run.faults import RESUME, CorruptState, redo_hint
 from tamis.run.lock import check_owner
@@ -363,20 +363,24 @@ def run_task(task: Task) -> dict[str, Any]:
                     sinks.write_kept(docs)
                     _report(task.phase, docs)
                     continue
-                out: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
+                # a batch with rejections: its kept documents still take the documents' path
+                # (same bytes, no record made for each), the others become records
+                kept_docs: list[Document] = []
+                out: dict[str, list[dict[str, Any]]] = {"rejected": [], "quarantine": []}
                 for it in batch:
                     if type(it) is dict:
                         stats.quarantined[it["verdict"]["reason"]] += 1
                         out["quarantine"].append(it)
                     elif it.kept:
-                        stats.kept_chars += len(it.text)
-                        out["kept"].append(it.to_record())
+                        kept_docs.append(it)
                     else:
                         rec = it.to_record()
                         stats.rejected_chars += len(rec["text"])
                         out["rejected"].append(rec)
-                stats.kept_records += len(out["kept"])
+                stats.kept_records += len(kept_docs)
+                stats.kept_chars += _chars(kept_docs)
                 stats.rejected_records += len(out["rejected"])
+                sinks.write_kept(kept_docs)
                 for kind, records in out.items():
                     sinks.write(kind, records)
             else:

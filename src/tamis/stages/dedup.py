@@ -338,13 +338,12 @@ class ExactDedup(_DocDedup):
         pass
 
     def _sketch(self, docs: list[Document]) -> tuple[np.ndarray, None]:
-        from tamis.dedup.hashing import fingerprint128
-        from tamis.dedup.normalize import normalize
+        from tamis.dedup.hashing import fingerprints128
+        from tamis.dedup.normalize import fold_many, spaced
 
-        out = np.empty((len(docs), 2), dtype=np.uint64)
-        for i, d in enumerate(docs):
-            out[i] = fingerprint128(normalize(d.text, self.options.normalization))
-        return out.view(np.uint32).reshape(len(docs), 4), None
+        norm = self.options.normalization
+        texts = [spaced(f, norm) for f in fold_many([d.text for d in docs], norm)]
+        return fingerprints128(texts).view(np.uint32).reshape(len(docs), 4), None
 
     def _band_layout(self) -> tuple[int, int, float]:
         return 1, 4, 1.0
