@@ -20,8 +20,10 @@ So a chunk is cut at those points into phrases, each distinct phrase is split on
 tokens are memoised. A new phrase is cut further where Thai letters meet other characters (the
 same kind of restart point, :meth:`ThaiWords._phrase_split`); a run of Thai letters goes to
 nlpo3 (pythainlp's newmm in Rust, same dictionary), which splits such runs exactly as
-``_onecut`` does and about five times faster, except runs with the cluster patterns where the
-two differ (:func:`nlpo3_cuts_alike`); those and the other pieces go to ``_onecut``
+``_onecut`` does and about three to five times faster, unless the run holds a cluster pattern
+where the two may differ and they do cut it into other character clusters
+(:func:`nlpo3_cuts_alike`, :mod:`tamis.quality.segment_th_clusters`); those and the other
+pieces go to ``_onecut``
 (pythainlp's own function: nlpo3 also reads periods, digits, Latin letters and spaced entries
 otherwise). The chunking itself is pythainlp's, walked with offsets; the post-processing
 (``rejoin_formatted_num``, then whitespace tokens dropped and the rest stripped) is
@@ -41,6 +43,8 @@ from itertools import accumulate
 from operator import methodcaller
 from pathlib import Path
 
+from tamis.quality.segment_th_clusters import clusters_agree
+
 #: phrases (and windows) whose tokens are kept: a phrase and its tokens cost ~0.6 kB (measured
 #: on the lingua Thai sentences), so ~60 MB at most; each memo is emptied past its limit
 _CACHE_LIMIT = 100_000
@@ -53,9 +57,10 @@ _BREAKS = re.compile(r"[ \t\n]+")
 #: no ๏ ๚ ๛)
 _THAI_LETTERS = "\u0e01-\u0e3a\u0e40-\u0e4e"
 _THAI_RUN = re.compile(f"[{_THAI_LETTERS}]+").fullmatch
-#: runs nlpo3 may cut otherwise, kept with ``_onecut``: its character clusters differ from
-#: pythainlp's around a karan (``์``) and the look-ahead rules of ``เ-ีย`` (``เดียว์``,
-#: ``เหลี่ยมี``); outside them none of 139,925 random runs differed
+#: runs nlpo3 may cut otherwise: its character clusters may differ from pythainlp's around a
+#: karan (``์``) and the look-ahead rules of ``เ-ีย`` (``เดียว์``, ``เหลี่ยมี``), so such a run
+#: goes to nlpo3 only where both cut the same clusters; outside them none of 139,925 random
+#: runs differed
 _CLUSTERS_DIFFER = re.compile("เ[ก-ฮ]{1,2}[ิีุู][่-๋]?ย|์").search
 
 
@@ -67,8 +72,11 @@ _START = methodcaller("start")
 
 def nlpo3_cuts_alike(piece: str) -> bool:
     """Whether nlpo3's newmm splits ``piece`` exactly as ``_onecut``: a run of Thai letters
-    outside the cluster patterns where the two differ."""
-    return _THAI_RUN(piece) is not None and _CLUSTERS_DIFFER(piece) is None
+    outside the cluster patterns where the two may differ, or inside them where both cut the
+    same character clusters (:func:`clusters_agree`)."""
+    return _THAI_RUN(piece) is not None and (
+        _CLUSTERS_DIFFER(piece) is None or clusters_agree(piece)
+    )
 
 
 #: where a Thai letter and a character outside the Thai block meet (either way round); not a
