@@ -102,6 +102,10 @@ class ThaiWords:
         self._numbers = _DIGITS_WITH_SEPARATOR
         self._spaced = _spaced_entries(self._trie)
         self._across = _entries_across(self._trie)
+        #: per meeting pair, the length of the shortest right part read across it
+        self._shortest_right = {
+            pair: min(map(len, rights)) for pair, rights in self._across.items()
+        }
         self._rust = nlpo3_newmm(self._trie)
         #: chunk -> its tokens; phrase -> its tokens; window without a space -> where it is cut
         self._chunk_tokens: dict[str, tuple[str, ...]] = {}
@@ -230,12 +234,14 @@ class ThaiWords:
         stops at the first character outside the Thai block (but a lone carriage return), and
         its pattern for those stops at the first Thai character.
         """
+        shortest, n = self._shortest_right, len(phrase)
         cuts = [
             at
             for at in map(_START, _MEETS(phrase))
             if _ENDS_LOOKING_AHEAD(phrase, max(0, at - 6), at) is None
             and (
-                (phrase[at - 1], phrase[at]) not in self._across
+                # no entry's right part fits in the rest (a phrase's last space, mostly)
+                shortest.get((phrase[at - 1], phrase[at]), n) > n - at
                 or not self._read_across(phrase, at)
             )
         ]
