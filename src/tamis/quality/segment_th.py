@@ -68,6 +68,8 @@ _CLUSTERS_DIFFER = re.compile("เ[ก-ฮ]{1,2}[ิีุู][่-๋]?ย|์"
 #: (``เccีtย(?=[เ-ไก-ฮ]|$)``, ``เc[ิีุู]tย(?=[เ-ไก-ฮ]|$)``): a piece may not be cut after one
 _ENDS_LOOKING_AHEAD = re.compile("เ[ก-ฮ]{1,2}[ิีุู][่-๋]?ย$").search
 _START = methodcaller("start")
+#: a run of Thai letters and the blanks after it (its one meeting point is where they meet)
+_RUN_THEN_BLANKS = re.compile(f"([{_THAI_LETTERS}]+)[ \t\n]*").fullmatch
 
 
 def nlpo3_cuts_alike(piece: str) -> bool:
@@ -235,6 +237,17 @@ class ThaiWords:
         its pattern for those stops at the first Thai character.
         """
         shortest, n = self._shortest_right, len(phrase)
+        simple = _RUN_THEN_BLANKS(phrase)
+        if simple is not None:  # most phrases: the same cut as below, its one meeting point
+            at = simple.end(1)
+            if at == n:
+                return self._piece_tokens(phrase)
+            if _ENDS_LOOKING_AHEAD(phrase, max(0, at - 6), at) is None and (
+                shortest.get((phrase[at - 1], phrase[at]), n) > n - at
+                or not self._read_across(phrase, at)
+            ):
+                return self._piece_tokens(phrase[:at]) + self._piece_tokens(phrase[at:])
+            return self._piece_tokens(phrase)
         cuts = [
             at
             for at in map(_START, _MEETS(phrase))
