@@ -296,3 +296,32 @@ def test_th_words_equal_datatrove_where_thai_letters_meet_others(
     point (newmm's skip reads across it), nor the end of a cluster taken by looking ahead
     (``เดุย`` at a text's end), and a dictionary entry read across one keeps it whole."""
     assert phrase_words(text) == datatrove_words(text)
+
+
+@pytest.fixture(scope="module")
+def plain_split():
+    require("pythainlp")
+    from pythainlp.tokenize import word_dict_trie
+
+    from tamis.quality.segment_th_plain import plain_splitter
+
+    return plain_splitter(word_dict_trie())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    piece=st.lists(
+        st.sampled_from(
+            list("ab-XZ019,.:;()\"'/%฿๏๚๛๐๑๙ \t\r\n\u00a0€😀")
+            + ["\r\n", "1,234", "5.6", "a-b", "๑,๒", "  "]
+        ),
+        max_size=14,
+    ).map("".join)
+)
+def test_pieces_without_thai_letters_split_as_onecut(piece, plain_split):
+    """Blanks, digits (Thai ones too), marks and Latin words: newmm's non-Thai pattern and its
+    skip alone give ``_onecut``'s tokens; a piece with a Thai letter is not taken."""
+    not_plain, plain = plain_split
+    assert not_plain(piece) is None
+    assert plain(piece) == _onecut(piece)
+    assert not_plain(piece + "ก") is not None

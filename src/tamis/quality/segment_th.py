@@ -22,8 +22,9 @@ same kind of restart point, :meth:`ThaiWords._phrase_split`); a run of Thai lett
 nlpo3 (pythainlp's newmm in Rust, same dictionary), which splits such runs exactly as
 ``_onecut`` does and about three to five times faster, unless the run holds a cluster pattern
 where the two may differ and they do cut it into other character clusters
-(:func:`nlpo3_cuts_alike`, :mod:`tamis.quality.segment_th_clusters`); those and the other
-pieces go to ``_onecut``
+(:func:`nlpo3_cuts_alike`, :mod:`tamis.quality.segment_th_clusters`); pieces without a Thai
+letter are split by newmm's own non-Thai pattern (:mod:`tamis.quality.segment_th_plain`); the
+other pieces go to ``_onecut``
 (pythainlp's own function: nlpo3 also reads periods, digits, Latin letters and spaced entries
 otherwise). The chunking itself is pythainlp's, walked with offsets; the post-processing
 (``rejoin_formatted_num``, then whitespace tokens dropped and the rest stripped) is
@@ -44,6 +45,7 @@ from operator import methodcaller
 from pathlib import Path
 
 from tamis.quality.segment_th_clusters import clusters_agree
+from tamis.quality.segment_th_plain import plain_splitter
 
 #: phrases (and windows) whose tokens are kept: a phrase and its tokens cost ~0.6 kB (measured
 #: on the lingua Thai sentences), so ~60 MB at most; each memo is emptied past its limit
@@ -109,6 +111,8 @@ class ThaiWords:
             pair: min(map(len, rights)) for pair, rights in self._across.items()
         }
         self._rust = nlpo3_newmm(self._trie)
+        #: pieces without a Thai letter: newmm's split without its search
+        self._not_plain, self._plain = plain_splitter(self._trie)
         #: chunk -> its tokens; phrase -> its tokens; window without a space -> where it is cut
         self._chunk_tokens: dict[str, tuple[str, ...]] = {}
         self._tokens: dict[str, list[str]] = {}
@@ -274,7 +278,11 @@ class ThaiWords:
         if found is None:
             if len(self._pieces) > _CACHE_LIMIT:
                 self._pieces.clear()
-            found = self._pieces[piece] = list(self._onecut(piece, self._trie))
+            found = self._pieces[piece] = (
+                self._plain(piece)
+                if self._not_plain(piece) is None
+                else list(self._onecut(piece, self._trie))
+            )
         return list(found)
 
     def _read_across(self, phrase: str, at: int) -> bool:
