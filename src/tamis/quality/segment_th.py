@@ -45,7 +45,7 @@ from operator import methodcaller
 from pathlib import Path
 
 from tamis.quality.segment_th_clusters import clusters_agree
-from tamis.quality.segment_th_plain import plain_splitter
+from tamis.quality.segment_th_plain import _THAI_LETTERS, plain_splitter
 
 #: phrases (and windows) whose tokens are kept: a phrase and its tokens cost ~0.6 kB (measured
 #: on the lingua Thai sentences), so ~60 MB at most; each memo is emptied past its limit
@@ -56,8 +56,7 @@ _CHUNK_LIMIT = 20_000
 #: runs after which newmm's search starts afresh (tested against dictionary entries below)
 _BREAKS = re.compile(r"[ \t\n]+")
 #: a piece nlpo3 splits as ``_onecut`` does: Thai letters, vowels and marks (no digit, no ฿,
-#: no ๏ ๚ ๛)
-_THAI_LETTERS = "\u0e01-\u0e3a\u0e40-\u0e4e"
+#: no ๏ ๚ ๛; ``_THAI_LETTERS``)
 _THAI_RUN = re.compile(f"[{_THAI_LETTERS}]+").fullmatch
 #: runs nlpo3 may cut otherwise: its character clusters may differ from pythainlp's around a
 #: karan (``์``) and the look-ahead rules of ``เ-ีย`` (``เดียว์``, ``เหลี่ยมี``), so such a run
@@ -240,28 +239,16 @@ class ThaiWords:
         stops at the first character outside the Thai block (but a lone carriage return), and
         its pattern for those stops at the first Thai character.
         """
-        shortest, n = self._shortest_right, len(phrase)
+        n = len(phrase)
         simple = _RUN_THEN_BLANKS(phrase)
         if simple is not None:  # most phrases: the same cut as below, its one meeting point
             at = simple.end(1)
             if at == n:
                 return self._piece_tokens(phrase)
-            if _ENDS_LOOKING_AHEAD(phrase, max(0, at - 6), at) is None and (
-                shortest.get((phrase[at - 1], phrase[at]), n) > n - at
-                or not self._read_across(phrase, at)
-            ):
+            if self._cuttable(phrase, at, n):
                 return self._piece_tokens(phrase[:at]) + self._piece_tokens(phrase[at:])
             return self._piece_tokens(phrase)
-        cuts = [
-            at
-            for at in map(_START, _MEETS(phrase))
-            if _ENDS_LOOKING_AHEAD(phrase, max(0, at - 6), at) is None
-            and (
-                # no entry's right part fits in the rest (a phrase's last space, mostly)
-                shortest.get((phrase[at - 1], phrase[at]), n) > n - at
-                or not self._read_across(phrase, at)
-            )
-        ]
+        cuts = [at for at in map(_START, _MEETS(phrase)) if self._cuttable(phrase, at, n)]
         if not cuts:
             return self._piece_tokens(phrase)
         found: list[str] = []
@@ -270,6 +257,15 @@ class ThaiWords:
             found.extend(self._piece_tokens(phrase[begin:cut]))
             begin = cut
         return found
+
+    def _cuttable(self, phrase: str, at: int, n: int) -> bool:
+        """Whether the meeting point ``at`` of ``phrase`` (of length ``n``) is a restart point:
+        no cluster ends there by looking ahead, and no entry can be read across it (none
+        whose right part fits in the rest, mostly a phrase's last space, or none found)."""
+        return _ENDS_LOOKING_AHEAD(phrase, max(0, at - 6), at) is None and (
+            self._shortest_right.get((phrase[at - 1], phrase[at]), n) > n - at
+            or not self._read_across(phrase, at)
+        )
 
     def _piece_tokens(self, piece: str) -> list[str]:
         if self._rust is not None and nlpo3_cuts_alike(piece):

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-#: Thai letters, vowels and marks: what the cluster rules start with
+#: Thai letters, vowels and marks (not the digits, ฿, ๏, ๚, ๛): what the cluster rules start
+#: with, and what :mod:`tamis.quality.segment_th` hands nlpo3 runs of
 _THAI_LETTERS = "\u0e01-\u0e3a\u0e40-\u0e4e"
 
 
