@@ -30,6 +30,8 @@ def plain_splitter(trie) -> tuple[Callable[[str], object], Callable[[str], list[
     body = nonthai.pattern.removeprefix("(?x)")
     body = re.sub(r"(?<!\\)\((?!\?)", "(?:", body)  # its groups, not captured
     skip = re.compile(f"(?:{body}\n)|.(?:(?!{body}\n).)*", nonthai.flags | re.DOTALL)
-    firsts = "".join(sorted({re.escape(word[0]) for word in trie if word}))
+    root = getattr(trie, "root", None)  # pythainlp's Trie: the root's children, not a walk
+    starts = root.children or {} if root is not None else {word[:1] for word in trie}
+    firsts = "".join(map(re.escape, sorted(starts)))
     blocked = re.compile(f"[{_THAI_LETTERS}{firsts}]")
     return blocked.search, skip.findall
