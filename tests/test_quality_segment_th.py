@@ -204,6 +204,57 @@ def test_nlpo3_equals_onecut_on_thai_runs(data, thai_run, rust_newmm):
         assert rust_newmm(text) == _onecut(text)
 
 
+@pytest.fixture(scope="module")
+def cluster_run(dictionary):
+    """Strategy: runs of Thai letters inside the patterns where nlpo3's character clusters may
+    differ from pythainlp's: words with a karan or a ``เ-ีย`` vowel (often), other words, the
+    characters of those patterns and single letters."""
+    from tamis.quality.segment_th import _CLUSTERS_DIFFER, _THAI_RUN
+
+    pure = [w for w in dictionary if _THAI_RUN(w)]
+    marked = [w for w in pure if _CLUSTERS_DIFFER(w)]
+    assert len(marked) > 5_000
+    pieces = st.one_of(
+        st.sampled_from(marked),
+        st.sampled_from(marked),
+        st.sampled_from(pure),
+        st.sampled_from(list("์ียเุิู่้")),
+        st.sampled_from(list(THAI_LETTERS)),
+    )
+    return st.lists(pieces, min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(data=st.data())
+def test_nlpo3_equals_onecut_where_clusters_agree(data, cluster_run, rust_newmm):
+    """Runs with a karan or a ``เ-ีย`` vowel go to nlpo3 only where its character clusters
+    are pythainlp's: there its words are ``_onecut``'s."""
+    from tamis.quality.segment_th_clusters import clusters_agree
+
+    text = data.draw(cluster_run)
+    if clusters_agree(text):
+        assert rust_newmm(text) == _onecut(text)
+
+
+def test_cluster_cuttings_follow_their_tokenizers():
+    """pythainlp's clusters as ``tcc_p.tcc`` cuts them; nlpo3's where its rules differ: the
+    ``เ-ีย`` look-ahead rule comes after ``เc`` and a karan tail follows ``c[ิุู]์``."""
+    tcc_p = require("pythainlp.tokenize.tcc_p")
+    from tamis.quality.segment_th_clusters import (
+        clusters_agree,
+        nlpo3_clusters,
+        pythainlp_clusters,
+    )
+
+    texts = ["เปลี่ยนแปลง", "พิสูจน์ได้ค่ะ", "เรือน้อยลอยอยู่", "เดียว์", "สวรรค์", "ก์ข"]
+    assert [pythainlp_clusters(t) for t in texts] == [list(tcc_p.tcc(t)) for t in texts]
+    assert nlpo3_clusters("เปลี่ยนแปลง") == ["เป", "ลี่", "ย", "น", "แป", "ล", "ง"]
+    assert pythainlp_clusters("เปลี่ยนแปลง") == ["เปลี่ย", "น", "แป", "ล", "ง"]
+    assert nlpo3_clusters("สวรรค์") == ["ส", "ว", "รรค์"]
+    assert pythainlp_clusters("สวรรค์") == ["ส", "วรรค์"]
+    assert [clusters_agree(t) for t in texts] == [False, True, True, False, False, True]
+
+
 @pytest.mark.parametrize("run", ["เดียว์", "เหลี่ยมี", "ต้วมเตี้ยม์แอพ", "เหนียวาขึ้น"])
 def test_runs_where_nlpo3_clusters_differ_stay_with_onecut(run, rust_newmm, phrase_words):
     """Why some runs of Thai letters are kept from nlpo3: its clusters differ from pythainlp's
@@ -245,3 +296,32 @@ def test_th_words_equal_datatrove_where_thai_letters_meet_others(
     point (newmm's skip reads across it), nor the end of a cluster taken by looking ahead
     (``เดุย`` at a text's end), and a dictionary entry read across one keeps it whole."""
     assert phrase_words(text) == datatrove_words(text)
+
+
+@pytest.fixture(scope="module")
+def plain_split():
+    require("pythainlp")
+    from pythainlp.tokenize import word_dict_trie
+
+    from tamis.quality.segment_th_plain import plain_splitter
+
+    return plain_splitter(word_dict_trie())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    piece=st.lists(
+        st.sampled_from(
+            list("ab-XZ019,.:;()\"'/%฿๏๚๛๐๑๙ \t\r\n\u00a0€😀")
+            + ["\r\n", "1,234", "5.6", "a-b", "๑,๒", "  "]
+        ),
+        max_size=14,
+    ).map("".join)
+)
+def test_pieces_without_thai_letters_split_as_onecut(piece, plain_split):
+    """Blanks, digits (Thai ones too), marks and Latin words: newmm's non-Thai pattern and its
+    skip alone give ``_onecut``'s tokens; a piece with a Thai letter is not taken."""
+    not_plain, plain = plain_split
+    assert not_plain(piece) is None
+    assert plain(piece) == _onecut(piece)
+    assert not_plain(piece + "ก") is not None

@@ -20,8 +20,11 @@ So a chunk is cut at those points into phrases, each distinct phrase is split on
 tokens are memoised. A new phrase is cut further where Thai letters meet other characters (the
 same kind of restart point, :meth:`ThaiWords._phrase_split`); a run of Thai letters goes to
 nlpo3 (pythainlp's newmm in Rust, same dictionary), which splits such runs exactly as
-``_onecut`` does and about five times faster, except runs with the cluster patterns where the
-two differ (:func:`nlpo3_cuts_alike`); those and the other pieces go to ``_onecut``
+``_onecut`` does and about three to five times faster, unless the run holds a cluster pattern
+where the two may differ and they do cut it into other character clusters
+(:func:`nlpo3_cuts_alike`, :mod:`tamis.quality.segment_th_clusters`); pieces without a Thai
+letter are split by newmm's own non-Thai pattern (:mod:`tamis.quality.segment_th_plain`); the
+other pieces go to ``_onecut``
 (pythainlp's own function: nlpo3 also reads periods, digits, Latin letters and spaced entries
 otherwise). The chunking itself is pythainlp's, walked with offsets; the post-processing
 (``rejoin_formatted_num``, then whitespace tokens dropped and the rest stripped) is
@@ -41,6 +44,9 @@ from itertools import accumulate
 from operator import methodcaller
 from pathlib import Path
 
+from tamis.quality.segment_th_clusters import clusters_agree
+from tamis.quality.segment_th_plain import _THAI_LETTERS, plain_splitter
+
 #: phrases (and windows) whose tokens are kept: a phrase and its tokens cost ~0.6 kB (measured
 #: on the lingua Thai sentences), so ~60 MB at most; each memo is emptied past its limit
 _CACHE_LIMIT = 100_000
@@ -50,12 +56,12 @@ _CHUNK_LIMIT = 20_000
 #: runs after which newmm's search starts afresh (tested against dictionary entries below)
 _BREAKS = re.compile(r"[ \t\n]+")
 #: a piece nlpo3 splits as ``_onecut`` does: Thai letters, vowels and marks (no digit, no ฿,
-#: no ๏ ๚ ๛)
-_THAI_LETTERS = "\u0e01-\u0e3a\u0e40-\u0e4e"
+#: no ๏ ๚ ๛; ``_THAI_LETTERS``)
 _THAI_RUN = re.compile(f"[{_THAI_LETTERS}]+").fullmatch
-#: runs nlpo3 may cut otherwise, kept with ``_onecut``: its character clusters differ from
-#: pythainlp's around a karan (``์``) and the look-ahead rules of ``เ-ีย`` (``เดียว์``,
-#: ``เหลี่ยมี``); outside them none of 139,925 random runs differed
+#: runs nlpo3 may cut otherwise: its character clusters may differ from pythainlp's around a
+#: karan (``์``) and the look-ahead rules of ``เ-ีย`` (``เดียว์``, ``เหลี่ยมี``), so such a run
+#: goes to nlpo3 only where both cut the same clusters; outside them none of 139,925 random
+#: runs differed
 _CLUSTERS_DIFFER = re.compile("เ[ก-ฮ]{1,2}[ิีุู][่-๋]?ย|์").search
 
 
@@ -63,12 +69,17 @@ _CLUSTERS_DIFFER = re.compile("เ[ก-ฮ]{1,2}[ิีุู][่-๋]?ย|์"
 #: (``เccีtย(?=[เ-ไก-ฮ]|$)``, ``เc[ิีุู]tย(?=[เ-ไก-ฮ]|$)``): a piece may not be cut after one
 _ENDS_LOOKING_AHEAD = re.compile("เ[ก-ฮ]{1,2}[ิีุู][่-๋]?ย$").search
 _START = methodcaller("start")
+#: a run of Thai letters and the blanks after it (its one meeting point is where they meet)
+_RUN_THEN_BLANKS = re.compile(f"([{_THAI_LETTERS}]+)[ \t\n]*").fullmatch
 
 
 def nlpo3_cuts_alike(piece: str) -> bool:
     """Whether nlpo3's newmm splits ``piece`` exactly as ``_onecut``: a run of Thai letters
-    outside the cluster patterns where the two differ."""
-    return _THAI_RUN(piece) is not None and _CLUSTERS_DIFFER(piece) is None
+    outside the cluster patterns where the two may differ, or inside them where both cut the
+    same character clusters (:func:`clusters_agree`)."""
+    return _THAI_RUN(piece) is not None and (
+        _CLUSTERS_DIFFER(piece) is None or clusters_agree(piece)
+    )
 
 
 #: where a Thai letter and a character outside the Thai block meet (either way round); not a
@@ -94,7 +105,13 @@ class ThaiWords:
         self._numbers = _DIGITS_WITH_SEPARATOR
         self._spaced = _spaced_entries(self._trie)
         self._across = _entries_across(self._trie)
+        #: per meeting pair, the length of the shortest right part read across it
+        self._shortest_right = {
+            pair: min(map(len, rights)) for pair, rights in self._across.items()
+        }
         self._rust = nlpo3_newmm(self._trie)
+        #: pieces without a Thai letter: newmm's split without its search
+        self._not_plain, self._plain = plain_splitter(self._trie)
         #: chunk -> its tokens; phrase -> its tokens; window without a space -> where it is cut
         self._chunk_tokens: dict[str, tuple[str, ...]] = {}
         self._tokens: dict[str, list[str]] = {}
@@ -222,15 +239,16 @@ class ThaiWords:
         stops at the first character outside the Thai block (but a lone carriage return), and
         its pattern for those stops at the first Thai character.
         """
-        cuts = [
-            at
-            for at in map(_START, _MEETS(phrase))
-            if _ENDS_LOOKING_AHEAD(phrase, max(0, at - 6), at) is None
-            and (
-                (phrase[at - 1], phrase[at]) not in self._across
-                or not self._read_across(phrase, at)
-            )
-        ]
+        n = len(phrase)
+        simple = _RUN_THEN_BLANKS(phrase)
+        if simple is not None:  # most phrases: the same cut as below, its one meeting point
+            at = simple.end(1)
+            if at == n:
+                return self._piece_tokens(phrase)
+            if self._cuttable(phrase, at, n):
+                return self._piece_tokens(phrase[:at]) + self._piece_tokens(phrase[at:])
+            return self._piece_tokens(phrase)
+        cuts = [at for at in map(_START, _MEETS(phrase)) if self._cuttable(phrase, at, n)]
         if not cuts:
             return self._piece_tokens(phrase)
         found: list[str] = []
@@ -240,6 +258,15 @@ class ThaiWords:
             begin = cut
         return found
 
+    def _cuttable(self, phrase: str, at: int, n: int) -> bool:
+        """Whether the meeting point ``at`` of ``phrase`` (of length ``n``) is a restart point:
+        no cluster ends there by looking ahead, and no entry can be read across it (none
+        whose right part fits in the rest, mostly a phrase's last space, or none found)."""
+        return _ENDS_LOOKING_AHEAD(phrase, max(0, at - 6), at) is None and (
+            self._shortest_right.get((phrase[at - 1], phrase[at]), n) > n - at
+            or not self._read_across(phrase, at)
+        )
+
     def _piece_tokens(self, piece: str) -> list[str]:
         if self._rust is not None and nlpo3_cuts_alike(piece):
             return self._rust(piece)
@@ -247,7 +274,11 @@ class ThaiWords:
         if found is None:
             if len(self._pieces) > _CACHE_LIMIT:
                 self._pieces.clear()
-            found = self._pieces[piece] = list(self._onecut(piece, self._trie))
+            found = self._pieces[piece] = (
+                self._plain(piece)
+                if self._not_plain(piece) is None
+                else list(self._onecut(piece, self._trie))
+            )
         return list(found)
 
     def _read_across(self, phrase: str, at: int) -> bool:
