@@ -64,9 +64,12 @@ class _QualityStage(Stage):
     def parts(self, doc: Document) -> DocParts:
         return parts_for(doc.text, doc_language(doc.signals, self.options.language))
 
-    #: whether :meth:`measure_batch` measures a batch's documents without their Document (C4
-    #: measures and edits one document at a time: its kept ones are edited from what it found)
-    batch_measures = True
+    @property
+    def batch_measures(self) -> bool:
+        """Whether :meth:`measure_batch` measures a batch's documents without their Document
+        (C4 measures and edits one document at a time when it edits: its kept ones are edited
+        from what it found)."""
+        return True
 
     def process_batch(self, docs: list[Document]) -> None:
         """The words of the documents split by units, and the lines of all, counted together
@@ -228,7 +231,6 @@ class C4(_QualityStage):
 
     name = "c4"
     Options = C4Options
-    batch_measures = False
     signals = {
         "lines": int,
         "lines_kept": int,
@@ -239,9 +241,20 @@ class C4(_QualityStage):
         **_COMMON_SIGNALS,
     }
 
+    @property
+    def batch_measures(self) -> bool:
+        """A C4 that never edits (``edit_lines: false``, as the default recipe runs it) keeps
+        nothing of a document's lines after its signals: its documents are measured and
+        judged as a batch, one rule check for all instead of one per document."""
+        return not self.options.edit_lines
+
     def measure(self, parts: DocParts, doc: Document, opts: QualityOptions) -> dict[str, Any]:
         self._result = measure.c4(parts, opts)  # its lines are read by on_kept, if kept
         return self._result.signals
+
+    def measure_batch(self, batch: list[DocParts], opts: QualityOptions) -> list[dict[str, Any]]:
+        c4 = measure.c4
+        return [c4(parts, opts).signals for parts in batch]
 
     def on_kept(self, parts: DocParts, doc: Document) -> None:
         if self.options.edit_lines and parts.chunked:
