@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -51,6 +52,21 @@ def records(corpus: str, limit: int) -> list[dict]:
         return [json.loads(line) for _, line in zip(range(limit), f, strict=False)]
 
 
+def documents(rows: list[dict], source: str) -> list[Any]:
+    """Records as the pipeline's documents, the input's other fields their ``meta``."""
+    from tamis.document import Document
+
+    out = []
+    for i, rec in enumerate(rows):
+        meta = {k: v for k, v in rec.items() if k not in ("text", "id")}
+        if "url" not in meta and isinstance(meta.get("metadata"), dict):
+            meta["url"] = meta["metadata"].get("url")
+        # cc-en-head keeps its URL in metadata.url, which url_filter's default field does
+        # not read: copied to url so that the filter meets real crawl URLs
+        out.append(Document(str(i), rec["text"], {"path": source, "index": i}, meta=meta))
+    return out
+
+
 def worker(corpus: str, limit: int, repeat: int) -> dict[str, float]:
     """One side: CPU seconds per stage over the corpus (``repeat`` passes over small sets)."""
     from tamis.document import Document
@@ -60,15 +76,7 @@ def worker(corpus: str, limit: int, repeat: int) -> dict[str, float]:
     recs = records(corpus, limit)
 
     def docs() -> list[Document]:
-        out = []
-        for i, rec in enumerate(recs):
-            meta = {k: v for k, v in rec.items() if k not in ("text", "id")}
-            if "url" not in meta and isinstance(meta.get("metadata"), dict):
-                meta["url"] = meta["metadata"].get("url")
-            # cc-en-head keeps its URL in metadata.url, which url_filter's default field does
-            # not read: copied to url so that the filter meets real crawl URLs
-            out.append(Document(str(i), rec["text"], {"path": corpus, "index": i}, meta=meta))
-        return out
+        return documents(recs, corpus)
 
     stages = {name: stage_class(name)() for name in STAGES}
     preload()

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 STAGES = ("url_filter", "repair", "clean", "boilerplate", "pii", "langid")
@@ -44,23 +45,16 @@ def _records(corpora: list[str], limit: int) -> list[dict]:
 
 def worker(corpora: list[str], limit: int, mode: str) -> dict[str, float]:
     """One side: set-up, then (``mode == "full"``) one pass; CPU seconds per stage."""
-    from bench_stages import _forget_urls, run_batches
+    from bench_stages import _forget_urls, documents, run_batches
 
-    from tamis.document import Document
     from tamis.langid.arbiters import naive_bayes_arbiter
     from tamis.stages.base import stage_class
 
     recs = _records(corpora, limit)
     source = ",".join(corpora)  # documents without a URL take their site from it
 
-    def docs_of(rows: list[dict]) -> list[Document]:
-        out = []
-        for i, rec in enumerate(rows):
-            meta = {k: v for k, v in rec.items() if k not in ("text", "id")}
-            if "url" not in meta and isinstance(meta.get("metadata"), dict):
-                meta["url"] = meta["metadata"].get("url")
-            out.append(Document(str(i), rec["text"], {"path": source, "index": i}, meta=meta))
-        return out
+    def docs_of(rows: list[dict]) -> list[Any]:
+        return documents(rows, source)
 
     stages = {name: stage_class(name)() for name in STAGES}
     # the arbiter most texts may meet; lingua (its groups' models: billions of instructions
