@@ -106,3 +106,37 @@ def test_a_sample_that_saw_only_nulls_settles_as_text():
     assert kinds.settles_as(["struct", {"x": "conflict"}, False], ["struct", {"x": "int"}, False])
     assert not kinds.settles_as(["struct", {"x": "int"}, False], ["struct", {"x": "float"}, False])
     assert not kinds.settles_as(["struct", {"x": "int"}, False], ["struct", {"y": "int"}, False])
+
+
+def test_a_new_field_of_a_nested_object_moves_the_shard_to_staging(tmp_path):
+    """An object's new field changes no shape a writer counts, only the nested kind: still met,
+    never dropped by writing in the sample's schema."""
+
+    def docs(start: int, extra: bool) -> list[Document]:
+        out = []
+        for d in _docs(6, start):
+            d.meta["info"] = {"a": d.meta["n"], **({"b": "new"} if extra else {})}
+            out.append(d)
+        return out
+
+    batches = [docs(0, False), docs(6, False), docs(12, True)]
+    sampled = _sampled(batches[0])
+    prov = settle.provisional_schema(DECLARED, sampled)
+    fields = {"source": ["index", "path"], "meta": ["info", "label", "n", "tags"]}
+
+    def write(path: Path, provisional) -> ShardWriter:
+        w = ShardWriter(
+            path, "parquet", kind="kept", signals=DECLARED, fields=fields, provisional=provisional
+        )
+        for batch in batches:
+            w.write_many([d.to_record() for d in batch])
+        w.close()
+        return w
+
+    moved = write(tmp_path / "a" / "kept" / "part-00000.parquet", (prov, sampled))
+    assert moved.staged
+    staged = write(tmp_path / "b" / "kept" / "part-00000.parquet", None)
+    schema = settle.run_schema(DECLARED, [staged.profile()])
+    assert _settled(moved, schema) == _settled(staged, schema)
+    infos = [r["meta"]["info"] for r in output.read_records(moved.path)]
+    assert infos[-1] == {"a": 17, "b": "new"}

@@ -131,7 +131,7 @@ class ShardWriter:
         #: the schema a Parquet shard is being written in before the run's is settled
         self.provisional: RunSchema | None = None
         self._sampled_kinds: dict[str, Any] = {}
-        self._checked: tuple[int, ...] | None = None  # the profiles' sizes last checked
+        self._checked: tuple | None = None  # what the profiles held at the last check
         self._as_is = False  # whether, at the last check, records needed no conversion
         if self.staged and provisional is not None:
             self.staged = False
@@ -254,10 +254,12 @@ class ShardWriter:
         """Whether every record profiled so far is of a kind the sample settles in the same
         types (a field the sample saw only null holding text, a field of conflicting kinds
         holding any): then the provisional schema writes it as the run's would. Checked again
-        only when the profiles met a new shape."""
+        only when the profiles met a new shape or a new nested kind."""
         names = ("source",) if self.kind == "quarantine" else ("source", "meta")
         profiles = [self._profiles[n] for n in names]
-        sizes = tuple(len(p.shapes) + len(p.nested) + (p.deep != "null") for p in profiles)
+        # shapes and nested shapes only grow; ``deep`` can change in place of a shape (an
+        # object's new field), so it is compared by value (a few small nested lists)
+        sizes = tuple((len(p.shapes), len(p.nested), p.deep, p.inferred) for p in profiles)
         if sizes == self._checked:
             return True
         found = [p.kind() for p in profiles]
