@@ -42,8 +42,10 @@ def _sampled(docs: list[Document]) -> dict:
     return found
 
 
-def _write(path: Path, batches: list[list[Document]], provisional) -> ShardWriter:
-    fields = {"source": ["index", "path"], "meta": ["label", "n", "tags"]}
+def _write(
+    path: Path, batches: list[list[Document]], provisional, meta: tuple = ("label", "n", "tags")
+) -> ShardWriter:
+    fields = {"source": ["index", "path"], "meta": list(meta)}
     w = ShardWriter(
         path, "parquet", kind="kept", signals=DECLARED, fields=fields, provisional=provisional
     )
@@ -122,20 +124,11 @@ def test_a_new_field_of_a_nested_object_moves_the_shard_to_staging(tmp_path):
     batches = [docs(0, False), docs(6, False), docs(12, True)]
     sampled = _sampled(batches[0])
     prov = settle.provisional_schema(DECLARED, sampled)
-    fields = {"source": ["index", "path"], "meta": ["info", "label", "n", "tags"]}
+    meta = ("info", "label", "n", "tags")
 
-    def write(path: Path, provisional) -> ShardWriter:
-        w = ShardWriter(
-            path, "parquet", kind="kept", signals=DECLARED, fields=fields, provisional=provisional
-        )
-        for batch in batches:
-            w.write_many([d.to_record() for d in batch])
-        w.close()
-        return w
-
-    moved = write(tmp_path / "a" / "kept" / "part-00000.parquet", (prov, sampled))
+    moved = _write(tmp_path / "a" / "kept" / "part-00000.parquet", batches, (prov, sampled), meta)
     assert moved.staged
-    staged = write(tmp_path / "b" / "kept" / "part-00000.parquet", None)
+    staged = _write(tmp_path / "b" / "kept" / "part-00000.parquet", batches, None, meta)
     schema = settle.run_schema(DECLARED, [staged.profile()])
     assert _settled(moved, schema) == _settled(staged, schema)
     infos = [r["meta"]["info"] for r in output.read_records(moved.path)]
