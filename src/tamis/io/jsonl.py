@@ -301,7 +301,9 @@ class JsonlReader(Reader):
             cursor = _PARKED[path] = _Cursor(path, rest, identity)
             cursor.held = rest.held_bytes()
         _keep_sample_head(path, sample)
-        if whole or not read:
+        if whole and read:  # the start is the whole file, decoded: counted, not decoded again
+            return count_newlines(head) + (head[-1:] not in (b"\n", b"")), len(head)
+        if not read:
             return self.count(path), len(head)
         lines = count_newlines(head)
         return max(1, round(lines * size / read)), round(len(head) * size / read)
