@@ -1,9 +1,12 @@
-"""zstd streams handed out in long runs lose nothing where a stream breaks."""
+"""zstd and gzip streams handed out in long runs, or read on from a start decoded in planning,
+lose nothing where a stream breaks."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
+import zlib
 
 import pytest
 import zstandard
@@ -11,26 +14,33 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tamis.io import streams
-from tamis.io.streams import StreamError, ZstdReader, iter_lines
+from tamis.io.streams import GzipReader, StreamError, ZstdReader, iter_lines
+
+READERS = {"zst": ZstdReader, "gz": GzipReader}
 
 
-def _read_all(data: bytes) -> tuple[list[tuple[int, bytes]], int | None]:
+def _read_all(data: bytes, fmt: str = "zst") -> tuple[list[tuple[int, bytes]], int | None]:
     """Every (offset, line) a reader of ``data`` hands out, and the offset of the break."""
     out: list[tuple[int, bytes]] = []
     try:
-        for item in iter_lines(ZstdReader(io.BytesIO(data))):
+        for item in iter_lines(READERS[fmt](io.BytesIO(data))):
             out.append(item)
     except StreamError as exc:
         return out, exc.offset
     return out, None
 
 
-def _damaged(text: bytes, frames: int, damage: str, where: int) -> bytes:
-    """``text`` compressed in ``frames`` frames, then ``damage``d (``cut`` or ``corrupt``)
-    at a place ``where`` picks."""
-    cctx = zstandard.ZstdCompressor(level=1)
+def _compress(part: bytes, fmt: str) -> bytes:
+    if fmt == "gz":
+        return gzip.compress(part, compresslevel=1, mtime=0)
+    return zstandard.ZstdCompressor(level=1).compress(part)
+
+
+def _damaged(text: bytes, frames: int, damage: str, where: int, fmt: str = "zst") -> bytes:
+    """``text`` compressed in ``frames`` frames (gzip members), then ``damage``d (``cut`` or
+    ``corrupt``) at a place ``where`` picks."""
     size = len(text) // frames + 1
-    data = b"".join(cctx.compress(text[i : i + size]) for i in range(0, len(text), size))
+    data = b"".join(_compress(text[i : i + size], fmt) for i in range(0, len(text), size))
     if damage == "cut" and data:
         data = data[: where % len(data)]
     elif damage == "corrupt" and data:
@@ -116,20 +126,22 @@ def _fresh_stream(text: bytes) -> bytes:
     damage=st.sampled_from(["whole", "cut", "corrupt", "cut past the start"]),
     where=st.integers(0, 100_000),
     head=st.integers(1, 16).map(lambda k: k * 64),
+    fmt=st.sampled_from(["zst", "gz"]),
 )
 def test_a_reader_resumed_from_a_decoded_start_reads_what_a_new_one_reads(
-    tmp_path_factory, lines, frames, damage, where, head
+    tmp_path_factory, lines, frames, damage, where, head, fmt
 ):
     """A file's start decoded for a plan, then read on by a reader that goes on from that
     decoding (its first range), gives the lines, offsets and break of a reader of its own,
-    whatever frame the start ends in, and whether the break is before or after it."""
+    whatever frame the start ends in, and whether the break is before or after it; a file the
+    start holds whole is read from that decoding only when it ends cleanly."""
     # each line numbered, so that a stream of any lines is longer than its start
     text = b"".join(b"%d %s\n" % (i, line) for i, line in enumerate(lines))
     if damage == "cut past the start":  # a few bytes past what the start decoded, if any
-        data = _damaged(text, frames, "whole", where)[: head + where % 16]
+        data = _damaged(text, frames, "whole", where, fmt)[: head + where % 16]
     else:
-        data = _damaged(text, frames, damage, where)
-    path = tmp_path_factory.mktemp("resume") / "f.jsonl.zst"
+        data = _damaged(text, frames, damage, where, fmt)
+    path = tmp_path_factory.mktemp("resume") / f"f.jsonl.{fmt}"
     path.write_bytes(data)
     mp = pytest.MonkeyPatch()
     try:
@@ -137,20 +149,20 @@ def test_a_reader_resumed_from_a_decoded_start_reads_what_a_new_one_reads(
         mp.setattr(streams, "ZSTD_READ", 64)  # a start of whole steps of a reader
         try:
             longer, shorter, rest = streams.read_heads_and_rest(path, head, 64)
-        except zstandard.ZstdError:  # a corrupt start: planned without it
+        except (zstandard.ZstdError, zlib.error):  # a corrupt start: planned without it
             return
         assert (longer, shorter) == streams.read_heads(path, head, 64)
+        want = _read_all(data, fmt)
     finally:
         mp.undo()
-    if len(data) <= head:  # the whole file: no reader to go on
-        assert rest is None
+    if len(data) <= head and rest is None:  # the whole file, cut inside a frame
+        assert want[1] is not None
         return
     assert rest is not None
     got: list[tuple[int, bytes]] = []
     broke = None
     mp.setattr(streams, "ZSTD_READ", 64)
     try:
-        want = _read_all(data)
         for item in iter_lines(rest):
             got.append(item)
     except StreamError as exc:
@@ -159,6 +171,50 @@ def test_a_reader_resumed_from_a_decoded_start_reads_what_a_new_one_reads(
         rest.close()
         mp.undo()
     assert (got, broke) == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(st.binary(min_size=0, max_size=2000), min_size=1, max_size=5),
+    padding=st.lists(st.integers(0, 40), min_size=5, max_size=5),
+    damage=st.sampled_from(["whole", "cut", "corrupt"]),
+    where=st.integers(0, 100_000),
+)
+def test_the_gzip_reader_reads_what_gzipfile_reads(parts, padding, damage, where):
+    """Members one after another, zero bytes between and after them: the bytes
+    ``gzip.GzipFile`` decodes. Cut, the same bytes and a break; corrupt, a prefix of the
+    text and a break, unless the damage is in a field no check covers."""
+    data = b"".join(
+        gzip.compress(part, compresslevel=1, mtime=0) + b"\0" * pad
+        for part, pad in zip(parts, padding, strict=False)
+    )
+    text = b"".join(parts)
+    if damage == "whole":
+        assert GzipReader(io.BytesIO(data)).read() == gzip.GzipFile(fileobj=io.BytesIO(data)).read()
+        return
+    at = where % len(data)
+    data = data[:at] if damage == "cut" else data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+    reader = GzipReader(io.BytesIO(data))
+    got, broke = [], None
+    try:
+        while chunk := reader.read1(1 << 20):
+            got.append(chunk)
+    except (EOFError, zlib.error) as exc:
+        broke = exc
+    got = b"".join(got)
+    assert text.startswith(got)
+    if damage == "cut":
+        theirs = gzip.GzipFile(fileobj=io.BytesIO(data))
+        try:
+            want = theirs.read()
+        except EOFError:  # GzipFile raises without handing out its last decoded bytes
+            want = None
+        if want is not None:  # a cut inside padding, or at a member's end
+            assert (got, broke) == (want, None)
+        else:
+            assert broke is not None
+    else:
+        assert broke is not None or got == text
 
 
 def test_a_start_of_part_of_a_readers_step_is_not_read_on(tmp_path, monkeypatch):

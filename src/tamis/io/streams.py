@@ -9,6 +9,7 @@ happened, so the reader can quarantine the break rather than lose it.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import zlib
 from collections.abc import Callable, Iterator
@@ -41,7 +42,7 @@ def open_read(path: str | Path) -> IO[bytes]:
     name = os.fspath(path).lower()
     raw = open_input(path)
     if name.endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw, mode="rb")
+        return GzipReader(raw)
     if name.endswith(".zst") or name.endswith(".zstd"):
         return ZstdReader(raw)
     return raw
@@ -58,30 +59,42 @@ def _decoded_run(head: bytes) -> int:
     return 1 if window <= SMALL_WINDOW else min(window, DECODED_RUN)
 
 
-class ZstdReader:
-    """Decompresses a (multi-frame) zstd file and, unlike ``stream_reader``, notices truncation.
+class _FrameReader:
+    """Decompresses a stream of frames (zstd frames, gzip members) a step of
+    :data:`ZSTD_READ` compressed bytes at a time and, unlike the libraries' stream readers,
+    hands out every byte decoded before a break, then raises it.
 
-    python-zstandard's stream reader returns a clean end of file when the input stops in the
-    middle of a frame, which would lose the tail of a broken file without a word. Here a frame
-    left unfinished at end of input raises ``EOFError``, and the reader quarantines the break.
+    A frame left unfinished at end of input raises ``EOFError``: python-zstandard's stream
+    reader would return a clean end of file there and lose the tail of a broken file without a
+    word. The steps are fixed, so what is handed out before a break does not depend on who
+    reads: a reader that goes on from a file's start decoded in planning (:meth:`resumed`)
+    hands out what a reader from the first byte would.
     """
+
+    #: what a truncated stream's error says
+    truncated = "stream ends in the middle of a frame (truncated file)"
 
     def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
-        self._dctx = zstandard.ZstdDecompressor()
-        self._obj = self._dctx.decompressobj()
+        self._obj = self._decoder()
         self._in_frame = False
         self._error: BaseException | None = None
         self._run: int | None = None  # decoded bytes a read1 gathers (from the first frame)
         self._decoded = b""  # decoded bytes to hand out before decoding more
 
+    def _decoder(self) -> Any:
+        raise NotImplementedError
+
+    def _first_run(self, chunk: bytes) -> int:
+        return 1
+
     @classmethod
-    def resumed(cls, raw: IO[bytes], head: _Head) -> ZstdReader:
+    def resumed(cls, raw: IO[bytes], head: _Head) -> _FrameReader:
         """A reader of a stream whose start ``head`` decoded (:func:`read_heads`), ``raw``
         placed just past the bytes it was fed: it hands out what the head decoded, then goes on
         with the head's decoder, so the start is not decoded twice."""
         self = cls(raw)
-        self._dctx, self._obj, self._in_frame = head.dctx, head.decoder, head.in_frame
+        self._obj, self._in_frame = head.decoder, head.in_frame
         self._decoded, self._run = head.decoded, head.run
         return self
 
@@ -95,10 +108,10 @@ class ZstdReader:
         while size < 0 or got < size or got == 0:
             chunk = self.raw.read(ZSTD_READ)
             if self._run is None:
-                self._run = _decoded_run(chunk)
+                self._run = self._first_run(chunk)
             if not chunk:
                 if self._in_frame and got == 0:
-                    raise EOFError("zstd stream ends in the middle of a frame (truncated file)")
+                    raise EOFError(self.truncated)
                 break  # a truncated tail raises on the next call, after this data is used
             data = self._feed(chunk)
             out.append(data)
@@ -107,23 +120,31 @@ class ZstdReader:
 
     def _feed(self, chunk: bytes) -> bytes:
         parts = []
-        while chunk:
+        while True:
+            if not self._in_frame:
+                chunk = self._between_frames(chunk)
+            if not chunk:
+                break
             parts.append(self._obj.decompress(chunk))
             self._in_frame = True
             if not self._obj.eof:
                 break
             chunk = self._obj.unused_data
-            self._obj = self._dctx.decompressobj()
+            self._obj = self._decoder()
             self._in_frame = False
         return b"".join(parts)
 
+    def _between_frames(self, chunk: bytes) -> bytes:
+        """What of ``chunk``, read where no frame is open, a new frame starts from."""
+        return chunk
+
     def held_bytes(self) -> int:
-        """Memory this reader holds between reads: decoded bytes not handed out yet and its
-        decoder (its window)."""
-        return len(self._decoded) + self._dctx.memory_size()
+        """Memory this reader holds between reads: decoded bytes not handed out yet (and, for
+        zstd, its decoder's window)."""
+        return len(self._decoded)
 
     def read1(self, size: int = -1) -> bytes:
-        """At least :data:`DECODED_RUN` decoded bytes (fewer at the end), whatever ``size``.
+        """At least the reader's run of decoded bytes (fewer at the end), whatever ``size``.
 
         A break met after some bytes were decoded in this call is raised by the next call, so
         the bytes before it are handed out first (the reader quarantines the break)."""
@@ -135,7 +156,7 @@ class ZstdReader:
         while got < (self._run or 1):
             try:
                 data = self.read(1)
-            except (EOFError, OSError, zstandard.ZstdError) as exc:
+            except (EOFError, OSError, zlib.error, zstandard.ZstdError) as exc:
                 if not out:
                     raise
                 self._error = exc
@@ -149,11 +170,52 @@ class ZstdReader:
     def close(self) -> None:
         self.raw.close()
 
-    def __enter__(self) -> ZstdReader:
+    def __enter__(self) -> _FrameReader:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ZstdReader(_FrameReader):
+    """A multi-frame zstd file; a read gathers up to its frames' window (:func:`_decoded_run`)."""
+
+    truncated = "zstd stream ends in the middle of a frame (truncated file)"
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._dctx = zstandard.ZstdDecompressor()
+        super().__init__(raw)
+
+    def _decoder(self) -> Any:
+        return self._dctx.decompressobj()
+
+    def _first_run(self, chunk: bytes) -> int:
+        return _decoded_run(chunk)
+
+    @classmethod
+    def resumed(cls, raw: IO[bytes], head: _Head) -> _FrameReader:
+        self = super().resumed(raw, head)
+        self._dctx = head.dctx
+        return self
+
+    def held_bytes(self) -> int:
+        return len(self._decoded) + self._dctx.memory_size()
+
+
+class GzipReader(_FrameReader):
+    """A gzip file of one or more members, each checked (CRC and length) by zlib. In steps of
+    128 KB rather than ``gzip.GzipFile``'s 8 KB reads, and resumable from a start decoded in
+    planning. Zero bytes between and after members are padding, skipped as ``GzipFile`` skips
+    them; any other bytes that start no gzip member are a break."""
+
+    truncated = "gzip stream ends in the middle of a member (truncated file)"
+
+    @staticmethod
+    def _decoder() -> Any:
+        return zlib.decompressobj(wbits=31)
+
+    def _between_frames(self, chunk: bytes) -> bytes:
+        return chunk.lstrip(b"\0")
 
 
 #: What a file's start may decode to at most when only its start is read (a guard against a
@@ -185,14 +247,16 @@ def read_heads(
 
 def read_heads_and_rest(
     path: str | Path, raw_bytes: int, mark: int, resume: bool = True
-) -> tuple[tuple[bytes, int, bool], tuple[bytes, int, bool], ZstdReader | None]:
+) -> tuple[tuple[bytes, int, bool], tuple[bytes, int, bool], _FrameReader | DecodedFile | None]:
     """:func:`read_heads`, and (``resume``) a reader of the whole file that goes on from the
-    longer decoding (:meth:`ZstdReader.resumed`): where the file is read from its start soon
-    after (its first range, read by the process that planned it), its start is not decoded
-    twice. None where there is no such reader: a file that is not zstd or not local, a prefix
-    that is the whole file, a decoding stopped short of the prefix, or a prefix that is not a
-    whole number of the steps a reader feeds its decoder (:data:`ZSTD_READ`): what a reader
-    hands out before a break depends on where its steps end."""
+    longer decoding (:meth:`ZstdReader.resumed`), or the whole file's decoding when the
+    prefix is the whole file and every frame (or gzip member) of it ended
+    (:class:`DecodedFile`): where the file is read from its start soon after (its first range,
+    read by the process that planned it), its start is not decoded twice. None where there is
+    no such reader: a file not local, a gzip or unfinished file of which the prefix is not the
+    whole, a decoding stopped short of the prefix, or a prefix that is not a whole number of
+    the steps a reader feeds its decoder (:data:`ZSTD_READ`): what a reader hands out before a
+    break depends on where its steps end."""
     if mark > raw_bytes or (mark < raw_bytes and mark % _HEAD_STEP):
         # not a point the longer decoding passes through: two reads
         longer, _, rest = _read_heads(path, raw_bytes, raw_bytes, resume)
@@ -202,40 +266,58 @@ def read_heads_and_rest(
 
 def _read_heads(
     path: str | Path, raw_bytes: int, mark: int, resume: bool
-) -> tuple[tuple[bytes, int, bool], tuple[bytes, int, bool], ZstdReader | None]:
+) -> tuple[tuple[bytes, int, bool], tuple[bytes, int, bool], _FrameReader | DecodedFile | None]:
     with open_input(path) as raw:
         data = raw.read(raw_bytes + 1)
     whole, whole_at_mark = len(data) <= raw_bytes, len(data) <= mark
     data = data[:raw_bytes]
     name = os.fspath(path).lower()
-    rest = None
+    rest: _FrameReader | DecodedFile | None = None
+    dctx = None
     if name.endswith(".gz"):
-        decoding = _decode_head(data, lambda: zlib.decompressobj(wbits=31), mark)
-        decoded, used, at_mark, _ = decoding
+        reader: type[_FrameReader] | None = GzipReader
+        decoded, used, at_mark, live = _decode_head(data, GzipReader._decoder, mark)
     elif name.endswith(".zst") or name.endswith(".zstd"):
+        reader = ZstdReader
         dctx = zstandard.ZstdDecompressor()
         decoded, used, at_mark, live = _decode_head(data, dctx.decompressobj, mark)
+    else:
+        reader, live = None, None
+        decoded, used, at_mark = data, len(data), (min(len(data), mark),) * 2
+    if not resume or live is None or is_url(path):
+        pass
+    elif whole:
+        if not live[1]:
+            # the whole file decoded, its last frame (or gzip member) ended at its last byte: a
+            # reader of the file would hand out these bytes and no error
+            rest = DecodedFile(decoded)
+    elif raw_bytes % ZSTD_READ == 0 and reader is not None:
         # a prefix of whole steps of a reader: a break a reader of its own meets in a step
         # after the prefix loses what that step decoded, and so does a reader going on from it
         # (a break inside the prefix is met here, and raises)
-        steps = raw_bytes % ZSTD_READ == 0
-        if resume and steps and live is not None and not whole and not is_url(path):
-            head = _Head(decoded, dctx, live[0], live[1], _decoded_run(data))
-            rest = ZstdReader.resumed(open_input(path), head)
-            rest.raw.seek(len(data))
-    else:
-        decoded, used, at_mark = data, len(data), (min(len(data), mark),) * 2
+        run = _decoded_run(data) if dctx is not None else 1
+        rest = reader.resumed(open_input(path), _Head(decoded, dctx, live[0], live[1], run))
+        rest.raw.seek(len(data))
     got, used_at_mark = at_mark
     return (decoded, used, whole), (decoded[:got], used_at_mark, whole_at_mark), rest
 
 
+class DecodedFile(io.BytesIO):
+    """A small compressed file that planning decoded whole, read again from memory by the
+    process that reads its first range, instead of decoded a second time."""
+
+    def held_bytes(self) -> int:
+        return len(self.getbuffer())
+
+
 class _Head(NamedTuple):
-    """Where the decoding of a zstd file's start stopped: what it decoded, its decoder (and that
-    decoder's context) fed every byte of the prefix, whether that decoder is inside a frame,
-    and the decoded bytes a reader of the file gathers a call (:func:`_decoded_run`)."""
+    """Where the decoding of a zstd or gzip file's start stopped: what it decoded, its decoder
+    (and, for zstd, that decoder's context) fed every byte of the prefix, whether that decoder
+    is inside a frame, and the decoded bytes a reader of the file gathers a call
+    (:func:`_decoded_run`)."""
 
     decoded: bytes
-    dctx: zstandard.ZstdDecompressor
+    dctx: zstandard.ZstdDecompressor | None
     decoder: Any
     in_frame: bool
     run: int
