@@ -133,3 +133,46 @@ def test_a_new_field_of_a_nested_object_moves_the_shard_to_staging(tmp_path):
     assert _settled(moved, schema) == _settled(staged, schema)
     infos = [r["meta"]["info"] for r in output.read_records(moved.path)]
     assert infos[-1] == {"a": 17, "b": "new"}
+
+
+def test_the_dictionary_columns_are_the_files_leaves_but_the_unique_ones(tmp_path):
+    """The leaf paths the writer names for its dictionaries are the file's own columns, lists
+    and maps included, so no column is left out by a misspelt path; texts and ids are written
+    plain, the rest with a dictionary."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema(
+        [
+            pa.field("text", pa.string()),
+            pa.field("id", pa.string()),
+            pa.field("source", pa.struct([("path", pa.string()), ("index", pa.int64())])),
+            pa.field("edits", pa.list_(pa.struct([("stage", pa.string()), ("at", pa.int64())]))),
+            pa.field("meta", pa.struct([("tags", pa.list_(pa.string()))])),
+            pa.field("counts", pa.map_(pa.string(), pa.int64())),
+        ]
+    )
+    rows = [
+        {
+            "text": f"text {i}",
+            "id": f"d{i}",
+            "source": {"path": "in.jsonl", "index": i},
+            "edits": [{"stage": "clean", "at": i}],
+            "meta": {"tags": ["a", "b"]},
+            "counts": [("x", i)],
+        }
+        for i in range(50)
+    ]
+    path = tmp_path / "f.parquet"
+    sink = output.ParquetSink(path, schema)
+    sink.write(rows)
+    sink.close()
+    meta = pq.ParquetFile(path).metadata
+    columns = [meta.row_group(0).column(i) for i in range(meta.num_columns)]
+    assert output.leaf_paths(schema) == [c.path_in_schema for c in columns]
+    for c in columns:
+        dictionary = c.dictionary_page_offset is not None
+        assert dictionary == (c.path_in_schema not in ("text", "id")), c.path_in_schema
+    assert pq.read_table(path).to_pylist() == [
+        {**r, "counts": [tuple(kv) for kv in r["counts"]]} for r in rows
+    ]

@@ -443,6 +443,37 @@ class ShardWriter:
         self.tmp.unlink(missing_ok=True)
 
 
+#: top-level columns whose values are each a record's own (texts, ids): a dictionary of them
+#: holds every value once more, is given up once it passes its page size, and costs a hash of
+#: every value and a second encoding of the pages before it
+UNIQUE_COLUMNS = frozenset({"text", "raw", "id"})
+
+
+def leaf_paths(schema: Any) -> list[str]:
+    """The Parquet column paths of an Arrow schema's leaves, as pyarrow writes them (lists as
+    ``name.list.element``, maps as ``name.key_value.key`` and ``.value``)."""
+    import pyarrow as pa
+
+    def walk(prefix: str, typ: Any) -> Iterator[str]:
+        if pa.types.is_struct(typ):
+            for i in range(typ.num_fields):
+                yield from walk(f"{prefix}.{typ.field(i).name}", typ.field(i).type)
+        elif pa.types.is_map(typ):
+            yield from walk(f"{prefix}.key_value.key", typ.key_type)
+            yield from walk(f"{prefix}.key_value.value", typ.item_type)
+        elif pa.types.is_list(typ) or pa.types.is_large_list(typ):
+            yield from walk(f"{prefix}.list.element", typ.value_type)
+        else:
+            yield prefix
+
+    return [path for field in schema for path in walk(field.name, field.type)]
+
+
+def dictionary_columns(schema: Any) -> list[str]:
+    """The columns written with a dictionary: every leaf but :data:`UNIQUE_COLUMNS`."""
+    return [p for p in leaf_paths(schema) if p not in UNIQUE_COLUMNS]
+
+
 class ParquetSink:
     """Conformed records to one Parquet file, in row groups cut by rows and text size alone
     (never by how records arrived), so the file is the same whatever the batching. A group
@@ -453,7 +484,12 @@ class ParquetSink:
 
         self.schema = schema
         self.writer = pq.ParquetWriter(
-            path, schema, compression="zstd", write_statistics=True, store_schema=True
+            path,
+            schema,
+            compression="zstd",
+            write_statistics=True,
+            store_schema=True,
+            use_dictionary=dictionary_columns(schema),
         )
         self.tables: list[Any] = []
         self.rows = 0
