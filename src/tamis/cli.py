@@ -345,10 +345,12 @@ def main(argv: list[str] | None = None) -> int:
     from tamis.tokenize.cli import TOKENIZE_COMMANDS
 
     COMMANDS.update(TOKENIZE_COMMANDS)
+    from tamis.io.pandas_probe import mark_command_process
     from tamis.io.storage import StorageError
     from tamis.run.faults import explain
     from tamis.run.plan import InputError
 
+    mark_command_process()
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv  # accepted anywhere on the line, not only before the command
     args = build_parser().parse_args([a for a in argv if a != "--debug"])

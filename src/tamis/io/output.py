@@ -482,6 +482,9 @@ class ParquetSink:
     def __init__(self, path: Path, schema: Any) -> None:
         import pyarrow.parquet as pq
 
+        from tamis.io.pandas_probe import answer_absent
+
+        answer_absent()
         self.schema = schema
         self.writer = pq.ParquetWriter(
             path,
