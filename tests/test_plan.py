@@ -428,3 +428,66 @@ def test_planned_files_are_read_on_from_their_decoded_starts(shared_data, tmp_pa
     plan_shards(paths, 64, SPREAD)
     assert list(jsonl._PARKED) == paths[:1]
     jsonl.close_parked()
+
+
+def _read_shards(path: str, shards: list) -> list[tuple]:
+    """(item kind, id, source) of every item the shards of ``path`` read, in order."""
+    out = []
+    for s in shards:
+        for i in reader_for(path).read(path, ReadOptions(), s.start, s.stop):
+            out.append((type(i).__name__, getattr(i, "id", None), i.source))
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.zst", ".jsonl.gz"])
+def test_small_files_planned_whole_are_read_from_their_decoding(tmp_path, suffix, monkeypatch):
+    """A compressed input that planning decodes whole is counted, sampled and read from that
+    one decoding, split once; its ranges hold the items of a reading from its first byte: a
+    last line without a newline, blank and broken lines included. A file cut inside a frame
+    is not kept, and its reading still quarantines the break."""
+    import gzip
+
+    import zstandard
+
+    from tamis.io import jsonl
+
+    def compress(data: bytes) -> bytes:
+        if suffix.endswith(".gz"):
+            return gzip.compress(data, mtime=0)
+        return zstandard.ZstdCompressor(level=3).compress(data)
+
+    lines = [b'{"id": "d%d", "text": "line %d of a small file"}' % (i, i) for i in range(300)]
+    lines[7] = b""  # blank
+    lines[11] = b'{"id": "broken", "text": '  # not JSON
+    bodies = {
+        "newline": b"\n".join(lines) + b"\n",
+        "no-newline": b"\n".join(lines),
+        "blank-end": b"\n".join(lines) + b"\n\n",
+    }
+    monkeypatch.setattr(plan, "MIN_SHARD_BYTES", 2048)  # a few ranges of each file
+    for name, body in bodies.items():
+        path = str(tmp_path / f"{name}{suffix}")
+        Path(path).write_bytes(compress(body))
+        jsonl.close_parked()
+        shards = plan_shards([path], 64, SPREAD)
+        assert path in jsonl._PARKED and jsonl._PARKED[path].held
+        assert len(shards) > 1
+
+        kept = _read_shards(path, shards)
+        jsonl.close_parked()
+        assert kept == _read_shards(path, shards), name
+        assert len(kept) == body.count(b"\n") + (not body.endswith(b"\n"))
+        assert [t for t, *_ in kept].count("Document") == 298
+
+    cut = tmp_path / f"cut{suffix}"
+    cut.write_bytes(compress(bodies["newline"])[:-5])
+    jsonl.close_parked()
+    shards = plan_shards([str(cut)], 64, SPREAD)
+    assert str(cut) not in jsonl._PARKED
+    got = [
+        i
+        for s in shards
+        for i in reader_for(str(cut)).read(str(cut), ReadOptions(), s.start, s.stop)
+    ]
+    assert any(getattr(i, "reason", None) == "truncated_stream" for i in got)
+    jsonl.close_parked()

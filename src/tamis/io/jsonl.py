@@ -29,6 +29,7 @@ from tamis.io.base import (
 )
 from tamis.io.storage import is_url, pinned_identity, stat
 from tamis.io.streams import (
+    DecodedFile,
     StreamError,
     iter_line_batches,
     open_read,
@@ -123,12 +124,24 @@ SAMPLE_HEADS_BUDGET = 16 << 20
 SAMPLE_LINES_KEPT = 250
 
 
-def _keep_sample_head(path: str, sample: tuple[bytes, int, bool]) -> None:
+def _keep_sample_head(
+    path: str, sample: tuple[bytes, int, bool], lines: list[bytes] | None = None
+) -> None:
+    """Keep the first lines of a sampled start; ``lines``: all the lines of a sample that is
+    the whole file, already split."""
     head, _, whole = sample
-    # the first lines only: the same as the first of all the lines, without splitting them all
-    parts = head.split(b"\n", SAMPLE_LINES_KEPT)
-    complete = len(parts) <= SAMPLE_LINES_KEPT
-    kept = _sample_lines(head, whole) if complete else parts[:SAMPLE_LINES_KEPT]
+    if lines is not None:
+        complete = len(lines) <= SAMPLE_LINES_KEPT
+        kept = lines[:SAMPLE_LINES_KEPT]
+    else:
+        # the first lines only: the same as the first of all the lines, without splitting
+        # them all
+        parts = head.split(b"\n", SAMPLE_LINES_KEPT)
+        complete = len(parts) <= SAMPLE_LINES_KEPT
+        if complete:
+            kept = parts if whole else parts[:-1]
+        else:
+            kept = parts[:SAMPLE_LINES_KEPT]
     size = sum(map(len, kept))
     if sum(entry[3] for entry in _SAMPLE_HEADS.values()) + size > SAMPLE_HEADS_BUDGET:
         return
@@ -163,7 +176,11 @@ class _Cursor:
     __slots__ = ("path", "identity", "fh", "batches", "next_index", "pending", "held")
 
     def __init__(
-        self, path: str, fh: IO[bytes] | None = None, identity: tuple | None = None
+        self,
+        path: str,
+        fh: IO[bytes] | None = None,
+        identity: tuple | None = None,
+        lines: list[bytes] | None = None,
     ) -> None:
         self.path = path
         url = is_url(path)
@@ -172,7 +189,10 @@ class _Cursor:
         self.fh = open_read(path) if fh is None else fh
         # an object read through a stream pinned to its version: that version, asked of no one
         self.identity = identity or (pinned_identity(self.fh) if url else None) or _identity(path)
-        self.batches = iter_line_batches(self.fh)
+        # the lines of a whole file split in planning, else the stream's, a chunk at a time
+        self.batches: Iterator[tuple[int, list[bytes]]] = (
+            iter_line_batches(self.fh) if lines is None else iter([(0, lines)])
+        )
         self.next_index = 0  # the index of the first line of the stream's next batch
         # (index, offset, lines): the rest of a batch that the last read stopped in
         self.pending: tuple[int, int, list[bytes]] | None = None
@@ -297,6 +317,16 @@ class JsonlReader(Reader):
             )
         except Exception:  # a corrupt start: the exact count knows how to count a break
             return self.count(path), size
+        if isinstance(rest, DecodedFile):
+            # the whole file, decoded: split once, for its count, its sample and its reading
+            lines = head.split(b"\n")
+            if not lines[-1]:
+                lines.pop()  # the end of the last line, not a line
+            cursor = _PARKED[path] = _Cursor(path, rest, identity, lines)
+            rest.close()  # its bytes are the lines' now
+            cursor.held = len(head)
+            _keep_sample_head(path, sample, lines if sample[2] else None)
+            return len(lines), len(head)
         if rest is not None:
             cursor = _PARKED[path] = _Cursor(path, rest, identity)
             cursor.held = rest.held_bytes()
