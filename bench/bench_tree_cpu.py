@@ -22,13 +22,16 @@ import time
 from pathlib import Path
 
 
-def run(src: str, inputs: list[str], workers: int, out: Path) -> tuple[float, float]:
+def run(
+    src: str, inputs: list[str], workers: int, out: Path, fmt: str = "jsonl.zst"
+) -> tuple[float, float]:
     """(CPU seconds of the whole process tree, wall seconds) of one run."""
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.NamedTemporaryFile("r", suffix=".perf") as stat:
         cmd = ["perf", "stat", "-x,", "-e", "task-clock", "-o", stat.name]
         cmd += [sys.executable, "-m", "tamis.cli", "clean", *inputs, "-o", str(out)]
         cmd += ["--stages", "", "--workers", str(workers), "--quiet", "--no-report"]
+        cmd += ["--output-format", fmt]
         t0 = time.perf_counter()
         subprocess.run(cmd, env=dict(os.environ, PYTHONPATH=src), check=True)
         wall = time.perf_counter() - t0
@@ -43,6 +46,7 @@ def main() -> None:
     ap.add_argument("--inputs", nargs="+", required=True)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", nargs="+", type=int, default=[1, 2])
+    ap.add_argument("--output-format", default="jsonl.zst", help="the format tamis writes")
     args = ap.parse_args()
     trees = [t.split("=", 1) for t in args.trees]
     cpu: dict[tuple[str, int], list[float]] = {}
@@ -52,7 +56,7 @@ def main() -> None:
     for _ in range(args.rounds):
         for workers in args.workers:
             for name, src in trees:
-                c, w = run(src, args.inputs, workers, out / name)
+                c, w = run(src, args.inputs, workers, out / name, args.output_format)
                 cpu.setdefault((name, workers), []).append(c)
                 wall.setdefault((name, workers), []).append(w)
         loads.append(os.getloadavg()[0])

@@ -491,3 +491,12 @@ def test_small_files_planned_whole_are_read_from_their_decoding(tmp_path, suffix
     ]
     assert any(getattr(i, "reason", None) == "truncated_stream" for i in got)
     jsonl.close_parked()
+
+
+def test_a_shard_as_a_dict_holds_every_field():
+    """A task carries its shard as a dict: every field of the shard, and only those."""
+    import dataclasses
+
+    shard = plan.Shard(3, "in.jsonl.zst", 10, None, 4096)
+    assert shard.to_dict() == dataclasses.asdict(shard)
+    assert plan.Shard(**shard.to_dict()) == shard

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from tamis.io import storage
 from tamis.io.base import known_suffixes, reader_for
@@ -40,7 +40,14 @@ class Shard:
     size: int  # on-disk bytes this shard stands for (its share of the file)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # every task carries its shard as a dict, several times: not ``asdict``'s deep copy
+        return {
+            "ordinal": self.ordinal,
+            "path": self.path,
+            "start": self.start,
+            "stop": self.stop,
+            "size": self.size,
+        }
 
 
 def _check_readable(path: str) -> None:
