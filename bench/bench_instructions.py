@@ -2,14 +2,19 @@
 
 On a shared machine wall and CPU seconds move with the host's load by more than a plumbing
 change saves; the instructions a run executes do not. Each tree runs
-``tamis clean INPUT -o OUT --workers 1 --quiet`` (the default recipe, report included) under
-``valgrind --tool=callgrind --trace-children=yes``, and the totals of every process's
-callgrind file are summed. Callgrind runs a Python program 50-100x slower: give it a few
+``tamis clean INPUT -o OUT --workers 1 --quiet`` (the default recipe, report included; with
+``--bare``, no stage and no report) under ``valgrind --tool=callgrind --trace-children=yes``,
+with ``PYTHONHASHSEED=0`` and one OpenBLAS thread (whose idle spinning callgrind would count),
+and the totals of every process's callgrind file are summed. Byte-compile both trees first
+(``python -m compileall``), or the first run counts the compiling. Callgrind runs a Python program 50-100x slower: give it a few
 thousand documents. The two runs go side by side; the outputs of both are kept, so that
 they can be compared (``tests/helpers.output_digest``).
 
     mkdir -p /tmp/base && git archive main src | tar -x -C /tmp/base
     .venv/bin/python bench/bench_instructions.py --base /tmp/base/src INPUT.jsonl [--workers 1]
+        [--bare] [--output-format parquet]
+
+``bench/small_inputs.py`` writes the small real inputs of ``bench/results/pipeline.md``.
 """
 
 from __future__ import annotations
@@ -39,15 +44,17 @@ def callgrind_total(folder: Path) -> int:
     return total
 
 
-def start(src: Path, inputs: list[str], out: Path, cg: Path, workers: int) -> subprocess.Popen:
+def start(
+    src: Path, inputs: list[str], out: Path, cg: Path, workers: int, extra: list[str]
+) -> subprocess.Popen:
     for folder in (out, cg):
         if folder.exists():
             shutil.rmtree(folder)
     cg.mkdir(parents=True)
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}
     cmd = ["valgrind", "--tool=callgrind", "--trace-children=yes"]
     cmd += [f"--callgrind-out-file={cg}/cg.%p", "-q", sys.executable, "-c", CLI]
-    cmd += ["clean", *inputs, "-o", str(out), "--workers", str(workers), "--quiet"]
+    cmd += ["clean", *inputs, "-o", str(out), "--workers", str(workers), "--quiet", *extra]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -57,13 +64,18 @@ def main() -> int:
     ap.add_argument("--base", type=Path, required=True, help="the baseline tree's src folder")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bench-instr")
+    ap.add_argument("--bare", action="store_true", help="no stage, no report: the plumbing")
+    ap.add_argument("--output-format", help="the format tamis writes (its default if not given)")
     args = ap.parse_args()
+    extra = ["--stages", "", "--no-report"] if args.bare else []
+    if args.output_format:
+        extra += ["--output-format", args.output_format]
     trees = {"base": args.base.resolve(), "this tree": ROOT / "src"}
     runs = {}
     for name, src in trees.items():
         tag = name.replace(" ", "-")
         cg, out = args.work / f"cg-{tag}", args.work / f"out-{tag}"
-        runs[name] = (start(src, args.inputs, out, cg, args.workers), cg, out)
+        runs[name] = (start(src, args.inputs, out, cg, args.workers, extra), cg, out)
     totals = {}
     for name, (proc, cg, _out) in runs.items():
         _, err = proc.communicate()
@@ -72,7 +84,8 @@ def main() -> int:
             return proc.returncode
         totals[name] = callgrind_total(cg)
     base = totals["base"]
-    print(f"inputs: {' '.join(args.inputs)}; --workers {args.workers}; outputs in {args.work}\n")
+    print(f"inputs: {' '.join(args.inputs)}; --workers {args.workers} {' '.join(extra)}")
+    print(f"outputs in {args.work}\n")
     print("| tree | instructions | vs base |")
     print("|---|---:|---:|")
     for name, total in totals.items():
