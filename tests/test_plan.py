@@ -439,17 +439,24 @@ def _read_shards(path: str, shards: list) -> list[tuple]:
     return out
 
 
+@pytest.mark.parametrize("split", [True, False])
 @pytest.mark.parametrize("suffix", [".jsonl.zst", ".jsonl.gz"])
-def test_small_files_planned_whole_are_read_from_their_decoding(tmp_path, suffix, monkeypatch):
+def test_small_files_planned_whole_are_read_from_their_decoding(
+    tmp_path, suffix, split, monkeypatch
+):
     """A compressed input that planning decodes whole is counted, sampled and read from that
-    one decoding, split once; its ranges hold the items of a reading from its first byte: a
-    last line without a newline, blank and broken lines included. A file cut inside a frame
-    is not kept, and its reading still quarantines the break."""
+    one decoding (split once, or read as a stream of its decoded bytes past
+    ``SPLIT_WHOLE_BYTES``); its ranges hold the items of a reading from its first byte: a last
+    line without a newline, blank and broken lines included. A file cut inside a frame is not
+    kept, and its reading still quarantines the break."""
     import gzip
 
     import zstandard
 
     from tamis.io import jsonl
+
+    if not split:
+        monkeypatch.setattr(jsonl, "SPLIT_WHOLE_BYTES", 0)
 
     def compress(data: bytes) -> bytes:
         if suffix.endswith(".gz"):

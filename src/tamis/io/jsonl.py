@@ -254,6 +254,12 @@ def _take_cursor(path: str, start: int) -> _Cursor:
 PLANNED_STARTS_BUDGET = 24 << 20
 
 
+#: A whole file decoded in planning up to this size is kept split into its lines (each a bytes
+#: object: :data:`_LINE_OVERHEAD` more a line), a larger one as its decoded bytes
+SPLIT_WHOLE_BYTES = 8 << 20
+_LINE_OVERHEAD = 41  # an empty bytes object and its pointer in the list
+
+
 def _park(cursor: _Cursor) -> bool:
     """Keep ``cursor`` for the next range of its file: one stream a read left, besides the
     starts planning decoded for files not read yet (read in path order, each when its turn
@@ -317,14 +323,14 @@ class JsonlReader(Reader):
             )
         except Exception:  # a corrupt start: the exact count knows how to count a break
             return self.count(path), size
-        if isinstance(rest, DecodedFile):
+        if isinstance(rest, DecodedFile) and len(head) <= SPLIT_WHOLE_BYTES:
             # the whole file, decoded: split once, for its count, its sample and its reading
             lines = head.split(b"\n")
             if not lines[-1]:
                 lines.pop()  # the end of the last line, not a line
             cursor = _PARKED[path] = _Cursor(path, rest, identity, lines)
             rest.close()  # its bytes are the lines' now
-            cursor.held = len(head)
+            cursor.held = len(head) + _LINE_OVERHEAD * len(lines)
             _keep_sample_head(path, sample, lines if sample[2] else None)
             return len(lines), len(head)
         if rest is not None:

@@ -12,6 +12,7 @@ import gzip
 import io
 import os
 import zlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -59,7 +60,7 @@ def _decoded_run(head: bytes) -> int:
     return 1 if window <= SMALL_WINDOW else min(window, DECODED_RUN)
 
 
-class _FrameReader:
+class _FrameReader(ABC):
     """Decompresses a stream of frames (zstd frames, gzip members) a step of
     :data:`ZSTD_READ` compressed bytes at a time and, unlike the libraries' stream readers,
     hands out every byte decoded before a break, then raises it.
@@ -82,8 +83,9 @@ class _FrameReader:
         self._run: int | None = None  # decoded bytes a read1 gathers (from the first frame)
         self._decoded = b""  # decoded bytes to hand out before decoding more
 
+    @abstractmethod
     def _decoder(self) -> Any:
-        raise NotImplementedError
+        """A new decoder of one frame (``decompress``, ``eof``, ``unused_data``)."""
 
     def _first_run(self, chunk: bytes) -> int:
         return 1
@@ -205,8 +207,8 @@ class ZstdReader(_FrameReader):
 class GzipReader(_FrameReader):
     """A gzip file of one or more members, each checked (CRC and length) by zlib. In steps of
     128 KB rather than ``gzip.GzipFile``'s 8 KB reads, and resumable from a start decoded in
-    planning. Zero bytes between and after members are padding, skipped as ``GzipFile`` skips
-    them; any other bytes that start no gzip member are a break."""
+    planning. Zero bytes outside members are padding, skipped as ``GzipFile`` skips them after
+    a member; any other bytes that start no gzip member are a break."""
 
     truncated = "gzip stream ends in the middle of a member (truncated file)"
 
