@@ -207,7 +207,7 @@ def test_the_gzip_reader_reads_what_gzipfile_reads(parts, padding, damage, where
         theirs = gzip.GzipFile(fileobj=io.BytesIO(data))
         try:
             want = theirs.read()
-        except EOFError:  # GzipFile raises without handing out its last decoded bytes
+        except (EOFError, OSError):  # GzipFile raises without handing out its decoded bytes
             want = None
         if want is not None:  # a cut inside padding, or at a member's end
             assert (got, broke) == (want, None)
