@@ -75,13 +75,18 @@ class _FrameReader(ABC):
     #: what a truncated stream's error says
     truncated = "stream ends in the middle of a frame (truncated file)"
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: IO[bytes], head: _Head | None = None) -> None:
         self.raw = raw
-        self._obj = self._decoder()
-        self._in_frame = False
         self._error: BaseException | None = None
-        self._run: int | None = None  # decoded bytes a read1 gathers (from the first frame)
-        self._decoded = b""  # decoded bytes to hand out before decoding more
+        self._obj: Any
+        self._in_frame: bool
+        self._run: int | None  # decoded bytes a read1 gathers (from the first frame)
+        self._decoded: bytes  # decoded bytes to hand out before decoding more
+        if head is None:
+            self._obj, self._in_frame, self._run, self._decoded = self._decoder(), False, None, b""
+        else:
+            self._obj, self._in_frame = head.decoder, head.in_frame
+            self._run, self._decoded = head.run, head.decoded
 
     @abstractmethod
     def _decoder(self) -> Any:
@@ -95,10 +100,7 @@ class _FrameReader(ABC):
         """A reader of a stream whose start ``head`` decoded (:func:`read_heads`), ``raw``
         placed just past the bytes it was fed: it hands out what the head decoded, then goes on
         with the head's decoder, so the start is not decoded twice."""
-        self = cls(raw)
-        self._obj, self._in_frame = head.decoder, head.in_frame
-        self._decoded, self._run = head.decoded, head.run
-        return self
+        return cls(raw, head)
 
     def read(self, size: int = -1) -> bytes:
         out: list[bytes] = []
@@ -184,21 +186,15 @@ class ZstdReader(_FrameReader):
 
     truncated = "zstd stream ends in the middle of a frame (truncated file)"
 
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._dctx = zstandard.ZstdDecompressor()
-        super().__init__(raw)
+    def __init__(self, raw: IO[bytes], head: _Head | None = None) -> None:
+        self._dctx = head.dctx if head is not None else zstandard.ZstdDecompressor()
+        super().__init__(raw, head)
 
     def _decoder(self) -> Any:
         return self._dctx.decompressobj()
 
     def _first_run(self, chunk: bytes) -> int:
         return _decoded_run(chunk)
-
-    @classmethod
-    def resumed(cls, raw: IO[bytes], head: _Head) -> _FrameReader:
-        self = super().resumed(raw, head)
-        self._dctx = head.dctx
-        return self
 
     def held_bytes(self) -> int:
         return len(self._decoded) + self._dctx.memory_size()
