@@ -2,9 +2,10 @@
 
 datatrove 0.10.1 (``utils/word_tokenizers.py``) splits Chinese with spaCy's jieba segmenter,
 Japanese with SudachiPy (through its own spaCy tokenizer, in 40,000-byte pieces), Vietnamese with
-spaCy's pyvi tokenizer, Thai with pythainlp (``newmm-safe``), Korean with kiwipiepy, Khmer with
-khmer-nltk, Lao with laonlp, Burmese with pyidaungsu and the Indic languages with IndicNLP's
-trivial tokenizer; every list then loses its blank tokens and the others are stripped
+spaCy's pyvi tokenizer (run here without spaCy, :mod:`tamis.quality.segment_vi`), Thai with
+pythainlp (``newmm-safe``), Korean with kiwipiepy, Khmer with khmer-nltk, Lao with laonlp,
+Burmese with pyidaungsu and the Indic languages with IndicNLP's trivial tokenizer; every list
+then loses its blank tokens and the others are stripped
 (``strip_strings``). Each backend ships its model inside its pip package, so they are an optional
 extra (``pip install 'tamis[multilingual]'``), imported on first use and never downloading.
 
@@ -47,7 +48,8 @@ _SPACY_PACKAGES = {
         ("sudachipy", "sudachipy"),
         ("sudachidict_core", "sudachidict-core"),
     ],
-    "vi": [("spacy", "spacy"), ("pyvi", "pyvi")],
+    # spaCy's pyvi tokenizer, run without spaCy or scikit-learn (tamis.quality.segment_vi)
+    "vi": [("pyvi", "pyvi"), ("pycrfsuite", "python-crfsuite")],
 }
 
 #: tokenizer class -> what it would need (models downloaded apart from their pip packages).
@@ -105,7 +107,9 @@ def backend(splitter: Splitter) -> Words:
     if kind == "SpaCyTokenizer" and code == "ja":
         return _sudachi()
     if kind == "SpaCyTokenizer" and code == "vi":
-        return _spacy_pipeline("vi")
+        from tamis.quality.segment_vi import vietnamese_words
+
+        return vietnamese_words().words
     if kind == "ThaiTokenizer":
         # pythainlp's newmm-safe (datatrove's call), run once per distinct phrase; the memo
         # reaches into newmm's own functions, so a pythainlp without them gets the plain call
@@ -168,19 +172,6 @@ def _sudachi() -> Words:
         for piece in utf8_pieces(text, 40_000):
             out.extend(m.surface() for m in tokenize(piece))
         return _strip(out)
-
-    return words
-
-
-def _spacy_pipeline(lang: str) -> Words:
-    import spacy
-
-    nlp = spacy.blank(lang)
-
-    def words(text: str) -> list[str]:
-        nlp.max_length = len(text) + 10
-        with nlp.memory_zone():
-            return _strip(tok.text for tok in nlp(text))
 
     return words
 
