@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 import tempfile
 from bisect import bisect_left
+from collections.abc import Collection, Iterable
 from functools import cache, partial
 from itertools import accumulate
 from operator import methodcaller
@@ -103,13 +104,14 @@ class ThaiWords:
         self._chunk_min = newmm._TEXT_SCAN_END
         self._scan_begin = newmm._TEXT_SCAN_BEGIN
         self._numbers = _DIGITS_WITH_SEPARATOR
-        self._spaced = _spaced_entries(self._trie)
-        self._across = _entries_across(self._trie)
+        entries = list(self._trie)  # one walk of the trie's 62,000 words (half a second each)
+        self._spaced = _spaced_entries(entries)
+        self._across = _entries_across(entries)
         #: per meeting pair, the length of the shortest right part read across it
         self._shortest_right = {
             pair: min(map(len, rights)) for pair, rights in self._across.items()
         }
-        self._rust = nlpo3_newmm(self._trie)
+        self._rust = nlpo3_newmm(entries)
         #: pieces without a Thai letter: newmm's split without its search
         self._not_plain, self._plain = plain_splitter(self._trie)
         #: chunk -> its tokens; phrase -> its tokens; window without a space -> where it is cut
@@ -331,7 +333,7 @@ def rejoin_formatted_num(segments: list[str], numbers) -> list[str]:
     return out
 
 
-def _spaced_entries(trie) -> dict[tuple[str, str], list[tuple[str, str]]]:
+def _spaced_entries(trie: Iterable[str]) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """Each dictionary entry holding a space, cut at each of its spaces into (left, right),
     indexed by the characters on either side of that space."""
     out: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -346,7 +348,9 @@ def _spaced_entries(trie) -> dict[tuple[str, str], list[tuple[str, str]]]:
     return out
 
 
-def _entries_across(trie) -> dict[tuple[str, str], dict[str, tuple[frozenset[str], list[int]]]]:
+def _entries_across(
+    trie: Iterable[str],
+) -> dict[tuple[str, str], dict[str, tuple[frozenset[str], list[int]]]]:
     """Each dictionary entry cut where a Thai letter and a character outside the Thai block
     meet in it, into (left, right), indexed by the two characters that meet, then by the right
     part (hundreds of entries end in `` ๆ``): the left parts and their lengths."""
@@ -365,9 +369,9 @@ def _entries_across(trie) -> dict[tuple[str, str], dict[str, tuple[frozenset[str
     }
 
 
-def nlpo3_newmm(trie):
-    """nlpo3's newmm over the words of ``trie`` (pythainlp's dictionary), as a function of a
-    text; None without nlpo3 (``_onecut`` then splits every phrase)."""
+def nlpo3_newmm(trie: Collection[str]):
+    """nlpo3's newmm over the words of ``trie`` (pythainlp's dictionary, or its words), as a
+    function of a text; None without nlpo3 (``_onecut`` then splits every phrase)."""
     try:
         import nlpo3
     except ImportError:
