@@ -170,8 +170,14 @@ def _char_script(ch: str) -> str:
 
 
 def text_scripts(text: str) -> Counter[str]:
-    """Letters per script in the first characters of ``text``."""
-    return Counter(_char_script(ch) for ch in text[:_SCRIPT_SAMPLE] if ch.isalpha())
+    """Letters per script in the first characters of ``text`` (scripts in the order their first
+    letter comes, as a count letter by letter would list them; each distinct character is
+    looked at once)."""
+    counts: Counter[str] = Counter()
+    for ch, n in Counter(text[:_SCRIPT_SAMPLE]).items():
+        if ch.isalpha():
+            counts[_char_script(ch)] += n
+    return counts
 
 
 def _pick_script(rows: list[_Row], text: str | None) -> _Row:
